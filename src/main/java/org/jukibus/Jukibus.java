@@ -1,0 +1,2 @@
+package org.jukibus;
+public class Jukibus { public static void main(String[] a) {} }
