@@ -1,0 +1,86 @@
+package org.jukibus.broker;
+
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.utils.XMLUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's own Artemis broker, started from its role's broker.xml in {@code broker-config/}
+ * with the node's names, ports, data directory and keystores filled in, security on.
+ *
+ * <p>Deliberately not Spring Boot's {@code spring.artemis.mode=embedded}: that turns security off
+ * and ignores broker.xml.
+ */
+public final class NodeBroker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeBroker.class);
+
+    /** In-VM acceptor ids must be unique per JVM; several nodes share one in tests and the demo. */
+    private static final AtomicInteger NEXT_VM_ID = new AtomicInteger(1);
+
+    private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+    private final int vmId = NEXT_VM_ID.getAndIncrement();
+    private final String name;
+
+    private NodeBroker(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Starts the broker.
+     *
+     * @param template the role's broker.xml
+     * @param values   every placeholder of the template except {@code jukibus.broker.vm-id}, which is allocated here
+     * @param security who may log in, as what
+     */
+    public static NodeBroker start(BrokerTemplate template, Map<String, String> values, NodeSecurityManager security) throws Exception {
+        NodeBroker broker = new NodeBroker(values.get("jukibus.broker.name"));
+        java.util.HashMap<String, String> all = new java.util.HashMap<>(values);
+        all.put("jukibus.broker.vm-id", Integer.toString(broker.vmId));
+        String xml = template.render(all);
+
+        FileConfiguration configuration = new FileConfiguration();
+        URL source = template.source().toUri().toURL();
+        configuration.parse(XMLUtil.stringToElement(xml), source);
+        configuration.setJMXManagementEnabled(true);
+
+        broker.embedded.setConfiguration(configuration);
+        broker.embedded.setSecurityManager(security);
+        broker.embedded.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
+        broker.embedded.start();
+        log.info("broker {} started from {} (in-VM id {})", broker.name, template.source(), broker.vmId);
+        return broker;
+    }
+
+    /** URL the node itself connects with: the in-VM acceptor. */
+    public String inVmUrl() {
+        return "vm://" + vmId;
+    }
+
+    public ActiveMQServer server() {
+        return embedded.getActiveMQServer();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public static Path dataDir(Path home) {
+        return home.resolve("broker");
+    }
+
+    @Override
+    public void close() throws Exception {
+        embedded.stop();
+        log.info("broker {} stopped", name);
+    }
+}

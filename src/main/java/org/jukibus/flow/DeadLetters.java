@@ -1,0 +1,44 @@
+package org.jukibus.flow;
+
+import java.time.Clock;
+
+import org.apache.camel.Exchange;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Labels a message that failed for good before it goes to the node's dead-letter queue
+ * ({@code jukibus.dlq}): the reason and its detail travel as headers, the body is the message
+ * exactly as it arrived, so it can be inspected and replayed after a fix.
+ */
+public final class DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final Clock clock;
+
+    public DeadLetters(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void label(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason;
+        if (cause instanceof EnvelopeRejectedException rejected) {
+            reason = rejected.reason().name();
+        } else if (cause instanceof PermanentFailure permanent) {
+            reason = permanent.reason();
+        } else {
+            reason = "FAILED";
+        }
+        String detail = cause == null ? "" : cause.getMessage();
+        var in = exchange.getIn();
+        in.setHeader(Headers.REJECT_REASON, reason);
+        in.setHeader(Headers.REJECT_DETAIL, detail);
+        in.setHeader(Headers.REJECTED_AT, clock.instant().toString());
+        // a crash after this send but before the consume commits must not dead-letter it twice
+        in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
+        log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);
+    }
+}

@@ -1,0 +1,23 @@
+package org.jukibus.flow;
+
+import org.jukibus.node.NodeRole;
+
+/**
+ * What distinguishes one notification flow from another; everything else (intake, sealing,
+ * forwarding, delivery, receipts, dead letters) is the same code for every flow.
+ *
+ * @param name             the flow's id in folders, queues and routes, e.g. {@code transfer-in}
+ * @param messageType      the envelope type and payload root element, e.g. {@code TransferInNotice}
+ * @param senderElement    payload element naming the sending node's code (must be this node)
+ * @param recipientElement payload element naming the recipient node's code
+ * @param recipientRole    the role the recipient must have in the directory
+ * @param receipt          whether the recipient answers with a signed receipt
+ */
+public record FlowDefinition(String name, String messageType, String senderElement, String recipientElement,
+                             NodeRole recipientRole, boolean receipt) {
+
+    /** The address on the recipient's broker that this flow's messages go to. */
+    public String inboundAddress() {
+        return "jukibus.inbound." + name;
+    }
+}

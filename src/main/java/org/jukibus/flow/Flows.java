@@ -1,0 +1,37 @@
+package org.jukibus.flow;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jukibus.node.NodeRole;
+
+/** The flows this version of jukibus knows, by name. */
+public final class Flows {
+
+    /** 転入通知 (第6の2): the new municipality tells the old one that a resident moved in. */
+    public static final FlowDefinition TRANSFER_IN = new FlowDefinition(
+            "transfer-in", "TransferInNotice", "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, true);
+
+    /** The recipient's signed confirmation that a message reached its legacy outbox. */
+    public static final FlowDefinition RECEIPT = new FlowDefinition(
+            "receipt", "Receipt", null, null, null, false);
+
+    private final Map<String, FlowDefinition> byName = new LinkedHashMap<>();
+
+    public Flows(List<FlowDefinition> flows) {
+        flows.forEach(f -> byName.put(f.name(), f));
+    }
+
+    public static Flows standard() {
+        return new Flows(List.of(TRANSFER_IN, RECEIPT));
+    }
+
+    public FlowDefinition byName(String name) {
+        FlowDefinition flow = byName.get(name);
+        if (flow == null) {
+            throw new IllegalArgumentException("unknown flow '" + name + "' (known: " + byName.keySet() + ")");
+        }
+        return flow;
+    }
+}

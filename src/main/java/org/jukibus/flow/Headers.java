@@ -1,0 +1,22 @@
+package org.jukibus.flow;
+
+/** Message headers (JMS properties) jukibus sets; valid Java identifiers as JMS requires. */
+public final class Headers {
+    public static final String FLOW = "JukibusFlow";
+    public static final String MESSAGE_ID = "JukibusMessageId";
+    public static final String TYPE = "JukibusType";
+    public static final String SENDER = "JukibusSender";
+    public static final String RECIPIENT = "JukibusRecipient";
+    public static final String ADDRESS = "JukibusAddress";
+    public static final String REJECT_REASON = "JukibusRejectReason";
+    public static final String REJECT_DETAIL = "JukibusRejectDetail";
+    public static final String REJECTED_AT = "JukibusRejectedAt";
+    public static final String ALREADY_DELIVERED = "JukibusAlreadyDelivered";
+    /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** Set by Artemis ({@code populate-validated-user}): who the broker authenticated as the producer. */
+    public static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+
+    private Headers() {
+    }
+}

@@ -1,0 +1,71 @@
+package org.jukibus.flow;
+
+import java.io.IOException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.jukibus.broker.NodeSecurityManager;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.OpenedEnvelope;
+import org.jukibus.envelope.RejectionReason;
+import org.jukibus.node.NodeEnvelopes;
+
+/**
+ * Opens an envelope that a peer put on this node's broker and decides whether it may be
+ * delivered: verified and decrypted (see the envelope package), of the type this flow carries,
+ * put there by the node that signed it, and not a replay.
+ */
+public final class InboundDelivery {
+
+    /** Exchange property holding the opened envelope's header for the later steps. */
+    public static final String ENVELOPE_HEADER = "JukibusEnvelopeHeader";
+
+    private final Flows flows;
+    private final NodeEnvelopes envelopes;
+    private final SeenMessages seen;
+
+    public InboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen) {
+        this.flows = flows;
+        this.envelopes = envelopes;
+        this.seen = seen;
+    }
+
+    public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure {
+        Message in = exchange.getIn();
+        FlowDefinition flow = flows.byName(in.getHeader(Headers.FLOW, String.class));
+        OpenedEnvelope opened = envelopes.open(in.getBody(byte[].class));
+        EnvelopeHeader header = opened.header();
+
+        if (!flow.messageType().equals(header.type())) {
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID,
+                    "a " + header.type() + " arrived on the " + flow.name() + " queue, which carries " + flow.messageType());
+        }
+        // Who the broker authenticated must be the signer (or this node itself, replaying a dead letter)
+        String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
+        if (producer != null && !producer.equals(header.sender()) && !producer.equals(NodeSecurityManager.LOCAL_USER)) {
+            throw new PermanentFailure("SENDER_MISMATCH", "envelope signed by " + header.sender()
+                    + " was put on the broker by " + producer);
+        }
+        switch (seen.check(header.messageId(), brokerMessageId(in))) {
+            case REPLAY -> throw new EnvelopeRejectedException(RejectionReason.REPLAY,
+                    "message " + header.messageId() + " from " + header.sender() + " was already delivered");
+            case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);
+            case NEW -> in.removeHeader(Headers.ALREADY_DELIVERED);
+        }
+        exchange.setProperty(ENVELOPE_HEADER, header);
+        in.setHeader(Headers.MESSAGE_ID, header.messageId());
+        in.setHeader(Headers.SENDER, header.sender());
+        in.setBody(opened.payloadBytes());
+    }
+
+    /** Called once the payload is safely in the legacy outbox, before the broker transaction commits. */
+    public void markDelivered(Exchange exchange) throws IOException {
+        EnvelopeHeader header = exchange.getProperty(ENVELOPE_HEADER, EnvelopeHeader.class);
+        seen.record(header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
+    }
+
+    private static String brokerMessageId(Message in) {
+        return in.getHeader("JMSMessageID", String.class);
+    }
+}

@@ -1,0 +1,43 @@
+package org.jukibus.flow;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
+
+/**
+ * Message ids derived from what is sent, so that sending the same thing twice (a file picked up
+ * again after a crash, a receipt resent after a redelivery) yields the same id and the brokers'
+ * duplicate detection drops the second copy.
+ */
+public final class MessageIds {
+
+    private MessageIds() {
+    }
+
+    /** Id of the envelope made from a legacy input file of this node. */
+    public static String forInput(String sender, byte[] content) {
+        return uuid(sender.getBytes(StandardCharsets.UTF_8), content);
+    }
+
+    /** Id of the receipt answering {@code messageId}. */
+    public static String receiptOf(String messageId) {
+        return uuid("receipt".getBytes(StandardCharsets.UTF_8), messageId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String uuid(byte[] namespace, byte[] content) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(namespace);
+            sha.update((byte) 0);
+            byte[] h = sha.digest(content);
+            h[6] = (byte) ((h[6] & 0x0f) | 0x80); // RFC 9562 version 8 (custom, name-based SHA-256)
+            h[8] = (byte) ((h[8] & 0x3f) | 0x80); // RFC 4122 variant
+            ByteBuffer b = ByteBuffer.wrap(h);
+            return new UUID(b.getLong(), b.getLong()).toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

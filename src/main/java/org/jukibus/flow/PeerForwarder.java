@@ -1,0 +1,44 @@
+package org.jukibus.flow;
+
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.jukibus.link.PeerLinks;
+import org.jukibus.link.UnknownPeerException;
+
+/**
+ * Sends one sealed envelope from the outbound queue directly to its recipient's broker. Returns
+ * only once the recipient has stored it; the outbound transaction then commits. Any other outcome
+ * rolls back and the broker retries later, with the same duplicate id.
+ */
+public final class PeerForwarder {
+
+    private final PeerLinks links;
+
+    public PeerForwarder(PeerLinks links) {
+        this.links = links;
+    }
+
+    public void forward(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String recipient = required(in, Headers.RECIPIENT);
+        String address = required(in, Headers.ADDRESS);
+        String messageId = required(in, Headers.MESSAGE_ID);
+        try {
+            links.send(recipient, address, in.getBody(byte[].class), messageId, Map.of(
+                    Headers.MESSAGE_ID, messageId,
+                    Headers.TYPE, required(in, Headers.TYPE)));
+        } catch (UnknownPeerException e) {
+            throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
+        }
+    }
+
+    private static String required(Message in, String header) throws PermanentFailure {
+        String value = in.getHeader(header, String.class);
+        if (value == null) {
+            throw new PermanentFailure("MALFORMED", "outbound message without " + header + " header");
+        }
+        return value;
+    }
+}

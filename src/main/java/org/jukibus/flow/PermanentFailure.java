@@ -1,0 +1,15 @@
+package org.jukibus.flow;
+
+/** A failure no retry can cure; the message goes to the dead-letter queue with {@link #reason()}. */
+public class PermanentFailure extends Exception {
+    private final String reason;
+
+    public PermanentFailure(String reason, String detail) {
+        super(reason + ": " + detail);
+        this.reason = reason;
+    }
+
+    public String reason() {
+        return reason;
+    }
+}

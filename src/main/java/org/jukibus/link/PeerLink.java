@@ -1,0 +1,139 @@
+package org.jukibus.link;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
+import org.apache.activemq.artemis.api.jms.JMSFactoryType;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open line to one peer's broker: TLS with this node's client certificate, durable sends that
+ * return only once the peer's broker has stored the message. Tries the primary endpoint, then the
+ * backup. Not shared between threads without its own lock: every method is synchronized.
+ */
+final class PeerLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+
+    private final String peer;
+    private final List<String> endpoints;
+    private final TlsClientSettings tls;
+    private final Duration callTimeout;
+
+    private ActiveMQConnectionFactory factory;
+    private Connection connection;
+    private Session session;
+    private MessageProducer producer;
+    private String activeEndpoint;
+
+    PeerLink(String peer, List<String> endpoints, TlsClientSettings tls, Duration callTimeout) {
+        this.peer = peer;
+        this.endpoints = List.copyOf(endpoints);
+        this.tls = tls;
+        this.callTimeout = callTimeout;
+    }
+
+    /**
+     * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
+     * (a resend after a crash between this send and the local commit).
+     */
+    synchronized void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
+            throws PeerUnreachableException, JMSException {
+        open();
+        try {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(body);
+            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                message.setStringProperty(p.getKey(), p.getValue());
+            }
+            producer.send(session.createQueue(address), message);
+        } catch (JMSException e) {
+            close();
+            throw e;
+        }
+    }
+
+    synchronized String activeEndpoint() {
+        return activeEndpoint;
+    }
+
+    private void open() throws PeerUnreachableException {
+        if (producer != null) {
+            return;
+        }
+        JMSException last = null;
+        for (String endpoint : endpoints) {
+            try {
+                factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transport(endpoint));
+                factory.setCallTimeout(callTimeout.toMillis());
+                factory.setInitialConnectAttempts(1);
+                factory.setReconnectAttempts(0);
+                factory.setBlockOnDurableSend(true);
+                connection = factory.createConnection();
+                session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                producer = session.createProducer(null);
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                activeEndpoint = endpoint;
+                log.info("link to {} open via {}", peer, endpoint);
+                return;
+            } catch (JMSException e) {
+                last = e;
+                log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
+                close();
+            }
+        }
+        throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
+    }
+
+    private TransportConfiguration transport(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        Map<String, Object> params = new HashMap<>();
+        params.put(TransportConstants.HOST_PROP_NAME, endpoint.substring(0, colon));
+        params.put(TransportConstants.PORT_PROP_NAME, Integer.parseInt(endpoint.substring(colon + 1)));
+        params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+        params.put(TransportConstants.ENABLED_PROTOCOLS_PROP_NAME, "TLSv1.3");
+        params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");
+        params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tls.keystore().toString());
+        params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tls.keystorePassword());
+        params.put(TransportConstants.TRUSTSTORE_TYPE_PROP_NAME, "PKCS12");
+        params.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, tls.truststore().toString());
+        params.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, tls.truststorePassword());
+        return new TransportConfiguration(NettyConnectorFactory.class.getName(), params);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (JMSException e) {
+            log.debug("closing link to {}: {}", peer, e.getMessage());
+        }
+        if (factory != null) {
+            factory.close();
+        }
+        factory = null;
+        connection = null;
+        session = null;
+        producer = null;
+        activeEndpoint = null;
+    }
+}

@@ -1,0 +1,10 @@
+package org.jukibus.node;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+/** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
+@SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
+@Import(NodeConfiguration.class)
+public class NodeApplication {
+}

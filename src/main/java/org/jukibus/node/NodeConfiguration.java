@@ -1,0 +1,203 @@
+package org.jukibus.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.jms.ConnectionFactory;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.jukibus.adapter.file.ErrorReports;
+import org.jukibus.broker.BrokerTemplate;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.NodeSecurityManager;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.flow.DeadLetters;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.InboundDelivery;
+import org.jukibus.flow.LegacyIntake;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.PeerForwarder;
+import org.jukibus.flow.Receipts;
+import org.jukibus.flow.SeenMessages;
+import org.jukibus.link.PeerLinks;
+import org.jukibus.link.TlsClientSettings;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.Pem;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
+
+/**
+ * Wires one node: its keys, the signed directory, its broker from broker-config/, the local JMS
+ * connection, the links to peers and the beans the routes in routes/ call.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NodeProperties.class)
+public class NodeConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    NodeSettings nodeSettings(NodeProperties properties) throws IOException {
+        return NodeSettings.from(properties);
+    }
+
+    @Bean
+    KeyMaterial nodeKeys(NodeSettings settings) throws IOException {
+        KeyMaterial keys = KeyStores.readKeyStore(settings.keystore(), settings.storePassword().toCharArray());
+        NodeIdentity.requireMatches(keys, settings.role(), settings.code());
+        return keys;
+    }
+
+    @Bean
+    NodeDirectory nodeDirectory(NodeSettings settings, Clock clock) throws Exception {
+        X509Certificate rootCa = Pem.readCertificate(settings.rootCa());
+        X509CRL crl = settings.crl() == null ? null : Pem.readCrl(settings.crl());
+        NodeDirectory directory = DirectoryLoader.load(settings.directoryFile(), rootCa, crl, clock);
+        NodeEntry self = directory.byCode(settings.code()).orElseThrow(() -> new IllegalStateException(
+                "this node (" + settings.code() + ") is not in the directory " + settings.directoryFile()));
+        if (self.role() != settings.role()) {
+            throw new IllegalStateException("the directory lists " + settings.code() + " as " + self.role().id()
+                    + " but this node is configured as " + settings.role().id());
+        }
+        return directory;
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory) throws Exception {
+        NodeEntry self = directory.byCode(settings.code()).orElseThrow();
+        Map<String, String> values = new HashMap<>();
+        values.put("jukibus.broker.name", "jukibus-" + settings.code());
+        values.put("jukibus.broker.data", NodeBroker.dataDir(settings.home()).toString());
+        putEndpoint(values, "jukibus.link.primary", self.primary());
+        putEndpoint(values, "jukibus.link.backup", self.backup());
+        values.put("jukibus.tls.keystore", settings.keystore().toString());
+        values.put("jukibus.tls.keystore-password", settings.storePassword());
+        values.put("jukibus.tls.truststore", settings.truststore().toString());
+        values.put("jukibus.tls.truststore-password", settings.storePassword());
+        values.put("jukibus.tls.crl", settings.crl().toString());
+        NodeSecurityManager security = new NodeSecurityManager(settings.localSecret(),
+                cert -> directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
+                new SecurityEvents());
+        return NodeBroker.start(BrokerTemplate.load(settings.brokerConfigDir(), settings.role().id()), values, security);
+    }
+
+    private static void putEndpoint(Map<String, String> values, String prefix, String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        values.put(prefix + ".host", endpoint.substring(0, colon));
+        values.put(prefix + ".port", endpoint.substring(colon + 1));
+    }
+
+    @Bean(destroyMethod = "destroy")
+    CachingConnectionFactory localConnectionFactory(NodeBroker broker, NodeSettings settings) {
+        ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(),
+                NodeSecurityManager.LOCAL_USER, settings.localSecret());
+        CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
+        caching.setSessionCacheSize(10);
+        return caching;
+    }
+
+    @Bean
+    JmsTransactionManager jmsTransactionManager(ConnectionFactory localConnectionFactory) {
+        return new JmsTransactionManager(localConnectionFactory);
+    }
+
+    /** The transaction policy the routes' {@code transacted} step uses: the consume and every local send commit together. */
+    @Bean("PROPAGATION_REQUIRED")
+    SpringTransactionPolicy propagationRequired(JmsTransactionManager transactionManager) {
+        SpringTransactionPolicy policy = new SpringTransactionPolicy(transactionManager);
+        policy.setPropagationBehaviorName("PROPAGATION_REQUIRED");
+        return policy;
+    }
+
+    @Bean("jms")
+    JmsComponent jms(ConnectionFactory localConnectionFactory, JmsTransactionManager transactionManager) {
+        JmsComponent jms = JmsComponent.jmsComponentTransacted(localConnectionFactory, transactionManager);
+        jms.setCacheLevelName("CACHE_CONSUMER");
+        jms.setDeliveryPersistent(true);
+        return jms;
+    }
+
+    @Bean
+    Flows flows() {
+        return Flows.standard();
+    }
+
+    @Bean
+    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, NodeProperties properties, Clock clock) {
+        return new NodeEnvelopes(settings.code(), keys, directory, properties.getEnvelope(), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    SeenMessages seenMessages(NodeSettings settings, NodeProperties properties, Clock clock) throws IOException {
+        return new SeenMessages(settings.home().resolve("state").resolve("seen-messages.log"), clock,
+                properties.getEnvelope().getMaxAge().plus(properties.getEnvelope().getMaxFuture()));
+    }
+
+    @Bean(destroyMethod = "close")
+    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties) {
+        TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
+                settings.truststore(), settings.storePassword());
+        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls,
+                properties.getLink().getCallTimeout(), properties.getLink().getMaxOpen());
+    }
+
+    // --- the beans routes/ refers to by name ---
+
+    @Bean
+    LegacyIntake legacyIntake(Flows flows, NodeDirectory directory, NodeEnvelopes envelopes) {
+        return new LegacyIntake(flows, directory, envelopes);
+    }
+
+    @Bean
+    InboundDelivery inboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen) {
+        return new InboundDelivery(flows, envelopes, seen);
+    }
+
+    @Bean
+    LegacyOutbox legacyOutbox(NodeSettings settings) {
+        return new LegacyOutbox(settings.legacyRoot());
+    }
+
+    @Bean
+    Receipts receipts(Flows flows, NodeEnvelopes envelopes, Clock clock) throws Exception {
+        return new Receipts(flows, envelopes, clock);
+    }
+
+    @Bean
+    PeerForwarder peerForwarder(PeerLinks links) {
+        return new PeerForwarder(links);
+    }
+
+    @Bean
+    DeadLetters deadLetters(Clock clock) {
+        return new DeadLetters(clock);
+    }
+
+    @Bean
+    ErrorReports errorReports(NodeSettings settings, Clock clock) {
+        return new ErrorReports(settings.legacyRoot(), clock);
+    }
+}

@@ -1,0 +1,125 @@
+package org.jukibus.node;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything a node needs to know about itself, bound from {@code jukibus.*}. A node is one
+ * config file (see {@code docs/configuration.md}) plus the shared {@code routes/} and
+ * {@code broker-config/} folders.
+ */
+@ConfigurationProperties("jukibus")
+public class NodeProperties {
+
+    /** Which kind of node this is: municipal, prefecture, central or liaison. */
+    private NodeRole role;
+    /** Local government code (6 digits) of a municipality, 2-digit prefecture code, or id of central/liaison. */
+    private String code;
+    /** Data directory of this node: broker journal, seen-message store, legacy folders (by default). */
+    private Path home;
+    /** Folder holding the Camel routes (routes/common, routes/&lt;role&gt;). */
+    private Path routesDir = Path.of("routes");
+    /** Folder holding broker.xml per role. */
+    private Path brokerConfigDir = Path.of("broker-config");
+
+    private final Pki pki = new Pki();
+    private final Directory directory = new Directory();
+    private final Envelope envelope = new Envelope();
+    private final Link link = new Link();
+    private final Legacy legacy = new Legacy();
+
+    public static class Pki {
+        /** PKCS#12 keystore holding this node's key and certificate. */
+        private Path keystore;
+        /** PKCS#12 truststore holding the network root CA. */
+        private Path truststore;
+        /** File whose first line is the password of both stores. */
+        private Path passwordFile;
+        /** The network root CA certificate (PEM): the trust anchor of the directory. */
+        private Path rootCa;
+        /** The CA's certificate revocation list (PEM); revoked peers are refused at TLS. */
+        private Path crl;
+
+        public Path getKeystore() { return keystore; }
+        public void setKeystore(Path keystore) { this.keystore = keystore; }
+        public Path getTruststore() { return truststore; }
+        public void setTruststore(Path truststore) { this.truststore = truststore; }
+        public Path getPasswordFile() { return passwordFile; }
+        public void setPasswordFile(Path passwordFile) { this.passwordFile = passwordFile; }
+        public Path getRootCa() { return rootCa; }
+        public void setRootCa(Path rootCa) { this.rootCa = rootCa; }
+        public Path getCrl() { return crl; }
+        public void setCrl(Path crl) { this.crl = crl; }
+    }
+
+    public static class Directory {
+        /** The directory file signed by central. */
+        private Path file;
+
+        public Path getFile() { return file; }
+        public void setFile(Path file) { this.file = file; }
+    }
+
+    public static class Envelope {
+        /** Oldest created-at a receiver accepts; older messages are refused as EXPIRED. */
+        private Duration maxAge = Duration.ofHours(24);
+        /** How far a sender's clock may run ahead of ours. */
+        private Duration maxFuture = Duration.ofMinutes(5);
+        /** Largest envelope or legacy file accepted, in bytes. */
+        private int maxBytes = 1024 * 1024;
+
+        public Duration getMaxAge() { return maxAge; }
+        public void setMaxAge(Duration maxAge) { this.maxAge = maxAge; }
+        public Duration getMaxFuture() { return maxFuture; }
+        public void setMaxFuture(Duration maxFuture) { this.maxFuture = maxFuture; }
+        public int getMaxBytes() { return maxBytes; }
+        public void setMaxBytes(int maxBytes) { this.maxBytes = maxBytes; }
+    }
+
+    public static class Link {
+        /** Most peer connections kept open at once; the least recently used is closed beyond it. */
+        private int maxOpen = 64;
+        /** How long a send to a peer may take before the link is considered down. */
+        private Duration callTimeout = Duration.ofSeconds(10);
+        /** Consumers forwarding from the outbound queue. */
+        private int forwarders = 2;
+
+        public int getMaxOpen() { return maxOpen; }
+        public void setMaxOpen(int maxOpen) { this.maxOpen = maxOpen; }
+        public Duration getCallTimeout() { return callTimeout; }
+        public void setCallTimeout(Duration callTimeout) { this.callTimeout = callTimeout; }
+        public int getForwarders() { return forwarders; }
+        public void setForwarders(int forwarders) { this.forwarders = forwarders; }
+    }
+
+    public static class Legacy {
+        /** Root of the drop folders shared with the legacy resident-record system (default: home/legacy). */
+        private Path root;
+
+        public Path getRoot() { return root; }
+        public void setRoot(Path root) { this.root = root; }
+    }
+
+    public NodeRole getRole() { return role; }
+    public void setRole(NodeRole role) { this.role = role; }
+    public String getCode() { return code; }
+    public void setCode(String code) { this.code = code; }
+    public Path getHome() { return home; }
+    public void setHome(Path home) { this.home = home; }
+    public Path getRoutesDir() { return routesDir; }
+    public void setRoutesDir(Path routesDir) { this.routesDir = routesDir; }
+    public Path getBrokerConfigDir() { return brokerConfigDir; }
+    public void setBrokerConfigDir(Path brokerConfigDir) { this.brokerConfigDir = brokerConfigDir; }
+    public Pki getPki() { return pki; }
+    public Directory getDirectory() { return directory; }
+    public Envelope getEnvelope() { return envelope; }
+    public Link getLink() { return link; }
+    public Legacy getLegacy() { return legacy; }
+
+    /** The legacy drop-folder root, home/legacy unless configured. */
+    public Path legacyRoot() {
+        return legacy.root != null ? legacy.root : home.resolve("legacy");
+    }
+}
