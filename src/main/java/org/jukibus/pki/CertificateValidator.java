@@ -1,0 +1,153 @@
+package org.jukibus.pki;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jukibus.node.NodeRole;
+import org.jukibus.pki.CertificateRejectedException.Reason;
+
+/**
+ * Validates node certificates against the network root CA and (optionally) its CRL: PKIX path validation with
+ * the JDK's CertPathValidator, revocation checking enabled when a CRL is given, at a given instant.
+ * Thread-safe.
+ */
+public final class CertificateValidator {
+
+    private final X509Certificate rootCa;
+    private final X509CRL crl;
+    private final Clock clock;
+
+    /**
+     * @param rootCa the trust anchor
+     * @param crl the root CA's CRL, or null to skip revocation checking
+     * @param clock the time to validate at
+     */
+    public CertificateValidator(X509Certificate rootCa, X509CRL crl, Clock clock) {
+        this.rootCa = Objects.requireNonNull(rootCa, "rootCa");
+        this.crl = crl;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public CertificateValidator(X509Certificate rootCa, X509CRL crl) {
+        this(rootCa, crl, Clock.systemUTC());
+    }
+
+    public X509Certificate rootCa() {
+        return rootCa;
+    }
+
+    /** Validates at the clock's current instant. */
+    public NodeIdentity validate(X509Certificate cert) throws CertificateRejectedException {
+        return validate(cert, clock.instant());
+    }
+
+    /** Validates {@code cert} and requires the given role. */
+    public NodeIdentity validate(X509Certificate cert, NodeRole requiredRole) throws CertificateRejectedException {
+        NodeIdentity id = validate(cert);
+        if (id.role() != requiredRole) {
+            throw new CertificateRejectedException(Reason.WRONG_ROLE, "certificate of " + id + " is not a "
+                    + requiredRole.id() + " node certificate");
+        }
+        return id;
+    }
+
+    /**
+     * Validates {@code cert} at {@code at}: issued (signed) by the root CA, within its validity, not revoked by the CRL,
+     * and a node certificate. Returns its identity.
+     */
+    public NodeIdentity validate(X509Certificate cert, Instant at) throws CertificateRejectedException {
+        Objects.requireNonNull(cert, "cert");
+        String subject = cert.getSubjectX500Principal().getName();
+        Date date = Date.from(at);
+        // 1. clear reasons first
+        if (!cert.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
+            throw new CertificateRejectedException(Reason.UNKNOWN_ISSUER, "certificate " + subject
+                    + " was not issued by our root CA (issuer " + cert.getIssuerX500Principal().getName() + ")");
+        }
+        try {
+            cert.verify(rootCa.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new CertificateRejectedException(Reason.UNKNOWN_ISSUER, "certificate " + subject
+                    + " was not issued by our root CA (signature does not verify with the root CA key)", e);
+        }
+        try {
+            cert.checkValidity(date);
+        } catch (CertificateExpiredException e) {
+            throw new CertificateRejectedException(Reason.EXPIRED, "certificate " + subject + " expired on "
+                    + cert.getNotAfter().toInstant(), e);
+        } catch (CertificateNotYetValidException e) {
+            throw new CertificateRejectedException(Reason.NOT_YET_VALID, "certificate " + subject + " is not valid before "
+                    + cert.getNotBefore().toInstant(), e);
+        }
+        if (crl != null) {
+            checkCrl(at);
+            X509CRLEntry entry = crl.getRevokedCertificate(cert);
+            if (entry != null && !entry.getRevocationDate().after(date)) {
+                throw new CertificateRejectedException(Reason.REVOKED, "certificate " + subject + " (serial "
+                        + cert.getSerialNumber().toString(16) + ") was revoked on " + entry.getRevocationDate().toInstant());
+            }
+        }
+        NodeIdentity id;
+        try {
+            id = NodeIdentity.fromCertificate(cert);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateRejectedException(Reason.NOT_A_NODE_CERTIFICATE, e.getMessage(), e);
+        }
+        // 2. full PKIX validation as the final word
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            CertPath path = cf.generateCertPath(List.of(cert));
+            PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(rootCa, null)));
+            params.setDate(date);
+            params.setRevocationEnabled(crl != null);
+            if (crl != null) {
+                params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));
+            }
+            CertPathValidator.getInstance("PKIX").validate(path, params);
+        } catch (CertPathValidatorException e) {
+            Reason r = e.getReason() == CertPathValidatorException.BasicReason.REVOKED ? Reason.REVOKED
+                    : e.getReason() == CertPathValidatorException.BasicReason.EXPIRED ? Reason.EXPIRED
+                    : e.getReason() == PKIXReason.NO_TRUST_ANCHOR ? Reason.UNKNOWN_ISSUER
+                    : e.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS
+                    ? Reason.CRL_PROBLEM : Reason.INVALID;
+            throw new CertificateRejectedException(r, "certificate " + subject + " rejected: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new CertificateRejectedException(Reason.INVALID, "certificate " + subject + " rejected: " + e.getMessage(), e);
+        }
+        return id;
+    }
+
+    private void checkCrl(Instant at) throws CertificateRejectedException {
+        if (!crl.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
+            throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL was not issued by our root CA");
+        }
+        try {
+            crl.verify(rootCa.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL's signature does not verify with the root CA key", e);
+        }
+        if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(at)) {
+            throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL is out of date (next update was due "
+                    + crl.getNextUpdate().toInstant() + "): issue a new one with 'jukibus pki crl'");
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package org.jukibus.pki;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import org.jukibus.node.NodeRole;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pki}: manage the network root CA and node certificates. The CA password comes from
+ * {@code --password-file} (first line) or the environment variable {@value #CA_PASSWORD_ENV}.
+ */
+@Command(name = "pki", mixinStandardHelpOptions = true,
+        description = "Manage the network root CA, node certificates and the CRL.",
+        subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.Revoke.class,
+                PkiCommand.Crl.class, PkiCommand.Show.class})
+public class PkiCommand implements Callable<Integer> {
+
+    public static final String CA_PASSWORD_ENV = "JUKIBUS_CA_PASSWORD";
+
+    /** Environment lookup; replaceable in tests. */
+    static Function<String, String> environment = System::getenv;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** Runs {@link #run()}; user errors become one line on stderr and exit code 1. */
+    abstract static class Sub implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        abstract int run() throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                return run();
+            } catch (IllegalArgumentException | IOException | GeneralSecurityException | CertificateRejectedException e) {
+                err().println(spec.qualifiedName() + ": error: " + message(e));
+                err().flush();
+                return 1;
+            }
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
+        static String message(Exception e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "no such file: " + e.getMessage();
+            }
+            if (e instanceof java.nio.file.FileAlreadyExistsException f && f.getReason() != null) {
+                return f.getReason();
+            }
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+    }
+
+    static char[] caPassword(Path passwordFile) throws IOException {
+        if (passwordFile != null) {
+            return SecureFiles.readPassword(passwordFile);
+        }
+        String env = environment.apply(CA_PASSWORD_ENV);
+        if (env != null && !env.isEmpty()) {
+            return env.toCharArray();
+        }
+        throw new IllegalArgumentException("no CA password: give --password-file <file> or set " + CA_PASSWORD_ENV);
+    }
+
+    @Command(name = "init-ca", mixinStandardHelpOptions = true,
+            description = "Create the network root CA (ca.p12, ca.pem, crl.pem, issued.txt) in a new directory.")
+    static class InitCa extends Sub {
+        @Option(names = "--dir", required = true, description = "CA directory to create")
+        Path dir;
+        @Option(names = "--name", required = true, description = "CA common name")
+        String name;
+        @Option(names = "--validity-days", defaultValue = "3650", description = "default: ${DEFAULT-VALUE}")
+        long validityDays;
+        @Option(names = "--password-file", description = "file whose first line is the CA key store password")
+        Path passwordFile;
+
+        @Override
+        int run() throws Exception {
+            if (validityDays <= 0) {
+                throw new IllegalArgumentException("--validity-days must be positive");
+            }
+            char[] pw = caPassword(passwordFile);
+            try {
+                if (Files.exists(dir.resolve(CertificateAuthority.KEYSTORE_FILE))) {
+                    throw new IllegalArgumentException("a CA already exists in " + dir + "; refusing to overwrite it");
+                }
+                CertificateAuthority ca = CertificateAuthority.create(dir, name, Duration.ofDays(validityDays), pw,
+                        java.time.Clock.systemUTC());
+                out().println("created CA " + ca.certificate().getSubjectX500Principal().getName() + " in " + dir
+                        + " (valid until " + ca.certificate().getNotAfter().toInstant() + ")");
+                return 0;
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+        }
+    }
+
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Generate a node key pair and issue its certificate: <out>/<code>.p12, <code>.pem, "
+                    + "<code>.pass, truststore.p12.")
+    static class Issue extends Sub {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @Option(names = "--role", required = true, description = "municipal, prefecture, central or liaison")
+        String role;
+        @Option(names = "--code", required = true, description = "node code (6-digit local government code, 2-digit prefecture code, or id)")
+        String code;
+        @Option(names = "--name", required = true, description = "human-readable node name, e.g. 新宿区")
+        String name;
+        @Option(names = "--host", description = "IP address or DNS name for the certificate (repeatable; default 127.0.0.1 and localhost)")
+        List<String> hosts = new ArrayList<>();
+        @Option(names = "--out", required = true, description = "output directory")
+        Path out;
+        @Option(names = "--validity-days", defaultValue = "730", description = "default: ${DEFAULT-VALUE}")
+        long validityDays;
+        @Option(names = "--store-password-file", description = "file with the password for the new stores (default: random, written to <out>/<code>.pass)")
+        Path storePasswordFile;
+
+        @Override
+        int run() throws Exception {
+            if (validityDays <= 0) {
+                throw new IllegalArgumentException("--validity-days must be positive");
+            }
+            NodeIdentity id = new NodeIdentity(NodeRole.fromId(role), code, name);
+            Path keystore = out.resolve(code + ".p12");
+            SecureFiles.requireAbsent(keystore);
+            char[] caPw = caPassword(passwordFile);
+            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : randomPassword();
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
+                KeyMaterial km = ca.issueKeyMaterial(id, hosts.isEmpty() ? CertificateAuthority.DEFAULT_HOSTS : hosts,
+                        Duration.ofDays(validityDays));
+                Files.createDirectories(out);
+                KeyStores.writeKeyStore(keystore, km, storePw);
+                KeyStores.writeTrustStore(out.resolve("truststore.p12"), ca.certificate(), storePw);
+                Pem.writeCertificate(out.resolve(code + ".pem"), km.certificate());
+                if (storePasswordFile == null) {
+                    SecureFiles.writePassword(out.resolve(code + ".pass"), storePw);
+                }
+                out().println("issued " + id + " serial " + km.certificate().getSerialNumber().toString(16)
+                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + keystore);
+                return 0;
+            } finally {
+                Arrays.fill(caPw, '\0');
+                Arrays.fill(storePw, '\0');
+            }
+        }
+
+        private static char[] randomPassword() {
+            SecureRandom r = new SecureRandom();
+            String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+            char[] pw = new char[32];
+            for (int i = 0; i < pw.length; i++) {
+                pw[i] = alphabet.charAt(r.nextInt(alphabet.length()));
+            }
+            return pw;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a node certificate and write a new crl.pem.")
+    static class Revoke extends Sub {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+        @Option(names = "--next-update-days", defaultValue = "7", description = "default: ${DEFAULT-VALUE}")
+        long nextUpdateDays;
+
+        static class Target {
+            @Option(names = "--serial", description = "serial number (hex)")
+            String serial;
+            @Option(names = "--cert", description = "the certificate (PEM)")
+            Path cert;
+        }
+
+        @Override
+        int run() throws Exception {
+            BigInteger serial;
+            if (target.serial != null) {
+                try {
+                    serial = new BigInteger(target.serial.replace(":", ""), 16);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bad serial '" + target.serial + "': expected hexadecimal");
+                }
+            } else {
+                serial = Pem.readCertificate(target.cert).getSerialNumber();
+            }
+            char[] pw = caPassword(passwordFile);
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, pw);
+                if (target.cert != null) {
+                    X509Certificate c = Pem.readCertificate(target.cert);
+                    if (!c.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
+                        throw new IllegalArgumentException(target.cert + " was not issued by this CA");
+                    }
+                }
+                X509CRL crl = ca.revoke(serial, Duration.ofDays(positive(nextUpdateDays)));
+                out().println("revoked serial " + serial.toString(16) + "; CRL now lists "
+                        + size(crl.getRevokedCertificates()) + " certificate(s), next update " + crl.getNextUpdate().toInstant());
+                return 0;
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+        }
+    }
+
+    @Command(name = "crl", mixinStandardHelpOptions = true, description = "Re-issue the CRL (crl.pem).")
+    static class Crl extends Sub {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @Option(names = "--next-update-days", defaultValue = "7", description = "default: ${DEFAULT-VALUE}")
+        long nextUpdateDays;
+
+        @Override
+        int run() throws Exception {
+            char[] pw = caPassword(passwordFile);
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, pw);
+                X509CRL crl = ca.issueCrl(Duration.ofDays(positive(nextUpdateDays)));
+                out().println("issued CRL with " + size(crl.getRevokedCertificates()) + " revoked certificate(s), next update "
+                        + crl.getNextUpdate().toInstant());
+                return 0;
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a certificate, CRL (PEM) or key store (PKCS#12).")
+    static class Show extends Sub {
+        @Parameters(index = "0", description = "file.pem or file.p12")
+        Path file;
+        @Option(names = "--password-file", description = "password of a .p12 file")
+        Path passwordFile;
+
+        @Override
+        int run() throws Exception {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no such file: " + file);
+            }
+            List<X509Certificate> certs;
+            if (file.toString().endsWith(".p12")) {
+                if (passwordFile == null) {
+                    throw new IllegalArgumentException("a .p12 file needs --password-file");
+                }
+                char[] pw = SecureFiles.readPassword(passwordFile);
+                try {
+                    java.security.KeyStore ks = KeyStores.load(file, pw);
+                    certs = new ArrayList<>();
+                    for (String alias : java.util.Collections.list(ks.aliases())) {
+                        out().println("entry '" + alias + "'" + (ks.isKeyEntry(alias) ? " (private key)" : " (trusted certificate)"));
+                        java.security.cert.Certificate[] chain = ks.isKeyEntry(alias) ? ks.getCertificateChain(alias)
+                                : new java.security.cert.Certificate[] {ks.getCertificate(alias)};
+                        for (java.security.cert.Certificate c : chain) {
+                            certs.add((X509Certificate) c);
+                        }
+                    }
+                } finally {
+                    Arrays.fill(pw, '\0');
+                }
+            } else {
+                certs = Pem.readCertificates(file);
+                if (certs.isEmpty()) {
+                    X509CRL crl = Pem.readCrl(file);
+                    out().println("CRL issuer: " + crl.getIssuerX500Principal().getName());
+                    out().println("  this update: " + crl.getThisUpdate().toInstant());
+                    out().println("  next update: " + (crl.getNextUpdate() == null ? "-" : crl.getNextUpdate().toInstant()));
+                    if (crl.getRevokedCertificates() != null) {
+                        for (X509CRLEntry e : crl.getRevokedCertificates()) {
+                            out().println("  revoked " + e.getSerialNumber().toString(16) + " at " + e.getRevocationDate().toInstant());
+                        }
+                    }
+                    return 0;
+                }
+            }
+            for (X509Certificate c : certs) {
+                out().println("certificate: " + c.getSubjectX500Principal().getName());
+                out().println("  issuer:  " + c.getIssuerX500Principal().getName());
+                out().println("  serial:  " + c.getSerialNumber().toString(16));
+                out().println("  valid:   " + c.getNotBefore().toInstant() + " .. " + c.getNotAfter().toInstant());
+                Collection<List<?>> sans = c.getSubjectAlternativeNames();
+                if (sans != null) {
+                    out().println("  hosts:   " + sans.stream().map(l -> String.valueOf(l.get(1))).toList());
+                }
+                if (c.getBasicConstraints() >= 0) {
+                    out().println("  CA certificate");
+                } else {
+                    try {
+                        out().println("  node:    " + NodeIdentity.fromCertificate(c));
+                    } catch (IllegalArgumentException e) {
+                        out().println("  " + e.getMessage());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    static long positive(long days) {
+        if (days <= 0) {
+            throw new IllegalArgumentException("--next-update-days must be positive");
+        }
+        return days;
+    }
+
+    static int size(Collection<?> c) {
+        return c == null ? 0 : c.size();
+    }
+
+    /** For tests and embedding: a CommandLine with this command. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new PkiCommand());
+    }
+
+}
