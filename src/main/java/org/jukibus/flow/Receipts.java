@@ -45,9 +45,8 @@ public final class Receipts {
         Element root = receipt.createElementNS(NS, "Receipt");
         receipt.appendChild(root);
         append(receipt, root, "ReceivedMessageId", notice.messageId());
-        append(receipt, root, "ReceivedType", notice.type());
-        append(receipt, root, "Recipient", envelopes.selfCode());
         append(receipt, root, "ReceivedAt", clock.instant().toString());
+        append(receipt, root, "Recipient", envelopes.selfCode());
         append(receipt, root, "Status", "DELIVERED");
 
         String messageId = MessageIds.receiptOf(notice.messageId());

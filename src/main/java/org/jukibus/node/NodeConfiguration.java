@@ -1,18 +1,12 @@
 package org.jukibus.node;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.jms.ConnectionFactory;
 
@@ -39,6 +33,7 @@ import org.jukibus.link.PeerLinks;
 import org.jukibus.link.TlsClientSettings;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.NodeIdentity;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -67,7 +62,11 @@ public class NodeConfiguration {
     @Bean
     KeyMaterial nodeKeys(NodeSettings settings) throws IOException {
         KeyMaterial keys = KeyStores.readKeyStore(settings.keystore(), settings.storePassword().toCharArray());
-        NodeIdentity.requireMatches(keys, settings.role(), settings.code());
+        NodeIdentity identity = keys.identity();
+        if (identity.role() != settings.role() || !identity.code().equals(settings.code())) {
+            throw new IllegalStateException("the keystore " + settings.keystore() + " holds the certificate of " + identity
+                    + ", not of this node (" + settings.role().id() + " " + settings.code() + ")");
+        }
         return keys;
     }
 
