@@ -1,2 +1,32 @@
 package org.jukibus;
-public class Jukibus { public static void main(String[] a) {} }
+
+import org.jukibus.demo.DemoCommand;
+import org.jukibus.directory.DirectoryCommand;
+import org.jukibus.node.NodeCommand;
+import org.jukibus.pki.PkiCommand;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jukibus} command: run a node, run the demo network, operate the PKI and the directory. */
+@Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",
+        description = "Message bus of the Basic Resident Registry Network (Juki-net).",
+        subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class})
+public class Jukibus implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new Jukibus()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+        // a started node or demo keeps running on its non-daemon threads
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,132 @@
+package org.jukibus.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+import org.jukibus.node.NodeLauncher;
+import org.jukibus.node.NodeRole;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jukibus demo}: provisions and starts a small network on loopback (central, Tokyo and
+ * Osaka prefecture nodes, Chiyoda, Shinjuku and Osaka-shi), sends a transfer-in notice from
+ * Shinjuku to Osaka-shi through the drop folders, and shows where it went and where it did not.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a demo network (3 municipalities, 2 prefectures, central) and send a transfer-in notice.")
+public class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "target/demo-network",
+            description = "Where the network's keys, directory, journals and legacy folders go (default: ${DEFAULT-VALUE}). Emptied first.")
+    Path dir;
+
+    @Option(names = "--stay", description = "Keep the network running after the demo (Ctrl-C to stop).")
+    boolean stay;
+
+    @Option(names = "--project-dir", paramLabel = "DIR", defaultValue = ".",
+            description = "Where routes/ and broker-config/ are (default: the current directory).")
+    Path projectDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(projectDir.resolve("routes")) || !Files.isDirectory(projectDir.resolve("broker-config"))) {
+            System.err.println("jukibus demo: no routes/ and broker-config/ under " + projectDir.toAbsolutePath()
+                    + " (run it from the jukibus directory or pass --project-dir)");
+            return 2;
+        }
+        deleteTree(dir);
+        say("Provisioning: root CA, a certificate per node, a directory signed by central, in " + dir);
+        Network network = new NetworkProvisioner(projectDir).provision(dir, NetworkProvisioner.demoNodes());
+        NetworkProvisioner.writeConfigFiles(network);
+
+        List<ConfigurableApplicationContext> running = new ArrayList<>();
+        try {
+            for (ProvisionedNode node : network.nodes().values()) {
+                say("Starting " + node.spec().role().id() + " node " + node.spec().code() + " " + node.spec().name()
+                        + " (links " + node.primary() + ", backup " + node.backup() + ")");
+                running.add(NodeLauncher.start(node.properties()));
+            }
+            ProvisionedNode shinjuku = network.node("131041");
+            ProvisionedNode osaka = network.node("271004");
+            Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
+            Files.createDirectories(inbox);
+            byte[] notice = DemoCommand.class.getResourceAsStream("/demo/transfer-in-notice.xml").readAllBytes();
+            Path tmp = inbox.resolve("SJK-2026-000123.xml.tmp");
+            Files.write(tmp, notice);
+            Files.move(tmp, inbox.resolve("SJK-2026-000123.xml"));
+            say("Shinjuku's legacy system dropped a transfer-in notice for Osaka-shi into " + inbox);
+
+            Path delivered = waitForFile(osaka.legacyRoot().resolve("outbox").resolve("transfer-in"), Duration.ofSeconds(60));
+            say("Osaka-shi's node verified, decrypted and delivered it to its legacy outbox: " + delivered);
+            System.out.println(new String(Files.readAllBytes(delivered), StandardCharsets.UTF_8));
+            Path receipt = waitForFile(shinjuku.legacyRoot().resolve("outbox").resolve("receipt"), Duration.ofSeconds(60));
+            say("Osaka-shi's signed receipt is back at Shinjuku: " + receipt);
+
+            for (int i = 0; i < running.size(); i++) {
+                ProvisionedNode node = new ArrayList<>(network.nodes().values()).get(i);
+                if (node.spec().role() != NodeRole.MUNICIPAL) {
+                    long routed = BrokerStats.messagesReceived(running.get(i).getBean(NodeBroker.class).server());
+                    say(node.spec().role().id() + " node " + node.spec().code() + ": messages that reached its broker: "
+                            + routed + " (第3の3(3): transfer-in notices never pass through it)");
+                }
+            }
+            if (stay) {
+                say("The network keeps running; drop more files into " + inbox + ". Ctrl-C to stop.");
+                Thread.currentThread().join();
+            }
+            return 0;
+        } finally {
+            if (!stay) {
+                for (int i = running.size() - 1; i >= 0; i--) {
+                    running.get(i).close();
+                }
+            }
+        }
+    }
+
+    private static Path waitForFile(Path folder, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    var found = files.filter(f -> f.getFileName().toString().endsWith(".xml")).findFirst();
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("nothing arrived in " + folder + " within " + timeout.toSeconds() + " s");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(">>> " + line);
+    }
+}

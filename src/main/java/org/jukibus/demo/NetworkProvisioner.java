@@ -1,0 +1,145 @@
+package org.jukibus.demo;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jukibus.directory.DirectoryBuilder;
+import org.jukibus.directory.DirectorySigner;
+import org.jukibus.node.NodeRole;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.NodeIdentity;
+
+/**
+ * Makes a whole network on this machine: a root CA, a key and certificate per node, a directory
+ * signed by central listing every node with a primary and a backup endpoint on loopback, and the
+ * properties each node starts from. Used by {@code jukibus demo} and by the integration tests;
+ * an operator would do the same steps with {@code jukibus pki} and {@code jukibus directory}.
+ */
+public final class NetworkProvisioner {
+
+    /** A node to provision. */
+    public record NodeSpec(NodeRole role, String code, String name, String prefecture) {
+    }
+
+    /** A provisioned node: where its files are and the properties it starts with. */
+    public record ProvisionedNode(NodeSpec spec, Path home, KeyMaterial keys, String primary, String backup,
+                                  Map<String, Object> properties) {
+        public Path legacyRoot() {
+            return home.resolve("legacy");
+        }
+    }
+
+    /** The provisioned network. */
+    public record Network(Path root, CertificateAuthority ca, Path directoryFile, Map<String, ProvisionedNode> nodes) {
+        public ProvisionedNode node(String code) {
+            ProvisionedNode node = nodes.get(code);
+            if (node == null) {
+                throw new IllegalArgumentException("no node " + code + " in this network");
+            }
+            return node;
+        }
+    }
+
+    /** The demo network: three municipalities in two prefectures, their prefecture nodes, central. */
+    public static List<NodeSpec> demoNodes() {
+        return List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "地方公共団体情報システム機構", null),
+                new NodeSpec(NodeRole.PREFECTURE, "13", "東京都", "13"),
+                new NodeSpec(NodeRole.PREFECTURE, "27", "大阪府", "27"),
+                new NodeSpec(NodeRole.MUNICIPAL, "131016", "千代田区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"));
+    }
+
+    private final Path projectDir;
+
+    /** @param projectDir where routes/ and broker-config/ are (the working copy or installation) */
+    public NetworkProvisioner(Path projectDir) {
+        this.projectDir = projectDir;
+    }
+
+    public Network provision(Path root, List<NodeSpec> specs) throws IOException {
+        Files.createDirectories(root);
+        char[] caPassword = randomSecret().toCharArray();
+        CertificateAuthority ca = CertificateAuthority.create(root.resolve("ca"), "Juki-net Root CA (" + root.getFileName() + ")", caPassword);
+
+        DirectoryBuilder directory = new DirectoryBuilder();
+        Map<String, ProvisionedNode> nodes = new LinkedHashMap<>();
+        KeyMaterial central = null;
+        for (NodeSpec spec : specs) {
+            Path home = root.resolve("nodes").resolve(spec.code());
+            Path pki = home.resolve("pki");
+            Files.createDirectories(pki);
+            KeyMaterial keys = ca.issueKeyMaterial(new NodeIdentity(spec.role(), spec.code(), spec.name()),
+                    List.of("127.0.0.1", "localhost"), CertificateAuthority.DEFAULT_NODE_VALIDITY);
+            String password = randomSecret();
+            Path keystore = pki.resolve(spec.code() + ".p12");
+            Path truststore = pki.resolve("truststore.p12");
+            Path passwordFile = pki.resolve(spec.code() + ".pass");
+            KeyStores.writeKeyStore(keystore, keys, password.toCharArray());
+            KeyStores.writeTrustStore(truststore, ca.certificate(), password.toCharArray());
+            Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+
+            String primary = "127.0.0.1:" + freePort();
+            String backup = "127.0.0.1:" + freePort();
+            directory.add(spec.role(), spec.code(), spec.name(), spec.prefecture(), primary, backup, keys.certificate());
+            if (spec.role() == NodeRole.CENTRAL) {
+                central = keys;
+            }
+
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("jukibus.role", spec.role().id());
+            p.put("jukibus.code", spec.code());
+            p.put("jukibus.home", home.toString());
+            p.put("jukibus.routes-dir", projectDir.resolve("routes").toString());
+            p.put("jukibus.broker-config-dir", projectDir.resolve("broker-config").toString());
+            p.put("jukibus.pki.keystore", keystore.toString());
+            p.put("jukibus.pki.truststore", truststore.toString());
+            p.put("jukibus.pki.password-file", passwordFile.toString());
+            p.put("jukibus.pki.root-ca", ca.directory().resolve(CertificateAuthority.CERT_FILE).toString());
+            p.put("jukibus.pki.crl", ca.directory().resolve(CertificateAuthority.CRL_FILE).toString());
+            p.put("jukibus.directory.file", root.resolve("directory.xml").toString());
+            nodes.put(spec.code(), new ProvisionedNode(spec, home, keys, primary, backup, p));
+        }
+        if (central == null) {
+            throw new IllegalArgumentException("a network needs a central node to sign its directory");
+        }
+        Path directoryFile = root.resolve("directory.xml");
+        Files.write(directoryFile, DirectorySigner.sign(directory.build(), central));
+        return new Network(root, ca, directoryFile, nodes);
+    }
+
+    /** Writes each node's properties as the config file an operator would keep ({@code node.properties}). */
+    public static void writeConfigFiles(Network network) throws IOException {
+        for (ProvisionedNode node : network.nodes().values()) {
+            StringBuilder sb = new StringBuilder("# jukibus node " + node.spec().code() + " (" + node.spec().role().id() + ")\n");
+            node.properties().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+            Files.writeString(node.home().resolve("node.properties"), sb, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
