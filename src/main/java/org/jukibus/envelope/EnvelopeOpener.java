@@ -1,0 +1,382 @@
+package org.jukibus.envelope;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.xml.security.Init;
+import org.apache.xml.security.encryption.XMLCipher;
+import org.jukibus.xml.SecureXml;
+import org.jukibus.xml.Schemas;
+import org.jukibus.xml.SignatureRejectedException;
+import org.jukibus.xml.WholeDocumentSignature;
+import org.jukibus.xml.XmlRejectedException;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+
+/**
+ * Opens secure envelopes addressed to this node. Every check that fails ends in an
+ * {@link EnvelopeRejectedException} with its {@link RejectionReason} and a clear detail; the checks
+ * run in this order so that nothing unauthenticated reaches the decryptor:
+ * <ol>
+ * <li>size (OVERSIZE)</li>
+ * <li>hardened parse, no DOCTYPE, depth limit (MALFORMED)</li>
+ * <li>envelope schema (SCHEMA_INVALID)</li>
+ * <li>sender known to the directory (UNKNOWN_SENDER)</li>
+ * <li>recipient is this node (WRONG_RECIPIENT)</li>
+ * <li>strict whole-document signature with the sender's directory certificate, never KeyInfo (BAD_SIGNATURE)</li>
+ * <li>createdAt within [now - maxAge, now + maxFuture] (EXPIRED)</li>
+ * <li>decryption: aes256-gcm/aes128-gcm, kw-aes256/kw-aes128, ECDH-ES + ConcatKDF(SHA-256) only (UNDECRYPTABLE)</li>
+ * <li>payload parse (MALFORMED) and validation against the schema registered for the header's Type (SCHEMA_INVALID)</li>
+ * </ol>
+ * <p><b>Replay</b> is not checked here: the caller must refuse a {@code messageId} it has already seen
+ * within {@code maxAge + maxFuture} (RejectionReason.REPLAY) — messages older than that are refused as EXPIRED.
+ * <p>Thread-safe: immutable configuration; per-call parsers, validators and ciphers.
+ */
+public final class EnvelopeOpener {
+
+    private static final Set<String> DATA_ALGORITHMS = Set.of(EnvelopeXml.AES256_GCM, EnvelopeXml.AES128_GCM);
+    private static final Set<String> WRAP_ALGORITHMS = Set.of(EnvelopeXml.KW_AES256, XMLCipher.AES_128_KeyWrap);
+
+    static {
+        Init.init();
+    }
+
+    private final String ownCode;
+    private final PrivateKey ownKey;
+    private final X509Certificate ownCertificate;
+    private final SenderCertificates senderCertificates;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Duration maxFuture;
+    private final int maxBytes;
+    private final PayloadTypes payloadTypes;
+
+    private EnvelopeOpener(Builder b) {
+        this.ownCode = Objects.requireNonNull(b.ownCode, "ownCode");
+        this.ownKey = Objects.requireNonNull(b.ownKey, "ownKey");
+        this.ownCertificate = Objects.requireNonNull(b.ownCertificate, "ownCertificate");
+        this.senderCertificates = Objects.requireNonNull(b.senderCertificates, "senderCertificates");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.maxAge = Objects.requireNonNull(b.maxAge, "maxAge");
+        this.maxFuture = Objects.requireNonNull(b.maxFuture, "maxFuture");
+        this.maxBytes = b.maxBytes;
+        this.payloadTypes = Objects.requireNonNull(b.payloadTypes, "payloadTypes");
+        if (!(ownKey instanceof ECPrivateKey)) {
+            throw new IllegalArgumentException("own key must be an EC private key");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Opens one envelope; see the class documentation for the checks. */
+    public OpenedEnvelope open(byte[] bytes) throws EnvelopeRejectedException {
+        // 1. size
+        if (bytes == null || bytes.length > maxBytes) {
+            throw new EnvelopeRejectedException(RejectionReason.OVERSIZE,
+                    "envelope is " + (bytes == null ? "missing" : bytes.length + " bytes") + ", the limit is " + maxBytes);
+        }
+        // 2. parse
+        Document doc;
+        try {
+            doc = SecureXml.parse(bytes, maxBytes);
+        } catch (XmlRejectedException e) {
+            throw new EnvelopeRejectedException(
+                    e.reason() == XmlRejectedException.Reason.OVERSIZE ? RejectionReason.OVERSIZE : RejectionReason.MALFORMED,
+                    e.getMessage(), e);
+        }
+        // 3. envelope schema
+        try {
+            Schemas.validate(EnvelopeXml.SCHEMA, doc);
+        } catch (XmlRejectedException e) {
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, e.getMessage(), e);
+        }
+        Element root = doc.getDocumentElement();
+        // 4. header, sender
+        EnvelopeHeader unverified = readHeader(root);
+        Optional<X509Certificate> senderCert = senderCertificates.certificateOf(unverified.sender());
+        if (senderCert.isEmpty()) {
+            throw new EnvelopeRejectedException(RejectionReason.UNKNOWN_SENDER,
+                    "sender '" + unverified.sender() + "' is not in the directory");
+        }
+        // 5. recipient
+        if (!ownCode.equals(unverified.recipient())) {
+            throw new EnvelopeRejectedException(RejectionReason.WRONG_RECIPIENT,
+                    "envelope is addressed to '" + unverified.recipient() + "', this node is '" + ownCode + "'");
+        }
+        // 6. signature
+        Element verified;
+        try {
+            verified = WholeDocumentSignature.verify(doc, senderCert.get().getPublicKey());
+        } catch (SignatureRejectedException e) {
+            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE,
+                    e.getMessage() + " (sender " + unverified.sender() + ")", e);
+        }
+        if (verified != root || doc.getDocumentElement() != root) {
+            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "verified element is not the envelope");
+        }
+        // re-read everything from the verified element
+        EnvelopeHeader header = readHeader(verified);
+        if (!header.equals(unverified)) {
+            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "header changed after verification");
+        }
+        // 7. time window
+        Instant now = clock.instant();
+        if (header.createdAt().isBefore(now.minus(maxAge))) {
+            throw new EnvelopeRejectedException(RejectionReason.EXPIRED,
+                    "created at " + header.createdAt() + ", older than " + maxAge + " (now " + now + ")");
+        }
+        if (header.createdAt().isAfter(now.plus(maxFuture))) {
+            throw new EnvelopeRejectedException(RejectionReason.EXPIRED,
+                    "created at " + header.createdAt() + ", more than " + maxFuture + " in the future (now " + now + ")");
+        }
+        // 8. decrypt
+        Element body = elementChildren(verified).get(1);
+        Element encryptedData = elementChildren(body).get(0);
+        checkEncryptedData(encryptedData, header);
+        byte[] plaintext;
+        try {
+            XMLCipher cipher = XMLCipher.getInstance();
+            cipher.setSecureValidation(true);
+            cipher.init(XMLCipher.DECRYPT_MODE, null);
+            cipher.setKEK(ownKey);
+            plaintext = cipher.decryptToByteArray(encryptedData);
+        } catch (Exception e) {
+            throw new EnvelopeRejectedException(RejectionReason.UNDECRYPTABLE,
+                    "cannot decrypt the payload with this node's key: " + e.getMessage(), e);
+        }
+        if (plaintext == null || plaintext.length == 0) {
+            throw new EnvelopeRejectedException(RejectionReason.UNDECRYPTABLE, "empty plaintext");
+        }
+        // 9. payload
+        Document payload;
+        try {
+            payload = SecureXml.parse(plaintext, maxBytes);
+        } catch (XmlRejectedException e) {
+            throw new EnvelopeRejectedException(RejectionReason.MALFORMED, "payload: " + e.getMessage(), e);
+        }
+        PayloadTypes.PayloadType type = payloadTypes.find(header.type()).orElseThrow(() ->
+                new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "no schema registered for type '" + header.type() + "'"));
+        Element payloadRoot = payload.getDocumentElement();
+        if (!type.rootNamespace().equals(payloadRoot.getNamespaceURI()) || !type.rootLocalName().equals(payloadRoot.getLocalName())) {
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload root {" + payloadRoot.getNamespaceURI()
+                    + "}" + payloadRoot.getLocalName() + " does not match type " + header.type());
+        }
+        try {
+            Schemas.validate(type.schemaFile(), payload);
+        } catch (XmlRejectedException e) {
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload: " + e.getMessage(), e);
+        }
+        // 10.
+        return new OpenedEnvelope(header, payload, plaintext);
+    }
+
+    /** Reads the header from a schema-valid envelope element. */
+    private static EnvelopeHeader readHeader(Element envelope) throws EnvelopeRejectedException {
+        Element header = elementChildren(envelope).get(0);
+        List<Element> f = elementChildren(header);
+        String createdText = f.get(4).getTextContent();
+        Instant created;
+        try {
+            created = OffsetDateTime.parse(createdText).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "CreatedAt '" + createdText + "' is not a date-time with zone");
+        }
+        return new EnvelopeHeader(f.get(0).getTextContent(), f.get(1).getTextContent().strip(), f.get(2).getTextContent(),
+                f.get(3).getTextContent(), created, f.size() > 5 ? f.get(5).getTextContent() : null);
+    }
+
+    /**
+     * Checks the EncryptedData has exactly the one accepted shape before any decryption: Type=Element,
+     * an accepted content algorithm, one EncryptedKey with an accepted key wrap whose key comes from an
+     * ECDH-ES AgreementMethod with ConcatKDF/SHA-256 and an originator EC key value; inline CipherValues only
+     * (no CipherReference, no RetrievalMethod, no KeyName lookup).
+     */
+    private void checkEncryptedData(Element ed, EnvelopeHeader header) throws EnvelopeRejectedException {
+        expect(ed, EnvelopeXml.XENC_NS, "EncryptedData");
+        attributes(ed, "Type", "Id", "MimeType", "Encoding");
+        if (!EnvelopeXml.TYPE_ELEMENT.equals(ed.getAttributeNS(null, "Type"))) {
+            throw undecryptable("EncryptedData Type must be " + EnvelopeXml.TYPE_ELEMENT);
+        }
+        List<Element> c = elementChildren(ed);
+        if (c.size() != 3) {
+            throw undecryptable("EncryptedData must hold EncryptionMethod, KeyInfo and CipherData only");
+        }
+        algorithm(expect(c.get(0), EnvelopeXml.XENC_NS, "EncryptionMethod"), DATA_ALGORITHMS);
+        List<Element> ki = elementChildren(expect(c.get(1), EnvelopeXml.DSIG_NS, "KeyInfo"));
+        if (ki.size() != 1) {
+            throw undecryptable("EncryptedData KeyInfo must hold exactly one EncryptedKey");
+        }
+        cipherData(c.get(2));
+
+        Element ek = expect(ki.get(0), EnvelopeXml.XENC_NS, "EncryptedKey");
+        List<Element> k = elementChildren(ek);
+        if (k.size() != 3) {
+            throw undecryptable("EncryptedKey must hold EncryptionMethod, KeyInfo and CipherData only");
+        }
+        algorithm(expect(k.get(0), EnvelopeXml.XENC_NS, "EncryptionMethod"), WRAP_ALGORITHMS);
+        List<Element> eki = elementChildren(expect(k.get(1), EnvelopeXml.DSIG_NS, "KeyInfo"));
+        if (eki.size() != 1) {
+            throw undecryptable("EncryptedKey KeyInfo must hold exactly one AgreementMethod");
+        }
+        cipherData(k.get(2));
+
+        Element am = expect(eki.get(0), EnvelopeXml.XENC_NS, "AgreementMethod");
+        algorithm(am, Set.of(EnvelopeXml.ECDH_ES));
+        Element kdm = null;
+        Element originator = null;
+        for (Element e : elementChildren(am)) {
+            if (EnvelopeXml.XENC11_NS.equals(e.getNamespaceURI()) && "KeyDerivationMethod".equals(e.getLocalName()) && kdm == null) {
+                kdm = e;
+            } else if (EnvelopeXml.XENC_NS.equals(e.getNamespaceURI()) && "OriginatorKeyInfo".equals(e.getLocalName()) && originator == null) {
+                originator = e;
+            } else if (EnvelopeXml.XENC_NS.equals(e.getNamespaceURI()) && "RecipientKeyInfo".equals(e.getLocalName())) {
+                // informational only
+            } else {
+                throw undecryptable("unexpected <" + e.getNodeName() + "> in AgreementMethod");
+            }
+        }
+        if (kdm == null || originator == null) {
+            throw undecryptable("AgreementMethod needs KeyDerivationMethod and OriginatorKeyInfo");
+        }
+        algorithm(kdm, Set.of(EnvelopeXml.CONCAT_KDF));
+        List<Element> kdmc = elementChildren(kdm);
+        if (kdmc.size() != 1) {
+            throw undecryptable("KeyDerivationMethod must hold exactly ConcatKDFParams");
+        }
+        Element params = expect(kdmc.get(0), EnvelopeXml.XENC11_NS, "ConcatKDFParams");
+        List<Element> pc = elementChildren(params);
+        if (pc.size() != 1) {
+            throw undecryptable("ConcatKDFParams must hold exactly one DigestMethod");
+        }
+        algorithm(expect(pc.get(0), EnvelopeXml.DSIG_NS, "DigestMethod"), Set.of(EnvelopeXml.SHA256));
+        expectParam(params, "PartyUInfo", EnvelopeXml.bitString(header.sender()));
+        expectParam(params, "PartyVInfo", EnvelopeXml.bitString(header.recipient()));
+        List<Element> oki = elementChildren(originator);
+        if (oki.size() != 1) {
+            throw undecryptable("OriginatorKeyInfo must hold exactly one KeyValue");
+        }
+        List<Element> kv = elementChildren(expect(oki.get(0), EnvelopeXml.DSIG_NS, "KeyValue"));
+        if (kv.size() != 1) {
+            throw undecryptable("OriginatorKeyInfo KeyValue must hold exactly one ECKeyValue");
+        }
+        expect(kv.get(0), EnvelopeXml.DSIG11_NS, "ECKeyValue");
+    }
+
+    private static void expectParam(Element params, String name, String expected) throws EnvelopeRejectedException {
+        String v = params.getAttributeNS(null, name);
+        if (!expected.equalsIgnoreCase(v)) {
+            throw undecryptable("ConcatKDFParams " + name + " '" + v + "' does not match the header (expected " + expected + ")");
+        }
+    }
+
+    private static void cipherData(Element cd) throws EnvelopeRejectedException {
+        expect(cd, EnvelopeXml.XENC_NS, "CipherData");
+        List<Element> c = elementChildren(cd);
+        if (c.size() != 1) {
+            throw undecryptable("CipherData must hold exactly one CipherValue");
+        }
+        expect(c.get(0), EnvelopeXml.XENC_NS, "CipherValue");
+        if (!elementChildren(c.get(0)).isEmpty()) {
+            throw undecryptable("CipherValue must hold text only");
+        }
+    }
+
+    private static void algorithm(Element e, Set<String> accepted) throws EnvelopeRejectedException {
+        String alg = e.getAttributeNS(null, "Algorithm");
+        if (!accepted.contains(alg)) {
+            throw undecryptable(e.getLocalName() + " algorithm '" + alg + "' not accepted (only " + accepted + ")");
+        }
+    }
+
+    private static void attributes(Element e, String... allowed) throws EnvelopeRejectedException {
+        NamedNodeMap attrs = e.getAttributes();
+        outer:
+        for (int i = 0; i < attrs.getLength(); i++) {
+            Attr a = (Attr) attrs.item(i);
+            if ("http://www.w3.org/2000/xmlns/".equals(a.getNamespaceURI())) {
+                continue;
+            }
+            for (String n : allowed) {
+                if (a.getNamespaceURI() == null && n.equals(a.getLocalName())) {
+                    continue outer;
+                }
+            }
+            throw undecryptable("attribute " + a.getName() + " not allowed on " + e.getNodeName());
+        }
+    }
+
+    private static Element expect(Element e, String ns, String localName) throws EnvelopeRejectedException {
+        if (!ns.equals(e.getNamespaceURI()) || !localName.equals(e.getLocalName())) {
+            throw undecryptable("expected {" + ns + "}" + localName + ", found <" + e.getNodeName() + ">");
+        }
+        return e;
+    }
+
+    private static EnvelopeRejectedException undecryptable(String detail) {
+        return new EnvelopeRejectedException(RejectionReason.UNDECRYPTABLE, detail);
+    }
+
+    private static List<Element> elementChildren(Element parent) {
+        List<Element> out = new ArrayList<>(6);
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n.getNodeType() == Node.ELEMENT_NODE) {
+                out.add((Element) n);
+            }
+        }
+        return out;
+    }
+
+    public String ownCode() {
+        return ownCode;
+    }
+
+    public X509Certificate ownCertificate() {
+        return ownCertificate;
+    }
+
+    /** Builder; defaults: maxAge 24h, maxFuture 5 min, maxBytes 1 MiB, system UTC clock, {@link PayloadTypes#defaults()}. */
+    public static final class Builder {
+        private String ownCode;
+        private PrivateKey ownKey;
+        private X509Certificate ownCertificate;
+        private SenderCertificates senderCertificates;
+        private Clock clock = Clock.systemUTC();
+        private Duration maxAge = Duration.ofHours(24);
+        private Duration maxFuture = Duration.ofMinutes(5);
+        private int maxBytes = SecureXml.DEFAULT_MAX_BYTES;
+        private PayloadTypes payloadTypes = PayloadTypes.defaults();
+
+        private Builder() {
+        }
+
+        public Builder ownCode(String v) { this.ownCode = v; return this; }
+        public Builder ownKey(PrivateKey v) { this.ownKey = v; return this; }
+        public Builder ownCertificate(X509Certificate v) { this.ownCertificate = v; return this; }
+        public Builder senderCertificates(SenderCertificates v) { this.senderCertificates = v; return this; }
+        public Builder clock(Clock v) { this.clock = v; return this; }
+        public Builder maxAge(Duration v) { this.maxAge = v; return this; }
+        public Builder maxFuture(Duration v) { this.maxFuture = v; return this; }
+        public Builder maxBytes(int v) { this.maxBytes = v; return this; }
+        public Builder payloadTypes(PayloadTypes v) { this.payloadTypes = v; return this; }
+
+        public EnvelopeOpener build() {
+            return new EnvelopeOpener(this);
+        }
+    }
+}
