@@ -1,0 +1,153 @@
+package org.jukibus.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.camel.CamelContext;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+import org.jukibus.node.NodeLauncher;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A network of real nodes in this JVM, each with its own Spring context, Camel context and
+ * Artemis broker listening on loopback with TLS: provisioned from scratch (CA, keys, signed
+ * directory) in a temporary folder for every test class.
+ */
+final class TestNetwork implements AutoCloseable {
+
+    final Network network;
+    private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
+
+    private TestNetwork(Network network) {
+        this.network = network;
+    }
+
+    static TestNetwork provision(Path root, List<NodeSpec> specs) throws IOException {
+        return new TestNetwork(new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, specs));
+    }
+
+    TestNetwork start(String... codes) {
+        List<String> which = codes.length == 0 ? new ArrayList<>(network.nodes().keySet()) : List.of(codes);
+        for (String code : which) {
+            running.put(code, NodeLauncher.start(network.node(code).properties()));
+        }
+        return this;
+    }
+
+    ProvisionedNode node(String code) {
+        return network.node(code);
+    }
+
+    ConfigurableApplicationContext context(String code) {
+        return running.get(code);
+    }
+
+    CamelContext camel(String code) {
+        return context(code).getBean(CamelContext.class);
+    }
+
+    ActiveMQServer broker(String code) {
+        return context(code).getBean(NodeBroker.class).server();
+    }
+
+    /** Drops a file into a node's legacy inbox the way a legacy system must: write elsewhere, then rename. */
+    void drop(String code, String flow, String fileName, byte[] content) throws IOException {
+        Path inbox = node(code).legacyRoot().resolve("inbox").resolve(flow);
+        Files.createDirectories(inbox);
+        Path tmp = inbox.resolve(fileName + ".part");
+        Files.write(tmp, content);
+        Files.move(tmp, inbox.resolve(fileName));
+    }
+
+    List<Path> files(String code, String... folders) throws IOException {
+        Path dir = node(code).legacyRoot();
+        for (String f : folders) {
+            dir = dir.resolve(f);
+        }
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** The node's own JMS connection (in-VM, as the node itself). */
+    ConnectionFactory local(String code) {
+        return context(code).getBean("localConnectionFactory", ConnectionFactory.class);
+    }
+
+    /** Messages in a queue of a node's broker, browsed (not consumed), with their properties. */
+    List<Message> browse(String code, String queue) throws Exception {
+        try (Connection c = local(code).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = s.createBrowser(s.createQueue(queue));
+            return Collections.list((java.util.Enumeration<Message>) browser.getEnumeration());
+        }
+    }
+
+    /** Takes one message off a queue of a node's broker (as the node itself), or null. */
+    byte[] take(String code, String queue, Duration wait) throws Exception {
+        try (Connection c = local(code).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            Message m = consumer.receive(wait.toMillis());
+            return m == null ? null : body((BytesMessage) m);
+        }
+    }
+
+    /** Puts bytes on a queue of a node's broker as the node itself (what someone with access to the broker's storage could do). */
+    void put(String code, String queue, byte[] body) throws Exception {
+        try (Connection c = local(code).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes(body);
+            p.send(m);
+        }
+    }
+
+    static byte[] body(BytesMessage m) throws Exception {
+        byte[] b = new byte[(int) m.getBodyLength()];
+        m.readBytes(b);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>(running.values());
+        Collections.reverse(contexts);
+        for (ConfigurableApplicationContext c : contexts) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                System.err.println("closing a node failed: " + e);
+            }
+        }
+        running.clear();
+    }
+}

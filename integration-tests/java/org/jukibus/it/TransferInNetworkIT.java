@@ -1,0 +1,144 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.demo.NetworkProvisioner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole network at once: three municipalities in two prefectures, both prefecture nodes and
+ * central. Transfer-in notices between municipalities arrive exactly once, decrypted and verified,
+ * in the right outboxes, with receipts back; the prefecture and central brokers never see them
+ * (standard 第3の3(3)).
+ */
+class TransferInNetworkIT {
+
+    static final String CHIYODA = "131016";
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+    static final int PER_PAIR = 10;
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void startNetwork() throws Exception {
+        net = TestNetwork.provision(root, NetworkProvisioner.demoNodes()).start();
+    }
+
+    @AfterAll
+    static void stopNetwork() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void notices_arrive_exactly_once_in_the_right_outbox_and_never_touch_prefecture_or_central() throws Exception {
+        String[][] pairs = {{SHINJUKU, OSAKA}, {OSAKA, CHIYODA}, {CHIYODA, SHINJUKU}, {OSAKA, SHINJUKU}};
+        Map<String, List<String>> expected = new HashMap<>();
+        List<String> residentCodes = new ArrayList<>();
+        int n = 0;
+        for (String[] pair : pairs) {
+            for (int i = 0; i < PER_PAIR; i++, n++) {
+                String noticeId = "N" + pair[0] + "-" + pair[1] + "-" + i;
+                String residentCode = String.format("%011d", 40000000000L + n);
+                residentCodes.add(residentCode);
+                net.drop(pair[0], "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, residentCode, pair[0], pair[1]));
+                expected.computeIfAbsent(pair[1], k -> new ArrayList<>()).add(noticeId);
+            }
+        }
+        int total = n;
+
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                net.files(CHIYODA, "outbox", "transfer-in").size() + net.files(SHINJUKU, "outbox", "transfer-in").size()
+                        + net.files(OSAKA, "outbox", "transfer-in").size() >= total);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                net.files(CHIYODA, "outbox", "receipt").size() + net.files(SHINJUKU, "outbox", "receipt").size()
+                        + net.files(OSAKA, "outbox", "receipt").size() >= total);
+        Thread.sleep(1000); // anything extra (a duplicate) would arrive by now
+
+        for (String code : List.of(CHIYODA, SHINJUKU, OSAKA)) {
+            List<String> arrived = new ArrayList<>();
+            for (Path f : net.files(code, "outbox", "transfer-in")) {
+                String xml = Files.readString(f, StandardCharsets.UTF_8);
+                assertThat(xml).contains("<OldMunicipality>" + code + "</OldMunicipality>").contains("住基 太郎");
+                arrived.add(xml.replaceAll("(?s).*<NoticeId>([^<]+)</NoticeId>.*", "$1"));
+            }
+            assertThat(arrived).as("notices delivered to %s", code)
+                    .containsExactlyInAnyOrderElementsOf(expected.getOrDefault(code, List.of()));
+            assertThat(net.browse(code, "jukibus.dlq")).as("dead letters at %s", code).isEmpty();
+            assertThat(net.files(code, "error")).as("rejected inputs at %s", code).isEmpty();
+        }
+        assertThat(net.files(SHINJUKU, "outbox", "receipt")).hasSize(PER_PAIR * 2);
+        assertThat(net.files(OSAKA, "outbox", "receipt")).hasSize(PER_PAIR * 2);
+        assertThat(net.files(CHIYODA, "outbox", "receipt")).hasSize(PER_PAIR);
+
+        // the envelope ids, from the outbox file names (<sender>-<message id>.xml)
+        List<String> messageIds = net.files(OSAKA, "outbox", "transfer-in").stream()
+                .map(f -> f.getFileName().toString().replaceAll("^[0-9]+-(.+)\\.xml$", "$1")).toList();
+        assertThat(contains(net.node(OSAKA).home().resolve("broker"), messageIds.get(0)))
+                .as("positive control: the recipient's journal holds the message id").isTrue();
+        for (String code : List.of("13", "27", "central")) {
+            assertThat(BrokerStats.messagesReceived(net.broker(code)))
+                    .as("messages that reached the broker of %s", code).isZero();
+            assertThat(net.broker(code).locateQueue("jukibus.inbound.transfer-in"))
+                    .as("a transfer-in queue on %s", code).isNull();
+            Path journal = net.node(code).home().resolve("broker");
+            for (String messageId : messageIds) {
+                assertThat(contains(journal, messageId)).as("journal of %s mentions %s", code, messageId).isFalse();
+            }
+        }
+        // the brokers that did carry the notices never held the personal data readable
+        for (String code : List.of(CHIYODA, SHINJUKU, OSAKA)) {
+            for (String residentCode : residentCodes.subList(0, 5)) {
+                assertThat(contains(net.node(code).home().resolve("broker"), residentCode))
+                        .as("resident code %s readable in the journal of %s", residentCode, code).isFalse();
+            }
+        }
+    }
+
+    /** Whether any file under dir holds the text, in UTF-8 or as Artemis stores strings (UTF-16). */
+    static boolean contains(Path dir, String text) throws Exception {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] utf16 = text.getBytes(StandardCharsets.UTF_16LE);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(f);
+                if (indexOf(content, utf8) >= 0 || indexOf(content, utf16) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,91 @@
+package org.jukibus.node;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.envelope.EnvelopeOpener;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.EnvelopeSealer;
+import org.jukibus.envelope.OpenedEnvelope;
+import org.jukibus.envelope.PayloadTypes;
+import org.jukibus.flow.LegacyInputException;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.xml.Schemas;
+import org.jukibus.xml.SecureXml;
+import org.jukibus.xml.XmlRejectedException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * This node's side of the envelope: seals with its own key to a recipient's directory
+ * certificate, opens with its own key against the senders' directory certificates.
+ */
+public final class NodeEnvelopes {
+
+    private final String selfCode;
+    private final KeyMaterial keys;
+    private final NodeDirectory directory;
+    private final Clock clock;
+    private final int maxBytes;
+    private final PayloadTypes payloadTypes = PayloadTypes.defaults();
+    private final EnvelopeSealer sealer = new EnvelopeSealer();
+    private final EnvelopeOpener opener;
+
+    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, NodeProperties.Envelope limits, Clock clock) {
+        this.selfCode = selfCode;
+        this.keys = keys;
+        this.directory = directory;
+        this.clock = clock;
+        this.maxBytes = limits.getMaxBytes();
+        this.opener = EnvelopeOpener.builder()
+                .ownCode(selfCode)
+                .ownKey(keys.privateKey())
+                .ownCertificate(keys.certificate())
+                .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate))
+                .clock(clock)
+                .maxAge(limits.getMaxAge())
+                .maxFuture(limits.getMaxFuture())
+                .maxBytes(limits.getMaxBytes())
+                .payloadTypes(payloadTypes)
+                .build();
+    }
+
+    public String selfCode() {
+        return selfCode;
+    }
+
+    /** Parses and validates a legacy input file as a payload of {@code type}; says what is wrong if it is not one. */
+    public Document parsePayload(byte[] content, String type) throws LegacyInputException {
+        PayloadTypes.PayloadType payloadType = payloadTypes.find(type)
+                .orElseThrow(() -> new IllegalStateException("no schema registered for " + type));
+        try {
+            Document doc = SecureXml.parse(content, maxBytes);
+            Element root = doc.getDocumentElement();
+            if (!payloadType.rootLocalName().equals(root.getLocalName())
+                    || !payloadType.rootNamespace().equals(root.getNamespaceURI())) {
+                throw new LegacyInputException("expected a " + payloadType.rootLocalName() + " in namespace "
+                        + payloadType.rootNamespace() + ", found {" + root.getNamespaceURI() + "}" + root.getLocalName());
+            }
+            Schemas.validate(payloadType.schemaFile(), doc);
+            return doc;
+        } catch (XmlRejectedException e) {
+            throw new LegacyInputException(e.reason() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Seals a payload for a recipient in the directory. */
+    public byte[] seal(String type, String recipient, String messageId, String correlationId, Document payload) {
+        X509Certificate recipientCertificate = directory.byCode(recipient)
+                .orElseThrow(() -> new IllegalArgumentException("recipient " + recipient + " is not in the directory"))
+                .certificate();
+        EnvelopeHeader header = new EnvelopeHeader(messageId, type, selfCode, recipient, clock.instant(), correlationId);
+        return sealer.seal(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
+    }
+
+    public OpenedEnvelope open(byte[] envelope) throws EnvelopeRejectedException {
+        return opener.open(envelope);
+    }
+}
