@@ -224,8 +224,14 @@ public final class CertificateAuthority {
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(signer(caKey)));
-            ledger.put(serial, new LedgerEntry(serial, cert.getSubjectX500Principal().getName(), notAfter, null));
-            saveLedger();
+            LedgerEntry entry = new LedgerEntry(serial, cert.getSubjectX500Principal().getName(), notAfter, null);
+            ledger.put(serial, entry);
+            Path ledgerFile = dir.resolve(LEDGER_FILE);
+            if (Files.exists(ledgerFile)) {
+                Files.writeString(ledgerFile, line(entry), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            } else {
+                saveLedger();
+            }
             return cert;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue certificate: " + e.getMessage(), e);
@@ -341,12 +347,14 @@ public final class CertificateAuthority {
     private void saveLedger() throws IOException {
         StringBuilder sb = new StringBuilder("# jukibus CA ledger: serial(hex)\tnotAfter\trevokedAt\tsubject\n");
         for (LedgerEntry e : ledger.values()) {
-            sb.append(e.serial().toString(16)).append('\t')
-                    .append(e.notAfter()).append('\t')
-                    .append(e.revoked() ? e.revokedAt().toString() : "-").append('\t')
-                    .append(e.subject()).append('\n');
+            sb.append(line(e));
         }
         SecureFiles.writePublic(dir.resolve(LEDGER_FILE), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String line(LedgerEntry e) {
+        return e.serial().toString(16) + '\t' + e.notAfter() + '\t'
+                + (e.revoked() ? e.revokedAt().toString() : "-") + '\t' + e.subject() + '\n';
     }
 
     private static Map<BigInteger, LedgerEntry> readLedger(Path file) throws IOException {

@@ -1,0 +1,166 @@
+package org.jukibus.directory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.jukibus.node.NodeRole;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.Pem;
+import org.jukibus.pki.SecureFiles;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code directory}: edit, sign (as central) and verify the node directory. */
+@Command(name = "directory", mixinStandardHelpOptions = true,
+        description = "Edit, sign and verify the signed node directory.",
+        subcommands = {DirectoryCommand.Add.class, DirectoryCommand.Sign.class, DirectoryCommand.Verify.class})
+public class DirectoryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        abstract int run() throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                return run();
+            } catch (IllegalArgumentException | IOException | GeneralSecurityException | DirectoryRejectedException e) {
+                String msg = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
+                        : e.getMessage() == null ? e.toString() : e.getMessage();
+                err().println(spec.qualifiedName() + ": error: " + msg);
+                err().flush();
+                return 1;
+            }
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a node to an unsigned directory file (created if absent).")
+    static class Add extends Sub {
+        @Option(names = "--file", required = true, description = "the unsigned directory XML")
+        Path file;
+        @Option(names = "--role", required = true, description = "municipal, prefecture, central or liaison")
+        String role;
+        @Option(names = "--code", required = true)
+        String code;
+        @Option(names = "--name", required = true)
+        String name;
+        @Option(names = "--prefecture", description = "2-digit prefecture code (default: from the code)")
+        String prefecture;
+        @Option(names = "--primary", required = true, description = "host:port of the primary line")
+        String primary;
+        @Option(names = "--backup", required = true, description = "host:port of the backup line")
+        String backup;
+        @Option(names = "--cert", required = true, description = "the node certificate (PEM)")
+        Path cert;
+
+        @Override
+        int run() throws Exception {
+            DirectoryBuilder b = Files.exists(file) ? DirectoryBuilder.from(DirectoryLoader.readUnsigned(Files.readAllBytes(file)))
+                    : new DirectoryBuilder();
+            NodeEntry e = new NodeEntry(NodeRole.fromId(role), code, name, prefecture, Endpoint.parse(primary),
+                    Endpoint.parse(backup), Pem.readCertificate(cert));
+            b.add(e);
+            SecureFiles.writePublic(file, b.toXml());
+            out().println("added " + role + " " + code + " (" + name + ") to " + file + " (" + b.entries().size() + " nodes)");
+            return 0;
+        }
+    }
+
+    @Command(name = "sign", mixinStandardHelpOptions = true,
+            description = "Sign an unsigned directory with the central node's key: increments the serial, sets issuedAt.")
+    static class Sign extends Sub {
+        @Option(names = "--in", required = true, description = "the unsigned directory XML")
+        Path in;
+        @Option(names = "--keystore", required = true, description = "the central node's PKCS#12 key store")
+        Path keystore;
+        @Option(names = "--password-file", required = true, description = "file with the key store password")
+        Path passwordFile;
+        @Option(names = "--out", required = true, description = "the signed directory to write")
+        Path out;
+
+        @Override
+        int run() throws Exception {
+            NodeDirectory unsigned = DirectoryLoader.readUnsigned(Files.readAllBytes(in));
+            long serial = unsigned.serial();
+            if (Files.exists(out)) {
+                try {
+                    serial = Math.max(serial, DirectoryLoader.readUnsigned(Files.readAllBytes(out)).serial());
+                } catch (DirectoryRejectedException ignored) {
+                    // an unreadable previous output does not block signing
+                }
+            }
+            char[] pw = SecureFiles.readPassword(passwordFile);
+            KeyMaterial km;
+            try {
+                km = KeyStores.readKeyStore(keystore, pw);
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+            Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
+            DirectoryBuilder b = DirectoryBuilder.from(unsigned).serial(serial + 1).issuedAt(now);
+            byte[] signed = DirectorySigner.sign(b.build(), km);
+            SecureFiles.writePublic(out, signed);
+            SecureFiles.writePublic(in, b.toXml());
+            out().println("signed directory serial " + (serial + 1) + " with " + unsigned.size() + " nodes -> " + out);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Verify a signed directory against the root CA (and CRL) and print a summary.")
+    static class Verify extends Sub {
+        @Option(names = "--file", required = true, description = "the signed directory XML")
+        Path file;
+        @Option(names = "--root-ca", required = true, description = "the root CA certificate (PEM)")
+        Path rootCa;
+        @Option(names = "--crl", description = "the root CA's CRL (PEM)")
+        Path crl;
+
+        @Override
+        int run() throws Exception {
+            X509Certificate root = Pem.readCertificate(rootCa);
+            X509CRL c = crl == null ? null : Pem.readCrl(crl);
+            NodeDirectory dir = DirectoryLoader.load(file, root, c, Clock.systemUTC());
+            out().println("directory OK: serial " + dir.serial() + ", issued at " + dir.issuedAt() + ", " + dir.size() + " nodes");
+            for (Map.Entry<NodeRole, Integer> e : dir.countsByRole().entrySet()) {
+                out().println("  " + e.getKey().id() + ": " + e.getValue());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.jukibus.directory;
+
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.jukibus.node.NodeRole;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/** DOM mapping of the directory (namespace {@value #NS}). */
+final class DirectoryXml {
+
+    static final String NS = "urn:jukibus:directory:1";
+    static final String DS = "http://www.w3.org/2000/09/xmldsig#";
+
+    private DirectoryXml() {
+    }
+
+    static Document toDocument(long serial, Instant issuedAt, List<NodeEntry> entries) {
+        Document doc = SecureDom.newDocument();
+        Element root = doc.createElementNS(NS, "directory");
+        root.setAttribute("serial", Long.toString(serial));
+        if (issuedAt != null) {
+            root.setAttribute("issuedAt", issuedAt.toString());
+        }
+        doc.appendChild(root);
+        for (NodeEntry e : entries) {
+            root.appendChild(doc.createTextNode("\n  "));
+            Element node = doc.createElementNS(NS, "node");
+            node.setAttribute("role", e.role().id());
+            node.setAttribute("code", e.code());
+            child(node, "name", e.name());
+            if (e.prefecture() != null) {
+                child(node, "prefecture", e.prefecture());
+            }
+            child(node, "primary", e.primary().toString());
+            child(node, "backup", e.backup().toString());
+            try {
+                child(node, "certificate", Base64.getEncoder().encodeToString(e.certificate().getEncoded()));
+            } catch (CertificateEncodingException ex) {
+                throw new IllegalArgumentException("cannot encode certificate of " + e.code(), ex);
+            }
+            node.appendChild(doc.createTextNode("\n  "));
+            root.appendChild(node);
+        }
+        root.appendChild(doc.createTextNode("\n"));
+        return doc;
+    }
+
+    private static void child(Element parent, String name, String text) {
+        parent.appendChild(parent.getOwnerDocument().createTextNode("\n    "));
+        Element c = parent.getOwnerDocument().createElementNS(NS, name);
+        c.setTextContent(text);
+        parent.appendChild(c);
+    }
+
+    /** Reads the model from a schema-valid document (ignores the Signature). */
+    static NodeDirectory fromDocument(Document doc) throws DirectoryRejectedException {
+        Element root = doc.getDocumentElement();
+        if (!NS.equals(root.getNamespaceURI()) || !"directory".equals(root.getLocalName())) {
+            throw new DirectoryRejectedException("directory rejected: the root element is not {" + NS + "}directory");
+        }
+        long serial;
+        try {
+            serial = Long.parseLong(root.getAttribute("serial"));
+        } catch (NumberFormatException e) {
+            throw new DirectoryRejectedException("directory rejected: bad serial '" + root.getAttribute("serial") + "'");
+        }
+        Instant issuedAt = null;
+        if (root.hasAttribute("issuedAt")) {
+            try {
+                issuedAt = OffsetDateTime.parse(root.getAttribute("issuedAt").trim()).toInstant();
+            } catch (RuntimeException e) {
+                try {
+                    issuedAt = Instant.parse(root.getAttribute("issuedAt").trim());
+                } catch (RuntimeException e2) {
+                    throw new DirectoryRejectedException("directory rejected: bad issuedAt '" + root.getAttribute("issuedAt")
+                            + "' (expected an ISO-8601 time with offset)");
+                }
+            }
+        }
+        List<NodeEntry> entries = new ArrayList<>();
+        CertificateFactory cf;
+        try {
+            cf = CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (!(n instanceof Element el) || !NS.equals(el.getNamespaceURI()) || !"node".equals(el.getLocalName())) {
+                continue;
+            }
+            String code = el.getAttribute("code");
+            try {
+                String prefecture = text(el, "prefecture");
+                byte[] der = Base64.getMimeDecoder().decode(text(el, "certificate"));
+                X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+                entries.add(new NodeEntry(NodeRole.fromId(el.getAttribute("role")), code, text(el, "name"), prefecture,
+                        Endpoint.parse(text(el, "primary")), Endpoint.parse(text(el, "backup")), cert));
+            } catch (CertificateException | RuntimeException e) {
+                throw new DirectoryRejectedException("directory rejected: bad entry for node '" + code + "': " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new NodeDirectory(serial, issuedAt, entries);
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryRejectedException("directory rejected: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element el && NS.equals(el.getNamespaceURI()) && name.equals(el.getLocalName())) {
+                return el.getTextContent().trim();
+            }
+        }
+        return null;
+    }
+}
