@@ -16,6 +16,8 @@ import java.util.Map;
 
 import org.jukibus.directory.DirectoryBuilder;
 import org.jukibus.directory.DirectorySigner;
+import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.NodeEntry;
 import org.jukibus.node.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
@@ -35,7 +37,7 @@ public final class NetworkProvisioner {
     }
 
     /** A provisioned node: where its files are and the properties it starts with. */
-    public record ProvisionedNode(NodeSpec spec, Path home, KeyMaterial keys, String primary, String backup,
+    public record ProvisionedNode(NodeSpec spec, Path home, KeyMaterial keys, Endpoint primary, Endpoint backup,
                                   Map<String, Object> properties) {
         public Path legacyRoot() {
             return home.resolve("legacy");
@@ -76,7 +78,7 @@ public final class NetworkProvisioner {
         char[] caPassword = randomSecret().toCharArray();
         CertificateAuthority ca = CertificateAuthority.create(root.resolve("ca"), "Juki-net Root CA (" + root.getFileName() + ")", caPassword);
 
-        DirectoryBuilder directory = new DirectoryBuilder();
+        DirectoryBuilder directory = new DirectoryBuilder().serial(1).issuedAt(java.time.Instant.now());
         Map<String, ProvisionedNode> nodes = new LinkedHashMap<>();
         KeyMaterial central = null;
         for (NodeSpec spec : specs) {
@@ -93,9 +95,9 @@ public final class NetworkProvisioner {
             KeyStores.writeTrustStore(truststore, ca.certificate(), password.toCharArray());
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
 
-            String primary = "127.0.0.1:" + freePort();
-            String backup = "127.0.0.1:" + freePort();
-            directory.add(spec.role(), spec.code(), spec.name(), spec.prefecture(), primary, backup, keys.certificate());
+            Endpoint primary = new Endpoint("127.0.0.1", freePort());
+            Endpoint backup = new Endpoint("127.0.0.1", freePort());
+            directory.add(new NodeEntry(spec.role(), spec.code(), spec.name(), spec.prefecture(), primary, backup, keys.certificate()));
             if (spec.role() == NodeRole.CENTRAL) {
                 central = keys;
             }

@@ -46,7 +46,13 @@ public final class DirectorySigner {
 
     /** Signs without checking the signer's role (tests use it to forge directories signed by the wrong node). */
     static byte[] signAnyKey(Document unsigned, KeyMaterial central) {
-        Document doc = (Document) unsigned.cloneNode(true);
+        // sign exactly what will be written: a freshly built DOM can canonicalize differently from its serialized form
+        Document doc;
+        try {
+            doc = SecureDom.parse(SecureDom.serialize(unsigned), DirectoryLoader.DEFAULT_MAX_BYTES);
+        } catch (DirectoryRejectedException e) {
+            throw new IllegalArgumentException("not a directory document: " + e.getMessage(), e);
+        }
         Element root = doc.getDocumentElement();
         if (root == null || !DirectoryXml.NS.equals(root.getNamespaceURI()) || !"directory".equals(root.getLocalName())) {
             throw new IllegalArgumentException("not a directory document (root must be {" + DirectoryXml.NS + "}directory)");

@@ -19,6 +19,7 @@ import org.apache.activemq.artemis.api.jms.JMSFactoryType;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jukibus.directory.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class PeerLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
 
     private final String peer;
-    private final List<String> endpoints;
+    private final List<Endpoint> endpoints;
     private final TlsClientSettings tls;
     private final Duration callTimeout;
 
@@ -40,9 +41,9 @@ final class PeerLink implements AutoCloseable {
     private Connection connection;
     private Session session;
     private MessageProducer producer;
-    private String activeEndpoint;
+    private Endpoint activeEndpoint;
 
-    PeerLink(String peer, List<String> endpoints, TlsClientSettings tls, Duration callTimeout) {
+    PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, Duration callTimeout) {
         this.peer = peer;
         this.endpoints = List.copyOf(endpoints);
         this.tls = tls;
@@ -70,7 +71,7 @@ final class PeerLink implements AutoCloseable {
         }
     }
 
-    synchronized String activeEndpoint() {
+    synchronized Endpoint activeEndpoint() {
         return activeEndpoint;
     }
 
@@ -79,7 +80,7 @@ final class PeerLink implements AutoCloseable {
             return;
         }
         JMSException last = null;
-        for (String endpoint : endpoints) {
+        for (Endpoint endpoint : endpoints) {
             try {
                 factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transport(endpoint));
                 factory.setCallTimeout(callTimeout.toMillis());
@@ -102,11 +103,10 @@ final class PeerLink implements AutoCloseable {
         throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
     }
 
-    private TransportConfiguration transport(String endpoint) {
-        int colon = endpoint.lastIndexOf(':');
+    private TransportConfiguration transport(Endpoint endpoint) {
         Map<String, Object> params = new HashMap<>();
-        params.put(TransportConstants.HOST_PROP_NAME, endpoint.substring(0, colon));
-        params.put(TransportConstants.PORT_PROP_NAME, Integer.parseInt(endpoint.substring(colon + 1)));
+        params.put(TransportConstants.HOST_PROP_NAME, endpoint.host());
+        params.put(TransportConstants.PORT_PROP_NAME, endpoint.port());
         params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
         params.put(TransportConstants.ENABLED_PROTOCOLS_PROP_NAME, "TLSv1.3");
         params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");

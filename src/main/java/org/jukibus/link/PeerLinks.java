@@ -7,6 +7,8 @@ import java.util.Map;
 
 import jakarta.jms.JMSException;
 
+import org.jukibus.directory.Endpoint;
+
 /**
  * Lines to every peer this node talks to, opened on first use and kept in a bounded LRU cache.
  * Peers come from the directory, so forwarding to any of ~1,741 municipalities needs no
@@ -47,7 +49,7 @@ public final class PeerLinks implements AutoCloseable {
     }
 
     /** The endpoint the line to a peer currently uses, or null if none is open. */
-    public String activeEndpoint(String peer) {
+    public Endpoint activeEndpoint(String peer) {
         PeerLink link;
         synchronized (open) {
             link = open.get(peer);
@@ -65,7 +67,7 @@ public final class PeerLinks implements AutoCloseable {
         synchronized (open) {
             PeerLink link = open.get(peer);
             if (link == null) {
-                List<String> lines = endpoints.endpointsOf(peer)
+                List<Endpoint> lines = endpoints.endpointsOf(peer)
                         .orElseThrow(() -> new UnknownPeerException("recipient " + peer + " is not in the directory"));
                 link = new PeerLink(peer, lines, tls, callTimeout);
                 open.put(peer, link);

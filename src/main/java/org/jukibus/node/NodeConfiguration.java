@@ -19,6 +19,7 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.DeadLetters;
@@ -103,10 +104,9 @@ public class NodeConfiguration {
         return NodeBroker.start(BrokerTemplate.load(settings.brokerConfigDir(), settings.role().id()), values, security);
     }
 
-    private static void putEndpoint(Map<String, String> values, String prefix, String endpoint) {
-        int colon = endpoint.lastIndexOf(':');
-        values.put(prefix + ".host", endpoint.substring(0, colon));
-        values.put(prefix + ".port", endpoint.substring(colon + 1));
+    private static void putEndpoint(Map<String, String> values, String prefix, Endpoint endpoint) {
+        values.put(prefix + ".host", endpoint.host());
+        values.put(prefix + ".port", Integer.toString(endpoint.port()));
     }
 
     @Bean(destroyMethod = "destroy")
