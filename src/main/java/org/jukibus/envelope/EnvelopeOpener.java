@@ -177,7 +177,7 @@ public final class EnvelopeOpener {
                     + "}" + payloadRoot.getLocalName() + " does not match type " + header.type());
         }
         try {
-            Schemas.validate(type.schemaFile(), payload);
+            Schemas.validate(type.schemaFile(), payload, true);
         } catch (XmlRejectedException e) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload: " + e.getMessage(), e);
         }
