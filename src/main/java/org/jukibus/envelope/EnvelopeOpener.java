@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import org.apache.xml.security.Init;
 import org.apache.xml.security.encryption.XMLCipher;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.Schemas;
@@ -52,7 +51,7 @@ public final class EnvelopeOpener {
     private static final Set<String> WRAP_ALGORITHMS = Set.of(EnvelopeXml.KW_AES256, XMLCipher.AES_128_KeyWrap);
 
     static {
-        Init.init();
+        org.jukibus.xml.XmlSecurity.init();
     }
 
     private final String ownCode;
@@ -178,7 +177,7 @@ public final class EnvelopeOpener {
                     + "}" + payloadRoot.getLocalName() + " does not match type " + header.type());
         }
         try {
-            Schemas.validate(type.schemaFile(), payload);
+            Schemas.validate(type.schemaFile(), payload, true);
         } catch (XmlRejectedException e) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload: " + e.getMessage(), e);
         }

@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.apache.xml.security.Init;
 import org.apache.xml.security.encryption.EncryptedData;
 import org.apache.xml.security.encryption.EncryptedKey;
 import org.apache.xml.security.encryption.XMLCipher;
@@ -23,6 +22,7 @@ import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.WholeDocumentSignature;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Seals a payload into a secure envelope (see docs/architecture.md, Cryptography):
@@ -42,7 +42,7 @@ public final class EnvelopeSealer {
     private static final DateTimeFormatter INSTANT = DateTimeFormatter.ISO_INSTANT;
 
     static {
-        Init.init();
+        org.jukibus.xml.XmlSecurity.init();
     }
 
     private final SecureRandom random;
@@ -116,13 +116,51 @@ public final class EnvelopeSealer {
             KeyInfo keyInfo = new KeyInfo(doc);
             keyInfo.add(encryptedKey);
             encryptedData.setKeyInfo(keyInfo);
-            body.appendChild(dataCipher.martial(doc, encryptedData));
+            Element edElement = dataCipher.martial(doc, encryptedData);
+            body.appendChild(edElement);
+            describeRecipient(doc, edElement, recipientCert);
         } catch (Exception e) {
             throw new IllegalStateException("cannot encrypt payload: " + e.getMessage(), e);
         }
 
+        // Sign exactly what the receiver will parse: Santuario builds some namespace declarations as
+        // plain attributes, which a serialiser may drop; a serialise/parse round trip normalises them.
+        try {
+            doc = SecureXml.parse(SecureXml.serialize(doc), Integer.MAX_VALUE);
+        } catch (org.jukibus.xml.XmlRejectedException e) {
+            throw new IllegalStateException("cannot re-parse the envelope: " + e.getMessage(), e);
+        }
         WholeDocumentSignature.sign(doc, senderKey, senderCert);
         return SecureXml.serialize(doc);
+    }
+
+    /**
+     * Fills xenc:RecipientKeyInfo (informational: which certificate's key was used) with
+     * ds:X509Data/ds:X509IssuerSerial of the recipient certificate.
+     */
+    private static void describeRecipient(Document doc, Element encryptedData, X509Certificate recipientCert) {
+        NodeList list = encryptedData.getElementsByTagNameNS(EnvelopeXml.XENC_NS, "RecipientKeyInfo");
+        Element rki;
+        if (list.getLength() == 1) {
+            rki = (Element) list.item(0);
+            while (rki.getFirstChild() != null) {
+                rki.removeChild(rki.getFirstChild());
+            }
+        } else {
+            Element am = (Element) encryptedData.getElementsByTagNameNS(EnvelopeXml.XENC_NS, "AgreementMethod").item(0);
+            rki = doc.createElementNS(EnvelopeXml.XENC_NS, "xenc:RecipientKeyInfo");
+            am.appendChild(rki);
+        }
+        Element x509Data = doc.createElementNS(EnvelopeXml.DSIG_NS, "ds:X509Data");
+        Element issuerSerial = doc.createElementNS(EnvelopeXml.DSIG_NS, "ds:X509IssuerSerial");
+        Element issuer = doc.createElementNS(EnvelopeXml.DSIG_NS, "ds:X509IssuerName");
+        issuer.setTextContent(recipientCert.getIssuerX500Principal().getName());
+        Element serial = doc.createElementNS(EnvelopeXml.DSIG_NS, "ds:X509SerialNumber");
+        serial.setTextContent(recipientCert.getSerialNumber().toString());
+        issuerSerial.appendChild(issuer);
+        issuerSerial.appendChild(serial);
+        x509Data.appendChild(issuerSerial);
+        rki.appendChild(x509Data);
     }
 
     private static Element child(Document doc, Element parent, String name, String text) {

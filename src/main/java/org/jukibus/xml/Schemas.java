@@ -85,6 +85,14 @@ public final class Schemas {
      * @throws XmlRejectedException SCHEMA_INVALID, naming the element and the problem
      */
     public static void validate(String fileName, Node node) throws XmlRejectedException {
+        validate(fileName, node, false);
+    }
+
+    /**
+     * As {@link #validate(String, Node)}; with {@code redactValues} the offending values are cut out of
+     * the message (payloads carry personal data, and rejection messages end up in dead-letter headers and logs).
+     */
+    public static void validate(String fileName, Node node, boolean redactValues) throws XmlRejectedException {
         Validator v = get(fileName).newValidator();
         try {
             v.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
@@ -114,12 +122,30 @@ public final class Schemas {
             v.validate(new DOMSource(node));
         } catch (SAXException e) {
             String detail = problems.isEmpty() ? String.valueOf(e.getMessage()) : problems.get(0);
+            if (redactValues) {
+                detail = redact(detail);
+            }
             throw new XmlRejectedException(XmlRejectedException.Reason.SCHEMA_INVALID,
                     "not valid against " + fileName + ": " + detail, e);
         } catch (IOException e) {
             throw new XmlRejectedException(XmlRejectedException.Reason.SCHEMA_INVALID,
                     "cannot validate against " + fileName + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile(
+            "(?i)(value\\s+)'[^']*'|(cvc-[A-Za-z0-9.\\-]+:\\s*)'[^']*'");
+
+    /** Replaces quoted values in validator messages by {@code '…'}. */
+    static String redact(String message) {
+        java.util.regex.Matcher m = VALUE.matcher(message);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String prefix = m.group(1) != null ? m.group(1) : m.group(2);
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(prefix + "'…'"));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     private static String describe(Validator v, SAXParseException e) {

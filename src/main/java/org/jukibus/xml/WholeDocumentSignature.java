@@ -7,7 +7,6 @@ import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.xml.security.Init;
 import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.apache.xml.security.c14n.Canonicalizer;
 import org.apache.xml.security.exceptions.XMLSecurityException;
@@ -38,7 +37,7 @@ public final class WholeDocumentSignature {
     public static final String DIGEST_METHOD = MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256;  // http://www.w3.org/2001/04/xmlenc#sha256
 
     static {
-        Init.init();
+        XmlSecurity.init();
     }
 
     private WholeDocumentSignature() {

@@ -1,0 +1,31 @@
+package org.jukibus.flow;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlProperty;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
+
+/**
+ * 受領通知 (receipt): the recipient node confirms it delivered a message to its legacy system.
+ * Schema: {@code schemas/receipt.xsd}.
+ *
+ * @param receivedMessageId envelope MessageId of the delivered message
+ * @param receivedAt        when it was delivered, xs:dateTime with zone (e.g. {@code 2026-04-01T09:00:00Z})
+ * @param recipient         code of the node that received it
+ * @param status            always {@code DELIVERED}
+ * @param noticeId          the notice's legacy reference, optional
+ */
+@JacksonXmlRootElement(localName = "Receipt", namespace = Receipt.NS)
+@JsonPropertyOrder({"ReceivedMessageId", "ReceivedAt", "Recipient", "Status", "NoticeId"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Receipt(
+        @JacksonXmlProperty(localName = "ReceivedMessageId", namespace = NS) String receivedMessageId,
+        @JacksonXmlProperty(localName = "ReceivedAt", namespace = NS) String receivedAt,
+        @JacksonXmlProperty(localName = "Recipient", namespace = NS) String recipient,
+        @JacksonXmlProperty(localName = "Status", namespace = NS) String status,
+        @JacksonXmlProperty(localName = "NoticeId", namespace = NS) String noticeId) {
+
+    public static final String NS = "urn:jukibus:receipt:1";
+    public static final String TYPE = "Receipt";
+    public static final String DELIVERED = "DELIVERED";
+}

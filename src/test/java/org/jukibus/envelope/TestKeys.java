@@ -1,0 +1,106 @@
+package org.jukibus.envelope;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Test PKI made at test time (nothing is committed): an EC P-256 root CA and node certificates
+ * {@code CN=<code>, OU=<role>, O=Juki-net, C=JP} signed with SHA256withECDSA.
+ */
+public final class TestKeys {
+
+    /** A node's key pair and certificate. */
+    public record NodeKeys(String code, String role, KeyPair keyPair, X509Certificate certificate) {
+        public PrivateKey privateKey() {
+            return keyPair.getPrivate();
+        }
+    }
+
+    private static final AtomicLong SERIAL = new AtomicLong(1);
+    private static final Map<String, NodeKeys> NODES = new ConcurrentHashMap<>();
+    private static volatile NodeKeys root;
+
+    private TestKeys() {
+    }
+
+    public static KeyPair ecKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static synchronized NodeKeys root() {
+        if (root == null) {
+            KeyPair kp = ecKeyPair();
+            X500Name name = new X500Name("CN=Juki-net Test Root CA, O=Juki-net, C=JP");
+            root = new NodeKeys("root", "ca", kp, certificate(name, name, kp, kp.getPrivate(), true));
+        }
+        return root;
+    }
+
+    /** The (cached) municipal node with this code. */
+    public static NodeKeys node(String code) {
+        return node(code, "municipal");
+    }
+
+    public static NodeKeys node(String code, String role) {
+        return NODES.computeIfAbsent(code + "/" + role, k -> {
+            NodeKeys ca = root();
+            KeyPair kp = ecKeyPair();
+            X500Name subject = new X500Name("CN=" + code + ", OU=" + role + ", O=Juki-net, C=JP");
+            X500Name issuer = new X500Name(ca.certificate().getSubjectX500Principal().getName());
+            return new NodeKeys(code, role, kp, certificate(issuer, subject, kp, ca.privateKey(), false));
+        });
+    }
+
+    /** A directory knowing the given nodes. */
+    public static SenderCertificates directory(NodeKeys... nodes) {
+        Map<String, X509Certificate> m = new ConcurrentHashMap<>();
+        for (NodeKeys n : nodes) {
+            m.put(n.code(), n.certificate());
+        }
+        return code -> Optional.ofNullable(m.get(code));
+    }
+
+    private static X509Certificate certificate(X500Name issuer, X500Name subject, KeyPair subjectKeys,
+                                               PrivateKey issuerKey, boolean ca) {
+        try {
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.getAndIncrement()),
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))),
+                    subject, subjectKeys.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+            b.addExtension(Extension.keyUsage, true, ca
+                    ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                    : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            return new JcaX509CertificateConverter().getCertificate(
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
