@@ -46,7 +46,13 @@ public final class DirectorySigner {
 
     /** Signs without checking the signer's role (tests use it to forge directories signed by the wrong node). */
     static byte[] signAnyKey(Document unsigned, KeyMaterial central) {
-        Document doc = (Document) unsigned.cloneNode(true);
+        // serialize and re-parse: signs exactly what a receiver will parse (namespace declarations included)
+        Document doc;
+        try {
+            doc = SecureDom.parse(SecureDom.serialize(unsigned), Long.MAX_VALUE);
+        } catch (DirectoryRejectedException e) {
+            throw new IllegalArgumentException("cannot sign: " + e.getMessage(), e);
+        }
         Element root = doc.getDocumentElement();
         if (root == null || !DirectoryXml.NS.equals(root.getNamespaceURI()) || !"directory".equals(root.getLocalName())) {
             throw new IllegalArgumentException("not a directory document (root must be {" + DirectoryXml.NS + "}directory)");
