@@ -46,12 +46,12 @@ public final class DirectorySigner {
 
     /** Signs without checking the signer's role (tests use it to forge directories signed by the wrong node). */
     static byte[] signAnyKey(Document unsigned, KeyMaterial central) {
-        // sign exactly what will be written: a freshly built DOM can canonicalize differently from its serialized form
+        // serialize and re-parse: signs exactly what a receiver will parse (namespace declarations included)
         Document doc;
         try {
-            doc = SecureDom.parse(SecureDom.serialize(unsigned), DirectoryLoader.DEFAULT_MAX_BYTES);
+            doc = SecureDom.parse(SecureDom.serialize(unsigned), Long.MAX_VALUE);
         } catch (DirectoryRejectedException e) {
-            throw new IllegalArgumentException("not a directory document: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot sign: " + e.getMessage(), e);
         }
         Element root = doc.getDocumentElement();
         if (root == null || !DirectoryXml.NS.equals(root.getNamespaceURI()) || !"directory".equals(root.getLocalName())) {

@@ -28,6 +28,7 @@ final class DirectoryXml {
     static Document toDocument(long serial, Instant issuedAt, List<NodeEntry> entries) {
         Document doc = SecureDom.newDocument();
         Element root = doc.createElementNS(NS, "directory");
+        root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", NS);
         root.setAttribute("serial", Long.toString(serial));
         if (issuedAt != null) {
             root.setAttribute("issuedAt", issuedAt.toString());
