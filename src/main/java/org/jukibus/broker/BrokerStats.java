@@ -10,12 +10,16 @@ public final class BrokerStats {
     private BrokerStats() {
     }
 
-    /** Every message any producer ever sent to any address of this broker (routed or not) since it started. */
+    /**
+     * Every message any producer ever sent to any address of this broker (routed or not) since it
+     * started; the broker's own internal addresses (management notifications) are not counted.
+     */
     public static long messagesReceived(ActiveMQServer server) {
         long total = 0;
+        SimpleString notifications = server.getConfiguration().getManagementNotificationAddress();
         for (SimpleString address : server.getPostOffice().getAddresses()) {
             AddressInfo info = server.getPostOffice().getAddressInfo(address);
-            if (info != null) {
+            if (info != null && !info.isInternal() && !address.equals(notifications)) {
                 total += info.getRoutedMessageCount() + info.getUnRoutedMessageCount();
             }
         }

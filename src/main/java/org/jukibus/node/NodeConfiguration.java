@@ -113,8 +113,12 @@ public class NodeConfiguration {
     CachingConnectionFactory localConnectionFactory(NodeBroker broker, NodeSettings settings) {
         ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(),
                 NodeSecurityManager.LOCAL_USER, settings.localSecret());
+        // No client-side prefetch: with cached sessions, messages prefetched into a consumer that is
+        // not being polled would sit there unseen until that session is used again.
+        inVm.setConsumerWindowSize(0);
         CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
         caching.setSessionCacheSize(10);
+        caching.setCacheConsumers(false);
         return caching;
     }
 

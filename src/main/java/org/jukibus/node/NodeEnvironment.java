@@ -28,7 +28,7 @@ public class NodeEnvironment implements EnvironmentPostProcessor {
         derived.put("camel.main.routes-include-pattern",
                 "file:" + routes + "/common/*.yaml,file:" + routes + "/" + role.toLowerCase() + "/*.yaml");
         if (env.getProperty("jukibus.legacy.root") == null && env.getProperty("jukibus.home") != null) {
-            derived.put("jukibus.legacy.root", env.getProperty("jukibus.home") + "/legacy");
+            derived.put("jukibus.legacy.root", java.nio.file.Path.of(env.getProperty("jukibus.home")).toAbsolutePath().resolve("legacy").toString());
         }
         env.getPropertySources().addLast(new MapPropertySource("jukibus-derived", derived));
     }
