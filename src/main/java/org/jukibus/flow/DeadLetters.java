@@ -34,6 +34,7 @@ public final class DeadLetters {
         }
         String detail = cause == null ? "" : cause.getMessage();
         var in = exchange.getIn();
+        in.setHeader(Headers.FLOW, exchange.getProperty(Headers.FLOW, String.class));
         in.setHeader(Headers.REJECT_REASON, reason);
         in.setHeader(Headers.REJECT_DETAIL, detail);
         in.setHeader(Headers.REJECTED_AT, clock.instant().toString());

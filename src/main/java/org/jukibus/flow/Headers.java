@@ -2,6 +2,7 @@ package org.jukibus.flow;
 
 /** Message headers (JMS properties) jukibus sets; valid Java identifiers as JMS requires. */
 public final class Headers {
+    /** The flow a message belongs to: an exchange property inside a route, a header on a dead letter. */
     public static final String FLOW = "JukibusFlow";
     public static final String MESSAGE_ID = "JukibusMessageId";
     public static final String TYPE = "JukibusType";

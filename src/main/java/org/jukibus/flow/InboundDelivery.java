@@ -33,7 +33,7 @@ public final class InboundDelivery {
 
     public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure {
         Message in = exchange.getIn();
-        FlowDefinition flow = flows.byName(in.getHeader(Headers.FLOW, String.class));
+        FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
         OpenedEnvelope opened = envelopes.open(in.getBody(byte[].class));
         EnvelopeHeader header = opened.header();
 

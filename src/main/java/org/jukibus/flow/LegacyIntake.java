@@ -26,7 +26,7 @@ public final class LegacyIntake {
     }
 
     public void seal(Exchange exchange) throws LegacyInputException {
-        FlowDefinition flow = flows.byName(exchange.getIn().getHeader(Headers.FLOW, String.class));
+        FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
         byte[] content = exchange.getIn().getBody(byte[].class);
         Document payload = envelopes.parsePayload(content, flow.messageType());
 

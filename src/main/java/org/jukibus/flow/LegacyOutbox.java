@@ -22,7 +22,7 @@ public final class LegacyOutbox {
 
     public void write(Exchange exchange) throws IOException {
         EnvelopeHeader header = exchange.getProperty(InboundDelivery.ENVELOPE_HEADER, EnvelopeHeader.class);
-        String flow = exchange.getIn().getHeader(Headers.FLOW, String.class);
+        String flow = exchange.getProperty(Headers.FLOW, String.class);
         Path target = fileFor(flow, header);
         AtomicFiles.write(target, exchange.getIn().getBody(byte[].class));
     }

@@ -36,7 +36,7 @@ public final class Receipts {
     }
 
     public boolean wanted(Exchange exchange) {
-        return flows.byName(exchange.getIn().getHeader(Headers.FLOW, String.class)).receipt();
+        return flows.byName(exchange.getProperty(Headers.FLOW, String.class)).receipt();
     }
 
     public void seal(Exchange exchange) throws Exception {

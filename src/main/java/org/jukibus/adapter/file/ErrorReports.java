@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ public final class ErrorReports {
         this.clock = clock;
     }
 
-    public void write(Exchange exchange, @Header("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName)
+    public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName)
             throws IOException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {
