@@ -30,7 +30,7 @@ public final class DeadLetters {
         } else if (cause instanceof PermanentFailure permanent) {
             reason = permanent.reason();
         } else {
-            reason = "FAILED";
+            reason = "RETRIES_EXHAUSTED";
         }
         String detail = cause == null ? "" : cause.getMessage();
         var in = exchange.getIn();

@@ -1,0 +1,89 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A legacy file that cannot be sent moves to error/transfer-in/ with a .error report beside it
+ * naming the problem; nothing is sent and nothing is lost.
+ */
+class InputErrorsIT {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = TestNetwork.provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.PREFECTURE, "27", "大阪府", "27"),
+                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")))
+                .start(SHINJUKU, OSAKA);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "short-resident-code | <ResidentCode>12345678901</ResidentCode> | <ResidentCode>1234567890</ResidentCode> | ResidentCode",
+            "missing-name        | <Name>住基 太郎</Name>                    | ''                                       | Name",
+            "unknown-recipient   | <OldMunicipality>271004</OldMunicipality> | <OldMunicipality>999997</OldMunicipality> | OldMunicipality 999997 is not in the node directory",
+            "wrong-sender        | <NewMunicipality>131041</NewMunicipality> | <NewMunicipality>131016</NewMunicipality> | NewMunicipality is 131016 but this node is 131041",
+            "to-itself           | <OldMunicipality>271004</OldMunicipality> | <OldMunicipality>131041</OldMunicipality> | is this node itself",
+            "bad-date            | <BirthDate>1980-01-15</BirthDate>         | <BirthDate>1980-13-45</BirthDate>         | BirthDate",
+    })
+    void an_invalid_notice_is_moved_to_the_error_folder_with_a_report(String name, String from, String to, String problem) throws Exception {
+        String xml = new String(Notices.transferIn("E-" + name, "12345678901", SHINJUKU, OSAKA), StandardCharsets.UTF_8);
+        assertThat(xml).contains(from);
+        assertRejected(name + ".xml", xml.replace(from, to).getBytes(StandardCharsets.UTF_8), problem);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not-xml     | this is not XML                                                        | MALFORMED",
+            "xxe         | <!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>     | DTD",
+            "other-type  | <Receipt xmlns=\"urn:jukibus:receipt:1\"/>                            | expected a TransferInNotice",
+    })
+    void a_file_that_is_not_a_notice_is_moved_to_the_error_folder_with_a_report(String name, String content, String problem) throws Exception {
+        assertRejected(name + ".xml", content.getBytes(StandardCharsets.UTF_8), problem);
+    }
+
+    private static void assertRejected(String file, byte[] content, String problem) throws Exception {
+        net.drop(SHINJUKU, "transfer-in", file, content);
+        Path error = net.node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(error.resolve(file + ".error")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(error.resolve(file)));
+
+        assertThat(error.resolve(file)).hasBinaryContent(content);
+        String report = Files.readString(error.resolve(file + ".error"), StandardCharsets.UTF_8);
+        assertThat(report).contains("file: " + file).contains(problem);
+        assertThat(report).doesNotContain("root:x:0:0"); // an XXE never read the file
+        assertThat(net.files(SHINJUKU, "inbox", "transfer-in")).isEmpty();
+        assertThat(net.browse(SHINJUKU, "jukibus.outbound")).isEmpty();
+        assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+    }
+}

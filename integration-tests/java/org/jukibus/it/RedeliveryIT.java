@@ -1,0 +1,117 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.it.DeadLetterAssert.DeadLetter;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transient failures are retried with backoff and end in delivery once the cause goes away; a
+ * failure that outlasts every attempt ends in the dead-letter queue with its reason.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedeliveryIT {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void provision() throws Exception {
+        net = TestNetwork.provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
+        net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
+        net.start(SHINJUKU);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void a_notice_for_a_node_that_is_down_waits_and_arrives_once_it_is_up() throws Exception {
+        net.drop(SHINJUKU, "transfer-in", "R-1.xml", Notices.transferIn("R-1", "60000000001", SHINJUKU, OSAKA));
+        // (scheduled redeliveries are not browsable: count on the broker itself)
+        await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
+        Thread.sleep(3000);
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("still waiting, not dropped").isEqualTo(1);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+
+        net.start(OSAKA);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> net.files(SHINJUKU, "outbox", "receipt").size() == 1);
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void an_outbox_that_cannot_be_written_is_retried_until_it_can() throws Exception {
+        Path outbox = net.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");
+        Path blocked = outbox.resolveSibling("transfer-in.moved");
+        Files.createDirectories(outbox);
+        Files.move(outbox, blocked);
+        Files.writeString(outbox, "a file where the folder should be"); // writes into it fail, even as root
+        try {
+            net.drop(SHINJUKU, "transfer-in", "R-2.xml", Notices.transferIn("R-2", "60000000002", SHINJUKU, OSAKA));
+            var inbound = net.broker(OSAKA).locateQueue("jukibus.inbound.transfer-in");
+            await().atMost(Duration.ofSeconds(20)).until(() -> inbound.getMessagesAdded() >= 2);
+            Thread.sleep(300); // the first attempt fails at once
+            assertThat(inbound.getMessageCount()).as("kept on the broker while the outbox is unwritable").isEqualTo(1);
+            assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+        } finally {
+            Files.delete(outbox);
+            Files.move(blocked, outbox);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 2);
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void a_failure_that_outlasts_every_attempt_is_dead_lettered_with_its_reason() throws Exception {
+        Path outbox = net.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");
+        Path blocked = outbox.resolveSibling("transfer-in.moved");
+        Files.createDirectories(outbox);
+        Files.move(outbox, blocked);
+        Files.writeString(outbox, "a file where the folder should be");
+        try {
+            int before = DeadLetterAssert.count(net, OSAKA);
+            net.drop(SHINJUKU, "transfer-in", "R-3.xml", Notices.transferIn("R-3", "60000000003", SHINJUKU, OSAKA));
+
+            DeadLetter dead = DeadLetterAssert.next(net, OSAKA, before);
+
+            assertThat(dead.reason()).isEqualTo("RETRIES_EXHAUSTED");
+            assertThat(dead.detail()).contains("transfer-in");
+            assertThat(dead.flow()).isEqualTo("transfer-in");
+        } finally {
+            Files.delete(outbox);
+            Files.move(blocked, outbox);
+        }
+        assertThat(net.files(OSAKA, "outbox", "transfer-in")).hasSize(2);
+    }
+}
