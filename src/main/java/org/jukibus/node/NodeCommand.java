@@ -3,26 +3,53 @@ package org.jukibus.node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jukibus node --config node.yaml}: runs one node until it is stopped. */
+/** {@code jukibus node --config node.properties}: runs one node until it is stopped (SIGTERM, Ctrl-C). */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = "Run one node (municipal, prefecture, central or liaison) from its config file.")
 public class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The node's config file (YAML or properties; see docs/configuration.md).")
+            description = "The node's config file (properties or YAML; see docs/configuration.md).")
     Path config;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (!Files.isRegularFile(config)) {
             System.err.println("jukibus node: config file " + config.toAbsolutePath() + " does not exist");
             return 2;
         }
-        NodeLauncher.start(config);
+        ConfigurableApplicationContext node;
+        try {
+            node = NodeLauncher.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("jukibus node: the node did not start: " + rootCause(e).getMessage());
+            return 1;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        node.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        if (node.isActive()) {
+            closed.await();
+        }
         return 0;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 }
