@@ -15,7 +15,7 @@
 #                        cert-roles.properties  <role id>=<node code>,<node code>,...
 #                      (read live by the broker: edits take effect without a restart).
 #
-# Environment: ARTEMIS_HOME (default: <repo>/target/apache-artemis-2.40.0, unpacked by `mvn verify`),
+# Environment: ARTEMIS_HOME (default: <repo>/target/apache-artemis-<version>, unpacked by `mvn verify`),
 #              JAVA_HOME (optional), ARTEMIS_HEAP (default 512M).
 # Runs `artemis run` in the foreground (exec): stop it with SIGTERM.
 set -euo pipefail
@@ -31,7 +31,12 @@ PROPS=$3
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CONFIG_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
 REPO_DIR=$(cd "$CONFIG_DIR/.." && pwd)
-ARTEMIS_HOME=${ARTEMIS_HOME:-$REPO_DIR/target/apache-artemis-2.40.0}
+if [ -z "${ARTEMIS_HOME:-}" ]; then
+  # what the pom unpacks in pre-integration-test: target/apache-artemis-<artemis.version>
+  homes=("$REPO_DIR"/target/apache-artemis-*/)
+  [ ${#homes[@]} -eq 1 ] || die "expected exactly one $REPO_DIR/target/apache-artemis-*/ (found ${#homes[@]}); set ARTEMIS_HOME"
+  ARTEMIS_HOME=${homes[0]%/}
+fi
 BROKER_XML=$CONFIG_DIR/$ROLE.xml
 
 case "$ROLE" in
