@@ -14,10 +14,13 @@ import java.util.stream.Stream;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +68,9 @@ public class DemoCommand implements Callable<Integer> {
             ProvisionedNode osaka = network.node("271004");
             Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
             Files.createDirectories(inbox);
-            byte[] notice = DemoCommand.class.getResourceAsStream("/demo/transfer-in-notice.xml").readAllBytes();
+            byte[] notice = new XmlMapper().writeValueAsBytes(new TransferInNotice("SJK-2026-000123", "12345678901",
+                    "住基 花子", "ジュウキ ハナコ", "1985-04-01", "2", "東京都新宿区西新宿二丁目8番1号", "2026-11-20",
+                    "大阪府大阪市北区中之島一丁目3番20号", shinjuku.spec().code(), osaka.spec().code(), null, null));
             Path tmp = inbox.resolve("SJK-2026-000123.xml.tmp");
             Files.write(tmp, notice);
             Files.move(tmp, inbox.resolve("SJK-2026-000123.xml"));

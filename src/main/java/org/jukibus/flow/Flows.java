@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.node.NodeRole;
 
 /** The flows this version of jukibus knows, by name. */
@@ -11,11 +12,11 @@ public final class Flows {
 
     /** 転入通知 (第6の2): the new municipality tells the old one that a resident moved in. */
     public static final FlowDefinition TRANSFER_IN = new FlowDefinition(
-            "transfer-in", "TransferInNotice", "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, true);
+            "transfer-in", TransferInNotice.TYPE, "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, true);
 
     /** The recipient's signed confirmation that a message reached its legacy outbox. */
     public static final FlowDefinition RECEIPT = new FlowDefinition(
-            "receipt", "Receipt", null, null, null, false);
+            "receipt", Receipt.TYPE, null, null, null, false);
 
     private final Map<String, FlowDefinition> byName = new LinkedHashMap<>();
 

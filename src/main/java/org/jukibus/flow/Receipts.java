@@ -2,15 +2,14 @@ package org.jukibus.flow;
 
 import java.time.Clock;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.xml.SecureXml;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 
 /**
  * The signed receipt a recipient sends back once a notice is in its legacy outbox
@@ -19,20 +18,16 @@ import org.w3c.dom.Element;
  */
 public final class Receipts {
 
-    public static final String NS = "urn:jukibus:receipt:1";
+    private static final XmlMapper XML = new XmlMapper();
 
     private final Flows flows;
     private final NodeEnvelopes envelopes;
     private final Clock clock;
-    private final DocumentBuilderFactory factory;
 
-    public Receipts(Flows flows, NodeEnvelopes envelopes, Clock clock) throws ParserConfigurationException {
+    public Receipts(Flows flows, NodeEnvelopes envelopes, Clock clock) {
         this.flows = flows;
         this.envelopes = envelopes;
         this.clock = clock;
-        this.factory = DocumentBuilderFactory.newInstance();
-        this.factory.setNamespaceAware(true);
-        this.factory.newDocumentBuilder(); // fail at start-up, not per message
     }
 
     public boolean wanted(Exchange exchange) {
@@ -41,28 +36,17 @@ public final class Receipts {
 
     public void seal(Exchange exchange) throws Exception {
         EnvelopeHeader notice = exchange.getProperty(InboundDelivery.ENVELOPE_HEADER, EnvelopeHeader.class);
-        Document receipt = factory.newDocumentBuilder().newDocument();
-        Element root = receipt.createElementNS(NS, "Receipt");
-        receipt.appendChild(root);
-        append(receipt, root, "ReceivedMessageId", notice.messageId());
-        append(receipt, root, "ReceivedAt", clock.instant().toString());
-        append(receipt, root, "Recipient", envelopes.selfCode());
-        append(receipt, root, "Status", "DELIVERED");
+        Receipt receipt = new Receipt(notice.messageId(), clock.instant().toString(), envelopes.selfCode(), Receipt.DELIVERED, null);
+        Document payload = SecureXml.parse(XML.writeValueAsBytes(receipt));
 
         String messageId = MessageIds.receiptOf(notice.messageId());
-        byte[] sealed = envelopes.seal(Flows.RECEIPT.messageType(), notice.sender(), messageId, notice.messageId(), receipt);
+        byte[] sealed = envelopes.seal(Receipt.TYPE, notice.sender(), messageId, notice.messageId(), payload);
         Message in = exchange.getIn();
         in.setBody(sealed);
         in.setHeader(Headers.MESSAGE_ID, messageId);
-        in.setHeader(Headers.TYPE, Flows.RECEIPT.messageType());
+        in.setHeader(Headers.TYPE, Receipt.TYPE);
         in.setHeader(Headers.RECIPIENT, notice.sender());
         in.setHeader(Headers.ADDRESS, Flows.RECEIPT.inboundAddress());
         in.setHeader(Headers.DUPLICATE_ID, messageId);
-    }
-
-    private static void append(Document doc, Element parent, String name, String value) {
-        Element e = doc.createElementNS(NS, name);
-        e.setTextContent(value);
-        parent.appendChild(e);
     }
 }

@@ -185,7 +185,7 @@ public class NodeConfiguration {
     }
 
     @Bean
-    Receipts receipts(Flows flows, NodeEnvelopes envelopes, Clock clock) throws Exception {
+    Receipts receipts(Flows flows, NodeEnvelopes envelopes, Clock clock) {
         return new Receipts(flows, envelopes, clock);
     }
 
