@@ -95,7 +95,7 @@ public class NodeProperties {
     }
 
     public static class Legacy {
-        /** Root of the drop folders shared with the legacy resident-record system (default: home/legacy). */
+        /** Root of the drop folders shared with the legacy resident-record system (default: home/legacy, application.properties). */
         private Path root;
 
         public Path getRoot() { return root; }
@@ -122,4 +122,5 @@ public class NodeProperties {
     public Path legacyRoot() {
         return legacy.root != null ? legacy.root : home.resolve("legacy");
     }
+
 }

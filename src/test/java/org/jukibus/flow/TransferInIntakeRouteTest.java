@@ -1,0 +1,123 @@
+package org.jukibus.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.ShutdownTimeout;
+import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeApplication;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The intake half of the transfer-in flow on one real node (its routes from routes/, its own
+ * broker), with the outbound queue replaced by a mock: what a legacy file becomes.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = NodeApplication.class)
+@ShutdownTimeout(1)
+class TransferInIntakeRouteTest {
+
+    static final Network NETWORK = provision();
+
+    @Autowired
+    CamelContext camel;
+
+    @EndpointInject("mock:outbound")
+    MockEndpoint outbound;
+
+    @DynamicPropertySource
+    static void node(DynamicPropertyRegistry registry) {
+        NETWORK.node("131041").properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    static Network provision() {
+        try {
+            Path root = Files.createTempDirectory("jukibus-route-test");
+            return new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
+                    new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                    new NodeSpec(NodeRole.PREFECTURE, "27", "大阪府", "27"),
+                    new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
+                    new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27")));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean advised;
+
+    @BeforeEach
+    void adviseOnce() throws Exception {
+        if (!advised) { // the routes come from routes/*.yaml: advise the running route, once per context
+            AdviceWith.adviceWith(camel, "transfer-in-intake",
+                    a -> a.weaveByToUri("jms:queue:jukibus.outbound*").replace().to("mock:outbound"));
+            advised = true;
+        }
+        outbound.reset();
+    }
+
+    @Test
+    void a_valid_notice_becomes_a_sealed_envelope_for_the_old_municipality() throws Exception {
+        outbound.expectedMessageCount(1);
+        outbound.expectedHeaderReceived(Headers.RECIPIENT, "271004");
+        outbound.expectedHeaderReceived(Headers.ADDRESS, "jukibus.inbound.transfer-in");
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenCompleted(1).create();
+
+        drop("ok.xml", Files.readAllBytes(Path.of("docs/samples/transfer-in-notice.xml")));
+
+        assertThat(done.matches(20, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        Exchange sent = outbound.getExchanges().get(0);
+        String envelope = new String(sent.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
+        assertThat(envelope).contains("<env:Sender>131041</env:Sender>").contains("<env:Recipient>271004</env:Recipient>")
+                .contains("xenc:EncryptedData").contains("ds:Signature")
+                .doesNotContain("住基").doesNotContain("12345678901");
+        assertThat(sent.getIn().getHeader(Headers.DUPLICATE_ID)).isEqualTo(sent.getIn().getHeader(Headers.MESSAGE_ID));
+        assertThat(legacy("sent", "transfer-in")).isDirectory();
+    }
+
+    @Test
+    void a_notice_for_a_municipality_not_in_the_directory_is_refused_and_nothing_is_sent() throws Exception {
+        outbound.expectedMessageCount(0);
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenFailed(1).create();
+        String notice = Files.readString(Path.of("docs/samples/transfer-in-notice.xml"), StandardCharsets.UTF_8)
+                .replace("<OldMunicipality>271004</OldMunicipality>", "<OldMunicipality>999997</OldMunicipality>");
+
+        drop("unknown.xml", notice.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(failed.matches(20, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        assertThat(Files.readString(legacy("error", "transfer-in").resolve("unknown.xml.error")))
+                .contains("OldMunicipality 999997 is not in the node directory");
+    }
+
+    private static void drop(String name, byte[] content) throws Exception {
+        Path inbox = legacy("inbox", "transfer-in");
+        Files.createDirectories(inbox);
+        Files.write(inbox.resolve(name + ".part"), content);
+        Files.move(inbox.resolve(name + ".part"), inbox.resolve(name));
+    }
+
+    private static Path legacy(String folder, String flow) {
+        return NETWORK.node("131041").legacyRoot().resolve(folder).resolve(flow);
+    }
+}
