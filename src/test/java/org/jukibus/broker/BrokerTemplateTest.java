@@ -1,0 +1,55 @@
+package org.jukibus.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokerTemplateTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void every_role_file_uses_only_placeholders_the_node_fills_in() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            BrokerTemplate template = BrokerTemplate.load(Path.of("broker-config"), role);
+            assertThat(template.placeholders()).as(role).containsExactlyInAnyOrder(
+                    "jukibus.broker.name", "jukibus.broker.data", "jukibus.broker.vm-id",
+                    "jukibus.link.primary.host", "jukibus.link.primary.port", "jukibus.link.backup.host", "jukibus.link.backup.port",
+                    "jukibus.tls.keystore", "jukibus.tls.keystore-password", "jukibus.tls.truststore",
+                    "jukibus.tls.truststore-password", "jukibus.tls.crl");
+        }
+    }
+
+    @Test
+    void a_missing_value_is_an_error_naming_it() throws Exception {
+        Files.writeString(dir.resolve("municipal.xml"), "<core><name>${jukibus.broker.name}</name><x>${jukibus.tls.crl}</x></core>");
+        BrokerTemplate template = BrokerTemplate.load(dir, "municipal");
+
+        assertThatThrownBy(() -> template.render(Map.of("jukibus.broker.name", "n")))
+                .hasMessageContaining("jukibus.tls.crl");
+    }
+
+    @Test
+    void values_are_escaped_so_a_password_cannot_change_the_xml() throws Exception {
+        Files.writeString(dir.resolve("municipal.xml"), "<a p=\"${jukibus.tls.keystore-password}\"/>");
+        Map<String, String> values = new HashMap<>();
+        values.put("jukibus.tls.keystore-password", "x\"/><evil/><a b=\"&");
+
+        assertThat(BrokerTemplate.load(dir, "municipal").render(values))
+                .isEqualTo("<a p=\"x&quot;/&gt;&lt;evil/&gt;&lt;a b=&quot;&amp;\"/>");
+    }
+
+    @Test
+    void an_unknown_role_names_the_file_it_looked_for() {
+        assertThatThrownBy(() -> BrokerTemplate.load(dir, "municipal"))
+                .hasMessageContaining("municipal.xml").hasMessageContaining("jukibus.broker-config-dir");
+    }
+}

@@ -1,0 +1,32 @@
+package org.jukibus.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+class MessageIdsTest {
+
+    @Test
+    void the_same_input_from_the_same_sender_gets_the_same_id_and_anything_else_another() {
+        byte[] file = "<TransferInNotice/>".getBytes(StandardCharsets.UTF_8);
+        String id = MessageIds.forInput("131041", file);
+
+        assertThat(MessageIds.forInput("131041", file)).isEqualTo(id);
+        assertThat(MessageIds.forInput("271004", file)).isNotEqualTo(id);
+        assertThat(MessageIds.forInput("131041", "<TransferInNotice />".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(id);
+        assertThat(MessageIds.receiptOf(id)).isEqualTo(MessageIds.receiptOf(id)).isNotEqualTo(id);
+    }
+
+    @Test
+    void ids_are_lower_case_rfc_9562_version_8_uuids_as_the_envelope_schema_requires() {
+        String id = MessageIds.forInput("131041", new byte[] {1, 2, 3});
+        UUID uuid = UUID.fromString(id);
+
+        assertThat(uuid.version()).isEqualTo(8);
+        assertThat(uuid.variant()).isEqualTo(2);
+        assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    }
+}
