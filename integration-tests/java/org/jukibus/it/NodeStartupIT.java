@@ -1,0 +1,94 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.directory.DirectoryBuilder;
+import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.DirectorySigner;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeLauncher;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node refuses to start on a directory it cannot trust, or with keys that are not its own. */
+class NodeStartupIT {
+
+    @TempDir
+    static Path root;
+    static Network network;
+
+    @BeforeAll
+    static void provision() throws Exception {
+        network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27")));
+    }
+
+    @Test
+    void a_tampered_directory_stops_the_node() throws Exception {
+        String signed = Files.readString(network.directoryFile(), StandardCharsets.UTF_8);
+        Path tampered = write("tampered.xml", signed.replace("127.0.0.1", "127.0.0.2"));
+
+        assertThatThrownBy(() -> start("131041", Map.of("jukibus.directory.file", tampered.toString())))
+                .hasStackTraceContaining("directory rejected");
+    }
+
+    @Test
+    void an_unsigned_directory_stops_the_node() throws Exception {
+        String signed = Files.readString(network.directoryFile(), StandardCharsets.UTF_8);
+        Path unsigned = write("unsigned.xml", signed.replaceAll("(?s)<ds:Signature.*</ds:Signature>", ""));
+
+        assertThatThrownBy(() -> start("131041", Map.of("jukibus.directory.file", unsigned.toString())))
+                .hasStackTraceContaining("directory rejected");
+    }
+
+    @Test
+    void another_nodes_keystore_stops_the_node() {
+        Map<String, Object> osakaKeys = Map.of(
+                "jukibus.pki.keystore", network.node("271004").properties().get("jukibus.pki.keystore"),
+                "jukibus.pki.password-file", network.node("271004").properties().get("jukibus.pki.password-file"));
+
+        assertThatThrownBy(() -> start("131041", osakaKeys))
+                .hasStackTraceContaining("holds the certificate of municipal 271004");
+    }
+
+    @Test
+    void a_node_missing_from_the_directory_does_not_start() throws Exception {
+        NodeDirectory full = DirectoryLoader.load(network.directoryFile(), network.ca().certificate(), null, Clock.systemUTC());
+        DirectoryBuilder withoutShinjuku = new DirectoryBuilder().serial(2).issuedAt(Instant.now());
+        full.all().stream().filter(e -> !e.code().equals("131041")).forEach(withoutShinjuku::add);
+        Path directory = root.resolve("without-131041.xml");
+        Files.write(directory, DirectorySigner.sign(withoutShinjuku.build(), network.node("central").keys()));
+
+        assertThatThrownBy(() -> start("131041", Map.of("jukibus.directory.file", directory.toString())))
+                .hasStackTraceContaining("this node (131041) is not in the directory");
+    }
+
+    private static void start(String code, Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(network.node(code).properties());
+        properties.putAll(overrides);
+        NodeLauncher.start(properties).close();
+    }
+
+    private static Path write(String name, String content) throws Exception {
+        Path file = root.resolve(name);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+}
