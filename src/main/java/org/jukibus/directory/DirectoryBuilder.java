@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 
 /** Builds an unsigned directory document. Not thread-safe. */
@@ -72,6 +73,6 @@ public final class DirectoryBuilder {
 
     /** The unsigned XML document, serialized (UTF-8). */
     public byte[] toXml() {
-        return SecureDom.serialize(build());
+        return SecureXml.serialize(build());
     }
 }

@@ -1,32 +1,22 @@
 package org.jukibus.directory;
 
-import org.apache.xml.security.Init;
-import org.apache.xml.security.c14n.Canonicalizer;
-import org.apache.xml.security.exceptions.XMLSecurityException;
-import org.apache.xml.security.signature.XMLSignature;
-import org.apache.xml.security.transforms.Transforms;
 import org.jukibus.node.NodeRole;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
+import org.jukibus.xml.SecureXml;
+import org.jukibus.xml.WholeDocumentSignature;
+import org.jukibus.xml.XmlRejectedException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * Signs a directory document as the central node: one enveloped XML-DSig signature over the whole document
- * (Reference URI="", transforms enveloped-signature + exclusive c14n, SHA-256, ECDSA-SHA256), KeyInfo with the
- * signer certificate, appended as the last child of {@code <directory>}.
+ * Signs a directory document as the central node with {@link WholeDocumentSignature}: one enveloped XML-DSig
+ * signature over the whole document (Reference URI="", transforms enveloped-signature + exclusive c14n, SHA-256,
+ * ECDSA-SHA256), KeyInfo with the signer certificate, appended as the last child of {@code <directory>}.
  */
 public final class DirectorySigner {
-
-    static final String SIGNATURE_ALGORITHM = XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256;
-    static final String C14N = Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS;
-    static final String DIGEST = "http://www.w3.org/2001/04/xmlenc#sha256";
-
-    static {
-        Init.init();
-    }
 
     private DirectorySigner() {
     }
@@ -49,8 +39,8 @@ public final class DirectorySigner {
         // serialize and re-parse: signs exactly what a receiver will parse (namespace declarations included)
         Document doc;
         try {
-            doc = SecureDom.parse(SecureDom.serialize(unsigned), Long.MAX_VALUE);
-        } catch (DirectoryRejectedException e) {
+            doc = SecureXml.parse(SecureXml.serialize(unsigned), Integer.MAX_VALUE);
+        } catch (XmlRejectedException e) {
             throw new IllegalArgumentException("cannot sign: " + e.getMessage(), e);
         }
         Element root = doc.getDocumentElement();
@@ -62,18 +52,7 @@ public final class DirectorySigner {
             Node n = old.item(i);
             n.getParentNode().removeChild(n);
         }
-        try {
-            XMLSignature sig = new XMLSignature(doc, "", SIGNATURE_ALGORITHM, C14N);
-            root.appendChild(sig.getElement());
-            Transforms transforms = new Transforms(doc);
-            transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
-            transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-            sig.addDocument("", transforms, DIGEST);
-            sig.addKeyInfo(central.certificate());
-            sig.sign(central.privateKey());
-        } catch (XMLSecurityException e) {
-            throw new IllegalStateException("cannot sign the directory: " + e.getMessage(), e);
-        }
-        return SecureDom.serialize(doc);
+        WholeDocumentSignature.sign(doc, central.privateKey(), central.certificate());
+        return SecureXml.serialize(doc);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 
 import org.jukibus.node.NodeRole;
+import org.jukibus.xml.SecureXml;
+import org.jukibus.xml.WholeDocumentSignature;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -20,13 +22,13 @@ import org.w3c.dom.Node;
 final class DirectoryXml {
 
     static final String NS = "urn:jukibus:directory:1";
-    static final String DS = "http://www.w3.org/2000/09/xmldsig#";
+    static final String DS = WholeDocumentSignature.DSIG_NS;
 
     private DirectoryXml() {
     }
 
     static Document toDocument(long serial, Instant issuedAt, List<NodeEntry> entries) {
-        Document doc = SecureDom.newDocument();
+        Document doc = SecureXml.newDocument();
         Element root = doc.createElementNS(NS, "directory");
         root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", NS);
         root.setAttribute("serial", Long.toString(serial));

@@ -210,11 +210,16 @@ public final class SecureXml {
 
     /**
      * Serialises a whole document as UTF-8 with an XML declaration and without any pretty printing
-     * (whitespace is kept exactly as in the DOM, so signatures stay valid).
+     * (whitespace is kept exactly as in the DOM, so signatures stay valid). The document is not modified.
      */
     public static byte[] serialize(Document doc) {
-        doc.setXmlStandalone(true);
-        return transform(DOC_SERIALIZER.get(), doc);
+        boolean standalone = doc.getXmlStandalone();
+        doc.setXmlStandalone(true); // no standalone="no" in the declaration
+        try {
+            return transform(DOC_SERIALIZER.get(), doc);
+        } finally {
+            doc.setXmlStandalone(standalone);
+        }
     }
 
     /** Serialises one node (e.g. a payload element) as UTF-8 without an XML declaration. */

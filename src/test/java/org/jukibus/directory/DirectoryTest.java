@@ -19,6 +19,7 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
+import org.jukibus.xml.SecureXml;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -306,7 +307,7 @@ class DirectoryTest {
         Document doc = unsigned();
         DirectorySigner.sign(doc, central);
         assertThat(doc.getElementsByTagNameNS(DirectoryXml.DS, "Signature").getLength()).isZero();
-        Document signed = SecureDom.parse(DirectorySigner.sign(doc, central), 1 << 20);
+        Document signed = SecureXml.parse(DirectorySigner.sign(doc, central), 1 << 20);
         Element last = (Element) signed.getDocumentElement().getLastChild();
         assertThat(last.getLocalName()).isEqualTo("Signature");
     }
