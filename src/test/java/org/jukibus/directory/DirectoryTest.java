@@ -257,7 +257,7 @@ class DirectoryTest {
     }
 
     @Test
-    void fullSizeDirectoryLoadsAndLooksUpQuickly() throws Exception {
+    void fullSizeDirectoryLoadsAndAnswersEveryLookup() throws Exception {
         CertificateAuthority big = CertificateAuthority.create(tmp.resolve("big"), "Big Root", PW);
         KeyMaterial bigCentral = big.issueKeyMaterial(central.identity(), List.of(), Duration.ofDays(30));
         KeyPair shared = KeyStores.generateKeyPair();
@@ -288,11 +288,9 @@ class DirectoryTest {
         }
         assertThat(b.entries()).hasSize(1800);
         byte[] signed = DirectorySigner.sign(b.build(), bigCentral);
-        long t0 = System.nanoTime();
+        // how fast it loads is the benchmark's business (jukibus bench), not a test's
         NodeDirectory dir = DirectoryLoader.load(signed, big.certificate(), big.currentCrl(), Clock.systemUTC());
-        long loadMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(dir.size()).isEqualTo(1800);
-        assertThat(loadMs).as("load time ms").isLessThan(20_000);
         for (String code : codes) {
             NodeEntry e = dir.byCode(code).orElseThrow();
             assertThat(dir.byCertificate(e.certificate())).contains(e);
