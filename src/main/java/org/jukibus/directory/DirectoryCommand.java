@@ -1,10 +1,7 @@
 package org.jukibus.directory;
 
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -19,6 +16,8 @@ import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.Pem;
 import org.jukibus.pki.SecureFiles;
+
+import org.jukibus.cli.Subcommand;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,37 +39,9 @@ public class DirectoryCommand implements Callable<Integer> {
         return 2;
     }
 
-    abstract static class Sub implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        abstract int run() throws Exception;
-
-        @Override
-        public final Integer call() throws Exception {
-            try {
-                return run();
-            } catch (IllegalArgumentException | IOException | GeneralSecurityException | DirectoryRejectedException e) {
-                String msg = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
-                        : e.getMessage() == null ? e.toString() : e.getMessage();
-                err().println(spec.qualifiedName() + ": error: " + msg);
-                err().flush();
-                return 1;
-            }
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
-        }
-    }
-
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Add a node to an unsigned directory file (created if absent).")
-    static class Add extends Sub {
+    static class Add extends Subcommand {
         @Option(names = "--file", required = true, description = "the unsigned directory XML")
         Path file;
         @Option(names = "--role", required = true, description = "municipal, prefecture, central or liaison")
@@ -89,7 +60,7 @@ public class DirectoryCommand implements Callable<Integer> {
         Path cert;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             DirectoryBuilder b = Files.exists(file) ? DirectoryBuilder.from(DirectoryLoader.readUnsigned(Files.readAllBytes(file)))
                     : new DirectoryBuilder();
             NodeEntry e = new NodeEntry(NodeRole.fromId(role), code, name, prefecture, Endpoint.parse(primary),
@@ -103,7 +74,7 @@ public class DirectoryCommand implements Callable<Integer> {
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
             description = "Sign an unsigned directory with the central node's key: increments the serial, sets issuedAt.")
-    static class Sign extends Sub {
+    static class Sign extends Subcommand {
         @Option(names = "--in", required = true, description = "the unsigned directory XML")
         Path in;
         @Option(names = "--keystore", required = true, description = "the central node's PKCS#12 key store")
@@ -114,7 +85,7 @@ public class DirectoryCommand implements Callable<Integer> {
         Path out;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             NodeDirectory unsigned = DirectoryLoader.readUnsigned(Files.readAllBytes(in));
             long serial = unsigned.serial();
             if (Files.exists(out)) {
@@ -143,7 +114,7 @@ public class DirectoryCommand implements Callable<Integer> {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Verify a signed directory against the root CA (and CRL) and print a summary.")
-    static class Verify extends Sub {
+    static class Verify extends Subcommand {
         @Option(names = "--file", required = true, description = "the signed directory XML")
         Path file;
         @Option(names = "--root-ca", required = true, description = "the root CA certificate (PEM)")
@@ -152,7 +123,7 @@ public class DirectoryCommand implements Callable<Integer> {
         Path crl;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             X509Certificate root = Pem.readCertificate(rootCa);
             X509CRL c = crl == null ? null : Pem.readCrl(crl);
             NodeDirectory dir = DirectoryLoader.load(file, root, c, Clock.systemUTC());

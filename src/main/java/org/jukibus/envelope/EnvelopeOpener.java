@@ -16,6 +16,7 @@ import java.util.Set;
 
 import org.apache.xml.security.encryption.XMLCipher;
 import org.jukibus.xml.SecureXml;
+import org.jukibus.xml.XmlShapes;
 import org.jukibus.xml.Schemas;
 import org.jukibus.xml.SignatureRejectedException;
 import org.jukibus.xml.WholeDocumentSignature;
@@ -23,7 +24,6 @@ import org.jukibus.xml.XmlRejectedException;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 /**
@@ -304,19 +304,9 @@ public final class EnvelopeOpener {
     }
 
     private static void attributes(Element e, String... allowed) throws EnvelopeRejectedException {
-        NamedNodeMap attrs = e.getAttributes();
-        outer:
-        for (int i = 0; i < attrs.getLength(); i++) {
-            Attr a = (Attr) attrs.item(i);
-            if ("http://www.w3.org/2000/xmlns/".equals(a.getNamespaceURI())) {
-                continue;
-            }
-            for (String n : allowed) {
-                if (a.getNamespaceURI() == null && n.equals(a.getLocalName())) {
-                    continue outer;
-                }
-            }
-            throw undecryptable("attribute " + a.getName() + " not allowed on " + e.getNodeName());
+        Optional<Attr> extra = XmlShapes.disallowedAttribute(e, allowed);
+        if (extra.isPresent()) {
+            throw undecryptable("attribute " + extra.get().getName() + " not allowed on " + e.getNodeName());
         }
     }
 

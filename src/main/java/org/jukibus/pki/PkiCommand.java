@@ -1,11 +1,9 @@
 package org.jukibus.pki;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
@@ -19,6 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.jukibus.node.NodeRole;
+
+import org.jukibus.cli.Subcommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -52,43 +52,6 @@ public class PkiCommand implements Callable<Integer> {
         return 2;
     }
 
-    /** Runs {@link #run()}; user errors become one line on stderr and exit code 1. */
-    abstract static class Sub implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        abstract int run() throws Exception;
-
-        @Override
-        public final Integer call() throws Exception {
-            try {
-                return run();
-            } catch (IllegalArgumentException | IOException | GeneralSecurityException | CertificateRejectedException e) {
-                err().println(spec.qualifiedName() + ": error: " + message(e));
-                err().flush();
-                return 1;
-            }
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
-        }
-
-        static String message(Exception e) {
-            if (e instanceof java.nio.file.NoSuchFileException) {
-                return "no such file: " + e.getMessage();
-            }
-            if (e instanceof java.nio.file.FileAlreadyExistsException f && f.getReason() != null) {
-                return f.getReason();
-            }
-            return e.getMessage() == null ? e.toString() : e.getMessage();
-        }
-    }
-
     static char[] caPassword(Path passwordFile) throws IOException {
         if (passwordFile != null) {
             return SecureFiles.readPassword(passwordFile);
@@ -102,7 +65,7 @@ public class PkiCommand implements Callable<Integer> {
 
     @Command(name = "init-ca", mixinStandardHelpOptions = true,
             description = "Create the network root CA (ca.p12, ca.pem, crl.pem, issued.txt) in a new directory.")
-    static class InitCa extends Sub {
+    static class InitCa extends Subcommand {
         @Option(names = "--dir", required = true, description = "CA directory to create")
         Path dir;
         @Option(names = "--name", required = true, description = "CA common name")
@@ -113,7 +76,7 @@ public class PkiCommand implements Callable<Integer> {
         Path passwordFile;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             if (validityDays <= 0) {
                 throw new IllegalArgumentException("--validity-days must be positive");
             }
@@ -136,7 +99,7 @@ public class PkiCommand implements Callable<Integer> {
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = "Generate a node key pair and issue its certificate: <out>/<code>.p12, <code>.pem, "
                     + "<code>.pass, truststore.p12.")
-    static class Issue extends Sub {
+    static class Issue extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
         @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
@@ -157,7 +120,7 @@ public class PkiCommand implements Callable<Integer> {
         Path storePasswordFile;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             if (validityDays <= 0) {
                 throw new IllegalArgumentException("--validity-days must be positive");
             }
@@ -199,7 +162,7 @@ public class PkiCommand implements Callable<Integer> {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke a node certificate and write a new crl.pem.")
-    static class Revoke extends Sub {
+    static class Revoke extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
         @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
@@ -217,7 +180,7 @@ public class PkiCommand implements Callable<Integer> {
         }
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             BigInteger serial;
             if (target.serial != null) {
                 try {
@@ -248,7 +211,7 @@ public class PkiCommand implements Callable<Integer> {
     }
 
     @Command(name = "crl", mixinStandardHelpOptions = true, description = "Re-issue the CRL (crl.pem).")
-    static class Crl extends Sub {
+    static class Crl extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
         @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
@@ -257,7 +220,7 @@ public class PkiCommand implements Callable<Integer> {
         long nextUpdateDays;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             char[] pw = caPassword(passwordFile);
             try {
                 CertificateAuthority ca = CertificateAuthority.load(caDir, pw);
@@ -272,14 +235,14 @@ public class PkiCommand implements Callable<Integer> {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a certificate, CRL (PEM) or key store (PKCS#12).")
-    static class Show extends Sub {
+    static class Show extends Subcommand {
         @Parameters(index = "0", description = "file.pem or file.p12")
         Path file;
         @Option(names = "--password-file", description = "password of a .p12 file")
         Path passwordFile;
 
         @Override
-        int run() throws Exception {
+        protected int run() throws Exception {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such file: " + file);
             }

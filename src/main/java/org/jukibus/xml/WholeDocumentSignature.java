@@ -10,6 +10,7 @@ import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.apache.xml.security.c14n.Canonicalizer;
@@ -19,7 +20,6 @@ import org.apache.xml.security.transforms.Transforms;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
@@ -245,19 +245,9 @@ public final class WholeDocumentSignature {
     }
 
     private static void noAttributesExcept(Element e, String... allowed) throws SignatureRejectedException {
-        NamedNodeMap attrs = e.getAttributes();
-        outer:
-        for (int i = 0; i < attrs.getLength(); i++) {
-            Attr a = (Attr) attrs.item(i);
-            if ("http://www.w3.org/2000/xmlns/".equals(a.getNamespaceURI())) {
-                continue;
-            }
-            for (String name : allowed) {
-                if (a.getNamespaceURI() == null && name.equals(a.getLocalName())) {
-                    continue outer;
-                }
-            }
-            throw new SignatureRejectedException(NOT_ACCEPTED, "attribute " + a.getName() + " not allowed on " + e.getNodeName());
+        Optional<Attr> extra = XmlShapes.disallowedAttribute(e, allowed);
+        if (extra.isPresent()) {
+            throw new SignatureRejectedException(NOT_ACCEPTED, "attribute " + extra.get().getName() + " not allowed on " + e.getNodeName());
         }
     }
 
