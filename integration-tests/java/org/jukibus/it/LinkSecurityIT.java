@@ -14,7 +14,6 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.node.NodeRole;
@@ -48,12 +47,7 @@ class LinkSecurityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.PREFECTURE, "13", "東京都", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27"),
-                new NodeSpec(NodeRole.MUNICIPAL, REVOKED, "文京区", "13")));
+        net = TestNetwork.provision(root, "13", SHINJUKU, OSAKA, REVOKED);
         // revoked before Osaka starts: its acceptors load the CRL that lists it
         net.network.ca().revoke(net.node(REVOKED).keys().certificate().getSerialNumber());
         net.start(OSAKA);

@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.jukibus.broker.BrokerStats;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.it.DeadLetterAssert.DeadLetter;
-import org.jukibus.node.NodeRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,10 +33,7 @@ class RedeliveryIT {
 
     @BeforeAll
     static void provision() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
+        net = TestNetwork.provision(root, SHINJUKU, OSAKA);
         net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
         net.start(SHINJUKU);
     }

@@ -28,6 +28,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
+import org.jukibus.node.NodeRole;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -42,6 +43,27 @@ final class TestNetwork implements AutoCloseable {
 
     private TestNetwork(Network network) {
         this.network = network;
+    }
+
+    /** The nodes tests use, by code; central signs every test directory. */
+    private static final Map<String, NodeSpec> KNOWN = Stream.of(
+                    new NodeSpec(NodeRole.CENTRAL, "central", "地方公共団体情報システム機構", null),
+                    new NodeSpec(NodeRole.PREFECTURE, "13", "東京都", "13"),
+                    new NodeSpec(NodeRole.PREFECTURE, "27", "大阪府", "27"),
+                    new NodeSpec(NodeRole.MUNICIPAL, "131016", "千代田区", "13"),
+                    new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
+                    new NodeSpec(NodeRole.MUNICIPAL, "131059", "文京区", "13"),
+                    new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"))
+            .collect(java.util.stream.Collectors.toMap(NodeSpec::code, n -> n, (a, b) -> a, LinkedHashMap::new));
+
+    /** A network of central and the given nodes (codes from {@link #KNOWN}). */
+    static TestNetwork provision(Path root, String... codes) throws IOException {
+        List<NodeSpec> specs = new ArrayList<>();
+        specs.add(KNOWN.get("central"));
+        for (String code : codes) {
+            specs.add(java.util.Objects.requireNonNull(KNOWN.get(code), "no test node " + code));
+        }
+        return provision(root, specs);
     }
 
     static TestNetwork provision(Path root, List<NodeSpec> specs) throws IOException {

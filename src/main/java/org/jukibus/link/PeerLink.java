@@ -109,6 +109,9 @@ final class PeerLink implements AutoCloseable {
         params.put(TransportConstants.PORT_PROP_NAME, endpoint.port());
         params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
         params.put(TransportConstants.ENABLED_PROTOCOLS_PROP_NAME, "TLSv1.3");
+        // the peer's certificate must name the host we dialled: another node's certificate
+        // (valid under the same CA) cannot stand in for the recipient's broker
+        params.put(TransportConstants.VERIFY_HOST_PROP_NAME, true);
         params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");
         params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tls.keystore().toString());
         params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tls.keystorePassword());
