@@ -10,12 +10,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
+
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeSealer;
 import org.jukibus.it.DeadLetterAssert.DeadLetter;
 import org.jukibus.node.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.xml.SecureXml;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +38,7 @@ class EnvelopeAttacksIT {
     static final String SHINJUKU = "131041";
     static final String OSAKA = "271004";
     static final String CHIYODA = "131016";
+    static final String BUNKYO = "131059";
     static final String INBOUND = "jukibus.inbound.transfer-in";
 
     @TempDir
@@ -42,7 +48,9 @@ class EnvelopeAttacksIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, SHINJUKU, OSAKA, CHIYODA).start(SHINJUKU, OSAKA);
+        net = TestNetwork.provision(root, SHINJUKU, OSAKA, CHIYODA, BUNKYO);
+        net.network.ca().revoke(net.node(BUNKYO).keys().certificate().getSerialNumber()); // still in the directory
+        net.start(SHINJUKU, OSAKA);
         // another CA issuing a certificate with Shinjuku's very subject
         CertificateAuthority foreign = CertificateAuthority.create(root.resolve("foreign-ca"), "Not Juki-net", "x".toCharArray());
         rogue = foreign.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
@@ -124,6 +132,34 @@ class EnvelopeAttacksIT {
         byte[] stranger = seal(rogue, "132012", OSAKA, Instant.now());
 
         assertThat(inject(stranger).reason()).isEqualTo("UNKNOWN_SENDER");
+        assertNothingDelivered();
+    }
+
+    @Test
+    void an_envelope_from_a_revoked_node_still_in_the_directory_is_dead_lettered_as_unknown_sender() throws Exception {
+        byte[] fromRevoked = seal(net.node(BUNKYO).keys(), BUNKYO, OSAKA, Instant.now());
+
+        assertThat(inject(fromRevoked).reason()).isEqualTo("UNKNOWN_SENDER");
+        assertNothingDelivered();
+    }
+
+    @Test
+    void a_peer_relaying_an_envelope_signed_by_another_node_is_dead_lettered_as_sender_mismatch() throws Exception {
+        byte[] signedByChiyoda = seal(net.node(CHIYODA).keys(), CHIYODA, OSAKA, Instant.now());
+        Path keystore = root.resolve("shinjuku-client.p12");
+        Path truststore = root.resolve("client-truststore.p12");
+        KeyStores.writeKeyStore(keystore, net.node(SHINJUKU).keys(), "pw".toCharArray());
+        KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), "pw".toCharArray());
+        int before = DeadLetterAssert.count(net, OSAKA);
+
+        try (Connection shinjuku = TlsPeer.connect(net.node(OSAKA).primary(), keystore, "pw", truststore, "pw")) {
+            Session s = shinjuku.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes(signedByChiyoda);
+            s.createProducer(s.createQueue(INBOUND)).send(m);
+        }
+
+        assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("SENDER_MISMATCH");
         assertNothingDelivered();
     }
 

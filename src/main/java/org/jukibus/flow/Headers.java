@@ -15,8 +15,11 @@ public final class Headers {
     public static final String ALREADY_DELIVERED = "JukibusAlreadyDelivered";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
-    /** Set by Artemis ({@code populate-validated-user}): who the broker authenticated as the producer. */
-    public static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+    /**
+     * Who the broker authenticated as the producer: Artemis stores it as {@code _AMQ_VALIDATED_USER}
+     * ({@code populate-validated-user} in broker.xml) and shows it to JMS consumers as this property.
+     */
+    public static final String VALIDATED_USER = "JMSXUserID";
 
     private Headers() {
     }

@@ -71,10 +71,15 @@ public class NodeConfiguration {
         return keys;
     }
 
+    /** The network CA's revocation list: revoked peers are refused at TLS and as envelope senders. */
     @Bean
-    NodeDirectory nodeDirectory(NodeSettings settings, Clock clock) throws Exception {
+    X509CRL networkCrl(NodeSettings settings) throws IOException {
+        return Pem.readCrl(settings.crl());
+    }
+
+    @Bean
+    NodeDirectory nodeDirectory(NodeSettings settings, X509CRL crl, Clock clock) throws Exception {
         X509Certificate rootCa = Pem.readCertificate(settings.rootCa());
-        X509CRL crl = settings.crl() == null ? null : Pem.readCrl(settings.crl());
         NodeDirectory directory = DirectoryLoader.load(settings.directoryFile(), rootCa, crl, clock);
         NodeEntry self = directory.byCode(settings.code()).orElseThrow(() -> new IllegalStateException(
                 "this node (" + settings.code() + ") is not in the directory " + settings.directoryFile()));
@@ -149,8 +154,9 @@ public class NodeConfiguration {
     }
 
     @Bean
-    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, NodeProperties properties, Clock clock) {
-        return new NodeEnvelopes(settings.code(), keys, directory, properties.getEnvelope(), clock);
+    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, X509CRL crl,
+                                NodeProperties properties, Clock clock) {
+        return new NodeEnvelopes(settings.code(), keys, directory, crl, properties.getEnvelope(), clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package org.jukibus.node;
 
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 
@@ -34,7 +35,12 @@ public final class NodeEnvelopes {
     private final EnvelopeSealer sealer = new EnvelopeSealer();
     private final EnvelopeOpener opener;
 
-    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, NodeProperties.Envelope limits, Clock clock) {
+    /**
+     * @param crl the network CA's revocation list, or null: a sender whose certificate it lists is
+     *            treated as unknown even while the directory still lists it
+     */
+    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, X509CRL crl,
+                         NodeProperties.Envelope limits, Clock clock) {
         this.selfCode = selfCode;
         this.keys = keys;
         this.directory = directory;
@@ -44,7 +50,8 @@ public final class NodeEnvelopes {
                 .ownCode(selfCode)
                 .ownKey(keys.privateKey())
                 .ownCertificate(keys.certificate())
-                .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate))
+                .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate)
+                        .filter(cert -> crl == null || !crl.isRevoked(cert)))
                 .clock(clock)
                 .maxAge(limits.getMaxAge())
                 .maxFuture(limits.getMaxFuture())
