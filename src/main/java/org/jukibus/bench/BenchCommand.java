@@ -76,7 +76,7 @@ public class BenchCommand implements Callable<Integer> {
     static final String TYPE = "TransferInNotice";
     static final String INBOUND = "jukibus.inbound.transfer-in";
     /** The drop-folder poll delay of routes/common/flow-templates.yaml, used by the naive baseline too. */
-    static final int INTAKE_DELAY_MS = 200;
+    static final int INTAKE_DELAY_MS = 20;
 
     @Option(names = "--dir", defaultValue = "target/bench", description = "Work folder, emptied first (default: ${DEFAULT-VALUE}).")
     Path dir;
