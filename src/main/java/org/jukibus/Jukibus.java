@@ -1,5 +1,6 @@
 package org.jukibus;
 
+import org.jukibus.bench.BenchCommand;
 import org.jukibus.demo.DemoCommand;
 import org.jukibus.directory.DirectoryCommand;
 import org.jukibus.node.NodeCommand;
@@ -11,15 +12,18 @@ import picocli.CommandLine.Command;
 /** The {@code jukibus} command: run a node, run the demo network, operate the PKI and the directory. */
 @Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
-        subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class})
+        subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class, BenchCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new Jukibus()).execute(args);
-        if (exit != 0) {
+        CommandLine cli = new CommandLine(new Jukibus());
+        int exit = cli.execute(args);
+        boolean bench = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
+                && "bench".equals(cli.getParseResult().subcommand().commandSpec().name());
+        if (exit != 0 || bench) { // the benchmark ends when it has printed its figures
             System.exit(exit);
         }
         // a started node or demo keeps running on its non-daemon threads

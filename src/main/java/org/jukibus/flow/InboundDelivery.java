@@ -47,7 +47,23 @@ public final class InboundDelivery {
             throw new PermanentFailure("SENDER_MISMATCH", "envelope signed by " + header.sender()
                     + " was put on the broker by " + producer);
         }
-        switch (seen.check(header.messageId(), brokerMessageId(in))) {
+        String brokerId = brokerMessageId(in);
+        SeenMessages.Verdict verdict;
+        try {
+            verdict = seen.claim(header.messageId(), brokerId);
+        } catch (SeenMessages.DeliveryInFlightException e) {
+            throw new IllegalStateException(e.getMessage(), e); // transient: rolled back, redelivered later
+        }
+        if (verdict == SeenMessages.Verdict.NEW) {
+            // the claim ends when the exchange (and with it the broker transaction) is done
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    seen.release(header.messageId(), brokerId);
+                }
+            });
+        }
+        switch (verdict) {
             case REPLAY -> throw new EnvelopeRejectedException(RejectionReason.REPLAY,
                     "message " + header.messageId() + " from " + header.sender() + " was already delivered");
             case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);

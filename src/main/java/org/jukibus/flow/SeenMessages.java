@@ -35,6 +35,11 @@ public final class SeenMessages implements AutoCloseable {
     private final Clock clock;
     private final Duration window;
     private final Map<String, Entry> seen = new HashMap<>();
+    /** Envelope ids being delivered right now, by broker message id: a copy arriving meanwhile must wait. */
+    private final Map<String, String> inFlight = new HashMap<>();
+    private final Object forceLock = new Object();
+    private long written;
+    private long forced;
     private FileChannel log;
 
     public SeenMessages(Path file, Clock clock, Duration window) throws IOException {
@@ -56,12 +61,64 @@ public final class SeenMessages implements AutoCloseable {
         return entry.brokerMessageId().equals(brokerMessageId) ? Verdict.REDELIVERY : Verdict.REPLAY;
     }
 
-    /** Records a delivery durably (fsync) before the caller commits its broker transaction. */
-    public synchronized void record(String messageId, String brokerMessageId, Instant createdAt) throws IOException {
-        seen.put(messageId, new Entry(brokerMessageId, createdAt));
-        String line = messageId + '\t' + brokerMessageId + '\t' + createdAt + '\n';
-        log.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-        log.force(false);
+    /**
+     * Like {@link #check} for a delivery that may run beside others (several consumers): a NEW
+     * verdict claims the id until {@link #release}; a second copy of the same envelope (another
+     * broker message) checked while the first is in flight gets {@link DeliveryInFlightException}
+     * (transient: its transaction rolls back and it is retried, and then is a REPLAY if the first
+     * committed, or NEW if it rolled back).
+     */
+    public synchronized Verdict claim(String messageId, String brokerMessageId) throws DeliveryInFlightException {
+        String owner = inFlight.get(messageId);
+        if (owner != null && !owner.equals(brokerMessageId)) {
+            throw new DeliveryInFlightException("message " + messageId + " is being delivered by another consumer");
+        }
+        Verdict v = check(messageId, brokerMessageId);
+        if (v == Verdict.NEW) {
+            inFlight.put(messageId, brokerMessageId);
+        }
+        return v;
+    }
+
+    /** Ends a claim (after the delivery's transaction committed or rolled back). */
+    public synchronized void release(String messageId, String brokerMessageId) {
+        inFlight.remove(messageId, brokerMessageId);
+    }
+
+    /**
+     * Records a delivery durably (fsync) before the caller commits its broker transaction. Callers
+     * running at the same time share one fsync (group commit): each returns only once a force that
+     * started after its own write has completed.
+     */
+    public void record(String messageId, String brokerMessageId, Instant createdAt) throws IOException {
+        long mine;
+        synchronized (this) {
+            seen.put(messageId, new Entry(brokerMessageId, createdAt));
+            String line = messageId + '\t' + brokerMessageId + '\t' + createdAt + '\n';
+            ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            while (buffer.hasRemaining()) {
+                log.write(buffer);
+            }
+            mine = ++written;
+        }
+        synchronized (forceLock) {
+            if (forced >= mine) {
+                return; // a force that began after our write has already completed
+            }
+            long upTo;
+            synchronized (this) {
+                upTo = written;
+            }
+            log.force(false);
+            forced = upTo;
+        }
+    }
+
+    /** A copy of an envelope arrived while the first is still being delivered: retry later. */
+    public static final class DeliveryInFlightException extends Exception {
+        public DeliveryInFlightException(String message) {
+            super(message);
+        }
     }
 
     private void load() throws IOException {

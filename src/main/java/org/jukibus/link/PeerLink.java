@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One open line to one peer's broker: TLS with this node's client certificate, durable sends that
  * return only once the peer's broker has stored the message. Tries the primary endpoint, then the
- * backup. Not shared between threads without its own lock: every method is synchronized.
+ * backup. Shared by the forwarding threads: one TLS connection, a JMS session (and producer) per
+ * concurrent sender, so sends to the same peer wait for the peer's disk side by side, not in turn.
  */
 final class PeerLink implements AutoCloseable {
 
@@ -37,11 +38,13 @@ final class PeerLink implements AutoCloseable {
     private final TlsClientSettings tls;
     private final Duration callTimeout;
 
+    private record Sender(Session session, MessageProducer producer) {
+    }
+
     private ActiveMQConnectionFactory factory;
     private Connection connection;
-    private Session session;
-    private MessageProducer producer;
     private Endpoint activeEndpoint;
+    private final java.util.concurrent.ConcurrentLinkedDeque<Sender> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, Duration callTimeout) {
         this.peer = peer;
@@ -54,20 +57,38 @@ final class PeerLink implements AutoCloseable {
      * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit).
      */
-    synchronized void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
+    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
             throws PeerUnreachableException, JMSException {
-        open();
+        Connection c = open();
+        Sender sender = idle.pollFirst();
         try {
-            BytesMessage message = session.createBytesMessage();
+            if (sender == null) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(null);
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                sender = new Sender(session, producer);
+            }
+            BytesMessage message = sender.session().createBytesMessage();
             message.writeBytes(body);
             message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
             for (Map.Entry<String, String> p : properties.entrySet()) {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
-            producer.send(session.createQueue(address), message);
-        } catch (JMSException e) {
-            close();
+            sender.producer().send(sender.session().createQueue(address), message);
+        } catch (JMSException | RuntimeException e) {
+            closeIf(c);
             throw e;
+        }
+        synchronized (this) {
+            if (connection == c) {
+                idle.offerFirst(sender); // still the live connection: keep the session for the next send
+            }
+        }
+    }
+
+    private synchronized void closeIf(Connection c) {
+        if (connection == c) {
+            close();
         }
     }
 
@@ -75,9 +96,9 @@ final class PeerLink implements AutoCloseable {
         return activeEndpoint;
     }
 
-    private void open() throws PeerUnreachableException {
-        if (producer != null) {
-            return;
+    private synchronized Connection open() throws PeerUnreachableException {
+        if (connection != null) {
+            return connection;
         }
         JMSException last = null;
         for (Endpoint endpoint : endpoints) {
@@ -87,13 +108,11 @@ final class PeerLink implements AutoCloseable {
                 factory.setInitialConnectAttempts(1);
                 factory.setReconnectAttempts(0);
                 factory.setBlockOnDurableSend(true);
-                connection = factory.createConnection();
-                session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                producer = session.createProducer(null);
-                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                Connection opened = factory.createConnection();
+                connection = opened;
                 activeEndpoint = endpoint;
                 log.info("link to {} open via {}", peer, endpoint);
-                return;
+                return opened;
             } catch (JMSException e) {
                 last = e;
                 log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
@@ -135,8 +154,7 @@ final class PeerLink implements AutoCloseable {
         }
         factory = null;
         connection = null;
-        session = null;
-        producer = null;
+        idle.clear();
         activeEndpoint = null;
     }
 }

@@ -122,7 +122,7 @@ public class NodeConfiguration {
         // not being polled would sit there unseen until that session is used again.
         inVm.setConsumerWindowSize(0);
         CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
-        caching.setSessionCacheSize(10);
+        caching.setSessionCacheSize(32); // intake threads, forwarders, delivery consumers
         caching.setCacheConsumers(false);
         return caching;
     }

@@ -80,11 +80,11 @@ public class NodeProperties {
 
     public static class Link {
         /** Most peer connections kept open at once; the least recently used is closed beyond it. */
-        private int maxOpen = 64;
+        private int maxOpen = 2048;
         /** How long a send to a peer may take before the link is considered down. */
         private Duration callTimeout = Duration.ofSeconds(10);
         /** Consumers forwarding from the outbound queue. */
-        private int forwarders = 2;
+        private int forwarders = 8;
 
         public int getMaxOpen() { return maxOpen; }
         public void setMaxOpen(int maxOpen) { this.maxOpen = maxOpen; }
