@@ -112,18 +112,18 @@ class CrashIT {
                 time      stream %.0f s, drain after the last restart %.0f s, total %.0f s
                 """,
                 NOTICES, SHINJUKU, OSAKA, kills.size(), "  kill " + String.join("\n  kill ", kills),
-                NOTICES, notices.distinct, notices.lost, notices.duplicated, notices.unexpected,
-                receipts.files, receipts.distinct, receipts.duplicated,
+                NOTICES, notices.distinct(), notices.lost(), notices.duplicated(), notices.unexpected(),
+                receipts.files(), receipts.distinct(), receipts.duplicated(),
                 depths,
                 OutboxTally.count(node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in")),
                 (streamed - begin) / 1e9, (drained - streamed) / 1e9, (System.nanoTime() - begin) / 1e9);
 
         assertThat(kills).hasSizeGreaterThanOrEqualTo(Math.min(8, NOTICES / KILL_EVERY));
-        assertThat(notices.lost).as("lost notices").isZero();
-        assertThat(notices.duplicated).as("duplicated notices").isZero();
-        assertThat(notices.unexpected).as("notices nobody sent").isZero();
-        assertThat(receipts.distinct).as("receipts").isEqualTo(NOTICES);
-        assertThat(receipts.duplicated).as("duplicated receipts").isZero();
+        assertThat(notices.lost()).as("lost notices").isZero();
+        assertThat(notices.duplicated()).as("duplicated notices").isZero();
+        assertThat(notices.unexpected()).as("notices nobody sent").isZero();
+        assertThat(receipts.distinct()).as("receipts").isEqualTo(NOTICES);
+        assertThat(receipts.duplicated()).as("duplicated receipts").isZero();
         assertThat(depths).as("no copy left in any queue, nothing dead-lettered").allSatisfy((q, depth) -> assertThat(depth).as(q).isZero());
         assertThat(OutboxTally.count(node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in"))).as("refused input files").isZero();
         assertThat(OutboxTally.count(inbox)).as("inbox left").isZero();
@@ -167,12 +167,12 @@ class CrashIT {
         Map<String, Long> depths = new LinkedHashMap<>(queueDepths(SHINJUKU));
         depths.putAll(queueDepths(OSAKA));
         System.out.printf("=== CrashIT (drop then kill): sent %d, delivered %d, lost %d, duplicated %d; receipts %d; queues %s%n",
-                sent, notices.distinct, notices.lost, notices.duplicated, receipts.distinct, depths);
-        assertThat(notices.lost).isZero();
-        assertThat(notices.duplicated).isZero();
-        assertThat(notices.unexpected).isZero();
-        assertThat(receipts.distinct).isEqualTo(sent);
-        assertThat(receipts.duplicated).isZero();
+                sent, notices.distinct(), notices.lost(), notices.duplicated(), receipts.distinct(), depths);
+        assertThat(notices.lost()).isZero();
+        assertThat(notices.duplicated()).isZero();
+        assertThat(notices.unexpected()).isZero();
+        assertThat(receipts.distinct()).isEqualTo(sent);
+        assertThat(receipts.duplicated()).isZero();
         assertThat(depths).allSatisfy((q, depth) -> assertThat(depth).as(q).isZero());
     }
 
