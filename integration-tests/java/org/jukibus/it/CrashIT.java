@@ -82,6 +82,7 @@ class CrashIT {
                 victim.kill();
                 long delivered = OutboxTally.count(outbox(OSAKA, "transfer-in"));
                 kills.add(who + " at " + dropped + " dropped / " + delivered + " delivered");
+                System.out.printf("CrashIT: kill %d, %s (%.0f s)%n", kills.size(), kills.get(kills.size() - 1), (System.nanoTime() - begin) / 1e9);
                 victim.start();
             }
         }
