@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,10 +124,20 @@ public final class SeenMessages implements AutoCloseable {
 
     private void load() throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (String line : lines) {
-            String[] f = line.split("\t");
-            if (f.length == 3) { // a torn last line from a crash has fewer fields: it was never committed
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).split("\t");
+            boolean last = i == lines.size() - 1;
+            // a torn last line (power cut in the middle of the append) was never forced, so never
+            // committed: it is ignored, whether it lost whole fields or only the end of the time stamp
+            if (f.length != 3) {
+                continue;
+            }
+            try {
                 seen.put(f[0], new Entry(f[1], Instant.parse(f[2])));
+            } catch (DateTimeParseException e) {
+                if (!last) {
+                    throw new IOException(file + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.jukibus.link;
 
-import java.time.Duration;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,21 @@ import org.slf4j.LoggerFactory;
 /**
  * One open line to one peer's broker: TLS with this node's client certificate, durable sends that
  * return only once the peer's broker has stored the message. Tries the primary endpoint, then the
- * backup. Shared by the forwarding threads: one TLS connection, a JMS session (and producer) per
- * concurrent sender, so sends to the same peer wait for the peer's disk side by side, not in turn.
+ * backup (予備の回線, 第3の3(2)).
+ *
+ * <p>A line on the backup is not kept forever: the backup exists for when the primary fails, so
+ * once {@code primaryRetry} has passed it tries to open the primary beside it (on the next send or
+ * the next {@link #recheck()}, whichever comes first) and moves over if that works; if not, it stays
+ * on the backup and tries again after another interval.
+ * Both lines end on the same broker, whose duplicate detection drops a message resent on the
+ * other line after a failure in the middle of a send.
+ *
+ * <p>A peer whose every line failed is down: for {@code retryInterval} sends to it fail at once,
+ * without touching the network (a queue of thousands of messages for a dead peer costs nothing but
+ * local redeliveries), and {@link PeerLinks} rechecks it; when a line opens again {@code onBack} is
+ * told, so that the messages waiting for it are retried now rather than after their backoff.
+ *
+ * <p>Not shared between threads without its own lock: every method is synchronized.
  */
 final class PeerLink implements AutoCloseable {
 
@@ -36,96 +50,176 @@ final class PeerLink implements AutoCloseable {
     private final String peer;
     private final List<Endpoint> endpoints;
     private final TlsClientSettings tls;
-    private final Duration callTimeout;
+    private final LinkPolicy policy;
+    private final Clock clock;
+    private final Runnable onBack;
 
-    private record Sender(Session session, MessageProducer producer) {
+    private Line line;
+    /** When a line on the backup should next try the primary. */
+    private Instant primaryDue;
+    /** Set while the peer is down: no connection is attempted before then. */
+    private Instant retryAt;
+
+    /** One connection to one endpoint. */
+    private record Line(Endpoint endpoint, ActiveMQConnectionFactory factory, Connection connection, Session session,
+                        MessageProducer producer) {
+        void close(String peer) {
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException e) {
+                log.debug("closing link to {} via {}: {}", peer, endpoint, e.getMessage());
+            }
+            factory.close();
+        }
     }
 
-    private ActiveMQConnectionFactory factory;
-    private Connection connection;
-    private Endpoint activeEndpoint;
-    private final java.util.concurrent.ConcurrentLinkedDeque<Sender> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
-
-    PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, Duration callTimeout) {
+    PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Runnable onBack) {
         this.peer = peer;
         this.endpoints = List.copyOf(endpoints);
         this.tls = tls;
-        this.callTimeout = callTimeout;
+        this.policy = policy;
+        this.clock = clock;
+        this.onBack = onBack;
     }
 
     /**
      * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
-     * (a resend after a crash between this send and the local commit).
+     * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
+    synchronized void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
             throws PeerUnreachableException, JMSException {
-        Connection c = open();
-        Sender sender = idle.pollFirst();
+        open();
         try {
-            if (sender == null) {
-                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageProducer producer = session.createProducer(null);
-                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                sender = new Sender(session, producer);
-            }
-            BytesMessage message = sender.session().createBytesMessage();
+            BytesMessage message = line.session().createBytesMessage();
             message.writeBytes(body);
             message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
             for (Map.Entry<String, String> p : properties.entrySet()) {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
-            sender.producer().send(sender.session().createQueue(address), message);
+            line.producer().send(line.session().createQueue(address), message);
         } catch (JMSException | RuntimeException e) {
-            closeIf(c);
-            throw e;
-        }
-        synchronized (this) {
-            if (connection == c) {
-                idle.offerFirst(sender); // still the live connection: keep the session for the next send
-            }
-        }
-    }
-
-    private synchronized void closeIf(Connection c) {
-        if (connection == c) {
+            // whatever broke, never keep a line that failed: the next attempt opens a fresh one
+            log.warn("send to {} via {} failed: {}", peer, line.endpoint(), e.getMessage());
             close();
+            throw e;
         }
     }
 
     synchronized Endpoint activeEndpoint() {
-        return activeEndpoint;
+        return line == null ? null : line.endpoint();
     }
 
-    private synchronized Connection open() throws PeerUnreachableException {
-        if (connection != null) {
-            return connection;
+    /**
+     * Called periodically, between sends: a peer that is down is tried again (whatever its retry
+     * time), a line on the backup tries the primary once it is due. So an idle link still returns
+     * to the primary, and a peer's return is noticed without waiting for the next message.
+     */
+    synchronized void recheck() {
+        if (line == null) {
+            if (retryAt != null) {
+                try {
+                    connectAny();
+                } catch (PeerUnreachableException e) {
+                    // still down; tried again at the next recheck
+                }
+            }
+        } else if (onBackup() && !clock.instant().isBefore(primaryDue)) {
+            returnToPrimary();
         }
+    }
+
+    private void open() throws PeerUnreachableException {
+        if (line != null) {
+            if (onBackup() && !clock.instant().isBefore(primaryDue)) {
+                returnToPrimary();
+            }
+            return;
+        }
+        if (retryAt != null && clock.instant().isBefore(retryAt)) {
+            throw new PeerUnreachableException("peer " + peer + " is down; its lines are tried again at " + retryAt, null);
+        }
+        connectAny();
+    }
+
+    private void connectAny() throws PeerUnreachableException {
         JMSException last = null;
         for (Endpoint endpoint : endpoints) {
             try {
-                factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transport(endpoint));
-                factory.setCallTimeout(callTimeout.toMillis());
-                factory.setInitialConnectAttempts(1);
-                factory.setReconnectAttempts(0);
-                factory.setBlockOnDurableSend(true);
-                Connection opened = factory.createConnection();
-                connection = opened;
-                activeEndpoint = endpoint;
-                log.info("link to {} open via {}", peer, endpoint);
-                return opened;
+                line = connect(endpoint);
+                primaryDue = clock.instant().plus(policy.primaryRetry());
+                log.info("link to {} open via {}{}", peer, endpoint, onBackup() ? " (backup line)" : "");
+                if (retryAt != null) {
+                    retryAt = null;
+                    onBack.run();
+                }
+                return;
             } catch (JMSException e) {
                 last = e;
-                log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
-                close();
+                if (retryAt == null) {
+                    log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
+                }
             }
         }
+        if (retryAt == null) {
+            log.warn("peer {} is down: no line could be opened (tried {}); trying again every {}", peer, endpoints,
+                    policy.retryInterval());
+        }
+        retryAt = clock.instant().plus(policy.retryInterval());
         throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
+    }
+
+    private boolean onBackup() {
+        return line != null && !line.endpoint().equals(endpoints.get(0));
+    }
+
+    /** Opens the primary beside the backup line; moves over only if it opened. */
+    private void returnToPrimary() {
+        Endpoint primary = endpoints.get(0);
+        primaryDue = clock.instant().plus(policy.primaryRetry());
+        try {
+            Line fresh = connect(primary);
+            Line backup = line;
+            line = fresh;
+            backup.close(peer);
+            log.info("link to {} back on the primary line {} (was on {})", peer, primary, backup.endpoint());
+        } catch (JMSException e) {
+            log.info("link to {} stays on the backup line {}: primary {} still fails: {}", peer, line.endpoint(), primary,
+                    e.getMessage());
+        }
+    }
+
+    private Line connect(Endpoint endpoint) throws JMSException {
+        ActiveMQConnectionFactory factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transport(endpoint));
+        factory.setCallTimeout(policy.callTimeout().toMillis());
+        factory.setInitialConnectAttempts(1);
+        factory.setReconnectAttempts(0);
+        factory.setBlockOnDurableSend(true);
+        Connection connection = null;
+        try {
+            connection = factory.createConnection();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(null);
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            return new Line(endpoint, factory, connection, session, producer);
+        } catch (JMSException | RuntimeException e) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (JMSException | RuntimeException ignored) {
+                    // already failing
+                }
+            }
+            factory.close();
+            throw e;
+        }
     }
 
     private TransportConfiguration transport(Endpoint endpoint) {
         Map<String, Object> params = new HashMap<>();
         params.put(TransportConstants.HOST_PROP_NAME, endpoint.host());
         params.put(TransportConstants.PORT_PROP_NAME, endpoint.port());
+        // a line that does not answer must not hold up the forwarders longer than a send may take
+        params.put(TransportConstants.NETTY_CONNECT_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, policy.callTimeout().toMillis()));
         params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
         params.put(TransportConstants.ENABLED_PROTOCOLS_PROP_NAME, "TLSv1.3");
         // the peer's certificate must name the host we dialled: another node's certificate
@@ -142,19 +236,9 @@ final class PeerLink implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (JMSException e) {
-            log.debug("closing link to {}: {}", peer, e.getMessage());
+        if (line != null) {
+            line.close(peer);
         }
-        if (factory != null) {
-            factory.close();
-        }
-        factory = null;
-        connection = null;
-        idle.clear();
-        activeEndpoint = null;
+        line = null;
     }
 }

@@ -1,40 +1,68 @@
 package org.jukibus.link;
 
-import java.time.Duration;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import jakarta.jms.JMSException;
 
 import org.jukibus.directory.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lines to every peer this node talks to, opened on first use and kept in a bounded LRU cache.
  * Peers come from the directory, so forwarding to any of ~1,741 municipalities needs no
- * configuration per peer; at most {@code maxOpen} connections are open at once.
+ * configuration per peer; at most {@code maxOpen} connections are open at once. A line that had to
+ * fall back to a peer's backup endpoint tries its primary again every {@code primaryRetry}.
+ *
+ * <p>Every {@code retryInterval} one background thread rechecks the links: peers that are down are
+ * tried again, lines on a backup endpoint that are due try their primary. When a peer answers again
+ * {@code peerBack} is told at once: a restarted peer gets its waiting
+ * messages within about that interval, not after the outbound queue's redelivery backoff (which
+ * grows to a minute).
  */
 public final class PeerLinks implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(PeerLinks.class);
+
     private final PeerEndpoints endpoints;
     private final TlsClientSettings tls;
-    private final Duration callTimeout;
+    private final LinkPolicy policy;
+    private final Clock clock;
+    private final Consumer<String> peerBack;
     private final Map<String, PeerLink> open;
+    private final ScheduledExecutorService rechecks;
 
-    public PeerLinks(PeerEndpoints endpoints, TlsClientSettings tls, Duration callTimeout, int maxOpen) {
+    public PeerLinks(PeerEndpoints endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Consumer<String> peerBack) {
         this.endpoints = endpoints;
         this.tls = tls;
-        this.callTimeout = callTimeout;
+        this.policy = policy;
+        this.clock = clock;
+        this.peerBack = peerBack;
         this.open = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, PeerLink> eldest) {
-                if (size() > maxOpen) {
+                if (size() > policy.maxOpen()) {
                     eldest.getValue().close();
                     return true;
                 }
                 return false;
             }
         };
+        this.rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jukibus-link-recheck");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, policy.retryInterval().toMillis());
+        rechecks.scheduleWithFixedDelay(this::recheckLinks, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -69,15 +97,34 @@ public final class PeerLinks implements AutoCloseable {
             if (link == null) {
                 List<Endpoint> lines = endpoints.endpointsOf(peer)
                         .orElseThrow(() -> new UnknownPeerException("recipient " + peer + " is not in the directory"));
-                link = new PeerLink(peer, lines, tls, callTimeout);
+                link = new PeerLink(peer, lines, tls, policy, clock, () -> rechecks.execute(() -> announce(peer)));
                 open.put(peer, link);
             }
             return link;
         }
     }
 
+    private void recheckLinks() {
+        List<PeerLink> links;
+        synchronized (open) {
+            links = new ArrayList<>(open.values());
+        }
+        for (PeerLink link : links) {
+            link.recheck(); // a peer whose line opens again calls back through announce()
+        }
+    }
+
+    private void announce(String peer) {
+        try {
+            peerBack.accept(peer);
+        } catch (RuntimeException e) {
+            log.warn("peer {} is back, but its waiting messages could not be released now: {}", peer, e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
+        rechecks.shutdownNow();
         synchronized (open) {
             open.values().forEach(PeerLink::close);
             open.clear();

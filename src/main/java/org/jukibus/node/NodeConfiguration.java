@@ -30,6 +30,8 @@ import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.Receipts;
 import org.jukibus.flow.SeenMessages;
+import org.jukibus.flow.WaitingMessages;
+import org.jukibus.link.LinkPolicy;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.TlsClientSettings;
 import org.jukibus.pki.KeyMaterial;
@@ -91,13 +93,15 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory) throws Exception {
+    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NodeProperties properties) throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
         values.put("jukibus.broker.name", "jukibus-" + settings.code());
         values.put("jukibus.broker.data", NodeBroker.dataDir(settings.home()).toString());
-        putEndpoint(values, "jukibus.link.primary", self.primary());
-        putEndpoint(values, "jukibus.link.backup", self.backup());
+        // acceptors listen where the directory says peers find this node, unless something in front forwards to them
+        NodeProperties.Link link = properties.getLink();
+        putEndpoint(values, "jukibus.link.primary", link.getListenPrimary() != null ? Endpoint.parse(link.getListenPrimary()) : self.primary());
+        putEndpoint(values, "jukibus.link.backup", link.getListenBackup() != null ? Endpoint.parse(link.getListenBackup()) : self.backup());
         values.put("jukibus.tls.keystore", settings.keystore().toString());
         values.put("jukibus.tls.keystore-password", settings.storePassword());
         values.put("jukibus.tls.truststore", settings.truststore().toString());
@@ -165,12 +169,23 @@ public class NodeConfiguration {
                 properties.getEnvelope().getMaxAge().plus(properties.getEnvelope().getMaxFuture()));
     }
 
+    /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */
+    @Bean
+    WaitingMessages waitingMessages(NodeBroker broker) {
+        WaitingMessages waiting = new WaitingMessages(broker.server());
+        waiting.releaseAll();
+        return waiting;
+    }
+
     @Bean(destroyMethod = "close")
-    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties) {
+    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties, Clock clock,
+                        WaitingMessages waiting) {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
-        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls,
-                properties.getLink().getCallTimeout(), properties.getLink().getMaxOpen());
+        NodeProperties.Link link = properties.getLink();
+        LinkPolicy policy = new LinkPolicy(link.getCallTimeout(), link.getMaxOpen(), link.getPrimaryRetry(), link.getRetryInterval());
+        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy, clock,
+                waiting::releaseFor);
     }
 
     // --- the beans routes/ refers to by name ---

@@ -85,6 +85,14 @@ public class NodeProperties {
         private Duration callTimeout = Duration.ofSeconds(10);
         /** Consumers forwarding from the outbound queue. */
         private int forwarders = 8;
+        /** How long a line that fell back to a peer's backup endpoint stays there before it tries the primary again. */
+        private Duration primaryRetry = Duration.ofSeconds(60);
+        /** How often a peer whose every line failed is tried again (sends to it fail at once meanwhile). */
+        private Duration retryInterval = Duration.ofSeconds(2);
+        /** Where this node's primary acceptor binds, if not the primary endpoint its directory entry announces (NAT, port forward, proxy). */
+        private String listenPrimary; // host:port
+        /** Where this node's backup acceptor binds, if not the backup endpoint its directory entry announces. */
+        private String listenBackup; // host:port
 
         public int getMaxOpen() { return maxOpen; }
         public void setMaxOpen(int maxOpen) { this.maxOpen = maxOpen; }
@@ -92,6 +100,14 @@ public class NodeProperties {
         public void setCallTimeout(Duration callTimeout) { this.callTimeout = callTimeout; }
         public int getForwarders() { return forwarders; }
         public void setForwarders(int forwarders) { this.forwarders = forwarders; }
+        public Duration getPrimaryRetry() { return primaryRetry; }
+        public void setPrimaryRetry(Duration primaryRetry) { this.primaryRetry = primaryRetry; }
+        public Duration getRetryInterval() { return retryInterval; }
+        public void setRetryInterval(Duration retryInterval) { this.retryInterval = retryInterval; }
+        public String getListenPrimary() { return listenPrimary; }
+        public void setListenPrimary(String listenPrimary) { this.listenPrimary = listenPrimary; }
+        public String getListenBackup() { return listenBackup; }
+        public void setListenBackup(String listenBackup) { this.listenBackup = listenBackup; }
     }
 
     public static class Legacy {

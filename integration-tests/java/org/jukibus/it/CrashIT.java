@@ -1,0 +1,248 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeLauncher;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Crash test with real processes, the way Artemis's own smoke tests do it: two municipal nodes,
+ * each its own JVM, a stream of transfer-in notices from one to the other while the sender and
+ * the recipient are killed (SIGKILL) in turn and restarted. Afterwards every notice is in the
+ * recipient's legacy outbox exactly once (counted by NoticeId, not by file name, so a second
+ * envelope for the same notice would show), every receipt is back exactly once, and nothing is
+ * left behind in any queue: a final run of each node with its routes stopped reads the depths.
+ *
+ * <p>{@code -Djukibus.crash.notices=N} runs a shorter stream (default 10,000, one kill per 1,000).
+ */
+class CrashIT {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+    static final int NOTICES = Integer.getInteger("jukibus.crash.notices", 10_000);
+    static final int KILL_EVERY = Math.max(1, NOTICES / 10);
+    /** How many files the legacy system lets pile up in the inbox before it waits. */
+    static final int INBOX_BACKLOG = 300;
+    static final String[] QUEUES = {"jukibus.outbound", "jukibus.inbound.transfer-in", "jukibus.inbound.receipt", "jukibus.dlq"};
+
+    @TempDir
+    Path root;
+    Network network;
+    final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+
+    @AfterEach
+    void killAll() {
+        nodes.values().forEach(NodeProcess::close);
+    }
+
+    @Test
+    void ten_thousand_notices_arrive_exactly_once_while_sender_and_recipient_are_killed_in_turn() throws Exception {
+        long begin = System.nanoTime();
+        startNetwork();
+        NodeProcess shinjuku = nodes.get(SHINJUKU);
+        NodeProcess osaka = nodes.get(OSAKA);
+        Path inbox = inbox(SHINJUKU);
+
+        List<String> kills = new ArrayList<>();
+        int dropped = 0;
+        while (dropped < NOTICES) {
+            while (OutboxTally.count(inbox) > INBOX_BACKLOG) {
+                Thread.sleep(50);
+            }
+            int batch = Math.min(50, NOTICES - dropped);
+            for (int i = 0; i < batch; i++) {
+                drop(inbox, noticeId(dropped++));
+            }
+            if (dropped % KILL_EVERY == 0) {
+                // the recipient first, then the sender, alternately; the last kill hits a sender with a fresh batch in its inbox
+                NodeProcess victim = (dropped / KILL_EVERY) % 2 == 1 ? osaka : shinjuku;
+                String who = victim == osaka ? "recipient " + OSAKA : "sender " + SHINJUKU;
+                victim.awaitStarted(Duration.ofSeconds(90)); // the previous restart must be up before it is killed again
+                victim.kill();
+                long delivered = OutboxTally.count(outbox(OSAKA, "transfer-in"));
+                kills.add(who + " at " + dropped + " dropped / " + delivered + " delivered");
+                System.out.printf("CrashIT: kill %d, %s (%.0f s)%n", kills.size(), kills.get(kills.size() - 1), (System.nanoTime() - begin) / 1e9);
+                victim.start();
+            }
+        }
+        shinjuku.awaitStarted(Duration.ofSeconds(90));
+        osaka.awaitStarted(Duration.ofSeconds(90));
+        long streamed = System.nanoTime();
+
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                OutboxTally.count(outbox(OSAKA, "transfer-in")) >= NOTICES && OutboxTally.count(outbox(SHINJUKU, "receipt")) >= NOTICES);
+        long drained = System.nanoTime();
+        Thread.sleep(3000); // anything still in flight would show now as an extra file
+        shinjuku.stop();
+        osaka.stop();
+
+        OutboxTally notices = OutboxTally.of(outbox(OSAKA, "transfer-in"), OutboxTally.NOTICE_ID, expectedNoticeIds());
+        OutboxTally receipts = OutboxTally.of(outbox(SHINJUKU, "receipt"), OutboxTally.RECEIVED_MESSAGE_ID, null);
+        Map<String, Long> depths = new LinkedHashMap<>();
+        depths.putAll(queueDepths(SHINJUKU));
+        depths.putAll(queueDepths(OSAKA));
+
+        System.out.printf("""
+                === CrashIT: %d transfer-in notices %s -> %s, %d kills (SIGKILL) ===
+                %s
+                notices   sent %d, delivered %d, lost %d, duplicated %d, unexpected %d
+                receipts  back %d, distinct %d, duplicated %d
+                queues    %s
+                errors    %d input files refused
+                time      stream %.0f s, drain after the last restart %.0f s, total %.0f s
+                """,
+                NOTICES, SHINJUKU, OSAKA, kills.size(), "  kill " + String.join("\n  kill ", kills),
+                NOTICES, notices.distinct(), notices.lost(), notices.duplicated(), notices.unexpected(),
+                receipts.files(), receipts.distinct(), receipts.duplicated(),
+                depths,
+                OutboxTally.count(node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in")),
+                (streamed - begin) / 1e9, (drained - streamed) / 1e9, (System.nanoTime() - begin) / 1e9);
+
+        assertThat(kills).hasSizeGreaterThanOrEqualTo(Math.min(8, NOTICES / KILL_EVERY));
+        assertThat(notices.lost()).as("lost notices").isZero();
+        assertThat(notices.duplicated()).as("duplicated notices").isZero();
+        assertThat(notices.unexpected()).as("notices nobody sent").isZero();
+        assertThat(receipts.distinct()).as("receipts").isEqualTo(NOTICES);
+        assertThat(receipts.duplicated()).as("duplicated receipts").isZero();
+        assertThat(depths).as("no copy left in any queue, nothing dead-lettered").allSatisfy((q, depth) -> assertThat(depth).as(q).isZero());
+        assertThat(OutboxTally.count(node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in"))).as("refused input files").isZero();
+        assertThat(OutboxTally.count(inbox)).as("inbox left").isZero();
+    }
+
+    @Test
+    void a_file_dropped_just_before_a_kill_is_delivered_exactly_once() throws Exception {
+        startNetwork();
+        NodeProcess shinjuku = nodes.get(SHINJUKU);
+        NodeProcess osaka = nodes.get(OSAKA);
+        Path inbox = inbox(SHINJUKU);
+        // kill the sender at different points of its intake (before pick-up, while sealing, after the
+        // queue commit but before the file is moved to sent/), then the recipient with notices in flight
+        long[] senderDelaysMs = {0, 150, 300, 500, 800};
+        int n = 0;
+        for (long delay : senderDelaysMs) {
+            drop(inbox, noticeId(n++));
+            Thread.sleep(delay);
+            shinjuku.kill();
+            shinjuku.start().awaitStarted(Duration.ofSeconds(90));
+        }
+        for (long delay : new long[] {300, 900}) {
+            drop(inbox, noticeId(n++));
+            Thread.sleep(delay);
+            osaka.kill();
+            osaka.start().awaitStarted(Duration.ofSeconds(90));
+        }
+        int sent = n;
+        await().atMost(Duration.ofMinutes(3)).until(() ->
+                OutboxTally.count(outbox(OSAKA, "transfer-in")) >= sent && OutboxTally.count(outbox(SHINJUKU, "receipt")) >= sent);
+        Thread.sleep(2000);
+        shinjuku.stop();
+        osaka.stop();
+
+        Map<String, Boolean> expected = new LinkedHashMap<>();
+        for (int i = 0; i < sent; i++) {
+            expected.put(noticeId(i), true);
+        }
+        OutboxTally notices = OutboxTally.of(outbox(OSAKA, "transfer-in"), OutboxTally.NOTICE_ID, expected.keySet());
+        OutboxTally receipts = OutboxTally.of(outbox(SHINJUKU, "receipt"), OutboxTally.RECEIVED_MESSAGE_ID, null);
+        Map<String, Long> depths = new LinkedHashMap<>(queueDepths(SHINJUKU));
+        depths.putAll(queueDepths(OSAKA));
+        System.out.printf("=== CrashIT (drop then kill): sent %d, delivered %d, lost %d, duplicated %d; receipts %d; queues %s%n",
+                sent, notices.distinct(), notices.lost(), notices.duplicated(), receipts.distinct(), depths);
+        assertThat(notices.lost()).isZero();
+        assertThat(notices.duplicated()).isZero();
+        assertThat(notices.unexpected()).isZero();
+        assertThat(receipts.distinct()).isEqualTo(sent);
+        assertThat(receipts.duplicated()).isZero();
+        assertThat(depths).allSatisfy((q, depth) -> assertThat(depth).as(q).isZero());
+    }
+
+    // --- the network ---
+
+    private void startNetwork() throws Exception {
+        network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
+        NetworkProvisioner.writeConfigFiles(network);
+        for (String code : List.of(SHINJUKU, OSAKA)) {
+            nodes.put(code, new NodeProcess(node(code)).start());
+        }
+        for (NodeProcess p : nodes.values()) {
+            p.awaitStarted(Duration.ofSeconds(90));
+        }
+    }
+
+    private NetworkProvisioner.ProvisionedNode node(String code) {
+        return network.node(code);
+    }
+
+    /**
+     * Queue depths read by the node itself, started once more in this JVM with its routes stopped
+     * (nothing consumes), after its process was stopped: what a crash left behind is still there.
+     */
+    private Map<String, Long> queueDepths(String code) {
+        Map<String, Object> properties = new HashMap<>(node(code).properties());
+        properties.put("camel.main.auto-startup", "false");
+        ConfigurableApplicationContext context = NodeLauncher.start(properties);
+        try {
+            ActiveMQServer broker = context.getBean(NodeBroker.class).server();
+            Map<String, Long> depths = new LinkedHashMap<>();
+            for (String queue : QUEUES) {
+                depths.put(code + " " + queue, BrokerStats.depth(broker, queue));
+            }
+            return depths;
+        } finally {
+            context.close();
+        }
+    }
+
+    // --- legacy folders ---
+
+    private Path inbox(String code) {
+        return node(code).legacyRoot().resolve("inbox").resolve("transfer-in");
+    }
+
+    private Path outbox(String code, String flow) {
+        return node(code).legacyRoot().resolve("outbox").resolve(flow);
+    }
+
+    private static String noticeId(int i) {
+        return String.format("C-%05d", i);
+    }
+
+    private static List<String> expectedNoticeIds() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < NOTICES; i++) {
+            ids.add(noticeId(i));
+        }
+        return ids;
+    }
+
+    private static void drop(Path inbox, String noticeId) throws IOException {
+        Files.createDirectories(inbox);
+        Path tmp = inbox.resolve(noticeId + ".part");
+        Files.write(tmp, Notices.transferIn(noticeId, "70000000001", SHINJUKU, OSAKA));
+        Files.move(tmp, inbox.resolve(noticeId + ".xml"));
+    }
+}

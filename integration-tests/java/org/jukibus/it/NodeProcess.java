@@ -1,0 +1,93 @@
+package org.jukibus.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+
+/**
+ * One node run as its own JVM, started the way an operator starts one
+ * ({@code java -jar jukibus.jar node --config node.properties}) and killed the way a power cut
+ * kills it (SIGKILL: no shutdown hook, no flush). Each start logs to its own file in the node's
+ * home, {@code node-<n>.log}, so a restart can be told apart from the run before it.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    private final ProvisionedNode node;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    NodeProcess(ProvisionedNode node) {
+        this.node = node;
+    }
+
+    /** Starts the node (it must not be running); returns at once, see {@link #awaitStarted}. */
+    NodeProcess start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(node.spec().code() + " is already running");
+        }
+        log = node.home().resolve("node-" + (starts++) + ".log");
+        process = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar",
+                Path.of("target/jukibus.jar").toAbsolutePath().toString(),
+                "node", "--config", node.home().resolve("node.properties").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return this;
+    }
+
+    /** Waits until this start's log says Camel started the delivery route; fails early if the process died. */
+    NodeProcess awaitStarted(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(node.spec().code() + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("Started transfer-in-delivery");
+        });
+        return this;
+    }
+
+    /** SIGKILL, and waits until the process is gone (its ports and files are free). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM: the node shuts down cleanly. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
