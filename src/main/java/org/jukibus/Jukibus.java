@@ -3,15 +3,18 @@ package org.jukibus;
 import org.jukibus.demo.DemoCommand;
 import org.jukibus.directory.DirectoryCommand;
 import org.jukibus.node.NodeCommand;
+import org.jukibus.ops.DlqCommand;
+import org.jukibus.ops.OperatorCommand;
 import org.jukibus.pki.PkiCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code jukibus} command: run a node, run the demo network, operate the PKI and the directory. */
+/** The {@code jukibus} command: run a node, run the demo network, operate the PKI, the directory and dead letters. */
 @Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
-        subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class})
+        subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
+                DlqCommand.class, OperatorCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec

@@ -11,7 +11,10 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Derives the settings that follow from a node's role and code, so a node's config file only has
  * to say who the node is: which route files Camel loads ({@code routes/common} and
- * {@code routes/<role>}), the Camel context name, and the legacy folder root.
+ * {@code routes/<role>}), the Camel context name, the legacy folder root, and the management
+ * port ({@code jukibus.management.port} / {@code .address}, loopback and a free port unless
+ * configured, so several nodes in one JVM never collide) with the node's code as the tag of every
+ * metric.
  */
 public class NodeEnvironment implements EnvironmentPostProcessor {
 
@@ -25,6 +28,10 @@ public class NodeEnvironment implements EnvironmentPostProcessor {
         String routes = env.getProperty("jukibus.routes-dir", "routes");
         Map<String, Object> derived = new HashMap<>();
         derived.put("camel.main.name", "jukibus-" + code);
+        derived.put("spring.application.name", "jukibus-" + code);
+        derived.put("server.port", "${jukibus.management.port:0}");
+        derived.put("server.address", "${jukibus.management.address:127.0.0.1}");
+        derived.put("management.metrics.tags.node", code);
         derived.put("camel.main.routes-include-pattern",
                 "file:" + routes + "/common/*.yaml,file:" + routes + "/" + role.toLowerCase() + "/*.yaml");
         if (env.getProperty("jukibus.legacy.root") == null && env.getProperty("jukibus.home") != null) {
