@@ -69,6 +69,7 @@ class ManagementIT {
             assertThat(mbeans.isRegistered(new ObjectName("org.jukibus:node=" + code + ",type=DeadLetters"))).isTrue();
             assertThat(mbeans.queryNames(new ObjectName("org.apache.activemq.artemis:broker=\"jukibus-" + code + "\""), null)).hasSize(1);
         }
+        assertThat(mbeans.queryNames(new ObjectName("org.jukibus.ops:*"), null)).as("not exported twice by Spring").isEmpty();
     }
 
     @Test

@@ -42,7 +42,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * without the old broker duplicate id, which would make the broker drop it, and without the
  * reject headers.
  */
-public final class DeadLetterQueue implements DeadLetterQueueMBean, AutoCloseable {
+public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseable {
 
     public static final String QUEUE = "jukibus.dlq";
     /** Set on a replayed message: the dead letter it was made from. */
@@ -80,7 +80,7 @@ public final class DeadLetterQueue implements DeadLetterQueueMBean, AutoCloseabl
         if (server.isRegistered(name)) {
             server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
         }
-        server.registerMBean(this, name);
+        server.registerMBean(new javax.management.StandardMBean(this, DeadLetterOperations.class), name);
         registeredAs = name;
         return this;
     }

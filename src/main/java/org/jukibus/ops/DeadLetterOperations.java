@@ -7,8 +7,12 @@ import java.util.Map;
  * The dead-letter operations of one node, as JMX sees them ({@code org.jukibus:node=<code>,type=DeadLetters}):
  * Hawtio's JMX tab runs them, and {@code jukibus dlq} calls them through the node's Jolokia endpoint.
  * {@code flow} may be empty for every flow.
+ *
+ * <p>Registered explicitly as a {@link javax.management.StandardMBean} of this interface, not
+ * named {@code ...MBean}: Spring's JMX exporter would otherwise export the bean a second time
+ * under its own name.
  */
-public interface DeadLetterQueueMBean {
+public interface DeadLetterOperations {
 
     /** This node's code. */
     String getNode();
