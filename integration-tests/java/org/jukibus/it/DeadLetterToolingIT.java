@@ -82,7 +82,7 @@ class DeadLetterToolingIT {
         assertThat(show.out()).contains("reason: MALFORMED").contains("JukibusRejectDetail = ")
                 .contains("JukibusDeadLetteredFrom = " + INBOUND).contains("bodySha256: ");
 
-        assertThat(ManagementIT.get(OSAKA, "/actuator/prometheus", "operator", new String(net.operatorPassword())).body())
+        assertThat(ManagementIT.operator(net, OSAKA, "/actuator/prometheus").body())
                 .contains("jukibus_dlq_depth{flow=\"transfer-in\",node=\"" + OSAKA + "\"} 2.0")
                 .contains("jukibus_flow_failed_total{flow=\"transfer-in\",node=\"" + OSAKA + "\",reason=\"MALFORMED\"} 2.0");
     }

@@ -70,6 +70,10 @@ class ManagementIT {
             assertThat(mbeans.queryNames(new ObjectName("org.apache.activemq.artemis:broker=\"jukibus-" + code + "\""), null)).hasSize(1);
         }
         assertThat(mbeans.queryNames(new ObjectName("org.jukibus.ops:*"), null)).as("not exported twice by Spring").isEmpty();
+        List<String> camelThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("Camel (")).toList();
+        assertThat(camelThreads).as("Camel threads carry the node's context name").isNotEmpty()
+                .allSatisfy(n -> assertThat(n).containsPattern("^Camel \\(jukibus-(" + SHINJUKU + "|" + OSAKA + ")\\)"));
     }
 
     @Test
@@ -125,11 +129,20 @@ class ManagementIT {
     }
 
     static HttpResponse<String> operator(String code, String path) throws Exception {
-        return get(code, path, NetworkProvisioner.OPERATOR, new String(net.operatorPassword()));
+        return operator(net, code, path);
+    }
+
+    /** GET on a node's management port as the network's operator. */
+    static HttpResponse<String> operator(TestNetwork network, String code, String path) throws Exception {
+        return get(network, code, path, NetworkProvisioner.OPERATOR, new String(network.operatorPassword()));
     }
 
     static HttpResponse<String> get(String code, String path, String user, String password) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(net.managementUrl(code) + path)).GET();
+        return get(net, code, path, user, password);
+    }
+
+    static HttpResponse<String> get(TestNetwork network, String code, String path, String user, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(network.managementUrl(code) + path)).GET();
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }

@@ -28,6 +28,9 @@ public class NodeEnvironment implements EnvironmentPostProcessor {
         String routes = env.getProperty("jukibus.routes-dir", "routes");
         Map<String, Object> derived = new HashMap<>();
         derived.put("camel.main.name", "jukibus-" + code);
+        // Camel fixes its thread names before it takes camel.main.name (they read "camel-1", "camel-2", ...
+        // with several nodes in one JVM): name the node in the pattern itself
+        derived.put("camel.main.thread-name-pattern", "Camel (jukibus-" + code + ") thread ##counter# - #name#");
         derived.put("spring.application.name", "jukibus-" + code);
         derived.put("server.port", "${jukibus.management.port:0}");
         derived.put("server.address", "${jukibus.management.address:127.0.0.1}");
