@@ -79,9 +79,9 @@ class SeparateProcessesIT {
         return p;
     }
 
-    /** A node is up once its log says Camel started its routes. */
+    /** A node is up once its log says Camel started its routes (a node process now also starts its management web port). */
     private static void awaitStarted(Network network, String code) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
+        await().atMost(Duration.ofSeconds(180)).until(() -> {
             try (Stream<Path> logs = Files.list(network.node(code).home())) {
                 for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
                     if (Files.readString(log, StandardCharsets.UTF_8).contains("Started transfer-in-delivery")) {

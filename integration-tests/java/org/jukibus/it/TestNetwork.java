@@ -94,6 +94,21 @@ final class TestNetwork implements AutoCloseable {
         return context(code).getBean(NodeBroker.class).server();
     }
 
+    /** The node's management port (Hawtio, Jolokia, actuator), e.g. {@code http://127.0.0.1:41234}. */
+    String managementUrl(String code) {
+        return "http://127.0.0.1:" + ((org.springframework.boot.web.context.WebServerApplicationContext) context(code)).getWebServer().getPort();
+    }
+
+    /** The provisioned operator's password (valid on every node of this network). */
+    char[] operatorPassword() throws IOException {
+        return org.jukibus.pki.SecureFiles.readPassword(network.operatorPasswordFile());
+    }
+
+    /** Jolokia on a node's management port, logged in as the provisioned operator. */
+    org.jukibus.ops.JolokiaClient jolokia(String code) throws IOException {
+        return new org.jukibus.ops.JolokiaClient(managementUrl(code), org.jukibus.demo.NetworkProvisioner.OPERATOR, operatorPassword());
+    }
+
     /** Drops a file into a node's legacy inbox the way a legacy system must: write elsewhere, then rename. */
     void drop(String code, String flow, String fileName, byte[] content) throws IOException {
         Path inbox = node(code).legacyRoot().resolve("inbox").resolve(flow);

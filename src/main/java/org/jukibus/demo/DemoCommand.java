@@ -63,7 +63,11 @@ public class DemoCommand implements Callable<Integer> {
                 say("Starting " + node.spec().role().id() + " node " + node.spec().code() + " " + node.spec().name()
                         + " (links " + node.primary() + ", backup " + node.backup() + ")");
                 running.add(NodeLauncher.start(node.properties()));
+                say("  management (Hawtio, Jolokia, actuator): " + managementUrl(running.get(running.size() - 1)) + "/actuator/hawtio/");
             }
+            say("Operator login on every node's management port: user " + NetworkProvisioner.OPERATOR + ", password "
+                    + new String(org.jukibus.pki.SecureFiles.readPassword(network.operatorPasswordFile()))
+                    + " (also in " + network.operatorPasswordFile() + "; nodes hold only its bcrypt hash)");
             ProvisionedNode shinjuku = network.node("131041");
             ProvisionedNode osaka = network.node("271004");
             Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
@@ -102,6 +106,11 @@ public class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private static String managementUrl(ConfigurableApplicationContext node) {
+        var server = ((org.springframework.boot.web.context.WebServerApplicationContext) node).getWebServer();
+        return "http://" + node.getEnvironment().getProperty("server.address", "127.0.0.1") + ":" + server.getPort();
     }
 
     private static Path waitForFile(Path folder, Duration timeout) throws IOException, InterruptedException {

@@ -46,6 +46,11 @@ public final class NetworkProvisioner {
 
     /** The provisioned network. */
     public record Network(Path root, CertificateAuthority ca, Path directoryFile, Map<String, ProvisionedNode> nodes) {
+        /** Password of the operator {@value NetworkProvisioner#OPERATOR} on every node's management port (0600). */
+        public Path operatorPasswordFile() {
+            return root.resolve(OPERATOR_PASSWORD_FILE);
+        }
+
         public ProvisionedNode node(String code) {
             ProvisionedNode node = nodes.get(code);
             if (node == null) {
@@ -66,6 +71,10 @@ public final class NetworkProvisioner {
                 new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"));
     }
 
+    /** The operator user every provisioned node lets log in to its management port. */
+    public static final String OPERATOR = "operator";
+    static final String OPERATOR_PASSWORD_FILE = "operator.pass";
+
     private final Path projectDir;
 
     /** @param projectDir where routes/ and broker-config/ are (the working copy or installation) */
@@ -77,6 +86,11 @@ public final class NetworkProvisioner {
         Files.createDirectories(root);
         char[] caPassword = randomSecret().toCharArray();
         CertificateAuthority ca = CertificateAuthority.create(root.resolve("ca"), "Juki-net Root CA (" + root.getFileName() + ")", caPassword);
+
+        // one operator for the whole network, with a fresh password: only its bcrypt hash goes into node configs
+        String operatorPassword = randomSecret();
+        org.jukibus.pki.SecureFiles.writePassword(root.resolve(OPERATOR_PASSWORD_FILE), operatorPassword.toCharArray());
+        String operatorHash = org.jukibus.ops.OperatorUsers.hash(operatorPassword);
 
         DirectoryBuilder directory = new DirectoryBuilder().serial(1).issuedAt(java.time.Instant.now());
         Map<String, ProvisionedNode> nodes = new LinkedHashMap<>();
@@ -114,6 +128,7 @@ public final class NetworkProvisioner {
             p.put("jukibus.pki.root-ca", ca.directory().resolve(CertificateAuthority.CERT_FILE).toString());
             p.put("jukibus.pki.crl", ca.directory().resolve(CertificateAuthority.CRL_FILE).toString());
             p.put("jukibus.directory.file", root.resolve("directory.xml").toString());
+            p.put("jukibus.management.users." + OPERATOR, operatorHash);
             nodes.put(spec.code(), new ProvisionedNode(spec, home, keys, primary, backup, p));
         }
         if (central == null) {

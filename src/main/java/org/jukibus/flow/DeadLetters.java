@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.apache.camel.Exchange;
 import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,11 @@ public final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final Clock clock;
+    private final FlowMetrics metrics;
 
-    public DeadLetters(Clock clock) {
+    public DeadLetters(Clock clock, FlowMetrics metrics) {
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public void label(Exchange exchange) {
@@ -34,12 +37,30 @@ public final class DeadLetters {
         }
         String detail = cause == null ? "" : cause.getMessage();
         var in = exchange.getIn();
-        in.setHeader(Headers.FLOW, exchange.getProperty(Headers.FLOW, String.class));
+        String flow = flowOf(exchange);
+        in.setHeader(Headers.FLOW, flow);
         in.setHeader(Headers.REJECT_REASON, reason);
         in.setHeader(Headers.REJECT_DETAIL, detail);
         in.setHeader(Headers.REJECTED_AT, clock.instant().toString());
+        if (in.getHeader("JMSDestination") instanceof jakarta.jms.Queue queue) {
+            try {
+                in.setHeader(Headers.DEAD_LETTERED_FROM, queue.getQueueName()); // where `jukibus dlq replay` puts it back
+            } catch (jakarta.jms.JMSException e) {
+                log.debug("no queue name on dead letter: {}", e.getMessage());
+            }
+        }
+        metrics.failed(flow, reason);
         // a crash after this send but before the consume commits must not dead-letter it twice
         in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
         log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);
+    }
+
+    /** The flow: named inside a delivery route; on the outbound queue, the flow of the address it was sealed for. */
+    private static String flowOf(Exchange exchange) {
+        String flow = exchange.getProperty(Headers.FLOW, String.class);
+        if (flow == null) {
+            flow = FlowDefinition.flowOfAddress(exchange.getIn().getHeader(Headers.ADDRESS, String.class));
+        }
+        return flow;
     }
 }

@@ -18,6 +18,13 @@ public record FlowDefinition(String name, String messageType, String senderEleme
 
     /** The address on the recipient's broker that this flow's messages go to. */
     public String inboundAddress() {
-        return "jukibus.inbound." + name;
+        return INBOUND_PREFIX + name;
+    }
+
+    private static final String INBOUND_PREFIX = "jukibus.inbound.";
+
+    /** The flow whose inbound address this is, or null. */
+    public static String flowOfAddress(String address) {
+        return address != null && address.startsWith(INBOUND_PREFIX) ? address.substring(INBOUND_PREFIX.length()) : null;
     }
 }

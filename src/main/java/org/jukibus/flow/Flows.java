@@ -28,6 +28,11 @@ public final class Flows {
         return new Flows(List.of(TRANSFER_IN, RECEIPT));
     }
 
+    /** Every flow's name, in registration order. */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(byName.keySet());
+    }
+
     public FlowDefinition byName(String name) {
         FlowDefinition flow = byName.get(name);
         if (flow == null) {

@@ -12,6 +12,8 @@ public final class Headers {
     public static final String REJECT_REASON = "JukibusRejectReason";
     public static final String REJECT_DETAIL = "JukibusRejectDetail";
     public static final String REJECTED_AT = "JukibusRejectedAt";
+    /** On a dead letter: the queue it failed on, where a replay puts it back. */
+    public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
     public static final String ALREADY_DELIVERED = "JukibusAlreadyDelivered";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";

@@ -10,6 +10,7 @@ import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
 import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.ops.FlowMetrics;
 
 /**
  * Opens an envelope that a peer put on this node's broker and decides whether it may be
@@ -24,11 +25,13 @@ public final class InboundDelivery {
     private final Flows flows;
     private final NodeEnvelopes envelopes;
     private final SeenMessages seen;
+    private final FlowMetrics metrics;
 
-    public InboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen) {
+    public InboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen, FlowMetrics metrics) {
         this.flows = flows;
         this.envelopes = envelopes;
         this.seen = seen;
+        this.metrics = metrics;
     }
 
     public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure {
@@ -79,6 +82,7 @@ public final class InboundDelivery {
     public void markDelivered(Exchange exchange) throws IOException {
         EnvelopeHeader header = exchange.getProperty(ENVELOPE_HEADER, EnvelopeHeader.class);
         seen.record(header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
+        metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
     }
 
     private static String brokerMessageId(Message in) {

@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.UnknownPeerException;
+import org.jukibus.ops.FlowMetrics;
 
 /**
  * Sends one sealed envelope from the outbound queue directly to its recipient's broker. Returns
@@ -15,9 +16,11 @@ import org.jukibus.link.UnknownPeerException;
 public final class PeerForwarder {
 
     private final PeerLinks links;
+    private final FlowMetrics metrics;
 
-    public PeerForwarder(PeerLinks links) {
+    public PeerForwarder(PeerLinks links, FlowMetrics metrics) {
         this.links = links;
+        this.metrics = metrics;
     }
 
     public void forward(Exchange exchange) throws Exception {
@@ -29,6 +32,7 @@ public final class PeerForwarder {
             links.send(recipient, address, in.getBody(byte[].class), messageId, Map.of(
                     Headers.MESSAGE_ID, messageId,
                     Headers.TYPE, required(in, Headers.TYPE)));
+            metrics.sent(FlowDefinition.flowOfAddress(address));
         } catch (UnknownPeerException e) {
             throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
         }

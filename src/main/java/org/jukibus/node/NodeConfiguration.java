@@ -34,6 +34,7 @@ import org.jukibus.flow.WaitingMessages;
 import org.jukibus.link.LinkPolicy;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.TlsClientSettings;
+import org.jukibus.ops.FlowMetrics;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
@@ -196,8 +197,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    InboundDelivery inboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen) {
-        return new InboundDelivery(flows, envelopes, seen);
+    InboundDelivery inboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen, FlowMetrics metrics) {
+        return new InboundDelivery(flows, envelopes, seen, metrics);
     }
 
     @Bean
@@ -211,13 +212,13 @@ public class NodeConfiguration {
     }
 
     @Bean
-    PeerForwarder peerForwarder(PeerLinks links) {
-        return new PeerForwarder(links);
+    PeerForwarder peerForwarder(PeerLinks links, FlowMetrics metrics) {
+        return new PeerForwarder(links, metrics);
     }
 
     @Bean
-    DeadLetters deadLetters(Clock clock) {
-        return new DeadLetters(clock);
+    DeadLetters deadLetters(Clock clock, FlowMetrics metrics) {
+        return new DeadLetters(clock, metrics);
     }
 
     @Bean

@@ -1,0 +1,133 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An operator's view of a node in a real browser: headless Chromium logs in to the node's
+ * management port and reads, from Hawtio's pages, the node's Camel routes and flow queues and
+ * its dead-letter queue with the number of dead letters put there first. Screenshots of each step
+ * go to {@code target/hawtio-screenshots/}.
+ */
+class HawtioBrowserIT {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+    static final int DEAD_LETTERS = 3;
+    static final Path SHOTS = Path.of("target", "hawtio-screenshots");
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = TestNetwork.provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")))
+                .start(OSAKA);
+        for (int i = 0; i < DEAD_LETTERS; i++) { // garbage put on the inbound queue as the node itself
+            net.put(OSAKA, "jukibus.inbound.transfer-in", ("garbage " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> DeadLetterAssert.count(net, OSAKA) == DEAD_LETTERS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void an_operator_sees_routes_flow_queues_and_the_dead_letter_count_in_hawtio() throws Exception {
+        String base = net.managementUrl(OSAKA);
+        String broker = "org.apache.activemq.artemis-folder-jukibus-" + OSAKA + "-folder-addresses-folder-";
+        try (Chromium browser = Chromium.start()) {
+            // Hawtio is behind the login: the browser is sent to the form first
+            browser.navigate(base + "/actuator/hawtio/");
+            browser.waitFor("the login form", "location.pathname === '/login' && document.querySelector('input[name=password]') !== null",
+                    WAIT);
+            browser.screenshot(SHOTS.resolve("1-login.png"));
+            ObjectMapper json = new ObjectMapper();
+            browser.eval("document.querySelector('input[name=username]').value = " + json.writeValueAsString(NetworkProvisioner.OPERATOR) + ";"
+                    + "document.querySelector('input[name=password]').value = " + json.writeValueAsString(new String(net.operatorPassword())) + ";"
+                    + "document.querySelector('form').submit(); true");
+
+            // Camel: the node's routes and the queues they read and write
+            browser.waitFor("Hawtio's Camel page", "document.body.innerText.includes('transfer-in-delivery')", WAIT);
+            browser.screenshot(SHOTS.resolve("2-camel-routes.png"));
+            String camel = browser.text();
+            assertThat(camel).contains("jukibus-" + OSAKA, "forward-outbound", "receipt-delivery", "transfer-in-delivery",
+                    "transfer-in-intake", "jms://queue:jukibus.inbound.transfer-in", "jms://queue:jukibus.inbound.receipt",
+                    "jms://queue:jukibus.outbound", "jms://queue:jukibus.dlq");
+
+            // JMX: the node's Artemis broker and its flow queues
+            browser.navigate(base + "/actuator/hawtio/jmx");
+            browser.waitFor("the JMX tree", "document.querySelector('#input-search') !== null", WAIT);
+            search(browser, "jukibus.inbound");
+            JsonNode queues = browser.waitFor("the flow queues in the tree", "(() => { const q = Array.from("
+                    + "document.querySelectorAll('li.pf-v5-c-tree-view__list-item')).filter(li => li.id.startsWith('" + broker + "')"
+                    + " && li.id.includes('-queues-folder-anycast-folder-')).map(li => li.querySelector('.pf-v5-c-tree-view__node-text').innerText);"
+                    + " return q.length >= 2 ? q : null; })()", WAIT);
+            browser.screenshot(SHOTS.resolve("3-artemis-flow-queues.png"));
+            List<String> names = new java.util.ArrayList<>();
+            queues.forEach(q -> names.add(q.asText()));
+            assertThat(names).containsExactlyInAnyOrder("jukibus.inbound.transfer-in", "jukibus.inbound.receipt");
+
+            // the dead-letter queue and how many dead letters it holds
+            search(browser, "jukibus.dlq");
+            String dlqNode = broker + "jukibus.dlq-folder-queues-folder-anycast-folder-jukibus.dlq";
+            browser.waitFor("the DLQ in the tree", "document.getElementById('" + dlqNode + "') !== null", WAIT);
+            browser.eval("document.getElementById('" + dlqNode + "').querySelector('button').click(); true");
+            String count = browser.waitFor("the DLQ's MessageCount", rowValue("MessageCount"), WAIT).asText();
+            browser.eval("Array.from(document.querySelectorAll('tr')).find(tr => tr.innerText.trim().startsWith('MessageCount')).scrollIntoView(); true");
+            browser.screenshot(SHOTS.resolve("4-dlq-message-count.png"));
+            assertThat(browser.text()).contains("queue=\"jukibus.dlq\"", "broker=\"jukibus-" + OSAKA + "\"");
+            assertThat(count).as("MessageCount of jukibus.dlq as Hawtio shows it").isEqualTo(String.valueOf(DEAD_LETTERS));
+
+            // the node's dead-letter operations, runnable from Hawtio
+            search(browser, "DeadLetters");
+            String mbean = "org.jukibus-folder-" + OSAKA + "-folder-DeadLetters";
+            browser.waitFor("the DeadLetters MBean", "document.getElementById('" + mbean + "') !== null", WAIT);
+            browser.eval("document.getElementById('" + mbean + "').querySelector('button').click(); true");
+            assertThat(browser.waitFor("the DeadLetters depth", rowValue("Depth"), WAIT).asText()).isEqualTo(String.valueOf(DEAD_LETTERS));
+            browser.eval("Array.from(document.querySelectorAll('button, a')).find(e => e.innerText.trim() === 'Operations').click(); true");
+            browser.waitFor("the dead-letter operations", "document.body.innerText.includes('purge(String, boolean)')", WAIT);
+            browser.screenshot(SHOTS.resolve("5-dead-letter-operations.png"));
+            assertThat(browser.text()).contains("list(String)", "show(String)", "replay(String)", "replayAll(String)",
+                    "purge(String, boolean)");
+        }
+    }
+
+    /** Types into the JMX tree's search box (a React input: set through the native setter, then an input event). */
+    private static void search(Chromium browser, String term) throws Exception {
+        browser.eval("(() => { const box = document.querySelector('#input-search');"
+                + " Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(box, " + new ObjectMapper().writeValueAsString(term) + ");"
+                + " box.dispatchEvent(new Event('input', {bubbles: true})); return true; })()");
+    }
+
+    /** JavaScript reading the value cell of an attribute row in Hawtio's attribute table, or null. */
+    private static String rowValue(String attribute) {
+        return "(() => { const row = Array.from(document.querySelectorAll('tr')).map(tr => Array.from(tr.querySelectorAll('td'))"
+                + ".map(td => td.innerText.trim())).find(cells => cells[0] === '" + attribute + "'); return row ? row[1] : null; })()";
+    }
+}

@@ -1,0 +1,314 @@
+package org.jukibus.ops;
+
+import java.lang.management.ManagementFactory;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.flow.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/**
+ * A node's dead-letter queue ({@code jukibus.dlq}) for operators: list and show with the reason,
+ * replay after the cause is fixed, purge with confirmation. Bodies stay as they arrived (encrypted
+ * to this node); only headers, size and a digest are shown.
+ *
+ * <p>Replay takes the dead letter off the queue and puts a fresh copy on the queue it failed on,
+ * in one local transaction, as the node itself (the delivery route accepts node-local producers):
+ * without the old broker duplicate id, which would make the broker drop it, and without the
+ * reject headers.
+ */
+public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseable {
+
+    public static final String QUEUE = "jukibus.dlq";
+    /** Set on a replayed message: the dead letter it was made from. */
+    public static final String REPLAY_OF = "JukibusReplayOf";
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterQueue.class);
+    private static final Pattern FLOW = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Pattern ID = Pattern.compile("ID:[A-Za-z0-9:-]{1,128}");
+    private static final Set<String> NOT_REPLAYED = Set.of(Headers.FLOW, Headers.REJECT_REASON, Headers.REJECT_DETAIL,
+            Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF);
+
+    private final String node;
+    private final ConnectionFactory local;
+    private final NodeBroker broker;
+    private ObjectName registeredAs;
+
+    public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker) {
+        this.node = node;
+        this.local = local;
+        this.broker = broker;
+    }
+
+    public static ObjectName objectName(String node) {
+        try {
+            return new ObjectName("org.jukibus:node=" + node + ",type=DeadLetters"); // codes are [0-9a-z]
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
+    public DeadLetterQueue register() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = objectName(node);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
+        }
+        server.registerMBean(new javax.management.StandardMBean(this, DeadLetterOperations.class), name);
+        registeredAs = name;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (registeredAs != null) {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
+            registeredAs = null;
+        }
+    }
+
+    @Override
+    public String getNode() {
+        return node;
+    }
+
+    @Override
+    public long getDepth() {
+        return count(null);
+    }
+
+    /** Dead letters of one flow (or all, for null), counted on the broker. */
+    public long count(String flow) {
+        try {
+            return control().countMessages(filter(flow));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count " + QUEUE + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Map<String, Object>> list(String flow) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        browse(filter(flow), m -> out.add(summary(m)));
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> show(String id) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        browse(byId(id), m -> {
+            Map<String, Object> entry = summary(m);
+            Map<String, Object> properties = new java.util.TreeMap<>();
+            for (String name : Collections.list((java.util.Enumeration<String>) m.getPropertyNames())) {
+                properties.put(name, String.valueOf(m.getObjectProperty(name)));
+            }
+            entry.put("properties", properties);
+            byte[] body = body(m);
+            entry.put("bodySha256", HexFormat.of().formatHex(sha256(body)));
+            found.add(entry);
+        });
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+        }
+        return found.get(0);
+    }
+
+    @Override
+    public String replay(String id) {
+        String target = replayOne(byId(id));
+        if (target == null) {
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+        }
+        log.warn("replayed dead letter {} to {} on request of {}", id, target, who());
+        return target;
+    }
+
+    @Override
+    public int replayAll(String flow) {
+        String selector = filter(flow);
+        int n = 0;
+        long before = count(flow);
+        while (n < before && replayOne(selector) != null) {
+            n++; // bounded by the count at the start: a replay that fails again comes back as a new dead letter
+        }
+        log.warn("replayed {} dead letters{} on request of {}", n, flow == null || flow.isBlank() ? "" : " of " + flow, who());
+        return n;
+    }
+
+    @Override
+    public int purge(String flow, boolean confirm) {
+        String selector = filter(flow);
+        if (!confirm) {
+            throw new IllegalArgumentException("purge removes dead letters for good: it needs confirmation");
+        }
+        try {
+            int removed = control().removeMessages(selector);
+            log.warn("purged {} dead letters{} from {} on request of {}", removed,
+                    flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who());
+            return removed;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot purge " + QUEUE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes the first dead letter matching the selector and re-sends it; null when there is none. */
+    private String replayOne(String selector) {
+        try (Connection c = local.createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            try {
+                MessageConsumer consumer = s.createConsumer(s.createQueue(QUEUE), selector);
+                Message dead = consumer.receive(2000);
+                consumer.close();
+                if (dead == null) {
+                    s.rollback();
+                    return null;
+                }
+                String target = originalQueue(dead);
+                BytesMessage copy = s.createBytesMessage();
+                copy.writeBytes(body(dead));
+                for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
+                    if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name)) {
+                        copy.setObjectProperty(name, dead.getObjectProperty(name));
+                    }
+                }
+                copy.setStringProperty(REPLAY_OF, dead.getJMSMessageID());
+                copy.setStringProperty(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID());
+                s.createProducer(s.createQueue(target)).send(copy);
+                s.commit();
+                return target;
+            } catch (Exception e) {
+                s.rollback();
+                throw e;
+            } finally {
+                s.close();
+            }
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("replay failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String originalQueue(Message dead) throws JMSException {
+        String from = dead.getStringProperty(Headers.DEAD_LETTERED_FROM);
+        if (from != null && from.startsWith("jukibus.") && !from.equals(QUEUE)) {
+            return from;
+        }
+        String flow = dead.getStringProperty(Headers.FLOW);
+        if (flow != null && FLOW.matcher(flow).matches()) {
+            return "jukibus.inbound." + flow;
+        }
+        throw new IllegalArgumentException("dead letter " + dead.getJMSMessageID() + " names no queue to replay it to");
+    }
+
+    private Map<String, Object> summary(Message m) throws Exception {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("id", m.getJMSMessageID());
+        e.put("flow", m.getStringProperty(Headers.FLOW));
+        e.put("reason", m.getStringProperty(Headers.REJECT_REASON));
+        e.put("detail", m.getStringProperty(Headers.REJECT_DETAIL));
+        e.put("rejectedAt", m.getStringProperty(Headers.REJECTED_AT));
+        e.put("from", m.getStringProperty(Headers.DEAD_LETTERED_FROM));
+        e.put("messageId", m.getStringProperty(Headers.MESSAGE_ID));
+        e.put("bodyBytes", m instanceof BytesMessage b ? b.getBodyLength() : -1);
+        return e;
+    }
+
+    private interface MessageVisitor {
+        void visit(Message m) throws Exception;
+    }
+
+    private void browse(String selector, MessageVisitor visitor) {
+        try (Connection c = local.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (QueueBrowser browser = s.createBrowser(s.createQueue(QUEUE), selector)) {
+                for (Message m : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
+                    visitor.visit(m);
+                }
+            } finally {
+                s.close();
+            }
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + QUEUE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private QueueControl control() {
+        QueueControl control = (QueueControl) broker.server().getManagementService().getResource(ResourceNames.QUEUE + QUEUE);
+        if (control == null) {
+            throw new IllegalStateException("node " + node + " has no queue " + QUEUE);
+        }
+        return control;
+    }
+
+    /** A selector for one flow, or null for all; flow names are checked so nothing else gets into the selector. */
+    private static String filter(String flow) {
+        if (flow == null || flow.isBlank()) {
+            return null;
+        }
+        if (!FLOW.matcher(flow).matches()) {
+            throw new IllegalArgumentException("not a flow name: " + flow);
+        }
+        return Headers.FLOW + " = '" + flow + "'";
+    }
+
+    private static String byId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("not a dead letter id (ID:...): " + id);
+        }
+        return "JMSMessageID = '" + id + "'";
+    }
+
+    private static byte[] body(Message m) throws JMSException {
+        if (m instanceof BytesMessage b) {
+            b.reset();
+            byte[] bytes = new byte[(int) b.getBodyLength()];
+            b.readBytes(bytes);
+            return bytes;
+        }
+        throw new IllegalStateException("dead letter " + m.getJMSMessageID() + " is not a bytes message");
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String who() {
+        Authentication a = SecurityContextHolder.getContext().getAuthentication();
+        return a == null ? "JMX (no web login)" : "operator " + a.getName();
+    }
+}

@@ -1,0 +1,207 @@
+package org.jukibus.ops;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.jukibus.pki.SecureFiles;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jukibus dlq list|show|replay|purge}: a node's dead letters, through the node's management
+ * port as an operator. Runs the operations of the node's {@code org.jukibus:node=<code>,type=DeadLetters}
+ * MBean over Jolokia, the same ones Hawtio offers, so both leave the same log lines on the node.
+ */
+@Command(name = "dlq", mixinStandardHelpOptions = true,
+        description = "List, show, replay or purge a node's dead letters (through its management port).",
+        subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Purge.class})
+public class DlqCommand implements Callable<Integer> {
+
+    public static final String PASSWORD_ENV = "JUKIBUS_OPERATOR_PASSWORD";
+
+    /** Environment lookup; replaceable in tests. */
+    static Function<String, String> environment = System::getenv;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** How to reach a node and log in. */
+    static class Login {
+        @Option(names = "--node", required = true, paramLabel = "URL",
+                description = "The node's management URL, e.g. http://127.0.0.1:8081")
+        String node;
+        @Option(names = "--user", defaultValue = "operator", description = "Operator user (default: ${DEFAULT-VALUE}).")
+        String user;
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "File whose first line is the operator's password (else $" + PASSWORD_ENV + ").")
+        Path passwordFile;
+
+        JolokiaClient client() throws IOException {
+            char[] password;
+            if (passwordFile != null) {
+                password = SecureFiles.readPassword(passwordFile);
+            } else {
+                String env = environment.apply(PASSWORD_ENV);
+                if (env == null || env.isEmpty()) {
+                    throw new IllegalArgumentException("no operator password: give --password-file <file> or set " + PASSWORD_ENV);
+                }
+                password = env.toCharArray();
+            }
+            try {
+                return new JolokiaClient(node, user, password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    /** Runs {@link #run}; user errors become one line on stderr and exit code 1. */
+    abstract static class Sub implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Login login;
+        @Option(names = "--flow", description = "Only this flow's dead letters (e.g. transfer-in).")
+        String flow;
+
+        abstract int run(JolokiaClient node, String mbean) throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                JolokiaClient node = login.client();
+                return run(node, node.deadLetterMBean());
+            } catch (IllegalArgumentException | IOException e) {
+                err().println(spec.qualifiedName() + ": error: " + e.getMessage());
+                err().flush();
+                return 1;
+            }
+        }
+
+        String flowArg() {
+            return flow == null ? "" : flow;
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters with their reason.")
+    static class ListCmd extends Sub {
+        @Override
+        int run(JolokiaClient node, String mbean) throws Exception {
+            JsonNode list = node.exec(mbean, "list", flowArg());
+            out().printf("%-44s %-12s %-18s %-24s %s%n", "ID", "FLOW", "REASON", "REJECTED AT", "DETAIL");
+            for (JsonNode e : list) {
+                out().printf("%-44s %-12s %-18s %-24s %s%n", e.path("id").asText(), e.path("flow").asText("-"),
+                        e.path("reason").asText("-"), e.path("rejectedAt").asText("-"), e.path("detail").asText(""));
+            }
+            out().println(list.size() + " dead letter(s)");
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one dead letter: reason, every header, size and SHA-256 of its (still encrypted) body.")
+    static class Show extends Sub {
+        @Option(names = "--id", required = true, description = "The dead letter's id (ID:..., from list).")
+        String id;
+
+        @Override
+        int run(JolokiaClient node, String mbean) throws Exception {
+            JsonNode e = node.exec(mbean, "show", id);
+            e.fields().forEachRemaining(f -> {
+                if (!f.getKey().equals("properties")) {
+                    out().println(f.getKey() + ": " + (f.getValue().isNull() ? "-" : f.getValue().asText()));
+                }
+            });
+            out().println("headers:");
+            e.path("properties").fields().forEachRemaining(f -> out().println("  " + f.getKey() + " = " + f.getValue().asText()));
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Put dead letters back on the queue they failed on (after fixing the cause).")
+    static class Replay extends Sub {
+        @ArgGroup(multiplicity = "1")
+        Which which;
+
+        static class Which {
+            @Option(names = "--id", description = "One dead letter (ID:..., from list).")
+            String id;
+            @Option(names = "--all", description = "Every dead letter (of --flow, if given).")
+            boolean all;
+        }
+
+        @Override
+        int run(JolokiaClient node, String mbean) throws Exception {
+            if (which.id != null) {
+                String queue = node.exec(mbean, "replay", which.id).asText();
+                out().println("replayed " + which.id + " to " + queue);
+            } else {
+                int n = node.exec(mbean, "replayAll", flowArg()).asInt();
+                out().println("replayed " + n + " dead letter(s)");
+            }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Remove dead letters for good (of --flow, or all); asks for confirmation unless --yes.")
+    static class Purge extends Sub {
+        @Option(names = "--yes", description = "Confirm without asking.")
+        boolean yes;
+
+        @Override
+        int run(JolokiaClient node, String mbean) throws Exception {
+            if (!yes) {
+                Console console = System.console();
+                long n = node.exec(mbean, "list", flowArg()).size();
+                String what = n + " dead letter(s)" + (flow == null ? "" : " of " + flow) + " from " + login.node;
+                if (console == null) {
+                    err().println(spec.qualifiedName() + ": refusing to purge " + what
+                            + " without confirmation: pass --yes (or run it in a terminal)");
+                    err().flush();
+                    return 2;
+                }
+                String answer = console.readLine("Remove %s for good? Type yes to confirm: ", what);
+                if (answer == null || !answer.trim().equals("yes")) {
+                    err().println(spec.qualifiedName() + ": not confirmed, nothing removed");
+                    err().flush();
+                    return 2;
+                }
+            }
+            int removed = node.exec(mbean, "purge", flowArg(), true).asInt();
+            out().println("purged " + removed + " dead letter(s)");
+            out().flush();
+            return 0;
+        }
+    }
+}

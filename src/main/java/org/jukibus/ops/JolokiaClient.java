@@ -1,0 +1,84 @@
+package org.jukibus.ops;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Calls a node's MBeans over HTTP through its Jolokia endpoint ({@code /actuator/jolokia}) as an
+ * operator (HTTP Basic): the same operations Hawtio runs, from a shell.
+ */
+public final class JolokiaClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String authorization;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** @param node the node's management URL, e.g. {@code http://127.0.0.1:8081} */
+    public JolokiaClient(String node, String user, char[] password) {
+        this.base = URI.create(node.endsWith("/") ? node : node + "/");
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The node's {@code /actuator/info}. */
+    public JsonNode info() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("actuator/info")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization).header("Accept", "application/json").GET().build();
+        return JSON.readTree(send(request));
+    }
+
+    /** The object name of the dead-letter MBean of the node behind this URL. */
+    public String deadLetterMBean() throws IOException, InterruptedException {
+        JsonNode name = info().path("jukibus").path("deadLetters");
+        if (!name.isTextual()) {
+            throw new IOException(base + " is not a jukibus node's management port (no jukibus in /actuator/info)");
+        }
+        return name.asText();
+    }
+
+    /** Runs an MBean operation; returns its value, or throws with the node's error message. */
+    public JsonNode exec(String mbean, String operation, Object... arguments) throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "exec");
+        body.put("mbean", mbean);
+        body.put("operation", operation);
+        body.put("arguments", new ArrayList<>(List.of(arguments)));
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("actuator/jolokia")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        JsonNode answer = JSON.readTree(send(request));
+        if (answer.path("status").asInt() != 200) {
+            String error = answer.path("error").asText("status " + answer.path("status").asText());
+            // Jolokia prefixes the exception class: keep only the message for the operator
+            int colon = error.indexOf(" : ");
+            throw new IOException(colon >= 0 ? error.substring(colon + 3) : error);
+        }
+        return answer.path("value");
+    }
+
+    private String send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new IOException("the node refused the login (HTTP " + response.statusCode() + ")");
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + " from " + request.uri());
+        }
+        return response.body();
+    }
+}
