@@ -92,7 +92,7 @@ class ManagementIT {
     @Test
     void health_reflects_broker_and_routes() throws Exception {
         JsonNode health = json.readTree(operator(OSAKA, "/actuator/health").body());
-        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("status").asText()).as(health.toPrettyString()).isEqualTo("UP");
         JsonNode broker = health.path("components").path("broker");
         assertThat(broker.path("status").asText()).isEqualTo("UP");
         assertThat(broker.path("details").path("active").asBoolean()).isTrue();
