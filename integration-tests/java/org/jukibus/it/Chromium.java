@@ -194,9 +194,16 @@ final class Chromium implements AutoCloseable {
         } catch (Exception e) {
             // the browser goes anyway
         }
+        // Chromium's helper processes (renderer, network service) outlive the main one and keep
+        // writing into the profile: end them all before removing it
+        List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        for (ProcessHandle helper : helpers) {
+            helper.destroyForcibly();
+            helper.onExit().get(10, TimeUnit.SECONDS);
         }
         try (Stream<Path> files = Files.walk(profile)) {
             List<Path> all = new ArrayList<>(files.toList());
@@ -204,7 +211,7 @@ final class Chromium implements AutoCloseable {
             for (Path p : all) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             // a leftover temp profile is harmless
         }
     }

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.jukibus.node.NodeRole;
 import org.jukibus.pki.KeyMaterial;
@@ -17,27 +16,18 @@ import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.Pem;
 import org.jukibus.pki.SecureFiles;
 
+import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code directory}: edit, sign (as central) and verify the node directory. */
 @Command(name = "directory", mixinStandardHelpOptions = true,
         description = "Edit, sign and verify the signed node directory.",
         subcommands = {DirectoryCommand.Add.class, DirectoryCommand.Sign.class, DirectoryCommand.Verify.class})
-public class DirectoryCommand implements Callable<Integer> {
+public class DirectoryCommand extends CommandGroup {
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Add a node to an unsigned directory file (created if absent).")

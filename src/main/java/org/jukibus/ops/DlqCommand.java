@@ -2,22 +2,21 @@ package org.jukibus.ops;
 
 import java.io.Console;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jukibus.pki.SecureFiles;
 
+import org.jukibus.cli.CommandGroup;
+import org.jukibus.cli.Subcommand;
+
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code jukibus dlq list|show|replay|purge}: a node's dead letters, through the node's management
@@ -27,21 +26,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = "List, show, replay or purge a node's dead letters (through its management port).",
         subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Purge.class})
-public class DlqCommand implements Callable<Integer> {
+public class DlqCommand extends CommandGroup {
 
     public static final String PASSWORD_ENV = "JUKIBUS_OPERATOR_PASSWORD";
 
     /** Environment lookup; replaceable in tests. */
     static Function<String, String> environment = System::getenv;
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
 
     /** How to reach a node and log in. */
     static class Login {
@@ -73,10 +64,8 @@ public class DlqCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs {@link #run}; user errors become one line on stderr and exit code 1. */
-    abstract static class Sub implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    /** A dead-letter operation on one node, through its management port. */
+    abstract static class Sub extends Subcommand {
         @Mixin
         Login login;
         @Option(names = "--flow", description = "Only this flow's dead letters (e.g. transfer-in).")
@@ -85,27 +74,13 @@ public class DlqCommand implements Callable<Integer> {
         abstract int run(JolokiaClient node, String mbean) throws Exception;
 
         @Override
-        public final Integer call() throws Exception {
-            try {
-                JolokiaClient node = login.client();
-                return run(node, node.deadLetterMBean());
-            } catch (IllegalArgumentException | IOException e) {
-                err().println(spec.qualifiedName() + ": error: " + e.getMessage());
-                err().flush();
-                return 1;
-            }
+        protected final int run() throws Exception {
+            JolokiaClient node = login.client();
+            return run(node, node.deadLetterMBean());
         }
 
         String flowArg() {
             return flow == null ? "" : flow;
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
         }
     }
 

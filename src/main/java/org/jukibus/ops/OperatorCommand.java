@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 
 import org.jukibus.pki.SecureFiles;
 
+import org.jukibus.cli.CommandGroup;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,16 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "operator", mixinStandardHelpOptions = true,
         description = "Operators of the management port (Hawtio, Jolokia, actuator, jukibus dlq).",
         subcommands = OperatorCommand.HashPassword.class)
-public class OperatorCommand implements Callable<Integer> {
+public class OperatorCommand extends CommandGroup {
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
 
     @Command(name = "hash-password", mixinStandardHelpOptions = true,
             description = "Print the bcrypt hash of a password (from --password-file, else asked for).")

@@ -13,20 +13,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.jukibus.node.NodeRole;
 
+import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code pki}: manage the network root CA and node certificates. The CA password comes from
@@ -36,21 +34,13 @@ import picocli.CommandLine.Spec;
         description = "Manage the network root CA, node certificates and the CRL.",
         subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.Revoke.class,
                 PkiCommand.Crl.class, PkiCommand.Show.class})
-public class PkiCommand implements Callable<Integer> {
+public class PkiCommand extends CommandGroup {
 
     public static final String CA_PASSWORD_ENV = "JUKIBUS_CA_PASSWORD";
 
     /** Environment lookup; replaceable in tests. */
     static Function<String, String> environment = System::getenv;
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
 
     static char[] caPassword(Path passwordFile) throws IOException {
         if (passwordFile != null) {
