@@ -80,6 +80,15 @@ class NodeStartupIT {
                 .hasStackTraceContaining("this node (131041) is not in the directory");
     }
 
+    @Test
+    void a_node_whose_link_port_is_taken_does_not_start() throws Exception {
+        var primary = network.node("131041").primary();
+        try (var squatter = new java.net.ServerSocket(primary.port(), 1, java.net.InetAddress.getByName(primary.host()))) {
+            assertThatThrownBy(() -> start("131041", Map.of()))
+                    .hasStackTraceContaining("not every acceptor is listening");
+        }
+    }
+
     private static void start(String code, Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(network.node(code).properties());
         properties.putAll(overrides);

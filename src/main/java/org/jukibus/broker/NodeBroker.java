@@ -57,8 +57,25 @@ public final class NodeBroker implements AutoCloseable {
         broker.embedded.setSecurityManager(security);
         broker.embedded.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
         broker.embedded.start();
+        broker.requireAcceptorsListening();
         log.info("broker {} started from {} (in-VM id {})", broker.name, template.source(), broker.vmId);
         return broker;
+    }
+
+    /** Artemis logs an acceptor that cannot bind and starts anyway: a node that peers cannot reach must not. */
+    private void requireAcceptorsListening() throws Exception {
+        java.util.List<String> silent = new java.util.ArrayList<>();
+        embedded.getActiveMQServer().getRemotingService().getAcceptors().forEach((acceptorName, acceptor) -> {
+            if (!acceptor.isStarted()) {
+                silent.add(acceptorName);
+            }
+        });
+        if (!silent.isEmpty()) {
+            java.util.Collections.sort(silent);
+            close();
+            throw new IllegalStateException("broker " + name + ": not every acceptor is listening (not started: " + silent
+                    + "); is one of its link addresses in use, or not an address of this host? The broker log above says which");
+        }
     }
 
     /** URL the node itself connects with: the in-VM acceptor. */

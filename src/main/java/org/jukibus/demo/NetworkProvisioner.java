@@ -76,6 +76,7 @@ public final class NetworkProvisioner {
     static final String OPERATOR_PASSWORD_FILE = "operator.pass";
 
     private final Path projectDir;
+    private final java.util.Set<Integer> handedOut = new java.util.HashSet<>();
 
     /** @param projectDir where routes/ and broker-config/ are (the working copy or installation) */
     public NetworkProvisioner(Path projectDir) {
@@ -154,9 +155,17 @@ public final class NetworkProvisioner {
         return HexFormat.of().formatHex(b);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A loopback port free now and not yet handed out by this provisioner: the OS may return a port
+     * it just released, and two nodes listening on one port would leave one of them unreachable.
+     */
+    private int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (handedOut.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 }
