@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The node's own Artemis broker, started from its role's broker.xml in {@code broker-config/}
  * with the node's names, ports, data directory and keystores filled in, security on.
  *
- * <p>Deliberately not Spring Boot's {@code spring.artemis.mode=embedded}: that turns security off
+ * <p>Deliberately not Spring Boot's own embedded Artemis mode (the {@code spring.artemis.mode} property): it turns security off
  * and ignores broker.xml.
  */
 public final class NodeBroker implements AutoCloseable {
