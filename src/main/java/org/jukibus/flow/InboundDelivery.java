@@ -19,16 +19,21 @@ import org.jukibus.ops.FlowMetrics;
  */
 public final class InboundDelivery {
 
-    /** Exchange property holding the opened envelope's header for the later steps. */
-    public static final String ENVELOPE_HEADER = "JukibusEnvelopeHeader";
+    /** Exchange property holding the {@link Delivered} message for the later steps. */
+    public static final String DELIVERED = "JukibusDelivered";
 
     private final Flows flows;
+    private final FlowHandlers handlers;
+    private final LegacyOutbox outbox;
     private final NodeEnvelopes envelopes;
     private final SeenMessages seen;
     private final FlowMetrics metrics;
 
-    public InboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen, FlowMetrics metrics) {
+    public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
+                           SeenMessages seen, FlowMetrics metrics) {
         this.flows = flows;
+        this.handlers = handlers;
+        this.outbox = outbox;
         this.envelopes = envelopes;
         this.seen = seen;
         this.metrics = metrics;
@@ -72,15 +77,21 @@ public final class InboundDelivery {
             case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);
             case NEW -> in.removeHeader(Headers.ALREADY_DELIVERED);
         }
-        exchange.setProperty(ENVELOPE_HEADER, header);
+        exchange.setProperty(DELIVERED, new Delivered(flow, header, opened.payloadBytes()));
         in.setHeader(Headers.MESSAGE_ID, header.messageId());
         in.setHeader(Headers.SENDER, header.sender());
         in.setBody(opened.payloadBytes());
     }
 
-    /** Called once the payload is safely in the legacy outbox, before the broker transaction commits. */
+    /** Hands the payload to the flow's handler: by default, into the legacy outbox. */
+    public void deliver(Exchange exchange) throws Exception {
+        Delivered message = exchange.getProperty(DELIVERED, Delivered.class);
+        handlers.of(message.flow()).deliver(message, outbox);
+    }
+
+    /** Called once the payload is safely delivered, before the broker transaction commits. */
     public void markDelivered(Exchange exchange) throws IOException {
-        EnvelopeHeader header = exchange.getProperty(ENVELOPE_HEADER, EnvelopeHeader.class);
+        EnvelopeHeader header = exchange.getProperty(DELIVERED, Delivered.class).header();
         seen.record(header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
     }

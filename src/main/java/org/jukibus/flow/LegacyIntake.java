@@ -4,51 +4,51 @@ import org.apache.camel.Exchange;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.node.NodeRole;
 import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * Turns a legacy input file into a sealed envelope for its recipient: validates it against the
  * flow's schema, checks that this node is the sender it names and that the recipient it names is
- * in the directory with the right role, then signs and encrypts it.
+ * in the directory with the right role (for a prefecture: this node's own prefecture), lets the
+ * flow's handler check the rest, then signs and encrypts it. Inputs of flows that stay on this
+ * node go to their handler instead.
  */
 public final class LegacyIntake {
 
+    /** Exchange property holding the {@link LegacyInput} between sealing and queueing. */
+    public static final String INPUT = "JukibusLegacyInput";
+
     private final Flows flows;
+    private final FlowHandlers handlers;
     private final NodeDirectory directory;
     private final NodeEnvelopes envelopes;
+    private final LegacyOutbox outbox;
 
-    public LegacyIntake(Flows flows, NodeDirectory directory, NodeEnvelopes envelopes) {
+    public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
+                        LegacyOutbox outbox) {
         this.flows = flows;
+        this.handlers = handlers;
         this.directory = directory;
         this.envelopes = envelopes;
+        this.outbox = outbox;
     }
 
-    public void seal(Exchange exchange) throws LegacyInputException {
-        FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
+    /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
+    public void seal(Exchange exchange) throws Exception {
+        FlowDefinition flow = flowOf(exchange);
+        if (flow.recipientRole() == null) {
+            throw new IllegalStateException("the " + flow.name() + " flow has no recipient: it is handled locally");
+        }
         byte[] content = exchange.getIn().getBody(byte[].class);
-        Document payload = envelopes.parsePayload(content, flow.messageType());
+        Document payload = parse(flow, content);
+        String recipient = recipient(flow, payload);
+        String messageId = MessageIds.forInput(envelopes.selfCode(), content);
+        LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, messageId, recipient);
+        String correlationId = handlers.of(flow).check(input);
+        byte[] sealed = envelopes.seal(flow.messageType(), recipient, messageId, correlationId, payload);
 
-        String self = envelopes.selfCode();
-        String sender = text(payload, flow.senderElement());
-        if (!self.equals(sender)) {
-            throw new LegacyInputException(flow.senderElement() + " is " + sender + " but this node is " + self);
-        }
-        String recipient = text(payload, flow.recipientElement());
-        NodeEntry entry = directory.byCode(recipient).orElseThrow(() -> new LegacyInputException(
-                flow.recipientElement() + " " + recipient + " is not in the node directory"));
-        if (entry.role() != flow.recipientRole()) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is a " + entry.role().id()
-                    + " node, but a " + flow.messageType() + " goes to a " + flow.recipientRole().id() + " node");
-        }
-        if (recipient.equals(self)) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is this node itself");
-        }
-
-        String messageId = MessageIds.forInput(self, content);
-        byte[] sealed = envelopes.seal(flow.messageType(), recipient, messageId, null, payload);
-
+        exchange.setProperty(INPUT, input);
         var in = exchange.getIn();
         in.setBody(sealed);
         in.setHeader(Headers.MESSAGE_ID, messageId);
@@ -58,12 +58,59 @@ public final class LegacyIntake {
         in.setHeader(Headers.DUPLICATE_ID, messageId);
     }
 
-    static String text(Document payload, String localName) throws LegacyInputException {
-        Element root = payload.getDocumentElement();
-        NodeList found = root.getElementsByTagNameNS(root.getNamespaceURI(), localName);
-        if (found.getLength() != 1) {
-            throw new LegacyInputException("expected exactly one " + localName + " element, found " + found.getLength());
+    /** After the envelope is in the outbound queue: what the flow records about it. */
+    public void queued(Exchange exchange) throws Exception {
+        LegacyInput input = exchange.getProperty(INPUT, LegacyInput.class);
+        handlers.of(input.flow()).queued(input);
+    }
+
+    /** A file for a flow that stays on this node (a registration, a query at the counter). */
+    public void handleLocally(Exchange exchange) throws Exception {
+        FlowDefinition flow = flowOf(exchange);
+        byte[] content = exchange.getIn().getBody(byte[].class);
+        LegacyInput input = new LegacyInput(flow, fileName(exchange), parse(flow, content), null, null);
+        handlers.of(flow).local(input, outbox);
+    }
+
+    private FlowDefinition flowOf(Exchange exchange) {
+        return flows.byName(exchange.getProperty(Headers.FLOW, String.class));
+    }
+
+    private static String fileName(Exchange exchange) {
+        return exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
+    }
+
+    /** Schema-valid, and naming this node as its sender where the flow has one. */
+    private Document parse(FlowDefinition flow, byte[] content) throws LegacyInputException {
+        Document payload = envelopes.parsePayload(content, flow.messageType());
+        if (flow.senderElement() != null) {
+            String self = envelopes.selfCode();
+            String sender = Payloads.text(payload, flow.senderElement());
+            if (!self.equals(sender)) {
+                throw new LegacyInputException(flow.senderElement() + " is " + sender + " but this node is " + self);
+            }
         }
-        return found.item(0).getTextContent().trim();
+        return payload;
+    }
+
+    private String recipient(FlowDefinition flow, Document payload) throws LegacyInputException {
+        String self = envelopes.selfCode();
+        String recipient = Payloads.text(payload, flow.recipientElement());
+        NodeEntry entry = directory.byCode(recipient).orElseThrow(() -> new LegacyInputException(
+                flow.recipientElement() + " " + recipient + " is not in the node directory"));
+        if (entry.role() != flow.recipientRole()) {
+            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is a " + entry.role().id()
+                    + " node, but a " + flow.messageType() + " goes to a " + flow.recipientRole().id() + " node");
+        }
+        if (recipient.equals(self)) {
+            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is this node itself");
+        }
+        // a municipality reports to its own prefecture only (第6の3, 第6の6)
+        String ownPrefecture = directory.byCode(self).map(NodeEntry::prefecture).orElse(null);
+        if (entry.role() == NodeRole.PREFECTURE && !recipient.equals(ownPrefecture)) {
+            throw new LegacyInputException(flow.recipientElement() + " " + recipient
+                    + " is not this node's prefecture (" + ownPrefecture + ")");
+        }
+        return recipient;
     }
 }

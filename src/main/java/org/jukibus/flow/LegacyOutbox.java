@@ -3,14 +3,13 @@ package org.jukibus.flow;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import org.apache.camel.Exchange;
 import org.jukibus.adapter.file.AtomicFiles;
 import org.jukibus.envelope.EnvelopeHeader;
 
 /**
- * Writes a delivered payload into {@code legacy/outbox/<flow>/} for the legacy system, atomically,
- * under a name made of sender and message id: a second write of the same message (after a crash)
- * replaces the file rather than adding one.
+ * Writes files into {@code legacy/outbox/<flow>/} for the legacy system, atomically. A delivered
+ * payload is named after its sender and message id: a second write of the same message (after a
+ * crash) replaces the file rather than adding one.
  */
 public final class LegacyOutbox {
 
@@ -20,14 +19,29 @@ public final class LegacyOutbox {
         this.legacyRoot = legacyRoot;
     }
 
-    public void write(Exchange exchange) throws IOException {
-        EnvelopeHeader header = exchange.getProperty(InboundDelivery.ENVELOPE_HEADER, EnvelopeHeader.class);
-        String flow = exchange.getProperty(Headers.FLOW, String.class);
-        Path target = fileFor(flow, header);
-        AtomicFiles.write(target, exchange.getIn().getBody(byte[].class));
+    /** The delivered payload, as {@code <sender>-<message id>.xml}. */
+    public Path write(Delivered message) throws IOException {
+        Path target = fileFor(message.flow().name(), message.header());
+        AtomicFiles.write(target, message.payload());
+        return target;
+    }
+
+    /** Any other file for the legacy system: an answer to a local query, a printable copy. */
+    public Path write(String flow, String fileName, byte[] content) throws IOException {
+        Path name = Path.of(fileName).getFileName();
+        if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("not a plain file name: " + fileName);
+        }
+        Path target = folder(flow).resolve(name);
+        AtomicFiles.write(target, content);
+        return target;
     }
 
     public Path fileFor(String flow, EnvelopeHeader header) {
-        return legacyRoot.resolve("outbox").resolve(flow).resolve(header.sender() + "-" + header.messageId() + ".xml");
+        return folder(flow).resolve(header.sender() + "-" + header.messageId() + ".xml");
+    }
+
+    private Path folder(String flow) {
+        return legacyRoot.resolve("outbox").resolve(flow);
     }
 }

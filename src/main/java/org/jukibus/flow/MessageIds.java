@@ -23,7 +23,12 @@ public final class MessageIds {
 
     /** Id of the receipt answering {@code messageId}. */
     public static String receiptOf(String messageId) {
-        return uuid("receipt".getBytes(StandardCharsets.UTF_8), messageId.getBytes(StandardCharsets.UTF_8));
+        return answerOf(Flows.RECEIPT.name(), messageId);
+    }
+
+    /** Id of the answer on {@code flow} to {@code messageId}: the same every time it is sent again. */
+    public static String answerOf(String flow, String messageId) {
+        return uuid(flow.getBytes(StandardCharsets.UTF_8), messageId.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String uuid(byte[] namespace, byte[] content) {

@@ -22,13 +22,15 @@ import org.jukibus.directory.DirectoryLoader;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
+import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeadLetters;
+import org.jukibus.flow.FlowHandler;
+import org.jukibus.flow.FlowHandlers;
 import org.jukibus.flow.Flows;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.LegacyIntake;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PeerForwarder;
-import org.jukibus.flow.Receipts;
 import org.jukibus.flow.SeenMessages;
 import org.jukibus.flow.WaitingMessages;
 import org.jukibus.link.LinkPolicy;
@@ -191,14 +193,22 @@ public class NodeConfiguration {
 
     // --- the beans routes/ refers to by name ---
 
+    /** The flows' own handlers: every {@link FlowHandler} bean (the flow packages' configurations declare them). */
     @Bean
-    LegacyIntake legacyIntake(Flows flows, NodeDirectory directory, NodeEnvelopes envelopes) {
-        return new LegacyIntake(flows, directory, envelopes);
+    FlowHandlers flowHandlers(List<FlowHandler> handlers) {
+        return new FlowHandlers(handlers);
     }
 
     @Bean
-    InboundDelivery inboundDelivery(Flows flows, NodeEnvelopes envelopes, SeenMessages seen, FlowMetrics metrics) {
-        return new InboundDelivery(flows, envelopes, seen, metrics);
+    LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
+                              LegacyOutbox outbox) {
+        return new LegacyIntake(flows, handlers, directory, envelopes, outbox);
+    }
+
+    @Bean
+    InboundDelivery inboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
+                                    SeenMessages seen, FlowMetrics metrics) {
+        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics);
     }
 
     @Bean
@@ -207,8 +217,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    Receipts receipts(Flows flows, NodeEnvelopes envelopes, Clock clock) {
-        return new Receipts(flows, envelopes, clock);
+    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, Clock clock) {
+        return new Answers(handlers, envelopes, clock);
     }
 
     @Bean

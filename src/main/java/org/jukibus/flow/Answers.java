@@ -1,0 +1,67 @@
+package org.jukibus.flow;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.xml.SecureXml;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/**
+ * Seals what a node sends back for a delivered message: the flow handler's answers and, where the
+ * flow wants one, the signed receipt ({@code schemas/receipt.xsd}) saying the message reached its
+ * destination. Every answer's id is derived from the delivered message's, so sending them again
+ * after a redelivery is dropped by the other node's broker as a duplicate.
+ */
+public final class Answers {
+
+    private static final XmlMapper XML = new XmlMapper();
+
+    private final FlowHandlers handlers;
+    private final NodeEnvelopes envelopes;
+    private final Clock clock;
+
+    public Answers(FlowHandlers handlers, NodeEnvelopes envelopes, Clock clock) {
+        this.handlers = handlers;
+        this.envelopes = envelopes;
+        this.clock = clock;
+    }
+
+    /** Replaces the body with the sealed answers, one JMS-ready message each (possibly none). */
+    public void seal(Exchange exchange) throws Exception {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        List<Answer> answers = new ArrayList<>(handlers.of(delivered.flow()).answers(delivered));
+        if (delivered.flow().receipt()) {
+            answers.add(receiptFor(delivered.header()));
+        }
+        List<Message> sealed = new ArrayList<>(answers.size());
+        for (Answer answer : answers) {
+            sealed.add(seal(exchange, answer));
+        }
+        exchange.getIn().setBody(sealed);
+    }
+
+    private Answer receiptFor(EnvelopeHeader notice) throws Exception {
+        Receipt receipt = new Receipt(notice.messageId(), clock.instant().toString(), envelopes.selfCode(), Receipt.DELIVERED, null);
+        return new Answer(Flows.RECEIPT, notice.sender(), MessageIds.receiptOf(notice.messageId()), notice.messageId(),
+                SecureXml.parse(XML.writeValueAsBytes(receipt)));
+    }
+
+    private Message seal(Exchange exchange, Answer answer) {
+        Message message = new DefaultMessage(exchange);
+        message.setBody(envelopes.seal(answer.flow().messageType(), answer.recipient(), answer.messageId(),
+                answer.correlationId(), answer.payload()));
+        message.setHeader(Headers.MESSAGE_ID, answer.messageId());
+        message.setHeader(Headers.TYPE, answer.flow().messageType());
+        message.setHeader(Headers.RECIPIENT, answer.recipient());
+        message.setHeader(Headers.ADDRESS, answer.flow().inboundAddress());
+        message.setHeader(Headers.DUPLICATE_ID, answer.messageId());
+        return message;
+    }
+}
