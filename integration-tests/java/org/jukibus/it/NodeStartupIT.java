@@ -55,6 +55,10 @@ class NodeStartupIT {
             assertThat(camel.getRouteController().getRouteStatus("transfer-in-intake").isStopped()).isTrue();
             assertThat(camel.getRouteController().getRouteStatus("transfer-in-delivery").isStopped()).isTrue();
             assertThat(camel.getRouteController().getRouteStatus("receipt-delivery").isStarted()).isTrue();
+            // a switched-off flow is not a broken node
+            var routes = node.getBean("routesHealthIndicator", org.springframework.boot.actuate.health.HealthIndicator.class).health();
+            assertThat(routes.getStatus().getCode()).as(routes.toString()).isEqualTo("UP");
+            assertThat(routes.getDetails().get("routes").toString()).contains("transfer-in-intake=SwitchedOff");
         } finally {
             node.close();
         }
