@@ -89,6 +89,15 @@ final class TestNetwork implements AutoCloseable {
         return this;
     }
 
+    /** Stops one running node (its broker journal, store and folders stay: {@link #start} brings it back). */
+    TestNetwork stop(String code) {
+        ConfigurableApplicationContext context = running.remove(code);
+        if (context != null) {
+            context.close();
+        }
+        return this;
+    }
+
     ProvisionedNode node(String code) {
         return network.node(code);
     }
