@@ -5,8 +5,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import org.jukibus.flow.LegacyInputException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -24,8 +22,8 @@ public final class CardRegister {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    public CardRegister(DataSource dataSource, Clock clock) {
-        this.jdbc = new JdbcTemplate(dataSource);
+    public CardRegister(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 

@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -34,8 +32,8 @@ public final class CertificateAnswerLog {
 
     private final JdbcTemplate jdbc;
 
-    public CertificateAnswerLog(DataSource dataSource) {
-        this.jdbc = new JdbcTemplate(dataSource);
+    public CertificateAnswerLog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** The answer recorded for a notice (by its message id), if any. */

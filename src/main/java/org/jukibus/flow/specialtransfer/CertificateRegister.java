@@ -8,8 +8,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import org.jukibus.flow.LegacyInputException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -28,8 +26,8 @@ public final class CertificateRegister {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    public CertificateRegister(DataSource dataSource, Clock clock) {
-        this.jdbc = new JdbcTemplate(dataSource);
+    public CertificateRegister(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 

@@ -3,8 +3,6 @@ package org.jukibus.flow.specialtransfer;
 import java.time.Clock;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -22,8 +20,8 @@ public final class FirstTransferInLog {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    public FirstTransferInLog(DataSource dataSource, Clock clock) {
-        this.jdbc = new JdbcTemplate(dataSource);
+    public FirstTransferInLog(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 

@@ -2,8 +2,6 @@ package org.jukibus.flow.specialtransfer;
 
 import java.time.Clock;
 
-import javax.sql.DataSource;
-
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.flow.FlowHandler;
@@ -11,34 +9,36 @@ import org.jukibus.node.NodeSettings;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * 転入転出の特例 (special transfer with the resident card, 第6の5) on a municipal node: its registers in
  * the node's store (tables of {@code db/migration/municipal/V110__special_transfer.sql}) and the
- * handlers of its five flows (routes in {@code routes/municipal/}).
+ * handlers of its five flows (routes in {@code routes/municipal/}). The registers use the store's
+ * {@code jdbcTemplate}, which Boot creates only once Flyway has migrated the store.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "jukibus.role", havingValue = "municipal")
 public class SpecialTransferConfiguration {
 
     @Bean
-    CardRegister cardRegister(DataSource dataSource, Clock clock) {
-        return new CardRegister(dataSource, clock);
+    CardRegister cardRegister(JdbcTemplate jdbc, Clock clock) {
+        return new CardRegister(jdbc, clock);
     }
 
     @Bean
-    CertificateRegister certificateRegister(DataSource dataSource, Clock clock) {
-        return new CertificateRegister(dataSource, clock);
+    CertificateRegister certificateRegister(JdbcTemplate jdbc, Clock clock) {
+        return new CertificateRegister(jdbc, clock);
     }
 
     @Bean
-    CertificateAnswerLog certificateAnswerLog(DataSource dataSource) {
-        return new CertificateAnswerLog(dataSource);
+    CertificateAnswerLog certificateAnswerLog(JdbcTemplate jdbc) {
+        return new CertificateAnswerLog(jdbc);
     }
 
     @Bean
-    FirstTransferInLog firstTransferInLog(DataSource dataSource, Clock clock) {
-        return new FirstTransferInLog(dataSource, clock);
+    FirstTransferInLog firstTransferInLog(JdbcTemplate jdbc, Clock clock) {
+        return new FirstTransferInLog(jdbc, clock);
     }
 
     @Bean
