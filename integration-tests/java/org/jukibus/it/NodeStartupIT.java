@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,29 @@ class NodeStartupIT {
                 new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
                 new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
                 new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27")));
+    }
+
+    @Test
+    void a_switch_for_a_flow_that_does_not_exist_stops_the_node() {
+        assertThatThrownBy(() -> start("131041", Map.of("jukibus.flows.transfer-inn.enabled", "false")))
+                .hasStackTraceContaining("jukibus.flows.transfer-inn: there is no flow named 'transfer-inn'");
+    }
+
+    @Test
+    void a_switched_off_flow_has_its_routes_stopped_and_the_others_running() {
+        var node = NodeLauncher.start(withOverrides("131041", Map.of("jukibus.flows.transfer-in.enabled", "false")));
+        try {
+            var camel = node.getBean(org.apache.camel.CamelContext.class);
+            assertThat(camel.getRouteController().getRouteStatus("transfer-in-intake").isStopped()).isTrue();
+            assertThat(camel.getRouteController().getRouteStatus("transfer-in-delivery").isStopped()).isTrue();
+            assertThat(camel.getRouteController().getRouteStatus("receipt-delivery").isStarted()).isTrue();
+            // a switched-off flow is not a broken node
+            var routes = node.getBean("routesHealthIndicator", org.springframework.boot.actuate.health.HealthIndicator.class).health();
+            assertThat(routes.getStatus().getCode()).as(routes.toString()).isEqualTo("UP");
+            assertThat(routes.getDetails().get("routes").toString()).contains("transfer-in-intake=SwitchedOff");
+        } finally {
+            node.close();
+        }
     }
 
     @Test
@@ -90,9 +114,13 @@ class NodeStartupIT {
     }
 
     private static void start(String code, Map<String, Object> overrides) {
+        NodeLauncher.start(withOverrides(code, overrides)).close();
+    }
+
+    private static Map<String, Object> withOverrides(String code, Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(network.node(code).properties());
         properties.putAll(overrides);
-        NodeLauncher.start(properties).close();
+        return properties;
     }
 
     private static Path write(String name, String content) throws Exception {

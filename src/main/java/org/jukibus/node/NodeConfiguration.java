@@ -155,9 +155,17 @@ public class NodeConfiguration {
         return jms;
     }
 
+    /** The flows this version knows; a switch in the config file for any other name is a typo, refused. */
     @Bean
-    Flows flows() {
-        return Flows.standard();
+    Flows flows(NodeProperties properties) {
+        Flows flows = Flows.standard();
+        for (String name : properties.getFlows().keySet()) {
+            if (!flows.names().contains(name)) {
+                throw new IllegalStateException("jukibus.flows." + name + ": there is no flow named '" + name
+                        + "' (known: " + String.join(", ", flows.names()) + ")");
+            }
+        }
+        return flows;
     }
 
     @Bean

@@ -29,6 +29,16 @@ public class NodeProperties {
     private final Envelope envelope = new Envelope();
     private final Link link = new Link();
     private final Legacy legacy = new Legacy();
+    /** Per flow, by name ({@code jukibus.flows.<flow>.enabled}): which flows this node runs; all by default. */
+    private final java.util.Map<String, FlowSwitch> flows = new java.util.LinkedHashMap<>();
+
+    public static class FlowSwitch {
+        /** Whether the flow's routes start: its drop folder is read and its inbound queue consumed. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
 
     public static class Pki {
         /** PKCS#12 keystore holding this node's key and certificate. */
@@ -133,6 +143,7 @@ public class NodeProperties {
     public Envelope getEnvelope() { return envelope; }
     public Link getLink() { return link; }
     public Legacy getLegacy() { return legacy; }
+    public java.util.Map<String, FlowSwitch> getFlows() { return flows; }
 
     /** The legacy drop-folder root, home/legacy unless configured. */
     public Path legacyRoot() {
