@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.jukibus.directory.NodeDirectory;
+import org.jukibus.node.NodeProperties;
 import org.jukibus.node.NodeSettings;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,10 +25,13 @@ public class TransferOutConfiguration {
     @ConditionalOnProperty(name = "jukibus.role", havingValue = "municipal")
     static class Municipal {
 
+        /** Confirms on transfer-in unless told not to, or unless the node does not run the transfer-out flow at all. */
         @Bean
         TransferOutConfirmer transferOutConfirmer(NodeSettings settings, NodeDirectory directory, Clock clock,
-                                                  TransferOutProperties properties) {
-            return new TransferOutConfirmer(settings.code(), directory, clock, properties.isConfirmOnTransferIn());
+                                                  TransferOutProperties properties, NodeProperties node) {
+            NodeProperties.FlowSwitch flow = node.getFlows().get(TransferOutFlow.NAME);
+            boolean flowOn = flow == null || flow.isEnabled();
+            return new TransferOutConfirmer(settings.code(), directory, clock, properties.isConfirmOnTransferIn() && flowOn);
         }
 
         @Bean

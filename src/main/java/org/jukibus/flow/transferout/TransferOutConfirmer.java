@@ -38,7 +38,8 @@ public final class TransferOutConfirmer implements FlowHandler {
 
     /**
      * @param self    this municipality's local government code
-     * @param enabled {@code jukibus.transfer-out.confirm-on-transfer-in}: false leaves confirming to the legacy system
+     * @param enabled {@code jukibus.transfer-out.confirm-on-transfer-in} and the transfer-out flow switched on:
+     *                false leaves confirming to the legacy system
      */
     public TransferOutConfirmer(String self, NodeDirectory directory, Clock clock, boolean enabled) {
         this.self = self;
@@ -47,7 +48,7 @@ public final class TransferOutConfirmer implements FlowHandler {
         this.enabled = enabled;
         log.info("transfer-out confirmations of {}: {}", self, enabled
                 ? "sent by the node when it delivers a transfer-in notice"
-                : "only from the legacy system (legacy/inbox/transfer-out/)");
+                : "only from the legacy system (confirm-on-transfer-in is false or the transfer-out flow is switched off)");
     }
 
     @Override
