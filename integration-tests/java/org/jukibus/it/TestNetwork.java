@@ -78,6 +78,15 @@ final class TestNetwork implements AutoCloseable {
         return this;
     }
 
+    /** Stops one running node (its broker journal, store and folders stay: {@link #start} brings it back). */
+    TestNetwork stop(String code) {
+        ConfigurableApplicationContext context = running.remove(code);
+        if (context != null) {
+            context.close();
+        }
+        return this;
+    }
+
     ProvisionedNode node(String code) {
         return network.node(code);
     }
@@ -164,6 +173,20 @@ final class TestNetwork implements AutoCloseable {
             MessageProducer p = s.createProducer(s.createQueue(queue));
             BytesMessage m = s.createBytesMessage();
             m.writeBytes(body);
+            p.send(m);
+        }
+    }
+
+    /** Puts bytes with these string properties on a queue of a node's broker, as the node itself. */
+    void put(String code, String queue, byte[] body, Map<String, String> properties) throws Exception {
+        try (Connection c = local(code).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes(body);
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                m.setStringProperty(property.getKey(), property.getValue());
+            }
             p.send(m);
         }
     }
