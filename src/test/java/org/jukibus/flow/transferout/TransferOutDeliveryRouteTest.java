@@ -89,7 +89,7 @@ class TransferOutDeliveryRouteTest {
 
     static Network provision() {
         try {
-            Path root = Files.createTempDirectory("jukibus-transfer-out-route-test");
+            Path root = Files.createTempDirectory("jukibus-to-route");
             return new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
                     new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
                     new NodeSpec(NodeRole.PREFECTURE, "13", "東京都", "13"),
