@@ -2,11 +2,13 @@ package org.jukibus.node;
 
 import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
+import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class, TransferOutConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
+        TransferOutConfiguration.class})
 public class NodeApplication {
 }
