@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.flow.transferout.TransferOutFlow;
 import org.jukibus.node.NodeRole;
@@ -26,7 +27,9 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        return new Flows(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
+        List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
+        all.addAll(SpecialTransferFlow.ALL);
+        return new Flows(all);
     }
 
     /** Every flow's name, in registration order. */

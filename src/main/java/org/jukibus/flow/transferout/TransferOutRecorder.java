@@ -20,9 +20,10 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * outbox: the store is the prefecture's record). Handler of the {@code transfer-out} flow on
  * prefecture nodes. Refusals are permanent and go to the dead-letter queue with their reason:
  * <ul>
- *   <li>{@code WRONG_PREFECTURE}: the sender lies in another prefecture, or the confirmation names
- *       another one (the broker lets any municipality send here; only the directory knows where it lies);</li>
- *   <li>{@code SENDER_MISMATCH}: OldMunicipality is not the node that signed the envelope;</li>
+ *   <li>{@code WRONG_PREFECTURE}: the sender lies in another prefecture by the directory (the broker
+ *       lets any municipality send here; only the directory knows where it lies);</li>
+ *   <li>{@code PARTY_MISMATCH}: OldMunicipality is not the node that signed the envelope, or
+ *       Prefecture is not this node ({@link Delivered#requireParties()});</li>
  *   <li>{@code UNKNOWN_PERSON}: no current identity record for the resident code; replay the dead
  *       letter once the person's identity record has arrived.</li>
  * </ul>
@@ -32,7 +33,6 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 public final class TransferOutRecorder implements FlowHandler {
 
     public static final String WRONG_PREFECTURE = "WRONG_PREFECTURE";
-    public static final String SENDER_MISMATCH = "SENDER_MISMATCH";
     public static final String UNKNOWN_PERSON = "UNKNOWN_PERSON";
 
     private static final Logger log = LoggerFactory.getLogger(TransferOutRecorder.class);
@@ -67,14 +67,7 @@ public final class TransferOutRecorder implements FlowHandler {
             throw new PermanentFailure(WRONG_PREFECTURE, "confirmation " + messageId + " from " + sender
                     + ", a municipality of prefecture " + senderPrefecture + ", not of " + self);
         }
-        if (!self.equals(confirmation.prefecture())) {
-            throw new PermanentFailure(WRONG_PREFECTURE, "confirmation " + messageId + " from " + sender
-                    + " names prefecture " + confirmation.prefecture() + ", not " + self);
-        }
-        if (!sender.equals(confirmation.oldMunicipality())) {
-            throw new PermanentFailure(SENDER_MISMATCH, "confirmation " + messageId + " signed by " + sender
-                    + " names " + confirmation.oldMunicipality() + " as the old municipality");
-        }
+        message.requireParties(); // OldMunicipality is the signer, Prefecture is this node
         switch (annotations.record(confirmation, messageId, clock.instant())) {
             case RECORDED -> log.info("transfer-out confirmation {} from {} noted", messageId, sender);
             case ALREADY_RECORDED -> log.info("transfer-out confirmation {} from {} was noted before", messageId, sender);

@@ -36,7 +36,7 @@ class TransferOutRecorderTest {
                 TransferOutTestData.confirmation(SHINJUKU, BUNKYO, "27"));
 
         assertThatThrownBy(() -> tokyo.deliver(named27, null)).isInstanceOf(PermanentFailure.class)
-                .hasMessageContaining("WRONG_PREFECTURE").hasMessageContaining("names prefecture 27");
+                .hasMessageContaining("PARTY_MISMATCH").hasMessageContaining("Prefecture is 27");
     }
 
     @Test
@@ -45,6 +45,6 @@ class TransferOutRecorderTest {
                 TransferOutTestData.confirmation(BUNKYO, SHINJUKU, "13"));
 
         assertThatThrownBy(() -> tokyo.deliver(forBunkyo, null)).isInstanceOf(PermanentFailure.class)
-                .hasMessageContaining("SENDER_MISMATCH");
+                .hasMessageContaining("PARTY_MISMATCH").hasMessageContaining("OldMunicipality is 131059");
     }
 }
