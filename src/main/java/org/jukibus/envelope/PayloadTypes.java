@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Registry of payload types: the header's {@code Type} selects the XSD in {@code schemas/} that the
  * decrypted payload must be valid against, and the payload's root element. Flows register their own
- * types; {@link #defaults()} knows {@code TransferInNotice} and {@code Receipt}. Thread-safe.
+ * types; {@link #defaults()} knows the built-in flows' types. Thread-safe.
  */
 public final class PayloadTypes {
 
@@ -23,12 +23,15 @@ public final class PayloadTypes {
 
     /**
      * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
-     * {@code Receipt → receipt.xsd} and the special transfer's types (第6の5).
+     * {@code Receipt → receipt.xsd}, {@code TransferOutConfirmation → transfer-out-confirmation.xsd} (第6の3)
+     * and the special transfer's types (第6の5).
      */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
                 .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                // 転出確定通知 (第6の3): org.jukibus.flow.transferout
+                .register("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1")
                 // 転入転出の特例 (第6の5): org.jukibus.flow.specialtransfer
                 .register("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1")
                 .register("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1")
