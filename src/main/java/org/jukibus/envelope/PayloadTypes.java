@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Registry of payload types: the header's {@code Type} selects the XSD in {@code schemas/} that the
  * decrypted payload must be valid against, and the payload's root element. Flows register their own
- * types; {@link #defaults()} knows {@code TransferInNotice} and {@code Receipt}. Thread-safe.
+ * types; {@link #defaults()} knows every flow's payload type of this version. Thread-safe.
  */
 public final class PayloadTypes {
 
@@ -21,11 +21,16 @@ public final class PayloadTypes {
     public PayloadTypes() {
     }
 
-    /** A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd}. */
+    /**
+     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd},
+     * {@code CertificateCopyRequest → certificate-copy-request.xsd}, {@code CertificateCopyReply → certificate-copy-reply.xsd}.
+     */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
-                .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt");
+                .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                .register("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1")
+                .register("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1");
     }
 
     /** Registers (or replaces) a type whose root element has the same local name as the type. */

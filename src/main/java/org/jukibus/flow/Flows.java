@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.node.NodeRole;
 
@@ -25,7 +26,7 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        return new Flows(List.of(TRANSFER_IN, RECEIPT));
+        return new Flows(List.of(TRANSFER_IN, RECEIPT, CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
     }
 
     /** Every flow's name, in registration order. */
