@@ -1,6 +1,10 @@
 package org.jukibus.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.CamelContext;
+import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
@@ -118,6 +123,17 @@ final class TestNetwork implements AutoCloseable {
         Files.move(tmp, inbox.resolve(fileName));
     }
 
+    /**
+     * Waits until a dropped file was refused: moved to {@code legacy/error/<flow>/} beside its {@code .error}
+     * report; returns the report.
+     */
+    String awaitRejected(String code, String flow, String fileName) throws IOException {
+        Path error = node(code).legacyRoot().resolve("error").resolve(flow);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(error.resolve(fileName + ".error")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(error.resolve(fileName)));
+        return Files.readString(error.resolve(fileName + ".error"), StandardCharsets.UTF_8);
+    }
+
     List<Path> files(String code, String... folders) throws IOException {
         Path dir = node(code).legacyRoot();
         for (String f : folders) {
@@ -166,6 +182,53 @@ final class TestNetwork implements AutoCloseable {
             m.writeBytes(body);
             p.send(m);
         }
+    }
+
+    /**
+     * Proves that a node's broker never carried a flow's traffic (standard 第3の3(3): some flows never pass
+     * through, nor are stored on, a prefecture or central node): not one message reached that broker, it has
+     * no inbound queue for the flows, and its journal mentions none of the message ids. Pair it with a
+     * positive control ({@link #journalContains} on a broker that did carry them).
+     */
+    void assertNeverCarried(String code, List<String> flows, List<String> messageIds) throws IOException {
+        assertThat(BrokerStats.messagesReceived(broker(code)))
+                .as("messages that reached the broker of %s", code).isZero();
+        for (String flow : flows) {
+            assertThat(broker(code).locateQueue("jukibus.inbound." + flow))
+                    .as("a %s queue on %s", flow, code).isNull();
+        }
+        for (String messageId : messageIds) {
+            assertThat(journalContains(code, messageId))
+                    .as("journal of %s mentions %s", code, messageId).isFalse();
+        }
+    }
+
+    /** Whether any file of a node's broker (journal, bindings, paging) holds the text, in UTF-8 or as Artemis stores strings (UTF-16). */
+    boolean journalContains(String code, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] utf16 = text.getBytes(StandardCharsets.UTF_16LE);
+        try (Stream<Path> files = Files.walk(node(code).home().resolve("broker"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(f);
+                if (indexOf(content, utf8) >= 0 || indexOf(content, utf16) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static byte[] body(BytesMessage m) throws Exception {
