@@ -55,7 +55,7 @@ public final class ReplyHandler implements FlowHandler {
     @Override
     public String check(LegacyInput input) throws LegacyInputException {
         CertificateCopyReply reply = Payloads.read(input.payload(), CertificateCopyReply.class);
-        ReceivedRequest request = answered(input, reply);
+        ReceivedRequest request = requestOf(input, reply);
         if (!input.messageId().equals(request.replyMessageId())) {
             withinRequest(reply, request.items());
         }
@@ -65,11 +65,11 @@ public final class ReplyHandler implements FlowHandler {
     @Override
     public void queued(LegacyInput input) throws LegacyInputException {
         CertificateCopyReply reply = Payloads.read(input.payload(), CertificateCopyReply.class);
-        received.markAnswered(answered(input, reply).messageId(), input.messageId(), clock.instant());
+        received.markAnswered(requestOf(input, reply).messageId(), input.messageId(), clock.instant());
     }
 
     /** The received request this reply answers: the one it answered before (a file picked up again), else the open one. */
-    private ReceivedRequest answered(LegacyInput input, CertificateCopyReply reply) throws LegacyInputException {
+    private ReceivedRequest requestOf(LegacyInput input, CertificateCopyReply reply) throws LegacyInputException {
         String issuing = input.recipient();
         List<ReceivedRequest> all = received.of(issuing, reply.requestId());
         if (all.isEmpty()) {
@@ -86,7 +86,7 @@ public final class ReplyHandler implements FlowHandler {
     }
 
     /** A copy shows what was asked for and nothing more (住民基本台帳法 第12条の4). */
-    private static void withinRequest(CertificateCopyReply reply, CertificateCopyRequest.CopyItems asked) throws LegacyInputException {
+    static void withinRequest(CertificateCopyReply reply, CertificateCopyRequest.CopyItems asked) throws LegacyInputException {
         CertificateCopyReply.Certificate c = reply.certificate();
         if (c == null) {
             return;
