@@ -86,6 +86,16 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /** Stops one running node (its context, Camel, broker); {@link #start} starts it again on the same home. */
+    TestNetwork stop(String code) {
+        ConfigurableApplicationContext context = running.remove(code);
+        if (context == null) {
+            throw new IllegalStateException("node " + code + " is not running");
+        }
+        context.close();
+        return this;
+    }
+
     TestNetwork start(String... codes) {
         List<String> which = codes.length == 0 ? new ArrayList<>(network.nodes().keySet()) : List.of(codes);
         for (String code : which) {
@@ -195,30 +205,45 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /** The message ids of what was delivered to a node's legacy outbox for a flow (files are {@code <sender>-<message id>.xml}). */
+    List<String> deliveredIds(String code, String flow) throws IOException {
+        return files(code, "outbox", flow).stream()
+                .map(f -> f.getFileName().toString().replaceAll("^[0-9]+-(.+)\\.xml$", "$1")).toList();
+    }
+
     /**
-     * Proves that a node's broker never carried a flow's traffic (standard 第3の3(3): some flows never pass
-     * through, nor are stored on, a prefecture or central node): not one message reached that broker, it has
-     * no inbound queue for the flows, and its journal mentions none of the message ids. Pair it with a
-     * positive control ({@link #journalContains} on a broker that did carry them).
+     * Proves that messages between municipalities never passed through, nor were stored on, the
+     * brokers of {@code bystanders} (prefecture and central nodes, standard 第3の3(3)): nothing ever
+     * arrived on those brokers, they have no queue for the flows, and their journals do not mention
+     * the message ids. Positive control: the journal of {@code carrier}, which did carry them, holds
+     * the first id, so the journal search would have found one.
      */
-    void assertNeverCarried(String code, List<String> flows, List<String> messageIds) throws IOException {
-        assertThat(BrokerStats.messagesReceived(broker(code)))
-                .as("messages that reached the broker of %s", code).isZero();
-        for (String flow : flows) {
-            assertThat(broker(code).locateQueue("jukibus.inbound." + flow))
-                    .as("a %s queue on %s", flow, code).isNull();
-        }
-        for (String messageId : messageIds) {
-            assertThat(journalContains(code, messageId))
-                    .as("journal of %s mentions %s", code, messageId).isFalse();
+    void assertNeverCarried(List<String> bystanders, List<String> flows, List<String> messageIds, String carrier)
+            throws Exception {
+        assertThat(messageIds).as("message ids to look for").isNotEmpty();
+        assertThat(journalContains(carrier, messageIds.get(0)))
+                .as("positive control: the journal of %s holds message id %s", carrier, messageIds.get(0)).isTrue();
+        for (String code : bystanders) {
+            assertThat(BrokerStats.messagesReceived(broker(code))).as("messages that reached the broker of %s", code).isZero();
+            for (String flow : flows) {
+                assertThat(broker(code).locateQueue("jukibus.inbound." + flow)).as("a %s queue on %s", flow, code).isNull();
+            }
+            for (String messageId : messageIds) {
+                assertThat(journalContains(code, messageId)).as("journal of %s mentions %s", code, messageId).isFalse();
+            }
         }
     }
 
-    /** Whether any file of a node's broker (journal, bindings, paging) holds the text, in UTF-8 or as Artemis stores strings (UTF-16). */
+    /** Whether any file of a node's broker data (journal, bindings, paging) holds the text. */
     boolean journalContains(String code, String text) throws IOException {
+        return contains(node(code).home().resolve("broker"), text);
+    }
+
+    /** Whether any file under dir holds the text, in UTF-8 or as Artemis stores strings (UTF-16). */
+    static boolean contains(Path dir, String text) throws IOException {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         byte[] utf16 = text.getBytes(StandardCharsets.UTF_16LE);
-        try (Stream<Path> files = Files.walk(node(code).home().resolve("broker"))) {
+        try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 byte[] content = Files.readAllBytes(f);
                 if (indexOf(content, utf8) >= 0 || indexOf(content, utf16) >= 0) {

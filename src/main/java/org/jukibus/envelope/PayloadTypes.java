@@ -22,13 +22,22 @@ public final class PayloadTypes {
     }
 
     /**
-     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd},
-     * {@code CertificateCopyRequest → certificate-copy-request.xsd}, {@code CertificateCopyReply → certificate-copy-reply.xsd}.
+     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
+     * {@code Receipt → receipt.xsd}, the special transfer's types (第6の5) and the certificate copy's (第6の4).
      */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
                 .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                // 転入転出の特例 (第6の5): org.jukibus.flow.specialtransfer
+                .register("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1")
+                .register("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1")
+                .register("CardCheckResult", "card-check-result.xsd", "urn:jukibus:card-check:1")
+                .register("TransferOutCertificate", "transfer-out-certificate.xsd", "urn:jukibus:transfer-out-certificate:1")
+                .register("FirstTransferInNotice", "first-transfer-in-notice.xsd", "urn:jukibus:first-transfer-in:1")
+                .register("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd",
+                        "urn:jukibus:transfer-out-certificate-info:1")
+                // 住民票の写しの交付の特例 (第6の4): org.jukibus.flow.certificatecopy
                 .register("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1")
                 .register("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1");
     }

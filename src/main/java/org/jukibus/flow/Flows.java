@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
+import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.node.NodeRole;
 
@@ -26,7 +27,10 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        return new Flows(List.of(TRANSFER_IN, RECEIPT, CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
+        List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT));
+        all.addAll(SpecialTransferFlow.ALL);
+        all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
+        return new Flows(all);
     }
 
     /** Every flow's name, in registration order. */

@@ -1,6 +1,7 @@
 package org.jukibus.node;
 
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
+import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
 import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -8,6 +9,7 @@ import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class, CertificateCopyConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
+        SpecialTransferConfiguration.class, CertificateCopyConfiguration.class})
 public class NodeApplication {
 }

@@ -2,8 +2,11 @@ package org.jukibus.adapter.file;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -22,10 +25,12 @@ public final class ErrorReports {
 
     private final Path legacyRoot;
     private final Clock clock;
+    private final TransferLedger ledger;
 
-    public ErrorReports(Path legacyRoot, Clock clock) {
+    public ErrorReports(Path legacyRoot, Clock clock, TransferLedger ledger) {
         this.legacyRoot = legacyRoot;
         this.clock = clock;
+        this.ledger = ledger;
     }
 
     public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName)
@@ -35,8 +40,39 @@ public final class ErrorReports {
             cause = exchange.getException();
         }
         String problem = cause == null ? "unknown error" : cause.getMessage();
-        writeReport(legacyRoot.resolve("error").resolve(flow).resolve(fileName + ".error"), flow, fileName, problem);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("file", fileName);
+        fields.put("flow", flow);
+        fields.put("rejected-at", clock.instant().toString());
+        fields.put("problem", problem);
+        report(flow, fileName, fields);
+        // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
+        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
+        ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
+                : TransferLedger.Outcome.REJECTED, null, null, problem);
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
+    }
+
+    /**
+     * Writes a report in the same format ({@code key: value} lines) for something other than a
+     * rejected input that the legacy operator must act on, e.g. a negative answer from another
+     * node: {@code error/<flow>/<name>.error}. Writing it again replaces it.
+     */
+    public Path report(String flow, String name, Map<String, String> fields) throws IOException {
+        return reportAs(flow, name + ".error", fields);
+    }
+
+    /**
+     * As {@link #report}, under exactly {@code fileName} (a report of another kind, such as a request's
+     * {@code .timeout}), which must be a plain file name.
+     */
+    public Path reportAs(String flow, String fileName, Map<String, String> fields) throws IOException {
+        StringBuilder report = new StringBuilder();
+        fields.forEach((key, value) -> report.append(key).append(": ").append(value).append('\n'));
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
+        AtomicFiles.write(target, report.toString().getBytes(StandardCharsets.UTF_8));
+        return target;
     }
 
     /**
@@ -45,30 +81,16 @@ public final class ErrorReports {
      * is lost and the operator sees the reason. Writing the same file again replaces it.
      */
     public Path keep(String flow, String fileName, byte[] content, String problem) throws IOException {
-        Path target = errorFolder(flow).resolve(plain(fileName));
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
         AtomicFiles.write(target, content);
-        writeReport(target.resolveSibling(target.getFileName() + ".error"), flow, fileName, problem);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("file", fileName);
+        fields.put("flow", flow);
+        fields.put("kept-at", clock.instant().toString());
+        fields.put("problem", problem);
+        report(flow, fileName, fields);
         log.warn("{} {} kept in {}: {}", flow, fileName, target.getParent(), problem);
         return target;
-    }
-
-    /** A report of its own in {@code legacy/error/<flow>/}, for something that went wrong without a file (no answer in time). */
-    public Path report(String flow, String fileName, String text) throws IOException {
-        Path target = errorFolder(flow).resolve(plain(fileName));
-        AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8));
-        return target;
-    }
-
-    private void writeReport(Path target, String flow, String fileName, String problem) throws IOException {
-        String report = "file: " + fileName + "\n"
-                + "flow: " + flow + "\n"
-                + "rejected-at: " + clock.instant() + "\n"
-                + "problem: " + problem + "\n";
-        AtomicFiles.write(target, report.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Path errorFolder(String flow) {
-        return legacyRoot.resolve("error").resolve(plain(flow));
     }
 
     /** Names come from payloads and peers: never let one climb out of the folder. */

@@ -3,7 +3,9 @@ package org.jukibus.flow.certificatecopy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.jukibus.adapter.file.ErrorReports;
@@ -46,16 +48,17 @@ public final class AnswerTimeouts {
     void expire(SentRequests.SentRequest request, Instant now) throws IOException {
         String home = request.homeMunicipality();
         String name = names.apply(home);
-        errors.report(CertificateCopyFlow.REQUEST.name(), reportName(request),
-                "request: " + request.requestId() + "\n"
-                        + "message: " + request.messageId() + "\n"
-                        + "flow: " + CertificateCopyFlow.REQUEST.name() + "\n"
-                        + "home-municipality: " + home + (name == null ? "" : " " + name) + "\n"
-                        + "sent-at: " + request.sentAt() + "\n"
-                        + "timed-out-at: " + request.deadline() + "\n"
-                        + "problem: no answer came from the home municipality " + home + " in time (the request was sent at "
-                        + request.sentAt() + " and had to be answered by " + request.deadline() + "); the request is closed."
-                        + " An answer that still comes is kept in error/" + CertificateCopyFlow.REPLY.name() + "/.\n");
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("request", request.requestId());
+        fields.put("message", request.messageId());
+        fields.put("flow", CertificateCopyFlow.REQUEST.name());
+        fields.put("home-municipality", home + (name == null ? "" : " " + name));
+        fields.put("sent-at", request.sentAt().toString());
+        fields.put("timed-out-at", request.deadline().toString());
+        fields.put("problem", "no answer came from the home municipality " + home + " in time (the request was sent at "
+                + request.sentAt() + " and had to be answered by " + request.deadline() + "); the request is closed."
+                + " An answer that still comes is kept in error/" + CertificateCopyFlow.REPLY.name() + "/.");
+        errors.reportAs(CertificateCopyFlow.REQUEST.name(), reportName(request), fields);
         if (sent.markTimedOut(request.messageId(), now)) {
             log.warn("certificate copy request {} to {} timed out at {}", request.requestId(), home, request.deadline());
         }

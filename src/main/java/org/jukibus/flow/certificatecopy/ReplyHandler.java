@@ -111,7 +111,7 @@ public final class ReplyHandler implements FlowHandler {
     @Override
     public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
         CertificateCopyReply reply = Payloads.read(message.payload(), CertificateCopyReply.class);
-        Parties.require(message, reply.homeMunicipality(), reply.issuingMunicipality());
+        message.requireParties();
         String flow = CertificateCopyFlow.REPLY.name();
         String replyId = message.header().messageId();
         String requestMessageId = message.header().correlationId();
