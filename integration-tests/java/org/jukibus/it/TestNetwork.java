@@ -1,6 +1,7 @@
 package org.jukibus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +142,17 @@ final class TestNetwork implements AutoCloseable {
         Path tmp = inbox.resolve(fileName + ".part");
         Files.write(tmp, content);
         Files.move(tmp, inbox.resolve(fileName));
+    }
+
+    /**
+     * Waits until a dropped file was refused: moved to {@code legacy/error/<flow>/} beside its {@code .error}
+     * report; returns the report.
+     */
+    String awaitRejected(String code, String flow, String fileName) throws IOException {
+        Path error = node(code).legacyRoot().resolve("error").resolve(flow);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(error.resolve(fileName + ".error")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(error.resolve(fileName)));
+        return Files.readString(error.resolve(fileName + ".error"), StandardCharsets.UTF_8);
     }
 
     List<Path> files(String code, String... folders) throws IOException {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.flow.transferout.TransferOutFlow;
@@ -29,6 +30,7 @@ public final class Flows {
     public static Flows standard() {
         List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
         all.addAll(SpecialTransferFlow.ALL);
+        all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
         return new Flows(all);
     }
 

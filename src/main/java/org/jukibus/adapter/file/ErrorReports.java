@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the {@code .error} report that lies beside a rejected input file in the legacy error
- * folder; the file itself is moved there by the file consumer ({@code moveFailed}).
+ * folder; the file itself is moved there by the file consumer ({@code moveFailed}). Flows also keep
+ * delivered files they cannot hand over as usual there ({@link #keep}), with the same report.
  */
 public final class ErrorReports {
 
@@ -59,10 +60,45 @@ public final class ErrorReports {
      * node: {@code error/<flow>/<name>.error}. Writing it again replaces it.
      */
     public Path report(String flow, String name, Map<String, String> fields) throws IOException {
+        return reportAs(flow, name + ".error", fields);
+    }
+
+    /**
+     * As {@link #report}, under exactly {@code fileName} (a report of another kind, such as a request's
+     * {@code .timeout}), which must be a plain file name.
+     */
+    public Path reportAs(String flow, String fileName, Map<String, String> fields) throws IOException {
         StringBuilder report = new StringBuilder();
         fields.forEach((key, value) -> report.append(key).append(": ").append(value).append('\n'));
-        Path target = legacyRoot.resolve("error").resolve(flow).resolve(name + ".error");
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
         AtomicFiles.write(target, report.toString().getBytes(StandardCharsets.UTF_8));
         return target;
+    }
+
+    /**
+     * Keeps a file that reached this node but cannot be delivered as usual (an answer that came too
+     * late, say) in {@code legacy/error/<flow>/}, beside a {@code .error} report saying why: nothing
+     * is lost and the operator sees the reason. Writing the same file again replaces it.
+     */
+    public Path keep(String flow, String fileName, byte[] content, String problem) throws IOException {
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
+        AtomicFiles.write(target, content);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("file", fileName);
+        fields.put("flow", flow);
+        fields.put("kept-at", clock.instant().toString());
+        fields.put("problem", problem);
+        report(flow, fileName, fields);
+        log.warn("{} {} kept in {}: {}", flow, fileName, target.getParent(), problem);
+        return target;
+    }
+
+    /** Names come from payloads and peers: never let one climb out of the folder. */
+    private static String plain(String name) {
+        Path p = Path.of(name).getFileName();
+        if (p == null || !p.toString().equals(name) || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a plain file name: " + name);
+        }
+        return name;
     }
 }
