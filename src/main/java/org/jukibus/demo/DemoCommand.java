@@ -33,12 +33,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jukibus demo}: provisions and starts a small network on loopback (central, Tokyo and
- * Osaka prefecture nodes, Chiyoda, Shinjuku and Osaka-shi), sends a transfer-in notice from
- * Shinjuku to Osaka-shi through the drop folders, and shows where it went and where it did not,
- * and the transfer-out confirmation Osaka-shi sends its prefecture for it.
+ * Osaka prefecture nodes, Chiyoda, Shinjuku and Osaka-shi) and runs the four notification flows
+ * through the drop folders with the samples of {@code docs/samples/}: a transfer-in notice from
+ * Shinjuku to Osaka-shi and the transfer-out confirmation Osaka-shi sends its prefecture for it; a
+ * certificate copy Shinjuku's counter asks of Osaka-shi; a card holder's special transfer from
+ * Shinjuku to Osaka-shi. It shows where each went and that no prefecture or central node saw the
+ * municipality-to-municipality traffic.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a demo network (3 municipalities, 2 prefectures, central) and send a transfer-in notice.")
+        description = "Start a demo network (3 municipalities, 2 prefectures, central) and run the four notification flows.")
 public class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "target/demo-network",
@@ -105,6 +108,9 @@ public class DemoCommand implements Callable<Integer> {
                     + "the prefecture noted it against the identity record (" + annotationCount(byCode.get("27"))
                     + " note) and its signed receipt is back at Osaka-shi: " + confirmed);
 
+            certificateCopy(shinjuku, osaka);
+            specialTransfer(shinjuku, osaka);
+
             for (int i = 0; i < running.size(); i++) {
                 ProvisionedNode node = new ArrayList<>(network.nodes().values()).get(i);
                 if (node.spec().role() != NodeRole.MUNICIPAL) {
@@ -113,6 +119,8 @@ public class DemoCommand implements Callable<Integer> {
                             + BrokerStats.messagesReceived(server) + ", of them transfer-out confirmations: "
                             + BrokerStats.messagesReceived(server, "jukibus.inbound.transfer-out") + ", transfer-in notices: "
                             + BrokerStats.messagesReceived(server, "jukibus.inbound.transfer-in")
+                            + ", certificate copies or special-transfer messages: "
+                            + MUNICIPAL_ONLY.stream().mapToLong(a -> BrokerStats.messagesReceived(server, a)).sum()
                             + " (第3の3(3): they never pass through it)");
                 }
             }
@@ -128,6 +136,63 @@ public class DemoCommand implements Callable<Integer> {
                 }
                 store.close();
             }
+        }
+    }
+
+    /** Addresses of the flows that must never reach a prefecture or central node (第3の3(3)). */
+    private static final List<String> MUNICIPAL_ONLY = List.of("jukibus.inbound.certificate-copy-request",
+            "jukibus.inbound.certificate-copy-reply", "jukibus.inbound.first-transfer-in",
+            "jukibus.inbound.transfer-out-certificate-info");
+
+    /** 住民票の写しの交付の特例 (第6の4): Shinjuku's counter asks Osaka-shi for a copy; Osaka-shi's legacy system answers. */
+    private void certificateCopy(ProvisionedNode shinjuku, ProvisionedNode osaka) throws Exception {
+        dropSample(shinjuku, "certificate-copy-request", "certificate-copy-request.xml");
+        say("Shinjuku's counter entered a request for a residence-certificate copy of an Osaka-shi resident (第6の4)");
+        Path request = waitForFile(osaka.legacyRoot().resolve("outbox").resolve("certificate-copy-request"), ".xml", Duration.ofSeconds(60));
+        say("Osaka-shi's legacy system has the request for review: " + request);
+        dropSample(osaka, "certificate-copy-reply", "certificate-copy-reply.xml");
+        say("Osaka-shi's legacy system answered with the certificate data");
+        Path printable = waitForFile(shinjuku.legacyRoot().resolve("outbox").resolve("certificate-copy-reply"), ".html", Duration.ofSeconds(60));
+        say("Shinjuku's counter can print the copy and certify it: " + printable + " (open it in a browser)");
+    }
+
+    /** 転入転出の特例 (第6の5): a card holder moves from Shinjuku to Osaka-shi. */
+    private void specialTransfer(ProvisionedNode shinjuku, ProvisionedNode osaka) throws Exception {
+        dropSample(shinjuku, "resident-card", "resident-card.xml");
+        awaitTaken(shinjuku, "resident-card", "resident-card.xml");
+        dropSample(shinjuku, "card-check", "card-check-request.xml");
+        Path check = waitForFile(shinjuku.legacyRoot().resolve("outbox").resolve("card-check"), ".xml", Duration.ofSeconds(60));
+        say("Shinjuku registered the resident's card and checked it at the counter (第6の5(1)): "
+                + (Files.readString(check, StandardCharsets.UTF_8).contains("HOLDS_CARD") ? "holds a card" : "NO card") + ", " + check);
+        dropSample(shinjuku, "transfer-out-certificate", "transfer-out-certificate.xml");
+        awaitTaken(shinjuku, "transfer-out-certificate", "transfer-out-certificate.xml");
+        say("Shinjuku registered the transfer-out certificate information (第6の5(2))");
+        dropSample(osaka, "first-transfer-in", "first-transfer-in-notice.xml");
+        say("Osaka-shi received the first transfer-in and told Shinjuku (第6の5(3))");
+        Path info = waitForFile(osaka.legacyRoot().resolve("outbox").resolve("transfer-out-certificate-info"), ".xml", Duration.ofSeconds(60));
+        say("Shinjuku's node answered with the certificate information, now at Osaka-shi's counter (第6の5(4)): " + info);
+    }
+
+    private void dropSample(ProvisionedNode node, String flow, String sample) throws IOException {
+        Path inbox = node.legacyRoot().resolve("inbox").resolve(flow);
+        Files.createDirectories(inbox);
+        Path tmp = inbox.resolve(sample + ".tmp");
+        Files.copy(projectDir.resolve("docs").resolve("samples").resolve(sample), tmp);
+        Files.move(tmp, inbox.resolve(sample)); // the node takes *.xml only: it never sees a half-written file
+    }
+
+    /** Waits until the node has taken a dropped file (moved to sent/ or, if refused, error/). */
+    private static void awaitTaken(ProvisionedNode node, String flow, String file) throws InterruptedException {
+        Path dropped = node.legacyRoot().resolve("inbox").resolve(flow).resolve(file);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Files.exists(dropped)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(dropped + " was not taken within 60 s");
+            }
+            Thread.sleep(100);
+        }
+        if (Files.exists(node.legacyRoot().resolve("error").resolve(flow).resolve(file))) {
+            throw new IllegalStateException("the node refused " + file + ": see " + node.legacyRoot().resolve("error").resolve(flow));
         }
     }
 
@@ -153,11 +218,15 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private static Path waitForFile(Path folder, Duration timeout) throws IOException, InterruptedException {
+        return waitForFile(folder, ".xml", timeout);
+    }
+
+    private static Path waitForFile(Path folder, String suffix, Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (Files.isDirectory(folder)) {
                 try (Stream<Path> files = Files.list(folder)) {
-                    var found = files.filter(f -> f.getFileName().toString().endsWith(".xml")).findFirst();
+                    var found = files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst();
                     if (found.isPresent()) {
                         return found.get();
                     }
