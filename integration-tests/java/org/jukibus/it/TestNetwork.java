@@ -66,8 +66,40 @@ final class TestNetwork implements AutoCloseable {
         return provision(root, specs);
     }
 
+    /**
+     * A network of the given nodes, monitoring switched off (see {@link #withoutMonitoring}) until
+     * a test turns it on with {@link #withMonitoring}.
+     */
     static TestNetwork provision(Path root, List<NodeSpec> specs) throws IOException {
-        return new TestNetwork(new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, specs));
+        Network network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, specs);
+        withoutMonitoring(network);
+        return new TestNetwork(network);
+    }
+
+    /**
+     * Switches heartbeats and central's status check off on every node: most tests count queue
+     * depths and broker traffic, which heartbeats (waiting in the outbound queue for a central that
+     * is not running, or arriving at central) would add to.
+     */
+    static void withoutMonitoring(Network network) {
+        network.nodes().values().forEach(n -> n.properties().putAll(org.jukibus.monitoring.MonitoringFlows.SWITCHED_OFF));
+    }
+
+    /** Turns monitoring on for every node not started yet, with these {@code jukibus.monitoring.*} settings. */
+    TestNetwork withMonitoring(Map<String, Object> settings) {
+        for (ProvisionedNode n : network.nodes().values()) {
+            org.jukibus.monitoring.MonitoringFlows.SWITCHED_OFF.keySet().forEach(n.properties()::remove);
+            n.properties().putAll(settings);
+        }
+        return this;
+    }
+
+    /** Stops one running node (its broker, routes and management port); {@link #start} starts it again. */
+    void stop(String code) {
+        ConfigurableApplicationContext context = running.remove(code);
+        if (context != null) {
+            context.close();
+        }
     }
 
     TestNetwork start(String... codes) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.jukibus.broker.BrokerStats;
+import org.jukibus.monitoring.MonitoringFlows;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.flow.transferin.TransferInNotice;
@@ -89,9 +90,15 @@ public class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < running.size(); i++) {
                 ProvisionedNode node = new ArrayList<>(network.nodes().values()).get(i);
                 if (node.spec().role() != NodeRole.MUNICIPAL) {
-                    long routed = BrokerStats.messagesReceived(running.get(i).getBean(NodeBroker.class).server());
-                    say(node.spec().role().id() + " node " + node.spec().code() + ": messages that reached its broker: "
-                            + routed + " (第3の3(3): transfer-in notices never pass through it)");
+                    var server = running.get(i).getBean(NodeBroker.class).server();
+                    // heartbeats (the node's own, queued for central; peers', at central) and central's alerts are
+                    // monitoring traffic, not notifications
+                    long routed = BrokerStats.messagesReceived(server,
+                            a -> !MonitoringFlows.isMonitoringAddress(a) && !a.equals("jukibus.outbound"));
+                    long monitoring = BrokerStats.messagesReceived(server) - routed;
+                    say(node.spec().role().id() + " node " + node.spec().code() + ": notifications that reached its broker: "
+                            + routed + " (第3の3(3): transfer-in notices never pass through it); heartbeats and node status alerts: "
+                            + monitoring);
                 }
             }
             if (stay) {

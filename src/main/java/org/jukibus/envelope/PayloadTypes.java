@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Registry of payload types: the header's {@code Type} selects the XSD in {@code schemas/} that the
  * decrypted payload must be valid against, and the payload's root element. Flows register their own
- * types; {@link #defaults()} knows {@code TransferInNotice} and {@code Receipt}. Thread-safe.
+ * types; {@link #defaults()} knows the built-in flows' types. Thread-safe.
  */
 public final class PayloadTypes {
 
@@ -21,11 +21,16 @@ public final class PayloadTypes {
     public PayloadTypes() {
     }
 
-    /** A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd}. */
+    /**
+     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd},
+     * {@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}.
+     */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
-                .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt");
+                .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                .register("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1")
+                .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1");
     }
 
     /** Registers (or replaces) a type whose root element has the same local name as the type. */

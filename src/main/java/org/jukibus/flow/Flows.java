@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.flow.transferin.TransferInNotice;
+import org.jukibus.monitoring.MonitoringFlows;
 import org.jukibus.node.NodeRole;
 
 /** The flows this version of jukibus knows, by name. */
@@ -25,7 +26,7 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        return new Flows(List.of(TRANSFER_IN, RECEIPT));
+        return new Flows(List.of(TRANSFER_IN, RECEIPT, MonitoringFlows.HEARTBEAT, MonitoringFlows.NODE_STATUS));
     }
 
     /** Every flow's name, in registration order. */
