@@ -19,7 +19,6 @@ import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
-import org.jukibus.flow.Answers;
 import org.jukibus.node.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
@@ -54,15 +53,14 @@ public final class Heartbeats {
     private final Instant certificateNotAfter;
     private final SecurityEvents securityEvents;
     private final HealthEndpoint health;
-    private final Answers answers;
     private final Clock clock;
     private final StatusBoard board;
     private volatile boolean warnedNoCentral;
 
     /** @param board central's status board, or null on any other node */
     public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NodeBroker broker,
-                      Instant certificateNotAfter, SecurityEvents securityEvents, HealthEndpoint health, Answers answers,
-                      Clock clock, StatusBoard board) {
+                      Instant certificateNotAfter, SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
+                      StatusBoard board) {
         this.self = self;
         this.role = role;
         this.home = home;
@@ -71,13 +69,20 @@ public final class Heartbeats {
         this.certificateNotAfter = certificateNotAfter;
         this.securityEvents = securityEvents;
         this.health = health;
-        this.answers = answers;
         this.clock = clock;
         this.board = board;
     }
 
-    /** The body becomes the sealed heartbeat for central (one message), or nothing on central itself. */
+    /**
+     * The body becomes the heartbeat for central (one {@link Answer}; the route seals it with
+     * {@code answers.sealAll}), or nothing on central itself.
+     */
     public void beat(Exchange exchange) throws Exception {
+        if (!exchange.getContext().isStarted()) {
+            // routes still starting read as DOWN: a node would look unhealthy at every start
+            exchange.getIn().setBody(List.of());
+            return;
+        }
         SecurityEvents.Counts events = securityEvents.drain();
         try {
             NodeHeartbeat heartbeat = current(events);
@@ -98,7 +103,7 @@ public final class Heartbeats {
             }
             Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
                     SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
-            exchange.getIn().setBody(answers.sealAll(exchange, List.of(message)));
+            exchange.getIn().setBody(List.of(message));
         } catch (Exception | Error e) {
             securityEvents.restore(events); // reported with the next heartbeat instead
             throw e;

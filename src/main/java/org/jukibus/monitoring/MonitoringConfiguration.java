@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NodeDirectory;
-import org.jukibus.flow.Answers;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.pki.KeyMaterial;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,10 +30,10 @@ public class MonitoringConfiguration {
 
     @Bean
     Heartbeats heartbeats(NodeSettings settings, NodeDirectory directory, NodeBroker broker, KeyMaterial nodeKeys,
-                          SecurityEvents securityEvents, HealthEndpoint health, Answers answers, Clock clock,
+                          SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
                           ObjectProvider<StatusBoard> board) {
         return new Heartbeats(settings.code(), settings.role(), settings.home(), directory, broker,
-                nodeKeys.certificate().getNotAfter().toInstant(), securityEvents, health, answers, clock, board.getIfAvailable());
+                nodeKeys.certificate().getNotAfter().toInstant(), securityEvents, health, clock, board.getIfAvailable());
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -47,9 +46,9 @@ public class MonitoringConfiguration {
         }
 
         @Bean(destroyMethod = "close")
-        StatusBoard statusBoard(NodeSettings settings, NodeDirectory directory, NodeStatusStore store, Answers answers,
-                                Clock clock, MonitoringProperties properties, MeterRegistry registry) throws Exception {
-            StatusBoard board = new StatusBoard(settings.code(), directory, store, answers, clock, properties.getSilenceAfter())
+        StatusBoard statusBoard(NodeSettings settings, NodeDirectory directory, NodeStatusStore store, Clock clock,
+                                MonitoringProperties properties, MeterRegistry registry) throws Exception {
+            StatusBoard board = new StatusBoard(settings.code(), directory, store, clock, properties.getSilenceAfter())
                     .register();
             for (NodeState state : NodeState.values()) {
                 Gauge.builder("jukibus.nodes", board, b -> b.countAtLastCheck(state)).tag("state", state.name())

@@ -13,7 +13,8 @@ import java.time.Instant;
  *       from the epoch or from before central was down (no alert storm when central starts).</li>
  *   <li>Silent for longer than {@code silence-after}: SILENT, since the last heartbeat (or central's
  *       start if there never was one since).</li>
- *   <li>Heard from, health DOWN: UNHEALTHY, since the health changed (or it came back, if later).</li>
+ *   <li>Heard from, health DOWN: UNHEALTHY, since the health changed (or it came back, if later:
+ *       the first heartbeat after a gap longer than {@code silence-after}).</li>
  *   <li>Heard from, health UP: OK, since the health changed (or it came back, if later).</li>
  *   <li>Not heard from yet, not silent for long enough: no decision, the state stays.</li>
  * </ul>
@@ -41,6 +42,9 @@ public final class NodeStates {
         } else {
             to = row.up() ? NodeState.OK : NodeState.UNHEALTHY;
             since = later(row.healthSince(), row.state() == NodeState.SILENT ? row.resumedAt() : null, lastHeard);
+            if (row.state() == NodeState.SILENT && since.isBefore(row.stateSince())) {
+                since = row.stateSince(); // back, but when exactly is not recorded: not before it went silent
+            }
             detail = row.up()
                     ? "heartbeat at " + lastHeard + ", health UP"
                     : "heartbeat at " + lastHeard + ", health DOWN: " + down(row.components());

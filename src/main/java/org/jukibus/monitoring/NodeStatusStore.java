@@ -2,6 +2,7 @@ package org.jukibus.monitoring;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,20 +38,22 @@ public final class NodeStatusStore {
     /**
      * Records a heartbeat received at {@code receivedAt}. An older heartbeat than the one recorded
      * (by the node's SentAt: deliveries run in parallel) changes nothing. Notes when the node came
-     * back from SILENT and when its health changed, for the next status check.
+     * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
+     * check has recorded it as SILENT yet) and when its health changed, for the next status check.
      */
-    public void recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) {
+    public void recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
         Instant sentAt = Instant.parse(heartbeat.sentAt());
         long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
                 .mapToLong(NodeHeartbeat.Queue::depth).sum();
         jdbc.update("""
                 INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
-                    last_sent_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
+                    last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
                     disk_free_bytes, certificate_not_after, logins_refused, permissions_denied)
-                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (node) DO UPDATE SET
                     role = EXCLUDED.role,
-                    resumed_at = CASE WHEN s.state = 'SILENT' AND (s.resumed_at IS NULL OR s.resumed_at < s.state_since)
+                    resumed_at = CASE WHEN s.last_heartbeat_at IS NULL
+                                           OR EXCLUDED.last_heartbeat_at > s.last_heartbeat_at + ? * INTERVAL '1 millisecond'
                                       THEN EXCLUDED.last_heartbeat_at ELSE s.resumed_at END,
                     health_since = CASE WHEN s.health IS DISTINCT FROM EXCLUDED.health
                                         THEN EXCLUDED.last_heartbeat_at ELSE s.health_since END,
@@ -68,10 +71,11 @@ public final class NodeStatusStore {
                     permissions_denied = EXCLUDED.permissions_denied
                 WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
                 """,
-                heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt),
+                heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
                 heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
                 heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
-                heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied());
+                heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied(),
+                silenceAfter.toMillis());
     }
 
     /** Moves a node from {@code from} to {@code to}; false if its state was no longer {@code from}. */

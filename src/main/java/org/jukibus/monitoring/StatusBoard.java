@@ -19,7 +19,6 @@ import org.apache.camel.Exchange;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
-import org.jukibus.flow.Answers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.node.NodeRole;
 import org.jukibus.xml.SecureXml;
@@ -38,8 +37,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  *
  * <p>Alert ids are derived from node, status, since and recipient: a check that runs again after
  * a crash between sending and recording finds the same change and the brokers drop the copies.
- * The check sends first and records afterwards (the route calls {@link #check} then
- * {@link #recordChanges}), so a crash between the two repeats an alert's id, never loses it.
+ * The check sends first and records afterwards (the route calls {@link #check}, seals and sends,
+ * then calls {@link #recordChanges}), so a crash between the two repeats an alert's id, never loses it.
  */
 public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
 
@@ -52,7 +51,6 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     private final String self;
     private final NodeDirectory directory;
     private final NodeStatusStore store;
-    private final Answers answers;
     private final Clock clock;
     private final Duration silenceAfter;
     private final Instant startedAt;
@@ -60,12 +58,10 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
     private ObjectName registeredAs;
 
-    public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Answers answers, Clock clock,
-                       Duration silenceAfter) {
+    public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter) {
         this.self = self;
         this.directory = directory;
         this.store = store;
-        this.answers = answers;
         this.clock = clock;
         this.silenceAfter = silenceAfter;
         this.startedAt = clock.instant();
@@ -103,7 +99,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
 
     /** Records a heartbeat (a peer's, delivered; or central's own) and, if it reports security events, the event. */
     public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
-        store.recordHeartbeat(heartbeat, heartbeatId, receivedAt);
+        store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter);
         if (heartbeat.securityEvents().any()) {
             List<Answer> alerts = securityAlerts(heartbeat, heartbeatId);
             String detail = securityDetail(heartbeat);
@@ -136,7 +132,10 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
 
     // --- the status check (routes/central/node-status.yaml) ---
 
-    /** Finds every node whose state changed; the body becomes the sealed alerts, the changes an exchange property. */
+    /**
+     * Finds every node whose state changed: the body becomes the alerts to send (the route seals
+     * them with {@code answers.sealAll}), the changes an exchange property for {@link #recordChanges}.
+     */
     public void check(Exchange exchange) throws Exception {
         Instant now = clock.instant();
         listEveryNode();
@@ -158,7 +157,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
         }
         lastCounts = counts;
         exchange.setProperty(CHANGES, changes);
-        exchange.getIn().setBody(answers.sealAll(exchange, alerts));
+        exchange.getIn().setBody(alerts);
     }
 
     /** After the alerts are in the outbound queue: records the changes and their alerts. */

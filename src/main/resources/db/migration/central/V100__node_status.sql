@@ -10,7 +10,7 @@ CREATE TABLE node_status (
     last_heartbeat_at     timestamptz,
     last_heartbeat_id     varchar(36),
     last_sent_at          timestamptz,
-    -- first heartbeat received after the node went SILENT (when it came back)
+    -- first heartbeat received after none for longer than silence-after (when the node came back)
     resumed_at            timestamptz,
     health                varchar(8)   CHECK (health IN ('UP', 'DOWN')),
     -- when health last changed to its current value

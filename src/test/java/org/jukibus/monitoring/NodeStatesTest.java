@@ -83,6 +83,15 @@ class NodeStatesTest {
     }
 
     @Test
+    void a_node_that_recovers_is_never_said_to_have_recovered_before_it_went_silent() {
+        Instant silentSince = START.plusSeconds(100);
+        // its health last changed long before; when it came back is not recorded
+        NodeStatusRow row = row(NodeState.SILENT, silentSince, silentSince.plusSeconds(30), null, "UP", START.plusSeconds(1));
+
+        assertThat(at(row, silentSince.plusSeconds(31)).since()).isEqualTo(silentSince);
+    }
+
+    @Test
     void a_state_is_announced_once_the_same_row_later_calls_for_no_change() {
         Instant lastHeard = START.plusSeconds(10);
         NodeStatusRow silent = row(NodeState.SILENT, lastHeard, lastHeard, null, "UP", lastHeard);
