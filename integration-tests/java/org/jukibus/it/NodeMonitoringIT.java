@@ -57,14 +57,6 @@ class NodeMonitoringIT {
                 // 2-core machine running four nodes (heartbeats took over 3 s to reach central): 10 s
                 "jukibus.monitoring.silence-after", "10s",
                 "jukibus.monitoring.check-interval", "1s"));
-        // until the store lands on main: central gets a DataSource of an embedded PostgreSQL from the test
-        io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
-        for (String c : List.of(CENTRAL, TOKYO, SHINJUKU, BUNKYO)) {
-            net.node(c).properties().put("spring.datasource.url", pg.getJdbcUrl("postgres", "postgres"));
-            net.node(c).properties().put("spring.datasource.type", "org.springframework.jdbc.datasource.SimpleDriverDataSource");
-            net.node(c).properties().put("spring.flyway.enabled", c.equals(CENTRAL));
-        }
-        net.node(CENTRAL).properties().put("spring.flyway.locations", "classpath:db/migration/central");
         // central last: nodes that start one after another would otherwise be silent for a while at central;
         // their first heartbeats wait for central in their outbound queues
         net.start(TOKYO, SHINJUKU, BUNKYO, CENTRAL);

@@ -29,20 +29,24 @@ import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
+import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A network of real nodes in this JVM, each with its own Spring context, Camel context and
  * Artemis broker listening on loopback with TLS: provisioned from scratch (CA, keys, signed
- * directory) in a temporary folder for every test class.
+ * directory) in a temporary folder for every test class. The nodes' stores are databases on one
+ * PostgreSQL server for the whole network ({@link SharedPostgres}), stopped with it.
  */
 final class TestNetwork implements AutoCloseable {
 
     final Network network;
+    final SharedPostgres store;
     private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
 
-    private TestNetwork(Network network) {
+    private TestNetwork(Network network, SharedPostgres store) {
         this.network = network;
+        this.store = store;
     }
 
     /** The nodes tests use, by code; central signs every test directory. */
@@ -71,9 +75,16 @@ final class TestNetwork implements AutoCloseable {
      * a test turns it on with {@link #withMonitoring}.
      */
     static TestNetwork provision(Path root, List<NodeSpec> specs) throws IOException {
-        Network network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, specs);
-        withoutMonitoring(network);
-        return new TestNetwork(network);
+        SharedPostgres store = SharedPostgres.start(root.resolve("shared-store"));
+        try {
+            Network network = new NetworkProvisioner(Path.of("").toAbsolutePath())
+                    .provision(root, specs, NetworkProvisioner.sharedBy(store));
+            withoutMonitoring(network);
+            return new TestNetwork(network, store);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /**
@@ -218,5 +229,10 @@ final class TestNetwork implements AutoCloseable {
             }
         }
         running.clear();
+        try {
+            store.close();
+        } catch (IOException e) {
+            System.err.println("stopping the shared store failed: " + e);
+        }
     }
 }

@@ -2,11 +2,12 @@ package org.jukibus.node;
 
 import org.jukibus.monitoring.MonitoringConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
+import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class, MonitoringConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class, MonitoringConfiguration.class})
 public class NodeApplication {
 }
