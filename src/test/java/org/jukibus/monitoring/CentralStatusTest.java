@@ -2,6 +2,7 @@ package org.jukibus.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +18,15 @@ import org.flywaydb.core.Flyway;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.envelope.TestKeys;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.NodeIdentity;
 import org.jukibus.flow.Answer;
 import org.jukibus.node.NodeRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -36,6 +40,9 @@ class CentralStatusTest {
 
     static EmbeddedPostgres pg;
     static NodeStatusStore store;
+    @TempDir
+    static Path caDir;
+    static CertificateAuthority ca;
 
     @BeforeAll
     static void start() throws Exception {
@@ -145,9 +152,14 @@ class CentralStatusTest {
         }
     }
 
-    static NodeEntry entry(NodeRole role, String code) {
+    static NodeEntry entry(NodeRole role, String code) throws Exception {
+        if (ca == null) {
+            ca = CertificateAuthority.create(caDir, "Test CA", "ca-password".toCharArray());
+        }
         Endpoint e = new Endpoint("127.0.0.1", 1);
-        return new NodeEntry(role, code, "node " + code, null, e, e, TestKeys.node(code, role.id()).certificate());
+        KeyMaterial keys = ca.issueKeyMaterial(new NodeIdentity(role, code, "node " + code), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        return new NodeEntry(role, code, "node " + code, null, e, e, keys.certificate());
     }
 
     @SuppressWarnings("unchecked")
