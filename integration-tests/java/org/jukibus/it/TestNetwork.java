@@ -1,6 +1,9 @@
 package org.jukibus.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.CamelContext;
+import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
@@ -105,12 +109,14 @@ final class TestNetwork implements AutoCloseable {
         return this;
     }
 
-    /** Stops one running node (its broker, routes and management port); {@link #start} starts it again. */
-    void stop(String code) {
+    /** Stops one running node (its context, Camel, broker); {@link #start} starts it again on the same home. */
+    TestNetwork stop(String code) {
         ConfigurableApplicationContext context = running.remove(code);
-        if (context != null) {
-            context.close();
+        if (context == null) {
+            throw new IllegalStateException("node " + code + " is not running");
         }
+        context.close();
+        return this;
     }
 
     TestNetwork start(String... codes) {
@@ -209,6 +215,68 @@ final class TestNetwork implements AutoCloseable {
             m.writeBytes(body);
             p.send(m);
         }
+    }
+
+    /** The message ids of what was delivered to a node's legacy outbox for a flow (files are {@code <sender>-<message id>.xml}). */
+    List<String> deliveredIds(String code, String flow) throws IOException {
+        return files(code, "outbox", flow).stream()
+                .map(f -> f.getFileName().toString().replaceAll("^[0-9]+-(.+)\\.xml$", "$1")).toList();
+    }
+
+    /**
+     * Proves that messages between municipalities never passed through, nor were stored on, the
+     * brokers of {@code bystanders} (prefecture and central nodes, standard 第3の3(3)): nothing ever
+     * arrived on those brokers, they have no queue for the flows, and their journals do not mention
+     * the message ids. Positive control: the journal of {@code carrier}, which did carry them, holds
+     * the first id, so the journal search would have found one.
+     */
+    void assertNeverCarried(List<String> bystanders, List<String> flows, List<String> messageIds, String carrier)
+            throws Exception {
+        assertThat(messageIds).as("message ids to look for").isNotEmpty();
+        assertThat(journalContains(carrier, messageIds.get(0)))
+                .as("positive control: the journal of %s holds message id %s", carrier, messageIds.get(0)).isTrue();
+        for (String code : bystanders) {
+            assertThat(BrokerStats.messagesReceived(broker(code))).as("messages that reached the broker of %s", code).isZero();
+            for (String flow : flows) {
+                assertThat(broker(code).locateQueue("jukibus.inbound." + flow)).as("a %s queue on %s", flow, code).isNull();
+            }
+            for (String messageId : messageIds) {
+                assertThat(journalContains(code, messageId)).as("journal of %s mentions %s", code, messageId).isFalse();
+            }
+        }
+    }
+
+    /** Whether any file of a node's broker data (journal, bindings, paging) holds the text. */
+    boolean journalContains(String code, String text) throws IOException {
+        return contains(node(code).home().resolve("broker"), text);
+    }
+
+    /** Whether any file under dir holds the text, in UTF-8 or as Artemis stores strings (UTF-16). */
+    static boolean contains(Path dir, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] utf16 = text.getBytes(StandardCharsets.UTF_16LE);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(f);
+                if (indexOf(content, utf8) >= 0 || indexOf(content, utf16) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static byte[] body(BytesMessage m) throws Exception {

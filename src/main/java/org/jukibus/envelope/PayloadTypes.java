@@ -22,13 +22,23 @@ public final class PayloadTypes {
     }
 
     /**
-     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd},
-     * {@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}.
+     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
+     * {@code Receipt → receipt.xsd}, the special transfer's types (第6の5) and node status monitoring's
+     * ({@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}).
      */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
                 .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                // 転入転出の特例 (第6の5): org.jukibus.flow.specialtransfer
+                .register("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1")
+                .register("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1")
+                .register("CardCheckResult", "card-check-result.xsd", "urn:jukibus:card-check:1")
+                .register("TransferOutCertificate", "transfer-out-certificate.xsd", "urn:jukibus:transfer-out-certificate:1")
+                .register("FirstTransferInNotice", "first-transfer-in-notice.xsd", "urn:jukibus:first-transfer-in:1")
+                .register("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd",
+                        "urn:jukibus:transfer-out-certificate-info:1")
+                // 稼働状況の監視 (第4の7(3)): org.jukibus.monitoring
                 .register("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1")
                 .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1");
     }

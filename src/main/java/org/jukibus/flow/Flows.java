@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.monitoring.MonitoringFlows;
 import org.jukibus.node.NodeRole;
@@ -26,7 +27,11 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        return new Flows(List.of(TRANSFER_IN, RECEIPT, MonitoringFlows.HEARTBEAT, MonitoringFlows.NODE_STATUS));
+        List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT));
+        all.addAll(SpecialTransferFlow.ALL);
+        all.add(MonitoringFlows.HEARTBEAT);
+        all.add(MonitoringFlows.NODE_STATUS);
+        return new Flows(all);
     }
 
     /** Every flow's name, in registration order. */

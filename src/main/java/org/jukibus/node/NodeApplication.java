@@ -1,5 +1,6 @@
 package org.jukibus.node;
 
+import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.monitoring.MonitoringConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
 import org.jukibus.store.StoreConfiguration;
@@ -8,6 +9,7 @@ import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class, MonitoringConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
+        SpecialTransferConfiguration.class, MonitoringConfiguration.class})
 public class NodeApplication {
 }

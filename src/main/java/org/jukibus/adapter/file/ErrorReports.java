@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -37,17 +39,30 @@ public final class ErrorReports {
             cause = exchange.getException();
         }
         String problem = cause == null ? "unknown error" : cause.getMessage();
-        String report = "file: " + fileName + "\n"
-                + "flow: " + flow + "\n"
-                + "rejected-at: " + clock.instant() + "\n"
-                + "problem: " + problem + "\n";
-        Path target = legacyRoot.resolve("error").resolve(flow).resolve(fileName + ".error");
-        AtomicFiles.write(target, report.getBytes(StandardCharsets.UTF_8));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("file", fileName);
+        fields.put("flow", flow);
+        fields.put("rejected-at", clock.instant().toString());
+        fields.put("problem", problem);
+        report(flow, fileName, fields);
         // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
         ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
                 : TransferLedger.Outcome.REJECTED, null, null, problem);
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
+    }
+
+    /**
+     * Writes a report in the same format ({@code key: value} lines) for something other than a
+     * rejected input that the legacy operator must act on, e.g. a negative answer from another
+     * node: {@code error/<flow>/<name>.error}. Writing it again replaces it.
+     */
+    public Path report(String flow, String name, Map<String, String> fields) throws IOException {
+        StringBuilder report = new StringBuilder();
+        fields.forEach((key, value) -> report.append(key).append(": ").append(value).append('\n'));
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(name + ".error");
+        AtomicFiles.write(target, report.toString().getBytes(StandardCharsets.UTF_8));
+        return target;
     }
 }
