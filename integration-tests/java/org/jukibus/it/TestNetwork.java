@@ -75,15 +75,39 @@ final class TestNetwork implements AutoCloseable {
         return provision(root, specs);
     }
 
+    /**
+     * A network of the given nodes, monitoring switched off (see {@link #withoutMonitoring}) until
+     * a test turns it on with {@link #withMonitoring}.
+     */
     static TestNetwork provision(Path root, List<NodeSpec> specs) throws IOException {
         SharedPostgres store = SharedPostgres.start(root.resolve("shared-store"));
         try {
-            return new TestNetwork(new NetworkProvisioner(Path.of("").toAbsolutePath())
-                    .provision(root, specs, NetworkProvisioner.sharedBy(store)), store);
+            Network network = new NetworkProvisioner(Path.of("").toAbsolutePath())
+                    .provision(root, specs, NetworkProvisioner.sharedBy(store));
+            withoutMonitoring(network);
+            return new TestNetwork(network, store);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Switches heartbeats and central's status check off on every node: most tests count queue
+     * depths and broker traffic, which heartbeats (waiting in the outbound queue for a central that
+     * is not running, or arriving at central) would add to.
+     */
+    static void withoutMonitoring(Network network) {
+        network.nodes().values().forEach(n -> n.properties().putAll(org.jukibus.monitoring.MonitoringFlows.SWITCHED_OFF));
+    }
+
+    /** Turns monitoring on for every node not started yet, with these {@code jukibus.monitoring.*} settings. */
+    TestNetwork withMonitoring(Map<String, Object> settings) {
+        for (ProvisionedNode n : network.nodes().values()) {
+            org.jukibus.monitoring.MonitoringFlows.SWITCHED_OFF.keySet().forEach(n.properties()::remove);
+            n.properties().putAll(settings);
+        }
+        return this;
     }
 
     /** Stops one running node (its context, Camel, broker); {@link #start} starts it again on the same home. */

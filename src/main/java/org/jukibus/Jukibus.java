@@ -4,6 +4,7 @@ import org.jukibus.bench.BenchCommand;
 import org.jukibus.demo.DemoCommand;
 import org.jukibus.directory.DirectoryCommand;
 import org.jukibus.node.NodeCommand;
+import org.jukibus.monitoring.StatusCommand;
 import org.jukibus.ops.DlqCommand;
 import org.jukibus.ops.OperatorCommand;
 import org.jukibus.pki.PkiCommand;
@@ -11,11 +12,11 @@ import org.jukibus.pki.PkiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code jukibus} command: run a node, run the demo network, operate the PKI, the directory and dead letters. */
+/** The {@code jukibus} command: run a node, run the demo network, operate the PKI, the directory and dead letters, see every node's status. */
 @Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
-                DlqCommand.class, OperatorCommand.class, BenchCommand.class})
+                DlqCommand.class, StatusCommand.class, OperatorCommand.class, BenchCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec

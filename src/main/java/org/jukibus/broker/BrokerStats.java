@@ -1,5 +1,9 @@
 package org.jukibus.broker;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.impl.AddressInfo;
@@ -15,11 +19,16 @@ public final class BrokerStats {
      * started; the broker's own internal addresses (management notifications) are not counted.
      */
     public static long messagesReceived(ActiveMQServer server) {
+        return messagesReceived(server, address -> true);
+    }
+
+    /** The same, counted only on the addresses {@code counted} accepts (by name). */
+    public static long messagesReceived(ActiveMQServer server, Predicate<String> counted) {
         long total = 0;
         SimpleString notifications = server.getConfiguration().getManagementNotificationAddress();
         for (SimpleString address : server.getPostOffice().getAddresses()) {
             AddressInfo info = server.getPostOffice().getAddressInfo(address);
-            if (info != null && !info.isInternal() && !address.equals(notifications)) {
+            if (info != null && !info.isInternal() && !address.equals(notifications) && counted.test(address.toString())) {
                 total += info.getRoutedMessageCount() + info.getUnRoutedMessageCount();
             }
         }
@@ -30,6 +39,23 @@ public final class BrokerStats {
     public static long messagesReceived(ActiveMQServer server, String address) {
         AddressInfo info = server.getPostOffice().getAddressInfo(SimpleString.of(address));
         return info == null ? 0 : info.getRoutedMessageCount() + info.getUnRoutedMessageCount();
+    }
+
+    /**
+     * Messages waiting now in each of the node's own queues ({@code jukibus.*}: outbound, dead
+     * letters, every inbound queue), by name in name order; the broker's internal queues are left out.
+     */
+    public static Map<String, Long> jukibusQueueDepths(ActiveMQServer server) {
+        Map<String, Long> depths = new TreeMap<>();
+        for (String name : server.getActiveMQServerControl().getQueueNames()) {
+            if (name.startsWith("jukibus.")) {
+                long depth = depth(server, name);
+                if (depth >= 0) {
+                    depths.put(name, depth);
+                }
+            }
+        }
+        return depths;
     }
 
     /** Messages waiting in one queue now. */

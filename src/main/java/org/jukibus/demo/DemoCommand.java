@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import org.jukibus.broker.BrokerStats;
+import org.jukibus.monitoring.MonitoringFlows;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.flow.transferin.TransferInNotice;
@@ -115,13 +116,18 @@ public class DemoCommand implements Callable<Integer> {
                 ProvisionedNode node = new ArrayList<>(network.nodes().values()).get(i);
                 if (node.spec().role() != NodeRole.MUNICIPAL) {
                     var server = running.get(i).getBean(NodeBroker.class).server();
-                    say(node.spec().role().id() + " node " + node.spec().code() + ": messages that reached its broker: "
-                            + BrokerStats.messagesReceived(server) + ", of them transfer-out confirmations: "
+                    // heartbeats (the node's own, queued for central; peers', at central) and central's alerts are
+                    // monitoring traffic, not notifications
+                    long routed = BrokerStats.messagesReceived(server,
+                            a -> !MonitoringFlows.isMonitoringAddress(a) && !a.equals("jukibus.outbound"));
+                    long monitoring = BrokerStats.messagesReceived(server) - routed;
+                    say(node.spec().role().id() + " node " + node.spec().code() + ": notifications that reached its broker: "
+                            + routed + ", of them transfer-out confirmations: "
                             + BrokerStats.messagesReceived(server, "jukibus.inbound.transfer-out") + ", transfer-in notices: "
                             + BrokerStats.messagesReceived(server, "jukibus.inbound.transfer-in")
                             + ", certificate copies or special-transfer messages: "
                             + MUNICIPAL_ONLY.stream().mapToLong(a -> BrokerStats.messagesReceived(server, a)).sum()
-                            + " (第3の3(3): they never pass through it)");
+                            + " (第3の3(3): they never pass through it); heartbeats and node status alerts: " + monitoring);
                 }
             }
             if (stay) {

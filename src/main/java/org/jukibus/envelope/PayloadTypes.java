@@ -24,7 +24,8 @@ public final class PayloadTypes {
     /**
      * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
      * {@code Receipt → receipt.xsd}, {@code TransferOutConfirmation → transfer-out-confirmation.xsd} (第6の3),
-     * the special transfer's types (第6の5) and the certificate copy's (第6の4).
+     * the special transfer's types (第6の5), the certificate copy's (第6の4) and node status monitoring's
+     * ({@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}).
      */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
@@ -42,7 +43,10 @@ public final class PayloadTypes {
                         "urn:jukibus:transfer-out-certificate-info:1")
                 // 住民票の写しの交付の特例 (第6の4): org.jukibus.flow.certificatecopy
                 .register("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1")
-                .register("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1");
+                .register("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1")
+                // 稼働状況の監視 (第4の7(3)): org.jukibus.monitoring
+                .register("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1")
+                .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1");
     }
 
     /** Registers (or replaces) a type whose root element has the same local name as the type. */

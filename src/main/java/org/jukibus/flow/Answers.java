@@ -40,11 +40,20 @@ public final class Answers {
         if (delivered.flow().receipt()) {
             answers.add(receiptFor(delivered.header()));
         }
+        exchange.getIn().setBody(sealAll(exchange, answers));
+    }
+
+    /**
+     * Seals messages this node makes itself (answers, heartbeats, alerts) into JMS-ready Camel
+     * messages for {@code jukibus.outbound}: the envelope as body, the headers the forwarder needs,
+     * the message id as the broker's duplicate id. A route splits the list and sends each.
+     */
+    public List<Message> sealAll(Exchange exchange, List<Answer> answers) {
         List<Message> sealed = new ArrayList<>(answers.size());
         for (Answer answer : answers) {
             sealed.add(seal(exchange, answer));
         }
-        exchange.getIn().setBody(sealed);
+        return sealed;
     }
 
     private Answer receiptFor(EnvelopeHeader notice) throws Exception {

@@ -8,6 +8,7 @@ import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.flow.transferout.TransferOutFlow;
+import org.jukibus.monitoring.MonitoringFlows;
 import org.jukibus.node.NodeRole;
 
 /** The flows this version of jukibus knows, by name. */
@@ -31,6 +32,8 @@ public final class Flows {
         List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
         all.addAll(SpecialTransferFlow.ALL);
         all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
+        all.add(MonitoringFlows.HEARTBEAT);
+        all.add(MonitoringFlows.NODE_STATUS);
         return new Flows(all);
     }
 

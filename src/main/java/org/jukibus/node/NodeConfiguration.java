@@ -98,8 +98,15 @@ public class NodeConfiguration {
         return directory;
     }
 
+    /** Refused logins and denied permissions on this node's broker: logged, and counted for the heartbeat to central. */
+    @Bean
+    SecurityEvents securityEvents() {
+        return new SecurityEvents();
+    }
+
     @Bean(destroyMethod = "close")
-    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NodeProperties properties) throws Exception {
+    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NodeProperties properties,
+                          SecurityEvents securityEvents) throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
         values.put("jukibus.broker.name", "jukibus-" + settings.code());
@@ -115,7 +122,7 @@ public class NodeConfiguration {
         values.put("jukibus.tls.crl", settings.crl().toString());
         NodeSecurityManager security = new NodeSecurityManager(settings.localSecret(),
                 cert -> directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
-                new SecurityEvents());
+                securityEvents);
         return NodeBroker.start(BrokerTemplate.load(settings.brokerConfigDir(), settings.role().id()), values, security);
     }
 

@@ -1,14 +1,8 @@
 package org.jukibus.ops;
 
 import java.io.Console;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import org.jukibus.pki.SecureFiles;
 
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
@@ -28,46 +22,13 @@ import picocli.CommandLine.Option;
         subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Purge.class})
 public class DlqCommand extends CommandGroup {
 
-    public static final String PASSWORD_ENV = "JUKIBUS_OPERATOR_PASSWORD";
-
-    /** Environment lookup; replaceable in tests. */
-    static Function<String, String> environment = System::getenv;
-
-
-    /** How to reach a node and log in. */
-    static class Login {
-        @Option(names = "--node", required = true, paramLabel = "URL",
-                description = "The node's management URL, e.g. http://127.0.0.1:8081")
-        String node;
-        @Option(names = "--user", defaultValue = "operator", description = "Operator user (default: ${DEFAULT-VALUE}).")
-        String user;
-        @Option(names = "--password-file", paramLabel = "FILE",
-                description = "File whose first line is the operator's password (else $" + PASSWORD_ENV + ").")
-        Path passwordFile;
-
-        JolokiaClient client() throws IOException {
-            char[] password;
-            if (passwordFile != null) {
-                password = SecureFiles.readPassword(passwordFile);
-            } else {
-                String env = environment.apply(PASSWORD_ENV);
-                if (env == null || env.isEmpty()) {
-                    throw new IllegalArgumentException("no operator password: give --password-file <file> or set " + PASSWORD_ENV);
-                }
-                password = env.toCharArray();
-            }
-            try {
-                return new JolokiaClient(node, user, password);
-            } finally {
-                Arrays.fill(password, '\0');
-            }
-        }
-    }
+    /** The environment variable holding the operator's password (see {@link OperatorLogin}). */
+    public static final String PASSWORD_ENV = OperatorLogin.PASSWORD_ENV;
 
     /** A dead-letter operation on one node, through its management port. */
     abstract static class Sub extends Subcommand {
         @Mixin
-        Login login;
+        OperatorLogin login;
         @Option(names = "--flow", description = "Only this flow's dead letters (e.g. transfer-in).")
         String flow;
 
@@ -159,7 +120,7 @@ public class DlqCommand extends CommandGroup {
             if (!yes) {
                 Console console = System.console();
                 long n = node.exec(mbean, "list", flowArg()).size();
-                String what = n + " dead letter(s)" + (flow == null ? "" : " of " + flow) + " from " + login.node;
+                String what = n + " dead letter(s)" + (flow == null ? "" : " of " + flow) + " from " + login.node();
                 if (console == null) {
                     err().println(spec.qualifiedName() + ": refusing to purge " + what
                             + " without confirmation: pass --yes (or run it in a terminal)");

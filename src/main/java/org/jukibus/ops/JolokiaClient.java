@@ -42,9 +42,18 @@ public final class JolokiaClient {
         return JSON.readTree(send(request));
     }
 
+    /** What {@code /actuator/info} says about the jukibus node behind this URL: code, role, MBean names. */
+    public JsonNode nodeInfo() throws IOException, InterruptedException {
+        JsonNode node = info().path("jukibus");
+        if (!node.path("code").isTextual()) {
+            throw new IOException(base + " is not a jukibus node's management port (no jukibus in /actuator/info)");
+        }
+        return node;
+    }
+
     /** The object name of the dead-letter MBean of the node behind this URL. */
     public String deadLetterMBean() throws IOException, InterruptedException {
-        JsonNode name = info().path("jukibus").path("deadLetters");
+        JsonNode name = nodeInfo().path("deadLetters");
         if (!name.isTextual()) {
             throw new IOException(base + " is not a jukibus node's management port (no jukibus in /actuator/info)");
         }
@@ -58,6 +67,19 @@ public final class JolokiaClient {
         body.put("mbean", mbean);
         body.put("operation", operation);
         body.put("arguments", new ArrayList<>(List.of(arguments)));
+        return call(body);
+    }
+
+    /** Reads an MBean attribute; returns its value, or throws with the node's error message. */
+    public JsonNode read(String mbean, String attribute) throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "read");
+        body.put("mbean", mbean);
+        body.put("attribute", attribute);
+        return call(body);
+    }
+
+    private JsonNode call(Map<String, Object> body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("actuator/jolokia")).timeout(Duration.ofSeconds(60))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();

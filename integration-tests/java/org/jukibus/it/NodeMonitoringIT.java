@@ -1,0 +1,222 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.JMSSecurityException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.jukibus.monitoring.StatusBoard;
+import org.jukibus.node.NodeRole;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.NodeIdentity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 稼働状況の監視 (第4の7(3)) across a network: every node's heartbeat reaches central, which shows
+ * each node's status (MBean, Jolokia, {@code jukibus status}, gauges) and tells the prefecture and
+ * the node itself when a node goes silent, comes back, or reports security events: once per change.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeMonitoringIT {
+
+    static final String CENTRAL = "central";
+    static final String TOKYO = "13";
+    static final String SHINJUKU = "131041";
+    static final String BUNKYO = "131059";
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = TestNetwork.provision(root, TOKYO, SHINJUKU, BUNKYO).withMonitoring(Map.of(
+                "jukibus.monitoring.heartbeat-interval", "1s",
+                // 3 s as a plain reading of "a few heartbeats" made nodes silent for a moment on a loaded
+                // 2-core machine running four nodes (heartbeats took over 3 s to reach central): 10 s
+                "jukibus.monitoring.silence-after", "10s",
+                "jukibus.monitoring.check-interval", "1s"));
+        // central last: nodes that start one after another would otherwise be silent for a while at central;
+        // their first heartbeats wait for central in their outbound queues
+        net.start(TOKYO, SHINJUKU, BUNKYO, CENTRAL);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void central_shows_every_node_ok() throws Exception {
+        String mbean = StatusBoard.objectName(CENTRAL).toString();
+        // every view of the board agrees: the bean, the MBean through Jolokia (as Hawtio and jukibus status
+        // see it), the gauges
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(states()).containsExactlyInAnyOrderEntriesOf(Map.of(CENTRAL, "OK", TOKYO, "OK", SHINJUKU, "OK", BUNKYO, "OK"));
+            JsonNode list = net.jolokia(CENTRAL).exec(mbean, "list");
+            assertThat(list).hasSize(4).allSatisfy(n -> assertThat(n.path("state").asText()).as(n.toString()).isEqualTo("OK"));
+            assertThat(net.jolokia(CENTRAL).read(mbean, "StateCounts").path("OK").asLong()).isEqualTo(4);
+            assertThat(ManagementIT.operator(net, CENTRAL, "/actuator/prometheus").body())
+                    .contains("jukibus_nodes{node=\"central\",state=\"OK\"} 4.0");
+        });
+        for (JsonNode n : net.jolokia(CENTRAL).exec(mbean, "list")) {
+            assertThat(n.path("health").asText()).as(n.toString()).isEqualTo("UP");
+            assertThat(n.path("components").asText()).as(n.toString()).contains("broker=UP").contains("routes=UP");
+            assertThat(n.path("lastHeartbeatAt").isTextual()).as(n.toString()).isTrue();
+            assertThat(n.path("certificateNotAfter").asText()).as(n.toString()).startsWith("20");
+            assertThat(n.path("outboundDepth").isNumber()).as(n.toString()).isTrue();
+            assertThat(n.path("deadLetters").asLong()).as(n.toString()).isZero();
+        }
+
+        DeadLetterToolingIT.Run status = DeadLetterToolingIT.run("status", "--node", net.managementUrl(CENTRAL),
+                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString());
+        assertThat(status.exit()).as(status.err()).isZero();
+        for (String code : List.of(CENTRAL, TOKYO, SHINJUKU, BUNKYO)) {
+            assertThat(status.out().lines().filter(l -> l.startsWith(code + " "))).as(code).hasSize(1);
+        }
+        assertThat(status.out()).contains("文京区").containsPattern("4 node\\(s\\): UNKNOWN 0 OK \\d SILENT \\d UNHEALTHY 0");
+
+        DeadLetterToolingIT.Run notCentral = DeadLetterToolingIT.run("status", "--node", net.managementUrl(TOKYO),
+                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString());
+        assertThat(notCentral.exit()).isEqualTo(1);
+        assertThat(notCentral.err()).contains("node status is kept at central");
+    }
+
+    @Test
+    @Order(2)
+    void a_stopped_node_becomes_silent_and_its_prefecture_is_told_once() throws Exception {
+        // (counted from here: on a loaded machine a late heartbeat may have made a node silent for a moment before)
+        int before = alerts(TOKYO, BUNKYO, "SILENT").size();
+        net.stop(BUNKYO);
+
+        await().atMost(WAIT).until(() -> "SILENT".equals(states().get(BUNKYO)));
+        await().atMost(WAIT).until(() -> alerts(TOKYO, BUNKYO, "SILENT").size() == before + 1);
+        assertThat(alerts(TOKYO, BUNKYO, "SILENT")).last().satisfies(f -> assertThat(Files.readString(f))
+                .contains("<Node>131059</Node>").contains("<Role>municipal</Role>").contains("no heartbeat since"));
+
+        // several more checks while it stays silent: no second alert
+        long checks = completedChecks();
+        await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
+        assertThat(states()).containsEntry(BUNKYO, "SILENT");
+        assertThat(alerts(TOKYO, BUNKYO, "SILENT")).hasSize(before + 1);
+    }
+
+    @Test
+    @Order(3)
+    void a_restarted_node_recovers_and_gets_the_alert_that_waited_for_it() throws Exception {
+        int recovered = alerts(TOKYO, BUNKYO, "RECOVERED").size();
+        int silentAtBunkyo = alerts(BUNKYO, BUNKYO, "SILENT").size();
+        net.start(BUNKYO);
+
+        await().atMost(WAIT).until(() -> "OK".equals(states().get(BUNKYO)));
+        await().atMost(WAIT).until(() -> alerts(TOKYO, BUNKYO, "RECOVERED").size() > recovered);
+        // the SILENT alert waited in central's outbound queue while 131059 was down
+        await().atMost(WAIT).until(() -> alerts(BUNKYO, BUNKYO, "SILENT").size() > silentAtBunkyo
+                && !alerts(BUNKYO, BUNKYO, "RECOVERED").isEmpty());
+    }
+
+    @Test
+    @Order(4)
+    void a_dead_letter_shows_in_the_nodes_status_at_central() throws Exception {
+        net.put(SHINJUKU, "jukibus.inbound.transfer-in", "not an envelope".getBytes(StandardCharsets.UTF_8));
+        assertThat(DeadLetterAssert.next(net, SHINJUKU, 0).reason()).isEqualTo("MALFORMED");
+
+        await().atMost(WAIT).until(() -> node(SHINJUKU).path("deadLetters").asLong() == 1);
+        await().atMost(WAIT).until(() -> "OK".equals(node(SHINJUKU).path("state").asText())); // a dead letter is no fault of the node
+    }
+
+    @Test
+    @Order(5)
+    void a_refused_login_at_a_node_leads_to_one_security_alert() throws Exception {
+        assertThat(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")).isEmpty();
+        String password = "test-store-password";
+        KeyMaterial stranger = net.network.ca().issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "132012", "豊島区"),
+                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        Path keystore = root.resolve("stranger.p12");
+        KeyStores.writeKeyStore(keystore, stranger, password.toCharArray());
+        Path truststore = root.resolve("truststore.p12");
+        KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), password.toCharArray());
+
+        assertThatThrownBy(() -> TlsPeer.connect(net.node(SHINJUKU).primary(), keystore, password, truststore, password).close())
+                .isInstanceOf(JMSSecurityException.class);
+
+        await().atMost(WAIT).until(() -> alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size() == 1);
+        await().atMost(WAIT).until(() -> alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS").size() == 1);
+        assertThat(Files.readString(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").get(0))).contains("1 refused login(s)");
+
+        // later heartbeats report nothing new: still one alert
+        long checks = completedChecks();
+        await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
+        assertThat(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")).hasSize(1);
+        assertThat(alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS")).hasSize(1);
+        JsonNode events = net.jolokia(CENTRAL).exec(StatusBoard.objectName(CENTRAL).toString(), "events", SHINJUKU, 10);
+        assertThat(events.toString()).contains("SECURITY_EVENTS");
+    }
+
+    // --- helpers ---
+
+    /** Each node's state as central's status board shows it. */
+    static Map<String, String> states() {
+        Map<String, String> states = new java.util.HashMap<>();
+        for (Map<String, Object> n : net.context(CENTRAL).getBean(StatusBoard.class).list()) {
+            states.put((String) n.get("code"), (String) n.get("state"));
+        }
+        return states;
+    }
+
+    static JsonNode node(String code) throws Exception {
+        for (JsonNode n : net.jolokia(CENTRAL).exec(StatusBoard.objectName(CENTRAL).toString(), "list")) {
+            if (code.equals(n.path("code").asText())) {
+                return n;
+            }
+        }
+        throw new AssertionError("central does not list " + code);
+    }
+
+    /** Status checks central has completed so far (its node-status-check route's exchanges). */
+    static long completedChecks() throws Exception {
+        return net.camel(CENTRAL).getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("node-status-check").getExchangesCompleted();
+    }
+
+    /** Every alert in a node's legacy outbox. */
+    static List<Path> alerts(String at) throws Exception {
+        return net.files(at, "outbox", "node-status");
+    }
+
+    /** The alerts in a node's legacy outbox about {@code node} with {@code status}. */
+    static List<Path> alerts(String at, String node, String status) throws Exception {
+        List<Path> found = new ArrayList<>();
+        for (Path f : alerts(at)) {
+            String xml = Files.readString(f, StandardCharsets.UTF_8);
+            if (xml.contains("<Node>" + node + "</Node>") && xml.contains("<Status>" + status + "</Status>")) {
+                found.add(f);
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,66 @@
+package org.jukibus.monitoring;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.FlowHandler;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.PermanentFailure;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/**
+ * Central's handler of the {@code heartbeat} flow: a delivered heartbeat goes into the status
+ * board (central's store), not into a legacy outbox; a heartbeat that reports security events is
+ * answered with alerts to the node's prefecture and the node itself.
+ * <p>
+ * A heartbeat must speak for the node that signed it: a Node or Role other than the signer's
+ * directory entry is a permanent failure ({@code SENDER_MISMATCH}, dead-lettered).
+ */
+public final class HeartbeatRecorder implements FlowHandler {
+
+    public static final String SENDER_MISMATCH = "SENDER_MISMATCH";
+
+    private static final XmlMapper XML = new XmlMapper();
+
+    private final StatusBoard board;
+    private final NodeDirectory directory;
+    private final Clock clock;
+
+    public HeartbeatRecorder(StatusBoard board, NodeDirectory directory, Clock clock) {
+        this.board = board;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<String> flows() {
+        return List.of(MonitoringFlows.HEARTBEAT.name());
+    }
+
+    @Override
+    public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
+        board.record(heartbeat(message), message.header().messageId(), clock.instant());
+    }
+
+    @Override
+    public List<Answer> answers(Delivered message) throws Exception {
+        return board.securityAlerts(heartbeat(message), message.header().messageId());
+    }
+
+    private NodeHeartbeat heartbeat(Delivered message) throws Exception {
+        NodeHeartbeat heartbeat = XML.readValue(message.payload(), NodeHeartbeat.class);
+        String sender = message.header().sender();
+        NodeEntry entry = directory.byCode(sender).orElseThrow(() -> new PermanentFailure(SENDER_MISMATCH,
+                "heartbeat " + message.header().messageId() + " from " + sender + ", who is not in the directory"));
+        if (!sender.equals(heartbeat.node()) || !entry.role().id().equals(heartbeat.role())) {
+            throw new PermanentFailure(SENDER_MISMATCH, "heartbeat " + message.header().messageId() + " signed by "
+                    + sender + " (" + entry.role().id() + ") speaks for " + heartbeat.node() + " (" + heartbeat.role() + ")");
+        }
+        return heartbeat;
+    }
+}

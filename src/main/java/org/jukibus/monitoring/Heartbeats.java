@@ -1,0 +1,149 @@
+package org.jukibus.monitoring;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.apache.camel.Exchange;
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.flow.Answer;
+import org.jukibus.node.NodeRole;
+import org.jukibus.xml.SecureXml;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.CompositeHealth;
+import org.springframework.boot.actuate.health.HealthComponent;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.actuate.health.Status;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/**
+ * Makes this node's heartbeat (稼働状況の通知) for central: its health as {@code /actuator/health}
+ * reports it, the depth of its queues, its dead letters, free disk, certificate expiry and the
+ * security events since the previous heartbeat. Bean {@code heartbeats}, called by
+ * {@code routes/common/heartbeat.yaml} on a timer.
+ * <p>
+ * Heartbeat ids are random: each heartbeat is new, none is ever sent again, so there is nothing for
+ * duplicate detection to catch. On central itself the heartbeat goes straight into the status board.
+ */
+public final class Heartbeats {
+
+    private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
+    private static final XmlMapper XML = new XmlMapper();
+    private static final Pattern COMPONENT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,63}");
+
+    private final String self;
+    private final NodeRole role;
+    private final Path home;
+    private final NodeDirectory directory;
+    private final NodeBroker broker;
+    private final Instant certificateNotAfter;
+    private final SecurityEvents securityEvents;
+    private final HealthEndpoint health;
+    private final Clock clock;
+    private final StatusBoard board;
+    private volatile boolean warnedNoCentral;
+
+    /** @param board central's status board, or null on any other node */
+    public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NodeBroker broker,
+                      Instant certificateNotAfter, SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
+                      StatusBoard board) {
+        this.self = self;
+        this.role = role;
+        this.home = home;
+        this.directory = directory;
+        this.broker = broker;
+        this.certificateNotAfter = certificateNotAfter;
+        this.securityEvents = securityEvents;
+        this.health = health;
+        this.clock = clock;
+        this.board = board;
+    }
+
+    /**
+     * The body becomes the heartbeat for central (one {@link Answer}; the route seals it with
+     * {@code answers.sealAll}), or nothing on central itself.
+     */
+    public void beat(Exchange exchange) throws Exception {
+        if (!exchange.getContext().isStarted()) {
+            // routes still starting read as DOWN: a node would look unhealthy at every start
+            exchange.getIn().setBody(List.of());
+            return;
+        }
+        SecurityEvents.Counts events = securityEvents.drain();
+        try {
+            NodeHeartbeat heartbeat = current(events);
+            String id = UUID.randomUUID().toString();
+            if (board != null) {
+                board.record(heartbeat, id, clock.instant());
+                exchange.getIn().setBody(List.of());
+                return;
+            }
+            Optional<NodeEntry> central = directory.withRole(NodeRole.CENTRAL).stream().findFirst();
+            if (central.isEmpty()) {
+                if (!warnedNoCentral) {
+                    log.warn("no central node in the directory: heartbeats are not sent");
+                    warnedNoCentral = true;
+                }
+                exchange.getIn().setBody(List.of());
+                return;
+            }
+            Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
+                    SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
+            exchange.getIn().setBody(List.of(message));
+        } catch (Exception | Error e) {
+            securityEvents.restore(events); // reported with the next heartbeat instead
+            throw e;
+        }
+    }
+
+    /** This node's heartbeat now, carrying these security event counts. */
+    NodeHeartbeat current(SecurityEvents.Counts events) {
+        List<NodeHeartbeat.Component> components = new ArrayList<>();
+        HealthComponent overall = health.health();
+        if (overall instanceof CompositeHealth composite && composite.getComponents() != null) {
+            composite.getComponents().forEach((name, c) -> {
+                if (COMPONENT_NAME.matcher(name).matches()) { // the schema's Name; Boot's names all are
+                    components.add(new NodeHeartbeat.Component(name, upOrDown(c.getStatus())));
+                }
+            });
+        }
+        List<NodeHeartbeat.Queue> queues = new ArrayList<>();
+        long deadLetters = -1;
+        if (broker.server() != null && broker.server().isActive()) {
+            for (Map.Entry<String, Long> q : BrokerStats.jukibusQueueDepths(broker.server()).entrySet()) {
+                queues.add(new NodeHeartbeat.Queue(q.getKey(), q.getValue()));
+            }
+            deadLetters = BrokerStats.depth(broker.server(), "jukibus.dlq");
+        }
+        return new NodeHeartbeat(self, role.id(), clock.instant().toString(), upOrDown(overall.getStatus()), components,
+                queues, deadLetters, diskFree(), certificateNotAfter.toString(),
+                new NodeHeartbeat.SecurityCounts(events.loginsRefused(), events.permissionsDenied()));
+    }
+
+    /** Boot's statuses in two words: anything but UP (DOWN, OUT_OF_SERVICE, UNKNOWN) is DOWN. */
+    private static String upOrDown(Status status) {
+        return Status.UP.equals(status) ? NodeHeartbeat.UP : NodeHeartbeat.DOWN;
+    }
+
+    private long diskFree() {
+        try {
+            return Files.getFileStore(home).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.jukibus.monitoring;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.node.NodeSettings;
+import org.jukibus.pki.KeyMaterial;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Node status monitoring (稼働状況の監視, 第4の7(3)): every node's {@code heartbeats}; on central the
+ * status board (store, check, alerts, MBean, gauges) and the heartbeat recorder; on every other
+ * node the handler of central's alerts.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MonitoringProperties.class)
+public class MonitoringConfiguration {
+
+    @Bean
+    Heartbeats heartbeats(NodeSettings settings, NodeDirectory directory, NodeBroker broker, KeyMaterial nodeKeys,
+                          SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
+                          ObjectProvider<StatusBoard> board) {
+        return new Heartbeats(settings.code(), settings.role(), settings.home(), directory, broker,
+                nodeKeys.certificate().getNotAfter().toInstant(), securityEvents, health, clock, board.getIfAvailable());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "jukibus.role", havingValue = "central")
+    static class Central {
+
+        @Bean
+        NodeStatusStore nodeStatusStore(JdbcTemplate jdbcTemplate) {
+            return new NodeStatusStore(jdbcTemplate);
+        }
+
+        @Bean(destroyMethod = "close")
+        StatusBoard statusBoard(NodeSettings settings, NodeDirectory directory, NodeStatusStore store, Clock clock,
+                                MonitoringProperties properties, MeterRegistry registry) throws Exception {
+            StatusBoard board = new StatusBoard(settings.code(), directory, store, clock, properties.getSilenceAfter())
+                    .register();
+            for (NodeState state : NodeState.values()) {
+                Gauge.builder("jukibus.nodes", board, b -> b.countAtLastCheck(state)).tag("state", state.name())
+                        .description("Nodes of the directory per state, as of central's last status check").register(registry);
+            }
+            return board;
+        }
+
+        @Bean
+        HeartbeatRecorder heartbeatRecorder(StatusBoard board, NodeDirectory directory, Clock clock) {
+            return new HeartbeatRecorder(board, directory, clock);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${jukibus.role:}' != 'central'")
+    static class Peers {
+
+        @Bean
+        NodeStatusAlerts nodeStatusAlerts() {
+            return new NodeStatusAlerts();
+        }
+    }
+}

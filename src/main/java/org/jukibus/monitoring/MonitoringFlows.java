@@ -1,0 +1,41 @@
+package org.jukibus.monitoring;
+
+import org.jukibus.flow.FlowDefinition;
+import org.jukibus.node.NodeRole;
+
+/** The two flows of node status monitoring (稼働状況の監視, 第4の7(3)). */
+public final class MonitoringFlows {
+
+    /**
+     * Heartbeats: every node except central → central (found in the directory by its role). Made
+     * by the node itself on a timer, never from a legacy file; no receipt (the next heartbeat is
+     * the confirmation that the node is alive).
+     */
+    public static final FlowDefinition HEARTBEAT = new FlowDefinition(
+            "heartbeat", NodeHeartbeat.TYPE, "Node", null, NodeRole.CENTRAL, false);
+
+    /**
+     * Alerts: central → a node's prefecture and the node itself. The recipient's role varies
+     * (prefecture, municipal, liaison), so the definition names none; alerts are made by central,
+     * never from a legacy file. No receipt.
+     */
+    public static final FlowDefinition NODE_STATUS = new FlowDefinition(
+            "node-status", NodeStatusAlert.TYPE, null, "Node", null, false);
+
+    /**
+     * Node properties that switch monitoring off on a node: no heartbeats, and on central no
+     * status check. For test networks that count queue depths and broker traffic, which
+     * heartbeats to a central that is not running would add to.
+     */
+    public static final java.util.Map<String, Object> SWITCHED_OFF = java.util.Map.of(
+            "jukibus.flows." + HEARTBEAT.name() + ".enabled", "false",
+            "jukibus.flows." + NODE_STATUS.name() + ".enabled", "false");
+
+    /** Whether a broker address carries monitoring traffic (a peer's heartbeats, central's alerts). */
+    public static boolean isMonitoringAddress(String address) {
+        return address.equals(HEARTBEAT.inboundAddress()) || address.equals(NODE_STATUS.inboundAddress());
+    }
+
+    private MonitoringFlows() {
+    }
+}

@@ -1,0 +1,152 @@
+package org.jukibus.monitoring;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Central's record of every node's status in its store ({@code db/migration/central/V100}): the
+ * current row per node and the history of changes. Every write is one statement, so a heartbeat
+ * delivery and the status check may run at the same time; state changes are compare-and-set.
+ */
+public final class NodeStatusStore {
+
+    /** One line of the history. */
+    public record Event(String node, String status, Instant at, Instant recordedAt, String detail, List<String> alertIds) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public NodeStatusStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Lists a node not heard from yet (state UNKNOWN since {@code since}); a node already listed is left alone. */
+    public void list(String node, String role, Instant since) {
+        jdbc.update("INSERT INTO node_status (node, role, state, state_since) VALUES (?, ?, 'UNKNOWN', ?) "
+                + "ON CONFLICT (node) DO NOTHING", node, role, ts(since));
+    }
+
+    /**
+     * Records a heartbeat received at {@code receivedAt}. An older heartbeat than the one recorded
+     * (by the node's SentAt: deliveries run in parallel) changes nothing. Notes when the node came
+     * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
+     * check has recorded it as SILENT yet) and when its health changed, for the next status check.
+     */
+    public void recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
+        Instant sentAt = Instant.parse(heartbeat.sentAt());
+        long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
+                .mapToLong(NodeHeartbeat.Queue::depth).sum();
+        jdbc.update("""
+                INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
+                    last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
+                    disk_free_bytes, certificate_not_after, logins_refused, permissions_denied)
+                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (node) DO UPDATE SET
+                    role = EXCLUDED.role,
+                    resumed_at = CASE WHEN s.last_heartbeat_at IS NULL
+                                           OR EXCLUDED.last_heartbeat_at > s.last_heartbeat_at + ? * INTERVAL '1 millisecond'
+                                      THEN EXCLUDED.last_heartbeat_at ELSE s.resumed_at END,
+                    health_since = CASE WHEN s.health IS DISTINCT FROM EXCLUDED.health
+                                        THEN EXCLUDED.last_heartbeat_at ELSE s.health_since END,
+                    last_heartbeat_at = EXCLUDED.last_heartbeat_at,
+                    last_heartbeat_id = EXCLUDED.last_heartbeat_id,
+                    last_sent_at = EXCLUDED.last_sent_at,
+                    health = EXCLUDED.health,
+                    components = EXCLUDED.components,
+                    outbound_depth = EXCLUDED.outbound_depth,
+                    inbound_depth = EXCLUDED.inbound_depth,
+                    dead_letters = EXCLUDED.dead_letters,
+                    disk_free_bytes = EXCLUDED.disk_free_bytes,
+                    certificate_not_after = EXCLUDED.certificate_not_after,
+                    logins_refused = EXCLUDED.logins_refused,
+                    permissions_denied = EXCLUDED.permissions_denied
+                WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
+                """,
+                heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
+                heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
+                heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
+                heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied(),
+                silenceAfter.toMillis());
+    }
+
+    /** Moves a node from {@code from} to {@code to}; false if its state was no longer {@code from}. */
+    public boolean changeState(String node, NodeState from, NodeState to, Instant since) {
+        return jdbc.update("UPDATE node_status SET state = ?, state_since = ? WHERE node = ? AND state = ?",
+                to.name(), ts(since), node, from.name()) == 1;
+    }
+
+    /** Adds a line to the history, unless a line with this key is there already. */
+    public void recordEvent(String key, Event event, Instant recordedAt) {
+        jdbc.update("INSERT INTO node_status_event (event_key, node, status, at, recorded_at, detail, alert_ids) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
+                key, event.node(), event.status(), ts(event.at()), ts(recordedAt), event.detail(),
+                String.join(",", event.alertIds()));
+    }
+
+    /** Every node's row, by code. */
+    public Map<String, NodeStatusRow> all() {
+        Map<String, NodeStatusRow> rows = new LinkedHashMap<>();
+        jdbc.query("SELECT * FROM node_status ORDER BY node", rs -> {
+            NodeStatusRow row = row(rs);
+            rows.put(row.node(), row);
+        });
+        return rows;
+    }
+
+    /** The latest {@code limit} lines of a node's history (all nodes for null), newest first. */
+    public List<Event> events(String node, int limit) {
+        String where = node == null ? "" : " WHERE node = ?";
+        Object[] args = node == null ? new Object[] {limit} : new Object[] {node, limit};
+        return jdbc.query("SELECT * FROM node_status_event" + where + " ORDER BY id DESC LIMIT ?",
+                (rs, i) -> new Event(rs.getString("node"), rs.getString("status"), instant(rs, "at"),
+                        instant(rs, "recorded_at"), rs.getString("detail"),
+                        rs.getString("alert_ids").isEmpty() ? List.of() : List.of(rs.getString("alert_ids").split(","))),
+                args);
+    }
+
+    /** Components as stored: {@code broker=UP routes=DOWN ...}. */
+    static String components(NodeHeartbeat heartbeat) {
+        StringBuilder sb = new StringBuilder();
+        for (NodeHeartbeat.Component c : heartbeat.components().items()) {
+            String part = c.name() + "=" + c.status();
+            if (sb.length() + part.length() + 1 > 1000) {
+                break;
+            }
+            sb.append(sb.isEmpty() ? "" : " ").append(part);
+        }
+        return sb.toString();
+    }
+
+    private static NodeStatusRow row(ResultSet rs) throws SQLException {
+        return new NodeStatusRow(rs.getString("node"), rs.getString("role"), NodeState.valueOf(rs.getString("state")),
+                instant(rs, "state_since"), instant(rs, "last_heartbeat_at"), instant(rs, "last_sent_at"),
+                instant(rs, "resumed_at"), rs.getString("health"), instant(rs, "health_since"), rs.getString("components"),
+                longOrNull(rs, "outbound_depth"), longOrNull(rs, "inbound_depth"), longOrNull(rs, "dead_letters"),
+                longOrNull(rs, "disk_free_bytes"), instant(rs, "certificate_not_after"),
+                longOrNull(rs, "logins_refused"), longOrNull(rs, "permissions_denied"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** timestamptz parameters as OffsetDateTime: the driver's exact mapping, independent of the JVM's time zone. */
+    private static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

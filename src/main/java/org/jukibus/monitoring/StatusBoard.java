@@ -1,0 +1,294 @@
+package org.jukibus.monitoring;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+import org.apache.camel.Exchange;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.node.NodeRole;
+import org.jukibus.xml.SecureXml;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/**
+ * 稼働状況の監視 at central (第4の7(3)): records every node's heartbeats, checks on a timer who
+ * went silent, unhealthy or came back, and notifies the node's prefecture (for a municipal node)
+ * and the node itself of each change, once per change ({@link NodeStatusAlert} on the
+ * {@code node-status} flow). A heartbeat reporting security events is announced the same way,
+ * once per heartbeat: whatever an attacker does to a node, central sends at most one alert per
+ * node and heartbeat about it.
+ *
+ * <p>Alert ids are derived from node, status, since and recipient: a check that runs again after
+ * a crash between sending and recording finds the same change and the brokers drop the copies.
+ * The check sends first and records afterwards (the route calls {@link #check}, seals and sends,
+ * then calls {@link #recordChanges}), so a crash between the two repeats an alert's id, never loses it.
+ */
+public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
+
+    /** Exchange property carrying the changes from {@link #check} to {@link #recordChanges}. */
+    public static final String CHANGES = "JukibusStateChanges";
+
+    private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
+    private static final XmlMapper XML = new XmlMapper();
+
+    private final String self;
+    private final NodeDirectory directory;
+    private final NodeStatusStore store;
+    private final Clock clock;
+    private final Duration silenceAfter;
+    private final Instant startedAt;
+    private volatile boolean listed;
+    private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
+    private ObjectName registeredAs;
+
+    public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter) {
+        this.self = self;
+        this.directory = directory;
+        this.store = store;
+        this.clock = clock;
+        this.silenceAfter = silenceAfter;
+        this.startedAt = clock.instant();
+    }
+
+    public static ObjectName objectName(String node) {
+        try {
+            return new ObjectName("org.jukibus:node=" + node + ",type=NodeStatus"); // codes are [0-9a-z]
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Registers the MBean with the platform MBean server (which Hawtio and Jolokia read). */
+    public StatusBoard register() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = objectName(self);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
+        }
+        server.registerMBean(new StandardMBean(this, NodeStatusOperations.class), name);
+        registeredAs = name;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (registeredAs != null) {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
+            registeredAs = null;
+        }
+    }
+
+    // --- heartbeats ---
+
+    /** Records a heartbeat (a peer's, delivered; or central's own) and, if it reports security events, the event. */
+    public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
+        store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter);
+        if (heartbeat.securityEvents().any()) {
+            List<Answer> alerts = securityAlerts(heartbeat, heartbeatId);
+            String detail = securityDetail(heartbeat);
+            log.warn("NODE STATUS {} reports security events: {}", heartbeat.node(), detail);
+            store.recordEvent(heartbeatId, new NodeStatusStore.Event(heartbeat.node(), "SECURITY_EVENTS",
+                    Instant.parse(heartbeat.sentAt()), receivedAt, detail, alerts.stream().map(Answer::messageId).toList()),
+                    receivedAt);
+        }
+    }
+
+    /**
+     * The alerts for a heartbeat that reports security events (none otherwise): made from the
+     * heartbeat alone, so a redelivery of it makes the same alerts with the same ids.
+     */
+    public List<Answer> securityAlerts(NodeHeartbeat heartbeat, String heartbeatId) throws Exception {
+        if (!heartbeat.securityEvents().any()) {
+            return List.of();
+        }
+        String since = Instant.parse(heartbeat.sentAt()).toString();
+        NodeStatusAlert alert = new NodeStatusAlert(heartbeat.node(), heartbeat.role(), "SECURITY_EVENTS", since,
+                since, securityDetail(heartbeat));
+        return alerts(alert, "heartbeat/" + heartbeatId);
+    }
+
+    private static String securityDetail(NodeHeartbeat heartbeat) {
+        NodeHeartbeat.SecurityCounts c = heartbeat.securityEvents();
+        return c.loginsRefused() + " refused login(s) and " + c.permissionsDenied()
+                + " denied permission(s) on the node's broker since its previous heartbeat; see its log (jukibus.security)";
+    }
+
+    // --- the status check (routes/central/node-status.yaml) ---
+
+    /**
+     * Finds every node whose state changed: the body becomes the alerts to send (the route seals
+     * them with {@code answers.sealAll}), the changes an exchange property for {@link #recordChanges}.
+     */
+    public void check(Exchange exchange) throws Exception {
+        Instant now = clock.instant();
+        listEveryNode();
+        Map<String, NodeStatusRow> rows = store.all();
+        List<StateChange> changes = new ArrayList<>();
+        List<Answer> alerts = new ArrayList<>();
+        Map<NodeState, Long> counts = new EnumMap<>(NodeState.class);
+        for (NodeEntry entry : directory.all()) {
+            NodeStatusRow row = rows.get(entry.code());
+            if (row == null) {
+                continue;
+            }
+            StateChange change = NodeStates.next(row, now, startedAt, silenceAfter);
+            counts.merge(change == null ? row.state() : change.to(), 1L, Long::sum);
+            if (change != null) {
+                changes.add(change);
+                alerts.addAll(alertsFor(change));
+            }
+        }
+        lastCounts = counts;
+        exchange.setProperty(CHANGES, changes);
+        exchange.getIn().setBody(alerts);
+    }
+
+    /** After the alerts are in the outbound queue: records the changes and their alerts. */
+    public void recordChanges(Exchange exchange) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<StateChange> changes = exchange.getProperty(CHANGES, List.class);
+        Instant now = clock.instant();
+        for (StateChange change : changes == null ? List.<StateChange>of() : changes) {
+            if (!store.changeState(change.node(), change.from(), change.to(), change.since())) {
+                continue; // changed meanwhile: the next check looks again
+            }
+            List<String> ids = alertsFor(change).stream().map(Answer::messageId).toList();
+            store.recordEvent(eventKey(change), new NodeStatusStore.Event(change.node(), change.eventStatus(), change.since(),
+                    now, change.detail(), ids), now);
+            if (change.alertStatus() != null) {
+                log.warn("NODE STATUS {} {} since {}: {} (alerts {})", change.node(), change.alertStatus(), change.since(),
+                        change.detail(), ids);
+            } else {
+                log.info("NODE STATUS {} {} since {}: {}", change.node(), change.to(), change.since(), change.detail());
+            }
+        }
+    }
+
+    /** Every node of the directory gets a row the first time the check runs: UNKNOWN, since central started. */
+    private void listEveryNode() {
+        if (listed) {
+            return;
+        }
+        for (NodeEntry entry : directory.all()) {
+            store.list(entry.code(), entry.role().id(), startedAt);
+        }
+        listed = true;
+    }
+
+    private List<Answer> alertsFor(StateChange change) throws Exception {
+        if (change.alertStatus() == null) {
+            return List.of();
+        }
+        NodeStatusAlert alert = new NodeStatusAlert(change.node(), change.role(), change.alertStatus(),
+                change.since().toString(), change.lastHeartbeatAt() == null ? null : change.lastHeartbeatAt().toString(),
+                change.detail());
+        return alerts(alert, eventKey(change));
+    }
+
+    private static String eventKey(StateChange change) {
+        return change.node() + "/" + change.eventStatus() + "/" + change.since();
+    }
+
+    /** The alert for each recipient: the node's prefecture (a municipal node's), and the node itself; never central. */
+    private List<Answer> alerts(NodeStatusAlert alert, String key) throws Exception {
+        List<String> recipients = new ArrayList<>();
+        directory.byCode(alert.node()).filter(e -> e.role() == NodeRole.MUNICIPAL)
+                .flatMap(e -> directory.prefectureOf(e.code())).ifPresent(p -> recipients.add(p.code()));
+        recipients.add(alert.node());
+        recipients.removeIf(self::equals);
+        List<Answer> out = new ArrayList<>();
+        for (String recipient : recipients) {
+            String id = MessageIds.answerOf(MonitoringFlows.NODE_STATUS.name(), key + "/" + recipient);
+            out.add(new Answer(MonitoringFlows.NODE_STATUS, recipient, id, null, SecureXml.parse(XML.writeValueAsBytes(alert))));
+        }
+        return out;
+    }
+
+    /** Nodes per state as of the last check (the Micrometer gauges read these: no store query per scrape). */
+    public long countAtLastCheck(NodeState state) {
+        return lastCounts.getOrDefault(state, 0L);
+    }
+
+    // --- MBean ---
+
+    @Override
+    public String getNode() {
+        return self;
+    }
+
+    @Override
+    public Map<String, Long> getStateCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (NodeState state : NodeState.values()) {
+            counts.put(state.name(), 0L);
+        }
+        Map<String, NodeStatusRow> rows = store.all();
+        for (NodeEntry entry : directory.all()) {
+            NodeStatusRow row = rows.get(entry.code());
+            counts.merge(row == null ? NodeState.UNKNOWN.name() : row.state().name(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    @Override
+    public List<Map<String, Object>> list() {
+        Map<String, NodeStatusRow> rows = store.all();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (NodeEntry entry : directory.all()) {
+            NodeStatusRow row = rows.get(entry.code());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("code", entry.code());
+            m.put("name", entry.name());
+            m.put("role", entry.role().id());
+            m.put("state", row == null ? NodeState.UNKNOWN.name() : row.state().name());
+            m.put("since", row == null ? startedAt.toString() : text(row.stateSince()));
+            m.put("lastHeartbeatAt", row == null ? null : text(row.lastHeartbeatAt()));
+            m.put("health", row == null ? null : row.health());
+            m.put("components", row == null ? null : row.components());
+            m.put("deadLetters", row == null ? null : row.deadLetters());
+            m.put("outboundDepth", row == null ? null : row.outboundDepth());
+            m.put("inboundDepth", row == null ? null : row.inboundDepth());
+            m.put("diskFreeBytes", row == null ? null : row.diskFreeBytes());
+            m.put("certificateNotAfter", row == null ? null : text(row.certificateNotAfter()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Map<String, Object>> events(String node, int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (NodeStatusStore.Event e : store.events(node == null || node.isBlank() ? null : node, Math.max(1, Math.min(limit, 1000)))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", e.node());
+            m.put("status", e.status());
+            m.put("at", e.at().toString());
+            m.put("recordedAt", e.recordedAt().toString());
+            m.put("detail", e.detail());
+            m.put("alerts", String.join(",", e.alertIds()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,234 @@
+package org.jukibus.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.flywaydb.core.Flyway;
+import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.NodeIdentity;
+import org.jukibus.flow.Answer;
+import org.jukibus.node.NodeRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Central's node status on a real PostgreSQL: the tables (db/migration/central/V100) and the
+ * statements on them, and the status board's checks and alerts on top.
+ */
+class CentralStatusTest {
+
+    static final Duration SILENCE = Duration.ofMinutes(3);
+    static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
+
+    static EmbeddedPostgres pg;
+    static NodeStatusStore store;
+    @TempDir
+    static Path caDir;
+    static CertificateAuthority ca;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        store = new NodeStatusStore(new JdbcTemplate(database("store_test")));
+    }
+
+    /** A fresh database of central's tables. */
+    static DataSource database(String name) throws Exception {
+        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        DataSource ds = pg.getDatabase("postgres", name);
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration/central").load().migrate();
+        return ds;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static NodeHeartbeat heartbeat(String node, Instant sentAt, String health, long loginsRefused) {
+        return new NodeHeartbeat(node, "municipal", sentAt.toString(), health,
+                List.of(new NodeHeartbeat.Component("broker", "UP"), new NodeHeartbeat.Component("routes", health)),
+                List.of(new NodeHeartbeat.Queue("jukibus.outbound", 3), new NodeHeartbeat.Queue("jukibus.inbound.transfer-in", 2),
+                        new NodeHeartbeat.Queue("jukibus.inbound.receipt", 1), new NodeHeartbeat.Queue("jukibus.dlq", 4)),
+                4, 1000, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(loginsRefused, 0));
+    }
+
+    @Test
+    void a_heartbeat_is_summarised_and_an_older_one_changes_nothing() {
+        store.list("131016", "municipal", T0);
+        store.recordHeartbeat(heartbeat("131016", T0.plusSeconds(60), "UP", 0), "h2", T0.plusSeconds(61), SILENCE);
+        store.recordHeartbeat(heartbeat("131016", T0.plusSeconds(30), "DOWN", 0), "h1", T0.plusSeconds(62), SILENCE);
+
+        NodeStatusRow row = store.all().get("131016");
+        assertThat(row.state()).isEqualTo(NodeState.UNKNOWN);
+        assertThat(row.health()).isEqualTo("UP");
+        assertThat(row.lastHeartbeatAt()).isEqualTo(T0.plusSeconds(61));
+        assertThat(row.outboundDepth()).isEqualTo(3);
+        assertThat(row.inboundDepth()).isEqualTo(3);
+        assertThat(row.deadLetters()).isEqualTo(4);
+        assertThat(row.components()).isEqualTo("broker=UP routes=UP");
+        assertThat(row.certificateNotAfter()).isEqualTo(Instant.parse("2028-11-26T09:00:00Z"));
+    }
+
+    @Test
+    void health_changes_and_returns_after_silence_are_noted() {
+        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(1), "UP", 0), "a", T0.plusSeconds(1), SILENCE);
+        assertThat(store.all().get("131041").resumedAt()).as("first heard").isEqualTo(T0.plusSeconds(1));
+        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(61), "DOWN", 0), "b", T0.plusSeconds(61), SILENCE);
+        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(121), "DOWN", 0), "c", T0.plusSeconds(121), SILENCE);
+        NodeStatusRow row = store.all().get("131041");
+        assertThat(row.healthSince()).isEqualTo(T0.plusSeconds(61));
+        assertThat(row.resumedAt()).isEqualTo(T0.plusSeconds(1));
+
+        // ten minutes without a heartbeat, then one
+        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(721), "DOWN", 0), "d", T0.plusSeconds(721), SILENCE);
+        assertThat(store.all().get("131041").resumedAt()).isEqualTo(T0.plusSeconds(721));
+    }
+
+    @Test
+    void a_state_changes_only_from_the_state_it_was_read_in_and_history_is_written_once() {
+        store.list("131059", "municipal", T0);
+        assertThat(store.changeState("131059", NodeState.UNKNOWN, NodeState.SILENT, T0)).isTrue();
+        assertThat(store.changeState("131059", NodeState.UNKNOWN, NodeState.SILENT, T0)).as("already changed").isFalse();
+        store.list("131059", "municipal", T0.plusSeconds(5));
+        assertThat(store.all().get("131059").state()).as("listing again keeps the state").isEqualTo(NodeState.SILENT);
+
+        NodeStatusStore.Event event = new NodeStatusStore.Event("131059", "SILENT", T0, T0.plusSeconds(200), "no heartbeat",
+                List.of("id-1", "id-2"));
+        store.recordEvent("131059/SILENT/" + T0, event, T0.plusSeconds(200));
+        store.recordEvent("131059/SILENT/" + T0, event, T0.plusSeconds(201)); // repeated after a crash
+
+        List<NodeStatusStore.Event> history = store.events("131059", 10);
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).alertIds()).containsExactly("id-1", "id-2");
+        assertThat(history.get(0).at()).isEqualTo(T0);
+    }
+
+    // --- the status board ---
+
+    /** A clock the test moves. */
+    static final class TestClock extends java.time.Clock {
+        Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    static NodeEntry entry(NodeRole role, String code) throws Exception {
+        if (ca == null) {
+            ca = CertificateAuthority.create(caDir, "Test CA", "ca-password".toCharArray());
+        }
+        Endpoint e = new Endpoint("127.0.0.1", 1);
+        KeyMaterial keys = ca.issueKeyMaterial(new NodeIdentity(role, code, "node " + code), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        return new NodeEntry(role, code, "node " + code, null, e, e, keys.certificate());
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Answer> check(StatusBoard board, Exchange exchange) throws Exception {
+        board.check(exchange);
+        return exchange.getIn().getBody(List.class);
+    }
+
+    static NodeHeartbeat beat(String node, String role, Instant at, long loginsRefused) {
+        return new NodeHeartbeat(node, role, at.toString(), "UP", List.of(), List.of(), 0, 0, "2028-11-26T09:00:00Z",
+                new NodeHeartbeat.SecurityCounts(loginsRefused, 0));
+    }
+
+    @Test
+    void the_board_alerts_the_prefecture_and_the_node_once_per_change_with_the_same_ids_when_asked_again() throws Exception {
+        NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
+                entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041"), entry(NodeRole.MUNICIPAL, "131059")));
+        TestClock clock = new TestClock(T0);
+        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(database("board_test"))),
+                clock, SILENCE);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+
+        clock.now = T0.plusSeconds(10);
+        for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}, {"131041", "municipal"}, {"131059", "municipal"}}) {
+            board.record(beat(n[0], n[1], clock.now, 0), "first-" + n[0], clock.now);
+        }
+        clock.now = T0.plusSeconds(11);
+        assertThat(check(board, exchange)).as("first heard: no alert").isEmpty();
+        board.recordChanges(exchange);
+        assertThat(board.getStateCounts()).containsEntry("OK", 4L);
+
+        // everyone but 131059 keeps beating; then it has been silent for longer than silence-after
+        clock.now = T0.plusSeconds(150);
+        for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}, {"131041", "municipal"}}) {
+            board.record(beat(n[0], n[1], clock.now, 0), "second-" + n[0], clock.now);
+        }
+        clock.now = T0.plusSeconds(10 + 181);
+        List<Answer> alerts = check(board, exchange);
+        assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131059");
+        assertThat(alerts).allSatisfy(a -> assertThat(a.flow()).isEqualTo(MonitoringFlows.NODE_STATUS));
+        // central crashed before recording: the same check finds the same change, with the same ids
+        clock.now = clock.now.plusSeconds(5);
+        List<Answer> again = check(board, new DefaultExchange(new DefaultCamelContext()));
+        assertThat(again).extracting(Answer::messageId).containsExactlyElementsOf(alerts.stream().map(Answer::messageId).toList());
+        board.recordChanges(exchange);
+        assertThat(board.list()).filteredOn(m -> m.get("code").equals("131059"))
+                .singleElement().satisfies(m -> assertThat(m.get("state")).isEqualTo("SILENT"));
+
+        clock.now = clock.now.plusSeconds(60);
+        assertThat(check(board, new DefaultExchange(new DefaultCamelContext()))).as("still silent: no second alert").isEmpty();
+        assertThat(board.events("131059", 10)).first().satisfies(e -> {
+            assertThat(e.get("status")).isEqualTo("SILENT");
+            assertThat((String) e.get("alerts")).contains(alerts.get(0).messageId());
+        });
+    }
+
+    @Test
+    void security_events_are_announced_to_the_prefecture_and_the_node_and_never_to_central() throws Exception {
+        NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
+                entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
+        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(database("security_test"))),
+                new TestClock(T0), SILENCE);
+
+        List<Answer> municipal = board.securityAlerts(beat("131041", "municipal", T0, 2), "hb-1");
+        assertThat(municipal).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(board.securityAlerts(beat("131041", "municipal", T0, 2), "hb-1")).extracting(Answer::messageId)
+                .as("a redelivered heartbeat makes the same alerts").containsExactlyElementsOf(municipal.stream().map(Answer::messageId).toList());
+        assertThat(board.securityAlerts(beat("13", "prefecture", T0, 1), "hb-2")).extracting(Answer::recipient).containsExactly("13");
+        assertThat(board.securityAlerts(beat("central", "central", T0, 1), "hb-3")).isEmpty();
+        assertThat(board.securityAlerts(beat("131041", "municipal", T0, 0), "hb-4")).isEmpty();
+    }
+}
