@@ -23,12 +23,15 @@ public final class PayloadTypes {
 
     /**
      * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
-     * {@code Receipt → receipt.xsd}, the special transfer's types (第6の5) and the certificate copy's (第6の4).
+     * {@code Receipt → receipt.xsd}, {@code TransferOutConfirmation → transfer-out-confirmation.xsd} (第6の3),
+     * the special transfer's types (第6の5) and the certificate copy's (第6の4).
      */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
                 .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                // 転出確定通知 (第6の3): org.jukibus.flow.transferout
+                .register("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1")
                 // 転入転出の特例 (第6の5): org.jukibus.flow.specialtransfer
                 .register("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1")
                 .register("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1")

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
+import org.jukibus.flow.transferout.TransferOutFlow;
 import org.jukibus.node.NodeRole;
 
 /** The flows this version of jukibus knows, by name. */
@@ -27,7 +28,7 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT));
+        List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
         all.addAll(SpecialTransferFlow.ALL);
         all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
         return new Flows(all);

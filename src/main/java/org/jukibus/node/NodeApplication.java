@@ -2,6 +2,7 @@ package org.jukibus.node;
 
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
 import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
+import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
 import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -10,6 +11,6 @@ import org.springframework.context.annotation.Import;
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
-        SpecialTransferConfiguration.class, CertificateCopyConfiguration.class})
+        SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class})
 public class NodeApplication {
 }
