@@ -107,6 +107,22 @@ class LinkSecurityIT {
             "central, jukibus.inbound.transfer-out-certificate-info",
     })
     void a_prefecture_or_central_may_not_send_special_transfer_messages(String sender, String address) throws Exception {
+        assertMayNotSend(sender, address);
+    }
+
+    /** 住民票の写しの交付の特例 (第6の4(1)(2)) is municipal to municipal only (第3の3(3)). */
+    @ParameterizedTest(name = "{0} to {1}")
+    @CsvSource({
+            "13,      jukibus.inbound.certificate-copy-request",
+            "13,      jukibus.inbound.certificate-copy-reply",
+            "central, jukibus.inbound.certificate-copy-request",
+            "central, jukibus.inbound.certificate-copy-reply",
+    })
+    void a_prefecture_or_central_may_not_send_certificate_copy_messages(String sender, String address) throws Exception {
+        assertMayNotSend(sender, address);
+    }
+
+    private void assertMayNotSend(String sender, String address) throws Exception {
         try (Connection c = connectAs(net.node(sender))) {
             assertThatThrownBy(() -> send(c, address)).isInstanceOf(JMSSecurityException.class);
         }
