@@ -62,20 +62,34 @@ public final class NodeBroker implements AutoCloseable {
         return broker;
     }
 
-    /** Artemis logs an acceptor that cannot bind and starts anyway: a node that peers cannot reach must not. */
+    /**
+     * Artemis logs an acceptor that cannot bind and starts anyway: a node that peers cannot reach
+     * must not. Acceptors may finish starting a moment after the server says it started (seen on a
+     * loaded machine), so one that is not listening yet gets a few seconds before it counts as failed.
+     */
     private void requireAcceptorsListening() throws Exception {
+        java.util.List<String> silent = silentAcceptors();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!silent.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            silent = silentAcceptors();
+        }
+        if (!silent.isEmpty()) {
+            close();
+            throw new IllegalStateException("broker " + name + ": not every acceptor is listening (not started: " + silent
+                    + "); is one of its link addresses in use, or not an address of this host? The broker log above says which");
+        }
+    }
+
+    private java.util.List<String> silentAcceptors() {
         java.util.List<String> silent = new java.util.ArrayList<>();
         embedded.getActiveMQServer().getRemotingService().getAcceptors().forEach((acceptorName, acceptor) -> {
             if (!acceptor.isStarted()) {
                 silent.add(acceptorName);
             }
         });
-        if (!silent.isEmpty()) {
-            java.util.Collections.sort(silent);
-            close();
-            throw new IllegalStateException("broker " + name + ": not every acceptor is listening (not started: " + silent
-                    + "); is one of its link addresses in use, or not an address of this host? The broker log above says which");
-        }
+        java.util.Collections.sort(silent);
+        return silent;
     }
 
     /** URL the node itself connects with: the in-VM acceptor. */
