@@ -1,6 +1,9 @@
 package org.jukibus.flow;
 
 import org.apache.camel.Exchange;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.node.NodeEnvelopes;
@@ -24,14 +27,16 @@ public final class LegacyIntake {
     private final NodeDirectory directory;
     private final NodeEnvelopes envelopes;
     private final LegacyOutbox outbox;
+    private final OperationLog audit;
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                        LegacyOutbox outbox) {
+                        LegacyOutbox outbox, OperationLog audit) {
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
         this.envelopes = envelopes;
         this.outbox = outbox;
+        this.audit = audit;
     }
 
     /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
@@ -61,6 +66,9 @@ public final class LegacyIntake {
     /** After the envelope is in the outbound queue: what the flow records about it. */
     public void queued(Exchange exchange) throws Exception {
         LegacyInput input = exchange.getProperty(INPUT, LegacyInput.class);
+        audit.record(AuditEvent.of(AuditKind.MESSAGE_QUEUED).flow(input.flow().name())
+                .message(input.messageId(), input.flow().messageType()).sender(envelopes.selfCode())
+                .recipient(input.recipient()).digestOf(exchange.getIn().getBody(byte[].class)));
         handlers.of(input.flow()).queued(input);
     }
 

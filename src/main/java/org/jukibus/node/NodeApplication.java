@@ -1,11 +1,13 @@
 package org.jukibus.node;
 
+import org.jukibus.approval.ApprovalConfiguration;
+import org.jukibus.audit.AuditConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class})
 public class NodeApplication {
 }
