@@ -47,7 +47,7 @@ public class AuditCommand extends CommandGroup {
         boolean requireSealed;
 
         static class Source {
-            @Option(names = "--log", paramLabel = "DIR", description = "the node's log directory (${jukibus.home}/audit)")
+            @Option(names = "--log", paramLabel = "DIR", description = "the node's log directory ($${jukibus.home}/audit)")
             Path log;
             @Option(names = "--extract", paramLabel = "FILE", description = "an extract made with 'jukibus audit export'")
             Path extract;
@@ -99,7 +99,7 @@ public class AuditCommand extends CommandGroup {
                     + "(the hash before the first entry, and the entries up to the seal that covers the last one).",
                     "Verify the extract with 'jukibus audit verify --extract FILE --certificate NODE.pem'."})
     static class Export extends Subcommand {
-        @Option(names = "--log", required = true, paramLabel = "DIR", description = "the node's log directory (${jukibus.home}/audit)")
+        @Option(names = "--log", required = true, paramLabel = "DIR", description = "the node's log directory ($${jukibus.home}/audit)")
         Path log;
         @Option(names = "--from", required = true, paramLabel = "DATE", description = "first day (yyyy-MM-dd), included")
         String from;
