@@ -87,6 +87,9 @@ final class ProgramApproval {
         Path copy = home.resolve(PRIVATE_DIR);
         ProgramManifest previous = lastRun(copy.resolve(LAST_MANIFEST));
         writeCopy(copy, found, signed);
+        // Camel's include pattern names both folders: they must exist even when a role has no route of its own yet
+        createPrivate(copy.resolve("routes").resolve(ProgramFiles.COMMON));
+        createPrivate(copy.resolve("routes").resolve(role.id()));
         log.record(AuditEvent.of(AuditKind.ROUTES_APPROVED).actor("officer:" + manifest.approvedBy()).digest(digest)
                 .detail("approved at " + manifest.approvedAt() + "; " + found.size() + " files this " + role.id()
                         + " node runs"));

@@ -10,6 +10,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import org.jukibus.audit.Sha256;
+import org.jukibus.node.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -54,7 +55,7 @@ public record ProgramManifest(String approvedBy, Instant approvedAt, String note
     }
 
     /** The files a node of this role loads, of those approved. */
-    public SortedMap<String, String> filesFor(org.jukibus.node.NodeRole role) {
+    public SortedMap<String, String> filesFor(NodeRole role) {
         SortedMap<String, String> out = new TreeMap<>();
         files.forEach((path, digest) -> {
             if (ProgramFiles.loadedBy(path, role)) {

@@ -53,7 +53,8 @@ public class DemoCommand implements Callable<Integer> {
             return 2;
         }
         deleteTree(dir);
-        say("Provisioning: root CA, a certificate per node, a directory signed by central, in " + dir);
+        say("Provisioning: root CA, a certificate per node, a directory signed by central, the routes and broker "
+                + "configuration approved by an officer, in " + dir);
         Network network = new NetworkProvisioner(projectDir).provision(dir, NetworkProvisioner.demoNodes());
         NetworkProvisioner.writeConfigFiles(network);
 
@@ -94,6 +95,9 @@ public class DemoCommand implements Callable<Integer> {
                             + routed + " (第3の3(3): transfer-in notices never pass through it)");
                 }
             }
+            say("Each node's operation log is in nodes/<code>/audit/; check one with: jukibus audit verify --log "
+                    + shinjuku.home().resolve("audit") + " --certificate " + shinjuku.home().resolve("pki").resolve("131041.pem")
+                    + " (the log is sealed every 5 minutes and when the node stops)");
             if (stay) {
                 say("The network keeps running; drop more files into " + inbox + ". Ctrl-C to stop.");
                 Thread.currentThread().join();

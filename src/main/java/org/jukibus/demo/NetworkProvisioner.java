@@ -130,6 +130,7 @@ public final class NetworkProvisioner {
             Path passwordFile = pki.resolve(spec.code() + ".pass");
             KeyStores.writeKeyStore(keystore, keys, password.toCharArray());
             KeyStores.writeTrustStore(truststore, ca.certificate(), password.toCharArray());
+            Pem.writeCertificate(pki.resolve(spec.code() + ".pem"), keys.certificate()); // e.g. for jukibus audit verify
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
 
             Endpoint primary = new Endpoint("127.0.0.1", freePort());

@@ -102,6 +102,15 @@ class ProgramApprovalTest {
     }
 
     @Test
+    void a_role_without_routes_of_its_own_still_gets_its_folder() throws Exception {
+        ApprovedPrograms programs = new ProgramApproval(NodeRole.CENTRAL, routes, brokerConfig, routes.resolve("APPROVED.xml"),
+                officer.certificate(), new CertificateValidator(ca.certificate(), ca.currentCrl()), home, recorded::add).approve();
+
+        assertThat(programs.routesDir().resolve("central")).isEmptyDirectory();
+        assertThat(programs.routesDir().resolve("common/templates.yaml")).exists();
+    }
+
+    @Test
     void every_file_that_differs_from_the_approval_is_named_at_once() throws Exception {
         write(routes.resolve("common/templates.yaml"), "- route: commoN\n");
         write(routes.resolve("municipal/extra.yaml"), "- route: extra\n");
