@@ -21,6 +21,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
+import org.jukibus.store.SharedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +52,14 @@ class CrashIT {
     Network network;
     final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
 
+    SharedPostgres store;
+
     @AfterEach
-    void killAll() {
+    void killAll() throws IOException {
         nodes.values().forEach(NodeProcess::close);
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Test
@@ -180,10 +186,11 @@ class CrashIT {
     // --- the network ---
 
     private void startNetwork() throws Exception {
+        store = SharedPostgres.start(root.resolve("shared-store")); // the node processes' stores are databases on it
         network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
                 new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
                 new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")), NetworkProvisioner.sharedBy(store));
         NetworkProvisioner.writeConfigFiles(network);
         for (String code : List.of(SHINJUKU, OSAKA)) {
             nodes.put(code, new NodeProcess(node(code)).start());

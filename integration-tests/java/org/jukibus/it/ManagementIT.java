@@ -90,7 +90,7 @@ class ManagementIT {
     }
 
     @Test
-    void health_reflects_broker_and_routes() throws Exception {
+    void health_reflects_broker_routes_and_store() throws Exception {
         JsonNode health = json.readTree(operator(OSAKA, "/actuator/health").body());
         assertThat(health.path("status").asText()).as(health.toPrettyString()).isEqualTo("UP");
         JsonNode broker = health.path("components").path("broker");
@@ -98,6 +98,9 @@ class ManagementIT {
         assertThat(broker.path("details").path("active").asBoolean()).isTrue();
         JsonNode routes = health.path("components").path("routes");
         assertThat(routes.path("details").path("routes").path("transfer-in-delivery").asText()).isEqualTo("Started");
+        JsonNode store = health.path("components").path("db");
+        assertThat(store.path("status").asText()).as("the node's store").isEqualTo("UP");
+        assertThat(store.path("details").path("database").asText()).isEqualTo("PostgreSQL");
 
         net.camel(OSAKA).getRouteController().stopRoute("transfer-in-delivery");
         try {

@@ -22,6 +22,8 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
+import org.jukibus.store.SharedPostgres;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,13 +34,22 @@ class NodeStartupIT {
     @TempDir
     static Path root;
     static Network network;
+    static SharedPostgres store;
 
     @BeforeAll
     static void provision() throws Exception {
+        store = SharedPostgres.start(root.resolve("shared-store"));
         network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
                 new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
                 new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27")));
+                new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27")), NetworkProvisioner.sharedBy(store));
+    }
+
+    @AfterAll
+    static void stopStore() throws Exception {
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Test
@@ -55,6 +66,10 @@ class NodeStartupIT {
             assertThat(camel.getRouteController().getRouteStatus("transfer-in-intake").isStopped()).isTrue();
             assertThat(camel.getRouteController().getRouteStatus("transfer-in-delivery").isStopped()).isTrue();
             assertThat(camel.getRouteController().getRouteStatus("receipt-delivery").isStarted()).isTrue();
+            // a switched-off flow is not a broken node
+            var routes = node.getBean("routesHealthIndicator", org.springframework.boot.actuate.health.HealthIndicator.class).health();
+            assertThat(routes.getStatus().getCode()).as(routes.toString()).isEqualTo("UP");
+            assertThat(routes.getDetails().get("routes").toString()).contains("transfer-in-intake=SwitchedOff");
         } finally {
             node.close();
         }

@@ -34,8 +34,10 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.OfficerIdentity;
 import org.jukibus.pki.Pem;
+import org.jukibus.store.SharedPostgres;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.WholeDocumentSignature;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +59,21 @@ class ProgramApprovalIT {
     @TempDir
     static Path root;
     static Network network;
+    static SharedPostgres store;
 
     @BeforeAll
     static void provision() throws Exception {
+        store = SharedPostgres.start(root.resolve("shared-store"));
         network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
                 new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13")));
+                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13")), NetworkProvisioner.sharedBy(store));
+    }
+
+    @AfterAll
+    static void stopStore() throws Exception {
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.node.NodeRole;
+import org.jukibus.store.SharedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +33,25 @@ class SeparateProcessesIT {
     @TempDir
     Path root;
     final List<Process> processes = new ArrayList<>();
+    SharedPostgres store;
 
     @AfterEach
-    void kill() {
-        processes.forEach(Process::destroyForcibly);
+    void kill() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Test
     void a_notice_crosses_between_node_processes_and_survives_a_kill_of_the_recipient() throws Exception {
+        store = SharedPostgres.start(root.resolve("shared-store")); // the node processes' stores are databases on it
         Network network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
                 new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
                 new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")), NetworkProvisioner.sharedBy(store));
         NetworkProvisioner.writeConfigFiles(network);
         Path shinjukuInbox = network.node(SHINJUKU).legacyRoot().resolve("inbox").resolve("transfer-in");
         Path osakaOutbox = network.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");

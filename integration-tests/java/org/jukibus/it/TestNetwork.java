@@ -29,20 +29,24 @@ import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
+import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A network of real nodes in this JVM, each with its own Spring context, Camel context and
  * Artemis broker listening on loopback with TLS: provisioned from scratch (CA, keys, signed
- * directory) in a temporary folder for every test class.
+ * directory) in a temporary folder for every test class. The nodes' stores are databases on one
+ * PostgreSQL server for the whole network ({@link SharedPostgres}), stopped with it.
  */
 final class TestNetwork implements AutoCloseable {
 
     final Network network;
+    final SharedPostgres store;
     private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
 
-    private TestNetwork(Network network) {
+    private TestNetwork(Network network, SharedPostgres store) {
         this.network = network;
+        this.store = store;
     }
 
     /** The nodes tests use, by code; central signs every test directory. */
@@ -67,13 +71,29 @@ final class TestNetwork implements AutoCloseable {
     }
 
     static TestNetwork provision(Path root, List<NodeSpec> specs) throws IOException {
-        return new TestNetwork(new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, specs));
+        SharedPostgres store = SharedPostgres.start(root.resolve("shared-store"));
+        try {
+            return new TestNetwork(new NetworkProvisioner(Path.of("").toAbsolutePath())
+                    .provision(root, specs, NetworkProvisioner.sharedBy(store)), store);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     TestNetwork start(String... codes) {
         List<String> which = codes.length == 0 ? new ArrayList<>(network.nodes().keySet()) : List.of(codes);
         for (String code : which) {
             running.put(code, NodeLauncher.start(network.node(code).properties()));
+        }
+        return this;
+    }
+
+    /** Stops one running node (its broker journal, store and folders stay: {@link #start} brings it back). */
+    TestNetwork stop(String code) {
+        ConfigurableApplicationContext context = running.remove(code);
+        if (context != null) {
+            context.close();
         }
         return this;
     }
@@ -186,5 +206,10 @@ final class TestNetwork implements AutoCloseable {
             }
         }
         running.clear();
+        try {
+            store.close();
+        } catch (IOException e) {
+            System.err.println("stopping the shared store failed: " + e);
+        }
     }
 }

@@ -18,6 +18,7 @@ import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
+import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
@@ -52,10 +53,13 @@ public class DemoCommand implements Callable<Integer> {
                     + " (run it from the jukibus directory or pass --project-dir)");
             return 2;
         }
+        SharedPostgres.stopLeftOver(dir.resolve("store")); // a demo killed before this one leaves its server running
         deleteTree(dir);
+        SharedPostgres store = SharedPostgres.start(dir.resolve("store"));
+        say("Store: one PostgreSQL for the whole demo network on 127.0.0.1:" + store.port() + ", a database per node (node_<code>)");
         say("Provisioning: root CA, a certificate per node, a directory signed by central, the routes and broker "
                 + "configuration approved by an officer, in " + dir);
-        Network network = new NetworkProvisioner(projectDir).provision(dir, NetworkProvisioner.demoNodes());
+        Network network = new NetworkProvisioner(projectDir).provision(dir, NetworkProvisioner.demoNodes(), NetworkProvisioner.sharedBy(store));
         NetworkProvisioner.writeConfigFiles(network);
 
         List<ConfigurableApplicationContext> running = new ArrayList<>();
@@ -108,6 +112,7 @@ public class DemoCommand implements Callable<Integer> {
                 for (int i = running.size() - 1; i >= 0; i--) {
                     running.get(i).close();
                 }
+                store.close();
             }
         }
     }

@@ -28,13 +28,16 @@ import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.pki.OfficerIdentity;
 import org.jukibus.pki.Pem;
+import org.jukibus.store.SharedPostgres;
+import org.jukibus.store.StoreAccess;
 
 /**
  * Makes a whole network on this machine: a root CA, a key and certificate per node, a directory
  * signed by central listing every node with a primary and a backup endpoint on loopback, the
  * routes and broker configuration every node runs (a copy of the project's, approved by an
- * officer of this network), and the properties each node starts from. Used by {@code jukibus demo} and by the integration tests;
- * an operator would do the same steps with {@code jukibus pki} and {@code jukibus directory}.
+ * officer of this network), and the properties each node starts from. Used by {@code jukibus demo}
+ * and by the integration tests; an operator would do the same steps with {@code jukibus pki},
+ * {@code jukibus directory} and {@code jukibus routes}.
  */
 public final class NetworkProvisioner {
 
@@ -87,6 +90,20 @@ public final class NetworkProvisioner {
                 new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"));
     }
 
+    /**
+     * Where a provisioned node keeps its store: a database on a server the caller runs, or null
+     * for the node's own embedded PostgreSQL in its home (the default).
+     */
+    @FunctionalInterface
+    public interface StoreFor {
+        StoreAccess store(NodeSpec spec, Path home) throws IOException;
+    }
+
+    /** Every node's store is a database of its own on {@code server} (its password in the node's pki/store.pass). */
+    public static StoreFor sharedBy(SharedPostgres server) {
+        return (spec, home) -> server.createDatabase(spec.code(), home.resolve("pki").resolve("store.pass"));
+    }
+
     /** The operator user every provisioned node lets log in to its management port. */
     public static final String OPERATOR = "operator";
     static final String OPERATOR_PASSWORD_FILE = "operator.pass";
@@ -103,7 +120,12 @@ public final class NetworkProvisioner {
         this.projectDir = projectDir;
     }
 
+    /** Provisions a network whose nodes each run their own embedded store. */
     public Network provision(Path root, List<NodeSpec> specs) throws IOException {
+        return provision(root, specs, (spec, home) -> null);
+    }
+
+    public Network provision(Path root, List<NodeSpec> specs, StoreFor storeFor) throws IOException {
         Files.createDirectories(root);
         char[] caPassword = randomSecret().toCharArray();
         CertificateAuthority ca = CertificateAuthority.create(root.resolve("ca"), "Juki-net Root CA (" + root.getFileName() + ")", caPassword);
@@ -154,6 +176,10 @@ public final class NetworkProvisioner {
             p.put("jukibus.pki.crl", ca.directory().resolve(CertificateAuthority.CRL_FILE).toString());
             p.put("jukibus.directory.file", root.resolve("directory.xml").toString());
             p.put("jukibus.management.users." + OPERATOR, operatorHash);
+            StoreAccess store = storeFor.store(spec, home);
+            if (store != null) {
+                p.putAll(store.properties());
+            }
             nodes.put(spec.code(), new ProvisionedNode(spec, home, keys, primary, backup, p));
         }
         if (central == null) {

@@ -1,6 +1,12 @@
 package org.jukibus.flow;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.apache.camel.Exchange;
+import org.jukibus.adapter.file.DuplicateFileException;
+import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
@@ -21,21 +27,27 @@ public final class LegacyIntake {
 
     /** Exchange property holding the {@link LegacyInput} between sealing and queueing. */
     public static final String INPUT = "JukibusLegacyInput";
+    /** Exchange property holding the input file's bytes as read, for the ledger. */
+    private static final String CONTENT = "JukibusLegacyContent";
 
     private final Flows flows;
     private final FlowHandlers handlers;
     private final NodeDirectory directory;
     private final NodeEnvelopes envelopes;
     private final LegacyOutbox outbox;
+    private final TransferLedger ledger;
+    private final Path legacyRoot;
     private final OperationLog audit;
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                        LegacyOutbox outbox, OperationLog audit) {
+                        LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit) {
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
         this.envelopes = envelopes;
         this.outbox = outbox;
+        this.ledger = ledger;
+        this.legacyRoot = legacyRoot;
         this.audit = audit;
     }
 
@@ -50,10 +62,12 @@ public final class LegacyIntake {
         String recipient = recipient(flow, payload);
         String messageId = MessageIds.forInput(envelopes.selfCode(), content);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, messageId, recipient);
+        refuseDuplicate(input);
         String correlationId = handlers.of(flow).check(input);
         byte[] sealed = envelopes.seal(flow.messageType(), recipient, messageId, correlationId, payload);
 
         exchange.setProperty(INPUT, input);
+        exchange.setProperty(CONTENT, content);
         var in = exchange.getIn();
         in.setBody(sealed);
         in.setHeader(Headers.MESSAGE_ID, messageId);
@@ -70,6 +84,32 @@ public final class LegacyIntake {
                 .message(input.messageId(), input.flow().messageType()).sender(envelopes.selfCode())
                 .recipient(input.recipient()).digestOf(exchange.getIn().getBody(byte[].class)));
         handlers.of(input.flow()).queued(input);
+        ledger.record(input.flow().name(), input.fileName(), exchange.getProperty(CONTENT, byte[].class),
+                TransferLedger.Outcome.QUEUED, input.messageId(), input.recipient(), null);
+    }
+
+    /**
+     * The same content queued before is not sent again. The exception: the earlier pick-up of this
+     * very file never got to move it to sent/ (the node died in between) — then this is that file,
+     * picked up again, and the brokers' duplicate detection keeps the second send from arriving.
+     */
+    private void refuseDuplicate(LegacyInput input) throws DuplicateFileException {
+        var earlier = ledger.queued(input.messageId());
+        if (earlier.isEmpty() || (earlier.get().fileName().equals(input.fileName()) && !movedToSent(input))) {
+            return;
+        }
+        TransferLedger.Entry first = earlier.get();
+        throw new DuplicateFileException("DUPLICATE: the same content was picked up from " + first.fileName() + " at "
+                + first.recordedAt() + " and sent as message " + first.messageId() + "; it is not sent again");
+    }
+
+    private boolean movedToSent(LegacyInput input) {
+        Path sent = legacyRoot.resolve("sent").resolve(input.flow().name());
+        try (var days = Files.list(sent)) {
+            return days.anyMatch(day -> Files.exists(day.resolve(input.fileName())));
+        } catch (IOException e) {
+            return false; // no sent/ folder yet: nothing was moved
+        }
     }
 
     /** A file for a flow that stays on this node (a registration, a query at the counter). */
@@ -78,6 +118,7 @@ public final class LegacyIntake {
         byte[] content = exchange.getIn().getBody(byte[].class);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), parse(flow, content), null, null);
         handlers.of(flow).local(input, outbox);
+        ledger.record(flow.name(), input.fileName(), content, TransferLedger.Outcome.HANDLED, null, null, null);
     }
 
     private FlowDefinition flowOf(Exchange exchange) {

@@ -4,25 +4,31 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.jukibus.adapter.file.AtomicFiles;
+import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.envelope.EnvelopeHeader;
 
 /**
- * Writes files into {@code legacy/outbox/<flow>/} for the legacy system, atomically. A delivered
+ * Writes files into {@code legacy/outbox/<flow>/} for the legacy system, atomically, each recorded
+ * in the {@link TransferLedger}. A delivered
  * payload is named after its sender and message id: a second write of the same message (after a
  * crash) replaces the file rather than adding one.
  */
 public final class LegacyOutbox {
 
     private final Path legacyRoot;
+    private final TransferLedger ledger;
 
-    public LegacyOutbox(Path legacyRoot) {
+    public LegacyOutbox(Path legacyRoot, TransferLedger ledger) {
         this.legacyRoot = legacyRoot;
+        this.ledger = ledger;
     }
 
     /** The delivered payload, as {@code <sender>-<message id>.xml}. */
     public Path write(Delivered message) throws IOException {
         Path target = fileFor(message.flow().name(), message.header());
         AtomicFiles.write(target, message.payload());
+        ledger.record(message.flow().name(), target.getFileName().toString(), message.payload(),
+                TransferLedger.Outcome.DELIVERED, message.header().messageId(), message.header().sender(), null);
         return target;
     }
 
@@ -34,6 +40,7 @@ public final class LegacyOutbox {
         }
         Path target = folder(flow).resolve(name);
         AtomicFiles.write(target, content);
+        ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, null, null, null);
         return target;
     }
 

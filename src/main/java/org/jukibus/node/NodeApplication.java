@@ -3,11 +3,13 @@ package org.jukibus.node;
 import org.jukibus.approval.ApprovalConfiguration;
 import org.jukibus.audit.AuditConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
+import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class, AuditConfiguration.class,
+        ApprovalConfiguration.class})
 public class NodeApplication {
 }

@@ -8,12 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import jakarta.jms.ConnectionFactory;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.jukibus.adapter.file.ErrorReports;
+import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.approval.ApprovedPrograms;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.BrokerTemplate;
@@ -213,8 +216,13 @@ public class NodeConfiguration {
 
     @Bean
     LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                              LegacyOutbox outbox, OperationLog operationLog) {
-        return new LegacyIntake(flows, handlers, directory, envelopes, outbox, operationLog);
+                              LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog) {
+        return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog);
+    }
+
+    @Bean
+    TransferLedger transferLedger(DataSource store, Clock clock) {
+        return new TransferLedger(store, clock);
     }
 
     @Bean
@@ -224,8 +232,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    LegacyOutbox legacyOutbox(NodeSettings settings) {
-        return new LegacyOutbox(settings.legacyRoot());
+    LegacyOutbox legacyOutbox(NodeSettings settings, TransferLedger ledger) {
+        return new LegacyOutbox(settings.legacyRoot(), ledger);
     }
 
     @Bean
@@ -244,7 +252,7 @@ public class NodeConfiguration {
     }
 
     @Bean
-    ErrorReports errorReports(NodeSettings settings, Clock clock) {
-        return new ErrorReports(settings.legacyRoot(), clock);
+    ErrorReports errorReports(NodeSettings settings, Clock clock, TransferLedger ledger) {
+        return new ErrorReports(settings.legacyRoot(), clock, ledger);
     }
 }

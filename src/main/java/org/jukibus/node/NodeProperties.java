@@ -40,6 +40,8 @@ public class NodeProperties {
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
     }
 
+    private final Store store = new Store();
+
     public static class Pki {
         /** PKCS#12 keystore holding this node's key and certificate. */
         private Path keystore;
@@ -128,6 +130,27 @@ public class NodeProperties {
         public void setRoot(Path root) { this.root = root; }
     }
 
+    /** The node's PostgreSQL store: embedded in home/store/ unless {@code url} names a server. */
+    public static class Store {
+        /** JDBC URL of an external PostgreSQL server ({@code jdbc:postgresql://host:port/db}); unset: the node runs its own. */
+        private String url;
+        /** User the node logs in as on the external server. */
+        private String username;
+        /** File whose first line is that user's password. */
+        private Path passwordFile;
+        /** Most connections the node holds open to its store at once. */
+        private int poolSize = 8;
+
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public Path getPasswordFile() { return passwordFile; }
+        public void setPasswordFile(Path passwordFile) { this.passwordFile = passwordFile; }
+        public int getPoolSize() { return poolSize; }
+        public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
+    }
+
     public NodeRole getRole() { return role; }
     public void setRole(NodeRole role) { this.role = role; }
     public String getCode() { return code; }
@@ -144,6 +167,7 @@ public class NodeProperties {
     public Link getLink() { return link; }
     public Legacy getLegacy() { return legacy; }
     public java.util.Map<String, FlowSwitch> getFlows() { return flows; }
+    public Store getStore() { return store; }
 
     /** The legacy drop-folder root, home/legacy unless configured. */
     public Path legacyRoot() {

@@ -36,13 +36,21 @@ public final class NodeHealth {
         };
     }
 
-    /** The node's Camel routes: up only when every one of them is started. */
+    /**
+     * The node's Camel routes: up only when every one of them is started, except the routes of
+     * flows switched off in the config file ({@code jukibus.flows.<flow>.enabled=false}), which are
+     * listed as switched off.
+     */
     public static HealthIndicator routes(CamelContext camel) {
         return () -> {
             Map<String, String> states = new LinkedHashMap<>();
             boolean allStarted = camel.getStatus() == ServiceStatus.Started;
             for (Route route : camel.getRoutes()) {
                 ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
+                if (Boolean.FALSE.equals(route.isAutoStartup()) && status != ServiceStatus.Started) {
+                    states.put(route.getRouteId(), "SwitchedOff");
+                    continue;
+                }
                 states.put(route.getRouteId(), String.valueOf(status));
                 allStarted &= status == ServiceStatus.Started;
             }

@@ -2,6 +2,7 @@ package org.jukibus.adapter.file;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -21,10 +22,12 @@ public final class ErrorReports {
 
     private final Path legacyRoot;
     private final Clock clock;
+    private final TransferLedger ledger;
 
-    public ErrorReports(Path legacyRoot, Clock clock) {
+    public ErrorReports(Path legacyRoot, Clock clock, TransferLedger ledger) {
         this.legacyRoot = legacyRoot;
         this.clock = clock;
+        this.ledger = ledger;
     }
 
     public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName)
@@ -40,6 +43,11 @@ public final class ErrorReports {
                 + "problem: " + problem + "\n";
         Path target = legacyRoot.resolve("error").resolve(flow).resolve(fileName + ".error");
         AtomicFiles.write(target, report.getBytes(StandardCharsets.UTF_8));
+        // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
+        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
+        ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
+                : TransferLedger.Outcome.REJECTED, null, null, problem);
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
     }
 }

@@ -1,0 +1,100 @@
+package org.jukibus.adapter.file;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * The ledger of media transfers (媒体による受け渡しの確認, standard 第4の6(2)ア): every file the node
+ * picks up from a legacy drop folder and every file it writes into a legacy outbox, with its size,
+ * SHA-256, message id and outcome, in the node's store. It is also what makes pick-up idempotent:
+ * content that was queued once is refused as a duplicate when dropped again, even after the
+ * brokers have forgotten its id.
+ */
+public final class TransferLedger {
+
+    /** What became of a file. */
+    public enum Outcome {
+        /** picked up, sealed and in the outbound queue */
+        QUEUED,
+        /** picked up and handled on this node (a registration, a counter query) */
+        HANDLED,
+        /** picked up again after it was queued once: not sent a second time */
+        DUPLICATE,
+        /** picked up and refused; the file and its .error report are in legacy/error/ */
+        REJECTED,
+        /** written into a legacy outbox */
+        DELIVERED
+    }
+
+    /** One line of the ledger. */
+    public record Entry(long id, Instant recordedAt, String flow, String fileName, String sha256, int bytes,
+                        Outcome outcome, String messageId, String peer, String detail) {
+    }
+
+    private static final RowMapper<Entry> ENTRY = (rs, n) -> new Entry(rs.getLong("id"),
+            rs.getTimestamp("recorded_at").toInstant(), rs.getString("flow"), rs.getString("file_name"),
+            rs.getString("sha256"), rs.getInt("bytes"), Outcome.valueOf(rs.getString("outcome")),
+            rs.getString("message_id"), rs.getString("peer"), rs.getString("detail"));
+    private static final int MAX_DETAIL = 1000;
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public TransferLedger(DataSource store, Clock clock) {
+        this.jdbc = new JdbcTemplate(store);
+        this.clock = clock;
+    }
+
+    /** The earlier pick-up that queued this message, if any. */
+    public Optional<Entry> queued(String messageId) {
+        return jdbc.query("select * from transfer_ledger where message_id = ? and outcome = 'QUEUED'", ENTRY, messageId)
+                .stream().findFirst();
+    }
+
+    /**
+     * Records a file of the legacy system. A second QUEUED line for the same message (the file
+     * picked up again after a crash before it was moved) is not added.
+     */
+    public void record(String flow, String fileName, byte[] content, Outcome outcome, String messageId, String peer,
+                       String detail) {
+        String clipped = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…";
+        jdbc.update("""
+                insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
+                Timestamp.from(clock.instant()), flow, fileName, sha256(content), content.length, outcome.name(),
+                messageId, peer, clipped);
+    }
+
+    /** The ledger of one day (UTC), optionally of one flow, oldest first. */
+    public List<Entry> day(LocalDate day, String flow) {
+        Timestamp from = Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+        Timestamp to = Timestamp.from(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (flow == null || flow.isEmpty()) {
+            return jdbc.query("select * from transfer_ledger where recorded_at >= ? and recorded_at < ? order by id",
+                    ENTRY, from, to);
+        }
+        return jdbc.query("select * from transfer_ledger where recorded_at >= ? and recorded_at < ? and flow = ? order by id",
+                ENTRY, from, to, flow);
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.jukibus.store;
+
+import java.io.IOException;
+
+import javax.sql.DataSource;
+
+import org.jukibus.node.NodeProperties;
+import org.jukibus.node.NodeSettings;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Wires a node's store: {@link NodeStore} and its {@code dataSource}. Spring Boot does the rest
+ * from that one DataSource: Flyway migrates it from {@code db/migration/common} and
+ * {@code db/migration/<role>} before anything uses it (application.properties), a
+ * {@code jdbcTemplate} is there for flows, and {@code /actuator/health} shows it as {@code db}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class StoreConfiguration {
+
+    @Bean
+    StoreSettings storeSettings(NodeProperties properties, NodeSettings node) throws IOException {
+        return StoreSettings.from(properties.getStore(), node.home(), node.code());
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeStore nodeStore(StoreSettings settings) throws IOException {
+        return NodeStore.open(settings);
+    }
+
+    /** The store's pool; closed, and the embedded server stopped, by {@link NodeStore#close()} after everything using it. */
+    @Bean(destroyMethod = "")
+    DataSource dataSource(NodeStore store) {
+        return store.dataSource();
+    }
+
+    /**
+     * Local transactions on the store, apart from the JMS transactions of the routes (the
+     * {@code PROPAGATION_REQUIRED} policy): named, since the node has two transaction managers.
+     */
+    @Bean
+    JdbcTransactionManager storeTransactionManager(DataSource dataSource) {
+        return new JdbcTransactionManager(dataSource);
+    }
+
+    @Bean
+    TransactionTemplate storeTransactions(JdbcTransactionManager storeTransactionManager) {
+        return new TransactionTemplate(storeTransactionManager);
+    }
+
+    /** Created once Flyway has migrated the store (Boot orders JdbcTemplate users after it). */
+    @Bean
+    StoreOwner storeOwner(JdbcTemplate jdbcTemplate, NodeSettings node, NodeStore store) {
+        return StoreOwner.claim(jdbcTemplate, node.role(), node.code(), store.location());
+    }
+}

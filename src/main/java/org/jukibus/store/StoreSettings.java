@@ -1,0 +1,70 @@
+package org.jukibus.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jukibus.node.NodeProperties;
+import org.jukibus.pki.SecureFiles;
+
+/**
+ * Where a node's store is, checked once at start-up like {@code NodeSettings}: a database on an
+ * external PostgreSQL server ({@code jukibus.store.url}) or the node's own embedded server under
+ * {@code home/store/}. A misconfigured store stops the node with every problem named by its key.
+ */
+public record StoreSettings(String code, String url, String username, String password, Path directory, int poolSize) {
+
+    static final String URL_KEY = "jukibus.store.url";
+    static final String USERNAME_KEY = "jukibus.store.username";
+    static final String PASSWORD_FILE_KEY = "jukibus.store.password-file";
+    static final String POOL_SIZE_KEY = "jukibus.store.pool-size";
+
+    /** @param home the node's data directory; the embedded server lives in its {@code store/} */
+    public static StoreSettings from(NodeProperties.Store p, Path home, String code) throws IOException {
+        List<String> problems = new ArrayList<>();
+        String url = p.getUrl() == null || p.getUrl().isBlank() ? null : p.getUrl().trim();
+        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+            problems.add(URL_KEY + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), not " + withoutParameters(url));
+        }
+        if (url == null && p.getUsername() != null) {
+            problems.add(USERNAME_KEY + " is set but " + URL_KEY + " is not (the embedded store needs no login)");
+        }
+        if (url == null && p.getPasswordFile() != null) {
+            problems.add(PASSWORD_FILE_KEY + " is set but " + URL_KEY + " is not (the embedded store makes its own password)");
+        }
+        if (url != null && p.getPasswordFile() != null && !Files.isRegularFile(p.getPasswordFile())) {
+            problems.add(PASSWORD_FILE_KEY + ": " + p.getPasswordFile().toAbsolutePath() + " does not exist");
+        }
+        if (p.getPoolSize() < 1) {
+            problems.add(POOL_SIZE_KEY + " must be at least 1, not " + p.getPoolSize());
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("store configuration is wrong:\n  - " + String.join("\n  - ", problems));
+        }
+        String password = url != null && p.getPasswordFile() != null ? new String(SecureFiles.readPassword(p.getPasswordFile())) : null;
+        return new StoreSettings(code, url, url != null ? p.getUsername() : null, password, home.resolve("store"), p.getPoolSize());
+    }
+
+    /** No {@code jukibus.store.url}: the node runs its own PostgreSQL in {@link #directory()}. */
+    public boolean embedded() {
+        return url == null;
+    }
+
+    /** The embedded server's data directory, {@code home/store/pgdata}. */
+    public Path dataDirectory() {
+        return directory.resolve("pgdata");
+    }
+
+    /** A URL as it may be shown: parameters (which may carry a password) cut off. */
+    static String withoutParameters(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    @Override
+    public String toString() { // never print the password
+        return "StoreSettings[" + code + (embedded() ? " embedded in " + directory : " at " + withoutParameters(url)) + "]";
+    }
+}

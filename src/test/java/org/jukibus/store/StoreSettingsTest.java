@@ -1,0 +1,66 @@
+package org.jukibus.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jukibus.node.NodeProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreSettingsTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void no_url_means_the_embedded_store_in_home() throws Exception {
+        StoreSettings settings = StoreSettings.from(new NodeProperties.Store(), home, "131041");
+
+        assertThat(settings.embedded()).isTrue();
+        assertThat(settings.dataDirectory()).isEqualTo(home.resolve("store").resolve("pgdata"));
+        assertThat(settings.poolSize()).isEqualTo(8);
+    }
+
+    @Test
+    void an_external_store_reads_the_first_line_of_its_password_file() throws Exception {
+        Path passwordFile = home.resolve("store.pass");
+        Files.writeString(passwordFile, "s3cret\nsecond line\n");
+        NodeProperties.Store p = new NodeProperties.Store();
+        p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041?password=leak");
+        p.setUsername("node_131041");
+        p.setPasswordFile(passwordFile);
+
+        StoreSettings settings = StoreSettings.from(p, home, "131041");
+
+        assertThat(settings.embedded()).isFalse();
+        assertThat(settings.password()).isEqualTo("s3cret");
+        assertThat(settings.toString()).doesNotContain("s3cret").doesNotContain("leak");
+    }
+
+    @Test
+    void every_problem_is_named_by_its_key() {
+        NodeProperties.Store p = new NodeProperties.Store();
+        p.setUrl("jdbc:mysql://127.0.0.1/x");
+        p.setPasswordFile(home.resolve("missing.pass"));
+        p.setPoolSize(0);
+
+        assertThatThrownBy(() -> StoreSettings.from(p, home, "131041"))
+                .hasMessageContaining("jukibus.store.url must be a PostgreSQL JDBC URL")
+                .hasMessageContaining("jukibus.store.password-file: " + home.resolve("missing.pass") + " does not exist")
+                .hasMessageContaining("jukibus.store.pool-size must be at least 1");
+    }
+
+    @Test
+    void a_login_without_a_url_is_refused_rather_than_ignored() {
+        NodeProperties.Store p = new NodeProperties.Store();
+        p.setUsername("node_131041");
+        p.setPasswordFile(home.resolve("store.pass"));
+
+        assertThatThrownBy(() -> StoreSettings.from(p, home, "131041"))
+                .hasMessageContaining("jukibus.store.username is set but jukibus.store.url is not")
+                .hasMessageContaining("jukibus.store.password-file is set but jukibus.store.url is not");
+    }
+}
