@@ -1,12 +1,9 @@
 package org.jukibus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,12 +63,9 @@ class InputErrorsIT {
 
     private static void assertRejected(String file, byte[] content, String problem) throws Exception {
         net.drop(SHINJUKU, "transfer-in", file, content);
-        Path error = net.node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(error.resolve(file + ".error")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(error.resolve(file)));
+        String report = net.awaitRejected(SHINJUKU, "transfer-in", file);
 
-        assertThat(error.resolve(file)).hasBinaryContent(content);
-        String report = Files.readString(error.resolve(file + ".error"), StandardCharsets.UTF_8);
+        assertThat(net.node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in").resolve(file)).hasBinaryContent(content);
         assertThat(report).contains("file: " + file).contains(problem);
         assertThat(report).doesNotContain("root:x:0:0"); // an XXE never read the file
         assertThat(net.files(SHINJUKU, "inbox", "transfer-in")).isEmpty();

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Who may connect to a municipal node's broker, and what they may do there: mutual TLS with a
@@ -93,6 +95,20 @@ class LinkSecurityIT {
     void a_prefecture_may_not_send_a_transfer_in_notice() throws Exception {
         try (Connection c = connectAs(net.node("13"))) {
             assertThatThrownBy(() -> send(c, INBOUND)).isInstanceOf(JMSSecurityException.class);
+        }
+    }
+
+    /** 転入転出の特例 (第6の5(3)(4)) is municipal to municipal only (第3の3(3)). */
+    @ParameterizedTest(name = "{0} to {1}")
+    @CsvSource({
+            "13,      jukibus.inbound.first-transfer-in",
+            "13,      jukibus.inbound.transfer-out-certificate-info",
+            "central, jukibus.inbound.first-transfer-in",
+            "central, jukibus.inbound.transfer-out-certificate-info",
+    })
+    void a_prefecture_or_central_may_not_send_special_transfer_messages(String sender, String address) throws Exception {
+        try (Connection c = connectAs(net.node(sender))) {
+            assertThatThrownBy(() -> send(c, address)).isInstanceOf(JMSSecurityException.class);
         }
     }
 

@@ -27,7 +27,7 @@ import picocli.CommandLine;
 /**
  * The operation log (操作履歴, standard 第4の4(6)) of two real nodes: transfer-in notices from Shinjuku to Osaka-shi
  * are logged as queued and forwarded at the sender and delivered at the recipient, with the same envelope digest;
- * the nodes' start, approval, an operator's action and stop are logged; both logs verify with {@code jukibus audit
+ * a query at the counter, the nodes' start, approval, an operator's action and stop are logged; both logs verify with {@code jukibus audit
  * verify} as sealed; and no resident code or name is in them.
  */
 class OperationLogIT {
@@ -51,8 +51,13 @@ class OperationLogIT {
                 net.drop(SHINJUKU, "transfer-in", "audit-" + i + ".xml",
                         Notices.transferIn("NA-" + i, residentCode, SHINJUKU, OSAKA));
             }
+            // a query at the counter, handled on the node itself
+            String cardHolder = "73000000099";
+            residentCodes.add(cardHolder);
+            net.drop(SHINJUKU, "card-check", "check-1.xml", SpecialTransferFiles.cardCheck("CHK-1", SHINJUKU, cardHolder));
             await().atMost(Duration.ofSeconds(120)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == NOTICES
-                    && net.files(SHINJUKU, "outbox", "receipt").size() == NOTICES);
+                    && net.files(SHINJUKU, "outbox", "receipt").size() == NOTICES
+                    && net.files(SHINJUKU, "outbox", "card-check").size() == 1);
             // an operator's action (here through JMX, without a web login)
             net.context(OSAKA).getBean(DeadLetterQueue.class).purge("transfer-in", true);
         } finally {
@@ -89,6 +94,8 @@ class OperationLogIT {
             assertThat(node.get(AuditKind.NODE_STOPPED)).hasSize(1);
             assertThat(node.get(AuditKind.SEAL)).isNotEmpty();
         }
+        assertThat(sender.get(AuditKind.LOCAL_INPUT_HANDLED)).singleElement()
+                .satisfies(e -> assertThat(e.flow()).isEqualTo("card-check"));
         assertThat(recipient.get(AuditKind.OPERATION)).singleElement()
                 .satisfies(e -> assertThat(e.actor() + " " + e.detail()).isEqualTo("jmx dlq purge: 0 removed for good"));
 
@@ -107,12 +114,12 @@ class OperationLogIT {
             assertThat(out.toString()).contains("intact");
 
             Path audit = auditDir(net, code);
-            assertThat(TransferInNetworkIT.contains(audit, messageIds.get(0))).as("positive control").isTrue();
+            assertThat(TestNetwork.contains(audit, messageIds.get(0))).as("positive control").isTrue();
             for (String residentCode : residentCodes) {
-                assertThat(TransferInNetworkIT.contains(audit, residentCode)).as("resident code in the log of %s", code).isFalse();
+                assertThat(TestNetwork.contains(audit, residentCode)).as("resident code in the log of %s", code).isFalse();
             }
             for (String personal : List.of("住基 太郎", "ジュウキ", "1980-01-15", "新住所", "旧住所")) {
-                assertThat(TransferInNetworkIT.contains(audit, personal)).as("'%s' in the log of %s", personal, code).isFalse();
+                assertThat(TestNetwork.contains(audit, personal)).as("'%s' in the log of %s", personal, code).isFalse();
             }
         }
     }

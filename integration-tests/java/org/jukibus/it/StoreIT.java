@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.Location;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
@@ -72,6 +74,10 @@ class StoreIT {
             assertThat(jdbc.queryForObject("select value from node_info where key = 'node.code'", String.class)).isEqualTo(SHINJUKU);
             assertThat(jdbc.queryForObject("show fsync", String.class)).as("a node's own store is durable").isEqualTo("on");
             assertThat(jdbc.queryForObject("show listen_addresses", String.class)).isEqualTo("127.0.0.1");
+            var flyway = node.getBean(Flyway.class).getConfiguration();
+            assertThat(flyway.getLocations()).extracting(Location::getDescriptor)
+                    .containsExactly("classpath:db/migration/common", "classpath:db/migration/municipal");
+            assertThat(flyway.isOutOfOrder()).as("a common migration added after a role's V100 still runs").isTrue();
             jdbc.update("insert into node_info (key, value) values ('test.written', 'before the restart')");
         }
         assertThat(postgresProcessesOf(pgdata)).as("the node stopped its PostgreSQL").isEmpty();

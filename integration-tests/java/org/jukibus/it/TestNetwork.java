@@ -1,6 +1,10 @@
 package org.jukibus.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.CamelContext;
+import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
@@ -81,19 +86,20 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /** Stops one running node (its context, Camel, broker); {@link #start} starts it again on the same home. */
+    TestNetwork stop(String code) {
+        ConfigurableApplicationContext context = running.remove(code);
+        if (context == null) {
+            throw new IllegalStateException("node " + code + " is not running");
+        }
+        context.close();
+        return this;
+    }
+
     TestNetwork start(String... codes) {
         List<String> which = codes.length == 0 ? new ArrayList<>(network.nodes().keySet()) : List.of(codes);
         for (String code : which) {
             running.put(code, NodeLauncher.start(network.node(code).properties()));
-        }
-        return this;
-    }
-
-    /** Stops one running node (its broker journal, store and folders stay: {@link #start} brings it back). */
-    TestNetwork stop(String code) {
-        ConfigurableApplicationContext context = running.remove(code);
-        if (context != null) {
-            context.close();
         }
         return this;
     }
@@ -136,6 +142,17 @@ final class TestNetwork implements AutoCloseable {
         Path tmp = inbox.resolve(fileName + ".part");
         Files.write(tmp, content);
         Files.move(tmp, inbox.resolve(fileName));
+    }
+
+    /**
+     * Waits until a dropped file was refused: moved to {@code legacy/error/<flow>/} beside its {@code .error}
+     * report; returns the report.
+     */
+    String awaitRejected(String code, String flow, String fileName) throws IOException {
+        Path error = node(code).legacyRoot().resolve("error").resolve(flow);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(error.resolve(fileName + ".error")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(error.resolve(fileName)));
+        return Files.readString(error.resolve(fileName + ".error"), StandardCharsets.UTF_8);
     }
 
     List<Path> files(String code, String... folders) throws IOException {
@@ -186,6 +203,87 @@ final class TestNetwork implements AutoCloseable {
             m.writeBytes(body);
             p.send(m);
         }
+    }
+
+    /** Puts bytes with these string properties on a queue of a node's broker, as the node itself. */
+    void put(String code, String queue, byte[] body, Map<String, String> properties) throws Exception {
+        try (Connection c = local(code).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes(body);
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                m.setStringProperty(property.getKey(), property.getValue());
+            }
+            p.send(m);
+        }
+    }
+
+    /** The message ids of what was delivered to a node's legacy outbox for a flow (files are {@code <sender>-<message id>.xml}). */
+    List<String> deliveredIds(String code, String flow) throws IOException {
+        return files(code, "outbox", flow).stream()
+                .map(f -> f.getFileName().toString().replaceAll("^[0-9]+-(.+)\\.xml$", "$1")).toList();
+    }
+
+    /**
+     * Proves that messages between municipalities never passed through, nor were stored on, the
+     * brokers of {@code bystanders} (prefecture and central nodes, standard 第3の3(3)): nothing
+     * arrived on those brokers but what is meant for them (a prefecture gets its municipalities'
+     * transfer-out confirmations, 第6の3, and sends receipts for them through its own outbound queue),
+     * they have no queue for the flows, and their journals do not mention the message ids. Positive control: the journal of {@code carrier}, which did carry them, holds
+     * the first id, so the journal search would have found one.
+     */
+    void assertNeverCarried(List<String> bystanders, List<String> flows, List<String> messageIds, String carrier)
+            throws Exception {
+        assertThat(messageIds).as("message ids to look for").isNotEmpty();
+        assertThat(journalContains(carrier, messageIds.get(0)))
+                .as("positive control: the journal of %s holds message id %s", carrier, messageIds.get(0)).isTrue();
+        for (String code : bystanders) {
+            long meantForIt = BrokerStats.messagesReceived(broker(code), "jukibus.inbound.transfer-out")
+                    + BrokerStats.messagesReceived(broker(code), "jukibus.outbound");
+            assertThat(BrokerStats.messagesReceived(broker(code)) - meantForIt)
+                    .as("messages that reached the broker of %s, besides transfer-out confirmations and its own sends", code)
+                    .isZero();
+            for (String flow : flows) {
+                assertThat(broker(code).locateQueue("jukibus.inbound." + flow)).as("a %s queue on %s", flow, code).isNull();
+            }
+            for (String messageId : messageIds) {
+                assertThat(journalContains(code, messageId)).as("journal of %s mentions %s", code, messageId).isFalse();
+            }
+        }
+    }
+
+    /** Whether any file of a node's broker data (journal, bindings, paging) holds the text. */
+    boolean journalContains(String code, String text) throws IOException {
+        return contains(node(code).home().resolve("broker"), text);
+    }
+
+    /** Whether any file under dir holds the text, in UTF-8 or as Artemis stores strings (UTF-16). */
+    static boolean contains(Path dir, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] utf16 = text.getBytes(StandardCharsets.UTF_16LE);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(f);
+                if (indexOf(content, utf8) >= 0 || indexOf(content, utf16) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static byte[] body(BytesMessage m) throws Exception {

@@ -10,6 +10,12 @@ public enum AuditKind {
     MESSAGE_DELIVERED,
     /** A message failed for good and went to the dead-letter queue; the detail names the reason. */
     MESSAGE_DEAD_LETTERED,
+    /**
+     * A legacy input of a flow that stays on this node was handled (a registration, a query at the counter). Only
+     * the flow: such inputs can be small enough (a resident code) for a digest to give them away; the file and its
+     * digest are in the transfer ledger.
+     */
+    LOCAL_INPUT_HANDLED,
     /** An operator's action on the node (dead-letter replay or purge …); the actor names the operator. */
     OPERATION,
     /** The node started (its routes run). */

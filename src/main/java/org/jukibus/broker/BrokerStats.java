@@ -26,6 +26,12 @@ public final class BrokerStats {
         return total;
     }
 
+    /** Every message any producer ever sent to one address of this broker since it started (0 when there is no such address). */
+    public static long messagesReceived(ActiveMQServer server, String address) {
+        AddressInfo info = server.getPostOffice().getAddressInfo(SimpleString.of(address));
+        return info == null ? 0 : info.getRoutedMessageCount() + info.getUnRoutedMessageCount();
+    }
+
     /** Messages waiting in one queue now. */
     public static long depth(ActiveMQServer server, String queue) {
         var q = server.locateQueue(SimpleString.of(queue));

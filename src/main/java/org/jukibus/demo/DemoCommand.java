@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
@@ -20,6 +24,7 @@ import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
 import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
@@ -29,7 +34,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code jukibus demo}: provisions and starts a small network on loopback (central, Tokyo and
  * Osaka prefecture nodes, Chiyoda, Shinjuku and Osaka-shi), sends a transfer-in notice from
- * Shinjuku to Osaka-shi through the drop folders, and shows where it went and where it did not.
+ * Shinjuku to Osaka-shi through the drop folders, and shows where it went and where it did not,
+ * and the transfer-out confirmation Osaka-shi sends its prefecture for it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start a demo network (3 municipalities, 2 prefectures, central) and send a transfer-in notice.")
@@ -63,11 +69,13 @@ public class DemoCommand implements Callable<Integer> {
         NetworkProvisioner.writeConfigFiles(network);
 
         List<ConfigurableApplicationContext> running = new ArrayList<>();
+        Map<String, ConfigurableApplicationContext> byCode = new HashMap<>();
         try {
             for (ProvisionedNode node : network.nodes().values()) {
                 say("Starting " + node.spec().role().id() + " node " + node.spec().code() + " " + node.spec().name()
                         + " (links " + node.primary() + ", backup " + node.backup() + ")");
                 running.add(NodeLauncher.start(node.properties()));
+                byCode.put(node.spec().code(), running.get(running.size() - 1));
                 say("  management (Hawtio, Jolokia, actuator): " + managementUrl(running.get(running.size() - 1)) + "/actuator/hawtio/");
             }
             say("Operator login on every node's management port: user " + NetworkProvisioner.OPERATOR + ", password "
@@ -75,6 +83,9 @@ public class DemoCommand implements Callable<Integer> {
                     + " (also in " + network.operatorPasswordFile() + "; nodes hold only its bcrypt hash)");
             ProvisionedNode shinjuku = network.node("131041");
             ProvisionedNode osaka = network.node("271004");
+            seedIdentityRecord(byCode.get("27"), "12345678901", "住基 花子", osaka.spec().code());
+            say("Osaka prefecture's store holds the identity record of resident 12345678901 (the identity-info flow, "
+                    + "issue #4, will bring such records; the demo writes it)");
             Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
             Files.createDirectories(inbox);
             byte[] notice = new XmlMapper().writeValueAsBytes(new TransferInNotice("SJK-2026-000123", "12345678901",
@@ -90,13 +101,20 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println(new String(Files.readAllBytes(delivered), StandardCharsets.UTF_8));
             Path receipt = waitForFile(shinjuku.legacyRoot().resolve("outbox").resolve("receipt"), Duration.ofSeconds(60));
             say("Osaka-shi's signed receipt is back at Shinjuku: " + receipt);
+            Path confirmed = waitForFile(osaka.legacyRoot().resolve("outbox").resolve("receipt"), Duration.ofSeconds(60));
+            say("Osaka-shi, the old municipality, confirmed the transfer-out to Osaka prefecture (転出確定通知, 第6の3); "
+                    + "the prefecture noted it against the identity record (" + annotationCount(byCode.get("27"))
+                    + " note) and its signed receipt is back at Osaka-shi: " + confirmed);
 
             for (int i = 0; i < running.size(); i++) {
                 ProvisionedNode node = new ArrayList<>(network.nodes().values()).get(i);
                 if (node.spec().role() != NodeRole.MUNICIPAL) {
-                    long routed = BrokerStats.messagesReceived(running.get(i).getBean(NodeBroker.class).server());
+                    var server = running.get(i).getBean(NodeBroker.class).server();
                     say(node.spec().role().id() + " node " + node.spec().code() + ": messages that reached its broker: "
-                            + routed + " (第3の3(3): transfer-in notices never pass through it)");
+                            + BrokerStats.messagesReceived(server) + ", of them transfer-out confirmations: "
+                            + BrokerStats.messagesReceived(server, "jukibus.inbound.transfer-out") + ", transfer-in notices: "
+                            + BrokerStats.messagesReceived(server, "jukibus.inbound.transfer-in")
+                            + " (第3の3(3): they never pass through it)");
                 }
             }
             say("Each node's operation log is in nodes/<code>/audit/; check one with: jukibus audit verify --log "
@@ -115,6 +133,22 @@ public class DemoCommand implements Callable<Integer> {
                 store.close();
             }
         }
+    }
+
+    /** What the identity-info flow (本人確認情報, 第6の6, issue #4) will record at the prefecture; the demo writes it. */
+    private static void seedIdentityRecord(ConfigurableApplicationContext prefecture, String residentCode, String name,
+                                           String municipality) {
+        new JdbcTemplate(prefecture.getBean(DataSource.class)).update("""
+                insert into identity_record (resident_code, name, birth_date, sex, address, change_reason, change_date,
+                                             municipality_code, recorded_at)
+                values (?, ?, date '1985-04-01', '2', '大阪府大阪市北区中之島一丁目3番20号', 'TRANSFER_IN', date '2015-04-01', ?, now())""",
+                residentCode, name, municipality);
+    }
+
+    private static int annotationCount(ConfigurableApplicationContext prefecture) {
+        Integer n = new JdbcTemplate(prefecture.getBean(DataSource.class))
+                .queryForObject("select count(*) from transfer_out_annotation", Integer.class);
+        return n == null ? 0 : n;
     }
 
     private static String managementUrl(ConfigurableApplicationContext node) {

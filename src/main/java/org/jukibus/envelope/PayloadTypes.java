@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Registry of payload types: the header's {@code Type} selects the XSD in {@code schemas/} that the
  * decrypted payload must be valid against, and the payload's root element. Flows register their own
- * types; {@link #defaults()} knows {@code TransferInNotice} and {@code Receipt}. Thread-safe.
+ * types; {@link #defaults()} knows every flow's payload type of this version. Thread-safe.
  */
 public final class PayloadTypes {
 
@@ -21,11 +21,28 @@ public final class PayloadTypes {
     public PayloadTypes() {
     }
 
-    /** A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd}, {@code Receipt → receipt.xsd}. */
+    /**
+     * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
+     * {@code Receipt → receipt.xsd}, {@code TransferOutConfirmation → transfer-out-confirmation.xsd} (第6の3),
+     * the special transfer's types (第6の5) and the certificate copy's (第6の4).
+     */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
                 .register("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1", "TransferInNotice")
-                .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt");
+                .register("Receipt", "receipt.xsd", "urn:jukibus:receipt:1", "Receipt")
+                // 転出確定通知 (第6の3): org.jukibus.flow.transferout
+                .register("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1")
+                // 転入転出の特例 (第6の5): org.jukibus.flow.specialtransfer
+                .register("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1")
+                .register("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1")
+                .register("CardCheckResult", "card-check-result.xsd", "urn:jukibus:card-check:1")
+                .register("TransferOutCertificate", "transfer-out-certificate.xsd", "urn:jukibus:transfer-out-certificate:1")
+                .register("FirstTransferInNotice", "first-transfer-in-notice.xsd", "urn:jukibus:first-transfer-in:1")
+                .register("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd",
+                        "urn:jukibus:transfer-out-certificate-info:1")
+                // 住民票の写しの交付の特例 (第6の4): org.jukibus.flow.certificatecopy
+                .register("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1")
+                .register("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1");
     }
 
     /** Registers (or replaces) a type whose root element has the same local name as the type. */

@@ -22,4 +22,32 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
             throw new IllegalStateException("a delivered payload no longer parses", e);
         }
     }
+
+    /**
+     * Checks that the payload's own sender and recipient elements (the flow's
+     * {@link FlowDefinition#senderElement()} and {@link FlowDefinition#recipientElement()}) name the
+     * node that signed the envelope and the node it was sealed for: a signed envelope whose payload
+     * speaks for another node is refused for good. Flows whose payloads name other parties (a
+     * forwarded report) do not call it.
+     */
+    public void requireParties() throws PermanentFailure {
+        requireParty(flow.senderElement(), header.sender(), "signed by");
+        requireParty(flow.recipientElement(), header.recipient(), "sealed for");
+    }
+
+    private void requireParty(String element, String expected, String role) throws PermanentFailure {
+        if (element == null) {
+            return;
+        }
+        String named;
+        try {
+            named = Payloads.optionalText(document(), element);
+        } catch (LegacyInputException e) {
+            named = null;
+        }
+        if (!expected.equals(named)) {
+            throw new PermanentFailure("PARTY_MISMATCH", "the payload's " + element + " is " + named
+                    + " but the envelope " + header.messageId() + " was " + role + " " + expected);
+        }
+    }
 }

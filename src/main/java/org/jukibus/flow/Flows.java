@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
+import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
+import org.jukibus.flow.transferout.TransferOutFlow;
 import org.jukibus.node.NodeRole;
 
 /** The flows this version of jukibus knows, by name. */
@@ -25,7 +28,10 @@ public final class Flows {
     }
 
     public static Flows standard() {
-        return new Flows(List.of(TRANSFER_IN, RECEIPT));
+        List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
+        all.addAll(SpecialTransferFlow.ALL);
+        all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
+        return new Flows(all);
     }
 
     /** Every flow's name, in registration order. */

@@ -118,6 +118,7 @@ public final class LegacyIntake {
         byte[] content = exchange.getIn().getBody(byte[].class);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), parse(flow, content), null, null);
         handlers.of(flow).local(input, outbox);
+        audit.record(AuditEvent.of(AuditKind.LOCAL_INPUT_HANDLED).flow(flow.name()));
         ledger.record(flow.name(), input.fileName(), content, TransferLedger.Outcome.HANDLED, null, null, null);
     }
 

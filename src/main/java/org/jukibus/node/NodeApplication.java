@@ -2,6 +2,9 @@ package org.jukibus.node;
 
 import org.jukibus.approval.ApprovalConfiguration;
 import org.jukibus.audit.AuditConfiguration;
+import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
+import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
+import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
 import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -9,7 +12,8 @@ import org.springframework.context.annotation.Import;
 
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
-@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class, AuditConfiguration.class,
-        ApprovalConfiguration.class})
+@Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
+        SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class,
+        AuditConfiguration.class, ApprovalConfiguration.class})
 public class NodeApplication {
 }

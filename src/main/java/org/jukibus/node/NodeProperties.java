@@ -17,7 +17,7 @@ public class NodeProperties {
     private NodeRole role;
     /** Local government code (6 digits) of a municipality, 2-digit prefecture code, or id of central/liaison. */
     private String code;
-    /** Data directory of this node: broker journal, seen-message store, legacy folders (by default). */
+    /** Data directory of this node: broker journal, seen-message store, embedded store (store/), legacy folders (by default). */
     private Path home;
     /** Folder holding the Camel routes (routes/common, routes/&lt;role&gt;). */
     private Path routesDir = Path.of("routes");

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -41,7 +42,7 @@ final class EmbeddedServer implements AutoCloseable {
     private final String password;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedServer(Path directory, EmbeddedPostgres postgres, String password, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;

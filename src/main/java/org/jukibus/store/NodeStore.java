@@ -3,6 +3,7 @@ package org.jukibus.store;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -55,7 +56,7 @@ public final class NodeStore implements AutoCloseable {
     }
 
     private static HikariDataSource pool(StoreSettings settings, String url, String user, String password,
-                                         java.util.function.Supplier<String> what) {
+                                         Supplier<String> what) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("jukibus-store-" + settings.code());
         config.setJdbcUrl(url);

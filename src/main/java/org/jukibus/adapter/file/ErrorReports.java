@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the {@code .error} report that lies beside a rejected input file in the legacy error
- * folder; the file itself is moved there by the file consumer ({@code moveFailed}).
+ * folder; the file itself is moved there by the file consumer ({@code moveFailed}). Flows also keep
+ * delivered files they cannot hand over as usual there ({@link #keep}), with the same report.
  */
 public final class ErrorReports {
 
@@ -37,17 +40,65 @@ public final class ErrorReports {
             cause = exchange.getException();
         }
         String problem = cause == null ? "unknown error" : cause.getMessage();
-        String report = "file: " + fileName + "\n"
-                + "flow: " + flow + "\n"
-                + "rejected-at: " + clock.instant() + "\n"
-                + "problem: " + problem + "\n";
-        Path target = legacyRoot.resolve("error").resolve(flow).resolve(fileName + ".error");
-        AtomicFiles.write(target, report.getBytes(StandardCharsets.UTF_8));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("file", fileName);
+        fields.put("flow", flow);
+        fields.put("rejected-at", clock.instant().toString());
+        fields.put("problem", problem);
+        report(flow, fileName, fields);
         // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
         ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
                 : TransferLedger.Outcome.REJECTED, null, null, problem);
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
+    }
+
+    /**
+     * Writes a report in the same format ({@code key: value} lines) for something other than a
+     * rejected input that the legacy operator must act on, e.g. a negative answer from another
+     * node: {@code error/<flow>/<name>.error}. Writing it again replaces it.
+     */
+    public Path report(String flow, String name, Map<String, String> fields) throws IOException {
+        return reportAs(flow, name + ".error", fields);
+    }
+
+    /**
+     * As {@link #report}, under exactly {@code fileName} (a report of another kind, such as a request's
+     * {@code .timeout}), which must be a plain file name.
+     */
+    public Path reportAs(String flow, String fileName, Map<String, String> fields) throws IOException {
+        StringBuilder report = new StringBuilder();
+        fields.forEach((key, value) -> report.append(key).append(": ").append(value).append('\n'));
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
+        AtomicFiles.write(target, report.toString().getBytes(StandardCharsets.UTF_8));
+        return target;
+    }
+
+    /**
+     * Keeps a file that reached this node but cannot be delivered as usual (an answer that came too
+     * late, say) in {@code legacy/error/<flow>/}, beside a {@code .error} report saying why: nothing
+     * is lost and the operator sees the reason. Writing the same file again replaces it.
+     */
+    public Path keep(String flow, String fileName, byte[] content, String problem) throws IOException {
+        Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
+        AtomicFiles.write(target, content);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("file", fileName);
+        fields.put("flow", flow);
+        fields.put("kept-at", clock.instant().toString());
+        fields.put("problem", problem);
+        report(flow, fileName, fields);
+        log.warn("{} {} kept in {}: {}", flow, fileName, target.getParent(), problem);
+        return target;
+    }
+
+    /** Names come from payloads and peers: never let one climb out of the folder. */
+    private static String plain(String name) {
+        Path p = Path.of(name).getFileName();
+        if (p == null || !p.toString().equals(name) || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a plain file name: " + name);
+        }
+        return name;
     }
 }

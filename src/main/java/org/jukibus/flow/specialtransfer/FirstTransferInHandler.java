@@ -1,0 +1,48 @@
+package org.jukibus.flow.specialtransfer;
+
+import java.util.List;
+
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.FlowHandler;
+import org.jukibus.flow.LegacyInput;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.Payloads;
+
+/**
+ * The first transfer-in notice (最初の転入届を受けた旨の通知, 第6の5(3)) on both of its nodes. At the new
+ * municipality: a queued notice is recorded, so the answer can be matched to it. At the old
+ * municipality: the notice goes to {@code legacy/outbox/first-transfer-in/} and the node answers
+ * it by itself with the transfer-out certificate info (第6の5(4), {@link CertificateInfoAnswers}).
+ */
+final class FirstTransferInHandler implements FlowHandler {
+
+    private final FirstTransferInLog sent;
+    private final CertificateInfoAnswers answers;
+
+    FirstTransferInHandler(FirstTransferInLog sent, CertificateInfoAnswers answers) {
+        this.sent = sent;
+        this.answers = answers;
+    }
+
+    @Override
+    public List<String> flows() {
+        return List.of(SpecialTransferFlow.FIRST_TRANSFER_IN.name());
+    }
+
+    @Override
+    public void queued(LegacyInput input) throws Exception {
+        sent.sent(input.messageId(), Payloads.read(input.payload(), FirstTransferInNotice.class));
+    }
+
+    @Override
+    public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
+        message.requireParties(); // the answer goes to the signer: it must be the new municipality the notice names
+        outbox.write(message);
+    }
+
+    @Override
+    public List<Answer> answers(Delivered message) throws Exception {
+        return List.of(answers.answer(message));
+    }
+}

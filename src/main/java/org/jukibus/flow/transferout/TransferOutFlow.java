@@ -1,0 +1,21 @@
+package org.jukibus.flow.transferout;
+
+import org.jukibus.flow.FlowDefinition;
+import org.jukibus.node.NodeRole;
+
+/** The transfer-out confirmation flow (転出確定通知, 第6の3): old municipality → its prefecture. */
+public final class TransferOutFlow {
+
+    /** Flow name: folders {@code legacy/*}{@code /transfer-out/}, queue {@code jukibus.inbound.transfer-out}. */
+    public static final String NAME = "transfer-out";
+
+    /** Sent by the municipal node named in OldMunicipality to the prefecture node named in Prefecture; receipted. */
+    public static final FlowDefinition CONFIRMATION = new FlowDefinition(NAME, TransferOutConfirmation.TYPE,
+            "OldMunicipality", "Prefecture", NodeRole.PREFECTURE, true);
+
+    /** Node setting: whether the node confirms by itself when it delivers a transfer-in notice (default true). */
+    public static final String CONFIRM_ON_TRANSFER_IN = "jukibus.transfer-out.confirm-on-transfer-in";
+
+    private TransferOutFlow() {
+    }
+}

@@ -1,0 +1,69 @@
+package org.jukibus.flow.transferout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.jukibus.flow.transferout.TransferOutTestData.BUNKYO;
+import static org.jukibus.flow.transferout.TransferOutTestData.SHINJUKU;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.xml.Schemas;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/** The old municipality confirms each transfer-in notice it delivers to its own prefecture. */
+class TransferOutConfirmerTest {
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-21T00:30:00.123Z"), ZoneOffset.UTC);
+    private final Delivered notice = TransferOutTestData.delivered(Flows.TRANSFER_IN, BUNKYO, SHINJUKU,
+            TransferOutTestData.notice(BUNKYO, SHINJUKU));
+
+    @Test
+    void a_delivered_notice_is_answered_with_a_confirmation_to_the_own_prefecture() throws Exception {
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, TransferOutTestData.directory(true), clock, true);
+
+        List<Answer> answers = confirmer.answers(notice);
+
+        assertThat(answers).hasSize(1);
+        Answer answer = answers.get(0);
+        assertThat(answer.flow()).isEqualTo(TransferOutFlow.CONFIRMATION);
+        assertThat(answer.recipient()).isEqualTo("13");
+        assertThat(answer.messageId()).isEqualTo(MessageIds.answerOf("transfer-out", notice.header().messageId()));
+        assertThat(answer.correlationId()).as("the notice's id stays out of the prefecture's cleartext headers").isNull();
+        assertThatCode(() -> Schemas.validate(TransferOutConfirmation.SCHEMA, answer.payload())).doesNotThrowAnyException();
+        TransferOutConfirmation c = new XmlMapper().readValue(
+                org.jukibus.xml.SecureXml.serialize(answer.payload()), TransferOutConfirmation.class);
+        assertThat(c).isEqualTo(new TransferOutConfirmation("12345678901", "住基 花子", "1985-04-01",
+                "東京都文京区本郷七丁目3番1号", "2026-11-20", SHINJUKU, BUNKYO, "13", notice.header().messageId(),
+                "2026-11-21T00:30:00Z"));
+    }
+
+    @Test
+    void a_redelivery_gives_the_same_message_id() throws Exception {
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, TransferOutTestData.directory(true), clock, true);
+
+        assertThat(confirmer.answers(notice).get(0).messageId()).isEqualTo(confirmer.answers(notice).get(0).messageId());
+    }
+
+    @Test
+    void switched_off_it_leaves_confirming_to_the_legacy_system() throws Exception {
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, TransferOutTestData.directory(true), clock, false);
+
+        assertThat(confirmer.answers(notice)).isEmpty();
+    }
+
+    @Test
+    void without_a_prefecture_node_in_the_directory_there_is_nobody_to_confirm_to() throws Exception {
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, TransferOutTestData.directory(false), clock, true);
+
+        assertThat(confirmer.answers(notice)).isEmpty();
+    }
+}
