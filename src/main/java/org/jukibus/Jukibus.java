@@ -1,5 +1,7 @@
 package org.jukibus;
 
+import org.jukibus.approval.RoutesCommand;
+import org.jukibus.audit.AuditCommand;
 import org.jukibus.bench.BenchCommand;
 import org.jukibus.demo.DemoCommand;
 import org.jukibus.directory.DirectoryCommand;
@@ -12,11 +14,15 @@ import org.jukibus.pki.PkiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code jukibus} command: run a node, run the demo network, operate the PKI, the directory and dead letters, see every node's status. */
+/**
+ * The {@code jukibus} command: run a node, run the demo network, operate the PKI, the directory and dead letters,
+ * see every node's status, approve routes, verify operation logs.
+ */
 @Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
-                DlqCommand.class, StatusCommand.class, OperatorCommand.class, BenchCommand.class})
+                DlqCommand.class, StatusCommand.class, OperatorCommand.class, RoutesCommand.class, AuditCommand.class,
+                BenchCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec

@@ -67,7 +67,8 @@ public class DemoCommand implements Callable<Integer> {
         deleteTree(dir);
         SharedPostgres store = SharedPostgres.start(dir.resolve("store"));
         say("Store: one PostgreSQL for the whole demo network on 127.0.0.1:" + store.port() + ", a database per node (node_<code>)");
-        say("Provisioning: root CA, a certificate per node, a directory signed by central, in " + dir);
+        say("Provisioning: root CA, a certificate per node, a directory signed by central, the routes and broker "
+                + "configuration approved by an officer, in " + dir);
         Network network = new NetworkProvisioner(projectDir).provision(dir, NetworkProvisioner.demoNodes(), NetworkProvisioner.sharedBy(store));
         NetworkProvisioner.writeConfigFiles(network);
 
@@ -130,6 +131,9 @@ public class DemoCommand implements Callable<Integer> {
                             + " (第3の3(3): they never pass through it); heartbeats and node status alerts: " + monitoring);
                 }
             }
+            say("Each node's operation log is in nodes/<code>/audit/; check one with: jukibus audit verify --log "
+                    + shinjuku.home().resolve("audit") + " --certificate " + shinjuku.home().resolve("pki").resolve("131041.pem")
+                    + " (the log is sealed every 5 minutes and when the node stops)");
             if (stay) {
                 say("The network keeps running; drop more files into " + inbox + ". Ctrl-C to stop.");
                 Thread.currentThread().join();

@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.approval.ManifestSigner;
+import org.jukibus.approval.ProgramFiles;
+import org.jukibus.approval.ProgramManifest;
 import org.jukibus.directory.DirectoryBuilder;
 import org.jukibus.directory.DirectorySigner;
 import org.jukibus.directory.Endpoint;
@@ -23,14 +26,18 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
+import org.jukibus.pki.OfficerIdentity;
+import org.jukibus.pki.Pem;
 import org.jukibus.store.SharedPostgres;
 import org.jukibus.store.StoreAccess;
 
 /**
  * Makes a whole network on this machine: a root CA, a key and certificate per node, a directory
- * signed by central listing every node with a primary and a backup endpoint on loopback, and the
- * properties each node starts from. Used by {@code jukibus demo} and by the integration tests;
- * an operator would do the same steps with {@code jukibus pki} and {@code jukibus directory}.
+ * signed by central listing every node with a primary and a backup endpoint on loopback, the
+ * routes and broker configuration every node runs (a copy of the project's, approved by an
+ * officer of this network), and the properties each node starts from. Used by {@code jukibus demo}
+ * and by the integration tests; an operator would do the same steps with {@code jukibus pki},
+ * {@code jukibus directory} and {@code jukibus routes}.
  */
 public final class NetworkProvisioner {
 
@@ -51,6 +58,16 @@ public final class NetworkProvisioner {
         /** Password of the operator {@value NetworkProvisioner#OPERATOR} on every node's management port (0600). */
         public Path operatorPasswordFile() {
             return root.resolve(OPERATOR_PASSWORD_FILE);
+        }
+
+        /** The routes/ and broker-config/ every node runs: a copy of the project's, with routes/APPROVED.xml. */
+        public Path programsDir() {
+            return root.resolve(PROGRAMS_DIR);
+        }
+
+        /** The approving officer's key store (officer.p12), its password (officer.pass) and certificate (officer.pem). */
+        public Path officerDir() {
+            return root.resolve(OFFICER_DIR);
         }
 
         public ProvisionedNode node(String code) {
@@ -90,6 +107,10 @@ public final class NetworkProvisioner {
     /** The operator user every provisioned node lets log in to its management port. */
     public static final String OPERATOR = "operator";
     static final String OPERATOR_PASSWORD_FILE = "operator.pass";
+    /** The officer who approves the network's routes and broker configuration. */
+    public static final String OFFICER = "承認責任者";
+    static final String PROGRAMS_DIR = "programs";
+    static final String OFFICER_DIR = "officer";
 
     private final Path projectDir;
     private final java.util.Set<Integer> handedOut = new java.util.HashSet<>();
@@ -114,6 +135,8 @@ public final class NetworkProvisioner {
         org.jukibus.pki.SecureFiles.writePassword(root.resolve(OPERATOR_PASSWORD_FILE), operatorPassword.toCharArray());
         String operatorHash = org.jukibus.ops.OperatorUsers.hash(operatorPassword);
 
+        Path officerCertificate = approvePrograms(ca, root.resolve(PROGRAMS_DIR), root.resolve(OFFICER_DIR));
+
         DirectoryBuilder directory = new DirectoryBuilder().serial(1).issuedAt(java.time.Instant.now());
         Map<String, ProvisionedNode> nodes = new LinkedHashMap<>();
         KeyMaterial central = null;
@@ -129,6 +152,7 @@ public final class NetworkProvisioner {
             Path passwordFile = pki.resolve(spec.code() + ".pass");
             KeyStores.writeKeyStore(keystore, keys, password.toCharArray());
             KeyStores.writeTrustStore(truststore, ca.certificate(), password.toCharArray());
+            Pem.writeCertificate(pki.resolve(spec.code() + ".pem"), keys.certificate()); // e.g. for jukibus audit verify
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
 
             Endpoint primary = new Endpoint("127.0.0.1", freePort());
@@ -142,8 +166,9 @@ public final class NetworkProvisioner {
             p.put("jukibus.role", spec.role().id());
             p.put("jukibus.code", spec.code());
             p.put("jukibus.home", home.toString());
-            p.put("jukibus.routes-dir", projectDir.resolve("routes").toString());
-            p.put("jukibus.broker-config-dir", projectDir.resolve("broker-config").toString());
+            p.put("jukibus.routes-dir", root.resolve(PROGRAMS_DIR).resolve("routes").toString());
+            p.put("jukibus.broker-config-dir", root.resolve(PROGRAMS_DIR).resolve("broker-config").toString());
+            p.put("jukibus.approval.officer-certificate", officerCertificate.toString());
             p.put("jukibus.pki.keystore", keystore.toString());
             p.put("jukibus.pki.truststore", truststore.toString());
             p.put("jukibus.pki.password-file", passwordFile.toString());
@@ -163,6 +188,42 @@ public final class NetworkProvisioner {
         Path directoryFile = root.resolve("directory.xml");
         Files.write(directoryFile, DirectorySigner.sign(directory.build(), central));
         return new Network(root, ca, directoryFile, nodes);
+    }
+
+    /**
+     * Copies the project's routes/ and broker-config/ into {@code programs} and approves them there as an officer
+     * issued now (what an operator does with {@code jukibus pki issue-officer} and {@code jukibus routes sign}):
+     * nodes never run the working copy's files, and tests that change a route change their own copy.
+     * Returns the officer's certificate.
+     */
+    private Path approvePrograms(CertificateAuthority ca, Path programs, Path officerDir) throws IOException {
+        Path routes = programs.resolve("routes");
+        Path brokerConfig = programs.resolve("broker-config");
+        copyTree(projectDir.resolve("routes"), routes);
+        copyTree(projectDir.resolve("broker-config"), brokerConfig);
+        KeyMaterial officer = ca.issueOfficerKeyMaterial(new OfficerIdentity(OFFICER), CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        String password = randomSecret();
+        KeyStores.writeKeyStore(officerDir.resolve("officer.p12"), officer, password.toCharArray());
+        org.jukibus.pki.SecureFiles.writePassword(officerDir.resolve("officer.pass"), password.toCharArray());
+        Path certificate = officerDir.resolve("officer.pem");
+        Pem.writeCertificate(certificate, officer.certificate());
+        ProgramManifest manifest = ProgramManifest.of(OFFICER, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                "provisioned with the network", ProgramFiles.all(routes, brokerConfig));
+        Files.write(routes.resolve("APPROVED.xml"), ManifestSigner.sign(manifest, officer));
+        return certificate;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     /** Writes each node's properties as the config file an operator would keep ({@code node.properties}). */

@@ -3,6 +3,9 @@ package org.jukibus.flow;
 import java.time.Clock;
 
 import org.apache.camel.Exchange;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
@@ -19,10 +22,12 @@ public final class DeadLetters {
 
     private final Clock clock;
     private final FlowMetrics metrics;
+    private final OperationLog audit;
 
-    public DeadLetters(Clock clock, FlowMetrics metrics) {
+    public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit) {
         this.clock = clock;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     public void label(Exchange exchange) {
@@ -50,6 +55,11 @@ public final class DeadLetters {
             }
         }
         metrics.failed(flow, reason);
+        // the reason only, never the detail: the ids below come from a message that may not have been verified
+        audit.record(AuditEvent.of(AuditKind.MESSAGE_DEAD_LETTERED).flow(flow)
+                .message(in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TYPE, String.class))
+                .recipient(in.getHeader(Headers.RECIPIENT, String.class)).digestOf(in.getBody(byte[].class))
+                .detail("reason " + reason + ", dead letter " + in.getHeader("JMSMessageID", String.class)));
         // a crash after this send but before the consume commits must not dead-letter it twice
         in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
         log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);

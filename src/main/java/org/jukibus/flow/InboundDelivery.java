@@ -4,6 +4,10 @@ import java.io.IOException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
+import org.jukibus.audit.Sha256;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
@@ -21,6 +25,8 @@ public final class InboundDelivery {
 
     /** Exchange property holding the {@link Delivered} message for the later steps. */
     public static final String DELIVERED = "JukibusDelivered";
+    /** Exchange property holding the SHA-256 of the envelope as it arrived, for the operation log. */
+    public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -28,21 +34,25 @@ public final class InboundDelivery {
     private final NodeEnvelopes envelopes;
     private final SeenMessages seen;
     private final FlowMetrics metrics;
+    private final OperationLog audit;
 
     public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
-                           SeenMessages seen, FlowMetrics metrics) {
+                           SeenMessages seen, FlowMetrics metrics, OperationLog audit) {
         this.flows = flows;
         this.handlers = handlers;
         this.outbox = outbox;
         this.envelopes = envelopes;
         this.seen = seen;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure {
         Message in = exchange.getIn();
         FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
-        OpenedEnvelope opened = envelopes.open(in.getBody(byte[].class));
+        byte[] envelope = in.getBody(byte[].class);
+        exchange.setProperty(ENVELOPE_DIGEST, Sha256.hex(envelope));
+        OpenedEnvelope opened = envelopes.open(envelope);
         EnvelopeHeader header = opened.header();
 
         if (!flow.messageType().equals(header.type())) {
@@ -94,6 +104,9 @@ public final class InboundDelivery {
         EnvelopeHeader header = exchange.getProperty(DELIVERED, Delivered.class).header();
         seen.record(header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
+        audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
+                .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
+                .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));
     }
 
     private static String brokerMessageId(Message in) {

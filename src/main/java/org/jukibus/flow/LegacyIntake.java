@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import org.apache.camel.Exchange;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.node.NodeEnvelopes;
@@ -34,9 +37,10 @@ public final class LegacyIntake {
     private final LegacyOutbox outbox;
     private final TransferLedger ledger;
     private final Path legacyRoot;
+    private final OperationLog audit;
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                        LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot) {
+                        LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit) {
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
@@ -44,6 +48,7 @@ public final class LegacyIntake {
         this.outbox = outbox;
         this.ledger = ledger;
         this.legacyRoot = legacyRoot;
+        this.audit = audit;
     }
 
     /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
@@ -75,6 +80,9 @@ public final class LegacyIntake {
     /** After the envelope is in the outbound queue: what the flow records about it. */
     public void queued(Exchange exchange) throws Exception {
         LegacyInput input = exchange.getProperty(INPUT, LegacyInput.class);
+        audit.record(AuditEvent.of(AuditKind.MESSAGE_QUEUED).flow(input.flow().name())
+                .message(input.messageId(), input.flow().messageType()).sender(envelopes.selfCode())
+                .recipient(input.recipient()).digestOf(exchange.getIn().getBody(byte[].class)));
         handlers.of(input.flow()).queued(input);
         ledger.record(input.flow().name(), input.fileName(), exchange.getProperty(CONTENT, byte[].class),
                 TransferLedger.Outcome.QUEUED, input.messageId(), input.recipient(), null);
@@ -110,6 +118,7 @@ public final class LegacyIntake {
         byte[] content = exchange.getIn().getBody(byte[].class);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), parse(flow, content), null, null);
         handlers.of(flow).local(input, outbox);
+        audit.record(AuditEvent.of(AuditKind.LOCAL_INPUT_HANDLED).flow(flow.name()));
         ledger.record(flow.name(), input.fileName(), content, TransferLedger.Outcome.HANDLED, null, null, null);
     }
 

@@ -4,6 +4,9 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.UnknownPeerException;
 import org.jukibus.ops.FlowMetrics;
@@ -17,10 +20,12 @@ public final class PeerForwarder {
 
     private final PeerLinks links;
     private final FlowMetrics metrics;
+    private final OperationLog audit;
 
-    public PeerForwarder(PeerLinks links, FlowMetrics metrics) {
+    public PeerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog audit) {
         this.links = links;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     public void forward(Exchange exchange) throws Exception {
@@ -29,10 +34,13 @@ public final class PeerForwarder {
         String address = required(in, Headers.ADDRESS);
         String messageId = required(in, Headers.MESSAGE_ID);
         try {
-            links.send(recipient, address, in.getBody(byte[].class), messageId, Map.of(
+            byte[] envelope = in.getBody(byte[].class);
+            links.send(recipient, address, envelope, messageId, Map.of(
                     Headers.MESSAGE_ID, messageId,
                     Headers.TYPE, required(in, Headers.TYPE)));
             metrics.sent(FlowDefinition.flowOfAddress(address));
+            audit.record(AuditEvent.of(AuditKind.MESSAGE_FORWARDED).flow(FlowDefinition.flowOfAddress(address))
+                    .message(messageId, in.getHeader(Headers.TYPE, String.class)).recipient(recipient).digestOf(envelope));
         } catch (UnknownPeerException e) {
             throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
         }

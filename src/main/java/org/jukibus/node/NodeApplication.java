@@ -1,5 +1,7 @@
 package org.jukibus.node;
 
+import org.jukibus.approval.ApprovalConfiguration;
+import org.jukibus.audit.AuditConfiguration;
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
 import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.flow.transferout.TransferOutConfiguration;
@@ -13,6 +15,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class,
-        MonitoringConfiguration.class})
+        MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class})
 public class NodeApplication {
 }

@@ -17,6 +17,8 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.adapter.file.TransferLedger;
+import org.jukibus.approval.ApprovedPrograms;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
@@ -106,7 +108,7 @@ public class NodeConfiguration {
 
     @Bean(destroyMethod = "close")
     NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NodeProperties properties,
-                          SecurityEvents securityEvents) throws Exception {
+                          SecurityEvents securityEvents, ApprovedPrograms programs) throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
         values.put("jukibus.broker.name", "jukibus-" + settings.code());
@@ -123,7 +125,8 @@ public class NodeConfiguration {
         NodeSecurityManager security = new NodeSecurityManager(settings.localSecret(),
                 cert -> directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
                 securityEvents);
-        return NodeBroker.start(BrokerTemplate.load(settings.brokerConfigDir(), settings.role().id()), values, security);
+        // the broker.xml the officer approved, as verified (ApprovedPrograms)
+        return NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security);
     }
 
     private static void putEndpoint(Map<String, String> values, String prefix, Endpoint endpoint) {
@@ -219,8 +222,8 @@ public class NodeConfiguration {
 
     @Bean
     LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                              LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings) {
-        return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot());
+                              LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog) {
+        return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog);
     }
 
     @Bean
@@ -230,8 +233,8 @@ public class NodeConfiguration {
 
     @Bean
     InboundDelivery inboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
-                                    SeenMessages seen, FlowMetrics metrics) {
-        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics);
+                                    SeenMessages seen, FlowMetrics metrics, OperationLog operationLog) {
+        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics, operationLog);
     }
 
     @Bean
@@ -245,13 +248,13 @@ public class NodeConfiguration {
     }
 
     @Bean
-    PeerForwarder peerForwarder(PeerLinks links, FlowMetrics metrics) {
-        return new PeerForwarder(links, metrics);
+    PeerForwarder peerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog operationLog) {
+        return new PeerForwarder(links, metrics, operationLog);
     }
 
     @Bean
-    DeadLetters deadLetters(Clock clock, FlowMetrics metrics) {
-        return new DeadLetters(clock, metrics);
+    DeadLetters deadLetters(Clock clock, FlowMetrics metrics, OperationLog operationLog) {
+        return new DeadLetters(clock, metrics, operationLog);
     }
 
     @Bean

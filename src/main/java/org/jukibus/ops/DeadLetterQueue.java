@@ -25,6 +25,9 @@ import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.management.QueueControl;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Headers;
 import org.slf4j.Logger;
@@ -57,12 +60,14 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
     private final String node;
     private final ConnectionFactory local;
     private final NodeBroker broker;
+    private final OperationLog audit;
     private ObjectName registeredAs;
 
-    public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker) {
+    public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit) {
         this.node = node;
         this.local = local;
         this.broker = broker;
+        this.audit = audit;
     }
 
     public static ObjectName objectName(String node) {
@@ -146,6 +151,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
             throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
         }
         log.warn("replayed dead letter {} to {} on request of {}", id, target, who());
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).detail("dlq replay " + id + " to " + target));
         return target;
     }
 
@@ -158,6 +164,8 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
             n++; // bounded by the count at the start: a replay that fails again comes back as a new dead letter
         }
         log.warn("replayed {} dead letters{} on request of {}", n, flow == null || flow.isBlank() ? "" : " of " + flow, who());
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
+                .detail("dlq replay-all: " + n + " replayed"));
         return n;
     }
 
@@ -167,14 +175,17 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         if (!confirm) {
             throw new IllegalArgumentException("purge removes dead letters for good: it needs confirmation");
         }
+        int removed;
         try {
-            int removed = control().removeMessages(selector);
-            log.warn("purged {} dead letters{} from {} on request of {}", removed,
-                    flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who());
-            return removed;
+            removed = control().removeMessages(selector);
         } catch (Exception e) {
             throw new IllegalStateException("cannot purge " + QUEUE + ": " + e.getMessage(), e);
         }
+        log.warn("purged {} dead letters{} from {} on request of {}", removed,
+                flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who());
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
+                .detail("dlq purge: " + removed + " removed for good"));
+        return removed;
     }
 
     /** Takes the first dead letter matching the selector and re-sends it; null when there is none. */
@@ -305,6 +316,16 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The operation log's actor: {@code operator:<name>} after a web login (Hawtio, Jolokia), else {@code jmx}. */
+    private static String actor() {
+        Authentication a = SecurityContextHolder.getContext().getAuthentication();
+        return a == null ? "jmx" : "operator:" + a.getName();
+    }
+
+    private static String blankToNull(String flow) {
+        return flow == null || flow.isBlank() ? null : flow;
     }
 
     private static String who() {

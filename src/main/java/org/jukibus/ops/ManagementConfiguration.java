@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.camel.CamelContext;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Flows;
 import org.jukibus.node.NodeSettings;
@@ -34,8 +35,8 @@ public class ManagementConfiguration {
 
     @Bean(destroyMethod = "close")
     DeadLetterQueue deadLetterQueue(NodeSettings settings, ConnectionFactory localConnectionFactory, NodeBroker broker,
-                                    MeterRegistry registry, Flows flows) throws Exception {
-        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker).register();
+                                    MeterRegistry registry, Flows flows, OperationLog operationLog) throws Exception {
+        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog).register();
         for (String flow : flows.names()) {
             Gauge.builder("jukibus.dlq.depth", dlq, q -> q.count(flow)).tag("flow", flow)
                     .description("Dead letters waiting in jukibus.dlq").register(registry);

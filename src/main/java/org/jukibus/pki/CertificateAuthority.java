@@ -47,7 +47,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The network root CA: one EC P-256 key, self-signed, that issues node certificates and CRLs.
+ * The network root CA: one EC P-256 key, self-signed, that issues node certificates, approving officers' certificates
+ * ({@link OfficerIdentity}) and CRLs.
  *
  * <p>On disk, a CA directory holds
  * <ul>
@@ -204,24 +205,58 @@ public final class CertificateAuthority {
      */
     public X509Certificate issue(PublicKey key, NodeIdentity identity, List<String> hosts, Instant notBefore, Instant notAfter)
             throws IOException {
-        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(identity, "identity");
+        List<String> names = hosts == null || hosts.isEmpty() ? DEFAULT_HOSTS : hosts;
+        GeneralNames altNames = subjectAltNames(names);
+        return issueCertificate(key, identity.toX500Name(), notBefore, notAfter, b -> b
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                .addExtension(Extension.subjectAlternativeName, false, altNames));
+    }
+
+    /**
+     * Issues an approving officer's certificate ({@link OfficerIdentity}): KeyUsage digitalSignature|nonRepudiation
+     * and EKU codeSigning only, so it signs approvals of programs and can never serve as a TLS client or server
+     * certificate; no SubjectAltName. Records it in the ledger.
+     */
+    public X509Certificate issueOfficer(PublicKey key, OfficerIdentity officer, Instant notBefore, Instant notAfter)
+            throws IOException {
+        Objects.requireNonNull(officer, "officer");
+        return issueCertificate(key, officer.toX500Name(), notBefore, notAfter, b -> b
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning)));
+    }
+
+    /** Generates an EC P-256 key pair and issues an officer certificate for it, valid from now; returns key + chain [officer, root]. */
+    public KeyMaterial issueOfficerKeyMaterial(OfficerIdentity officer, Duration validity) throws IOException {
+        KeyPair kp = KeyStores.generateKeyPair();
+        Instant now = clock.instant();
+        X509Certificate cert = issueOfficer(kp.getPublic(), officer, now.minusSeconds(60), now.plus(validity));
+        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+    }
+
+    /** The profile-specific extensions of an end-entity certificate. */
+    private interface Profile {
+        void addTo(X509v3CertificateBuilder builder) throws java.io.IOException;
+    }
+
+    /** An end-entity certificate (basicConstraints not CA, SKI/AKI, random serial) with the profile's extensions, in the ledger. */
+    private X509Certificate issueCertificate(PublicKey key, X500Name subject, Instant notBefore, Instant notAfter,
+                                             Profile profile) throws IOException {
+        Objects.requireNonNull(key, "key");
         if (!notAfter.isAfter(notBefore)) {
             throw new IllegalArgumentException("notAfter must be after notBefore");
         }
-        List<String> names = hosts == null || hosts.isEmpty() ? DEFAULT_HOSTS : hosts;
         BigInteger serial = randomSerial();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), serial,
-                    Date.from(notBefore), Date.from(notAfter), identity.toX500Name(), key)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(names))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
+                    Date.from(notBefore), Date.from(notAfter), subject, key)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            profile.addTo(b);
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(signer(caKey)));
             LedgerEntry entry = new LedgerEntry(serial, cert.getSubjectX500Principal().getName(), notAfter, null);

@@ -26,7 +26,7 @@ import org.jukibus.node.NodeRole;
 import org.jukibus.pki.CertificateRejectedException.Reason;
 
 /**
- * Validates node certificates against the network root CA and (optionally) its CRL: PKIX path validation with
+ * Validates node certificates (and approving officers' certificates) against the network root CA and (optionally) its CRL: PKIX path validation with
  * the JDK's CertPathValidator, revocation checking enabled when a CRL is given, at a given instant.
  * Thread-safe.
  */
@@ -75,10 +75,43 @@ public final class CertificateValidator {
      * and a node certificate. Returns its identity.
      */
     public NodeIdentity validate(X509Certificate cert, Instant at) throws CertificateRejectedException {
+        checkIssued(cert, at);
+        NodeIdentity id;
+        try {
+            id = NodeIdentity.fromCertificate(cert);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateRejectedException(Reason.NOT_A_NODE_CERTIFICATE, e.getMessage(), e);
+        }
+        checkPath(cert, at);
+        return id;
+    }
+
+    /** Validates an approving officer's certificate at the clock's current instant. */
+    public OfficerIdentity validateOfficer(X509Certificate cert) throws CertificateRejectedException {
+        return validateOfficer(cert, clock.instant());
+    }
+
+    /**
+     * Validates {@code cert} at {@code at} as a node certificate is validated (root CA, validity, CRL, PKIX), but
+     * as an approving officer's certificate ({@link OfficerIdentity}). Returns the officer.
+     */
+    public OfficerIdentity validateOfficer(X509Certificate cert, Instant at) throws CertificateRejectedException {
+        checkIssued(cert, at);
+        OfficerIdentity officer;
+        try {
+            officer = OfficerIdentity.fromCertificate(cert);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateRejectedException(Reason.NOT_AN_OFFICER_CERTIFICATE, e.getMessage(), e);
+        }
+        checkPath(cert, at);
+        return officer;
+    }
+
+    /** The clear reasons first: issued (signed) by the root CA, within its validity, not revoked. */
+    private void checkIssued(X509Certificate cert, Instant at) throws CertificateRejectedException {
         Objects.requireNonNull(cert, "cert");
         String subject = cert.getSubjectX500Principal().getName();
         Date date = Date.from(at);
-        // 1. clear reasons first
         if (!cert.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
             throw new CertificateRejectedException(Reason.UNKNOWN_ISSUER, "certificate " + subject
                     + " was not issued by our root CA (issuer " + cert.getIssuerX500Principal().getName() + ")");
@@ -106,18 +139,16 @@ public final class CertificateValidator {
                         + cert.getSerialNumber().toString(16) + ") was revoked on " + entry.getRevocationDate().toInstant());
             }
         }
-        NodeIdentity id;
-        try {
-            id = NodeIdentity.fromCertificate(cert);
-        } catch (IllegalArgumentException e) {
-            throw new CertificateRejectedException(Reason.NOT_A_NODE_CERTIFICATE, e.getMessage(), e);
-        }
-        // 2. full PKIX validation as the final word
+    }
+
+    /** Full PKIX validation as the final word. */
+    private void checkPath(X509Certificate cert, Instant at) throws CertificateRejectedException {
+        String subject = cert.getSubjectX500Principal().getName();
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             CertPath path = cf.generateCertPath(List.of(cert));
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(rootCa, null)));
-            params.setDate(date);
+            params.setDate(Date.from(at));
             params.setRevocationEnabled(crl != null);
             if (crl != null) {
                 params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));
@@ -133,7 +164,6 @@ public final class CertificateValidator {
         } catch (GeneralSecurityException e) {
             throw new CertificateRejectedException(Reason.INVALID, "certificate " + subject + " rejected: " + e.getMessage(), e);
         }
-        return id;
     }
 
     private void checkCrl(Instant at) throws CertificateRejectedException {

@@ -19,6 +19,7 @@ import org.jukibus.node.NodeRole;
  * i.e. the architecture's {@code CN=<code>, OU=<role>, O=Juki-net, C=JP} plus one attribute
  * {@code id-at-name} (OID 2.5.4.41, X.520 "name") holding the node's human-readable name (for example
  * {@code 新宿区}) as a UTF8String. CN, OU and O are UTF8String, C is PrintableString.
+ * {@code officer} is never a role: a certificate with that OU is an approving officer's ({@link OfficerIdentity}).
  */
 public record NodeIdentity(NodeRole role, String code, String name) {
 
@@ -62,6 +63,10 @@ public record NodeIdentity(NodeRole role, String code, String name) {
             throw new IllegalArgumentException("not a jukibus node certificate (it is a CA certificate): " + subject);
         }
         X500Name x500 = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+        RDN[] units = x500.getRDNs(BCStyle.OU);
+        if (units.length == 1 && OfficerIdentity.UNIT.equals(stringOf(units[0].getFirst()))) {
+            throw new IllegalArgumentException("not a jukibus node certificate (it is an approving officer's certificate): " + subject);
+        }
         String c = single(x500, BCStyle.C, "C", subject);
         String o = single(x500, BCStyle.O, "O", subject);
         String ou = single(x500, BCStyle.OU, "OU", subject);

@@ -27,12 +27,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pki}: manage the network root CA and node certificates. The CA password comes from
+ * {@code pki}: manage the network root CA, node certificates and approving officers' certificates. The CA password comes from
  * {@code --password-file} (first line) or the environment variable {@value #CA_PASSWORD_ENV}.
  */
 @Command(name = "pki", mixinStandardHelpOptions = true,
-        description = "Manage the network root CA, node certificates and the CRL.",
-        subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.Revoke.class,
+        description = "Manage the network root CA, node and officer certificates and the CRL.",
+        subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.IssueOfficer.class, PkiCommand.Revoke.class,
                 PkiCommand.Crl.class, PkiCommand.Show.class})
 public class PkiCommand extends CommandGroup {
 
@@ -150,8 +150,57 @@ public class PkiCommand extends CommandGroup {
         }
     }
 
+    @Command(name = "issue-officer", mixinStandardHelpOptions = true,
+            description = {"Generate the key pair of a responsible officer who approves the routes and broker "
+                    + "configuration nodes run (jukibus routes sign), and issue its certificate "
+                    + "(CN=<name>, OU=officer; key usage digitalSignature|nonRepudiation, extended key usage codeSigning "
+                    + "only: it cannot authenticate a link): <out>/officer.p12, officer.pem, officer.pass.",
+                    "Nodes name the certificate in jukibus.approval.officer-certificate."})
+    static class IssueOfficer extends Subcommand {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @Option(names = "--name", required = true, description = "the officer's name, e.g. 新宿区 住民記録 承認責任者")
+        String name;
+        @Option(names = "--out", required = true, description = "output directory")
+        Path out;
+        @Option(names = "--validity-days", defaultValue = "730", description = "default: ${DEFAULT-VALUE}")
+        long validityDays;
+        @Option(names = "--store-password-file", description = "file with the password for the new key store (default: random, written to <out>/officer.pass)")
+        Path storePasswordFile;
+
+        @Override
+        protected int run() throws Exception {
+            if (validityDays <= 0) {
+                throw new IllegalArgumentException("--validity-days must be positive");
+            }
+            OfficerIdentity officer = new OfficerIdentity(name);
+            Path keystore = out.resolve("officer.p12");
+            SecureFiles.requireAbsent(keystore);
+            char[] caPw = caPassword(passwordFile);
+            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : Issue.randomPassword();
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
+                KeyMaterial km = ca.issueOfficerKeyMaterial(officer, Duration.ofDays(validityDays));
+                Files.createDirectories(out);
+                KeyStores.writeKeyStore(keystore, km, storePw);
+                Pem.writeCertificate(out.resolve("officer.pem"), km.certificate());
+                if (storePasswordFile == null) {
+                    SecureFiles.writePassword(out.resolve("officer.pass"), storePw);
+                }
+                out().println("issued " + officer + " serial " + km.certificate().getSerialNumber().toString(16)
+                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + keystore);
+                return 0;
+            } finally {
+                Arrays.fill(caPw, '\0');
+                Arrays.fill(storePw, '\0');
+            }
+        }
+    }
+
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke a node certificate and write a new crl.pem.")
+            description = "Revoke a node or officer certificate and write a new crl.pem.")
     static class Revoke extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
@@ -285,8 +334,12 @@ public class PkiCommand extends CommandGroup {
                 } else {
                     try {
                         out().println("  node:    " + NodeIdentity.fromCertificate(c));
-                    } catch (IllegalArgumentException e) {
-                        out().println("  " + e.getMessage());
+                    } catch (IllegalArgumentException notNode) {
+                        try {
+                            out().println("  officer: " + OfficerIdentity.fromCertificate(c).name());
+                        } catch (IllegalArgumentException notOfficer) {
+                            out().println("  " + notNode.getMessage());
+                        }
                     }
                 }
             }

@@ -1,0 +1,170 @@
+package org.jukibus.approval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
+import org.jukibus.audit.Sha256;
+import org.jukibus.node.NodeRole;
+import org.jukibus.pki.CertificateValidator;
+import org.jukibus.xml.SecureXml;
+import org.jukibus.xml.XmlRejectedException;
+
+/**
+ * What a node does at start-up, before its broker and Camel load anything: checks that the routes and the broker
+ * configuration it would load are exactly those the officer's signed manifest lists, then writes the verified bytes
+ * into a folder of its own ({@code ${jukibus.home}/approved-programs/}, owner-only) and loads them from there. A
+ * file changed between the check and Camel reading it (check-then-use) therefore changes nothing the node runs.
+ *
+ * <p>The operation log gets {@link AuditKind#ROUTES_APPROVED} with the manifest's SHA-256 at every start, and one
+ * entry per file registered, changed or removed since the manifest the node ran before (kept in that folder); or
+ * {@link AuditKind#ROUTES_REFUSED} naming every file that is wrong.
+ */
+final class ProgramApproval {
+
+    static final String PRIVATE_DIR = "approved-programs";
+    static final String LAST_MANIFEST = "APPROVED.xml";
+    /** What to do when the approval itself is not acceptable. */
+    private static final String SIGN = "The responsible officer approves the routes and broker configuration with "
+            + "'jukibus routes sign', using an officer certificate of this network (jukibus pki issue-officer) that the "
+            + "node names in jukibus.approval.officer-certificate.";
+
+    private final NodeRole role;
+    private final Path routesDir;
+    private final Path brokerConfigDir;
+    private final Path manifestFile;
+    private final X509Certificate officer;
+    private final CertificateValidator validator;
+    private final Path home;
+    private final OperationLog log;
+
+    ProgramApproval(NodeRole role, Path routesDir, Path brokerConfigDir, Path manifestFile, X509Certificate officer,
+                    CertificateValidator validator, Path home, OperationLog log) {
+        this.role = role;
+        this.routesDir = routesDir;
+        this.brokerConfigDir = brokerConfigDir;
+        this.manifestFile = manifestFile;
+        this.officer = officer;
+        this.validator = validator;
+        this.home = home;
+        this.log = log;
+    }
+
+    ApprovedPrograms approve() throws ProgramsRejectedException, IOException {
+        if (!Files.isRegularFile(manifestFile)) {
+            throw refused(null, List.of("there is no approval: " + manifestFile.toAbsolutePath() + " does not exist"), SIGN);
+        }
+        if (Files.size(manifestFile) > ManifestVerifier.MAX_BYTES) {
+            throw refused(null, List.of(manifestFile + " is larger than " + ManifestVerifier.MAX_BYTES + " bytes"), SIGN);
+        }
+        byte[] signed = Files.readAllBytes(manifestFile);
+        String digest = Sha256.hex(signed);
+        ProgramManifest manifest;
+        try {
+            manifest = ManifestVerifier.verify(signed, manifestFile.toString(), officer, validator);
+        } catch (ProgramsRejectedException e) {
+            throw refused(digest, List.of(e.getMessage()), SIGN);
+        }
+        SortedMap<String, byte[]> found = ProgramFiles.forRole(routesDir, brokerConfigDir, role);
+        List<String> problems = new ArrayList<>();
+        ProgramDifferences.between(manifest.filesFor(role), found).forEach(d -> problems.add(d.toString()));
+        if (!problems.isEmpty()) {
+            throw refused(digest, problems, "Restore the approved files, or have the officer review the change and "
+                    + "approve it ('jukibus routes sign'), then start the node again.");
+        }
+        Path copy = home.resolve(PRIVATE_DIR);
+        ProgramManifest previous = lastRun(copy.resolve(LAST_MANIFEST));
+        writeCopy(copy, found, signed);
+        // Camel's include pattern names both folders: they must exist even when a role has no route of its own yet
+        createPrivate(copy.resolve("routes").resolve(ProgramFiles.COMMON));
+        createPrivate(copy.resolve("routes").resolve(role.id()));
+        log.record(AuditEvent.of(AuditKind.ROUTES_APPROVED).actor("officer:" + manifest.approvedBy()).digest(digest)
+                .detail("approved at " + manifest.approvedAt() + "; " + found.size() + " files this " + role.id()
+                        + " node runs"));
+        recordChanges(previous == null ? null : previous.filesFor(role), manifest.filesFor(role));
+        return new ApprovedPrograms(true, copy.resolve("routes"), copy.resolve("broker-config"), digest);
+    }
+
+    private ProgramsRejectedException refused(String manifestDigest, List<String> problems, String advice) {
+        log.record(AuditEvent.of(AuditKind.ROUTES_REFUSED).digest(manifestDigest).detail(String.join("; ", problems)));
+        return new ProgramsRejectedException("the routes and broker configuration of this node are not the ones the "
+                + "responsible officer approved (standard 第4の8(1)イ), so the node does not start:\n  - "
+                + String.join("\n  - ", problems) + "\n" + advice);
+    }
+
+    /** The manifest this node ran last time (its own copy, verified then), or null. */
+    private static ProgramManifest lastRun(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return ProgramManifest.fromDocument(SecureXml.parse(Files.readAllBytes(file), ManifestVerifier.MAX_BYTES));
+        } catch (IOException | XmlRejectedException | IllegalArgumentException e) {
+            return null; // unreadable: every file counts as newly registered
+        }
+    }
+
+    /** Registration and removal of programs (登録及び抹消) since the last run, one entry per file. */
+    private void recordChanges(SortedMap<String, String> before, SortedMap<String, String> now) {
+        TreeSet<String> paths = new TreeSet<>(now.keySet());
+        if (before != null) {
+            paths.addAll(before.keySet());
+        }
+        for (String path : paths) {
+            String was = before == null ? null : before.get(path);
+            String is = now.get(path);
+            if (was == null) {
+                log.record(AuditEvent.of(AuditKind.PROGRAM_REGISTERED).digest(is).detail(path));
+            } else if (is == null) {
+                log.record(AuditEvent.of(AuditKind.PROGRAM_REMOVED).digest(was).detail(path));
+            } else if (!was.equals(is)) {
+                log.record(AuditEvent.of(AuditKind.PROGRAM_CHANGED).digest(is).detail(path + " (was sha256 " + was + ")"));
+            }
+        }
+    }
+
+    /** Replaces the node's private copy with the verified bytes and the manifest that approved them. */
+    private static void writeCopy(Path copy, Map<String, byte[]> files, byte[] manifest) throws IOException {
+        if (Files.exists(copy)) {
+            try (Stream<Path> all = Files.walk(copy)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        createPrivate(copy);
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Path target = copy.resolve(f.getKey());
+            createPrivate(target.getParent());
+            Files.write(target, f.getValue());
+        }
+        Files.write(copy.resolve(LAST_MANIFEST), manifest);
+    }
+
+    private static void createPrivate(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.getParent() != null) {
+            createPrivate(dir.getParent());
+        }
+        if (Files.getFileStore(dir.getParent() != null ? dir.getParent() : dir)
+                .supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectory(dir);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.jukibus.audit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.jukibus.node.NodeSettings;
+import org.jukibus.pki.KeyMaterial;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** A node's operation log: the hash-chained log in {@code jukibus.audit.dir}, sealed with the node key. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuditProperties.class)
+public class AuditConfiguration {
+
+    /** The node's {@link OperationLog}; sealed on a timer and when the node stops. */
+    @Bean(destroyMethod = "close")
+    HashChainLog operationLog(NodeSettings settings, KeyMaterial nodeKeys, AuditProperties properties, Clock clock)
+            throws IOException {
+        Path dir = properties.getDir() != null ? properties.getDir() : settings.home().resolve("audit");
+        HashChainLog log = HashChainLog.open(dir, clock, "node:" + settings.code(), nodeKeys, properties.getMaxFileBytes());
+        log.sealEvery(properties.getSealInterval());
+        return log;
+    }
+
+    @Bean
+    NodeLifecycleRecorder nodeLifecycleRecorder(OperationLog operationLog, NodeSettings settings) {
+        return new NodeLifecycleRecorder(operationLog, settings.role().id() + " node " + settings.code());
+    }
+}

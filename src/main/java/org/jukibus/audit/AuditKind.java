@@ -1,0 +1,41 @@
+package org.jukibus.audit;
+
+/** What an entry of the operation log records. */
+public enum AuditKind {
+    /** A legacy input was sealed and stored in this node's outbound queue. */
+    MESSAGE_QUEUED,
+    /** An envelope was stored by its recipient's broker (sent over a link). */
+    MESSAGE_FORWARDED,
+    /** An envelope for this node was verified, decrypted and handed to its flow (by default the legacy outbox). */
+    MESSAGE_DELIVERED,
+    /** A message failed for good and went to the dead-letter queue; the detail names the reason. */
+    MESSAGE_DEAD_LETTERED,
+    /**
+     * A legacy input of a flow that stays on this node was handled (a registration, a query at the counter). Only
+     * the flow: such inputs can be small enough (a resident code) for a digest to give them away; the file and its
+     * digest are in the transfer ledger.
+     */
+    LOCAL_INPUT_HANDLED,
+    /** An operator's action on the node (dead-letter replay or purge …); the actor names the operator. */
+    OPERATION,
+    /** The node started (its routes run). */
+    NODE_STARTED,
+    /** The node stopped. */
+    NODE_STOPPED,
+    /** The routes and broker configuration the node loads matched the officer's signed manifest; digest = the manifest's SHA-256. */
+    ROUTES_APPROVED,
+    /** The node refused to start: its routes or broker configuration are not what the officer approved. */
+    ROUTES_REFUSED,
+    /** The node started with {@code jukibus.approval.required=false}: its routes were not checked (development only). */
+    APPROVAL_DISABLED,
+    /** A program file this node runs that the last approved manifest it ran did not list (登録). */
+    PROGRAM_REGISTERED,
+    /** A program file this node runs whose approved content changed since the last approved manifest it ran. */
+    PROGRAM_CHANGED,
+    /** A program file the last approved manifest listed that this node no longer runs (抹消). */
+    PROGRAM_REMOVED,
+    /** The node found the end of its log torn by a crash (an entry never acknowledged) and cut it off. */
+    LOG_RECOVERED,
+    /** The node's signature over the chain head (the hash of the entry before): see {@link HashChainLog#seal()}. */
+    SEAL
+}

@@ -1,0 +1,14 @@
+package org.jukibus.audit;
+
+/**
+ * The node's operation log (操作履歴, standard 第4の4(6)): every operation and every message the node
+ * sends or receives, for the audit of its lawful use. Callers record an event once the step is done;
+ * {@link #record} returns when the entry is on disk, and throws if it cannot be written, so the step's
+ * transaction rolls back rather than go unrecorded. Entries never carry personal data: ids, codes, the
+ * SHA-256 of an envelope, an operator's name. Thread-safe.
+ */
+public interface OperationLog {
+
+    /** Appends the event; returns once it is durable. */
+    void record(AuditEvent event);
+}
