@@ -1,6 +1,7 @@
 package org.jukibus;
 
 import org.jukibus.approval.RoutesCommand;
+import org.jukibus.attack.AttackSimCommand;
 import org.jukibus.audit.AuditCommand;
 import org.jukibus.bench.BenchCommand;
 import org.jukibus.demo.DemoCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
                 DlqCommand.class, StatusCommand.class, OperatorCommand.class, RoutesCommand.class, AuditCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, AttackSimCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec

@@ -55,6 +55,11 @@ public final class NetworkProvisioner {
 
     /** The provisioned network. */
     public record Network(Path root, CertificateAuthority ca, Path directoryFile, Map<String, ProvisionedNode> nodes) {
+        /** Password of the network CA's key store (ca/ca.p12), 0600: a test or demo network's, never a real CA's. */
+        public Path caPasswordFile() {
+            return root.resolve(CA_PASSWORD_FILE);
+        }
+
         /** Password of the operator {@value NetworkProvisioner#OPERATOR} on every node's management port (0600). */
         public Path operatorPasswordFile() {
             return root.resolve(OPERATOR_PASSWORD_FILE);
@@ -107,6 +112,7 @@ public final class NetworkProvisioner {
     /** The operator user every provisioned node lets log in to its management port. */
     public static final String OPERATOR = "operator";
     static final String OPERATOR_PASSWORD_FILE = "operator.pass";
+    static final String CA_PASSWORD_FILE = "ca.pass";
     /** The officer who approves the network's routes and broker configuration. */
     public static final String OFFICER = "承認責任者";
     static final String PROGRAMS_DIR = "programs";
@@ -129,6 +135,8 @@ public final class NetworkProvisioner {
         Files.createDirectories(root);
         char[] caPassword = randomSecret().toCharArray();
         CertificateAuthority ca = CertificateAuthority.create(root.resolve("ca"), "Juki-net Root CA (" + root.getFileName() + ")", caPassword);
+        // a test network's CA: its password is kept beside it (0600) so `jukibus pki` and `jukibus attack-sim --ca` can use it
+        org.jukibus.pki.SecureFiles.writePassword(root.resolve(CA_PASSWORD_FILE), caPassword);
 
         // one operator for the whole network, with a fresh password: only its bcrypt hash goes into node configs
         String operatorPassword = randomSecret();

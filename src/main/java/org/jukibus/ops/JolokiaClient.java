@@ -60,6 +60,13 @@ public final class JolokiaClient {
         return name.asText();
     }
 
+    /** GETs a text resource of the management port, e.g. {@code actuator/prometheus}, as the operator. */
+    public String text(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization).GET().build();
+        return send(request);
+    }
+
     /** Runs an MBean operation; returns its value, or throws with the node's error message. */
     public JsonNode exec(String mbean, String operation, Object... arguments) throws IOException, InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();

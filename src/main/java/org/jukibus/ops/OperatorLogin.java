@@ -35,6 +35,11 @@ public class OperatorLogin {
         return node;
     }
 
+    /** The operator's user name. */
+    public String user() {
+        return user;
+    }
+
     /** Jolokia on the node, logged in as the operator. */
     public JolokiaClient client() throws IOException {
         char[] password;

@@ -1,0 +1,111 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jukibus.Jukibus;
+import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+import org.jukibus.pki.CertificateAuthority;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * {@code jukibus attack-sim} (模擬攻撃, 第4の3(6)) against a running municipal node: every attack of
+ * the catalogue runs and is refused; the positive control is the only notice delivered; every
+ * envelope attack is in the node's dead-letter queue with its reason (nothing lost).
+ */
+class AttackSimIT {
+
+    static final String OSAKA = "271004";
+    static final String SHINJUKU = "131041";
+    static final String CHIYODA = "131016";
+    static final String REVOKED = "131059";
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = TestNetwork.provision(root, SHINJUKU, OSAKA, CHIYODA, REVOKED);
+        // revoked before Osaka starts: its acceptors load the CRL that lists it
+        net.network.ca().revoke(net.node(REVOKED).keys().certificate().getSerialNumber());
+        net.start(OSAKA);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void every_attack_of_the_catalogue_is_refused_and_nothing_but_the_control_is_delivered() throws Exception {
+        ProvisionedNode attacker = net.node(SHINJUKU);
+        ProvisionedNode revoked = net.node(REVOKED);
+        Path ca = net.network.ca().directory();
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new Jukibus()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
+                "attack-sim", "--target", OSAKA,
+                "--directory", net.network.directoryFile().toString(),
+                "--root-ca", ca.resolve(CertificateAuthority.CERT_FILE).toString(),
+                "--crl", ca.resolve(CertificateAuthority.CRL_FILE).toString(),
+                "--keystore", pki(attacker, "keystore"), "--keystore-password-file", pki(attacker, "password-file"),
+                "--ca", ca.toString(), "--ca-password-file", net.network.caPasswordFile().toString(),
+                "--revoked-keystore", pki(revoked, "keystore"), "--revoked-password-file", pki(revoked, "password-file"),
+                "--node", net.managementUrl(OSAKA), "--user", "operator",
+                "--password-file", net.network.operatorPasswordFile().toString());
+        String report = out.toString();
+        System.out.println(report + err);
+
+        assertThat(err.toString()).isEmpty();
+        assertThat(report).contains("positive control: a genuine notice from " + SHINJUKU + " was delivered");
+        List<String> rows = report.lines().filter(l -> l.matches("^(certificate|broker|envelope|management) .*")).toList();
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(30)
+                .allSatisfy(row -> assertThat(row).contains(" refused ").doesNotContain("NOT REFUSED").doesNotContain("not run"));
+        for (String attack : List.of("no-client-certificate", "foreign-ca-certificate", "unlisted-certificate",
+                "expired-certificate", "revoked-certificate", "tls-1.2-downgrade", "remote-consume", "send-to-dlq",
+                "replay", "signature-wrapping-object", "downgrade-sha1", "downgrade-rsa-1.5", "dtd-external-entity",
+                "entity-expansion", "oversize", "deep-nesting", "jolokia-without-login", "operator-password-guessing")) {
+            assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " "));
+        }
+        assertThat(report).contains(rows.size() + " attacks: " + rows.size() + " refused, 0 NOT REFUSED, 0 not run");
+        assertThat(exit).isZero();
+
+        // the control, and nothing else, reached Osaka's legacy outbox
+        List<Path> delivered = net.files(OSAKA, "outbox", "transfer-in");
+        assertThat(delivered).hasSize(1);
+        assertThat(Files.readString(delivered.get(0))).contains("ATTACK-SIM-");
+        // every envelope attack is kept in the dead-letter queue with its reason: nothing lost
+        // (through the DeadLetters MBean, as an operator sees them: a JMS browser may stop before the 4 MiB one)
+        var jolokia = net.jolokia(OSAKA);
+        List<String> reasons = new ArrayList<>();
+        for (var entry : jolokia.exec(jolokia.deadLetterMBean(), "list", "")) {
+            reasons.add(entry.path("reason").asText());
+        }
+        assertThat(reasons).hasSize((int) rows.stream().filter(r -> r.startsWith("envelope ")).count())
+                .contains("REPLAY", "BAD_SIGNATURE", "WRONG_RECIPIENT", "EXPIRED", "MALFORMED", "OVERSIZE");
+        // the certificates the simulator had our CA issue are revoked again
+        assertThat(net.network.ca().ledger().stream().filter(e -> e.subject().contains("模擬攻撃") || e.notAfter().isBefore(java.time.Instant.now())))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.revoked()).isTrue());
+    }
+
+    private static String pki(ProvisionedNode node, String key) {
+        Map<String, Object> p = node.properties();
+        return String.valueOf(p.get("jukibus.pki." + key));
+    }
+}

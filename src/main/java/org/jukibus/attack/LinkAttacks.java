@@ -1,0 +1,155 @@
+package org.jukibus.attack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+
+import org.jukibus.node.NodeCodes;
+import org.jukibus.node.NodeRole;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.NodeIdentity;
+
+/**
+ * Attacks on the link itself: who may connect to the target's broker (mutual TLS with a
+ * certificate of our CA that the directory lists and the CRL does not revoke, TLS 1.3 only) and
+ * what a connected peer may do there (send only what its role may send, never consume or create).
+ */
+final class LinkAttacks {
+
+    private final AttackTarget t;
+
+    LinkAttacks(AttackTarget target) {
+        this.t = target;
+    }
+
+    List<Attack> catalogue() {
+        List<Attack> a = new ArrayList<>();
+        a.add(new Attack("no-client-certificate", "certificate", "connect over TLS without a client certificate",
+                () -> connectWith(null, null, AttackTarget.TLS)));
+        a.add(new Attack("foreign-ca-certificate", "certificate",
+                "connect with a certificate naming the attacking node, issued by another CA", this::foreignCa));
+        a.add(new Attack("unlisted-certificate", "certificate",
+                "connect with a certificate of our CA for a node the directory does not list", this::unlisted));
+        a.add(new Attack("expired-certificate", "certificate",
+                "connect with an expired certificate of our CA naming the attacking node", this::expired));
+        a.add(new Attack("revoked-certificate", "certificate", "connect with a certificate our CA has revoked",
+                () -> t.revokedKeystore == null
+                        ? Outcome.notRun("give --revoked-keystore (a node certificate on the CRL)")
+                        : connectWith(t.revokedKeystore, t.revokedPassword, AttackTarget.TLS)));
+        a.add(new Attack("tls-1.2-downgrade", "certificate", "connect with the attacking node's own key over TLS 1.2",
+                () -> connectWith(t.attackerKeystore, t.attackerPassword, "TLSv1.2")));
+        a.add(new Attack("send-to-outbound", "broker", "put a message straight into the target's outbound queue",
+                () -> sendTo("jukibus.outbound")));
+        a.add(new Attack("send-to-dlq", "broker", "put a message into the target's dead-letter queue",
+                () -> sendTo("jukibus.dlq")));
+        a.add(new Attack("create-address", "broker", "make the target's broker create a new address",
+                () -> sendTo("jukibus.attack-sim-" + System.nanoTime())));
+        a.add(new Attack("send-not-allowed-for-role", "broker",
+                "send to an inbound address the attacking node's role may not use", () -> sendTo(forbiddenInbound())));
+        a.add(new Attack("remote-consume", "broker", "consume the target's inbound queue from outside",
+                () -> asAttacker(s -> s.createConsumer(s.createQueue("jukibus.inbound.transfer-in")).receiveNoWait())));
+        a.add(new Attack("remote-browse", "broker", "browse the target's inbound queue from outside",
+                () -> asAttacker(s -> s.createBrowser(s.createQueue("jukibus.inbound.transfer-in")).getEnumeration().hasMoreElements())));
+        return a;
+    }
+
+    private Outcome foreignCa() throws Exception {
+        CertificateAuthority foreign = CertificateAuthority.create(t.work().resolve("foreign-ca"), "Not Juki-net",
+                t.workPassword().toCharArray());
+        KeyMaterial impostor = foreign.issueKeyMaterial(t.attacker.identity(), CertificateAuthority.DEFAULT_HOSTS,
+                Duration.ofDays(1));
+        return connectWith(t.keystoreOf("foreign", impostor), t.workPassword(), AttackTarget.TLS);
+    }
+
+    private Outcome unlisted() throws Exception {
+        if (t.ca == null) {
+            return Outcome.notRun("give --ca (our CA issues a certificate for a node the directory does not list)");
+        }
+        NodeIdentity stranger = new NodeIdentity(NodeRole.MUNICIPAL, unlistedMunicipalCode(), "模擬攻撃");
+        return withIssued("unlisted", t.ca.issueKeyMaterial(stranger, CertificateAuthority.DEFAULT_HOSTS, Duration.ofDays(1)));
+    }
+
+    private Outcome expired() throws Exception {
+        if (t.ca == null) {
+            return Outcome.notRun("give --ca (our CA issues an expired certificate)");
+        }
+        Instant now = Instant.now();
+        return withIssued("expired", t.ca.issueKeyMaterial(t.attacker.identity(), CertificateAuthority.DEFAULT_HOSTS,
+                now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))));
+    }
+
+    /** Tries the certificate our CA issued for the attack, then revokes it so it is good for nothing afterwards. */
+    private Outcome withIssued(String name, KeyMaterial km) throws Exception {
+        try {
+            return connectWith(t.keystoreOf(name, km), t.workPassword(), AttackTarget.TLS);
+        } finally {
+            t.ca.revoke(km.certificate().getSerialNumber());
+        }
+    }
+
+    private String unlistedMunicipalCode() {
+        for (int n = 999; n > 100; n--) {
+            String five = "13" + n;
+            String code = five + NodeCodes.checkDigit(five);
+            if (t.directory.byCode(code).isEmpty()) {
+                return code;
+            }
+        }
+        throw new IllegalStateException("no unlisted municipal code left in prefecture 13");
+    }
+
+    /** An inbound address the attacking node's role may not send to: only central sends node-status alerts. */
+    private String forbiddenInbound() {
+        return t.attacker.identity().role() == NodeRole.CENTRAL ? "jukibus.inbound.transfer-in" : "jukibus.inbound.node-status";
+    }
+
+    private Outcome connectWith(Path keystore, String password, String tls) {
+        try (Connection c = t.connect(keystore, password, tls)) {
+            c.createSession(false, Session.AUTO_ACKNOWLEDGE).close();
+            return Outcome.notRefused("the broker accepted the connection");
+        } catch (JMSException | RuntimeException e) {
+            return Outcome.refused("connection refused: " + brief(e));
+        }
+    }
+
+    private Outcome sendTo(String address) {
+        return asAttacker(s -> {
+            BytesMessage m = s.createBytesMessage();
+            m.writeBytes("attack-sim".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.createProducer(s.createQueue(address)).send(m);
+        });
+    }
+
+    private interface SessionAction {
+        void run(Session s) throws JMSException;
+    }
+
+    /** Runs the action as the attacking node; refused means the broker threw, on connecting or acting. */
+    private Outcome asAttacker(SessionAction action) {
+        try (Connection c = t.connectAsAttacker()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try {
+                action.run(s);
+            } catch (JMSException | RuntimeException e) {
+                return Outcome.refused(brief(e));
+            }
+            return Outcome.notRefused("the broker let the attacking node do it");
+        } catch (JMSException | RuntimeException e) {
+            return Outcome.notRun("the attacking node itself cannot connect: " + brief(e));
+        }
+    }
+
+    static String brief(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = m.replaceAll("\\s+", " ");
+        return m.length() > 120 ? m.substring(0, 117) + "..." : m;
+    }
+}
