@@ -19,7 +19,7 @@ import org.jukibus.directory.Endpoint;
  * A bare client of a node's link acceptor, as an attacker would write one: any client certificate
  * (or none), any TLS version, one attempt, no reconnection, so a refusal shows at once.
  */
-final class LinkClient {
+public final class LinkClient {
 
     private LinkClient() {
     }
@@ -28,7 +28,7 @@ final class LinkClient {
      * @param keystore   PKCS#12 with the client certificate to present, or null for none
      * @param tlsVersion e.g. {@code TLSv1.3}
      */
-    static Connection connect(Endpoint endpoint, Path keystore, String keystorePassword, Path truststore,
+    public static Connection connect(Endpoint endpoint, Path keystore, String keystorePassword, Path truststore,
                               String truststorePassword, String tlsVersion) throws JMSException {
         Map<String, Object> params = new HashMap<>();
         params.put(TransportConstants.HOST_PROP_NAME, endpoint.host());
