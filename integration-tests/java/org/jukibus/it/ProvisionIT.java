@@ -22,7 +22,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -31,6 +33,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 
 import org.jukibus.Jukibus;
+import org.jukibus.node.NodeLauncher;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.RequesterIdentity;
@@ -66,6 +69,7 @@ class ProvisionIT {
 
     static final String CENTRAL = "central";
     static final String TOKYO = "13";
+    static final String SHINJUKU = "131041";
     static final char[] PW = "requester-store".toCharArray();
 
     // persons at central: two namesakes (same name and birth date), one never queried, one with history only
@@ -94,7 +98,7 @@ class ProvisionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO);
+        net = TestNetwork.provision(root, TOKYO, SHINJUKU); // Shinjuku is never started: see the last test
         CertificateAuthority ca = net.network.ca();
         nenkin = Client.of(ca, ca.issueRequesterKeyMaterial(new RequesterIdentity("nenkin", "日本年金機構"), Duration.ofDays(30)));
         kenpo = Client.of(ca, ca.issueRequesterKeyMaterial(new RequesterIdentity("kenpo", "全国健康保険協会"), Duration.ofDays(30)));
@@ -345,6 +349,15 @@ class ProvisionIT {
         Response again = kenpo.query(CENTRAL, "q-after-restart", "health-insurance", person(BULK_A) + person(BULK_B));
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.residentCodes(2)).containsExactly(BULK_B);
+    }
+
+    @Test
+    @Order(8)
+    void a_provision_port_on_a_node_that_provides_nothing_stops_it() {
+        Map<String, Object> properties = new HashMap<>(net.node(SHINJUKU).properties());
+        properties.put("jukibus.provision.port", "0");
+        assertThatThrownBy(() -> NodeLauncher.start(properties).close())
+                .hasStackTraceContaining("jukibus.provision.port is set, but the municipal node 131041 provides no identity information");
     }
 
     // --- helpers ---
