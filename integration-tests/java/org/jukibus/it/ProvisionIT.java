@@ -244,6 +244,11 @@ class ProvisionIT {
         assertThat(revokedAnswer.errorCode()).isEqualTo("CERTIFICATE_REFUSED");
         assertThat(revokedAnswer.errorMessage()).contains("revoked");
 
+        Response nodeKey = Client.of(net.network.ca(), net.node(TOKYO).keys()).query(CENTRAL, "q-n", "pension", query);
+        assertThat(nodeKey.status()).as("a node's certificate is no requester's").isEqualTo(403);
+        assertThat(nodeKey.errorCode()).isEqualTo("CERTIFICATE_REFUSED");
+        assertThat(nodeKey.errorMessage()).contains("not a requester certificate");
+
         Response none = anonymous.query(CENTRAL, "q-a", "pension", query);
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.errorCode()).isEqualTo("NO_CLIENT_CERTIFICATE");
