@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The prefecture's identity records and transfer-out notes, read and seeded through the running
- * prefecture node's own DataSource. The identity-info flow (本人確認情報, 第6の6, issue #4) will fill
+ * The identity records of a prefecture (and central) and a prefecture's transfer-out notes, read and seeded
+ * through the running node's own DataSource. The identity-info flow (本人確認情報, 第6の6, issue #4) will fill
  * {@code identity_record}; until then tests seed the records it would have brought.
  */
 final class IdentityRecords {
@@ -28,6 +28,19 @@ final class IdentityRecords {
                                              change_date, municipality_code, recorded_at)
                 values (?, '住基 太郎', 'ジュウキ タロウ', date '1980-01-15', '1', '旧住所 二丁目2番2号', 'TRANSFER_IN',
                         date '2020-04-01', ?, now())""", residentCode, municipality);
+    }
+
+    /**
+     * A current identity record with these items, at a prefecture or central (the same table on both); with
+     * {@code superseded} the record is history (a newer one replaced it), never provided.
+     */
+    static void seed(TestNetwork net, String node, String residentCode, String municipality, String name, String birthDate,
+                     String sex, String address, boolean superseded) {
+        store(net, node).update("""
+                insert into identity_record (resident_code, name, name_kana, birth_date, sex, address, change_reason,
+                                             change_date, municipality_code, recorded_at, superseded_at)
+                values (?, ?, null, cast(? as date), ?, ?, 'TRANSFER_IN', date '2020-04-01', ?, now(),
+                        case when ? then now() end)""", residentCode, name, birthDate, sex, address, municipality, superseded);
     }
 
     /** The transfer-out notes about a person at a prefecture, oldest first. */

@@ -11,6 +11,7 @@ import org.jukibus.monitoring.StatusCommand;
 import org.jukibus.ops.DlqCommand;
 import org.jukibus.ops.OperatorCommand;
 import org.jukibus.pki.PkiCommand;
+import org.jukibus.provision.ProvisionCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
                 DlqCommand.class, StatusCommand.class, OperatorCommand.class, RoutesCommand.class, AuditCommand.class,
-                BenchCommand.class, AttackSimCommand.class})
+                ProvisionCommand.class, BenchCommand.class, AttackSimCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec

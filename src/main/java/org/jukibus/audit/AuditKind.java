@@ -16,6 +16,13 @@ public enum AuditKind {
      * digest are in the transfer ledger.
      */
     LOCAL_INPUT_HANDLED,
+    /**
+     * Identity information was provided to a requester (本人確認情報の提供, 第6の8): the actor is {@code requester:<id>},
+     * the detail names the purpose, the query id and how many persons; never who (that is in the node's provision log).
+     */
+    IDENTITY_PROVIDED,
+    /** A query on the provision channel was refused; the detail names the error code and, when known, the requester. */
+    PROVISION_REFUSED,
     /** An operator's action on the node (dead-letter replay or purge …); the actor names the operator. */
     OPERATION,
     /** The node started (its routes run). */

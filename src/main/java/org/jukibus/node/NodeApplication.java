@@ -7,6 +7,7 @@ import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.monitoring.MonitoringConfiguration;
 import org.jukibus.ops.ManagementConfiguration;
+import org.jukibus.provision.ProvisionConfiguration;
 import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
@@ -15,6 +16,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class,
-        MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class})
+        MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class})
 public class NodeApplication {
 }

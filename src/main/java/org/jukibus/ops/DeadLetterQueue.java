@@ -320,8 +320,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
 
     /** The operation log's actor: {@code operator:<name>} after a web login (Hawtio, Jolokia), else {@code jmx}. */
     private static String actor() {
-        Authentication a = SecurityContextHolder.getContext().getAuthentication();
-        return a == null ? "jmx" : "operator:" + a.getName();
+        return OperatorActor.current();
     }
 
     private static String blankToNull(String flow) {

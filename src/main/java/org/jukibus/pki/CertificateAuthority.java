@@ -48,7 +48,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The network root CA: one EC P-256 key, self-signed, that issues node certificates, approving officers' certificates
- * ({@link OfficerIdentity}) and CRLs.
+ * ({@link OfficerIdentity}), requesters' certificates ({@link RequesterIdentity}) and CRLs.
  *
  * <p>On disk, a CA directory holds
  * <ul>
@@ -233,6 +233,27 @@ public final class CertificateAuthority {
         KeyPair kp = KeyStores.generateKeyPair();
         Instant now = clock.instant();
         X509Certificate cert = issueOfficer(kp.getPublic(), officer, now.minusSeconds(60), now.plus(validity));
+        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+    }
+
+    /**
+     * Issues a requester's certificate ({@link RequesterIdentity}, 国の機関等 on the provision channel): KeyUsage
+     * digitalSignature and EKU clientAuth only, so it authenticates the requester's system as a TLS client to a
+     * providing node and can serve as nothing else; no SubjectAltName. Records it in the ledger.
+     */
+    public X509Certificate issueRequester(PublicKey key, RequesterIdentity requester, Instant notBefore, Instant notAfter)
+            throws IOException {
+        Objects.requireNonNull(requester, "requester");
+        return issueCertificate(key, requester.toX500Name(), notBefore, notAfter, b -> b
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+    }
+
+    /** Generates an EC P-256 key pair and issues a requester certificate for it, valid from now; returns key + chain [requester, root]. */
+    public KeyMaterial issueRequesterKeyMaterial(RequesterIdentity requester, Duration validity) throws IOException {
+        KeyPair kp = KeyStores.generateKeyPair();
+        Instant now = clock.instant();
+        X509Certificate cert = issueRequester(kp.getPublic(), requester, now.minusSeconds(60), now.plus(validity));
         return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
     }
 

@@ -113,7 +113,7 @@ public final class KeyStores {
         }
     }
 
-    static KeyStore load(Path file, char[] password) throws IOException {
+    public static KeyStore load(Path file, char[] password) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such key store: " + file);
         }

@@ -27,12 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pki}: manage the network root CA, node certificates and approving officers' certificates. The CA password comes from
+ * {@code pki}: manage the network root CA, node certificates, approving officers' and requesters' certificates. The CA password comes from
  * {@code --password-file} (first line) or the environment variable {@value #CA_PASSWORD_ENV}.
  */
 @Command(name = "pki", mixinStandardHelpOptions = true,
-        description = "Manage the network root CA, node and officer certificates and the CRL.",
-        subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.IssueOfficer.class, PkiCommand.Revoke.class,
+        description = "Manage the network root CA, node, officer and requester certificates and the CRL.",
+        subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.IssueOfficer.class,
+                PkiCommand.IssueRequester.class, PkiCommand.Revoke.class,
                 PkiCommand.Crl.class, PkiCommand.Show.class})
 public class PkiCommand extends CommandGroup {
 
@@ -199,8 +200,61 @@ public class PkiCommand extends CommandGroup {
         }
     }
 
+    @Command(name = "issue-requester", mixinStandardHelpOptions = true,
+            description = {"Generate the key pair of a requester of identity information (a national agency or another "
+                    + "body a prefecture or central provides to, 第6の8) and issue its certificate (name=<name>, CN=<id>, "
+                    + "OU=requester; key usage digitalSignature, extended key usage clientAuth only): <out>/<id>.p12, "
+                    + "<id>.pem, <id>.pass, truststore.p12.",
+                    "The requester's system presents it on the node's provision channel (jukibus.provision.port); the "
+                    + "node's operator registers the id with its purposes (jukibus provision register-requester)."})
+    static class IssueRequester extends Subcommand {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @Option(names = "--id", required = true, description = "the requester's id, e.g. nenkin (lower-case letters, digits, '-')")
+        String id;
+        @Option(names = "--name", required = true, description = "the requester's name, e.g. 日本年金機構")
+        String name;
+        @Option(names = "--out", required = true, description = "output directory")
+        Path out;
+        @Option(names = "--validity-days", defaultValue = "730", description = "default: ${DEFAULT-VALUE}")
+        long validityDays;
+        @Option(names = "--store-password-file", description = "file with the password for the new stores (default: random, written to <out>/<id>.pass)")
+        Path storePasswordFile;
+
+        @Override
+        protected int run() throws Exception {
+            if (validityDays <= 0) {
+                throw new IllegalArgumentException("--validity-days must be positive");
+            }
+            RequesterIdentity requester = new RequesterIdentity(id, name);
+            Path keystore = out.resolve(id + ".p12");
+            SecureFiles.requireAbsent(keystore);
+            char[] caPw = caPassword(passwordFile);
+            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : Issue.randomPassword();
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
+                KeyMaterial km = ca.issueRequesterKeyMaterial(requester, Duration.ofDays(validityDays));
+                Files.createDirectories(out);
+                KeyStores.writeKeyStore(keystore, km, storePw);
+                KeyStores.writeTrustStore(out.resolve("truststore.p12"), ca.certificate(), storePw);
+                Pem.writeCertificate(out.resolve(id + ".pem"), km.certificate());
+                if (storePasswordFile == null) {
+                    SecureFiles.writePassword(out.resolve(id + ".pass"), storePw);
+                }
+                out().println("issued " + requester + " serial " + km.certificate().getSerialNumber().toString(16)
+                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + keystore);
+                return 0;
+            } finally {
+                Arrays.fill(caPw, '\0');
+                Arrays.fill(storePw, '\0');
+            }
+        }
+    }
+
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke a node or officer certificate and write a new crl.pem.")
+            description = "Revoke a node, officer or requester certificate and write a new crl.pem.")
     static class Revoke extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
@@ -338,7 +392,11 @@ public class PkiCommand extends CommandGroup {
                         try {
                             out().println("  officer: " + OfficerIdentity.fromCertificate(c).name());
                         } catch (IllegalArgumentException notOfficer) {
-                            out().println("  " + notNode.getMessage());
+                            try {
+                                out().println("  " + RequesterIdentity.fromCertificate(c));
+                            } catch (IllegalArgumentException notRequester) {
+                                out().println("  " + notNode.getMessage());
+                            }
                         }
                     }
                 }

@@ -1,0 +1,186 @@
+package org.jukibus.provision;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
+import org.jukibus.ops.OperatorActor;
+import org.jukibus.pki.RequesterIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ProvisionOperations} MBean of a providing node: requester registration, disclosure, bulk approvals and
+ * the provision log's erasure, each recorded in the operation log with the operator (never with the person: a
+ * disclosure is logged by count only).
+ */
+public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisionAdmin.class);
+    private static final Pattern RESIDENT_CODE = Pattern.compile("[0-9]{11}");
+    /** Dates in approvals are days in Japan. */
+    private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
+
+    private final String node;
+    private final Requesters requesters;
+    private final BulkApprovals approvals;
+    private final ProvisionLog provisionLog;
+    private final ProvisionLogErasure erasure;
+    private final OperationLog audit;
+    private final Clock clock;
+    private ObjectName registeredAs;
+
+    public ProvisionAdmin(String node, Requesters requesters, BulkApprovals approvals, ProvisionLog provisionLog,
+                          ProvisionLogErasure erasure, OperationLog audit, Clock clock) {
+        this.node = node;
+        this.requesters = requesters;
+        this.approvals = approvals;
+        this.provisionLog = provisionLog;
+        this.erasure = erasure;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public static ObjectName objectName(String node) {
+        try {
+            return new ObjectName("org.jukibus:node=" + node + ",type=Provision"); // codes are [0-9a-z]
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
+    public ProvisionAdmin register() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = objectName(node);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
+        }
+        server.registerMBean(new javax.management.StandardMBean(this, ProvisionOperations.class), name);
+        registeredAs = name;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (registeredAs != null) {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
+            registeredAs = null;
+        }
+    }
+
+    @Override
+    public String getNode() {
+        return node;
+    }
+
+    @Override
+    public String getLogRetention() {
+        return erasure.retention().toString();
+    }
+
+    @Override
+    public Map<String, Object> registerRequester(String id, String name, String purposes) {
+        Set<String> wanted = new LinkedHashSet<>(Arrays.stream(String.valueOf(purposes).split("[,\\s]+"))
+                .filter(p -> !p.isBlank()).toList());
+        Requesters.Requester r = requesters.register(new RequesterIdentity(id, name), wanted, actor(), clock.instant());
+        log.warn("requester {} registered for {} on request of {}", id, wanted, actor());
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow("provision")
+                .detail("provision register-requester " + id + " purposes " + String.join(",", wanted)));
+        return describe(r);
+    }
+
+    @Override
+    public List<Map<String, Object>> listRequesters() {
+        return requesters.list().stream().map(ProvisionAdmin::describe).toList();
+    }
+
+    @Override
+    public List<Map<String, Object>> disclose(String residentCode) {
+        if (residentCode == null || !RESIDENT_CODE.matcher(residentCode).matches()) {
+            throw new IllegalArgumentException("a resident code is 11 digits");
+        }
+        List<Map<String, Object>> history = provisionLog.disclose(residentCode);
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow("provision")
+                .detail("provision disclose: " + history.size() + " entries")); // not whose: no personal data in the log
+        return history;
+    }
+
+    @Override
+    public Map<String, Object> approveBulk(String requester, String purpose, int maxPersons, String validFrom,
+                                           String validUntil, String approvedBy) {
+        if (requesters.find(requester).map(r -> r.purposes().contains(purpose)).orElse(false) != Boolean.TRUE) {
+            throw new IllegalArgumentException("requester " + requester + " is not registered for purpose '" + purpose
+                    + "' on this node: register it first (jukibus provision register-requester)");
+        }
+        Instant now = clock.instant();
+        Instant from = validFrom == null || validFrom.isBlank() ? now : instant(validFrom, false, "valid-from");
+        Instant until = instant(validUntil, true, "valid-until");
+        long id = approvals.record(requester, purpose, maxPersons, from, until, approvedBy, actor(), now);
+        log.warn("bulk provision approval {} recorded: {} / {} up to {} persons {} .. {}, approved by {}, recorded by {}",
+                id, requester, purpose, maxPersons, from, until, approvedBy, actor());
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow("provision")
+                .detail("provision approve-bulk " + id + ": " + requester + " purpose " + purpose + " up to " + maxPersons
+                        + " persons " + from + " .. " + until + ", approved by " + approvedBy));
+        return approvals.list(requester).stream().filter(a -> a.id() == id).map(BulkApprovals::describe).findFirst()
+                .orElseThrow();
+    }
+
+    @Override
+    public List<Map<String, Object>> listBulkApprovals(String requester) {
+        return approvals.list(requester).stream().map(BulkApprovals::describe).toList();
+    }
+
+    @Override
+    public int eraseExpiredLog(String asOf) {
+        Instant at = asOf == null || asOf.isBlank() ? clock.instant() : instant(asOf, false, "as-of");
+        return erasure.eraseAsOf(at, actor());
+    }
+
+    /** An ISO instant, or a date in Japan: its start, or (for an end) the start of the next day, so the day counts. */
+    private static Instant instant(String text, boolean end, String what) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException(what + " is required (an ISO date 2027-03-31 or instant 2027-03-31T15:00:00Z)");
+        }
+        try {
+            if (text.length() == 10) {
+                LocalDate day = LocalDate.parse(text);
+                return (end ? day.plusDays(1) : day).atStartOfDay(JAPAN).toInstant();
+            }
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(what + " '" + text + "' is neither a date (2027-03-31) nor an instant "
+                    + "(2027-03-31T15:00:00Z)");
+        }
+    }
+
+    private static Map<String, Object> describe(Requesters.Requester r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("name", r.name());
+        m.put("registeredAt", r.registeredAt().toString());
+        m.put("registeredBy", r.registeredBy());
+        m.put("purposes", List.copyOf(r.purposes()));
+        return m;
+    }
+
+    private static String actor() {
+        return OperatorActor.current();
+    }
+}
