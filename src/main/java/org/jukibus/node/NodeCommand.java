@@ -8,20 +8,38 @@ import java.util.concurrent.CountDownLatch;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
+import org.jukibus.backup.NodeBackupCommand;
+import org.jukibus.backup.NodeRestoreCommand;
+
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-/** {@code jukibus node --config node.properties}: runs one node until it is stopped (SIGTERM, Ctrl-C). */
+/**
+ * {@code jukibus node --config node.properties}: runs one node until it is stopped (SIGTERM, Ctrl-C);
+ * {@code jukibus node backup | restore} work on a stopped one.
+ */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = "Run one node (municipal, prefecture, central or liaison) from its config file.")
+        description = {"Run one node (municipal, prefecture, central or liaison) from its config file:",
+                "  jukibus node --config FILE", "or back a stopped node up and restore it (see their --help)."},
+        subcommands = {NodeBackupCommand.class, NodeRestoreCommand.class})
 public class NodeCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
             description = "The node's config file (properties or YAML; see docs/configuration.md).")
     Path config;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (config == null) { // not required by picocli: 'node backup --config' would then need a second one before 'backup'
+            System.err.println("jukibus node: --config FILE is required to run a node");
+            spec.commandLine().usage(System.err);
+            return 2;
+        }
         if (!Files.isRegularFile(config)) {
             System.err.println("jukibus node: config file " + config.toAbsolutePath() + " does not exist");
             return 2;
