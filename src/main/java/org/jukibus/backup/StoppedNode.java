@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.node.LiveLock;
 
 /**
  * A backup copies the broker journal as files, which is consistent only while no broker writes it: the
  * node must be stopped. A running broker holds a file lock on its {@code server.lock} (Artemis's node
- * manager), which is how a running node is recognised, in this process or another.
+ * manager), and a server of a primary/backup pair its home's live lock: that is how a running node is
+ * recognised, in this process or another.
  */
 final class StoppedNode {
 
@@ -25,13 +27,15 @@ final class StoppedNode {
     /** Throws unless no broker holds the journal of the node with this home. */
     static void require(Path home, String code) throws IOException {
         Path journal = NodeBroker.dataDir(home).resolve("journal");
-        if (!Files.isDirectory(journal)) {
-            return;
+        List<Path> locks = new java.util.ArrayList<>();
+        if (Files.isRegularFile(home.resolve(LiveLock.FILE))) {
+            locks.add(home.resolve(LiveLock.FILE)); // a server of a primary/backup pair, live or on standby
         }
-        List<Path> locks;
-        try (Stream<Path> files = Files.list(journal)) {
-            locks = files.filter(f -> f.getFileName().toString().startsWith("server.lock")
-                    || f.getFileName().toString().startsWith("serverlock")).toList();
+        if (Files.isDirectory(journal)) {
+            try (Stream<Path> files = Files.list(journal)) {
+                locks.addAll(files.filter(f -> f.getFileName().toString().startsWith("server.lock")
+                        || f.getFileName().toString().startsWith("serverlock")).toList());
+            }
         }
         for (Path lockFile : locks) {
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {

@@ -46,6 +46,7 @@ public class NodeCommand implements Callable<Integer> {
         }
         ConfigurableApplicationContext node;
         try {
+            awaitLiveLock();
             node = NodeLauncher.start(config);
         } catch (RuntimeException e) {
             System.err.println("jukibus node: the node did not start: " + rootCause(e).getMessage());
@@ -61,6 +62,21 @@ public class NodeCommand implements Callable<Integer> {
             closed.await();
         }
         return 0;
+    }
+
+    /** A server of a primary/backup pair starts the node only once it is the live one. */
+    private void awaitLiveLock() throws InterruptedException {
+        try {
+            NodeProperties p = NodeConfigFile.read(config).node();
+            if (p.getHa().getMode() != HaMode.NONE) {
+                if (p.getHome() == null || p.getCode() == null) {
+                    throw new IllegalStateException("jukibus.ha.mode needs jukibus.home and jukibus.code");
+                }
+                LiveLock.await(p.getHome(), p.getCode(), p.getHa().getMode(), p.getHa().getPollInterval(), System.out);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the live lock in jukibus.home cannot be taken: " + e.getMessage(), e);
+        }
     }
 
     private static Throwable rootCause(Throwable e) {
