@@ -57,7 +57,7 @@ public final class NodeRestore {
     public static Result restore(Path archivePath, String actor, Clock clock) throws IOException, SQLException {
         try (BackupArchive archive = BackupArchive.open(archivePath)) {
             BackupManifest m = archive.manifest();
-            Path home = Path.of(m.home());
+            Path home = Path.of(m.home()).toAbsolutePath().normalize();
             requireEmpty(home);
             boolean homeExisted = Files.isDirectory(home);
             List<Path> written = new ArrayList<>();
@@ -72,7 +72,11 @@ public final class NodeRestore {
                 }
                 for (Entry e : m.entries()) {
                     if (e.kind() == Kind.HOME) {
-                        write(archive, e, home.resolve(e.target()));
+                        Path target = home.resolve(e.target()).normalize();
+                        if (!target.startsWith(home)) {
+                            throw new BackupRejectedException(archivePath + ": " + e.name() + " would be written outside the home (" + target + ")");
+                        }
+                        write(archive, e, target);
                         files++;
                     }
                 }
