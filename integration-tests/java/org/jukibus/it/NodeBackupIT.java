@@ -26,12 +26,22 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
+import javax.sql.DataSource;
+
 import org.jukibus.Jukibus;
 import org.jukibus.audit.AuditEntry;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.broker.BrokerStats;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.demo.NetworkProvisioner.Network;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeLauncher;
+import org.jukibus.node.NodeRole;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +53,7 @@ import picocli.CommandLine;
  * for Osaka-shi, which is down; Shinjuku is stopped, backed up, wiped (home deleted, store emptied), restored and
  * started. Its waiting messages then reach Osaka-shi exactly once, its store has the same rows, its operation log
  * verifies with the backup and the restore in it. A cut-off and a damaged archive are refused without writing.
+ * The same with the node's own embedded store.
  */
 class NodeBackupIT {
 
@@ -162,6 +173,63 @@ class NodeBackupIT {
         List<String> ledger = rows().get("transfer_ledger");
         assertThat(ledger).as("the restored ledger goes on").containsAll(rowsBefore.get("transfer_ledger"));
         assertThat(ledger).as("no input taken in twice").filteredOn(r -> r.contains(",QUEUED,")).hasSize(NOTICES + REQUESTS);
+    }
+
+    /**
+     * The same with the node's own embedded PostgreSQL (the default outside tests): its server files are not
+     * copied, its rows are; the restored node starts a fresh server, gets the rows and its waiting messages.
+     */
+    @Test
+    void a_node_with_its_embedded_store_comes_back_with_its_rows_and_waiting_messages() throws Exception {
+        Network network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27"))); // embedded stores; Osaka-shi never starts
+        TestNetwork.withoutMonitoring(network);
+        NetworkProvisioner.writeConfigFiles(network);
+        NetworkProvisioner.ProvisionedNode shinjuku = network.node(SHINJUKU);
+        Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
+        Files.createDirectories(inbox);
+
+        ConfigurableApplicationContext node = NodeLauncher.start(shinjuku.properties());
+        List<String> ledgerBefore;
+        try {
+            for (int i = 0; i < 3; i++) {
+                Files.write(inbox.resolve("E-" + i + ".part"), Notices.transferIn("E-" + i, "70000000001", SHINJUKU, OSAKA));
+                Files.move(inbox.resolve("E-" + i + ".part"), inbox.resolve("E-" + i + ".xml"));
+            }
+            ActiveMQServer broker = node.getBean(NodeBroker.class).server();
+            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(broker, "jukibus.outbound") == 3);
+            ledgerBefore = ledger(node);
+        } finally {
+            node.close();
+        }
+
+        Path archive = root.resolve("embedded.zip");
+        Cli backup = Cli.run("node", "backup", "--config", shinjuku.home().resolve("node.properties").toString(), "--out", archive.toString());
+        assertThat(backup.exit).as(backup.err).isZero();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            assertThat(Collections.list(zip.entries())).extracting(ZipEntry::getName)
+                    .contains("store/transfer_ledger.copy").noneMatch(n -> n.startsWith("home/store/"));
+        }
+        deleteTree(shinjuku.home());
+
+        Cli restore = Cli.run("node", "restore", "--archive", archive.toString());
+        assertThat(restore.exit).as(restore.err).isZero();
+        node = NodeLauncher.start(shinjuku.properties());
+        try {
+            ActiveMQServer broker = node.getBean(NodeBroker.class).server();
+            assertThat(ledger(node)).isEqualTo(ledgerBefore).hasSize(3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(broker, "jukibus.outbound") == 3);
+            System.out.printf("=== NodeBackupIT (embedded store): ledger rows %d before, %d after; outbound %d waiting after the restore%n",
+                    ledgerBefore.size(), ledger(node).size(), BrokerStats.depth(broker, "jukibus.outbound"));
+        } finally {
+            node.close();
+        }
+    }
+
+    private static List<String> ledger(ConfigurableApplicationContext node) {
+        return new JdbcTemplate(node.getBean(DataSource.class)).queryForList("select t::text from transfer_ledger t order by id", String.class);
     }
 
     /** Every table of Shinjuku's store, its rows as text, sorted. */
