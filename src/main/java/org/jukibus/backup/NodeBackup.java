@@ -81,56 +81,57 @@ public final class NodeBackup {
             throw new IllegalArgumentException("the archive " + archive + " must not be inside the node's home " + home
                     + " (it would back itself up; keep backups on another disk)");
         }
-        StoppedNode.require(home, node.code());
-        AuditProperties audit = file.bind("jukibus.audit", AuditProperties.class);
-        Path auditDir = (audit.getDir() != null ? audit.getDir() : home.resolve("audit")).toAbsolutePath().normalize();
+        try (StoppedNode stopped = StoppedNode.hold(home, node.code())) {
+            AuditProperties audit = file.bind("jukibus.audit", AuditProperties.class);
+            Path auditDir = (audit.getDir() != null ? audit.getDir() : home.resolve("audit")).toAbsolutePath().normalize();
 
-        try (HashChainLog log = HashChainLog.open(auditDir, clock, "node:" + node.code(),
-                KeyStores.readKeyStore(node.keystore(), node.storePassword().toCharArray()), audit.getMaxFileBytes())) {
-            log.record(AuditEvent.of(AuditKind.OPERATION).actor(actor).detail("node backup to " + archive.getFileName()));
-        } // closing seals it: the archive holds a sealed log
+            try (HashChainLog log = HashChainLog.open(auditDir, clock, "node:" + node.code(),
+                    KeyStores.readKeyStore(node.keystore(), node.storePassword().toCharArray()), audit.getMaxFileBytes())) {
+                log.record(AuditEvent.of(AuditKind.OPERATION).actor(actor).detail("node backup to " + archive.getFileName()));
+            } // closing seals it: the archive holds a sealed log
 
-        Files.createDirectories(archive.getParent());
-        boolean posix = Files.getFileAttributeView(archive.getParent(), java.nio.file.attribute.PosixFileAttributeView.class) != null;
-        Path tmp = Files.createTempFile(archive.getParent(), "." + archive.getFileName(), ".part", posix // the archive holds secrets
-                ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new java.nio.file.attribute.FileAttribute<?>[0]);
-        try {
-            BackupManifest manifest;
-            try (OutputStream fileOut = Files.newOutputStream(tmp);
-                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fileOut))) {
-                List<Entry> entries = new ArrayList<>();
-                Path storeDir = StoreSettings.from(properties.getStore(), home, node.code()).directory().toAbsolutePath().normalize();
-                for (Path f : regularFiles(home)) {
-                    if (!f.startsWith(storeDir)) { // the embedded server's files: its rows are copied below instead
-                        entries.add(addFile(zip, f, "home/" + slashes(home.relativize(f)), Kind.HOME, slashes(home.relativize(f))));
-                    }
-                }
-                int n = 0;
-                for (Path f : namedFiles(config, properties, file.bind("jukibus.approval", ApprovalProperties.class), auditDir)) {
-                    if (!f.startsWith(home)) {
-                        entries.add(addFile(zip, f, "files/" + (n++) + "/" + f.getFileName(), Kind.FILE, f.toString()));
-                    }
-                }
-                List<String> migrations = dumpStore(zip, properties, home, node.code(), entries);
-                manifest = new BackupManifest(BackupManifest.FORMAT, node.role().id(), node.code(), clock.instant().toString(),
-                        config.toString(), home.toString(), migrations, entries);
-                zip.putNextEntry(new ZipEntry(BackupManifest.NAME));
-                zip.write(BackupArchive.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-                zip.closeEntry();
-                zip.finish();
-            }
-            try (java.nio.channels.FileChannel sync = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                sync.force(true);
-            }
+            Files.createDirectories(archive.getParent());
+            boolean posix = Files.getFileAttributeView(archive.getParent(), java.nio.file.attribute.PosixFileAttributeView.class) != null;
+            Path tmp = Files.createTempFile(archive.getParent(), "." + archive.getFileName(), ".part", posix // the archive holds secrets
+                    ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                    : new java.nio.file.attribute.FileAttribute<?>[0]);
             try {
-                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, archive);
+                BackupManifest manifest;
+                try (OutputStream fileOut = Files.newOutputStream(tmp);
+                     ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fileOut))) {
+                    List<Entry> entries = new ArrayList<>();
+                    Path storeDir = StoreSettings.from(properties.getStore(), home, node.code()).directory().toAbsolutePath().normalize();
+                    for (Path f : regularFiles(home)) {
+                        if (!f.startsWith(storeDir)) { // the embedded server's files: its rows are copied below instead
+                            entries.add(addFile(zip, f, "home/" + slashes(home.relativize(f)), Kind.HOME, slashes(home.relativize(f))));
+                        }
+                    }
+                    int n = 0;
+                    for (Path f : namedFiles(config, properties, file.bind("jukibus.approval", ApprovalProperties.class), auditDir)) {
+                        if (!f.startsWith(home)) {
+                            entries.add(addFile(zip, f, "files/" + (n++) + "/" + f.getFileName(), Kind.FILE, f.toString()));
+                        }
+                    }
+                    List<String> migrations = dumpStore(zip, properties, home, node.code(), entries);
+                    manifest = new BackupManifest(BackupManifest.FORMAT, node.role().id(), node.code(), clock.instant().toString(),
+                            config.toString(), home.toString(), migrations, entries);
+                    zip.putNextEntry(new ZipEntry(BackupManifest.NAME));
+                    zip.write(BackupArchive.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                    zip.closeEntry();
+                    zip.finish();
+                }
+                try (java.nio.channels.FileChannel sync = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    sync.force(true);
+                }
+                try {
+                    Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, archive);
+                }
+                return new Result(archive, manifest, Files.size(archive));
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            return new Result(archive, manifest, Files.size(archive));
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

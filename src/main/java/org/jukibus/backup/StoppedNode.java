@@ -7,6 +7,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -17,28 +18,35 @@ import org.jukibus.node.LiveLock;
  * A backup copies the broker journal as files, which is consistent only while no broker writes it: the
  * node must be stopped. A running broker holds a file lock on its {@code server.lock} (Artemis's node
  * manager), and a server of a primary/backup pair its home's live lock: that is how a running node is
- * recognised, in this process or another.
+ * recognised, in this process or another. The backup takes those locks itself and holds them until it is
+ * done, so a server of a pair waiting on standby cannot start the node in the middle of the copy.
  */
-final class StoppedNode {
+final class StoppedNode implements AutoCloseable {
 
-    private StoppedNode() {
+    private final List<FileChannel> held;
+
+    private StoppedNode(List<FileChannel> held) {
+        this.held = held;
     }
 
-    /** Throws unless no broker holds the journal of the node with this home. */
-    static void require(Path home, String code) throws IOException {
+    /** Takes the node's locks; throws, naming the lock, if a running node holds one. */
+    static StoppedNode hold(Path home, String code) throws IOException {
         Path journal = NodeBroker.dataDir(home).resolve("journal");
-        List<Path> locks = new java.util.ArrayList<>();
+        List<Path> lockFiles = new ArrayList<>();
         if (Files.isRegularFile(home.resolve(LiveLock.FILE))) {
-            locks.add(home.resolve(LiveLock.FILE)); // a server of a primary/backup pair, live or on standby
+            lockFiles.add(home.resolve(LiveLock.FILE)); // a server of a primary/backup pair, live or on standby
         }
         if (Files.isDirectory(journal)) {
             try (Stream<Path> files = Files.list(journal)) {
-                locks.addAll(files.filter(f -> f.getFileName().toString().startsWith("server.lock")
+                lockFiles.addAll(files.filter(f -> f.getFileName().toString().startsWith("server.lock")
                         || f.getFileName().toString().startsWith("serverlock")).toList());
             }
         }
-        for (Path lockFile : locks) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+        StoppedNode stopped = new StoppedNode(new ArrayList<>());
+        try {
+            for (Path lockFile : lockFiles) {
+                FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                stopped.held.add(channel);
                 FileLock lock;
                 try {
                     lock = channel.tryLock();
@@ -49,8 +57,19 @@ final class StoppedNode {
                     throw new IllegalStateException("node " + code + " is running (its broker holds " + lockFile
                             + "): stop it first; its journal can only be copied consistently while it is stopped");
                 }
-                lock.release();
             }
+            return stopped;
+        } catch (IOException | RuntimeException e) {
+            stopped.close();
+            throw e;
+        }
+    }
+
+    /** Releases the locks (closing a channel releases its lock). */
+    @Override
+    public void close() throws IOException {
+        for (FileChannel channel : held) {
+            channel.close();
         }
     }
 }
