@@ -20,12 +20,26 @@ import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 final class NodeProcess implements AutoCloseable {
 
     private final ProvisionedNode node;
+    private final Path config;
+    private final String logName;
+    private final String startedMarker;
     private Process process;
     private Path log;
     private int starts;
 
     NodeProcess(ProvisionedNode node) {
+        this(node, node.home().resolve("node.properties"), "node", "Started transfer-in-delivery");
+    }
+
+    /**
+     * A node started from another config file (a server of a primary/backup pair), logging to
+     * {@code <logName>-<n>.log}, started when its log shows {@code startedMarker} (a route of its role).
+     */
+    NodeProcess(ProvisionedNode node, Path config, String logName, String startedMarker) {
         this.node = node;
+        this.config = config;
+        this.logName = logName;
+        this.startedMarker = startedMarker;
     }
 
     /** Starts the node (it must not be running); returns at once, see {@link #awaitStarted}. */
@@ -33,21 +47,21 @@ final class NodeProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(node.spec().code() + " is already running");
         }
-        log = node.home().resolve("node-" + (starts++) + ".log");
+        log = node.home().resolve(logName + "-" + (starts++) + ".log");
         process = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar",
                 Path.of("target/jukibus.jar").toAbsolutePath().toString(),
-                "node", "--config", node.home().resolve("node.properties").toString())
+                "node", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return this;
     }
 
-    /** Waits until this start's log says Camel started the delivery route; fails early if the process died. */
+    /** Waits until this start's log says Camel started its marker route; fails early if the process died. */
     NodeProcess awaitStarted(Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(node.spec().code() + " exited with " + process.exitValue() + ":\n" + tail());
             }
-            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("Started transfer-in-delivery");
+            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(startedMarker);
         });
         return this;
     }
@@ -61,6 +75,11 @@ final class NodeProcess implements AutoCloseable {
     void stop() throws InterruptedException {
         process.destroy();
         process.waitFor();
+    }
+
+    /** This start's log so far. */
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
     boolean alive() {

@@ -17,7 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code jukibus} command: run a node, run the demo network, operate the PKI, the directory and dead letters,
+ * The {@code jukibus} command: run a node (back it up, restore it), run the demo network, operate the PKI, the directory and dead letters,
  * see every node's status, approve routes, verify operation logs.
  */
 @Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",

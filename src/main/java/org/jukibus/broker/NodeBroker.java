@@ -43,6 +43,15 @@ public final class NodeBroker implements AutoCloseable {
      * @param security who may log in, as what
      */
     public static NodeBroker start(BrokerTemplate template, Map<String, String> values, NodeSecurityManager security) throws Exception {
+        return start(template, values, security, java.util.Set.of());
+    }
+
+    /**
+     * Starts the broker without the acceptors named in {@code notOpened} (a server of a primary/backup pair opens
+     * only its own endpoint; broker.xml has both, and the standalone broker opens both).
+     */
+    public static NodeBroker start(BrokerTemplate template, Map<String, String> values, NodeSecurityManager security,
+                                   java.util.Set<String> notOpened) throws Exception {
         NodeBroker broker = new NodeBroker(values.get("jukibus.broker.name"));
         java.util.HashMap<String, String> all = new java.util.HashMap<>(values);
         all.put("jukibus.broker.vm-id", Integer.toString(broker.vmId));
@@ -52,6 +61,7 @@ public final class NodeBroker implements AutoCloseable {
         URL source = template.source().toUri().toURL();
         configuration.parse(XMLUtil.stringToElement(xml), source);
         configuration.setJMXManagementEnabled(true);
+        configuration.getAcceptorConfigurations().removeIf(acceptor -> notOpened.contains(acceptor.getName()));
 
         broker.embedded.setConfiguration(configuration);
         broker.embedded.setSecurityManager(security);

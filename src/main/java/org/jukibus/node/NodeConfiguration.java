@@ -126,7 +126,10 @@ public class NodeConfiguration {
                 cert -> directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
                 securityEvents);
         // the broker.xml the officer approved, as verified (ApprovedPrograms)
-        return NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security);
+        // a server of a primary/backup pair listens only where the directory says peers find that server
+        String notOpened = properties.getHa().getMode().acceptorNotOpened();
+        return NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
+                notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
     }
 
     private static void putEndpoint(Map<String, String> values, String prefix, Endpoint endpoint) {

@@ -41,6 +41,20 @@ public class NodeProperties {
     }
 
     private final Store store = new Store();
+    private final Ha ha = new Ha();
+
+    /** Primary/backup pair (第4の9(2)): see docs/operations.md, "Running a primary/backup pair". */
+    public static class Ha {
+        /** none (a single server), primary or backup: the server of the pair this process is. */
+        private HaMode mode = HaMode.NONE;
+        /** How often a waiting server tries the live lock. */
+        private Duration pollInterval = Duration.ofMillis(500);
+
+        public HaMode getMode() { return mode; }
+        public void setMode(HaMode mode) { this.mode = mode; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+    }
 
     public static class Pki {
         /** PKCS#12 keystore holding this node's key and certificate. */
@@ -168,6 +182,7 @@ public class NodeProperties {
     public Legacy getLegacy() { return legacy; }
     public java.util.Map<String, FlowSwitch> getFlows() { return flows; }
     public Store getStore() { return store; }
+    public Ha getHa() { return ha; }
 
     /** The legacy drop-folder root, home/legacy unless configured. */
     public Path legacyRoot() {
