@@ -32,11 +32,9 @@ public final class MunicipalIdentityIntake implements FlowHandler {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
+    /** @param batchSize at least 1 ({@link IdentityProperties} checks it) */
     public MunicipalIdentityIntake(String self, int batchSize, IdentityStore store, SentUpdates sent,
                                    TransactionTemplate transactions, Clock clock) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("jukibus.identity.batch-size must be at least 1, is " + batchSize);
-        }
         this.self = self;
         this.batchSize = batchSize;
         this.store = store;
