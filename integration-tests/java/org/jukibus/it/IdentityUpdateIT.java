@@ -175,6 +175,37 @@ class IdentityUpdateIT {
 
     @Test
     @Order(3)
+    void records_and_updates_a_prefecture_must_not_take_are_refused_with_their_reason() throws Exception {
+        // a misbehaving Chiyoda seals a record of Osaka-shi past its own intake check (which refuses such a file)
+        IdentityUpdate mixed = new IdentityUpdate(CHIYODA, TOKYO_PREF, List.of(
+                record("70000000033", ChangeReason.BIRTH, "2026-11-20", CHIYODA),
+                record("70000000034", ChangeReason.BIRTH, "2026-11-20", OSAKA)));
+        String mixedId = java.util.UUID.randomUUID().toString();
+        net.context(CHIYODA).getBean(org.jukibus.flow.identity.SentUpdates.class)
+                .record(mixedId, TOKYO_PREF, mixed.records(), Instant.now());
+        sendSealed(CHIYODA, TOKYO_PREF, mixedId, mixed);
+
+        assertThat((String) awaitOutcome(CHIYODA, mixedId, "MISMATCH").get("detail"))
+                .contains("item 2 (BIRTH) refused: OTHER_PREFECTURE — its municipality 271004 does not lie in prefecture 13");
+        assertThat(current(TOKYO_PREF, "70000000033")).containsEntry("municipality_code", CHIYODA);
+        assertThat(current(TOKYO_PREF, "70000000034")).isNull();
+        awaitOutcome(TOKYO_PREF, forwardOf(mixedId), "OK");
+        assertThat(current(CENTRAL, "70000000034")).isNull();
+
+        // an update from a municipality of another prefecture is refused as a whole
+        int before = DeadLetterAssert.count(net, TOKYO_PREF);
+        IdentityUpdate fromOsaka = new IdentityUpdate(OSAKA, TOKYO_PREF,
+                List.of(record("70000000035", ChangeReason.BIRTH, "2026-11-20", OSAKA)));
+        sendSealed(OSAKA, TOKYO_PREF, java.util.UUID.randomUUID().toString(), fromOsaka);
+
+        DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, TOKYO_PREF, before);
+        assertThat(dead.reason()).isEqualTo(IdentityRecorder.WRONG_PREFECTURE);
+        assertThat(dead.detail()).contains(OSAKA).contains("prefecture 27").doesNotContain("70000000035");
+        assertThat(current(TOKYO_PREF, "70000000035")).isNull();
+    }
+
+    @Test
+    @Order(4)
     void a_list_missing_at_the_cutoff_raises_the_missing_alert_and_a_late_list_still_reconciles() throws Exception {
         net.stop(OSAKA_PREF);
         byte[] update = batch(OSAKA, OSAKA_PREF, record("70000000041", ChangeReason.BIRTH, "2026-11-21", OSAKA));
@@ -202,7 +233,7 @@ class IdentityUpdateIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void a_copy_of_an_update_records_nothing_twice_and_records_survive_a_restart() throws Exception {
         byte[] update = batch(SHINJUKU, TOKYO_PREF, record("70000000051", ChangeReason.TRANSFER_IN, "2026-11-22", SHINJUKU));
         net.drop(SHINJUKU, FLOW, "once.xml", update);
@@ -244,7 +275,7 @@ class IdentityUpdateIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void bad_legacy_input_is_moved_to_the_error_folder_naming_the_bad_field() throws Exception {
         String good = new String(batch(SHINJUKU, TOKYO_PREF,
                 record("70000000061", ChangeReason.BIRTH, "2026-11-22", SHINJUKU),
@@ -263,7 +294,7 @@ class IdentityUpdateIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void erasure_as_of_a_later_time_removes_exactly_the_expired_rows() throws Exception {
         // a transfer-out annotation hanging on a record that is superseded: it must go with it
         JdbcTemplate prefecture = IdentityRecords.store(net, TOKYO_PREF);
@@ -300,6 +331,15 @@ class IdentityUpdateIT {
 
     private static final String EXPIRED = "select count(*) from identity_record where superseded_at is not null "
             + "or change_reason in ('TRANSFER_OUT', 'DEATH', 'DELETION')";
+
+    /** Puts an update sealed with {@code from}'s own keys on its outbound queue, past its intake checks. */
+    static void sendSealed(String from, String to, String messageId, IdentityUpdate update) throws Exception {
+        byte[] envelope = net.context(from).getBean(NodeEnvelopes.class).seal(IdentityUpdate.TYPE, to, messageId, null,
+                Payloads.document(update));
+        net.put(from, "jukibus.outbound", envelope, Map.of(org.jukibus.flow.Headers.MESSAGE_ID, messageId,
+                org.jukibus.flow.Headers.TYPE, IdentityUpdate.TYPE, org.jukibus.flow.Headers.RECIPIENT, to,
+                org.jukibus.flow.Headers.ADDRESS, "jukibus.inbound." + FLOW, org.jukibus.flow.Headers.DUPLICATE_ID, messageId));
+    }
 
     static IdentityRecord record(String residentCode, ChangeReason reason, String changeDate, String municipality) {
         return new IdentityRecord(residentCode, "住基 太郎", "ジュウキ タロウ", "1980-01-15", "1", "東京都千代田区一丁目1番1号", reason,
