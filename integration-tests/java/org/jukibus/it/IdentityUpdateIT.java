@@ -68,7 +68,8 @@ class IdentityUpdateIT {
     @BeforeAll
     static void start() throws Exception {
         net = TestNetwork.provision(root, TOKYO_PREF, OSAKA_PREF, CHIYODA, SHINJUKU, OSAKA);
-        for (String municipality : List.of(CHIYODA, SHINJUKU, OSAKA)) {
+        // Tokyo's municipalities split batches into messages of 2 records; Osaka-shi keeps the default (1000)
+        for (String municipality : List.of(CHIYODA, SHINJUKU)) {
             net.node(municipality).properties().put("jukibus.identity.batch-size", "2");
         }
         net.start(CENTRAL, TOKYO_PREF, OSAKA_PREF, CHIYODA, SHINJUKU, OSAKA);
@@ -295,6 +296,28 @@ class IdentityUpdateIT {
 
     @Test
     @Order(7)
+    void a_batch_of_a_thousand_records_goes_through_as_one_message() throws Exception {
+        IdentityRecord[] records = new IdentityRecord[1000];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = record(String.valueOf(71000000000L + i), i % 2 == 0 ? ChangeReason.TRANSFER_IN : ChangeReason.BIRTH,
+                    "2026-11-23", OSAKA);
+        }
+        byte[] batch = batch(OSAKA, OSAKA_PREF, records);
+        String id = MessageIds.forInput(OSAKA, batch);
+
+        net.drop(OSAKA, FLOW, "thousand.xml", batch);
+
+        assertThat((String) awaitOutcome(OSAKA, id, "OK").get("detail")).contains("all 1000 records recorded by 27");
+        awaitOutcome(OSAKA_PREF, forwardOf(id), "OK");
+        for (String node : List.of(OSAKA, OSAKA_PREF, CENTRAL)) {
+            assertThat(count(node, "select count(*) from identity_record where resident_code between '71000000000' and '71000000999' "
+                    + "and superseded_at is null")).as("records at %s", node).isEqualTo(1000);
+        }
+        assertThat(count(OSAKA_PREF, "select count(*) from identity_record where message_id = ?", id)).isEqualTo(1000);
+    }
+
+    @Test
+    @Order(8)
     void erasure_as_of_a_later_time_removes_exactly_the_expired_rows() throws Exception {
         // a transfer-out annotation hanging on a record that is superseded: it must go with it
         JdbcTemplate prefecture = IdentityRecords.store(net, TOKYO_PREF);

@@ -1,5 +1,7 @@
 package org.jukibus.flow.identity;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -37,7 +39,7 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
     }
 
     /** The scheduled cut-off check. */
-    public int checkCutoff() throws Exception {
+    public int checkCutoff() throws IOException {
         return reconciliation == null ? 0 : reconciliation.checkCutoff();
     }
 
@@ -58,10 +60,8 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
         }
         try {
             return reconciliation.checkCutoff(parse(instant));
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("the cut-off check failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the cut-off check could not write its reports: " + e.getMessage(), e);
         }
     }
 

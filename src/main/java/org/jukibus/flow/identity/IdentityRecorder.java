@@ -1,8 +1,11 @@
 package org.jukibus.flow.identity;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.Payloads;
 import org.jukibus.flow.PermanentFailure;
 import org.jukibus.node.NodeRole;
+import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -96,30 +100,24 @@ public final class IdentityRecorder implements FlowHandler {
                 items.add(new IdentityStore.Item(i + 1, r));
             }
         }
-        String[] outcome = new String[1];
-        transactions.executeWithoutResult(tx -> {
+        String outcome = transactions.execute(tx -> {
             if (received.find(messageId).isPresent()) {
-                outcome[0] = "was recorded before: nothing recorded again";
-                return;
+                return "was recorded before: nothing recorded again";
             }
             List<UpdateCountList.Refusal> all = new ArrayList<>(refusals);
             all.addAll(store.record(messageId, items, now));
-            all.sort(java.util.Comparator.comparingInt(UpdateCountList.Refusal::itemNumber));
+            all.sort(Comparator.comparingInt(UpdateCountList.Refusal::itemNumber));
             UpdateCountList list = countList(sender, messageId, update.records(), all);
             int recorded = update.records().size() - all.size();
             String forwardId = forwarded != null && recorded > 0 ? MessageIds.answerOf(IdentityFlow.UPDATE_NAME, messageId) : null;
-            try {
-                received.save(messageId, sender, now, list, Payloads.bytes(list), forwardId);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot write the update-count list of " + messageId, e);
-            }
+            received.save(messageId, sender, now, list, bytes(list), forwardId);
             if (forwardId != null) {
                 forwarded.record(forwardId, central().code(), store.recordsOf(messageId), now);
             }
-            outcome[0] = recorded + " of " + update.records().size() + " records recorded, " + all.size() + " refused"
+            return recorded + " of " + update.records().size() + " records recorded, " + all.size() + " refused"
                     + (forwardId != null ? ", forwarded to central as " + forwardId : "");
         });
-        log.info("identity update {} from {}: {}", messageId, sender, outcome[0]);
+        log.info("identity update {} from {}: {}", messageId, sender, outcome);
     }
 
     /** The update-count list back to the sender and, at a delegating prefecture, the update to central: the same every time. */
@@ -129,7 +127,7 @@ public final class IdentityRecorder implements FlowHandler {
         ReceivedUpdates.Received done = received.find(messageId).orElseThrow(() -> new IllegalStateException(
                 "identity update " + messageId + " was delivered but has no update-count list"));
         List<Answer> answers = new ArrayList<>(2);
-        answers.add(Answer.to(message, IdentityFlow.COUNT_LIST, org.jukibus.xml.SecureXml.parse(done.countList())));
+        answers.add(Answer.to(message, IdentityFlow.COUNT_LIST, SecureXml.parse(done.countList())));
         if (done.forwardMessageId() != null) {
             String central = central().code();
             IdentityUpdate forward = new IdentityUpdate(self, central, store.recordsOf(messageId));
@@ -185,6 +183,14 @@ public final class IdentityRecorder implements FlowHandler {
         List<UpdateCountList.Count> list = new ArrayList<>();
         counts.forEach((reason, c) -> list.add(new UpdateCountList.Count(reason, c[0], c[1])));
         return new UpdateCountList(self, sender, messageId, records.size(), list, refusals);
+    }
+
+    private static byte[] bytes(UpdateCountList list) {
+        try {
+            return Payloads.bytes(list);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the update-count list of " + list.updateMessageId(), e);
+        }
     }
 
     private NodeEntry central() {

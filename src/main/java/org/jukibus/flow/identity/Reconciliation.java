@@ -1,5 +1,6 @@
 package org.jukibus.flow.identity;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -52,8 +53,9 @@ public final class Reconciliation implements FlowHandler {
         return List.of(IdentityFlow.COUNT_LIST_NAME);
     }
 
+    /** {@code sameOutbox} is the node's legacy outbox, the one this handler holds for the cut-off check as well. */
     @Override
-    public void deliver(Delivered message, LegacyOutbox unused) throws Exception {
+    public void deliver(Delivered message, LegacyOutbox sameOutbox) throws Exception {
         message.requireParties();
         UpdateCountList list = Payloads.read(message.payload(), UpdateCountList.class);
         // Not (yet) known: the list can overtake the note of the update as sent (made once the update sits in
@@ -71,7 +73,7 @@ public final class Reconciliation implements FlowHandler {
     }
 
     /** The cut-off check as of now (the scheduled job, {@code jukibus.identity.check-interval}). */
-    public int checkCutoff() throws Exception {
+    public int checkCutoff() throws IOException {
         return checkCutoff(clock.instant());
     }
 
@@ -81,7 +83,7 @@ public final class Reconciliation implements FlowHandler {
      *
      * @return how many were reported now
      */
-    public int checkCutoff(Instant asOf) throws Exception {
+    public int checkCutoff(Instant asOf) throws IOException {
         Instant boundary = schedule.confirmedBefore(asOf);
         int raised = 0;
         for (SentUpdates.Sent update : sent.unconfirmedBefore(boundary)) {
@@ -92,7 +94,7 @@ public final class Reconciliation implements FlowHandler {
         return raised;
     }
 
-    private void report(SentUpdates.Sent update, Outcome outcome, String detail, Instant now) throws Exception {
+    private void report(SentUpdates.Sent update, Outcome outcome, String detail, Instant now) throws IOException {
         boolean first = sent.note(update.messageId(), outcome, detail, now);
         ReconciliationReport report = new ReconciliationReport(update.messageId(), update.recipient(), outcome,
                 update.recordCount(), update.sentAt().toString(), now.toString(), detail);
