@@ -80,7 +80,7 @@ public final class LegacyIntake {
         LegacyInput whole = readForSending(exchange);
         FlowHandler handler = handlers.of(whole.flow());
         String correlationId = handler.check(whole);
-        List<org.w3c.dom.Document> payloads = handler.split(whole);
+        List<Document> payloads = handler.split(whole);
         List<LegacyInput> parts = new ArrayList<>(payloads.size());
         List<Message> sealed = new ArrayList<>(payloads.size());
         for (int i = 0; i < payloads.size(); i++) {
