@@ -8,9 +8,9 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The identity records of a prefecture (and central) and a prefecture's transfer-out notes, read and seeded
- * through the running node's own DataSource. The identity-info flow (本人確認情報, 第6の6, issue #4) will fill
- * {@code identity_record}; until then tests seed the records it would have brought.
+ * The prefecture's identity records and transfer-out notes, read and seeded through the running
+ * prefecture node's own DataSource. The identity-update flow (本人確認情報, 第6の6, see IdentityUpdateIT) fills
+ * {@code identity_record}; the transfer-out tests seed the records it would have brought.
  */
 final class IdentityRecords {
 
@@ -21,7 +21,7 @@ final class IdentityRecords {
         return new JdbcTemplate(net.context(prefecture).getBean(DataSource.class));
     }
 
-    /** A current identity record of a person living in {@code municipality}, as issue #4's flow would record it. */
+    /** A current identity record of a person living in {@code municipality}, as the identity-update flow would record it. */
     static void seed(TestNetwork net, String prefecture, String residentCode, String municipality) {
         store(net, prefecture).update("""
                 insert into identity_record (resident_code, name, name_kana, birth_date, sex, address, change_reason,

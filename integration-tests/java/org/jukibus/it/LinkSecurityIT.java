@@ -122,6 +122,19 @@ class LinkSecurityIT {
         assertMayNotSend(sender, address);
     }
 
+    /**
+     * 更新件数リスト (第6の6(2)): a municipality's identity updates are confirmed by its prefecture only; no
+     * other municipality nor central may put an update-count list on a municipal node.
+     */
+    @ParameterizedTest(name = "{0} to {1}")
+    @CsvSource({
+            "131041,  jukibus.inbound.update-count-list",
+            "central, jukibus.inbound.update-count-list",
+    })
+    void only_a_prefecture_may_send_update_count_lists_to_a_municipality(String sender, String address) throws Exception {
+        assertMayNotSend(sender, address);
+    }
+
     private void assertMayNotSend(String sender, String address) throws Exception {
         try (Connection c = connectAs(net.node(sender))) {
             assertThatThrownBy(() -> send(c, address)).isInstanceOf(JMSSecurityException.class);

@@ -25,6 +25,14 @@ public enum AuditKind {
     PROVISION_REFUSED,
     /** An operator's action on the node (dead-letter replay or purge …); the actor names the operator. */
     OPERATION,
+    /**
+     * An identity update this node sent was not confirmed as sent (更新件数リスト, 第6の6): the receiver's
+     * update-count list differs from what was sent (MISMATCH), or did not come by the cut-off (MISSING);
+     * the detail says which.
+     */
+    RECONCILIATION_ALERT,
+    /** Identity records past their retention were erased (本人確認情報の消去, 第6の7); the detail gives the count. */
+    RECORDS_ERASED,
     /** The node started (its routes run). */
     NODE_STARTED,
     /** The node stopped. */

@@ -24,7 +24,8 @@ public final class PayloadTypes {
     /**
      * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
      * {@code Receipt → receipt.xsd}, {@code TransferOutConfirmation → transfer-out-confirmation.xsd} (第6の3),
-     * the special transfer's types (第6の5), the certificate copy's (第6の4) and node status monitoring's
+     * the special transfer's types (第6の5), the certificate copy's (第6の4), the identity update's
+     * ({@code IdentityUpdate}, {@code UpdateCountList}, 第6の6) and node status monitoring's
      * ({@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}).
      */
     public static PayloadTypes defaults() {
@@ -44,6 +45,9 @@ public final class PayloadTypes {
                 // 住民票の写しの交付の特例 (第6の4): org.jukibus.flow.certificatecopy
                 .register("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1")
                 .register("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1")
+                // 本人確認情報の通知 (第6の6): org.jukibus.flow.identity
+                .register("IdentityUpdate", "identity-update.xsd", "urn:jukibus:identity-update:1")
+                .register("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1")
                 // 稼働状況の監視 (第4の7(3)): org.jukibus.monitoring
                 .register("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1")
                 .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1");

@@ -2,6 +2,8 @@ package org.jukibus.flow;
 
 import java.util.List;
 
+import org.w3c.dom.Document;
+
 /**
  * The part of a flow that is more than "seal, forward, open, put in the legacy outbox": checks
  * that need a store (a reply must answer a request this node received), what to record once an
@@ -24,6 +26,17 @@ public interface FlowHandler {
      */
     default String check(LegacyInput input) throws LegacyInputException {
         return null;
+    }
+
+    /**
+     * The payloads a legacy input is sent as, for flows whose routes use the {@code legacy-batch-intake}
+     * template: by default the one payload it is. A flow whose legacy files may hold more than one
+     * message should carry (a batch of identity updates) returns several, in order; each is sealed as
+     * its own message, with an id derived from the file's ({@link MessageIds#partOf}), and
+     * {@link #queued} is called for each. Called after {@link #check} passed for the whole input.
+     */
+    default List<Document> split(LegacyInput input) throws Exception {
+        return List.of(input.payload());
     }
 
     /** Called once the sealed input sits in the outbound queue (again, after a crash: be idempotent). */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
+import org.jukibus.flow.identity.IdentityFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.flow.transferout.TransferOutFlow;
@@ -32,6 +33,7 @@ public final class Flows {
         List<FlowDefinition> all = new java.util.ArrayList<>(List.of(TRANSFER_IN, RECEIPT, TransferOutFlow.CONFIRMATION));
         all.addAll(SpecialTransferFlow.ALL);
         all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
+        all.addAll(List.of(IdentityFlow.UPDATE, IdentityFlow.COUNT_LIST));
         all.add(MonitoringFlows.HEARTBEAT);
         all.add(MonitoringFlows.NODE_STATUS);
         return new Flows(all);

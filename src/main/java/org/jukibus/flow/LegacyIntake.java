@@ -3,8 +3,12 @@ package org.jukibus.flow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
@@ -27,6 +31,9 @@ public final class LegacyIntake {
 
     /** Exchange property holding the {@link LegacyInput} between sealing and queueing. */
     public static final String INPUT = "JukibusLegacyInput";
+    /** Exchange properties holding the parts of a split input and their envelopes, between sealing and queueing. */
+    private static final String PARTS = "JukibusLegacyParts";
+    private static final String PART_ENVELOPES = "JukibusLegacyPartEnvelopes";
     /** Exchange property holding the input file's bytes as read, for the ledger. */
     private static final String CONTENT = "JukibusLegacyContent";
 
@@ -53,6 +60,46 @@ public final class LegacyIntake {
 
     /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
     public void seal(Exchange exchange) throws Exception {
+        LegacyInput input = readForSending(exchange);
+        String correlationId = handlers.of(input.flow()).check(input);
+        byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
+                input.payload());
+        exchange.setProperty(INPUT, input);
+        exchange.getIn().setBody(sealed);
+        setHeaders(exchange.getIn(), input);
+    }
+
+    /**
+     * A file for another node that may be sent as several messages (the {@code legacy-batch-intake}
+     * template): checked as a whole, split by the flow's handler ({@link FlowHandler#split}), each part
+     * sealed. The exchange body becomes the list of JMS-ready messages, which the route sends one by
+     * one; a part that was sent before the node died is sent again with the same id when the file is
+     * picked up again, and the brokers drop the copy.
+     */
+    public void sealParts(Exchange exchange) throws Exception {
+        LegacyInput whole = readForSending(exchange);
+        FlowHandler handler = handlers.of(whole.flow());
+        String correlationId = handler.check(whole);
+        List<Document> payloads = handler.split(whole);
+        List<LegacyInput> parts = new ArrayList<>(payloads.size());
+        List<Message> sealed = new ArrayList<>(payloads.size());
+        for (int i = 0; i < payloads.size(); i++) {
+            String id = payloads.size() == 1 ? whole.messageId() : MessageIds.partOf(whole.messageId(), i + 1);
+            LegacyInput part = new LegacyInput(whole.flow(), whole.fileName(), payloads.get(i), id, whole.recipient());
+            Message message = new DefaultMessage(exchange);
+            message.setBody(envelopes.seal(part.flow().messageType(), part.recipient(), id, correlationId, part.payload()));
+            setHeaders(message, part);
+            parts.add(part);
+            sealed.add(message);
+        }
+        exchange.setProperty(INPUT, whole);
+        exchange.setProperty(PARTS, parts);
+        exchange.setProperty(PART_ENVELOPES, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
+        exchange.getIn().setBody(sealed);
+    }
+
+    /** The file parsed, its sender and recipient checked, not sent before; its message id derived from its content. */
+    private LegacyInput readForSending(Exchange exchange) throws Exception {
         FlowDefinition flow = flowOf(exchange);
         if (flow.recipientRole() == null) {
             throw new IllegalStateException("the " + flow.name() + " flow has no recipient: it is handled locally");
@@ -63,27 +110,38 @@ public final class LegacyIntake {
         String messageId = MessageIds.forInput(envelopes.selfCode(), content);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, messageId, recipient);
         refuseDuplicate(input);
-        String correlationId = handlers.of(flow).check(input);
-        byte[] sealed = envelopes.seal(flow.messageType(), recipient, messageId, correlationId, payload);
-
-        exchange.setProperty(INPUT, input);
         exchange.setProperty(CONTENT, content);
-        var in = exchange.getIn();
-        in.setBody(sealed);
-        in.setHeader(Headers.MESSAGE_ID, messageId);
-        in.setHeader(Headers.TYPE, flow.messageType());
-        in.setHeader(Headers.RECIPIENT, recipient);
-        in.setHeader(Headers.ADDRESS, flow.inboundAddress());
-        in.setHeader(Headers.DUPLICATE_ID, messageId);
+        return input;
     }
 
-    /** After the envelope is in the outbound queue: what the flow records about it. */
+    private static void setHeaders(Message message, LegacyInput input) {
+        message.setHeader(Headers.MESSAGE_ID, input.messageId());
+        message.setHeader(Headers.TYPE, input.flow().messageType());
+        message.setHeader(Headers.RECIPIENT, input.recipient());
+        message.setHeader(Headers.ADDRESS, input.flow().inboundAddress());
+        message.setHeader(Headers.DUPLICATE_ID, input.messageId());
+    }
+
+    /**
+     * After the envelope (or every part's) is in the outbound queue: what the flow records about it.
+     * The ledger gets one entry per file, under the whole file's id.
+     */
+    @SuppressWarnings("unchecked")
     public void queued(Exchange exchange) throws Exception {
         LegacyInput input = exchange.getProperty(INPUT, LegacyInput.class);
-        audit.record(AuditEvent.of(AuditKind.MESSAGE_QUEUED).flow(input.flow().name())
-                .message(input.messageId(), input.flow().messageType()).sender(envelopes.selfCode())
-                .recipient(input.recipient()).digestOf(exchange.getIn().getBody(byte[].class)));
-        handlers.of(input.flow()).queued(input);
+        List<LegacyInput> parts = exchange.getProperty(PARTS, List.class);
+        List<byte[]> envelopesSent = exchange.getProperty(PART_ENVELOPES, List.class);
+        if (parts == null) {
+            parts = List.of(input);
+            envelopesSent = List.of(exchange.getIn().getBody(byte[].class));
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            LegacyInput part = parts.get(i);
+            audit.record(AuditEvent.of(AuditKind.MESSAGE_QUEUED).flow(part.flow().name())
+                    .message(part.messageId(), part.flow().messageType()).sender(envelopes.selfCode())
+                    .recipient(part.recipient()).digestOf(envelopesSent.get(i)));
+            handlers.of(part.flow()).queued(part);
+        }
         ledger.record(input.flow().name(), input.fileName(), exchange.getProperty(CONTENT, byte[].class),
                 TransferLedger.Outcome.QUEUED, input.messageId(), input.recipient(), null);
     }

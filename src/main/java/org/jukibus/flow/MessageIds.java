@@ -21,6 +21,14 @@ public final class MessageIds {
         return uuid(sender.getBytes(StandardCharsets.UTF_8), content);
     }
 
+    /**
+     * Id of part {@code part} (from 1) of a legacy input that is sent as several messages
+     * ({@link FlowHandler#split}); {@code inputId} is the whole input's {@link #forInput} id.
+     */
+    public static String partOf(String inputId, int part) {
+        return uuid(("part-" + part).getBytes(StandardCharsets.UTF_8), inputId.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Id of the receipt answering {@code messageId}. */
     public static String receiptOf(String messageId) {
         return answerOf(Flows.RECEIPT.name(), messageId);

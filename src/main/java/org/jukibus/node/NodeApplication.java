@@ -3,6 +3,7 @@ package org.jukibus.node;
 import org.jukibus.approval.ApprovalConfiguration;
 import org.jukibus.audit.AuditConfiguration;
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
+import org.jukibus.flow.identity.IdentityConfiguration;
 import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.monitoring.MonitoringConfiguration;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Import;
 /** One jukibus node: a Spring Boot application context (see {@link NodeLauncher}). */
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
-        SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class,
+        SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class})
 public class NodeApplication {
 }

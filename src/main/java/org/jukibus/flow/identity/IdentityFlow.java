@@ -1,0 +1,32 @@
+package org.jukibus.flow.identity;
+
+import org.jukibus.flow.FlowDefinition;
+import org.jukibus.node.NodeRole;
+
+/**
+ * The two flows of 本人確認情報の通知及び記録 (identity updates, standard 第6の6). No receipts: the
+ * update-count list is the receiver's signed confirmation.
+ */
+public final class IdentityFlow {
+
+    /** Flow name of the identity update: municipality → its prefecture, delegating prefecture → central. */
+    public static final String UPDATE_NAME = "identity-update";
+    /** Flow name of the update-count list: back to the update's sender. */
+    public static final String COUNT_LIST_NAME = "update-count-list";
+    /** Legacy outbox folder of the reconciliation reports: {@code legacy/outbox/identity-update-reconciliation/}. */
+    public static final String RECONCILIATION_FOLDER = "identity-update-reconciliation";
+
+    /**
+     * The identity update. Legacy files come only from municipalities (to their prefecture, hence the
+     * recipient role); a delegating prefecture's node makes the updates it sends to central itself.
+     */
+    public static final FlowDefinition UPDATE = new FlowDefinition(UPDATE_NAME, IdentityUpdate.TYPE,
+            "Sender", "Recipient", NodeRole.PREFECTURE, false);
+
+    /** The update-count list; never from a legacy file (no recipient role). */
+    public static final FlowDefinition COUNT_LIST = new FlowDefinition(COUNT_LIST_NAME, UpdateCountList.TYPE,
+            "Sender", "Recipient", null, false);
+
+    private IdentityFlow() {
+    }
+}

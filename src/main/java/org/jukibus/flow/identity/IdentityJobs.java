@@ -1,0 +1,123 @@
+package org.jukibus.flow.identity;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+/**
+ * The scheduled jobs of the identity flows on one node, for the routes ({@code identityJobs.erase},
+ * {@code identityJobs.checkCutoff}) and for operators as the MBean {@link IdentityOperations}.
+ * {@code reconciliation} is null on central (it sends no updates).
+ */
+public final class IdentityJobs implements IdentityOperations, AutoCloseable {
+
+    private final String node;
+    private final IdentityErasure erasure;
+    private final Reconciliation reconciliation;
+    private final SentUpdates sent;
+    private ObjectName registeredAs;
+
+    public IdentityJobs(String node, IdentityErasure erasure, Reconciliation reconciliation, SentUpdates sent) {
+        this.node = node;
+        this.erasure = erasure;
+        this.reconciliation = reconciliation;
+        this.sent = sent;
+    }
+
+    /** The scheduled erasure run. */
+    public int erase() {
+        return erasure.erase();
+    }
+
+    /** The scheduled cut-off check. */
+    public int checkCutoff() throws IOException {
+        return reconciliation == null ? 0 : reconciliation.checkCutoff();
+    }
+
+    @Override
+    public String getNode() {
+        return node;
+    }
+
+    @Override
+    public int eraseAsOf(String instant) {
+        return erasure.erase(parse(instant));
+    }
+
+    @Override
+    public int checkCutoffAsOf(String instant) {
+        if (reconciliation == null) {
+            throw new IllegalArgumentException("node " + node + " sends no identity updates: there is no cut-off to check");
+        }
+        try {
+            return reconciliation.checkCutoff(parse(instant));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the cut-off check could not write its reports: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Map<String, Object>> reconciliations(int limit) {
+        if (sent == null) {
+            return List.of();
+        }
+        return sent.outcomes(null).stream().limit(Math.max(1, Math.min(limit, 1000))).map(n -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("messageId", n.messageId());
+            row.put("outcome", n.outcome().name());
+            row.put("detail", n.detail());
+            row.put("checkedAt", n.checkedAt().toString());
+            return row;
+        }).toList();
+    }
+
+    @Override
+    public long getReconciliationAlerts() {
+        return sent == null ? 0 : sent.outcomes(null).stream().filter(n -> n.outcome() != Outcome.OK).count();
+    }
+
+    private static Instant parse(String instant) {
+        try {
+            return Instant.parse(instant == null ? "" : instant.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not an ISO-8601 instant (e.g. 2031-12-01T00:00:00Z): '" + instant + "'");
+        }
+    }
+
+    public static ObjectName objectName(String node) {
+        try {
+            return new ObjectName("org.jukibus:node=" + node + ",type=IdentityUpdates"); // codes are [0-9a-z]
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
+    public IdentityJobs register() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = objectName(node);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
+        }
+        server.registerMBean(new StandardMBean(this, IdentityOperations.class), name);
+        registeredAs = name;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (registeredAs != null) {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
+            registeredAs = null;
+        }
+    }
+}

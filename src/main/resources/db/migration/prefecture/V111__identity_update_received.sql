@@ -1,0 +1,14 @@
+-- 更新件数リスト (update-count lists, 第6の6(2)(4)) this node made for the identity updates it received:
+-- one row per update message, written in the same transaction as its records, so a redelivered
+-- update records nothing again and is answered with the very same list. forward_message_id: the
+-- update this (delegating) prefecture sent on to central with the records it recorded, or null.
+create table identity_update_received (
+    message_id         varchar(36)  primary key,
+    sender             varchar(16)  not null,
+    received_at        timestamptz  not null,
+    record_count       integer      not null,
+    recorded           integer      not null,
+    refused            integer      not null,
+    count_list         bytea        not null,
+    forward_message_id varchar(36)
+);
