@@ -69,7 +69,7 @@ class HawtioBrowserIT {
             browser.screenshot(SHOTS.resolve("1-login.png"));
             ObjectMapper json = new ObjectMapper();
             browser.eval("document.querySelector('input[name=username]').value = " + json.writeValueAsString(NetworkProvisioner.OPERATOR) + ";"
-                    + "document.querySelector('input[name=password]').value = " + json.writeValueAsString(new String(net.operatorPassword())) + ";"
+                    + "document.querySelector('input[name=password]').value = " + json.writeValueAsString(new String(net.operatorPin())) + ";"
                     + "document.querySelector('form').submit(); true");
 
             // Camel: the node's routes and the queues they read and write

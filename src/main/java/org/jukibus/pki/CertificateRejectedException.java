@@ -5,7 +5,7 @@ public class CertificateRejectedException extends Exception {
 
     /** Why a certificate was rejected. */
     public enum Reason {
-        EXPIRED, NOT_YET_VALID, REVOKED, UNKNOWN_ISSUER, NOT_A_NODE_CERTIFICATE, NOT_AN_OFFICER_CERTIFICATE, WRONG_ROLE,
+        EXPIRED, NOT_YET_VALID, REVOKED, UNKNOWN_ISSUER, NOT_A_NODE_CERTIFICATE, NOT_AN_OFFICER_CERTIFICATE, NOT_AN_OPERATOR_CERTIFICATE, WRONG_ROLE,
         CRL_PROBLEM, INVALID
     }
 
