@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("jukibus.management")
 public class ManagementProperties {
 
-    /** HTTP port of Hawtio, Jolokia and the actuator; 0 picks a free one (tests, demo). */
+    /** HTTPS port of Hawtio, Jolokia and the actuator; 0 picks a free one (tests, demo). */
     private int port = 0;
     /** Address the management port binds to; loopback unless an operator decides otherwise. */
     private String address = "127.0.0.1";
