@@ -159,6 +159,15 @@ class OperatorsIT {
         assertThat(purge.err()).contains("does not have the permission dlq.purge:transfer-in");
         assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing replayed or purged").isEqualTo(2);
 
+        String runtime = "java.lang:type=Runtime";
+        assertThat(net.jolokia(OSAKA).read(runtime, "Uptime").asLong()).as("management may read any MBean").isPositive();
+        org.jukibus.ops.JolokiaClient limitedJolokia = new org.jukibus.ops.JolokiaClient(net.managementUrl(OSAKA), limited,
+                LIMITED_PIN.toCharArray());
+        assertThatThrownBy(() -> limitedJolokia.read(runtime, "Uptime")).as("other MBeans need management")
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(limitedJolokia.exec("org.jukibus:node=" + OSAKA + ",type=DeadLetters", "list", "transfer-in").size())
+                .as("the jukibus MBeans check their own permissions").isEqualTo(1);
+
         List<AuditEntry> denied = entries(AuditKind.PERMISSION_DENIED);
         assertThat(denied).extracting(AuditEntry::detail).contains("missing permission dlq.read:certificate-copy-request",
                 "missing permission dlq.replay:certificate-copy-request", "missing permission dlq.purge:transfer-in");
