@@ -1,6 +1,7 @@
 package org.jukibus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.Jukibus;
+import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.SecureFiles;
@@ -59,30 +61,31 @@ class AttackSimIT {
         Path ca = net.network.ca().directory();
         int issuedBefore = net.network.ca().ledger().size();
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new CommandLine(new Jukibus()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                "attack-sim", "--target", OSAKA,
+        List<String> args = new ArrayList<>(List.of("attack-sim", "--target", OSAKA,
                 "--directory", net.network.directoryFile().toString(),
                 "--root-ca", ca.resolve(CertificateAuthority.CERT_FILE).toString(),
                 "--crl", ca.resolve(CertificateAuthority.CRL_FILE).toString(),
                 "--keystore", pki(attacker, "keystore"), "--keystore-password-file", pki(attacker, "password-file"),
                 "--ca", ca.toString(), "--ca-password-file", net.network.caPasswordFile().toString(),
-                "--revoked-keystore", pki(revoked, "keystore"), "--revoked-password-file", pki(revoked, "password-file"),
-                "--node", net.managementUrl(OSAKA), "--user", "operator",
-                "--password-file", net.network.operatorPasswordFile().toString());
+                "--revoked-keystore", pki(revoked, "keystore"), "--revoked-password-file", pki(revoked, "password-file")));
+        args.addAll(net.operatorLogin(OSAKA));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new Jukibus()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(args.toArray(String[]::new));
         String report = out.toString();
         System.out.println(report + err);
 
         assertThat(err.toString()).isEmpty();
         assertThat(report).contains("positive control: a genuine notice from " + SHINJUKU + " was delivered");
         List<String> rows = report.lines().filter(l -> l.matches("^(certificate|broker|envelope|management) .*")).toList();
-        assertThat(rows).hasSizeGreaterThanOrEqualTo(30)
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(32)
                 .allSatisfy(row -> assertThat(row).contains(" refused ").doesNotContain("NOT REFUSED").doesNotContain("not run"));
         for (String attack : List.of("no-client-certificate", "foreign-ca-certificate", "unlisted-certificate",
                 "expired-certificate", "revoked-certificate", "tls-1.2-downgrade", "remote-consume", "send-to-dlq",
                 "replay", "signature-wrapping-object", "downgrade-sha1", "downgrade-rsa-1.5", "dtd-external-entity",
-                "entity-expansion", "oversize", "deep-nesting", "jolokia-without-login", "operator-password-guessing")) {
+                "entity-expansion", "oversize", "deep-nesting", "management-without-card", "management-foreign-card",
+                "jolokia-card-without-pin", "pin-guessing")) {
             assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " "));
         }
         assertThat(report).contains(rows.size() + " attacks: " + rows.size() + " refused, 0 NOT REFUSED, 0 not run");
@@ -93,6 +96,14 @@ class AttackSimIT {
         assertThat(delivered).hasSize(1);
         assertThat(Files.readString(delivered.get(0))).contains("ATTACK-SIM-");
         // every envelope attack is kept in the dead-letter queue with its reason: nothing lost
+        // the PIN guessing locked the simulator's operator: even the right PIN is refused until the officer unlocks
+        assertThatThrownBy(() -> net.jolokia(OSAKA).nodeInfo()).hasMessageContaining("refused the login");
+        Path unlockDir = net.node(OSAKA).home().resolve("operators").resolve("unlock");
+        DeadLetterToolingIT.Run unlocked = DeadLetterToolingIT.run("operator", "unlock", "--id", NetworkProvisioner.OPERATOR,
+                "--node-code", OSAKA, "--out", unlockDir.toString(),
+                "--officer-keystore", net.network.officerDir().resolve("officer.p12").toString(),
+                "--officer-password-file", net.network.officerDir().resolve("officer.pass").toString());
+        assertThat(unlocked.exit()).as(unlocked.err()).isZero();
         // (through the DeadLetters MBean, as an operator sees them: a JMS browser may stop before the 4 MiB one)
         var jolokia = net.jolokia(OSAKA);
         List<String> reasons = new ArrayList<>();

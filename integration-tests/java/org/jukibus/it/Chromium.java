@@ -46,9 +46,33 @@ final class Chromium implements AutoCloseable {
     }
 
     static Chromium start() throws Exception {
+        return start(null, null, null);
+    }
+
+    /**
+     * Chromium holding an operator card: the card (PKCS#12) and the root CA go into a fresh NSS database in the
+     * browser's own HOME ({@code certutil}/{@code pk12util}, Debian's libnss3-tools), and the managed policy
+     * {@code AutoSelectCertificateForUrls} ({@value #POLICY}) makes it present a card with OU=operator to loopback
+     * servers that ask for a client certificate, as a terminal configured for an operator would.
+     */
+    static Chromium start(Path card, char[] cardPassword, Path rootCa) throws Exception {
         String binary = find();
         Path profile = Files.createTempDirectory("jukibus-chromium-");
-        Process process = new ProcessBuilder(binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        ProcessBuilder builder = new ProcessBuilder();
+        if (card != null) {
+            Path home = profile.resolve("home");
+            Path nssdb = home.resolve(".pki").resolve("nssdb");
+            Files.createDirectories(nssdb);
+            Path pw = profile.resolve("card.pass");
+            Files.writeString(pw, new String(cardPassword) + "\n");
+            nss(profile, "certutil", "-N", "--empty-password", "-d", "sql:" + nssdb);
+            nss(profile, "certutil", "-A", "-t", "C,,", "-n", "jukibus-root-ca", "-i", rootCa.toString(), "-d", "sql:" + nssdb);
+            nss(profile, "pk12util", "-i", card.toString(), "-w", pw.toString(), "-d", "sql:" + nssdb);
+            Files.delete(pw);
+            ensurePolicy();
+            builder.environment().put("HOME", home.toString());
+        }
+        Process process = builder.command(binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
                 "--window-size=1600,1000", "about:blank")
@@ -96,6 +120,39 @@ final class Chromium implements AutoCloseable {
         }).get(30, TimeUnit.SECONDS);
         self[0] = new Chromium(process, profile, socket);
         return self[0];
+    }
+
+    static final String POLICY = "/etc/chromium/policies/managed/jukibus-operator-card.json";
+
+    /** Writes the managed policy that selects the operator card for loopback servers, unless it is there. */
+    private static void ensurePolicy() throws IOException {
+        Path policy = Path.of(POLICY);
+        String content = "{\"AutoSelectCertificateForUrls\": [\"{\\\"pattern\\\":\\\"127.0.0.1\\\",\\\"filter\\\":"
+                + "{\\\"SUBJECT\\\":{\\\"OU\\\":\\\"operator\\\"}}}\"]}\n";
+        if (Files.isRegularFile(policy) && Files.readString(policy).equals(content)) {
+            return;
+        }
+        try {
+            Files.createDirectories(policy.getParent());
+            Files.writeString(policy, content);
+        } catch (IOException e) {
+            throw new IllegalStateException("the browser test needs Chromium's managed policy " + POLICY + " with " + content
+                    + " (.ci/run writes it; it needs root)", e);
+        }
+    }
+
+    /** Runs an NSS tool (Debian's libnss3-tools), failing with what to install if it is not there. */
+    private static void nss(Path dir, String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("nss.log").toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("the browser test needs " + command[0] + ": install Debian's libnss3-tools "
+                    + "(apt-get install -y libnss3-tools; .ci/run does this)", e);
+        }
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + Files.readString(dir.resolve("nss.log")));
+        }
     }
 
     /** Debian's chromium on the PATH (or at /usr/bin/chromium), else a failure saying what to install. */

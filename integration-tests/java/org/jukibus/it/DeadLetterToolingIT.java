@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code jukibus dlq} against a running node, over its management port as the operator: dead
+ * {@code jukibus dlq} against a running node, over its management port as the operator (card and PIN): dead
  * letters are listed with their reasons, one that failed because the outbox was unwritable is
  * delivered when replayed after the fix, purge refuses without confirmation and empties with it.
  */
@@ -135,17 +135,18 @@ class DeadLetterToolingIT {
 
     @Test
     @Order(4)
-    void a_wrong_password_is_refused() throws Exception {
-        Path wrong = root.resolve("wrong.pass");
-        Files.writeString(wrong, "not-the-password\n");
-        Run run = run("dlq", "list", "--node", net.managementUrl(OSAKA), "--password-file", wrong.toString());
+    void a_wrong_pin_is_refused() throws Exception {
+        Path wrong = root.resolve("wrong.pin");
+        Files.writeString(wrong, "not-the-pin\n");
+        Run run = run("dlq", "list", "--node", net.managementUrl(OSAKA), "--operator-card", net.network.operatorCard().toString(),
+                "--card-password-file", net.network.operatorCardPasswordFile().toString(), "--pin-file", wrong.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("refused the login");
     }
 
     static Run dlq(String command, String... args) {
-        List<String> all = new ArrayList<>(List.of("dlq", command, "--node", net.managementUrl(OSAKA),
-                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString()));
+        List<String> all = new ArrayList<>(List.of("dlq", command));
+        all.addAll(net.operatorLogin(OSAKA));
         all.addAll(Arrays.asList(args));
         return run(all.toArray(String[]::new));
     }

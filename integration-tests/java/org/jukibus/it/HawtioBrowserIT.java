@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An operator's view of a node in a real browser: headless Chromium logs in to the node's
- * management port and reads, from Hawtio's pages, the node's Camel routes and flow queues and
+ * An operator's view of a node in a real browser: headless Chromium, holding the operator's card
+ * (TLS client certificate), logs in with the operator's id and PIN to the node's management port and reads, from Hawtio's pages, the node's Camel routes and flow queues and
  * its dead-letter queue with the number of dead letters put there first. Screenshots of each step
  * go to {@code target/hawtio-screenshots/}.
  */
@@ -61,7 +61,9 @@ class HawtioBrowserIT {
     void an_operator_sees_routes_flow_queues_and_the_dead_letter_count_in_hawtio() throws Exception {
         String base = net.managementUrl(OSAKA);
         String broker = "org.apache.activemq.artemis-folder-jukibus-" + OSAKA + "-folder-addresses-folder-";
-        try (Chromium browser = Chromium.start()) {
+        try (Chromium browser = Chromium.start(net.network.operatorCard(),
+                org.jukibus.pki.SecureFiles.readPassword(net.network.operatorCardPasswordFile()),
+                net.network.ca().directory().resolve(org.jukibus.pki.CertificateAuthority.CERT_FILE))) {
             // Hawtio is behind the login: the browser is sent to the form first
             browser.navigate(base + "/actuator/hawtio/");
             browser.waitFor("the login form", "location.pathname === '/login' && document.querySelector('input[name=password]') !== null",
@@ -69,7 +71,7 @@ class HawtioBrowserIT {
             browser.screenshot(SHOTS.resolve("1-login.png"));
             ObjectMapper json = new ObjectMapper();
             browser.eval("document.querySelector('input[name=username]').value = " + json.writeValueAsString(NetworkProvisioner.OPERATOR) + ";"
-                    + "document.querySelector('input[name=password]').value = " + json.writeValueAsString(new String(net.operatorPassword())) + ";"
+                    + "document.querySelector('input[name=password]').value = " + json.writeValueAsString(new String(net.operatorPin())) + ";"
                     + "document.querySelector('form').submit(); true");
 
             // Camel: the node's routes and the queues they read and write

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every node has its own management port behind an operator login: two nodes in one JVM get
+ * Every node has its own management port (HTTPS) behind an operator login (card and PIN): two nodes in one JVM get
  * different ports, Camel context names and MBeans; health reflects broker and routes; metrics
  * per flow are at /actuator/prometheus.
  */
@@ -38,7 +38,6 @@ class ManagementIT {
     @TempDir
     static Path root;
     static TestNetwork net;
-    static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -83,7 +82,7 @@ class ManagementIT {
             assertThat(r.statusCode()).as(path).isEqualTo(401);
         }
         assertThat(get(OSAKA, "/actuator/health", NetworkProvisioner.OPERATOR, "wrong").statusCode()).isEqualTo(401);
-        HttpResponse<String> browser = http.send(HttpRequest.newBuilder(URI.create(net.managementUrl(OSAKA) + "/actuator/hawtio/"))
+        HttpResponse<String> browser = client(net).send(HttpRequest.newBuilder(URI.create(net.managementUrl(OSAKA) + "/actuator/hawtio/"))
                 .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(browser.statusCode()).as("a browser is sent to the login form").isEqualTo(302);
         assertThat(browser.headers().firstValue("Location").orElse("")).endsWith("/login");
@@ -135,9 +134,14 @@ class ManagementIT {
         return operator(net, code, path);
     }
 
-    /** GET on a node's management port as the network's operator. */
+    /** GET on a node's management port as the network's operator (card and PIN). */
     static HttpResponse<String> operator(TestNetwork network, String code, String path) throws Exception {
-        return get(network, code, path, NetworkProvisioner.OPERATOR, new String(network.operatorPassword()));
+        return get(network, code, path, NetworkProvisioner.OPERATOR, new String(network.operatorPin()));
+    }
+
+    /** An HTTPS client presenting the network operator's card. */
+    static HttpClient client(TestNetwork network) throws Exception {
+        return HttpClient.newBuilder().sslContext(network.operatorCard().sslContext()).build();
     }
 
     static HttpResponse<String> get(String code, String path, String user, String password) throws Exception {
@@ -149,6 +153,6 @@ class ManagementIT {
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return client(network).send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

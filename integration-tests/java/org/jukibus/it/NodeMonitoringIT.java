@@ -92,16 +92,14 @@ class NodeMonitoringIT {
             assertThat(n.path("deadLetters").asLong()).as(n.toString()).isZero();
         }
 
-        DeadLetterToolingIT.Run status = DeadLetterToolingIT.run("status", "--node", net.managementUrl(CENTRAL),
-                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString());
+        DeadLetterToolingIT.Run status = DeadLetterToolingIT.run(args("status", net.operatorLogin(CENTRAL)));
         assertThat(status.exit()).as(status.err()).isZero();
         for (String code : List.of(CENTRAL, TOKYO, SHINJUKU, BUNKYO)) {
             assertThat(status.out().lines().filter(l -> l.startsWith(code + " "))).as(code).hasSize(1);
         }
         assertThat(status.out()).contains("文京区").containsPattern("4 node\\(s\\): UNKNOWN 0 OK \\d SILENT \\d UNHEALTHY 0");
 
-        DeadLetterToolingIT.Run notCentral = DeadLetterToolingIT.run("status", "--node", net.managementUrl(TOKYO),
-                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString());
+        DeadLetterToolingIT.Run notCentral = DeadLetterToolingIT.run(args("status", net.operatorLogin(TOKYO)));
         assertThat(notCentral.exit()).isEqualTo(1);
         assertThat(notCentral.err()).contains("node status is kept at central");
     }
@@ -178,6 +176,12 @@ class NodeMonitoringIT {
     }
 
     // --- helpers ---
+
+    static String[] args(String command, List<String> login) {
+        java.util.List<String> all = new java.util.ArrayList<>(List.of(command));
+        all.addAll(login);
+        return all.toArray(String[]::new);
+    }
 
     /** Each node's state as central's status board shows it. */
     static Map<String, String> states() {

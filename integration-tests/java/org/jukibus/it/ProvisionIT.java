@@ -500,8 +500,8 @@ class ProvisionIT {
     }
 
     static Run provision(String node, String command, String... args) {
-        List<String> all = new ArrayList<>(List.of("provision", command, "--node", net.managementUrl(node),
-                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString()));
+        List<String> all = new ArrayList<>(List.of("provision", command));
+        all.addAll(net.operatorLogin(node));
         all.addAll(Arrays.asList(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -144,19 +144,32 @@ final class TestNetwork implements AutoCloseable {
         return context(code).getBean(NodeBroker.class).server();
     }
 
-    /** The node's management port (Hawtio, Jolokia, actuator), e.g. {@code http://127.0.0.1:41234}. */
+    /** The node's management port (Hawtio, Jolokia, actuator), e.g. {@code https://127.0.0.1:41234}. */
     String managementUrl(String code) {
-        return "http://127.0.0.1:" + ((org.springframework.boot.web.context.WebServerApplicationContext) context(code)).getWebServer().getPort();
+        return "https://127.0.0.1:" + ((org.springframework.boot.web.context.WebServerApplicationContext) context(code)).getWebServer().getPort();
     }
 
-    /** The provisioned operator's password (valid on every node of this network). */
-    char[] operatorPassword() throws IOException {
-        return org.jukibus.pki.SecureFiles.readPassword(network.operatorPasswordFile());
+    /** The provisioned operator's PIN (registered with every node of this network). */
+    char[] operatorPin() throws IOException {
+        return org.jukibus.pki.SecureFiles.readPassword(network.operatorPinFile());
+    }
+
+    /** The provisioned operator's card, opened. */
+    org.jukibus.operators.OperatorCard operatorCard() throws IOException {
+        return org.jukibus.operators.OperatorCard.open(network.operatorCard(),
+                org.jukibus.pki.SecureFiles.readPassword(network.operatorCardPasswordFile()));
+    }
+
+    /** The options of a {@code jukibus dlq|status} command logging in as the provisioned operator. */
+    List<String> operatorLogin(String code) {
+        return List.of("--node", managementUrl(code), "--operator-card", network.operatorCard().toString(),
+                "--card-password-file", network.operatorCardPasswordFile().toString(),
+                "--pin-file", network.operatorPinFile().toString());
     }
 
     /** Jolokia on a node's management port, logged in as the provisioned operator. */
     org.jukibus.ops.JolokiaClient jolokia(String code) throws IOException {
-        return new org.jukibus.ops.JolokiaClient(managementUrl(code), org.jukibus.demo.NetworkProvisioner.OPERATOR, operatorPassword());
+        return new org.jukibus.ops.JolokiaClient(managementUrl(code), operatorCard(), operatorPin());
     }
 
     /** Drops a file into a node's legacy inbox the way a legacy system must: write elsewhere, then rename. */

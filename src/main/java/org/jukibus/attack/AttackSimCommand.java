@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
                 "permissions, forged envelopes, hostile XML, the management port. Prints per attack: refused,",
                 "NOT REFUSED or not run. Exit 0 when every attack ran and was refused, 3 otherwise.",
                 "Leaves one dead letter per envelope attack on the target (flow transfer-in) and one",
-                "delivered notice marked ATTACK-SIM (the positive control). Use on a test network."})
+                "delivered notice marked ATTACK-SIM (the positive control), and the PIN guessing locks the",
+                "operator it logs in as until the officer unlocks (jukibus operator unlock). Use on a test network."})
 public class AttackSimCommand extends Subcommand {
 
     @Option(names = "--target", required = true, paramLabel = "CODE", description = "Code of the node to attack.")
@@ -97,11 +98,11 @@ public class AttackSimCommand extends Subcommand {
         }
         try (AttackTarget t = new AttackTarget(directory, node, attacker, keystore, password, ca, revokedKeystore,
                 revokedPassword, management, login.node(), root)) {
-            return report(t);
+            return report(t, root);
         }
     }
 
-    private int report(AttackTarget t) throws Exception {
+    private int report(AttackTarget t, X509Certificate root) throws Exception {
         out().printf("attack-sim against %s (%s, %s) at %s, attacking as %s%n", t.target.code(), t.target.name(),
                 t.target.role().id(), t.target.primary(), t.attacker.identity().code());
         List<Attack> attacks = new ArrayList<>(new LinkAttacks(t).catalogue());
@@ -116,7 +117,12 @@ public class AttackSimCommand extends Subcommand {
             out().println("envelope attacks not run: " + skip.get());
         }
         attacks.addAll(envelopes.catalogue());
-        attacks.addAll(new ManagementAttacks(t.managementUrl, login.user()).catalogue());
+        char[] pin = login.pin();
+        try {
+            attacks.addAll(new ManagementAttacks(t.managementUrl, root, login.card(), pin, t.work()).catalogue());
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
 
         out().printf("%-12s %-36s %-12s %s%n", "CATEGORY", "ATTACK", "RESULT", "HOW");
         Map<Outcome.Verdict, Integer> counts = new EnumMap<>(Outcome.Verdict.class);

@@ -1,20 +1,35 @@
 package org.jukibus.attack;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.jukibus.operators.OperatorCard;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+
 /**
- * Attacks on the target's management port (Hawtio, Jolokia, actuator): every way in without an
- * operator's login, and guessing an operator's password. Run last: guessing may lock the operator
- * the simulator itself logs in as.
+ * Attacks on the target's management port (Hawtio, Jolokia, actuator; HTTPS with the operator's
+ * card as client certificate, then operator id and PIN): in without a card, with a card of
+ * another CA, with the operator's card but no PIN, and guessing the PIN. Run last: guessing locks
+ * the operator (第4の4(8)) — the one the simulator itself logs in as — until an officer unlocks.
  */
 final class ManagementAttacks {
 
@@ -22,45 +37,78 @@ final class ManagementAttacks {
     private static final String READ_RUNTIME = "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"Name\"}";
 
     private final String managementUrl;
-    private final String operator;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final X509Certificate rootCa;
+    private final OperatorCard card;
+    private final char[] pin;
+    private final Path work;
 
-    /** @param managementUrl the target's management URL, e.g. {@code http://127.0.0.1:8081} */
-    ManagementAttacks(String managementUrl, String operator) {
+    /**
+     * @param managementUrl the target's management URL, e.g. {@code https://127.0.0.1:8081}
+     * @param rootCa        the network CA, which issued the target's server certificate
+     * @param card          the operator card the simulator logs in with
+     * @param pin           that operator's PIN (to show that, after the guesses, even the right one is refused)
+     * @param work          a folder for the foreign CA the simulator makes
+     */
+    ManagementAttacks(String managementUrl, X509Certificate rootCa, OperatorCard card, char[] pin, Path work) {
         this.managementUrl = managementUrl;
-        this.operator = operator;
+        this.rootCa = rootCa;
+        this.card = card;
+        this.pin = pin.clone();
+        this.work = work;
     }
 
     List<Attack> catalogue() {
         List<Attack> a = new ArrayList<>();
-        a.add(new Attack("jolokia-without-login", "management", "run a Jolokia read without logging in",
-                () -> expectRefused(post("actuator/jolokia", READ_RUNTIME, null))));
-        a.add(new Attack("hawtio-jolokia-without-login", "management", "use Hawtio's Jolokia proxy without logging in",
-                () -> expectRefused(get("actuator/hawtio/jolokia/read/java.lang:type=Runtime/Name", null))));
-        a.add(new Attack("metrics-without-login", "management", "read the node's metrics without logging in",
-                () -> expectRefused(get("actuator/prometheus", null))));
-        a.add(new Attack("operator-password-guessing", "management",
-                GUESSES + " logins as operator '" + operator + "' with guessed passwords", this::guess));
+        a.add(new Attack("management-without-card", "management", "reach the management port without an operator card",
+                () -> expectRefused(() -> post(client(tls(null)), "actuator/jolokia", READ_RUNTIME, null))));
+        a.add(new Attack("management-foreign-card", "management", "present an operator card of another CA naming the operator",
+                () -> expectRefused(() -> post(client(tls(foreignCard())), "actuator/jolokia", READ_RUNTIME, null))));
+        a.add(new Attack("jolokia-card-without-pin", "management", "run a Jolokia read with the operator's card but no PIN",
+                () -> expectRefused(() -> post(client(card.sslContext()), "actuator/jolokia", READ_RUNTIME, null))));
+        a.add(new Attack("hawtio-jolokia-card-without-pin", "management", "use Hawtio's Jolokia proxy with the card but no PIN",
+                () -> expectRefused(() -> get(client(card.sslContext()), "actuator/hawtio/jolokia/read/java.lang:type=Runtime/Name"))));
+        a.add(new Attack("metrics-card-without-pin", "management", "read the node's metrics with the card but no PIN",
+                () -> expectRefused(() -> get(client(card.sslContext()), "actuator/prometheus"))));
+        a.add(new Attack("pin-guessing", "management",
+                GUESSES + " guessed PINs for operator '" + card.operator().id() + "' with their card, then the right PIN",
+                this::guess));
         return a;
     }
 
     private Outcome guess() throws Exception {
+        HttpClient http = client(card.sslContext());
         SecureRandom random = new SecureRandom();
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < GUESSES; i++) {
-            String password = String.format("%04d", random.nextInt(10_000));
-            String basic = "Basic " + Base64.getEncoder().encodeToString((operator + ":" + password).getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> r = post("actuator/jolokia", READ_RUNTIME, basic);
+            String guess = String.format("%04d", random.nextInt(10_000));
+            if (guess.equals(new String(pin))) {
+                continue;
+            }
+            HttpResponse<String> r = post(http, "actuator/jolokia", READ_RUNTIME, basic(guess.toCharArray()));
             statuses.add(r.statusCode());
             if (r.statusCode() == 200) {
                 return Outcome.notRefused("guess " + (i + 1) + " logged in");
             }
         }
-        return Outcome.refused("every guess refused (HTTP " + statuses + ")");
+        HttpResponse<String> right = post(http, "actuator/jolokia", READ_RUNTIME, basic(pin));
+        return right.statusCode() == 200
+                ? Outcome.notRefused("guesses refused (HTTP " + statuses + ") but no lockout: the right PIN still logs in")
+                : Outcome.refused("guesses refused (HTTP " + statuses + "), then the right PIN too (HTTP "
+                + right.statusCode() + "): the operator is locked");
     }
 
-    private static Outcome expectRefused(HttpResponse<String> r) {
+    private interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Refused: the TLS handshake or connection failed, or the port answered 401/403 or with the login page. */
+    private static Outcome expectRefused(Request request) throws Exception {
+        HttpResponse<String> r;
+        try {
+            r = request.send();
+        } catch (IOException e) {
+            return Outcome.refused("connection refused: " + LinkAttacks.brief(e));
+        }
         int s = r.statusCode();
         if (s == 401 || s == 403) {
             return Outcome.refused("HTTP " + s);
@@ -68,19 +116,55 @@ final class ManagementAttacks {
         if (s / 100 == 3 && r.headers().firstValue("Location").orElse("").contains("login")) {
             return Outcome.refused("HTTP " + s + " to the login page");
         }
-        return s / 100 == 2 ? Outcome.notRefused("HTTP " + s + ": answered without a login")
-                : Outcome.refused("HTTP " + s);
+        return s / 100 == 2 ? Outcome.notRefused("HTTP " + s + ": answered without a login") : Outcome.refused("HTTP " + s);
     }
 
-    private HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
-        if (authorization != null) {
-            b.header("Authorization", authorization);
+    private KeyMaterial foreignCard() throws IOException {
+        CertificateAuthority foreign = CertificateAuthority.create(work.resolve("foreign-operator-ca"), "Not Juki-net",
+                "foreign".toCharArray());
+        return foreign.issueOperatorKeyMaterial(card.operator(), Duration.ofDays(1));
+    }
+
+    /**
+     * TLS that trusts the network CA for the node's side (so a refusal is the node's, never this client's)
+     * and presents {@code clientKeys} as client certificate, or none when null.
+     */
+    private SSLContext tls(KeyMaterial clientKeys) throws Exception {
+        KeyManager[] keyManagers = null;
+        if (clientKeys != null) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("card", clientKeys.privateKey(), new char[0], clientKeys.chain().toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            keyManagers = kmf.getKeyManagers();
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root-ca", rootCa);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(keyManagers, tmf.getTrustManagers(), null);
+        return ssl;
     }
 
-    private HttpResponse<String> post(String path, String json, String authorization) throws Exception {
+    private static HttpClient client(SSLContext ssl) {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(ssl)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private String basic(char[] secret) {
+        return "Basic " + Base64.getEncoder().encodeToString(
+                (card.operator().id() + ":" + new String(secret)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> get(HttpClient http, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(HttpClient http, String path, String json, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         if (authorization != null) {
@@ -90,7 +174,6 @@ final class ManagementAttacks {
     }
 
     private URI base() {
-        String url = managementUrl;
-        return URI.create(url.endsWith("/") ? url : url + "/");
+        return URI.create(managementUrl.endsWith("/") ? managementUrl : managementUrl + "/");
     }
 }

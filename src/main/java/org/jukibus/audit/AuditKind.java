@@ -33,6 +33,20 @@ public enum AuditKind {
     RECONCILIATION_ALERT,
     /** Identity records past their retention were erased (本人確認情報の消去, 第6の7); the detail gives the count. */
     RECORDS_ERASED,
+    /** An operator logged in with card and PIN (操作者の識別); the actor names the operator, the detail the card. */
+    OPERATOR_LOGIN,
+    /** A login refused: unknown, invalid or revoked card, wrong PIN, locked operator; the detail says which. */
+    OPERATOR_LOGIN_REFUSED,
+    /** An operator was locked after too many consecutive wrong PINs (standard 第4の4(8)). */
+    OPERATOR_LOCKED,
+    /** The responsible officer's signed unlock ended an operator's lock; the actor names the officer. */
+    OPERATOR_UNLOCKED,
+    /** An unlock the node did not accept (not signed by the officer, for another node, older than the lock). */
+    OPERATOR_UNLOCK_REFUSED,
+    /** An operator asked for an operation without the permission; the detail names the missing permission. */
+    PERMISSION_DENIED,
+    /** The operators' registration file is not acceptable (unsigned, changed, another officer's): nobody may log in. */
+    OPERATORS_REFUSED,
     /** The node started (its routes run). */
     NODE_STARTED,
     /** The node stopped. */

@@ -1,16 +1,24 @@
 package org.jukibus.broker;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refused logins and denied permissions on a node's broker (不正アクセスの早期発見, 第4の9(3)):
- * each is logged at WARN with a fixed prefix, and counted until the next heartbeat takes the
- * counts to central ({@link #drain()}). Thread-safe: the broker calls it from its own threads.
+ * Refused logins and denied permissions on a node's broker and management port (不正アクセスの早期発見, 第4の9(3)):
+ * each is counted until the next heartbeat takes the counts to central ({@link #drain()}), and logged at WARN with a
+ * fixed prefix — at most one line per kind and {@link #LOG_INTERVAL}, the next one saying how many were left out, so
+ * an attacker repeating a refused attempt cannot flood the node's log. Thread-safe: the broker and the web server
+ * call it from their own threads.
  */
 public class SecurityEvents {
+
+    /** At most one WARN per kind of event in this time. */
+    public static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger("jukibus.security");
 
@@ -20,15 +28,26 @@ public class SecurityEvents {
 
     private final AtomicLong loginsRefused = new AtomicLong();
     private final AtomicLong permissionsDenied = new AtomicLong();
+    private final RateLimitedLog loginLog;
+    private final RateLimitedLog permissionLog;
+
+    public SecurityEvents() {
+        this(Clock.systemUTC());
+    }
+
+    public SecurityEvents(Clock clock) {
+        this.loginLog = new RateLimitedLog(clock);
+        this.permissionLog = new RateLimitedLog(clock);
+    }
 
     public void loginRefused(String remote, String why) {
         loginsRefused.incrementAndGet();
-        log.warn("SECURITY login refused from {}: {}", remote, why);
+        loginLog.warn("SECURITY login refused from " + remote + ": " + why);
     }
 
     public void permissionDenied(String user, String permission, String address) {
         permissionsDenied.incrementAndGet();
-        log.warn("SECURITY {} denied to '{}' on address {}", permission, user, address);
+        permissionLog.warn("SECURITY " + permission + " denied to '" + user + "' on address " + address);
     }
 
     /** The counts since the previous call, and zero again: every event is reported exactly once. */
@@ -40,5 +59,31 @@ public class SecurityEvents {
     public void restore(Counts counts) {
         loginsRefused.addAndGet(counts.loginsRefused());
         permissionsDenied.addAndGet(counts.permissionsDenied());
+    }
+
+    /** One kind of event's WARN lines: the first at once, then at most one per {@link #LOG_INTERVAL}. */
+    private static final class RateLimitedLog {
+        private final Clock clock;
+        private Instant lastLogged;
+        private long leftOut;
+
+        RateLimitedLog(Clock clock) {
+            this.clock = clock;
+        }
+
+        synchronized void warn(String line) {
+            Instant now = clock.instant();
+            if (lastLogged != null && now.isBefore(lastLogged.plus(LOG_INTERVAL))) {
+                leftOut++;
+                return;
+            }
+            if (leftOut > 0) {
+                log.warn("{} (and {} more of this kind since {}, not logged one by one)", line, leftOut, lastLogged);
+            } else {
+                log.warn(line);
+            }
+            lastLogged = now;
+            leftOut = 0;
+        }
     }
 }

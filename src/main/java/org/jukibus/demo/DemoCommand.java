@@ -82,9 +82,10 @@ public class DemoCommand implements Callable<Integer> {
                 byCode.put(node.spec().code(), running.get(running.size() - 1));
                 say("  management (Hawtio, Jolokia, actuator): " + managementUrl(running.get(running.size() - 1)) + "/actuator/hawtio/");
             }
-            say("Operator login on every node's management port: user " + NetworkProvisioner.OPERATOR + ", password "
-                    + new String(org.jukibus.pki.SecureFiles.readPassword(network.operatorPasswordFile()))
-                    + " (also in " + network.operatorPasswordFile() + "; nodes hold only its bcrypt hash)");
+            say("Operator login on every node's management port (HTTPS): the operator card " + network.operatorCard()
+                    + " (password in " + network.operatorCardPasswordFile() + ") as TLS client certificate, user "
+                    + NetworkProvisioner.OPERATOR + ", PIN " + new String(org.jukibus.pki.SecureFiles.readPassword(network.operatorPinFile()))
+                    + " (also in " + network.operatorPinFile() + "; nodes hold only its bcrypt hash)");
             ProvisionedNode shinjuku = network.node("131041");
             ProvisionedNode osaka = network.node("271004");
             seedIdentityRecord(byCode.get("27"), "12345678901", "住基 花子", osaka.spec().code());
@@ -224,7 +225,7 @@ public class DemoCommand implements Callable<Integer> {
 
     private static String managementUrl(ConfigurableApplicationContext node) {
         var server = ((org.springframework.boot.web.context.WebServerApplicationContext) node).getWebServer();
-        return "http://" + node.getEnvironment().getProperty("server.address", "127.0.0.1") + ":" + server.getPort();
+        return "https://" + node.getEnvironment().getProperty("server.address", "127.0.0.1") + ":" + server.getPort();
     }
 
     private static Path waitForFile(Path folder, Duration timeout) throws IOException, InterruptedException {

@@ -26,7 +26,12 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
+import org.jukibus.operators.OperatorRegistration;
+import org.jukibus.operators.Permission;
+import org.jukibus.operators.Pins;
+import org.jukibus.operators.RegisteredOperator;
 import org.jukibus.pki.OfficerIdentity;
+import org.jukibus.pki.OperatorIdentity;
 import org.jukibus.pki.Pem;
 import org.jukibus.store.SharedPostgres;
 import org.jukibus.store.StoreAccess;
@@ -60,9 +65,19 @@ public final class NetworkProvisioner {
             return root.resolve(CA_PASSWORD_FILE);
         }
 
-        /** Password of the operator {@value NetworkProvisioner#OPERATOR} on every node's management port (0600). */
-        public Path operatorPasswordFile() {
-            return root.resolve(OPERATOR_PASSWORD_FILE);
+        /** The card of the operator {@value NetworkProvisioner#OPERATOR}, registered with every node with every permission. */
+        public Path operatorCard() {
+            return root.resolve(OPERATOR_DIR).resolve(OPERATOR + ".p12");
+        }
+
+        /** The card's password (0600). */
+        public Path operatorCardPasswordFile() {
+            return root.resolve(OPERATOR_DIR).resolve(OPERATOR + ".pass");
+        }
+
+        /** The operator's PIN (0600). */
+        public Path operatorPinFile() {
+            return root.resolve(OPERATOR_DIR).resolve(OPERATOR + ".pin");
         }
 
         /** The routes/ and broker-config/ every node runs: a copy of the project's, with routes/APPROVED.xml. */
@@ -109,10 +124,12 @@ public final class NetworkProvisioner {
         return (spec, home) -> server.createDatabase(spec.code(), home.resolve("pki").resolve("store.pass"));
     }
 
-    /** The operator user every provisioned node lets log in to its management port. */
+    /** The operator every provisioned node lets log in to its management port (with every permission). */
     public static final String OPERATOR = "operator";
-    static final String OPERATOR_PASSWORD_FILE = "operator.pass";
     static final String CA_PASSWORD_FILE = "ca.pass";
+    static final String OPERATOR_DIR = "operator";
+    /** What the provisioned operator may do: everything. */
+    public static final List<String> ALL_PERMISSIONS = List.of("dlq.read:*", "dlq.replay:*", "dlq.purge:*", "status", "management");
     /** The officer who approves the network's routes and broker configuration. */
     public static final String OFFICER = "承認責任者";
     static final String PROGRAMS_DIR = "programs";
@@ -138,12 +155,11 @@ public final class NetworkProvisioner {
         // a test network's CA: its password is kept beside it (0600) so `jukibus pki` and `jukibus attack-sim --ca` can use it
         org.jukibus.pki.SecureFiles.writePassword(root.resolve(CA_PASSWORD_FILE), caPassword);
 
-        // one operator for the whole network, with a fresh password: only its bcrypt hash goes into node configs
-        String operatorPassword = randomSecret();
-        org.jukibus.pki.SecureFiles.writePassword(root.resolve(OPERATOR_PASSWORD_FILE), operatorPassword.toCharArray());
-        String operatorHash = org.jukibus.ops.OperatorUsers.hash(operatorPassword);
+        KeyMaterial officer = approvePrograms(ca, root.resolve(PROGRAMS_DIR), root.resolve(OFFICER_DIR));
+        Path officerCertificate = root.resolve(OFFICER_DIR).resolve("officer.pem");
 
-        Path officerCertificate = approvePrograms(ca, root.resolve(PROGRAMS_DIR), root.resolve(OFFICER_DIR));
+        // one operator for the whole network with a card and a fresh PIN: nodes hold the PIN's bcrypt hash only
+        RegisteredOperator operator = issueOperatorCard(ca, root.resolve(OPERATOR_DIR));
 
         DirectoryBuilder directory = new DirectoryBuilder().serial(1).issuedAt(java.time.Instant.now());
         Map<String, ProvisionedNode> nodes = new LinkedHashMap<>();
@@ -183,7 +199,10 @@ public final class NetworkProvisioner {
             p.put("jukibus.pki.root-ca", ca.directory().resolve(CertificateAuthority.CERT_FILE).toString());
             p.put("jukibus.pki.crl", ca.directory().resolve(CertificateAuthority.CRL_FILE).toString());
             p.put("jukibus.directory.file", root.resolve("directory.xml").toString());
-            p.put("jukibus.management.users." + OPERATOR, operatorHash);
+            Path registration = home.resolve("operators.xml");
+            Files.write(registration, new OperatorRegistration(spec.code(), OFFICER, java.time.Instant.now().truncatedTo(
+                    java.time.temporal.ChronoUnit.SECONDS), List.of(operator)).sign(officer));
+            p.put("jukibus.operators.registration", registration.toString());
             StoreAccess store = storeFor.store(spec, home);
             if (store != null) {
                 p.putAll(store.properties());
@@ -202,9 +221,9 @@ public final class NetworkProvisioner {
      * Copies the project's routes/ and broker-config/ into {@code programs} and approves them there as an officer
      * issued now (what an operator does with {@code jukibus pki issue-officer} and {@code jukibus routes sign}):
      * nodes never run the working copy's files, and tests that change a route change their own copy.
-     * Returns the officer's certificate.
+     * Returns the officer's key.
      */
-    private Path approvePrograms(CertificateAuthority ca, Path programs, Path officerDir) throws IOException {
+    private KeyMaterial approvePrograms(CertificateAuthority ca, Path programs, Path officerDir) throws IOException {
         Path routes = programs.resolve("routes");
         Path brokerConfig = programs.resolve("broker-config");
         copyTree(projectDir.resolve("routes"), routes);
@@ -218,7 +237,24 @@ public final class NetworkProvisioner {
         ProgramManifest manifest = ProgramManifest.of(OFFICER, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                 "provisioned with the network", ProgramFiles.all(routes, brokerConfig));
         Files.write(routes.resolve("APPROVED.xml"), ManifestSigner.sign(manifest, officer));
-        return certificate;
+        return officer;
+    }
+
+    /**
+     * Issues the card of the operator {@value #OPERATOR} (what {@code jukibus pki issue-operator} does) with a fresh
+     * card password and PIN in {@code dir}; returns the operator as every node registers it.
+     */
+    private static RegisteredOperator issueOperatorCard(CertificateAuthority ca, Path dir) throws IOException {
+        KeyMaterial card = ca.issueOperatorKeyMaterial(new OperatorIdentity(OPERATOR, "運用担当者"), CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        char[] password = randomSecret().toCharArray();
+        char[] pin = randomSecret().substring(0, 8).toCharArray();
+        KeyStores.writeKeyStore(dir.resolve(OPERATOR + ".p12"), card, password);
+        org.jukibus.pki.SecureFiles.writePassword(dir.resolve(OPERATOR + ".pass"), password);
+        org.jukibus.pki.SecureFiles.writePassword(dir.resolve(OPERATOR + ".pin"), pin);
+        Pem.writeCertificate(dir.resolve(OPERATOR + ".pem"), card.certificate());
+        java.util.Set<Permission> all = new java.util.LinkedHashSet<>();
+        ALL_PERMISSIONS.forEach(p -> all.add(Permission.parse(p)));
+        return new RegisteredOperator(OPERATOR, "運用担当者", RegisteredOperator.fingerprint(card.certificate()), Pins.hash(pin), all);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

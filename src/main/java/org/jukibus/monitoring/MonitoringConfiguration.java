@@ -9,6 +9,7 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.node.NodeSettings;
+import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.pki.KeyMaterial;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthEndpoint;
@@ -47,9 +48,10 @@ public class MonitoringConfiguration {
 
         @Bean(destroyMethod = "close")
         StatusBoard statusBoard(NodeSettings settings, NodeDirectory directory, NodeStatusStore store, Clock clock,
-                                MonitoringProperties properties, MeterRegistry registry) throws Exception {
+                                MonitoringProperties properties, MeterRegistry registry,
+                                OperatorPermissions permissions) throws Exception {
             StatusBoard board = new StatusBoard(settings.code(), directory, store, clock, properties.getSilenceAfter())
-                    .register();
+                    .register(permissions);
             for (NodeState state : NodeState.values()) {
                 Gauge.builder("jukibus.nodes", board, b -> b.countAtLastCheck(state)).tag("state", state.name())
                         .description("Nodes of the directory per state, as of central's last status check").register(registry);

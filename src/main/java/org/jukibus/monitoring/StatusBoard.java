@@ -21,6 +21,8 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.node.NodeRole;
+import org.jukibus.operators.OperatorPermissions;
+import org.jukibus.operators.Permission;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,14 +77,26 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
         }
     }
 
-    /** Registers the MBean with the platform MBean server (which Hawtio and Jolokia read). */
-    public StatusBoard register() throws Exception {
+    /**
+     * Registers the MBean with the platform MBean server (which Hawtio and Jolokia read); every call through it
+     * needs the logged-in operator's permission {@code status}.
+     */
+    public StatusBoard register(OperatorPermissions permissions) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = objectName(self);
         if (server.isRegistered(name)) {
             server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
         }
-        server.registerMBean(new StandardMBean(this, NodeStatusOperations.class), name);
+        NodeStatusOperations guarded = (NodeStatusOperations) java.lang.reflect.Proxy.newProxyInstance(
+                NodeStatusOperations.class.getClassLoader(), new Class<?>[] {NodeStatusOperations.class}, (proxy, method, args) -> {
+                    permissions.require(Permission.STATUS);
+                    try {
+                        return method.invoke(this, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        server.registerMBean(new StandardMBean(guarded, NodeStatusOperations.class), name);
         registeredAs = name;
         return this;
     }

@@ -32,6 +32,8 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jukibus.operators.OperatorPermissions;
+import org.jukibus.operators.Permission;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
@@ -61,13 +63,17 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
     private final ConnectionFactory local;
     private final NodeBroker broker;
     private final OperationLog audit;
+    private final OperatorPermissions permissions;
     private ObjectName registeredAs;
 
-    public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit) {
+    /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
+    public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
+                           OperatorPermissions permissions) {
         this.node = node;
         this.local = local;
         this.broker = broker;
         this.audit = audit;
+        this.permissions = permissions;
     }
 
     public static ObjectName objectName(String node) {
@@ -119,6 +125,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
 
     @Override
     public List<Map<String, Object>> list(String flow) {
+        permissions.require(Permission.DLQ_READ, flow);
         List<Map<String, Object>> out = new ArrayList<>();
         browse(filter(flow), m -> out.add(summary(m)));
         return out;
@@ -141,11 +148,13 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         if (found.isEmpty()) {
             throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
         }
+        permissions.require(Permission.DLQ_READ, (String) found.get(0).get("flow"));
         return found.get(0);
     }
 
     @Override
     public String replay(String id) {
+        permissions.require(Permission.DLQ_REPLAY, flowOf(id));
         String target = replayOne(byId(id));
         if (target == null) {
             throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
@@ -157,6 +166,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
 
     @Override
     public int replayAll(String flow) {
+        permissions.require(Permission.DLQ_REPLAY, flow);
         String selector = filter(flow);
         int n = 0;
         long before = count(flow);
@@ -171,6 +181,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
 
     @Override
     public int purge(String flow, boolean confirm) {
+        permissions.require(Permission.DLQ_PURGE, flow);
         String selector = filter(flow);
         if (!confirm) {
             throw new IllegalArgumentException("purge removes dead letters for good: it needs confirmation");
@@ -186,6 +197,16 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
                 .detail("dlq purge: " + removed + " removed for good"));
         return removed;
+    }
+
+    /** The flow of a dead letter, to check the operator's permission before touching it. */
+    private String flowOf(String id) {
+        List<String> flows = new ArrayList<>();
+        browse(byId(id), m -> flows.add((String) summary(m).get("flow")));
+        if (flows.isEmpty()) {
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+        }
+        return flows.get(0);
     }
 
     /** Takes the first dead letter matching the selector and re-sends it; null when there is none. */

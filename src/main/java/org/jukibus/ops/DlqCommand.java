@@ -18,12 +18,11 @@ import picocli.CommandLine.Option;
  * MBean over Jolokia, the same ones Hawtio offers, so both leave the same log lines on the node.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "List, show, replay or purge a node's dead letters (through its management port).",
+        description = {"List, show, replay or purge a node's dead letters (through its management port, with your "
+                + "operator card and PIN).", "Each needs the permission dlq.read, dlq.replay or dlq.purge for the flow "
+                + "(or for every flow without --flow)."},
         subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Purge.class})
 public class DlqCommand extends CommandGroup {
-
-    /** The environment variable holding the operator's password (see {@link OperatorLogin}). */
-    public static final String PASSWORD_ENV = OperatorLogin.PASSWORD_ENV;
 
     /** A dead-letter operation on one node, through its management port. */
     abstract static class Sub extends Subcommand {

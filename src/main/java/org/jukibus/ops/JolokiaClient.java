@@ -16,9 +16,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jukibus.operators.OperatorCard;
+
 /**
- * Calls a node's MBeans over HTTP through its Jolokia endpoint ({@code /actuator/jolokia}) as an
- * operator (HTTP Basic): the same operations Hawtio runs, from a shell.
+ * Calls a node's MBeans over HTTPS through its Jolokia endpoint ({@code /actuator/jolokia}) as an
+ * operator (the card as TLS client certificate, operator id and PIN as HTTP Basic): the same operations Hawtio
+ * runs, from a shell.
  */
 public final class JolokiaClient {
 
@@ -26,13 +29,18 @@ public final class JolokiaClient {
 
     private final URI base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
-    /** @param node the node's management URL, e.g. {@code http://127.0.0.1:8081} */
-    public JolokiaClient(String node, String user, char[] password) {
+    /**
+     * @param node the node's management URL, e.g. {@code https://127.0.0.1:8081}
+     * @param card the operator's card: the TLS client certificate, and the only root CA trusted for the node
+     * @param pin  the operator's PIN
+     */
+    public JolokiaClient(String node, OperatorCard card, char[] pin) {
         this.base = URI.create(node.endsWith("/") ? node : node + "/");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(card.sslContext()).build();
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
+                (card.operator().id() + ":" + new String(pin)).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The node's {@code /actuator/info}. */
@@ -103,7 +111,8 @@ public final class JolokiaClient {
     private String send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new IOException("the node refused the login (HTTP " + response.statusCode() + ")");
+            throw new IOException("the node refused the login (HTTP " + response.statusCode() + "): wrong PIN, a card "
+                    + "not registered with the node, or the operator is locked (the node's log says which)");
         }
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " from " + request.uri());

@@ -12,6 +12,8 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Flows;
 import org.jukibus.node.NodeSettings;
+import org.jukibus.operators.OperatorPermissions;
+import org.jukibus.operators.OperatorsConfiguration;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,7 +27,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ManagementProperties.class)
-@Import(ManagementSecurity.class)
+@Import({ManagementSecurity.class, OperatorsConfiguration.class})
 public class ManagementConfiguration {
 
     @Bean
@@ -35,8 +37,9 @@ public class ManagementConfiguration {
 
     @Bean(destroyMethod = "close")
     DeadLetterQueue deadLetterQueue(NodeSettings settings, ConnectionFactory localConnectionFactory, NodeBroker broker,
-                                    MeterRegistry registry, Flows flows, OperationLog operationLog) throws Exception {
-        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog).register();
+                                    MeterRegistry registry, Flows flows, OperationLog operationLog,
+                                    OperatorPermissions permissions) throws Exception {
+        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog, permissions).register();
         for (String flow : flows.names()) {
             Gauge.builder("jukibus.dlq.depth", dlq, q -> q.count(flow)).tag("flow", flow)
                     .description("Dead letters waiting in jukibus.dlq").register(registry);

@@ -48,7 +48,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The network root CA: one EC P-256 key, self-signed, that issues node certificates, approving officers' certificates
- * ({@link OfficerIdentity}), requesters' certificates ({@link RequesterIdentity}) and CRLs.
+ * ({@link OfficerIdentity}), requesters' certificates ({@link RequesterIdentity}), operators' card certificates
+ * ({@link OperatorIdentity}) and CRLs.
  *
  * <p>On disk, a CA directory holds
  * <ul>
@@ -255,6 +256,32 @@ public final class CertificateAuthority {
         Instant now = clock.instant();
         X509Certificate cert = issueRequester(kp.getPublic(), requester, now.minusSeconds(60), now.plus(validity));
         return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+    }
+
+    /**
+     * Issues an operator's card certificate ({@link OperatorIdentity}, 操作者識別カード): KeyUsage digitalSignature and
+     * EKU clientAuth only, so the card authenticates its holder on a TLS connection and nothing else; no
+     * SubjectAltName. Records it in the ledger.
+     */
+    public X509Certificate issueOperator(PublicKey key, OperatorIdentity operator, Instant notBefore, Instant notAfter)
+            throws IOException {
+        Objects.requireNonNull(operator, "operator");
+        return issueCertificate(key, operator.toX500Name(), notBefore, notAfter, b -> b
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+    }
+
+    /** Generates an EC P-256 key pair and issues an operator certificate for it; returns key + chain [operator, root]. */
+    public KeyMaterial issueOperatorKeyMaterial(OperatorIdentity operator, Instant notBefore, Instant notAfter) throws IOException {
+        KeyPair kp = KeyStores.generateKeyPair();
+        X509Certificate cert = issueOperator(kp.getPublic(), operator, notBefore, notAfter);
+        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+    }
+
+    /** Like {@link #issueOperatorKeyMaterial(OperatorIdentity, Instant, Instant)}, valid from now for {@code validity}. */
+    public KeyMaterial issueOperatorKeyMaterial(OperatorIdentity operator, Duration validity) throws IOException {
+        Instant now = clock.instant();
+        return issueOperatorKeyMaterial(operator, now.minusSeconds(60), now.plus(validity));
     }
 
     /** The profile-specific extensions of an end-entity certificate. */

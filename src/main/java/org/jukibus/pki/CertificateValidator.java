@@ -26,7 +26,7 @@ import org.jukibus.node.NodeRole;
 import org.jukibus.pki.CertificateRejectedException.Reason;
 
 /**
- * Validates node certificates (and approving officers' and requesters' certificates) against the network root CA and (optionally) its CRL: PKIX path validation with
+ * Validates node certificates (and approving officers', requesters' and operators' certificates) against the network root CA and (optionally) its CRL: PKIX path validation with
  * the JDK's CertPathValidator, revocation checking enabled when a CRL is given, at a given instant.
  * Thread-safe.
  */
@@ -122,6 +122,23 @@ public final class CertificateValidator {
         }
         checkPath(cert, at);
         return requester;
+    }
+
+    /**
+     * Validates an operator's card certificate at the clock's current instant as a node certificate is validated
+     * (root CA, validity, CRL, PKIX), but as an {@link OperatorIdentity}. Returns the operator.
+     */
+    public OperatorIdentity validateOperator(X509Certificate cert) throws CertificateRejectedException {
+        Instant at = clock.instant();
+        checkIssued(cert, at);
+        OperatorIdentity operator;
+        try {
+            operator = OperatorIdentity.fromCertificate(cert);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateRejectedException(Reason.NOT_AN_OPERATOR_CERTIFICATE, e.getMessage(), e);
+        }
+        checkPath(cert, at);
+        return operator;
     }
 
     /** The clear reasons first: issued (signed) by the root CA, within its validity, not revoked. */

@@ -27,13 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pki}: manage the network root CA, node certificates, approving officers' and requesters' certificates. The CA password comes from
+ * {@code pki}: manage the network root CA, node certificates, approving officers', requesters' certificates and operators' cards. The CA password comes from
  * {@code --password-file} (first line) or the environment variable {@value #CA_PASSWORD_ENV}.
  */
 @Command(name = "pki", mixinStandardHelpOptions = true,
-        description = "Manage the network root CA, node, officer and requester certificates and the CRL.",
+        description = "Manage the network root CA, node, officer, requester and operator certificates and the CRL.",
         subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.IssueOfficer.class,
-                PkiCommand.IssueRequester.class, PkiCommand.Revoke.class,
+                PkiCommand.IssueRequester.class, PkiCommand.IssueOperator.class, PkiCommand.Revoke.class,
                 PkiCommand.Crl.class, PkiCommand.Show.class})
 public class PkiCommand extends CommandGroup {
 
@@ -253,8 +253,59 @@ public class PkiCommand extends CommandGroup {
         }
     }
 
+    @Command(name = "issue-operator", mixinStandardHelpOptions = true,
+            description = {"Generate an operator's key pair and issue the operator's identification card (操作者識別カード): "
+                    + "a certificate CN=<name>, UID=<id>, OU=operator (key usage digitalSignature, extended key usage "
+                    + "clientAuth only) in <out>/<id>.p12, with <id>.pem and the card password in <id>.pass.",
+                    "The card alone opens nothing: an officer registers the operator, the card's certificate, a PIN and "
+                    + "permissions with each node (jukibus operator register)."})
+    static class IssueOperator extends Subcommand {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @Option(names = "--id", required = true, description = "the operator's id, typed as the user name (letters, digits, . _ -)")
+        String id;
+        @Option(names = "--name", required = true, description = "the operator's name, e.g. 新宿区 住民課 山田")
+        String name;
+        @Option(names = "--out", required = true, description = "output directory")
+        Path out;
+        @Option(names = "--validity-days", defaultValue = "365", description = "default: ${DEFAULT-VALUE}")
+        long validityDays;
+        @Option(names = "--card-password-file", description = "file with the password for the card (default: random, written to <out>/<id>.pass)")
+        Path cardPasswordFile;
+
+        @Override
+        protected int run() throws Exception {
+            if (validityDays <= 0) {
+                throw new IllegalArgumentException("--validity-days must be positive");
+            }
+            OperatorIdentity operator = new OperatorIdentity(id, name);
+            Path card = out.resolve(id + ".p12");
+            SecureFiles.requireAbsent(card);
+            char[] caPw = caPassword(passwordFile);
+            char[] cardPw = cardPasswordFile != null ? SecureFiles.readPassword(cardPasswordFile) : Issue.randomPassword();
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
+                KeyMaterial km = ca.issueOperatorKeyMaterial(operator, Duration.ofDays(validityDays));
+                Files.createDirectories(out);
+                KeyStores.writeKeyStore(card, km, cardPw);
+                Pem.writeCertificate(out.resolve(id + ".pem"), km.certificate());
+                if (cardPasswordFile == null) {
+                    SecureFiles.writePassword(out.resolve(id + ".pass"), cardPw);
+                }
+                out().println("issued " + operator + " serial " + km.certificate().getSerialNumber().toString(16)
+                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + card);
+                return 0;
+            } finally {
+                Arrays.fill(caPw, '\0');
+                Arrays.fill(cardPw, '\0');
+            }
+        }
+    }
+
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke a node, officer or requester certificate and write a new crl.pem.")
+            description = "Revoke a node, officer, requester or operator certificate and write a new crl.pem.")
     static class Revoke extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
@@ -393,9 +444,13 @@ public class PkiCommand extends CommandGroup {
                             out().println("  officer: " + OfficerIdentity.fromCertificate(c).name());
                         } catch (IllegalArgumentException notOfficer) {
                             try {
-                                out().println("  " + RequesterIdentity.fromCertificate(c));
-                            } catch (IllegalArgumentException notRequester) {
-                                out().println("  " + notNode.getMessage());
+                                out().println("  " + OperatorIdentity.fromCertificate(c));
+                            } catch (IllegalArgumentException notOperator) {
+                                try {
+                                    out().println("  " + RequesterIdentity.fromCertificate(c));
+                                } catch (IllegalArgumentException notRequester) {
+                                    out().println("  " + notNode.getMessage());
+                                }
                             }
                         }
                     }

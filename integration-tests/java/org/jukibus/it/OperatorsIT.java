@@ -1,0 +1,334 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.jukibus.audit.AuditEntry;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.HashChainLog;
+import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.node.NodeRole;
+import org.jukibus.operators.OperatorCard;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.OfficerIdentity;
+import org.jukibus.pki.OperatorIdentity;
+import org.jukibus.pki.Pem;
+import org.jukibus.pki.SecureFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Operators with card and PIN on a node's management port (standard 第4の4): the card is the TLS client certificate,
+ * the PIN the login's password; only operators the officer registered get in, only with their own PIN, only to
+ * the dead letters of the flows they are permitted; three wrong PINs lock an operator until the officer's signed
+ * unlock, across a restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorsIT {
+
+    static final String OSAKA = "271004";
+    static final String PIN = "2468";
+    static final String LIMITED_PIN = "1357";
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+    static Path cards;
+    static OperatorCard limited;
+    static OperatorCard locky;
+    static OperatorCard revoked;
+    static OperatorCard expired;
+    static OperatorCard unregistered;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = TestNetwork.provision(root, List.of(
+                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
+                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
+        cards = root.resolve("cards");
+        CertificateAuthority ca = net.network.ca();
+        Instant now = Instant.now();
+        limited = card(ca, "limited", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        locky = card(ca, "locky", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        revoked = card(ca, "revoked", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        expired = card(ca, "expired", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+        unregistered = card(ca, "stranger", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        register(limited, LIMITED_PIN, "dlq.read:transfer-in,dlq.replay:transfer-in");
+        register(locky, PIN, "dlq.read:*");
+        register(revoked, PIN, "dlq.read:*");
+        register(expired, PIN, "dlq.read:*");
+        ca.revoke(revoked.keys().certificate().getSerialNumber());
+        net.start(OSAKA);
+        net.put(OSAKA, "jukibus.inbound.transfer-in", "garbage".getBytes(StandardCharsets.UTF_8));
+        net.put(OSAKA, "jukibus.inbound.certificate-copy-request", "garbage".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> DeadLetterAssert.count(net, OSAKA) == 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void the_right_card_with_its_pin_gets_in_and_a_wrong_pin_does_not() throws Exception {
+        OperatorCard operator = net.operatorCard();
+        String pin = new String(net.operatorPin());
+        assertThat(get(operator, NetworkProvisioner.OPERATOR, pin, "/actuator/info").statusCode()).isEqualTo(200);
+        assertThat(get(operator, NetworkProvisioner.OPERATOR, "9999", "/actuator/info").statusCode()).isEqualTo(401);
+        assertThat(get(operator, NetworkProvisioner.OPERATOR, pin, "/actuator/info").statusCode())
+                .as("one wrong PIN does not lock, and the right one resets the count").isEqualTo(200);
+        assertThat(get(operator, "limited", pin, "/actuator/info").statusCode()).as("another operator's id with this card")
+                .isEqualTo(401);
+    }
+
+    @Test
+    @Order(2)
+    void another_operators_pin_is_refused() throws Exception {
+        assertThat(get(limited, "limited", new String(net.operatorPin()), "/actuator/info").statusCode()).isEqualTo(401);
+        assertThat(get(limited, "limited", LIMITED_PIN, "/actuator/info").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void unregistered_revoked_expired_foreign_and_node_certificates_are_refused() throws Exception {
+        assertThat(get(unregistered, "stranger", PIN, "/actuator/info").statusCode()).as("a card of our CA not registered")
+                .isEqualTo(401);
+        assertThat(get(revoked, "revoked", PIN, "/actuator/info").statusCode()).as("a revoked card").isEqualTo(401);
+        assertThatThrownBy(() -> get(expired, "expired", PIN, "/actuator/info")).as("an expired card: no TLS connection")
+                .isInstanceOf(java.io.IOException.class);
+
+        CertificateAuthority foreignCa = CertificateAuthority.create(root.resolve("foreign-ca"), "Foreign CA", "pw".toCharArray());
+        KeyMaterial foreign = foreignCa.issueOperatorKeyMaterial(new OperatorIdentity(NetworkProvisioner.OPERATOR, "偽者"),
+                Duration.ofDays(30));
+        assertThatThrownBy(() -> get(foreignCard(foreign), NetworkProvisioner.OPERATOR, new String(net.operatorPin()), "/actuator/info"))
+                .as("a card of another CA: no TLS connection").isInstanceOf(java.io.IOException.class);
+
+        KeyMaterial nodeKeys = net.node(OSAKA).keys();
+        assertThat(get(new OperatorCard(new OperatorIdentity(NetworkProvisioner.OPERATOR, "node"), nodeKeys),
+                NetworkProvisioner.OPERATOR, new String(net.operatorPin()), "/actuator/info").statusCode())
+                .as("a node certificate is no operator card").isEqualTo(401);
+        assertThat(get((OperatorCard) null, null, null, "/actuator/info")).as("no card at all: no TLS connection").isNull();
+    }
+
+    @Test
+    @Order(4)
+    void dead_letter_operations_need_the_permission_for_the_flow() throws Exception {
+        DeadLetterToolingIT.Run own = dlq(limited, "list", "--flow", "transfer-in");
+        assertThat(own.exit()).as(own.err()).isZero();
+        assertThat(own.out()).contains("1 dead letter(s)");
+
+        DeadLetterToolingIT.Run other = dlq(limited, "list", "--flow", "certificate-copy-request");
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.err()).contains("operator limited does not have the permission dlq.read:certificate-copy-request");
+
+        DeadLetterToolingIT.Run all = dlq(limited, "list");
+        assertThat(all.err()).contains("does not have the permission dlq.read:* (every flow");
+
+        String certCopyId = DeadLetterToolingIT.lines(dlqAsOperator("list", "--flow", "certificate-copy-request").out(), "MALFORMED")
+                .get(0).split("\\s+")[0];
+        DeadLetterToolingIT.Run replay = dlq(limited, "replay", "--id", certCopyId);
+        assertThat(replay.exit()).isEqualTo(1);
+        assertThat(replay.err()).contains("does not have the permission dlq.replay:certificate-copy-request");
+
+        DeadLetterToolingIT.Run purge = dlq(limited, "purge", "--flow", "transfer-in", "--yes");
+        assertThat(purge.err()).contains("does not have the permission dlq.purge:transfer-in");
+        assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing replayed or purged").isEqualTo(2);
+
+        String runtime = "java.lang:type=Runtime";
+        assertThat(net.jolokia(OSAKA).read(runtime, "Uptime").asLong()).as("management may read any MBean").isPositive();
+        org.jukibus.ops.JolokiaClient limitedJolokia = new org.jukibus.ops.JolokiaClient(net.managementUrl(OSAKA), limited,
+                LIMITED_PIN.toCharArray());
+        assertThatThrownBy(() -> limitedJolokia.read(runtime, "Uptime")).as("other MBeans need management")
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(limitedJolokia.exec("org.jukibus:node=" + OSAKA + ",type=DeadLetters", "list", "transfer-in").size())
+                .as("the jukibus MBeans check their own permissions").isEqualTo(1);
+
+        List<AuditEntry> denied = entries(AuditKind.PERMISSION_DENIED);
+        assertThat(denied).extracting(AuditEntry::detail).contains("missing permission dlq.read:certificate-copy-request",
+                "missing permission dlq.replay:certificate-copy-request", "missing permission dlq.purge:transfer-in");
+        assertThat(denied).extracting(AuditEntry::actor).containsOnly("operator:limited");
+    }
+
+    @Test
+    @Order(5)
+    void three_wrong_pins_lock_until_the_officer_unlocks_even_across_a_restart() throws Exception {
+        assertThat(get(locky, "locky", PIN, "/actuator/info").statusCode()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(locky, "locky", "0000", "/actuator/info").statusCode()).isEqualTo(401);
+        }
+        assertThat(get(locky, "locky", PIN, "/actuator/info").statusCode()).as("locked: the right PIN is refused too")
+                .isEqualTo(401);
+        assertThat(entries(AuditKind.OPERATOR_LOCKED)).extracting(AuditEntry::actor).containsExactly("operator:locky");
+
+        net.stop(OSAKA).start(OSAKA);
+        assertThat(get(locky, "locky", PIN, "/actuator/info").statusCode()).as("still locked after a restart").isEqualTo(401);
+        assertThat(get(limited, "limited", LIMITED_PIN, "/actuator/info").statusCode()).as("others are not locked").isEqualTo(200);
+
+        // an unlock signed by an officer who is not the node's approving officer changes nothing
+        Path unlockDir = net.node(OSAKA).home().resolve("operators").resolve("unlock");
+        KeyMaterial otherOfficer = net.network.ca().issueOfficerKeyMaterial(new OfficerIdentity("別の責任者"), Duration.ofDays(30));
+        Path otherDir = root.resolve("other-officer");
+        KeyStores.writeKeyStore(otherDir.resolve("officer.p12"), otherOfficer, "pw".toCharArray());
+        SecureFiles.writePassword(otherDir.resolve("officer.pass"), "pw".toCharArray());
+        assertThat(unlock(otherDir, unlockDir).exit()).isZero();
+        assertThat(get(locky, "locky", PIN, "/actuator/info").statusCode()).as("unlock by someone else").isEqualTo(401);
+        try (var files = Files.list(unlockDir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).singleElement()
+                    .satisfies(f -> assertThat(f).endsWith(".xml.refused"));
+        }
+        assertThat(entries(AuditKind.OPERATOR_UNLOCK_REFUSED)).extracting(AuditEntry::detail)
+                .anySatisfy(d -> assertThat(d).contains("not by the approving officer"));
+
+        DeadLetterToolingIT.Run unlocked = unlock(net.network.officerDir(), unlockDir);
+        assertThat(unlocked.exit()).as(unlocked.err()).isZero();
+        assertThat(get(locky, "locky", PIN, "/actuator/info").statusCode()).as("unlocked by the officer").isEqualTo(200);
+        assertThat(entries(AuditKind.OPERATOR_UNLOCKED)).extracting(AuditEntry::actor)
+                .containsExactly("officer:" + NetworkProvisioner.OFFICER);
+    }
+
+    @Test
+    @Order(6)
+    void a_registration_changed_after_signing_grants_nothing() throws Exception {
+        Path registration = net.node(OSAKA).home().resolve("operators.xml");
+        String signed = Files.readString(registration);
+        try {
+            Files.writeString(registration, signed.replace("dlq.read:transfer-in", "dlq.read:*"));
+            assertThat(get(limited, "limited", LIMITED_PIN, "/actuator/info").statusCode()).isEqualTo(401);
+            assertThat(get(net.operatorCard(), NetworkProvisioner.OPERATOR, new String(net.operatorPin()), "/actuator/info")
+                    .statusCode()).as("nobody, while the file is not the officer's").isEqualTo(401);
+            assertThat(entries(AuditKind.OPERATORS_REFUSED)).extracting(AuditEntry::detail)
+                    .anySatisfy(d -> assertThat(d).contains("the officer's signature does not match its content"));
+        } finally {
+            Files.writeString(registration, signed);
+        }
+        assertThat(get(limited, "limited", LIMITED_PIN, "/actuator/info").statusCode()).isEqualTo(200);
+    }
+
+    // --- helpers ---
+
+    /** Issues a card and keeps it (p12, password, certificate) under cards/. */
+    static OperatorCard card(CertificateAuthority ca, String id, Instant notBefore, Instant notAfter) throws Exception {
+        OperatorIdentity identity = new OperatorIdentity(id, "操作者 " + id);
+        KeyMaterial keys = ca.issueOperatorKeyMaterial(identity, notBefore, notAfter);
+        KeyStores.writeKeyStore(cards.resolve(id + ".p12"), keys, "card".toCharArray());
+        SecureFiles.writePassword(cards.resolve(id + ".pass"), "card".toCharArray());
+        Pem.writeCertificate(cards.resolve(id + ".pem"), keys.certificate());
+        return new OperatorCard(identity, keys);
+    }
+
+    /** Registers the card's operator with Osaka-shi's node as the officer does, with the CLI. */
+    static void register(OperatorCard card, String pin, String permissions) throws Exception {
+        Path pinFile = cards.resolve(card.operator().id() + ".pin");
+        SecureFiles.writePassword(pinFile, pin.toCharArray());
+        DeadLetterToolingIT.Run run = DeadLetterToolingIT.run("operator", "register",
+                "--registration", net.node(OSAKA).home().resolve("operators.xml").toString(), "--node-code", OSAKA,
+                "--card-certificate", cards.resolve(card.operator().id() + ".pem").toString(), "--pin-file", pinFile.toString(),
+                "--permission", permissions,
+                "--officer-keystore", net.network.officerDir().resolve("officer.p12").toString(),
+                "--officer-password-file", net.network.officerDir().resolve("officer.pass").toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+    }
+
+    static DeadLetterToolingIT.Run unlock(Path officerDir, Path unlockDir) {
+        return DeadLetterToolingIT.run("operator", "unlock", "--id", "locky", "--node-code", OSAKA, "--out", unlockDir.toString(),
+                "--officer-keystore", officerDir.resolve("officer.p12").toString(),
+                "--officer-password-file", officerDir.resolve("officer.pass").toString());
+    }
+
+    static DeadLetterToolingIT.Run dlq(OperatorCard card, String command, String... args) throws Exception {
+        String id = card.operator().id();
+        List<String> all = new ArrayList<>(List.of("dlq", command, "--node", net.managementUrl(OSAKA),
+                "--operator-card", cards.resolve(id + ".p12").toString(), "--card-password-file", cards.resolve(id + ".pass").toString(),
+                "--pin-file", cards.resolve(id + ".pin").toString()));
+        all.addAll(List.of(args));
+        return DeadLetterToolingIT.run(all.toArray(String[]::new));
+    }
+
+    static DeadLetterToolingIT.Run dlqAsOperator(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of("dlq", command));
+        all.addAll(net.operatorLogin(OSAKA));
+        all.addAll(List.of(args));
+        return DeadLetterToolingIT.run(all.toArray(String[]::new));
+    }
+
+    /**
+     * GET on Osaka-shi's management port over TLS with {@code card} (none: no client certificate, and then null when
+     * the node refuses the connection, as it must), logging in as {@code user} with {@code pin}.
+     */
+    static HttpResponse<String> get(OperatorCard card, String user, String pin, String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(net.managementUrl(OSAKA) + path)).GET();
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pin).getBytes(StandardCharsets.UTF_8)));
+        }
+        if (card == null) {
+            javax.net.ssl.SSLContext trustOnly = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustOnly.init(null, trustOurRoot(), null);
+            try {
+                HttpClient.newBuilder().sslContext(trustOnly).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+                throw new AssertionError("the node served a request over TLS without a client certificate");
+            } catch (java.io.IOException refused) {
+                return null;
+            }
+        }
+        return get(card.sslContext(), request);
+    }
+
+    static HttpResponse<String> get(javax.net.ssl.SSLContext tls, String user, String pin, String path) throws Exception {
+        return get(tls, HttpRequest.newBuilder(URI.create(net.managementUrl(OSAKA) + path)).GET()
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pin).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static HttpResponse<String> get(javax.net.ssl.SSLContext tls, HttpRequest.Builder request) throws Exception {
+        return HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** TLS presenting a card of another CA (its own chain) while trusting our root CA for the node. */
+    static javax.net.ssl.SSLContext foreignCard(KeyMaterial foreign) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("card", foreign.privateKey(), new char[0], foreign.chain().toArray(new java.security.cert.Certificate[0]));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, new char[0]);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), trustOurRoot(), null);
+        return tls;
+    }
+
+    static javax.net.ssl.TrustManager[] trustOurRoot() throws Exception {
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root", net.network.ca().certificate());
+        tmf.init(trust);
+        return tmf.getTrustManagers();
+    }
+
+    static List<AuditEntry> entries(AuditKind kind) throws Exception {
+        return HashChainLog.entries(net.node(OSAKA).home().resolve("audit")).stream().filter(e -> e.kind() == kind).toList();
+    }
+}

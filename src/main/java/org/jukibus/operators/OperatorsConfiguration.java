@@ -1,0 +1,93 @@
+package org.jukibus.operators;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+
+import org.jukibus.approval.ApprovalProperties;
+import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.node.NodeSettings;
+import org.jukibus.pki.CertificateValidator;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.Pem;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.server.ConfigurableServletWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Operators with card and PIN on the management port (standard 第4の4): HTTPS with the node's own certificate,
+ * requiring a client certificate issued by the network's root CA (the operator card), the registration the officer
+ * signed, lockout in the store, and the permission checks the node's MBeans make.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OperatorsProperties.class)
+public class OperatorsConfiguration {
+
+    @Bean
+    OperatorRegistry operatorRegistry(OperatorsProperties properties, NodeSettings settings, ApprovalProperties approval,
+                                      X509CRL networkCrl, Clock clock, OperationLog operationLog) throws IOException {
+        Path file = properties.getRegistration() != null ? properties.getRegistration() : settings.home().resolve("operators.xml");
+        return new OperatorRegistry(file, settings.code(), officer(approval), validator(settings, networkCrl, clock), operationLog);
+    }
+
+    @Bean
+    OperatorLockout operatorLockout(JdbcTemplate jdbcTemplate, OperatorsProperties properties) {
+        return new OperatorLockout(jdbcTemplate, properties.getMaxFailedAttempts());
+    }
+
+    @Bean
+    OperatorAccess operatorAccess(NodeSettings settings, OperatorRegistry registry, OperatorLockout lockout,
+                                  OperatorsProperties properties, ApprovalProperties approval, X509CRL networkCrl, Clock clock,
+                                  OperationLog operationLog, SecurityEvents securityEvents) throws IOException {
+        Path unlockDir = properties.getUnlockDir() != null ? properties.getUnlockDir()
+                : settings.home().resolve("operators").resolve("unlock");
+        Files.createDirectories(unlockDir);
+        return new OperatorAccess(settings.code(), registry, lockout, validator(settings, networkCrl, clock), officer(approval),
+                unlockDir, operationLog, securityEvents, clock);
+    }
+
+    @Bean
+    OperatorPermissions operatorPermissions(OperationLog operationLog, SecurityEvents securityEvents) {
+        return new OperatorPermissions(operationLog, securityEvents);
+    }
+
+    /**
+     * The management port speaks only TLS with the node's own key and certificate, and requires the client to present
+     * a certificate issued by the network's root CA; which certificate is an operator card of this node is for
+     * {@link OperatorAccess} (validity, CRL, registration) to say.
+     */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> managementTls(NodeSettings settings) {
+        return factory -> {
+            Ssl ssl = new Ssl();
+            ssl.setEnabled(true);
+            ssl.setKeyStore(settings.keystore().toUri().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(settings.storePassword());
+            ssl.setKeyAlias(KeyStores.KEY_ALIAS);
+            ssl.setTrustStore(settings.truststore().toUri().toString());
+            ssl.setTrustStoreType("PKCS12");
+            ssl.setTrustStorePassword(settings.storePassword());
+            ssl.setClientAuth(Ssl.ClientAuth.NEED);
+            ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            factory.setSsl(ssl);
+        };
+    }
+
+    private static CertificateValidator validator(NodeSettings settings, X509CRL crl, Clock clock) throws IOException {
+        return new CertificateValidator(Pem.readCertificate(settings.rootCa()), crl, clock);
+    }
+
+    private static X509Certificate officer(ApprovalProperties approval) throws IOException {
+        Path file = approval.getOfficerCertificate();
+        return file != null && Files.isRegularFile(file) ? Pem.readCertificate(file) : null;
+    }
+}

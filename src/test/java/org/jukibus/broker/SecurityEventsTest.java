@@ -1,0 +1,59 @@
+package org.jukibus.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+class SecurityEventsTest {
+
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-26T00:00:00Z"));
+    final Clock clock = new Clock() {
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now.get(); }
+    };
+    final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    final Logger security = (Logger) LoggerFactory.getLogger("jukibus.security");
+
+    @BeforeEach
+    void capture() {
+        lines.start();
+        security.addAppender(lines);
+    }
+
+    @AfterEach
+    void release() {
+        security.detachAppender(lines);
+    }
+
+    @Test
+    void a_flood_of_refusals_is_counted_in_full_but_logged_once_a_minute_per_kind() {
+        SecurityEvents events = new SecurityEvents(clock);
+        for (int i = 0; i < 500; i++) {
+            events.loginRefused("127.0.0.1", "wrong PIN " + i);
+            events.permissionDenied("limited", "dlq.purge:transfer-in", "management port");
+        }
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "SECURITY login refused from 127.0.0.1: wrong PIN 0",
+                "SECURITY dlq.purge:transfer-in denied to 'limited' on address management port");
+
+        now.set(now.get().plus(SecurityEvents.LOG_INTERVAL));
+        events.loginRefused("127.0.0.1", "wrong PIN 500");
+        assertThat(lines.list).hasSize(3);
+        assertThat(lines.list.get(2).getFormattedMessage())
+                .isEqualTo("SECURITY login refused from 127.0.0.1: wrong PIN 500 (and 499 more of this kind since 2026-11-26T00:00:00Z, not logged one by one)");
+        assertThat(events.drain()).as("central still hears of every one").isEqualTo(new SecurityEvents.Counts(501, 500));
+    }
+}
