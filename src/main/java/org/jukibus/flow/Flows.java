@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
+import org.jukibus.flow.changeinfo.ChangeInfoFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.flow.transferout.TransferOutFlow;
@@ -34,6 +35,7 @@ public final class Flows {
         all.addAll(List.of(CertificateCopyFlow.REQUEST, CertificateCopyFlow.REPLY));
         all.add(MonitoringFlows.HEARTBEAT);
         all.add(MonitoringFlows.NODE_STATUS);
+        all.add(ChangeInfoFlow.FLOW);
         return new Flows(all);
     }
 
