@@ -1,0 +1,203 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.jukibus.flow.changeinfo.ChangeInfo;
+import org.jukibus.flow.changeinfo.ChangeKind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/**
+ * 異動等情報 (change info, 第6の8(6)): identity records at central become change info for the liaison
+ * node, which hands it to the certification authority (a stand-in on 127.0.0.1) sealed for it. Moves,
+ * deaths and name changes arrive once, births never; while the authority is down the liaison retries;
+ * a refusal goes to the dead-letter queue and is delivered when replayed after the fix; a restart of
+ * central sends nothing twice.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChangeInfoIT {
+
+    private static final String CENTRAL = "central";
+    private static final String LIAISON = "liaison";
+    private static final XmlMapper XML = new XmlMapper();
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+    static StandInCertificationAuthority ca;
+
+    @BeforeAll
+    static void startNetwork() throws Exception {
+        net = TestNetwork.provision(root, LIAISON);
+        net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms",
+                "jukibus.change-info.settle", "1s"));
+        ca = new StandInCertificationAuthority(net, LIAISON, root.resolve("stand-in-ca"));
+        net.node(LIAISON).properties().putAll(Map.of("jukibus.liaison.ca-endpoint", ca.endpoint(),
+                "jukibus.liaison.ca-certificate", ca.certificateFile().toString(),
+                "jukibus.liaison.ca-code", StandInCertificationAuthority.CODE));
+        net.start();
+    }
+
+    @AfterAll
+    static void stopNetwork() {
+        if (net != null) {
+            net.close();
+        }
+        if (ca != null) {
+            ca.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void moves_deaths_and_name_changes_arrive_once_sealed_by_the_liaison_node_and_births_never() throws Exception {
+        IdentityRecords.seedChange(net, CENTRAL, "10000000001", "ADDRESS_CHANGE", "住基 一郎", "東京都千代田区九段南一丁目2番1号", "2026-11-01");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000002", "DEATH", "住基 二郎", "東京都千代田区丸の内一丁目1番1号", "2026-11-02");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000003", "NAME_CHANGE", "山田 三子", "東京都千代田区永田町一丁目7番1号", "2026-11-03");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000004", "BIRTH", "住基 四郎", "東京都千代田区霞が関一丁目1番1号", "2026-11-04");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() >= 3);
+
+        assertThat(changes()).containsExactly(
+                new ChangeInfo.Change("10000000001", ChangeKind.MOVE, null, "東京都千代田区九段南一丁目2番1号", "2026-11-01"),
+                new ChangeInfo.Change("10000000002", ChangeKind.DEATH, null, null, "2026-11-02"),
+                new ChangeInfo.Change("10000000003", ChangeKind.NAME_CHANGE, "山田 三子", null, "2026-11-03"));
+        StandInCertificationAuthority.Arrival arrival = ca.accepted().get(0);
+        assertThat(arrival.envelope().header().sender()).as("signed by (verified with the certificate of)").isEqualTo(LIAISON);
+        assertThat(arrival.envelope().header().recipient()).isEqualTo(StandInCertificationAuthority.CODE);
+        assertThat(arrival.clientSubject()).as("TLS client").contains("CN=" + LIAISON);
+        for (StandInCertificationAuthority.Arrival each : ca.accepted()) { // one batch, or two if a run fell between the inserts
+            Map<String, Object> logged = delivery(each.envelope().header().messageId());
+            assertThat(logged.get("entries")).isEqualTo(payload(each).changes().size());
+            assertThat(logged.get("http_status")).isEqualTo(200);
+            assertThat(logged.get("sent_sha256")).as("the delivery log's digest of what was sent").isEqualTo(each.sha256());
+            assertThat(logged.get("delivered_at")).isNotNull();
+        }
+        assertThat(watermark()).isEqualTo(maxIdentityRecordId());
+
+        // the next batch arrives after it: by then a copy of the first would have, too
+        IdentityRecords.seedChange(net, CENTRAL, "10000000005", "DELETION", "住基 五郎", "東京都千代田区", "2026-11-05");
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() >= 4);
+        assertThat(changes()).extracting(ChangeInfo.Change::residentCode)
+                .containsExactly("10000000001", "10000000002", "10000000003", "10000000005");
+        assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void while_the_authority_is_down_the_liaison_retries_and_delivers_when_it_is_back() throws Exception {
+        int before = ca.accepted().size();
+        ca.stop();
+        try {
+            IdentityRecords.seedChange(net, CENTRAL, "20000000001", "TRANSFER_OUT", "住基 六郎", "大阪府大阪市北区中之島一丁目3番20号", "2026-11-06");
+            await().atMost(Duration.ofSeconds(30)).until(() -> undeliveredAttempts() >= 2);
+            assertThat(ca.accepted()).hasSize(before);
+        } finally {
+            ca.start();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> ca.accepted().size() > before);
+
+        StandInCertificationAuthority.Arrival arrival = ca.accepted().get(before);
+        assertThat(payload(arrival).changes()).containsExactly(
+                new ChangeInfo.Change("20000000001", ChangeKind.MOVE, null, "大阪府大阪市北区中之島一丁目3番20号", "2026-11-06"));
+        Map<String, Object> logged = delivery(arrival.envelope().header().messageId());
+        assertThat((Integer) logged.get("attempts")).isGreaterThanOrEqualTo(3);
+        assertThat(logged.get("sent_sha256")).isEqualTo(arrival.sha256());
+        assertThat(logged.get("last_error")).isNull();
+        assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void a_refusal_goes_to_the_dead_letter_queue_and_is_delivered_when_replayed_after_the_fix() throws Exception {
+        int before = ca.accepted().size();
+        ca.answer(400);
+        try {
+            IdentityRecords.seedChange(net, CENTRAL, "30000000001", "DEATH", "住基 七郎", "東京都千代田区", "2026-11-07");
+            DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, LIAISON, 0);
+            assertThat(dead.reason()).isEqualTo("CA_REFUSED");
+            assertThat(dead.detail()).contains("HTTP 400").contains(ca.endpoint());
+            assertThat(dead.flow()).isEqualTo("change-info");
+        } finally {
+            ca.answer(200); // the fix
+        }
+        List<String> refused = dlq("list").out().lines().filter(l -> l.contains("CA_REFUSED")).toList();
+        assertThat(refused).hasSize(1);
+        String id = refused.get(0).trim().split("\\s+")[0];
+
+        DeadLetterToolingIT.Run replay = dlq("replay", "--id", id);
+
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ca.accepted().size() > before);
+        assertThat(payload(ca.accepted().get(before)).changes()).extracting(ChangeInfo.Change::residentCode)
+                .containsExactly("30000000001");
+        assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void after_a_restart_central_sends_nothing_twice() throws Exception {
+        int before = changes().size();
+        net.stop(CENTRAL).start(CENTRAL);
+
+        IdentityRecords.seedChange(net, CENTRAL, "40000000001", "NAME_CHANGE", "佐藤 八子", "東京都千代田区", "2026-11-08");
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() > before);
+
+        assertThat(changes()).extracting(ChangeInfo.Change::residentCode).containsExactly(
+                "10000000001", "10000000002", "10000000003", "10000000005", "20000000001", "30000000001", "40000000001");
+        assertThat(watermark()).isEqualTo(maxIdentityRecordId());
+    }
+
+    // --- helpers ---
+
+    private static List<ChangeInfo.Change> changes() {
+        return ca.accepted().stream().flatMap(a -> payload(a).changes().stream()).toList();
+    }
+
+    private static ChangeInfo payload(StandInCertificationAuthority.Arrival arrival) {
+        try {
+            return XML.readValue(arrival.envelope().payloadBytes(), ChangeInfo.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> delivery(String messageId) {
+        return IdentityRecords.store(net, LIAISON).queryForMap("select * from ca_delivery where message_id = ?", messageId);
+    }
+
+    private static int undeliveredAttempts() {
+        Integer n = IdentityRecords.store(net, LIAISON).queryForObject(
+                "select coalesce(max(attempts), 0) from ca_delivery where delivered_at is null", Integer.class);
+        return n == null ? 0 : n;
+    }
+
+    private static long watermark() {
+        return IdentityRecords.store(net, CENTRAL).queryForObject("select last_id from change_info_watermark", Long.class);
+    }
+
+    private static long maxIdentityRecordId() {
+        return IdentityRecords.store(net, CENTRAL).queryForObject("select max(id) from identity_record", Long.class);
+    }
+
+    private static DeadLetterToolingIT.Run dlq(String command, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("dlq", command, "--node", net.managementUrl(LIAISON),
+                "--user", "operator", "--password-file", net.network.operatorPasswordFile().toString()));
+        all.addAll(List.of(args));
+        return DeadLetterToolingIT.run(all.toArray(String[]::new));
+    }
+}
