@@ -1,7 +1,6 @@
 package org.jukibus.flow.certificatecopy;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,15 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record CertificateCopyProperties(@DefaultValue("30m") Duration answerTimeout,
                                         @DefaultValue("10s") String checkInterval) {
 
-    private static final Pattern CAMEL_DURATION = Pattern.compile("[1-9][0-9]*(ms|s|m|h)");
-
     public CertificateCopyProperties {
         if (answerTimeout.isNegative() || answerTimeout.isZero()) {
             throw new IllegalArgumentException("jukibus.certificate-copy.answer-timeout must be positive, not " + answerTimeout);
         }
-        if (!CAMEL_DURATION.matcher(checkInterval).matches()) {
-            throw new IllegalArgumentException("jukibus.certificate-copy.check-interval must be a number with ms, s, m or h"
-                    + " (10s, 1m), not '" + checkInterval + "'");
-        }
+        org.jukibus.flow.TimerPeriod.require("jukibus.certificate-copy.check-interval", checkInterval);
     }
 }

@@ -2,6 +2,7 @@ package org.jukibus.flow.changeinfo;
 
 import java.time.Duration;
 
+import org.jukibus.flow.TimerPeriod;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -12,15 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("jukibus.change-info")
 public class ChangeInfoProperties {
 
-    /** How often central looks for new identity records (routes/central/change-info.yaml). */
-    private Duration interval = Duration.ofMinutes(1);
+    /** How often central looks for new identity records (routes/central/change-info.yaml): {@code 60s}, {@code 1m}. */
+    private String interval = "60s";
     /** At most this many identity records per change-info message. */
     private int batchSize = 500;
     /** Identity records younger than this are left for the next run (see ChangeInfoBatches). */
     private Duration settle = Duration.ofSeconds(10);
 
-    public Duration getInterval() { return interval; }
-    public void setInterval(Duration interval) { this.interval = interval; }
+    public String getInterval() { return interval; }
+    public void setInterval(String interval) { this.interval = TimerPeriod.require("jukibus.change-info.interval", interval); }
     public int getBatchSize() { return batchSize; }
     public void setBatchSize(int batchSize) {
         if (batchSize < 1 || batchSize > 10_000) {
