@@ -1,6 +1,7 @@
 package org.jukibus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -8,8 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
 import org.jukibus.flow.changeinfo.ChangeInfo;
 import org.jukibus.flow.changeinfo.ChangeKind;
+import org.jukibus.pki.KeyStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +40,7 @@ class ChangeInfoIT {
 
     private static final String CENTRAL = "central";
     private static final String LIAISON = "liaison";
+    private static final String PREFECTURE = "13";
     private static final XmlMapper XML = new XmlMapper();
 
     @TempDir
@@ -41,14 +50,14 @@ class ChangeInfoIT {
 
     @BeforeAll
     static void startNetwork() throws Exception {
-        net = TestNetwork.provision(root, LIAISON);
+        net = TestNetwork.provision(root, LIAISON, PREFECTURE); // the prefecture is not started: only its key is used
         net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms",
                 "jukibus.change-info.settle", "1s"));
         ca = new StandInCertificationAuthority(net, LIAISON, root.resolve("stand-in-ca"));
         net.node(LIAISON).properties().putAll(Map.of("jukibus.liaison.ca-endpoint", ca.endpoint(),
                 "jukibus.liaison.ca-certificate", ca.certificateFile().toString(),
                 "jukibus.liaison.ca-code", StandInCertificationAuthority.CODE));
-        net.start();
+        net.start(CENTRAL, LIAISON);
     }
 
     @AfterAll
@@ -160,6 +169,27 @@ class ChangeInfoIT {
         assertThat(changes()).extracting(ChangeInfo.Change::residentCode).containsExactly(
                 "10000000001", "10000000002", "10000000003", "10000000005", "20000000001", "30000000001", "40000000001");
         assertThat(watermark()).isEqualTo(maxIdentityRecordId());
+    }
+
+    @Test
+    @Order(5)
+    void only_central_may_send_change_info_to_the_liaison_node() throws Exception {
+        String password = "test-store-password";
+        Path keystore = root.resolve("prefecture-client.p12");
+        Path truststore = root.resolve("prefecture-trust.p12");
+        KeyStores.writeKeyStore(keystore, net.node(PREFECTURE).keys(), password.toCharArray());
+        KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), password.toCharArray());
+
+        // the prefecture is a peer the liaison's broker lets in (the login works) ...
+        try (Connection c = TlsPeer.connect(net.node(LIAISON).primary(), keystore, password, truststore, password)) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("jukibus.inbound.change-info"));
+            BytesMessage m = session.createBytesMessage();
+            m.writeBytes(new byte[] {1, 2, 3});
+            // ... but may not send change info
+            assertThatThrownBy(() -> producer.send(m))
+                    .isInstanceOf(JMSSecurityException.class);
+        }
     }
 
     // --- helpers ---
