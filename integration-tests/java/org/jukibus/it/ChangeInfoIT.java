@@ -32,8 +32,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * 異動等情報 (change info, 第6の8(6)): identity records at central become change info for the liaison
  * node, which hands it to the certification authority (a stand-in on 127.0.0.1) sealed for it. Moves,
  * deaths and name changes arrive once, births never; while the authority is down the liaison retries;
- * a refusal goes to the dead-letter queue and is delivered when replayed after the fix; a restart of
- * central sends nothing twice.
+ * a refusal goes to the dead-letter queue and is delivered when replayed after the fix; a batch made again
+ * after a crash, or a restart of central, sends nothing twice; only central may send change info.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeInfoIT {
@@ -93,7 +93,6 @@ class ChangeInfoIT {
             assertThat(logged.get("entries")).isEqualTo(payload(each).changes().size());
             assertThat(logged.get("http_status")).isEqualTo(200);
             assertThat(logged.get("sent_sha256")).as("the delivery log's digest of what was sent").isEqualTo(each.sha256());
-            assertThat(logged.get("delivered_at")).isNotNull();
         }
         assertThat(watermark()).isEqualTo(maxIdentityRecordId());
 
@@ -159,8 +158,14 @@ class ChangeInfoIT {
 
     @Test
     @Order(4)
-    void after_a_restart_central_sends_nothing_twice() throws Exception {
+    void after_a_crash_between_send_and_watermark_central_sends_nothing_twice() throws Exception {
         int before = changes().size();
+        // the last batch was the death of 30000000001 alone: put central's store back to what a crash after that
+        // batch's send and before the advance leaves; central makes the batch again, with the same message id
+        long previous = identityRecordId("20000000001");
+        long last = identityRecordId("30000000001");
+        IdentityRecords.store(net, CENTRAL).update("update change_info_watermark set last_id = ?, pending_to = ?", previous, last);
+        await().atMost(Duration.ofSeconds(30)).until(() -> watermark() == last && pendingTo() == null);
         net.stop(CENTRAL).start(CENTRAL);
 
         IdentityRecords.seedChange(net, CENTRAL, "40000000001", "NAME_CHANGE", "佐藤 八子", "東京都千代田区", "2026-11-08");
@@ -206,8 +211,12 @@ class ChangeInfoIT {
         }
     }
 
+    /** The liaison's delivery log row of a message the stand-in accepted, once the liaison recorded the answer. */
     private static Map<String, Object> delivery(String messageId) {
-        return IdentityRecords.store(net, LIAISON).queryForMap("select * from ca_delivery where message_id = ?", messageId);
+        String sql = "select * from ca_delivery where message_id = ?";
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                IdentityRecords.store(net, LIAISON).queryForMap(sql, messageId).get("delivered_at") != null);
+        return IdentityRecords.store(net, LIAISON).queryForMap(sql, messageId);
     }
 
     private static int undeliveredAttempts() {
@@ -218,6 +227,15 @@ class ChangeInfoIT {
 
     private static long watermark() {
         return IdentityRecords.store(net, CENTRAL).queryForObject("select last_id from change_info_watermark", Long.class);
+    }
+
+    private static long identityRecordId(String residentCode) {
+        return IdentityRecords.store(net, CENTRAL).queryForObject(
+                "select id from identity_record where resident_code = ?", Long.class, residentCode);
+    }
+
+    private static Long pendingTo() {
+        return IdentityRecords.store(net, CENTRAL).queryForObject("select pending_to from change_info_watermark", Long.class);
     }
 
     private static long maxIdentityRecordId() {
