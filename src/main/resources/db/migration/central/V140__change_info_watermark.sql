@@ -3,7 +3,7 @@
 -- skipped: a birth, a registration, a correction) to the liaison nodes; pending_to the end of the
 -- batch being sent, fixed before its messages are queued. The message ids are derived from the
 -- range (last_id, pending_to], so a batch made again after a crash before last_id advanced is the
--- same batch with the same ids, and the liaison's broker drops the copies.
+-- same batch with the same ids, and the brokers drop the copies (duplicate detection).
 create table change_info_watermark (
     single      boolean     primary key default true check (single),
     last_id     bigint      not null,

@@ -31,7 +31,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * <p>Nothing is lost and nothing sent twice: the batch's end is fixed in the store
  * ({@code pending_to}) before its messages are made, the ids are derived from the batch's range and
  * the recipient, and the watermark advances only after the send. A crash in between makes the same
- * batch with the same ids again, and the liaison's broker drops the copies.
+ * batch with the same ids again, and the brokers drop the copies (duplicate detection on central's outbound
+ * queue and on the liaison's inbound queue; the liaison's delivery log would not send it again either).
  *
  * <p>Identity record ids are handed out when a record is inserted, not when it commits: a record
  * whose transaction commits after a higher id was read would be skipped. Only records older than

@@ -11,7 +11,7 @@ public final class ChangeInfoFlow {
     /**
      * Central → every liaison node of the directory. Made by central from its identity records,
      * never from a legacy file; no receipt: the liaison node's delivery log and dead-letter queue
-     * account for each message, and a copy sent again is dropped by the liaison's broker.
+     * account for each message, and a copy sent again is dropped by the brokers (duplicate detection).
      */
     public static final FlowDefinition FLOW = new FlowDefinition(NAME, ChangeInfo.TYPE, null, null, NodeRole.LIAISON, false);
 
