@@ -1,10 +1,14 @@
 package org.jukibus.flow.changeinfo;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
@@ -87,7 +91,7 @@ public final class ChangeInfoBatches {
             }
             long end = pending != null ? pending.longValue() : rows.get(rows.size() - 1).id();
             jdbc.update("update change_info_watermark set pending_to = ?", end);
-            return new Batch(after, end, rows.stream().map(Row::change).filter(java.util.Objects::nonNull).toList());
+            return new Batch(after, end, rows.stream().map(Row::change).filter(Objects::nonNull).toList());
         });
     }
 
@@ -106,7 +110,7 @@ public final class ChangeInfoBatches {
                  order by id limit ?""", (rs, i) -> row(rs), after, after, settle.toMillis(), batchSize);
     }
 
-    private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getLong("id"), ChangeInfo.Change.of(rs.getString("resident_code"), rs.getString("change_reason"),
                 rs.getString("name"), rs.getString("address"), rs.getDate("change_date").toLocalDate().toString()));
     }
@@ -146,7 +150,7 @@ public final class ChangeInfoBatches {
         if (end == null) {
             return;
         }
-        for (org.apache.camel.Message sent : sentMessages(exchange)) {
+        for (Message sent : sentMessages(exchange)) {
             audit.record(AuditEvent.of(AuditKind.MESSAGE_QUEUED).flow(ChangeInfoFlow.NAME)
                     .message(sent.getHeader(Headers.MESSAGE_ID, String.class), ChangeInfo.TYPE)
                     .recipient(sent.getHeader(Headers.RECIPIENT, String.class)).digestOf(sent.getBody(byte[].class)));
@@ -157,8 +161,8 @@ public final class ChangeInfoBatches {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<org.apache.camel.Message> sentMessages(Exchange exchange) {
+    private static List<Message> sentMessages(Exchange exchange) {
         Object body = exchange.getIn().getBody();
-        return body instanceof List<?> list ? (List<org.apache.camel.Message>) list : List.of();
+        return body instanceof List<?> list ? (List<Message>) list : List.of();
     }
 }
