@@ -43,6 +43,16 @@ final class IdentityRecords {
                         case when ? then now() end)""", residentCode, name, birthDate, sex, address, municipality, superseded);
     }
 
+    /** A current identity record brought by a change ({@code change_reason}) on {@code changeDate}, at a prefecture or central. */
+    static void seedChange(TestNetwork net, String node, String residentCode, String changeReason, String name, String address,
+                           String changeDate) {
+        store(net, node).update("""
+                insert into identity_record (resident_code, name, name_kana, birth_date, sex, address, change_reason,
+                                             change_date, municipality_code, recorded_at)
+                values (?, ?, null, date '1980-01-15', '1', ?, ?, cast(? as date), '131016', now())""",
+                residentCode, name, address, changeReason, changeDate);
+    }
+
     /** The transfer-out notes about a person at a prefecture, oldest first. */
     static List<Map<String, Object>> annotations(TestNetwork net, String prefecture, String residentCode) {
         return store(net, prefecture).queryForList("""

@@ -62,7 +62,8 @@ final class TestNetwork implements AutoCloseable {
                     new NodeSpec(NodeRole.MUNICIPAL, "131016", "千代田区", "13"),
                     new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
                     new NodeSpec(NodeRole.MUNICIPAL, "131059", "文京区", "13"),
-                    new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"))
+                    new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"),
+                    new NodeSpec(NodeRole.LIAISON, "liaison", "認証業務連携サーバ", null))
             .collect(java.util.stream.Collectors.toMap(NodeSpec::code, n -> n, (a, b) -> a, LinkedHashMap::new));
 
     /** A network of central and the given nodes (codes from {@link #KNOWN}). */

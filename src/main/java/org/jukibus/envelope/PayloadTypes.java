@@ -25,8 +25,9 @@ public final class PayloadTypes {
      * A registry with the built-in types: {@code TransferInNotice → transfer-in-notice.xsd},
      * {@code Receipt → receipt.xsd}, {@code TransferOutConfirmation → transfer-out-confirmation.xsd} (第6の3),
      * the special transfer's types (第6の5), the certificate copy's (第6の4), the identity update's
-     * ({@code IdentityUpdate}, {@code UpdateCountList}, 第6の6) and node status monitoring's
-     * ({@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}).
+     * ({@code IdentityUpdate}, {@code UpdateCountList}, 第6の6), node status monitoring's
+     * ({@code NodeHeartbeat → node-heartbeat.xsd}, {@code NodeStatusAlert → node-status-alert.xsd}) and the
+     * change info's ({@code ChangeInfo → change-info.xsd}, 第6の8(6)).
      */
     public static PayloadTypes defaults() {
         return new PayloadTypes()
@@ -50,7 +51,9 @@ public final class PayloadTypes {
                 .register("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1")
                 // 稼働状況の監視 (第4の7(3)): org.jukibus.monitoring
                 .register("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1")
-                .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1");
+                .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1")
+                // 異動等情報 (第6の8(6)): org.jukibus.flow.changeinfo
+                .register("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1");
     }
 
     /** Registers (or replaces) a type whose root element has the same local name as the type. */

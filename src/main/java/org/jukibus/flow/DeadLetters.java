@@ -37,6 +37,8 @@ public final class DeadLetters {
             reason = rejected.reason().name();
         } else if (cause instanceof PermanentFailure permanent) {
             reason = permanent.reason();
+        } else if (cause instanceof TransientFailure transientFailure) {
+            reason = transientFailure.reason(); // retries exhausted: the last failure's reason
         } else {
             reason = "RETRIES_EXHAUSTED";
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.flow.certificatecopy.CertificateCopyFlow;
+import org.jukibus.flow.changeinfo.ChangeInfoFlow;
 import org.jukibus.flow.identity.IdentityFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
@@ -36,6 +37,7 @@ public final class Flows {
         all.addAll(List.of(IdentityFlow.UPDATE, IdentityFlow.COUNT_LIST));
         all.add(MonitoringFlows.HEARTBEAT);
         all.add(MonitoringFlows.NODE_STATUS);
+        all.add(ChangeInfoFlow.FLOW);
         return new Flows(all);
     }
 

@@ -39,6 +39,14 @@ public final class MessageIds {
         return uuid(flow.getBytes(StandardCharsets.UTF_8), messageId.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Id of a message a node makes itself from {@code name} (e.g. a batch of records and its recipient): the same
+     * every time it is made again, so that a copy sent after a crash is dropped by the recipient's broker.
+     */
+    public static String madeFrom(String flow, String name) {
+        return answerOf(flow, name);
+    }
+
     private static String uuid(byte[] namespace, byte[] content) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

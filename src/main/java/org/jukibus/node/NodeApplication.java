@@ -3,6 +3,7 @@ package org.jukibus.node;
 import org.jukibus.approval.ApprovalConfiguration;
 import org.jukibus.audit.AuditConfiguration;
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
+import org.jukibus.flow.changeinfo.ChangeInfoConfiguration;
 import org.jukibus.flow.identity.IdentityConfiguration;
 import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.flow.transferout.TransferOutConfiguration;
@@ -17,6 +18,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication(scanBasePackages = "org.jukibus.node.none")
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
-        MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class})
+        MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
+        ChangeInfoConfiguration.class})
 public class NodeApplication {
 }

@@ -20,6 +20,8 @@ import javax.management.ObjectName;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.operators.OperatorPermissions;
+import org.jukibus.operators.Permission;
 import org.jukibus.ops.OperatorActor;
 import org.jukibus.pki.RequesterIdentity;
 import org.slf4j.Logger;
@@ -44,10 +46,11 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     private final ProvisionLogErasure erasure;
     private final OperationLog audit;
     private final Clock clock;
+    private final OperatorPermissions permissions;
     private ObjectName registeredAs;
 
     public ProvisionAdmin(String node, Requesters requesters, BulkApprovals approvals, ProvisionLog provisionLog,
-                          ProvisionLogErasure erasure, OperationLog audit, Clock clock) {
+                          ProvisionLogErasure erasure, OperationLog audit, Clock clock, OperatorPermissions permissions) {
         this.node = node;
         this.requesters = requesters;
         this.approvals = approvals;
@@ -55,6 +58,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
         this.erasure = erasure;
         this.audit = audit;
         this.clock = clock;
+        this.permissions = permissions;
     }
 
     public static ObjectName objectName(String node) {
@@ -97,6 +101,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
 
     @Override
     public Map<String, Object> registerRequester(String id, String name, String purposes) {
+        permissions.require(Permission.PROVISION);
         Set<String> wanted = new LinkedHashSet<>(Arrays.stream(String.valueOf(purposes).split("[,\\s]+"))
                 .filter(p -> !p.isBlank()).toList());
         Requesters.Requester r = requesters.register(new RequesterIdentity(id, name), wanted, actor(), clock.instant());
@@ -108,11 +113,13 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
 
     @Override
     public List<Map<String, Object>> listRequesters() {
+        permissions.require(Permission.PROVISION);
         return requesters.list().stream().map(ProvisionAdmin::describe).toList();
     }
 
     @Override
     public List<Map<String, Object>> disclose(String residentCode) {
+        permissions.require(Permission.PROVISION);
         if (residentCode == null || !RESIDENT_CODE.matcher(residentCode).matches()) {
             throw new IllegalArgumentException("a resident code is 11 digits");
         }
@@ -125,6 +132,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     @Override
     public Map<String, Object> approveBulk(String requester, String purpose, int maxPersons, String validFrom,
                                            String validUntil, String approvedBy) {
+        permissions.require(Permission.PROVISION);
         if (requesters.find(requester).map(r -> r.purposes().contains(purpose)).orElse(false) != Boolean.TRUE) {
             throw new IllegalArgumentException("requester " + requester + " is not registered for purpose '" + purpose
                     + "' on this node: register it first (jukibus provision register-requester)");
@@ -144,11 +152,13 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
 
     @Override
     public List<Map<String, Object>> listBulkApprovals(String requester) {
+        permissions.require(Permission.PROVISION);
         return approvals.list(requester).stream().map(BulkApprovals::describe).toList();
     }
 
     @Override
     public int eraseExpiredLog(String asOf) {
+        permissions.require(Permission.PROVISION);
         Instant at = asOf == null || asOf.isBlank() ? clock.instant() : instant(asOf, false, "as-of");
         return erasure.eraseAsOf(at, actor());
     }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.jukibus.audit.OperationLog;
+import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.pki.CertificateValidator;
@@ -76,8 +77,9 @@ public class ProvisionConfiguration {
         @Bean(destroyMethod = "close")
         ProvisionAdmin provisionAdmin(NodeSettings settings, Requesters requesters, BulkApprovals approvals,
                                       ProvisionLog provisionLog, ProvisionLogErasure erasure, OperationLog operationLog,
-                                      Clock clock) throws Exception {
-            return new ProvisionAdmin(settings.code(), requesters, approvals, provisionLog, erasure, operationLog, clock).register();
+                                      Clock clock, OperatorPermissions permissions) throws Exception {
+            return new ProvisionAdmin(settings.code(), requesters, approvals, provisionLog, erasure, operationLog, clock,
+                    permissions).register();
         }
 
         @Bean(destroyMethod = "close")

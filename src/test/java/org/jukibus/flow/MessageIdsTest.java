@@ -29,4 +29,14 @@ class MessageIdsTest {
         assertThat(uuid.variant()).isEqualTo(2);
         assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     }
+
+    @Test
+    void a_message_made_again_from_the_same_name_gets_the_same_id() {
+        String id = MessageIds.madeFrom("change-info", "liaison/0-4");
+
+        assertThat(MessageIds.madeFrom("change-info", "liaison/0-4")).isEqualTo(id);
+        assertThat(MessageIds.madeFrom("change-info", "liaison/0-5")).isNotEqualTo(id);
+        assertThat(MessageIds.madeFrom("change-info", "liaison2/0-4")).isNotEqualTo(id);
+        assertThat(UUID.fromString(id).version()).isEqualTo(8);
+    }
 }

@@ -1,5 +1,6 @@
 package org.jukibus.flow.identity;
 
+import org.jukibus.operators.OperatorPermissions;
 import java.time.Clock;
 
 import javax.sql.DataSource;
@@ -61,8 +62,8 @@ public class IdentityConfiguration {
 
         @Bean(destroyMethod = "close")
         IdentityJobs identityJobs(NodeSettings settings, IdentityErasure erasure, Reconciliation reconciliation,
-                                  SentUpdates sent) throws Exception {
-            return new IdentityJobs(settings.code(), erasure, reconciliation, sent).register();
+                                  SentUpdates sent, OperatorPermissions permissions) throws Exception {
+            return new IdentityJobs(settings.code(), erasure, reconciliation, sent, permissions).register();
         }
     }
 
@@ -72,8 +73,9 @@ public class IdentityConfiguration {
     static class NotSending {
 
         @Bean(destroyMethod = "close")
-        IdentityJobs identityJobs(NodeSettings settings, IdentityErasure erasure) throws Exception {
-            return new IdentityJobs(settings.code(), erasure, null, null).register();
+        IdentityJobs identityJobs(NodeSettings settings, IdentityErasure erasure, OperatorPermissions permissions)
+                throws Exception {
+            return new IdentityJobs(settings.code(), erasure, null, null, permissions).register();
         }
     }
 

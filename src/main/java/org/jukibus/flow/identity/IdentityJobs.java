@@ -1,5 +1,7 @@
 package org.jukibus.flow.identity;
 
+import org.jukibus.operators.OperatorPermissions;
+import org.jukibus.operators.Permission;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -24,13 +26,17 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
     private final IdentityErasure erasure;
     private final Reconciliation reconciliation;
     private final SentUpdates sent;
+    private final OperatorPermissions permissions;
     private ObjectName registeredAs;
 
-    public IdentityJobs(String node, IdentityErasure erasure, Reconciliation reconciliation, SentUpdates sent) {
+    /** @param permissions checked for the "as of" operations operators run (erasing ahead of time needs {@code management}) */
+    public IdentityJobs(String node, IdentityErasure erasure, Reconciliation reconciliation, SentUpdates sent,
+                        OperatorPermissions permissions) {
         this.node = node;
         this.erasure = erasure;
         this.reconciliation = reconciliation;
         this.sent = sent;
+        this.permissions = permissions;
     }
 
     /** The scheduled erasure run. */
@@ -50,11 +56,13 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
 
     @Override
     public int eraseAsOf(String instant) {
+        permissions.require(Permission.MANAGEMENT);
         return erasure.erase(parse(instant));
     }
 
     @Override
     public int checkCutoffAsOf(String instant) {
+        permissions.require(Permission.MANAGEMENT);
         if (reconciliation == null) {
             throw new IllegalArgumentException("node " + node + " sends no identity updates: there is no cut-off to check");
         }

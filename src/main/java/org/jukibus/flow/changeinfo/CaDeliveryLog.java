@@ -1,0 +1,47 @@
+package org.jukibus.flow.changeinfo;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The liaison node's delivery log of change info to the certification authority ({@code ca_delivery},
+ * liaison/V100): one row per message from central, updated on every attempt. Each update commits on
+ * its own, outside the broker transaction, so the attempts of a delivery rolled back for a retry stay
+ * recorded.
+ */
+public final class CaDeliveryLog {
+
+    private final JdbcTemplate jdbc;
+
+    public CaDeliveryLog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Notes a message (once); returns whether the authority already accepted it. */
+    public boolean begin(String messageId, int entries) {
+        jdbc.update("""
+                insert into ca_delivery (message_id, entries, first_seen_at) values (?, ?, now())
+                on conflict (message_id) do nothing""", messageId, entries);
+        Integer delivered = jdbc.queryForObject(
+                "select count(*) from ca_delivery where message_id = ? and delivered_at is not null", Integer.class, messageId);
+        return delivered != null && delivered > 0;
+    }
+
+    /** Records an attempt: the digest of what was sent, the HTTP status (null: no answer) and, when it failed, why. */
+    public void attempt(String messageId, String sentSha256, Integer httpStatus, String error) {
+        jdbc.update("""
+                update ca_delivery set attempts = attempts + 1, sent_sha256 = ?, http_status = ?, last_error = ?
+                 where message_id = ?""", sentSha256, httpStatus, error == null ? null : truncate(error), messageId);
+    }
+
+    /** Records the attempt the authority accepted. */
+    public void delivered(String messageId, String sentSha256, int httpStatus) {
+        jdbc.update("""
+                update ca_delivery set attempts = attempts + 1, sent_sha256 = ?, http_status = ?, last_error = null,
+                       delivered_at = now()
+                 where message_id = ?""", sentSha256, httpStatus, messageId);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+}

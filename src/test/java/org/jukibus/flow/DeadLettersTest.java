@@ -1,0 +1,58 @@
+package org.jukibus.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.ops.FlowMetrics;
+import org.junit.jupiter.api.Test;
+
+/** The reason a dead letter carries, by the failure that put it there. */
+class DeadLettersTest {
+
+    private final List<AuditEvent> recorded = new ArrayList<>();
+    private final DeadLetters deadLetters = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), recorded::add);
+
+    @Test
+    void retries_run_out_on_a_transient_failure_that_names_its_reason_keep_that_reason() {
+        Exchange exchange = failed(new TransientFailure("CA_UNREACHABLE", "no answer", null));
+
+        deadLetters.label(exchange);
+
+        assertThat(exchange.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("CA_UNREACHABLE");
+        assertThat(exchange.getIn().getHeader(Headers.REJECT_DETAIL, String.class)).contains("no answer");
+        assertThat(recorded).singleElement().satisfies(e -> assertThat(e.detail()).contains("reason CA_UNREACHABLE"));
+    }
+
+    @Test
+    void any_other_failure_whose_retries_ran_out_is_retries_exhausted() {
+        Exchange exchange = failed(new java.io.IOException("disk full"));
+
+        deadLetters.label(exchange);
+
+        assertThat(exchange.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("RETRIES_EXHAUSTED");
+    }
+
+    @Test
+    void a_permanent_failure_keeps_its_reason() {
+        Exchange exchange = failed(new PermanentFailure("CA_REFUSED", "HTTP 400"));
+
+        deadLetters.label(exchange);
+
+        assertThat(exchange.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("CA_REFUSED");
+    }
+
+    private static Exchange failed(Exception cause) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Headers.FLOW, "change-info");
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+        exchange.getIn().setBody(new byte[] {1, 2, 3});
+        return exchange;
+    }
+}
