@@ -145,12 +145,42 @@ class NodeMonitoringIT {
 
         await().atMost(WAIT).until(() -> node(SHINJUKU).path("deadLetters").asLong() == 1);
         await().atMost(WAIT).until(() -> "OK".equals(node(SHINJUKU).path("state").asText())); // a dead letter is no fault of the node
+        // ... but a malformed message is an intrusion sign (第4の9(3))
+        await().atMost(WAIT).until(() -> alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size() == 1);
+        assertThat(Files.readString(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").get(0))).contains("1 refused message(s)");
     }
 
     @Test
     @Order(5)
+    void a_replayed_envelope_leads_to_one_security_alert_naming_the_refused_message() throws Exception {
+        assertThat(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS")).isEmpty();
+        byte[] genuine = captureGenuineEnvelope("MON-REPLAY-1");
+        net.put(BUNKYO, "jukibus.inbound.transfer-in", genuine);
+        await().atMost(WAIT).until(() -> net.files(BUNKYO, "outbox", "transfer-in").size() == 1);
+        assertThat(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS")).as("a genuine message is no intrusion sign").isEmpty();
+
+        int deadLetters = DeadLetterAssert.count(net, BUNKYO);
+        net.put(BUNKYO, "jukibus.inbound.transfer-in", genuine);
+        assertThat(DeadLetterAssert.next(net, BUNKYO, deadLetters).reason()).isEqualTo("REPLAY");
+
+        await().atMost(WAIT).until(() -> alerts(TOKYO, BUNKYO, "SECURITY_EVENTS").size() == 1);
+        await().atMost(WAIT).until(() -> alerts(BUNKYO, BUNKYO, "SECURITY_EVENTS").size() == 1);
+        assertThat(Files.readString(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS").get(0)))
+                .contains("0 refused login(s), 0 denied permission(s) and 1 refused message(s)");
+
+        // later heartbeats report nothing new: still one alert
+        long checks = completedChecks();
+        await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
+        assertThat(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS")).hasSize(1);
+        assertThat(alerts(BUNKYO, BUNKYO, "SECURITY_EVENTS")).hasSize(1);
+    }
+
+    @Test
+    @Order(6)
     void a_refused_login_at_a_node_leads_to_one_security_alert() throws Exception {
-        assertThat(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")).isEmpty();
+        // the malformed message of a_dead_letter_shows_in_the_nodes_status_at_central made the first
+        int before = alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size();
+        assertThat(before).isEqualTo(1);
         String password = "test-store-password";
         KeyMaterial stranger = net.network.ca().issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "132012", "豊島区"),
                 List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY);
@@ -162,20 +192,37 @@ class NodeMonitoringIT {
         assertThatThrownBy(() -> TlsPeer.connect(net.node(SHINJUKU).primary(), keystore, password, truststore, password).close())
                 .isInstanceOf(JMSSecurityException.class);
 
-        await().atMost(WAIT).until(() -> alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size() == 1);
-        await().atMost(WAIT).until(() -> alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS").size() == 1);
-        assertThat(Files.readString(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").get(0))).contains("1 refused login(s)");
+        await().atMost(WAIT).until(() -> alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
+        await().atMost(WAIT).until(() -> alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
+        List<String> details = new ArrayList<>();
+        for (Path f : alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")) {
+            details.add(Files.readString(f));
+        }
+        assertThat(details).filteredOn(d -> d.contains("1 refused login(s)")).hasSize(1);
 
-        // later heartbeats report nothing new: still one alert
+        // later heartbeats report nothing new: still one alert for it
         long checks = completedChecks();
         await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
-        assertThat(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")).hasSize(1);
-        assertThat(alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS")).hasSize(1);
+        assertThat(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
+        assertThat(alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
         JsonNode events = net.jolokia(CENTRAL).exec(StatusBoard.objectName(CENTRAL).toString(), "events", SHINJUKU, 10);
         assertThat(events.toString()).contains("SECURITY_EVENTS");
     }
 
     // --- helpers ---
+
+    /** Lets Shinjuku send Bunkyo a real notice, and takes it off Bunkyo's broker before Bunkyo's node can. */
+    static byte[] captureGenuineEnvelope(String noticeId) throws Exception {
+        net.camel(BUNKYO).getRouteController().stopRoute("transfer-in-delivery");
+        try {
+            net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, "50000000001", SHINJUKU, BUNKYO));
+            byte[] envelope = net.take(BUNKYO, "jukibus.inbound.transfer-in", Duration.ofSeconds(60));
+            assertThat(envelope).as("the genuine envelope reached Bunkyo's broker").isNotNull();
+            return envelope;
+        } finally {
+            net.camel(BUNKYO).getRouteController().startRoute("transfer-in-delivery");
+        }
+    }
 
     static String[] args(String command, List<String> login) {
         java.util.List<String> all = new java.util.ArrayList<>(List.of(command));

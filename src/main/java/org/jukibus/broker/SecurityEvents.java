@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refused logins and denied permissions on a node's broker and management port (不正アクセスの早期発見, 第4の9(3)):
- * each is counted until the next heartbeat takes the counts to central ({@link #drain()}), and logged at WARN with a
+ * Refused logins and denied permissions on a node's broker and management port, and messages refused for security
+ * reasons (bad signature, replay, unknown sender, ...) (不正アクセスの早期発見, 第4の9(3)): each is counted until the next heartbeat takes the counts to central ({@link #drain()}), and logged at WARN with a
  * fixed prefix — at most one line per kind and {@link #LOG_INTERVAL}, the next one saying how many were left out, so
  * an attacker repeating a refused attempt cannot flood the node's log. Thread-safe: the broker and the web server
  * call it from their own threads.
@@ -23,13 +23,15 @@ public class SecurityEvents {
     private static final Logger log = LoggerFactory.getLogger("jukibus.security");
 
     /** Counts since the previous {@link #drain()}. */
-    public record Counts(long loginsRefused, long permissionsDenied) {
+    public record Counts(long loginsRefused, long permissionsDenied, long messagesRefused) {
     }
 
     private final AtomicLong loginsRefused = new AtomicLong();
     private final AtomicLong permissionsDenied = new AtomicLong();
+    private final AtomicLong messagesRefused = new AtomicLong();
     private final RateLimitedLog loginLog;
     private final RateLimitedLog permissionLog;
+    private final RateLimitedLog messageLog;
 
     public SecurityEvents() {
         this(Clock.systemUTC());
@@ -38,6 +40,7 @@ public class SecurityEvents {
     public SecurityEvents(Clock clock) {
         this.loginLog = new RateLimitedLog(clock);
         this.permissionLog = new RateLimitedLog(clock);
+        this.messageLog = new RateLimitedLog(clock);
     }
 
     public void loginRefused(String remote, String why) {
@@ -50,15 +53,25 @@ public class SecurityEvents {
         permissionLog.warn("SECURITY " + permission + " denied to '" + user + "' on address " + address);
     }
 
+    /**
+     * A message dead-lettered for a security reason (an envelope rejection or a sender mismatch; not a business
+     * refusal). {@code sender} is who the broker authenticated as its producer: the envelope's own sender may be forged.
+     */
+    public void messageRefused(String sender, String reason) {
+        messagesRefused.incrementAndGet();
+        messageLog.warn("SECURITY message from " + sender + " refused: " + reason);
+    }
+
     /** The counts since the previous call, and zero again: every event is reported exactly once. */
     public Counts drain() {
-        return new Counts(loginsRefused.getAndSet(0), permissionsDenied.getAndSet(0));
+        return new Counts(loginsRefused.getAndSet(0), permissionsDenied.getAndSet(0), messagesRefused.getAndSet(0));
     }
 
     /** Gives counts back that could not be reported after all (the heartbeat carrying them failed). */
     public void restore(Counts counts) {
         loginsRefused.addAndGet(counts.loginsRefused());
         permissionsDenied.addAndGet(counts.permissionsDenied());
+        messagesRefused.addAndGet(counts.messagesRefused());
     }
 
     /** One kind of event's WARN lines: the first at once, then at most one per {@link #LOG_INTERVAL}. */

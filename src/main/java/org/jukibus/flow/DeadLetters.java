@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
@@ -14,7 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Labels a message that failed for good before it goes to the node's dead-letter queue
  * ({@code jukibus.dlq}): the reason and its detail travel as headers, the body is the message
- * exactly as it arrived, so it can be inspected and replayed after a fix.
+ * exactly as it arrived, so it can be inspected and replayed after a fix. A message refused for a
+ * security reason — any envelope rejection (bad signature, replay, unknown sender, ...) or a sender
+ * mismatch — is also an intrusion sign (第4の9(3)) and counted in {@link SecurityEvents}; business
+ * refusals and exhausted retries are not.
  */
 public final class DeadLetters {
 
@@ -23,11 +27,13 @@ public final class DeadLetters {
     private final Clock clock;
     private final FlowMetrics metrics;
     private final OperationLog audit;
+    private final SecurityEvents securityEvents;
 
-    public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit) {
+    public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit, SecurityEvents securityEvents) {
         this.clock = clock;
         this.metrics = metrics;
         this.audit = audit;
+        this.securityEvents = securityEvents;
     }
 
     public void label(Exchange exchange) {
@@ -57,6 +63,12 @@ public final class DeadLetters {
             }
         }
         metrics.failed(flow, reason);
+        if (cause instanceof EnvelopeRejectedException
+                || (cause instanceof PermanentFailure && InboundDelivery.SENDER_MISMATCH.equals(reason))) {
+            // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
+            String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
+            securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
+        }
         // the reason only, never the detail: the ids below come from a message that may not have been verified
         audit.record(AuditEvent.of(AuditKind.MESSAGE_DEAD_LETTERED).flow(flow)
                 .message(in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TYPE, String.class))

@@ -27,6 +27,8 @@ public final class InboundDelivery {
     public static final String DELIVERED = "JukibusDelivered";
     /** Exchange property holding the SHA-256 of the envelope as it arrived, for the operation log. */
     public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
+    /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
+    public static final String SENDER_MISMATCH = "SENDER_MISMATCH";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -62,7 +64,7 @@ public final class InboundDelivery {
         // Who the broker authenticated must be the signer (or this node itself, replaying a dead letter)
         String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
         if (producer != null && !producer.equals(header.sender()) && !producer.equals(NodeSecurityManager.LOCAL_USER)) {
-            throw new PermanentFailure("SENDER_MISMATCH", "envelope signed by " + header.sender()
+            throw new PermanentFailure(SENDER_MISMATCH, "envelope signed by " + header.sender()
                     + " was put on the broker by " + producer);
         }
         String brokerId = brokerMessageId(in);

@@ -8,6 +8,7 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandler;
+import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PermanentFailure;
 
@@ -23,7 +24,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  */
 public final class HeartbeatRecorder implements FlowHandler {
 
-    public static final String SENDER_MISMATCH = "SENDER_MISMATCH";
+    public static final String SENDER_MISMATCH = InboundDelivery.SENDER_MISMATCH; // counted as an intrusion sign
 
     private static final XmlMapper XML = new XmlMapper();
 

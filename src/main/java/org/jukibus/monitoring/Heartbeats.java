@@ -131,7 +131,8 @@ public final class Heartbeats {
         }
         return new NodeHeartbeat(self, role.id(), clock.instant().toString(), upOrDown(overall.getStatus()), components,
                 queues, deadLetters, diskFree(), certificateNotAfter.toString(),
-                new NodeHeartbeat.SecurityCounts(events.loginsRefused(), events.permissionsDenied()));
+                new NodeHeartbeat.SecurityCounts(events.loginsRefused(), events.permissionsDenied(),
+                        events.messagesRefused()));
     }
 
     /** Boot's statuses in two words: anything but UP (DOWN, OUT_OF_SERVICE, UNKNOWN) is DOWN. */

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param deadLetters         messages in the node's dead-letter queue ({@code -1}: unknown)
  * @param diskFreeBytes       usable space on the file store of {@code jukibus.home} ({@code -1}: unknown)
  * @param certificateNotAfter when the node's certificate expires
- * @param securityEvents      refused logins and denied permissions since the previous heartbeat
+ * @param securityEvents      refused logins, denied permissions and refused messages since the previous heartbeat
  */
 @JacksonXmlRootElement(localName = "NodeHeartbeat", namespace = NodeHeartbeat.NS)
 @JsonPropertyOrder({"Node", "Role", "SentAt", "Health", "Components", "Queues", "DeadLetters", "DiskFreeBytes",
@@ -92,14 +92,18 @@ public record NodeHeartbeat(
             @JacksonXmlProperty(localName = "Depth", namespace = NS) long depth) {
     }
 
-    /** Security events since the previous heartbeat. */
-    @JsonPropertyOrder({"LoginsRefused", "PermissionsDenied"})
+    /**
+     * Security events since the previous heartbeat. {@code messagesRefused}: messages dead-lettered for a security
+     * reason; optional in the schema, so it reads as 0 from a node that does not report it yet.
+     */
+    @JsonPropertyOrder({"LoginsRefused", "PermissionsDenied", "MessagesRefused"})
     public record SecurityCounts(
             @JacksonXmlProperty(localName = "LoginsRefused", namespace = NS) long loginsRefused,
-            @JacksonXmlProperty(localName = "PermissionsDenied", namespace = NS) long permissionsDenied) {
+            @JacksonXmlProperty(localName = "PermissionsDenied", namespace = NS) long permissionsDenied,
+            @JacksonXmlProperty(localName = "MessagesRefused", namespace = NS) long messagesRefused) {
 
         public boolean any() {
-            return loginsRefused > 0 || permissionsDenied > 0;
+            return loginsRefused > 0 || permissionsDenied > 0 || messagesRefused > 0;
         }
     }
 

@@ -10,7 +10,8 @@ public record NodeStatusRow(String node, String role, NodeState state, Instant s
                             Instant lastHeartbeatAt, Instant lastSentAt, Instant resumedAt,
                             String health, Instant healthSince, String components,
                             Long outboundDepth, Long inboundDepth, Long deadLetters, Long diskFreeBytes,
-                            Instant certificateNotAfter, Long loginsRefused, Long permissionsDenied) {
+                            Instant certificateNotAfter, Long loginsRefused, Long permissionsDenied,
+                            Long messagesRefused) {
 
     public boolean up() {
         return NodeHeartbeat.UP.equals(health);

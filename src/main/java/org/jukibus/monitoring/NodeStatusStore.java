@@ -13,7 +13,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Central's record of every node's status in its store ({@code db/migration/central/V100}): the
+ * Central's record of every node's status in its store ({@code db/migration/central/V100}, V150): the
  * current row per node and the history of changes. Every write is one statement, so a heartbeat
  * delivery and the status check may run at the same time; state changes are compare-and-set.
  */
@@ -48,8 +48,8 @@ public final class NodeStatusStore {
         jdbc.update("""
                 INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
                     last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
-                    disk_free_bytes, certificate_not_after, logins_refused, permissions_denied)
-                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    disk_free_bytes, certificate_not_after, logins_refused, permissions_denied, messages_refused)
+                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (node) DO UPDATE SET
                     role = EXCLUDED.role,
                     resumed_at = CASE WHEN s.last_heartbeat_at IS NULL
@@ -68,14 +68,15 @@ public final class NodeStatusStore {
                     disk_free_bytes = EXCLUDED.disk_free_bytes,
                     certificate_not_after = EXCLUDED.certificate_not_after,
                     logins_refused = EXCLUDED.logins_refused,
-                    permissions_denied = EXCLUDED.permissions_denied
+                    permissions_denied = EXCLUDED.permissions_denied,
+                    messages_refused = EXCLUDED.messages_refused
                 WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
                 """,
                 heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
                 heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
                 heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
                 heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied(),
-                silenceAfter.toMillis());
+                heartbeat.securityEvents().messagesRefused(), silenceAfter.toMillis());
     }
 
     /** Moves a node from {@code from} to {@code to}; false if its state was no longer {@code from}. */
@@ -132,7 +133,8 @@ public final class NodeStatusStore {
                 instant(rs, "resumed_at"), rs.getString("health"), instant(rs, "health_since"), rs.getString("components"),
                 longOrNull(rs, "outbound_depth"), longOrNull(rs, "inbound_depth"), longOrNull(rs, "dead_letters"),
                 longOrNull(rs, "disk_free_bytes"), instant(rs, "certificate_not_after"),
-                longOrNull(rs, "logins_refused"), longOrNull(rs, "permissions_denied"));
+                longOrNull(rs, "logins_refused"), longOrNull(rs, "permissions_denied"),
+                longOrNull(rs, "messages_refused"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

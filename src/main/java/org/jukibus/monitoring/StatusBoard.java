@@ -140,8 +140,9 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
 
     private static String securityDetail(NodeHeartbeat heartbeat) {
         NodeHeartbeat.SecurityCounts c = heartbeat.securityEvents();
-        return c.loginsRefused() + " refused login(s) and " + c.permissionsDenied()
-                + " denied permission(s) on the node's broker since its previous heartbeat; see its log (jukibus.security)";
+        return c.loginsRefused() + " refused login(s), " + c.permissionsDenied() + " denied permission(s) and "
+                + c.messagesRefused() + " refused message(s) (bad signature, replay, unknown sender, ...) at the node"
+                + " since its previous heartbeat; see its log (jukibus.security) and dead-letter queue";
     }
 
     // --- the status check (routes/central/node-status.yaml) ---

@@ -100,7 +100,7 @@ public class NodeConfiguration {
         return directory;
     }
 
-    /** Refused logins and denied permissions on this node's broker: logged, and counted for the heartbeat to central. */
+    /** Refused logins, denied permissions and messages refused for security reasons: logged, and counted for the heartbeat to central. */
     @Bean
     SecurityEvents securityEvents() {
         return new SecurityEvents();
@@ -256,8 +256,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    DeadLetters deadLetters(Clock clock, FlowMetrics metrics, OperationLog operationLog) {
-        return new DeadLetters(clock, metrics, operationLog);
+    DeadLetters deadLetters(Clock clock, FlowMetrics metrics, OperationLog operationLog, SecurityEvents securityEvents) {
+        return new DeadLetters(clock, metrics, operationLog, securityEvents);
     }
 
     @Bean

@@ -54,6 +54,29 @@ class SecurityEventsTest {
         assertThat(lines.list).hasSize(3);
         assertThat(lines.list.get(2).getFormattedMessage())
                 .isEqualTo("SECURITY login refused from 127.0.0.1: wrong PIN 500 (and 499 more of this kind since 2026-11-26T00:00:00Z, not logged one by one)");
-        assertThat(events.drain()).as("central still hears of every one").isEqualTo(new SecurityEvents.Counts(501, 500));
+        assertThat(events.drain()).as("central still hears of every one").isEqualTo(new SecurityEvents.Counts(501, 500, 0));
+    }
+
+    @Test
+    void refused_messages_have_their_own_count_and_rate_limited_line() {
+        SecurityEvents events = new SecurityEvents(clock);
+        events.loginRefused("127.0.0.1", "unknown certificate");
+        for (int i = 0; i < 300; i++) {
+            events.messageRefused("131059", i % 2 == 0 ? "BAD_SIGNATURE" : "REPLAY");
+        }
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).as("a flood of messages does not hide the login")
+                .containsExactly("SECURITY login refused from 127.0.0.1: unknown certificate",
+                        "SECURITY message from 131059 refused: BAD_SIGNATURE");
+
+        now.set(now.get().plus(SecurityEvents.LOG_INTERVAL));
+        events.messageRefused("131016", "SENDER_MISMATCH");
+        assertThat(lines.list.get(2).getFormattedMessage()).isEqualTo("SECURITY message from 131016 refused: SENDER_MISMATCH"
+                + " (and 299 more of this kind since 2026-11-26T00:00:00Z, not logged one by one)");
+        SecurityEvents.Counts counts = events.drain();
+        assertThat(counts).isEqualTo(new SecurityEvents.Counts(1, 0, 301));
+
+        events.restore(counts); // the heartbeat carrying them failed
+        assertThat(events.drain()).isEqualTo(counts);
+        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(0, 0, 0));
     }
 }

@@ -10,6 +10,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.RejectionReason;
 import org.jukibus.ops.FlowMetrics;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class DeadLettersTest {
 
     private final List<AuditEvent> recorded = new ArrayList<>();
-    private final DeadLetters deadLetters = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), recorded::add);
+    private final SecurityEvents securityEvents = new SecurityEvents();
+    private final DeadLetters deadLetters = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), recorded::add, securityEvents);
 
     @Test
     void retries_run_out_on_a_transient_failure_that_names_its_reason_keep_that_reason() {
@@ -46,6 +50,23 @@ class DeadLettersTest {
         deadLetters.label(exchange);
 
         assertThat(exchange.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("CA_REFUSED");
+    }
+
+    @Test
+    void envelope_rejections_and_sender_mismatches_are_counted_as_refused_messages_business_refusals_are_not() {
+        for (RejectionReason reason : RejectionReason.values()) {
+            deadLetters.label(failed(new EnvelopeRejectedException(reason, "test")));
+        }
+        Exchange mismatch = failed(new PermanentFailure(InboundDelivery.SENDER_MISMATCH, "signed by 131059, put there by 131016"));
+        mismatch.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+        deadLetters.label(mismatch);
+        assertThat(securityEvents.drain()).isEqualTo(new SecurityEvents.Counts(0, 0, RejectionReason.values().length + 1));
+
+        deadLetters.label(failed(new PermanentFailure("PARTY_MISMATCH", "not the party")));
+        deadLetters.label(failed(new PermanentFailure("CA_REFUSED", "HTTP 400")));
+        deadLetters.label(failed(new TransientFailure("CA_UNREACHABLE", "no answer", null)));
+        deadLetters.label(failed(new java.io.IOException("disk full")));
+        assertThat(securityEvents.drain()).isEqualTo(new SecurityEvents.Counts(0, 0, 0));
     }
 
     private static Exchange failed(Exception cause) {

@@ -72,7 +72,7 @@ class CentralStatusTest {
                 List.of(new NodeHeartbeat.Component("broker", "UP"), new NodeHeartbeat.Component("routes", health)),
                 List.of(new NodeHeartbeat.Queue("jukibus.outbound", 3), new NodeHeartbeat.Queue("jukibus.inbound.transfer-in", 2),
                         new NodeHeartbeat.Queue("jukibus.inbound.receipt", 1), new NodeHeartbeat.Queue("jukibus.dlq", 4)),
-                4, 1000, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(loginsRefused, 0));
+                4, 1000, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(loginsRefused, 0, 0));
     }
 
     @Test
@@ -170,7 +170,7 @@ class CentralStatusTest {
 
     static NodeHeartbeat beat(String node, String role, Instant at, long loginsRefused) {
         return new NodeHeartbeat(node, role, at.toString(), "UP", List.of(), List.of(), 0, 0, "2028-11-26T09:00:00Z",
-                new NodeHeartbeat.SecurityCounts(loginsRefused, 0));
+                new NodeHeartbeat.SecurityCounts(loginsRefused, 0, 0));
     }
 
     @Test
@@ -230,5 +230,12 @@ class CentralStatusTest {
         assertThat(board.securityAlerts(beat("13", "prefecture", T0, 1), "hb-2")).extracting(Answer::recipient).containsExactly("13");
         assertThat(board.securityAlerts(beat("central", "central", T0, 1), "hb-3")).isEmpty();
         assertThat(board.securityAlerts(beat("131041", "municipal", T0, 0), "hb-4")).isEmpty();
+
+        NodeHeartbeat b = beat("131041", "municipal", T0, 0);
+        NodeHeartbeat refusedMessages = new NodeHeartbeat(b.node(), b.role(), b.sentAt(), b.health(), b.components(), b.queues(),
+                b.deadLetters(), b.diskFreeBytes(), b.certificateNotAfter(), new NodeHeartbeat.SecurityCounts(0, 0, 2));
+        List<Answer> alerts = board.securityAlerts(refusedMessages, "hb-5");
+        assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(alerts.get(0).payload().getDocumentElement().getTextContent()).contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");
     }
 }

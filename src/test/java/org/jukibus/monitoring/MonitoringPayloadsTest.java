@@ -24,7 +24,7 @@ class MonitoringPayloadsTest {
                 List.of(new NodeHeartbeat.Component("broker", "UP"), new NodeHeartbeat.Component("routes", "DOWN")),
                 List.of(new NodeHeartbeat.Queue("jukibus.dlq", 2), new NodeHeartbeat.Queue("jukibus.inbound.transfer-in", 0),
                         new NodeHeartbeat.Queue("jukibus.outbound", 7)),
-                2, 123456789L, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(3, 0));
+                2, 123456789L, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(3, 0, 0));
     }
 
     @Test
@@ -41,11 +41,27 @@ class MonitoringPayloadsTest {
     @Test
     void a_heartbeat_without_components_or_queues_is_valid_too() throws Exception {
         NodeHeartbeat bare = new NodeHeartbeat("13", "prefecture", "2026-11-26T09:00:00Z", NodeHeartbeat.UP, List.of(), List.of(),
-                -1, -1, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(0, 0));
+                -1, -1, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(0, 0, 0));
         byte[] written = xml.writeValueAsBytes(bare);
 
         assertThatCode(() -> Schemas.validate("node-heartbeat.xsd", SecureXml.parse(written))).doesNotThrowAnyException();
         assertThat(xml.readValue(written, NodeHeartbeat.class)).isEqualTo(bare);
+    }
+
+    @Test
+    void a_heartbeat_from_a_node_that_does_not_count_refused_messages_yet_is_valid_and_reads_as_none() throws Exception {
+        String older = new String(xmlBytes(), StandardCharsets.UTF_8).replaceAll("<MessagesRefused[^>]*>0</MessagesRefused>", "");
+        assertThat(older).doesNotContain("MessagesRefused").contains("PermissionsDenied");
+
+        assertThatCode(() -> Schemas.validate("node-heartbeat.xsd", SecureXml.parse(older.getBytes(StandardCharsets.UTF_8))))
+                .doesNotThrowAnyException();
+        assertThat(xml.readValue(older, NodeHeartbeat.class).securityEvents()).isEqualTo(new NodeHeartbeat.SecurityCounts(3, 0, 0));
+    }
+
+    @Test
+    void refused_messages_alone_are_security_events() {
+        assertThat(new NodeHeartbeat.SecurityCounts(0, 0, 1).any()).isTrue();
+        assertThat(new NodeHeartbeat.SecurityCounts(0, 0, 0).any()).isFalse();
     }
 
     @Test
@@ -84,6 +100,7 @@ class MonitoringPayloadsTest {
                 for (int i = 0; i < 250; i++) {
                     events.loginRefused("127.0.0.1:1", "test");
                     events.permissionDenied("131041", "SEND", "jukibus.dlq");
+                    events.messageRefused("131059", "REPLAY");
                 }
             });
             threads[t].start();
@@ -92,9 +109,9 @@ class MonitoringPayloadsTest {
             t.join();
         }
 
-        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(1000, 1000));
-        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(0, 0));
-        events.restore(new SecurityEvents.Counts(2, 1));
-        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(2, 1));
+        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(1000, 1000, 1000));
+        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(0, 0, 0));
+        events.restore(new SecurityEvents.Counts(2, 1, 3));
+        assertThat(events.drain()).isEqualTo(new SecurityEvents.Counts(2, 1, 3));
     }
 }
