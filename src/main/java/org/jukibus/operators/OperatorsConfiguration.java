@@ -12,6 +12,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.pki.CertificateValidator;
+import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -65,7 +66,9 @@ public class OperatorsConfiguration {
      * {@link OperatorAccess} (validity, CRL, registration) to say.
      */
     @Bean
-    WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> managementTls(NodeSettings settings) {
+    WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> managementTls(NodeSettings settings, KeyMaterial nodeKeys) {
+        // nodeKeys: the web server starts before any other bean, and its TLS needs the node's key store; asking for the
+        // checked key material here makes a key store of another node stop the node with that message, not a TLS error
         return factory -> {
             Ssl ssl = new Ssl();
             ssl.setEnabled(true);
