@@ -1,6 +1,5 @@
 package org.jukibus.monitoring;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
 import org.apache.camel.Exchange;
+import org.jukibus.ops.NodeMBean;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
@@ -58,7 +55,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     private final Instant startedAt;
     private volatile boolean listed;
     private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
-    private ObjectName registeredAs;
+    private NodeMBean mbean;
 
     public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter) {
         this.self = self;
@@ -70,11 +67,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     }
 
     public static ObjectName objectName(String node) {
-        try {
-            return new ObjectName("org.jukibus:node=" + node + ",type=NodeStatus"); // codes are [0-9a-z]
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return NodeMBean.name(node, "NodeStatus");
     }
 
     /**
@@ -82,11 +75,6 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
      * needs the logged-in operator's permission {@code status}.
      */
     public StatusBoard register(OperatorPermissions permissions) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = objectName(self);
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
-        }
         NodeStatusOperations guarded = (NodeStatusOperations) java.lang.reflect.Proxy.newProxyInstance(
                 NodeStatusOperations.class.getClassLoader(), new Class<?>[] {NodeStatusOperations.class}, (proxy, method, args) -> {
                     permissions.require(Permission.STATUS);
@@ -96,16 +84,14 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
                         throw e.getCause();
                     }
                 });
-        server.registerMBean(new StandardMBean(guarded, NodeStatusOperations.class), name);
-        registeredAs = name;
+        mbean = NodeMBean.register(objectName(self), guarded, NodeStatusOperations.class);
         return this;
     }
 
     @Override
     public void close() throws Exception {
-        if (registeredAs != null) {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
-            registeredAs = null;
+        if (mbean != null) {
+            mbean.close();
         }
     }
 

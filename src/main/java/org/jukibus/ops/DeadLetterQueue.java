@@ -1,6 +1,5 @@
 package org.jukibus.ops;
 
-import java.lang.management.ManagementFactory;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import jakarta.jms.BytesMessage;
@@ -64,7 +62,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
     private final NodeBroker broker;
     private final OperationLog audit;
     private final OperatorPermissions permissions;
-    private ObjectName registeredAs;
+    private NodeMBean mbean;
 
     /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
     public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
@@ -77,30 +75,19 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
     }
 
     public static ObjectName objectName(String node) {
-        try {
-            return new ObjectName("org.jukibus:node=" + node + ",type=DeadLetters"); // codes are [0-9a-z]
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return NodeMBean.name(node, "DeadLetters");
     }
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public DeadLetterQueue register() throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = objectName(node);
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
-        }
-        server.registerMBean(new javax.management.StandardMBean(this, DeadLetterOperations.class), name);
-        registeredAs = name;
+        mbean = NodeMBean.register(objectName(node), this, DeadLetterOperations.class);
         return this;
     }
 
     @Override
     public void close() throws Exception {
-        if (registeredAs != null) {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
-            registeredAs = null;
+        if (mbean != null) {
+            mbean.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package org.jukibus.provision;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import org.jukibus.ops.NodeMBean;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
@@ -47,7 +46,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     private final OperationLog audit;
     private final Clock clock;
     private final OperatorPermissions permissions;
-    private ObjectName registeredAs;
+    private NodeMBean mbean;
 
     public ProvisionAdmin(String node, Requesters requesters, BulkApprovals approvals, ProvisionLog provisionLog,
                           ProvisionLogErasure erasure, OperationLog audit, Clock clock, OperatorPermissions permissions) {
@@ -62,30 +61,19 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     }
 
     public static ObjectName objectName(String node) {
-        try {
-            return new ObjectName("org.jukibus:node=" + node + ",type=Provision"); // codes are [0-9a-z]
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return NodeMBean.name(node, "Provision");
     }
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public ProvisionAdmin register() throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = objectName(node);
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
-        }
-        server.registerMBean(new javax.management.StandardMBean(this, ProvisionOperations.class), name);
-        registeredAs = name;
+        mbean = NodeMBean.register(objectName(node), this, ProvisionOperations.class);
         return this;
     }
 
     @Override
     public void close() throws Exception {
-        if (registeredAs != null) {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
-            registeredAs = null;
+        if (mbean != null) {
+            mbean.close();
         }
     }
 

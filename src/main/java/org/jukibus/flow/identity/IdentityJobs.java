@@ -1,19 +1,17 @@
 package org.jukibus.flow.identity;
 
+import org.jukibus.ops.NodeMBean;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
 /**
  * The scheduled jobs of the identity flows on one node, for the routes ({@code identityJobs.erase},
@@ -27,7 +25,7 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
     private final Reconciliation reconciliation;
     private final SentUpdates sent;
     private final OperatorPermissions permissions;
-    private ObjectName registeredAs;
+    private NodeMBean mbean;
 
     /** @param permissions checked for the "as of" operations operators run (erasing ahead of time needs {@code management}) */
     public IdentityJobs(String node, IdentityErasure erasure, Reconciliation reconciliation, SentUpdates sent,
@@ -102,30 +100,19 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
     }
 
     public static ObjectName objectName(String node) {
-        try {
-            return new ObjectName("org.jukibus:node=" + node + ",type=IdentityUpdates"); // codes are [0-9a-z]
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return NodeMBean.name(node, "IdentityUpdates");
     }
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public IdentityJobs register() throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = objectName(node);
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
-        }
-        server.registerMBean(new StandardMBean(this, IdentityOperations.class), name);
-        registeredAs = name;
+        mbean = NodeMBean.register(objectName(node), this, IdentityOperations.class);
         return this;
     }
 
     @Override
     public void close() throws Exception {
-        if (registeredAs != null) {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
-            registeredAs = null;
+        if (mbean != null) {
+            mbean.close();
         }
     }
 }
