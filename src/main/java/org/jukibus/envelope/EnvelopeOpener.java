@@ -1,6 +1,9 @@
 package org.jukibus.envelope;
 
+import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
@@ -9,12 +12,21 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.apache.xml.security.encryption.XMLCipher;
+import org.apache.xml.security.encryption.keys.content.derivedKey.ConcatKDF;
+import org.apache.xml.security.encryption.params.ConcatKDFParams;
+import org.apache.xml.security.exceptions.XMLSecurityException;
+import org.apache.xml.security.keys.content.keyvalues.ECKeyValue;
+import org.jukibus.xml.EllipticCurves;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlShapes;
 import org.jukibus.xml.Schemas;
@@ -152,8 +164,7 @@ public final class EnvelopeOpener {
         try {
             XMLCipher cipher = XMLCipher.getInstance();
             cipher.setSecureValidation(true);
-            cipher.init(XMLCipher.DECRYPT_MODE, null);
-            cipher.setKEK(ownKey);
+            cipher.init(XMLCipher.DECRYPT_MODE, contentKey(encryptedData));
             plaintext = cipher.decryptToByteArray(encryptedData);
         } catch (Exception e) {
             throw new EnvelopeRejectedException(RejectionReason.UNDECRYPTABLE,
@@ -259,6 +270,7 @@ public final class EnvelopeOpener {
             throw undecryptable("KeyDerivationMethod must hold exactly ConcatKDFParams");
         }
         Element params = expect(kdmc.get(0), EnvelopeXml.XENC11_NS, "ConcatKDFParams");
+        attributes(params, "AlgorithmID", "PartyUInfo", "PartyVInfo");
         List<Element> pc = elementChildren(params);
         if (pc.size() != 1) {
             throw undecryptable("ConcatKDFParams must hold exactly one DigestMethod");
@@ -275,6 +287,39 @@ public final class EnvelopeOpener {
             throw undecryptable("OriginatorKeyInfo KeyValue must hold exactly one ECKeyValue");
         }
         expect(kv.get(0), EnvelopeXml.DSIG11_NS, "ECKeyValue");
+    }
+
+    /**
+     * The content key of an EncryptedData that passed {@link #checkEncryptedData}: ECDH-ES of this
+     * node's key and the originator's ephemeral key (on Bouncy Castle, see {@link EllipticCurves}),
+     * ConcatKDF with the parameters as written (PartyUInfo and PartyVInfo were checked against the
+     * header), then AES key unwrap, whose integrity check fails for any other key.
+     */
+    private Key contentKey(Element encryptedData) throws GeneralSecurityException, XMLSecurityException {
+        Element encryptedKey = elementChildren(elementChildren(encryptedData).get(1)).get(0);
+        List<Element> parts = elementChildren(encryptedKey);
+        String wrap = parts.get(0).getAttributeNS(null, "Algorithm");
+        Element agreement = elementChildren(parts.get(1)).get(0);
+        Element params = null;
+        Element ecKeyValue = null;
+        for (Element e : elementChildren(agreement)) {
+            if ("KeyDerivationMethod".equals(e.getLocalName())) {
+                params = elementChildren(e).get(0);
+            } else if ("OriginatorKeyInfo".equals(e.getLocalName())) {
+                ecKeyValue = elementChildren(elementChildren(e).get(0)).get(0);
+            }
+        }
+        PublicKey originator = new ECKeyValue(ecKeyValue, "").getPublicKey();
+        ConcatKDFParams kdf = ConcatKDFParams.createBuilder(EnvelopeXml.KW_AES256.equals(wrap) ? 256 : 128, EnvelopeXml.SHA256)
+                .algorithmID(params.getAttributeNS(null, "AlgorithmID"))
+                .partyUInfo(params.getAttributeNS(null, "PartyUInfo"))
+                .partyVInfo(params.getAttributeNS(null, "PartyVInfo"))
+                .build();
+        byte[] kek = new ConcatKDF().deriveKey(EllipticCurves.agree(ownKey, originator), kdf);
+        Cipher unwrap = Cipher.getInstance("AESWrap");
+        unwrap.init(Cipher.UNWRAP_MODE, new SecretKeySpec(kek, "AES"));
+        String wrapped = elementChildren(parts.get(2)).get(0).getTextContent();
+        return unwrap.unwrap(Base64.getMimeDecoder().decode(wrapped.strip()), "AES", Cipher.SECRET_KEY);
     }
 
     private static void expectParam(Element params, String name, String expected) throws EnvelopeRejectedException {

@@ -1,6 +1,7 @@
 package org.jukibus.envelope;
 
 import java.io.ByteArrayInputStream;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -15,9 +16,13 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.xml.security.encryption.EncryptedData;
 import org.apache.xml.security.encryption.EncryptedKey;
 import org.apache.xml.security.encryption.XMLCipher;
+import org.apache.xml.security.encryption.keys.KeyInfoEnc;
+import org.apache.xml.security.encryption.keys.content.AgreementMethodImpl;
+import org.apache.xml.security.encryption.keys.content.derivedKey.ConcatKDF;
 import org.apache.xml.security.encryption.params.ConcatKDFParams;
 import org.apache.xml.security.encryption.params.KeyAgreementParameters;
 import org.apache.xml.security.keys.KeyInfo;
+import org.jukibus.xml.EllipticCurves;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.WholeDocumentSignature;
 import org.w3c.dom.Document;
@@ -102,11 +107,21 @@ public final class EnvelopeSealer {
                     .partyUInfo(EnvelopeXml.bitString(header.sender()))
                     .partyVInfo(EnvelopeXml.bitString(header.recipient()))
                     .build();
+            // ECDH-ES by hand (EllipticCurves: Santuario would run it on SunEC, several times slower);
+            // Santuario wraps the content key under the derived key and writes the AgreementMethod.
+            KeyPair ephemeral = EllipticCurves.ephemeralKeyPair(random);
+            SecretKey kek = new SecretKeySpec(
+                    new ConcatKDF().deriveKey(EllipticCurves.agree(ephemeral.getPrivate(), recipientKey), kdf), "AES");
             KeyAgreementParameters kap = new KeyAgreementParameters(
                     KeyAgreementParameters.ActorType.ORIGINATOR, EnvelopeXml.ECDH_ES, kdf);
+            kap.setOriginatorKeyPair(ephemeral);
+            kap.setRecipientPublicKey(recipientKey);
             XMLCipher keyCipher = XMLCipher.getInstance(EnvelopeXml.KW_AES256);
-            keyCipher.init(XMLCipher.WRAP_MODE, recipientKey);
-            EncryptedKey encryptedKey = keyCipher.encryptKey(doc, cek, kap, random);
+            keyCipher.init(XMLCipher.WRAP_MODE, kek);
+            EncryptedKey encryptedKey = keyCipher.encryptKey(doc, cek);
+            KeyInfoEnc agreement = new KeyInfoEnc(doc);
+            agreement.add(new AgreementMethodImpl(doc, kap));
+            encryptedKey.setKeyInfo(agreement);
 
             XMLCipher dataCipher = XMLCipher.getInstance(EnvelopeXml.AES256_GCM);
             dataCipher.init(XMLCipher.ENCRYPT_MODE, cek);

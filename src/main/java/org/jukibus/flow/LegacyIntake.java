@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.jukibus.adapter.file.DuplicateFileException;
@@ -45,6 +48,8 @@ public final class LegacyIntake {
     private final TransferLedger ledger;
     private final Path legacyRoot;
     private final OperationLog audit;
+    /** Message id to file name of the inputs between pick-up and the end of their exchange. */
+    private final Map<String, String> inFlight = new ConcurrentHashMap<>();
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                         LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit) {
@@ -109,6 +114,7 @@ public final class LegacyIntake {
         String recipient = recipient(flow, payload);
         String messageId = MessageIds.forInput(envelopes.selfCode(), content);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, messageId, recipient);
+        claim(input, exchange);
         refuseDuplicate(input);
         exchange.setProperty(CONTENT, content);
         return input;
@@ -159,6 +165,25 @@ public final class LegacyIntake {
         TransferLedger.Entry first = earlier.get();
         throw new DuplicateFileException("DUPLICATE: the same content was picked up from " + first.fileName() + " at "
                 + first.recordedAt() + " and sent as message " + first.messageId() + "; it is not sent again");
+    }
+
+    /**
+     * Files are read by several threads: of two files with the same content in the drop folder at
+     * the same time, the second waits for no ledger entry but is refused here while the first is
+     * being sent. The claim ends with the file's exchange, whatever its outcome.
+     */
+    private void claim(LegacyInput input, Exchange exchange) throws DuplicateFileException {
+        String other = inFlight.putIfAbsent(input.messageId(), input.fileName());
+        if (other != null) {
+            throw new DuplicateFileException("DUPLICATE: the same content is being sent from " + other
+                    + " as message " + input.messageId() + "; it is not sent again");
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                inFlight.remove(input.messageId(), input.fileName());
+            }
+        });
     }
 
     private boolean movedToSent(LegacyInput input) {

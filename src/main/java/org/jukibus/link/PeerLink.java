@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * local redeliveries), and {@link PeerLinks} rechecks it; when a line opens again {@code onBack} is
  * told, so that the messages waiting for it are retried now rather than after their backoff.
  *
- * <p>Not shared between threads without its own lock: every method is synchronized.
+ * <p>Thread-safe: the line's state is guarded by this object's lock; sends run outside it, each
+ * sending thread on a session of its own.
  */
 final class PeerLink implements AutoCloseable {
 
@@ -60,9 +63,38 @@ final class PeerLink implements AutoCloseable {
     /** Set while the peer is down: no connection is attempted before then. */
     private Instant retryAt;
 
-    /** One connection to one endpoint. */
-    private record Line(Endpoint endpoint, ActiveMQConnectionFactory factory, Connection connection, Session session,
-                        MessageProducer producer) {
+    /**
+     * One connection to one endpoint, shared by the sending threads, each with its own session and
+     * producer (a JMS session is single-threaded): sends to one peer from several forwarders wait for
+     * the peer's broker side by side, and its journal stores them with one fsync.
+     */
+    private static final class Line {
+        private final Endpoint endpoint;
+        private final ActiveMQConnectionFactory factory;
+        private final Connection connection;
+        private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
+
+        Line(Endpoint endpoint, ActiveMQConnectionFactory factory, Connection connection) {
+            this.endpoint = endpoint;
+            this.factory = factory;
+            this.connection = connection;
+        }
+
+        Endpoint endpoint() {
+            return endpoint;
+        }
+
+        /** An idle session of this line, or a new one. */
+        Sender borrow() throws JMSException {
+            Sender sender = idle.poll();
+            return sender != null ? sender : Sender.open(connection);
+        }
+
+        void giveBack(Sender sender) {
+            idle.add(sender);
+        }
+
+        /** Closes the connection, and with it every session, idle or in use. */
         void close(String peer) {
             try {
                 connection.close();
@@ -70,6 +102,15 @@ final class PeerLink implements AutoCloseable {
                 log.debug("closing link to {} via {}: {}", peer, endpoint, e.getMessage());
             }
             factory.close();
+        }
+    }
+
+    private record Sender(Session session, MessageProducer producer) {
+        static Sender open(Connection connection) throws JMSException {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(null);
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            return new Sender(session, producer);
         }
     }
 
@@ -86,22 +127,37 @@ final class PeerLink implements AutoCloseable {
      * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    synchronized void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
+    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
             throws PeerUnreachableException, JMSException {
-        open();
+        Line current = openLine();
         try {
-            BytesMessage message = line.session().createBytesMessage();
+            Sender sender = current.borrow();
+            BytesMessage message = sender.session().createBytesMessage();
             message.writeBytes(body);
             message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
             for (Map.Entry<String, String> p : properties.entrySet()) {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
-            line.producer().send(line.session().createQueue(address), message);
+            sender.producer().send(sender.session().createQueue(address), message);
+            current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
             // whatever broke, never keep a line that failed: the next attempt opens a fresh one
-            log.warn("send to {} via {} failed: {}", peer, line.endpoint(), e.getMessage());
-            close();
+            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
+            lineFailed(current);
             throw e;
+        }
+    }
+
+    /** The line to send on, opened (or moved back to the primary) if due. */
+    private synchronized Line openLine() throws PeerUnreachableException {
+        open();
+        return line;
+    }
+
+    /** Drops {@code failed} unless another thread has already replaced it. */
+    private synchronized void lineFailed(Line failed) {
+        if (line == failed) {
+            close();
         }
     }
 
@@ -197,10 +253,9 @@ final class PeerLink implements AutoCloseable {
         Connection connection = null;
         try {
             connection = factory.createConnection();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(null);
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            return new Line(endpoint, factory, connection, session, producer);
+            Line opened = new Line(endpoint, factory, connection);
+            opened.giveBack(Sender.open(connection));
+            return opened;
         } catch (JMSException | RuntimeException e) {
             if (connection != null) {
                 try {

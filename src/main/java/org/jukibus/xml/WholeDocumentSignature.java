@@ -37,7 +37,8 @@ import static org.jukibus.xml.SignatureRejectedException.Reason.NOT_ACCEPTED;
  * from the caller, never from KeyInfo: a caller that wants the certificate in KeyInfo reads it with
  * {@link #keyInfoCertificate(Document)}, validates it itself, and only then passes its key to
  * {@link #verify(Document, PublicKey)}. Because the one reference is the whole document, nothing can
- * be wrapped around or beside the signed content. Thread-safe (stateless).
+ * be wrapped around or beside the signed content. ECDSA runs on {@link EllipticCurves#PROVIDER}.
+ * Thread-safe (stateless).
  *
  * <p>Every {@link SignatureRejectedException} carries a {@link SignatureRejectedException.Reason}:
  * MISSING (no signature at all), NOT_ACCEPTED (not the one shape) or DOES_NOT_VERIFY.
@@ -64,7 +65,7 @@ public final class WholeDocumentSignature {
     public static void sign(Document doc, PrivateKey key, X509Certificate certificate) {
         Element root = doc.getDocumentElement();
         try {
-            XMLSignature sig = new XMLSignature(doc, "", SIGNATURE_METHOD, C14N_METHOD);
+            XMLSignature sig = new XMLSignature(doc, "", SIGNATURE_METHOD, C14N_METHOD, EllipticCurves.PROVIDER);
             root.appendChild(sig.getElement());
             Transforms transforms = new Transforms(doc);
             transforms.addTransform(ENVELOPED);
@@ -73,8 +74,8 @@ public final class WholeDocumentSignature {
             if (certificate != null) {
                 sig.addKeyInfo(certificate);
             }
-            sig.sign(key);
-        } catch (XMLSecurityException e) {
+            sig.sign(EllipticCurves.onProvider(key));
+        } catch (XMLSecurityException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
         }
     }
@@ -93,15 +94,15 @@ public final class WholeDocumentSignature {
         Element sigEl = signatureElement(doc);
         boolean ok;
         try {
-            XMLSignature sig = new XMLSignature(sigEl, "", true);
-            ok = sig.checkSignatureValue(key);
+            XMLSignature sig = new XMLSignature(sigEl, "", true, EllipticCurves.PROVIDER);
+            ok = sig.checkSignatureValue(EllipticCurves.onProvider(key));
             if (ok) {
                 // belt and braces: the one reference is URI="" and was verified
                 if (sig.getSignedInfo().getLength() != 1 || !sig.getSignedInfo().getVerificationResult(0)) {
                     ok = false;
                 }
             }
-        } catch (XMLSecurityException | RuntimeException e) {
+        } catch (XMLSecurityException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new SignatureRejectedException(DOES_NOT_VERIFY, "signature does not verify: " + e.getMessage(), e);
         }
         if (!ok) {

@@ -226,6 +226,25 @@ class EnvelopeAttackTest {
     }
 
     @Test
+    void theKeyAgreementIsCheckedEvenUnderAValidSignature() throws Exception {
+        String s = str(sealed());
+        // an invalid-curve attack: the originator's point moved off P-256
+        int pk = s.indexOf("<dsig11:PublicKey>") + "<dsig11:PublicKey>".length();
+        String point = s.substring(pk, s.indexOf("</dsig11:PublicKey>", pk));
+        byte[] raw = java.util.Base64.getDecoder().decode(point);
+        raw[raw.length - 1] ^= 0x01;
+        byte[] offCurve = resignDefault(bytes(s.replace(point, java.util.Base64.getEncoder().encodeToString(raw))));
+        assertThat(reasonOf(opener(), offCurve)).isEqualTo(RejectionReason.UNDECRYPTABLE);
+        // another curve named for the same point
+        byte[] otherCurve = resignDefault(bytes(s.replace("urn:oid:1.2.840.10045.3.1.7", "urn:oid:1.3.132.0.34")));
+        assertThat(reasonOf(opener(), otherCurve)).isEqualTo(RejectionReason.UNDECRYPTABLE);
+        // key derivation input the opener does not use
+        byte[] extraInput = resignDefault(bytes(s.replace("PartyUInfo=", "SuppPubInfo=\"00\" PartyUInfo=")));
+        assertThat(rejection(opener(), extraInput).getMessage()).contains("SuppPubInfo");
+        assertThat(reasonOf(opener(), extraInput)).isEqualTo(RejectionReason.UNDECRYPTABLE);
+    }
+
+    @Test
     void downgradesAreRejected() throws Exception {
         byte[] sealed = sealed();
         // ecdsa-sha1 with the sender's real key
