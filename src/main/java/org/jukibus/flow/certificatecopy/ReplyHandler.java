@@ -124,9 +124,10 @@ public final class ReplyHandler implements FlowHandler {
                 : judge(request.get(), reply, message, now);
         String xml = outbox.fileFor(flow, message.header()).getFileName().toString();
         if (verdict.outcome() == Outcome.ANSWERED) {
-            outbox.write(message);
+            // the printable copy first: whoever sees the reply's XML appear finds its copy already there
             outbox.write(flow, xml.replaceFirst("\\.xml$", ".html"), PrintableCopy.render(reply,
                     new PrintableCopy.Context(request.get().sentAt(), message.header().createdAt(), names)));
+            outbox.write(message);
         } else {
             errors.keep(flow, xml, message.payload(), verdict.problem());
         }
