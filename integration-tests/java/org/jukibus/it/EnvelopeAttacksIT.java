@@ -165,7 +165,7 @@ class EnvelopeAttacksIT {
 
     @Test
     void an_old_envelope_is_dead_lettered_as_expired() throws Exception {
-        byte[] old = seal(net.node(SHINJUKU).keys(), SHINJUKU, OSAKA, Instant.now().minus(Duration.ofDays(2)));
+        byte[] old = seal(net.node(SHINJUKU).keys(), SHINJUKU, OSAKA, Instant.now().minus(Duration.ofDays(40)));
 
         assertThat(inject(old).reason()).isEqualTo("EXPIRED");
         assertNothingDelivered();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
                 DlqCommand.class, StatusCommand.class, OperatorCommand.class, RoutesCommand.class, AuditCommand.class,
-                ProvisionCommand.class, BenchCommand.class, AttackSimCommand.class})
+                ProvisionCommand.class, BenchCommand.class, AttackSimCommand.class, org.jukibus.clock.ClockCommand.class})
 public class Jukibus implements Runnable {
 
     @CommandLine.Spec

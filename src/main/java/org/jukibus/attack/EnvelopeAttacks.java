@@ -88,8 +88,8 @@ final class EnvelopeAttacks {
                 () -> movedSignature(fresh())));
         a.add(attack("wrong-recipient", "send a notice sealed (validly) for another municipality to the target",
                 this::forAnotherMunicipality));
-        a.add(attack("expired", "send a validly signed notice created two days ago",
-                () -> forgery.genuine(t.target.code(), t.target.certificate(), Instant.now().minus(Duration.ofDays(2)))));
+        a.add(attack("expired", "send a validly signed notice created 40 days ago (beyond the outage window)",
+                () -> forgery.genuine(t.target.code(), t.target.certificate(), Instant.now().minus(Duration.ofDays(40)))));
         a.add(attack("downgrade-sha1", "re-sign a notice with ECDSA-SHA1 and a SHA-1 digest",
                 () -> forgery.resigned(fresh(), d -> { }, XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA1,
                         "http://www.w3.org/2000/09/xmldsig#sha1")));

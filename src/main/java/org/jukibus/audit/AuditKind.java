@@ -51,6 +51,8 @@ public enum AuditKind {
     NODE_STARTED,
     /** The node stopped. */
     NODE_STOPPED,
+    /** The node's clock was moved (its offset file changed); the detail gives the offset before and after. */
+    CLOCK_MOVED,
     /** The routes and broker configuration the node loads matched the officer's signed manifest; digest = the manifest's SHA-256. */
     ROUTES_APPROVED,
     /** The node refused to start: its routes or broker configuration are not what the officer approved. */

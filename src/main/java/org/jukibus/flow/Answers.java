@@ -67,6 +67,7 @@ public final class Answers {
         message.setBody(envelopes.seal(answer.flow().messageType(), answer.recipient(), answer.messageId(),
                 answer.correlationId(), answer.payload()));
         message.setHeader(Headers.MESSAGE_ID, answer.messageId());
+        message.setHeader(Headers.CREATED_AT, clock.instant().toString());
         message.setHeader(Headers.TYPE, answer.flow().messageType());
         message.setHeader(Headers.RECIPIENT, answer.recipient());
         message.setHeader(Headers.ADDRESS, answer.flow().inboundAddress());

@@ -9,6 +9,11 @@ public final class Headers {
     public static final String SENDER = "JukibusSender";
     public static final String RECIPIENT = "JukibusRecipient";
     public static final String ADDRESS = "JukibusAddress";
+    /**
+     * On an outbound message: when its envelope was sealed (ISO-8601, the sender's clock), so the
+     * forwarder can expire it at the end of the outage window without opening the envelope.
+     */
+    public static final String CREATED_AT = "JukibusCreatedAt";
     public static final String REJECT_REASON = "JukibusRejectReason";
     public static final String REJECT_DETAIL = "JukibusRejectDetail";
     public static final String REJECTED_AT = "JukibusRejectedAt";

@@ -70,7 +70,7 @@ public final class InboundDelivery {
         String brokerId = brokerMessageId(in);
         SeenMessages.Verdict verdict;
         try {
-            verdict = seen.claim(header.messageId(), brokerId);
+            verdict = seen.claim(header.sender(), header.messageId(), brokerId);
         } catch (SeenMessages.DeliveryInFlightException e) {
             throw new IllegalStateException(e.getMessage(), e); // transient: rolled back, redelivered later
         }
@@ -79,7 +79,7 @@ public final class InboundDelivery {
             exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
-                    seen.release(header.messageId(), brokerId);
+                    seen.release(header.sender(), header.messageId(), brokerId);
                 }
             });
         }
@@ -104,7 +104,7 @@ public final class InboundDelivery {
     /** Called once the payload is safely delivered, before the broker transaction commits. */
     public void markDelivered(Exchange exchange) throws IOException {
         EnvelopeHeader header = exchange.getProperty(DELIVERED, Delivered.class).header();
-        seen.record(header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
+        seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
         audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
                 .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())

@@ -120,8 +120,9 @@ public final class LegacyIntake {
         return input;
     }
 
-    private static void setHeaders(Message message, LegacyInput input) {
+    private void setHeaders(Message message, LegacyInput input) {
         message.setHeader(Headers.MESSAGE_ID, input.messageId());
+        message.setHeader(Headers.CREATED_AT, envelopes.now().toString());
         message.setHeader(Headers.TYPE, input.flow().messageType());
         message.setHeader(Headers.RECIPIENT, input.recipient());
         message.setHeader(Headers.ADDRESS, input.flow().inboundAddress());

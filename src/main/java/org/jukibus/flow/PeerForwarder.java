@@ -1,5 +1,9 @@
 package org.jukibus.flow;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -14,18 +18,27 @@ import org.jukibus.ops.FlowMetrics;
 /**
  * Sends one sealed envelope from the outbound queue directly to its recipient's broker. Returns
  * only once the recipient has stored it; the outbound transaction then commits. Any other outcome
- * rolls back and the broker retries later, with the same duplicate id.
+ * rolls back and the broker retries later, with the same duplicate id. A message its recipient
+ * could not take for the whole outage window expires here, at the sender (dead letter
+ * {@value #EXPIRED}), where an operator can decide to send it again ({@code jukibus dlq resend}).
  */
 public final class PeerForwarder {
+
+    /** Dead-letter reason: still undelivered at the end of the outage window. */
+    public static final String EXPIRED = "EXPIRED";
 
     private final PeerLinks links;
     private final FlowMetrics metrics;
     private final OperationLog audit;
+    private final Duration outageWindow;
+    private final Clock clock;
 
-    public PeerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog audit) {
+    public PeerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog audit, Duration outageWindow, Clock clock) {
         this.links = links;
         this.metrics = metrics;
         this.audit = audit;
+        this.outageWindow = outageWindow;
+        this.clock = clock;
     }
 
     public void forward(Exchange exchange) throws Exception {
@@ -33,6 +46,7 @@ public final class PeerForwarder {
         String recipient = required(in, Headers.RECIPIENT);
         String address = required(in, Headers.ADDRESS);
         String messageId = required(in, Headers.MESSAGE_ID);
+        refuseExpired(in, messageId, recipient);
         try {
             byte[] envelope = in.getBody(byte[].class);
             links.send(recipient, address, envelope, messageId, Map.of(
@@ -43,6 +57,29 @@ public final class PeerForwarder {
                     .message(messageId, in.getHeader(Headers.TYPE, String.class)).recipient(recipient).digestOf(envelope));
         } catch (UnknownPeerException e) {
             throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
+        }
+    }
+
+    /**
+     * A message sealed longer than the outage window ago is not sent: its recipient would refuse it
+     * (EXPIRED) anyway. One queued before {@link Headers#CREATED_AT} existed has no such header and
+     * is sent as before.
+     */
+    private void refuseExpired(Message in, String messageId, String recipient) throws PermanentFailure {
+        String createdAt = in.getHeader(Headers.CREATED_AT, String.class);
+        if (createdAt == null) {
+            return;
+        }
+        Instant sealed;
+        try {
+            sealed = Instant.parse(createdAt);
+        } catch (DateTimeParseException e) {
+            throw new PermanentFailure("MALFORMED", "outbound message " + messageId + " with a created-at that is no time: " + createdAt);
+        }
+        Instant now = clock.instant();
+        if (sealed.plus(outageWindow).isBefore(now)) {
+            throw new PermanentFailure(EXPIRED, "message " + messageId + " for " + recipient + " sealed at " + sealed
+                    + " was not delivered within the outage window of " + outageWindow + " (now " + now + ")");
         }
     }
 

@@ -1,65 +1,109 @@
 package org.jukibus.flow;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Ids of envelopes this node has delivered, kept as long as the receiver's freshness window: a
- * message older than the window is refused as EXPIRED anyway, so nothing older need be kept.
+ * The envelopes this node has delivered, by sender and message id, kept in the node's store
+ * (table {@code seen_message}) for the whole receiver window (the outage window plus a margin): a
+ * message that waited weeks for this node is delivered once, and a replay of it is refused however
+ * late it comes. Keyed by the (verified) sender, so a hostile peer sending first with another
+ * peer's message id only makes its own message a replay.
  *
- * <p>An append-only file, forced to disk before the broker transaction commits, so a crash can
- * never make the node forget a delivery. It distinguishes a broker redelivery of the same message
- * (same broker message id: the previous attempt may have died after writing the outbox) from a
- * replay (the same envelope arriving as a new message).
+ * <p>A delivery is recorded in the store (committed) before the caller commits its broker
+ * transaction, so a crash can never make the node forget it; deliveries recorded at the same time
+ * share one store transaction (group commit). It distinguishes a broker redelivery of the same
+ * message (same broker message id: the previous attempt may have died after writing the outbox)
+ * from a replay (the same envelope arriving as a new message). Entries older than the window are
+ * purged every hour.
  */
 public final class SeenMessages implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SeenMessages.class);
+    /** The sender of ids imported from the old seen-messages.log, which did not record it: matches any sender. */
+    static final String ANY_SENDER = "";
 
     /** What to do with an envelope id. */
     public enum Verdict { NEW, REDELIVERY, REPLAY }
 
-    private record Entry(String brokerMessageId, Instant createdAt) {
+    private record Key(String sender, String messageId) {
     }
 
-    private final Path file;
+    /** A delivery waiting for the next group commit; {@code done} and {@code failure} are guarded by {@code commitLock}. */
+    private static final class Pending {
+        final Key key;
+        final String brokerMessageId;
+        final Instant createdAt;
+        boolean done;
+        SQLException failure;
+
+        Pending(Key key, String brokerMessageId, Instant createdAt) {
+            this.key = key;
+            this.brokerMessageId = brokerMessageId;
+            this.createdAt = createdAt;
+        }
+    }
+
+    private final DataSource store;
     private final Clock clock;
     private final Duration window;
-    private final Map<String, Entry> seen = new HashMap<>();
-    /** Envelope ids being delivered right now, by broker message id: a copy arriving meanwhile must wait. */
-    private final Map<String, String> inFlight = new HashMap<>();
-    private final Object forceLock = new Object();
-    private long written;
-    private long forced;
-    private FileChannel log;
+    /** Envelopes being delivered right now, by broker message id: a copy arriving meanwhile must wait. */
+    private final Map<Key, String> inFlight = new HashMap<>();
+    private final Object commitLock = new Object();
+    private List<Pending> queued = new ArrayList<>();
+    private final ScheduledExecutorService purger;
 
-    public SeenMessages(Path file, Clock clock, Duration window) throws IOException {
-        this.file = file;
+    public SeenMessages(DataSource store, Clock clock, Duration window) {
+        this.store = store;
         this.clock = clock;
         this.window = window;
-        Files.createDirectories(file.getParent());
-        if (Files.exists(file)) {
-            load();
-        }
-        compact();
+        this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "seen-messages-purge");
+            t.setDaemon(true);
+            return t;
+        });
+        purger.scheduleWithFixedDelay(this::purgeQuietly, 1, 60, TimeUnit.MINUTES);
     }
 
-    public synchronized Verdict check(String messageId, String brokerMessageId) {
-        Entry entry = seen.get(messageId);
-        if (entry == null) {
-            return Verdict.NEW;
+    public Verdict check(String sender, String messageId, String brokerMessageId) {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "select broker_message_id from seen_message where message_id = ? and sender in (?, ?)")) {
+            s.setString(1, messageId);
+            s.setString(2, sender);
+            s.setString(3, ANY_SENDER);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Verdict.NEW;
+                }
+                return r.getString(1).equals(brokerMessageId) ? Verdict.REDELIVERY : Verdict.REPLAY;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the seen messages from the store: " + e.getMessage(), e);
         }
-        return entry.brokerMessageId().equals(brokerMessageId) ? Verdict.REDELIVERY : Verdict.REPLAY;
     }
 
     /**
@@ -69,50 +113,138 @@ public final class SeenMessages implements AutoCloseable {
      * (transient: its transaction rolls back and it is retried, and then is a REPLAY if the first
      * committed, or NEW if it rolled back).
      */
-    public synchronized Verdict claim(String messageId, String brokerMessageId) throws DeliveryInFlightException {
-        String owner = inFlight.get(messageId);
-        if (owner != null && !owner.equals(brokerMessageId)) {
-            throw new DeliveryInFlightException("message " + messageId + " is being delivered by another consumer");
+    public Verdict claim(String sender, String messageId, String brokerMessageId) throws DeliveryInFlightException {
+        Key key = new Key(sender, messageId);
+        synchronized (inFlight) {
+            String owner = inFlight.get(key);
+            if (owner != null && !owner.equals(brokerMessageId)) {
+                throw new DeliveryInFlightException("message " + messageId + " from " + sender
+                        + " is being delivered by another consumer");
+            }
+            inFlight.put(key, brokerMessageId); // held while we look, so a copy cannot slip in between
         }
-        Verdict v = check(messageId, brokerMessageId);
-        if (v == Verdict.NEW) {
-            inFlight.put(messageId, brokerMessageId);
+        Verdict v;
+        try {
+            v = check(sender, messageId, brokerMessageId);
+        } catch (RuntimeException e) {
+            release(sender, messageId, brokerMessageId);
+            throw e;
+        }
+        if (v != Verdict.NEW) {
+            release(sender, messageId, brokerMessageId);
         }
         return v;
     }
 
     /** Ends a claim (after the delivery's transaction committed or rolled back). */
-    public synchronized void release(String messageId, String brokerMessageId) {
-        inFlight.remove(messageId, brokerMessageId);
+    public void release(String sender, String messageId, String brokerMessageId) {
+        synchronized (inFlight) {
+            inFlight.remove(new Key(sender, messageId), brokerMessageId);
+        }
     }
 
     /**
-     * Records a delivery durably (fsync) before the caller commits its broker transaction. Callers
-     * running at the same time share one fsync (group commit): each returns only once a force that
-     * started after its own write has completed.
+     * Records a delivery durably (committed to the store) before the caller commits its broker
+     * transaction. Callers running at the same time share one store transaction (group commit):
+     * the first to get the commit lock writes every delivery queued by then.
      */
-    public void record(String messageId, String brokerMessageId, Instant createdAt) throws IOException {
-        long mine;
+    public void record(String sender, String messageId, String brokerMessageId, Instant createdAt) throws IOException {
+        Pending mine = new Pending(new Key(sender, messageId), brokerMessageId, createdAt);
         synchronized (this) {
-            seen.put(messageId, new Entry(brokerMessageId, createdAt));
-            String line = messageId + '\t' + brokerMessageId + '\t' + createdAt + '\n';
-            ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) {
-                log.write(buffer);
-            }
-            mine = ++written;
+            queued.add(mine);
         }
-        synchronized (forceLock) {
-            if (forced >= mine) {
-                return; // a force that began after our write has already completed
+        synchronized (commitLock) {
+            if (!mine.done) {
+                List<Pending> batch;
+                synchronized (this) {
+                    batch = queued;
+                    queued = new ArrayList<>();
+                }
+                SQLException failure = insert(batch);
+                for (Pending p : batch) {
+                    p.done = true;
+                    p.failure = failure;
+                }
             }
-            long upTo;
-            synchronized (this) {
-                upTo = written;
+            if (mine.failure != null) {
+                throw new IOException("cannot record delivered message " + messageId + " in the store: "
+                        + mine.failure.getMessage(), mine.failure);
             }
-            log.force(false);
-            forced = upTo;
         }
+    }
+
+    private SQLException insert(List<Pending> batch) {
+        try (Connection c = store.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("insert into seen_message "
+                    + "(sender, message_id, broker_message_id, created_at) values (?, ?, ?, ?) "
+                    + "on conflict (sender, message_id) do nothing")) {
+                for (Pending p : batch) {
+                    s.setString(1, p.key.sender());
+                    s.setString(2, p.key.messageId());
+                    s.setString(3, p.brokerMessageId);
+                    s.setTimestamp(4, Timestamp.from(p.createdAt));
+                    s.addBatch();
+                }
+                s.executeBatch();
+                c.commit();
+                return null;
+            } catch (SQLException e) {
+                c.rollback();
+                return e;
+            }
+        } catch (SQLException e) {
+            return e;
+        }
+    }
+
+    /** Drops entries created before the window (they are refused as EXPIRED anyway); returns how many. */
+    public int purge() throws SQLException {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("delete from seen_message where created_at < ?")) {
+            s.setTimestamp(1, Timestamp.from(clock.instant().minus(window)));
+            return s.executeUpdate();
+        }
+    }
+
+    private void purgeQuietly() {
+        try {
+            int n = purge();
+            if (n > 0) {
+                log.info("forgot {} delivered message id(s) older than {}", n, window);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not purge old seen messages (will try again in an hour): {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Imports the ids of the append-only file that kept them before (one line each: message id, broker
+     * message id, created-at), as {@link #ANY_SENDER} since it did not name the sender, then renames the
+     * file to {@code .imported}. Nothing to do without the file.
+     */
+    public void importLog(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<Pending> entries = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t");
+            if (f.length != 3) {
+                continue; // a torn last line was never forced, so never committed
+            }
+            try {
+                entries.add(new Pending(new Key(ANY_SENDER, f[0]), f[1], Instant.parse(f[2])));
+            } catch (DateTimeParseException e) {
+                // the same: the end of a torn time stamp
+            }
+        }
+        SQLException failure = insert(entries);
+        if (failure != null) {
+            throw new IOException("cannot import " + file + " into the store: " + failure.getMessage(), failure);
+        }
+        Files.move(file, file.resolveSibling(file.getFileName() + ".imported"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        log.info("imported {} delivered message id(s) from {}", entries.size(), file);
     }
 
     /** A copy of an envelope arrived while the first is still being delivered: retry later. */
@@ -122,43 +254,8 @@ public final class SeenMessages implements AutoCloseable {
         }
     }
 
-    private void load() throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String[] f = lines.get(i).split("\t");
-            boolean last = i == lines.size() - 1;
-            // a torn last line (power cut in the middle of the append) was never forced, so never
-            // committed: it is ignored, whether it lost whole fields or only the end of the time stamp
-            if (f.length != 3) {
-                continue;
-            }
-            try {
-                seen.put(f[0], new Entry(f[1], Instant.parse(f[2])));
-            } catch (DateTimeParseException e) {
-                if (!last) {
-                    throw new IOException(file + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
-    /** Drops ids older than the window and rewrites the file atomically. */
-    private void compact() throws IOException {
-        Instant oldest = clock.instant().minus(window).minus(Duration.ofHours(1));
-        seen.values().removeIf(e -> e.createdAt().isBefore(oldest));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        StringBuilder sb = new StringBuilder();
-        seen.forEach((id, e) -> sb.append(id).append('\t').append(e.brokerMessageId()).append('\t').append(e.createdAt()).append('\n'));
-        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        log = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    }
-
     @Override
-    public synchronized void close() throws IOException {
-        log.close();
+    public void close() {
+        purger.shutdownNow();
     }
 }

@@ -23,6 +23,8 @@ import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.clock.ClockOffsetFile;
+import org.jukibus.clock.NodeClock;
 import org.jukibus.directory.DirectoryLoader;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
@@ -60,9 +62,17 @@ import org.springframework.jms.connection.JmsTransactionManager;
 @EnableConfigurationProperties(NodeProperties.class)
 public class NodeConfiguration {
 
+    /** The node's one clock, movable while the node runs (see {@link NodeClock}); starts at the offset file's, else the configured offset. */
     @Bean
-    Clock clock() {
-        return Clock.systemUTC();
+    NodeClock clock(NodeSettings settings, NodeProperties properties) {
+        return new NodeClock(Clock.systemUTC(),
+                ClockOffsetFile.startOffset(settings.home(), properties.getClock().getOffset()));
+    }
+
+    /** Moves the clock when an operator writes {@code <home>/state/clock-offset} ({@code jukibus clock set}). */
+    @Bean(destroyMethod = "close")
+    ClockOffsetFile clockOffsetFile(NodeSettings settings, NodeClock clock, OperationLog operationLog) {
+        return ClockOffsetFile.watch(settings.home(), clock, operationLog);
     }
 
     @Bean
@@ -102,8 +112,8 @@ public class NodeConfiguration {
 
     /** Refused logins, denied permissions and messages refused for security reasons: logged, and counted for the heartbeat to central. */
     @Bean
-    SecurityEvents securityEvents() {
-        return new SecurityEvents();
+    SecurityEvents securityEvents(Clock clock) {
+        return new SecurityEvents(clock);
     }
 
     @Bean(destroyMethod = "close")
@@ -190,10 +200,13 @@ public class NodeConfiguration {
         return new NodeEnvelopes(settings.code(), keys, directory, crl, properties.getEnvelope(), clock);
     }
 
+    /** Delivered ids in the store for the receiver window; the ids of the file that kept them before are imported once. */
     @Bean(destroyMethod = "close")
-    SeenMessages seenMessages(NodeSettings settings, NodeProperties properties, Clock clock) throws IOException {
-        return new SeenMessages(settings.home().resolve("state").resolve("seen-messages.log"), clock,
-                properties.getEnvelope().getMaxAge().plus(properties.getEnvelope().getMaxFuture()));
+    SeenMessages seenMessages(DataSource store, NodeSettings settings, NodeProperties properties, Clock clock) throws IOException {
+        NodeProperties.Envelope envelope = properties.getEnvelope();
+        SeenMessages seen = new SeenMessages(store, clock, envelope.receiverWindow().plus(envelope.getMaxFuture()));
+        seen.importLog(settings.home().resolve("state").resolve("seen-messages.log"));
+        return seen;
     }
 
     /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */
@@ -251,8 +264,9 @@ public class NodeConfiguration {
     }
 
     @Bean
-    PeerForwarder peerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog operationLog) {
-        return new PeerForwarder(links, metrics, operationLog);
+    PeerForwarder peerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog operationLog, NodeProperties properties,
+                                Clock clock) {
+        return new PeerForwarder(links, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock);
     }
 
     @Bean

@@ -53,7 +53,7 @@ public final class NodeEnvelopes {
                 .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate)
                         .filter(cert -> crl == null || !crl.isRevoked(cert)))
                 .clock(clock)
-                .maxAge(limits.getMaxAge())
+                .maxAge(limits.receiverWindow())
                 .maxFuture(limits.getMaxFuture())
                 .maxBytes(limits.getMaxBytes())
                 .payloadTypes(payloadTypes)
@@ -81,6 +81,11 @@ public final class NodeEnvelopes {
         } catch (XmlRejectedException e) {
             throw new LegacyInputException(e.reason() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The node clock's time, which {@link #seal} stamps on an envelope as its created-at. */
+    public java.time.Instant now() {
+        return clock.instant();
     }
 
     /** Seals a payload for a recipient in the directory. */

@@ -27,6 +27,7 @@ public class NodeProperties {
     private final Pki pki = new Pki();
     private final Directory directory = new Directory();
     private final Envelope envelope = new Envelope();
+    private final ClockSettings clock = new ClockSettings();
     private final Link link = new Link();
     private final Legacy legacy = new Legacy();
     /** Per flow, by name ({@code jukibus.flows.<flow>.enabled}): which flows this node runs; all by default. */
@@ -88,16 +89,51 @@ public class NodeProperties {
         public void setFile(Path file) { this.file = file; }
     }
 
+    public static class ClockSettings {
+        /**
+         * How far the node's clock is ahead of the system's when it starts (ISO-8601, e.g. P8D; negative
+         * behind): for drills and tests. {@code <home>/state/clock-offset}, when present, overrides it
+         * and moves the clock of the running node (org.jukibus.clock.ClockOffsetFile).
+         */
+        private Duration offset = Duration.ZERO;
+
+        public Duration getOffset() { return offset; }
+        public void setOffset(Duration offset) { this.offset = offset; }
+    }
+
     public static class Envelope {
-        /** Oldest created-at a receiver accepts; older messages are refused as EXPIRED. */
-        private Duration maxAge = Duration.ofHours(24);
+        /**
+         * How long a message may wait for a recipient that is down (not a short age limit: waiting
+         * in a queue must not turn a good message into a rejected one). A message still undelivered
+         * this long after it was sealed expires at the sender (dead letter EXPIRED); a receiver
+         * accepts envelopes created up to this long ago plus {@link #RECEIVER_MARGIN}, and remembers
+         * the ids it delivered for as long (replay protection).
+         */
+        private Duration outageWindow = Duration.ofDays(30);
         /** How far a sender's clock may run ahead of ours. */
         private Duration maxFuture = Duration.ofMinutes(5);
         /** Largest envelope or legacy file accepted, in bytes. */
         private int maxBytes = 1024 * 1024;
 
-        public Duration getMaxAge() { return maxAge; }
-        public void setMaxAge(Duration maxAge) { this.maxAge = maxAge; }
+        /**
+         * What a receiver adds to the window: an envelope the sender forwarded just before the end of
+         * the window may still wait in the receiver's inbound queue (a retry, a flow switched off for
+         * a moment), and the two clocks may differ a little.
+         */
+        public static final Duration RECEIVER_MARGIN = Duration.ofDays(1);
+        /** The shortest outage window a node accepts: a long holiday plus the time to repair a node. */
+        public static final Duration MIN_OUTAGE_WINDOW = Duration.ofDays(30);
+
+        public Duration getOutageWindow() { return outageWindow; }
+        public void setOutageWindow(Duration outageWindow) {
+            if (outageWindow.compareTo(MIN_OUTAGE_WINDOW) < 0) {
+                throw new IllegalArgumentException("jukibus.envelope.outage-window " + outageWindow
+                        + " is shorter than " + MIN_OUTAGE_WINDOW + ": a node down over a long holiday would lose its messages");
+            }
+            this.outageWindow = outageWindow;
+        }
+        /** Oldest created-at a receiver accepts (older: EXPIRED), and how long it remembers delivered ids. */
+        public Duration receiverWindow() { return outageWindow.plus(RECEIVER_MARGIN); }
         public Duration getMaxFuture() { return maxFuture; }
         public void setMaxFuture(Duration maxFuture) { this.maxFuture = maxFuture; }
         public int getMaxBytes() { return maxBytes; }
@@ -178,6 +214,7 @@ public class NodeProperties {
     public Pki getPki() { return pki; }
     public Directory getDirectory() { return directory; }
     public Envelope getEnvelope() { return envelope; }
+    public ClockSettings getClock() { return clock; }
     public Link getLink() { return link; }
     public Legacy getLegacy() { return legacy; }
     public java.util.Map<String, FlowSwitch> getFlows() { return flows; }

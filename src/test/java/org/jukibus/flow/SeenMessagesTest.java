@@ -1,63 +1,154 @@
 package org.jukibus.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.flywaydb.core.Flyway;
 import org.jukibus.flow.SeenMessages.Verdict;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SeenMessagesTest {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    static final Duration WINDOW = Duration.ofDays(31);
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+
+    static EmbeddedPostgres pg;
+    static int databases;
 
     @TempDir
     Path dir;
+    DataSource store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    /** A fresh store with the common migrations, as every node has. */
+    @BeforeEach
+    void freshStore() throws Exception {
+        String name = "seen_" + (++databases);
+        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        store = pg.getDatabase("postgres", name);
+        Flyway.configure().dataSource(store).locations("classpath:db/migration/common").load().migrate();
+    }
 
     @Test
     void tells_a_redelivery_of_the_same_broker_message_from_a_replay() throws Exception {
         try (SeenMessages seen = open(NOW)) {
-            assertThat(seen.check("m1", "ID:1")).isEqualTo(Verdict.NEW);
-            seen.record("m1", "ID:1", NOW);
-            assertThat(seen.check("m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
-            assertThat(seen.check("m1", "ID:2")).isEqualTo(Verdict.REPLAY);
+            assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.NEW);
+            seen.record(SHINJUKU, "m1", "ID:1", NOW);
+            assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
+            assertThat(seen.check(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.REPLAY);
         }
     }
 
     @Test
-    void remembers_across_a_restart_and_ignores_a_line_torn_by_a_crash() throws Exception {
+    void a_peer_sending_first_with_another_peers_message_id_does_not_make_that_message_a_replay() throws Exception {
         try (SeenMessages seen = open(NOW)) {
-            seen.record("m1", "ID:1", NOW);
-        }
-        Files.writeString(dir.resolve("seen.log"), "m2\tID:2", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-
-        try (SeenMessages seen = open(NOW)) {
-            assertThat(seen.check("m1", "ID:9")).isEqualTo(Verdict.REPLAY);
-            assertThat(seen.check("m2", "ID:2")).isEqualTo(Verdict.NEW);
+            seen.record(OSAKA, "m1", "ID:1", NOW); // the hostile peer's message, with Shinjuku's id
+            assertThat(seen.claim(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.NEW);
+            assertThat(seen.check(OSAKA, "m1", "ID:3")).isEqualTo(Verdict.REPLAY);
         }
     }
 
     @Test
-    void forgets_ids_older_than_the_window_only() throws Exception {
+    void remembers_across_a_restart_for_the_whole_outage_window_and_forgets_after_it() throws Exception {
         try (SeenMessages seen = open(NOW)) {
-            seen.record("old", "ID:1", NOW.minus(Duration.ofHours(30)));
-            seen.record("recent", "ID:2", NOW.minus(Duration.ofHours(20)));
+            seen.record(SHINJUKU, "weeks-old", "ID:1", NOW.minus(Duration.ofDays(30)));
+            seen.record(SHINJUKU, "too-old", "ID:2", NOW.minus(Duration.ofDays(32)));
         }
         try (SeenMessages seen = open(NOW)) {
-            assertThat(seen.check("old", "ID:9")).isEqualTo(Verdict.NEW);
-            assertThat(seen.check("recent", "ID:9")).isEqualTo(Verdict.REPLAY);
+            assertThat(seen.purge()).isEqualTo(1);
+            assertThat(seen.check(SHINJUKU, "weeks-old", "ID:9")).isEqualTo(Verdict.REPLAY);
+            assertThat(seen.check(SHINJUKU, "too-old", "ID:9")).isEqualTo(Verdict.NEW);
         }
     }
 
-    private SeenMessages open(Instant now) throws Exception {
-        return new SeenMessages(dir.resolve("seen.log"), Clock.fixed(now, ZoneOffset.UTC), Duration.ofHours(24));
+    @Test
+    void a_copy_checked_while_the_first_is_in_flight_waits_and_is_a_replay_once_the_first_is_recorded() throws Exception {
+        try (SeenMessages seen = open(NOW)) {
+            assertThat(seen.claim(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.NEW);
+            assertThatThrownBy(() -> seen.claim(SHINJUKU, "m1", "ID:2"))
+                    .isInstanceOf(SeenMessages.DeliveryInFlightException.class);
+            seen.record(SHINJUKU, "m1", "ID:1", NOW);
+            seen.release(SHINJUKU, "m1", "ID:1");
+            assertThat(seen.claim(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.REPLAY);
+        }
+    }
+
+    @Test
+    void deliveries_recorded_at_the_same_time_are_all_in_the_store() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (SeenMessages seen = open(NOW)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String id = "m" + i;
+                done.add(pool.submit(() -> {
+                    seen.record(SHINJUKU, id, "ID:" + id, NOW);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (SeenMessages seen = open(NOW)) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(seen.check(SHINJUKU, "m" + i, "ID:other")).as("m" + i).isEqualTo(Verdict.REPLAY);
+            }
+        }
+    }
+
+    @Test
+    void imports_the_old_log_whose_ids_then_count_for_any_sender() throws Exception {
+        Path log = dir.resolve("seen-messages.log");
+        Files.writeString(log, "m1\tID:1\t" + NOW.minus(Duration.ofHours(3)) + "\nm2\tID:2", StandardCharsets.UTF_8);
+        try (SeenMessages seen = open(NOW)) {
+            seen.importLog(log);
+            assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
+            assertThat(seen.check(OSAKA, "m1", "ID:5")).isEqualTo(Verdict.REPLAY);
+            assertThat(seen.check(SHINJUKU, "m2", "ID:2")).as("a line torn by a crash").isEqualTo(Verdict.NEW);
+        }
+        assertThat(log).doesNotExist();
+        assertThat(dir.resolve("seen-messages.log.imported")).exists();
+    }
+
+    private SeenMessages open(Instant now) {
+        return new SeenMessages(store, Clock.fixed(now, ZoneOffset.UTC), WINDOW);
     }
 }
