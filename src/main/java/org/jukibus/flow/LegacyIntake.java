@@ -48,11 +48,15 @@ public final class LegacyIntake {
     private final TransferLedger ledger;
     private final Path legacyRoot;
     private final OperationLog audit;
+    /** The payloads sealed, kept for the outage window so an expired message can be resent. */
+    private final SentPayloads sentPayloads;
     /** Message id to file name of the inputs between pick-up and the end of their exchange. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                        LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit) {
+                        LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit,
+                        SentPayloads sentPayloads) {
+        this.sentPayloads = sentPayloads;
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
@@ -69,6 +73,7 @@ public final class LegacyIntake {
         String correlationId = handlers.of(input.flow()).check(input);
         byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
+        sentPayloads.keep(input.messageId(), input.recipient(), correlationId, input.payload(), envelopes.now());
         exchange.setProperty(INPUT, input);
         exchange.getIn().setBody(sealed);
         setHeaders(exchange.getIn(), input);
@@ -93,6 +98,7 @@ public final class LegacyIntake {
             LegacyInput part = new LegacyInput(whole.flow(), whole.fileName(), payloads.get(i), id, whole.recipient());
             Message message = new DefaultMessage(exchange);
             message.setBody(envelopes.seal(part.flow().messageType(), part.recipient(), id, correlationId, part.payload()));
+            sentPayloads.keep(id, part.recipient(), correlationId, part.payload(), envelopes.now());
             setHeaders(message, part);
             parts.add(part);
             sealed.add(message);

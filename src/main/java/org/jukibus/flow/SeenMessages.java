@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -38,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * share one store transaction (group commit). It distinguishes a broker redelivery of the same
  * message (same broker message id: the previous attempt may have died after writing the outbox)
  * from a replay (the same envelope arriving as a new message). Entries older than the window are
- * purged every hour.
+ * purged every hour ({@link OutageWindowPurge}).
  */
-public final class SeenMessages implements AutoCloseable {
+public final class SeenMessages {
 
     private static final Logger log = LoggerFactory.getLogger(SeenMessages.class);
     /** The sender of ids imported from the old seen-messages.log, which did not record it: matches any sender. */
@@ -74,18 +71,11 @@ public final class SeenMessages implements AutoCloseable {
     private final Map<Key, String> inFlight = new HashMap<>();
     private final Object commitLock = new Object();
     private List<Pending> queued = new ArrayList<>();
-    private final ScheduledExecutorService purger;
 
     public SeenMessages(DataSource store, Clock clock, Duration window) {
         this.store = store;
         this.clock = clock;
         this.window = window;
-        this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "seen-messages-purge");
-            t.setDaemon(true);
-            return t;
-        });
-        purger.scheduleWithFixedDelay(this::purgeQuietly, 1, 60, TimeUnit.MINUTES);
     }
 
     public Verdict check(String sender, String messageId, String brokerMessageId) {
@@ -207,17 +197,6 @@ public final class SeenMessages implements AutoCloseable {
         }
     }
 
-    private void purgeQuietly() {
-        try {
-            int n = purge();
-            if (n > 0) {
-                log.info("forgot {} delivered message id(s) older than {}", n, window);
-            }
-        } catch (SQLException | RuntimeException e) {
-            log.warn("could not purge old seen messages (will try again in an hour): {}", e.getMessage());
-        }
-    }
-
     /**
      * Imports the ids of the append-only file that kept them before (one line each: message id, broker
      * message id, created-at), as {@link #ANY_SENDER} since it did not name the sender, then renames the
@@ -252,10 +231,5 @@ public final class SeenMessages implements AutoCloseable {
         public DeliveryInFlightException(String message) {
             super(message);
         }
-    }
-
-    @Override
-    public void close() {
-        purger.shutdownNow();
     }
 }

@@ -38,7 +38,9 @@ import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.LegacyIntake;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PeerForwarder;
+import org.jukibus.flow.OutageWindowPurge;
 import org.jukibus.flow.SeenMessages;
+import org.jukibus.flow.SentPayloads;
 import org.jukibus.flow.WaitingMessages;
 import org.jukibus.link.LinkPolicy;
 import org.jukibus.link.PeerLinks;
@@ -201,12 +203,23 @@ public class NodeConfiguration {
     }
 
     /** Delivered ids in the store for the receiver window; the ids of the file that kept them before are imported once. */
-    @Bean(destroyMethod = "close")
+    @Bean
     SeenMessages seenMessages(DataSource store, NodeSettings settings, NodeProperties properties, Clock clock) throws IOException {
         NodeProperties.Envelope envelope = properties.getEnvelope();
         SeenMessages seen = new SeenMessages(store, clock, envelope.receiverWindow().plus(envelope.getMaxFuture()));
         seen.importLog(settings.home().resolve("state").resolve("seen-messages.log"));
         return seen;
+    }
+
+    /** Payloads sealed from legacy inputs, for the outage window: what {@code jukibus dlq resend} seals again. */
+    @Bean
+    SentPayloads sentPayloads(DataSource store, NodeProperties properties, Clock clock) {
+        return new SentPayloads(store, clock, properties.getEnvelope().getOutageWindow());
+    }
+
+    @Bean(destroyMethod = "close")
+    OutageWindowPurge outageWindowPurge(SeenMessages seen, SentPayloads sent) {
+        return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge));
     }
 
     /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */
@@ -238,8 +251,10 @@ public class NodeConfiguration {
 
     @Bean
     LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
-                              LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog) {
-        return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog);
+                              LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog,
+                              SentPayloads sentPayloads) {
+        return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog,
+                sentPayloads);
     }
 
     @Bean

@@ -29,6 +29,12 @@ public interface DeadLetterOperations {
     /** Puts one dead letter back on the queue it failed on, as the node itself; returns that queue. */
     String replay(String id);
 
+    /**
+     * Seals a message that expired at this node (reason EXPIRED) again from its kept payload: a fresh
+     * envelope with a new message id, put on the outbound queue; returns "old id as new id for recipient".
+     */
+    String resend(String id);
+
     /** Replays every dead letter of a flow (or all); returns how many. */
     int replayAll(String flow);
 

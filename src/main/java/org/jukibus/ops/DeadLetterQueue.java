@@ -28,6 +28,12 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Headers;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.PeerForwarder;
+import org.jukibus.flow.SentPayloads;
+import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.xml.SecureXml;
+import org.w3c.dom.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jukibus.operators.OperatorPermissions;
@@ -44,30 +50,42 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * in one local transaction, as the node itself (the delivery route accepts node-local producers):
  * without the old broker duplicate id, which would make the broker drop it, and without the
  * reject headers.
+ *
+ * <p>Resend is for a message that expired at this node (reason EXPIRED from {@code jukibus.outbound}:
+ * its recipient could not take it for the whole outage window): its envelope is encrypted to the
+ * recipient, so it is sealed again from the payload this node kept ({@link SentPayloads}) as a fresh
+ * envelope, with a new message id and created-at, the same business content.
  */
 public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseable {
 
     public static final String QUEUE = "jukibus.dlq";
     /** Set on a replayed message: the dead letter it was made from. */
     public static final String REPLAY_OF = "JukibusReplayOf";
+    /** Set on a resent message: the message id of the expired message it carries again. */
+    public static final String RESEND_OF = "JukibusResendOf";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterQueue.class);
     private static final Pattern FLOW = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern ID = Pattern.compile("ID:[A-Za-z0-9:-]{1,128}");
     private static final Set<String> NOT_REPLAYED = Set.of(Headers.FLOW, Headers.REJECT_REASON, Headers.REJECT_DETAIL,
-            Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF);
+            Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF, RESEND_OF);
+    private static final String OUTBOUND = "jukibus.outbound";
 
     private final String node;
     private final ConnectionFactory local;
     private final NodeBroker broker;
     private final OperationLog audit;
     private final OperatorPermissions permissions;
+    private final NodeEnvelopes envelopes;
+    private final SentPayloads sentPayloads;
     private NodeMBean mbean;
 
     /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
     public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
-                           OperatorPermissions permissions) {
+                           OperatorPermissions permissions, NodeEnvelopes envelopes, SentPayloads sentPayloads) {
         this.node = node;
+        this.envelopes = envelopes;
+        this.sentPayloads = sentPayloads;
         this.local = local;
         this.broker = broker;
         this.audit = audit;
@@ -152,6 +170,49 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
     }
 
     @Override
+    public String resend(String id) {
+        String flow = flowOf(id);
+        permissions.require(Permission.DLQ_REPLAY, flow);
+        List<String> resent = new ArrayList<>();
+        String target = takeOne(byId(id), dead -> {
+            Fresh fresh = resealed(dead);
+            resent.add(dead.getStringProperty(Headers.MESSAGE_ID) + " as " + fresh.headers().get(Headers.MESSAGE_ID)
+                    + " for " + dead.getStringProperty(Headers.RECIPIENT));
+            return fresh;
+        });
+        if (target == null) {
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+        }
+        log.warn("resent expired dead letter {} (message {}) on request of {}", id, resent.get(0), who());
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(flow)
+                .detail("dlq resend " + id + ": message " + resent.get(0)));
+        return resent.get(0);
+    }
+
+    /** An expired message of this node sealed again from its kept payload: a fresh envelope, new id and created-at. */
+    private Fresh resealed(Message dead) throws Exception {
+        String messageId = dead.getStringProperty(Headers.MESSAGE_ID);
+        if (!PeerForwarder.EXPIRED.equals(dead.getStringProperty(Headers.REJECT_REASON))
+                || !OUTBOUND.equals(dead.getStringProperty(Headers.DEAD_LETTERED_FROM))) {
+            throw new IllegalArgumentException("dead letter " + dead.getJMSMessageID() + " did not expire at this node "
+                    + "(reason " + dead.getStringProperty(Headers.REJECT_REASON) + " from "
+                    + dead.getStringProperty(Headers.DEAD_LETTERED_FROM) + "): only EXPIRED from " + OUTBOUND
+                    + " is resent; replay it instead");
+        }
+        SentPayloads.Kept kept = sentPayloads.find(messageId).orElseThrow(() -> new IllegalArgumentException(
+                "the payload of message " + messageId + " is not kept (a message this node made itself, such as a "
+                        + "receipt or heartbeat, or one sealed longer than the outage window ago): nothing to seal again"));
+        String type = dead.getStringProperty(Headers.TYPE);
+        String freshId = MessageIds.madeFrom("resend", messageId + " " + dead.getJMSMessageID());
+        Document payload = SecureXml.parse(kept.payload());
+        byte[] envelope = envelopes.seal(type, kept.recipient(), freshId, kept.correlationId(), payload);
+        java.time.Instant createdAt = envelopes.now();
+        sentPayloads.keep(freshId, kept.recipient(), kept.correlationId(), payload, createdAt);
+        return new Fresh(OUTBOUND, envelope, Map.of(Headers.MESSAGE_ID, freshId, Headers.DUPLICATE_ID, freshId,
+                Headers.CREATED_AT, createdAt.toString(), RESEND_OF, messageId));
+    }
+
+    @Override
     public int replayAll(String flow) {
         permissions.require(Permission.DLQ_REPLAY, flow);
         String selector = filter(flow);
@@ -196,8 +257,26 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         return flows.get(0);
     }
 
-    /** Takes the first dead letter matching the selector and re-sends it; null when there is none. */
+    /** What a dead letter becomes when it is taken off the queue: where it goes, its body, headers set over its own. */
+    private record Fresh(String queue, byte[] body, Map<String, String> headers) {
+    }
+
+    private interface Remake {
+        Fresh of(Message dead) throws Exception;
+    }
+
+    /** Takes the first dead letter matching the selector and re-sends it as it is; null when there is none. */
     private String replayOne(String selector) {
+        return takeOne(selector, dead -> new Fresh(originalQueue(dead), body(dead),
+                Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID())));
+    }
+
+    /**
+     * Takes the first dead letter matching the selector off the queue and sends what {@code remake}
+     * makes of it, with its Jukibus headers (but the reject headers), in one local transaction;
+     * returns the queue it went to, null when there is none.
+     */
+    private String takeOne(String selector, Remake remake) {
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -209,19 +288,21 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
                     s.rollback();
                     return null;
                 }
-                String target = originalQueue(dead);
+                Fresh fresh = remake.of(dead);
                 BytesMessage copy = s.createBytesMessage();
-                copy.writeBytes(body(dead));
+                copy.writeBytes(fresh.body());
                 for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
                     if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name)) {
                         copy.setObjectProperty(name, dead.getObjectProperty(name));
                     }
                 }
                 copy.setStringProperty(REPLAY_OF, dead.getJMSMessageID());
-                copy.setStringProperty(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID());
-                s.createProducer(s.createQueue(target)).send(copy);
+                for (Map.Entry<String, String> h : fresh.headers().entrySet()) {
+                    copy.setStringProperty(h.getKey(), h.getValue());
+                }
+                s.createProducer(s.createQueue(fresh.queue())).send(copy);
                 s.commit();
-                return target;
+                return fresh.queue();
             } catch (Exception e) {
                 s.rollback();
                 throw e;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         description = {"List, show, replay or purge a node's dead letters (through its management port, with your "
                 + "operator card and PIN).", "Each needs the permission dlq.read, dlq.replay or dlq.purge for the flow "
                 + "(or for every flow without --flow)."},
-        subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Purge.class})
+        subcommands = {DlqCommand.ListCmd.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Resend.class,
+                DlqCommand.Purge.class})
 public class DlqCommand extends CommandGroup {
 
     /** A dead-letter operation on one node, through its management port. */
@@ -103,6 +104,22 @@ public class DlqCommand extends CommandGroup {
                 int n = node.exec(mbean, "replayAll", flowArg()).asInt();
                 out().println("replayed " + n + " dead letter(s)");
             }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "resend", mixinStandardHelpOptions = true,
+            description = {"Send a message that expired at this node (reason EXPIRED: its recipient was down for the "
+                    + "whole outage window) again, after your decision: a fresh envelope with a new message id, the same "
+                    + "content. Needs dlq.replay for its flow."})
+    static class Resend extends Sub {
+        @Option(names = "--id", required = true, description = "The dead letter (ID:..., from list).")
+        String id;
+
+        @Override
+        int run(JolokiaClient node, String mbean) throws Exception {
+            out().println("resent " + id + ": message " + node.exec(mbean, "resend", id).asText());
             out().flush();
             return 0;
         }

@@ -11,6 +11,8 @@ import org.apache.camel.CamelContext;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Flows;
+import org.jukibus.flow.SentPayloads;
+import org.jukibus.node.NodeEnvelopes;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.OperatorsConfiguration;
@@ -38,8 +40,10 @@ public class ManagementConfiguration {
     @Bean(destroyMethod = "close")
     DeadLetterQueue deadLetterQueue(NodeSettings settings, ConnectionFactory localConnectionFactory, NodeBroker broker,
                                     MeterRegistry registry, Flows flows, OperationLog operationLog,
-                                    OperatorPermissions permissions) throws Exception {
-        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog, permissions).register();
+                                    OperatorPermissions permissions, NodeEnvelopes envelopes,
+                                    SentPayloads sentPayloads) throws Exception {
+        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog, permissions,
+                envelopes, sentPayloads).register();
         for (String flow : flows.names()) {
             Gauge.builder("jukibus.dlq.depth", dlq, q -> q.count(flow)).tag("flow", flow)
                     .description("Dead letters waiting in jukibus.dlq").register(registry);

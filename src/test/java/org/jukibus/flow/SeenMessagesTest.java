@@ -67,52 +67,49 @@ class SeenMessagesTest {
 
     @Test
     void tells_a_redelivery_of_the_same_broker_message_from_a_replay() throws Exception {
-        try (SeenMessages seen = open(NOW)) {
-            assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.NEW);
-            seen.record(SHINJUKU, "m1", "ID:1", NOW);
-            assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
-            assertThat(seen.check(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.REPLAY);
-        }
+        SeenMessages seen = open(NOW);
+        assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.NEW);
+        seen.record(SHINJUKU, "m1", "ID:1", NOW);
+        assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
+        assertThat(seen.check(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.REPLAY);
     }
 
     @Test
     void a_peer_sending_first_with_another_peers_message_id_does_not_make_that_message_a_replay() throws Exception {
-        try (SeenMessages seen = open(NOW)) {
-            seen.record(OSAKA, "m1", "ID:1", NOW); // the hostile peer's message, with Shinjuku's id
-            assertThat(seen.claim(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.NEW);
-            assertThat(seen.check(OSAKA, "m1", "ID:3")).isEqualTo(Verdict.REPLAY);
-        }
+        SeenMessages seen = open(NOW);
+        seen.record(OSAKA, "m1", "ID:1", NOW); // the hostile peer's message, with Shinjuku's id
+        assertThat(seen.claim(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.NEW);
+        assertThat(seen.check(OSAKA, "m1", "ID:3")).isEqualTo(Verdict.REPLAY);
     }
 
     @Test
     void remembers_across_a_restart_for_the_whole_outage_window_and_forgets_after_it() throws Exception {
-        try (SeenMessages seen = open(NOW)) {
-            seen.record(SHINJUKU, "weeks-old", "ID:1", NOW.minus(Duration.ofDays(30)));
-            seen.record(SHINJUKU, "too-old", "ID:2", NOW.minus(Duration.ofDays(32)));
-        }
-        try (SeenMessages seen = open(NOW)) {
-            assertThat(seen.purge()).isEqualTo(1);
-            assertThat(seen.check(SHINJUKU, "weeks-old", "ID:9")).isEqualTo(Verdict.REPLAY);
-            assertThat(seen.check(SHINJUKU, "too-old", "ID:9")).isEqualTo(Verdict.NEW);
-        }
+        SeenMessages before = open(NOW);
+        before.record(SHINJUKU, "weeks-old", "ID:1", NOW.minus(Duration.ofDays(30)));
+        before.record(SHINJUKU, "too-old", "ID:2", NOW.minus(Duration.ofDays(32)));
+
+        SeenMessages afterRestart = open(NOW);
+        assertThat(afterRestart.purge()).isEqualTo(1);
+        assertThat(afterRestart.check(SHINJUKU, "weeks-old", "ID:9")).isEqualTo(Verdict.REPLAY);
+        assertThat(afterRestart.check(SHINJUKU, "too-old", "ID:9")).isEqualTo(Verdict.NEW);
     }
 
     @Test
     void a_copy_checked_while_the_first_is_in_flight_waits_and_is_a_replay_once_the_first_is_recorded() throws Exception {
-        try (SeenMessages seen = open(NOW)) {
-            assertThat(seen.claim(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.NEW);
-            assertThatThrownBy(() -> seen.claim(SHINJUKU, "m1", "ID:2"))
-                    .isInstanceOf(SeenMessages.DeliveryInFlightException.class);
-            seen.record(SHINJUKU, "m1", "ID:1", NOW);
-            seen.release(SHINJUKU, "m1", "ID:1");
-            assertThat(seen.claim(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.REPLAY);
-        }
+        SeenMessages seen = open(NOW);
+        assertThat(seen.claim(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.NEW);
+        assertThatThrownBy(() -> seen.claim(SHINJUKU, "m1", "ID:2"))
+                .isInstanceOf(SeenMessages.DeliveryInFlightException.class);
+        seen.record(SHINJUKU, "m1", "ID:1", NOW);
+        seen.release(SHINJUKU, "m1", "ID:1");
+        assertThat(seen.claim(SHINJUKU, "m1", "ID:2")).isEqualTo(Verdict.REPLAY);
     }
 
     @Test
     void deliveries_recorded_at_the_same_time_are_all_in_the_store() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (SeenMessages seen = open(NOW)) {
+        SeenMessages seen = open(NOW);
+        try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String id = "m" + i;
@@ -127,10 +124,9 @@ class SeenMessagesTest {
         } finally {
             pool.shutdown();
         }
-        try (SeenMessages seen = open(NOW)) {
-            for (int i = 0; i < 200; i++) {
-                assertThat(seen.check(SHINJUKU, "m" + i, "ID:other")).as("m" + i).isEqualTo(Verdict.REPLAY);
-            }
+        SeenMessages afterRestart = open(NOW);
+        for (int i = 0; i < 200; i++) {
+            assertThat(afterRestart.check(SHINJUKU, "m" + i, "ID:other")).as("m" + i).isEqualTo(Verdict.REPLAY);
         }
     }
 
@@ -138,12 +134,11 @@ class SeenMessagesTest {
     void imports_the_old_log_whose_ids_then_count_for_any_sender() throws Exception {
         Path log = dir.resolve("seen-messages.log");
         Files.writeString(log, "m1\tID:1\t" + NOW.minus(Duration.ofHours(3)) + "\nm2\tID:2", StandardCharsets.UTF_8);
-        try (SeenMessages seen = open(NOW)) {
-            seen.importLog(log);
-            assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
-            assertThat(seen.check(OSAKA, "m1", "ID:5")).isEqualTo(Verdict.REPLAY);
-            assertThat(seen.check(SHINJUKU, "m2", "ID:2")).as("a line torn by a crash").isEqualTo(Verdict.NEW);
-        }
+        SeenMessages seen = open(NOW);
+        seen.importLog(log);
+        assertThat(seen.check(SHINJUKU, "m1", "ID:1")).isEqualTo(Verdict.REDELIVERY);
+        assertThat(seen.check(OSAKA, "m1", "ID:5")).isEqualTo(Verdict.REPLAY);
+        assertThat(seen.check(SHINJUKU, "m2", "ID:2")).as("a line torn by a crash").isEqualTo(Verdict.NEW);
         assertThat(log).doesNotExist();
         assertThat(dir.resolve("seen-messages.log.imported")).exists();
     }

@@ -1,0 +1,53 @@
+package org.jukibus.flow;
+
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forgets, every hour, what a node keeps only for the outage window: the ids of delivered messages
+ * ({@link SeenMessages}) and the payloads of sent ones ({@link SentPayloads}). By the node clock, so
+ * a moved clock purges as the moved time says. A failure is logged and tried again an hour later.
+ */
+public final class OutageWindowPurge implements AutoCloseable {
+
+    /** One kind of entry to forget; returns how many went. */
+    @FunctionalInterface
+    public interface Purge {
+        int purge() throws SQLException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(OutageWindowPurge.class);
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outage-window-purge");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param purges by what they forget, for the log */
+    public OutageWindowPurge(Map<String, Purge> purges) {
+        scheduler.scheduleWithFixedDelay(() -> purges.forEach(this::run), 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void run(String what, Purge purge) {
+        try {
+            int n = purge.purge();
+            if (n > 0) {
+                log.info("forgot {} {} older than the outage window", n, what);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("could not forget old {} (will try again in an hour): {}", what, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

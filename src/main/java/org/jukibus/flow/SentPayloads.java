@@ -1,0 +1,78 @@
+package org.jukibus.flow;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.jukibus.xml.SecureXml;
+import org.w3c.dom.Document;
+
+/**
+ * The payloads this node sealed from legacy inputs, in its store (table {@code sent_payload}) for
+ * the outage window: an envelope is encrypted to its recipient, so this copy is what a message that
+ * expired here (dead letter EXPIRED) is sealed again from when an operator resends it
+ * ({@code jukibus dlq resend}). Personal data: kept no longer than the window ({@link #purge}).
+ */
+public final class SentPayloads {
+
+    /** A kept payload and what it was sealed for. */
+    public record Kept(String recipient, String correlationId, byte[] payload) {
+    }
+
+    private final DataSource store;
+    private final Clock clock;
+    private final Duration window;
+
+    public SentPayloads(DataSource store, Clock clock, Duration window) {
+        this.store = store;
+        this.clock = clock;
+        this.window = window;
+    }
+
+    /** Keeps a payload (again for the same id: nothing changes, it is the same content). */
+    public void keep(String messageId, String recipient, String correlationId, Document payload, Instant createdAt) {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("insert into sent_payload "
+                     + "(message_id, recipient, correlation_id, payload, created_at) values (?, ?, ?, ?, ?) "
+                     + "on conflict (message_id) do nothing")) {
+            s.setString(1, messageId);
+            s.setString(2, recipient);
+            s.setString(3, correlationId);
+            s.setBytes(4, SecureXml.serialize(payload));
+            s.setTimestamp(5, Timestamp.from(createdAt));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot keep the payload of message " + messageId + " in the store: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Kept> find(String messageId) {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "select recipient, correlation_id, payload from sent_payload where message_id = ?")) {
+            s.setString(1, messageId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(new Kept(r.getString(1), r.getString(2), r.getBytes(3))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the payload of message " + messageId + " from the store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets payloads sealed longer than the window ago; returns how many. */
+    public int purge() throws SQLException {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?")) {
+            s.setTimestamp(1, Timestamp.from(clock.instant().minus(window)));
+            return s.executeUpdate();
+        }
+    }
+}
