@@ -53,8 +53,9 @@ import org.w3c.dom.Node;
  * <li>decryption: aes256-gcm/aes128-gcm, kw-aes256/kw-aes128, ECDH-ES + ConcatKDF(SHA-256) only (UNDECRYPTABLE)</li>
  * <li>payload parse (MALFORMED) and validation against the schema registered for the header's Type (SCHEMA_INVALID)</li>
  * </ol>
- * <p><b>Replay</b> is not checked here: the caller must refuse a {@code messageId} it has already seen
- * within {@code maxAge + maxFuture} (RejectionReason.REPLAY) — messages older than that are refused as EXPIRED.
+ * <p><b>Replay</b> is not checked here: the caller must refuse a {@code messageId} it has already seen from
+ * the same sender within {@code maxAge + maxFuture} (RejectionReason.REPLAY) — messages older than that are
+ * refused as EXPIRED. A node sets {@code maxAge} to its outage window plus a margin (node.NodeEnvelopes).
  * <p>Thread-safe: immutable configuration; per-call parsers, validators and ciphers.
  */
 public final class EnvelopeOpener {

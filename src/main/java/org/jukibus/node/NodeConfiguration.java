@@ -231,14 +231,16 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties, Clock clock,
+    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties,
                         WaitingMessages waiting) {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
         NodeProperties.Link link = properties.getLink();
         LinkPolicy policy = new LinkPolicy(link.getCallTimeout(), link.getMaxOpen(), link.getPrimaryRetry(), link.getRetryInterval());
-        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy, clock,
-                waiting::releaseFor);
+        // the system's clock, not the node's: these are retry intervals, not decisions by time, and a node
+        // clock moved back (the end of a drill) must not keep a peer "down" for the distance it moved
+        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
+                Clock.systemUTC(), waiting::releaseFor);
     }
 
     // --- the beans routes/ refers to by name ---

@@ -57,9 +57,12 @@ public final class ChangeInfoBatches {
     private final OperationLog audit;
     private final int batchSize;
     private final Duration settle;
+    /** The node clock, which also stamped {@code recorded_at}: the database's now() is not moved with it. */
+    private final java.time.Clock clock;
 
     public ChangeInfoBatches(JdbcTemplate jdbc, TransactionTemplate transactions, NodeDirectory directory,
-                             OperationLog audit, int batchSize, Duration settle) {
+                             OperationLog audit, int batchSize, Duration settle, java.time.Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.directory = directory;
@@ -105,9 +108,10 @@ public final class ChangeInfoBatches {
         return jdbc.query("""
                 select id, resident_code, change_reason, name, address, change_date from identity_record
                  where id > ? and id < coalesce((select min(id) from identity_record
-                                                  where id > ? and recorded_at > now() - ? * interval '1 millisecond'),
+                                                  where id > ? and recorded_at > ?),
                                                  9223372036854775807)
-                 order by id limit ?""", (rs, i) -> row(rs), after, after, settle.toMillis(), batchSize);
+                 order by id limit ?""", (rs, i) -> row(rs), after, after,
+                java.sql.Timestamp.from(clock.instant().minus(settle)), batchSize);
     }
 
     private static Row row(ResultSet rs) throws SQLException {

@@ -34,9 +34,10 @@ public class ChangeInfoConfiguration {
 
         @Bean
         ChangeInfoBatches changeInfoBatches(JdbcTemplate jdbcTemplate, TransactionTemplate storeTransactions,
-                                            NodeDirectory directory, OperationLog operationLog, ChangeInfoProperties properties) {
+                                            NodeDirectory directory, OperationLog operationLog, ChangeInfoProperties properties,
+                                            java.time.Clock clock) {
             return new ChangeInfoBatches(jdbcTemplate, storeTransactions, directory, operationLog,
-                    properties.getBatchSize(), properties.getSettle());
+                    properties.getBatchSize(), properties.getSettle(), clock);
         }
     }
 

@@ -1,0 +1,136 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.jms.Message;
+
+import org.jukibus.Jukibus;
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.clock.NodeClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * Message continuity over a long outage (issue 13): the network's clock is moved for real in the
+ * running nodes ({@code jukibus clock set} on the network folder), not mocked. A municipal node down
+ * for five days gets everything that waited for it once each; a message that waits longer than the
+ * outage window expires at its sender and, resent by an operator, arrives.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MessageContinuityIT {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+
+    @BeforeAll
+    static void provision() throws Exception {
+        net = TestNetwork.provision(root, SHINJUKU, OSAKA);
+        // the provisioned CRL is valid for 7 days; this drill moves the clock 40 days (until the CRL
+        // comes over the bus, an operator issues one valid through the drill)
+        net.network.ca().issueCrl(Duration.ofDays(60));
+        net.start(SHINJUKU, OSAKA);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void a_node_down_for_five_days_receives_everything_that_waited_for_it_once() throws Exception {
+        net.stop(OSAKA);
+        List<String> noticeIds = List.of("C-1", "C-2", "C-3");
+        for (String id : noticeIds) {
+            net.drop(SHINJUKU, "transfer-in", id + ".xml", Notices.transferIn(id, "6100000000" + id.charAt(2), SHINJUKU, OSAKA));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 3);
+
+        moveNetworkClock(Duration.ofDays(5));
+        awaitClock(SHINJUKU, Duration.ofDays(5));
+        net.start(OSAKA);
+        assertThat(net.context(OSAKA).getBean(NodeClock.class).offset()).as("a node started reads the moved clock").isEqualTo(Duration.ofDays(5));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() >= 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> net.files(SHINJUKU, "outbox", "receipt").size() >= 3);
+        Thread.sleep(3000); // anything duplicated would arrive meanwhile
+        List<String> delivered = net.deliveredIds(OSAKA, "transfer-in");
+        assertThat(delivered).as("0 lost, 0 duplicated").hasSize(3).doesNotHaveDuplicates();
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).as("nothing refused as EXPIRED after 5 days").isEmpty();
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void a_message_waiting_past_the_outage_window_expires_at_the_sender_and_arrives_once_resent() throws Exception {
+        net.stop(OSAKA);
+        net.drop(SHINJUKU, "transfer-in", "C-9.xml", Notices.transferIn("C-9", "61000000009", SHINJUKU, OSAKA));
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
+
+        moveNetworkClock(Duration.ofDays(40)); // 35 days after it was sealed: beyond the 30-day window
+        awaitClock(SHINJUKU, Duration.ofDays(40));
+
+        // the forwarder tries again within its longest redelivery delay (a minute) and finds it expired
+        await().atMost(Duration.ofSeconds(120)).until(() -> DeadLetterAssert.count(net, SHINJUKU) == 1);
+        Message dead = net.browse(SHINJUKU, "jukibus.dlq").get(0);
+        assertThat(dead.getStringProperty("JukibusRejectReason")).isEqualTo("EXPIRED");
+        assertThat(dead.getStringProperty("JukibusFlow")).isEqualTo("transfer-in");
+        assertThat(dead.getStringProperty("JukibusRecipient")).isEqualTo(OSAKA);
+        assertThat(dead.getStringProperty("JukibusDeadLetteredFrom")).isEqualTo("jukibus.outbound");
+        String expiredId = dead.getStringProperty("JukibusMessageId");
+        assertThat(expiredId).isNotBlank();
+        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+
+        net.start(OSAKA);
+        StringWriter out = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("dlq", "resend", "--id", dead.getJMSMessageID()));
+        args.addAll(net.operatorLogin(SHINJUKU));
+        int exit = new CommandLine(new Jukibus()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+                .execute(args.toArray(String[]::new));
+        assertThat(exit).as(out.toString()).isZero();
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 4);
+        List<String> delivered = net.deliveredIds(OSAKA, "transfer-in");
+        assertThat(delivered).doesNotHaveDuplicates().doesNotContain(expiredId);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("the dead letter was taken for the resend").isEmpty();
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+        Path operationLog = net.node(SHINJUKU).home().resolve("audit");
+        assertThat(TestNetwork.contains(operationLog, "CLOCK_MOVED")).as("the clock move in the operation log").isTrue();
+        assertThat(TestNetwork.contains(operationLog, "dlq resend " + dead.getJMSMessageID())).as("the resend, with its operator").isTrue();
+    }
+
+    /** {@code jukibus clock set --home <network folder>}: every node's offset file. */
+    static void moveNetworkClock(Duration offset) {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new Jukibus()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+                .execute("clock", "set", "--offset", offset.toString(), "--home", root.toString());
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains(SHINJUKU).contains(OSAKA);
+    }
+
+    static void awaitClock(String code, Duration offset) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> net.context(code).getBean(NodeClock.class).offset().equals(offset));
+    }
+}
