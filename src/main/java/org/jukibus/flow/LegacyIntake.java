@@ -56,7 +56,6 @@ public final class LegacyIntake {
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                         LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit,
                         SentPayloads sentPayloads) {
-        this.sentPayloads = sentPayloads;
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
@@ -65,6 +64,7 @@ public final class LegacyIntake {
         this.ledger = ledger;
         this.legacyRoot = legacyRoot;
         this.audit = audit;
+        this.sentPayloads = sentPayloads;
     }
 
     /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
