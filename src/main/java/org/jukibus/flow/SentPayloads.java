@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,18 +38,34 @@ public final class SentPayloads {
         this.window = window;
     }
 
-    /** Keeps a payload (again for the same id: nothing changes, it is the same content). */
+    /**
+     * Keeps a payload (again for the same id: nothing changes, it is the same content). Committed
+     * without waiting for the store's WAL flush ({@code synchronous_commit off}): this is on the
+     * sending path of every legacy input, and a crash can lose at most the last fraction of a second
+     * of kept payloads (those messages then cannot be resent, only sent again by the legacy
+     * system), never a message.
+     */
     public void keep(String messageId, String recipient, String correlationId, Document payload, Instant createdAt) {
-        try (Connection c = store.getConnection();
-             PreparedStatement s = c.prepareStatement("insert into sent_payload "
-                     + "(message_id, recipient, correlation_id, payload, created_at) values (?, ?, ?, ?, ?) "
-                     + "on conflict (message_id) do nothing")) {
-            s.setString(1, messageId);
-            s.setString(2, recipient);
-            s.setString(3, correlationId);
-            s.setBytes(4, SecureXml.serialize(payload));
-            s.setTimestamp(5, Timestamp.from(createdAt));
-            s.executeUpdate();
+        try (Connection c = store.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement relaxed = c.createStatement();
+                 PreparedStatement s = c.prepareStatement("insert into sent_payload "
+                         + "(message_id, recipient, correlation_id, payload, created_at) values (?, ?, ?, ?, ?) "
+                         + "on conflict (message_id) do nothing")) {
+                relaxed.execute("set local synchronous_commit to off");
+                s.setString(1, messageId);
+                s.setString(2, recipient);
+                s.setString(3, correlationId);
+                s.setBytes(4, SecureXml.serialize(payload));
+                s.setTimestamp(5, Timestamp.from(createdAt));
+                s.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot keep the payload of message " + messageId + " in the store: " + e.getMessage(), e);
         }
