@@ -38,6 +38,7 @@ import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.SeenMessages;
 import org.jukibus.flow.WaitingMessages;
+import org.jukibus.flow.nondelivery.DeliveryStatus;
 import org.jukibus.link.LinkPolicy;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.TlsClientSettings;
@@ -246,8 +247,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, Clock clock) {
-        return new Answers(handlers, envelopes, clock);
+    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, DeliveryStatus deliveryStatus, Clock clock) {
+        return new Answers(handlers, envelopes, deliveryStatus, clock);
     }
 
     @Bean
