@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Delivered;
@@ -24,10 +25,10 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * ({@code routes/common/error-handling.yaml}), in the same broker transaction:
  * <ul>
  *   <li>A message for this node that failed at delivery: a signed {@link NonDeliveryNotice} back to its sender
- *   — only when the sender is authenticated twice over: the envelope opened (its signature verified, so
- *   {@link InboundDelivery#DELIVERED} is set) and the producer the broker validated is that same sender.
- *   An envelope that was refused (bad signature, unknown sender, replay, undecryptable, sender mismatch)
- *   gets nothing: its claimed sender may be someone a hostile peer wants to flood with notices. A replayed
+ *   — only when the sender is authenticated twice over: the envelope's signature verified (it opened, so
+ *   {@link InboundDelivery#DELIVERED} is set, or only its payload was refused: malformed, schema-invalid) and
+ *   the producer the broker validated is that same sender. Any other envelope rejection (bad signature,
+ *   unknown sender, replay, expired, undecryptable) or a sender mismatch gets nothing: its claimed sender may be someone a hostile peer wants to flood with notices. A replayed
  *   dead letter that fails again gets nothing either (its producer is this node): its first failure was told.</li>
  *   <li>A message of this node that failed on the outbound queue (unknown recipient, expired): a
  *   {@link NonDelivery} file straight into this node's legacy outbox, no envelope.</li>
@@ -64,15 +65,14 @@ public final class NonDeliveryNotices {
         String reason = reasonCode(in.getHeader(Headers.REJECT_REASON, String.class));
         List<Message> notices = List.of();
         try {
-            Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+            EnvelopeHeader verified = verifiedHeader(exchange);
             if (!NonDeliveryFlow.tracked(flow)) {
                 log.debug("no non-delivery report for a {} message", flow);
             } else if (OUTBOUND.equals(in.getHeader(Headers.DEAD_LETTERED_FROM, String.class))) {
                 reportOwn(in, flow, reason);
-            } else if (delivered != null && authenticated(in, delivered.header())) {
-                notices = answers.sealAll(exchange, List.of(notice(delivered, reason)));
-                log.info("non-delivery notice for {} message {} ({}) to {}", flow, delivered.header().messageId(), reason,
-                        delivered.header().sender());
+            } else if (verified != null && verified.sender().equals(in.getHeader(Headers.VALIDATED_USER, String.class))) {
+                notices = answers.sealAll(exchange, List.of(notice(verified, flow, reason)));
+                log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
             } else {
                 log.info("no non-delivery notice for dead letter {} ({}): its sender is not authenticated",
                         in.getHeader("JMSMessageID"), reason);
@@ -83,14 +83,21 @@ public final class NonDeliveryNotices {
         in.setBody(notices);
     }
 
-    /** The envelope's verified signer is the producer the broker authenticated. */
-    private static boolean authenticated(Message in, EnvelopeHeader header) {
-        return header.sender().equals(in.getHeader(Headers.VALIDATED_USER, String.class));
+    /**
+     * The header of the dead letter if its signature verified: it was opened (and failed later), or refused for
+     * its payload only. Null for every other envelope rejection: then nobody is known to have sent it.
+     */
+    private static EnvelopeHeader verifiedHeader(Exchange exchange) {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        if (delivered != null) {
+            return delivered.header();
+        }
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof EnvelopeRejectedException rejected
+                ? rejected.signedHeader() : null;
     }
 
-    Answer notice(Delivered delivered, String reason) throws Exception {
-        EnvelopeHeader header = delivered.header();
-        NonDeliveryNotice notice = new NonDeliveryNotice(header.messageId(), delivered.flow().name(), selfCode, reason,
+    Answer notice(EnvelopeHeader header, String flow, String reason) throws Exception {
+        NonDeliveryNotice notice = new NonDeliveryNotice(header.messageId(), flow, selfCode, reason,
                 NonDeliveryFlow.reasonText(reason), clock.instant().toString());
         return new Answer(NonDeliveryFlow.FLOW, header.sender(), MessageIds.answerOf(NonDeliveryFlow.FLOW.name(),
                 header.messageId()), header.messageId(), SecureXml.parse(XML.writeValueAsBytes(notice)));

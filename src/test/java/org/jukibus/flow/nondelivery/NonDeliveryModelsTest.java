@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Answer;
-import org.jukibus.flow.Delivered;
 import org.jukibus.flow.Flows;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.transferout.TransferOutFlow;
@@ -32,11 +31,10 @@ class NonDeliveryModelsTest {
     void a_notice_carries_the_reason_code_and_a_fixed_text_never_the_dead_letters_detail_or_payload() throws Exception {
         NonDeliveryNotices notices = new NonDeliveryNotices(null, null, null, "13",
                 Clock.fixed(Instant.parse("2026-11-21T00:00:02Z"), ZoneOffset.UTC));
-        byte[] payload = "<TransferOutConfirmation>住基 太郎 50000000021</TransferOutConfirmation>".getBytes();
-        Delivered refused = new Delivered(TransferOutFlow.CONFIRMATION,
-                new EnvelopeHeader(SENT, "TransferOutConfirmation", "131041", "13", Instant.parse("2026-11-21T00:00:00Z"), null), payload);
+        EnvelopeHeader refused = new EnvelopeHeader(SENT, "TransferOutConfirmation", "131041", "13",
+                Instant.parse("2026-11-21T00:00:00Z"), null);
 
-        Answer answer = notices.notice(refused, "UNKNOWN_PERSON");
+        Answer answer = notices.notice(refused, TransferOutFlow.CONFIRMATION.name(), "UNKNOWN_PERSON");
 
         assertThat(answer.flow()).isEqualTo(NonDeliveryFlow.FLOW);
         assertThat(answer.recipient()).isEqualTo("131041");
