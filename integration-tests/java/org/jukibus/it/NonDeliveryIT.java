@@ -16,6 +16,8 @@ import javax.management.JMX;
 
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.nondelivery.DeliveryStatusMBean;
+import org.jukibus.flow.nondelivery.DeliveryStatusOperations;
 import org.jukibus.flow.nondelivery.NonDeliveryNotice;
 import org.jukibus.flow.nondelivery.SentMessages;
 import org.jukibus.node.NodeEnvelopes;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Delivery status back to the sender (不達通知) on a running network: Tokyo (13) with Shinjuku and Bunkyo, and
@@ -133,6 +137,11 @@ class NonDeliveryIT {
             assertThat(Files.readString(overdue, StandardCharsets.UTF_8)).contains("<Status>OVERDUE</Status>")
                     .contains("<Recipient>" + BUNKYO + "</Recipient>").contains("<Flow>transfer-in</Flow>");
             assertThat(state(SHINJUKU, noticeId)).isEqualTo(SentMessages.State.OVERDUE);
+            // the alert: a metric and the DeliveryStatus MBean (the WARN and the operation log entry: DeliveryStatusStoreTest)
+            assertThat(net.context(SHINJUKU).getBean(MeterRegistry.class).find("jukibus.flow.overdue").tag("flow", "transfer-in")
+                    .counter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(), DeliveryStatusMBean.objectName(SHINJUKU),
+                    DeliveryStatusOperations.class).getOverdueMessages()).isGreaterThanOrEqualTo(1);
         } finally {
             net.start(BUNKYO);
         }

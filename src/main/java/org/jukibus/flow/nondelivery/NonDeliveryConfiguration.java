@@ -50,6 +50,11 @@ public class NonDeliveryConfiguration {
         return new NoticeHandler(sent, files, clock);
     }
 
+    @Bean(destroyMethod = "close")
+    DeliveryStatusMBean deliveryStatusMBean(SentMessages sent, NodeEnvelopes envelopes) throws Exception {
+        return new DeliveryStatusMBean(envelopes.selfCode(), sent).register();
+    }
+
     @Bean
     OverdueReceipts overdueReceipts(SentMessages sent, NonDeliveryFiles files, ReceiptProperties properties, Clock clock,
                                     FlowMetrics metrics, OperationLog operationLog) {
