@@ -10,6 +10,8 @@ public enum AuditKind {
     MESSAGE_DELIVERED,
     /** A message failed for good and went to the dead-letter queue; the detail names the reason. */
     MESSAGE_DEAD_LETTERED,
+    /** A message this node sent has no receipt or answer after {@code jukibus.receipts.overdue-after} (a warning). */
+    RECEIPT_OVERDUE,
     /**
      * A legacy input of a flow that stays on this node was handled (a registration, a query at the counter). Only
      * the flow: such inputs can be small enough (a resident code) for a digest to give them away; the file and its

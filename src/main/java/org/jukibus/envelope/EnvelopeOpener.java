@@ -179,19 +179,20 @@ public final class EnvelopeOpener {
         try {
             payload = SecureXml.parse(plaintext, maxBytes);
         } catch (XmlRejectedException e) {
-            throw new EnvelopeRejectedException(RejectionReason.MALFORMED, "payload: " + e.getMessage(), e);
+            throw new EnvelopeRejectedException(RejectionReason.MALFORMED, "payload: " + e.getMessage(), e).signedBy(header);
         }
         PayloadTypes.PayloadType type = payloadTypes.find(header.type()).orElseThrow(() ->
-                new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "no schema registered for type '" + header.type() + "'"));
+                new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "no schema registered for type '" + header.type() + "'")
+                        .signedBy(header));
         Element payloadRoot = payload.getDocumentElement();
         if (!type.rootNamespace().equals(payloadRoot.getNamespaceURI()) || !type.rootLocalName().equals(payloadRoot.getLocalName())) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload root {" + payloadRoot.getNamespaceURI()
-                    + "}" + payloadRoot.getLocalName() + " does not match type " + header.type());
+                    + "}" + payloadRoot.getLocalName() + " does not match type " + header.type()).signedBy(header);
         }
         try {
             Schemas.validate(type.schemaFile(), payload, true);
         } catch (XmlRejectedException e) {
-            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload: " + e.getMessage(), e);
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload: " + e.getMessage(), e).signedBy(header);
         }
         // 10.
         return new OpenedEnvelope(header, payload, plaintext);

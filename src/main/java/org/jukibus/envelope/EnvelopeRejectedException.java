@@ -3,6 +3,8 @@ package org.jukibus.envelope;
 /** A message that can never be processed, whatever the number of retries. */
 public class EnvelopeRejectedException extends Exception {
     private final RejectionReason reason;
+    /** The header, when the envelope was refused after its signature verified (its payload); else null. */
+    private EnvelopeHeader signedHeader;
 
     public EnvelopeRejectedException(RejectionReason reason, String detail) {
         super(reason + ": " + detail);
@@ -16,5 +18,16 @@ public class EnvelopeRejectedException extends Exception {
 
     public RejectionReason reason() {
         return reason;
+    }
+
+    /** Marks a refusal of a verified envelope (its payload): its sender is known, and may be told. */
+    EnvelopeRejectedException signedBy(EnvelopeHeader header) {
+        this.signedHeader = header;
+        return this;
+    }
+
+    /** The verified header of an envelope refused for its payload, or null when the sender is not verified. */
+    public EnvelopeHeader signedHeader() {
+        return signedHeader;
     }
 }

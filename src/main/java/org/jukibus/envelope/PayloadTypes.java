@@ -53,7 +53,9 @@ public final class PayloadTypes {
                 .register("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1")
                 .register("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1")
                 // 異動等情報 (第6の8(6)): org.jukibus.flow.changeinfo
-                .register("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1");
+                .register("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1")
+                // 不達通知: org.jukibus.flow.nondelivery
+                .register("NonDeliveryNotice", "non-delivery.xsd", "urn:jukibus:non-delivery:1");
     }
 
     /** Registers (or replaces) a type whose root element has the same local name as the type. */

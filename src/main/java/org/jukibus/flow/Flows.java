@@ -38,6 +38,7 @@ public final class Flows {
         all.add(MonitoringFlows.HEARTBEAT);
         all.add(MonitoringFlows.NODE_STATUS);
         all.add(ChangeInfoFlow.FLOW);
+        all.add(org.jukibus.flow.nondelivery.NonDeliveryFlow.FLOW);
         return new Flows(all);
     }
 

@@ -5,6 +5,7 @@ import org.jukibus.audit.AuditConfiguration;
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
 import org.jukibus.flow.changeinfo.ChangeInfoConfiguration;
 import org.jukibus.flow.identity.IdentityConfiguration;
+import org.jukibus.flow.nondelivery.NonDeliveryConfiguration;
 import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.monitoring.MonitoringConfiguration;
@@ -19,6 +20,6 @@ import org.springframework.context.annotation.Import;
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
-        ChangeInfoConfiguration.class})
+        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class})
 public class NodeApplication {
 }

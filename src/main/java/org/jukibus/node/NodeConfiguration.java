@@ -42,6 +42,7 @@ import org.jukibus.flow.OutageWindowPurge;
 import org.jukibus.flow.SeenMessages;
 import org.jukibus.flow.SentPayloads;
 import org.jukibus.flow.WaitingMessages;
+import org.jukibus.flow.nondelivery.DeliveryStatus;
 import org.jukibus.link.LinkPolicy;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.TlsClientSettings;
@@ -276,8 +277,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, Clock clock) {
-        return new Answers(handlers, envelopes, clock);
+    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, DeliveryStatus deliveryStatus, Clock clock) {
+        return new Answers(handlers, envelopes, deliveryStatus, clock);
     }
 
     @Bean

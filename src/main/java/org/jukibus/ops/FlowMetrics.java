@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code jukibus_flow_sent_total{flow}}: envelopes a peer's broker has stored</li>
  *   <li>{@code jukibus_flow_received_total{flow}}: envelopes delivered to this node's legacy outbox</li>
  *   <li>{@code jukibus_flow_failed_total{flow,reason}}: messages dead-lettered, by reason</li>
+ *   <li>{@code jukibus_flow_overdue_total{flow}}: messages sent that had no receipt in time (a warning)</li>
  *   <li>{@code jukibus_flow_latency_seconds{flow}}: created-at in the envelope header to delivery</li>
  *   <li>{@code jukibus_dlq_depth{flow}}: dead letters waiting ({@link DeadLetterQueue})</li>
  * </ul>
@@ -59,6 +60,12 @@ public final class FlowMetrics {
         Counter.builder("jukibus.flow.failed").description("Messages dead-lettered, by reason")
                 .tag("flow", tag(flow)).tag("reason", reason == null ? "UNKNOWN" : reason)
                 .register(registry).increment();
+    }
+
+    /** A message this node sent was reported overdue: no receipt or answer in time. */
+    public void overdue(String flow) {
+        Counter.builder("jukibus.flow.overdue").description("Messages sent without a receipt in time")
+                .tag("flow", tag(flow)).register(registry).increment();
     }
 
     private Counter sentCounter(String flow) {

@@ -1,0 +1,76 @@
+package org.jukibus.flow.nondelivery;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.FlowDefinition;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@link SentMessages} up to date from the shared pipelines: what this node queued (from a legacy
+ * file: {@code routes/common/flow-templates.yaml}; made by the node itself: {@link org.jukibus.flow.Answers}),
+ * and the receipts and answers that came back for it.
+ */
+public final class DeliveryStatus {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryStatus.class);
+
+    private final SentMessages sent;
+    private final Flows flows;
+    private final Clock clock;
+
+    public DeliveryStatus(SentMessages sent, Flows flows, Clock clock) {
+        this.sent = sent;
+        this.flows = flows;
+        this.clock = clock;
+    }
+
+    /**
+     * After a legacy input is in the outbound queue: records its envelope, or each part's (the body is then
+     * the list of JMS-ready messages the route sent), from the headers the forwarder reads.
+     */
+    public void queued(Exchange exchange) {
+        Object body = exchange.getIn().getBody();
+        List<?> messages = body instanceof List<?> parts ? parts : List.of(exchange.getIn());
+        for (Object part : messages) {
+            Message m = (Message) part;
+            FlowDefinition flow = flows.byName(FlowDefinition.flowOfAddress(m.getHeader(Headers.ADDRESS, String.class)));
+            record(m.getHeader(Headers.MESSAGE_ID, String.class), flow, m.getHeader(Headers.RECIPIENT, String.class));
+        }
+    }
+
+    /** A message this node made itself (an answer, a forwarded update, a batch), as it is sealed. */
+    public void sealed(Answer answer) {
+        record(answer.messageId(), answer.flow(), answer.recipient());
+    }
+
+    private void record(String messageId, FlowDefinition flow, String recipient) {
+        if (NonDeliveryFlow.tracked(flow.name())) {
+            sent.record(messageId, flow.name(), recipient, clock.instant(), NonDeliveryFlow.awaitsAnswer(flow));
+        }
+    }
+
+    /**
+     * After a message was delivered here: if it answers one this node sent to its sender (a receipt, a reply,
+     * a count list: correlation id = the sent message's id), that one is delivered. A correlation id naming
+     * a message sent to another node changes nothing.
+     */
+    public void acknowledged(Exchange exchange) {
+        Delivered delivered = exchange.getProperty(org.jukibus.flow.InboundDelivery.DELIVERED, Delivered.class);
+        EnvelopeHeader header = delivered.header();
+        if (header.correlationId() == null || NonDeliveryFlow.FLOW.name().equals(delivered.flow().name())) {
+            return; // a notice closes its message in NoticeHandler, as NOT_DELIVERED
+        }
+        if (sent.delivered(header.correlationId(), header.sender(), header.messageId(), clock.instant())) {
+            log.debug("message {} acknowledged by {} ({})", header.correlationId(), header.sender(), delivered.flow().name());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.jukibus.flow.nondelivery;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.jukibus.audit.OperationLog;
+import org.jukibus.flow.Answers;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.ops.FlowMetrics;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Delivery status back to the sender on every node: the record of sent messages, the beans the shared
+ * routes call ({@code deliveryStatus}, {@code nonDeliveryNotices}, {@code overdueReceipts}) and the
+ * handler of the 不達通知 flow.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReceiptProperties.class)
+public class NonDeliveryConfiguration {
+
+    @Bean
+    SentMessages sentMessages(DataSource store) {
+        return new SentMessages(new JdbcTemplate(store));
+    }
+
+    @Bean
+    DeliveryStatus deliveryStatus(SentMessages sent, Flows flows, Clock clock) {
+        return new DeliveryStatus(sent, flows, clock);
+    }
+
+    @Bean
+    NonDeliveryFiles nonDeliveryFiles(LegacyOutbox outbox) {
+        return new NonDeliveryFiles(outbox);
+    }
+
+    @Bean
+    NonDeliveryNotices nonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files,
+                                          NodeEnvelopes envelopes, Clock clock) {
+        return new NonDeliveryNotices(answers, sent, files, envelopes.selfCode(), clock);
+    }
+
+    @Bean
+    NoticeHandler nonDeliveryNoticeHandler(SentMessages sent, NonDeliveryFiles files, Clock clock) {
+        return new NoticeHandler(sent, files, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    DeliveryStatusMBean deliveryStatusMBean(SentMessages sent, NodeEnvelopes envelopes) throws Exception {
+        return new DeliveryStatusMBean(envelopes.selfCode(), sent).register();
+    }
+
+    @Bean
+    OverdueReceipts overdueReceipts(SentMessages sent, NonDeliveryFiles files, ReceiptProperties properties, Clock clock,
+                                    FlowMetrics metrics, OperationLog operationLog) {
+        return new OverdueReceipts(sent, files, properties.overdueAfter(), clock, metrics, operationLog);
+    }
+}

@@ -1,0 +1,67 @@
+package org.jukibus.flow.nondelivery;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.jukibus.flow.FlowDefinition;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.identity.IdentityFlow;
+import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
+import org.jukibus.monitoring.MonitoringFlows;
+
+/**
+ * Delivery status back to the sender: the 不達通知 flow and which flows it covers.
+ * <ul>
+ *   <li><b>Tracked</b> flows: every message a node sends except receipts, notices and monitoring traffic
+ *   (heartbeats, status alerts: sent again on their own, and nobody's legacy system waits for them). The
+ *   sender records each ({@link SentMessages}); the recipient answers a dead-lettered one with a notice.</li>
+ *   <li>Flows that <b>await an answer</b>, and so get an overdue report when none comes: those with a
+ *   receipt ({@link FlowDefinition#receipt()}), and those whose own answer is their receipt — an identity
+ *   update (the update-count list), a first transfer-in notice (the transfer-out certificate info). The other
+ *   tracked flows (count lists, certificate info, change info) are answers or batches nobody acknowledges.</li>
+ * </ul>
+ * Any message from the recipient carrying the sent message's id as correlation id closes it.
+ */
+public final class NonDeliveryFlow {
+
+    /** 不達通知: recipient → sender of a dead-lettered message; answered by nothing (no notice about a notice). */
+    public static final FlowDefinition FLOW = new FlowDefinition(
+            "non-delivery", NonDeliveryNotice.TYPE, null, null, null, false);
+
+    private static final Set<String> UNTRACKED = Set.of(Flows.RECEIPT.name(), FLOW.name(),
+            MonitoringFlows.HEARTBEAT.name(), MonitoringFlows.NODE_STATUS.name());
+
+    /** Flows whose own answer (a message correlated to them) is their receipt. */
+    private static final Set<String> ANSWERED = Set.of(IdentityFlow.UPDATE.name(), SpecialTransferFlow.FIRST_TRANSFER_IN.name());
+
+    /** Fixed texts for the reasons a recipient gives; a dead letter's own detail may name a person, these never do. */
+    private static final Map<String, String> REASONS = Map.ofEntries(
+            Map.entry("UNKNOWN_PERSON", "the recipient holds no record of the person the message is about"),
+            Map.entry("PARTY_MISMATCH", "the parties named in the message do not match the recipient's records"),
+            Map.entry("SCHEMA_INVALID", "the message is not valid against its schema at the recipient"),
+            Map.entry("MALFORMED", "the message could not be parsed at the recipient"),
+            Map.entry("WRONG_PREFECTURE", "the message went to a prefecture that is not responsible for it"),
+            Map.entry("UNSOLICITED", "the message answers nothing the recipient sent"),
+            Map.entry("ANSWER_MISMATCH", "the message does not match what it answers"),
+            Map.entry("OUT_OF_ORDER", "the message came out of order at the recipient"),
+            Map.entry("UNKNOWN_RECIPIENT", "the recipient is not in the node directory"),
+            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"));
+
+    private NonDeliveryFlow() {
+    }
+
+    /** Whether the sender records messages of this flow and the recipient answers their failure with a notice. */
+    public static boolean tracked(String flow) {
+        return flow != null && !UNTRACKED.contains(flow);
+    }
+
+    /** Whether a message of this flow gets an overdue report when nothing answers it in time. */
+    public static boolean awaitsAnswer(FlowDefinition flow) {
+        return flow.receipt() || ANSWERED.contains(flow.name());
+    }
+
+    /** A short text for a reason code, never personal data. */
+    public static String reasonText(String reasonCode) {
+        return REASONS.getOrDefault(reasonCode, "the message could not be delivered (" + reasonCode + ")");
+    }
+}

@@ -1,0 +1,120 @@
+package org.jukibus.flow.nondelivery;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.Answers;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.InboundDelivery;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.xml.SecureXml;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+/**
+ * What a dead letter tells its sender, decided after it is labelled and sent to {@code jukibus.dlq}
+ * ({@code routes/common/error-handling.yaml}), in the same broker transaction:
+ * <ul>
+ *   <li>A message for this node that failed at delivery: a signed {@link NonDeliveryNotice} back to its sender
+ *   — only when the sender is authenticated twice over: the envelope's signature verified (it opened, so
+ *   {@link InboundDelivery#DELIVERED} is set, or only its payload was refused: malformed, schema-invalid) and
+ *   the producer the broker validated is that same sender. Any other envelope rejection (bad signature,
+ *   unknown sender, replay, expired, undecryptable) or a sender mismatch gets nothing: its claimed sender may be someone a hostile peer wants to flood with notices. A replayed
+ *   dead letter that fails again gets nothing either (its producer is this node): its first failure was told.</li>
+ *   <li>A message of this node that failed on the outbound queue (unknown recipient, expired): a
+ *   {@link NonDelivery} file straight into this node's legacy outbox, no envelope.</li>
+ * </ul>
+ * Receipts, notices and monitoring traffic get neither ({@link NonDeliveryFlow#tracked}): no notice loops.
+ * A failure here is logged and never undoes the dead letter: the body becomes the notices to send, or none.
+ */
+public final class NonDeliveryNotices {
+
+    private static final Logger log = LoggerFactory.getLogger(NonDeliveryNotices.class);
+    private static final XmlMapper XML = new XmlMapper();
+    /** The queue whose dead letters are this node's own messages. */
+    static final String OUTBOUND = "jukibus.outbound";
+    /** A reason code that is not one (a transient failure's free text) is told as this. */
+    static final String UNDELIVERABLE = "UNDELIVERABLE";
+
+    private final Answers answers;
+    private final SentMessages sent;
+    private final NonDeliveryFiles files;
+    private final String selfCode;
+    private final Clock clock;
+
+    public NonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, String selfCode, Clock clock) {
+        this.answers = answers;
+        this.sent = sent;
+        this.files = files;
+        this.selfCode = selfCode;
+        this.clock = clock;
+    }
+
+    public void onDeadLetter(Exchange exchange) {
+        Message in = exchange.getIn();
+        String flow = in.getHeader(Headers.FLOW, String.class);
+        String reason = reasonCode(in.getHeader(Headers.REJECT_REASON, String.class));
+        List<Message> notices = List.of();
+        try {
+            EnvelopeHeader verified = verifiedHeader(exchange);
+            if (!NonDeliveryFlow.tracked(flow)) {
+                log.debug("no non-delivery report for a {} message", flow);
+            } else if (OUTBOUND.equals(in.getHeader(Headers.DEAD_LETTERED_FROM, String.class))) {
+                reportOwn(in, flow, reason);
+            } else if (verified != null && verified.sender().equals(in.getHeader(Headers.VALIDATED_USER, String.class))) {
+                notices = answers.sealAll(exchange, List.of(notice(verified, flow, reason)));
+                log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
+            } else {
+                log.info("no non-delivery notice for dead letter {} ({}): its sender is not authenticated",
+                        in.getHeader("JMSMessageID"), reason);
+            }
+        } catch (Exception e) { // the dead letter matters more than telling about it
+            log.error("could not report dead letter {} ({}) to its sender: {}", in.getHeader("JMSMessageID"), reason, e.toString());
+        }
+        in.setBody(notices);
+    }
+
+    /**
+     * The header of the dead letter if its signature verified: it was opened (and failed later), or refused for
+     * its payload only. Null for every other envelope rejection: then nobody is known to have sent it.
+     */
+    private static EnvelopeHeader verifiedHeader(Exchange exchange) {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        if (delivered != null) {
+            return delivered.header();
+        }
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof EnvelopeRejectedException rejected
+                ? rejected.signedHeader() : null;
+    }
+
+    Answer notice(EnvelopeHeader header, String flow, String reason) throws Exception {
+        NonDeliveryNotice notice = new NonDeliveryNotice(header.messageId(), flow, selfCode, reason,
+                NonDeliveryFlow.reasonText(reason), clock.instant().toString());
+        return new Answer(NonDeliveryFlow.FLOW, header.sender(), MessageIds.answerOf(NonDeliveryFlow.FLOW.name(),
+                header.messageId()), header.messageId(), SecureXml.parse(XML.writeValueAsBytes(notice)));
+    }
+
+    private void reportOwn(Message in, String flow, String reason) throws Exception {
+        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
+        String recipient = in.getHeader(Headers.RECIPIENT, String.class);
+        Instant now = clock.instant();
+        Instant sentAt = sent.find(messageId).map(SentMessages.Sent::queuedAt).orElse(null);
+        files.write(new NonDelivery(messageId, flow, recipient, NonDelivery.NOT_DELIVERED, NonDelivery.BY_SENDER, reason,
+                NonDeliveryFlow.reasonText(reason), sentAt == null ? null : sentAt.toString(), now.toString()));
+        sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null, reason, now);
+        log.warn("{} message {} to {} not delivered ({}): reported in the legacy outbox", flow, messageId, recipient, reason);
+    }
+
+    static String reasonCode(String reason) {
+        return reason != null && reason.matches("[A-Z][A-Z0-9_]{0,63}") ? reason : UNDELIVERABLE;
+    }
+}

@@ -1,0 +1,89 @@
+package org.jukibus.flow.nondelivery;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The sender's record of what it sent and what became of it (table {@code delivery_status}, migration
+ * V62): PENDING from the moment a message is queued, OVERDUE once reported late (still open), closed as
+ * DELIVERED by a receipt or answer, or NOT_DELIVERED by a non-delivery notice or this node's own dead
+ * letter. Only the recorded recipient can close a message: a hostile peer cannot close another's.
+ */
+public final class SentMessages {
+
+    /** Where a sent message stands. */
+    public enum State { PENDING, OVERDUE, DELIVERED, NOT_DELIVERED }
+
+    /** One sent message. */
+    public record Sent(String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer, State state) {
+    }
+
+    private static final String COLUMNS = "message_id, flow, recipient, queued_at, awaits_answer, state";
+
+    private final JdbcTemplate jdbc;
+
+    public SentMessages(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a queued message; queued again (a file picked up after a crash), it keeps its first record. */
+    public void record(String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer) {
+        jdbc.update("INSERT INTO delivery_status (message_id, flow, recipient, queued_at, awaits_answer, state)"
+                        + " VALUES (?, ?, ?, ?, ?, 'PENDING') ON CONFLICT (message_id) DO NOTHING",
+                messageId, flow, recipient, Timestamp.from(queuedAt), awaitsAnswer);
+    }
+
+    public Optional<Sent> find(String messageId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ?", SentMessages::row, messageId)
+                .stream().findFirst();
+    }
+
+    /**
+     * Closes an open message sent to {@code from}; false if there is none (never sent, sent elsewhere, or
+     * already closed: the first word wins, a receipt after a replay included — see {@link #delivered}).
+     */
+    public boolean close(String messageId, String from, State state, String closedBy, String reason, Instant at) {
+        return jdbc.update("UPDATE delivery_status SET state = ?, closed_at = ?, closed_by = ?, reason = ?"
+                        + " WHERE message_id = ? AND recipient = ? AND state IN ('PENDING', 'OVERDUE')",
+                state.name(), Timestamp.from(at), closedBy, reason, messageId, from) == 1;
+    }
+
+    /**
+     * A receipt or answer from {@code from}: DELIVERED, also after a non-delivery notice (the dead letter was
+     * replayed at the recipient and went through). False if the message was not sent to {@code from}.
+     */
+    public boolean delivered(String messageId, String from, String closedBy, Instant at) {
+        return jdbc.update("UPDATE delivery_status SET state = 'DELIVERED', closed_at = ?, closed_by = ?, reason = NULL"
+                        + " WHERE message_id = ? AND recipient = ? AND state <> 'DELIVERED'",
+                Timestamp.from(at), closedBy, messageId, from) == 1;
+    }
+
+    /** Pending messages awaiting an answer that were queued at or before {@code cutoff}, oldest first. */
+    public List<Sent> overdue(Instant cutoff, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE state = 'PENDING' AND awaits_answer"
+                + " AND queued_at <= ? ORDER BY queued_at LIMIT ?", SentMessages::row, Timestamp.from(cutoff), limit);
+    }
+
+    /** Marks a pending message overdue; false if it was no longer pending. */
+    public boolean markOverdue(String messageId, Instant at) {
+        return jdbc.update("UPDATE delivery_status SET state = 'OVERDUE', overdue_at = ? WHERE message_id = ? AND state = 'PENDING'",
+                Timestamp.from(at), messageId) == 1;
+    }
+
+    /** How many messages are overdue now (open, reported late). */
+    public int overdueCount() {
+        Integer n = jdbc.queryForObject("SELECT count(*) FROM delivery_status WHERE state = 'OVERDUE'", Integer.class);
+        return n == null ? 0 : n;
+    }
+
+    private static Sent row(ResultSet rs, int i) throws SQLException {
+        return new Sent(rs.getString("message_id"), rs.getString("flow"), rs.getString("recipient"),
+                rs.getTimestamp("queued_at").toInstant(), rs.getBoolean("awaits_answer"), State.valueOf(rs.getString("state")));
+    }
+}

@@ -1,0 +1,184 @@
+package org.jukibus.flow.nondelivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.jukibus.adapter.file.TransferLedger;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.PermanentFailure;
+import org.jukibus.ops.FlowMetrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The sender's end against a real store: who may report a message as not delivered, the NonDelivery
+ * files it gets, the overdue report (once, and a late receipt still closes the message).
+ */
+class DeliveryStatusStoreTest {
+
+    static final String SHINJUKU = "131041";
+    static final String PREFECTURE = "13";
+    static final String OSAKA = "271004";
+
+    static EmbeddedPostgres pg;
+    static SentMessages sent;
+    static DataSource store;
+    @TempDir
+    static Path legacy;
+
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-21T00:00:00Z"));
+    final NonDeliveryFiles files = new NonDeliveryFiles(new LegacyOutbox(legacy, new TransferLedger(store, clock)));
+    final NoticeHandler handler = new NoticeHandler(sent, files, clock);
+    final XmlMapper xml = new XmlMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        store = pg.getPostgresDatabase();
+        Flyway.configure().dataSource(store).locations("classpath:db/migration/common").load().migrate();
+        sent = new SentMessages(new JdbcTemplate(store));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void a_notice_from_the_node_the_message_went_to_writes_a_non_delivery_file_and_closes_the_message() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+
+        handler.deliver(notice(id, PREFECTURE, id, "UNKNOWN_PERSON"), null);
+
+        String file = Files.readString(report(id + ".xml"), StandardCharsets.UTF_8);
+        assertThat(file).contains("<Status>NOT_DELIVERED</Status>").contains("<ReportedBy>RECIPIENT</ReportedBy>")
+                .contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>").contains("<Recipient>13</Recipient>");
+        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+
+        // the dead letter is replayed at the prefecture and goes through: its receipt makes it delivered
+        assertThat(sent.delivered(id, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
+        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
+    @Test
+    void a_notice_from_a_third_node_about_another_nodes_message_is_refused_and_writes_nothing() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+
+        assertThatThrownBy(() -> handler.deliver(notice(id, OSAKA, id, "UNKNOWN_PERSON"), null))
+                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo("UNSOLICITED"));
+        assertThatThrownBy(() -> handler.deliver(notice(UUID.randomUUID().toString(), PREFECTURE, null, "UNKNOWN_PERSON"), null))
+                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo("ANSWER_MISMATCH"));
+        String never = UUID.randomUUID().toString();
+        assertThatThrownBy(() -> handler.deliver(notice(never, PREFECTURE, never, "UNKNOWN_PERSON"), null))
+                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo("UNSOLICITED"));
+
+        assertThat(report(id + ".xml")).doesNotExist();
+        assertThat(report(never + ".xml")).doesNotExist();
+        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+        // nor may the third node close it as delivered
+        assertThat(sent.delivered(id, OSAKA, UUID.randomUUID().toString(), clock.instant())).isFalse();
+    }
+
+    @Test
+    void a_message_without_a_receipt_is_reported_overdue_once_and_a_late_receipt_still_closes_it() throws Exception {
+        List<AuditEvent> audit = new ArrayList<>();
+        OverdueReceipts overdue = new OverdueReceipts(sent, files, Duration.ofHours(4), clock, FlowMetrics.none(), audit::add);
+        String id = sentTo("131059", "transfer-in");
+        String unanswered = UUID.randomUUID().toString(); // a count list awaits no answer: never overdue
+        sent.record(unanswered, "update-count-list", SHINJUKU, clock.instant(), false);
+
+        clock.move(Duration.ofHours(3));
+        overdue.report();
+        assertThat(report(id + "-overdue.xml")).doesNotExist();
+
+        clock.move(Duration.ofHours(2));
+        overdue.report();
+        assertThat(Files.readString(report(id + "-overdue.xml"), StandardCharsets.UTF_8)).contains("<Status>OVERDUE</Status>")
+                .contains("<SentAt>2026-11-21T00:00:00Z</SentAt>");
+        assertThat(report(unanswered + "-overdue.xml")).doesNotExist();
+        assertThat(audit).filteredOn(e -> id.equals(e.messageId())).singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.RECEIPT_OVERDUE));
+
+        Files.delete(report(id + "-overdue.xml")); // the legacy system took it
+        clock.move(Duration.ofDays(3));
+        overdue.report();
+        assertThat(report(id + "-overdue.xml")).as("reported once").doesNotExist();
+
+        assertThat(sent.delivered(id, "131059", UUID.randomUUID().toString(), clock.instant())).isTrue();
+        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
+    private String sentTo(String recipient, String flow) {
+        String id = UUID.randomUUID().toString();
+        sent.record(id, flow, recipient, clock.instant(), true);
+        return id;
+    }
+
+    private Delivered notice(String about, String from, String correlationId, String reason) throws Exception {
+        NonDeliveryNotice notice = new NonDeliveryNotice(about, "transfer-out", from, reason,
+                NonDeliveryFlow.reasonText(reason), clock.instant().toString());
+        EnvelopeHeader header = new EnvelopeHeader(UUID.randomUUID().toString(), NonDeliveryNotice.TYPE, from, SHINJUKU,
+                clock.instant(), correlationId);
+        return new Delivered(NonDeliveryFlow.FLOW, header, xml.writeValueAsBytes(notice));
+    }
+
+    private static Path report(String name) {
+        return legacy.resolve("outbox").resolve("non-delivery").resolve(name);
+    }
+
+    /** The node's clock, moved by the test. */
+    static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void move(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.jukibus.flow.nondelivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.jukibus.broker.NodeSecurityManager;
+import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.OpenedEnvelope;
+import org.jukibus.envelope.RejectionReason;
+import org.jukibus.flow.Answers;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.FlowHandlers;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.InboundDelivery;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.node.NodeProperties;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.NodeIdentity;
+import org.jukibus.node.NodeRole;
+import org.jukibus.xml.SecureXml;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who hears of a dead letter: a notice goes back only to a sender whose signature verified and whom the broker
+ * authenticated as the producer; it names the reason, never the content. Real envelopes, sealed by Osaka-shi
+ * for Shinjuku.
+ */
+class NonDeliveryNoticesTest {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+    static final String ID = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e";
+
+    @TempDir
+    static Path dir;
+    static NodeEnvelopes shinjuku;
+    static NodeEnvelopes osaka;
+    static NonDeliveryNotices notices;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "test root", "pw".toCharArray());
+        KeyMaterial sjk = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        KeyMaterial osk = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        NodeDirectory directory = new NodeDirectory(1, Instant.now(), List.of(
+                new NodeEntry(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), sjk.certificate()),
+                new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osk.certificate())));
+        shinjuku = new NodeEnvelopes(SHINJUKU, sjk, directory, null, new NodeProperties.Envelope(), Clock.systemUTC());
+        osaka = new NodeEnvelopes(OSAKA, osk, directory, null, new NodeProperties.Envelope(), Clock.systemUTC());
+        // notices are not tracked: the delivery status needs no store here
+        DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), Clock.systemUTC());
+        notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, Clock.systemUTC()),
+                null, null, SHINJUKU, Clock.systemUTC());
+    }
+
+    @Test
+    void a_business_refusal_of_an_authenticated_sender_is_answered_with_a_signed_notice_without_personal_data() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        Exchange exchange = deadLetter("UNKNOWN_PERSON", OSAKA);
+        exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(Flows.TRANSFER_IN, fromOsaka.header(), fromOsaka.payloadBytes()));
+
+        List<?> sent = onDeadLetter(exchange);
+
+        assertThat(sent).hasSize(1);
+        Message message = (Message) sent.get(0);
+        assertThat(message.getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA);
+        assertThat(message.getHeader(Headers.ADDRESS)).isEqualTo("jukibus.inbound.non-delivery");
+        OpenedEnvelope notice = osaka.open(message.getBody(byte[].class));
+        assertThat(notice.header().correlationId()).isEqualTo(ID);
+        assertThat(notice.header().messageId()).isEqualTo(MessageIds.answerOf("non-delivery", ID));
+        assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>")
+                .contains("<Flow>transfer-in</Flow>").doesNotContain("住基").doesNotContain("12345678901");
+    }
+
+    @Test
+    void a_schema_invalid_payload_of_a_verified_sender_is_answered_too() throws Exception {
+        byte[] invalid = osaka.seal("TransferInNotice", SHINJUKU, ID, null,
+                SecureXml.parse("<TransferInNotice xmlns=\"urn:jukibus:transfer-in:1\"><Name>住基 花子</Name></TransferInNotice>"
+                        .getBytes(StandardCharsets.UTF_8)));
+        EnvelopeRejectedException refused = catchRejection(invalid);
+        assertThat(refused.reason()).isEqualTo(RejectionReason.SCHEMA_INVALID);
+        Exchange exchange = deadLetter("SCHEMA_INVALID", OSAKA);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, refused);
+
+        List<?> sent = onDeadLetter(exchange);
+
+        assertThat(sent).hasSize(1);
+        OpenedEnvelope notice = osaka.open(((Message) sent.get(0)).getBody(byte[].class));
+        assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>SCHEMA_INVALID</ReasonCode>")
+                .doesNotContain("住基");
+    }
+
+    @Test
+    void nothing_goes_back_when_the_sender_is_not_authenticated_twice_over() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        Delivered delivered = new Delivered(Flows.TRANSFER_IN, fromOsaka.header(), fromOsaka.payloadBytes());
+
+        // put on the broker by another node than the signer (a copy of Osaka-shi's envelope, replayed by Bunkyo)
+        Exchange mismatch = deadLetter("SENDER_MISMATCH", "131059");
+        mismatch.setProperty(InboundDelivery.DELIVERED, delivered);
+        assertThat(onDeadLetter(mismatch)).isEmpty();
+
+        // a dead letter replayed by the operator that fails again: its first failure was told
+        Exchange replayed = deadLetter("UNKNOWN_PERSON", NodeSecurityManager.LOCAL_USER);
+        replayed.setProperty(InboundDelivery.DELIVERED, delivered);
+        assertThat(onDeadLetter(replayed)).isEmpty();
+
+        // an envelope refused before its signature verified names a sender nobody vouches for
+        byte[] tampered = new String(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()), StandardCharsets.UTF_8)
+                .replace(ID, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0f").getBytes(StandardCharsets.UTF_8);
+        Exchange badSignature = deadLetter("BAD_SIGNATURE", OSAKA);
+        EnvelopeRejectedException rejected = catchRejection(tampered);
+        assertThat(rejected.reason()).isEqualTo(RejectionReason.BAD_SIGNATURE);
+        badSignature.setProperty(Exchange.EXCEPTION_CAUGHT, rejected);
+        assertThat(onDeadLetter(badSignature)).isEmpty();
+
+        // and a receipt or a notice is never answered
+        Exchange receipt = deadLetter("UNKNOWN_PERSON", OSAKA);
+        receipt.getIn().setHeader(Headers.FLOW, "receipt");
+        receipt.setProperty(InboundDelivery.DELIVERED, delivered);
+        assertThat(onDeadLetter(receipt)).isEmpty();
+    }
+
+    private static List<?> onDeadLetter(Exchange exchange) {
+        notices.onDeadLetter(exchange);
+        return exchange.getIn().getBody(List.class);
+    }
+
+    private static EnvelopeRejectedException catchRejection(byte[] envelope) {
+        Throwable[] caught = new Throwable[1];
+        assertThatThrownBy(() -> shinjuku.open(envelope)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> caught[0] = e);
+        return (EnvelopeRejectedException) caught[0];
+    }
+
+    private static org.w3c.dom.Document notice() throws Exception {
+        return shinjuku.parsePayload(Files.readAllBytes(Path.of("docs/samples/transfer-in-notice.xml")), "TransferInNotice");
+    }
+
+    /** A message labelled by DeadLetters on an inbound queue, as the error handler passes it on. */
+    private static Exchange deadLetter(String reason, String producer) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody(new byte[] {1});
+        exchange.getIn().setHeader(Headers.FLOW, "transfer-in");
+        exchange.getIn().setHeader(Headers.REJECT_REASON, reason);
+        exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
+        exchange.getIn().setHeader(Headers.VALIDATED_USER, producer);
+        return exchange;
+    }
+}
