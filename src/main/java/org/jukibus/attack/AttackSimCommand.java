@@ -120,7 +120,8 @@ public class AttackSimCommand extends Subcommand {
         out().printf("attack-sim against %s (%s, %s) at %s, attacking as %s%n", t.target.code(), t.target.name(),
                 t.target.role().id(), t.target.primary(), t.attacker.identity().code());
         List<Attack> attacks = new ArrayList<>(new LinkAttacks(t).catalogue());
-        EnvelopeAttacks envelopes = new EnvelopeAttacks(t);
+        TargetWatch watch = new TargetWatch(t);
+        EnvelopeAttacks envelopes = new EnvelopeAttacks(t, watch);
         Optional<String> skip = envelopes.notApplicable();
         if (skip.isEmpty()) {
             Optional<String> control = envelopes.positiveControl();
@@ -131,7 +132,7 @@ public class AttackSimCommand extends Subcommand {
             out().println("envelope attacks not run: " + skip.get());
         }
         attacks.addAll(envelopes.catalogue());
-        attacks.addAll(new IdAttacks(t, skip).catalogue());
+        attacks.addAll(new IdAttacks(t, watch, skip).catalogue());
         char[] pin = login.pin();
         try {
             attacks.addAll(new ManagementAttacks(t.managementUrl, root, login.card(), pin, t.work()).catalogue());

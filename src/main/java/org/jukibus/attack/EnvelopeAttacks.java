@@ -39,10 +39,10 @@ final class EnvelopeAttacks {
     private final TargetWatch watch;
     private byte[] control;
 
-    EnvelopeAttacks(AttackTarget target) {
+    EnvelopeAttacks(AttackTarget target, TargetWatch watch) {
         this.t = target;
         this.forgery = new EnvelopeForgery(target.attacker);
-        this.watch = new TargetWatch(target);
+        this.watch = watch;
     }
 
     /** Why the envelope attacks cannot run against this target with this attacker, if they cannot. */

@@ -38,10 +38,10 @@ final class IdAttacks {
     private final TargetWatch watch;
 
     /** @param notApplicable why the transfer-in notices these attacks send cannot be used, as for the envelope attacks */
-    IdAttacks(AttackTarget target, Optional<String> notApplicable) {
+    IdAttacks(AttackTarget target, TargetWatch watch, Optional<String> notApplicable) {
         this.t = target;
         this.notApplicable = notApplicable;
-        this.watch = new TargetWatch(target);
+        this.watch = watch;
     }
 
     List<Attack> catalogue() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -25,6 +26,10 @@ import org.jukibus.pki.NodeIdentity;
  * what a connected peer may do there (send only what its role may send, never consume or create).
  */
 final class LinkAttacks {
+
+    /** The broker refused the action itself: no permission, or no such destination (and it will not create one). */
+    private static final Predicate<JMSException> REFUSAL =
+            e -> e instanceof JMSSecurityException || e instanceof InvalidDestinationException;
 
     private final AttackTarget t;
 
@@ -52,8 +57,7 @@ final class LinkAttacks {
                 () -> sendTo("jukibus.outbound")));
         a.add(new Attack("send-to-dlq", "broker", "put a message into the target's dead-letter queue",
                 () -> sendTo("jukibus.dlq")));
-        a.add(new Attack("create-address", "broker", "make the target's broker create a new address",
-                () -> sendTo("jukibus.attack-sim-" + System.nanoTime())));
+        a.add(new Attack("create-address", "broker", "make the target's broker create a new address", this::createAddress));
         a.add(new Attack("send-not-allowed-for-role", "broker",
                 "send to an inbound address the attacking node's role may not use", () -> sendTo(forbiddenInbound())));
         a.add(new Attack("remote-consume", "broker", "consume the target's inbound queue from outside",
@@ -152,12 +156,20 @@ final class LinkAttacks {
         return t.attacker.identity().role() == NodeRole.CENTRAL ? "jukibus.inbound.transfer-in" : "jukibus.inbound.node-status";
     }
 
+    /** Refused: no permission, or the broker says the address does not exist rather than creating it. */
+    private Outcome createAddress() {
+        String address = "jukibus.attack-sim-" + System.nanoTime();
+        return asAttacker(s -> send(s, address), e -> REFUSAL.test(e) || String.valueOf(e.getMessage()).contains(address));
+    }
+
     private Outcome sendTo(String address) {
-        return asAttacker(s -> {
-            BytesMessage m = s.createBytesMessage();
-            m.writeBytes("attack-sim".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            s.createProducer(s.createQueue(address)).send(m);
-        });
+        return asAttacker(s -> send(s, address));
+    }
+
+    private static void send(Session s, String address) throws JMSException {
+        BytesMessage m = s.createBytesMessage();
+        m.writeBytes("attack-sim".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        s.createProducer(s.createQueue(address)).send(m);
     }
 
     private interface SessionAction {
@@ -169,13 +181,17 @@ final class LinkAttacks {
      * or, for an address it would have to create, no such address), not that something else went wrong.
      */
     private Outcome asAttacker(SessionAction action) {
+        return asAttacker(action, REFUSAL);
+    }
+
+    private Outcome asAttacker(SessionAction action, Predicate<JMSException> refusal) {
         try (Connection c = t.connectAsAttacker()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             try {
                 action.run(s);
-            } catch (JMSSecurityException | InvalidDestinationException e) {
-                return Outcome.refused(brief(e));
-            } catch (JMSException | RuntimeException e) {
+            } catch (JMSException e) {
+                return refusal.test(e) ? Outcome.refused(brief(e)) : Outcome.notRun("failed otherwise than by a refusal: " + brief(e));
+            } catch (RuntimeException e) {
                 return Outcome.notRun("failed otherwise than by a refusal: " + brief(e));
             }
             return Outcome.notRefused("the broker let the attacking node do it");

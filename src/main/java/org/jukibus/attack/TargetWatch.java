@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,17 +25,23 @@ final class TargetWatch {
 
     private final AttackTarget t;
     private String deadLetterMBean;
+    /**
+     * Every dead letter any listing showed so far: a listing may leave one out (seen with the 4 MiB one), which
+     * must not count as new when a later listing shows it again. One watch serves all attacks for that.
+     */
+    private final Set<String> known = new HashSet<>();
 
     TargetWatch(AttackTarget target) {
         this.t = target;
     }
 
-    /** The target's state before a send, to compare with after it. */
-    record Before(Map<String, JsonNode> deadLetters, double delivered) {
+    /** The target's state before a send, to compare with after it: the dead letters known then, the delivered count. */
+    record Before(Set<String> deadLetters, double delivered) {
     }
 
     Before before() throws IOException, InterruptedException {
-        return new Before(deadLetters(), delivered());
+        deadLetters();
+        return new Before(Set.copyOf(known), delivered());
     }
 
     /** What became of a message: dead-lettered (with the dead letter's reason and detail), delivered, or nothing seen. */
@@ -85,7 +93,7 @@ final class TargetWatch {
     private List<JsonNode> newDeadLetters(Before before) throws IOException, InterruptedException {
         List<JsonNode> fresh = new ArrayList<>();
         deadLetters().forEach((id, e) -> {
-            if (!before.deadLetters().containsKey(id)) {
+            if (!before.deadLetters().contains(id)) {
                 fresh.add(e);
             }
         });
@@ -100,6 +108,7 @@ final class TargetWatch {
         for (JsonNode e : t.management.exec(deadLetterMBean, "list", FLOW)) {
             byId.put(e.path("id").asText(), e);
         }
+        known.addAll(byId.keySet());
         return byId;
     }
 
