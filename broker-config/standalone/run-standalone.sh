@@ -16,7 +16,8 @@
 #                      (read live by the broker: edits take effect without a restart).
 #
 # Environment: ARTEMIS_HOME (default: <repo>/target/apache-artemis-<version>, unpacked by `mvn verify`),
-#              JAVA_HOME (optional), ARTEMIS_HEAP (default 512M).
+#              JUKIBUS_BROKER_PLUGIN (default: <repo>/target/jukibus-broker-plugin.jar, built by
+#              `mvn package`: the broker plugin broker.xml names), JAVA_HOME (optional), ARTEMIS_HEAP (default 512M).
 # Runs `artemis run` in the foreground (exec): stop it with SIGTERM.
 set -euo pipefail
 
@@ -38,6 +39,8 @@ if [ -z "${ARTEMIS_HOME:-}" ]; then
   ARTEMIS_HOME=${homes[0]%/}
 fi
 BROKER_XML=$CONFIG_DIR/$ROLE.xml
+JUKIBUS_BROKER_PLUGIN=${JUKIBUS_BROKER_PLUGIN:-$REPO_DIR/target/jukibus-broker-plugin.jar}
+[ -f "$JUKIBUS_BROKER_PLUGIN" ] || die "no broker plugin jar $JUKIBUS_BROKER_PLUGIN (run 'mvn package' or set JUKIBUS_BROKER_PLUGIN)"
 
 case "$ROLE" in
   municipal|prefecture|central|liaison) ;;
@@ -87,6 +90,9 @@ ETC=$(cd "$INSTANCE/etc" && pwd)
 rm -f "$ETC/artemis-users.properties" "$ETC/artemis-roles.properties"
 
 cp "$BROKER_XML" "$ETC/broker.xml"     # unchanged: the very file the embedded node uses
+# the plugin broker.xml names (peers' duplicate and message ids made the broker's): lib/ is on the broker's classpath
+mkdir -p "$INSTANCE/lib"
+cp "$JUKIBUS_BROKER_PLUGIN" "$INSTANCE/lib/jukibus-broker-plugin.jar"
 
 cat > "$ETC/bootstrap.xml" <<EOF
 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -25,8 +25,9 @@ import picocli.CommandLine;
 
 /**
  * {@code jukibus attack-sim} (模擬攻撃, 第4の3(6)) against a running municipal node: every attack of
- * the catalogue runs and is refused; the positive control is the only notice delivered; every
- * envelope attack is in the node's dead-letter queue with its reason (nothing lost).
+ * the catalogue runs, proves it did what it names and is refused; the only notices delivered are the
+ * positive control and the two genuine ones of the id attacks; every refused message is in the
+ * node's dead-letter queue with its reason (nothing lost).
  */
 class AttackSimIT {
 
@@ -67,7 +68,9 @@ class AttackSimIT {
                 "--crl", ca.resolve(CertificateAuthority.CRL_FILE).toString(),
                 "--keystore", pki(attacker, "keystore"), "--keystore-password-file", pki(attacker, "password-file"),
                 "--ca", ca.toString(), "--ca-password-file", net.network.caPasswordFile().toString(),
-                "--revoked-keystore", pki(revoked, "keystore"), "--revoked-password-file", pki(revoked, "password-file")));
+                "--revoked-keystore", pki(revoked, "keystore"), "--revoked-password-file", pki(revoked, "password-file"),
+                "--victim-keystore", pki(net.node(CHIYODA), "keystore"),
+                "--victim-password-file", pki(net.node(CHIYODA), "password-file")));
         args.addAll(net.operatorLogin(OSAKA));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -79,23 +82,38 @@ class AttackSimIT {
         assertThat(err.toString()).isEmpty();
         assertThat(report).contains("positive control: a genuine notice from " + SHINJUKU + " was delivered");
         List<String> rows = report.lines().filter(l -> l.matches("^(certificate|broker|envelope|management) .*")).toList();
-        assertThat(rows).hasSizeGreaterThanOrEqualTo(32)
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(35)
                 .allSatisfy(row -> assertThat(row).contains(" refused ").doesNotContain("NOT REFUSED").doesNotContain("not run"));
         for (String attack : List.of("no-client-certificate", "foreign-ca-certificate", "unlisted-certificate",
                 "expired-certificate", "revoked-certificate", "tls-1.2-downgrade", "remote-consume", "send-to-dlq",
                 "replay", "signature-wrapping-object", "downgrade-sha1", "downgrade-rsa-1.5", "dtd-external-entity",
                 "entity-expansion", "oversize", "deep-nesting", "management-without-card", "management-foreign-card",
-                "jolokia-card-without-pin", "pin-guessing")) {
+                "jolokia-card-without-pin", "pin-guessing", "duplicate-id-poisoning", "dead-letter-id-collision",
+                "replay-as-redelivery")) {
             assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " "));
         }
+        // each attack proves it did what it names: the foreign certificate and card went out and were refused as such
+        for (String attack : List.of("foreign-ca-certificate", "expired-certificate", "revoked-certificate", "management-foreign-card")) {
+            assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " ")
+                    .contains("after the certificate was presented"));
+        }
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains(" no-client-certificate ").contains("no certificate presented"));
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains(" unlisted-certificate ")
+                .contains("TLS accepted the certificate, the login refused it"));
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains(" duplicate-id-poisoning ")
+                .contains(CHIYODA + "'s notice with the same duplicate id delivered").contains("as a retry must be"));
         assertThat(report).contains(rows.size() + " attacks: " + rows.size() + " refused, 0 NOT REFUSED, 0 not run");
         assertThat(exit).isZero();
 
-        // the control, and nothing else, reached Osaka's legacy outbox
+        // the control, Chiyoda's notice the attacker tried to make a duplicate and the first copy of the replay,
+        // and nothing else, reached Osaka's legacy outbox
         List<Path> delivered = net.files(OSAKA, "outbox", "transfer-in");
-        assertThat(delivered).hasSize(1);
-        assertThat(Files.readString(delivered.get(0))).contains("ATTACK-SIM-");
-        // every envelope attack is kept in the dead-letter queue with its reason: nothing lost
+        assertThat(delivered).hasSize(3);
+        for (Path notice : delivered) {
+            assertThat(Files.readString(notice)).contains("ATTACK-SIM-");
+        }
+        // every envelope attack is kept in the dead-letter queue with its reason, and so are the junk of the
+        // duplicate-id poisoning, the 4 messages with colliding message ids and the replay: nothing lost
         // the PIN guessing locked the simulator's operator: even the right PIN is refused until the officer unlocks
         assertThatThrownBy(() -> net.jolokia(OSAKA).nodeInfo()).hasMessageContaining("refused the login");
         Path unlockDir = net.node(OSAKA).home().resolve("operators").resolve("unlock");
@@ -110,7 +128,7 @@ class AttackSimIT {
         for (var entry : jolokia.exec(jolokia.deadLetterMBean(), "list", "")) {
             reasons.add(entry.path("reason").asText());
         }
-        assertThat(reasons).hasSize((int) rows.stream().filter(r -> r.startsWith("envelope ")).count())
+        assertThat(reasons).hasSize((int) rows.stream().filter(r -> r.startsWith("envelope ")).count() + 1 + 4 + 1)
                 .contains("REPLAY", "BAD_SIGNATURE", "WRONG_RECIPIENT", "EXPIRED", "MALFORMED", "OVERSIZE");
         // the two certificates the simulator had our CA issue (unlisted, expired) are revoked again
         List<CertificateAuthority.LedgerEntry> ledger = CertificateAuthority.load(ca,

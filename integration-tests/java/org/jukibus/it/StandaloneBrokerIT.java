@@ -62,7 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (unpacked into target/ by the pom in pre-integration-test) through
  * {@code broker-config/standalone/run-standalone.sh}, with security on and TLS client-certificate
  * login: peers are mapped to node code and role by cert-users/cert-roles.properties, and the
- * broker.xml's security settings decide what each role may do.
+ * broker.xml's security settings decide what each role may do, and its broker plugin binds a peer's
+ * duplicate id to the peer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneBrokerIT {
@@ -181,7 +182,9 @@ class StandaloneBrokerIT {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue(TRANSFER_IN));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            producer.send(s.createTextMessage("<transfer-in from=\"131041\"/>"));
+            TextMessage m = s.createTextMessage("<transfer-in from=\"131041\"/>");
+            m.setStringProperty("_AMQ_DUPL_ID", "notice-1");
+            producer.send(m);
         }
     }
 
@@ -245,6 +248,8 @@ class StandaloneBrokerIT {
                 assertThat(m).isInstanceOf(TextMessage.class);
                 assertThat(((TextMessage) m).getText()).isEqualTo("<transfer-in from=\"131041\"/>");
                 assertThat(m.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+                // the broker plugin (org.jukibus.broker.PeerMessageIds) runs here too: the peer's duplicate id is its own
+                assertThat(m.getStringProperty("_AMQ_DUPL_ID")).isEqualTo("131041/notice-1");
                 assertThat(consumer.receive(500)).isNull();
                 assertThat(consumer.receiveNoWait()).isNull();
             }

@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
         description = {"Run the simulated-attack catalogue (模擬攻撃) against a running node: certificates, broker",
                 "permissions, forged envelopes, hostile XML, the management port. Prints per attack: refused,",
                 "NOT REFUSED or not run. Exit 0 when every attack ran and was refused, 3 otherwise.",
-                "Leaves one dead letter per envelope attack on the target (flow transfer-in) and one",
-                "delivered notice marked ATTACK-SIM (the positive control), and the PIN guessing locks the",
+                "Leaves dead letters on the target (flow transfer-in: one per envelope attack, six of the id",
+                "attacks) and three delivered notices marked ATTACK-SIM (the positive control, the victim's",
+                "notice, the first copy of the replay), and the PIN guessing locks the",
                 "operator it logs in as until the officer unlocks (jukibus operator unlock). Use on a test network."})
 public class AttackSimCommand extends Subcommand {
 
@@ -61,6 +62,12 @@ public class AttackSimCommand extends Subcommand {
     Path revokedKeystore;
     @Option(names = "--revoked-password-file", paramLabel = "FILE", description = "Its password.")
     Path revokedPasswordFile;
+    @Option(names = "--victim-keystore", paramLabel = "FILE",
+            description = "PKCS#12 of a second municipal node of the directory (not the target): the duplicate-id "
+                    + "poisoning attack sends its genuine notice after the attacking node tried to make it a duplicate.")
+    Path victimKeystore;
+    @Option(names = "--victim-password-file", paramLabel = "FILE", description = "Its password.")
+    Path victimPasswordFile;
     @Mixin
     OperatorLogin login;
 
@@ -91,13 +98,20 @@ public class AttackSimCommand extends Subcommand {
             }
             revokedPassword = new String(SecureFiles.readPassword(revokedPasswordFile));
         }
+        String victimPassword = null;
+        if (victimKeystore != null) {
+            if (victimPasswordFile == null) {
+                throw new IllegalArgumentException("--victim-keystore needs --victim-password-file");
+            }
+            victimPassword = new String(SecureFiles.readPassword(victimPasswordFile));
+        }
         JolokiaClient management = login.client();
         String seen = management.nodeInfo().path("code").asText();
         if (!seen.equals(target)) {
             throw new IllegalArgumentException("the management port " + login.node() + " is node " + seen + "'s, not " + target + "'s");
         }
         try (AttackTarget t = new AttackTarget(directory, node, attacker, keystore, password, ca, revokedKeystore,
-                revokedPassword, management, login.node(), root)) {
+                revokedPassword, victimKeystore, victimPassword, management, login.node(), root)) {
             return report(t, root);
         }
     }
@@ -106,7 +120,8 @@ public class AttackSimCommand extends Subcommand {
         out().printf("attack-sim against %s (%s, %s) at %s, attacking as %s%n", t.target.code(), t.target.name(),
                 t.target.role().id(), t.target.primary(), t.attacker.identity().code());
         List<Attack> attacks = new ArrayList<>(new LinkAttacks(t).catalogue());
-        EnvelopeAttacks envelopes = new EnvelopeAttacks(t);
+        TargetWatch watch = new TargetWatch(t);
+        EnvelopeAttacks envelopes = new EnvelopeAttacks(t, watch);
         Optional<String> skip = envelopes.notApplicable();
         if (skip.isEmpty()) {
             Optional<String> control = envelopes.positiveControl();
@@ -117,6 +132,7 @@ public class AttackSimCommand extends Subcommand {
             out().println("envelope attacks not run: " + skip.get());
         }
         attacks.addAll(envelopes.catalogue());
+        attacks.addAll(new IdAttacks(t, watch, skip).catalogue());
         char[] pin = login.pin();
         try {
             attacks.addAll(new ManagementAttacks(t.managementUrl, root, login.card(), pin, t.work()).catalogue());

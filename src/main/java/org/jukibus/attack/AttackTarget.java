@@ -39,8 +39,14 @@ final class AttackTarget implements AutoCloseable {
     /** A key store whose certificate our CA has revoked, or null. */
     final Path revokedKeystore;
     final String revokedPassword;
+    /** A second node of the directory whose messages the attacker tries to make duplicates, or null. */
+    final KeyMaterial victim;
+    final Path victimKeystore;
+    final String victimPassword;
     final JolokiaClient management;
     final String managementUrl;
+    /** The network CA: trusted for the target's side of every TLS connection, so a failure is the target's refusal. */
+    final java.security.cert.X509Certificate rootCa;
 
     private final Path work;
     private final Path truststore;
@@ -48,7 +54,7 @@ final class AttackTarget implements AutoCloseable {
 
     AttackTarget(NodeDirectory directory, NodeEntry target, KeyMaterial attacker, Path attackerKeystore,
                  String attackerPassword, CertificateAuthority ca, Path revokedKeystore, String revokedPassword,
-                 JolokiaClient management, String managementUrl, java.security.cert.X509Certificate rootCa)
+                 Path victimKeystore, String victimPassword, JolokiaClient management, String managementUrl, java.security.cert.X509Certificate rootCa)
             throws IOException {
         this.directory = directory;
         this.target = target;
@@ -58,8 +64,12 @@ final class AttackTarget implements AutoCloseable {
         this.ca = ca;
         this.revokedKeystore = revokedKeystore;
         this.revokedPassword = revokedPassword;
+        this.victimKeystore = victimKeystore;
+        this.victimPassword = victimPassword;
+        this.victim = victimKeystore == null ? null : KeyStores.readKeyStore(victimKeystore, victimPassword.toCharArray());
         this.management = management;
         this.managementUrl = managementUrl;
+        this.rootCa = rootCa;
         this.work = Files.createTempDirectory("jukibus-attack-sim");
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
@@ -71,6 +81,11 @@ final class AttackTarget implements AutoCloseable {
     /** A TLS connection to the target's primary line as the attacking peer. */
     Connection connectAsAttacker() throws JMSException {
         return connect(attackerKeystore, attackerPassword, TLS);
+    }
+
+    /** A TLS connection to the target's primary line as the victim node (requires {@link #victim}). */
+    Connection connectAsVictim() throws JMSException {
+        return connect(victimKeystore, victimPassword, TLS);
     }
 
     Connection connect(Path keystore, String password, String tlsVersion) throws JMSException {

@@ -1,21 +1,16 @@
 package org.jukibus.attack;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.xml.security.encryption.XMLCipher;
 import org.apache.xml.security.signature.XMLSignature;
@@ -36,20 +31,18 @@ import org.w3c.dom.Element;
 final class EnvelopeAttacks {
 
     static final String INBOUND = "jukibus.inbound.transfer-in";
-    static final String FLOW = "transfer-in";
-    /** How long the target gets to dead-letter or deliver one message. */
-    static final Duration SETTLE = Duration.ofSeconds(60);
     static final int OVERSIZE_BYTES = 4 << 20;
     static final int NESTING = 10_000;
 
     private final AttackTarget t;
     private final EnvelopeForgery forgery;
-    private String deadLetterMBean;
+    private final TargetWatch watch;
     private byte[] control;
 
-    EnvelopeAttacks(AttackTarget target) {
+    EnvelopeAttacks(AttackTarget target, TargetWatch watch) {
         this.t = target;
         this.forgery = new EnvelopeForgery(target.attacker);
+        this.watch = watch;
     }
 
     /** Why the envelope attacks cannot run against this target with this attacker, if they cannot. */
@@ -69,7 +62,6 @@ final class EnvelopeAttacks {
      * @return empty if it was delivered, else what went wrong
      */
     Optional<String> positiveControl() throws Exception {
-        deadLetterMBean = t.management.deadLetterMBean();
         control = forgery.genuine(t.target.code(), t.target.certificate(), Instant.now());
         Outcome o = sendAndWatch(control);
         return o.verdict() == Outcome.Verdict.NOT_REFUSED ? Optional.empty() : Optional.of(o.detail());
@@ -122,8 +114,7 @@ final class EnvelopeAttacks {
 
     /** Sends as the attacking node; then whatever comes first: a new dead letter, a delivery, or nothing. */
     private Outcome sendAndWatch(byte[] envelope) throws Exception {
-        Map<String, JsonNode> before = deadLetters();
-        double delivered = delivered();
+        TargetWatch.Before before = watch.before();
         try (Connection c = t.connectAsAttacker()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             BytesMessage m = s.createBytesMessage();
@@ -134,39 +125,7 @@ final class EnvelopeAttacks {
                 return Outcome.refused("the broker refused the message: " + LinkAttacks.brief(e));
             }
         }
-        Instant deadline = Instant.now().plus(SETTLE);
-        while (Instant.now().isBefore(deadline)) {
-            for (Map.Entry<String, JsonNode> e : deadLetters().entrySet()) {
-                if (!before.containsKey(e.getKey())) {
-                    return Outcome.refused("dead-lettered " + e.getValue().path("reason").asText("?") + ": "
-                            + e.getValue().path("detail").asText(""));
-                }
-            }
-            if (delivered() > delivered) {
-                return Outcome.notRefused("delivered to the target's legacy outbox");
-            }
-            Thread.sleep(250);
-        }
-        return Outcome.notRefused("neither dead-lettered nor delivered within " + SETTLE.toSeconds() + " s: unaccounted for");
-    }
-
-    private Map<String, JsonNode> deadLetters() throws IOException, InterruptedException {
-        Map<String, JsonNode> byId = new HashMap<>();
-        for (JsonNode e : t.management.exec(deadLetterMBean, "list", FLOW)) {
-            byId.put(e.path("id").asText(), e);
-        }
-        return byId;
-    }
-
-    /** The target's count of transfer-in notices delivered to its legacy outbox (its Prometheus counter). */
-    private double delivered() throws IOException, InterruptedException {
-        double sum = 0;
-        for (String line : t.management.text("actuator/prometheus").split("\n")) {
-            if (line.startsWith("jukibus_flow_received_total{") && line.contains("flow=\"" + FLOW + "\"")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return watch.settle(before);
     }
 
     private byte[] fresh() throws Exception {

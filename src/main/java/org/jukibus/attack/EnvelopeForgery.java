@@ -45,8 +45,12 @@ final class EnvelopeForgery {
 
     /** A genuine envelope for {@code recipientCode}, sealed to {@code recipientCert}, created at {@code createdAt}. */
     byte[] genuine(String recipientCode, X509Certificate recipientCert, Instant createdAt) throws Exception {
-        EnvelopeHeader header = new EnvelopeHeader(UUID.randomUUID().toString(), TYPE, attackerCode, recipientCode,
-                createdAt, null);
+        return genuine(UUID.randomUUID().toString(), recipientCode, recipientCert, createdAt);
+    }
+
+    /** Like {@link #genuine(String, X509Certificate, Instant)}, with the envelope id {@code messageId}. */
+    byte[] genuine(String messageId, String recipientCode, X509Certificate recipientCert, Instant createdAt) throws Exception {
+        EnvelopeHeader header = new EnvelopeHeader(messageId, TYPE, attackerCode, recipientCode, createdAt, null);
         return sealer.seal(header, SecureXml.parse(notice(recipientCode)), attacker.privateKey(), attacker.certificate(),
                 recipientCert);
     }

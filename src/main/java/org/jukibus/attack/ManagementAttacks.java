@@ -7,19 +7,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.jukibus.operators.OperatorCard;
 import org.jukibus.pki.CertificateAuthority;
@@ -60,15 +56,15 @@ final class ManagementAttacks {
     List<Attack> catalogue() {
         List<Attack> a = new ArrayList<>();
         a.add(new Attack("management-without-card", "management", "reach the management port without an operator card",
-                () -> expectRefused(() -> post(client(tls(null)), "actuator/jolokia", READ_RUNTIME, null))));
+                () -> withCard(null)));
         a.add(new Attack("management-foreign-card", "management", "present an operator card of another CA naming the operator",
-                () -> expectRefused(() -> post(client(tls(foreignCard())), "actuator/jolokia", READ_RUNTIME, null))));
+                () -> withCard(foreignCard())));
         a.add(new Attack("jolokia-card-without-pin", "management", "run a Jolokia read with the operator's card but no PIN",
-                () -> expectRefused(() -> post(client(card.sslContext()), "actuator/jolokia", READ_RUNTIME, null))));
+                () -> cardWithoutPin(() -> post(client(card.sslContext()), "actuator/jolokia", READ_RUNTIME, null))));
         a.add(new Attack("hawtio-jolokia-card-without-pin", "management", "use Hawtio's Jolokia proxy with the card but no PIN",
-                () -> expectRefused(() -> get(client(card.sslContext()), "actuator/hawtio/jolokia/read/java.lang:type=Runtime/Name"))));
+                () -> cardWithoutPin(() -> get(client(card.sslContext()), "actuator/hawtio/jolokia/read/java.lang:type=Runtime/Name"))));
         a.add(new Attack("metrics-card-without-pin", "management", "read the node's metrics with the card but no PIN",
-                () -> expectRefused(() -> get(client(card.sslContext()), "actuator/prometheus"))));
+                () -> cardWithoutPin(() -> get(client(card.sslContext()), "actuator/prometheus"))));
         a.add(new Attack("pin-guessing", "management",
                 GUESSES + " guessed PINs for operator '" + card.operator().id() + "' with their card, then the right PIN",
                 this::guess));
@@ -77,6 +73,11 @@ final class ManagementAttacks {
 
     private Outcome guess() throws Exception {
         HttpClient http = client(card.sslContext());
+        // positive control: the right PIN logs in before the guessing, so its refusal afterwards is the lockout's
+        HttpResponse<String> before = post(http, "actuator/jolokia", READ_RUNTIME, basic(pin));
+        if (before.statusCode() != 200) {
+            return Outcome.notRun("the right PIN does not log in even before the guessing (HTTP " + before.statusCode() + ")");
+        }
         SecureRandom random = new SecureRandom();
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < GUESSES; i++) {
@@ -101,14 +102,37 @@ final class ManagementAttacks {
         HttpResponse<String> send() throws Exception;
     }
 
-    /** Refused: the TLS handshake or connection failed, or the port answered 401/403 or with the login page. */
-    private static Outcome expectRefused(Request request) throws Exception {
-        HttpResponse<String> r;
-        try {
-            r = request.send();
-        } catch (IOException e) {
-            return Outcome.refused("connection refused: " + LinkAttacks.brief(e));
+    /**
+     * Presents {@code clientKeys} (or no card) to the management port whatever CAs it names. Refused when the
+     * TLS handshake ends there (for a card: after it went out; not run if it never did, as that would only repeat
+     * management-without-card); should TLS let the connection through, the port's answer decides.
+     */
+    private Outcome withCard(KeyMaterial clientKeys) throws Exception {
+        URI uri = base();
+        TlsProbe.Result r = TlsProbe.probe(uri.getHost(), uri.getPort(), clientKeys, rootCa, "TLSv1.3");
+        if (r.verdict() == TlsProbe.Verdict.ACCEPTED) {
+            Outcome o = expectRefused(() -> post(client(TlsProbe.context(clientKeys, rootCa, new AtomicBoolean())),
+                    "actuator/jolokia", READ_RUNTIME, null));
+            return new Outcome(o.verdict(), r.describe() + ", then " + o.detail());
         }
+        if (clientKeys != null && !r.presented()) {
+            return Outcome.notRun("the card was never presented (" + r.describe() + ")");
+        }
+        return Outcome.refused(r.describe());
+    }
+
+    /** With the genuine card, so TLS must let the request through: the PIN check is what must refuse it. */
+    private static Outcome cardWithoutPin(Request request) throws Exception {
+        try {
+            return expectRefused(request);
+        } catch (IOException e) {
+            return Outcome.notRun("the operator's own card was refused at TLS, the PIN check was never reached: " + LinkAttacks.brief(e));
+        }
+    }
+
+    /** Refused: the port answered 401/403 or with the login page. */
+    private static Outcome expectRefused(Request request) throws Exception {
+        HttpResponse<String> r = request.send();
         int s = r.statusCode();
         if (s == 401 || s == 403) {
             return Outcome.refused("HTTP " + s);
@@ -123,30 +147,6 @@ final class ManagementAttacks {
         CertificateAuthority foreign = CertificateAuthority.create(work.resolve("foreign-operator-ca"), "Not Juki-net",
                 "foreign".toCharArray());
         return foreign.issueOperatorKeyMaterial(card.operator(), Duration.ofDays(1));
-    }
-
-    /**
-     * TLS that trusts the network CA for the node's side (so a refusal is the node's, never this client's)
-     * and presents {@code clientKeys} as client certificate, or none when null.
-     */
-    private SSLContext tls(KeyMaterial clientKeys) throws Exception {
-        KeyManager[] keyManagers = null;
-        if (clientKeys != null) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("card", clientKeys.privateKey(), new char[0], clientKeys.chain().toArray(new Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, new char[0]);
-            keyManagers = kmf.getKeyManagers();
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("root-ca", rootCa);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(keyManagers, tmf.getTrustManagers(), null);
-        return ssl;
     }
 
     private static HttpClient client(SSLContext ssl) {

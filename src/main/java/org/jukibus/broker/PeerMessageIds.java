@@ -1,0 +1,74 @@
+package org.jukibus.broker;
+
+import java.io.ByteArrayOutputStream;
+
+import javax.security.auth.Subject;
+
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
+
+/**
+ * Makes the ids on a message a peer sends the broker's, never the peer's: a peer holding a valid
+ * certificate may be hostile, and it must not influence how other peers' messages are
+ * de-duplicated or dead-lettered.
+ *
+ * <ul>
+ *   <li><b>Duplicate id</b> ({@code _AMQ_DUPL_ID}). Artemis keeps one duplicate-id cache per address,
+ *       for all senders: a peer that sent junk with the id of another peer's future message (jukibus's
+ *       ids are predictable, e.g. a transfer-out confirmation's is derived from the transfer-in
+ *       notice's) would make the broker drop that message silently. The id is rewritten to
+ *       {@code <authenticated user>/<id>}: a peer's retried send of the same message (PeerLink, after a
+ *       failure mid-send or on the other line) is still dropped, another peer's id can no longer
+ *       collide with it. The node's own sends ({@value NodeSecurityManager#LOCAL_ROLE}) keep their ids
+ *       ({@code dlq:…}, {@code replay:…}), which start otherwise than any node code and so never meet a
+ *       peer's.</li>
+ *   <li><b>Bridge duplicate id</b> ({@code _AMQ_BRIDGE_DUP}): only Artemis core bridges set it, and a
+ *       message carrying it skips the duplicate-id cache above. No peer uses a bridge: removed.</li>
+ *   <li><b>Message id</b> (the user id behind {@code JMSMessageID}). A client may send none or one of its
+ *       choosing; the node derives from it the duplicate id of a dead letter and tells a broker
+ *       redelivery from a replay by it (flow/SeenMessages). Every peer message gets a fresh one here.</li>
+ * </ul>
+ *
+ * <p>A message plugin ({@code beforeSend}); broker.xml accepts only the full plugin interface. Runs before the broker
+ * checks duplicates and permissions. Registered in every role's broker.xml
+ * ({@code <broker-plugins>}), so the standalone Artemis applies it too (run-standalone.sh puts the
+ * plugin's jar in the instance's lib/). Depends on nothing of jukibus but {@link NodeSecurityManager}'s
+ * role name, a compile-time constant.
+ */
+public final class PeerMessageIds implements ActiveMQServerPlugin {
+
+    /** Between the sender and its id; no node code contains it. */
+    private static final String SEPARATOR = "/";
+
+    @Override
+    public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {
+        if (isNodeItself(session)) {
+            return;
+        }
+        String user = session.getValidatedUser() == null ? "" : session.getValidatedUser();
+        Object duplicateId = message.getDuplicateProperty();
+        if (duplicateId instanceof byte[] bytes) {
+            ByteArrayOutputStream owned = new ByteArrayOutputStream();
+            owned.writeBytes(SimpleString.of(user + SEPARATOR).getData()); // as the broker encodes a string id
+            owned.writeBytes(bytes);
+            message.putBytesProperty(Message.HDR_DUPLICATE_DETECTION_ID, owned.toByteArray());
+        } else if (duplicateId != null) {
+            message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, user + SEPARATOR + duplicateId);
+        }
+        message.removeProperty(Message.HDR_BRIDGE_DUPLICATE_ID);
+        message.setUserID(UUIDGenerator.getInstance().generateUUID());
+        message.messageChanged(); // the user id is in the encoded header: encode again
+    }
+
+    /** The node on its own broker: in-VM when embedded, its own certificate when standalone; role node-local either way. */
+    private static boolean isNodeItself(ServerSession session) {
+        Subject subject = session.getRemotingConnection() == null ? null : session.getRemotingConnection().getSubject();
+        return subject != null && subject.getPrincipals(RolePrincipal.class).stream()
+                .anyMatch(role -> NodeSecurityManager.LOCAL_ROLE.equals(role.getName()));
+    }
+}
