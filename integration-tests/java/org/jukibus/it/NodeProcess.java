@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
@@ -42,17 +43,29 @@ final class NodeProcess implements AutoCloseable {
         this.startedMarker = startedMarker;
     }
 
-    /** Starts the node (it must not be running); returns at once, see {@link #awaitStarted}. */
-    NodeProcess start() throws IOException {
+    /**
+     * Starts the node (it must not be running), with any extra JVM options (a test's
+     * {@code -Djukibus.test.fault-point=...}); returns at once, see {@link #awaitStarted}.
+     */
+    NodeProcess start(String... jvmOptions) throws IOException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(node.spec().code() + " is already running");
         }
         log = node.home().resolve(logName + "-" + (starts++) + ".log");
-        process = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar",
-                Path.of("target/jukibus.jar").toAbsolutePath().toString(),
-                "node", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", Path.of("target/jukibus.jar").toAbsolutePath().toString(),
+                "node", "--config", config.toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return this;
+    }
+
+    /** Waits until the process has exited by itself; returns its exit status. */
+    int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(node.spec().code() + " still runs after " + atMost + ":\n" + tail());
+        }
+        return process.exitValue();
     }
 
     /** Waits until this start's log says Camel started its marker route; fails early if the process died. */

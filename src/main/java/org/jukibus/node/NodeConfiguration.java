@@ -51,6 +51,9 @@ import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.pki.Pem;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -158,17 +161,22 @@ public class NodeConfiguration {
         // not being polled would sit there unseen until that session is used again.
         inVm.setConsumerWindowSize(0);
         CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
-        caching.setSessionCacheSize(32); // intake threads, forwarders, delivery consumers
+        // Every delivery consumer and forwarder takes a session from here for each transaction (see
+        // jms()), intake threads one per send: room for all of them at once, so none is closed and
+        // opened again on the broker each time
+        caching.setSessionCacheSize(128);
         caching.setCacheConsumers(false);
         return caching;
     }
 
     @Bean
-    JmsTransactionManager jmsTransactionManager(ConnectionFactory localConnectionFactory) {
-        return new JmsTransactionManager(localConnectionFactory);
+    JmsTransactionManager jmsTransactionManager(ConnectionFactory localConnectionFactory, ObjectProvider<TestFaultPoint> faultPoint) {
+        JmsTransactionManager transactionManager = new JmsTransactionManager(localConnectionFactory);
+        faultPoint.ifAvailable(transactionManager::addListener);
+        return transactionManager;
     }
 
-    /** The transaction policy the routes' {@code transacted} step uses: the consume and every local send commit together. */
+    /** The transaction policy the routes' {@code transacted} step uses: it joins the transaction the consumer began (see jms()). */
     @Bean("PROPAGATION_REQUIRED")
     SpringTransactionPolicy propagationRequired(JmsTransactionManager transactionManager) {
         SpringTransactionPolicy policy = new SpringTransactionPolicy(transactionManager);
@@ -176,12 +184,30 @@ public class NodeConfiguration {
         return policy;
     }
 
+    /**
+     * One JMS transaction per consumed message: the consumer (delivery, forwarding) begins it with
+     * the transaction manager, receives on the transaction manager's session, and every local send
+     * of the route (answers, dead letters) goes through that same session, over the same connection
+     * factory; one commit. CACHE_NONE is what makes the consumer use that session: with a cached
+     * consumer (CACHE_CONSUMER) the listener container received on a session of its own and
+     * committed it before the transaction manager committed the sends, so a crash between the two
+     * commits lost the sends (DeliveryCommitIT).
+     */
     @Bean("jms")
-    JmsComponent jms(ConnectionFactory localConnectionFactory, JmsTransactionManager transactionManager) {
+    JmsComponent jms(ConnectionFactory localConnectionFactory, JmsTransactionManager transactionManager,
+                     ObjectProvider<TestFaultPoint> faultPoint) {
         JmsComponent jms = JmsComponent.jmsComponentTransacted(localConnectionFactory, transactionManager);
-        jms.setCacheLevelName("CACHE_CONSUMER");
+        jms.setCacheLevelName("CACHE_NONE");
         jms.setDeliveryPersistent(true);
+        faultPoint.ifAvailable(jms::setMessageCreatedStrategy);
         return jms;
+    }
+
+    /** TEST ONLY: a crash injected for the kill tests; absent unless jukibus.test.fault-point is set. */
+    @Bean
+    @ConditionalOnProperty("jukibus.test.fault-point")
+    TestFaultPoint testFaultPoint(@Value("${jukibus.test.fault-point}") String faultPoint) {
+        return new TestFaultPoint(faultPoint);
     }
 
     /** The flows this version knows; a switch in the config file for any other name is a typo, refused. */
