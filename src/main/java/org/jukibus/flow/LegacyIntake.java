@@ -159,7 +159,8 @@ public final class LegacyIntake {
      * same NoticeId, whatever the bytes) is not sent again. Checked once the input is otherwise valid,
      * so that a broken file is reported as what is wrong with it. The exception: the earlier pick-up of
      * this very file never got to move it to sent/ (the node died in between) — then this is that
-     * file, picked up again, and the brokers' duplicate detection keeps the second send from arriving.
+     * file, picked up again with the same message id, and the brokers' duplicate detection keeps the
+     * second send from arriving.
      */
     private void refuseDuplicate(LegacyInput input, Exchange exchange) throws LegacyInputException, DuplicateFileException {
         FlowDefinition flow = input.flow();
@@ -168,7 +169,7 @@ public final class LegacyIntake {
         claim(digest, key, input, exchange);
         // by message id as well: ledger lines written before business keys were recorded have none
         var earlier = ledger.queuedWithKey(flow.name(), digest).or(() -> ledger.queued(input.messageId()));
-        if (earlier.isPresent() && !(earlier.get().fileName().equals(input.fileName()) && !movedToSent(input))) {
+        if (earlier.isPresent() && !pickedUpAgain(earlier.get(), input)) {
             TransferLedger.Entry first = earlier.get();
             throw new DuplicateFileException("DUPLICATE: " + described(flow, key) + " was picked up from "
                     + first.fileName() + " at " + first.recordedAt() + " and sent as message " + first.messageId()
@@ -204,6 +205,12 @@ public final class LegacyIntake {
         return flow.businessKey().elements().isEmpty() ? ""
                 : " (a " + flow.name() + " message is identified by " + flow.businessKey().describe()
                 + ": a corrected or different message needs its own; see docs/legacy-files.md)";
+    }
+
+    /** The very file queued before (same name, same content), not yet moved to sent/: the node died in between. */
+    private boolean pickedUpAgain(TransferLedger.Entry earlier, LegacyInput input) {
+        return earlier.fileName().equals(input.fileName()) && input.messageId().equals(earlier.messageId())
+                && !movedToSent(input);
     }
 
     private boolean movedToSent(LegacyInput input) {
