@@ -105,7 +105,7 @@ class SpecialTransferIT {
                 .contains("<OldMunicipality>131041</OldMunicipality>").contains("<NewMunicipality>271004</NewMunicipality>")
                 .contains("<RegistrationId>REG-2B</RegistrationId>").contains("<Name>" + NAME + "</Name>")
                 .contains("<BirthDate>1975-06-15</BirthDate>").contains("<NewAddress>大阪府大阪市北区中之島一丁目3番20号</NewAddress>")
-                .contains("<CardNumber>JK00000002</CardNumber>").contains("<Relationship>世帯主</Relationship>")
+                .contains("<CardNumber>JK" + resident.substring(3) + "</CardNumber>").contains("<Relationship>世帯主</Relationship>")
                 .contains("<PlannedNewMunicipality>271004</PlannedNewMunicipality>")
                 .doesNotContain("予定の住所").doesNotContain("MismatchedItem");
         assertThat(net.files(OSAKA, "error")).as("reports at the new municipality").isEmpty();
