@@ -86,7 +86,7 @@ class AttackSimIT {
                 .allSatisfy(row -> assertThat(row).contains(" refused ").doesNotContain("NOT REFUSED").doesNotContain("not run"));
         for (String attack : List.of("no-client-certificate", "foreign-ca-certificate", "unlisted-certificate",
                 "expired-certificate", "revoked-certificate", "tls-1.2-downgrade", "remote-consume", "send-to-dlq",
-                "replay", "signature-wrapping-object", "downgrade-sha1", "downgrade-rsa-1.5", "dtd-external-entity",
+                "replay", "forged-party", "wrong-resident-code", "signature-wrapping-object", "downgrade-sha1", "downgrade-rsa-1.5", "dtd-external-entity",
                 "entity-expansion", "oversize", "deep-nesting", "management-without-card", "management-foreign-card",
                 "jolokia-card-without-pin", "pin-guessing", "duplicate-id-poisoning", "dead-letter-id-collision",
                 "replay-as-redelivery")) {
@@ -129,7 +129,7 @@ class AttackSimIT {
             reasons.add(entry.path("reason").asText());
         }
         assertThat(reasons).hasSize((int) rows.stream().filter(r -> r.startsWith("envelope ")).count() + 1 + 4 + 1)
-                .contains("REPLAY", "BAD_SIGNATURE", "WRONG_RECIPIENT", "EXPIRED", "MALFORMED", "OVERSIZE");
+                .contains("REPLAY", "BAD_SIGNATURE", "WRONG_RECIPIENT", "PARTY_MISMATCH", "INVALID_RESIDENT_CODE", "EXPIRED", "MALFORMED", "OVERSIZE");
         // the two certificates the simulator had our CA issue (unlisted, expired) are revoked again
         List<CertificateAuthority.LedgerEntry> ledger = CertificateAuthority.load(ca,
                 SecureFiles.readPassword(net.network.caPasswordFile())).ledger();

@@ -79,7 +79,7 @@ class BackupLineIT {
             try {
                 while (dropped.get() < NOTICES) {
                     int i = dropped.getAndIncrement();
-                    net.drop(SHINJUKU, "transfer-in", noticeId(i) + ".xml", Notices.transferIn(noticeId(i), "70000000001", SHINJUKU, OSAKA));
+                    net.drop(SHINJUKU, "transfer-in", noticeId(i) + ".xml", Notices.transferIn(noticeId(i), "70000000009", SHINJUKU, OSAKA));
                     Thread.sleep(25); // about 40 notices a second
                 }
             } catch (Exception e) {

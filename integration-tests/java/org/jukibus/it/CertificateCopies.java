@@ -47,8 +47,8 @@ final class CertificateCopies {
 
     /** The household's record: head and requester, with relationships; {@code residentCodes} adds their codes. */
     static byte[] certificate(String requestId, String home, String issuing, boolean residentCodes) {
-        String head = residentCodes ? "<ResidentCode>10987654321</ResidentCode>" : "";
-        String requester = residentCodes ? "<ResidentCode>12345678901</ResidentCode>" : "";
+        String head = residentCodes ? "<ResidentCode>10987654320</ResidentCode>" : "";
+        String requester = residentCodes ? "<ResidentCode>12345678903</ResidentCode>" : "";
         return reply(requestId, home, issuing, """
                   <Certificate>
                     <AsOf>2026-11-25</AsOf>

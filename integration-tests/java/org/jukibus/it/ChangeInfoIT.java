@@ -73,17 +73,17 @@ class ChangeInfoIT {
     @Test
     @Order(1)
     void moves_deaths_and_name_changes_arrive_once_sealed_by_the_liaison_node_and_births_never() throws Exception {
-        IdentityRecords.seedChange(net, CENTRAL, "10000000001", "ADDRESS_CHANGE", "住基 一郎", "東京都千代田区九段南一丁目2番1号", "2026-11-01");
-        IdentityRecords.seedChange(net, CENTRAL, "10000000002", "DEATH", "住基 二郎", "東京都千代田区丸の内一丁目1番1号", "2026-11-02");
-        IdentityRecords.seedChange(net, CENTRAL, "10000000003", "NAME_CHANGE", "山田 三子", "東京都千代田区永田町一丁目7番1号", "2026-11-03");
-        IdentityRecords.seedChange(net, CENTRAL, "10000000004", "BIRTH", "住基 四郎", "東京都千代田区霞が関一丁目1番1号", "2026-11-04");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000006", "ADDRESS_CHANGE", "住基 一郎", "東京都千代田区九段南一丁目2番1号", "2026-11-01");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000014", "DEATH", "住基 二郎", "東京都千代田区丸の内一丁目1番1号", "2026-11-02");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000022", "NAME_CHANGE", "山田 三子", "東京都千代田区永田町一丁目7番1号", "2026-11-03");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000030", "BIRTH", "住基 四郎", "東京都千代田区霞が関一丁目1番1号", "2026-11-04");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() >= 3);
 
         assertThat(changes()).containsExactly(
-                new ChangeInfo.Change("10000000001", ChangeKind.MOVE, null, "東京都千代田区九段南一丁目2番1号", "2026-11-01"),
-                new ChangeInfo.Change("10000000002", ChangeKind.DEATH, null, null, "2026-11-02"),
-                new ChangeInfo.Change("10000000003", ChangeKind.NAME_CHANGE, "山田 三子", null, "2026-11-03"));
+                new ChangeInfo.Change("10000000006", ChangeKind.MOVE, null, "東京都千代田区九段南一丁目2番1号", "2026-11-01"),
+                new ChangeInfo.Change("10000000014", ChangeKind.DEATH, null, null, "2026-11-02"),
+                new ChangeInfo.Change("10000000022", ChangeKind.NAME_CHANGE, "山田 三子", null, "2026-11-03"));
         StandInCertificationAuthority.Arrival arrival = ca.accepted().get(0);
         assertThat(arrival.envelope().header().sender()).as("signed by (verified with the certificate of)").isEqualTo(LIAISON);
         assertThat(arrival.envelope().header().recipient()).isEqualTo(StandInCertificationAuthority.CODE);
@@ -97,10 +97,10 @@ class ChangeInfoIT {
         assertThat(watermark()).isEqualTo(maxIdentityRecordId());
 
         // the next batch arrives after it: by then a copy of the first would have, too
-        IdentityRecords.seedChange(net, CENTRAL, "10000000005", "DELETION", "住基 五郎", "東京都千代田区", "2026-11-05");
+        IdentityRecords.seedChange(net, CENTRAL, "10000000049", "DELETION", "住基 五郎", "東京都千代田区", "2026-11-05");
         await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() >= 4);
         assertThat(changes()).extracting(ChangeInfo.Change::residentCode)
-                .containsExactly("10000000001", "10000000002", "10000000003", "10000000005");
+                .containsExactly("10000000006", "10000000014", "10000000022", "10000000049");
         assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
     }
 
@@ -135,7 +135,7 @@ class ChangeInfoIT {
         int before = ca.accepted().size();
         ca.answer(400);
         try {
-            IdentityRecords.seedChange(net, CENTRAL, "30000000001", "DEATH", "住基 七郎", "東京都千代田区", "2026-11-07");
+            IdentityRecords.seedChange(net, CENTRAL, "30000000007", "DEATH", "住基 七郎", "東京都千代田区", "2026-11-07");
             DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, LIAISON, 0);
             assertThat(dead.reason()).isEqualTo("CA_REFUSED");
             assertThat(dead.detail()).contains("HTTP 400").contains(ca.endpoint());
@@ -152,7 +152,7 @@ class ChangeInfoIT {
         assertThat(replay.exit()).as(replay.err()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> ca.accepted().size() > before);
         assertThat(payload(ca.accepted().get(before)).changes()).extracting(ChangeInfo.Change::residentCode)
-                .containsExactly("30000000001");
+                .containsExactly("30000000007");
         assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
     }
 
@@ -160,19 +160,19 @@ class ChangeInfoIT {
     @Order(4)
     void after_a_crash_between_send_and_watermark_central_sends_nothing_twice() throws Exception {
         int before = changes().size();
-        // the last batch was the death of 30000000001 alone: put central's store back to what a crash after that
+        // the last batch was the death of 30000000007 alone: put central's store back to what a crash after that
         // batch's send and before the advance leaves; central makes the batch again, with the same message id
         long previous = identityRecordId("20000000001");
-        long last = identityRecordId("30000000001");
+        long last = identityRecordId("30000000007");
         IdentityRecords.store(net, CENTRAL).update("update change_info_watermark set last_id = ?, pending_to = ?", previous, last);
         await().atMost(Duration.ofSeconds(30)).until(() -> watermark() == last && pendingTo() == null);
         net.stop(CENTRAL).start(CENTRAL);
 
-        IdentityRecords.seedChange(net, CENTRAL, "40000000001", "NAME_CHANGE", "佐藤 八子", "東京都千代田区", "2026-11-08");
+        IdentityRecords.seedChange(net, CENTRAL, "40000000002", "NAME_CHANGE", "佐藤 八子", "東京都千代田区", "2026-11-08");
         await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() > before);
 
         assertThat(changes()).extracting(ChangeInfo.Change::residentCode).containsExactly(
-                "10000000001", "10000000002", "10000000003", "10000000005", "20000000001", "30000000001", "40000000001");
+                "10000000006", "10000000014", "10000000022", "10000000049", "20000000001", "30000000007", "40000000002");
         assertThat(watermark()).isEqualTo(maxIdentityRecordId());
     }
 

@@ -250,7 +250,7 @@ class CrashIT {
     private static void drop(Path inbox, String noticeId) throws IOException {
         Files.createDirectories(inbox);
         Path tmp = inbox.resolve(noticeId + ".part");
-        Files.write(tmp, Notices.transferIn(noticeId, "70000000001", SHINJUKU, OSAKA));
+        Files.write(tmp, Notices.transferIn(noticeId, "70000000009", SHINJUKU, OSAKA));
         Files.move(tmp, inbox.resolve(noticeId + ".xml"));
     }
 }

@@ -96,7 +96,7 @@ class DeadLetterToolingIT {
         Files.move(outbox, blocked);
         Files.writeString(outbox, "a file where the folder should be");
         try {
-            net.drop(SHINJUKU, "transfer-in", "D-1.xml", Notices.transferIn("D-1", "70000000001", SHINJUKU, OSAKA));
+            net.drop(SHINJUKU, "transfer-in", "D-1.xml", Notices.transferIn("D-1", "70000000009", SHINJUKU, OSAKA));
             assertThat(DeadLetterAssert.next(net, OSAKA, 2).reason()).isEqualTo("RETRIES_EXHAUSTED");
         } finally {
             Files.delete(outbox);

@@ -164,6 +164,38 @@ class EnvelopeAttacksIT {
     }
 
     @Test
+    void a_notice_whose_payload_names_another_sender_than_its_signer_is_dead_lettered_as_party_mismatch() throws Exception {
+        // sealed and signed by Shinjuku for Osaka, but the notice claims to come from Chiyoda
+        byte[] lying = seal(net.node(SHINJUKU).keys(), SHINJUKU, OSAKA, Instant.now(),
+                Notices.transferIn("T-LIE-1", "50000000040", CHIYODA, OSAKA));
+        DeadLetter dead = inject(lying);
+
+        assertThat(dead.reason()).isEqualTo("PARTY_MISMATCH");
+        assertThat(dead.detail()).contains("NewMunicipality is " + CHIYODA).contains("signed by " + SHINJUKU);
+        assertNothingDelivered();
+    }
+
+    @Test
+    void a_notice_whose_payload_names_a_third_old_municipality_is_dead_lettered_as_party_mismatch() throws Exception {
+        byte[] lying = seal(net.node(SHINJUKU).keys(), SHINJUKU, OSAKA, Instant.now(),
+                Notices.transferIn("T-LIE-2", "50000000040", SHINJUKU, BUNKYO));
+
+        assertThat(inject(lying).reason()).isEqualTo("PARTY_MISMATCH");
+        assertNothingDelivered();
+    }
+
+    @Test
+    void a_notice_with_a_wrong_resident_code_check_digit_is_dead_lettered_without_naming_the_code() throws Exception {
+        byte[] wrongCode = seal(net.node(SHINJUKU).keys(), SHINJUKU, OSAKA, Instant.now(),
+                Notices.transferIn("T-CODE-1", "50000000001", SHINJUKU, OSAKA));
+        DeadLetter dead = inject(wrongCode);
+
+        assertThat(dead.reason()).isEqualTo("INVALID_RESIDENT_CODE");
+        assertThat(dead.detail()).contains("ResidentCode has a wrong check digit").doesNotContain("50000000001");
+        assertNothingDelivered();
+    }
+
+    @Test
     void an_old_envelope_is_dead_lettered_as_expired() throws Exception {
         byte[] old = seal(net.node(SHINJUKU).keys(), SHINJUKU, OSAKA, Instant.now().minus(Duration.ofDays(40)));
 
@@ -183,7 +215,7 @@ class EnvelopeAttacksIT {
     private static byte[] captureGenuineEnvelope(String noticeId) throws Exception {
         net.camel(OSAKA).getRouteController().stopRoute("transfer-in-delivery");
         try {
-            net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, "50000000001", SHINJUKU, OSAKA));
+            net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, "50000000008", SHINJUKU, OSAKA));
             byte[] envelope = net.take(OSAKA, INBOUND, Duration.ofSeconds(30));
             assertThat(envelope).as("the genuine envelope reached Osaka's broker").isNotNull();
             return envelope;
@@ -199,7 +231,13 @@ class EnvelopeAttacksIT {
     }
 
     private static byte[] seal(KeyMaterial signer, String sender, String recipient, Instant createdAt) throws Exception {
-        var payload = SecureXml.parse(Notices.transferIn("T-" + UUID.randomUUID().toString().substring(0, 8), "50000000002", sender, recipient));
+        return seal(signer, sender, recipient, createdAt,
+                Notices.transferIn("T-" + UUID.randomUUID().toString().substring(0, 8), "50000000040", sender, recipient));
+    }
+
+    private static byte[] seal(KeyMaterial signer, String sender, String recipient, Instant createdAt, byte[] notice)
+            throws Exception {
+        var payload = SecureXml.parse(notice);
         EnvelopeHeader header = new EnvelopeHeader(UUID.randomUUID().toString(), "TransferInNotice", sender, recipient, createdAt, null);
         return new EnvelopeSealer().seal(header, payload, signer.privateKey(), signer.certificate(),
                 net.node(recipient).keys().certificate());

@@ -23,6 +23,7 @@ import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.Payloads;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.flow.identity.ChangeReason;
 import org.jukibus.flow.identity.IdentityFlow;
 import org.jukibus.flow.identity.IdentityJobs;
@@ -87,13 +88,13 @@ class IdentityUpdateIT {
     void batches_from_several_municipalities_are_recorded_everywhere_and_reconcile() throws Exception {
         // Chiyoda: 3 records, sent as 2 messages; Shinjuku: a birth and a name change of the same person in one batch
         byte[] chiyoda = batch(CHIYODA, TOKYO_PREF,
-                record("70000000001", ChangeReason.TRANSFER_IN, "2026-11-20", CHIYODA),
-                record("70000000002", ChangeReason.BIRTH, "2026-11-19", CHIYODA),
-                record("70000000003", ChangeReason.DEATH, "2026-11-18", CHIYODA));
+                record("70000000009", ChangeReason.TRANSFER_IN, "2026-11-20", CHIYODA),
+                record("70000000076", ChangeReason.BIRTH, "2026-11-19", CHIYODA),
+                record("70000000084", ChangeReason.DEATH, "2026-11-18", CHIYODA));
         byte[] shinjuku = batch(SHINJUKU, TOKYO_PREF,
-                record("70000000011", ChangeReason.BIRTH, "2026-11-01", SHINJUKU),
-                record("70000000011", ChangeReason.NAME_CHANGE, "2026-11-15", SHINJUKU));
-        byte[] osaka = batch(OSAKA, OSAKA_PREF, record("70000000021", ChangeReason.ADDRESS_CHANGE, "2026-11-20", OSAKA));
+                record("70000000017", ChangeReason.BIRTH, "2026-11-01", SHINJUKU),
+                record("70000000017", ChangeReason.NAME_CHANGE, "2026-11-15", SHINJUKU));
+        byte[] osaka = batch(OSAKA, OSAKA_PREF, record("70000000025", ChangeReason.ADDRESS_CHANGE, "2026-11-20", OSAKA));
 
         net.drop(CHIYODA, FLOW, "batch-1.xml", chiyoda);
         net.drop(SHINJUKU, FLOW, "batch-1.xml", shinjuku);
@@ -116,12 +117,12 @@ class IdentityUpdateIT {
         awaitOutcome(OSAKA_PREF, forwardOf(osakaId), "OK");
 
         for (String node : List.of(CHIYODA, TOKYO_PREF, CENTRAL)) {
-            assertThat(current(node, "70000000001")).as("current record at %s", node).containsEntry("change_reason", "TRANSFER_IN");
-            assertThat(current(node, "70000000003")).containsEntry("change_reason", "DEATH");
+            assertThat(current(node, "70000000009")).as("current record at %s", node).containsEntry("change_reason", "TRANSFER_IN");
+            assertThat(current(node, "70000000084")).containsEntry("change_reason", "DEATH");
         }
         for (String node : List.of(SHINJUKU, TOKYO_PREF, CENTRAL)) {
             // history: the birth record is kept, superseded by the name change, which is current
-            List<Map<String, Object>> history = history(node, "70000000011");
+            List<Map<String, Object>> history = history(node, "70000000017");
             assertThat(history).as("history at %s", node).hasSize(2);
             assertThat(history.get(0)).containsEntry("change_reason", "BIRTH");
             assertThat(history.get(0).get("superseded_at")).isNotNull();
@@ -129,10 +130,10 @@ class IdentityUpdateIT {
             assertThat(history.get(1)).containsEntry("change_reason", "NAME_CHANGE");
             assertThat(history.get(1).get("superseded_at")).isNull();
         }
-        assertThat(current(OSAKA_PREF, "70000000021")).containsEntry("municipality_code", OSAKA);
-        assertThat(current(CENTRAL, "70000000021")).containsEntry("municipality_code", OSAKA);
-        assertThat(current(TOKYO_PREF, "70000000021")).as("Osaka's resident at Tokyo").isNull();
-        assertThat(current(OSAKA_PREF, "70000000001")).as("Tokyo's resident at Osaka").isNull();
+        assertThat(current(OSAKA_PREF, "70000000025")).containsEntry("municipality_code", OSAKA);
+        assertThat(current(CENTRAL, "70000000025")).containsEntry("municipality_code", OSAKA);
+        assertThat(current(TOKYO_PREF, "70000000025")).as("Osaka's resident at Tokyo").isNull();
+        assertThat(current(OSAKA_PREF, "70000000009")).as("Tokyo's resident at Osaka").isNull();
 
         // the reports the legacy systems read
         assertThat(report(CHIYODA, chiyodaParts.get(0), "OK")).contains("<Outcome>OK</Outcome>").contains("<RecordsSent>2</RecordsSent>");
@@ -148,19 +149,19 @@ class IdentityUpdateIT {
     void a_record_the_prefecture_refuses_raises_the_mismatch_alert_at_the_sender() throws Exception {
         // the person moved from Shinjuku to Chiyoda; Chiyoda's transfer-in (dated 11-20) is recorded first, then
         // Shinjuku reports the transfer-out dated 11-10: older than the prefecture's current record, refused
-        byte[] moveIn = batch(CHIYODA, TOKYO_PREF, record("70000000031", ChangeReason.TRANSFER_IN, "2026-11-20", CHIYODA));
+        byte[] moveIn = batch(CHIYODA, TOKYO_PREF, record("70000000122", ChangeReason.TRANSFER_IN, "2026-11-20", CHIYODA));
         net.drop(CHIYODA, FLOW, "move-in.xml", moveIn);
         awaitOutcome(CHIYODA, MessageIds.forInput(CHIYODA, moveIn), "OK");
 
         byte[] moveOut = batch(SHINJUKU, TOKYO_PREF,
-                record("70000000032", ChangeReason.ADDRESS_CHANGE, "2026-11-20", SHINJUKU),
-                record("70000000031", ChangeReason.TRANSFER_OUT, "2026-11-10", SHINJUKU));
+                record("70000000130", ChangeReason.ADDRESS_CHANGE, "2026-11-20", SHINJUKU),
+                record("70000000122", ChangeReason.TRANSFER_OUT, "2026-11-10", SHINJUKU));
         net.drop(SHINJUKU, FLOW, "move-out.xml", moveOut);
         String id = MessageIds.forInput(SHINJUKU, moveOut);
 
         Map<String, Object> mismatch = awaitOutcome(SHINJUKU, id, "MISMATCH");
         assertThat((String) mismatch.get("detail")).contains("TRANSFER_OUT: sent 1, recorded 0, refused 1")
-                .contains("item 2 (TRANSFER_OUT) refused: OUT_OF_ORDER").doesNotContain("70000000031");
+                .contains("item 2 (TRANSFER_OUT) refused: OUT_OF_ORDER").doesNotContain("70000000122");
         assertThat(report(SHINJUKU, id, "MISMATCH")).contains("<Outcome>MISMATCH</Outcome>").contains("OUT_OF_ORDER");
         assertThat(alerts(SHINJUKU)).anySatisfy(e -> {
             assertThat(e.messageId()).isEqualTo(id);
@@ -168,10 +169,10 @@ class IdentityUpdateIT {
         });
         assertThat(jobs(SHINJUKU).getReconciliationAlerts()).isEqualTo(1);
         // the prefecture kept the newer record current, recorded the other one, and forwarded only that
-        assertThat(current(TOKYO_PREF, "70000000031")).containsEntry("change_reason", "TRANSFER_IN");
-        assertThat(current(TOKYO_PREF, "70000000032")).containsEntry("change_reason", "ADDRESS_CHANGE");
+        assertThat(current(TOKYO_PREF, "70000000122")).containsEntry("change_reason", "TRANSFER_IN");
+        assertThat(current(TOKYO_PREF, "70000000130")).containsEntry("change_reason", "ADDRESS_CHANGE");
         awaitOutcome(TOKYO_PREF, forwardOf(id), "OK");
-        assertThat(current(CENTRAL, "70000000031")).containsEntry("change_reason", "TRANSFER_IN");
+        assertThat(current(CENTRAL, "70000000122")).containsEntry("change_reason", "TRANSFER_IN");
     }
 
     @Test
@@ -180,7 +181,7 @@ class IdentityUpdateIT {
         // a misbehaving Chiyoda seals a record of Osaka-shi past its own intake check (which refuses such a file)
         IdentityUpdate mixed = new IdentityUpdate(CHIYODA, TOKYO_PREF, List.of(
                 record("70000000033", ChangeReason.BIRTH, "2026-11-20", CHIYODA),
-                record("70000000034", ChangeReason.BIRTH, "2026-11-20", OSAKA)));
+                record("70000000149", ChangeReason.BIRTH, "2026-11-20", OSAKA)));
         String mixedId = java.util.UUID.randomUUID().toString();
         net.context(CHIYODA).getBean(org.jukibus.flow.identity.SentUpdates.class)
                 .record(mixedId, TOKYO_PREF, mixed.records(), Instant.now());
@@ -189,20 +190,20 @@ class IdentityUpdateIT {
         assertThat((String) awaitOutcome(CHIYODA, mixedId, "MISMATCH").get("detail"))
                 .contains("item 2 (BIRTH) refused: OTHER_PREFECTURE — its municipality 271004 does not lie in prefecture 13");
         assertThat(current(TOKYO_PREF, "70000000033")).containsEntry("municipality_code", CHIYODA);
-        assertThat(current(TOKYO_PREF, "70000000034")).isNull();
+        assertThat(current(TOKYO_PREF, "70000000149")).isNull();
         awaitOutcome(TOKYO_PREF, forwardOf(mixedId), "OK");
-        assertThat(current(CENTRAL, "70000000034")).isNull();
+        assertThat(current(CENTRAL, "70000000149")).isNull();
 
         // an update from a municipality of another prefecture is refused as a whole
         int before = DeadLetterAssert.count(net, TOKYO_PREF);
         IdentityUpdate fromOsaka = new IdentityUpdate(OSAKA, TOKYO_PREF,
-                List.of(record("70000000035", ChangeReason.BIRTH, "2026-11-20", OSAKA)));
+                List.of(record("70000000157", ChangeReason.BIRTH, "2026-11-20", OSAKA)));
         sendSealed(OSAKA, TOKYO_PREF, java.util.UUID.randomUUID().toString(), fromOsaka);
 
         DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, TOKYO_PREF, before);
         assertThat(dead.reason()).isEqualTo(IdentityRecorder.WRONG_PREFECTURE);
-        assertThat(dead.detail()).contains(OSAKA).contains("prefecture 27").doesNotContain("70000000035");
-        assertThat(current(TOKYO_PREF, "70000000035")).isNull();
+        assertThat(dead.detail()).contains(OSAKA).contains("prefecture 27").doesNotContain("70000000157");
+        assertThat(current(TOKYO_PREF, "70000000157")).isNull();
     }
 
     @Test
@@ -236,7 +237,7 @@ class IdentityUpdateIT {
     @Test
     @Order(5)
     void a_copy_of_an_update_records_nothing_twice_and_records_survive_a_restart() throws Exception {
-        byte[] update = batch(SHINJUKU, TOKYO_PREF, record("70000000051", ChangeReason.TRANSFER_IN, "2026-11-22", SHINJUKU));
+        byte[] update = batch(SHINJUKU, TOKYO_PREF, record("70000000050", ChangeReason.TRANSFER_IN, "2026-11-22", SHINJUKU));
         net.drop(SHINJUKU, FLOW, "once.xml", update);
         String id = MessageIds.forInput(SHINJUKU, update);
         awaitOutcome(SHINJUKU, id, "OK");
@@ -270,8 +271,8 @@ class IdentityUpdateIT {
         net.stop(TOKYO_PREF).stop(SHINJUKU).start(TOKYO_PREF, SHINJUKU);
         assertThat(count(TOKYO_PREF, "select count(*) from identity_record")).isEqualTo(prefectureRows);
         assertThat(count(CENTRAL, "select count(*) from identity_record")).isEqualTo(centralRows);
-        assertThat(current(TOKYO_PREF, "70000000051")).containsEntry("change_reason", "TRANSFER_IN");
-        assertThat(current(SHINJUKU, "70000000051")).containsEntry("message_id", id);
+        assertThat(current(TOKYO_PREF, "70000000050")).containsEntry("change_reason", "TRANSFER_IN");
+        assertThat(current(SHINJUKU, "70000000050")).containsEntry("message_id", id);
         assertThat(outcomes(SHINJUKU, id)).extracting(r -> r.get("outcome")).containsExactly("OK");
     }
 
@@ -279,19 +280,19 @@ class IdentityUpdateIT {
     @Order(6)
     void bad_legacy_input_is_moved_to_the_error_folder_naming_the_bad_field() throws Exception {
         String good = new String(batch(SHINJUKU, TOKYO_PREF,
-                record("70000000061", ChangeReason.BIRTH, "2026-11-22", SHINJUKU),
-                record("70000000062", ChangeReason.BIRTH, "2026-11-22", SHINJUKU)), StandardCharsets.UTF_8);
+                record("70000000068", ChangeReason.BIRTH, "2026-11-22", SHINJUKU),
+                record("70000000165", ChangeReason.BIRTH, "2026-11-22", SHINJUKU)), StandardCharsets.UTF_8);
 
-        net.drop(SHINJUKU, FLOW, "bad-code.xml", good.replace("70000000062", "7000000006X").getBytes(StandardCharsets.UTF_8));
+        net.drop(SHINJUKU, FLOW, "bad-code.xml", good.replace("70000000165", "7000000006X").getBytes(StandardCharsets.UTF_8));
         net.drop(SHINJUKU, FLOW, "other-muni.xml", new String(batch(SHINJUKU, TOKYO_PREF,
-                record("70000000063", ChangeReason.BIRTH, "2026-11-22", SHINJUKU),
-                record("70000000064", ChangeReason.BIRTH, "2026-11-22", CHIYODA)), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+                record("70000000173", ChangeReason.BIRTH, "2026-11-22", SHINJUKU),
+                record("70000000181", ChangeReason.BIRTH, "2026-11-22", CHIYODA)), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
 
         assertThat(net.awaitRejected(SHINJUKU, FLOW, "bad-code.xml")).contains("ResidentCode");
         assertThat(net.awaitRejected(SHINJUKU, FLOW, "other-muni.xml"))
                 .contains("Record 2: Municipality is 131016 but this municipality is 131041");
-        assertThat(current(SHINJUKU, "70000000061")).as("nothing of a refused file is recorded").isNull();
-        assertThat(current(SHINJUKU, "70000000063")).isNull();
+        assertThat(current(SHINJUKU, "70000000068")).as("nothing of a refused file is recorded").isNull();
+        assertThat(current(SHINJUKU, "70000000173")).isNull();
     }
 
     @Test
@@ -299,7 +300,7 @@ class IdentityUpdateIT {
     void a_batch_of_a_thousand_records_goes_through_as_one_message() throws Exception {
         IdentityRecord[] records = new IdentityRecord[1000];
         for (int i = 0; i < records.length; i++) {
-            records[i] = record(String.valueOf(71000000000L + i), i % 2 == 0 ? ChangeReason.TRANSFER_IN : ChangeReason.BIRTH,
+            records[i] = record(ResidentCode.of(7100000000L + i), i % 2 == 0 ? ChangeReason.TRANSFER_IN : ChangeReason.BIRTH,
                     "2026-11-23", OSAKA);
         }
         byte[] batch = batch(OSAKA, OSAKA_PREF, records);
@@ -310,8 +311,9 @@ class IdentityUpdateIT {
         assertThat((String) awaitOutcome(OSAKA, id, "OK").get("detail")).contains("all 1000 records recorded by 27");
         awaitOutcome(OSAKA_PREF, forwardOf(id), "OK");
         for (String node : List.of(OSAKA, OSAKA_PREF, CENTRAL)) {
-            assertThat(count(node, "select count(*) from identity_record where resident_code between '71000000000' and '71000000999' "
-                    + "and superseded_at is null")).as("records at %s", node).isEqualTo(1000);
+            assertThat(count(node, "select count(*) from identity_record where resident_code between '"
+                    + ResidentCode.of(7100000000L) + "' and '" + ResidentCode.of(7100000999L) + "' and superseded_at is null"))
+                    .as("records at %s", node).isEqualTo(1000);
         }
         assertThat(count(OSAKA_PREF, "select count(*) from identity_record where message_id = ?", id)).isEqualTo(1000);
     }
@@ -321,12 +323,12 @@ class IdentityUpdateIT {
     void erasure_as_of_a_later_time_removes_exactly_the_expired_rows() throws Exception {
         // a transfer-out annotation hanging on a record that is superseded: it must go with it
         JdbcTemplate prefecture = IdentityRecords.store(net, TOKYO_PREF);
-        long supersededId = prefecture.queryForObject("select id from identity_record where resident_code = '70000000011' "
+        long supersededId = prefecture.queryForObject("select id from identity_record where resident_code = '70000000017' "
                 + "and superseded_at is not null", Long.class);
         prefecture.update("""
                 insert into transfer_out_annotation (identity_record_id, resident_code, old_municipality, new_municipality,
                     transfer_in_date, new_address, confirmation_message_id, confirmed_at, recorded_at)
-                values (?, '70000000011', '131041', '131016', date '2026-11-20', '新住所', ?, now(), now())""",
+                values (?, '70000000017', '131041', '131016', date '2026-11-20', '新住所', ?, now(), now())""",
                 supersededId, java.util.UUID.randomUUID().toString());
 
         Map<String, Long> expired = new java.util.LinkedHashMap<>();
@@ -347,9 +349,9 @@ class IdentityUpdateIT {
                     .startsWith(expired.get(node) + " identity records erased"));
         }
         assertThat(count(TOKYO_PREF, "select count(*) from transfer_out_annotation where identity_record_id = " + supersededId)).isZero();
-        assertThat(current(TOKYO_PREF, "70000000011")).containsEntry("change_reason", "NAME_CHANGE");
-        assertThat(current(TOKYO_PREF, "70000000003")).as("a deleted marker").isNull();
-        assertThat(history(CENTRAL, "70000000011")).hasSize(1);
+        assertThat(current(TOKYO_PREF, "70000000017")).containsEntry("change_reason", "NAME_CHANGE");
+        assertThat(current(TOKYO_PREF, "70000000084")).as("a deleted marker").isNull();
+        assertThat(history(CENTRAL, "70000000017")).hasSize(1);
     }
 
     private static final String EXPIRED = "select count(*) from identity_record where superseded_at is not null "

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import org.jukibus.flow.identity.ChangeReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A legacy file that cannot be sent moves to error/transfer-in/ with a .error report beside it
+ * A legacy file that cannot be sent moves to error/<flow>/ with a .error report beside it
  * naming the problem; nothing is sent and nothing is lost.
  */
 class InputErrorsIT {
@@ -38,7 +40,8 @@ class InputErrorsIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "short-resident-code | <ResidentCode>12345678901</ResidentCode> | <ResidentCode>1234567890</ResidentCode> | ResidentCode",
+            "short-resident-code | <ResidentCode>12345678903</ResidentCode> | <ResidentCode>1234567890</ResidentCode> | ResidentCode",
+            "wrong-check-digit   | <ResidentCode>12345678903</ResidentCode> | <ResidentCode>12345678901</ResidentCode> | ResidentCode 12345678901 is not a resident code: its check digit is 1 but should be 3",
             "missing-name        | <Name>住基 太郎</Name>                    | ''                                       | Name",
             "unknown-recipient   | <OldMunicipality>271004</OldMunicipality> | <OldMunicipality>999997</OldMunicipality> | OldMunicipality 999997 is not in the node directory",
             "wrong-sender        | <NewMunicipality>131041</NewMunicipality> | <NewMunicipality>131016</NewMunicipality> | NewMunicipality is 131016 but this node is 131041",
@@ -46,7 +49,7 @@ class InputErrorsIT {
             "bad-date            | <BirthDate>1980-01-15</BirthDate>         | <BirthDate>1980-13-45</BirthDate>         | BirthDate",
     })
     void an_invalid_notice_is_moved_to_the_error_folder_with_a_report(String name, String from, String to, String problem) throws Exception {
-        String xml = new String(Notices.transferIn("E-" + name, "12345678901", SHINJUKU, OSAKA), StandardCharsets.UTF_8);
+        String xml = new String(Notices.transferIn("E-" + name, "12345678903", SHINJUKU, OSAKA), StandardCharsets.UTF_8);
         assertThat(xml).contains(from);
         assertRejected(name + ".xml", xml.replace(from, to).getBytes(StandardCharsets.UTF_8), problem);
     }
@@ -59,6 +62,18 @@ class InputErrorsIT {
     })
     void a_file_that_is_not_a_notice_is_moved_to_the_error_folder_with_a_report(String name, String content, String problem) throws Exception {
         assertRejected(name + ".xml", content.getBytes(StandardCharsets.UTF_8), problem);
+    }
+
+    @Test
+    void a_batch_with_one_wrong_resident_code_is_refused_whole_naming_the_record() throws Exception {
+        byte[] batch = IdentityUpdateIT.batch(OSAKA, "27",
+                IdentityUpdateIT.record("70000000009", ChangeReason.BIRTH, "2026-11-20", OSAKA),
+                IdentityUpdateIT.record("70000000001", ChangeReason.BIRTH, "2026-11-20", OSAKA));
+        net.drop(OSAKA, "identity-update", "batch.xml", batch);
+
+        assertThat(net.awaitRejected(OSAKA, "identity-update", "batch.xml"))
+                .contains("ResidentCode (the 2. of 2) 70000000001 is not a resident code: its check digit is 1 but should be 9");
+        assertThat(net.browse(OSAKA, "jukibus.outbound")).isEmpty();
     }
 
     private static void assertRejected(String file, byte[] content, String problem) throws Exception {

@@ -38,6 +38,7 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.node.NodeRole;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -82,7 +83,7 @@ class NodeBackupIT {
         net.start(SHINJUKU); // Osaka-shi stays down: everything waits in Shinjuku's outbound queue
 
         for (int i = 0; i < NOTICES; i++) {
-            net.drop(SHINJUKU, "transfer-in", "B-" + i + ".xml", Notices.transferIn("B-" + i, "7000000000" + (i % 10), SHINJUKU, OSAKA));
+            net.drop(SHINJUKU, "transfer-in", "B-" + i + ".xml", Notices.transferIn("B-" + i, ResidentCode.of("700000000" + (i % 10)), SHINJUKU, OSAKA));
         }
         for (int i = 0; i < REQUESTS; i++) {
             net.drop(SHINJUKU, "certificate-copy-request", "R-B-" + i + ".xml", CertificateCopies.request("R-B-" + i, SHINJUKU, OSAKA));
@@ -195,7 +196,7 @@ class NodeBackupIT {
         List<String> ledgerBefore;
         try {
             for (int i = 0; i < 3; i++) {
-                Files.write(inbox.resolve("E-" + i + ".part"), Notices.transferIn("E-" + i, "70000000001", SHINJUKU, OSAKA));
+                Files.write(inbox.resolve("E-" + i + ".part"), Notices.transferIn("E-" + i, "70000000009", SHINJUKU, OSAKA));
                 Files.move(inbox.resolve("E-" + i + ".part"), inbox.resolve("E-" + i + ".xml"));
             }
             ActiveMQServer broker = node.getBean(NodeBroker.class).server();

@@ -215,7 +215,7 @@ class NodeMonitoringIT {
     static byte[] captureGenuineEnvelope(String noticeId) throws Exception {
         net.camel(BUNKYO).getRouteController().stopRoute("transfer-in-delivery");
         try {
-            net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, "50000000001", SHINJUKU, BUNKYO));
+            net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, "50000000008", SHINJUKU, BUNKYO));
             byte[] envelope = net.take(BUNKYO, "jukibus.inbound.transfer-in", Duration.ofSeconds(60));
             assertThat(envelope).as("the genuine envelope reached Bunkyo's broker").isNotNull();
             return envelope;

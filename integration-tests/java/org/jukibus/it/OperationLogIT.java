@@ -16,6 +16,7 @@ import org.jukibus.audit.AuditCommand;
 import org.jukibus.audit.AuditEntry;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.ops.DeadLetterQueue;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.Pem;
@@ -46,13 +47,13 @@ class OperationLogIT {
         try {
             net.start(SHINJUKU, OSAKA);
             for (int i = 0; i < NOTICES; i++) {
-                String residentCode = String.format("%011d", 73000000000L + i);
+                String residentCode = ResidentCode.of(7300000000L + i);
                 residentCodes.add(residentCode);
                 net.drop(SHINJUKU, "transfer-in", "audit-" + i + ".xml",
                         Notices.transferIn("NA-" + i, residentCode, SHINJUKU, OSAKA));
             }
             // a query at the counter, handled on the node itself
-            String cardHolder = "73000000099";
+            String cardHolder = ResidentCode.of(7300000099L);
             residentCodes.add(cardHolder);
             net.drop(SHINJUKU, "card-check", "check-1.xml", SpecialTransferFiles.cardCheck("CHK-1", SHINJUKU, cardHolder));
             await().atMost(Duration.ofSeconds(120)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == NOTICES

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.node.NodeRole;
 import org.jukibus.store.SharedPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -181,13 +182,13 @@ class PrimaryBackupIT {
     }
 
     private static String resident(int i) {
-        return "6" + String.format("%010d", i);
+        return ResidentCode.of(6000000000L + i);
     }
 
     private static void drop(Path inbox, int i) throws IOException {
         String sample = Files.readString(Path.of("docs/samples/transfer-out-confirmation.xml"), StandardCharsets.UTF_8);
         Path tmp = inbox.resolve("C-" + i + ".part");
-        Files.writeString(tmp, sample.replace("<ResidentCode>12345678901</ResidentCode>", "<ResidentCode>" + resident(i) + "</ResidentCode>"),
+        Files.writeString(tmp, sample.replace("<ResidentCode>12345678903</ResidentCode>", "<ResidentCode>" + resident(i) + "</ResidentCode>"),
                 StandardCharsets.UTF_8);
         Files.move(tmp, inbox.resolve("C-" + i + ".xml"));
     }

@@ -73,18 +73,18 @@ class ProvisionIT {
     static final char[] PW = "requester-store".toCharArray();
 
     // persons at central: two namesakes (same name and birth date), one never queried, one with history only
-    static final String TARO = "61000000001";
-    static final String TARO_NAMESAKE = "61000000002";
-    static final String HANAKO = "61000000003";
-    static final String NEVER_QUERIED = "61000000004";
-    static final String ONLY_HISTORY = "61000000005";
-    static final String BULK_A = "61000000011";
-    static final String BULK_B = "61000000012";
-    static final String BULK_C = "61000000013";
-    static final String ERASED = "61000000021";
-    static final String KEPT = "61000000022";
-    static final String BOTH = "61000000023";
-    static final String TOKYO_PERSON = "61000000031";
+    static final String TARO = "61000000000";
+    static final String TARO_NAMESAKE = "61000000042";
+    static final String HANAKO = "61000000050";
+    static final String NEVER_QUERIED = "61000000069";
+    static final String ONLY_HISTORY = "61000000077";
+    static final String BULK_A = "61000000018";
+    static final String BULK_B = "61000000085";
+    static final String BULK_C = "61000000093";
+    static final String ERASED = "61000000026";
+    static final String KEPT = "61000000107";
+    static final String BOTH = "61000000115";
+    static final String TOKYO_PERSON = "61000000034";
 
     @TempDir
     static Path root;

@@ -48,7 +48,7 @@ class RedeliveryIT {
     @Test
     @Order(1)
     void a_notice_for_a_node_that_is_down_waits_and_arrives_once_it_is_up() throws Exception {
-        net.drop(SHINJUKU, "transfer-in", "R-1.xml", Notices.transferIn("R-1", "60000000001", SHINJUKU, OSAKA));
+        net.drop(SHINJUKU, "transfer-in", "R-1.xml", Notices.transferIn("R-1", "60000000011", SHINJUKU, OSAKA));
         // (scheduled redeliveries are not browsable: count on the broker itself)
         await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
         Thread.sleep(3000);
@@ -71,7 +71,7 @@ class RedeliveryIT {
         Files.move(outbox, blocked);
         Files.writeString(outbox, "a file where the folder should be"); // writes into it fail, even as root
         try {
-            net.drop(SHINJUKU, "transfer-in", "R-2.xml", Notices.transferIn("R-2", "60000000002", SHINJUKU, OSAKA));
+            net.drop(SHINJUKU, "transfer-in", "R-2.xml", Notices.transferIn("R-2", "60000000020", SHINJUKU, OSAKA));
             var inbound = net.broker(OSAKA).locateQueue("jukibus.inbound.transfer-in");
             await().atMost(Duration.ofSeconds(20)).until(() -> inbound.getMessagesAdded() >= 2);
             Thread.sleep(300); // the first attempt fails at once

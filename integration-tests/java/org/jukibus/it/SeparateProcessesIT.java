@@ -104,7 +104,7 @@ class SeparateProcessesIT {
     private static void drop(Path inbox, String noticeId) throws Exception {
         Files.createDirectories(inbox);
         Path tmp = inbox.resolve(noticeId + ".part");
-        Files.write(tmp, Notices.transferIn(noticeId, "70000000001", SHINJUKU, OSAKA));
+        Files.write(tmp, Notices.transferIn(noticeId, "70000000009", SHINJUKU, OSAKA));
         Files.move(tmp, inbox.resolve(noticeId + ".xml"));
     }
 

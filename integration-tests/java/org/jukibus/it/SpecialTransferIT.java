@@ -61,7 +61,7 @@ class SpecialTransferIT {
     @Test
     @Order(1)
     void the_card_check_answers_from_the_card_register_and_its_history() throws Exception {
-        String resident = "70000000001";
+        String resident = "70000000009";
         handle(SHINJUKU, "resident-card", "card-1.xml",
                 SpecialTransferFiles.residentCard(SHINJUKU, resident, "C0000001", "ISSUED", "2024-04-01"));
         handle(SHINJUKU, "card-check", "check-1.xml", SpecialTransferFiles.cardCheck("CHK-1", SHINJUKU, resident));
@@ -79,7 +79,7 @@ class SpecialTransferIT {
         assertThat(returned).contains("<Result>NO_CARD</Result>").contains("<CardStatus>RETURNED</CardStatus>")
                 .contains("<StatusDate>2026-11-01</StatusDate>").contains("<Reason>card C0000001 was returned on 2026-11-01");
 
-        handle(SHINJUKU, "card-check", "check-3.xml", SpecialTransferFiles.cardCheck("CHK-3", SHINJUKU, "79999999999"));
+        handle(SHINJUKU, "card-check", "check-3.xml", SpecialTransferFiles.cardCheck("CHK-3", SHINJUKU, "79999999994"));
         assertThat(outboxFile(SHINJUKU, "card-check", "CHK-3.xml")).contains("<Result>NO_CARD</Result>")
                 .contains("<Reason>no resident card is registered for this resident code at 131041</Reason>");
 
@@ -90,7 +90,7 @@ class SpecialTransferIT {
     @Test
     @Order(2)
     void a_first_transfer_in_gets_the_latest_registered_certificate_info_back() throws Exception {
-        String resident = "70000000002";
+        String resident = "70000000076";
         handle(SHINJUKU, "transfer-out-certificate", "reg-2a.xml",
                 SpecialTransferFiles.certificate("REG-2A", resident, NAME, "大阪府大阪市北区 予定の住所", SHINJUKU, OSAKA));
         handle(SHINJUKU, "transfer-out-certificate", "reg-2b.xml",
@@ -105,7 +105,7 @@ class SpecialTransferIT {
                 .contains("<OldMunicipality>131041</OldMunicipality>").contains("<NewMunicipality>271004</NewMunicipality>")
                 .contains("<RegistrationId>REG-2B</RegistrationId>").contains("<Name>" + NAME + "</Name>")
                 .contains("<BirthDate>1975-06-15</BirthDate>").contains("<NewAddress>大阪府大阪市北区中之島一丁目3番20号</NewAddress>")
-                .contains("<CardNumber>JK00000002</CardNumber>").contains("<Relationship>世帯主</Relationship>")
+                .contains("<CardNumber>JK" + resident.substring(3) + "</CardNumber>").contains("<Relationship>世帯主</Relationship>")
                 .contains("<PlannedNewMunicipality>271004</PlannedNewMunicipality>")
                 .doesNotContain("予定の住所").doesNotContain("MismatchedItem");
         assertThat(net.files(OSAKA, "error")).as("reports at the new municipality").isEmpty();
@@ -137,7 +137,7 @@ class SpecialTransferIT {
     @Order(3)
     void an_unregistered_resident_gets_not_registered_and_a_report_at_the_new_municipality() throws Exception {
         net.drop(BUNKYO, "first-transfer-in", "n-3.xml",
-                SpecialTransferFiles.firstTransferIn("N-3", "70000000003", NAME, BIRTH, BUNKYO, SHINJUKU));
+                SpecialTransferFiles.firstTransferIn("N-3", "70000000084", NAME, BIRTH, BUNKYO, SHINJUKU));
 
         String info = arrival(BUNKYO, "transfer-out-certificate-info", "N-3");
         assertThat(info).contains("<Status>NOT_REGISTERED</Status>").doesNotContain("<Certificate>");
@@ -149,7 +149,7 @@ class SpecialTransferIT {
     @Test
     @Order(4)
     void a_name_that_differs_from_the_registered_one_gets_mismatch_without_the_data() throws Exception {
-        String resident = "70000000004";
+        String resident = "70000000092";
         handle(SHINJUKU, "transfer-out-certificate", "reg-4.xml",
                 SpecialTransferFiles.certificate("REG-4", resident, "住基 四郎", "大阪府大阪市中央区大手前二丁目1番22号", SHINJUKU, OSAKA));
 
@@ -166,10 +166,10 @@ class SpecialTransferIT {
     @Order(5)
     @CsvSource(delimiter = '|', value = {
             "resident-card            | missing-field  | <CardNumber>C0000005</CardNumber>                 | ''                                                 | CardNumber",
-            "resident-card            | wrong-code     | <ResidentCode>70000000005</ResidentCode>          | <ResidentCode>7000000005</ResidentCode>            | ResidentCode",
+            "resident-card            | wrong-code     | <ResidentCode>70000000106</ResidentCode>          | <ResidentCode>7000000005</ResidentCode>            | ResidentCode",
             "resident-card            | other-node     | <Municipality>131041</Municipality>               | <Municipality>131059</Municipality>                | Municipality is 131059 but this node is 131041",
             "resident-card            | unknown-node   | <Municipality>131041</Municipality>               | <Municipality>011002</Municipality>                | Municipality is 011002 but this node is 131041",
-            "card-check               | missing-field  | <ResidentCode>70000000005</ResidentCode>          | ''                                                 | ResidentCode",
+            "card-check               | missing-field  | <ResidentCode>70000000106</ResidentCode>          | ''                                                 | ResidentCode",
             "card-check               | wrong-code     | <Municipality>131041</Municipality>               | <Municipality>13104</Municipality>                 | Municipality",
             "card-check               | other-node     | <Municipality>131041</Municipality>               | <Municipality>271004</Municipality>                | Municipality is 271004 but this node is 131041",
             "transfer-out-certificate | missing-field  | <Name>住基 一郎</Name>                              | ''                                                 | Name",
@@ -177,13 +177,13 @@ class SpecialTransferIT {
             "transfer-out-certificate | unknown-node   | <PlannedNewMunicipality>271004</PlannedNewMunicipality> | <PlannedNewMunicipality>011002</PlannedNewMunicipality> | PlannedNewMunicipality 011002 is not a municipality in the node directory",
             "transfer-out-certificate | other-node     | <OldMunicipality>131041</OldMunicipality>         | <OldMunicipality>131059</OldMunicipality>          | OldMunicipality is 131059 but this node is 131041",
             "first-transfer-in        | missing-field  | <BirthDate>1975-06-15</BirthDate>                 | ''                                                 | BirthDate",
-            "first-transfer-in        | wrong-code     | <ResidentCode>70000000005</ResidentCode>          | <ResidentCode>7000000000A</ResidentCode>           | ResidentCode",
+            "first-transfer-in        | wrong-code     | <ResidentCode>70000000106</ResidentCode>          | <ResidentCode>7000000000A</ResidentCode>           | ResidentCode",
             "first-transfer-in        | unknown-node   | <OldMunicipality>131041</OldMunicipality>         | <OldMunicipality>011002</OldMunicipality>          | OldMunicipality 011002 is not in the node directory",
             "first-transfer-in        | other-node     | <NewMunicipality>271004</NewMunicipality>         | <NewMunicipality>131059</NewMunicipality>          | NewMunicipality is 131059 but this node is 271004",
     })
     void bad_input_is_moved_to_the_error_folder_with_a_report(String flow, String name, String from, String to, String problem)
             throws Exception {
-        String resident = "70000000005";
+        String resident = "70000000106";
         byte[] valid = switch (flow) {
             case "resident-card" -> SpecialTransferFiles.residentCard(SHINJUKU, resident, "C0000005", "ISSUED", "2024-04-01");
             case "card-check" -> SpecialTransferFiles.cardCheck("CHK-BAD-" + name, SHINJUKU, resident);
@@ -215,7 +215,7 @@ class SpecialTransferIT {
     @Test
     @Order(6)
     void registrations_survive_a_restart_of_the_old_node() throws Exception {
-        String resident = "70000000006";
+        String resident = "70000000114";
         handle(SHINJUKU, "resident-card", "card-6.xml",
                 SpecialTransferFiles.residentCard(SHINJUKU, resident, "C0000006", "ISSUED", "2025-02-03"));
         handle(SHINJUKU, "transfer-out-certificate", "reg-6.xml",

@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.demo.NetworkProvisioner;
+import org.jukibus.flow.ResidentCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class TransferInNetworkIT {
         for (String[] pair : pairs) {
             for (int i = 0; i < PER_PAIR; i++, n++) {
                 String noticeId = "N" + pair[0] + "-" + pair[1] + "-" + i;
-                String residentCode = String.format("%011d", 40000000000L + n);
+                String residentCode = ResidentCode.of(4000000000L + n);
                 residentCodes.add(residentCode);
                 // the old municipality's prefecture knows the person (issue #4's identity flow will have told it)
                 IdentityRecords.seed(net, pair[1].substring(0, 2), residentCode, pair[1]);

@@ -47,7 +47,7 @@ class TransferLedgerIT {
 
     @Test
     void every_file_is_in_the_ledger_and_a_redropped_file_is_not_sent_twice() throws Exception {
-        byte[] notice = Notices.transferIn("LEDGER-1", "12345678901", SHINJUKU, OSAKA);
+        byte[] notice = Notices.transferIn("LEDGER-1", "12345678903", SHINJUKU, OSAKA);
         net.drop(SHINJUKU, "transfer-in", "first.xml", notice);
         await().atMost(Duration.ofSeconds(30)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 1
                 && net.files(SHINJUKU, "outbox", "receipt").size() == 1);

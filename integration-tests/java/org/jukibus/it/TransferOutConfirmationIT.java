@@ -69,26 +69,26 @@ class TransferOutConfirmationIT {
 
     @Test
     void transfer_in_notices_are_noted_at_the_old_municipalitys_prefecture_only_with_a_receipt_back() throws Exception {
-        IdentityRecords.seed(net, TOKYO_PREF, "50000000001", SHINJUKU);  // moves Shinjuku → Bunkyo (within Tokyo)
-        IdentityRecords.seed(net, TOKYO_PREF, "50000000002", BUNKYO);    // moves Bunkyo → Osaka-shi
-        IdentityRecords.seed(net, OSAKA_PREF, "50000000003", OSAKA);     // moves Osaka-shi → Shinjuku
+        IdentityRecords.seed(net, TOKYO_PREF, "50000000008", SHINJUKU);  // moves Shinjuku → Bunkyo (within Tokyo)
+        IdentityRecords.seed(net, TOKYO_PREF, "50000000040", BUNKYO);    // moves Bunkyo → Osaka-shi
+        IdentityRecords.seed(net, OSAKA_PREF, "50000000059", OSAKA);     // moves Osaka-shi → Shinjuku
         int tokyoBefore = IdentityRecords.annotationCount(net, TOKYO_PREF);
         int osakaBefore = IdentityRecords.annotationCount(net, OSAKA_PREF);
 
-        String toBunkyo = notice("T-1", "50000000001", BUNKYO, SHINJUKU);
-        String toOsaka = notice("T-2", "50000000002", OSAKA, BUNKYO);
-        String toShinjuku = notice("T-3", "50000000003", SHINJUKU, OSAKA);
+        String toBunkyo = notice("T-1", "50000000008", BUNKYO, SHINJUKU);
+        String toOsaka = notice("T-2", "50000000040", OSAKA, BUNKYO);
+        String toShinjuku = notice("T-3", "50000000059", SHINJUKU, OSAKA);
 
-        assertNoted(TOKYO_PREF, "50000000001", SHINJUKU, BUNKYO, toBunkyo);
-        assertNoted(TOKYO_PREF, "50000000002", BUNKYO, OSAKA, toOsaka);
-        assertNoted(OSAKA_PREF, "50000000003", OSAKA, SHINJUKU, toShinjuku);
+        assertNoted(TOKYO_PREF, "50000000008", SHINJUKU, BUNKYO, toBunkyo);
+        assertNoted(TOKYO_PREF, "50000000040", BUNKYO, OSAKA, toOsaka);
+        assertNoted(OSAKA_PREF, "50000000059", OSAKA, SHINJUKU, toShinjuku);
         assertReceipt(SHINJUKU, TOKYO_PREF, toBunkyo);
         assertReceipt(BUNKYO, TOKYO_PREF, toOsaka);
         assertReceipt(OSAKA, OSAKA_PREF, toShinjuku);
 
         // the other prefecture noted nothing, though Osaka-shi's resident moved into Tokyo and Bunkyo's into Osaka
-        assertThat(IdentityRecords.annotations(net, OSAKA_PREF, "50000000002")).isEmpty();
-        assertThat(IdentityRecords.annotations(net, TOKYO_PREF, "50000000003")).isEmpty();
+        assertThat(IdentityRecords.annotations(net, OSAKA_PREF, "50000000040")).isEmpty();
+        assertThat(IdentityRecords.annotations(net, TOKYO_PREF, "50000000059")).isEmpty();
         assertThat(IdentityRecords.annotationCount(net, TOKYO_PREF)).isEqualTo(tokyoBefore + 2);
         assertThat(IdentityRecords.annotationCount(net, OSAKA_PREF)).isEqualTo(osakaBefore + 1);
         for (String prefecture : List.of(TOKYO_PREF, OSAKA_PREF)) {
@@ -103,7 +103,7 @@ class TransferOutConfirmationIT {
 
     @Test
     void a_confirmation_waiting_for_a_stopped_prefecture_is_noted_once_and_a_forced_copy_adds_nothing() throws Exception {
-        String resident = "50000000011";
+        String resident = "50000000016";
         IdentityRecords.seed(net, TOKYO_PREF, resident, SHINJUKU);
         net.stop(TOKYO_PREF);
         String noticeId;
@@ -140,7 +140,7 @@ class TransferOutConfirmationIT {
 
     @Test
     void an_unknown_person_waits_in_the_dead_letter_queue_and_is_noted_after_the_identity_record_and_a_replay() throws Exception {
-        String resident = "50000000021";
+        String resident = "50000000024";
         int before = DeadLetterAssert.count(net, TOKYO_PREF);
 
         String noticeId = notice("U-1", resident, BUNKYO, SHINJUKU);
@@ -167,7 +167,7 @@ class TransferOutConfirmationIT {
 
     @Test
     void a_confirmation_from_a_municipality_of_another_prefecture_is_refused() throws Exception {
-        String resident = "50000000031";
+        String resident = "50000000032";
         IdentityRecords.seed(net, TOKYO_PREF, resident, SHINJUKU);
         int before = DeadLetterAssert.count(net, TOKYO_PREF);
         // Osaka-shi's own intake would refuse to address Tokyo; a misbehaving node seals it all the same
@@ -187,14 +187,14 @@ class TransferOutConfirmationIT {
 
     @Test
     void a_confirmation_the_legacy_system_drops_is_noted_with_a_receipt() throws Exception {
-        IdentityRecords.seed(net, TOKYO_PREF, "12345678901", SHINJUKU);
+        IdentityRecords.seed(net, TOKYO_PREF, "12345678903", SHINJUKU);
         byte[] sample = Files.readAllBytes(Path.of("docs/samples/transfer-out-confirmation.xml"));
 
         net.drop(SHINJUKU, "transfer-out", "by-hand.xml", sample);
 
         String id = MessageIds.forInput(SHINJUKU, sample);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !IdentityRecords.annotations(net, TOKYO_PREF, "12345678901").isEmpty());
-        Map<String, Object> note = IdentityRecords.annotations(net, TOKYO_PREF, "12345678901").get(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !IdentityRecords.annotations(net, TOKYO_PREF, "12345678903").isEmpty());
+        Map<String, Object> note = IdentityRecords.annotations(net, TOKYO_PREF, "12345678903").get(0);
         assertThat(note.get("confirmation_message_id")).isEqualTo(id);
         assertThat(note.get("transfer_in_message_id")).isNull();
         assertThat(note.get("new_municipality")).isEqualTo(BUNKYO);

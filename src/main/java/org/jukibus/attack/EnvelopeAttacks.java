@@ -21,7 +21,8 @@ import org.w3c.dom.Element;
 
 /**
  * Attacks carried in envelopes the attacking node may send (transfer-in notices, municipal to
- * municipal): tampering, signature wrapping, replay, wrong recipient, weak algorithms, hostile XML.
+ * municipal): tampering, signature wrapping, replay, wrong recipient, a payload speaking for another
+ * node or carrying a resident code with a wrong check digit, weak algorithms, hostile XML.
  * Each must end in the target's dead-letter queue with a reason, and nothing may reach its legacy
  * outbox; the simulator watches both through the target's management port.
  *
@@ -80,6 +81,11 @@ final class EnvelopeAttacks {
                 () -> movedSignature(fresh())));
         a.add(attack("wrong-recipient", "send a notice sealed (validly) for another municipality to the target",
                 this::forAnotherMunicipality));
+        a.add(attack("forged-party", "seal and sign a notice validly whose payload names a third municipality as its "
+                + "sender (NewMunicipality)", () -> forgery.speakingFor(thirdMunicipality().code(), t.target.code(),
+                t.target.certificate())));
+        a.add(attack("wrong-resident-code", "seal and sign a notice validly whose resident code has a wrong check digit",
+                () -> forgery.wrongResidentCode(t.target.code(), t.target.certificate())));
         a.add(attack("expired", "send a validly signed notice created 40 days ago (beyond the outage window)",
                 () -> forgery.genuine(t.target.code(), t.target.certificate(), Instant.now().minus(Duration.ofDays(40)))));
         a.add(attack("downgrade-sha1", "re-sign a notice with ECDSA-SHA1 and a SHA-1 digest",
@@ -133,13 +139,15 @@ final class EnvelopeAttacks {
     }
 
     private byte[] forAnotherMunicipality() throws Exception {
-        NodeEntry other = t.directory.withRole(NodeRole.MUNICIPAL).stream()
-                .filter(n -> !n.code().equals(t.target.code()) && !n.code().equals(t.attacker.identity().code()))
-                .findFirst().orElse(null);
-        if (other == null) {
-            throw new IllegalStateException("the directory lists no third municipality to address the notice to");
-        }
+        NodeEntry other = thirdMunicipality();
         return forgery.genuine(other.code(), other.certificate(), Instant.now());
+    }
+
+    /** A municipality that is neither the target nor the attacking node. */
+    private NodeEntry thirdMunicipality() {
+        return t.directory.withRole(NodeRole.MUNICIPAL).stream()
+                .filter(n -> !n.code().equals(t.target.code()) && !n.code().equals(t.attacker.identity().code()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the directory lists no third municipality"));
     }
 
     private static byte[] flip(byte[] envelope, String after, int offset) {

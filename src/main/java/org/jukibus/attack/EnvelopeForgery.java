@@ -10,6 +10,7 @@ import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeSealer;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.WholeDocumentSignature;
@@ -33,6 +34,9 @@ final class EnvelopeForgery {
     /** The transfer-in notice (転入通知) the simulator sends; marked so nobody mistakes it for a real one. */
     static final String NOTICE_PREFIX = "ATTACK-SIM-";
     static final String TYPE = "TransferInNotice";
+    /** Resident codes (住民票コード) of the simulated notices: a valid one, and one whose check digit is wrong. */
+    static final String RESIDENT_CODE = ResidentCode.of("9999999999");
+    static final String WRONG_RESIDENT_CODE = "99999999990";
 
     private final KeyMaterial attacker;
     private final String attackerCode;
@@ -50,9 +54,28 @@ final class EnvelopeForgery {
 
     /** Like {@link #genuine(String, X509Certificate, Instant)}, with the envelope id {@code messageId}. */
     byte[] genuine(String messageId, String recipientCode, X509Certificate recipientCert, Instant createdAt) throws Exception {
+        return sealed(messageId, recipientCode, recipientCert, createdAt, notice(attackerCode, recipientCode, RESIDENT_CODE));
+    }
+
+    /**
+     * An envelope the attacking node seals and signs validly, whose notice names {@code claimedSender} as
+     * its NewMunicipality: the payload speaks for another node than the one that signed it.
+     */
+    byte[] speakingFor(String claimedSender, String recipientCode, X509Certificate recipientCert) throws Exception {
+        return sealed(UUID.randomUUID().toString(), recipientCode, recipientCert, Instant.now(),
+                notice(claimedSender, recipientCode, RESIDENT_CODE));
+    }
+
+    /** A valid envelope whose notice carries a resident code with a wrong check digit. */
+    byte[] wrongResidentCode(String recipientCode, X509Certificate recipientCert) throws Exception {
+        return sealed(UUID.randomUUID().toString(), recipientCode, recipientCert, Instant.now(),
+                notice(attackerCode, recipientCode, WRONG_RESIDENT_CODE));
+    }
+
+    private byte[] sealed(String messageId, String recipientCode, X509Certificate recipientCert, Instant createdAt,
+                          byte[] notice) throws Exception {
         EnvelopeHeader header = new EnvelopeHeader(messageId, TYPE, attackerCode, recipientCode, createdAt, null);
-        return sealer.seal(header, SecureXml.parse(notice(recipientCode)), attacker.privateKey(), attacker.certificate(),
-                recipientCert);
+        return sealer.seal(header, SecureXml.parse(notice), attacker.privateKey(), attacker.certificate(), recipientCert);
     }
 
     /** The envelope changed by {@code change} and signed again by the attacking node with the given algorithms. */
@@ -73,12 +96,12 @@ final class EnvelopeForgery {
         return SecureXml.serialize(doc);
     }
 
-    private byte[] notice(String oldMunicipality) {
+    private static byte[] notice(String newMunicipality, String oldMunicipality, String residentCode) {
         String id = NOTICE_PREFIX + UUID.randomUUID().toString().substring(0, 8);
         return ("""
                 <TransferInNotice xmlns="urn:jukibus:transfer-in:1">
                   <NoticeId>%s</NoticeId>
-                  <ResidentCode>99999999990</ResidentCode>
+                  <ResidentCode>%s</ResidentCode>
                   <Name>模擬 攻撃</Name>
                   <BirthDate>2000-01-01</BirthDate>
                   <Sex>9</Sex>
@@ -88,6 +111,6 @@ final class EnvelopeForgery {
                   <NewMunicipality>%s</NewMunicipality>
                   <OldMunicipality>%s</OldMunicipality>
                 </TransferInNotice>
-                """.formatted(id, attackerCode, oldMunicipality)).getBytes(StandardCharsets.UTF_8);
+                """.formatted(id, residentCode, newMunicipality, oldMunicipality)).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -22,6 +22,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeSealer;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.flow.identity.IdentityFlow;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.pki.SecureFiles;
@@ -109,7 +110,7 @@ final class IdentityBulk {
                 .append("<IdentityUpdate xmlns=\"urn:jukibus:identity-update:1\"><Sender>").append(PREFECTURE)
                 .append("</Sender><Recipient>").append(CENTRAL).append("</Recipient>");
         for (int r = 0; r < records; r++) {
-            xml.append("<Record><ResidentCode>").append(String.format("%011d", 20_000_000_000L + (long) message * records + r))
+            xml.append("<Record><ResidentCode>").append(ResidentCode.of(2_000_000_000L + (long) message * records + r))
                     .append("</ResidentCode><Name>住基 花子</Name><NameKana>ジュウキ ハナコ</NameKana><BirthDate>1985-04-01</BirthDate>")
                     .append("<Sex>2</Sex><Address>東京都新宿区西新宿二丁目8番1号 新宿住基レジデンス北棟二十三階</Address>")
                     .append("<ChangeReason>TRANSFER_IN</ChangeReason><ChangeDate>2026-11-20</ChangeDate><Municipality>")

@@ -2,6 +2,8 @@ package org.jukibus.bench;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jukibus.flow.ResidentCode;
+
 /** Transfer-in notices of a realistic size (about 2 KB: long Japanese addresses, household head). */
 final class Notices {
 
@@ -9,7 +11,7 @@ final class Notices {
     }
 
     static byte[] notice(int serial, String sender, String recipient) {
-        String resident = String.format("%011d", 10_000_000_000L + serial);
+        String resident = ResidentCode.of(1_000_000_000L + serial);
         return ("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <TransferInNotice xmlns="urn:jukibus:transfer-in:1">

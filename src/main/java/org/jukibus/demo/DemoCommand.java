@@ -88,12 +88,12 @@ public class DemoCommand implements Callable<Integer> {
                     + " (also in " + network.operatorPinFile() + "; nodes hold only its bcrypt hash)");
             ProvisionedNode shinjuku = network.node("131041");
             ProvisionedNode osaka = network.node("271004");
-            seedIdentityRecord(byCode.get("27"), "12345678901", "住基 花子", osaka.spec().code());
-            say("Osaka prefecture's store holds the identity record of resident 12345678901 (the identity-info flow, "
+            seedIdentityRecord(byCode.get("27"), "12345678903", "住基 花子", osaka.spec().code());
+            say("Osaka prefecture's store holds the identity record of resident 12345678903 (the identity-info flow, "
                     + "issue #4, will bring such records; the demo writes it)");
             Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
             Files.createDirectories(inbox);
-            byte[] notice = new XmlMapper().writeValueAsBytes(new TransferInNotice("SJK-2026-000123", "12345678901",
+            byte[] notice = new XmlMapper().writeValueAsBytes(new TransferInNotice("SJK-2026-000123", "12345678903",
                     "住基 花子", "ジュウキ ハナコ", "1985-04-01", "2", "東京都新宿区西新宿二丁目8番1号", "2026-11-20",
                     "大阪府大阪市北区中之島一丁目3番20号", shinjuku.spec().code(), osaka.spec().code(), null, null));
             Path tmp = inbox.resolve("SJK-2026-000123.xml.tmp");

@@ -14,6 +14,9 @@ import org.w3c.dom.Document;
  */
 public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] payload) {
 
+    /** Dead-letter reason: the payload names a sender or recipient other than the envelope's. */
+    public static final String PARTY_MISMATCH = "PARTY_MISMATCH";
+
     /** The payload parsed again (the envelope code already validated it, so this does not fail). */
     public Document document() {
         try {
@@ -24,29 +27,51 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
     }
 
     /**
+     * The checks every flow's payload gets at the recipient before any handler sees it (run by
+     * {@link InboundDelivery#open}, so no flow can forget them): its parties are the envelope's
+     * ({@link #requireParties}, {@value #PARTY_MISMATCH}) and every resident code has a right check
+     * digit ({@link ResidentCode}, {@value ResidentCode#INVALID}). Refusals are for good.
+     */
+    public void requireSound() throws PermanentFailure {
+        Document document = document();
+        requireParties(document);
+        var wrong = ResidentCode.firstWrong(document);
+        if (wrong.isPresent()) {
+            throw new PermanentFailure(ResidentCode.INVALID, "message " + header.messageId() + " from "
+                    + header.sender() + ": " + wrong.get().describeWithoutValue());
+        }
+    }
+
+    /**
      * Checks that the payload's own sender and recipient elements (the flow's
      * {@link FlowDefinition#senderElement()} and {@link FlowDefinition#recipientElement()}) name the
      * node that signed the envelope and the node it was sealed for: a signed envelope whose payload
-     * speaks for another node is refused for good. Flows whose payloads name other parties (a
-     * forwarded report) do not call it.
+     * speaks for another node is refused for good. Part of {@link #requireSound}; a flow whose
+     * payload names a party that is neither (the subject of an alert) declares no such element.
      */
     public void requireParties() throws PermanentFailure {
-        requireParty(flow.senderElement(), header.sender(), "signed by");
-        requireParty(flow.recipientElement(), header.recipient(), "sealed for");
+        if (flow.senderElement() != null || flow.recipientElement() != null) {
+            requireParties(document());
+        }
     }
 
-    private void requireParty(String element, String expected, String role) throws PermanentFailure {
+    private void requireParties(Document document) throws PermanentFailure {
+        requireParty(document, flow.senderElement(), header.sender(), "signed by");
+        requireParty(document, flow.recipientElement(), header.recipient(), "sealed for");
+    }
+
+    private void requireParty(Document document, String element, String expected, String role) throws PermanentFailure {
         if (element == null) {
             return;
         }
         String named;
         try {
-            named = Payloads.optionalText(document(), element);
+            named = Payloads.optionalText(document, element);
         } catch (LegacyInputException e) {
             named = null;
         }
         if (!expected.equals(named)) {
-            throw new PermanentFailure("PARTY_MISMATCH", "the payload's " + element + " is " + named
+            throw new PermanentFailure(PARTY_MISMATCH, "the payload's " + element + " is " + named
                     + " but the envelope " + header.messageId() + " was " + role + " " + expected);
         }
     }

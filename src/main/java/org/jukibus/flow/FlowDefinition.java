@@ -12,9 +12,17 @@ import org.jukibus.node.NodeRole;
  * @param recipientElement payload element naming the recipient node's code
  * @param recipientRole    the role the recipient must have in the directory
  * @param receipt          whether the recipient answers with a signed receipt
+ * @param businessKey      what makes two legacy input files the same message (a second is refused as DUPLICATE);
+ *                         documented per flow in docs/legacy-files.md
  */
 public record FlowDefinition(String name, String messageType, String senderElement, String recipientElement,
-                             NodeRole recipientRole, boolean receipt) {
+                             NodeRole recipientRole, boolean receipt, BusinessKey businessKey) {
+
+    /** A flow whose legacy inputs (if it takes any) are told apart by their whole content ({@link BusinessKey#CONTENT}). */
+    public FlowDefinition(String name, String messageType, String senderElement, String recipientElement,
+                          NodeRole recipientRole, boolean receipt) {
+        this(name, messageType, senderElement, recipientElement, recipientRole, receipt, BusinessKey.CONTENT);
+    }
 
     /** The address on the recipient's broker that this flow's messages go to. */
     public String inboundAddress() {

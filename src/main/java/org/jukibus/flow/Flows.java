@@ -16,9 +16,9 @@ import org.jukibus.node.NodeRole;
 /** The flows this version of jukibus knows, by name. */
 public final class Flows {
 
-    /** 転入通知 (第6の2): the new municipality tells the old one that a resident moved in. */
-    public static final FlowDefinition TRANSFER_IN = new FlowDefinition(
-            "transfer-in", TransferInNotice.TYPE, "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, true);
+    /** 転入通知 (第6の2): the new municipality tells the old one that a resident moved in; one notice per NoticeId. */
+    public static final FlowDefinition TRANSFER_IN = new FlowDefinition("transfer-in", TransferInNotice.TYPE,
+            "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, true, BusinessKey.of("NoticeId"));
 
     /** The recipient's signed confirmation that a message reached its legacy outbox. */
     public static final FlowDefinition RECEIPT = new FlowDefinition(

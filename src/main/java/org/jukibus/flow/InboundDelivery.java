@@ -19,7 +19,8 @@ import org.jukibus.ops.FlowMetrics;
 /**
  * Opens an envelope that a peer put on this node's broker and decides whether it may be
  * delivered: verified and decrypted (see the envelope package), of the type this flow carries,
- * put there by the node that signed it, and not a replay.
+ * put there by the node that signed it, naming in its payload that node and this one as its
+ * parties and no resident code with a wrong check digit ({@link Delivered#requireSound}), and not a replay.
  */
 public final class InboundDelivery {
 
@@ -67,6 +68,8 @@ public final class InboundDelivery {
             throw new PermanentFailure(SENDER_MISMATCH, "envelope signed by " + header.sender()
                     + " was put on the broker by " + producer);
         }
+        Delivered delivered = new Delivered(flow, header, opened.payloadBytes());
+        delivered.requireSound(); // every flow, before any handler: its parties are the envelope's, its resident codes valid
         String brokerId = brokerMessageId(in);
         SeenMessages.Verdict verdict;
         try {
@@ -89,7 +92,7 @@ public final class InboundDelivery {
             case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);
             case NEW -> in.removeHeader(Headers.ALREADY_DELIVERED);
         }
-        exchange.setProperty(DELIVERED, new Delivered(flow, header, opened.payloadBytes()));
+        exchange.setProperty(DELIVERED, delivered);
         in.setHeader(Headers.MESSAGE_ID, header.messageId());
         in.setHeader(Headers.SENDER, header.sender());
         in.setBody(opened.payloadBytes());

@@ -25,10 +25,10 @@ import org.w3c.dom.Document;
 
 /**
  * Turns a legacy input file into a sealed envelope for its recipient: validates it against the
- * flow's schema, checks that this node is the sender it names and that the recipient it names is
- * in the directory with the right role (for a prefecture: this node's own prefecture), lets the
- * flow's handler check the rest, then signs and encrypts it. Inputs of flows that stay on this
- * node go to their handler instead.
+ * flow's schema and its resident codes' check digits ({@link ResidentCode}), checks that this
+ * node is the sender it names and that the recipient it names is in the directory with the right
+ * role (for a prefecture: this node's own prefecture), lets the flow's handler check the rest,
+ * then signs and encrypts it. Inputs of flows that stay on this node go to their handler instead.
  */
 public final class LegacyIntake {
 
@@ -39,6 +39,8 @@ public final class LegacyIntake {
     private static final String PART_ENVELOPES = "JukibusLegacyPartEnvelopes";
     /** Exchange property holding the input file's bytes as read, for the ledger. */
     private static final String CONTENT = "JukibusLegacyContent";
+    /** Exchange property holding the digest of the input's business key, for the ledger. */
+    private static final String KEY = "JukibusLegacyBusinessKey";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -50,7 +52,7 @@ public final class LegacyIntake {
     private final OperationLog audit;
     /** The payloads sealed, kept for the outage window so an expired message can be resent. */
     private final SentPayloads sentPayloads;
-    /** Message id to file name of the inputs between pick-up and the end of their exchange. */
+    /** Business key digest to file name of the inputs between pick-up and the end of their exchange. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
@@ -71,6 +73,7 @@ public final class LegacyIntake {
     public void seal(Exchange exchange) throws Exception {
         LegacyInput input = readForSending(exchange);
         String correlationId = handlers.of(input.flow()).check(input);
+        refuseDuplicate(input, exchange);
         byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
         sentPayloads.keep(input.messageId(), input.recipient(), correlationId, input.payload(), envelopes.now());
@@ -90,6 +93,7 @@ public final class LegacyIntake {
         LegacyInput whole = readForSending(exchange);
         FlowHandler handler = handlers.of(whole.flow());
         String correlationId = handler.check(whole);
+        refuseDuplicate(whole, exchange);
         List<Document> payloads = handler.split(whole);
         List<LegacyInput> parts = new ArrayList<>(payloads.size());
         List<Message> sealed = new ArrayList<>(payloads.size());
@@ -109,7 +113,7 @@ public final class LegacyIntake {
         exchange.getIn().setBody(sealed);
     }
 
-    /** The file parsed, its sender and recipient checked, not sent before; its message id derived from its content. */
+    /** The file parsed, its sender and recipient checked; its message id derived from its content. */
     private LegacyInput readForSending(Exchange exchange) throws Exception {
         FlowDefinition flow = flowOf(exchange);
         if (flow.recipientRole() == null) {
@@ -120,8 +124,6 @@ public final class LegacyIntake {
         String recipient = recipient(flow, payload);
         String messageId = MessageIds.forInput(envelopes.selfCode(), content);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, messageId, recipient);
-        claim(input, exchange);
-        refuseDuplicate(input);
         exchange.setProperty(CONTENT, content);
         return input;
     }
@@ -155,42 +157,67 @@ public final class LegacyIntake {
                     .recipient(part.recipient()).digestOf(envelopesSent.get(i)));
             handlers.of(part.flow()).queued(part);
         }
-        ledger.record(input.flow().name(), input.fileName(), exchange.getProperty(CONTENT, byte[].class),
-                TransferLedger.Outcome.QUEUED, input.messageId(), input.recipient(), null);
+        ledger.recordQueued(input.flow().name(), input.fileName(), exchange.getProperty(CONTENT, byte[].class),
+                input.messageId(), input.recipient(), exchange.getProperty(KEY, String.class));
     }
 
     /**
-     * The same content queued before is not sent again. The exception: the earlier pick-up of this
-     * very file never got to move it to sent/ (the node died in between) — then this is that file,
-     * picked up again, and the brokers' duplicate detection keeps the second send from arriving.
+     * A message with the business key of one queued before ({@link FlowDefinition#businessKey}: e.g. the
+     * same NoticeId, whatever the bytes) is not sent again. Checked once the input is otherwise valid,
+     * so that a broken file is reported as what is wrong with it. The exception: the earlier pick-up of
+     * this very file never got to move it to sent/ (the node died in between) — then this is that
+     * file, picked up again with the same message id, and the brokers' duplicate detection keeps the
+     * second send from arriving.
      */
-    private void refuseDuplicate(LegacyInput input) throws DuplicateFileException {
-        var earlier = ledger.queued(input.messageId());
-        if (earlier.isEmpty() || (earlier.get().fileName().equals(input.fileName()) && !movedToSent(input))) {
-            return;
+    private void refuseDuplicate(LegacyInput input, Exchange exchange) throws LegacyInputException, DuplicateFileException {
+        FlowDefinition flow = input.flow();
+        String key = flow.businessKey().keyOf(input.payload());
+        String digest = TransferLedger.keyDigest(flow.name(), key);
+        claim(digest, key, input, exchange);
+        // by message id as well: ledger lines written before business keys were recorded have none
+        var earlier = ledger.queuedWithKey(flow.name(), digest).or(() -> ledger.queued(input.messageId()));
+        if (earlier.isPresent() && !pickedUpAgain(earlier.get(), input)) {
+            TransferLedger.Entry first = earlier.get();
+            throw new DuplicateFileException("DUPLICATE: " + described(flow, key) + " was picked up from "
+                    + first.fileName() + " at " + first.recordedAt() + " and sent as message " + first.messageId()
+                    + "; it is not sent again" + keyRule(flow));
         }
-        TransferLedger.Entry first = earlier.get();
-        throw new DuplicateFileException("DUPLICATE: the same content was picked up from " + first.fileName() + " at "
-                + first.recordedAt() + " and sent as message " + first.messageId() + "; it is not sent again");
+        exchange.setProperty(KEY, digest);
     }
 
     /**
-     * Files are read by several threads: of two files with the same content in the drop folder at
+     * Files are read by several threads: of two files with the same business key in the drop folder at
      * the same time, the second waits for no ledger entry but is refused here while the first is
      * being sent. The claim ends with the file's exchange, whatever its outcome.
      */
-    private void claim(LegacyInput input, Exchange exchange) throws DuplicateFileException {
-        String other = inFlight.putIfAbsent(input.messageId(), input.fileName());
+    private void claim(String digest, String key, LegacyInput input, Exchange exchange) throws DuplicateFileException {
+        String other = inFlight.putIfAbsent(digest, input.fileName());
         if (other != null) {
-            throw new DuplicateFileException("DUPLICATE: the same content is being sent from " + other
-                    + " as message " + input.messageId() + "; it is not sent again");
+            throw new DuplicateFileException("DUPLICATE: " + described(input.flow(), key) + " is being sent from "
+                    + other + "; it is not sent again" + keyRule(input.flow()));
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                inFlight.remove(input.messageId(), input.fileName());
+                inFlight.remove(digest, input.fileName());
             }
         });
+    }
+
+    private static String described(FlowDefinition flow, String key) {
+        return flow.businessKey().elements().isEmpty() ? "the same content" : "a " + flow.messageType() + " with " + key;
+    }
+
+    private static String keyRule(FlowDefinition flow) {
+        return flow.businessKey().elements().isEmpty() ? ""
+                : " (a " + flow.name() + " message is identified by " + flow.businessKey().describe()
+                + ": a corrected or different message needs its own; see docs/legacy-files.md)";
+    }
+
+    /** The very file queued before (same name, same content), not yet moved to sent/: the node died in between. */
+    private boolean pickedUpAgain(TransferLedger.Entry earlier, LegacyInput input) {
+        return earlier.fileName().equals(input.fileName()) && input.messageId().equals(earlier.messageId())
+                && !movedToSent(input);
     }
 
     private boolean movedToSent(LegacyInput input) {
@@ -220,9 +247,13 @@ public final class LegacyIntake {
         return exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
     }
 
-    /** Schema-valid, and naming this node as its sender where the flow has one. */
+    /** Schema-valid, naming this node as its sender where the flow has one, every resident code valid. */
     private Document parse(FlowDefinition flow, byte[] content) throws LegacyInputException {
         Document payload = envelopes.parsePayload(content, flow.messageType());
+        var wrongCode = ResidentCode.firstWrong(payload);
+        if (wrongCode.isPresent()) {
+            throw new LegacyInputException(wrongCode.get().describe());
+        }
         if (flow.senderElement() != null) {
             String self = envelopes.selfCode();
             String sender = Payloads.text(payload, flow.senderElement());

@@ -19,8 +19,9 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * board (central's store), not into a legacy outbox; a heartbeat that reports security events is
  * answered with alerts to the node's prefecture and the node itself.
  * <p>
- * A heartbeat must speak for the node that signed it: a Node or Role other than the signer's
- * directory entry is a permanent failure ({@code SENDER_MISMATCH}, dead-lettered).
+ * A heartbeat must speak for the node that signed it: a Node other than the signer is refused by
+ * the shared party check of every delivery ({@code PARTY_MISMATCH}, {@link Delivered#requireParties}),
+ * a Role other than the signer's directory entry here ({@code SENDER_MISMATCH}); both dead-lettered.
  */
 public final class HeartbeatRecorder implements FlowHandler {
 

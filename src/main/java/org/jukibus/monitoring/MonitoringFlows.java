@@ -17,10 +17,12 @@ public final class MonitoringFlows {
     /**
      * Alerts: central → a node's prefecture and the node itself. The recipient's role varies
      * (prefecture, municipal, liaison), so the definition names none; alerts are made by central,
-     * never from a legacy file. No receipt.
+     * never from a legacy file. No receipt. The alert's Node is the node it is about, not its
+     * recipient (a prefecture gets its municipalities' alerts), so no payload element is checked
+     * against the envelope's parties.
      */
     public static final FlowDefinition NODE_STATUS = new FlowDefinition(
-            "node-status", NodeStatusAlert.TYPE, null, "Node", null, false);
+            "node-status", NodeStatusAlert.TYPE, null, null, null, false);
 
     /**
      * Node properties that switch monitoring off on a node: no heartbeats, and on central no

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.xml.Schemas;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlRejectedException;
@@ -143,6 +144,9 @@ public final class QueryConditions {
 
     private static String residentCode(String value, String where) throws ProvisionRefused {
         if (RESIDENT_CODE.matcher(value).matches()) {
+            if (!ResidentCode.isValid(value)) {
+                throw new ProvisionRefused(ProvisionError.INVALID_QUERY, where + ": ResidentCode has a wrong check digit");
+            }
             return value;
         }
         if (RANGE_VALUE.matcher(value).matches() || value.matches("[0-9]+-[0-9]+")) {

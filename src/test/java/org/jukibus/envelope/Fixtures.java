@@ -14,7 +14,7 @@ final class Fixtures {
     static final String RECIPIENT = "011002"; // Sapporo, old municipality
     static final String THIRD = "272051";
 
-    static final String RESIDENT_CODE = "12345678901";
+    static final String RESIDENT_CODE = "12345678903";
     static final String NAME = "山田太郎";
 
     private Fixtures() {

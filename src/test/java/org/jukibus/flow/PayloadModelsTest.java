@@ -20,7 +20,7 @@ class PayloadModelsTest {
 
     @Test
     void a_transfer_in_notice_written_from_the_model_is_valid_against_its_schema() throws Exception {
-        TransferInNotice notice = new TransferInNotice("N-1", "12345678901", "住基 花子", "ジュウキ ハナコ", "1985-04-01", "2",
+        TransferInNotice notice = new TransferInNotice("N-1", "12345678903", "住基 花子", "ジュウキ ハナコ", "1985-04-01", "2",
                 "東京都新宿区西新宿二丁目8番1号", "2026-11-20", "大阪府大阪市北区中之島一丁目3番20号", "131041", "271004", null, null);
 
         byte[] written = xml.writeValueAsBytes(notice);

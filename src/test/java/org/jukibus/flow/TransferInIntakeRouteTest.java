@@ -90,7 +90,7 @@ class TransferInIntakeRouteTest {
         String envelope = new String(sent.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
         assertThat(envelope).contains("<env:Sender>131041</env:Sender>").contains("<env:Recipient>271004</env:Recipient>")
                 .contains("xenc:EncryptedData").contains("ds:Signature")
-                .doesNotContain("住基").doesNotContain("12345678901");
+                .doesNotContain("住基").doesNotContain("12345678903");
         assertThat(sent.getIn().getHeader(Headers.DUPLICATE_ID)).isEqualTo(sent.getIn().getHeader(Headers.MESSAGE_ID));
         assertThat(legacy("sent", "transfer-in")).isDirectory();
     }

@@ -67,7 +67,7 @@ class MonitoringPayloadsTest {
     @Test
     void the_heartbeat_schema_refuses_a_person() {
         String withPerson = new String(xmlBytes(), StandardCharsets.UTF_8)
-                .replace("<Health", "<ResidentCode xmlns=\"urn:jukibus:node-heartbeat:1\">12345678901</ResidentCode><Health");
+                .replace("<Health", "<ResidentCode xmlns=\"urn:jukibus:node-heartbeat:1\">12345678903</ResidentCode><Health");
 
         assertThatThrownBy(() -> Schemas.validate("node-heartbeat.xsd", SecureXml.parse(withPerson.getBytes(StandardCharsets.UTF_8))))
                 .isNotNull();

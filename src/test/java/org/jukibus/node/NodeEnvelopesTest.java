@@ -53,7 +53,7 @@ class NodeEnvelopesTest {
 
         assertThat(opened.header().sender()).isEqualTo("131041");
         assertThat(new String(opened.payloadBytes(), StandardCharsets.UTF_8)).contains("住基 花子").contains("<OldMunicipality>271004</OldMunicipality>");
-        assertThat(new String(sealed, StandardCharsets.UTF_8)).doesNotContain("住基").doesNotContain("12345678901");
+        assertThat(new String(sealed, StandardCharsets.UTF_8)).doesNotContain("住基").doesNotContain("12345678903");
     }
 
     @Test

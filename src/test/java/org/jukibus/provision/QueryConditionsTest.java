@@ -20,10 +20,10 @@ class QueryConditionsTest {
 
     @Test
     void by_resident_code() throws Exception {
-        IdentityQuery q = QueryConditions.parse(query("<Person><ResidentCode>12345678901</ResidentCode></Person>"));
+        IdentityQuery q = QueryConditions.parse(query("<Person><ResidentCode>12345678903</ResidentCode></Person>"));
         assertThat(q.queryId()).isEqualTo("q-1");
         assertThat(q.purpose()).isEqualTo("pension");
-        assertThat(q.persons()).containsExactly(new IdentityQuery.ByResidentCode("12345678901"));
+        assertThat(q.persons()).containsExactly(new IdentityQuery.ByResidentCode("12345678903"));
         assertThat(q.bulk()).isFalse();
     }
 
@@ -39,7 +39,7 @@ class QueryConditionsTest {
 
     @Test
     void several_persons_are_a_bulk_query() throws Exception {
-        IdentityQuery q = QueryConditions.parse(query("<Person><ResidentCode>12345678901</ResidentCode></Person>"
+        IdentityQuery q = QueryConditions.parse(query("<Person><ResidentCode>12345678903</ResidentCode></Person>"
                 + "<Person><Name>住基 花子</Name><BirthDate>1990-02-03</BirthDate></Person>"));
         assertThat(q.bulk()).isTrue();
         assertThat(q.persons()).hasSize(2);
@@ -53,7 +53,7 @@ class QueryConditionsTest {
             "WILDCARD|<Person><Name>住基 太郎</Name><BirthDate>1980-01-15</BirthDate><Address>東京都_</Address></Person>",
             "RANGE|<Person><Name>住基 太郎</Name><BirthDate>1980-01-01/1990-12-31</BirthDate></Person>",
             "RANGE|<Person><Name>住基 太郎</Name><BirthDateFrom>1980-01-01</BirthDateFrom></Person>",
-            "RANGE|<Person><ResidentCode>12345678901-12345678999</ResidentCode></Person>",
+            "RANGE|<Person><ResidentCode>12345678903-12345678997</ResidentCode></Person>",
             "RANGE|<Person><Name>住基 太郎</Name><BirthDate from='1980-01-01'>1980-01-15</BirthDate></Person>",
             "PARTIAL|<Person><Name>住基 太郎</Name><BirthDate>1980</BirthDate></Person>",
             "PARTIAL|<Person><Name>住基 太郎</Name><BirthDate>1980-01</BirthDate></Person>",
@@ -63,13 +63,14 @@ class QueryConditionsTest {
             "PARTIAL|<Person><Name>住基 太郎</Name></Person>",
             "PARTIAL|<Person><BirthDate>1980-01-15</BirthDate></Person>",
             "PARTIAL|<Person><ResidentCode>1234567</ResidentCode></Person>",
+            "INVALID_QUERY|<Person><ResidentCode>12345678901</ResidentCode></Person>",
             "NO_CONDITION|''",
             "NO_CONDITION|<Person/>",
             "NO_CONDITION|<Person><Sex>1</Sex><Address>東京都新宿区</Address></Person>",
             "UNKNOWN_ELEMENT|<Person><Municipality>131041</Municipality></Person>",
             "UNKNOWN_ELEMENT|<All/>",
-            "UNKNOWN_ELEMENT|<Person xmlns=''><ResidentCode>12345678901</ResidentCode></Person>",
-            "INVALID_QUERY|<Person><ResidentCode>12345678901</ResidentCode><Name>住基 太郎</Name></Person>",
+            "UNKNOWN_ELEMENT|<Person xmlns=''><ResidentCode>12345678903</ResidentCode></Person>",
+            "INVALID_QUERY|<Person><ResidentCode>12345678903</ResidentCode><Name>住基 太郎</Name></Person>",
             "INVALID_QUERY|<Person><Name>住基 太郎</Name><BirthDate>1980-02-30</BirthDate></Person>",
             "INVALID_QUERY|<Person><Name>住基 太郎</Name><BirthDate>1980-01-15</BirthDate><Sex>x</Sex></Person>",
             "INVALID_QUERY|<Person><BirthDate>1980-01-15</BirthDate><Name>住基 太郎</Name></Person>",

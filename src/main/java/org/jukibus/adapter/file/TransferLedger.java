@@ -64,18 +64,40 @@ public final class TransferLedger {
                 .stream().findFirst();
     }
 
+    /** The earlier pick-up that queued a message of {@code flow} with this business key's digest ({@link #keyDigest}), if any. */
+    public Optional<Entry> queuedWithKey(String flow, String businessKey) {
+        return jdbc.query("select * from transfer_ledger where flow = ? and business_key = ? and outcome = 'QUEUED' order by id",
+                ENTRY, flow, businessKey).stream().findFirst();
+    }
+
+    /** Records a file that was sealed and queued, under its message id and its business key's digest ({@link #keyDigest}). */
+    public void recordQueued(String flow, String fileName, byte[] content, String messageId, String peer, String businessKey) {
+        insert(flow, fileName, content, Outcome.QUEUED, messageId, peer, null, businessKey);
+    }
+
+    /** What the ledger keeps of a business key: its digest with the flow's name (a key may hold a resident code). */
+    public static String keyDigest(String flow, String businessKey) {
+        return sha256((flow + "\n" + businessKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /**
      * Records a file of the legacy system. A second QUEUED line for the same message (the file
      * picked up again after a crash before it was moved) is not added.
      */
     public void record(String flow, String fileName, byte[] content, Outcome outcome, String messageId, String peer,
                        String detail) {
+        insert(flow, fileName, content, outcome, messageId, peer, detail, null);
+    }
+
+    private void insert(String flow, String fileName, byte[] content, Outcome outcome, String messageId, String peer,
+                        String detail, String businessKey) {
         String clipped = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…";
         jdbc.update("""
-                insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
+                insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail,
+                    business_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
                 Timestamp.from(clock.instant()), flow, fileName, sha256(content), content.length, outcome.name(),
-                messageId, peer, clipped);
+                messageId, peer, clipped, businessKey);
     }
 
     /** The ledger of one day (UTC), optionally of one flow, oldest first. */

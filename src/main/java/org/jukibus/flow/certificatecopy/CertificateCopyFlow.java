@@ -1,5 +1,6 @@
 package org.jukibus.flow.certificatecopy;
 
+import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.node.NodeRole;
 
@@ -10,13 +11,22 @@ import org.jukibus.node.NodeRole;
  */
 public final class CertificateCopyFlow {
 
-    /** 第6の4(1): issuing municipality → home municipality. */
+    /**
+     * 第6の4(1): issuing municipality → home municipality. Keyed by content: a RequestId is free again
+     * once its request is answered or timed out, and while it is pending the {@link RequestHandler}
+     * refuses a second request with it.
+     */
     public static final FlowDefinition REQUEST = new FlowDefinition("certificate-copy-request",
-            CertificateCopyRequest.TYPE, "IssuingMunicipality", "HomeMunicipality", NodeRole.MUNICIPAL, true);
+            CertificateCopyRequest.TYPE, "IssuingMunicipality", "HomeMunicipality", NodeRole.MUNICIPAL, true,
+            BusinessKey.CONTENT);
 
-    /** 第6の4(2): home municipality → issuing municipality, correlated to the request's message id. */
+    /**
+     * 第6の4(2): home municipality → issuing municipality, correlated to the request's message id. Keyed by
+     * content: the {@link ReplyHandler} lets one reply answer each request (a second is refused as already answered).
+     */
     public static final FlowDefinition REPLY = new FlowDefinition("certificate-copy-reply",
-            CertificateCopyReply.TYPE, "HomeMunicipality", "IssuingMunicipality", NodeRole.MUNICIPAL, true);
+            CertificateCopyReply.TYPE, "HomeMunicipality", "IssuingMunicipality", NodeRole.MUNICIPAL, true,
+            BusinessKey.CONTENT);
 
     private CertificateCopyFlow() {
     }

@@ -111,7 +111,6 @@ public final class ReplyHandler implements FlowHandler {
     @Override
     public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
         CertificateCopyReply reply = Payloads.read(message.payload(), CertificateCopyReply.class);
-        message.requireParties();
         String flow = CertificateCopyFlow.REPLY.name();
         String replyId = message.header().messageId();
         String requestMessageId = message.header().correlationId();

@@ -60,7 +60,6 @@ public final class RequestHandler implements FlowHandler {
     @Override
     public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
         CertificateCopyRequest request = Payloads.read(message.payload(), CertificateCopyRequest.class);
-        message.requireParties();
         // recorded before the legacy system sees it, so that its answer always finds the request
         received.record(message.header().messageId(), request.requestId(), message.header().sender(), clock.instant(),
                 request.copyItems());

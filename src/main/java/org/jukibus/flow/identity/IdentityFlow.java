@@ -1,5 +1,6 @@
 package org.jukibus.flow.identity;
 
+import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.node.NodeRole;
 
@@ -19,9 +20,11 @@ public final class IdentityFlow {
     /**
      * The identity update. Legacy files come only from municipalities (to their prefecture, hence the
      * recipient role); a delegating prefecture's node makes the updates it sends to central itself.
+     * A batch has no id: it is keyed by its content, and a record that changes is a new change (a
+     * CORRECTION record supersedes the one before at the prefecture).
      */
     public static final FlowDefinition UPDATE = new FlowDefinition(UPDATE_NAME, IdentityUpdate.TYPE,
-            "Sender", "Recipient", NodeRole.PREFECTURE, false);
+            "Sender", "Recipient", NodeRole.PREFECTURE, false, BusinessKey.CONTENT);
 
     /** The update-count list; never from a legacy file (no recipient role). */
     public static final FlowDefinition COUNT_LIST = new FlowDefinition(COUNT_LIST_NAME, UpdateCountList.TYPE,

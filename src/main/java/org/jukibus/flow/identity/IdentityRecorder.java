@@ -85,7 +85,6 @@ public final class IdentityRecorder implements FlowHandler {
         String messageId = message.header().messageId();
         String sender = message.header().sender();
         String senderPrefecture = requireSender(messageId, sender);
-        message.requireParties();
         IdentityUpdate update = Payloads.read(message.payload(), IdentityUpdate.class);
         Instant now = clock.instant();
 

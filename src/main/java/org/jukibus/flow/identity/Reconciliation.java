@@ -56,7 +56,6 @@ public final class Reconciliation implements FlowHandler {
     /** {@code sameOutbox} is the node's legacy outbox, the one this handler holds for the cut-off check as well. */
     @Override
     public void deliver(Delivered message, LegacyOutbox sameOutbox) throws Exception {
-        message.requireParties();
         UpdateCountList list = Payloads.read(message.payload(), UpdateCountList.class);
         // Not (yet) known: the list can overtake the note of the update as sent (made once the update sits in
         // the outbound queue, LegacyIntake.queued). Retried, then dead-lettered RETRIES_EXHAUSTED with this detail.

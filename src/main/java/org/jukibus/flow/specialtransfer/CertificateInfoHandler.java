@@ -43,7 +43,6 @@ final class CertificateInfoHandler implements FlowHandler {
 
     @Override
     public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
-        message.requireParties();
         EnvelopeHeader header = message.header();
         TransferOutCertificateInfo info = Payloads.read(message.payload(), TransferOutCertificateInfo.class);
         if (header.correlationId() == null) {

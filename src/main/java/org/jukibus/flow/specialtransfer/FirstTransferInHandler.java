@@ -6,14 +6,14 @@ import org.jukibus.flow.Answer;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.LegacyInput;
-import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.Payloads;
 
 /**
  * The first transfer-in notice (最初の転入届を受けた旨の通知, 第6の5(3)) on both of its nodes. At the new
  * municipality: a queued notice is recorded, so the answer can be matched to it. At the old
  * municipality: the notice goes to {@code legacy/outbox/first-transfer-in/} and the node answers
- * it by itself with the transfer-out certificate info (第6の5(4), {@link CertificateInfoAnswers}).
+ * it by itself with the transfer-out certificate info (第6の5(4), {@link CertificateInfoAnswers}); the answer
+ * goes to the signer, which the shared delivery checked is the NewMunicipality the notice names.
  */
 final class FirstTransferInHandler implements FlowHandler {
 
@@ -33,12 +33,6 @@ final class FirstTransferInHandler implements FlowHandler {
     @Override
     public void queued(LegacyInput input) throws Exception {
         sent.sent(input.messageId(), Payloads.read(input.payload(), FirstTransferInNotice.class));
-    }
-
-    @Override
-    public void deliver(Delivered message, LegacyOutbox outbox) throws Exception {
-        message.requireParties(); // the answer goes to the signer: it must be the new municipality the notice names
-        outbox.write(message);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.jukibus.flow.specialtransfer;
 
 import java.util.List;
 
+import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.node.NodeRole;
 
@@ -29,8 +30,9 @@ public final class SpecialTransferFlow {
      * 第6の5(3): the new municipality tells the old one of the first transfer-in. No receipt: the
      * old node's answer on {@link #TRANSFER_OUT_CERTIFICATE_INFO} is the confirmation.
      */
-    public static final FlowDefinition FIRST_TRANSFER_IN = new FlowDefinition(
-            "first-transfer-in", FirstTransferInNotice.TYPE, "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, false);
+    public static final FlowDefinition FIRST_TRANSFER_IN = new FlowDefinition("first-transfer-in",
+            FirstTransferInNotice.TYPE, "NewMunicipality", "OldMunicipality", NodeRole.MUNICIPAL, false,
+            BusinessKey.of("NoticeId"));
 
     /** 第6の5(4): the old node's answer, sent by the node itself (no legacy input), old → new. */
     public static final FlowDefinition TRANSFER_OUT_CERTIFICATE_INFO = new FlowDefinition(

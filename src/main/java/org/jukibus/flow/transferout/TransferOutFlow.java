@@ -1,5 +1,6 @@
 package org.jukibus.flow.transferout;
 
+import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.node.NodeRole;
 
@@ -9,9 +10,14 @@ public final class TransferOutFlow {
     /** Flow name: folders {@code legacy/*}{@code /transfer-out/}, queue {@code jukibus.inbound.transfer-out}. */
     public static final String NAME = "transfer-out";
 
-    /** Sent by the municipal node named in OldMunicipality to the prefecture node named in Prefecture; receipted. */
+    /**
+     * Sent by the municipal node named in OldMunicipality to the prefecture node named in Prefecture; receipted.
+     * The payload has no id: a confirmation is the person's (ResidentCode) at the moment it was made
+     * (ConfirmedAt). A correction is one more confirmation, with the time it was made, and the
+     * prefecture keeps both (TransferOutAnnotations).
+     */
     public static final FlowDefinition CONFIRMATION = new FlowDefinition(NAME, TransferOutConfirmation.TYPE,
-            "OldMunicipality", "Prefecture", NodeRole.PREFECTURE, true);
+            "OldMunicipality", "Prefecture", NodeRole.PREFECTURE, true, BusinessKey.of("ResidentCode", "ConfirmedAt"));
 
     /** Node setting: whether the node confirms by itself when it delivers a transfer-in notice (default true). */
     public static final String CONFIRM_ON_TRANSFER_IN = "jukibus.transfer-out.confirm-on-transfer-in";

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  *   <li>{@code WRONG_PREFECTURE}: the sender lies in another prefecture by the directory (the broker
  *       lets any municipality send here; only the directory knows where it lies);</li>
  *   <li>{@code PARTY_MISMATCH}: OldMunicipality is not the node that signed the envelope, or
- *       Prefecture is not this node ({@link Delivered#requireParties()});</li>
+ *       Prefecture is not this node ({@link Delivered#requireParties()}, which the shared delivery runs
+ *       for every flow before this handler);</li>
  *   <li>{@code UNKNOWN_PERSON}: no current identity record for the resident code; replay the dead
  *       letter once the person's identity record has arrived.</li>
  * </ul>
@@ -67,7 +68,6 @@ public final class TransferOutRecorder implements FlowHandler {
             throw new PermanentFailure(WRONG_PREFECTURE, "confirmation " + messageId + " from " + sender
                     + ", a municipality of prefecture " + senderPrefecture + ", not of " + self);
         }
-        message.requireParties(); // OldMunicipality is the signer, Prefecture is this node
         switch (annotations.record(confirmation, messageId, clock.instant())) {
             case RECORDED -> log.info("transfer-out confirmation {} from {} noted", messageId, sender);
             case ALREADY_RECORDED -> log.info("transfer-out confirmation {} from {} was noted before", messageId, sender);

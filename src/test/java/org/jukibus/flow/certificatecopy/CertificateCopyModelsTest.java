@@ -23,14 +23,14 @@ class CertificateCopyModelsTest {
     private final XmlMapper xml = new XmlMapper();
 
     static final CertificateCopyRequest REQUEST = new CertificateCopyRequest("R-1", "2026-11-25", "131041", "271004",
-            new CertificateCopyRequest.Requester("住基 花子", "ジュウキ ハナコ", "1985-04-01", "2", "大阪府大阪市北区中之島一丁目3番20号", "12345678901"),
+            new CertificateCopyRequest.Requester("住基 花子", "ジュウキ ハナコ", "1985-04-01", "2", "大阪府大阪市北区中之島一丁目3番20号", "12345678903"),
             "document", new CertificateCopyRequest.CopyItems("household", true, true), 2);
 
     static final CertificateCopyReply CERTIFICATE = new CertificateCopyReply("R-1", "271004", "131041",
             new CertificateCopyReply.Certificate("2026-11-25", "大阪府大阪市北区中之島一丁目3番20号", "住基 一郎", List.of(
-                    new CertificateCopyReply.Person("住基 一郎", null, "1980-01-15", "1", "世帯主", "2010-04-01", null, null, null, "10987654321"),
+                    new CertificateCopyReply.Person("住基 一郎", null, "1980-01-15", "1", "世帯主", "2010-04-01", null, null, null, "10987654320"),
                     new CertificateCopyReply.Person("住基 花子", "ジュウキ ハナコ", "1985-04-01", "2", "妻", "2010-04-01",
-                            "2015-10-01", "2015-10-05", "大阪府大阪市中央区大手前二丁目1番22号", "12345678901"))),
+                            "2015-10-01", "2015-10-05", "大阪府大阪市中央区大手前二丁目1番22号", "12345678903"))),
             null);
 
     static final CertificateCopyReply REFUSAL = new CertificateCopyReply("R-2", "271004", "131041", null,

@@ -22,7 +22,7 @@ class PrintableCopyTest {
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<html lang=\"ja\">").contains("<meta charset=\"UTF-8\">")
                 .contains("@page { size: A4").contains("Noto Serif CJK JP").contains("serif;");
         assertThat(html).contains("<h1>住民票の写し</h1>").contains("住基 花子").contains("ジュウキ ハナコ").contains("妻")
-                .contains("1985年4月1日").contains("女").contains("住民票コード").contains("12345678901")
+                .contains("1985年4月1日").contains("女").contains("住民票コード").contains("12345678903")
                 .contains("新宿区(131041)").contains("大阪市(271004)").contains("R-1")
                 .contains("2026年11月25日 10時00分") // sent at, Japan time
                 .contains("大阪市(271004)の住民票の原本と相違ないことを証明する").contains("新宿区長");

@@ -31,26 +31,26 @@ class ChangeKindTest {
     @CsvSource({"BIRTH", "REGISTRATION", "CORRECTION", "SOMETHING_NEW"})
     void births_registrations_corrections_and_unknown_reasons_are_not_sent(String reason) {
         assertThat(ChangeKind.of(reason)).isEmpty();
-        assertThat(ChangeInfo.Change.of("12345678901", reason, "住基 太郎", "東京都千代田区1-1", "2026-11-01")).isNull();
+        assertThat(ChangeInfo.Change.of("12345678903", reason, "住基 太郎", "東京都千代田区1-1", "2026-11-01")).isNull();
     }
 
     @Test
     void a_change_carries_only_the_new_item_its_kind_is_about() {
         String name = "住基 花子";
         String address = "東京都新宿区西新宿二丁目8番1号";
-        assertThat(ChangeInfo.Change.of("12345678901", "ADDRESS_CHANGE", name, address, "2026-11-01"))
-                .isEqualTo(new ChangeInfo.Change("12345678901", ChangeKind.MOVE, null, address, "2026-11-01"));
-        assertThat(ChangeInfo.Change.of("12345678901", "NAME_CHANGE", name, address, "2026-11-01"))
-                .isEqualTo(new ChangeInfo.Change("12345678901", ChangeKind.NAME_CHANGE, name, null, "2026-11-01"));
-        assertThat(ChangeInfo.Change.of("12345678901", "DEATH", name, address, "2026-11-01"))
-                .isEqualTo(new ChangeInfo.Change("12345678901", ChangeKind.DEATH, null, null, "2026-11-01"));
+        assertThat(ChangeInfo.Change.of("12345678903", "ADDRESS_CHANGE", name, address, "2026-11-01"))
+                .isEqualTo(new ChangeInfo.Change("12345678903", ChangeKind.MOVE, null, address, "2026-11-01"));
+        assertThat(ChangeInfo.Change.of("12345678903", "NAME_CHANGE", name, address, "2026-11-01"))
+                .isEqualTo(new ChangeInfo.Change("12345678903", ChangeKind.NAME_CHANGE, name, null, "2026-11-01"));
+        assertThat(ChangeInfo.Change.of("12345678903", "DEATH", name, address, "2026-11-01"))
+                .isEqualTo(new ChangeInfo.Change("12345678903", ChangeKind.DEATH, null, null, "2026-11-01"));
     }
 
     @Test
     void change_info_written_from_the_model_is_valid_against_its_schema_and_reads_back() throws Exception {
         ChangeInfo info = new ChangeInfo(List.of(
-                new ChangeInfo.Change("12345678901", ChangeKind.MOVE, null, "東京都新宿区西新宿二丁目8番1号", "2026-11-01"),
-                new ChangeInfo.Change("12345678902", ChangeKind.DEATH, null, null, "2026-11-02")));
+                new ChangeInfo.Change("12345678903", ChangeKind.MOVE, null, "東京都新宿区西新宿二丁目8番1号", "2026-11-01"),
+                new ChangeInfo.Change("12345678920", ChangeKind.DEATH, null, null, "2026-11-02")));
 
         byte[] written = xml.writeValueAsBytes(info);
 

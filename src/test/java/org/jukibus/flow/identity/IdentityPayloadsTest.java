@@ -25,7 +25,7 @@ class IdentityPayloadsTest {
     @Test
     void an_update_written_from_the_model_is_valid_and_reads_back() throws Exception {
         IdentityUpdate update = new IdentityUpdate("131041", "13",
-                List.of(record("12345678901", ChangeReason.TRANSFER_IN, "131041"), record("12345678912", ChangeReason.DEATH, "131041")));
+                List.of(record("12345678903", ChangeReason.TRANSFER_IN, "131041"), record("12345678911", ChangeReason.DEATH, "131041")));
 
         byte[] written = Payloads.bytes(update);
 
@@ -58,7 +58,7 @@ class IdentityPayloadsTest {
 
     @Test
     void a_bad_resident_code_is_refused_naming_the_field() throws Exception {
-        String bad = sample().replace("<ResidentCode>12345678912</ResidentCode>", "<ResidentCode>1234567891X</ResidentCode>");
+        String bad = sample().replace("<ResidentCode>12345678911</ResidentCode>", "<ResidentCode>1234567891X</ResidentCode>");
 
         assertThatThrownBy(() -> Schemas.validate(IdentityUpdate.SCHEMA, SecureXml.parse(bad.getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("ResidentCode");

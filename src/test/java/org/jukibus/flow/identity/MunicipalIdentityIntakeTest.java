@@ -11,6 +11,7 @@ import org.jukibus.flow.LegacyInput;
 import org.jukibus.flow.LegacyInputException;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.Payloads;
+import org.jukibus.flow.ResidentCode;
 import org.jukibus.xml.Schemas;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -36,7 +37,8 @@ class MunicipalIdentityIntakeTest {
             update.records().forEach(r -> codes.add(r.residentCode()));
         }
         assertThat(Payloads.read(parts.get(2), IdentityUpdate.class).records()).hasSize(1);
-        assertThat(codes).containsExactly("70000000000", "70000000001", "70000000002", "70000000003", "70000000004");
+        assertThat(codes).containsExactly(ResidentCode.of(7000000000L), ResidentCode.of(7000000001L), ResidentCode.of(7000000002L),
+                ResidentCode.of(7000000003L), ResidentCode.of(7000000004L));
     }
 
     @Test
@@ -66,7 +68,7 @@ class MunicipalIdentityIntakeTest {
     private static LegacyInput input(int n, String lastMunicipality) throws Exception {
         List<IdentityRecord> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            records.add(IdentityPayloadsTest.record("7000000000" + i, ChangeReason.BIRTH, i == n - 1 ? lastMunicipality : "131041"));
+            records.add(IdentityPayloadsTest.record(ResidentCode.of(7000000000L + i), ChangeReason.BIRTH, i == n - 1 ? lastMunicipality : "131041"));
         }
         Document payload = Payloads.document(new IdentityUpdate("131041", "13", records));
         return new LegacyInput(IdentityFlow.UPDATE, "batch.xml", payload, "id", "13");

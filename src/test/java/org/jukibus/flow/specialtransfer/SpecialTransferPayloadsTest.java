@@ -70,7 +70,7 @@ class SpecialTransferPayloadsTest {
 
     @Test
     void a_mismatch_answer_names_the_items_and_carries_no_personal_data() throws Exception {
-        TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-2", "23456789012", "131041", "271004",
+        TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-2", "23456789013", "131041", "271004",
                 Status.MISMATCH, "2026-12-01T00:00:01Z", List.of("Name", "BirthDate"), null);
 
         byte[] xml = Payloads.bytes(info);
@@ -82,7 +82,7 @@ class SpecialTransferPayloadsTest {
 
     @Test
     void a_not_registered_answer_is_valid() throws Exception {
-        TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-3", "23456789012", "131041", "271004",
+        TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-3", "23456789013", "131041", "271004",
                 Status.NOT_REGISTERED, "2026-12-01T00:00:01Z", null, null);
 
         byte[] xml = Payloads.bytes(info);
@@ -95,7 +95,7 @@ class SpecialTransferPayloadsTest {
     void an_answer_outside_the_schema_is_refused() {
         byte[] xml = """
                 <TransferOutCertificateInfo xmlns="urn:jukibus:transfer-out-certificate-info:1">
-                  <NoticeId>OSK-3</NoticeId><ResidentCode>23456789012</ResidentCode>
+                  <NoticeId>OSK-3</NoticeId><ResidentCode>23456789013</ResidentCode>
                   <OldMunicipality>131041</OldMunicipality><NewMunicipality>271004</NewMunicipality>
                   <Status>MAYBE</Status><AnsweredAt>2026-12-01T00:00:01</AnsweredAt>
                 </TransferOutCertificateInfo>""".getBytes(StandardCharsets.UTF_8);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The decisions of the special transfer that need no node: card holding and identity match. */
 class SpecialTransferRulesTest {
 
-    static final CardCheckRequest REQUEST = new CardCheckRequest("C-1", "131041", "23456789012");
+    static final CardCheckRequest REQUEST = new CardCheckRequest("C-1", "131041", "23456789013");
     static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
 
     @Test
@@ -67,11 +67,11 @@ class SpecialTransferRulesTest {
     }
 
     static TransferOutCertificate registered(String name, String birthDate) {
-        return new TransferOutCertificate("R-1", "23456789012", name, null, birthDate, "1", "住所", "住基 一郎", "世帯主",
+        return new TransferOutCertificate("R-1", "23456789013", name, null, birthDate, "1", "住所", "住基 一郎", "世帯主",
                 "2026-11-30", "新住所", "JK00012345", "131041", null);
     }
 
     static FirstTransferInNotice notice(String name, String birthDate) {
-        return new FirstTransferInNotice("N-1", "23456789012", name, birthDate, "2026-12-01", "271004", "131041");
+        return new FirstTransferInNotice("N-1", "23456789013", name, birthDate, "2026-12-01", "271004", "131041");
     }
 }

@@ -22,7 +22,7 @@ class TransferOutConfirmationModelTest {
 
     @Test
     void a_confirmation_written_from_the_model_is_valid_and_reads_back() throws Exception {
-        TransferOutConfirmation c = new TransferOutConfirmation("12345678901", "住基 花子", "1985-04-01",
+        TransferOutConfirmation c = new TransferOutConfirmation("12345678903", "住基 花子", "1985-04-01",
                 "東京都文京区本郷七丁目3番1号", "2026-11-20", "131041", "131059", "13",
                 "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e", "2026-11-21T00:30:00Z");
 

@@ -41,7 +41,7 @@ class TransferOutConfirmerTest {
         assertThatCode(() -> Schemas.validate(TransferOutConfirmation.SCHEMA, answer.payload())).doesNotThrowAnyException();
         TransferOutConfirmation c = new XmlMapper().readValue(
                 org.jukibus.xml.SecureXml.serialize(answer.payload()), TransferOutConfirmation.class);
-        assertThat(c).isEqualTo(new TransferOutConfirmation("12345678901", "住基 花子", "1985-04-01",
+        assertThat(c).isEqualTo(new TransferOutConfirmation("12345678903", "住基 花子", "1985-04-01",
                 "東京都文京区本郷七丁目3番1号", "2026-11-20", SHINJUKU, BUNKYO, "13", notice.header().messageId(),
                 "2026-11-21T00:30:00Z"));
     }

@@ -117,7 +117,7 @@ class TransferOutDeliveryRouteTest {
 
     @Test
     void a_confirmation_delivered_again_after_a_failure_is_noted_once_and_receipted_once() throws Exception {
-        String resident = "60000000001";
+        String resident = "60000000011";
         seedIdentityRecord(resident);
         failuresLeft.set(1);
         String id = UUID.randomUUID().toString();
@@ -142,7 +142,7 @@ class TransferOutDeliveryRouteTest {
         outbound.expectedMessageCount(0);
         int before = dlqDepth();
 
-        put(sealedByShinjuku(id, "60000000099"));
+        put(sealedByShinjuku(id, "60000000097"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> dlqDepth() == before + 1);
         outbound.assertIsSatisfied();
@@ -167,7 +167,7 @@ class TransferOutDeliveryRouteTest {
         NodeEnvelopes shinjuku = new NodeEnvelopes(SHINJUKU, NETWORK.node(SHINJUKU).keys(), directory, crl,
                 new NodeProperties.Envelope(), Clock.systemUTC());
         String xml = Files.readString(Path.of("docs/samples/transfer-out-confirmation.xml"), StandardCharsets.UTF_8)
-                .replace("12345678901", resident);
+                .replace("12345678903", resident);
         return shinjuku.seal(TransferOutConfirmation.TYPE, "13", messageId, null, SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the prefecture refuses before it touches its store (the store is not needed: these never
- * reach it). Recording itself, against PostgreSQL, is in TransferOutConfirmationIT.
+ * reach it); the party checks are the shared ones every delivery runs before the handler. Recording itself, against PostgreSQL, is in TransferOutConfirmationIT.
  */
 class TransferOutRecorderTest {
 
@@ -35,7 +35,7 @@ class TransferOutRecorderTest {
         var named27 = TransferOutTestData.delivered(TransferOutFlow.CONFIRMATION, SHINJUKU, "13",
                 TransferOutTestData.confirmation(SHINJUKU, BUNKYO, "27"));
 
-        assertThatThrownBy(() -> tokyo.deliver(named27, null)).isInstanceOf(PermanentFailure.class)
+        assertThatThrownBy(named27::requireParties).isInstanceOf(PermanentFailure.class) // run by InboundDelivery
                 .hasMessageContaining("PARTY_MISMATCH").hasMessageContaining("Prefecture is 27");
     }
 
@@ -44,7 +44,7 @@ class TransferOutRecorderTest {
         var forBunkyo = TransferOutTestData.delivered(TransferOutFlow.CONFIRMATION, SHINJUKU, "13",
                 TransferOutTestData.confirmation(BUNKYO, SHINJUKU, "13"));
 
-        assertThatThrownBy(() -> tokyo.deliver(forBunkyo, null)).isInstanceOf(PermanentFailure.class)
+        assertThatThrownBy(forBunkyo::requireParties).isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("PARTY_MISMATCH").hasMessageContaining("OldMunicipality is 131059");
     }
 }

@@ -70,7 +70,7 @@ final class TransferOutTestData {
         return """
                 <TransferInNotice xmlns="urn:jukibus:transfer-in:1">
                   <NoticeId>N-1</NoticeId>
-                  <ResidentCode>12345678901</ResidentCode>
+                  <ResidentCode>12345678903</ResidentCode>
                   <Name>住基 花子</Name>
                   <BirthDate>1985-04-01</BirthDate>
                   <Sex>2</Sex>
@@ -85,7 +85,7 @@ final class TransferOutTestData {
     static String confirmation(String oldMunicipality, String newMunicipality, String prefecture) {
         return """
                 <TransferOutConfirmation xmlns="urn:jukibus:transfer-out:1">
-                  <ResidentCode>12345678901</ResidentCode>
+                  <ResidentCode>12345678903</ResidentCode>
                   <Name>住基 花子</Name>
                   <BirthDate>1985-04-01</BirthDate>
                   <NewAddress>東京都文京区本郷七丁目3番1号</NewAddress>
