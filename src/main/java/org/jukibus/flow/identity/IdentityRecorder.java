@@ -40,7 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>{@link IdentityStore#OUT_OF_ORDER}: older than the person's current record.</li>
  * </ul>
  * Refused updates (dead-letter queue): {@code WRONG_PREFECTURE} (a municipality of another prefecture),
- * {@code NOT_A_PREFECTURE} (at central, a sender that is no prefecture), {@code PARTY_MISMATCH}.
+ * {@code NOT_A_PREFECTURE} (at central, a sender that is no prefecture); before this handler, the shared
+ * delivery checks of every flow refuse {@code PARTY_MISMATCH} and {@code INVALID_RESIDENT_CODE}.
  * A redelivered update records nothing again: the update-count list saved with its records
  * ({@link ReceivedUpdates}) answers it again, with the same message ids.
  */
