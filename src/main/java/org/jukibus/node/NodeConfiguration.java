@@ -2,7 +2,6 @@ package org.jukibus.node;
 
 import java.io.IOException;
 import java.security.cert.X509CRL;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +22,11 @@ import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
-import org.jukibus.directory.DirectoryLoader;
 import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.LiveDirectory;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.TrustDistribution;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeadLetters;
@@ -81,23 +82,31 @@ public class NodeConfiguration {
         return keys;
     }
 
-    /** The network CA's revocation list: revoked peers are refused at TLS and as envelope senders. */
+    /**
+     * The directory and CRL in force: the configured files at first start, then whatever newer one central
+     * published (directory.TrustDistribution), kept in home/trust/.
+     */
     @Bean
-    X509CRL networkCrl(NodeSettings settings) throws IOException {
-        return Pem.readCrl(settings.crl());
+    NetworkTrust networkTrust(NodeSettings settings, Clock clock) throws Exception {
+        return NetworkTrust.start(settings.home().resolve("trust"), settings.directoryFile(), settings.crl(),
+                Pem.readCertificate(settings.rootCa()), settings.code(), settings.role(), clock);
+    }
+
+    /** The CRL in force at start, for the checks that read it once (operators, approvals, provision). */
+    @Bean
+    X509CRL networkCrl(NetworkTrust trust) {
+        return trust.crl();
+    }
+
+    /** The directory: a live view, every call reads the one in force. */
+    @Bean
+    NodeDirectory nodeDirectory(NetworkTrust trust) {
+        return new LiveDirectory(trust);
     }
 
     @Bean
-    NodeDirectory nodeDirectory(NodeSettings settings, X509CRL crl, Clock clock) throws Exception {
-        X509Certificate rootCa = Pem.readCertificate(settings.rootCa());
-        NodeDirectory directory = DirectoryLoader.load(settings.directoryFile(), rootCa, crl, clock);
-        NodeEntry self = directory.byCode(settings.code()).orElseThrow(() -> new IllegalStateException(
-                "this node (" + settings.code() + ") is not in the directory " + settings.directoryFile()));
-        if (self.role() != settings.role()) {
-            throw new IllegalStateException("the directory lists " + settings.code() + " as " + self.role().id()
-                    + " but this node is configured as " + settings.role().id());
-        }
-        return directory;
+    TrustDistribution trustDistribution(NetworkTrust trust, NodeSettings settings) {
+        return new TrustDistribution(trust, settings.code(), settings.role());
     }
 
     /** Refused logins, denied permissions and messages refused for security reasons: logged, and counted for the heartbeat to central. */
@@ -107,7 +116,7 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NodeProperties properties,
+    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
                           SecurityEvents securityEvents, ApprovedPrograms programs) throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
@@ -123,13 +132,19 @@ public class NodeConfiguration {
         values.put("jukibus.tls.truststore-password", settings.storePassword());
         values.put("jukibus.tls.crl", settings.crl().toString());
         NodeSecurityManager security = new NodeSecurityManager(settings.localSecret(),
-                cert -> directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
+                cert -> trust.revoked(cert) ? java.util.Optional.empty()
+                        : directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
                 securityEvents);
         // the broker.xml the officer approved, as verified (ApprovedPrograms)
         // a server of a primary/backup pair listens only where the directory says peers find that server
         String notOpened = properties.getHa().getMode().acceptorNotOpened();
-        return NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
+        NodeBroker broker = NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
+        // a peer revoked or removed by a newly published CRL or directory loses the session it already has
+        trust.onChange(state -> broker.closeConnections(
+                cert -> state.crl().isRevoked(cert) || state.directory().byCertificate(cert).isEmpty(),
+                "revoked or no longer in the directory"));
+        return broker;
     }
 
     private static void putEndpoint(Map<String, String> values, String prefix, Endpoint endpoint) {
@@ -185,9 +200,9 @@ public class NodeConfiguration {
     }
 
     @Bean
-    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, X509CRL crl,
+    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, NetworkTrust trust,
                                 NodeProperties properties, Clock clock) {
-        return new NodeEnvelopes(settings.code(), keys, directory, crl, properties.getEnvelope(), clock);
+        return new NodeEnvelopes(settings.code(), keys, directory, trust::crl, properties.getEnvelope(), clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -3,6 +3,7 @@ package org.jukibus.node;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -36,10 +37,10 @@ public final class NodeEnvelopes {
     private final EnvelopeOpener opener;
 
     /**
-     * @param crl the network CA's revocation list, or null: a sender whose certificate it lists is
-     *            treated as unknown even while the directory still lists it
+     * @param crl the network CA's revocation list in force (read at every envelope; null for none): a sender
+     *            whose certificate it lists is treated as unknown even while the directory still lists it
      */
-    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, X509CRL crl,
+    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, Supplier<X509CRL> crl,
                          NodeProperties.Envelope limits, Clock clock) {
         this.selfCode = selfCode;
         this.keys = keys;
@@ -51,7 +52,7 @@ public final class NodeEnvelopes {
                 .ownKey(keys.privateKey())
                 .ownCertificate(keys.certificate())
                 .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate)
-                        .filter(cert -> crl == null || !crl.isRevoked(cert)))
+                        .filter(cert -> crl.get() == null || !crl.get().isRevoked(cert)))
                 .clock(clock)
                 .maxAge(limits.getMaxAge())
                 .maxFuture(limits.getMaxFuture())
