@@ -106,12 +106,17 @@ public final class NodeBroker implements AutoCloseable {
     }
 
     /**
-     * Drops every peer connection whose client certificate is now refused (revoked, or gone from the directory):
-     * a login is checked once, so a peer that is already connected would otherwise keep its session.
+     * Forgets cached logins and drops every peer connection whose client certificate is now refused (revoked, or
+     * gone from the directory): a login is checked once, so a peer already connected would otherwise keep its session.
      *
      * @return how many connections were closed
      */
     public int closeConnections(java.util.function.Predicate<java.security.cert.X509Certificate> refused, String why) {
+        // Artemis caches a successful login (security-invalidation-interval): the next login must ask again
+        if (server().getSecurityStore() instanceof org.apache.activemq.artemis.core.security.impl.SecurityStoreImpl store) {
+            store.invalidateAuthenticationCache();
+            store.invalidateAuthorizationCache();
+        }
         int closed = 0;
         for (org.apache.activemq.artemis.spi.core.protocol.RemotingConnection c : server().getRemotingService().getConnections()) {
             java.security.cert.X509Certificate[] chain = org.apache.activemq.artemis.core.remoting.CertificateUtil.getCertsFromConnection(c);

@@ -22,6 +22,7 @@ import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.CrlRenewal;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.LiveDirectory;
 import org.jukibus.directory.NetworkTrust;
@@ -48,6 +49,7 @@ import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -107,6 +109,24 @@ public class NodeConfiguration {
     @Bean
     TrustDistribution trustDistribution(NetworkTrust trust, NodeSettings settings) {
         return new TrustDistribution(trust, settings.code(), settings.role());
+    }
+
+    /** Central only, with the CA configured there: the CRL re-issued before it is due (see docs/security.md). */
+    @Bean
+    CrlRenewal crlRenewal(NodeSettings settings, NetworkTrust trust, Clock clock,
+                          @Value("${jukibus.trust.crl-renewal.ca-dir:}") String caDir,
+                          @Value("${jukibus.trust.crl-renewal.password-file:}") String passwordFile,
+                          @Value("${jukibus.trust.crl-renewal.before:3d}") java.time.Duration before,
+                          @Value("${jukibus.trust.crl-renewal.next-update:7d}") java.time.Duration nextUpdate) {
+        if (!caDir.isBlank() && settings.role() != NodeRole.CENTRAL) {
+            throw new IllegalStateException("jukibus.trust.crl-renewal.ca-dir: only central renews the CRL (this node is "
+                    + settings.role().id() + "); keep the CA key off other nodes");
+        }
+        if (!caDir.isBlank() && passwordFile.isBlank()) {
+            throw new IllegalStateException("jukibus.trust.crl-renewal.ca-dir is set but jukibus.trust.crl-renewal.password-file is not");
+        }
+        return new CrlRenewal(caDir.isBlank() ? null : java.nio.file.Path.of(caDir),
+                passwordFile.isBlank() ? null : java.nio.file.Path.of(passwordFile), before, nextUpdate, trust, clock);
     }
 
     /** Refused logins, denied permissions and messages refused for security reasons: logged, and counted for the heartbeat to central. */
@@ -220,14 +240,22 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties, Clock clock,
+    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties, Clock clock,
                         WaitingMessages waiting) {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
         NodeProperties.Link link = properties.getLink();
         LinkPolicy policy = new LinkPolicy(link.getCallTimeout(), link.getMaxOpen(), link.getPrimaryRetry(), link.getRetryInterval());
-        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy, clock,
-                waiting::releaseFor);
+        PeerLinks links = new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
+                clock, waiting::releaseFor);
+        // lines follow a new directory's endpoints; a new CRL alone changes no endpoint
+        java.util.concurrent.atomic.AtomicLong serial = new java.util.concurrent.atomic.AtomicLong(trust.directory().serial());
+        trust.onChange(state -> {
+            if (serial.getAndSet(state.directory().serial()) != state.directory().serial()) {
+                links.reopenAll();
+            }
+        });
+        return links;
     }
 
     // --- the beans routes/ refers to by name ---

@@ -31,6 +31,7 @@ public final class NodeEnvelopes {
     private final KeyMaterial keys;
     private final NodeDirectory directory;
     private final Clock clock;
+    private final Supplier<X509CRL> crl;
     private final int maxBytes;
     private final PayloadTypes payloadTypes = PayloadTypes.defaults();
     private final EnvelopeSealer sealer = new EnvelopeSealer();
@@ -46,6 +47,7 @@ public final class NodeEnvelopes {
         this.keys = keys;
         this.directory = directory;
         this.clock = clock;
+        this.crl = crl;
         this.maxBytes = limits.getMaxBytes();
         this.opener = EnvelopeOpener.builder()
                 .ownCode(selfCode)
@@ -89,6 +91,10 @@ public final class NodeEnvelopes {
         X509Certificate recipientCertificate = directory.byCode(recipient)
                 .orElseThrow(() -> new IllegalArgumentException("recipient " + recipient + " is not in the directory"))
                 .certificate();
+        if (crl.get() != null && crl.get().isRevoked(recipientCertificate)) {
+            // its key may be in other hands: nothing is sealed to it
+            throw new IllegalArgumentException("recipient " + recipient + " has a revoked certificate");
+        }
         EnvelopeHeader header = new EnvelopeHeader(messageId, type, selfCode, recipient, clock.instant(), correlationId);
         return sealer.seal(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
     }
