@@ -29,7 +29,7 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
     /**
      * The checks every flow's payload gets at the recipient before any handler sees it (run by
      * {@link InboundDelivery#open}, so no flow can forget them): its parties are the envelope's
-     * ({@link #requireParties}, {@value #PARTY_MISMATCH}) and every resident code has a right check
+     * ({@value #PARTY_MISMATCH}) and every resident code has a right check
      * digit ({@link ResidentCode}, {@value ResidentCode#INVALID}). Refusals are for good.
      */
     public void requireSound() throws PermanentFailure {
@@ -43,18 +43,12 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
     }
 
     /**
-     * Checks that the payload's own sender and recipient elements (the flow's
-     * {@link FlowDefinition#senderElement()} and {@link FlowDefinition#recipientElement()}) name the
-     * node that signed the envelope and the node it was sealed for: a signed envelope whose payload
-     * speaks for another node is refused for good. Part of {@link #requireSound}; a flow whose
-     * payload names a party that is neither (the subject of an alert) declares no such element.
+     * The payload's own sender and recipient elements (the flow's {@link FlowDefinition#senderElement()}
+     * and {@link FlowDefinition#recipientElement()}) must name the node that signed the envelope and
+     * the node it was sealed for: a signed envelope whose payload speaks for another node is refused
+     * for good. A flow whose payload names a party that is neither (the subject of an alert) declares
+     * no such element.
      */
-    public void requireParties() throws PermanentFailure {
-        if (flow.senderElement() != null || flow.recipientElement() != null) {
-            requireParties(document());
-        }
-    }
-
     private void requireParties(Document document) throws PermanentFailure {
         requireParty(document, flow.senderElement(), header.sender(), "signed by");
         requireParty(document, flow.recipientElement(), header.recipient(), "sealed for");

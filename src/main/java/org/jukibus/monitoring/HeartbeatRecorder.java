@@ -20,7 +20,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * answered with alerts to the node's prefecture and the node itself.
  * <p>
  * A heartbeat must speak for the node that signed it: a Node other than the signer is refused by
- * the shared party check of every delivery ({@code PARTY_MISMATCH}, {@link Delivered#requireParties}),
+ * the shared party check of every delivery ({@code PARTY_MISMATCH}, {@link Delivered#requireSound}),
  * a Role other than the signer's directory entry here ({@code SENDER_MISMATCH}); both dead-lettered.
  */
 public final class HeartbeatRecorder implements FlowHandler {

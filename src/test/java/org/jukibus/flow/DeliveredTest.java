@@ -22,19 +22,19 @@ class DeliveredTest {
 
     @Test
     void a_payload_naming_its_signer_and_recipient_passes() {
-        assertThatCode(() -> delivered("271004", "131041").requireParties()).doesNotThrowAnyException();
+        assertThatCode(() -> delivered("271004", "131041").requireSound()).doesNotThrowAnyException();
     }
 
     @Test
     void a_payload_speaking_for_another_municipality_is_refused_for_good() {
-        assertThatThrownBy(() -> delivered("131059", "131041").requireParties())
+        assertThatThrownBy(() -> delivered("131059", "131041").requireSound())
                 .isInstanceOf(PermanentFailure.class).hasMessageContaining("PARTY_MISMATCH")
                 .hasMessageContaining("NewMunicipality is 271004").hasMessageContaining("signed by 131059");
     }
 
     @Test
     void a_payload_addressed_to_another_municipality_is_refused_for_good() {
-        assertThatThrownBy(() -> delivered("271004", "131059").requireParties())
+        assertThatThrownBy(() -> delivered("271004", "131059").requireSound())
                 .isInstanceOf(PermanentFailure.class).hasMessageContaining("OldMunicipality is 131041");
     }
 
@@ -43,7 +43,7 @@ class DeliveredTest {
         byte[] lying = transferIn("131016", "271004"); // sealed by 131041, claims to come from 131016
         EnvelopeHeader header = new EnvelopeHeader("m-2", "TransferInNotice", "131041", "271004", Instant.now(), null);
 
-        assertThatThrownBy(() -> new Delivered(Flows.TRANSFER_IN, header, lying).requireParties())
+        assertThatThrownBy(() -> new Delivered(Flows.TRANSFER_IN, header, lying).requireSound())
                 .isInstanceOfSatisfying(PermanentFailure.class, e -> org.assertj.core.api.Assertions
                         .assertThat(e.reason()).isEqualTo(Delivered.PARTY_MISMATCH))
                 .hasMessageContaining("NewMunicipality is 131016").hasMessageContaining("signed by 131041");
@@ -54,7 +54,7 @@ class DeliveredTest {
         byte[] lying = transferIn("131041", "131059");
         EnvelopeHeader header = new EnvelopeHeader("m-3", "TransferInNotice", "131041", "271004", Instant.now(), null);
 
-        assertThatThrownBy(() -> new Delivered(Flows.TRANSFER_IN, header, lying).requireParties())
+        assertThatThrownBy(() -> new Delivered(Flows.TRANSFER_IN, header, lying).requireSound())
                 .isInstanceOf(PermanentFailure.class).hasMessageContaining("OldMunicipality is 131059")
                 .hasMessageContaining("sealed for 271004");
     }

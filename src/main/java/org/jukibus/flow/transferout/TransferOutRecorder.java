@@ -23,7 +23,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  *   <li>{@code WRONG_PREFECTURE}: the sender lies in another prefecture by the directory (the broker
  *       lets any municipality send here; only the directory knows where it lies);</li>
  *   <li>{@code PARTY_MISMATCH}: OldMunicipality is not the node that signed the envelope, or
- *       Prefecture is not this node ({@link Delivered#requireParties()}, which the shared delivery runs
+ *       Prefecture is not this node ({@link Delivered#requireSound()}, which the shared delivery runs
  *       for every flow before this handler);</li>
  *   <li>{@code UNKNOWN_PERSON}: no current identity record for the resident code; replay the dead
  *       letter once the person's identity record has arrived.</li>

@@ -35,7 +35,7 @@ class TransferOutRecorderTest {
         var named27 = TransferOutTestData.delivered(TransferOutFlow.CONFIRMATION, SHINJUKU, "13",
                 TransferOutTestData.confirmation(SHINJUKU, BUNKYO, "27"));
 
-        assertThatThrownBy(named27::requireParties).isInstanceOf(PermanentFailure.class) // run by InboundDelivery
+        assertThatThrownBy(named27::requireSound).isInstanceOf(PermanentFailure.class) // run by InboundDelivery
                 .hasMessageContaining("PARTY_MISMATCH").hasMessageContaining("Prefecture is 27");
     }
 
@@ -44,7 +44,7 @@ class TransferOutRecorderTest {
         var forBunkyo = TransferOutTestData.delivered(TransferOutFlow.CONFIRMATION, SHINJUKU, "13",
                 TransferOutTestData.confirmation(BUNKYO, SHINJUKU, "13"));
 
-        assertThatThrownBy(forBunkyo::requireParties).isInstanceOf(PermanentFailure.class)
+        assertThatThrownBy(forBunkyo::requireSound).isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("PARTY_MISMATCH").hasMessageContaining("OldMunicipality is 131059");
     }
 }
