@@ -69,7 +69,7 @@ class NonDeliveryIT {
 
     @Test
     void an_unknown_person_at_the_prefecture_comes_back_as_a_non_delivery_file_and_a_replay_brings_the_receipt() throws Exception {
-        String resident = "50000000041";
+        String resident = "50000000415";
         int before = DeadLetterAssert.count(net, TOKYO_PREF);
         int shinjukuBefore = DeadLetterAssert.count(net, SHINJUKU);
 
@@ -126,7 +126,7 @@ class NonDeliveryIT {
 
     @Test
     void a_message_without_a_receipt_is_reported_overdue_and_its_late_receipt_still_closes_it() throws Exception {
-        String resident = "50000000042";
+        String resident = "50000000423";
         IdentityRecords.seed(net, TOKYO_PREF, resident, BUNKYO); // Bunkyo's confirmation, once it is back, is noted
         net.stop(BUNKYO);
         String noticeId;
@@ -154,7 +154,7 @@ class NonDeliveryIT {
 
     @Test
     void a_notice_sealed_by_a_third_node_about_another_nodes_message_is_refused_and_writes_nothing() throws Exception {
-        String resident = "50000000043";
+        String resident = "50000000431";
         IdentityRecords.seed(net, TOKYO_PREF, resident, SHINJUKU);
         String noticeId = notice("HN-1", resident, BUNKYO, SHINJUKU);
         String confirmationId = MessageIds.answerOf("transfer-out", noticeId); // Shinjuku → Tokyo

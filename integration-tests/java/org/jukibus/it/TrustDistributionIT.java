@@ -109,7 +109,7 @@ class TrustDistributionIT {
         // an envelope Bunkyo sealed (carried by whatever route) is refused by Shinjuku as from an unknown sender
         NodeEnvelopes bunkyoSide = net.context(BUNKYO).getBean(NodeEnvelopes.class);
         byte[] envelope = bunkyoSide.seal("TransferInNotice", SHINJUKU, java.util.UUID.randomUUID().toString(), null,
-                bunkyoSide.parsePayload(Notices.transferIn("T-REVOKED", "50000000002", BUNKYO, SHINJUKU), "TransferInNotice"));
+                bunkyoSide.parsePayload(Notices.transferIn("T-REVOKED", "50000000008", BUNKYO, SHINJUKU), "TransferInNotice"));
         NodeEnvelopes shinjukuSide = net.context(SHINJUKU).getBean(NodeEnvelopes.class);
         assertThatThrownBy(() -> shinjukuSide.open(envelope))
                 .isInstanceOfSatisfying(EnvelopeRejectedException.class,
