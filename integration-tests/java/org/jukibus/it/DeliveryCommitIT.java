@@ -24,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * queue, just before the route's transaction commits ({@code jukibus.test.fault-point}). Consuming
  * the envelope and queueing the receipt are one unit of work: after the restart either both
  * happened or neither, so the notice is delivered once and the receipt reaches the sender once.
- * With the consume committed on its own (the listener container's session) and the receipt on
- * another, the receipt was lost here.
  */
 class DeliveryCommitIT {
 

@@ -176,9 +176,9 @@ public class NodeConfiguration {
      * the transaction manager, receives on the transaction manager's session, and every local send
      * of the route (answers, dead letters) goes through that same session, over the same connection
      * factory; one commit. CACHE_NONE is what makes the consumer use that session: with a cached
-     * consumer (CACHE_CONSUMER) the listener container received on a session of its own and
-     * committed it before the transaction manager committed the sends, so a crash between the two
-     * commits lost the sends (DeliveryCommitIT).
+     * consumer (CACHE_CONSUMER) the listener container receives on a session of its own and
+     * commits it before the transaction manager commits the sends: two commits, and a window between
+     * them (DeliveryCommitIT crashes a node there).
      */
     @Bean("jms")
     JmsComponent jms(ConnectionFactory localConnectionFactory, JmsTransactionManager transactionManager,
