@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forgets, every hour, what a node keeps only for the outage window: the ids of delivered messages
- * ({@link SeenMessages}) and the payloads of sent ones ({@link SentPayloads}). By the node clock, so
+ * ({@link SeenMessages}), the payloads of sent ones ({@link SentPayloads}) and what became of them
+ * (the delivery status, {@code flow.nondelivery.SentMessages}). By the node clock, so
  * a moved clock purges as the moved time says. A failure is logged and tried again an hour later.
  */
 public final class OutageWindowPurge implements AutoCloseable {

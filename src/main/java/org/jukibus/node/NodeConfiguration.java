@@ -3,6 +3,7 @@ package org.jukibus.node;
 import java.io.IOException;
 import java.security.cert.X509CRL;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ import org.jukibus.flow.LegacyIntake;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.OutageWindowPurge;
+import org.jukibus.flow.nondelivery.SentMessages;
 import org.jukibus.flow.SeenMessages;
 import org.jukibus.flow.SentPayloads;
 import org.jukibus.flow.WaitingMessages;
@@ -279,8 +281,11 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    OutageWindowPurge outageWindowPurge(SeenMessages seen, SentPayloads sent) {
-        return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge));
+    OutageWindowPurge outageWindowPurge(SeenMessages seen, SentPayloads sent, SentMessages deliveryStatus,
+                                        NodeProperties properties, Clock clock) {
+        Duration window = properties.getEnvelope().getOutageWindow();
+        return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge,
+                "delivery status rows", () -> deliveryStatus.purge(clock.instant().minus(window))));
     }
 
     /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */

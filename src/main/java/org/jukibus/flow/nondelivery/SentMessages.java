@@ -82,6 +82,15 @@ public final class SentMessages {
         return n == null ? 0 : n;
     }
 
+    /**
+     * Forgets what became of messages queued before {@code before} (the outage window ago): by then each
+     * was closed, or reported overdue and expired at this node, and its legacy system has its file.
+     * Returns how many rows went.
+     */
+    public int purge(Instant before) {
+        return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ?", Timestamp.from(before));
+    }
+
     private static Sent row(ResultSet rs, int i) throws SQLException {
         return new Sent(rs.getString("message_id"), rs.getString("flow"), rs.getString("recipient"),
                 rs.getTimestamp("queued_at").toInstant(), rs.getBoolean("awaits_answer"), State.valueOf(rs.getString("state")));

@@ -136,6 +136,16 @@ class DeliveryStatusStoreTest {
         assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
     }
 
+    @Test
+    void what_became_of_a_message_is_forgotten_once_it_was_queued_longer_than_the_window_ago() {
+        String old = sentTo(PREFECTURE, "transfer-out");
+        clock.move(Duration.ofDays(31));
+        String recent = sentTo(PREFECTURE, "transfer-out");
+        assertThat(sent.purge(clock.instant().minus(Duration.ofDays(30)))).isPositive(); // the other tests' rows are older too
+        assertThat(sent.find(old)).isEmpty();
+        assertThat(sent.find(recent)).isPresent();
+    }
+
     private String sentTo(String recipient, String flow) {
         String id = UUID.randomUUID().toString();
         sent.record(id, flow, recipient, clock.instant(), true);
