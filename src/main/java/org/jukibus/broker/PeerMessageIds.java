@@ -8,6 +8,7 @@ import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
@@ -36,7 +37,7 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  *   <li><b>How and when the broker delivers it</b>, which no node sets on what it sends: an expiration (the
  *       broker drops an expired message without a dead letter, and the outage window is the envelope's
  *       created-at, checked by the node), a scheduled delivery time, a priority (a peer's flood at priority 9
- *       would starve every other peer's messages on the same queue), a message group, the routing a cluster
+ *       would starve every other peer's messages on the same queue), a message group, a JMS reply-to (the node's consumers ignore it too), the routing a cluster
  *       sets ({@code _AMQ_ROUTE_TO*}: one asks the broker to acknowledge the message as it stores it), and the
  *       {@code _AMQ_ORIG_*} headers the broker itself sets on a dead letter (a console's "retry" sends a
  *       message back to {@code _AMQ_ORIG_ADDRESS}). All cleared: every peer message is delivered at once,
@@ -60,7 +61,7 @@ public final class PeerMessageIds implements ActiveMQServerPlugin {
             Message.HDR_GROUP_ID, Message.HDR_GROUP_SEQUENCE, Message.HDR_LAST_VALUE_NAME,
             Message.HDR_ORIGINAL_ADDRESS, Message.HDR_ORIGINAL_QUEUE, Message.HDR_ORIG_MESSAGE_ID,
             Message.HDR_ORIG_ROUTING_TYPE, Message.HDR_ROUTE_TO_IDS, Message.HDR_ROUTE_TO_ACK_IDS,
-            Message.HDR_SCALEDOWN_TO_IDS);
+            Message.HDR_SCALEDOWN_TO_IDS, MessageUtil.REPLYTO_HEADER_NAME);
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {

@@ -10,6 +10,7 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class PeerMessageIdsTest {
         assertThat((Object) m.getGroupID()).isNull();
         for (SimpleString property : new SimpleString[] {Message.HDR_SCHEDULED_DELIVERY_TIME, Message.HDR_GROUP_ID,
                 Message.HDR_GROUP_SEQUENCE, Message.HDR_ORIGINAL_ADDRESS, Message.HDR_ORIGINAL_QUEUE,
-                Message.HDR_ROUTE_TO_ACK_IDS, Message.HDR_LAST_VALUE_NAME}) {
+                Message.HDR_ROUTE_TO_ACK_IDS, Message.HDR_LAST_VALUE_NAME, MessageUtil.REPLYTO_HEADER_NAME}) {
             assertThat(m.containsProperty(property)).as(property.toString()).isFalse();
         }
         assertThat(m.getStringProperty("JukibusMessageId")).isEqualTo("m-1"); // what the node reads stays
@@ -62,6 +63,7 @@ class PeerMessageIdsTest {
         m.putStringProperty(Message.HDR_ORIGINAL_QUEUE, "jukibus.outbound");
         m.putBytesProperty(Message.HDR_ROUTE_TO_ACK_IDS, new byte[8]);
         m.putStringProperty(Message.HDR_LAST_VALUE_NAME, "last");
+        m.putStringProperty(MessageUtil.REPLYTO_HEADER_NAME, "queue://jukibus.dlq");
         m.putStringProperty("JukibusMessageId", "m-1");
         return m;
     }
