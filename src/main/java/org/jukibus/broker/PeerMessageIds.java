@@ -1,12 +1,14 @@
 package org.jukibus.broker;
 
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 
 import javax.security.auth.Subject;
 
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.reader.MessageUtil;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
@@ -32,6 +34,14 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  *   <li><b>Message id</b> (the user id behind {@code JMSMessageID}). A client may send none or one of its
  *       choosing; the node derives from it the duplicate id of a dead letter and tells a broker
  *       redelivery from a replay by it (flow/SeenMessages). Every peer message gets a fresh one here.</li>
+ *   <li><b>How and when the broker delivers it</b>, which no node sets on what it sends: an expiration (the
+ *       broker drops an expired message without a dead letter, and the outage window is the envelope's
+ *       created-at, checked by the node), a scheduled delivery time, a priority (a peer's flood at priority 9
+ *       would starve every other peer's messages on the same queue), a message group, a JMS reply-to (the node's consumers ignore it too), the routing a cluster
+ *       sets ({@code _AMQ_ROUTE_TO*}: one asks the broker to acknowledge the message as it stores it), and the
+ *       {@code _AMQ_ORIG_*} headers the broker itself sets on a dead letter (a console's "retry" sends a
+ *       message back to {@code _AMQ_ORIG_ADDRESS}). All cleared: every peer message is delivered at once,
+ *       in turn, and is either delivered or dead-lettered with a reason.</li>
  * </ul>
  *
  * <p>A message plugin ({@code beforeSend}); broker.xml accepts only the full plugin interface. Runs before the broker
@@ -44,6 +54,14 @@ public final class PeerMessageIds implements ActiveMQServerPlugin {
 
     /** Between the sender and its id; no node code contains it. */
     private static final String SEPARATOR = "/";
+    /** What a JMS producer sends with unless told otherwise, as the nodes do. */
+    static final byte DEFAULT_PRIORITY = 4;
+    /** Properties by which a client steers delivery, or the broker marks a dead letter's origin. */
+    static final List<SimpleString> DELIVERY_PROPERTIES = List.of(Message.HDR_SCHEDULED_DELIVERY_TIME,
+            Message.HDR_GROUP_ID, Message.HDR_GROUP_SEQUENCE, Message.HDR_LAST_VALUE_NAME,
+            Message.HDR_ORIGINAL_ADDRESS, Message.HDR_ORIGINAL_QUEUE, Message.HDR_ORIG_MESSAGE_ID,
+            Message.HDR_ORIG_ROUTING_TYPE, Message.HDR_ROUTE_TO_IDS, Message.HDR_ROUTE_TO_ACK_IDS,
+            Message.HDR_SCALEDOWN_TO_IDS, MessageUtil.REPLYTO_HEADER_NAME);
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {
@@ -61,6 +79,11 @@ public final class PeerMessageIds implements ActiveMQServerPlugin {
             message.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, user + SEPARATOR + duplicateId);
         }
         message.removeProperty(Message.HDR_BRIDGE_DUPLICATE_ID);
+        message.setExpiration(0);
+        message.setPriority(DEFAULT_PRIORITY);
+        for (SimpleString delivery : DELIVERY_PROPERTIES) {
+            message.removeProperty(delivery);
+        }
         message.setUserID(UUIDGenerator.getInstance().generateUUID());
         message.messageChanged(); // the user id is in the encoded header: encode again
     }

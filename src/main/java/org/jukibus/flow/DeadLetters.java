@@ -7,6 +7,7 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
@@ -50,6 +51,9 @@ public final class DeadLetters {
         }
         String detail = cause == null ? "" : cause.getMessage();
         var in = exchange.getIn();
+        if (exchange.getProperty(Headers.FLOW) != null) {
+            identifyInbound(exchange, cause);
+        }
         String flow = flowOf(exchange);
         in.setHeader(Headers.FLOW, flow);
         in.setHeader(Headers.REJECT_REASON, reason);
@@ -69,7 +73,7 @@ public final class DeadLetters {
             String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
         }
-        // the reason only, never the detail: the ids below come from a message that may not have been verified
+        // the reason only, never the detail: the ids below are the verified envelope's, or none
         audit.record(AuditEvent.of(AuditKind.MESSAGE_DEAD_LETTERED).flow(flow)
                 .message(in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TYPE, String.class))
                 .recipient(in.getHeader(Headers.RECIPIENT, String.class)).digestOf(in.getBody(byte[].class))
@@ -77,6 +81,26 @@ public final class DeadLetters {
         // a crash after this send but before the consume commits must not dead-letter it twice
         in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
         log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);
+    }
+
+    /**
+     * A dead letter of a delivery route arrived as its producer made it (the original message): its Jukibus
+     * headers are the peer's, who may name another peer's message id, sender or recipient, and the operation
+     * log, {@code jukibus dlq list} and a replay would show them as this dead letter's. They are dropped; the
+     * ids are set again from the envelope's header where its signature verified, else left out.
+     */
+    private static void identifyInbound(Exchange exchange, Exception cause) {
+        var in = exchange.getIn();
+        in.removeHeaders("Jukibus*");
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        EnvelopeHeader verified = delivered != null ? delivered.header()
+                : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;
+        if (verified != null) {
+            in.setHeader(Headers.MESSAGE_ID, verified.messageId());
+            in.setHeader(Headers.TYPE, verified.type());
+            in.setHeader(Headers.SENDER, verified.sender());
+            in.setHeader(Headers.RECIPIENT, verified.recipient());
+        }
     }
 
     /** The flow: named inside a delivery route; on the outbound queue, the flow of the address it was sealed for. */

@@ -69,6 +69,8 @@ public final class InboundDelivery {
                     + " was put on the broker by " + producer);
         }
         Delivered delivered = new Delivered(flow, header, opened.payloadBytes());
+        // verified and put here by its signer: a refusal from here on is told to it (NonDeliveryNotices), a replay excepted
+        exchange.setProperty(DELIVERED, delivered);
         delivered.requireSound(); // every flow, before any handler: its parties are the envelope's, its resident codes valid
         String brokerId = brokerMessageId(in);
         SeenMessages.Verdict verdict;
@@ -87,12 +89,14 @@ public final class InboundDelivery {
             });
         }
         switch (verdict) {
-            case REPLAY -> throw new EnvelopeRejectedException(RejectionReason.REPLAY,
-                    "message " + header.messageId() + " from " + header.sender() + " was already delivered");
+            case REPLAY -> {
+                exchange.removeProperty(DELIVERED); // its first copy was delivered: a notice would say otherwise
+                throw new EnvelopeRejectedException(RejectionReason.REPLAY,
+                        "message " + header.messageId() + " from " + header.sender() + " was already delivered");
+            }
             case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);
             case NEW -> in.removeHeader(Headers.ALREADY_DELIVERED);
         }
-        exchange.setProperty(DELIVERED, delivered);
         in.setHeader(Headers.MESSAGE_ID, header.messageId());
         in.setHeader(Headers.SENDER, header.sender());
         in.setBody(opened.payloadBytes());

@@ -119,7 +119,7 @@ public final class LegacyIntake {
         if (flow.recipientRole() == null) {
             throw new IllegalStateException("the " + flow.name() + " flow has no recipient: it is handled locally");
         }
-        byte[] content = exchange.getIn().getBody(byte[].class);
+        byte[] content = content(exchange);
         Document payload = parse(flow, content);
         String recipient = recipient(flow, payload);
         String messageId = MessageIds.forInput(envelopes.selfCode(), content);
@@ -232,7 +232,7 @@ public final class LegacyIntake {
     /** A file for a flow that stays on this node (a registration, a query at the counter). */
     public void handleLocally(Exchange exchange) throws Exception {
         FlowDefinition flow = flowOf(exchange);
-        byte[] content = exchange.getIn().getBody(byte[].class);
+        byte[] content = content(exchange);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), parse(flow, content), null, null);
         handlers.of(flow).local(input, outbox);
         audit.record(AuditEvent.of(AuditKind.LOCAL_INPUT_HANDLED).flow(flow.name()));
@@ -248,6 +248,18 @@ public final class LegacyIntake {
     }
 
     /** Schema-valid, naming this node as its sender where the flow has one, every resident code valid. */
+    /**
+     * The file's bytes. One larger than a payload may be is refused before it is read: read whole, a huge file
+     * would exhaust the heap (or, past 2 GiB, fail with an Error that no .error report is written for).
+     */
+    private byte[] content(Exchange exchange) throws LegacyInputException {
+        Long length = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (length != null && length > envelopes.maxPayloadBytes()) {
+            throw new LegacyInputException("the file is " + length + " bytes, the limit is " + envelopes.maxPayloadBytes());
+        }
+        return exchange.getIn().getBody(byte[].class);
+    }
+
     private Document parse(FlowDefinition flow, byte[] content) throws LegacyInputException {
         Document payload = envelopes.parsePayload(content, flow.messageType());
         var wrongCode = ResidentCode.firstWrong(payload);

@@ -68,6 +68,11 @@ public final class NodeEnvelopes {
     }
 
     /** Parses and validates a legacy input file as a payload of {@code type}; says what is wrong if it is not one. */
+    /** The largest payload this node takes, in bytes ({@code jukibus.envelope.max-bytes}). */
+    public int maxPayloadBytes() {
+        return maxBytes;
+    }
+
     public Document parsePayload(byte[] content, String type) throws LegacyInputException {
         PayloadTypes.PayloadType payloadType = payloadTypes.find(type)
                 .orElseThrow(() -> new IllegalStateException("no schema registered for " + type));

@@ -3,6 +3,7 @@ package org.jukibus.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.RejectionReason;
 import org.jukibus.ops.FlowMetrics;
@@ -67,6 +69,42 @@ class DeadLettersTest {
         deadLetters.label(failed(new TransientFailure("CA_UNREACHABLE", "no answer", null)));
         deadLetters.label(failed(new java.io.IOException("disk full")));
         assertThat(securityEvents.drain()).isEqualTo(new SecurityEvents.Counts(0, 0, 0));
+    }
+
+    /** A peer's own Jukibus headers on what it put on the broker must not pass for the dead letter's ids. */
+    @Test
+    void an_inbound_dead_letter_carries_the_verified_envelopes_ids_never_those_its_producer_set() {
+        Exchange unverified = failed(new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "test"));
+        lieAbout(unverified);
+        deadLetters.label(unverified);
+
+        assertThat(unverified.getIn().getHeaders()).doesNotContainKeys(Headers.MESSAGE_ID, Headers.SENDER,
+                Headers.RECIPIENT, Headers.ADDRESS, Headers.CREATED_AT, "JukibusAnything");
+        assertThat(unverified.getIn().getHeader(Headers.FLOW)).isEqualTo("change-info");
+        assertThat(recorded.get(0).messageId()).isNull();
+        assertThat(recorded.get(0).recipient()).isNull();
+
+        Exchange opened = failed(new PermanentFailure("WRONG_PREFECTURE", "not ours"));
+        opened.setProperty(InboundDelivery.DELIVERED, new Delivered(Flows.TRANSFER_IN,
+                new EnvelopeHeader("own-id", "TransferInNotice", "131016", "131041", Instant.EPOCH, null), new byte[0]));
+        lieAbout(opened);
+        deadLetters.label(opened);
+
+        assertThat(opened.getIn().getHeader(Headers.MESSAGE_ID)).isEqualTo("own-id");
+        assertThat(opened.getIn().getHeader(Headers.SENDER)).isEqualTo("131016");
+        assertThat(opened.getIn().getHeader(Headers.RECIPIENT)).isEqualTo("131041");
+        assertThat(opened.getIn().getHeaders()).doesNotContainKeys(Headers.ADDRESS, "JukibusAnything");
+        assertThat(recorded.get(1).messageId()).isEqualTo("own-id");
+    }
+
+    /** What a hostile producer sets on its message: another peer's message id, sender and recipient. */
+    private static void lieAbout(Exchange exchange) {
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, "victims-id");
+        exchange.getIn().setHeader(Headers.SENDER, "131059");
+        exchange.getIn().setHeader(Headers.RECIPIENT, "131059");
+        exchange.getIn().setHeader(Headers.ADDRESS, "jukibus.inbound.transfer-in");
+        exchange.getIn().setHeader(Headers.CREATED_AT, "2099-01-01T00:00:00Z");
+        exchange.getIn().setHeader("JukibusAnything", "x");
     }
 
     private static Exchange failed(Exception cause) {

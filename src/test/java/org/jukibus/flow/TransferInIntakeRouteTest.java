@@ -110,6 +110,26 @@ class TransferInIntakeRouteTest {
                 .contains("OldMunicipality 999997 is not in the node directory");
     }
 
+    /** Read whole, a file of several GiB would exhaust the heap, past 2 GiB fail with an Error and no report. */
+    @Test
+    void a_huge_file_is_refused_with_a_report_before_it_is_read() throws Exception {
+        outbound.expectedMessageCount(0);
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenFailed(1).create();
+        Path inbox = legacy("inbox", "transfer-in");
+        Files.createDirectories(inbox);
+        long size = 3L << 30; // sparse: no disk space taken
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(inbox.resolve("huge.xml.part").toFile(), "rw")) {
+            huge.setLength(size);
+        }
+        Files.move(inbox.resolve("huge.xml.part"), inbox.resolve("huge.xml"));
+
+        assertThat(failed.matches(30, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        assertThat(Files.readString(legacy("error", "transfer-in").resolve("huge.xml.error")))
+                .contains("the file is " + size + " bytes");
+        assertThat(legacy("error", "transfer-in").resolve("huge.xml")).exists();
+    }
+
     private static void drop(String name, byte[] content) throws Exception {
         Path inbox = legacy("inbox", "transfer-in");
         Files.createDirectories(inbox);

@@ -28,6 +28,8 @@ import org.jukibus.flow.Flows;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.PermanentFailure;
+import org.jukibus.ops.FlowMetrics;
 import org.jukibus.node.NodeEnvelopes;
 import org.jukibus.node.NodeProperties;
 import org.jukibus.pki.CertificateAuthority;
@@ -109,6 +111,30 @@ class NonDeliveryNoticesTest {
         OpenedEnvelope notice = osaka.open(((Message) sent.get(0)).getBody(byte[].class));
         assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>SCHEMA_INVALID</ReasonCode>")
                 .doesNotContain("住基");
+    }
+
+    /**
+     * The shared party and resident-code check ({@code Delivered.requireSound}) refuses a verified, authenticated
+     * sender's message before any handler: the sender is told, as of any other refusal of its message.
+     */
+    @Test
+    void a_party_mismatch_found_on_opening_is_answered_too() throws Exception {
+        InboundDelivery delivery = new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, shinjuku,
+                null, FlowMetrics.none(), event -> { });
+        Exchange exchange = deadLetter("PARTY_MISMATCH", OSAKA);
+        exchange.setProperty(Headers.FLOW, "transfer-in");
+        exchange.getIn().setBody(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice())); // names other municipalities
+        Throwable[] caught = new Throwable[1];
+        assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(PermanentFailure.class, e -> caught[0] = e)
+                .hasMessageContaining("PARTY_MISMATCH");
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught[0]);
+
+        List<?> sent = onDeadLetter(exchange);
+
+        assertThat(sent).hasSize(1);
+        OpenedEnvelope notice = osaka.open(((Message) sent.get(0)).getBody(byte[].class));
+        assertThat(notice.header().correlationId()).isEqualTo(ID);
+        assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>PARTY_MISMATCH</ReasonCode>");
     }
 
     @Test

@@ -188,4 +188,33 @@ class TransferOutDeliveryRouteTest {
             return java.util.Collections.list(s.createBrowser(s.createQueue("jukibus.dlq")).getEnumeration()).size();
         }
     }
+    /**
+     * A producer's JMSReplyTo must not make the node send anything anywhere: the reply would go out on the node's
+     * own connection, with the node's rights, to whichever queue of its broker the (possibly hostile) peer named.
+     */
+    @Test
+    void a_reply_to_set_by_the_producer_is_ignored() throws Exception {
+        int before = deadLetters().size();
+        try (Connection c = local.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage junk = s.createBytesMessage();
+            junk.writeBytes("junk".getBytes(StandardCharsets.UTF_8));
+            junk.setJMSReplyTo(s.createQueue("jukibus.dlq"));
+            s.createProducer(s.createQueue("jukibus.inbound.transfer-out")).send(junk);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().size() > before);
+        Thread.sleep(2_000); // a reply is sent after the route completes
+        List<jakarta.jms.Message> added = deadLetters().subList(before, deadLetters().size());
+        assertThat(added).hasSize(1);
+        assertThat(added.get(0).getStringProperty(Headers.REJECT_REASON)).isEqualTo("MALFORMED");
+    }
+
+    private List<jakarta.jms.Message> deadLetters() throws Exception {
+        try (Connection c = local.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            return java.util.Collections.list((java.util.Enumeration<jakarta.jms.Message>)
+                    s.createBrowser(s.createQueue("jukibus.dlq")).getEnumeration());
+        }
+    }
 }
