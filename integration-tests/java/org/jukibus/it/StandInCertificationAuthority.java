@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -75,7 +74,7 @@ final class StandInCertificationAuthority implements AutoCloseable {
         tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         X509Certificate liaisonCertificate = net.node(liaison).keys().certificate();
         opener = EnvelopeOpener.builder().ownCode(CODE).ownKey(keys.privateKey()).ownCertificate(keys.certificate())
-                .senderCertificates(code -> code.equals(liaison) ? Optional.of(liaisonCertificate) : Optional.empty())
+                .senderCertificates(code -> code.equals(liaison) ? List.of(liaisonCertificate) : List.of())
                 .build();
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();

@@ -61,6 +61,9 @@ public final class NodeBroker implements AutoCloseable {
         URL source = template.source().toUri().toURL();
         configuration.parse(XMLUtil.stringToElement(xml), source);
         configuration.setJMXManagementEnabled(true);
+        // Artemis would cache a login by subject DN, which a node's renewed certificate shares with its old one:
+        // each TLS login asks NodeSecurityManager, so after a renewal's overlap the old certificate is refused at once
+        configuration.setAuthenticationCacheSize(0);
         configuration.getAcceptorConfigurations().removeIf(acceptor -> notOpened.contains(acceptor.getName()));
         // revocation is checked at login against the CRL in force (NodeSecurityManager), which follows a newly
         // published CRL at once and keeps working past its nextUpdate; the acceptor's file CRL would do neither
@@ -112,9 +115,8 @@ public final class NodeBroker implements AutoCloseable {
      * @return how many connections were closed
      */
     public int closeConnections(java.util.function.Predicate<java.security.cert.X509Certificate> refused, String why) {
-        // Artemis caches a successful login (security-invalidation-interval): the next login must ask again
+        // logins are not cached (see start); Artemis caches what a logged-in user may do (security-invalidation-interval)
         if (server().getSecurityStore() instanceof org.apache.activemq.artemis.core.security.impl.SecurityStoreImpl store) {
-            store.invalidateAuthenticationCache();
             store.invalidateAuthorizationCache();
         }
         int closed = 0;

@@ -1,5 +1,6 @@
 package org.jukibus.directory;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +52,34 @@ public final class DirectoryBuilder {
         if (entries.putIfAbsent(entry.code(), entry) != null) {
             throw new IllegalArgumentException("node " + entry.code() + " is already in the directory");
         }
+        return this;
+    }
+
+    /** Starts a renewal: lists {@code next} beside the node's current certificate (the overlap begins). */
+    public DirectoryBuilder listNextCertificate(String code, X509Certificate next) {
+        NodeEntry e = existing(code);
+        return replace(new NodeEntry(e.role(), e.code(), e.name(), e.prefecture(), e.primary(), e.backup(), e.certificate(), next));
+    }
+
+    /** Ends a renewal's overlap: the next certificate becomes the only one, the old one is no longer listed. */
+    public DirectoryBuilder endOverlap(String code) {
+        NodeEntry e = existing(code);
+        if (e.nextCertificate() == null) {
+            throw new IllegalArgumentException("node " + code + " has no next certificate listed");
+        }
+        return replace(new NodeEntry(e.role(), e.code(), e.name(), e.prefecture(), e.primary(), e.backup(), e.nextCertificate()));
+    }
+
+    private NodeEntry existing(String code) {
+        NodeEntry e = entries.get(code);
+        if (e == null) {
+            throw new IllegalArgumentException("node " + code + " is not in the directory");
+        }
+        return e;
+    }
+
+    private DirectoryBuilder replace(NodeEntry entry) {
+        entries.put(entry.code(), entry);
         return this;
     }
 

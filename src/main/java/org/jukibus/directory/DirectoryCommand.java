@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jukibus.node.NodeRole;
 import org.jukibus.pki.KeyMaterial;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
 /** {@code directory}: edit, sign (as central) and verify the node directory. */
 @Command(name = "directory", mixinStandardHelpOptions = true,
         description = "Edit, sign and verify the signed node directory.",
-        subcommands = {DirectoryCommand.Add.class, DirectoryCommand.Sign.class, DirectoryCommand.Verify.class})
+        subcommands = {DirectoryCommand.Add.class, DirectoryCommand.Renew.class, DirectoryCommand.EndOverlap.class, DirectoryCommand.Sign.class, DirectoryCommand.Verify.class})
 public class DirectoryCommand extends CommandGroup {
 
 
@@ -60,6 +61,48 @@ public class DirectoryCommand extends CommandGroup {
             out().println("added " + role + " " + code + " (" + name + ") to " + file + " (" + b.entries().size() + " nodes)");
             return 0;
         }
+    }
+
+    @Command(name = "renew", mixinStandardHelpOptions = true,
+            description = "List a node's new certificate beside its current one (a renewal's overlap begins once signed and published).")
+    static class Renew extends Subcommand {
+        @Option(names = "--file", required = true, description = "the unsigned directory XML")
+        Path file;
+        @Option(names = "--code", required = true)
+        String code;
+        @Option(names = "--cert", required = true, description = "the node's new certificate (PEM)")
+        Path cert;
+
+        @Override
+        protected int run() throws Exception {
+            X509Certificate next = Pem.readCertificate(cert);
+            edit(file, b -> b.listNextCertificate(code, next));
+            out().println("listed the next certificate of " + code + " in " + file);
+            return 0;
+        }
+    }
+
+    @Command(name = "end-overlap", mixinStandardHelpOptions = true,
+            description = "End a node's renewal overlap: its new certificate becomes the only one listed.")
+    static class EndOverlap extends Subcommand {
+        @Option(names = "--file", required = true, description = "the unsigned directory XML")
+        Path file;
+        @Option(names = "--code", required = true)
+        String code;
+
+        @Override
+        protected int run() throws Exception {
+            edit(file, b -> b.endOverlap(code));
+            out().println("node " + code + " now listed with its new certificate only in " + file);
+            return 0;
+        }
+    }
+
+    /** Reads an unsigned directory file, applies one change, writes it back. */
+    private static void edit(Path file, Consumer<DirectoryBuilder> change) throws Exception {
+        DirectoryBuilder b = DirectoryBuilder.from(DirectoryLoader.readUnsigned(Files.readAllBytes(file)));
+        change.accept(b);
+        SecureFiles.writePublic(file, b.toXml());
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,

@@ -56,6 +56,9 @@ final class DirectoryXml {
             child(node, "backup", e.backup().toString());
             try {
                 child(node, "certificate", Base64.getEncoder().encodeToString(e.certificate().getEncoded()));
+                if (e.nextCertificate() != null) {
+                    child(node, "nextCertificate", Base64.getEncoder().encodeToString(e.nextCertificate().getEncoded()));
+                }
             } catch (CertificateEncodingException ex) {
                 throw new IllegalArgumentException("cannot encode certificate of " + e.code(), ex);
             }
@@ -101,10 +104,10 @@ final class DirectoryXml {
             String code = el.getAttribute("code");
             try {
                 String prefecture = text(el, "prefecture");
-                byte[] der = Base64.getMimeDecoder().decode(text(el, "certificate"));
-                X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+                String next = text(el, "nextCertificate");
                 entries.add(new NodeEntry(NodeRole.fromId(el.getAttribute("role")), code, text(el, "name"), prefecture,
-                        Endpoint.parse(text(el, "primary")), Endpoint.parse(text(el, "backup")), cert));
+                        Endpoint.parse(text(el, "primary")), Endpoint.parse(text(el, "backup")),
+                        certificate(cf, text(el, "certificate")), next == null ? null : certificate(cf, next)));
             } catch (CertificateException | RuntimeException e) {
                 throw new DirectoryRejectedException("directory rejected: bad entry for node '" + code + "': " + e.getMessage(), e);
             }
@@ -114,6 +117,11 @@ final class DirectoryXml {
         } catch (IllegalArgumentException e) {
             throw new DirectoryRejectedException("directory rejected: " + e.getMessage(), e);
         }
+    }
+
+    private static X509Certificate certificate(CertificateFactory cf, String base64) throws CertificateException {
+        byte[] der = Base64.getMimeDecoder().decode(base64);
+        return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
     }
 
     /** An optional ISO-8601 time attribute; null when absent. */

@@ -46,8 +46,10 @@ public class NodeDirectory {
             if (byCode.putIfAbsent(e.code(), e) != null) {
                 throw new IllegalArgumentException("duplicate node code " + e.code());
             }
-            if (byFingerprint.putIfAbsent(fingerprint(e.certificate()), e) != null) {
-                throw new IllegalArgumentException("node " + e.code() + " reuses the certificate of another node");
+            for (X509Certificate cert : e.certificates()) {
+                if (byFingerprint.putIfAbsent(fingerprint(cert), e) != null) {
+                    throw new IllegalArgumentException("node " + e.code() + " reuses the certificate of another node");
+                }
             }
             if (e.role() == NodeRole.MUNICIPAL) {
                 municipalitiesByPrefecture.computeIfAbsent(e.prefecture(), k -> new ArrayList<>()).add(e);
@@ -80,14 +82,23 @@ public class NodeDirectory {
         return Optional.ofNullable(byCode.get(code));
     }
 
-    /** The entry whose certificate is exactly {@code cert} (same DER encoding), not merely the same subject. */
+    /**
+     * The entry one of whose certificates (current or, during a renewal, next) is exactly {@code cert} (same DER
+     * encoding), not merely the same subject.
+     */
     public Optional<NodeEntry> byCertificate(X509Certificate cert) {
         NodeEntry e = byFingerprint.get(fingerprint(cert));
         if (e == null) {
             return Optional.empty();
         }
         try {
-            return MessageDigest.isEqual(e.certificate().getEncoded(), cert.getEncoded()) ? Optional.of(e) : Optional.empty();
+            byte[] der = cert.getEncoded();
+            for (X509Certificate listed : e.certificates()) {
+                if (MessageDigest.isEqual(listed.getEncoded(), der)) {
+                    return Optional.of(e);
+                }
+            }
+            return Optional.empty();
         } catch (CertificateEncodingException ex) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package org.jukibus.directory;
 
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 
 import org.jukibus.node.NodeCodes;
@@ -18,9 +19,17 @@ import org.jukibus.pki.NodeIdentity;
  * @param primary the primary line
  * @param backup the backup line (予備の回線, 第3の3(2))
  * @param certificate the node certificate; its subject must name this role and code
+ * @param nextCertificate during a certificate renewal, the node's new certificate listed beside the current one
+ *        (same role and code): peers seal to it and accept envelopes and logins under either; null otherwise
  */
 public record NodeEntry(NodeRole role, String code, String name, String prefecture, Endpoint primary, Endpoint backup,
-                        X509Certificate certificate) {
+                        X509Certificate certificate, X509Certificate nextCertificate) {
+
+    /** An entry outside a renewal: one certificate. */
+    public NodeEntry(NodeRole role, String code, String name, String prefecture, Endpoint primary, Endpoint backup,
+                     X509Certificate certificate) {
+        this(role, code, name, prefecture, primary, backup, certificate, null);
+    }
 
     public NodeEntry {
         Objects.requireNonNull(role, "role");
@@ -54,9 +63,29 @@ public record NodeEntry(NodeRole role, String code, String name, String prefectu
         Objects.requireNonNull(primary, "primary endpoint of " + code);
         Objects.requireNonNull(backup, "backup endpoint of " + code);
         Objects.requireNonNull(certificate, "certificate of " + code);
+        requireOwn(certificate, role, code);
+        if (nextCertificate != null) {
+            requireOwn(nextCertificate, role, code);
+            if (nextCertificate.equals(certificate)) {
+                throw new IllegalArgumentException("the next certificate of node " + code + " is its current one");
+            }
+        }
+    }
+
+    private static void requireOwn(X509Certificate certificate, NodeRole role, String code) {
         NodeIdentity id = NodeIdentity.fromCertificate(certificate);
         if (id.role() != role || !id.code().equals(code)) {
             throw new IllegalArgumentException("certificate of node " + role.id() + " " + code + " belongs to " + id);
         }
+    }
+
+    /** The certificates the node signs and logs in with: the current one, then the next one during a renewal. */
+    public List<X509Certificate> certificates() {
+        return nextCertificate == null ? List.of(certificate) : List.of(certificate, nextCertificate);
+    }
+
+    /** The certificate peers seal to: the next one as soon as the directory lists it, so the old key falls out of use. */
+    public X509Certificate sealingCertificate() {
+        return nextCertificate == null ? certificate : nextCertificate;
     }
 }

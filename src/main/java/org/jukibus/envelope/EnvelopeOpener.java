@@ -36,6 +36,7 @@ import org.jukibus.xml.XmlRejectedException;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 import org.w3c.dom.Node;
 
 /**
@@ -70,6 +71,8 @@ public final class EnvelopeOpener {
     private final String ownCode;
     private final PrivateKey ownKey;
     private final X509Certificate ownCertificate;
+    private final PrivateKey renewalKey;
+    private final X509Certificate renewalCertificate;
     private final SenderCertificates senderCertificates;
     private final Clock clock;
     private final Duration maxAge;
@@ -81,14 +84,19 @@ public final class EnvelopeOpener {
         this.ownCode = Objects.requireNonNull(b.ownCode, "ownCode");
         this.ownKey = Objects.requireNonNull(b.ownKey, "ownKey");
         this.ownCertificate = Objects.requireNonNull(b.ownCertificate, "ownCertificate");
+        this.renewalKey = b.renewalKey;
+        this.renewalCertificate = b.renewalCertificate;
         this.senderCertificates = Objects.requireNonNull(b.senderCertificates, "senderCertificates");
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.maxAge = Objects.requireNonNull(b.maxAge, "maxAge");
         this.maxFuture = Objects.requireNonNull(b.maxFuture, "maxFuture");
         this.maxBytes = b.maxBytes;
         this.payloadTypes = Objects.requireNonNull(b.payloadTypes, "payloadTypes");
-        if (!(ownKey instanceof ECPrivateKey)) {
+        if (!(ownKey instanceof ECPrivateKey) || (renewalKey != null && !(renewalKey instanceof ECPrivateKey))) {
             throw new IllegalArgumentException("own key must be an EC private key");
+        }
+        if ((renewalKey == null) != (renewalCertificate == null)) {
+            throw new IllegalArgumentException("a renewal key needs its certificate");
         }
     }
 
@@ -121,8 +129,8 @@ public final class EnvelopeOpener {
         Element root = doc.getDocumentElement();
         // 4. header, sender
         EnvelopeHeader unverified = readHeader(root);
-        Optional<X509Certificate> senderCert = senderCertificates.certificateOf(unverified.sender());
-        if (senderCert.isEmpty()) {
+        List<X509Certificate> senderCerts = senderCertificates.certificatesOf(unverified.sender());
+        if (senderCerts.isEmpty()) {
             throw new EnvelopeRejectedException(RejectionReason.UNKNOWN_SENDER,
                     "sender '" + unverified.sender() + "' is not in the directory");
         }
@@ -132,13 +140,7 @@ public final class EnvelopeOpener {
                     "envelope is addressed to '" + unverified.recipient() + "', this node is '" + ownCode + "'");
         }
         // 6. signature
-        Element verified;
-        try {
-            verified = WholeDocumentSignature.verify(doc, senderCert.get().getPublicKey());
-        } catch (SignatureRejectedException e) {
-            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE,
-                    e.getMessage() + " (sender " + unverified.sender() + ")", e);
-        }
+        Element verified = verifySignature(doc, senderCerts, unverified.sender());
         if (verified != root || doc.getDocumentElement() != root) {
             throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "verified element is not the envelope");
         }
@@ -196,6 +198,23 @@ public final class EnvelopeOpener {
         }
         // 10.
         return new OpenedEnvelope(header, payload, plaintext);
+    }
+
+    /**
+     * Verifies the whole-document signature with the sender's directory certificates: the one it has, or during its
+     * renewal overlap either of its two (it may sign with the old key until it switches, the new one after).
+     */
+    private static Element verifySignature(Document doc, List<X509Certificate> senderCerts, String sender)
+            throws EnvelopeRejectedException {
+        SignatureRejectedException last = null;
+        for (X509Certificate cert : senderCerts) {
+            try {
+                return WholeDocumentSignature.verify(doc, cert.getPublicKey());
+            } catch (SignatureRejectedException e) {
+                last = e;
+            }
+        }
+        throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, last.getMessage() + " (sender " + sender + ")", last);
     }
 
     /** Reads the header from a schema-valid envelope element. */
@@ -317,11 +336,34 @@ public final class EnvelopeOpener {
                 .partyUInfo(params.getAttributeNS(null, "PartyUInfo"))
                 .partyVInfo(params.getAttributeNS(null, "PartyVInfo"))
                 .build();
-        byte[] kek = new ConcatKDF().deriveKey(EllipticCurves.agree(ownKey, originator), kdf);
+        byte[] kek = new ConcatKDF().deriveKey(EllipticCurves.agree(keyFor(agreement), originator), kdf);
         Cipher unwrap = Cipher.getInstance("AESWrap");
         unwrap.init(Cipher.UNWRAP_MODE, new SecretKeySpec(kek, "AES"));
         String wrapped = elementChildren(parts.get(2)).get(0).getTextContent();
         return unwrap.unwrap(Base64.getMimeDecoder().decode(wrapped.strip()), "AES", Cipher.SECRET_KEY);
+    }
+
+    /**
+     * The private key the envelope was sealed to: the renewal key when RecipientKeyInfo (covered by the sender's
+     * signature) names the renewal certificate by issuer and serial, else this node's key. A wrong choice cannot
+     * open anything: the key unwrap's integrity check fails.
+     */
+    private PrivateKey keyFor(Element agreement) {
+        if (renewalCertificate == null) {
+            return ownKey;
+        }
+        for (Element e : elementChildren(agreement)) {
+            if ("RecipientKeyInfo".equals(e.getLocalName())) {
+                NodeList serial = e.getElementsByTagNameNS(EnvelopeXml.DSIG_NS, "X509SerialNumber");
+                NodeList issuer = e.getElementsByTagNameNS(EnvelopeXml.DSIG_NS, "X509IssuerName");
+                if (serial.getLength() == 1 && issuer.getLength() == 1
+                        && renewalCertificate.getSerialNumber().toString().equals(serial.item(0).getTextContent().strip())
+                        && renewalCertificate.getIssuerX500Principal().getName().equals(issuer.item(0).getTextContent().strip())) {
+                    return renewalKey;
+                }
+            }
+        }
+        return ownKey;
     }
 
     private static void expectParam(Element params, String name, String expected) throws EnvelopeRejectedException {
@@ -391,6 +433,8 @@ public final class EnvelopeOpener {
         private String ownCode;
         private PrivateKey ownKey;
         private X509Certificate ownCertificate;
+        private PrivateKey renewalKey;
+        private X509Certificate renewalCertificate;
         private SenderCertificates senderCertificates;
         private Clock clock = Clock.systemUTC();
         private Duration maxAge = Duration.ofHours(24);
@@ -404,6 +448,15 @@ public final class EnvelopeOpener {
         public Builder ownCode(String v) { this.ownCode = v; return this; }
         public Builder ownKey(PrivateKey v) { this.ownKey = v; return this; }
         public Builder ownCertificate(X509Certificate v) { this.ownCertificate = v; return this; }
+        /**
+         * During a certificate renewal, this node's other key (the new one before it switches, the old one after):
+         * envelopes sealed to {@code certificate} are opened with it.
+         */
+        public Builder renewalKey(PrivateKey key, X509Certificate certificate) {
+            this.renewalKey = key;
+            this.renewalCertificate = certificate;
+            return this;
+        }
         public Builder senderCertificates(SenderCertificates v) { this.senderCertificates = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder maxAge(Duration v) { this.maxAge = v; return this; }

@@ -1,6 +1,7 @@
 package org.jukibus.node;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,10 +93,15 @@ public class NodeConfiguration {
 
     @Bean
     KeyMaterial nodeKeys(NodeSettings settings) throws IOException {
-        KeyMaterial keys = KeyStores.readKeyStore(settings.keystore(), settings.storePassword().toCharArray());
+        return ownKeys(settings.keystore(), settings);
+    }
+
+    /** The key in {@code store} (password of the node's stores), refused unless its certificate names this node. */
+    private static KeyMaterial ownKeys(Path store, NodeSettings settings) throws IOException {
+        KeyMaterial keys = KeyStores.readKeyStore(store, settings.storePassword().toCharArray());
         NodeIdentity identity = keys.identity();
         if (identity.role() != settings.role() || !identity.code().equals(settings.code())) {
-            throw new IllegalStateException("the keystore " + settings.keystore() + " holds the certificate of " + identity
+            throw new IllegalStateException("the keystore " + store + " holds the certificate of " + identity
                     + ", not of this node (" + settings.role().id() + " " + settings.code() + ")");
         }
         return keys;
@@ -261,8 +267,10 @@ public class NodeConfiguration {
 
     @Bean
     NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, NetworkTrust trust,
-                                NodeProperties properties, Clock clock) {
-        return new NodeEnvelopes(settings.code(), keys, directory, trust::crl, properties.getEnvelope(), clock);
+                                NodeProperties properties, Clock clock) throws IOException {
+        Path renewal = properties.getPki().getRenewalKeystore();
+        KeyMaterial renewalKeys = renewal == null ? null : ownKeys(renewal, settings);
+        return new NodeEnvelopes(settings.code(), keys, renewalKeys, directory, trust::crl, properties.getEnvelope(), clock);
     }
 
     /** Delivered ids in the store for the receiver window; the ids of the file that kept them before are imported once. */

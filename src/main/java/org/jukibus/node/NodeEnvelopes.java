@@ -3,6 +3,7 @@ package org.jukibus.node;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.jukibus.directory.NodeDirectory;
@@ -43,18 +44,31 @@ public final class NodeEnvelopes {
      */
     public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, Supplier<X509CRL> crl,
                          NodeProperties.Envelope limits, Clock clock) {
+        this(selfCode, keys, null, directory, crl, limits, clock);
+    }
+
+    /**
+     * @param renewalKeys during a certificate renewal, this node's other key (the new one before the node switches
+     *                    to it, the old one after): envelopes sealed to it open too; null outside a renewal
+     */
+    public NodeEnvelopes(String selfCode, KeyMaterial keys, KeyMaterial renewalKeys, NodeDirectory directory,
+                         Supplier<X509CRL> crl, NodeProperties.Envelope limits, Clock clock) {
         this.selfCode = selfCode;
         this.keys = keys;
         this.directory = directory;
         this.clock = clock;
         this.crl = crl;
         this.maxBytes = limits.getMaxBytes();
-        this.opener = EnvelopeOpener.builder()
+        EnvelopeOpener.Builder builder = EnvelopeOpener.builder();
+        if (renewalKeys != null) {
+            builder.renewalKey(renewalKeys.privateKey(), renewalKeys.certificate());
+        }
+        this.opener = builder
                 .ownCode(selfCode)
                 .ownKey(keys.privateKey())
                 .ownCertificate(keys.certificate())
-                .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate)
-                        .filter(cert -> crl.get() == null || !crl.get().isRevoked(cert)))
+                .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificates).orElse(List.of()).stream()
+                        .filter(cert -> crl.get() == null || !crl.get().isRevoked(cert)).toList())
                 .clock(clock)
                 .maxAge(limits.receiverWindow())
                 .maxFuture(limits.getMaxFuture())
@@ -96,11 +110,11 @@ public final class NodeEnvelopes {
         return clock.instant();
     }
 
-    /** Seals a payload for a recipient in the directory. */
+    /** Seals a payload for a recipient in the directory, to its next certificate during its renewal. */
     public byte[] seal(String type, String recipient, String messageId, String correlationId, Document payload) {
         X509Certificate recipientCertificate = directory.byCode(recipient)
                 .orElseThrow(() -> new IllegalArgumentException("recipient " + recipient + " is not in the directory"))
-                .certificate();
+                .sealingCertificate();
         if (crl.get() != null && crl.get().isRevoked(recipientCertificate)) {
             // its key may be in other hands: nothing is sealed to it
             throw new IllegalArgumentException("recipient " + recipient + " has a revoked certificate");

@@ -60,6 +60,12 @@ public class NodeProperties {
     public static class Pki {
         /** PKCS#12 keystore holding this node's key and certificate. */
         private Path keystore;
+        /**
+         * During a certificate renewal, a second PKCS#12 key store of this node (same password): the new key before
+         * the node switches to it, the old one after. Envelopes sealed to it open too; TLS and signatures use only
+         * {@link #keystore}. Unset outside a renewal.
+         */
+        private Path renewalKeystore;
         /** PKCS#12 truststore holding the network root CA. */
         private Path truststore;
         /** File whose first line is the password of both stores. */
@@ -71,6 +77,8 @@ public class NodeProperties {
 
         public Path getKeystore() { return keystore; }
         public void setKeystore(Path keystore) { this.keystore = keystore; }
+        public Path getRenewalKeystore() { return renewalKeystore; }
+        public void setRenewalKeystore(Path renewalKeystore) { this.renewalKeystore = renewalKeystore; }
         public Path getTruststore() { return truststore; }
         public void setTruststore(Path truststore) { this.truststore = truststore; }
         public Path getPasswordFile() { return passwordFile; }

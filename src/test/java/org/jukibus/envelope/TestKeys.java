@@ -9,8 +9,8 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -83,7 +83,7 @@ public final class TestKeys {
         for (NodeKeys n : nodes) {
             m.put(n.code(), n.certificate());
         }
-        return code -> Optional.ofNullable(m.get(code));
+        return code -> m.containsKey(code) ? List.of(m.get(code)) : List.of();
     }
 
     private static X509Certificate certificate(X500Name issuer, X500Name subject, KeyPair subjectKeys,
