@@ -36,8 +36,8 @@ final class CryptoOnly {
             NodeProperties.Envelope limits = new NodeProperties.Envelope();
             KeyMaterial s = network.node(sender).keys();
             KeyMaterial r = network.node(recipient).keys();
-            this.senderSide = new NodeEnvelopes(sender, s, directory, network.ca().currentCrl(), limits, Clock.systemUTC());
-            this.recipientSide = new NodeEnvelopes(recipient, r, directory, network.ca().currentCrl(), limits, Clock.systemUTC());
+            this.senderSide = new NodeEnvelopes(sender, s, directory, network.ca()::currentCrl, limits, Clock.systemUTC());
+            this.recipientSide = new NodeEnvelopes(recipient, r, directory, network.ca()::currentCrl, limits, Clock.systemUTC());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -62,6 +62,9 @@ public final class NodeBroker implements AutoCloseable {
         configuration.parse(XMLUtil.stringToElement(xml), source);
         configuration.setJMXManagementEnabled(true);
         configuration.getAcceptorConfigurations().removeIf(acceptor -> notOpened.contains(acceptor.getName()));
+        // revocation is checked at login against the CRL in force (NodeSecurityManager), which follows a newly
+        // published CRL at once and keeps working past its nextUpdate; the acceptor's file CRL would do neither
+        configuration.getAcceptorConfigurations().forEach(acceptor -> acceptor.getParams().remove("crlPath"));
 
         broker.embedded.setConfiguration(configuration);
         broker.embedded.setSecurityManager(security);
@@ -100,6 +103,31 @@ public final class NodeBroker implements AutoCloseable {
         });
         java.util.Collections.sort(silent);
         return silent;
+    }
+
+    /**
+     * Forgets cached logins and drops every peer connection whose client certificate is now refused (revoked, or
+     * gone from the directory): a login is checked once, so a peer already connected would otherwise keep its session.
+     *
+     * @return how many connections were closed
+     */
+    public int closeConnections(java.util.function.Predicate<java.security.cert.X509Certificate> refused, String why) {
+        // Artemis caches a successful login (security-invalidation-interval): the next login must ask again
+        if (server().getSecurityStore() instanceof org.apache.activemq.artemis.core.security.impl.SecurityStoreImpl store) {
+            store.invalidateAuthenticationCache();
+            store.invalidateAuthorizationCache();
+        }
+        int closed = 0;
+        for (org.apache.activemq.artemis.spi.core.protocol.RemotingConnection c : server().getRemotingService().getConnections()) {
+            java.security.cert.X509Certificate[] chain = org.apache.activemq.artemis.core.remoting.CertificateUtil.getCertsFromConnection(c);
+            if (chain != null && chain.length > 0 && refused.test(chain[0])) {
+                log.warn("broker {}: closing the connection of {} from {}: {}", name,
+                        chain[0].getSubjectX500Principal().getName(), c.getRemoteAddress(), why);
+                c.fail(new org.apache.activemq.artemis.api.core.ActiveMQSecurityException(why));
+                closed++;
+            }
+        }
+        return closed;
     }
 
     /** URL the node itself connects with: the in-VM acceptor. */

@@ -14,6 +14,7 @@ public final class DirectoryBuilder {
 
     private long serial;
     private Instant issuedAt;
+    private Instant nextUpdate;
     private final Map<String, NodeEntry> entries = new LinkedHashMap<>();
 
     public DirectoryBuilder() {
@@ -21,7 +22,7 @@ public final class DirectoryBuilder {
 
     /** Starts from an existing directory's serial, issue time and entries. */
     public static DirectoryBuilder from(NodeDirectory dir) {
-        DirectoryBuilder b = new DirectoryBuilder().serial(dir.serial()).issuedAt(dir.issuedAt());
+        DirectoryBuilder b = new DirectoryBuilder().serial(dir.serial()).issuedAt(dir.issuedAt()).nextUpdate(dir.nextUpdate());
         dir.all().forEach(b::add);
         return b;
     }
@@ -36,6 +37,12 @@ public final class DirectoryBuilder {
 
     public DirectoryBuilder issuedAt(Instant issuedAt) {
         this.issuedAt = issuedAt;
+        return this;
+    }
+
+    /** When central will have published a newer directory at the latest; null: no expiry. */
+    public DirectoryBuilder nextUpdate(Instant nextUpdate) {
+        this.nextUpdate = nextUpdate;
         return this;
     }
 
@@ -62,13 +69,13 @@ public final class DirectoryBuilder {
 
     /** The model (checks duplicate certificates too). */
     public NodeDirectory toDirectory() {
-        return new NodeDirectory(serial, issuedAt, new ArrayList<>(entries.values()));
+        return new NodeDirectory(serial, issuedAt, nextUpdate, new ArrayList<>(entries.values()));
     }
 
     /** The unsigned XML document. */
     public Document build() {
         toDirectory();
-        return DirectoryXml.toDocument(serial, issuedAt, new ArrayList<>(entries.values()));
+        return DirectoryXml.toDocument(serial, issuedAt, nextUpdate, new ArrayList<>(entries.values()));
     }
 
     /** The unsigned XML document, serialized (UTF-8). */

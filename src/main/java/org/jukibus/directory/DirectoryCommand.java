@@ -63,7 +63,7 @@ public class DirectoryCommand extends CommandGroup {
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = "Sign an unsigned directory with the central node's key: increments the serial, sets issuedAt.")
+            description = "Sign an unsigned directory with the central node's key: increments the serial, sets issuedAt and nextUpdate.")
     static class Sign extends Subcommand {
         @Option(names = "--in", required = true, description = "the unsigned directory XML")
         Path in;
@@ -73,6 +73,9 @@ public class DirectoryCommand extends CommandGroup {
         Path passwordFile;
         @Option(names = "--out", required = true, description = "the signed directory to write")
         Path out;
+        @Option(names = "--valid-days", defaultValue = "365",
+                description = "days until nextUpdate: nodes refuse this directory when it arrives later than that (default ${DEFAULT-VALUE})")
+        long validDays;
 
         @Override
         protected int run() throws Exception {
@@ -93,7 +96,8 @@ public class DirectoryCommand extends CommandGroup {
                 Arrays.fill(pw, '\0');
             }
             Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
-            DirectoryBuilder b = DirectoryBuilder.from(unsigned).serial(serial + 1).issuedAt(now);
+            DirectoryBuilder b = DirectoryBuilder.from(unsigned).serial(serial + 1).issuedAt(now)
+                    .nextUpdate(now.plus(java.time.Duration.ofDays(validDays)));
             byte[] signed = DirectorySigner.sign(b.build(), km);
             SecureFiles.writePublic(out, signed);
             SecureFiles.writePublic(in, b.toXml());

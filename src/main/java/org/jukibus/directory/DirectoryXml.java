@@ -28,12 +28,19 @@ final class DirectoryXml {
     }
 
     static Document toDocument(long serial, Instant issuedAt, List<NodeEntry> entries) {
+        return toDocument(serial, issuedAt, null, entries);
+    }
+
+    static Document toDocument(long serial, Instant issuedAt, Instant nextUpdate, List<NodeEntry> entries) {
         Document doc = SecureXml.newDocument();
         Element root = doc.createElementNS(NS, "directory");
         root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", NS);
         root.setAttribute("serial", Long.toString(serial));
         if (issuedAt != null) {
             root.setAttribute("issuedAt", issuedAt.toString());
+        }
+        if (nextUpdate != null) {
+            root.setAttribute("nextUpdate", nextUpdate.toString());
         }
         doc.appendChild(root);
         for (NodeEntry e : entries) {
@@ -78,19 +85,8 @@ final class DirectoryXml {
         } catch (NumberFormatException e) {
             throw new DirectoryRejectedException("directory rejected: bad serial '" + root.getAttribute("serial") + "'");
         }
-        Instant issuedAt = null;
-        if (root.hasAttribute("issuedAt")) {
-            try {
-                issuedAt = OffsetDateTime.parse(root.getAttribute("issuedAt").trim()).toInstant();
-            } catch (RuntimeException e) {
-                try {
-                    issuedAt = Instant.parse(root.getAttribute("issuedAt").trim());
-                } catch (RuntimeException e2) {
-                    throw new DirectoryRejectedException("directory rejected: bad issuedAt '" + root.getAttribute("issuedAt")
-                            + "' (expected an ISO-8601 time with offset)");
-                }
-            }
-        }
+        Instant issuedAt = time(root, "issuedAt");
+        Instant nextUpdate = time(root, "nextUpdate");
         List<NodeEntry> entries = new ArrayList<>();
         CertificateFactory cf;
         try {
@@ -114,9 +110,27 @@ final class DirectoryXml {
             }
         }
         try {
-            return new NodeDirectory(serial, issuedAt, entries);
+            return new NodeDirectory(serial, issuedAt, nextUpdate, entries);
         } catch (IllegalArgumentException e) {
             throw new DirectoryRejectedException("directory rejected: " + e.getMessage(), e);
+        }
+    }
+
+    /** An optional ISO-8601 time attribute; null when absent. */
+    private static Instant time(Element root, String name) throws DirectoryRejectedException {
+        if (!root.hasAttribute(name)) {
+            return null;
+        }
+        String value = root.getAttribute(name).trim();
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (RuntimeException e) {
+            try {
+                return Instant.parse(value);
+            } catch (RuntimeException e2) {
+                throw new DirectoryRejectedException("directory rejected: bad " + name + " '" + value
+                        + "' (expected an ISO-8601 time with offset)");
+            }
         }
     }
 

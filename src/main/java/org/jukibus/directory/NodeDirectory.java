@@ -17,10 +17,11 @@ import java.util.Optional;
 import org.jukibus.node.NodeRole;
 
 /** The node directory: an immutable, indexed list of nodes with a serial number and issue time. Thread-safe. */
-public final class NodeDirectory {
+public class NodeDirectory {
 
     private final long serial;
     private final Instant issuedAt;
+    private final Instant nextUpdate;
     private final List<NodeEntry> entries;
     private final Map<String, NodeEntry> byCode = new HashMap<>();
     private final Map<String, NodeEntry> byFingerprint = new HashMap<>();
@@ -29,11 +30,17 @@ public final class NodeDirectory {
 
     /** @throws IllegalArgumentException on a duplicate code or certificate */
     public NodeDirectory(long serial, Instant issuedAt, List<NodeEntry> entries) {
+        this(serial, issuedAt, null, entries);
+    }
+
+    /** @param nextUpdate when central will have published a newer one at the latest; null for no expiry */
+    public NodeDirectory(long serial, Instant issuedAt, Instant nextUpdate, List<NodeEntry> entries) {
         if (serial < 0) {
             throw new IllegalArgumentException("serial must not be negative");
         }
         this.serial = serial;
         this.issuedAt = issuedAt;
+        this.nextUpdate = nextUpdate;
         this.entries = List.copyOf(entries);
         for (NodeEntry e : this.entries) {
             if (byCode.putIfAbsent(e.code(), e) != null) {
@@ -57,6 +64,11 @@ public final class NodeDirectory {
     /** When central signed it; null for an unsigned directory that never had one. */
     public Instant issuedAt() {
         return issuedAt;
+    }
+
+    /** Past this time the directory is stale (a newer one is refused if already past its own); null: no expiry. */
+    public Instant nextUpdate() {
+        return nextUpdate;
     }
 
     /** All entries in document order. */

@@ -91,6 +91,17 @@ public final class PeerLinks implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every line; the next send to a peer opens a new one on the endpoints the directory names then
+     * (a newly published directory may have moved a peer). A send caught closing fails and is retried.
+     */
+    public void reopenAll() {
+        synchronized (open) {
+            open.values().forEach(PeerLink::close);
+            open.clear();
+        }
+    }
+
     private PeerLink link(String peer) throws UnknownPeerException {
         synchronized (open) {
             PeerLink link = open.get(peer);

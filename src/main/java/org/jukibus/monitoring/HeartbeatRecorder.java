@@ -30,11 +30,13 @@ public final class HeartbeatRecorder implements FlowHandler {
     private static final XmlMapper XML = new XmlMapper();
 
     private final StatusBoard board;
+    private final LifetimeAlerts lifetimes;
     private final NodeDirectory directory;
     private final Clock clock;
 
-    public HeartbeatRecorder(StatusBoard board, NodeDirectory directory, Clock clock) {
+    public HeartbeatRecorder(StatusBoard board, LifetimeAlerts lifetimes, NodeDirectory directory, Clock clock) {
         this.board = board;
+        this.lifetimes = lifetimes;
         this.directory = directory;
         this.clock = clock;
     }
@@ -51,7 +53,10 @@ public final class HeartbeatRecorder implements FlowHandler {
 
     @Override
     public List<Answer> answers(Delivered message) throws Exception {
-        return board.securityAlerts(heartbeat(message), message.header().messageId());
+        NodeHeartbeat heartbeat = heartbeat(message);
+        List<Answer> alerts = new java.util.ArrayList<>(board.securityAlerts(heartbeat, message.header().messageId()));
+        alerts.addAll(lifetimes.alerts(heartbeat));
+        return alerts;
     }
 
     private NodeHeartbeat heartbeat(Delivered message) throws Exception {

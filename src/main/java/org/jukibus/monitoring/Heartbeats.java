@@ -16,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
@@ -49,6 +50,7 @@ public final class Heartbeats {
     private final NodeRole role;
     private final Path home;
     private final NodeDirectory directory;
+    private final NetworkTrust trust;
     private final NodeBroker broker;
     private final Instant certificateNotAfter;
     private final SecurityEvents securityEvents;
@@ -58,13 +60,14 @@ public final class Heartbeats {
     private volatile boolean warnedNoCentral;
 
     /** @param board central's status board, or null on any other node */
-    public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NodeBroker broker,
+    public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NetworkTrust trust, NodeBroker broker,
                       Instant certificateNotAfter, SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
                       StatusBoard board) {
         this.self = self;
         this.role = role;
         this.home = home;
         this.directory = directory;
+        this.trust = trust;
         this.broker = broker;
         this.certificateNotAfter = certificateNotAfter;
         this.securityEvents = securityEvents;
@@ -129,10 +132,33 @@ public final class Heartbeats {
             }
             deadLetters = BrokerStats.depth(broker.server(), "jukibus.dlq");
         }
+        NetworkTrust.State inForce = trust.state();
+        Instant crlNextUpdate = inForce.crl().getNextUpdate().toInstant();
+        warnIfLapsing(crlNextUpdate, certificateNotAfter);
         return new NodeHeartbeat(self, role.id(), clock.instant().toString(), upOrDown(overall.getStatus()), components,
                 queues, deadLetters, diskFree(), certificateNotAfter.toString(),
                 new NodeHeartbeat.SecurityCounts(events.loginsRefused(), events.permissionsDenied(),
-                        events.messagesRefused()));
+                        events.messagesRefused()),
+                new NodeHeartbeat.Trust(inForce.directory().serial(), inForce.crlNumber(), crlNextUpdate.toString()));
+    }
+
+    /**
+     * The node's own alarm, in its log at every heartbeat, so that a node cut off from central (which would alert
+     * on the same heartbeat) still says it: the same windows as central's {@link LifetimeAlerts}. Past the CRL's nextUpdate the node keeps working on it (directory.NetworkTrust) and says so louder.
+     */
+    private void warnIfLapsing(Instant crlNextUpdate, Instant certificateEnd) {
+        Instant now = clock.instant();
+        Instant warnFrom = now.plus(java.time.Duration.ofDays(LifetimeAlerts.WARN_DAYS));
+        if (!crlNextUpdate.isAfter(now)) {
+            log.error("LIFETIME the CRL in force was due for renewal at {}: this node keeps using it; central must publish a new one",
+                    crlNextUpdate);
+        } else if (crlNextUpdate.isBefore(now.plus(java.time.Duration.ofDays(LifetimeAlerts.CRL_WARN_DAYS)))) {
+            log.warn("LIFETIME the CRL in force is due for renewal at {}", crlNextUpdate);
+        }
+        if (certificateEnd.isBefore(warnFrom)) {
+            log.warn("LIFETIME this node's certificate {} at {}: renew it", certificateEnd.isAfter(now) ? "expires" : "expired",
+                    certificateEnd);
+        }
     }
 
     /** Boot's statuses in two words: anything but UP (DOWN, OUT_OF_SERVICE, UNKNOWN) is DOWN. */

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.operators.OperatorPermissions;
@@ -30,10 +31,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class MonitoringConfiguration {
 
     @Bean
-    Heartbeats heartbeats(NodeSettings settings, NodeDirectory directory, NodeBroker broker, KeyMaterial nodeKeys,
+    Heartbeats heartbeats(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeBroker broker, KeyMaterial nodeKeys,
                           SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
                           ObjectProvider<StatusBoard> board) {
-        return new Heartbeats(settings.code(), settings.role(), settings.home(), directory, broker,
+        return new Heartbeats(settings.code(), settings.role(), settings.home(), directory, trust, broker,
                 nodeKeys.certificate().getNotAfter().toInstant(), securityEvents, health, clock, board.getIfAvailable());
     }
 
@@ -60,8 +61,10 @@ public class MonitoringConfiguration {
         }
 
         @Bean
-        HeartbeatRecorder heartbeatRecorder(StatusBoard board, NodeDirectory directory, Clock clock) {
-            return new HeartbeatRecorder(board, directory, clock);
+        HeartbeatRecorder heartbeatRecorder(StatusBoard board, NodeStatusStore store, NetworkTrust trust, NodeDirectory directory,
+                                            Clock clock, MonitoringProperties properties) {
+            return new HeartbeatRecorder(board, new LifetimeAlerts(board, store, trust, clock, properties.getHeartbeatTtl()),
+                    directory, clock);
         }
     }
 

@@ -2,6 +2,7 @@ package org.jukibus.monitoring;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlElementWrapper;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlProperty;
@@ -22,10 +23,11 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param diskFreeBytes       usable space on the file store of {@code jukibus.home} ({@code -1}: unknown)
  * @param certificateNotAfter when the node's certificate expires
  * @param securityEvents      refused logins, denied permissions and refused messages since the previous heartbeat
+ * @param trust               the directory serial and CRL in force at the node; null from a node that does not report it yet
  */
 @JacksonXmlRootElement(localName = "NodeHeartbeat", namespace = NodeHeartbeat.NS)
 @JsonPropertyOrder({"Node", "Role", "SentAt", "Health", "Components", "Queues", "DeadLetters", "DiskFreeBytes",
-        "CertificateNotAfter", "SecurityEvents"})
+        "CertificateNotAfter", "SecurityEvents", "Trust"})
 public record NodeHeartbeat(
         @JacksonXmlProperty(localName = "Node", namespace = NS) String node,
         @JacksonXmlProperty(localName = "Role", namespace = NS) String role,
@@ -36,7 +38,9 @@ public record NodeHeartbeat(
         @JacksonXmlProperty(localName = "DeadLetters", namespace = NS) long deadLetters,
         @JacksonXmlProperty(localName = "DiskFreeBytes", namespace = NS) long diskFreeBytes,
         @JacksonXmlProperty(localName = "CertificateNotAfter", namespace = NS) String certificateNotAfter,
-        @JacksonXmlProperty(localName = "SecurityEvents", namespace = NS) SecurityCounts securityEvents) {
+        @JacksonXmlProperty(localName = "SecurityEvents", namespace = NS) SecurityCounts securityEvents,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonXmlProperty(localName = "Trust", namespace = NS) Trust trust) {
 
     /** XML namespace of the heartbeat. */
     public static final String NS = "urn:jukibus:node-heartbeat:1";
@@ -52,9 +56,24 @@ public record NodeHeartbeat(
 
     /** A heartbeat with these components and queues. */
     public NodeHeartbeat(String node, String role, String sentAt, String health, List<Component> components, List<Queue> queues,
-                         long deadLetters, long diskFreeBytes, String certificateNotAfter, SecurityCounts securityEvents) {
+                         long deadLetters, long diskFreeBytes, String certificateNotAfter, SecurityCounts securityEvents,
+                         Trust trust) {
         this(node, role, sentAt, health, new Components(components), new Queues(queues), deadLetters, diskFreeBytes,
-                certificateNotAfter, securityEvents);
+                certificateNotAfter, securityEvents, trust);
+    }
+
+    /** A heartbeat that does not report its trust (as from a node of an earlier version). */
+    public NodeHeartbeat(String node, String role, String sentAt, String health, List<Component> components, List<Queue> queues,
+                         long deadLetters, long diskFreeBytes, String certificateNotAfter, SecurityCounts securityEvents) {
+        this(node, role, sentAt, health, components, queues, deadLetters, diskFreeBytes, certificateNotAfter, securityEvents, null);
+    }
+
+    /** The directory serial and CRL (number, next update) the node has in force. */
+    @JsonPropertyOrder({"DirectorySerial", "CrlNumber", "CrlNextUpdate"})
+    public record Trust(
+            @JacksonXmlProperty(localName = "DirectorySerial", namespace = NS) long directorySerial,
+            @JacksonXmlProperty(localName = "CrlNumber", namespace = NS) java.math.BigInteger crlNumber,
+            @JacksonXmlProperty(localName = "CrlNextUpdate", namespace = NS) String crlNextUpdate) {
     }
 
     /**

@@ -43,13 +43,15 @@ public final class NodeStatusStore {
      */
     public void recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
         Instant sentAt = Instant.parse(heartbeat.sentAt());
+        NodeHeartbeat.Trust trust = heartbeat.trust();
         long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
                 .mapToLong(NodeHeartbeat.Queue::depth).sum();
         jdbc.update("""
                 INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
                     last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
-                    disk_free_bytes, certificate_not_after, logins_refused, permissions_denied, messages_refused)
-                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    disk_free_bytes, certificate_not_after, logins_refused, permissions_denied, messages_refused,
+                    directory_serial, crl_number, crl_next_update, clock_offset_ms)
+                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (node) DO UPDATE SET
                     role = EXCLUDED.role,
                     resumed_at = CASE WHEN s.last_heartbeat_at IS NULL
@@ -69,14 +71,21 @@ public final class NodeStatusStore {
                     certificate_not_after = EXCLUDED.certificate_not_after,
                     logins_refused = EXCLUDED.logins_refused,
                     permissions_denied = EXCLUDED.permissions_denied,
-                    messages_refused = EXCLUDED.messages_refused
+                    messages_refused = EXCLUDED.messages_refused,
+                    directory_serial = EXCLUDED.directory_serial,
+                    crl_number = EXCLUDED.crl_number,
+                    crl_next_update = EXCLUDED.crl_next_update,
+                    clock_offset_ms = EXCLUDED.clock_offset_ms
                 WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
                 """,
                 heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
                 heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
                 heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
                 heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied(),
-                heartbeat.securityEvents().messagesRefused(), silenceAfter.toMillis());
+                heartbeat.securityEvents().messagesRefused(),
+                trust == null ? null : trust.directorySerial(), trust == null ? null : trust.crlNumber().longValueExact(),
+                trust == null ? null : ts(Instant.parse(trust.crlNextUpdate())),
+                Duration.between(receivedAt, sentAt).toMillis(), silenceAfter.toMillis());
     }
 
     /** Moves a node from {@code from} to {@code to}; false if its state was no longer {@code from}. */
@@ -134,7 +143,8 @@ public final class NodeStatusStore {
                 longOrNull(rs, "outbound_depth"), longOrNull(rs, "inbound_depth"), longOrNull(rs, "dead_letters"),
                 longOrNull(rs, "disk_free_bytes"), instant(rs, "certificate_not_after"),
                 longOrNull(rs, "logins_refused"), longOrNull(rs, "permissions_denied"),
-                longOrNull(rs, "messages_refused"));
+                longOrNull(rs, "messages_refused"), longOrNull(rs, "directory_serial"), longOrNull(rs, "crl_number"),
+                instant(rs, "crl_next_update"), longOrNull(rs, "clock_offset_ms"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

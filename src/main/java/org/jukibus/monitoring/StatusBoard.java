@@ -208,7 +208,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     }
 
     /** The alert for each recipient: the node's prefecture (a municipal node's), and the node itself; never central. */
-    private List<Answer> alerts(NodeStatusAlert alert, String key) throws Exception {
+    List<Answer> alerts(NodeStatusAlert alert, String key) throws Exception {
         List<String> recipients = new ArrayList<>();
         directory.byCode(alert.node()).filter(e -> e.role() == NodeRole.MUNICIPAL)
                 .flatMap(e -> directory.prefectureOf(e.code())).ifPresent(p -> recipients.add(p.code()));
@@ -268,6 +268,10 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
             m.put("inboundDepth", row == null ? null : row.inboundDepth());
             m.put("diskFreeBytes", row == null ? null : row.diskFreeBytes());
             m.put("certificateNotAfter", row == null ? null : text(row.certificateNotAfter()));
+            m.put("directorySerial", row == null ? null : row.directorySerial());
+            m.put("crlNumber", row == null ? null : row.crlNumber());
+            m.put("crlNextUpdate", row == null ? null : text(row.crlNextUpdate()));
+            m.put("clockOffsetMillis", row == null ? null : row.clockOffsetMillis());
             out.add(m);
         }
         return out;

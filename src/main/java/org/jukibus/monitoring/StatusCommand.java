@@ -39,8 +39,9 @@ public class StatusCommand extends Subcommand {
         }
         String mbean = StatusBoard.objectName(info.path("code").asText()).toString();
         JsonNode list = central.exec(mbean, "list");
-        String format = "%-8s %-10s %-9s %-24s %-24s %-6s %5s %8s %-20s %s%n";
-        out().printf(format, "NODE", "ROLE", "STATE", "SINCE", "LAST HEARTBEAT", "HEALTH", "DLQ", "OUTBOUND", "CERT EXPIRES", "NAME");
+        String format = "%-8s %-10s %-9s %-24s %-24s %-6s %5s %8s %-20s %5s %5s %-20s %8s %s%n";
+        out().printf(format, "NODE", "ROLE", "STATE", "SINCE", "LAST HEARTBEAT", "HEALTH", "DLQ", "OUTBOUND", "CERT EXPIRES",
+                "DIR", "CRL", "CRL DUE", "CLOCK MS", "NAME");
         int shown = 0;
         for (JsonNode n : list) {
             if (only != null && !only.equals(n.path("code").asText())) {
@@ -48,7 +49,8 @@ public class StatusCommand extends Subcommand {
             }
             out().printf(format, n.path("code").asText(), n.path("role").asText(), n.path("state").asText(),
                     text(n, "since"), text(n, "lastHeartbeatAt"), text(n, "health"), text(n, "deadLetters"),
-                    text(n, "outboundDepth"), text(n, "certificateNotAfter"), n.path("name").asText(""));
+                    text(n, "outboundDepth"), text(n, "certificateNotAfter"), text(n, "directorySerial"), text(n, "crlNumber"),
+                    text(n, "crlNextUpdate"), text(n, "clockOffsetMillis"), n.path("name").asText(""));
             shown++;
         }
         if (only != null && shown == 0) {

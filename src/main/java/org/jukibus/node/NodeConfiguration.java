@@ -2,7 +2,6 @@ package org.jukibus.node;
 
 import java.io.IOException;
 import java.security.cert.X509CRL;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -25,9 +24,12 @@ import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.clock.ClockOffsetFile;
 import org.jukibus.clock.NodeClock;
-import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.CrlRenewal;
 import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.LiveDirectory;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.TrustDistribution;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeadLetters;
@@ -97,23 +99,49 @@ public class NodeConfiguration {
         return keys;
     }
 
-    /** The network CA's revocation list: revoked peers are refused at TLS and as envelope senders. */
+    /**
+     * The directory and CRL in force: the configured files at first start, then whatever newer one central
+     * published (directory.TrustDistribution), kept in home/trust/.
+     */
     @Bean
-    X509CRL networkCrl(NodeSettings settings) throws IOException {
-        return Pem.readCrl(settings.crl());
+    NetworkTrust networkTrust(NodeSettings settings, Clock clock) throws Exception {
+        return NetworkTrust.start(settings.home().resolve("trust"), settings.directoryFile(), settings.crl(),
+                Pem.readCertificate(settings.rootCa()), settings.code(), settings.role(), clock);
+    }
+
+    /** The CRL in force at start, for the checks that read it once (operators, approvals, provision). */
+    @Bean
+    X509CRL networkCrl(NetworkTrust trust) {
+        return trust.crl();
+    }
+
+    /** The directory: a live view, every call reads the one in force. */
+    @Bean
+    NodeDirectory nodeDirectory(NetworkTrust trust) {
+        return new LiveDirectory(trust);
     }
 
     @Bean
-    NodeDirectory nodeDirectory(NodeSettings settings, X509CRL crl, Clock clock) throws Exception {
-        X509Certificate rootCa = Pem.readCertificate(settings.rootCa());
-        NodeDirectory directory = DirectoryLoader.load(settings.directoryFile(), rootCa, crl, clock);
-        NodeEntry self = directory.byCode(settings.code()).orElseThrow(() -> new IllegalStateException(
-                "this node (" + settings.code() + ") is not in the directory " + settings.directoryFile()));
-        if (self.role() != settings.role()) {
-            throw new IllegalStateException("the directory lists " + settings.code() + " as " + self.role().id()
-                    + " but this node is configured as " + settings.role().id());
+    TrustDistribution trustDistribution(NetworkTrust trust, NodeSettings settings) {
+        return new TrustDistribution(trust, settings.code(), settings.role());
+    }
+
+    /** Central only, with the CA configured there: the CRL re-issued before it is due (see docs/security.md). */
+    @Bean
+    CrlRenewal crlRenewal(NodeSettings settings, NetworkTrust trust, Clock clock,
+                          @Value("${jukibus.trust.crl-renewal.ca-dir:}") String caDir,
+                          @Value("${jukibus.trust.crl-renewal.password-file:}") String passwordFile,
+                          @Value("${jukibus.trust.crl-renewal.before:3d}") java.time.Duration before,
+                          @Value("${jukibus.trust.crl-renewal.next-update:7d}") java.time.Duration nextUpdate) {
+        if (!caDir.isBlank() && settings.role() != NodeRole.CENTRAL) {
+            throw new IllegalStateException("jukibus.trust.crl-renewal.ca-dir: only central renews the CRL (this node is "
+                    + settings.role().id() + "); keep the CA key off other nodes");
         }
-        return directory;
+        if (!caDir.isBlank() && passwordFile.isBlank()) {
+            throw new IllegalStateException("jukibus.trust.crl-renewal.ca-dir is set but jukibus.trust.crl-renewal.password-file is not");
+        }
+        return new CrlRenewal(caDir.isBlank() ? null : java.nio.file.Path.of(caDir),
+                passwordFile.isBlank() ? null : java.nio.file.Path.of(passwordFile), before, nextUpdate, trust, clock);
     }
 
     /** Refused logins, denied permissions and messages refused for security reasons: logged, and counted for the heartbeat to central. */
@@ -123,7 +151,7 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NodeProperties properties,
+    NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
                           SecurityEvents securityEvents, ApprovedPrograms programs) throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
@@ -139,13 +167,19 @@ public class NodeConfiguration {
         values.put("jukibus.tls.truststore-password", settings.storePassword());
         values.put("jukibus.tls.crl", settings.crl().toString());
         NodeSecurityManager security = new NodeSecurityManager(settings.localSecret(),
-                cert -> directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
+                cert -> trust.revoked(cert) ? java.util.Optional.empty()
+                        : directory.byCertificate(cert).map(e -> new NodeSecurityManager.Peer(e.code(), e.role().id())),
                 securityEvents);
         // the broker.xml the officer approved, as verified (ApprovedPrograms)
         // a server of a primary/backup pair listens only where the directory says peers find that server
         String notOpened = properties.getHa().getMode().acceptorNotOpened();
-        return NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
+        NodeBroker broker = NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
+        // a peer revoked or removed by a newly published CRL or directory loses the session it already has
+        trust.onChange(state -> broker.closeConnections(
+                cert -> state.crl().isRevoked(cert) || state.directory().byCertificate(cert).isEmpty(),
+                "revoked or no longer in the directory"));
+        return broker;
     }
 
     private static void putEndpoint(Map<String, String> values, String prefix, Endpoint endpoint) {
@@ -224,9 +258,9 @@ public class NodeConfiguration {
     }
 
     @Bean
-    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, X509CRL crl,
+    NodeEnvelopes nodeEnvelopes(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, NetworkTrust trust,
                                 NodeProperties properties, Clock clock) {
-        return new NodeEnvelopes(settings.code(), keys, directory, crl, properties.getEnvelope(), clock);
+        return new NodeEnvelopes(settings.code(), keys, directory, trust::crl, properties.getEnvelope(), clock);
     }
 
     /** Delivered ids in the store for the receiver window; the ids of the file that kept them before are imported once. */
@@ -258,7 +292,7 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NodeProperties properties,
+    PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
                         WaitingMessages waiting) {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
@@ -266,8 +300,16 @@ public class NodeConfiguration {
         LinkPolicy policy = new LinkPolicy(link.getCallTimeout(), link.getMaxOpen(), link.getPrimaryRetry(), link.getRetryInterval());
         // the system's clock, not the node's: these are retry intervals, not decisions by time, and a node
         // clock moved back (the end of a drill) must not keep a peer "down" for the distance it moved
-        return new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
+        PeerLinks links = new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
                 Clock.systemUTC(), waiting::releaseFor);
+        // lines follow a new directory's endpoints; a new CRL alone changes no endpoint
+        java.util.concurrent.atomic.AtomicLong serial = new java.util.concurrent.atomic.AtomicLong(trust.directory().serial());
+        trust.onChange(state -> {
+            if (serial.getAndSet(state.directory().serial()) != state.directory().serial()) {
+                links.reopenAll();
+            }
+        });
+        return links;
     }
 
     // --- the beans routes/ refers to by name ---

@@ -3,6 +3,7 @@ package org.jukibus.node;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -30,28 +31,30 @@ public final class NodeEnvelopes {
     private final KeyMaterial keys;
     private final NodeDirectory directory;
     private final Clock clock;
+    private final Supplier<X509CRL> crl;
     private final int maxBytes;
     private final PayloadTypes payloadTypes = PayloadTypes.defaults();
     private final EnvelopeSealer sealer = new EnvelopeSealer();
     private final EnvelopeOpener opener;
 
     /**
-     * @param crl the network CA's revocation list, or null: a sender whose certificate it lists is
-     *            treated as unknown even while the directory still lists it
+     * @param crl the network CA's revocation list in force (read at every envelope; null for none): a sender
+     *            whose certificate it lists is treated as unknown even while the directory still lists it
      */
-    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, X509CRL crl,
+    public NodeEnvelopes(String selfCode, KeyMaterial keys, NodeDirectory directory, Supplier<X509CRL> crl,
                          NodeProperties.Envelope limits, Clock clock) {
         this.selfCode = selfCode;
         this.keys = keys;
         this.directory = directory;
         this.clock = clock;
+        this.crl = crl;
         this.maxBytes = limits.getMaxBytes();
         this.opener = EnvelopeOpener.builder()
                 .ownCode(selfCode)
                 .ownKey(keys.privateKey())
                 .ownCertificate(keys.certificate())
                 .senderCertificates(code -> directory.byCode(code).map(NodeEntry::certificate)
-                        .filter(cert -> crl == null || !crl.isRevoked(cert)))
+                        .filter(cert -> crl.get() == null || !crl.get().isRevoked(cert)))
                 .clock(clock)
                 .maxAge(limits.receiverWindow())
                 .maxFuture(limits.getMaxFuture())
@@ -93,6 +96,10 @@ public final class NodeEnvelopes {
         X509Certificate recipientCertificate = directory.byCode(recipient)
                 .orElseThrow(() -> new IllegalArgumentException("recipient " + recipient + " is not in the directory"))
                 .certificate();
+        if (crl.get() != null && crl.get().isRevoked(recipientCertificate)) {
+            // its key may be in other hands: nothing is sealed to it
+            throw new IllegalArgumentException("recipient " + recipient + " has a revoked certificate");
+        }
         EnvelopeHeader header = new EnvelopeHeader(messageId, type, selfCode, recipient, clock.instant(), correlationId);
         return sealer.seal(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
     }

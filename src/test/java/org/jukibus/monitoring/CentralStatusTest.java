@@ -233,7 +233,7 @@ class CentralStatusTest {
 
         NodeHeartbeat b = beat("131041", "municipal", T0, 0);
         NodeHeartbeat refusedMessages = new NodeHeartbeat(b.node(), b.role(), b.sentAt(), b.health(), b.components(), b.queues(),
-                b.deadLetters(), b.diskFreeBytes(), b.certificateNotAfter(), new NodeHeartbeat.SecurityCounts(0, 0, 2));
+                b.deadLetters(), b.diskFreeBytes(), b.certificateNotAfter(), new NodeHeartbeat.SecurityCounts(0, 0, 2), null);
         List<Answer> alerts = board.securityAlerts(refusedMessages, "hb-5");
         assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
         assertThat(alerts.get(0).payload().getDocumentElement().getTextContent()).contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");

@@ -24,7 +24,8 @@ class MonitoringPayloadsTest {
                 List.of(new NodeHeartbeat.Component("broker", "UP"), new NodeHeartbeat.Component("routes", "DOWN")),
                 List.of(new NodeHeartbeat.Queue("jukibus.dlq", 2), new NodeHeartbeat.Queue("jukibus.inbound.transfer-in", 0),
                         new NodeHeartbeat.Queue("jukibus.outbound", 7)),
-                2, 123456789L, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(3, 0, 0));
+                2, 123456789L, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(3, 0, 0),
+                new NodeHeartbeat.Trust(12, java.math.BigInteger.valueOf(3), "2026-12-03T09:00:00Z"));
     }
 
     @Test

@@ -15,7 +15,8 @@ class NodeStatesTest {
 
     static NodeStatusRow row(NodeState state, Instant since, Instant lastHeard, Instant resumedAt, String health, Instant healthSince) {
         return new NodeStatusRow("131059", "municipal", state, since, lastHeard, lastHeard, resumedAt, health, healthSince,
-                health == null ? null : "broker=UP routes=" + health, 0L, 0L, 0L, 1L, START.plus(Duration.ofDays(365)), 0L, 0L, 0L);
+                health == null ? null : "broker=UP routes=" + health, 0L, 0L, 0L, 1L, START.plus(Duration.ofDays(365)), 0L, 0L, 0L,
+                null, null, null, null);
     }
 
     static StateChange at(NodeStatusRow row, Instant now) {

@@ -39,8 +39,8 @@ class NodeEnvelopesTest {
         NodeDirectory directory = new NodeDirectory(1, Instant.now(), List.of(
                 new NodeEntry(NodeRole.MUNICIPAL, "131041", "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), sjk.certificate()),
                 new NodeEntry(NodeRole.MUNICIPAL, "271004", "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osk.certificate())));
-        shinjuku = new NodeEnvelopes("131041", sjk, directory, null, new NodeProperties.Envelope(), Clock.systemUTC());
-        osaka = new NodeEnvelopes("271004", osk, directory, null, new NodeProperties.Envelope(), Clock.systemUTC());
+        shinjuku = new NodeEnvelopes("131041", sjk, directory, () -> null, new NodeProperties.Envelope(), Clock.systemUTC());
+        osaka = new NodeEnvelopes("271004", osk, directory, () -> null, new NodeProperties.Envelope(), Clock.systemUTC());
     }
 
     @Test

@@ -164,7 +164,7 @@ class TransferOutDeliveryRouteTest {
 
     /** A confirmation sealed with Shinjuku's keys for this prefecture, as Shinjuku's node would send it. */
     private byte[] sealedByShinjuku(String messageId, String resident) throws Exception {
-        NodeEnvelopes shinjuku = new NodeEnvelopes(SHINJUKU, NETWORK.node(SHINJUKU).keys(), directory, crl,
+        NodeEnvelopes shinjuku = new NodeEnvelopes(SHINJUKU, NETWORK.node(SHINJUKU).keys(), directory, () -> crl,
                 new NodeProperties.Envelope(), Clock.systemUTC());
         String xml = Files.readString(Path.of("docs/samples/transfer-out-confirmation.xml"), StandardCharsets.UTF_8)
                 .replace("12345678903", resident);

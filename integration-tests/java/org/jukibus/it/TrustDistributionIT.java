@@ -1,0 +1,206 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.security.cert.X509CRL;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+import org.jukibus.directory.DirectoryBuilder;
+import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.DirectorySigner;
+import org.jukibus.directory.NetworkTrust;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.RejectionReason;
+import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyStores;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The directory and CRL central publishes reach every node over the network and apply without a restart:
+ * central's publish/ folder → prefecture 13 → its municipalities.
+ */
+class TrustDistributionIT {
+
+    static final String TOKYO = "13";
+    static final String SHINJUKU = "131041";
+    static final String BUNKYO = "131059";
+    static final String CHIYODA = "131016";
+    static final String PASSWORD = "test-store-password";
+    /** The issue's bound: a revoked node is refused network-wide within 5 minutes of central publishing the CRL. */
+    static final Duration BOUND = Duration.ofMinutes(5);
+
+    @TempDir
+    static Path root;
+    static TestNetwork net;
+    static long startSerial;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = TestNetwork.provision(root, TOKYO, SHINJUKU, BUNKYO, CHIYODA);
+        // central holds the CA and renews a CRL that has less than 3 days left (checked every second here)
+        Map<String, Object> central = net.node("central").properties();
+        central.put("jukibus.trust.crl-renewal.ca-dir", net.network.ca().directory().toString());
+        central.put("jukibus.trust.crl-renewal.password-file", net.network.caPasswordFile().toString());
+        central.put("jukibus.trust.crl-renewal.check-interval", "1s");
+        // every node but Chiyoda has already seen a newer directory without Chiyoda (as after a removal)
+        NodeDirectory provisioned = provisionedDirectory();
+        startSerial = provisioned.serial() + 1;
+        byte[] withoutChiyoda = signed(startSerial, provisioned.all().stream().filter(e -> !e.code().equals(CHIYODA)).toList());
+        for (String code : List.of("central", TOKYO, SHINJUKU, BUNKYO)) {
+            Path stored = net.node(code).home().resolve("trust").resolve(NetworkTrust.DIRECTORY_FILE);
+            Files.createDirectories(stored.getParent());
+            Files.write(stored, withoutChiyoda);
+        }
+        net.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void a_crl_published_at_central_refuses_the_revoked_municipality_at_another_one_without_a_restart() throws Exception {
+        ProvisionedNode bunkyo = net.node(BUNKYO);
+        Connection before = connectAs(bunkyo, SHINJUKU);
+        send(before, "jukibus.inbound.transfer-in"); // accepted while Bunkyo is in good standing
+
+        CertificateAuthority ca = currentCa();
+        BigInteger published = NetworkTrust.crlNumber(ca.revoke(bunkyo.keys().certificate().getSerialNumber()));
+        Instant publishedAt = Instant.now();
+        publish(ca.directory().resolve(CertificateAuthority.CRL_FILE), "crl.pem");
+
+        NetworkTrust shinjukuTrust = net.context(SHINJUKU).getBean(NetworkTrust.class);
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
+                .until(() -> shinjukuTrust.state().crlNumber().compareTo(published) >= 0);
+        assertThat(Duration.between(publishedAt, Instant.now())).isLessThan(BOUND);
+        // stored: a restart would start from it
+        assertThat(NetworkTrust.crlNumber(org.jukibus.pki.Pem.readCrl(
+                net.node(SHINJUKU).home().resolve("trust").resolve(NetworkTrust.CRL_FILE)))).isGreaterThanOrEqualTo(published);
+
+        // the session Bunkyo already had is closed, a new login is refused
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThatThrownBy(() -> send(before, "jukibus.inbound.transfer-in")).isInstanceOf(JMSException.class));
+        assertThatThrownBy(() -> connectAs(bunkyo, SHINJUKU).close()).isInstanceOf(JMSException.class);
+
+        // an envelope Bunkyo sealed (carried by whatever route) is refused by Shinjuku as from an unknown sender
+        NodeEnvelopes bunkyoSide = net.context(BUNKYO).getBean(NodeEnvelopes.class);
+        byte[] envelope = bunkyoSide.seal("TransferInNotice", SHINJUKU, java.util.UUID.randomUUID().toString(), null,
+                bunkyoSide.parsePayload(Notices.transferIn("T-REVOKED", "50000000002", BUNKYO, SHINJUKU), "TransferInNotice"));
+        NodeEnvelopes shinjukuSide = net.context(SHINJUKU).getBean(NodeEnvelopes.class);
+        assertThatThrownBy(() -> shinjukuSide.open(envelope))
+                .isInstanceOfSatisfying(EnvelopeRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectionReason.UNKNOWN_SENDER));
+
+        // Chiyoda, not revoked, still connects
+        connectAs(net.node(CHIYODA), SHINJUKU).close();
+    }
+
+    @Test
+    void a_node_added_to_a_published_directory_becomes_reachable_without_a_restart() throws Exception {
+        assertThat(net.context(SHINJUKU).getBean(NetworkTrust.class).directory().byCode(CHIYODA)).isEmpty();
+
+        publish(writeTemp(signed(startSerial + 1, provisionedDirectory().all())), "directory.xml");
+
+        for (String code : List.of("central", TOKYO, SHINJUKU, BUNKYO)) {
+            NetworkTrust trust = net.context(code).getBean(NetworkTrust.class);
+            await().atMost(BOUND).until(() -> trust.directory().serial() == startSerial + 1);
+        }
+        // Shinjuku's legacy system sends Chiyoda a transfer-in notice: it arrives
+        net.drop(SHINJUKU, "transfer-in", "N-NEW-1.xml", Notices.transferIn("N-NEW-1", "12345678903", SHINJUKU, CHIYODA));
+        await().atMost(Duration.ofSeconds(60)).until(() -> net.files(CHIYODA, "outbox", "transfer-in").size() == 1);
+        // and an older directory offered later is a rollback, dead-lettered at Shinjuku, not applied
+        assertThatThrownBy(() -> net.context(SHINJUKU).getBean(NetworkTrust.class)
+                .offer(signed(startSerial, provisionedDirectory().all())))
+                .hasMessageContaining("ROLLBACK");
+    }
+
+    @Test
+    void central_renews_a_crl_that_is_due_and_the_nodes_below_get_the_new_one() throws Exception {
+        X509CRL shortLived = currentCa().issueCrl(Duration.ofDays(1)); // inside central's 3-day renewal window
+        BigInteger published = NetworkTrust.crlNumber(shortLived);
+        Path file = root.resolve("short-lived-crl.pem");
+        org.jukibus.pki.Pem.writeCrl(file, shortLived);
+        publish(file, "crl.pem");
+
+        // (Chiyoda may not be in its prefecture's directory yet: that depends on the order the tests run in)
+        for (String code : List.of(TOKYO, SHINJUKU)) {
+            NetworkTrust trust = net.context(code).getBean(NetworkTrust.class);
+            await().atMost(BOUND).until(() -> trust.state().crlNumber().compareTo(published) > 0);
+            assertThat(trust.crl().getNextUpdate().toInstant()).isAfter(Instant.now().plus(Duration.ofDays(6)));
+        }
+    }
+
+    /** The CA as central's renewals left it on disk (they issue CRLs too). */
+    private static CertificateAuthority currentCa() throws Exception {
+        return CertificateAuthority.load(net.network.ca().directory(),
+                org.jukibus.pki.SecureFiles.readPassword(net.network.caPasswordFile()));
+    }
+
+    private static NodeDirectory provisionedDirectory() throws Exception {
+        return DirectoryLoader.load(net.network.directoryFile(), net.network.ca().certificate(), null, Clock.systemUTC());
+    }
+
+    private static byte[] signed(long serial, List<org.jukibus.directory.NodeEntry> entries) {
+        return DirectorySigner.sign(new DirectoryBuilder().serial(serial).issuedAt(Instant.now())
+                .nextUpdate(Instant.now().plus(Duration.ofDays(365))).addAll(entries).build(), net.node("central").keys());
+    }
+
+    private static Path writeTemp(byte[] content) throws Exception {
+        Path file = Files.createTempFile(root, "directory", ".xml");
+        Files.write(file, content);
+        return file;
+    }
+
+    /** What an operator does: the file into central's publish/ folder, written beside and renamed. */
+    private static void publish(Path file, String name) throws Exception {
+        Path publish = net.node("central").home().resolve("publish");
+        Files.createDirectories(publish);
+        Path part = publish.resolve(name + ".part");
+        Files.copy(file, part);
+        Files.move(part, publish.resolve(name));
+    }
+
+    private static Connection connectAs(ProvisionedNode node, String to) throws Exception {
+        Path truststore = root.resolve("truststore.p12");
+        if (!Files.exists(truststore)) {
+            KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), PASSWORD.toCharArray());
+        }
+        Path keystore = root.resolve("client-" + node.spec().code() + ".p12");
+        if (!Files.exists(keystore)) {
+            KeyStores.writeKeyStore(keystore, node.keys(), PASSWORD.toCharArray());
+        }
+        return TlsPeer.connect(net.node(to).primary(), keystore, PASSWORD, truststore, PASSWORD);
+    }
+
+    private static void send(Connection c, String address) throws JMSException {
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = s.createProducer(s.createQueue(address));
+        BytesMessage m = s.createBytesMessage();
+        m.writeBytes(new byte[] {1, 2, 3});
+        p.send(m);
+    }
+}
