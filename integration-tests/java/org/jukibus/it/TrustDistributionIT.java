@@ -115,8 +115,8 @@ class TrustDistributionIT {
                 .isInstanceOfSatisfying(EnvelopeRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectionReason.UNKNOWN_SENDER));
 
-        // Chiyoda, not revoked, still connects
-        connectAs(net.node(CHIYODA), SHINJUKU).close();
+        // a node that is not revoked still logs in (Chiyoda may not be in Shinjuku's directory yet, by test order)
+        connectAs(net.node(TOKYO), SHINJUKU).close();
     }
 
     @Test
