@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CA and renews the CRL as it comes due; a certificate revoked on day 8 is refused at the other nodes without a
  * restart; Osaka-shi, down from day 20 to day 25, gets what waited for it once each; and every way a message can
  * fail leaves its NonDelivery file at the sender: overdue, EXPIRED and UNKNOWN_RECIPIENT at the sender,
- * UNKNOWN_PERSON from the recipient (a prefecture).
+ * UNKNOWN_PERSON from the recipient (a prefecture). On day 60 an operator still logs in.
  *
  * <p>Bunkyo (never started) is the municipality that is down for good and then merged away; Chiyoda (never
  * started) is the one whose certificate is revoked, its key in someone else's hands.
@@ -231,6 +231,15 @@ class LongRunIT {
         assertThat(net.deliveredIds(OSAKA, "transfer-in")).doesNotHaveDuplicates();
         assertThat(net.deliveredIds(SHINJUKU, "transfer-in")).doesNotHaveDuplicates();
         assertThat(osaka.alive()).isTrue();
+
+        // an operator still logs in on day 60, checked against the CRL central renewed, not the one read at start
+        java.io.StringWriter out = new java.io.StringWriter();
+        List<String> args = new ArrayList<>(List.of("dlq", "list"));
+        args.addAll(net.operatorLogin(SHINJUKU));
+        int exit = new picocli.CommandLine(new org.jukibus.Jukibus()).setOut(new java.io.PrintWriter(out))
+                .setErr(new java.io.PrintWriter(out)).execute(args.toArray(String[]::new));
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("EXPIRED").contains("UNKNOWN_RECIPIENT").contains("2 dead letter(s)");
     }
 
     /** Moves every node's clock (this JVM's and Osaka-shi's process) to {@code days} ahead of the system's. */
