@@ -15,6 +15,7 @@ import jakarta.jms.Message;
 import org.jukibus.Jukibus;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.clock.NodeClock;
+import org.jukibus.flow.ResidentCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -63,7 +64,7 @@ class MessageContinuityIT {
         net.stop(OSAKA);
         List<String> noticeIds = List.of("C-1", "C-2", "C-3");
         for (String id : noticeIds) {
-            net.drop(SHINJUKU, "transfer-in", id + ".xml", Notices.transferIn(id, "6100000000" + id.charAt(2), SHINJUKU, OSAKA));
+            net.drop(SHINJUKU, "transfer-in", id + ".xml", Notices.transferIn(id, ResidentCode.of("610000000" + id.charAt(2)), SHINJUKU, OSAKA));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 3);
 
@@ -85,7 +86,7 @@ class MessageContinuityIT {
     @Order(2)
     void a_message_waiting_past_the_outage_window_expires_at_the_sender_and_arrives_once_resent() throws Exception {
         net.stop(OSAKA);
-        net.drop(SHINJUKU, "transfer-in", "C-9.xml", Notices.transferIn("C-9", "61000000009", SHINJUKU, OSAKA));
+        net.drop(SHINJUKU, "transfer-in", "C-9.xml", Notices.transferIn("C-9", ResidentCode.of("6100000009"), SHINJUKU, OSAKA));
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
 
         net.moveClock(Duration.ofDays(40)); // 35 days after it was sealed: beyond the 30-day window
