@@ -68,8 +68,7 @@ class MessageContinuityIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 3);
 
-        moveNetworkClock(Duration.ofDays(5));
-        awaitClock(SHINJUKU, Duration.ofDays(5));
+        net.moveClock(Duration.ofDays(5));
         net.start(OSAKA);
         assertThat(net.context(OSAKA).getBean(NodeClock.class).offset()).as("a node started reads the moved clock").isEqualTo(Duration.ofDays(5));
 
@@ -87,11 +86,10 @@ class MessageContinuityIT {
     @Order(2)
     void a_message_waiting_past_the_outage_window_expires_at_the_sender_and_arrives_once_resent() throws Exception {
         net.stop(OSAKA);
-        net.drop(SHINJUKU, "transfer-in", "C-9.xml", Notices.transferIn("C-9", "61000000000", SHINJUKU, OSAKA));
+        net.drop(SHINJUKU, "transfer-in", "C-9.xml", Notices.transferIn("C-9", ResidentCode.of("6100000009"), SHINJUKU, OSAKA));
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
 
-        moveNetworkClock(Duration.ofDays(40)); // 35 days after it was sealed: beyond the 30-day window
-        awaitClock(SHINJUKU, Duration.ofDays(40));
+        net.moveClock(Duration.ofDays(40)); // 35 days after it was sealed: beyond the 30-day window
 
         // the forwarder tries again within its longest redelivery delay (a minute) and finds it expired
         await().atMost(Duration.ofSeconds(120)).until(() -> DeadLetterAssert.count(net, SHINJUKU) == 1);
@@ -120,18 +118,5 @@ class MessageContinuityIT {
         Path operationLog = net.node(SHINJUKU).home().resolve("audit");
         assertThat(TestNetwork.contains(operationLog, "CLOCK_MOVED")).as("the clock move in the operation log").isTrue();
         assertThat(TestNetwork.contains(operationLog, "dlq resend " + dead.getJMSMessageID())).as("the resend, with its operator").isTrue();
-    }
-
-    /** {@code jukibus clock set --home <network folder>}: every node's offset file. */
-    static void moveNetworkClock(Duration offset) {
-        StringWriter out = new StringWriter();
-        int exit = new CommandLine(new Jukibus()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
-                .execute("clock", "set", "--offset", offset.toString(), "--home", root.toString());
-        assertThat(exit).as(out.toString()).isZero();
-        assertThat(out.toString()).contains(SHINJUKU).contains(OSAKA);
-    }
-
-    static void awaitClock(String code, Duration offset) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> net.context(code).getBean(NodeClock.class).offset().equals(offset));
     }
 }

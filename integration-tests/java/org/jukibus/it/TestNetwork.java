@@ -145,6 +145,23 @@ final class TestNetwork implements AutoCloseable {
         return context(code).getBean(NodeBroker.class).server();
     }
 
+    /**
+     * Moves the whole network's clock for real: {@code jukibus clock set --home <network folder>} writes every
+     * node's offset file (a stopped node reads it when it starts); waits until each node running here reads it.
+     */
+    void moveClock(Duration offset) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new org.jukibus.Jukibus()).setOut(new java.io.PrintWriter(out))
+                .setErr(new java.io.PrintWriter(out))
+                .execute("clock", "set", "--offset", offset.toString(), "--home", network.root().toString());
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains(network.nodes().keySet());
+        for (String code : running.keySet()) {
+            org.jukibus.clock.NodeClock clock = context(code).getBean(org.jukibus.clock.NodeClock.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> clock.offset().equals(offset));
+        }
+    }
+
     /** The node's management port (Hawtio, Jolokia, actuator), e.g. {@code https://127.0.0.1:41234}. */
     String managementUrl(String code) {
         return "https://127.0.0.1:" + ((org.springframework.boot.web.context.WebServerApplicationContext) context(code)).getWebServer().getPort();

@@ -21,16 +21,12 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
-import org.jukibus.directory.DirectoryBuilder;
-import org.jukibus.directory.DirectoryLoader;
-import org.jukibus.directory.DirectorySigner;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.RejectionReason;
 import org.jukibus.node.NodeEnvelopes;
 import org.jukibus.pki.CertificateAuthority;
-import org.jukibus.pki.KeyStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +42,6 @@ class TrustDistributionIT {
     static final String SHINJUKU = "131041";
     static final String BUNKYO = "131059";
     static final String CHIYODA = "131016";
-    static final String PASSWORD = "test-store-password";
     /** The issue's bound: a revoked node is refused network-wide within 5 minutes of central publishing the CRL. */
     static final Duration BOUND = Duration.ofMinutes(5);
 
@@ -123,7 +118,7 @@ class TrustDistributionIT {
     void a_node_added_to_a_published_directory_becomes_reachable_without_a_restart() throws Exception {
         assertThat(net.context(SHINJUKU).getBean(NetworkTrust.class).directory().byCode(CHIYODA)).isEmpty();
 
-        publish(writeTemp(signed(startSerial + 1, provisionedDirectory().all())), "directory.xml");
+        TrustOperator.publish(net, signed(startSerial + 1, provisionedDirectory().all()), "directory.xml");
 
         for (String code : List.of("central", TOKYO, SHINJUKU, BUNKYO)) {
             NetworkTrust trust = net.context(code).getBean(NetworkTrust.class);
@@ -154,46 +149,24 @@ class TrustDistributionIT {
         }
     }
 
-    /** The CA as central's renewals left it on disk (they issue CRLs too). */
     private static CertificateAuthority currentCa() throws Exception {
-        return CertificateAuthority.load(net.network.ca().directory(),
-                org.jukibus.pki.SecureFiles.readPassword(net.network.caPasswordFile()));
+        return TrustOperator.ca(net, Clock.systemUTC());
     }
 
     private static NodeDirectory provisionedDirectory() throws Exception {
-        return DirectoryLoader.load(net.network.directoryFile(), net.network.ca().certificate(), null, Clock.systemUTC());
+        return TrustOperator.provisionedDirectory(net);
     }
 
     private static byte[] signed(long serial, List<org.jukibus.directory.NodeEntry> entries) {
-        return DirectorySigner.sign(new DirectoryBuilder().serial(serial).issuedAt(Instant.now())
-                .nextUpdate(Instant.now().plus(Duration.ofDays(365))).addAll(entries).build(), net.node("central").keys());
+        return TrustOperator.signedDirectory(net, serial, entries, Clock.systemUTC());
     }
 
-    private static Path writeTemp(byte[] content) throws Exception {
-        Path file = Files.createTempFile(root, "directory", ".xml");
-        Files.write(file, content);
-        return file;
-    }
-
-    /** What an operator does: the file into central's publish/ folder, written beside and renamed. */
     private static void publish(Path file, String name) throws Exception {
-        Path publish = net.node("central").home().resolve("publish");
-        Files.createDirectories(publish);
-        Path part = publish.resolve(name + ".part");
-        Files.copy(file, part);
-        Files.move(part, publish.resolve(name));
+        TrustOperator.publish(net, file, name);
     }
 
     private static Connection connectAs(ProvisionedNode node, String to) throws Exception {
-        Path truststore = root.resolve("truststore.p12");
-        if (!Files.exists(truststore)) {
-            KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), PASSWORD.toCharArray());
-        }
-        Path keystore = root.resolve("client-" + node.spec().code() + ".p12");
-        if (!Files.exists(keystore)) {
-            KeyStores.writeKeyStore(keystore, node.keys(), PASSWORD.toCharArray());
-        }
-        return TlsPeer.connect(net.node(to).primary(), keystore, PASSWORD, truststore, PASSWORD);
+        return TrustOperator.connectAs(net, node, to);
     }
 
     private static void send(Connection c, String address) throws JMSException {

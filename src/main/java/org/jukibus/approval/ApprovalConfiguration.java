@@ -2,7 +2,6 @@ package org.jukibus.approval;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -11,6 +10,7 @@ import org.apache.camel.spring.boot.CamelConfigurationProperties;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.node.NodeProperties;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.pki.CertificateValidator;
@@ -39,7 +39,7 @@ public class ApprovalConfiguration {
 
     @Bean
     ApprovedPrograms approvedPrograms(NodeSettings settings, NodeProperties node, ApprovalProperties approval,
-                                      X509CRL networkCrl, Clock clock, OperationLog operationLog,
+                                      NetworkTrust trust, Clock clock, OperationLog operationLog,
                                       CamelConfigurationProperties camel) throws Exception {
         if (!approval.isRequired()) {
             log.warn("""
@@ -71,7 +71,7 @@ public class ApprovalConfiguration {
             throw new IllegalStateException("jukibus.approval.officer-certificate: " + officerFile
                     + " must hold exactly one certificate, found " + officers.size());
         }
-        CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), networkCrl, clock);
+        CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock);
         Path manifest = approval.getManifest() != null ? approval.getManifest() : node.getRoutesDir().resolve(MANIFEST);
         ApprovedPrograms programs = new ProgramApproval(settings.role(), node.getRoutesDir(), settings.brokerConfigDir(),
                 manifest, officers.get(0), validator, settings.home(), operationLog).approve();

@@ -2,7 +2,6 @@ package org.jukibus.node;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -115,12 +114,6 @@ public class NodeConfiguration {
     NetworkTrust networkTrust(NodeSettings settings, Clock clock) throws Exception {
         return NetworkTrust.start(settings.home().resolve("trust"), settings.directoryFile(), settings.crl(),
                 Pem.readCertificate(settings.rootCa()), settings.code(), settings.role(), clock);
-    }
-
-    /** The CRL in force at start, for the checks that read it once (operators, approvals, provision). */
-    @Bean
-    X509CRL networkCrl(NetworkTrust trust) {
-        return trust.crl();
     }
 
     /** The directory: a live view, every call reads the one in force. */

@@ -3,13 +3,13 @@ package org.jukibus.operators;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 
 import org.jukibus.approval.ApprovalProperties;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.node.NodeSettings;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;
@@ -34,9 +34,9 @@ public class OperatorsConfiguration {
 
     @Bean
     OperatorRegistry operatorRegistry(OperatorsProperties properties, NodeSettings settings, ApprovalProperties approval,
-                                      X509CRL networkCrl, Clock clock, OperationLog operationLog) throws IOException {
+                                      NetworkTrust trust, Clock clock, OperationLog operationLog) throws IOException {
         Path file = properties.getRegistration() != null ? properties.getRegistration() : settings.home().resolve("operators.xml");
-        return new OperatorRegistry(file, settings.code(), officer(approval), validator(settings, networkCrl, clock), operationLog);
+        return new OperatorRegistry(file, settings.code(), officer(approval), validator(settings, trust, clock), operationLog);
     }
 
     @Bean
@@ -46,12 +46,12 @@ public class OperatorsConfiguration {
 
     @Bean
     OperatorAccess operatorAccess(NodeSettings settings, OperatorRegistry registry, OperatorLockout lockout,
-                                  OperatorsProperties properties, ApprovalProperties approval, X509CRL networkCrl, Clock clock,
+                                  OperatorsProperties properties, ApprovalProperties approval, NetworkTrust trust, Clock clock,
                                   OperationLog operationLog, SecurityEvents securityEvents) throws IOException {
         Path unlockDir = properties.getUnlockDir() != null ? properties.getUnlockDir()
                 : settings.home().resolve("operators").resolve("unlock");
         Files.createDirectories(unlockDir);
-        return new OperatorAccess(settings.code(), registry, lockout, validator(settings, networkCrl, clock), officer(approval),
+        return new OperatorAccess(settings.code(), registry, lockout, validator(settings, trust, clock), officer(approval),
                 unlockDir, operationLog, securityEvents, clock);
     }
 
@@ -85,8 +85,8 @@ public class OperatorsConfiguration {
         };
     }
 
-    private static CertificateValidator validator(NodeSettings settings, X509CRL crl, Clock clock) throws IOException {
-        return new CertificateValidator(Pem.readCertificate(settings.rootCa()), crl, clock);
+    private static CertificateValidator validator(NodeSettings settings, NetworkTrust trust, Clock clock) throws IOException {
+        return new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock);
     }
 
     private static X509Certificate officer(ApprovalProperties approval) throws IOException {

@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jukibus.node.NodeRole;
 import org.jukibus.pki.CertificateRejectedException.Reason;
@@ -33,7 +34,7 @@ import org.jukibus.pki.CertificateRejectedException.Reason;
 public final class CertificateValidator {
 
     private final X509Certificate rootCa;
-    private final X509CRL crl;
+    private final Supplier<X509CRL> crls;
     private final Clock clock;
 
     /**
@@ -42,8 +43,17 @@ public final class CertificateValidator {
      * @param clock the time to validate at
      */
     public CertificateValidator(X509Certificate rootCa, X509CRL crl, Clock clock) {
+        this(rootCa, () -> crl, clock);
+    }
+
+    /**
+     * @param crls the CRL in force, read at every validation; it may give null: no revocation checking. On a node it
+     *             gives the CRL central last published: one read at start is past its nextUpdate a week later, and
+     *             every certificate would then be refused
+     */
+    public CertificateValidator(X509Certificate rootCa, Supplier<X509CRL> crls, Clock clock) {
         this.rootCa = Objects.requireNonNull(rootCa, "rootCa");
-        this.crl = crl;
+        this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -146,6 +156,7 @@ public final class CertificateValidator {
         Objects.requireNonNull(cert, "cert");
         String subject = cert.getSubjectX500Principal().getName();
         Date date = Date.from(at);
+        X509CRL crl = crls.get();
         if (!cert.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
             throw new CertificateRejectedException(Reason.UNKNOWN_ISSUER, "certificate " + subject
                     + " was not issued by our root CA (issuer " + cert.getIssuerX500Principal().getName() + ")");
@@ -166,7 +177,7 @@ public final class CertificateValidator {
                     + cert.getNotBefore().toInstant(), e);
         }
         if (crl != null) {
-            checkCrl(at);
+            checkCrl(crl, at);
             X509CRLEntry entry = crl.getRevokedCertificate(cert);
             if (entry != null && !entry.getRevocationDate().after(date)) {
                 throw new CertificateRejectedException(Reason.REVOKED, "certificate " + subject + " (serial "
@@ -178,6 +189,7 @@ public final class CertificateValidator {
     /** Full PKIX validation as the final word. */
     private void checkPath(X509Certificate cert, Instant at) throws CertificateRejectedException {
         String subject = cert.getSubjectX500Principal().getName();
+        X509CRL crl = crls.get();
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             CertPath path = cf.generateCertPath(List.of(cert));
@@ -200,7 +212,7 @@ public final class CertificateValidator {
         }
     }
 
-    private void checkCrl(Instant at) throws CertificateRejectedException {
+    private void checkCrl(X509CRL crl, Instant at) throws CertificateRejectedException {
         if (!crl.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
             throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL was not issued by our root CA");
         }

@@ -1,11 +1,11 @@
 package org.jukibus.provision;
 
-import java.security.cert.X509CRL;
 import java.time.Clock;
 
 import javax.sql.DataSource;
 
 import org.jukibus.audit.OperationLog;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.node.NodeSettings;
@@ -84,10 +84,10 @@ public class ProvisionConfiguration {
 
         @Bean(destroyMethod = "close")
         @ConditionalOnProperty(name = "jukibus.provision.port")
-        ProvisionChannel provisionChannel(IdentityProvision provision, NodeSettings settings, X509CRL networkCrl, Clock clock,
+        ProvisionChannel provisionChannel(IdentityProvision provision, NodeSettings settings, NetworkTrust trust, Clock clock,
                                           ProvisionProperties properties, OperationLog operationLog,
                                           SecurityEvents securityEvents) throws Exception {
-            CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), networkCrl, clock);
+            CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock);
             return new ProvisionChannel(provision, validator, operationLog, securityEvents).start(settings.code(),
                     properties.address(), properties.port(), settings.keystore(), settings.truststore(),
                     settings.storePassword().toCharArray());
