@@ -68,8 +68,8 @@ class NonDeliveryNoticesTest {
         NodeDirectory directory = new NodeDirectory(1, Instant.now(), List.of(
                 new NodeEntry(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), sjk.certificate()),
                 new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osk.certificate())));
-        shinjuku = new NodeEnvelopes(SHINJUKU, sjk, directory, null, new NodeProperties.Envelope(), Clock.systemUTC());
-        osaka = new NodeEnvelopes(OSAKA, osk, directory, null, new NodeProperties.Envelope(), Clock.systemUTC());
+        shinjuku = new NodeEnvelopes(SHINJUKU, sjk, directory, () -> null, new NodeProperties.Envelope(), Clock.systemUTC());
+        osaka = new NodeEnvelopes(OSAKA, osk, directory, () -> null, new NodeProperties.Envelope(), Clock.systemUTC());
         // notices are not tracked: the delivery status needs no store here
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), Clock.systemUTC());
         notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, Clock.systemUTC()),
