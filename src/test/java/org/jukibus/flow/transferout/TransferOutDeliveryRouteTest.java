@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +30,7 @@ import org.apache.camel.test.spring.junit5.ShutdownTimeout;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
+import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
@@ -73,7 +73,7 @@ class TransferOutDeliveryRouteTest {
     @Autowired
     NodeDirectory directory;
     @Autowired
-    X509CRL crl;
+    NetworkTrust trust;
 
     @EndpointInject("mock:outbound")
     MockEndpoint outbound;
@@ -164,7 +164,7 @@ class TransferOutDeliveryRouteTest {
 
     /** A confirmation sealed with Shinjuku's keys for this prefecture, as Shinjuku's node would send it. */
     private byte[] sealedByShinjuku(String messageId, String resident) throws Exception {
-        NodeEnvelopes shinjuku = new NodeEnvelopes(SHINJUKU, NETWORK.node(SHINJUKU).keys(), directory, () -> crl,
+        NodeEnvelopes shinjuku = new NodeEnvelopes(SHINJUKU, NETWORK.node(SHINJUKU).keys(), directory, trust::crl,
                 new NodeProperties.Envelope(), Clock.systemUTC());
         String xml = Files.readString(Path.of("docs/samples/transfer-out-confirmation.xml"), StandardCharsets.UTF_8)
                 .replace("12345678903", resident);
