@@ -93,12 +93,15 @@ class AttackSimIT {
             assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " "));
         }
         // each attack proves it did what it names: the foreign certificate and card went out and were refused as such
-        for (String attack : List.of("foreign-ca-certificate", "expired-certificate", "revoked-certificate", "management-foreign-card")) {
+        for (String attack : List.of("foreign-ca-certificate", "expired-certificate", "management-foreign-card")) {
             assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " ")
                     .contains("after the certificate was presented"));
         }
         assertThat(rows).anySatisfy(row -> assertThat(row).contains(" no-client-certificate ").contains("no certificate presented"));
         assertThat(rows).anySatisfy(row -> assertThat(row).contains(" unlisted-certificate ")
+                .contains("TLS accepted the certificate, the login refused it"));
+        // the embedded broker checks revocation at the login, against the CRL in force (it changes while the node runs)
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains(" revoked-certificate ")
                 .contains("TLS accepted the certificate, the login refused it"));
         assertThat(rows).anySatisfy(row -> assertThat(row).contains(" duplicate-id-poisoning ")
                 .contains(CHIYODA + "'s notice with the same duplicate id delivered").contains("as a retry must be"));

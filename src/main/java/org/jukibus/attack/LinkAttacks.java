@@ -50,7 +50,7 @@ final class LinkAttacks {
         a.add(new Attack("revoked-certificate", "certificate", "present a certificate our CA has revoked",
                 () -> t.revokedKeystore == null
                         ? Outcome.notRun("give --revoked-keystore (a node certificate on the CRL)")
-                        : presented(KeyStores.readKeyStore(t.revokedKeystore, t.revokedPassword.toCharArray()))));
+                        : presentedThenLogin("revoked", KeyStores.readKeyStore(t.revokedKeystore, t.revokedPassword.toCharArray()))));
         a.add(new Attack("tls-1.2-downgrade", "certificate", "connect with the attacking node's own key over TLS 1.2",
                 this::downgrade));
         a.add(new Attack("send-to-outbound", "broker", "put a message straight into the target's outbound queue",
@@ -91,6 +91,31 @@ final class LinkAttacks {
         return r.refusedThePresentedCertificate() ? Outcome.refused(r.describe()) : Outcome.notRefused(r.describe());
     }
 
+    /**
+     * A revoked certificate: refused when the target ends the handshake after seeing it (a broker that
+     * checks a CRL file at TLS, the standalone one), or else at the login, which checks the CRL in force
+     * (the node's embedded broker, whose CRL changes while it runs).
+     */
+    private Outcome presentedThenLogin(String name, KeyMaterial km) throws Exception {
+        TlsProbe.Result r = probe(km, AttackTarget.TLS);
+        if (!r.presented()) {
+            return Outcome.notRun("the certificate was never presented (" + r.describe() + ")");
+        }
+        return r.refusedThePresentedCertificate() ? Outcome.refused(r.describe()) : login(name, km);
+    }
+
+    /** Logs in to the target's broker with a certificate TLS accepted: the login must refuse it. */
+    private Outcome login(String name, KeyMaterial km) throws Exception {
+        try (Connection c = t.connect(t.keystoreOf(name, km), t.workPassword(), AttackTarget.TLS)) {
+            c.createSession(false, Session.AUTO_ACKNOWLEDGE).close();
+            return Outcome.notRefused("the broker let the " + name + " certificate log in");
+        } catch (JMSSecurityException e) {
+            return Outcome.refused("TLS accepted the certificate, the login refused it: " + brief(e));
+        } catch (JMSException | RuntimeException e) {
+            return Outcome.notRun("the login failed otherwise than by a refusal: " + brief(e));
+        }
+    }
+
     private Outcome downgrade() throws Exception {
         TlsProbe.Result r = probe(t.attacker, "TLSv1.2");
         return r.verdict() == TlsProbe.Verdict.ACCEPTED ? Outcome.notRefused("TLS 1.2 handshake accepted")
@@ -113,14 +138,7 @@ final class LinkAttacks {
             if (r.verdict() != TlsProbe.Verdict.ACCEPTED || !r.presented()) {
                 return Outcome.notRun("TLS did not get as far as the login (" + r.describe() + ")");
             }
-            try (Connection c = t.connect(t.keystoreOf("unlisted", km), t.workPassword(), AttackTarget.TLS)) {
-                c.createSession(false, Session.AUTO_ACKNOWLEDGE).close();
-                return Outcome.notRefused("the broker let the unlisted node log in");
-            } catch (JMSSecurityException e) {
-                return Outcome.refused("TLS accepted the certificate, the login refused it: " + brief(e));
-            } catch (JMSException | RuntimeException e) {
-                return Outcome.notRun("the login failed otherwise than by a refusal: " + brief(e));
-            }
+            return login("unlisted", km);
         } finally {
             t.ca.revoke(km.certificate().getSerialNumber()); // good for nothing afterwards
         }
