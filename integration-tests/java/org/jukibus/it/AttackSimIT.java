@@ -88,7 +88,7 @@ class AttackSimIT {
                 "expired-certificate", "revoked-certificate", "tls-1.2-downgrade", "remote-consume", "send-to-dlq",
                 "replay", "forged-party", "wrong-resident-code", "signature-wrapping-object", "downgrade-sha1", "downgrade-rsa-1.5", "dtd-external-entity",
                 "entity-expansion", "oversize", "deep-nesting", "management-without-card", "management-foreign-card",
-                "jolokia-card-without-pin", "pin-guessing", "duplicate-id-poisoning", "dead-letter-id-collision",
+                "jolokia-card-without-pin", "pin-guessing", "duplicate-id-poisoning", "answer-id-theft", "dead-letter-id-collision",
                 "replay-as-redelivery")) {
             assertThat(rows).as(attack).anySatisfy(row -> assertThat(row).contains(" " + attack + " "));
         }
@@ -105,13 +105,17 @@ class AttackSimIT {
                 .contains("TLS accepted the certificate, the login refused it"));
         assertThat(rows).anySatisfy(row -> assertThat(row).contains(" duplicate-id-poisoning ")
                 .contains(CHIYODA + "'s notice with the same duplicate id delivered").contains("as a retry must be"));
+        // issue 14 A: the receipt to the attacker does not take the id of the receipt to the victim
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains(" answer-id-theft ")
+                .contains(CHIYODA + "'s notice with the same message id delivered and receipted under an id of its own"));
         assertThat(report).contains(rows.size() + " attacks: " + rows.size() + " refused, 0 NOT REFUSED, 0 not run");
         assertThat(exit).isZero();
 
-        // the control, Chiyoda's notice the attacker tried to make a duplicate and the first copy of the replay,
-        // and nothing else, reached Osaka's legacy outbox
+        // the control, Chiyoda's notice the attacker tried to make a duplicate, the first copy of the replay, and the
+        // two notices of the answer-id theft (the attacker's and Chiyoda's, one message id), and nothing else, reached
+        // Osaka's legacy outbox
         List<Path> delivered = net.files(OSAKA, "outbox", "transfer-in");
-        assertThat(delivered).hasSize(3);
+        assertThat(delivered).hasSize(5);
         for (Path notice : delivered) {
             assertThat(Files.readString(notice)).contains("ATTACK-SIM-");
         }

@@ -72,7 +72,7 @@ class BrokerTrustIT {
         IdentityRecords.seed(net, TOKYO_PREF, resident, BUNKYO);
         byte[] notice = Notices.transferIn("POISON-1", resident, SHINJUKU, BUNKYO);
         String noticeId = MessageIds.forInput(SHINJUKU, notice);
-        String bunkyosConfirmation = MessageIds.answerOf("transfer-out", noticeId);
+        String bunkyosConfirmation = MessageIds.answerOf("transfer-out", SHINJUKU, noticeId);
         int deadBefore = DeadLetterAssert.count(net, TOKYO_PREF);
 
         try (Connection c = connectAs(net.node(SHINJUKU), TOKYO_PREF)) {
@@ -91,7 +91,7 @@ class BrokerTrustIT {
         assertThat(notes.get(0).get("confirmation_message_id")).isEqualTo(bunkyosConfirmation);
         assertThat(notes.get(0).get("old_municipality")).isEqualTo(BUNKYO);
         Path receipt = net.node(BUNKYO).legacyRoot().resolve("outbox").resolve("receipt")
-                .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(bunkyosConfirmation) + ".xml");
+                .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(BUNKYO, bunkyosConfirmation) + ".xml");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(receipt));
         assertThat(DeadLetterAssert.count(net, TOKYO_PREF)).isEqualTo(deadBefore + 1);
     }

@@ -111,10 +111,10 @@ class IdentityUpdateIT {
         awaitOutcome(OSAKA, osakaId, "OK");
         // the delegating prefectures forwarded what they recorded and central confirmed it
         for (String part : chiyodaParts) {
-            awaitOutcome(TOKYO_PREF, forwardOf(part), "OK");
+            awaitOutcome(TOKYO_PREF, forwardOf(CHIYODA, part), "OK");
         }
-        awaitOutcome(TOKYO_PREF, forwardOf(shinjukuId), "OK");
-        awaitOutcome(OSAKA_PREF, forwardOf(osakaId), "OK");
+        awaitOutcome(TOKYO_PREF, forwardOf(SHINJUKU, shinjukuId), "OK");
+        awaitOutcome(OSAKA_PREF, forwardOf(OSAKA, osakaId), "OK");
 
         for (String node : List.of(CHIYODA, TOKYO_PREF, CENTRAL)) {
             assertThat(current(node, "70000000009")).as("current record at %s", node).containsEntry("change_reason", "TRANSFER_IN");
@@ -171,7 +171,7 @@ class IdentityUpdateIT {
         // the prefecture kept the newer record current, recorded the other one, and forwarded only that
         assertThat(current(TOKYO_PREF, "70000000122")).containsEntry("change_reason", "TRANSFER_IN");
         assertThat(current(TOKYO_PREF, "70000000130")).containsEntry("change_reason", "ADDRESS_CHANGE");
-        awaitOutcome(TOKYO_PREF, forwardOf(id), "OK");
+        awaitOutcome(TOKYO_PREF, forwardOf(SHINJUKU, id), "OK");
         assertThat(current(CENTRAL, "70000000122")).containsEntry("change_reason", "TRANSFER_IN");
     }
 
@@ -191,7 +191,7 @@ class IdentityUpdateIT {
                 .contains("item 2 (BIRTH) refused: OTHER_PREFECTURE — its municipality 271004 does not lie in prefecture 13");
         assertThat(current(TOKYO_PREF, "70000000033")).containsEntry("municipality_code", CHIYODA);
         assertThat(current(TOKYO_PREF, "70000000149")).isNull();
-        awaitOutcome(TOKYO_PREF, forwardOf(mixedId), "OK");
+        awaitOutcome(TOKYO_PREF, forwardOf(CHIYODA, mixedId), "OK");
         assertThat(current(CENTRAL, "70000000149")).isNull();
 
         // an update from a municipality of another prefecture is refused as a whole
@@ -241,7 +241,7 @@ class IdentityUpdateIT {
         net.drop(SHINJUKU, FLOW, "once.xml", update);
         String id = MessageIds.forInput(SHINJUKU, update);
         awaitOutcome(SHINJUKU, id, "OK");
-        awaitOutcome(TOKYO_PREF, forwardOf(id), "OK");
+        awaitOutcome(TOKYO_PREF, forwardOf(SHINJUKU, id), "OK");
         long prefectureRows = count(TOKYO_PREF, "select count(*) from identity_record");
         long centralRows = count(CENTRAL, "select count(*) from identity_record");
 
@@ -309,7 +309,7 @@ class IdentityUpdateIT {
         net.drop(OSAKA, FLOW, "thousand.xml", batch);
 
         assertThat((String) awaitOutcome(OSAKA, id, "OK").get("detail")).contains("all 1000 records recorded by 27");
-        awaitOutcome(OSAKA_PREF, forwardOf(id), "OK");
+        awaitOutcome(OSAKA_PREF, forwardOf(OSAKA, id), "OK");
         for (String node : List.of(OSAKA, OSAKA_PREF, CENTRAL)) {
             assertThat(count(node, "select count(*) from identity_record where resident_code between '"
                     + ResidentCode.of(7100000000L) + "' and '" + ResidentCode.of(7100000999L) + "' and superseded_at is null"))
@@ -376,8 +376,8 @@ class IdentityUpdateIT {
     }
 
     /** The update a delegating prefecture sent central for an update it received. */
-    static String forwardOf(String messageId) {
-        return MessageIds.answerOf(FLOW, messageId);
+    static String forwardOf(String sender, String messageId) {
+        return MessageIds.answerOf(FLOW, sender, messageId);
     }
 
     static JdbcTemplate jdbc(String node) {

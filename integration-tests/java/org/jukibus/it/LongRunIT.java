@@ -175,7 +175,7 @@ class LongRunIT {
         osaka.start().awaitStarted(Duration.ofSeconds(240));
         for (String id : waited) {
             awaitDelivered(SHINJUKU, OSAKA, id);
-            await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == SentMessages.State.DELIVERED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(id, OSAKA) == SentMessages.State.DELIVERED);
         }
         Thread.sleep(3000); // anything duplicated would arrive meanwhile
         assertThat(net.deliveredIds(OSAKA, "transfer-in")).as("0 lost, 0 duplicated").containsAll(waited).doesNotHaveDuplicates();
@@ -195,7 +195,7 @@ class LongRunIT {
         awaitReport(waitingForBunkyoSinceDay8 + ".xml", "<ReportedBy>SENDER</ReportedBy>", "<ReasonCode>EXPIRED</ReasonCode>",
                 "<Recipient>" + BUNKYO + "</Recipient>");
         expectedReports.add(waitingForBunkyoSinceDay8 + ".xml");
-        assertThat(state(waitingForBunkyoSinceDay20)).isEqualTo(SentMessages.State.OVERDUE);
+        assertThat(state(waitingForBunkyoSinceDay20, BUNKYO)).isEqualTo(SentMessages.State.OVERDUE);
 
         // Bunkyo merges away: central publishes a directory without it, and W-20 can no longer go anywhere
         Clock clock = net.context("central").getBean(Clock.class);
@@ -220,7 +220,7 @@ class LongRunIT {
 
         // Osaka-shi's notice reaches Shinjuku, whose confirmation to Tokyo names a person Tokyo has no record of
         String notice = send(OSAKA, SHINJUKU, "UP-1", resident());
-        String confirmation = MessageIds.answerOf("transfer-out", notice);
+        String confirmation = MessageIds.answerOf("transfer-out", OSAKA, notice);
         awaitReport(confirmation + ".xml", "<ReportedBy>RECIPIENT</ReportedBy>", "<ReasonCode>UNKNOWN_PERSON</ReasonCode>",
                 "<Recipient>" + TOKYO + "</Recipient>");
         expectedReports.add(confirmation + ".xml");
@@ -278,7 +278,7 @@ class LongRunIT {
     private static void awaitDelivered(String from, String to, String messageId) {
         Path notice = net.node(to).legacyRoot().resolve("outbox").resolve("transfer-in").resolve(from + "-" + messageId + ".xml");
         Path receipt = receipt(from, to, messageId);
-        Path confirmed = receipt(to, net.node(to).spec().prefecture(), MessageIds.answerOf("transfer-out", messageId));
+        Path confirmed = receipt(to, net.node(to).spec().prefecture(), MessageIds.answerOf("transfer-out", from, messageId));
         await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(notice));
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(receipt));
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(confirmed));
@@ -287,7 +287,7 @@ class LongRunIT {
     /** Where {@code sender}'s legacy outbox gets the receipt {@code recipient} sent for a message. */
     private static Path receipt(String sender, String recipient, String messageId) {
         return net.node(sender).legacyRoot().resolve("outbox").resolve("receipt")
-                .resolve(recipient + "-" + MessageIds.receiptOf(messageId) + ".xml");
+                .resolve(recipient + "-" + MessageIds.receiptOf(sender, messageId) + ".xml");
     }
 
     /** A NonDelivery file in Shinjuku's legacy outbox, with these elements. */
@@ -316,8 +316,8 @@ class LongRunIT {
         return net.context(code).getBean(NetworkTrust.class);
     }
 
-    private static SentMessages.State state(String messageId) {
-        return net.context(SHINJUKU).getBean(SentMessages.class).find(messageId).map(SentMessages.Sent::state).orElse(null);
+    private static SentMessages.State state(String messageId, String recipient) {
+        return net.context(SHINJUKU).getBean(SentMessages.class).find(messageId, recipient).map(SentMessages.Sent::state).orElse(null);
     }
 
     private static String resident() {

@@ -74,7 +74,7 @@ class NonDeliveryIT {
         int shinjukuBefore = DeadLetterAssert.count(net, SHINJUKU);
 
         // Bunkyo's transfer-in notice reaches Shinjuku, whose node confirms it to Tokyo, which has no record of the person
-        String confirmationId = MessageIds.answerOf("transfer-out", notice("ND-1", resident, BUNKYO, SHINJUKU));
+        String confirmationId = MessageIds.answerOf("transfer-out", BUNKYO, notice("ND-1", resident, BUNKYO, SHINJUKU));
         assertThat(DeadLetterAssert.next(net, TOKYO_PREF, before).reason()).isEqualTo("UNKNOWN_PERSON");
 
         Path report = nonDelivery(SHINJUKU, confirmationId + ".xml");
@@ -84,7 +84,7 @@ class NonDeliveryIT {
                 .contains("<Recipient>13</Recipient>").contains("<Status>NOT_DELIVERED</Status>")
                 .contains("<ReportedBy>RECIPIENT</ReportedBy>").contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>")
                 .doesNotContain(resident).doesNotContain("住基");
-        assertThat(state(SHINJUKU, confirmationId)).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        assertThat(state(SHINJUKU, confirmationId, TOKYO_PREF)).isEqualTo(SentMessages.State.NOT_DELIVERED);
         // the notice went through the prefecture's outbound queue and was answered by nothing
         assertThat(net.files(TOKYO_PREF, "outbox", "non-delivery")).isEmpty();
         assertThat(DeadLetterAssert.count(net, SHINJUKU)).isEqualTo(shinjukuBefore);
@@ -99,10 +99,10 @@ class NonDeliveryIT {
         assertThat(dlq.replay((String) unknown.get(0).get("id"))).isEqualTo("jukibus.inbound.transfer-out");
 
         Path receipt = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("receipt")
-                .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(confirmationId) + ".xml");
+                .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(SHINJUKU, confirmationId) + ".xml");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(receipt));
         assertThat(Files.readString(receipt, StandardCharsets.UTF_8)).contains(confirmationId).contains("DELIVERED");
-        await().atMost(Duration.ofSeconds(10)).until(() -> state(SHINJUKU, confirmationId) == SentMessages.State.DELIVERED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(SHINJUKU, confirmationId, TOKYO_PREF) == SentMessages.State.DELIVERED);
         assertThat(DeadLetterAssert.count(net, TOKYO_PREF)).isEqualTo(before);
     }
 
@@ -136,7 +136,7 @@ class NonDeliveryIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(overdue));
             assertThat(Files.readString(overdue, StandardCharsets.UTF_8)).contains("<Status>OVERDUE</Status>")
                     .contains("<Recipient>" + BUNKYO + "</Recipient>").contains("<Flow>transfer-in</Flow>");
-            assertThat(state(SHINJUKU, noticeId)).isEqualTo(SentMessages.State.OVERDUE);
+            assertThat(state(SHINJUKU, noticeId, BUNKYO)).isEqualTo(SentMessages.State.OVERDUE);
             // the alert: a metric and the DeliveryStatus MBean (the WARN and the operation log entry: DeliveryStatusStoreTest)
             assertThat(net.context(SHINJUKU).getBean(MeterRegistry.class).find("jukibus.flow.overdue").tag("flow", "transfer-in")
                     .counter().count()).isGreaterThanOrEqualTo(1);
@@ -146,9 +146,9 @@ class NonDeliveryIT {
             net.start(BUNKYO);
         }
         Path receipt = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("receipt")
-                .resolve(BUNKYO + "-" + MessageIds.receiptOf(noticeId) + ".xml");
+                .resolve(BUNKYO + "-" + MessageIds.receiptOf(SHINJUKU, noticeId) + ".xml");
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(receipt));
-        await().atMost(Duration.ofSeconds(10)).until(() -> state(SHINJUKU, noticeId) == SentMessages.State.DELIVERED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(SHINJUKU, noticeId, BUNKYO) == SentMessages.State.DELIVERED);
         assertThat(nonDelivery(SHINJUKU, noticeId + ".xml")).doesNotExist();
     }
 
@@ -157,8 +157,8 @@ class NonDeliveryIT {
         String resident = "50000000431";
         IdentityRecords.seed(net, TOKYO_PREF, resident, SHINJUKU);
         String noticeId = notice("HN-1", resident, BUNKYO, SHINJUKU);
-        String confirmationId = MessageIds.answerOf("transfer-out", noticeId); // Shinjuku → Tokyo
-        await().atMost(Duration.ofSeconds(60)).until(() -> state(SHINJUKU, confirmationId) == SentMessages.State.DELIVERED);
+        String confirmationId = MessageIds.answerOf("transfer-out", BUNKYO, noticeId); // Shinjuku → Tokyo
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(SHINJUKU, confirmationId, TOKYO_PREF) == SentMessages.State.DELIVERED);
         int before = DeadLetterAssert.count(net, SHINJUKU);
 
         // Osaka-shi holds a valid certificate and claims Shinjuku's confirmation never arrived
@@ -174,7 +174,7 @@ class NonDeliveryIT {
         assertThat(dead.reason()).isEqualTo("UNSOLICITED");
         assertThat(dead.flow()).isEqualTo("non-delivery");
         assertThat(nonDelivery(SHINJUKU, confirmationId + ".xml")).doesNotExist();
-        assertThat(state(SHINJUKU, confirmationId)).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(state(SHINJUKU, confirmationId, TOKYO_PREF)).isEqualTo(SentMessages.State.DELIVERED);
         // and the refused notice is not answered with a notice of its own
         assertThat(net.files(OSAKA, "outbox", "non-delivery")).isEmpty();
     }
@@ -191,7 +191,7 @@ class NonDeliveryIT {
         return net.node(code).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(name);
     }
 
-    private static SentMessages.State state(String code, String messageId) {
-        return net.context(code).getBean(SentMessages.class).find(messageId).map(SentMessages.Sent::state).orElse(null);
+    private static SentMessages.State state(String code, String messageId, String recipient) {
+        return net.context(code).getBean(SentMessages.class).find(messageId, recipient).map(SentMessages.Sent::state).orElse(null);
     }
 }

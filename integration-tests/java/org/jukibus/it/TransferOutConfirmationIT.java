@@ -82,9 +82,9 @@ class TransferOutConfirmationIT {
         assertNoted(TOKYO_PREF, "50000000008", SHINJUKU, BUNKYO, toBunkyo);
         assertNoted(TOKYO_PREF, "50000000040", BUNKYO, OSAKA, toOsaka);
         assertNoted(OSAKA_PREF, "50000000059", OSAKA, SHINJUKU, toShinjuku);
-        assertReceipt(SHINJUKU, TOKYO_PREF, toBunkyo);
-        assertReceipt(BUNKYO, TOKYO_PREF, toOsaka);
-        assertReceipt(OSAKA, OSAKA_PREF, toShinjuku);
+        assertReceipt(SHINJUKU, BUNKYO, TOKYO_PREF, toBunkyo);
+        assertReceipt(BUNKYO, OSAKA, TOKYO_PREF, toOsaka);
+        assertReceipt(OSAKA, SHINJUKU, OSAKA_PREF, toShinjuku);
 
         // the other prefecture noted nothing, though Osaka-shi's resident moved into Tokyo and Bunkyo's into Osaka
         assertThat(IdentityRecords.annotations(net, OSAKA_PREF, "50000000040")).isEmpty();
@@ -97,7 +97,7 @@ class TransferOutConfirmationIT {
             // the confirmation names the notice only inside its encrypted payload, never in a cleartext header
             assertThat(net.journalContains(prefecture, toBunkyo)).isFalse();
         }
-        assertThat(net.journalContains(TOKYO_PREF, MessageIds.answerOf("transfer-out", toBunkyo)))
+        assertThat(net.journalContains(TOKYO_PREF, MessageIds.answerOf("transfer-out", BUNKYO, toBunkyo)))
                 .as("positive control: the confirmation's id is there").isTrue();
     }
 
@@ -116,13 +116,13 @@ class TransferOutConfirmationIT {
             net.start(TOKYO_PREF);
         }
         assertNoted(TOKYO_PREF, resident, SHINJUKU, BUNKYO, noticeId);
-        assertReceipt(SHINJUKU, TOKYO_PREF, noticeId);
+        assertReceipt(SHINJUKU, BUNKYO, TOKYO_PREF, noticeId);
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
 
         // a second envelope with the same message id, sealed again by Shinjuku and put straight on the prefecture's
         // inbound queue (its broker would drop a copy arriving over the link as a duplicate): refused as a replay,
         // nothing noted twice
-        String confirmationId = MessageIds.answerOf("transfer-out", noticeId);
+        String confirmationId = MessageIds.answerOf("transfer-out", BUNKYO, noticeId);
         int dlqBefore = DeadLetterAssert.count(net, TOKYO_PREF);
         TransferOutConfirmation copy = new TransferOutConfirmation(resident, "住基 太郎", "1980-01-15", "新住所 一丁目1番1号",
                 "2026-11-20", SHINJUKU, BUNKYO, TOKYO_PREF, noticeId, "2026-11-21T00:00:00Z");
@@ -148,9 +148,9 @@ class TransferOutConfirmationIT {
         DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, TOKYO_PREF, before);
         assertThat(dead.reason()).isEqualTo("UNKNOWN_PERSON");
         assertThat(dead.flow()).isEqualTo("transfer-out");
-        assertThat(dead.detail()).contains(MessageIds.answerOf("transfer-out", noticeId)).doesNotContain(resident);
+        assertThat(dead.detail()).contains(MessageIds.answerOf("transfer-out", BUNKYO, noticeId)).doesNotContain(resident);
         assertThat(IdentityRecords.annotations(net, TOKYO_PREF, resident)).isEmpty();
-        assertThat(receipt(SHINJUKU, TOKYO_PREF, noticeId)).doesNotExist();
+        assertThat(receipt(SHINJUKU, BUNKYO, TOKYO_PREF, noticeId)).doesNotExist();
 
         IdentityRecords.seed(net, TOKYO_PREF, resident, SHINJUKU); // the identity record arrives (issue #4's flow)
         DeadLetterOperations dlq = JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
@@ -161,7 +161,7 @@ class TransferOutConfirmationIT {
         assertThat(dlq.replay((String) unknown.get(0).get("id"))).isEqualTo("jukibus.inbound.transfer-out");
 
         assertNoted(TOKYO_PREF, resident, SHINJUKU, BUNKYO, noticeId);
-        assertReceipt(SHINJUKU, TOKYO_PREF, noticeId);
+        assertReceipt(SHINJUKU, BUNKYO, TOKYO_PREF, noticeId);
         assertThat(DeadLetterAssert.count(net, TOKYO_PREF)).isEqualTo(before);
     }
 
@@ -199,7 +199,7 @@ class TransferOutConfirmationIT {
         assertThat(note.get("transfer_in_message_id")).isNull();
         assertThat(note.get("new_municipality")).isEqualTo(BUNKYO);
         Path receipt = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("receipt")
-                .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(id) + ".xml");
+                .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(SHINJUKU, id) + ".xml");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(receipt));
         assertThat(net.files(SHINJUKU, "sent", "transfer-out")).hasSize(1);
     }
@@ -252,21 +252,22 @@ class TransferOutConfirmationIT {
         assertThat(note.get("transfer_in_date")).hasToString("2026-11-20");
         assertThat(note.get("new_address")).isEqualTo("新住所 一丁目1番1号");
         assertThat(note.get("transfer_in_message_id")).isEqualTo(noticeId);
-        assertThat(note.get("confirmation_message_id")).isEqualTo(MessageIds.answerOf("transfer-out", noticeId));
+        assertThat(note.get("confirmation_message_id")).isEqualTo(MessageIds.answerOf("transfer-out", newMunicipality, noticeId));
     }
 
-    private static void assertReceipt(String oldMunicipality, String prefecture, String noticeId) throws Exception {
-        Path receipt = receipt(oldMunicipality, prefecture, noticeId);
+    private static void assertReceipt(String oldMunicipality, String newMunicipality, String prefecture, String noticeId)
+            throws Exception {
+        Path receipt = receipt(oldMunicipality, newMunicipality, prefecture, noticeId);
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(receipt));
         assertThat(Files.readString(receipt, StandardCharsets.UTF_8))
-                .contains(MessageIds.answerOf("transfer-out", noticeId)).contains(">" + prefecture + "<");
+                .contains(MessageIds.answerOf("transfer-out", newMunicipality, noticeId)).contains(">" + prefecture + "<");
     }
 
     /** The prefecture's receipt for the confirmation of a notice, in the old municipality's legacy outbox. */
-    private static Path receipt(String oldMunicipality, String prefecture, String noticeId) {
-        String confirmationId = MessageIds.answerOf("transfer-out", noticeId);
+    private static Path receipt(String oldMunicipality, String newMunicipality, String prefecture, String noticeId) {
+        String confirmationId = MessageIds.answerOf("transfer-out", newMunicipality, noticeId);
         return net.node(oldMunicipality).legacyRoot().resolve("outbox").resolve("receipt")
-                .resolve(prefecture + "-" + MessageIds.receiptOf(confirmationId) + ".xml");
+                .resolve(prefecture + "-" + MessageIds.receiptOf(oldMunicipality, confirmationId) + ".xml");
     }
 
     /** A confirmation sealed with {@code from}'s own keys for {@code to}, past {@code from}'s intake checks. */

@@ -25,7 +25,8 @@ import org.jukibus.node.NodeRole;
  * Attacks on the ids a client puts on its messages, which the target's broker and node use for
  * de-duplication and dead letters: the duplicate id ({@code _AMQ_DUPL_ID}) of another peer's next
  * message, message ids (JMSMessageID) left out or chosen by the sender so that dead letters collide,
- * and a replay passed off as a broker redelivery by reusing the first copy's message id. Each must
+ * a replay passed off as a broker redelivery by reusing the first copy's message id, and another peer's message
+ * id sent first so that the target's answer to that peer would collide with its answer to the attacker. Each must
  * leave every message accounted for: delivered, or in the dead-letter queue with its reason.
  */
 final class IdAttacks {
@@ -48,6 +49,9 @@ final class IdAttacks {
         List<Attack> a = new ArrayList<>();
         a.add(attack("duplicate-id-poisoning",
                 "send junk with the duplicate id of another municipality's next notice, then that notice", this::poisoning));
+        a.add(attack("answer-id-theft",
+                "send a notice with another municipality's next message id, then that notice: its receipt must still go out",
+                this::answerIdTheft));
         a.add(attack("dead-letter-id-collision",
                 "send 4 refused messages: 2 without a message id, 2 with the same one of the sender's choosing", this::collision));
         a.add(attack("replay-as-redelivery",
@@ -61,14 +65,11 @@ final class IdAttacks {
     }
 
     private Outcome poisoning() throws Exception {
-        if (t.victim == null) {
-            return Outcome.notRun("give --victim-keystore (a second municipal node, whose notice the attacker tries to make a duplicate)");
+        Optional<String> victimProblem = victimProblem();
+        if (victimProblem.isPresent()) {
+            return Outcome.notRun(victimProblem.get());
         }
         String victim = t.victim.identity().code();
-        if (t.victim.identity().role() != NodeRole.MUNICIPAL || victim.equals(t.target.code())
-                || victim.equals(t.attacker.identity().code())) {
-            return Outcome.notRun("the victim must be a municipal node other than the target and the attacking node");
-        }
         // the victim's next id is known to the attacker (jukibus derives ids; here it is simply chosen)
         String id = UUID.randomUUID().toString();
         byte[] notice = new EnvelopeForgery(t.victim).genuine(id, t.target.code(), t.target.certificate(), Instant.now());
@@ -105,6 +106,59 @@ final class IdAttacks {
                 : "but its resend with the same id was not de-duplicated (" + resend.outcome().detail() + ")";
         return Outcome.refused("junk dead-lettered " + junk.reason() + "; " + victim
                 + "'s notice with the same duplicate id delivered; " + retry);
+    }
+
+    /**
+     * Issue 14 A: the target derives the id of its receipt from the message id it answers; were the sender not part
+     * of it, the receipt to the attacker would take the id the receipt to the victim needs, and the target's own
+     * outbound address would drop that one as a duplicate, silently. Watched as the target's outbound queue's count
+     * of messages added (a dropped duplicate adds none).
+     */
+    private Outcome answerIdTheft() throws Exception {
+        Optional<String> victimProblem = victimProblem();
+        if (victimProblem.isPresent()) {
+            return Outcome.notRun(victimProblem.get());
+        }
+        String victim = t.victim.identity().code();
+        String id = UUID.randomUUID().toString(); // the victim's next id, known to the attacker
+        byte[] stolen = new EnvelopeForgery(t.attacker).genuine(id, t.target.code(), t.target.certificate(), Instant.now());
+        byte[] real = new EnvelopeForgery(t.victim).genuine(id, t.target.code(), t.target.certificate(), Instant.now());
+
+        TargetWatch.Before before = watch.before();
+        long added = watch.outboundAdded();
+        try (Connection c = t.connectAsAttacker()) {
+            send(c, stolen, id, newId());
+        }
+        TargetWatch.Settled first = watch.settle(before, TargetWatch.SETTLE);
+        if (first.kind() != TargetWatch.Settled.Kind.DELIVERED || !watch.awaitOutboundAdded(added)) {
+            return Outcome.notRun("the attacker's notice was not delivered and receipted (" + first.outcome().detail() + ")");
+        }
+        before = watch.before();
+        added = watch.outboundAdded();
+        try (Connection c = t.connectAsVictim()) {
+            send(c, real, id, newId());
+        }
+        TargetWatch.Settled second = watch.settle(before, TargetWatch.SETTLE);
+        if (second.kind() != TargetWatch.Settled.Kind.DELIVERED) {
+            return Outcome.notRefused(victim + "'s notice with the attacker's message id was not delivered ("
+                    + second.outcome().detail() + ")");
+        }
+        return watch.awaitOutboundAdded(added)
+                ? Outcome.refused(victim + "'s notice with the same message id delivered and receipted under an id of its own")
+                : Outcome.notRefused(victim + "'s notice was delivered but its receipt never reached the outbound queue:"
+                + " dropped as a duplicate of the receipt to the attacker");
+    }
+
+    private Optional<String> victimProblem() {
+        if (t.victim == null) {
+            return Optional.of("give --victim-keystore (a second municipal node, whose notice the attacker tries to make a duplicate)");
+        }
+        String victim = t.victim.identity().code();
+        if (t.victim.identity().role() != NodeRole.MUNICIPAL || victim.equals(t.target.code())
+                || victim.equals(t.attacker.identity().code())) {
+            return Optional.of("the victim must be a municipal node other than the target and the attacking node");
+        }
+        return Optional.empty();
     }
 
     private Outcome collision() throws Exception {

@@ -22,6 +22,8 @@ final class TargetWatch {
     static final String FLOW = "transfer-in";
     /** How long the target gets to dead-letter or deliver one message. */
     static final Duration SETTLE = Duration.ofSeconds(60);
+    /** How long the target gets to queue its answer (a receipt) once it delivered a message. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(20);
 
     private final AttackTarget t;
     private String deadLetterMBean;
@@ -110,6 +112,28 @@ final class TargetWatch {
         }
         known.addAll(byId.keySet());
         return byId;
+    }
+
+    /**
+     * How many messages the target's broker added to its outbound queue so far (Artemis' MessagesAdded): a message the
+     * broker drops as a duplicate adds none. Read through the management port as the operator.
+     */
+    long outboundAdded() throws IOException, InterruptedException {
+        String queue = "org.apache.activemq.artemis:broker=\"jukibus-" + t.target.code() + "\",component=addresses,"
+                + "address=\"jukibus.outbound\",subcomponent=queues,routing-type=\"anycast\",queue=\"jukibus.outbound\"";
+        return t.management.read(queue, "MessagesAdded").asLong();
+    }
+
+    /** Whether the outbound queue got at least one more message than {@code before} within {@link #ANSWER_WAIT}. */
+    boolean awaitOutboundAdded(long before) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(ANSWER_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (outboundAdded() > before) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
     }
 
     /** The target's count of transfer-in notices delivered to its legacy outbox (its Prometheus counter). */

@@ -19,6 +19,6 @@ public record Answer(FlowDefinition flow, String recipient, String messageId, St
     /** An answer to {@code received} on {@code flow}, back to its sender. */
     public static Answer to(Delivered received, FlowDefinition flow, Document payload) {
         String id = received.header().messageId();
-        return new Answer(flow, received.header().sender(), MessageIds.answerOf(flow.name(), id), id, payload);
+        return new Answer(flow, received.header().sender(), MessageIds.answerOf(flow.name(), received.header().sender(), id), id, payload);
     }
 }

@@ -63,7 +63,7 @@ public final class Answers {
 
     private Answer receiptFor(EnvelopeHeader notice) throws Exception {
         Receipt receipt = new Receipt(notice.messageId(), clock.instant().toString(), envelopes.selfCode(), Receipt.DELIVERED, null);
-        return new Answer(Flows.RECEIPT, notice.sender(), MessageIds.receiptOf(notice.messageId()), notice.messageId(),
+        return new Answer(Flows.RECEIPT, notice.sender(), MessageIds.receiptOf(notice.sender(), notice.messageId()), notice.messageId(),
                 SecureXml.parse(XML.writeValueAsBytes(receipt)));
     }
 

@@ -29,14 +29,20 @@ public final class MessageIds {
         return uuid(("part-" + part).getBytes(StandardCharsets.UTF_8), inputId.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Id of the receipt answering {@code messageId}. */
-    public static String receiptOf(String messageId) {
-        return answerOf(Flows.RECEIPT.name(), messageId);
+    /** Id of the receipt answering {@code messageId} from {@code sender} (see {@link #answerOf}). */
+    public static String receiptOf(String sender, String messageId) {
+        return answerOf(Flows.RECEIPT.name(), sender, messageId);
     }
 
-    /** Id of the answer on {@code flow} to {@code messageId}: the same every time it is sent again. */
-    public static String answerOf(String flow, String messageId) {
-        return uuid(flow.getBytes(StandardCharsets.UTF_8), messageId.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Id of the answer on {@code flow} to {@code messageId} from {@code sender}: the same every time it is
+     * sent again. The message id is the peer's choice, so the (authenticated) sender is part of the name:
+     * a peer that sends us another peer's message id first gets an answer with an id of its own, and never
+     * takes the id our answer to the other peer needs (it would be dropped as a duplicate on our outbound
+     * address, silently).
+     */
+    public static String answerOf(String flow, String sender, String messageId) {
+        return uuid(flow.getBytes(StandardCharsets.UTF_8), (sender + "\0" + messageId).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -44,7 +50,22 @@ public final class MessageIds {
      * every time it is made again, so that a copy sent after a crash is dropped by the recipient's broker.
      */
     public static String madeFrom(String flow, String name) {
-        return answerOf(flow, name);
+        return uuid(flow.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reason of a refusal: a store that still keys what it recorded by the message id alone already holds a message with
+     * this id from another sender. The later sender's message is refused with this reason (its operators get a
+     * non-delivery notice), never answered with what was recorded for the other.
+     */
+    public static final String MESSAGE_ID_TAKEN = "MESSAGE_ID_TAKEN";
+
+    /** Refuses a message whose id {@code recordedSender} (not null) used first, unless that is {@code sender} itself. */
+    public static void requireOwn(String what, String messageId, String sender, String recordedSender) throws PermanentFailure {
+        if (!sender.equals(recordedSender)) {
+            throw new PermanentFailure(MESSAGE_ID_TAKEN, what + " " + messageId + " from " + sender
+                    + ": this message id was used before by " + recordedSender + "; nothing recorded, nothing answered");
+        }
     }
 
     private static String uuid(byte[] namespace, byte[] content) {

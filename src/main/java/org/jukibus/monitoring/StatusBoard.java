@@ -216,7 +216,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
         recipients.removeIf(self::equals);
         List<Answer> out = new ArrayList<>();
         for (String recipient : recipients) {
-            String id = MessageIds.answerOf(MonitoringFlows.NODE_STATUS.name(), key + "/" + recipient);
+            String id = MessageIds.madeFrom(MonitoringFlows.NODE_STATUS.name(), key + "/" + recipient);
             out.add(new Answer(MonitoringFlows.NODE_STATUS, recipient, id, null, SecureXml.parse(XML.writeValueAsBytes(alert))));
         }
         return out;

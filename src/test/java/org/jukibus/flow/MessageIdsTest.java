@@ -17,7 +17,22 @@ class MessageIdsTest {
         assertThat(MessageIds.forInput("131041", file)).isEqualTo(id);
         assertThat(MessageIds.forInput("271004", file)).isNotEqualTo(id);
         assertThat(MessageIds.forInput("131041", "<TransferInNotice />".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(id);
-        assertThat(MessageIds.receiptOf(id)).isEqualTo(MessageIds.receiptOf(id)).isNotEqualTo(id);
+        assertThat(MessageIds.receiptOf("131041", id)).isEqualTo(MessageIds.receiptOf("131041", id)).isNotEqualTo(id);
+    }
+
+    /**
+     * Issue 14 A: a hostile peer that sends us another peer's message id first must not take the id of our receipt or
+     * answer to that other peer (our outbound broker would drop the second one as a duplicate, silently).
+     */
+    @Test
+    void answers_to_the_same_message_id_from_two_senders_never_share_an_id() {
+        String id = MessageIds.forInput("131059", "<TransferInNotice/>".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(MessageIds.receiptOf("271004", id)).isNotEqualTo(MessageIds.receiptOf("131059", id));
+        assertThat(MessageIds.answerOf("transfer-out", "271004", id)).isNotEqualTo(MessageIds.answerOf("transfer-out", "131059", id));
+        assertThat(MessageIds.answerOf("non-delivery", "271004", id)).isNotEqualTo(MessageIds.answerOf("non-delivery", "131059", id));
+        // nor can a sender shift characters between its code and the id to meet another's
+        assertThat(MessageIds.answerOf("receipt", "13105", "9" + id)).isNotEqualTo(MessageIds.answerOf("receipt", "131059", id));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import org.jukibus.directory.NodeDirectory;
@@ -86,6 +87,10 @@ public final class IdentityRecorder implements FlowHandler {
         String messageId = message.header().messageId();
         String sender = message.header().sender();
         String senderPrefecture = requireSender(messageId, sender);
+        Optional<ReceivedUpdates.Received> earlier = received.find(messageId);
+        if (earlier.isPresent()) {
+            MessageIds.requireOwn("identity update", messageId, sender, earlier.get().sender());
+        }
         IdentityUpdate update = Payloads.read(message.payload(), IdentityUpdate.class);
         Instant now = clock.instant();
 
@@ -109,7 +114,7 @@ public final class IdentityRecorder implements FlowHandler {
             all.sort(Comparator.comparingInt(UpdateCountList.Refusal::itemNumber));
             UpdateCountList list = countList(sender, messageId, update.records(), all);
             int recorded = update.records().size() - all.size();
-            String forwardId = forwarded != null && recorded > 0 ? MessageIds.answerOf(IdentityFlow.UPDATE_NAME, messageId) : null;
+            String forwardId = forwarded != null && recorded > 0 ? MessageIds.answerOf(IdentityFlow.UPDATE_NAME, sender, messageId) : null;
             received.save(messageId, sender, now, list, bytes(list), forwardId);
             if (forwardId != null) {
                 forwarded.record(forwardId, central().code(), store.recordsOf(messageId), now);
@@ -126,6 +131,7 @@ public final class IdentityRecorder implements FlowHandler {
         String messageId = message.header().messageId();
         ReceivedUpdates.Received done = received.find(messageId).orElseThrow(() -> new IllegalStateException(
                 "identity update " + messageId + " was delivered but has no update-count list"));
+        MessageIds.requireOwn("identity update", messageId, message.header().sender(), done.sender());
         List<Answer> answers = new ArrayList<>(2);
         answers.add(Answer.to(message, IdentityFlow.COUNT_LIST, SecureXml.parse(done.countList())));
         if (done.forwardMessageId() != null) {

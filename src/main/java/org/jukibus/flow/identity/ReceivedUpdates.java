@@ -14,8 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class ReceivedUpdates {
 
-    /** A recorded update: the signed answer's payload, and the update forwarded to central (or null). */
-    public record Received(byte[] countList, String forwardMessageId) {
+    /** A recorded update: who sent it, the signed answer's payload, and the update forwarded to central (or null). */
+    public record Received(String sender, byte[] countList, String forwardMessageId) {
     }
 
     private final JdbcTemplate jdbc;
@@ -25,8 +25,8 @@ public final class ReceivedUpdates {
     }
 
     public Optional<Received> find(String messageId) {
-        return jdbc.query("select count_list, forward_message_id from identity_update_received where message_id = ?",
-                (rs, i) -> new Received(rs.getBytes(1), rs.getString(2)), messageId).stream().findFirst();
+        return jdbc.query("select sender, count_list, forward_message_id from identity_update_received where message_id = ?",
+                (rs, i) -> new Received(rs.getString(1), rs.getBytes(2), rs.getString(3)), messageId).stream().findFirst();
     }
 
     public void save(String messageId, String sender, Instant now, UpdateCountList list, byte[] countList,

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.flow.Flows;
+import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.identity.IdentityFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.monitoring.MonitoringFlows;
@@ -45,7 +46,13 @@ public final class NonDeliveryFlow {
             Map.entry("ANSWER_MISMATCH", "the message does not match what it answers"),
             Map.entry("OUT_OF_ORDER", "the message came out of order at the recipient"),
             Map.entry("UNKNOWN_RECIPIENT", "the recipient is not in the node directory"),
-            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"));
+            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"),
+            Map.entry(MessageIds.MESSAGE_ID_TAKEN, "another sender used the message's id first at the recipient"));
+
+    /** Reason codes without a fixed text of their own (told as "could not be delivered"). */
+    private static final Set<String> OTHER_REASONS = Set.of("RETRIES_EXHAUSTED", "UNDELIVERABLE", "PRODUCER_UNKNOWN",
+            "SENDER_MISMATCH", "OTHER_PREFECTURE", "NOT_A_PREFECTURE", "NOT_SENDER", "UNKNOWN_UPDATE", "WRONG_CONFIRMER",
+            "INVALID_RESIDENT_CODE", "SENDER_NOT_CENTRAL", "INVALID", "IN_FLIGHT");
 
     private NonDeliveryFlow() {
     }
@@ -58,6 +65,11 @@ public final class NonDeliveryFlow {
     /** Whether a message of this flow gets an overdue report when nothing answers it in time. */
     public static boolean awaitsAnswer(FlowDefinition flow) {
         return flow.receipt() || ANSWERED.contains(flow.name());
+    }
+
+    /** Whether {@code code} is a reason code of ours: one a jukibus recipient sends, so one the sender's file may carry. */
+    public static boolean knownReason(String code) {
+        return code != null && (REASONS.containsKey(code) || OTHER_REASONS.contains(code));
     }
 
     /** A short text for a reason code, never personal data. */

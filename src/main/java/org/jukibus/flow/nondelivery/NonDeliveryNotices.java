@@ -14,6 +14,7 @@ import org.jukibus.flow.Delivered;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.PermanentFailure;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,9 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  *   {@link InboundDelivery#DELIVERED} is set, or only its payload was refused: malformed, schema-invalid) and
  *   the producer the broker validated is that same sender. Any other envelope rejection (bad signature,
  *   unknown sender, replay, expired, undecryptable) or a sender mismatch gets nothing: its claimed sender may be someone a hostile peer wants to flood with notices. A replayed
- *   dead letter that fails again gets nothing either (its producer is this node): its first failure was told.</li>
+ *   dead letter that fails again gets nothing either (its producer is this node): its first failure was told. Nor
+ *   does a transient failure whose attempts ran out (it is not final: a copy still in flight may deliver it, a replay
+ *   may): the sender is told non-delivery only for a refusal.</li>
  *   <li>A message of this node that failed on the outbound queue (unknown recipient, expired): a
  *   {@link NonDelivery} file straight into this node's legacy outbox, no envelope.</li>
  * </ul>
@@ -70,6 +73,11 @@ public final class NonDeliveryNotices {
                 log.debug("no non-delivery report for a {} message", flow);
             } else if (OUTBOUND.equals(in.getHeader(Headers.DEAD_LETTERED_FROM, String.class))) {
                 reportOwn(in, flow, reason);
+            } else if (!isFinal(exchange)) {
+                // a transient failure whose attempts ran out (a lock, a copy still in flight, a full disk): the message may
+                // yet be delivered (its other copy, a replay); the sender's overdue report covers it if it never is
+                log.info("no non-delivery notice for dead letter {} ({}): not a final failure, it waits for a replay",
+                        in.getHeader("JMSMessageID"), reason);
             } else if (verified != null && verified.sender().equals(in.getHeader(Headers.VALIDATED_USER, String.class))) {
                 notices = answers.sealAll(exchange, List.of(notice(verified, flow, reason)));
                 log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
@@ -81,6 +89,12 @@ public final class NonDeliveryNotices {
             log.error("could not report dead letter {} ({}) to its sender: {}", in.getHeader("JMSMessageID"), reason, e.toString());
         }
         in.setBody(notices);
+    }
+
+    /** Whether the dead letter's failure is final (a refusal), not a transient one whose attempts ran out (issue 14 F). */
+    static boolean isFinal(Exchange exchange) {
+        Object cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
+        return cause instanceof PermanentFailure || cause instanceof EnvelopeRejectedException;
     }
 
     /**
@@ -100,14 +114,14 @@ public final class NonDeliveryNotices {
         NonDeliveryNotice notice = new NonDeliveryNotice(header.messageId(), flow, selfCode, reason,
                 NonDeliveryFlow.reasonText(reason), clock.instant().toString());
         return new Answer(NonDeliveryFlow.FLOW, header.sender(), MessageIds.answerOf(NonDeliveryFlow.FLOW.name(),
-                header.messageId()), header.messageId(), SecureXml.parse(XML.writeValueAsBytes(notice)));
+                header.sender(), header.messageId()), header.messageId(), SecureXml.parse(XML.writeValueAsBytes(notice)));
     }
 
     private void reportOwn(Message in, String flow, String reason) throws Exception {
         String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
         String recipient = in.getHeader(Headers.RECIPIENT, String.class);
         Instant now = clock.instant();
-        Instant sentAt = sent.find(messageId).map(SentMessages.Sent::queuedAt).orElse(null);
+        Instant sentAt = sent.find(messageId, recipient).map(SentMessages.Sent::queuedAt).orElse(null);
         files.write(new NonDelivery(messageId, flow, recipient, NonDelivery.NOT_DELIVERED, NonDelivery.BY_SENDER, reason,
                 NonDeliveryFlow.reasonText(reason), sentAt == null ? null : sentAt.toString(), now.toString()));
         sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null, reason, now);

@@ -55,12 +55,13 @@ public final class NoticeHandler implements FlowHandler {
         }
         Instant now = clock.instant();
         files.write(new NonDelivery(original.messageId(), original.flow(), original.recipient(), NonDelivery.NOT_DELIVERED,
-                NonDelivery.BY_RECIPIENT, notice.reasonCode(), notice.detail(), original.queuedAt().toString(),
+                NonDelivery.BY_RECIPIENT, RecipientClaim.reasonCode(notice.reasonCode()),
+                RecipientClaim.detail(header.sender(), notice.reasonCode(), notice.detail()), original.queuedAt().toString(),
                 notice.deadLetteredAt()));
         sent.close(original.messageId(), header.sender(), SentMessages.State.NOT_DELIVERED, header.messageId(),
-                notice.reasonCode(), now);
+                RecipientClaim.reasonCode(notice.reasonCode()), now);
         log.warn("{} message {} was not delivered by {}: {}", original.flow(), original.messageId(), header.sender(),
-                notice.reasonCode());
+                RecipientClaim.reasonCode(notice.reasonCode()));
     }
 
     /** The sent message the notice is about, if it may speak about it. */
@@ -70,8 +71,7 @@ public final class NoticeHandler implements FlowHandler {
                     + header.sender() + " names message " + notice.messageId() + " and recipient " + notice.recipient()
                     + " but answers " + header.correlationId());
         }
-        return sent.find(notice.messageId())
-                .filter(s -> s.recipient().equals(header.sender()))
+        return sent.find(notice.messageId(), header.sender())
                 .orElseThrow(() -> new PermanentFailure("UNSOLICITED", "non-delivery notice " + header.messageId()
                         + " from " + header.sender() + " is about message " + notice.messageId()
                         + ", which this node did not send to " + header.sender()));

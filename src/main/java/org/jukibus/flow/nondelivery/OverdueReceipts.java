@@ -52,7 +52,7 @@ public final class OverdueReceipts {
             files.write(new NonDelivery(message.messageId(), message.flow(), message.recipient(), NonDelivery.OVERDUE,
                     NonDelivery.BY_SENDER, NonDelivery.OVERDUE, "no receipt or answer from the recipient within " + overdueAfter,
                     message.queuedAt().toString(), now.toString()));
-            if (sent.markOverdue(message.messageId(), now)) {
+            if (sent.markOverdue(message.messageId(), message.recipient(), now)) {
                 metrics.overdue(message.flow());
                 audit.record(AuditEvent.of(AuditKind.RECEIPT_OVERDUE).flow(message.flow()).message(message.messageId(), null)
                         .recipient(message.recipient()).detail("queued at " + message.queuedAt() + ", no answer after " + overdueAfter));

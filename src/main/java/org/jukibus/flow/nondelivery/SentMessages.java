@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The sender's record of what it sent and what became of it (table {@code delivery_status}, migration
- * V62): PENDING from the moment a message is queued, OVERDUE once reported late (still open), closed as
+ * V62, keyed by message id and recipient since V63): PENDING from the moment a message is queued, OVERDUE once reported late (still open), closed as
  * DELIVERED by a receipt or answer, or NOT_DELIVERED by a non-delivery notice or this node's own dead
  * letter. Only the recorded recipient can close a message: a hostile peer cannot close another's.
  */
@@ -35,13 +35,14 @@ public final class SentMessages {
     /** Records a queued message; queued again (a file picked up after a crash), it keeps its first record. */
     public void record(String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer) {
         jdbc.update("INSERT INTO delivery_status (message_id, flow, recipient, queued_at, awaits_answer, state)"
-                        + " VALUES (?, ?, ?, ?, ?, 'PENDING') ON CONFLICT (message_id) DO NOTHING",
+                        + " VALUES (?, ?, ?, ?, ?, 'PENDING') ON CONFLICT (message_id, recipient) DO NOTHING",
                 messageId, flow, recipient, Timestamp.from(queuedAt), awaitsAnswer);
     }
 
-    public Optional<Sent> find(String messageId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ?", SentMessages::row, messageId)
-                .stream().findFirst();
+    /** The message {@code messageId} sent to {@code recipient}, if recorded. */
+    public Optional<Sent> find(String messageId, String recipient) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ? AND recipient = ?", SentMessages::row,
+                messageId, recipient).stream().findFirst();
     }
 
     /**
@@ -71,9 +72,9 @@ public final class SentMessages {
     }
 
     /** Marks a pending message overdue; false if it was no longer pending. */
-    public boolean markOverdue(String messageId, Instant at) {
-        return jdbc.update("UPDATE delivery_status SET state = 'OVERDUE', overdue_at = ? WHERE message_id = ? AND state = 'PENDING'",
-                Timestamp.from(at), messageId) == 1;
+    public boolean markOverdue(String messageId, String recipient, Instant at) {
+        return jdbc.update("UPDATE delivery_status SET state = 'OVERDUE', overdue_at = ? WHERE message_id = ? AND recipient = ?"
+                + " AND state = 'PENDING'", Timestamp.from(at), messageId, recipient) == 1;
     }
 
     /** How many messages are overdue now (open, reported late). */

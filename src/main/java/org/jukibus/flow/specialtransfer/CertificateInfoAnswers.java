@@ -40,6 +40,8 @@ final class CertificateInfoAnswers {
         if (entry == null) {
             entry = log.recordOnce(decide(delivered, notice));
         }
+        // the log keys answers by the notice's message id, which the sender chose: never answer one sender with another's
+        MessageIds.requireOwn("first transfer-in notice", noticeMessageId, delivered.header().sender(), entry.newMunicipality());
         Certificate certificate = entry.status() != Status.FOUND ? null : certificates.byId(entry.certificateId())
                 .map(r -> Certificate.of(r.certificate(), r.registeredAt().toString()))
                 .orElseThrow(() -> new IllegalStateException("a recorded answer names a missing registration"));
@@ -54,7 +56,8 @@ final class CertificateInfoAnswers {
         List<String> mismatches = latest == null ? List.of() : IdentityMatch.mismatches(latest.certificate(), notice);
         Status status = latest == null ? Status.NOT_REGISTERED : mismatches.isEmpty() ? Status.FOUND : Status.MISMATCH;
         String noticeMessageId = delivered.header().messageId();
-        return new Entry(MessageIds.answerOf(SpecialTransferFlow.TRANSFER_OUT_CERTIFICATE_INFO.name(), noticeMessageId),
+        return new Entry(MessageIds.answerOf(SpecialTransferFlow.TRANSFER_OUT_CERTIFICATE_INFO.name(),
+                delivered.header().sender(), noticeMessageId),
                 noticeMessageId, notice.noticeId(), delivered.header().sender(), notice.residentCode(), status,
                 status == Status.FOUND ? latest.id() : null, mismatches, Timestamps.now(clock).toInstant());
     }

@@ -80,7 +80,7 @@ public final class TransferOutConfirmer implements FlowHandler {
                 in.newAddress(), in.transferInDate(), self, notice.header().sender(), prefecture.get().code(),
                 notice.header().messageId(), clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         return List.of(new Answer(TransferOutFlow.CONFIRMATION, prefecture.get().code(),
-                MessageIds.answerOf(TransferOutFlow.NAME, notice.header().messageId()), null,
+                MessageIds.answerOf(TransferOutFlow.NAME, notice.header().sender(), notice.header().messageId()), null,
                 SecureXml.parse(XML.writeValueAsBytes(confirmation))));
     }
 

@@ -81,11 +81,32 @@ class DeliveryStatusStoreTest {
         String file = Files.readString(report(id + ".xml"), StandardCharsets.UTF_8);
         assertThat(file).contains("<Status>NOT_DELIVERED</Status>").contains("<ReportedBy>RECIPIENT</ReportedBy>")
                 .contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>").contains("<Recipient>13</Recipient>");
-        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
 
         // the dead letter is replayed at the prefecture and goes through: its receipt makes it delivered
         assertThat(sent.delivered(id, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
-        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
+    /** Issue 14 I: a hostile recipient's notice text reaches the sender's file bounded, cleaned and labelled as its claim. */
+    @Test
+    void a_recipients_notice_text_is_bounded_cleaned_and_labelled_and_its_reason_code_is_one_of_ours() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+        String hostile = "<Status>DELIVERED</Status>\n\u009b31m\u202eevil" + "x".repeat(5000); // markup, C1 control, RTL override
+        NonDeliveryNotice notice = new NonDeliveryNotice(id, "transfer-out", PREFECTURE, "PAY_THE_RANSOM", hostile,
+                clock.instant().toString());
+        EnvelopeHeader header = new EnvelopeHeader(UUID.randomUUID().toString(), NonDeliveryNotice.TYPE, PREFECTURE, SHINJUKU,
+                clock.instant(), id);
+
+        handler.deliver(new Delivered(NonDeliveryFlow.FLOW, header, xml.writeValueAsBytes(notice)), null);
+
+        NonDelivery file = xml.readValue(Files.readAllBytes(report(id + ".xml")), NonDelivery.class);
+        assertThat(file.reasonCode()).isEqualTo("UNDELIVERABLE");
+        assertThat(file.detail()).startsWith("recipient 13 says: ").contains("[reason code given: PAY_THE_RANSOM]")
+                .doesNotContain("<").doesNotContain(">").doesNotContain("\n").doesNotContain("\u009b").doesNotContain("\u202e")
+                .hasSizeLessThanOrEqualTo(RecipientClaim.MAX_DETAIL);
+        assertThat(file.status()).isEqualTo(NonDelivery.NOT_DELIVERED);
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
     }
 
     @Test
@@ -102,7 +123,7 @@ class DeliveryStatusStoreTest {
 
         assertThat(report(id + ".xml")).doesNotExist();
         assertThat(report(never + ".xml")).doesNotExist();
-        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
         // nor may the third node close it as delivered
         assertThat(sent.delivered(id, OSAKA, UUID.randomUUID().toString(), clock.instant())).isFalse();
     }
@@ -133,7 +154,7 @@ class DeliveryStatusStoreTest {
         assertThat(report(id + "-overdue.xml")).as("reported once").doesNotExist();
 
         assertThat(sent.delivered(id, "131059", UUID.randomUUID().toString(), clock.instant())).isTrue();
-        assertThat(sent.find(id).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(id, "131059").orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
     }
 
     @Test
@@ -142,8 +163,8 @@ class DeliveryStatusStoreTest {
         clock.move(Duration.ofDays(31));
         String recent = sentTo(PREFECTURE, "transfer-out");
         assertThat(sent.purge(clock.instant().minus(Duration.ofDays(30)))).isPositive(); // the other tests' rows are older too
-        assertThat(sent.find(old)).isEmpty();
-        assertThat(sent.find(recent)).isPresent();
+        assertThat(sent.find(old, PREFECTURE)).isEmpty();
+        assertThat(sent.find(recent, PREFECTURE)).isPresent();
     }
 
     private String sentTo(String recipient, String flow) {

@@ -39,7 +39,7 @@ class NonDeliveryModelsTest {
         assertThat(answer.flow()).isEqualTo(NonDeliveryFlow.FLOW);
         assertThat(answer.recipient()).isEqualTo("131041");
         assertThat(answer.correlationId()).isEqualTo(SENT);
-        assertThat(answer.messageId()).isEqualTo(MessageIds.answerOf("non-delivery", SENT));
+        assertThat(answer.messageId()).isEqualTo(MessageIds.answerOf("non-delivery", "131041", SENT));
         Schemas.validate(NonDeliveryNotice.SCHEMA, answer.payload());
         String text = new String(SecureXml.serialize(answer.payload()), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(text).contains("UNKNOWN_PERSON").contains("transfer-out").doesNotContain("50000000021").doesNotContain("住基");

@@ -29,6 +29,7 @@ import org.jukibus.flow.Headers;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.PermanentFailure;
+import org.jukibus.flow.TransientFailure;
 import org.jukibus.ops.FlowMetrics;
 import org.jukibus.node.NodeEnvelopes;
 import org.jukibus.node.NodeProperties;
@@ -90,7 +91,7 @@ class NonDeliveryNoticesTest {
         assertThat(message.getHeader(Headers.ADDRESS)).isEqualTo("jukibus.inbound.non-delivery");
         OpenedEnvelope notice = osaka.open(message.getBody(byte[].class));
         assertThat(notice.header().correlationId()).isEqualTo(ID);
-        assertThat(notice.header().messageId()).isEqualTo(MessageIds.answerOf("non-delivery", ID));
+        assertThat(notice.header().messageId()).isEqualTo(MessageIds.answerOf("non-delivery", OSAKA, ID));
         assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>")
                 .contains("<Flow>transfer-in</Flow>").doesNotContain("住基").doesNotContain("12345678901");
     }
@@ -168,6 +169,23 @@ class NonDeliveryNoticesTest {
         assertThat(onDeadLetter(receipt)).isEmpty();
     }
 
+    /**
+     * Issue 14 F: a transient failure whose attempts ran out (a copy of the same envelope in flight, a lock, a full disk)
+     * is not final: the message may yet be delivered, so its sender is told nothing (its overdue report covers it).
+     */
+    @Test
+    void a_transient_failure_whose_attempts_ran_out_tells_the_sender_nothing() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        for (Exception transientCause : List.of(new TransientFailure("IN_FLIGHT", "a copy is being delivered", null),
+                new IllegalStateException("could not serialize access due to concurrent update"))) {
+            Exchange exchange = deadLetter("RETRIES_EXHAUSTED", OSAKA);
+            exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(Flows.TRANSFER_IN, fromOsaka.header(), fromOsaka.payloadBytes()));
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, transientCause);
+
+            assertThat(onDeadLetter(exchange)).as(transientCause.toString()).isEmpty();
+        }
+    }
+
     private static List<?> onDeadLetter(Exchange exchange) {
         notices.onDeadLetter(exchange);
         return exchange.getIn().getBody(List.class);
@@ -191,6 +209,7 @@ class NonDeliveryNoticesTest {
         exchange.getIn().setHeader(Headers.REJECT_REASON, reason);
         exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
         exchange.getIn().setHeader(Headers.VALIDATED_USER, producer);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new PermanentFailure(reason, "refused at the recipient"));
         return exchange;
     }
 }

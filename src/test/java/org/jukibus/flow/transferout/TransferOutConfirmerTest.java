@@ -36,7 +36,7 @@ class TransferOutConfirmerTest {
         Answer answer = answers.get(0);
         assertThat(answer.flow()).isEqualTo(TransferOutFlow.CONFIRMATION);
         assertThat(answer.recipient()).isEqualTo("13");
-        assertThat(answer.messageId()).isEqualTo(MessageIds.answerOf("transfer-out", notice.header().messageId()));
+        assertThat(answer.messageId()).isEqualTo(MessageIds.answerOf("transfer-out", BUNKYO, notice.header().messageId()));
         assertThat(answer.correlationId()).as("the notice's id stays out of the prefecture's cleartext headers").isNull();
         assertThatCode(() -> Schemas.validate(TransferOutConfirmation.SCHEMA, answer.payload())).doesNotThrowAnyException();
         TransferOutConfirmation c = new XmlMapper().readValue(

@@ -124,7 +124,7 @@ class TransferOutDeliveryRouteTest {
         outbound.expectedMessageCount(1);
         outbound.expectedHeaderReceived(Headers.TYPE, Receipt.TYPE);
         outbound.expectedHeaderReceived(Headers.RECIPIENT, SHINJUKU);
-        outbound.expectedHeaderReceived(Headers.MESSAGE_ID, MessageIds.receiptOf(id));
+        outbound.expectedHeaderReceived(Headers.MESSAGE_ID, MessageIds.receiptOf(SHINJUKU, id));
         NotifyBuilder done = new NotifyBuilder(camel).fromRoute("transfer-out-delivery").whenCompleted(1).create();
 
         put(sealedByShinjuku(id, resident));
