@@ -34,6 +34,21 @@ public final class NodeClock extends Clock {
         return before;
     }
 
+    /**
+     * The time by which a node forgets what it keeps for the outage window (delivered ids, sent payloads, delivery
+     * status): {@code clock}'s, but never ahead of the system's. A drill moves the node clock forward and back again;
+     * forgetting by the moved time would drop ids still inside the window once the clock is back, and a replay of one
+     * would then be taken as new. Keeping an entry longer than needed costs only store space.
+     */
+    public static Instant forForgetting(Clock clock) {
+        if (clock instanceof NodeClock node) {
+            Duration ahead = node.offset;
+            Instant now = node.base.instant();
+            return ahead.isNegative() ? now.plus(ahead) : now;
+        }
+        return clock.instant();
+    }
+
     @Override
     public Instant instant() {
         return base.instant().plus(offset);

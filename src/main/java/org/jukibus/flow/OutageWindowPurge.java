@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Forgets, every hour, what a node keeps only for the outage window: the ids of delivered messages
  * ({@link SeenMessages}), the payloads of sent ones ({@link SentPayloads}) and what became of them
- * (the delivery status, {@code flow.nondelivery.SentMessages}). By the node clock, so
- * a moved clock purges as the moved time says. A failure is logged and tried again an hour later.
+ * (the delivery status, {@code flow.nondelivery.SentMessages}). By the node clock, but never ahead of the
+ * system's ({@link org.jukibus.clock.NodeClock#forForgetting}): a clock drill that moves the clock forward and back
+ * again must not make the node forget ids still inside the window. A failure is logged and tried again an hour later.
  */
 public final class OutageWindowPurge implements AutoCloseable {
 

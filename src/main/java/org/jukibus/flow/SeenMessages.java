@@ -20,6 +20,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.jukibus.clock.NodeClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,7 +193,7 @@ public final class SeenMessages {
     public int purge() throws SQLException {
         try (Connection c = store.getConnection();
              PreparedStatement s = c.prepareStatement("delete from seen_message where created_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(clock.instant().minus(window)));
+            s.setTimestamp(1, Timestamp.from(NodeClock.forForgetting(clock).minus(window)));
             return s.executeUpdate();
         }
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.jukibus.clock.NodeClock;
 import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 
@@ -88,7 +89,7 @@ public final class SentPayloads {
     public int purge() throws SQLException {
         try (Connection c = store.getConnection();
              PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(clock.instant().minus(window)));
+            s.setTimestamp(1, Timestamp.from(NodeClock.forForgetting(clock).minus(window)));
             return s.executeUpdate();
         }
     }

@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.flywaydb.core.Flyway;
+import org.jukibus.clock.NodeClock;
 import org.jukibus.flow.SeenMessages.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,26 @@ class SeenMessagesTest {
         assertThat(afterRestart.purge()).isEqualTo(1);
         assertThat(afterRestart.check(SHINJUKU, "weeks-old", "ID:9")).isEqualTo(Verdict.REPLAY);
         assertThat(afterRestart.check(SHINJUKU, "too-old", "ID:9")).isEqualTo(Verdict.NEW);
+    }
+
+    /** Issue 14 E: a clock drill (forward 40 days, purge, back again) must not forget ids still inside the window. */
+    @Test
+    void a_clock_moved_forward_and_back_does_not_forget_ids_inside_the_window() throws Exception {
+        NodeClock clock = new NodeClock(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+        SeenMessages seen = new SeenMessages(store, clock, WINDOW);
+        seen.record(SHINJUKU, "ten-days-old", "ID:1", NOW.minus(Duration.ofDays(10)));
+        seen.record(SHINJUKU, "too-old", "ID:2", NOW.minus(Duration.ofDays(32)));
+
+        clock.moveTo(Duration.ofDays(40));
+        assertThat(seen.purge()).as("only what is past the window by the system's time").isEqualTo(1);
+        clock.moveTo(Duration.ZERO);
+
+        assertThat(seen.check(SHINJUKU, "ten-days-old", "ID:9")).isEqualTo(Verdict.REPLAY);
+        // a clock moved back forgets by the moved (earlier) time: it keeps more, never less
+        clock.moveTo(Duration.ofDays(-5));
+        seen.record(SHINJUKU, "twenty-eight-days-old", "ID:3", NOW.minus(Duration.ofDays(28)));
+        assertThat(seen.purge()).isZero();
+        assertThat(seen.check(SHINJUKU, "twenty-eight-days-old", "ID:9")).isEqualTo(Verdict.REPLAY);
     }
 
     @Test
