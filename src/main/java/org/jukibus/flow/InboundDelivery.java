@@ -30,6 +30,13 @@ public final class InboundDelivery {
     public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
     /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
     public static final String SENDER_MISMATCH = "SENDER_MISMATCH";
+    /**
+     * Dead-letter reason: the broker named no authenticated producer ({@code JMSXUserID}), so nothing says who put the
+     * message here; refused, never taken as a pass of the producer check (issue 14 B).
+     */
+    public static final String PRODUCER_UNKNOWN = "PRODUCER_UNKNOWN";
+    /** Dead-letter reason: another copy of the same envelope was being delivered at every attempt (issue 14 F). */
+    public static final String IN_FLIGHT = "IN_FLIGHT";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -50,8 +57,13 @@ public final class InboundDelivery {
         this.audit = audit;
     }
 
-    public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure {
+    public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure, TransientFailure {
         Message in = exchange.getIn();
+        String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
+        if (producer == null || producer.isBlank()) {
+            throw new PermanentFailure(PRODUCER_UNKNOWN, "a message on the " + exchange.getProperty(Headers.FLOW, String.class)
+                    + " queue names no authenticated producer (" + Headers.VALIDATED_USER + "): who put it there is unknown");
+        }
         FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
         byte[] envelope = in.getBody(byte[].class);
         exchange.setProperty(ENVELOPE_DIGEST, Sha256.hex(envelope));
@@ -63,8 +75,7 @@ public final class InboundDelivery {
                     "a " + header.type() + " arrived on the " + flow.name() + " queue, which carries " + flow.messageType());
         }
         // Who the broker authenticated must be the signer (or this node itself, replaying a dead letter)
-        String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
-        if (producer != null && !producer.equals(header.sender()) && !producer.equals(NodeSecurityManager.LOCAL_USER)) {
+        if (!producer.equals(header.sender()) && !producer.equals(NodeSecurityManager.LOCAL_USER)) {
             throw new PermanentFailure(SENDER_MISMATCH, "envelope signed by " + header.sender()
                     + " was put on the broker by " + producer);
         }
@@ -77,7 +88,9 @@ public final class InboundDelivery {
         try {
             verdict = seen.claim(header.sender(), header.messageId(), brokerId);
         } catch (SeenMessages.DeliveryInFlightException e) {
-            throw new IllegalStateException(e.getMessage(), e); // transient: rolled back, redelivered later
+            // transient: rolled back, redelivered later; should its attempts run out, it is no failure to tell the
+            // sender (NonDeliveryNotices): the copy in flight decides
+            throw new TransientFailure(IN_FLIGHT, e.getMessage(), e);
         }
         if (verdict == SeenMessages.Verdict.NEW) {
             // the claim ends when the exchange (and with it the broker transaction) is done
