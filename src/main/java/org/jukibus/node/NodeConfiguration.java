@@ -153,7 +153,9 @@ public class NodeConfiguration {
 
     @Bean(destroyMethod = "close")
     NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
-                          SecurityEvents securityEvents, ApprovedPrograms programs) throws Exception {
+                          SecurityEvents securityEvents, ApprovedPrograms programs,
+                          @org.springframework.beans.factory.annotation.Value("${jukibus.delivery.max-attempts:8}") int deliveryAttempts)
+            throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
         values.put("jukibus.broker.name", "jukibus-" + settings.code());
@@ -176,6 +178,12 @@ public class NodeConfiguration {
         String notOpened = properties.getHa().getMode().acceptorNotOpened();
         NodeBroker broker = NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
+        try {
+            org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryAttempts);
+        } catch (IllegalStateException e) {
+            broker.close();
+            throw e;
+        }
         // a peer revoked or removed by a newly published CRL or directory loses the session it already has
         trust.onChange(state -> broker.closeConnections(
                 cert -> state.crl().isRevoked(cert) || state.directory().byCertificate(cert).isEmpty(),
@@ -286,7 +294,7 @@ public class NodeConfiguration {
                                         NodeProperties properties, Clock clock) {
         Duration window = properties.getEnvelope().getOutageWindow();
         return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge,
-                "delivery status rows", () -> deliveryStatus.purge(clock.instant().minus(window))));
+                "delivery status rows", () -> deliveryStatus.purge(NodeClock.forForgetting(clock).minus(window))));
     }
 
     /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */

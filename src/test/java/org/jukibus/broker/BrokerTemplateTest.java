@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.utils.XMLUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +28,29 @@ class BrokerTemplateTest {
                     "jukibus.link.primary.host", "jukibus.link.primary.port", "jukibus.link.backup.host", "jukibus.link.backup.port",
                     "jukibus.tls.keystore", "jukibus.tls.keystore-password", "jukibus.tls.truststore",
                     "jukibus.tls.truststore-password", "jukibus.tls.crl");
+        }
+    }
+
+    /**
+     * Issue 14 C and D, for every role (the standalone broker runs the same files): an expired message goes to the
+     * dead-letter queue, never dropped silently, and the node's dead letter (with its reason, at
+     * jukibus.delivery.max-attempts, 8) comes before the broker's own move on every address.
+     */
+    @Test
+    void every_queue_expires_into_the_dead_letter_queue_and_the_node_dead_letters_before_the_broker() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            BrokerTemplate template = BrokerTemplate.load(Path.of("broker-config"), role);
+            Map<String, String> values = new HashMap<>();
+            template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "61617" : "x"));
+            FileConfiguration configuration = new FileConfiguration();
+            configuration.parse(XMLUtil.stringToElement(template.render(values)), template.source().toUri().toURL());
+
+            Map<String, AddressSettings> settings = RedeliveryPolicy.settingsByAddress(configuration);
+            assertThat(settings).as(role).isNotEmpty().allSatisfy((address, s) -> {
+                assertThat(String.valueOf(s.getExpiryAddress())).as(role + " " + address).isEqualTo("jukibus.dlq");
+                assertThat(String.valueOf(s.getDeadLetterAddress())).as(role + " " + address).isEqualTo("jukibus.dlq");
+            });
+            assertThat(RedeliveryPolicy.violations(settings, 8)).as(role).isEmpty();
         }
     }
 
