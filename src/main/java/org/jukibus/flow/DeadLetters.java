@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
@@ -91,7 +92,13 @@ public final class DeadLetters {
      */
     private static void identifyInbound(Exchange exchange, Exception cause) {
         var in = exchange.getIn();
+        // the replay chain, if this node itself put the message here (a replay): a peer's own would be a lie
+        Object replayOf = NodeSecurityManager.LOCAL_USER.equals(in.getHeader(Headers.VALIDATED_USER, String.class))
+                ? in.getHeader(Headers.REPLAY_OF) : null;
         in.removeHeaders("Jukibus*");
+        if (replayOf != null) {
+            in.setHeader(Headers.REPLAY_OF, replayOf);
+        }
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
         EnvelopeHeader verified = delivered != null ? delivered.header()
                 : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;

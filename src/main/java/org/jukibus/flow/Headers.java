@@ -20,6 +20,11 @@ public final class Headers {
     /** On a dead letter: the queue it failed on, where a replay puts it back. */
     public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
     public static final String ALREADY_DELIVERED = "JukibusAlreadyDelivered";
+    /**
+     * On a message this node replayed from its dead-letter queue: the dead letter it was made from. Kept when it is
+     * dead-lettered again, so the replay chain shows in {@code jukibus dlq list} (set by this node only).
+     */
+    public static final String REPLAY_OF = "JukibusReplayOf";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /**

@@ -60,7 +60,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
 
     public static final String QUEUE = "jukibus.dlq";
     /** Set on a replayed message: the dead letter it was made from. */
-    public static final String REPLAY_OF = "JukibusReplayOf";
+    public static final String REPLAY_OF = Headers.REPLAY_OF;
     /** Set on a resent message: the message id of the expired message it carries again. */
     public static final String RESEND_OF = "JukibusResendOf";
 
@@ -332,13 +332,26 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", m.getJMSMessageID());
         e.put("flow", m.getStringProperty(Headers.FLOW));
-        e.put("reason", m.getStringProperty(Headers.REJECT_REASON));
+        e.put("reason", reasonOf(m));
         e.put("detail", m.getStringProperty(Headers.REJECT_DETAIL));
         e.put("rejectedAt", m.getStringProperty(Headers.REJECTED_AT));
         e.put("from", m.getStringProperty(Headers.DEAD_LETTERED_FROM));
         e.put("messageId", m.getStringProperty(Headers.MESSAGE_ID));
+        e.put("replayOf", m.getStringProperty(REPLAY_OF));
         e.put("bodyBytes", m instanceof BytesMessage b ? b.getBodyLength() : -1);
         return e;
+    }
+
+    /**
+     * The node's reason; for a message the broker moved here itself (no reason of the node's): EXPIRED_AT_BROKER when its
+     * time to live ran out (the expiry address, issue 14 C), else BROKER_MAX_DELIVERY (the broker's backstop, issue 14 D).
+     */
+    private static String reasonOf(Message m) throws JMSException {
+        String reason = m.getStringProperty(Headers.REJECT_REASON);
+        if (reason != null) {
+            return reason;
+        }
+        return m.propertyExists("_AMQ_ACTUAL_EXPIRY") ? "EXPIRED_AT_BROKER" : "BROKER_MAX_DELIVERY";
     }
 
     private interface MessageVisitor {

@@ -53,7 +53,8 @@ public class DlqCommand extends CommandGroup {
             out().printf("%-44s %-12s %-18s %-24s %s%n", "ID", "FLOW", "REASON", "REJECTED AT", "DETAIL");
             for (JsonNode e : list) {
                 out().printf("%-44s %-12s %-18s %-24s %s%n", e.path("id").asText(), e.path("flow").asText("-"),
-                        e.path("reason").asText("-"), e.path("rejectedAt").asText("-"), e.path("detail").asText(""));
+                        e.path("reason").asText("-"), e.path("rejectedAt").asText("-"), e.path("detail").asText("")
+                                + (e.path("replayOf").isTextual() ? " [replay of " + e.path("replayOf").asText() + "]" : ""));
             }
             out().println(list.size() + " dead letter(s)");
             out().flush();

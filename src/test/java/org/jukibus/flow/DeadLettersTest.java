@@ -11,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
+import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
@@ -95,6 +96,22 @@ class DeadLettersTest {
         assertThat(opened.getIn().getHeader(Headers.RECIPIENT)).isEqualTo("131041");
         assertThat(opened.getIn().getHeaders()).doesNotContainKeys(Headers.ADDRESS, "JukibusAnything");
         assertThat(recorded.get(1).messageId()).isEqualTo("own-id");
+    }
+
+    /** Issue 14 G: a replayed message dead-lettered again keeps its replay chain; a peer cannot forge one. */
+    @Test
+    void a_replay_dead_lettered_again_keeps_the_dead_letter_it_was_made_from() {
+        Exchange replayed = failed(new PermanentFailure("UNKNOWN_PERSON", "still unknown"));
+        replayed.getIn().setHeader(Headers.VALIDATED_USER, NodeSecurityManager.LOCAL_USER);
+        replayed.getIn().setHeader(Headers.REPLAY_OF, "ID:first-dead-letter");
+        deadLetters.label(replayed);
+        assertThat(replayed.getIn().getHeader(Headers.REPLAY_OF)).isEqualTo("ID:first-dead-letter");
+
+        Exchange forged = failed(new PermanentFailure("UNKNOWN_PERSON", "unknown"));
+        forged.getIn().setHeader(Headers.VALIDATED_USER, "131059");
+        forged.getIn().setHeader(Headers.REPLAY_OF, "ID:someone-elses");
+        deadLetters.label(forged);
+        assertThat(forged.getIn().getHeaders()).doesNotContainKey(Headers.REPLAY_OF);
     }
 
     /** What a hostile producer sets on its message: another peer's message id, sender and recipient. */
