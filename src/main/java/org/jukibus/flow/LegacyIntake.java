@@ -253,11 +253,21 @@ public final class LegacyIntake {
      * would exhaust the heap (or, past 2 GiB, fail with an Error that no .error report is written for).
      */
     private byte[] content(Exchange exchange) throws LegacyInputException {
+        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        if (path != null && Files.isSymbolicLink(Path.of(path))) {
+            // whoever may write the drop folder must not make the node read (and send) a file elsewhere
+            throw new LegacyInputException("the file is a symbolic link; links are not followed, drop the file itself");
+        }
         Long length = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
         if (length != null && length > envelopes.maxPayloadBytes()) {
             throw new LegacyInputException("the file is " + length + " bytes, the limit is " + envelopes.maxPayloadBytes());
         }
-        return exchange.getIn().getBody(byte[].class);
+        byte[] content = exchange.getIn().getBody(byte[].class);
+        if (content == null || content.length == 0) {
+            throw new LegacyInputException("the file is empty");
+        }
+        LegacyEncoding.requireUtf8(content);
+        return content;
     }
 
     private Document parse(FlowDefinition flow, byte[] content) throws LegacyInputException {

@@ -130,6 +130,83 @@ class TransferInIntakeRouteTest {
         assertThat(legacy("error", "transfer-in").resolve("huge.xml")).exists();
     }
 
+    /** Issue 14 H: a link in the drop folder is refused, not followed; the file it points at is left alone. */
+    @Test
+    void a_symbolic_link_in_the_drop_folder_is_refused_with_a_report_and_not_followed() throws Exception {
+        outbound.expectedMessageCount(0);
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenFailed(1).create();
+        Path elsewhere = Files.createTempDirectory("jukibus-elsewhere").resolve("notice.xml");
+        byte[] valid = notice("LINK-1");
+        Files.write(elsewhere, valid);
+        Path inbox = legacy("inbox", "transfer-in");
+        Files.createDirectories(inbox);
+
+        Files.createSymbolicLink(inbox.resolve("link.xml"), elsewhere);
+
+        assertThat(failed.matches(20, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        assertThat(Files.readString(legacy("error", "transfer-in").resolve("link.xml.error")))
+                .contains("file: link.xml").contains("symbolic link");
+        assertThat(elsewhere).hasBinaryContent(valid);
+    }
+
+    @Test
+    void an_empty_file_is_refused_with_a_report() throws Exception {
+        outbound.expectedMessageCount(0);
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenFailed(1).create();
+
+        drop("empty.xml", new byte[0]);
+
+        assertThat(failed.matches(20, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        assertThat(Files.readString(legacy("error", "transfer-in").resolve("empty.xml.error"))).contains("the file is empty");
+    }
+
+    @Test
+    void a_file_declaring_another_encoding_than_utf8_is_refused_with_a_report_naming_it() throws Exception {
+        outbound.expectedMessageCount(0);
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenFailed(1).create();
+        String utf8 = new String(notice("SJIS-1"), StandardCharsets.UTF_8)
+                .replace("encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"");
+
+        drop("sjis.xml", utf8.getBytes(java.nio.charset.Charset.forName("Shift_JIS")));
+
+        assertThat(failed.matches(20, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        assertThat(Files.readString(legacy("error", "transfer-in").resolve("sjis.xml.error")))
+                .contains("Shift_JIS").contains("must be UTF-8");
+    }
+
+    /** Two files with one business key (NoticeId) in the folder at once: one is sent, the other is a duplicate. */
+    @Test
+    void of_two_files_with_the_same_business_key_in_one_poll_only_one_is_sent() throws Exception {
+        outbound.expectedMessageCount(1);
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenCompleted(1).and().whenFailed(1).create();
+        byte[] first = notice("TWICE-1");
+        byte[] second = (new String(first, StandardCharsets.UTF_8) + "<!-- the same notice again -->\n").getBytes(StandardCharsets.UTF_8);
+        Path inbox = legacy("inbox", "transfer-in");
+        Files.createDirectories(inbox);
+        Files.write(inbox.resolve("twice-a.xml.part"), first);
+        Files.write(inbox.resolve("twice-b.xml.part"), second);
+
+        Files.move(inbox.resolve("twice-a.xml.part"), inbox.resolve("twice-a.xml"));
+        Files.move(inbox.resolve("twice-b.xml.part"), inbox.resolve("twice-b.xml"));
+
+        assertThat(done.matches(30, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        Path errors = legacy("error", "transfer-in");
+        String report = Files.exists(errors.resolve("twice-a.xml.error")) ? Files.readString(errors.resolve("twice-a.xml.error"))
+                : Files.readString(errors.resolve("twice-b.xml.error"));
+        assertThat(report).contains("DUPLICATE").contains("TWICE-1");
+    }
+
+    /** The sample notice with its own NoticeId (the business key), so tests do not make each other's duplicates. */
+    private static byte[] notice(String noticeId) throws Exception {
+        return Files.readString(Path.of("docs/samples/transfer-in-notice.xml"), StandardCharsets.UTF_8)
+                .replace("<NoticeId>SJK-2026-000123</NoticeId>", "<NoticeId>" + noticeId + "</NoticeId>")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void drop(String name, byte[] content) throws Exception {
         Path inbox = legacy("inbox", "transfer-in");
         Files.createDirectories(inbox);
