@@ -25,6 +25,12 @@ public final class Headers {
      * dead-lettered again, so the replay chain shows in {@code jukibus dlq list} (set by this node only).
      */
     public static final String REPLAY_OF = "JukibusReplayOf";
+    /**
+     * On a message this node queued for a peer: how long it is worth sending (a duration, e.g. {@code 5m}) from its
+     * created-at; older, the forwarder drops it instead of sending it late (a heartbeat). Not a broker time to live:
+     * what expires in the broker goes to the dead-letter queue.
+     */
+    public static final String TIME_TO_LIVE = "JukibusTimeToLive";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /**

@@ -14,6 +14,9 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.UnknownPeerException;
 import org.jukibus.ops.FlowMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Sends one sealed envelope from the outbound queue directly to its recipient's broker. Returns
@@ -23,6 +26,8 @@ import org.jukibus.ops.FlowMetrics;
  * {@value #EXPIRED}), where an operator can decide to send it again ({@code jukibus dlq resend}).
  */
 public final class PeerForwarder {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerForwarder.class);
 
     /** Dead-letter reason: still undelivered at the end of the outage window. */
     public static final String EXPIRED = "EXPIRED";
@@ -47,6 +52,11 @@ public final class PeerForwarder {
         String address = required(in, Headers.ADDRESS);
         String messageId = required(in, Headers.MESSAGE_ID);
         refuseExpired(in, messageId, recipient);
+        if (stale(in)) {
+            log.info("{} message {} for {} is older than its time to live ({}): dropped, not sent late",
+                    in.getHeader(Headers.TYPE), messageId, recipient, in.getHeader(Headers.TIME_TO_LIVE));
+            return;
+        }
         try {
             byte[] envelope = in.getBody(byte[].class);
             links.send(recipient, address, envelope, messageId, Map.of(
@@ -58,6 +68,18 @@ public final class PeerForwarder {
         } catch (UnknownPeerException e) {
             throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
         }
+    }
+
+    /**
+     * Whether the node marked this message of its own as worthless when late ({@link Headers#TIME_TO_LIVE}: a heartbeat)
+     * and it is. Decided here by the node clock rather than by a broker time to live, so that broker.xml can send
+     * everything that expires in the broker to the dead-letter queue (its expiry address): nothing vanishes there.
+     */
+    private boolean stale(Message in) {
+        String ttl = in.getHeader(Headers.TIME_TO_LIVE, String.class);
+        String createdAt = in.getHeader(Headers.CREATED_AT, String.class);
+        return ttl != null && createdAt != null
+                && Instant.parse(createdAt).plus(DurationStyle.detectAndParse(ttl)).isBefore(clock.instant());
     }
 
     /**

@@ -1,0 +1,49 @@
+package org.jukibus.flow;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.jukibus.ops.FlowMetrics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A heartbeat older than its time to live is dropped by the forwarder, by the node clock, not by a broker time to
+ * live: broker.xml sends what expires in the broker to the dead-letter queue (issue 14 C), where stale heartbeats
+ * must not pile up while central is down.
+ */
+class PeerForwarderTest {
+
+    static final Instant NOW = Instant.parse("2026-11-21T00:10:00Z");
+
+    /** No peer links: a forwarder that tries to send fails, one that drops the message does not get that far. */
+    private final PeerForwarder forwarder = new PeerForwarder(null, FlowMetrics.none(), e -> { }, Duration.ofDays(30),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void a_heartbeat_past_its_time_to_live_is_dropped_and_a_fresh_one_is_sent() {
+        assertThatCode(() -> forwarder.forward(heartbeat(NOW.minus(Duration.ofMinutes(6))))).doesNotThrowAnyException();
+
+        assertThatThrownBy(() -> forwarder.forward(heartbeat(NOW.minus(Duration.ofMinutes(4)))))
+                .as("tries to send it").isInstanceOf(NullPointerException.class);
+    }
+
+    private static Exchange heartbeat(Instant createdAt) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setHeader(Headers.RECIPIENT, "central");
+        exchange.getIn().setHeader(Headers.ADDRESS, "jukibus.inbound.heartbeat");
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, "d3b07384-d9a7-4e5b-8a3c-000000000001");
+        exchange.getIn().setHeader(Headers.TYPE, "NodeHeartbeat");
+        exchange.getIn().setHeader(Headers.CREATED_AT, createdAt.toString());
+        exchange.getIn().setHeader(Headers.TIME_TO_LIVE, "5m");
+        exchange.getIn().setBody(new byte[] {1});
+        return exchange;
+    }
+}
