@@ -20,7 +20,7 @@ import org.jukibus.flow.nondelivery.DeliveryStatusMBean;
 import org.jukibus.flow.nondelivery.DeliveryStatusOperations;
 import org.jukibus.flow.nondelivery.NonDeliveryNotice;
 import org.jukibus.flow.nondelivery.SentMessages;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.ops.DeadLetterOperations;
 import org.jukibus.ops.DeadLetterQueue;
 import org.jukibus.xml.SecureXml;

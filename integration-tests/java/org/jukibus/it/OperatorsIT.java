@@ -22,7 +22,7 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.operators.OperatorCard;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;

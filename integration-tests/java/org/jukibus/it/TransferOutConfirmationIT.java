@@ -18,7 +18,7 @@ import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.transferout.TransferOutAnnotations;
 import org.jukibus.flow.transferout.TransferOutConfirmation;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.ops.DeadLetterOperations;
 import org.jukibus.ops.DeadLetterQueue;
 import org.jukibus.xml.SecureXml;

@@ -22,7 +22,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -8,7 +8,7 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.PermanentFailure;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * Spreads the directory and the CRL down the network over the nodes' own links: central takes a document an

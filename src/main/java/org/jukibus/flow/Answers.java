@@ -9,7 +9,7 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.nondelivery.DeliveryStatus;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.xml.SecureXml;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;

@@ -9,7 +9,6 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
-import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

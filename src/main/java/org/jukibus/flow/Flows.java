@@ -11,7 +11,7 @@ import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.flow.transferout.TransferOutFlow;
 import org.jukibus.monitoring.MonitoringFlows;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The flows this version of jukibus knows, by name. */
 public final class Flows {

@@ -19,8 +19,8 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.node.NodeEnvelopes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.envelope.NodeEnvelopes;
+import org.jukibus.core.NodeRole;
 import org.w3c.dom.Document;
 
 /**

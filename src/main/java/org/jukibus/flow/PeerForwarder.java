@@ -13,7 +13,6 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.UnknownPeerException;
-import org.jukibus.ops.FlowMetrics;
 
 /**
  * Sends one sealed envelope from the outbound queue directly to its recipient's broker. Returns

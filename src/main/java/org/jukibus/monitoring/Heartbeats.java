@@ -20,7 +20,7 @@ import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

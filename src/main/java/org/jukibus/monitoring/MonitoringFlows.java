@@ -1,7 +1,7 @@
 package org.jukibus.monitoring;
 
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The two flows of node status monitoring (稼働状況の監視, 第4の7(3)). */
 public final class MonitoringFlows {

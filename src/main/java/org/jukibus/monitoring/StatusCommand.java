@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jukibus.cli.Subcommand;
 import org.jukibus.ops.JolokiaClient;
 import org.jukibus.ops.OperatorLogin;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

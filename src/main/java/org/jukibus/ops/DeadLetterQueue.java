@@ -31,13 +31,14 @@ import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.SentPayloads;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
+import org.jukibus.core.NodeMBean;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 import javax.management.ObjectName;
 
-import org.jukibus.ops.NodeMBean;
+import org.jukibus.core.NodeMBean;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;

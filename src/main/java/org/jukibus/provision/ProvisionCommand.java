@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.ops.JolokiaClient;
 import org.jukibus.ops.OperatorLogin;
 

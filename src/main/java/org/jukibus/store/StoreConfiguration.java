@@ -4,8 +4,8 @@ import java.io.IOException;
 
 import javax.sql.DataSource;
 
-import org.jukibus.node.NodeProperties;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeProperties;
+import org.jukibus.core.NodeSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;

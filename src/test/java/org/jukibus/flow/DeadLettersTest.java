@@ -15,7 +15,6 @@ import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.RejectionReason;
-import org.jukibus.ops.FlowMetrics;
 import org.junit.jupiter.api.Test;
 
 /** The reason a dead letter carries, by the failure that put it there. */

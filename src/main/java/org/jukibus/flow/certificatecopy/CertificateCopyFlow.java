@@ -2,7 +2,7 @@ package org.jukibus.flow.certificatecopy;
 
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * The two flows of 住民票の写しの交付の特例 (certificate copy issued elsewhere, standard 第6の4), both

@@ -1,7 +1,7 @@
 package org.jukibus.flow.changeinfo;
 
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The change-info flow (異動等情報, 第6の8(6)). */
 public final class ChangeInfoFlow {

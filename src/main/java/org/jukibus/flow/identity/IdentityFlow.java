@@ -2,7 +2,7 @@ package org.jukibus.flow.identity;
 
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * The two flows of 本人確認情報の通知及び記録 (identity updates, standard 第6の6). No receipts: the

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * 転入転出の特例 (special transfer with the resident card, standard 第6の5): its five flows. Three stay

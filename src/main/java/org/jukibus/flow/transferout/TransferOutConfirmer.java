@@ -13,7 +13,7 @@ import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.Flows;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.transferin.TransferInNotice;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package org.jukibus.flow.transferout;
 
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The transfer-out confirmation flow (転出確定通知, 第6の3): old municipality → its prefecture. */
 public final class TransferOutFlow {

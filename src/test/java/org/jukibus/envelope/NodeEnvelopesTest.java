@@ -1,4 +1,4 @@
-package org.jukibus.node;
+package org.jukibus.envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,11 +13,12 @@ import java.util.List;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.flow.LegacyInputException;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
+import org.jukibus.core.NodeProperties;
+import org.jukibus.core.NodeRole;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

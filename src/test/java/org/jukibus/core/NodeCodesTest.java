@@ -1,4 +1,4 @@
-package org.jukibus.node;
+package org.jukibus.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

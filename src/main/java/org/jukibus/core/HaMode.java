@@ -1,4 +1,4 @@
-package org.jukibus.node;
+package org.jukibus.core;
 
 /**
  * Which server of a primary/backup pair (代替機能, 第4の9(2)ア) a node process is ({@code jukibus.ha.mode}).

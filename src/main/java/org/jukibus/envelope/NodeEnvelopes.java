@@ -1,4 +1,4 @@
-package org.jukibus.node;
+package org.jukibus.envelope;
 
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -8,17 +8,12 @@ import java.util.function.Supplier;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.envelope.EnvelopeHeader;
-import org.jukibus.envelope.EnvelopeOpener;
-import org.jukibus.envelope.EnvelopeRejectedException;
-import org.jukibus.envelope.EnvelopeSealer;
-import org.jukibus.envelope.OpenedEnvelope;
-import org.jukibus.envelope.PayloadTypes;
 import org.jukibus.flow.LegacyInputException;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.xml.Schemas;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlRejectedException;
+import org.jukibus.core.NodeProperties;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

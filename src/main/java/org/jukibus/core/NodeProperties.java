@@ -1,4 +1,4 @@
-package org.jukibus.node;
+package org.jukibus.core;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.jukibus.ops;
+package org.jukibus.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.jukibus.ops;
+package org.jukibus.flow;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.jukibus.ops;
+package org.jukibus.core;
 
 import java.lang.management.ManagementFactory;
 
