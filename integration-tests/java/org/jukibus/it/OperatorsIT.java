@@ -161,7 +161,7 @@ class OperatorsIT {
 
         String runtime = "java.lang:type=Runtime";
         assertThat(net.jolokia(OSAKA).read(runtime, "Uptime").asLong()).as("management may read any MBean").isPositive();
-        org.jukibus.ops.JolokiaClient limitedJolokia = new org.jukibus.ops.JolokiaClient(net.managementUrl(OSAKA), limited,
+        org.jukibus.management.JolokiaClient limitedJolokia = new org.jukibus.management.JolokiaClient(net.managementUrl(OSAKA), limited,
                 LIMITED_PIN.toCharArray());
         assertThatThrownBy(() -> limitedJolokia.read(runtime, "Uptime")).as("other MBeans need management")
                 .isInstanceOf(java.io.IOException.class);

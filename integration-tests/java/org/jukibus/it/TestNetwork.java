@@ -186,8 +186,8 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** Jolokia on a node's management port, logged in as the provisioned operator. */
-    org.jukibus.ops.JolokiaClient jolokia(String code) throws IOException {
-        return new org.jukibus.ops.JolokiaClient(managementUrl(code), operatorCard(), operatorPin());
+    org.jukibus.management.JolokiaClient jolokia(String code) throws IOException {
+        return new org.jukibus.management.JolokiaClient(managementUrl(code), operatorCard(), operatorPin());
     }
 
     /** Drops a file into a node's legacy inbox the way a legacy system must: write elsewhere, then rename. */

@@ -21,7 +21,7 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
-import org.jukibus.ops.OperatorActor;
+import org.jukibus.management.OperatorActor;
 import org.jukibus.pki.RequesterIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.jukibus.ops;
+package org.jukibus.management;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.jukibus.ops;
+package org.jukibus.management;
 
 import org.jukibus.operators.CardAuthenticationProvider;
 import org.jukibus.operators.CardBoundSession;

@@ -1,4 +1,4 @@
-package org.jukibus.ops;
+package org.jukibus.management;
 
 import java.io.Console;
 import java.nio.file.Files;
