@@ -30,7 +30,7 @@ import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.LiveDirectory;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
-import org.jukibus.directory.TrustDistribution;
+import org.jukibus.flow.TrustDistribution;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeadLetters;

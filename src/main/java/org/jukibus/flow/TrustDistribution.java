@@ -1,4 +1,4 @@
-package org.jukibus.directory;
+package org.jukibus.flow;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,9 +6,11 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
-import org.jukibus.flow.Headers;
-import org.jukibus.flow.PermanentFailure;
 import org.jukibus.core.NodeRole;
+import org.jukibus.directory.NetworkTrust;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.directory.TrustRejectedException;
 
 /**
  * Spreads the directory and the CRL down the network over the nodes' own links: central takes a document an
