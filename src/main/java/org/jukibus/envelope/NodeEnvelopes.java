@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.flow.LegacyInputException;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.xml.Schemas;
 import org.jukibus.xml.SecureXml;
@@ -82,7 +81,7 @@ public final class NodeEnvelopes {
         return maxBytes;
     }
 
-    public Document parsePayload(byte[] content, String type) throws LegacyInputException {
+    public Document parsePayload(byte[] content, String type) throws PayloadRejectedException {
         PayloadTypes.PayloadType payloadType = payloadTypes.find(type)
                 .orElseThrow(() -> new IllegalStateException("no schema registered for " + type));
         try {
@@ -90,13 +89,13 @@ public final class NodeEnvelopes {
             Element root = doc.getDocumentElement();
             if (!payloadType.rootLocalName().equals(root.getLocalName())
                     || !payloadType.rootNamespace().equals(root.getNamespaceURI())) {
-                throw new LegacyInputException("expected a " + payloadType.rootLocalName() + " in namespace "
+                throw new PayloadRejectedException("expected a " + payloadType.rootLocalName() + " in namespace "
                         + payloadType.rootNamespace() + ", found {" + root.getNamespaceURI() + "}" + root.getLocalName());
             }
             Schemas.validate(payloadType.schemaFile(), doc);
             return doc;
         } catch (XmlRejectedException e) {
-            throw new LegacyInputException(e.reason() + ": " + e.getMessage(), e);
+            throw new PayloadRejectedException(e.reason() + ": " + e.getMessage(), e);
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.flow.LegacyInputException;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
@@ -62,13 +61,13 @@ class NodeEnvelopesTest {
         byte[] bad = ("<TransferInNotice xmlns=\"urn:jukibus:transfer-in:1\"><NoticeId>x</NoticeId></TransferInNotice>")
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> shinjuku.parsePayload(bad, "TransferInNotice"))
-                .isInstanceOf(LegacyInputException.class).hasMessageContaining("SCHEMA_INVALID");
+                .isInstanceOf(PayloadRejectedException.class).hasMessageContaining("SCHEMA_INVALID");
     }
 
     @Test
     void a_file_of_another_type_is_refused() {
         byte[] other = "<Receipt xmlns=\"urn:jukibus:receipt:1\"/>".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> shinjuku.parsePayload(other, "TransferInNotice"))
-                .isInstanceOf(LegacyInputException.class).hasMessageContaining("expected a TransferInNotice");
+                .isInstanceOf(PayloadRejectedException.class).hasMessageContaining("expected a TransferInNotice");
     }
 }
