@@ -113,6 +113,13 @@ public final class Heartbeats {
         }
     }
 
+    /**
+     * The scheduled-send route's last step, once the heartbeat is in the outbound queue: nothing to record,
+     * the next heartbeat is the confirmation that this node is alive.
+     */
+    public void sent() {
+    }
+
     /** This node's heartbeat now, carrying these security event counts. */
     NodeHeartbeat current(SecurityEvents.Counts events) {
         List<NodeHeartbeat.Component> components = new ArrayList<>();
