@@ -23,7 +23,7 @@ import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.transferin.TransferInNotice;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.xml.SecureXml;
 import org.junit.jupiter.api.AfterAll;

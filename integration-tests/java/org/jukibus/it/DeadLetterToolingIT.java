@@ -15,7 +15,7 @@ import java.util.List;
 
 import org.jukibus.Jukibus;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

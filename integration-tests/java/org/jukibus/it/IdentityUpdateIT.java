@@ -32,7 +32,7 @@ import org.jukibus.flow.identity.IdentityRecord;
 import org.jukibus.flow.identity.IdentityRecorder;
 import org.jukibus.flow.identity.IdentityUpdate;
 import org.jukibus.flow.identity.UpdateCountList;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

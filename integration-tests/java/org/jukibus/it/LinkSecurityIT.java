@@ -16,7 +16,7 @@ import jakarta.jms.Session;
 
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.directory.Endpoint;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class ManagementIT {
             assertThat(mbeans.isRegistered(new ObjectName("org.jukibus:node=" + code + ",type=DeadLetters"))).isTrue();
             assertThat(mbeans.queryNames(new ObjectName("org.apache.activemq.artemis:broker=\"jukibus-" + code + "\""), null)).hasSize(1);
         }
-        assertThat(mbeans.queryNames(new ObjectName("org.jukibus.ops:*"), null)).as("not exported twice by Spring").isEmpty();
+        assertThat(mbeans.queryNames(new ObjectName("org.jukibus.management:*"), null)).as("not exported twice by Spring").isEmpty();
         List<String> camelThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.startsWith("Camel (")).toList();
         assertThat(camelThreads).as("Camel threads carry the node's context name").isNotEmpty()

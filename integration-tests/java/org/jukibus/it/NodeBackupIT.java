@@ -40,7 +40,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.flow.ResidentCode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.junit.jupiter.api.AfterEach;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.jukibus.monitoring.StatusBoard;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -17,7 +17,7 @@ import org.jukibus.audit.AuditEntry;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.flow.ResidentCode;
-import org.jukibus.ops.DeadLetterQueue;
+import org.jukibus.management.DeadLetterQueue;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.Pem;
 import org.junit.jupiter.api.Test;

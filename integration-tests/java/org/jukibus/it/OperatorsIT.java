@@ -22,7 +22,7 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.operators.OperatorCard;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
@@ -161,7 +161,7 @@ class OperatorsIT {
 
         String runtime = "java.lang:type=Runtime";
         assertThat(net.jolokia(OSAKA).read(runtime, "Uptime").asLong()).as("management may read any MBean").isPositive();
-        org.jukibus.ops.JolokiaClient limitedJolokia = new org.jukibus.ops.JolokiaClient(net.managementUrl(OSAKA), limited,
+        org.jukibus.management.JolokiaClient limitedJolokia = new org.jukibus.management.JolokiaClient(net.managementUrl(OSAKA), limited,
                 LIMITED_PIN.toCharArray());
         assertThatThrownBy(() -> limitedJolokia.read(runtime, "Uptime")).as("other MBeans need management")
                 .isInstanceOf(java.io.IOException.class);

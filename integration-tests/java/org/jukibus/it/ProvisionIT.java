@@ -62,7 +62,8 @@ import picocli.CommandLine;
  * error naming what was wrong, and provides nothing; bulk provision only under a recorded approval (第4の8(2)カ);
  * the provision log is erased after its retention, as of a moved time; everything survives a restart.
  *
- * <p>Identity records are seeded through the nodes' DataSources: the identity-info flow (第6の6) will bring them.
+ * <p>Identity records are seeded through the nodes' DataSources, as the identity-update flow (第6の6, tested by
+ * IdentityUpdateIT) would have recorded them: this test is about the provision, not how the records came.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisionIT {

@@ -18,7 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.jukibus.audit.Sha256;
 import org.jukibus.envelope.EnvelopeOpener;
 import org.jukibus.envelope.OpenedEnvelope;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -33,7 +33,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -186,8 +186,8 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** Jolokia on a node's management port, logged in as the provisioned operator. */
-    org.jukibus.ops.JolokiaClient jolokia(String code) throws IOException {
-        return new org.jukibus.ops.JolokiaClient(managementUrl(code), operatorCard(), operatorPin());
+    org.jukibus.management.JolokiaClient jolokia(String code) throws IOException {
+        return new org.jukibus.management.JolokiaClient(managementUrl(code), operatorCard(), operatorPin());
     }
 
     /** Drops a file into a node's legacy inbox the way a legacy system must: write elsewhere, then rename. */

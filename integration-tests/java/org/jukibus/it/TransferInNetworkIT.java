@@ -61,7 +61,7 @@ class TransferInNetworkIT {
                 String noticeId = "N" + pair[0] + "-" + pair[1] + "-" + i;
                 String residentCode = ResidentCode.of(4000000000L + n);
                 residentCodes.add(residentCode);
-                // the old municipality's prefecture knows the person (issue #4's identity flow will have told it)
+                // the old municipality's prefecture knows the person (as the identity-update flow would have told it; IdentityUpdateIT tests that flow)
                 IdentityRecords.seed(net, pair[1].substring(0, 2), residentCode, pair[1]);
                 net.drop(pair[0], "transfer-in", noticeId + ".xml", Notices.transferIn(noticeId, residentCode, pair[0], pair[1]));
                 expected.computeIfAbsent(pair[1], k -> new ArrayList<>()).add(noticeId);

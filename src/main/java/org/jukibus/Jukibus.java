@@ -8,8 +8,8 @@ import org.jukibus.demo.DemoCommand;
 import org.jukibus.directory.DirectoryCommand;
 import org.jukibus.node.NodeCommand;
 import org.jukibus.monitoring.StatusCommand;
-import org.jukibus.ops.DlqCommand;
-import org.jukibus.ops.OperatorCommand;
+import org.jukibus.management.DlqCommand;
+import org.jukibus.management.OperatorCommand;
 import org.jukibus.pki.PkiCommand;
 import org.jukibus.provision.ProvisionCommand;
 

@@ -2,7 +2,7 @@ package org.jukibus.approval;
 
 import java.nio.file.Path;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * The programs a node runs, once approved: where its Camel routes and its broker configuration are loaded from.

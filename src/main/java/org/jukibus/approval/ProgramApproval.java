@@ -17,7 +17,7 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.audit.Sha256;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlRejectedException;

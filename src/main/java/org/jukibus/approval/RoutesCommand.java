@@ -12,7 +12,7 @@ import java.util.SortedMap;
 import org.jukibus.audit.Sha256;
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

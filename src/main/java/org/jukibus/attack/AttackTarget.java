@@ -13,7 +13,7 @@ import jakarta.jms.JMSException;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.ops.JolokiaClient;
+import org.jukibus.management.JolokiaClient;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -15,7 +15,7 @@ import jakarta.jms.Session;
 import org.apache.xml.security.encryption.XMLCipher;
 import org.apache.xml.security.signature.XMLSignature;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.WholeDocumentSignature;
 import org.w3c.dom.Element;
 

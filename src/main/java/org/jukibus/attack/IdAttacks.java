@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.jukibus.flow.Headers;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * Attacks on the ids a client puts on its messages, which the target's broker and node use for

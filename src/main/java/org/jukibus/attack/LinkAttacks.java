@@ -13,8 +13,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Session;
 
-import org.jukibus.node.NodeCodes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeCodes;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeSettings;
 import org.jukibus.pki.KeyMaterial;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;

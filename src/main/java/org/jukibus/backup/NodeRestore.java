@@ -21,13 +21,15 @@ import org.jukibus.audit.AuditProperties;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.backup.BackupManifest.Entry;
 import org.jukibus.backup.BackupManifest.Kind;
-import org.jukibus.node.NodeConfigFile;
-import org.jukibus.node.NodeProperties;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeConfigFile;
+import org.jukibus.core.NodeProperties;
+import org.jukibus.core.NodeSettings;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.store.NodeStore;
 import org.jukibus.store.StoreDump;
 import org.jukibus.store.StoreSettings;
+import org.jukibus.store.Migrations;
+import org.jukibus.core.NodeRole;
 
 /**
  * Restores a node from a {@link NodeBackup} archive into an empty home and an empty store (第4の9(2)イ: recovery
@@ -154,10 +156,10 @@ public final class NodeRestore {
         }
     }
 
-    /** The node's migrations, as the node itself runs them at start (application.properties). */
+    /** The node's migrations, as the node itself runs them at start (store.Migrations). */
     private static Flyway migrationsOf(NodeStore store, String role) {
         return Flyway.configure().dataSource(store.dataSource())
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + role)
+                .locations(Migrations.locations(NodeRole.fromId(role)).toArray(String[]::new))
                 .outOfOrder(true).load();
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.jukibus.broker.NodeBroker;
-import org.jukibus.node.LiveLock;
+import org.jukibus.core.LiveLock;
 
 /**
  * A backup copies the broker journal as files, which is consistent only while no broker writes it: the

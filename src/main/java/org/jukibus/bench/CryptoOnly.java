@@ -13,8 +13,8 @@ import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.EnvelopeOpener;
 import org.jukibus.flow.MessageIds;
-import org.jukibus.node.NodeEnvelopes;
-import org.jukibus.node.NodeProperties;
+import org.jukibus.envelope.NodeEnvelopes;
+import org.jukibus.core.NodeProperties;
 import org.jukibus.pki.KeyMaterial;
 
 /**

@@ -22,7 +22,7 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.store.SharedPostgres;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -213,7 +213,10 @@ public class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** What the identity-info flow (本人確認情報, 第6の6, issue #4) will record at the prefecture; the demo writes it. */
+    /**
+     * A person the prefecture knows before the demo starts, as the identity-update flow (本人確認情報の通知, 第6の6,
+     * flow.identity) would have recorded it: written directly, so that the demo's first notices find the person.
+     */
     private static void seedIdentityRecord(ConfigurableApplicationContext prefecture, String residentCode, String name,
                                            String municipality) {
         new JdbcTemplate(prefecture.getBean(DataSource.class)).update("""

@@ -21,7 +21,7 @@ import org.jukibus.directory.DirectoryBuilder;
 import org.jukibus.directory.DirectorySigner;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

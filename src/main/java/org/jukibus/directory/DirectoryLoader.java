@@ -8,7 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Objects;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateRejectedException;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.xml.Schemas;

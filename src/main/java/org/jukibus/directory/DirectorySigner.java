@@ -1,6 +1,6 @@
 package org.jukibus.directory;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.xml.SecureXml;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * The node's directory bean: every call reads the directory {@link NetworkTrust} holds now, so each component

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The node directory: an immutable, indexed list of nodes with a serial number and issue time. Thread-safe. */
 public class NodeDirectory {

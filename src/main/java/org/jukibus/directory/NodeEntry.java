@@ -4,8 +4,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
-import org.jukibus.node.NodeCodes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeCodes;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.NodeIdentity;
 
 /**

@@ -8,8 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.jukibus.envelope.EnvelopeHeader;
-import org.jukibus.flow.nondelivery.DeliveryStatus;
-import org.jukibus.node.NodeEnvelopes;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.xml.SecureXml;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
@@ -26,10 +25,10 @@ public final class Answers {
 
     private final FlowHandlers handlers;
     private final NodeEnvelopes envelopes;
-    private final DeliveryStatus deliveryStatus;
+    private final AnswerRecorder deliveryStatus;
     private final Clock clock;
 
-    public Answers(FlowHandlers handlers, NodeEnvelopes envelopes, DeliveryStatus deliveryStatus, Clock clock) {
+    public Answers(FlowHandlers handlers, NodeEnvelopes envelopes, AnswerRecorder deliveryStatus, Clock clock) {
         this.handlers = handlers;
         this.envelopes = envelopes;
         this.deliveryStatus = deliveryStatus;
@@ -50,7 +49,7 @@ public final class Answers {
      * Seals messages this node makes itself (answers, heartbeats, alerts) into JMS-ready Camel
      * messages for {@code jukibus.outbound}: the envelope as body, the headers the forwarder needs,
      * the message id as the broker's duplicate id. A route splits the list and sends each. Each is recorded
-     * as sent ({@link DeliveryStatus#sealed}), so that its receipt or non-delivery notice finds it.
+     * as sent ({@link AnswerRecorder#sealed}), so that its receipt or non-delivery notice finds it.
      */
     public List<Message> sealAll(Exchange exchange, List<Answer> answers) {
         List<Message> sealed = new ArrayList<>(answers.size());

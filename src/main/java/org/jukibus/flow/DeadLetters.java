@@ -10,7 +10,6 @@ import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
-import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

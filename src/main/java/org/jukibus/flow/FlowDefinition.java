@@ -1,6 +1,6 @@
 package org.jukibus.flow;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * What distinguishes one notification flow from another; everything else (intake, sealing,

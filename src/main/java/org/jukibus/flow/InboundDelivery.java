@@ -13,8 +13,7 @@ import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
-import org.jukibus.node.NodeEnvelopes;
-import org.jukibus.ops.FlowMetrics;
+import org.jukibus.envelope.NodeEnvelopes;
 
 /**
  * Opens an envelope that a peer put on this node's broker and decides whether it may be

@@ -19,8 +19,9 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
-import org.jukibus.node.NodeEnvelopes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.envelope.NodeEnvelopes;
+import org.jukibus.envelope.PayloadRejectedException;
+import org.jukibus.core.NodeRole;
 import org.w3c.dom.Document;
 
 /**
@@ -271,7 +272,12 @@ public final class LegacyIntake {
     }
 
     private Document parse(FlowDefinition flow, byte[] content) throws LegacyInputException {
-        Document payload = envelopes.parsePayload(content, flow.messageType());
+        Document payload;
+        try {
+            payload = envelopes.parsePayload(content, flow.messageType());
+        } catch (PayloadRejectedException e) {
+            throw new LegacyInputException(e.getMessage(), e);
+        }
         var wrongCode = ResidentCode.firstWrong(payload);
         if (wrongCode.isPresent()) {
             throw new LegacyInputException(wrongCode.get().describe());

@@ -13,7 +13,6 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.link.PeerLinks;
 import org.jukibus.link.UnknownPeerException;
-import org.jukibus.ops.FlowMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.convert.DurationStyle;
@@ -78,7 +77,7 @@ public final class PeerForwarder {
     private boolean stale(Message in) {
         String ttl = in.getHeader(Headers.TIME_TO_LIVE, String.class);
         String createdAt = in.getHeader(Headers.CREATED_AT, String.class);
-        return ttl != null && createdAt != null
+        return ttl != null && !ttl.isBlank() && createdAt != null
                 && Instant.parse(createdAt).plus(DurationStyle.detectAndParse(ttl)).isBefore(clock.instant());
     }
 

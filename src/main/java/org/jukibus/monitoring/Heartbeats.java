@@ -20,7 +20,7 @@ import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +111,13 @@ public final class Heartbeats {
             securityEvents.restore(events); // reported with the next heartbeat instead
             throw e;
         }
+    }
+
+    /**
+     * The scheduled-send route's last step, once the heartbeat is in the outbound queue: nothing to record,
+     * the next heartbeat is the confirmation that this node is alive.
+     */
+    public void sent() {
     }
 
     /** This node's heartbeat now, carrying these security event counts. */

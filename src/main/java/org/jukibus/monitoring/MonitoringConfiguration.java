@@ -9,7 +9,7 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeSettings;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.pki.KeyMaterial;
 import org.springframework.beans.factory.ObjectProvider;

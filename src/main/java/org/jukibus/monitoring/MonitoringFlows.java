@@ -1,10 +1,14 @@
 package org.jukibus.monitoring;
 
+import java.util.List;
+import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.FlowPackage;
+
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The two flows of node status monitoring (稼働状況の監視, 第4の7(3)). */
-public final class MonitoringFlows {
+public final class MonitoringFlows implements FlowPackage {
 
     /**
      * Heartbeats: every node except central → central (found in the directory by its role). Made
@@ -38,6 +42,18 @@ public final class MonitoringFlows {
         return address.equals(HEARTBEAT.inboundAddress()) || address.equals(NODE_STATUS.inboundAddress());
     }
 
-    private MonitoringFlows() {
+    /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
+    public MonitoringFlows() {
+    }
+
+    @Override
+    public List<FlowDefinition> flows() {
+        return List.of(HEARTBEAT, NODE_STATUS);
+    }
+
+    @Override
+    public List<PayloadType> payloadTypes() {
+        return List.of(PayloadType.of("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1"),
+                PayloadType.of("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1"));
     }
 }

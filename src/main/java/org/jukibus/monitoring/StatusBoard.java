@@ -12,12 +12,12 @@ import java.util.Map;
 import javax.management.ObjectName;
 
 import org.apache.camel.Exchange;
-import org.jukibus.ops.NodeMBean;
+import org.jukibus.core.NodeMBean;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.MessageIds;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import org.jukibus.xml.SecureXml;

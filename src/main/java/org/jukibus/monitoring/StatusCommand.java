@@ -3,9 +3,9 @@ package org.jukibus.monitoring;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jukibus.cli.Subcommand;
-import org.jukibus.ops.JolokiaClient;
-import org.jukibus.ops.OperatorLogin;
-import org.jukibus.node.NodeRole;
+import org.jukibus.management.JolokiaClient;
+import org.jukibus.management.OperatorLogin;
+import org.jukibus.core.NodeRole;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

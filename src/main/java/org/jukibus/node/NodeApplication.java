@@ -9,7 +9,7 @@ import org.jukibus.flow.nondelivery.NonDeliveryConfiguration;
 import org.jukibus.flow.specialtransfer.SpecialTransferConfiguration;
 import org.jukibus.flow.transferout.TransferOutConfiguration;
 import org.jukibus.monitoring.MonitoringConfiguration;
-import org.jukibus.ops.ManagementConfiguration;
+import org.jukibus.management.ManagementConfiguration;
 import org.jukibus.provision.ProvisionConfiguration;
 import org.jukibus.store.StoreConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -10,6 +10,10 @@ import org.springframework.context.event.ContextClosedEvent;
 
 import org.jukibus.backup.NodeBackupCommand;
 import org.jukibus.backup.NodeRestoreCommand;
+import org.jukibus.core.HaMode;
+import org.jukibus.core.LiveLock;
+import org.jukibus.core.NodeConfigFile;
+import org.jukibus.core.NodeProperties;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -10,7 +10,7 @@ import org.jukibus.approval.ApprovalProperties;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NetworkTrust;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeSettings;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -9,8 +9,8 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.jukibus.node.NodeCodes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeCodes;
+import org.jukibus.core.NodeRole;
 
 /**
  * Who a node is, as written in its certificate's subject.

@@ -15,7 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;

@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
 
 import javax.management.ObjectName;
 
-import org.jukibus.ops.NodeMBean;
+import org.jukibus.core.NodeMBean;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
-import org.jukibus.ops.OperatorActor;
+import org.jukibus.management.OperatorActor;
 import org.jukibus.pki.RequesterIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
-import org.jukibus.node.NodeRole;
-import org.jukibus.ops.JolokiaClient;
-import org.jukibus.ops.OperatorLogin;
+import org.jukibus.core.NodeRole;
+import org.jukibus.management.JolokiaClient;
+import org.jukibus.management.OperatorLogin;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -8,7 +8,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.broker.SecurityEvents;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeSettings;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;

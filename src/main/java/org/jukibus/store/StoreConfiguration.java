@@ -4,8 +4,9 @@ import java.io.IOException;
 
 import javax.sql.DataSource;
 
-import org.jukibus.node.NodeProperties;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeProperties;
+import org.jukibus.core.NodeSettings;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,12 +15,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Wires a node's store: {@link NodeStore} and its {@code dataSource}. Spring Boot does the rest
- * from that one DataSource: Flyway migrates it from {@code db/migration/common} and
- * {@code db/migration/<role>} before anything uses it (application.properties), a
+ * from that one DataSource: Flyway migrates it from the node's {@link Migrations} before anything uses
+ * it, a
  * {@code jdbcTemplate} is there for flows, and {@code /actuator/health} shows it as {@code db}.
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
+
+    /** Flyway's locations for this node's role ({@link Migrations}). */
+    @Bean
+    FlywayConfigurationCustomizer roleMigrations(NodeSettings node) {
+        return flyway -> flyway.locations(Migrations.locations(node.role()).toArray(String[]::new));
+    }
 
     @Bean
     StoreSettings storeSettings(NodeProperties properties, NodeSettings node) throws IOException {

@@ -1,6 +1,6 @@
 package org.jukibus.store;
 
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jukibus.node.NodeProperties;
+import org.jukibus.core.NodeProperties;
 import org.jukibus.pki.SecureFiles;
 
 /**

@@ -17,7 +17,7 @@ import java.util.List;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;

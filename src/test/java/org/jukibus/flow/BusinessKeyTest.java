@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 
 import org.jukibus.xml.SecureXml;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
@@ -44,7 +45,7 @@ class BusinessKeyTest {
 
     @Test
     void every_flow_taken_from_legacy_files_that_has_an_id_is_keyed_by_it() {
-        assertThat(Flows.TRANSFER_IN.businessKey().elements()).containsExactly("NoticeId");
+        assertThat(TransferInFlow.NOTICE.businessKey().elements()).containsExactly("NoticeId");
         assertThat(org.jukibus.flow.specialtransfer.SpecialTransferFlow.FIRST_TRANSFER_IN.businessKey().elements())
                 .containsExactly("NoticeId");
         assertThat(org.jukibus.flow.transferout.TransferOutFlow.CONFIRMATION.businessKey().elements())

@@ -16,7 +16,7 @@ import org.jukibus.broker.SecurityEvents;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.RejectionReason;
-import org.jukibus.ops.FlowMetrics;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.junit.jupiter.api.Test;
 
 /** The reason a dead letter carries, by the failure that put it there. */
@@ -86,7 +86,7 @@ class DeadLettersTest {
         assertThat(recorded.get(0).recipient()).isNull();
 
         Exchange opened = failed(new PermanentFailure("WRONG_PREFECTURE", "not ours"));
-        opened.setProperty(InboundDelivery.DELIVERED, new Delivered(Flows.TRANSFER_IN,
+        opened.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE,
                 new EnvelopeHeader("own-id", "TransferInNotice", "131016", "131041", Instant.EPOCH, null), new byte[0]));
         lieAbout(opened);
         deadLetters.label(opened);

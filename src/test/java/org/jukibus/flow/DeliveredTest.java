@@ -8,6 +8,7 @@ import java.time.Instant;
 
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.junit.jupiter.api.Test;
 
 /** A delivered payload must speak for the node that signed it and be addressed to the node it was sealed for. */
@@ -43,7 +44,7 @@ class DeliveredTest {
         byte[] lying = transferIn("131016", "271004"); // sealed by 131041, claims to come from 131016
         EnvelopeHeader header = new EnvelopeHeader("m-2", "TransferInNotice", "131041", "271004", Instant.now(), null);
 
-        assertThatThrownBy(() -> new Delivered(Flows.TRANSFER_IN, header, lying).requireSound())
+        assertThatThrownBy(() -> new Delivered(TransferInFlow.NOTICE, header, lying).requireSound())
                 .isInstanceOfSatisfying(PermanentFailure.class, e -> org.assertj.core.api.Assertions
                         .assertThat(e.reason()).isEqualTo(Delivered.PARTY_MISMATCH))
                 .hasMessageContaining("NewMunicipality is 131016").hasMessageContaining("signed by 131041");
@@ -54,7 +55,7 @@ class DeliveredTest {
         byte[] lying = transferIn("131041", "131059");
         EnvelopeHeader header = new EnvelopeHeader("m-3", "TransferInNotice", "131041", "271004", Instant.now(), null);
 
-        assertThatThrownBy(() -> new Delivered(Flows.TRANSFER_IN, header, lying).requireSound())
+        assertThatThrownBy(() -> new Delivered(TransferInFlow.NOTICE, header, lying).requireSound())
                 .isInstanceOf(PermanentFailure.class).hasMessageContaining("OldMunicipality is 131059")
                 .hasMessageContaining("sealed for 271004");
     }

@@ -22,7 +22,7 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.flow.Answer;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.jukibus.approval.OfficerApprovalException;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;

@@ -11,7 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 
 import org.jukibus.directory.DirectoryCommand;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,15 +1,19 @@
 package org.jukibus.flow.certificatecopy;
 
+import java.util.List;
+import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.FlowPackage;
+
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * The two flows of 住民票の写しの交付の特例 (certificate copy issued elsewhere, standard 第6の4), both
  * municipal node to municipal node directly (第3の3(3)): the issuing municipality's request, the home
  * municipality's reply. Each is confirmed by a receipt like every municipal-to-municipal message.
  */
-public final class CertificateCopyFlow {
+public final class CertificateCopyFlow implements FlowPackage {
 
     /**
      * 第6の4(1): issuing municipality → home municipality. Keyed by content: a RequestId is free again
@@ -28,6 +32,18 @@ public final class CertificateCopyFlow {
             CertificateCopyReply.TYPE, "HomeMunicipality", "IssuingMunicipality", NodeRole.MUNICIPAL, true,
             BusinessKey.CONTENT);
 
-    private CertificateCopyFlow() {
+    /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
+    public CertificateCopyFlow() {
+    }
+
+    @Override
+    public List<FlowDefinition> flows() {
+        return List.of(REQUEST, REPLY);
+    }
+
+    @Override
+    public List<PayloadType> payloadTypes() {
+        return List.of(PayloadType.of("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1"),
+                PayloadType.of("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1"));
     }
 }

@@ -17,7 +17,7 @@ import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PermanentFailure;
 import org.jukibus.flow.TransientFailure;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.KeyMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

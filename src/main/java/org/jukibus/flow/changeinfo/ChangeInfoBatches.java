@@ -17,7 +17,7 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,7 +8,7 @@ import java.time.Clock;
 
 import org.jukibus.audit.OperationLog;
 import org.jukibus.directory.NodeDirectory;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeSettings;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;

@@ -1,10 +1,14 @@
 package org.jukibus.flow.changeinfo;
 
+import java.util.List;
+import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.FlowPackage;
+
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The change-info flow (異動等情報, 第6の8(6)). */
-public final class ChangeInfoFlow {
+public final class ChangeInfoFlow implements FlowPackage {
 
     public static final String NAME = "change-info";
 
@@ -15,6 +19,17 @@ public final class ChangeInfoFlow {
      */
     public static final FlowDefinition FLOW = new FlowDefinition(NAME, ChangeInfo.TYPE, null, null, NodeRole.LIAISON, false);
 
-    private ChangeInfoFlow() {
+    /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
+    public ChangeInfoFlow() {
+    }
+
+    @Override
+    public List<FlowDefinition> flows() {
+        return List.of(FLOW);
+    }
+
+    @Override
+    public List<PayloadType> payloadTypes() {
+        return List.of(PayloadType.of("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1"));
     }
 }

@@ -2,7 +2,7 @@ package org.jukibus.flow.changeinfo;
 
 import java.time.Duration;
 
-import org.jukibus.node.TimerIntervals;
+import org.jukibus.core.TimerIntervals;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**

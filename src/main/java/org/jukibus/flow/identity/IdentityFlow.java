@@ -1,14 +1,18 @@
 package org.jukibus.flow.identity;
 
+import java.util.List;
+import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.FlowPackage;
+
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /**
  * The two flows of 本人確認情報の通知及び記録 (identity updates, standard 第6の6). No receipts: the
  * update-count list is the receiver's signed confirmation.
  */
-public final class IdentityFlow {
+public final class IdentityFlow implements FlowPackage {
 
     /** Flow name of the identity update: municipality → its prefecture, delegating prefecture → central. */
     public static final String UPDATE_NAME = "identity-update";
@@ -30,6 +34,18 @@ public final class IdentityFlow {
     public static final FlowDefinition COUNT_LIST = new FlowDefinition(COUNT_LIST_NAME, UpdateCountList.TYPE,
             "Sender", "Recipient", null, false);
 
-    private IdentityFlow() {
+    /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
+    public IdentityFlow() {
+    }
+
+    @Override
+    public List<FlowDefinition> flows() {
+        return List.of(UPDATE, COUNT_LIST);
+    }
+
+    @Override
+    public List<PayloadType> payloadTypes() {
+        return List.of(PayloadType.of("IdentityUpdate", "identity-update.xsd", "urn:jukibus:identity-update:1"),
+                PayloadType.of("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1"));
     }
 }

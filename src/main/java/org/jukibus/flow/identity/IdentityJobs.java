@@ -1,6 +1,6 @@
 package org.jukibus.flow.identity;
 
-import org.jukibus.ops.NodeMBean;
+import org.jukibus.core.NodeMBean;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import java.io.IOException;

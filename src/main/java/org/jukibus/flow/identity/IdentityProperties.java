@@ -4,7 +4,7 @@ import java.time.LocalTime;
 import java.time.Period;
 import java.time.ZoneId;
 
-import org.jukibus.node.TimerIntervals;
+import org.jukibus.core.TimerIntervals;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The identity flows' node settings, {@code jukibus.identity.*} (docs/configuration.md). */

@@ -20,7 +20,7 @@ import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.Payloads;
 import org.jukibus.flow.PermanentFailure;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

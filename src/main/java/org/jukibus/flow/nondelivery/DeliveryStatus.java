@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Answer;
+import org.jukibus.flow.AnswerRecorder;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.flow.Flows;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * file: {@code routes/common/flow-templates.yaml}; made by the node itself: {@link org.jukibus.flow.Answers}),
  * and the receipts and answers that came back for it.
  */
-public final class DeliveryStatus {
+public final class DeliveryStatus implements AnswerRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryStatus.class);
 
@@ -48,6 +49,7 @@ public final class DeliveryStatus {
     }
 
     /** A message this node made itself (an answer, a forwarded update, a batch), as it is sealed. */
+    @Override
     public void sealed(Answer answer) {
         record(answer.messageId(), answer.flow(), answer.recipient());
     }

@@ -2,7 +2,7 @@ package org.jukibus.flow.nondelivery;
 
 import javax.management.ObjectName;
 
-import org.jukibus.ops.NodeMBean;
+import org.jukibus.core.NodeMBean;
 
 /** The node's {@code DeliveryStatus} MBean: read-only counts from {@link SentMessages}. */
 public final class DeliveryStatusMBean implements DeliveryStatusOperations, AutoCloseable {

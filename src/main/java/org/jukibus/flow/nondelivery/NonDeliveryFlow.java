@@ -1,5 +1,9 @@
 package org.jukibus.flow.nondelivery;
 
+import java.util.List;
+import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.FlowPackage;
+
 import java.util.Map;
 import java.util.Set;
 
@@ -23,7 +27,7 @@ import org.jukibus.monitoring.MonitoringFlows;
  * </ul>
  * Any message from the recipient carrying the sent message's id as correlation id closes it.
  */
-public final class NonDeliveryFlow {
+public final class NonDeliveryFlow implements FlowPackage {
 
     /** 不達通知: recipient → sender of a dead-lettered message; answered by nothing (no notice about a notice). */
     public static final FlowDefinition FLOW = new FlowDefinition(
@@ -54,7 +58,18 @@ public final class NonDeliveryFlow {
             "SENDER_MISMATCH", "OTHER_PREFECTURE", "NOT_A_PREFECTURE", "NOT_SENDER", "UNKNOWN_UPDATE", "WRONG_CONFIRMER",
             "INVALID_RESIDENT_CODE", "SENDER_NOT_CENTRAL", "INVALID", "IN_FLIGHT");
 
-    private NonDeliveryFlow() {
+    /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
+    public NonDeliveryFlow() {
+    }
+
+    @Override
+    public List<FlowDefinition> flows() {
+        return List.of(FLOW);
+    }
+
+    @Override
+    public List<PayloadType> payloadTypes() {
+        return List.of(PayloadType.of("NonDeliveryNotice", "non-delivery.xsd", "urn:jukibus:non-delivery:1"));
     }
 
     /** Whether the sender records messages of this flow and the recipient answers their failure with a notice. */

@@ -8,7 +8,7 @@ import java.util.List;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
-import org.jukibus.ops.FlowMetrics;
+import org.jukibus.flow.FlowMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package org.jukibus.flow.nondelivery;
 
 import java.time.Duration;
 
-import org.jukibus.node.TimerIntervals;
+import org.jukibus.core.TimerIntervals;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 

@@ -5,7 +5,7 @@ import java.time.Clock;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.flow.FlowHandler;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeSettings;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -8,8 +8,8 @@ import org.jukibus.flow.LegacyInput;
 import org.jukibus.flow.LegacyInputException;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.Payloads;
-import org.jukibus.node.NodeCodes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeCodes;
+import org.jukibus.core.NodeRole;
 
 /**
  * {@code legacy/inbox/transfer-out-certificate/}: the old municipality registers transfer-out

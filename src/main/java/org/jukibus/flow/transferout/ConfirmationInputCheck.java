@@ -5,8 +5,8 @@ import java.util.List;
 import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.LegacyInput;
 import org.jukibus.flow.LegacyInputException;
-import org.jukibus.node.NodeCodes;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeCodes;
+import org.jukibus.core.NodeRole;
 
 /**
  * Checks a transfer-out confirmation that the old municipality's legacy system drops into

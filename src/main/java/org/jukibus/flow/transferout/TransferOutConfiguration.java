@@ -5,8 +5,8 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.jukibus.directory.NodeDirectory;
-import org.jukibus.node.NodeProperties;
-import org.jukibus.node.NodeSettings;
+import org.jukibus.core.NodeProperties;
+import org.jukibus.core.NodeSettings;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;

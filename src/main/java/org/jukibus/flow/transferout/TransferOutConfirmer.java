@@ -10,11 +10,11 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandler;
-import org.jukibus.flow.Flows;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.transferin.TransferInNotice;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class TransferOutConfirmer implements FlowHandler {
 
     @Override
     public List<String> flows() {
-        return List.of(Flows.TRANSFER_IN.name());
+        return List.of(TransferInFlow.NOTICE.name());
     }
 
     /**

@@ -1,11 +1,15 @@
 package org.jukibus.flow.transferout;
 
+import java.util.List;
+import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.FlowPackage;
+
 import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 
 /** The transfer-out confirmation flow (転出確定通知, 第6の3): old municipality → its prefecture. */
-public final class TransferOutFlow {
+public final class TransferOutFlow implements FlowPackage {
 
     /** Flow name: folders {@code legacy/*}{@code /transfer-out/}, queue {@code jukibus.inbound.transfer-out}. */
     public static final String NAME = "transfer-out";
@@ -22,6 +26,17 @@ public final class TransferOutFlow {
     /** Node setting: whether the node confirms by itself when it delivers a transfer-in notice (default true). */
     public static final String CONFIRM_ON_TRANSFER_IN = "jukibus.transfer-out.confirm-on-transfer-in";
 
-    private TransferOutFlow() {
+    /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
+    public TransferOutFlow() {
+    }
+
+    @Override
+    public List<FlowDefinition> flows() {
+        return List.of(CONFIRMATION);
+    }
+
+    @Override
+    public List<PayloadType> payloadTypes() {
+        return List.of(PayloadType.of("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1"));
     }
 }

@@ -25,7 +25,7 @@ import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PermanentFailure;
-import org.jukibus.ops.FlowMetrics;
+import org.jukibus.flow.FlowMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -30,14 +30,15 @@ import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.PermanentFailure;
 import org.jukibus.flow.TransientFailure;
-import org.jukibus.ops.FlowMetrics;
-import org.jukibus.node.NodeEnvelopes;
-import org.jukibus.node.NodeProperties;
+import org.jukibus.flow.FlowMetrics;
+import org.jukibus.envelope.NodeEnvelopes;
+import org.jukibus.core.NodeProperties;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +82,7 @@ class NonDeliveryNoticesTest {
     void a_business_refusal_of_an_authenticated_sender_is_answered_with_a_signed_notice_without_personal_data() throws Exception {
         OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
         Exchange exchange = deadLetter("UNKNOWN_PERSON", OSAKA);
-        exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(Flows.TRANSFER_IN, fromOsaka.header(), fromOsaka.payloadBytes()));
+        exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE, fromOsaka.header(), fromOsaka.payloadBytes()));
 
         List<?> sent = onDeadLetter(exchange);
 
@@ -141,7 +142,7 @@ class NonDeliveryNoticesTest {
     @Test
     void nothing_goes_back_when_the_sender_is_not_authenticated_twice_over() throws Exception {
         OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
-        Delivered delivered = new Delivered(Flows.TRANSFER_IN, fromOsaka.header(), fromOsaka.payloadBytes());
+        Delivered delivered = new Delivered(TransferInFlow.NOTICE, fromOsaka.header(), fromOsaka.payloadBytes());
 
         // put on the broker by another node than the signer (a copy of Osaka-shi's envelope, replayed by Bunkyo)
         Exchange mismatch = deadLetter("SENDER_MISMATCH", "131059");

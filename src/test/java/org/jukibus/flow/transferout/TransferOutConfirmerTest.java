@@ -12,9 +12,9 @@ import java.util.List;
 
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Delivered;
-import org.jukibus.flow.Flows;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.xml.Schemas;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
@@ -23,7 +23,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 class TransferOutConfirmerTest {
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-21T00:30:00.123Z"), ZoneOffset.UTC);
-    private final Delivered notice = TransferOutTestData.delivered(Flows.TRANSFER_IN, BUNKYO, SHINJUKU,
+    private final Delivered notice = TransferOutTestData.delivered(TransferInFlow.NOTICE, BUNKYO, SHINJUKU,
             TransferOutTestData.notice(BUNKYO, SHINJUKU));
 
     @Test

@@ -15,7 +15,7 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowDefinition;
-import org.jukibus.node.NodeRole;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.NodeIdentity;
 

@@ -1,0 +1,11 @@
+package org.jukibus.flow;
+
+/**
+ * Told of every answer a node seals ({@link Answers}), so that its receipt or non-delivery notice finds it
+ * later; the delivery status (flow.nondelivery.DeliveryStatus) is the one implementation. An interface here
+ * so that the common flow code does not depend on one flow's package.
+ */
+public interface AnswerRecorder {
+
+    void sealed(Answer answer);
+}

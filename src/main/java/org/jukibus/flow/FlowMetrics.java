@@ -1,0 +1,89 @@
+package org.jukibus.flow;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Per-flow counters the processors report to, scraped at {@code /actuator/prometheus} (every
+ * meter also carries the tag {@code node}):
+ * <ul>
+ *   <li>{@code jukibus_flow_sent_total{flow}}: envelopes a peer's broker has stored</li>
+ *   <li>{@code jukibus_flow_received_total{flow}}: envelopes delivered to this node's legacy outbox</li>
+ *   <li>{@code jukibus_flow_failed_total{flow,reason}}: messages dead-lettered, by reason</li>
+ *   <li>{@code jukibus_flow_overdue_total{flow}}: messages sent that had no receipt in time (a warning)</li>
+ *   <li>{@code jukibus_flow_latency_seconds{flow}}: created-at in the envelope header to delivery</li>
+ *   <li>{@code jukibus_dlq_depth{flow}}: dead letters waiting ({@link DeadLetterQueue})</li>
+ * </ul>
+ */
+public final class FlowMetrics {
+
+    /** Flow tag of a message whose flow is not known (a dead letter from a queue no flow owns). */
+    public static final String UNKNOWN_FLOW = "unknown";
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+
+    public FlowMetrics(MeterRegistry registry, Clock clock, Iterable<String> flows) {
+        this.registry = registry;
+        this.clock = clock;
+        for (String flow : flows) { // present from the start, at 0, so a rate is defined
+            sentCounter(flow);
+            receivedCounter(flow);
+            latencyTimer(flow);
+        }
+    }
+
+    /** Metrics that go nowhere: for processors used outside a node (tests). */
+    public static FlowMetrics none() {
+        return new FlowMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), Clock.systemUTC(), java.util.List.of());
+    }
+
+    public void sent(String flow) {
+        sentCounter(flow).increment();
+    }
+
+    /** A message was delivered; its latency runs from the sender's created-at to now. */
+    public void received(String flow, Instant createdAt) {
+        receivedCounter(flow).increment();
+        if (createdAt != null) {
+            Duration latency = Duration.between(createdAt, clock.instant());
+            latencyTimer(flow).record(latency.isNegative() ? Duration.ZERO : latency);
+        }
+    }
+
+    public void failed(String flow, String reason) {
+        Counter.builder("jukibus.flow.failed").description("Messages dead-lettered, by reason")
+                .tag("flow", tag(flow)).tag("reason", reason == null ? "UNKNOWN" : reason)
+                .register(registry).increment();
+    }
+
+    /** A message this node sent was reported overdue: no receipt or answer in time. */
+    public void overdue(String flow) {
+        Counter.builder("jukibus.flow.overdue").description("Messages sent without a receipt in time")
+                .tag("flow", tag(flow)).register(registry).increment();
+    }
+
+    private Counter sentCounter(String flow) {
+        return Counter.builder("jukibus.flow.sent").description("Envelopes stored by the recipient's broker")
+                .tag("flow", tag(flow)).register(registry);
+    }
+
+    private Counter receivedCounter(String flow) {
+        return Counter.builder("jukibus.flow.received").description("Envelopes delivered to the legacy outbox")
+                .tag("flow", tag(flow)).register(registry);
+    }
+
+    private Timer latencyTimer(String flow) {
+        return Timer.builder("jukibus.flow.latency").description("Envelope created-at to delivery")
+                .tag("flow", tag(flow)).register(registry);
+    }
+
+    private static String tag(String flow) {
+        return flow == null || flow.isBlank() ? UNKNOWN_FLOW : flow;
+    }
+}

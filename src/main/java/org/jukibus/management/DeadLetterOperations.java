@@ -1,0 +1,43 @@
+package org.jukibus.management;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dead-letter operations of one node, as JMX sees them ({@code org.jukibus:node=<code>,type=DeadLetters}):
+ * Hawtio's JMX tab runs them, and {@code jukibus dlq} calls them through the node's Jolokia endpoint.
+ * {@code flow} may be empty for every flow.
+ *
+ * <p>Registered explicitly as a {@link javax.management.StandardMBean} of this interface, not
+ * named {@code ...MBean}: Spring's JMX exporter would otherwise export the bean a second time
+ * under its own name.
+ */
+public interface DeadLetterOperations {
+
+    /** This node's code. */
+    String getNode();
+
+    /** Dead letters waiting, all flows. */
+    long getDepth();
+
+    /** Dead letters of a flow (or all): id, flow, reason, detail, when, where from; never the body. */
+    List<Map<String, Object>> list(String flow);
+
+    /** One dead letter with every property and the size and digest of its (still encrypted) body. */
+    Map<String, Object> show(String id);
+
+    /** Puts one dead letter back on the queue it failed on, as the node itself; returns that queue. */
+    String replay(String id);
+
+    /**
+     * Seals a message that expired at this node (reason EXPIRED) again from its kept payload: a fresh
+     * envelope with a new message id, put on the outbound queue; returns "old id as new id for recipient".
+     */
+    String resend(String id);
+
+    /** Replays every dead letter of a flow (or all); returns how many. */
+    int replayAll(String flow);
+
+    /** Removes the dead letters of a flow (or all) for good; refuses unless {@code confirm}. Returns how many. */
+    int purge(String flow, boolean confirm);
+}

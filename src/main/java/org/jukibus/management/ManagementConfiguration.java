@@ -1,0 +1,74 @@
+package org.jukibus.management;
+
+import java.time.Clock;
+
+import jakarta.jms.ConnectionFactory;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.camel.CamelContext;
+import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.SentPayloads;
+import org.jukibus.envelope.NodeEnvelopes;
+import org.jukibus.core.NodeSettings;
+import org.jukibus.operators.OperatorPermissions;
+import org.jukibus.operators.OperatorsConfiguration;
+import org.jukibus.flow.FlowMetrics;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * A node's management side: the dead-letter MBean, per-flow metrics, and what actuator health and
+ * info say about the node. The HTTP port and its login are in {@link ManagementSecurity}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ManagementProperties.class)
+@Import({ManagementSecurity.class, OperatorsConfiguration.class})
+public class ManagementConfiguration {
+
+    @Bean
+    FlowMetrics flowMetrics(MeterRegistry registry, Clock clock, Flows flows) {
+        return new FlowMetrics(registry, clock, flows.names());
+    }
+
+    @Bean(destroyMethod = "close")
+    DeadLetterQueue deadLetterQueue(NodeSettings settings, ConnectionFactory localConnectionFactory, NodeBroker broker,
+                                    MeterRegistry registry, Flows flows, OperationLog operationLog,
+                                    OperatorPermissions permissions, NodeEnvelopes envelopes,
+                                    SentPayloads sentPayloads) throws Exception {
+        DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog, permissions,
+                envelopes, sentPayloads).register();
+        for (String flow : flows.names()) {
+            Gauge.builder("jukibus.dlq.depth", dlq, q -> q.count(flow)).tag("flow", flow)
+                    .description("Dead letters waiting in jukibus.dlq").register(registry);
+        }
+        return dlq;
+    }
+
+    /** Health component {@code broker}: the embedded Artemis broker is started and active. */
+    @Bean
+    HealthIndicator brokerHealthIndicator(NodeBroker broker) {
+        return NodeHealth.broker(broker);
+    }
+
+    /** Health component {@code routes}: every Camel route is started. */
+    @Bean
+    HealthIndicator routesHealthIndicator(CamelContext camel) {
+        return NodeHealth.routes(camel);
+    }
+
+    /** {@code /actuator/info} names the node, so {@code jukibus dlq} knows whose MBean to call. */
+    @Bean
+    InfoContributor nodeInfo(NodeSettings settings) {
+        return builder -> builder.withDetail("jukibus", java.util.Map.of(
+                "code", settings.code(), "role", settings.role().id(),
+                "deadLetters", DeadLetterQueue.objectName(settings.code()).toString()));
+    }
+}

@@ -1,0 +1,67 @@
+package org.jukibus.management;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.jukibus.broker.NodeBroker;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+
+/**
+ * What {@code /actuator/health} reports about a node beyond Boot's own checks: its broker is
+ * started and active (not a passive backup, not stopping), and every Camel route is started — a
+ * stopped route means a flow silently not moving.
+ */
+public final class NodeHealth {
+
+    private NodeHealth() {
+    }
+
+    /** The node's embedded Artemis broker. */
+    public static HealthIndicator broker(NodeBroker broker) {
+        return () -> {
+            ActiveMQServer server = broker.server();
+            boolean started = server != null && server.isStarted();
+            boolean active = started && server.isActive();
+            Health.Builder health = active ? Health.up() : Health.down();
+            health.withDetail("name", broker.name()).withDetail("started", started).withDetail("active", active);
+            if (server != null) {
+                health.withDetail("state", String.valueOf(server.getState()));
+            }
+            return health.build();
+        };
+    }
+
+    /**
+     * The node's Camel routes: up only when every one of them is started, except the routes of
+     * flows switched off in the config file ({@code jukibus.flows.<flow>.enabled=false}), which are
+     * listed as switched off.
+     */
+    public static HealthIndicator routes(CamelContext camel) {
+        return () -> {
+            Map<String, String> states = new LinkedHashMap<>();
+            boolean allStarted = camel.getStatus() == ServiceStatus.Started;
+            for (Route route : camel.getRoutes()) {
+                ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
+                if (Boolean.FALSE.equals(route.isAutoStartup()) && status != ServiceStatus.Started) {
+                    states.put(route.getRouteId(), "SwitchedOff");
+                    continue;
+                }
+                states.put(route.getRouteId(), String.valueOf(status));
+                allStarted &= status == ServiceStatus.Started;
+            }
+            if (states.isEmpty()) {
+                allStarted = false; // a node without routes moves nothing
+            }
+            return (allStarted ? Health.up() : Health.down())
+                    .withDetail("context", camel.getName())
+                    .withDetail("contextStatus", String.valueOf(camel.getStatus()))
+                    .withDetail("routes", states)
+                    .build();
+        };
+    }
+}

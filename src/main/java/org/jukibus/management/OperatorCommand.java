@@ -1,0 +1,154 @@
+package org.jukibus.management;
+
+import java.io.Console;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jukibus.cli.CommandGroup;
+import org.jukibus.cli.Subcommand;
+import org.jukibus.operators.OperatorRegistration;
+import org.jukibus.operators.OperatorUnlock;
+import org.jukibus.operators.Permission;
+import org.jukibus.operators.Pins;
+import org.jukibus.operators.RegisteredOperator;
+import org.jukibus.pki.CertificateValidator;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.KeyStores;
+import org.jukibus.pki.OfficerIdentity;
+import org.jukibus.pki.OperatorIdentity;
+import org.jukibus.pki.Pem;
+import org.jukibus.pki.SecureFiles;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jukibus operator register|unlock}: the responsible officer registers a node's operators (操作者の登録:
+ * card, PIN, permissions) and ends an operator's lock, each signed with the officer's key (standard 第4の4).
+ */
+@Command(name = "operator", mixinStandardHelpOptions = true,
+        description = "Operators of a node's management port (Hawtio, Jolokia, actuator, jukibus dlq and status): "
+                + "register them and unlock them, as the responsible officer.",
+        subcommands = {OperatorCommand.Register.class, OperatorCommand.Unlock.class})
+public class OperatorCommand extends CommandGroup {
+
+    /** The officer's key store and its password, as every officer's signature needs them. */
+    static class Officer {
+        @Option(names = "--officer-keystore", required = true, paramLabel = "P12", description = "the officer's key store (jukibus pki issue-officer)")
+        Path keystore;
+        @Option(names = "--officer-password-file", required = true, paramLabel = "FILE", description = "file with its password")
+        Path passwordFile;
+
+        KeyMaterial open() throws Exception {
+            char[] pw = SecureFiles.readPassword(passwordFile);
+            try {
+                KeyMaterial km = KeyStores.readKeyStore(keystore, pw);
+                OfficerIdentity.fromCertificate(km.certificate());
+                return km;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(keystore + " is not an officer's key store: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = {"Register (or re-register) an operator with a node: the operator's card certificate, PIN "
+                    + "(kept as a bcrypt hash) and permissions, in the node's operators file signed with the officer's key.",
+                    "Permissions: dlq.read:<flow>, dlq.replay:<flow>, dlq.purge:<flow> (<flow> or * for every flow), "
+                    + "status (node status at central), management (Hawtio and every other MBean).",
+                    "The node reads the file again when it changes; an existing file must carry this officer's signature."})
+    static class Register extends Subcommand {
+        @Option(names = "--registration", required = true, paramLabel = "FILE", description = "the node's operators file (jukibus.operators.registration)")
+        Path registration;
+        @Option(names = "--node-code", required = true, description = "the node's code")
+        String node;
+        @Option(names = "--card-certificate", required = true, paramLabel = "PEM", description = "the operator card's certificate (<id>.pem)")
+        Path cardCertificate;
+        @Option(names = "--pin-file", paramLabel = "FILE", description = "file with the operator's PIN (else asked for on the terminal)")
+        Path pinFile;
+        @Option(names = "--permission", required = true, split = ",", description = "one or more permissions (repeat or separate by commas)")
+        List<String> permissions;
+        @CommandLine.Mixin
+        Officer officer;
+
+        @Override
+        protected int run() throws Exception {
+            X509Certificate card = Pem.readCertificate(cardCertificate);
+            OperatorIdentity id = OperatorIdentity.fromCertificate(card);
+            Set<Permission> granted = new LinkedHashSet<>();
+            permissions.forEach(p -> granted.add(Permission.parse(p)));
+            KeyMaterial km = officer.open();
+            String officerName = OfficerIdentity.fromCertificate(km.certificate()).name();
+            Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
+            OperatorRegistration before = new OperatorRegistration(node, officerName, now, List.of());
+            if (Files.isRegularFile(registration)) {
+                // re-signing what someone else changed would approve the change: the file must be this officer's
+                List<X509Certificate> chain = km.chain();
+                before = OperatorRegistration.verify(Files.readAllBytes(registration), registration.toString(), node,
+                        km.certificate(), new CertificateValidator(chain.get(chain.size() - 1), null));
+            }
+            char[] pin = pin();
+            String pinHash;
+            try {
+                pinHash = Pins.hash(pin);
+            } finally {
+                Arrays.fill(pin, '\0');
+            }
+            RegisteredOperator operator = new RegisteredOperator(id.id(), id.name(), RegisteredOperator.fingerprint(card),
+                    pinHash, granted);
+            SecureFiles.writePublic(registration, before.with(operator, officerName, now).sign(km));
+            out().println("registered " + id + " with node " + node + ": " + granted + " (card serial "
+                    + card.getSerialNumber().toString(16) + ") -> " + registration);
+            return 0;
+        }
+
+        private char[] pin() throws Exception {
+            if (pinFile != null) {
+                return SecureFiles.readPassword(pinFile);
+            }
+            Console console = System.console();
+            if (console == null) {
+                throw new IllegalArgumentException("give --pin-file (no terminal to ask the operator's PIN on)");
+            }
+            return console.readPassword("The operator's PIN: ");
+        }
+    }
+
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = {"End an operator's lock on a node (after too many wrong PINs): writes the unlock, signed with "
+                    + "the officer's key, into the node's unlock folder (jukibus.operators.unlock-dir).",
+                    "It takes effect at the operator's next login and ends only a lock that began before it was signed."})
+    static class Unlock extends Subcommand {
+        @Option(names = "--id", required = true, description = "the operator's id")
+        String id;
+        @Option(names = "--node-code", required = true, description = "the node's code")
+        String node;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "the node's unlock folder")
+        Path out;
+        @CommandLine.Mixin
+        Officer officer;
+
+        @Override
+        protected int run() throws Exception {
+            new OperatorIdentity(id, id); // the id's syntax
+            KeyMaterial km = officer.open();
+            String officerName = OfficerIdentity.fromCertificate(km.certificate()).name();
+            Instant now = Clock.systemUTC().instant();
+            Path file = out.resolve(id + "-" + now.toEpochMilli() + ".xml");
+            SecureFiles.writePublic(file, new OperatorUnlock(node, id, officerName, now).sign(km));
+            out().println("unlock of operator " + id + " on node " + node + " signed by " + officerName + " -> " + file);
+            return 0;
+        }
+    }
+}
