@@ -33,7 +33,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * node, which hands it to the certification authority (a stand-in on 127.0.0.1) sealed for it. Moves,
  * deaths and name changes arrive once, births never; while the authority is down the liaison retries;
  * a refusal goes to the dead-letter queue and is delivered when replayed after the fix; a batch made again
- * after a crash, or a restart of central, sends nothing twice; only central may send change info.
+ * after a crash, or a restart of central, sends nothing twice; only central may send change info; only
+ * certificate holders' changes reach the authority (第1の5), the register of holders fed by the authority.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeInfoIT {
@@ -54,6 +55,9 @@ class ChangeInfoIT {
         net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms",
                 "jukibus.change-info.settle", "1s"));
         ca = new StandInCertificationAuthority(net, LIAISON, root.resolve("stand-in-ca"));
+        // the residents of tests 1 to 4 hold certificates (the birth's 10000000030 too: births are never sent anyway)
+        ca.holds("10000000006", "10000000014", "10000000022", "10000000030", "10000000049", "20000000001",
+                "30000000007", "40000000002");
         net.node(LIAISON).properties().putAll(Map.of("jukibus.liaison.ca-endpoint", ca.endpoint(),
                 "jukibus.liaison.ca-certificate", ca.certificateFile().toString(),
                 "jukibus.liaison.ca-code", StandInCertificationAuthority.CODE));
@@ -197,7 +201,34 @@ class ChangeInfoIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void only_certificate_holders_changes_reach_the_authority_and_the_others_are_counted() throws Exception {
+        String holder = org.jukibus.flow.ResidentCode.of(5000000001L);
+        String nonHolder = org.jukibus.flow.ResidentCode.of(5000000002L);
+        ca.holds(holder); // issued after the liaison last read the feed: it reads the feed again before handing on
+        int before = changes().size();
+        int withheldBefore = withheld();
+
+        IdentityRecords.seedChange(net, CENTRAL, nonHolder, "ADDRESS_CHANGE", "住基 九郎", "東京都千代田区一番町1番地", "2026-11-09");
+        IdentityRecords.seedChange(net, CENTRAL, holder, "ADDRESS_CHANGE", "住基 十郎", "東京都千代田区二番町2番地", "2026-11-10");
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() > before && withheld() > withheldBefore);
+
+        assertThat(changes().subList(before, changes().size())).containsExactly(
+                new ChangeInfo.Change(holder, ChangeKind.MOVE, null, "東京都千代田区二番町2番地", "2026-11-10"));
+        assertThat(withheld()).as("the non-holder's move is counted, not sent").isEqualTo(withheldBefore + 1);
+        assertThat(IdentityRecords.store(net, LIAISON).queryForList(
+                "select resident_code from certificate_holder", String.class)).contains(holder).doesNotContain(nonHolder);
+
+        assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
+    }
+
     // --- helpers ---
+
+    private static int withheld() {
+        return IdentityRecords.store(net, LIAISON).queryForObject("select coalesce(sum(withheld), 0) from ca_delivery",
+                Integer.class);
+    }
 
     private static List<ChangeInfo.Change> changes() {
         return ca.accepted().stream().flatMap(a -> payload(a).changes().stream()).toList();

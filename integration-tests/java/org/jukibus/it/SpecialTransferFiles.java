@@ -73,6 +73,24 @@ final class SpecialTransferFiles {
                 """.formatted(noticeId, residentCode, name, birthDate, newMunicipality, oldMunicipality));
     }
 
+    /** A transfer-out certificate registration, or a first transfer-in notice, with household members (世帯員) and more. */
+    static byte[] with(byte[] file, String rootElement, String elements) {
+        String xml = new String(file, StandardCharsets.UTF_8);
+        return utf8(xml.replace("</" + rootElement + ">", elements + "</" + rootElement + ">"));
+    }
+
+    /** A registered household member born 2005-04-01 (schemas/transfer-out-certificate.xsd, HouseholdMember). */
+    static String registeredMember(String residentCode, String name, String relationship) {
+        return "<HouseholdMember><ResidentCode>%s</ResidentCode><Name>%s</Name><BirthDate>2005-04-01</BirthDate><Sex>2</Sex>"
+                .formatted(residentCode, name) + "<Relationship>%s</Relationship></HouseholdMember>".formatted(relationship);
+    }
+
+    /** A household member asked for in a first transfer-in notice (schemas/first-transfer-in-notice.xsd). */
+    static String askedMember(String residentCode, String name, String relationship) {
+        return "<HouseholdMember><ResidentCode>%s</ResidentCode><Name>%s</Name><Relationship>%s</Relationship></HouseholdMember>"
+                .formatted(residentCode, name, relationship);
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

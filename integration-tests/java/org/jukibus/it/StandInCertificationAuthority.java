@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +36,9 @@ import com.sun.net.httpserver.HttpsServer;
  * A stand-in for the designated certification authority (指定認証機関) in tests: HTTPS on 127.0.0.1
  * with a certificate from the test network's CA, client certificates required. It opens every envelope
  * with its own key, verifying the signature against the liaison node's certificate only, and records what
- * arrived; it answers with the status a test sets. It can be stopped and started again on the same port.
+ * arrived; it answers with the status a test sets. It serves its feed of certificate holders
+ * ({@code schemas/certificate-holders.xsd}) at {@code /certificate-holders}, two changes per answer so the
+ * liaison pages. It can be stopped and started again on the same port.
  */
 final class StandInCertificationAuthority implements AutoCloseable {
 
@@ -51,6 +54,9 @@ final class StandInCertificationAuthority implements AutoCloseable {
     private final EnvelopeOpener opener;
     private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     private final AtomicInteger answer = new AtomicInteger(200);
+    /** The holder feed: resident code and whether they hold a certificate, in Seq order (Seq = index + 1). */
+    private final List<Map.Entry<String, Boolean>> holderChanges = new CopyOnWriteArrayList<>();
+
     private final int port;
     private HttpsServer server;
 
@@ -93,8 +99,33 @@ final class StandInCertificationAuthority implements AutoCloseable {
             }
         });
         server.createContext("/change-info", this::handle);
+        server.createContext("/certificate-holders", this::holderFeed);
         server.start();
         return this;
+    }
+
+    /** A certificate is issued to these residents: the feed says so from now on. */
+    void holds(String... residentCodes) {
+        for (String code : residentCodes) {
+            holderChanges.add(Map.entry(code, true));
+        }
+    }
+
+    private void holderFeed(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String query = exchange.getRequestURI().getQuery();
+            int after = Integer.parseInt(query.replaceFirst("^after=", ""));
+            StringBuilder xml = new StringBuilder("<CertificateHolderChanges xmlns=\"urn:jukibus:certificate-holders:1\">");
+            for (int seq = after + 1; seq <= Math.min(after + 2, holderChanges.size()); seq++) {
+                Map.Entry<String, Boolean> change = holderChanges.get(seq - 1);
+                xml.append("<Change><Seq>").append(seq).append("</Seq><ResidentCode>").append(change.getKey())
+                        .append("</ResidentCode><Status>").append(change.getValue() ? "HOLDER" : "NOT_HOLDER")
+                        .append("</Status></Change>");
+            }
+            byte[] body = xml.append("</CertificateHolderChanges>").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 
     /** Stops listening: connections are refused until {@link #start}. */

@@ -42,6 +42,8 @@ public final class LegacyIntake {
     private static final String CONTENT = "JukibusLegacyContent";
     /** Exchange property holding the digest of the input's business key, for the ledger. */
     private static final String KEY = "JukibusLegacyBusinessKey";
+    /** Exchange property holding the legacy operator the input names ({@link LegacyOperator}), for the operation log. */
+    private static final String OPERATOR = "JukibusLegacyOperator";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -122,6 +124,7 @@ public final class LegacyIntake {
         }
         byte[] content = content(exchange);
         Document payload = parse(flow, content);
+        exchange.setProperty(OPERATOR, LegacyOperator.take(payload));
         String recipient = recipient(flow, payload);
         String messageId = MessageIds.forInput(envelopes.selfCode(), content);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, messageId, recipient);
@@ -154,6 +157,7 @@ public final class LegacyIntake {
         for (int i = 0; i < parts.size(); i++) {
             LegacyInput part = parts.get(i);
             audit.record(AuditEvent.of(AuditKind.MESSAGE_QUEUED).flow(part.flow().name())
+                    .actor(LegacyOperator.actor(exchange.getProperty(OPERATOR, String.class)))
                     .message(part.messageId(), part.flow().messageType()).sender(envelopes.selfCode())
                     .recipient(part.recipient()).digestOf(envelopesSent.get(i)));
             handlers.of(part.flow()).queued(part);
@@ -234,9 +238,11 @@ public final class LegacyIntake {
     public void handleLocally(Exchange exchange) throws Exception {
         FlowDefinition flow = flowOf(exchange);
         byte[] content = content(exchange);
-        LegacyInput input = new LegacyInput(flow, fileName(exchange), parse(flow, content), null, null);
+        Document payload = parse(flow, content);
+        String operator = LegacyOperator.take(payload);
+        LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, null, null);
         handlers.of(flow).local(input, outbox);
-        audit.record(AuditEvent.of(AuditKind.LOCAL_INPUT_HANDLED).flow(flow.name()));
+        audit.record(AuditEvent.of(AuditKind.LOCAL_INPUT_HANDLED).flow(flow.name()).actor(LegacyOperator.actor(operator)));
         ledger.record(flow.name(), input.fileName(), content, TransferLedger.Outcome.HANDLED, null, null, null);
     }
 

@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.jukibus.ops.FlowMetrics;
+import org.jukibus.flow.FlowMetrics;
 import org.junit.jupiter.api.Test;
 
 /**

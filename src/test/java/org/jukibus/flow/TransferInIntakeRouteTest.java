@@ -16,6 +16,9 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.ShutdownTimeout;
+import org.jukibus.audit.AuditEntry;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.HashChainLog;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
@@ -108,6 +111,38 @@ class TransferInIntakeRouteTest {
         outbound.assertIsSatisfied();
         assertThat(Files.readString(legacy("error", "transfer-in").resolve("unknown.xml.error")))
                 .contains("OldMunicipality 999997 is not in the node directory");
+    }
+
+    /**
+     * 手入力 (第6の4(2), 第6の5(2), 第6の6(1)): the legacy operator who entered a file is named in the operation log
+     * entry of the message it became, and of a local input too (the shared intake serves every flow); the element
+     * is taken out of the payload, so it is not in what is sealed for the recipient.
+     */
+    @Test
+    void the_legacy_operator_is_named_in_the_operation_log_and_not_sent() throws Exception {
+        outbound.expectedMessageCount(1);
+        NotifyBuilder sentDone = new NotifyBuilder(camel).fromRoute("transfer-in-intake").whenCompleted(1).create();
+        NotifyBuilder localDone = new NotifyBuilder(camel).fromRoute("card-check-local").whenCompleted(1).create();
+        String notice = Files.readString(Path.of("docs/samples/transfer-in-notice.xml"), StandardCharsets.UTF_8)
+                .replace("<NoticeId>", "<NoticeId>OP-").replace("</TransferInNotice>", "  <Operator>clerk-0042</Operator>\n</TransferInNotice>");
+        String check = Files.readString(Path.of("docs/samples/card-check-request.xml"), StandardCharsets.UTF_8)
+                .replace("</CardCheckRequest>", "  <Operator>clerk-0043</Operator>\n</CardCheckRequest>");
+
+        drop("operator.xml", notice.getBytes(StandardCharsets.UTF_8));
+        drop("card-check", "operator.xml", check.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(sentDone.matches(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(localDone.matches(20, TimeUnit.SECONDS)).isTrue();
+        outbound.assertIsSatisfied();
+        String messageId = outbound.getExchanges().get(0).getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        List<AuditEntry> log = HashChainLog.entries(NETWORK.node("131041").home().resolve("audit"));
+        assertThat(log).filteredOn(e -> e.kind() == AuditKind.MESSAGE_QUEUED && messageId.equals(e.messageId()))
+                .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("legacy-operator:clerk-0042"));
+        assertThat(log).filteredOn(e -> e.kind() == AuditKind.LOCAL_INPUT_HANDLED && "card-check".equals(e.flow()))
+                .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("legacy-operator:clerk-0043"));
+        byte[] kept = camel.getRegistry().findSingleByType(SentPayloads.class).find(messageId).orElseThrow().payload();
+        assertThat(new String(kept, StandardCharsets.UTF_8)).contains("<NoticeId>OP-").doesNotContain("clerk-0042")
+                .doesNotContain("Operator");
     }
 
     /** Read whole, a file of several GiB would exhaust the heap, past 2 GiB fail with an Error and no report. */
@@ -208,7 +243,11 @@ class TransferInIntakeRouteTest {
     }
 
     private static void drop(String name, byte[] content) throws Exception {
-        Path inbox = legacy("inbox", "transfer-in");
+        drop("transfer-in", name, content);
+    }
+
+    private static void drop(String flow, String name, byte[] content) throws Exception {
+        Path inbox = legacy("inbox", flow);
         Files.createDirectories(inbox);
         Files.write(inbox.resolve(name + ".part"), content);
         Files.move(inbox.resolve(name + ".part"), inbox.resolve(name));

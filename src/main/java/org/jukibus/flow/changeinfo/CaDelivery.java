@@ -34,6 +34,11 @@ import org.w3c.dom.Document;
  * {@code CA_REFUSED}) for {@code jukibus dlq replay} after the fix. The envelope for the authority
  * keeps the message id central gave it, so the authority can drop a copy (a crash after its answer
  * but before the delivery log recorded it sends the message again).
+ *
+ * <p>Only certificate holders' changes are handed on (異動等情報 is about them, 第1の5): before each
+ * delivery the register of holders is brought up to date from the authority's feed ({@link HolderFeed});
+ * the other changes are counted in the delivery log ({@code withheld}) and not sent. A feed that cannot
+ * be read is retried like an unreachable authority ({@code CA_HOLDERS_UNAVAILABLE}).
  */
 public final class CaDelivery implements FlowHandler {
 
@@ -45,19 +50,24 @@ public final class CaDelivery implements FlowHandler {
     private final X509Certificate caCertificate;
     private final String caCode;
     private final CertificationAuthorityLink link;
+    private final HolderFeed holderFeed;
+    private final CertificateHolders holders;
     private final CaDeliveryLog deliveries;
     private final OperationLog audit;
     private final Clock clock;
     private final EnvelopeSealer sealer = new EnvelopeSealer();
 
     public CaDelivery(String self, KeyMaterial keys, NodeDirectory directory, X509Certificate caCertificate, String caCode,
-                      CertificationAuthorityLink link, CaDeliveryLog deliveries, OperationLog audit, Clock clock) {
+                      CertificationAuthorityLink link, HolderFeed holderFeed, CertificateHolders holders,
+                      CaDeliveryLog deliveries, OperationLog audit, Clock clock) {
         this.self = self;
         this.keys = keys;
         this.directory = directory;
         this.caCertificate = caCertificate;
         this.caCode = caCode;
         this.link = link;
+        this.holderFeed = holderFeed;
+        this.holders = holders;
         this.deliveries = deliveries;
         this.audit = audit;
         this.clock = clock;
@@ -76,12 +86,22 @@ public final class CaDelivery implements FlowHandler {
             throw new PermanentFailure("SENDER_NOT_CENTRAL", "change info " + id + " came from " + sender
                     + ", which the directory does not list as central");
         }
-        Document payload = message.document();
-        int entries = payload.getDocumentElement().getElementsByTagNameNS(ChangeInfo.NS, "Change").getLength();
-        if (deliveries.begin(id, entries)) {
+        Document received = message.document();
+        int changes = received.getDocumentElement().getElementsByTagNameNS(ChangeInfo.NS, "Change").getLength();
+        if (deliveries.begin(id, changes)) {
             log.info("change info {} was already accepted by the certification authority; not sent again", id);
             return;
         }
+        refreshHolders(id);
+        CertificateHolders.Filtered filtered = holders.holdersOnly(received);
+        int entries = filtered.sent();
+        deliveries.counted(id, entries, filtered.withheld());
+        if (entries == 0) {
+            deliveries.nothingToSend(id);
+            log.info("change info {}: none of its {} change(s) is of a certificate holder; nothing sent", id, filtered.withheld());
+            return;
+        }
+        Document payload = filtered.payload();
         byte[] envelope = sealer.seal(new EnvelopeHeader(id, ChangeInfo.TYPE, self, caCode, clock.instant(), null),
                 payload, keys.privateKey(), keys.certificate(), caCertificate);
         String digest = Sha256.hex(envelope);
@@ -98,7 +118,8 @@ public final class CaDelivery implements FlowHandler {
             deliveries.delivered(id, digest, status);
             audit.record(AuditEvent.of(AuditKind.MESSAGE_FORWARDED).flow(ChangeInfoFlow.NAME).message(id, ChangeInfo.TYPE)
                     .sender(self).recipient(caCode).digest(digest)
-                    .detail(entries + " change(s) to the certification authority, HTTP " + status));
+                    .detail(entries + " change(s) to the certification authority, " + filtered.withheld()
+                            + " of non-holders withheld, HTTP " + status));
             log.info("change info {} ({} change(s)) accepted by the certification authority (HTTP {})", id, entries, status);
             return;
         }
@@ -109,5 +130,16 @@ public final class CaDelivery implements FlowHandler {
             throw new PermanentFailure("CA_REFUSED", detail);
         }
         throw new TransientFailure("CA_UNREACHABLE", detail, null);
+    }
+
+    private void refreshHolders(String id) throws Exception {
+        try {
+            holderFeed.refresh();
+        } catch (IOException e) {
+            String detail = "change info " + id + " waits: the certificate holder feed at " + holderFeed.endpoint()
+                    + " cannot be read: " + e.getMessage();
+            deliveries.attempt(id, null, null, detail);
+            throw new TransientFailure("CA_HOLDERS_UNAVAILABLE", detail, e);
+        }
     }
 }

@@ -16,7 +16,10 @@ public final class CaDeliveryLog {
         this.jdbc = jdbc;
     }
 
-    /** Notes a message (once); returns whether the authority already accepted it. */
+    /**
+     * Notes a message (once) with the number of changes it holds; returns whether it is done already
+     * (accepted by the authority, or none of its changes was of a certificate holder).
+     */
     public boolean begin(String messageId, int entries) {
         jdbc.update("""
                 insert into ca_delivery (message_id, entries, first_seen_at) values (?, ?, now())
@@ -39,6 +42,16 @@ public final class CaDeliveryLog {
                 update ca_delivery set attempts = attempts + 1, sent_sha256 = ?, http_status = ?, last_error = null,
                        delivered_at = now()
                  where message_id = ?""", sentSha256, httpStatus, messageId);
+    }
+
+    /** Records how many of its changes are handed on and how many are withheld (of residents who hold no certificate). */
+    public void counted(String messageId, int entries, int withheld) {
+        jdbc.update("update ca_delivery set entries = ?, withheld = ? where message_id = ?", entries, withheld, messageId);
+    }
+
+    /** Closes a message none of whose changes is of a certificate holder: nothing was sent, nothing will be. */
+    public void nothingToSend(String messageId) {
+        jdbc.update("update ca_delivery set delivered_at = now() where message_id = ?", messageId);
     }
 
     private static String truncate(String s) {

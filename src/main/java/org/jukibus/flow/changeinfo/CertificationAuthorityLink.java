@@ -77,4 +77,28 @@ public final class CertificationAuthorityLink {
         String body = new String(response.body(), StandardCharsets.UTF_8);
         return new Response(response.statusCode(), body.length() > 300 ? body.substring(0, 300) : body);
     }
+
+    /**
+     * Reads a document the authority serves over the same link (its feed of certificate holders): the
+     * body of a 200 answer, at most {@code maxBytes}. Throws when there is no answer, another status, or
+     * a longer body.
+     */
+    public byte[] fetch(URI uri, int maxBytes) throws IOException, InterruptedException {
+        if (!"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("the certification authority is read over https only, not " + uri);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/xml").GET().build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            byte[] body = in.readNBytes(maxBytes + 1);
+            if (response.statusCode() != 200) {
+                String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+                throw new IOException(uri + " answered HTTP " + response.statusCode() + (text.isBlank() ? "" : ": " + text));
+            }
+            if (body.length > maxBytes) {
+                throw new IOException(uri + " answered more than " + maxBytes + " bytes");
+            }
+            return body;
+        }
+    }
 }

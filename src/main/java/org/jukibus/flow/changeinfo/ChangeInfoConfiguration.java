@@ -52,8 +52,14 @@ public class ChangeInfoConfiguration {
         }
 
         @Bean
+        CertificateHolders certificateHolders(JdbcTemplate jdbcTemplate, TransactionTemplate storeTransactions, Clock clock) {
+            return new CertificateHolders(jdbcTemplate, storeTransactions, clock);
+        }
+
+        @Bean
         CaDelivery caDelivery(NodeSettings settings, KeyMaterial keys, NodeDirectory directory, LiaisonProperties properties,
-                              CaDeliveryLog log, OperationLog operationLog, Clock clock) throws IOException {
+                              CertificateHolders holders, CaDeliveryLog log, OperationLog operationLog, Clock clock)
+                throws IOException {
             if (properties.getCaEndpoint() == null || properties.getCaCertificate() == null) {
                 throw new IllegalStateException("a liaison node needs jukibus.liaison.ca-endpoint and jukibus.liaison.ca-certificate"
                         + " (or the change-info flow switched off: jukibus.flows.change-info.enabled=false)");
@@ -62,7 +68,9 @@ public class ChangeInfoConfiguration {
             var link = new CertificationAuthorityLink(properties.getCaEndpoint(),
                     CertificationAuthorityLink.tls(settings.keystore(), settings.truststore(), settings.storePassword().toCharArray()),
                     properties.getCaTimeout());
-            return new CaDelivery(settings.code(), keys, directory, ca, properties.getCaCode(), link, log, operationLog, clock);
+            var feed = new HolderFeed(properties.getCaHoldersEndpoint(), link, holders);
+            return new CaDelivery(settings.code(), keys, directory, ca, properties.getCaCode(), link, feed, holders, log,
+                    operationLog, clock);
         }
 
         /** The authority's certificate, which must be issued by the network's root CA and valid now. */

@@ -12,6 +12,11 @@ public class LiaisonProperties {
 
     /** The certification authority's HTTPS endpoint for change info. */
     private URI caEndpoint;
+    /**
+     * The authority's feed of certificate holders ({@code schemas/certificate-holders.xsd}), read over the same
+     * mutual-TLS link; by default {@code certificate-holders} beside the change-info endpoint.
+     */
+    private URI caHoldersEndpoint;
     /** The authority's certificate (PEM, EC P-256, issued by the network's root CA): the change info is encrypted to it. */
     private Path caCertificate;
     /** The authority's code in the envelope header (Recipient), 2–16 of [0-9A-Za-z-]. */
@@ -21,6 +26,10 @@ public class LiaisonProperties {
 
     public URI getCaEndpoint() { return caEndpoint; }
     public void setCaEndpoint(URI caEndpoint) { this.caEndpoint = caEndpoint; }
+    public URI getCaHoldersEndpoint() {
+        return caHoldersEndpoint != null || caEndpoint == null ? caHoldersEndpoint : caEndpoint.resolve("certificate-holders");
+    }
+    public void setCaHoldersEndpoint(URI caHoldersEndpoint) { this.caHoldersEndpoint = caHoldersEndpoint; }
     public Path getCaCertificate() { return caCertificate; }
     public void setCaCertificate(Path caCertificate) { this.caCertificate = caCertificate; }
     public String getCaCode() { return caCode; }

@@ -34,18 +34,23 @@ public final class CardRegister {
      * @throws LegacyInputException when the card number is registered to another resident
      */
     public boolean record(ResidentCard card, String sourceFile) throws LegacyInputException {
-        Optional<String> holder = jdbc.queryForList(
-                "SELECT DISTINCT resident_code FROM resident_card_event WHERE card_number = ? AND resident_code <> ?",
-                String.class, card.cardNumber(), card.residentCode()).stream().findFirst();
-        if (holder.isPresent()) {
-            throw new LegacyInputException("card " + card.cardNumber() + " is registered to another resident code ("
-                    + holder.get() + "), not to " + card.residentCode());
-        }
+        requireNotHeldByAnother(card.cardNumber(), card.residentCode());
         return jdbc.update("""
                 INSERT INTO resident_card_event (resident_code, card_number, status, status_date, registered_at, source_file)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (card_number, status, status_date) DO NOTHING""",
                 card.residentCode(), card.cardNumber(), card.status().name(), LocalDate.parse(card.statusDate().strip()),
                 Timestamps.now(clock), sourceFile) == 1;
+    }
+
+    /** @throws LegacyInputException when the card number is registered to another resident */
+    public void requireNotHeldByAnother(String cardNumber, String residentCode) throws LegacyInputException {
+        Optional<String> holder = jdbc.queryForList(
+                "SELECT DISTINCT resident_code FROM resident_card_event WHERE card_number = ? AND resident_code <> ?",
+                String.class, cardNumber, residentCode).stream().findFirst();
+        if (holder.isPresent()) {
+            throw new LegacyInputException("card " + cardNumber + " is registered to another resident code ("
+                    + holder.get() + "), not to " + residentCode);
+        }
     }
 
     /** Every card of the resident with its latest event, the most recent event first. */

@@ -15,7 +15,8 @@ import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
 /**
  * The old municipality's answer to a first transfer-in notice (転出証明書情報の通知, 第6の5(4)): the
  * latest registered certificate info for the resident code (FOUND), or NOT_REGISTERED, or MISMATCH
- * naming the items that differ (and carrying no personal data). The answer is decided once per
+ * naming the items that differ (and carrying no personal data); and for each household member the
+ * notice asks for, what {@link HouseholdMembers} finds in that registration. The answer is decided once per
  * notice and recorded in the {@link CertificateAnswerLog}; a redelivery of the notice gets the
  * recorded answer again, so it is the same message with the same id every time. A new notice (a
  * second first transfer-in for the same resident) is decided afresh: the same registration gives
@@ -42,12 +43,13 @@ final class CertificateInfoAnswers {
         }
         // the log keys answers by the notice's message id, which the sender chose: never answer one sender with another's
         MessageIds.requireOwn("first transfer-in notice", noticeMessageId, delivered.header().sender(), entry.newMunicipality());
-        Certificate certificate = entry.status() != Status.FOUND ? null : certificates.byId(entry.certificateId())
-                .map(r -> Certificate.of(r.certificate(), r.registeredAt().toString()))
+        Registration found = entry.status() != Status.FOUND ? null : certificates.byId(entry.certificateId())
                 .orElseThrow(() -> new IllegalStateException("a recorded answer names a missing registration"));
+        Certificate certificate = found == null ? null : Certificate.of(found.certificate(), found.registeredAt().toString());
         TransferOutCertificateInfo info = new TransferOutCertificateInfo(notice.noticeId(), notice.residentCode(),
                 delivered.header().recipient(), delivered.header().sender(), entry.status(), entry.answeredAt().toString(),
-                entry.mismatchedItems(), certificate);
+                entry.mismatchedItems(), certificate,
+                HouseholdMembers.answer(found == null ? null : found.certificate(), notice.householdMembers()));
         return Answer.to(delivered, SpecialTransferFlow.TRANSFER_OUT_CERTIFICATE_INFO, Payloads.document(info));
     }
 

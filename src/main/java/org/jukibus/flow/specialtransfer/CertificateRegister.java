@@ -10,12 +10,14 @@ import java.util.Optional;
 
 import org.jukibus.flow.LegacyInputException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The old municipality's transfer-out certificate info (転出証明書情報, 第6の5(2)), table
  * {@code transfer_out_certificate}: every registration is kept; the latest for a resident code is
  * the one a first transfer-in notice is answered with, so a correction (a registration with a new
- * registration id) supersedes the earlier one without erasing it.
+ * registration id) supersedes the earlier one without erasing it. A registration after a 世帯員に関する付記転出届
+ * holds the household members too (table {@code transfer_out_certificate_member}).
  */
 public final class CertificateRegister {
 
@@ -24,10 +26,12 @@ public final class CertificateRegister {
     }
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
-    public CertificateRegister(JdbcTemplate jdbc, Clock clock) {
+    public CertificateRegister(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -38,6 +42,14 @@ public final class CertificateRegister {
      * @throws LegacyInputException when the registration id was used before for other content
      */
     public boolean register(TransferOutCertificate c, String sourceFile) throws LegacyInputException {
+        // the registration and its household members together, or neither: a file handled again finds it whole
+        if (Boolean.TRUE.equals(transactions.execute(status -> insert(c, sourceFile)))) {
+            return true;
+        }
+        return false;
+    }
+
+    private boolean insert(TransferOutCertificate c, String sourceFile) {
         int inserted = jdbc.update("""
                 INSERT INTO transfer_out_certificate (registration_id, resident_code, name, name_kana, birth_date, sex,
                     address, household_head, relationship, planned_transfer_out_date, new_address, card_number,
@@ -48,12 +60,16 @@ public final class CertificateRegister {
                 c.newAddress(), c.cardNumber(), c.oldMunicipality(), c.plannedNewMunicipality(), Timestamps.now(clock),
                 sourceFile);
         if (inserted == 1) {
+            long id = byRegistrationId(c.registrationId()).orElseThrow().id();
+            for (int i = 0; i < c.householdMembers().size(); i++) {
+                TransferOutCertificate.Member m = c.householdMembers().get(i);
+                jdbc.update("""
+                        INSERT INTO transfer_out_certificate_member (certificate_id, position, resident_code, name, name_kana,
+                            birth_date, sex, relationship) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                        id, i + 1, m.residentCode(), m.name(), m.nameKana(), LocalDate.parse(m.birthDate().strip()), m.sex(),
+                        m.relationship());
+            }
             return true;
-        }
-        TransferOutCertificate earlier = byRegistrationId(c.registrationId()).orElseThrow().certificate();
-        if (!earlier.equals(c)) {
-            throw new LegacyInputException("RegistrationId " + c.registrationId() + " is already registered with other"
-                    + " content; a correction is a new registration with a new RegistrationId");
         }
         return false;
     }
@@ -72,16 +88,25 @@ public final class CertificateRegister {
     }
 
     private Optional<Registration> first(String sql, Object key) {
-        List<Registration> found = jdbc.query(sql, CertificateRegister::registration, key);
+        List<Registration> found = jdbc.query(sql, (rs, row) -> registration(rs, members(rs.getLong("id"))), key);
         return found.stream().findFirst();
     }
 
-    private static Registration registration(ResultSet rs, int row) throws SQLException {
+    /** The household members (世帯員) registered with a registration, in their order. */
+    private List<TransferOutCertificate.Member> members(long certificateId) {
+        return jdbc.query("SELECT * FROM transfer_out_certificate_member WHERE certificate_id = ? ORDER BY position",
+                (rs, i) -> new TransferOutCertificate.Member(rs.getString("resident_code"), rs.getString("name"),
+                        rs.getString("name_kana"), rs.getObject("birth_date", LocalDate.class).toString(), rs.getString("sex"),
+                        rs.getString("relationship")), certificateId);
+    }
+
+    private static Registration registration(ResultSet rs, List<TransferOutCertificate.Member> members) throws SQLException {
         TransferOutCertificate c = new TransferOutCertificate(rs.getString("registration_id"), rs.getString("resident_code"),
                 rs.getString("name"), rs.getString("name_kana"), rs.getObject("birth_date", LocalDate.class).toString(),
                 rs.getString("sex"), rs.getString("address"), rs.getString("household_head"), rs.getString("relationship"),
                 rs.getObject("planned_transfer_out_date", LocalDate.class).toString(), rs.getString("new_address"),
-                rs.getString("card_number"), rs.getString("old_municipality"), rs.getString("planned_new_municipality"));
+                rs.getString("card_number"), rs.getString("old_municipality"), rs.getString("planned_new_municipality"),
+                members);
         return new Registration(rs.getLong("id"), c, Timestamps.read(rs, "registered_at"));
     }
 }

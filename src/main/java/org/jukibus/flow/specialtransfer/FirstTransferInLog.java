@@ -1,7 +1,9 @@
 package org.jukibus.flow.specialtransfer;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,8 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class FirstTransferInLog {
 
-    /** A notice this node sent: to which old municipality, about whom. */
-    public record Sent(String messageId, String noticeId, String residentCode, String oldMunicipality) {
+    /** A notice this node sent: to which old municipality, about whom (the card holder and the household members asked for). */
+    public record Sent(String messageId, String noticeId, String residentCode, String oldMunicipality, List<String> memberCodes) {
     }
 
     private final JdbcTemplate jdbc;
@@ -28,15 +30,23 @@ public final class FirstTransferInLog {
     /** Records a queued notice; again (after a crash) adds nothing. */
     public void sent(String messageId, FirstTransferInNotice notice) {
         jdbc.update("""
-                INSERT INTO first_transfer_in_sent (message_id, notice_id, resident_code, old_municipality, queued_at)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                messageId, notice.noticeId(), notice.residentCode(), notice.oldMunicipality(), Timestamps.now(clock));
+                INSERT INTO first_transfer_in_sent (message_id, notice_id, resident_code, old_municipality, queued_at,
+                    member_codes)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                messageId, notice.noticeId(), notice.residentCode(), notice.oldMunicipality(), Timestamps.now(clock),
+                notice.householdMembers().isEmpty() ? null : notice.householdMembers().stream()
+                        .map(FirstTransferInNotice.Member::residentCode).collect(Collectors.joining(",")));
     }
 
     public Optional<Sent> sent(String messageId) {
         return jdbc.query("SELECT * FROM first_transfer_in_sent WHERE message_id = ?",
                 (rs, i) -> new Sent(rs.getString("message_id"), rs.getString("notice_id"), rs.getString("resident_code"),
-                        rs.getString("old_municipality")), messageId).stream().findFirst();
+                        rs.getString("old_municipality"), memberCodes(rs.getString("member_codes"))), messageId)
+                .stream().findFirst();
+    }
+
+    private static List<String> memberCodes(String column) {
+        return column == null ? List.of() : List.of(column.split(","));
     }
 
     /** Records an answer that arrived; again (a redelivery) adds nothing. */

@@ -6,10 +6,12 @@ import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.flow.FlowHandler;
 import org.jukibus.core.NodeSettings;
+import org.jukibus.flow.LegacyOutbox;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * 転入転出の特例 (special transfer with the resident card, 第6の5) on a municipal node: its registers in
@@ -27,8 +29,8 @@ public class SpecialTransferConfiguration {
     }
 
     @Bean
-    CertificateRegister certificateRegister(JdbcTemplate jdbc, Clock clock) {
-        return new CertificateRegister(jdbc, clock);
+    CertificateRegister certificateRegister(JdbcTemplate jdbc, TransactionTemplate storeTransactions, Clock clock) {
+        return new CertificateRegister(jdbc, storeTransactions, clock);
     }
 
     @Bean
@@ -59,8 +61,10 @@ public class SpecialTransferConfiguration {
 
     @Bean
     FlowHandler firstTransferInHandler(FirstTransferInLog sent, CertificateRegister certificates,
-                                       CertificateAnswerLog answerLog, Clock clock) {
-        return new FirstTransferInHandler(sent, new CertificateInfoAnswers(certificates, answerLog, clock));
+                                       CertificateAnswerLog answerLog, CardRegister cards, LegacyOutbox outbox,
+                                       NodeSettings settings, Clock clock) {
+        return new FirstTransferInHandler(sent, new CertificateInfoAnswers(certificates, answerLog, clock),
+                new CardCollection(cards, outbox, settings.code()));
     }
 
     @Bean

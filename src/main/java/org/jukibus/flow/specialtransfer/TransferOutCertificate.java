@@ -1,7 +1,10 @@
 package org.jukibus.flow.specialtransfer;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlElementWrapper;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlProperty;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
 
@@ -24,11 +27,13 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param cardNumber             the resident card's number
  * @param oldMunicipality        this node's local government code
  * @param plannedNewMunicipality the municipality the resident plans to move to, when known
+ * @param householdMembers       世帯員に関する付記転出届 (第6の5(1)): the card holder's household members moving
+ *                               with them, each with their own items; empty when the holder moves alone
  */
 @JacksonXmlRootElement(localName = TransferOutCertificate.TYPE, namespace = TransferOutCertificate.NS)
 @JsonPropertyOrder({"RegistrationId", "ResidentCode", "Name", "NameKana", "BirthDate", "Sex", "Address", "HouseholdHead",
-        "Relationship", "PlannedTransferOutDate", "NewAddress", "CardNumber", "OldMunicipality", "PlannedNewMunicipality"})
-@JsonInclude(JsonInclude.Include.NON_NULL)
+        "Relationship", "PlannedTransferOutDate", "NewAddress", "CardNumber", "OldMunicipality", "PlannedNewMunicipality", "HouseholdMember"})
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record TransferOutCertificate(
         @JacksonXmlProperty(localName = "RegistrationId", namespace = NS) String registrationId,
         @JacksonXmlProperty(localName = "ResidentCode", namespace = NS) String residentCode,
@@ -43,8 +48,29 @@ public record TransferOutCertificate(
         @JacksonXmlProperty(localName = "NewAddress", namespace = NS) String newAddress,
         @JacksonXmlProperty(localName = "CardNumber", namespace = NS) String cardNumber,
         @JacksonXmlProperty(localName = "OldMunicipality", namespace = NS) String oldMunicipality,
-        @JacksonXmlProperty(localName = "PlannedNewMunicipality", namespace = NS) String plannedNewMunicipality) {
+        @JacksonXmlProperty(localName = "PlannedNewMunicipality", namespace = NS) String plannedNewMunicipality,
+        @JacksonXmlElementWrapper(useWrapping = false)
+        @JacksonXmlProperty(localName = "HouseholdMember", namespace = NS) List<Member> householdMembers) {
 
     public static final String NS = "urn:jukibus:transfer-out-certificate:1";
     public static final String TYPE = "TransferOutCertificate";
+
+    public TransferOutCertificate {
+        householdMembers = householdMembers == null ? List.of() : List.copyOf(householdMembers);
+    }
+
+    /**
+     * A household member (世帯員) in the registration: their own items of 施行令 第24条の4; the address, the
+     * household head, the dates and the new address are the registration's.
+     */
+    @JsonPropertyOrder({"ResidentCode", "Name", "NameKana", "BirthDate", "Sex", "Relationship"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Member(
+            @JacksonXmlProperty(localName = "ResidentCode", namespace = NS) String residentCode,
+            @JacksonXmlProperty(localName = "Name", namespace = NS) String name,
+            @JacksonXmlProperty(localName = "NameKana", namespace = NS) String nameKana,
+            @JacksonXmlProperty(localName = "BirthDate", namespace = NS) String birthDate,
+            @JacksonXmlProperty(localName = "Sex", namespace = NS) String sex,
+            @JacksonXmlProperty(localName = "Relationship", namespace = NS) String relationship) {
+    }
 }

@@ -37,6 +37,8 @@ final class TransferOutCertificateHandler implements FlowHandler {
     public void local(LegacyInput input, LegacyOutbox outbox) throws Exception {
         TransferOutCertificate certificate = Payloads.read(input.payload(), TransferOutCertificate.class);
         requirePlannedNewMunicipality(certificate.plannedNewMunicipality());
+        HouseholdMembers.requireDistinct(certificate.residentCode(),
+                certificate.householdMembers().stream().map(TransferOutCertificate.Member::residentCode).toList());
         certificates.register(certificate, input.fileName());
     }
 

@@ -20,10 +20,11 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param answeredAt      when the old node first answered this notice (instant, ISO 8601)
  * @param mismatchedItems MISMATCH: which of {@code Name}, {@code BirthDate} differ; otherwise empty
  * @param certificate     FOUND: the latest registered certificate info; otherwise null
+ * @param members         one per household member the notice asked for (and no other), in its order
  */
 @JacksonXmlRootElement(localName = TransferOutCertificateInfo.TYPE, namespace = TransferOutCertificateInfo.NS)
 @JsonPropertyOrder({"NoticeId", "ResidentCode", "OldMunicipality", "NewMunicipality", "Status", "AnsweredAt",
-        "MismatchedItem", "Certificate"})
+        "MismatchedItem", "Certificate", "HouseholdMember"})
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record TransferOutCertificateInfo(
         @JacksonXmlProperty(localName = "NoticeId", namespace = NS) String noticeId,
@@ -34,13 +35,16 @@ public record TransferOutCertificateInfo(
         @JacksonXmlProperty(localName = "AnsweredAt", namespace = NS) String answeredAt,
         @JacksonXmlElementWrapper(useWrapping = false)
         @JacksonXmlProperty(localName = "MismatchedItem", namespace = NS) List<String> mismatchedItems,
-        @JacksonXmlProperty(localName = "Certificate", namespace = NS) Certificate certificate) {
+        @JacksonXmlProperty(localName = "Certificate", namespace = NS) Certificate certificate,
+        @JacksonXmlElementWrapper(useWrapping = false)
+        @JacksonXmlProperty(localName = "HouseholdMember", namespace = NS) List<Member> members) {
 
     public static final String NS = "urn:jukibus:transfer-out-certificate-info:1";
     public static final String TYPE = "TransferOutCertificateInfo";
 
     public TransferOutCertificateInfo {
         mismatchedItems = mismatchedItems == null ? List.of() : List.copyOf(mismatchedItems);
+        members = members == null ? List.of() : List.copyOf(members);
     }
 
     /** What the old municipality found for the notice. */
@@ -51,6 +55,49 @@ public record TransferOutCertificateInfo(
         NOT_REGISTERED,
         /** 不一致: registered, but the notice's name or birth date differ; no personal data is sent. */
         MISMATCH
+    }
+
+    /** What the old municipality found for a household member the notice asked for. */
+    public enum MemberStatus {
+        /** 登録あり: the member is in the card holder's registration; their items follow. */
+        FOUND,
+        /** 登録なし: the card holder's registration has no such member. */
+        NOT_REGISTERED,
+        /** 不一致: the member is registered, but the notice's name differs; nothing of theirs is sent. */
+        MISMATCH,
+        /** The card holder's own answer is not FOUND: nothing about the household is sent. */
+        WITHHELD
+    }
+
+    /**
+     * The answer for one household member (世帯員) the notice asked for: FOUND carries their items of the
+     * registration (施行令 第24条の4; the address, head, dates and new address are the card holder's).
+     */
+    @JsonPropertyOrder({"ResidentCode", "Status", "MismatchedItem", "Name", "NameKana", "BirthDate", "Sex", "Relationship"})
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Member(
+            @JacksonXmlProperty(localName = "ResidentCode", namespace = NS) String residentCode,
+            @JacksonXmlProperty(localName = "Status", namespace = NS) MemberStatus status,
+            @JacksonXmlElementWrapper(useWrapping = false)
+            @JacksonXmlProperty(localName = "MismatchedItem", namespace = NS) List<String> mismatchedItems,
+            @JacksonXmlProperty(localName = "Name", namespace = NS) String name,
+            @JacksonXmlProperty(localName = "NameKana", namespace = NS) String nameKana,
+            @JacksonXmlProperty(localName = "BirthDate", namespace = NS) String birthDate,
+            @JacksonXmlProperty(localName = "Sex", namespace = NS) String sex,
+            @JacksonXmlProperty(localName = "Relationship", namespace = NS) String relationship) {
+
+        public Member {
+            mismatchedItems = mismatchedItems == null ? List.of() : List.copyOf(mismatchedItems);
+        }
+
+        static Member found(TransferOutCertificate.Member m) {
+            return new Member(m.residentCode(), MemberStatus.FOUND, null, m.name(), m.nameKana(), m.birthDate(), m.sex(),
+                    m.relationship());
+        }
+
+        static Member without(String residentCode, MemberStatus status, List<String> mismatchedItems) {
+            return new Member(residentCode, status, mismatchedItems, null, null, null, null, null);
+        }
     }
 
     /** The registered certificate info (施行令 第24条の4), as in {@link TransferOutCertificate}. */

@@ -52,13 +52,39 @@ class SpecialTransferPayloadsTest {
         assertThat(notice.oldMunicipality()).isEqualTo(registered.oldMunicipality()).isEqualTo(card.municipality());
         assertThat(registered.cardNumber()).isEqualTo(card.cardNumber());
         assertThat(card.status()).isEqualTo(CardStatus.ISSUED);
+        assertThat(notice.collectedCardNumber()).isEqualTo(card.cardNumber());
+        assertThat(HouseholdMembers.answer(registered, notice.householdMembers())).singleElement()
+                .satisfies(m -> assertThat(m.status()).isEqualTo(TransferOutCertificateInfo.MemberStatus.FOUND));
+    }
+
+    /** 第6の5(1)(5): exactly the members asked for; an unknown one NOT_REGISTERED, without personal data; schema-valid. */
+    @Test
+    void an_answer_covers_exactly_the_household_members_asked_for() throws Exception {
+        TransferOutCertificate registered = read("transfer-out-certificate.xml", TransferOutCertificate.class);
+        List<FirstTransferInNotice.Member> asked = List.of(new FirstTransferInNotice.Member("23456789030", "住基 三郎", "子"),
+                new FirstTransferInNotice.Member("23456789021", "住基　花子", "子"));
+
+        List<TransferOutCertificateInfo.Member> members = HouseholdMembers.answer(registered, asked);
+        TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-4", registered.residentCode(), "131041", "271004",
+                Status.FOUND, "2026-12-01T00:00:01Z", null, Certificate.of(registered, "2026-11-25T09:00:00Z"), members);
+        byte[] xml = Payloads.bytes(info);
+
+        assertThat(members).extracting(TransferOutCertificateInfo.Member::residentCode).containsExactly("23456789030", "23456789021");
+        assertThat(members).extracting(TransferOutCertificateInfo.Member::status).containsExactly(
+                TransferOutCertificateInfo.MemberStatus.NOT_REGISTERED, TransferOutCertificateInfo.MemberStatus.FOUND);
+        assertThat(members.get(0).name()).isNull();
+        assertThat(members.get(1).name()).isEqualTo("住基 花子");
+        assertValid("transfer-out-certificate-info.xsd", xml);
+        assertThat(Payloads.read(xml, TransferOutCertificateInfo.class)).isEqualTo(info);
+        assertThat(HouseholdMembers.answer(null, asked)).extracting(TransferOutCertificateInfo.Member::status)
+                .as("the holder not found: nothing about the household").containsOnly(TransferOutCertificateInfo.MemberStatus.WITHHELD);
     }
 
     @Test
     void a_found_answer_carries_the_certificate_and_is_valid() throws Exception {
         TransferOutCertificate registered = read("transfer-out-certificate.xml", TransferOutCertificate.class);
         TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-1", registered.residentCode(), "131041", "271004",
-                Status.FOUND, "2026-12-01T00:00:01.234Z", List.of(), Certificate.of(registered, "2026-11-25T09:00:00Z"));
+                Status.FOUND, "2026-12-01T00:00:01.234Z", List.of(), Certificate.of(registered, "2026-11-25T09:00:00Z"), null);
 
         byte[] xml = Payloads.bytes(info);
 
@@ -71,7 +97,7 @@ class SpecialTransferPayloadsTest {
     @Test
     void a_mismatch_answer_names_the_items_and_carries_no_personal_data() throws Exception {
         TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-2", "23456789013", "131041", "271004",
-                Status.MISMATCH, "2026-12-01T00:00:01Z", List.of("Name", "BirthDate"), null);
+                Status.MISMATCH, "2026-12-01T00:00:01Z", List.of("Name", "BirthDate"), null, null);
 
         byte[] xml = Payloads.bytes(info);
 
@@ -83,7 +109,7 @@ class SpecialTransferPayloadsTest {
     @Test
     void a_not_registered_answer_is_valid() throws Exception {
         TransferOutCertificateInfo info = new TransferOutCertificateInfo("OSK-3", "23456789013", "131041", "271004",
-                Status.NOT_REGISTERED, "2026-12-01T00:00:01Z", null, null);
+                Status.NOT_REGISTERED, "2026-12-01T00:00:01Z", null, null, null);
 
         byte[] xml = Payloads.bytes(info);
 

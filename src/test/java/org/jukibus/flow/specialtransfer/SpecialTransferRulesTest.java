@@ -68,10 +68,10 @@ class SpecialTransferRulesTest {
 
     static TransferOutCertificate registered(String name, String birthDate) {
         return new TransferOutCertificate("R-1", "23456789013", name, null, birthDate, "1", "住所", "住基 一郎", "世帯主",
-                "2026-11-30", "新住所", "JK00012345", "131041", null);
+                "2026-11-30", "新住所", "JK00012345", "131041", null, null);
     }
 
     static FirstTransferInNotice notice(String name, String birthDate) {
-        return new FirstTransferInNotice("N-1", "23456789013", name, birthDate, "2026-12-01", "271004", "131041");
+        return new FirstTransferInNotice("N-1", "23456789013", name, birthDate, "2026-12-01", "271004", "131041", null, null);
     }
 }
