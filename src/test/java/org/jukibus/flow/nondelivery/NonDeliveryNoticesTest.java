@@ -21,6 +21,7 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
+import org.jukibus.flow.transferin.TransferInFlow;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandlers;
@@ -180,7 +181,7 @@ class NonDeliveryNoticesTest {
         for (Exception transientCause : List.of(new TransientFailure("IN_FLIGHT", "a copy is being delivered", null),
                 new IllegalStateException("could not serialize access due to concurrent update"))) {
             Exchange exchange = deadLetter("RETRIES_EXHAUSTED", OSAKA);
-            exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(Flows.TRANSFER_IN, fromOsaka.header(), fromOsaka.payloadBytes()));
+            exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE, fromOsaka.header(), fromOsaka.payloadBytes()));
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, transientCause);
 
             assertThat(onDeadLetter(exchange)).as(transientCause.toString()).isEmpty();
