@@ -8,7 +8,7 @@ import org.jukibus.flow.FlowDefinition;
 import org.jukibus.core.NodeRole;
 
 /** The two flows of node status monitoring (稼働状況の監視, 第4の7(3)). */
-public final class MonitoringFlows implements FlowPackage {
+public final class MonitoringFlows extends FlowPackage {
 
     /**
      * Heartbeats: every node except central → central (found in the directory by its role). Made
@@ -44,16 +44,8 @@ public final class MonitoringFlows implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public MonitoringFlows() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(HEARTBEAT, NODE_STATUS);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1"),
-                PayloadType.of("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1"));
+        super(List.of(HEARTBEAT, NODE_STATUS),
+                List.of(PayloadType.of("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1"),
+                        PayloadType.of("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1")));
     }
 }

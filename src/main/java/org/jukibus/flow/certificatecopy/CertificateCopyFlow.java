@@ -13,7 +13,7 @@ import org.jukibus.core.NodeRole;
  * municipal node to municipal node directly (第3の3(3)): the issuing municipality's request, the home
  * municipality's reply. Each is confirmed by a receipt like every municipal-to-municipal message.
  */
-public final class CertificateCopyFlow implements FlowPackage {
+public final class CertificateCopyFlow extends FlowPackage {
 
     /**
      * 第6の4(1): issuing municipality → home municipality. Keyed by content: a RequestId is free again
@@ -34,16 +34,8 @@ public final class CertificateCopyFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public CertificateCopyFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(REQUEST, REPLY);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1"),
-                PayloadType.of("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1"));
+        super(List.of(REQUEST, REPLY),
+                List.of(PayloadType.of("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1"),
+                        PayloadType.of("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1")));
     }
 }

@@ -8,7 +8,7 @@ import org.jukibus.flow.FlowDefinition;
 import org.jukibus.core.NodeRole;
 
 /** The change-info flow (異動等情報, 第6の8(6)). */
-public final class ChangeInfoFlow implements FlowPackage {
+public final class ChangeInfoFlow extends FlowPackage {
 
     public static final String NAME = "change-info";
 
@@ -21,15 +21,7 @@ public final class ChangeInfoFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public ChangeInfoFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(FLOW);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1"));
+        super(List.of(FLOW),
+                List.of(PayloadType.of("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1")));
     }
 }

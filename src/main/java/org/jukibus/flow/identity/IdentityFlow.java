@@ -12,7 +12,7 @@ import org.jukibus.core.NodeRole;
  * The two flows of 本人確認情報の通知及び記録 (identity updates, standard 第6の6). No receipts: the
  * update-count list is the receiver's signed confirmation.
  */
-public final class IdentityFlow implements FlowPackage {
+public final class IdentityFlow extends FlowPackage {
 
     /** Flow name of the identity update: municipality → its prefecture, delegating prefecture → central. */
     public static final String UPDATE_NAME = "identity-update";
@@ -36,16 +36,8 @@ public final class IdentityFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public IdentityFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(UPDATE, COUNT_LIST);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("IdentityUpdate", "identity-update.xsd", "urn:jukibus:identity-update:1"),
-                PayloadType.of("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1"));
+        super(List.of(UPDATE, COUNT_LIST),
+                List.of(PayloadType.of("IdentityUpdate", "identity-update.xsd", "urn:jukibus:identity-update:1"),
+                        PayloadType.of("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1")));
     }
 }

@@ -27,7 +27,7 @@ import org.jukibus.monitoring.MonitoringFlows;
  * </ul>
  * Any message from the recipient carrying the sent message's id as correlation id closes it.
  */
-public final class NonDeliveryFlow implements FlowPackage {
+public final class NonDeliveryFlow extends FlowPackage {
 
     /** 不達通知: recipient → sender of a dead-lettered message; answered by nothing (no notice about a notice). */
     public static final FlowDefinition FLOW = new FlowDefinition(
@@ -60,16 +60,8 @@ public final class NonDeliveryFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public NonDeliveryFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(FLOW);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("NonDeliveryNotice", "non-delivery.xsd", "urn:jukibus:non-delivery:1"));
+        super(List.of(FLOW),
+                List.of(PayloadType.of("NonDeliveryNotice", "non-delivery.xsd", "urn:jukibus:non-delivery:1")));
     }
 
     /** Whether the sender records messages of this flow and the recipient answers their failure with a notice. */

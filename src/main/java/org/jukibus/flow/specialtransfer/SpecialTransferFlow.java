@@ -15,7 +15,7 @@ import org.jukibus.core.NodeRole;
  * registration of transfer-out certificate info); two go from municipality to municipality,
  * never through a prefecture or central node (第3の3(3)).
  */
-public final class SpecialTransferFlow implements FlowPackage {
+public final class SpecialTransferFlow extends FlowPackage {
 
     /** Card events from the legacy system into the node's card register (stays on the node). */
     public static final FlowDefinition RESIDENT_CARD = new FlowDefinition(
@@ -44,20 +44,12 @@ public final class SpecialTransferFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public SpecialTransferFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(RESIDENT_CARD, CARD_CHECK, TRANSFER_OUT_CERTIFICATE, FIRST_TRANSFER_IN, TRANSFER_OUT_CERTIFICATE_INFO);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1"),
-                PayloadType.of("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1"),
-                PayloadType.of("CardCheckResult", "card-check-result.xsd", "urn:jukibus:card-check:1"),
-                PayloadType.of("TransferOutCertificate", "transfer-out-certificate.xsd", "urn:jukibus:transfer-out-certificate:1"),
-                PayloadType.of("FirstTransferInNotice", "first-transfer-in-notice.xsd", "urn:jukibus:first-transfer-in:1"),
-                PayloadType.of("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd", "urn:jukibus:transfer-out-certificate-info:1"));
+        super(List.of(RESIDENT_CARD, CARD_CHECK, TRANSFER_OUT_CERTIFICATE, FIRST_TRANSFER_IN, TRANSFER_OUT_CERTIFICATE_INFO),
+                List.of(PayloadType.of("ResidentCard", "resident-card.xsd", "urn:jukibus:resident-card:1"),
+                        PayloadType.of("CardCheckRequest", "card-check-request.xsd", "urn:jukibus:card-check:1"),
+                        PayloadType.of("CardCheckResult", "card-check-result.xsd", "urn:jukibus:card-check:1"),
+                        PayloadType.of("TransferOutCertificate", "transfer-out-certificate.xsd", "urn:jukibus:transfer-out-certificate:1"),
+                        PayloadType.of("FirstTransferInNotice", "first-transfer-in-notice.xsd", "urn:jukibus:first-transfer-in:1"),
+                        PayloadType.of("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd", "urn:jukibus:transfer-out-certificate-info:1")));
     }
 }

@@ -9,7 +9,7 @@ import org.jukibus.flow.FlowDefinition;
 import org.jukibus.flow.FlowPackage;
 
 /** The transfer-in flow (転入通知, 第6の2): new municipality → old municipality. */
-public final class TransferInFlow implements FlowPackage {
+public final class TransferInFlow extends FlowPackage {
 
     /** The new municipality tells the old one that a resident moved in; one notice per NoticeId. */
     public static final FlowDefinition NOTICE = new FlowDefinition("transfer-in", TransferInNotice.TYPE,
@@ -17,15 +17,7 @@ public final class TransferInFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public TransferInFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(NOTICE);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1"));
+        super(List.of(NOTICE),
+                List.of(PayloadType.of("TransferInNotice", "transfer-in-notice.xsd", "urn:jukibus:transfer-in:1")));
     }
 }

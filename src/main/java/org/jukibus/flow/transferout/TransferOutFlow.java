@@ -9,7 +9,7 @@ import org.jukibus.flow.FlowDefinition;
 import org.jukibus.core.NodeRole;
 
 /** The transfer-out confirmation flow (転出確定通知, 第6の3): old municipality → its prefecture. */
-public final class TransferOutFlow implements FlowPackage {
+public final class TransferOutFlow extends FlowPackage {
 
     /** Flow name: folders {@code legacy/*}{@code /transfer-out/}, queue {@code jukibus.inbound.transfer-out}. */
     public static final String NAME = "transfer-out";
@@ -28,15 +28,7 @@ public final class TransferOutFlow implements FlowPackage {
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public TransferOutFlow() {
-    }
-
-    @Override
-    public List<FlowDefinition> flows() {
-        return List.of(CONFIRMATION);
-    }
-
-    @Override
-    public List<PayloadType> payloadTypes() {
-        return List.of(PayloadType.of("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1"));
+        super(List.of(CONFIRMATION),
+                List.of(PayloadType.of("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1")));
     }
 }
