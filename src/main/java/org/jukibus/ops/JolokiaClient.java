@@ -132,7 +132,7 @@ public final class JolokiaClient {
         String why;
         if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
             why = "unknown host";
-        } else if (e instanceof java.net.ConnectException) {
+        } else if (e instanceof java.net.ConnectException && (e.getMessage() == null || e.getMessage().contains("refused"))) {
             why = "connection refused (is the node running, and is this its jukibus.management.port?)";
         } else if (e instanceof java.net.http.HttpConnectTimeoutException) {
             why = "no answer to the connection within 10 s";
