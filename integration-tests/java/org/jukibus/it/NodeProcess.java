@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+import org.jukibus.logging.NodeReadyLog;
 
 /**
  * One node run as its own JVM, started the way an operator starts one
@@ -29,12 +30,12 @@ final class NodeProcess implements AutoCloseable {
     private int starts;
 
     NodeProcess(ProvisionedNode node) {
-        this(node, node.home().resolve("node.properties"), "node", "Started transfer-in-delivery");
+        this(node, node.home().resolve("node.properties"), "node", NodeReadyLog.marker(node.spec().code(), node.spec().role().id()));
     }
 
     /**
      * A node started from another config file (a server of a primary/backup pair), logging to
-     * {@code <logName>-<n>.log}, started when its log shows {@code startedMarker} (a route of its role).
+     * {@code <logName>-<n>.log}, started when its log shows {@code startedMarker} (its ready line).
      */
     NodeProcess(ProvisionedNode node, Path config, String logName, String startedMarker) {
         this.node = node;

@@ -39,7 +39,7 @@ class PrimaryBackupIT {
     static final String SHINJUKU = "131041";
     static final String TOKYO = "13";
     static final int CONFIRMATIONS = Integer.getInteger("jukibus.failover.confirmations", 500);
-    static final String PREFECTURE_STARTED = "Started transfer-out-delivery";
+    static final String PREFECTURE_STARTED = org.jukibus.logging.NodeReadyLog.marker(TOKYO, "prefecture");
 
     @TempDir
     Path root;

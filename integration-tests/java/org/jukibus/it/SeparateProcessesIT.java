@@ -87,12 +87,12 @@ class SeparateProcessesIT {
         return p;
     }
 
-    /** A node is up once its log says Camel started its routes (a node process now also starts its management web port). */
+    /** A node is up once its log says it is ready (its routes and management web port started). */
     private static void awaitStarted(Network network, String code) {
         await().atMost(Duration.ofSeconds(180)).until(() -> {
             try (Stream<Path> logs = Files.list(network.node(code).home())) {
                 for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
-                    if (Files.readString(log, StandardCharsets.UTF_8).contains("Started transfer-in-delivery")) {
+                    if (Files.readString(log, StandardCharsets.UTF_8).contains(org.jukibus.logging.NodeReadyLog.marker(code, network.node(code).spec().role().id()))) {
                         return true;
                     }
                 }

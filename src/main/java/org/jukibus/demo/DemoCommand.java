@@ -61,7 +61,7 @@ public class DemoCommand implements Callable<Integer> {
         if (!Files.isDirectory(projectDir.resolve("routes")) || !Files.isDirectory(projectDir.resolve("broker-config"))) {
             System.err.println("jukibus demo: no routes/ and broker-config/ under " + projectDir.toAbsolutePath()
                     + " (run it from the jukibus directory or pass --project-dir)");
-            return 2;
+            return 1;
         }
         SharedPostgres.stopLeftOver(dir.resolve("store")); // a demo killed before this one leaves its server running
         deleteTree(dir);

@@ -148,7 +148,7 @@ public class DlqCommand extends CommandGroup {
                 if (answer == null || !answer.trim().equals("yes")) {
                     err().println(spec.qualifiedName() + ": not confirmed, nothing removed");
                     err().flush();
-                    return 2;
+                    return 1;
                 }
             }
             int removed = node.exec(mbean, "purge", flowArg(), true).asInt();

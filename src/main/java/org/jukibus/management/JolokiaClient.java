@@ -16,6 +16,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jukibus.cli.NodeAddress;
 import org.jukibus.operators.OperatorCard;
 
 /**
@@ -109,7 +110,12 @@ public final class JolokiaClient {
     }
 
     private String send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             throw new IOException("the node refused the login (HTTP " + response.statusCode() + "): wrong PIN, a card "
                     + "not registered with the node, or the operator is locked (the node's log says which)");
@@ -118,5 +124,25 @@ public final class JolokiaClient {
             throw new IOException("HTTP " + response.statusCode() + " from " + request.uri());
         }
         return response.body();
+    }
+
+    /** A failure to talk to the node at all, naming its host and port and what went wrong. */
+    private IOException unreachable(IOException e) {
+        String where = "the node's management port " + NodeAddress.hostPort(base);
+        String why;
+        if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            why = "unknown host";
+        } else if (e instanceof java.net.ConnectException && (e.getMessage() == null || e.getMessage().contains("refused"))) {
+            why = "connection refused (is the node running, and is this its jukibus.management.port?)";
+        } else if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            why = "no answer to the connection within 10 s";
+        } else if (e instanceof java.net.http.HttpTimeoutException) {
+            why = "no answer within the request's time-out";
+        } else if (e instanceof javax.net.ssl.SSLException) {
+            why = "TLS failed (" + e.getMessage() + "): a node of another network's CA, or a card it does not accept";
+        } else {
+            why = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        return new IOException("cannot reach " + where + ": " + why, e);
     }
 }

@@ -2,10 +2,12 @@ package org.jukibus.management;
 
 import java.io.Console;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Function;
 
+import org.jukibus.cli.NodeAddress;
 import org.jukibus.operators.OperatorCard;
 import org.jukibus.pki.SecureFiles;
 
@@ -24,9 +26,9 @@ public class OperatorLogin {
     /** Environment lookup; replaceable in tests. */
     static Function<String, String> environment = System::getenv;
 
-    @Option(names = "--node", required = true, paramLabel = "URL",
-            description = "The node's management URL, e.g. https://127.0.0.1:8081")
-    String node;
+    @Option(names = "--node", required = true, paramLabel = "HOST:PORT", converter = NodeAddress.class,
+            description = "The node's management port: host:port (e.g. 127.0.0.1:8081) or https://host:port")
+    URI node;
     @Option(names = "--operator-card", required = true, paramLabel = "P12",
             description = "Your operator card (jukibus pki issue-operator): the TLS client certificate.")
     Path card;
@@ -38,7 +40,7 @@ public class OperatorLogin {
 
     /** The management URL given. */
     public String node() {
-        return node;
+        return node.toString();
     }
 
     /** Jolokia on the node, logged in as the card's operator. */
@@ -46,7 +48,7 @@ public class OperatorLogin {
         OperatorCard opened = card();
         char[] pin = pin();
         try {
-            return new JolokiaClient(node, opened, pin);
+            return new JolokiaClient(node.toString(), opened, pin);
         } finally {
             Arrays.fill(pin, '\0');
         }

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * {@code jukibus node backup | restore} work on a stopped one.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = {"Run one node (municipal, prefecture, central or liaison) from its config file:",
-                "  jukibus node --config FILE", "or back a stopped node up and restore it (see their --help)."},
+        description = {"Run one node from its config file, or back a stopped node up and restore it.",
+                "  jukibus node --config FILE     runs a municipal, prefecture, central or liaison node",
+                "  jukibus node backup | restore  (see their --help)"},
         subcommands = {NodeBackupCommand.class, NodeRestoreCommand.class})
 public class NodeCommand implements Callable<Integer> {
 
@@ -46,7 +47,7 @@ public class NodeCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(config)) {
             System.err.println("jukibus node: config file " + config.toAbsolutePath() + " does not exist");
-            return 2;
+            return 1;
         }
         ConfigurableApplicationContext node;
         try {

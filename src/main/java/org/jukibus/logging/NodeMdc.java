@@ -1,0 +1,30 @@
+package org.jukibus.logging;
+
+import org.slf4j.MDC;
+import org.slf4j.Marker;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+
+/**
+ * Puts the node's code into the MDC key {@value #KEY} of the logging thread before Logback builds the event,
+ * so the console pattern ({@code %X{node}}) and the structured formats carry it on every line of a node,
+ * whoever created the thread (see {@link NodeThreads}). Decides nothing: always neutral.
+ */
+public final class NodeMdc extends TurboFilter {
+
+    public static final String KEY = "node";
+
+    @Override
+    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        if (MDC.get(KEY) == null) {
+            String node = NodeThreads.nodeOf(Thread.currentThread());
+            if (node != null) {
+                MDC.put(KEY, node); // a thread works for one node all its life
+            }
+        }
+        return FilterReply.NEUTRAL;
+    }
+}
