@@ -1,5 +1,6 @@
 package org.jukibus.node;
 
+import org.jukibus.core.NodeConfigFile;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
