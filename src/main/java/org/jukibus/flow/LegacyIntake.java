@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
@@ -255,7 +256,7 @@ public final class LegacyIntake {
     private byte[] content(Exchange exchange) throws LegacyInputException {
         Long length = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
         if (length != null && length > envelopes.maxPayloadBytes()) {
-            throw new LegacyInputException("the file is " + length + " bytes, the limit is " + envelopes.maxPayloadBytes());
+            throw new LegacyInputException(ErrorCode.TOO_LARGE, "the file is " + length + " bytes, the limit is " + envelopes.maxPayloadBytes());
         }
         return exchange.getIn().getBody(byte[].class);
     }
@@ -264,13 +265,13 @@ public final class LegacyIntake {
         Document payload = envelopes.parsePayload(content, flow.messageType());
         var wrongCode = ResidentCode.firstWrong(payload);
         if (wrongCode.isPresent()) {
-            throw new LegacyInputException(wrongCode.get().describe());
+            throw new LegacyInputException(ErrorCode.INVALID_RESIDENT_CODE, wrongCode.get().describe());
         }
         if (flow.senderElement() != null) {
             String self = envelopes.selfCode();
             String sender = Payloads.text(payload, flow.senderElement());
             if (!self.equals(sender)) {
-                throw new LegacyInputException(flow.senderElement() + " is " + sender + " but this node is " + self);
+                throw new LegacyInputException(ErrorCode.WRONG_SENDER, flow.senderElement() + " is " + sender + " but this node is " + self);
             }
         }
         return payload;
@@ -279,19 +280,19 @@ public final class LegacyIntake {
     private String recipient(FlowDefinition flow, Document payload) throws LegacyInputException {
         String self = envelopes.selfCode();
         String recipient = Payloads.text(payload, flow.recipientElement());
-        NodeEntry entry = directory.byCode(recipient).orElseThrow(() -> new LegacyInputException(
+        NodeEntry entry = directory.byCode(recipient).orElseThrow(() -> new LegacyInputException(ErrorCode.WRONG_RECIPIENT,
                 flow.recipientElement() + " " + recipient + " is not in the node directory"));
         if (entry.role() != flow.recipientRole()) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is a " + entry.role().id()
+            throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient + " is a " + entry.role().id()
                     + " node, but a " + flow.messageType() + " goes to a " + flow.recipientRole().id() + " node");
         }
         if (recipient.equals(self)) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is this node itself");
+            throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient + " is this node itself");
         }
         // a municipality reports to its own prefecture only (第6の3, 第6の6)
         String ownPrefecture = directory.byCode(self).map(NodeEntry::prefecture).orElse(null);
         if (entry.role() == NodeRole.PREFECTURE && !recipient.equals(ownPrefecture)) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient
+            throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient
                     + " is not this node's prefecture (" + ownPrefecture + ")");
         }
         return recipient;

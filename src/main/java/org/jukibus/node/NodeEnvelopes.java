@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.EnvelopeHeader;
@@ -95,13 +96,13 @@ public final class NodeEnvelopes {
             Element root = doc.getDocumentElement();
             if (!payloadType.rootLocalName().equals(root.getLocalName())
                     || !payloadType.rootNamespace().equals(root.getNamespaceURI())) {
-                throw new LegacyInputException("expected a " + payloadType.rootLocalName() + " in namespace "
+                throw new LegacyInputException(ErrorCode.SCHEMA, "expected a " + payloadType.rootLocalName() + " in namespace "
                         + payloadType.rootNamespace() + ", found {" + root.getNamespaceURI() + "}" + root.getLocalName());
             }
             Schemas.validate(payloadType.schemaFile(), doc);
             return doc;
         } catch (XmlRejectedException e) {
-            throw new LegacyInputException(e.reason() + ": " + e.getMessage(), e);
+            throw new LegacyInputException(ErrorCode.SCHEMA, e.reason() + ": " + e.getMessage(), e);
         }
     }
 

@@ -107,7 +107,7 @@ class TransferInIntakeRouteTest {
         assertThat(failed.matches(20, TimeUnit.SECONDS)).isTrue();
         outbound.assertIsSatisfied();
         assertThat(Files.readString(legacy("error", "transfer-in").resolve("unknown.xml.error")))
-                .contains("OldMunicipality 999997 is not in the node directory");
+                .contains("code: WRONG_RECIPIENT\nproblem: OldMunicipality 999997 is not in the node directory");
     }
 
     /** Read whole, a file of several GiB would exhaust the heap, past 2 GiB fail with an Error and no report. */
@@ -126,7 +126,7 @@ class TransferInIntakeRouteTest {
         assertThat(failed.matches(30, TimeUnit.SECONDS)).isTrue();
         outbound.assertIsSatisfied();
         assertThat(Files.readString(legacy("error", "transfer-in").resolve("huge.xml.error")))
-                .contains("the file is " + size + " bytes");
+                .contains("code: TOO_LARGE\nproblem: the file is " + size + " bytes");
         assertThat(legacy("error", "transfer-in").resolve("huge.xml")).exists();
     }
 

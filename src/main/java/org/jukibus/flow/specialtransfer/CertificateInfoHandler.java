@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -88,6 +89,6 @@ final class CertificateInfoHandler implements FlowHandler {
         });
         fields.put("answer", "outbox/" + SpecialTransferFlow.TRANSFER_OUT_CERTIFICATE_INFO.name() + "/" + answerFile.getFileName());
         String name = answerFile.getFileName().toString().replaceFirst("\\.xml$", "");
-        reports.report(SpecialTransferFlow.FIRST_TRANSFER_IN.name(), name, fields);
+        reports.report(SpecialTransferFlow.FIRST_TRANSFER_IN.name(), name, ErrorCode.CERTIFICATE_INFO_REFUSED, fields);
     }
 }
