@@ -46,7 +46,7 @@ public class ManagementSecurity {
                         .requestMatchers("/actuator/prometheus")
                         .hasAnyAuthority("ROLE_" + OperatorAuthentication.ROLE, MonitorAuthentication.METRICS)
                         .anyRequest().hasRole(OperatorAuthentication.ROLE))
-                .formLogin(form -> form.authenticationDetailsSource(CardDetails::of))
+                .formLogin(form -> form.loginPage("/login").authenticationDetailsSource(CardDetails::of))
                 .httpBasic(basic -> basic.authenticationDetailsSource(CardDetails::of))
                 .addFilterBefore(monitorLogin, BasicAuthenticationFilter.class)
                 .addFilterAfter(new CardBoundSession(access), BasicAuthenticationFilter.class)
@@ -55,5 +55,11 @@ public class ManagementSecurity {
                         .csrfTokenRequestHandler(plainToken)
                         .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null));
         return http.build();
+    }
+
+    /** The login form ({@code /login}, open to all): operator ID and PIN. */
+    @Bean
+    LoginPage loginPage(org.jukibus.node.NodeSettings settings) {
+        return new LoginPage(settings.code());
     }
 }
