@@ -69,6 +69,8 @@ class HawtioBrowserIT {
             browser.waitFor("the login form", "location.pathname === '/login' && document.querySelector('input[name=password]') !== null",
                     WAIT);
             browser.screenshot(SHOTS.resolve("1-login.png"));
+            assertThat(browser.text()).as("the login form in the operator's words").contains("Operator ID", "PIN")
+                    .doesNotContain("Username", "Password");
             ObjectMapper json = new ObjectMapper();
             browser.eval("document.querySelector('input[name=username]').value = " + json.writeValueAsString(NetworkProvisioner.OPERATOR) + ";"
                     + "document.querySelector('input[name=password]').value = " + json.writeValueAsString(new String(net.operatorPin())) + ";"

@@ -6,7 +6,6 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
 /**
  * One of a node's own MBeans ({@code org.jukibus:node=<code>,type=<type>}) in the platform MBean server, which Hawtio
@@ -38,7 +37,7 @@ public final class NodeMBean implements AutoCloseable {
         if (server.isRegistered(name)) {
             server.unregisterMBean(name); // left over from a node of the same code that did not close cleanly
         }
-        server.registerMBean(new StandardMBean(implementation, operations), name);
+        server.registerMBean(new DescribedMBean<>(implementation, operations), name);
         return new NodeMBean(name);
     }
 

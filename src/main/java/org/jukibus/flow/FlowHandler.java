@@ -3,6 +3,7 @@ package org.jukibus.flow;
 import java.util.List;
 
 import org.w3c.dom.Document;
+import org.jukibus.adapter.file.ErrorCode;
 
 /**
  * The part of a flow that is more than "seal, forward, open, put in the legacy outbox": checks
@@ -65,6 +66,6 @@ public interface FlowHandler {
      * counter): store it, answer it into {@code legacy/outbox/<flow>/}.
      */
     default void local(LegacyInput input, LegacyOutbox outbox) throws Exception {
-        throw new LegacyInputException("the " + input.flow().name() + " flow does not take local input");
+        throw new LegacyInputException(ErrorCode.NO_LOCAL_INPUT, "the " + input.flow().name() + " flow does not take local input");
     }
 }

@@ -16,14 +16,21 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code jukibus_flow_received_total{flow}}: envelopes delivered to this node's legacy outbox</li>
  *   <li>{@code jukibus_flow_failed_total{flow,reason}}: messages dead-lettered, by reason</li>
  *   <li>{@code jukibus_flow_overdue_total{flow}}: messages sent that had no receipt in time (a warning)</li>
- *   <li>{@code jukibus_flow_latency_seconds{flow}}: created-at in the envelope header to delivery</li>
+ *   <li>{@code jukibus_flow_latency_seconds{flow}}: created-at in the envelope header to delivery, a histogram
+ *       ({@code _bucket{le}}, 10 ms to 2 h, with the {@link #LATENCY_SLOS} among the bounds)</li>
  *   <li>{@code jukibus_dlq_depth{flow}}: dead letters waiting ({@link DeadLetterQueue})</li>
+ *   <li>queues, route failures, lifetimes and the clock: {@link QueueMetrics}, {@link RouteFailures},
+ *       {@link LifetimeMetrics}</li>
  * </ul>
  */
 public final class FlowMetrics {
 
     /** Flow tag of a message whose flow is not known (a dead letter from a queue no flow owns). */
     public static final String UNKNOWN_FLOW = "unknown";
+
+    /** Buckets the alert rules and the dashboard ask about, beside the histogram's own (10 ms to 2 h). */
+    static final Duration[] LATENCY_SLOS = {Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
+            Duration.ofMinutes(5), Duration.ofMinutes(30)};
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -80,7 +87,9 @@ public final class FlowMetrics {
 
     private Timer latencyTimer(String flow) {
         return Timer.builder("jukibus.flow.latency").description("Envelope created-at to delivery")
-                .tag("flow", tag(flow)).register(registry);
+                .tag("flow", tag(flow)).publishPercentileHistogram().serviceLevelObjectives(LATENCY_SLOS)
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(2))
+                .register(registry);
     }
 
     private static String tag(String flow) {

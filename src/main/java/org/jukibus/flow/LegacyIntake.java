@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
@@ -263,15 +264,15 @@ public final class LegacyIntake {
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         if (path != null && Files.isSymbolicLink(Path.of(path))) {
             // whoever may write the drop folder must not make the node read (and send) a file elsewhere
-            throw new LegacyInputException("the file is a symbolic link; links are not followed, drop the file itself");
+            throw new LegacyInputException(ErrorCode.NOT_A_FILE, "the file is a symbolic link; links are not followed, drop the file itself");
         }
         Long length = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
         if (length != null && length > envelopes.maxPayloadBytes()) {
-            throw new LegacyInputException("the file is " + length + " bytes, the limit is " + envelopes.maxPayloadBytes());
+            throw new LegacyInputException(ErrorCode.TOO_LARGE, "the file is " + length + " bytes, the limit is " + envelopes.maxPayloadBytes());
         }
         byte[] content = exchange.getIn().getBody(byte[].class);
         if (content == null || content.length == 0) {
-            throw new LegacyInputException("the file is empty");
+            throw new LegacyInputException(ErrorCode.SCHEMA, "the file is empty");
         }
         LegacyEncoding.requireUtf8(content);
         return content;
@@ -282,17 +283,17 @@ public final class LegacyIntake {
         try {
             payload = envelopes.parsePayload(content, flow.messageType());
         } catch (PayloadRejectedException e) {
-            throw new LegacyInputException(e.getMessage(), e);
+            throw new LegacyInputException(ErrorCode.SCHEMA, e.getMessage(), e);
         }
         var wrongCode = ResidentCode.firstWrong(payload);
         if (wrongCode.isPresent()) {
-            throw new LegacyInputException(wrongCode.get().describe());
+            throw new LegacyInputException(ErrorCode.INVALID_RESIDENT_CODE, wrongCode.get().describe());
         }
         if (flow.senderElement() != null) {
             String self = envelopes.selfCode();
             String sender = Payloads.text(payload, flow.senderElement());
             if (!self.equals(sender)) {
-                throw new LegacyInputException(flow.senderElement() + " is " + sender + " but this node is " + self);
+                throw new LegacyInputException(ErrorCode.WRONG_SENDER, flow.senderElement() + " is " + sender + " but this node is " + self);
             }
         }
         return payload;
@@ -301,19 +302,19 @@ public final class LegacyIntake {
     private String recipient(FlowDefinition flow, Document payload) throws LegacyInputException {
         String self = envelopes.selfCode();
         String recipient = Payloads.text(payload, flow.recipientElement());
-        NodeEntry entry = directory.byCode(recipient).orElseThrow(() -> new LegacyInputException(
+        NodeEntry entry = directory.byCode(recipient).orElseThrow(() -> new LegacyInputException(ErrorCode.WRONG_RECIPIENT,
                 flow.recipientElement() + " " + recipient + " is not in the node directory"));
         if (entry.role() != flow.recipientRole()) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is a " + entry.role().id()
+            throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient + " is a " + entry.role().id()
                     + " node, but a " + flow.messageType() + " goes to a " + flow.recipientRole().id() + " node");
         }
         if (recipient.equals(self)) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient + " is this node itself");
+            throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient + " is this node itself");
         }
         // a municipality reports to its own prefecture only (第6の3, 第6の6)
         String ownPrefecture = directory.byCode(self).map(NodeEntry::prefecture).orElse(null);
         if (entry.role() == NodeRole.PREFECTURE && !recipient.equals(ownPrefecture)) {
-            throw new LegacyInputException(flow.recipientElement() + " " + recipient
+            throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient
                     + " is not this node's prefecture (" + ownPrefecture + ")");
         }
         return recipient;

@@ -6,6 +6,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import javax.xml.transform.dom.DOMSource;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlRejectedException;
 import org.w3c.dom.Document;
@@ -31,7 +32,7 @@ public final class Payloads {
     public static String text(Document payload, String localName) throws LegacyInputException {
         String value = optionalText(payload, localName);
         if (value == null) {
-            throw new LegacyInputException("expected exactly one " + localName + " element, found none");
+            throw new LegacyInputException(ErrorCode.SCHEMA, "expected exactly one " + localName + " element, found none");
         }
         return value;
     }
@@ -41,7 +42,7 @@ public final class Payloads {
         Element root = payload.getDocumentElement();
         NodeList found = root.getElementsByTagNameNS(root.getNamespaceURI(), localName);
         if (found.getLength() > 1) {
-            throw new LegacyInputException("expected one " + localName + " element, found " + found.getLength());
+            throw new LegacyInputException(ErrorCode.SCHEMA, "expected one " + localName + " element, found " + found.getLength());
         }
         return found.getLength() == 0 ? null : found.item(0).getTextContent().trim();
     }
@@ -52,7 +53,7 @@ public final class Payloads {
             XMLStreamReader reader = XML.getFactory().getXMLInputFactory().createXMLStreamReader(new DOMSource(payload));
             return XML.readValue(reader, model);
         } catch (XMLStreamException | IOException e) {
-            throw new LegacyInputException("cannot read a " + model.getSimpleName() + ": " + e.getMessage(), e);
+            throw new LegacyInputException(ErrorCode.SCHEMA, "cannot read a " + model.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.jukibus.management;
 
+import org.jukibus.core.Param;
+import org.jukibus.core.Description;
 import java.util.List;
 import java.util.Map;
 
@@ -15,29 +17,38 @@ import java.util.Map;
 public interface DeadLetterOperations {
 
     /** This node's code. */
+    @Description("This node's code")
     String getNode();
 
     /** Dead letters waiting, all flows. */
+    @Description("Dead letters waiting, all flows")
     long getDepth();
 
     /** Dead letters of a flow (or all): id, flow, reason, detail, when, where from; never the body. */
-    List<Map<String, Object>> list(String flow);
+    @Description("Lists the dead letters of a flow (or all): id, flow, reason, detail, when, where from; never the body")
+    List<Map<String, Object>> list(@Param(name = "flow", value = "the flow, e.g. transfer-in; empty for every flow") String flow);
 
     /** One dead letter with every property and the size and digest of its (still encrypted) body. */
-    Map<String, Object> show(String id);
+    @Description("Shows one dead letter: every property, the size and digest of its still encrypted body")
+    Map<String, Object> show(@Param(name = "id", value = "the dead letter's message id, as list shows it") String id);
 
     /** Puts one dead letter back on the queue it failed on, as the node itself; returns that queue. */
-    String replay(String id);
+    @Description("Puts one dead letter back on the queue it failed on (permission dlq.replay for its flow); returns that queue")
+    String replay(@Param(name = "id", value = "the dead letter's message id, as list shows it") String id);
 
     /**
      * Seals a message that expired at this node (reason EXPIRED) again from its kept payload: a fresh
      * envelope with a new message id, put on the outbound queue; returns "old id as new id for recipient".
      */
-    String resend(String id);
+    @Description("Seals a message that expired here (reason EXPIRED) again as a fresh envelope with a new message id")
+    String resend(@Param(name = "id", value = "the dead letter's message id (reason EXPIRED, from jukibus.outbound)") String id);
 
     /** Replays every dead letter of a flow (or all); returns how many. */
-    int replayAll(String flow);
+    @Description("Replays every dead letter of a flow (or all); returns how many")
+    int replayAll(@Param(name = "flow", value = "the flow, e.g. transfer-in; empty for every flow") String flow);
 
     /** Removes the dead letters of a flow (or all) for good; refuses unless {@code confirm}. Returns how many. */
-    int purge(String flow, boolean confirm);
+    @Description("Removes the dead letters of a flow (or all) for good (permission dlq.purge); returns how many")
+    int purge(@Param(name = "flow", value = "the flow, e.g. transfer-in; empty for every flow") String flow,
+              @Param(name = "confirm", value = "true to really remove them; false refuses") boolean confirm);
 }

@@ -15,9 +15,16 @@ public class ManagementProperties {
     private int port = 0;
     /** Address the management port binds to; loopback unless an operator decides otherwise. */
     private String address = "127.0.0.1";
+    /**
+     * Plain-HTTP port answering only the liveness and readiness probes ({@link ProbePort}), on {@link #address};
+     * unset: no probe port; 0 picks a free one (tests).
+     */
+    private Integer probePort;
 
     public int getPort() { return port; }
     public void setPort(int port) { this.port = port; }
     public String getAddress() { return address; }
     public void setAddress(String address) { this.address = address; }
+    public Integer getProbePort() { return probePort; }
+    public void setProbePort(Integer probePort) { this.probePort = probePort; }
 }

@@ -3,6 +3,8 @@ package org.jukibus.management;
 import org.jukibus.operators.CardAuthenticationProvider;
 import org.jukibus.operators.CardBoundSession;
 import org.jukibus.operators.CardDetails;
+import org.jukibus.operators.MonitorAuthentication;
+import org.jukibus.operators.MonitorLogin;
 import org.jukibus.operators.OperatorAccess;
 import org.jukibus.operators.OperatorAuthentication;
 import org.jukibus.operators.Permission;
@@ -23,29 +25,41 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
  * cookie and echoes the XSRF-TOKEN cookie as a header, which is how Hawtio expects Spring Security to be set up);
  * {@code jukibus} commands and scrapers send HTTP Basic with every request. A session stays bound to its card
  * ({@link CardBoundSession}). Hawtio needs the permission {@code management}; Jolokia and the actuator any operator
- * (the jukibus MBeans check their own permissions). A request carrying its own credentials cannot be forged
- * cross-site, so CSRF is only checked on cookie-authenticated requests.
+ * (the jukibus MBeans check their own permissions), and {@code /actuator/prometheus} also a monitoring system with its
+ * certificate alone ({@link MonitorLogin}), which opens nothing else (403). A request carrying its own credentials cannot be forged
+ * cross-site, so CSRF is only checked on cookie-authenticated requests. The liveness and readiness probes say UP or
+ * DOWN and nothing else, so they need no login (and are served on the plain-HTTP {@link ProbePort} too).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 public class ManagementSecurity {
 
     @Bean
-    SecurityFilterChain management(HttpSecurity http, OperatorAccess access) throws Exception {
+    SecurityFilterChain management(HttpSecurity http, OperatorAccess access, MonitorLogin monitorLogin) throws Exception {
         CsrfTokenRequestAttributeHandler plainToken = new CsrfTokenRequestAttributeHandler();
         plainToken.setCsrfRequestAttributeName(null); // load the token on every request, so the cookie is always there
         http.authenticationManager(new ProviderManager(new CardAuthenticationProvider(access)))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error").permitAll()
+                        .requestMatchers(ProbePort::isProbe).permitAll()
                         .requestMatchers("/actuator/hawtio/**").hasAuthority(Permission.MANAGEMENT)
+                        .requestMatchers("/actuator/prometheus")
+                        .hasAnyAuthority("ROLE_" + OperatorAuthentication.ROLE, MonitorAuthentication.METRICS)
                         .anyRequest().hasRole(OperatorAuthentication.ROLE))
-                .formLogin(form -> form.authenticationDetailsSource(CardDetails::of))
+                .formLogin(form -> form.loginPage("/login").authenticationDetailsSource(CardDetails::of))
                 .httpBasic(basic -> basic.authenticationDetailsSource(CardDetails::of))
+                .addFilterBefore(monitorLogin, BasicAuthenticationFilter.class)
                 .addFilterAfter(new CardBoundSession(access), BasicAuthenticationFilter.class)
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(plainToken)
                         .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null));
         return http.build();
+    }
+
+    /** The login form ({@code /login}, open to all): operator ID and PIN. */
+    @Bean
+    LoginPage loginPage(org.jukibus.core.NodeSettings settings) {
+        return new LoginPage(settings.code());
     }
 }

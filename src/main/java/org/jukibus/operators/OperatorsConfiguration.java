@@ -17,6 +17,7 @@ import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.server.ConfigurableServletWebServerFactory;
 import org.springframework.context.annotation.Bean;
@@ -53,6 +54,20 @@ public class OperatorsConfiguration {
         Files.createDirectories(unlockDir);
         return new OperatorAccess(settings.code(), registry, lockout, validator(settings, trust, clock), officer(approval),
                 unlockDir, operationLog, securityEvents, clock);
+    }
+
+    @Bean
+    MonitorLogin monitorLogin(NodeSettings settings, NetworkTrust trust, Clock clock, SecurityEvents securityEvents,
+                              OperationLog operationLog) throws IOException {
+        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog);
+    }
+
+    /** The monitor login runs inside Spring Security's chain only (ops.ManagementSecurity), not a second time on its own. */
+    @Bean
+    FilterRegistrationBean<MonitorLogin> monitorLoginNotOnItsOwn(MonitorLogin monitorLogin) {
+        FilterRegistrationBean<MonitorLogin> registration = new FilterRegistrationBean<>(monitorLogin);
+        registration.setEnabled(false);
+        return registration;
     }
 
     @Bean

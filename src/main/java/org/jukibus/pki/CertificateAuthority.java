@@ -284,6 +284,20 @@ public final class CertificateAuthority {
         return issueOperatorKeyMaterial(operator, now.minusSeconds(60), now.plus(validity));
     }
 
+    /**
+     * Generates an EC P-256 key pair and issues a monitoring certificate ({@link MonitorIdentity}) for it, valid from
+     * now: KeyUsage digitalSignature and EKU clientAuth only, no SubjectAltName; returns key + chain [monitor, root].
+     */
+    public KeyMaterial issueMonitorKeyMaterial(MonitorIdentity monitor, Duration validity) throws IOException {
+        Objects.requireNonNull(monitor, "monitor");
+        KeyPair kp = KeyStores.generateKeyPair();
+        Instant now = clock.instant();
+        X509Certificate cert = issueCertificate(kp.getPublic(), monitor.toX500Name(), now.minusSeconds(60), now.plus(validity),
+                b -> b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                        .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+    }
+
     /** The profile-specific extensions of an end-entity certificate. */
     private interface Profile {
         void addTo(X509v3CertificateBuilder builder) throws java.io.IOException;

@@ -151,6 +151,23 @@ public final class CertificateValidator {
         return operator;
     }
 
+    /**
+     * Validates a monitoring system's certificate at the clock's current instant as an operator card is validated
+     * (root CA, validity, CRL in force, PKIX), but as a {@link MonitorIdentity}. Returns the monitoring system.
+     */
+    public MonitorIdentity validateMonitor(X509Certificate cert) throws CertificateRejectedException {
+        Instant at = clock.instant();
+        checkIssued(cert, at);
+        MonitorIdentity monitor;
+        try {
+            monitor = MonitorIdentity.fromCertificate(cert);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateRejectedException(Reason.NOT_A_MONITORING_CERTIFICATE, e.getMessage(), e);
+        }
+        checkPath(cert, at);
+        return monitor;
+    }
+
     /** The clear reasons first: issued (signed) by the root CA, within its validity, not revoked. */
     private void checkIssued(X509Certificate cert, Instant at) throws CertificateRejectedException {
         Objects.requireNonNull(cert, "cert");

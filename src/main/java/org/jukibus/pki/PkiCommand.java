@@ -2,6 +2,7 @@ package org.jukibus.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +21,7 @@ import org.jukibus.core.NodeRole;
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
 
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pki", mixinStandardHelpOptions = true,
         description = "Manage the network root CA, node, officer, requester and operator certificates and the CRL.",
         subcommands = {PkiCommand.InitCa.class, PkiCommand.Issue.class, PkiCommand.IssueOfficer.class,
-                PkiCommand.IssueRequester.class, PkiCommand.IssueOperator.class, PkiCommand.Revoke.class,
+                PkiCommand.IssueRequester.class, PkiCommand.IssueOperator.class, PkiCommand.IssueMonitor.class, PkiCommand.Revoke.class,
                 PkiCommand.Crl.class, PkiCommand.Show.class})
 public class PkiCommand extends CommandGroup {
 
@@ -300,6 +302,52 @@ public class PkiCommand extends CommandGroup {
             } finally {
                 Arrays.fill(caPw, '\0');
                 Arrays.fill(cardPw, '\0');
+            }
+        }
+    }
+
+    @Command(name = "issue-monitor", mixinStandardHelpOptions = true,
+            description = {"Issue a monitoring system's client certificate (role 'metrics'): CN=<id>, OU=metrics (key "
+                    + "usage digitalSignature, extended key usage clientAuth only) in <out>/<id>.pem, its unencrypted key "
+                    + "in <out>/<id>-key.pem (mode 0600) and the root CA in <out>/ca.pem: the three files of a "
+                    + "Prometheus tls_config.",
+                    "With it, and no PIN, a scraper reads any node's /actuator/prometheus and nothing else; it is "
+                    + "checked against the CRL in force (revoke it like any other certificate)."})
+    static class IssueMonitor extends Subcommand {
+        @Option(names = "--ca", required = true, description = "CA directory")
+        Path caDir;
+        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
+        Path passwordFile;
+        @Option(names = "--id", required = true, description = "the monitoring system's name, e.g. prometheus-tokyo")
+        String id;
+        @Option(names = "--out", required = true, description = "output directory")
+        Path out;
+        @Option(names = "--validity-days", defaultValue = "365", description = "default: ${DEFAULT-VALUE}")
+        long validityDays;
+
+        @Override
+        protected int run() throws Exception {
+            if (validityDays <= 0) {
+                throw new IllegalArgumentException("--validity-days must be positive");
+            }
+            MonitorIdentity monitor = new MonitorIdentity(id);
+            Path cert = out.resolve(id + ".pem");
+            Path key = out.resolve(id + "-key.pem");
+            SecureFiles.requireAbsent(cert);
+            SecureFiles.requireAbsent(key);
+            char[] caPw = caPassword(passwordFile);
+            try {
+                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
+                KeyMaterial km = ca.issueMonitorKeyMaterial(monitor, Duration.ofDays(validityDays));
+                Files.createDirectories(out);
+                SecureFiles.writeSecret(key, Pem.toPem(new JcaPKCS8Generator(km.privateKey(), null)).getBytes(StandardCharsets.US_ASCII));
+                Pem.writeCertificate(cert, km.certificate());
+                Pem.writeCertificate(out.resolve("ca.pem"), ca.certificate());
+                out().println("issued " + monitor + " serial " + km.certificate().getSerialNumber().toString(16)
+                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + cert + ", " + key);
+                return 0;
+            } finally {
+                Arrays.fill(caPw, '\0');
             }
         }
     }

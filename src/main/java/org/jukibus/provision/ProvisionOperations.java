@@ -3,6 +3,9 @@ package org.jukibus.provision;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.core.Description;
+import org.jukibus.core.Param;
+
 /**
  * A providing node's provision administration, as JMX sees it ({@code org.jukibus:node=<code>,type=Provision}):
  * Hawtio's JMX tab runs it, {@code jukibus provision} calls it through the node's Jolokia endpoint. Every operation
@@ -14,34 +17,48 @@ import java.util.Map;
 public interface ProvisionOperations {
 
     /** This node's code. */
+    @Description("This node's code")
     String getNode();
 
     /** The provision log's retention period (ISO-8601, e.g. P7Y). */
+    @Description("The provision log's retention period (ISO-8601, e.g. P7Y)")
     String getLogRetention();
 
     /** Registers a requester (id and name as in its certificate) for purposes (comma- or space-separated); returns it. */
-    Map<String, Object> registerRequester(String id, String name, String purposes);
+    @Description("Registers a requester (国の機関等) for purposes; returns it")
+    Map<String, Object> registerRequester(@Param(name = "id", value = "the requester id, as in its certificate (CN)") String id,
+                                          @Param(name = "name", value = "the requester's name, as in its certificate") String name,
+                                          @Param(name = "purposes", value = "the purposes it may query for, comma- or space-separated") String purposes);
 
     /** Every registered requester: id, name, registeredAt, registeredBy, purposes. */
+    @Description("Every registered requester: id, name, registeredAt, registeredBy, purposes")
     List<Map<String, Object>> listRequesters();
 
     /** A person's provision history (自己情報の開示), oldest first: providedAt, requester, requesterName, purpose, items, queryId. */
-    List<Map<String, Object>> disclose(String residentCode);
+    @Description("A person's provision history (自己情報の開示), oldest first")
+    List<Map<String, Object>> disclose(@Param(name = "residentCode", value = "the person's resident code (11 digits)") String residentCode);
 
     /**
      * Records the approval of bulk provision (第4の8(2)カ) for a requester and purpose: at most {@code maxPersons} per
      * query, from {@code validFrom} (ISO instant or date; empty = now) until {@code validUntil}, approved by the named
      * responsible officer. Returns the approval.
      */
-    Map<String, Object> approveBulk(String requester, String purpose, int maxPersons, String validFrom, String validUntil,
-                                    String approvedBy);
+    @Description("Records the responsible officer's approval of bulk provision for a requester and purpose")
+    Map<String, Object> approveBulk(@Param(name = "requester", value = "the requester id") String requester,
+                                    @Param(name = "purpose", value = "one of the requester's purposes") String purpose,
+                                    @Param(name = "maxPersons", value = "at most this many persons per query") int maxPersons,
+                                    @Param(name = "validFrom", value = "ISO instant or date; empty for now") String validFrom,
+                                    @Param(name = "validUntil", value = "ISO instant or date") String validUntil,
+                                    @Param(name = "approvedBy", value = "the approving responsible officer") String approvedBy);
 
     /** The bulk approvals of a requester (every requester when empty). */
-    List<Map<String, Object>> listBulkApprovals(String requester);
+    @Description("The bulk approvals of a requester")
+    List<Map<String, Object>> listBulkApprovals(@Param(name = "requester", value = "the requester id; empty for every requester") String requester);
 
     /**
      * Erases the provision-log entries older than the retention period as of {@code asOf} (ISO instant; empty = now),
      * as the scheduled job does; returns how many.
      */
-    int eraseExpiredLog(String asOf);
+    @Description("Erases the provision-log entries older than the retention period, as the scheduled job does; returns how many")
+    int eraseExpiredLog(@Param(name = "asOf", value = "ISO instant; empty for now") String asOf);
 }

@@ -110,7 +110,7 @@ class TransferInIntakeRouteTest {
         assertThat(failed.matches(20, TimeUnit.SECONDS)).isTrue();
         outbound.assertIsSatisfied();
         assertThat(Files.readString(legacy("error", "transfer-in").resolve("unknown.xml.error")))
-                .contains("OldMunicipality 999997 is not in the node directory");
+                .contains("code: WRONG_RECIPIENT\nproblem: OldMunicipality 999997 is not in the node directory");
     }
 
     /**
@@ -161,7 +161,7 @@ class TransferInIntakeRouteTest {
         assertThat(failed.matches(30, TimeUnit.SECONDS)).isTrue();
         outbound.assertIsSatisfied();
         assertThat(Files.readString(legacy("error", "transfer-in").resolve("huge.xml.error")))
-                .contains("the file is " + size + " bytes");
+                .contains("code: TOO_LARGE\nproblem: the file is " + size + " bytes");
         assertThat(legacy("error", "transfer-in").resolve("huge.xml")).exists();
     }
 

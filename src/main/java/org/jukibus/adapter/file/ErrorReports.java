@@ -17,11 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the {@code .error} report that lies beside a rejected input file in the legacy error
  * folder; the file itself is moved there by the file consumer ({@code moveFailed}). Flows also keep
- * delivered files they cannot hand over as usual there ({@link #keep}), with the same report.
+ * delivered files they cannot hand over as usual there ({@link #keep}), with the same report. Every report has a
+ * {@code code:} line ({@link ErrorCode}) just before its {@code problem:} line, for the legacy system to act on.
  */
 public final class ErrorReports {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorReports.class);
+
+    /** The line with the {@link ErrorCode}, and the human text beside which it stands. */
+    public static final String CODE = "code";
+    public static final String PROBLEM = "problem";
 
     private final Path legacyRoot;
     private final Clock clock;
@@ -45,7 +50,7 @@ public final class ErrorReports {
         fields.put("flow", flow);
         fields.put("rejected-at", clock.instant().toString());
         fields.put("problem", problem);
-        report(flow, fileName, fields);
+        report(flow, fileName, codeOf(cause), fields);
         // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
@@ -54,22 +59,38 @@ public final class ErrorReports {
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
     }
 
+    /** The code of a rejected input: the kind of problem its exception names. */
+    static ErrorCode codeOf(Exception cause) {
+        if (cause instanceof DuplicateFileException) {
+            return ErrorCode.DUPLICATE;
+        }
+        return cause instanceof org.jukibus.flow.LegacyInputException input ? input.code() : ErrorCode.FAILED;
+    }
+
     /**
      * Writes a report in the same format ({@code key: value} lines) for something other than a
      * rejected input that the legacy operator must act on, e.g. a negative answer from another
      * node: {@code error/<flow>/<name>.error}. Writing it again replaces it.
      */
-    public Path report(String flow, String name, Map<String, String> fields) throws IOException {
-        return reportAs(flow, name + ".error", fields);
+    public Path report(String flow, String name, ErrorCode code, Map<String, String> fields) throws IOException {
+        return reportAs(flow, name + ".error", code, fields);
     }
 
     /**
      * As {@link #report}, under exactly {@code fileName} (a report of another kind, such as a request's
      * {@code .timeout}), which must be a plain file name.
      */
-    public Path reportAs(String flow, String fileName, Map<String, String> fields) throws IOException {
+    public Path reportAs(String flow, String fileName, ErrorCode code, Map<String, String> fields) throws IOException {
         StringBuilder report = new StringBuilder();
-        fields.forEach((key, value) -> report.append(key).append(": ").append(value).append('\n'));
+        fields.forEach((key, value) -> {
+            if (key.equals(PROBLEM)) { // the code beside the human text it sums up
+                report.append(CODE).append(": ").append(code.name()).append('\n');
+            }
+            report.append(key).append(": ").append(value).append('\n');
+        });
+        if (!fields.containsKey(PROBLEM)) {
+            report.append(CODE).append(": ").append(code.name()).append('\n');
+        }
         Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
         AtomicFiles.write(target, report.toString().getBytes(StandardCharsets.UTF_8));
         return target;
@@ -80,7 +101,7 @@ public final class ErrorReports {
      * late, say) in {@code legacy/error/<flow>/}, beside a {@code .error} report saying why: nothing
      * is lost and the operator sees the reason. Writing the same file again replaces it.
      */
-    public Path keep(String flow, String fileName, byte[] content, String problem) throws IOException {
+    public Path keep(String flow, String fileName, byte[] content, ErrorCode code, String problem) throws IOException {
         Path target = legacyRoot.resolve("error").resolve(flow).resolve(plain(fileName));
         AtomicFiles.write(target, content);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -88,7 +109,7 @@ public final class ErrorReports {
         fields.put("flow", flow);
         fields.put("kept-at", clock.instant().toString());
         fields.put("problem", problem);
-        report(flow, fileName, fields);
+        report(flow, fileName, code, fields);
         log.warn("{} {} kept in {}: {}", flow, fileName, target.getParent(), problem);
         return target;
     }

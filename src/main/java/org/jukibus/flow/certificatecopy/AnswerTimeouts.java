@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.ErrorReports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ public final class AnswerTimeouts {
         fields.put("problem", "no answer came from the home municipality " + home + " in time (the request was sent at "
                 + request.sentAt() + " and had to be answered by " + request.deadline() + "); the request is closed."
                 + " An answer that still comes is kept in error/" + CertificateCopyFlow.REPLY.name() + "/.");
-        errors.reportAs(CertificateCopyFlow.REQUEST.name(), reportName(request), fields);
+        errors.reportAs(CertificateCopyFlow.REQUEST.name(), reportName(request), ErrorCode.NO_ANSWER, fields);
         if (sent.markTimedOut(request.messageId(), now)) {
             log.warn("certificate copy request {} to {} timed out at {}", request.requestId(), home, request.deadline());
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandler;
@@ -128,7 +129,8 @@ public final class ReplyHandler implements FlowHandler {
                     new PrintableCopy.Context(request.get().sentAt(), message.header().createdAt(), names)));
             outbox.write(message);
         } else {
-            errors.keep(flow, xml, message.payload(), verdict.problem());
+            errors.keep(flow, xml, message.payload(),
+                    verdict.outcome() == Outcome.LATE ? ErrorCode.LATE_ANSWER : ErrorCode.UNEXPECTED_ANSWER, verdict.problem());
         }
         sent.recordReply(replyId, requestMessageId, reply.requestId(), message.header().sender(), now, verdict.outcome(),
                 verdict.problem());

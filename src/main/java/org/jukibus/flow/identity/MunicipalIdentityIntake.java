@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.LegacyInput;
 import org.jukibus.flow.LegacyInputException;
@@ -54,7 +55,7 @@ public final class MunicipalIdentityIntake implements FlowHandler {
         List<IdentityRecord> records = Payloads.read(input.payload(), IdentityUpdate.class).records();
         for (int i = 0; i < records.size(); i++) {
             if (!self.equals(records.get(i).municipality())) {
-                throw new LegacyInputException("Record " + (i + 1) + ": Municipality is " + records.get(i).municipality()
+                throw new LegacyInputException(ErrorCode.WRONG_SENDER, "Record " + (i + 1) + ": Municipality is " + records.get(i).municipality()
                         + " but this municipality is " + self + " (a municipality sends only the records it made)");
             }
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -105,6 +106,6 @@ final class CertificateInfoHandler implements FlowHandler {
         }
         fields.put("answer", "outbox/" + SpecialTransferFlow.TRANSFER_OUT_CERTIFICATE_INFO.name() + "/" + answerFile.getFileName());
         String name = answerFile.getFileName().toString().replaceFirst("\\.xml$", "");
-        reports.report(SpecialTransferFlow.FIRST_TRANSFER_IN.name(), name, fields);
+        reports.report(SpecialTransferFlow.FIRST_TRANSFER_IN.name(), name, ErrorCode.CERTIFICATE_INFO_REFUSED, fields);
     }
 }

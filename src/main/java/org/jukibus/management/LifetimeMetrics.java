@@ -1,0 +1,64 @@
+package org.jukibus.management;
+
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.jukibus.clock.NodeClock;
+import org.jukibus.directory.NetworkTrust;
+
+/**
+ * Lifetimes an operator must renew in time, in seconds from the node's clock (negative once past), and the node's clock:
+ * <ul>
+ *   <li>{@code jukibus_certificate_expiry_seconds{certificate="node"|"root-ca"}}: until the certificate's notAfter</li>
+ *   <li>{@code jukibus_crl_next_update_seconds}: until the nextUpdate of the CRL in force (it changes when a new one
+ *       arrives)</li>
+ *   <li>{@code jukibus_clock_offset_seconds}: how far the node's clock is set from the host's ({@code jukibus clock
+ *       set}, a drill); the host's own drift is the time source's to report (e.g. node_exporter's
+ *       {@code node_timex_offset_seconds})</li>
+ * </ul>
+ */
+public final class LifetimeMetrics implements MeterBinder {
+
+    private final NodeClock clock;
+    private final X509Certificate node;
+    private final X509Certificate rootCa;
+    private final NetworkTrust trust;
+
+    public LifetimeMetrics(NodeClock clock, X509Certificate node, X509Certificate rootCa, NetworkTrust trust) {
+        this.clock = clock;
+        this.node = node;
+        this.rootCa = rootCa;
+        this.trust = trust;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        certificate(registry, clock, "node", node);
+        certificate(registry, clock, "root-ca", rootCa);
+        Gauge.builder("jukibus.crl.next.update", trust, t -> secondsUntil(clock, nextUpdate(t.crl())))
+                .baseUnit("seconds").description("Time until the nextUpdate of the CRL in force").register(registry);
+        Gauge.builder("jukibus.clock.offset", clock, c -> c.offset().toMillis() / 1000.0)
+                .baseUnit("seconds").description("Offset of the node's clock from the host's").register(registry);
+    }
+
+    private static void certificate(MeterRegistry registry, Clock clock, String which, X509Certificate cert) {
+        Gauge.builder("jukibus.certificate.expiry", cert, c -> secondsUntil(clock, c.getNotAfter()))
+                .tag("certificate", which).baseUnit("seconds").description("Time until the certificate's notAfter")
+                .register(registry);
+    }
+
+    private static Date nextUpdate(X509CRL crl) {
+        return crl == null ? null : crl.getNextUpdate();
+    }
+
+    private static double secondsUntil(Clock clock, Date when) {
+        return when == null ? Double.NaN : Duration.between(clock.instant(), when.toInstant()).toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,42 @@
+package org.jukibus.management;
+
+import java.io.IOException;
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.clock.NodeClock;
+import org.jukibus.directory.NetworkTrust;
+import org.jukibus.core.NodeSettings;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.Pem;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The metrics a queue watcher and an alerting Prometheus need beyond the per-flow ones ({@link FlowMetrics}): queues,
+ * route failures, lifetimes and the clock. docs/monitoring.md lists them; monitoring/ holds the dashboard and alert
+ * rules built on them.
+ */
+@Configuration(proxyBeanMethods = false)
+public class MetricsConfiguration {
+
+    @Bean(destroyMethod = "close")
+    QueueMetrics queueMetrics(NodeBroker broker, Clock clock, MeterRegistry registry, NodeSettings settings) {
+        return new QueueMetrics(broker, clock, registry, settings.code()).start();
+    }
+
+    /** Camel finds it in the registry and sends it the route events. */
+    @Bean
+    RouteFailures routeFailures(MeterRegistry registry) {
+        return new RouteFailures(registry);
+    }
+
+    /** A meter binder: Boot binds it to the node's registry. */
+    @Bean
+    LifetimeMetrics lifetimeMetrics(NodeClock clock, KeyMaterial nodeKeys, NodeSettings settings, NetworkTrust trust)
+            throws IOException {
+        return new LifetimeMetrics(clock, nodeKeys.certificate(), Pem.readCertificate(settings.rootCa()), trust);
+    }
+}

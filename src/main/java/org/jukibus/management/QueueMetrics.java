@@ -1,0 +1,156 @@
+package org.jukibus.management;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.flow.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a queue watcher looks at, read off the node's broker every {@link #INTERVAL_SECONDS} seconds (reading it at
+ * every scrape would walk a long outbound queue for each scraper):
+ * <ul>
+ *   <li>{@code jukibus_queue_depth{queue}}, {@code jukibus_queue_oldest_age_seconds{queue}}: every {@code jukibus.*}
+ *       queue (outbound, dead letters, each inbound queue), 0 when empty</li>
+ *   <li>{@code jukibus_outbound_depth{peer}}, {@code jukibus_outbound_oldest_age_seconds{peer}}: the outbound queue
+ *       by recipient, for the peers something waits for (a series disappears when its peer's backlog is gone)</li>
+ * </ul>
+ * Ages are from the time the message was put on this broker (its timestamp) to the node's clock, with messages
+ * waiting out a redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows.
+ */
+public final class QueueMetrics implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
+    static final int INTERVAL_SECONDS = 10;
+    private static final String PREFIX = "jukibus.";
+    private static final String OUTBOUND = "jukibus.outbound";
+
+    private final NodeBroker broker;
+    private final Clock clock;
+    private final MultiGauge queueDepth;
+    private final MultiGauge queueAge;
+    private final MultiGauge outboundDepth;
+    private final MultiGauge outboundAge;
+    private final ScheduledExecutorService timer;
+
+    public QueueMetrics(NodeBroker broker, Clock clock, MeterRegistry registry, String node) {
+        this.broker = broker;
+        this.clock = clock;
+        queueDepth = MultiGauge.builder("jukibus.queue.depth").description("Messages waiting in the queue").register(registry);
+        queueAge = MultiGauge.builder("jukibus.queue.oldest.age").baseUnit("seconds")
+                .description("Age of the oldest message in the queue, 0 when empty").register(registry);
+        outboundDepth = MultiGauge.builder("jukibus.outbound.depth").description("Messages waiting in the outbound queue for the peer")
+                .register(registry);
+        outboundAge = MultiGauge.builder("jukibus.outbound.oldest.age").baseUnit("seconds")
+                .description("Age of the oldest message waiting in the outbound queue for the peer").register(registry);
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jukibus-" + node + "-queue-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Reads the queues now and then every {@link #INTERVAL_SECONDS} seconds. */
+    public QueueMetrics start() {
+        timer.scheduleWithFixedDelay(this::refreshQuietly, 0, INTERVAL_SECONDS, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            log.warn("could not read the queue metrics: {}", e.toString()); // the next round tries again
+        }
+    }
+
+    /** Reads every jukibus queue's depth and oldest message, and the outbound queue's per recipient. */
+    void refresh() {
+        ActiveMQServer server = broker.server();
+        List<MultiGauge.Row<?>> depths = new ArrayList<>();
+        List<MultiGauge.Row<?>> ages = new ArrayList<>();
+        Map<String, Backlog> byPeer = new HashMap<>();
+        if (server != null && server.isActive()) {
+            long now = clock.millis();
+            for (String name : server.getActiveMQServerControl().getQueueNames()) {
+                Queue queue = name.startsWith(PREFIX) ? server.locateQueue(SimpleString.of(name)) : null;
+                if (queue == null) {
+                    continue;
+                }
+                Backlog all = new Backlog();
+                forEachMessage(queue, ref -> {
+                    long timestamp = ref.getMessage().getTimestamp();
+                    all.add(timestamp);
+                    if (name.equals(OUTBOUND)) {
+                        Object peer = ref.getMessage().getObjectProperty(Headers.RECIPIENT);
+                        byPeer.computeIfAbsent(String.valueOf(peer), p -> new Backlog()).add(timestamp);
+                    }
+                });
+                Tags tags = Tags.of("queue", name);
+                depths.add(MultiGauge.Row.of(tags, queue.getMessageCount()));
+                ages.add(MultiGauge.Row.of(tags, all.ageSeconds(now)));
+            }
+            queueDepth.register(depths, true);
+            queueAge.register(ages, true);
+            outboundDepth.register(byPeer.entrySet().stream()
+                    .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("peer", e.getKey()), e.getValue().count)).toList(), true);
+            outboundAge.register(byPeer.entrySet().stream()
+                    .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("peer", e.getKey()), e.getValue().ageSeconds(now))).toList(), true);
+            return;
+        }
+        queueDepth.register(List.of(), true);
+        queueAge.register(List.of(), true);
+        outboundDepth.register(List.of(), true);
+        outboundAge.register(List.of(), true);
+    }
+
+    /** The queued messages, those waiting out a redelivery delay, and those out to a consumer. */
+    private static void forEachMessage(Queue queue, java.util.function.Consumer<MessageReference> action) {
+        try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
+            while (it.hasNext()) {
+                action.accept(it.next());
+            }
+        }
+        queue.getScheduledMessages().forEach(action);
+        queue.getDeliveringMessages().values().forEach(refs -> refs.forEach(action));
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** Count and oldest timestamp of some messages. */
+    private static final class Backlog {
+        long count;
+        long oldest = Long.MAX_VALUE;
+
+        void add(long timestamp) {
+            count++;
+            if (timestamp > 0) {
+                oldest = Math.min(oldest, timestamp);
+            }
+        }
+
+        double ageSeconds(long now) {
+            return count == 0 || oldest == Long.MAX_VALUE ? 0 : Math.max(0, now - oldest) / 1000.0;
+        }
+    }
+}

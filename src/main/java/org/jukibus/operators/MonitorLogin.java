@@ -1,0 +1,79 @@
+package org.jukibus.operators;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.pki.CertificateRejectedException;
+import org.jukibus.pki.CertificateValidator;
+import org.jukibus.pki.MonitorIdentity;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The login of a monitoring system (a Prometheus scraping the node): a request without credentials whose TLS client
+ * certificate is a monitoring certificate ({@code jukibus pki issue-monitor}, {@link MonitorIdentity}) is authenticated
+ * as that monitor ({@link MonitorAuthentication}, authority {@code metrics}) for this request only, no session, no
+ * PIN: a scraper has no one to type it, and a PIN in its config could be guessed into locking an operator. The
+ * certificate is validated as an operator card is (root CA, validity, the CRL in force); a refused one gets 401 and
+ * goes to the security log and the operation log. Which paths the authority opens is {@code ops.ManagementSecurity}'s
+ * business. Any other certificate (an operator card) passes on to the card + PIN login.
+ */
+public class MonitorLogin extends OncePerRequestFilter {
+
+    private final CertificateValidator validator;
+    private final SecurityEvents securityEvents;
+    private final OperationLog audit;
+
+    public MonitorLogin(CertificateValidator validator, SecurityEvents securityEvents, OperationLog audit) {
+        this.validator = validator;
+        this.securityEvents = securityEvents;
+        this.audit = audit;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        X509Certificate cert = CardDetails.card(request);
+        if (cert == null || request.getHeader("Authorization") != null || !isMonitoringCertificate(cert)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        MonitorIdentity monitor;
+        try {
+            monitor = validator.validateMonitor(cert);
+        } catch (CertificateRejectedException e) {
+            String why = "monitoring certificate refused (" + e.reason() + "): " + e.getMessage();
+            securityEvents.loginRefused(request.getRemoteAddr(), "management port: " + why);
+            audit.record(AuditEvent.of(AuditKind.OPERATOR_LOGIN_REFUSED).detail(why));
+            response.sendError(HttpServletResponse.SC_UNAUTHORIZED, why);
+            return;
+        }
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new MonitorAuthentication(monitor, CardDetails.of(request)));
+        SecurityContextHolder.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private static boolean isMonitoringCertificate(X509Certificate cert) {
+        try {
+            MonitorIdentity.fromCertificate(cert);
+            return true;
+        } catch (IllegalArgumentException notOne) {
+            return false;
+        }
+    }
+}
