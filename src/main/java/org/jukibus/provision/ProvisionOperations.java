@@ -22,10 +22,16 @@ public interface ProvisionOperations {
     /** Registers a requester (id and name as in its certificate) for purposes (comma- or space-separated); returns it. */
     Map<String, Object> registerRequester(String id, String name, String purposes);
 
-    /** Every registered requester: id, name, registeredAt, registeredBy, purposes. */
+    /**
+     * Prefecture only: registers a body of the prefecture itself (id and name as in its certificate) that queries
+     * for the prefecture's own use (利用, 第6の8(5)ア); what it receives is logged as used. Returns it.
+     */
+    Map<String, Object> registerOwnUse(String id, String name, String purposes);
+
+    /** Every registered requester: id, name, registeredAt, registeredBy, purposes, ownUse. */
     List<Map<String, Object>> listRequesters();
 
-    /** A person's provision history (自己情報の開示), oldest first: providedAt, requester, requesterName, purpose, items, queryId. */
+    /** A person's provision history (自己情報の開示), oldest first: providedAt, requester, requesterName, purpose, items, queryId, kind. */
     List<Map<String, Object>> disclose(String residentCode);
 
     /**
@@ -35,6 +41,14 @@ public interface ProvisionOperations {
      */
     Map<String, Object> approveBulk(String requester, String purpose, int maxPersons, String validFrom, String validUntil,
                                     String approvedBy);
+
+    /**
+     * Central only: the report to a delegating prefecture of what central provided about its residents (第6の8(5)イ)
+     * from {@code from} until {@code to} (ISO dates, days in Japan, {@code to} included, or instants); written to
+     * {@code legacy/outbox/provision-report/} and returned: file, entries (providedAt, residentCode, municipality,
+     * requester, requesterName, purpose, items, queryId).
+     */
+    Map<String, Object> reportToPrefecture(String prefecture, String from, String to);
 
     /** The bulk approvals of a requester (every requester when empty). */
     List<Map<String, Object>> listBulkApprovals(String requester);
