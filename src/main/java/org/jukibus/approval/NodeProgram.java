@@ -37,11 +37,15 @@ public record NodeProgram(Path jar, Path where, SortedMap<String, String> digest
     /** Where a Spring Boot jar keeps the classpath's {@code schemas/}. */
     private static final String BOOT_CLASSES = "BOOT-INF/classes/";
 
-    /** The program running this JVM: the jar of {@code java -jar}, or else the class folder holding this class. */
+    /**
+     * The program running this JVM: the jar of {@code java -jar} when it holds this class, or else the class folder
+     * holding this class. (A test runner's class-path jar, such as surefire's booter, holds no class of ours.)
+     */
     public static NodeProgram running() throws IOException {
         String classPath = System.getProperty("java.class.path", "");
         Path single = classPath.isEmpty() || classPath.contains(java.io.File.pathSeparator) ? null : Path.of(classPath);
-        if (single != null && single.getFileName().toString().endsWith(".jar") && Files.isRegularFile(single)) {
+        if (single != null && single.getFileName().toString().endsWith(".jar") && Files.isRegularFile(single)
+                && holdsThisClass(single)) {
             return ofJar(single.toAbsolutePath());
         }
         try {
@@ -99,6 +103,13 @@ public record NodeProgram(Path jar, Path where, SortedMap<String, String> digest
     /** How to name it in messages. */
     public String describe() {
         return jar != null ? "the jar " + jar : "the class folder " + where + " (no jar: the jar is not checked)";
+    }
+
+    private static boolean holdsThisClass(Path jar) throws IOException {
+        String self = NodeProgram.class.getName().replace('.', '/') + ".class";
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.getEntry(BOOT_CLASSES + self) != null || zip.getEntry(self) != null;
+        }
     }
 
     private static boolean isSchema(String name) {
