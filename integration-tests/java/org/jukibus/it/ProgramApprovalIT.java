@@ -19,6 +19,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.spring.boot.CamelConfigurationProperties;
 import org.jukibus.approval.ManifestSigner;
+import org.jukibus.approval.NodeProgram;
 import org.jukibus.approval.ProgramFiles;
 import org.jukibus.approval.ProgramManifest;
 import org.jukibus.approval.RoutesCommand;
@@ -265,7 +266,7 @@ class ProgramApprovalIT {
     private static Path signAs(KeyMaterial officer, Path programs, String pemName) throws Exception {
         String name = OfficerIdentity.fromCertificate(officer.certificate()).name();
         ProgramManifest manifest = ProgramManifest.of(name, Instant.now(), null,
-                ProgramFiles.all(programs.resolve("routes"), programs.resolve("broker-config")));
+                ProgramFiles.all(programs.resolve("routes"), programs.resolve("broker-config")), NodeProgram.running());
         Files.write(programs.resolve("routes/APPROVED.xml"), ManifestSigner.sign(manifest, officer));
         Path pem = root.resolve(pemName);
         Pem.writeCertificate(pem, officer.certificate());

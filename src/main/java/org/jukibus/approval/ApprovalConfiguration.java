@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Approved programs only: the node's routes and broker configuration are checked against the officer's signed
+ * Approved programs only: the node's routes, broker configuration, jar and schemas are checked against the officer's signed
  * manifest before anything loads them, and then loaded from the node's private copy of the verified bytes.
  *
  * <p>Why this hook: Camel Spring Boot reads {@code camel.main.routes-include-pattern} and loads the routes when the
@@ -74,9 +74,9 @@ public class ApprovalConfiguration {
         CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock);
         Path manifest = approval.getManifest() != null ? approval.getManifest() : node.getRoutesDir().resolve(MANIFEST);
         ApprovedPrograms programs = new ProgramApproval(settings.role(), node.getRoutesDir(), settings.brokerConfigDir(),
-                manifest, officers.get(0), validator, settings.home(), operationLog).approve();
+                NodeProgram.running(), manifest, officers.get(0), validator, settings.home(), operationLog).approve();
         camel.getMain().setRoutesIncludePattern(programs.routesIncludePattern(settings.role()));
-        log.info("routes and broker configuration approved (manifest sha256 {}); loading them from {}",
+        log.info("routes, broker configuration, jar and schemas approved (manifest sha256 {}); loading them from {}",
                 programs.manifestSha256(), programs.routesDir().getParent());
         return programs;
     }

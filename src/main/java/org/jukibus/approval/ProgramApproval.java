@@ -24,7 +24,8 @@ import org.jukibus.xml.XmlRejectedException;
 
 /**
  * What a node does at start-up, before its broker and Camel load anything: checks that the routes and the broker
- * configuration it would load are exactly those the officer's signed manifest lists, then writes the verified bytes
+ * configuration it would load, its jar and its schemas ({@link NodeProgram}) are exactly those the officer's signed
+ * manifest lists, then writes the verified routes and broker configuration
  * into a folder of its own ({@code ${jukibus.home}/approved-programs/}, owner-only) and loads them from there. A
  * file changed between the check and Camel reading it (check-then-use) therefore changes nothing the node runs.
  *
@@ -45,13 +46,15 @@ final class ProgramApproval {
     private final Path routesDir;
     private final Path brokerConfigDir;
     private final Path manifestFile;
+    private final NodeProgram program;
     private final X509Certificate officer;
     private final CertificateValidator validator;
     private final Path home;
     private final OperationLog log;
 
-    ProgramApproval(NodeRole role, Path routesDir, Path brokerConfigDir, Path manifestFile, X509Certificate officer,
-                    CertificateValidator validator, Path home, OperationLog log) {
+    ProgramApproval(NodeRole role, Path routesDir, Path brokerConfigDir, NodeProgram program, Path manifestFile,
+                    X509Certificate officer, CertificateValidator validator, Path home, OperationLog log) {
+        this.program = program;
         this.role = role;
         this.routesDir = routesDir;
         this.brokerConfigDir = brokerConfigDir;
@@ -78,8 +81,13 @@ final class ProgramApproval {
             throw refused(digest, List.of(e.getMessage()), SIGN);
         }
         SortedMap<String, byte[]> found = ProgramFiles.forRole(routesDir, brokerConfigDir, role);
+        SortedMap<String, String> approved = manifest.filesFor(role);
+        if (program.jar() == null) {
+            approved.remove(ProgramFiles.JAR); // run from a class folder: there is no jar to compare (NodeProgram)
+        }
         List<String> problems = new ArrayList<>();
-        ProgramDifferences.between(manifest.filesFor(role), found).forEach(d -> problems.add(d.toString()));
+        ProgramDifferences.between(approved, ProgramDifferences.digests(found, program.digests())).forEach(d -> problems.add(
+                d.path().equals(ProgramFiles.JAR) ? d + " (" + program.describe() + ")" : d.toString()));
         if (!problems.isEmpty()) {
             throw refused(digest, problems, "Restore the approved files, or have the officer review the change and "
                     + "approve it ('jukibus routes sign'), then start the node again.");
@@ -91,8 +99,8 @@ final class ProgramApproval {
         createPrivate(copy.resolve("routes").resolve(ProgramFiles.COMMON));
         createPrivate(copy.resolve("routes").resolve(role.id()));
         log.record(AuditEvent.of(AuditKind.ROUTES_APPROVED).actor("officer:" + manifest.approvedBy()).digest(digest)
-                .detail("approved at " + manifest.approvedAt() + "; " + found.size() + " files this " + role.id()
-                        + " node runs"));
+                .detail("approved at " + manifest.approvedAt() + "; " + approved.size() + " files this " + role.id()
+                        + " node runs, from " + program.describe()));
         recordChanges(previous == null ? null : previous.filesFor(role), manifest.filesFor(role));
         return new ApprovedPrograms(true, copy.resolve("routes"), copy.resolve("broker-config"), digest);
     }

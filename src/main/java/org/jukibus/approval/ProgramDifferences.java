@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.jukibus.audit.Sha256;
@@ -43,23 +44,32 @@ public final class ProgramDifferences {
 
     /** Compares approved digests (path to SHA-256) with the files found (path to content); empty when they match. */
     public static List<Difference> between(SortedMap<String, String> approved, Map<String, byte[]> found) {
+        return between(approved, digests(found, Map.of()));
+    }
+
+    /** Compares approved digests with the digests found (path to SHA-256); empty when they match. */
+    public static List<Difference> between(SortedMap<String, String> approved, SortedMap<String, String> found) {
         List<Difference> out = new ArrayList<>();
         TreeSet<String> paths = new TreeSet<>(approved.keySet());
         paths.addAll(found.keySet());
         for (String path : paths) {
             String want = approved.get(path);
-            byte[] have = found.get(path);
+            String have = found.get(path);
             if (want == null) {
-                out.add(new Difference(path, Kind.NOT_APPROVED, null, Sha256.hex(have)));
+                out.add(new Difference(path, Kind.NOT_APPROVED, null, have));
             } else if (have == null) {
                 out.add(new Difference(path, Kind.MISSING, want, null));
-            } else {
-                String digest = Sha256.hex(have);
-                if (!digest.equals(want)) {
-                    out.add(new Difference(path, Kind.CHANGED, want, digest));
-                }
+            } else if (!have.equals(want)) {
+                out.add(new Difference(path, Kind.CHANGED, want, have));
             }
         }
+        return out;
+    }
+
+    /** The digests of files (path to content) together with digests already taken (the node's program). */
+    public static SortedMap<String, String> digests(Map<String, byte[]> files, Map<String, String> digests) {
+        SortedMap<String, String> out = new TreeMap<>(digests);
+        files.forEach((path, bytes) -> out.put(path, Sha256.hex(bytes)));
         return out;
     }
 }

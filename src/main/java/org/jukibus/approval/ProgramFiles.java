@@ -16,18 +16,25 @@ import org.jukibus.core.NodeRole;
  * configurations ({@code broker-config/*.xml}), each named by its path under those two roots
  * ({@code routes/common/flow-templates.yaml}, {@code broker-config/municipal.xml}), whatever folders they are
  * configured in. A node runs {@code routes/common/}, {@code routes/<role>/} and {@code broker-config/<role>.xml}.
+ * A manifest also names the node's program itself ({@link NodeProgram}): {@value #JAR} and {@code schemas/<name>.xsd},
+ * which every node runs.
  */
 public final class ProgramFiles {
 
     public static final String ROUTES = "routes/";
     public static final String BROKER_CONFIG = "broker-config/";
+    /** The XML Schemas, as the node loads them from its classpath. */
+    public static final String SCHEMAS = "schemas/";
+    /** The node's jar, by digest whatever its file name. */
+    public static final String JAR = "node.jar";
     /** The folder of the routes every node runs. */
     public static final String COMMON = "common";
     /** A program file larger than this is refused: routes and broker.xml are a few KiB. */
     static final long MAX_FILE_BYTES = 1024 * 1024;
     /** What a manifest may name; anything else in a node's folders cannot be approved. */
     static final Pattern PATH = Pattern.compile(
-            "routes/[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+\\.yaml|broker-config/[A-Za-z0-9_.-]+\\.xml");
+            "routes/[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+\\.yaml|broker-config/[A-Za-z0-9_.-]+\\.xml"
+                    + "|schemas/[A-Za-z0-9][A-Za-z0-9_.-]*\\.xsd|node\\.jar");
 
     private ProgramFiles() {
     }
@@ -65,7 +72,7 @@ public final class ProgramFiles {
     /** Whether a node of {@code role} loads the file a manifest names. */
     public static boolean loadedBy(String path, NodeRole role) {
         return path.startsWith(ROUTES + COMMON + "/") || path.startsWith(ROUTES + role.id() + "/")
-                || path.equals(BROKER_CONFIG + role.id() + ".xml");
+                || path.equals(BROKER_CONFIG + role.id() + ".xml") || path.startsWith(SCHEMAS) || path.equals(JAR);
     }
 
     /** Where a file a manifest names is, given the two folders. */

@@ -24,7 +24,9 @@ import org.w3c.dom.Node;
  * <pre>{@code
  * <approvedPrograms xmlns="urn:jukibus:approved-programs:1" approvedBy="…" approvedAt="2026-11-25T01:00:00Z">
  *   <note>…</note>
+ *   <file path="node.jar" sha256="…"/>
  *   <file path="routes/common/flow-templates.yaml" sha256="…"/>
+ *   <file path="schemas/envelope.xsd" sha256="…"/>
  *   …
  *   <ds:Signature>…</ds:Signature>
  * </approvedPrograms>
@@ -42,14 +44,16 @@ public record ProgramManifest(String approvedBy, Instant approvedAt, String note
         for (String path : files.keySet()) {
             if (!ProgramFiles.PATH.matcher(path).matches()) {
                 throw new IllegalArgumentException("'" + path + "' cannot be approved: program files are "
-                        + "routes/<folder>/<name>.yaml and broker-config/<name>.xml (letters, digits, '.', '_', '-')");
+                        + "routes/<folder>/<name>.yaml, broker-config/<name>.xml, schemas/<name>.xsd (letters, digits, '.', '_', '-') "
+                        + "and " + ProgramFiles.JAR);
             }
         }
     }
 
-    /** A manifest approving exactly these files (path to content). */
-    public static ProgramManifest of(String approvedBy, Instant approvedAt, String note, Map<String, byte[]> contents) {
-        SortedMap<String, String> digests = new TreeMap<>();
+    /** A manifest approving exactly these files (path to content) and this program (its jar and schemas). */
+    public static ProgramManifest of(String approvedBy, Instant approvedAt, String note, Map<String, byte[]> contents,
+                                     NodeProgram program) {
+        SortedMap<String, String> digests = new TreeMap<>(program.digests());
         contents.forEach((path, bytes) -> digests.put(path, Sha256.hex(bytes)));
         return new ProgramManifest(approvedBy, approvedAt, note, digests);
     }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 
-import org.jukibus.audit.Sha256;
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
 import org.jukibus.core.NodeRole;
@@ -35,8 +34,9 @@ public class RoutesCommand extends CommandGroup {
     static final String MANIFEST = "APPROVED.xml";
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = {"Approve every routes/<folder>/*.yaml and broker-config/*.xml as they are now: write the "
-                    + "manifest of their SHA-256 digests, signed with the officer's key (XML-DSig), to <routes>/" + MANIFEST
+            description = {"Approve every routes/<folder>/*.yaml and broker-config/*.xml as they are now, and the "
+                    + "node's program: the jar nodes run (--jar, default the jar running this command) and the schemas "
+                    + "in it. Write the manifest of their SHA-256 digests, signed with the officer's key (XML-DSig), to <routes>/" + MANIFEST
                     + " (or --out). Review the change first: the command lists what differs from the manifest it replaces.",
                     "Nodes load the approved files only; restart them to run the new approval."})
     static class Sign extends Subcommand {
@@ -52,6 +52,8 @@ public class RoutesCommand extends CommandGroup {
         Path outFile;
         @Option(names = "--note", description = "what was reviewed (a change ticket); goes into the manifest")
         String note;
+        @Option(names = "--jar", paramLabel = "JAR", description = "the jar the nodes run (default: the jar running this command)")
+        Path jar;
 
         @Override
         protected int run() throws Exception {
@@ -74,12 +76,17 @@ public class RoutesCommand extends CommandGroup {
                 throw new IllegalArgumentException("no routes (*.yaml) or broker configuration (*.xml) under " + routes
                         + " and " + brokerConfig);
             }
+            NodeProgram program = program(jar);
+            if (program.jar() == null) {
+                out().println("warning: no jar approved (" + program.describe() + "): a node run from a jar will refuse "
+                        + "to start; give --jar");
+            }
             ProgramManifest manifest = ProgramManifest.of(officer.name(), Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS),
-                    note, files);
+                    note, files, program);
             if (Files.isRegularFile(target)) {
                 try {
                     ProgramManifest before = ProgramManifest.fromDocument(SecureXml.parse(Files.readAllBytes(target)));
-                    List<ProgramDifferences.Difference> changes = ProgramDifferences.between(before.files(), files);
+                    List<ProgramDifferences.Difference> changes = ProgramDifferences.between(before.files(), manifest.files());
                     out().println(changes.isEmpty() ? "no change since the approval of " + before.approvedAt()
                             : "changes since the approval of " + before.approvedAt() + " by " + before.approvedBy() + ":");
                     changes.forEach(d -> out().println("  " + d));
@@ -88,8 +95,8 @@ public class RoutesCommand extends CommandGroup {
                 }
             }
             SecureFiles.writePublic(target, ManifestSigner.sign(manifest, km));
-            files.forEach((path, bytes) -> out().println("  " + Sha256.hex(bytes) + "  " + path));
-            out().println("approved " + files.size() + " files as " + officer + " -> " + target);
+            manifest.files().forEach((path, digest) -> out().println("  " + digest + "  " + path));
+            out().println("approved " + manifest.files().size() + " files as " + officer + " -> " + target);
             return 0;
         }
     }
@@ -114,6 +121,8 @@ public class RoutesCommand extends CommandGroup {
         Path manifestFile;
         @Option(names = "--role", description = "check only what a node of this role loads (default: every file)")
         String role;
+        @Option(names = "--jar", paramLabel = "JAR", description = "the jar the nodes run (default: the jar running this command)")
+        Path jar;
 
         @Override
         protected int run() throws Exception {
@@ -126,14 +135,19 @@ public class RoutesCommand extends CommandGroup {
             SortedMap<String, String> approved;
             SortedMap<String, byte[]> found;
             if (role == null) {
-                approved = manifest.files();
+                approved = new java.util.TreeMap<>(manifest.files());
                 found = ProgramFiles.all(routes, brokerConfig);
             } else {
                 NodeRole r = NodeRole.fromId(role);
                 approved = manifest.filesFor(r);
                 found = ProgramFiles.forRole(routes, brokerConfig, r);
             }
-            List<ProgramDifferences.Difference> differences = ProgramDifferences.between(approved, found);
+            NodeProgram program = program(jar);
+            if (program.jar() == null && approved.remove(ProgramFiles.JAR) != null) {
+                out().println("the jar is not checked (" + program.describe() + "): give --jar");
+            }
+            List<ProgramDifferences.Difference> differences = ProgramDifferences.between(approved,
+                    ProgramDifferences.digests(found, program.digests()));
             out().println("manifest " + manifestPath + ": signed by " + manifest.approvedBy() + " at " + manifest.approvedAt()
                     + ", " + approved.size() + " files" + (role == null ? "" : " for a " + role + " node"));
             differences.forEach(d -> out().println("NOT APPROVED " + d));
@@ -141,6 +155,11 @@ public class RoutesCommand extends CommandGroup {
                     : differences.size() + " file(s) differ from the approval");
             return differences.isEmpty() ? 0 : 1;
         }
+    }
+
+    /** The jar given, or the program running this command. */
+    static NodeProgram program(Path jar) throws java.io.IOException {
+        return jar != null ? NodeProgram.ofJar(jar) : NodeProgram.running();
     }
 
     /** For tests and embedding: a CommandLine with this command. */

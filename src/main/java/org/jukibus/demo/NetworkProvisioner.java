@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.approval.ManifestSigner;
+import org.jukibus.approval.NodeProgram;
 import org.jukibus.approval.ProgramFiles;
 import org.jukibus.approval.ProgramManifest;
 import org.jukibus.directory.DirectoryBuilder;
@@ -235,9 +236,19 @@ public final class NetworkProvisioner {
         Path certificate = officerDir.resolve("officer.pem");
         Pem.writeCertificate(certificate, officer.certificate());
         ProgramManifest manifest = ProgramManifest.of(OFFICER, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                "provisioned with the network", ProgramFiles.all(routes, brokerConfig));
+                "provisioned with the network", ProgramFiles.all(routes, brokerConfig), nodeProgram());
         Files.write(routes.resolve("APPROVED.xml"), ManifestSigner.sign(manifest, officer));
         return officer;
+    }
+
+    /**
+     * The program the network's nodes run: this one, or, when this runs from a class folder (tests), with the project's
+     * built jar ({@code target/jukibus.jar}) that separate node processes are started from.
+     */
+    private NodeProgram nodeProgram() throws IOException {
+        NodeProgram running = NodeProgram.running();
+        Path built = projectDir.resolve("target/jukibus.jar");
+        return running.jar() == null && Files.isRegularFile(built) ? running.withJar(built) : running;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jukibus.node;
 
 import org.jukibus.approval.ApprovalConfiguration;
 import org.jukibus.audit.AuditConfiguration;
+import org.jukibus.calendar.CalendarConfiguration;
 import org.jukibus.flow.certificatecopy.CertificateCopyConfiguration;
 import org.jukibus.flow.changeinfo.ChangeInfoConfiguration;
 import org.jukibus.flow.identity.IdentityConfiguration;
@@ -20,6 +21,6 @@ import org.springframework.context.annotation.Import;
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
-        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class})
+        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class, CalendarConfiguration.class})
 public class NodeApplication {
 }

@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Provision of identity information (本人確認情報の提供, 第6の8) to an authenticated requester: the requester must be
  * registered on this node for the query's purpose, a query for more than one person needs a bulk approval
- * recorded beforehand (第4の8(2)カ), and every person provided is in the provision log (第6の8(5)) and the query
+ * recorded beforehand (第4の8(2)カ), no requester may go over its limits ({@link ProvisionLimits}), and every person provided is in the provision log (第6の8(5)) and the query
  * in the operation log before the answer leaves — in one store transaction, so nothing is provided unlogged.
  */
 public final class IdentityProvision {
@@ -39,12 +39,14 @@ public final class IdentityProvision {
     private final BulkApprovals approvals;
     private final IdentityLookup lookup;
     private final ProvisionLog provisionLog;
+    private final ProvisionLimits limits;
     private final TransactionTemplate transactions;
     private final OperationLog audit;
     private final Clock clock;
 
     public IdentityProvision(Requesters requesters, BulkApprovals approvals, IdentityLookup lookup, ProvisionLog provisionLog,
-                             TransactionTemplate transactions, OperationLog audit, Clock clock) {
+                             ProvisionLimits limits, TransactionTemplate transactions, OperationLog audit, Clock clock) {
+        this.limits = limits;
         this.requesters = requesters;
         this.approvals = approvals;
         this.lookup = lookup;
@@ -75,14 +77,19 @@ public final class IdentityProvision {
             }
             approval = ", bulk approval " + covering.get().id();
         }
-        String detail = "purpose " + query.purpose() + ", query " + query.queryId() + approval;
+        boolean approvedBulk = query.bulk();
+        limits.check(requester.id(), query, approvedBulk, now);
+        String detail = (registered.ownUse() ? "own use (第6の8(5)ア), " : "") + "purpose " + query.purpose() + ", query "
+                + query.queryId() + approval;
         Answer answer = transactions.execute(tx -> {
+            limits.record(requester.id(), query, approvedBulk, now);
             List<Result> results = new ArrayList<>();
             int n = 0;
             for (IdentityQuery.Condition condition : query.persons()) {
                 List<IdentityLookup.Provided> found = lookup.matching(condition);
                 for (IdentityLookup.Provided p : found) {
-                    provisionLog.record(p.residentCode(), requester.id(), query.purpose(), ProvisionLog.ITEMS, query.queryId(), now);
+                    provisionLog.record(p.residentCode(), requester.id(), query.purpose(), ProvisionLog.ITEMS, query.queryId(), now,
+                            registered.ownUse());
                 }
                 results.add(new Result(++n, found));
             }

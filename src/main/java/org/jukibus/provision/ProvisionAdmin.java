@@ -22,6 +22,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import org.jukibus.management.OperatorActor;
+import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.pki.RequesterIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +44,19 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     private final BulkApprovals approvals;
     private final ProvisionLog provisionLog;
     private final ProvisionLogErasure erasure;
+    /** Central only (null on a prefecture). */
+    private final ProvisionReport report;
+    private final LegacyOutbox outbox;
     private final OperationLog audit;
     private final Clock clock;
     private final OperatorPermissions permissions;
     private NodeMBean mbean;
 
     public ProvisionAdmin(String node, Requesters requesters, BulkApprovals approvals, ProvisionLog provisionLog,
-                          ProvisionLogErasure erasure, OperationLog audit, Clock clock, OperatorPermissions permissions) {
+                          ProvisionLogErasure erasure, ProvisionReport report, LegacyOutbox outbox, OperationLog audit,
+                          Clock clock, OperatorPermissions permissions) {
+        this.report = report;
+        this.outbox = outbox;
         this.node = node;
         this.requesters = requesters;
         this.approvals = approvals;
@@ -89,13 +96,26 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
 
     @Override
     public Map<String, Object> registerRequester(String id, String name, String purposes) {
+        return register(id, name, purposes, false);
+    }
+
+    @Override
+    public Map<String, Object> registerOwnUse(String id, String name, String purposes) {
+        if (report != null) {
+            throw new IllegalArgumentException("only a prefecture registers bodies for its own use (第6の8(5)ア): node "
+                    + node + " is central");
+        }
+        return register(id, name, purposes, true);
+    }
+
+    private Map<String, Object> register(String id, String name, String purposes, boolean ownUse) {
         permissions.require(Permission.PROVISION);
         Set<String> wanted = new LinkedHashSet<>(Arrays.stream(String.valueOf(purposes).split("[,\\s]+"))
                 .filter(p -> !p.isBlank()).toList());
-        Requesters.Requester r = requesters.register(new RequesterIdentity(id, name), wanted, actor(), clock.instant());
-        log.warn("requester {} registered for {} on request of {}", id, wanted, actor());
+        Requesters.Requester r = requesters.register(new RequesterIdentity(id, name), wanted, ownUse, actor(), clock.instant());
+        log.warn("requester {} registered{} for {} on request of {}", id, ownUse ? " for own use" : "", wanted, actor());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow("provision")
-                .detail("provision register-requester " + id + " purposes " + String.join(",", wanted)));
+                .detail("provision register-requester " + id + (ownUse ? " (own use)" : "") + " purposes " + String.join(",", wanted)));
         return describe(r);
     }
 
@@ -115,6 +135,32 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow("provision")
                 .detail("provision disclose: " + history.size() + " entries")); // not whose: no personal data in the log
         return history;
+    }
+
+    @Override
+    public Map<String, Object> reportToPrefecture(String prefecture, String from, String to) {
+        permissions.require(Permission.PROVISION);
+        if (report == null) {
+            throw new IllegalArgumentException("only central reports its provisions to a prefecture (第6の8(5)イ): "
+                    + "node " + node + " is not central");
+        }
+        Instant start = instant(from, false, "from");
+        Instant end = instant(to, true, "to");
+        List<Map<String, Object>> entries = report.entries(prefecture, start, end);
+        String file = ProvisionReport.fileName(prefecture, start, end);
+        try {
+            outbox.write(ProvisionReport.FOLDER, file, ProvisionReport.csv(entries));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write the report " + file + ": " + e.getMessage(), e);
+        }
+        log.info("provision report to prefecture {} for [{}, {}): {} entries in {}", prefecture, start, end, entries.size(), file);
+        audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow("provision")
+                .detail("provision report to prefecture " + prefecture + " for [" + start + ", " + end + "): "
+                        + entries.size() + " entries, " + ProvisionReport.FOLDER + "/" + file));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", ProvisionReport.FOLDER + "/" + file);
+        out.put("entries", entries);
+        return out;
     }
 
     @Override
@@ -175,6 +221,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
         m.put("registeredAt", r.registeredAt().toString());
         m.put("registeredBy", r.registeredBy());
         m.put("purposes", List.copyOf(r.purposes()));
+        m.put("ownUse", r.ownUse());
         return m;
     }
 

@@ -166,6 +166,9 @@ public final class ProvisionChannel implements AutoCloseable {
         if (e == ProvisionError.NO_CLIENT_CERTIFICATE || e == ProvisionError.CERTIFICATE_REFUSED
                 || e == ProvisionError.UNREGISTERED_REQUESTER) {
             securityEvents.loginRefused("provision channel " + who, refused.getMessage());
+        } else if (e == ProvisionError.LIMIT_EXCEEDED) {
+            // counted with the denied permissions: reported with the heartbeat, central alerts SECURITY
+            securityEvents.permissionDenied("requester:" + requester.id(), "provision limit", refused.getMessage());
         }
         audit.record(AuditEvent.of(AuditKind.PROVISION_REFUSED).actor(requester == null ? null : "requester:" + requester.id())
                 .flow("provision").detail(e + " from " + remote + ": " + refused.getMessage()));

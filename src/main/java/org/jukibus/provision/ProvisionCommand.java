@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                 + "central node: register requesters and their purposes, approve bulk provision, disclose a person's "
                 + "provision history, erase expired provision logs (through the node's management port).",
         subcommands = {ProvisionCommand.RegisterRequester.class, ProvisionCommand.ListRequesters.class,
-                ProvisionCommand.Disclose.class, ProvisionCommand.ApproveBulk.class, ProvisionCommand.ListBulkApprovals.class,
+                ProvisionCommand.Disclose.class, ProvisionCommand.Report.class, ProvisionCommand.ApproveBulk.class, ProvisionCommand.ListBulkApprovals.class,
                 ProvisionCommand.EraseExpiredLog.class})
 public class ProvisionCommand extends CommandGroup {
 
@@ -61,11 +61,15 @@ public class ProvisionCommand extends CommandGroup {
         String name;
         @Option(names = "--purpose", required = true, description = "a purpose it may query for, e.g. pension-benefit (repeatable)")
         List<String> purposes;
+        @Option(names = "--own-use", description = "prefecture only: a body of the prefecture itself, querying for the "
+                + "prefecture's own use (利用, 第6の8(5)ア); logged as used, not provided")
+        boolean ownUse;
 
         @Override
         int run(JolokiaClient node, String mbean) throws Exception {
-            JsonNode r = node.exec(mbean, "registerRequester", id, name, String.join(",", purposes));
-            out().println("registered " + r.path("id").asText() + " (" + r.path("name").asText() + ") for " + join(r.path("purposes")));
+            JsonNode r = node.exec(mbean, ownUse ? "registerOwnUse" : "registerRequester", id, name, String.join(",", purposes));
+            out().println("registered " + r.path("id").asText() + " (" + r.path("name").asText() + ")"
+                    + (ownUse ? " for the prefecture's own use" : "") + " for " + join(r.path("purposes")));
             return 0;
         }
     }
@@ -95,11 +99,12 @@ public class ProvisionCommand extends CommandGroup {
         @Override
         int run(JolokiaClient node, String mbean) throws Exception {
             JsonNode list = node.exec(mbean, "disclose", residentCode);
-            out().printf("%-30s %-20s %-24s %-20s %-24s %s%n", "PROVIDED AT", "REQUESTER", "NAME", "PURPOSE", "QUERY", "ITEMS");
+            out().printf("%-30s %-9s %-20s %-24s %-20s %-24s %s%n", "PROVIDED AT", "KIND", "REQUESTER", "NAME", "PURPOSE",
+                    "QUERY", "ITEMS");
             for (JsonNode e : list) {
-                out().printf("%-30s %-20s %-24s %-20s %-24s %s%n", e.path("providedAt").asText(), e.path("requester").asText(),
-                        e.path("requesterName").asText(), e.path("purpose").asText(), e.path("queryId").asText(),
-                        e.path("items").asText());
+                out().printf("%-30s %-9s %-20s %-24s %-20s %-24s %s%n", e.path("providedAt").asText(), e.path("kind").asText(),
+                        e.path("requester").asText(), e.path("requesterName").asText(), e.path("purpose").asText(),
+                        e.path("queryId").asText(), e.path("items").asText());
             }
             out().println(list.size() + " provision(s)");
             return 0;
@@ -131,6 +136,26 @@ public class ProvisionCommand extends CommandGroup {
                     + a.path("purpose").asText() + " up to " + a.path("maxPersons").asText() + " persons, "
                     + a.path("validFrom").asText() + " .. " + a.path("validUntil").asText() + ", approved by "
                     + a.path("approvedBy").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Central only: report to a delegating prefecture what central provided about its residents in "
+                    + "a period (第6の8(5)イ). Written to central's legacy/outbox/provision-report/ for hand-over.")
+    static class Report extends Sub {
+        @Option(names = "--prefecture", required = true, description = "the prefecture's 2-digit code, e.g. 13")
+        String prefecture;
+        @Option(names = "--from", required = true, description = "first day (2027-04-01, Japan) or instant")
+        String from;
+        @Option(names = "--to", required = true, description = "last day (2027-04-30, Japan, included) or instant (excluded)")
+        String to;
+
+        @Override
+        int run(JolokiaClient node, String mbean) throws Exception {
+            JsonNode r = node.exec(mbean, "reportToPrefecture", prefecture, from, to);
+            out().println(r.path("entries").size() + " provision(s) about residents of prefecture " + prefecture
+                    + " -> legacy/outbox/" + r.path("file").asText());
             return 0;
         }
     }

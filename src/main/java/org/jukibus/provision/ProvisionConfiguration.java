@@ -9,6 +9,8 @@ import org.jukibus.directory.NetworkTrust;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.core.NodeSettings;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.Pem;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -61,10 +63,16 @@ public class ProvisionConfiguration {
         }
 
         @Bean
+        ProvisionLimits provisionLimits(DataSource store, ProvisionProperties properties) {
+            return new ProvisionLimits(new JdbcTemplate(store), properties.limits().perMinute(), properties.limits().perDay());
+        }
+
+        @Bean
         IdentityProvision identityProvision(Requesters requesters, BulkApprovals approvals, DataSource store, ProvisionLog provisionLog,
-                                            TransactionTemplate storeTransactions, OperationLog operationLog, Clock clock) {
+                                            ProvisionLimits limits, TransactionTemplate storeTransactions,
+                                            OperationLog operationLog, Clock clock) {
             return new IdentityProvision(requesters, approvals, new IdentityLookup(new JdbcTemplate(store)), provisionLog,
-                    storeTransactions, operationLog, clock);
+                    limits, storeTransactions, operationLog, clock);
         }
 
         @Bean(destroyMethod = "close")
@@ -76,10 +84,12 @@ public class ProvisionConfiguration {
 
         @Bean(destroyMethod = "close")
         ProvisionAdmin provisionAdmin(NodeSettings settings, Requesters requesters, BulkApprovals approvals,
-                                      ProvisionLog provisionLog, ProvisionLogErasure erasure, OperationLog operationLog,
-                                      Clock clock, OperatorPermissions permissions) throws Exception {
-            return new ProvisionAdmin(settings.code(), requesters, approvals, provisionLog, erasure, operationLog, clock,
-                    permissions).register();
+                                      ProvisionLog provisionLog, ProvisionLogErasure erasure, DataSource store,
+                                      LegacyOutbox outbox, OperationLog operationLog, Clock clock,
+                                      OperatorPermissions permissions) throws Exception {
+            ProvisionReport report = settings.role() == NodeRole.CENTRAL ? new ProvisionReport(new JdbcTemplate(store)) : null;
+            return new ProvisionAdmin(settings.code(), requesters, approvals, provisionLog, erasure, report, outbox,
+                    operationLog, clock, permissions).register();
         }
 
         @Bean(destroyMethod = "close")

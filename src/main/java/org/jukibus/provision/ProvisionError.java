@@ -33,6 +33,8 @@ public enum ProvisionError {
     PURPOSE_NOT_REGISTERED(403),
     /** More than one person without a valid bulk approval for this requester and purpose covering that many. */
     BULK_NOT_APPROVED(403),
+    /** The requester is over its rate or volume limit ({@link ProvisionLimits}): the message names which. */
+    LIMIT_EXCEEDED(429),
     /** Not {@code POST /identity-query}. */
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),

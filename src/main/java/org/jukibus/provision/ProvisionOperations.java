@@ -30,11 +30,20 @@ public interface ProvisionOperations {
                                           @Param(name = "name", value = "the requester's name, as in its certificate") String name,
                                           @Param(name = "purposes", value = "the purposes it may query for, comma- or space-separated") String purposes);
 
-    /** Every registered requester: id, name, registeredAt, registeredBy, purposes. */
-    @Description("Every registered requester: id, name, registeredAt, registeredBy, purposes")
+    /**
+     * Prefecture only: registers a body of the prefecture itself (id and name as in its certificate) that queries
+     * for the prefecture's own use (利用, 第6の8(5)ア); what it receives is logged as used. Returns it.
+     */
+    @Description("Prefecture only: registers a body of the prefecture itself that queries for its own use (利用, 第6の8(5)ア); returns it")
+    Map<String, Object> registerOwnUse(@Param(name = "id", value = "the body's id, as in its certificate (CN)") String id,
+                                       @Param(name = "name", value = "the body's name, as in its certificate") String name,
+                                       @Param(name = "purposes", value = "the purposes it may query for, comma- or space-separated") String purposes);
+
+    /** Every registered requester: id, name, registeredAt, registeredBy, purposes, ownUse. */
+    @Description("Every registered requester: id, name, registeredAt, registeredBy, purposes, ownUse")
     List<Map<String, Object>> listRequesters();
 
-    /** A person's provision history (自己情報の開示), oldest first: providedAt, requester, requesterName, purpose, items, queryId. */
+    /** A person's provision history (自己情報の開示), oldest first: providedAt, requester, requesterName, purpose, items, queryId, kind. */
     @Description("A person's provision history (自己情報の開示), oldest first")
     List<Map<String, Object>> disclose(@Param(name = "residentCode", value = "the person's resident code (11 digits)") String residentCode);
 
@@ -50,6 +59,17 @@ public interface ProvisionOperations {
                                     @Param(name = "validFrom", value = "ISO instant or date; empty for now") String validFrom,
                                     @Param(name = "validUntil", value = "ISO instant or date") String validUntil,
                                     @Param(name = "approvedBy", value = "the approving responsible officer") String approvedBy);
+
+    /**
+     * Central only: the report to a delegating prefecture of what central provided about its residents (第6の8(5)イ)
+     * from {@code from} until {@code to} (ISO dates, days in Japan, {@code to} included, or instants); written to
+     * {@code legacy/outbox/provision-report/} and returned: file, entries (providedAt, residentCode, municipality,
+     * requester, requesterName, purpose, items, queryId).
+     */
+    @Description("Central only: the report to a delegating prefecture of what central provided about its residents (第6の8(5)イ)")
+    Map<String, Object> reportToPrefecture(@Param(name = "prefecture", value = "the prefecture's code") String prefecture,
+                                           @Param(name = "from", value = "ISO date or instant, included") String from,
+                                           @Param(name = "to", value = "ISO date (included) or instant") String to);
 
     /** The bulk approvals of a requester (every requester when empty). */
     @Description("The bulk approvals of a requester")

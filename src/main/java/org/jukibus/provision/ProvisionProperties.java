@@ -16,10 +16,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logRetention        provision-log entries older than this are erased (第6の8(5)ウ); the standard leaves the
  *                            period to "as long as needed" for disclosure requests: default 7 years ({@code 7y}, {@code P7Y})
  * @param logErasureInterval  how often the erasure job runs (default {@code 1h}; it also runs at start)
+ * @param limits              per-requester limits ({@link ProvisionLimits})
  */
 @ConfigurationProperties("jukibus.provision")
 public record ProvisionProperties(Integer port, @DefaultValue("127.0.0.1") String address,
-                                  @DefaultValue("7y") Period logRetention, @DefaultValue("1h") Duration logErasureInterval) {
+                                  @DefaultValue("7y") Period logRetention, @DefaultValue("1h") Duration logErasureInterval,
+                                  @DefaultValue Limits limits) {
+
+    /**
+     * {@code jukibus.provision.limits.*}; 0 turns a limit off.
+     *
+     * @param perMinute queries a requester may make in a minute
+     * @param perDay    persons a requester may ask for in 24 hours without a bulk approval
+     */
+    public record Limits(@DefaultValue("60") int perMinute, @DefaultValue("1000") int perDay) {
+        public Limits {
+            if (perMinute < 0 || perDay < 0) {
+                throw new IllegalArgumentException("jukibus.provision.limits.per-minute and per-day must be 0 (off) or "
+                        + "more, not " + perMinute + " and " + perDay);
+            }
+        }
+    }
 
     public ProvisionProperties {
         if (port != null && (port < 0 || port > 65535)) {

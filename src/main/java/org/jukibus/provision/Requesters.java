@@ -24,8 +24,12 @@ public final class Requesters {
     /** A purpose code, as the query's {@code Purpose} element allows it. */
     public static final Pattern PURPOSE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    /** A registered requester with its purposes. */
-    public record Requester(String id, String name, Instant registeredAt, String registeredBy, Set<String> purposes) {
+    /**
+     * A registered requester with its purposes; {@code ownUse}: a body of this prefecture itself, whose queries are
+     * the prefecture's own use of identity information (利用, 第6の8(5)ア), not a provision.
+     */
+    public record Requester(String id, String name, Instant registeredAt, String registeredBy, Set<String> purposes,
+                            boolean ownUse) {
     }
 
     private final JdbcTemplate jdbc;
@@ -36,6 +40,11 @@ public final class Requesters {
 
     /** Registers the requester (or confirms it, refusing another name) and adds the purposes; returns it as stored. */
     public Requester register(RequesterIdentity requester, Set<String> purposes, String by, Instant at) {
+        return register(requester, purposes, false, by, at);
+    }
+
+    /** As {@link #register(RequesterIdentity, Set, String, Instant)}, for provision or for the prefecture's own use. */
+    public Requester register(RequesterIdentity requester, Set<String> purposes, boolean ownUse, String by, Instant at) {
         if (purposes.isEmpty()) {
             throw new IllegalArgumentException("a requester is registered for at least one purpose");
         }
@@ -49,9 +58,14 @@ public final class Requesters {
             throw new IllegalArgumentException("requester " + requester.id() + " is registered as '" + existing.get().name()
                     + "', not '" + requester.name() + "'");
         }
+        if (existing.isPresent() && existing.get().ownUse() != ownUse) {
+            throw new IllegalArgumentException("requester " + requester.id() + " is registered "
+                    + (ownUse ? "as a recipient of provision, not for the prefecture's own use"
+                              : "for the prefecture's own use, not as a recipient of provision"));
+        }
         if (existing.isEmpty()) {
-            jdbc.update("insert into provision_requester (id, name, registered_at, registered_by) values (?, ?, ?, ?)",
-                    requester.id(), requester.name(), Timestamp.from(at), by);
+            jdbc.update("insert into provision_requester (id, name, registered_at, registered_by, own_use) values (?, ?, ?, ?, ?)",
+                    requester.id(), requester.name(), Timestamp.from(at), by, ownUse);
         }
         for (String purpose : purposes) {
             jdbc.update("""
@@ -68,9 +82,9 @@ public final class Requesters {
     /** Every registered requester, by id. */
     public List<Requester> list() {
         Map<String, Requester> out = new LinkedHashMap<>();
-        jdbc.query("select id, name, registered_at, registered_by from provision_requester order by id", rs -> {
+        jdbc.query("select id, name, registered_at, registered_by, own_use from provision_requester order by id", rs -> {
             out.put(rs.getString(1), new Requester(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                    rs.getString(4), new TreeSet<>()));
+                    rs.getString(4), new TreeSet<>(), rs.getBoolean(5)));
         });
         jdbc.query("select requester_id, purpose from provision_purpose order by purpose", rs -> {
             Requester r = out.get(rs.getString(1));

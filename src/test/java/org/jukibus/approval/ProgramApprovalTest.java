@@ -42,6 +42,7 @@ class ProgramApprovalTest {
     Path routes;
     Path brokerConfig;
     Path home;
+    Path jar;
     final List<AuditEvent> recorded = new ArrayList<>();
 
     @BeforeEach
@@ -58,6 +59,8 @@ class ProgramApprovalTest {
         write(routes.resolve("municipal/README.md"), "not a route\n");
         write(brokerConfig.resolve("municipal.xml"), "<configuration/>\n");
         write(brokerConfig.resolve("prefecture.xml"), "<configuration/>\n");
+        jar = dir.resolve("dist/jukibus.jar");
+        writeJar("<xs:schema/>");
         sign();
     }
 
@@ -79,11 +82,13 @@ class ProgramApprovalTest {
         assertThat(programs.routesIncludePattern(NodeRole.MUNICIPAL)).isEqualTo("file:" + copy.resolve("routes/common")
                 + "/*.yaml,file:" + copy.resolve("routes/municipal") + "/*.yaml");
         assertThat(recorded).extracting(AuditEvent::kind).containsExactly(AuditKind.ROUTES_APPROVED,
-                AuditKind.PROGRAM_REGISTERED, AuditKind.PROGRAM_REGISTERED, AuditKind.PROGRAM_REGISTERED);
+                AuditKind.PROGRAM_REGISTERED, AuditKind.PROGRAM_REGISTERED, AuditKind.PROGRAM_REGISTERED,
+                AuditKind.PROGRAM_REGISTERED, AuditKind.PROGRAM_REGISTERED);
         assertThat(recorded.get(0).actor()).isEqualTo("officer:承認責任者");
         assertThat(recorded.get(0).digest()).isEqualTo(programs.manifestSha256());
-        assertThat(recorded.subList(1, 4)).extracting(AuditEvent::detail).containsExactly("broker-config/municipal.xml",
-                "routes/common/templates.yaml", "routes/municipal/transfer-in.yaml");
+        assertThat(recorded.get(0).detail()).contains("5 files this municipal node runs, from the jar " + jar);
+        assertThat(recorded.subList(1, 6)).extracting(AuditEvent::detail).containsExactly("broker-config/municipal.xml",
+                "node.jar", "routes/common/templates.yaml", "routes/municipal/transfer-in.yaml", "schemas/envelope.xsd");
 
         // the officer approves a change: one file changed, one added, one removed
         recorded.clear();
@@ -103,7 +108,8 @@ class ProgramApprovalTest {
 
     @Test
     void a_role_without_routes_of_its_own_still_gets_its_folder() throws Exception {
-        ApprovedPrograms programs = new ProgramApproval(NodeRole.CENTRAL, routes, brokerConfig, routes.resolve("APPROVED.xml"),
+        ApprovedPrograms programs = new ProgramApproval(NodeRole.CENTRAL, routes, brokerConfig, NodeProgram.ofJar(jar),
+                routes.resolve("APPROVED.xml"),
                 officer.certificate(), new CertificateValidator(ca.certificate(), ca.currentCrl()), home, recorded::add).approve();
 
         assertThat(programs.routesDir().resolve("central")).isEmptyDirectory();
@@ -128,6 +134,47 @@ class ProgramApprovalTest {
         assertThat(recorded).extracting(AuditEvent::kind).containsExactly(AuditKind.ROUTES_REFUSED);
         assertThat(recorded.get(0).detail()).contains("routes/municipal/extra.yaml: not approved");
         assertThat(home.resolve("approved-programs")).doesNotExist();
+    }
+
+    @Test
+    void a_changed_schema_or_jar_is_refused_by_name() throws Exception {
+        writeJar("<xs:schema><xs:element name='x'/></xs:schema>");
+
+        assertThatThrownBy(() -> approval().approve()).isInstanceOf(ProgramsRejectedException.class)
+                .hasMessageContaining("schemas/envelope.xsd: changed since it was approved (approved sha256 ")
+                .hasMessageContaining("node.jar: changed since it was approved")
+                .hasMessageContaining("(the jar " + jar + ")");
+
+        // the same schema, but another jar (its code changed)
+        writeJar("<xs:schema/>", "org/jukibus/Patched.class");
+        assertThatThrownBy(() -> approval().approve()).hasMessageContaining("node.jar: changed since it was approved")
+                .message().doesNotContain("schemas/");
+
+        // a jar the manifest does not list at all
+        writeJar("<xs:schema/>");
+        Files.write(routes.resolve("APPROVED.xml"), ManifestSigner.sign(ProgramManifest.of("承認責任者", Instant.now(), null,
+                ProgramFiles.all(routes, brokerConfig), NodeProgram.ofClasses(dir.resolve("none"))), officer));
+        assertThatThrownBy(() -> approval().approve())
+                .hasMessageContaining("node.jar: not approved (an added file the manifest does not list)")
+                .hasMessageContaining("schemas/envelope.xsd: not approved");
+        assertThat(recorded).extracting(AuditEvent::kind).containsOnly(AuditKind.ROUTES_REFUSED);
+    }
+
+    @Test
+    void a_node_run_from_a_class_folder_checks_its_schemas_but_has_no_jar_to_check() throws Exception {
+        Path classes = dir.resolve("classes");
+        write(classes.resolve("schemas/envelope.xsd"), "<xs:schema/>");
+        NodeProgram folder = NodeProgram.ofClasses(classes);
+        assertThat(folder.digests()).containsOnlyKeys("schemas/envelope.xsd")
+                .containsEntry("schemas/envelope.xsd", NodeProgram.ofJar(jar).digests().get("schemas/envelope.xsd"));
+
+        ApprovedPrograms programs = approval(folder).approve();
+        assertThat(programs.checked()).isTrue();
+        assertThat(recorded.get(0).detail()).contains("no jar: the jar is not checked");
+
+        write(classes.resolve("schemas/envelope.xsd"), "<xs:schema><xs:element name='x'/></xs:schema>");
+        assertThatThrownBy(() -> approval(NodeProgram.ofClasses(classes)).approve())
+                .hasMessageContaining("schemas/envelope.xsd: changed since it was approved");
     }
 
     @Test
@@ -186,11 +233,13 @@ class ProgramApprovalTest {
         Pem.writeCertificate(officerPem, officer.certificate());
         String[] verify = {"verify", "--routes", routes.toString(), "--broker-config", brokerConfig.toString(),
                 "--officer-certificate", officerPem.toString(), "--root-ca", ca.directory().resolve("ca.pem").toString(),
-                "--crl", ca.directory().resolve("crl.pem").toString()};
+                "--crl", ca.directory().resolve("crl.pem").toString(), "--jar", jar.toString()};
 
         assertThat(run("sign", "--routes", routes.toString(), "--broker-config", brokerConfig.toString(), "--keystore",
-                keystore.toString(), "--password-file", password.toString(), "--note", "ticket 42")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("no change since the approval of").contains("approved 5 files as officer 承認責任者");
+                keystore.toString(), "--password-file", password.toString(), "--note", "ticket 42", "--jar", jar.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("no change since the approval of").contains("approved 7 files as officer 承認責任者")
+                .contains("  node.jar").contains("  schemas/envelope.xsd");
         assertThat(run(verify)).as(out.toString()).isZero();
         assertThat(out.toString()).contains("approved: every file is as the officer approved it");
 
@@ -200,6 +249,10 @@ class ProgramApprovalTest {
         String[] forMunicipal = java.util.stream.Stream.concat(java.util.Arrays.stream(verify), java.util.stream.Stream.of("--role", "municipal"))
                 .toArray(String[]::new);
         assertThat(run(forMunicipal)).as("a municipal node does not load it").isZero();
+        writeJar("<xs:schema><xs:element name='x'/></xs:schema>");
+        assertThat(run(forMunicipal)).isEqualTo(1);
+        assertThat(out.toString()).contains("NOT APPROVED node.jar: changed since it was approved")
+                .contains("NOT APPROVED schemas/envelope.xsd: changed since it was approved");
 
         KeyMaterial node = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "131041", "新宿区"), List.of("127.0.0.1"),
                 Duration.ofDays(30));
@@ -222,13 +275,30 @@ class ProgramApprovalTest {
     }
 
     private ProgramApproval approval() throws Exception {
+        return approval(NodeProgram.ofJar(jar));
+    }
+
+    private ProgramApproval approval(NodeProgram program) throws Exception {
         CertificateValidator validator = new CertificateValidator(ca.certificate(), ca.currentCrl(), Clock.systemUTC());
-        return new ProgramApproval(NodeRole.MUNICIPAL, routes, brokerConfig, routes.resolve("APPROVED.xml"),
+        return new ProgramApproval(NodeRole.MUNICIPAL, routes, brokerConfig, program, routes.resolve("APPROVED.xml"),
                 officer.certificate(), validator, home, recorded::add);
     }
 
     private ProgramManifest manifest() throws Exception {
-        return ProgramManifest.of("承認責任者", Instant.now(), null, ProgramFiles.all(routes, brokerConfig));
+        return ProgramManifest.of("承認責任者", Instant.now(), null, ProgramFiles.all(routes, brokerConfig), NodeProgram.ofJar(jar));
+    }
+
+    /** A jar shaped as Spring Boot builds it: the schema in BOOT-INF/classes/schemas/, and any further entries. */
+    private void writeJar(String schema, String... entries) throws Exception {
+        Files.createDirectories(jar.getParent());
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("BOOT-INF/classes/schemas/envelope.xsd"));
+            zip.write(schema.getBytes(StandardCharsets.UTF_8));
+            for (String e : entries) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e));
+                zip.write(1);
+            }
+        }
     }
 
     private void sign() throws Exception {

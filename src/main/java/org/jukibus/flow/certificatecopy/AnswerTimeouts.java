@@ -55,7 +55,7 @@ public final class AnswerTimeouts {
         fields.put("flow", CertificateCopyFlow.REQUEST.name());
         fields.put("home-municipality", home + (name == null ? "" : " " + name));
         fields.put("sent-at", request.sentAt().toString());
-        fields.put("timed-out-at", request.deadline().toString());
+        fields.put("timed-out-at", request.deadline().toString() + " (the answer timeout counted in operating time)");
         fields.put("problem", "no answer came from the home municipality " + home + " in time (the request was sent at "
                 + request.sentAt() + " and had to be answered by " + request.deadline() + "); the request is closed."
                 + " An answer that still comes is kept in error/" + CertificateCopyFlow.REPLY.name() + "/.");

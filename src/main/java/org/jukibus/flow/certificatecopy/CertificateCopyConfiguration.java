@@ -6,6 +6,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jukibus.adapter.file.ErrorReports;
+import org.jukibus.calendar.CalendarFile;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -41,8 +42,8 @@ public class CertificateCopyConfiguration {
 
     @Bean
     RequestHandler certificateCopyRequestHandler(SentRequests sent, ReceivedRequests received,
-                                                 CertificateCopyProperties properties, Clock clock) {
-        return new RequestHandler(sent, received, properties.answerTimeout(), clock);
+                                                 CertificateCopyProperties properties, CalendarFile calendar, Clock clock) {
+        return new RequestHandler(sent, received, properties.answerTimeout(), calendar, clock);
     }
 
     @Bean

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
+import org.jukibus.calendar.OperatingCalendar;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.LegacyInput;
@@ -15,7 +17,8 @@ import org.jukibus.flow.Payloads;
 
 /**
  * The request (第6の4(1)) on both of its ends. At the issuing municipality: one pending request per
- * request id, recorded with its answer deadline once it is on its way. At the home municipality: the
+ * request id, recorded with its answer deadline once it is on its way: the answer timeout counted in operating time
+ * of the node's calendar (only the hours between opening and closing on operating days count). At the home municipality: the
  * request is recorded (the reply is checked against it) and handed to the legacy system for review.
  */
 public final class RequestHandler implements FlowHandler {
@@ -23,12 +26,15 @@ public final class RequestHandler implements FlowHandler {
     private final SentRequests sent;
     private final ReceivedRequests received;
     private final Duration answerTimeout;
+    private final Supplier<OperatingCalendar> calendar;
     private final Clock clock;
 
-    public RequestHandler(SentRequests sent, ReceivedRequests received, Duration answerTimeout, Clock clock) {
+    public RequestHandler(SentRequests sent, ReceivedRequests received, Duration answerTimeout,
+                          Supplier<OperatingCalendar> calendar, Clock clock) {
         this.sent = sent;
         this.received = received;
         this.answerTimeout = answerTimeout;
+        this.calendar = calendar;
         this.clock = clock;
     }
 
@@ -54,7 +60,8 @@ public final class RequestHandler implements FlowHandler {
     @Override
     public void queued(LegacyInput input) throws LegacyInputException {
         Instant now = clock.instant();
-        sent.record(input.messageId(), input.text("RequestId"), input.recipient(), now, now.plus(answerTimeout));
+        sent.record(input.messageId(), input.text("RequestId"), input.recipient(), now,
+                calendar.get().plusOperatingTime(now, answerTimeout));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.jukibus.audit.OperationLog;
+import org.jukibus.calendar.CalendarFile;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.core.NodeRole;
@@ -54,10 +55,9 @@ public class IdentityConfiguration {
         }
 
         @Bean
-        Reconciliation identityReconciliation(SentUpdates sent, IdentityProperties properties, LegacyOutbox outbox,
+        Reconciliation identityReconciliation(SentUpdates sent, CalendarFile calendar, LegacyOutbox outbox,
                                               OperationLog operationLog, Clock clock) {
-            return new Reconciliation(sent, new CutoffSchedule(properties.getCutoff(), properties.getZone()), outbox,
-                    operationLog, clock);
+            return new Reconciliation(sent, new CutoffSchedule(calendar), outbox, operationLog, clock);
         }
 
         @Bean(destroyMethod = "close")

@@ -1,6 +1,5 @@
 package org.jukibus.flow.identity;
 
-import java.time.LocalTime;
 import java.time.Period;
 import java.time.ZoneId;
 
@@ -13,12 +12,7 @@ public class IdentityProperties {
 
     /** Municipal node: the most records one identity update message carries; a larger legacy file is split. */
     private int batchSize = 1000;
-    /**
-     * Municipal and prefecture nodes: 翌運用日の業務開始 — by this local time every update sent the day before
-     * must have its update-count list back, or it is reported MISSING.
-     */
-    private LocalTime cutoff = LocalTime.of(8, 30);
-    /** The zone operating days and the cut-off are counted in. */
+    /** The zone erasure periods are counted in, and the operating calendar's when its file names none. */
     private ZoneId zone = ZoneId.of("Asia/Tokyo");
     /** How often the cut-off is checked: a Camel timer period ({@link TimerIntervals}). */
     private String checkInterval = "1m";
@@ -48,8 +42,6 @@ public class IdentityProperties {
         }
         this.batchSize = batchSize;
     }
-    public LocalTime getCutoff() { return cutoff; }
-    public void setCutoff(LocalTime cutoff) { this.cutoff = cutoff; }
     public ZoneId getZone() { return zone; }
     public void setZone(ZoneId zone) { this.zone = zone; }
     public String getCheckInterval() { return checkInterval; }

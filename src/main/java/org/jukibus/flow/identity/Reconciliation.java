@@ -86,8 +86,8 @@ public final class Reconciliation implements FlowHandler {
         Instant boundary = schedule.confirmedBefore(asOf);
         int raised = 0;
         for (SentUpdates.Sent update : sent.unconfirmedBefore(boundary)) {
-            report(update, Outcome.MISSING, "no update-count list from " + update.recipient() + " by the cut-off "
-                    + schedule.cutoff() + " (" + schedule.zone() + ") after the day the update was sent", asOf);
+            report(update, Outcome.MISSING, "no update-count list from " + update.recipient() + " by the opening of the "
+                    + "next operating day after the day the update was sent (" + schedule.dueAt(update.sentAt()) + ")", asOf);
             raised++;
         }
         return raised;

@@ -3,11 +3,11 @@ package org.jukibus.flow.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
+import org.jukibus.calendar.OperatingCalendar;
 import org.junit.jupiter.api.Test;
 
 /** What counts as reconciled, and which updates the last cut-off covers. */
@@ -58,7 +58,7 @@ class ReconcilerTest {
 
     @Test
     void before_the_cutoff_the_previous_cutoff_covers_updates_of_two_days_ago() {
-        CutoffSchedule schedule = new CutoffSchedule(LocalTime.of(8, 30), ZoneId.of("Asia/Tokyo"));
+        CutoffSchedule schedule = new CutoffSchedule(() -> OperatingCalendar.everyDay(ZoneId.of("Asia/Tokyo")));
 
         // 2026-11-25 08:29 in Tokyo: today's cut-off has not passed; yesterday's covers what was sent before 2026-11-24
         assertThat(schedule.confirmedBefore(Instant.parse("2026-11-24T23:29:00Z")))
