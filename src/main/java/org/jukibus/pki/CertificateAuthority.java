@@ -231,10 +231,8 @@ public final class CertificateAuthority {
 
     /** Generates an EC P-256 key pair and issues an officer certificate for it, valid from now; returns key + chain [officer, root]. */
     public KeyMaterial issueOfficerKeyMaterial(OfficerIdentity officer, Duration validity) throws IOException {
-        KeyPair kp = KeyStores.generateKeyPair();
         Instant now = clock.instant();
-        X509Certificate cert = issueOfficer(kp.getPublic(), officer, now.minusSeconds(60), now.plus(validity));
-        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+        return newKeyMaterial(key -> issueOfficer(key, officer, now.minusSeconds(60), now.plus(validity)));
     }
 
     /**
@@ -245,17 +243,13 @@ public final class CertificateAuthority {
     public X509Certificate issueRequester(PublicKey key, RequesterIdentity requester, Instant notBefore, Instant notAfter)
             throws IOException {
         Objects.requireNonNull(requester, "requester");
-        return issueCertificate(key, requester.toX500Name(), notBefore, notAfter, b -> b
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+        return issueCertificate(key, requester.toX500Name(), notBefore, notAfter, CLIENT);
     }
 
     /** Generates an EC P-256 key pair and issues a requester certificate for it, valid from now; returns key + chain [requester, root]. */
     public KeyMaterial issueRequesterKeyMaterial(RequesterIdentity requester, Duration validity) throws IOException {
-        KeyPair kp = KeyStores.generateKeyPair();
         Instant now = clock.instant();
-        X509Certificate cert = issueRequester(kp.getPublic(), requester, now.minusSeconds(60), now.plus(validity));
-        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+        return newKeyMaterial(key -> issueRequester(key, requester, now.minusSeconds(60), now.plus(validity)));
     }
 
     /**
@@ -266,16 +260,12 @@ public final class CertificateAuthority {
     public X509Certificate issueOperator(PublicKey key, OperatorIdentity operator, Instant notBefore, Instant notAfter)
             throws IOException {
         Objects.requireNonNull(operator, "operator");
-        return issueCertificate(key, operator.toX500Name(), notBefore, notAfter, b -> b
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+        return issueCertificate(key, operator.toX500Name(), notBefore, notAfter, CLIENT);
     }
 
     /** Generates an EC P-256 key pair and issues an operator certificate for it; returns key + chain [operator, root]. */
     public KeyMaterial issueOperatorKeyMaterial(OperatorIdentity operator, Instant notBefore, Instant notAfter) throws IOException {
-        KeyPair kp = KeyStores.generateKeyPair();
-        X509Certificate cert = issueOperator(kp.getPublic(), operator, notBefore, notAfter);
-        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+        return newKeyMaterial(key -> issueOperator(key, operator, notBefore, notAfter));
     }
 
     /** Like {@link #issueOperatorKeyMaterial(OperatorIdentity, Instant, Instant)}, valid from now for {@code validity}. */
@@ -286,16 +276,31 @@ public final class CertificateAuthority {
 
     /**
      * Generates an EC P-256 key pair and issues a monitoring certificate ({@link MonitorIdentity}) for it, valid from
-     * now: KeyUsage digitalSignature and EKU clientAuth only, no SubjectAltName; returns key + chain [monitor, root].
+     * now, with the client-certificate profile; returns key + chain [monitor, root].
      */
     public KeyMaterial issueMonitorKeyMaterial(MonitorIdentity monitor, Duration validity) throws IOException {
         Objects.requireNonNull(monitor, "monitor");
-        KeyPair kp = KeyStores.generateKeyPair();
         Instant now = clock.instant();
-        X509Certificate cert = issueCertificate(kp.getPublic(), monitor.toX500Name(), now.minusSeconds(60), now.plus(validity),
-                b -> b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                        .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
-        return new KeyMaterial(kp.getPrivate(), List.of(cert, caCert));
+        return newKeyMaterial(key -> issueCertificate(key, monitor.toX500Name(), now.minusSeconds(60), now.plus(validity), CLIENT));
+    }
+
+    /**
+     * The one client-certificate profile of requester, operator and monitoring certificates (a person's or a system's
+     * side of a TLS connection): KeyUsage digitalSignature, EKU clientAuth only.
+     */
+    private static final Profile CLIENT = b -> b
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+            .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+
+    /** A certificate issued for a new EC P-256 key pair. */
+    private interface Issuance {
+        X509Certificate issue(PublicKey key) throws IOException;
+    }
+
+    /** Generates an EC P-256 key pair and issues its certificate; returns key + chain [certificate, root]. */
+    private KeyMaterial newKeyMaterial(Issuance issuance) throws IOException {
+        KeyPair kp = KeyStores.generateKeyPair();
+        return new KeyMaterial(kp.getPrivate(), List.of(issuance.issue(kp.getPublic()), caCert));
     }
 
     /** The profile-specific extensions of an end-entity certificate. */
