@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -38,19 +39,16 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeInfoIT {
 
-    private static final String CENTRAL = "central";
-    private static final String LIAISON = "liaison";
-    private static final String PREFECTURE = "13";
     private static final XmlMapper XML = new XmlMapper();
 
     @TempDir
     static Path root;
+    @Provisioned({LIAISON, TOKYO_PREF}) // the prefecture is not started: only its key is used
     static TestNetwork net;
     static StandInCertificationAuthority ca;
 
     @BeforeAll
     static void startNetwork() throws Exception {
-        net = TestNetwork.provision(root, LIAISON, PREFECTURE); // the prefecture is not started: only its key is used
         net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms",
                 "jukibus.change-info.settle", "1s"));
         ca = new StandInCertificationAuthority(net, LIAISON, root.resolve("stand-in-ca"));
@@ -62,9 +60,6 @@ class ChangeInfoIT {
 
     @AfterAll
     static void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
         if (ca != null) {
             ca.close();
         }
@@ -182,7 +177,7 @@ class ChangeInfoIT {
         String password = "test-store-password";
         Path keystore = root.resolve("prefecture-client.p12");
         Path truststore = root.resolve("prefecture-trust.p12");
-        KeyStores.writeKeyStore(keystore, net.node(PREFECTURE).keys(), password.toCharArray());
+        KeyStores.writeKeyStore(keystore, net.node(TOKYO_PREF).keys(), password.toCharArray());
         KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), password.toCharArray());
 
         // the prefecture is a peer the liaison's broker lets in (the login works) ...
