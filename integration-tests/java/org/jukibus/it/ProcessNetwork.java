@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.jukibus.broker.BrokerStats;
@@ -40,7 +38,6 @@ final class ProcessNetwork implements BeforeEachCallback, AfterEachCallback {
 
     private final String[] codes;
     private final List<NodeProcess> processes = new ArrayList<>();
-    private Path folder;
     private TestNetwork net;
 
     /** Central and these nodes ({@link Codes}); central is provisioned (it signs the directory) but not run. */
@@ -50,8 +47,7 @@ final class ProcessNetwork implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
-        folder = Files.createTempDirectory("jukibus-" + context.getRequiredTestClass().getSimpleName() + "-");
-        net = TestNetwork.provision(folder, codes);
+        net = TestNetwork.provisionTemporary(codes);
     }
 
     @Override
@@ -60,11 +56,6 @@ final class ProcessNetwork implements BeforeEachCallback, AfterEachCallback {
         processes.clear();
         if (net != null) {
             net.close();
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A {@link TestNetwork} field provisioned by {@link TestNetworkExtension}: a static field holds one network
  * for the whole class (provisioned before its {@code @BeforeAll} methods, closed after its {@code @AfterAll}
- * methods), an instance field a fresh one for every test (closed after its {@code @AfterEach} methods).
+ * methods), an instance field or a test method's parameter a fresh one for every test (closed after its
+ * {@code @AfterEach} methods).
  * Each network lives in its own temporary folder, deleted with it.
  *
  * <pre>
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A test that sets node properties or the CA before the nodes start leaves {@link #started} empty and
  * starts them in its {@code @BeforeAll} (or {@code @BeforeEach}).
  */
-@Target(ElementType.FIELD)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(TestNetworkExtension.class)
 @interface Provisioned {

@@ -48,6 +48,9 @@ final class TestNetwork implements AutoCloseable {
     final Network network;
     final SharedPostgres store;
     private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
+    private boolean closed;
+    /** The folder this network was provisioned in when it is its own (deleted on close), else null. */
+    private Path temporary;
 
     private TestNetwork(Network network, SharedPostgres store) {
         this.network = network;
@@ -69,6 +72,22 @@ final class TestNetwork implements AutoCloseable {
     /** A network of central and the given nodes (codes from {@link #KNOWN}). */
     static TestNetwork provision(Path root, String... codes) throws IOException {
         return provision(root, specs(codes));
+    }
+
+    /**
+     * A network of central and the given nodes in a temporary folder of its own, deleted when the network
+     * closes (or at once, when provisioning fails).
+     */
+    static TestNetwork provisionTemporary(String... codes) throws IOException {
+        Path folder = Files.createTempDirectory("jukibus-it-"); // short: the folder name is in the test CA's name
+        try {
+            TestNetwork net = provision(folder, codes);
+            net.temporary = folder;
+            return net;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(folder);
+            throw e;
+        }
     }
 
     /** Central and the given nodes (codes from {@link #KNOWN}), for a test that provisions them itself. */
@@ -369,8 +388,13 @@ final class TestNetwork implements AutoCloseable {
         return b;
     }
 
+    /** Stops the running nodes, then the shared store; once (a test may close early to read what the nodes left). */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<ConfigurableApplicationContext> contexts = new ArrayList<>(running.values());
         Collections.reverse(contexts);
         for (ConfigurableApplicationContext c : contexts) {
@@ -383,8 +407,19 @@ final class TestNetwork implements AutoCloseable {
         running.clear();
         try {
             store.close();
+            if (temporary != null) {
+                deleteTree(temporary);
+            }
         } catch (IOException e) {
-            System.err.println("stopping the shared store failed: " + e);
+            System.err.println("stopping the shared store or deleting the network's folder failed: " + e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -3,31 +3,28 @@ package org.jukibus.it;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Provisions the {@link Provisioned} fields of a test class: the TempDir / provision / start / close lifecycle
- * every multi-node test needs, written once. The network is closed (nodes, then the shared store) and its
- * folder deleted when the JUnit context it was made for closes: the class for a static field, the test for
- * an instance field.
+ * every multi-node test needs, written once. The network is closed (nodes, the shared store, its folder) when the JUnit context it was made for closes: the class for a static field, the test for
+ * an instance field or a test method's parameter (a test that needs a network of its own).
  */
-final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallback {
+final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestNetworkExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         for (Field field : fields(context.getRequiredTestClass(), true)) {
-            field.set(null, provision(context, field));
+            field.set(null, provision(context, field, field.getAnnotation(Provisioned.class)));
         }
     }
 
@@ -35,7 +32,21 @@ final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallbac
     public void beforeEach(ExtensionContext context) throws Exception {
         Object test = context.getRequiredTestInstance();
         for (Field field : fields(test.getClass(), false)) {
-            field.set(test, provision(context, field));
+            field.set(test, provision(context, field, field.getAnnotation(Provisioned.class)));
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.isAnnotated(Provisioned.class) && parameter.getParameter().getType() == TestNetwork.class;
+    }
+
+    @Override
+    public TestNetwork resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        try {
+            return provision(context, parameter.getParameter(), parameter.findAnnotation(Provisioned.class).orElseThrow());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -44,46 +55,24 @@ final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallbac
                 f -> Modifier.isStatic(f.getModifiers()) == statics);
     }
 
-    private static TestNetwork provision(ExtensionContext context, Field field) throws IOException {
+    private static TestNetwork provision(ExtensionContext context, Field field, Provisioned what) throws IOException {
         if (field.getType() != TestNetwork.class) {
             throw new IllegalStateException("@Provisioned " + field + " must be a TestNetwork");
         }
         field.setAccessible(true);
-        Provisioned what = field.getAnnotation(Provisioned.class);
-        Path folder = Files.createTempDirectory("jukibus-" + context.getRequiredTestClass().getSimpleName() + "-");
-        Closing closing = new Closing(folder);
-        // stored before provisioning: the folder goes even when provisioning fails half-way
-        context.getStore(NAMESPACE).put(field, closing);
-        closing.net = TestNetwork.provision(folder, what.value());
-        List<String> started = List.of(what.started());
-        if (started.equals(List.of(Provisioned.ALL))) {
-            closing.net.start();
-        } else if (!started.isEmpty()) {
-            closing.net.start(what.started());
-        }
-        return closing.net;
+        return provision(context, (Object) field, what);
     }
 
-    /** Closes a network and deletes its folder when JUnit closes the context that stored it. */
-    private static final class Closing implements ExtensionContext.Store.CloseableResource {
-
-        private final Path folder;
-        private TestNetwork net;
-
-        Closing(Path folder) {
-            this.folder = folder;
+    /** Provisions (and starts) a network for {@code key}, closed with {@code context}. */
+    private static TestNetwork provision(ExtensionContext context, Object key, Provisioned what) throws IOException {
+        TestNetwork net = TestNetwork.provisionTemporary(what.value());
+        context.getStore(NAMESPACE).put(key, (ExtensionContext.Store.CloseableResource) net::close);
+        List<String> started = List.of(what.started());
+        if (started.equals(List.of(Provisioned.ALL))) {
+            net.start();
+        } else if (!started.isEmpty()) {
+            net.start(what.started());
         }
-
-        @Override
-        public void close() throws IOException {
-            if (net != null) {
-                net.close();
-            }
-            try (Stream<Path> walk = Files.walk(folder)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        return net;
     }
 }
