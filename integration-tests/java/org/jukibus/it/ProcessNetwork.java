@@ -55,7 +55,7 @@ final class ProcessNetwork implements BeforeEachCallback, AfterEachCallback {
         processes.forEach(NodeProcess::close);
         processes.clear();
         if (net != null) {
-            net.close();
+            net.discard();
         }
     }
 

@@ -27,8 +27,8 @@ class SeparateProcessesIT {
         Path osakaOutbox = net.outbox(OSAKA, "transfer-in");
         NodeProcess shinjuku = net.start(SHINJUKU);
         NodeProcess osaka = net.start(OSAKA);
-        shinjuku.awaitStarted(Duration.ofSeconds(180));
-        osaka.awaitStarted(Duration.ofSeconds(180));
+        shinjuku.awaitStarted(Duration.ofMinutes(5));
+        osaka.awaitStarted(Duration.ofMinutes(5));
 
         net.dropNotice(SHINJUKU, OSAKA, "P-1");
         await().atMost(Duration.ofSeconds(60)).until(() -> OutboxTally.count(osakaOutbox) == 1);

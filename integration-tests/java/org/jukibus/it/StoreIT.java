@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +27,6 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.node.NodeRole;
 import org.jukibus.store.NodeStore;
 import org.jukibus.store.SharedPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -42,9 +42,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * password file, or another node's store stops the node with the setting named.
  */
 class StoreIT {
-
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
 
     @TempDir
     Path root;
@@ -177,10 +174,7 @@ class StoreIT {
     // --- helpers ---
 
     private Network provision(SharedPostgres server) throws IOException {
-        List<NodeSpec> specs = List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27"));
+        List<NodeSpec> specs = TestNetwork.specs(SHINJUKU, OSAKA);
         NetworkProvisioner provisioner = new NetworkProvisioner(Path.of("").toAbsolutePath());
         return server == null ? provisioner.provision(root, specs) : provisioner.provision(root, specs, NetworkProvisioner.sharedBy(server));
     }

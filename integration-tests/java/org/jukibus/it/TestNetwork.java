@@ -49,7 +49,7 @@ final class TestNetwork implements AutoCloseable {
     final SharedPostgres store;
     private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
     private boolean closed;
-    /** The folder this network was provisioned in when it is its own (deleted on close), else null. */
+    /** The folder this network was provisioned in when it is its own (see {@link #discard}), else null. */
     private Path temporary;
 
     private TestNetwork(Network network, SharedPostgres store) {
@@ -75,8 +75,8 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /**
-     * A network of central and the given nodes in a temporary folder of its own, deleted when the network
-     * closes (or at once, when provisioning fails).
+     * A network of central and the given nodes in a temporary folder of its own, deleted by {@link #discard}
+     * (or at once, when provisioning fails).
      */
     static TestNetwork provisionTemporary(String... codes) throws IOException {
         Path folder = Files.createTempDirectory("jukibus-it-"); // short: the folder name is in the test CA's name
@@ -407,11 +407,16 @@ final class TestNetwork implements AutoCloseable {
         running.clear();
         try {
             store.close();
-            if (temporary != null) {
-                deleteTree(temporary);
-            }
         } catch (IOException e) {
-            System.err.println("stopping the shared store or deleting the network's folder failed: " + e);
+            System.err.println("stopping the shared store failed: " + e);
+        }
+    }
+
+    /** Closes the network and deletes the folder it was provisioned in by {@link #provisionTemporary}. */
+    void discard() throws IOException {
+        close();
+        if (temporary != null) {
+            deleteTree(temporary);
         }
     }
 

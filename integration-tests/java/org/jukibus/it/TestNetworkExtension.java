@@ -14,7 +14,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Provisions the {@link Provisioned} fields of a test class: the TempDir / provision / start / close lifecycle
- * every multi-node test needs, written once. The network is closed (nodes, the shared store, its folder) when the JUnit context it was made for closes: the class for a static field, the test for
+ * every multi-node test needs, written once. The network is discarded (nodes, shared store and folder) when the JUnit context it was made for closes: the class for a static field, the test for
  * an instance field or a test method's parameter (a test that needs a network of its own).
  */
 final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
@@ -66,7 +66,7 @@ final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallbac
     /** Provisions (and starts) a network for {@code key}, closed with {@code context}. */
     private static TestNetwork provision(ExtensionContext context, Object key, Provisioned what) throws IOException {
         TestNetwork net = TestNetwork.provisionTemporary(what.value());
-        context.getStore(NAMESPACE).put(key, (ExtensionContext.Store.CloseableResource) net::close);
+        context.getStore(NAMESPACE).put(key, (ExtensionContext.Store.CloseableResource) net::discard);
         List<String> started = List.of(what.started());
         if (started.equals(List.of(Provisioned.ALL))) {
             net.start();
