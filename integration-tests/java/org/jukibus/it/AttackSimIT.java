@@ -18,6 +18,7 @@ import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.SecureFiles;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine;
@@ -28,6 +29,7 @@ import picocli.CommandLine;
  * positive control and the two genuine ones of the id attacks; every refused message is in the
  * node's dead-letter queue with its reason (nothing lost).
  */
+@Tag("slow")
 class AttackSimIT {
 
     static final String REVOKED = BUNKYO;

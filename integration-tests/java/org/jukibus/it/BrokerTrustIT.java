@@ -28,6 +28,7 @@ import org.jukibus.node.NodeEnvelopes;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.xml.SecureXml;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * dead-lettered, whatever ids it puts on its own (broker/PeerMessageIds): a raw Artemis client holding
  * Shinjuku's real certificate and key, as a hostile municipality would write one.
  */
+@Tag("slow")
 class BrokerTrustIT {
 
     static final String PASSWORD = "test-store-password";

@@ -18,6 +18,7 @@ import org.jukibus.flow.certificatecopy.SentRequests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * bad input end in the legacy error folders with a report, nothing lost; and the prefecture and central
  * brokers never see any of it (第3の3(3)). The last test, ordered last, proves that for all the traffic.
  */
+@Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificateCopyIT {
 

@@ -29,6 +29,7 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.SecureFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * notice sealed to its old key before the switch and one sealed to its new key during the overlap both arrive;
  * once central publishes the directory that ends the overlap, the old certificate is refused.
  */
+@Tag("slow")
 class CertificateRenewalIT {
 
     static final Duration BOUND = Duration.ofMinutes(5);

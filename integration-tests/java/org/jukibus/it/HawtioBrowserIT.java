@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jukibus.demo.NetworkProvisioner;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * its dead-letter queue with the number of dead letters put there first. Screenshots of each step
  * go to {@code target/hawtio-screenshots/}.
  */
+@Tag("slow")
 class HawtioBrowserIT {
 
     static final int DEAD_LETTERS = 3;

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Bunkyo (never started) is the municipality that is down for good and then merged away; Chiyoda (never
  * started) is the one whose certificate is revoked, its key in someone else's hands.
  */
+@Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LongRunIT {
 

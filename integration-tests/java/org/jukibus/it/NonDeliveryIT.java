@@ -26,6 +26,7 @@ import org.jukibus.ops.DeadLetterOperations;
 import org.jukibus.ops.DeadLetterQueue;
 import org.jukibus.xml.SecureXml;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
@@ -39,6 +40,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * normal receipt; a message dead-lettered at the sender itself gets the same file; a message without a receipt
  * in time gets an overdue report; a notice sealed by a third node about someone else's message is refused.
  */
+@Tag("slow")
 class NonDeliveryIT {
 
     @Provisioned({TOKYO_PREF, SHINJUKU, BUNKYO, OSAKA})

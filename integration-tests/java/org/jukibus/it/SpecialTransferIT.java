@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * info the old node answers with; bad input; a restart of the old node; and the prefecture and
  * central brokers never see any of it (第3の3(3)).
  */
+@Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpecialTransferIT {
 

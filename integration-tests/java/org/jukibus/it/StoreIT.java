@@ -30,6 +30,7 @@ import org.jukibus.node.NodeLauncher;
 import org.jukibus.store.NodeStore;
 import org.jukibus.store.SharedPostgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,6 +42,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * it) and is stopped by the restarted node; an external store that cannot be reached, a missing
  * password file, or another node's store stops the node with the setting named.
  */
+@Tag("slow")
 class StoreIT {
 
     @TempDir

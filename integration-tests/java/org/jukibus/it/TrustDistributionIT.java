@@ -29,6 +29,7 @@ import org.jukibus.envelope.RejectionReason;
 import org.jukibus.node.NodeEnvelopes;
 import org.jukibus.pki.CertificateAuthority;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The directory and CRL central publishes reach every node over the network and apply without a restart:
  * central's publish/ folder → prefecture 13 → its municipalities.
  */
+@Tag("slow")
 class TrustDistributionIT {
 
     /** The bound: a revoked node is refused network-wide within 5 minutes of central publishing the CRL. */
