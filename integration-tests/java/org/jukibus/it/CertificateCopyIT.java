@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * brokers never see any of it (第3の3(3)). The last test, ordered last, proves that for all the traffic.
  */
 @Tag("slow")
+// order is inherent: the last test proves that prefecture and central never carried any of the traffic the others sent
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificateCopyIT {
 

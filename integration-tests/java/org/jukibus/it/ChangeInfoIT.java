@@ -36,6 +36,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * a refusal goes to the dead-letter queue and is delivered when replayed after the fix; a batch made again
  * after a crash, or a restart of central, sends nothing twice; only central may send change info.
  */
+// order is inherent: central's change-info watermark and the stand-in authority's arrivals only grow: each test counts from what the one before left
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeInfoIT {
 

@@ -29,6 +29,7 @@ import picocli.CommandLine;
  * letters are listed with their reasons, one that failed because the outbox was unwritable is
  * delivered when replayed after the fix, purge refuses without confirmation and empties with it.
  */
+// order is inherent: replay and purge work on the dead letters the first test listed
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeadLetterToolingIT {
 

@@ -49,6 +49,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * alerts at the sender; a copy of an update records nothing twice; records survive restarts; erasure
  * "as of" a later time removes exactly the expired rows.
  */
+// order is inherent: reconciliation and erasure count the prefectures' records the earlier tests recorded
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IdentityUpdateIT {
 

@@ -53,6 +53,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * started) is the one whose certificate is revoked, its key in someone else's hands.
  */
 @Tag("slow")
+// order is inherent: one network lives through 60 days; each test is the next stretch of days on a clock that only moves forward
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LongRunIT {
 

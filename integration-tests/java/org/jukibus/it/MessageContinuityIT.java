@@ -31,6 +31,7 @@ import picocli.CommandLine;
  * for five days gets everything that waited for it once each; a message that waits longer than the
  * outage window expires at its sender and, resent by an operator, arrives.
  */
+// order is inherent: the clock of the running network only moves forward; the 40-day wait starts where the 5-day outage ended
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MessageContinuityIT {
 

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each node's status (MBean, Jolokia, {@code jukibus status}, gauges) and tells the prefecture and
  * the node itself when a node goes silent, comes back, or reports security events: once per change.
  */
+// order is inherent: central's status board and its alerts are per change: each test starts from the states the one before left
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeMonitoringIT {
 

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unlock, across a restart.
  */
 @Tag("slow")
+// order is inherent: the lock test restarts the node and locks an operator the tests before it log in as
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorsIT {
 

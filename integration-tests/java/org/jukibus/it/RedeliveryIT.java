@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Transient failures are retried with backoff and end in delivery once the cause goes away; a
  * failure that outlasts every attempt ends in the dead-letter queue with its reason.
  */
+// order is inherent: the first test brings Osaka-shi up (it starts down); the later ones send to it running
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedeliveryIT {
 

@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * central brokers never see any of it (第3の3(3)).
  */
 @Tag("slow")
+// order is inherent: the last test proves that prefecture and central never carried any of the traffic the others sent
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpecialTransferIT {
 
