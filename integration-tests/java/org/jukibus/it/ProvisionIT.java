@@ -64,7 +64,7 @@ import picocli.CommandLine;
  *
  * <p>Identity records are seeded through the nodes' DataSources: the identity-info flow (第6の6) will bring them.
  */
-// order is inherent: the provision log the later tests erase and check after a restart is the one the earlier queries wrote; the last stops Shinjuku's start
+// order is inherent: the provision log the later tests erase and check after a restart is the one the earlier queries wrote
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisionIT {
 
