@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,10 +17,9 @@ import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.SecureFiles;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
@@ -29,30 +29,19 @@ import picocli.CommandLine;
  * positive control and the two genuine ones of the id attacks; every refused message is in the
  * node's dead-letter queue with its reason (nothing lost).
  */
+@Tag("slow")
 class AttackSimIT {
 
-    static final String OSAKA = "271004";
-    static final String SHINJUKU = "131041";
-    static final String CHIYODA = "131016";
-    static final String REVOKED = "131059";
+    static final String REVOKED = BUNKYO;
 
-    @TempDir
-    static Path root;
+    @Provisioned({SHINJUKU, OSAKA, CHIYODA, REVOKED})
     static TestNetwork net;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, SHINJUKU, OSAKA, CHIYODA, REVOKED);
         // revoked before Osaka starts: its acceptors load the CRL that lists it
         net.network.ca().revoke(net.node(REVOKED).keys().certificate().getSerialNumber());
         net.start(OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jukibus.broker.BrokerStats;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.directory.DirectoryBuilder;
 import org.jukibus.directory.DirectoryLoader;
 import org.jukibus.directory.DirectorySigner;
@@ -24,11 +24,9 @@ import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.link.PeerLinks;
-import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backup line (予備の回線, 第3の3(2)): the recipient's primary line runs through a proxy the test
@@ -37,20 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackupLineIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final int NOTICES = 600;
 
-    @TempDir
-    Path root;
+    @Provisioned({SHINJUKU, OSAKA})
     TestNetwork net;
     TcpProxy primaryLine;
 
     @AfterEach
     void stop() throws IOException {
-        if (net != null) {
-            net.close();
-        }
         if (primaryLine != null) {
             primaryLine.close();
         }
@@ -58,10 +50,6 @@ class BackupLineIT {
 
     @Test
     void traffic_moves_to_the_backup_line_when_the_primary_is_cut_and_back_when_it_returns() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
         // Osaka's primary acceptor stays where it was; the directory sends peers to the proxy in front of it
         Endpoint acceptor = net.node(OSAKA).primary();
         Endpoint viaProxy = new Endpoint("127.0.0.1", freePort());
@@ -79,7 +67,7 @@ class BackupLineIT {
             try {
                 while (dropped.get() < NOTICES) {
                     int i = dropped.getAndIncrement();
-                    net.drop(SHINJUKU, "transfer-in", noticeId(i) + ".xml", Notices.transferIn(noticeId(i), "70000000009", SHINJUKU, OSAKA));
+                    net.drop(SHINJUKU, "transfer-in", noticeId(i) + ".xml", Notices.transferIn(noticeId(i), RESIDENT, SHINJUKU, OSAKA));
                     Thread.sleep(25); // about 40 notices a second
                 }
             } catch (Exception e) {

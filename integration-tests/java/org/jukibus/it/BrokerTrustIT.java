@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,8 +27,8 @@ import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,30 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  * dead-lettered, whatever ids it puts on its own (broker/PeerMessageIds): a raw Artemis client holding
  * Shinjuku's real certificate and key, as a hostile municipality would write one.
  */
+@Tag("slow")
 class BrokerTrustIT {
 
-    static final String TOKYO_PREF = "13";
-    static final String SHINJUKU = "131041";  // the hostile municipality
-    static final String BUNKYO = "131059";    // its victim
     static final String PASSWORD = "test-store-password";
 
     @TempDir
     static Path root;
+    @Provisioned(value = {TOKYO_PREF, SHINJUKU, BUNKYO}, started = {TOKYO_PREF, SHINJUKU, BUNKYO})
     static TestNetwork net;
     static Path truststore;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO_PREF, SHINJUKU, BUNKYO).start(TOKYO_PREF, SHINJUKU, BUNKYO);
         truststore = root.resolve("truststore.p12");
         KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), PASSWORD.toCharArray());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,10 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A legacy file is a duplicate by its flow's business key (docs/legacy-files.md), not by its bytes:
@@ -20,28 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BusinessKeyDuplicatesIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-
-    @TempDir
-    static Path root;
+    @Provisioned(value = {TOKYO_PREF, SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA})
     static TestNetwork net;
-
-    @BeforeAll
-    static void start() throws Exception {
-        net = TestNetwork.provision(root, "13", SHINJUKU, OSAKA).start(SHINJUKU, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void a_notice_dropped_again_with_other_bytes_or_corrected_under_its_notice_id_is_not_sent_again() throws Exception {
-        String notice = new String(Notices.transferIn("KEY-1", "12345678903", SHINJUKU, OSAKA), StandardCharsets.UTF_8);
+        String notice = new String(Notices.transferIn("KEY-1", SAMPLE_RESIDENT, SHINJUKU, OSAKA), StandardCharsets.UTF_8);
         net.drop(SHINJUKU, "transfer-in", "key-1.xml", notice.getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 1
                 && net.files(SHINJUKU, "sent", "transfer-in").size() == 1);

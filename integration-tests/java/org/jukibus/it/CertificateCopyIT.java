@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,10 +15,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jukibus.flow.certificatecopy.SentRequests;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,35 +32,27 @@ import org.junit.jupiter.params.provider.CsvSource;
  * bad input end in the legacy error folders with a report, nothing lost; and the prefecture and central
  * brokers never see any of it (第3の3(3)). The last test, ordered last, proves that for all the traffic.
  */
+@Tag("slow")
+// order is inherent: the last test proves that prefecture and central never carried any of the traffic the others sent
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificateCopyIT {
 
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
-    static final String OSAKA = "271004";
     static final String REQUEST = "certificate-copy-request";
     static final String REPLY = "certificate-copy-reply";
 
     @TempDir
     static Path root;
+    @Provisioned({TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, OSAKA})
     static TestNetwork net;
     /** Every request and reply envelope id the tests saw, for the proof that prefecture and central never carried them. */
     static final List<String> messageIds = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, "13", "27", SHINJUKU, BUNKYO, OSAKA);
         // Bunkyo waits only briefly for answers, so that its requests time out within the test
         net.node(BUNKYO).properties().put("jukibus.certificate-copy.answer-timeout", "2s");
         net.node(BUNKYO).properties().put("jukibus.certificate-copy.check-interval", "200ms");
         net.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -28,39 +29,21 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.SecureFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bunkyo's node certificate is renewed on a running network, following the procedure in docs/operations.md: a
  * notice sealed to its old key before the switch and one sealed to its new key during the overlap both arrive;
  * once central publishes the directory that ends the overlap, the old certificate is refused.
  */
+@Tag("slow")
 class CertificateRenewalIT {
 
-    static final String TOKYO = "13";
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
     static final Duration BOUND = Duration.ofMinutes(5);
 
-    @TempDir
-    static Path root;
+    @Provisioned(value = {TOKYO_PREF, SHINJUKU, BUNKYO}, started = Provisioned.ALL)
     static TestNetwork net;
-
-    @BeforeAll
-    static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO, SHINJUKU, BUNKYO);
-        net.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void a_renewed_municipality_loses_nothing_and_its_old_certificate_is_refused_after_the_overlap() throws Exception {
@@ -78,13 +61,13 @@ class CertificateRenewalIT {
 
         // Bunkyo is down for a while: what Shinjuku sends it meanwhile waits in the queues, sealed to the old key
         net.stop(BUNKYO);
-        net.drop(SHINJUKU, "transfer-in", "R-OLD.xml", Notices.transferIn("R-OLD", "12345678903", SHINJUKU, BUNKYO));
+        net.drop(SHINJUKU, "transfer-in", "R-OLD.xml", Notices.transferIn("R-OLD", SAMPLE_RESIDENT, SHINJUKU, BUNKYO));
         await().atMost(Duration.ofSeconds(60)).until(() -> net.files(SHINJUKU, "inbox", "transfer-in").isEmpty());
 
         // 2. central lists the new certificate beside the old one: the overlap begins, peers seal to the new one
         publishDirectory(new DirectoryBuilder().serial(provisioned.serial() + 1).addAll(provisioned.all())
                 .listNextCertificate(BUNKYO, newKeys.certificate()));
-        awaitSerial(provisioned.serial() + 1, "central", TOKYO, SHINJUKU);
+        awaitSerial(provisioned.serial() + 1, "central", TOKYO_PREF, SHINJUKU);
         net.drop(SHINJUKU, "transfer-in", "R-NEW.xml", Notices.transferIn("R-NEW", "50000000008", SHINJUKU, BUNKYO));
 
         // 3. Bunkyo switches: the new key store, the old one kept as renewal key store for what still waits
@@ -97,7 +80,7 @@ class CertificateRenewalIT {
         // 4. after the overlap central lists only the new certificate
         publishDirectory(new DirectoryBuilder().serial(provisioned.serial() + 2).addAll(provisioned.all())
                 .listNextCertificate(BUNKYO, newKeys.certificate()).endOverlap(BUNKYO));
-        awaitSerial(provisioned.serial() + 2, "central", TOKYO, SHINJUKU);
+        awaitSerial(provisioned.serial() + 2, "central", TOKYO_PREF, SHINJUKU);
 
         // a login with the old certificate is refused, with the new one accepted
         Path truststore = Path.of(bunkyo.properties().get("jukibus.pki.truststore").toString());
@@ -121,7 +104,7 @@ class CertificateRenewalIT {
         NodeEnvelopes side = new NodeEnvelopes(BUNKYO, bunkyoKeys, new org.jukibus.directory.LiveDirectory(trust), trust::crl,
                 new NodeProperties.Envelope(), Clock.systemUTC());
         return side.seal("TransferInNotice", SHINJUKU, UUID.randomUUID().toString(), null,
-                side.parsePayload(Notices.transferIn("R-SIG", "12345678903", BUNKYO, SHINJUKU), "TransferInNotice"));
+                side.parsePayload(Notices.transferIn("R-SIG", SAMPLE_RESIDENT, BUNKYO, SHINJUKU), "TransferInNotice"));
     }
 
     private static RejectionReason refusal(NodeEnvelopes at, byte[] envelope) {

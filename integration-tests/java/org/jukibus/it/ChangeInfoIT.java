@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,22 +37,20 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * after a crash, or a restart of central, sends nothing twice; only central may send change info; only
  * certificate holders' changes reach the authority (第1の5), the register of holders fed by the authority.
  */
+// order is inherent: central's change-info watermark and the stand-in authority's arrivals only grow: each test counts from what the one before left
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeInfoIT {
 
-    private static final String CENTRAL = "central";
-    private static final String LIAISON = "liaison";
-    private static final String PREFECTURE = "13";
     private static final XmlMapper XML = new XmlMapper();
 
     @TempDir
     static Path root;
+    @Provisioned({LIAISON, TOKYO_PREF}) // the prefecture is not started: only its key is used
     static TestNetwork net;
     static StandInCertificationAuthority ca;
 
     @BeforeAll
     static void startNetwork() throws Exception {
-        net = TestNetwork.provision(root, LIAISON, PREFECTURE); // the prefecture is not started: only its key is used
         net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms",
                 "jukibus.change-info.settle", "1s"));
         ca = new StandInCertificationAuthority(net, LIAISON, root.resolve("stand-in-ca"));
@@ -66,9 +65,6 @@ class ChangeInfoIT {
 
     @AfterAll
     static void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
         if (ca != null) {
             ca.close();
         }
@@ -186,7 +182,7 @@ class ChangeInfoIT {
         String password = "test-store-password";
         Path keystore = root.resolve("prefecture-client.p12");
         Path truststore = root.resolve("prefecture-trust.p12");
-        KeyStores.writeKeyStore(keystore, net.node(PREFECTURE).keys(), password.toCharArray());
+        KeyStores.writeKeyStore(keystore, net.node(TOKYO_PREF).keys(), password.toCharArray());
         KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), password.toCharArray());
 
         // the prefecture is a peer the liaison's broker lets in (the login works) ...

@@ -1,31 +1,19 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.jukibus.broker.BrokerStats;
-import org.jukibus.broker.NodeBroker;
-import org.jukibus.demo.NetworkProvisioner;
-import org.jukibus.demo.NetworkProvisioner.Network;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.node.NodeLauncher;
-import org.jukibus.core.NodeRole;
-import org.jukibus.store.SharedPostgres;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Crash test with real processes, the way Artemis's own smoke tests do it: two municipal nodes,
@@ -37,30 +25,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>{@code -Djukibus.crash.notices=N} runs a shorter stream (default 10,000, one kill per 1,000).
  */
+@Tag("slow")
 class CrashIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final int NOTICES = Integer.getInteger("jukibus.crash.notices", 10_000);
     static final int KILL_EVERY = Math.max(1, NOTICES / 10);
     /** How many files the legacy system lets pile up in the inbox before it waits. */
     static final int INBOX_BACKLOG = 300;
     static final String[] QUEUES = {"jukibus.outbound", "jukibus.inbound.transfer-in", "jukibus.inbound.receipt", "jukibus.dlq"};
 
-    @TempDir
-    Path root;
-    Network network;
+    @RegisterExtension
+    final ProcessNetwork net = new ProcessNetwork(SHINJUKU, OSAKA);
     final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
-
-    SharedPostgres store;
-
-    @AfterEach
-    void killAll() throws IOException {
-        nodes.values().forEach(NodeProcess::close);
-        if (store != null) {
-            store.close();
-        }
-    }
 
     @Test
     void ten_thousand_notices_arrive_exactly_once_while_sender_and_recipient_are_killed_in_turn() throws Exception {
@@ -78,7 +54,7 @@ class CrashIT {
             }
             int batch = Math.min(50, NOTICES - dropped);
             for (int i = 0; i < batch; i++) {
-                drop(inbox, noticeId(dropped++));
+                net.dropNotice(SHINJUKU, OSAKA, noticeId(dropped++));
             }
             if (dropped % KILL_EVERY == 0) {
                 // the recipient first, then the sender, alternately; the last kill hits a sender with a fresh batch in its inbox
@@ -122,7 +98,7 @@ class CrashIT {
                 NOTICES, notices.distinct(), notices.lost(), notices.duplicated(), notices.unexpected(),
                 receipts.files(), receipts.distinct(), receipts.duplicated(),
                 depths,
-                OutboxTally.count(node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in")),
+                OutboxTally.count(net.errors(SHINJUKU, "transfer-in")),
                 (streamed - begin) / 1e9, (drained - streamed) / 1e9, (System.nanoTime() - begin) / 1e9);
 
         assertThat(kills).hasSizeGreaterThanOrEqualTo(Math.min(8, NOTICES / KILL_EVERY));
@@ -132,7 +108,7 @@ class CrashIT {
         assertThat(receipts.distinct()).as("receipts").isEqualTo(NOTICES);
         assertThat(receipts.duplicated()).as("duplicated receipts").isZero();
         assertThat(depths).as("no copy left in any queue, nothing dead-lettered").allSatisfy((q, depth) -> assertThat(depth).as(q).isZero());
-        assertThat(OutboxTally.count(node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-in"))).as("refused input files").isZero();
+        assertThat(OutboxTally.count(net.errors(SHINJUKU, "transfer-in"))).as("refused input files").isZero();
         assertThat(OutboxTally.count(inbox)).as("inbox left").isZero();
     }
 
@@ -147,13 +123,13 @@ class CrashIT {
         long[] senderDelaysMs = {0, 150, 300, 500, 800};
         int n = 0;
         for (long delay : senderDelaysMs) {
-            drop(inbox, noticeId(n++));
+            net.dropNotice(SHINJUKU, OSAKA, noticeId(n++));
             Thread.sleep(delay);
             shinjuku.kill();
             shinjuku.start().awaitStarted(Duration.ofSeconds(90));
         }
         for (long delay : new long[] {300, 900}) {
-            drop(inbox, noticeId(n++));
+            net.dropNotice(SHINJUKU, OSAKA, noticeId(n++));
             Thread.sleep(delay);
             osaka.kill();
             osaka.start().awaitStarted(Duration.ofSeconds(90));
@@ -186,53 +162,24 @@ class CrashIT {
     // --- the network ---
 
     private void startNetwork() throws Exception {
-        store = SharedPostgres.start(root.resolve("shared-store")); // the node processes' stores are databases on it
-        network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")), NetworkProvisioner.sharedBy(store));
-        TestNetwork.withoutMonitoring(network); // central does not run: heartbeats would wait in the outbound queues
-        NetworkProvisioner.writeConfigFiles(network);
         for (String code : List.of(SHINJUKU, OSAKA)) {
-            nodes.put(code, new NodeProcess(node(code)).start());
+            nodes.put(code, net.start(code));
         }
         for (NodeProcess p : nodes.values()) {
             p.awaitStarted(Duration.ofSeconds(90));
         }
     }
 
-    private NetworkProvisioner.ProvisionedNode node(String code) {
-        return network.node(code);
-    }
-
-    /**
-     * Queue depths read by the node itself, started once more in this JVM with its routes stopped
-     * (nothing consumes), after its process was stopped: what a crash left behind is still there.
-     */
     private Map<String, Long> queueDepths(String code) {
-        Map<String, Object> properties = new HashMap<>(node(code).properties());
-        properties.put("camel.main.auto-startup", "false");
-        ConfigurableApplicationContext context = NodeLauncher.start(properties);
-        try {
-            ActiveMQServer broker = context.getBean(NodeBroker.class).server();
-            Map<String, Long> depths = new LinkedHashMap<>();
-            for (String queue : QUEUES) {
-                depths.put(code + " " + queue, BrokerStats.depth(broker, queue));
-            }
-            return depths;
-        } finally {
-            context.close();
-        }
+        return net.queueDepths(code, QUEUES);
     }
-
-    // --- legacy folders ---
 
     private Path inbox(String code) {
-        return node(code).legacyRoot().resolve("inbox").resolve("transfer-in");
+        return net.inbox(code, "transfer-in");
     }
 
     private Path outbox(String code, String flow) {
-        return node(code).legacyRoot().resolve("outbox").resolve(flow);
+        return net.outbox(code, flow);
     }
 
     private static String noticeId(int i) {
@@ -245,12 +192,5 @@ class CrashIT {
             ids.add(noticeId(i));
         }
         return ids;
-    }
-
-    private static void drop(Path inbox, String noticeId) throws IOException {
-        Files.createDirectories(inbox);
-        Path tmp = inbox.resolve(noticeId + ".part");
-        Files.write(tmp, Notices.transferIn(noticeId, "70000000009", SHINJUKU, OSAKA));
-        Files.move(tmp, inbox.resolve(noticeId + ".xml"));
     }
 }

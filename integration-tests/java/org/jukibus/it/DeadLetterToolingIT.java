@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,9 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.jukibus.Jukibus;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.core.NodeRole;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,15 +29,15 @@ import picocli.CommandLine;
  * letters are listed with their reasons, one that failed because the outbox was unwritable is
  * delivered when replayed after the fix, purge refuses without confirmation and empties with it.
  */
+// order is inherent: replay and purge work on the dead letters the first test listed
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeadLetterToolingIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final String INBOUND = "jukibus.inbound.transfer-in";
 
     @TempDir
     static Path root;
+    @Provisioned({SHINJUKU, OSAKA})
     static TestNetwork net;
 
     record Run(int exit, String out, String err) {
@@ -47,19 +45,8 @@ class DeadLetterToolingIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
         net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
         net.start(SHINJUKU, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test
@@ -96,7 +83,7 @@ class DeadLetterToolingIT {
         Files.move(outbox, blocked);
         Files.writeString(outbox, "a file where the folder should be");
         try {
-            net.drop(SHINJUKU, "transfer-in", "D-1.xml", Notices.transferIn("D-1", "70000000009", SHINJUKU, OSAKA));
+            net.drop(SHINJUKU, "transfer-in", "D-1.xml", Notices.transferIn("D-1", RESIDENT, SHINJUKU, OSAKA));
             assertThat(DeadLetterAssert.next(net, OSAKA, 2).reason()).isEqualTo("RETRIES_EXHAUSTED");
         } finally {
             Files.delete(outbox);

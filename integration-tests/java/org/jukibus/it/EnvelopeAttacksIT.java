@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,6 @@ import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,33 +35,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EnvelopeAttacksIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-    static final String CHIYODA = "131016";
-    static final String BUNKYO = "131059";
     static final String INBOUND = "jukibus.inbound.transfer-in";
 
     @TempDir
     static Path root;
+    @Provisioned({SHINJUKU, OSAKA, CHIYODA, BUNKYO})
     static TestNetwork net;
     static KeyMaterial rogue;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, SHINJUKU, OSAKA, CHIYODA, BUNKYO);
         net.network.ca().revoke(net.node(BUNKYO).keys().certificate().getSerialNumber()); // still in the directory
         net.start(SHINJUKU, OSAKA);
         // another CA issuing a certificate with Shinjuku's very subject
         CertificateAuthority foreign = CertificateAuthority.create(root.resolve("foreign-ca"), "Not Juki-net", "x".toCharArray());
         rogue = foreign.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
                 CertificateAuthority.DEFAULT_NODE_VALIDITY);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,12 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jukibus.demo.NetworkProvisioner;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.core.NodeRole;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An operator's view of a node in a real browser: headless Chromium, holding the operator's card
@@ -25,36 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
  * its dead-letter queue with the number of dead letters put there first. Screenshots of each step
  * go to {@code target/hawtio-screenshots/}.
  */
+@Tag("slow")
 class HawtioBrowserIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final int DEAD_LETTERS = 3;
     static final Path SHOTS = Path.of("target", "hawtio-screenshots");
     static final Duration WAIT = Duration.ofSeconds(90);
 
-    @TempDir
-    static Path root;
+    @Provisioned(value = {SHINJUKU, OSAKA}, started = OSAKA)
     static TestNetwork net;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")))
-                .start(OSAKA);
         for (int i = 0; i < DEAD_LETTERS; i++) { // garbage put on the inbound queue as the node itself
             net.put(OSAKA, "jukibus.inbound.transfer-in", ("garbage " + i).getBytes(StandardCharsets.UTF_8));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> DeadLetterAssert.count(net, OSAKA) == DEAD_LETTERS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

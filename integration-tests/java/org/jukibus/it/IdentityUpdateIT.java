@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,13 +34,11 @@ import org.jukibus.flow.identity.IdentityRecorder;
 import org.jukibus.flow.identity.IdentityUpdate;
 import org.jukibus.flow.identity.UpdateCountList;
 import org.jukibus.envelope.NodeEnvelopes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -50,25 +49,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * alerts at the sender; a copy of an update records nothing twice; records survive restarts; erasure
  * "as of" a later time removes exactly the expired rows.
  */
+// order is inherent: reconciliation and erasure count the prefectures' records the earlier tests recorded
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IdentityUpdateIT {
 
-    static final String CHIYODA = "131016";
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-    static final String TOKYO_PREF = "13";
-    static final String OSAKA_PREF = "27";
-    static final String CENTRAL = "central";
     static final String FLOW = IdentityFlow.UPDATE_NAME;
     static final String REPORTS = IdentityFlow.RECONCILIATION_FOLDER;
 
-    @TempDir
-    static Path root;
+    @Provisioned({TOKYO_PREF, OSAKA_PREF, CHIYODA, SHINJUKU, OSAKA})
     static TestNetwork net;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO_PREF, OSAKA_PREF, CHIYODA, SHINJUKU, OSAKA);
         // Tokyo's municipalities split batches into messages of 2 records; Osaka-shi keeps the default (1000)
         for (String municipality : List.of(CHIYODA, SHINJUKU)) {
             net.node(municipality).properties().put("jukibus.identity.batch-size", "2");
@@ -76,19 +68,12 @@ class IdentityUpdateIT {
         net.start(CENTRAL, TOKYO_PREF, OSAKA_PREF, CHIYODA, SHINJUKU, OSAKA);
     }
 
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
     @Test
     @Order(1)
     void batches_from_several_municipalities_are_recorded_everywhere_and_reconcile() throws Exception {
         // Chiyoda: 3 records, sent as 2 messages; Shinjuku: a birth and a name change of the same person in one batch
         byte[] chiyoda = batch(CHIYODA, TOKYO_PREF,
-                record("70000000009", ChangeReason.TRANSFER_IN, "2026-11-20", CHIYODA),
+                record(RESIDENT, ChangeReason.TRANSFER_IN, "2026-11-20", CHIYODA),
                 record("70000000076", ChangeReason.BIRTH, "2026-11-19", CHIYODA),
                 record("70000000084", ChangeReason.DEATH, "2026-11-18", CHIYODA));
         byte[] shinjuku = batch(SHINJUKU, TOKYO_PREF,
@@ -117,7 +102,7 @@ class IdentityUpdateIT {
         awaitOutcome(OSAKA_PREF, forwardOf(OSAKA, osakaId), "OK");
 
         for (String node : List.of(CHIYODA, TOKYO_PREF, CENTRAL)) {
-            assertThat(current(node, "70000000009")).as("current record at %s", node).containsEntry("change_reason", "TRANSFER_IN");
+            assertThat(current(node, RESIDENT)).as("current record at %s", node).containsEntry("change_reason", "TRANSFER_IN");
             assertThat(current(node, "70000000084")).containsEntry("change_reason", "DEATH");
         }
         for (String node : List.of(SHINJUKU, TOKYO_PREF, CENTRAL)) {
@@ -133,7 +118,7 @@ class IdentityUpdateIT {
         assertThat(current(OSAKA_PREF, "70000000025")).containsEntry("municipality_code", OSAKA);
         assertThat(current(CENTRAL, "70000000025")).containsEntry("municipality_code", OSAKA);
         assertThat(current(TOKYO_PREF, "70000000025")).as("Osaka's resident at Tokyo").isNull();
-        assertThat(current(OSAKA_PREF, "70000000009")).as("Tokyo's resident at Osaka").isNull();
+        assertThat(current(OSAKA_PREF, RESIDENT)).as("Tokyo's resident at Osaka").isNull();
 
         // the reports the legacy systems read
         assertThat(report(CHIYODA, chiyodaParts.get(0), "OK")).contains("<Outcome>OK</Outcome>").contains("<RecordsSent>2</RecordsSent>");

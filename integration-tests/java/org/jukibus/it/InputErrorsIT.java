@@ -1,17 +1,14 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import org.jukibus.flow.identity.ChangeReason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A legacy file that cannot be sent moves to error/<flow>/ with a .error report beside it
@@ -19,24 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InputErrorsIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-
-    @TempDir
-    static Path root;
+    @Provisioned(value = {OSAKA_PREF, SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA})
     static TestNetwork net;
-
-    @BeforeAll
-    static void start() throws Exception {
-        net = TestNetwork.provision(root, "27", SHINJUKU, OSAKA).start(SHINJUKU, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
@@ -49,7 +30,7 @@ class InputErrorsIT {
             "bad-date            | <BirthDate>1980-01-15</BirthDate>         | <BirthDate>1980-13-45</BirthDate>         | BirthDate",
     })
     void an_invalid_notice_is_moved_to_the_error_folder_with_a_report(String name, String from, String to, String problem) throws Exception {
-        String xml = new String(Notices.transferIn("E-" + name, "12345678903", SHINJUKU, OSAKA), StandardCharsets.UTF_8);
+        String xml = new String(Notices.transferIn("E-" + name, SAMPLE_RESIDENT, SHINJUKU, OSAKA), StandardCharsets.UTF_8);
         assertThat(xml).contains(from);
         assertRejected(name + ".xml", xml.replace(from, to).getBytes(StandardCharsets.UTF_8), problem);
     }
@@ -67,7 +48,7 @@ class InputErrorsIT {
     @Test
     void a_batch_with_one_wrong_resident_code_is_refused_whole_naming_the_record() throws Exception {
         byte[] batch = IdentityUpdateIT.batch(OSAKA, "27",
-                IdentityUpdateIT.record("70000000009", ChangeReason.BIRTH, "2026-11-20", OSAKA),
+                IdentityUpdateIT.record(RESIDENT, ChangeReason.BIRTH, "2026-11-20", OSAKA),
                 IdentityUpdateIT.record("70000000001", ChangeReason.BIRTH, "2026-11-20", OSAKA));
         net.drop(OSAKA, "identity-update", "batch.xml", batch);
 

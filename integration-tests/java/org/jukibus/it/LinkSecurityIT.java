@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +22,6 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,34 +35,25 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LinkSecurityIT {
 
-    static final String OSAKA = "271004";
-    static final String SHINJUKU = "131041";
-    static final String REVOKED = "131059";
+    static final String REVOKED = BUNKYO;
     static final String INBOUND = "jukibus.inbound.transfer-in";
     static final String PASSWORD = "test-store-password";
 
     @TempDir
     static Path root;
+    @Provisioned({TOKYO_PREF, SHINJUKU, OSAKA, REVOKED})
     static TestNetwork net;
     static Path truststore;
     static Endpoint osaka;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, "13", SHINJUKU, OSAKA, REVOKED);
         // revoked before Osaka starts: its acceptors load the CRL that lists it
         net.network.ca().revoke(net.node(REVOKED).keys().certificate().getSerialNumber());
         net.start(OSAKA);
         osaka = net.node(OSAKA).primary();
         truststore = root.resolve("truststore.p12");
         KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), PASSWORD.toCharArray());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -34,9 +35,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sixty days of a running network in a few minutes (issue 13, the proof): central and two prefectures with
@@ -51,22 +52,17 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Bunkyo (never started) is the municipality that is down for good and then merged away; Chiyoda (never
  * started) is the one whose certificate is revoked, its key in someone else's hands.
  */
+@Tag("slow")
+// order is inherent: one network lives through 60 days; each test is the next stretch of days on a clock that only moves forward
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LongRunIT {
 
-    static final String TOKYO = "13";
-    static final String OSAKA_PREF = "27";
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
-    static final String CHIYODA = "131016";
-    static final String OSAKA = "271004";
     /** The issue's bound: a revoked node is refused network-wide within 5 minutes of central publishing the CRL. */
     static final Duration BOUND = Duration.ofMinutes(5);
     /** The nodes running in this JVM. */
-    static final List<String> IN_PROCESS = List.of("central", TOKYO, OSAKA_PREF, SHINJUKU);
+    static final List<String> IN_PROCESS = List.of("central", TOKYO_PREF, OSAKA_PREF, SHINJUKU);
 
-    @TempDir
-    static Path root;
+    @Provisioned({TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, CHIYODA, OSAKA})
     static TestNetwork net;
     static NodeProcess osaka;
     static Duration offset = Duration.ZERO;
@@ -78,7 +74,6 @@ class LongRunIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO, OSAKA_PREF, SHINJUKU, BUNKYO, CHIYODA, OSAKA);
         // central holds the CA and renews the CRL once less than 3 days are left (checked every second here)
         net.node("central").properties().put("jukibus.trust.crl-renewal.ca-dir", net.network.ca().directory().toString());
         net.node("central").properties().put("jukibus.trust.crl-renewal.password-file", net.network.caPasswordFile().toString());
@@ -95,9 +90,6 @@ class LongRunIT {
     static void stop() {
         if (osaka != null) {
             osaka.close();
-        }
-        if (net != null) {
-            net.close();
         }
     }
 
@@ -222,7 +214,7 @@ class LongRunIT {
         String notice = send(OSAKA, SHINJUKU, "UP-1", resident());
         String confirmation = MessageIds.answerOf("transfer-out", OSAKA, notice);
         awaitReport(confirmation + ".xml", "<ReportedBy>RECIPIENT</ReportedBy>", "<ReasonCode>UNKNOWN_PERSON</ReasonCode>",
-                "<Recipient>" + TOKYO + "</Recipient>");
+                "<Recipient>" + TOKYO_PREF + "</Recipient>");
         expectedReports.add(confirmation + ".xml");
 
         assertThat(net.files(SHINJUKU, "outbox", "non-delivery").stream().map(f -> f.getFileName().toString()))
@@ -256,7 +248,7 @@ class LongRunIT {
         String toOsaka = resident();
         IdentityRecords.seed(net, OSAKA_PREF, toOsaka, OSAKA);
         String toShinjuku = resident();
-        IdentityRecords.seed(net, TOKYO, toShinjuku, SHINJUKU);
+        IdentityRecords.seed(net, TOKYO_PREF, toShinjuku, SHINJUKU);
         String east = send(SHINJUKU, OSAKA, tag + "-E", toOsaka);
         String west = send(OSAKA, SHINJUKU, tag + "-W", toShinjuku);
         awaitDelivered(SHINJUKU, OSAKA, east);

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
@@ -8,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 
@@ -18,12 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jukibus.demo.NetworkProvisioner;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.core.NodeRole;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every node has its own management port (HTTPS) behind an operator login (card and PIN): two nodes in one JVM get
@@ -32,29 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManagementIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-
-    @TempDir
-    static Path root;
+    @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA})
     static TestNetwork net;
     static final ObjectMapper json = new ObjectMapper();
-
-    @BeforeAll
-    static void start() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")))
-                .start(SHINJUKU, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void each_node_has_its_own_port_camel_name_and_mbeans() throws Exception {

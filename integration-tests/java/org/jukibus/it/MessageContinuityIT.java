@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,13 +17,11 @@ import org.jukibus.Jukibus;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.flow.ResidentCode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
@@ -32,30 +31,19 @@ import picocli.CommandLine;
  * for five days gets everything that waited for it once each; a message that waits longer than the
  * outage window expires at its sender and, resent by an operator, arrives.
  */
+// order is inherent: the clock of the running network only moves forward; the 40-day wait starts where the 5-day outage ended
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MessageContinuityIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-
-    @TempDir
-    static Path root;
+    @Provisioned({SHINJUKU, OSAKA})
     static TestNetwork net;
 
     @BeforeAll
     static void provision() throws Exception {
-        net = TestNetwork.provision(root, SHINJUKU, OSAKA);
         // the provisioned CRL is valid for 7 days; this drill moves the clock 40 days (until the CRL
         // comes over the bus, an operator issues one valid through the drill)
         net.network.ca().issueCrl(Duration.ofDays(60));
         net.start(SHINJUKU, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,11 +18,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -37,13 +36,11 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.flow.ResidentCode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.core.NodeRole;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,27 +53,18 @@ import picocli.CommandLine;
  * verifies with the backup and the restore in it. A cut-off and a damaged archive are refused without writing.
  * The same with the node's own embedded store.
  */
+@Tag("slow")
 class NodeBackupIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final int NOTICES = 12;
     static final int REQUESTS = 3;
 
     @TempDir
     Path root;
-    TestNetwork net;
-
-    @AfterEach
-    void close() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
-    void a_restored_node_delivers_its_waiting_messages_once_with_its_store_and_operation_log_intact() throws Exception {
-        net = TestNetwork.provision(root, SHINJUKU, OSAKA);
+    void a_restored_node_delivers_its_waiting_messages_once_with_its_store_and_operation_log_intact(
+            @Provisioned({SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
         NetworkProvisioner.writeConfigFiles(net.network);
         Path config = net.node(SHINJUKU).home().resolve("node.properties");
         Path home = net.node(SHINJUKU).home();
@@ -97,7 +85,7 @@ class NodeBackupIT {
         assertThat(archive).doesNotExist();
 
         net.stop(SHINJUKU);
-        Map<String, List<String>> rowsBefore = rows();
+        Map<String, List<String>> rowsBefore = rows(net);
         assertThat(rowsBefore.get("transfer_ledger")).hasSize(NOTICES + REQUESTS);
         assertThat(rowsBefore.get("certificate_copy_sent")).hasSize(REQUESTS);
 
@@ -109,7 +97,7 @@ class NodeBackupIT {
         long logEntriesAtBackup = HashChainLog.entries(home.resolve("audit")).size();
 
         // the machine is lost: home gone, store database emptied
-        deleteTree(home);
+        TestNetwork.deleteTree(home);
         try (Connection c = net.store.superuser("node_" + SHINJUKU); Statement s = c.createStatement()) {
             s.execute("drop owned by node_" + SHINJUKU);
         }
@@ -132,7 +120,7 @@ class NodeBackupIT {
         Cli restore = Cli.run("node", "restore", "--archive", archive.toString());
         System.out.println(restore.out);
         assertThat(restore.exit).as(restore.err).isZero();
-        assertThat(rows()).as("store rows after the restore").isEqualTo(rowsBefore);
+        assertThat(rows(net)).as("store rows after the restore").isEqualTo(rowsBefore);
 
         Cli verify = Cli.run("audit", "verify", "--log", home.resolve("audit").toString(),
                 "--certificate", home.resolve("pki").resolve(SHINJUKU + ".pem").toString());
@@ -171,7 +159,7 @@ class NodeBackupIT {
         assertThat(receiptTally.distinct()).isEqualTo(NOTICES + REQUESTS);
         assertThat(receiptTally.duplicated()).isZero();
         assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.dlq")).isZero();
-        List<String> ledger = rows().get("transfer_ledger");
+        List<String> ledger = rows(net).get("transfer_ledger");
         assertThat(ledger).as("the restored ledger goes on").containsAll(rowsBefore.get("transfer_ledger"));
         assertThat(ledger).as("no input taken in twice").filteredOn(r -> r.contains(",QUEUED,")).hasSize(NOTICES + REQUESTS);
     }
@@ -182,10 +170,8 @@ class NodeBackupIT {
      */
     @Test
     void a_node_with_its_embedded_store_comes_back_with_its_rows_and_waiting_messages() throws Exception {
-        Network network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27"))); // embedded stores; Osaka-shi never starts
+        Network network = new NetworkProvisioner(Path.of("").toAbsolutePath())
+                .provision(root, TestNetwork.specs(SHINJUKU, OSAKA)); // embedded stores; Osaka-shi never starts
         TestNetwork.withoutMonitoring(network);
         NetworkProvisioner.writeConfigFiles(network);
         NetworkProvisioner.ProvisionedNode shinjuku = network.node(SHINJUKU);
@@ -196,7 +182,7 @@ class NodeBackupIT {
         List<String> ledgerBefore;
         try {
             for (int i = 0; i < 3; i++) {
-                Files.write(inbox.resolve("E-" + i + ".part"), Notices.transferIn("E-" + i, "70000000009", SHINJUKU, OSAKA));
+                Files.write(inbox.resolve("E-" + i + ".part"), Notices.transferIn("E-" + i, RESIDENT, SHINJUKU, OSAKA));
                 Files.move(inbox.resolve("E-" + i + ".part"), inbox.resolve("E-" + i + ".xml"));
             }
             ActiveMQServer broker = node.getBean(NodeBroker.class).server();
@@ -213,7 +199,7 @@ class NodeBackupIT {
             assertThat(Collections.list(zip.entries())).extracting(ZipEntry::getName)
                     .contains("store/transfer_ledger.copy").noneMatch(n -> n.startsWith("home/store/"));
         }
-        deleteTree(shinjuku.home());
+        TestNetwork.deleteTree(shinjuku.home());
 
         Cli restore = Cli.run("node", "restore", "--archive", archive.toString());
         assertThat(restore.exit).as(restore.err).isZero();
@@ -234,7 +220,7 @@ class NodeBackupIT {
     }
 
     /** Every table of Shinjuku's store, its rows as text, sorted. */
-    private Map<String, List<String>> rows() throws Exception {
+    private static Map<String, List<String>> rows(TestNetwork net) throws Exception {
         Map<String, List<String>> tables = new LinkedHashMap<>();
         try (Connection c = net.store.superuser("node_" + SHINJUKU); Statement s = c.createStatement()) {
             List<String> names = new ArrayList<>();
@@ -277,14 +263,6 @@ class NodeBackupIT {
                     out.write(bytes);
                 }
                 out.closeEntry();
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +24,6 @@ import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,22 +36,20 @@ import org.junit.jupiter.api.io.TempDir;
  * each node's status (MBean, Jolokia, {@code jukibus status}, gauges) and tells the prefecture and
  * the node itself when a node goes silent, comes back, or reports security events: once per change.
  */
+// order is inherent: central's status board and its alerts are per change: each test starts from the states the one before left
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeMonitoringIT {
 
-    static final String CENTRAL = "central";
-    static final String TOKYO = "13";
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
     static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
     static Path root;
+    @Provisioned({TOKYO_PREF, SHINJUKU, BUNKYO})
     static TestNetwork net;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO, SHINJUKU, BUNKYO).withMonitoring(Map.of(
+        net.withMonitoring(Map.of(
                 "jukibus.monitoring.heartbeat-interval", "1s",
                 // 3 s as a plain reading of "a few heartbeats" made nodes silent for a moment on a loaded
                 // 2-core machine running four nodes (heartbeats took over 3 s to reach central): 10 s
@@ -59,14 +57,7 @@ class NodeMonitoringIT {
                 "jukibus.monitoring.check-interval", "1s"));
         // central last: nodes that start one after another would otherwise be silent for a while at central;
         // their first heartbeats wait for central in their outbound queues
-        net.start(TOKYO, SHINJUKU, BUNKYO, CENTRAL);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
+        net.start(TOKYO_PREF, SHINJUKU, BUNKYO, CENTRAL);
     }
 
     @Test
@@ -76,7 +67,7 @@ class NodeMonitoringIT {
         // every view of the board agrees: the bean, the MBean through Jolokia (as Hawtio and jukibus status
         // see it), the gauges
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(states()).containsExactlyInAnyOrderEntriesOf(Map.of(CENTRAL, "OK", TOKYO, "OK", SHINJUKU, "OK", BUNKYO, "OK"));
+            assertThat(states()).containsExactlyInAnyOrderEntriesOf(Map.of(CENTRAL, "OK", TOKYO_PREF, "OK", SHINJUKU, "OK", BUNKYO, "OK"));
             JsonNode list = net.jolokia(CENTRAL).exec(mbean, "list");
             assertThat(list).hasSize(4).allSatisfy(n -> assertThat(n.path("state").asText()).as(n.toString()).isEqualTo("OK"));
             assertThat(net.jolokia(CENTRAL).read(mbean, "StateCounts").path("OK").asLong()).isEqualTo(4);
@@ -94,12 +85,12 @@ class NodeMonitoringIT {
 
         DeadLetterToolingIT.Run status = DeadLetterToolingIT.run(args("status", net.operatorLogin(CENTRAL)));
         assertThat(status.exit()).as(status.err()).isZero();
-        for (String code : List.of(CENTRAL, TOKYO, SHINJUKU, BUNKYO)) {
+        for (String code : List.of(CENTRAL, TOKYO_PREF, SHINJUKU, BUNKYO)) {
             assertThat(status.out().lines().filter(l -> l.startsWith(code + " "))).as(code).hasSize(1);
         }
         assertThat(status.out()).contains("文京区").containsPattern("4 node\\(s\\): UNKNOWN 0 OK \\d SILENT \\d UNHEALTHY 0");
 
-        DeadLetterToolingIT.Run notCentral = DeadLetterToolingIT.run(args("status", net.operatorLogin(TOKYO)));
+        DeadLetterToolingIT.Run notCentral = DeadLetterToolingIT.run(args("status", net.operatorLogin(TOKYO_PREF)));
         assertThat(notCentral.exit()).isEqualTo(1);
         assertThat(notCentral.err()).contains("node status is kept at central");
     }
@@ -108,30 +99,30 @@ class NodeMonitoringIT {
     @Order(2)
     void a_stopped_node_becomes_silent_and_its_prefecture_is_told_once() throws Exception {
         // (counted from here: on a loaded machine a late heartbeat may have made a node silent for a moment before)
-        int before = alerts(TOKYO, BUNKYO, "SILENT").size();
+        int before = alerts(TOKYO_PREF, BUNKYO, "SILENT").size();
         net.stop(BUNKYO);
 
         await().atMost(WAIT).until(() -> "SILENT".equals(states().get(BUNKYO)));
-        await().atMost(WAIT).until(() -> alerts(TOKYO, BUNKYO, "SILENT").size() == before + 1);
-        assertThat(alerts(TOKYO, BUNKYO, "SILENT")).last().satisfies(f -> assertThat(Files.readString(f))
+        await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, BUNKYO, "SILENT").size() == before + 1);
+        assertThat(alerts(TOKYO_PREF, BUNKYO, "SILENT")).last().satisfies(f -> assertThat(Files.readString(f))
                 .contains("<Node>131059</Node>").contains("<Role>municipal</Role>").contains("no heartbeat since"));
 
         // several more checks while it stays silent: no second alert
         long checks = completedChecks();
         await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
         assertThat(states()).containsEntry(BUNKYO, "SILENT");
-        assertThat(alerts(TOKYO, BUNKYO, "SILENT")).hasSize(before + 1);
+        assertThat(alerts(TOKYO_PREF, BUNKYO, "SILENT")).hasSize(before + 1);
     }
 
     @Test
     @Order(3)
     void a_restarted_node_recovers_and_gets_the_alert_that_waited_for_it() throws Exception {
-        int recovered = alerts(TOKYO, BUNKYO, "RECOVERED").size();
+        int recovered = alerts(TOKYO_PREF, BUNKYO, "RECOVERED").size();
         int silentAtBunkyo = alerts(BUNKYO, BUNKYO, "SILENT").size();
         net.start(BUNKYO);
 
         await().atMost(WAIT).until(() -> "OK".equals(states().get(BUNKYO)));
-        await().atMost(WAIT).until(() -> alerts(TOKYO, BUNKYO, "RECOVERED").size() > recovered);
+        await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, BUNKYO, "RECOVERED").size() > recovered);
         // the SILENT alert waited in central's outbound queue while 131059 was down
         await().atMost(WAIT).until(() -> alerts(BUNKYO, BUNKYO, "SILENT").size() > silentAtBunkyo
                 && !alerts(BUNKYO, BUNKYO, "RECOVERED").isEmpty());
@@ -146,32 +137,32 @@ class NodeMonitoringIT {
         await().atMost(WAIT).until(() -> node(SHINJUKU).path("deadLetters").asLong() == 1);
         await().atMost(WAIT).until(() -> "OK".equals(node(SHINJUKU).path("state").asText())); // a dead letter is no fault of the node
         // ... but a malformed message is an intrusion sign (第4の9(3))
-        await().atMost(WAIT).until(() -> alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size() == 1);
-        assertThat(Files.readString(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").get(0))).contains("1 refused message(s)");
+        await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size() == 1);
+        assertThat(Files.readString(alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").get(0))).contains("1 refused message(s)");
     }
 
     @Test
     @Order(5)
     void a_replayed_envelope_leads_to_one_security_alert_naming_the_refused_message() throws Exception {
-        assertThat(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS")).isEmpty();
+        assertThat(alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS")).isEmpty();
         byte[] genuine = captureGenuineEnvelope("MON-REPLAY-1");
         net.put(BUNKYO, "jukibus.inbound.transfer-in", genuine);
         await().atMost(WAIT).until(() -> net.files(BUNKYO, "outbox", "transfer-in").size() == 1);
-        assertThat(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS")).as("a genuine message is no intrusion sign").isEmpty();
+        assertThat(alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS")).as("a genuine message is no intrusion sign").isEmpty();
 
         int deadLetters = DeadLetterAssert.count(net, BUNKYO);
         net.put(BUNKYO, "jukibus.inbound.transfer-in", genuine);
         assertThat(DeadLetterAssert.next(net, BUNKYO, deadLetters).reason()).isEqualTo("REPLAY");
 
-        await().atMost(WAIT).until(() -> alerts(TOKYO, BUNKYO, "SECURITY_EVENTS").size() == 1);
+        await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS").size() == 1);
         await().atMost(WAIT).until(() -> alerts(BUNKYO, BUNKYO, "SECURITY_EVENTS").size() == 1);
-        assertThat(Files.readString(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS").get(0)))
+        assertThat(Files.readString(alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS").get(0)))
                 .contains("0 refused login(s), 0 denied permission(s) and 1 refused message(s)");
 
         // later heartbeats report nothing new: still one alert
         long checks = completedChecks();
         await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
-        assertThat(alerts(TOKYO, BUNKYO, "SECURITY_EVENTS")).hasSize(1);
+        assertThat(alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS")).hasSize(1);
         assertThat(alerts(BUNKYO, BUNKYO, "SECURITY_EVENTS")).hasSize(1);
     }
 
@@ -179,7 +170,7 @@ class NodeMonitoringIT {
     @Order(6)
     void a_refused_login_at_a_node_leads_to_one_security_alert() throws Exception {
         // the malformed message of a_dead_letter_shows_in_the_nodes_status_at_central made the first
-        int before = alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size();
+        int before = alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size();
         assertThat(before).isEqualTo(1);
         String password = "test-store-password";
         KeyMaterial stranger = net.network.ca().issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "132012", "豊島区"),
@@ -192,10 +183,10 @@ class NodeMonitoringIT {
         assertThatThrownBy(() -> TlsPeer.connect(net.node(SHINJUKU).primary(), keystore, password, truststore, password).close())
                 .isInstanceOf(JMSSecurityException.class);
 
-        await().atMost(WAIT).until(() -> alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
+        await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
         await().atMost(WAIT).until(() -> alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
         List<String> details = new ArrayList<>();
-        for (Path f : alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")) {
+        for (Path f : alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS")) {
             details.add(Files.readString(f));
         }
         assertThat(details).filteredOn(d -> d.contains("1 refused login(s)")).hasSize(1);
@@ -203,7 +194,7 @@ class NodeMonitoringIT {
         // later heartbeats report nothing new: still one alert for it
         long checks = completedChecks();
         await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
-        assertThat(alerts(TOKYO, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
+        assertThat(alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
         assertThat(alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
         JsonNode events = net.jolokia(CENTRAL).exec(StatusBoard.objectName(CENTRAL).toString(), "events", SHINJUKU, 10);
         assertThat(events.toString()).contains("SECURITY_EVENTS");

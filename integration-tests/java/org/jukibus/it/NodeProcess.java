@@ -71,12 +71,17 @@ final class NodeProcess implements AutoCloseable {
 
     /** Waits until this start's log says Camel started its marker route; fails early if the process died. */
     NodeProcess awaitStarted(Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(node.spec().code() + " exited with " + process.exitValue() + ":\n" + tail());
-            }
-            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(startedMarker);
-        });
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(node.spec().code() + " exited with " + process.exitValue() + ":\n" + tail());
+                }
+                return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(startedMarker);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the network's folder is deleted after the test: the log says why it is slow or stuck
+            throw new IllegalStateException(node.spec().code() + " not started after " + atMost + ":\n" + tail(), e);
+        }
         return this;
     }
 

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,24 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import java.time.Clock;
 import java.time.Instant;
 
-import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.directory.DirectoryBuilder;
 import org.jukibus.directory.DirectoryLoader;
 import org.jukibus.directory.DirectorySigner;
 import org.jukibus.directory.NodeDirectory;
-import org.jukibus.demo.NetworkProvisioner.Network;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.core.NodeRole;
-import org.jukibus.store.SharedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,34 +26,19 @@ class NodeStartupIT {
 
     @TempDir
     static Path root;
-    static Network network;
-    static SharedPostgres store;
-
-    @BeforeAll
-    static void provision() throws Exception {
-        store = SharedPostgres.start(root.resolve("shared-store"));
-        network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27")), NetworkProvisioner.sharedBy(store));
-    }
-
-    @AfterAll
-    static void stopStore() throws Exception {
-        if (store != null) {
-            store.close();
-        }
-    }
+    /** Started by each test, with the settings it tries. */
+    @Provisioned({SHINJUKU, OSAKA})
+    static TestNetwork net;
 
     @Test
     void a_switch_for_a_flow_that_does_not_exist_stops_the_node() {
-        assertThatThrownBy(() -> start("131041", Map.of("jukibus.flows.transfer-inn.enabled", "false")))
+        assertThatThrownBy(() -> start(SHINJUKU, Map.of("jukibus.flows.transfer-inn.enabled", "false")))
                 .hasStackTraceContaining("jukibus.flows.transfer-inn: there is no flow named 'transfer-inn'");
     }
 
     @Test
     void a_switched_off_flow_has_its_routes_stopped_and_the_others_running() {
-        var node = NodeLauncher.start(withOverrides("131041", Map.of("jukibus.flows.transfer-in.enabled", "false")));
+        var node = NodeLauncher.start(withOverrides(SHINJUKU, Map.of("jukibus.flows.transfer-in.enabled", "false")));
         try {
             var camel = node.getBean(org.apache.camel.CamelContext.class);
             assertThat(camel.getRouteController().getRouteStatus("transfer-in-intake").isStopped()).isTrue();
@@ -77,49 +55,49 @@ class NodeStartupIT {
 
     @Test
     void a_tampered_directory_stops_the_node() throws Exception {
-        String signed = Files.readString(network.directoryFile(), StandardCharsets.UTF_8);
+        String signed = Files.readString(net.network.directoryFile(), StandardCharsets.UTF_8);
         Path tampered = write("tampered.xml", signed.replace("127.0.0.1", "127.0.0.2"));
 
-        assertThatThrownBy(() -> start("131041", Map.of("jukibus.directory.file", tampered.toString())))
+        assertThatThrownBy(() -> start(SHINJUKU, Map.of("jukibus.directory.file", tampered.toString())))
                 .hasStackTraceContaining("directory rejected");
     }
 
     @Test
     void an_unsigned_directory_stops_the_node() throws Exception {
-        String signed = Files.readString(network.directoryFile(), StandardCharsets.UTF_8);
+        String signed = Files.readString(net.network.directoryFile(), StandardCharsets.UTF_8);
         Path unsigned = write("unsigned.xml", signed.replaceAll("(?s)<ds:Signature.*</ds:Signature>", ""));
 
-        assertThatThrownBy(() -> start("131041", Map.of("jukibus.directory.file", unsigned.toString())))
+        assertThatThrownBy(() -> start(SHINJUKU, Map.of("jukibus.directory.file", unsigned.toString())))
                 .hasStackTraceContaining("directory rejected");
     }
 
     @Test
     void another_nodes_keystore_stops_the_node() {
         Map<String, Object> osakaKeys = Map.of(
-                "jukibus.pki.keystore", network.node("271004").properties().get("jukibus.pki.keystore"),
-                "jukibus.pki.password-file", network.node("271004").properties().get("jukibus.pki.password-file"));
+                "jukibus.pki.keystore", net.network.node(OSAKA).properties().get("jukibus.pki.keystore"),
+                "jukibus.pki.password-file", net.network.node(OSAKA).properties().get("jukibus.pki.password-file"));
 
-        assertThatThrownBy(() -> start("131041", osakaKeys))
+        assertThatThrownBy(() -> start(SHINJUKU, osakaKeys))
                 .hasStackTraceContaining("holds the certificate of municipal 271004");
     }
 
     @Test
     void a_node_missing_from_the_directory_does_not_start() throws Exception {
-        NodeDirectory full = DirectoryLoader.load(network.directoryFile(), network.ca().certificate(), null, Clock.systemUTC());
+        NodeDirectory full = DirectoryLoader.load(net.network.directoryFile(), net.network.ca().certificate(), null, Clock.systemUTC());
         DirectoryBuilder withoutShinjuku = new DirectoryBuilder().serial(2).issuedAt(Instant.now());
-        full.all().stream().filter(e -> !e.code().equals("131041")).forEach(withoutShinjuku::add);
+        full.all().stream().filter(e -> !e.code().equals(SHINJUKU)).forEach(withoutShinjuku::add);
         Path directory = root.resolve("without-131041.xml");
-        Files.write(directory, DirectorySigner.sign(withoutShinjuku.build(), network.node("central").keys()));
+        Files.write(directory, DirectorySigner.sign(withoutShinjuku.build(), net.network.node("central").keys()));
 
-        assertThatThrownBy(() -> start("131041", Map.of("jukibus.directory.file", directory.toString())))
+        assertThatThrownBy(() -> start(SHINJUKU, Map.of("jukibus.directory.file", directory.toString())))
                 .hasStackTraceContaining("this node (131041) is not in the directory");
     }
 
     @Test
     void a_node_whose_link_port_is_taken_does_not_start() throws Exception {
-        var primary = network.node("131041").primary();
+        var primary = net.network.node(SHINJUKU).primary();
         try (var squatter = new java.net.ServerSocket(primary.port(), 1, java.net.InetAddress.getByName(primary.host()))) {
-            assertThatThrownBy(() -> start("131041", Map.of()))
+            assertThatThrownBy(() -> start(SHINJUKU, Map.of()))
                     .hasStackTraceContaining("not every acceptor is listening");
         }
     }
@@ -129,7 +107,7 @@ class NodeStartupIT {
     }
 
     private static Map<String, Object> withOverrides(String code, Map<String, Object> overrides) {
-        Map<String, Object> properties = new HashMap<>(network.node(code).properties());
+        Map<String, Object> properties = new HashMap<>(net.network.node(code).properties());
         properties.putAll(overrides);
         return properties;
     }

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,10 +25,9 @@ import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.management.DeadLetterOperations;
 import org.jukibus.management.DeadLetterQueue;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
@@ -40,31 +40,18 @@ import io.micrometer.core.instrument.MeterRegistry;
  * normal receipt; a message dead-lettered at the sender itself gets the same file; a message without a receipt
  * in time gets an overdue report; a notice sealed by a third node about someone else's message is refused.
  */
+@Tag("slow")
 class NonDeliveryIT {
 
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
-    static final String OSAKA = "271004";
-    static final String TOKYO_PREF = "13";
-
-    @TempDir
-    static Path root;
+    @Provisioned({TOKYO_PREF, SHINJUKU, BUNKYO, OSAKA})
     static TestNetwork net;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO_PREF, SHINJUKU, BUNKYO, OSAKA);
         // Shinjuku reports a message overdue after 20 s without a receipt (4 h by default)
         net.node(SHINJUKU).properties().put("jukibus.receipts.overdue-after", "20s");
         net.node(SHINJUKU).properties().put("jukibus.receipts.check-interval", "1s");
         net.start(TOKYO_PREF, SHINJUKU, BUNKYO, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

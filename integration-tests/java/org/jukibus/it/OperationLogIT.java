@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,19 +34,16 @@ import picocli.CommandLine;
  */
 class OperationLogIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final int NOTICES = 3;
 
     @TempDir
     Path root;
 
     @Test
-    void every_message_is_logged_at_both_ends_and_both_logs_verify_as_sealed_without_personal_data() throws Exception {
+    void every_message_is_logged_at_both_ends_and_both_logs_verify_as_sealed_without_personal_data(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
         List<String> residentCodes = new ArrayList<>();
-        TestNetwork net = TestNetwork.provision(root, SHINJUKU, OSAKA);
         try {
-            net.start(SHINJUKU, OSAKA);
             for (int i = 0; i < NOTICES; i++) {
                 String residentCode = ResidentCode.of(7300000000L + i);
                 residentCodes.add(residentCode);

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -21,8 +22,6 @@ import org.jukibus.audit.AuditEntry;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.demo.NetworkProvisioner;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
-import org.jukibus.core.NodeRole;
 import org.jukibus.operators.OperatorCard;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
@@ -31,10 +30,10 @@ import org.jukibus.pki.OfficerIdentity;
 import org.jukibus.pki.OperatorIdentity;
 import org.jukibus.pki.Pem;
 import org.jukibus.pki.SecureFiles;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,15 +44,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the dead letters of the flows they are permitted; three wrong PINs lock an operator until the officer's signed
  * unlock, across a restart.
  */
+@Tag("slow")
+// order is inherent: the lock test restarts the node and locks an operator the tests before it log in as
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorsIT {
 
-    static final String OSAKA = "271004";
     static final String PIN = "2468";
     static final String LIMITED_PIN = "1357";
 
     @TempDir
     static Path root;
+    @Provisioned({OSAKA})
     static TestNetwork net;
     static Path cards;
     static OperatorCard limited;
@@ -64,9 +65,6 @@ class OperatorsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27")));
         cards = root.resolve("cards");
         CertificateAuthority ca = net.network.ca();
         Instant now = Instant.now();
@@ -84,13 +82,6 @@ class OperatorsIT {
         net.put(OSAKA, "jukibus.inbound.transfer-in", "garbage".getBytes(StandardCharsets.UTF_8));
         net.put(OSAKA, "jukibus.inbound.certificate-copy-request", "garbage".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> DeadLetterAssert.count(net, OSAKA) == 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,18 +13,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
-import org.jukibus.demo.NetworkProvisioner;
-import org.jukibus.demo.NetworkProvisioner.Network;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.flow.ResidentCode;
-import org.jukibus.core.NodeRole;
-import org.jukibus.store.SharedPostgres;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Primary/backup pair of a prefecture node (第4の9(2)), each server its own JVM: Tokyo's primary server
@@ -34,56 +29,31 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code -Djukibus.failover.confirmations=N} changes the stream (default 500).
  */
+@Tag("slow")
 class PrimaryBackupIT {
 
-    static final String SHINJUKU = "131041";
-    static final String TOKYO = "13";
     static final int CONFIRMATIONS = Integer.getInteger("jukibus.failover.confirmations", 500);
-    static final String PREFECTURE_STARTED = org.jukibus.logging.NodeReadyLog.marker(TOKYO, "prefecture");
+    static final String PREFECTURE_STARTED = org.jukibus.logging.NodeReadyLog.marker(Codes.TOKYO_PREF, "prefecture");
 
-    @TempDir
-    Path root;
-    SharedPostgres store;
-    NodeProcess primary;
-    NodeProcess backup;
-    NodeProcess shinjuku;
-
-    @AfterEach
-    void killAll() throws IOException {
-        for (NodeProcess p : new NodeProcess[] {shinjuku, primary, backup}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (store != null) {
-            store.close();
-        }
-    }
+    @RegisterExtension
+    final ProcessNetwork net = new ProcessNetwork(TOKYO_PREF, SHINJUKU);
 
     @Test
     void the_backup_server_takes_over_when_the_primary_is_killed_and_every_confirmation_is_noted_once() throws Exception {
-        store = SharedPostgres.start(root.resolve("shared-store"));
-        Network network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.PREFECTURE, TOKYO, "東京都", TOKYO),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", TOKYO)), NetworkProvisioner.sharedBy(store));
-        TestNetwork.withoutMonitoring(network);
-        NetworkProvisioner.ProvisionedNode tokyo = network.node(TOKYO);
-        tokyo.properties().put("jukibus.ha.mode", "primary");
-        NetworkProvisioner.writeConfigFiles(network);
-        Path backupConfig = tokyo.home().resolve("node-backup.properties");
-        Files.writeString(backupConfig, Files.readString(tokyo.home().resolve("node.properties"), StandardCharsets.UTF_8)
+        net.node(TOKYO_PREF).properties().put("jukibus.ha.mode", "primary");
+        Path primaryConfig = net.config(TOKYO_PREF);
+        Path backupConfig = primaryConfig.resolveSibling("node-backup.properties");
+        Files.writeString(backupConfig, Files.readString(primaryConfig, StandardCharsets.UTF_8)
                 .replace("jukibus.ha.mode=primary", "jukibus.ha.mode=backup"), StandardCharsets.UTF_8);
 
-        primary = new NodeProcess(tokyo, tokyo.home().resolve("node.properties"), "primary", PREFECTURE_STARTED).start();
+        NodeProcess primary = net.start(TOKYO_PREF, primaryConfig, "primary", PREFECTURE_STARTED);
         primary.awaitStarted(Duration.ofSeconds(120));
-        backup = new NodeProcess(tokyo, backupConfig, "backup", PREFECTURE_STARTED).start();
+        NodeProcess backup = net.start(TOKYO_PREF, backupConfig, "backup", PREFECTURE_STARTED);
         await().atMost(Duration.ofSeconds(60)).until(() -> backup.log().contains("on standby"));
-        shinjuku = new NodeProcess(network.node(SHINJUKU)).start();
-        shinjuku.awaitStarted(Duration.ofSeconds(120));
+        net.start(SHINJUKU).awaitStarted(Duration.ofSeconds(120));
         seedIdentityRecords();
 
-        Path inbox = network.node(SHINJUKU).legacyRoot().resolve("inbox").resolve("transfer-out");
+        Path inbox = net.inbox(SHINJUKU, "transfer-out");
         Files.createDirectories(inbox);
         long killedAt = 0;
         long notedAtKill = 0;
@@ -116,7 +86,7 @@ class PrimaryBackupIT {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> noted() > notedBefore);
         long firstNotedByBackup = System.nanoTime();
 
-        Path receipts = network.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("receipt");
+        Path receipts = net.outbox(SHINJUKU, "receipt");
         await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 noted() >= CONFIRMATIONS && OutboxTally.count(receipts) >= CONFIRMATIONS);
         long drained = System.nanoTime();
@@ -124,7 +94,7 @@ class PrimaryBackupIT {
 
         Map<String, Long> notes = notes();
         OutboxTally receiptTally = OutboxTally.of(receipts, OutboxTally.RECEIVED_MESSAGE_ID, null);
-        long refused = OutboxTally.count(network.node(SHINJUKU).legacyRoot().resolve("error").resolve("transfer-out"));
+        long refused = OutboxTally.count(net.errors(SHINJUKU, "transfer-out"));
         long lost = CONFIRMATIONS - notes.get("residents");
         System.out.printf("""
                 === PrimaryBackupIT: %d transfer-out confirmations %s -> prefecture %s (primary/backup pair) ===
@@ -134,7 +104,7 @@ class PrimaryBackupIT {
                 receipts           back %d, distinct %d, duplicated %d
                 input refused      %d
                 drain after the takeover %.0f s
-                """, CONFIRMATIONS, SHINJUKU, TOKYO, notedAtKill,
+                """, CONFIRMATIONS, SHINJUKU, TOKYO_PREF, notedAtKill,
                 (backupStarted - killedAt) / 1e9, (firstNotedByBackup - killedAt) / 1e9,
                 notes.get("rows"), notes.get("confirmations"), notes.get("residents"), lost, notes.get("rows") - notes.get("confirmations"),
                 receiptTally.files(), receiptTally.distinct(), receiptTally.duplicated(), refused, (drained - backupStarted) / 1e9);
@@ -153,7 +123,7 @@ class PrimaryBackupIT {
 
     /** One identity record per resident the stream confirms, as the identity-info flow (issue #4) would have brought them. */
     private void seedIdentityRecords() throws Exception {
-        try (Connection c = store.superuser("node_" + TOKYO);
+        try (Connection c = net.net().store.superuser("node_" + TOKYO_PREF);
              PreparedStatement ps = c.prepareStatement("""
                      insert into identity_record (resident_code, name, name_kana, birth_date, sex, address, change_reason,
                                                   change_date, municipality_code, recorded_at)
@@ -173,7 +143,7 @@ class PrimaryBackupIT {
     }
 
     private Map<String, Long> notes() throws Exception {
-        try (Connection c = store.superuser("node_" + TOKYO); Statement s = c.createStatement();
+        try (Connection c = net.net().store.superuser("node_" + TOKYO_PREF); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*), count(distinct confirmation_message_id), count(distinct resident_code) "
                      + "from transfer_out_annotation")) {
             rs.next();

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,19 +28,13 @@ import org.jukibus.audit.AuditEntry;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.HashChainLog;
 import org.jukibus.demo.NetworkProvisioner;
-import org.jukibus.demo.NetworkProvisioner.Network;
-import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.OfficerIdentity;
 import org.jukibus.pki.Pem;
-import org.jukibus.store.SharedPostgres;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.WholeDocumentSignature;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,27 +50,12 @@ import picocli.CommandLine;
  */
 class ProgramApprovalIT {
 
-    static final String SHINJUKU = "131041";
 
     @TempDir
     static Path root;
-    static Network network;
-    static SharedPostgres store;
-
-    @BeforeAll
-    static void provision() throws Exception {
-        store = SharedPostgres.start(root.resolve("shared-store"));
-        network = new NetworkProvisioner(Path.of("").toAbsolutePath()).provision(root, List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13")), NetworkProvisioner.sharedBy(store));
-    }
-
-    @AfterAll
-    static void stopStore() throws Exception {
-        if (store != null) {
-            store.close();
-        }
-    }
+    /** Started by each test, with the settings it tries. */
+    @Provisioned({SHINJUKU})
+    static TestNetwork net;
 
     @Test
     void the_approved_programs_run_from_the_nodes_own_copy_and_an_approved_change_is_logged_at_the_next_start() throws Exception {
@@ -93,7 +73,7 @@ class ProgramApprovalIT {
         Path programs = copyPrograms("reviewed-change");
         Files.writeString(programs.resolve("routes/municipal/transfer-in.yaml"), "# reviewed: ticket 7\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        Path officer = network.officerDir();
+        Path officer = net.network.officerDir();
         assertThat(routesCli("sign", "--routes", programs.resolve("routes").toString(), "--broker-config",
                 programs.resolve("broker-config").toString(), "--keystore", officer.resolve("officer.p12").toString(),
                 "--password-file", officer.resolve("officer.pass").toString(), "--note", "ticket 7"))
@@ -155,7 +135,7 @@ class ProgramApprovalIT {
         Path manifest = programs.resolve("routes/APPROVED.xml");
         String signed = Files.readString(manifest, StandardCharsets.UTF_8);
         Document doc = SecureXml.parse(signed.replaceAll("(?s)<ds:Signature.*</ds:Signature>", "").getBytes(StandardCharsets.UTF_8));
-        KeyMaterial node = network.node(SHINJUKU).keys();
+        KeyMaterial node = net.network.node(SHINJUKU).keys();
         WholeDocumentSignature.sign(doc, node.privateKey(), node.certificate());
         Files.write(manifest, SecureXml.serialize(doc));
 
@@ -178,9 +158,9 @@ class ProgramApprovalIT {
     @Test
     void a_revoked_officer_is_not_accepted() throws Exception {
         Path programs = copyPrograms("revoked");
-        KeyMaterial former = network.ca().issueOfficerKeyMaterial(new OfficerIdentity("前任の承認責任者"), Duration.ofDays(30));
+        KeyMaterial former = net.network.ca().issueOfficerKeyMaterial(new OfficerIdentity("前任の承認責任者"), Duration.ofDays(30));
         Path formerPem = signAs(former, programs, "former-officer.pem");
-        network.ca().revoke(former.certificate().getSerialNumber()); // the CRL every node reads
+        net.network.ca().revoke(former.certificate().getSerialNumber()); // the CRL every node reads
 
         assertRefused(properties(programs, Map.of("jukibus.approval.officer-certificate", formerPem.toString())),
                 "the approving officer's certificate is not acceptable: certificate CN=前任の承認責任者,OU=officer,O=Juki-net,C=JP (serial "
@@ -207,9 +187,9 @@ class ProgramApprovalIT {
     void routes_verify_exit_codes() throws Exception {
         Path programs = copyPrograms("verify");
         String[] verify = {"verify", "--routes", programs.resolve("routes").toString(), "--broker-config",
-                programs.resolve("broker-config").toString(), "--officer-certificate", network.officerDir().resolve("officer.pem").toString(),
-                "--root-ca", network.ca().directory().resolve(CertificateAuthority.CERT_FILE).toString(),
-                "--crl", network.ca().directory().resolve(CertificateAuthority.CRL_FILE).toString()};
+                programs.resolve("broker-config").toString(), "--officer-certificate", net.network.officerDir().resolve("officer.pem").toString(),
+                "--root-ca", net.network.ca().directory().resolve(CertificateAuthority.CERT_FILE).toString(),
+                "--crl", net.network.ca().directory().resolve(CertificateAuthority.CRL_FILE).toString()};
         assertThat(routesCli(verify)).as(cliOut.toString()).isZero();
 
         Path templates = programs.resolve("routes/common/flow-templates.yaml");
@@ -232,7 +212,7 @@ class ProgramApprovalIT {
     }
 
     private static Path home() {
-        return network.node(SHINJUKU).home();
+        return net.network.node(SHINJUKU).home();
     }
 
     private static void assertRefused(Map<String, Object> properties, String problem) {
@@ -247,7 +227,7 @@ class ProgramApprovalIT {
 
     /** A copy of the network's approved routes/ and broker-config/ (with its APPROVED.xml), for one test to change. */
     private static Path copyPrograms(String name) throws Exception {
-        Path from = network.programsDir();
+        Path from = net.network.programsDir();
         Path to = root.resolve("programs-" + name);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : files.toList()) {
@@ -274,7 +254,7 @@ class ProgramApprovalIT {
     }
 
     private static Map<String, Object> properties(Map<String, Object> overrides) {
-        Map<String, Object> p = new HashMap<>(network.node(SHINJUKU).properties());
+        Map<String, Object> p = new HashMap<>(net.network.node(SHINJUKU).properties());
         p.putAll(overrides);
         return p;
     }

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -40,7 +41,6 @@ import org.jukibus.pki.RequesterIdentity;
 import org.jukibus.provision.ProvisionChannel;
 import org.jukibus.xml.Schemas;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -65,12 +65,10 @@ import picocli.CommandLine;
  * <p>Identity records are seeded through the nodes' DataSources, as the identity-update flow (第6の6, tested by
  * IdentityUpdateIT) would have recorded them: this test is about the provision, not how the records came.
  */
+// order is inherent: the provision log the later tests erase and check after a restart is the one the earlier queries wrote
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisionIT {
 
-    static final String CENTRAL = "central";
-    static final String TOKYO = "13";
-    static final String SHINJUKU = "131041";
     static final char[] PW = "requester-store".toCharArray();
 
     // persons at central: two namesakes (same name and birth date), one never queried, one with history only
@@ -89,6 +87,7 @@ class ProvisionIT {
 
     @TempDir
     static Path root;
+    @Provisioned({TOKYO_PREF, SHINJUKU})
     static TestNetwork net;
     static Client nenkin;     // registered at central (pension, tax) and at Tokyo (pension)
     static Client kenpo;      // registered at central (health-insurance), for bulk queries
@@ -99,7 +98,7 @@ class ProvisionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO, SHINJUKU); // Shinjuku is never started: see the last test
+        net = TestNetwork.provision(root, TOKYO_PREF, SHINJUKU); // Shinjuku is never started: see the last test
         CertificateAuthority ca = net.network.ca();
         nenkin = Client.of(ca, ca.issueRequesterKeyMaterial(new RequesterIdentity("nenkin", "日本年金機構"), Duration.ofDays(30)));
         kenpo = Client.of(ca, ca.issueRequesterKeyMaterial(new RequesterIdentity("kenpo", "全国健康保険協会"), Duration.ofDays(30)));
@@ -110,10 +109,10 @@ class ProvisionIT {
         CertificateAuthority other = CertificateAuthority.create(root.resolve("foreign-ca"), "Other Root", "x".toCharArray());
         foreign = Client.of(ca, other.issueRequesterKeyMaterial(new RequesterIdentity("nenkin", "日本年金機構"), Duration.ofDays(30)));
         anonymous = Client.of(ca, null);
-        for (String code : List.of(CENTRAL, TOKYO)) {
+        for (String code : List.of(CENTRAL, TOKYO_PREF)) {
             net.node(code).properties().put("jukibus.provision.port", "0");
         }
-        net.start(CENTRAL, TOKYO);
+        net.start(CENTRAL, TOKYO_PREF);
 
         seed(CENTRAL, TARO, "住基 太郎", "1980-01-15", "1", "東京都新宿区西新宿二丁目8番1号", false);
         seed(CENTRAL, TARO_NAMESAKE, "住基 太郎", "1980-01-15", "1", "大阪府大阪市北区中之島一丁目3番20号", false);
@@ -123,19 +122,12 @@ class ProvisionIT {
         for (String code : List.of(BULK_A, BULK_B, BULK_C, ERASED, KEPT, BOTH)) {
             seed(CENTRAL, code, "一括 " + code.substring(9), "1990-01-01", "9", "東京都新宿区", false);
         }
-        seed(TOKYO, TOKYO_PERSON, "都民 三郎", "1975-05-05", "1", "東京都新宿区歌舞伎町一丁目4番1号", false);
+        seed(TOKYO_PREF, TOKYO_PERSON, "都民 三郎", "1975-05-05", "1", "東京都新宿区歌舞伎町一丁目4番1号", false);
 
         ok(provision(CENTRAL, "register-requester", "--id", "nenkin", "--name", "日本年金機構", "--purpose", "pension", "--purpose", "tax"));
         ok(provision(CENTRAL, "register-requester", "--id", "kenpo", "--name", "全国健康保険協会", "--purpose", "health-insurance"));
         ok(provision(CENTRAL, "register-requester", "--id", "revoked", "--name", "失効機関", "--purpose", "pension"));
-        ok(provision(TOKYO, "register-requester", "--id", "nenkin", "--name", "日本年金機構", "--purpose", "pension"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
+        ok(provision(TOKYO_PREF, "register-requester", "--id", "nenkin", "--name", "日本年金機構", "--purpose", "pension"));
     }
 
     @Test
@@ -245,7 +237,7 @@ class ProvisionIT {
         assertThat(revokedAnswer.errorCode()).isEqualTo("CERTIFICATE_REFUSED");
         assertThat(revokedAnswer.errorMessage()).contains("revoked");
 
-        Response nodeKey = Client.of(net.network.ca(), net.node(TOKYO).keys()).query(CENTRAL, "q-n", "pension", query);
+        Response nodeKey = Client.of(net.network.ca(), net.node(TOKYO_PREF).keys()).query(CENTRAL, "q-n", "pension", query);
         assertThat(nodeKey.status()).as("a node's certificate is no requester's").isEqualTo(403);
         assertThat(nodeKey.errorCode()).isEqualTo("CERTIFICATE_REFUSED");
         assertThat(nodeKey.errorMessage()).contains("not a requester certificate");
@@ -258,11 +250,11 @@ class ProvisionIT {
                 .as("another CA's certificate ends the TLS handshake").isInstanceOf(IOException.class);
 
         // a requester registered at central only is unknown at Tokyo, and Tokyo answers its own registered requester
-        assertThat(kenpo.query(TOKYO, "q-k", "health-insurance", query).errorCode()).isEqualTo("UNREGISTERED_REQUESTER");
-        Response tokyo = nenkin.query(TOKYO, "q-tokyo", "pension", "<Person><ResidentCode>" + TOKYO_PERSON + "</ResidentCode></Person>");
+        assertThat(kenpo.query(TOKYO_PREF, "q-k", "health-insurance", query).errorCode()).isEqualTo("UNREGISTERED_REQUESTER");
+        Response tokyo = nenkin.query(TOKYO_PREF, "q-tokyo", "pension", "<Person><ResidentCode>" + TOKYO_PERSON + "</ResidentCode></Person>");
         assertThat(tokyo.status()).as(tokyo.body()).isEqualTo(200);
         assertThat(tokyo.residentCodes(1)).containsExactly(TOKYO_PERSON);
-        assertThat(provision(TOKYO, "disclose", "--resident-code", TOKYO_PERSON).out()).contains("q-tokyo").contains("1 provision(s)");
+        assertThat(provision(TOKYO_PREF, "disclose", "--resident-code", TOKYO_PERSON).out()).contains("q-tokyo").contains("1 provision(s)");
 
         assertThat(provision(CENTRAL, "disclose", "--resident-code", NEVER_QUERIED).out()).contains("0 provision(s)");
         Path audit = net.node(CENTRAL).home().resolve("audit");

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,40 +10,27 @@ import java.time.Duration;
 
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.it.DeadLetterAssert.DeadLetter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transient failures are retried with backoff and end in delivery once the cause goes away; a
  * failure that outlasts every attempt ends in the dead-letter queue with its reason.
  */
+// order is inherent: the first test brings Osaka-shi up (it starts down); the later ones send to it running
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedeliveryIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-
-    @TempDir
-    static Path root;
+    @Provisioned({SHINJUKU, OSAKA})
     static TestNetwork net;
 
     @BeforeAll
     static void provision() throws Exception {
-        net = TestNetwork.provision(root, SHINJUKU, OSAKA);
         net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
         net.start(SHINJUKU);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test

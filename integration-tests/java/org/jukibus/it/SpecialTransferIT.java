@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,13 +14,11 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,36 +31,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * info the old node answers with; bad input; a restart of the old node; and the prefecture and
  * central brokers never see any of it (第3の3(3)).
  */
+@Tag("slow")
+// order is inherent: the last test proves that prefecture and central never carried any of the traffic the others sent
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpecialTransferIT {
 
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
-    static final String OSAKA = "271004";
     static final String NAME = "住基 一郎";
     static final String BIRTH = "1975-06-15";
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path root;
+    @Provisioned(value = {TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, OSAKA}, started = Provisioned.ALL)
     static TestNetwork net;
-
-    @BeforeAll
-    static void startNetwork() throws Exception {
-        net = TestNetwork.provision(root, "13", "27", SHINJUKU, BUNKYO, OSAKA).start();
-    }
-
-    @AfterAll
-    static void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     @Order(1)
     void the_card_check_answers_from_the_card_register_and_its_history() throws Exception {
-        String resident = "70000000009";
+        String resident = RESIDENT;
         handle(SHINJUKU, "resident-card", "card-1.xml",
                 SpecialTransferFiles.residentCard(SHINJUKU, resident, "C0000001", "ISSUED", "2024-04-01"));
         handle(SHINJUKU, "card-check", "check-1.xml", SpecialTransferFiles.cardCheck("CHK-1", SHINJUKU, resident));

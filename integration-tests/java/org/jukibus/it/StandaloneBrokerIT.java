@@ -65,6 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker.xml's security settings decide what each role may do, and its broker plugin binds a peer's
  * duplicate id to the peer.
  */
+// order is inherent: the last test reads the owner's queue: exactly the one notice the first test sent
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneBrokerIT {
 

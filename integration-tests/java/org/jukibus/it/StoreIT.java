@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -26,10 +27,10 @@ import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
 import org.jukibus.node.NodeLauncher;
-import org.jukibus.core.NodeRole;
 import org.jukibus.store.NodeStore;
 import org.jukibus.store.SharedPostgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,10 +42,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * it) and is stopped by the restarted node; an external store that cannot be reached, a missing
  * password file, or another node's store stops the node with the setting named.
  */
+@Tag("slow")
 class StoreIT {
-
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
 
     @TempDir
     Path root;
@@ -177,10 +176,7 @@ class StoreIT {
     // --- helpers ---
 
     private Network provision(SharedPostgres server) throws IOException {
-        List<NodeSpec> specs = List.of(
-                new NodeSpec(NodeRole.CENTRAL, "central", "中央", null),
-                new NodeSpec(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13"),
-                new NodeSpec(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27"));
+        List<NodeSpec> specs = TestNetwork.specs(SHINJUKU, OSAKA);
         NetworkProvisioner provisioner = new NetworkProvisioner(Path.of("").toAbsolutePath());
         return server == null ? provisioner.provision(root, specs) : provisioner.provision(root, specs, NetworkProvisioner.sharedBy(server));
     }

@@ -48,32 +48,56 @@ final class TestNetwork implements AutoCloseable {
     final Network network;
     final SharedPostgres store;
     private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
+    private boolean closed;
+    /** The folder this network was provisioned in when it is its own (see {@link #discard}), else null. */
+    private Path temporary;
 
     private TestNetwork(Network network, SharedPostgres store) {
         this.network = network;
         this.store = store;
     }
 
-    /** The nodes tests use, by code; central signs every test directory. */
+    /** The nodes tests use, by code ({@link Codes}); central signs every test directory. */
     private static final Map<String, NodeSpec> KNOWN = Stream.of(
-                    new NodeSpec(NodeRole.CENTRAL, "central", "地方公共団体情報システム機構", null),
-                    new NodeSpec(NodeRole.PREFECTURE, "13", "東京都", "13"),
-                    new NodeSpec(NodeRole.PREFECTURE, "27", "大阪府", "27"),
-                    new NodeSpec(NodeRole.MUNICIPAL, "131016", "千代田区", "13"),
-                    new NodeSpec(NodeRole.MUNICIPAL, "131041", "新宿区", "13"),
-                    new NodeSpec(NodeRole.MUNICIPAL, "131059", "文京区", "13"),
-                    new NodeSpec(NodeRole.MUNICIPAL, "271004", "大阪市", "27"),
-                    new NodeSpec(NodeRole.LIAISON, "liaison", "認証業務連携サーバ", null))
+                    new NodeSpec(NodeRole.CENTRAL, Codes.CENTRAL, "地方公共団体情報システム機構", null),
+                    new NodeSpec(NodeRole.PREFECTURE, Codes.TOKYO_PREF, "東京都", Codes.TOKYO_PREF),
+                    new NodeSpec(NodeRole.PREFECTURE, Codes.OSAKA_PREF, "大阪府", Codes.OSAKA_PREF),
+                    new NodeSpec(NodeRole.MUNICIPAL, Codes.CHIYODA, "千代田区", Codes.TOKYO_PREF),
+                    new NodeSpec(NodeRole.MUNICIPAL, Codes.SHINJUKU, "新宿区", Codes.TOKYO_PREF),
+                    new NodeSpec(NodeRole.MUNICIPAL, Codes.BUNKYO, "文京区", Codes.TOKYO_PREF),
+                    new NodeSpec(NodeRole.MUNICIPAL, Codes.OSAKA, "大阪市", Codes.OSAKA_PREF),
+                    new NodeSpec(NodeRole.LIAISON, Codes.LIAISON, "認証業務連携サーバ", null))
             .collect(java.util.stream.Collectors.toMap(NodeSpec::code, n -> n, (a, b) -> a, LinkedHashMap::new));
 
     /** A network of central and the given nodes (codes from {@link #KNOWN}). */
     static TestNetwork provision(Path root, String... codes) throws IOException {
+        return provision(root, specs(codes));
+    }
+
+    /**
+     * A network of central and the given nodes in a temporary folder of its own, deleted by {@link #discard}
+     * (or at once, when provisioning fails).
+     */
+    static TestNetwork provisionTemporary(String... codes) throws IOException {
+        Path folder = Files.createTempDirectory("jukibus-it-"); // short: the folder name is in the test CA's name
+        try {
+            TestNetwork net = provision(folder, codes);
+            net.temporary = folder;
+            return net;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(folder);
+            throw e;
+        }
+    }
+
+    /** Central and the given nodes (codes from {@link #KNOWN}), for a test that provisions them itself. */
+    static List<NodeSpec> specs(String... codes) {
         List<NodeSpec> specs = new ArrayList<>();
-        specs.add(KNOWN.get("central"));
+        specs.add(KNOWN.get(Codes.CENTRAL));
         for (String code : codes) {
             specs.add(java.util.Objects.requireNonNull(KNOWN.get(code), "no test node " + code));
         }
-        return provision(root, specs);
+        return specs;
     }
 
     /**
@@ -364,8 +388,13 @@ final class TestNetwork implements AutoCloseable {
         return b;
     }
 
+    /** Stops the running nodes, then the shared store; once (a test may close early to read what the nodes left). */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<ConfigurableApplicationContext> contexts = new ArrayList<>(running.values());
         Collections.reverse(contexts);
         for (ConfigurableApplicationContext c : contexts) {
@@ -380,6 +409,22 @@ final class TestNetwork implements AutoCloseable {
             store.close();
         } catch (IOException e) {
             System.err.println("stopping the shared store failed: " + e);
+        }
+    }
+
+    /** Closes the network and deletes the folder it was provisioned in by {@link #provisionTemporary}. */
+    void discard() throws IOException {
+        close();
+        if (temporary != null) {
+            deleteTree(temporary);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

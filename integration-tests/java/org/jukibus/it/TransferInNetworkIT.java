@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,12 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.jukibus.broker.BrokerStats;
-import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.flow.ResidentCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole network at once: three municipalities in two prefectures, both prefecture nodes and
@@ -29,26 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransferInNetworkIT {
 
-    static final String CHIYODA = "131016";
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
     static final int PER_PAIR = 10;
 
-    @TempDir
-    static Path root;
+    @Provisioned(value = {TOKYO_PREF, OSAKA_PREF, CHIYODA, SHINJUKU, OSAKA}, started = Provisioned.ALL)
     static TestNetwork net;
-
-    @BeforeAll
-    static void startNetwork() throws Exception {
-        net = TestNetwork.provision(root, NetworkProvisioner.demoNodes()).start();
-    }
-
-    @AfterAll
-    static void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void notices_arrive_exactly_once_in_the_right_outbox_and_never_touch_prefecture_or_central() throws Exception {

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,10 +15,7 @@ import java.util.List;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.adapter.file.TransferLedger.Entry;
 import org.jukibus.adapter.file.TransferLedger.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The transfer ledger (第4の6(2)ア) records every file taken from or given to the legacy system,
@@ -26,28 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransferLedgerIT {
 
-    static final String SHINJUKU = "131041";
-    static final String OSAKA = "271004";
-
-    @TempDir
-    static Path root;
+    @Provisioned(value = {OSAKA_PREF, SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA})
     static TestNetwork net;
-
-    @BeforeAll
-    static void start() throws Exception {
-        net = TestNetwork.provision(root, "27", SHINJUKU, OSAKA).start(SHINJUKU, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void every_file_is_in_the_ledger_and_a_redropped_file_is_not_sent_twice() throws Exception {
-        byte[] notice = Notices.transferIn("LEDGER-1", "12345678903", SHINJUKU, OSAKA);
+        byte[] notice = Notices.transferIn("LEDGER-1", SAMPLE_RESIDENT, SHINJUKU, OSAKA);
         net.drop(SHINJUKU, "transfer-in", "first.xml", notice);
         await().atMost(Duration.ofSeconds(30)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 1
                 && net.files(SHINJUKU, "outbox", "receipt").size() == 1);

@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,10 +23,7 @@ import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.management.DeadLetterOperations;
 import org.jukibus.management.DeadLetterQueue;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,28 +42,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  */
 class TransferOutConfirmationIT {
 
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
-    static final String OSAKA = "271004";
-    static final String TOKYO_PREF = "13";
-    static final String OSAKA_PREF = "27";
-
-    @TempDir
-    static Path root;
+    @Provisioned(value = {TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, OSAKA}, started = {TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, OSAKA})
     static TestNetwork net;
-
-    @BeforeAll
-    static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, OSAKA)
-                .start(TOKYO_PREF, OSAKA_PREF, SHINJUKU, BUNKYO, OSAKA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void transfer_in_notices_are_noted_at_the_old_municipalitys_prefecture_only_with_a_receipt_back() throws Exception {
@@ -187,14 +165,14 @@ class TransferOutConfirmationIT {
 
     @Test
     void a_confirmation_the_legacy_system_drops_is_noted_with_a_receipt() throws Exception {
-        IdentityRecords.seed(net, TOKYO_PREF, "12345678903", SHINJUKU);
+        IdentityRecords.seed(net, TOKYO_PREF, SAMPLE_RESIDENT, SHINJUKU);
         byte[] sample = Files.readAllBytes(Path.of("docs/samples/transfer-out-confirmation.xml"));
 
         net.drop(SHINJUKU, "transfer-out", "by-hand.xml", sample);
 
         String id = MessageIds.forInput(SHINJUKU, sample);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !IdentityRecords.annotations(net, TOKYO_PREF, "12345678903").isEmpty());
-        Map<String, Object> note = IdentityRecords.annotations(net, TOKYO_PREF, "12345678903").get(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !IdentityRecords.annotations(net, TOKYO_PREF, SAMPLE_RESIDENT).isEmpty());
+        Map<String, Object> note = IdentityRecords.annotations(net, TOKYO_PREF, SAMPLE_RESIDENT).get(0);
         assertThat(note.get("confirmation_message_id")).isEqualTo(id);
         assertThat(note.get("transfer_in_message_id")).isNull();
         assertThat(note.get("new_municipality")).isEqualTo(BUNKYO);

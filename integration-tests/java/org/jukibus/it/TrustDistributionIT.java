@@ -1,5 +1,6 @@
 package org.jukibus.it;
 
+import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -27,8 +28,8 @@ import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.RejectionReason;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.pki.CertificateAuthority;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,23 +37,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The directory and CRL central publishes reach every node over the network and apply without a restart:
  * central's publish/ folder → prefecture 13 → its municipalities.
  */
+@Tag("slow")
 class TrustDistributionIT {
 
-    static final String TOKYO = "13";
-    static final String SHINJUKU = "131041";
-    static final String BUNKYO = "131059";
-    static final String CHIYODA = "131016";
     /** The bound: a revoked node is refused network-wide within 5 minutes of central publishing the CRL. */
     static final Duration BOUND = Duration.ofMinutes(5);
 
     @TempDir
     static Path root;
+    @Provisioned({TOKYO_PREF, SHINJUKU, BUNKYO, CHIYODA})
     static TestNetwork net;
     static long startSerial;
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO, SHINJUKU, BUNKYO, CHIYODA);
         // central holds the CA and renews a CRL that has less than 3 days left (checked every second here)
         Map<String, Object> central = net.node("central").properties();
         central.put("jukibus.trust.crl-renewal.ca-dir", net.network.ca().directory().toString());
@@ -62,19 +60,12 @@ class TrustDistributionIT {
         NodeDirectory provisioned = provisionedDirectory();
         startSerial = provisioned.serial() + 1;
         byte[] withoutChiyoda = signed(startSerial, provisioned.all().stream().filter(e -> !e.code().equals(CHIYODA)).toList());
-        for (String code : List.of("central", TOKYO, SHINJUKU, BUNKYO)) {
+        for (String code : List.of("central", TOKYO_PREF, SHINJUKU, BUNKYO)) {
             Path stored = net.node(code).home().resolve("trust").resolve(NetworkTrust.DIRECTORY_FILE);
             Files.createDirectories(stored.getParent());
             Files.write(stored, withoutChiyoda);
         }
         net.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @Test
@@ -111,7 +102,7 @@ class TrustDistributionIT {
                         e -> assertThat(e.reason()).isEqualTo(RejectionReason.UNKNOWN_SENDER));
 
         // a node that is not revoked still logs in (Chiyoda may not be in Shinjuku's directory yet, by test order)
-        connectAs(net.node(TOKYO), SHINJUKU).close();
+        connectAs(net.node(TOKYO_PREF), SHINJUKU).close();
     }
 
     @Test
@@ -120,12 +111,12 @@ class TrustDistributionIT {
 
         TrustOperator.publish(net, signed(startSerial + 1, provisionedDirectory().all()), "directory.xml");
 
-        for (String code : List.of("central", TOKYO, SHINJUKU, BUNKYO)) {
+        for (String code : List.of("central", TOKYO_PREF, SHINJUKU, BUNKYO)) {
             NetworkTrust trust = net.context(code).getBean(NetworkTrust.class);
             await().atMost(BOUND).until(() -> trust.directory().serial() == startSerial + 1);
         }
         // Shinjuku's legacy system sends Chiyoda a transfer-in notice: it arrives
-        net.drop(SHINJUKU, "transfer-in", "N-NEW-1.xml", Notices.transferIn("N-NEW-1", "12345678903", SHINJUKU, CHIYODA));
+        net.drop(SHINJUKU, "transfer-in", "N-NEW-1.xml", Notices.transferIn("N-NEW-1", SAMPLE_RESIDENT, SHINJUKU, CHIYODA));
         await().atMost(Duration.ofSeconds(60)).until(() -> net.files(CHIYODA, "outbox", "transfer-in").size() == 1);
         // and an older directory offered later is a rollback, dead-lettered at Shinjuku, not applied
         assertThatThrownBy(() -> net.context(SHINJUKU).getBean(NetworkTrust.class)
@@ -142,7 +133,7 @@ class TrustDistributionIT {
         publish(file, "crl.pem");
 
         // (Chiyoda may not be in its prefecture's directory yet: that depends on the order the tests run in)
-        for (String code : List.of(TOKYO, SHINJUKU)) {
+        for (String code : List.of(TOKYO_PREF, SHINJUKU)) {
             NetworkTrust trust = net.context(code).getBean(NetworkTrust.class);
             await().atMost(BOUND).until(() -> trust.state().crlNumber().compareTo(published) > 0);
             assertThat(trust.crl().getNextUpdate().toInstant()).isAfter(Instant.now().plus(Duration.ofDays(6)));
