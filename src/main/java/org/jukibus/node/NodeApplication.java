@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Import;
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
-        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class})
+        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class,
+        org.jukibus.evidence.EvidenceConfiguration.class})
 public class NodeApplication {
 }
