@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code jukibus.evidence.retention} after arrival, then erased day by day ({@link #eraseAsOf}), with the trust
  * documents no kept envelope needs any more.
  */
-public final class EvidenceStore {
+public final class EvidenceStore implements org.jukibus.erasure.Erasable {
 
     public static final String FOLDER = "evidence";
 
@@ -56,6 +56,11 @@ public final class EvidenceStore {
 
     public Period retention() {
         return retention;
+    }
+
+    @Override
+    public String what() {
+        return "evidence envelopes";
     }
 
     /**
@@ -103,6 +108,7 @@ public final class EvidenceStore {
      * Erases every envelope that arrived more than the retention before {@code asOf} (a whole day folder once its last
      * possible arrival is past), and the trust documents only they needed. Returns how many envelopes went.
      */
+    @Override
     public int eraseAsOf(Instant asOf) throws IOException {
         LocalDate lastExpiredDay = asOf.atZone(ZoneOffset.UTC).minus(retention).toLocalDate().minusDays(1);
         int erased = 0;

@@ -46,7 +46,8 @@ public final class EvidenceVerifier {
                     + "; envelope SHA-256 " + kept.sha256() + "; signer certificate " + signer.getSubjectX500Principal()
                     + " serial " + signer.getSerialNumber().toString(16) + " valid " + signer.getNotBefore().toInstant() + " to "
                     + signer.getNotAfter().toInstant() + "; CRL number " + NetworkTrust.crlNumber(crl) + " of "
-                    + crl.getThisUpdate().toInstant() + "; directory serial " + directory.serial();
+                    + crl.getThisUpdate().toInstant() + (stale(crl, kept) ? " (past its next update " + crl.getNextUpdate().toInstant()
+                    + " at arrival, still in force)" : "") + "; directory serial " + directory.serial();
         }
     }
 
@@ -69,7 +70,7 @@ public final class EvidenceVerifier {
         NodeDirectory directory;
         try {
             // the directory as it was checked on the day: its signer against that day's CRL, its lifetime against that day
-            directory = DirectoryLoader.load(TrustVersions.read(evidence, kept.directory()), rootCa, crl,
+            directory = DirectoryLoader.load(TrustVersions.read(evidence, kept.directory()), rootCa, forSignerCheck(crl, kept),
                     Clock.fixed(kept.receivedAt(), ZoneOffset.UTC));
         } catch (DirectoryRejectedException e) {
             throw new EvidenceRejectedException(EvidenceRejectedException.Reason.TRUST_INVALID,
@@ -113,6 +114,19 @@ public final class EvidenceVerifier {
                     + "issued at " + crl.getThisUpdate().toInstant() + ", after it arrived at " + kept.receivedAt());
         }
         return crl;
+    }
+
+    /**
+     * The CRL the node checked the directory's signer with on the day: none if the CRL in force was already past its
+     * next update (directory.NetworkTrust keeps a stale CRL in force rather than refuse every peer, and checks the
+     * signer against the root CA only); {@link Verified#describe} says so.
+     */
+    private static X509CRL forSignerCheck(X509CRL crl, KeptEnvelope kept) {
+        return stale(crl, kept) ? null : crl;
+    }
+
+    static boolean stale(X509CRL crl, KeptEnvelope kept) {
+        return crl.getNextUpdate() != null && !crl.getNextUpdate().toInstant().isAfter(kept.receivedAt());
     }
 
     private String text(String digest) throws IOException, EvidenceRejectedException {

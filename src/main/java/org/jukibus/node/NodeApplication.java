@@ -21,6 +21,6 @@ import org.springframework.context.annotation.Import;
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
         ChangeInfoConfiguration.class, NonDeliveryConfiguration.class,
-        org.jukibus.evidence.EvidenceConfiguration.class})
+        org.jukibus.evidence.EvidenceConfiguration.class, org.jukibus.erasure.ErasureConfiguration.class})
 public class NodeApplication {
 }
