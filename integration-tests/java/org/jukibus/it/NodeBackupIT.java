@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import javax.sql.DataSource;
 
@@ -67,6 +65,7 @@ class NodeBackupIT {
             @Provisioned({SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
         NetworkProvisioner.writeConfigFiles(net.network);
         Path config = net.node(SHINJUKU).home().resolve("node.properties");
+        Path passphrase = withBackupPassphrase(config);
         Path home = net.node(SHINJUKU).home();
         net.start(SHINJUKU); // Osaka-shi stays down: everything waits in Shinjuku's outbound queue
 
@@ -92,7 +91,10 @@ class NodeBackupIT {
         Cli backup = Cli.run("node", "backup", "--config", config.toString(), "--out", archive.toString());
         System.out.println(backup.out);
         assertThat(backup.exit).as(backup.err).isZero();
-        assertThat(backup.out).contains("WARNING").contains("private key");
+        assertThat(backup.out).contains("WARNING").contains("private key").contains("encrypted with AES-256-GCM").contains("expires at");
+        // encrypted: none of what it holds is readable without the passphrase
+        assertThat(new String(Files.readAllBytes(archive), StandardCharsets.ISO_8859_1)).doesNotContain("MANIFEST.json")
+                .doesNotContain("transfer_ledger").doesNotContain("B-1.xml");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-------");
         long logEntriesAtBackup = HashChainLog.entries(home.resolve("audit")).size();
 
@@ -105,19 +107,28 @@ class NodeBackupIT {
         Path cutOff = root.resolve("backups").resolve("cut-off.zip");
         byte[] whole = Files.readAllBytes(archive);
         Files.write(cutOff, java.util.Arrays.copyOf(whole, whole.length / 2));
-        Cli partial = Cli.run("node", "restore", "--archive", cutOff.toString());
+        Cli partial = Cli.run("node", "restore", "--archive", cutOff.toString(), "--passphrase-file", passphrase.toString());
         assertThat(partial.exit).isEqualTo(1);
-        assertThat(partial.err).contains("is not a complete node backup");
+        assertThat(partial.err).contains("the backup is cut off");
         assertThat(home).doesNotExist();
 
         Path damaged = root.resolve("backups").resolve("damaged.zip");
-        rewriteWithChangedEntry(archive, damaged, "store/transfer_ledger.copy");
-        Cli corrupted = Cli.run("node", "restore", "--archive", damaged.toString());
+        byte[] changed = whole.clone();
+        changed[changed.length / 2] ^= 1; // one bit inside the encrypted content
+        Files.write(damaged, changed);
+        Cli corrupted = Cli.run("node", "restore", "--archive", damaged.toString(), "--passphrase-file", passphrase.toString());
         assertThat(corrupted.exit).isEqualTo(1);
-        assertThat(corrupted.err).contains("is damaged: store/transfer_ledger.copy").contains("SHA-256");
+        assertThat(corrupted.err).contains("does not decrypt"); // one segment: a changed bit reads as a wrong passphrase
         assertThat(home).doesNotExist();
 
-        Cli restore = Cli.run("node", "restore", "--archive", archive.toString());
+        Path wrong = root.resolve("wrong.pass");
+        Files.writeString(wrong, "not the passphrase at all");
+        Cli wrongPassphrase = Cli.run("node", "restore", "--archive", archive.toString(), "--passphrase-file", wrong.toString());
+        assertThat(wrongPassphrase.exit).isEqualTo(1);
+        assertThat(wrongPassphrase.err).contains("wrong passphrase");
+        assertThat(home).doesNotExist();
+
+        Cli restore = Cli.run("node", "restore", "--archive", archive.toString(), "--passphrase-file", passphrase.toString());
         System.out.println(restore.out);
         assertThat(restore.exit).as(restore.err).isZero();
         assertThat(rows(net)).as("store rows after the restore").isEqualTo(rowsBefore);
@@ -175,6 +186,7 @@ class NodeBackupIT {
         TestNetwork.withoutMonitoring(network);
         NetworkProvisioner.writeConfigFiles(network);
         NetworkProvisioner.ProvisionedNode shinjuku = network.node(SHINJUKU);
+        Path passphrase = withBackupPassphrase(shinjuku.home().resolve("node.properties"));
         Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
         Files.createDirectories(inbox);
 
@@ -187,6 +199,9 @@ class NodeBackupIT {
             }
             ActiveMQServer broker = node.getBean(NodeBroker.class).server();
             await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(broker, "jukibus.outbound") == 3);
+            // the ledger row is written just after the send: wait for it too, not only for the queue
+            ConfigurableApplicationContext started = node;
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger(started).size() == 3);
             ledgerBefore = ledger(node);
         } finally {
             node.close();
@@ -195,13 +210,20 @@ class NodeBackupIT {
         Path archive = root.resolve("embedded.zip");
         Cli backup = Cli.run("node", "backup", "--config", shinjuku.home().resolve("node.properties").toString(), "--out", archive.toString());
         assertThat(backup.exit).as(backup.err).isZero();
-        try (ZipFile zip = new ZipFile(archive.toFile())) {
-            assertThat(Collections.list(zip.entries())).extracting(ZipEntry::getName)
-                    .contains("store/transfer_ledger.copy").noneMatch(n -> n.startsWith("home/store/"));
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(archive)) {
+            org.jukibus.backup.BackupEncryption.decrypt(in, plain, Files.readString(passphrase).toCharArray());
         }
+        List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(plain.toByteArray()))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names).contains("store/transfer_ledger.copy").noneMatch(n -> n.startsWith("home/store/"));
         TestNetwork.deleteTree(shinjuku.home());
 
-        Cli restore = Cli.run("node", "restore", "--archive", archive.toString());
+        Cli restore = Cli.run("node", "restore", "--archive", archive.toString(), "--passphrase-file", passphrase.toString());
         assertThat(restore.exit).as(restore.err).isZero();
         node = NodeLauncher.start(shinjuku.properties());
         try {
@@ -250,21 +272,16 @@ class NodeBackupIT {
         return counts;
     }
 
-    /** A well-formed zip whose one entry has other content than the manifest lists: damage the zip format cannot see. */
-    private static void rewriteWithChangedEntry(Path from, Path to, String changed) throws IOException {
-        try (ZipFile in = new ZipFile(from.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
-            for (ZipEntry e : Collections.list(in.entries())) {
-                out.putNextEntry(new ZipEntry(e.getName()));
-                try (InputStream content = in.getInputStream(e)) {
-                    byte[] bytes = content.readAllBytes();
-                    if (e.getName().equals(changed)) {
-                        bytes = new String(bytes, StandardCharsets.UTF_8).replaceFirst("B-1", "B-9").getBytes(StandardCharsets.UTF_8);
-                    }
-                    out.write(bytes);
-                }
-                out.closeEntry();
-            }
-        }
+    /**
+     * Backups are encrypted: the node's config names the passphrase file (0600, outside the home, so not in the
+     * archive it opens), which a restore is given too.
+     */
+    private static Path withBackupPassphrase(Path config) throws IOException {
+        Path passphrase = config.getParent().resolveSibling(config.getParent().getFileName() + "-backup.pass");
+        Files.writeString(passphrase, "correct horse battery staple");
+        Files.setPosixFilePermissions(passphrase, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(config, "\njukibus.backup.passphrase-file=" + passphrase + "\n", java.nio.file.StandardOpenOption.APPEND);
+        return passphrase;
     }
 
     /** The jukibus command line run in this JVM, its output captured. */

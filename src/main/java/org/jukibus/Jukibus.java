@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code jukibus} command: run a node (back it up, restore it), run the demo network, operate the PKI, the directory and dead letters,
- * see every node's status, approve routes, verify operation logs.
+ * see every node's status, approve routes, verify operation logs and kept evidence.
  */
 @Command(name = "jukibus", mixinStandardHelpOptions = true, version = "jukibus 0.1.0",
         description = "Message bus of the Basic Resident Registry Network (Juki-net).",
@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
         footer = {"%nRun 'jukibus COMMAND --help' for a command's options. Docs: README.md, docs/."},
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
                 DlqCommand.class, StatusCommand.class, OperatorCommand.class, RoutesCommand.class, AuditCommand.class,
-                ProvisionCommand.class, BenchCommand.class, AttackSimCommand.class, org.jukibus.clock.ClockCommand.class})
+                ProvisionCommand.class, org.jukibus.evidence.EvidenceCommand.class, BenchCommand.class, AttackSimCommand.class, org.jukibus.clock.ClockCommand.class})
 public class Jukibus implements Callable<Integer> {
 
     @CommandLine.Spec

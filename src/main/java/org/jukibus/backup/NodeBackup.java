@@ -44,7 +44,7 @@ import org.jukibus.store.StoreSettings;
 public final class NodeBackup {
 
     /** What was written. */
-    public record Result(Path archive, BackupManifest manifest, long bytes) {
+    public record Result(Path archive, BackupManifest manifest, long bytes, java.time.Instant expiresAt) {
         public long files() {
             return manifest.entries().stream().filter(e -> e.kind() != Kind.TABLE).count();
         }
@@ -81,6 +81,13 @@ public final class NodeBackup {
             throw new IllegalArgumentException("the archive " + archive + " must not be inside the node's home " + home
                     + " (it would back itself up; keep backups on another disk)");
         }
+        BackupProperties backup = file.bind("jukibus.backup", BackupProperties.class);
+        char[] passphrase = backup.passphrase();
+        if (passphrase == null) {
+            throw new IllegalArgumentException("a backup holds the node's keys and personal data and is written encrypted: set "
+                    + "jukibus.backup.passphrase-file in the config file or the environment variable " + BackupProperties.PASSPHRASE_ENV);
+        }
+        java.time.Instant expiresAt = clock.instant().atZone(java.time.ZoneOffset.UTC).plus(backup.getRetention()).toInstant();
         try (StoppedNode stopped = StoppedNode.hold(home, node.code())) {
             AuditProperties audit = file.bind("jukibus.audit", AuditProperties.class);
             Path auditDir = (audit.getDir() != null ? audit.getDir() : home.resolve("audit")).toAbsolutePath().normalize();
@@ -98,7 +105,8 @@ public final class NodeBackup {
             try {
                 BackupManifest manifest;
                 try (OutputStream fileOut = Files.newOutputStream(tmp);
-                     ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fileOut))) {
+                     ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(
+                             BackupEncryption.encrypting(fileOut, passphrase, expiresAt)))) {
                     List<Entry> entries = new ArrayList<>();
                     Path storeDir = StoreSettings.from(properties.getStore(), home, node.code()).directory().toAbsolutePath().normalize();
                     for (Path f : regularFiles(home)) {
@@ -128,7 +136,7 @@ public final class NodeBackup {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, archive);
                 }
-                return new Result(archive, manifest, Files.size(archive));
+                return new Result(archive, manifest, Files.size(archive), expiresAt);
             } finally {
                 Files.deleteIfExists(tmp);
             }

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
                 + "waiting, operation log, legacy folders), every row of its store, its config file and the files it names "
                 + "(key store, trust store, password files, directory, CA certificate, CRL).",
                 "The node must be stopped: its journal is copied as files. The backup is recorded in its operation log.",
-                "The archive holds the node's private key and passwords: it is written owner-only (0600); keep it "
-                        + "on another disk, as safe as the node itself.",
+                "The archive holds the node's private key, passwords and personal data: it is written owner-only (0600) and "
+                        + "encrypted (AES-256-GCM, passphrase from jukibus.backup.passphrase-file or JUKIBUS_BACKUP_PASSPHRASE), "
+                        + "and expires after jukibus.backup.retention (default 90 days).",
                 "Restore it with 'jukibus node restore --archive FILE'."})
 public class NodeBackupCommand extends Subcommand {
 
@@ -30,7 +31,9 @@ public class NodeBackupCommand extends Subcommand {
         NodeBackup.Result r = NodeBackup.create(config, out, "operator:" + System.getProperty("user.name"), Clock.systemUTC());
         out().printf("backed up %s node %s to %s: %d files, %d store tables with %d rows, %d bytes%n",
                 r.manifest().role(), r.manifest().code(), r.archive(), r.files(), r.tables(), r.rows(), r.bytes());
-        out().println("WARNING: the archive holds the node's private key and passwords (mode 0600): store it as safely as the node");
+        out().println("encrypted with AES-256-GCM (passphrase: jukibus.backup.passphrase-file or JUKIBUS_BACKUP_PASSPHRASE); "
+                + "expires at " + r.expiresAt() + ": a restore refuses it after that, and the node's erasure deletes it from jukibus.backup.dir");
+        out().println("WARNING: the archive holds the node's private key and passwords (mode 0600): keep the passphrase apart from it");
         return 0;
     }
 }

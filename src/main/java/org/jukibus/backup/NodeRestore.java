@@ -56,7 +56,51 @@ public final class NodeRestore {
     private NodeRestore() {
     }
 
+    /** Restores with the passphrase from {@value BackupProperties#PASSPHRASE_ENV}. */
     public static Result restore(Path archivePath, String actor, Clock clock) throws IOException, SQLException {
+        return restore(archivePath, BackupProperties.passphrase(null), actor, clock);
+    }
+
+    /**
+     * Restores an encrypted archive (decrypted first into a private temporary file, removed afterwards) or a plain one
+     * made before backups were encrypted; an expired archive is refused (it may hold records erased since).
+     */
+    public static Result restore(Path archivePath, char[] passphrase, String actor, Clock clock) throws IOException, SQLException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(archivePath)) {
+            head = in.readNBytes(BackupEncryption.MAGIC.length);
+        }
+        if (!BackupEncryption.isEncrypted(head)) {
+            return restorePlain(archivePath, actor, clock);
+        }
+        java.time.Instant expiresAt;
+        try (InputStream in = Files.newInputStream(archivePath)) {
+            expiresAt = BackupEncryption.expiresAt(in);
+        }
+        if (expiresAt == null || !expiresAt.isAfter(clock.instant())) {
+            throw new BackupRejectedException(archivePath + " expired at " + expiresAt + " (jukibus.backup.retention): it may hold "
+                    + "records erased since and must not be restored; destroy it");
+        }
+        if (passphrase == null) {
+            throw new IllegalArgumentException(archivePath + " is encrypted: give its passphrase (--passphrase-file, or the "
+                    + "environment variable " + BackupProperties.PASSPHRASE_ENV + ")");
+        }
+        Path dir = Files.createTempDirectory("jukibus-restore", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path plain = dir.resolve(archivePath.getFileName());
+        try {
+            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(archivePath));
+                 java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(plain))) {
+                BackupEncryption.decrypt(in, out, passphrase);
+            }
+            return restorePlain(plain, actor, clock);
+        } finally {
+            Files.deleteIfExists(plain);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Result restorePlain(Path archivePath, String actor, Clock clock) throws IOException, SQLException {
         try (BackupArchive archive = BackupArchive.open(archivePath)) {
             BackupManifest m = archive.manifest();
             Path home = Path.of(m.home()).toAbsolutePath().normalize();

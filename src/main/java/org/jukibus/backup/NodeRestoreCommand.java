@@ -21,9 +21,14 @@ public class NodeRestoreCommand extends Subcommand {
     @Option(names = "--archive", required = true, paramLabel = "FILE", description = "the backup archive")
     Path archive;
 
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "the file holding the archive's passphrase (default: the environment variable JUKIBUS_BACKUP_PASSPHRASE)")
+    Path passphraseFile;
+
     @Override
     protected int run() throws Exception {
-        NodeRestore.Result r = NodeRestore.restore(archive, "operator:" + System.getProperty("user.name"), Clock.systemUTC());
+        NodeRestore.Result r = NodeRestore.restore(archive, BackupProperties.passphrase(passphraseFile),
+                "operator:" + System.getProperty("user.name"), Clock.systemUTC());
         out().printf("restored %s node %s (backup of %s) into %s: %d files written (%d already in place), "
                         + "%d store rows; start it with 'jukibus node --config %s'%n", r.manifest().role(), r.manifest().code(),
                 r.manifest().createdAt(), r.manifest().home(), r.files(), r.unchanged(), r.rows(), r.manifest().configFile());

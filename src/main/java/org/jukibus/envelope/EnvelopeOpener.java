@@ -106,49 +106,19 @@ public final class EnvelopeOpener {
 
     /** Opens one envelope; see the class documentation for the checks. */
     public OpenedEnvelope open(byte[] bytes) throws EnvelopeRejectedException {
-        // 1. size
-        if (bytes == null || bytes.length > maxBytes) {
-            throw new EnvelopeRejectedException(RejectionReason.OVERSIZE,
-                    "envelope is " + (bytes == null ? "missing" : bytes.length + " bytes") + ", the limit is " + maxBytes);
-        }
-        // 2. parse
-        Document doc;
-        try {
-            doc = SecureXml.parse(bytes, maxBytes);
-        } catch (XmlRejectedException e) {
-            throw new EnvelopeRejectedException(
-                    e.reason() == XmlRejectedException.Reason.OVERSIZE ? RejectionReason.OVERSIZE : RejectionReason.MALFORMED,
-                    e.getMessage(), e);
-        }
-        // 3. envelope schema
-        try {
-            Schemas.validate(EnvelopeXml.SCHEMA, doc);
-        } catch (XmlRejectedException e) {
-            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, e.getMessage(), e);
-        }
+        Document doc = parsed(bytes, maxBytes);
         Element root = doc.getDocumentElement();
         // 4. header, sender
         EnvelopeHeader unverified = readHeader(root);
-        List<X509Certificate> senderCerts = senderCertificates.certificatesOf(unverified.sender());
-        if (senderCerts.isEmpty()) {
-            throw new EnvelopeRejectedException(RejectionReason.UNKNOWN_SENDER,
-                    "sender '" + unverified.sender() + "' is not in the directory");
-        }
+        List<X509Certificate> senderCerts = knownSender(unverified, senderCertificates);
         // 5. recipient
         if (!ownCode.equals(unverified.recipient())) {
             throw new EnvelopeRejectedException(RejectionReason.WRONG_RECIPIENT,
                     "envelope is addressed to '" + unverified.recipient() + "', this node is '" + ownCode + "'");
         }
         // 6. signature
-        Element verified = verifySignature(doc, senderCerts, unverified.sender());
-        if (verified != root || doc.getDocumentElement() != root) {
-            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "verified element is not the envelope");
-        }
-        // re-read everything from the verified element
-        EnvelopeHeader header = readHeader(verified);
-        if (!header.equals(unverified)) {
-            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "header changed after verification");
-        }
+        Element verified = verified(doc, senderCerts, unverified);
+        EnvelopeHeader header = unverified;
         // 7. time window
         Instant now = clock.instant();
         if (header.createdAt().isBefore(now.minus(maxAge))) {
@@ -198,6 +168,71 @@ public final class EnvelopeOpener {
         }
         // 10.
         return new OpenedEnvelope(header, payload, plaintext);
+    }
+
+    /**
+     * Checks steps 1-4 and 6 only (size, parse, envelope schema, known sender, signature), without this node's key
+     * or clock: what {@code jukibus evidence verify} asks of a kept envelope years later, with the certificates
+     * that were in force when it arrived. The payload stays encrypted.
+     *
+     * @return the verified header
+     */
+    public static EnvelopeHeader verifySigned(byte[] bytes, int maxBytes, SenderCertificates certificates)
+            throws EnvelopeRejectedException {
+        Document doc = parsed(bytes, maxBytes);
+        EnvelopeHeader unverified = readHeader(doc.getDocumentElement());
+        verified(doc, knownSender(unverified, certificates), unverified);
+        return unverified;
+    }
+
+    /** Steps 1-3: size, hardened parse, envelope schema. */
+    private static Document parsed(byte[] bytes, int maxBytes) throws EnvelopeRejectedException {
+        // 1. size
+        if (bytes == null || bytes.length > maxBytes) {
+            throw new EnvelopeRejectedException(RejectionReason.OVERSIZE,
+                    "envelope is " + (bytes == null ? "missing" : bytes.length + " bytes") + ", the limit is " + maxBytes);
+        }
+        // 2. parse
+        Document doc;
+        try {
+            doc = SecureXml.parse(bytes, maxBytes);
+        } catch (XmlRejectedException e) {
+            throw new EnvelopeRejectedException(
+                    e.reason() == XmlRejectedException.Reason.OVERSIZE ? RejectionReason.OVERSIZE : RejectionReason.MALFORMED,
+                    e.getMessage(), e);
+        }
+        // 3. envelope schema
+        try {
+            Schemas.validate(EnvelopeXml.SCHEMA, doc);
+        } catch (XmlRejectedException e) {
+            throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, e.getMessage(), e);
+        }
+        return doc;
+    }
+
+    private static List<X509Certificate> knownSender(EnvelopeHeader unverified, SenderCertificates certificates)
+            throws EnvelopeRejectedException {
+        List<X509Certificate> senderCerts = certificates.certificatesOf(unverified.sender());
+        if (senderCerts.isEmpty()) {
+            throw new EnvelopeRejectedException(RejectionReason.UNKNOWN_SENDER,
+                    "sender '" + unverified.sender() + "' is not in the directory");
+        }
+        return senderCerts;
+    }
+
+    /** Step 6: the signature covers the whole envelope, and the header read before it is the one it covers. */
+    private static Element verified(Document doc, List<X509Certificate> senderCerts, EnvelopeHeader unverified)
+            throws EnvelopeRejectedException {
+        Element root = doc.getDocumentElement();
+        Element verified = verifySignature(doc, senderCerts, unverified.sender());
+        if (verified != root || doc.getDocumentElement() != root) {
+            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "verified element is not the envelope");
+        }
+        // re-read everything from the verified element
+        if (!readHeader(verified).equals(unverified)) {
+            throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "header changed after verification");
+        }
+        return verified;
     }
 
     /**

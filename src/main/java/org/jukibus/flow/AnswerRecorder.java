@@ -7,5 +7,6 @@ package org.jukibus.flow;
  */
 public interface AnswerRecorder {
 
-    void sealed(Answer answer);
+    /** {@code envelope}: the sealed bytes, whose SHA-256 its receipt must name. */
+    void sealed(Answer answer, byte[] envelope);
 }

@@ -40,7 +40,7 @@ public final class Answers {
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
         List<Answer> answers = new ArrayList<>(handlers.of(delivered.flow()).answers(delivered));
         if (delivered.flow().receipt()) {
-            answers.add(receiptFor(delivered.header()));
+            answers.add(receiptFor(delivered.header(), exchange.getProperty(InboundDelivery.ENVELOPE_DIGEST, String.class)));
         }
         exchange.getIn().setBody(sealAll(exchange, answers));
     }
@@ -54,14 +54,17 @@ public final class Answers {
     public List<Message> sealAll(Exchange exchange, List<Answer> answers) {
         List<Message> sealed = new ArrayList<>(answers.size());
         for (Answer answer : answers) {
-            sealed.add(seal(exchange, answer));
-            deliveryStatus.sealed(answer);
+            Message message = seal(exchange, answer);
+            sealed.add(message);
+            deliveryStatus.sealed(answer, message.getBody(byte[].class));
         }
         return sealed;
     }
 
-    private Answer receiptFor(EnvelopeHeader notice) throws Exception {
-        Receipt receipt = new Receipt(notice.messageId(), clock.instant().toString(), envelopes.selfCode(), Receipt.DELIVERED, null);
+    /** The receipt names the digest of the envelope as it arrived, so the sender can check it answers what it sent. */
+    private Answer receiptFor(EnvelopeHeader notice, String envelopeDigest) throws Exception {
+        Receipt receipt = new Receipt(notice.messageId(), clock.instant().toString(), envelopes.selfCode(), Receipt.DELIVERED,
+                null, envelopeDigest);
         return new Answer(Flows.RECEIPT, notice.sender(), MessageIds.receiptOf(notice.sender(), notice.messageId()), notice.messageId(),
                 SecureXml.parse(XML.writeValueAsBytes(receipt)));
     }

@@ -1,6 +1,7 @@
 package org.jukibus.flow;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import org.apache.camel.Exchange;
 import org.jukibus.audit.AuditEvent;
@@ -58,7 +59,9 @@ public final class DeadLetters {
         in.setHeader(Headers.FLOW, flow);
         in.setHeader(Headers.REJECT_REASON, reason);
         in.setHeader(Headers.REJECT_DETAIL, detail);
-        in.setHeader(Headers.REJECTED_AT, clock.instant().toString());
+        Instant rejectedAt = clock.instant();
+        in.setHeader(Headers.REJECTED_AT, rejectedAt.toString());
+        in.setHeader(Headers.REJECTED_AT_MILLIS, rejectedAt.toEpochMilli());
         if (in.getHeader("JMSDestination") instanceof jakarta.jms.Queue queue) {
             try {
                 in.setHeader(Headers.DEAD_LETTERED_FROM, queue.getQueueName()); // where `jukibus dlq replay` puts it back

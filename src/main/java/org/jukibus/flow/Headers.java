@@ -17,6 +17,8 @@ public final class Headers {
     public static final String REJECT_REASON = "JukibusRejectReason";
     public static final String REJECT_DETAIL = "JukibusRejectDetail";
     public static final String REJECTED_AT = "JukibusRejectedAt";
+    /** On a dead letter: {@link #REJECTED_AT} in epoch milliseconds, which a selector can compare (erasure.DeadLetterErasure). */
+    public static final String REJECTED_AT_MILLIS = "JukibusRejectedAtMillis";
     /** On a dead letter: the queue it failed on, where a replay puts it back. */
     public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
     public static final String ALREADY_DELIVERED = "JukibusAlreadyDelivered";

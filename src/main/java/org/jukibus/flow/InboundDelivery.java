@@ -10,6 +10,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.audit.Sha256;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.evidence.EvidenceStore;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
@@ -27,6 +28,8 @@ public final class InboundDelivery {
     public static final String DELIVERED = "JukibusDelivered";
     /** Exchange property holding the SHA-256 of the envelope as it arrived, for the operation log. */
     public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
+    /** Exchange property holding the envelope as it arrived, kept as evidence once delivered. */
+    public static final String ENVELOPE = "JukibusEnvelope";
     /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
     public static final String SENDER_MISMATCH = "SENDER_MISMATCH";
     /**
@@ -44,9 +47,10 @@ public final class InboundDelivery {
     private final SeenMessages seen;
     private final FlowMetrics metrics;
     private final OperationLog audit;
+    private final EvidenceStore evidence;
 
     public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
-                           SeenMessages seen, FlowMetrics metrics, OperationLog audit) {
+                           SeenMessages seen, FlowMetrics metrics, OperationLog audit, EvidenceStore evidence) {
         this.flows = flows;
         this.handlers = handlers;
         this.outbox = outbox;
@@ -54,6 +58,7 @@ public final class InboundDelivery {
         this.seen = seen;
         this.metrics = metrics;
         this.audit = audit;
+        this.evidence = evidence;
     }
 
     public void open(Exchange exchange) throws EnvelopeRejectedException, PermanentFailure, TransientFailure {
@@ -66,6 +71,7 @@ public final class InboundDelivery {
         FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
         byte[] envelope = in.getBody(byte[].class);
         exchange.setProperty(ENVELOPE_DIGEST, Sha256.hex(envelope));
+        exchange.setProperty(ENVELOPE, envelope);
         OpenedEnvelope opened = envelopes.open(envelope);
         EnvelopeHeader header = opened.header();
 
@@ -120,9 +126,13 @@ public final class InboundDelivery {
         handlers.of(message.flow()).deliver(message, outbox);
     }
 
-    /** Called once the payload is safely delivered, before the broker transaction commits. */
+    /**
+     * Called once the payload is safely delivered, before the broker transaction commits: the envelope is kept as
+     * evidence (a receipt for this node's own message included), then the delivery recorded.
+     */
     public void markDelivered(Exchange exchange) throws IOException {
         EnvelopeHeader header = exchange.getProperty(DELIVERED, Delivered.class).header();
+        evidence.keep(exchange.getProperty(ENVELOPE, byte[].class), header);
         seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
         audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))

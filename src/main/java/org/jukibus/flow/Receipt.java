@@ -14,16 +14,20 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param recipient         code of the node that received it
  * @param status            always {@code DELIVERED}
  * @param noticeId          the notice's legacy reference, optional
+ * @param envelopeDigest    SHA-256 (hex) of the envelope as the recipient received it, optional (a receipt from an
+ *                          older node has none): the sender checks it against what it sent, and both sides can
+ *                          later show that the receipt answers exactly that envelope (evidence.EvidenceStore)
  */
 @JacksonXmlRootElement(localName = "Receipt", namespace = Receipt.NS)
-@JsonPropertyOrder({"ReceivedMessageId", "ReceivedAt", "Recipient", "Status", "NoticeId"})
+@JsonPropertyOrder({"ReceivedMessageId", "ReceivedAt", "Recipient", "Status", "NoticeId", "EnvelopeDigest"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Receipt(
         @JacksonXmlProperty(localName = "ReceivedMessageId", namespace = NS) String receivedMessageId,
         @JacksonXmlProperty(localName = "ReceivedAt", namespace = NS) String receivedAt,
         @JacksonXmlProperty(localName = "Recipient", namespace = NS) String recipient,
         @JacksonXmlProperty(localName = "Status", namespace = NS) String status,
-        @JacksonXmlProperty(localName = "NoticeId", namespace = NS) String noticeId) {
+        @JacksonXmlProperty(localName = "NoticeId", namespace = NS) String noticeId,
+        @JacksonXmlProperty(localName = "EnvelopeDigest", namespace = NS) String envelopeDigest) {
 
     public static final String NS = "urn:jukibus:receipt:1";
     public static final String TYPE = "Receipt";

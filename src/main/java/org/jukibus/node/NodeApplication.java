@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Import;
 @Import({NodeConfiguration.class, ManagementConfiguration.class, StoreConfiguration.class,
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
-        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class, CalendarConfiguration.class})
+        ChangeInfoConfiguration.class, NonDeliveryConfiguration.class, CalendarConfiguration.class,
+        org.jukibus.evidence.EvidenceConfiguration.class, org.jukibus.erasure.ErasureConfiguration.class})
 public class NodeApplication {
 }

@@ -353,8 +353,9 @@ public class NodeConfiguration {
 
     @Bean
     InboundDelivery inboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
-                                    SeenMessages seen, FlowMetrics metrics, OperationLog operationLog) {
-        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics, operationLog);
+                                    SeenMessages seen, FlowMetrics metrics, OperationLog operationLog,
+                                    org.jukibus.evidence.EvidenceStore evidence) {
+        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics, operationLog, evidence);
     }
 
     @Bean

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class InboundDeliveryTest {
 
     /** Nothing past the producer check is reached: the collaborators are not needed. */
-    private final InboundDelivery delivery = new InboundDelivery(null, null, null, null, null, null, null);
+    private final InboundDelivery delivery = new InboundDelivery(null, null, null, null, null, null, null, null);
 
     @Test
     void a_message_naming_no_validated_producer_is_refused_with_its_reason() {

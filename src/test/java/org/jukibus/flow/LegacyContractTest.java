@@ -90,7 +90,7 @@ class LegacyContractTest {
     void what_the_node_writes_into_an_outbox_is_valid_against_the_schema() throws Exception {
         String now = "2026-11-25T01:02:03.456Z";
         Map<Object, String> written = new LinkedHashMap<>();
-        written.put(new Receipt("6f1c2b9e-3d4a-4e5f-8a7b-1c2d3e4f5a6b", now, "271004", Receipt.DELIVERED, null), "receipt.xsd");
+        written.put(new Receipt("6f1c2b9e-3d4a-4e5f-8a7b-1c2d3e4f5a6b", now, "271004", Receipt.DELIVERED, null, null), "receipt.xsd");
         written.put(new CardCheckResult("SJK-CHK-0001", "131041", "23456789013", CardCheckResult.Result.HOLDS_CARD,
                 "JK00012345", CardStatus.ISSUED, "2024-04-01", null, now), "card-check-result.xsd");
         written.put(new CardCheckResult("SJK-CHK-0002", "131041", "23456789013", CardCheckResult.Result.NO_CARD,

@@ -43,7 +43,7 @@ class PayloadModelsTest {
 
     @Test
     void a_receipt_written_from_the_model_is_valid_against_its_schema() throws Exception {
-        Receipt receipt = new Receipt("0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e", "2026-11-25T10:00:00Z", "271004", Receipt.DELIVERED, null);
+        Receipt receipt = new Receipt("0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e", "2026-11-25T10:00:00Z", "271004", Receipt.DELIVERED, null, null);
 
         byte[] written = xml.writeValueAsBytes(receipt);
 

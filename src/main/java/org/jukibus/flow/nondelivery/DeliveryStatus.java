@@ -12,6 +12,9 @@ import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.flow.Flows;
 import org.jukibus.flow.Headers;
+import org.jukibus.flow.LegacyInputException;
+import org.jukibus.flow.Payloads;
+import org.jukibus.audit.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,19 +47,21 @@ public final class DeliveryStatus implements AnswerRecorder {
         for (Object part : messages) {
             Message m = (Message) part;
             FlowDefinition flow = flows.byName(FlowDefinition.flowOfAddress(m.getHeader(Headers.ADDRESS, String.class)));
-            record(m.getHeader(Headers.MESSAGE_ID, String.class), flow, m.getHeader(Headers.RECIPIENT, String.class));
+            record(m.getHeader(Headers.MESSAGE_ID, String.class), flow, m.getHeader(Headers.RECIPIENT, String.class),
+                    m.getBody(byte[].class));
         }
     }
 
-    /** A message this node made itself (an answer, a forwarded update, a batch), as it is sealed. */
+    /** A message this node made itself (an answer, a forwarded update, a batch), as it is sealed into {@code envelope}. */
     @Override
-    public void sealed(Answer answer) {
-        record(answer.messageId(), answer.flow(), answer.recipient());
+    public void sealed(Answer answer, byte[] envelope) {
+        record(answer.messageId(), answer.flow(), answer.recipient(), envelope);
     }
 
-    private void record(String messageId, FlowDefinition flow, String recipient) {
+    private void record(String messageId, FlowDefinition flow, String recipient, byte[] envelope) {
         if (NonDeliveryFlow.tracked(flow.name())) {
-            sent.record(messageId, flow.name(), recipient, clock.instant(), NonDeliveryFlow.awaitsAnswer(flow));
+            sent.record(messageId, flow.name(), recipient, clock.instant(), NonDeliveryFlow.awaitsAnswer(flow),
+                    envelope == null ? null : Sha256.hex(envelope));
         }
     }
 
@@ -71,8 +76,36 @@ public final class DeliveryStatus implements AnswerRecorder {
         if (header.correlationId() == null || NonDeliveryFlow.FLOW.name().equals(delivered.flow().name())) {
             return; // a notice closes its message in NoticeHandler, as NOT_DELIVERED
         }
+        if (Flows.RECEIPT.name().equals(delivered.flow().name()) && !answersWhatWasSent(delivered)) {
+            return; // stays open: the overdue report tells the operator
+        }
         if (sent.delivered(header.correlationId(), header.sender(), header.messageId(), clock.instant())) {
             log.debug("message {} acknowledged by {} ({})", header.correlationId(), header.sender(), delivered.flow().name());
         }
+    }
+
+    /**
+     * A receipt naming the digest of an envelope (schemas/receipt.xsd EnvelopeDigest) must name the one this node
+     * sent: otherwise its recipient received something else under that id, and the receipt proves nothing about
+     * what was sent. A receipt without a digest (an older node) is taken as before.
+     */
+    private boolean answersWhatWasSent(Delivered receipt) {
+        EnvelopeHeader header = receipt.header();
+        String named;
+        try {
+            named = Payloads.optionalText(receipt.document(), "EnvelopeDigest");
+        } catch (LegacyInputException e) {
+            named = null;
+        }
+        if (named == null) {
+            return true;
+        }
+        String sentDigest = sent.envelopeDigest(header.correlationId(), header.sender()).orElse(null);
+        if (sentDigest != null && !sentDigest.equals(named)) {
+            log.error("receipt {} from {} names envelope digest {} for message {}, but this node sent {}: not taken as its delivery",
+                    header.messageId(), header.sender(), named, header.correlationId(), sentDigest);
+            return false;
+        }
+        return true;
     }
 }

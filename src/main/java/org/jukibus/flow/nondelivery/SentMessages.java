@@ -34,9 +34,21 @@ public final class SentMessages {
 
     /** Records a queued message; queued again (a file picked up after a crash), it keeps its first record. */
     public void record(String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer) {
-        jdbc.update("INSERT INTO delivery_status (message_id, flow, recipient, queued_at, awaits_answer, state)"
-                        + " VALUES (?, ?, ?, ?, ?, 'PENDING') ON CONFLICT (message_id, recipient) DO NOTHING",
-                messageId, flow, recipient, Timestamp.from(queuedAt), awaitsAnswer);
+        record(messageId, flow, recipient, queuedAt, awaitsAnswer, null);
+    }
+
+    /** Records a queued message with the SHA-256 (hex) of its envelope, which its receipt must name. */
+    public void record(String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer,
+                       String envelopeDigest) {
+        jdbc.update("INSERT INTO delivery_status (message_id, flow, recipient, queued_at, awaits_answer, state, envelope_sha256)"
+                        + " VALUES (?, ?, ?, ?, ?, 'PENDING', ?) ON CONFLICT (message_id, recipient) DO NOTHING",
+                messageId, flow, recipient, Timestamp.from(queuedAt), awaitsAnswer, envelopeDigest);
+    }
+
+    /** The digest of the envelope sent as {@code messageId} to {@code recipient}, if recorded. */
+    public Optional<String> envelopeDigest(String messageId, String recipient) {
+        return jdbc.queryForList("SELECT envelope_sha256 FROM delivery_status WHERE message_id = ? AND recipient = ?"
+                + " AND envelope_sha256 IS NOT NULL", String.class, messageId, recipient).stream().findFirst();
     }
 
     /** The message {@code messageId} sent to {@code recipient}, if recorded. */

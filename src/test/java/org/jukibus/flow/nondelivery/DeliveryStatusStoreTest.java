@@ -167,6 +167,39 @@ class DeliveryStatusStoreTest {
         assertThat(sent.find(recent, PREFECTURE)).isPresent();
     }
 
+    /** A receipt names the digest of the envelope its recipient received: it closes the message only if that is what was sent. */
+    @Test
+    void a_receipt_closes_the_message_only_if_it_names_the_digest_of_the_envelope_sent() throws Exception {
+        DeliveryStatus status = new DeliveryStatus(sent, org.jukibus.flow.Flows.standard(), clock);
+        byte[] envelope = "<Envelope>as sent</Envelope>".getBytes(StandardCharsets.UTF_8);
+        String matching = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        String older = UUID.randomUUID().toString();
+        for (String id : List.of(matching, other)) {
+            sent.record(id, "transfer-in", OSAKA, clock.instant(), true, org.jukibus.audit.Sha256.hex(envelope));
+        }
+        sent.record(older, "transfer-in", OSAKA, clock.instant(), true);
+
+        status.acknowledged(receipt(matching, org.jukibus.audit.Sha256.hex(envelope)));
+        status.acknowledged(receipt(other, org.jukibus.audit.Sha256.hex("<Envelope>something else</Envelope>".getBytes(StandardCharsets.UTF_8))));
+        status.acknowledged(receipt(older, null)); // a receipt from a node that names no digest: taken as before
+
+        assertThat(sent.find(matching, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(other, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(older, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
+    private org.apache.camel.Exchange receipt(String answering, String digest) throws Exception {
+        org.jukibus.flow.Receipt receipt = new org.jukibus.flow.Receipt(answering, clock.instant().toString(), OSAKA,
+                org.jukibus.flow.Receipt.DELIVERED, null, digest);
+        EnvelopeHeader header = new EnvelopeHeader(UUID.randomUUID().toString(), org.jukibus.flow.Receipt.TYPE, OSAKA, SHINJUKU,
+                clock.instant(), answering);
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        exchange.setProperty(org.jukibus.flow.InboundDelivery.DELIVERED,
+                new Delivered(org.jukibus.flow.Flows.RECEIPT, header, xml.writeValueAsBytes(receipt)));
+        return exchange;
+    }
+
     private String sentTo(String recipient, String flow) {
         String id = UUID.randomUUID().toString();
         sent.record(id, flow, recipient, clock.instant(), true);

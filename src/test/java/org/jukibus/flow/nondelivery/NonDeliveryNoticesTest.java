@@ -123,7 +123,7 @@ class NonDeliveryNoticesTest {
     @Test
     void a_party_mismatch_found_on_opening_is_answered_too() throws Exception {
         InboundDelivery delivery = new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, shinjuku,
-                null, FlowMetrics.none(), event -> { });
+                null, FlowMetrics.none(), event -> { }, null);
         Exchange exchange = deadLetter("PARTY_MISMATCH", OSAKA);
         exchange.setProperty(Headers.FLOW, "transfer-in");
         exchange.getIn().setBody(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice())); // names other municipalities

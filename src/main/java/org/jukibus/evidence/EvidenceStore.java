@@ -1,0 +1,164 @@
+package org.jukibus.evidence;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.jukibus.adapter.file.AtomicFiles;
+import org.jukibus.audit.Sha256;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * 証跡 (evidence, for non-repudiation): every envelope this node delivered, kept exactly as it arrived (signed by its
+ * sender, payload still encrypted to this node), with the digests of the CRL, signed directory and root CA in force
+ * when it arrived ({@link TrustVersions}). The signed receipts of this node's own messages arrive as envelopes too and
+ * are kept the same way; a receipt names the SHA-256 of the envelope it answers. {@link EvidenceVerifier} checks a kept
+ * envelope again years later against the documents of its day.
+ *
+ * <p>Layout under {@code <home>/evidence/}: {@code <yyyy-MM-dd>/<sender>_<message id>.xml} (the envelope) and
+ * {@code .properties} beside it ({@link KeptEnvelope}), by the UTC day it arrived; {@code trust/<sha256>.pem|.xml}.
+ * Keyed by sender and id, so no peer can overwrite another's evidence by reusing an id. Kept for
+ * {@code jukibus.evidence.retention} after arrival, then erased day by day ({@link #eraseAsOf}), with the trust
+ * documents no kept envelope needs any more.
+ */
+public final class EvidenceStore implements org.jukibus.erasure.Erasable {
+
+    public static final String FOLDER = "evidence";
+
+    private static final Logger log = LoggerFactory.getLogger(EvidenceStore.class);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
+
+    private final Path root;
+    private final TrustVersions trust;
+    private final Period retention;
+    private final Clock clock;
+
+    EvidenceStore(Path root, TrustVersions trust, Period retention, Clock clock) {
+        this.root = root;
+        this.trust = trust;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    public Period retention() {
+        return retention;
+    }
+
+    @Override
+    public String what() {
+        return "evidence envelopes";
+    }
+
+    /**
+     * Keeps a delivered envelope; called before the delivery commits (a crash before the commit redelivers it, and
+     * the same file is written again). The envelope is on disk before its index, so an index always has its envelope.
+     */
+    public KeptEnvelope keep(byte[] envelope, EnvelopeHeader header) throws IOException {
+        Instant at = clock.instant();
+        TrustVersions.InForce inForce = trust.inForce();
+        Path day = root.resolve(DAY.format(at.atZone(ZoneOffset.UTC)));
+        String base = safe(header.sender()) + "_" + safe(header.messageId());
+        KeptEnvelope kept = new KeptEnvelope(header.messageId(), header.sender(), header.recipient(), header.type(),
+                header.correlationId(), at, Sha256.hex(envelope), inForce.crl(), inForce.directory(), inForce.rootCa(),
+                day.resolve(base + KeptEnvelope.ENVELOPE_SUFFIX));
+        AtomicFiles.write(kept.envelope(), envelope);
+        AtomicFiles.write(day.resolve(base + KeptEnvelope.INDEX_SUFFIX), kept.index());
+        return kept;
+    }
+
+    /** Every kept envelope with this message id (several if two senders used it), oldest first. */
+    public List<KeptEnvelope> find(String messageId) throws IOException {
+        return find(root, messageId);
+    }
+
+    /** The same, read from a node's evidence folder by the CLI (the node may be running or not). */
+    public static List<KeptEnvelope> find(Path root, String messageId) throws IOException {
+        String suffix = "_" + safe(messageId) + KeptEnvelope.INDEX_SUFFIX;
+        List<KeptEnvelope> found = new ArrayList<>();
+        for (Path day : days(root)) {
+            try (Stream<Path> files = Files.list(day)) {
+                for (Path index : files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList()) {
+                    found.add(KeptEnvelope.read(index));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The scheduled erasure, as of the node clock. */
+    public int erase() throws IOException {
+        return eraseAsOf(clock.instant());
+    }
+
+    /**
+     * Erases every envelope that arrived more than the retention before {@code asOf} (a whole day folder once its last
+     * possible arrival is past), and the trust documents only they needed. Returns how many envelopes went.
+     */
+    @Override
+    public int eraseAsOf(Instant asOf) throws IOException {
+        LocalDate lastExpiredDay = asOf.atZone(ZoneOffset.UTC).minus(retention).toLocalDate().minusDays(1);
+        int erased = 0;
+        Set<String> referenced = new HashSet<>();
+        for (Path day : days(root)) {
+            boolean expired = !LocalDate.parse(day.getFileName().toString(), DAY).isAfter(lastExpiredDay);
+            try (Stream<Path> files = Files.list(day)) {
+                for (Path file : files.toList()) {
+                    boolean index = file.getFileName().toString().endsWith(KeptEnvelope.INDEX_SUFFIX);
+                    if (expired) {
+                        Files.delete(file);
+                        erased += index ? 1 : 0;
+                    } else if (index) {
+                        KeptEnvelope kept = KeptEnvelope.read(file);
+                        referenced.addAll(Set.of(kept.crl(), kept.directory(), kept.rootCa()));
+                    }
+                }
+            }
+            if (expired) {
+                Files.delete(day);
+            }
+        }
+        int documents = trust.forgetAllBut(referenced);
+        if (erased > 0) {
+            log.info("evidence: {} envelopes kept more than {} erased as of {}, {} trust documents no longer needed with them",
+                    erased, retention, asOf, documents);
+        }
+        return erased;
+    }
+
+    private static List<Path> days(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory).filter(EvidenceStore::isDay).sorted().toList();
+        }
+    }
+
+    private static boolean isDay(Path dir) {
+        try {
+            LocalDate.parse(dir.getFileName().toString(), DAY);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false; // trust/
+        }
+    }
+
+    /** Ids and codes are schema-checked, but a file name is built only from what cannot leave the folder. */
+    private static String safe(String part) {
+        return part.replaceAll("[^0-9A-Za-z.-]", "-");
+    }
+}
