@@ -17,7 +17,8 @@ import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
  * latest registered certificate info for the resident code (FOUND), or NOT_REGISTERED, or MISMATCH
  * naming the items that differ (and carrying no personal data). The answer is decided once per
  * notice and recorded in the {@link CertificateAnswerLog}; a redelivery of the notice gets the
- * recorded answer again, so it is the same message with the same id every time. A new notice (a
+ * recorded answer again, so it is the same message with the same id every time; a notice is named by its
+ * message id and its verified sender together. A new notice (a
  * second first transfer-in for the same resident) is decided afresh: the same registration gives
  * the same certificate info again.
  */
@@ -36,12 +37,11 @@ final class CertificateInfoAnswers {
     Answer answer(Delivered delivered) throws Exception {
         FirstTransferInNotice notice = Payloads.read(delivered.payload(), FirstTransferInNotice.class);
         String noticeMessageId = delivered.header().messageId();
-        Entry entry = log.forNotice(noticeMessageId).orElse(null);
+        // keyed by the sender as well: the notice's message id is the sender's choice
+        Entry entry = log.forNotice(delivered.header().sender(), noticeMessageId).orElse(null);
         if (entry == null) {
             entry = log.recordOnce(decide(delivered, notice));
         }
-        // the log keys answers by the notice's message id, which the sender chose: never answer one sender with another's
-        MessageIds.requireOwn("first transfer-in notice", noticeMessageId, delivered.header().sender(), entry.newMunicipality());
         Certificate certificate = entry.status() != Status.FOUND ? null : certificates.byId(entry.certificateId())
                 .map(r -> Certificate.of(r.certificate(), r.registeredAt().toString()))
                 .orElseThrow(() -> new IllegalStateException("a recorded answer names a missing registration"));
