@@ -53,21 +53,6 @@ public final class MessageIds {
         return uuid(flow.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * Reason of a refusal: a store that still keys what it recorded by the message id alone already holds a message with
-     * this id from another sender. The later sender's message is refused with this reason (its operators get a
-     * non-delivery notice), never answered with what was recorded for the other.
-     */
-    public static final String MESSAGE_ID_TAKEN = "MESSAGE_ID_TAKEN";
-
-    /** Refuses a message whose id {@code recordedSender} (not null) used first, unless that is {@code sender} itself. */
-    public static void requireOwn(String what, String messageId, String sender, String recordedSender) throws PermanentFailure {
-        if (!sender.equals(recordedSender)) {
-            throw new PermanentFailure(MESSAGE_ID_TAKEN, what + " " + messageId + " from " + sender
-                    + ": this message id was used before by " + recordedSender + "; nothing recorded, nothing answered");
-        }
-    }
-
     private static String uuid(byte[] namespace, byte[] content) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -1,7 +1,6 @@
 package org.jukibus.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -34,16 +33,6 @@ class MessageIdsTest {
         assertThat(MessageIds.answerOf("non-delivery", "271004", id)).isNotEqualTo(MessageIds.answerOf("non-delivery", "131059", id));
         // nor can a sender shift characters between its code and the id to meet another's
         assertThat(MessageIds.answerOf("receipt", "13105", "9" + id)).isNotEqualTo(MessageIds.answerOf("receipt", "131059", id));
-    }
-
-    /** A store still keyed by a peer's message id refuses the second sender's message instead of answering it with the first's. */
-    @Test
-    void a_message_id_used_first_by_another_sender_is_refused_as_taken() throws Exception {
-        MessageIds.requireOwn("identity update", "m1", "131059", "131059");
-
-        assertThatThrownBy(() -> MessageIds.requireOwn("identity update", "m1", "131059", "271004"))
-                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo(MessageIds.MESSAGE_ID_TAKEN))
-                .hasMessageContaining("used before by 271004");
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 
 import org.jukibus.directory.NodeDirectory;
@@ -44,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code NOT_A_PREFECTURE} (at central, a sender that is no prefecture); before this handler, the shared
  * delivery checks of every flow refuse {@code PARTY_MISMATCH} and {@code INVALID_RESIDENT_CODE}.
  * A redelivered update records nothing again: the update-count list saved with its records
- * ({@link ReceivedUpdates}) answers it again, with the same message ids.
+ * ({@link ReceivedUpdates}) answers it again, with the same message ids. An update is named by its message id
+ * together with its verified sender, so another sender's update with the same id is recorded and answered on its own.
  */
 public final class IdentityRecorder implements FlowHandler {
 
@@ -87,10 +87,6 @@ public final class IdentityRecorder implements FlowHandler {
         String messageId = message.header().messageId();
         String sender = message.header().sender();
         String senderPrefecture = requireSender(messageId, sender);
-        Optional<ReceivedUpdates.Received> earlier = received.find(messageId);
-        if (earlier.isPresent()) {
-            MessageIds.requireOwn("identity update", messageId, sender, earlier.get().sender());
-        }
         IdentityUpdate update = Payloads.read(message.payload(), IdentityUpdate.class);
         Instant now = clock.instant();
 
@@ -106,18 +102,18 @@ public final class IdentityRecorder implements FlowHandler {
             }
         }
         String outcome = transactions.execute(tx -> {
-            if (received.find(messageId).isPresent()) {
+            if (received.find(sender, messageId).isPresent()) {
                 return "was recorded before: nothing recorded again";
             }
             List<UpdateCountList.Refusal> all = new ArrayList<>(refusals);
-            all.addAll(store.record(messageId, items, now));
+            all.addAll(store.record(sender, messageId, items, now));
             all.sort(Comparator.comparingInt(UpdateCountList.Refusal::itemNumber));
             UpdateCountList list = countList(sender, messageId, update.records(), all);
             int recorded = update.records().size() - all.size();
             String forwardId = forwarded != null && recorded > 0 ? MessageIds.answerOf(IdentityFlow.UPDATE_NAME, sender, messageId) : null;
             received.save(messageId, sender, now, list, bytes(list), forwardId);
             if (forwardId != null) {
-                forwarded.record(forwardId, central().code(), store.recordsOf(messageId), now);
+                forwarded.record(forwardId, central().code(), store.recordsOf(sender, messageId), now);
             }
             return recorded + " of " + update.records().size() + " records recorded, " + all.size() + " refused"
                     + (forwardId != null ? ", forwarded to central as " + forwardId : "");
@@ -129,14 +125,14 @@ public final class IdentityRecorder implements FlowHandler {
     @Override
     public List<Answer> answers(Delivered message) throws Exception {
         String messageId = message.header().messageId();
-        ReceivedUpdates.Received done = received.find(messageId).orElseThrow(() -> new IllegalStateException(
-                "identity update " + messageId + " was delivered but has no update-count list"));
-        MessageIds.requireOwn("identity update", messageId, message.header().sender(), done.sender());
+        String sender = message.header().sender();
+        ReceivedUpdates.Received done = received.find(sender, messageId).orElseThrow(() -> new IllegalStateException(
+                "identity update " + messageId + " from " + sender + " was delivered but has no update-count list"));
         List<Answer> answers = new ArrayList<>(2);
         answers.add(Answer.to(message, IdentityFlow.COUNT_LIST, SecureXml.parse(done.countList())));
         if (done.forwardMessageId() != null) {
             String central = central().code();
-            IdentityUpdate forward = new IdentityUpdate(self, central, store.recordsOf(messageId));
+            IdentityUpdate forward = new IdentityUpdate(self, central, store.recordsOf(sender, messageId));
             // no correlation id: central never saw the municipality's update
             answers.add(new Answer(IdentityFlow.UPDATE, central, done.forwardMessageId(), null, Payloads.document(forward)));
         }

@@ -41,13 +41,14 @@ public final class IdentityStore {
     }
 
     /**
-     * Records the items of update {@code messageId} (their item numbers as given); each supersedes the
+     * Records the items of update {@code messageId} from {@code sender} (their item numbers as given; the pair names
+     * the update, since the id is the sender's choice and another sender may use it too); each supersedes the
      * person's current record. A record dated before the person's current one cannot supersede it
      * consistently (an older change arriving after a newer one) and is refused.
      *
      * @return the refused items, each with the reason
      */
-    public List<UpdateCountList.Refusal> record(String messageId, List<Item> items, Instant now) {
+    public List<UpdateCountList.Refusal> record(String sender, String messageId, List<Item> items, Instant now) {
         Map<String, LocalDate> latest = currentChangeDates(items);
         Set<String> hadCurrent = new LinkedHashSet<>(latest.keySet());
         List<UpdateCountList.Refusal> refusals = new ArrayList<>();
@@ -79,8 +80,8 @@ public final class IdentityStore {
                 });
         jdbc.batchUpdate("""
                 insert into identity_record (resident_code, name, name_kana, birth_date, sex, address, change_reason,
-                    change_date, municipality_code, message_id, item_number, recorded_at, superseded_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", new BatchPreparedStatementSetter() {
+                    change_date, municipality_code, message_id, item_number, recorded_at, superseded_at, sender)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", new BatchPreparedStatementSetter() {
             @Override
             public void setValues(PreparedStatement ps, int i) throws SQLException {
                 Item item = accepted.get(i);
@@ -99,6 +100,7 @@ public final class IdentityStore {
                 ps.setTimestamp(12, at);
                 // a person's earlier record in this same update is superseded by the later one at once
                 ps.setTimestamp(13, lastAccepted.get(r.residentCode()) == i ? null : at);
+                ps.setString(14, sender);
             }
 
             @Override
@@ -110,23 +112,23 @@ public final class IdentityStore {
         return refusals;
     }
 
-    /** Whether update {@code messageId} left records here (a municipality's own batch, recorded before). */
-    public boolean holds(String messageId) {
-        Boolean found = jdbc.queryForObject("select exists (select 1 from identity_record where message_id = ?)",
-                Boolean.class, messageId);
+    /** Whether update {@code messageId} from {@code sender} left records here (a municipality's own batch, recorded before). */
+    public boolean holds(String sender, String messageId) {
+        Boolean found = jdbc.queryForObject("select exists (select 1 from identity_record where message_id = ? and sender = ?)",
+                Boolean.class, messageId, sender);
         return Boolean.TRUE.equals(found);
     }
 
-    /** The records update {@code messageId} brought, in item order. */
-    public List<IdentityRecord> recordsOf(String messageId) {
+    /** The records update {@code messageId} from {@code sender} brought, in item order. */
+    public List<IdentityRecord> recordsOf(String sender, String messageId) {
         return jdbc.query("""
                         select resident_code, name, name_kana, birth_date, sex, address, change_reason, change_date,
                                municipality_code
-                          from identity_record where message_id = ? order by item_number""",
+                          from identity_record where message_id = ? and sender = ? order by item_number""",
                 (rs, i) -> new IdentityRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getDate(4).toLocalDate().toString(), rs.getString(5).trim(), rs.getString(6),
                         ChangeReason.valueOf(rs.getString(7)), rs.getDate(8).toLocalDate().toString(), rs.getString(9)),
-                messageId);
+                messageId, sender);
     }
 
     /** Change date of each person's current record, for the people of these items (one query). */

@@ -87,8 +87,8 @@ public final class MunicipalIdentityIntake implements FlowHandler {
             items.add(new IdentityStore.Item(i + 1, records.get(i)));
         }
         transactions.executeWithoutResult(tx -> {
-            if (!store.holds(part.messageId())) {
-                List<UpdateCountList.Refusal> refused = store.record(part.messageId(), items, clock.instant());
+            if (!store.holds(self, part.messageId())) {
+                List<UpdateCountList.Refusal> refused = store.record(self, part.messageId(), items, clock.instant());
                 refused.forEach(r -> log.warn("identity update {} item {} ({}) not recorded at {}: {} — {}; the prefecture "
                         + "will most likely refuse it too", part.messageId(), r.itemNumber(), r.changeReason(), self,
                         r.reason(), r.detail()));

@@ -10,12 +10,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The identity updates this node recorded and the update-count list it made for each (table
  * {@code identity_update_received}, prefecture and central V111). Written in the same transaction as
  * the records: its row is what makes a redelivered update record nothing again, and what answers it
- * again with the very same list.
+ * again with the very same list. Keyed by (message id, sender) (V190): the id is the sender's choice, so
+ * two senders with the same id are two updates, each recorded and answered on its own.
  */
 public final class ReceivedUpdates {
 
-    /** A recorded update: who sent it, the signed answer's payload, and the update forwarded to central (or null). */
-    public record Received(String sender, byte[] countList, String forwardMessageId) {
+    /** A recorded update: the signed answer's payload and the update forwarded to central (or null). */
+    public record Received(byte[] countList, String forwardMessageId) {
     }
 
     private final JdbcTemplate jdbc;
@@ -24,9 +25,10 @@ public final class ReceivedUpdates {
         this.jdbc = jdbc;
     }
 
-    public Optional<Received> find(String messageId) {
-        return jdbc.query("select sender, count_list, forward_message_id from identity_update_received where message_id = ?",
-                (rs, i) -> new Received(rs.getString(1), rs.getBytes(2), rs.getString(3)), messageId).stream().findFirst();
+    /** The update {@code messageId} from {@code sender}, if it was recorded. */
+    public Optional<Received> find(String sender, String messageId) {
+        return jdbc.query("select count_list, forward_message_id from identity_update_received where message_id = ? and sender = ?",
+                (rs, i) -> new Received(rs.getBytes(1), rs.getString(2)), messageId, sender).stream().findFirst();
     }
 
     public void save(String messageId, String sender, Instant now, UpdateCountList list, byte[] countList,

@@ -9,7 +9,6 @@ import java.util.Set;
 
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.flow.Flows;
-import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.identity.IdentityFlow;
 import org.jukibus.flow.specialtransfer.SpecialTransferFlow;
 import org.jukibus.monitoring.MonitoringFlows;
@@ -50,8 +49,7 @@ public final class NonDeliveryFlow extends FlowPackage {
             Map.entry("ANSWER_MISMATCH", "the message does not match what it answers"),
             Map.entry("OUT_OF_ORDER", "the message came out of order at the recipient"),
             Map.entry("UNKNOWN_RECIPIENT", "the recipient is not in the node directory"),
-            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"),
-            Map.entry(MessageIds.MESSAGE_ID_TAKEN, "another sender used the message's id first at the recipient"));
+            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"));
 
     /** Reason codes without a fixed text of their own (told as "could not be delivered"). */
     private static final Set<String> OTHER_REASONS = Set.of("RETRIES_EXHAUSTED", "UNDELIVERABLE", "PRODUCER_UNKNOWN",

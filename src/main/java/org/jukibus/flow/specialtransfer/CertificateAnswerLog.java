@@ -16,7 +16,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The old municipality's record of every transfer-out certificate info it sent (第6の5(4)), table
  * {@code certificate_info_answer}: to whom, when, under which message id, with which registration.
  * One answer per first transfer-in notice: the first one recorded is the answer for good, so a
- * redelivered notice gets exactly the same answer again.
+ * redelivered notice gets exactly the same answer again. A notice is named by its message id together with
+ * its verified sender (the new municipality, V190): the id is the sender's choice, so another municipality
+ * that used the same id first neither takes nor blocks this one's answer.
  */
 public final class CertificateAnswerLog {
 
@@ -36,10 +38,10 @@ public final class CertificateAnswerLog {
         this.jdbc = jdbc;
     }
 
-    /** The answer recorded for a notice (by its message id), if any. */
-    public Optional<Entry> forNotice(String noticeMessageId) {
-        return jdbc.query("SELECT * FROM certificate_info_answer WHERE notice_message_id = ?", CertificateAnswerLog::entry,
-                noticeMessageId).stream().findFirst();
+    /** The answer recorded for the notice {@code noticeMessageId} from {@code newMunicipality}, if any. */
+    public Optional<Entry> forNotice(String newMunicipality, String noticeMessageId) {
+        return jdbc.query("SELECT * FROM certificate_info_answer WHERE notice_message_id = ? AND new_municipality = ?",
+                CertificateAnswerLog::entry, noticeMessageId, newMunicipality).stream().findFirst();
     }
 
     /** Records an answer unless one is recorded for its notice already; returns the one recorded. */
@@ -51,7 +53,7 @@ public final class CertificateAnswerLog {
                 e.answerMessageId(), e.noticeMessageId(), e.noticeId(), e.newMunicipality(), e.residentCode(),
                 e.status().name(), e.certificateId(), e.mismatchedItems().isEmpty() ? null : String.join(",", e.mismatchedItems()),
                 OffsetDateTime.ofInstant(e.answeredAt(), ZoneOffset.UTC));
-        return forNotice(e.noticeMessageId()).orElseThrow();
+        return forNotice(e.newMunicipality(), e.noticeMessageId()).orElseThrow();
     }
 
     private static Entry entry(ResultSet rs, int row) throws SQLException {

@@ -18,7 +18,8 @@ import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
  * naming the items that differ (and carrying no personal data); and for each household member the
  * notice asks for, what {@link HouseholdMembers} finds in that registration. The answer is decided once per
  * notice and recorded in the {@link CertificateAnswerLog}; a redelivery of the notice gets the
- * recorded answer again, so it is the same message with the same id every time. A new notice (a
+ * recorded answer again, so it is the same message with the same id every time; a notice is named by its
+ * message id and its verified sender together. A new notice (a
  * second first transfer-in for the same resident) is decided afresh: the same registration gives
  * the same certificate info again.
  */
@@ -37,12 +38,11 @@ final class CertificateInfoAnswers {
     Answer answer(Delivered delivered) throws Exception {
         FirstTransferInNotice notice = Payloads.read(delivered.payload(), FirstTransferInNotice.class);
         String noticeMessageId = delivered.header().messageId();
-        Entry entry = log.forNotice(noticeMessageId).orElse(null);
+        // keyed by the sender as well: the notice's message id is the sender's choice
+        Entry entry = log.forNotice(delivered.header().sender(), noticeMessageId).orElse(null);
         if (entry == null) {
             entry = log.recordOnce(decide(delivered, notice));
         }
-        // the log keys answers by the notice's message id, which the sender chose: never answer one sender with another's
-        MessageIds.requireOwn("first transfer-in notice", noticeMessageId, delivered.header().sender(), entry.newMunicipality());
         Registration found = entry.status() != Status.FOUND ? null : certificates.byId(entry.certificateId())
                 .orElseThrow(() -> new IllegalStateException("a recorded answer names a missing registration"));
         Certificate certificate = found == null ? null : Certificate.of(found.certificate(), found.registeredAt().toString());
