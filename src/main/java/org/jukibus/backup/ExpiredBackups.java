@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.stream.Stream;
 
-import org.jukibus.erasure.Erasable;
+import org.jukibus.core.Erasable;
 
 /**
  * Backups hold personal data erased from the node since they were made: an archive in {@code jukibus.backup.dir}

@@ -1,5 +1,6 @@
 package org.jukibus.erasure;
 
+import org.jukibus.core.Erasable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package org.jukibus.erasure;
 
+import org.jukibus.core.Erasable;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;

@@ -1,5 +1,6 @@
 package org.jukibus.erasure;
 
+import org.jukibus.core.Erasable;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

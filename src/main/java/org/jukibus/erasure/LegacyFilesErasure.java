@@ -1,5 +1,6 @@
 package org.jukibus.erasure;
 
+import org.jukibus.core.Erasable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

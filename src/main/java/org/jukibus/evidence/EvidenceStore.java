@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code jukibus.evidence.retention} after arrival, then erased day by day ({@link #eraseAsOf}), with the trust
  * documents no kept envelope needs any more.
  */
-public final class EvidenceStore implements org.jukibus.erasure.Erasable {
+public final class EvidenceStore implements org.jukibus.core.Erasable {
 
     public static final String FOLDER = "evidence";
 

@@ -1,12 +1,13 @@
 package org.jukibus.flow;
 
+import org.jukibus.adapter.file.CodedRejection;
 import org.jukibus.adapter.file.ErrorCode;
 
 /**
  * A legacy input file that cannot be sent as it is; the message names what is wrong with it, the code says which kind
  * of problem it is (the {@code code:} line of the {@code .error} report). Without a code, it is a rule of the flow.
  */
-public class LegacyInputException extends Exception {
+public class LegacyInputException extends Exception implements CodedRejection {
 
     private final ErrorCode code;
 
@@ -28,6 +29,7 @@ public class LegacyInputException extends Exception {
         this.code = code;
     }
 
+    @Override
     public ErrorCode code() {
         return code;
     }

@@ -1,5 +1,6 @@
 package org.jukibus.monitoring;
 
+import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class CentralStatusTest {
             s.execute("CREATE DATABASE " + name);
         }
         DataSource ds = pg.getDatabase("postgres", name);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/central").load().migrate();
+        Flyway.configure().dataSource(ds).locations(Migrations.locations(NodeRole.CENTRAL).toArray(String[]::new)).load().migrate();
         return ds;
     }
 

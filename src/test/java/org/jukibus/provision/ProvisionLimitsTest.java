@@ -1,5 +1,7 @@
 package org.jukibus.provision;
 
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,7 +72,7 @@ class ProvisionLimitsTest {
             s.execute("CREATE DATABASE " + name);
         }
         store = pg.getDatabase("postgres", name);
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common", "classpath:db/migration/central")
+        Flyway.configure().dataSource(store).locations(Migrations.locations(NodeRole.CENTRAL).toArray(String[]::new))
                 .load().migrate();
         jdbc = new JdbcTemplate(store);
         clock = new NodeClock(Clock.fixed(START, ZoneOffset.UTC), Duration.ZERO);

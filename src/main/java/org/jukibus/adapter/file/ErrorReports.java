@@ -64,7 +64,7 @@ public final class ErrorReports {
         if (cause instanceof DuplicateFileException) {
             return ErrorCode.DUPLICATE;
         }
-        return cause instanceof org.jukibus.flow.LegacyInputException input ? input.code() : ErrorCode.FAILED;
+        return cause instanceof CodedRejection coded ? coded.code() : ErrorCode.FAILED;
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.jukibus.flow.identity;
 
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -45,7 +47,7 @@ class ReceivedUpdatesBySenderTest {
             s.execute("CREATE DATABASE " + role);
         }
         DataSource ds = pg.getDatabase("postgres", role);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/common", "classpath:db/migration/" + role)
+        Flyway.configure().dataSource(ds).locations(Migrations.locations(NodeRole.fromId(role)).toArray(String[]::new))
                 .load().migrate();
         return new JdbcTemplate(ds);
     }

@@ -1,8 +1,8 @@
-package org.jukibus.erasure;
+package org.jukibus.core;
 
 import java.time.Instant;
 
-/** One kind of thing a node keeps about persons, erased once past its retention ({@link CertainErasure}). */
+/** One kind of thing a node keeps about persons, erased once past its retention (erasure.CertainErasure collects every one). */
 public interface Erasable {
 
     /** What it erases, for the log: "identity records", "legacy files" … */
