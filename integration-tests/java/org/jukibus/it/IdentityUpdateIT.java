@@ -339,6 +339,40 @@ class IdentityUpdateIT {
         assertThat(history(CENTRAL, "70000000017")).hasSize(1);
     }
 
+    /**
+     * Issue 14: a message id is its sender's choice, so a municipality that uses another's id first must neither block
+     * nor take the other's update: the prefecture records and answers each on its own, and forwards each to central.
+     */
+    @Test
+    @Order(9)
+    void two_municipalities_sending_the_same_message_id_are_each_recorded_and_answered_on_their_own() throws Exception {
+        String id = java.util.UUID.randomUUID().toString();
+        int dlqBefore = DeadLetterAssert.count(net, TOKYO_PREF);
+        IdentityUpdate first = new IdentityUpdate(CHIYODA, TOKYO_PREF,
+                List.of(record("70000000904", ChangeReason.BIRTH, "2026-11-25", CHIYODA)));
+        net.context(CHIYODA).getBean(org.jukibus.flow.identity.SentUpdates.class).record(id, TOKYO_PREF, first.records(), Instant.now());
+        sendSealed(CHIYODA, TOKYO_PREF, id, first);
+        awaitOutcome(CHIYODA, id, "OK");
+
+        IdentityUpdate second = new IdentityUpdate(SHINJUKU, TOKYO_PREF,
+                List.of(record("70000000912", ChangeReason.BIRTH, "2026-11-25", SHINJUKU)));
+        net.context(SHINJUKU).getBean(org.jukibus.flow.identity.SentUpdates.class).record(id, TOKYO_PREF, second.records(), Instant.now());
+        sendSealed(SHINJUKU, TOKYO_PREF, id, second);
+
+        // each gets its own update-count list (naming its own record), and each update goes on to central
+        awaitOutcome(SHINJUKU, id, "OK");
+        assertThat(current(TOKYO_PREF, "70000000912")).containsEntry("municipality_code", SHINJUKU).containsEntry("sender", SHINJUKU)
+                .containsEntry("message_id", id);
+        assertThat(current(TOKYO_PREF, "70000000904")).containsEntry("municipality_code", CHIYODA).containsEntry("sender", CHIYODA);
+        assertThat(count(TOKYO_PREF, "select count(*) from identity_update_received where message_id = ?", id)).isEqualTo(2);
+        awaitOutcome(TOKYO_PREF, forwardOf(SHINJUKU, id), "OK");
+        awaitOutcome(TOKYO_PREF, forwardOf(CHIYODA, id), "OK");
+        assertThat(current(CENTRAL, "70000000912")).containsEntry("municipality_code", SHINJUKU);
+        assertThat(current(CENTRAL, "70000000904")).containsEntry("municipality_code", CHIYODA);
+        assertThat(outcomes(SHINJUKU, id)).extracting(r -> r.get("outcome")).containsExactly("OK");
+        assertThat(DeadLetterAssert.count(net, TOKYO_PREF)).as("nothing refused at the prefecture").isEqualTo(dlqBefore);
+    }
+
     private static final String EXPIRED = "select count(*) from identity_record where superseded_at is not null "
             + "or change_reason in ('TRANSFER_OUT', 'DEATH', 'DELETION')";
 

@@ -14,6 +14,11 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.Payloads;
+import org.jukibus.flow.specialtransfer.FirstTransferInLog;
+import org.jukibus.flow.specialtransfer.FirstTransferInNotice;
+import org.jukibus.envelope.NodeEnvelopes;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -230,6 +235,36 @@ class SpecialTransferIT {
         for (String code : List.of(SHINJUKU, BUNKYO, OSAKA)) {
             assertThat(net.browse(code, "jukibus.dlq")).as("dead letters at %s", code).isEmpty();
         }
+    }
+
+    /**
+     * Issue 14: a notice's message id is its sender's choice, so a municipality that uses another's id first must
+     * neither block nor take the other's answer: the old municipality answers each notice on its own.
+     */
+    @Test
+    @Order(8)
+    void two_municipalities_sending_the_same_notice_message_id_each_get_their_own_answer() throws Exception {
+        String id = java.util.UUID.randomUUID().toString();
+        sendNotice(OSAKA, id, SpecialTransferFiles.firstTransferIn("N-8O", "70000000912", NAME, BIRTH, OSAKA, SHINJUKU));
+        assertThat(arrival(OSAKA, "transfer-out-certificate-info", "N-8O")).contains("<Status>NOT_REGISTERED</Status>")
+                .contains("<ResidentCode>70000000912</ResidentCode>");
+        sendNotice(BUNKYO, id, SpecialTransferFiles.firstTransferIn("N-8B", "70000000904", NAME, BIRTH, BUNKYO, SHINJUKU));
+
+        assertThat(arrival(BUNKYO, "transfer-out-certificate-info", "N-8B")).contains("<Status>NOT_REGISTERED</Status>")
+                .contains("<ResidentCode>70000000904</ResidentCode>").contains("<NewMunicipality>131059</NewMunicipality>");
+        assertThat(db(SHINJUKU).queryForList("SELECT new_municipality FROM certificate_info_answer WHERE notice_message_id = ?"
+                + " ORDER BY new_municipality", String.class, id)).containsExactly(BUNKYO, OSAKA);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("nothing refused at the old municipality").isEmpty();
+    }
+
+    /** Seals a first transfer-in notice with {@code from}'s own keys under {@code messageId} and puts it on its outbound queue. */
+    static void sendNotice(String from, String messageId, byte[] file) throws Exception {
+        FirstTransferInNotice notice = Payloads.read(file, FirstTransferInNotice.class);
+        net.context(from).getBean(FirstTransferInLog.class).sent(messageId, notice);
+        byte[] envelope = net.context(from).getBean(NodeEnvelopes.class).seal(FirstTransferInNotice.TYPE, SHINJUKU, messageId,
+                null, Payloads.document(notice));
+        net.put(from, "jukibus.outbound", envelope, Map.of(Headers.MESSAGE_ID, messageId, Headers.TYPE, FirstTransferInNotice.TYPE,
+                Headers.RECIPIENT, SHINJUKU, Headers.ADDRESS, "jukibus.inbound.first-transfer-in", Headers.DUPLICATE_ID, messageId));
     }
 
     /** Drops a local input and waits until the node took it (moved to sent/), failing with its report if it was refused. */

@@ -12,3 +12,9 @@ alter table identity_record add column sender varchar(16);
 update identity_record set sender = (select value from node_info where key = 'node.code') where message_id is not null;
 alter table identity_record drop constraint identity_record_message_item;
 alter table identity_record add constraint identity_record_message_item unique (message_id, sender, item_number);
+
+-- certificate_copy_received: the home municipality's record of a certificate copy request is named by its message id
+-- together with its sender, the issuing municipality: a request another municipality sent first under the same id
+-- no longer makes this one count as recorded (it was skipped, and its answer then found no request).
+alter table certificate_copy_received drop constraint certificate_copy_received_pkey;
+alter table certificate_copy_received add primary key (message_id, issuing_municipality);

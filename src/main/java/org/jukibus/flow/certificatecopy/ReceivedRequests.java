@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The home municipality's record (住所地市町村) of the requests it received (table
- * {@code certificate_copy_received}, migration V100): who asked, for what, and whether it was answered.
+ * {@code certificate_copy_received}, migration V100): who asked, for what, and whether it was answered. A request is
+ * named by its message id together with the issuing municipality that sent it (V190): the id is the sender's choice.
  */
 public final class ReceivedRequests {
 
@@ -28,11 +29,11 @@ public final class ReceivedRequests {
         this.jdbc = jdbc;
     }
 
-    /** Records a delivered request; a second delivery of the same message does nothing. */
+    /** Records a delivered request; a second delivery of the same message from the same sender does nothing. */
     public void record(String messageId, String requestId, String issuingMunicipality, Instant receivedAt,
                        CertificateCopyRequest.CopyItems items) {
         jdbc.update("INSERT INTO certificate_copy_received (message_id, request_id, issuing_municipality, received_at,"
-                        + " scope, household_head, resident_code) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                        + " scope, household_head, resident_code) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, issuing_municipality) DO NOTHING",
                 messageId, requestId, issuingMunicipality, Timestamp.from(receivedAt), items.scope(),
                 items.householdHeadAndRelationship(), items.residentCode());
     }
@@ -45,10 +46,11 @@ public final class ReceivedRequests {
                 ReceivedRequests::row, issuingMunicipality, requestId);
     }
 
-    /** Marks the request answered by this reply, unless it already was. */
-    public boolean markAnswered(String requestMessageId, String replyMessageId, Instant now) {
+    /** Marks the request {@code requestMessageId} from {@code issuingMunicipality} answered by this reply, unless it already was. */
+    public boolean markAnswered(String issuingMunicipality, String requestMessageId, String replyMessageId, Instant now) {
         return jdbc.update("UPDATE certificate_copy_received SET answered_at = ?, reply_message_id = ?"
-                + " WHERE message_id = ? AND reply_message_id IS NULL", Timestamp.from(now), replyMessageId, requestMessageId) == 1;
+                + " WHERE message_id = ? AND issuing_municipality = ? AND reply_message_id IS NULL", Timestamp.from(now),
+                replyMessageId, requestMessageId, issuingMunicipality) == 1;
     }
 
     private static ReceivedRequest row(ResultSet rs, int i) throws SQLException {

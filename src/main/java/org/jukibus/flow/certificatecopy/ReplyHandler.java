@@ -66,7 +66,7 @@ public final class ReplyHandler implements FlowHandler {
     @Override
     public void queued(LegacyInput input) throws LegacyInputException {
         CertificateCopyReply reply = Payloads.read(input.payload(), CertificateCopyReply.class);
-        received.markAnswered(requestOf(input, reply).messageId(), input.messageId(), clock.instant());
+        received.markAnswered(input.recipient(), requestOf(input, reply).messageId(), input.messageId(), clock.instant());
     }
 
     /** The received request this reply answers: the one it answered before (a file picked up again), else the open one. */

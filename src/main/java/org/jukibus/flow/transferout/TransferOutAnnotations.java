@@ -22,7 +22,7 @@ public final class TransferOutAnnotations {
     /** What {@link #record} did. */
     public enum Outcome {
         RECORDED,
-        /** a note with this confirmation's message id exists already (a redelivery): nothing added */
+        /** a note with this confirmation's message id from its sender exists already (a redelivery): nothing added */
         ALREADY_RECORDED,
         /** no current identity record for the resident code: nothing to note it against */
         UNKNOWN_PERSON
@@ -41,7 +41,8 @@ public final class TransferOutAnnotations {
     }
 
     /**
-     * Notes a confirmation against the person's current identity record, once per message id: one
+     * Notes a confirmation against the person's current identity record, once per message id of its sender (the old
+     * municipality; the id is the sender's choice, another municipality may use it too, V190): one
      * statement, so the check for the identity record and the insert cannot be split by another
      * writer, and {@code on conflict do nothing} makes a redelivery add nothing.
      */
@@ -53,7 +54,7 @@ public final class TransferOutAnnotations {
                         select id, resident_code, ?, ?, ?, ?, ?, ?, ?, ?
                           from identity_record
                          where resident_code = ? and superseded_at is null
-                        on conflict (confirmation_message_id) do nothing""",
+                        on conflict (confirmation_message_id, old_municipality) do nothing""",
                 confirmation.oldMunicipality(), confirmation.newMunicipality(),
                 Date.valueOf(LocalDate.parse(confirmation.transferInDate())), confirmation.newAddress(),
                 confirmation.transferInMessageId(), messageId,
@@ -63,7 +64,8 @@ public final class TransferOutAnnotations {
             return Outcome.RECORDED;
         }
         Integer existing = jdbc.queryForObject(
-                "select count(*) from transfer_out_annotation where confirmation_message_id = ?", Integer.class, messageId);
+                "select count(*) from transfer_out_annotation where confirmation_message_id = ? and old_municipality = ?",
+                Integer.class, messageId, confirmation.oldMunicipality());
         return existing != null && existing > 0 ? Outcome.ALREADY_RECORDED : Outcome.UNKNOWN_PERSON;
     }
 
