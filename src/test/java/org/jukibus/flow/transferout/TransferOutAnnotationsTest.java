@@ -1,5 +1,7 @@
 package org.jukibus.flow.transferout;
 
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -34,7 +36,7 @@ class TransferOutAnnotationsTest {
     static void start() throws Exception {
         pg = EmbeddedPostgres.builder().start();
         DataSource ds = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/common", "classpath:db/migration/prefecture")
+        Flyway.configure().dataSource(ds).locations(Migrations.locations(NodeRole.PREFECTURE).toArray(String[]::new))
                 .load().migrate();
         new IdentityStore(new org.springframework.jdbc.core.JdbcTemplate(ds)).record("131041", "update-1", List.of(
                 new IdentityStore.Item(1, new IdentityRecord(RESIDENT, "住基 太郎", null, "1980-01-15", "1", "東京都新宿区西新宿二丁目8番1号",
