@@ -1,12 +1,7 @@
 package org.jukibus.pki;
 
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.List;
 
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -55,44 +50,13 @@ public record OfficerIdentity(String name) {
      *         certificate, wrong subject, or without the codeSigning extended key usage)
      */
     public static OfficerIdentity fromCertificate(X509Certificate cert) {
-        String subject = cert.getSubjectX500Principal().getName();
-        if (cert.getBasicConstraints() >= 0) {
-            throw new IllegalArgumentException("not an officer certificate (it is a CA certificate): " + subject);
-        }
-        X500Name x500 = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-        if (x500.getRDNs().length != 4 || !NodeIdentity.COUNTRY.equals(single(x500, BCStyle.C, subject))
-                || !NodeIdentity.ORGANIZATION.equals(single(x500, BCStyle.O, subject))
-                || !UNIT.equals(single(x500, BCStyle.OU, subject))) {
-            throw new IllegalArgumentException("not an officer certificate (expected CN=<name>, OU=" + UNIT
-                    + ", O=" + NodeIdentity.ORGANIZATION + ", C=" + NodeIdentity.COUNTRY + "): " + subject);
-        }
-        try {
-            List<String> eku = cert.getExtendedKeyUsage();
-            if (eku == null || !eku.equals(List.of(KeyPurposeId.id_kp_codeSigning.getId()))) {
-                throw new IllegalArgumentException("not an officer certificate (its only extended key usage must be "
-                        + "codeSigning): " + subject);
-            }
-        } catch (CertificateParsingException e) {
-            throw new IllegalArgumentException("not an officer certificate (unreadable extended key usage): " + subject, e);
-        }
+        CertificateSubject officer = CertificateSubject.read(cert, "an officer certificate", UNIT, "CN=<name>", 1,
+                KeyPurposeId.id_kp_codeSigning);
         boolean[] usage = cert.getKeyUsage();
         if (usage == null || !usage[0]) {
-            throw new IllegalArgumentException("not an officer certificate (no digitalSignature key usage): " + subject);
+            throw officer.refused("no digitalSignature key usage");
         }
-        return new OfficerIdentity(single(x500, BCStyle.CN, subject));
-    }
-
-    private static String single(X500Name x500, ASN1ObjectIdentifier type, String subject) {
-        RDN[] rdns = x500.getRDNs(type);
-        if (rdns.length != 1 || rdns[0].isMultiValued()) {
-            throw new IllegalArgumentException("not an officer certificate (expected exactly one " + BCStyle.INSTANCE.oidToDisplayName(type)
-                    + " in the subject): " + subject);
-        }
-        AttributeTypeAndValue atv = rdns[0].getFirst();
-        if (atv.getValue() instanceof org.bouncycastle.asn1.ASN1String s) {
-            return s.getString();
-        }
-        throw new IllegalArgumentException("not an officer certificate (subject attribute " + type + " is not a string): " + subject);
+        return officer.identity(() -> new OfficerIdentity(officer.single(BCStyle.CN)));
     }
 
     @Override

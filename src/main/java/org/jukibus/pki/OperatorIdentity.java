@@ -1,13 +1,8 @@
 package org.jukibus.pki;
 
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.regex.Pattern;
 
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -58,40 +53,9 @@ public record OperatorIdentity(String id, String name) {
      * @throws IllegalArgumentException when it is not a jukibus operator certificate
      */
     public static OperatorIdentity fromCertificate(X509Certificate cert) {
-        String subject = cert.getSubjectX500Principal().getName();
-        if (cert.getBasicConstraints() >= 0) {
-            throw new IllegalArgumentException("not an operator certificate (it is a CA certificate): " + subject);
-        }
-        X500Name x500 = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-        if (x500.getRDNs().length != 5 || !NodeIdentity.COUNTRY.equals(single(x500, BCStyle.C, subject))
-                || !NodeIdentity.ORGANIZATION.equals(single(x500, BCStyle.O, subject))
-                || !UNIT.equals(single(x500, BCStyle.OU, subject))) {
-            throw new IllegalArgumentException("not an operator certificate (expected CN=<name>, UID=<id>, OU=" + UNIT
-                    + ", O=" + NodeIdentity.ORGANIZATION + ", C=" + NodeIdentity.COUNTRY + "): " + subject);
-        }
-        try {
-            List<String> eku = cert.getExtendedKeyUsage();
-            if (eku == null || !eku.equals(List.of(KeyPurposeId.id_kp_clientAuth.getId()))) {
-                throw new IllegalArgumentException("not an operator certificate (its only extended key usage must be "
-                        + "clientAuth): " + subject);
-            }
-        } catch (CertificateParsingException e) {
-            throw new IllegalArgumentException("not an operator certificate (unreadable extended key usage): " + subject, e);
-        }
-        try {
-            return new OperatorIdentity(single(x500, BCStyle.UID, subject), single(x500, BCStyle.CN, subject));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not an operator certificate (" + e.getMessage() + "): " + subject, e);
-        }
-    }
-
-    private static String single(X500Name x500, ASN1ObjectIdentifier type, String subject) {
-        RDN[] rdns = x500.getRDNs(type);
-        if (rdns.length != 1 || rdns[0].isMultiValued() || !(rdns[0].getFirst().getValue() instanceof ASN1String s)) {
-            throw new IllegalArgumentException("not an operator certificate (expected exactly one "
-                    + BCStyle.INSTANCE.oidToDisplayName(type) + " in the subject): " + subject);
-        }
-        return s.getString();
+        CertificateSubject card = CertificateSubject.read(cert, "an operator certificate", UNIT, "CN=<name>, UID=<id>", 2,
+                KeyPurposeId.id_kp_clientAuth);
+        return card.identity(() -> new OperatorIdentity(card.single(BCStyle.UID), card.single(BCStyle.CN)));
     }
 
     @Override

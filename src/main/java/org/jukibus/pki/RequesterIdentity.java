@@ -1,13 +1,8 @@
 package org.jukibus.pki;
 
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.regex.Pattern;
 
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -63,44 +58,10 @@ public record RequesterIdentity(String id, String name) {
      *         officer certificate, wrong subject, or an extended key usage other than clientAuth alone)
      */
     public static RequesterIdentity fromCertificate(X509Certificate cert) {
-        String subject = cert.getSubjectX500Principal().getName();
-        if (cert.getBasicConstraints() >= 0) {
-            throw new IllegalArgumentException("not a requester certificate (it is a CA certificate): " + subject);
-        }
-        X500Name x500 = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-        if (x500.getRDNs().length != 5 || !NodeIdentity.COUNTRY.equals(single(x500, BCStyle.C, subject))
-                || !NodeIdentity.ORGANIZATION.equals(single(x500, BCStyle.O, subject))
-                || !UNIT.equals(single(x500, BCStyle.OU, subject))) {
-            throw new IllegalArgumentException("not a requester certificate (expected name=<name>, CN=<id>, OU=" + UNIT
-                    + ", O=" + NodeIdentity.ORGANIZATION + ", C=" + NodeIdentity.COUNTRY + "): " + subject);
-        }
-        try {
-            List<String> eku = cert.getExtendedKeyUsage();
-            if (eku == null || !eku.equals(List.of(KeyPurposeId.id_kp_clientAuth.getId()))) {
-                throw new IllegalArgumentException("not a requester certificate (its only extended key usage must be "
-                        + "clientAuth): " + subject);
-            }
-        } catch (CertificateParsingException e) {
-            throw new IllegalArgumentException("not a requester certificate (unreadable extended key usage): " + subject, e);
-        }
-        try {
-            return new RequesterIdentity(single(x500, BCStyle.CN, subject), single(x500, NodeIdentity.NAME_ATTRIBUTE, subject));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a requester certificate (" + e.getMessage() + "): " + subject, e);
-        }
-    }
-
-    private static String single(X500Name x500, ASN1ObjectIdentifier type, String subject) {
-        RDN[] rdns = x500.getRDNs(type);
-        if (rdns.length != 1 || rdns[0].isMultiValued()) {
-            throw new IllegalArgumentException("not a requester certificate (expected exactly one "
-                    + BCStyle.INSTANCE.oidToDisplayName(type) + " in the subject): " + subject);
-        }
-        AttributeTypeAndValue atv = rdns[0].getFirst();
-        if (atv.getValue() instanceof org.bouncycastle.asn1.ASN1String s) {
-            return s.getString();
-        }
-        throw new IllegalArgumentException("not a requester certificate (subject attribute " + type + " is not a string): " + subject);
+        CertificateSubject requester = CertificateSubject.read(cert, "a requester certificate", UNIT, "name=<name>, CN=<id>", 2,
+                KeyPurposeId.id_kp_clientAuth);
+        return requester.identity(() -> new RequesterIdentity(requester.single(BCStyle.CN),
+                requester.single(NodeIdentity.NAME_ATTRIBUTE)));
     }
 
     @Override
