@@ -89,55 +89,100 @@ public class PkiCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "issue", mixinStandardHelpOptions = true,
-            description = "Generate a node key pair and issue its certificate: <out>/<code>.p12, <code>.pem, "
-                    + "<code>.pass, truststore.p12.")
-    static class Issue extends Subcommand {
+    /**
+     * What every issue-* command shares: the CA it loads, with its password wiped afterwards, the output directory and
+     * a validity (each command's default given to the constructor); each command names the holder and writes its files.
+     */
+    abstract static class IssueCommand<H> extends Subcommand {
         @Option(names = "--ca", required = true, description = "CA directory")
         Path caDir;
         @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
         Path passwordFile;
-        @Option(names = "--role", required = true, description = "municipal, prefecture, central or liaison")
-        String role;
-        @Option(names = "--code", required = true, description = "node code (6-digit local government code, 2-digit prefecture code, or id)")
-        String code;
-        @Option(names = "--name", required = true, description = "human-readable node name, e.g. 新宿区")
-        String name;
-        @Option(names = "--host", description = "IP address or DNS name for the certificate (repeatable; default 127.0.0.1 and localhost)")
-        List<String> hosts = new ArrayList<>();
         @Option(names = "--out", required = true, description = "output directory")
         Path out;
-        @Option(names = "--validity-days", defaultValue = "730", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--validity-days", description = "default: ${DEFAULT-VALUE}")
         long validityDays;
-        @Option(names = "--store-password-file", description = "file with the password for the new stores (default: random, written to <out>/<code>.pass)")
-        Path storePasswordFile;
+
+        IssueCommand(long defaultValidityDays) {
+            this.validityDays = defaultValidityDays;
+        }
+
+        /** The holder, checked before the CA is opened. */
+        abstract H holder();
+
+        /** Refuses to overwrite what the command would write, before the CA is opened. */
+        abstract void requireAbsent() throws IOException;
+
+        /** Issues and writes; returns what was written, for the message. */
+        abstract String issue(CertificateAuthority ca, H holder, Duration validity) throws Exception;
 
         @Override
-        protected int run() throws Exception {
+        protected final int run() throws Exception {
             if (validityDays <= 0) {
                 throw new IllegalArgumentException("--validity-days must be positive");
             }
-            NodeIdentity id = new NodeIdentity(NodeRole.fromId(role), code, name);
-            Path keystore = out.resolve(code + ".p12");
-            SecureFiles.requireAbsent(keystore);
+            H holder = holder();
+            requireAbsent();
             char[] caPw = caPassword(passwordFile);
-            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : randomPassword();
             try {
-                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
-                KeyMaterial km = ca.issueKeyMaterial(id, hosts.isEmpty() ? CertificateAuthority.DEFAULT_HOSTS : hosts,
-                        Duration.ofDays(validityDays));
-                Files.createDirectories(out);
-                KeyStores.writeKeyStore(keystore, km, storePw);
-                KeyStores.writeTrustStore(out.resolve("truststore.p12"), ca.certificate(), storePw);
-                Pem.writeCertificate(out.resolve(code + ".pem"), km.certificate());
-                if (storePasswordFile == null) {
-                    SecureFiles.writePassword(out.resolve(code + ".pass"), storePw);
-                }
-                out().println("issued " + id + " serial " + km.certificate().getSerialNumber().toString(16)
-                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + keystore);
+                String written = issue(CertificateAuthority.load(caDir, caPw), holder, Duration.ofDays(validityDays));
+                out().println("issued " + holder + " " + written);
                 return 0;
             } finally {
                 Arrays.fill(caPw, '\0');
+            }
+        }
+
+        static String serialAndValidity(KeyMaterial km) {
+            return "serial " + km.certificate().getSerialNumber().toString(16) + " valid until "
+                    + km.certificate().getNotAfter().toInstant();
+        }
+    }
+
+    /**
+     * An issue-* command whose key goes into a PKCS#12 store {@code <out>/<file>.p12} beside {@code <file>.pem}, and
+     * {@code <file>.pass} when the store password is made here (random) rather than read from a file.
+     */
+    abstract static class IssueKeyStore<H> extends IssueCommand<H> {
+        @Option(names = {"--store-password-file", "--card-password-file"},
+                description = "file with the password for the new key store (an operator's card); default: random, written to <out>/<file>.pass")
+        Path storePasswordFile;
+
+        private final boolean withTrustStore;
+
+        /** {@code withTrustStore}: a truststore.p12 with the root CA beside it, for a system that opens TLS links itself. */
+        IssueKeyStore(long defaultValidityDays, boolean withTrustStore) {
+            super(defaultValidityDays);
+            this.withTrustStore = withTrustStore;
+        }
+
+        /** The name of its files in the output directory. */
+        abstract String fileName();
+
+        abstract KeyMaterial keyMaterial(CertificateAuthority ca, H holder, Duration validity) throws IOException;
+
+        @Override
+        void requireAbsent() throws IOException {
+            SecureFiles.requireAbsent(out.resolve(fileName() + ".p12"));
+        }
+
+        @Override
+        String issue(CertificateAuthority ca, H holder, Duration validity) throws Exception {
+            Path keystore = out.resolve(fileName() + ".p12");
+            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : randomPassword();
+            try {
+                KeyMaterial km = keyMaterial(ca, holder, validity);
+                Files.createDirectories(out);
+                KeyStores.writeKeyStore(keystore, km, storePw);
+                if (withTrustStore) {
+                    KeyStores.writeTrustStore(out.resolve("truststore.p12"), ca.certificate(), storePw);
+                }
+                Pem.writeCertificate(out.resolve(fileName() + ".pem"), km.certificate());
+                if (storePasswordFile == null) {
+                    SecureFiles.writePassword(out.resolve(fileName() + ".pass"), storePw);
+                }
+                return serialAndValidity(km) + " -> " + keystore;
+            } finally {
                 Arrays.fill(storePw, '\0');
             }
         }
@@ -153,52 +198,66 @@ public class PkiCommand extends CommandGroup {
         }
     }
 
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Generate a node key pair and issue its certificate: <out>/<code>.p12, <code>.pem, "
+                    + "<code>.pass, truststore.p12.")
+    static class Issue extends IssueKeyStore<NodeIdentity> {
+        @Option(names = "--role", required = true, description = "municipal, prefecture, central or liaison")
+        String role;
+        @Option(names = "--code", required = true, description = "node code (6-digit local government code, 2-digit prefecture code, or id)")
+        String code;
+        @Option(names = "--name", required = true, description = "human-readable node name, e.g. 新宿区")
+        String name;
+        @Option(names = "--host", description = "IP address or DNS name for the certificate (repeatable; default 127.0.0.1 and localhost)")
+        List<String> hosts = new ArrayList<>();
+
+        Issue() {
+            super(730, true);
+        }
+
+        @Override
+        NodeIdentity holder() {
+            return new NodeIdentity(NodeRole.fromId(role), code, name);
+        }
+
+        @Override
+        String fileName() {
+            return code;
+        }
+
+        @Override
+        KeyMaterial keyMaterial(CertificateAuthority ca, NodeIdentity holder, Duration validity) throws IOException {
+            return ca.issueKeyMaterial(holder, hosts.isEmpty() ? CertificateAuthority.DEFAULT_HOSTS : hosts, validity);
+        }
+    }
+
     @Command(name = "issue-officer", mixinStandardHelpOptions = true,
             description = {"Generate the key pair of a responsible officer who approves the routes and broker "
                     + "configuration nodes run (jukibus routes sign), and issue its certificate "
                     + "(CN=<name>, OU=officer; key usage digitalSignature|nonRepudiation, extended key usage codeSigning "
                     + "only: it cannot authenticate a link): <out>/officer.p12, officer.pem, officer.pass.",
                     "Nodes name the certificate in jukibus.approval.officer-certificate."})
-    static class IssueOfficer extends Subcommand {
-        @Option(names = "--ca", required = true, description = "CA directory")
-        Path caDir;
-        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
-        Path passwordFile;
+    static class IssueOfficer extends IssueKeyStore<OfficerIdentity> {
         @Option(names = "--name", required = true, description = "the officer's name, e.g. 新宿区 住民記録 承認責任者")
         String name;
-        @Option(names = "--out", required = true, description = "output directory")
-        Path out;
-        @Option(names = "--validity-days", defaultValue = "730", description = "default: ${DEFAULT-VALUE}")
-        long validityDays;
-        @Option(names = "--store-password-file", description = "file with the password for the new key store (default: random, written to <out>/officer.pass)")
-        Path storePasswordFile;
+
+        IssueOfficer() {
+            super(730, false);
+        }
 
         @Override
-        protected int run() throws Exception {
-            if (validityDays <= 0) {
-                throw new IllegalArgumentException("--validity-days must be positive");
-            }
-            OfficerIdentity officer = new OfficerIdentity(name);
-            Path keystore = out.resolve("officer.p12");
-            SecureFiles.requireAbsent(keystore);
-            char[] caPw = caPassword(passwordFile);
-            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : Issue.randomPassword();
-            try {
-                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
-                KeyMaterial km = ca.issueOfficerKeyMaterial(officer, Duration.ofDays(validityDays));
-                Files.createDirectories(out);
-                KeyStores.writeKeyStore(keystore, km, storePw);
-                Pem.writeCertificate(out.resolve("officer.pem"), km.certificate());
-                if (storePasswordFile == null) {
-                    SecureFiles.writePassword(out.resolve("officer.pass"), storePw);
-                }
-                out().println("issued " + officer + " serial " + km.certificate().getSerialNumber().toString(16)
-                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + keystore);
-                return 0;
-            } finally {
-                Arrays.fill(caPw, '\0');
-                Arrays.fill(storePw, '\0');
-            }
+        OfficerIdentity holder() {
+            return new OfficerIdentity(name);
+        }
+
+        @Override
+        String fileName() {
+            return "officer";
+        }
+
+        @Override
+        KeyMaterial keyMaterial(CertificateAuthority ca, OfficerIdentity holder, Duration validity) throws IOException {
+            return ca.issueOfficerKeyMaterial(holder, validity);
         }
     }
 
@@ -209,49 +268,29 @@ public class PkiCommand extends CommandGroup {
                     + "<id>.pem, <id>.pass, truststore.p12.",
                     "The requester's system presents it on the node's provision channel (jukibus.provision.port); the "
                     + "node's operator registers the id with its purposes (jukibus provision register-requester)."})
-    static class IssueRequester extends Subcommand {
-        @Option(names = "--ca", required = true, description = "CA directory")
-        Path caDir;
-        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
-        Path passwordFile;
+    static class IssueRequester extends IssueKeyStore<RequesterIdentity> {
         @Option(names = "--id", required = true, description = "the requester's id, e.g. nenkin (lower-case letters, digits, '-')")
         String id;
         @Option(names = "--name", required = true, description = "the requester's name, e.g. 日本年金機構")
         String name;
-        @Option(names = "--out", required = true, description = "output directory")
-        Path out;
-        @Option(names = "--validity-days", defaultValue = "730", description = "default: ${DEFAULT-VALUE}")
-        long validityDays;
-        @Option(names = "--store-password-file", description = "file with the password for the new stores (default: random, written to <out>/<id>.pass)")
-        Path storePasswordFile;
+
+        IssueRequester() {
+            super(730, true);
+        }
 
         @Override
-        protected int run() throws Exception {
-            if (validityDays <= 0) {
-                throw new IllegalArgumentException("--validity-days must be positive");
-            }
-            RequesterIdentity requester = new RequesterIdentity(id, name);
-            Path keystore = out.resolve(id + ".p12");
-            SecureFiles.requireAbsent(keystore);
-            char[] caPw = caPassword(passwordFile);
-            char[] storePw = storePasswordFile != null ? SecureFiles.readPassword(storePasswordFile) : Issue.randomPassword();
-            try {
-                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
-                KeyMaterial km = ca.issueRequesterKeyMaterial(requester, Duration.ofDays(validityDays));
-                Files.createDirectories(out);
-                KeyStores.writeKeyStore(keystore, km, storePw);
-                KeyStores.writeTrustStore(out.resolve("truststore.p12"), ca.certificate(), storePw);
-                Pem.writeCertificate(out.resolve(id + ".pem"), km.certificate());
-                if (storePasswordFile == null) {
-                    SecureFiles.writePassword(out.resolve(id + ".pass"), storePw);
-                }
-                out().println("issued " + requester + " serial " + km.certificate().getSerialNumber().toString(16)
-                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + keystore);
-                return 0;
-            } finally {
-                Arrays.fill(caPw, '\0');
-                Arrays.fill(storePw, '\0');
-            }
+        RequesterIdentity holder() {
+            return new RequesterIdentity(id, name);
+        }
+
+        @Override
+        String fileName() {
+            return id;
+        }
+
+        @Override
+        KeyMaterial keyMaterial(CertificateAuthority ca, RequesterIdentity holder, Duration validity) throws IOException {
+            return ca.issueRequesterKeyMaterial(holder, validity);
         }
     }
 
@@ -261,48 +300,29 @@ public class PkiCommand extends CommandGroup {
                     + "clientAuth only) in <out>/<id>.p12, with <id>.pem and the card password in <id>.pass.",
                     "The card alone opens nothing: an officer registers the operator, the card's certificate, a PIN and "
                     + "permissions with each node (jukibus operator register)."})
-    static class IssueOperator extends Subcommand {
-        @Option(names = "--ca", required = true, description = "CA directory")
-        Path caDir;
-        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
-        Path passwordFile;
+    static class IssueOperator extends IssueKeyStore<OperatorIdentity> {
         @Option(names = "--id", required = true, description = "the operator's id, typed as the user name (letters, digits, . _ -)")
         String id;
         @Option(names = "--name", required = true, description = "the operator's name, e.g. 新宿区 住民課 山田")
         String name;
-        @Option(names = "--out", required = true, description = "output directory")
-        Path out;
-        @Option(names = "--validity-days", defaultValue = "365", description = "default: ${DEFAULT-VALUE}")
-        long validityDays;
-        @Option(names = "--card-password-file", description = "file with the password for the card (default: random, written to <out>/<id>.pass)")
-        Path cardPasswordFile;
+
+        IssueOperator() {
+            super(365, false);
+        }
 
         @Override
-        protected int run() throws Exception {
-            if (validityDays <= 0) {
-                throw new IllegalArgumentException("--validity-days must be positive");
-            }
-            OperatorIdentity operator = new OperatorIdentity(id, name);
-            Path card = out.resolve(id + ".p12");
-            SecureFiles.requireAbsent(card);
-            char[] caPw = caPassword(passwordFile);
-            char[] cardPw = cardPasswordFile != null ? SecureFiles.readPassword(cardPasswordFile) : Issue.randomPassword();
-            try {
-                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
-                KeyMaterial km = ca.issueOperatorKeyMaterial(operator, Duration.ofDays(validityDays));
-                Files.createDirectories(out);
-                KeyStores.writeKeyStore(card, km, cardPw);
-                Pem.writeCertificate(out.resolve(id + ".pem"), km.certificate());
-                if (cardPasswordFile == null) {
-                    SecureFiles.writePassword(out.resolve(id + ".pass"), cardPw);
-                }
-                out().println("issued " + operator + " serial " + km.certificate().getSerialNumber().toString(16)
-                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + card);
-                return 0;
-            } finally {
-                Arrays.fill(caPw, '\0');
-                Arrays.fill(cardPw, '\0');
-            }
+        OperatorIdentity holder() {
+            return new OperatorIdentity(id, name);
+        }
+
+        @Override
+        String fileName() {
+            return id;
+        }
+
+        @Override
+        KeyMaterial keyMaterial(CertificateAuthority ca, OperatorIdentity holder, Duration validity) throws IOException {
+            return ca.issueOperatorKeyMaterial(holder, validity);
         }
     }
 
@@ -313,42 +333,35 @@ public class PkiCommand extends CommandGroup {
                     + "Prometheus tls_config.",
                     "With it, and no PIN, a scraper reads any node's /actuator/prometheus and nothing else; it is "
                     + "checked against the CRL in force (revoke it like any other certificate)."})
-    static class IssueMonitor extends Subcommand {
-        @Option(names = "--ca", required = true, description = "CA directory")
-        Path caDir;
-        @Option(names = "--password-file", description = "file with the CA password (else $" + CA_PASSWORD_ENV + ")")
-        Path passwordFile;
+    static class IssueMonitor extends IssueCommand<MonitorIdentity> {
         @Option(names = "--id", required = true, description = "the monitoring system's name, e.g. prometheus-tokyo")
         String id;
-        @Option(names = "--out", required = true, description = "output directory")
-        Path out;
-        @Option(names = "--validity-days", defaultValue = "365", description = "default: ${DEFAULT-VALUE}")
-        long validityDays;
+
+        IssueMonitor() {
+            super(365);
+        }
 
         @Override
-        protected int run() throws Exception {
-            if (validityDays <= 0) {
-                throw new IllegalArgumentException("--validity-days must be positive");
-            }
-            MonitorIdentity monitor = new MonitorIdentity(id);
+        MonitorIdentity holder() {
+            return new MonitorIdentity(id);
+        }
+
+        @Override
+        void requireAbsent() throws IOException {
+            SecureFiles.requireAbsent(out.resolve(id + ".pem"));
+            SecureFiles.requireAbsent(out.resolve(id + "-key.pem"));
+        }
+
+        @Override
+        String issue(CertificateAuthority ca, MonitorIdentity monitor, Duration validity) throws Exception {
             Path cert = out.resolve(id + ".pem");
             Path key = out.resolve(id + "-key.pem");
-            SecureFiles.requireAbsent(cert);
-            SecureFiles.requireAbsent(key);
-            char[] caPw = caPassword(passwordFile);
-            try {
-                CertificateAuthority ca = CertificateAuthority.load(caDir, caPw);
-                KeyMaterial km = ca.issueMonitorKeyMaterial(monitor, Duration.ofDays(validityDays));
-                Files.createDirectories(out);
-                SecureFiles.writeSecret(key, Pem.toPem(new JcaPKCS8Generator(km.privateKey(), null)).getBytes(StandardCharsets.US_ASCII));
-                Pem.writeCertificate(cert, km.certificate());
-                Pem.writeCertificate(out.resolve("ca.pem"), ca.certificate());
-                out().println("issued " + monitor + " serial " + km.certificate().getSerialNumber().toString(16)
-                        + " valid until " + km.certificate().getNotAfter().toInstant() + " -> " + cert + ", " + key);
-                return 0;
-            } finally {
-                Arrays.fill(caPw, '\0');
-            }
+            KeyMaterial km = ca.issueMonitorKeyMaterial(monitor, validity);
+            Files.createDirectories(out);
+            SecureFiles.writeSecret(key, Pem.toPem(new JcaPKCS8Generator(km.privateKey(), null)).getBytes(StandardCharsets.US_ASCII));
+            Pem.writeCertificate(cert, km.certificate());
+            Pem.writeCertificate(out.resolve("ca.pem"), ca.certificate());
+            return serialAndValidity(km) + " -> " + cert + ", " + key;
         }
     }
 
