@@ -120,8 +120,8 @@ class CertificateCopyIT {
         assertThat(Files.readString(folder.resolve(kept.getFileName() + ".error"), StandardCharsets.UTF_8))
                 .contains("arrived after the request timed out at").contains("R-LATE-1");
         assertThat(net.files(BUNKYO, "outbox", REPLY)).as("a late answer is not printed").isEmpty();
-        await().atMost(Duration.ofSeconds(10)).until(() -> sent(BUNKYO).replyOutcome(replyId).isPresent()); // recorded after the files
-        assertThat(sent(BUNKYO).replyOutcome(replyId)).contains(SentRequests.Outcome.LATE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent(BUNKYO).replyOutcome(replyId, OSAKA).isPresent()); // recorded after the files
+        assertThat(sent(BUNKYO).replyOutcome(replyId, OSAKA)).contains(SentRequests.Outcome.LATE);
         awaitReceipt(OSAKA, replyId); // delivered (to the error folder), not dead-lettered
         assertThat(net.browse(BUNKYO, "jukibus.dlq")).isEmpty();
 

@@ -78,14 +78,14 @@ public final class SentRequests {
                             Instant receivedAt, Outcome outcome, String problem) {
         jdbc.update("INSERT INTO certificate_copy_reply_received (message_id, request_message_id, request_id,"
                         + " home_municipality, received_at, outcome, problem) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (message_id) DO NOTHING",
+                        + " ON CONFLICT (message_id, home_municipality) DO NOTHING",
                 replyMessageId, requestMessageId, requestId, homeMunicipality, Timestamp.from(receivedAt), outcome.name(), problem);
     }
 
-    /** What became of a reply, if it reached this node. */
-    public Optional<Outcome> replyOutcome(String replyMessageId) {
-        return jdbc.query("SELECT outcome FROM certificate_copy_reply_received WHERE message_id = ?",
-                (rs, i) -> Outcome.valueOf(rs.getString(1)), replyMessageId).stream().findFirst();
+    /** What became of a reply from {@code homeMunicipality}, if it reached this node. */
+    public Optional<Outcome> replyOutcome(String replyMessageId, String homeMunicipality) {
+        return jdbc.query("SELECT outcome FROM certificate_copy_reply_received WHERE message_id = ? AND home_municipality = ?",
+                (rs, i) -> Outcome.valueOf(rs.getString(1)), replyMessageId, homeMunicipality).stream().findFirst();
     }
 
     private Optional<SentRequest> one(String sql, Object... args) {
