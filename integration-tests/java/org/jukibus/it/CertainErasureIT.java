@@ -124,6 +124,12 @@ class CertainErasureIT {
                     relationship, planned_transfer_out_date, new_address, card_number, old_municipality, registered_at, source_file)
                 values (?, ?, '住基 太郎', date '1980-01-15', '1', '住所', '住基 太郎', '本人', date '2020-04-01', '新住所', ?, ?, ?, 'f.xml')""",
                 "R" + residentCode, residentCode, "C" + residentCode, SHINJUKU, at);
+        // a household member of the registration (V140) refers to it: the member goes with the registration, and the
+        // member row carries the person's code too, so the search below proves it is gone
+        shinjuku.update("""
+                insert into transfer_out_certificate_member (certificate_id, position, resident_code, name, birth_date, sex, relationship)
+                select id, 1, ?, '住基 太郎', date '1980-01-15', '1', '本人' from transfer_out_certificate where registration_id = ?""",
+                residentCode, "R" + residentCode);
         for (String status : List.of("ISSUED", "RETURNED")) {
             shinjuku.update("""
                     insert into resident_card_event (resident_code, card_number, status, status_date, registered_at, source_file)

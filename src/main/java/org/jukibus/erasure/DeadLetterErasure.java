@@ -14,7 +14,7 @@ import org.jukibus.flow.Headers;
 /**
  * Dead letters ({@code jukibus.dlq}) may carry a payload in clear (a delivery that failed after it was opened): one
  * dead-lettered more than {@code jukibus.erasure.retention} ago (node clock, {@link Headers#REJECTED_AT_MILLIS}) is
- * removed, and the journal compacted so its bytes leave the journal files too (the freed files are deleted).
+ * removed (one the broker moved there itself by its send time), and the journal compacted so its bytes leave the journal files too (the freed files are deleted).
  */
 final class DeadLetterErasure implements Erasable {
 
@@ -38,7 +38,9 @@ final class DeadLetterErasure implements Erasable {
         if (dlq == null) {
             return 0;
         }
-        int removed = dlq.removeMessages(Headers.REJECTED_AT_MILLIS + " < " + cutoff);
+        // what the broker itself moved there (its own delivery limit, an expiry) has no rejection time: its send time then
+        int removed = dlq.removeMessages("(" + Headers.REJECTED_AT_MILLIS + " < " + cutoff + ") OR ("
+                + Headers.REJECTED_AT_MILLIS + " IS NULL AND AMQTimestamp < " + cutoff + ")");
         if (removed > 0) {
             // the removed records' bytes stay in their journal file until it is compacted away; the current file is never
             // compacted, so move on first. A freed file is deleted, not pooled (journal-pool-files in broker-config/)

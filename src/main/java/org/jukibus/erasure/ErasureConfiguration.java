@@ -44,8 +44,10 @@ public class ErasureConfiguration {
         if (settings.role() == NodeRole.MUNICIPAL) {
             parts.add(new MunicipalRecordsErasure(jdbc, storeTransactions, properties.retention()));
         }
-        // kept only for the outage window (resends), purged hourly anyway: erased in the run too, so none outlives it
-        parts.add(Erasable.of("sent payloads past the outage window", asOf -> sentPayloads.purge()));
+        // normally gone after the outage window by the system clock (OutageWindowPurge); here, by the node clock, none
+        // outlives the erasure retention even while a drill holds that purge back
+        parts.add(Erasable.of("sent payloads", asOf -> sentPayloads.purgeSealedBefore(
+                asOf.atZone(java.time.ZoneOffset.UTC).minus(properties.retention()).toInstant())));
         parts.add(new LegacyFilesErasure(settings.legacyRoot(), jdbc, properties.legacyRetention()));
         parts.add(new DeadLetterErasure(broker, properties.retention()));
         parts.add(evidence);

@@ -22,6 +22,9 @@ final class MunicipalRecordsErasure implements Erasable {
     private static final String[] STATEMENTS = {
             "delete from certificate_info_answer where answered_at < ?"
                     + " or certificate_id in (select id from transfer_out_certificate where registered_at < ?)",
+            // a registration's household members (V140) go with it
+            "delete from transfer_out_certificate_member where certificate_id in"
+                    + " (select id from transfer_out_certificate where registered_at < ?)",
             "delete from transfer_out_certificate where registered_at < ?",
             "delete from certificate_info_received where received_at < ?"
                     + " or notice_message_id in (select message_id from first_transfer_in_sent where queued_at < ?)",

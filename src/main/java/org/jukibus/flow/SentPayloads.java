@@ -85,11 +85,16 @@ public final class SentPayloads {
         }
     }
 
-    /** Forgets payloads sealed longer than the window ago; returns how many. */
+    /** Forgets payloads sealed longer than the window ago (never ahead of the system clock: a drill); returns how many. */
     public int purge() throws SQLException {
+        return purgeSealedBefore(NodeClock.forForgetting(clock).minus(window));
+    }
+
+    /** Forgets payloads sealed before {@code cutoff}; returns how many. */
+    public int purgeSealedBefore(Instant cutoff) throws SQLException {
         try (Connection c = store.getConnection();
              PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(NodeClock.forForgetting(clock).minus(window)));
+            s.setTimestamp(1, Timestamp.from(cutoff));
             return s.executeUpdate();
         }
     }

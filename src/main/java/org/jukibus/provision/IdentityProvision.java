@@ -78,29 +78,48 @@ public final class IdentityProvision {
             approval = ", bulk approval " + covering.get().id();
         }
         boolean approvedBulk = query.bulk();
-        limits.check(requester.id(), query, approvedBulk, now);
+        limits.check(requester.id(), query, approvedBulk, now); // early, without a lock; again under it below
         String detail = (registered.ownUse() ? "own use (第6の8(5)ア), " : "") + "purpose " + query.purpose() + ", query "
                 + query.queryId() + approval;
-        Answer answer = transactions.execute(tx -> {
-            limits.record(requester.id(), query, approvedBulk, now);
-            List<Result> results = new ArrayList<>();
-            int n = 0;
-            for (IdentityQuery.Condition condition : query.persons()) {
-                List<IdentityLookup.Provided> found = lookup.matching(condition);
-                for (IdentityLookup.Provided p : found) {
-                    provisionLog.record(p.residentCode(), requester.id(), query.purpose(), ProvisionLog.ITEMS, query.queryId(), now,
-                            registered.ownUse());
+        Answer answer;
+        try {
+            answer = transactions.execute(tx -> {
+                try {
+                    limits.record(requester.id(), query, approvedBulk, now);
+                } catch (ProvisionRefused refused) {
+                    throw new RefusedInTransaction(refused);
                 }
-                results.add(new Result(++n, found));
-            }
-            Answer a = new Answer(query.queryId(), query.purpose(), now, results);
-            // durable before the commit, so that a provision is never in the store without its operation-log entry
-            audit.record(AuditEvent.of(AuditKind.IDENTITY_PROVIDED).actor("requester:" + requester.id()).flow("provision")
-                    .detail(detail + ": " + a.personsProvided() + " person(s) for " + query.persons().size() + " condition(s)"));
-            return a;
-        });
+                List<Result> results = new ArrayList<>();
+                int n = 0;
+                for (IdentityQuery.Condition condition : query.persons()) {
+                    List<IdentityLookup.Provided> found = lookup.matching(condition);
+                    for (IdentityLookup.Provided p : found) {
+                        provisionLog.record(p.residentCode(), requester.id(), query.purpose(), ProvisionLog.ITEMS, query.queryId(), now,
+                                registered.ownUse());
+                    }
+                    results.add(new Result(++n, found));
+                }
+                Answer a = new Answer(query.queryId(), query.purpose(), now, results);
+                // durable before the commit, so that a provision is never in the store without its operation-log entry
+                audit.record(AuditEvent.of(AuditKind.IDENTITY_PROVIDED).actor("requester:" + requester.id()).flow("provision")
+                        .detail(detail + ": " + a.personsProvided() + " person(s) for " + query.persons().size() + " condition(s)"));
+                return a;
+            });
+        } catch (RefusedInTransaction e) {
+            throw e.refused;
+        }
         log.info("provided identity information to {} ({}): {} person(s) for {} condition(s)", requester.id(), detail,
                 answer.personsProvided(), query.persons().size());
         return answer;
+    }
+
+    /** A limit found exceeded inside the store transaction (which then rolls back), carried out of it. */
+    private static final class RefusedInTransaction extends RuntimeException {
+        private final ProvisionRefused refused;
+
+        RefusedInTransaction(ProvisionRefused refused) {
+            super(refused.getMessage(), refused, false, false);
+            this.refused = refused;
+        }
     }
 }

@@ -52,8 +52,13 @@ public final class ProvisionLimits {
         }
     }
 
-    /** Counts an answered query (inside the provision's store transaction). */
-    public void record(String requesterId, IdentityQuery query, boolean approvedBulk, Instant at) {
+    /**
+     * Counts an answered query, inside the provision's store transaction: checked again under a lock per requester
+     * held to the commit, so that queries sent in parallel cannot all pass the check before any is counted.
+     */
+    public void record(String requesterId, IdentityQuery query, boolean approvedBulk, Instant at) throws ProvisionRefused {
+        jdbc.queryForList("select pg_advisory_xact_lock(hashtext(?))", requesterId);
+        check(requesterId, query, approvedBulk, at);
         jdbc.update("insert into provision_query (requester_id, query_id, persons, bulk, queried_at) values (?, ?, ?, ?, ?)",
                 requesterId, query.queryId(), query.persons().size(), approvedBulk, Timestamp.from(at));
     }
