@@ -96,7 +96,7 @@ public class DemoCommand implements Callable<Integer> {
             ProvisionedNode osaka = network.node("271004");
             seedIdentityRecord(byCode.get("27"), "12345678903", "住基 花子", osaka.spec().code());
             say("Osaka prefecture's store holds the identity record of resident 12345678903 (the identity-info flow, "
-                    + "issue #4, will bring such records; the demo writes it)");
+                    + "which Osaka-shi's identity updates bring in a running network; the demo writes it directly)");
             Path inbox = shinjuku.legacyRoot().resolve("inbox").resolve("transfer-in");
             Files.createDirectories(inbox);
             byte[] notice = new XmlMapper().writeValueAsBytes(new TransferInNotice("SJK-2026-000123", "12345678903",
