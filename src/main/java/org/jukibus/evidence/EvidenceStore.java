@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 import org.jukibus.adapter.file.AtomicFiles;
@@ -46,6 +49,13 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
     private final TrustVersions trust;
     private final Period retention;
     private final Clock clock;
+    /**
+     * Keeping holds the read side from reading the trust documents in force until its index is written; erasure takes
+     * the write side to start and to forget documents, so a document a keep read while the trust in force changed is
+     * either in an index the erasure scanned or in {@link #referencedSinceScan}: never forgotten under it.
+     */
+    private final ReadWriteLock keeping = new ReentrantReadWriteLock();
+    private final Set<String> referencedSinceScan = ConcurrentHashMap.newKeySet();
 
     EvidenceStore(Path root, TrustVersions trust, Period retention, Clock clock) {
         this.root = root;
@@ -68,16 +78,22 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
      * the same file is written again). The envelope is on disk before its index, so an index always has its envelope.
      */
     public KeptEnvelope keep(byte[] envelope, EnvelopeHeader header) throws IOException {
-        Instant at = clock.instant();
-        TrustVersions.InForce inForce = trust.inForce();
-        Path day = root.resolve(DAY.format(at.atZone(ZoneOffset.UTC)));
-        String base = safe(header.sender()) + "_" + safe(header.messageId());
-        KeptEnvelope kept = new KeptEnvelope(header.messageId(), header.sender(), header.recipient(), header.type(),
-                header.correlationId(), at, Sha256.hex(envelope), inForce.crl(), inForce.directory(), inForce.rootCa(),
-                day.resolve(base + KeptEnvelope.ENVELOPE_SUFFIX));
-        AtomicFiles.write(kept.envelope(), envelope);
-        AtomicFiles.write(day.resolve(base + KeptEnvelope.INDEX_SUFFIX), kept.index());
-        return kept;
+        keeping.readLock().lock();
+        try {
+            Instant at = clock.instant();
+            TrustVersions.InForce inForce = trust.inForce();
+            referencedSinceScan.addAll(Set.of(inForce.crl(), inForce.directory(), inForce.rootCa()));
+            Path day = root.resolve(DAY.format(at.atZone(ZoneOffset.UTC)));
+            String base = safe(header.sender()) + "_" + safe(header.messageId());
+            KeptEnvelope kept = new KeptEnvelope(header.messageId(), header.sender(), header.recipient(), header.type(),
+                    header.correlationId(), at, Sha256.hex(envelope), inForce.crl(), inForce.directory(), inForce.rootCa(),
+                    day.resolve(base + KeptEnvelope.ENVELOPE_SUFFIX));
+            AtomicFiles.write(kept.envelope(), envelope);
+            AtomicFiles.write(day.resolve(base + KeptEnvelope.INDEX_SUFFIX), kept.index());
+            return kept;
+        } finally {
+            keeping.readLock().unlock();
+        }
     }
 
     /** Every kept envelope with this message id (several if two senders used it), oldest first. */
@@ -113,6 +129,12 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
         LocalDate lastExpiredDay = asOf.atZone(ZoneOffset.UTC).minus(retention).toLocalDate().minusDays(1);
         int erased = 0;
         Set<String> referenced = new HashSet<>();
+        keeping.writeLock().lock(); // keeps under way finish first: their indexes are on disk for the scan
+        try {
+            referencedSinceScan.clear();
+        } finally {
+            keeping.writeLock().unlock();
+        }
         for (Path day : days(root)) {
             boolean expired = !LocalDate.parse(day.getFileName().toString(), DAY).isAfter(lastExpiredDay);
             try (Stream<Path> files = Files.list(day)) {
@@ -131,7 +153,14 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
                 Files.delete(day);
             }
         }
-        int documents = trust.forgetAllBut(referenced);
+        int documents;
+        keeping.writeLock().lock();
+        try {
+            referenced.addAll(referencedSinceScan);
+            documents = trust.forgetAllBut(referenced);
+        } finally {
+            keeping.writeLock().unlock();
+        }
         if (erased > 0) {
             log.info("evidence: {} envelopes kept more than {} erased as of {}, {} trust documents no longer needed with them",
                     erased, retention, asOf, documents);
