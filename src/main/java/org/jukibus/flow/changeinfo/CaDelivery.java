@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
@@ -92,10 +93,17 @@ public final class CaDelivery implements FlowHandler {
             log.info("change info {} was already accepted by the certification authority; not sent again", id);
             return;
         }
-        refreshHolders(id);
-        CertificateHolders.Filtered filtered = holders.holdersOnly(received);
+        // a retry sends what the first attempt selected: the authority may have taken that attempt already
+        CertificateHolders.Filtered filtered;
+        Optional<List<Integer>> selected = deliveries.selection(id);
+        if (selected.isPresent()) {
+            filtered = CertificateHolders.select(received, selected.get());
+        } else {
+            refreshHolders(id);
+            filtered = holders.holdersOnly(received);
+            deliveries.counted(id, filtered.sent(), filtered.withheld(), filtered.positions());
+        }
         int entries = filtered.sent();
-        deliveries.counted(id, entries, filtered.withheld());
         if (entries == 0) {
             deliveries.nothingToSend(id);
             log.info("change info {}: none of its {} change(s) is of a certificate holder; nothing sent", id, filtered.withheld());

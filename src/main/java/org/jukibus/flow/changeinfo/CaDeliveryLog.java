@@ -1,5 +1,10 @@
 package org.jukibus.flow.changeinfo;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -44,9 +49,20 @@ public final class CaDeliveryLog {
                  where message_id = ?""", sentSha256, httpStatus, messageId);
     }
 
-    /** Records how many of its changes are handed on and how many are withheld (of residents who hold no certificate). */
-    public void counted(String messageId, int entries, int withheld) {
-        jdbc.update("update ca_delivery set entries = ?, withheld = ? where message_id = ?", entries, withheld, messageId);
+    /**
+     * Records which of its changes are handed on (their positions) and how many are withheld (of residents who hold no
+     * certificate): fixed at the first attempt, every retry sends the same ones ({@link #selection}).
+     */
+    public void counted(String messageId, int entries, int withheld, List<Integer> positions) {
+        jdbc.update("update ca_delivery set entries = ?, withheld = ?, selected = ? where message_id = ? and selected is null",
+                entries, withheld, positions.stream().map(String::valueOf).collect(Collectors.joining(",")), messageId);
+    }
+
+    /** The positions of the changes handed on at the message's first attempt, if it had one. */
+    public Optional<List<Integer>> selection(String messageId) {
+        return jdbc.queryForList("select selected from ca_delivery where message_id = ? and selected is not null",
+                String.class, messageId).stream().findFirst()
+                .map(text -> text.isEmpty() ? List.<Integer>of() : Arrays.stream(text.split(",")).map(Integer::valueOf).toList());
     }
 
     /** Closes a message none of whose changes is of a certificate holder: nothing was sent, nothing will be. */

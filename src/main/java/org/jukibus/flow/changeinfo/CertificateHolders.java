@@ -77,19 +77,30 @@ public final class CertificateHolders {
      * @return the change info to hand on, with the number of changes withheld
      */
     public Filtered holdersOnly(Document changeInfo) {
+        NodeList changes = changeInfo.getDocumentElement().getElementsByTagNameNS(ChangeInfo.NS, "Change");
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < changes.getLength(); i++) {
+            Element change = (Element) changes.item(i);
+            if (holds(change.getElementsByTagNameNS(ChangeInfo.NS, "ResidentCode").item(0).getTextContent().trim())) {
+                positions.add(i);
+            }
+        }
+        return select(changeInfo, positions);
+    }
+
+    /** The changes at {@code positions} (a selection made before, see {@link Filtered#positions}), the others taken out. */
+    public static Filtered select(Document changeInfo, List<Integer> positions) {
         Document copy = (Document) changeInfo.cloneNode(true);
         NodeList changes = copy.getDocumentElement().getElementsByTagNameNS(ChangeInfo.NS, "Change");
         int total = changes.getLength(); // a live list: read before anything is taken out
         List<Element> withheld = new ArrayList<>();
         for (int i = 0; i < total; i++) {
-            Element change = (Element) changes.item(i);
-            String code = change.getElementsByTagNameNS(ChangeInfo.NS, "ResidentCode").item(0).getTextContent().trim();
-            if (!holds(code)) {
-                withheld.add(change);
+            if (!positions.contains(i)) {
+                withheld.add((Element) changes.item(i));
             }
         }
         withheld.forEach(c -> c.getParentNode().removeChild(c));
-        return new Filtered(copy, total - withheld.size(), withheld.size());
+        return new Filtered(copy, total - withheld.size(), withheld.size(), List.copyOf(positions));
     }
 
     /**
@@ -97,8 +108,9 @@ public final class CertificateHolders {
      *
      * @param payload  what to hand on (valid only when {@code sent > 0}: a change info holds at least one change)
      * @param sent     the changes left
-     * @param withheld the changes of non-holders taken out
+     * @param withheld  the changes of non-holders taken out
+     * @param positions the positions of the changes left in the message, to send the same ones on a retry
      */
-    public record Filtered(Document payload, int sent, int withheld) {
+    public record Filtered(Document payload, int sent, int withheld, List<Integer> positions) {
     }
 }
