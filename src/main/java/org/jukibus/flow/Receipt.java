@@ -15,8 +15,10 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param status            always {@code DELIVERED}
  * @param noticeId          the notice's legacy reference, optional
  * @param envelopeDigest    SHA-256 (hex) of the envelope as the recipient received it, optional (a receipt from an
- *                          older node has none): the sender checks it against what it sent, and both sides can
- *                          later show that the receipt answers exactly that envelope (evidence.EvidenceStore)
+ *                          older node has none): the sender checks it against what it sent; later, the signed
+ *                          receipt (kept in the sender's evidence store) and the envelope (kept in the recipient's)
+ *                          show together that it answers exactly that envelope (evidence.EvidenceStore). The sender
+ *                          does not keep its own copy of the envelope beyond the outage window
  */
 @JacksonXmlRootElement(localName = "Receipt", namespace = Receipt.NS)
 @JsonPropertyOrder({"ReceivedMessageId", "ReceivedAt", "Recipient", "Status", "NoticeId", "EnvelopeDigest"})
