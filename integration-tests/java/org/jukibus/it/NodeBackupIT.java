@@ -123,6 +123,11 @@ class NodeBackupIT {
 
         Path wrong = root.resolve("wrong.pass");
         Files.writeString(wrong, "not the passphrase at all");
+        Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-r--r--"));
+        Cli readable = Cli.run("node", "restore", "--archive", archive.toString(), "--passphrase-file", wrong.toString());
+        assertThat(readable.exit).isEqualTo(1);
+        assertThat(readable.err).contains("rw-r--r--", "chmod 600");
+        Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-------"));
         Cli wrongPassphrase = Cli.run("node", "restore", "--archive", archive.toString(), "--passphrase-file", wrong.toString());
         assertThat(wrongPassphrase.exit).isEqualTo(1);
         assertThat(wrongPassphrase.err).contains("wrong passphrase");

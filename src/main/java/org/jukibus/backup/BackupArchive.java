@@ -37,6 +37,25 @@ final class BackupArchive implements AutoCloseable {
         return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    /**
+     * When a plain (unencrypted) archive was made, from its manifest alone, without checking the entries; null if the
+     * file is not a plain node backup. Plain archives predate {@link BackupEncryption} and carry no expiry of their own,
+     * so their age decides.
+     */
+    static java.time.Instant plainCreatedAt(Path path) {
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            ZipEntry entry = zip.getEntry(BackupManifest.NAME);
+            if (entry == null) {
+                return null;
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return java.time.Instant.parse(json().readValue(in, BackupManifest.class).createdAt());
+            }
+        } catch (IOException | RuntimeException notABackup) {
+            return null;
+        }
+    }
+
     /** Opens and checks the archive; throws {@link BackupRejectedException} naming what is wrong. */
     static BackupArchive open(Path path) throws IOException {
         ZipFile zip;

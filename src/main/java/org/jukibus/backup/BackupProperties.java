@@ -37,12 +37,41 @@ public class BackupProperties {
         return passphrase(passphraseFile);
     }
 
+    /**
+     * The backup folder, checked: the erasure run deletes expired archives there, so a folder it cannot write (a
+     * systemd unit without {@code ReadWritePaths=} for it) would keep them silently; the node refuses to start instead.
+     */
+    public Path requireWritableDir() {
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IllegalStateException("jukibus.backup.dir " + dir + " is not a folder this node can write: the erasure "
+                    + "run must delete expired backups there (create it, give the node's user write access, and under "
+                    + "systemd add it to ReadWritePaths=, docs/deployment.md)");
+        }
+        return dir;
+    }
+
     static char[] passphrase(Path file) throws IOException {
         if (file != null) {
+            requirePrivate(file);
             String text = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
             return text.toCharArray();
         }
         String env = System.getenv(PASSPHRASE_ENV);
         return env == null ? null : env.toCharArray();
+    }
+
+    /** A passphrase file others can read protects nothing: refused unless only its owner has access (0600 or 0400). */
+    static void requirePrivate(Path file) throws IOException {
+        if (!Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> others = java.util.EnumSet.copyOf(perms);
+        others.removeAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
+        if (!others.isEmpty()) {
+            throw new IllegalArgumentException("the backup passphrase file " + file + " has mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(perms) + ": only its owner may read it (chmod 600 " + file + ")");
+        }
     }
 }

@@ -57,29 +57,27 @@ public final class NodeRestore {
     }
 
     /** Restores with the passphrase from {@value BackupProperties#PASSPHRASE_ENV}. */
-    public static Result restore(Path archivePath, String actor, Clock clock) throws IOException, SQLException {
-        return restore(archivePath, BackupProperties.passphrase(null), actor, clock);
-    }
-
     /**
      * Restores an encrypted archive (decrypted first into a private temporary file, removed afterwards) or a plain one
-     * made before backups were encrypted; an expired archive is refused (it may hold records erased since).
+     * made before backups were encrypted; an expired archive is refused (it may hold records erased since). A plain
+     * archive carries no expiry of its own: it expires {@code plainRetention} after its manifest's time.
      */
-    public static Result restore(Path archivePath, char[] passphrase, String actor, Clock clock) throws IOException, SQLException {
+    public static Result restore(Path archivePath, char[] passphrase, java.time.Period plainRetention, String actor, Clock clock)
+            throws IOException, SQLException {
         byte[] head;
         try (InputStream in = Files.newInputStream(archivePath)) {
             head = in.readNBytes(BackupEncryption.MAGIC.length);
         }
-        if (!BackupEncryption.isEncrypted(head)) {
-            return restorePlain(archivePath, actor, clock);
-        }
-        java.time.Instant expiresAt;
-        try (InputStream in = Files.newInputStream(archivePath)) {
-            expiresAt = BackupEncryption.expiresAt(in);
+        java.time.Instant expiresAt = ExpiredBackups.expiresAt(archivePath, plainRetention);
+        if (!BackupEncryption.isEncrypted(head) && expiresAt == null) {
+            return restorePlain(archivePath, actor, clock); // not a readable backup: restorePlain says what is wrong with it
         }
         if (expiresAt == null || !expiresAt.isAfter(clock.instant())) {
             throw new BackupRejectedException(archivePath + " expired at " + expiresAt + " (jukibus.backup.retention): it may hold "
                     + "records erased since and must not be restored; destroy it");
+        }
+        if (!BackupEncryption.isEncrypted(head)) {
+            return restorePlain(archivePath, actor, clock);
         }
         if (passphrase == null) {
             throw new IllegalArgumentException(archivePath + " is encrypted: give its passphrase (--passphrase-file, or the "

@@ -25,9 +25,15 @@ public class NodeRestoreCommand extends Subcommand {
             description = "the file holding the archive's passphrase (default: the environment variable JUKIBUS_BACKUP_PASSPHRASE)")
     Path passphraseFile;
 
+    @Option(names = "--retention", paramLabel = "PERIOD", defaultValue = "P90D",
+            description = "for an unencrypted archive made before backups were encrypted, which carries no expiry: how long "
+                    + "after it was made it may still be restored (ISO-8601 period, default ${DEFAULT-VALUE}; use the node's "
+                    + "jukibus.backup.retention)")
+    java.time.Period plainRetention;
+
     @Override
     protected int run() throws Exception {
-        NodeRestore.Result r = NodeRestore.restore(archive, BackupProperties.passphrase(passphraseFile),
+        NodeRestore.Result r = NodeRestore.restore(archive, BackupProperties.passphrase(passphraseFile), plainRetention,
                 "operator:" + System.getProperty("user.name"), Clock.systemUTC());
         out().printf("restored %s node %s (backup of %s) into %s: %d files written (%d already in place), "
                         + "%d store rows; start it with 'jukibus node --config %s'%n", r.manifest().role(), r.manifest().code(),

@@ -52,7 +52,7 @@ public class ErasureConfiguration {
         parts.add(new DeadLetterErasure(broker, properties.retention()));
         parts.add(evidence);
         if (backups.getDir() != null) {
-            parts.add(new ExpiredBackups(backups.getDir()));
+            parts.add(new ExpiredBackups(backups.requireWritableDir(), backups.getRetention()));
         }
         return new CertainErasure(parts, operationLog, clock).schedule(settings.code(), properties.interval());
     }

@@ -85,12 +85,53 @@ class BackupEncryptionTest {
     void expired_archives_in_the_backup_folder_are_erased_and_other_files_left_alone() throws Exception {
         Files.write(dir.resolve("old.zip"), encrypt(new byte[] {1, 2, 3}));
         Files.writeString(dir.resolve("notes.txt"), "not a backup");
-        ExpiredBackups expired = new ExpiredBackups(dir);
+        ExpiredBackups expired = new ExpiredBackups(dir, java.time.Period.ofDays(90));
 
         assertThat(expired.eraseAsOf(EXPIRES.minusSeconds(1))).isZero();
         assertThat(dir.resolve("old.zip")).exists();
         assertThat(expired.eraseAsOf(EXPIRES)).isEqualTo(1);
         assertThat(dir.resolve("old.zip")).doesNotExist();
         assertThat(dir.resolve("notes.txt")).exists();
+    }
+
+    @Test
+    void a_plain_archive_from_before_encryption_expires_by_its_manifest_time_plus_the_retention() throws Exception {
+        Instant made = Instant.parse("2026-01-10T09:00:00Z");
+        Path old = dir.resolve("plain.zip");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(old))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(BackupManifest.NAME));
+            zip.write(BackupArchive.json().writeValueAsBytes(new BackupManifest(BackupManifest.FORMAT, "municipal", "131016",
+                    made.toString(), "/etc/jukibus/node.properties", "/var/lib/jukibus/131016", java.util.List.of(), java.util.List.of())));
+            zip.closeEntry();
+        }
+        Files.write(dir.resolve("other.zip"), new byte[] {'P', 'K', 3, 4, 0}); // a damaged zip, not ours to judge
+        ExpiredBackups expired = new ExpiredBackups(dir, java.time.Period.ofDays(30));
+
+        assertThat(expired.eraseAsOf(Instant.parse("2026-02-09T08:59:59Z"))).isZero();
+        assertThat(expired.eraseAsOf(Instant.parse("2026-02-09T09:00:00Z"))).isEqualTo(1);
+        assertThat(old).doesNotExist();
+        assertThat(dir.resolve("other.zip")).exists();
+    }
+
+    @Test
+    void a_passphrase_file_others_can_read_is_refused() throws Exception {
+        Path file = dir.resolve("backup.pass");
+        Files.writeString(file, "correct horse battery staple\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertThatThrownBy(() -> BackupProperties.passphrase(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rw-r-----").hasMessageContaining("chmod 600");
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        assertThat(BackupProperties.passphrase(file)).isEqualTo(PASSPHRASE);
+    }
+
+    @Test
+    void a_backup_folder_the_node_cannot_write_stops_the_start_instead_of_keeping_expired_archives() throws Exception {
+        BackupProperties properties = new BackupProperties();
+        properties.setDir(dir.resolve("absent"));
+        assertThatThrownBy(properties::requireWritableDir).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("absent").hasMessageContaining("ReadWritePaths");
+        properties.setDir(dir);
+        assertThat(properties.requireWritableDir()).isEqualTo(dir);
     }
 }
