@@ -9,7 +9,7 @@ import org.springframework.core.Ordered;
 import ch.qos.logback.classic.LoggerContext;
 
 /**
- * Adds {@link NodeMdc} to Logback once Spring Boot has (re)initialised logging for a node's context: Boot
+ * Adds {@link NodeMdc} and {@link OutOfOrderNotice} to Logback once Spring Boot has (re)initialised logging for a node's context: Boot
  * resets Logback when it initialises it, dropping filters added before.
  */
 public final class NodeLogging implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
@@ -22,6 +22,10 @@ public final class NodeLogging implements ApplicationListener<ApplicationEnviron
             filter.setContext(logback);
             filter.start();
             logback.addTurboFilter(filter);
+            OutOfOrderNotice notice = new OutOfOrderNotice();
+            notice.setContext(logback);
+            notice.start();
+            logback.addTurboFilter(notice);
         }
     }
 
