@@ -1,5 +1,6 @@
 package org.jukibus.audit;
 
+import org.jukibus.core.PeriodicJob;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -19,9 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.SecureFiles;
@@ -81,7 +79,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
     private long synced;
 
     private final Object sealLock = new Object();
-    private ScheduledExecutorService sealer;
+    private PeriodicJob sealer;
 
     private HashChainLog(Path dir, Clock clock, String nodeActor, KeyMaterial keys, long maxFileBytes) {
         this.dir = dir;
@@ -199,19 +197,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
         if (sealer != null) {
             throw new IllegalStateException("already sealing");
         }
-        sealer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jukibus-audit-seal (" + nodeActor + ")");
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = interval.toMillis();
-        sealer.scheduleWithFixedDelay(() -> {
-            try {
-                seal();
-            } catch (RuntimeException e) {
-                log.error("operation log: sealing failed: {}", e.getMessage(), e);
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        sealer = PeriodicJob.start("jukibus-audit-seal (" + nodeActor + ")", interval, interval, this::seal);
     }
 
     @Override
@@ -359,7 +345,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
     /** Stops sealing, seals what is unsealed and closes the files. */
     @Override
     public void close() {
-        ScheduledExecutorService s;
+        PeriodicJob s;
         synchronized (this) {
             if (closed) {
                 return;
@@ -368,9 +354,8 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
             sealer = null;
         }
         if (s != null) {
-            s.shutdown(); // no interrupt: a seal in progress finishes
             try {
-                s.awaitTermination(10, TimeUnit.SECONDS);
+                s.finish(Duration.ofSeconds(10)); // no interrupt: a seal in progress finishes
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

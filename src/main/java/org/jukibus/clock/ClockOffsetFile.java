@@ -1,5 +1,6 @@
 package org.jukibus.clock;
 
+import org.jukibus.core.PeriodicJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,9 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
@@ -34,18 +32,13 @@ public final class ClockOffsetFile implements AutoCloseable {
     private final Path file;
     private final NodeClock clock;
     private final OperationLog audit;
-    private final ScheduledExecutorService watcher;
+    private PeriodicJob watcher;
     private FileTime seen;
 
     private ClockOffsetFile(Path file, NodeClock clock, OperationLog audit) {
         this.file = file;
         this.clock = clock;
         this.audit = audit;
-        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clock-offset-watch");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** The file of a node home. */
@@ -71,7 +64,7 @@ public final class ClockOffsetFile implements AutoCloseable {
     public static ClockOffsetFile watch(Path nodeHome, NodeClock clock, OperationLog audit) {
         ClockOffsetFile watch = new ClockOffsetFile(of(nodeHome), clock, audit);
         watch.seen = watch.modified();
-        watch.watcher.scheduleWithFixedDelay(watch::check, 1, 1, TimeUnit.SECONDS);
+        watch.watcher = PeriodicJob.start("clock-offset-watch", Duration.ofSeconds(1), Duration.ofSeconds(1), watch::check);
         return watch;
     }
 
@@ -118,6 +111,6 @@ public final class ClockOffsetFile implements AutoCloseable {
 
     @Override
     public void close() {
-        watcher.shutdownNow();
+        watcher.close();
     }
 }

@@ -1,5 +1,6 @@
 package org.jukibus.erasure;
 
+import org.jukibus.core.PeriodicJob;
 import org.jukibus.core.Erasable;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,9 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
@@ -32,7 +30,7 @@ public final class CertainErasure implements AutoCloseable {
     private final List<Erasable> parts;
     private final OperationLog audit;
     private final Clock clock;
-    private ScheduledExecutorService timer;
+    private PeriodicJob timer;
 
     public CertainErasure(List<Erasable> parts, OperationLog audit, Clock clock) {
         this.parts = List.copyOf(parts);
@@ -79,25 +77,14 @@ public final class CertainErasure implements AutoCloseable {
 
     /** Runs now and then every {@code interval} on a daemon thread of its own. */
     public CertainErasure schedule(String node, Duration interval) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "erasure-" + node);
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                erase();
-            } catch (RuntimeException e) {
-                log.error("erasure failed (it runs again in {}): {}", interval, e.getMessage());
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer = PeriodicJob.start("erasure-" + node, Duration.ZERO, interval, this::erase);
         return this;
     }
 
     @Override
     public void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 }

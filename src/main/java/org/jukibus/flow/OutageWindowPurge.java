@@ -1,10 +1,9 @@
 package org.jukibus.flow;
 
+import org.jukibus.core.PeriodicJob;
+import java.time.Duration;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +25,11 @@ public final class OutageWindowPurge implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutageWindowPurge.class);
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outage-window-purge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PeriodicJob scheduler;
 
     /** @param purges by what they forget, for the log */
     public OutageWindowPurge(Map<String, Purge> purges) {
-        scheduler.scheduleWithFixedDelay(() -> purges.forEach(this::run), 1, 60, TimeUnit.MINUTES);
+        scheduler = PeriodicJob.start("outage-window-purge", Duration.ofMinutes(1), Duration.ofHours(1), () -> purges.forEach(this::run));
     }
 
     private void run(String what, Purge purge) {
@@ -44,12 +39,13 @@ public final class OutageWindowPurge implements AutoCloseable {
                 log.info("forgot {} {} older than the outage window", n, what);
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("could not forget old {} (will try again in an hour): {}", what, e.getMessage());
+            // ERROR: what is not forgotten piles up, and some of it (sent payloads) is personal data
+            log.error("could not forget old {} (will try again in an hour): {}", what, e.getMessage());
         }
     }
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.close();
     }
 }

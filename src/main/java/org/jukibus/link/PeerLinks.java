@@ -1,6 +1,8 @@
 package org.jukibus.link;
 
+import org.jukibus.core.PeriodicJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +64,8 @@ public final class PeerLinks implements AutoCloseable {
             return t;
         });
         long every = Math.max(100, policy.retryInterval().toMillis());
-        rechecks.scheduleWithFixedDelay(this::recheckLinks, every, every, TimeUnit.MILLISECONDS);
+        rechecks.scheduleWithFixedDelay(PeriodicJob.guarded("peer link recheck", Duration.ofMillis(every), this::recheckLinks),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -121,7 +124,11 @@ public final class PeerLinks implements AutoCloseable {
             links = new ArrayList<>(open.values());
         }
         for (PeerLink link : links) {
-            link.recheck(); // a peer whose line opens again calls back through announce()
+            try {
+                link.recheck(); // a peer whose line opens again calls back through announce()
+            } catch (RuntimeException e) { // one peer's failure must not end the rechecks of the others
+                log.error("a peer line recheck failed (tried again in the next round): {}", e.toString());
+            }
         }
     }
 

@@ -1,13 +1,12 @@
 package org.jukibus.management;
 
+import java.time.Duration;
+import org.jukibus.core.PeriodicJob;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -48,7 +47,8 @@ public final class QueueMetrics implements AutoCloseable {
     private final MultiGauge queueAge;
     private final MultiGauge outboundDepth;
     private final MultiGauge outboundAge;
-    private final ScheduledExecutorService timer;
+    private final String node;
+    private PeriodicJob timer;
 
     public QueueMetrics(NodeBroker broker, Clock clock, MeterRegistry registry, String node) {
         this.broker = broker;
@@ -60,16 +60,12 @@ public final class QueueMetrics implements AutoCloseable {
                 .register(registry);
         outboundAge = MultiGauge.builder("jukibus.outbound.oldest.age").baseUnit("seconds")
                 .description("Age of the oldest message waiting in the outbound queue for the peer").register(registry);
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jukibus-" + node + "-queue-metrics");
-            t.setDaemon(true);
-            return t;
-        });
+        this.node = node;
     }
 
     /** Reads the queues now and then every {@link #INTERVAL_SECONDS} seconds. */
     public QueueMetrics start() {
-        timer.scheduleWithFixedDelay(this::refreshQuietly, 0, INTERVAL_SECONDS, TimeUnit.SECONDS);
+        timer = PeriodicJob.start("jukibus-" + node + "-queue-metrics", Duration.ZERO, Duration.ofSeconds(INTERVAL_SECONDS), this::refreshQuietly);
         return this;
     }
 
@@ -134,7 +130,9 @@ public final class QueueMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        if (timer != null) {
+            timer.close();
+        }
     }
 
     /** Count and oldest timestamp of some messages. */

@@ -1,13 +1,11 @@
 package org.jukibus.provision;
 
+import org.jukibus.core.PeriodicJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
@@ -30,7 +28,7 @@ public final class ProvisionLogErasure implements AutoCloseable {
     private final Period retention;
     private final OperationLog audit;
     private final Clock clock;
-    private ScheduledExecutorService timer;
+    private PeriodicJob timer;
 
     public ProvisionLogErasure(ProvisionLog provisionLog, Period retention, OperationLog audit, Clock clock) {
         this.provisionLog = provisionLog;
@@ -45,18 +43,7 @@ public final class ProvisionLogErasure implements AutoCloseable {
 
     /** Runs the erasure now and then every {@code interval}, on a daemon thread of its own. */
     public ProvisionLogErasure schedule(String node, Duration interval) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "provision-log-erasure-" + node);
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                eraseAsOf(clock.instant(), null);
-            } catch (RuntimeException e) {
-                log.error("provision log erasure failed (it runs again in {}): {}", interval, e.getMessage(), e);
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer = PeriodicJob.start("provision-log-erasure-" + node, Duration.ZERO, interval, () -> eraseAsOf(clock.instant(), null));
         return this;
     }
 
@@ -81,7 +68,7 @@ public final class ProvisionLogErasure implements AutoCloseable {
     @Override
     public void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 }
