@@ -201,6 +201,12 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
     }
 
     @Override
+    public synchronized String failure() {
+        return failure == null ? null : "the operation log in " + dir + " stopped after a failed write: " + failure.getMessage()
+                + " (restart the node once the cause, e.g. a full disk, is fixed)";
+    }
+
+    @Override
     public void record(AuditEvent event) {
         try {
             Appended a = append(event);

@@ -11,4 +11,13 @@ public interface OperationLog {
 
     /** Appends the event; returns once it is durable. */
     void record(AuditEvent event);
+
+    /**
+     * Why the log takes no more entries, or null while it does. A log that failed to write stays failed (a partly
+     * written line must not be followed by others in the chain), so every step that records fails from then on:
+     * the node reports it in its health (and so in its heartbeat and readiness) instead of looking well.
+     */
+    default String failure() {
+        return null;
+    }
 }

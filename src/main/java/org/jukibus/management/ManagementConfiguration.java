@@ -58,6 +58,12 @@ public class ManagementConfiguration {
         return NodeHealth.broker(broker);
     }
 
+    /** Health component {@code operationLog}: the operation log still takes entries. */
+    @Bean
+    HealthIndicator operationLogHealthIndicator(org.jukibus.audit.OperationLog operationLog) {
+        return NodeHealth.operationLog(operationLog);
+    }
+
     /** Health component {@code routes}: every Camel route is started. */
     @Bean
     HealthIndicator routesHealthIndicator(CamelContext camel) {

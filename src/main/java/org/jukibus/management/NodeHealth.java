@@ -37,6 +37,17 @@ public final class NodeHealth {
     }
 
     /**
+     * The node's operation log: down once it failed to write, since every delivery and every operation that must be
+     * recorded fails from then on.
+     */
+    public static HealthIndicator operationLog(org.jukibus.audit.OperationLog log) {
+        return () -> {
+            String failure = log.failure();
+            return failure == null ? Health.up().build() : Health.down().withDetail("failure", failure).build();
+        };
+    }
+
+    /**
      * The node's Camel routes: up only when every one of them is started, except the routes of
      * flows switched off in the config file ({@code jukibus.flows.<flow>.enabled=false}), which are
      * listed as switched off.

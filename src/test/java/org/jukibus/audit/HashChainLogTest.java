@@ -37,6 +37,27 @@ class HashChainLogTest {
     }
 
     @Test
+    void a_failed_write_leaves_the_log_failed_and_says_why() throws Exception {
+        TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofDays(1)); // every entry starts a day's file
+        try (HashChainLog log = keys.open(logDir, clock)) {
+            log.record(AuditTestSupport.queued(1));
+            assertThat(log.failure()).isNull();
+            try (java.util.stream.Stream<Path> files = Files.walk(logDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.writeString(logDir, "the folder is gone and a file is in its place"); // no new day's file can be made
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.record(AuditTestSupport.queued(2)))
+                    .isInstanceOf(java.io.UncheckedIOException.class);
+            assertThat(log.failure()).contains(logDir.toString(), "stopped after a failed write");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.record(AuditTestSupport.queued(3)))
+                    .hasMessageContaining("stopped after an earlier failure");
+        }
+    }
+
+    @Test
     void entries_are_linked_by_hash_and_a_restart_continues_the_chain() throws Exception {
         TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
         try (HashChainLog log = keys.open(logDir, clock)) {
