@@ -15,70 +15,75 @@ import org.jukibus.core.NodeRole;
  */
 public final class LiveDirectory extends NodeDirectory {
 
-    private final NetworkTrust trust;
+    private final java.util.function.Supplier<NodeDirectory> current;
 
     public LiveDirectory(NetworkTrust trust) {
+        this(trust::directory);
+    }
+
+    /** Reads {@code current} at every call. */
+    public LiveDirectory(java.util.function.Supplier<NodeDirectory> current) {
         super(0, null, List.of());
-        this.trust = trust;
+        this.current = current;
     }
 
     @Override
     public long serial() {
-        return trust.directory().serial();
+        return current.get().serial();
     }
 
     @Override
     public Instant issuedAt() {
-        return trust.directory().issuedAt();
+        return current.get().issuedAt();
     }
 
     @Override
     public Instant nextUpdate() {
-        return trust.directory().nextUpdate();
+        return current.get().nextUpdate();
     }
 
     @Override
     public List<NodeEntry> all() {
-        return trust.directory().all();
+        return current.get().all();
     }
 
     @Override
     public Optional<NodeEntry> byCode(String code) {
-        return trust.directory().byCode(code);
+        return current.get().byCode(code);
     }
 
     @Override
     public Optional<NodeEntry> byCertificate(X509Certificate cert) {
-        return trust.directory().byCertificate(cert);
+        return current.get().byCertificate(cert);
     }
 
     @Override
     public List<NodeEntry> municipalitiesOf(String prefectureCode) {
-        return trust.directory().municipalitiesOf(prefectureCode);
+        return current.get().municipalitiesOf(prefectureCode);
     }
 
     @Override
     public Optional<NodeEntry> prefectureOf(String code) {
-        return trust.directory().prefectureOf(code);
+        return current.get().prefectureOf(code);
     }
 
     @Override
     public List<NodeEntry> withRole(NodeRole role) {
-        return trust.directory().withRole(role);
+        return current.get().withRole(role);
     }
 
     @Override
     public Map<NodeRole, Integer> countsByRole() {
-        return trust.directory().countsByRole();
+        return current.get().countsByRole();
     }
 
     @Override
     public int size() {
-        return trust.directory().size();
+        return current.get().size();
     }
 
     @Override
     public String toString() {
-        return "Live" + trust.directory();
+        return "Live" + current.get();
     }
 }

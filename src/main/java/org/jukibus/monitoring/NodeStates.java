@@ -27,16 +27,21 @@ public final class NodeStates {
     /** The change of state the row calls for at {@code now}, or null when it stays. */
     public static StateChange next(NodeStatusRow row, Instant now, Instant centralStartedAt, Duration silenceAfter) {
         Instant lastHeard = row.lastHeartbeatAt();
-        Instant reference = lastHeard == null || lastHeard.isBefore(centralStartedAt) ? centralStartedAt : lastHeard;
+        // a node never heard is watched from central's start, or from when a later directory listed it
+        Instant watchedFrom = row.state() == NodeState.UNKNOWN && row.stateSince() != null && row.stateSince().isAfter(centralStartedAt)
+                ? row.stateSince() : centralStartedAt;
+        Instant reference = lastHeard == null || lastHeard.isBefore(watchedFrom) ? watchedFrom : lastHeard;
         NodeState to;
         Instant since;
         String detail;
         if (Duration.between(reference, now).compareTo(silenceAfter) > 0) {
             to = NodeState.SILENT;
-            since = lastHeard != null ? lastHeard : centralStartedAt;
+            since = lastHeard != null ? lastHeard : watchedFrom;
             detail = lastHeard != null
                     ? "no heartbeat since " + lastHeard + " (silent after " + silenceAfter + ")"
-                    : "no heartbeat since central started at " + centralStartedAt + " (silent after " + silenceAfter + ")";
+                    : watchedFrom.equals(centralStartedAt)
+                    ? "no heartbeat since central started at " + centralStartedAt + " (silent after " + silenceAfter + ")"
+                    : "no heartbeat since it was listed in the directory at " + watchedFrom + " (silent after " + silenceAfter + ")";
         } else if (lastHeard == null) {
             return null;
         } else {

@@ -139,8 +139,10 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
      */
     public void check(Exchange exchange) throws Exception {
         Instant now = clock.instant();
-        listEveryNode();
         Map<String, NodeStatusRow> rows = store.all();
+        if (listNew(rows, now)) {
+            rows = store.all();
+        }
         List<StateChange> changes = new ArrayList<>();
         List<Answer> alerts = new ArrayList<>();
         Map<NodeState, Long> counts = new EnumMap<>(NodeState.class);
@@ -182,15 +184,21 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
         }
     }
 
-    /** Every node of the directory gets a row the first time the check runs: UNKNOWN, since central started. */
-    private void listEveryNode() {
-        if (listed) {
-            return;
-        }
+    /**
+     * Every node of the directory without a row gets one, UNKNOWN: since central started at the first check, since
+     * now for a node a later directory added (a new or merged municipality), so its silence is counted from then and
+     * it goes SILENT if it never beats. True if any was listed.
+     */
+    private boolean listNew(Map<String, NodeStatusRow> rows, Instant now) {
+        boolean any = false;
         for (NodeEntry entry : directory.all()) {
-            store.list(entry.code(), entry.role().id(), startedAt);
+            if (!rows.containsKey(entry.code())) {
+                store.list(entry.code(), entry.role().id(), listed ? now : startedAt);
+                any = true;
+            }
         }
         listed = true;
+        return any;
     }
 
     private List<Answer> alertsFor(StateChange change) throws Exception {

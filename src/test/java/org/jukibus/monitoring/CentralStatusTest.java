@@ -218,6 +218,47 @@ class CentralStatusTest {
     }
 
     @Test
+    void a_node_a_later_directory_adds_is_watched_from_then_and_goes_silent_if_it_never_beats() throws Exception {
+        NodeDirectory first = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13")));
+        java.util.concurrent.atomic.AtomicReference<NodeDirectory> inForce = new java.util.concurrent.atomic.AtomicReference<>(first);
+        TestClock clock = new TestClock(T0);
+        StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(inForce::get),
+                new NodeStatusStore(new JdbcTemplate(database("added_test"))), clock, SILENCE);
+        for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}}) {
+            board.record(beat(n[0], n[1], clock.now, 0), "first-" + n[0], clock.now);
+        }
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        assertThat(check(board, exchange)).isEmpty();
+        board.recordChanges(exchange);
+
+        // a day later a merged municipality is published; its node never sends a heartbeat
+        clock.now = T0.plus(Duration.ofDays(1));
+        inForce.set(new NodeDirectory(2, clock.now, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13"),
+                entry(NodeRole.MUNICIPAL, "131237"))));
+        for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}}) {
+            board.record(beat(n[0], n[1], clock.now, 0), "day2-" + n[0], clock.now);
+        }
+        exchange = new DefaultExchange(new DefaultCamelContext());
+        assertThat(check(board, exchange)).as("just listed: not silent yet, though central started a day ago").isEmpty();
+        board.recordChanges(exchange);
+        assertThat(board.list()).filteredOn(m -> m.get("code").equals("131237")).singleElement()
+                .satisfies(m -> assertThat(m.get("state")).isEqualTo("UNKNOWN"));
+
+        clock.now = clock.now.plus(SILENCE).plusSeconds(1);
+        for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}}) {
+            board.record(beat(n[0], n[1], clock.now, 0), "day2b-" + n[0], clock.now);
+        }
+        exchange = new DefaultExchange(new DefaultCamelContext());
+        List<Answer> alerts = check(board, exchange);
+        assertThat(alerts).extracting(Answer::recipient).contains("131237");
+        board.recordChanges(exchange);
+        assertThat(board.list()).filteredOn(m -> m.get("code").equals("131237")).singleElement()
+                .satisfies(m -> assertThat(m.get("state")).isEqualTo("SILENT"));
+        assertThat(board.events("131237", 10)).first()
+                .satisfies(e -> assertThat((String) e.get("detail")).contains("listed in the directory at " + T0.plus(Duration.ofDays(1))));
+    }
+
+    @Test
     void security_events_are_announced_to_the_prefecture_and_the_node_and_never_to_central() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
