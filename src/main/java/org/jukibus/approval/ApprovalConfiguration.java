@@ -71,7 +71,9 @@ public class ApprovalConfiguration {
             throw new IllegalStateException("jukibus.approval.officer-certificate: " + officerFile
                     + " must hold exactly one certificate, found " + officers.size());
         }
-        CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock);
+        // tolerating a stale CRL: a node that restarts the day after central missed a CRL renewal must still start
+        CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock)
+                .toleratingStaleCrl();
         Path manifest = approval.getManifest() != null ? approval.getManifest() : node.getRoutesDir().resolve(MANIFEST);
         ApprovedPrograms programs = new ProgramApproval(settings.role(), node.getRoutesDir(), settings.brokerConfigDir(),
                 NodeProgram.running(), manifest, officers.get(0), validator, settings.home(), operationLog).approve();

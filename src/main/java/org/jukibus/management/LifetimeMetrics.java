@@ -16,7 +16,9 @@ import org.jukibus.directory.NetworkTrust;
 /**
  * Lifetimes an operator must renew in time, in seconds from the node's clock (negative once past), and the node's clock:
  * <ul>
- *   <li>{@code jukibus_certificate_expiry_seconds{certificate="node"|"root-ca"}}: until the certificate's notAfter</li>
+ *   <li>{@code jukibus_certificate_expiry_seconds{certificate="node"|"root-ca"|"officer"}}: until the certificate's
+ *       notAfter; "officer" is the certificate of the officer who approved the node's programs (a node whose officer
+ *       certificate has lapsed does not start), where approval is on</li>
  *   <li>{@code jukibus_crl_next_update_seconds}: until the nextUpdate of the CRL in force (it changes when a new one
  *       arrives)</li>
  *   <li>{@code jukibus_clock_offset_seconds}: how far the node's clock is set from the host's ({@code jukibus clock
@@ -29,12 +31,15 @@ public final class LifetimeMetrics implements MeterBinder {
     private final NodeClock clock;
     private final X509Certificate node;
     private final X509Certificate rootCa;
+    private final X509Certificate officer;
     private final NetworkTrust trust;
 
-    public LifetimeMetrics(NodeClock clock, X509Certificate node, X509Certificate rootCa, NetworkTrust trust) {
+    /** @param officer the approving officer's certificate, or null where approval is off */
+    public LifetimeMetrics(NodeClock clock, X509Certificate node, X509Certificate rootCa, X509Certificate officer, NetworkTrust trust) {
         this.clock = clock;
         this.node = node;
         this.rootCa = rootCa;
+        this.officer = officer;
         this.trust = trust;
     }
 
@@ -42,6 +47,9 @@ public final class LifetimeMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         certificate(registry, clock, "node", node);
         certificate(registry, clock, "root-ca", rootCa);
+        if (officer != null) {
+            certificate(registry, clock, "officer", officer);
+        }
         Gauge.builder("jukibus.crl.next.update", trust, t -> secondsUntil(clock, nextUpdate(t.crl())))
                 .baseUnit("seconds").description("Time until the nextUpdate of the CRL in force").register(registry);
         Gauge.builder("jukibus.clock.offset", clock, c -> c.offset().toMillis() / 1000.0)

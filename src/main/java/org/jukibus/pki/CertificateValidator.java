@@ -36,6 +36,7 @@ public final class CertificateValidator {
     private final X509Certificate rootCa;
     private final Supplier<X509CRL> crls;
     private final Clock clock;
+    private final boolean staleCrlTolerated;
 
     /**
      * @param rootCa the trust anchor
@@ -55,6 +56,25 @@ public final class CertificateValidator {
         this.rootCa = Objects.requireNonNull(rootCa, "rootCa");
         this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.staleCrlTolerated = false;
+    }
+
+    private CertificateValidator(CertificateValidator base, boolean staleCrlTolerated) {
+        this.rootCa = base.rootCa;
+        this.crls = base.crls;
+        this.clock = base.clock;
+        this.staleCrlTolerated = staleCrlTolerated;
+    }
+
+    /**
+     * This validator, except that a CRL past its nextUpdate still counts as the list of revoked certificates instead
+     * of refusing every certificate. For checks a node makes when it starts (the officer who approved its programs):
+     * a CRL renewal missed at central must not stop every node that restarts on the day after; the certificates the
+     * stale CRL lists are still refused, and central's missed renewal is alerted on by the heartbeat and the
+     * JukibusCrlDue rule.
+     */
+    public CertificateValidator toleratingStaleCrl() {
+        return new CertificateValidator(this, true);
     }
 
     public CertificateValidator(X509Certificate rootCa, X509CRL crl) {
@@ -212,8 +232,10 @@ public final class CertificateValidator {
             CertPath path = cf.generateCertPath(List.of(cert));
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(rootCa, null)));
             params.setDate(Date.from(at));
-            params.setRevocationEnabled(crl != null);
-            if (crl != null) {
+            // a tolerated stale CRL has been checked entry by entry (checkIssued); PKIX would find it unusable
+            boolean revocation = crl != null && !(staleCrlTolerated && stale(crl, at));
+            params.setRevocationEnabled(revocation);
+            if (revocation) {
                 params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));
             }
             CertPathValidator.getInstance("PKIX").validate(path, params);
@@ -229,6 +251,10 @@ public final class CertificateValidator {
         }
     }
 
+    private static boolean stale(X509CRL crl, Instant at) {
+        return crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(at);
+    }
+
     private void checkCrl(X509CRL crl, Instant at) throws CertificateRejectedException {
         if (!crl.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
             throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL was not issued by our root CA");
@@ -238,7 +264,10 @@ public final class CertificateValidator {
         } catch (GeneralSecurityException e) {
             throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL's signature does not verify with the root CA key", e);
         }
-        if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(at)) {
+        if (stale(crl, at)) {
+            if (staleCrlTolerated) {
+                return; // its entries are still checked by the caller
+            }
             throw new CertificateRejectedException(Reason.CRL_PROBLEM, "the CRL is out of date (next update was due "
                     + crl.getNextUpdate().toInstant() + "): issue a new one with 'jukibus pki crl'");
         }

@@ -51,6 +51,24 @@ class OfficerCertificateTest {
     }
 
     @Test
+    void at_start_a_stale_crl_still_refuses_what_it_lists_but_does_not_refuse_everyone() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", "pw".toCharArray());
+        X509Certificate officer = ca.issueOfficerKeyMaterial(new OfficerIdentity("山田 花子"), Duration.ofDays(730)).certificate();
+        X509Certificate revoked = ca.issueOfficerKeyMaterial(new OfficerIdentity("佐藤 一郎"), Duration.ofDays(730)).certificate();
+        java.security.cert.X509CRL crl = ca.revoke(revoked.getSerialNumber(), Duration.ofDays(7));
+        // 8 days on, central has missed the CRL renewal
+        java.time.Clock dayEight = java.time.Clock.fixed(java.time.Instant.now().plus(Duration.ofDays(8)), java.time.ZoneOffset.UTC);
+        CertificateValidator strict = new CertificateValidator(ca.certificate(), crl, dayEight);
+
+        assertThatThrownBy(() -> strict.validateOfficer(officer)).isInstanceOf(CertificateRejectedException.class)
+                .hasMessageContaining("out of date");
+        CertificateValidator atStart = strict.toleratingStaleCrl();
+        assertThat(atStart.validateOfficer(officer).name()).isEqualTo("山田 花子");
+        assertThatThrownBy(() -> atStart.validateOfficer(revoked)).isInstanceOf(CertificateRejectedException.class)
+                .hasMessageContaining("was revoked");
+    }
+
+    @Test
     void a_node_certificate_is_not_an_officer_certificate() throws Exception {
         CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", "pw".toCharArray());
         KeyMaterial node = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "131041", "新宿区"), List.of("127.0.0.1"),
