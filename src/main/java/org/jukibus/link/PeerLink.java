@@ -247,6 +247,11 @@ final class PeerLink implements AutoCloseable {
     private Line connect(Endpoint endpoint) throws JMSException {
         ActiveMQConnectionFactory factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transport(endpoint));
         factory.setCallTimeout(policy.callTimeout().toMillis());
+        // no producer credits: a peer whose broker stops granting them (its disk over max-disk-usage) would hold a
+        // send in the client's credit wait, which retries every 10 s for ever and ignores the call timeout, and with
+        // it a forwarder thread per message, until every forwarder of this node waits on that one peer. Without
+        // credits the send is bounded by the call timeout, fails, and the message waits on this node's outbound queue.
+        factory.setProducerWindowSize(-1);
         factory.setInitialConnectAttempts(1);
         factory.setReconnectAttempts(0);
         factory.setBlockOnDurableSend(true);
