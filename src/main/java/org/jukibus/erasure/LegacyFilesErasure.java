@@ -20,7 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * still lying in {@code outbox/<flow>/} and refused inputs in {@code error/<flow>/} with their {@code .error} report.
  * Their age is the time the transfer ledger recorded them at (node clock); a file is erased once that is more than
  * {@code jukibus.erasure.legacy-retention} ago and its content is still the one recorded (a later file of the same
- * name stays), then the ledger rows themselves, which name the files.
+ * name stays), then the ledger rows themselves, which name the files. Reports in {@code error/<flow>/} that stand
+ * alone (a request's {@code .timeout}, a negative answer's {@code .error}: no file of the ledger beside them) are
+ * erased once they were last written more than the retention ago.
  */
 final class LegacyFilesErasure implements Erasable {
 
@@ -69,6 +71,30 @@ final class LegacyFilesErasure implements Erasable {
             }
         }
         jdbc.update("delete from transfer_ledger where recorded_at < ?", cutoff);
+        return erased + eraseLoneReports(cutoff.toInstant());
+    }
+
+    private int eraseLoneReports(Instant cutoff) throws IOException {
+        Path errors = legacyRoot.resolve("error");
+        if (!Files.isDirectory(errors)) {
+            return 0;
+        }
+        int erased = 0;
+        try (DirectoryStream<Path> flows = Files.newDirectoryStream(errors, Files::isDirectory)) {
+            for (Path flow : flows) {
+                try (DirectoryStream<Path> reports = Files.newDirectoryStream(flow, "*.{error,timeout}")) {
+                    for (Path report : reports) {
+                        String name = report.getFileName().toString();
+                        Path companion = flow.resolve(name.substring(0, name.lastIndexOf('.')));
+                        if (Files.isRegularFile(report, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(companion)
+                                && Files.getLastModifiedTime(report).toInstant().isBefore(cutoff)) {
+                            Files.delete(report);
+                            erased++;
+                        }
+                    }
+                }
+            }
+        }
         return erased;
     }
 

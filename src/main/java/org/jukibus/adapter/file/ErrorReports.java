@@ -110,6 +110,8 @@ public final class ErrorReports {
         fields.put("kept-at", clock.instant().toString());
         fields.put("problem", problem);
         report(flow, fileName, code, fields);
+        // in the ledger like a refused input, so the erasure run deletes it (and its report) after the legacy retention
+        ledger.record(flow, fileName, content, TransferLedger.Outcome.REJECTED, null, null, "kept: " + problem);
         log.warn("{} {} kept in {}: {}", flow, fileName, target.getParent(), problem);
         return target;
     }

@@ -33,7 +33,7 @@ public final class TransferLedger {
         HANDLED,
         /** picked up again after it was queued once: not sent a second time */
         DUPLICATE,
-        /** picked up and refused; the file and its .error report are in legacy/error/ */
+        /** picked up and refused, or received and kept undelivered; the file and its .error report are in legacy/error/ */
         REJECTED,
         /** written into a legacy outbox */
         DELIVERED
