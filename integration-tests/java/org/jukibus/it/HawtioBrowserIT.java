@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * An operator's view of a node in a real browser: headless Chromium, holding the operator's card
  * (TLS client certificate), logs in with the operator's id and PIN to the node's management port and reads, from Hawtio's pages, the node's Camel routes and flow queues and
  * its dead-letter queue with the number of dead letters put there first; then, in Artemis's own console
- * ({@code /console/}), the node's queues with their message counts, and the server refusing what would change the
- * broker (purge, delete, send) while browsing is allowed and logged. Screenshots of each step
+ * ({@code /console/}), the node's queues with their message counts, the DLQ's actions without Delete, Purge or Send,
+ * and the server refusing those changes anyway (purge, delete, send) while browsing is allowed and logged. Screenshots of each step
  * go to {@code target/hawtio-screenshots/}.
  */
 @Tag("slow")
@@ -130,6 +130,18 @@ class HawtioBrowserIT {
             table.forEach(row -> counts.put(row.get("name").asText(), row.get("count").asText()));
             assertThat(counts).containsEntry("jukibus.dlq", String.valueOf(DEAD_LETTERS))
                     .containsEntry("jukibus.inbound.transfer-in", "0");
+            assertThat(browser.text()).as("the broker the console found").contains("Broker: jukibus-" + OSAKA);
+
+            // it offers on the DLQ only what the server allows: browsing (dlq.read), not deleting, purging or sending
+            browser.eval("(() => { const row = Array.from(document.querySelectorAll('tbody tr')).find(tr => Array.from("
+                    + "tr.querySelectorAll('td')).some(td => td.innerText.trim() === 'jukibus.dlq'));"
+                    + " row.querySelector('td:last-child button').click(); return true; })()");
+            JsonNode actions = browser.waitFor("the DLQ's actions", "(() => { const items = Array.from(document.querySelectorAll("
+                    + "'[role=menuitem]')).map(i => i.innerText.trim()).filter(t => t); return items.length ? items : null; })()", WAIT);
+            browser.screenshot(SHOTS.resolve("7-artemis-console-dlq-actions.png"));
+            List<String> offered = new java.util.ArrayList<>();
+            actions.forEach(a -> offered.add(a.asText()));
+            assertThat(offered).contains("Browse Messages").doesNotContain("Delete", "Purge", "Send Message");
 
             // what the console offers that changes the broker, the server refuses, and logs, whatever the operator's permissions
             String dlq = "org.apache.activemq.artemis:broker=\"jukibus-" + OSAKA + "\",component=addresses,address=\"jukibus.dlq\","

@@ -4,6 +4,9 @@ import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.jukibus.operators.BrokerOperationRights;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
@@ -21,7 +24,8 @@ import org.springframework.web.servlet.resource.PathResourceResolver;
  * in Artemis 2.40, so it runs as its own page rather than as a tab of {@code /actuator/hawtio/}. Its back-end calls
  * (user, plugins, login state, Jolokia) are forwarded to the node's Hawtio and Jolokia, so it reads the embedded
  * broker's MBeans ({@code org.apache.activemq.artemis:broker="jukibus-<code>"}) through
- * {@code operators.ManagementRestrictor}: browsing messages needs {@code dlq.read}, changes to the broker are refused.
+ * {@code operators.ManagementRestrictor}: browsing messages needs {@code dlq.read}, changes to the broker are refused;
+ * {@link BrokerOperationRights} tells the console so, and it hides those actions.
  */
 @Configuration(proxyBeanMethods = false)
 @Controller
@@ -30,6 +34,12 @@ public class ArtemisConsole implements WebMvcConfigurer {
     /** Where the console is served, as its build expects ({@code <base href="/console/">}). */
     public static final String PATH = "/console";
     private static final String ASSETS = "artemis-console/";
+
+    /** What the operator may invoke, for Hawtio's RBAC (the console's actions, the JMX tab's operations). */
+    @Bean
+    static SmartInitializingSingleton brokerOperationRights() {
+        return BrokerOperationRights::register;
+    }
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
