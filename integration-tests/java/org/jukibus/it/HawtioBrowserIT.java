@@ -166,6 +166,8 @@ class HawtioBrowserIT {
             JsonNode browsed = jolokia(browser, dlq, "browse()");
             assertThat(browsed.path("status").asInt()).as(browsed.toString()).isEqualTo(200);
             assertThat(browsed.path("value")).hasSize(DEAD_LETTERS);
+            JsonNode firstMessage = jolokia(browser, java.util.Map.of("type", "read", "mbean", dlq, "attribute", "FirstMessageAsJSON"));
+            assertThat(firstMessage.path("status").asInt()).as("the attribute holding a message: " + firstMessage).isEqualTo(403);
             assertThat(entries(AuditKind.OPERATION)).anySatisfy(e -> {
                 assertThat(e.actor()).isEqualTo("operator:" + NetworkProvisioner.OPERATOR);
                 assertThat(e.detail()).matches("broker browse(\\(\\))? on queue jukibus\\.dlq");
@@ -183,9 +185,12 @@ class HawtioBrowserIT {
      * in the logged-in page (session cookie, XSRF header). Returns Jolokia's answer.
      */
     private static JsonNode jolokia(Chromium browser, String mbean, String operation, Object... arguments) throws Exception {
+        return jolokia(browser, java.util.Map.of("type", "exec", "mbean", mbean, "operation", operation, "arguments", List.of(arguments)));
+    }
+
+    private static JsonNode jolokia(Chromium browser, java.util.Map<String, Object> body) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        String request = json.writeValueAsString(java.util.Map.of("type", "exec", "mbean", mbean, "operation", operation,
-                "arguments", List.of(arguments)));
+        String request = json.writeValueAsString(body);
         return browser.eval("(async () => { const xsrf = decodeURIComponent((document.cookie.split('; ')"
                 + ".find(c => c.startsWith('XSRF-TOKEN=')) || '=').split('=')[1]);"
                 + " const r = await fetch('/console/jolokia/', {method: 'POST', credentials: 'same-origin',"

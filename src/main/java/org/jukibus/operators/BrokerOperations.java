@@ -22,9 +22,13 @@ public final class BrokerOperations {
     /** A flow's inbound queue; every other queue (outbound, dead letters, receipts) holds every flow's messages. */
     private static final String INBOUND = "jukibus.inbound.";
 
-    /** Reads messages: browse, listMessages, listScheduledMessagesAsJSON, getFirstMessageAsJSON, ... */
-    private static final Pattern BROWSE = Pattern.compile(
-            "browse\\w*|(list|get)\\w*Messages?(AsJSON)?|listMessagesForSubscription(AsJSON)?");
+    /**
+     * Reads messages (Artemis 2.40's control interfaces): a queue's browse, listMessages, listScheduledMessages,
+     * listDeliveringMessages (also as JSON), getFirstMessageAsJSON (an attribute too); the broker's prepared transactions
+     * with their messages. Named one by one: getNumberOfMessages or getMaxPageReadMessages are counts and settings.
+     */
+    private static final Pattern BROWSE = Pattern.compile("browse|getFirstMessageAsJSON"
+            + "|list(Scheduled|Delivering)?Messages(AsJSON)?|listPreparedTransactionDetails(AsJSON|AsHTML)");
     /** Reads the broker's state: getters, lists (of queues, consumers, counters ...), counts, flags. */
     private static final Pattern READ = Pattern.compile("(get|list|count|is)[A-Z]\\w*");
 
@@ -37,6 +41,11 @@ public final class BrokerOperations {
     /** Whether {@code name} is one of the broker's MBeans. */
     public static boolean isBroker(ObjectName name) {
         return name != null && DOMAIN.equals(name.getDomain());
+    }
+
+    /** How reading an attribute is treated: as its getter ({@code FirstMessageAsJSON} holds a message). */
+    public static Kind attributeKind(String attribute) {
+        return kind("get" + attribute) == Kind.BROWSE ? Kind.BROWSE : Kind.READ;
     }
 
     /**

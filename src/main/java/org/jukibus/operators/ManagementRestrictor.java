@@ -22,7 +22,8 @@ import org.springframework.web.context.support.WebApplicationContextUtils;
  * JVM) only to operators with the permission {@code management}, as Hawtio is. On the broker's MBeans (Hawtio's JMX
  * tab, Artemis's console at {@code /console/}) {@link BrokerOperations} decides further: reading messages needs
  * {@code dlq.read} for the queue's flow and is written to the operation log, and operations that change the broker or
- * its messages, and attribute writes, are refused to every operator (logged as refused). Jolokia creates it by class
+ * its messages, and attribute writes, are refused to every operator (logged as refused); the attribute holding a
+ * queue's first message is not readable. Jolokia creates it by class
  * name, so it reads the operator from the request thread's security context, like the MBeans, and the node's
  * {@link OperatorPermissions} and {@link OperationLog} from the request's application context (several nodes can
  * share a JVM, each with its own).
@@ -43,7 +44,11 @@ public class ManagementRestrictor implements Restrictor {
 
     @Override
     public boolean isAttributeReadAllowed(ObjectName name, String attribute) {
-        return allowed(name);
+        // an attribute holding a message (FirstMessageAsJSON) is not read at all: Hawtio reads every attribute of an
+        // MBean on each refresh, which would be a browse, and a log entry, every few seconds; the browse operations
+        // show messages, logged. Not logged as refused either, for the same reason.
+        return allowed(name) && !(BrokerOperations.isBroker(name)
+                && BrokerOperations.attributeKind(attribute) == BrokerOperations.Kind.BROWSE);
     }
 
     @Override

@@ -15,7 +15,8 @@ class BrokerOperationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"listQueues(java.lang.String,int,int)", "listAddresses", "countMessages()",
             "countMessages(java.lang.String)", "listMessageCounter", "listMessageCounterHistoryAsJSON",
-            "getFirstMessageAge", "isPaused", "listConsumersAsJSON", "listNetworkTopology", "getAddressSettingsAsJSON"})
+            "getFirstMessageAge", "isPaused", "listConsumersAsJSON", "listNetworkTopology", "getAddressSettingsAsJSON",
+            "getNumberOfMessages", "getMaxPageReadMessages", "getPrefetchPageMessages", "listMessageCounterAsHTML"})
     void what_the_broker_is_can_be_read(String operation) {
         assertThat(BrokerOperations.kind(operation)).isEqualTo(Kind.READ);
     }
@@ -23,7 +24,7 @@ class BrokerOperationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"browse", "browse(int,int,java.lang.String)", "listMessages(java.lang.String)",
             "listMessagesAsJSON", "getFirstMessageAsJSON()", "listScheduledMessagesAsJSON", "listDeliveringMessages",
-            "listMessagesForSubscriptionAsJSON"})
+            "listDeliveringMessagesAsJSON", "listPreparedTransactionDetailsAsJSON", "listPreparedTransactionDetailsAsHTML"})
     void reading_messages_is_browsing(String operation) {
         assertThat(BrokerOperations.kind(operation)).isEqualTo(Kind.BROWSE);
     }
@@ -35,6 +36,14 @@ class BrokerOperationsTest {
             "closeConnectionsForAddress", "expireMessages", "changeMessagePriority", "forceFailover", ""})
     void every_change_to_the_broker_is_refused(String operation) {
         assertThat(BrokerOperations.kind(operation)).isEqualTo(Kind.REFUSED);
+    }
+
+    @Test
+    void the_attribute_holding_the_first_message_is_browsing_and_counts_are_not() {
+        assertThat(BrokerOperations.attributeKind("FirstMessageAsJSON")).isEqualTo(Kind.BROWSE);
+        assertThat(BrokerOperations.attributeKind("MessageCount")).isEqualTo(Kind.READ);
+        assertThat(BrokerOperations.attributeKind("NumberOfMessages")).isEqualTo(Kind.READ);
+        assertThat(BrokerOperations.attributeKind("Paused")).isEqualTo(Kind.READ);
     }
 
     @Test
