@@ -12,6 +12,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jukibus.audit.AuditEntry;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.HashChainLog;
 import org.jukibus.demo.NetworkProvisioner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An operator's view of a node in a real browser: headless Chromium, holding the operator's card
  * (TLS client certificate), logs in with the operator's id and PIN to the node's management port and reads, from Hawtio's pages, the node's Camel routes and flow queues and
- * its dead-letter queue with the number of dead letters put there first. Screenshots of each step
+ * its dead-letter queue with the number of dead letters put there first; then, in Artemis's own console
+ * ({@code /console/}), the node's queues with their message counts, the DLQ's actions without Delete, Purge or Send,
+ * and the server refusing those changes anyway (purge, delete, send) while browsing is allowed and logged. Screenshots of each step
  * go to {@code target/hawtio-screenshots/}.
  */
 @Tag("slow")
@@ -107,7 +112,94 @@ class HawtioBrowserIT {
             browser.screenshot(SHOTS.resolve("5-dead-letter-operations.png"));
             assertThat(browser.text()).contains("list(String)", "show(String)", "replay(String)", "replayAll(String)",
                     "purge(String, boolean)");
+
+            // Artemis's own console, same login: the node's queues with their message counts
+            browser.navigate(base + "/console/artemis");
+            browser.waitFor("the Artemis console's Queues tab", tab("Queues") + " !== undefined", WAIT);
+            browser.eval(tab("Queues") + ".click(); true");
+            JsonNode table = browser.waitFor("the queues table with jukibus.dlq and a flow's inbound queue", "(() => {"
+                    + " const heads = Array.from(document.querySelectorAll('thead th')).map(th => th.innerText.trim());"
+                    + " const name = heads.indexOf('Name'), count = heads.indexOf('Message Count');"
+                    + " const rows = Array.from(document.querySelectorAll('tbody tr')).map(tr => Array.from(tr.querySelectorAll('td'))"
+                    + ".map(td => td.innerText.trim())).filter(cells => cells.length > Math.max(name, count))"
+                    + ".map(cells => ({name: cells[name], count: cells[count]}));"
+                    + " return name >= 0 && count >= 0 && rows.some(r => r.name === 'jukibus.dlq')"
+                    + " && rows.some(r => r.name === 'jukibus.inbound.transfer-in') ? rows : null; })()", WAIT);
+            browser.screenshot(SHOTS.resolve("6-artemis-console-queues.png"));
+            java.util.Map<String, String> counts = new java.util.HashMap<>();
+            table.forEach(row -> counts.put(row.get("name").asText(), row.get("count").asText()));
+            assertThat(counts).containsEntry("jukibus.dlq", String.valueOf(DEAD_LETTERS))
+                    .containsEntry("jukibus.inbound.transfer-in", "0");
+            assertThat(browser.text()).as("the broker the console found").contains("Broker: jukibus-" + OSAKA);
+
+            // it offers on the DLQ only what the server allows: browsing (dlq.read), not deleting, purging or sending
+            browser.eval("(() => { const row = Array.from(document.querySelectorAll('tbody tr')).find(tr => Array.from("
+                    + "tr.querySelectorAll('td')).some(td => td.innerText.trim() === 'jukibus.dlq'));"
+                    + " row.querySelector('td:last-child button').click(); return true; })()");
+            JsonNode actions = browser.waitFor("the DLQ's actions", "(() => { const items = Array.from(document.querySelectorAll("
+                    + "'[role=menuitem]')).map(i => i.innerText.trim()).filter(t => t); return items.length ? items : null; })()", WAIT);
+            browser.screenshot(SHOTS.resolve("7-artemis-console-dlq-actions.png"));
+            List<String> offered = new java.util.ArrayList<>();
+            actions.forEach(a -> offered.add(a.asText()));
+            assertThat(offered).contains("Browse Messages").doesNotContain("Delete", "Purge", "Send Message");
+
+            // what the console offers that changes the broker, the server refuses, and logs, whatever the operator's permissions
+            String dlq = "org.apache.activemq.artemis:broker=\"jukibus-" + OSAKA + "\",component=addresses,address=\"jukibus.dlq\","
+                    + "subcomponent=queues,routing-type=\"anycast\",queue=\"jukibus.dlq\"";
+            String brokerMBean = "org.apache.activemq.artemis:broker=\"jukibus-" + OSAKA + "\"";
+            JsonNode purge = jolokia(browser, dlq, "removeAllMessages()");
+            JsonNode delete = jolokia(browser, brokerMBean, "destroyQueue(java.lang.String)", "jukibus.inbound.transfer-in");
+            JsonNode send = jolokia(browser, dlq, "sendMessage(java.util.Map,int,java.lang.String,boolean,java.lang.String,java.lang.String)",
+                    java.util.Map.of(), 3, "hello", false, "", "");
+            for (JsonNode refused : List.of(purge, delete, send)) {
+                assertThat(refused.path("status").asInt()).as(refused.toString()).isEqualTo(403);
+            }
+            assertThat(DeadLetterAssert.count(net, OSAKA)).as("dead letters after the refused purge and send").isEqualTo(DEAD_LETTERS);
+            assertThat(net.broker(OSAKA).locateQueue("jukibus.inbound.transfer-in")).as("the queue it refused to delete").isNotNull();
+            assertThat(entries(AuditKind.PERMISSION_DENIED)).extracting(AuditEntry::detail).anySatisfy(d -> assertThat(d)
+                            .matches("broker removeAllMessages(\\(\\))? on queue jukibus\\.dlq refused: .*dead-letter operations.*"))
+                    .anySatisfy(d -> assertThat(d).matches("broker destroyQueue(\\(java\\.lang\\.String\\))? on broker jukibus-"
+                            + OSAKA + " refused: .*"))
+                    .anySatisfy(d -> assertThat(d).matches("broker sendMessage(\\(.*\\))? on queue jukibus\\.dlq refused: .*"));
+
+            // browsing messages (the console's message view) needs dlq.read and is written to the operation log
+            JsonNode browsed = jolokia(browser, dlq, "browse()");
+            assertThat(browsed.path("status").asInt()).as(browsed.toString()).isEqualTo(200);
+            assertThat(browsed.path("value")).hasSize(DEAD_LETTERS);
+            JsonNode firstMessage = jolokia(browser, java.util.Map.of("type", "read", "mbean", dlq, "attribute", "FirstMessageAsJSON"));
+            assertThat(firstMessage.path("status").asInt()).as("the attribute holding a message: " + firstMessage).isEqualTo(403);
+            assertThat(entries(AuditKind.OPERATION)).anySatisfy(e -> {
+                assertThat(e.actor()).isEqualTo("operator:" + NetworkProvisioner.OPERATOR);
+                assertThat(e.detail()).matches("broker browse(\\(\\))? on queue jukibus\\.dlq");
+            });
         }
+    }
+
+    /** A Tab of the Artemis console by its title, as JavaScript (undefined while it is not there). */
+    private static String tab(String title) {
+        return "Array.from(document.querySelectorAll('button[role=tab]')).find(b => b.innerText.trim() === '" + title + "')";
+    }
+
+    /**
+     * Runs a broker MBean operation as the Artemis console does: a Jolokia exec through the console's own back end,
+     * in the logged-in page (session cookie, XSRF header). Returns Jolokia's answer.
+     */
+    private static JsonNode jolokia(Chromium browser, String mbean, String operation, Object... arguments) throws Exception {
+        return jolokia(browser, java.util.Map.of("type", "exec", "mbean", mbean, "operation", operation, "arguments", List.of(arguments)));
+    }
+
+    private static JsonNode jolokia(Chromium browser, java.util.Map<String, Object> body) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String request = json.writeValueAsString(body);
+        return browser.eval("(async () => { const xsrf = decodeURIComponent((document.cookie.split('; ')"
+                + ".find(c => c.startsWith('XSRF-TOKEN=')) || '=').split('=')[1]);"
+                + " const r = await fetch('/console/jolokia/', {method: 'POST', credentials: 'same-origin',"
+                + " headers: {'Content-Type': 'application/json', 'X-XSRF-TOKEN': xsrf}, body: " + json.writeValueAsString(request) + "});"
+                + " return await r.json(); })()");
+    }
+
+    private static List<AuditEntry> entries(AuditKind kind) throws Exception {
+        return HashChainLog.entries(net.node(OSAKA).home().resolve("audit")).stream().filter(e -> e.kind() == kind).toList();
     }
 
     /** Types into the JMX tree's search box (a React input: set through the native setter, then an input event). */

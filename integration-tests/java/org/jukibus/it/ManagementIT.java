@@ -52,15 +52,18 @@ class ManagementIT {
 
     @Test
     void nothing_is_served_without_a_login() throws Exception {
-        for (String path : List.of("/actuator/health", "/actuator/prometheus", "/actuator/jolokia", "/actuator/info")) {
+        for (String path : List.of("/actuator/health", "/actuator/prometheus", "/actuator/jolokia", "/actuator/info",
+                "/console/jolokia")) {
             HttpResponse<String> r = get(OSAKA, path, null, "x");
             assertThat(r.statusCode()).as(path).isEqualTo(401);
         }
         assertThat(get(OSAKA, "/actuator/health", NetworkProvisioner.OPERATOR, "wrong").statusCode()).isEqualTo(401);
-        HttpResponse<String> browser = client(net).send(HttpRequest.newBuilder(URI.create(net.managementUrl(OSAKA) + "/actuator/hawtio/"))
-                .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(browser.statusCode()).as("a browser is sent to the login form").isEqualTo(302);
-        assertThat(browser.headers().firstValue("Location").orElse("")).endsWith("/login");
+        for (String page : List.of("/actuator/hawtio/", "/console/", "/console/artemis")) { // Hawtio, Artemis's console
+            HttpResponse<String> browser = client(net).send(HttpRequest.newBuilder(URI.create(net.managementUrl(OSAKA) + page))
+                    .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(browser.statusCode()).as("a browser is sent to the login form from " + page).isEqualTo(302);
+            assertThat(browser.headers().firstValue("Location").orElse("")).endsWith("/login");
+        }
     }
 
     @Test

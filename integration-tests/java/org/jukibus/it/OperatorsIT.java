@@ -3,6 +3,7 @@ package org.jukibus.it;
 import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -58,6 +59,7 @@ class OperatorsIT {
     static TestNetwork net;
     static Path cards;
     static OperatorCard limited;
+    static OperatorCard watcher;
     static OperatorCard locky;
     static OperatorCard revoked;
     static OperatorCard expired;
@@ -74,6 +76,8 @@ class OperatorsIT {
         expired = card(ca, "expired", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
         unregistered = card(ca, "stranger", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
         register(limited, LIMITED_PIN, "dlq.read:transfer-in,dlq.replay:transfer-in");
+        watcher = card(ca, "watcher", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        register(watcher, PIN, "management,dlq.read:transfer-in");
         register(locky, PIN, "dlq.read:*");
         register(revoked, PIN, "dlq.read:*");
         register(expired, PIN, "dlq.read:*");
@@ -220,7 +224,36 @@ class OperatorsIT {
         assertThat(get(limited, "limited", LIMITED_PIN, "/actuator/info").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    @Order(7)
+    void the_brokers_queues_can_be_browsed_with_the_read_permission_for_their_flow_and_not_changed() throws Exception {
+        org.jukibus.management.JolokiaClient jolokia = new org.jukibus.management.JolokiaClient(net.managementUrl(OSAKA),
+                watcher, PIN.toCharArray());
+        String transferIn = queueMBean("jukibus.inbound.transfer-in");
+        String dlq = queueMBean("jukibus.dlq");
+        assertThat(jolokia.read(dlq, "MessageCount").asLong()).as("management reads the counts").isEqualTo(2);
+        assertThat(jolokia.exec(transferIn, "browse()")).as("its flow's inbound queue").isEmpty();
+        assertThatThrownBy(() -> jolokia.exec(dlq, "browse()")).as("the DLQ holds every flow's: dlq.read:*")
+                .isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> jolokia.exec(dlq, "removeAllMessages()")).as("no operator changes the broker")
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(DeadLetterAssert.count(net, OSAKA)).isEqualTo(2);
+
+        assertThat(entries(AuditKind.OPERATION)).filteredOn(e -> e.actor().equals("operator:watcher"))
+                .extracting(AuditEntry::flow, AuditEntry::detail)
+                .containsExactly(tuple("transfer-in", "broker browse() on queue jukibus.inbound.transfer-in"));
+        assertThat(entries(AuditKind.PERMISSION_DENIED)).filteredOn(e -> e.actor().equals("operator:watcher"))
+                .extracting(AuditEntry::detail).satisfiesExactly(
+                        d -> assertThat(d).isEqualTo("missing permission dlq.read:*"),
+                        d -> assertThat(d).startsWith("broker removeAllMessages() on queue jukibus.dlq refused: "));
+    }
+
     // --- helpers ---
+
+    static String queueMBean(String queue) {
+        return "org.apache.activemq.artemis:broker=\"jukibus-" + OSAKA + "\",component=addresses,address=\"" + queue
+                + "\",subcomponent=queues,routing-type=\"anycast\",queue=\"" + queue + "\"";
+    }
 
     /** Issues a card and keeps it (p12, password, certificate) under cards/. */
     static OperatorCard card(CertificateAuthority ca, String id, Instant notBefore, Instant notAfter) throws Exception {

@@ -86,7 +86,9 @@ public class DemoCommand implements Callable<Integer> {
                         + " (links " + node.primary() + ", backup " + node.backup() + ")");
                 running.add(NodeLauncher.start(node.properties()));
                 byCode.put(node.spec().code(), running.get(running.size() - 1));
-                say("  management (Hawtio, Jolokia, actuator): " + managementUrl(running.get(running.size() - 1)) + "/actuator/hawtio/");
+                String management = managementUrl(running.get(running.size() - 1));
+                say("  management (Hawtio, Jolokia, actuator): " + management + "/actuator/hawtio/ (Artemis's console: "
+                        + management + "/console/)");
             }
             say("Operator login on every node's management port (HTTPS): the operator card " + network.operatorCard()
                     + " (password in " + network.operatorCardPasswordFile() + ") as TLS client certificate, user "

@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ManagementProperties.class)
-@Import({ManagementSecurity.class, OperatorsConfiguration.class, ProbeConfiguration.class, MetricsConfiguration.class})
+@Import({ManagementSecurity.class, ArtemisConsole.class, OperatorsConfiguration.class, ProbeConfiguration.class, MetricsConfiguration.class})
 public class ManagementConfiguration {
 
     @Bean

@@ -24,7 +24,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
  * operator's id and PIN as login (standard 第4の4(1)–(4)). Browsers log in with the form (Hawtio sends the session
  * cookie and echoes the XSRF-TOKEN cookie as a header, which is how Hawtio expects Spring Security to be set up);
  * {@code jukibus} commands and scrapers send HTTP Basic with every request. A session stays bound to its card
- * ({@link CardBoundSession}). Hawtio needs the permission {@code management}; Jolokia and the actuator any operator
+ * ({@link CardBoundSession}). Hawtio and Artemis's console ({@link ArtemisConsole}) need the permission {@code management}; Jolokia and the actuator any operator
  * (the jukibus MBeans check their own permissions), and {@code /actuator/prometheus} also a monitoring system with its
  * certificate alone ({@link MonitorLogin}), which opens nothing else (403). A request carrying its own credentials cannot be forged
  * cross-site, so CSRF is only checked on cookie-authenticated requests. The liveness and readiness probes say UP or
@@ -42,7 +42,7 @@ public class ManagementSecurity {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/error").permitAll()
                         .requestMatchers(ProbePort::isProbe).permitAll()
-                        .requestMatchers("/actuator/hawtio/**").hasAuthority(Permission.MANAGEMENT)
+                        .requestMatchers("/actuator/hawtio/**", ArtemisConsole.PATH + "/**").hasAuthority(Permission.MANAGEMENT)
                         .requestMatchers("/actuator/prometheus")
                         .hasAnyAuthority("ROLE_" + OperatorAuthentication.ROLE, MonitorAuthentication.METRICS)
                         .anyRequest().hasRole(OperatorAuthentication.ROLE))

@@ -36,6 +36,20 @@ public class OperatorPermissions {
         require(new Permission(operation, null));
     }
 
+    /**
+     * Records an operation offered to nobody on the management port (whatever the permissions), as a refusal.
+     *
+     * @param operation what was asked for
+     * @param why       what to do instead
+     */
+    public void refuse(String operation, String why) {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        String who = auth == null ? "in-JVM JMX" : auth.getName();
+        securityEvents.permissionDenied(who, operation, "management port");
+        audit.record(AuditEvent.of(AuditKind.PERMISSION_DENIED).actor(OperatorAccess.actor(who))
+                .detail(operation + " refused: " + why));
+    }
+
     private void require(Permission wanted) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth == null) {
