@@ -176,6 +176,11 @@ class TerminalBrowserIT {
             browser.waitFor("the lookup", "document.getElementById('lookup')", WAIT);
             assertThat(browser.eval("document.getElementById('lookup').innerText").asText())
                     .contains(notice, "first-transfer-in", SHINJUKU, "DELIVERED", "n-1.xml", "QUEUED").doesNotContain(NAME, RESIDENT);
+
+            // a resident code is no query condition here (第4の4(7))
+            browser.navigate(net.managementUrl(OSAKA) + "/terminal/status?messageId=" + RESIDENT);
+            assertThat(browser.text()).contains("メッセージIDの形式ではありません");
+            assertThat(browser.eval("document.getElementById('lookup') === null").asBoolean()).isTrue();
         }
     }
 

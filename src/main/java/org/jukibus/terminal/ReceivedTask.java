@@ -56,8 +56,14 @@ class ReceivedTask {
     /** One message by its exact message id (第4の4(7): no other condition). */
     @GetMapping("/show")
     String show(@RequestParam String messageId, Model model) throws Exception {
-        String id = messageId.trim();
-        model.addAttribute("messageId", id);
+        model.addAttribute("messageId", messageId);
+        String id;
+        try {
+            id = MessageIdQuery.of(messageId);
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("problem", e.getMessage());
+            return "terminal/received-message";
+        }
         Optional<Received> found = ledger.ofMessage(id).stream()
                 .filter(e -> e.outcome() == TransferLedger.Outcome.DELIVERED)
                 .flatMap(e -> FLOWS.stream().filter(f -> f.name().equals(e.flow()))

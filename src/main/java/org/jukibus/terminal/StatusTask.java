@@ -67,12 +67,16 @@ class StatusTask {
         model.addAttribute("outcomes", TransferLedger.Outcome.values());
         model.addAttribute("deadLetters", flows.names().stream().sorted().map(f -> deadLetters(f, operator))
                 .filter(d -> d.count() > 0).toList());
-        if (messageId != null && !messageId.isBlank()) {
-            String id = messageId.trim();
-            model.addAttribute("messageId", id);
-            model.addAttribute("found", sent.find(id));
-            model.addAttribute("ledger", ledger.ofMessage(id));
-            log.record(ID, "looked up message " + id);
+        if (messageId != null) {
+            model.addAttribute("messageId", messageId);
+            try {
+                String id = MessageIdQuery.of(messageId);
+                model.addAttribute("found", sent.find(id));
+                model.addAttribute("ledger", ledger.ofMessage(id));
+                log.record(ID, "looked up message " + id);
+            } catch (IllegalArgumentException e) {
+                model.addAttribute("problem", e.getMessage());
+            }
         }
         return "terminal/status";
     }
