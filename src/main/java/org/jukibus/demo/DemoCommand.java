@@ -89,6 +89,9 @@ public class DemoCommand implements Callable<Integer> {
                 String management = managementUrl(running.get(running.size() - 1));
                 say("  management (Hawtio, Jolokia, actuator): " + management + "/actuator/hawtio/ (Artemis's console: "
                         + management + "/console/)");
+                if (node.spec().role() == NodeRole.MUNICIPAL) {
+                    say("  counter terminal (端末機): " + management + "/terminal");
+                }
             }
             say("Operator login on every node's management port (HTTPS): the operator card " + network.operatorCard()
                     + " (password in " + network.operatorCardPasswordFile() + ") as TLS client certificate, user "
