@@ -110,6 +110,11 @@ final class BenchNetwork {
         return properties;
     }
 
+    /** The data folder of the node's embedded PostgreSQL (store.EmbeddedServer's layout under the node's home). */
+    Path pgdata(String code) {
+        return network.node(code).home().resolve("store").resolve("pgdata");
+    }
+
     /** Valid municipal codes (with check digit) distinct from the two real nodes. */
     static List<String> simulatedCodes(int count) {
         List<String> codes = new ArrayList<>(count);

@@ -115,7 +115,7 @@ final class CryptoOnly {
                 }
             }, "bench-crypto-" + t));
         }
-        ProcessCpu cpu0 = ProcessCpu.of(ProcessHandle.current());
+        ProcessCpu cpu0 = ProcessCpu.of(ProcessHandle.current(), List.of());
         long start = System.nanoTime();
         workers.forEach(Thread::start);
         Thread.sleep(duration.toMillis());
@@ -127,6 +127,6 @@ final class CryptoOnly {
         if (!errors.isEmpty()) {
             throw new IllegalStateException("crypto loop failed", errors.get(0));
         }
-        return new Loop(done.get(), done.get() / (elapsed / 1e9), ProcessCpu.of(ProcessHandle.current()).minus(cpu0).jitShare());
+        return new Loop(done.get(), done.get() / (elapsed / 1e9), ProcessCpu.of(ProcessHandle.current(), List.of()).minus(cpu0).jitShare());
     }
 }

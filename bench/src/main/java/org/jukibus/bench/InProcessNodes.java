@@ -9,8 +9,10 @@ final class InProcessNodes implements Nodes {
     private final ConfigurableApplicationContext sender;
     private final ConfigurableApplicationContext recipient;
     private final double[] startSeconds;
+    private final java.util.List<java.nio.file.Path> pgdata;
 
     InProcessNodes(BenchNetwork network) {
+        pgdata = java.util.List.of(network.pgdata(BenchNetwork.SENDER), network.pgdata(BenchNetwork.RECIPIENT));
         long t0 = System.nanoTime();
         recipient = NodeLauncher.start(network.properties(BenchNetwork.RECIPIENT));
         long t1 = System.nanoTime();
@@ -25,7 +27,7 @@ final class InProcessNodes implements Nodes {
 
     @Override
     public ProcessCpu cpu(String code) {
-        return ProcessCpu.of(ProcessHandle.current());
+        return ProcessCpu.of(ProcessHandle.current(), pgdata);
     }
 
     @Override

@@ -25,12 +25,14 @@ final class NodeProcesses implements Nodes {
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final double[] startSeconds = new double[2];
+    private final BenchNetwork network;
 
     NodeProcesses(BenchNetwork network, Path productJar, List<String> jvmOptions) throws Exception {
         if (!Files.isRegularFile(productJar)) {
             throw new IllegalArgumentException("no product jar at " + productJar.toAbsolutePath()
                     + " (build it first: mvn -B -q -DskipTests package; or give --product-jar)");
         }
+        this.network = network;
         try {
             startSeconds[1] = start(network, BenchNetwork.RECIPIENT, productJar, jvmOptions);
             startSeconds[0] = start(network, BenchNetwork.SENDER, productJar, jvmOptions);
@@ -76,7 +78,7 @@ final class NodeProcesses implements Nodes {
 
     @Override
     public ProcessCpu cpu(String code) {
-        return ProcessCpu.of(processes.get(code).toHandle());
+        return ProcessCpu.of(processes.get(code).toHandle(), List.of(network.pgdata(code)));
     }
 
     @Override

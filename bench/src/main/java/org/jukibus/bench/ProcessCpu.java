@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * CPU time of a process as the kernel counts it: the JVM itself, its embedded PostgreSQL (child
- * processes), and the JIT compiler threads inside the JVM, read from /proc. Not JMX's
+ * CPU time of a process as the kernel counts it: the JVM itself, its embedded PostgreSQL (the
+ * postmaster named in {@code postmaster.pid} of each node's data folder, and its backends: pg_ctl
+ * starts it detached, so it is no child of the JVM), and the JIT compiler threads inside the JVM,
+ * read from /proc. Not JMX's
  * CompilationMXBean: its compilation time is elapsed time, which on a loaded machine counts the
  * compiler threads' waits for a core too (it read 100% of the CPU in a run on 2 shared cores). A
  * compiler thread that exits takes its count with it: the JVMs run with
@@ -20,10 +24,20 @@ record ProcessCpu(long jvmNanos, long postgresNanos, long jitNanos) {
     /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
     private static final long TICK_NANOS = 10_000_000L;
 
-    static ProcessCpu of(ProcessHandle process) {
-        long jvm = cpu(process);
-        long postgres = process.descendants().mapToLong(ProcessCpu::cpu).sum();
-        return new ProcessCpu(jvm, postgres, compilerThreads(process.pid()));
+    /** @param pgdata the data folders of the PostgreSQL servers the JVM's nodes run */
+    static ProcessCpu of(ProcessHandle process, List<Path> pgdata) {
+        long postgres = pgdata.stream().map(ProcessCpu::postmaster).flatMap(Optional::stream)
+                .mapToLong(p -> cpu(p) + p.descendants().mapToLong(ProcessCpu::cpu).sum()).sum();
+        return new ProcessCpu(cpu(process), postgres, compilerThreads(process.pid()));
+    }
+
+    /** The running postmaster of a data folder (the first line of its postmaster.pid). */
+    private static Optional<ProcessHandle> postmaster(Path pgdata) {
+        try {
+            return ProcessHandle.of(Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // not running
+        }
     }
 
     /** Whether this JVM starts and stops compiler threads as it goes (then its JIT share is a lower bound). */

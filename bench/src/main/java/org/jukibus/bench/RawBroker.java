@@ -111,8 +111,8 @@ final class RawBroker {
     private void produce(ConnectionFactory factory, String queue, int count, Map<String, Long> sent) throws Exception {
         byte[] body = new byte[size];
         new Random(1).nextBytes(body);
-        try (Connection c = factory.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED)) {
-            MessageProducer p = s.createProducer(s.createQueue(queue));
+        try (Connection c = factory.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer p = s.createProducer(s.createQueue(queue))) {
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
             List<String> batch = new ArrayList<>(BATCH);
             for (int i = 0; i < count; i++) {
@@ -138,9 +138,11 @@ final class RawBroker {
 
     private static void consume(ConnectionFactory factory, int count, Map<String, Long> sent, Latencies latencies,
                                 AtomicLong lastReceived) throws Exception {
-        try (Connection c = factory.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED)) {
+        // the consumer is closed at the end, not left open on the cached session: with no prefetch, the credit
+        // of its last receive would still draw one message of the next run into it, where nobody reads it
+        try (Connection c = factory.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+             MessageConsumer mc = s.createConsumer(s.createQueue(BenchNetwork.INBOUND))) {
             c.start();
-            MessageConsumer mc = s.createConsumer(s.createQueue(BenchNetwork.INBOUND));
             long deadline = System.nanoTime() + Settings.patience(count).toNanos();
             List<String> batch = new ArrayList<>(BATCH);
             while (latencies.count() < count) {
