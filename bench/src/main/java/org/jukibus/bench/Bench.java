@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jukibus.logging.NodeLogging;
@@ -113,26 +114,44 @@ public class Bench implements Callable<Integer> {
         if (!skip.contains("crypto")) {
             crypto.measure(settings, report);
         }
-        try (Nodes nodes = separateJvms ? new NodeProcesses(network, productJar, nodeJvmOptions) : new InProcessNodes(network)) {
-            double[] start = nodes.startSeconds();
-            say(String.format("start-up: recipient %.2f s, sender %.2f s", start[1], start[0]));
-            measureNodes(network, nodes, settings, report, envelopeBytes, crypto);
-            report.row("start-up of a municipal node (first / second)", String.format("%.2f s / %.2f s (one start each)", start[1], start[0]),
-                    "≤ 8 s", Report.met(start[1] <= 8));
+        boolean nodeSections = Stream.of("e2e", "rate", "raw", "naive", "fanout").anyMatch(s -> !skip.contains(s));
+        if (nodeSections) {
+            measureNodes(network, settings, report, envelopeBytes, crypto);
         }
         if (!skip.contains("identity")) {
             new IdentityBulk(network.network()).measure(settings, report);
         }
+        ratios(report);
+        write(report, sample.length, envelopeBytes, started);
+        return 0;
+    }
+
+    /** Starts the two municipal nodes and runs the sections that need them. */
+    private void measureNodes(BenchNetwork network, Settings settings, Report report, int envelopeBytes, CryptoOnly crypto)
+            throws Exception {
+        try (Nodes nodes = separateJvms ? new NodeProcesses(network, productJar, nodeJvmOptions) : new InProcessNodes(network)) {
+            double[] start = nodes.startSeconds();
+            say(String.format("start-up: recipient %.2f s, sender %.2f s", start[1], start[0]));
+            runSections(network, nodes, settings, report, envelopeBytes, crypto);
+            report.row("start-up of a municipal node (first / second)", String.format("%.2f s / %.2f s (one start each)", start[1], start[0]),
+                    "≤ 8 s", Report.met(start[1] <= 8));
+        }
+    }
+
+    private static void ratios(Report report) {
         double toCrypto = report.ratio("e2e", "crypto");
         double toNaive = report.ratio("e2e", "naive");
         report.row("e2e / crypto-only (medians)", Report.pct(toCrypto), "≥ 60%", Double.isNaN(toCrypto) ? "" : Report.met(toCrypto >= 0.6));
         report.row("e2e / raw same-forwarding path (medians)", Report.pct(report.ratio("e2e", "raw-forwarding")));
         report.row("e2e / naive (medians)", Report.ratio(toNaive), "≥ 3×", Double.isNaN(toNaive) ? "" : Report.met(toNaive >= 3));
+    }
 
+    private void write(Report report, int noticeBytes, int envelopeBytes, Instant started) throws IOException {
         String header = "Machine: " + Machine.describe() + "  \n"
                 + String.format("Notice %d B, sealed envelope %d B; %d runs of each measurement; %d notices per saturation run; warm-up windows of %d;"
-                        + " offered %s/s for %d s; nodes %s; run took %d s.", sample.length, envelopeBytes, runs, notices, warmupWindow,
-                rates.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), rateSeconds, separateJvms ? "in separate JVMs" : "in the bench's JVM", Duration.between(started, Instant.now()).toSeconds())
+                        + " offered %s/s for %d s; nodes %s; run took %d s.", noticeBytes, envelopeBytes, runs, notices, warmupWindow,
+                rates.stream().map(String::valueOf).collect(Collectors.joining(", ")), rateSeconds,
+                separateJvms ? "in separate JVMs" : "in the bench's JVM", Duration.between(started, Instant.now()).toSeconds())
                 + (note.isBlank() ? "" : "  \nNote: " + note);
         String md = report.markdown(header);
         System.out.println();
@@ -142,11 +161,10 @@ public class Bench implements Callable<Integer> {
             Files.writeString(results, md + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             say("appended to " + results);
         }
-        return 0;
     }
 
-    private void measureNodes(BenchNetwork network, Nodes nodes, Settings settings, Report report, int envelopeBytes,
-                              CryptoOnly crypto) throws Exception {
+    private void runSections(BenchNetwork network, Nodes nodes, Settings settings, Report report, int envelopeBytes,
+                             CryptoOnly crypto) throws Exception {
         EndToEnd e2e = new EndToEnd(network, nodes);
         try (Footprint heap = new Footprint()) {
             if (!skip.contains("e2e")) {
