@@ -3,7 +3,6 @@ package org.jukibus;
 import org.jukibus.approval.RoutesCommand;
 import org.jukibus.attack.AttackSimCommand;
 import org.jukibus.audit.AuditCommand;
-import org.jukibus.bench.BenchCommand;
 import org.jukibus.demo.DemoCommand;
 import org.jukibus.directory.DirectoryCommand;
 import org.jukibus.node.NodeCommand;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Command;
         footer = {"%nRun 'jukibus COMMAND --help' for a command's options. Docs: README.md, docs/."},
         subcommands = {NodeCommand.class, DemoCommand.class, PkiCommand.class, DirectoryCommand.class,
                 DlqCommand.class, StatusCommand.class, OperatorCommand.class, RoutesCommand.class, AuditCommand.class,
-                ProvisionCommand.class, org.jukibus.evidence.EvidenceCommand.class, BenchCommand.class, AttackSimCommand.class, org.jukibus.clock.ClockCommand.class})
+                ProvisionCommand.class, org.jukibus.evidence.EvidenceCommand.class, AttackSimCommand.class, org.jukibus.clock.ClockCommand.class})
 public class Jukibus implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -40,9 +39,7 @@ public class Jukibus implements Callable<Integer> {
         org.jukibus.logging.NodeLogging.quietBeforeSpring();
         CommandLine cli = new CommandLine(new Jukibus());
         int exit = cli.execute(args);
-        boolean bench = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
-                && "bench".equals(cli.getParseResult().subcommand().commandSpec().name());
-        if (exit != 0 || bench) { // the benchmark ends when it has printed its figures
+        if (exit != 0) {
             System.exit(exit);
         }
         // a started node or demo keeps running on its non-daemon threads

@@ -1,13 +1,21 @@
 package org.jukibus.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jukibus.flow.ResidentCode;
 
 /** Transfer-in notices of a realistic size (about 2 KB: long Japanese addresses, household head). */
 final class Notices {
 
+    /** Every notice of a benchmark run is different: the intake refuses a second file with the same content. */
+    private static final AtomicInteger SERIAL = new AtomicInteger(1);
+
     private Notices() {
+    }
+
+    static byte[] next(String sender, String recipient) {
+        return notice(SERIAL.getAndIncrement(), sender, recipient);
     }
 
     static byte[] notice(int serial, String sender, String recipient) {

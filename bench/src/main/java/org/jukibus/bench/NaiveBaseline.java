@@ -14,7 +14,11 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.xml.crypto.AlgorithmMethod;
 import javax.xml.crypto.KeySelector;
@@ -51,12 +55,16 @@ import org.springframework.jms.connection.JmsTransactionManager;
  * enveloping signature), then put on the sender's outbound queue and forwarded by the node's own
  * forward-outbound route over the same TLS link; on the recipient a transacted JMS route runs
  * {@code xmlsecurity-verify}, decrypts with {@code secureXML} and writes the file with the file
- * component. No schema validation, no replay record, no fsync: everything favours the baseline.
+ * component. No schema validation, no replay record, no fsync, no receipt: everything favours the
+ * baseline. It gets the nodes' concurrency: as many intake threads ({@code jukibus.legacy.intake-threads})
+ * and delivery consumers ({@code jukibus.delivery.consumers}) as the nodes run with.
  */
 final class NaiveBaseline implements AutoCloseable {
 
     private static final String ALIAS = "recipient";
     private static final String PASSWORD = "bench-naive";
+    /** The drop-folder poll delay of routes/common/flow-templates.yaml. */
+    private static final int INTAKE_DELAY_MS = 20;
 
     private final CamelContext camel;
     private final Path inbox;
@@ -76,8 +84,8 @@ final class NaiveBaseline implements AutoCloseable {
         return outbox;
     }
 
-    static NaiveBaseline start(Path root, Network network, String sender, String recipient,
-                               ConnectionFactory senderLocal, ConnectionFactory recipientLocal) throws Exception {
+    static NaiveBaseline start(Path root, Network network, String sender, String recipient, ConnectionFactory senderLocal,
+                               ConnectionFactory recipientLocal, int intakeThreads, int consumers) throws Exception {
         Path inbox = Files.createDirectories(root.resolve("inbox"));
         Path outbox = Files.createDirectories(root.resolve("outbox"));
         Path store = root.resolve("recipient-rsa.p12");
@@ -116,17 +124,18 @@ final class NaiveBaseline implements AutoCloseable {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("file:" + inbox + "?include=.*\\.xml&delay=" + BenchCommand.INTAKE_DELAY_MS
+                from("file:" + inbox + "?include=.*\\.xml&delay=" + INTAKE_DELAY_MS
                         + "&maxMessagesPerPoll=200&move=.done/${file:name}")
                         .routeId("naive-intake")
+                        .threads(intakeThreads)
                         .convertBodyTo(byte[].class)
                         .process(e -> {
                             byte[] content = e.getIn().getBody(byte[].class);
                             String id = MessageIds.forInput(sender, content);
                             e.getIn().setHeader(Headers.MESSAGE_ID, id);
-                            e.getIn().setHeader(Headers.TYPE, BenchCommand.TYPE);
+                            e.getIn().setHeader(Headers.TYPE, BenchNetwork.TYPE);
                             e.getIn().setHeader(Headers.RECIPIENT, recipient);
-                            e.getIn().setHeader(Headers.ADDRESS, BenchCommand.INBOUND);
+                            e.getIn().setHeader(Headers.ADDRESS, BenchNetwork.INBOUND);
                             e.getIn().setHeader(Headers.DUPLICATE_ID, id);
                         })
                         .marshal(encrypt)
@@ -135,7 +144,7 @@ final class NaiveBaseline implements AutoCloseable {
                         .removeHeaders("CamelFile*")
                         .to("senderjms:queue:jukibus.outbound?jmsMessageType=Bytes&deliveryPersistent=true");
 
-                from("recipientjms:queue:" + BenchCommand.INBOUND + "?transacted=true")
+                from("recipientjms:queue:" + BenchNetwork.INBOUND + "?transacted=true&concurrentConsumers=" + consumers)
                         .routeId("naive-delivery")
                         .to("xmlsecurity-verify:naive?keySelector=#naiveKeySelector")
                         // secureXML's decrypter casts the first child of KeyInfo to Element and fails on the
@@ -148,6 +157,69 @@ final class NaiveBaseline implements AutoCloseable {
         });
         camel.start();
         return new NaiveBaseline(camel, inbox, outbox);
+    }
+
+    /**
+     * Warm-up until steady, then {@code runs} saturation runs, notices dropped into the baseline's inbox
+     * until each is in its outbox; the nodes' delivery route is stopped meanwhile (the baseline takes
+     * the inbound queue).
+     */
+    static void measure(Path root, BenchNetwork network, Nodes nodes, Settings settings, Report report) throws Exception {
+        org.springframework.core.env.Environment senderEnv = nodes.context(BenchNetwork.SENDER).getEnvironment();
+        org.springframework.core.env.Environment recipientEnv = nodes.context(BenchNetwork.RECIPIENT).getEnvironment();
+        int intakeThreads = senderEnv.getProperty("jukibus.legacy.intake-threads", Integer.class, 4);
+        int consumers = recipientEnv.getProperty("jukibus.delivery.consumers", Integer.class, 4);
+        CamelContext recipient = nodes.context(BenchNetwork.RECIPIENT).getBean(CamelContext.class);
+        recipient.getRouteController().stopRoute(BenchNetwork.DELIVERY_ROUTE);
+        try (NaiveBaseline naive = start(root, network.network(), BenchNetwork.SENDER, BenchNetwork.RECIPIENT,
+                nodes.context(BenchNetwork.SENDER).getBean("localConnectionFactory", ConnectionFactory.class),
+                nodes.context(BenchNetwork.RECIPIENT).getBean("localConnectionFactory", ConnectionFactory.class), intakeThreads, consumers)) {
+            WarmUp.Outcome warm = WarmUp.untilSteady(() -> naive.run(settings.warmupWindow(), null), settings.warmupMaxWindows());
+            report.note("naive baseline warm-up: " + warm.describe());
+            List<Double> rates = new ArrayList<>();
+            List<Latencies> latencies = new ArrayList<>();
+            for (int i = 0; i < settings.runs(); i++) {
+                Latencies l = new Latencies();
+                rates.add(naive.run(settings.notices(), l));
+                latencies.add(l);
+                Bench.say(String.format("naive baseline run %d: %.0f notices/s, to outbox p50/p95/p99 %s ms", i + 1, rates.get(i), l.summary()));
+            }
+            Figure rate = Figure.of(rates);
+            report.keep("naive", rate);
+            report.row("naive camel-xmlsecurity baseline (" + intakeThreads + " intake threads, " + consumers + " delivery consumers, no receipt)",
+                    rate.format("%,.0f") + " notices/s, to outbox p99 " + Figure.of(latencies, l -> l.percentileMillis(99)).format("%.1f") + " ms");
+        } finally {
+            recipient.getRouteController().startRoute(BenchNetwork.DELIVERY_ROUTE);
+        }
+    }
+
+    /** Drops {@code count} notices at once and waits for each in the outbox; notices/s from the first drop to the last arrival. */
+    double run(int count, Latencies latencies) throws Exception {
+        Map<String, Long> dropped = new ConcurrentHashMap<>();
+        List<byte[]> contents = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] c = Notices.next(BenchNetwork.SENDER, BenchNetwork.RECIPIENT);
+            contents.add(c);
+            names.add(MessageIds.forInput(BenchNetwork.SENDER, c) + ".xml");
+        }
+        try (Arrivals arrivals = Arrivals.byName(outbox)) {
+            long first = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                Path tmp = inbox.resolve(".n" + i + ".part");
+                Files.write(tmp, contents.get(i));
+                dropped.put(names.get(i), System.nanoTime());
+                Files.move(tmp, inbox.resolve("n-" + names.get(i)));
+            }
+            long last = arrivals.awaitAll(names, Settings.patience(count));
+            if (latencies != null) {
+                for (String name : names) {
+                    latencies.add(arrivals.at(name) - dropped.get(name));
+                }
+            }
+            arrivals.deleteCounted();
+            return count / ((last - first) / 1e9);
+        }
     }
 
     private static XMLSecurityDataFormat secureXml(CamelContext camel, Path store) {
