@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -311,9 +312,11 @@ public final class LegacyIntake {
         if (recipient.equals(self)) {
             throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient + " is this node itself");
         }
-        // a municipality reports to its own prefecture only (第6の3, 第6の6)
-        String ownPrefecture = directory.byCode(self).map(NodeEntry::prefecture).orElse(null);
-        if (entry.role() == NodeRole.PREFECTURE && !recipient.equals(ownPrefecture)) {
+        // a municipality reports to its own prefecture only (第6の3, 第6の6); central, to whichever it reports to (第6の8(5)イ)
+        Optional<NodeEntry> own = directory.byCode(self);
+        String ownPrefecture = own.map(NodeEntry::prefecture).orElse(null);
+        boolean central = own.map(NodeEntry::role).orElse(null) == NodeRole.CENTRAL;
+        if (entry.role() == NodeRole.PREFECTURE && !central && !recipient.equals(ownPrefecture)) {
             throw new LegacyInputException(ErrorCode.WRONG_RECIPIENT, flow.recipientElement() + " " + recipient
                     + " is not this node's prefecture (" + ownPrefecture + ")");
         }

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import org.jukibus.core.NodeMBean;
+import org.jukibus.core.NodeMBeanBase;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
@@ -57,7 +58,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * recipient, so it is sealed again from the payload this node kept ({@link SentPayloads}) as a fresh
  * envelope, with a new message id and created-at, the same business content.
  */
-public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseable {
+public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> implements DeadLetterOperations {
 
     public static final String QUEUE = "jukibus.dlq";
     /** Set on a replayed message: the dead letter it was made from. */
@@ -72,19 +73,17 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
             Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF, RESEND_OF);
     private static final String OUTBOUND = "jukibus.outbound";
 
-    private final String node;
     private final ConnectionFactory local;
     private final NodeBroker broker;
     private final OperationLog audit;
     private final OperatorPermissions permissions;
     private final NodeEnvelopes envelopes;
     private final SentPayloads sentPayloads;
-    private NodeMBean mbean;
 
     /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
     public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
                            OperatorPermissions permissions, NodeEnvelopes envelopes, SentPayloads sentPayloads) {
-        this.node = node;
+        super(node, "DeadLetters", DeadLetterOperations.class);
         this.envelopes = envelopes;
         this.sentPayloads = sentPayloads;
         this.local = local;
@@ -99,20 +98,8 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public DeadLetterQueue register() throws Exception {
-        mbean = NodeMBean.register(objectName(node), this, DeadLetterOperations.class);
+        registerAs(this);
         return this;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (mbean != null) {
-            mbean.close();
-        }
-    }
-
-    @Override
-    public String getNode() {
-        return node;
     }
 
     @Override
@@ -152,7 +139,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
             found.add(entry);
         });
         if (found.isEmpty()) {
-            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
         permissions.require(Permission.DLQ_READ, (String) found.get(0).get("flow"));
         return found.get(0);
@@ -163,7 +150,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         permissions.require(Permission.DLQ_REPLAY, flowOf(id));
         String target = replayOne(byId(id));
         if (target == null) {
-            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
         log.warn("replayed dead letter {} to {} on request of {}", id, target, who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).detail("dlq replay " + id + " to " + target));
@@ -182,7 +169,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
             return fresh;
         });
         if (target == null) {
-            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
         log.warn("resent expired dead letter {} (message {}) on request of {}", id, resent.get(0), who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(flow)
@@ -253,7 +240,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
         List<String> flows = new ArrayList<>();
         browse(byId(id), m -> flows.add((String) summary(m).get("flow")));
         if (flows.isEmpty()) {
-            throw new IllegalArgumentException("no dead letter " + id + " on node " + node);
+            throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
         return flows.get(0);
     }
@@ -380,7 +367,7 @@ public final class DeadLetterQueue implements DeadLetterOperations, AutoCloseabl
     private QueueControl control() {
         QueueControl control = (QueueControl) broker.server().getManagementService().getResource(ResourceNames.QUEUE + QUEUE);
         if (control == null) {
-            throw new IllegalStateException("node " + node + " has no queue " + QUEUE);
+            throw new IllegalStateException("node " + getNode() + " has no queue " + QUEUE);
         }
         return control;
     }

@@ -46,6 +46,7 @@ public final class MonitoringFlows extends FlowPackage {
     public MonitoringFlows() {
         super(List.of(HEARTBEAT, NODE_STATUS),
                 List.of(PayloadType.of("NodeHeartbeat", "node-heartbeat.xsd", "urn:jukibus:node-heartbeat:1"),
-                        PayloadType.of("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1")));
+                        PayloadType.of("NodeStatusAlert", "node-status-alert.xsd", "urn:jukibus:node-status:1")),
+                List.of(MonitoringConfiguration.class));
     }
 }

@@ -13,6 +13,7 @@ import javax.management.ObjectName;
 
 import org.apache.camel.Exchange;
 import org.jukibus.core.NodeMBean;
+import org.jukibus.core.NodeMBeanBase;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Answer;
@@ -39,7 +40,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * The check sends first and records afterwards (the route calls {@link #check}, seals and sends,
  * then calls {@link #recordChanges}), so a crash between the two repeats an alert's id, never loses it.
  */
-public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
+public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> implements NodeStatusOperations {
 
     /** Exchange property carrying the changes from {@link #check} to {@link #recordChanges}. */
     public static final String CHANGES = "JukibusStateChanges";
@@ -47,7 +48,6 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
     private static final XmlMapper XML = new XmlMapper();
 
-    private final String self;
     private final NodeDirectory directory;
     private final NodeStatusStore store;
     private final Clock clock;
@@ -55,10 +55,9 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     private final Instant startedAt;
     private volatile boolean listed;
     private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
-    private NodeMBean mbean;
 
     public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter) {
-        this.self = self;
+        super(self, "NodeStatus", NodeStatusOperations.class);
         this.directory = directory;
         this.store = store;
         this.clock = clock;
@@ -84,15 +83,8 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
                         throw e.getCause();
                     }
                 });
-        mbean = NodeMBean.register(objectName(self), guarded, NodeStatusOperations.class);
+        registerAs(guarded);
         return this;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (mbean != null) {
-            mbean.close();
-        }
     }
 
     // --- heartbeats ---
@@ -221,7 +213,7 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
         directory.byCode(alert.node()).filter(e -> e.role() == NodeRole.MUNICIPAL)
                 .flatMap(e -> directory.prefectureOf(e.code())).ifPresent(p -> recipients.add(p.code()));
         recipients.add(alert.node());
-        recipients.removeIf(self::equals);
+        recipients.removeIf(getNode()::equals);
         List<Answer> out = new ArrayList<>();
         for (String recipient : recipients) {
             String id = MessageIds.madeFrom(MonitoringFlows.NODE_STATUS.name(), key + "/" + recipient);
@@ -236,11 +228,6 @@ public final class StatusBoard implements NodeStatusOperations, AutoCloseable {
     }
 
     // --- MBean ---
-
-    @Override
-    public String getNode() {
-        return self;
-    }
 
     @Override
     public Map<String, Long> getStateCounts() {

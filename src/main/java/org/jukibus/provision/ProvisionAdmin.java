@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.management.ObjectName;
 
 import org.jukibus.core.NodeMBean;
+import org.jukibus.core.NodeMBeanBase;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
@@ -32,14 +33,13 @@ import org.slf4j.LoggerFactory;
  * the provision log's erasure, each recorded in the operation log with the operator (never with the person: a
  * disclosure is logged by count only).
  */
-public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable {
+public final class ProvisionAdmin extends NodeMBeanBase<ProvisionOperations> implements ProvisionOperations {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisionAdmin.class);
     private static final Pattern RESIDENT_CODE = Pattern.compile("[0-9]{11}");
     /** Dates in approvals are days in Japan. */
     private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
 
-    private final String node;
     private final Requesters requesters;
     private final BulkApprovals approvals;
     private final ProvisionLog provisionLog;
@@ -50,14 +50,13 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     private final OperationLog audit;
     private final Clock clock;
     private final OperatorPermissions permissions;
-    private NodeMBean mbean;
 
     public ProvisionAdmin(String node, Requesters requesters, BulkApprovals approvals, ProvisionLog provisionLog,
                           ProvisionLogErasure erasure, ProvisionReport report, LegacyOutbox outbox, OperationLog audit,
                           Clock clock, OperatorPermissions permissions) {
+        super(node, "Provision", ProvisionOperations.class);
         this.report = report;
         this.outbox = outbox;
-        this.node = node;
         this.requesters = requesters;
         this.approvals = approvals;
         this.provisionLog = provisionLog;
@@ -73,20 +72,8 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public ProvisionAdmin register() throws Exception {
-        mbean = NodeMBean.register(objectName(node), this, ProvisionOperations.class);
+        registerAs(this);
         return this;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (mbean != null) {
-            mbean.close();
-        }
-    }
-
-    @Override
-    public String getNode() {
-        return node;
     }
 
     @Override
@@ -103,7 +90,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
     public Map<String, Object> registerOwnUse(String id, String name, String purposes) {
         if (report != null) {
             throw new IllegalArgumentException("only a prefecture registers bodies for its own use (第6の8(5)ア): node "
-                    + node + " is central");
+                    + getNode() + " is central");
         }
         return register(id, name, purposes, true);
     }
@@ -142,7 +129,7 @@ public final class ProvisionAdmin implements ProvisionOperations, AutoCloseable 
         permissions.require(Permission.PROVISION);
         if (report == null) {
             throw new IllegalArgumentException("only central reports its provisions to a prefecture (第6の8(5)イ): "
-                    + "node " + node + " is not central");
+                    + "node " + getNode() + " is not central");
         }
         Instant start = instant(from, false, "from");
         Instant end = instant(to, true, "to");

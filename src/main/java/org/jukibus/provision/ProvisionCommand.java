@@ -1,5 +1,6 @@
 package org.jukibus.provision;
 
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +50,20 @@ public class ProvisionCommand extends CommandGroup {
             out().flush();
             return code;
         }
+
+        /**
+         * Prints {@code rows} as a table in {@code format}, one column per {@code "HEADER=field"} (an array field's
+         * values joined with commas), then their count; returns exit code 0.
+         */
+        int table(JsonNode rows, String counted, String format, String... columns) {
+            out().printf(format, Arrays.stream(columns).map(c -> c.substring(0, c.indexOf('='))).toArray());
+            for (JsonNode row : rows) {
+                out().printf(format, Arrays.stream(columns).map(c -> row.path(c.substring(c.indexOf('=') + 1)))
+                        .map(v -> v.isArray() ? join(v) : v.asText()).toArray());
+            }
+            out().println(rows.size() + " " + counted);
+            return 0;
+        }
     }
 
     @Command(name = "register-requester", mixinStandardHelpOptions = true,
@@ -78,14 +93,8 @@ public class ProvisionCommand extends CommandGroup {
     static class ListRequesters extends Sub {
         @Override
         int run(JolokiaClient node, String mbean) throws Exception {
-            JsonNode list = node.exec(mbean, "listRequesters");
-            out().printf("%-24s %-24s %-24s %-28s %s%n", "ID", "REGISTERED AT", "BY", "NAME", "PURPOSES");
-            for (JsonNode r : list) {
-                out().printf("%-24s %-24s %-24s %-28s %s%n", r.path("id").asText(), r.path("registeredAt").asText(),
-                        r.path("registeredBy").asText(), r.path("name").asText(), join(r.path("purposes")));
-            }
-            out().println(list.size() + " requester(s)");
-            return 0;
+            return table(node.exec(mbean, "listRequesters"), "requester(s)", "%-24s %-24s %-24s %-28s %s%n",
+                    "ID=id", "REGISTERED AT=registeredAt", "BY=registeredBy", "NAME=name", "PURPOSES=purposes");
         }
     }
 
@@ -98,16 +107,9 @@ public class ProvisionCommand extends CommandGroup {
 
         @Override
         int run(JolokiaClient node, String mbean) throws Exception {
-            JsonNode list = node.exec(mbean, "disclose", residentCode);
-            out().printf("%-30s %-9s %-20s %-24s %-20s %-24s %s%n", "PROVIDED AT", "KIND", "REQUESTER", "NAME", "PURPOSE",
-                    "QUERY", "ITEMS");
-            for (JsonNode e : list) {
-                out().printf("%-30s %-9s %-20s %-24s %-20s %-24s %s%n", e.path("providedAt").asText(), e.path("kind").asText(),
-                        e.path("requester").asText(), e.path("requesterName").asText(), e.path("purpose").asText(),
-                        e.path("queryId").asText(), e.path("items").asText());
-            }
-            out().println(list.size() + " provision(s)");
-            return 0;
+            return table(node.exec(mbean, "disclose", residentCode), "provision(s)", "%-30s %-9s %-20s %-24s %-20s %-24s %s%n",
+                    "PROVIDED AT=providedAt", "KIND=kind", "REQUESTER=requester", "NAME=requesterName", "PURPOSE=purpose",
+                    "QUERY=queryId", "ITEMS=items");
         }
     }
 
@@ -167,15 +169,9 @@ public class ProvisionCommand extends CommandGroup {
 
         @Override
         int run(JolokiaClient node, String mbean) throws Exception {
-            JsonNode list = node.exec(mbean, "listBulkApprovals", requester == null ? "" : requester);
-            out().printf("%-6s %-20s %-20s %8s %-22s %-22s %s%n", "ID", "REQUESTER", "PURPOSE", "MAX", "VALID FROM", "VALID UNTIL", "APPROVED BY");
-            for (JsonNode a : list) {
-                out().printf("%-6s %-20s %-20s %8s %-22s %-22s %s%n", a.path("id").asText(), a.path("requester").asText(),
-                        a.path("purpose").asText(), a.path("maxPersons").asText(), a.path("validFrom").asText(),
-                        a.path("validUntil").asText(), a.path("approvedBy").asText());
-            }
-            out().println(list.size() + " approval(s)");
-            return 0;
+            return table(node.exec(mbean, "listBulkApprovals", requester == null ? "" : requester), "approval(s)",
+                    "%-6s %-20s %-20s %8s %-22s %-22s %s%n", "ID=id", "REQUESTER=requester", "PURPOSE=purpose",
+                    "MAX=maxPersons", "VALID FROM=validFrom", "VALID UNTIL=validUntil", "APPROVED BY=approvedBy");
         }
     }
 

@@ -5,17 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import org.jukibus.core.Contributions;
 import org.jukibus.envelope.PayloadTypes;
 import org.jukibus.flow.transferin.TransferInFlow;
+import org.jukibus.flow.transferout.TransferOutConfiguration;
+import org.jukibus.flow.transferout.TransferOutFlow;
 import org.jukibus.xml.Schemas;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
 
 /** The flows and payload types the flow packages contribute (FlowPackage), as the registries collect them. */
 class FlowPackagesTest {
 
+    /** At least these: a new flow proves itself found in its own package's test, without editing this list. */
     @Test
     void every_flow_package_is_found() {
-        assertThat(Flows.standard().names()).containsExactlyInAnyOrder(
+        assertThat(Flows.standard().names()).contains(
                 "transfer-in", "receipt", "transfer-out",
                 "resident-card", "card-check", "transfer-out-certificate", "first-transfer-in", "transfer-out-certificate-info",
                 "certificate-copy-request", "certificate-copy-reply", "identity-update", "update-count-list",
@@ -40,6 +48,27 @@ class FlowPackagesTest {
         assertThat(Flows.standard().byName("transfer-in")).isSameAs(TransferInFlow.NOTICE);
         assertThat(PayloadTypes.defaults().find("TransferInNotice").orElseThrow().rootNamespace())
                 .isEqualTo("urn:jukibus:transfer-in:1");
+    }
+
+    /**
+     * A flow package's configuration that its FlowPackage does not name is never imported into a node: its handler
+     * would silently not run.
+     */
+    @Test
+    void every_configuration_of_a_flow_package_is_named_by_it() {
+        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AnnotationTypeFilter(Configuration.class));
+        for (FlowPackage flowPackage : Contributions.of(FlowPackage.class)) {
+            String packageName = flowPackage.getClass().getPackageName();
+            List<String> named = flowPackage.configurations().stream().map(Class::getName).toList();
+            for (BeanDefinition found : scanner.findCandidateComponents(packageName)) {
+                String name = found.getBeanClassName();
+                if (!name.contains("$") && name.substring(0, name.lastIndexOf('.')).equals(packageName)) {
+                    assertThat(named).as(flowPackage.getClass().getSimpleName() + "'s configurations").contains(name);
+                }
+            }
+        }
+        assertThat(new TransferOutFlow().configurations()).containsExactly(TransferOutConfiguration.class);
     }
 
     @Test

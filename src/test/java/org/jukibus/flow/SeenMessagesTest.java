@@ -18,13 +18,10 @@ import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import org.flywaydb.core.Flyway;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.flow.SeenMessages.Verdict;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,34 +33,14 @@ class SeenMessagesTest {
     static final String SHINJUKU = "131041";
     static final String OSAKA = "271004";
 
-    static EmbeddedPostgres pg;
-    static int databases;
-
     @TempDir
     Path dir;
     DataSource store;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     /** A fresh store with the common migrations, as every node has. */
     @BeforeEach
     void freshStore() throws Exception {
-        String name = "seen_" + (++databases);
-        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        store = pg.getDatabase("postgres", name);
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common").load().migrate();
+        store = TestStores.fresh(NodeRole.MUNICIPAL);
     }
 
     @Test

@@ -10,11 +10,9 @@ import java.time.ZoneOffset;
 
 import javax.sql.DataSource;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import org.flywaydb.core.Flyway;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,21 +20,11 @@ class SentPayloadsTest {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
-    static EmbeddedPostgres pg;
     static DataSource store;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-        store = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common").load().migrate();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
+        store = TestStores.fresh(NodeRole.MUNICIPAL);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.jukibus.monitoring;
 
-import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -8,14 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import javax.sql.DataSource;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.flywaydb.core.Flyway;
+import org.jukibus.store.TestStores;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -24,7 +19,6 @@ import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.NodeIdentity;
 import org.jukibus.flow.Answer;
 import org.jukibus.core.NodeRole;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +33,6 @@ class CentralStatusTest {
     static final Duration SILENCE = Duration.ofMinutes(3);
     static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
 
-    static EmbeddedPostgres pg;
     static NodeStatusStore store;
     @TempDir
     static Path caDir;
@@ -47,25 +40,7 @@ class CentralStatusTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-        store = new NodeStatusStore(new JdbcTemplate(database("store_test")));
-    }
-
-    /** A fresh database of central's tables. */
-    static DataSource database(String name) throws Exception {
-        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        DataSource ds = pg.getDatabase("postgres", name);
-        Flyway.configure().dataSource(ds).locations(Migrations.locations(NodeRole.CENTRAL).toArray(String[]::new)).load().migrate();
-        return ds;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
+        store = new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL)));
     }
 
     static NodeHeartbeat heartbeat(String node, Instant sentAt, String health, long loginsRefused) {
@@ -179,7 +154,7 @@ class CentralStatusTest {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041"), entry(NodeRole.MUNICIPAL, "131059")));
         TestClock clock = new TestClock(T0);
-        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(database("board_test"))),
+        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
                 clock, SILENCE);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
@@ -262,7 +237,7 @@ class CentralStatusTest {
     void security_events_are_announced_to_the_prefecture_and_the_node_and_never_to_central() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
-        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(database("security_test"))),
+        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
                 new TestClock(T0), SILENCE);
 
         List<Answer> municipal = board.securityAlerts(beat("131041", "municipal", T0, 2), "hb-1");

@@ -1,7 +1,7 @@
 package org.jukibus.provision;
 
+import org.jukibus.store.TestStores;
 import org.jukibus.core.NodeRole;
-import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,19 +18,14 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.pki.RequesterIdentity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Per-requester provision limits (第4の8(2)カ), the log of the prefecture's own use (第6の8(5)ア) and central's report
@@ -44,36 +39,15 @@ class ProvisionLimitsTest {
     static final List<String> TOKYO = List.of("10000000014", "10000000022", "10000000030", "10000000049");
     static final String OSAKA = "20000000010";
 
-    static EmbeddedPostgres pg;
-    static int databases;
-
     DataSource store;
     JdbcTemplate jdbc;
     NodeClock clock;
     final List<AuditEvent> audit = new ArrayList<>();
     final RequesterIdentity nenkin = new RequesterIdentity("nenkin", "日本年金機構");
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @BeforeEach
     void centralStore() throws Exception {
-        String name = "provision_" + (++databases);
-        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        store = pg.getDatabase("postgres", name);
-        Flyway.configure().dataSource(store).locations(Migrations.locations(NodeRole.CENTRAL).toArray(String[]::new))
-                .load().migrate();
+        store = TestStores.fresh(NodeRole.CENTRAL);
         jdbc = new JdbcTemplate(store);
         clock = new NodeClock(Clock.fixed(START, ZoneOffset.UTC), Duration.ZERO);
         for (String code : TOKYO) {

@@ -36,6 +36,7 @@ public final class CertificateCopyFlow extends FlowPackage {
     public CertificateCopyFlow() {
         super(List.of(REQUEST, REPLY),
                 List.of(PayloadType.of("CertificateCopyRequest", "certificate-copy-request.xsd", "urn:jukibus:certificate-copy-request:1"),
-                        PayloadType.of("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1")));
+                        PayloadType.of("CertificateCopyReply", "certificate-copy-reply.xsd", "urn:jukibus:certificate-copy-reply:1")),
+                List.of(CertificateCopyConfiguration.class));
     }
 }

@@ -22,6 +22,7 @@ public final class ChangeInfoFlow extends FlowPackage {
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public ChangeInfoFlow() {
         super(List.of(FLOW),
-                List.of(PayloadType.of("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1")));
+                List.of(PayloadType.of("ChangeInfo", "change-info.xsd", "urn:jukibus:change-info:1")),
+                List.of(ChangeInfoConfiguration.class));
     }
 }

@@ -38,6 +38,7 @@ public final class IdentityFlow extends FlowPackage {
     public IdentityFlow() {
         super(List.of(UPDATE, COUNT_LIST),
                 List.of(PayloadType.of("IdentityUpdate", "identity-update.xsd", "urn:jukibus:identity-update:1"),
-                        PayloadType.of("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1")));
+                        PayloadType.of("UpdateCountList", "update-count-list.xsd", "urn:jukibus:update-count-list:1")),
+                List.of(IdentityConfiguration.class));
     }
 }

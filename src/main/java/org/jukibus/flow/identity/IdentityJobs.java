@@ -1,6 +1,7 @@
 package org.jukibus.flow.identity;
 
 import org.jukibus.core.NodeMBean;
+import org.jukibus.core.NodeMBeanBase;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import java.io.IOException;
@@ -18,19 +19,17 @@ import javax.management.ObjectName;
  * {@code identityJobs.checkCutoff}) and for operators as the MBean {@link IdentityOperations}.
  * {@code reconciliation} is null on central (it sends no updates).
  */
-public final class IdentityJobs implements IdentityOperations, AutoCloseable {
+public final class IdentityJobs extends NodeMBeanBase<IdentityOperations> implements IdentityOperations {
 
-    private final String node;
     private final IdentityErasure erasure;
     private final Reconciliation reconciliation;
     private final SentUpdates sent;
     private final OperatorPermissions permissions;
-    private NodeMBean mbean;
 
     /** @param permissions checked for the "as of" operations operators run (erasing ahead of time needs {@code management}) */
     public IdentityJobs(String node, IdentityErasure erasure, Reconciliation reconciliation, SentUpdates sent,
                         OperatorPermissions permissions) {
-        this.node = node;
+        super(node, "IdentityUpdates", IdentityOperations.class);
         this.erasure = erasure;
         this.reconciliation = reconciliation;
         this.sent = sent;
@@ -48,11 +47,6 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
     }
 
     @Override
-    public String getNode() {
-        return node;
-    }
-
-    @Override
     public int eraseAsOf(String instant) {
         permissions.require(Permission.MANAGEMENT);
         return erasure.erase(parse(instant));
@@ -62,7 +56,7 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
     public int checkCutoffAsOf(String instant) {
         permissions.require(Permission.MANAGEMENT);
         if (reconciliation == null) {
-            throw new IllegalArgumentException("node " + node + " sends no identity updates: there is no cut-off to check");
+            throw new IllegalArgumentException("node " + getNode() + " sends no identity updates: there is no cut-off to check");
         }
         try {
             return reconciliation.checkCutoff(parse(instant));
@@ -105,14 +99,7 @@ public final class IdentityJobs implements IdentityOperations, AutoCloseable {
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public IdentityJobs register() throws Exception {
-        mbean = NodeMBean.register(objectName(node), this, IdentityOperations.class);
+        registerAs(this);
         return this;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (mbean != null) {
-            mbean.close();
-        }
     }
 }

@@ -3,22 +3,16 @@ package org.jukibus.flow.nondelivery;
 import javax.management.ObjectName;
 
 import org.jukibus.core.NodeMBean;
+import org.jukibus.core.NodeMBeanBase;
 
 /** The node's {@code DeliveryStatus} MBean: read-only counts from {@link SentMessages}. */
-public final class DeliveryStatusMBean implements DeliveryStatusOperations, AutoCloseable {
+public final class DeliveryStatusMBean extends NodeMBeanBase<DeliveryStatusOperations> implements DeliveryStatusOperations {
 
-    private final String node;
     private final SentMessages sent;
-    private NodeMBean mbean;
 
     public DeliveryStatusMBean(String node, SentMessages sent) {
-        this.node = node;
+        super(node, "DeliveryStatus", DeliveryStatusOperations.class);
         this.sent = sent;
-    }
-
-    @Override
-    public String getNode() {
-        return node;
     }
 
     @Override
@@ -32,14 +26,7 @@ public final class DeliveryStatusMBean implements DeliveryStatusOperations, Auto
 
     /** Registers this node's MBean with the platform MBean server (which Hawtio and Jolokia read). */
     public DeliveryStatusMBean register() throws Exception {
-        mbean = NodeMBean.register(objectName(node), this, DeliveryStatusOperations.class);
+        registerAs(this);
         return this;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (mbean != null) {
-            mbean.close();
-        }
     }
 }

@@ -59,7 +59,8 @@ public final class NonDeliveryFlow extends FlowPackage {
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public NonDeliveryFlow() {
         super(List.of(FLOW),
-                List.of(PayloadType.of("NonDeliveryNotice", "non-delivery.xsd", "urn:jukibus:non-delivery:1")));
+                List.of(PayloadType.of("NonDeliveryNotice", "non-delivery.xsd", "urn:jukibus:non-delivery:1")),
+                List.of(NonDeliveryConfiguration.class));
     }
 
     /** Whether the sender records messages of this flow and the recipient answers their failure with a notice. */

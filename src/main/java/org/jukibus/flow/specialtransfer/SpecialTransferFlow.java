@@ -50,6 +50,7 @@ public final class SpecialTransferFlow extends FlowPackage {
                         PayloadType.of("CardCheckResult", "card-check-result.xsd", "urn:jukibus:card-check:1"),
                         PayloadType.of("TransferOutCertificate", "transfer-out-certificate.xsd", "urn:jukibus:transfer-out-certificate:1"),
                         PayloadType.of("FirstTransferInNotice", "first-transfer-in-notice.xsd", "urn:jukibus:first-transfer-in:1"),
-                        PayloadType.of("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd", "urn:jukibus:transfer-out-certificate-info:1")));
+                        PayloadType.of("TransferOutCertificateInfo", "transfer-out-certificate-info.xsd", "urn:jukibus:transfer-out-certificate-info:1")),
+                List.of(SpecialTransferConfiguration.class));
     }
 }

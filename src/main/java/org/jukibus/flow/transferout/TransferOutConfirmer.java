@@ -25,6 +25,13 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * a person who moved away, it sends the transfer-out confirmation to its own prefecture at once,
  * in the same broker transaction as the delivery, so the confirmation is sent exactly when the
  * notice is delivered. Handler of the {@code transfer-in} flow on municipal nodes.
+ *
+ * <p>It lives in {@code flow.transferout}, not {@code flow.transferin}, because what it does is the transfer-out
+ * confirmation (第6の3(1)): it makes a {@link TransferOutConfirmation} for the {@link TransferOutFlow#CONFIRMATION}
+ * flow and is switched by that flow's settings ({@code jukibus.transfer-out.confirm-on-transfer-in}, the
+ * {@code transfer-out} flow switch). Delivering the notice itself needs no handler: the shared delivery writes it to
+ * the legacy outbox. So {@code flow.transferin} stays the flow with nothing but its definition, and only the
+ * transfer-out package knows both payloads.
  */
 public final class TransferOutConfirmer implements FlowHandler {
 

@@ -29,6 +29,7 @@ public final class TransferOutFlow extends FlowPackage {
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public TransferOutFlow() {
         super(List.of(CONFIRMATION),
-                List.of(PayloadType.of("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1")));
+                List.of(PayloadType.of("TransferOutConfirmation", "transfer-out-confirmation.xsd", "urn:jukibus:transfer-out:1")),
+                List.of(TransferOutConfiguration.class));
     }
 }

@@ -12,18 +12,15 @@ import java.time.ZoneId;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.jukibus.calendar.CalendarFile;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.flow.LegacyInput;
 import org.jukibus.xml.SecureXml;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The certificate-copy answer timeout counts operating time of the node's calendar: a request sent on Friday
@@ -35,28 +32,12 @@ class AnswerDeadlineTest {
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
     static final Instant FRIDAY_1700 = Instant.parse("2027-01-08T08:00:00Z");
 
-    static EmbeddedPostgres pg;
-
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @Test
     void a_request_sent_before_the_weekend_and_a_holiday_is_overdue_after_30_operating_minutes() throws Exception {
-        DataSource store = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common", "classpath:db/migration/municipal")
-                .load().migrate();
+        DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
         SentRequests sent = new SentRequests(new JdbcTemplate(store));
         Path calendar = dir.resolve("calendar.yaml");
         Files.copy(Path.of("docs/calendar-2027.yaml"), calendar);

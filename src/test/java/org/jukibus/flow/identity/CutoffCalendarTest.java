@@ -15,20 +15,17 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.calendar.CalendarFile;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.flow.LegacyOutbox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * 翌運用日の業務開始 (第6の6(1)) in the municipal node's reconciliation, with the node clock moved across a weekend and
@@ -40,28 +37,12 @@ class CutoffCalendarTest {
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
     static final Instant FRIDAY_1600 = Instant.parse("2027-01-08T07:00:00Z");
 
-    static EmbeddedPostgres pg;
-
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @Test
     void an_update_sent_on_friday_is_missing_only_at_the_opening_of_the_next_operating_day() throws Exception {
-        DataSource store = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common", "classpath:db/migration/municipal")
-                .load().migrate();
+        DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
         NodeClock clock = new NodeClock(Clock.fixed(FRIDAY_1600, TOKYO), Duration.ZERO);
         SentUpdates sent = new SentUpdates(new JdbcTemplate(store));
         sent.record("u-friday", "13", List.of(IdentityPayloadsTest.record("10000000014", ChangeReason.BIRTH, "131041")), FRIDAY_1600);

@@ -1,19 +1,13 @@
 package org.jukibus.flow.identity;
 
+import org.jukibus.store.TestStores;
 import org.jukibus.core.NodeRole;
-import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import javax.sql.DataSource;
-
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,28 +22,8 @@ class ReceivedUpdatesBySenderTest {
     static final Instant T0 = Instant.parse("2026-12-06T09:00:00Z");
     static final String ID = "0b7c7a52-4c1e-8d33-9a5e-1f2e3d4c5b6a";
 
-    static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
-    static JdbcTemplate database(String role) throws Exception {
-        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + role);
-        }
-        DataSource ds = pg.getDatabase("postgres", role);
-        Flyway.configure().dataSource(ds).locations(Migrations.locations(NodeRole.fromId(role)).toArray(String[]::new))
-                .load().migrate();
-        return new JdbcTemplate(ds);
+    static JdbcTemplate database(String role) {
+        return new JdbcTemplate(TestStores.fresh(NodeRole.fromId(role)));
     }
 
     static IdentityRecord record(String residentCode, String municipality) {

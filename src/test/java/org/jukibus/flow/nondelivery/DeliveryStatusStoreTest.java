@@ -17,7 +17,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
@@ -26,15 +27,12 @@ import org.jukibus.flow.Delivered;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PermanentFailure;
 import org.jukibus.flow.FlowMetrics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The sender's end against a real store: who may report a message as not delivered, the NonDelivery
@@ -46,7 +44,6 @@ class DeliveryStatusStoreTest {
     static final String PREFECTURE = "13";
     static final String OSAKA = "271004";
 
-    static EmbeddedPostgres pg;
     static SentMessages sent;
     static DataSource store;
     @TempDir
@@ -59,17 +56,8 @@ class DeliveryStatusStoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-        store = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common").load().migrate();
+        store = TestStores.fresh(NodeRole.MUNICIPAL);
         sent = new SentMessages(new JdbcTemplate(store));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
     }
 
     @Test

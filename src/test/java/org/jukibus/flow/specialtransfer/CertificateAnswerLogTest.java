@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.specialtransfer.CertificateAnswerLog.Entry;
 import org.jukibus.flow.specialtransfer.TransferOutCertificateInfo.Status;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,23 +25,12 @@ class CertificateAnswerLogTest {
     static final Instant T0 = Instant.parse("2026-12-06T09:00:00Z");
     static final String NOTICE = "0b7c7a52-4c1e-8d33-9a5e-1f2e3d4c5b6a";
 
-    static EmbeddedPostgres pg;
     static CertificateAnswerLog log;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-        DataSource ds = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/common", "classpath:db/migration/municipal")
-                .load().migrate();
+        DataSource ds = TestStores.fresh(NodeRole.MUNICIPAL);
         log = new CertificateAnswerLog(new JdbcTemplate(ds));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
     }
 
     static Entry answer(String newMunicipality, String residentCode, Status status, List<String> mismatches) {

@@ -1,21 +1,17 @@
 package org.jukibus.flow.transferout;
 
+import org.jukibus.store.TestStores;
 import org.jukibus.core.NodeRole;
-import org.jukibus.store.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.jukibus.flow.identity.ChangeReason;
 import org.jukibus.flow.identity.IdentityRecord;
 import org.jukibus.flow.identity.IdentityStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,26 +25,15 @@ class TransferOutAnnotationsTest {
     static final String ID = "0b7c7a52-4c1e-8d33-9a5e-1f2e3d4c5b6a";
     static final String RESIDENT = "13101600011";
 
-    static EmbeddedPostgres pg;
     static TransferOutAnnotations annotations;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-        DataSource ds = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(ds).locations(Migrations.locations(NodeRole.PREFECTURE).toArray(String[]::new))
-                .load().migrate();
+        DataSource ds = TestStores.fresh(NodeRole.PREFECTURE);
         new IdentityStore(new org.springframework.jdbc.core.JdbcTemplate(ds)).record("131041", "update-1", List.of(
                 new IdentityStore.Item(1, new IdentityRecord(RESIDENT, "住基 太郎", null, "1980-01-15", "1", "東京都新宿区西新宿二丁目8番1号",
                         ChangeReason.BIRTH, "2026-11-01", "131041"))), T0);
         annotations = new TransferOutAnnotations(ds);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
     }
 
     static TransferOutConfirmation confirmation(String oldMunicipality) {
