@@ -198,7 +198,7 @@ class CentralStatusTest {
         java.util.concurrent.atomic.AtomicReference<NodeDirectory> inForce = new java.util.concurrent.atomic.AtomicReference<>(first);
         TestClock clock = new TestClock(T0);
         StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(inForce::get),
-                new NodeStatusStore(new JdbcTemplate(database("added_test"))), clock, SILENCE);
+                new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))), clock, SILENCE);
         for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}}) {
             board.record(beat(n[0], n[1], clock.now, 0), "first-" + n[0], clock.now);
         }
