@@ -28,7 +28,6 @@ import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.OfficerIdentity;
 import org.jukibus.pki.OperatorIdentity;
-import org.jukibus.pki.Pem;
 import org.jukibus.pki.SecureFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -224,25 +223,12 @@ class OperatorsIT {
 
     /** Issues a card and keeps it (p12, password, certificate) under cards/. */
     static OperatorCard card(CertificateAuthority ca, String id, Instant notBefore, Instant notAfter) throws Exception {
-        OperatorIdentity identity = new OperatorIdentity(id, "操作者 " + id);
-        KeyMaterial keys = ca.issueOperatorKeyMaterial(identity, notBefore, notAfter);
-        KeyStores.writeKeyStore(cards.resolve(id + ".p12"), keys, "card".toCharArray());
-        SecureFiles.writePassword(cards.resolve(id + ".pass"), "card".toCharArray());
-        Pem.writeCertificate(cards.resolve(id + ".pem"), keys.certificate());
-        return new OperatorCard(identity, keys);
+        return new OperatorCards(cards).issue(ca, id, notBefore, notAfter);
     }
 
     /** Registers the card's operator with Osaka-shi's node as the officer does, with the CLI. */
     static void register(OperatorCard card, String pin, String permissions) throws Exception {
-        Path pinFile = cards.resolve(card.operator().id() + ".pin");
-        SecureFiles.writePassword(pinFile, pin.toCharArray());
-        DeadLetterToolingIT.Run run = DeadLetterToolingIT.run("operator", "register",
-                "--registration", net.node(OSAKA).home().resolve("operators.xml").toString(), "--node-code", OSAKA,
-                "--card-certificate", cards.resolve(card.operator().id() + ".pem").toString(), "--pin-file", pinFile.toString(),
-                "--permission", permissions,
-                "--officer-keystore", net.network.officerDir().resolve("officer.p12").toString(),
-                "--officer-password-file", net.network.officerDir().resolve("officer.pass").toString());
-        assertThat(run.exit()).as(run.err()).isZero();
+        new OperatorCards(cards).register(net, OSAKA, card, pin, permissions);
     }
 
     static DeadLetterToolingIT.Run unlock(Path officerDir, Path unlockDir) {

@@ -87,6 +87,9 @@ public class DemoCommand implements Callable<Integer> {
                 running.add(NodeLauncher.start(node.properties()));
                 byCode.put(node.spec().code(), running.get(running.size() - 1));
                 say("  management (Hawtio, Jolokia, actuator): " + managementUrl(running.get(running.size() - 1)) + "/actuator/hawtio/");
+                if (node.spec().role() == NodeRole.MUNICIPAL) {
+                    say("  counter terminal (端末機): " + managementUrl(running.get(running.size() - 1)) + "/terminal");
+                }
             }
             say("Operator login on every node's management port (HTTPS): the operator card " + network.operatorCard()
                     + " (password in " + network.operatorCardPasswordFile() + ") as TLS client certificate, user "

@@ -130,7 +130,8 @@ public final class NetworkProvisioner {
     static final String CA_PASSWORD_FILE = "ca.pass";
     static final String OPERATOR_DIR = "operator";
     /** What the provisioned operator may do: everything. */
-    public static final List<String> ALL_PERMISSIONS = List.of("dlq.read:*", "dlq.replay:*", "dlq.purge:*", "status", "provision", "management");
+    public static final List<String> ALL_PERMISSIONS = List.of("dlq.read:*", "dlq.replay:*", "dlq.purge:*", "status", "provision", "management",
+            "terminal:*");
     /** The officer who approves the network's routes and broker configuration. */
     public static final String OFFICER = "承認責任者";
     static final String PROGRAMS_DIR = "programs";

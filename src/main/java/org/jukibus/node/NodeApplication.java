@@ -23,6 +23,6 @@ import org.springframework.context.annotation.Import;
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
         ChangeInfoConfiguration.class, NonDeliveryConfiguration.class, CalendarConfiguration.class,
         org.jukibus.evidence.EvidenceConfiguration.class, org.jukibus.erasure.ErasureConfiguration.class,
-        org.jukibus.terminal.task.TerminalTaskConfiguration.class})
+        org.jukibus.terminal.TerminalConfiguration.class})
 public class NodeApplication {
 }

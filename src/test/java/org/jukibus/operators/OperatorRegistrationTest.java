@@ -42,7 +42,8 @@ class OperatorRegistrationTest {
     static OperatorRegistration registration() {
         return new OperatorRegistration("131041", "責任者", Instant.parse("2026-11-26T00:00:00Z"), List.of(
                 new RegisteredOperator("yamada", "山田", RegisteredOperator.fingerprint(card.certificate()),
-                        Pins.hash("2468".toCharArray()), Set.of(Permission.parse("dlq.read:transfer-in"), Permission.parse("status")))));
+                        Pins.hash("2468".toCharArray()), Set.of(Permission.parse("dlq.read:transfer-in"), Permission.parse("status"),
+                        Permission.parse("terminal:card-check")))));
     }
 
     @Test
@@ -58,6 +59,8 @@ class OperatorRegistrationTest {
         assertThat(yamada.allows(new Permission("dlq.read", "*"))).as("one flow is not every flow").isFalse();
         assertThat(yamada.allows(new Permission("dlq.replay", "transfer-in"))).isFalse();
         assertThat(yamada.allows(new Permission("status", null))).isTrue();
+        assertThat(yamada.allows(new Permission(Permission.TERMINAL, "card-check"))).as("one terminal task").isTrue();
+        assertThat(yamada.allows(new Permission(Permission.TERMINAL, "status"))).as("not another task").isFalse();
     }
 
     @Test
@@ -87,6 +90,9 @@ class OperatorRegistrationTest {
     void permissions_and_pins_are_checked_when_written() {
         assertThatThrownBy(() -> Permission.parse("dlq.delete:transfer-in")).hasMessageContaining("bad permission");
         assertThatThrownBy(() -> Permission.parse("dlq.read")).hasMessageContaining("bad permission");
+        assertThatThrownBy(() -> Permission.parse("terminal")).as("a terminal permission names its task or *")
+                .hasMessageContaining("terminal:<task or *>");
+        assertThat(Permission.parse("terminal:*").allows(new Permission(Permission.TERMINAL, "received"))).isTrue();
         assertThatThrownBy(() -> Pins.hash("123".toCharArray())).hasMessageContaining("4 to 64");
         assertThatThrownBy(() -> new RegisteredOperator("x", "x", "ab", "$2a$10$" + "a".repeat(53), Set.of()))
                 .as("cost 10 is too cheap").hasMessageContaining("bcrypt hash of cost 12");
