@@ -2,6 +2,7 @@ package org.jukibus.terminal.task;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,18 +40,21 @@ final class FieldLocator {
         return named(message, fields).flatMap(element -> pick(fields, element, f -> quotes(message, f.value())));
     }
 
-    /** The field element the message names first (as a word). */
+    /**
+     * The field element the message names first (as a word) that was filled in: a rule names what the input shows
+     * ("… shows them (HouseholdHead / Relationship)"); else the first it names at all.
+     */
     private static Optional<String> named(String message, List<EntryField> fields) {
-        String first = null;
-        int firstAt = Integer.MAX_VALUE;
+        TreeMap<Integer, String> byPosition = new TreeMap<>();
         for (EntryField f : fields) {
             Matcher m = Pattern.compile("\\b" + Pattern.quote(f.element()) + "\\b").matcher(message);
-            if (m.find() && m.start() < firstAt) {
-                first = f.element();
-                firstAt = m.start();
+            if (m.find()) {
+                byPosition.putIfAbsent(m.start(), f.element());
             }
         }
-        return Optional.ofNullable(first);
+        return byPosition.values().stream()
+                .filter(element -> fields.stream().anyMatch(f -> f.element().equals(element) && f.value() != null))
+                .findFirst().or(() -> byPosition.values().stream().findFirst());
     }
 
     private static Optional<String> pick(List<EntryField> fields, String element, Predicate<EntryField> preferred) {

@@ -121,6 +121,16 @@ class TerminalEntriesTest {
     }
 
     @Test
+    void a_rule_naming_several_elements_is_put_on_the_one_that_was_filled_in() throws Exception {
+        Map<String, String> form = new HashMap<>(Map.of("answer", "certificate", "asOf", "2026-12-06", "address", "大阪府",
+                "person1.name", "住基花子", "person1.relationship", "世帯主"));
+        LegacyEntry entry = CertificateCopyAnswerEntry.entry(form, "271004", received());
+
+        assertThat(FieldLocator.locate("request R-1 did not ask for the household head and relationship, but the reply"
+                + " shows them (HouseholdHead / Relationship)", entry.fields())).contains("person1.relationship");
+    }
+
+    @Test
     void an_answer_with_the_certificate_answers_the_reviewed_request() throws Exception {
         Map<String, String> form = new HashMap<>(Map.of("answer", "certificate", "asOf", "2026-12-06",
                 "address", "東京都新宿区歌舞伎町1-4-1", "person1.name", "住基花子", "person1.birthDate", "1985-04-01",
