@@ -42,6 +42,7 @@ class TerminalBrowserIT {
     /** An operator registered at Shinjuku with the status page only. */
     static final String COUNTER = "counter";
     static final String COUNTER_PIN = "8642";
+    static final String NAME = "住基 一郎";
 
     @TempDir
     static Path root;
@@ -96,6 +97,11 @@ class TerminalBrowserIT {
             browser.waitFor("the refusal", "document.querySelector('.refused')", WAIT);
             browser.screenshot(SHOTS.resolve("4-card-check-refused.png"));
             assertThat(browser.text()).contains("受け付けられませんでした", "INVALID_RESIDENT_CODE");
+
+            // the same post without the form's CSRF token, as another site would send it, is refused
+            assertThat(browser.eval("fetch('/terminal/card-check', {method: 'POST', headers: {'Content-Type':"
+                    + " 'application/x-www-form-urlencoded'}, body: 'residentCode=" + RESIDENT + "'}).then(r => r.status)").asInt())
+                    .isEqualTo(403);
         }
         List<AuditEntry> done = entries(SHINJUKU, AuditKind.OPERATION);
         assertThat(done).filteredOn(e -> e.detail().startsWith("terminal card-check: "))
@@ -106,13 +112,86 @@ class TerminalBrowserIT {
     }
 
     @Test
+    @Order(3)
+    void received_certificate_info_and_first_transfer_in_notices_are_listed_read_and_printable() throws Exception {
+        handle(SHINJUKU, "transfer-out-certificate", "reg-1.xml",
+                SpecialTransferFiles.certificate("REG-1", RESIDENT, NAME, "大阪府大阪市北区中之島一丁目3番20号", SHINJUKU, OSAKA));
+        handle(OSAKA, "first-transfer-in", "n-1.xml", SpecialTransferFiles.firstTransferIn("N-1", RESIDENT, NAME, "1975-06-15", OSAKA, SHINJUKU));
+        await().atMost(WAIT).until(() -> net.deliveredIds(OSAKA, "transfer-out-certificate-info").size() == 1);
+        String notice = net.deliveredIds(SHINJUKU, "first-transfer-in").get(0);
+        String info = net.deliveredIds(OSAKA, "transfer-out-certificate-info").get(0);
+
+        // the old municipality (Shinjuku) reads the notice Osaka-shi sent
+        try (Chromium browser = loggedIn(SHINJUKU)) {
+            browser.navigate(net.managementUrl(SHINJUKU) + "/terminal/received");
+            assertThat(browser.text()).contains("最初の転入届を受けた旨の通知", OSAKA, notice).doesNotContain(NAME, RESIDENT);
+            browser.eval("document.querySelector('#received a').click(); true");
+            browser.waitFor("the notice", "document.getElementById('sheet')", WAIT);
+            assertThat(browser.text()).contains(notice, NAME, RESIDENT, "N-1");
+        }
+        // the new municipality (Osaka-shi) reads and prints the certificate info Shinjuku answered with
+        try (Chromium browser = loggedIn(OSAKA)) {
+            browser.navigate(net.managementUrl(OSAKA) + "/terminal/received");
+            browser.screenshot(SHOTS.resolve("5-received-list.png"));
+            assertThat(browser.text()).contains("転出証明書情報の通知", SHINJUKU, info).doesNotContain(NAME, RESIDENT);
+            type(browser, "messageId", info);
+            browser.eval("document.querySelector('main form button').click(); true");
+            browser.waitFor("the certificate info", "document.getElementById('sheet')", WAIT);
+            browser.screenshot(SHOTS.resolve("6-certificate-info.png"));
+            assertThat(browser.text()).contains("転出証明書情報の通知", "メッセージID", info, "送信元", SHINJUKU,
+                    "住民票コード", RESIDENT, "氏名", NAME, "男女の別", "1 (男)", "転出先(転出後の住所)", "大阪府大阪市北区中之島一丁目3番20号",
+                    "登録の整理番号", "REG-1", "FOUND");
+            browser.call("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
+            browser.screenshot(SHOTS.resolve("7-certificate-info-print.png"));
+            assertThat(browser.eval("getComputedStyle(document.querySelector('header')).display").asText())
+                    .as("the printout leaves out the terminal's header and menu").isEqualTo("none");
+            browser.call("Emulation.setEmulatedMedia", java.util.Map.of("media", ""));
+
+            browser.navigate(net.managementUrl(OSAKA) + "/terminal/received/show?messageId=" + notice);
+            assertThat(browser.text()).as("only what this node received, by its exact id").contains("ありません").doesNotContain(NAME);
+        }
+        assertThat(entries(OSAKA, AuditKind.OPERATION)).filteredOn(e -> e.detail().equals("terminal received: read"))
+                .extracting(AuditEntry::actor, AuditEntry::messageId, AuditEntry::flow)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("operator:" + NetworkProvisioner.OPERATOR, info,
+                        "transfer-out-certificate-info"));
+    }
+
+    @Test
+    @Order(4)
+    void the_status_page_shows_the_municipalitys_own_traffic() throws Exception {
+        net.put(OSAKA, "jukibus.inbound.transfer-in", "garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> DeadLetterAssert.count(net, OSAKA) == 1);
+        String notice = net.deliveredIds(SHINJUKU, "first-transfer-in").get(0);
+        try (Chromium browser = loggedIn(OSAKA)) {
+            browser.navigate(net.managementUrl(OSAKA) + "/terminal/status");
+            browser.screenshot(SHOTS.resolve("8-status.png"));
+            List<String> sent = new java.util.ArrayList<>();
+            browser.eval("Array.from(document.querySelectorAll('#sent tr')).map(r => Array.from(r.cells).map(c => c.innerText.trim()).join('|'))")
+                    .forEach(row -> sent.add(row.asText()));
+            assertThat(sent).as("the notice Osaka-shi sent was answered: delivered")
+                    .contains("業務|PENDING|OVERDUE|DELIVERED|NOT_DELIVERED", "first-transfer-in|0|0|1|0");
+            assertThat(browser.text()).contains("transfer-in: 1 件", "MALFORMED", notice);
+            type(browser, "messageId", notice);
+            browser.eval("document.querySelector('main form button').click(); true");
+            browser.waitFor("the lookup", "document.getElementById('lookup')", WAIT);
+            assertThat(browser.eval("document.getElementById('lookup').innerText").asText())
+                    .contains(notice, "first-transfer-in", SHINJUKU, "DELIVERED", "n-1.xml", "QUEUED").doesNotContain(NAME, RESIDENT);
+        }
+    }
+
+    @Test
     @Order(9)
     void an_operator_without_the_tasks_permission_is_refused() throws Exception {
+        net.put(SHINJUKU, "jukibus.inbound.transfer-in", "garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> DeadLetterAssert.count(net, SHINJUKU) == 1);
         try (Chromium browser = Chromium.start(cards.p12(COUNTER), SecureFiles.readPassword(cards.passwordFile(COUNTER)), rootCa())) {
             browser.navigate(net.managementUrl(SHINJUKU) + "/terminal");
             login(browser, COUNTER, COUNTER_PIN);
             browser.waitFor("the terminal's menu", "location.pathname === '/terminal' && document.body.innerText.includes('業務の選択')", WAIT);
             assertThat(browser.text()).doesNotContain("住民基本台帳カードの保有の確認");
+            browser.navigate(net.managementUrl(SHINJUKU) + "/terminal/status");
+            assertThat(browser.text()).as("dead letters counted, not listed without dlq.read")
+                    .contains("transfer-in: 1 件", "一覧の表示には権限 dlq.read:transfer-in が必要です").doesNotContain("MALFORMED");
             browser.navigate(net.managementUrl(SHINJUKU) + "/terminal/card-check");
             browser.waitFor("the refusal", "document.body.innerText.includes('権限がありません')", WAIT);
             browser.screenshot(SHOTS.resolve("9-permission-refused.png"));

@@ -54,7 +54,7 @@ class CardCheckTask {
             model.addAttribute("outcome", outcome);
             return "terminal/card-check";
         }
-        byte[] answer = inbox.answer(FLOW, checkId + ".xml");
+        byte[] answer = inbox.outboxFile(FLOW, checkId + ".xml");
         if (answer == null) {
             throw new IllegalStateException("the card-check flow took check " + checkId + " but wrote no answer into legacy/outbox/" + FLOW + "/");
         }

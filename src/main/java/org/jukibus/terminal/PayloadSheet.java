@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jukibus.envelope.PayloadTypes;
 import org.jukibus.xml.Schemas;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlRejectedException;
@@ -27,6 +28,7 @@ public final class PayloadSheet {
 
     private static final String XS = "http://www.w3.org/2001/XMLSchema";
     private static final Map<String, Labels> LABELS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final PayloadTypes TYPES = PayloadTypes.defaults();
 
     /**
      * One row.
@@ -40,6 +42,20 @@ public final class PayloadSheet {
     }
 
     private PayloadSheet() {
+    }
+
+    /** The rows of a schema-valid payload of the message type {@code type} (e.g. {@code TransferOutCertificateInfo}). */
+    public static List<Row> ofType(String type, byte[] payload) throws XmlRejectedException {
+        return rows(payload, schemaOf(type));
+    }
+
+    /** The schema's Japanese title of the message type {@code type} (e.g. 転出証明書情報の通知). */
+    public static String titleOf(String type) {
+        return title(type, schemaOf(type));
+    }
+
+    private static String schemaOf(String type) {
+        return TYPES.schemaFor(type).orElseThrow(() -> new IllegalArgumentException("no payload type " + type));
     }
 
     /** The rows of a schema-valid payload of the schema {@code schemaFile} (in {@code schemas/}). */

@@ -90,8 +90,11 @@ public final class TerminalInbox {
         return new Outcome(fileName, State.REFUSED, code, problem);
     }
 
-    /** A file the node wrote for this input into {@code legacy/outbox/<flow>/} (a local flow's answer), if there. */
-    public byte[] answer(String flow, String fileName) throws IOException {
+    /**
+     * A file in {@code legacy/outbox/<flow>/} (a local flow's answer to an input, a delivered message), or null when it
+     * is not there (not written, or taken away by the resident-record system).
+     */
+    public byte[] outboxFile(String flow, String fileName) throws IOException {
         Path file = legacyRoot.resolve("outbox").resolve(flow).resolve(Path.of(fileName).getFileName().toString());
         return Files.exists(file) ? Files.readAllBytes(file) : null;
     }

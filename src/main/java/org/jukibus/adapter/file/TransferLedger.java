@@ -112,6 +112,17 @@ public final class TransferLedger {
                 ENTRY, from, to, flow);
     }
 
+    /** The latest messages of {@code flow} delivered into the legacy outbox (received from other nodes), newest first. */
+    public List<Entry> delivered(String flow, int limit) {
+        return jdbc.query("select * from transfer_ledger where flow = ? and outcome = 'DELIVERED' and message_id is not null"
+                + " order by id desc limit ?", ENTRY, flow, limit);
+    }
+
+    /** Every line about message {@code messageId} (exactly that id), oldest first. */
+    public List<Entry> ofMessage(String messageId) {
+        return jdbc.query("select * from transfer_ledger where message_id = ? order by id", ENTRY, messageId);
+    }
+
     public static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));

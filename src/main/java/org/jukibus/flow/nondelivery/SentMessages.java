@@ -4,8 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -87,6 +90,27 @@ public final class SentMessages {
     public boolean markOverdue(String messageId, String recipient, Instant at) {
         return jdbc.update("UPDATE delivery_status SET state = 'OVERDUE', overdue_at = ? WHERE message_id = ? AND recipient = ?"
                 + " AND state = 'PENDING'", Timestamp.from(at), messageId, recipient) == 1;
+    }
+
+    /** The latest messages sent, newest first (the counter terminal's status page). */
+    public List<Sent> latest(int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status ORDER BY queued_at DESC LIMIT ?", SentMessages::row, limit);
+    }
+
+    /** The message {@code messageId} (exactly that id) as sent to each of its recipients. */
+    public List<Sent> find(String messageId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ? ORDER BY recipient", SentMessages::row,
+                messageId);
+    }
+
+    /** How many messages of each flow stand in each state. */
+    public Map<String, Map<State, Integer>> countsByFlow() {
+        Map<String, Map<State, Integer>> counts = new TreeMap<>();
+        jdbc.query("SELECT flow, state, count(*) AS n FROM delivery_status GROUP BY flow, state", rs -> {
+            counts.computeIfAbsent(rs.getString("flow"), f -> new EnumMap<>(State.class))
+                    .put(State.valueOf(rs.getString("state")), rs.getInt("n"));
+        });
+        return counts;
     }
 
     /** How many messages are overdue now (open, reported late). */
