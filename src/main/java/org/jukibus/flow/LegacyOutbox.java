@@ -45,7 +45,12 @@ public final class LegacyOutbox {
     }
 
     public Path fileFor(String flow, EnvelopeHeader header) {
-        return folder(flow).resolve(header.sender() + "-" + header.messageId() + ".xml");
+        return fileFor(flow, header.sender(), header.messageId());
+    }
+
+    /** Where the message {@code messageId} from {@code sender} of {@code flow} is (or was) delivered. */
+    public Path fileFor(String flow, String sender, String messageId) {
+        return folder(flow).resolve(sender + "-" + messageId + ".xml");
     }
 
     private Path folder(String flow) {

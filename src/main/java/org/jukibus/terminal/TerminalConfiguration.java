@@ -21,7 +21,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${jukibus.role:}' == 'municipal' and ${jukibus.terminal.enabled:true}")
 @EnableConfigurationProperties(TerminalProperties.class)
-@Import({TerminalHome.class, CardCheckTask.class, ReceivedTask.class, StatusTask.class})
+@Import({TerminalHome.class, CardCheckTask.class, ReceivedTask.class, StatusTask.class, EntryTasksConfiguration.class})
 public class TerminalConfiguration implements WebMvcConfigurer {
 
     private final OperatorPermissions permissions;

@@ -60,7 +60,7 @@ public final class ErrorReports {
     }
 
     /** The code of a rejected input: the kind of problem its exception names. */
-    static ErrorCode codeOf(Exception cause) {
+    public static ErrorCode codeOf(Exception cause) {
         if (cause instanceof DuplicateFileException) {
             return ErrorCode.DUPLICATE;
         }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -23,6 +24,9 @@ public final class ReceivedRequests {
         }
     }
 
+    private static final String COLUMNS = "message_id, request_id, issuing_municipality, received_at, scope, household_head,"
+            + " resident_code, answered_at, reply_message_id";
+
     private final JdbcTemplate jdbc;
 
     public ReceivedRequests(JdbcTemplate jdbc) {
@@ -40,10 +44,21 @@ public final class ReceivedRequests {
 
     /** Every request with this id from this municipality, newest first. */
     public List<ReceivedRequest> of(String issuingMunicipality, String requestId) {
-        return jdbc.query("SELECT message_id, request_id, issuing_municipality, received_at, scope, household_head,"
-                        + " resident_code, answered_at, reply_message_id FROM certificate_copy_received"
+        return jdbc.query("SELECT " + COLUMNS + " FROM certificate_copy_received"
                         + " WHERE issuing_municipality = ? AND request_id = ? ORDER BY received_at DESC, message_id",
                 ReceivedRequests::row, issuingMunicipality, requestId);
+    }
+
+    /** The requests not answered yet, oldest first: the home municipality's review queue (第6の4(3)). */
+    public List<ReceivedRequest> open() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM certificate_copy_received WHERE reply_message_id IS NULL"
+                + " ORDER BY received_at, message_id", ReceivedRequests::row);
+    }
+
+    /** The request {@code messageId} from {@code issuingMunicipality}, if this node received it. */
+    public Optional<ReceivedRequest> byMessage(String issuingMunicipality, String messageId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM certificate_copy_received WHERE issuing_municipality = ? AND message_id = ?",
+                ReceivedRequests::row, issuingMunicipality, messageId).stream().findFirst();
     }
 
     /** Marks the request {@code requestMessageId} from {@code issuingMunicipality} answered by this reply, unless it already was. */

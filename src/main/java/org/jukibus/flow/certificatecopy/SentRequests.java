@@ -53,6 +53,12 @@ public final class SentRequests {
         return one("SELECT " + COLUMNS + " FROM certificate_copy_sent WHERE message_id = ?", messageId);
     }
 
+    /** The {@code limit} requests sent last, newest first: the issuing counter's list to print answers from. */
+    public List<SentRequest> recent(int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM certificate_copy_sent ORDER BY sent_at DESC, message_id LIMIT ?",
+                SentRequests::row, limit);
+    }
+
     /** Marks the request answered by this reply if it is still pending and its deadline is after {@code now}. */
     public boolean claimAnswer(String messageId, String replyMessageId, Instant now) {
         return jdbc.update("UPDATE certificate_copy_sent SET state = 'ANSWERED', answered_at = ?, reply_message_id = ?"

@@ -1,0 +1,79 @@
+package org.jukibus.terminal.task;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.jukibus.adapter.file.CodedRejection;
+import org.jukibus.adapter.file.DuplicateFileException;
+import org.jukibus.adapter.file.ErrorCode;
+import org.jukibus.adapter.file.ErrorReports;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.LegacyInput;
+import org.jukibus.flow.LegacyIntake;
+
+/**
+ * Hands a terminal form's legacy input to the intake routes the drop folders use ({@link EntryRoute}): the same
+ * schema, resident-code, sender, recipient, duplicate and flow checks, the same sealing, the same records, the same
+ * operation log entry naming the operator (MESSAGE_QUEUED or LOCAL_INPUT_HANDLED, actor {@code legacy-operator:<id>}).
+ * A refusal comes back as an {@link EntryRefusedException} naming the field; the intake checks everything before
+ * anything is queued or registered, so a refused form leaves nothing behind. Unlike a dropped file, a refused form
+ * leaves no {@code .error} report and no ledger line: the operator sees the problem on the form.
+ */
+public final class TerminalIntake {
+
+    private final ProducerTemplate camel;
+    private final Predicate<String> flowEnabled;
+    private final Clock clock;
+    private final AtomicLong sequence = new AtomicLong();
+
+    /** @param flowEnabled whether a flow is switched on ({@code jukibus.flows.<flow>.enabled}), as its drop folder is */
+    public TerminalIntake(ProducerTemplate camel, Predicate<String> flowEnabled, Clock clock) {
+        this.camel = camel;
+        this.flowEnabled = flowEnabled;
+        this.clock = clock;
+    }
+
+    /** Submits the entry as entered by {@code operatorId} (the logged-in operator's card id). */
+    public Submitted submit(LegacyEntry entry, String operatorId) throws EntryRefusedException, IOException {
+        String flow = entry.flow();
+        if (!flowEnabled.test(flow)) {
+            throw new EntryRefusedException(ErrorCode.FLOW_RULE,
+                    "the " + flow + " flow is switched off on this node (jukibus.flows." + flow + ".enabled=false)", null);
+        }
+        byte[] document = entry.document(operatorId);
+        String name = "terminal-" + operatorId + "-" + clock.millis() + "-" + sequence.incrementAndGet() + ".xml";
+        Exchange done = camel.send(entry.route().endpoint(), exchange -> {
+            exchange.setProperty(Headers.FLOW, flow);
+            exchange.getIn().setHeader(Exchange.FILE_NAME, name);
+            exchange.getIn().setHeader(Exchange.FILE_LENGTH, (long) document.length);
+            exchange.getIn().setBody(document);
+        });
+        Exception failure = done.getException();
+        if (failure != null) {
+            Throwable coded = rejection(failure);
+            if (coded == null) {
+                throw new IllegalStateException("the " + flow + " intake failed: " + failure.getMessage(), failure);
+            }
+            throw new EntryRefusedException(ErrorReports.codeOf((Exception) coded), coded.getMessage(),
+                    FieldLocator.locate(coded.getMessage(), entry.fields()).orElse(null));
+        }
+        // what the intake sealed (a local flow's input is not sealed); a batch split in parts is named by its whole id
+        LegacyInput sealed = done.getProperty(LegacyIntake.INPUT, LegacyInput.class);
+        return sealed == null ? new Submitted(flow, name, null, null)
+                : new Submitted(flow, name, sealed.messageId(), sealed.flow().messageType());
+    }
+
+    /** The refusal the intake threw (a coded rejection or a duplicate), found through any wrapping; null for another failure. */
+    private static Throwable rejection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CodedRejection || t instanceof DuplicateFileException) {
+                return t;
+            }
+        }
+        return null;
+    }
+}
