@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Import;
         SpecialTransferConfiguration.class, TransferOutConfiguration.class, CertificateCopyConfiguration.class, IdentityConfiguration.class,
         MonitoringConfiguration.class, AuditConfiguration.class, ApprovalConfiguration.class, ProvisionConfiguration.class,
         ChangeInfoConfiguration.class, NonDeliveryConfiguration.class, CalendarConfiguration.class,
-        org.jukibus.evidence.EvidenceConfiguration.class, org.jukibus.erasure.ErasureConfiguration.class})
+        org.jukibus.evidence.EvidenceConfiguration.class, org.jukibus.erasure.ErasureConfiguration.class,
+        org.jukibus.flow.nondelivery.ReceiptBatchConfiguration.class})
 public class NodeApplication {
 }

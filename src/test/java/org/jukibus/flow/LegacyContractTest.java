@@ -55,6 +55,7 @@ class LegacyContractTest {
             Map.entry("identity-update.xml", "identity-update.xsd"),
             Map.entry("identity-update-reconciliation.xml", "identity-update-reconciliation.xsd"),
             Map.entry("receipt.xml", "receipt.xsd"),
+            Map.entry("receipt-batch.xml", "receipt-batch.xsd"),
             Map.entry("non-delivery.xml", "non-delivery.xsd"),
             Map.entry("node-status-alert.xml", "node-status-alert.xsd"));
 
