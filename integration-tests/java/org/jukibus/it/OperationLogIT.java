@@ -83,10 +83,11 @@ class OperationLogIT {
             assertThat(delivered.actor()).isEqualTo("node:" + OSAKA);
             assertThat(delivered.digest()).as("the recipient logs the envelope the sender logged").isEqualTo(queued.digest());
         }
-        // the receipts travel the other way
-        assertThat(recipient.get(AuditKind.MESSAGE_FORWARDED)).hasSizeGreaterThanOrEqualTo(NOTICES)
-                .allMatch(e -> "receipt".equals(e.flow()));
-        assertThat(sender.get(AuditKind.MESSAGE_DELIVERED)).hasSize(NOTICES).allMatch(e -> "receipt".equals(e.flow()));
+        // the receipts travel the other way, in batches (at least one, at most one per notice)
+        assertThat(recipient.get(AuditKind.MESSAGE_FORWARDED)).isNotEmpty()
+                .allMatch(e -> "receipt-batch".equals(e.flow()));
+        assertThat(sender.get(AuditKind.MESSAGE_DELIVERED)).hasSizeBetween(1, NOTICES)
+                .allMatch(e -> "receipt-batch".equals(e.flow()));
         for (Map<AuditKind, List<AuditEntry>> node : List.of(sender, recipient)) {
             assertThat(node.get(AuditKind.ROUTES_APPROVED)).hasSize(1);
             assertThat(node.get(AuditKind.NODE_STARTED)).hasSize(1);

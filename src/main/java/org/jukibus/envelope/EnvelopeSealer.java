@@ -23,6 +23,7 @@ import org.apache.xml.security.encryption.params.ConcatKDFParams;
 import org.apache.xml.security.encryption.params.KeyAgreementParameters;
 import org.apache.xml.security.keys.KeyInfo;
 import org.jukibus.xml.EllipticCurves;
+import org.jukibus.xml.NamespaceDeclarations;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.WholeDocumentSignature;
 import org.w3c.dom.Document;
@@ -138,13 +139,10 @@ public final class EnvelopeSealer {
             throw new IllegalStateException("cannot encrypt payload: " + e.getMessage(), e);
         }
 
-        // Sign exactly what the receiver will parse: Santuario builds some namespace declarations as
-        // plain attributes, which a serialiser may drop; a serialise/parse round trip normalises them.
-        try {
-            doc = SecureXml.parse(SecureXml.serialize(doc), Integer.MAX_VALUE);
-        } catch (org.jukibus.xml.XmlRejectedException e) {
-            throw new IllegalStateException("cannot re-parse the envelope: " + e.getMessage(), e);
-        }
+        // Sign exactly what the receiver will parse: Santuario writes some namespace declarations as plain
+        // attributes (no namespace), which the canonicaliser would sign as attributes while the serialiser writes
+        // them as declarations. Declared properly in place, without a serialise/parse round trip.
+        NamespaceDeclarations.declare(doc.getDocumentElement());
         WholeDocumentSignature.sign(doc, senderKey, senderCert);
         return SecureXml.serialize(doc);
     }

@@ -106,15 +106,30 @@ public final class NodeEnvelopes {
 
     /** Seals a payload for a recipient in the directory, to its next certificate during its renewal. */
     public byte[] seal(String type, String recipient, String messageId, String correlationId, Document payload) {
-        X509Certificate recipientCertificate = directory.byCode(recipient)
+        X509Certificate recipientCertificate = sealingCertificate(recipient);
+        EnvelopeHeader header = new EnvelopeHeader(messageId, type, selfCode, recipient, clock.instant(), correlationId);
+        return sealer.seal(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
+    }
+
+    /** Whether {@link #seal} can seal to {@code recipient}: it is in the directory and its certificate is not revoked. */
+    public boolean canSealTo(String recipient) {
+        try {
+            sealingCertificate(recipient);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private X509Certificate sealingCertificate(String recipient) {
+        X509Certificate certificate = directory.byCode(recipient)
                 .orElseThrow(() -> new IllegalArgumentException("recipient " + recipient + " is not in the directory"))
                 .sealingCertificate();
-        if (crl.get() != null && crl.get().isRevoked(recipientCertificate)) {
+        if (crl.get() != null && crl.get().isRevoked(certificate)) {
             // its key may be in other hands: nothing is sealed to it
             throw new IllegalArgumentException("recipient " + recipient + " has a revoked certificate");
         }
-        EnvelopeHeader header = new EnvelopeHeader(messageId, type, selfCode, recipient, clock.instant(), correlationId);
-        return sealer.seal(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
+        return certificate;
     }
 
     public OpenedEnvelope open(byte[] envelope) throws EnvelopeRejectedException {

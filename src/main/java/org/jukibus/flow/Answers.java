@@ -16,7 +16,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 /**
  * Seals what a node sends back for a delivered message: the flow handler's answers and, where the
  * flow wants one, the signed receipt ({@code schemas/receipt.xsd}) saying the message reached its
- * destination. Every answer's id is derived from the delivered message's, so sending them again
+ * destination — or hands that receipt to the next receipt batch ({@link ReceiptBatching}). Every
+ * answer's id is derived from the delivered message's, so sending them again
  * after a redelivery is dropped by the other node's broker as a duplicate.
  */
 public final class Answers {
@@ -26,12 +27,15 @@ public final class Answers {
     private final FlowHandlers handlers;
     private final NodeEnvelopes envelopes;
     private final AnswerRecorder deliveryStatus;
+    private final ReceiptBatching receiptBatches;
     private final Clock clock;
 
-    public Answers(FlowHandlers handlers, NodeEnvelopes envelopes, AnswerRecorder deliveryStatus, Clock clock) {
+    public Answers(FlowHandlers handlers, NodeEnvelopes envelopes, AnswerRecorder deliveryStatus, ReceiptBatching receiptBatches,
+                   Clock clock) {
         this.handlers = handlers;
         this.envelopes = envelopes;
         this.deliveryStatus = deliveryStatus;
+        this.receiptBatches = receiptBatches;
         this.clock = clock;
     }
 
@@ -40,7 +44,10 @@ public final class Answers {
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
         List<Answer> answers = new ArrayList<>(handlers.of(delivered.flow()).answers(delivered));
         if (delivered.flow().receipt()) {
-            answers.add(receiptFor(delivered.header(), exchange.getProperty(InboundDelivery.ENVELOPE_DIGEST, String.class)));
+            String digest = exchange.getProperty(InboundDelivery.ENVELOPE_DIGEST, String.class);
+            if (!receiptBatches.batch(delivered.header(), digest)) {
+                answers.add(receiptFor(delivered.header(), digest));
+            }
         }
         exchange.getIn().setBody(sealAll(exchange, answers));
     }

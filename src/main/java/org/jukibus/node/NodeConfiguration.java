@@ -364,8 +364,9 @@ public class NodeConfiguration {
     }
 
     @Bean
-    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, DeliveryStatus deliveryStatus, Clock clock) {
-        return new Answers(handlers, envelopes, deliveryStatus, clock);
+    Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, DeliveryStatus deliveryStatus,
+                    org.jukibus.flow.ReceiptBatching receiptBatches, Clock clock) {
+        return new Answers(handlers, envelopes, deliveryStatus, receiptBatches, clock);
     }
 
     @Bean

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -93,13 +95,7 @@ public final class Schemas {
      * the message (payloads carry personal data, and rejection messages end up in dead-letter headers and logs).
      */
     public static void validate(String fileName, Node node, boolean redactValues) throws XmlRejectedException {
-        Validator v = get(fileName).newValidator();
-        try {
-            v.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            v.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        } catch (SAXException e) {
-            throw new IllegalStateException(e);
-        }
+        Validator v = VALIDATORS.get().computeIfAbsent(fileName, Schemas::newValidator);
         List<String> problems = new ArrayList<>(1);
         v.setErrorHandler(new ErrorHandler() {
             @Override
@@ -131,6 +127,23 @@ public final class Schemas {
             throw new XmlRejectedException(XmlRejectedException.Reason.SCHEMA_INVALID,
                     "cannot validate against " + fileName + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A validator per thread and schema, made once: making one costs more than validating a small payload, and
+     * every validation starts from a clean state (the error handler is set again for each).
+     */
+    private static final ThreadLocal<Map<String, Validator>> VALIDATORS = ThreadLocal.withInitial(HashMap::new);
+
+    private static Validator newValidator(String fileName) {
+        Validator v = get(fileName).newValidator();
+        try {
+            v.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            v.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        } catch (SAXException e) {
+            throw new IllegalStateException(e);
+        }
+        return v;
     }
 
     private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile(

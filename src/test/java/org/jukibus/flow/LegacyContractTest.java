@@ -56,6 +56,7 @@ class LegacyContractTest {
             Map.entry("identity-update.xml", "identity-update.xsd"),
             Map.entry("identity-update-reconciliation.xml", "identity-update-reconciliation.xsd"),
             Map.entry("receipt.xml", "receipt.xsd"),
+            Map.entry("receipt-batch.xml", "receipt-batch.xsd"),
             Map.entry("non-delivery.xml", "non-delivery.xsd"),
             Map.entry("node-status-alert.xml", "node-status-alert.xsd"));
 
@@ -128,7 +129,9 @@ class LegacyContractTest {
 
     @Test
     void every_error_report_has_a_code_line_beside_its_problem() throws Exception {
-        ErrorReports reports = new ErrorReports(legacyRoot, Clock.fixed(Instant.parse("2026-11-25T01:02:03.456Z"), ZoneOffset.UTC), null);
+        Clock clock = Clock.fixed(Instant.parse("2026-11-25T01:02:03.456Z"), ZoneOffset.UTC);
+        ErrorReports reports = new ErrorReports(legacyRoot, clock,
+                new org.jukibus.adapter.file.TransferLedger(org.jukibus.store.TestStores.fresh(org.jukibus.core.NodeRole.MUNICIPAL), clock));
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("request", "SJK-CCR-1");
         fields.put("problem", "no answer came in time");

@@ -32,7 +32,7 @@ public final class NonDeliveryFlow extends FlowPackage {
     public static final FlowDefinition FLOW = new FlowDefinition(
             "non-delivery", NonDeliveryNotice.TYPE, null, null, null, false);
 
-    private static final Set<String> UNTRACKED = Set.of(Flows.RECEIPT.name(), FLOW.name(),
+    private static final Set<String> UNTRACKED = Set.of(Flows.RECEIPT.name(), ReceiptBatchFlow.FLOW.name(), FLOW.name(),
             MonitoringFlows.HEARTBEAT.name(), MonitoringFlows.NODE_STATUS.name());
 
     /** Flows whose own answer (a message correlated to them) is their receipt. */

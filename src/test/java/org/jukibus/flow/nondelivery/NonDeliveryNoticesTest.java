@@ -75,7 +75,7 @@ class NonDeliveryNoticesTest {
         osaka = new NodeEnvelopes(OSAKA, osk, directory, () -> null, new NodeProperties.Envelope(), Clock.systemUTC());
         // notices are not tracked: the delivery status needs no store here
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), Clock.systemUTC());
-        notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, Clock.systemUTC()),
+        notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (delivered, digest) -> false, Clock.systemUTC()),
                 null, null, SHINJUKU, Clock.systemUTC());
     }
 

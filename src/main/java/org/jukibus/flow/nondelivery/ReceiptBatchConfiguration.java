@@ -1,0 +1,28 @@
+package org.jukibus.flow.nondelivery;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.jukibus.envelope.NodeEnvelopes;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Receipts in batches on every node: the recipient's {@code receiptBatches} (routes/common/receipt-batches.yaml) and the sender's handler. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReceiptBatchProperties.class)
+public class ReceiptBatchConfiguration {
+
+    @Bean
+    ReceiptBatches receiptBatches(DataSource store, NodeEnvelopes envelopes, ReceiptBatchProperties properties, Clock clock) {
+        return new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), envelopes.selfCode(), properties.enabled(),
+                properties.maxIds(), envelopes::canSealTo, clock);
+    }
+
+    @Bean
+    ReceiptBatchHandler receiptBatchHandler(SentMessages sent, NodeEnvelopes envelopes, Clock clock) {
+        return new ReceiptBatchHandler(sent, envelopes.selfCode(), clock);
+    }
+}

@@ -1,0 +1,84 @@
+package org.jukibus.flow.nondelivery;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.FlowHandler;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.Payloads;
+import org.jukibus.flow.Receipt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender's end of a {@link ReceiptBatch}: each entry is reconciled as a single receipt would be, and only for a
+ * message this node sent to the node that signed the batch (its {@code Recipient}, checked against the signer before
+ * any handler runs: flow.Delivered#requireSound). An entry about a message sent to another node, or never sent, is
+ * ignored and logged: a peer holding a valid certificate cannot close another peer's message. An entry whose envelope
+ * digest is not that of the envelope sent is ignored and logged too (its recipient received something else). An
+ * accepted entry writes the receipt file the legacy system has always had, {@code outbox/receipt/<recipient>-<id>.xml}
+ * (schemas/receipt.xsd, the name a single receipt's file gets), then closes the message as DELIVERED; an entry for a
+ * message already closed as DELIVERED writes nothing (a batch delivered again after a crash).
+ */
+public final class ReceiptBatchHandler implements FlowHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiptBatchHandler.class);
+
+    private final SentMessages sent;
+    private final String self;
+    private final Clock clock;
+
+    public ReceiptBatchHandler(SentMessages sent, String self, Clock clock) {
+        this.sent = sent;
+        this.self = self;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<String> flows() {
+        return List.of(ReceiptBatchFlow.FLOW.name());
+    }
+
+    @Override
+    public void deliver(Delivered message, LegacyOutbox outbox) throws IOException {
+        EnvelopeHeader header = message.header();
+        ReceiptBatch batch = Payloads.read(message.payload(), ReceiptBatch.class);
+        int taken = 0;
+        for (ReceiptBatch.Received entry : batch.received()) {
+            if (reconcile(entry, header, outbox)) {
+                taken++;
+            }
+        }
+        log.debug("receipt batch {} from {}: {} of {} entries closed a message", header.messageId(), header.sender(), taken,
+                batch.received().size());
+    }
+
+    private boolean reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, LegacyOutbox outbox) throws IOException {
+        String from = header.sender();
+        Optional<SentMessages.Sent> original = sent.find(entry.messageId(), from);
+        if (original.isEmpty()) {
+            log.warn("receipt batch {} from {} lists message {}, which this node did not send to {}: entry ignored",
+                    header.messageId(), from, entry.messageId(), from);
+            return false;
+        }
+        String sentDigest = sent.envelopeDigest(entry.messageId(), from).orElse(null);
+        if (sentDigest != null && !sentDigest.equals(entry.envelopeDigest())) {
+            log.error("receipt batch {} from {} names envelope digest {} for message {}, but this node sent {}: entry ignored",
+                    header.messageId(), from, entry.envelopeDigest(), entry.messageId(), sentDigest);
+            return false;
+        }
+        if (original.get().state() == SentMessages.State.DELIVERED) {
+            return false;
+        }
+        Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
+        outbox.write(Flows.RECEIPT.name(), from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml",
+                Payloads.bytes(receipt));
+        return sent.delivered(entry.messageId(), from, header.messageId(), clock.instant());
+    }
+}

@@ -1,0 +1,183 @@
+package org.jukibus.flow.nondelivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.flywaydb.core.Flyway;
+import org.jukibus.adapter.file.TransferLedger;
+import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.flow.Answer;
+import org.jukibus.flow.Delivered;
+import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.Payloads;
+import org.jukibus.flow.transferin.TransferInFlow;
+import org.jukibus.xml.Schemas;
+import org.jukibus.xml.SecureXml;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Receipts in batches against a real store: the recipient owes a receipt per delivered message until its batch is
+ * sent (a crash in between loses none), one batch per sender; the sender closes only what it sent to the batch's
+ * signer, with the digest it sent, and writes the receipt file its legacy system has always had.
+ */
+class ReceiptBatchStoreTest {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+    static final String SAPPORO = "011002";
+    static final String DIGEST = "ab".repeat(32);
+
+    static EmbeddedPostgres pg;
+    static DataSource store;
+    static SentMessages sent;
+    @TempDir
+    static Path legacy;
+
+    final Clock clock = Clock.fixed(Instant.parse("2026-11-21T00:00:00Z"), ZoneOffset.UTC);
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        store = pg.getPostgresDatabase();
+        Flyway.configure().dataSource(store).locations("classpath:db/migration/common").load().migrate();
+        sent = new SentMessages(new JdbcTemplate(store));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void receipts_owed_go_out_one_batch_per_sender_and_stay_owed_until_the_batch_is_sent() throws Exception {
+        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock);
+        List<String> fromShinjuku = List.of(id(), id(), id());
+        for (String id : fromShinjuku) {
+            assertThat(osaka.batch(header(id, SHINJUKU, OSAKA), DIGEST)).isTrue();
+        }
+        osaka.batch(header(id(), SAPPORO, OSAKA), DIGEST);
+        osaka.batch(header(fromShinjuku.get(0), SHINJUKU, OSAKA), DIGEST); // a redelivery owes nothing more
+
+        List<Answer> first = tick(osaka, false); // made, but the node died before they were in the outbound queue
+        List<Answer> again = tick(new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock), true);
+
+        assertThat(again).extracting(Answer::messageId).containsExactlyElementsOf(first.stream().map(Answer::messageId).toList());
+        assertThat(again).extracting(Answer::recipient).containsExactlyInAnyOrder(SHINJUKU, SHINJUKU, SAPPORO);
+        List<String> acknowledged = again.stream().filter(a -> a.recipient().equals(SHINJUKU))
+                .flatMap(a -> read(a).received().stream()).map(ReceiptBatch.Received::messageId).toList();
+        assertThat(acknowledged).containsExactlyInAnyOrderElementsOf(fromShinjuku);
+        for (Answer batch : again) {
+            Schemas.validate("receipt-batch.xsd", batch.payload());
+            assertThat(read(batch).recipient()).isEqualTo(OSAKA);
+        }
+        assertThat(tick(osaka, true)).as("nothing owed once sent").isEmpty();
+    }
+
+    @Test
+    void receipts_owed_to_a_node_gone_from_the_directory_are_dropped_and_hold_back_nobody() throws Exception {
+        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2,
+                code -> !code.equals(SAPPORO), clock);
+        osaka.batch(header(id(), SAPPORO, OSAKA), DIGEST);
+        osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+
+        assertThat(tick(osaka, true)).extracting(Answer::recipient).containsExactly(SHINJUKU);
+        assertThat(tick(new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock), true))
+                .as("nothing owed to anyone any more").isEmpty();
+    }
+
+    @Test
+    void without_batching_nothing_is_owed() {
+        ReceiptBatches off = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, false, 2, code -> true, clock);
+        assertThat(off.batch(header(id(), SHINJUKU, OSAKA), DIGEST)).isFalse();
+    }
+
+    @Test
+    void the_sender_closes_only_its_own_messages_to_the_signer_with_the_digest_it_sent() throws Exception {
+        String toOsaka = sentTo(OSAKA, DIGEST);
+        String toOsakaOtherDigest = sentTo(OSAKA, "cd".repeat(32));
+        String toSapporo = sentTo(SAPPORO, DIGEST);
+        String neverSent = id();
+        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, SHINJUKU, clock);
+        LegacyOutbox outbox = new LegacyOutbox(legacy, new TransferLedger(store, clock));
+
+        Delivered batch = batchFrom(OSAKA, toOsaka, toOsakaOtherDigest, toSapporo, neverSent);
+        shinjuku.deliver(batch, outbox);
+
+        assertThat(sent.find(toOsaka, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(toOsakaOtherDigest, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(toSapporo, SAPPORO).orElseThrow().state()).as("Osaka cannot speak for Sapporo")
+                .isEqualTo(SentMessages.State.PENDING);
+        Path receipts = legacy.resolve("outbox/receipt");
+        Path file = receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, toOsaka) + ".xml");
+        assertThat(Files.list(receipts).filter(p -> p.getFileName().toString().startsWith(OSAKA)).toList()).containsExactly(file);
+        byte[] written = Files.readAllBytes(file);
+        Schemas.validate("receipt.xsd", SecureXml.parse(written)); // the legacy contract of a single receipt
+        assertThat(new String(written, StandardCharsets.UTF_8)).contains(toOsaka, "<Recipient>271004</Recipient>", DIGEST);
+
+        Files.delete(file);
+        shinjuku.deliver(batch, outbox); // the same batch again after a crash: already closed, nothing written
+        assertThat(file).doesNotExist();
+    }
+
+    private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        batches.make(exchange);
+        @SuppressWarnings("unchecked")
+        List<Answer> made = exchange.getIn().getBody(List.class);
+        if (sentToQueue) {
+            batches.sent(exchange);
+        }
+        return made;
+    }
+
+    private static ReceiptBatch read(Answer batch) {
+        try {
+            return Payloads.read(SecureXml.serialize(batch.payload()), ReceiptBatch.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Delivered batchFrom(String signer, String... ids) throws Exception {
+        List<ReceiptBatch.Received> received = java.util.Arrays.stream(ids)
+                .map(id -> new ReceiptBatch.Received(id, "2026-11-21T00:00:00Z", DIGEST)).toList();
+        byte[] payload = Payloads.bytes(new ReceiptBatch(signer, received));
+        return new Delivered(ReceiptBatchFlow.FLOW, header(id(), signer, SHINJUKU), payload);
+    }
+
+    private String sentTo(String recipient, String digest) {
+        String id = id();
+        sent.record(id, TransferInFlow.NOTICE.name(), recipient, clock.instant(), true, digest);
+        return id;
+    }
+
+    private EnvelopeHeader header(String id, String sender, String recipient) {
+        return new EnvelopeHeader(id, "TransferInNotice", sender, recipient, clock.instant(), null);
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+}
