@@ -2,7 +2,6 @@ package org.jukibus.flow.changeinfo;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,10 +37,12 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * batch with the same ids again, and the brokers drop the copies (duplicate detection on central's outbound
  * queue and on the liaison's inbound queue; the liaison's delivery log would not send it again either).
  *
- * <p>Identity record ids are handed out when a record is inserted, not when it commits: a record
- * whose transaction commits after a higher id was read would be skipped. Only records older than
- * {@code jukibus.change-info.settle} are read, which is far longer than the delivery transaction
- * that inserts them.
+ * <p>Records are read in commit order, not by id or time: an id is handed out when a record is inserted, so a slow
+ * transaction may commit a lower id after a higher one was sent, and a clock moved forward stamps {@code recorded_at}
+ * in the future. Each record carries the id of the transaction that inserted it ({@code recorded_xact}, migration
+ * central/V250); only records whose transaction lies below the xmin of the reading statement's snapshot are read
+ * (every transaction below it has ended, so none can still add a record there), in (recorded_xact, id) order after the
+ * watermark, which is the last such pair sent. A transaction left open holds change info back, never loses it.
  */
 public final class ChangeInfoBatches {
 
@@ -56,67 +57,73 @@ public final class ChangeInfoBatches {
     private final NodeDirectory directory;
     private final OperationLog audit;
     private final int batchSize;
-    private final Duration settle;
-    /** The node clock, which also stamped {@code recorded_at}: the database's now() is not moved with it. */
-    private final java.time.Clock clock;
 
     public ChangeInfoBatches(JdbcTemplate jdbc, TransactionTemplate transactions, NodeDirectory directory,
-                             OperationLog audit, int batchSize, Duration settle, java.time.Clock clock) {
-        this.clock = clock;
+                             OperationLog audit, int batchSize) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.directory = directory;
         this.audit = audit;
         this.batchSize = batchSize;
-        this.settle = settle;
     }
 
-    /** A record as the certification authority may see it: the change only. */
-    private record Row(long id, ChangeInfo.Change change) {
-    }
-
-    /** A batch of identity records, (after, end], and the changes among them (none if all were births, say). */
-    record Batch(long after, long end, List<ChangeInfo.Change> changes) {
+    /** A record as the certification authority may see it: the change only; with its place in commit order. */
+    private record Row(String xact, long id, ChangeInfo.Change change) {
     }
 
     /**
+     * A batch of identity records, after the record with id {@code after} and up to the one with id {@code end} in
+     * commit order, and the changes among them (none if all were births, say). The message ids are made from the two
+     * ids: a record ends at most one batch, so no two batches share them.
+     */
+    record Batch(long after, long end, List<ChangeInfo.Change> changes) {
+    }
+
+    private static final String COLUMNS = "recorded_xact::text as xact, id, resident_code, change_reason, name, address, change_date";
+
+    /**
      * The next batch: the pending one if a send was interrupted, otherwise the records after the
-     * watermark that have settled, at most {@code batch-size}; null when there is nothing new.
+     * watermark whose transactions have all ended, at most {@code batch-size}; null when there is nothing new.
      */
     Batch next() {
         return transactions.execute(status -> {
-            var mark = jdbc.queryForMap("select last_id, pending_to from change_info_watermark for update");
+            var mark = jdbc.queryForMap("""
+                    select last_xact::text as last_xact, last_id, pending_xact::text as pending_xact, pending_to
+                      from change_info_watermark for update""");
+            String afterXact = (String) mark.get("last_xact");
             long after = ((Number) mark.get("last_id")).longValue();
             Number pending = (Number) mark.get("pending_to");
-            List<Row> rows = pending != null ? rows(after, pending.longValue()) : settledRows(after);
+            List<Row> rows = pending != null
+                    ? rows(afterXact, after, (String) mark.get("pending_xact"), pending.longValue())
+                    : endedRows(afterXact, after);
             if (rows.isEmpty()) {
                 return null;
             }
-            long end = pending != null ? pending.longValue() : rows.get(rows.size() - 1).id();
-            jdbc.update("update change_info_watermark set pending_to = ?", end);
-            return new Batch(after, end, rows.stream().map(Row::change).filter(Objects::nonNull).toList());
+            Row last = rows.get(rows.size() - 1);
+            if (pending == null) {
+                jdbc.update("update change_info_watermark set pending_xact = ?::xid8, pending_to = ?", last.xact(), last.id());
+            }
+            return new Batch(after, last.id(), rows.stream().map(Row::change).filter(Objects::nonNull).toList());
         });
     }
 
-    private List<Row> rows(long after, long end) {
-        return jdbc.query("""
-                select id, resident_code, change_reason, name, address, change_date from identity_record
-                 where id > ? and id <= ? order by id""", (rs, i) -> row(rs), after, end);
+    private List<Row> rows(String afterXact, long after, String endXact, long end) {
+        return jdbc.query("select " + COLUMNS + " from identity_record"
+                + " where (recorded_xact, id) > (?::xid8, ?) and (recorded_xact, id) <= (?::xid8, ?)"
+                + " order by recorded_xact, id", (rs, i) -> row(rs), afterXact, after, endXact, end);
     }
 
-    private List<Row> settledRows(long after) {
-        return jdbc.query("""
-                select id, resident_code, change_reason, name, address, change_date from identity_record
-                 where id > ? and id < coalesce((select min(id) from identity_record
-                                                  where id > ? and recorded_at > ?),
-                                                 9223372036854775807)
-                 order by id limit ?""", (rs, i) -> row(rs), after, after,
-                java.sql.Timestamp.from(clock.instant().minus(settle)), batchSize);
+    /** The records after the watermark whose inserting transactions have all ended: none can appear before them. */
+    private List<Row> endedRows(String afterXact, long after) {
+        return jdbc.query("select " + COLUMNS + " from identity_record"
+                + " where (recorded_xact, id) > (?::xid8, ?) and recorded_xact < pg_snapshot_xmin(pg_current_snapshot())"
+                + " order by recorded_xact, id limit ?", (rs, i) -> row(rs), afterXact, after, batchSize);
     }
 
     private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getLong("id"), ChangeInfo.Change.of(rs.getString("resident_code"), rs.getString("change_reason"),
-                rs.getString("name"), rs.getString("address"), rs.getDate("change_date").toLocalDate().toString()));
+        return new Row(rs.getString("xact"), rs.getLong("id"), ChangeInfo.Change.of(rs.getString("resident_code"),
+                rs.getString("change_reason"), rs.getString("name"), rs.getString("address"),
+                rs.getDate("change_date").toLocalDate().toString()));
     }
 
     /**
@@ -159,9 +166,10 @@ public final class ChangeInfoBatches {
                     .message(sent.getHeader(Headers.MESSAGE_ID, String.class), ChangeInfo.TYPE)
                     .recipient(sent.getHeader(Headers.RECIPIENT, String.class)).digestOf(sent.getBody(byte[].class)));
         }
-        jdbc.update("update change_info_watermark set last_id = ?, pending_to = null, advanced_at = now() where pending_to = ?",
-                end, end);
-        log.info("change info: identity records up to id {} handed to the liaison node(s)", end);
+        jdbc.update("""
+                update change_info_watermark set last_xact = pending_xact, last_id = pending_to, pending_xact = null,
+                       pending_to = null, advanced_at = now() where pending_to = ?""", end);
+        log.info("change info: identity records up to id {} (in commit order) handed to the liaison node(s)", end);
     }
 
     @SuppressWarnings("unchecked")
