@@ -287,10 +287,15 @@ public class NodeConfiguration {
         return seen;
     }
 
-    /** Payloads sealed from legacy inputs, for the outage window: what {@code jukibus dlq resend} seals again. */
+    /**
+     * Payloads sealed from legacy inputs, for the outage window and the resend allowance after it: what
+     * {@code jukibus dlq resend} seals again once a message expired.
+     */
     @Bean
-    SentPayloads sentPayloads(DataSource store, NodeProperties properties, Clock clock) {
-        return new SentPayloads(store, clock, properties.getEnvelope().getOutageWindow());
+    SentPayloads sentPayloads(DataSource store, NodeProperties properties, Clock clock,
+                              @org.springframework.beans.factory.annotation.Value("${jukibus.delivery.resend-allowance:14d}")
+                              Duration resendAllowance) {
+        return new SentPayloads(store, clock, properties.getEnvelope().getOutageWindow(), resendAllowance);
     }
 
     @Bean(destroyMethod = "close")
