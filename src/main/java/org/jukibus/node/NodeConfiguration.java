@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -303,7 +304,10 @@ public class NodeConfiguration {
                                         NodeProperties properties, Clock clock) {
         Duration window = properties.getEnvelope().getOutageWindow();
         return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge,
-                "delivery status rows", () -> deliveryStatus.purge(NodeClock.forForgetting(clock).minus(window))));
+                "delivery status rows", () -> {
+                    Instant now = NodeClock.forForgetting(clock);
+                    return deliveryStatus.purge(now.minus(window), now.minus(window.multipliedBy(2)));
+                }));
     }
 
     /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */
