@@ -40,9 +40,10 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * <p>Records are read in commit order, not by id or time: an id is handed out when a record is inserted, so a slow
  * transaction may commit a lower id after a higher one was sent, and a clock moved forward stamps {@code recorded_at}
  * in the future. Each record carries the id of the transaction that inserted it ({@code recorded_xact}, migration
- * central/V250); only records whose transaction lies below the xmin of the reading statement's snapshot are read
- * (every transaction below it has ended, so none can still add a record there), in (recorded_xact, id) order after the
- * watermark, which is the last such pair sent. A transaction left open holds change info back, never loses it.
+ * central/V250) and whether it still waits to be handed on; only waiting records whose transaction lies below the
+ * xmin of the reading statement's snapshot are read (every transaction below it has ended), and each is marked with
+ * the batch it went into ({@code change_info_batch}), so it is handed on once whenever its transaction committed.
+ * A transaction left open holds change info back, never loses it.
  */
 public final class ChangeInfoBatches {
 
@@ -67,63 +68,60 @@ public final class ChangeInfoBatches {
         this.batchSize = batchSize;
     }
 
-    /** A record as the certification authority may see it: the change only; with its place in commit order. */
-    private record Row(String xact, long id, ChangeInfo.Change change) {
+    /** A record as the certification authority may see it: the change only; with its id. */
+    private record Row(long id, ChangeInfo.Change change) {
     }
 
     /**
-     * A batch of identity records, after the record with id {@code after} and up to the one with id {@code end} in
-     * commit order, and the changes among them (none if all were births, say). The message ids are made from the two
-     * ids: a record ends at most one batch, so no two batches share them.
+     * A batch of identity records: the changes among them (none if all were births, say), {@code end} the id of its
+     * last record (every record of it is marked with it) and {@code after} the end of the batch before. The message
+     * ids are made from the two: a record is in one batch only, so no two batches share them.
      */
     record Batch(long after, long end, List<ChangeInfo.Change> changes) {
     }
 
-    private static final String COLUMNS = "recorded_xact::text as xact, id, resident_code, change_reason, name, address, change_date";
+    private static final String COLUMNS = "id, resident_code, change_reason, name, address, change_date";
 
     /**
-     * The next batch: the pending one if a send was interrupted, otherwise the records after the
-     * watermark whose transactions have all ended, at most {@code batch-size}; null when there is nothing new.
+     * The next batch: the pending one if a send was interrupted, otherwise the waiting records whose transactions
+     * have all ended, at most {@code batch-size}, in commit order as far as it is known; null when there is nothing new.
      */
     Batch next() {
         return transactions.execute(status -> {
-            var mark = jdbc.queryForMap("""
-                    select last_xact::text as last_xact, last_id, pending_xact::text as pending_xact, pending_to
-                      from change_info_watermark for update""");
-            String afterXact = (String) mark.get("last_xact");
+            var mark = jdbc.queryForMap("select last_id, pending_to from change_info_watermark for update");
             long after = ((Number) mark.get("last_id")).longValue();
             Number pending = (Number) mark.get("pending_to");
-            List<Row> rows = pending != null
-                    ? rows(afterXact, after, (String) mark.get("pending_xact"), pending.longValue())
-                    : endedRows(afterXact, after);
+            if (pending != null) {
+                return new Batch(after, pending.longValue(), changes(jdbc.query("select " + COLUMNS + " from identity_record"
+                        + " where waits_for_change_info and change_info_batch = ? order by recorded_xact, id",
+                        (rs, i) -> row(rs), pending.longValue())));
+            }
+            // A store restored from a backup into another PostgreSQL carries transaction ids that server has not
+            // reached: ended all the same (the backup only has committed rows), so they get this transaction's
+            jdbc.update("update identity_record set recorded_xact = pg_current_xact_id() where waits_for_change_info"
+                    + " and change_info_batch is null and recorded_xact > pg_current_xact_id()");
+            List<Row> rows = jdbc.query("select " + COLUMNS + " from identity_record"
+                    + " where waits_for_change_info and change_info_batch is null"
+                    + " and recorded_xact < pg_snapshot_xmin(pg_current_snapshot()) order by recorded_xact, id limit ?",
+                    (rs, i) -> row(rs), batchSize);
             if (rows.isEmpty()) {
                 return null;
             }
-            Row last = rows.get(rows.size() - 1);
-            if (pending == null) {
-                jdbc.update("update change_info_watermark set pending_xact = ?::xid8, pending_to = ?", last.xact(), last.id());
-            }
-            return new Batch(after, last.id(), rows.stream().map(Row::change).filter(Objects::nonNull).toList());
+            long end = rows.get(rows.size() - 1).id();
+            jdbc.batchUpdate("update identity_record set change_info_batch = ? where id = ?",
+                    rows.stream().map(r -> new Object[] {end, r.id()}).toList());
+            jdbc.update("update change_info_watermark set pending_to = ?", end);
+            return new Batch(after, end, changes(rows));
         });
     }
 
-    private List<Row> rows(String afterXact, long after, String endXact, long end) {
-        return jdbc.query("select " + COLUMNS + " from identity_record"
-                + " where (recorded_xact, id) > (?::xid8, ?) and (recorded_xact, id) <= (?::xid8, ?)"
-                + " order by recorded_xact, id", (rs, i) -> row(rs), afterXact, after, endXact, end);
-    }
-
-    /** The records after the watermark whose inserting transactions have all ended: none can appear before them. */
-    private List<Row> endedRows(String afterXact, long after) {
-        return jdbc.query("select " + COLUMNS + " from identity_record"
-                + " where (recorded_xact, id) > (?::xid8, ?) and recorded_xact < pg_snapshot_xmin(pg_current_snapshot())"
-                + " order by recorded_xact, id limit ?", (rs, i) -> row(rs), afterXact, after, batchSize);
+    private static List<ChangeInfo.Change> changes(List<Row> rows) {
+        return rows.stream().map(Row::change).filter(Objects::nonNull).toList();
     }
 
     private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString("xact"), rs.getLong("id"), ChangeInfo.Change.of(rs.getString("resident_code"),
-                rs.getString("change_reason"), rs.getString("name"), rs.getString("address"),
-                rs.getDate("change_date").toLocalDate().toString()));
+        return new Row(rs.getLong("id"), ChangeInfo.Change.of(rs.getString("resident_code"), rs.getString("change_reason"),
+                rs.getString("name"), rs.getString("address"), rs.getDate("change_date").toLocalDate().toString()));
     }
 
     /**
@@ -166,10 +164,13 @@ public final class ChangeInfoBatches {
                     .message(sent.getHeader(Headers.MESSAGE_ID, String.class), ChangeInfo.TYPE)
                     .recipient(sent.getHeader(Headers.RECIPIENT, String.class)).digestOf(sent.getBody(byte[].class)));
         }
-        jdbc.update("""
-                update change_info_watermark set last_xact = pending_xact, last_id = pending_to, pending_xact = null,
-                       pending_to = null, advanced_at = now() where pending_to = ?""", end);
-        log.info("change info: identity records up to id {} (in commit order) handed to the liaison node(s)", end);
+        transactions.executeWithoutResult(status -> {
+            jdbc.update("update identity_record set waits_for_change_info = false where waits_for_change_info"
+                    + " and change_info_batch = ?", end);
+            jdbc.update("update change_info_watermark set last_id = ?, pending_to = null, advanced_at = now() where pending_to = ?",
+                    end, end);
+        });
+        log.info("change info: the batch ending at identity record {} handed to the liaison node(s)", end);
     }
 
     @SuppressWarnings("unchecked")

@@ -77,6 +77,28 @@ class ChangeInfoBatchesTest {
         assertThat(handedOn).containsExactly("10000000006", "10000000014", "20000000001");
     }
 
+    /**
+     * A store restored from a backup into another PostgreSQL ({@code jukibus node restore} copies rows) carries
+     * transaction ids that server has not reached yet: its waiting records are handed on all the same.
+     */
+    @Test
+    void a_waiting_record_restored_from_another_server_is_handed_on() throws Exception {
+        List<String> handedOn = new ArrayList<>();
+        takeAll(handedOn);
+        handedOn.clear();
+        try (Connection c = store.getConnection()) {
+            insert(c, "30000000007", Instant.parse("2026-12-02T00:00:00Z"));
+            try (PreparedStatement s = c.prepareStatement(
+                    "update identity_record set recorded_xact = '4000000000000'::xid8 where resident_code = '30000000007'")) {
+                s.executeUpdate();
+            }
+        }
+        takeAll(handedOn);
+        takeAll(handedOn);
+
+        assertThat(handedOn).containsExactly("30000000007");
+    }
+
     /** Takes and advances batches until none is left, as the route does; notes the resident codes handed on. */
     private static void takeAll(List<String> handedOn) {
         for (ChangeInfoBatches.Batch batch = batches.next(); batch != null; batch = batches.next()) {
