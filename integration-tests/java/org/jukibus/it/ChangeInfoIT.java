@@ -51,8 +51,7 @@ class ChangeInfoIT {
 
     @BeforeAll
     static void startNetwork() throws Exception {
-        net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms",
-                "jukibus.change-info.settle", "1s"));
+        net.node(CENTRAL).properties().putAll(Map.of("jukibus.change-info.interval", "300ms"));
         ca = new StandInCertificationAuthority(net, LIAISON, root.resolve("stand-in-ca"));
         // the residents of tests 1 to 4 hold certificates (the birth's 10000000030 too: births are never sent anyway)
         ca.holds("10000000006", "10000000014", "10000000022", "10000000030", "10000000049", "20000000001",

@@ -126,6 +126,20 @@ class NodeMonitoringIT {
         // the SILENT alert waited in central's outbound queue while 131059 was down
         await().atMost(WAIT).until(() -> alerts(BUNKYO, BUNKYO, "SILENT").size() > silentAtBunkyo
                 && !alerts(BUNKYO, BUNKYO, "RECOVERED").isEmpty());
+
+        // monitoring traffic is no evidence and no operation: central took heartbeats for minutes and the
+        // prefecture several alerts, yet neither kept an envelope nor wrote a delivery line for them
+        for (String code : List.of(CENTRAL, TOKYO_PREF)) {
+            Path evidence = net.node(code).home().resolve(org.jukibus.evidence.EvidenceStore.FOLDER);
+            if (Files.exists(evidence)) {
+                assertThat(TestNetwork.contains(evidence, "NodeHeartbeat")).as("heartbeat kept as evidence at %s", code).isFalse();
+                assertThat(TestNetwork.contains(evidence, "NodeStatusAlert")).as("alert kept as evidence at %s", code).isFalse();
+            }
+            assertThat(org.jukibus.audit.HashChainLog.entries(net.node(code).home().resolve("audit")))
+                    .filteredOn(e -> e.kind() == org.jukibus.audit.AuditKind.MESSAGE_DELIVERED)
+                    .filteredOn(e -> List.of("heartbeat", "node-status").contains(e.flow()))
+                    .as("delivery lines in the operation log of %s", code).isEmpty();
+        }
     }
 
     @Test

@@ -111,6 +111,41 @@ class NonDeliveryIT {
                 .contains("<ReasonCode>UNKNOWN_RECIPIENT</ReasonCode>");
     }
 
+    /**
+     * The sender's own NonDelivery file cannot be written (its folder is a file: unwritable even for root): the
+     * dead-lettering is rolled back and the message stays on the outbound queue, retried, until the file can be
+     * written; then one dead letter and the file, rather than a dead letter whose report was lost.
+     */
+    @Test
+    void an_own_dead_letter_whose_file_cannot_be_written_is_retried_until_it_can() throws Exception {
+        int before = DeadLetterAssert.count(net, SHINJUKU);
+        Path folder = nonDelivery(SHINJUKU, "x").getParent();
+        Path aside = folder.resolveSibling("non-delivery.aside");
+        if (Files.exists(folder)) {
+            Files.move(folder, aside);
+        }
+        Files.createDirectories(folder.getParent());
+        Files.writeString(folder, "blocks the folder");
+        String id = UUID.randomUUID().toString();
+        try {
+            net.put(SHINJUKU, "jukibus.outbound", "<sealed/>".getBytes(StandardCharsets.UTF_8), Map.of(Headers.MESSAGE_ID, id,
+                    Headers.TYPE, "TransferInNotice", Headers.RECIPIENT, "132012", Headers.ADDRESS, "jukibus.inbound.transfer-in",
+                    Headers.DUPLICATE_ID, id));
+            Thread.sleep(5000); // several attempts (backoff from 0.5 s)
+            assertThat(DeadLetterAssert.count(net, SHINJUKU)).as("no dead letter without its report").isEqualTo(before);
+        } finally {
+            Files.delete(folder);
+            if (Files.exists(aside)) {
+                Files.move(aside, folder);
+            }
+        }
+        Path report = nonDelivery(SHINJUKU, id + ".xml");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(report));
+        assertThat(Files.readString(report, StandardCharsets.UTF_8)).contains("<ReasonCode>UNKNOWN_RECIPIENT</ReasonCode>");
+        assertThat(DeadLetterAssert.next(net, SHINJUKU, before).reason()).isEqualTo("UNKNOWN_RECIPIENT");
+        assertThat(DeadLetterAssert.count(net, SHINJUKU)).as("one dead letter, not one per attempt").isEqualTo(before + 1);
+    }
+
     @Test
     void a_message_without_a_receipt_is_reported_overdue_and_its_late_receipt_still_closes_it() throws Exception {
         String resident = "50000000423";

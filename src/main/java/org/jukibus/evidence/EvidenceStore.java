@@ -56,6 +56,12 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
      */
     private final ReadWriteLock keeping = new ReentrantReadWriteLock();
     private final Set<String> referencedSinceScan = ConcurrentHashMap.newKeySet();
+    /**
+     * The trust documents each unexpired day's envelopes need, read from its indexes at the first erasure after start
+     * and added to by every keep since: the hourly erasure reads no index twice (five years of days would otherwise be
+     * read back to back). Only a handful of documents a day, so it stays small.
+     */
+    private final ConcurrentHashMap<LocalDate, Set<String>> referencedByDay = new ConcurrentHashMap<>();
 
     EvidenceStore(Path root, TrustVersions trust, Period retention, Clock clock) {
         this.root = root;
@@ -82,14 +88,21 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
         try {
             Instant at = clock.instant();
             TrustVersions.InForce inForce = trust.inForce();
-            referencedSinceScan.addAll(Set.of(inForce.crl(), inForce.directory(), inForce.rootCa()));
-            Path day = root.resolve(DAY.format(at.atZone(ZoneOffset.UTC)));
+            Set<String> documents = Set.of(inForce.crl(), inForce.directory(), inForce.rootCa());
+            referencedSinceScan.addAll(documents);
+            LocalDate date = at.atZone(ZoneOffset.UTC).toLocalDate();
+            Path day = root.resolve(DAY.format(date));
             String base = safe(header.sender()) + "_" + safe(header.messageId());
             KeptEnvelope kept = new KeptEnvelope(header.messageId(), header.sender(), header.recipient(), header.type(),
                     header.correlationId(), at, Sha256.hex(envelope), inForce.crl(), inForce.directory(), inForce.rootCa(),
                     day.resolve(base + KeptEnvelope.ENVELOPE_SUFFIX));
             AtomicFiles.write(kept.envelope(), envelope);
             AtomicFiles.write(day.resolve(base + KeptEnvelope.INDEX_SUFFIX), kept.index());
+            // after the index is on disk: a day an erasure reads from now on has it, one it read before learns it here
+            referencedByDay.computeIfPresent(date, (d, known) -> {
+                known.addAll(documents);
+                return known;
+            });
             return kept;
         } finally {
             keeping.readLock().unlock();
@@ -136,22 +149,19 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
             keeping.writeLock().unlock();
         }
         for (Path day : days(root)) {
-            boolean expired = !LocalDate.parse(day.getFileName().toString(), DAY).isAfter(lastExpiredDay);
+            LocalDate date = LocalDate.parse(day.getFileName().toString(), DAY);
+            if (date.isAfter(lastExpiredDay)) {
+                referenced.addAll(referencedByDay.computeIfAbsent(date, d -> referencedOn(day)));
+                continue;
+            }
             try (Stream<Path> files = Files.list(day)) {
                 for (Path file : files.toList()) {
-                    boolean index = file.getFileName().toString().endsWith(KeptEnvelope.INDEX_SUFFIX);
-                    if (expired) {
-                        Files.delete(file);
-                        erased += index ? 1 : 0;
-                    } else if (index) {
-                        KeptEnvelope kept = KeptEnvelope.read(file);
-                        referenced.addAll(Set.of(kept.crl(), kept.directory(), kept.rootCa()));
-                    }
+                    Files.delete(file);
+                    erased += file.getFileName().toString().endsWith(KeptEnvelope.INDEX_SUFFIX) ? 1 : 0;
                 }
             }
-            if (expired) {
-                Files.delete(day);
-            }
+            Files.delete(day);
+            referencedByDay.remove(date);
         }
         int documents;
         keeping.writeLock().lock();
@@ -166,6 +176,20 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
                     erased, retention, asOf, documents);
         }
         return erased;
+    }
+
+    /** The trust documents the envelopes kept on one day need, from their indexes. */
+    private static Set<String> referencedOn(Path day) {
+        Set<String> referenced = ConcurrentHashMap.newKeySet();
+        try (Stream<Path> files = Files.list(day)) {
+            for (Path index : files.filter(f -> f.getFileName().toString().endsWith(KeptEnvelope.INDEX_SUFFIX)).toList()) {
+                KeptEnvelope kept = KeptEnvelope.read(index);
+                referenced.addAll(Set.of(kept.crl(), kept.directory(), kept.rootCa()));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("evidence: cannot read the indexes of " + day, e);
+        }
+        return referenced;
     }
 
     private static List<Path> days(Path root) throws IOException {

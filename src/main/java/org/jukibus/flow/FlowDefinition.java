@@ -14,9 +14,19 @@ import org.jukibus.core.NodeRole;
  * @param receipt          whether the recipient answers with a signed receipt
  * @param businessKey      what makes two legacy input files the same message (a second is refused as DUPLICATE);
  *                         documented per flow in docs/legacy-files.md
+ * @param monitoring       whether the flow carries monitoring traffic (heartbeats, node-status alerts): about nodes,
+ *                         never about a resident, and every minute from every node, so a delivery of it is neither
+ *                         kept as evidence nor written to the operation log (at central that would be millions of
+ *                         files and lines a day, kept for years)
  */
 public record FlowDefinition(String name, String messageType, String senderElement, String recipientElement,
-                             NodeRole recipientRole, boolean receipt, BusinessKey businessKey) {
+                             NodeRole recipientRole, boolean receipt, BusinessKey businessKey, boolean monitoring) {
+
+    /** A flow of business messages: each delivery kept as evidence and written to the operation log. */
+    public FlowDefinition(String name, String messageType, String senderElement, String recipientElement,
+                          NodeRole recipientRole, boolean receipt, BusinessKey businessKey) {
+        this(name, messageType, senderElement, recipientElement, recipientRole, receipt, businessKey, false);
+    }
 
     /** A flow whose legacy inputs (if it takes any) are told apart by their whole content ({@link BusinessKey#CONTENT}). */
     public FlowDefinition(String name, String messageType, String senderElement, String recipientElement,

@@ -128,13 +128,21 @@ public final class InboundDelivery {
 
     /**
      * Called once the payload is safely delivered, before the broker transaction commits: the envelope is kept as
-     * evidence (a receipt for this node's own message included), then the delivery recorded.
+     * evidence (a receipt for this node's own message included), then the delivery recorded. Monitoring traffic
+     * ({@link FlowDefinition#monitoring}) is only recorded as seen and counted: no evidence, no operation-log line.
      */
     public void markDelivered(Exchange exchange) throws IOException {
-        EnvelopeHeader header = exchange.getProperty(DELIVERED, Delivered.class).header();
-        evidence.keep(exchange.getProperty(ENVELOPE, byte[].class), header);
+        Delivered delivered = exchange.getProperty(DELIVERED, Delivered.class);
+        EnvelopeHeader header = delivered.header();
+        boolean monitoring = delivered.flow().monitoring();
+        if (!monitoring) {
+            evidence.keep(exchange.getProperty(ENVELOPE, byte[].class), header);
+        }
         seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
+        if (monitoring) {
+            return;
+        }
         audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
                 .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
                 .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));

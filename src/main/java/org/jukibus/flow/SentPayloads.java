@@ -19,9 +19,11 @@ import org.w3c.dom.Document;
 
 /**
  * The payloads this node sealed from legacy inputs, in its store (table {@code sent_payload}) for
- * the outage window: an envelope is encrypted to its recipient, so this copy is what a message that
- * expired here (dead letter EXPIRED) is sealed again from when an operator resends it
- * ({@code jukibus dlq resend}). Personal data: kept no longer than the window ({@link #purge}).
+ * the outage window and the resend allowance after it: an envelope is encrypted to its recipient, so this copy is what
+ * a message that expired here (dead letter EXPIRED, at sealed-at + outage window) is sealed again from when an operator
+ * resends it ({@code jukibus dlq resend}); without the allowance the hourly {@link #purge} would take the payload in the
+ * same hour the message expired. Personal data: kept no longer than window + allowance ({@link #purge}), and never
+ * beyond the erasure retention (CertainErasure).
  */
 public final class SentPayloads {
 
@@ -31,12 +33,16 @@ public final class SentPayloads {
 
     private final DataSource store;
     private final Clock clock;
-    private final Duration window;
+    /** The outage window plus the resend allowance ({@code jukibus.delivery.resend-allowance}). */
+    private final Duration keptFor;
 
-    public SentPayloads(DataSource store, Clock clock, Duration window) {
+    public SentPayloads(DataSource store, Clock clock, Duration outageWindow, Duration resendAllowance) {
+        if (resendAllowance.isNegative()) {
+            throw new IllegalArgumentException("jukibus.delivery.resend-allowance must not be negative, not " + resendAllowance);
+        }
         this.store = store;
         this.clock = clock;
-        this.window = window;
+        this.keptFor = outageWindow.plus(resendAllowance);
     }
 
     /**
@@ -85,9 +91,12 @@ public final class SentPayloads {
         }
     }
 
-    /** Forgets payloads sealed longer than the window ago (never ahead of the system clock: a drill); returns how many. */
+    /**
+     * Forgets payloads sealed longer than the window and the resend allowance ago (never ahead of the system clock: a
+     * drill); returns how many.
+     */
     public int purge() throws SQLException {
-        return purgeSealedBefore(NodeClock.forForgetting(clock).minus(window));
+        return purgeSealedBefore(NodeClock.forForgetting(clock).minus(keptFor));
     }
 
     /** Forgets payloads sealed before {@code cutoff}; returns how many. */

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Central's look at the lifetimes in a heartbeat (有効期限の監視): a node certificate within {@value #WARN_DAYS}
  * days of expiry, a CRL within {@value #CRL_WARN_DAYS} days of its nextUpdate (or past either), a node running an older directory or CRL than central's, and a
  * node clock more than {@value #CLOCK_TOLERANCE_SECONDS} s ahead of central's, or that much behind beyond the longest a
- * heartbeat may take to arrive. Each problem becomes a node-status
+ * heartbeat may take to arrive, and a node with less than {@value #DISK_WARN_BYTES} bytes free on the disk of its home
+ * (store, broker journal, evidence, legacy folders: full, it stops delivering). Each problem becomes a node-status
  * alert to the node and its prefecture once per node, problem and day of central's clock: the alert id is made
  * from those, so the repeats of the same day are dropped as duplicates on the way, and the event is recorded once.
  */
@@ -30,6 +31,11 @@ public final class LifetimeAlerts {
      */
     public static final int CRL_WARN_DAYS = 2;
     public static final int CLOCK_TOLERANCE_SECONDS = 30;
+    /**
+     * 2 GiB: far more than a day's traffic of the busiest node, far less than any disk sized by docs/deployment.md, so
+     * the alert leaves days to free space or add disk before the broker journal or the store runs full.
+     */
+    public static final long DISK_WARN_BYTES = 2L * 1024 * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(LifetimeAlerts.class);
 
@@ -94,6 +100,11 @@ public final class LifetimeAlerts {
                         + t.crlNumber() + ", central has " + own.directory().serial() + " and " + own.crlNumber()
                         + ": its prefecture has not passed the newer ones on, or the node cannot reach it"));
             }
+        }
+        // -1: the node could not read its free space (it says so in its own log)
+        if (heartbeat.diskFreeBytes() >= 0 && heartbeat.diskFreeBytes() < DISK_WARN_BYTES) {
+            problems.add(new Problem("DISK_LOW", "the disk of the node's home has " + heartbeat.diskFreeBytes() / (1024 * 1024)
+                    + " MiB free: free space (old logs, backups) or add disk before the broker journal or the store runs full"));
         }
         // SentAt is the node's clock. Transit makes a heartbeat look late, never early: ahead is certain beyond the
         // tolerance, behind only beyond the tolerance plus the longest a heartbeat may wait (its TTL), else a

@@ -2,6 +2,7 @@ package org.jukibus.monitoring;
 
 import java.util.List;
 import org.jukibus.envelope.PayloadTypes.PayloadType;
+import org.jukibus.flow.BusinessKey;
 import org.jukibus.flow.FlowPackage;
 
 import org.jukibus.flow.FlowDefinition;
@@ -13,20 +14,20 @@ public final class MonitoringFlows extends FlowPackage {
     /**
      * Heartbeats: every node except central → central (found in the directory by its role). Made
      * by the node itself on a timer, never from a legacy file; no receipt (the next heartbeat is
-     * the confirmation that the node is alive).
+     * the confirmation that the node is alive). Monitoring traffic: central keeps no evidence of it.
      */
     public static final FlowDefinition HEARTBEAT = new FlowDefinition(
-            "heartbeat", NodeHeartbeat.TYPE, "Node", null, NodeRole.CENTRAL, false);
+            "heartbeat", NodeHeartbeat.TYPE, "Node", null, NodeRole.CENTRAL, false, BusinessKey.CONTENT, true);
 
     /**
      * Alerts: central → a node's prefecture and the node itself. The recipient's role varies
      * (prefecture, municipal, liaison), so the definition names none; alerts are made by central,
      * never from a legacy file. No receipt. The alert's Node is the node it is about, not its
      * recipient (a prefecture gets its municipalities' alerts), so no payload element is checked
-     * against the envelope's parties.
+     * against the envelope's parties. Monitoring traffic: the recipient keeps no evidence of it.
      */
     public static final FlowDefinition NODE_STATUS = new FlowDefinition(
-            "node-status", NodeStatusAlert.TYPE, null, null, null, false);
+            "node-status", NodeStatusAlert.TYPE, null, null, null, false, BusinessKey.CONTENT, true);
 
     /**
      * Node properties that switch monitoring off on a node: no heartbeats, and on central no

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -287,10 +288,15 @@ public class NodeConfiguration {
         return seen;
     }
 
-    /** Payloads sealed from legacy inputs, for the outage window: what {@code jukibus dlq resend} seals again. */
+    /**
+     * Payloads sealed from legacy inputs, for the outage window and the resend allowance after it: what
+     * {@code jukibus dlq resend} seals again once a message expired.
+     */
     @Bean
-    SentPayloads sentPayloads(DataSource store, NodeProperties properties, Clock clock) {
-        return new SentPayloads(store, clock, properties.getEnvelope().getOutageWindow());
+    SentPayloads sentPayloads(DataSource store, NodeProperties properties, Clock clock,
+                              @org.springframework.beans.factory.annotation.Value("${jukibus.delivery.resend-allowance:14d}")
+                              Duration resendAllowance) {
+        return new SentPayloads(store, clock, properties.getEnvelope().getOutageWindow(), resendAllowance);
     }
 
     @Bean(destroyMethod = "close")
@@ -298,7 +304,10 @@ public class NodeConfiguration {
                                         NodeProperties properties, Clock clock) {
         Duration window = properties.getEnvelope().getOutageWindow();
         return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge,
-                "delivery status rows", () -> deliveryStatus.purge(NodeClock.forForgetting(clock).minus(window))));
+                "delivery status rows", () -> {
+                    Instant now = NodeClock.forForgetting(clock);
+                    return deliveryStatus.purge(now.minus(window), now.minus(window.multipliedBy(2)));
+                }));
     }
 
     /** Waiting outbound messages; released once at start-up (peers may be back by now), then per peer as it comes back. */

@@ -51,6 +51,7 @@ class EvidenceStoreTest {
     EvidenceStore store;
     EvidenceVerifier verifier;
     byte[] envelope;
+    org.jukibus.envelope.EnvelopeHeader header;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -77,7 +78,8 @@ class EvidenceStoreTest {
                         .parsePayload(notice, "TransferInNotice"));
         NodeEnvelopes atShinjuku = new NodeEnvelopes("131041", shinjuku, new LiveDirectory(trust), trust::crl, new NodeProperties.Envelope(), clock);
         OpenedEnvelope opened = atShinjuku.open(envelope);
-        store.keep(envelope, opened.header());
+        header = opened.header();
+        store.keep(envelope, header);
     }
 
     byte[] directory(KeyMaterial signer, KeyMaterial... nodes) {
@@ -150,5 +152,30 @@ class EvidenceStoreTest {
         try (var left = Files.list(evidence.resolve("trust"))) {
             assertThat(left.count()).isEqualTo(3); // the CRL, directory and root CA in force stay
         }
+    }
+
+    /**
+     * The hourly erasure reads an unexpired day's indexes once, not at every run (five years of days at central), and
+     * still keeps the trust documents an envelope kept since on an already read day needs.
+     */
+    @Test
+    void the_erasure_reads_an_unexpired_days_indexes_once_and_keeps_what_later_envelopes_need() throws Exception {
+        Path evidence = tmp.resolve("home").resolve(EvidenceStore.FOLDER);
+        assertThat(store.eraseAsOf(clock.instant())).isZero(); // reads today's indexes
+        Path index;
+        try (var files = Files.walk(evidence)) {
+            index = files.filter(f -> f.toString().endsWith(KeptEnvelope.INDEX_SUFFIX)).findFirst().orElseThrow();
+        }
+        byte[] original = Files.readAllBytes(index);
+        Files.writeString(index, "unreadable now"); // a second read would fail on it
+        assertThat(store.eraseAsOf(clock.instant())).isZero();
+        Files.write(index, original);
+
+        // a new CRL in force, then an envelope kept on the day already read: its CRL is not forgotten
+        trust.offer(Pem.toPem(ca.issueCrl(Duration.ofDays(7))).getBytes(StandardCharsets.US_ASCII));
+        String laterCrl = store.keep(envelope, header).crl();
+        trust.offer(Pem.toPem(ca.issueCrl(Duration.ofDays(7))).getBytes(StandardCharsets.US_ASCII)); // no longer in force
+        assertThat(store.eraseAsOf(clock.instant())).isZero();
+        assertThat(evidence.resolve("trust").resolve(laterCrl + ".pem")).exists();
     }
 }

@@ -27,9 +27,14 @@ class SentPayloadsTest {
         store = TestStores.fresh(NodeRole.MUNICIPAL);
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void empty() throws Exception {
+        new SentPayloads(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, Duration.ZERO).purgeSealedBefore(NOW.plusSeconds(1));
+    }
+
     @Test
     void keeps_what_was_sealed_for_the_outage_window_and_no_longer() throws Exception {
-        SentPayloads kept = new SentPayloads(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(30));
+        SentPayloads kept = new SentPayloads(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(30), Duration.ZERO);
         kept.keep("recent", "271004", "c-1", SecureXml.parse("<a xmlns=\"urn:x\">秘</a>".getBytes(StandardCharsets.UTF_8)),
                 NOW.minus(Duration.ofDays(29)));
         kept.keep("old", "271004", null, SecureXml.parse("<a xmlns=\"urn:x\">b</a>".getBytes(StandardCharsets.UTF_8)),
@@ -42,5 +47,23 @@ class SentPayloadsTest {
         assertThat(recent.recipient()).isEqualTo("271004");
         assertThat(recent.correlationId()).isEqualTo("c-1");
         assertThat(new String(recent.payload(), StandardCharsets.UTF_8)).contains("秘");
+    }
+
+    /**
+     * A message expires at sealed-at + outage window (PeerForwarder, dead letter EXPIRED); the hourly purge of that
+     * hour must not take the payload the operator's {@code jukibus dlq resend} seals again: it stays for the allowance.
+     */
+    @Test
+    void a_payload_stays_for_the_resend_allowance_after_its_message_expired() throws Exception {
+        SentPayloads kept = new SentPayloads(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(30), Duration.ofDays(14));
+        kept.keep("expired-a-day-ago", "271004", null, SecureXml.parse("<a xmlns=\"urn:x\">c</a>".getBytes(StandardCharsets.UTF_8)),
+                NOW.minus(Duration.ofDays(31)));
+        kept.keep("expired-15-days-ago", "271004", null, SecureXml.parse("<a xmlns=\"urn:x\">d</a>".getBytes(StandardCharsets.UTF_8)),
+                NOW.minus(Duration.ofDays(45)));
+
+        assertThat(kept.purge()).isEqualTo(1);
+
+        assertThat(kept.find("expired-a-day-ago")).as("resendable within the allowance").isPresent();
+        assertThat(kept.find("expired-15-days-ago")).as("past window + allowance: personal data forgotten").isEmpty();
     }
 }

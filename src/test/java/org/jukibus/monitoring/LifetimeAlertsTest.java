@@ -37,7 +37,11 @@ class LifetimeAlertsTest {
     }
 
     static NodeHeartbeat beat(Instant sentAt, Instant certificateEnd, NodeHeartbeat.Trust trust) {
-        return new NodeHeartbeat("131041", "municipal", sentAt.toString(), NodeHeartbeat.UP, List.of(), List.of(), 0, 0,
+        return beat(sentAt, certificateEnd, trust, 100L * 1024 * 1024 * 1024);
+    }
+
+    static NodeHeartbeat beat(Instant sentAt, Instant certificateEnd, NodeHeartbeat.Trust trust, long diskFree) {
+        return new NodeHeartbeat("131041", "municipal", sentAt.toString(), NodeHeartbeat.UP, List.of(), List.of(), 0, diskFree,
                 certificateEnd.toString(), new NodeHeartbeat.SecurityCounts(0, 0, 0), trust);
     }
 
@@ -82,5 +86,15 @@ class LifetimeAlertsTest {
         // a heartbeat that waited up to its TTL for central is not a slow clock
         assertThat(statuses(beat(NOW.minus(TTL), later, trust(12, crl, later)))).isEmpty();
         assertThat(statuses(beat(NOW.minus(TTL).minusSeconds(31), later, trust(12, crl, later)))).containsExactly("CLOCK_OFF");
+    }
+
+    @Test
+    void a_node_with_less_than_2_gib_free_is_alerted_and_an_unknown_free_space_is_not() {
+        Instant later = NOW.plus(Duration.ofDays(300));
+        assertThat(statuses(beat(NOW, later, trust(12, crl, later), LifetimeAlerts.DISK_WARN_BYTES - 1))).containsExactly("DISK_LOW");
+        assertThat(LifetimeAlerts.problems(beat(NOW, later, trust(12, crl, later), 300L * 1024 * 1024), NOW, central, TTL))
+                .singleElement().satisfies(p -> assertThat(p.detail()).contains("300 MiB free"));
+        assertThat(statuses(beat(NOW, later, trust(12, crl, later), LifetimeAlerts.DISK_WARN_BYTES))).isEmpty();
+        assertThat(statuses(beat(NOW, later, trust(12, crl, later), -1))).isEmpty();
     }
 }

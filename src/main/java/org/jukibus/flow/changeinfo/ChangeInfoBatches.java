@@ -2,7 +2,6 @@ package org.jukibus.flow.changeinfo;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,10 +37,13 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * batch with the same ids again, and the brokers drop the copies (duplicate detection on central's outbound
  * queue and on the liaison's inbound queue; the liaison's delivery log would not send it again either).
  *
- * <p>Identity record ids are handed out when a record is inserted, not when it commits: a record
- * whose transaction commits after a higher id was read would be skipped. Only records older than
- * {@code jukibus.change-info.settle} are read, which is far longer than the delivery transaction
- * that inserts them.
+ * <p>Records are read in commit order, not by id or time: an id is handed out when a record is inserted, so a slow
+ * transaction may commit a lower id after a higher one was sent, and a clock moved forward stamps {@code recorded_at}
+ * in the future. Each record carries the id of the transaction that inserted it ({@code recorded_xact}, migration
+ * central/V250) and whether it still waits to be handed on; only waiting records whose transaction lies below the
+ * xmin of the reading statement's snapshot are read (every transaction below it has ended), and each is marked with
+ * the batch it went into ({@code change_info_batch}), so it is handed on once whenever its transaction committed.
+ * A transaction left open holds change info back, never loses it.
  */
 public final class ChangeInfoBatches {
 
@@ -56,62 +58,65 @@ public final class ChangeInfoBatches {
     private final NodeDirectory directory;
     private final OperationLog audit;
     private final int batchSize;
-    private final Duration settle;
-    /** The node clock, which also stamped {@code recorded_at}: the database's now() is not moved with it. */
-    private final java.time.Clock clock;
 
     public ChangeInfoBatches(JdbcTemplate jdbc, TransactionTemplate transactions, NodeDirectory directory,
-                             OperationLog audit, int batchSize, Duration settle, java.time.Clock clock) {
-        this.clock = clock;
+                             OperationLog audit, int batchSize) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.directory = directory;
         this.audit = audit;
         this.batchSize = batchSize;
-        this.settle = settle;
     }
 
-    /** A record as the certification authority may see it: the change only. */
+    /** A record as the certification authority may see it: the change only; with its id. */
     private record Row(long id, ChangeInfo.Change change) {
     }
 
-    /** A batch of identity records, (after, end], and the changes among them (none if all were births, say). */
+    /**
+     * A batch of identity records: the changes among them (none if all were births, say), {@code end} the id of its
+     * last record (every record of it is marked with it) and {@code after} the end of the batch before. The message
+     * ids are made from the two: a record is in one batch only, so no two batches share them.
+     */
     record Batch(long after, long end, List<ChangeInfo.Change> changes) {
     }
 
+    private static final String COLUMNS = "id, resident_code, change_reason, name, address, change_date";
+
     /**
-     * The next batch: the pending one if a send was interrupted, otherwise the records after the
-     * watermark that have settled, at most {@code batch-size}; null when there is nothing new.
+     * The next batch: the pending one if a send was interrupted, otherwise the waiting records whose transactions
+     * have all ended, at most {@code batch-size}, in commit order as far as it is known; null when there is nothing new.
      */
     Batch next() {
         return transactions.execute(status -> {
             var mark = jdbc.queryForMap("select last_id, pending_to from change_info_watermark for update");
             long after = ((Number) mark.get("last_id")).longValue();
             Number pending = (Number) mark.get("pending_to");
-            List<Row> rows = pending != null ? rows(after, pending.longValue()) : settledRows(after);
+            if (pending != null) {
+                return new Batch(after, pending.longValue(), changes(jdbc.query("select " + COLUMNS + " from identity_record"
+                        + " where waits_for_change_info and change_info_batch = ? order by recorded_xact, id",
+                        (rs, i) -> row(rs), pending.longValue())));
+            }
+            // A store restored from a backup into another PostgreSQL carries transaction ids that server has not
+            // reached: ended all the same (the backup only has committed rows), so they get this transaction's
+            jdbc.update("update identity_record set recorded_xact = pg_current_xact_id() where waits_for_change_info"
+                    + " and change_info_batch is null and recorded_xact > pg_current_xact_id()");
+            List<Row> rows = jdbc.query("select " + COLUMNS + " from identity_record"
+                    + " where waits_for_change_info and change_info_batch is null"
+                    + " and recorded_xact < pg_snapshot_xmin(pg_current_snapshot()) order by recorded_xact, id limit ?",
+                    (rs, i) -> row(rs), batchSize);
             if (rows.isEmpty()) {
                 return null;
             }
-            long end = pending != null ? pending.longValue() : rows.get(rows.size() - 1).id();
+            long end = rows.get(rows.size() - 1).id();
+            jdbc.batchUpdate("update identity_record set change_info_batch = ? where id = ?",
+                    rows.stream().map(r -> new Object[] {end, r.id()}).toList());
             jdbc.update("update change_info_watermark set pending_to = ?", end);
-            return new Batch(after, end, rows.stream().map(Row::change).filter(Objects::nonNull).toList());
+            return new Batch(after, end, changes(rows));
         });
     }
 
-    private List<Row> rows(long after, long end) {
-        return jdbc.query("""
-                select id, resident_code, change_reason, name, address, change_date from identity_record
-                 where id > ? and id <= ? order by id""", (rs, i) -> row(rs), after, end);
-    }
-
-    private List<Row> settledRows(long after) {
-        return jdbc.query("""
-                select id, resident_code, change_reason, name, address, change_date from identity_record
-                 where id > ? and id < coalesce((select min(id) from identity_record
-                                                  where id > ? and recorded_at > ?),
-                                                 9223372036854775807)
-                 order by id limit ?""", (rs, i) -> row(rs), after, after,
-                java.sql.Timestamp.from(clock.instant().minus(settle)), batchSize);
+    private static List<ChangeInfo.Change> changes(List<Row> rows) {
+        return rows.stream().map(Row::change).filter(Objects::nonNull).toList();
     }
 
     private static Row row(ResultSet rs) throws SQLException {
@@ -159,9 +164,13 @@ public final class ChangeInfoBatches {
                     .message(sent.getHeader(Headers.MESSAGE_ID, String.class), ChangeInfo.TYPE)
                     .recipient(sent.getHeader(Headers.RECIPIENT, String.class)).digestOf(sent.getBody(byte[].class)));
         }
-        jdbc.update("update change_info_watermark set last_id = ?, pending_to = null, advanced_at = now() where pending_to = ?",
-                end, end);
-        log.info("change info: identity records up to id {} handed to the liaison node(s)", end);
+        transactions.executeWithoutResult(status -> {
+            jdbc.update("update identity_record set waits_for_change_info = false where waits_for_change_info"
+                    + " and change_info_batch = ?", end);
+            jdbc.update("update change_info_watermark set last_id = ?, pending_to = null, advanced_at = now() where pending_to = ?",
+                    end, end);
+        });
+        log.info("change info: the batch ending at identity record {} handed to the liaison node(s)", end);
     }
 
     @SuppressWarnings("unchecked")

@@ -34,10 +34,8 @@ public class ChangeInfoConfiguration {
 
         @Bean
         ChangeInfoBatches changeInfoBatches(JdbcTemplate jdbcTemplate, TransactionTemplate storeTransactions,
-                                            NodeDirectory directory, OperationLog operationLog, ChangeInfoProperties properties,
-                                            java.time.Clock clock) {
-            return new ChangeInfoBatches(jdbcTemplate, storeTransactions, directory, operationLog,
-                    properties.getBatchSize(), properties.getSettle(), clock);
+                                            NodeDirectory directory, OperationLog operationLog, ChangeInfoProperties properties) {
+            return new ChangeInfoBatches(jdbcTemplate, storeTransactions, directory, operationLog, properties.getBatchSize());
         }
     }
 

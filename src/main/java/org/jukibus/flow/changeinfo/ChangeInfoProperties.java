@@ -1,7 +1,5 @@
 package org.jukibus.flow.changeinfo;
 
-import java.time.Duration;
-
 import org.jukibus.core.TimerIntervals;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -17,8 +15,6 @@ public class ChangeInfoProperties {
     private String interval = "60s";
     /** At most this many identity records per change-info message. */
     private int batchSize = 500;
-    /** Identity records younger than this are left for the next run (see ChangeInfoBatches). */
-    private Duration settle = Duration.ofSeconds(10);
 
     public String getInterval() { return interval; }
     public void setInterval(String interval) { this.interval = TimerIntervals.require("jukibus.change-info.interval", interval); }
@@ -29,6 +25,4 @@ public class ChangeInfoProperties {
         }
         this.batchSize = batchSize;
     }
-    public Duration getSettle() { return settle; }
-    public void setSettle(Duration settle) { this.settle = settle; }
 }

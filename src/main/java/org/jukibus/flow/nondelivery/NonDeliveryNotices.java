@@ -1,5 +1,6 @@
 package org.jukibus.flow.nondelivery;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,9 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  *   {@link NonDelivery} file straight into this node's legacy outbox, no envelope.</li>
  * </ul>
  * Receipts, notices and monitoring traffic get neither ({@link NonDeliveryFlow#tracked}): no notice loops.
- * A failure here is logged and never undoes the dead letter: the body becomes the notices to send, or none.
+ * A failure to make a notice is logged and never undoes the dead letter: the body becomes the notices to send, or
+ * none. A failure to write this node's own NonDelivery file is thrown instead, undoing the dead letter so that it is
+ * tried again: the legacy system has no other way to learn of it.
  */
 public final class NonDeliveryNotices {
 
@@ -62,17 +65,23 @@ public final class NonDeliveryNotices {
         this.clock = clock;
     }
 
-    public void onDeadLetter(Exchange exchange) {
+    public void onDeadLetter(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         String flow = in.getHeader(Headers.FLOW, String.class);
         String reason = reasonCode(in.getHeader(Headers.REJECT_REASON, String.class));
         List<Message> notices = List.of();
+        if (NonDeliveryFlow.tracked(flow) && OUTBOUND.equals(in.getHeader(Headers.DEAD_LETTERED_FROM, String.class))) {
+            // this node's own message: nobody else will tell its legacy system. A failure (outbox unwritable, disk
+            // full, store down) is thrown: it rolls the dead-lettering back, the broker redelivers the message with
+            // backoff, it expires again and is reported then
+            reportOwn(in, flow, reason);
+            in.setBody(notices);
+            return;
+        }
         try {
             EnvelopeHeader verified = verifiedHeader(exchange);
             if (!NonDeliveryFlow.tracked(flow)) {
                 log.debug("no non-delivery report for a {} message", flow);
-            } else if (OUTBOUND.equals(in.getHeader(Headers.DEAD_LETTERED_FROM, String.class))) {
-                reportOwn(in, flow, reason);
             } else if (!isFinal(exchange)) {
                 // a transient failure whose attempts ran out (a lock, a copy still in flight, a full disk): the message may
                 // yet be delivered (its other copy, a replay); the sender's overdue report covers it if it never is
@@ -122,8 +131,13 @@ public final class NonDeliveryNotices {
         String recipient = in.getHeader(Headers.RECIPIENT, String.class);
         Instant now = clock.instant();
         Instant sentAt = sent.find(messageId, recipient).map(SentMessages.Sent::queuedAt).orElse(null);
-        files.write(new NonDelivery(messageId, flow, recipient, NonDelivery.NOT_DELIVERED, NonDelivery.BY_SENDER, reason,
-                NonDeliveryFlow.reasonText(reason), sentAt == null ? null : sentAt.toString(), now.toString()));
+        try {
+            files.write(new NonDelivery(messageId, flow, recipient, NonDelivery.NOT_DELIVERED, NonDelivery.BY_SENDER, reason,
+                    NonDeliveryFlow.reasonText(reason), sentAt == null ? null : sentAt.toString(), now.toString()));
+        } catch (IOException e) {
+            throw new IOException("cannot write the NonDelivery file of " + flow + " message " + messageId + " to " + recipient
+                    + " (" + reason + "): " + e.getMessage() + "; the message is dead-lettered again and reported once it can be", e);
+        }
         sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null, reason, now);
         log.warn("{} message {} to {} not delivered ({}): reported in the legacy outbox", flow, messageId, recipient, reason);
     }

@@ -120,12 +120,16 @@ public final class SentMessages {
     }
 
     /**
-     * Forgets what became of messages queued before {@code before} (the outage window ago): by then each
-     * was closed, or reported overdue and expired at this node, and its legacy system has its file.
-     * Returns how many rows went.
+     * Forgets what became of messages: a closed one queued before {@code closedBefore} (the outage window ago), an
+     * open one (PENDING, OVERDUE) only if queued before {@code openBefore} (a window later). An open message may
+     * still be answered by a non-delivery notice after the window: it arrived just inside it and failed later, and
+     * the notice may wait in its recipient's outbound queue for up to another window; forgotten, it would be refused
+     * as UNSOLICITED and the legacy system would never get its NonDelivery file. Returns how many rows went.
      */
-    public int purge(Instant before) {
-        return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ?", Timestamp.from(before));
+    public int purge(Instant closedBefore, Instant openBefore) {
+        return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ?"
+                        + " AND (state NOT IN ('PENDING', 'OVERDUE') OR queued_at < ?)",
+                Timestamp.from(closedBefore), Timestamp.from(openBefore));
     }
 
     private static Sent row(ResultSet rs, int i) throws SQLException {

@@ -148,11 +148,69 @@ class DeliveryStatusStoreTest {
     @Test
     void what_became_of_a_message_is_forgotten_once_it_was_queued_longer_than_the_window_ago() {
         String old = sentTo(PREFECTURE, "transfer-out");
+        assertThat(sent.delivered(old, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
         clock.move(Duration.ofDays(31));
         String recent = sentTo(PREFECTURE, "transfer-out");
-        assertThat(sent.purge(clock.instant().minus(Duration.ofDays(30)))).isPositive(); // the other tests' rows are older too
+        assertThat(sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)))).isPositive();
         assertThat(sent.find(old, PREFECTURE)).isEmpty();
         assertThat(sent.find(recent, PREFECTURE)).isPresent();
+    }
+
+    /**
+     * An open message outlives the window's purge: a non-delivery notice that comes back after the window (its message
+     * arrived just inside it and failed later; the notice waited in the recipient's outbound queue) still writes the
+     * legacy system's NonDelivery file instead of being refused as UNSOLICITED. Gone a window later.
+     */
+    @Test
+    void an_open_message_is_kept_past_the_window_so_a_late_notice_still_reaches_the_legacy_system() throws Exception {
+        String pending = sentTo(PREFECTURE, "transfer-out");
+        String overdue = sentTo(PREFECTURE, "transfer-out");
+        assertThat(sent.markOverdue(overdue, PREFECTURE, clock.instant())).isTrue();
+        clock.move(Duration.ofDays(40));
+
+        sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+
+        handler.deliver(notice(pending, PREFECTURE, pending, "UNKNOWN_PERSON"), null);
+        assertThat(Files.readString(report(pending + ".xml"), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>");
+        assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.OVERDUE);
+
+        clock.move(Duration.ofDays(21));
+        sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(overdue, PREFECTURE)).as("open, but queued two windows ago").isEmpty();
+    }
+
+    /**
+     * This node's own message expired on its outbound queue while the legacy outbox could not be written: the failure
+     * rolls the dead-lettering back (the forwarder's broker transaction), so the redelivered message is reported again
+     * once the outbox is writable, rather than the report being lost with a line in the log.
+     */
+    @Test
+    void an_own_dead_letter_whose_non_delivery_file_cannot_be_written_fails_and_is_reported_when_tried_again() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+        Path blockedRoot = Files.createTempDirectory(legacy, "blocked");
+        Files.createDirectories(blockedRoot.resolve("outbox"));
+        Files.writeString(blockedRoot.resolve("outbox").resolve("non-delivery"), "a file where the folder belongs");
+        NonDeliveryNotices blocked = new NonDeliveryNotices(null, sent,
+                new NonDeliveryFiles(new LegacyOutbox(blockedRoot, new TransferLedger(store, clock))), SHINJUKU, clock);
+
+        assertThatThrownBy(() -> blocked.onDeadLetter(ownDeadLetter(id))).hasMessageContaining(id);
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).as("still open").isEqualTo(SentMessages.State.PENDING);
+
+        Files.delete(blockedRoot.resolve("outbox").resolve("non-delivery")); // the operator freed the outbox
+        blocked.onDeadLetter(ownDeadLetter(id));
+        assertThat(Files.readString(blockedRoot.resolve("outbox").resolve("non-delivery").resolve(id + ".xml"), StandardCharsets.UTF_8))
+                .contains("<Status>NOT_DELIVERED</Status>").contains("<ReasonCode>EXPIRED</ReasonCode>");
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+    }
+
+    private static org.apache.camel.Exchange ownDeadLetter(String messageId) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        exchange.getIn().setHeader(org.jukibus.flow.Headers.FLOW, "transfer-out");
+        exchange.getIn().setHeader(org.jukibus.flow.Headers.REJECT_REASON, "EXPIRED");
+        exchange.getIn().setHeader(org.jukibus.flow.Headers.DEAD_LETTERED_FROM, NonDeliveryNotices.OUTBOUND);
+        exchange.getIn().setHeader(org.jukibus.flow.Headers.MESSAGE_ID, messageId);
+        exchange.getIn().setHeader(org.jukibus.flow.Headers.RECIPIENT, PREFECTURE);
+        return exchange;
     }
 
     /** A receipt names the digest of the envelope its recipient received: it closes the message only if that is what was sent. */

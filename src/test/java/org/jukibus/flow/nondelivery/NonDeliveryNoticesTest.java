@@ -188,7 +188,7 @@ class NonDeliveryNoticesTest {
         }
     }
 
-    private static List<?> onDeadLetter(Exchange exchange) {
+    private static List<?> onDeadLetter(Exchange exchange) throws Exception {
         notices.onDeadLetter(exchange);
         return exchange.getIn().getBody(List.class);
     }
