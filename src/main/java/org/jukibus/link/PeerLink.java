@@ -291,6 +291,9 @@ final class PeerLink implements AutoCloseable {
         params.put(TransportConstants.TRUSTSTORE_TYPE_PROP_NAME, "PKCS12");
         params.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, tls.truststore().toString());
         params.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, tls.truststorePassword());
+        // the stores are opened once and kept while their files stay the same (a down peer is retried every
+        // retryInterval; opening PKCS#12 each time cost two PBKDF2 runs per attempt)
+        params.put(TransportConstants.SSL_CONTEXT_PROP_NAME, LinkSslContexts.LINK_CONTEXT);
         return new TransportConfiguration(NettyConnectorFactory.class.getName(), params);
     }
 

@@ -341,6 +341,13 @@ public class NodeConfiguration {
 
     // --- the beans routes/ refers to by name ---
 
+    /** The drop folders' readers (scheduler=#dropFolderScheduler): woken by a file arriving; one per folder, hence a prototype. */
+    @Bean
+    @org.springframework.context.annotation.Scope("prototype")
+    org.jukibus.adapter.file.DropFolderScheduler dropFolderScheduler() {
+        return new org.jukibus.adapter.file.DropFolderScheduler();
+    }
+
     /** The flows' own handlers: every {@link FlowHandler} bean (the flow packages' configurations declare them). */
     @Bean
     FlowHandlers flowHandlers(List<FlowHandler> handlers) {

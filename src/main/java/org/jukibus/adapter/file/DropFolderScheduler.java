@@ -1,0 +1,107 @@
+package org.jukibus.adapter.file;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.WatchKey;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.support.DefaultScheduledPollConsumerScheduler;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a drop folder when a file arrives in it, not on a tight timer (送信フォルダ). The file
+ * consumer's {@code delay} becomes the longest wait between two looks (for file systems whose
+ * writes inotify does not see, such as a network share written from another machine); a file
+ * created in the folder wakes the consumer at once through {@link DropFolderWatch}. The wake-up
+ * runs on the consumer's own scheduler thread, so two looks at one folder never overlap, and
+ * wake-ups that arrive while one is waiting to run are merged into it.
+ *
+ * <p>Used by the legacy drop-folder routes as {@code scheduler=#dropFolderScheduler}, a prototype bean (one
+ * instance per folder); nine folders polled every 20 ms kept an idle node busy.
+ */
+public final class DropFolderScheduler extends DefaultScheduledPollConsumerScheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(DropFolderScheduler.class);
+
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private Runnable poll;
+    private Path folder;
+    private DropFolderWatch watch;
+    private WatchKey key;
+
+    @Override
+    public void onInit(Consumer consumer) {
+        // a scheduler of our own gets none of the consumer's timing options: take them over
+        if (consumer instanceof ScheduledPollConsumer polling) {
+            setDelay(polling.getDelay());
+            setInitialDelay(polling.getInitialDelay());
+            setTimeUnit(polling.getTimeUnit());
+            setUseFixedDelay(polling.isUseFixedDelay());
+        }
+        if (consumer.getEndpoint() instanceof GenericFileEndpoint<?> files) {
+            folder = Path.of(files.getConfiguration().getDirectory());
+        }
+        super.onInit(consumer);
+    }
+
+    @Override
+    public void scheduleTask(Runnable task) {
+        this.poll = task;
+        super.scheduleTask(task);
+    }
+
+    @Override
+    public void startScheduler() {
+        super.startScheduler();
+        if (folder == null) {
+            return;
+        }
+        try {
+            watch = DropFolderWatch.shared();
+            key = watch.watch(folder, this::wake);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} is not watched ({}); it is read every {} ms", folder, e.toString(), getDelay());
+        }
+    }
+
+    /** Runs one look at the folder on the scheduler's thread, unless one is already waiting to run. */
+    private void wake() {
+        ScheduledExecutorService executor = getScheduledExecutorService();
+        if (poll == null || executor == null || !wakeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                wakeQueued.set(false);
+                poll.run();
+            });
+        } catch (RejectedExecutionException e) {
+            wakeQueued.set(false); // stopping: the consumer reads nothing more
+        }
+    }
+
+    @Override
+    public void unscheduleTask() {
+        unwatch();
+        super.unscheduleTask();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        unwatch();
+        super.doStop();
+    }
+
+    private void unwatch() {
+        if (key != null) {
+            watch.unwatch(key);
+            key = null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.jukibus.adapter.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.ScheduledPollConsumerScheduler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A drop folder read by a file consumer whose timer alone would look only once a minute: files arriving
+ * are picked up at once, also more than one poll's worth of them.
+ */
+class DropFolderSchedulerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_file_arriving_is_read_at_once_not_at_the_next_timed_look() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        BlockingQueue<String> read = new LinkedBlockingQueue<>();
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            // as the node's prototype bean: one scheduler per consumer
+            camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, DropFolderScheduler::new);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&greedy=true&maxMessagesPerPoll=5&delete=true")
+                            .process(e -> read.add(e.getMessage().getHeader("CamelFileName", String.class)));
+                }
+            });
+            camel.start();
+            Thread.sleep(500); // the first timed look has passed: from now on the timer would wait a minute
+
+            Files.writeString(inbox.resolve("one.xml"), "<a/>");
+            assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo("one.xml");
+
+            // twelve files at once: more than one look takes (5), all read without waiting for the timer
+            for (int i = 0; i < 12; i++) {
+                Files.writeString(inbox.resolve("n" + i + ".xml"), "<a/>");
+            }
+            for (int i = 0; i < 12; i++) {
+                assertThat(read.poll(5, TimeUnit.SECONDS)).as("file %d of 12", i + 1).isNotNull();
+            }
+            assertThat(read).isEmpty();
+        }
+    }
+}
