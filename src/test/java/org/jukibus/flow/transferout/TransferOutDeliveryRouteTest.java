@@ -85,6 +85,9 @@ class TransferOutDeliveryRouteTest {
     @DynamicPropertySource
     static void node(DynamicPropertyRegistry registry) {
         NETWORK.node("13").properties().forEach((k, v) -> registry.add(k, () -> v));
+        // the receipt as its own message, sent in the delivery's transaction, which this test watches; batched
+        // receipts (the default) are ReceiptBatchIT's and ReceiptBatchStoreTest's
+        registry.add("jukibus.receipts.batch.enabled", () -> "false");
     }
 
     static Network provision() {
