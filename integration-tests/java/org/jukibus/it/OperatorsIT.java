@@ -237,6 +237,11 @@ class OperatorsIT {
         assertThatThrownBy(() -> jolokia.exec(dlq, "removeAllMessages()")).as("no operator changes the broker")
                 .isInstanceOf(java.io.IOException.class);
         assertThat(DeadLetterAssert.count(net, OSAKA)).isEqualTo(2);
+        // outside the broker too: even an operator with every permission gets no heap dump (the node's keys)
+        Path heap = Files.createTempDirectory("jukibus-heap").resolve("node.hprof");
+        assertThatThrownBy(() -> net.jolokia(OSAKA).exec("com.sun.management:type=HotSpotDiagnostic",
+                "dumpHeap(java.lang.String,boolean)", heap.toString(), true)).isInstanceOf(java.io.IOException.class);
+        assertThat(heap).doesNotExist();
 
         assertThat(entries(AuditKind.OPERATION)).filteredOn(e -> e.actor().equals("operator:watcher"))
                 .extracting(AuditEntry::flow, AuditEntry::detail)

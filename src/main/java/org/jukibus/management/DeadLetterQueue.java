@@ -79,11 +79,20 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     private final OperatorPermissions permissions;
     private final NodeEnvelopes envelopes;
     private final SentPayloads sentPayloads;
+    private final org.jukibus.flow.Flows flows;
+    private final org.jukibus.flow.AnswerRecorder sentRecorder;
 
     /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
+    /**
+     * @param sentRecorder records a resent message as sent (its delivery status), so its receipt, or a notice that it
+     *                     was not delivered, closes it like any other message's
+     */
     public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
-                           OperatorPermissions permissions, NodeEnvelopes envelopes, SentPayloads sentPayloads) {
+                           OperatorPermissions permissions, NodeEnvelopes envelopes, SentPayloads sentPayloads,
+                           org.jukibus.flow.Flows flows, org.jukibus.flow.AnswerRecorder sentRecorder) {
         super(node, "DeadLetters", DeadLetterOperations.class);
+        this.flows = flows;
+        this.sentRecorder = sentRecorder;
         this.envelopes = envelopes;
         this.sentPayloads = sentPayloads;
         this.local = local;
@@ -196,6 +205,8 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         byte[] envelope = envelopes.seal(type, kept.recipient(), freshId, kept.correlationId(), payload);
         java.time.Instant createdAt = envelopes.now();
         sentPayloads.keep(freshId, kept.recipient(), kept.correlationId(), payload, createdAt);
+        sentRecorder.sealed(new org.jukibus.flow.Answer(flows.byName(dead.getStringProperty(Headers.FLOW)), kept.recipient(),
+                freshId, kept.correlationId(), payload), envelope);
         return new Fresh(OUTBOUND, envelope, Map.of(Headers.MESSAGE_ID, freshId, Headers.DUPLICATE_ID, freshId,
                 Headers.CREATED_AT, createdAt.toString(), RESEND_OF, messageId));
     }

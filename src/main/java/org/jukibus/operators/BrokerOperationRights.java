@@ -56,6 +56,9 @@ public final class BrokerOperationRights implements JMXSecurityMBean {
     @Override
     public boolean canInvoke(String objectName, String methodName, String[] argumentTypes) throws Exception {
         ObjectName name = new ObjectName(objectName);
+        if (JvmAndCamelOperations.refusal(name, methodName) != null) {
+            return false; // refused to every operator by ManagementRestrictor: not offered
+        }
         if (!BrokerOperations.isBroker(name)) {
             return true; // jukibus's MBeans check their permissions per flow when run; others need only management
         }

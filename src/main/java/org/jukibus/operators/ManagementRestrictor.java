@@ -61,6 +61,10 @@ public class ManagementRestrictor implements Restrictor {
 
     @Override
     public boolean isOperationAllowed(ObjectName name, String operation) {
+        String refusal = allowed(name) ? JvmAndCamelOperations.refusal(name, operation) : null;
+        if (refusal != null) {
+            return refused(name, operation, refusal);
+        }
         if (!allowed(name) || !BrokerOperations.isBroker(name)) {
             return allowed(name);
         }
@@ -98,6 +102,15 @@ public class ManagementRestrictor implements Restrictor {
             permissions.refuse("broker " + what + " on " + BrokerOperations.target(name),
                     "changes to the broker are not offered on the management port; the dead-letter operations"
                             + " (org.jukibus:type=DeadLetters, jukibus dlq) replay and purge per flow");
+        }
+        return false;
+    }
+
+    /** An operation of another MBean no operator may run ({@link JvmAndCamelOperations}): refused and recorded. */
+    private static boolean refused(ObjectName name, String operation, String why) {
+        OperatorPermissions permissions = bean(OperatorPermissions.class);
+        if (permissions != null) {
+            permissions.refuse(operation + " on " + name, why);
         }
         return false;
     }

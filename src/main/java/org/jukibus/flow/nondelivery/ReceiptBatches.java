@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import org.apache.camel.Exchange;
@@ -35,6 +35,7 @@ public final class ReceiptBatches implements ReceiptBatching {
 
     /** Exchange property: the receipts the batches of this tick carry, forgotten by {@link #sent}. */
     static final String TAKEN = "JukibusReceiptsTaken";
+    static final String SETTLES = "JukibusReceiptsSettle";
     /** Batches per tick at most; the rest waits for the next tick. */
     private static final int BATCHES_PER_TICK = 10;
 
@@ -44,7 +45,13 @@ public final class ReceiptBatches implements ReceiptBatching {
     private final int maxIds;
     private final Predicate<String> sealable;
     private final Clock clock;
-    private final AtomicBoolean owed = new AtomicBoolean(true);
+    /**
+     * Receipts owed are counted in, and counted off only once a tick's batches are in the outbound queue: a tick that
+     * fails anywhere (the store, sealing, the send) leaves the count unsettled, so the next tick takes the rows again.
+     * Starts at 1: rows may be left from before a restart.
+     */
+    private final AtomicLong added = new AtomicLong(1);
+    private volatile long settled;
 
     /** @param sealable whether a sender can still be sealed to (envelope.NodeEnvelopes#canSealTo) */
     public ReceiptBatches(PendingReceipts pending, String self, boolean enabled, int maxIds, Predicate<String> sealable,
@@ -63,19 +70,19 @@ public final class ReceiptBatches implements ReceiptBatching {
             return false;
         }
         pending.add(new Pending(delivered.sender(), delivered.messageId(), envelopeDigest, clock.instant()));
-        owed.set(true);
+        added.incrementAndGet();
         return true;
     }
 
     /** Sets the body to this tick's batches (possibly none). */
     public void make(Exchange exchange) throws IOException {
         List<Answer> batches = new ArrayList<>();
-        if (owed.getAndSet(false)) {
+        long seen = added.get();
+        if (seen != settled) {
             int limit = maxIds * BATCHES_PER_TICK;
             List<Pending> taken = pending.oldest(limit);
-            if (taken.size() == limit) {
-                owed.set(true); // more than one tick's worth
-            }
+            // everything added until now is in this tick, unless there was more than one tick's worth
+            exchange.setProperty(SETTLES, taken.size() < limit ? seen : null);
             Map<String, List<Pending>> bySender = new LinkedHashMap<>();
             for (Pending p : taken) {
                 bySender.computeIfAbsent(p.sender(), s -> new ArrayList<>()).add(p);
@@ -102,6 +109,10 @@ public final class ReceiptBatches implements ReceiptBatching {
         List<Pending> taken = exchange.getProperty(TAKEN, List.class);
         if (taken != null && !taken.isEmpty()) {
             pending.remove(taken);
+        }
+        Long settles = exchange.getProperty(SETTLES, Long.class);
+        if (settles != null) {
+            settled = settles;
         }
     }
 
