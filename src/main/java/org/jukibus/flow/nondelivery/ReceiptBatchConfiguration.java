@@ -22,7 +22,8 @@ public class ReceiptBatchConfiguration {
     }
 
     @Bean
-    ReceiptBatchHandler receiptBatchHandler(SentMessages sent, NodeEnvelopes envelopes, Clock clock) {
-        return new ReceiptBatchHandler(sent, envelopes.selfCode(), clock);
+    ReceiptBatchHandler receiptBatchHandler(SentMessages sent, org.jukibus.flow.SentPayloads sealed, NodeEnvelopes envelopes,
+                                            Clock clock) {
+        return new ReceiptBatchHandler(sent, sealed, envelopes.selfCode(), clock);
     }
 }

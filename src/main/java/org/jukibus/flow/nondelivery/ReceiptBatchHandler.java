@@ -31,11 +31,14 @@ public final class ReceiptBatchHandler implements FlowHandler {
     private static final Logger log = LoggerFactory.getLogger(ReceiptBatchHandler.class);
 
     private final SentMessages sent;
+    private final org.jukibus.flow.SentPayloads sealed;
     private final String self;
     private final Clock clock;
 
-    public ReceiptBatchHandler(SentMessages sent, String self, Clock clock) {
+    /** @param sealed what this node sealed, for whom: tells a message not recorded yet from one never sent */
+    public ReceiptBatchHandler(SentMessages sent, org.jukibus.flow.SentPayloads sealed, String self, Clock clock) {
         this.sent = sent;
+        this.sealed = sealed;
         this.self = self;
         this.clock = clock;
     }
@@ -62,6 +65,14 @@ public final class ReceiptBatchHandler implements FlowHandler {
     private boolean reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, LegacyOutbox outbox) throws IOException {
         String from = header.sender();
         Optional<SentMessages.Sent> original = sent.find(entry.messageId(), from);
+        if (original.isEmpty() && sealed.find(entry.messageId()).filter(k -> from.equals(k.recipient())).isPresent()) {
+            // sealed here for this signer, but its delivery status is not recorded yet: the intake records it just
+            // after the message is in the outbound queue, and a batch can overtake a slow intake thread (or a crash in
+            // between, until the file is picked up again). Ignoring the entry would lose its receipt for good: the
+            // batch is delivered again with the broker's backoff, by which time the status is there.
+            throw new IOException("receipt batch " + header.messageId() + " from " + from + " acknowledges message "
+                    + entry.messageId() + " before this node recorded sending it; delivered again shortly");
+        }
         if (original.isEmpty()) {
             log.warn("receipt batch {} from {} lists message {}, which this node did not send to {}: entry ignored",
                     header.messageId(), from, entry.messageId(), from);

@@ -109,7 +109,9 @@ class ReceiptBatchStoreTest {
         String toOsakaOtherDigest = sentTo(OSAKA, "cd".repeat(32));
         String toSapporo = sentTo(SAPPORO, DIGEST);
         String neverSent = id();
-        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, SHINJUKU, clock);
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(14));
+        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, sealed, SHINJUKU, clock);
         LegacyOutbox outbox = new LegacyOutbox(legacy, new TransferLedger(store, clock));
 
         Delivered batch = batchFrom(OSAKA, toOsaka, toOsakaOtherDigest, toSapporo, neverSent);
@@ -129,6 +131,18 @@ class ReceiptBatchStoreTest {
         Files.delete(file);
         shinjuku.deliver(batch, outbox); // the same batch again after a crash: already closed, nothing written
         assertThat(file).doesNotExist();
+
+        // a batch that overtakes the intake: sealed here for Osaka-shi, its delivery status not recorded yet
+        String overtaken = id();
+        sealed.keep(overtaken, OSAKA, null, SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8)), clock.instant());
+        Delivered early = batchFrom(OSAKA, overtaken);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> shinjuku.deliver(early, outbox))
+                .as("delivered again later, not ignored: its receipt would be lost").isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("before this node recorded sending it");
+        sent.record(overtaken, "transfer-in", OSAKA, clock.instant(), false, DIGEST);
+        shinjuku.deliver(early, outbox);
+        assertThat(sent.find(overtaken, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, overtaken) + ".xml")).exists();
     }
 
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
