@@ -46,7 +46,7 @@ public class Bench implements Callable<Integer> {
     @Option(names = "--warmup-window", defaultValue = "500", description = "Notices per e2e (and naive) warm-up window (default: ${DEFAULT-VALUE}).")
     int warmupWindow;
 
-    @Option(names = "--warmup-max-windows", defaultValue = "20", description = "Warm-up windows at most, when throughput never steadies within 10% (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-max-windows", defaultValue = "20", description = "Warm-up windows at most, when throughput never steadies within 10%% (default: ${DEFAULT-VALUE}).")
     int warmupMaxWindows;
 
     @Option(names = "--crypto-seconds", defaultValue = "10", description = "Length of each crypto-only run (default: ${DEFAULT-VALUE}).")

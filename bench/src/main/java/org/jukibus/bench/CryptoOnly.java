@@ -80,7 +80,10 @@ final class CryptoOnly {
     void measure(Settings settings, Report report) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         Duration window = Duration.ofSeconds(2);
-        WarmUp.Outcome warm = WarmUp.untilSteady(() -> loop(threads, window).rate(), settings.warmupMaxWindows());
+        WarmUp.Outcome warm = WarmUp.untilSteady(() -> {
+            Loop l = loop(threads, window);
+            return new WarmUp.Window(l.rate(), l.jitShare());
+        }, settings.warmupMaxWindows());
         report.note("crypto-only warm-up: " + warm.describe() + " of " + window.toSeconds() + " s");
         List<Loop> runs = new ArrayList<>();
         for (int i = 0; i < settings.runs(); i++) {

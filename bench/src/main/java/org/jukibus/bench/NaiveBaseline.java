@@ -174,7 +174,7 @@ final class NaiveBaseline implements AutoCloseable {
         try (NaiveBaseline naive = start(root, network.network(), BenchNetwork.SENDER, BenchNetwork.RECIPIENT,
                 nodes.context(BenchNetwork.SENDER).getBean("localConnectionFactory", ConnectionFactory.class),
                 nodes.context(BenchNetwork.RECIPIENT).getBean("localConnectionFactory", ConnectionFactory.class), intakeThreads, consumers)) {
-            WarmUp.Outcome warm = WarmUp.untilSteady(() -> naive.run(settings.warmupWindow(), null), settings.warmupMaxWindows());
+            WarmUp.Outcome warm = WarmUp.untilSteady(WarmUp.inThisJvm(() -> naive.run(settings.warmupWindow(), null)), settings.warmupMaxWindows());
             report.note("naive baseline warm-up: " + warm.describe());
             List<Double> rates = new ArrayList<>();
             List<Latencies> latencies = new ArrayList<>();

@@ -25,4 +25,14 @@ class FigureTest {
         assertThat(WarmUp.steady(109, 100)).isTrue();
         assertThat(WarmUp.steady(100, 112)).isFalse();
     }
+
+    @Test
+    void notSteadyWhileTheJitStillTakesMoreThanATenthOfTheCpu() {
+        WarmUp.Window first = new WarmUp.Window(100, 0.30);
+        assertThat(WarmUp.steady(null, first)).isFalse();
+        assertThat(WarmUp.steady(first, new WarmUp.Window(105, 0.25))).isFalse();
+        assertThat(WarmUp.steady(first, new WarmUp.Window(105, 0.08))).isTrue();
+        assertThat(WarmUp.steady(first, new WarmUp.Window(125, 0.02))).isFalse();
+        assertThat(WarmUp.steady(first, new WarmUp.Window(105, Double.NaN))).isTrue();
+    }
 }
