@@ -87,7 +87,7 @@ class ProvisionIT {
 
     @TempDir
     static Path root;
-    @Provisioned({TOKYO_PREF, SHINJUKU})
+    @Provisioned({TOKYO_PREF, SHINJUKU}) // provisioned and closed by the extension: never assign another network here
     static TestNetwork net;
     static Client nenkin;     // registered at central (pension, tax) and at Tokyo (pension)
     static Client kenpo;      // registered at central (health-insurance), for bulk queries
@@ -98,7 +98,7 @@ class ProvisionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net = TestNetwork.provision(root, TOKYO_PREF, SHINJUKU); // Shinjuku is never started: see the last test
+        // the extension's network (closed after the class); Shinjuku is never started: see the last test
         CertificateAuthority ca = net.network.ca();
         nenkin = Client.of(ca, ca.issueRequesterKeyMaterial(new RequesterIdentity("nenkin", "日本年金機構"), Duration.ofDays(30)));
         kenpo = Client.of(ca, ca.issueRequesterKeyMaterial(new RequesterIdentity("kenpo", "全国健康保険協会"), Duration.ofDays(30)));

@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +18,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * every multi-node test needs, written once. The network is discarded (nodes, shared store and folder) when the JUnit context it was made for closes: the class for a static field, the test for
  * an instance field or a test method's parameter (a test that needs a network of its own).
  */
-final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+final class TestNetworkExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestNetworkExtension.class);
 
@@ -25,6 +26,24 @@ final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallbac
     public void beforeAll(ExtensionContext context) throws Exception {
         for (Field field : fields(context.getRequiredTestClass(), true)) {
             field.set(null, provision(context, field, field.getAnnotation(Provisioned.class)));
+        }
+    }
+
+    /**
+     * A class that assigned another network to its static field (ProvisionIT once did, in its {@code @BeforeAll}) would
+     * leave that network's nodes running in the test JVM until it ends, retrying their links every few seconds beside
+     * every later test: it is closed here and the class fails, naming the field.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        for (Field field : fields(context.getRequiredTestClass(), true)) {
+            Object current = field.get(null);
+            Provision provisioned = context.getStore(NAMESPACE).get(field, Provision.class);
+            if (current instanceof TestNetwork other && provisioned != null && other != provisioned.net()) {
+                other.discard();
+                throw new IllegalStateException("@Provisioned " + field + " was assigned another TestNetwork; the extension"
+                        + " provisions and closes that field's network, so the other would have leaked (closed now)");
+            }
         }
     }
 
@@ -66,7 +85,7 @@ final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallbac
     /** Provisions (and starts) a network for {@code key}, closed with {@code context}. */
     private static TestNetwork provision(ExtensionContext context, Object key, Provisioned what) throws IOException {
         TestNetwork net = TestNetwork.provisionTemporary(what.value());
-        context.getStore(NAMESPACE).put(key, (ExtensionContext.Store.CloseableResource) net::discard);
+        context.getStore(NAMESPACE).put(key, new Provision(net));
         List<String> started = List.of(what.started());
         if (started.equals(List.of(Provisioned.ALL))) {
             net.start();
@@ -74,5 +93,13 @@ final class TestNetworkExtension implements BeforeAllCallback, BeforeEachCallbac
             net.start(what.started());
         }
         return net;
+    }
+
+    /** A provisioned network, discarded when the JUnit context it was made for closes. */
+    private record Provision(TestNetwork net) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() throws Exception {
+            net.discard();
+        }
     }
 }
