@@ -38,7 +38,7 @@ import org.bouncycastle.util.BigIntegers;
  *
  * <p>Keys arrive as the key stores give them (SunEC key objects) and are carried over to Bouncy
  * Castle's one cached P-256 domain, so its precomputed tables for the generator (and, for the
- * directory's keys, for the sender's point) are built once, not on every operation (Bouncy
+ * directory's keys, for the sender's point and the recipient's) are built once, not on every operation (Bouncy
  * Castle's own key classes convert the domain again on each use, which costs a third more). Only P-256 keys are accepted; a peer's
  * point must lie on the curve (Bouncy Castle checks it when it agrees or verifies).
  */
@@ -85,7 +85,7 @@ public final class EllipticCurves {
      * recipient's certificate key), as {@link #agree} computes it, but with a table precomputed once per peer key and
      * kept with it ({@link #onProvider(PublicKey)}): Bouncy Castle's fixed-point comb, the method it uses for the
      * generator in key generation and signing, so constant-time in the secret scalar as they are (a fixed number of
-     * doublings and additions, a constant-time table lookup). About a quarter of {@link #agree}'s time once the table
+     * doublings and additions, a constant-time table lookup). About a third of {@link #agree}'s time once the table
      * is built (4 KiB per key, one agreement's work to build); an ephemeral peer key would never repay it.
      */
     public static byte[] agreeWithStaticKey(PrivateKey own, PublicKey peer) throws GeneralSecurityException {
