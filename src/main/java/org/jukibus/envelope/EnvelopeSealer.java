@@ -108,11 +108,12 @@ public final class EnvelopeSealer {
                     .partyUInfo(EnvelopeXml.bitString(header.sender()))
                     .partyVInfo(EnvelopeXml.bitString(header.recipient()))
                     .build();
-            // ECDH-ES by hand (EllipticCurves: Santuario would run it on SunEC, several times slower);
+            // ECDH-ES by hand (EllipticCurves: Santuario would run it on SunEC, several times slower), with the table
+            // kept for the recipient's certificate key;
             // Santuario wraps the content key under the derived key and writes the AgreementMethod.
             KeyPair ephemeral = EllipticCurves.ephemeralKeyPair(random);
             SecretKey kek = new SecretKeySpec(
-                    new ConcatKDF().deriveKey(EllipticCurves.agree(ephemeral.getPrivate(), recipientKey), kdf), "AES");
+                    new ConcatKDF().deriveKey(EllipticCurves.agreeWithStaticKey(ephemeral.getPrivate(), recipientKey), kdf), "AES");
             KeyAgreementParameters kap = new KeyAgreementParameters(
                     KeyAgreementParameters.ActorType.ORIGINATOR, EnvelopeXml.ECDH_ES, kdf);
             kap.setOriginatorKeyPair(ephemeral);

@@ -11,13 +11,22 @@ import org.w3c.dom.Document;
  * @param flow    the flow it arrived on
  * @param header  the envelope's (signed) header: sender, message id, correlation id
  * @param payload the decrypted payload, valid against its schema
+ * @param opened  the payload as the envelope opener parsed (and validated) it, read by {@link #requireSound} instead of
+ *                parsing it once more; null when there is none (it is then parsed)
  */
-public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] payload) {
+public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] payload, Document opened) {
+
+    public Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] payload) {
+        this(flow, header, payload, null);
+    }
 
     /** Dead-letter reason: the payload names a sender or recipient other than the envelope's. */
     public static final String PARTY_MISMATCH = "PARTY_MISMATCH";
 
-    /** The payload parsed again (the envelope code already validated it, so this does not fail). */
+    /**
+     * The payload parsed again, a document of the caller's own to read or change (the envelope code already validated
+     * it, so this does not fail).
+     */
     public Document document() {
         try {
             return SecureXml.parse(payload);
@@ -33,7 +42,7 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
      * digit ({@link ResidentCode}, {@value ResidentCode#INVALID}). Refusals are for good.
      */
     public void requireSound() throws PermanentFailure {
-        Document document = document();
+        Document document = opened != null ? opened : document(); // read only
         requireParties(document);
         var wrong = ResidentCode.firstWrong(document);
         if (wrong.isPresent()) {

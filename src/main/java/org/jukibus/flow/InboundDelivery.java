@@ -84,7 +84,7 @@ public final class InboundDelivery {
             throw new PermanentFailure(SENDER_MISMATCH, "envelope signed by " + header.sender()
                     + " was put on the broker by " + producer);
         }
-        Delivered delivered = new Delivered(flow, header, opened.payloadBytes());
+        Delivered delivered = new Delivered(flow, header, opened.payloadBytes(), opened.payload());
         // verified and put here by its signer: a refusal from here on is told to it (NonDeliveryNotices), a replay excepted
         exchange.setProperty(DELIVERED, delivered);
         delivered.requireSound(); // every flow, before any handler: its parties are the envelope's, its resident codes valid

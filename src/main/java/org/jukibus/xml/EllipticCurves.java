@@ -25,6 +25,8 @@ import org.bouncycastle.jce.ECNamedCurveTable;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The elliptic-curve arithmetic of envelopes (ECDSA sign and verify, ECDH, ephemeral P-256 keys)
@@ -36,7 +38,7 @@ import org.bouncycastle.math.ec.ECPoint;
  *
  * <p>Keys arrive as the key stores give them (SunEC key objects) and are carried over to Bouncy
  * Castle's one cached P-256 domain, so its precomputed tables for the generator (and, for the
- * directory's keys, for the sender's point) are built once, not on every operation (Bouncy
+ * directory's keys, for the sender's point and the recipient's) are built once, not on every operation (Bouncy
  * Castle's own key classes convert the domain again on each use, which costs a third more). Only P-256 keys are accepted; a peer's
  * point must lie on the curve (Bouncy Castle checks it when it agrees or verifies).
  */
@@ -50,6 +52,8 @@ public final class EllipticCurves {
     private static final ECParameterSpec P256_JDK = jdkSpec();
     private static final int MAX_KEPT = 10_000;
     private static final Map<ECPublicKey, P256PublicKey> PUBLIC_KEYS = new ConcurrentHashMap<>();
+    private static final int FIELD_BYTES = 32;
+    private static final FixedPointCombMultiplier COMB = new FixedPointCombMultiplier();
 
     private EllipticCurves() {
     }
@@ -69,11 +73,35 @@ public final class EllipticCurves {
         KeyAgreement agreement = KeyAgreement.getInstance("ECDH", PROVIDER);
         agreement.init(onProvider(own));
         try {
-            agreement.doPhase(onProvider(peer), true);
+            agreement.doPhase(onProviderUnkept(peer), true);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new InvalidKeyException("peer key refused: " + e.getMessage(), e);
         }
         return agreement.generateSecret();
+    }
+
+    /**
+     * The ECDH shared secret Z of {@code own} and a peer's <em>static</em> P-256 key (the sealer's agreement with the
+     * recipient's certificate key), as {@link #agree} computes it, but with a table precomputed once per peer key and
+     * kept with it ({@link #onProvider(PublicKey)}): Bouncy Castle's fixed-point comb, the method it uses for the
+     * generator in key generation and signing, so constant-time in the secret scalar as they are (a fixed number of
+     * doublings and additions, a constant-time table lookup). About a third of {@link #agree}'s time once the table
+     * is built (4 KiB per key, one agreement's work to build); an ephemeral peer key would never repay it.
+     */
+    public static byte[] agreeWithStaticKey(PrivateKey own, PublicKey peer) throws GeneralSecurityException {
+        ECPoint q = ((P256PublicKey) onProvider(peer)).q();
+        if (!q.isValid()) { // checked once per kept key: Bouncy Castle keeps the verdict with the point
+            throw new InvalidKeyException("peer key refused: not a point of P-256");
+        }
+        BigInteger d = ((P256PrivateKey) onProvider(own)).d();
+        if (d.signum() <= 0 || d.compareTo(P256.getN()) >= 0) {
+            throw new InvalidKeyException("private key out of range");
+        }
+        ECPoint z = COMB.multiply(q, d).normalize();
+        if (z.isInfinity()) { // cannot happen for a point of prime order n and 0 < d < n
+            throw new InvalidKeyException("the agreement is the point at infinity");
+        }
+        return BigIntegers.asUnsignedByteArray(FIELD_BYTES, z.getAffineXCoord().toBigInteger());
     }
 
     /** The same P-256 private key, as a key Bouncy Castle reads on its cached domain. */
@@ -103,18 +131,36 @@ public final class EllipticCurves {
         if (known != null) {
             return known;
         }
-        checkP256(ec);
-        P256PublicKey converted;
-        try {
-            converted = new P256PublicKey(P256.getCurve().createPoint(ec.getW().getAffineX(), ec.getW().getAffineY()));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidKeyException("EC public key refused: " + e.getMessage(), e);
-        }
+        P256PublicKey converted = converted(ec);
         if (PUBLIC_KEYS.size() >= MAX_KEPT) {
             PUBLIC_KEYS.clear();
         }
         PUBLIC_KEYS.put(ec, converted);
         return converted;
+    }
+
+    /**
+     * As {@link #onProvider(PublicKey)}, but a key not kept already is not kept: an envelope's ephemeral key is used
+     * once, and keeping it would only push the directory's keys, and their tables, out of the cache.
+     */
+    private static PublicKey onProviderUnkept(PublicKey key) throws InvalidKeyException {
+        if (key instanceof P256PublicKey) {
+            return key;
+        }
+        if (!(key instanceof ECPublicKey ec)) {
+            throw new InvalidKeyException("not an EC public key: " + key.getAlgorithm());
+        }
+        P256PublicKey known = PUBLIC_KEYS.get(ec);
+        return known != null ? known : converted(ec);
+    }
+
+    private static P256PublicKey converted(ECPublicKey ec) throws InvalidKeyException {
+        checkP256(ec);
+        try {
+            return new P256PublicKey(P256.getCurve().createPoint(ec.getW().getAffineX(), ec.getW().getAffineY()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidKeyException("EC public key refused: " + e.getMessage(), e);
+        }
     }
 
     /** A P-256 private key whose domain is the one cached instance (both interface families, as Santuario reads the JDK one). */

@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -95,7 +93,18 @@ public final class Schemas {
      * the message (payloads carry personal data, and rejection messages end up in dead-letter headers and logs).
      */
     public static void validate(String fileName, Node node, boolean redactValues) throws XmlRejectedException {
-        Validator v = VALIDATORS.get().computeIfAbsent(fileName, Schemas::newValidator);
+        Reusables<Validator> validators = VALIDATORS.computeIfAbsent(fileName,
+                name -> new Reusables<>(() -> newValidator(name)));
+        Validator v = validators.take();
+        try {
+            validate(fileName, node, redactValues, v);
+        } finally {
+            v.setErrorHandler(null); // holds this call's problems
+            validators.giveBack(v);
+        }
+    }
+
+    private static void validate(String fileName, Node node, boolean redactValues, Validator v) throws XmlRejectedException {
         List<String> problems = new ArrayList<>(1);
         v.setErrorHandler(new ErrorHandler() {
             @Override
@@ -130,10 +139,10 @@ public final class Schemas {
     }
 
     /**
-     * A validator per thread and schema, made once: making one costs more than validating a small payload, and
-     * every validation starts from a clean state (the error handler is set again for each).
+     * Validators per schema, made once and reused ({@link Reusables}): making one costs more than validating a small
+     * payload, and every validation starts from a clean state (the error handler is set again for each).
      */
-    private static final ThreadLocal<Map<String, Validator>> VALIDATORS = ThreadLocal.withInitial(HashMap::new);
+    private static final ConcurrentMap<String, Reusables<Validator>> VALIDATORS = new ConcurrentHashMap<>();
 
     private static Validator newValidator(String fileName) {
         Validator v = get(fileName).newValidator();

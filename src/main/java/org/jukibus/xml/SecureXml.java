@@ -28,8 +28,9 @@ import org.xml.sax.SAXParseException;
  *
  * <p>Parsing is namespace aware and refuses any DOCTYPE (so no internal or external entities, no
  * external DTD), has XInclude off and secure processing on. The input size is checked before the
- * parser sees a byte; the element depth is checked after parsing. The factory is built once; a
- * {@link DocumentBuilder} (not thread-safe) is kept per thread. All methods are thread-safe.
+ * parser sees a byte; the element depth is checked after parsing. The factory is built once; the
+ * {@link DocumentBuilder}s and serialisers (not thread-safe) are reused, one thread at a time ({@link Reusables}).
+ * All methods are thread-safe.
  */
 public final class SecureXml {
 
@@ -60,7 +61,7 @@ public final class SecureXml {
         }
     };
 
-    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
+    private static final Reusables<DocumentBuilder> BUILDERS = new Reusables<>(() -> {
         try {
             DocumentBuilder b = FACTORY.newDocumentBuilder();
             b.setErrorHandler(THROWING);
@@ -73,8 +74,8 @@ public final class SecureXml {
         }
     });
 
-    private static final ThreadLocal<Transformer> DOC_SERIALIZER = ThreadLocal.withInitial(() -> newSerializer(false));
-    private static final ThreadLocal<Transformer> FRAGMENT_SERIALIZER = ThreadLocal.withInitial(() -> newSerializer(true));
+    private static final Reusables<Transformer> DOC_SERIALIZERS = new Reusables<>(() -> newSerializer(false));
+    private static final Reusables<Transformer> FRAGMENT_SERIALIZERS = new Reusables<>(() -> newSerializer(true));
 
     private SecureXml() {
     }
@@ -152,7 +153,7 @@ public final class SecureXml {
         if (indexOf(xml, DOCTYPE) >= 0) {
             throw new XmlRejectedException(XmlRejectedException.Reason.DTD, "DOCTYPE not allowed");
         }
-        DocumentBuilder b = BUILDER.get();
+        DocumentBuilder b = BUILDERS.take();
         Document doc;
         try {
             doc = b.parse(new ByteArrayInputStream(xml));
@@ -167,6 +168,8 @@ public final class SecureXml {
             throw new XmlRejectedException(XmlRejectedException.Reason.MALFORMED, "not well-formed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new XmlRejectedException(XmlRejectedException.Reason.MALFORMED, "cannot read input: " + e.getMessage(), e);
+        } finally {
+            BUILDERS.giveBack(b);
         }
         if (doc.getDoctype() != null) { // defence in depth, cannot happen with disallow-doctype-decl
             throw new XmlRejectedException(XmlRejectedException.Reason.DTD, "DOCTYPE not allowed");
@@ -205,7 +208,12 @@ public final class SecureXml {
 
     /** A new empty namespace-aware document. */
     public static Document newDocument() {
-        return BUILDER.get().newDocument();
+        DocumentBuilder b = BUILDERS.take();
+        try {
+            return b.newDocument();
+        } finally {
+            BUILDERS.giveBack(b);
+        }
     }
 
     /**
@@ -216,7 +224,7 @@ public final class SecureXml {
         boolean standalone = doc.getXmlStandalone();
         doc.setXmlStandalone(true); // no standalone="no" in the declaration
         try {
-            return transform(DOC_SERIALIZER.get(), doc);
+            return transform(DOC_SERIALIZERS, doc);
         } finally {
             doc.setXmlStandalone(standalone);
         }
@@ -224,15 +232,18 @@ public final class SecureXml {
 
     /** Serialises one node (e.g. a payload element) as UTF-8 without an XML declaration. */
     public static byte[] serializeFragment(Node node) {
-        return transform(FRAGMENT_SERIALIZER.get(), node);
+        return transform(FRAGMENT_SERIALIZERS, node);
     }
 
-    private static byte[] transform(Transformer t, Node node) {
+    private static byte[] transform(Reusables<Transformer> serializers, Node node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        Transformer t = serializers.take();
         try {
             t.transform(new DOMSource(node), new StreamResult(out));
         } catch (TransformerException e) {
             throw new IllegalStateException("cannot serialise XML: " + e.getMessage(), e);
+        } finally {
+            serializers.giveBack(t);
         }
         return out.toByteArray();
     }

@@ -69,4 +69,32 @@ class EllipticCurvesTest {
         assertThatThrownBy(() -> EllipticCurves.agree(jdkKeyPair("secp256r1").getPrivate(), offCurve))
                 .isInstanceOf(InvalidKeyException.class);
     }
+
+    @Test
+    void theAgreementWithAStaticKeyIsTheGeneralOne() throws Exception {
+        KeyPair recipient = jdkKeyPair("secp256r1");
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < 20; i++) { // the first builds the recipient's table, the others use it
+            KeyPair ephemeral = EllipticCurves.ephemeralKeyPair(random);
+            KeyAgreement jdk = KeyAgreement.getInstance("ECDH");
+            jdk.init(recipient.getPrivate());
+            jdk.doPhase(ephemeral.getPublic(), true);
+            assertThat(EllipticCurves.agreeWithStaticKey(ephemeral.getPrivate(), recipient.getPublic()))
+                    .isEqualTo(jdk.generateSecret())
+                    .isEqualTo(EllipticCurves.agree(ephemeral.getPrivate(), recipient.getPublic()));
+        }
+    }
+
+    @Test
+    void theAgreementWithAStaticKeyRefusesWhatTheGeneralOneRefuses() throws Exception {
+        ECPublicKey genuine = (ECPublicKey) jdkKeyPair("secp256r1").getPublic();
+        ECPoint w = genuine.getW();
+        ECPublicKey offCurve = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(
+                new ECPublicKeySpec(new ECPoint(w.getAffineX(), w.getAffineY().add(BigInteger.ONE)), genuine.getParams()));
+        KeyPair ephemeral = EllipticCurves.ephemeralKeyPair(new SecureRandom());
+        assertThatThrownBy(() -> EllipticCurves.agreeWithStaticKey(ephemeral.getPrivate(), offCurve))
+                .isInstanceOf(InvalidKeyException.class).hasMessageContaining("not a point of P-256");
+        assertThatThrownBy(() -> EllipticCurves.agreeWithStaticKey(ephemeral.getPrivate(), jdkKeyPair("secp384r1").getPublic()))
+                .isInstanceOf(InvalidKeyException.class).hasMessageContaining("not a P-256 key");
+    }
 }
