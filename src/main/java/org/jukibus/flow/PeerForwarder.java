@@ -32,13 +32,15 @@ public final class PeerForwarder {
     public static final String EXPIRED = "EXPIRED";
 
     private final PeerLinks links;
+    private final Flows flows;
     private final FlowMetrics metrics;
     private final OperationLog audit;
     private final Duration outageWindow;
     private final Clock clock;
 
-    public PeerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog audit, Duration outageWindow, Clock clock) {
+    public PeerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog audit, Duration outageWindow, Clock clock) {
         this.links = links;
+        this.flows = flows;
         this.metrics = metrics;
         this.audit = audit;
         this.outageWindow = outageWindow;
@@ -62,11 +64,23 @@ public final class PeerForwarder {
                     Headers.MESSAGE_ID, messageId,
                     Headers.TYPE, required(in, Headers.TYPE)));
             metrics.sent(FlowDefinition.flowOfAddress(address));
-            audit.record(AuditEvent.of(AuditKind.MESSAGE_FORWARDED).flow(FlowDefinition.flowOfAddress(address))
-                    .message(messageId, in.getHeader(Headers.TYPE, String.class)).recipient(recipient).digestOf(envelope));
+            if (audited(address)) {
+                audit.record(AuditEvent.of(AuditKind.MESSAGE_FORWARDED).flow(FlowDefinition.flowOfAddress(address))
+                        .message(messageId, in.getHeader(Headers.TYPE, String.class)).recipient(recipient).digestOf(envelope));
+            }
         } catch (UnknownPeerException e) {
             throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
         }
+    }
+
+    /**
+     * Whether a forward to {@code address} is written to the operation log: not for monitoring flows (a heartbeat every
+     * minute to central, kept for years, says nothing about a resident: see {@link FlowDefinition#monitoring}), as their
+     * deliveries are not. An address of no flow this version knows is written.
+     */
+    boolean audited(String address) {
+        String flow = FlowDefinition.flowOfAddress(address);
+        return flow == null || !flows.names().contains(flow) || !flows.byName(flow).monitoring();
     }
 
     /**

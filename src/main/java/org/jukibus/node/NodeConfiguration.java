@@ -386,9 +386,9 @@ public class NodeConfiguration {
     }
 
     @Bean
-    PeerForwarder peerForwarder(PeerLinks links, FlowMetrics metrics, OperationLog operationLog, NodeProperties properties,
-                                Clock clock) {
-        return new PeerForwarder(links, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock);
+    PeerForwarder peerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog operationLog,
+                                NodeProperties properties, Clock clock) {
+        return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock);
     }
 
     @Bean

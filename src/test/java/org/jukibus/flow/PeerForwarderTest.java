@@ -1,5 +1,6 @@
 package org.jukibus.flow;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class PeerForwarderTest {
     static final Instant NOW = Instant.parse("2026-11-21T00:10:00Z");
 
     /** No peer links: a forwarder that tries to send fails, one that drops the message does not get that far. */
-    private final PeerForwarder forwarder = new PeerForwarder(null, FlowMetrics.none(), e -> { }, Duration.ofDays(30),
+    private final PeerForwarder forwarder = new PeerForwarder(null, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -45,5 +46,15 @@ class PeerForwarderTest {
         exchange.getIn().setHeader(Headers.TIME_TO_LIVE, "5m");
         exchange.getIn().setBody(new byte[] {1});
         return exchange;
+    }
+
+    /** Like their deliveries, forwards of monitoring traffic leave no operation-log line (a heartbeat a minute, for years). */
+    @Test
+    void a_forwarded_heartbeat_or_node_status_is_not_written_to_the_operation_log_a_notice_is() {
+        assertThat(forwarder.audited("jukibus.inbound.heartbeat")).isFalse();
+        assertThat(forwarder.audited("jukibus.inbound.node-status")).isFalse();
+        assertThat(forwarder.audited("jukibus.inbound.transfer-in")).isTrue();
+        assertThat(forwarder.audited("jukibus.inbound.receipt-batch")).isTrue();
+        assertThat(forwarder.audited("somewhere.else")).isTrue();
     }
 }
