@@ -121,22 +121,7 @@ public final class EllipticCurves {
      * directory's certificates): the point's tables for verification are then built once per sender.
      */
     public static PublicKey onProvider(PublicKey key) throws InvalidKeyException {
-        if (key instanceof P256PublicKey) {
-            return key;
-        }
-        if (!(key instanceof ECPublicKey ec)) {
-            throw new InvalidKeyException("not an EC public key: " + key.getAlgorithm());
-        }
-        P256PublicKey known = PUBLIC_KEYS.get(ec);
-        if (known != null) {
-            return known;
-        }
-        P256PublicKey converted = converted(ec);
-        if (PUBLIC_KEYS.size() >= MAX_KEPT) {
-            PUBLIC_KEYS.clear();
-        }
-        PUBLIC_KEYS.put(ec, converted);
-        return converted;
+        return onProvider(key, true);
     }
 
     /**
@@ -144,6 +129,10 @@ public final class EllipticCurves {
      * once, and keeping it would only push the directory's keys, and their tables, out of the cache.
      */
     private static PublicKey onProviderUnkept(PublicKey key) throws InvalidKeyException {
+        return onProvider(key, false);
+    }
+
+    private static PublicKey onProvider(PublicKey key, boolean keep) throws InvalidKeyException {
         if (key instanceof P256PublicKey) {
             return key;
         }
@@ -151,7 +140,15 @@ public final class EllipticCurves {
             throw new InvalidKeyException("not an EC public key: " + key.getAlgorithm());
         }
         P256PublicKey known = PUBLIC_KEYS.get(ec);
-        return known != null ? known : converted(ec);
+        if (known != null || !keep) {
+            return known != null ? known : converted(ec);
+        }
+        P256PublicKey converted = converted(ec);
+        if (PUBLIC_KEYS.size() >= MAX_KEPT) {
+            PUBLIC_KEYS.clear();
+        }
+        PUBLIC_KEYS.put(ec, converted);
+        return converted;
     }
 
     private static P256PublicKey converted(ECPublicKey ec) throws InvalidKeyException {
