@@ -15,7 +15,8 @@ import org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectReposito
  * One redelivery policy for a node and its broker (issue 14 D): the node dead-letters an inbound message that keeps
  * failing, with its reason, at delivery attempt {@code jukibus.delivery.max-attempts} (routes/common/error-handling.yaml);
  * the broker's own move to its dead-letter address after {@code max-delivery-attempts} (broker.xml) carries no reason
- * and is only the backstop, so it must come later on every queue the node consumes. A node whose broker.xml or
+ * and is only the backstop, so it must come later on every queue the node consumes; since a transient failure waits
+ * for as long as it lasts (flow.DeliveryFailures), broker.xml says -1 (never) everywhere. A node whose broker.xml or
  * property says otherwise does not start.
  */
 public final class RedeliveryPolicy {
@@ -23,13 +24,19 @@ public final class RedeliveryPolicy {
     private RedeliveryPolicy() {
     }
 
-    /** Throws unless the broker of {@code server} moves a message later than the node's {@code nodeAttempts} on every queue. */
+    /**
+     * Throws unless the broker of {@code server} moves a message later than the node's {@code nodeAttempts} on every
+     * queue; -1: the node may let a message wait for ever (a transient failure, flow.DeliveryFailures), so the broker
+     * must never move one.
+     */
     public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts) {
         List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts);
         if (!wrong.isEmpty()) {
-            throw new IllegalStateException("jukibus.delivery.max-attempts is " + nodeAttempts + " but the broker moves a"
+            throw new IllegalStateException("the node dead-letters a message itself after " + (nodeAttempts < 0
+                    ? "no fixed number of attempts (a transient failure waits)" : nodeAttempts + " attempts") + " but the broker moves a"
                     + " message to its dead-letter address, without a reason, after fewer or as many attempts on " + wrong
-                    + ": set max-delivery-attempts in broker.xml above jukibus.delivery.max-attempts (see docs/operations.md)");
+                    + ": set max-delivery-attempts in broker.xml to -1, or above jukibus.delivery.max-attempts and"
+                    + " jukibus.delivery.transient-max-attempts where that is set (see docs/operations.md)");
         }
     }
 
@@ -45,12 +52,16 @@ public final class RedeliveryPolicy {
         return byAddress;
     }
 
-    /** The addresses whose broker limit (-1: none) does not lie above the node's; also all of them if that is below 1. */
+    /**
+     * The addresses whose broker limit (-1: none) does not lie above the node's ({@code nodeAttempts} -1: none, so
+     * every broker limit is too low); all of them if the node's is 0.
+     */
     static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts) {
         List<String> wrong = new ArrayList<>();
         settings.forEach((address, setting) -> {
             int attempts = setting.getMaxDeliveryAttempts();
-            if (nodeAttempts < 1 || (attempts >= 0 && attempts <= nodeAttempts)) {
+            boolean brokerFirst = nodeAttempts < 0 ? attempts >= 0 : nodeAttempts == 0 || (attempts >= 0 && attempts <= nodeAttempts);
+            if (brokerFirst) {
                 wrong.add(address + " (" + attempts + ")");
             }
         });

@@ -21,4 +21,14 @@ class RedeliveryPolicyTest {
         assertThat(RedeliveryPolicy.violations(broker, 12)).containsExactly("jukibus.inbound.transfer-in (10)");
         assertThat(RedeliveryPolicy.violations(broker, 0)).hasSize(2);
     }
+
+    @Test
+    void a_node_whose_transient_failures_wait_for_ever_needs_a_broker_that_never_moves_a_message() {
+        Map<String, AddressSettings> broker = Map.of("jukibus.inbound.transfer-in", new AddressSettings().setMaxDeliveryAttempts(10_000),
+                "jukibus.outbound", new AddressSettings().setMaxDeliveryAttempts(-1));
+
+        assertThat(RedeliveryPolicy.violations(broker, -1)).containsExactly("jukibus.inbound.transfer-in (10000)");
+        assertThat(RedeliveryPolicy.violations(Map.of("jukibus.outbound", new AddressSettings().setMaxDeliveryAttempts(-1)), -1))
+                .isEmpty();
+    }
 }
