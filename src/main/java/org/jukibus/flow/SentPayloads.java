@@ -14,6 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import org.jukibus.clock.NodeClock;
+import org.jukibus.audit.Sha256;
 import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 
@@ -53,6 +54,16 @@ public final class SentPayloads {
      * system), never a message.
      */
     public void keep(String messageId, String recipient, String correlationId, Document payload, Instant createdAt) {
+        keep(messageId, recipient, correlationId, payload, null, createdAt);
+    }
+
+    /**
+     * As {@link #keep(String, String, String, Document, Instant)}, and records the digest of {@code envelope}, the one
+     * about to be sent ({@code sealed_envelope}, V300), in the same transaction: every envelope sealed under that id,
+     * so that a receipt for one sealed before a crash still closes the message (nondelivery.SentMessages#sealedAs).
+     */
+    public void keep(String messageId, String recipient, String correlationId, Document payload, byte[] envelope,
+                     Instant createdAt) {
         try (Connection c = store.getConnection()) {
             c.setAutoCommit(false);
             try (Statement relaxed = c.createStatement();
@@ -66,6 +77,9 @@ public final class SentPayloads {
                 s.setBytes(4, SecureXml.serialize(payload));
                 s.setTimestamp(5, Timestamp.from(createdAt));
                 s.executeUpdate();
+                if (envelope != null) {
+                    recordSealed(c, messageId, recipient, envelope, createdAt);
+                }
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -75,6 +89,18 @@ public final class SentPayloads {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot keep the payload of message " + messageId + " in the store: " + e.getMessage(), e);
+        }
+    }
+
+    private static void recordSealed(Connection c, String messageId, String recipient, byte[] envelope, Instant sealedAt)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into sealed_envelope (message_id, recipient, envelope_sha256,"
+                + " sealed_at) values (?, ?, ?, ?) on conflict do nothing")) {
+            s.setString(1, messageId);
+            s.setString(2, recipient);
+            s.setString(3, Sha256.hex(envelope));
+            s.setTimestamp(4, Timestamp.from(sealedAt));
+            s.executeUpdate();
         }
     }
 
@@ -99,10 +125,13 @@ public final class SentPayloads {
         return purgeSealedBefore(NodeClock.forForgetting(clock).minus(keptFor));
     }
 
-    /** Forgets payloads sealed before {@code cutoff}; returns how many. */
+    /** Forgets payloads (and the digests of their envelopes) sealed before {@code cutoff}; returns how many payloads. */
     public int purgeSealedBefore(Instant cutoff) throws SQLException {
         try (Connection c = store.getConnection();
-             PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?")) {
+             PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?");
+             PreparedStatement digests = c.prepareStatement("delete from sealed_envelope where sealed_at < ?")) {
+            digests.setTimestamp(1, Timestamp.from(cutoff));
+            digests.executeUpdate();
             s.setTimestamp(1, Timestamp.from(cutoff));
             return s.executeUpdate();
         }

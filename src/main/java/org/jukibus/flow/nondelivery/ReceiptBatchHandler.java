@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * message this node sent to the node that signed the batch (its {@code Recipient}, checked against the signer before
  * any handler runs: flow.Delivered#requireSound). An entry about a message sent to another node, or never sent, is
  * ignored and logged: a peer holding a valid certificate cannot close another peer's message. An entry whose envelope
- * digest is not that of the envelope recorded writes its receipt file but leaves the message open (logged). An
+ * digest is that of no envelope this node sealed for the signer under that id writes its receipt file but leaves the
+ * message open (logged); one sealed before a crash sealed the file again closes it ({@link SentMessages#sealedAs}). An
  * accepted entry writes the receipt file the legacy system has always had, {@code outbox/receipt/<recipient>-<id>.xml}
  * (schemas/receipt.xsd, the name a single receipt's file gets), then closes the message as DELIVERED; an entry for a
  * message already closed as DELIVERED writes nothing (a batch delivered again after a crash).
@@ -84,14 +85,14 @@ public final class ReceiptBatchHandler implements FlowHandler {
         Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
         outbox.write(Flows.RECEIPT.name(), from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml",
                 Payloads.bytes(receipt));
-        String sentDigest = sent.envelopeDigest(entry.messageId(), from).orElse(null);
-        if (sentDigest != null && !sentDigest.equals(entry.envelopeDigest())) {
-            // the recipient holds another envelope of ours with this id: a sender killed after the send and before it
-            // recorded it seals the picked-up file again, and the recipient keeps the first copy. The receipt file is
+        // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
+        // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
+        if (!sent.sealedAs(entry.messageId(), from, entry.envelopeDigest())) {
+            // the recipient holds an envelope under this id that this node never sealed for it: the receipt file is
             // written, as a single receipt's always was (its digest says which envelope); the message stays open, so
             // the overdue report shows the difference to the operator
-            log.warn("receipt batch {} from {} names envelope digest {} for message {}, but this node recorded {}: receipt "
-                    + "written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), sentDigest);
+            log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
+                    + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
             return false;
         }
         return sent.delivered(entry.messageId(), from, header.messageId(), clock.instant());
