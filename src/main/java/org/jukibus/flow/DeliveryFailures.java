@@ -21,8 +21,8 @@ import org.springframework.transaction.TransactionException;
  *       error (an unwritable or full outbox: {@link IOException}), the store ({@link SQLException}, Spring's
  *       {@link DataAccessException}, a transaction that cannot begin, a closed pool). The message waits on the broker
  *       and is tried again with backoff for as long as the cause lasts ({@code jukibus.delivery.transient-max-attempts},
- *       -1 = no limit); {@link FailedAttempts} makes the wait visible. Dead-lettering it would tell its sender "not
- *       delivered" about a message that will be delivered once the store or the disk is back.</li>
+ *       -1 = no limit); {@link FailedAttempts} makes the wait visible. Dead-lettering it after a minute of attempts
+ *       left every message of an hour's outage undelivered until an operator replayed each.</li>
  *   <li>{@link Kind#UNCLASSIFIED}: anything else is a fault of this node's code or of the message that nothing
  *       names (a bug): retried {@code jukibus.delivery.max-attempts} times (the bug may be a race) and then
  *       dead-lettered as {@code RETRIES_EXHAUSTED} with the exception as its detail, to be replayed after the fix;
