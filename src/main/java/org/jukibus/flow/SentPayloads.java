@@ -104,6 +104,25 @@ public final class SentPayloads {
         }
     }
 
+    /**
+     * When this node last sealed message {@code messageId} for {@code recipient} (the payload kept, or an envelope
+     * sealed again after a crash, whichever is later); empty if it never did or has forgotten.
+     */
+    public Optional<Instant> lastSealed(String messageId, String recipient) {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("select greatest(p.created_at, (select max(e.sealed_at) from"
+                     + " sealed_envelope e where e.message_id = p.message_id and e.recipient = p.recipient))"
+                     + " from sent_payload p where p.message_id = ? and p.recipient = ?")) {
+            s.setString(1, messageId);
+            s.setString(2, recipient);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read when message " + messageId + " was sealed from the store: " + e.getMessage(), e);
+        }
+    }
+
     public Optional<Kept> find(String messageId) {
         try (Connection c = store.getConnection();
              PreparedStatement s = c.prepareStatement(

@@ -140,12 +140,26 @@ class ReceiptBatchStoreTest {
         sealed.keep(overtaken, OSAKA, null, SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8)), clock.instant());
         Delivered early = batchFrom(OSAKA, overtaken);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> shinjuku.deliver(early, outbox))
-                .as("delivered again later, not ignored: its receipt would be lost").isInstanceOf(java.io.IOException.class)
+                .as("delivered again later, not ignored: its receipt would be lost")
+                .isInstanceOf(org.jukibus.flow.TransientFailure.class)
                 .hasMessageContaining("before this node recorded sending it");
         sent.record(overtaken, "transfer-in", OSAKA, clock.instant(), false, DIGEST);
         shinjuku.deliver(early, outbox);
         assertThat(sent.find(overtaken, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
         assertThat(receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, overtaken) + ".xml")).exists();
+
+        // sealed for Osaka-shi long ago and its delivery status gone (closed and purged at the window, the payload kept
+        // 14 days longer): a batch naming it, from a restored or hostile peer, must not wait for ever and hold back the
+        // other receipts in it
+        String purged = id();
+        sealed.keep(purged, OSAKA, null, SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8)),
+                clock.instant().minus(java.time.Duration.ofDays(20)));
+        String open = sentTo(OSAKA, DIGEST);
+        shinjuku.deliver(batchFrom(OSAKA, purged, open), outbox);
+        assertThat(sent.find(open, OSAKA).orElseThrow().state()).as("the other receipt in the batch closes its message")
+                .isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(purged, OSAKA)).isEmpty();
+        assertThat(receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, purged) + ".xml")).doesNotExist();
     }
 
     /**
