@@ -63,13 +63,13 @@ class FailedAttemptsTest {
     void a_transient_failure_is_logged_once_while_it_lasts_and_its_waiting_messages_are_counted() {
         for (int attempt = 0; attempt < 20; attempt++) {
             for (int m = 0; m < 500; m++) {
-                attempts.failed(exchange("ID:" + m, new IOException("Not a directory: outbox/transfer-in/" + m)));
+                attempts.failed(exchange("ID:" + m, outboxDown("Not a directory: outbox/transfer-in/" + m)));
             }
             now.set(now.get().plusSeconds(30));
         }
         assertThat(lines.list).hasSize(1).first().satisfies(line -> {
             assertThat(line.getLevel()).isEqualTo(Level.WARN);
-            assertThat(line.getFormattedMessage()).contains(ROUTE).contains("IOException").contains("Not a directory")
+            assertThat(line.getFormattedMessage()).contains(ROUTE).contains(LegacyOutbox.UNWRITABLE).contains("Not a directory")
                     .contains("messages wait");
             assertThat(line.getThrowableProxy()).as("a known cause needs no stack trace").isNull();
         });
@@ -85,19 +85,19 @@ class FailedAttemptsTest {
         assertThat(waiting()).isZero();
         assertThat(lines.list).hasSize(2);
         assertThat(lines.list.get(1).getLevel()).isEqualTo(Level.INFO);
-        assertThat(lines.list.get(1).getFormattedMessage()).contains("IOException has passed");
+        assertThat(lines.list.get(1).getFormattedMessage()).contains(LegacyOutbox.UNWRITABLE + " has passed");
 
-        attempts.failed(exchange("ID:600", new IOException("disk full")));
+        attempts.failed(exchange("ID:600", outboxDown("disk full")));
         assertThat(lines.list).as("a new episode").hasSize(3);
     }
 
     @Test
     void a_cause_quiet_for_a_while_is_logged_again_and_a_message_no_longer_tried_is_no_longer_counted() {
-        attempts.failed(exchange("ID:1", new IOException("x")));
+        attempts.failed(exchange("ID:1", outboxDown("x")));
         now.set(now.get().plus(FailedAttempts.QUIET).plusSeconds(1));
         assertThat(waiting()).as("taken off the queue, say").isZero();
 
-        attempts.failed(exchange("ID:2", new IOException("x")));
+        attempts.failed(exchange("ID:2", outboxDown("x")));
 
         assertThat(lines.list).hasSize(2);
         assertThat(waiting()).isEqualTo(1.0);
@@ -118,7 +118,7 @@ class FailedAttemptsTest {
 
     @Test
     void a_failure_outside_the_broker_routes_is_its_callers_to_report() {
-        Exchange fromFile = exchange(null, new IOException("x"));
+        Exchange fromFile = exchange(null, outboxDown("x"));
 
         attempts.failed(fromFile);
 
@@ -137,5 +137,10 @@ class FailedAttemptsTest {
         }
         exchange.setException(failure);
         return exchange;
+    }
+
+    /** The legacy outbox cannot be written: the one I/O error that names an outage (LegacyOutbox). */
+    static TransientFailure outboxDown(String detail) {
+        return new TransientFailure(LegacyOutbox.UNWRITABLE, detail, new IOException(detail));
     }
 }
