@@ -103,7 +103,7 @@ class RedeliveryIT {
 
             DeadLetter dead = DeadLetterAssert.next(net, OSAKA, before);
 
-            assertThat(dead.reason()).isEqualTo("RETRIES_EXHAUSTED");
+            assertThat(dead.reason()).as("the last failure's reason").isEqualTo("OUTBOX_UNWRITABLE");
             assertThat(dead.detail()).contains("transfer-in");
             assertThat(dead.flow()).isEqualTo("transfer-in");
         } finally {

@@ -1,5 +1,6 @@
 package org.jukibus.broker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,30 +14,36 @@ import org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectReposito
 
 /**
  * One redelivery policy for a node and its broker (issue 14 D): the node dead-letters an inbound message that keeps
- * failing, with its reason, at delivery attempt {@code jukibus.delivery.max-attempts} (routes/common/error-handling.yaml);
- * the broker's own move to its dead-letter address after {@code max-delivery-attempts} (broker.xml) carries no reason
- * and is only the backstop, so it must come later on every queue the node consumes; since a transient failure waits
- * for as long as it lasts (flow.DeliveryFailures), broker.xml says -1 (never) everywhere. A node whose broker.xml or
- * property says otherwise does not start.
+ * failing, with its reason, at delivery attempt {@code jukibus.delivery.max-attempts} (routes/common/error-handling.yaml),
+ * and a transiently failing one once its envelope is older than the outage window (flow.DeliveryFailures); the broker's
+ * own move to its dead-letter address after {@code max-delivery-attempts} (broker.xml) carries no reason and is only
+ * the last resort, for what never reaches the node's decision (a failure in the dead-letter branch itself), so it must
+ * come later on every queue the node consumes: after more attempts than the node makes and, while a transient failure
+ * waits by time, not before that time has passed at the broker's longest redelivery delay. broker.xml says 100000
+ * (at 30 s, about 35 days). A node whose broker.xml or property says otherwise does not start.
  */
 public final class RedeliveryPolicy {
+
+    /** Slack for the broker's first, shorter redelivery delays and for a clock read a little later. */
+    static final Duration MARGIN = Duration.ofDays(1);
 
     private RedeliveryPolicy() {
     }
 
     /**
-     * Throws unless the broker of {@code server} moves a message later than the node's {@code nodeAttempts} on every
-     * queue; -1: the node may let a message wait for ever (a transient failure, flow.DeliveryFailures), so the broker
-     * must never move one.
+     * Throws unless the broker of {@code server} moves a message later than the node on every queue: after more than
+     * {@code nodeAttempts} attempts or, with {@code nodeAttempts} -1 (a transient failure waits by time), not before
+     * {@code longestWait} has passed.
      */
-    public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts) {
-        List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts);
+    public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts, Duration longestWait) {
+        List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts, longestWait);
         if (!wrong.isEmpty()) {
             throw new IllegalStateException("the node dead-letters a message itself after " + (nodeAttempts < 0
-                    ? "no fixed number of attempts (a transient failure waits)" : nodeAttempts + " attempts") + " but the broker moves a"
-                    + " message to its dead-letter address, without a reason, after fewer or as many attempts on " + wrong
-                    + ": set max-delivery-attempts in broker.xml to -1, or above jukibus.delivery.max-attempts and"
-                    + " jukibus.delivery.transient-max-attempts where that is set (see docs/operations.md)");
+                    ? "a transient failure waited up to " + longestWait : nodeAttempts + " attempts") + " but the broker moves a"
+                    + " message to its dead-letter address, without a reason, sooner on " + wrong
+                    + ": set max-delivery-attempts in broker.xml to 100000 (or -1), above jukibus.delivery.max-attempts and"
+                    + " jukibus.delivery.transient-max-attempts, and long enough at max-redelivery-delay to outlast"
+                    + " jukibus.envelope.outage-window (see docs/operations.md)");
         }
     }
 
@@ -53,14 +60,24 @@ public final class RedeliveryPolicy {
     }
 
     /**
-     * The addresses whose broker limit (-1: none) does not lie above the node's ({@code nodeAttempts} -1: none, so
-     * every broker limit is too low); all of them if the node's is 0.
+     * The addresses whose broker limit (-1: none) does not lie after the node's: at or below {@code nodeAttempts}, or,
+     * with {@code nodeAttempts} -1, too few attempts at the broker's longest redelivery delay to outlast
+     * {@code longestWait}; all of them if {@code nodeAttempts} is 0.
      */
-    static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts) {
+    static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts, Duration longestWait) {
         List<String> wrong = new ArrayList<>();
         settings.forEach((address, setting) -> {
-            int attempts = setting.getMaxDeliveryAttempts();
-            boolean brokerFirst = nodeAttempts < 0 ? attempts >= 0 : nodeAttempts == 0 || (attempts >= 0 && attempts <= nodeAttempts);
+            long attempts = setting.getMaxDeliveryAttempts();
+            boolean brokerFirst;
+            if (nodeAttempts == 0) {
+                brokerFirst = true;
+            } else if (attempts < 0) {
+                brokerFirst = false;
+            } else if (nodeAttempts < 0) {
+                brokerFirst = attempts * setting.getMaxRedeliveryDelay() < longestWait.plus(MARGIN).toMillis();
+            } else {
+                brokerFirst = attempts <= nodeAttempts;
+            }
             if (brokerFirst) {
                 wrong.add(address + " (" + attempts + ")");
             }

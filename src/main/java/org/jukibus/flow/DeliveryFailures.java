@@ -4,6 +4,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.CharacterCodingException;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
@@ -46,16 +49,29 @@ public final class DeliveryFailures {
     /** The reason of a dead letter that failed for a reason nothing names, as often as allowed. */
     public static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
 
+    /**
+     * The reason of a dead letter that failed transiently until its envelope was older than the outage window: no
+     * attempt can deliver it any more (its sender would dead-letter it as EXPIRED by then), so its sender is told.
+     */
+    public static final String TRANSIENT_EXPIRED = "TRANSIENT_EXPIRED";
+
     private final int maxAttempts;
     private final int transientMaxAttempts;
+    private final Duration outageWindow;
+    private final Clock clock;
 
     /**
      * @param maxAttempts          attempts at an unclassified failure before it is dead-lettered
-     * @param transientMaxAttempts attempts at a transient failure before it is dead-lettered; below 1: none, it waits
+     * @param transientMaxAttempts attempts at a transient failure before it is dead-lettered; below 1: no number, it
+     *                             waits until its envelope is older than {@code outageWindow}
+     * @param outageWindow         {@code jukibus.envelope.outage-window}: the longest a transient failure waits, counted
+     *                             from its envelope's creation
      */
-    public DeliveryFailures(int maxAttempts, int transientMaxAttempts) {
+    public DeliveryFailures(int maxAttempts, int transientMaxAttempts, Duration outageWindow, Clock clock) {
         this.maxAttempts = maxAttempts;
         this.transientMaxAttempts = transientMaxAttempts;
+        this.outageWindow = outageWindow;
+        this.clock = clock;
     }
 
     public static Kind classify(Throwable failure) {
@@ -151,19 +167,45 @@ public final class DeliveryFailures {
                 || state.equals("40001"));
     }
 
-    /** The route's {@code onWhen}: true when the failed attempt in {@code exchange} was the last one its kind allows. */
+    /**
+     * The route's {@code onWhen}: true when the failed attempt in {@code exchange} was the last one its kind allows.
+     * A transient failure of a verified envelope created longer than the outage window ago is the last: its
+     * {@link Exchange#EXCEPTION_CAUGHT} becomes a {@link PermanentFailure} {@link #TRANSIENT_EXPIRED} (with the
+     * failure as its cause), so that the dead letter carries that reason and its sender is told, as the sender's own
+     * EXPIRED would be. Without a verified envelope (it failed before it was opened) the broker's backstop bounds it.
+     */
     public boolean exhausted(Exchange exchange) {
         Integer attempt = exchange.getIn().getHeader("JMSXDeliveryCount", Integer.class);
         int attempts = attempt == null ? 1 : attempt;
-        return switch (classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return switch (classify(failure)) {
             case PERMANENT -> true;
-            case TRANSIENT -> transientMaxAttempts > 0 && attempts >= transientMaxAttempts;
+            case TRANSIENT -> (transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure);
             case UNCLASSIFIED -> attempts >= maxAttempts;
         };
     }
 
-    /** The most attempts the node makes before it dead-lettered a message itself; -1: none (a transient failure waits). */
+    private boolean waitedPastWindow(Exchange exchange, Throwable failure) {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        if (delivered == null || delivered.header().createdAt() == null) {
+            return false;
+        }
+        Instant created = delivered.header().createdAt();
+        if (!created.isBefore(clock.instant().minus(outageWindow))) {
+            return false;
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new PermanentFailure(TRANSIENT_EXPIRED, "created " + created
+                + ", failed transiently past the outage window of " + outageWindow + ": " + failure.getMessage(), failure));
+        return true;
+    }
+
+    /** The most attempts the node makes before it dead-lettered a message itself; -1: no number (a transient failure waits). */
     public int mostAttempts() {
         return transientMaxAttempts > 0 ? Math.max(maxAttempts, transientMaxAttempts) : -1;
+    }
+
+    /** The longest a transient failure waits, from its envelope's creation: the outage window. */
+    public Duration longestWait() {
+        return outageWindow;
     }
 }

@@ -184,7 +184,8 @@ public class NodeConfiguration {
         NodeBroker broker = NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
         try {
-            org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryFailures.mostAttempts());
+            org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryFailures.mostAttempts(),
+                    deliveryFailures.longestWait());
         } catch (IllegalStateException e) {
             broker.close();
             throw e;
@@ -394,8 +395,10 @@ public class NodeConfiguration {
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */
     @Bean
     org.jukibus.flow.DeliveryFailures deliveryFailures(@Value("${jukibus.delivery.max-attempts:8}") int maxAttempts,
-                                                       @Value("${jukibus.delivery.transient-max-attempts:-1}") int transientMaxAttempts) {
-        return new org.jukibus.flow.DeliveryFailures(maxAttempts, transientMaxAttempts);
+                                                       @Value("${jukibus.delivery.transient-max-attempts:-1}") int transientMaxAttempts,
+                                                       NodeProperties properties, Clock clock) {
+        return new org.jukibus.flow.DeliveryFailures(maxAttempts, transientMaxAttempts,
+                properties.getEnvelope().getOutageWindow(), clock);
     }
 
     /** Failed attempts logged once per cause, and the messages waiting on a transient failure counted. */

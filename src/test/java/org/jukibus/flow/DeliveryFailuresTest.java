@@ -10,6 +10,10 @@ import java.nio.charset.MalformedInputException;
 import java.nio.file.FileSystemException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -97,7 +101,7 @@ class DeliveryFailuresTest {
 
     @Test
     void a_transient_failure_waits_past_max_attempts_a_bug_is_dead_lettered_there_a_refusal_at_once() {
-        DeliveryFailures failures = new DeliveryFailures(8, -1);
+        DeliveryFailures failures = failures(8, -1);
 
         assertThat(failures.exhausted(attempt(1, new PermanentFailure("BAD", "x")))).isTrue();
         assertThat(failures.exhausted(attempt(7, new IllegalStateException("bug")))).isFalse();
@@ -110,12 +114,51 @@ class DeliveryFailuresTest {
 
     @Test
     void an_operator_may_bound_the_wait_on_a_transient_failure() {
-        DeliveryFailures failures = new DeliveryFailures(8, 20);
+        DeliveryFailures failures = failures(8, 20);
 
         assertThat(failures.exhausted(attempt(19, outboxUnwritable()))).isFalse();
         assertThat(failures.exhausted(attempt(20, outboxUnwritable()))).isTrue();
         assertThat(failures.exhausted(attempt(8, new IllegalStateException("bug")))).isTrue();
         assertThat(failures.mostAttempts()).isEqualTo(20);
+    }
+
+    @Test
+    void a_transient_failure_of_an_envelope_older_than_the_outage_window_is_dead_lettered_and_its_sender_told() {
+        DeliveryFailures failures = failures(8, -1);
+        Exchange recent = attempt(50_000, outboxUnwritable());
+        recent.setProperty(InboundDelivery.DELIVERED, delivered(NOW.minus(Duration.ofDays(29))));
+        assertThat(failures.exhausted(recent)).isFalse();
+
+        Exchange old = attempt(3, outboxUnwritable());
+        old.setProperty(InboundDelivery.DELIVERED, delivered(NOW.minus(Duration.ofDays(30)).minusSeconds(1)));
+        assertThat(failures.exhausted(old)).isTrue();
+        Throwable caught = old.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        assertThat(DeliveryFailures.reason(caught)).isEqualTo(DeliveryFailures.TRANSIENT_EXPIRED);
+        assertThat(caught).hasRootCauseInstanceOf(IOException.class).hasMessageContaining("OUTBOX_UNWRITABLE");
+        assertThat(DeliveryFailures.classify(caught)).as("final: its sender is told (NonDeliveryNotices.isFinal)")
+                .isEqualTo(Kind.PERMANENT);
+    }
+
+    @Test
+    void an_error_thrown_by_a_bean_reaches_the_route_as_an_exception_and_is_bounded_like_a_bug() {
+        Exchange exchange = new DefaultExchange(CAMEL);
+        exchange.setException(new NoClassDefFoundError("org/jukibus/Missing")); // what Camel does with a bean's Error
+        Exchange failed = attempt(8, exchange.getException());
+
+        assertThat(failed.getProperty(Exchange.EXCEPTION_CAUGHT)).isInstanceOf(Exception.class);
+        assertThat(failures(8, -1).exhausted(failed)).isTrue();
+        assertThat(failures(8, -1).exhausted(attempt(7, exchange.getException()))).isFalse();
+    }
+
+    static final Instant NOW = Instant.parse("2026-12-06T15:00:00Z");
+
+    static DeliveryFailures failures(int maxAttempts, int transientMaxAttempts) {
+        return new DeliveryFailures(maxAttempts, transientMaxAttempts, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    static Delivered delivered(Instant createdAt) {
+        return new Delivered(org.jukibus.flow.Flows.RECEIPT, new org.jukibus.envelope.EnvelopeHeader("m-1", "Receipt",
+                "271004", "131041", createdAt, null), new byte[0]);
     }
 
     static TransientFailure outboxUnwritable() {
