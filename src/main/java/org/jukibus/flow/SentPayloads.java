@@ -36,6 +36,11 @@ public final class SentPayloads {
     private final Clock clock;
     /** The outage window plus the resend allowance ({@code jukibus.delivery.resend-allowance}). */
     private final Duration keptFor;
+    /**
+     * How long the digests of the envelopes sealed are kept: as long as the payloads, and at least as long as an open
+     * delivery status (twice the window, NodeConfiguration#outageWindowPurge), whose receipt they may still close.
+     */
+    private final Duration digestsKeptFor;
 
     public SentPayloads(DataSource store, Clock clock, Duration outageWindow, Duration resendAllowance) {
         if (resendAllowance.isNegative()) {
@@ -44,6 +49,8 @@ public final class SentPayloads {
         this.store = store;
         this.clock = clock;
         this.keptFor = outageWindow.plus(resendAllowance);
+        Duration openStatus = outageWindow.multipliedBy(2);
+        this.digestsKeptFor = keptFor.compareTo(openStatus) >= 0 ? keptFor : openStatus;
     }
 
     /**
@@ -141,17 +148,22 @@ public final class SentPayloads {
      * drill); returns how many.
      */
     public int purge() throws SQLException {
-        return purgeSealedBefore(NodeClock.forForgetting(clock).minus(keptFor));
+        Instant now = NodeClock.forForgetting(clock);
+        return purge(now.minus(keptFor), now.minus(digestsKeptFor));
     }
 
     /** Forgets payloads (and the digests of their envelopes) sealed before {@code cutoff}; returns how many payloads. */
     public int purgeSealedBefore(Instant cutoff) throws SQLException {
+        return purge(cutoff, cutoff);
+    }
+
+    private int purge(Instant payloadsBefore, Instant digestsBefore) throws SQLException {
         try (Connection c = store.getConnection();
              PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?");
              PreparedStatement digests = c.prepareStatement("delete from sealed_envelope where sealed_at < ?")) {
-            digests.setTimestamp(1, Timestamp.from(cutoff));
+            digests.setTimestamp(1, Timestamp.from(digestsBefore));
             digests.executeUpdate();
-            s.setTimestamp(1, Timestamp.from(cutoff));
+            s.setTimestamp(1, Timestamp.from(payloadsBefore));
             return s.executeUpdate();
         }
     }
