@@ -18,8 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * node status history ({@code node_status_event}). A row goes once its time is more than
  * {@code jukibus.erasure.retention} (5 years) ago, as the other records of the node do: none of these is needed
  * after the outage window for delivery (a redelivered update is refused as a replay or EXPIRED by then), they are
- * kept for the operator and the auditor. A change-info message the authority has not yet accepted stays however old
- * it is (it still waits). Each table only where the node's role has it.
+ * kept for the operator and the auditor. A change-info message the authority has not yet accepted, and an identity
+ * update sent that is not reconciled, stay however old they are (they still wait). Each table only where the node's role has it.
  */
 final class MessageRecordsErasure implements Erasable {
 
@@ -27,13 +27,19 @@ final class MessageRecordsErasure implements Erasable {
     private record Table(String name, List<String> statements) {
     }
 
+    /**
+     * An identity update sent that was reconciled (its update-count list matched or an operator settled it): one
+     * still unreconciled (MISSING, a mismatch waiting for the operator) stays however old it is, as a change info
+     * the authority has not accepted does.
+     */
+    private static final String RECONCILED_BEFORE =
+            "select message_id from identity_update_sent where sent_at < ? and reconciled_at is not null";
+
     private static final List<Table> TABLES = List.of(
             new Table("identity_update_sent", List.of(
-                    "delete from identity_reconciliation where message_id in"
-                            + " (select message_id from identity_update_sent where sent_at < ?)",
-                    "delete from identity_update_sent_count where message_id in"
-                            + " (select message_id from identity_update_sent where sent_at < ?)",
-                    "delete from identity_update_sent where sent_at < ?")),
+                    "delete from identity_reconciliation where message_id in (" + RECONCILED_BEFORE + ")",
+                    "delete from identity_update_sent_count where message_id in (" + RECONCILED_BEFORE + ")",
+                    "delete from identity_update_sent where sent_at < ? and reconciled_at is not null")),
             new Table("identity_update_received", List.of("delete from identity_update_received where received_at < ?")),
             new Table("ca_delivery", List.of("delete from ca_delivery where delivered_at < ?")),
             new Table("node_status_event", List.of("delete from node_status_event where recorded_at < ?")));

@@ -46,6 +46,23 @@ class MessageRecordsErasureTest {
     }
 
     @Test
+    void an_identity_update_sent_that_is_not_reconciled_stays_however_old() {
+        DataSource store = TestStores.fresh(NodeRole.PREFECTURE);
+        JdbcTemplate jdbc = new JdbcTemplate(store);
+        jdbc.update("insert into identity_update_sent (message_id, recipient, record_count, sent_at) values ('missing', '00', 2, ?)",
+                Timestamp.from(OLD));
+        jdbc.update("insert into identity_update_sent_count (message_id, change_reason, records) values ('missing', 'BIRTH', 2)");
+        jdbc.update("insert into identity_reconciliation (message_id, outcome, detail, checked_at)"
+                + " values ('missing', 'MISSING', 'no update-count list', ?)", Timestamp.from(OLD));
+
+        assertThat(erasure(store).eraseAsOf(AS_OF)).isZero();
+
+        for (String table : new String[] {"identity_update_sent", "identity_update_sent_count", "identity_reconciliation"}) {
+            assertThat(jdbc.queryForList("select message_id from " + table, String.class)).as(table).containsExactly("missing");
+        }
+    }
+
+    @Test
     void central_forgets_old_node_status_history() {
         DataSource store = TestStores.fresh(NodeRole.CENTRAL);
         JdbcTemplate jdbc = new JdbcTemplate(store);
