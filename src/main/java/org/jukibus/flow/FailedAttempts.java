@@ -3,10 +3,7 @@ package org.jukibus.flow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Gauge;
@@ -21,14 +18,13 @@ import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.ErrorHandler;
 
 /**
  * The failed attempts of the broker-fed routes (deliveries, forwards, trust), each of which rolls its transaction back
  * and has the broker redeliver the message with backoff. A cause is logged once per episode (WARN, with the stack
  * trace when it is {@link DeliveryFailures.Kind#UNCLASSIFIED}), each further attempt at DEBUG: Camel's own two lines
- * per message and attempt (TransactionErrorHandler, application.properties; the JMS listener's, {@link #handleError})
- * are silenced, since a peer or the store down for days with 10,000 messages waiting wrote millions of
+ * per message and attempt (TransactionErrorHandler, EndpointMessageListener) are silenced (application.properties,
+ * camel.component.jms.*), since a peer or the store down for days with 10,000 messages waiting wrote millions of
  * them. An episode ends when the cause has not been seen for {@link #QUIET}, or when the last message waiting on it
  * goes through (logged at INFO).
  * <p>
@@ -37,7 +33,7 @@ import org.springframework.util.ErrorHandler;
  * an operator say, is no longer counted); every route's gauge exists from the start, at 0, for the alert
  * JukibusDeliveriesWaiting. The cause is in the log line.
  */
-public final class FailedAttempts extends EventNotifierSupport implements ErrorHandler {
+public final class FailedAttempts extends EventNotifierSupport {
 
     /** Longer than the longest redelivery delay (broker-config: 60 s), so a waiting message is seen again within it. */
     static final Duration QUIET = Duration.ofMinutes(5);
@@ -53,8 +49,6 @@ public final class FailedAttempts extends EventNotifierSupport implements ErrorH
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     /** by route and cause: the last failed attempt */
     private final Map<String, Instant> episodes = new ConcurrentHashMap<>();
-    /** the failures of exchanges logged here, by identity, until the listener has rethrown them */
-    private final Set<Throwable> logged = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public FailedAttempts(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -90,9 +84,6 @@ public final class FailedAttempts extends EventNotifierSupport implements ErrorH
             return; // not a message from the broker: its caller reports the failure (a file's .error report, a form)
         }
         Throwable failure = exchange.getException();
-        if (failure != null) {
-            logged.add(failure);
-        }
         DeliveryFailures.Kind kind = DeliveryFailures.classify(failure);
         String cause = DeliveryFailures.cause(failure);
         String route = String.valueOf(exchange.getFromRouteId());
@@ -111,23 +102,6 @@ public final class FailedAttempts extends EventNotifierSupport implements ErrorH
         } else if (log.isDebugEnabled()) {
             log.debug("route {}: message {} failed again: {}", route, messageId, failure.getMessage());
         }
-    }
-
-    /**
-     * The JMS listener's error handler (NodeConfiguration#jms): the rollback of an exchange whose failure was logged
-     * here is at DEBUG; anything else failed outside a route (the message could not be taken into an exchange, a
-     * listener fault) and is logged at WARN with its stack trace, as Camel's default handler did. A listener that
-     * cannot be set up (no consumer, the broker gone) is Spring's container's own WARN, untouched.
-     */
-    @Override
-    public void handleError(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (logged.remove(t)) {
-                log.debug("JMS listener rolled back: {}", failure.getMessage());
-                return;
-            }
-        }
-        log.warn("Execution of JMS message listener failed outside a route: {}", failure.toString(), failure);
     }
 
     /** Delivered, forwarded or dead-lettered: no longer waiting; the last one of its cause ends the episode. */

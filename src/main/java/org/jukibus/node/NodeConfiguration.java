@@ -244,11 +244,9 @@ public class NodeConfiguration {
      */
     @Bean("jms")
     JmsComponent jms(ConnectionFactory localConnectionFactory, JmsTransactionManager transactionManager,
-                     ObjectProvider<TestFaultPoint> faultPoint, org.jukibus.flow.FailedAttempts failedAttempts) {
+                     ObjectProvider<TestFaultPoint> faultPoint) {
         JmsComponent jms = JmsComponent.jmsComponentTransacted(localConnectionFactory, transactionManager);
         jms.setCacheLevelName("CACHE_NONE");
-        // a rollback already logged once per cause at DEBUG, any other listener failure at WARN (FailedAttempts)
-        jms.setErrorHandler(failedAttempts);
         jms.setDeliveryPersistent(true);
         faultPoint.ifAvailable(jms::setMessageCreatedStrategy);
         return jms;

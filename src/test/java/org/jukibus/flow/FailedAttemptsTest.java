@@ -139,23 +139,6 @@ class FailedAttemptsTest {
         return exchange;
     }
 
-    @Test
-    void the_listener_logs_a_rolled_back_exchange_at_debug_and_a_failure_outside_a_route_at_warn() {
-        TransientFailure failure = outboxDown("disk full");
-        attempts.failed(exchange("ID:700", failure));
-        int before = lines.list.size();
-
-        attempts.handleError(new org.apache.camel.RuntimeCamelException(failure)); // the listener's rethrow of it
-        assertThat(lines.list).as("already logged once for its cause: DEBUG only").hasSize(before);
-
-        attempts.handleError(new org.apache.camel.RuntimeCamelException(new IllegalStateException("cannot bind the message")));
-        assertThat(lines.list.get(lines.list.size() - 1)).satisfies(line -> {
-            assertThat(line.getLevel()).isEqualTo(Level.WARN);
-            assertThat(line.getFormattedMessage()).contains("outside a route").contains("cannot bind the message");
-            assertThat(line.getThrowableProxy()).isNotNull();
-        });
-    }
-
     /** The legacy outbox cannot be written: the one I/O error that names an outage (LegacyOutbox). */
     static TransientFailure outboxDown(String detail) {
         return new TransientFailure(LegacyOutbox.UNWRITABLE, detail, new IOException(detail));
