@@ -26,8 +26,8 @@ import picocli.CommandLine;
 
 /**
  * {@code jukibus dlq} against a running node, over its management port as the operator (card and PIN): dead
- * letters are listed with their reasons, one that failed because the outbox was unwritable is
- * delivered when replayed after the fix, purge refuses without confirmation and empties with it.
+ * letters are listed with their reasons, one that failed because the outbox was unwritable (longer than the
+ * operator's bound on the wait) is delivered when replayed after the fix, purge refuses without confirmation and empties with it.
  */
 // order is inherent: replay and purge work on the dead letters the first test listed
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,6 +46,8 @@ class DeadLetterToolingIT {
     @BeforeAll
     static void start() throws Exception {
         net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
+        // an unwritable outbox waits for as long as it lasts unless the operator bounds the wait (RedeliveryIT)
+        net.node(OSAKA).properties().put("jukibus.delivery.transient-max-attempts", "3");
         net.start(SHINJUKU, OSAKA);
     }
 

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.it.DeadLetterAssert.DeadLetter;
@@ -14,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Transient failures are retried with backoff and end in delivery once the cause goes away; a
- * failure that outlasts every attempt ends in the dead-letter queue with its reason. Each test stands alone:
+ * Transient failures wait and are retried with backoff for as long as they last, and end in delivery once the cause
+ * goes away; only an operator's bound on that wait puts them in the dead-letter queue, with their reason. Each test stands alone:
  * the one about a node that is down has a network of its own, the others count from what they find.
  */
 class RedeliveryIT {
@@ -46,8 +48,13 @@ class RedeliveryIT {
         assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).isZero();
     }
 
+    /**
+     * An unwritable outbox (a full disk, a missing mount) is a transient failure: the message waits on the broker past
+     * jukibus.delivery.max-attempts (3 here), visible in jukibus_delivery_waiting, its sender told nothing false, and
+     * is delivered once the outbox can be written.
+     */
     @Test
-    void an_outbox_that_cannot_be_written_is_retried_until_it_can() throws Exception {
+    void an_outbox_that_cannot_be_written_waits_past_every_attempt_visibly_and_is_delivered_once_it_can() throws Exception {
         int delivered = net.files(OSAKA, "outbox", "transfer-in").size();
         Path outbox = net.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");
         Path blocked = outbox.resolveSibling("transfer-in.moved");
@@ -55,24 +62,36 @@ class RedeliveryIT {
         Files.move(outbox, blocked);
         Files.writeString(outbox, "a file where the folder should be"); // writes into it fail, even as root
         try {
+            double failedBefore = metric(OSAKA, "jukibus_route_failures_total", "route=\"transfer-in-delivery\"");
             net.drop(SHINJUKU, "transfer-in", "R-2.xml", Notices.transferIn("R-2", "60000000020", SHINJUKU, OSAKA));
             var inbound = net.broker(OSAKA).locateQueue("jukibus.inbound.transfer-in");
-            long added = inbound.getMessagesAdded();
-            await().atMost(Duration.ofSeconds(60)).until(() -> inbound.getMessagesAdded() >= added + 1);
-            Thread.sleep(300); // the first attempt fails at once
-            assertThat(inbound.getMessageCount()).as("kept on the broker while the outbox is unwritable").isEqualTo(1);
+
+            await().atMost(Duration.ofSeconds(90)).until(() ->
+                    metric(OSAKA, "jukibus_route_failures_total", "route=\"transfer-in-delivery\"") >= failedBefore + 5);
+
+            assertThat(inbound.getMessageCount()).as("kept on the broker past max-attempts").isEqualTo(1);
             assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+            assertThat(metric(OSAKA, "jukibus_delivery_waiting", "route=\"transfer-in-delivery\"")).isEqualTo(1.0);
+            assertThat(net.files(SHINJUKU, "outbox", "non-delivery")).as("no false non-delivery report").isEmpty();
         } finally {
             Files.delete(outbox);
             Files.move(blocked, outbox);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == delivered + 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == delivered + 1);
         assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric(OSAKA, "jukibus_delivery_waiting", "route=\"transfer-in-delivery\"") == 0.0);
     }
 
+    /**
+     * An operator who prefers a bound on the wait (jukibus.delivery.transient-max-attempts) gets the message in the
+     * dead-letter queue with its reason when the failure outlasts it, to replay after the fix.
+     */
     @Test
-    void a_failure_that_outlasts_every_attempt_is_dead_lettered_with_its_reason() throws Exception {
-        int delivered = net.files(OSAKA, "outbox", "transfer-in").size();
+    void a_transient_failure_that_outlasts_the_operators_bound_is_dead_lettered_with_its_reason(
+            @Provisioned({SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.node(OSAKA).properties().put("jukibus.delivery.transient-max-attempts", "3");
+        net.start(SHINJUKU, OSAKA);
         Path outbox = net.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");
         Path blocked = outbox.resolveSibling("transfer-in.moved");
         Files.createDirectories(outbox);
@@ -84,13 +103,20 @@ class RedeliveryIT {
 
             DeadLetter dead = DeadLetterAssert.next(net, OSAKA, before);
 
-            assertThat(dead.reason()).isEqualTo("RETRIES_EXHAUSTED");
+            assertThat(dead.reason()).as("the last failure's reason").isEqualTo("OUTBOX_UNWRITABLE");
             assertThat(dead.detail()).contains("transfer-in");
             assertThat(dead.flow()).isEqualTo("transfer-in");
         } finally {
             Files.delete(outbox);
             Files.move(blocked, outbox);
         }
-        assertThat(net.files(OSAKA, "outbox", "transfer-in")).hasSize(delivered);
+        assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+    }
+
+    /** The value of a node's Prometheus sample whose labels contain {@code label}; 0 if there is none. */
+    static double metric(String node, String name, String label) throws Exception {
+        Matcher sample = Pattern.compile("(?m)^" + name + "\\{[^}]*" + label + "[^}]*\\} (\\S+)$")
+                .matcher(ManagementIT.operator(net, node, "/actuator/prometheus").body());
+        return sample.find() ? Double.parseDouble(sample.group(1)) : 0.0;
     }
 }

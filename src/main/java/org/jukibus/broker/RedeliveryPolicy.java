@@ -1,5 +1,6 @@
 package org.jukibus.broker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,23 +14,36 @@ import org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectReposito
 
 /**
  * One redelivery policy for a node and its broker (issue 14 D): the node dead-letters an inbound message that keeps
- * failing, with its reason, at delivery attempt {@code jukibus.delivery.max-attempts} (routes/common/error-handling.yaml);
- * the broker's own move to its dead-letter address after {@code max-delivery-attempts} (broker.xml) carries no reason
- * and is only the backstop, so it must come later on every queue the node consumes. A node whose broker.xml or
- * property says otherwise does not start.
+ * failing, with its reason, at delivery attempt {@code jukibus.delivery.max-attempts} (routes/common/error-handling.yaml),
+ * and a transiently failing one once its envelope is older than the outage window (flow.DeliveryFailures); the broker's
+ * own move to its dead-letter address after {@code max-delivery-attempts} (broker.xml) carries no reason and is only
+ * the last resort, for what never reaches the node's decision (a failure in the dead-letter branch itself), so it must
+ * come later on every queue the node consumes: after more attempts than the node makes and, while a transient failure
+ * waits by time, not before that time has passed at the broker's longest redelivery delay. broker.xml says 100000
+ * (at 30 s, about 35 days). A node whose broker.xml or property says otherwise does not start.
  */
 public final class RedeliveryPolicy {
+
+    /** Slack for the broker's first, shorter redelivery delays and for a clock read a little later. */
+    static final Duration MARGIN = Duration.ofDays(1);
 
     private RedeliveryPolicy() {
     }
 
-    /** Throws unless the broker of {@code server} moves a message later than the node's {@code nodeAttempts} on every queue. */
-    public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts) {
-        List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts);
+    /**
+     * Throws unless the broker of {@code server} moves a message later than the node on every queue: after more than
+     * {@code nodeAttempts} attempts or, with {@code nodeAttempts} -1 (a transient failure waits by time), not before
+     * {@code longestWait} has passed.
+     */
+    public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts, Duration longestWait) {
+        List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts, longestWait);
         if (!wrong.isEmpty()) {
-            throw new IllegalStateException("jukibus.delivery.max-attempts is " + nodeAttempts + " but the broker moves a"
-                    + " message to its dead-letter address, without a reason, after fewer or as many attempts on " + wrong
-                    + ": set max-delivery-attempts in broker.xml above jukibus.delivery.max-attempts (see docs/operations.md)");
+            throw new IllegalStateException("the node dead-letters a message itself after " + (nodeAttempts < 0
+                    ? "a transient failure waited up to " + longestWait : nodeAttempts + " attempts") + " but the broker moves a"
+                    + " message to its dead-letter address, without a reason, sooner on " + wrong
+                    + ": set max-delivery-attempts in broker.xml to 100000 (or -1), above jukibus.delivery.max-attempts and"
+                    + " jukibus.delivery.transient-max-attempts, and long enough at max-redelivery-delay to outlast"
+                    + " jukibus.envelope.outage-window (see docs/operations.md)");
         }
     }
 
@@ -45,12 +59,26 @@ public final class RedeliveryPolicy {
         return byAddress;
     }
 
-    /** The addresses whose broker limit (-1: none) does not lie above the node's; also all of them if that is below 1. */
-    static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts) {
+    /**
+     * The addresses whose broker limit (-1: none) does not lie after the node's: at or below {@code nodeAttempts}, or,
+     * with {@code nodeAttempts} -1, too few attempts at the broker's longest redelivery delay to outlast
+     * {@code longestWait}; all of them if {@code nodeAttempts} is 0.
+     */
+    static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts, Duration longestWait) {
         List<String> wrong = new ArrayList<>();
         settings.forEach((address, setting) -> {
-            int attempts = setting.getMaxDeliveryAttempts();
-            if (nodeAttempts < 1 || (attempts >= 0 && attempts <= nodeAttempts)) {
+            long attempts = setting.getMaxDeliveryAttempts();
+            boolean brokerFirst;
+            if (nodeAttempts == 0) {
+                brokerFirst = true;
+            } else if (attempts < 0) {
+                brokerFirst = false;
+            } else if (nodeAttempts < 0) {
+                brokerFirst = attempts * setting.getMaxRedeliveryDelay() < longestWait.plus(MARGIN).toMillis();
+            } else {
+                brokerFirst = attempts <= nodeAttempts;
+            }
+            if (brokerFirst) {
                 wrong.add(address + " (" + attempts + ")");
             }
         });

@@ -30,4 +30,10 @@ public class CalendarConfiguration {
         }
         return calendar;
     }
+
+    /** A meter binder: Boot binds it to the node's registry. */
+    @Bean
+    CalendarMetrics calendarMetrics(CalendarFile operatingCalendar, java.time.Clock clock) {
+        return new CalendarMetrics(operatingCalendar, clock);
+    }
 }

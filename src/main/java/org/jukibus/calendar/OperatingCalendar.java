@@ -48,6 +48,14 @@ public record OperatingCalendar(ZoneId zone, LocalTime opening, LocalTime closin
         return new OperatingCalendar(zone, LocalTime.of(8, 30), null, Set.of(), new TreeSet<>());
     }
 
+    /**
+     * When the holidays listed run out: the start of the year after the last year with a holiday listed (national
+     * holidays are the operator's data, entered year by year); null when none is listed.
+     */
+    public Instant holidaysListedUntil() {
+        return holidays.isEmpty() ? null : LocalDate.of(holidays.last().getYear() + 1, 1, 1).atStartOfDay(zone).toInstant();
+    }
+
     public boolean isOperatingDay(LocalDate day) {
         return !daysOff.contains(day.getDayOfWeek()) && !holidays.contains(day);
     }

@@ -48,6 +48,7 @@ public class ErasureConfiguration {
         // outlives the erasure retention even while a drill holds that purge back
         parts.add(Erasable.of("sent payloads", asOf -> sentPayloads.purgeSealedBefore(
                 asOf.atZone(java.time.ZoneOffset.UTC).minus(properties.retention()).toInstant())));
+        parts.add(new MessageRecordsErasure(jdbc, storeTransactions, properties.retention()));
         parts.add(new LegacyFilesErasure(settings.legacyRoot(), jdbc, properties.legacyRetention()));
         parts.add(new DeadLetterErasure(broker, properties.retention()));
         parts.add(evidence);

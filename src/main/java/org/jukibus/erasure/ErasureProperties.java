@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * own (identity records, the provision log and the evidence store have theirs).
  *
  * @param interval        how often the run goes (default {@code 1h}; also at start)
- * @param retention       special-transfer and certificate-copy records (municipal) and dead letters: default 5 years,
- *                        the municipal retention of identity information (第6の7(1))
+ * @param retention       special-transfer and certificate-copy records (municipal), dead letters and the records of
+ *                        messages handled ({@link MessageRecordsErasure}): default 5 years, the municipal retention of
+ *                        identity information (第6の7(1))
  * @param legacyRetention the legacy folders' copies ({@code sent/}, {@code outbox/}, {@code error/}) and the transfer
  *                        ledger's rows: default 5 years
  */

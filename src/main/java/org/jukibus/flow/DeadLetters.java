@@ -40,16 +40,7 @@ public final class DeadLetters {
 
     public void label(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason;
-        if (cause instanceof EnvelopeRejectedException rejected) {
-            reason = rejected.reason().name();
-        } else if (cause instanceof PermanentFailure permanent) {
-            reason = permanent.reason();
-        } else if (cause instanceof TransientFailure transientFailure) {
-            reason = transientFailure.reason(); // retries exhausted: the last failure's reason
-        } else {
-            reason = "RETRIES_EXHAUSTED";
-        }
+        String reason = DeliveryFailures.reason(cause);
         String detail = cause == null ? "" : cause.getMessage();
         var in = exchange.getIn();
         if (exchange.getProperty(Headers.FLOW) != null) {

@@ -81,7 +81,8 @@ public final class LegacyIntake {
         refuseDuplicate(input, exchange);
         byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
-        sentPayloads.keep(input.messageId(), input.recipient(), correlationId, input.payload(), envelopes.now());
+        // the digest recorded before the send: a receipt for it closes the message even if a crash has it sealed again
+        sentPayloads.keep(input.messageId(), input.recipient(), correlationId, input.payload(), sealed, envelopes.now());
         exchange.setProperty(INPUT, input);
         exchange.getIn().setBody(sealed);
         setHeaders(exchange.getIn(), input);
@@ -106,8 +107,9 @@ public final class LegacyIntake {
             String id = payloads.size() == 1 ? whole.messageId() : MessageIds.partOf(whole.messageId(), i + 1);
             LegacyInput part = new LegacyInput(whole.flow(), whole.fileName(), payloads.get(i), id, whole.recipient());
             Message message = new DefaultMessage(exchange);
-            message.setBody(envelopes.seal(part.flow().messageType(), part.recipient(), id, correlationId, part.payload()));
-            sentPayloads.keep(id, part.recipient(), correlationId, part.payload(), envelopes.now());
+            byte[] envelope = envelopes.seal(part.flow().messageType(), part.recipient(), id, correlationId, part.payload());
+            message.setBody(envelope);
+            sentPayloads.keep(id, part.recipient(), correlationId, part.payload(), envelope, envelopes.now());
             setHeaders(message, part);
             parts.add(part);
             sealed.add(message);

@@ -15,6 +15,9 @@ import org.jukibus.envelope.EnvelopeHeader;
  */
 public final class LegacyOutbox {
 
+    /** The reason a message waits when the legacy outbox cannot be written. */
+    public static final String UNWRITABLE = "OUTBOX_UNWRITABLE";
+
     private final Path legacyRoot;
     private final TransferLedger ledger;
 
@@ -24,24 +27,36 @@ public final class LegacyOutbox {
     }
 
     /** The delivered payload, as {@code <sender>-<message id>.xml}. */
-    public Path write(Delivered message) throws IOException {
+    public Path write(Delivered message) throws TransientFailure {
         Path target = fileFor(message.flow().name(), message.header());
-        AtomicFiles.write(target, message.payload());
+        store(target, message.payload());
         ledger.record(message.flow().name(), target.getFileName().toString(), message.payload(),
                 TransferLedger.Outcome.DELIVERED, message.header().messageId(), message.header().sender(), null);
         return target;
     }
 
     /** Any other file for the legacy system: an answer to a local query, a printable copy. */
-    public Path write(String flow, String fileName, byte[] content) throws IOException {
+    public Path write(String flow, String fileName, byte[] content) throws TransientFailure {
         Path name = Path.of(fileName).getFileName();
         if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
             throw new IllegalArgumentException("not a plain file name: " + fileName);
         }
         Path target = folder(flow).resolve(name);
-        AtomicFiles.write(target, content);
+        store(target, content);
         ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, null, null, null);
         return target;
+    }
+
+    /**
+     * An I/O error here is the legacy folder's (full, unwritable, unmounted), never the message's: the message waits
+     * for it ({@link DeliveryFailures}), named as such so that no other I/O error is taken for one.
+     */
+    private static void store(Path target, byte[] content) throws TransientFailure {
+        try {
+            AtomicFiles.write(target, content);
+        } catch (IOException e) {
+            throw new TransientFailure(UNWRITABLE, "cannot write " + target + ": " + e, e);
+        }
     }
 
     public Path fileFor(String flow, EnvelopeHeader header) {

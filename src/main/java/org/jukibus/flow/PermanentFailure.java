@@ -5,7 +5,11 @@ public class PermanentFailure extends Exception {
     private final String reason;
 
     public PermanentFailure(String reason, String detail) {
-        super(reason + ": " + detail);
+        this(reason, detail, null);
+    }
+
+    public PermanentFailure(String reason, String detail, Throwable cause) {
+        super(reason + ": " + detail, cause);
         this.reason = reason;
     }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import org.jukibus.clock.NodeClock;
+import org.jukibus.audit.Sha256;
 import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 
@@ -35,6 +36,11 @@ public final class SentPayloads {
     private final Clock clock;
     /** The outage window plus the resend allowance ({@code jukibus.delivery.resend-allowance}). */
     private final Duration keptFor;
+    /**
+     * How long the digests of the envelopes sealed are kept: as long as the payloads, and at least as long as an open
+     * delivery status (twice the window, NodeConfiguration#outageWindowPurge), whose receipt they may still close.
+     */
+    private final Duration digestsKeptFor;
 
     public SentPayloads(DataSource store, Clock clock, Duration outageWindow, Duration resendAllowance) {
         if (resendAllowance.isNegative()) {
@@ -43,6 +49,8 @@ public final class SentPayloads {
         this.store = store;
         this.clock = clock;
         this.keptFor = outageWindow.plus(resendAllowance);
+        Duration openStatus = outageWindow.multipliedBy(2);
+        this.digestsKeptFor = keptFor.compareTo(openStatus) >= 0 ? keptFor : openStatus;
     }
 
     /**
@@ -53,6 +61,16 @@ public final class SentPayloads {
      * system), never a message.
      */
     public void keep(String messageId, String recipient, String correlationId, Document payload, Instant createdAt) {
+        keep(messageId, recipient, correlationId, payload, null, createdAt);
+    }
+
+    /**
+     * As {@link #keep(String, String, String, Document, Instant)}, and records the digest of {@code envelope}, the one
+     * about to be sent ({@code sealed_envelope}, V300), in the same transaction: every envelope sealed under that id,
+     * so that a receipt for one sealed before a crash still closes the message (nondelivery.SentMessages#sealedAs).
+     */
+    public void keep(String messageId, String recipient, String correlationId, Document payload, byte[] envelope,
+                     Instant createdAt) {
         try (Connection c = store.getConnection()) {
             c.setAutoCommit(false);
             try (Statement relaxed = c.createStatement();
@@ -66,6 +84,9 @@ public final class SentPayloads {
                 s.setBytes(4, SecureXml.serialize(payload));
                 s.setTimestamp(5, Timestamp.from(createdAt));
                 s.executeUpdate();
+                if (envelope != null) {
+                    recordSealed(c, messageId, recipient, envelope, createdAt);
+                }
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -75,6 +96,37 @@ public final class SentPayloads {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot keep the payload of message " + messageId + " in the store: " + e.getMessage(), e);
+        }
+    }
+
+    private static void recordSealed(Connection c, String messageId, String recipient, byte[] envelope, Instant sealedAt)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into sealed_envelope (message_id, recipient, envelope_sha256,"
+                + " sealed_at) values (?, ?, ?, ?) on conflict do nothing")) {
+            s.setString(1, messageId);
+            s.setString(2, recipient);
+            s.setString(3, Sha256.hex(envelope));
+            s.setTimestamp(4, Timestamp.from(sealedAt));
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * When this node last sealed message {@code messageId} for {@code recipient} (the payload kept, or an envelope
+     * sealed again after a crash, whichever is later); empty if it never did or has forgotten.
+     */
+    public Optional<Instant> lastSealed(String messageId, String recipient) {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("select greatest(p.created_at, (select max(e.sealed_at) from"
+                     + " sealed_envelope e where e.message_id = p.message_id and e.recipient = p.recipient))"
+                     + " from sent_payload p where p.message_id = ? and p.recipient = ?")) {
+            s.setString(1, messageId);
+            s.setString(2, recipient);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read when message " + messageId + " was sealed from the store: " + e.getMessage(), e);
         }
     }
 
@@ -96,14 +148,22 @@ public final class SentPayloads {
      * drill); returns how many.
      */
     public int purge() throws SQLException {
-        return purgeSealedBefore(NodeClock.forForgetting(clock).minus(keptFor));
+        Instant now = NodeClock.forForgetting(clock);
+        return purge(now.minus(keptFor), now.minus(digestsKeptFor));
     }
 
-    /** Forgets payloads sealed before {@code cutoff}; returns how many. */
+    /** Forgets payloads (and the digests of their envelopes) sealed before {@code cutoff}; returns how many payloads. */
     public int purgeSealedBefore(Instant cutoff) throws SQLException {
+        return purge(cutoff, cutoff);
+    }
+
+    private int purge(Instant payloadsBefore, Instant digestsBefore) throws SQLException {
         try (Connection c = store.getConnection();
-             PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(cutoff));
+             PreparedStatement s = c.prepareStatement("delete from sent_payload where created_at < ?");
+             PreparedStatement digests = c.prepareStatement("delete from sealed_envelope where sealed_at < ?")) {
+            digests.setTimestamp(1, Timestamp.from(digestsBefore));
+            digests.executeUpdate();
+            s.setTimestamp(1, Timestamp.from(payloadsBefore));
             return s.executeUpdate();
         }
     }

@@ -159,7 +159,7 @@ public class NodeConfiguration {
     @Bean(destroyMethod = "close")
     NodeBroker nodeBroker(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
                           SecurityEvents securityEvents, ApprovedPrograms programs,
-                          @org.springframework.beans.factory.annotation.Value("${jukibus.delivery.max-attempts:8}") int deliveryAttempts)
+                          org.jukibus.flow.DeliveryFailures deliveryFailures)
             throws Exception {
         NodeEntry self = directory.byCode(settings.code()).orElseThrow();
         Map<String, String> values = new HashMap<>();
@@ -184,7 +184,8 @@ public class NodeConfiguration {
         NodeBroker broker = NodeBroker.start(BrokerTemplate.load(programs.brokerConfigDir(), settings.role().id()), values, security,
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
         try {
-            org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryAttempts);
+            org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryFailures.mostAttempts(),
+                    deliveryFailures.longestWait());
         } catch (IllegalStateException e) {
             broker.close();
             throw e;
@@ -389,6 +390,21 @@ public class NodeConfiguration {
     PeerForwarder peerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog operationLog,
                                 NodeProperties properties, Clock clock) {
         return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock);
+    }
+
+    /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */
+    @Bean
+    org.jukibus.flow.DeliveryFailures deliveryFailures(@Value("${jukibus.delivery.max-attempts:8}") int maxAttempts,
+                                                       @Value("${jukibus.delivery.transient-max-attempts:-1}") int transientMaxAttempts,
+                                                       NodeProperties properties, Clock clock) {
+        return new org.jukibus.flow.DeliveryFailures(maxAttempts, transientMaxAttempts,
+                properties.getEnvelope().getOutageWindow(), clock);
+    }
+
+    /** Failed attempts logged once per cause, and the messages waiting on a transient failure counted. */
+    @Bean
+    org.jukibus.flow.FailedAttempts failedAttempts(io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+        return new org.jukibus.flow.FailedAttempts(registry, clock);
     }
 
     @Bean

@@ -137,7 +137,7 @@ public final class ProvisionAdmin extends NodeMBeanBase<ProvisionOperations> imp
         String file = ProvisionReport.fileName(prefecture, start, end);
         try {
             outbox.write(ProvisionReport.FOLDER, file, ProvisionReport.csv(entries));
-        } catch (java.io.IOException e) {
+        } catch (org.jukibus.flow.TransientFailure e) {
             throw new IllegalStateException("cannot write the report " + file + ": " + e.getMessage(), e);
         }
         log.info("provision report to prefecture {} for [{}, {}): {} entries in {}", prefecture, start, end, entries.size(), file);

@@ -2,6 +2,7 @@ package org.jukibus.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -15,10 +16,26 @@ class RedeliveryPolicyTest {
         Map<String, AddressSettings> broker = Map.of("jukibus.inbound.transfer-in", new AddressSettings().setMaxDeliveryAttempts(10),
                 "jukibus.outbound", new AddressSettings().setMaxDeliveryAttempts(-1));
 
-        assertThat(RedeliveryPolicy.violations(broker, 8)).isEmpty();
-        assertThat(RedeliveryPolicy.violations(broker, 9)).isEmpty();
-        assertThat(RedeliveryPolicy.violations(broker, 10)).containsExactly("jukibus.inbound.transfer-in (10)");
-        assertThat(RedeliveryPolicy.violations(broker, 12)).containsExactly("jukibus.inbound.transfer-in (10)");
-        assertThat(RedeliveryPolicy.violations(broker, 0)).hasSize(2);
+        assertThat(RedeliveryPolicy.violations(broker, 8, WINDOW)).isEmpty();
+        assertThat(RedeliveryPolicy.violations(broker, 9, WINDOW)).isEmpty();
+        assertThat(RedeliveryPolicy.violations(broker, 10, WINDOW)).containsExactly("jukibus.inbound.transfer-in (10)");
+        assertThat(RedeliveryPolicy.violations(broker, 12, WINDOW)).containsExactly("jukibus.inbound.transfer-in (10)");
+        assertThat(RedeliveryPolicy.violations(broker, 0, WINDOW)).hasSize(2);
     }
+
+    @Test
+    void a_node_whose_transient_failures_wait_by_time_needs_a_broker_that_moves_a_message_only_after_that_time() {
+        Map<String, AddressSettings> broker = Map.of(
+                "jukibus.inbound.transfer-in", new AddressSettings().setMaxDeliveryAttempts(100_000).setMaxRedeliveryDelay(30_000),
+                "jukibus.inbound.receipt", new AddressSettings().setMaxDeliveryAttempts(10_000).setMaxRedeliveryDelay(30_000),
+                "jukibus.outbound", new AddressSettings().setMaxDeliveryAttempts(-1));
+
+        assertThat(RedeliveryPolicy.violations(broker, -1, WINDOW))
+                .as("10,000 attempts 30 s apart are 3.5 days, well within a 30-day window")
+                .containsExactly("jukibus.inbound.receipt (10000)");
+        assertThat(RedeliveryPolicy.violations(broker, -1, Duration.ofDays(60)))
+                .as("a longer window needs a longer backstop").hasSize(2);
+    }
+
+    static final Duration WINDOW = Duration.ofDays(30);
 }

@@ -47,6 +47,15 @@ class DeadLettersTest {
     }
 
     @Test
+    void a_verified_payload_that_cannot_be_read_is_malformed() {
+        Exchange exchange = failed(new org.apache.camel.RuntimeCamelException(DeliveryFailuresTest.readError()));
+
+        deadLetters.label(exchange);
+
+        assertThat(exchange.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("MALFORMED");
+    }
+
+    @Test
     void a_permanent_failure_keeps_its_reason() {
         Exchange exchange = failed(new PermanentFailure("CA_REFUSED", "HTTP 400"));
 

@@ -66,4 +66,25 @@ class SentPayloadsTest {
         assertThat(kept.find("expired-a-day-ago")).as("resendable within the allowance").isPresent();
         assertThat(kept.find("expired-15-days-ago")).as("past window + allowance: personal data forgotten").isEmpty();
     }
+
+    /**
+     * An open delivery status lives up to twice the window (NodeConfiguration#outageWindowPurge); a receipt for it may
+     * name an envelope sealed before a crash, so that envelope's digest stays as long, past its payload.
+     */
+    @Test
+    void the_digests_of_the_envelopes_sealed_stay_as_long_as_an_open_delivery_status() throws Exception {
+        SentPayloads kept = new SentPayloads(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(30), Duration.ofDays(14));
+        byte[] envelope = "<Envelope>first seal</Envelope>".getBytes(StandardCharsets.UTF_8);
+        kept.keep("sealed-50-days-ago", "271004", null, SecureXml.parse("<a xmlns=\"urn:x\">e</a>".getBytes(StandardCharsets.UTF_8)),
+                envelope, NOW.minus(Duration.ofDays(50)));
+        kept.keep("sealed-61-days-ago", "271004", null, SecureXml.parse("<a xmlns=\"urn:x\">f</a>".getBytes(StandardCharsets.UTF_8)),
+                envelope, NOW.minus(Duration.ofDays(61)));
+
+        assertThat(kept.purge()).isEqualTo(2);
+
+        assertThat(kept.find("sealed-50-days-ago")).as("the payload: past window + allowance").isEmpty();
+        assertThat(new org.springframework.jdbc.core.JdbcTemplate(store).queryForList(
+                "select message_id from sealed_envelope", String.class))
+                .as("its digest: an open status of it may live until 60 days").containsExactly("sealed-50-days-ago");
+    }
 }

@@ -2,10 +2,10 @@ package org.jukibus.flow.identity;
 
 import org.jukibus.core.NodeMBean;
 import org.jukibus.core.NodeMBeanBase;
+import org.jukibus.flow.TransientFailure;
 import org.jukibus.operators.OperatorPermissions;
 import org.jukibus.operators.Permission;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ public final class IdentityJobs extends NodeMBeanBase<IdentityOperations> implem
     }
 
     /** The scheduled cut-off check. */
-    public int checkCutoff() throws IOException {
+    public int checkCutoff() throws IOException, TransientFailure {
         return reconciliation == null ? 0 : reconciliation.checkCutoff();
     }
 
@@ -60,8 +60,8 @@ public final class IdentityJobs extends NodeMBeanBase<IdentityOperations> implem
         }
         try {
             return reconciliation.checkCutoff(parse(instant));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the cut-off check could not write its reports: " + e.getMessage(), e);
+        } catch (IOException | TransientFailure e) {
+            throw new IllegalStateException("the cut-off check could not write its reports: " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowHandler;
 import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.TransientFailure;
 import org.jukibus.flow.Payloads;
 import org.jukibus.flow.PermanentFailure;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ public final class Reconciliation implements FlowHandler {
     }
 
     /** The cut-off check as of now (the scheduled job, {@code jukibus.identity.check-interval}). */
-    public int checkCutoff() throws IOException {
+    public int checkCutoff() throws IOException, TransientFailure {
         return checkCutoff(clock.instant());
     }
 
@@ -82,7 +83,7 @@ public final class Reconciliation implements FlowHandler {
      *
      * @return how many were reported now
      */
-    public int checkCutoff(Instant asOf) throws IOException {
+    public int checkCutoff(Instant asOf) throws IOException, TransientFailure {
         Instant boundary = schedule.confirmedBefore(asOf);
         int raised = 0;
         for (SentUpdates.Sent update : sent.unconfirmedBefore(boundary)) {
@@ -93,7 +94,7 @@ public final class Reconciliation implements FlowHandler {
         return raised;
     }
 
-    private void report(SentUpdates.Sent update, Outcome outcome, String detail, Instant now) throws IOException {
+    private void report(SentUpdates.Sent update, Outcome outcome, String detail, Instant now) throws IOException, TransientFailure {
         boolean first = sent.note(update.messageId(), outcome, detail, now);
         ReconciliationReport report = new ReconciliationReport(update.messageId(), update.recipient(), outcome,
                 update.recordCount(), update.sentAt().toString(), now.toString(), detail);

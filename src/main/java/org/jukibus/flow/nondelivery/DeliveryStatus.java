@@ -85,9 +85,10 @@ public final class DeliveryStatus implements AnswerRecorder {
     }
 
     /**
-     * A receipt naming the digest of an envelope (schemas/receipt.xsd EnvelopeDigest) must name the one this node
-     * sent: otherwise its recipient received something else under that id, and the receipt proves nothing about
-     * what was sent. A receipt without a digest (an older node) is taken as before.
+     * A receipt naming the digest of an envelope (schemas/receipt.xsd EnvelopeDigest) must name one this node
+     * sealed for its signer under that id ({@link SentMessages#sealedAs}): otherwise its recipient received something
+     * else under that id, and the receipt proves nothing about what was sent. A receipt without a digest (an older
+     * node) is taken as before.
      */
     private boolean answersWhatWasSent(Delivered receipt) {
         EnvelopeHeader header = receipt.header();
@@ -100,10 +101,10 @@ public final class DeliveryStatus implements AnswerRecorder {
         if (named == null) {
             return true;
         }
-        String sentDigest = sent.envelopeDigest(header.correlationId(), header.sender()).orElse(null);
-        if (sentDigest != null && !sentDigest.equals(named)) {
+        if (!sent.sealedAs(header.correlationId(), header.sender(), named)) {
             log.error("receipt {} from {} names envelope digest {} for message {}, but this node sent {}: not taken as its delivery",
-                    header.messageId(), header.sender(), named, header.correlationId(), sentDigest);
+                    header.messageId(), header.sender(), named, header.correlationId(),
+                    sent.envelopeDigest(header.correlationId(), header.sender()).orElse(null));
             return false;
         }
         return true;

@@ -49,7 +49,8 @@ public final class NonDeliveryFlow extends FlowPackage {
             Map.entry("ANSWER_MISMATCH", "the message does not match what it answers"),
             Map.entry("OUT_OF_ORDER", "the message came out of order at the recipient"),
             Map.entry("UNKNOWN_RECIPIENT", "the recipient is not in the node directory"),
-            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"));
+            Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"),
+            Map.entry("TRANSIENT_EXPIRED", "the recipient could not process the message before the outage window passed"));
 
     /** Reason codes without a fixed text of their own (told as "could not be delivered"). */
     private static final Set<String> OTHER_REASONS = Set.of("RETRIES_EXHAUSTED", "UNDELIVERABLE", "PRODUCER_UNKNOWN",

@@ -12,10 +12,10 @@ import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Delivered;
+import org.jukibus.flow.DeliveryFailures;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.MessageIds;
-import org.jukibus.flow.PermanentFailure;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,8 +102,8 @@ public final class NonDeliveryNotices {
 
     /** Whether the dead letter's failure is final (a refusal), not a transient one whose attempts ran out (issue 14 F). */
     static boolean isFinal(Exchange exchange) {
-        Object cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
-        return cause instanceof PermanentFailure || cause instanceof EnvelopeRejectedException;
+        return DeliveryFailures.classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))
+                == DeliveryFailures.Kind.PERMANENT;
     }
 
     /**

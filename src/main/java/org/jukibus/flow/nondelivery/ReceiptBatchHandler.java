@@ -2,6 +2,8 @@ package org.jukibus.flow.nondelivery;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +15,7 @@ import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.Payloads;
 import org.jukibus.flow.Receipt;
+import org.jukibus.flow.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * message this node sent to the node that signed the batch (its {@code Recipient}, checked against the signer before
  * any handler runs: flow.Delivered#requireSound). An entry about a message sent to another node, or never sent, is
  * ignored and logged: a peer holding a valid certificate cannot close another peer's message. An entry whose envelope
- * digest is not that of the envelope recorded writes its receipt file but leaves the message open (logged). An
+ * digest is that of no envelope this node sealed for the signer under that id writes its receipt file but leaves the
+ * message open (logged); one sealed before a crash sealed the file again closes it ({@link SentMessages#sealedAs}). An
  * accepted entry writes the receipt file the legacy system has always had, {@code outbox/receipt/<recipient>-<id>.xml}
  * (schemas/receipt.xsd, the name a single receipt's file gets), then closes the message as DELIVERED; an entry for a
  * message already closed as DELIVERED writes nothing (a batch delivered again after a crash).
@@ -29,6 +33,16 @@ import org.slf4j.LoggerFactory;
 public final class ReceiptBatchHandler implements FlowHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptBatchHandler.class);
+
+    /** The reason a batch waits: it names a message sealed moments ago whose delivery status is not recorded yet. */
+    static final String STATUS_NOT_RECORDED = "STATUS_NOT_RECORDED";
+
+    /**
+     * How long after sealing a message this node expects its delivery status to be recorded: the intake records it
+     * within milliseconds of queuing, a slow thread within seconds; 10 minutes also covers a restart after a crash in
+     * between (the file picked up and sealed again). An entry for a message sealed longer ago with no status is ignored.
+     */
+    static final Duration STATUS_EXPECTED_WITHIN = Duration.ofMinutes(10);
 
     private final SentMessages sent;
     private final org.jukibus.flow.SentPayloads sealed;
@@ -49,7 +63,7 @@ public final class ReceiptBatchHandler implements FlowHandler {
     }
 
     @Override
-    public void deliver(Delivered message, LegacyOutbox outbox) throws IOException {
+    public void deliver(Delivered message, LegacyOutbox outbox) throws IOException, TransientFailure {
         EnvelopeHeader header = message.header();
         ReceiptBatch batch = Payloads.read(message.payload(), ReceiptBatch.class);
         int taken = 0;
@@ -62,16 +76,28 @@ public final class ReceiptBatchHandler implements FlowHandler {
                 batch.received().size());
     }
 
-    private boolean reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, LegacyOutbox outbox) throws IOException {
+    private boolean reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, LegacyOutbox outbox)
+            throws IOException, TransientFailure {
         String from = header.sender();
         Optional<SentMessages.Sent> original = sent.find(entry.messageId(), from);
-        if (original.isEmpty() && sealed.find(entry.messageId()).filter(k -> from.equals(k.recipient())).isPresent()) {
-            // sealed here for this signer, but its delivery status is not recorded yet: the intake records it just
-            // after the message is in the outbound queue, and a batch can overtake a slow intake thread (or a crash in
-            // between, until the file is picked up again). Ignoring the entry would lose its receipt for good: the
-            // batch is delivered again with the broker's backoff, by which time the status is there.
-            throw new IOException("receipt batch " + header.messageId() + " from " + from + " acknowledges message "
-                    + entry.messageId() + " before this node recorded sending it; delivered again shortly");
+        if (original.isEmpty()) {
+            Optional<Instant> sealedAt = sealed.lastSealed(entry.messageId(), from);
+            if (sealedAt.isPresent() && sealedAt.get().isAfter(clock.instant().minus(STATUS_EXPECTED_WITHIN))) {
+                // sealed here for this signer moments ago, its delivery status not recorded yet: the intake records it
+                // just after the message is in the outbound queue, and a batch can overtake a slow intake thread.
+                // Ignoring the entry would lose its receipt for good: the batch waits (a transient failure) and is
+                // delivered again with the broker's backoff, by which time the status is there.
+                throw new TransientFailure(STATUS_NOT_RECORDED, "receipt batch " + header.messageId() + " from " + from
+                        + " acknowledges message " + entry.messageId() + " before this node recorded sending it", null);
+            }
+            if (sealedAt.isPresent()) {
+                // sealed for the signer long ago and no status: the status was closed and purged (the payload is kept
+                // longer), or a crash lost it; waiting would hold the batch, and every other receipt in it, for ever
+                log.warn("receipt batch {} from {} lists message {}, sealed here for {} at {} but with no delivery status"
+                        + " (closed and purged, or lost in a crash): entry ignored", header.messageId(), from,
+                        entry.messageId(), from, sealedAt.get());
+                return false;
+            }
         }
         if (original.isEmpty()) {
             log.warn("receipt batch {} from {} lists message {}, which this node did not send to {}: entry ignored",
@@ -84,14 +110,14 @@ public final class ReceiptBatchHandler implements FlowHandler {
         Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
         outbox.write(Flows.RECEIPT.name(), from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml",
                 Payloads.bytes(receipt));
-        String sentDigest = sent.envelopeDigest(entry.messageId(), from).orElse(null);
-        if (sentDigest != null && !sentDigest.equals(entry.envelopeDigest())) {
-            // the recipient holds another envelope of ours with this id: a sender killed after the send and before it
-            // recorded it seals the picked-up file again, and the recipient keeps the first copy. The receipt file is
+        // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
+        // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
+        if (!sent.sealedAs(entry.messageId(), from, entry.envelopeDigest())) {
+            // the recipient holds an envelope under this id that this node never sealed for it: the receipt file is
             // written, as a single receipt's always was (its digest says which envelope); the message stays open, so
             // the overdue report shows the difference to the operator
-            log.warn("receipt batch {} from {} names envelope digest {} for message {}, but this node recorded {}: receipt "
-                    + "written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), sentDigest);
+            log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
+                    + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
             return false;
         }
         return sent.delivered(entry.messageId(), from, header.messageId(), clock.instant());

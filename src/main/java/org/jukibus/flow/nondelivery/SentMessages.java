@@ -54,6 +54,20 @@ public final class SentMessages {
                 + " AND envelope_sha256 IS NOT NULL", String.class, messageId, recipient).stream().findFirst();
     }
 
+    /**
+     * Whether a receipt from {@code recipient} naming {@code digest} speaks of what this node sent as {@code messageId}:
+     * the digest recorded here, or that of any envelope sealed under that id for that recipient (sealed_envelope,
+     * flow.SentPayloads: a node killed after the send and before this record seals the picked-up file again, with a
+     * new key, and the recipient keeps the first copy). Also true when no digest is recorded (an older record). The
+     * recipient is the receipt's verified signer, so no peer can close a message sent to another.
+     */
+    public boolean sealedAs(String messageId, String recipient, String digest) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT NOT EXISTS (SELECT 1 FROM delivery_status WHERE message_id = ?"
+                        + " AND recipient = ? AND envelope_sha256 IS NOT NULL AND envelope_sha256 <> ?)"
+                        + " OR EXISTS (SELECT 1 FROM sealed_envelope WHERE message_id = ? AND recipient = ? AND envelope_sha256 = ?)",
+                Boolean.class, messageId, recipient, digest, messageId, recipient, digest));
+    }
+
     /** The message {@code messageId} sent to {@code recipient}, if recorded. */
     public Optional<Sent> find(String messageId, String recipient) {
         return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ? AND recipient = ?", SentMessages::row,

@@ -235,6 +235,24 @@ class DeliveryStatusStoreTest {
         assertThat(sent.find(older, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
     }
 
+    /** The single-receipt path of the same: a receipt for the envelope sealed before a crash sealed the file again. */
+    @Test
+    void a_receipt_for_an_envelope_sealed_before_a_crash_under_the_same_id_closes_the_message() throws Exception {
+        DeliveryStatus status = new DeliveryStatus(sent, org.jukibus.flow.Flows.standard(), clock);
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, Duration.ofDays(30), Duration.ofDays(14));
+        org.w3c.dom.Document payload = org.jukibus.xml.SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8));
+        byte[] first = "<Envelope>first seal, then killed</Envelope>".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "<Envelope>sealed again at restart</Envelope>".getBytes(StandardCharsets.UTF_8);
+        String resealed = UUID.randomUUID().toString();
+        sealed.keep(resealed, OSAKA, null, payload, first, clock.instant());
+        sealed.keep(resealed, OSAKA, null, payload, second, clock.instant());
+        sent.record(resealed, "transfer-in", OSAKA, clock.instant(), true, org.jukibus.audit.Sha256.hex(second));
+
+        status.acknowledged(receipt(resealed, org.jukibus.audit.Sha256.hex(first)));
+
+        assertThat(sent.find(resealed, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
     private org.apache.camel.Exchange receipt(String answering, String digest) throws Exception {
         org.jukibus.flow.Receipt receipt = new org.jukibus.flow.Receipt(answering, clock.instant().toString(), OSAKA,
                 org.jukibus.flow.Receipt.DELIVERED, null, digest);

@@ -140,12 +140,65 @@ class ReceiptBatchStoreTest {
         sealed.keep(overtaken, OSAKA, null, SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8)), clock.instant());
         Delivered early = batchFrom(OSAKA, overtaken);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> shinjuku.deliver(early, outbox))
-                .as("delivered again later, not ignored: its receipt would be lost").isInstanceOf(java.io.IOException.class)
+                .as("delivered again later, not ignored: its receipt would be lost")
+                .isInstanceOf(org.jukibus.flow.TransientFailure.class)
                 .hasMessageContaining("before this node recorded sending it");
         sent.record(overtaken, "transfer-in", OSAKA, clock.instant(), false, DIGEST);
         shinjuku.deliver(early, outbox);
         assertThat(sent.find(overtaken, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
         assertThat(receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, overtaken) + ".xml")).exists();
+
+        // sealed for Osaka-shi long ago and its delivery status gone (closed and purged at the window, the payload kept
+        // 14 days longer): a batch naming it, from a restored or hostile peer, must not wait for ever and hold back the
+        // other receipts in it
+        String purged = id();
+        sealed.keep(purged, OSAKA, null, SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8)),
+                clock.instant().minus(java.time.Duration.ofDays(20)));
+        String open = sentTo(OSAKA, DIGEST);
+        shinjuku.deliver(batchFrom(OSAKA, purged, open), outbox);
+        assertThat(sent.find(open, OSAKA).orElseThrow().state()).as("the other receipt in the batch closes its message")
+                .isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(purged, OSAKA)).isEmpty();
+        assertThat(receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, purged) + ".xml")).doesNotExist();
+    }
+
+    /**
+     * A sender killed after its message reached the outbound queue and before it recorded the delivery status picks
+     * the file up again and seals it again under the same id (a new key: a new digest); the recipient keeps the first
+     * copy, and its receipt names the first digest. That still closes the message (no false overdue report later);
+     * a digest this node never sealed for the signer does not, nor does one it sealed for another node.
+     */
+    @Test
+    void a_receipt_for_an_envelope_sealed_before_a_crash_under_the_same_id_closes_the_message() throws Exception {
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(14));
+        org.w3c.dom.Document payload = SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8));
+        byte[] first = "<Envelope>first seal, then killed</Envelope>".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "<Envelope>sealed again at restart</Envelope>".getBytes(StandardCharsets.UTF_8);
+        String resealed = id();
+        sealed.keep(resealed, OSAKA, null, payload, first, clock.instant());
+        sealed.keep(resealed, OSAKA, null, payload, second, clock.instant());
+        sent.record(resealed, TransferInFlow.NOTICE.name(), OSAKA, clock.instant(), true, org.jukibus.audit.Sha256.hex(second));
+        String forSapporo = id();
+        sealed.keep(forSapporo, SAPPORO, null, payload, first, clock.instant());
+        sealed.keep(forSapporo, SAPPORO, null, payload, second, clock.instant());
+        sent.record(forSapporo, TransferInFlow.NOTICE.name(), SAPPORO, clock.instant(), true, org.jukibus.audit.Sha256.hex(second));
+        String forged = id();
+        sealed.keep(forged, OSAKA, null, payload, second, clock.instant());
+        sent.record(forged, TransferInFlow.NOTICE.name(), OSAKA, clock.instant(), true, org.jukibus.audit.Sha256.hex(second));
+        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, sealed, SHINJUKU, clock);
+        LegacyOutbox outbox = new LegacyOutbox(legacy, new TransferLedger(store, clock));
+
+        shinjuku.deliver(batchFrom(OSAKA, List.of(
+                new ReceiptBatch.Received(resealed, "2026-11-21T00:00:00Z", org.jukibus.audit.Sha256.hex(first)),
+                new ReceiptBatch.Received(forSapporo, "2026-11-21T00:00:00Z", org.jukibus.audit.Sha256.hex(first)),
+                new ReceiptBatch.Received(forged, "2026-11-21T00:00:00Z", org.jukibus.audit.Sha256.hex(first)))), outbox);
+
+        assertThat(sent.find(resealed, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(forSapporo, SAPPORO).orElseThrow().state()).as("Osaka cannot speak for Sapporo")
+                .isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(forged, OSAKA).orElseThrow().state()).as("a digest never sealed for Osaka-shi under that id")
+                .isEqualTo(SentMessages.State.PENDING);
     }
 
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
@@ -168,8 +221,11 @@ class ReceiptBatchStoreTest {
     }
 
     private Delivered batchFrom(String signer, String... ids) throws Exception {
-        List<ReceiptBatch.Received> received = java.util.Arrays.stream(ids)
-                .map(id -> new ReceiptBatch.Received(id, "2026-11-21T00:00:00Z", DIGEST)).toList();
+        return batchFrom(signer, java.util.Arrays.stream(ids)
+                .map(id -> new ReceiptBatch.Received(id, "2026-11-21T00:00:00Z", DIGEST)).toList());
+    }
+
+    private Delivered batchFrom(String signer, List<ReceiptBatch.Received> received) throws Exception {
         byte[] payload = Payloads.bytes(new ReceiptBatch(signer, received));
         return new Delivered(ReceiptBatchFlow.FLOW, header(id(), signer, SHINJUKU), payload);
     }

@@ -1,0 +1,211 @@
+package org.jukibus.flow;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.CharacterCodingException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+import org.apache.camel.Exchange;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.link.PeerUnreachableException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * What a failed attempt at a message means, and whether it is dead-lettered now (routes/common/error-handling.yaml,
+ * {@code delivery-retries}). Three kinds:
+ * <ul>
+ *   <li>{@link Kind#PERMANENT}: the envelope was rejected or a {@link PermanentFailure}, or a verified, schema-valid
+ *       payload cannot be read (Jackson's {@link JsonProcessingException}, a malformed character: {@link #MALFORMED}):
+ *       no retry can cure it; it is dead-lettered at once with its reason and its sender told.</li>
+ *   <li>{@link Kind#TRANSIENT}: something this node depends on is unavailable and will be back, and says so: a
+ *       {@link TransientFailure} (the legacy outbox unwritable, the certification authority, a message in flight), a
+ *       peer unreachable, a connection refused or timed out, the store down or busy ({@link #isTransient}). The message
+ *       waits on the broker and is tried again with backoff ({@code jukibus.delivery.transient-max-attempts}, -1 = no
+ *       limit); {@link FailedAttempts} makes the wait visible. Dead-lettering it after a minute of attempts left every
+ *       message of an hour's outage undelivered until an operator replayed each.</li>
+ *   <li>{@link Kind#UNCLASSIFIED}: anything else (a bug, a constraint violation, an I/O error nothing names): retried
+ *       {@code jukibus.delivery.max-attempts} times (it may be a race) and then dead-lettered as
+ *       {@code RETRIES_EXHAUSTED} with the exception as its detail, to be replayed after the fix; waiting for ever on
+ *       a bug would hide it.</li>
+ * </ul>
+ * The kind is that of the first exception in the cause chain that names one.
+ */
+public final class DeliveryFailures {
+
+    public enum Kind { PERMANENT, TRANSIENT, UNCLASSIFIED }
+
+    /** The reason of a dead letter whose payload, verified and schema-valid, could not be read. */
+    public static final String MALFORMED = "MALFORMED";
+    /** The reason of a dead letter that failed for a reason nothing names, as often as allowed. */
+    public static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
+
+    /**
+     * The reason of a dead letter that failed transiently until its envelope was older than the outage window: no
+     * attempt can deliver it any more (its sender would dead-letter it as EXPIRED by then), so its sender is told.
+     */
+    public static final String TRANSIENT_EXPIRED = "TRANSIENT_EXPIRED";
+
+    private final int maxAttempts;
+    private final int transientMaxAttempts;
+    private final Duration outageWindow;
+    private final Clock clock;
+
+    /**
+     * @param maxAttempts          attempts at an unclassified failure before it is dead-lettered
+     * @param transientMaxAttempts attempts at a transient failure before it is dead-lettered; below 1: no number, it
+     *                             waits until its envelope is older than {@code outageWindow}
+     * @param outageWindow         {@code jukibus.envelope.outage-window}: the longest a transient failure waits, counted
+     *                             from its envelope's creation
+     */
+    public DeliveryFailures(int maxAttempts, int transientMaxAttempts, Duration outageWindow, Clock clock) {
+        this.maxAttempts = maxAttempts;
+        this.transientMaxAttempts = transientMaxAttempts;
+        this.outageWindow = outageWindow;
+        this.clock = clock;
+    }
+
+    public static Kind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Kind kind = kindOf(t);
+            if (kind != Kind.UNCLASSIFIED) {
+                return kind;
+            }
+        }
+        return Kind.UNCLASSIFIED;
+    }
+
+    /**
+     * What an operator and a metric call the cause: a {@link TransientFailure}'s or {@link PermanentFailure}'s reason,
+     * else the class of the exception that gave the kind, else of the failure itself (its message varies with every
+     * attempt, its class does not).
+     */
+    public static String cause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientFailure transientFailure) {
+                return transientFailure.reason();
+            }
+            if (t instanceof PermanentFailure permanent) {
+                return permanent.reason();
+            }
+            if (kindOf(t) != Kind.UNCLASSIFIED) {
+                return t.getClass().getSimpleName();
+            }
+        }
+        return failure == null ? "unknown" : failure.getClass().getSimpleName();
+    }
+
+    /**
+     * The reason a dead letter carries for {@code failure}: a refusal's or a named failure's own, {@link #MALFORMED} for
+     * a payload that cannot be read, else {@code RETRIES_EXHAUSTED}.
+     */
+    public static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EnvelopeRejectedException rejected) {
+                return rejected.reason().name();
+            }
+            if (t instanceof PermanentFailure permanent) {
+                return permanent.reason();
+            }
+            if (t instanceof TransientFailure transientFailure) {
+                return transientFailure.reason();
+            }
+            Kind kind = kindOf(t);
+            if (kind == Kind.PERMANENT) {
+                return MALFORMED;
+            }
+            if (kind == Kind.TRANSIENT) {
+                break;
+            }
+        }
+        return RETRIES_EXHAUSTED;
+    }
+
+    private static Kind kindOf(Throwable t) {
+        if (t instanceof EnvelopeRejectedException || t instanceof PermanentFailure) {
+            return Kind.PERMANENT;
+        }
+        if (isTransient(t)) {
+            return Kind.TRANSIENT;
+        }
+        // a peer's payload that passes the schema and still cannot be read (Jackson's JsonProcessingException,
+        // DatabindException), a malformed character: no attempt reads it better. Any other I/O error may be the disk's
+        // (the audit log, a full file system) and is not the sender's fault: unclassified, bounded
+        if (t instanceof JsonProcessingException || t instanceof CharacterCodingException) {
+            return Kind.PERMANENT;
+        }
+        return Kind.UNCLASSIFIED;
+    }
+
+    /**
+     * Only what names an outage: a {@link TransientFailure} (the legacy outbox unwritable, the certification authority,
+     * a copy in flight), a peer unreachable, a connection refused or timed out, and a store that is down, restarting,
+     * out of connections or resources, or that chose this transaction as a deadlock or serialization victim.
+     * A constraint violation or a duplicate key is no outage and is not here.
+     */
+    private static boolean isTransient(Throwable t) {
+        return t instanceof TransientFailure || t instanceof PeerUnreachableException
+                || t instanceof ConnectException || t instanceof SocketTimeoutException
+                || t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
+                || t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException
+                || t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                || (t instanceof SQLException sql && transientState(sql.getSQLState()));
+    }
+
+    /** SQL state classes 08 (connection), 53 (insufficient resources), 57P (operator intervention: shutdown), 40001. */
+    private static boolean transientState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || state.equals("40001"));
+    }
+
+    /**
+     * The route's {@code onWhen}: true when the failed attempt in {@code exchange} was the last one its kind allows.
+     * A transient failure of a verified envelope created longer than the outage window ago is the last: its
+     * {@link Exchange#EXCEPTION_CAUGHT} becomes a {@link PermanentFailure} {@link #TRANSIENT_EXPIRED} (with the
+     * failure as its cause), so that the dead letter carries that reason and its sender is told, as the sender's own
+     * EXPIRED would be. Without a verified envelope (it failed before it was opened) the broker's backstop bounds it.
+     */
+    public boolean exhausted(Exchange exchange) {
+        Integer attempt = exchange.getIn().getHeader("JMSXDeliveryCount", Integer.class);
+        int attempts = attempt == null ? 1 : attempt;
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return switch (classify(failure)) {
+            case PERMANENT -> true;
+            case TRANSIENT -> (transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure);
+            case UNCLASSIFIED -> attempts >= maxAttempts;
+        };
+    }
+
+    private boolean waitedPastWindow(Exchange exchange, Throwable failure) {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        if (delivered == null || delivered.header().createdAt() == null) {
+            return false;
+        }
+        Instant created = delivered.header().createdAt();
+        if (!created.isBefore(clock.instant().minus(outageWindow))) {
+            return false;
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new PermanentFailure(TRANSIENT_EXPIRED, "created " + created
+                + ", failed transiently past the outage window of " + outageWindow + ": " + failure.getMessage(), failure));
+        return true;
+    }
+
+    /** The most attempts the node makes before it dead-lettered a message itself; -1: no number (a transient failure waits). */
+    public int mostAttempts() {
+        return transientMaxAttempts > 0 ? Math.max(maxAttempts, transientMaxAttempts) : -1;
+    }
+
+    /** The longest a transient failure waits, from its envelope's creation: the outage window. */
+    public Duration longestWait() {
+        return outageWindow;
+    }
+}
