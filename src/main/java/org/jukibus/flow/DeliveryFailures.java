@@ -2,13 +2,14 @@ package org.jukibus.flow;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.CharacterCodingException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.jukibus.envelope.EnvelopeRejectedException;
@@ -18,15 +19,14 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 /**
  * What a failed attempt at a message means, and whether it is dead-lettered now (routes/common/error-handling.yaml,
  * {@code delivery-retries}). Three kinds:
  * <ul>
- *   <li>{@link Kind#PERMANENT}: the envelope was rejected or a {@link PermanentFailure}, or a verified, schema-valid
- *       payload cannot be read (Jackson's {@link JsonProcessingException}, a malformed character: {@link #MALFORMED}):
- *       no retry can cure it; it is dead-lettered at once with its reason and its sender told.</li>
+ *   <li>{@link Kind#PERMANENT}: the envelope was rejected or a {@link PermanentFailure}: no retry can cure it; it is
+ *       dead-lettered at once with its reason and its sender told. A verified, schema-valid payload that Jackson
+ *       cannot read is not here: it may as well be this node's bug (a model changed by an upgrade) as the sender's,
+ *       and a final non-delivery notice for a message an operator later replays would give it two outcomes.</li>
  *   <li>{@link Kind#TRANSIENT}: something this node depends on is unavailable and will be back, and says so: a
  *       {@link TransientFailure} (the legacy outbox unwritable, the certification authority, a message in flight), a
  *       peer unreachable, a connection refused or timed out, the store down or busy ({@link #isTransient}). The message
@@ -36,7 +36,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  *   <li>{@link Kind#UNCLASSIFIED}: anything else (a bug, a constraint violation, an I/O error nothing names): retried
  *       {@code jukibus.delivery.max-attempts} times (it may be a race) and then dead-lettered as
  *       {@code RETRIES_EXHAUSTED} with the exception as its detail, to be replayed after the fix; waiting for ever on
- *       a bug would hide it.</li>
+ *       a bug would hide it. Its attempts are counted apart from the broker's delivery count, which every transient
+ *       rollback raises too: after a 4-day outage of the store that count is in the thousands, and the first deadlock
+ *       or race after it would otherwise dead-letter the message at once.</li>
  * </ul>
  * The kind is that of the first exception in the cause chain that names one.
  */
@@ -44,8 +46,6 @@ public final class DeliveryFailures {
 
     public enum Kind { PERMANENT, TRANSIENT, UNCLASSIFIED }
 
-    /** The reason of a dead letter whose payload, verified and schema-valid, could not be read. */
-    public static final String MALFORMED = "MALFORMED";
     /** The reason of a dead letter that failed for a reason nothing names, as often as allowed. */
     public static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
 
@@ -105,8 +105,8 @@ public final class DeliveryFailures {
     }
 
     /**
-     * The reason a dead letter carries for {@code failure}: a refusal's or a named failure's own, {@link #MALFORMED} for
-     * a payload that cannot be read, else {@code RETRIES_EXHAUSTED}.
+     * The reason a dead letter carries for {@code failure}: a refusal's or a named failure's own, else
+     * {@code RETRIES_EXHAUSTED}.
      */
     public static String reason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -119,11 +119,7 @@ public final class DeliveryFailures {
             if (t instanceof TransientFailure transientFailure) {
                 return transientFailure.reason();
             }
-            Kind kind = kindOf(t);
-            if (kind == Kind.PERMANENT) {
-                return MALFORMED;
-            }
-            if (kind == Kind.TRANSIENT) {
+            if (kindOf(t) == Kind.TRANSIENT) {
                 break;
             }
         }
@@ -136,12 +132,6 @@ public final class DeliveryFailures {
         }
         if (isTransient(t)) {
             return Kind.TRANSIENT;
-        }
-        // a peer's payload that passes the schema and still cannot be read (Jackson's JsonProcessingException,
-        // DatabindException), a malformed character: no attempt reads it better. Any other I/O error may be the disk's
-        // (the audit log, a full file system) and is not the sender's fault: unclassified, bounded
-        if (t instanceof JsonProcessingException || t instanceof CharacterCodingException) {
-            return Kind.PERMANENT;
         }
         return Kind.UNCLASSIFIED;
     }
@@ -161,10 +151,13 @@ public final class DeliveryFailures {
                 || (t instanceof SQLException sql && transientState(sql.getSQLState()));
     }
 
-    /** SQL state classes 08 (connection), 53 (insufficient resources), 57P (operator intervention: shutdown), 40001. */
+    /**
+     * SQL state classes 08 (connection), 53 (insufficient resources), 57P (operator intervention: shutdown), and the
+     * victims of concurrency: 40001 (serialization failure), 40P01 (deadlock detected), 55P03 (lock not available).
+     */
     private static boolean transientState(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                || state.equals("40001"));
+                || state.equals("40001") || state.equals("40P01") || state.equals("55P03"));
     }
 
     /**
@@ -181,14 +174,47 @@ public final class DeliveryFailures {
         return switch (classify(failure)) {
             case PERMANENT -> true;
             case TRANSIENT -> (transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure);
-            case UNCLASSIFIED -> attempts >= maxAttempts;
+            case UNCLASSIFIED -> unclassifiedAttempt(exchange, attempts) >= maxAttempts;
         };
+    }
+
+    /** Unclassified failures per broker message id, the most recent {@value #COUNTED} messages; lost at a restart (more attempts, never fewer). */
+    private final Map<String, Integer> unclassified = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > COUNTED;
+        }
+    };
+    private static final int COUNTED = 10_000;
+
+    /** This failure's number among the message's unclassified ones; the delivery count if the message has no id. */
+    private int unclassifiedAttempt(Exchange exchange, int deliveryCount) {
+        String id = exchange.getIn().getHeader("JMSMessageID", String.class);
+        if (id == null) {
+            return deliveryCount;
+        }
+        synchronized (unclassified) {
+            int attempt = unclassified.merge(id, 1, Integer::sum);
+            if (attempt >= maxAttempts) {
+                unclassified.remove(id);
+            }
+            return attempt;
+        }
+    }
+
+    private static boolean inFlight(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientFailure transientFailure && InboundDelivery.IN_FLIGHT.equals(transientFailure.reason())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean waitedPastWindow(Exchange exchange, Throwable failure) {
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
-        if (delivered == null || delivered.header().createdAt() == null) {
-            return false;
+        if (delivered == null || delivered.header().createdAt() == null || inFlight(failure)) {
+            return false; // another copy in flight decides what its sender hears, never this one (InboundDelivery)
         }
         Instant created = delivered.header().createdAt();
         if (!created.isBefore(clock.instant().minus(outageWindow))) {

@@ -39,6 +39,8 @@ public final class InboundDelivery {
     public static final String PRODUCER_UNKNOWN = "PRODUCER_UNKNOWN";
     /** Dead-letter reason: another copy of the same envelope was being delivered at every attempt (issue 14 F). */
     public static final String IN_FLIGHT = "IN_FLIGHT";
+    /** Transient failure: the envelope could not be kept as evidence (its disk full or unwritable); the delivery waits. */
+    public static final String EVIDENCE_UNWRITABLE = "EVIDENCE_UNWRITABLE";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -131,12 +133,20 @@ public final class InboundDelivery {
      * evidence (a receipt for this node's own message included), then the delivery recorded. Monitoring traffic
      * ({@link FlowDefinition#monitoring}) is only recorded as seen and counted: no evidence, no operation-log line.
      */
-    public void markDelivered(Exchange exchange) throws IOException {
+    public void markDelivered(Exchange exchange) throws IOException, TransientFailure {
         Delivered delivered = exchange.getProperty(DELIVERED, Delivered.class);
         EnvelopeHeader header = delivered.header();
         boolean monitoring = delivered.flow().monitoring();
         if (!monitoring) {
-            evidence.keep(exchange.getProperty(ENVELOPE, byte[].class), header);
+            try {
+                evidence.keep(exchange.getProperty(ENVELOPE, byte[].class), header);
+            } catch (IOException e) {
+                // the evidence folder's disk (full over a weekend, say): the message waits with the broker's backoff
+                // until it can be kept, rather than use up the attempts of a bug and be dead-lettered after the
+                // legacy outbox already holds it (flow.DeliveryFailures)
+                throw new TransientFailure(EVIDENCE_UNWRITABLE, "the envelope of " + header.messageId()
+                        + " cannot be kept as evidence: " + e.getMessage(), e);
+            }
         }
         seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());

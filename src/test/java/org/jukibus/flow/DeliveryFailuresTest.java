@@ -36,7 +36,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 class DeliveryFailuresTest {
 
     @Test
-    void only_what_names_an_outage_waits_a_payload_that_cannot_be_read_is_refused_anything_else_is_a_bug() {
+    void only_what_names_an_outage_waits_a_refusal_is_permanent_anything_else_is_a_bug() {
         assertThat(DeliveryFailures.classify(new TransientFailure(LegacyOutbox.UNWRITABLE, "outbox/transfer-in",
                 new FileSystemException("outbox/transfer-in", null, "No space left on device")))).isEqualTo(Kind.TRANSIENT);
         assertThat(DeliveryFailures.classify(new SQLException("connection refused", "08001"))).isEqualTo(Kind.TRANSIENT);
@@ -58,11 +58,14 @@ class DeliveryFailuresTest {
         // the first exception that names a kind decides: a permanent refusal wrapping an I/O error stays permanent
         assertThat(DeliveryFailures.classify(new RuntimeCamelException(new PermanentFailure("BAD", "x"))))
                 .isEqualTo(Kind.PERMANENT);
-        // a peer's payload that passes the schema but cannot be read: no attempt reads it better
+        // a schema-valid payload Jackson cannot read may be this node's bug as well as the sender's: bounded, no notice
         JsonProcessingException unreadable = readError();
-        assertThat(DeliveryFailures.classify(unreadable)).isEqualTo(Kind.PERMANENT);
-        assertThat(DeliveryFailures.classify(new UncheckedIOException(new MalformedInputException(1)))).isEqualTo(Kind.PERMANENT);
-        assertThat(DeliveryFailures.reason(new RuntimeCamelException(unreadable))).isEqualTo(DeliveryFailures.MALFORMED);
+        assertThat(DeliveryFailures.classify(unreadable)).isEqualTo(Kind.UNCLASSIFIED);
+        assertThat(DeliveryFailures.classify(new UncheckedIOException(new MalformedInputException(1)))).isEqualTo(Kind.UNCLASSIFIED);
+        assertThat(DeliveryFailures.reason(new RuntimeCamelException(unreadable))).isEqualTo(DeliveryFailures.RETRIES_EXHAUSTED);
+        // concurrency victims wait: a deadlock, a lock not available
+        assertThat(DeliveryFailures.classify(new SQLException("deadlock detected", "40P01"))).isEqualTo(Kind.TRANSIENT);
+        assertThat(DeliveryFailures.classify(new SQLException("could not obtain lock", "55P03"))).isEqualTo(Kind.TRANSIENT);
 
         assertThat(DeliveryFailures.classify(new NullPointerException())).isEqualTo(Kind.UNCLASSIFIED);
         assertThat(DeliveryFailures.classify(new IllegalStateException("bug", new IllegalArgumentException())))
@@ -108,7 +111,7 @@ class DeliveryFailuresTest {
         assertThat(failures.exhausted(attempt(8, new IllegalStateException("bug")))).isTrue();
         assertThat(failures.exhausted(attempt(8, new SQLException("store down", "08006")))).isFalse();
         assertThat(failures.exhausted(attempt(100_000, outboxUnwritable()))).isFalse();
-        assertThat(failures.exhausted(attempt(1, readError()))).as("a payload that cannot be read").isTrue();
+        assertThat(failures.exhausted(attempt(1, readError()))).as("a payload that cannot be read: bounded like a bug").isFalse();
         assertThat(failures.mostAttempts()).as("the broker must never move a message itself").isEqualTo(-1);
     }
 
@@ -172,5 +175,28 @@ class DeliveryFailuresTest {
         exchange.getIn().setHeader("JMSXDeliveryCount", deliveryCount);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
         return exchange;
+    }
+
+    /** The broker's delivery count rises with every transient rollback: a bug's attempts are counted apart. */
+    @Test
+    void a_message_that_waited_through_an_outage_gets_its_full_attempts_at_a_later_bug() {
+        DeliveryFailures failures = failures(8, -1);
+        for (int i = 1; i < 8; i++) {
+            Exchange failed = attempt(5_000 + i, new IllegalStateException("race"));
+            failed.getIn().setHeader("JMSMessageID", "ID:after-the-outage");
+            assertThat(failures.exhausted(failed)).as("unclassified failure %d after 5,000 transient ones", i).isFalse();
+        }
+        Exchange eighth = attempt(5_008, new IllegalStateException("race"));
+        eighth.getIn().setHeader("JMSMessageID", "ID:after-the-outage");
+        assertThat(failures.exhausted(eighth)).isTrue();
+    }
+
+    /** Another copy in flight decides what the sender hears: this one never becomes TRANSIENT_EXPIRED. */
+    @Test
+    void a_copy_in_flight_past_the_outage_window_is_not_expired() {
+        DeliveryFailures failures = failures(8, -1);
+        Exchange inFlight = attempt(50_000, new TransientFailure(InboundDelivery.IN_FLIGHT, "another copy", null));
+        inFlight.setProperty(InboundDelivery.DELIVERED, delivered(NOW.minus(Duration.ofDays(40))));
+        assertThat(failures.exhausted(inFlight)).isFalse();
     }
 }
