@@ -2,6 +2,7 @@ package org.jukibus.directory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -229,8 +230,9 @@ public final class NetworkTrust {
         try {
             copy(content, store.resolve(name));
         } catch (IOException e) {
-            // not applied either: a restart would otherwise fall back to the older document
-            throw new IllegalStateException("cannot store the accepted " + name + " in " + store + ": " + e.getMessage(), e);
+            // not applied either: a restart would otherwise fall back to the older document. Unchecked I/O: the
+            // caller decides whether it waits (a delivery of the document: the disk may be full for a weekend)
+            throw new UncheckedIOException("cannot store the accepted " + name + " in " + store + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jukibus.flow;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,8 @@ public final class TrustDistribution {
     /** Where a parent delivers trust documents on a child's broker. */
     public static final String ADDRESS = "jukibus.inbound.trust";
     public static final String TYPE = "jukibus-trust";
+    /** The reason a trust document waits: it could not be stored in home/trust/. */
+    public static final String TRUST_UNWRITABLE = "TRUST_UNWRITABLE";
 
     private final NetworkTrust trust;
     private final String self;
@@ -42,8 +45,11 @@ public final class TrustDistribution {
      * per child. One already in force is dropped quietly (it also arrives again after a redelivery).
      *
      * @throws PermanentFailure ROLLBACK, EXPIRED or INVALID: dead-lettered with that reason
+     * @throws TransientFailure TRUST_UNWRITABLE: the document could not be stored in home/trust/ (a full disk); it
+     *                          waits on the broker like any delivery. Dead-lettered, it was never applied: the parent
+     *                          relays a document once, so the node kept the old directory until the next one
      */
-    public List<Message> take(Exchange exchange) throws PermanentFailure {
+    public List<Message> take(Exchange exchange) throws PermanentFailure, TransientFailure {
         byte[] document = exchange.getIn().getBody(byte[].class);
         if (document == null || document.length == 0) {
             throw new PermanentFailure("INVALID", "an empty trust document");
@@ -54,6 +60,8 @@ public final class TrustDistribution {
             }
         } catch (TrustRejectedException e) {
             throw new PermanentFailure(e.reason(), e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new TransientFailure(TRUST_UNWRITABLE, e.getMessage(), e);
         }
         return relay(exchange, document);
     }

@@ -17,6 +17,9 @@ import java.time.Instant;
  *       the first heartbeat after a gap longer than {@code silence-after}).</li>
  *   <li>Heard from, health UP: OK, since the health changed (or it came back, if later).</li>
  *   <li>Not heard from yet, not silent for long enough: no decision, the state stays.</li>
+ *   <li>A heartbeat or listing recorded later than now (central's clock was moved back since) counts as
+ *       not heard: silence is then measured from central's start, which the board moves back with the
+ *       clock.</li>
  * </ul>
  */
 public final class NodeStates {
@@ -26,10 +29,12 @@ public final class NodeStates {
 
     /** The change of state the row calls for at {@code now}, or null when it stays. */
     public static StateChange next(NodeStatusRow row, Instant now, Instant centralStartedAt, Duration silenceAfter) {
-        Instant lastHeard = row.lastHeartbeatAt();
+        // a heartbeat recorded "later than now" was received before central's clock was moved back: it says
+        // nothing about the node's silence since, which is measured from central's (moved) start instead
+        Instant lastHeard = row.lastHeartbeatAt() == null || row.lastHeartbeatAt().isAfter(now) ? null : row.lastHeartbeatAt();
         // a node never heard is watched from central's start, or from when a later directory listed it
         Instant watchedFrom = row.state() == NodeState.UNKNOWN && row.stateSince() != null && row.stateSince().isAfter(centralStartedAt)
-                ? row.stateSince() : centralStartedAt;
+                && !row.stateSince().isAfter(now) ? row.stateSince() : centralStartedAt;
         Instant reference = lastHeard == null || lastHeard.isBefore(watchedFrom) ? watchedFrom : lastHeard;
         NodeState to;
         Instant since;

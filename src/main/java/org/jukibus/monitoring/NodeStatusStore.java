@@ -23,6 +23,12 @@ public final class NodeStatusStore {
     public record Event(String node, String status, Instant at, Instant recordedAt, String detail, List<String> alertIds) {
     }
 
+    /**
+     * How far a recorded time may lie ahead of a new heartbeat's receipt before the recorded one is taken
+     * for a clock that was moved back; above the skew parallel deliveries give two heartbeats.
+     */
+    static final Duration CLOCK_MOVED = Duration.ofMinutes(1);
+
     private final JdbcTemplate jdbc;
 
     public NodeStatusStore(JdbcTemplate jdbc) {
@@ -36,17 +42,21 @@ public final class NodeStatusStore {
     }
 
     /**
-     * Records a heartbeat received at {@code receivedAt}. An older heartbeat than the one recorded
-     * (by the node's SentAt: deliveries run in parallel) changes nothing. Notes when the node came
+     * Records a heartbeat received at {@code receivedAt}; false if it changed nothing. An older heartbeat
+     * than the one recorded (by the node's SentAt: deliveries run in parallel) changes nothing, unless a
+     * clock was moved back: the recorded SentAt lies more than {@link #CLOCK_MOVED} ahead of this
+     * receipt (the node's clock was ahead and was corrected), or the recorded receipt lies more than that
+     * ahead of this one (central's clock was moved back, e.g. at the end of a drill). Without that a
+     * clock moved back by 40 days froze the node's row for 40 days. Notes when the node came
      * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
      * check has recorded it as SILENT yet) and when its health changed, for the next status check.
      */
-    public void recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
+    public boolean recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
         Instant sentAt = Instant.parse(heartbeat.sentAt());
         NodeHeartbeat.Trust trust = heartbeat.trust();
         long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
                 .mapToLong(NodeHeartbeat.Queue::depth).sum();
-        jdbc.update("""
+        return jdbc.update("""
                 INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
                     last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
                     disk_free_bytes, certificate_not_after, logins_refused, permissions_denied, messages_refused,
@@ -77,6 +87,8 @@ public final class NodeStatusStore {
                     crl_next_update = EXCLUDED.crl_next_update,
                     clock_offset_ms = EXCLUDED.clock_offset_ms
                 WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
+                   OR s.last_sent_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
+                   OR s.last_heartbeat_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
                 """,
                 heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
                 heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
@@ -85,7 +97,8 @@ public final class NodeStatusStore {
                 heartbeat.securityEvents().messagesRefused(),
                 trust == null ? null : trust.directorySerial(), trust == null ? null : trust.crlNumber().longValueExact(),
                 trust == null ? null : ts(Instant.parse(trust.crlNextUpdate())),
-                Duration.between(receivedAt, sentAt).toMillis(), silenceAfter.toMillis());
+                Duration.between(receivedAt, sentAt).toMillis(), silenceAfter.toMillis(),
+                CLOCK_MOVED.toMillis(), CLOCK_MOVED.toMillis()) == 1;
     }
 
     /** Moves a node from {@code from} to {@code to}; false if its state was no longer {@code from}. */

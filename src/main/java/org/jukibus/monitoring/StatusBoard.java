@@ -52,7 +52,7 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     private final NodeStatusStore store;
     private final Clock clock;
     private final Duration silenceAfter;
-    private final Instant startedAt;
+    private volatile Instant startedAt;
     private volatile boolean listed;
     private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
 
@@ -91,7 +91,10 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
 
     /** Records a heartbeat (a peer's, delivered; or central's own) and, if it reports security events, the event. */
     public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
-        store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter);
+        if (!store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter)) {
+            log.info("NODE STATUS heartbeat {} of {} sent at {} not recorded: a later one is", heartbeatId, heartbeat.node(),
+                    heartbeat.sentAt());
+        }
         if (heartbeat.securityEvents().any()) {
             List<Answer> alerts = securityAlerts(heartbeat, heartbeatId);
             String detail = securityDetail(heartbeat);
@@ -131,6 +134,13 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
      */
     public void check(Exchange exchange) throws Exception {
         Instant now = clock.instant();
+        if (now.isBefore(startedAt)) {
+            // the clock was moved back past central's start (the end of a drill): watch from now, as after a
+            // restart, or a node never heard would not become SILENT until real time caught up
+            log.info("NODE STATUS the clock was moved back before central's start at {}: nodes are watched from {}",
+                    startedAt, now);
+            startedAt = now;
+        }
         Map<String, NodeStatusRow> rows = store.all();
         if (listNew(rows, now)) {
             rows = store.all();

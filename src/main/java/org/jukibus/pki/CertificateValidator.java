@@ -69,9 +69,12 @@ public final class CertificateValidator {
     /**
      * This validator, except that a CRL past its nextUpdate still counts as the list of revoked certificates instead
      * of refusing every certificate. For checks a node makes when it starts (the officer who approved its programs):
-     * a CRL renewal missed at central must not stop every node that restarts on the day after; the certificates the
-     * stale CRL lists are still refused, and central's missed renewal is alerted on by the heartbeat and the
-     * JukibusCrlDue rule.
+     * a CRL renewal missed at central must not stop every node that restarts on the day after. For the people and
+     * programs a running node lets in (operators' cards at the management port and the counter terminal, the
+     * monitoring certificate of the metrics scrape, provision requesters): a CRL that could not reach the node (its
+     * prefecture down over a long weekend) must not lock out its counters and blind its monitoring, as it does not
+     * stop its peers. The certificates the stale CRL lists are still refused, and the stale CRL is alerted on by the
+     * heartbeat and the JukibusCrlDue rule.
      */
     public CertificateValidator toleratingStaleCrl() {
         return new CertificateValidator(this, true);

@@ -97,7 +97,8 @@ public class ProvisionConfiguration {
         ProvisionChannel provisionChannel(IdentityProvision provision, NodeSettings settings, NetworkTrust trust, Clock clock,
                                           ProvisionProperties properties, OperationLog operationLog,
                                           SecurityEvents securityEvents) throws Exception {
-            CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock);
+            CertificateValidator validator = new CertificateValidator(Pem.readCertificate(settings.rootCa()), trust::crl, clock)
+                    .toleratingStaleCrl(); // as for operators: a CRL that could not reach this node refuses only what it lists
             return new ProvisionChannel(provision, validator, operationLog, securityEvents).start(settings.code(),
                     properties.address(), properties.port(), settings.keystore(), settings.truststore(),
                     settings.storePassword().toCharArray());

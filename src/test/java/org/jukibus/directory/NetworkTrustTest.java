@@ -90,6 +90,31 @@ class NetworkTrustTest {
     }
 
     @Test
+    void a_crl_that_cannot_be_stored_is_not_applied_and_its_delivery_waits_as_trust_unwritable() throws Exception {
+        NetworkTrust trust = start(now);
+        BigInteger inForce = trust.state().crlNumber();
+        // the home's trust folder unusable (a full disk gives the same IOException): a file where the folder was
+        org.springframework.util.FileSystemUtils.deleteRecursively(store);
+        Files.writeString(store, "not a folder");
+        X509CRL revoking = ca.revoke(osaka.certificate().getSerialNumber(), Duration.ofDays(7));
+        org.apache.camel.Exchange delivery = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        delivery.getIn().setBody(pem(revoking));
+
+        assertThatThrownBy(() -> new org.jukibus.flow.TrustDistribution(trust, "131041", NodeRole.MUNICIPAL).take(delivery))
+                .isInstanceOfSatisfying(org.jukibus.flow.TransientFailure.class,
+                        e -> assertThat(e.reason()).isEqualTo(org.jukibus.flow.TrustDistribution.TRUST_UNWRITABLE))
+                .hasMessageContaining("cannot store the accepted");
+        assertThat(org.jukibus.flow.DeliveryFailures.classify(new RuntimeException(new org.jukibus.flow.TransientFailure(
+                "TRUST_UNWRITABLE", "x", null)))).isEqualTo(org.jukibus.flow.DeliveryFailures.Kind.TRANSIENT);
+        assertThat(trust.state().crlNumber()).as("not applied: a restart would fall back to the older one").isEqualTo(inForce);
+
+        // the disk back: the redelivered document is applied
+        Files.delete(store);
+        new org.jukibus.flow.TrustDistribution(trust, "131041", NodeRole.MUNICIPAL).take(delivery);
+        assertThat(trust.revoked(osaka.certificate())).isTrue();
+    }
+
+    @Test
     void an_older_crl_is_a_rollback_and_an_equal_one_changes_nothing() throws Exception {
         NetworkTrust trust = start(now);
         X509CRL second = ca.revoke(osaka.certificate().getSerialNumber(), Duration.ofDays(7));

@@ -193,6 +193,57 @@ class CentralStatusTest {
     }
 
     @Test
+    void after_a_drill_moved_every_clock_forward_and_back_heartbeats_count_again_and_a_node_that_stops_goes_silent() throws Exception {
+        NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13"),
+                entry(NodeRole.MUNICIPAL, "131016")));
+        TestClock clock = new TestClock(T0);
+        NodeStatusStore drillStore = new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL)));
+        StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(() -> directory), drillStore, clock, SILENCE);
+        String[][] nodes = {{"central", "central"}, {"13", "prefecture"}, {"131016", "municipal"}};
+        // the drill: every clock 40 days ahead, heartbeats recorded there
+        clock.now = T0.plus(Duration.ofDays(40));
+        for (String[] n : nodes) {
+            board.record(beat(n[0], n[1], clock.now, 0), "drill-" + n[0], clock.now);
+        }
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        check(board, exchange);
+        board.recordChanges(exchange);
+
+        // every clock back; the municipality beats once more, then stops
+        clock.now = T0.plusSeconds(60);
+        for (String[] n : nodes) {
+            board.record(beat(n[0], n[1], clock.now, 0), "back-" + n[0], clock.now);
+        }
+        assertThat(drillStore.all().get("131016").lastHeartbeatAt()).as("the heartbeat after the drill is recorded")
+                .isEqualTo(clock.now);
+        Instant lastBeat = clock.now;
+        clock.now = clock.now.plus(SILENCE).plusSeconds(1);
+        for (String[] n : new String[][] {nodes[0], nodes[1]}) {
+            board.record(beat(n[0], n[1], clock.now, 0), "later-" + n[0], clock.now);
+        }
+        exchange = new DefaultExchange(new DefaultCamelContext());
+        List<Answer> alerts = check(board, exchange);
+        board.recordChanges(exchange);
+        assertThat(alerts).extracting(Answer::recipient).contains("131016");
+        assertThat(board.list()).filteredOn(m -> m.get("code").equals("131016")).singleElement()
+                .satisfies(m -> assertThat(m.get("state")).isEqualTo("SILENT"));
+        assertThat(board.events("131016", 10)).first()
+                .satisfies(e -> assertThat((String) e.get("detail")).contains("no heartbeat since " + lastBeat));
+    }
+
+    @Test
+    void a_node_whose_clock_ran_ahead_and_was_corrected_is_recorded_again_at_once() {
+        store.list("131032", "municipal", T0);
+        store.recordHeartbeat(heartbeat("131032", T0.plus(Duration.ofHours(2)), "UP", 0), "ahead", T0, SILENCE);
+
+        assertThat(store.recordHeartbeat(heartbeat("131032", T0.plusSeconds(60), "DOWN", 0), "corrected", T0.plusSeconds(60), SILENCE))
+                .isTrue();
+        assertThat(store.all().get("131032").health()).isEqualTo("DOWN");
+        assertThat(store.recordHeartbeat(heartbeat("131032", T0.plusSeconds(30), "UP", 0), "late", T0.plusSeconds(61), SILENCE))
+                .as("an older heartbeat delivered late still changes nothing").isFalse();
+    }
+
+    @Test
     void a_node_a_later_directory_adds_is_watched_from_then_and_goes_silent_if_it_never_beats() throws Exception {
         NodeDirectory first = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13")));
         java.util.concurrent.atomic.AtomicReference<NodeDirectory> inForce = new java.util.concurrent.atomic.AtomicReference<>(first);

@@ -46,6 +46,17 @@ class NodeStatesTest {
     }
 
     @Test
+    void a_heartbeat_recorded_before_centrals_clock_was_moved_back_does_not_keep_the_node_from_going_silent() {
+        Instant drill = START.plus(Duration.ofDays(40));
+        NodeStatusRow heardInTheDrill = row(NodeState.OK, drill, drill, null, "UP", drill);
+
+        assertThat(at(heardInTheDrill, START.plusSeconds(179))).isNull();
+        StateChange change = at(heardInTheDrill, START.plusSeconds(181));
+        assertThat(change.to()).isEqualTo(NodeState.SILENT);
+        assertThat(change.since()).isEqualTo(START);
+    }
+
+    @Test
     void the_first_heartbeat_makes_a_node_ok_without_an_alert() {
         Instant heard = START.plusSeconds(5);
         StateChange change = at(row(NodeState.UNKNOWN, START, heard, null, "UP", heard), heard.plusSeconds(1));
