@@ -218,6 +218,44 @@ class ChangeInfoIT {
         assertThat(DeadLetterAssert.count(net, LIAISON)).isZero();
     }
 
+    @Test
+    @Order(7)
+    void the_authoritys_certificate_has_a_lifetime_gauge_like_the_nodes_own() throws Exception {
+        java.security.cert.X509Certificate authority = org.jukibus.pki.Pem.readCertificate(ca.certificateFile());
+        io.micrometer.core.instrument.Gauge gauge = net.context(LIAISON).getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("jukibus.certificate.expiry").tag("certificate", "ca-encryption").gauge();
+
+        assertThat(gauge).as("the liaison warns before change info can no longer be sealed").isNotNull();
+        double expected = Duration.between(net.context(LIAISON).getBean(org.jukibus.clock.NodeClock.class).instant(),
+                authority.getNotAfter().toInstant()).toSeconds();
+        assertThat(gauge.value()).isCloseTo(expected, org.assertj.core.data.Offset.offset(120.0));
+    }
+
+    @Test
+    @Order(8)
+    void a_transaction_left_open_in_centrals_store_holds_change_info_back_and_the_gauge_shows_for_how_long() throws Exception {
+        String resident = org.jukibus.flow.ResidentCode.of(5000000003L);
+        ca.holds(resident);
+        io.micrometer.core.instrument.Gauge waiting = net.context(CENTRAL).getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("jukibus.change.info.waiting").gauge();
+        assertThat(waiting).isNotNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiting.value() == 0.0);
+        int before = changes().size();
+        javax.sql.DataSource store = net.context(CENTRAL).getBean(javax.sql.DataSource.class);
+        try (java.sql.Connection open = store.getConnection()) {
+            // an operator's psql session left in BEGIN with a write: every record after it waits for it to end
+            open.setAutoCommit(false);
+            open.createStatement().execute("select pg_current_xact_id()");
+            IdentityRecords.seedChange(net, CENTRAL, resident, "ADDRESS_CHANGE", "住基 十一郎", "東京都千代田区三番町3番地", "2026-11-11");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting.value() >= 3.0);
+            assertThat(changes()).hasSize(before);
+            open.rollback();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes().size() > before && waiting.value() == 0.0);
+        assertThat(changes().get(changes().size() - 1).residentCode()).isEqualTo(resident);
+    }
+
     // --- helpers ---
 
     private static int withheld() {

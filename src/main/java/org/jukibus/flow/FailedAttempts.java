@@ -92,7 +92,8 @@ public final class FailedAttempts extends EventNotifierSupport {
             waiting.put(messageId, new Waiting(route, cause, now));
         }
         Instant last = episodes.put(route + " " + cause, now);
-        if (last == null || last.plus(QUIET).isBefore(now)) {
+        // a last line "later than now" was logged before the clock was moved back: a new episode, not a quiet one
+        if (last == null || last.isAfter(now) || last.plus(QUIET).isBefore(now)) {
             String what = kind == DeliveryFailures.Kind.TRANSIENT
                     ? "messages wait, tried again with backoff for as long as it lasts"
                     : "messages are tried again and dead-lettered after jukibus.delivery.max-attempts";
@@ -114,8 +115,10 @@ public final class FailedAttempts extends EventNotifierSupport {
     }
 
     private int count(String route, String cause) {
-        Instant since = clock.instant().minus(QUIET);
-        waiting.values().removeIf(w -> w.lastAttempt().isBefore(since));
+        Instant now = clock.instant();
+        Instant since = now.minus(QUIET);
+        // an attempt "later than now" dates from before the clock was moved back: aged out like an old one
+        waiting.values().removeIf(w -> w.lastAttempt().isBefore(since) || w.lastAttempt().isAfter(now));
         return (int) waiting.values().stream()
                 .filter(w -> w.route().equals(route) && (cause == null || w.cause().equals(cause))).count();
     }

@@ -18,7 +18,8 @@ import org.jukibus.directory.NetworkTrust;
  * <ul>
  *   <li>{@code jukibus_certificate_expiry_seconds{certificate="node"|"root-ca"|"officer"}}: until the certificate's
  *       notAfter; "officer" is the certificate of the officer who approved the node's programs (a node whose officer
- *       certificate has lapsed does not start), where approval is on</li>
+ *       certificate has lapsed does not start), where approval is on; a liaison node adds "ca-encryption"
+ *       (flow.changeinfo.ChangeInfoConfiguration)</li>
  *   <li>{@code jukibus_crl_next_update_seconds}: until the nextUpdate of the CRL in force (it changes when a new one
  *       arrives)</li>
  *   <li>{@code jukibus_clock_offset_seconds}: how far the node's clock is set from the host's ({@code jukibus clock
@@ -56,7 +57,8 @@ public final class LifetimeMetrics implements MeterBinder {
                 .baseUnit("seconds").description("Offset of the node's clock from the host's").register(registry);
     }
 
-    private static void certificate(MeterRegistry registry, Clock clock, String which, X509Certificate cert) {
+    /** Binds {@code jukibus_certificate_expiry_seconds{certificate=which}}: also for a flow's own certificates. */
+    public static void certificate(MeterRegistry registry, Clock clock, String which, X509Certificate cert) {
         Gauge.builder("jukibus.certificate.expiry", cert, c -> secondsUntil(clock, c.getNotAfter()))
                 .tag("certificate", which).baseUnit("seconds").description("Time until the certificate's notAfter")
                 .register(registry);

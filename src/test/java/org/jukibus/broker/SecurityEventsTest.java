@@ -58,6 +58,20 @@ class SecurityEventsTest {
     }
 
     @Test
+    void after_the_clock_was_moved_back_a_refusal_is_logged_at_once() {
+        SecurityEvents events = new SecurityEvents(clock);
+        Instant drillEnd = now.get();
+        now.set(drillEnd.plus(java.time.Duration.ofDays(40)));
+        events.loginRefused("127.0.0.1", "during the drill");
+        now.set(drillEnd);
+
+        events.loginRefused("127.0.0.1", "after the drill");
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).as("not silenced for the 40 days moved")
+                .containsExactly("SECURITY login refused from 127.0.0.1: during the drill",
+                        "SECURITY login refused from 127.0.0.1: after the drill");
+    }
+
+    @Test
     void refused_messages_have_their_own_count_and_rate_limited_line() {
         SecurityEvents events = new SecurityEvents(clock);
         events.loginRefused("127.0.0.1", "unknown certificate");

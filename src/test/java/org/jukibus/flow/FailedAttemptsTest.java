@@ -104,6 +104,19 @@ class FailedAttemptsTest {
     }
 
     @Test
+    void after_the_clock_was_moved_back_a_cause_is_logged_again_and_messages_removed_meanwhile_are_no_longer_counted() {
+        java.time.Instant drillEnd = now.get();
+        now.set(drillEnd.plus(java.time.Duration.ofDays(40)));
+        attempts.failed(exchange("ID:1", outboxDown("x")));
+        now.set(drillEnd); // the drill ends: every clock back 40 days; ID:1 was removed by an operator meanwhile
+
+        assertThat(waiting()).isZero();
+        attempts.failed(exchange("ID:2", outboxDown("x")));
+        assertThat(lines.list).as("not silenced for the 40 days moved").hasSize(2);
+        assertThat(waiting()).isEqualTo(1.0);
+    }
+
+    @Test
     void a_bug_is_logged_with_its_stack_trace_once_per_episode_and_is_not_counted_as_waiting() {
         for (int m = 0; m < 100; m++) {
             attempts.failed(exchange("ID:" + m, new IllegalStateException("bug " + m)));

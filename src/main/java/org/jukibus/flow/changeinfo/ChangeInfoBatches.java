@@ -2,6 +2,9 @@ package org.jukibus.flow.changeinfo;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +61,8 @@ public final class ChangeInfoBatches {
     private final NodeDirectory directory;
     private final OperationLog audit;
     private final int batchSize;
+    /** Whether the missing liaison node has been logged (once per episode: the route runs every few seconds). */
+    private volatile boolean noLiaison;
 
     public ChangeInfoBatches(JdbcTemplate jdbc, TransactionTemplate transactions, NodeDirectory directory,
                              OperationLog audit, int batchSize) {
@@ -66,6 +71,18 @@ public final class ChangeInfoBatches {
         this.directory = directory;
         this.audit = audit;
         this.batchSize = batchSize;
+    }
+
+    /**
+     * Seconds since the oldest record that still waits for change info was recorded, 0 when none waits: the gauge
+     * {@code jukibus_change_info_waiting_seconds} and the alert JukibusChangeInfoWaiting. Change info can be held back
+     * without any failure (a write transaction left open anywhere in the store's PostgreSQL, which {@link #next}
+     * must wait for; no liaison node in the directory) and nothing else would show it.
+     */
+    public double oldestWaitingSeconds(Clock clock) {
+        Timestamp oldest = jdbc.queryForObject("select min(recorded_at) from identity_record where waits_for_change_info",
+                Timestamp.class);
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toSeconds());
     }
 
     /** A record as the certification authority may see it: the change only; with its id. */
@@ -133,8 +150,15 @@ public final class ChangeInfoBatches {
         exchange.setProperty(BATCH_END, null);
         List<NodeEntry> liaisons = directory.withRole(NodeRole.LIAISON);
         if (liaisons.isEmpty()) {
-            log.debug("no liaison node in the directory: change info waits");
+            if (!noLiaison) {
+                log.warn("no liaison node in the directory: change info waits until a directory lists one");
+                noLiaison = true;
+            }
             return List.of();
+        }
+        if (noLiaison) {
+            log.info("a liaison node is in the directory again: the change info that waited goes out");
+            noLiaison = false;
         }
         Batch batch = next();
         if (batch == null) {

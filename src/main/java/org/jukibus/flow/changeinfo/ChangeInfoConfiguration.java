@@ -37,6 +37,14 @@ public class ChangeInfoConfiguration {
                                             NodeDirectory directory, OperationLog operationLog, ChangeInfoProperties properties) {
             return new ChangeInfoBatches(jdbcTemplate, storeTransactions, directory, operationLog, properties.getBatchSize());
         }
+
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder changeInfoWaiting(ChangeInfoBatches batches, Clock clock) {
+            return registry -> io.micrometer.core.instrument.Gauge
+                    .builder("jukibus.change.info.waiting", batches, b -> b.oldestWaitingSeconds(clock)).baseUnit("seconds")
+                    .description("Age of the oldest identity record whose change info has not gone to the authority yet")
+                    .register(registry);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -62,7 +70,7 @@ public class ChangeInfoConfiguration {
                 throw new IllegalStateException("a liaison node needs jukibus.liaison.ca-endpoint and jukibus.liaison.ca-certificate"
                         + " (or the change-info flow switched off: jukibus.flows.change-info.enabled=false)");
             }
-            X509Certificate ca = caCertificate(properties, settings);
+            X509Certificate ca = caCertificate(properties, settings, clock);
             var link = new CertificationAuthorityLink(properties.getCaEndpoint(),
                     CertificationAuthorityLink.tls(settings.keystore(), settings.truststore(), settings.storePassword().toCharArray()),
                     properties.getCaTimeout());
@@ -71,8 +79,20 @@ public class ChangeInfoConfiguration {
                     operationLog, clock);
         }
 
-        /** The authority's certificate, which must be issued by the network's root CA and valid now. */
-        private static X509Certificate caCertificate(LiaisonProperties properties, NodeSettings settings) throws IOException {
+        /**
+         * The lifetime of the authority's encryption certificate, beside the node's own
+         * ({@code jukibus_certificate_expiry_seconds{certificate="ca-encryption"}}): the liaison seals every change info
+         * to it and does not start once it has lapsed, so it needs the same 14-day warning (JukibusCertificateExpiring).
+         */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder caCertificateLifetime(LiaisonProperties properties, NodeSettings settings,
+                                                                              Clock clock) throws IOException {
+            X509Certificate ca = caCertificate(properties, settings, clock);
+            return registry -> org.jukibus.management.LifetimeMetrics.certificate(registry, clock, "ca-encryption", ca);
+        }
+
+        /** The authority's certificate, which must be issued by the network's root CA and valid now (the node's clock). */
+        private static X509Certificate caCertificate(LiaisonProperties properties, NodeSettings settings, Clock clock) throws IOException {
             if (!Files.isRegularFile(properties.getCaCertificate())) {
                 throw new IllegalStateException("jukibus.liaison.ca-certificate: " + properties.getCaCertificate() + " does not exist");
             }
@@ -80,7 +100,7 @@ public class ChangeInfoConfiguration {
             X509Certificate root = Pem.readCertificate(settings.rootCa());
             try {
                 ca.verify(root.getPublicKey());
-                ca.checkValidity();
+                ca.checkValidity(java.util.Date.from(clock.instant())); // the node's clock, as every check
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("jukibus.liaison.ca-certificate " + properties.getCaCertificate()
                         + " is not a valid certificate issued by the network's root CA: " + e.getMessage(), e);
