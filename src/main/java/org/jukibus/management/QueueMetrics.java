@@ -33,11 +33,18 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Ages are from the time the message was put on this broker (its timestamp) to the node's clock, with messages
  * waiting out a redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows.
+ * <p>
+ * Depths are the broker's counts. Ages and the per-peer figures come from reading at most {@link #READ_LIMIT}
+ * messages of each queue from its head (the oldest), and as many of those waiting out a redelivery delay: after a
+ * 4-day outage the outbound queue holds hundreds of thousands, mostly paged to disk, and reading them all every ten
+ * seconds would compete with the drain. A peer whose first message lies deeper than that is left out of the
+ * per-peer series until the queue ahead of it shrinks; those ahead of it are older, so the backlog alert still fires.
  */
 public final class QueueMetrics implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
     static final int INTERVAL_SECONDS = 10;
+    static final int READ_LIMIT = 10_000;
     private static final String PREFIX = "jukibus.";
     private static final String OUTBOUND = "jukibus.outbound";
 
@@ -117,14 +124,17 @@ public final class QueueMetrics implements AutoCloseable {
         outboundAge.register(List.of(), true);
     }
 
-    /** The queued messages, those waiting out a redelivery delay, and those out to a consumer. */
+    /**
+     * The queued messages from the head, those waiting out a redelivery delay (at most {@link #READ_LIMIT} of each),
+     * and those out to a consumer (bounded by the consumers' windows).
+     */
     private static void forEachMessage(Queue queue, java.util.function.Consumer<MessageReference> action) {
         try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
-            while (it.hasNext()) {
+            for (int read = 0; read < READ_LIMIT && it.hasNext(); read++) {
                 action.accept(it.next());
             }
         }
-        queue.getScheduledMessages().forEach(action);
+        queue.getScheduledMessages().stream().limit(READ_LIMIT).forEach(action);
         queue.getDeliveringMessages().values().forEach(refs -> refs.forEach(action));
     }
 
