@@ -185,6 +185,7 @@ public class NodeConfiguration {
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
         try {
             org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryFailures.mostAttempts(),
+                    deliveryFailures.unclassifiedAttempts(),
                     deliveryFailures.longestWait());
         } catch (IllegalStateException e) {
             broker.close();
