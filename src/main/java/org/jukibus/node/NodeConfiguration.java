@@ -359,9 +359,9 @@ public class NodeConfiguration {
     @Bean
     LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                               LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog,
-                              SentPayloads sentPayloads) {
+                              SentPayloads sentPayloads, org.jukibus.flow.SendingStatus sendingStatus) {
         return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog,
-                sentPayloads);
+                sentPayloads, sendingStatus);
     }
 
     @Bean
