@@ -32,14 +32,16 @@ public final class RedeliveryPolicy {
 
     /**
      * Throws unless the broker of {@code server} moves a message later than the node on every queue: after more than
-     * {@code nodeAttempts} attempts or, with {@code nodeAttempts} -1 (a transient failure waits by time), not before
-     * {@code longestWait} has passed.
+     * {@code nodeAttempts} attempts or, with {@code nodeAttempts} -1 (a transient failure waits by time), after more
+     * than {@code unclassifiedAttempts} (the attempts at a failure nothing classifies, which are still counted) and not
+     * before {@code longestWait} has passed.
      */
-    public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts, Duration longestWait) {
-        List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts, longestWait);
+    public static void requireNodeFirst(ActiveMQServer server, int nodeAttempts, int unclassifiedAttempts, Duration longestWait) {
+        List<String> wrong = violations(settingsByAddress(server.getConfiguration()), nodeAttempts, unclassifiedAttempts, longestWait);
         if (!wrong.isEmpty()) {
             throw new IllegalStateException("the node dead-letters a message itself after " + (nodeAttempts < 0
-                    ? "a transient failure waited up to " + longestWait : nodeAttempts + " attempts") + " but the broker moves a"
+                    ? unclassifiedAttempts + " attempts at an unclassified failure or after a transient failure waited up to "
+                    + longestWait : nodeAttempts + " attempts") + " but the broker moves a"
                     + " message to its dead-letter address, without a reason, sooner on " + wrong
                     + ": set max-delivery-attempts in broker.xml to 100000 (or -1), above jukibus.delivery.max-attempts and"
                     + " jukibus.delivery.transient-max-attempts, and long enough at max-redelivery-delay to outlast"
@@ -61,10 +63,11 @@ public final class RedeliveryPolicy {
 
     /**
      * The addresses whose broker limit (-1: none) does not lie after the node's: at or below {@code nodeAttempts}, or,
-     * with {@code nodeAttempts} -1, too few attempts at the broker's longest redelivery delay to outlast
-     * {@code longestWait}; all of them if {@code nodeAttempts} is 0.
+     * with {@code nodeAttempts} -1, at or below {@code unclassifiedAttempts} or too few attempts at the broker's longest
+     * redelivery delay to outlast {@code longestWait}; all of them if {@code nodeAttempts} is 0.
      */
-    static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts, Duration longestWait) {
+    static List<String> violations(Map<String, AddressSettings> settings, int nodeAttempts, int unclassifiedAttempts,
+                                   Duration longestWait) {
         List<String> wrong = new ArrayList<>();
         settings.forEach((address, setting) -> {
             long attempts = setting.getMaxDeliveryAttempts();
@@ -74,7 +77,8 @@ public final class RedeliveryPolicy {
             } else if (attempts < 0) {
                 brokerFirst = false;
             } else if (nodeAttempts < 0) {
-                brokerFirst = attempts * setting.getMaxRedeliveryDelay() < longestWait.plus(MARGIN).toMillis();
+                brokerFirst = attempts <= unclassifiedAttempts
+                        || attempts * setting.getMaxRedeliveryDelay() < longestWait.plus(MARGIN).toMillis();
             } else {
                 brokerFirst = attempts <= nodeAttempts;
             }

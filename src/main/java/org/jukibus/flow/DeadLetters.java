@@ -67,14 +67,34 @@ public final class DeadLetters {
             String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
         }
-        // the reason only, never the detail: the ids below are the verified envelope's, or none
-        audit.record(AuditEvent.of(AuditKind.MESSAGE_DEAD_LETTERED).flow(flow)
-                .message(in.getHeader(Headers.MESSAGE_ID, String.class), in.getHeader(Headers.TYPE, String.class))
-                .recipient(in.getHeader(Headers.RECIPIENT, String.class)).digestOf(in.getBody(byte[].class))
-                .detail("reason " + reason + ", dead letter " + in.getHeader("JMSMessageID", String.class)));
+        record(exchange, flow, reason);
         // a crash after this send but before the consume commits must not dead-letter it twice
         in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
         log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);
+    }
+
+    /**
+     * The dead letter's operation log line. A log that cannot be written (its disk full: it stays stopped until the
+     * node restarts, HashChainLog) must not keep the message out of the dead-letter queue: the dead-letter branch
+     * would fail with it and the message go round until the broker's last resort, without its reason. The missing
+     * line is told instead: an ERROR naming the message and the reason, a header on the dead letter, and the log's
+     * health DOWN (OperationLogHealth).
+     */
+    private void record(Exchange exchange, String flow, String reason) {
+        var in = exchange.getIn();
+        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
+        String deadLetter = in.getHeader("JMSMessageID", String.class);
+        try {
+            // the reason only, never the detail: the ids below are the verified envelope's, or none
+            audit.record(AuditEvent.of(AuditKind.MESSAGE_DEAD_LETTERED).flow(flow)
+                    .message(messageId, in.getHeader(Headers.TYPE, String.class))
+                    .recipient(in.getHeader(Headers.RECIPIENT, String.class)).digestOf(in.getBody(byte[].class))
+                    .detail("reason " + reason + ", dead letter " + deadLetter));
+        } catch (RuntimeException e) {
+            in.setHeader(Headers.OPERATION_LOG_MISSING, e.getMessage());
+            log.error("operation log line missing: {} message {} (dead letter {}) is dead-lettered with reason {}, but the"
+                    + " operation log cannot be written: {}", flow, messageId, deadLetter, reason, e.getMessage());
+        }
     }
 
     /**

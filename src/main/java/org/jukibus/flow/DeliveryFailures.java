@@ -230,6 +230,11 @@ public final class DeliveryFailures {
         return transientMaxAttempts > 0 ? Math.max(maxAttempts, transientMaxAttempts) : -1;
     }
 
+    /** The attempts at a failure nothing classifies before the node dead-letters it: counted even while transient ones wait by time. */
+    public int unclassifiedAttempts() {
+        return maxAttempts;
+    }
+
     /** The longest a transient failure waits, from its envelope's creation: the outage window. */
     public Duration longestWait() {
         return outageWindow;

@@ -21,6 +21,8 @@ public final class Headers {
     public static final String REJECTED_AT_MILLIS = "JukibusRejectedAtMillis";
     /** On a dead letter: the queue it failed on, where a replay puts it back. */
     public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
+    /** On a dead letter whose operation log line (MESSAGE_DEAD_LETTERED) could not be written: why (DeadLetters). */
+    public static final String OPERATION_LOG_MISSING = "JukibusOperationLogMissing";
     public static final String ALREADY_DELIVERED = "JukibusAlreadyDelivered";
     /**
      * On a message this node replayed from its dead-letter queue: the dead letter it was made from. Kept when it is

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -24,6 +26,8 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.envelope.PayloadRejectedException;
 import org.jukibus.core.NodeRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 
 /**
@@ -34,6 +38,8 @@ import org.w3c.dom.Document;
  * then signs and encrypts it. Inputs of flows that stay on this node go to their handler instead.
  */
 public final class LegacyIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(LegacyIntake.class);
 
     /** Exchange property holding the {@link LegacyInput} between sealing and queueing. */
     public static final String INPUT = "JukibusLegacyInput";
@@ -46,6 +52,8 @@ public final class LegacyIntake {
     private static final String KEY = "JukibusLegacyBusinessKey";
     /** Exchange property holding the legacy operator the input names ({@link LegacyOperator}), for the operation log. */
     private static final String OPERATOR = "JukibusLegacyOperator";
+    /** Exchange property holding the ids of the input's messages the broker took (shared with the split's part exchanges). */
+    private static final String SENT = "JukibusLegacySent";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -57,12 +65,14 @@ public final class LegacyIntake {
     private final OperationLog audit;
     /** The payloads sealed, kept for the outage window so an expired message can be resent. */
     private final SentPayloads sentPayloads;
+    /** The delivery status of each message, opened before its send with its payload kept. */
+    private final SendingStatus sendingStatus;
     /** Business key digest to file name of the inputs between pick-up and the end of their exchange. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                         LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit,
-                        SentPayloads sentPayloads) {
+                        SentPayloads sentPayloads, SendingStatus sendingStatus) {
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
@@ -72,6 +82,7 @@ public final class LegacyIntake {
         this.legacyRoot = legacyRoot;
         this.audit = audit;
         this.sentPayloads = sentPayloads;
+        this.sendingStatus = sendingStatus;
     }
 
     /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
@@ -81,8 +92,7 @@ public final class LegacyIntake {
         refuseDuplicate(input, exchange);
         byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
-        // the digest recorded before the send: a receipt for it closes the message even if a crash has it sealed again
-        sentPayloads.keep(input.messageId(), input.recipient(), correlationId, input.payload(), sealed, envelopes.now());
+        keepBeforeSending(exchange, List.of(input), correlationId, List.of(sealed));
         exchange.setProperty(INPUT, input);
         exchange.getIn().setBody(sealed);
         setHeaders(exchange.getIn(), input);
@@ -109,15 +119,63 @@ public final class LegacyIntake {
             Message message = new DefaultMessage(exchange);
             byte[] envelope = envelopes.seal(part.flow().messageType(), part.recipient(), id, correlationId, part.payload());
             message.setBody(envelope);
-            sentPayloads.keep(id, part.recipient(), correlationId, part.payload(), envelope, envelopes.now());
             setHeaders(message, part);
             parts.add(part);
             sealed.add(message);
         }
+        keepBeforeSending(exchange, parts, correlationId, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
         exchange.setProperty(INPUT, whole);
         exchange.setProperty(PARTS, parts);
         exchange.setProperty(PART_ENVELOPES, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
         exchange.getIn().setBody(sealed);
+    }
+
+    /**
+     * Before the send, each message's payload, its envelope's digest and its open delivery status, one transaction each,
+     * flushed: a receipt for it finds all of it even if the node or its store dies right after the send (a crash before
+     * the send leaves the file in the inbox, picked up again: sealed again under the same id, the status kept). A
+     * message whose send then fails (the input refused) has its status closed as not sent, so no overdue report follows.
+     */
+    private void keepBeforeSending(Exchange exchange, List<LegacyInput> parts, String correlationId, List<byte[]> sealed) {
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        exchange.setProperty(SENT, sent);
+        List<LegacyInput> opened = new ArrayList<>(parts.size());
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                closeUnsent(done, opened, sent);
+            }
+        });
+        for (int i = 0; i < parts.size(); i++) {
+            LegacyInput part = parts.get(i);
+            Instant at = envelopes.now();
+            sentPayloads.keep(part.messageId(), part.recipient(), correlationId, part.payload(), sealed.get(i), at,
+                    (c, digest) -> sendingStatus.open(c, part.messageId(), part.flow(), part.recipient(), digest, at));
+            opened.add(part);
+        }
+    }
+
+    /** After each send (a step of the route, per part): the broker took the message, its status stays open. */
+    public void sent(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Set<String> sent = exchange.getProperty(SENT, Set.class);
+        sent.add(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class));
+    }
+
+    private void closeUnsent(Exchange done, List<LegacyInput> opened, Set<String> sent) {
+        Exception failure = done.getException() != null ? done.getException() : done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = failure == null ? "the input was not sent" : String.valueOf(failure.getMessage());
+        for (LegacyInput part : opened) {
+            if (!sent.contains(part.messageId())) {
+                try {
+                    sendingStatus.notSent(part.messageId(), part.recipient(), reason);
+                } catch (RuntimeException e) {
+                    // stays open: the overdue report names it later, beside the input's .error report
+                    log.error("message {} to {} was not sent ({}) and its delivery status could not be closed: {}",
+                            part.messageId(), part.recipient(), reason, e.getMessage());
+                }
+            }
+        }
     }
 
     /** The file parsed, its sender and recipient checked; its message id derived from its content. */

@@ -37,14 +37,29 @@ public final class LegacyOutbox {
 
     /** Any other file for the legacy system: an answer to a local query, a printable copy. */
     public Path write(String flow, String fileName, byte[] content) throws TransientFailure {
-        Path name = Path.of(fileName).getFileName();
-        if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
-            throw new IllegalArgumentException("not a plain file name: " + fileName);
-        }
-        Path target = folder(flow).resolve(name);
+        Path target = folder(flow).resolve(plainName(fileName));
         store(target, content);
         ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, null, null, null);
         return target;
+    }
+
+    /**
+     * A file made here that stands for message {@code messageId} from {@code peer} (a receipt file from an entry of a
+     * receipt batch), written once: false, and nothing written, if the ledger says it was delivered before (the same
+     * batch delivered again after a failure or a crash, or an entry whose message stays open). The legacy system may
+     * have taken the first file already; a second would be a duplicate. Killed between the file and its ledger line, the
+     * node writes it once more, with the same name and content.
+     */
+    public boolean writeOnce(String flow, String fileName, byte[] content, String messageId, String peer) throws TransientFailure {
+        boolean before = ledger.ofMessage(messageId).stream()
+                .anyMatch(e -> e.flow().equals(flow) && e.outcome() == TransferLedger.Outcome.DELIVERED);
+        if (before) {
+            return false;
+        }
+        Path target = folder(flow).resolve(plainName(fileName));
+        store(target, content);
+        ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, messageId, peer, null);
+        return true;
     }
 
     /**
@@ -57,6 +72,14 @@ public final class LegacyOutbox {
         } catch (IOException e) {
             throw new TransientFailure(UNWRITABLE, "cannot write " + target + ": " + e, e);
         }
+    }
+
+    private static Path plainName(String fileName) {
+        Path name = Path.of(fileName).getFileName();
+        if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("not a plain file name: " + fileName);
+        }
+        return name;
     }
 
     public Path fileFor(String flow, EnvelopeHeader header) {

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,15 +52,19 @@ public final class SentPayloads {
         this.digestsKeptFor = keptFor.compareTo(openStatus) >= 0 ? keptFor : openStatus;
     }
 
+    /** The store work done in the transaction that keeps a payload, given its envelope's SHA-256 (hex). */
+    @FunctionalInterface
+    public interface InSameTransaction {
+        void run(Connection c, String envelopeSha256) throws SQLException;
+    }
+
     /**
-     * Keeps a payload (again for the same id: nothing changes, it is the same content). Committed
-     * without waiting for the store's WAL flush ({@code synchronous_commit off}): this is on the
-     * sending path of every legacy input, and a crash can lose at most the last fraction of a second
-     * of kept payloads (those messages then cannot be resent, only sent again by the legacy
-     * system), never a message.
+     * Keeps a payload (again for the same id: nothing changes, it is the same content), committed with the store's
+     * WAL flushed: for a message sealed from a legacy input the same transaction holds what its receipt is checked
+     * against, which a crash of the store must not take after the message was sent.
      */
     public void keep(String messageId, String recipient, String correlationId, Document payload, Instant createdAt) {
-        keep(messageId, recipient, correlationId, payload, null, createdAt);
+        keep(messageId, recipient, correlationId, payload, null, createdAt, null);
     }
 
     /**
@@ -71,13 +74,20 @@ public final class SentPayloads {
      */
     public void keep(String messageId, String recipient, String correlationId, Document payload, byte[] envelope,
                      Instant createdAt) {
+        keep(messageId, recipient, correlationId, payload, envelope, createdAt, null);
+    }
+
+    /**
+     * As {@link #keep(String, String, String, Document, byte[], Instant)}, and runs {@code alsoRecord} (the opening of
+     * the message's delivery status, {@link SendingStatus}) in the same transaction: all of it or none, before the send.
+     */
+    public void keep(String messageId, String recipient, String correlationId, Document payload, byte[] envelope,
+                     Instant createdAt, InSameTransaction alsoRecord) {
         try (Connection c = store.getConnection()) {
             c.setAutoCommit(false);
-            try (Statement relaxed = c.createStatement();
-                 PreparedStatement s = c.prepareStatement("insert into sent_payload "
+            try (PreparedStatement s = c.prepareStatement("insert into sent_payload "
                          + "(message_id, recipient, correlation_id, payload, created_at) values (?, ?, ?, ?, ?) "
                          + "on conflict (message_id) do nothing")) {
-                relaxed.execute("set local synchronous_commit to off");
                 s.setString(1, messageId);
                 s.setString(2, recipient);
                 s.setString(3, correlationId);
@@ -87,8 +97,11 @@ public final class SentPayloads {
                 if (envelope != null) {
                     recordSealed(c, messageId, recipient, envelope, createdAt);
                 }
+                if (alsoRecord != null) {
+                    alsoRecord.run(c, envelope == null ? null : Sha256.hex(envelope));
+                }
                 c.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {

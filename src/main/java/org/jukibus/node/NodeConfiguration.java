@@ -185,6 +185,7 @@ public class NodeConfiguration {
                 notOpened == null ? java.util.Set.of() : java.util.Set.of(notOpened));
         try {
             org.jukibus.broker.RedeliveryPolicy.requireNodeFirst(broker.server(), deliveryFailures.mostAttempts(),
+                    deliveryFailures.unclassifiedAttempts(),
                     deliveryFailures.longestWait());
         } catch (IllegalStateException e) {
             broker.close();
@@ -358,9 +359,9 @@ public class NodeConfiguration {
     @Bean
     LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                               LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog,
-                              SentPayloads sentPayloads) {
+                              SentPayloads sentPayloads, org.jukibus.flow.SendingStatus sendingStatus) {
         return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog,
-                sentPayloads);
+                sentPayloads, sendingStatus);
     }
 
     @Bean

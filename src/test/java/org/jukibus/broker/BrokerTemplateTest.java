@@ -50,9 +50,9 @@ class BrokerTemplateTest {
                 assertThat(String.valueOf(s.getExpiryAddress())).as(role + " " + address).isEqualTo("jukibus.dlq");
                 assertThat(String.valueOf(s.getDeadLetterAddress())).as(role + " " + address).isEqualTo("jukibus.dlq");
             });
-            assertThat(RedeliveryPolicy.violations(settings, 8, java.time.Duration.ofDays(30))).as(role).isEmpty();
+            assertThat(RedeliveryPolicy.violations(settings, 8, 8, java.time.Duration.ofDays(30))).as(role).isEmpty();
             // a transient failure waits up to the outage window (flow.DeliveryFailures): the broker's last resort comes later
-            assertThat(RedeliveryPolicy.violations(settings, -1, java.time.Duration.ofDays(30))).as(role).isEmpty();
+            assertThat(RedeliveryPolicy.violations(settings, -1, 8, java.time.Duration.ofDays(30))).as(role).isEmpty();
             assertThat(settings).as(role + ": a finite last resort on every inbound queue").allSatisfy((address, s) -> {
                 if (!address.equals("jukibus.outbound")) {
                     assertThat(s.getMaxDeliveryAttempts()).as(role + " " + address).isPositive();

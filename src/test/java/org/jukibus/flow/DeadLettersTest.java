@@ -37,6 +37,29 @@ class DeadLettersTest {
         assertThat(recorded).singleElement().satisfies(e -> assertThat(e.detail()).contains("reason CA_UNREACHABLE"));
     }
 
+    /**
+     * The operation log's disk full: the message still goes to the dead-letter queue with its reason (the branch used
+     * to fail here, and the message went round until the broker's last resort), and the missing line is on it.
+     */
+    @Test
+    void a_dead_letter_whose_operation_log_line_cannot_be_written_is_labelled_all_the_same_and_says_so() {
+        DeadLetters unlogged = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), event -> {
+            throw new java.io.UncheckedIOException("the operation log in /var/lib/jukibus/log cannot be written: No space left on device",
+                    new java.io.IOException("No space left on device"));
+        }, securityEvents);
+        Exchange exchange = failed(new PermanentFailure("CA_REFUSED", "HTTP 400"));
+        exchange.getIn().setHeader(Headers.MESSAGE_ID, "m-1");
+
+        unlogged.label(exchange);
+
+        assertThat(exchange.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("CA_REFUSED");
+        assertThat(exchange.getIn().getHeader(Headers.OPERATION_LOG_MISSING, String.class)).contains("No space left on device");
+        assertThat(exchange.getIn().getHeader(Headers.DUPLICATE_ID, String.class)).startsWith("dlq:");
+        Exchange logged = failed(new PermanentFailure("CA_REFUSED", "HTTP 400"));
+        deadLetters.label(logged);
+        assertThat(logged.getIn().getHeaders()).doesNotContainKey(Headers.OPERATION_LOG_MISSING);
+    }
+
     @Test
     void any_other_failure_whose_retries_ran_out_is_retries_exhausted() {
         Exchange exchange = failed(new java.io.IOException("disk full"));

@@ -1,29 +1,33 @@
 package org.jukibus.flow.nondelivery;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
+import java.time.Instant;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.AnswerRecorder;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.FlowDefinition;
 import org.jukibus.flow.Flows;
-import org.jukibus.flow.Headers;
 import org.jukibus.flow.LegacyInputException;
 import org.jukibus.flow.Payloads;
+import org.jukibus.flow.SendingStatus;
 import org.jukibus.audit.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link SentMessages} up to date from the shared pipelines: what this node queued (from a legacy
- * file: {@code routes/common/flow-templates.yaml}; made by the node itself: {@link org.jukibus.flow.Answers}),
+ * Keeps {@link SentMessages} up to date from the shared pipelines: what this node sends (from a legacy
+ * file, opened before the send: {@link org.jukibus.flow.LegacyIntake}; made by the node itself: {@link org.jukibus.flow.Answers}),
  * and the receipts and answers that came back for it.
  */
-public final class DeliveryStatus implements AnswerRecorder {
+public final class DeliveryStatus implements AnswerRecorder, SendingStatus {
+
+    /** The reason of a status closed because its message's send failed (its input refused, the operator told there). */
+    static final String NOT_SENT = "NOT_SENT";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryStatus.class);
 
@@ -37,18 +41,19 @@ public final class DeliveryStatus implements AnswerRecorder {
         this.clock = clock;
     }
 
-    /**
-     * After a legacy input is in the outbound queue: records its envelope, or each part's (the body is then
-     * the list of JMS-ready messages the route sent), from the headers the forwarder reads.
-     */
-    public void queued(Exchange exchange) {
-        Object body = exchange.getIn().getBody();
-        List<?> messages = body instanceof List<?> parts ? parts : List.of(exchange.getIn());
-        for (Object part : messages) {
-            Message m = (Message) part;
-            FlowDefinition flow = flows.byName(FlowDefinition.flowOfAddress(m.getHeader(Headers.ADDRESS, String.class)));
-            record(m.getHeader(Headers.MESSAGE_ID, String.class), flow, m.getHeader(Headers.RECIPIENT, String.class),
-                    m.getBody(byte[].class));
+    /** A legacy input's message, before its send, in the transaction that keeps its payload (flow.LegacyIntake). */
+    @Override
+    public void open(Connection c, String messageId, FlowDefinition flow, String recipient, String envelopeSha256, Instant at)
+            throws SQLException {
+        if (NonDeliveryFlow.tracked(flow.name())) {
+            SentMessages.record(c, messageId, flow.name(), recipient, at, NonDeliveryFlow.awaitsAnswer(flow), envelopeSha256);
+        }
+    }
+
+    @Override
+    public void notSent(String messageId, String recipient, String reason) {
+        if (sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null, NOT_SENT + ": " + reason, clock.instant())) {
+            log.info("message {} to {} was not sent ({}): its status closed as not delivered", messageId, recipient, reason);
         }
     }
 

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * message open (logged); one sealed before a crash sealed the file again closes it ({@link SentMessages#sealedAs}). An
  * accepted entry writes the receipt file the legacy system has always had, {@code outbox/receipt/<recipient>-<id>.xml}
  * (schemas/receipt.xsd, the name a single receipt's file gets), then closes the message as DELIVERED; an entry for a
- * message already closed as DELIVERED writes nothing (a batch delivered again after a crash).
+ * message already closed as DELIVERED, or whose receipt file the ledger holds already (its message left open), writes
+ * nothing (a batch delivered again after a later entry waited or after a crash).
  */
 public final class ReceiptBatchHandler implements FlowHandler {
 
@@ -108,8 +109,9 @@ public final class ReceiptBatchHandler implements FlowHandler {
             return false;
         }
         Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
-        outbox.write(Flows.RECEIPT.name(), from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml",
-                Payloads.bytes(receipt));
+        String receiptId = MessageIds.receiptOf(self, entry.messageId());
+        // once per entry: the batch may be delivered again (a later entry waited, a crash) after this file was written
+        outbox.writeOnce(Flows.RECEIPT.name(), from + "-" + receiptId + ".xml", Payloads.bytes(receipt), receiptId, from);
         // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
         // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
         if (!sent.sealedAs(entry.messageId(), from, entry.envelopeDigest())) {

@@ -1,5 +1,7 @@
 package org.jukibus.flow.nondelivery;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -10,11 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The sender's record of what it sent and what became of it (table {@code delivery_status}, migration
- * V62, keyed by message id and recipient since V63): PENDING from the moment a message is queued, OVERDUE once reported late (still open), closed as
+ * V62, keyed by message id and recipient since V63): PENDING from the moment a message is queued (one sealed from a
+ * legacy input: from before its send, see flow.SendingStatus), OVERDUE once reported late (still open), closed as
  * DELIVERED by a receipt or answer, or NOT_DELIVERED by a non-delivery notice or this node's own dead
  * letter. Only the recorded recipient can close a message: a hostile peer cannot close another's.
  */
@@ -43,9 +47,29 @@ public final class SentMessages {
     /** Records a queued message with the SHA-256 (hex) of its envelope, which its receipt must name. */
     public void record(String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer,
                        String envelopeDigest) {
-        jdbc.update("INSERT INTO delivery_status (message_id, flow, recipient, queued_at, awaits_answer, state, envelope_sha256)"
-                        + " VALUES (?, ?, ?, ?, ?, 'PENDING', ?) ON CONFLICT (message_id, recipient) DO NOTHING",
-                messageId, flow, recipient, Timestamp.from(queuedAt), awaitsAnswer, envelopeDigest);
+        jdbc.execute((ConnectionCallback<Void>) c -> {
+            record(c, messageId, flow, recipient, queuedAt, awaitsAnswer, envelopeDigest);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #record(String, String, String, Instant, boolean, String)}, in {@code c}'s transaction (a legacy input's,
+     * before its send: flow.SentPayloads#keep). A message recorded before keeps its record, open or closed.
+     */
+    static void record(Connection c, String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer,
+                       String envelopeDigest) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO delivery_status (message_id, flow, recipient, queued_at,"
+                + " awaits_answer, state, envelope_sha256) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)"
+                + " ON CONFLICT (message_id, recipient) DO NOTHING")) {
+            s.setString(1, messageId);
+            s.setString(2, flow);
+            s.setString(3, recipient);
+            s.setTimestamp(4, Timestamp.from(queuedAt));
+            s.setBoolean(5, awaitsAnswer);
+            s.setString(6, envelopeDigest);
+            s.executeUpdate();
+        }
     }
 
     /** The digest of the envelope sent as {@code messageId} to {@code recipient}, if recorded. */

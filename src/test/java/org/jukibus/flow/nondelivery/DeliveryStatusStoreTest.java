@@ -253,6 +253,62 @@ class DeliveryStatusStoreTest {
         assertThat(sent.find(resealed, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
     }
 
+    /**
+     * A legacy input's status is opened with its payload and envelope digest, before the send, all or none: a node or
+     * store killed right after the send cannot leave a sent message without a status (a false overdue report later).
+     */
+    @Test
+    void a_legacy_inputs_status_is_opened_before_the_send_in_the_transaction_that_keeps_its_payload() throws Exception {
+        DeliveryStatus status = new DeliveryStatus(sent, org.jukibus.flow.Flows.standard(), clock);
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, Duration.ofDays(30), Duration.ofDays(14));
+        org.jukibus.flow.FlowDefinition transferIn = org.jukibus.flow.Flows.standard().byName("transfer-in");
+        org.w3c.dom.Document payload = org.jukibus.xml.SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8));
+        byte[] first = "<Envelope>sealed, then killed before the send</Envelope>".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "<Envelope>sealed again when the file is picked up again</Envelope>".getBytes(StandardCharsets.UTF_8);
+        String id = UUID.randomUUID().toString();
+        Instant at = clock.instant();
+
+        sealed.keep(id, OSAKA, null, payload, first, at, (c, digest) -> status.open(c, id, transferIn, OSAKA, digest, at));
+        assertThat(sent.find(id, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.envelopeDigest(id, OSAKA)).contains(org.jukibus.audit.Sha256.hex(first));
+
+        // picked up again after a crash: the record is reused, not refused on its key; either envelope's receipt closes it
+        clock.move(Duration.ofMinutes(30));
+        sealed.keep(id, OSAKA, null, payload, second, clock.instant(),
+                (c, digest) -> status.open(c, id, transferIn, OSAKA, digest, clock.instant()));
+        assertThat(sent.find(id)).hasSize(1);
+        assertThat(sent.find(id, OSAKA).orElseThrow().queuedAt()).isEqualTo(at);
+        status.acknowledged(receipt(id, org.jukibus.audit.Sha256.hex(second)));
+        assertThat(sent.find(id, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
+
+        // the status cannot be written: nothing of the message is kept either, and the send does not happen (the input fails)
+        String refused = UUID.randomUUID().toString();
+        assertThatThrownBy(() -> sealed.keep(refused, OSAKA, null, payload, first, at, (c, digest) -> {
+            status.open(c, refused, transferIn, OSAKA, digest, at);
+            throw new java.sql.SQLException("disk full", "53100");
+        })).hasMessageContaining("disk full");
+        assertThat(sent.find(refused)).isEmpty();
+        assertThat(sealed.find(refused)).isEmpty();
+        assertThat(sealed.lastSealed(refused, OSAKA)).isEmpty();
+    }
+
+    /** A send that failed after the status was opened: closed as not sent, no overdue report; a receipt after all still counts. */
+    @Test
+    void a_message_whose_send_failed_is_closed_as_not_sent_and_a_receipt_after_all_still_marks_it_delivered() throws Exception {
+        DeliveryStatus status = new DeliveryStatus(sent, org.jukibus.flow.Flows.standard(), clock);
+        String id = sentTo(OSAKA, "transfer-in");
+
+        status.notSent(id, OSAKA, "the broker refused the send");
+
+        assertThat(sent.find(id, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        assertThat(new JdbcTemplate(store).queryForObject("SELECT reason FROM delivery_status WHERE message_id = ?", String.class, id))
+                .isEqualTo("NOT_SENT: the broker refused the send");
+        assertThat(sent.overdue(clock.instant().plus(Duration.ofDays(365)), 1000)).extracting(SentMessages.Sent::messageId)
+                .doesNotContain(id);
+        status.acknowledged(receipt(id, null));
+        assertThat(sent.find(id, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
     private org.apache.camel.Exchange receipt(String answering, String digest) throws Exception {
         org.jukibus.flow.Receipt receipt = new org.jukibus.flow.Receipt(answering, clock.instant().toString(), OSAKA,
                 org.jukibus.flow.Receipt.DELIVERED, null, digest);

@@ -201,6 +201,48 @@ class ReceiptBatchStoreTest {
                 .isEqualTo(SentMessages.State.PENDING);
     }
 
+    /**
+     * A batch delivered again (a later entry waited for its status, or the node died mid-batch) writes no second receipt
+     * file for an entry handled before: the legacy system may have taken the first one already.
+     */
+    @Test
+    void a_batch_delivered_again_writes_each_entrys_receipt_file_once() throws Exception {
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(14));
+        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, sealed, SHINJUKU, clock);
+        LegacyOutbox outbox = new LegacyOutbox(legacy, new TransferLedger(store, clock));
+        String otherEnvelope = sentTo(OSAKA, "cd".repeat(32)); // its receipt file is written, the message stays open
+        String killedBeforeClosed = sentTo(OSAKA, DIGEST);
+        String waiting = id();
+        sealed.keep(waiting, OSAKA, null, SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8)), clock.instant());
+        Delivered batch = batchFrom(OSAKA, otherEnvelope, killedBeforeClosed, waiting);
+        Path receipts = legacy.resolve("outbox/receipt");
+        Path first = receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, otherEnvelope) + ".xml");
+        Path second = receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, killedBeforeClosed) + ".xml");
+        Path third = receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, waiting) + ".xml");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> shinjuku.deliver(batch, outbox))
+                .isInstanceOf(org.jukibus.flow.TransientFailure.class);
+        assertThat(first).exists();
+        assertThat(second).exists();
+        Files.delete(first); // the legacy system takes the files
+        Files.delete(second);
+        // as if killed after the second entry's file and before its message was closed
+        new JdbcTemplate(store).update("UPDATE delivery_status SET state = 'PENDING', closed_at = NULL, closed_by = NULL"
+                + " WHERE message_id = ?", killedBeforeClosed);
+
+        sent.record(waiting, TransferInFlow.NOTICE.name(), OSAKA, clock.instant(), true, DIGEST);
+        shinjuku.deliver(batch, outbox);
+
+        assertThat(first).as("written once, when the batch first came").doesNotExist();
+        assertThat(second).as("written once, when the batch first came").doesNotExist();
+        assertThat(third).exists();
+        Files.delete(third); // the other tests share the folder
+        assertThat(sent.find(killedBeforeClosed, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(waiting, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(otherEnvelope, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+    }
+
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         batches.make(exchange);
