@@ -309,6 +309,30 @@ class DeliveryStatusStoreTest {
         assertThat(sent.find(id, OSAKA)).get().extracting(SentMessages.Sent::state).isEqualTo(SentMessages.State.DELIVERED);
     }
 
+    /** The input of a failed send dropped again after the fix: sent this time, tracked again (overdue if never receipted). */
+    @Test
+    void a_message_closed_as_not_sent_is_open_again_when_its_input_is_sent_after_all() throws Exception {
+        DeliveryStatus status = new DeliveryStatus(sent, org.jukibus.flow.Flows.standard(), clock);
+        org.jukibus.flow.FlowDefinition transferIn = org.jukibus.flow.Flows.standard().byName("transfer-in");
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, Duration.ofDays(30), Duration.ofDays(14));
+        String id = UUID.randomUUID().toString();
+        org.w3c.dom.Document payload = org.jukibus.xml.SecureXml.parse("<p/>".getBytes(StandardCharsets.UTF_8));
+        Instant at = clock.instant();
+        sealed.keep(id, OSAKA, null, payload, "first".getBytes(), at, (c, digest) -> status.open(c, id, transferIn, OSAKA, digest, at));
+        status.notSent(id, OSAKA, "the broker refused the send");
+
+        clock.move(Duration.ofHours(2));
+        Instant again = clock.instant();
+        sealed.keep(id, OSAKA, null, payload, "second".getBytes(), again,
+                (c, digest) -> status.open(c, id, transferIn, OSAKA, digest, again));
+
+        SentMessages.Sent reopened = sent.find(id, OSAKA).orElseThrow();
+        assertThat(reopened.state()).isEqualTo(SentMessages.State.PENDING);
+        assertThat(reopened.queuedAt()).isEqualTo(again);
+        assertThat(sent.envelopeDigest(id, OSAKA)).contains(org.jukibus.audit.Sha256.hex("second".getBytes()));
+        assertThat(sent.overdue(again.plus(Duration.ofDays(1)), 1000)).extracting(SentMessages.Sent::messageId).contains(id);
+    }
+
     private org.apache.camel.Exchange receipt(String answering, String digest) throws Exception {
         org.jukibus.flow.Receipt receipt = new org.jukibus.flow.Receipt(answering, clock.instant().toString(), OSAKA,
                 org.jukibus.flow.Receipt.DELIVERED, null, digest);
