@@ -78,7 +78,11 @@ final class EarlyStoreStart implements BeanFactoryPostProcessor, EnvironmentAwar
      * opens it. A failure to start is thrown as {@link NodeStore#open} would have thrown it.
      */
     synchronized NodeStore take(StoreSettings wanted) throws IOException {
-        if (started == null || taken || !wanted.equals(settings)) {
+        if (started == null || taken) {
+            return null;
+        }
+        if (!wanted.equals(settings)) {
+            destroy(); // read otherwise than the node reads them: stopped, so that the one the node opens gets its directory
             return null;
         }
         taken = true;
