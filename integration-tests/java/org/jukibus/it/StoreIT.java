@@ -40,7 +40,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The node's PostgreSQL store: the embedded default is migrated by Flyway and keeps its data
  * across restarts; the PostgreSQL of a node killed with SIGKILL keeps running (pg_ctl detaches
  * it) and is stopped by the restarted node; an external store that cannot be reached, a missing
- * password file, or another node's store stops the node with the setting named.
+ * password file, or another node's store stops the node with the setting named; a node that fails to start
+ * stops the store it started early.
  */
 @Tag("slow")
 class StoreIT {
@@ -153,6 +154,19 @@ class StoreIT {
                 "jukibus.store.username", "node_" + SHINJUKU,
                 "jukibus.store.password-file", missing.toString())))
                 .hasStackTraceContaining("jukibus.store.password-file: " + missing + " does not exist");
+    }
+
+    @Test
+    void a_node_that_fails_to_start_stops_the_store_it_started_early() throws Exception {
+        ProvisionedNode shinjuku = provision(null).node(SHINJUKU);
+        Path pgdata = shinjuku.home().resolve("store").resolve("pgdata");
+        Path missing = root.resolve("no-such-truststore.p12");
+
+        // the embedded store starts while the node reads its settings (EarlyStoreStart); the settings then stop the node
+        assertThatThrownBy(() -> start(shinjuku, Map.of("jukibus.pki.truststore", missing.toString())))
+                .hasStackTraceContaining("jukibus.pki.truststore: " + missing + " does not exist");
+        assertThat(pgdata.resolve("PG_VERSION")).as("the store was started before the settings were checked").exists();
+        assertThat(postgresProcessesOf(pgdata)).as("and stopped with the node").isEmpty();
     }
 
     @Test

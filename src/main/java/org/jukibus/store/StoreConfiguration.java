@@ -33,9 +33,16 @@ public class StoreConfiguration {
         return StoreSettings.from(properties.getStore(), node.home(), node.code());
     }
 
+    /** Starts the embedded store while the rest of the node starts ({@link EarlyStoreStart}). */
+    @Bean
+    static EarlyStoreStart earlyStoreStart() {
+        return new EarlyStoreStart();
+    }
+
     @Bean(destroyMethod = "close")
-    NodeStore nodeStore(StoreSettings settings) throws IOException {
-        return NodeStore.open(settings);
+    NodeStore nodeStore(StoreSettings settings, EarlyStoreStart early) throws IOException {
+        NodeStore started = early.take(settings);
+        return started != null ? started : NodeStore.open(settings);
     }
 
     /** The store's pool; closed, and the embedded server stopped, by {@link NodeStore#close()} after everything using it. */
