@@ -149,9 +149,9 @@ public final class LegacyIntake {
         for (int i = 0; i < parts.size(); i++) {
             LegacyInput part = parts.get(i);
             Instant at = envelopes.now();
+            opened.add(part); // before: a commit whose outcome is unknown (it threw after committing) is closed too
             sentPayloads.keep(part.messageId(), part.recipient(), correlationId, part.payload(), sealed.get(i), at,
                     (c, digest) -> sendingStatus.open(c, part.messageId(), part.flow(), part.recipient(), digest, at));
-            opened.add(part);
         }
     }
 

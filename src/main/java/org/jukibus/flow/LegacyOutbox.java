@@ -51,8 +51,11 @@ public final class LegacyOutbox {
      * node writes it once more, with the same name and content.
      */
     public boolean writeOnce(String flow, String fileName, byte[] content, String messageId, String peer) throws TransientFailure {
+        // the same file from the same peer: a peer's single receipt recorded under the same id (a hostile peer may
+        // choose any id) must not stand for another peer's receipt and suppress it
         boolean before = ledger.ofMessage(messageId).stream()
-                .anyMatch(e -> e.flow().equals(flow) && e.outcome() == TransferLedger.Outcome.DELIVERED);
+                .anyMatch(e -> e.flow().equals(flow) && e.outcome() == TransferLedger.Outcome.DELIVERED
+                        && peer.equals(e.peer()) && fileName.equals(e.fileName()));
         if (before) {
             return false;
         }

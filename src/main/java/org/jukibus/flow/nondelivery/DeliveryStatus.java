@@ -52,7 +52,10 @@ public final class DeliveryStatus implements AnswerRecorder, SendingStatus {
 
     @Override
     public void notSent(String messageId, String recipient, String reason) {
-        if (sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null, NOT_SENT + ": " + reason, clock.instant())) {
+        // the column holds 64 characters: the full reason is in the input's .error report and the log line below
+        String stored = NOT_SENT + ": " + reason;
+        if (sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null,
+                stored.length() > 64 ? stored.substring(0, 63) + "…" : stored, clock.instant())) {
             log.info("message {} to {} was not sent ({}): its status closed as not delivered", messageId, recipient, reason);
         }
     }

@@ -55,9 +55,11 @@ public final class SentMessages {
 
     /**
      * As {@link #record(String, String, String, Instant, boolean, String)}, in {@code c}'s transaction (a legacy input's,
-     * before its send: flow.SentPayloads#keep). A message recorded before keeps its record, open or closed, except
-     * one closed because its send failed ({@link DeliveryStatus#NOT_SENT}): the same input dropped again after the
-     * fix is sent this time, and must be tracked again, or a loss would never be reported as overdue.
+     * before its send: flow.SentPayloads#keep). A message recorded before keeps a closed record (a receipt or a
+     * final non-delivery), except one closed because its send failed ({@link DeliveryStatus#NOT_SENT}): the same
+     * input dropped again after the fix is sent this time and must be tracked again, or a loss would never be reported
+     * as overdue. An open record is counted from this send: picked up again hours after a crash before its send, the
+     * message would otherwise be reported overdue within a minute of being sent.
      */
     static void record(Connection c, String messageId, String flow, String recipient, Instant queuedAt, boolean awaitsAnswer,
                        String envelopeDigest) throws SQLException {
@@ -65,8 +67,8 @@ public final class SentMessages {
                 + " awaits_answer, state, envelope_sha256) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)"
                 + " ON CONFLICT (message_id, recipient) DO UPDATE SET state = 'PENDING', queued_at = EXCLUDED.queued_at,"
                 + " envelope_sha256 = EXCLUDED.envelope_sha256, closed_at = NULL, closed_by = NULL, reason = NULL, overdue_at = NULL"
-                + " WHERE delivery_status.state = 'NOT_DELIVERED' AND delivery_status.reason LIKE '"
-                + DeliveryStatus.NOT_SENT + ":%'")) {
+                + " WHERE delivery_status.state = 'PENDING' OR (delivery_status.state = 'NOT_DELIVERED'"
+                + " AND delivery_status.reason LIKE '" + DeliveryStatus.NOT_SENT + ":%')")) {
             s.setString(1, messageId);
             s.setString(2, flow);
             s.setString(3, recipient);

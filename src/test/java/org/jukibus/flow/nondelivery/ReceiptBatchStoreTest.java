@@ -243,6 +243,30 @@ class ReceiptBatchStoreTest {
         assertThat(sent.find(otherEnvelope, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
     }
 
+    /**
+     * A hostile peer's single receipt under the id another peer's batch entry will use does not stand for that entry's
+     * receipt file: the legacy system still gets the real recipient's receipt.
+     */
+    @Test
+    void a_hostile_peers_receipt_under_the_same_id_does_not_suppress_the_recipients_receipt_file() throws Exception {
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(14));
+        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, sealed, SHINJUKU, clock);
+        LegacyOutbox outbox = new LegacyOutbox(legacy, new TransferLedger(store, clock));
+        String toOsaka = sentTo(OSAKA, DIGEST);
+        String forgedId = MessageIds.receiptOf(SHINJUKU, toOsaka);
+        outbox.write(new Delivered(org.jukibus.flow.Flows.RECEIPT, new EnvelopeHeader(forgedId, "Receipt", SAPPORO, SHINJUKU,
+                clock.instant(), toOsaka), "<Receipt/>".getBytes(StandardCharsets.UTF_8)));
+
+        shinjuku.deliver(batchFrom(OSAKA, toOsaka), outbox);
+
+        Path osakas = legacy.resolve("outbox/receipt").resolve(OSAKA + "-" + forgedId + ".xml");
+        assertThat(osakas).as("Osaka-shi's receipt reaches the legacy system").exists();
+        Files.delete(osakas);
+        Files.delete(legacy.resolve("outbox/receipt").resolve(SAPPORO + "-" + forgedId + ".xml"));
+        assertThat(sent.find(toOsaka, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         batches.make(exchange);
