@@ -110,14 +110,27 @@ final class PeerLink implements AutoCloseable {
         }
     }
 
-    private record Sender(Session session, MessageProducer producer) {
+    /**
+     * A session of the line with a producer per address it sent to: an anonymous producer makes the client ask the
+     * peer's broker whether the address exists (a blocking round trip) before every send, which bounded the
+     * forwarding path at one round trip per message.
+     */
+    private record Sender(Session session, Map<String, MessageProducer> producers) {
         static Sender open(Connection connection) throws JMSException {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(null);
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            return new Sender(session, producer);
+            return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), new HashMap<>());
+        }
+
+        MessageProducer producer(String address) throws JMSException {
+            MessageProducer producer = producers.get(address);
+            if (producer == null) {
+                producer = session.createProducer(session.createQueue(address));
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                producers.put(address, producer);
+            }
+            return producer;
         }
     }
+
 
     PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Runnable onBack) {
         this.peer = peer;
@@ -148,7 +161,7 @@ final class PeerLink implements AutoCloseable {
                 for (Map.Entry<String, String> p : outgoing.properties().entrySet()) {
                     message.setStringProperty(p.getKey(), p.getValue());
                 }
-                sender.producer().send(sender.session().createQueue(outgoing.address()), message, confirmations);
+                sender.producer(outgoing.address()).send(message, confirmations);
             }
             return new Sent(current, sender, confirmations);
         } catch (JMSException | RuntimeException e) {
