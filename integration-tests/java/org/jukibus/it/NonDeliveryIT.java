@@ -71,7 +71,8 @@ class NonDeliveryIT {
                 .contains("<Recipient>13</Recipient>").contains("<Status>NOT_DELIVERED</Status>")
                 .contains("<ReportedBy>RECIPIENT</ReportedBy>").contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>")
                 .doesNotContain(resident).doesNotContain("住基");
-        assertThat(state(SHINJUKU, confirmationId, TOKYO_PREF)).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        // the file is written inside the delivery's transaction, which closes the message when it commits (NoticeHandler)
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(SHINJUKU, confirmationId, TOKYO_PREF) == SentMessages.State.NOT_DELIVERED);
         // the notice went through the prefecture's outbound queue and was answered by nothing
         assertThat(net.files(TOKYO_PREF, "outbox", "non-delivery")).isEmpty();
         assertThat(DeadLetterAssert.count(net, SHINJUKU)).isEqualTo(shinjukuBefore);

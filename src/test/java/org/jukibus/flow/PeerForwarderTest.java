@@ -26,7 +26,7 @@ class PeerForwarderTest {
 
     /** No peer links: a forwarder that tries to send fails, one that drops the message does not get that far. */
     private final PeerForwarder forwarder = new PeerForwarder(null, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+            Clock.fixed(NOW, ZoneOffset.UTC), null, 50, Duration.ofSeconds(5), null);
 
     @Test
     void a_heartbeat_past_its_time_to_live_is_dropped_and_a_fresh_one_is_sent() {
