@@ -121,6 +121,15 @@ public final class NodeEnvelopes {
         }
     }
 
+    /**
+     * Whether {@code recipient} is in the directory with a certificate the CRL in force lists: whatever was sealed to it
+     * and still waits here must not leave (its key may be in other hands; flow.PeerForwarder refuses it).
+     */
+    public boolean recipientRevoked(String recipient) {
+        X509CRL inForce = crl.get();
+        return inForce != null && directory.byCode(recipient).map(e -> inForce.isRevoked(e.sealingCertificate())).orElse(false);
+    }
+
     private X509Certificate sealingCertificate(String recipient) {
         X509Certificate certificate = directory.byCode(recipient)
                 .orElseThrow(() -> new IllegalArgumentException("recipient " + recipient + " is not in the directory"))

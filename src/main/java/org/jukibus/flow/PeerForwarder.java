@@ -77,6 +77,8 @@ public final class PeerForwarder {
     /** A transaction of its own on the node's JMS transaction manager, apart from the batch's. */
     private final TransactionTemplate ownTransaction;
     private volatile ProducerTemplate refusals;
+    /** Whether a recipient's certificate is revoked (NodeEnvelopes#recipientRevoked); null: not checked. */
+    private volatile java.util.function.Predicate<String> revoked;
 
     public PeerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog audit, Duration outageWindow, Clock clock,
                          WaitingMessages waiting, int batchSize, Duration patience, PlatformTransactionManager transactions) {
@@ -94,6 +96,19 @@ public final class PeerForwarder {
             ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         }
     }
+
+    /**
+     * Refuses what waits for a recipient whose certificate the CRL in force lists ({@value #RECIPIENT_REVOKED}): it
+     * was sealed to a key that may be in other hands, and the link's TLS handshake does not check the CRL. Without it
+     * every envelope queued for a stolen node during its outage went to whoever answered at its address with its key.
+     */
+    public PeerForwarder refusingRevoked(java.util.function.Predicate<String> recipientRevoked) {
+        this.revoked = recipientRevoked;
+        return this;
+    }
+
+    /** Dead-letter reason: the recipient's certificate is revoked. */
+    public static final String RECIPIENT_REVOKED = "RECIPIENT_REVOKED";
 
     /** One message of a batch, and why it failed if it did. */
     private record Item(Message message, Exception failure) {
@@ -184,6 +199,12 @@ public final class PeerForwarder {
         String address = required(in, Headers.ADDRESS);
         String messageId = required(in, Headers.MESSAGE_ID);
         refuseExpired(in, messageId, recipient);
+        java.util.function.Predicate<String> isRevoked = revoked;
+        if (isRevoked != null && isRevoked.test(recipient)) {
+            throw new PermanentFailure(RECIPIENT_REVOKED, "message " + messageId + " for " + recipient
+                    + ": the recipient's certificate is revoked (CRL in force); not sent, it can be sealed again to its"
+                    + " new certificate with 'jukibus dlq resend' once the directory lists one");
+        }
         if (stale(in)) {
             log.info("{} message {} for {} is older than its time to live ({}): dropped, not sent late",
                     in.getHeader(Headers.TYPE), messageId, recipient, in.getHeader(Headers.TIME_TO_LIVE));

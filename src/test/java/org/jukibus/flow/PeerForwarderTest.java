@@ -36,6 +36,16 @@ class PeerForwarderTest {
                 .as("tries to send it").isInstanceOf(NullPointerException.class);
     }
 
+    @Test
+    void what_waits_for_a_recipient_whose_certificate_was_revoked_is_refused_not_sent() {
+        PeerForwarder refusing = new PeerForwarder(null, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
+                Clock.fixed(NOW, ZoneOffset.UTC), null, 50, Duration.ofSeconds(5), null).refusingRevoked("central"::equals);
+
+        assertThatThrownBy(() -> refusing.forward(heartbeat(NOW.minus(Duration.ofMinutes(1)))))
+                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo(PeerForwarder.RECIPIENT_REVOKED))
+                .hasMessageContaining("revoked");
+    }
+
     private static Exchange heartbeat(Instant createdAt) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setHeader(Headers.RECIPIENT, "central");

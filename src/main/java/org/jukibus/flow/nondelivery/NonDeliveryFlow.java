@@ -49,6 +49,7 @@ public final class NonDeliveryFlow extends FlowPackage {
             Map.entry("ANSWER_MISMATCH", "the message does not match what it answers"),
             Map.entry("OUT_OF_ORDER", "the message came out of order at the recipient"),
             Map.entry("UNKNOWN_RECIPIENT", "the recipient is not in the node directory"),
+            Map.entry("RECIPIENT_REVOKED", "the recipient's certificate was revoked before the message left: not sent to it"),
             Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"),
             Map.entry("TRANSIENT_EXPIRED", "the recipient could not process the message before the outage window passed"));
 
