@@ -216,22 +216,6 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
         }
     }
 
-    /** One sync for all: each is appended in turn, then this waits for the sync that covers the last. */
-    @Override
-    public void recordAll(List<AuditEvent> events) {
-        try {
-            Appended last = null;
-            for (AuditEvent event : events) {
-                last = append(event);
-            }
-            if (last != null) {
-                awaitSynced(last.ticket());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Appends a seal over the current head, unless nothing was appended since the last one, and copies it to
      * {@code head.json} once it is durable.

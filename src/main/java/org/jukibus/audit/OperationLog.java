@@ -12,11 +12,6 @@ public interface OperationLog {
     /** Appends the event; returns once it is durable. */
     void record(AuditEvent event);
 
-    /** Appends the events in order; returns once all are durable (a log may make them so with one sync). */
-    default void recordAll(java.util.List<AuditEvent> events) {
-        events.forEach(this::record);
-    }
-
     /**
      * Why the log takes no more entries, or null while it does. A log that failed to write stays failed (a partly
      * written line must not be followed by others in the chain), so every step that records fails from then on:

@@ -1,12 +1,9 @@
 package org.jukibus.flow;
 
-import java.time.Duration;
-
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +23,6 @@ public final class WaitingMessages {
 
     public WaitingMessages(ActiveMQServer broker) {
         this.broker = broker;
-    }
-
-    /**
-     * The delay the broker gives the {@code attempt}th redelivery of an outbound message (its address settings:
-     * redelivery delay, multiplier, maximum), for a message the forwarder puts back itself (PeerForwarder).
-     */
-    public Duration backoff(int attempt) {
-        AddressSettings settings = broker.getAddressSettingsRepository().getMatch(OUTBOUND);
-        double delay = settings.getRedeliveryDelay() * Math.pow(settings.getRedeliveryMultiplier(), Math.max(0, attempt - 1));
-        return Duration.ofMillis((long) Math.min(delay, settings.getMaxRedeliveryDelay()));
     }
 
     /** Makes every waiting message for {@code peer} deliverable now. */

@@ -7,12 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.jms.BytesMessage;
-import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -32,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One open line to one peer's broker: TLS with this node's client certificate, durable sends that
- * count only once the peer's broker has confirmed it stored the message. Tries the primary endpoint, then the
+ * return only once the peer's broker has stored the message. Tries the primary endpoint, then the
  * backup (予備の回線, 第3の3(2)).
  *
  * <p>A line on the backup is not kept forever: the backup exists for when the primary fails, so
@@ -53,7 +49,6 @@ import org.slf4j.LoggerFactory;
 final class PeerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
-    private static final int CONFIRMATION_WINDOW = 1024 * 1024;
 
     private final String peer;
     private final List<Endpoint> endpoints;
@@ -111,9 +106,9 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * A session of the line with a producer per address it sent to: an anonymous producer makes the client ask the
-     * peer's broker whether the address exists (a blocking round trip) before every send, which bounded the
-     * forwarding path at one round trip per message.
+     * A session of the line with a producer per address it sent to: with an anonymous producer the client asks the
+     * peer's broker whether the address exists (a blocking round trip) before every send, which a wall-clock profile
+     * of the forwarding path showed as most of the send's time.
      */
     private record Sender(Session session, Map<String, MessageProducer> producers) {
         static Sender open(Connection connection) throws JMSException {
@@ -131,7 +126,6 @@ final class PeerLink implements AutoCloseable {
         }
     }
 
-
     PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Runnable onBack) {
         this.peer = peer;
         this.endpoints = List.copyOf(endpoints);
@@ -142,101 +136,28 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Starts durable sends of {@code messages} on one session of the line, without waiting: the peer's broker
-     * confirms each once stored ({@link Sent#await}). Each message's duplicate id makes the peer's broker drop
-     * a second copy (a resend after a crash between the peer's store and the local commit, or on the other
-     * line). These sends are not transacted on purpose: inside a transaction a duplicate marks the whole
-     * transaction rollback-only and the peer refuses it at commit (Artemis PostOfficeImpl), so one resent
-     * message would block the batch for ever; outside one the peer drops the copy and confirms it.
+     * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
+     * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    Sent begin(List<PeerLinks.Outgoing> messages) throws PeerUnreachableException, JMSException {
+    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
+            throws PeerUnreachableException, JMSException {
         Line current = openLine();
         try {
             Sender sender = current.borrow();
-            Confirmations confirmations = new Confirmations(messages.size());
-            for (PeerLinks.Outgoing outgoing : messages) {
-                BytesMessage message = sender.session().createBytesMessage();
-                message.writeBytes(outgoing.body());
-                message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), outgoing.duplicateId());
-                for (Map.Entry<String, String> p : outgoing.properties().entrySet()) {
-                    message.setStringProperty(p.getKey(), p.getValue());
-                }
-                sender.producer(outgoing.address()).send(message, confirmations);
+            BytesMessage message = sender.session().createBytesMessage();
+            message.writeBytes(body);
+            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                message.setStringProperty(p.getKey(), p.getValue());
             }
-            return new Sent(current, sender, confirmations);
+            sender.producer(address).send(message);
+            current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
-            failed(current, e);
+            // whatever broke, never keep a line that failed: the next attempt opens a fresh one
+            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
+            lineFailed(current);
             throw e;
         }
-    }
-
-    /** Sends started by {@link #begin}, waiting for the peer's confirmations. */
-    final class Sent {
-        private final Line line;
-        private final Sender sender;
-        private final Confirmations confirmations;
-
-        private Sent(Line line, Sender sender, Confirmations confirmations) {
-            this.line = line;
-            this.sender = sender;
-            this.confirmations = confirmations;
-        }
-
-        /** Returns once the peer has stored every message; a failure or no answer by {@code deadlineNanos} drops the line. */
-        void await(long deadlineNanos) throws JMSException {
-            JMSException failure = confirmations.await(deadlineNanos);
-            if (failure == null) {
-                line.giveBack(sender);
-                return;
-            }
-            failed(line, failure);
-            throw failure;
-        }
-    }
-
-    /** Counts the peer's confirmations of one session's sends; the first failure wins. */
-    private static final class Confirmations implements CompletionListener {
-        private final CountDownLatch pending;
-        private final AtomicReference<Exception> failure = new AtomicReference<>();
-
-        Confirmations(int count) {
-            this.pending = new CountDownLatch(count);
-        }
-
-        @Override
-        public void onCompletion(jakarta.jms.Message message) {
-            pending.countDown();
-        }
-
-        @Override
-        public void onException(jakarta.jms.Message message, Exception exception) {
-            failure.compareAndSet(null, exception);
-            pending.countDown();
-        }
-
-        JMSException await(long deadlineNanos) {
-            try {
-                if (!pending.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    return new JMSException(pending.getCount() + " sends not confirmed within the call timeout");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new JMSException("interrupted while waiting for confirmations");
-            }
-            Exception failed = failure.get();
-            if (failed == null) {
-                return null;
-            }
-            JMSException e = new JMSException("send refused: " + failed.getMessage());
-            e.setLinkedException(failed);
-            return e;
-        }
-    }
-
-    /** Whatever broke, never keep a line that failed: the next attempt opens a fresh one. */
-    private void failed(Line current, Exception e) {
-        log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
-        lineFailed(current);
     }
 
     /** The line to send on, opened (or moved back to the primary) if due. */
@@ -346,9 +267,6 @@ final class PeerLink implements AutoCloseable {
         factory.setInitialConnectAttempts(1);
         factory.setReconnectAttempts(0);
         factory.setBlockOnDurableSend(true);
-        // the peer confirms each async send once stored (Sent.await); with no window the client would call the
-        // completion listener as soon as the send left, stored or not (ClientProducerImpl)
-        factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
         Connection connection = null;
         try {
             connection = factory.createConnection();

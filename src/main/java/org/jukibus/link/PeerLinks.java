@@ -7,12 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -46,7 +41,6 @@ public final class PeerLinks implements AutoCloseable {
     private final Consumer<String> peerBack;
     private final Map<String, PeerLink> open;
     private final ScheduledExecutorService rechecks;
-    private final ExecutorService senders;
 
     public PeerLinks(PeerEndpoints endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Consumer<String> peerBack) {
         this.endpoints = endpoints;
@@ -69,65 +63,20 @@ public final class PeerLinks implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // idle threads end after a minute; at most one per peer of the batches in flight
-        this.senders = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "jukibus-link-send");
-            t.setDaemon(true);
-            return t;
-        });
         long every = Math.max(100, policy.retryInterval().toMillis());
         rechecks.scheduleWithFixedDelay(PeriodicJob.guarded("peer link recheck", Duration.ofMillis(every), this::recheckLinks),
                 every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** One message for a peer: its address there, the envelope, the duplicate id the peer's broker drops copies by. */
-    public record Outgoing(String address, byte[] body, String duplicateId, Map<String, String> properties) {
-    }
-
     /**
-     * Sends each peer's messages to its broker, all peers at once (each on a thread of its own, as opening a
-     * line may take the call timeout), and returns once every peer has stored its messages or failed, or
-     * {@code patience} has passed: a peer that has not confirmed by then is reported as failed, so that one
-     * black-holed peer does not hold the others' messages for the call timeout (its sends go on in the
-     * background, bounded by the call timeout, and a copy sent again later is dropped by its duplicate id).
-     * The returned map names each peer that failed with why: {@link UnknownPeerException} (not in the
-     * directory, permanent), {@link PeerUnreachableException} (no line up now) or {@link JMSException} (a
-     * send failed or was not confirmed in time); a failed peer may have stored some of its messages.
+     * Sends to {@code address} on the peer's broker and returns once the peer has stored it.
+     *
+     * @throws UnknownPeerException     the peer is not in the directory (permanent)
+     * @throws PeerUnreachableException no line is up now (transient)
      */
-    public Map<String, Exception> sendAll(Map<String, List<Outgoing>> byPeer, Duration patience) {
-        Map<String, Exception> failed = new LinkedHashMap<>();
-        Map<String, CompletableFuture<Void>> sending = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Outgoing>> peer : byPeer.entrySet()) {
-            try {
-                PeerLink link = link(peer.getKey());
-                sending.put(peer.getKey(), CompletableFuture.runAsync(() -> sendConfirmed(link, peer.getValue()), senders));
-            } catch (UnknownPeerException e) {
-                failed.put(peer.getKey(), e);
-            }
-        }
-        long deadline = System.nanoTime() + patience.toNanos();
-        for (Map.Entry<String, CompletableFuture<Void>> sent : sending.entrySet()) {
-            try {
-                sent.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                failed.put(sent.getKey(), e.getCause() instanceof CompletionException c && c.getCause() instanceof Exception cause
-                        ? cause : e.getCause() instanceof Exception cause ? cause : e);
-            } catch (TimeoutException e) {
-                failed.put(sent.getKey(), new JMSException("peer " + sent.getKey() + " did not confirm within " + patience));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failed.put(sent.getKey(), new JMSException("interrupted while waiting for " + sent.getKey()));
-            }
-        }
-        return failed;
-    }
-
-    private void sendConfirmed(PeerLink link, List<Outgoing> messages) {
-        try {
-            link.begin(messages).await(System.nanoTime() + policy.callTimeout().toNanos());
-        } catch (PeerUnreachableException | JMSException e) {
-            throw new CompletionException(e);
-        }
+    public void send(String peer, String address, byte[] body, String duplicateId, Map<String, String> properties)
+            throws UnknownPeerException, PeerUnreachableException, JMSException {
+        link(peer).send(address, body, duplicateId, properties);
     }
 
     /** The endpoint the line to a peer currently uses, or null if none is open. */
@@ -194,7 +143,6 @@ public final class PeerLinks implements AutoCloseable {
     @Override
     public void close() {
         rechecks.shutdownNow();
-        senders.shutdownNow();
         synchronized (open) {
             open.values().forEach(PeerLink::close);
             open.clear();

@@ -389,12 +389,9 @@ public class NodeConfiguration {
 
     @Bean
     PeerForwarder peerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog operationLog,
-                                NodeProperties properties, Clock clock, WaitingMessages waiting,
-                                @Value("${jukibus.link.forward-batch:50}") int batchSize,
-                                @Value("${jukibus.link.forward-patience:5s}") Duration patience,
-                                JmsTransactionManager jmsTransactionManager, NodeEnvelopes envelopes) {
-        return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock,
-                waiting, batchSize, patience, jmsTransactionManager).refusingRevoked(envelopes::recipientRevoked);
+                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes) {
+        return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock)
+                .refusingRevoked(envelopes::recipientRevoked);
     }
 
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */

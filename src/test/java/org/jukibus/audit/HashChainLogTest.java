@@ -105,20 +105,6 @@ class HashChainLogTest {
     }
 
     @Test
-    void a_batch_recorded_at_once_is_in_the_chain_in_its_order() throws Exception {
-        TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
-        try (HashChainLog log = keys.open(logDir, clock)) {
-            log.recordAll(List.of(AuditTestSupport.queued(1), AuditTestSupport.queued(2), AuditTestSupport.queued(3)));
-        }
-
-        List<AuditEntry> entries = HashChainLog.entries(logDir);
-        assertThat(entries).extracting(AuditEntry::kind).containsExactly(AuditKind.MESSAGE_QUEUED, AuditKind.MESSAGE_QUEUED,
-                AuditKind.MESSAGE_QUEUED, AuditKind.SEAL);
-        assertThat(entries.subList(0, 3)).extracting(AuditEntry::messageId).containsExactly("m1", "m2", "m3");
-        assertThat(keys.verify(logDir).errors()).isEmpty();
-    }
-
-    @Test
     void a_damaged_last_line_stops_the_log_from_opening() throws Exception {
         TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
         try (HashChainLog log = keys.open(logDir, clock)) {

@@ -26,7 +26,7 @@ class PeerForwarderTest {
 
     /** No peer links: a forwarder that tries to send fails, one that drops the message does not get that far. */
     private final PeerForwarder forwarder = new PeerForwarder(null, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
-            Clock.fixed(NOW, ZoneOffset.UTC), null, 50, Duration.ofSeconds(5), null);
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void a_heartbeat_past_its_time_to_live_is_dropped_and_a_fresh_one_is_sent() {
@@ -39,7 +39,7 @@ class PeerForwarderTest {
     @Test
     void what_waits_for_a_recipient_whose_certificate_was_revoked_is_refused_not_sent() {
         PeerForwarder refusing = new PeerForwarder(null, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
-                Clock.fixed(NOW, ZoneOffset.UTC), null, 50, Duration.ofSeconds(5), null).refusingRevoked("central"::equals);
+                Clock.fixed(NOW, ZoneOffset.UTC)).refusingRevoked("central"::equals);
 
         assertThatThrownBy(() -> refusing.forward(heartbeat(NOW.minus(Duration.ofMinutes(1)))))
                 .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo(PeerForwarder.RECIPIENT_REVOKED))
