@@ -2,6 +2,7 @@ package org.jukibus.flow;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.jukibus.adapter.file.AtomicFiles;
 import org.jukibus.adapter.file.TransferLedger;
@@ -37,14 +38,33 @@ public final class LegacyOutbox {
 
     /** Any other file for the legacy system: an answer to a local query, a printable copy. */
     public Path write(String flow, String fileName, byte[] content) throws TransientFailure {
+        Path target = folder(flow).resolve(plain(fileName));
+        store(target, content);
+        ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, null, null, null);
+        return target;
+    }
+
+    /**
+     * Several such files at once (file name to content, e.g. the receipts of one receipt batch): each written as
+     * {@link #write(String, String, byte[])} writes it, with one force of the folder and one ledger commit for all.
+     */
+    public void writeAll(String flow, Map<String, byte[]> files) throws TransientFailure {
+        files.keySet().forEach(LegacyOutbox::plain);
+        Path folder = folder(flow);
+        try {
+            AtomicFiles.writeAll(folder, files);
+        } catch (IOException e) {
+            throw new TransientFailure(UNWRITABLE, "cannot write " + files.size() + " file(s) into " + folder + ": " + e, e);
+        }
+        ledger.recordDelivered(flow, files);
+    }
+
+    private static Path plain(String fileName) {
         Path name = Path.of(fileName).getFileName();
         if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
             throw new IllegalArgumentException("not a plain file name: " + fileName);
         }
-        Path target = folder(flow).resolve(name);
-        store(target, content);
-        ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, null, null, null);
-        return target;
+        return name;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -89,14 +90,25 @@ public final class TransferLedger {
         insert(flow, fileName, content, outcome, messageId, peer, detail, null);
     }
 
+    /**
+     * Files written into a legacy outbox together (file name to content), recorded as {@link Outcome#DELIVERED} with no
+     * message id in one batch: one round trip to the store and one commit for all of them.
+     */
+    public void recordDelivered(String flow, Map<String, byte[]> files) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate(INSERT, files.entrySet().stream().map(file -> new Object[] {now, flow, file.getKey(),
+                sha256(file.getValue()), file.getValue().length, Outcome.DELIVERED.name(), null, null, null, null}).toList());
+    }
+
+    private static final String INSERT = """
+            insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail,
+                business_key)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""";
+
     private void insert(String flow, String fileName, byte[] content, Outcome outcome, String messageId, String peer,
                         String detail, String businessKey) {
         String clipped = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…";
-        jdbc.update("""
-                insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail,
-                    business_key)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
-                Timestamp.from(clock.instant()), flow, fileName, sha256(content), content.length, outcome.name(),
+        jdbc.update(INSERT, Timestamp.from(clock.instant()), flow, fileName, sha256(content), content.length, outcome.name(),
                 messageId, peer, clipped, businessKey);
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jukibus.envelope.EnvelopeHeader;
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * message open (logged); one sealed before a crash sealed the file again closes it ({@link SentMessages#sealedAs}). An
  * accepted entry writes the receipt file the legacy system has always had, {@code outbox/receipt/<recipient>-<id>.xml}
  * (schemas/receipt.xsd, the name a single receipt's file gets), then closes the message as DELIVERED; an entry for a
- * message already closed as DELIVERED writes nothing (a batch delivered again after a crash).
+ * message already closed as DELIVERED writes nothing (a batch delivered again after a crash). The batch's receipt files
+ * are written together (one force of the folder, one ledger commit), then its messages closed together (one commit):
+ * a crash in between has the batch delivered again, which writes the same files again and closes what is still open.
  */
 public final class ReceiptBatchHandler implements FlowHandler {
 
@@ -66,18 +71,25 @@ public final class ReceiptBatchHandler implements FlowHandler {
     public void deliver(Delivered message, LegacyOutbox outbox) throws IOException, TransientFailure {
         EnvelopeHeader header = message.header();
         ReceiptBatch batch = Payloads.read(message.payload(), ReceiptBatch.class);
-        int taken = 0;
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        List<String> closing = new ArrayList<>();
         for (ReceiptBatch.Received entry : batch.received()) {
-            if (reconcile(entry, header, outbox)) {
-                taken++;
-            }
+            reconcile(entry, header, files, closing);
         }
+        if (!files.isEmpty()) {
+            outbox.writeAll(Flows.RECEIPT.name(), files);
+        }
+        int taken = closing.isEmpty() ? 0 : sent.deliveredAll(closing, header.sender(), header.messageId(), clock.instant());
         log.debug("receipt batch {} from {}: {} of {} entries closed a message", header.messageId(), header.sender(), taken,
                 batch.received().size());
     }
 
-    private boolean reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, LegacyOutbox outbox)
-            throws IOException, TransientFailure {
+    /**
+     * Adds the entry's receipt file to {@code files} if it gets one, and its message id to {@code closing} if it closes
+     * the message.
+     */
+    private void reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, Map<String, byte[]> files,
+                           List<String> closing) throws IOException, TransientFailure {
         String from = header.sender();
         Optional<SentMessages.Sent> original = sent.find(entry.messageId(), from);
         if (original.isEmpty()) {
@@ -96,20 +108,19 @@ public final class ReceiptBatchHandler implements FlowHandler {
                 log.warn("receipt batch {} from {} lists message {}, sealed here for {} at {} but with no delivery status"
                         + " (closed and purged, or lost in a crash): entry ignored", header.messageId(), from,
                         entry.messageId(), from, sealedAt.get());
-                return false;
+                return;
             }
         }
         if (original.isEmpty()) {
             log.warn("receipt batch {} from {} lists message {}, which this node did not send to {}: entry ignored",
                     header.messageId(), from, entry.messageId(), from);
-            return false;
+            return;
         }
         if (original.get().state() == SentMessages.State.DELIVERED) {
-            return false;
+            return;
         }
         Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
-        outbox.write(Flows.RECEIPT.name(), from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml",
-                Payloads.bytes(receipt));
+        files.put(from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml", Payloads.bytes(receipt));
         // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
         // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
         if (!sent.sealedAs(entry.messageId(), from, entry.envelopeDigest())) {
@@ -118,8 +129,8 @@ public final class ReceiptBatchHandler implements FlowHandler {
             // the overdue report shows the difference to the operator
             log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
                     + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
-            return false;
+            return;
         }
-        return sent.delivered(entry.messageId(), from, header.messageId(), clock.instant());
+        closing.add(entry.messageId());
     }
 }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,23 @@ public final class SentMessages {
         return jdbc.update("UPDATE delivery_status SET state = 'DELIVERED', closed_at = ?, closed_by = ?, reason = NULL"
                         + " WHERE message_id = ? AND recipient = ? AND state <> 'DELIVERED'",
                 Timestamp.from(at), closedBy, messageId, from) == 1;
+    }
+
+    /**
+     * {@link #delivered} for several messages sent to {@code from} (one receipt batch), in one batch: one round trip and
+     * one commit. Returns how many it closed.
+     */
+    public int deliveredAll(List<String> messageIds, String from, String closedBy, Instant at) {
+        Timestamp time = Timestamp.from(at);
+        int[][] counts = jdbc.batchUpdate("UPDATE delivery_status SET state = 'DELIVERED', closed_at = ?, closed_by = ?, reason = NULL"
+                        + " WHERE message_id = ? AND recipient = ? AND state <> 'DELIVERED'", messageIds, messageIds.size(),
+                (s, id) -> {
+                    s.setTimestamp(1, time);
+                    s.setString(2, closedBy);
+                    s.setString(3, id);
+                    s.setString(4, from);
+                });
+        return Arrays.stream(counts).flatMapToInt(Arrays::stream).map(n -> n > 0 ? 1 : 0).sum();
     }
 
     /** Pending messages awaiting an answer that were queued at or before {@code cutoff}, oldest first. */
