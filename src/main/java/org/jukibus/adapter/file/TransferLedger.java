@@ -59,16 +59,16 @@ public final class TransferLedger {
         this.clock = clock;
     }
 
-    /** The earlier pick-up that queued this message, if any. */
-    public Optional<Entry> queued(String messageId) {
-        return jdbc.query("select * from transfer_ledger where message_id = ? and outcome = 'QUEUED'", ENTRY, messageId)
-                .stream().findFirst();
-    }
-
-    /** The earlier pick-up that queued a message of {@code flow} with this business key's digest ({@link #keyDigest}), if any. */
-    public Optional<Entry> queuedWithKey(String flow, String businessKey) {
-        return jdbc.query("select * from transfer_ledger where flow = ? and business_key = ? and outcome = 'QUEUED' order by id",
-                ENTRY, flow, businessKey).stream().findFirst();
+    /**
+     * The earlier pick-up that queued a message of {@code flow} with this business key's digest ({@link #keyDigest}), the
+     * first if several; else the one that queued {@code messageId} (lines written before business keys were recorded
+     * have none); else none. One query: it runs for every file picked up.
+     */
+    public Optional<Entry> queuedEarlier(String flow, String businessKey, String messageId) {
+        return jdbc.query("""
+                select * from transfer_ledger where outcome = 'QUEUED' and ((flow = ? and business_key = ?) or message_id = ?)
+                order by case when flow = ? and business_key = ? then 0 else 1 end, id limit 1""",
+                ENTRY, flow, businessKey, messageId, flow, businessKey).stream().findFirst();
     }
 
     /** Records a file that was sealed and queued, under its message id and its business key's digest ({@link #keyDigest}). */

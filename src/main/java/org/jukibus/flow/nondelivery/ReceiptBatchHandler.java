@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
@@ -70,29 +71,55 @@ public final class ReceiptBatchHandler implements FlowHandler {
     @Override
     public void deliver(Delivered message, LegacyOutbox outbox) throws IOException, TransientFailure {
         EnvelopeHeader header = message.header();
+        String from = header.sender();
         ReceiptBatch batch = Payloads.read(message.payload(), ReceiptBatch.class);
+        // an id listed twice in one batch counts once, as its first entry says
+        Map<String, ReceiptBatch.Received> entries = new LinkedHashMap<>();
+        batch.received().forEach(entry -> entries.putIfAbsent(entry.messageId(), entry));
+        Map<String, SentMessages.Sent> recorded = sent.find(List.copyOf(entries.keySet()), from);
+        List<ReceiptBatch.Received> open = new ArrayList<>();
+        for (ReceiptBatch.Received entry : entries.values()) {
+            if (isOpen(entry, recorded.get(entry.messageId()), header)) {
+                open.add(entry);
+            }
+        }
+        if (open.isEmpty()) {
+            log.debug("receipt batch {} from {}: none of {} entries closed a message", header.messageId(), from, entries.size());
+            return;
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
+        for (ReceiptBatch.Received entry : open) {
+            Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
+            files.put(from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml", Payloads.bytes(receipt));
+        }
+        outbox.writeAll(Flows.RECEIPT.name(), files);
+        // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
+        // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
+        Set<String> ours = sent.sealedAs(open.stream().map(ReceiptBatch.Received::messageId).toList(), from,
+                open.stream().map(ReceiptBatch.Received::envelopeDigest).toList());
         List<String> closing = new ArrayList<>();
-        for (ReceiptBatch.Received entry : batch.received()) {
-            reconcile(entry, header, files, closing);
+        for (ReceiptBatch.Received entry : open) {
+            if (ours.contains(entry.messageId())) {
+                closing.add(entry.messageId());
+            } else {
+                // the recipient holds an envelope under this id that this node never sealed for it: the receipt file is
+                // written, as a single receipt's always was (its digest says which envelope); the message stays open, so
+                // the overdue report shows the difference to the operator
+                log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
+                        + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
+            }
         }
-        if (!files.isEmpty()) {
-            outbox.writeAll(Flows.RECEIPT.name(), files);
-        }
-        int taken = closing.isEmpty() ? 0 : sent.deliveredAll(closing, header.sender(), header.messageId(), clock.instant());
-        log.debug("receipt batch {} from {}: {} of {} entries closed a message", header.messageId(), header.sender(), taken,
-                batch.received().size());
+        int taken = closing.isEmpty() ? 0 : sent.deliveredAll(closing, from, header.messageId(), clock.instant());
+        log.debug("receipt batch {} from {}: {} of {} entries closed a message", header.messageId(), from, taken, entries.size());
     }
 
     /**
-     * Adds the entry's receipt file to {@code files} if it gets one, and its message id to {@code closing} if it closes
-     * the message.
+     * Whether the entry names an open message this node sent to the batch's signer ({@code original}: its record, if
+     * any): then it gets its receipt file. Waits (a transient failure) for one sealed moments ago and not yet recorded.
      */
-    private void reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, Map<String, byte[]> files,
-                           List<String> closing) throws IOException, TransientFailure {
+    private boolean isOpen(ReceiptBatch.Received entry, SentMessages.Sent original, EnvelopeHeader header) throws TransientFailure {
         String from = header.sender();
-        Optional<SentMessages.Sent> original = sent.find(entry.messageId(), from);
-        if (original.isEmpty()) {
+        if (original == null) {
             Optional<Instant> sealedAt = sealed.lastSealed(entry.messageId(), from);
             if (sealedAt.isPresent() && sealedAt.get().isAfter(clock.instant().minus(STATUS_EXPECTED_WITHIN))) {
                 // sealed here for this signer moments ago, its delivery status not recorded yet: the intake records it
@@ -108,29 +135,12 @@ public final class ReceiptBatchHandler implements FlowHandler {
                 log.warn("receipt batch {} from {} lists message {}, sealed here for {} at {} but with no delivery status"
                         + " (closed and purged, or lost in a crash): entry ignored", header.messageId(), from,
                         entry.messageId(), from, sealedAt.get());
-                return;
+                return false;
             }
-        }
-        if (original.isEmpty()) {
             log.warn("receipt batch {} from {} lists message {}, which this node did not send to {}: entry ignored",
                     header.messageId(), from, entry.messageId(), from);
-            return;
+            return false;
         }
-        if (original.get().state() == SentMessages.State.DELIVERED) {
-            return;
-        }
-        Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
-        files.put(from + "-" + MessageIds.receiptOf(self, entry.messageId()) + ".xml", Payloads.bytes(receipt));
-        // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
-        // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
-        if (!sent.sealedAs(entry.messageId(), from, entry.envelopeDigest())) {
-            // the recipient holds an envelope under this id that this node never sealed for it: the receipt file is
-            // written, as a single receipt's always was (its digest says which envelope); the message stays open, so
-            // the overdue report shows the difference to the operator
-            log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
-                    + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
-            return;
-        }
-        closing.add(entry.messageId());
+        return original.state() != SentMessages.State.DELIVERED;
     }
 }
