@@ -242,7 +242,7 @@ public final class LegacyIntake {
         String digest = TransferLedger.keyDigest(flow.name(), key);
         claim(digest, key, input, exchange);
         // by message id as well: ledger lines written before business keys were recorded have none
-        var earlier = ledger.queuedWithKey(flow.name(), digest).or(() -> ledger.queued(input.messageId()));
+        var earlier = ledger.queuedEarlier(flow.name(), digest, input.messageId());
         if (earlier.isPresent() && !pickedUpAgain(earlier.get(), input)) {
             TransferLedger.Entry first = earlier.get();
             throw new DuplicateFileException("DUPLICATE: " + described(flow, key) + " was picked up from "

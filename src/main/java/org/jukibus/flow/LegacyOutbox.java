@@ -2,6 +2,11 @@ package org.jukibus.flow;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.jukibus.adapter.file.AtomicFiles;
 import org.jukibus.adapter.file.TransferLedger;
@@ -37,32 +42,56 @@ public final class LegacyOutbox {
 
     /** Any other file for the legacy system: an answer to a local query, a printable copy. */
     public Path write(String flow, String fileName, byte[] content) throws TransientFailure {
-        Path target = folder(flow).resolve(plainName(fileName));
+        Path target = folder(flow).resolve(plain(fileName));
         store(target, content);
         ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, null, null, null);
         return target;
     }
 
+    /** A file made here that stands for message {@code messageId} (a receipt file from an entry of a receipt batch). */
+    public record Standing(String fileName, byte[] content, String messageId) {
+    }
+
     /**
-     * A file made here that stands for message {@code messageId} from {@code peer} (a receipt file from an entry of a
-     * receipt batch), written once: false, and nothing written, if the ledger says it was delivered before (the same
-     * batch delivered again after a failure or a crash, or an entry whose message stays open). The legacy system may
-     * have taken the first file already; a second would be a duplicate. Killed between the file and its ledger line, the
-     * node writes it once more, with the same name and content.
+     * Files made here that stand for messages from {@code peer} (the receipts of one receipt batch), each written once:
+     * one whose ledger line says the same file was delivered for the same peer before (the batch delivered again after
+     * a failure or a crash, or an entry whose message stays open) is left out, as the legacy system may have taken it
+     * already. The rest are written together: one force of the folder, one ledger commit. Only the same file from the
+     * same peer counts: a hostile peer's single receipt under the same id must not stand for another peer's receipt.
+     * Killed between the files and their ledger lines, the node writes them once more, with the same names and content.
+     *
+     * @return how many were written
      */
-    public boolean writeOnce(String flow, String fileName, byte[] content, String messageId, String peer) throws TransientFailure {
-        // the same file from the same peer: a peer's single receipt recorded under the same id (a hostile peer may
-        // choose any id) must not stand for another peer's receipt and suppress it
-        boolean before = ledger.ofMessage(messageId).stream()
-                .anyMatch(e -> e.flow().equals(flow) && e.outcome() == TransferLedger.Outcome.DELIVERED
-                        && peer.equals(e.peer()) && fileName.equals(e.fileName()));
-        if (before) {
-            return false;
+    public int writeOnce(String flow, String peer, List<Standing> files) throws TransientFailure {
+        files.forEach(f -> plain(f.fileName()));
+        Set<String> before = ledger.deliveredFiles(flow, peer, files.stream().map(Standing::messageId).toList());
+        Map<String, byte[]> fresh = new LinkedHashMap<>();
+        List<Standing> written = new ArrayList<>();
+        for (Standing f : files) {
+            if (!before.contains(f.fileName()) && fresh.putIfAbsent(f.fileName(), f.content()) == null) {
+                written.add(f);
+            }
         }
-        Path target = folder(flow).resolve(plainName(fileName));
-        store(target, content);
-        ledger.record(flow, fileName, content, TransferLedger.Outcome.DELIVERED, messageId, peer, null);
-        return true;
+        if (written.isEmpty()) {
+            return 0;
+        }
+        Path folder = folder(flow);
+        try {
+            AtomicFiles.writeAll(folder, fresh);
+        } catch (IOException e) {
+            throw new TransientFailure(UNWRITABLE, "cannot write " + fresh.size() + " file(s) into " + folder + ": " + e, e);
+        }
+        ledger.recordDelivered(flow, peer, written.stream()
+                .map(f -> new TransferLedger.Delivery(f.fileName(), f.content(), f.messageId())).toList());
+        return written.size();
+    }
+
+    private static Path plain(String fileName) {
+        Path name = Path.of(fileName).getFileName();
+        if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("not a plain file name: " + fileName);
+        }
+        return name;
     }
 
     /**
@@ -75,14 +104,6 @@ public final class LegacyOutbox {
         } catch (IOException e) {
             throw new TransientFailure(UNWRITABLE, "cannot write " + target + ": " + e, e);
         }
-    }
-
-    private static Path plainName(String fileName) {
-        Path name = Path.of(fileName).getFileName();
-        if (name == null || !name.toString().equals(fileName) || fileName.startsWith(".")) {
-            throw new IllegalArgumentException("not a plain file name: " + fileName);
-        }
-        return name;
     }
 
     public Path fileFor(String flow, EnvelopeHeader header) {

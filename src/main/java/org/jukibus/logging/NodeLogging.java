@@ -9,7 +9,7 @@ import org.springframework.core.Ordered;
 import ch.qos.logback.classic.LoggerContext;
 
 /**
- * Adds {@link NodeMdc} and {@link OutOfOrderNotice} to Logback once Spring Boot has (re)initialised logging for a node's context: Boot
+ * Adds {@link NodeMdc} (which asks {@link OutOfOrderNotice}) to Logback once Spring Boot has (re)initialised logging for a node's context: Boot
  * resets Logback when it initialises it, dropping filters added before.
  */
 public final class NodeLogging implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
@@ -21,11 +21,7 @@ public final class NodeLogging implements ApplicationListener<ApplicationEnviron
             NodeMdc filter = new NodeMdc();
             filter.setContext(logback);
             filter.start();
-            logback.addTurboFilter(filter);
-            OutOfOrderNotice notice = new OutOfOrderNotice();
-            notice.setContext(logback);
-            notice.start();
-            logback.addTurboFilter(notice);
+            logback.addTurboFilter(filter); // the only one: it asks OutOfOrderNotice itself (see NodeMdc)
         }
     }
 

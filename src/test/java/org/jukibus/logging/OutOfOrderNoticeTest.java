@@ -9,13 +9,24 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-/** Only Flyway's out-of-order notice is dropped; its other warnings, and the same text elsewhere, still show. */
+/**
+ * Only Flyway's out-of-order notice is dropped; its other warnings, and the same text elsewhere, still show: by the
+ * filter alone, and by {@link NodeMdc}, the one turbo filter a node registers, which asks it.
+ */
 class OutOfOrderNoticeTest {
 
     @Test
     void drops_the_out_of_order_notice_and_nothing_else() {
+        dropsOnlyTheNotice(new OutOfOrderNotice());
+    }
+
+    @Test
+    void the_node_filter_drops_it_too() {
+        dropsOnlyTheNotice(new NodeMdc());
+    }
+
+    private static void dropsOnlyTheNotice(ch.qos.logback.classic.turbo.TurboFilter filter) {
         LoggerContext context = new LoggerContext();
-        OutOfOrderNotice filter = new OutOfOrderNotice();
         filter.setContext(context);
         filter.start();
         context.addTurboFilter(filter);

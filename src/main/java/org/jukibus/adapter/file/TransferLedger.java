@@ -9,6 +9,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -58,16 +60,16 @@ public final class TransferLedger {
         this.clock = clock;
     }
 
-    /** The earlier pick-up that queued this message, if any. */
-    public Optional<Entry> queued(String messageId) {
-        return jdbc.query("select * from transfer_ledger where message_id = ? and outcome = 'QUEUED'", ENTRY, messageId)
-                .stream().findFirst();
-    }
-
-    /** The earlier pick-up that queued a message of {@code flow} with this business key's digest ({@link #keyDigest}), if any. */
-    public Optional<Entry> queuedWithKey(String flow, String businessKey) {
-        return jdbc.query("select * from transfer_ledger where flow = ? and business_key = ? and outcome = 'QUEUED' order by id",
-                ENTRY, flow, businessKey).stream().findFirst();
+    /**
+     * The earlier pick-up that queued a message of {@code flow} with this business key's digest ({@link #keyDigest}), the
+     * first if several; else the one that queued {@code messageId} (lines written before business keys were recorded
+     * have none); else none. One query: it runs for every file picked up.
+     */
+    public Optional<Entry> queuedEarlier(String flow, String businessKey, String messageId) {
+        return jdbc.query("""
+                select * from transfer_ledger where outcome = 'QUEUED' and ((flow = ? and business_key = ?) or message_id = ?)
+                order by case when flow = ? and business_key = ? then 0 else 1 end, id limit 1""",
+                ENTRY, flow, businessKey, messageId, flow, businessKey).stream().findFirst();
     }
 
     /** Records a file that was sealed and queued, under its message id and its business key's digest ({@link #keyDigest}). */
@@ -89,14 +91,44 @@ public final class TransferLedger {
         insert(flow, fileName, content, outcome, messageId, peer, detail, null);
     }
 
+    /** A file written into a legacy outbox that stands for message {@code messageId}. */
+    public record Delivery(String fileName, byte[] content, String messageId) {
+    }
+
+    /**
+     * Files written into a legacy outbox together for {@code peer} (the receipts of one receipt batch), recorded as
+     * {@link Outcome#DELIVERED} in one batch: one round trip to the store and one commit for all of them.
+     */
+    public void recordDelivered(String flow, String peer, List<Delivery> files) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate(INSERT, files.stream().map(f -> new Object[] {now, flow, f.fileName(), sha256(f.content()),
+                f.content().length, Outcome.DELIVERED.name(), f.messageId(), peer, null, null}).toList());
+    }
+
+    /** Of the files standing for {@code messageIds}, those delivered before for {@code peer}, by file name. */
+    public Set<String> deliveredFiles(String flow, String peer, List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.query(c -> {
+            var s = c.prepareStatement("select file_name from transfer_ledger where message_id = any(?) and flow = ?"
+                    + " and peer = ? and outcome = 'DELIVERED'");
+            s.setArray(1, c.createArrayOf("varchar", messageIds.toArray()));
+            s.setString(2, flow);
+            s.setString(3, peer);
+            return s;
+        }, (rs, i) -> rs.getString(1)));
+    }
+
+    private static final String INSERT = """
+            insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail,
+                business_key)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""";
+
     private void insert(String flow, String fileName, byte[] content, Outcome outcome, String messageId, String peer,
                         String detail, String businessKey) {
         String clipped = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…";
-        jdbc.update("""
-                insert into transfer_ledger (recorded_at, flow, file_name, sha256, bytes, outcome, message_id, peer, detail,
-                    business_key)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""",
-                Timestamp.from(clock.instant()), flow, fileName, sha256(content), content.length, outcome.name(),
+        jdbc.update(INSERT, Timestamp.from(clock.instant()), flow, fileName, sha256(content), content.length, outcome.name(),
                 messageId, peer, clipped, businessKey);
     }
 

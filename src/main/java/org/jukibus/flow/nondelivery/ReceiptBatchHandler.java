@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
@@ -28,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * message open (logged); one sealed before a crash sealed the file again closes it ({@link SentMessages#sealedAs}). An
  * accepted entry writes the receipt file the legacy system has always had, {@code outbox/receipt/<recipient>-<id>.xml}
  * (schemas/receipt.xsd, the name a single receipt's file gets), then closes the message as DELIVERED; an entry for a
- * message already closed as DELIVERED, or whose receipt file the ledger holds already (its message left open), writes
- * nothing (a batch delivered again after a later entry waited or after a crash).
+ * message already closed as DELIVERED writes nothing (a batch delivered again after a crash). The batch's receipt files
+ * are written together (one force of the folder, one ledger commit), each once ({@link LegacyOutbox#writeOnce}), then
+ * its messages closed together (one commit): a crash in between has the batch delivered again, which writes no file a
+ * second time and closes what is still open.
  */
 public final class ReceiptBatchHandler implements FlowHandler {
 
@@ -66,22 +72,58 @@ public final class ReceiptBatchHandler implements FlowHandler {
     @Override
     public void deliver(Delivered message, LegacyOutbox outbox) throws IOException, TransientFailure {
         EnvelopeHeader header = message.header();
+        String from = header.sender();
         ReceiptBatch batch = Payloads.read(message.payload(), ReceiptBatch.class);
-        int taken = 0;
-        for (ReceiptBatch.Received entry : batch.received()) {
-            if (reconcile(entry, header, outbox)) {
-                taken++;
+        // an id listed twice in one batch counts once, as its first entry says
+        Map<String, ReceiptBatch.Received> entries = new LinkedHashMap<>();
+        batch.received().forEach(entry -> entries.putIfAbsent(entry.messageId(), entry));
+        Map<String, SentMessages.Sent> recorded = sent.find(List.copyOf(entries.keySet()), from);
+        List<ReceiptBatch.Received> open = new ArrayList<>();
+        for (ReceiptBatch.Received entry : entries.values()) {
+            if (isOpen(entry, recorded.get(entry.messageId()), header)) {
+                open.add(entry);
             }
         }
-        log.debug("receipt batch {} from {}: {} of {} entries closed a message", header.messageId(), header.sender(), taken,
-                batch.received().size());
+        if (open.isEmpty()) {
+            log.debug("receipt batch {} from {}: none of {} entries closed a message", header.messageId(), from, entries.size());
+            return;
+        }
+        List<LegacyOutbox.Standing> files = new ArrayList<>();
+        for (ReceiptBatch.Received entry : open) {
+            Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
+            String receiptId = MessageIds.receiptOf(self, entry.messageId());
+            files.add(new LegacyOutbox.Standing(from + "-" + receiptId + ".xml", Payloads.bytes(receipt), receiptId));
+        }
+        // each file once: the batch may be delivered again (a crash before the close, an entry left open) after the
+        // legacy system took its files
+        outbox.writeOnce(Flows.RECEIPT.name(), from, files);
+        // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
+        // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
+        Set<String> ours = sent.sealedAs(open.stream().map(ReceiptBatch.Received::messageId).toList(), from,
+                open.stream().map(ReceiptBatch.Received::envelopeDigest).toList());
+        List<String> closing = new ArrayList<>();
+        for (ReceiptBatch.Received entry : open) {
+            if (ours.contains(entry.messageId())) {
+                closing.add(entry.messageId());
+            } else {
+                // the recipient holds an envelope under this id that this node never sealed for it: the receipt file is
+                // written, as a single receipt's always was (its digest says which envelope); the message stays open, so
+                // the overdue report shows the difference to the operator
+                log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
+                        + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
+            }
+        }
+        int taken = closing.isEmpty() ? 0 : sent.deliveredAll(closing, from, header.messageId(), clock.instant());
+        log.debug("receipt batch {} from {}: {} of {} entries closed a message", header.messageId(), from, taken, entries.size());
     }
 
-    private boolean reconcile(ReceiptBatch.Received entry, EnvelopeHeader header, LegacyOutbox outbox)
-            throws IOException, TransientFailure {
+    /**
+     * Whether the entry names an open message this node sent to the batch's signer ({@code original}: its record, if
+     * any): then it gets its receipt file. Waits (a transient failure) for one sealed moments ago and not yet recorded.
+     */
+    private boolean isOpen(ReceiptBatch.Received entry, SentMessages.Sent original, EnvelopeHeader header) throws TransientFailure {
         String from = header.sender();
-        Optional<SentMessages.Sent> original = sent.find(entry.messageId(), from);
-        if (original.isEmpty()) {
+        if (original == null) {
             Optional<Instant> sealedAt = sealed.lastSealed(entry.messageId(), from);
             if (sealedAt.isPresent() && sealedAt.get().isAfter(clock.instant().minus(STATUS_EXPECTED_WITHIN))) {
                 // sealed here for this signer moments ago, its delivery status not recorded yet: the intake records it
@@ -99,29 +141,10 @@ public final class ReceiptBatchHandler implements FlowHandler {
                         entry.messageId(), from, sealedAt.get());
                 return false;
             }
-        }
-        if (original.isEmpty()) {
             log.warn("receipt batch {} from {} lists message {}, which this node did not send to {}: entry ignored",
                     header.messageId(), from, entry.messageId(), from);
             return false;
         }
-        if (original.get().state() == SentMessages.State.DELIVERED) {
-            return false;
-        }
-        Receipt receipt = new Receipt(entry.messageId(), entry.receivedAt(), from, Receipt.DELIVERED, null, entry.envelopeDigest());
-        String receiptId = MessageIds.receiptOf(self, entry.messageId());
-        // once per entry: the batch may be delivered again (a later entry waited, a crash) after this file was written
-        outbox.writeOnce(Flows.RECEIPT.name(), from + "-" + receiptId + ".xml", Payloads.bytes(receipt), receiptId, from);
-        // any envelope sealed here for the signer under this id closes it: a sender killed after the send and before it
-        // recorded it seals the picked-up file again, and the recipient keeps the first copy (SentMessages#sealedAs)
-        if (!sent.sealedAs(entry.messageId(), from, entry.envelopeDigest())) {
-            // the recipient holds an envelope under this id that this node never sealed for it: the receipt file is
-            // written, as a single receipt's always was (its digest says which envelope); the message stays open, so
-            // the overdue report shows the difference to the operator
-            log.warn("receipt batch {} from {} names envelope digest {} for message {}, which this node never sealed for {}: "
-                    + "receipt written, message left open", header.messageId(), from, entry.envelopeDigest(), entry.messageId(), from);
-            return false;
-        }
-        return sent.delivered(entry.messageId(), from, header.messageId(), clock.instant());
+        return original.state() != SentMessages.State.DELIVERED;
     }
 }

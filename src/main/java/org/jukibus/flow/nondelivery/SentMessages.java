@@ -6,14 +6,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementSetter;
 
 /**
  * The sender's record of what it sent and what became of it (table {@code delivery_status}, migration
@@ -99,6 +104,42 @@ public final class SentMessages {
                 Boolean.class, messageId, recipient, digest, messageId, recipient, digest));
     }
 
+    /**
+     * {@link #sealedAs} for several receipts from {@code recipient} (one receipt batch), in one query: of the
+     * {@code messageIds}, each naming the digest at the same index of {@code digests}, the ids it is true for.
+     */
+    public Set<String> sealedAs(List<String> messageIds, String recipient, List<String> digests) {
+        Set<String> matching = new HashSet<>();
+        jdbc.query("SELECT e.id FROM unnest(?, ?) AS e(id, digest) WHERE NOT EXISTS (SELECT 1 FROM delivery_status d"
+                        + " WHERE d.message_id = e.id AND d.recipient = ? AND d.envelope_sha256 IS NOT NULL AND d.envelope_sha256 <> e.digest)"
+                        + " OR EXISTS (SELECT 1 FROM sealed_envelope s WHERE s.message_id = e.id AND s.recipient = ? AND s.envelope_sha256 = e.digest)",
+                (PreparedStatementSetter) s -> {
+                    s.setArray(1, s.getConnection().createArrayOf("text", messageIds.toArray()));
+                    s.setArray(2, s.getConnection().createArrayOf("text", digests.toArray()));
+                    s.setString(3, recipient);
+                    s.setString(4, recipient);
+                },
+                rs -> {
+                    matching.add(rs.getString(1));
+                });
+        return matching;
+    }
+
+    /** {@link #find} for several messages sent to {@code recipient}, in one query: those recorded, by message id. */
+    public Map<String, Sent> find(List<String> messageIds, String recipient) {
+        Map<String, Sent> found = new HashMap<>();
+        jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE recipient = ? AND message_id = ANY (?)",
+                (PreparedStatementSetter) s -> {
+                    s.setString(1, recipient);
+                    s.setArray(2, s.getConnection().createArrayOf("varchar", messageIds.toArray()));
+                },
+                rs -> {
+                    Sent sent = row(rs, 0);
+                    found.put(sent.messageId(), sent);
+                });
+        return found;
+    }
+
     /** The message {@code messageId} sent to {@code recipient}, if recorded. */
     public Optional<Sent> find(String messageId, String recipient) {
         return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ? AND recipient = ?", SentMessages::row,
@@ -123,6 +164,23 @@ public final class SentMessages {
         return jdbc.update("UPDATE delivery_status SET state = 'DELIVERED', closed_at = ?, closed_by = ?, reason = NULL"
                         + " WHERE message_id = ? AND recipient = ? AND state <> 'DELIVERED'",
                 Timestamp.from(at), closedBy, messageId, from) == 1;
+    }
+
+    /**
+     * {@link #delivered} for several messages sent to {@code from} (one receipt batch), in one batch: one round trip and
+     * one commit. Returns how many it closed.
+     */
+    public int deliveredAll(List<String> messageIds, String from, String closedBy, Instant at) {
+        Timestamp time = Timestamp.from(at);
+        int[][] counts = jdbc.batchUpdate("UPDATE delivery_status SET state = 'DELIVERED', closed_at = ?, closed_by = ?, reason = NULL"
+                        + " WHERE message_id = ? AND recipient = ? AND state <> 'DELIVERED'", messageIds, messageIds.size(),
+                (s, id) -> {
+                    s.setTimestamp(1, time);
+                    s.setString(2, closedBy);
+                    s.setString(3, id);
+                    s.setString(4, from);
+                });
+        return Arrays.stream(counts).flatMapToInt(Arrays::stream).map(n -> n > 0 ? 1 : 0).sum();
     }
 
     /** Pending messages awaiting an answer that were queued at or before {@code cutoff}, oldest first. */
