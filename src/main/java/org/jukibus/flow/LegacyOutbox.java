@@ -25,6 +25,8 @@ public final class LegacyOutbox {
 
     private final Path legacyRoot;
     private final TransferLedger ledger;
+    /** One lock per flow and peer for {@link #writeOnce}. */
+    private final Map<String, Object> writing = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LegacyOutbox(Path legacyRoot, TransferLedger ledger) {
         this.legacyRoot = legacyRoot;
@@ -64,26 +66,38 @@ public final class LegacyOutbox {
      */
     public int writeOnce(String flow, String peer, List<Standing> files) throws TransientFailure {
         files.forEach(f -> plain(f.fileName()));
-        Set<String> before = ledger.deliveredFiles(flow, peer, files.stream().map(Standing::messageId).toList());
-        Map<String, byte[]> fresh = new LinkedHashMap<>();
-        List<Standing> written = new ArrayList<>();
-        for (Standing f : files) {
-            if (!before.contains(f.fileName()) && fresh.putIfAbsent(f.fileName(), f.content()) == null) {
-                written.add(f);
+        // one peer's batches one at a time: two copies of a batch (after a crash the peer may send its entries again
+        // under another id) delivered by two consumers would both find no ledger line and both write
+        synchronized (writing.computeIfAbsent(flow + " " + peer, k -> new Object())) {
+            Set<String> before = ledger.deliveredFiles(flow, peer, files.stream().map(Standing::messageId).toList());
+            Map<String, byte[]> fresh = new LinkedHashMap<>();
+            List<Standing> written = new ArrayList<>();
+            for (Standing f : files) {
+                if (!before.contains(f.fileName()) && fresh.putIfAbsent(f.fileName(), f.content()) == null) {
+                    written.add(f);
+                }
             }
+            if (written.isEmpty()) {
+                return 0;
+            }
+            Path folder = folder(flow);
+            try {
+                AtomicFiles.writeAll(folder, fresh);
+            } catch (AtomicFiles.PartlyWritten e) {
+                // those in place may be taken by the legacy system at once: recorded, so a retry does not write them twice
+                Set<String> placed = Set.copyOf(e.placed());
+                ledger.recordDelivered(flow, peer, deliveries(written.stream().filter(f -> placed.contains(f.fileName())).toList()));
+                throw new TransientFailure(UNWRITABLE, "cannot write " + fresh.size() + " file(s) into " + folder + ": " + e, e);
+            } catch (IOException e) {
+                throw new TransientFailure(UNWRITABLE, "cannot write " + fresh.size() + " file(s) into " + folder + ": " + e, e);
+            }
+            ledger.recordDelivered(flow, peer, deliveries(written));
+            return written.size();
         }
-        if (written.isEmpty()) {
-            return 0;
-        }
-        Path folder = folder(flow);
-        try {
-            AtomicFiles.writeAll(folder, fresh);
-        } catch (IOException e) {
-            throw new TransientFailure(UNWRITABLE, "cannot write " + fresh.size() + " file(s) into " + folder + ": " + e, e);
-        }
-        ledger.recordDelivered(flow, peer, written.stream()
-                .map(f -> new TransferLedger.Delivery(f.fileName(), f.content(), f.messageId())).toList());
-        return written.size();
+    }
+
+    private static List<TransferLedger.Delivery> deliveries(List<Standing> files) {
+        return files.stream().map(f -> new TransferLedger.Delivery(f.fileName(), f.content(), f.messageId())).toList();
     }
 
     private static Path plain(String fileName) {

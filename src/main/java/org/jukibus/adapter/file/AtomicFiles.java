@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,12 +28,37 @@ public final class AtomicFiles {
 
     /**
      * Every file of {@code files} (plain name to content) into {@code dir}, each as {@link #write} does, and the
-     * folder forced once, after the last rename: when this returns, all of them are on disk under their names.
+     * folder forced once, after the last rename: when this returns, all of them are on disk under their names. Every
+     * file is written and forced under its hidden name before the first is renamed, so a full disk shows the legacy
+     * system none of them; a rename that fails after others went through says which did ({@link PartlyWritten}).
      */
     public static void writeAll(Path dir, Map<String, byte[]> files) throws IOException {
         Files.createDirectories(dir);
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            place(dir, dir.resolve(file.getKey()), file.getValue());
+        Map<Path, Path> hidden = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                Path target = dir.resolve(file.getKey());
+                Path tmp = dir.resolve("." + target.getFileName() + ".part");
+                hidden.put(tmp, target);
+                writeHidden(tmp, file.getValue());
+            }
+        } catch (IOException e) {
+            for (Path tmp : hidden.keySet()) {
+                Files.deleteIfExists(tmp);
+            }
+            throw e;
+        }
+        List<String> placed = new ArrayList<>();
+        for (Map.Entry<Path, Path> move : hidden.entrySet()) {
+            try {
+                Files.move(move.getKey(), move.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (placed.isEmpty()) {
+                    throw e;
+                }
+                throw new PartlyWritten(placed, e);
+            }
+            placed.add(move.getValue().getFileName().toString());
         }
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
@@ -39,9 +67,22 @@ public final class AtomicFiles {
         }
     }
 
-    /** The content forced to disk under a hidden name, then renamed into place (not yet the folder forced). */
-    private static void place(Path dir, Path target, byte[] content) throws IOException {
-        Path tmp = dir.resolve("." + target.getFileName() + ".part");
+    /** Some files of a {@link #writeAll} are in place under their names, the rest are not: {@link #placed()} says which. */
+    public static final class PartlyWritten extends IOException {
+        private final List<String> placed;
+
+        PartlyWritten(List<String> placed, IOException cause) {
+            super(placed.size() + " file(s) in place before: " + cause.getMessage(), cause);
+            this.placed = List.copyOf(placed);
+        }
+
+        public List<String> placed() {
+            return placed;
+        }
+    }
+
+    /** The content forced to disk under a hidden name (not yet renamed into place). */
+    private static void writeHidden(Path tmp, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -50,6 +91,5 @@ public final class AtomicFiles {
             }
             ch.force(true);
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

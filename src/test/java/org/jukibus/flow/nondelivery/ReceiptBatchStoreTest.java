@@ -269,6 +269,40 @@ class ReceiptBatchStoreTest {
     }
 
     /**
+     * A batch whose files could be written only in part (here a rename refused; a full disk refuses them all before any
+     * is in place) records the ones in place: the retry writes only the others, never one the legacy system took.
+     */
+    @Test
+    void a_batch_written_in_part_writes_the_rest_on_its_retry_and_none_twice() throws Exception {
+        org.jukibus.flow.SentPayloads sealed = new org.jukibus.flow.SentPayloads(store, clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(14));
+        ReceiptBatchHandler shinjuku = new ReceiptBatchHandler(sent, sealed, SHINJUKU, clock);
+        LegacyOutbox outbox = new LegacyOutbox(legacy, new TransferLedger(store, clock));
+        String one = sentTo(OSAKA, DIGEST);
+        String two = sentTo(OSAKA, DIGEST);
+        Path receipts = legacy.resolve("outbox/receipt");
+        Path first = receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, one) + ".xml");
+        Path second = receipts.resolve(OSAKA + "-" + MessageIds.receiptOf(SHINJUKU, two) + ".xml");
+        Files.createDirectories(second.resolve("blocking")); // the second rename fails: a non-empty folder in its place
+        Delivered batch = batchFrom(OSAKA, one, two);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> shinjuku.deliver(batch, outbox))
+                .isInstanceOf(org.jukibus.flow.TransientFailure.class);
+        assertThat(first).isRegularFile();
+        Files.delete(first); // the legacy system takes it
+        Files.delete(second.resolve("blocking"));
+        Files.delete(second);
+
+        shinjuku.deliver(batch, outbox);
+
+        assertThat(first).as("in place before the failure: not written twice").doesNotExist();
+        assertThat(second).isRegularFile();
+        Files.delete(second);
+        assertThat(sent.find(one, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+        assertThat(sent.find(two, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
+    /**
      * A hostile peer's single receipt under the id another peer's batch entry will use does not stand for that entry's
      * receipt file: the legacy system still gets the real recipient's receipt.
      */
