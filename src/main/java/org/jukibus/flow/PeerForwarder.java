@@ -54,7 +54,7 @@ public final class PeerForwarder {
     public static final String RECIPIENT_REVOKED = "RECIPIENT_REVOKED";
 
     /**
-     * Refuses what waits for a recipient whose certificate the CRL in force lists ({@value #RECIPIENT_REVOKED}): it
+     * Refuses the envelopes that wait for a recipient whose certificate the CRL in force lists ({@value #RECIPIENT_REVOKED}): each
      * was sealed to a key that may be in other hands, and the link's TLS handshake does not check the CRL. Without it
      * every envelope queued for a stolen node during its outage went to whoever answered at its address with its key.
      */
@@ -70,7 +70,8 @@ public final class PeerForwarder {
         String messageId = required(in, Headers.MESSAGE_ID);
         refuseExpired(in, messageId, recipient);
         Predicate<String> isRevoked = revoked;
-        if (isRevoked != null && isRevoked.test(recipient)) {
+        // a directory or CRL is public and sealed to nobody: it still goes (its refusals would fill the dead-letter queue)
+        if (isRevoked != null && !TrustDistribution.ADDRESS.equals(address) && isRevoked.test(recipient)) {
             throw new PermanentFailure(RECIPIENT_REVOKED, "message " + messageId + " for " + recipient
                     + ": the recipient's certificate is revoked (CRL in force); not sent, it can be sealed again to its"
                     + " new certificate with 'jukibus dlq resend' once the directory lists one");

@@ -44,6 +44,10 @@ class PeerForwarderTest {
         assertThatThrownBy(() -> refusing.forward(heartbeat(NOW.minus(Duration.ofMinutes(1)))))
                 .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo(PeerForwarder.RECIPIENT_REVOKED))
                 .hasMessageContaining("revoked");
+        Exchange directory = heartbeat(NOW);
+        directory.getIn().setHeader(Headers.ADDRESS, TrustDistribution.ADDRESS);
+        assertThatThrownBy(() -> refusing.forward(directory)).as("a directory or CRL, sealed to nobody, still goes: tries to send it")
+                .isInstanceOf(NullPointerException.class);
     }
 
     private static Exchange heartbeat(Instant createdAt) {
