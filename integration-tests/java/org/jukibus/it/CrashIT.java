@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,8 +73,12 @@ class CrashIT {
         osaka.awaitStarted(Duration.ofSeconds(90));
         long streamed = System.nanoTime();
 
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                OutboxTally.count(outbox(OSAKA, "transfer-in")) >= NOTICES && OutboxTally.count(outbox(SHINJUKU, "receipt")) >= NOTICES);
+        try {
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    OutboxTally.count(outbox(OSAKA, "transfer-in")) >= NOTICES && OutboxTally.count(outbox(SHINJUKU, "receipt")) >= NOTICES);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(stalled(kills), e);
+        }
         long drained = System.nanoTime();
         Thread.sleep(3000); // anything still in flight would show now as an extra file
         shinjuku.stop();
@@ -157,6 +162,41 @@ class CrashIT {
         assertThat(receipts.distinct()).isEqualTo(sent);
         assertThat(receipts.duplicated()).isZero();
         assertThat(depths).allSatisfy((q, depth) -> assertThat(depth).as(q).isZero());
+    }
+
+    /**
+     * Why the drain did not end: what arrived, what is missing, what is left where, and what each node
+     * complained about. The first line is what a CI summary shows, so it carries the figures.
+     */
+    private String stalled(List<String> kills) throws Exception {
+        OutboxTally notices = OutboxTally.of(outbox(OSAKA, "transfer-in"), OutboxTally.NOTICE_ID, expectedNoticeIds());
+        List<String> missing = OutboxTally.missing(outbox(OSAKA, "transfer-in"), OutboxTally.NOTICE_ID, expectedNoticeIds());
+        long receipts = OutboxTally.count(outbox(SHINJUKU, "receipt"));
+        long inbox = OutboxTally.count(inbox(SHINJUKU));
+        long refused = OutboxTally.count(net.errors(SHINJUKU, "transfer-in"));
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeProcess> node : nodes.entrySet()) {
+            problems.put(node.getKey(), node.getValue().problems());
+            node.getValue().stop();
+        }
+        Map<String, Long> depths = new LinkedHashMap<>(queueDepths(SHINJUKU));
+        depths.putAll(queueDepths(OSAKA));
+        StringBuilder why = new StringBuilder(String.format(
+                "drain stalled: %d of %d notices delivered (%d duplicated; missing %s), %d of %d receipts back, %d left in the inbox, %d refused, queues %s",
+                notices.distinct(), NOTICES, notices.duplicated(), missing.subList(0, Math.min(5, missing.size())),
+                receipts, NOTICES, inbox, refused, depths));
+        why.append("\n  kill ").append(String.join("\n  kill ", kills));
+        problems.forEach((code, lines) -> {
+            // counted by shape (ids and numbers blanked) so one repeated complaint does not hide the rare one
+            Map<String, Integer> shapes = new LinkedHashMap<>();
+            lines.forEach(l -> shapes.merge(l.replaceFirst("^start \\d+: \\S+", "").replaceAll("[0-9A-Fa-f-]{8,}|\\d+", "#"), 1, Integer::sum));
+            why.append(String.format("%n%s logged %d WARN/ERROR lines of %d shapes:", code, lines.size(), shapes.size()));
+            shapes.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(30)
+                    .forEach(e -> why.append(String.format("%n  %5d x %.300s", e.getValue(), e.getKey())));
+            why.append("\n  the last ones:");
+            lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(l -> why.append("\n  ").append(l));
+        });
+        return why.toString();
     }
 
     // --- the network ---

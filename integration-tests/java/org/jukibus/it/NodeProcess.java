@@ -109,6 +109,22 @@ final class NodeProcess implements AutoCloseable {
         return starts;
     }
 
+    /** The WARN and ERROR lines of every start's log so far (the first line of each event), oldest start first. */
+    List<String> problems() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int n = 0; n < starts; n++) {
+            Path each = node.home().resolve(logName + "-" + n + ".log");
+            if (Files.exists(each)) {
+                for (String line : Files.readAllLines(each, StandardCharsets.UTF_8)) {
+                    if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+                        lines.add("start " + n + ": " + line);
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

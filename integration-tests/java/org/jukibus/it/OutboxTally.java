@@ -52,6 +52,18 @@ record OutboxTally(long files, long distinct, long lost, long duplicated, long u
         return new OutboxTally(files, seen.size(), lost, duplicated, unexpected);
     }
 
+    /** The expected ids not in {@code folder}, in the order expected. */
+    static java.util.List<String> missing(Path folder, Pattern id, Collection<String> expected) throws IOException {
+        Set<String> there = new HashSet<>();
+        for (Path f : xmlFiles(folder)) {
+            Matcher m = id.matcher(Files.readString(f, StandardCharsets.UTF_8));
+            if (m.find()) {
+                there.add(m.group(1));
+            }
+        }
+        return expected.stream().filter(e -> !there.contains(e)).toList();
+    }
+
     /** Delivered files ({@code *.xml}, not the hidden {@code .*.part} of a write in progress). */
     static long count(Path folder) throws IOException {
         return xmlFiles(folder).size();

@@ -3,11 +3,13 @@ package org.jukibus.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.jukibus.broker.BrokerStats;
@@ -55,8 +57,28 @@ final class ProcessNetwork implements BeforeEachCallback, AfterEachCallback {
         processes.forEach(NodeProcess::close);
         processes.clear();
         if (net != null) {
+            if (context.getExecutionException().isPresent()) {
+                keepLogs(Path.of("target", "failed-node-logs", context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()));
+            }
             net.discard();
         }
+    }
+
+    /** The network's folder is deleted after the test: a failed test keeps every node's logs for whoever reads why. */
+    private void keepLogs(Path target) throws IOException {
+        for (String code : codes) {
+            Path home = net.node(code).home();
+            if (!Files.isDirectory(home)) {
+                continue;
+            }
+            Files.createDirectories(target.resolve(code));
+            try (Stream<Path> logs = Files.list(home)) {
+                for (Path log : logs.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                    Files.copy(log, target.resolve(code).resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        System.out.println("node logs of the failed test kept in " + target.toAbsolutePath());
     }
 
     /** The network as provisioned: node properties to change before a start, the shared store, nodes run in this JVM. */

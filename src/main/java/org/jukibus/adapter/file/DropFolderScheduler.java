@@ -58,6 +58,14 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
 
     @Override
     public void startScheduler() {
+        if (folder != null) {
+            try {
+                StrandedClaims.giveBack(folder);
+            } catch (IOException | RuntimeException e) {
+                // the folder is read all the same; what stays claimed is named at the next start
+                log.error("{}: files a killed node had claimed could not be given back: {}", folder, e.toString());
+            }
+        }
         super.startScheduler();
         if (folder == null) {
             return;

@@ -53,4 +53,33 @@ class DropFolderSchedulerTest {
             assertThat(read).isEmpty();
         }
     }
+
+    @Test
+    void a_file_a_killed_node_had_claimed_is_read_at_the_next_start() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        // a node killed between the two renames of readLock=rename left these behind
+        Files.writeString(inbox.resolve("claimed.xml" + StrandedClaims.CLAIM_SUFFIX), "<claimed/>");
+        Files.writeString(inbox.resolve("twice.xml" + StrandedClaims.CLAIM_SUFFIX), "<old/>");
+        Files.writeString(inbox.resolve("twice.xml"), "<new/>");
+        BlockingQueue<String> read = new LinkedBlockingQueue<>();
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, DropFolderScheduler::new);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // the legacy intake's options
+                    from("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&include=.*\\.xml&readLock=rename"
+                            + "&readLockTimeout=100&readLockCheckInterval=20&readLockMarkerFile=false&delete=true")
+                            .process(e -> read.add(e.getMessage().getBody(String.class)));
+                }
+            });
+            camel.start();
+            assertThat(read.poll(5, TimeUnit.SECONDS)).isIn("<claimed/>", "<new/>");
+            assertThat(read.poll(5, TimeUnit.SECONDS)).isIn("<claimed/>", "<new/>");
+            assertThat(read.poll(1, TimeUnit.SECONDS)).isNull();
+        }
+        // the new twice.xml did not overwrite the claimed one: it waits for the operator, under a name never read
+        assertThat(inbox.resolve("twice.xml.stranded")).hasContent("<old/>");
+        assertThat(inbox.resolve("claimed.xml")).doesNotExist();
+    }
 }
