@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.ScheduledPollConsumerScheduler;
@@ -27,17 +29,8 @@ class DropFolderSchedulerTest {
     void a_file_arriving_is_read_at_once_not_at_the_next_timed_look() throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         BlockingQueue<String> read = new LinkedBlockingQueue<>();
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            // as the node's prototype bean: one scheduler per consumer
-            camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, DropFolderScheduler::new);
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&greedy=true&maxMessagesPerPoll=5&delete=true")
-                            .process(e -> read.add(e.getMessage().getHeader("CamelFileName", String.class)));
-                }
-            });
-            camel.start();
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&greedy=true&maxMessagesPerPoll=5&delete=true",
+                e -> read.add(e.getMessage().getHeader("CamelFileName", String.class)))) {
             Thread.sleep(500); // the first timed look has passed: from now on the timer would wait a minute
 
             Files.writeString(inbox.resolve("one.xml"), "<a/>");
@@ -62,24 +55,28 @@ class DropFolderSchedulerTest {
         Files.writeString(inbox.resolve("twice.xml" + StrandedClaims.CLAIM_SUFFIX), "<old/>");
         Files.writeString(inbox.resolve("twice.xml"), "<new/>");
         BlockingQueue<String> read = new LinkedBlockingQueue<>();
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, DropFolderScheduler::new);
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    // the legacy intake's options
-                    from("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&include=.*\\.xml&readLock=rename"
-                            + "&readLockTimeout=100&readLockCheckInterval=20&readLockMarkerFile=false&delete=true")
-                            .process(e -> read.add(e.getMessage().getBody(String.class)));
-                }
-            });
-            camel.start();
-            assertThat(read.poll(5, TimeUnit.SECONDS)).isIn("<claimed/>", "<new/>");
-            assertThat(read.poll(5, TimeUnit.SECONDS)).isIn("<claimed/>", "<new/>");
+        // the legacy intake's options
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&include=.*\\.xml&readLock=rename"
+                + "&readLockTimeout=100&readLockCheckInterval=20&readLockMarkerFile=false&delete=true", e -> read.add(e.getMessage().getBody(String.class)))) {
+            assertThat(List.of(read.poll(5, TimeUnit.SECONDS), read.poll(5, TimeUnit.SECONDS))).containsExactlyInAnyOrder("<claimed/>", "<new/>");
             assertThat(read.poll(1, TimeUnit.SECONDS)).isNull();
         }
         // the new twice.xml did not overwrite the claimed one: it waits for the operator, under a name never read
         assertThat(inbox.resolve("twice.xml.stranded")).hasContent("<old/>");
         assertThat(inbox.resolve("claimed.xml")).doesNotExist();
+    }
+
+    /** A started Camel whose one route reads {@code uri} with the node's drop-folder scheduler (a prototype bean: one per consumer). */
+    private static DefaultCamelContext reading(String uri, Processor each) throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, DropFolderScheduler::new);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(each);
+            }
+        });
+        camel.start();
+        return camel;
     }
 }
