@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.api.jms.JMSFactoryType;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jukibus.broker.NodeBroker;
 import org.jukibus.directory.Endpoint;
 
 /**
@@ -48,6 +49,7 @@ public final class LinkClient {
         cf.setInitialConnectAttempts(1);
         cf.setReconnectAttempts(0);
         cf.setCallTimeout(10_000);
+        cf.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES); // as a node's peer link sends
         try {
             Connection c = cf.createConnection();
             c.start();

@@ -24,6 +24,16 @@ public final class NodeBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeBroker.class);
 
+    /**
+     * The size from which this node's clients (in-VM and peer links) send a message as a large message, in bytes:
+     * 1088 KiB, above the largest envelope jukibus.envelope.max-bytes allows by default (1 MiB) with its headers, so that
+     * every envelope is one journal record (broker-config/*.xml give the journal a buffer of 1152 KiB to hold it).
+     * Artemis' default, 100 KiB, made a 1,000-record identity update (an envelope of about 525 KB) a large message,
+     * which the consuming client puts together one byte at a time (ClientLargeMessageImpl: a buffer write and a
+     * "message changed" per byte): 40% as much CPU as opening and recording the update (issue 19, async-profiler).
+     */
+    public static final int MIN_LARGE_MESSAGE_BYTES = 1088 * 1024;
+
     /** In-VM acceptor ids must be unique per JVM; several nodes share one in tests and the demo. */
     private static final AtomicInteger NEXT_VM_ID = new AtomicInteger(1);
 

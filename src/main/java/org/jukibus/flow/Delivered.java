@@ -35,6 +35,11 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
         }
     }
 
+    /** The payload as the envelope opener parsed and validated it (parsed here when there is none): read only, shared. */
+    public Document parsed() {
+        return opened != null ? opened : document();
+    }
+
     /**
      * The checks every flow's payload gets at the recipient before any handler sees it (run by
      * {@link InboundDelivery#open}, so no flow can forget them): its parties are the envelope's
@@ -42,7 +47,7 @@ public record Delivered(FlowDefinition flow, EnvelopeHeader header, byte[] paylo
      * digit ({@link ResidentCode}, {@value ResidentCode#INVALID}). Refusals are for good.
      */
     public void requireSound() throws PermanentFailure {
-        Document document = opened != null ? opened : document(); // read only
+        Document document = parsed();
         requireParties(document);
         var wrong = ResidentCode.firstWrong(document);
         if (wrong.isPresent()) {

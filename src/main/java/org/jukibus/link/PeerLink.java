@@ -22,6 +22,7 @@ import org.apache.activemq.artemis.api.jms.JMSFactoryType;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jukibus.broker.NodeBroker;
 import org.jukibus.directory.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,6 +268,7 @@ final class PeerLink implements AutoCloseable {
         factory.setInitialConnectAttempts(1);
         factory.setReconnectAttempts(0);
         factory.setBlockOnDurableSend(true);
+        factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
         Connection connection = null;
         try {
             connection = factory.createConnection();

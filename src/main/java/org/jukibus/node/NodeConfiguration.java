@@ -210,6 +210,7 @@ public class NodeConfiguration {
         // No client-side prefetch: with cached sessions, messages prefetched into a consumer that is
         // not being polled would sit there unseen until that session is used again.
         inVm.setConsumerWindowSize(0);
+        inVm.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
         CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
         // Every delivery consumer and forwarder takes a session from here for each transaction (see
         // jms()), intake threads one per send: room for all of them at once, so none is closed and

@@ -32,6 +32,23 @@ class BrokerTemplateTest {
     }
 
     /**
+     * Issue 19: the clients send every envelope up to the default jukibus.envelope.max-bytes as a regular message, and a
+     * regular message larger than the journal's buffer would be made a large message again by the broker (put together
+     * one byte at a time by the consumer).
+     */
+    @Test
+    void every_role_journal_holds_a_regular_message_of_the_largest_envelope() throws Exception {
+        int largestEnvelope = new org.jukibus.core.NodeProperties.Envelope().getMaxBytes();
+        assertThat(NodeBroker.MIN_LARGE_MESSAGE_BYTES).isGreaterThan(largestEnvelope);
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            FileConfiguration configuration = parsed(role);
+
+            // room for the message's headers and the journal's record header beside its body
+            assertThat(configuration.getJournalBufferSize_NIO()).as(role).isGreaterThanOrEqualTo(NodeBroker.MIN_LARGE_MESSAGE_BYTES + 32 * 1024);
+        }
+    }
+
+    /**
      * Issue 14 C and D, for every role (the standalone broker runs the same files): an expired message goes to the
      * dead-letter queue, never dropped silently, and the broker never moves a message to it itself (the node
      * dead-letters with a reason, and lets a message wait on a transient failure).
@@ -39,11 +56,7 @@ class BrokerTemplateTest {
     @Test
     void every_queue_expires_into_the_dead_letter_queue_and_the_node_dead_letters_before_the_broker() throws Exception {
         for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
-            BrokerTemplate template = BrokerTemplate.load(Path.of("broker-config"), role);
-            Map<String, String> values = new HashMap<>();
-            template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "61617" : "x"));
-            FileConfiguration configuration = new FileConfiguration();
-            configuration.parse(XMLUtil.stringToElement(template.render(values)), template.source().toUri().toURL());
+            FileConfiguration configuration = parsed(role);
 
             Map<String, AddressSettings> settings = RedeliveryPolicy.settingsByAddress(configuration);
             assertThat(settings).as(role).isNotEmpty().allSatisfy((address, s) -> {
@@ -84,5 +97,15 @@ class BrokerTemplateTest {
     void an_unknown_role_names_the_file_it_looked_for() {
         assertThatThrownBy(() -> BrokerTemplate.load(dir, "municipal"))
                 .hasMessageContaining("municipal.xml").hasMessageContaining("jukibus.broker-config-dir");
+    }
+
+    /** The role's broker.xml as Artemis reads it, its placeholders filled with dummies. */
+    private static FileConfiguration parsed(String role) throws Exception {
+        BrokerTemplate template = BrokerTemplate.load(Path.of("broker-config"), role);
+        Map<String, String> values = new HashMap<>();
+        template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "61617" : "x"));
+        FileConfiguration configuration = new FileConfiguration();
+        configuration.parse(XMLUtil.stringToElement(template.render(values)), template.source().toUri().toURL());
+        return configuration;
     }
 }

@@ -82,7 +82,10 @@ class BenchPiecesTest {
 
     @Test
     void identityBulkWaitsUntilCentralRecordedEveryRecord() throws Exception {
-        assertThat(new IdentityBulk(network.network()).run(2, 3, 0)).isPositive(); // returns once central holds all 6
+        try (IdentityBulk.Central central = new IdentityBulk(network.network()).new Central()) {
+            assertThat(central.run(2, 3, 0).rate()).isPositive(); // returns once central holds all 6
+            assertThat(central.run(2, 3, 1).rate()).isPositive(); // the same central: waits for this bulk's own 6
+        }
     }
 
     @Test

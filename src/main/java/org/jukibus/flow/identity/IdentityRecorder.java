@@ -87,7 +87,7 @@ public final class IdentityRecorder implements FlowHandler {
         String messageId = message.header().messageId();
         String sender = message.header().sender();
         String senderPrefecture = requireSender(messageId, sender);
-        IdentityUpdate update = Payloads.read(message.payload(), IdentityUpdate.class);
+        IdentityUpdate update = IdentityUpdate.of(message.parsed());
         Instant now = clock.instant();
 
         List<UpdateCountList.Refusal> refusals = new ArrayList<>();

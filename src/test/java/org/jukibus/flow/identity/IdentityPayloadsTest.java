@@ -34,6 +34,29 @@ class IdentityPayloadsTest {
     }
 
     @Test
+    void an_update_read_off_its_validated_document_is_the_model_jackson_reads() throws Exception {
+        IdentityRecord withKana = new IdentityRecord("12345678911", "住基 花子", "ジュウキ ハナコ", "1985-04-01", "2",
+                "東京都新宿区西新宿二丁目8番1号", ChangeReason.BIRTH, "2026-11-21", "131041");
+        IdentityUpdate update = new IdentityUpdate("131041", "13",
+                List.of(record("12345678903", ChangeReason.TRANSFER_IN, "131041"), withKana));
+        byte[] written = Payloads.bytes(update); // indented: white space between the elements
+
+        assertThat(IdentityUpdate.of(SecureXml.parse(written))).isEqualTo(Payloads.read(written, IdentityUpdate.class)).isEqualTo(update);
+    }
+
+    @Test
+    void dates_with_the_white_space_xs_date_collapses_are_read_without_it() throws Exception {
+        String xml = new String(Payloads.bytes(new IdentityUpdate("131041", "13",
+                List.of(record("12345678903", ChangeReason.TRANSFER_IN, "131041")))), StandardCharsets.UTF_8)
+                .replace("<BirthDate>1980-01-15</BirthDate>", "<BirthDate> 1980-01-15\n</BirthDate>");
+        assertThat(xml).contains("<BirthDate> 1980-01-15\n</BirthDate>");
+        var document = SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8));
+        Schemas.validate(IdentityUpdate.SCHEMA, document); // valid: the schema collapses a date's white space
+
+        assertThat(IdentityUpdate.of(document).records().get(0).birthDate()).isEqualTo("1980-01-15");
+    }
+
+    @Test
     void an_update_count_list_written_from_the_model_is_valid_and_reads_back() throws Exception {
         UpdateCountList list = new UpdateCountList("13", "131041", "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e", 3,
                 List.of(new UpdateCountList.Count(ChangeReason.BIRTH, 2, 1)),
