@@ -71,6 +71,12 @@ public final class EnvelopeSealer {
      */
     public byte[] seal(EnvelopeHeader header, Document payload, PrivateKey senderKey,
                        X509Certificate senderCert, X509Certificate recipientCert) {
+        return sealed(header, payload, senderKey, senderCert, recipientCert).envelope();
+    }
+
+    /** As {@link #seal}, with the plaintext it encrypted (what the sender keeps for a resend). */
+    public SealedEnvelope sealed(EnvelopeHeader header, Document payload, PrivateKey senderKey,
+                                 X509Certificate senderCert, X509Certificate recipientCert) {
         PublicKey recipientKey = recipientCert.getPublicKey();
         if (!(recipientKey instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
             throw new IllegalArgumentException("recipient certificate does not carry an EC P-256 key");
@@ -145,7 +151,7 @@ public final class EnvelopeSealer {
         // them as declarations. Declared properly in place, without a serialise/parse round trip.
         NamespaceDeclarations.declare(doc.getDocumentElement());
         WholeDocumentSignature.sign(doc, senderKey, senderCert);
-        return SecureXml.serialize(doc);
+        return new SealedEnvelope(SecureXml.serialize(doc), plaintext);
     }
 
     /**

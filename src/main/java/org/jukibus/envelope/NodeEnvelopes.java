@@ -106,9 +106,14 @@ public final class NodeEnvelopes {
 
     /** Seals a payload for a recipient in the directory, to its next certificate during its renewal. */
     public byte[] seal(String type, String recipient, String messageId, String correlationId, Document payload) {
+        return sealed(type, recipient, messageId, correlationId, payload).envelope();
+    }
+
+    /** As {@link #seal}, with the plaintext it encrypted: what the sender keeps for a resend, serialised once. */
+    public SealedEnvelope sealed(String type, String recipient, String messageId, String correlationId, Document payload) {
         X509Certificate recipientCertificate = sealingCertificate(recipient);
         EnvelopeHeader header = new EnvelopeHeader(messageId, type, selfCode, recipient, clock.instant(), correlationId);
-        return sealer.seal(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
+        return sealer.sealed(header, payload, keys.privateKey(), keys.certificate(), recipientCertificate);
     }
 
     /** Whether {@link #seal} can seal to {@code recipient}: it is in the directory and its certificate is not revoked. */

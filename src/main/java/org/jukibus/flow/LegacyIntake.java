@@ -25,6 +25,7 @@ import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.envelope.PayloadRejectedException;
+import org.jukibus.envelope.SealedEnvelope;
 import org.jukibus.core.NodeRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,11 +91,11 @@ public final class LegacyIntake {
         LegacyInput input = readForSending(exchange);
         String correlationId = handlers.of(input.flow()).check(input);
         refuseDuplicate(input, exchange);
-        byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
+        SealedEnvelope sealed = envelopes.sealed(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
         keepBeforeSending(exchange, List.of(input), correlationId, List.of(sealed));
         exchange.setProperty(INPUT, input);
-        exchange.getIn().setBody(sealed);
+        exchange.getIn().setBody(sealed.envelope());
         setHeaders(exchange.getIn(), input);
     }
 
@@ -113,17 +114,19 @@ public final class LegacyIntake {
         List<Document> payloads = handler.split(whole);
         List<LegacyInput> parts = new ArrayList<>(payloads.size());
         List<Message> sealed = new ArrayList<>(payloads.size());
+        List<SealedEnvelope> envelopesOfParts = new ArrayList<>(payloads.size());
         for (int i = 0; i < payloads.size(); i++) {
             String id = payloads.size() == 1 ? whole.messageId() : MessageIds.partOf(whole.messageId(), i + 1);
             LegacyInput part = new LegacyInput(whole.flow(), whole.fileName(), payloads.get(i), id, whole.recipient());
             Message message = new DefaultMessage(exchange);
-            byte[] envelope = envelopes.seal(part.flow().messageType(), part.recipient(), id, correlationId, part.payload());
-            message.setBody(envelope);
+            SealedEnvelope envelope = envelopes.sealed(part.flow().messageType(), part.recipient(), id, correlationId, part.payload());
+            message.setBody(envelope.envelope());
             setHeaders(message, part);
             parts.add(part);
             sealed.add(message);
+            envelopesOfParts.add(envelope);
         }
-        keepBeforeSending(exchange, parts, correlationId, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
+        keepBeforeSending(exchange, parts, correlationId, envelopesOfParts);
         exchange.setProperty(INPUT, whole);
         exchange.setProperty(PARTS, parts);
         exchange.setProperty(PART_ENVELOPES, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
@@ -136,7 +139,7 @@ public final class LegacyIntake {
      * the send leaves the file in the inbox, picked up again: sealed again under the same id, the status kept). A
      * message whose send then fails (the input refused) has its status closed as not sent, so no overdue report follows.
      */
-    private void keepBeforeSending(Exchange exchange, List<LegacyInput> parts, String correlationId, List<byte[]> sealed) {
+    private void keepBeforeSending(Exchange exchange, List<LegacyInput> parts, String correlationId, List<SealedEnvelope> sealed) {
         Set<String> sent = ConcurrentHashMap.newKeySet();
         exchange.setProperty(SENT, sent);
         List<LegacyInput> opened = new ArrayList<>(parts.size());
@@ -150,7 +153,8 @@ public final class LegacyIntake {
             LegacyInput part = parts.get(i);
             Instant at = envelopes.now();
             opened.add(part); // before: a commit whose outcome is unknown (it threw after committing) is closed too
-            sentPayloads.keep(part.messageId(), part.recipient(), correlationId, part.payload(), sealed.get(i), at,
+            // the plaintext the envelope carries: the payload as serialised once, for the encryption
+            sentPayloads.keep(part.messageId(), part.recipient(), correlationId, sealed.get(i).plaintext(), sealed.get(i).envelope(), at,
                     (c, digest) -> sendingStatus.open(c, part.messageId(), part.flow(), part.recipient(), digest, at));
         }
     }

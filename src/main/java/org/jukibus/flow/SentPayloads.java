@@ -83,6 +83,15 @@ public final class SentPayloads {
      */
     public void keep(String messageId, String recipient, String correlationId, Document payload, byte[] envelope,
                      Instant createdAt, InSameTransaction alsoRecord) {
+        keep(messageId, recipient, correlationId, SecureXml.serialize(payload), envelope, createdAt, alsoRecord);
+    }
+
+    /**
+     * As {@link #keep(String, String, String, Document, byte[], Instant, InSameTransaction)}, with the payload already
+     * serialised ({@code payloadXml}, UTF-8; the sealer's plaintext, so a sealed payload is serialised once).
+     */
+    public void keep(String messageId, String recipient, String correlationId, byte[] payloadXml, byte[] envelope,
+                     Instant createdAt, InSameTransaction alsoRecord) {
         try (Connection c = store.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("insert into sent_payload "
@@ -91,7 +100,7 @@ public final class SentPayloads {
                 s.setString(1, messageId);
                 s.setString(2, recipient);
                 s.setString(3, correlationId);
-                s.setBytes(4, SecureXml.serialize(payload));
+                s.setBytes(4, payloadXml);
                 s.setTimestamp(5, Timestamp.from(createdAt));
                 s.executeUpdate();
                 if (envelope != null) {

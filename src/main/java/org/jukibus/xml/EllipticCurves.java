@@ -5,7 +5,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -26,6 +25,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.math.ec.WNafUtil;
 import org.bouncycastle.util.BigIntegers;
 
 /**
@@ -58,11 +58,21 @@ public final class EllipticCurves {
     private EllipticCurves() {
     }
 
-    /** A fresh P-256 key pair (the ephemeral key of ECDH-ES). */
-    public static KeyPair ephemeralKeyPair(SecureRandom random) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", PROVIDER);
-        generator.initialize(new ECGenParameterSpec(CURVE), random);
-        return generator.generateKeyPair();
+    /**
+     * A fresh P-256 key pair (the ephemeral key of ECDH-ES), drawn as Bouncy Castle's ECKeyPairGenerator draws it
+     * (d uniform in [2, n-1], redrawn while its NAF weight is below a quarter of n's bit length; Q = dG on the
+     * generator's fixed-point comb), without the provider look-up, the domain conversion and the encodings of its key
+     * objects on every call: the keys are this class's own, on the cached domain, which the agreement takes directly.
+     */
+    public static KeyPair ephemeralKeyPair(SecureRandom random) {
+        BigInteger n = P256.getN();
+        int minWeight = n.bitLength() >>> 2;
+        BigInteger d;
+        do {
+            d = BigIntegers.createRandomBigInteger(n.bitLength(), random);
+        } while (d.compareTo(BigInteger.ONE) <= 0 || d.compareTo(n) >= 0 || WNafUtil.getNafWeight(d) < minWeight);
+        ECPoint q = COMB.multiply(P256.getG(), d).normalize();
+        return new KeyPair(new P256PublicKey(q), new P256PrivateKey(d));
     }
 
     /**

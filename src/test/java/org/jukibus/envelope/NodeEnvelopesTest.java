@@ -57,6 +57,19 @@ class NodeEnvelopesTest {
     }
 
     @Test
+    void the_plaintext_the_sender_keeps_is_what_the_recipient_decrypts() throws Exception {
+        byte[] file = Files.readAllBytes(Path.of("docs/samples/transfer-in-notice.xml"));
+        Document payload = shinjuku.parsePayload(file, "TransferInNotice");
+        SealedEnvelope sealed = shinjuku.sealed("TransferInNotice", "271004", "1c7b8e9f-2a3b-4c5d-9e0f-6a7b8c9d0e1f", null, payload);
+
+        OpenedEnvelope opened = osaka.open(sealed.envelope());
+
+        // what flow.SentPayloads keeps for a resend: the payload serialised once, as it was encrypted
+        assertThat(sealed.plaintext()).isEqualTo(opened.payloadBytes());
+        assertThat(new String(sealed.plaintext(), StandardCharsets.UTF_8)).startsWith("<TransferInNotice").contains("住基 花子");
+    }
+
+    @Test
     void a_schema_invalid_file_is_refused_with_the_reason() {
         byte[] bad = ("<TransferInNotice xmlns=\"urn:jukibus:transfer-in:1\"><NoticeId>x</NoticeId></TransferInNotice>")
                 .getBytes(StandardCharsets.UTF_8);

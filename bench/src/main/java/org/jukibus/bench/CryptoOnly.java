@@ -88,16 +88,20 @@ final class CryptoOnly {
         List<Loop> runs = new ArrayList<>();
         for (int i = 0; i < settings.runs(); i++) {
             Loop l = loop(threads, Duration.ofSeconds(settings.cryptoSeconds()));
-            Bench.say(String.format("crypto-only run %d: %.0f notices/s (JIT %.0f%% of the CPU)", i + 1, l.rate(), l.jitShare() * 100));
+            Bench.say(String.format("crypto-only run %d: %.0f notices/s, %.2f ms of JVM CPU per notice (JIT %.0f%% of the CPU)",
+                    i + 1, l.rate(), l.cpuMillisPerNotice(), l.jitShare() * 100));
             runs.add(l);
         }
         Figure rate = Figure.of(runs, Loop::rate);
         report.keep("crypto", rate);
         report.row("crypto-only: seal + open of the notice and of its receipt (" + threads + " threads)",
                 rate.format("%,.0f") + " notices/s, JIT " + Figure.of(runs, l -> l.jitShare() * 100).format("%.0f") + "% of the CPU");
+        // what a load average cannot blur as much as a rate: the CPU the envelope work of one notice takes
+        report.row("crypto-only: JVM CPU per notice", Figure.of(runs, Loop::cpuMillisPerNotice).format("%.2f") + " ms");
     }
 
-    record Loop(long done, double rate, double jitShare) {
+    /** @param cpuMillisPerNotice the JVM's CPU time in the loop (JIT and GC included) over the notices done */
+    record Loop(long done, double rate, double jitShare, double cpuMillisPerNotice) {
     }
 
     /** Notices per second whose envelope work {@code threads} threads did in {@code duration}. */
@@ -130,6 +134,7 @@ final class CryptoOnly {
         if (!errors.isEmpty()) {
             throw new IllegalStateException("crypto loop failed", errors.get(0));
         }
-        return new Loop(done.get(), done.get() / (elapsed / 1e9), ProcessCpu.of(ProcessHandle.current(), List.of()).minus(cpu0).jitShare());
+        ProcessCpu used = ProcessCpu.of(ProcessHandle.current(), List.of()).minus(cpu0);
+        return new Loop(done.get(), done.get() / (elapsed / 1e9), used.jitShare(), used.jvmNanos() / 1e6 / Math.max(1, done.get()));
     }
 }
