@@ -33,8 +33,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
 /**
  * Makes this node's heartbeat (稼働状況の通知) for central: its health as {@code /actuator/health}
- * reports it, the depth of its queues, its dead letters, free disk, certificate expiry and the
- * security events since the previous heartbeat. Bean {@code heartbeats}, called by
+ * reports it, the depth of its queues, its dead letters, free disk, certificate expiry and its
+ * security events counted since its store began counting ({@link SecurityTotals}). Bean {@code heartbeats}, called by
  * {@code routes/common/heartbeat.yaml} on a timer.
  * <p>
  * Heartbeat ids are random: each heartbeat is new, none is ever sent again, so there is nothing for
@@ -54,6 +54,7 @@ public final class Heartbeats {
     private final NodeBroker broker;
     private final Instant certificateNotAfter;
     private final SecurityEvents securityEvents;
+    private final SecurityTotals securityTotals;
     private final HealthEndpoint health;
     private final Clock clock;
     private final StatusBoard board;
@@ -61,7 +62,7 @@ public final class Heartbeats {
 
     /** @param board central's status board, or null on any other node */
     public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NetworkTrust trust, NodeBroker broker,
-                      Instant certificateNotAfter, SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
+                      Instant certificateNotAfter, SecurityEvents securityEvents, SecurityTotals securityTotals, HealthEndpoint health, Clock clock,
                       StatusBoard board) {
         this.self = self;
         this.role = role;
@@ -71,6 +72,7 @@ public final class Heartbeats {
         this.broker = broker;
         this.certificateNotAfter = certificateNotAfter;
         this.securityEvents = securityEvents;
+        this.securityTotals = securityTotals;
         this.health = health;
         this.clock = clock;
         this.board = board;
@@ -87,30 +89,33 @@ public final class Heartbeats {
             return;
         }
         SecurityEvents.Counts events = securityEvents.drain();
+        NodeHeartbeat.SecurityCounts totals;
         try {
-            NodeHeartbeat heartbeat = current(events);
-            String id = UUID.randomUUID().toString();
-            if (board != null) {
-                board.record(heartbeat, id, clock.instant());
-                exchange.getIn().setBody(List.of());
-                return;
-            }
-            Optional<NodeEntry> central = directory.withRole(NodeRole.CENTRAL).stream().findFirst();
-            if (central.isEmpty()) {
-                if (!warnedNoCentral) {
-                    log.warn("no central node in the directory: heartbeats are not sent");
-                    warnedNoCentral = true;
-                }
-                exchange.getIn().setBody(List.of());
-                return;
-            }
-            Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
-                    SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
-            exchange.getIn().setBody(List.of(message));
-        } catch (Exception | Error e) {
-            securityEvents.restore(events); // reported with the next heartbeat instead
+            totals = securityTotals.add(events);
+        } catch (RuntimeException | Error e) {
+            securityEvents.restore(events); // added with the next heartbeat instead
             throw e;
         }
+        // from here the counts are in the store: a heartbeat that fails or is dropped on the way loses none of them
+        NodeHeartbeat heartbeat = current(totals);
+        String id = UUID.randomUUID().toString();
+        if (board != null) {
+            board.record(heartbeat, id, clock.instant());
+            exchange.getIn().setBody(List.of());
+            return;
+        }
+        Optional<NodeEntry> central = directory.withRole(NodeRole.CENTRAL).stream().findFirst();
+        if (central.isEmpty()) {
+            if (!warnedNoCentral) {
+                log.warn("no central node in the directory: heartbeats are not sent");
+                warnedNoCentral = true;
+            }
+            exchange.getIn().setBody(List.of());
+            return;
+        }
+        Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
+                SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
+        exchange.getIn().setBody(List.of(message));
     }
 
     /**
@@ -120,8 +125,8 @@ public final class Heartbeats {
     public void sent() {
     }
 
-    /** This node's heartbeat now, carrying these security event counts. */
-    NodeHeartbeat current(SecurityEvents.Counts events) {
+    /** This node's heartbeat now, carrying these security event totals. */
+    NodeHeartbeat current(NodeHeartbeat.SecurityCounts totals) {
         List<NodeHeartbeat.Component> components = new ArrayList<>();
         HealthComponent overall = health.health();
         if (overall instanceof CompositeHealth composite && composite.getComponents() != null) {
@@ -144,8 +149,7 @@ public final class Heartbeats {
         warnIfLapsing(crlNextUpdate, certificateNotAfter);
         return new NodeHeartbeat(self, role.id(), clock.instant().toString(), upOrDown(overall.getStatus()), components,
                 queues, deadLetters, diskFree(), certificateNotAfter.toString(),
-                new NodeHeartbeat.SecurityCounts(events.loginsRefused(), events.permissionsDenied(),
-                        events.messagesRefused()),
+                totals,
                 new NodeHeartbeat.Trust(inForce.directory().serial(), inForce.crlNumber(), crlNextUpdate.toString()));
     }
 

@@ -9,11 +9,15 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Central's record of every node's status in its store ({@code db/migration/central/V100}, V150): the
+ * Central's record of every node's status in its store ({@code db/migration/central/V100}, V150, V396): the
  * current row per node and the history of changes. Every write is one statement, so a heartbeat
  * delivery and the status check may run at the same time; state changes are compare-and-set.
  */
@@ -23,6 +27,10 @@ public final class NodeStatusStore {
     public record Event(String node, String status, Instant at, Instant recordedAt, String detail, List<String> alertIds) {
     }
 
+    /** A heartbeat recorded: whether it is the node's latest now, and the security events it adds to what central knows. */
+    public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added) {
+    }
+
     /**
      * How far a recorded time may lie ahead of a new heartbeat's receipt before the recorded one is taken
      * for a clock that was moved back; above the skew parallel deliveries give two heartbeats.
@@ -30,9 +38,11 @@ public final class NodeStatusStore {
     static final Duration CLOCK_MOVED = Duration.ofMinutes(1);
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
 
     public NodeStatusStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(new JdbcTransactionManager(jdbc.getDataSource()));
     }
 
     /** Lists a node not heard from yet (state UNKNOWN since {@code since}); a node already listed is left alone. */
@@ -42,17 +52,66 @@ public final class NodeStatusStore {
     }
 
     /**
-     * Records a heartbeat received at {@code receivedAt}; false if it changed nothing. An older heartbeat
+     * Records a heartbeat received at {@code receivedAt}, and the security events it adds as a line of the history
+     * ({@code securityEvent} makes it, keyed by the node and the heartbeat's id), in one transaction. A heartbeat of this version
+     * carries totals since the node's store began counting: what it adds is the difference from the totals of the
+     * node's latest heartbeat, so a heartbeat dropped on the way (after its time to live) loses no count; totals that
+     * went down or count from another time come from a store that was replaced or restored, and count in full (a
+     * count reported twice rather than one lost). The node's row is locked meanwhile, so two of its heartbeats
+     * delivered at once take their differences one after the other. An older heartbeat
      * than the one recorded (by the node's SentAt: deliveries run in parallel) changes nothing, unless a
      * clock was moved back: the recorded SentAt lies more than {@link #CLOCK_MOVED} ahead of this
      * receipt (the node's clock was ahead and was corrected), or the recorded receipt lies more than that
      * ahead of this one (central's clock was moved back, e.g. at the end of a drill). Without that a
      * clock moved back by 40 days froze the node's row for 40 days. Notes when the node came
      * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
-     * check has recorded it as SILENT yet) and when its health changed, for the next status check.
+     * check has recorded it as SILENT yet) and when its health changed, for the next status check. An older
+     * heartbeat's totals are in the latest one's, so it adds nothing; an earlier version's counts since its previous
+     * heartbeat are added as they are.
      */
-    public boolean recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
+    public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
+                                    Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
+        return transactions.execute(tx -> {
+            list(heartbeat.node(), heartbeat.role(), receivedAt); // a row to lock
+            NodeHeartbeat.SecurityCounts recorded = jdbc.queryForObject("SELECT security_counted_since, logins_refused_total, "
+                    + "permissions_denied_total, messages_refused_total FROM node_status WHERE node = ? FOR UPDATE",
+                    (rs, i) -> rs.getObject("security_counted_since") == null ? null : new NodeHeartbeat.SecurityCounts(
+                            rs.getLong("logins_refused_total"), rs.getLong("permissions_denied_total"),
+                            rs.getLong("messages_refused_total"), instant(rs, "security_counted_since").toString()),
+                    heartbeat.node());
+            NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
+            NodeHeartbeat.SecurityCounts added = added(reported, recorded);
+            boolean latest = update(heartbeat, heartbeatId, receivedAt, silenceAfter, added);
+            if (!latest && reported.totals()) {
+                added = new NodeHeartbeat.SecurityCounts(0, 0, 0);
+            }
+            if (added.any()) {
+                recordEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(added), receivedAt);
+            }
+            return new Recorded(latest, added);
+        });
+    }
+
+    /** What {@code reported} adds to the totals central recorded last (null: none yet). */
+    static NodeHeartbeat.SecurityCounts added(NodeHeartbeat.SecurityCounts reported, NodeHeartbeat.SecurityCounts recorded) {
+        if (!reported.totals()) {
+            return reported;
+        }
+        boolean sameStore = recorded != null && Instant.parse(recorded.countedSince()).equals(Instant.parse(reported.countedSince()))
+                && reported.loginsRefused() >= recorded.loginsRefused()
+                && reported.permissionsDenied() >= recorded.permissionsDenied()
+                && reported.messagesRefused() >= recorded.messagesRefused();
+        return sameStore
+                ? new NodeHeartbeat.SecurityCounts(reported.loginsRefused() - recorded.loginsRefused(),
+                        reported.permissionsDenied() - recorded.permissionsDenied(),
+                        reported.messagesRefused() - recorded.messagesRefused())
+                : new NodeHeartbeat.SecurityCounts(reported.loginsRefused(), reported.permissionsDenied(), reported.messagesRefused());
+    }
+
+    private boolean update(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
+                           NodeHeartbeat.SecurityCounts added) {
         Instant sentAt = Instant.parse(heartbeat.sentAt());
+        NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
         NodeHeartbeat.Trust trust = heartbeat.trust();
         long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
                 .mapToLong(NodeHeartbeat.Queue::depth).sum();
@@ -60,8 +119,9 @@ public final class NodeStatusStore {
                 INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
                     last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
                     disk_free_bytes, certificate_not_after, logins_refused, permissions_denied, messages_refused,
-                    directory_serial, crl_number, crl_next_update, clock_offset_ms)
-                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    directory_serial, crl_number, crl_next_update, clock_offset_ms, security_counted_since,
+                    logins_refused_total, permissions_denied_total, messages_refused_total)
+                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (node) DO UPDATE SET
                     role = EXCLUDED.role,
                     resumed_at = CASE WHEN s.last_heartbeat_at IS NULL
@@ -85,7 +145,11 @@ public final class NodeStatusStore {
                     directory_serial = EXCLUDED.directory_serial,
                     crl_number = EXCLUDED.crl_number,
                     crl_next_update = EXCLUDED.crl_next_update,
-                    clock_offset_ms = EXCLUDED.clock_offset_ms
+                    clock_offset_ms = EXCLUDED.clock_offset_ms,
+                    security_counted_since = COALESCE(EXCLUDED.security_counted_since, s.security_counted_since),
+                    logins_refused_total = COALESCE(EXCLUDED.logins_refused_total, s.logins_refused_total),
+                    permissions_denied_total = COALESCE(EXCLUDED.permissions_denied_total, s.permissions_denied_total),
+                    messages_refused_total = COALESCE(EXCLUDED.messages_refused_total, s.messages_refused_total)
                 WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
                    OR s.last_sent_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
                    OR s.last_heartbeat_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
@@ -93,11 +157,13 @@ public final class NodeStatusStore {
                 heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
                 heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
                 heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
-                heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied(),
-                heartbeat.securityEvents().messagesRefused(),
+                added.loginsRefused(), added.permissionsDenied(), added.messagesRefused(),
                 trust == null ? null : trust.directorySerial(), trust == null ? null : trust.crlNumber().longValueExact(),
                 trust == null ? null : ts(Instant.parse(trust.crlNextUpdate())),
-                Duration.between(receivedAt, sentAt).toMillis(), silenceAfter.toMillis(),
+                Duration.between(receivedAt, sentAt).toMillis(),
+                reported.totals() ? ts(Instant.parse(reported.countedSince())) : null,
+                reported.totals() ? reported.loginsRefused() : null, reported.totals() ? reported.permissionsDenied() : null,
+                reported.totals() ? reported.messagesRefused() : null, silenceAfter.toMillis(),
                 CLOCK_MOVED.toMillis(), CLOCK_MOVED.toMillis()) == 1;
     }
 
@@ -115,6 +181,17 @@ public final class NodeStatusStore {
                 String.join(",", event.alertIds()));
     }
 
+    /** The security events a heartbeat of this node added, as {@link #recordHeartbeat} kept them, if it added any. */
+    public Optional<Event> securityEvent(String node, String heartbeatId) {
+        return jdbc.query("SELECT * FROM node_status_event WHERE event_key = ?", NodeStatusStore::event,
+                securityEventKey(node, heartbeatId)).stream().findFirst();
+    }
+
+    /** Keyed by node too: a heartbeat's id is the sender's choice, and one node's must never stand in for another's. */
+    private static String securityEventKey(String node, String heartbeatId) {
+        return node + "/heartbeat/" + heartbeatId;
+    }
+
     /** Every node's row, by code. */
     public Map<String, NodeStatusRow> all() {
         Map<String, NodeStatusRow> rows = new LinkedHashMap<>();
@@ -129,11 +206,12 @@ public final class NodeStatusStore {
     public List<Event> events(String node, int limit) {
         String where = node == null ? "" : " WHERE node = ?";
         Object[] args = node == null ? new Object[] {limit} : new Object[] {node, limit};
-        return jdbc.query("SELECT * FROM node_status_event" + where + " ORDER BY id DESC LIMIT ?",
-                (rs, i) -> new Event(rs.getString("node"), rs.getString("status"), instant(rs, "at"),
-                        instant(rs, "recorded_at"), rs.getString("detail"),
-                        rs.getString("alert_ids").isEmpty() ? List.of() : List.of(rs.getString("alert_ids").split(","))),
-                args);
+        return jdbc.query("SELECT * FROM node_status_event" + where + " ORDER BY id DESC LIMIT ?", NodeStatusStore::event, args);
+    }
+
+    private static Event event(ResultSet rs, int row) throws SQLException {
+        return new Event(rs.getString("node"), rs.getString("status"), instant(rs, "at"), instant(rs, "recorded_at"),
+                rs.getString("detail"), rs.getString("alert_ids").isEmpty() ? List.of() : List.of(rs.getString("alert_ids").split(",")));
     }
 
     /** Components as stored: {@code broker=UP routes=DOWN ...}. */
