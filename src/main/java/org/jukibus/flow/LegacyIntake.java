@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -16,6 +18,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.jukibus.adapter.file.ErrorCode;
+import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
@@ -52,8 +55,14 @@ public final class LegacyIntake {
     private static final String KEY = "JukibusLegacyBusinessKey";
     /** Exchange property holding the legacy operator the input names ({@link LegacyOperator}), for the operation log. */
     private static final String OPERATOR = "JukibusLegacyOperator";
-    /** Exchange property holding the ids of the input's messages the broker took (shared with the split's part exchanges). */
-    private static final String SENT = "JukibusLegacySent";
+    /**
+     * Exchange property holding the input's messages the broker took, by id, each described for the legacy operator
+     * (shared with the split's part exchanges): the {@code .error} report of an input that fails after a send names
+     * them ({@link ErrorReports#SENT}).
+     */
+    private static final String SENT = ErrorReports.SENT;
+    /** Exchange property holding each message of the input described for the operator, by id, before the send. */
+    private static final String DESCRIBED = "JukibusLegacyDescribed";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -137,8 +146,13 @@ public final class LegacyIntake {
      * message whose send then fails (the input refused) has its status closed as not sent, so no overdue report follows.
      */
     private void keepBeforeSending(Exchange exchange, List<LegacyInput> parts, String correlationId, List<byte[]> sealed) {
-        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Map<String, String> sent = Collections.synchronizedMap(new LinkedHashMap<>()); // in the order sent
         exchange.setProperty(SENT, sent);
+        Map<String, String> described = new HashMap<>();
+        for (LegacyInput part : parts) {
+            described.put(part.messageId(), describe(part));
+        }
+        exchange.setProperty(DESCRIBED, described);
         List<LegacyInput> opened = new ArrayList<>(parts.size());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -156,17 +170,27 @@ public final class LegacyIntake {
     }
 
     /** After each send (a step of the route, per part): the broker took the message, its status stays open. */
+    @SuppressWarnings("unchecked")
     public void sent(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        Set<String> sent = exchange.getProperty(SENT, Set.class);
-        sent.add(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class));
+        String id = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        exchange.getProperty(SENT, Map.class).put(id, exchange.getProperty(DESCRIBED, Map.class).get(id));
     }
 
-    private void closeUnsent(Exchange done, List<LegacyInput> opened, Set<String> sent) {
+    /** A message as the legacy operator knows it: {@code message <id> to <recipient> (NoticeId SJK-2026-000123)}. */
+    private static String describe(LegacyInput part) {
+        String what = "message " + part.messageId() + " to " + part.recipient();
+        try {
+            return what + " (" + part.flow().businessKey().keyOf(part.payload()) + ")";
+        } catch (LegacyInputException | RuntimeException noKey) {
+            return what; // a part without the whole file's key elements: its id names it
+        }
+    }
+
+    private void closeUnsent(Exchange done, List<LegacyInput> opened, Map<String, String> sent) {
         Exception failure = done.getException() != null ? done.getException() : done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "the input was not sent" : String.valueOf(failure.getMessage());
         for (LegacyInput part : opened) {
-            if (!sent.contains(part.messageId())) {
+            if (!sent.containsKey(part.messageId())) {
                 try {
                     sendingStatus.notSent(part.messageId(), part.recipient(), reason);
                 } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -27,6 +28,12 @@ public final class ErrorReports {
     /** The line with the {@link ErrorCode}, and the human text beside which it stands. */
     public static final String CODE = "code";
     public static final String PROBLEM = "problem";
+    /**
+     * Exchange property: the input's messages the broker took before the input failed (a later step: the operation
+     * log, the ledger, a later part of a split), by id, each described for the legacy operator. Filled by
+     * flow.LegacyIntake; the report lists them, since a corrected file would deliver them a second time.
+     */
+    public static final String SENT = "JukibusLegacySent";
 
     private final Path legacyRoot;
     private final Clock clock;
@@ -38,8 +45,8 @@ public final class ErrorReports {
         this.ledger = ledger;
     }
 
-    public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName)
-            throws IOException {
+    public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName,
+                      @ExchangeProperty(SENT) Map<String, String> sent) throws IOException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {
             cause = exchange.getException();
@@ -50,7 +57,16 @@ public final class ErrorReports {
         fields.put("flow", flow);
         fields.put("rejected-at", clock.instant().toString());
         fields.put("problem", problem);
-        report(flow, fileName, codeOf(cause), fields);
+        List<String> alreadySent = sent == null ? List.of() : List.copyOf(sent.values());
+        if (!alreadySent.isEmpty()) {
+            fields.put("sent", String.join("; ", alreadySent));
+            fields.put("do-not-send-again", "the message(s) on the sent: line left this node before the failure and reach "
+                    + "their recipient: do not correct this file nor send them again under another id; once the cause is "
+                    + "fixed, drop this same file again unchanged, which sends only what is missing (a message sent before "
+                    + "is not delivered twice)");
+            problem = problem + " (after sending " + String.join("; ", alreadySent) + ")";
+        }
+        report(flow, fileName, alreadySent.isEmpty() ? codeOf(cause) : ErrorCode.SENT_NOT_RECORDED, fields);
         // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
