@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a file into a folder a legacy system watches so that it never sees a partial file:
@@ -18,6 +23,12 @@ import java.util.Map;
  * Several files for one folder share the folder's force ({@link #writeAll}).
  */
 public final class AtomicFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
+    /** The message of an IOException for EINVAL: a folder's fsync this file system does not support. */
+    private static final String NOT_SUPPORTED = "Invalid argument";
+    /** Folders already named in a WARN: once each. */
+    private static final Set<Path> warned = ConcurrentHashMap.newKeySet();
 
     private AtomicFiles() {
     }
@@ -60,10 +71,41 @@ public final class AtomicFiles {
             }
             placed.add(move.getValue().getFileName().toString());
         }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        forceFolder(dir);
+    }
+
+    /**
+     * The folder's entries (the renames) forced to disk. A file system that cannot do it is let be, with a WARN once
+     * per folder: one that cannot open a folder (Windows), or whose fsync of a folder answers EINVAL ("Invalid
+     * argument": Linux's word for "not supported", procfs, some network file systems); the renames are still atomic,
+     * only not forced. Any other failure (EIO, a disk going away) is thrown: the files are in place but may not stay
+     * there after a power loss, so the caller records none of them and writes them again, rather than record files
+     * that may vanish (a lost file is worse than one written twice).
+     */
+    static void forceFolder(Path dir) throws IOException {
+        FileChannel folder;
+        try {
+            folder = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException cannotOpen) {
+            notForced(dir, cannotOpen);
+            return;
+        }
+        try (folder) {
+            folder.force(true);
         } catch (IOException e) {
-            // some file systems cannot open a directory for fsync; the rename itself is still atomic
+            if (!NOT_SUPPORTED.equals(e.getMessage())) {
+                throw new IOException("the folder " + dir + " was not forced to disk after its files were renamed into it: "
+                        + e.getMessage(), e);
+            }
+            notForced(dir, e);
+        }
+    }
+
+    private static void notForced(Path dir, IOException why) {
+        if (warned.add(dir)) {
+            log.warn("the folder {} cannot be forced to disk on this file system ({}): its files are renamed into place "
+                    + "atomically but a power loss may undo the renames; put the legacy folders on a file system that can",
+                    dir, why.toString());
         }
     }
 
