@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.clock.MovableClock;
 import org.jukibus.store.TestStores;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
@@ -111,30 +112,6 @@ class CentralStatusTest {
 
     // --- the status board ---
 
-    /** A clock the test moves. */
-    static final class TestClock extends java.time.Clock {
-        Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     static NodeEntry entry(NodeRole role, String code) throws Exception {
         if (ca == null) {
             ca = CertificateAuthority.create(caDir, "Test CA", "ca-password".toCharArray());
@@ -160,7 +137,7 @@ class CentralStatusTest {
     void the_board_alerts_the_prefecture_and_the_node_once_per_change_with_the_same_ids_when_asked_again() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041"), entry(NodeRole.MUNICIPAL, "131059")));
-        TestClock clock = new TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
                 clock, SILENCE);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -203,7 +180,7 @@ class CentralStatusTest {
     void after_a_drill_moved_every_clock_forward_and_back_heartbeats_count_again_and_a_node_that_stops_goes_silent() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13"),
                 entry(NodeRole.MUNICIPAL, "131016")));
-        TestClock clock = new TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         NodeStatusStore drillStore = new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL)));
         StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(() -> directory), drillStore, clock, SILENCE);
         String[][] nodes = {{"central", "central"}, {"13", "prefecture"}, {"131016", "municipal"}};
@@ -254,7 +231,7 @@ class CentralStatusTest {
     void a_node_a_later_directory_adds_is_watched_from_then_and_goes_silent_if_it_never_beats() throws Exception {
         NodeDirectory first = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13")));
         java.util.concurrent.atomic.AtomicReference<NodeDirectory> inForce = new java.util.concurrent.atomic.AtomicReference<>(first);
-        TestClock clock = new TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(inForce::get),
                 new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))), clock, SILENCE);
         for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}}) {
@@ -383,7 +360,7 @@ class CentralStatusTest {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
         return new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
-                new TestClock(T0), SILENCE);
+                new MovableClock(T0), SILENCE);
     }
 
     /** A heartbeat of this version: security-event totals since its store began counting at {@code countedSince}. */

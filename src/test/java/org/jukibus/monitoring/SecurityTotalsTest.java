@@ -8,6 +8,7 @@ import java.time.Instant;
 import javax.sql.DataSource;
 
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.clock.MovableClock;
 import org.jukibus.core.NodeRole;
 import org.jukibus.store.TestStores;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class SecurityTotalsTest {
     @Test
     void totals_grow_with_every_heartbeat_survive_a_restart_and_keep_the_time_the_store_began_counting() {
         DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
-        CentralStatusTest.TestClock clock = new CentralStatusTest.TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         SecurityTotals totals = new SecurityTotals(new JdbcTemplate(store), clock);
 
         assertThat(totals.add(new SecurityEvents.Counts(0, 0, 0)))

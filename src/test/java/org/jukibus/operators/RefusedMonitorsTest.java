@@ -2,16 +2,14 @@ package org.jukibus.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
+import org.jukibus.clock.MovableClock;
 import org.junit.jupiter.api.Test;
 
 /** A scraper refused every 15 s writes one operation-log line per certificate, reason and hour, with the count. */
@@ -20,7 +18,7 @@ class RefusedMonitorsTest {
     static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
 
     final List<AuditEvent> lines = new ArrayList<>();
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = new MovableClock(T0);
     final RefusedMonitors refused = new RefusedMonitors(lines::add, clock);
 
     @Test
@@ -57,24 +55,5 @@ class RefusedMonitorsTest {
             refused.refused(Integer.toHexString(i), "UNKNOWN_ISSUER", "refused (UNKNOWN_ISSUER) " + i);
         }
         assertThat(lines).hasSize(RefusedMonitors.FOLLOWED + 1);
-    }
-
-    static final class MovableClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
