@@ -2,6 +2,7 @@ package org.jukibus.terminal.task;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -56,7 +57,7 @@ public final class TerminalIntake {
         if (failure != null) {
             Throwable coded = rejection(failure);
             if (coded == null) {
-                throw new IllegalStateException("the " + flow + " intake failed: " + failure.getMessage(), failure);
+                throw new IllegalStateException("the " + flow + " intake failed: " + failure.getMessage() + alreadySent(done), failure);
             }
             throw new EntryRefusedException(ErrorReports.codeOf((Exception) coded), coded.getMessage(),
                     FieldLocator.locate(coded.getMessage(), entry.fields()).orElse(null));
@@ -65,6 +66,19 @@ public final class TerminalIntake {
         LegacyInput sealed = done.getProperty(LegacyIntake.INPUT, LegacyInput.class);
         return sealed == null ? new Submitted(flow, name, null, null)
                 : new Submitted(flow, name, sealed.messageId(), sealed.flow().messageType());
+    }
+
+    /**
+     * The messages that left before a later step failed ({@link ErrorReports#SENT}), as the error folder's report names
+     * them: entered again, corrected, they would reach their recipient twice.
+     */
+    private static String alreadySent(Exchange done) {
+        Map<?, ?> sent = done.getProperty(ErrorReports.SENT, Map.class);
+        if (sent == null || sent.isEmpty()) {
+            return "";
+        }
+        return "; sent before the failure, and reaching the recipient: " + sent.values().stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("; ")) + ". Do not enter it again";
     }
 
     /** The refusal the intake threw (a coded rejection or a duplicate), found through any wrapping; null for another failure. */

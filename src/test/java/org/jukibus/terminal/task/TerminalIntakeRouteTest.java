@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +54,8 @@ class TerminalIntakeRouteTest {
     CertificateRegister certificates;
     @Autowired
     SentPayloads sentPayloads;
+    @Autowired
+    JdbcTemplate store;
 
     @EndpointInject("mock:outbound")
     MockEndpoint outbound;
@@ -107,6 +110,27 @@ class TerminalIntakeRouteTest {
         assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-7"))
                 .isInstanceOfSatisfying(EntryRefusedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE));
         assertThat(outbound.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void an_entry_whose_message_left_before_a_later_step_failed_names_it_and_says_not_to_enter_it_again() throws Exception {
+        Map<String, String> form = TerminalEntriesTest.request();
+        form.put("requestId", "R-TERM-SENT");
+        // the ledger line after the send fails, as on a full disk of the store
+        store.execute("CREATE FUNCTION test_ledger_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name LIKE 'terminal-clerk-9-%' THEN"
+                + " RAISE EXCEPTION 'could not extend file: No space left on device (test)'; END IF; RETURN NEW; END $$");
+        store.execute("CREATE TRIGGER test_ledger_full BEFORE INSERT ON transfer_ledger FOR EACH ROW EXECUTE FUNCTION test_ledger_full()");
+        try {
+            assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-9"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("No space left on device")
+                    .hasMessageContaining("sent before the failure, and reaching the recipient: message ")
+                    .hasMessageContaining(" to 271004 (content ").hasMessageEndingWith("Do not enter it again");
+        } finally {
+            store.execute("DROP TRIGGER test_ledger_full ON transfer_ledger");
+            store.execute("DROP FUNCTION test_ledger_full()");
+        }
+        assertThat(outbound.getReceivedCounter()).as("it left").isEqualTo(1);
     }
 
     @Test
