@@ -59,6 +59,7 @@ public final class Heartbeats {
     private final Clock clock;
     private final StatusBoard board;
     private volatile boolean warnedNoCentral;
+    private volatile boolean totalsFailing;
 
     /** @param board central's status board, or null on any other node */
     public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NetworkTrust trust, NodeBroker broker,
@@ -88,16 +89,8 @@ public final class Heartbeats {
             exchange.getIn().setBody(List.of());
             return;
         }
-        SecurityEvents.Counts events = securityEvents.drain();
-        NodeHeartbeat.SecurityCounts totals;
-        try {
-            totals = securityTotals.add(events);
-        } catch (RuntimeException | Error e) {
-            securityEvents.restore(events); // added with the next heartbeat instead
-            throw e;
-        }
-        // from here the counts are in the store: a heartbeat that fails or is dropped on the way loses none of them
-        NodeHeartbeat heartbeat = current(totals);
+        // the counts are in the store (or wait in memory): a heartbeat that fails or is dropped on the way loses none
+        NodeHeartbeat heartbeat = current(totals(securityEvents.drain()));
         String id = UUID.randomUUID().toString();
         if (board != null) {
             board.record(heartbeat, id, clock.instant());
@@ -116,6 +109,27 @@ public final class Heartbeats {
         Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
                 SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
         exchange.getIn().setBody(List.of(message));
+    }
+
+    /**
+     * The security-event totals with {@code events} added. A store that cannot take them (down: the heartbeat's health
+     * says so) keeps the heartbeat going all the same: it carries no totals, which adds nothing at central, and the
+     * events wait in memory for a heartbeat whose store takes them.
+     */
+    private NodeHeartbeat.SecurityCounts totals(SecurityEvents.Counts events) {
+        try {
+            NodeHeartbeat.SecurityCounts totals = securityTotals.add(events);
+            totalsFailing = false;
+            return totals;
+        } catch (RuntimeException e) {
+            securityEvents.restore(events);
+            if (!totalsFailing) {
+                log.warn("security events cannot be added to the store's totals ({}): they wait for a later heartbeat",
+                        e.getMessage());
+                totalsFailing = true;
+            }
+            return new NodeHeartbeat.SecurityCounts(0, 0, 0);
+        }
     }
 
     /**
