@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
-import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -53,17 +52,15 @@ public final class Heartbeats {
     private final NetworkTrust trust;
     private final NodeBroker broker;
     private final Instant certificateNotAfter;
-    private final SecurityEvents securityEvents;
     private final SecurityTotals securityTotals;
     private final HealthEndpoint health;
     private final Clock clock;
     private final StatusBoard board;
     private volatile boolean warnedNoCentral;
-    private volatile boolean totalsFailing;
 
     /** @param board central's status board, or null on any other node */
     public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NetworkTrust trust, NodeBroker broker,
-                      Instant certificateNotAfter, SecurityEvents securityEvents, SecurityTotals securityTotals, HealthEndpoint health, Clock clock,
+                      Instant certificateNotAfter, SecurityTotals securityTotals, HealthEndpoint health, Clock clock,
                       StatusBoard board) {
         this.self = self;
         this.role = role;
@@ -72,7 +69,6 @@ public final class Heartbeats {
         this.trust = trust;
         this.broker = broker;
         this.certificateNotAfter = certificateNotAfter;
-        this.securityEvents = securityEvents;
         this.securityTotals = securityTotals;
         this.health = health;
         this.clock = clock;
@@ -90,7 +86,7 @@ public final class Heartbeats {
             return;
         }
         // the counts are in the store (or wait in memory): a heartbeat that fails or is dropped on the way loses none
-        NodeHeartbeat heartbeat = current(totals(securityEvents.drain()));
+        NodeHeartbeat heartbeat = current(securityTotals.take());
         String id = UUID.randomUUID().toString();
         if (board != null) {
             board.record(heartbeat, id, clock.instant());
@@ -109,27 +105,6 @@ public final class Heartbeats {
         Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
                 SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
         exchange.getIn().setBody(List.of(message));
-    }
-
-    /**
-     * The security-event totals with {@code events} added. A store that cannot take them (down: the heartbeat's health
-     * says so) keeps the heartbeat going all the same: it carries no totals, which adds nothing at central, and the
-     * events wait in memory for a heartbeat whose store takes them.
-     */
-    private NodeHeartbeat.SecurityCounts totals(SecurityEvents.Counts events) {
-        try {
-            NodeHeartbeat.SecurityCounts totals = securityTotals.add(events);
-            totalsFailing = false;
-            return totals;
-        } catch (RuntimeException e) {
-            securityEvents.restore(events);
-            if (!totalsFailing) {
-                log.warn("security events cannot be added to the store's totals ({}): they wait for a later heartbeat",
-                        e.getMessage());
-                totalsFailing = true;
-            }
-            return new NodeHeartbeat.SecurityCounts(0, 0, 0);
-        }
     }
 
     /**

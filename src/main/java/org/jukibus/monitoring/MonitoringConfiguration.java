@@ -35,7 +35,7 @@ public class MonitoringConfiguration {
                           SecurityEvents securityEvents, JdbcTemplate jdbcTemplate, HealthEndpoint health, Clock clock,
                           ObjectProvider<StatusBoard> board) {
         return new Heartbeats(settings.code(), settings.role(), settings.home(), directory, trust, broker,
-                nodeKeys.certificate().getNotAfter().toInstant(), securityEvents, new SecurityTotals(jdbcTemplate, clock), health,
+                nodeKeys.certificate().getNotAfter().toInstant(), new SecurityTotals(jdbcTemplate, clock, securityEvents), health,
                 clock, board.getIfAvailable());
     }
 

@@ -19,23 +19,45 @@ class SecurityTotalsTest {
 
     static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
 
+    final MovableClock clock = new MovableClock(T0);
+    final SecurityEvents events = new SecurityEvents(clock);
+
     @Test
     void totals_grow_with_every_heartbeat_survive_a_restart_and_keep_the_time_the_store_began_counting() {
         DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
-        MovableClock clock = new MovableClock(T0);
-        SecurityTotals totals = new SecurityTotals(new JdbcTemplate(store), clock);
+        SecurityTotals totals = new SecurityTotals(new JdbcTemplate(store), clock, events);
 
-        assertThat(totals.add(new SecurityEvents.Counts(0, 0, 0)))
-                .isEqualTo(new NodeHeartbeat.SecurityCounts(0, 0, 0, T0.toString()));
+        assertThat(totals.take()).isEqualTo(new NodeHeartbeat.SecurityCounts(0, 0, 0, T0.toString()));
         clock.now = T0.plusSeconds(60);
-        assertThat(totals.add(new SecurityEvents.Counts(2, 1, 0)))
-                .isEqualTo(new NodeHeartbeat.SecurityCounts(2, 1, 0, T0.toString()));
+        events.loginRefused("127.0.0.9", "unknown certificate");
+        events.loginRefused("127.0.0.9", "unknown certificate");
+        events.permissionDenied("131059", "send", "jukibus.inbound.transfer-in");
+        assertThat(totals.take()).isEqualTo(new NodeHeartbeat.SecurityCounts(2, 1, 0, T0.toString()));
 
         // the node restarts, and its clock is moved back (the end of a drill)
         clock.now = T0.minus(Duration.ofDays(40));
-        SecurityTotals afterRestart = new SecurityTotals(new JdbcTemplate(store), clock);
-        assertThat(afterRestart.add(new SecurityEvents.Counts(1, 0, 3)))
+        SecurityEvents afterRestart = new SecurityEvents(clock);
+        afterRestart.messageRefused("131059", "REPLAY");
+        assertThat(new SecurityTotals(new JdbcTemplate(store), clock, afterRestart).take())
                 .as("nothing counted before the restart is forgotten; the store still counts from its first time")
-                .isEqualTo(new NodeHeartbeat.SecurityCounts(3, 1, 3, T0.toString()));
+                .isEqualTo(new NodeHeartbeat.SecurityCounts(2, 1, 1, T0.toString()));
+    }
+
+    @Test
+    void a_store_that_cannot_take_them_keeps_the_heartbeat_going_and_the_events_wait_for_the_next_one() {
+        JdbcTemplate store = new JdbcTemplate(TestStores.fresh(NodeRole.MUNICIPAL));
+        SecurityTotals totals = new SecurityTotals(store, clock, events);
+        events.loginRefused("127.0.0.9", "unknown certificate");
+        assertThat(totals.take()).isEqualTo(new NodeHeartbeat.SecurityCounts(1, 0, 0, T0.toString()));
+
+        store.execute("ALTER TABLE security_event_total RENAME TO security_event_total_away"); // the store fails
+        events.messageRefused("131059", "BAD_SIGNATURE");
+        NodeHeartbeat.SecurityCounts meanwhile = totals.take();
+        assertThat(meanwhile).as("no totals: nothing added at central").isEqualTo(new NodeHeartbeat.SecurityCounts(0, 0, 0));
+        assertThat(meanwhile.totals()).isFalse();
+
+        store.execute("ALTER TABLE security_event_total_away RENAME TO security_event_total");
+        assertThat(totals.take()).as("the refused message waited, it is not lost")
+                .isEqualTo(new NodeHeartbeat.SecurityCounts(1, 0, 1, T0.toString()));
     }
 }
