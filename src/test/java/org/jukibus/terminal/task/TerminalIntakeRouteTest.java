@@ -125,7 +125,7 @@ class TerminalIntakeRouteTest {
             assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-9"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("No space left on device")
                     .hasMessageContaining("sent before the failure, and reaching the recipient: message ")
-                    .hasMessageContaining(" to 271004 (content ").hasMessageEndingWith("Do not enter it again");
+                    .hasMessageContaining(" to 271004. Do not enter it again");
         } finally {
             store.execute("DROP TRIGGER test_ledger_full ON transfer_ledger");
             store.execute("DROP FUNCTION test_ledger_full()");
