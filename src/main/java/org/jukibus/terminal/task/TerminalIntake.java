@@ -22,7 +22,9 @@ import org.jukibus.flow.LegacyIntake;
  * operation log entry naming the operator (MESSAGE_QUEUED or LOCAL_INPUT_HANDLED, actor {@code legacy-operator:<id>}).
  * A refusal comes back as an {@link EntryRefusedException} naming the field; the intake checks everything before
  * anything is queued or registered, so a refused form leaves nothing behind. Unlike a dropped file, a refused form
- * leaves no {@code .error} report and no ledger line: the operator sees the problem on the form.
+ * leaves no {@code .error} report and no ledger line: the operator sees the problem on the form. An entry whose
+ * message left before a later step failed comes back the same way, coded {@link ErrorCode#SENT_NOT_RECORDED}: the form
+ * says what was sent and not to enter it again.
  */
 public final class TerminalIntake {
 
@@ -55,9 +57,15 @@ public final class TerminalIntake {
         });
         Exception failure = done.getException();
         if (failure != null) {
+            Map<?, ?> sent = done.getProperty(ErrorReports.SENT, Map.class);
+            if (sent != null && !sent.isEmpty()) {
+                // shown on the form like a refusal (a bare error page would have the clerk correct it and enter it again)
+                throw new EntryRefusedException(ErrorCode.SENT_NOT_RECORDED, "the " + flow + " intake failed: "
+                        + failure.getMessage() + alreadySent(sent), null, sent.keySet().stream().map(String::valueOf).toList());
+            }
             Throwable coded = rejection(failure);
             if (coded == null) {
-                throw new IllegalStateException("the " + flow + " intake failed: " + failure.getMessage() + alreadySent(done), failure);
+                throw new IllegalStateException("the " + flow + " intake failed: " + failure.getMessage(), failure);
             }
             throw new EntryRefusedException(ErrorReports.codeOf((Exception) coded), coded.getMessage(),
                     FieldLocator.locate(coded.getMessage(), entry.fields()).orElse(null));
@@ -72,11 +80,7 @@ public final class TerminalIntake {
      * The messages that left before a later step failed ({@link ErrorReports#SENT}), as the error folder's report names
      * them: entered again, corrected, they would reach their recipient twice.
      */
-    private static String alreadySent(Exchange done) {
-        Map<?, ?> sent = done.getProperty(ErrorReports.SENT, Map.class);
-        if (sent == null || sent.isEmpty()) {
-            return "";
-        }
+    private static String alreadySent(Map<?, ?> sent) {
         return "; sent before the failure, and reaching the recipient: " + sent.values().stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining("; ")) + ". Do not enter it again";
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -34,6 +35,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
 
 /**
  * The terminal's entries through the intake routes of one real node (its routes from routes/, its own broker, the
@@ -56,6 +59,8 @@ class TerminalIntakeRouteTest {
     SentPayloads sentPayloads;
     @Autowired
     JdbcTemplate store;
+    @Autowired
+    ITemplateEngine templates;
 
     @EndpointInject("mock:outbound")
     MockEndpoint outbound;
@@ -123,9 +128,20 @@ class TerminalIntakeRouteTest {
         store.execute("CREATE TRIGGER test_ledger_full BEFORE INSERT ON transfer_ledger FOR EACH ROW EXECUTE FUNCTION test_ledger_full()");
         try {
             assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-9"))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("No space left on device")
-                    .hasMessageContaining("sent before the failure, and reaching the recipient: message ")
-                    .hasMessageContaining(" to 271004. Do not enter it again");
+                    .isInstanceOfSatisfying(EntryRefusedException.class, refusal -> {
+                        assertThat(refusal.code()).isEqualTo(ErrorCode.SENT_NOT_RECORDED);
+                        assertThat(refusal.sentIds()).containsExactly(
+                                outbound.getExchanges().get(0).getIn().getHeader(Headers.MESSAGE_ID, String.class));
+                        // what the clerk's page shows (the forms' outcome box), not a bare error page
+                        Context page = new Context();
+                        page.setVariable("refusal", refusal);
+                        assertThat(templates.process("terminal/entry", Set.of("outcome"), page))
+                                .contains("送信済みです").contains("再入力しないでください").contains("(SENT_NOT_RECORDED)")
+                                .contains("No space left on device")
+                                .contains("sent before the failure, and reaching the recipient: message ")
+                                .contains(" to 271004. Do not enter it again")
+                                .doesNotContain("何も送信・登録されていません");
+                    });
         } finally {
             store.execute("DROP TRIGGER test_ledger_full ON transfer_ledger");
             store.execute("DROP FUNCTION test_ledger_full()");
