@@ -54,20 +54,20 @@ public final class NodeStatusStore {
     /**
      * Records a heartbeat received at {@code receivedAt}, and the security events it adds as a line of the history
      * ({@code securityEvent} makes it, keyed by the node and the heartbeat's id), in one transaction. A heartbeat of this version
-     * carries totals since the node's store began counting: what it adds is the difference from the totals of the
-     * node's latest heartbeat, so a heartbeat dropped on the way (after its time to live) loses no count; totals that
-     * went down or count from another time come from a store that was replaced or restored, and count in full (a
-     * count reported twice rather than one lost). The node's row is locked meanwhile, so two of its heartbeats
+     * carries totals since the node's store began counting: what it adds is, per counter, what it grew past the
+     * totals central recorded for that store ({@link #added}), whatever the heartbeat's SentAt, so a heartbeat dropped
+     * on the way (after its time to live) loses no count and an older one delivered late adds nothing; totals that
+     * count from another time come from a store that was replaced or restored, and count in full (a count reported
+     * twice rather than one lost). The node's row is locked meanwhile, so two of its heartbeats
      * delivered at once take their differences one after the other. An older heartbeat
-     * than the one recorded (by the node's SentAt: deliveries run in parallel) changes nothing, unless a
+     * than the one recorded (by the node's SentAt: deliveries run in parallel) changes none of the row's other columns, unless a
      * clock was moved back: the recorded SentAt lies more than {@link #CLOCK_MOVED} ahead of this
      * receipt (the node's clock was ahead and was corrected), or the recorded receipt lies more than that
      * ahead of this one (central's clock was moved back, e.g. at the end of a drill). Without that a
      * clock moved back by 40 days froze the node's row for 40 days. Notes when the node came
      * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
-     * check has recorded it as SILENT yet) and when its health changed, for the next status check. An older
-     * heartbeat's totals are in the latest one's, so it adds nothing; an earlier version's counts since its previous
-     * heartbeat are added as they are.
+     * check has recorded it as SILENT yet) and when its health changed, for the next status check. An earlier
+     * version's counts since its previous heartbeat are added as they are.
      */
     public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
                                     Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
@@ -82,8 +82,8 @@ public final class NodeStatusStore {
             NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
             NodeHeartbeat.SecurityCounts added = added(reported, recorded);
             boolean latest = update(heartbeat, heartbeatId, receivedAt, silenceAfter, added);
-            if (!latest && reported.totals()) {
-                added = new NodeHeartbeat.SecurityCounts(0, 0, 0);
+            if (reported.totals()) {
+                keepTotals(heartbeat.node(), reported);
             }
             if (added.any()) {
                 recordEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(added), receivedAt);
@@ -92,26 +92,50 @@ public final class NodeStatusStore {
         });
     }
 
-    /** What {@code reported} adds to the totals central recorded last (null: none yet). */
+    /**
+     * What {@code reported} adds to the totals central recorded last (null: none yet). Whatever its SentAt says (a
+     * clock may have been moved, deliveries run in parallel): the totals of one store (the same countedSince) only
+     * grow, so each counter adds what it grew past the recorded one, and an older heartbeat adds nothing. Another
+     * countedSince is another store (replaced, or restored from a backup: the restore forgets the totals), counted in
+     * full.
+     */
     static NodeHeartbeat.SecurityCounts added(NodeHeartbeat.SecurityCounts reported, NodeHeartbeat.SecurityCounts recorded) {
         if (!reported.totals()) {
             return reported;
         }
-        boolean sameStore = recorded != null && Instant.parse(recorded.countedSince()).equals(Instant.parse(reported.countedSince()))
-                && reported.loginsRefused() >= recorded.loginsRefused()
-                && reported.permissionsDenied() >= recorded.permissionsDenied()
-                && reported.messagesRefused() >= recorded.messagesRefused();
-        return sameStore
-                ? new NodeHeartbeat.SecurityCounts(reported.loginsRefused() - recorded.loginsRefused(),
-                        reported.permissionsDenied() - recorded.permissionsDenied(),
-                        reported.messagesRefused() - recorded.messagesRefused())
-                : new NodeHeartbeat.SecurityCounts(reported.loginsRefused(), reported.permissionsDenied(), reported.messagesRefused());
+        if (recorded == null || !sameStore(reported, recorded)) {
+            return new NodeHeartbeat.SecurityCounts(reported.loginsRefused(), reported.permissionsDenied(), reported.messagesRefused());
+        }
+        return new NodeHeartbeat.SecurityCounts(Math.max(0, reported.loginsRefused() - recorded.loginsRefused()),
+                Math.max(0, reported.permissionsDenied() - recorded.permissionsDenied()),
+                Math.max(0, reported.messagesRefused() - recorded.messagesRefused()));
+    }
+
+    private static boolean sameStore(NodeHeartbeat.SecurityCounts reported, NodeHeartbeat.SecurityCounts recorded) {
+        return Instant.parse(recorded.countedSince()).equals(Instant.parse(reported.countedSince()));
+    }
+
+    /**
+     * Keeps the highest totals of the store counting since the reported countedSince, apart from the row's other
+     * columns (which only the latest heartbeat by SentAt changes): another countedSince starts over from the reported.
+     */
+    private void keepTotals(String node, NodeHeartbeat.SecurityCounts reported) {
+        OffsetDateTime since = ts(Instant.parse(reported.countedSince()));
+        jdbc.update("""
+                UPDATE node_status SET
+                    logins_refused_total = CASE WHEN security_counted_since = ? THEN GREATEST(logins_refused_total, ?) ELSE ? END,
+                    permissions_denied_total = CASE WHEN security_counted_since = ? THEN GREATEST(permissions_denied_total, ?) ELSE ? END,
+                    messages_refused_total = CASE WHEN security_counted_since = ? THEN GREATEST(messages_refused_total, ?) ELSE ? END,
+                    security_counted_since = ?
+                WHERE node = ?
+                """, since, reported.loginsRefused(), reported.loginsRefused(),
+                since, reported.permissionsDenied(), reported.permissionsDenied(),
+                since, reported.messagesRefused(), reported.messagesRefused(), since, node);
     }
 
     private boolean update(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
                            NodeHeartbeat.SecurityCounts added) {
         Instant sentAt = Instant.parse(heartbeat.sentAt());
-        NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
         NodeHeartbeat.Trust trust = heartbeat.trust();
         long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
                 .mapToLong(NodeHeartbeat.Queue::depth).sum();
@@ -119,9 +143,8 @@ public final class NodeStatusStore {
                 INSERT INTO node_status AS s (node, role, state, state_since, last_heartbeat_at, last_heartbeat_id,
                     last_sent_at, resumed_at, health, health_since, components, outbound_depth, inbound_depth, dead_letters,
                     disk_free_bytes, certificate_not_after, logins_refused, permissions_denied, messages_refused,
-                    directory_serial, crl_number, crl_next_update, clock_offset_ms, security_counted_since,
-                    logins_refused_total, permissions_denied_total, messages_refused_total)
-                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    directory_serial, crl_number, crl_next_update, clock_offset_ms)
+                VALUES (?, ?, 'UNKNOWN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (node) DO UPDATE SET
                     role = EXCLUDED.role,
                     resumed_at = CASE WHEN s.last_heartbeat_at IS NULL
@@ -145,11 +168,7 @@ public final class NodeStatusStore {
                     directory_serial = EXCLUDED.directory_serial,
                     crl_number = EXCLUDED.crl_number,
                     crl_next_update = EXCLUDED.crl_next_update,
-                    clock_offset_ms = EXCLUDED.clock_offset_ms,
-                    security_counted_since = COALESCE(EXCLUDED.security_counted_since, s.security_counted_since),
-                    logins_refused_total = COALESCE(EXCLUDED.logins_refused_total, s.logins_refused_total),
-                    permissions_denied_total = COALESCE(EXCLUDED.permissions_denied_total, s.permissions_denied_total),
-                    messages_refused_total = COALESCE(EXCLUDED.messages_refused_total, s.messages_refused_total)
+                    clock_offset_ms = EXCLUDED.clock_offset_ms
                 WHERE s.last_sent_at IS NULL OR s.last_sent_at < EXCLUDED.last_sent_at
                    OR s.last_sent_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
                    OR s.last_heartbeat_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
@@ -160,10 +179,7 @@ public final class NodeStatusStore {
                 added.loginsRefused(), added.permissionsDenied(), added.messagesRefused(),
                 trust == null ? null : trust.directorySerial(), trust == null ? null : trust.crlNumber().longValueExact(),
                 trust == null ? null : ts(Instant.parse(trust.crlNextUpdate())),
-                Duration.between(receivedAt, sentAt).toMillis(),
-                reported.totals() ? ts(Instant.parse(reported.countedSince())) : null,
-                reported.totals() ? reported.loginsRefused() : null, reported.totals() ? reported.permissionsDenied() : null,
-                reported.totals() ? reported.messagesRefused() : null, silenceAfter.toMillis(),
+                Duration.between(receivedAt, sentAt).toMillis(), silenceAfter.toMillis(),
                 CLOCK_MOVED.toMillis(), CLOCK_MOVED.toMillis()) == 1;
     }
 

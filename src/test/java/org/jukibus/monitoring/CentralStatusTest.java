@@ -312,6 +312,36 @@ class CentralStatusTest {
     }
 
     @Test
+    void an_older_heartbeat_delivered_late_from_a_node_whose_clock_runs_ahead_adds_nothing_and_lowers_nothing() throws Exception {
+        StatusBoard board = securityBoard();
+        Duration ahead = Duration.ofMinutes(2); // the node's clock runs 2 min ahead of central's
+        board.record(totals("131041", T0.plus(ahead), 2, 0, 0, STORE_A), "hb-1", T0);
+        // central was down; the queued heartbeats are delivered in parallel, hb-3 before hb-2
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(120), 5, 0, 0, STORE_A), "hb-3", T0.plusSeconds(121));
+        assertThat(detail(board, totals("131041", T0.plus(ahead).plusSeconds(120), 5, 0, 0, STORE_A), "hb-3"))
+                .contains("3 refused login(s)");
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(60), 4, 0, 0, STORE_A), "hb-2", T0.plusSeconds(122));
+        assertThat(board.securityAlerts(totals("131041", T0.plus(ahead).plusSeconds(60), 4, 0, 0, STORE_A), "hb-2"))
+                .as("its totals are in hb-3's: not a new store, not the node's whole lifetime").isEmpty();
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4", T0.plusSeconds(180));
+        assertThat(detail(board, totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4"))
+                .as("counted from hb-3's totals, not again from hb-2's").contains("1 refused login(s)");
+    }
+
+    @Test
+    void a_refusal_at_a_node_whose_clock_was_moved_back_is_reported_at_once() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        // the node's clock is moved back by 1 h (a drill); a login is refused; its next heartbeat says 3
+        Instant movedBack = T0.minus(Duration.ofHours(1)).plusSeconds(60);
+        board.record(totals("131041", movedBack, 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
+        assertThat(detail(board, totals("131041", movedBack, 3, 0, 0, STORE_A), "hb-2")).contains("1 refused login(s)");
+        board.record(totals("131041", movedBack.plusSeconds(60), 3, 0, 0, STORE_A), "hb-3", T0.plusSeconds(120));
+        assertThat(board.securityAlerts(totals("131041", movedBack.plusSeconds(60), 3, 0, 0, STORE_A), "hb-3"))
+                .as("counted once").isEmpty();
+    }
+
+    @Test
     void a_node_whose_store_was_replaced_or_restored_counts_from_its_new_totals() throws Exception {
         StatusBoard board = securityBoard();
         board.record(totals("131041", T0, 7, 0, 0, STORE_A), "hb-1", T0);
@@ -319,11 +349,16 @@ class CentralStatusTest {
         // a new store that counted 9 before its first heartbeat: more than the old one, yet all of them new
         board.record(totals("131041", T0.plusSeconds(60), 9, 0, 0, STORE_B), "hb-2", T0.plusSeconds(60));
         assertThat(detail(board, totals("131041", T0.plusSeconds(60), 9, 0, 0, STORE_B), "hb-2")).contains("9 refused login(s)");
-        // the store restored from an older backup: a counter went down, the new value counts in full
-        board.record(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_B), "hb-3", T0.plusSeconds(120));
-        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_B), "hb-3")).contains("3 refused login(s)");
-        board.record(totals("131041", T0.plusSeconds(180), 4, 0, 0, STORE_B), "hb-4", T0.plusSeconds(180));
-        assertThat(detail(board, totals("131041", T0.plusSeconds(180), 4, 0, 0, STORE_B), "hb-4")).contains("1 refused login(s)");
+        // the store restored from a backup: the restore forgot its totals, so it counts from a new time, in full
+        board.record(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_C), "hb-3", T0.plusSeconds(120));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_C), "hb-3")).contains("3 refused login(s)");
+        board.record(totals("131041", T0.plusSeconds(180), 4, 0, 0, STORE_C), "hb-4", T0.plusSeconds(180));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(180), 4, 0, 0, STORE_C), "hb-4")).contains("1 refused login(s)");
+        // the same store's totals never go down; a lower one (not this version's) adds nothing and keeps the higher
+        board.record(totals("131041", T0.plusSeconds(240), 2, 0, 0, STORE_C), "hb-5", T0.plusSeconds(240));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(240), 2, 0, 0, STORE_C), "hb-5")).isEmpty();
+        board.record(totals("131041", T0.plusSeconds(300), 5, 0, 0, STORE_C), "hb-6", T0.plusSeconds(300));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(300), 5, 0, 0, STORE_C), "hb-6")).contains("1 refused login(s)");
     }
 
     @Test
@@ -355,6 +390,7 @@ class CentralStatusTest {
 
     static final String STORE_A = "2026-01-05T10:00:00Z";
     static final String STORE_B = "2026-11-20T08:30:00Z";
+    static final String STORE_C = "2026-11-26T08:00:00Z";
 
     static StatusBoard securityBoard() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
