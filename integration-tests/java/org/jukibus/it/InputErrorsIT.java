@@ -73,7 +73,7 @@ class InputErrorsIT {
         JdbcTemplate store = net.context(SHINJUKU).getBean(JdbcTemplate.class);
         // the ledger line after the send fails, as on a full disk of the store
         store.execute("CREATE FUNCTION test_ledger_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name = '" + file + "' THEN"
+                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name = '" + file + "' AND NEW.detail IS NULL THEN"
                 + " RAISE EXCEPTION 'could not extend file: No space left on device (test)'; END IF; RETURN NEW; END $$");
         store.execute("CREATE TRIGGER test_ledger_full BEFORE INSERT ON transfer_ledger FOR EACH ROW EXECUTE FUNCTION test_ledger_full()");
         String report;
@@ -89,6 +89,13 @@ class InputErrorsIT {
                 .contains("sent: message " + id + " to " + OSAKA + " (NoticeId E-SENT-1)")
                 .containsPattern("do-not-send-again: .*do not correct this file nor send them again");
         await().atMost(Duration.ofSeconds(60)).until(() -> net.deliveredIds(OSAKA, "transfer-in").contains(id));
+
+        // the legacy side "corrects" it (same NoticeId, another field): refused as a duplicate of what was sent
+        String corrected = "sent-then-failed-corrected.xml";
+        net.drop(SHINJUKU, "transfer-in", corrected, new String(notice, StandardCharsets.UTF_8)
+                .replace("<Name>住基 太郎</Name>", "<Name>住基 次郎</Name>").getBytes(StandardCharsets.UTF_8));
+        assertThat(net.awaitRejected(SHINJUKU, "transfer-in", corrected)).contains("code: DUPLICATE")
+                .contains("NoticeId E-SENT-1").contains("sent as message " + id);
 
         // the cause fixed, the same file dropped again as the report says: it goes to sent/, nothing arrives twice
         net.drop(SHINJUKU, "transfer-in", file, notice);

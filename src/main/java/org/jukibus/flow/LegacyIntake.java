@@ -102,7 +102,7 @@ public final class LegacyIntake {
         byte[] sealed = envelopes.seal(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
         keepBeforeSending(exchange, List.of(input), correlationId, List.of(sealed));
-        exchange.setProperty(INPUT, input);
+        sealedAs(exchange, input);
         exchange.getIn().setBody(sealed);
         setHeaders(exchange.getIn(), input);
     }
@@ -133,7 +133,7 @@ public final class LegacyIntake {
             sealed.add(message);
         }
         keepBeforeSending(exchange, parts, correlationId, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
-        exchange.setProperty(INPUT, whole);
+        sealedAs(exchange, whole);
         exchange.setProperty(PARTS, parts);
         exchange.setProperty(PART_ENVELOPES, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
         exchange.getIn().setBody(sealed);
@@ -167,6 +167,13 @@ public final class LegacyIntake {
             sentPayloads.keep(part.messageId(), part.recipient(), correlationId, part.payload(), sealed.get(i), at,
                     (c, digest) -> sendingStatus.open(c, part.messageId(), part.flow(), part.recipient(), digest, at));
         }
+    }
+
+    /** The input sealed (a split's whole), and the ledger line it stands for should it fail after a send. */
+    private static void sealedAs(Exchange exchange, LegacyInput input) {
+        exchange.setProperty(INPUT, input);
+        exchange.setProperty(ErrorReports.SENT_AS, new ErrorReports.SentAs(input.messageId(), input.recipient(),
+                exchange.getProperty(KEY, String.class)));
     }
 
     /** After each send (a step of the route, per part): the broker took the message, its status stays open. */

@@ -34,6 +34,17 @@ public final class ErrorReports {
      * flow.LegacyIntake; the report lists them, since a corrected file would deliver them a second time.
      */
     public static final String SENT = "JukibusLegacySent";
+    /**
+     * Exchange property: the ledger line an input stands for once a message of it left ({@link SentAs}; filled by
+     * flow.LegacyIntake when it seals the input). With a message sent the input failed yet is recorded as QUEUED, so
+     * that a corrected file with the same business key is refused as a DUPLICATE, while the same file dropped again
+     * unchanged (in error/, not sent/: picked up again) sends only what is missing.
+     */
+    public static final String SENT_AS = "JukibusLegacySentAs";
+
+    /** The whole input's message id (a split's whole id), its recipient, its business key's digest (TransferLedger.keyDigest). */
+    public record SentAs(String messageId, String recipient, String keyDigest) {
+    }
 
     private final Path legacyRoot;
     private final Clock clock;
@@ -45,8 +56,12 @@ public final class ErrorReports {
         this.ledger = ledger;
     }
 
+    /**
+     * The report of an input that failed, and its ledger line: REJECTED (or DUPLICATE), or QUEUED as {@code sentAs}
+     * when a message of it left before the failure ({@link #SENT_AS}).
+     */
     public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName,
-                      @ExchangeProperty(SENT) Map<String, String> sent) throws IOException {
+                      @ExchangeProperty(SENT) Map<String, String> sent, @ExchangeProperty(SENT_AS) SentAs sentAs) throws IOException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {
             cause = exchange.getException();
@@ -70,8 +85,13 @@ public final class ErrorReports {
         // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
-        ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
-                : TransferLedger.Outcome.REJECTED, null, null, problem);
+        if (!alreadySent.isEmpty() && sentAs != null) {
+            ledger.recordQueued(flow, fileName, content, sentAs.messageId(), sentAs.recipient(), sentAs.keyDigest(),
+                    ErrorCode.SENT_NOT_RECORDED + ": " + problem);
+        } else {
+            ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
+                    : TransferLedger.Outcome.REJECTED, null, null, problem);
+        }
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
     }
 
