@@ -1,7 +1,7 @@
 package org.jukibus.adapter.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -36,7 +36,37 @@ class AtomicFilesTest {
     void a_folder_whose_file_system_cannot_force_it_is_let_be() {
         // procfs answers a folder's fsync with EINVAL, as file systems without folder fsync do
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux procfs");
-        assertThatCode(() -> AtomicFiles.forceFolder(Path.of("/proc/self"))).doesNotThrowAnyException();
-        assertThatCode(() -> AtomicFiles.forceFolder(dir)).doesNotThrowAnyException();
+        assertThat(AtomicFiles.canForce(Path.of("/proc/self"), forceForReal())).isFalse();
+        assertThat(AtomicFiles.canForce(dir, forceForReal())).isTrue();
+    }
+
+    @Test
+    void whether_a_folder_can_be_forced_does_not_depend_on_the_error_text_of_the_locale() {
+        Path japanese = dir.resolve("ja");
+        // EINVAL as a Japanese-locale JVM words it: still "cannot force", not a failure of every write
+        assertThat(AtomicFiles.canForce(japanese, d -> {
+            throw new java.io.IOException("無効な引数です");
+        })).isFalse();
+    }
+
+    @Test
+    void a_folder_that_could_be_forced_and_then_fails_to_be_is_a_failure() {
+        Path folder = dir.resolve("eio");
+        assertThat(AtomicFiles.canForce(folder, d -> { })).isTrue();
+        // decided once: the failure after the renames (EIO, "Invalid argument" alike) is thrown, the files not recorded
+        assertThat(AtomicFiles.canForce(folder, d -> {
+            throw new java.io.IOException("probed again");
+        })).isTrue();
+        assertThatThrownBy(() -> AtomicFiles.forceFolder(folder, d -> {
+            throw new java.io.IOException("Input/output error");
+        })).hasMessageContaining("was not forced to disk").hasMessageContaining("Input/output error");
+    }
+
+    private static AtomicFiles.FolderForce forceForReal() {
+        return d -> {
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(d, java.nio.file.StandardOpenOption.READ)) {
+                f.force(true);
+            }
+        };
     }
 }
