@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * This node's security events (不正アクセスの兆候, 第4の9(3)) counted since its store began counting, kept in the store
- * ({@code security_event_total}, common V395) so that they survive restarts. Each heartbeat adds the counts
+ * ({@code security_event_total}, common V96) so that they survive restarts. Each heartbeat adds the counts
  * {@link SecurityEvents} gathered in memory since the previous one and carries the totals: a heartbeat dropped after
  * its time to live while central is unreachable loses no count, central takes the difference from the next one it
  * gets ({@link NodeStatusStore#recordHeartbeat}).

@@ -14,7 +14,7 @@ import org.jukibus.store.TestStores;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** A node's security-event totals in its store (common V395): what every heartbeat carries to central. */
+/** A node's security-event totals in its store (common V96): what every heartbeat carries to central. */
 class SecurityTotalsTest {
 
     static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
