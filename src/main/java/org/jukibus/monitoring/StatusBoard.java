@@ -99,7 +99,7 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
         NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter,
                 added -> new NodeStatusStore.Event(heartbeat.node(), SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()),
                         receivedAt, securityDetail(added), recipients(heartbeat.node()).stream()
-                        .map(r -> alertId(securityKey(heartbeatId), r)).toList()));
+                        .map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()));
         if (!recorded.latest()) {
             log.info("NODE STATUS heartbeat {} of {} sent at {} not recorded: a later one is", heartbeatId, heartbeat.node(),
                     heartbeat.sentAt());
@@ -118,11 +118,12 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
         if (event.isEmpty()) {
             return List.of();
         }
-        return alerts(securityAlert(heartbeat, event.get().detail()), securityKey(heartbeatId));
+        return alerts(securityAlert(heartbeat, event.get().detail()), securityKey(heartbeat.node(), heartbeatId));
     }
 
-    private static String securityKey(String heartbeatId) {
-        return "heartbeat/" + heartbeatId;
+    /** Names the node: a heartbeat's id is its sender's choice, and two nodes' alerts must never share an id. */
+    private static String securityKey(String node, String heartbeatId) {
+        return node + "/heartbeat/" + heartbeatId;
     }
 
     private static NodeStatusAlert securityAlert(NodeHeartbeat heartbeat, String detail) {

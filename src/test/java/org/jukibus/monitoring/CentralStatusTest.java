@@ -384,6 +384,10 @@ class CentralStatusTest {
         assertThat(detail(board, totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).contains("2 refused login(s)");
         assertThat(board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).extracting(Answer::recipient)
                 .containsExactly("13", "131041");
+        // and under ids of their own: the same heartbeat id never gives the prefecture two alerts with one id
+        assertThat(board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).extracting(Answer::messageId)
+                .doesNotContainAnyElementsOf(board.securityAlerts(totals("13", T0.plusSeconds(30), 50, 0, 0, STORE_A), "hb-1")
+                        .stream().map(Answer::messageId).toList());
         board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
         assertThat(detail(board, totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2")).contains("1 refused login(s)");
     }
