@@ -42,8 +42,11 @@ public final class SecurityTotals {
             NodeHeartbeat.SecurityCounts totals = add(counted);
             failing = false;
             return totals;
-        } catch (RuntimeException e) {
-            events.restore(counted);
+        } catch (RuntimeException | Error e) {
+            events.restore(counted); // whatever failed, the drained counts wait for a later heartbeat
+            if (e instanceof Error error) {
+                throw error; // not a store that is down: this heartbeat fails, loudly
+            }
             if (!failing) {
                 log.warn("security events cannot be added to the store's totals ({}): they wait for a later heartbeat",
                         e.getMessage());

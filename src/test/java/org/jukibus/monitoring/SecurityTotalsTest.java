@@ -1,9 +1,12 @@
 package org.jukibus.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -59,5 +62,29 @@ class SecurityTotalsTest {
         store.execute("ALTER TABLE security_event_total_away RENAME TO security_event_total");
         assertThat(totals.take()).as("the refused message waited, it is not lost")
                 .isEqualTo(new NodeHeartbeat.SecurityCounts(1, 0, 1, T0.toString()));
+    }
+
+    @Test
+    void an_error_thrown_on_the_way_to_the_store_loses_no_count() {
+        DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
+        AtomicBoolean broken = new AtomicBoolean();
+        DataSource failing = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (broken.get() && method.getName().equals("getConnection")) {
+                        throw new NoClassDefFoundError("org/postgresql/test/Missing"); // an Error, not an Exception
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SecurityTotals totals = new SecurityTotals(new JdbcTemplate(failing), clock, events);
+        events.loginRefused("127.0.0.9", "unknown certificate");
+        broken.set(true);
+        assertThatThrownBy(totals::take).isInstanceOf(NoClassDefFoundError.class);
+
+        broken.set(false);
+        assertThat(totals.take()).as("the refused login waited").isEqualTo(new NodeHeartbeat.SecurityCounts(1, 0, 0, T0.toString()));
     }
 }
