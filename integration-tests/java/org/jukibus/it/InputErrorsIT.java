@@ -104,6 +104,8 @@ class InputErrorsIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> net.browse(SHINJUKU, "jukibus.outbound").isEmpty());
         Thread.sleep(2000); // a second copy would have arrived by now
         assertThat(net.deliveredIds(OSAKA, "transfer-in")).containsOnlyOnce(id).hasSize(1);
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).as("the copy was dropped before the receiver, not refused there as a REPLAY")
+                .isEmpty();
 
         // the legacy system takes it (the other tests expect an empty outbox)
         for (Path delivered : net.files(OSAKA, "outbox", "transfer-in")) {
