@@ -123,7 +123,7 @@ class TerminalIntakeRouteTest {
         form.put("requestId", "R-TERM-SENT");
         // the ledger line after the send fails, as on a full disk of the store
         store.execute("CREATE FUNCTION test_ledger_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name LIKE 'terminal-clerk-9-%' THEN"
+                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name LIKE 'terminal-clerk-9-%' AND NEW.detail IS NULL THEN"
                 + " RAISE EXCEPTION 'could not extend file: No space left on device (test)'; END IF; RETURN NEW; END $$");
         store.execute("CREATE TRIGGER test_ledger_full BEFORE INSERT ON transfer_ledger FOR EACH ROW EXECUTE FUNCTION test_ledger_full()");
         try {
@@ -147,6 +147,18 @@ class TerminalIntakeRouteTest {
             store.execute("DROP FUNCTION test_ledger_full()");
         }
         assertThat(outbound.getReceivedCounter()).as("it left").isEqualTo(1);
+        String sentId = outbound.getExchanges().get(0).getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        // in the ledger as sent, with its key: what refuses a corrected entry of any flow as a DUPLICATE
+        assertThat(store.queryForList("SELECT message_id FROM transfer_ledger WHERE outcome = 'QUEUED' AND business_key IS NOT NULL"
+                + " AND detail LIKE 'SENT_NOT_RECORDED: %' AND file_name LIKE 'terminal-clerk-9-%'", String.class))
+                .containsExactly(sentId);
+
+        // the clerk "corrects" it and enters it again: refused (this flow's own rule, a request still pending, comes
+        // first, with the ledger's DUPLICATE behind it), nothing sent twice
+        form.put("copies", "3");
+        assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-9"))
+                .isInstanceOfSatisfying(EntryRefusedException.class, e -> assertThat(e.getMessage()).contains(sentId));
+        assertThat(outbound.getReceivedCounter()).isEqualTo(1);
     }
 
     @Test
