@@ -2,17 +2,24 @@ package org.jukibus.it;
 
 import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
+import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.identity.ChangeReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A legacy file that cannot be sent moves to error/<flow>/ with a .error report beside it
- * naming the problem; nothing is sent and nothing is lost.
+ * naming the problem; nothing is sent and nothing is lost. One whose message left before a later step failed
+ * says which, so that it is never sent twice.
  */
 class InputErrorsIT {
 
@@ -55,6 +62,55 @@ class InputErrorsIT {
         assertThat(net.awaitRejected(OSAKA, "identity-update", "batch.xml"))
                 .contains("ResidentCode (the 2. of 2) 70000000001 is not a resident code: its check digit is 1 but should be 9");
         assertThat(net.browse(OSAKA, "jukibus.outbound")).isEmpty();
+    }
+
+    @Test
+    void an_input_whose_message_left_before_a_later_step_failed_names_it_in_its_report_and_is_never_delivered_twice()
+            throws Exception {
+        String file = "sent-then-failed.xml";
+        byte[] notice = Notices.transferIn("E-SENT-1", SAMPLE_RESIDENT, SHINJUKU, OSAKA);
+        String id = MessageIds.forInput(SHINJUKU, notice);
+        JdbcTemplate store = net.context(SHINJUKU).getBean(JdbcTemplate.class);
+        // the ledger line after the send fails, as on a full disk of the store
+        store.execute("CREATE FUNCTION test_ledger_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name = '" + file + "' AND NEW.detail IS NULL THEN"
+                + " RAISE EXCEPTION 'could not extend file: No space left on device (test)'; END IF; RETURN NEW; END $$");
+        store.execute("CREATE TRIGGER test_ledger_full BEFORE INSERT ON transfer_ledger FOR EACH ROW EXECUTE FUNCTION test_ledger_full()");
+        String report;
+        try {
+            net.drop(SHINJUKU, "transfer-in", file, notice);
+            report = net.awaitRejected(SHINJUKU, "transfer-in", file);
+        } finally {
+            store.execute("DROP TRIGGER test_ledger_full ON transfer_ledger");
+            store.execute("DROP FUNCTION test_ledger_full()");
+        }
+
+        assertThat(report).contains("code: SENT_NOT_RECORDED").contains("No space left on device")
+                .contains("sent: message " + id + " to " + OSAKA + " (NoticeId E-SENT-1)")
+                .containsPattern("do-not-send-again: .*do not correct this file nor send them again");
+        await().atMost(Duration.ofSeconds(60)).until(() -> net.deliveredIds(OSAKA, "transfer-in").contains(id));
+
+        // the legacy side "corrects" it (same NoticeId, another field): refused as a duplicate of what was sent
+        String corrected = "sent-then-failed-corrected.xml";
+        net.drop(SHINJUKU, "transfer-in", corrected, new String(notice, StandardCharsets.UTF_8)
+                .replace("<Name>住基 太郎</Name>", "<Name>住基 次郎</Name>").getBytes(StandardCharsets.UTF_8));
+        assertThat(net.awaitRejected(SHINJUKU, "transfer-in", corrected)).contains("code: DUPLICATE")
+                .contains("NoticeId E-SENT-1").contains("sent as message " + id);
+
+        // the cause fixed, the same file dropped again as the report says: it goes to sent/, nothing arrives twice
+        net.drop(SHINJUKU, "transfer-in", file, notice);
+        await().atMost(Duration.ofSeconds(60)).until(() -> net.files(SHINJUKU, "sent", "transfer-in").stream()
+                .anyMatch(f -> f.getFileName().toString().equals(file)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> net.browse(SHINJUKU, "jukibus.outbound").isEmpty());
+        Thread.sleep(2000); // a second copy would have arrived by now
+        assertThat(net.deliveredIds(OSAKA, "transfer-in")).containsOnlyOnce(id).hasSize(1);
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).as("the copy was dropped before the receiver, not refused there as a REPLAY")
+                .isEmpty();
+
+        // the legacy system takes it (the other tests expect an empty outbox)
+        for (Path delivered : net.files(OSAKA, "outbox", "transfer-in")) {
+            Files.delete(delivered);
+        }
     }
 
     private static void assertRejected(String file, byte[] content, String problem) throws Exception {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * 稼働状況の監視 (第4の7(3)) across a network: every node's heartbeat reaches central, which shows
@@ -186,16 +187,7 @@ class NodeMonitoringIT {
         // the malformed message of a_dead_letter_shows_in_the_nodes_status_at_central made the first
         int before = alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size();
         assertThat(before).isEqualTo(1);
-        String password = "test-store-password";
-        KeyMaterial stranger = net.network.ca().issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "132012", "豊島区"),
-                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY);
-        Path keystore = root.resolve("stranger.p12");
-        KeyStores.writeKeyStore(keystore, stranger, password.toCharArray());
-        Path truststore = root.resolve("truststore.p12");
-        KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), password.toCharArray());
-
-        assertThatThrownBy(() -> TlsPeer.connect(net.node(SHINJUKU).primary(), keystore, password, truststore, password).close())
-                .isInstanceOf(JMSSecurityException.class);
+        refuseLogin(SHINJUKU);
 
         await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
         await().atMost(WAIT).until(() -> alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
@@ -214,7 +206,53 @@ class NodeMonitoringIT {
         assertThat(events.toString()).contains("SECURITY_EVENTS");
     }
 
+    @Test
+    @Order(7)
+    void a_refused_login_whose_heartbeat_is_lost_on_the_way_is_reported_by_the_next_one() throws Exception {
+        int before = alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS").size();
+        JdbcTemplate bunkyoStore = net.context(BUNKYO).getBean(JdbcTemplate.class);
+        net.camel(CENTRAL).getRouteController().stopRoute("heartbeat-delivery");
+        try {
+            refuseLogin(BUNKYO);
+            // the heartbeat carrying the refused login is lost on the way, as one dropped after its time to live
+            // (heartbeat-ttl) while central is unreachable: every heartbeat central got meanwhile is taken away
+            await().atMost(WAIT).until(() -> bunkyoStore.queryForObject(
+                    "SELECT coalesce(sum(logins_refused), 0) FROM security_event_total", Long.class) == 1);
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until) {
+                net.take(CENTRAL, "jukibus.inbound.heartbeat", Duration.ofMillis(200));
+            }
+        } finally {
+            net.camel(CENTRAL).getRouteController().startRoute("heartbeat-delivery");
+        }
+
+        await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS").size() == before + 1);
+        List<String> details = new ArrayList<>();
+        for (Path f : alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS")) {
+            details.add(Files.readString(f));
+        }
+        assertThat(details).filteredOn(d -> d.contains("1 refused login(s), 0 denied permission(s) and 0 refused message(s)"))
+                .hasSize(1);
+        long checks = completedChecks();
+        await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
+        assertThat(alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS")).as("counted once").hasSize(before + 1);
+    }
+
     // --- helpers ---
+
+    /** A peer whose certificate is not in the directory tries to log in to a node's broker, and is refused. */
+    static void refuseLogin(String code) throws Exception {
+        String password = "test-store-password";
+        KeyMaterial stranger = net.network.ca().issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "132012", "豊島区"),
+                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        Path keystore = root.resolve("stranger.p12");
+        KeyStores.writeKeyStore(keystore, stranger, password.toCharArray());
+        Path truststore = root.resolve("truststore.p12");
+        KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), password.toCharArray());
+
+        assertThatThrownBy(() -> TlsPeer.connect(net.node(code).primary(), keystore, password, truststore, password).close())
+                .isInstanceOf(JMSSecurityException.class);
+    }
 
     /** Lets Shinjuku send Bunkyo a real notice, and takes it off Bunkyo's broker before Bunkyo's node can. */
     static byte[] captureGenuineEnvelope(String noticeId) throws Exception {

@@ -155,6 +155,15 @@ class ScrapingIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("a revoked monitoring certificate (CRL in force)").isEqualTo(401);
         assertThat(refused.body()).doesNotContain("jukibus_");
+        // the scraper asks again every 15 s until someone fixes it: one operation-log line per hour, not per request
+        for (int i = 0; i < 3; i++) {
+            assertThat(stolen.send(HttpRequest.newBuilder(management("/actuator/prometheus")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        }
+        assertThat(org.jukibus.audit.HashChainLog.entries(net.node(SHINJUKU).home().resolve("audit")))
+                .filteredOn(e -> e.kind() == org.jukibus.audit.AuditKind.OPERATOR_LOGIN_REFUSED)
+                .filteredOn(e -> e.detail() != null && e.detail().contains("monitoring certificate refused (REVOKED)"))
+                .singleElement().satisfies(e -> assertThat(e.detail()).contains("at most once an hour"));
     }
 
     @Test

@@ -40,8 +40,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The node's PostgreSQL store: the embedded default is migrated by Flyway and keeps its data
  * across restarts; the PostgreSQL of a node killed with SIGKILL keeps running (pg_ctl detaches
  * it) and is stopped by the restarted node; an external store that cannot be reached, a missing
- * password file, or another node's store stops the node with the setting named; a node that fails to start
- * stops the store it started early.
+ * password file, another node's store, or one whose commits are not flushed for the node's login stops the node
+ * with the setting named; a node that fails to start stops the store it started early.
  */
 @Tag("slow")
 class StoreIT {
@@ -185,6 +185,23 @@ class StoreIT {
         assertThatThrownBy(() -> start(network.node(OSAKA), shinjukusStore))
                 .hasStackTraceContaining("belongs to municipal node " + SHINJUKU + ", not to this node (municipal " + OSAKA + ")")
                 .hasStackTraceContaining("jukibus.store.url");
+    }
+
+    @Test
+    void an_external_store_whose_commits_are_not_flushed_for_the_nodes_login_stops_the_node_naming_the_setting() throws Exception {
+        shared = SharedPostgres.start(root.resolve("shared-store"));
+        Network network = provision(shared);
+        String user = (String) network.node(SHINJUKU).properties().get("jukibus.store.username");
+        try (Connection c = shared.superuser("postgres")) {
+            execute(c, "ALTER ROLE \"" + user + "\" SET synchronous_commit = off");
+        }
+
+        assertThatThrownBy(() -> start(network.node(SHINJUKU), Map.of()))
+                .hasStackTraceContaining("runs this node's session with synchronous_commit = off")
+                .hasStackTraceContaining("ALTER ROLE <user> SET synchronous_commit = on")
+                .hasStackTraceContaining("jukibus.store.allow-asynchronous-commit=true");
+        // the operator accepts the risk in so many words: the node starts
+        start(network.node(SHINJUKU), Map.of("jukibus.store.allow-asynchronous-commit", "true"));
     }
 
     // --- helpers ---

@@ -189,11 +189,25 @@ public final class NodeRestore {
                 if (!unknown.isEmpty()) {
                     throw new BackupRejectedException("the backup holds rows of tables the migrations do not create: " + unknown);
                 }
+                forgetSecurityTotals(c, present);
                 c.commit();
                 return rows;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * The restored store counts its security events from a new time (monitoring.SecurityTotals starts counting again):
+     * with the backup's start time, central would take its totals for the same store's and count only what they grew
+     * past the higher totals it recorded before the restore, losing the events in between.
+     */
+    private static void forgetSecurityTotals(Connection c, List<String> present) throws SQLException {
+        if (present.contains("security_event_total")) {
+            try (var delete = c.createStatement()) {
+                delete.executeUpdate("DELETE FROM security_event_total");
             }
         }
     }

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refused logins and denied permissions on a node's broker and management port, and messages refused for security
- * reasons (bad signature, replay, unknown sender, ...) (不正アクセスの早期発見, 第4の9(3)): each is counted until the next heartbeat takes the counts to central ({@link #drain()}), and logged at WARN with a
+ * reasons (bad signature, replay, unknown sender, ...) (不正アクセスの早期発見, 第4の9(3)): each is counted in memory until the next
+ * heartbeat adds the counts to the totals in the node's store ({@link #drain()}, monitoring.SecurityTotals), which it
+ * carries to central, and logged at WARN with a
  * fixed prefix — at most one line per kind and {@link #LOG_INTERVAL}, the next one saying how many were left out, so
  * an attacker repeating a refused attempt cannot flood the node's log. Thread-safe: the broker and the web server
  * call it from their own threads.

@@ -198,6 +198,8 @@ public class NodeProperties {
         private Path passwordFile;
         /** Most connections the node holds open to its store at once. */
         private int poolSize = 8;
+        /** Start on a store whose commits are not flushed (synchronous_commit off or local), accepting the loss a crash brings. */
+        private boolean allowAsynchronousCommit;
 
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
@@ -207,6 +209,8 @@ public class NodeProperties {
         public void setPasswordFile(Path passwordFile) { this.passwordFile = passwordFile; }
         public int getPoolSize() { return poolSize; }
         public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
+        public boolean isAllowAsynchronousCommit() { return allowAsynchronousCommit; }
+        public void setAllowAsynchronousCommit(boolean allowAsynchronousCommit) { this.allowAsynchronousCommit = allowAsynchronousCommit; }
     }
 
     public NodeRole getRole() { return role; }

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -16,6 +18,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.jukibus.adapter.file.ErrorCode;
+import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
@@ -53,8 +56,14 @@ public final class LegacyIntake {
     private static final String KEY = "JukibusLegacyBusinessKey";
     /** Exchange property holding the legacy operator the input names ({@link LegacyOperator}), for the operation log. */
     private static final String OPERATOR = "JukibusLegacyOperator";
-    /** Exchange property holding the ids of the input's messages the broker took (shared with the split's part exchanges). */
-    private static final String SENT = "JukibusLegacySent";
+    /**
+     * Exchange property holding the input's messages the broker took, by id, each described for the legacy operator
+     * (shared with the split's part exchanges): the {@code .error} report of an input that fails after a send names
+     * them ({@link ErrorReports#SENT}).
+     */
+    private static final String SENT = ErrorReports.SENT;
+    /** Exchange property holding each message of the input described for the operator, by id, before the send. */
+    private static final String DESCRIBED = "JukibusLegacyDescribed";
 
     private final Flows flows;
     private final FlowHandlers handlers;
@@ -94,7 +103,7 @@ public final class LegacyIntake {
         SealedEnvelope sealed = envelopes.sealed(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
                 input.payload());
         keepBeforeSending(exchange, List.of(input), correlationId, List.of(sealed));
-        exchange.setProperty(INPUT, input);
+        sealedAs(exchange, input);
         exchange.getIn().setBody(sealed.envelope());
         setHeaders(exchange.getIn(), input);
     }
@@ -127,7 +136,7 @@ public final class LegacyIntake {
             envelopesOfParts.add(envelope);
         }
         keepBeforeSending(exchange, parts, correlationId, envelopesOfParts);
-        exchange.setProperty(INPUT, whole);
+        sealedAs(exchange, whole);
         exchange.setProperty(PARTS, parts);
         exchange.setProperty(PART_ENVELOPES, sealed.stream().map(m -> m.getBody(byte[].class)).toList());
         exchange.getIn().setBody(sealed);
@@ -140,8 +149,13 @@ public final class LegacyIntake {
      * message whose send then fails (the input refused) has its status closed as not sent, so no overdue report follows.
      */
     private void keepBeforeSending(Exchange exchange, List<LegacyInput> parts, String correlationId, List<SealedEnvelope> sealed) {
-        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Map<String, String> sent = Collections.synchronizedMap(new LinkedHashMap<>()); // in the order sent
         exchange.setProperty(SENT, sent);
+        Map<String, String> described = new HashMap<>();
+        for (LegacyInput part : parts) {
+            described.put(part.messageId(), describe(part));
+        }
+        exchange.setProperty(DESCRIBED, described);
         List<LegacyInput> opened = new ArrayList<>(parts.size());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -159,18 +173,41 @@ public final class LegacyIntake {
         }
     }
 
-    /** After each send (a step of the route, per part): the broker took the message, its status stays open. */
-    public void sent(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        Set<String> sent = exchange.getProperty(SENT, Set.class);
-        sent.add(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class));
+    /** The input sealed (a split's whole), and the ledger line it stands for should it fail after a send. */
+    private static void sealedAs(Exchange exchange, LegacyInput input) {
+        exchange.setProperty(INPUT, input);
+        exchange.setProperty(ErrorReports.SENT_AS, new ErrorReports.SentAs(input.messageId(), input.recipient(),
+                exchange.getProperty(KEY, String.class)));
     }
 
-    private void closeUnsent(Exchange done, List<LegacyInput> opened, Set<String> sent) {
+    /** After each send (a step of the route, per part): the broker took the message, its status stays open. */
+    @SuppressWarnings("unchecked")
+    public void sent(Exchange exchange) {
+        String id = exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        exchange.getProperty(SENT, Map.class).put(id, exchange.getProperty(DESCRIBED, Map.class).get(id));
+    }
+
+    /**
+     * A message as the legacy operator knows it: {@code message <id> to <recipient> (NoticeId SJK-2026-000123)}; without
+     * the key of a flow keyed by its whole content (a digest tells the operator nothing, and costs a pass over each part).
+     */
+    private static String describe(LegacyInput part) {
+        String what = "message " + part.messageId() + " to " + part.recipient();
+        if (part.flow().businessKey().elements().isEmpty()) {
+            return what;
+        }
+        try {
+            return what + " (" + part.flow().businessKey().keyOf(part.payload()) + ")";
+        } catch (LegacyInputException | RuntimeException noKey) {
+            return what; // a part without the whole file's key elements: its id names it
+        }
+    }
+
+    private void closeUnsent(Exchange done, List<LegacyInput> opened, Map<String, String> sent) {
         Exception failure = done.getException() != null ? done.getException() : done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "the input was not sent" : String.valueOf(failure.getMessage());
         for (LegacyInput part : opened) {
-            if (!sent.contains(part.messageId())) {
+            if (!sent.containsKey(part.messageId())) {
                 try {
                     sendingStatus.notSent(part.messageId(), part.recipient(), reason);
                 } catch (RuntimeException e) {

@@ -83,12 +83,12 @@ public final class LegacyOutbox {
             Path folder = folder(flow);
             try {
                 AtomicFiles.writeAll(folder, fresh);
-            } catch (AtomicFiles.PartlyWritten e) {
-                // those in place may be taken by the legacy system at once: recorded, so a retry does not write them twice
-                Set<String> placed = Set.copyOf(e.placed());
-                ledger.recordDelivered(flow, peer, deliveries(written.stream().filter(f -> placed.contains(f.fileName())).toList()));
-                throw new TransientFailure(UNWRITABLE, "cannot write " + fresh.size() + " file(s) into " + folder + ": " + e, e);
             } catch (IOException e) {
+                if (e instanceof AtomicFiles.PartlyWritten partly) {
+                    // those in place may be taken by the legacy system at once: recorded, so a retry does not write them twice
+                    Set<String> placed = Set.copyOf(partly.placed());
+                    ledger.recordDelivered(flow, peer, deliveries(written.stream().filter(f -> placed.contains(f.fileName())).toList()));
+                }
                 throw new TransientFailure(UNWRITABLE, "cannot write " + fresh.size() + " file(s) into " + folder + ": " + e, e);
             }
             ledger.recordDelivered(flow, peer, deliveries(written));

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.broker.NodeBroker;
-import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -33,8 +32,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
 /**
  * Makes this node's heartbeat (稼働状況の通知) for central: its health as {@code /actuator/health}
- * reports it, the depth of its queues, its dead letters, free disk, certificate expiry and the
- * security events since the previous heartbeat. Bean {@code heartbeats}, called by
+ * reports it, the depth of its queues, its dead letters, free disk, certificate expiry and its
+ * security events counted since its store began counting ({@link SecurityTotals}). Bean {@code heartbeats}, called by
  * {@code routes/common/heartbeat.yaml} on a timer.
  * <p>
  * Heartbeat ids are random: each heartbeat is new, none is ever sent again, so there is nothing for
@@ -53,7 +52,7 @@ public final class Heartbeats {
     private final NetworkTrust trust;
     private final NodeBroker broker;
     private final Instant certificateNotAfter;
-    private final SecurityEvents securityEvents;
+    private final SecurityTotals securityTotals;
     private final HealthEndpoint health;
     private final Clock clock;
     private final StatusBoard board;
@@ -61,7 +60,7 @@ public final class Heartbeats {
 
     /** @param board central's status board, or null on any other node */
     public Heartbeats(String self, NodeRole role, Path home, NodeDirectory directory, NetworkTrust trust, NodeBroker broker,
-                      Instant certificateNotAfter, SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
+                      Instant certificateNotAfter, SecurityTotals securityTotals, HealthEndpoint health, Clock clock,
                       StatusBoard board) {
         this.self = self;
         this.role = role;
@@ -70,7 +69,7 @@ public final class Heartbeats {
         this.trust = trust;
         this.broker = broker;
         this.certificateNotAfter = certificateNotAfter;
-        this.securityEvents = securityEvents;
+        this.securityTotals = securityTotals;
         this.health = health;
         this.clock = clock;
         this.board = board;
@@ -86,31 +85,26 @@ public final class Heartbeats {
             exchange.getIn().setBody(List.of());
             return;
         }
-        SecurityEvents.Counts events = securityEvents.drain();
-        try {
-            NodeHeartbeat heartbeat = current(events);
-            String id = UUID.randomUUID().toString();
-            if (board != null) {
-                board.record(heartbeat, id, clock.instant());
-                exchange.getIn().setBody(List.of());
-                return;
-            }
-            Optional<NodeEntry> central = directory.withRole(NodeRole.CENTRAL).stream().findFirst();
-            if (central.isEmpty()) {
-                if (!warnedNoCentral) {
-                    log.warn("no central node in the directory: heartbeats are not sent");
-                    warnedNoCentral = true;
-                }
-                exchange.getIn().setBody(List.of());
-                return;
-            }
-            Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
-                    SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
-            exchange.getIn().setBody(List.of(message));
-        } catch (Exception | Error e) {
-            securityEvents.restore(events); // reported with the next heartbeat instead
-            throw e;
+        // the counts are in the store (or wait in memory): a heartbeat that fails or is dropped on the way loses none
+        NodeHeartbeat heartbeat = current(securityTotals.take());
+        String id = UUID.randomUUID().toString();
+        if (board != null) {
+            board.record(heartbeat, id, clock.instant());
+            exchange.getIn().setBody(List.of());
+            return;
         }
+        Optional<NodeEntry> central = directory.withRole(NodeRole.CENTRAL).stream().findFirst();
+        if (central.isEmpty()) {
+            if (!warnedNoCentral) {
+                log.warn("no central node in the directory: heartbeats are not sent");
+                warnedNoCentral = true;
+            }
+            exchange.getIn().setBody(List.of());
+            return;
+        }
+        Answer message = new Answer(MonitoringFlows.HEARTBEAT, central.get().code(), id, null,
+                SecureXml.parse(XML.writeValueAsBytes(heartbeat)));
+        exchange.getIn().setBody(List.of(message));
     }
 
     /**
@@ -120,8 +114,8 @@ public final class Heartbeats {
     public void sent() {
     }
 
-    /** This node's heartbeat now, carrying these security event counts. */
-    NodeHeartbeat current(SecurityEvents.Counts events) {
+    /** This node's heartbeat now, carrying these security event totals. */
+    NodeHeartbeat current(NodeHeartbeat.SecurityCounts totals) {
         List<NodeHeartbeat.Component> components = new ArrayList<>();
         HealthComponent overall = health.health();
         if (overall instanceof CompositeHealth composite && composite.getComponents() != null) {
@@ -144,8 +138,7 @@ public final class Heartbeats {
         warnIfLapsing(crlNextUpdate, certificateNotAfter);
         return new NodeHeartbeat(self, role.id(), clock.instant().toString(), upOrDown(overall.getStatus()), components,
                 queues, deadLetters, diskFree(), certificateNotAfter.toString(),
-                new NodeHeartbeat.SecurityCounts(events.loginsRefused(), events.permissionsDenied(),
-                        events.messagesRefused()),
+                totals,
                 new NodeHeartbeat.Trust(inForce.directory().serial(), inForce.crlNumber(), crlNextUpdate.toString()));
     }
 

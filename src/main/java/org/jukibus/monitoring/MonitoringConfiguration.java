@@ -32,10 +32,11 @@ public class MonitoringConfiguration {
 
     @Bean
     Heartbeats heartbeats(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeBroker broker, KeyMaterial nodeKeys,
-                          SecurityEvents securityEvents, HealthEndpoint health, Clock clock,
+                          SecurityEvents securityEvents, JdbcTemplate jdbcTemplate, HealthEndpoint health, Clock clock,
                           ObjectProvider<StatusBoard> board) {
         return new Heartbeats(settings.code(), settings.role(), settings.home(), directory, trust, broker,
-                nodeKeys.certificate().getNotAfter().toInstant(), securityEvents, health, clock, board.getIfAvailable());
+                nodeKeys.certificate().getNotAfter().toInstant(), new SecurityTotals(jdbcTemplate, clock, securityEvents), health,
+                clock, board.getIfAvailable());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -22,7 +22,8 @@ import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
  * @param deadLetters         messages in the node's dead-letter queue ({@code -1}: unknown)
  * @param diskFreeBytes       usable space on the file store of {@code jukibus.home} ({@code -1}: unknown)
  * @param certificateNotAfter when the node's certificate expires
- * @param securityEvents      refused logins, denied permissions and refused messages since the previous heartbeat
+ * @param securityEvents      refused logins, denied permissions and refused messages: totals since the node's store
+ *                            began counting (or, from an earlier version, since the previous heartbeat)
  * @param trust               the directory serial and CRL in force at the node; null from a node that does not report it yet
  */
 @JacksonXmlRootElement(localName = "NodeHeartbeat", namespace = NodeHeartbeat.NS)
@@ -112,17 +113,32 @@ public record NodeHeartbeat(
     }
 
     /**
-     * Security events since the previous heartbeat. {@code messagesRefused}: messages dead-lettered for a security
-     * reason; optional in the schema, so it reads as 0 from a node that does not report it yet.
+     * Security events: totals since {@code countedSince}, when the node's store began counting (this version); from a
+     * node of an earlier version, without {@code countedSince}, the events since its previous heartbeat. Central takes a
+     * total's difference from the one it recorded last ({@link NodeStatusStore#recordHeartbeat}), so a heartbeat
+     * dropped on the way loses no count. {@code messagesRefused}: messages dead-lettered for a security reason;
+     * optional in the schema, so it reads as 0 from a node that does not report it yet.
      */
-    @JsonPropertyOrder({"LoginsRefused", "PermissionsDenied", "MessagesRefused"})
+    @JsonPropertyOrder({"LoginsRefused", "PermissionsDenied", "MessagesRefused", "CountedSince"})
     public record SecurityCounts(
             @JacksonXmlProperty(localName = "LoginsRefused", namespace = NS) long loginsRefused,
             @JacksonXmlProperty(localName = "PermissionsDenied", namespace = NS) long permissionsDenied,
-            @JacksonXmlProperty(localName = "MessagesRefused", namespace = NS) long messagesRefused) {
+            @JacksonXmlProperty(localName = "MessagesRefused", namespace = NS) long messagesRefused,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @JacksonXmlProperty(localName = "CountedSince", namespace = NS) String countedSince) {
+
+        /** Counts since the previous heartbeat, as a node of an earlier version reports them. */
+        public SecurityCounts(long loginsRefused, long permissionsDenied, long messagesRefused) {
+            this(loginsRefused, permissionsDenied, messagesRefused, null);
+        }
 
         public boolean any() {
             return loginsRefused > 0 || permissionsDenied > 0 || messagesRefused > 0;
+        }
+
+        /** True if these are totals since {@link #countedSince()}, not counts since the previous heartbeat. */
+        public boolean totals() {
+            return countedSince != null;
         }
     }
 

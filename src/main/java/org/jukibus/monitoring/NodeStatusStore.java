@@ -9,11 +9,15 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Central's record of every node's status in its store ({@code db/migration/central/V100}, V150): the
+ * Central's record of every node's status in its store ({@code db/migration/central/V100}, V150, V396): the
  * current row per node and the history of changes. Every write is one statement, so a heartbeat
  * delivery and the status check may run at the same time; state changes are compare-and-set.
  */
@@ -23,6 +27,10 @@ public final class NodeStatusStore {
     public record Event(String node, String status, Instant at, Instant recordedAt, String detail, List<String> alertIds) {
     }
 
+    /** A heartbeat recorded: whether it is the node's latest now, and the security events it adds to what central knows. */
+    public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added) {
+    }
+
     /**
      * How far a recorded time may lie ahead of a new heartbeat's receipt before the recorded one is taken
      * for a clock that was moved back; above the skew parallel deliveries give two heartbeats.
@@ -30,9 +38,11 @@ public final class NodeStatusStore {
     static final Duration CLOCK_MOVED = Duration.ofMinutes(1);
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
 
     public NodeStatusStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(new JdbcTransactionManager(jdbc.getDataSource()));
     }
 
     /** Lists a node not heard from yet (state UNKNOWN since {@code since}); a node already listed is left alone. */
@@ -42,16 +52,89 @@ public final class NodeStatusStore {
     }
 
     /**
-     * Records a heartbeat received at {@code receivedAt}; false if it changed nothing. An older heartbeat
-     * than the one recorded (by the node's SentAt: deliveries run in parallel) changes nothing, unless a
+     * Records a heartbeat received at {@code receivedAt}, and the security events it adds as a line of the history
+     * ({@code securityEvent} makes it, keyed by the node and the heartbeat's id), in one transaction. A heartbeat of this version
+     * carries totals since the node's store began counting: what it adds is, per counter, what it grew past the
+     * totals central recorded for that store ({@link #added}), whatever the heartbeat's SentAt, so a heartbeat dropped
+     * on the way (after its time to live) loses no count and an older one delivered late adds nothing; totals that
+     * count from another time come from a store that was replaced or restored, and count in full (a count reported
+     * twice rather than one lost). The node's row is locked meanwhile, so two of its heartbeats
+     * delivered at once take their differences one after the other. An older heartbeat
+     * than the one recorded (by the node's SentAt: deliveries run in parallel) changes none of the row's other columns, unless a
      * clock was moved back: the recorded SentAt lies more than {@link #CLOCK_MOVED} ahead of this
      * receipt (the node's clock was ahead and was corrected), or the recorded receipt lies more than that
      * ahead of this one (central's clock was moved back, e.g. at the end of a drill). Without that a
      * clock moved back by 40 days froze the node's row for 40 days. Notes when the node came
      * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
-     * check has recorded it as SILENT yet) and when its health changed, for the next status check.
+     * check has recorded it as SILENT yet) and when its health changed, for the next status check. An earlier
+     * version's counts since its previous heartbeat are added as they are.
      */
-    public boolean recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter) {
+    public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
+                                    Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
+        return transactions.execute(tx -> {
+            list(heartbeat.node(), heartbeat.role(), receivedAt); // a row to lock
+            NodeHeartbeat.SecurityCounts recorded = jdbc.queryForObject("SELECT security_counted_since, logins_refused_total, "
+                    + "permissions_denied_total, messages_refused_total FROM node_status WHERE node = ? FOR UPDATE",
+                    (rs, i) -> rs.getObject("security_counted_since") == null ? null : new NodeHeartbeat.SecurityCounts(
+                            rs.getLong("logins_refused_total"), rs.getLong("permissions_denied_total"),
+                            rs.getLong("messages_refused_total"), instant(rs, "security_counted_since").toString()),
+                    heartbeat.node());
+            NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
+            NodeHeartbeat.SecurityCounts added = added(reported, recorded);
+            boolean latest = update(heartbeat, heartbeatId, receivedAt, silenceAfter, added);
+            if (reported.totals()) {
+                keepTotals(heartbeat.node(), reported);
+            }
+            if (added.any()) {
+                recordEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(added), receivedAt);
+            }
+            return new Recorded(latest, added);
+        });
+    }
+
+    /**
+     * What {@code reported} adds to the totals central recorded last (null: none yet). Whatever its SentAt says (a
+     * clock may have been moved, deliveries run in parallel): the totals of one store (the same countedSince) only
+     * grow, so each counter adds what it grew past the recorded one, and an older heartbeat adds nothing. Another
+     * countedSince is another store (replaced, or restored from a backup: the restore forgets the totals), counted in
+     * full.
+     */
+    static NodeHeartbeat.SecurityCounts added(NodeHeartbeat.SecurityCounts reported, NodeHeartbeat.SecurityCounts recorded) {
+        if (!reported.totals()) {
+            return reported;
+        }
+        if (recorded == null || !sameStore(reported, recorded)) {
+            return new NodeHeartbeat.SecurityCounts(reported.loginsRefused(), reported.permissionsDenied(), reported.messagesRefused());
+        }
+        return new NodeHeartbeat.SecurityCounts(Math.max(0, reported.loginsRefused() - recorded.loginsRefused()),
+                Math.max(0, reported.permissionsDenied() - recorded.permissionsDenied()),
+                Math.max(0, reported.messagesRefused() - recorded.messagesRefused()));
+    }
+
+    private static boolean sameStore(NodeHeartbeat.SecurityCounts reported, NodeHeartbeat.SecurityCounts recorded) {
+        return Instant.parse(recorded.countedSince()).equals(Instant.parse(reported.countedSince()));
+    }
+
+    /**
+     * Keeps the highest totals of the store counting since the reported countedSince, apart from the row's other
+     * columns (which only the latest heartbeat by SentAt changes): another countedSince starts over from the reported.
+     */
+    private void keepTotals(String node, NodeHeartbeat.SecurityCounts reported) {
+        OffsetDateTime since = ts(Instant.parse(reported.countedSince()));
+        jdbc.update("""
+                UPDATE node_status SET
+                    logins_refused_total = CASE WHEN security_counted_since = ? THEN GREATEST(logins_refused_total, ?) ELSE ? END,
+                    permissions_denied_total = CASE WHEN security_counted_since = ? THEN GREATEST(permissions_denied_total, ?) ELSE ? END,
+                    messages_refused_total = CASE WHEN security_counted_since = ? THEN GREATEST(messages_refused_total, ?) ELSE ? END,
+                    security_counted_since = ?
+                WHERE node = ?
+                """, since, reported.loginsRefused(), reported.loginsRefused(),
+                since, reported.permissionsDenied(), reported.permissionsDenied(),
+                since, reported.messagesRefused(), reported.messagesRefused(), since, node);
+    }
+
+    private boolean update(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
+                           NodeHeartbeat.SecurityCounts added) {
         Instant sentAt = Instant.parse(heartbeat.sentAt());
         NodeHeartbeat.Trust trust = heartbeat.trust();
         long inbound = heartbeat.queues().items().stream().filter(q -> q.name().startsWith("jukibus.inbound."))
@@ -93,8 +176,7 @@ public final class NodeStatusStore {
                 heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
                 heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
                 heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
-                heartbeat.securityEvents().loginsRefused(), heartbeat.securityEvents().permissionsDenied(),
-                heartbeat.securityEvents().messagesRefused(),
+                added.loginsRefused(), added.permissionsDenied(), added.messagesRefused(),
                 trust == null ? null : trust.directorySerial(), trust == null ? null : trust.crlNumber().longValueExact(),
                 trust == null ? null : ts(Instant.parse(trust.crlNextUpdate())),
                 Duration.between(receivedAt, sentAt).toMillis(), silenceAfter.toMillis(),
@@ -115,6 +197,17 @@ public final class NodeStatusStore {
                 String.join(",", event.alertIds()));
     }
 
+    /** The security events a heartbeat of this node added, as {@link #recordHeartbeat} kept them, if it added any. */
+    public Optional<Event> securityEvent(String node, String heartbeatId) {
+        return jdbc.query("SELECT * FROM node_status_event WHERE event_key = ?", NodeStatusStore::event,
+                securityEventKey(node, heartbeatId)).stream().findFirst();
+    }
+
+    /** Keyed by node too: a heartbeat's id is the sender's choice, and one node's must never stand in for another's. */
+    private static String securityEventKey(String node, String heartbeatId) {
+        return node + "/heartbeat/" + heartbeatId;
+    }
+
     /** Every node's row, by code. */
     public Map<String, NodeStatusRow> all() {
         Map<String, NodeStatusRow> rows = new LinkedHashMap<>();
@@ -129,11 +222,12 @@ public final class NodeStatusStore {
     public List<Event> events(String node, int limit) {
         String where = node == null ? "" : " WHERE node = ?";
         Object[] args = node == null ? new Object[] {limit} : new Object[] {node, limit};
-        return jdbc.query("SELECT * FROM node_status_event" + where + " ORDER BY id DESC LIMIT ?",
-                (rs, i) -> new Event(rs.getString("node"), rs.getString("status"), instant(rs, "at"),
-                        instant(rs, "recorded_at"), rs.getString("detail"),
-                        rs.getString("alert_ids").isEmpty() ? List.of() : List.of(rs.getString("alert_ids").split(","))),
-                args);
+        return jdbc.query("SELECT * FROM node_status_event" + where + " ORDER BY id DESC LIMIT ?", NodeStatusStore::event, args);
+    }
+
+    private static Event event(ResultSet rs, int row) throws SQLException {
+        return new Event(rs.getString("node"), rs.getString("status"), instant(rs, "at"), instant(rs, "recorded_at"),
+                rs.getString("detail"), rs.getString("alert_ids").isEmpty() ? List.of() : List.of(rs.getString("alert_ids").split(",")));
     }
 
     /** Components as stored: {@code broker=UP routes=DOWN ...}. */

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.management.ObjectName;
 
@@ -31,7 +32,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * 稼働状況の監視 at central (第4の7(3)): records every node's heartbeats, checks on a timer who
  * went silent, unhealthy or came back, and notifies the node's prefecture (for a municipal node)
  * and the node itself of each change, once per change ({@link NodeStatusAlert} on the
- * {@code node-status} flow). A heartbeat reporting security events is announced the same way,
+ * {@code node-status} flow). A heartbeat adding security events is announced the same way,
  * once per heartbeat: whatever an attacker does to a node, central sends at most one alert per
  * node and heartbeat about it.
  *
@@ -45,6 +46,7 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     /** Exchange property carrying the changes from {@link #check} to {@link #recordChanges}. */
     public static final String CHANGES = "JukibusStateChanges";
 
+    private static final String SECURITY_EVENTS = "SECURITY_EVENTS";
     private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
     private static final XmlMapper XML = new XmlMapper();
 
@@ -89,41 +91,50 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
 
     // --- heartbeats ---
 
-    /** Records a heartbeat (a peer's, delivered; or central's own) and, if it reports security events, the event. */
+    /**
+     * Records a heartbeat (a peer's, delivered; or central's own) and, if it adds security events to what central
+     * knows of the node, the event (keyed by the node and the heartbeat's id, from which {@link #securityAlerts} makes the alerts).
+     */
     public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
-        if (!store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter)) {
+        NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter,
+                added -> new NodeStatusStore.Event(heartbeat.node(), SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()),
+                        receivedAt, securityDetail(added), recipients(heartbeat.node()).stream()
+                        .map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()));
+        if (!recorded.latest()) {
             log.info("NODE STATUS heartbeat {} of {} sent at {} not recorded: a later one is", heartbeatId, heartbeat.node(),
                     heartbeat.sentAt());
         }
-        if (heartbeat.securityEvents().any()) {
-            List<Answer> alerts = securityAlerts(heartbeat, heartbeatId);
-            String detail = securityDetail(heartbeat);
-            log.warn("NODE STATUS {} reports security events: {}", heartbeat.node(), detail);
-            store.recordEvent(heartbeatId, new NodeStatusStore.Event(heartbeat.node(), "SECURITY_EVENTS",
-                    Instant.parse(heartbeat.sentAt()), receivedAt, detail, alerts.stream().map(Answer::messageId).toList()),
-                    receivedAt);
+        if (recorded.added().any()) {
+            log.warn("NODE STATUS {} reports security events: {}", heartbeat.node(), securityDetail(recorded.added()));
         }
     }
 
     /**
-     * The alerts for a heartbeat that reports security events (none otherwise): made from the
-     * heartbeat alone, so a redelivery of it makes the same alerts with the same ids.
+     * The alerts for a heartbeat that added security events (none otherwise): made from the event {@link #record}
+     * kept for it, so a redelivery of the heartbeat makes the same alerts with the same ids.
      */
     public List<Answer> securityAlerts(NodeHeartbeat heartbeat, String heartbeatId) throws Exception {
-        if (!heartbeat.securityEvents().any()) {
+        Optional<NodeStatusStore.Event> event = store.securityEvent(heartbeat.node(), heartbeatId);
+        if (event.isEmpty()) {
             return List.of();
         }
-        String since = Instant.parse(heartbeat.sentAt()).toString();
-        NodeStatusAlert alert = new NodeStatusAlert(heartbeat.node(), heartbeat.role(), "SECURITY_EVENTS", since,
-                since, securityDetail(heartbeat));
-        return alerts(alert, "heartbeat/" + heartbeatId);
+        return alerts(securityAlert(heartbeat, event.get().detail()), securityKey(heartbeat.node(), heartbeatId));
     }
 
-    private static String securityDetail(NodeHeartbeat heartbeat) {
-        NodeHeartbeat.SecurityCounts c = heartbeat.securityEvents();
+    /** Names the node: a heartbeat's id is its sender's choice, and two nodes' alerts must never share an id. */
+    private static String securityKey(String node, String heartbeatId) {
+        return node + "/heartbeat/" + heartbeatId;
+    }
+
+    private static NodeStatusAlert securityAlert(NodeHeartbeat heartbeat, String detail) {
+        String since = Instant.parse(heartbeat.sentAt()).toString();
+        return new NodeStatusAlert(heartbeat.node(), heartbeat.role(), SECURITY_EVENTS, since, since, detail);
+    }
+
+    private static String securityDetail(NodeHeartbeat.SecurityCounts c) {
         return c.loginsRefused() + " refused login(s), " + c.permissionsDenied() + " denied permission(s) and "
                 + c.messagesRefused() + " refused message(s) (bad signature, replay, unknown sender, ...) at the node"
-                + " since its previous heartbeat; see its log (jukibus.security) and dead-letter queue";
+                + " since the previous count central received; see its log (jukibus.security) and dead-letter queue";
     }
 
     // --- the status check (routes/central/node-status.yaml) ---
@@ -219,17 +230,25 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
 
     /** The alert for each recipient: the node's prefecture (a municipal node's), and the node itself; never central. */
     List<Answer> alerts(NodeStatusAlert alert, String key) throws Exception {
-        List<String> recipients = new ArrayList<>();
-        directory.byCode(alert.node()).filter(e -> e.role() == NodeRole.MUNICIPAL)
-                .flatMap(e -> directory.prefectureOf(e.code())).ifPresent(p -> recipients.add(p.code()));
-        recipients.add(alert.node());
-        recipients.removeIf(getNode()::equals);
         List<Answer> out = new ArrayList<>();
-        for (String recipient : recipients) {
-            String id = MessageIds.madeFrom(MonitoringFlows.NODE_STATUS.name(), key + "/" + recipient);
-            out.add(new Answer(MonitoringFlows.NODE_STATUS, recipient, id, null, SecureXml.parse(XML.writeValueAsBytes(alert))));
+        for (String recipient : recipients(alert.node())) {
+            out.add(new Answer(MonitoringFlows.NODE_STATUS, recipient, alertId(key, recipient), null,
+                    SecureXml.parse(XML.writeValueAsBytes(alert))));
         }
         return out;
+    }
+
+    private List<String> recipients(String node) {
+        List<String> recipients = new ArrayList<>();
+        directory.byCode(node).filter(e -> e.role() == NodeRole.MUNICIPAL)
+                .flatMap(e -> directory.prefectureOf(e.code())).ifPresent(p -> recipients.add(p.code()));
+        recipients.add(node);
+        recipients.removeIf(getNode()::equals);
+        return recipients;
+    }
+
+    private static String alertId(String key, String recipient) {
+        return MessageIds.madeFrom(MonitoringFlows.NODE_STATUS.name(), key + "/" + recipient);
     }
 
     /** Nodes per state as of the last check (the Micrometer gauges read these: no store query per scrape). */

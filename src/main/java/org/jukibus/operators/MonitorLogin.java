@@ -2,14 +2,13 @@ package org.jukibus.operators;
 
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.jukibus.audit.AuditEvent;
-import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.pki.CertificateRejectedException;
@@ -25,19 +24,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * as that monitor ({@link MonitorAuthentication}, authority {@code metrics}) for this request only, no session, no
  * PIN: a scraper has no one to type it, and a PIN in its config could be guessed into locking an operator. The
  * certificate is validated as an operator card is (root CA, validity, the CRL in force); a refused one gets 401 and
- * goes to the security log and the operation log. Which paths the authority opens is {@code ops.ManagementSecurity}'s
+ * goes to the security log and the operation log ({@link RefusedMonitors}: a scraper retrying every 15 s writes
+ * one line per certificate, reason and hour there, with the count). Which paths the authority opens is {@code ops.ManagementSecurity}'s
  * business. Any other certificate (an operator card) passes on to the card + PIN login.
  */
 public class MonitorLogin extends OncePerRequestFilter {
 
     private final CertificateValidator validator;
     private final SecurityEvents securityEvents;
-    private final OperationLog audit;
+    private final RefusedMonitors refused;
 
-    public MonitorLogin(CertificateValidator validator, SecurityEvents securityEvents, OperationLog audit) {
+    public MonitorLogin(CertificateValidator validator, SecurityEvents securityEvents, OperationLog audit, Clock clock) {
         this.validator = validator;
         this.securityEvents = securityEvents;
-        this.audit = audit;
+        this.refused = new RefusedMonitors(audit, clock);
     }
 
     @Override
@@ -54,7 +54,7 @@ public class MonitorLogin extends OncePerRequestFilter {
         } catch (CertificateRejectedException e) {
             String why = "monitoring certificate refused (" + e.reason() + "): " + e.getMessage();
             securityEvents.loginRefused(request.getRemoteAddr(), "management port: " + why);
-            audit.record(AuditEvent.of(AuditKind.OPERATOR_LOGIN_REFUSED).detail(why));
+            refused.refused(cert.getSerialNumber().toString(16), e.reason().name(), why);
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED, why);
             return;
         }

@@ -59,7 +59,7 @@ public class OperatorsConfiguration {
     @Bean
     MonitorLogin monitorLogin(NodeSettings settings, NetworkTrust trust, Clock clock, SecurityEvents securityEvents,
                               OperationLog operationLog) throws IOException {
-        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog);
+        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog, clock);
     }
 
     /** The monitor login runs inside Spring Security's chain only (ops.ManagementSecurity), not a second time on its own. */

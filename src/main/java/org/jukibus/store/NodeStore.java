@@ -41,6 +41,12 @@ public final class NodeStore implements AutoCloseable {
             HikariDataSource pool = pool(settings, settings.url(), settings.username(), settings.password(), () ->
                     StoreSettings.URL_KEY + ": the node cannot use its store at " + StoreSettings.withoutParameters(settings.url())
                             + (settings.username() != null ? " as " + settings.username() : ""));
+            try {
+                StoreDurability.require(pool, StoreSettings.withoutParameters(settings.url()), settings.allowAsynchronousCommit());
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
             log.info("store: PostgreSQL at {}", StoreSettings.withoutParameters(settings.url()));
             return new NodeStore(settings, null, pool);
         }
@@ -48,6 +54,13 @@ public final class NodeStore implements AutoCloseable {
         try {
             HikariDataSource pool = pool(settings, server.url(EMBEDDED_DATABASE), EmbeddedServer.SUPERUSER, server.superuserPassword(),
                     () -> "the node cannot use its embedded store in " + settings.dataDirectory());
+            try {
+                // the server starts with synchronous_commit on, but the database or the role may say otherwise
+                StoreDurability.require(pool, settings.dataDirectory().toString(), settings.allowAsynchronousCommit());
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
             return new NodeStore(settings, server, pool);
         } catch (RuntimeException e) {
             server.close();

@@ -14,7 +14,8 @@ import org.jukibus.pki.SecureFiles;
  * external PostgreSQL server ({@code jukibus.store.url}) or the node's own embedded server under
  * {@code home/store/}. A misconfigured store stops the node with every problem named by its key.
  */
-public record StoreSettings(String code, String url, String username, String password, Path directory, int poolSize) {
+public record StoreSettings(String code, String url, String username, String password, Path directory, int poolSize,
+                            boolean allowAsynchronousCommit) {
 
     static final String URL_KEY = "jukibus.store.url";
     static final String USERNAME_KEY = "jukibus.store.username";
@@ -44,7 +45,8 @@ public record StoreSettings(String code, String url, String username, String pas
             throw new IllegalStateException("store configuration is wrong:\n  - " + String.join("\n  - ", problems));
         }
         String password = url != null && p.getPasswordFile() != null ? new String(SecureFiles.readPassword(p.getPasswordFile())) : null;
-        return new StoreSettings(code, url, url != null ? p.getUsername() : null, password, home.resolve("store"), p.getPoolSize());
+        return new StoreSettings(code, url, url != null ? p.getUsername() : null, password, home.resolve("store"), p.getPoolSize(),
+                p.isAllowAsynchronousCommit());
     }
 
     /** No {@code jukibus.store.url}: the node runs its own PostgreSQL in {@link #directory()}. */

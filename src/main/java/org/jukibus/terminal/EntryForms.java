@@ -52,7 +52,9 @@ final class EntryForms {
             model.addAttribute("submitted", done);
             return Optional.of(done);
         } catch (EntryRefusedException refused) {
-            log.record(task, "entry refused (" + refused.code() + ")");
+            // the ids only: the problem may quote what was entered, and the log holds no personal data
+            log.record(task, refused.sent() ? "entry failed after sending message(s) " + String.join(", ", refused.sentIds())
+                    + " (" + refused.code() + "): not to be entered again" : "entry refused (" + refused.code() + ")");
             model.addAttribute("refusal", refused);
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package org.jukibus.terminal;
 import java.time.Clock;
 
 import org.apache.camel.ProducerTemplate;
+import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.certificatecopy.ReceivedRequests;
 import org.jukibus.flow.certificatecopy.SentRequests;
@@ -24,10 +25,10 @@ import org.springframework.core.env.Environment;
 class EntryTasksConfiguration {
 
     @Bean
-    TerminalIntake terminalIntake(ProducerTemplate camel, Environment environment, Clock clock) {
+    TerminalIntake terminalIntake(ProducerTemplate camel, Environment environment, Clock clock, TransferLedger ledger) {
         // the property the flow's drop-folder route starts by (routes/common/flow-templates.yaml, autoStartup)
         return new TerminalIntake(camel, flow -> environment.getProperty("jukibus.flows." + flow + ".enabled", Boolean.class, true),
-                clock);
+                clock, ledger);
     }
 
     @Bean

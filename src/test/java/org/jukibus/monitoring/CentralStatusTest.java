@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.clock.MovableClock;
 import org.jukibus.store.TestStores;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
@@ -51,11 +52,18 @@ class CentralStatusTest {
                 4, 1000, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(loginsRefused, 0, 0));
     }
 
+    /** Records a heartbeat that reports no security events; true if it is the node's latest now. */
+    static boolean record(NodeHeartbeat heartbeat, String id, Instant receivedAt) {
+        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, added -> {
+            throw new AssertionError("no security events: " + added);
+        }).latest();
+    }
+
     @Test
     void a_heartbeat_is_summarised_and_an_older_one_changes_nothing() {
         store.list("131016", "municipal", T0);
-        store.recordHeartbeat(heartbeat("131016", T0.plusSeconds(60), "UP", 0), "h2", T0.plusSeconds(61), SILENCE);
-        store.recordHeartbeat(heartbeat("131016", T0.plusSeconds(30), "DOWN", 0), "h1", T0.plusSeconds(62), SILENCE);
+        record(heartbeat("131016", T0.plusSeconds(60), "UP", 0), "h2", T0.plusSeconds(61));
+        record(heartbeat("131016", T0.plusSeconds(30), "DOWN", 0), "h1", T0.plusSeconds(62));
 
         NodeStatusRow row = store.all().get("131016");
         assertThat(row.state()).isEqualTo(NodeState.UNKNOWN);
@@ -70,16 +78,16 @@ class CentralStatusTest {
 
     @Test
     void health_changes_and_returns_after_silence_are_noted() {
-        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(1), "UP", 0), "a", T0.plusSeconds(1), SILENCE);
+        record(heartbeat("131041", T0.plusSeconds(1), "UP", 0), "a", T0.plusSeconds(1));
         assertThat(store.all().get("131041").resumedAt()).as("first heard").isEqualTo(T0.plusSeconds(1));
-        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(61), "DOWN", 0), "b", T0.plusSeconds(61), SILENCE);
-        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(121), "DOWN", 0), "c", T0.plusSeconds(121), SILENCE);
+        record(heartbeat("131041", T0.plusSeconds(61), "DOWN", 0), "b", T0.plusSeconds(61));
+        record(heartbeat("131041", T0.plusSeconds(121), "DOWN", 0), "c", T0.plusSeconds(121));
         NodeStatusRow row = store.all().get("131041");
         assertThat(row.healthSince()).isEqualTo(T0.plusSeconds(61));
         assertThat(row.resumedAt()).isEqualTo(T0.plusSeconds(1));
 
         // ten minutes without a heartbeat, then one
-        store.recordHeartbeat(heartbeat("131041", T0.plusSeconds(721), "DOWN", 0), "d", T0.plusSeconds(721), SILENCE);
+        record(heartbeat("131041", T0.plusSeconds(721), "DOWN", 0), "d", T0.plusSeconds(721));
         assertThat(store.all().get("131041").resumedAt()).isEqualTo(T0.plusSeconds(721));
     }
 
@@ -103,30 +111,6 @@ class CentralStatusTest {
     }
 
     // --- the status board ---
-
-    /** A clock the test moves. */
-    static final class TestClock extends java.time.Clock {
-        Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     static NodeEntry entry(NodeRole role, String code) throws Exception {
         if (ca == null) {
@@ -153,7 +137,7 @@ class CentralStatusTest {
     void the_board_alerts_the_prefecture_and_the_node_once_per_change_with_the_same_ids_when_asked_again() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041"), entry(NodeRole.MUNICIPAL, "131059")));
-        TestClock clock = new TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
                 clock, SILENCE);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -196,7 +180,7 @@ class CentralStatusTest {
     void after_a_drill_moved_every_clock_forward_and_back_heartbeats_count_again_and_a_node_that_stops_goes_silent() throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13"),
                 entry(NodeRole.MUNICIPAL, "131016")));
-        TestClock clock = new TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         NodeStatusStore drillStore = new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL)));
         StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(() -> directory), drillStore, clock, SILENCE);
         String[][] nodes = {{"central", "central"}, {"13", "prefecture"}, {"131016", "municipal"}};
@@ -234,12 +218,12 @@ class CentralStatusTest {
     @Test
     void a_node_whose_clock_ran_ahead_and_was_corrected_is_recorded_again_at_once() {
         store.list("131032", "municipal", T0);
-        store.recordHeartbeat(heartbeat("131032", T0.plus(Duration.ofHours(2)), "UP", 0), "ahead", T0, SILENCE);
+        record(heartbeat("131032", T0.plus(Duration.ofHours(2)), "UP", 0), "ahead", T0);
 
-        assertThat(store.recordHeartbeat(heartbeat("131032", T0.plusSeconds(60), "DOWN", 0), "corrected", T0.plusSeconds(60), SILENCE))
+        assertThat(record(heartbeat("131032", T0.plusSeconds(60), "DOWN", 0), "corrected", T0.plusSeconds(60)))
                 .isTrue();
         assertThat(store.all().get("131032").health()).isEqualTo("DOWN");
-        assertThat(store.recordHeartbeat(heartbeat("131032", T0.plusSeconds(30), "UP", 0), "late", T0.plusSeconds(61), SILENCE))
+        assertThat(record(heartbeat("131032", T0.plusSeconds(30), "UP", 0), "late", T0.plusSeconds(61)))
                 .as("an older heartbeat delivered late still changes nothing").isFalse();
     }
 
@@ -247,7 +231,7 @@ class CentralStatusTest {
     void a_node_a_later_directory_adds_is_watched_from_then_and_goes_silent_if_it_never_beats() throws Exception {
         NodeDirectory first = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"), entry(NodeRole.PREFECTURE, "13")));
         java.util.concurrent.atomic.AtomicReference<NodeDirectory> inForce = new java.util.concurrent.atomic.AtomicReference<>(first);
-        TestClock clock = new TestClock(T0);
+        MovableClock clock = new MovableClock(T0);
         StatusBoard board = new StatusBoard("central", new org.jukibus.directory.LiveDirectory(inForce::get),
                 new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))), clock, SILENCE);
         for (String[] n : new String[][] {{"central", "central"}, {"13", "prefecture"}}) {
@@ -286,24 +270,150 @@ class CentralStatusTest {
 
     @Test
     void security_events_are_announced_to_the_prefecture_and_the_node_and_never_to_central() throws Exception {
-        NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
-                entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
-        StatusBoard board = new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
-                new TestClock(T0), SILENCE);
+        StatusBoard board = securityBoard();
 
-        List<Answer> municipal = board.securityAlerts(beat("131041", "municipal", T0, 2), "hb-1");
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        List<Answer> municipal = board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1");
         assertThat(municipal).extracting(Answer::recipient).containsExactly("13", "131041");
-        assertThat(board.securityAlerts(beat("131041", "municipal", T0, 2), "hb-1")).extracting(Answer::messageId)
+        assertThat(board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).extracting(Answer::messageId)
                 .as("a redelivered heartbeat makes the same alerts").containsExactlyElementsOf(municipal.stream().map(Answer::messageId).toList());
-        assertThat(board.securityAlerts(beat("13", "prefecture", T0, 1), "hb-2")).extracting(Answer::recipient).containsExactly("13");
-        assertThat(board.securityAlerts(beat("central", "central", T0, 1), "hb-3")).isEmpty();
-        assertThat(board.securityAlerts(beat("131041", "municipal", T0, 0), "hb-4")).isEmpty();
+        board.record(totals("13", T0, 1, 0, 0, STORE_A), "hb-2", T0);
+        assertThat(board.securityAlerts(totals("13", T0, 1, 0, 0, STORE_A), "hb-2")).extracting(Answer::recipient).containsExactly("13");
+        board.record(totals("central", T0, 1, 0, 0, STORE_A), "hb-3", T0);
+        assertThat(board.securityAlerts(totals("central", T0, 1, 0, 0, STORE_A), "hb-3")).isEmpty();
+        board.record(totals("131041", T0.plusSeconds(60), 2, 0, 0, STORE_A), "hb-4", T0.plusSeconds(60));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(60), 2, 0, 0, STORE_A), "hb-4"))
+                .as("nothing new since hb-1").isEmpty();
 
-        NodeHeartbeat b = beat("131041", "municipal", T0, 0);
-        NodeHeartbeat refusedMessages = new NodeHeartbeat(b.node(), b.role(), b.sentAt(), b.health(), b.components(), b.queues(),
-                b.deadLetters(), b.diskFreeBytes(), b.certificateNotAfter(), new NodeHeartbeat.SecurityCounts(0, 0, 2), null);
-        List<Answer> alerts = board.securityAlerts(refusedMessages, "hb-5");
+        board.record(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5", T0.plusSeconds(120));
+        List<Answer> alerts = board.securityAlerts(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5");
         assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
         assertThat(alerts.get(0).payload().getDocumentElement().getTextContent()).contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");
+        assertThat(board.events("131041", 10)).extracting(e -> e.get("alerts"))
+                .as("the history names the alerts sent").contains(String.join(",", alerts.stream().map(Answer::messageId).toList()));
+    }
+
+    @Test
+    void security_events_of_a_heartbeat_dropped_on_the_way_are_reported_by_the_next_one_once() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        // hb-2 (totals 5 refused logins, 1 denied permission) never arrives: dropped after its time to live
+
+        board.record(totals("131041", T0.plusSeconds(120), 6, 1, 0, STORE_A), "hb-3", T0.plusSeconds(120));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 6, 1, 0, STORE_A), "hb-3"))
+                .contains("4 refused login(s), 1 denied permission(s) and 0 refused message(s)");
+        // hb-3 redelivered (its delivery rolled back after the store's commit): the same alerts, nothing counted twice
+        board.record(totals("131041", T0.plusSeconds(120), 6, 1, 0, STORE_A), "hb-3", T0.plusSeconds(121));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 6, 1, 0, STORE_A), "hb-3")).contains("4 refused login(s)");
+        // hb-2 delivered late after all: its totals are in hb-3's
+        board.record(totals("131041", T0.plusSeconds(60), 5, 1, 0, STORE_A), "hb-2", T0.plusSeconds(122));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(60), 5, 1, 0, STORE_A), "hb-2")).isEmpty();
+        assertThat(board.events("131041", 10)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS")).hasSize(2);
+    }
+
+    @Test
+    void an_older_heartbeat_delivered_late_from_a_node_whose_clock_runs_ahead_adds_nothing_and_lowers_nothing() throws Exception {
+        StatusBoard board = securityBoard();
+        Duration ahead = Duration.ofMinutes(2); // the node's clock runs 2 min ahead of central's
+        board.record(totals("131041", T0.plus(ahead), 2, 0, 0, STORE_A), "hb-1", T0);
+        // central was down; the queued heartbeats are delivered in parallel, hb-3 before hb-2
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(120), 5, 0, 0, STORE_A), "hb-3", T0.plusSeconds(121));
+        assertThat(detail(board, totals("131041", T0.plus(ahead).plusSeconds(120), 5, 0, 0, STORE_A), "hb-3"))
+                .contains("3 refused login(s)");
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(60), 4, 0, 0, STORE_A), "hb-2", T0.plusSeconds(122));
+        assertThat(board.securityAlerts(totals("131041", T0.plus(ahead).plusSeconds(60), 4, 0, 0, STORE_A), "hb-2"))
+                .as("its totals are in hb-3's: not a new store, not the node's whole lifetime").isEmpty();
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4", T0.plusSeconds(180));
+        assertThat(detail(board, totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4"))
+                .as("counted from hb-3's totals, not again from hb-2's").contains("1 refused login(s)");
+    }
+
+    @Test
+    void a_refusal_at_a_node_whose_clock_was_moved_back_is_reported_at_once() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        // the node's clock is moved back by 1 h (a drill); a login is refused; its next heartbeat says 3
+        Instant movedBack = T0.minus(Duration.ofHours(1)).plusSeconds(60);
+        board.record(totals("131041", movedBack, 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
+        assertThat(detail(board, totals("131041", movedBack, 3, 0, 0, STORE_A), "hb-2")).contains("1 refused login(s)");
+        board.record(totals("131041", movedBack.plusSeconds(60), 3, 0, 0, STORE_A), "hb-3", T0.plusSeconds(120));
+        assertThat(board.securityAlerts(totals("131041", movedBack.plusSeconds(60), 3, 0, 0, STORE_A), "hb-3"))
+                .as("counted once").isEmpty();
+    }
+
+    @Test
+    void a_node_whose_store_was_replaced_or_restored_counts_from_its_new_totals() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 7, 0, 0, STORE_A), "hb-1", T0);
+
+        // a new store that counted 9 before its first heartbeat: more than the old one, yet all of them new
+        board.record(totals("131041", T0.plusSeconds(60), 9, 0, 0, STORE_B), "hb-2", T0.plusSeconds(60));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(60), 9, 0, 0, STORE_B), "hb-2")).contains("9 refused login(s)");
+        // the store restored from a backup: the restore forgot its totals, so it counts from a new time, in full
+        board.record(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_C), "hb-3", T0.plusSeconds(120));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_C), "hb-3")).contains("3 refused login(s)");
+        board.record(totals("131041", T0.plusSeconds(180), 4, 0, 0, STORE_C), "hb-4", T0.plusSeconds(180));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(180), 4, 0, 0, STORE_C), "hb-4")).contains("1 refused login(s)");
+        // the same store's totals never go down; a lower one (not this version's) adds nothing and keeps the higher
+        board.record(totals("131041", T0.plusSeconds(240), 2, 0, 0, STORE_C), "hb-5", T0.plusSeconds(240));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(240), 2, 0, 0, STORE_C), "hb-5")).isEmpty();
+        board.record(totals("131041", T0.plusSeconds(300), 5, 0, 0, STORE_C), "hb-6", T0.plusSeconds(300));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(300), 5, 0, 0, STORE_C), "hb-6")).contains("1 refused login(s)");
+    }
+
+    @Test
+    void a_node_of_an_earlier_version_reports_its_counts_since_its_previous_heartbeat_as_before() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(beat("131041", "municipal", T0, 2), "hb-1", T0);
+        board.record(beat("131041", "municipal", T0.plusSeconds(60), 2), "hb-2", T0.plusSeconds(60));
+        assertThat(detail(board, beat("131041", "municipal", T0.plusSeconds(60), 2), "hb-2")).contains("2 refused login(s)");
+        // upgraded: its first totals count in full (central has none of its store yet), then differences
+        board.record(totals("131041", T0.plusSeconds(120), 1, 0, 0, STORE_A), "hb-3", T0.plusSeconds(120));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 1, 0, 0, STORE_A), "hb-3")).contains("1 refused login(s)");
+    }
+
+    @Test
+    void a_hostile_node_cannot_change_another_nodes_counts_or_alerts() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        // 13 (its heartbeat must speak for itself: HeartbeatRecorder) reuses 131041's heartbeat id and reports
+        // totals counted from 131041's store time: they count for 13 only
+        board.record(totals("13", T0.plusSeconds(30), 50, 0, 0, STORE_A), "hb-1", T0.plusSeconds(30));
+        assertThat(board.securityAlerts(totals("13", T0.plusSeconds(30), 50, 0, 0, STORE_A), "hb-1"))
+                .extracting(Answer::recipient).containsExactly("13");
+        assertThat(detail(board, totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).contains("2 refused login(s)");
+        assertThat(board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).extracting(Answer::recipient)
+                .containsExactly("13", "131041");
+        // and under ids of their own: the same heartbeat id never gives the prefecture two alerts with one id
+        assertThat(board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).extracting(Answer::messageId)
+                .doesNotContainAnyElementsOf(board.securityAlerts(totals("13", T0.plusSeconds(30), 50, 0, 0, STORE_A), "hb-1")
+                        .stream().map(Answer::messageId).toList());
+        board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
+        assertThat(detail(board, totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2")).contains("1 refused login(s)");
+    }
+
+    static final String STORE_A = "2026-01-05T10:00:00Z";
+    static final String STORE_B = "2026-11-20T08:30:00Z";
+    static final String STORE_C = "2026-11-26T08:00:00Z";
+
+    static StatusBoard securityBoard() throws Exception {
+        NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
+                entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
+        return new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
+                new MovableClock(T0), SILENCE);
+    }
+
+    /** A heartbeat of this version: security-event totals since its store began counting at {@code countedSince}. */
+    static NodeHeartbeat totals(String node, Instant at, long logins, long permissions, long messages, String countedSince) {
+        String role = node.length() == 6 ? "municipal" : node.equals("central") ? "central" : "prefecture";
+        return new NodeHeartbeat(node, role, at.toString(), "UP", List.of(), List.of(), 0, 0, "2028-11-26T09:00:00Z",
+                new NodeHeartbeat.SecurityCounts(logins, permissions, messages, countedSince));
+    }
+
+    /** The Detail of the security alert made for a heartbeat (it must have one). */
+    static String detail(StatusBoard board, NodeHeartbeat heartbeat, String id) throws Exception {
+        List<Answer> alerts = board.securityAlerts(heartbeat, id);
+        assertThat(alerts).as("alerts for %s", id).isNotEmpty();
+        return alerts.get(0).payload().getDocumentElement().getTextContent();
     }
 }

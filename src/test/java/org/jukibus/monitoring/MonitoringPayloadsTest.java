@@ -24,7 +24,7 @@ class MonitoringPayloadsTest {
                 List.of(new NodeHeartbeat.Component("broker", "UP"), new NodeHeartbeat.Component("routes", "DOWN")),
                 List.of(new NodeHeartbeat.Queue("jukibus.dlq", 2), new NodeHeartbeat.Queue("jukibus.inbound.transfer-in", 0),
                         new NodeHeartbeat.Queue("jukibus.outbound", 7)),
-                2, 123456789L, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(3, 0, 0),
+                2, 123456789L, "2028-11-26T09:00:00Z", new NodeHeartbeat.SecurityCounts(3, 0, 0, "2026-01-05T10:00:00Z"),
                 new NodeHeartbeat.Trust(12, java.math.BigInteger.valueOf(3), "2026-12-03T09:00:00Z"));
     }
 
@@ -37,6 +37,7 @@ class MonitoringPayloadsTest {
         assertThat(read).isEqualTo(heartbeat());
         assertThat(read.depth("jukibus.outbound")).isEqualTo(7);
         assertThat(read.securityEvents().any()).isTrue();
+        assertThat(read.securityEvents().totals()).as("CountedSince read back").isTrue();
     }
 
     @Test
@@ -51,8 +52,9 @@ class MonitoringPayloadsTest {
 
     @Test
     void a_heartbeat_from_a_node_that_does_not_count_refused_messages_yet_is_valid_and_reads_as_none() throws Exception {
-        String older = new String(xmlBytes(), StandardCharsets.UTF_8).replaceAll("<MessagesRefused[^>]*>0</MessagesRefused>", "");
-        assertThat(older).doesNotContain("MessagesRefused").contains("PermissionsDenied");
+        String older = new String(xmlBytes(), StandardCharsets.UTF_8).replaceAll("<MessagesRefused[^>]*>0</MessagesRefused>", "")
+                .replaceAll("<CountedSince[^>]*>[^<]*</CountedSince>", "");
+        assertThat(older).doesNotContain("MessagesRefused").doesNotContain("CountedSince").contains("PermissionsDenied");
 
         assertThatCode(() -> Schemas.validate("node-heartbeat.xsd", SecureXml.parse(older.getBytes(StandardCharsets.UTF_8))))
                 .doesNotThrowAnyException();

@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a file into a folder a legacy system watches so that it never sees a partial file:
@@ -18,6 +23,18 @@ import java.util.Map;
  * Several files for one folder share the folder's force ({@link #writeAll}).
  */
 public final class AtomicFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
+    /** Folders whose force succeeded once: their file system can force a folder, so a later failure is a real one. */
+    private static final Set<Path> forceable = ConcurrentHashMap.newKeySet();
+    /** Folders already named in a WARN: once each. */
+    private static final Set<Path> warned = ConcurrentHashMap.newKeySet();
+
+    /** Forces a folder's entries to disk (a seam for tests: the failures a file system may answer). */
+    @FunctionalInterface
+    interface FolderForce {
+        void force(Path dir) throws IOException;
+    }
 
     private AtomicFiles() {
     }
@@ -34,6 +51,7 @@ public final class AtomicFiles {
      */
     public static void writeAll(Path dir, Map<String, byte[]> files) throws IOException {
         Files.createDirectories(dir);
+        boolean canForce = canForce(dir, AtomicFiles::forceNow); // decided before any file is placed
         Map<Path, Path> hidden = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
@@ -60,10 +78,58 @@ public final class AtomicFiles {
             }
             placed.add(move.getValue().getFileName().toString());
         }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        if (canForce) {
+            forceFolder(dir, AtomicFiles::forceNow);
+        }
+    }
+
+    /**
+     * Whether this folder's file system can force a folder, decided by a probe (a force of the folder before any file
+     * is placed), not by an error's text (the JDK's is localized: "無効な引数です" under ja_JP). A folder it cannot force
+     * (one that cannot be opened, as on Windows, or whose fsync answers EINVAL: procfs, some network file systems) is
+     * let be, with a WARN once per folder: the renames are still atomic, only not forced. A success is remembered; a
+     * failed probe is tried again at the folder's next write (it may have been a passing failure).
+     */
+    static boolean canForce(Path dir, FolderForce force) {
+        if (forceable.contains(dir)) {
+            return true;
+        }
+        try {
+            force.force(dir);
+        } catch (IOException cannot) {
+            notForced(dir, cannot);
+            return false;
+        }
+        forceable.add(dir);
+        return true;
+    }
+
+    /**
+     * The folder's entries (the renames) forced to disk, on a folder {@link #canForce} said can be. A failure here (EIO,
+     * a disk going away) is thrown: the files are in place but may not stay there after a power loss, so the caller
+     * records none of them and writes them again, rather than record files that may vanish (a lost file is worse than
+     * one written twice).
+     */
+    static void forceFolder(Path dir, FolderForce force) throws IOException {
+        try {
+            force.force(dir);
         } catch (IOException e) {
-            // some file systems cannot open a directory for fsync; the rename itself is still atomic
+            throw new IOException("the folder " + dir + " was not forced to disk after its files were renamed into it: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void forceNow(Path dir) throws IOException {
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        }
+    }
+
+    private static void notForced(Path dir, IOException why) {
+        if (warned.add(dir)) {
+            log.warn("the folder {} cannot be forced to disk on this file system ({}): its files are renamed into place "
+                    + "atomically but a power loss may undo the renames; put the legacy folders on a file system that can",
+                    dir, why.toString());
         }
     }
 

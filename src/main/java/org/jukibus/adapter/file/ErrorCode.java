@@ -31,6 +31,11 @@ public enum ErrorCode {
     NO_ANSWER,
     /** The other node's answer to a first transfer-in: no, or different, transfer-out certificate info. */
     CERTIFICATE_INFO_REFUSED,
+    /**
+     * Some or all of its messages were sent before a later step failed (the report's {@code sent:} line names them):
+     * never correct it or send them again; drop the same file again, unchanged, once the cause is fixed.
+     */
+    SENT_NOT_RECORDED,
     /** The node failed to handle it (its log says why): drop it again once the cause is fixed. */
     FAILED
 }

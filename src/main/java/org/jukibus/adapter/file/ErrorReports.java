@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -27,6 +28,23 @@ public final class ErrorReports {
     /** The line with the {@link ErrorCode}, and the human text beside which it stands. */
     public static final String CODE = "code";
     public static final String PROBLEM = "problem";
+    /**
+     * Exchange property: the input's messages the broker took before the input failed (a later step: the operation
+     * log, the ledger, a later part of a split), by id, each described for the legacy operator. Filled by
+     * flow.LegacyIntake; the report lists them, since a corrected file would deliver them a second time.
+     */
+    public static final String SENT = "JukibusLegacySent";
+    /**
+     * Exchange property: the ledger line an input stands for once a message of it left ({@link SentAs}; filled by
+     * flow.LegacyIntake when it seals the input). With a message sent the input failed yet is recorded as QUEUED, so
+     * that a corrected file with the same business key is refused as a DUPLICATE, while the same file dropped again
+     * unchanged (in error/, not sent/: picked up again) sends only what is missing.
+     */
+    public static final String SENT_AS = "JukibusLegacySentAs";
+
+    /** The whole input's message id (a split's whole id), its recipient, its business key's digest (TransferLedger.keyDigest). */
+    public record SentAs(String messageId, String recipient, String keyDigest) {
+    }
 
     private final Path legacyRoot;
     private final Clock clock;
@@ -38,8 +56,12 @@ public final class ErrorReports {
         this.ledger = ledger;
     }
 
-    public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName)
-            throws IOException {
+    /**
+     * The report of an input that failed, and its ledger line: REJECTED (or DUPLICATE), or QUEUED as {@code sentAs}
+     * when a message of it left before the failure ({@link #SENT_AS}).
+     */
+    public void write(Exchange exchange, @ExchangeProperty("JukibusFlow") String flow, @Header(Exchange.FILE_NAME) String fileName,
+                      @ExchangeProperty(SENT) Map<String, String> sent, @ExchangeProperty(SENT_AS) SentAs sentAs) throws IOException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {
             cause = exchange.getException();
@@ -50,12 +72,26 @@ public final class ErrorReports {
         fields.put("flow", flow);
         fields.put("rejected-at", clock.instant().toString());
         fields.put("problem", problem);
-        report(flow, fileName, codeOf(cause), fields);
+        List<String> alreadySent = sent == null ? List.of() : List.copyOf(sent.values());
+        if (!alreadySent.isEmpty()) {
+            fields.put("sent", String.join("; ", alreadySent));
+            fields.put("do-not-send-again", "the message(s) on the sent: line left this node before the failure and reach "
+                    + "their recipient: do not correct this file nor send them again under another id; once the cause is "
+                    + "fixed, drop this same file again unchanged, which sends only what is missing (a message sent before "
+                    + "is not delivered twice)");
+            problem = problem + " (after sending " + String.join("; ", alreadySent) + ")";
+        }
+        report(flow, fileName, alreadySent.isEmpty() ? codeOf(cause) : ErrorCode.SENT_NOT_RECORDED, fields);
         // the file itself is still in the drop folder (moveFailed comes after this); the body may be an envelope by now
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
         byte[] content = path == null ? new byte[0] : Files.readAllBytes(Path.of(path));
-        ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
-                : TransferLedger.Outcome.REJECTED, null, null, problem);
+        if (!alreadySent.isEmpty() && sentAs != null) {
+            ledger.recordQueued(flow, fileName, content, sentAs.messageId(), sentAs.recipient(), sentAs.keyDigest(),
+                    ErrorCode.SENT_NOT_RECORDED + ": " + problem);
+        } else {
+            ledger.record(flow, fileName, content, cause instanceof DuplicateFileException ? TransferLedger.Outcome.DUPLICATE
+                    : TransferLedger.Outcome.REJECTED, null, null, problem);
+        }
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
     }
 

@@ -74,7 +74,13 @@ public final class TransferLedger {
 
     /** Records a file that was sealed and queued, under its message id and its business key's digest ({@link #keyDigest}). */
     public void recordQueued(String flow, String fileName, byte[] content, String messageId, String peer, String businessKey) {
-        insert(flow, fileName, content, Outcome.QUEUED, messageId, peer, null, businessKey);
+        recordQueued(flow, fileName, content, messageId, peer, businessKey, null);
+    }
+
+    /** As {@link #recordQueued(String, String, byte[], String, String, String)}, saying why ({@code detail}). */
+    public void recordQueued(String flow, String fileName, byte[] content, String messageId, String peer, String businessKey,
+                             String detail) {
+        insert(flow, fileName, content, Outcome.QUEUED, messageId, peer, detail, businessKey);
     }
 
     /** What the ledger keeps of a business key: its digest with the flow's name (a key may hold a resident code). */

@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +19,7 @@ import org.jukibus.store.TestStores;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
+import org.jukibus.clock.MovableClock;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.LegacyOutbox;
@@ -365,33 +363,5 @@ class DeliveryStatusStoreTest {
 
     private static Path report(String name) {
         return legacy.resolve("outbox").resolve("non-delivery").resolve(name);
-    }
-
-    /** The node's clock, moved by the test. */
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void move(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -31,8 +32,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
 
 /**
  * The terminal's entries through the intake routes of one real node (its routes from routes/, its own broker, the
@@ -53,6 +57,10 @@ class TerminalIntakeRouteTest {
     CertificateRegister certificates;
     @Autowired
     SentPayloads sentPayloads;
+    @Autowired
+    JdbcTemplate store;
+    @Autowired
+    ITemplateEngine templates;
 
     @EndpointInject("mock:outbound")
     MockEndpoint outbound;
@@ -106,6 +114,50 @@ class TerminalIntakeRouteTest {
         // the same request again (a second click): the intake refuses it as a duplicate, nothing is sent twice
         assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-7"))
                 .isInstanceOfSatisfying(EntryRefusedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE));
+        assertThat(outbound.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void an_entry_whose_message_left_before_a_later_step_failed_names_it_and_says_not_to_enter_it_again() throws Exception {
+        Map<String, String> form = TerminalEntriesTest.request();
+        form.put("requestId", "R-TERM-SENT");
+        // the ledger line after the send fails, as on a full disk of the store
+        store.execute("CREATE FUNCTION test_ledger_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF NEW.outcome = 'QUEUED' AND NEW.file_name LIKE 'terminal-clerk-9-%' AND NEW.detail IS NULL THEN"
+                + " RAISE EXCEPTION 'could not extend file: No space left on device (test)'; END IF; RETURN NEW; END $$");
+        store.execute("CREATE TRIGGER test_ledger_full BEFORE INSERT ON transfer_ledger FOR EACH ROW EXECUTE FUNCTION test_ledger_full()");
+        try {
+            assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-9"))
+                    .isInstanceOfSatisfying(EntryRefusedException.class, refusal -> {
+                        assertThat(refusal.code()).isEqualTo(ErrorCode.SENT_NOT_RECORDED);
+                        assertThat(refusal.sentIds()).containsExactly(
+                                outbound.getExchanges().get(0).getIn().getHeader(Headers.MESSAGE_ID, String.class));
+                        // what the clerk's page shows (the forms' outcome box), not a bare error page
+                        Context page = new Context();
+                        page.setVariable("refusal", refusal);
+                        assertThat(templates.process("terminal/entry", Set.of("outcome"), page))
+                                .contains("送信済みです").contains("再入力しないでください").contains("(SENT_NOT_RECORDED)")
+                                .contains("No space left on device")
+                                .contains("sent before the failure, and reaching the recipient: message ")
+                                .contains(" to 271004. Do not enter it again")
+                                .doesNotContain("何も送信・登録されていません");
+                    });
+        } finally {
+            store.execute("DROP TRIGGER test_ledger_full ON transfer_ledger");
+            store.execute("DROP FUNCTION test_ledger_full()");
+        }
+        assertThat(outbound.getReceivedCounter()).as("it left").isEqualTo(1);
+        String sentId = outbound.getExchanges().get(0).getIn().getHeader(Headers.MESSAGE_ID, String.class);
+        // in the ledger as sent, with its key: what refuses a corrected entry of any flow as a DUPLICATE
+        assertThat(store.queryForList("SELECT message_id FROM transfer_ledger WHERE outcome = 'QUEUED' AND business_key IS NOT NULL"
+                + " AND detail LIKE 'SENT_NOT_RECORDED: %' AND file_name LIKE 'terminal-clerk-9-%'", String.class))
+                .containsExactly(sentId);
+
+        // the clerk "corrects" it and enters it again: refused (this flow's own rule, a request still pending, comes
+        // first, with the ledger's DUPLICATE behind it), nothing sent twice
+        form.put("copies", "3");
+        assertThatThrownBy(() -> intake.submit(CertificateCopyRequestEntry.entry(form, "131041"), "clerk-9"))
+                .isInstanceOfSatisfying(EntryRefusedException.class, e -> assertThat(e.getMessage()).contains(sentId));
         assertThat(outbound.getReceivedCounter()).isEqualTo(1);
     }
 
