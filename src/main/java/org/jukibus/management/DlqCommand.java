@@ -54,12 +54,22 @@ public class DlqCommand extends CommandGroup {
             for (JsonNode e : list) {
                 out().printf("%-44s %-12s %-18s %-24s %s%n", e.path("id").asText(), e.path("flow").asText("-"),
                         e.path("reason").asText("-"), e.path("rejectedAt").asText("-"), e.path("detail").asText("")
-                                + (e.path("replayOf").isTextual() ? " [replay of " + e.path("replayOf").asText() + "]" : ""));
+                                + (e.path("replayOf").isTextual() ? " [replay of " + e.path("replayOf").asText() + "]" : "")
+                                + senderNotice(e));
             }
             out().println(list.size() + " dead letter(s)");
             out().flush();
             return 0;
         }
+    }
+
+    /** What the dead letter's sender was told: " [sender told <when>]", " [sender owed a notice]", or nothing. */
+    static String senderNotice(JsonNode e) {
+        return switch (e.path("senderNotice").asText("")) {
+            case "TOLD" -> " [sender told" + (e.path("senderToldAt").isTextual() ? " " + e.path("senderToldAt").asText() : "") + "]";
+            case "OWED" -> " [sender owed a notice]";
+            default -> "";
+        };
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,

@@ -158,7 +158,7 @@ class ExpiredEnvelopeNoticeTest {
         exchange.getIn().setHeader(Headers.REJECT_REASON, "EXPIRED");
         exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
         notices.onDeadLetter(exchange);
-        return exchange.getIn().getBody(List.class);
+        return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);
     }
 
     private static Clock fixed(Instant at) {

@@ -34,7 +34,7 @@ class NonDeliveryModelsTest {
         EnvelopeHeader refused = new EnvelopeHeader(SENT, "TransferOutConfirmation", "131041", "13",
                 Instant.parse("2026-11-21T00:00:00Z"), null);
 
-        Answer answer = notices.notice(refused, TransferOutFlow.CONFIRMATION.name(), "UNKNOWN_PERSON");
+        Answer answer = notices.notice(refused.sender(), refused.messageId(), TransferOutFlow.CONFIRMATION.name(), "UNKNOWN_PERSON");
 
         assertThat(answer.flow()).isEqualTo(NonDeliveryFlow.FLOW);
         assertThat(answer.recipient()).isEqualTo("131041");

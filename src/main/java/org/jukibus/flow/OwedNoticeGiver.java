@@ -1,0 +1,16 @@
+package org.jukibus.flow;
+
+/**
+ * Gives the senders of dead letters the non-delivery notices they are owed ({@link Headers#SENDER_NOTICE} OWED)
+ * before those dead letters are removed for good: a purge must not end a message silently for its sender.
+ * Implemented by the delivery-status package (flow.nondelivery.OwedNotices); called by the dead-letter tooling.
+ */
+@FunctionalInterface
+public interface OwedNoticeGiver {
+
+    /**
+     * Takes off {@code jukibus.dlq} each dead letter {@code selector} picks (null: all) whose sender is owed a notice,
+     * and sends that notice, in one broker transaction per dead letter; returns how many it took.
+     */
+    int tellAndRemove(String selector) throws Exception;
+}
