@@ -29,6 +29,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.OwedNoticeGiver;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.SentPayloads;
 import org.jukibus.envelope.NodeEnvelopes;
@@ -81,7 +82,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     private final SentPayloads sentPayloads;
     private final org.jukibus.flow.Flows flows;
     private final org.jukibus.flow.AnswerRecorder sentRecorder;
-    private final org.jukibus.flow.OwedNoticeGiver owedNotices;
+    private final OwedNoticeGiver owedNotices;
 
     /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
     /**
@@ -92,7 +93,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
                            OperatorPermissions permissions, NodeEnvelopes envelopes, SentPayloads sentPayloads,
                            org.jukibus.flow.Flows flows, org.jukibus.flow.AnswerRecorder sentRecorder,
-                           org.jukibus.flow.OwedNoticeGiver owedNotices) {
+                           OwedNoticeGiver owedNotices) {
         super(node, "DeadLetters", DeadLetterOperations.class);
         this.owedNotices = owedNotices;
         this.flows = flows;
@@ -242,7 +243,9 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         try {
             // a sender still owed its notice is told first: removed for good, the message can no longer be delivered
             told = owedNotices.tellAndRemove(selector);
-            removed = told + control().removeMessages(selector);
+            // not one owed that arrived meanwhile: it stays, for the next purge to tell
+            String untold = selector == null ? OwedNoticeGiver.NOT_TELLABLE : "(" + selector + ") AND " + OwedNoticeGiver.NOT_TELLABLE;
+            removed = told + control().removeMessages(untold);
         } catch (Exception e) {
             throw new IllegalStateException("cannot purge " + QUEUE + ": " + e.getMessage(), e);
         }

@@ -54,8 +54,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OwedNotices.class);
     static final String DLQ = "jukibus.dlq";
     /** Owed, and naming the verified sender and message (a replay refused before it verified again may not). */
-    private static final String OWED = Headers.SENDER_NOTICE + " = '" + NonDeliveryNotices.OWED + "' AND "
-            + Headers.SENDER + " IS NOT NULL AND " + Headers.MESSAGE_ID + " IS NOT NULL";
+    private static final String OWED = TELLABLE;
 
     private final ConnectionFactory local;
     private final NonDeliveryNotices notices;
@@ -87,8 +86,13 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         Instant createdBefore = clock.instant().minus(receiverWindow);
         int told = 0;
         for (String id : owed(null, createdBefore)) {
-            if (take(id, DeliveryFailures.TRANSIENT_EXPIRED, true)) {
-                told++;
+            try {
+                if (take(id, DeliveryFailures.TRANSIENT_EXPIRED, true)) {
+                    told++;
+                }
+            } catch (Exception e) { // this one stays owed and is tried again next round; the others go on
+                log.error("could not give dead letter {} the non-delivery notice its sender is owed (tried again in the "
+                        + "next round): {}", id, e.toString());
             }
         }
         return told;

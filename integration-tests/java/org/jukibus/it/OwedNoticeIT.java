@@ -1,0 +1,177 @@
+package org.jukibus.it;
+
+import static org.jukibus.it.Codes.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.jms.Message;
+
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.ResidentCode;
+import org.jukibus.flow.nondelivery.SentMessages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Every message ends with a receipt or a NonDelivery file at its sender, also when it failed at its recipient in a way
+ * that is not final and nobody replays it: Osaka-shi's outbox is unwritable longer than its operator's bound on the
+ * wait (transient-max-attempts 3), so Shinjuku's notices are dead-lettered OUTBOX_UNWRITABLE and their sender is owed
+ * a notice. The network's clock is moved for real ({@code jukibus clock set}).
+ */
+// order is inherent: the clock of the running network only moves forward
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OwedNoticeIT {
+
+    static final String INBOUND = "jukibus.inbound.transfer-in";
+
+    @Provisioned({SHINJUKU, OSAKA})
+    static TestNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net.network.ca().issueCrl(Duration.ofDays(100)); // the drill moves the clock 64 days
+        net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
+        net.node(OSAKA).properties().put("jukibus.delivery.transient-max-attempts", "3");
+        net.node(OSAKA).properties().put("jukibus.receipts.owed-notice-interval", "1s");
+        net.start(SHINJUKU, OSAKA);
+    }
+
+    /**
+     * Day 0 the dead letter is owed, and nothing is told while a replay could still deliver it; day 32 (past the
+     * receiver window of 31 days) Shinjuku gets one NOT_DELIVERED, the dead letter stays for the operator marked told,
+     * and neither another round nor a restart of Osaka-shi tells it again.
+     */
+    @Test
+    @Order(1)
+    void a_dead_letter_owed_a_notice_gets_one_once_a_replay_can_no_longer_deliver_it() throws Exception {
+        String id = deadLetteredOwed("O-1", "6200000001");
+        Thread.sleep(3000); // three rounds of the job
+        assertThat(nonDelivery(id)).as("not final yet: a replay may still deliver it").doesNotExist();
+
+        // Osaka-shi stopped while the clocks move: its job would tell Shinjuku before Shinjuku's clock moved, whose node
+        // would refuse the notice as made in the future (the nodes read the offset file one after the other)
+        net.stop(OSAKA);
+        net.moveClock(Duration.ofDays(32));
+        net.start(OSAKA);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+        assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                .contains("<ReportedBy>RECIPIENT</ReportedBy>").contains("<ReasonCode>TRANSIENT_EXPIRED</ReasonCode>")
+                .contains("<Recipient>" + OSAKA + "</Recipient>");
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == SentMessages.State.NOT_DELIVERED);
+        Message dead = only(net.browse(OSAKA, "jukibus.dlq"));
+        assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+        assertThat(dead.getStringProperty(Headers.SENDER_TOLD_AT)).isNotBlank();
+        assertThat(dead.getStringProperty(Headers.REJECT_REASON)).as("the dead letter as it was").isEqualTo("OUTBOX_UNWRITABLE");
+        assertThat(dead.getStringProperty(Headers.MESSAGE_ID)).isEqualTo(id);
+        assertThat(DeadLetterToolingIT.lines(dlq("list").out(), "OUTBOX_UNWRITABLE").get(0)).contains("[sender told");
+
+        net.stop(OSAKA);
+        net.start(OSAKA);
+        Thread.sleep(4000); // rounds after the restart
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).hasSize(1);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("no second notice (it would be refused as a replay)").isEmpty();
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+    }
+
+    /** A purge tells the sender of an owed dead letter at once (its own reason), and nobody twice. */
+    @Test
+    @Order(2)
+    void a_purge_tells_the_sender_still_owed_a_notice() throws Exception {
+        String id = deadLetteredOwed("O-2", "6200000002");
+        assertThat(nonDelivery(id)).doesNotExist();
+
+        DeadLetterToolingIT.Run purged = dlq("purge", "--flow", "transfer-in", "--yes");
+
+        assertThat(purged.exit()).as(purged.err()).isZero();
+        assertThat(purged.out()).contains("purged 2 dead letter(s)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+        assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                .contains("<ReasonCode>OUTBOX_UNWRITABLE</ReasonCode>");
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+        Thread.sleep(3000);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("the first one's sender was told once only").isEmpty();
+    }
+
+    /**
+     * An envelope that waited in the recipient's inbound queue past the receiver window is refused EXPIRED there; its
+     * signature verified and it was never delivered, so its sender is told.
+     */
+    @Test
+    @Order(3)
+    void an_envelope_refused_as_expired_at_its_recipient_is_reported_to_its_sender() throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute("transfer-in-delivery");
+        String id = notice("O-3", "6200000003");
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1);
+
+        net.moveClock(Duration.ofDays(64)); // 32 days after it was sealed
+        net.camel(OSAKA).getRouteController().startRoute("transfer-in-delivery");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+        assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                .contains("<ReasonCode>EXPIRED</ReasonCode>");
+        Message dead = only(net.browse(OSAKA, "jukibus.dlq"));
+        assertThat(dead.getStringProperty(Headers.REJECT_REASON)).isEqualTo("EXPIRED");
+        assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+        assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+    }
+
+    /** Drops a notice at Shinjuku for Osaka-shi while Osaka-shi's outbox is unwritable; returns its id once dead-lettered, owed. */
+    private static String deadLetteredOwed(String noticeId, String residentDigits) throws Exception {
+        Path outbox = net.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");
+        Path blocked = outbox.resolveSibling("transfer-in.moved");
+        Files.createDirectories(outbox);
+        Files.move(outbox, blocked);
+        Files.writeString(outbox, "a file where the folder should be");
+        String id;
+        int before = DeadLetterAssert.count(net, OSAKA);
+        try {
+            id = notice(noticeId, residentDigits);
+            assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("OUTBOX_UNWRITABLE");
+        } finally {
+            Files.delete(outbox);
+            Files.move(blocked, outbox);
+        }
+        Message dead = net.browse(OSAKA, "jukibus.dlq").get(before);
+        assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("OWED");
+        assertThat(dead.getStringProperty(Headers.SENDER)).isEqualTo(SHINJUKU);
+        return id;
+    }
+
+    private static String notice(String noticeId, String residentDigits) throws Exception {
+        byte[] notice = Notices.transferIn(noticeId, ResidentCode.of(residentDigits), SHINJUKU, OSAKA);
+        net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", notice);
+        return MessageIds.forInput(SHINJUKU, notice);
+    }
+
+    private static Message only(List<Message> messages) {
+        assertThat(messages).hasSize(1);
+        return messages.get(0);
+    }
+
+    private static Path nonDelivery(String id) {
+        return net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(id + ".xml");
+    }
+
+    private static SentMessages.State state(String messageId) {
+        return net.context(SHINJUKU).getBean(SentMessages.class).find(messageId, OSAKA).map(SentMessages.Sent::state).orElse(null);
+    }
+
+    private static DeadLetterToolingIT.Run dlq(String command, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("dlq", command));
+        all.addAll(net.operatorLogin(OSAKA));
+        all.addAll(List.of(args));
+        return DeadLetterToolingIT.run(all.toArray(String[]::new));
+    }
+}
