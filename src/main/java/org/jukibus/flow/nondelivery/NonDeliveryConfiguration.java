@@ -13,6 +13,7 @@ import org.jukibus.core.NodeProperties;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Flows;
 import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.SeenMessages;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.flow.FlowMetrics;
 import org.springframework.beans.factory.annotation.Value;
@@ -53,11 +54,11 @@ public class NonDeliveryConfiguration {
 
     /** Final notices for dead letters whose sender is owed one, once a replay can no longer deliver them, and on purge. */
     @Bean(destroyMethod = "close")
-    OwedNotices owedNotices(ConnectionFactory localConnectionFactory, NonDeliveryNotices notices, Answers answers,
-                            CamelContext camel, NodeProperties properties, Clock clock,
+    OwedNotices owedNotices(ConnectionFactory localConnectionFactory, SeenMessages seen, NonDeliveryNotices notices,
+                            Answers answers, CamelContext camel, NodeProperties properties, Clock clock,
                             @Value("${jukibus.receipts.owed-notice-interval:15m}") Duration every) {
-        return new OwedNotices(localConnectionFactory, notices, answers, camel, clock, properties.getEnvelope().receiverWindow())
-                .start(every);
+        return new OwedNotices(localConnectionFactory, seen, notices, answers, camel, clock,
+                properties.getEnvelope().receiverWindow()).start(every);
     }
 
     @Bean

@@ -25,6 +25,7 @@ import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeliveryFailures;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.OwedNoticeGiver;
+import org.jukibus.flow.SeenMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A purge ({@link #tellAndRemove}) first takes each owed dead letter it removes with its notice, reason the dead
  *   letter's own.</li>
  * </ul>
+ * A message delivered here by another copy (the seen messages, {@link SeenMessages}) owes nothing: its dead letter
+ * loses the mark, no notice goes (its receipt is its outcome).
  * Exactly once: the owed dead letter is taken off the queue, its notice sent and (for a round) its marked copy put
  * back in one local broker transaction, so a crash, a restart or the other server of a primary/backup pair (the same
  * journal) finds it either still owed or told, never both; two rounds cannot both take it. The time is the node's
@@ -54,9 +57,9 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OwedNotices.class);
     static final String DLQ = "jukibus.dlq";
     /** Owed, and naming the verified sender and message (a replay refused before it verified again may not). */
-    private static final String OWED = TELLABLE;
 
     private final ConnectionFactory local;
+    private final SeenMessages seen;
     private final NonDeliveryNotices notices;
     private final Answers answers;
     private final CamelContext camel;
@@ -65,9 +68,10 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private PeriodicJob job;
 
     /** @param receiverWindow the age past which this node refuses an envelope as EXPIRED (a replay included) */
-    public OwedNotices(ConnectionFactory local, NonDeliveryNotices notices, Answers answers, CamelContext camel, Clock clock,
-                       Duration receiverWindow) {
+    public OwedNotices(ConnectionFactory local, SeenMessages seen, NonDeliveryNotices notices, Answers answers,
+                       CamelContext camel, Clock clock, Duration receiverWindow) {
         this.local = local;
+        this.seen = seen;
         this.notices = notices;
         this.answers = answers;
         this.camel = camel;
@@ -81,7 +85,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         return this;
     }
 
-    /** One round: tells every owed dead letter that can no longer be delivered; returns how many. */
+    /** One round: tells every owed dead letter that can no longer be delivered; returns how many it took. */
     public int tellDue() throws Exception {
         Instant createdBefore = clock.instant().minus(receiverWindow);
         int told = 0;
@@ -115,7 +119,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = s.createBrowser(s.createQueue(DLQ), selector == null ? OWED : "(" + selector + ") AND " + OWED)) {
+            try (QueueBrowser browser = s.createBrowser(s.createQueue(DLQ), selector == null ? TELLABLE : "(" + selector + ") AND " + TELLABLE)) {
                 for (jakarta.jms.Message m : Collections.list((java.util.Enumeration<jakarta.jms.Message>) browser.getEnumeration())) {
                     if (createdBefore == null || createdAt(m).isBefore(createdBefore)) {
                         ids.add(m.getJMSMessageID());
@@ -146,8 +150,9 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
 
     /**
      * In one local transaction: takes dead letter {@code id} if it is still owed, sends its sender's notice (reason
-     * {@code reason}, or the dead letter's own) and, if {@code keep}, puts it back marked told. False if it is gone or
-     * no longer owed (a replay, a purge or the other round took it).
+     * {@code reason}, or the dead letter's own) and, if {@code keep}, puts it back marked told (or, if another copy was
+     * delivered, sends nothing and puts it back unmarked). False if it is gone or no longer owed (a replay, a purge or
+     * the other round took it).
      */
     private boolean take(String id, String reason, boolean keep) throws Exception {
         try (Connection c = local.createConnection()) {
@@ -155,7 +160,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
             try {
                 Queue dlq = s.createQueue(DLQ);
-                MessageConsumer consumer = s.createConsumer(dlq, "JMSMessageID = '" + id + "' AND " + OWED);
+                MessageConsumer consumer = s.createConsumer(dlq, "JMSMessageID = '" + id + "' AND " + TELLABLE);
                 jakarta.jms.Message dead = consumer.receive(2000);
                 consumer.close();
                 if (!(dead instanceof BytesMessage body)) {
@@ -165,12 +170,22 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                 String sender = dead.getStringProperty(Headers.SENDER);
                 String messageId = dead.getStringProperty(Headers.MESSAGE_ID);
                 String flow = dead.getStringProperty(Headers.FLOW);
+                if (seen.check(sender, messageId, id) != SeenMessages.Verdict.NEW) {
+                    // another copy was delivered here (a copy in flight, a redelivery): its receipt is its outcome
+                    if (keep) {
+                        s.createProducer(dlq).send(copy(s, body, null));
+                    }
+                    s.commit();
+                    log.info("{} message {} from {}, dead letter {}: another copy was delivered, nothing owed to its sender",
+                            flow, messageId, sender, id);
+                    return true;
+                }
                 String told = reason != null ? reason : NonDeliveryNotices.reasonCode(dead.getStringProperty(Headers.REJECT_REASON));
                 org.apache.camel.Message notice = answers.sealAll(new DefaultExchange(camel),
                         List.of(notices.notice(sender, messageId, flow, told))).get(0);
                 s.createProducer(s.createQueue(NonDeliveryNotices.OUTBOUND)).send(jms(s, notice.getBody(byte[].class), notice.getHeaders()));
                 if (keep) {
-                    s.createProducer(dlq).send(markedTold(s, body));
+                    s.createProducer(dlq).send(copy(s, body, NonDeliveryNotices.TOLD));
                 }
                 s.commit();
                 log.warn("{} message {} from {}, dead letter {}, can no longer be delivered: its sender was sent the "
@@ -186,21 +201,26 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         }
     }
 
-    /** The dead letter again, its body and Jukibus headers as they were, marked told (a new duplicate id: a new message). */
-    private BytesMessage markedTold(Session s, BytesMessage dead) throws JMSException {
+    /**
+     * The dead letter again, its body and Jukibus headers as they were (a new duplicate id: a new message), marked
+     * {@code notice} with the time, or (null) owing nothing.
+     */
+    private BytesMessage copy(Session s, BytesMessage dead, String notice) throws JMSException {
         dead.reset();
         byte[] bytes = new byte[(int) dead.getBodyLength()];
         dead.readBytes(bytes);
         BytesMessage copy = s.createBytesMessage();
         copy.writeBytes(bytes);
         for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
-            if (name.startsWith("Jukibus")) {
+            if (name.startsWith("Jukibus") && !name.equals(Headers.SENDER_NOTICE)) {
                 copy.setObjectProperty(name, dead.getObjectProperty(name));
             }
         }
-        copy.setStringProperty(Headers.SENDER_NOTICE, NonDeliveryNotices.TOLD);
-        copy.setStringProperty(Headers.SENDER_TOLD_AT, clock.instant().toString());
-        copy.setStringProperty(Headers.DUPLICATE_ID, "told:" + dead.getJMSMessageID());
+        if (notice != null) {
+            copy.setStringProperty(Headers.SENDER_NOTICE, notice);
+            copy.setStringProperty(Headers.SENDER_TOLD_AT, clock.instant().toString());
+        }
+        copy.setStringProperty(Headers.DUPLICATE_ID, "owed:" + dead.getJMSMessageID());
         return copy;
     }
 
