@@ -181,8 +181,19 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                     return true;
                 }
                 String told = reason != null ? reason : NonDeliveryNotices.reasonCode(dead.getStringProperty(Headers.REJECT_REASON));
-                org.apache.camel.Message notice = answers.sealAll(new DefaultExchange(camel),
-                        List.of(notices.notice(sender, messageId, flow, told))).get(0);
+                org.apache.camel.Message notice;
+                try {
+                    notice = answers.sealAll(new DefaultExchange(camel), List.of(notices.notice(sender, messageId, flow, told))).get(0);
+                } catch (IllegalArgumentException e) {
+                    if (keep) {
+                        throw e; // owed still: an ERROR each round until the directory lists the sender again, or a purge
+                    }
+                    // a purge of a message whose sender left the directory or was revoked: nobody can be told
+                    s.commit();
+                    log.warn("{} message {} from {}, dead letter {}, purged without the notice its sender was owed: {}",
+                            flow, messageId, sender, id, e.getMessage());
+                    return true;
+                }
                 s.createProducer(s.createQueue(NonDeliveryNotices.OUTBOUND)).send(jms(s, notice.getBody(byte[].class), notice.getHeaders()));
                 if (keep) {
                     s.createProducer(dlq).send(copy(s, body, NonDeliveryNotices.TOLD));
