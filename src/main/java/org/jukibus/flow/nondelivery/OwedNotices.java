@@ -56,7 +56,6 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OwedNotices.class);
     static final String DLQ = "jukibus.dlq";
-    /** Owed, and naming the verified sender and message (a replay refused before it verified again may not). */
 
     private final ConnectionFactory local;
     private final SeenMessages seen;
