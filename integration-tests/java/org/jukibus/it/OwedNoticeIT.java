@@ -13,6 +13,7 @@ import java.util.List;
 
 import jakarta.jms.Message;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.jukibus.broker.BrokerStats;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
@@ -131,6 +132,30 @@ class OwedNoticeIT {
         assertThat(dead.getStringProperty(Headers.REJECT_REASON)).isEqualTo("EXPIRED");
         assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
         assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+    }
+
+    /**
+     * Review H2: a notice about the message was sent before (here put in Osaka-shi's outbound duplicate cache as an
+     * expired copy's notice leaves it; a hostile peer can bring that about). A second one with the same id would roll
+     * back the whole purge, for every selector including it, for as long as the id is cached: instead it is purged as
+     * told, no second notice, and the purge goes on with the others.
+     */
+    @Test
+    @Order(4)
+    void a_purge_sends_no_second_notice_and_does_not_fail_for_a_message_told_before() throws Exception {
+        String toldBefore = deadLetteredOwed("O-4", "6200000004");
+        String owed = deadLetteredOwed("O-5", "6200000005");
+        net.broker(OSAKA).getPostOffice().getDuplicateIDCache(SimpleString.of("jukibus.outbound"))
+                .addToCache(SimpleString.of(MessageIds.answerOf("non-delivery", SHINJUKU, toldBefore)).getData());
+
+        DeadLetterToolingIT.Run purged = dlq("purge", "--flow", "transfer-in", "--yes");
+
+        assertThat(purged.exit()).as(purged.err()).isZero();
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(owed)));
+        Thread.sleep(3000);
+        assertThat(nonDelivery(toldBefore)).as("told before: no second notice").doesNotExist();
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
     }
 
     /** Drops a notice at Shinjuku for Osaka-shi while Osaka-shi's outbox is unwritable; returns its id once dead-lettered, owed. */

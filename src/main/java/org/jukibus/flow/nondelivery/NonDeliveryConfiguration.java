@@ -9,6 +9,7 @@ import jakarta.jms.ConnectionFactory;
 
 import org.apache.camel.CamelContext;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.NodeBroker;
 import org.jukibus.core.NodeProperties;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Flows;
@@ -47,9 +48,9 @@ public class NonDeliveryConfiguration {
     }
 
     @Bean
-    NonDeliveryNotices nonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files,
+    NonDeliveryNotices nonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, NodeBroker broker,
                                           NodeEnvelopes envelopes, Clock clock) {
-        return new NonDeliveryNotices(answers, sent, files, envelopes.selfCode(), clock);
+        return new NonDeliveryNotices(answers, sent, files, SentNotices.of(broker.server()), envelopes.selfCode(), clock);
     }
 
     /** Final notices for dead letters whose sender is owed one, once a replay can no longer deliver them, and on purge. */

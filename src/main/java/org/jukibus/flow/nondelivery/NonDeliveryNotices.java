@@ -67,13 +67,16 @@ public final class NonDeliveryNotices {
     private final Answers answers;
     private final SentMessages sent;
     private final NonDeliveryFiles files;
+    private final SentNotices sentNotices;
     private final String selfCode;
     private final Clock clock;
 
-    public NonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, String selfCode, Clock clock) {
+    public NonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, SentNotices sentNotices,
+                              String selfCode, Clock clock) {
         this.answers = answers;
         this.sent = sent;
         this.files = files;
+        this.sentNotices = sentNotices;
         this.selfCode = selfCode;
         this.clock = clock;
     }
@@ -110,9 +113,15 @@ public final class NonDeliveryNotices {
                     deadLetter, reason, verified.sender());
         } else {
             try {
-                exchange.setProperty(NOTICES, answers.sealAll(exchange, List.of(notice(verified.sender(), verified.messageId(), flow, reason))));
+                Answer notice = notice(verified.sender(), verified.messageId(), flow, reason);
+                if (alreadySent(notice)) {
+                    log.info("no second non-delivery notice for {} message {} ({}), dead letter {}: {} was told of it before",
+                            flow, verified.messageId(), reason, deadLetter, verified.sender());
+                } else {
+                    exchange.setProperty(NOTICES, answers.sealAll(exchange, List.of(notice)));
+                    log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
+                }
                 told(in, clock);
-                log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
             } catch (Exception e) { // the dead letter matters more than telling about it: owed, told later
                 in.setHeader(Headers.SENDER_NOTICE, OWED);
                 log.error("could not report dead letter {} ({}) to its sender {} now, it is owed a notice: {}", deadLetter,
@@ -152,6 +161,14 @@ public final class NonDeliveryNotices {
         }
         return exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof EnvelopeRejectedException rejected
                 ? rejected.signedHeader() : null;
+    }
+
+    /**
+     * Whether a notice about the same message was sent before (another copy of it, its owed notice): its sender was
+     * told once, and a second notice with the same id would roll back the transaction it is sent in ({@link SentNotices}).
+     */
+    boolean alreadySent(Answer notice) {
+        return sentNotices.alreadySent(notice.messageId());
     }
 
     /** The notice about message {@code messageId} of {@code sender}; its id is made from both, the same however often. */

@@ -21,6 +21,7 @@ import jakarta.jms.Session;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.core.PeriodicJob;
+import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeliveryFailures;
 import org.jukibus.flow.Headers;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   letter's own.</li>
  * </ul>
  * A message delivered here by another copy (the seen messages, {@link SeenMessages}) owes nothing: its dead letter
- * loses the mark, no notice goes (its receipt is its outcome).
+ * loses the mark, no notice goes (its receipt is its outcome). A message whose sender was already sent a notice about
+ * it (an expired copy was refused and told, {@link SentNotices}) gets no second one: its dead letter is marked told.
  * Exactly once: the owed dead letter is taken off the queue, its notice sent and (for a round) its marked copy put
  * back in one local broker transaction, so a crash, a restart or the other server of a primary/backup pair (the same
  * journal) finds it either still owed or told, never both; two rounds cannot both take it. The time is the node's
@@ -105,8 +107,13 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     public int tellAndRemove(String selector) throws Exception {
         int told = 0;
         for (String id : owed(selector, null)) {
-            if (take(id, null, false)) {
-                told++;
+            try {
+                if (take(id, null, false)) {
+                    told++;
+                }
+            } catch (Exception e) { // this one stays, owed, for the next round or purge; the others are purged
+                log.error("could not give dead letter {} the non-delivery notice its sender is owed: it is not purged, "
+                        + "it stays owed: {}", id, e.toString());
             }
         }
         return told;
@@ -180,9 +187,21 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                     return true;
                 }
                 String told = reason != null ? reason : NonDeliveryNotices.reasonCode(dead.getStringProperty(Headers.REJECT_REASON));
+                Answer owedNotice = notices.notice(sender, messageId, flow, told);
+                if (notices.alreadySent(owedNotice)) {
+                    // told before (an expired copy of the message was refused and told): once is all it is owed
+                    if (keep) {
+                        s.createProducer(dlq).send(copy(s, body, NonDeliveryNotices.TOLD));
+                    }
+                    s.commit();
+                    log.info("{} message {} from {}, dead letter {}: its sender was already sent a non-delivery notice "
+                            + "about it, no second one{}", flow, messageId, sender, id,
+                            keep ? "; the dead letter stays, marked " + NonDeliveryNotices.TOLD : ", and the dead letter is removed");
+                    return true;
+                }
                 org.apache.camel.Message notice;
                 try {
-                    notice = answers.sealAll(new DefaultExchange(camel), List.of(notices.notice(sender, messageId, flow, told))).get(0);
+                    notice = answers.sealAll(new DefaultExchange(camel), List.of(owedNotice)).get(0);
                 } catch (IllegalArgumentException e) {
                     if (keep) {
                         throw e; // owed still: an ERROR each round until the directory lists the sender again, or a purge

@@ -94,7 +94,7 @@ class ExpiredEnvelopeNoticeTest {
                 event -> { }, null);
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), fixed(DAY_32));
         notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (d, digest) -> false,
-                fixed(DAY_32)), null, null, SHINJUKU, fixed(DAY_32));
+                fixed(DAY_32)), null, null, id -> false, SHINJUKU, fixed(DAY_32));
     }
 
     @Test

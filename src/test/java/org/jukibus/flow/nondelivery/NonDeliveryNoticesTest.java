@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -77,8 +79,11 @@ class NonDeliveryNoticesTest {
         // notices are not tracked: the delivery status needs no store here
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), Clock.systemUTC());
         notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (delivered, digest) -> false, Clock.systemUTC()),
-                null, null, SHINJUKU, Clock.systemUTC());
+                null, null, id -> SENT_BEFORE.contains(id), SHINJUKU, Clock.systemUTC());
     }
+
+    /** The ids of the notices the outbound duplicate cache holds (SentNotices). */
+    private static final Set<String> SENT_BEFORE = ConcurrentHashMap.newKeySet();
 
     @Test
     void a_business_refusal_of_an_authenticated_sender_is_answered_with_a_signed_notice_without_personal_data() throws Exception {
@@ -223,6 +228,25 @@ class NonDeliveryNoticesTest {
         deliveredMeanwhile.setProperty(Exchange.EXCEPTION_CAUGHT, new EnvelopeRejectedException(RejectionReason.REPLAY, "delivered"));
         assertThat(onDeadLetter(deliveredMeanwhile)).isEmpty();
         assertThat(deliveredMeanwhile.getIn().getHeader(Headers.SENDER_NOTICE)).isNull();
+    }
+
+    /**
+     * A notice about a message its sender was already told of (an expired copy a hostile peer sent after it, its owed
+     * notice) is not sent again: its id is in the outbound duplicate cache, and a second send would roll back the
+     * dead letter's transaction every time it is redelivered. The dead letter says TOLD.
+     */
+    @Test
+    void a_message_whose_sender_was_told_before_gets_no_second_notice() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        Exchange exchange = deadLetter("EXPIRED", OSAKA);
+        exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE, fromOsaka.header(), fromOsaka.payloadBytes()));
+        SENT_BEFORE.add(MessageIds.answerOf("non-delivery", OSAKA, ID));
+        try {
+            assertThat(onDeadLetter(exchange)).as("no second notice").isEmpty();
+        } finally {
+            SENT_BEFORE.clear();
+        }
+        assertThat(exchange.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.TOLD);
     }
 
     /** A notice that cannot be made now (here: the sender is not in the directory to seal to) is owed, not dropped. */
