@@ -118,6 +118,17 @@ public final class DeadLetters {
                     kept.put(name, in.getHeader(name));
                 }
             }
+            if ("OWED".equals(in.getHeader(Headers.SENDER_NOTICE))) { // NonDeliveryNotices.OWED
+                // whom the notice is owed to, about which message: set by this node from the verified envelope when it
+                // was first dead-lettered (OWED needs that). A replay refused before verification (the sender's
+                // certificate renewed meanwhile) would otherwise stay owed with nobody to tell, and a purge would
+                // end it silently
+                for (String name : List.of(Headers.SENDER, Headers.MESSAGE_ID, Headers.CREATED_AT, Headers.TYPE, Headers.RECIPIENT)) {
+                    if (in.getHeader(name) != null) {
+                        kept.put(name, in.getHeader(name));
+                    }
+                }
+            }
         }
         in.removeHeaders("Jukibus*");
         kept.forEach(in::setHeader);
