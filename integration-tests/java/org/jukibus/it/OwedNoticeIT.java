@@ -11,7 +11,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import java.util.Collections;
+import java.util.Enumeration;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.jukibus.broker.BrokerStats;
@@ -65,11 +74,18 @@ class OwedNoticeIT {
         Thread.sleep(3000); // three rounds of the job
         assertThat(nonDelivery(id)).as("not final yet: a replay may still deliver it").doesNotExist();
 
-        // Osaka-shi stopped while the clocks move: its job would tell Shinjuku before Shinjuku's clock moved, whose node
-        // would refuse the notice as made in the future (the nodes read the offset file one after the other)
+        // a clock drill past the receiver window tells nothing (review M1): the clock goes back after it, and a replay
+        // could then deliver the message. Osaka-shi stopped while the clocks move: its job would tell Shinjuku before
+        // Shinjuku's clock moved, whose node would refuse the notice as made in the future
         net.stop(OSAKA);
         net.moveClock(Duration.ofDays(32));
         net.start(OSAKA);
+        Thread.sleep(4000); // rounds at the moved clock
+        assertThat(nonDelivery(id)).as("a drill tells nothing").doesNotExist();
+        assertThat(deadLetter(id).getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("OWED");
+
+        // 32 days on for real: the system's clock cannot be moved, the dead letters' envelopes are made older instead
+        ageDeadLetters(Duration.ofDays(32));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
         assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
@@ -156,6 +172,38 @@ class OwedNoticeIT {
         Thread.sleep(3000);
         assertThat(nonDelivery(toldBefore)).as("told before: no second notice").doesNotExist();
         assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+    }
+
+    /**
+     * Every dead letter on Osaka-shi as it is {@code by} later: its envelope's created-at that much earlier, the rest
+     * as it was (the owed-notice round goes by the system's clock, which a test cannot move).
+     */
+    @SuppressWarnings("unchecked")
+    private static void ageDeadLetters(Duration by) throws Exception {
+        try (Connection c = net.local(OSAKA).createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            Queue dlq = s.createQueue("jukibus.dlq");
+            List<BytesMessage> aged = new java.util.ArrayList<>();
+            try (MessageConsumer consumer = s.createConsumer(dlq)) {
+                for (Message m = consumer.receive(2000); m != null; m = consumer.receive(1000)) {
+                    BytesMessage copy = s.createBytesMessage();
+                    copy.writeBytes(TestNetwork.body((BytesMessage) m));
+                    for (String name : Collections.list((Enumeration<String>) m.getPropertyNames())) {
+                        if (name.startsWith("Jukibus")) {
+                            copy.setObjectProperty(name, m.getObjectProperty(name));
+                        }
+                    }
+                    copy.setStringProperty(Headers.CREATED_AT, Instant.parse(m.getStringProperty(Headers.CREATED_AT)).minus(by).toString());
+                    aged.add(copy);
+                }
+            }
+            MessageProducer producer = s.createProducer(dlq);
+            for (BytesMessage m : aged) {
+                producer.send(m);
+            }
+            s.commit();
+        }
     }
 
     /** Drops a notice at Shinjuku for Osaka-shi while Osaka-shi's outbox is unwritable; returns its id once dead-lettered, owed. */

@@ -20,6 +20,7 @@ import jakarta.jms.Session;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.clock.NodeClock;
 import org.jukibus.core.PeriodicJob;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * Exactly once: the owed dead letter is taken off the queue, its notice sent and (for a round) its marked copy put
  * back in one local broker transaction, so a crash, a restart or the other server of a primary/backup pair (the same
  * journal) finds it either still owed or told, never both; two rounds cannot both take it. The time is the node's
- * clock, the state the broker's journal. A notice goes only to the sender the dead letter names, which this node set
+ * clock, never ahead of the system's ({@link NodeClock#forForgetting}: a notice is irreversible, a clock drill is
+ * not), the state the broker's journal. A notice goes only to the sender the dead letter names, which this node set
  * from the envelope's verified signature when the broker's authenticated producer was that signer (a peer cannot
  * make one: {@code DeadLetters} drops every Jukibus header a peer sets). Its id is made from the sender and message
  * id, as the one sent at dead-lettering would have been.
@@ -88,7 +90,9 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
 
     /** One round: tells every owed dead letter that can no longer be delivered; returns how many it took. */
     public int tellDue() throws Exception {
-        Instant createdBefore = clock.instant().minus(receiverWindow);
+        // never ahead of the system's clock: a drill moves the node's forward and back, and a notice cannot be taken
+        // back once the clock is back and a replay could deliver the message after all
+        Instant createdBefore = NodeClock.forForgetting(clock).minus(receiverWindow);
         int told = 0;
         for (String id : owed(null, createdBefore)) {
             try {
