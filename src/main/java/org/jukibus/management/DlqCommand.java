@@ -137,7 +137,9 @@ public class DlqCommand extends CommandGroup {
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true,
-            description = "Remove dead letters for good (of --flow, or all); asks for confirmation unless --yes.")
+            description = {"Remove dead letters for good (of --flow, or all); asks for confirmation unless --yes.",
+                    "A sender still owed a non-delivery notice ([sender owed a notice] in list) is sent it first; a dead "
+                    + "letter whose notice cannot be sent now stays on the queue, owed (an ERROR in the node's log names it)."})
     static class Purge extends Sub {
         @Option(names = "--yes", description = "Confirm without asking.")
         boolean yes;
