@@ -87,8 +87,8 @@ class ExpiredEnvelopeNoticeTest {
     void shinjukuOnDay32() {
         DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
         NodeProperties.Envelope limits = new NodeProperties.Envelope();
-        // as NodeConfiguration keeps them: the receiver window and an outage window more
-        seen = new SeenMessages(store, fixed(DAY_32), limits.receiverWindow().plus(limits.getOutageWindow()));
+        // as NodeConfiguration keeps them: the receiver window, an outage window and the allowed clock skew more
+        seen = new SeenMessages(store, fixed(DAY_32), limits.receiverWindow().plus(limits.getOutageWindow()).plus(limits.getMaxFuture()));
         shinjuku = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, limits, fixed(DAY_32));
         delivery = new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, shinjuku, seen, FlowMetrics.none(),
                 event -> { }, null);
