@@ -2,6 +2,7 @@ package org.jukibus.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
+import java.util.Set;
 
 import javax.security.auth.Subject;
 
@@ -42,6 +43,10 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  *       {@code _AMQ_ORIG_*} headers the broker itself sets on a dead letter (a console's "retry" sends a
  *       message back to {@code _AMQ_ORIG_ADDRESS}). All cleared: every peer message is delivered at once,
  *       in turn, and is either delivered or dead-lettered with a reason.</li>
+ *   <li><b>The node's own properties</b> ({@code Jukibus*}) but the message id and type a node sends with an
+ *       envelope: a message the broker dead-letters itself (its last resort) reaches {@code jukibus.dlq} with the
+ *       properties it has, and a peer's {@code JukibusSenderNotice} OWED and {@code JukibusSender} there would have
+ *       this node send a signed non-delivery notice to whom the peer chose, about what it chose.</li>
  * </ul>
  *
  * <p>A message plugin ({@code beforeSend}); broker.xml accepts only the full plugin interface. Runs before the broker
@@ -63,6 +68,11 @@ public final class PeerMessageIds implements ActiveMQServerPlugin {
             Message.HDR_ORIG_ROUTING_TYPE, Message.HDR_ROUTE_TO_IDS, Message.HDR_ROUTE_TO_ACK_IDS,
             Message.HDR_SCALEDOWN_TO_IDS, MessageUtil.REPLYTO_HEADER_NAME);
 
+    /** The node's own properties; a dead letter's marks among them (JukibusSenderNotice: whom it owes a notice). */
+    static final String NODE_PROPERTY_PREFIX = "Jukibus";
+    /** The node properties a node sends with an envelope to its peer (flow.PeerForwarder): the only ones a peer may set. */
+    static final Set<String> FROM_PEERS = Set.of("JukibusMessageId", "JukibusType");
+
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {
         if (isNodeItself(session)) {
@@ -83,6 +93,11 @@ public final class PeerMessageIds implements ActiveMQServerPlugin {
         message.setPriority(DEFAULT_PRIORITY);
         for (SimpleString delivery : DELIVERY_PROPERTIES) {
             message.removeProperty(delivery);
+        }
+        for (SimpleString name : List.copyOf(message.getPropertyNames())) {
+            if (name.toString().startsWith(NODE_PROPERTY_PREFIX) && !FROM_PEERS.contains(name.toString())) {
+                message.removeProperty(name);
+            }
         }
         message.setUserID(UUIDGenerator.getInstance().generateUUID());
         message.messageChanged(); // the user id is in the encoded header: encode again

@@ -50,7 +50,8 @@ import org.w3c.dom.Node;
  * <li>sender known to the directory (UNKNOWN_SENDER)</li>
  * <li>recipient is this node (WRONG_RECIPIENT)</li>
  * <li>strict whole-document signature with the sender's directory certificate, never KeyInfo (BAD_SIGNATURE)</li>
- * <li>createdAt within [now - maxAge, now + maxFuture] (EXPIRED)</li>
+ * <li>createdAt within [now - maxAge, now + maxFuture] (EXPIRED; one older than maxAge carries its verified header, so
+ * the caller can tell a late copy of a delivered message from a message never delivered)</li>
  * <li>decryption: aes256-gcm/aes128-gcm, kw-aes256/kw-aes128, ECDH-ES + ConcatKDF(SHA-256) only (UNDECRYPTABLE)</li>
  * <li>payload parse (MALFORMED) and validation against the schema registered for the header's Type (SCHEMA_INVALID)</li>
  * </ol>
@@ -122,8 +123,9 @@ public final class EnvelopeOpener {
         // 7. time window
         Instant now = clock.instant();
         if (header.createdAt().isBefore(now.minus(maxAge))) {
+            // signed: its sender may be told, once the caller knows this is no late copy of a delivered message
             throw new EnvelopeRejectedException(RejectionReason.EXPIRED,
-                    "created at " + header.createdAt() + ", older than " + maxAge + " (now " + now + ")");
+                    "created at " + header.createdAt() + ", older than " + maxAge + " (now " + now + ")").signedBy(header);
         }
         if (header.createdAt().isAfter(now.plus(maxFuture))) {
             throw new EnvelopeRejectedException(RejectionReason.EXPIRED,

@@ -3,7 +3,7 @@ package org.jukibus.envelope;
 /** A message that can never be processed, whatever the number of retries. */
 public class EnvelopeRejectedException extends Exception {
     private final RejectionReason reason;
-    /** The header, when the envelope was refused after its signature verified (its payload); else null. */
+    /** The header, when the envelope was refused after its signature verified (its payload, its age); else null. */
     private EnvelopeHeader signedHeader;
 
     public EnvelopeRejectedException(RejectionReason reason, String detail) {
@@ -26,7 +26,7 @@ public class EnvelopeRejectedException extends Exception {
         return this;
     }
 
-    /** The verified header of an envelope refused for its payload, or null when the sender is not verified. */
+    /** The verified header of an envelope refused for its payload or age, or null when the sender is not verified. */
     public EnvelopeHeader signedHeader() {
         return signedHeader;
     }

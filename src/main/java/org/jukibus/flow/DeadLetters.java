@@ -2,6 +2,9 @@ package org.jukibus.flow;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.jukibus.audit.AuditEvent;
@@ -105,13 +108,30 @@ public final class DeadLetters {
      */
     private static void identifyInbound(Exchange exchange, Exception cause) {
         var in = exchange.getIn();
-        // the replay chain, if this node itself put the message here (a replay): a peer's own would be a lie
-        Object replayOf = NodeSecurityManager.LOCAL_USER.equals(in.getHeader(Headers.VALIDATED_USER, String.class))
-                ? in.getHeader(Headers.REPLAY_OF) : null;
-        in.removeHeaders("Jukibus*");
-        if (replayOf != null) {
-            in.setHeader(Headers.REPLAY_OF, replayOf);
+        // the replay chain and what its sender was told, if this node itself put the message here (a replay): a peer's
+        // own would be a lie
+        boolean replay = NodeSecurityManager.LOCAL_USER.equals(in.getHeader(Headers.VALIDATED_USER, String.class));
+        Map<String, Object> kept = new HashMap<>();
+        if (replay) {
+            for (String name : List.of(Headers.REPLAY_OF, Headers.SENDER_NOTICE, Headers.SENDER_TOLD_AT)) {
+                if (in.getHeader(name) != null) {
+                    kept.put(name, in.getHeader(name));
+                }
+            }
+            if ("OWED".equals(in.getHeader(Headers.SENDER_NOTICE))) { // NonDeliveryNotices.OWED
+                // whom the notice is owed to, about which message: set by this node from the verified envelope when it
+                // was first dead-lettered (OWED needs that). A replay refused before verification (the sender's
+                // certificate renewed meanwhile) would otherwise stay owed with nobody to tell, and a purge would
+                // end it silently
+                for (String name : List.of(Headers.SENDER, Headers.MESSAGE_ID, Headers.CREATED_AT, Headers.TYPE, Headers.RECIPIENT)) {
+                    if (in.getHeader(name) != null) {
+                        kept.put(name, in.getHeader(name));
+                    }
+                }
+            }
         }
+        in.removeHeaders("Jukibus*");
+        kept.forEach(in::setHeader);
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
         EnvelopeHeader verified = delivered != null ? delivered.header()
                 : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;
@@ -120,6 +140,7 @@ public final class DeadLetters {
             in.setHeader(Headers.TYPE, verified.type());
             in.setHeader(Headers.SENDER, verified.sender());
             in.setHeader(Headers.RECIPIENT, verified.recipient());
+            in.setHeader(Headers.CREATED_AT, verified.createdAt().toString());
         }
     }
 

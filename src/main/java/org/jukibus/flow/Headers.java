@@ -11,7 +11,8 @@ public final class Headers {
     public static final String ADDRESS = "JukibusAddress";
     /**
      * On an outbound message: when its envelope was sealed (ISO-8601, the sender's clock), so the
-     * forwarder can expire it at the end of the outage window without opening the envelope.
+     * forwarder can expire it at the end of the outage window without opening the envelope. On a dead letter whose
+     * envelope verified: its created-at, by which a replay would be refused EXPIRED.
      */
     public static final String CREATED_AT = "JukibusCreatedAt";
     public static final String REJECT_REASON = "JukibusRejectReason";
@@ -29,6 +30,16 @@ public final class Headers {
      * dead-lettered again, so the replay chain shows in {@code jukibus dlq list} (set by this node only).
      */
     public static final String REPLAY_OF = "JukibusReplayOf";
+    /**
+     * On a dead letter of another node's message: what its sender was told ({@code TOLD}: a NonDelivery notice went
+     * back in the transaction that dead-lettered it, or later) or is owed ({@code OWED}: it failed in a way that is not
+     * final, or its notice could not be made; flow.nondelivery.OwedNotices tells it once a replay can no longer deliver
+     * it, or when it is purged). Absent: nothing is owed (its sender is not authenticated, or the flow is not tracked).
+     * Set by this node only; kept when a replay fails again, like {@link #REPLAY_OF}.
+     */
+    public static final String SENDER_NOTICE = "JukibusSenderNotice";
+    /** On a dead letter whose sender was told: when (this node's clock). */
+    public static final String SENDER_TOLD_AT = "JukibusSenderToldAt";
     /**
      * On a message this node queued for a peer: how long it is worth sending (a duration, e.g. {@code 5m}) from its
      * created-at; older, the forwarder drops it instead of sending it late (a heartbeat). Not a broker time to live:

@@ -74,7 +74,12 @@ public final class InboundDelivery {
         byte[] envelope = in.getBody(byte[].class);
         exchange.setProperty(ENVELOPE_DIGEST, Sha256.hex(envelope));
         exchange.setProperty(ENVELOPE, envelope);
-        OpenedEnvelope opened = envelopes.open(envelope);
+        OpenedEnvelope opened;
+        try {
+            opened = envelopes.open(envelope);
+        } catch (EnvelopeRejectedException e) {
+            throw expiredOrLateCopy(e, in);
+        }
         EnvelopeHeader header = opened.header();
 
         if (!flow.messageType().equals(header.type())) {
@@ -120,6 +125,30 @@ public final class InboundDelivery {
         in.setHeader(Headers.MESSAGE_ID, header.messageId());
         in.setHeader(Headers.SENDER, header.sender());
         in.setBody(opened.payloadBytes());
+    }
+
+    /**
+     * An envelope refused as EXPIRED after its signature verified: its sender is told it was not delivered
+     * (NonDeliveryNotices) only when this node knows it never delivered it. The seen-message check runs first: a late
+     * copy of a message delivered here is a duplicate, refused with nothing told (a NOT_DELIVERED would contradict the
+     * receipt); so is one older than what the seen messages still remember ({@link SeenMessages#remembers}), which
+     * cannot be told apart from such a copy. Any other refusal passes unchanged.
+     */
+    private EnvelopeRejectedException expiredOrLateCopy(EnvelopeRejectedException refused, Message in) {
+        EnvelopeHeader header = refused.signedHeader();
+        if (refused.reason() != RejectionReason.EXPIRED || header == null) {
+            return refused;
+        }
+        String detail = refused.getMessage().substring(RejectionReason.EXPIRED.name().length() + 2);
+        if (!seen.remembers(header.createdAt())) {
+            return new EnvelopeRejectedException(RejectionReason.EXPIRED, detail
+                    + "; older than the delivered ids are kept, so whether it was delivered is unknown: its sender is not told");
+        }
+        if (seen.check(header.sender(), header.messageId(), brokerMessageId(in)) != SeenMessages.Verdict.NEW) {
+            return new EnvelopeRejectedException(RejectionReason.EXPIRED, detail + "; a late copy of message "
+                    + header.messageId() + " from " + header.sender() + ", which was delivered: a duplicate, its sender is not told");
+        }
+        return refused;
     }
 
     /** Hands the payload to the flow's handler: by default, into the legacy outbox. */

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The envelopes this node has delivered, by sender and message id, kept in the node's store
- * (table {@code seen_message}) for the whole receiver window (the outage window plus a margin): a
- * message that waited weeks for this node is delivered once, and a replay of it is refused however
- * late it comes. Keyed by the (verified) sender, so a hostile peer sending first with another
+ * (table {@code seen_message}) for the whole receiver window (the outage window plus a margin) and another
+ * outage window after it: a message that waited weeks for this node is delivered once, a replay of it is
+ * refused however late it comes, and an expired copy of it is known for a duplicate for as long as its sender
+ * could still take a non-delivery notice (it keeps an open message two outage windows). Keyed by the (verified) sender, so a hostile peer sending first with another
  * peer's message id only makes its own message a replay.
  *
  * <p>A delivery is recorded in the store (committed) before the caller commits its broker
@@ -189,7 +190,15 @@ public final class SeenMessages {
         }
     }
 
-    /** Drops entries created before the window (they are refused as EXPIRED anyway); returns how many. */
+    /**
+     * Whether an envelope created at {@code createdAt} would still be found here had it been delivered: then a
+     * {@link Verdict#NEW} means it never was. The purge forgets by the same bound.
+     */
+    public boolean remembers(Instant createdAt) {
+        return !createdAt.isBefore(NodeClock.forForgetting(clock).minus(window));
+    }
+
+    /** Drops entries created before the window (long refused as EXPIRED by then); returns how many. */
     public int purge() throws SQLException {
         try (Connection c = store.getConnection();
              PreparedStatement s = c.prepareStatement("delete from seen_message where created_at < ?")) {

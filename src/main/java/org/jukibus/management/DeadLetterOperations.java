@@ -48,7 +48,7 @@ public interface DeadLetterOperations {
     int replayAll(@Param(name = "flow", value = "the flow, e.g. transfer-in; empty for every flow") String flow);
 
     /** Removes the dead letters of a flow (or all) for good; refuses unless {@code confirm}. Returns how many. */
-    @Description("Removes the dead letters of a flow (or all) for good (permission dlq.purge); returns how many")
+    @Description("Removes the dead letters of a flow (or all) for good (permission dlq.purge), first sending each sender still owed a non-delivery notice its notice (one that cannot be sent now stays, owed); returns how many")
     int purge(@Param(name = "flow", value = "the flow, e.g. transfer-in; empty for every flow") String flow,
               @Param(name = "confirm", value = "true to really remove them; false refuses") boolean confirm);
 }

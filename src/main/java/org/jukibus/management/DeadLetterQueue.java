@@ -29,6 +29,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.OwedNoticeGiver;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.SentPayloads;
 import org.jukibus.envelope.NodeEnvelopes;
@@ -81,16 +82,20 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     private final SentPayloads sentPayloads;
     private final org.jukibus.flow.Flows flows;
     private final org.jukibus.flow.AnswerRecorder sentRecorder;
+    private final OwedNoticeGiver owedNotices;
 
     /** @param permissions checks each operation against the logged-in operator's permissions for the flow */
     /**
      * @param sentRecorder records a resent message as sent (its delivery status), so its receipt, or a notice that it
      *                     was not delivered, closes it like any other message's
+     * @param owedNotices  tells the senders owed a notice of the dead letters a purge removes
      */
     public DeadLetterQueue(String node, ConnectionFactory local, NodeBroker broker, OperationLog audit,
                            OperatorPermissions permissions, NodeEnvelopes envelopes, SentPayloads sentPayloads,
-                           org.jukibus.flow.Flows flows, org.jukibus.flow.AnswerRecorder sentRecorder) {
+                           org.jukibus.flow.Flows flows, org.jukibus.flow.AnswerRecorder sentRecorder,
+                           OwedNoticeGiver owedNotices) {
         super(node, "DeadLetters", DeadLetterOperations.class);
+        this.owedNotices = owedNotices;
         this.flows = flows;
         this.sentRecorder = sentRecorder;
         this.envelopes = envelopes;
@@ -233,16 +238,21 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         if (!confirm) {
             throw new IllegalArgumentException("purge removes dead letters for good: it needs confirmation");
         }
+        int told;
         int removed;
         try {
-            removed = control().removeMessages(selector);
+            // a sender still owed its notice is told first: removed for good, the message can no longer be delivered
+            told = owedNotices.tellAndRemove(selector);
+            // not one owed that arrived meanwhile: it stays, for the next purge to tell
+            String untold = selector == null ? OwedNoticeGiver.NOT_TELLABLE : "(" + selector + ") AND " + OwedNoticeGiver.NOT_TELLABLE;
+            removed = told + control().removeMessages(untold);
         } catch (Exception e) {
             throw new IllegalStateException("cannot purge " + QUEUE + ": " + e.getMessage(), e);
         }
-        log.warn("purged {} dead letters{} from {} on request of {}", removed,
-                flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who());
+        log.warn("purged {} dead letters{} from {} on request of {} ({} with the non-delivery notice their sender was owed)",
+                removed, flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who(), told);
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
-                .detail("dlq purge: " + removed + " removed for good"));
+                .detail("dlq purge: " + removed + " removed for good, " + told + " of them told their sender"));
         return removed;
     }
 
@@ -337,6 +347,8 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         e.put("from", m.getStringProperty(Headers.DEAD_LETTERED_FROM));
         e.put("messageId", m.getStringProperty(Headers.MESSAGE_ID));
         e.put("replayOf", m.getStringProperty(REPLAY_OF));
+        e.put("senderNotice", m.getStringProperty(Headers.SENDER_NOTICE));
+        e.put("senderToldAt", m.getStringProperty(Headers.SENDER_TOLD_AT));
         e.put("bodyBytes", m instanceof BytesMessage b ? b.getBodyLength() : -1);
         return e;
     }

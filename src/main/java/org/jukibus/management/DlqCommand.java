@@ -54,12 +54,22 @@ public class DlqCommand extends CommandGroup {
             for (JsonNode e : list) {
                 out().printf("%-44s %-12s %-18s %-24s %s%n", e.path("id").asText(), e.path("flow").asText("-"),
                         e.path("reason").asText("-"), e.path("rejectedAt").asText("-"), e.path("detail").asText("")
-                                + (e.path("replayOf").isTextual() ? " [replay of " + e.path("replayOf").asText() + "]" : ""));
+                                + (e.path("replayOf").isTextual() ? " [replay of " + e.path("replayOf").asText() + "]" : "")
+                                + senderNotice(e));
             }
             out().println(list.size() + " dead letter(s)");
             out().flush();
             return 0;
         }
+    }
+
+    /** What the dead letter's sender was told: " [sender told <when>]", " [sender owed a notice]", or nothing. */
+    static String senderNotice(JsonNode e) {
+        return switch (e.path("senderNotice").asText("")) {
+            case "TOLD" -> " [sender told" + (e.path("senderToldAt").isTextual() ? " " + e.path("senderToldAt").asText() : "") + "]";
+            case "OWED" -> " [sender owed a notice]";
+            default -> "";
+        };
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -127,7 +137,9 @@ public class DlqCommand extends CommandGroup {
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true,
-            description = "Remove dead letters for good (of --flow, or all); asks for confirmation unless --yes.")
+            description = {"Remove dead letters for good (of --flow, or all); asks for confirmation unless --yes.",
+                    "A sender still owed a non-delivery notice ([sender owed a notice] in list) is sent it first; a dead "
+                    + "letter whose notice cannot be sent now stays on the queue, owed (an ERROR in the node's log names it)."})
     static class Purge extends Sub {
         @Option(names = "--yes", description = "Confirm without asking.")
         boolean yes;

@@ -42,9 +42,10 @@ public class ManagementConfiguration {
     DeadLetterQueue deadLetterQueue(NodeSettings settings, ConnectionFactory localConnectionFactory, NodeBroker broker,
                                     MeterRegistry registry, Flows flows, OperationLog operationLog,
                                     OperatorPermissions permissions, NodeEnvelopes envelopes,
-                                    SentPayloads sentPayloads, org.jukibus.flow.AnswerRecorder deliveryStatus) throws Exception {
+                                    SentPayloads sentPayloads, org.jukibus.flow.AnswerRecorder deliveryStatus,
+                                    org.jukibus.flow.OwedNoticeGiver owedNotices) throws Exception {
         DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog, permissions,
-                envelopes, sentPayloads, flows, deliveryStatus).register();
+                envelopes, sentPayloads, flows, deliveryStatus, owedNotices).register();
         for (String flow : flows.names()) {
             Gauge.builder("jukibus.dlq.depth", dlq, q -> q.count(flow)).tag("flow", flow)
                     .description("Dead letters waiting in jukibus.dlq").register(registry);

@@ -282,11 +282,15 @@ public class NodeConfiguration {
         return new NodeEnvelopes(settings.code(), keys, renewalKeys, directory, trust::crl, properties.getEnvelope(), clock);
     }
 
-    /** Delivered ids in the store for the receiver window; the ids of the file that kept them before are imported once. */
+    /**
+     * Delivered ids in the store for the receiver window and one outage window more (an expired copy of a delivered
+     * message is then still known as one: no false notice); the ids of the file that kept them before are imported once.
+     */
     @Bean
     SeenMessages seenMessages(DataSource store, NodeSettings settings, NodeProperties properties, Clock clock) throws IOException {
         NodeProperties.Envelope envelope = properties.getEnvelope();
-        SeenMessages seen = new SeenMessages(store, clock, envelope.receiverWindow().plus(envelope.getMaxFuture()));
+        SeenMessages seen = new SeenMessages(store, clock,
+                envelope.receiverWindow().plus(envelope.getOutageWindow()).plus(envelope.getMaxFuture()));
         seen.importLog(settings.home().resolve("state").resolve("seen-messages.log"));
         return seen;
     }

@@ -41,6 +41,27 @@ class PeerMessageIdsTest {
         assertThat(m.getStringProperty("JukibusMessageId")).isEqualTo("m-1"); // what the node reads stays
     }
 
+    /**
+     * Review M4: a message the broker dead-letters itself keeps its properties; a peer's dead-letter marks there
+     * (owed a notice, to whom, about what) would make this node tell a third node of a message it chose.
+     */
+    @Test
+    void a_peer_cannot_set_the_nodes_own_properties_but_the_id_and_type_it_sends() {
+        Message m = steered();
+        m.putStringProperty("JukibusType", "TransferInNotice");
+        m.putStringProperty("JukibusSenderNotice", "OWED");
+        m.putStringProperty("JukibusSender", "131059");
+        m.putStringProperty("JukibusCreatedAt", "2026-01-01T00:00:00Z");
+        m.putStringProperty("JukibusReplayOf", "ID:someone-elses");
+        new PeerMessageIds().beforeSend(peer("131041"), null, m, false, false);
+
+        for (String forged : new String[] {"JukibusSenderNotice", "JukibusSender", "JukibusCreatedAt", "JukibusReplayOf"}) {
+            assertThat(m.containsProperty(SimpleString.of(forged))).as(forged).isFalse();
+        }
+        assertThat(m.getStringProperty("JukibusMessageId")).isEqualTo("m-1");
+        assertThat(m.getStringProperty("JukibusType")).isEqualTo("TransferInNotice");
+    }
+
     @Test
     void the_node_itself_keeps_what_it_sets() {
         Message m = steered();

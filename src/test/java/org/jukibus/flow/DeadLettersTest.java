@@ -147,6 +147,33 @@ class DeadLettersTest {
         assertThat(forged.getIn().getHeaders()).doesNotContainKey(Headers.REPLAY_OF);
     }
 
+    /**
+     * Review M2: a replay of a dead letter whose sender is owed a notice, refused before its signature verified (the
+     * sender's certificate renewed meanwhile), keeps whom the notice is owed to and about which message (this node
+     * set them at the first dead-lettering), so that it is still told, not purged silently. A peer's are dropped.
+     */
+    @Test
+    void an_owed_replay_refused_unverified_keeps_whom_the_notice_is_owed_to() {
+        Exchange replayed = failed(new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "renewed certificate"));
+        replayed.getIn().setHeader(Headers.VALIDATED_USER, NodeSecurityManager.LOCAL_USER);
+        replayed.getIn().setHeader(Headers.SENDER_NOTICE, "OWED");
+        replayed.getIn().setHeader(Headers.SENDER, "131016");
+        replayed.getIn().setHeader(Headers.MESSAGE_ID, "owed-id");
+        replayed.getIn().setHeader(Headers.CREATED_AT, "2026-11-01T00:00:00Z");
+        deadLetters.label(replayed);
+        assertThat(replayed.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo("OWED");
+        assertThat(replayed.getIn().getHeader(Headers.SENDER)).isEqualTo("131016");
+        assertThat(replayed.getIn().getHeader(Headers.MESSAGE_ID)).isEqualTo("owed-id");
+        assertThat(replayed.getIn().getHeader(Headers.CREATED_AT)).isEqualTo("2026-11-01T00:00:00Z");
+
+        Exchange forged = failed(new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "forged"));
+        forged.getIn().setHeader(Headers.VALIDATED_USER, "131059");
+        forged.getIn().setHeader(Headers.SENDER_NOTICE, "OWED");
+        lieAbout(forged);
+        deadLetters.label(forged);
+        assertThat(forged.getIn().getHeaders()).doesNotContainKeys(Headers.SENDER_NOTICE, Headers.SENDER, Headers.MESSAGE_ID);
+    }
+
     /** What a hostile producer sets on its message: another peer's message id, sender and recipient. */
     private static void lieAbout(Exchange exchange) {
         exchange.getIn().setHeader(Headers.MESSAGE_ID, "victims-id");

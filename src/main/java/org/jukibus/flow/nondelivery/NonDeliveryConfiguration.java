@@ -1,15 +1,23 @@
 package org.jukibus.flow.nondelivery;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import jakarta.jms.ConnectionFactory;
+
+import org.apache.camel.CamelContext;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.core.NodeProperties;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Flows;
 import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.SeenMessages;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.flow.FlowMetrics;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,9 +48,18 @@ public class NonDeliveryConfiguration {
     }
 
     @Bean
-    NonDeliveryNotices nonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files,
+    NonDeliveryNotices nonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, NodeBroker broker,
                                           NodeEnvelopes envelopes, Clock clock) {
-        return new NonDeliveryNotices(answers, sent, files, envelopes.selfCode(), clock);
+        return new NonDeliveryNotices(answers, sent, files, SentNotices.of(broker.server()), envelopes.selfCode(), clock);
+    }
+
+    /** Final notices for dead letters whose sender is owed one, once a replay can no longer deliver them, and on purge. */
+    @Bean(destroyMethod = "close")
+    OwedNotices owedNotices(ConnectionFactory localConnectionFactory, SeenMessages seen, NonDeliveryNotices notices,
+                            Answers answers, CamelContext camel, NodeProperties properties, Clock clock,
+                            @Value("${jukibus.receipts.owed-notice-interval:15m}") Duration every) {
+        return new OwedNotices(localConnectionFactory, seen, notices, answers, camel, clock,
+                properties.getEnvelope().receiverWindow()).start(every);
     }
 
     @Bean

@@ -56,7 +56,9 @@ public final class NonDeliveryFlow extends FlowPackage {
     /** Reason codes without a fixed text of their own (told as "could not be delivered"). */
     private static final Set<String> OTHER_REASONS = Set.of("RETRIES_EXHAUSTED", "UNDELIVERABLE", "PRODUCER_UNKNOWN",
             "SENDER_MISMATCH", "OTHER_PREFECTURE", "NOT_A_PREFECTURE", "NOT_SENDER", "UNKNOWN_UPDATE", "WRONG_CONFIRMER",
-            "INVALID_RESIDENT_CODE", "SENDER_NOT_CENTRAL", "INVALID", "IN_FLIGHT");
+            "INVALID_RESIDENT_CODE", "SENDER_NOT_CENTRAL", "INVALID", "IN_FLIGHT",
+            // a transient failure's own reason, told when its dead letter is purged (OwedNotices)
+            "OUTBOX_UNWRITABLE", "EVIDENCE_UNWRITABLE", "CA_UNREACHABLE", "CA_HOLDERS_UNAVAILABLE");
 
     /** Made by org.jukibus.core.Contributions, which collects every flow package's definitions. */
     public NonDeliveryFlow() {

@@ -8,7 +8,9 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.RejectionReason;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Delivered;
@@ -23,24 +25,29 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
 /**
- * What a dead letter tells its sender, decided after it is labelled and sent to {@code jukibus.dlq}
+ * What a dead letter tells its sender, decided after it is labelled and before it is sent to {@code jukibus.dlq}
  * ({@code routes/common/error-handling.yaml}), in the same broker transaction:
  * <ul>
  *   <li>A message for this node that failed at delivery: a signed {@link NonDeliveryNotice} back to its sender
  *   — only when the sender is authenticated twice over: the envelope's signature verified (it opened, so
- *   {@link InboundDelivery#DELIVERED} is set, or only its payload was refused: malformed, schema-invalid) and
- *   the producer the broker validated is that same sender. Any other envelope rejection (bad signature,
- *   unknown sender, replay, expired, undecryptable) or a sender mismatch gets nothing: its claimed sender may be someone a hostile peer wants to flood with notices. A replayed
- *   dead letter that fails again gets nothing either (its producer is this node): its first failure was told. Nor
- *   does a transient failure whose attempts ran out (it is not final: a copy still in flight may deliver it, a replay
- *   may): the sender is told non-delivery only for a refusal.</li>
+ *   {@link InboundDelivery#DELIVERED} is set, or only its payload or its age was refused: malformed, schema-invalid,
+ *   expired and never delivered here) and the producer the broker validated is that same sender. Any other envelope
+ *   rejection (bad signature, unknown sender, replay, a late copy of a delivered message, undecryptable) or a sender
+ *   mismatch gets nothing: its claimed sender may be someone a hostile peer wants to flood with notices. A transient
+ *   failure whose attempts ran out is not final (a copy still in flight may deliver it, a replay may): its sender is
+ *   owed a notice instead, marked on the dead letter ({@link Headers#SENDER_NOTICE} {@value #OWED}), which
+ *   {@link OwedNotices} gives once a replay could no longer deliver it, or when an operator purges it. A notice that
+ *   cannot be made now is owed the same way. The dead letter says {@value #TOLD} when the notice went with it. A
+ *   replayed dead letter that fails again keeps what its first failure decided: nothing more if its sender was told,
+ *   a notice now if it was owed and the failure is final.</li>
  *   <li>A message of this node that failed on the outbound queue (unknown recipient, expired): a
  *   {@link NonDelivery} file straight into this node's legacy outbox, no envelope.</li>
  * </ul>
  * Receipts, notices and monitoring traffic get neither ({@link NonDeliveryFlow#tracked}): no notice loops.
- * A failure to make a notice is logged and never undoes the dead letter: the body becomes the notices to send, or
- * none. A failure to write this node's own NonDelivery file is thrown instead, undoing the dead letter so that it is
- * tried again: the legacy system has no other way to learn of it.
+ * The notices to send are left in the exchange property {@value #NOTICES} (possibly none), for the route to send
+ * after the dead letter. A failure to make a notice is logged and never undoes the dead letter. A failure to write
+ * this node's own NonDelivery file is thrown instead, undoing the dead letter so that it is tried again: the legacy
+ * system has no other way to learn of it.
  */
 public final class NonDeliveryNotices {
 
@@ -50,17 +57,26 @@ public final class NonDeliveryNotices {
     static final String OUTBOUND = "jukibus.outbound";
     /** A reason code that is not one (a transient failure's free text) is told as this. */
     static final String UNDELIVERABLE = "UNDELIVERABLE";
+    /** {@link Headers#SENDER_NOTICE}: the sender was sent a notice. */
+    public static final String TOLD = "TOLD";
+    /** {@link Headers#SENDER_NOTICE}: the sender is owed a notice. */
+    public static final String OWED = "OWED";
+    /** Exchange property: the sealed notices (Camel messages for {@code jukibus.outbound}) to send after the dead letter. */
+    public static final String NOTICES = "JukibusNotices";
 
     private final Answers answers;
     private final SentMessages sent;
     private final NonDeliveryFiles files;
+    private final SentNotices sentNotices;
     private final String selfCode;
     private final Clock clock;
 
-    public NonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, String selfCode, Clock clock) {
+    public NonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, SentNotices sentNotices,
+                              String selfCode, Clock clock) {
         this.answers = answers;
         this.sent = sent;
         this.files = files;
+        this.sentNotices = sentNotices;
         this.selfCode = selfCode;
         this.clock = clock;
     }
@@ -69,35 +85,63 @@ public final class NonDeliveryNotices {
         Message in = exchange.getIn();
         String flow = in.getHeader(Headers.FLOW, String.class);
         String reason = reasonCode(in.getHeader(Headers.REJECT_REASON, String.class));
-        List<Message> notices = List.of();
+        exchange.setProperty(NOTICES, List.of());
         if (NonDeliveryFlow.tracked(flow) && OUTBOUND.equals(in.getHeader(Headers.DEAD_LETTERED_FROM, String.class))) {
             // this node's own message: nobody else will tell its legacy system. A failure (outbox unwritable, disk
             // full, store down) is thrown: it rolls the dead-lettering back, the broker redelivers the message with
             // backoff, it expires again and is reported then
             reportOwn(in, flow, reason);
-            in.setBody(notices);
             return;
         }
-        try {
-            EnvelopeHeader verified = verifiedHeader(exchange);
-            if (!NonDeliveryFlow.tracked(flow)) {
-                log.debug("no non-delivery report for a {} message", flow);
-            } else if (!isFinal(exchange)) {
-                // a transient failure whose attempts ran out (a lock, a copy still in flight, a full disk): the message may
-                // yet be delivered (its other copy, a replay); the sender's overdue report covers it if it never is
-                log.info("no non-delivery notice for dead letter {} ({}): not a final failure, it waits for a replay",
-                        in.getHeader("JMSMessageID"), reason);
-            } else if (verified != null && verified.sender().equals(in.getHeader(Headers.VALIDATED_USER, String.class))) {
-                notices = answers.sealAll(exchange, List.of(notice(verified, flow, reason)));
-                log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
-            } else {
-                log.info("no non-delivery notice for dead letter {} ({}): its sender is not authenticated",
-                        in.getHeader("JMSMessageID"), reason);
+        String earlier = in.getHeader(Headers.SENDER_NOTICE, String.class); // only a replay carries one (DeadLetters)
+        EnvelopeHeader verified = verifiedHeader(exchange);
+        Object deadLetter = in.getHeader("JMSMessageID");
+        if (!NonDeliveryFlow.tracked(flow)) {
+            log.debug("no non-delivery report for a {} message", flow);
+        } else if (TOLD.equals(earlier)) {
+            log.info("no non-delivery notice for dead letter {} ({}): a replay that failed again, its sender was told", deadLetter, reason);
+        } else if (verified == null || !authenticated(verified, in.getHeader(Headers.VALIDATED_USER, String.class), earlier)) {
+            if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.EXPIRED.name().equals(reason))) {
+                in.removeHeader(Headers.SENDER_NOTICE); // delivered by another copy meanwhile, or too old to know: nothing owed
             }
-        } catch (Exception e) { // the dead letter matters more than telling about it
-            log.error("could not report dead letter {} ({}) to its sender: {}", in.getHeader("JMSMessageID"), reason, e.toString());
+            log.info("no non-delivery notice for dead letter {} ({}): its sender is not authenticated", deadLetter, reason);
+        } else if (!isFinal(exchange)) {
+            // a transient failure whose attempts ran out (a lock, a copy still in flight, a full disk): the message may
+            // yet be delivered (its other copy, a replay); OwedNotices tells its sender once a replay no longer can
+            in.setHeader(Headers.SENDER_NOTICE, OWED);
+            log.info("non-delivery notice for dead letter {} ({}) owed to {}: not a final failure, it waits for a replay",
+                    deadLetter, reason, verified.sender());
+        } else {
+            try {
+                Answer notice = notice(verified.sender(), verified.messageId(), flow, reason);
+                if (alreadySent(notice)) {
+                    log.info("no second non-delivery notice for {} message {} ({}), dead letter {}: {} was told of it before",
+                            flow, verified.messageId(), reason, deadLetter, verified.sender());
+                } else {
+                    exchange.setProperty(NOTICES, answers.sealAll(exchange, List.of(notice)));
+                    log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
+                }
+                told(in, clock);
+            } catch (Exception e) { // the dead letter matters more than telling about it: owed, told later
+                in.setHeader(Headers.SENDER_NOTICE, OWED);
+                log.error("could not report dead letter {} ({}) to its sender {} now, it is owed a notice: {}", deadLetter,
+                        reason, verified.sender(), e.toString());
+            }
         }
-        in.setBody(notices);
+    }
+
+    /**
+     * Whether the verified signer is who put the message here; or, for a replay by this node, whether the first
+     * dead-lettering found it so (it left the sender {@value #OWED} a notice).
+     */
+    private static boolean authenticated(EnvelopeHeader verified, String producer, String earlier) {
+        return verified.sender().equals(producer) || (OWED.equals(earlier) && NodeSecurityManager.LOCAL_USER.equals(producer));
+    }
+
+    /** Marks the dead letter in {@code in} as told, now. */
+    private static void told(Message in, Clock clock) {
+        in.setHeader(Headers.SENDER_NOTICE, TOLD);
+        in.setHeader(Headers.SENDER_TOLD_AT, clock.instant().toString());
     }
 
     /** Whether the dead letter's failure is final (a refusal), not a transient one whose attempts ran out (issue 14 F). */
@@ -119,11 +163,20 @@ public final class NonDeliveryNotices {
                 ? rejected.signedHeader() : null;
     }
 
-    Answer notice(EnvelopeHeader header, String flow, String reason) throws Exception {
-        NonDeliveryNotice notice = new NonDeliveryNotice(header.messageId(), flow, selfCode, reason,
+    /**
+     * Whether a notice about the same message was sent before (another copy of it, its owed notice): its sender was
+     * told once, and a second notice with the same id would roll back the transaction it is sent in ({@link SentNotices}).
+     */
+    boolean alreadySent(Answer notice) {
+        return sentNotices.alreadySent(notice.messageId());
+    }
+
+    /** The notice about message {@code messageId} of {@code sender}; its id is made from both, the same however often. */
+    Answer notice(String sender, String messageId, String flow, String reason) throws Exception {
+        NonDeliveryNotice notice = new NonDeliveryNotice(messageId, flow, selfCode, reason,
                 NonDeliveryFlow.reasonText(reason), clock.instant().toString());
-        return new Answer(NonDeliveryFlow.FLOW, header.sender(), MessageIds.answerOf(NonDeliveryFlow.FLOW.name(),
-                header.sender(), header.messageId()), header.messageId(), SecureXml.parse(XML.writeValueAsBytes(notice)));
+        return new Answer(NonDeliveryFlow.FLOW, sender, MessageIds.answerOf(NonDeliveryFlow.FLOW.name(), sender, messageId),
+                messageId, SecureXml.parse(XML.writeValueAsBytes(notice)));
     }
 
     private void reportOwn(Message in, String flow, String reason) throws Exception {

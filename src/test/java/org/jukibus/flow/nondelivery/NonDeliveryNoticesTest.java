@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,6 +20,7 @@ import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
+import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
@@ -76,8 +79,11 @@ class NonDeliveryNoticesTest {
         // notices are not tracked: the delivery status needs no store here
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), Clock.systemUTC());
         notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (delivered, digest) -> false, Clock.systemUTC()),
-                null, null, SHINJUKU, Clock.systemUTC());
+                null, null, id -> SENT_BEFORE.contains(id), SHINJUKU, Clock.systemUTC());
     }
+
+    /** The ids of the notices the outbound duplicate cache holds (SentNotices). */
+    private static final Set<String> SENT_BEFORE = ConcurrentHashMap.newKeySet();
 
     @Test
     void a_business_refusal_of_an_authenticated_sender_is_answered_with_a_signed_notice_without_personal_data() throws Exception {
@@ -96,6 +102,8 @@ class NonDeliveryNoticesTest {
         assertThat(notice.header().messageId()).isEqualTo(MessageIds.answerOf("non-delivery", OSAKA, ID));
         assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>")
                 .contains("<Flow>transfer-in</Flow>").doesNotContain("住基").doesNotContain("12345678901");
+        assertThat(exchange.getIn().getHeader(Headers.SENDER_NOTICE)).as("the dead letter says so").isEqualTo(NonDeliveryNotices.TOLD);
+        assertThat(exchange.getIn().getHeader(Headers.SENDER_TOLD_AT)).isNotNull();
     }
 
     @Test
@@ -149,6 +157,7 @@ class NonDeliveryNoticesTest {
         Exchange mismatch = deadLetter("SENDER_MISMATCH", "131059");
         mismatch.setProperty(InboundDelivery.DELIVERED, delivered);
         assertThat(onDeadLetter(mismatch)).isEmpty();
+        assertThat(mismatch.getIn().getHeader(Headers.SENDER_NOTICE)).as("nor is one owed").isNull();
 
         // a dead letter replayed by the operator that fails again: its first failure was told
         Exchange replayed = deadLetter("UNKNOWN_PERSON", NodeSecurityManager.LOCAL_USER);
@@ -185,12 +194,77 @@ class NonDeliveryNoticesTest {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, transientCause);
 
             assertThat(onDeadLetter(exchange)).as(transientCause.toString()).isEmpty();
+            assertThat(exchange.getIn().getHeader(Headers.SENDER_NOTICE)).as("owed, for OwedNotices")
+                    .isEqualTo(NonDeliveryNotices.OWED);
         }
+    }
+
+    /**
+     * A dead letter whose sender was owed a notice, replayed by the operator (the node is its producer), that fails
+     * again for good tells the sender now; one whose sender was told tells nothing more; one refused now as a replay
+     * (another copy was delivered meanwhile) owes nothing any more.
+     */
+    @Test
+    void a_replay_keeps_what_its_first_failure_decided_and_tells_an_owed_sender_of_a_final_failure() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        Delivered delivered = new Delivered(TransferInFlow.NOTICE, fromOsaka.header(), fromOsaka.payloadBytes());
+
+        Exchange owed = deadLetter("UNKNOWN_PERSON", NodeSecurityManager.LOCAL_USER);
+        owed.getIn().setHeader(Headers.SENDER_NOTICE, NonDeliveryNotices.OWED);
+        owed.setProperty(InboundDelivery.DELIVERED, delivered);
+        List<?> sent = onDeadLetter(owed);
+        assertThat(sent).hasSize(1);
+        assertThat(((Message) sent.get(0)).getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA);
+        assertThat(owed.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.TOLD);
+
+        Exchange told = deadLetter("UNKNOWN_PERSON", NodeSecurityManager.LOCAL_USER);
+        told.getIn().setHeader(Headers.SENDER_NOTICE, NonDeliveryNotices.TOLD);
+        told.setProperty(InboundDelivery.DELIVERED, delivered);
+        assertThat(onDeadLetter(told)).isEmpty();
+        assertThat(told.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.TOLD);
+
+        Exchange deliveredMeanwhile = deadLetter("REPLAY", NodeSecurityManager.LOCAL_USER);
+        deliveredMeanwhile.getIn().setHeader(Headers.SENDER_NOTICE, NonDeliveryNotices.OWED);
+        deliveredMeanwhile.setProperty(Exchange.EXCEPTION_CAUGHT, new EnvelopeRejectedException(RejectionReason.REPLAY, "delivered"));
+        assertThat(onDeadLetter(deliveredMeanwhile)).isEmpty();
+        assertThat(deliveredMeanwhile.getIn().getHeader(Headers.SENDER_NOTICE)).isNull();
+    }
+
+    /**
+     * A notice about a message its sender was already told of (an expired copy a hostile peer sent after it, its owed
+     * notice) is not sent again: its id is in the outbound duplicate cache, and a second send would roll back the
+     * dead letter's transaction every time it is redelivered. The dead letter says TOLD.
+     */
+    @Test
+    void a_message_whose_sender_was_told_before_gets_no_second_notice() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        Exchange exchange = deadLetter("EXPIRED", OSAKA);
+        exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE, fromOsaka.header(), fromOsaka.payloadBytes()));
+        SENT_BEFORE.add(MessageIds.answerOf("non-delivery", OSAKA, ID));
+        try {
+            assertThat(onDeadLetter(exchange)).as("no second notice").isEmpty();
+        } finally {
+            SENT_BEFORE.clear();
+        }
+        assertThat(exchange.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.TOLD);
+    }
+
+    /** A notice that cannot be made now (here: the sender is not in the directory to seal to) is owed, not dropped. */
+    @Test
+    void a_notice_that_cannot_be_made_is_owed() throws Exception {
+        OpenedEnvelope fromOsaka = shinjuku.open(osaka.seal("TransferInNotice", SHINJUKU, ID, null, notice()));
+        EnvelopeHeader h = fromOsaka.header();
+        EnvelopeHeader unknown = new EnvelopeHeader(h.messageId(), h.type(), "999997", h.recipient(), h.createdAt(), null);
+        Exchange exchange = deadLetter("UNKNOWN_PERSON", "999997");
+        exchange.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE, unknown, fromOsaka.payloadBytes()));
+
+        assertThat(onDeadLetter(exchange)).isEmpty();
+        assertThat(exchange.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.OWED);
     }
 
     private static List<?> onDeadLetter(Exchange exchange) throws Exception {
         notices.onDeadLetter(exchange);
-        return exchange.getIn().getBody(List.class);
+        return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);
     }
 
     private static EnvelopeRejectedException catchRejection(byte[] envelope) {

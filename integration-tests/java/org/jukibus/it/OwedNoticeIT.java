@@ -1,0 +1,277 @@
+package org.jukibus.it;
+
+import static org.jukibus.it.Codes.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import java.util.Collections;
+import java.util.Enumeration;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.ResidentCode;
+import org.jukibus.flow.SeenMessages;
+import org.jukibus.flow.nondelivery.SentMessages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Every message ends with a receipt or a NonDelivery file at its sender, also when it failed at its recipient in a way
+ * that is not final and nobody replays it: Osaka-shi's outbox is unwritable longer than its operator's bound on the
+ * wait (transient-max-attempts 3), so Shinjuku's notices are dead-lettered OUTBOX_UNWRITABLE and their sender is owed
+ * a notice. The network's clock is moved for real ({@code jukibus clock set}).
+ */
+// order is inherent: the clock of the running network only moves forward
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OwedNoticeIT {
+
+    static final String INBOUND = "jukibus.inbound.transfer-in";
+
+    @Provisioned({SHINJUKU, OSAKA})
+    static TestNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net.network.ca().issueCrl(Duration.ofDays(100)); // the drill moves the clock 64 days
+        net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
+        net.node(OSAKA).properties().put("jukibus.delivery.transient-max-attempts", "3");
+        net.node(OSAKA).properties().put("jukibus.receipts.owed-notice-interval", "1s");
+        net.start(SHINJUKU, OSAKA);
+    }
+
+    /**
+     * Day 0 the dead letter is owed, and nothing is told while a replay could still deliver it; day 32 (past the
+     * receiver window of 31 days) Shinjuku gets one NOT_DELIVERED, the dead letter stays for the operator marked told,
+     * and neither another round nor a restart of Osaka-shi tells it again.
+     */
+    @Test
+    @Order(1)
+    void a_dead_letter_owed_a_notice_gets_one_once_a_replay_can_no_longer_deliver_it() throws Exception {
+        String id = deadLetteredOwed("O-1", "6200000001");
+        // and one whose other copy was delivered (as a copy in flight may be): its receipt is its outcome
+        String deliveredId = deadLetteredOwed("O-1B", "6200000011");
+        net.context(OSAKA).getBean(SeenMessages.class).record(SHINJUKU, deliveredId, "ID:another-copy", Instant.now());
+        Thread.sleep(3000); // three rounds of the job
+        assertThat(nonDelivery(id)).as("not final yet: a replay may still deliver it").doesNotExist();
+
+        // a clock drill past the receiver window tells nothing (review M1): the clock goes back after it, and a replay
+        // could then deliver the message. Osaka-shi stopped while the clocks move: its job would tell Shinjuku before
+        // Shinjuku's clock moved, whose node would refuse the notice as made in the future
+        net.stop(OSAKA);
+        net.moveClock(Duration.ofDays(32));
+        net.start(OSAKA);
+        Thread.sleep(4000); // rounds at the moved clock
+        assertThat(nonDelivery(id)).as("a drill tells nothing").doesNotExist();
+        assertThat(deadLetter(id).getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("OWED");
+
+        // 32 days on for real: the system's clock cannot be moved, the dead letters' envelopes are made older instead
+        ageDeadLetters(Duration.ofDays(32));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+        assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                .contains("<ReportedBy>RECIPIENT</ReportedBy>").contains("<ReasonCode>TRANSIENT_EXPIRED</ReasonCode>")
+                .contains("<Recipient>" + OSAKA + "</Recipient>");
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == SentMessages.State.NOT_DELIVERED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetter(deliveredId).getStringProperty(Headers.SENDER_NOTICE) == null);
+        Message dead = deadLetter(id);
+        assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+        assertThat(dead.getStringProperty(Headers.SENDER_TOLD_AT)).isNotBlank();
+        assertThat(dead.getStringProperty(Headers.REJECT_REASON)).as("the dead letter as it was").isEqualTo("OUTBOX_UNWRITABLE");
+        assertThat(DeadLetterToolingIT.lines(dlq("list").out(), "[sender told")).hasSize(1);
+        assertThat(nonDelivery(deliveredId)).as("delivered by its other copy: no notice").doesNotExist();
+
+        // the notices that reached Shinjuku (a second one with the same id would be dropped by Osaka-shi's outbound
+        // duplicate cache before it left; one with another id would be counted here)
+        long notices = BrokerStats.messagesReceived(net.broker(SHINJUKU), "jukibus.inbound.non-delivery");
+        net.stop(OSAKA);
+        net.start(OSAKA);
+        Thread.sleep(4000); // rounds after the restart
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).hasSize(2);
+        assertThat(deadLetter(id).getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+        assertThat(BrokerStats.messagesReceived(net.broker(SHINJUKU), "jukibus.inbound.non-delivery"))
+                .as("no second notice").isEqualTo(notices);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+    }
+
+    /** A purge tells the sender of an owed dead letter at once (its own reason), and nobody twice. */
+    @Test
+    @Order(2)
+    void a_purge_tells_the_sender_still_owed_a_notice() throws Exception {
+        String id = deadLetteredOwed("O-2", "6200000002");
+        assertThat(nonDelivery(id)).doesNotExist();
+
+        DeadLetterToolingIT.Run purged = dlq("purge", "--flow", "transfer-in", "--yes");
+
+        assertThat(purged.exit()).as(purged.err()).isZero();
+        assertThat(purged.out()).contains("purged 3 dead letter(s)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+        assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                .contains("<ReasonCode>OUTBOX_UNWRITABLE</ReasonCode>");
+        assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();
+        Thread.sleep(3000);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("the first one's sender was told once only").isEmpty();
+    }
+
+    /**
+     * An envelope that waited in the recipient's inbound queue past the receiver window is refused EXPIRED there; its
+     * signature verified and it was never delivered, so its sender is told.
+     */
+    @Test
+    @Order(3)
+    void an_envelope_refused_as_expired_at_its_recipient_is_reported_to_its_sender() throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute("transfer-in-delivery");
+        String id = notice("O-3", "6200000003");
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1);
+
+        net.moveClock(Duration.ofDays(64)); // 32 days after it was sealed
+        net.camel(OSAKA).getRouteController().startRoute("transfer-in-delivery");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+        assertThat(Files.readString(nonDelivery(id), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                .contains("<ReasonCode>EXPIRED</ReasonCode>");
+        Message dead = only(net.browse(OSAKA, "jukibus.dlq"));
+        assertThat(dead.getStringProperty(Headers.REJECT_REASON)).isEqualTo("EXPIRED");
+        assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+        assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+    }
+
+    /**
+     * Review H2: a notice about the message was sent before (here put in Osaka-shi's outbound duplicate cache as an
+     * expired copy's notice leaves it; a hostile peer can bring that about). A second one with the same id would roll
+     * back the whole purge, for every selector including it, for as long as the id is cached: instead it is purged as
+     * told, no second notice, and the purge goes on with the others.
+     */
+    @Test
+    @Order(4)
+    void a_purge_sends_no_second_notice_and_does_not_fail_for_a_message_told_before() throws Exception {
+        String toldBefore = deadLetteredOwed("O-4", "6200000004");
+        String owed = deadLetteredOwed("O-5", "6200000005");
+        net.broker(OSAKA).getPostOffice().getDuplicateIDCache(SimpleString.of("jukibus.outbound"))
+                .addToCache(SimpleString.of(MessageIds.answerOf("non-delivery", SHINJUKU, toldBefore)).getData());
+
+        int deadLetters = net.browse(OSAKA, "jukibus.dlq").size();
+
+        DeadLetterToolingIT.Run purged = dlq("purge", "--flow", "transfer-in", "--yes");
+
+        assertThat(purged.exit()).as(purged.err()).isZero();
+        assertThat(purged.out()).contains("purged " + deadLetters + " dead letter(s)");
+        // the depth counts a rolled-back dead letter waiting out its redelivery delay too, which a browser does not see
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.dlq")).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(owed)));
+        Thread.sleep(3000);
+        assertThat(nonDelivery(toldBefore)).as("told before: no second notice").doesNotExist();
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+    }
+
+    /**
+     * Every dead letter on Osaka-shi as it is {@code by} later: its envelope's created-at that much earlier, the rest
+     * as it was (the owed-notice round goes by the system's clock, which a test cannot move).
+     */
+    @SuppressWarnings("unchecked")
+    private static void ageDeadLetters(Duration by) throws Exception {
+        try (Connection c = net.local(OSAKA).createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            Queue dlq = s.createQueue("jukibus.dlq");
+            List<BytesMessage> aged = new java.util.ArrayList<>();
+            try (MessageConsumer consumer = s.createConsumer(dlq)) {
+                for (Message m = consumer.receive(2000); m != null; m = consumer.receive(1000)) {
+                    BytesMessage copy = s.createBytesMessage();
+                    copy.writeBytes(TestNetwork.body((BytesMessage) m));
+                    for (String name : Collections.list((Enumeration<String>) m.getPropertyNames())) {
+                        if (name.startsWith("Jukibus")) {
+                            copy.setObjectProperty(name, m.getObjectProperty(name));
+                        }
+                    }
+                    copy.setStringProperty(Headers.CREATED_AT, Instant.parse(m.getStringProperty(Headers.CREATED_AT)).minus(by).toString());
+                    aged.add(copy);
+                }
+            }
+            MessageProducer producer = s.createProducer(dlq);
+            for (BytesMessage m : aged) {
+                producer.send(m);
+            }
+            s.commit();
+        }
+    }
+
+    /** Drops a notice at Shinjuku for Osaka-shi while Osaka-shi's outbox is unwritable; returns its id once dead-lettered, owed. */
+    private static String deadLetteredOwed(String noticeId, String residentDigits) throws Exception {
+        Path outbox = net.node(OSAKA).legacyRoot().resolve("outbox").resolve("transfer-in");
+        Path blocked = outbox.resolveSibling("transfer-in.moved");
+        Files.createDirectories(outbox);
+        Files.move(outbox, blocked);
+        Files.writeString(outbox, "a file where the folder should be");
+        String id;
+        int before = DeadLetterAssert.count(net, OSAKA);
+        try {
+            id = notice(noticeId, residentDigits);
+            assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("OUTBOX_UNWRITABLE");
+        } finally {
+            Files.delete(outbox);
+            Files.move(blocked, outbox);
+        }
+        Message dead = net.browse(OSAKA, "jukibus.dlq").get(before);
+        assertThat(dead.getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("OWED");
+        assertThat(dead.getStringProperty(Headers.SENDER)).isEqualTo(SHINJUKU);
+        return id;
+    }
+
+    private static String notice(String noticeId, String residentDigits) throws Exception {
+        byte[] notice = Notices.transferIn(noticeId, ResidentCode.of(residentDigits), SHINJUKU, OSAKA);
+        net.drop(SHINJUKU, "transfer-in", noticeId + ".xml", notice);
+        return MessageIds.forInput(SHINJUKU, notice);
+    }
+
+    /** Osaka-shi's dead letter of message {@code id}. */
+    private static Message deadLetter(String id) throws Exception {
+        List<Message> found = new java.util.ArrayList<>();
+        for (Message m : net.browse(OSAKA, "jukibus.dlq")) {
+            if (id.equals(m.getStringProperty(Headers.MESSAGE_ID))) {
+                found.add(m);
+            }
+        }
+        return only(found);
+    }
+
+    private static Message only(List<Message> messages) {
+        assertThat(messages).hasSize(1);
+        return messages.get(0);
+    }
+
+    private static Path nonDelivery(String id) {
+        return net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(id + ".xml");
+    }
+
+    private static SentMessages.State state(String messageId) {
+        return net.context(SHINJUKU).getBean(SentMessages.class).find(messageId, OSAKA).map(SentMessages.Sent::state).orElse(null);
+    }
+
+    private static DeadLetterToolingIT.Run dlq(String command, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("dlq", command));
+        all.addAll(net.operatorLogin(OSAKA));
+        all.addAll(List.of(args));
+        return DeadLetterToolingIT.run(all.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,171 @@
+package org.jukibus.flow.nondelivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.jukibus.core.NodeProperties;
+import org.jukibus.core.NodeRole;
+import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.envelope.NodeEnvelopes;
+import org.jukibus.envelope.OpenedEnvelope;
+import org.jukibus.envelope.RejectionReason;
+import org.jukibus.flow.Answers;
+import org.jukibus.flow.FlowHandlers;
+import org.jukibus.flow.FlowMetrics;
+import org.jukibus.flow.Flows;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.InboundDelivery;
+import org.jukibus.flow.SeenMessages;
+import org.jukibus.pki.CertificateAuthority;
+import org.jukibus.pki.KeyMaterial;
+import org.jukibus.pki.NodeIdentity;
+import org.jukibus.store.TestStores;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An envelope refused as EXPIRED at its recipient after its signature verified: its signer (the producer) is told it
+ * was not delivered, unless the recipient's seen messages (the real store) say it was delivered, in which case the
+ * expired copy is a duplicate and nothing is told, nor when it is older than the seen messages remember.
+ * Osaka-shi seals on day 0; Shinjuku opens on day 32 (its receiver window is 31 days).
+ */
+class ExpiredEnvelopeNoticeTest {
+
+    static final String SHINJUKU = "131041";
+    static final String OSAKA = "271004";
+    static final String BUNKYO = "131059";
+    static final Instant DAY_0 = Instant.parse("2026-10-01T09:00:00Z");
+    static final Instant DAY_32 = DAY_0.plus(Duration.ofDays(32));
+
+    @TempDir
+    static Path dir;
+    static KeyMaterial shinjukuKeys;
+    static NodeDirectory directory;
+    static NodeEnvelopes osakaOnDay0;
+    static NodeEnvelopes osakaOnDay32;
+
+    SeenMessages seen;
+    NodeEnvelopes shinjuku;
+    InboundDelivery delivery;
+    NonDeliveryNotices notices;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "test root", "pw".toCharArray());
+        shinjukuKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        KeyMaterial osakaKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        directory = new NodeDirectory(1, Instant.now(), List.of(
+                new NodeEntry(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), shinjukuKeys.certificate()),
+                new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate())));
+        osakaOnDay0 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_0));
+        osakaOnDay32 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_32));
+    }
+
+    @BeforeEach
+    void shinjukuOnDay32() {
+        DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
+        NodeProperties.Envelope limits = new NodeProperties.Envelope();
+        // as NodeConfiguration keeps them: the receiver window, an outage window and the allowed clock skew more
+        seen = new SeenMessages(store, fixed(DAY_32), limits.receiverWindow().plus(limits.getOutageWindow()).plus(limits.getMaxFuture()));
+        shinjuku = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, limits, fixed(DAY_32));
+        delivery = new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, shinjuku, seen, FlowMetrics.none(),
+                event -> { }, null);
+        DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), fixed(DAY_32));
+        notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (d, digest) -> false,
+                fixed(DAY_32)), null, null, id -> false, SHINJUKU, fixed(DAY_32));
+    }
+
+    @Test
+    void an_expired_message_never_delivered_gets_a_notice_to_its_signer_with_reason_expired() throws Exception {
+        byte[] envelope = osakaOnDay0.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d01", null, notice());
+
+        List<?> sent = deadLettered(envelope, OSAKA, "ID:1");
+
+        assertThat(sent).hasSize(1);
+        Message message = (Message) sent.get(0);
+        assertThat(message.getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA);
+        OpenedEnvelope notice = osakaOnDay32.open(message.getBody(byte[].class));
+        assertThat(notice.header().correlationId()).isEqualTo("0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d01");
+        assertThat(new String(notice.payloadBytes(), StandardCharsets.UTF_8)).contains("<ReasonCode>EXPIRED</ReasonCode>")
+                .contains("<MessageId>0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d01</MessageId>");
+    }
+
+    @Test
+    void an_expired_copy_of_a_delivered_message_is_a_silent_duplicate() throws Exception {
+        byte[] envelope = osakaOnDay0.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d02", null, notice());
+        seen.record(OSAKA, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d02", "ID:first", DAY_0);
+
+        assertThat(deadLettered(envelope, OSAKA, "ID:second")).isEmpty();
+        assertThat(deadLettered(envelope, OSAKA, "ID:first")).as("the delivered broker message itself, again").isEmpty();
+    }
+
+    @Test
+    void an_envelope_older_than_the_seen_messages_remember_gets_nothing() throws Exception {
+        assertThat(seen.remembers(DAY_32.minus(Duration.ofDays(60)))).isTrue();
+        assertThat(seen.remembers(DAY_32.minus(Duration.ofDays(62)))).isFalse();
+        byte[] envelope = osakaOnDay0.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d03", null, notice());
+        // a node that keeps delivered ids for the receiver window only (as before): day 0 is past what it remembers
+        SeenMessages forgetful = new SeenMessages(TestStores.fresh(NodeRole.MUNICIPAL), fixed(DAY_32), Duration.ofDays(31));
+        delivery = new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, shinjuku, forgetful,
+                FlowMetrics.none(), event -> { }, null);
+
+        assertThat(deadLettered(envelope, OSAKA, "ID:1")).isEmpty();
+    }
+
+    @Test
+    void an_expired_envelope_put_here_by_another_node_than_its_signer_gets_nothing() throws Exception {
+        byte[] envelope = osakaOnDay0.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d04", null, notice());
+
+        assertThat(deadLettered(envelope, BUNKYO, "ID:1")).isEmpty();
+    }
+
+    /** Opens the envelope on Shinjuku's transfer-in queue as put there by {@code producer}; returns what its sender is sent. */
+    private List<?> deadLettered(byte[] envelope, String producer, String brokerId) throws Exception {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Headers.FLOW, "transfer-in");
+        exchange.getIn().setBody(envelope);
+        exchange.getIn().setHeader(Headers.VALIDATED_USER, producer);
+        exchange.getIn().setHeader("JMSMessageID", brokerId);
+        Throwable[] caught = new Throwable[1];
+        assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(RejectionReason.EXPIRED);
+            caught[0] = e;
+        });
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught[0]);
+        exchange.getIn().setHeader(Headers.FLOW, "transfer-in");
+        exchange.getIn().setHeader(Headers.REJECT_REASON, "EXPIRED");
+        exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
+        notices.onDeadLetter(exchange);
+        return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);
+    }
+
+    private static Clock fixed(Instant at) {
+        return Clock.fixed(at, ZoneOffset.UTC);
+    }
+
+    private static org.w3c.dom.Document notice() throws Exception {
+        return osakaOnDay0.parsePayload(Files.readAllBytes(Path.of("docs/samples/transfer-in-notice.xml")), "TransferInNotice");
+    }
+}
