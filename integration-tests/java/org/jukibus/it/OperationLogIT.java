@@ -97,7 +97,7 @@ class OperationLogIT {
         assertThat(sender.get(AuditKind.LOCAL_INPUT_HANDLED)).singleElement()
                 .satisfies(e -> assertThat(e.flow()).isEqualTo("card-check"));
         assertThat(recipient.get(AuditKind.OPERATION)).singleElement()
-                .satisfies(e -> assertThat(e.actor() + " " + e.detail()).isEqualTo("jmx dlq purge: 0 removed for good"));
+                .satisfies(e -> assertThat(e.actor() + " " + e.detail()).isEqualTo("jmx dlq purge: 0 removed for good, 0 of them told their sender"));
 
         for (String code : List.of(SHINJUKU, OSAKA)) {
             Path cert = root.resolve(code + ".pem");
