@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * waiting out a redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows.
  * <p>
  * Depths are the broker's counts. Ages and the per-peer figures come from reading at most {@link #READ_LIMIT}
- * messages of each queue from its head (the oldest), and as many of those waiting out a redelivery delay: after a
- * 4-day outage the outbound queue holds hundreds of thousands, mostly paged to disk, and reading them all every ten
- * seconds would compete with the drain. A peer whose first message lies deeper than that is left out of the
+ * messages (and at most {@link #READ_BYTES} of them) of each queue from its head (the oldest), and as many of those
+ * waiting out a redelivery delay: after a 4-day outage the outbound queue holds hundreds of thousands, mostly paged
+ * to disk, and reading them all every ten seconds would compete with the drain (with identity updates of up to 1 MiB
+ * each, 10,000 of them would be gigabytes read back from the page files every round). A peer whose first message lies deeper than that is left out of the
  * per-peer series until the queue ahead of it shrinks; those ahead of it are older, so the backlog alert still fires.
  */
 public final class QueueMetrics implements AutoCloseable {
@@ -45,6 +46,8 @@ public final class QueueMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
     static final int INTERVAL_SECONDS = 10;
     static final int READ_LIMIT = 10_000;
+    /** What one round reads of one queue's messages at most (their memory estimate), paged or not. */
+    static final long READ_BYTES = 16L * 1024 * 1024;
     private static final String PREFIX = "jukibus.";
     private static final String OUTBOUND = "jukibus.outbound";
 
@@ -125,16 +128,23 @@ public final class QueueMetrics implements AutoCloseable {
     }
 
     /**
-     * The queued messages from the head, those waiting out a redelivery delay (at most {@link #READ_LIMIT} of each),
-     * and those out to a consumer (bounded by the consumers' windows).
+     * The queued messages from the head, those waiting out a redelivery delay (at most {@link #READ_LIMIT} and
+     * {@link #READ_BYTES} of each), and those out to a consumer (bounded by the consumers' windows).
      */
-    private static void forEachMessage(Queue queue, java.util.function.Consumer<MessageReference> action) {
+    static void forEachMessage(Queue queue, java.util.function.Consumer<MessageReference> action) {
         try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
-            for (int read = 0; read < READ_LIMIT && it.hasNext(); read++) {
-                action.accept(it.next());
+            long bytes = 0;
+            for (int read = 0; read < READ_LIMIT && bytes < READ_BYTES && it.hasNext(); read++) {
+                MessageReference ref = it.next();
+                bytes += ref.getMessageMemoryEstimate();
+                action.accept(ref);
             }
         }
-        queue.getScheduledMessages().stream().limit(READ_LIMIT).forEach(action);
+        long[] bytes = {0};
+        queue.getScheduledMessages().stream().limit(READ_LIMIT).takeWhile(ref -> bytes[0] < READ_BYTES).forEach(ref -> {
+            bytes[0] += ref.getMessageMemoryEstimate();
+            action.accept(ref);
+        });
         queue.getDeliveringMessages().values().forEach(refs -> refs.forEach(action));
     }
 
