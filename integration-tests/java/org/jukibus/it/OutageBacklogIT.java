@@ -71,7 +71,7 @@ class OutageBacklogIT {
      * forwarder takes each of its envelopes, fails and rolls back, and the broker keeps the envelope in memory until its
      * redelivery delay has passed (Artemis' scheduled messages count toward neither global-max-size nor
      * max-read-page-bytes), so it reads the whole backlog back from its pages into the heap: this process dies of
-     * OutOfMemoryError after about 100 envelopes. Enable once the waiting envelopes of a down peer are kept on disk.
+     * OutOfMemoryError while the envelopes are put. Enable once the waiting envelopes of a down peer are kept on disk.
      */
     @Test
     @Disabled("known defect: a down peer's envelopes waiting out their redelivery delay are held in memory")
