@@ -70,6 +70,9 @@ public final class NodeBroker implements AutoCloseable {
         FileConfiguration configuration = new FileConfiguration();
         URL source = template.source().toUri().toURL();
         configuration.parse(XMLUtil.stringToElement(xml), source);
+        // checked before the broker starts: a node without a memory bound must not start and later die of a backlog
+        MemoryBound.require(configuration, template.source(), Runtime.getRuntime().maxMemory());
+        MemoryBound.journalWarning(configuration, template.source(), MIN_LARGE_MESSAGE_BYTES).ifPresent(log::warn);
         configuration.setJMXManagementEnabled(true);
         // Artemis would cache a login by subject DN, which a node's renewed certificate shares with its old one:
         // each TLS login asks NodeSecurityManager, so after a renewal's overlap the old certificate is refused at once

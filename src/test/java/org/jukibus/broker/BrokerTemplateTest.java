@@ -49,6 +49,27 @@ class BrokerTemplateTest {
     }
 
     /**
+     * A long outage of a peer costs disk, never heap: every role's broker bounds its messages in memory (then pages)
+     * and what a queue reads back from its pages, within the smallest heap a node runs at (the ITs' 256 MB).
+     */
+    @Test
+    void every_role_bounds_the_broker_memory_within_the_smallest_heap() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            FileConfiguration configuration = parsed(role);
+
+            assertThat(configuration.getGlobalMaxSize()).as(role).isEqualTo(32L * 1024 * 1024);
+            assertThat(MemoryBound.violations(configuration, 256L * 1024 * 1024)).as(role).isEmpty();
+            assertThat(MemoryBound.journalWarning(configuration, Path.of(role), NodeBroker.MIN_LARGE_MESSAGE_BYTES)).as(role).isEmpty();
+            assertThat(RedeliveryPolicy.settingsByAddress(configuration)).as(role).allSatisfy((address, s) -> {
+                // a page read back is one envelope (1088 KiB) more than page-size-bytes at most; the consumers hold
+                // up to 8 envelopes (jukibus.link.forwarders) which must not keep the queue from reading on
+                assertThat(s.getMaxReadPageBytes()).as(role + " " + address).isGreaterThan(8 * NodeBroker.MIN_LARGE_MESSAGE_BYTES);
+                assertThat(s.getPageSizeBytes()).as(role + " " + address).isLessThanOrEqualTo(4 * 1024 * 1024);
+            });
+        }
+    }
+
+    /**
      * Issue 14 C and D, for every role (the standalone broker runs the same files): an expired message goes to the
      * dead-letter queue, never dropped silently, and the broker never moves a message to it itself (the node
      * dead-letters with a reason, and lets a message wait on a transient failure).

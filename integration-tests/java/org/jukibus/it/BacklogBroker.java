@@ -1,0 +1,212 @@
+package org.jukibus.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jukibus.broker.BrokerTemplate;
+import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.NodeSecurityManager;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.flow.Headers;
+import org.jukibus.flow.WaitingMessages;
+
+/**
+ * The process {@link OutageBacklogIT} forks at a small heap: a node's broker started by {@link NodeBroker} from a role's
+ * broker.xml as shipped (its memory bound and start check included), with only its in-VM acceptor, and the node's own
+ * client settings (in-VM consumer window 0, regular messages up to {@link NodeBroker#MIN_LARGE_MESSAGE_BYTES}).
+ * {@code -Djukibus.backlog.node-mib=N} keeps N MiB live beside the broker, as the rest of the node does.
+ * Prints {@code RESULT name=value} lines; an OutOfMemoryError ends the process (-XX:+ExitOnOutOfMemoryError).
+ *
+ * <p>Arguments: broker-config directory, role, data directory, mode, envelopes, envelope bytes, seconds. Modes:
+ * <ul>
+ *   <li>{@code put}: puts the envelopes on {@code jukibus.outbound} for a peer that is down, as the node does (with a
+ *       duplicate id), nothing taking them, then ends the way a power cut ends a node ({@link Runtime#halt}: no
+ *       shutdown, no flush);</li>
+ *   <li>{@code drain}: starts again from that journal and those pages, the peer is up: a forwarder (a local
+ *       transaction per envelope, as the node's) takes every envelope; waits up to the seconds given;</li>
+ *   <li>{@code retry}: puts them while the forwarder takes each and rolls back, as the node's forwarder does while
+ *       the peer is down (the broker redelivers it after its backoff), for the seconds given; then the peer comes up,
+ *       {@link WaitingMessages} releases the waiting ones and the forwarder takes every envelope.</li>
+ * </ul>
+ */
+final class BacklogBroker {
+
+    private static final String OUTBOUND = "jukibus.outbound";
+    private static final String PEER = "131059";
+    /** The node's own live objects, see {@code jukibus.backlog.node-mib}. */
+    private static final java.util.List<byte[]> NODE = new java.util.ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        Path configDir = Path.of(args[0]);
+        String role = args[1];
+        Path data = Path.of(args[2]);
+        String mode = args[3];
+        int envelopes = Integer.parseInt(args[4]);
+        int bytes = Integer.parseInt(args[5]);
+        long millis = Long.parseLong(args[6]) * 1000;
+        // what the rest of the node keeps live beside its broker (the broker shares the node's heap)
+        for (int mib = 0; mib < Integer.getInteger("jukibus.backlog.node-mib", 0); mib++) {
+            NODE.add(new byte[1024 * 1024]);
+        }
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
+                .setLevel(ch.qos.logback.classic.Level.WARN); // as the node's application.properties
+
+        String secret = "local-" + System.nanoTime();
+        Map<String, String> values = new HashMap<>();
+        BrokerTemplate template = BrokerTemplate.load(configDir, role);
+        template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "1" : "unused"));
+        values.put("jukibus.broker.name", "backlog-" + role);
+        values.put("jukibus.broker.data", data.toString());
+        values.remove("jukibus.broker.vm-id");
+        NodeBroker broker = NodeBroker.start(template, values,
+                new NodeSecurityManager(secret, cert -> java.util.Optional.empty(), new SecurityEvents()),
+                Set.of("link-primary", "link-backup"));
+
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), NodeSecurityManager.LOCAL_USER, secret);
+        factory.setConsumerWindowSize(0);
+        factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
+
+        Queue outbound = broker.server().locateQueue(SimpleString.of(OUTBOUND));
+        AtomicBoolean peerUp = new AtomicBoolean(mode.equals("drain"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong failedSends = new AtomicLong();
+        AtomicLong mostUsedHeap = new AtomicLong();
+        AtomicBoolean paged = new AtomicBoolean();
+        AtomicLong mostPageFiles = new AtomicLong();
+        Map<String, Integer> forwarded = new ConcurrentHashMap<>();
+
+        Thread watch = new Thread(() -> {
+            Runtime rt = Runtime.getRuntime();
+            while (!stop.get()) {
+                mostUsedHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                try {
+                    if (broker.server().getPagingManager().getPageStore(SimpleString.of(OUTBOUND)).isPaging()) {
+                        paged.set(true);
+                    }
+                    mostPageFiles.accumulateAndGet(pageFiles(data.resolve("paging")), Math::max);
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "watch");
+        watch.setDaemon(true);
+        watch.start();
+
+        if (mode.equals("put")) {
+            put(factory, envelopes, bytes);
+            stop.set(true);
+            watch.join();
+            System.out.println("RESULT put=" + envelopes + " paged=" + paged.get() + " mostPageFiles=" + mostPageFiles.get()
+                    + " mostUsedHeapMiB=" + mostUsedHeap.get() / (1024 * 1024));
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+
+        Thread forwarder = new Thread(() -> forward(factory, peerUp, stop, failedSends, forwarded), "forwarder");
+        forwarder.start();
+        if (mode.equals("retry")) {
+            put(factory, envelopes, bytes);
+            System.out.println("RESULT put=" + envelopes);
+            Thread.sleep(millis);
+            System.out.println("RESULT failedSendsWhileDown=" + failedSends.get() + " waiting=" + outbound.getScheduledCount()
+                    + " depth=" + outbound.getMessageCount());
+            peerUp.set(true);
+            new WaitingMessages(broker.server()).releaseFor(PEER);
+        }
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (forwarded.size() < envelopes && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000); // a second copy would show now
+        stop.set(true);
+        forwarder.join();
+
+        System.out.println("RESULT forwarded=" + forwarded.size());
+        System.out.println("RESULT unexpected=" + forwarded.keySet().stream()
+                .filter(id -> !id.matches("backlog-[0-9]+") || Integer.parseInt(id.substring(8)) >= envelopes).count());
+        System.out.println("RESULT duplicated=" + forwarded.values().stream().filter(count -> count > 1).count());
+        System.out.println("RESULT depthAfter=" + outbound.getMessageCount());
+        System.out.println("RESULT paged=" + paged.get());
+        System.out.println("RESULT mostPageFiles=" + mostPageFiles.get());
+        System.out.println("RESULT pageFilesAfter=" + pageFiles(data.resolve("paging")));
+        System.out.println("RESULT mostUsedHeapMiB=" + mostUsedHeap.get() / (1024 * 1024));
+        System.out.println("RESULT maxHeapMiB=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        broker.close();
+        System.exit(0);
+    }
+
+    /** Envelopes for {@link #PEER} on the outbound queue, as the node puts them (persistent, with a duplicate id). */
+    private static void put(ActiveMQConnectionFactory factory, int envelopes, int bytes) throws Exception {
+        Random random = new Random(42);
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue(OUTBOUND));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            byte[] body = new byte[bytes];
+            for (int n = 0; n < envelopes; n++) {
+                random.nextBytes(body); // an envelope is encrypted: nothing to compress
+                BytesMessage m = s.createBytesMessage();
+                m.writeBytes(body);
+                m.setStringProperty(Headers.MESSAGE_ID, "backlog-" + n);
+                m.setStringProperty(Headers.DUPLICATE_ID, "backlog-" + n);
+                m.setStringProperty(Headers.RECIPIENT, PEER);
+                producer.send(m);
+            }
+        }
+    }
+
+    /** The node's forwarder for one peer: a local transaction per envelope, rolled back while the peer is down. */
+    private static void forward(ActiveMQConnectionFactory factory, AtomicBoolean peerUp, AtomicBoolean stop,
+                                AtomicLong failedSends, Map<String, Integer> forwarded) {
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(OUTBOUND));
+            while (!stop.get()) {
+                Message m = consumer.receive(200);
+                if (m == null) {
+                    continue;
+                }
+                if (!peerUp.get()) {
+                    failedSends.incrementAndGet();
+                    s.rollback(); // PeerUnreachableException: the broker redelivers after redelivery-delay
+                    continue;
+                }
+                forwarded.merge(m.getStringProperty(Headers.MESSAGE_ID), 1, Integer::sum);
+                s.commit();
+            }
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(2);
+        }
+    }
+
+    private static long pageFiles(Path paging) throws java.io.IOException {
+        if (!Files.isDirectory(paging)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(paging)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".page")).count();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.jukibus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jukibus.broker.NodeBroker;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A long outage of a peer costs disk, never heap (docs/deployment.md): a node's broker from the municipal broker.xml as
+ * shipped, in a process of its own at the 256 MB of heap the ITs give a whole node, with 100 MiB of it kept live for
+ * the rest of the node, holds a backlog of 600 envelopes of about 1 MiB
+ * (600 MB, regular messages, as identity updates travel) for a peer that is down, is killed, starts again from its
+ * journal and pages, and forwards every envelope exactly once when the peer is up. Neither process may die of
+ * OutOfMemoryError or stall, and the outbound address must have paged to disk.
+ *
+ * <p>The broker runs alone ({@link BacklogBroker}) rather than a whole node: a whole node makes 1 MiB envelopes only
+ * from identity updates to a prefecture, which forwards them to central, three processes and 600,000 records recorded
+ * twice, far beyond three minutes. The bound is the one the product ships: broker-config/municipal.xml, started by
+ * {@link NodeBroker} with its start check.
+ */
+@Tag("slow")
+class OutageBacklogIT {
+
+    static final int ENVELOPES = 600;
+    /** The largest envelope the node sends as a regular message, less room for its headers. */
+    static final int ENVELOPE_BYTES = NodeBroker.MIN_LARGE_MESSAGE_BYTES - 64 * 1024;
+    /** The heap the ITs give a whole node (NodeProcess). */
+    static final String HEAP = "-Xmx256m";
+    /**
+     * What the rest of a node keeps live beside its broker: the benchmark's two municipal nodes and its driver held
+     * 170 MB live after GC together (docs/deployment.md); 100 MiB for one node is on the safe side. Without the bound,
+     * Artemis' default (half the heap, 124 MiB here) and this do not fit in 256 MB.
+     */
+    static final int NODE_MIB = 100;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void six_hundred_megabytes_for_a_peer_that_is_down_page_to_disk_survive_a_crash_and_arrive_exactly_once() throws Exception {
+        Map<String, String> put = run("put", 120);
+        assertThat(put.get("put")).as("envelopes put").isEqualTo(Integer.toString(ENVELOPES));
+        assertThat(put.get("paged")).as("jukibus.outbound paged to disk while they were put").isEqualTo("true");
+        assertThat(Long.parseLong(put.get("mostPageFiles"))).as("page files on disk").isPositive();
+
+        Map<String, String> drain = run("drain", 120);
+        // every one of the ids put (backlog-0 to backlog-599) and nothing else: none lost in the crash
+        assertThat(drain.get("forwarded")).as("envelopes forwarded once the peer was up").isEqualTo(Integer.toString(ENVELOPES));
+        assertThat(drain.get("unexpected")).as("envelopes nobody put").isEqualTo("0");
+        assertThat(drain.get("duplicated")).as("envelopes forwarded twice").isEqualTo("0");
+        assertThat(drain.get("depthAfter")).as("envelopes left in the outbound queue").isEqualTo("0");
+        assertThat(drain.get("paged")).as("read back from its pages").isEqualTo("true");
+    }
+
+    /**
+     * Known defect, not fixed here (docs/deployment.md, "What the bound does not cover"): while a peer is down the
+     * forwarder takes each of its envelopes, fails and rolls back, and the broker keeps the envelope in memory until its
+     * redelivery delay has passed (Artemis' scheduled messages count toward neither global-max-size nor
+     * max-read-page-bytes), so it reads the whole backlog back from its pages into the heap: this process dies of
+     * OutOfMemoryError while the envelopes are put. Enable once the waiting envelopes of a down peer are kept on disk.
+     */
+    @Test
+    @Disabled("known defect: a down peer's envelopes waiting out their redelivery delay are held in memory")
+    void a_forwarder_failing_for_a_down_peer_does_not_read_the_backlog_into_the_heap() throws Exception {
+        Map<String, String> retry = run("retry", 20);
+        assertThat(retry.get("failedSendsWhileDown")).as("the forwarder tried while the peer was down").isNotEqualTo("0");
+        assertThat(retry.get("forwarded")).as("envelopes forwarded once the peer was up").isEqualTo(Integer.toString(ENVELOPES));
+        assertThat(retry.get("duplicated")).as("envelopes forwarded twice").isEqualTo("0");
+        assertThat(retry.get("paged")).as("jukibus.outbound paged to disk").isEqualTo("true");
+    }
+
+    /** Runs {@link BacklogBroker} in {@code mode} on this test's broker data; its results, once it ended well. */
+    private Map<String, String> run(String mode, int seconds) throws Exception {
+        Path log = dir.resolve("backlog-broker-" + mode + ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djukibus.backlog.node-mib=" + NODE_MIB,
+                "-cp", System.getProperty("java.class.path"), BacklogBroker.class.getName(),
+                Path.of("broker-config").toAbsolutePath().toString(), "municipal", dir.resolve("broker").toString(),
+                mode, Integer.toString(ENVELOPES), Integer.toString(ENVELOPE_BYTES), Integer.toString(seconds)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = process.waitFor(seconds + 60, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Map<String, String> results = results(output);
+        System.out.println("OutageBacklogIT " + mode + ": " + results);
+
+        assertThat(ended).as(mode + ": the broker process ended (it stalled otherwise):\n" + tail(output)).isTrue();
+        assertThat(output).as(mode + ": no OutOfMemoryError:\n" + tail(output)).doesNotContain("OutOfMemoryError");
+        assertThat(process.exitValue()).as(mode + ": exit status:\n" + tail(output)).isZero();
+        return results;
+    }
+
+    private static Map<String, String> results(String output) {
+        Map<String, String> results = new HashMap<>();
+        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher("");
+        for (String line : output.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                m.reset(line.substring(7));
+                while (m.find()) {
+                    results.put(m.group(1), m.group(2));
+                }
+            }
+        }
+        return results;
+    }
+
+    private static String tail(String output) {
+        String[] lines = output.split("\n");
+        return String.join("\n", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 30), lines.length));
+    }
+}
