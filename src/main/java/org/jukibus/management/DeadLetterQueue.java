@@ -371,6 +371,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         e.put("replayOf", m.getStringProperty(REPLAY_OF));
         e.put("senderNotice", m.getStringProperty(Headers.SENDER_NOTICE));
         e.put("senderToldAt", m.getStringProperty(Headers.SENDER_TOLD_AT));
+        e.put("senderNotTold", m.getStringProperty(Headers.SENDER_NOT_TOLD));
         e.put("bodyBytes", m instanceof BytesMessage b ? b.getBodyLength() : -1);
         return e;
     }
