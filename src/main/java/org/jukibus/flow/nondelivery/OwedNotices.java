@@ -153,6 +153,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private int pass(String selector, String reason, boolean keep, Instant now) throws JMSException {
         int taken = 0;
         Set<String> failed = new LinkedHashSet<>();
+        int failures = 0; // counted apart from the set: bounds the pass even if one came back to a new consumer
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -174,9 +175,10 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                             } catch (Exception e) { // this one stays owed and is tried again later; the others go on
                                 s.rollback();
                                 failed.add(id);
+                                failures++;
                                 log.error("could not give dead letter {} the non-delivery notice its sender is owed{}: {}", id,
                                         keep ? " (tried again in the next round)" : ": it is not purged, it stays owed", e.toString());
-                                again = failed.size() < MAX_FAILURES; // a rollback returns it to the queue: a new consumer
+                                again = failures < MAX_FAILURES; // a rollback returns it to the queue: a new consumer
                                 break;
                             }
                             outcome.report().run();
@@ -186,9 +188,9 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                         }
                     }
                 }
-                if (failed.size() >= MAX_FAILURES) {
-                    log.error("{} dead letters in a row could not be given their owed notice: this {} stops, the rest wait "
-                            + "for the next", failed.size(), keep ? "round" : "purge");
+                if (failures >= MAX_FAILURES) {
+                    log.error("{} dead letters could not be given their owed notice in this {}: it stops, the rest wait "
+                            + "for the next one", failures, keep ? "round" : "purge");
                 }
             } finally {
                 s.close();
