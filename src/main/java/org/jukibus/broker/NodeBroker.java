@@ -149,7 +149,7 @@ public final class NodeBroker implements AutoCloseable {
      * file is never compacted, so the journal moves on to a new file first; a freed file is deleted, not pooled
      * (journal-pool-files in broker-config/). Blocks until done, at most a minute.
      */
-    public void compactJournal() throws Exception {
+    public synchronized void compactJournal() throws Exception { // one at a time: a purge during the erasure waits
         var journal = server().getStorageManager().getMessageJournal();
         journal.forceMoveNextFile();
         journal.scheduleCompactAndBlock(60);
