@@ -34,6 +34,8 @@ import picocli.CommandLine;
 class DeadLetterToolingIT {
 
     static final String INBOUND = "jukibus.inbound.transfer-in";
+    /** In clear in both malformed dead letters' bodies, as a resident's data would be in one that failed after opening. */
+    static final String MARKER = "dlq-marker-" + java.util.UUID.randomUUID();
 
     @TempDir
     static Path root;
@@ -54,8 +56,8 @@ class DeadLetterToolingIT {
     @Test
     @Order(1)
     void list_shows_dead_letters_with_their_reason() throws Exception {
-        net.put(OSAKA, INBOUND, "not xml at all".getBytes(StandardCharsets.UTF_8));
-        net.put(OSAKA, INBOUND, "{\"neither\": \"xml\"}".getBytes(StandardCharsets.UTF_8));
+        net.put(OSAKA, INBOUND, ("not xml at all " + MARKER).getBytes(StandardCharsets.UTF_8));
+        net.put(OSAKA, INBOUND, ("{\"neither\": \"xml\", \"marker\": \"" + MARKER + "\"}").getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> DeadLetterAssert.count(net, OSAKA) == 2);
 
         Run list = dlq("list", "--flow", "transfer-in");
@@ -114,6 +116,7 @@ class DeadLetterToolingIT {
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("without confirmation");
         assertThat(DeadLetterAssert.count(net, OSAKA)).isEqualTo(2);
+        assertThat(net.journalContains(OSAKA, MARKER)).as("positive control: the dead letters' bytes, before the purge").isTrue();
 
         Run purged = dlq("purge", "--flow", "transfer-in", "--yes");
 
@@ -121,6 +124,8 @@ class DeadLetterToolingIT {
         assertThat(purged.out()).contains("purged 2 dead letter(s)");
         assertThat(DeadLetterAssert.count(net, OSAKA)).isZero();
         assertThat(dlq("list").out()).contains("0 dead letter(s)");
+        // removed for good means gone from the disk too, not only from the queue (the journal compacted at once)
+        assertThat(net.journalContains(OSAKA, MARKER)).as("a broker file still holds the purged bytes").isFalse();
     }
 
     @Test

@@ -10,6 +10,11 @@ public enum AuditKind {
     MESSAGE_DELIVERED,
     /** A message failed for good and went to the dead-letter queue; the detail names the reason. */
     MESSAGE_DEAD_LETTERED,
+    /**
+     * A dead letter's sender is owed a non-delivery notice that cannot be made (it left the directory, its certificate
+     * was revoked); recorded once per dead letter, which stays owed and says why in {@code jukibus dlq list}.
+     */
+    SENDER_NOT_TOLD,
     /** A message this node sent has no receipt or answer after {@code jukibus.receipts.overdue-after} (a warning). */
     RECEIPT_OVERDUE,
     /**

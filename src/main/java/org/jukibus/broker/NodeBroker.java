@@ -145,6 +145,19 @@ public final class NodeBroker implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Compacts the message journal now, so that the bytes of messages just removed (a purged, replayed or erased dead
+     * letter, which may carry personal data) leave the journal files: Artemis only marks a removed record deleted, and
+     * compacts a file on its own once enough of it is dead, which for a quiet node may be months later. The current
+     * file is never compacted, so the journal moves on to a new file first; a freed file is deleted, not pooled
+     * (journal-pool-files in broker-config/). Blocks until done, at most a minute.
+     */
+    public synchronized void compactJournal() throws Exception { // one at a time: a purge during the erasure waits
+        var journal = server().getStorageManager().getMessageJournal();
+        journal.forceMoveNextFile();
+        journal.scheduleCompactAndBlock(60);
+    }
+
     /** URL the node itself connects with: the in-VM acceptor. */
     public String inVmUrl() {
         return "vm://" + vmId;

@@ -42,11 +42,7 @@ final class DeadLetterErasure implements Erasable {
         int removed = dlq.removeMessages("(" + Headers.REJECTED_AT_MILLIS + " < " + cutoff + ") OR ("
                 + Headers.REJECTED_AT_MILLIS + " IS NULL AND AMQTimestamp < " + cutoff + ")");
         if (removed > 0) {
-            // the removed records' bytes stay in their journal file until it is compacted away; the current file is never
-            // compacted, so move on first. A freed file is deleted, not pooled (journal-pool-files in broker-config/)
-            var journal = broker.server().getStorageManager().getMessageJournal();
-            journal.forceMoveNextFile();
-            journal.scheduleCompactAndBlock(60);
+            broker.compactJournal(); // the removed records' bytes stay in their journal file until it is compacted away
         }
         return removed;
     }

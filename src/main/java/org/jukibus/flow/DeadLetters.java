@@ -123,7 +123,8 @@ public final class DeadLetters {
                 // was first dead-lettered (OWED needs that). A replay refused before verification (the sender's
                 // certificate renewed meanwhile) would otherwise stay owed with nobody to tell, and a purge would
                 // end it silently
-                for (String name : List.of(Headers.SENDER, Headers.MESSAGE_ID, Headers.CREATED_AT, Headers.TYPE, Headers.RECIPIENT)) {
+                for (String name : List.of(Headers.SENDER, Headers.MESSAGE_ID, Headers.CREATED_AT,
+                        Headers.CREATED_AT_MILLIS, Headers.TYPE, Headers.RECIPIENT)) {
                     if (in.getHeader(name) != null) {
                         kept.put(name, in.getHeader(name));
                     }
@@ -141,6 +142,7 @@ public final class DeadLetters {
             in.setHeader(Headers.SENDER, verified.sender());
             in.setHeader(Headers.RECIPIENT, verified.recipient());
             in.setHeader(Headers.CREATED_AT, verified.createdAt().toString());
+            in.setHeader(Headers.CREATED_AT_MILLIS, verified.createdAt().toEpochMilli());
         }
     }
 

@@ -15,6 +15,11 @@ public final class Headers {
      * envelope verified: its created-at, by which a replay would be refused EXPIRED.
      */
     public static final String CREATED_AT = "JukibusCreatedAt";
+    /**
+     * On a dead letter whose envelope verified: {@link #CREATED_AT} in epoch milliseconds, which a selector can compare
+     * (flow.nondelivery.OwedNotices takes only the owed dead letters past the receiver window, in one pass).
+     */
+    public static final String CREATED_AT_MILLIS = "JukibusCreatedAtMillis";
     public static final String REJECT_REASON = "JukibusRejectReason";
     public static final String REJECT_DETAIL = "JukibusRejectDetail";
     public static final String REJECTED_AT = "JukibusRejectedAt";
@@ -34,12 +39,22 @@ public final class Headers {
      * On a dead letter of another node's message: what its sender was told ({@code TOLD}: a NonDelivery notice went
      * back in the transaction that dead-lettered it, or later) or is owed ({@code OWED}: it failed in a way that is not
      * final, or its notice could not be made; flow.nondelivery.OwedNotices tells it once a replay can no longer deliver
-     * it, or when it is purged). Absent: nothing is owed (its sender is not authenticated, or the flow is not tracked).
+     * it, or when it is purged). {@code NONE}: looked at, nothing is owed (another copy was delivered; a dead letter made
+     * before this mark whose envelope no longer verifies). Absent: nothing is owed (its sender is not authenticated, or
+     * the flow is not tracked), or a dead letter made before this mark, which the owed-notice round looks at once.
      * Set by this node only; kept when a replay fails again, like {@link #REPLAY_OF}.
      */
     public static final String SENDER_NOTICE = "JukibusSenderNotice";
     /** On a dead letter whose sender was told: when (this node's clock). */
     public static final String SENDER_TOLD_AT = "JukibusSenderToldAt";
+    /**
+     * On a dead letter whose sender is owed a notice that cannot be made (it left the directory, its certificate was
+     * revoked): why, as the owed-notice round found it. Set once with an ERROR and an operation log line
+     * (SENDER_NOT_TOLD), then tried again once a day without either, until it is told or purged.
+     */
+    public static final String SENDER_NOT_TOLD = "JukibusSenderNotTold";
+    /** On a dead letter with {@link #SENDER_NOT_TOLD}: when its notice was last tried (epoch milliseconds, node clock). */
+    public static final String SENDER_NOT_TOLD_AT_MILLIS = "JukibusSenderNotToldAtMillis";
     /**
      * On a message this node queued for a peer: how long it is worth sending (a duration, e.g. {@code 5m}) from its
      * created-at; older, the forwarder drops it instead of sending it late (a heartbeat). Not a broker time to live:

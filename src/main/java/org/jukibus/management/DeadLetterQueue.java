@@ -166,6 +166,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         if (target == null) {
             throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
+        erased();
         log.warn("replayed dead letter {} to {} on request of {}", id, target, who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).detail("dlq replay " + id + " to " + target));
         return target;
@@ -185,6 +186,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         if (target == null) {
             throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
+        erased();
         log.warn("resent expired dead letter {} (message {}) on request of {}", id, resent.get(0), who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(flow)
                 .detail("dlq resend " + id + ": message " + resent.get(0)));
@@ -225,6 +227,9 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         while (n < before && replayOne(selector) != null) {
             n++; // bounded by the count at the start: a replay that fails again comes back as a new dead letter
         }
+        if (n > 0) {
+            erased();
+        }
         log.warn("replayed {} dead letters{} on request of {}", n, flow == null || flow.isBlank() ? "" : " of " + flow, who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
                 .detail("dlq replay-all: " + n + " replayed"));
@@ -249,11 +254,28 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         } catch (Exception e) {
             throw new IllegalStateException("cannot purge " + QUEUE + ": " + e.getMessage(), e);
         }
+        if (removed > 0) {
+            erased();
+        }
         log.warn("purged {} dead letters{} from {} on request of {} ({} with the non-delivery notice their sender was owed)",
                 removed, flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who(), told);
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
                 .detail("dlq purge: " + removed + " removed for good, " + told + " of them told their sender"));
         return removed;
+    }
+
+    /**
+     * After dead letters left the queue (purged, replayed, resent): their bytes, which may be a resident's data, leave
+     * the broker's journal files too, as after the erasure of old dead letters. A failure is logged, not thrown: the
+     * operation itself is done, and the next one (or the erasure) compacts again.
+     */
+    private void erased() {
+        try {
+            broker.compactJournal();
+        } catch (Exception e) {
+            log.error("the journal of {} was not compacted after dead letters left {}: their bytes stay in its files until "
+                    + "the next compaction (the next purge, replay or erasure): {}", getNode(), QUEUE, e.toString());
+        }
     }
 
     /** The flow of a dead letter, to check the operator's permission before touching it. */
@@ -349,6 +371,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         e.put("replayOf", m.getStringProperty(REPLAY_OF));
         e.put("senderNotice", m.getStringProperty(Headers.SENDER_NOTICE));
         e.put("senderToldAt", m.getStringProperty(Headers.SENDER_TOLD_AT));
+        e.put("senderNotTold", m.getStringProperty(Headers.SENDER_NOT_TOLD));
         e.put("bodyBytes", m instanceof BytesMessage b ? b.getBodyLength() : -1);
         return e;
     }

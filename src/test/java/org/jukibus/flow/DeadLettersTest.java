@@ -113,7 +113,7 @@ class DeadLettersTest {
         deadLetters.label(unverified);
 
         assertThat(unverified.getIn().getHeaders()).doesNotContainKeys(Headers.MESSAGE_ID, Headers.SENDER,
-                Headers.RECIPIENT, Headers.ADDRESS, Headers.CREATED_AT, "JukibusAnything");
+                Headers.RECIPIENT, Headers.ADDRESS, Headers.CREATED_AT, Headers.CREATED_AT_MILLIS, "JukibusAnything");
         assertThat(unverified.getIn().getHeader(Headers.FLOW)).isEqualTo("change-info");
         assertThat(recorded.get(0).messageId()).isNull();
         assertThat(recorded.get(0).recipient()).isNull();
@@ -127,6 +127,8 @@ class DeadLettersTest {
         assertThat(opened.getIn().getHeader(Headers.MESSAGE_ID)).isEqualTo("own-id");
         assertThat(opened.getIn().getHeader(Headers.SENDER)).isEqualTo("131016");
         assertThat(opened.getIn().getHeader(Headers.RECIPIENT)).isEqualTo("131041");
+        // what the owed-notice round's selector compares: the verified created-at, never the producer's
+        assertThat(opened.getIn().getHeader(Headers.CREATED_AT_MILLIS)).isEqualTo(Instant.EPOCH.toEpochMilli());
         assertThat(opened.getIn().getHeaders()).doesNotContainKeys(Headers.ADDRESS, "JukibusAnything");
         assertThat(recorded.get(1).messageId()).isEqualTo("own-id");
     }
@@ -160,11 +162,13 @@ class DeadLettersTest {
         replayed.getIn().setHeader(Headers.SENDER, "131016");
         replayed.getIn().setHeader(Headers.MESSAGE_ID, "owed-id");
         replayed.getIn().setHeader(Headers.CREATED_AT, "2026-11-01T00:00:00Z");
+        replayed.getIn().setHeader(Headers.CREATED_AT_MILLIS, Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
         deadLetters.label(replayed);
         assertThat(replayed.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo("OWED");
         assertThat(replayed.getIn().getHeader(Headers.SENDER)).isEqualTo("131016");
         assertThat(replayed.getIn().getHeader(Headers.MESSAGE_ID)).isEqualTo("owed-id");
         assertThat(replayed.getIn().getHeader(Headers.CREATED_AT)).isEqualTo("2026-11-01T00:00:00Z");
+        assertThat(replayed.getIn().getHeader(Headers.CREATED_AT_MILLIS)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
 
         Exchange forged = failed(new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "forged"));
         forged.getIn().setHeader(Headers.VALIDATED_USER, "131059");
@@ -181,6 +185,7 @@ class DeadLettersTest {
         exchange.getIn().setHeader(Headers.RECIPIENT, "131059");
         exchange.getIn().setHeader(Headers.ADDRESS, "jukibus.inbound.transfer-in");
         exchange.getIn().setHeader(Headers.CREATED_AT, "2099-01-01T00:00:00Z");
+        exchange.getIn().setHeader(Headers.CREATED_AT_MILLIS, Instant.parse("2099-01-01T00:00:00Z").toEpochMilli());
         exchange.getIn().setHeader("JukibusAnything", "x");
     }
 

@@ -57,9 +57,18 @@ public class NonDeliveryConfiguration {
     @Bean(destroyMethod = "close")
     OwedNotices owedNotices(ConnectionFactory localConnectionFactory, SeenMessages seen, NonDeliveryNotices notices,
                             Answers answers, CamelContext camel, NodeProperties properties, Clock clock,
+                            OperationLog audit, NodeEnvelopes envelopes,
                             @Value("${jukibus.receipts.owed-notice-interval:15m}") Duration every) {
         return new OwedNotices(localConnectionFactory, seen, notices, answers, camel, clock,
-                properties.getEnvelope().receiverWindow()).start(every);
+                properties.getEnvelope().receiverWindow(), audit, envelope -> {
+                    try {
+                        return envelopes.open(envelope).header();
+                    } catch (org.jukibus.envelope.EnvelopeRejectedException e) {
+                        return e.signedHeader(); // verified, refused for its age or payload only; else null
+                    } catch (RuntimeException e) { // not an envelope this node can read: nobody known to tell
+                        return null;
+                    }
+                }).start(every);
     }
 
     @Bean

@@ -61,6 +61,11 @@ public final class NonDeliveryNotices {
     public static final String TOLD = "TOLD";
     /** {@link Headers#SENDER_NOTICE}: the sender is owed a notice. */
     public static final String OWED = "OWED";
+    /**
+     * {@link Headers#SENDER_NOTICE}: looked at, nothing is owed (another copy was delivered here; or a dead letter made
+     * before the marks whose envelope cannot be verified, {@link OwedNotices}).
+     */
+    public static final String NONE = "NONE";
     /** Exchange property: the sealed notices (Camel messages for {@code jukibus.outbound}) to send after the dead letter. */
     public static final String NOTICES = "JukibusNotices";
 

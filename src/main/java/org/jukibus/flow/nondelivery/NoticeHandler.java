@@ -53,6 +53,14 @@ public final class NoticeHandler implements FlowHandler {
                     original.messageId());
             return;
         }
+        if (original.state() == SentMessages.State.NOT_DELIVERED
+                && sent.closedBy(original.messageId(), header.sender()).filter(header.messageId()::equals).isPresent()) {
+            // the same notice again (its id is made from the message's: the recipient told it a second time, e.g. about a
+            // dead letter made before its marks): the legacy system has its file, rewriting it would be a second outcome
+            log.info("non-delivery notice {} about {} came a second time; its NonDelivery file was written the first time",
+                    header.messageId(), original.messageId());
+            return;
+        }
         Instant now = clock.instant();
         files.write(new NonDelivery(original.messageId(), original.flow(), original.recipient(), NonDelivery.NOT_DELIVERED,
                 NonDelivery.BY_RECIPIENT, RecipientClaim.reasonCode(notice.reasonCode()),

@@ -3,28 +3,31 @@ package org.jukibus.flow.nondelivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.audit.AuditEvent;
+import org.jukibus.audit.AuditKind;
+import org.jukibus.audit.OperationLog;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.core.PeriodicJob;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeliveryFailures;
+import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.OwedNoticeGiver;
 import org.jukibus.flow.SeenMessages;
@@ -43,9 +46,11 @@ import org.slf4j.LoggerFactory;
  *   {@value NonDeliveryNotices#TOLD} with the time.</li>
  *   <li>A purge ({@link #tellAndRemove}) first takes each owed dead letter it removes with its notice, reason the dead
  *   letter's own.</li>
+ *   <li>A dead letter made before these marks existed, of a failure that is not final, is owed one too once its
+ *   envelope verifies again ({@link UnmarkedDeadLetters}).</li>
  * </ul>
  * A message delivered here by another copy (the seen messages, {@link SeenMessages}) owes nothing: its dead letter
- * loses the mark, no notice goes (its receipt is its outcome). A message whose sender was already sent a notice about
+ * is marked {@value NonDeliveryNotices#NONE}, no notice goes (its receipt is its outcome). A message whose sender was already sent a notice about
  * it (an expired copy was refused and told, {@link SentNotices}) gets no second one: its dead letter is marked told.
  * Exactly once: the owed dead letter is taken off the queue, its notice sent and (for a round) its marked copy put
  * back in one local broker transaction, so a crash, a restart or the other server of a primary/backup pair (the same
@@ -61,6 +66,16 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OwedNotices.class);
     static final String DLQ = "jukibus.dlq";
 
+    /** How long a dead letter whose notice could not be made is left out of the rounds before it is tried again. */
+    static final Duration NOT_TOLD_RETRY = Duration.ofDays(1);
+    /** Failed dead letters after which a pass stops: something other than one dead letter is wrong. */
+    static final int MAX_FAILURES = 10;
+    /** The signed header of an envelope this node can verify (its signature, its sender in the directory); else null. */
+    @FunctionalInterface
+    public interface SignedHeaders {
+        EnvelopeHeader of(byte[] envelope);
+    }
+
     private final ConnectionFactory local;
     private final SeenMessages seen;
     private final NonDeliveryNotices notices;
@@ -68,11 +83,20 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private final CamelContext camel;
     private final Clock clock;
     private final Duration receiverWindow;
+    private final OperationLog audit;
+    private final UnmarkedDeadLetters unmarked;
     private PeriodicJob job;
 
-    /** @param receiverWindow the age past which this node refuses an envelope as EXPIRED (a replay included) */
+    /**
+     * @param receiverWindow the age past which this node refuses an envelope as EXPIRED (a replay included)
+     * @param audit          where a notice that cannot be made is recorded, once per dead letter
+     * @param signedHeaders  verifies the envelope of an unmarked dead letter (made before the marks existed)
+     */
     public OwedNotices(ConnectionFactory local, SeenMessages seen, NonDeliveryNotices notices, Answers answers,
-                       CamelContext camel, Clock clock, Duration receiverWindow) {
+                       CamelContext camel, Clock clock, Duration receiverWindow, OperationLog audit,
+                       SignedHeaders signedHeaders) {
+        this.audit = audit;
+        this.unmarked = new UnmarkedDeadLetters(local, signedHeaders);
         this.local = local;
         this.seen = seen;
         this.notices = notices;
@@ -92,169 +116,181 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     public int tellDue() throws Exception {
         // never ahead of the system's clock: a drill moves the node's forward and back, and a notice cannot be taken
         // back once the clock is back and a replay could deliver the message after all
-        Instant createdBefore = NodeClock.forForgetting(clock).minus(receiverWindow);
-        int told = 0;
-        for (String id : owed(null, createdBefore)) {
-            try {
-                if (take(id, DeliveryFailures.TRANSIENT_EXPIRED, true)) {
-                    told++;
-                }
-            } catch (Exception e) { // this one stays owed and is tried again next round; the others go on
-                log.error("could not give dead letter {} the non-delivery notice its sender is owed (tried again in the "
-                        + "next round): {}", id, e.toString());
-            }
-        }
-        return told;
+        Instant now = NodeClock.forForgetting(clock);
+        unmarked.adopt();
+        return pass(due(now), DeliveryFailures.TRANSIENT_EXPIRED, true, now);
+    }
+
+    /**
+     * A selector: the owed dead letters whose envelope is older than the receiver window (a dead letter made before its
+     * created-at was kept in milliseconds: its rejection time, later, so told later, never too early; one with neither
+     * is never due by age, told when purged), leaving out one whose notice could not be made less than
+     * {@link #NOT_TOLD_RETRY} ago. The broker picks them: one pass over the queue, however long it is.
+     */
+    private String due(Instant now) {
+        long createdBefore = now.minus(receiverWindow).toEpochMilli();
+        long triedBefore = now.minus(NOT_TOLD_RETRY).toEpochMilli();
+        return TELLABLE + " AND (" + Headers.CREATED_AT_MILLIS + " < " + createdBefore + " OR (" + Headers.CREATED_AT_MILLIS
+                + " IS NULL AND " + Headers.REJECTED_AT_MILLIS + " < " + createdBefore + ")) AND ("
+                + Headers.SENDER_NOT_TOLD_AT_MILLIS + " IS NULL OR " + Headers.SENDER_NOT_TOLD_AT_MILLIS + " < " + triedBefore + ")";
     }
 
     @Override
     public int tellAndRemove(String selector) throws Exception {
-        int told = 0;
-        for (String id : owed(selector, null)) {
-            try {
-                if (take(id, null, false)) {
-                    told++;
-                }
-            } catch (Exception e) { // this one stays, owed, for the next round or purge; the others are purged
-                log.error("could not give dead letter {} the non-delivery notice its sender is owed: it is not purged, "
-                        + "it stays owed: {}", id, e.toString());
-            }
-        }
-        return told;
-    }
-
-    /** The ids of the owed dead letters {@code selector} picks, created before {@code createdBefore} (null: any). */
-    private List<String> owed(String selector, Instant createdBefore) throws JMSException {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = local.createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = s.createBrowser(s.createQueue(DLQ), selector == null ? TELLABLE : "(" + selector + ") AND " + TELLABLE)) {
-                for (jakarta.jms.Message m : Collections.list((java.util.Enumeration<jakarta.jms.Message>) browser.getEnumeration())) {
-                    if (createdBefore == null || createdAt(m).isBefore(createdBefore)) {
-                        ids.add(m.getJMSMessageID());
-                    }
-                }
-            }
-        }
-        return ids;
+        unmarked.adopt(); // a dead letter made before the marks is owed its notice before it goes for good too
+        return pass(selector == null ? TELLABLE : "(" + selector + ") AND " + TELLABLE, null, false,
+                NodeClock.forForgetting(clock));
     }
 
     /**
-     * The envelope's created-at; for a dead letter made before it was recorded, its rejection time (later: told later,
-     * never too early).
+     * One pass of one consumer over the dead letters {@code selector} picks, each taken, told and (if {@code keep}) put
+     * back in its own local transaction (see {@link #take}); what is put back no longer matches, so the pass ends. A
+     * dead letter whose transaction fails is rolled back, stays as it was (owed, for the next round or purge), and the
+     * pass goes on past it with a new consumer that leaves it out; after {@value #MAX_FAILURES} such failures in one
+     * pass (the store or the broker is down) the rest waits for the next. Returns how many it took off the queue for
+     * good or marked told.
      */
-    private static Instant createdAt(jakarta.jms.Message m) throws JMSException {
-        for (String header : List.of(Headers.CREATED_AT, Headers.REJECTED_AT)) {
-            String at = m.getStringProperty(header);
-            try {
-                if (at != null) {
-                    return Instant.parse(at);
-                }
-            } catch (DateTimeParseException e) {
-                // the next one
-            }
-        }
-        return Instant.MAX; // no time at all: never due by age, told when purged
-    }
-
-    /**
-     * In one local transaction: takes dead letter {@code id} if it is still owed, sends its sender's notice (reason
-     * {@code reason}, or the dead letter's own) and, if {@code keep}, puts it back marked told (or, if another copy was
-     * delivered, sends nothing and puts it back unmarked). False if it is gone or no longer owed (a replay, a purge or
-     * the other round took it).
-     */
-    private boolean take(String id, String reason, boolean keep) throws Exception {
+    private int pass(String selector, String reason, boolean keep, Instant now) throws JMSException {
+        int taken = 0;
+        Set<String> failed = new LinkedHashSet<>();
+        int failures = 0; // counted apart from the set: bounds the pass even if one came back to a new consumer
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
             try {
                 Queue dlq = s.createQueue(DLQ);
-                MessageConsumer consumer = s.createConsumer(dlq, "JMSMessageID = '" + id + "' AND " + TELLABLE);
-                jakarta.jms.Message dead = consumer.receive(2000);
-                consumer.close();
-                if (!(dead instanceof BytesMessage body)) {
-                    s.rollback();
-                    return false;
-                }
-                String sender = dead.getStringProperty(Headers.SENDER);
-                String messageId = dead.getStringProperty(Headers.MESSAGE_ID);
-                String flow = dead.getStringProperty(Headers.FLOW);
-                if (seen.check(sender, messageId, id) != SeenMessages.Verdict.NEW) {
-                    // another copy was delivered here (a copy in flight, a redelivery): its receipt is its outcome
-                    if (keep) {
-                        s.createProducer(dlq).send(copy(s, body, null));
+                MessageProducer producer = s.createProducer(null);
+                boolean again = true;
+                while (again) {
+                    again = false;
+                    String leavingOut = failed.isEmpty() ? selector
+                            : "(" + selector + ") AND JMSMessageID NOT IN ('" + String.join("', '", failed) + "')";
+                    try (MessageConsumer consumer = s.createConsumer(dlq, leavingOut)) {
+                        for (jakarta.jms.Message dead = consumer.receive(1000); dead != null; dead = consumer.receive(1000)) {
+                            String id = dead.getJMSMessageID();
+                            Taken outcome;
+                            try {
+                                outcome = take(s, producer, dlq, dead, reason, keep, now);
+                                s.commit();
+                            } catch (Exception e) { // this one stays owed and is tried again later; the others go on
+                                s.rollback();
+                                failed.add(id);
+                                failures++;
+                                log.error("could not give dead letter {} the non-delivery notice its sender is owed{}: {}", id,
+                                        keep ? " (tried again in the next round)" : ": it is not purged, it stays owed", e.toString());
+                                again = failures < MAX_FAILURES; // a rollback returns it to the queue: a new consumer
+                                break;
+                            }
+                            outcome.report().run();
+                            if (outcome.counted()) {
+                                taken++;
+                            }
+                        }
                     }
-                    s.commit();
-                    log.info("{} message {} from {}, dead letter {}: another copy was delivered, nothing owed to its sender",
-                            flow, messageId, sender, id);
-                    return true;
                 }
-                String told = reason != null ? reason : NonDeliveryNotices.reasonCode(dead.getStringProperty(Headers.REJECT_REASON));
-                Answer owedNotice = notices.notice(sender, messageId, flow, told);
-                if (notices.alreadySent(owedNotice)) {
-                    // told before (an expired copy of the message was refused and told): once is all it is owed
-                    if (keep) {
-                        s.createProducer(dlq).send(copy(s, body, NonDeliveryNotices.TOLD));
-                    }
-                    s.commit();
-                    log.info("{} message {} from {}, dead letter {}: its sender was already sent a non-delivery notice "
-                            + "about it, no second one{}", flow, messageId, sender, id,
-                            keep ? "; the dead letter stays, marked " + NonDeliveryNotices.TOLD : ", and the dead letter is removed");
-                    return true;
+                if (failures >= MAX_FAILURES) {
+                    log.error("{} dead letters could not be given their owed notice in this {}: it stops, the rest wait "
+                            + "for the next one", failures, keep ? "round" : "purge");
                 }
-                org.apache.camel.Message notice;
-                try {
-                    notice = answers.sealAll(new DefaultExchange(camel), List.of(owedNotice)).get(0);
-                } catch (IllegalArgumentException e) {
-                    if (keep) {
-                        throw e; // owed still: an ERROR each round until the directory lists the sender again, or a purge
-                    }
-                    // a purge of a message whose sender left the directory or was revoked: nobody can be told
-                    s.commit();
-                    log.warn("{} message {} from {}, dead letter {}, purged without the notice its sender was owed: {}",
-                            flow, messageId, sender, id, e.getMessage());
-                    return true;
-                }
-                s.createProducer(s.createQueue(NonDeliveryNotices.OUTBOUND)).send(jms(s, notice.getBody(byte[].class), notice.getHeaders()));
-                if (keep) {
-                    s.createProducer(dlq).send(copy(s, body, NonDeliveryNotices.TOLD));
-                }
-                s.commit();
-                log.warn("{} message {} from {}, dead letter {}, can no longer be delivered: its sender was sent the "
-                        + "non-delivery notice it was owed ({}){}", flow, messageId, sender, id, told,
-                        keep ? "; the dead letter stays, marked " + NonDeliveryNotices.TOLD : ", and the dead letter is removed");
-                return true;
-            } catch (Exception e) {
-                s.rollback();
-                throw e;
             } finally {
                 s.close();
             }
         }
+        return taken;
+    }
+
+    /** What taking one dead letter came to: whether it counts, and what to log once its transaction committed. */
+    private record Taken(boolean counted, Runnable report) {
     }
 
     /**
-     * The dead letter again, its body and Jukibus headers as they were (a new duplicate id: a new message), marked
-     * {@code notice} with the time, or (null) owing nothing.
+     * In the session's transaction, with the dead letter {@code dead} received (taken off the queue): sends its sender's
+     * notice (reason {@code reason}, or the dead letter's own) and, if {@code keep}, puts it back marked told (or, if
+     * another copy was delivered, sends nothing and puts it back marked {@value NonDeliveryNotices#NONE}). A notice that cannot be made (the sender
+     * left the directory or was revoked): a round puts it back still owed, marked with why (logged at ERROR and in the
+     * operation log the first time only, tried again after {@link #NOT_TOLD_RETRY}); a purge removes it untold.
      */
-    private BytesMessage copy(Session s, BytesMessage dead, String notice) throws JMSException {
-        dead.reset();
-        byte[] bytes = new byte[(int) dead.getBodyLength()];
-        dead.readBytes(bytes);
-        BytesMessage copy = s.createBytesMessage();
-        copy.writeBytes(bytes);
-        for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
-            if (name.startsWith("Jukibus") && !name.equals(Headers.SENDER_NOTICE)) {
-                copy.setObjectProperty(name, dead.getObjectProperty(name));
+    private Taken take(Session s, MessageProducer producer, Queue dlq, jakarta.jms.Message dead, String reason,
+                       boolean keep, Instant now) throws Exception {
+        if (!(dead instanceof BytesMessage body)) {
+            throw new IllegalStateException("not a bytes message: not a dead letter this node made");
+        }
+        String id = dead.getJMSMessageID();
+        String sender = dead.getStringProperty(Headers.SENDER);
+        String messageId = dead.getStringProperty(Headers.MESSAGE_ID);
+        String flow = dead.getStringProperty(Headers.FLOW);
+        if (seen.check(sender, messageId, id) != SeenMessages.Verdict.NEW) {
+            // another copy was delivered here (a copy in flight, a redelivery): its receipt is its outcome
+            if (keep) {
+                producer.send(dlq, DeadLetterCopy.of(s, body, NonDeliveryNotices.NONE, null));
             }
+            return new Taken(true, () -> log.info("{} message {} from {}, dead letter {}: another copy was delivered, "
+                    + "nothing owed to its sender", flow, messageId, sender, id));
         }
-        if (notice != null) {
-            copy.setStringProperty(Headers.SENDER_NOTICE, notice);
-            copy.setStringProperty(Headers.SENDER_TOLD_AT, clock.instant().toString());
+        String told = reason != null ? reason : NonDeliveryNotices.reasonCode(dead.getStringProperty(Headers.REJECT_REASON));
+        Answer owedNotice = notices.notice(sender, messageId, flow, told);
+        if (notices.alreadySent(owedNotice)) {
+            // told before (an expired copy of the message was refused and told): once is all it is owed
+            if (keep) {
+                producer.send(dlq, DeadLetterCopy.of(s, body, NonDeliveryNotices.TOLD, clock.instant()));
+            }
+            return new Taken(true, () -> log.info("{} message {} from {}, dead letter {}: its sender was already sent a "
+                    + "non-delivery notice about it, no second one{}", flow, messageId, sender, id,
+                    keep ? "; the dead letter stays, marked " + NonDeliveryNotices.TOLD : ", and the dead letter is removed"));
         }
-        copy.setStringProperty(Headers.DUPLICATE_ID, "owed:" + dead.getJMSMessageID());
-        return copy;
+        org.apache.camel.Message notice;
+        try {
+            notice = answers.sealAll(new DefaultExchange(camel), List.of(owedNotice)).get(0);
+        } catch (IllegalArgumentException e) {
+            if (!keep) { // a purge of a message whose sender left the directory or was revoked: nobody can be told
+                return new Taken(true, () -> log.warn("{} message {} from {}, dead letter {}, purged without the notice its "
+                        + "sender was owed: {}", flow, messageId, sender, id, e.getMessage()));
+            }
+            return notTold(s, producer, dlq, body, e.getMessage(), now);
+        }
+        producer.send(s.createQueue(NonDeliveryNotices.OUTBOUND), jms(s, notice.getBody(byte[].class), notice.getHeaders()));
+        if (keep) {
+            producer.send(dlq, DeadLetterCopy.of(s, body, NonDeliveryNotices.TOLD, clock.instant()));
+        }
+        return new Taken(true, () -> log.warn("{} message {} from {}, dead letter {}, can no longer be delivered: its sender "
+                + "was sent the non-delivery notice it was owed ({}){}", flow, messageId, sender, id, told,
+                keep ? "; the dead letter stays, marked " + NonDeliveryNotices.TOLD : ", and the dead letter is removed"));
+    }
+
+    /**
+     * The owed dead letter put back as it was, still owed, marked with why its notice cannot be made and when that was
+     * tried: left out of the rounds for {@link #NOT_TOLD_RETRY}, and said once (ERROR, operation log), not every round
+     * for the months until the directory lists its sender again or an operator purges it (a log flood hides the errors
+     * that matter); {@code jukibus dlq list} shows why all along.
+     */
+    private Taken notTold(Session s, MessageProducer producer, Queue dlq, BytesMessage dead, String why, Instant now)
+            throws JMSException {
+        String id = dead.getJMSMessageID();
+        String sender = dead.getStringProperty(Headers.SENDER);
+        String messageId = dead.getStringProperty(Headers.MESSAGE_ID);
+        String flow = dead.getStringProperty(Headers.FLOW);
+        String type = dead.getStringProperty(Headers.TYPE);
+        boolean first = dead.getStringProperty(Headers.SENDER_NOT_TOLD) == null;
+        BytesMessage copy = DeadLetterCopy.of(s, dead, NonDeliveryNotices.OWED, null);
+        copy.setStringProperty(Headers.SENDER_NOT_TOLD, why);
+        copy.setLongProperty(Headers.SENDER_NOT_TOLD_AT_MILLIS, now.toEpochMilli());
+        producer.send(dlq, copy);
+        if (!first) {
+            return new Taken(false, () -> log.debug("{} message {} from {}, dead letter {}: its sender still cannot be told "
+                    + "({}), tried again in {}", flow, messageId, sender, id, why, NOT_TOLD_RETRY));
+        }
+        return new Taken(false, () -> {
+            log.error("{} message {} from {}, dead letter {}: its sender is owed a non-delivery notice that cannot be made "
+                    + "({}); the dead letter stays owed (jukibus dlq list says why), tried again once a day without this "
+                    + "error; a purge removes it untold", flow, messageId, sender, id, why);
+            try {
+                audit.record(AuditEvent.of(AuditKind.SENDER_NOT_TOLD).flow(flow).message(messageId, type).sender(sender)
+                        .detail("dead letter " + id + ": " + why));
+            } catch (RuntimeException e) { // the ERROR above says it; the operation log's own health says it is down
+                log.error("operation log line missing: {} message {} from {} cannot be told: {}", flow, messageId, sender,
+                        e.getMessage());
+            }
+        });
     }
 
     private static BytesMessage jms(Session s, byte[] body, Map<String, Object> headers) throws JMSException {

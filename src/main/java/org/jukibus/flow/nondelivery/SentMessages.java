@@ -156,6 +156,12 @@ public final class SentMessages {
                 state.name(), Timestamp.from(at), closedBy, reason, messageId, from) == 1;
     }
 
+    /** What closed the message sent to {@code recipient} (the id of its receipt or notice), if anything did. */
+    public Optional<String> closedBy(String messageId, String recipient) {
+        return jdbc.queryForList("SELECT closed_by FROM delivery_status WHERE message_id = ? AND recipient = ?",
+                String.class, messageId, recipient).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /**
      * A receipt or answer from {@code from}: DELIVERED, also after a non-delivery notice (the dead letter was
      * replayed at the recipient and went through). False if the message was not sent to {@code from}.

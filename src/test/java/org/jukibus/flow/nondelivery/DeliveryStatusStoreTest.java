@@ -74,6 +74,23 @@ class DeliveryStatusStoreTest {
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
     }
 
+    /** The same notice a second time (a recipient that tells again) leaves the file of the first as it was. */
+    @Test
+    void a_second_identical_notice_does_not_rewrite_the_non_delivery_file() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+        Delivered first = notice(id, PREFECTURE, id, "UNKNOWN_PERSON");
+        handler.deliver(first, null);
+        Path file = report(id + ".xml");
+        String written = Files.readString(file, StandardCharsets.UTF_8);
+        Files.delete(file); // as the legacy system takes it
+
+        handler.deliver(new Delivered(first.flow(), first.header(), first.payload()), null);
+
+        assertThat(file).as("no second file for the legacy system").doesNotExist();
+        assertThat(written).contains("<Status>NOT_DELIVERED</Status>");
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+    }
+
     /** Issue 14 I: a hostile recipient's notice text reaches the sender's file bounded, cleaned and labelled as its claim. */
     @Test
     void a_recipients_notice_text_is_bounded_cleaned_and_labelled_and_its_reason_code_is_one_of_ours() throws Exception {
