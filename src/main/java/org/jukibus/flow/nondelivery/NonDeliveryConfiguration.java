@@ -76,7 +76,7 @@ public class NonDeliveryConfiguration {
                         throw e; // refused before it verified: UnmarkedDeadLetters tells never from not now
                     } // any other failure (the directory, a revocation list, the store): not now, tried again
                 }, flow -> flows.names().contains(flow) ? flows.byName(flow).messageType() : null,
-                selector -> dlq(broker).countMessages(selector), registry).start(every);
+                filter -> dlq(broker).countMessages(filter), registry).start(every);
     }
 
     /** The dead-letter queue's control: its count walks the page files too, unlike a consumer's selector. */

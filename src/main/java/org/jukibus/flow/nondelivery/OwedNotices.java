@@ -22,6 +22,7 @@ import jakarta.jms.Session;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.apache.activemq.artemis.utils.SelectorTranslator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
@@ -94,10 +95,13 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         EnvelopeHeader of(byte[] envelope) throws EnvelopeRejectedException;
     }
 
-    /** How many dead letters a selector picks on the queue, page files included (the broker's count, not a consumer's). */
+    /**
+     * How many dead letters a filter picks on the queue, page files included (the broker's count, not a consumer's). The
+     * filter is the broker's own syntax ({@code AMQUserID}, not {@code JMSMessageID}), as {@link #unseen} makes it.
+     */
     @FunctionalInterface
     public interface QueueCount {
-        long of(String selector) throws Exception;
+        long of(String coreFilter) throws Exception;
     }
 
     private final ConnectionFactory local;
@@ -165,19 +169,20 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
      * After a round, the owed dead letters still due that it did not fail on: a consumer with a selector sees only the
      * dead letters the broker holds in memory, not those in page files once the queue pages (beyond its
      * {@code max-read-page-bytes}), so a round can take nothing while notices are owed. The broker's own count walks the
-     * page files. If the round took none of them, ERROR; the gauge {@code jukibus.dlq.owed.unseen} says how many either
+     * page files. If the round took none at all, ERROR; the gauge {@code jukibus.dlq.owed.unseen} says how many either
      * way (alert {@code JukibusOwedNoticesStalled}).
      */
     private void unseen(String due, Passed passed) {
         long left;
         try {
-            left = count.of(due + notIn(passed.failed()));
+            // a consumer's selector is translated by the client; the broker's count takes its own syntax
+            left = count.of(SelectorTranslator.convertToActiveMQFilterString(due + notIn(passed.failed())));
         } catch (Exception e) {
             log.error("could not count the owed dead letters still due after the round: {}", e.toString());
             return;
         }
         unseen.set(left);
-        if (left > 0 && passed.received() == 0) {
+        if (left > 0 && passed.taken() == 0) {
             log.error("{} owed dead letters are past the receiver window but the round could take none of them: the "
                     + "dead-letter queue pages and they wait in its page files, out of the round's sight; their senders "
                     + "are not told until they are read (purge or replay what the queue holds ahead of them, see "
@@ -185,7 +190,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         } else if (left > 0) {
             log.warn("{} owed dead letters past the receiver window are left for the next round (the dead-letter queue "
                     + "pages: the round took {} and sees the rest as they are read from the page files)", left,
-                    passed.received());
+                    passed.taken());
         }
     }
 
@@ -230,7 +235,6 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
      */
     private Passed pass(String selector, String reason, boolean keep, Instant now) throws JMSException {
         int taken = 0;
-        int received = 0;
         Set<String> failed = new LinkedHashSet<>();
         int failures = 0; // counted apart from the set: bounds the pass even if one came back to a new consumer
         try (Connection c = local.createConnection()) {
@@ -247,7 +251,6 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                     try (MessageConsumer consumer = s.createConsumer(dlq, leavingOut)) {
                         for (jakarta.jms.Message dead = consumer.receive(1000); dead != null; dead = consumer.receive(1000)) {
                             String id = dead.getJMSMessageID();
-                            received++;
                             Taken outcome;
                             try {
                                 outcome = take(s, producer, dlq, dead, reason, keep, now);
@@ -276,11 +279,11 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                 s.close();
             }
         }
-        return new Passed(taken, received, failed, failures >= MAX_FAILURES);
+        return new Passed(taken, failed, failures >= MAX_FAILURES);
     }
 
-    /** What a pass came to: taken (told or nothing owed), received at all, failed, and whether it stopped early. */
-    private record Passed(int taken, int received, Set<String> failed, boolean stopped) {
+    /** What a pass came to: how many it took (told, or nothing owed), which failed, and whether it stopped early. */
+    private record Passed(int taken, Set<String> failed, boolean stopped) {
     }
 
     /** What taking one dead letter came to: whether it counts, and what to log once its transaction committed. */

@@ -131,8 +131,8 @@ class OwedNoticesTest {
         NonDeliveryNotices notices = new NonDeliveryNotices(answers, null, null, id -> false, SELF, clock);
         owed = new OwedNotices(local, seen, notices, answers, camel, clock, WINDOW, audit, this::signedHeader,
                 flow -> "transfer-in".equals(flow) ? "TransferInNotice" : null,
-                selector -> ((QueueControl) broker.getActiveMQServer().getManagementService()
-                        .getResource(ResourceNames.QUEUE + OwedNotices.DLQ)).countMessages(selector), registry);
+                filter -> ((QueueControl) broker.getActiveMQServer().getManagementService()
+                        .getResource(ResourceNames.QUEUE + OwedNotices.DLQ)).countMessages(filter), registry);
     }
 
     @AfterEach
@@ -369,6 +369,7 @@ class OwedNoticesTest {
         try (Connection c = local.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue(OwedNotices.DLQ));
+            producer.send(deadLetter(s, "O-head-fails", "OWED", old.toEpochMilli(), true)); // in sight, but fails
             for (int i = 0; i < 60; i++) { // 240 KiB of dead letters that owe nothing, ahead of the owed ones
                 BytesMessage told = deadLetter(s, "K-" + i, "TOLD", old.toEpochMilli(), true);
                 told.writeBytes(filler);
@@ -379,10 +380,13 @@ class OwedNoticesTest {
             }
         }
         assertThat(broker.getActiveMQServer().locateQueue(OwedNotices.DLQ).getPagingStore().isPaging()).isTrue();
+        when(seen.check(anyString(), org.mockito.ArgumentMatchers.endsWith("-fails"), anyString()))
+                .thenThrow(new IllegalStateException("the store is down"));
 
         int taken = owed.tellDue();
 
-        assertThat(owed.unseen()).as("owed and due, not taken").isEqualTo(owedLetters - taken);
+        assertThat(owed.unseen()).as("owed and due, not taken, but for the one that failed (tried next round)")
+                .isEqualTo(owedLetters - taken);
         assertThat(registry.get("jukibus.dlq.owed.unseen").gauge().value()).isEqualTo(owedLetters - taken);
         assertThat(owedLetters - taken).as("the page files hold owed dead letters the round cannot see").isPositive();
     }
