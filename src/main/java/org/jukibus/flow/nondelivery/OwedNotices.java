@@ -83,7 +83,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     static final Duration NOT_TOLD_RETRY = Duration.ofDays(7);
     /** Failed dead letters after which a pass stops: something other than one dead letter is wrong. */
     static final int MAX_FAILURES = 10;
-    /** The signed header of an envelope this node can verify (its signature, its sender in the directory); else null. */
+    /** The signed header of an envelope this node can verify (its signature, its sender in the directory). */
     @FunctionalInterface
     public interface SignedHeaders {
         /**
