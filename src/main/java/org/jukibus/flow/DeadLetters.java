@@ -51,6 +51,8 @@ public final class DeadLetters {
         }
         String flow = flowOf(exchange);
         in.setHeader(Headers.FLOW, flow);
+        // who put it here, kept for a later look at what its sender is owed (flow.nondelivery.UnmarkedDeadLetters)
+        in.setHeader(Headers.PRODUCER, in.getHeader(Headers.VALIDATED_USER, String.class));
         in.setHeader(Headers.REJECT_REASON, reason);
         in.setHeader(Headers.REJECT_DETAIL, detail);
         Instant rejectedAt = clock.instant();

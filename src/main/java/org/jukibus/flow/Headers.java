@@ -25,6 +25,12 @@ public final class Headers {
     public static final String REJECTED_AT = "JukibusRejectedAt";
     /** On a dead letter: {@link #REJECTED_AT} in epoch milliseconds, which a selector can compare (erasure.DeadLetterErasure). */
     public static final String REJECTED_AT_MILLIS = "JukibusRejectedAtMillis";
+    /**
+     * On a dead letter: who the broker authenticated as the producer of the message that failed ({@link #VALIDATED_USER}
+     * at dead-lettering; the dead letter's own is this node's). Set by this node only (a peer's is dropped). A dead
+     * letter made before it existed has none: who put it here is not known.
+     */
+    public static final String PRODUCER = "JukibusProducer";
     /** On a dead letter: the queue it failed on, where a replay puts it back. */
     public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
     /** On a dead letter whose operation log line (MESSAGE_DEAD_LETTERED) could not be written: why (DeadLetters). */
@@ -39,8 +45,8 @@ public final class Headers {
      * On a dead letter of another node's message: what its sender was told ({@code TOLD}: a NonDelivery notice went
      * back in the transaction that dead-lettered it, or later) or is owed ({@code OWED}: it failed in a way that is not
      * final, or its notice could not be made; flow.nondelivery.OwedNotices tells it once a replay can no longer deliver
-     * it, or when it is purged). {@code NONE}: looked at, nothing is owed (another copy was delivered; a dead letter made
-     * before this mark whose envelope no longer verifies). Absent: nothing is owed (its sender is not authenticated, or
+     * it, or when it is purged). {@code NONE}: looked at, nothing is owed (another copy was delivered; an unmarked dead
+     * letter whose sender is not authenticated, why in {@link #SENDER_NOT_TOLD}). Absent: nothing is owed (its sender is not authenticated, or
      * the flow is not tracked), or a dead letter made before this mark, which the owed-notice round looks at once.
      * Set by this node only; kept when a replay fails again, like {@link #REPLAY_OF}.
      */
@@ -50,7 +56,8 @@ public final class Headers {
     /**
      * On a dead letter whose sender is owed a notice that cannot be made (it left the directory, its certificate was
      * revoked): why, as the owed-notice round found it. Set once with an ERROR and an operation log line
-     * (SENDER_NOT_TOLD), then tried again once a day without either, until it is told or purged.
+     * (SENDER_NOT_TOLD), then tried again once a week without either, until it is told or purged. On a dead letter marked
+     * NONE by the owed-notice round: why nothing is owed.
      */
     public static final String SENDER_NOT_TOLD = "JukibusSenderNotTold";
     /** On a dead letter with {@link #SENDER_NOT_TOLD}: when its notice was last tried (epoch milliseconds, node clock). */

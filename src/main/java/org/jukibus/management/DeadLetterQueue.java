@@ -251,6 +251,14 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
             // not one owed that arrived meanwhile: it stays, for the next purge to tell
             String untold = selector == null ? OwedNoticeGiver.NOT_TELLABLE : "(" + selector + ") AND " + OwedNoticeGiver.NOT_TELLABLE;
             removed = told + control().removeMessages(untold);
+            // owed dead letters its consumer could not see (in page files: the queue pages) stay, owed, not removed untold
+            long stay = control().countMessages(selector == null ? OwedNoticeGiver.TELLABLE
+                    : "(" + selector + ") AND " + OwedNoticeGiver.TELLABLE);
+            if (stay > 0) {
+                log.error("{} dead letters{} whose senders are owed a notice were not purged: the purge could not take "
+                        + "them (the dead-letter queue pages, or their notice failed); they stay owed, purge again",
+                        stay, flow == null || flow.isBlank() ? "" : " of " + flow);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot purge " + QUEUE + ": " + e.getMessage(), e);
         }

@@ -65,13 +65,14 @@ public class DlqCommand extends CommandGroup {
 
     /**
      * What the dead letter's sender was told: " [sender told <when>]", " [sender owed a notice]" (with why it cannot be
-     * made, if it cannot), or nothing.
+     * made, if it cannot), " [nothing owed: <why>]" for an unmarked dead letter found to owe nothing, or nothing.
      */
     static String senderNotice(JsonNode e) {
         return switch (e.path("senderNotice").asText("")) {
             case "TOLD" -> " [sender told" + (e.path("senderToldAt").isTextual() ? " " + e.path("senderToldAt").asText() : "") + "]";
             case "OWED" -> " [sender owed a notice" + (e.path("senderNotTold").isTextual()
                     ? " that cannot be made: " + e.path("senderNotTold").asText() : "") + "]";
+            case "NONE" -> e.path("senderNotTold").isTextual() ? " [" + e.path("senderNotTold").asText() + "]" : "";
             default -> "";
         };
     }

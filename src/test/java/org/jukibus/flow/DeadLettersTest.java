@@ -179,6 +179,21 @@ class DeadLettersTest {
     }
 
     /** What a hostile producer sets on its message: another peer's message id, sender and recipient. */
+    /** Who put the message on the broker, as the broker authenticated it: a peer's own claim is not kept. */
+    @Test
+    void a_dead_letter_records_its_authenticated_producer_never_one_a_peer_set() {
+        Exchange exchange = failed(new TransientFailure("OUTBOX_UNWRITABLE", "disk full", null));
+        exchange.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+        exchange.getIn().setHeader(Headers.PRODUCER, "131059");
+        deadLetters.label(exchange);
+        assertThat(exchange.getIn().getHeader(Headers.PRODUCER)).isEqualTo("131016");
+
+        Exchange nobody = failed(new TransientFailure("OUTBOX_UNWRITABLE", "disk full", null));
+        nobody.getIn().setHeader(Headers.PRODUCER, "131059");
+        deadLetters.label(nobody);
+        assertThat(nobody.getIn().getHeader(Headers.PRODUCER)).isNull();
+    }
+
     private static void lieAbout(Exchange exchange) {
         exchange.getIn().setHeader(Headers.MESSAGE_ID, "victims-id");
         exchange.getIn().setHeader(Headers.SENDER, "131059");

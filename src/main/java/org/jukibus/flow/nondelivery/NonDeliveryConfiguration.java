@@ -7,6 +7,11 @@ import javax.sql.DataSource;
 
 import jakarta.jms.ConnectionFactory;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+
 import org.apache.camel.CamelContext;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
@@ -57,18 +62,31 @@ public class NonDeliveryConfiguration {
     @Bean(destroyMethod = "close")
     OwedNotices owedNotices(ConnectionFactory localConnectionFactory, SeenMessages seen, NonDeliveryNotices notices,
                             Answers answers, CamelContext camel, NodeProperties properties, Clock clock,
-                            OperationLog audit, NodeEnvelopes envelopes,
+                            OperationLog audit, NodeEnvelopes envelopes, Flows flows, NodeBroker broker,
+                            MeterRegistry registry,
                             @Value("${jukibus.receipts.owed-notice-interval:15m}") Duration every) {
         return new OwedNotices(localConnectionFactory, seen, notices, answers, camel, clock,
                 properties.getEnvelope().receiverWindow(), audit, envelope -> {
                     try {
                         return envelopes.open(envelope).header();
                     } catch (org.jukibus.envelope.EnvelopeRejectedException e) {
-                        return e.signedHeader(); // verified, refused for its age or payload only; else null
-                    } catch (RuntimeException e) { // not an envelope this node can read: nobody known to tell
-                        return null;
-                    }
-                }).start(every);
+                        if (e.signedHeader() != null) {
+                            return e.signedHeader(); // verified, refused for its age or payload only
+                        }
+                        throw e; // refused before it verified: UnmarkedDeadLetters tells never from not now
+                    } // any other failure (the directory, a revocation list, the store): not now, tried again
+                }, flow -> flows.names().contains(flow) ? flows.byName(flow).messageType() : null,
+                filter -> dlq(broker).countMessages(filter), registry).start(every);
+    }
+
+    /** The dead-letter queue's control: its count walks the page files too, unlike a consumer's selector. */
+    private static QueueControl dlq(NodeBroker broker) {
+        QueueControl control = (QueueControl) broker.server().getManagementService()
+                .getResource(ResourceNames.QUEUE + OwedNotices.DLQ);
+        if (control == null) {
+            throw new IllegalStateException("no queue " + OwedNotices.DLQ);
+        }
+        return control;
     }
 
     @Bean

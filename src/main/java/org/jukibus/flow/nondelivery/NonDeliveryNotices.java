@@ -105,7 +105,7 @@ public final class NonDeliveryNotices {
             log.debug("no non-delivery report for a {} message", flow);
         } else if (TOLD.equals(earlier)) {
             log.info("no non-delivery notice for dead letter {} ({}): a replay that failed again, its sender was told", deadLetter, reason);
-        } else if (verified == null || !authenticated(verified, in.getHeader(Headers.VALIDATED_USER, String.class), earlier)) {
+        } else if (notAuthenticated(flow, verified, in.getHeader(Headers.VALIDATED_USER, String.class), earlier) != null) {
             if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.EXPIRED.name().equals(reason))) {
                 in.removeHeader(Headers.SENDER_NOTICE); // delivered by another copy meanwhile, or too old to know: nothing owed
             }
@@ -136,11 +136,27 @@ public final class NonDeliveryNotices {
     }
 
     /**
-     * Whether the verified signer is who put the message here; or, for a replay by this node, whether the first
-     * dead-lettering found it so (it left the sender {@value #OWED} a notice).
+     * Why the sender of a dead letter of {@code flow} is owed no word of it, or null if it may be (told or owed, as the
+     * failure is final or not): the flow is tracked, the envelope's signature verified ({@code verified}), and the
+     * producer the broker authenticated ({@code producer}) is that signer; or, for a replay by this node, the first
+     * dead-lettering found it so (it left the sender {@value #OWED} a notice, {@code earlier}). Anyone else could make
+     * this node notify a peer about a message it chose to inject. Asked at dead-lettering and again for a dead letter
+     * made before the marks ({@link UnmarkedDeadLetters}): one rule.
      */
-    private static boolean authenticated(EnvelopeHeader verified, String producer, String earlier) {
-        return verified.sender().equals(producer) || (OWED.equals(earlier) && NodeSecurityManager.LOCAL_USER.equals(producer));
+    static String notAuthenticated(String flow, EnvelopeHeader verified, String producer, String earlier) {
+        if (!NonDeliveryFlow.tracked(flow)) {
+            return "its flow gets no notices";
+        }
+        if (verified == null) {
+            return "its envelope's signature was not verified";
+        }
+        if (producer == null) {
+            return "who put it on the broker is not known";
+        }
+        if (verified.sender().equals(producer) || (OWED.equals(earlier) && NodeSecurityManager.LOCAL_USER.equals(producer))) {
+            return null;
+        }
+        return "it was put on the broker by " + producer + ", not by its signer " + verified.sender();
     }
 
     /** Marks the dead letter in {@code in} as told, now. */

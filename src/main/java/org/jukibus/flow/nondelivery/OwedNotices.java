@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -17,6 +19,10 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.activemq.artemis.utils.SelectorTranslator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
@@ -28,6 +34,7 @@ import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeliveryFailures;
 import org.jukibus.envelope.EnvelopeHeader;
+import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.OwedNoticeGiver;
 import org.jukibus.flow.SeenMessages;
@@ -46,8 +53,8 @@ import org.slf4j.LoggerFactory;
  *   {@value NonDeliveryNotices#TOLD} with the time.</li>
  *   <li>A purge ({@link #tellAndRemove}) first takes each owed dead letter it removes with its notice, reason the dead
  *   letter's own.</li>
- *   <li>A dead letter made before these marks existed, of a failure that is not final, is owed one too once its
- *   envelope verifies again ({@link UnmarkedDeadLetters}).</li>
+ *   <li>An unmarked dead letter of a failure that is not final is owed one too, exactly when its dead-lettering would
+ *   have marked it owed ({@link UnmarkedDeadLetters}).</li>
  * </ul>
  * A message delivered here by another copy (the seen messages, {@link SeenMessages}) owes nothing: its dead letter
  * is marked {@value NonDeliveryNotices#NONE}, no notice goes (its receipt is its outcome). A message whose sender was already sent a notice about
@@ -66,14 +73,35 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OwedNotices.class);
     static final String DLQ = "jukibus.dlq";
 
-    /** How long a dead letter whose notice could not be made is left out of the rounds before it is tried again. */
-    static final Duration NOT_TOLD_RETRY = Duration.ofDays(1);
+    /**
+     * How long a dead letter whose notice could not be made is left out of the rounds before it is tried again. Each try
+     * takes it and puts a full copy back (a journal record, on a paged queue a new copy of its personal data in a page
+     * file): weekly, not daily. Not on each directory update: the directory's serial changes with any node's update,
+     * which would not bound the rewrites; and its sender (gone from the directory, or revoked) can be told nothing
+     * meanwhile, so a week's wait loses nothing.
+     */
+    static final Duration NOT_TOLD_RETRY = Duration.ofDays(7);
     /** Failed dead letters after which a pass stops: something other than one dead letter is wrong. */
     static final int MAX_FAILURES = 10;
-    /** The signed header of an envelope this node can verify (its signature, its sender in the directory); else null. */
+    /** The signed header of an envelope this node can verify (its signature, its sender in the directory). */
     @FunctionalInterface
     public interface SignedHeaders {
-        EnvelopeHeader of(byte[] envelope);
+        /**
+         * @return the verified header (of an envelope refused for its age or payload only, too)
+         * @throws EnvelopeRejectedException refused before its signature verified ({@link UnmarkedDeadLetters} tells
+         *                                   one that never will from one that may yet)
+         * @throws RuntimeException          it cannot be verified now (the directory, a revocation list, the store)
+         */
+        EnvelopeHeader of(byte[] envelope) throws EnvelopeRejectedException;
+    }
+
+    /**
+     * How many dead letters a filter picks on the queue, page files included (the broker's count, not a consumer's). The
+     * filter is the broker's own syntax ({@code AMQUserID}, not {@code JMSMessageID}), as {@link #unseen} makes it.
+     */
+    @FunctionalInterface
+    public interface QueueCount {
+        long of(String coreFilter) throws Exception;
     }
 
     private final ConnectionFactory local;
@@ -85,18 +113,29 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private final Duration receiverWindow;
     private final OperationLog audit;
     private final UnmarkedDeadLetters unmarked;
+    private final QueueCount count;
+    /** Due owed dead letters the last round could not take (see {@link #unseen}); a gauge the alert rules watch. */
+    private final AtomicLong unseen = new AtomicLong();
     private PeriodicJob job;
 
     /**
      * @param receiverWindow the age past which this node refuses an envelope as EXPIRED (a replay included)
      * @param audit          where a notice that cannot be made is recorded, once per dead letter
-     * @param signedHeaders  verifies the envelope of an unmarked dead letter (made before the marks existed)
+     * @param signedHeaders  verifies the envelope of an unmarked dead letter
+     * @param messageTypeOf the signed message type of a flow (null if this node does not know it)
+     * @param count         counts the dead letters a selector picks, page files included
+     * @param registry      where {@code jukibus.dlq.owed.unseen} is kept
      */
     public OwedNotices(ConnectionFactory local, SeenMessages seen, NonDeliveryNotices notices, Answers answers,
                        CamelContext camel, Clock clock, Duration receiverWindow, OperationLog audit,
-                       SignedHeaders signedHeaders) {
+                       SignedHeaders signedHeaders, Function<String, String> messageTypeOf, QueueCount count,
+                       MeterRegistry registry) {
         this.audit = audit;
-        this.unmarked = new UnmarkedDeadLetters(local, signedHeaders);
+        this.unmarked = new UnmarkedDeadLetters(local, signedHeaders, messageTypeOf, clock);
+        this.count = count;
+        Gauge.builder("jukibus.dlq.owed.unseen", unseen, AtomicLong::get)
+                .description("Owed dead letters past the receiver window that the last owed-notice round could not take "
+                        + "(the dead-letter queue pages: they wait in page files)").register(registry);
         this.local = local;
         this.seen = seen;
         this.notices = notices;
@@ -117,15 +156,59 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         // never ahead of the system's clock: a drill moves the node's forward and back, and a notice cannot be taken
         // back once the clock is back and a replay could deliver the message after all
         Instant now = NodeClock.forForgetting(clock);
-        unmarked.adopt();
-        return pass(due(now), DeliveryFailures.TRANSIENT_EXPIRED, true, now);
+        unmarked.adopt(null);
+        String due = due(now);
+        Passed passed = pass(due, DeliveryFailures.TRANSIENT_EXPIRED, true, now);
+        if (!passed.stopped()) {
+            unseen(due, passed);
+        }
+        return passed.taken();
+    }
+
+    /**
+     * After a round, the owed dead letters still due that it did not fail on: a consumer with a selector sees only the
+     * dead letters the broker holds in memory, not those in page files once the queue pages (beyond its
+     * {@code max-read-page-bytes}), so a round can take nothing while notices are owed. The broker's own count walks the
+     * page files. If the round took none at all, ERROR; the gauge {@code jukibus.dlq.owed.unseen} says how many either
+     * way (alert {@code JukibusOwedNoticesStalled}).
+     */
+    private void unseen(String due, Passed passed) {
+        long left;
+        try {
+            // a consumer's selector is translated by the client; the broker's count takes its own syntax
+            left = count.of(SelectorTranslator.convertToActiveMQFilterString(due + notIn(passed.failed())));
+        } catch (Exception e) {
+            log.error("could not count the owed dead letters still due after the round: {}", e.toString());
+            return;
+        }
+        unseen.set(left);
+        if (left > 0 && passed.taken() == 0) {
+            log.error("{} owed dead letters are past the receiver window but the round could take none of them: the "
+                    + "dead-letter queue pages and they wait in its page files, out of the round's sight; their senders "
+                    + "are not told until they are read (purge or replay what the queue holds ahead of them, see "
+                    + "operations.md, dead letters)", left);
+        } else if (left > 0) {
+            log.warn("{} owed dead letters past the receiver window are left for the next round (the dead-letter queue "
+                    + "pages: the round took {} and sees the rest as they are read from the page files)", left,
+                    passed.taken());
+        }
+    }
+
+    /** Currently what {@code jukibus.dlq.owed.unseen} shows. */
+    long unseen() {
+        return unseen.get();
+    }
+
+    private static String notIn(Set<String> ids) {
+        return ids.isEmpty() ? "" : " AND JMSMessageID NOT IN ('" + String.join("', '", ids) + "')";
     }
 
     /**
      * A selector: the owed dead letters whose envelope is older than the receiver window (a dead letter made before its
      * created-at was kept in milliseconds: its rejection time, later, so told later, never too early; one with neither
      * is never due by age, told when purged), leaving out one whose notice could not be made less than
-     * {@link #NOT_TOLD_RETRY} ago. The broker picks them: one pass over the queue, however long it is.
+     * {@link #NOT_TOLD_RETRY} ago. The broker picks them: one pass over what it holds in memory (not its page files:
+     * {@link #unseen}).
      */
     private String due(Instant now) {
         long createdBefore = now.minus(receiverWindow).toEpochMilli();
@@ -137,9 +220,9 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
 
     @Override
     public int tellAndRemove(String selector) throws Exception {
-        unmarked.adopt(); // a dead letter made before the marks is owed its notice before it goes for good too
+        unmarked.adopt(selector); // one it purges that was never marked is owed its notice before it goes for good too
         return pass(selector == null ? TELLABLE : "(" + selector + ") AND " + TELLABLE, null, false,
-                NodeClock.forForgetting(clock));
+                NodeClock.forForgetting(clock)).taken();
     }
 
     /**
@@ -150,7 +233,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
      * pass (the store or the broker is down) the rest waits for the next. Returns how many it took off the queue for
      * good or marked told.
      */
-    private int pass(String selector, String reason, boolean keep, Instant now) throws JMSException {
+    private Passed pass(String selector, String reason, boolean keep, Instant now) throws JMSException {
         int taken = 0;
         Set<String> failed = new LinkedHashSet<>();
         int failures = 0; // counted apart from the set: bounds the pass even if one came back to a new consumer
@@ -196,7 +279,11 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
                 s.close();
             }
         }
-        return taken;
+        return new Passed(taken, failed, failures >= MAX_FAILURES);
+    }
+
+    /** What a pass came to: how many it took (told, or nothing owed), which failed, and whether it stopped early. */
+    private record Passed(int taken, Set<String> failed, boolean stopped) {
     }
 
     /** What taking one dead letter came to: whether it counts, and what to log once its transaction committed. */
@@ -281,7 +368,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         }
         return new Taken(false, () -> {
             log.error("{} message {} from {}, dead letter {}: its sender is owed a non-delivery notice that cannot be made "
-                    + "({}); the dead letter stays owed (jukibus dlq list says why), tried again once a day without this "
+                    + "({}); the dead letter stays owed (jukibus dlq list says why), tried again once a week without this "
                     + "error; a purge removes it untold", flow, messageId, sender, id, why);
             try {
                 audit.record(AuditEvent.of(AuditKind.SENDER_NOT_TOLD).flow(flow).message(messageId, type).sender(sender)

@@ -26,6 +26,13 @@ import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.core.server.MessageReference;
@@ -64,7 +71,10 @@ class OwedNoticesTest {
     ActiveMQConnectionFactory local;
     CamelContext camel = new DefaultCamelContext();
     final AtomicInteger dlqConsumers = new AtomicInteger();
-    final NodeClock clock = new NodeClock(Clock.systemUTC(), Duration.ofDays(-2));
+    final NodeClock clock = new NodeClock(Clock.systemUTC(), Duration.ofDays(-9));
+    SimpleMeterRegistry registry;
+    @TempDir
+    Path dir;
     final SeenMessages seen = mock(SeenMessages.class);
     final Answers answers = mock(Answers.class);
     final OperationLog audit = mock(OperationLog.class);
@@ -73,12 +83,36 @@ class OwedNoticesTest {
 
     @BeforeEach
     void start() throws Exception {
+        when(seen.check(anyString(), anyString(), anyString())).thenAnswer(call ->
+                ((String) call.getArgument(1)).endsWith("-seen") ? SeenMessages.Verdict.REDELIVERY : SeenMessages.Verdict.NEW);
+        when(answers.sealAll(any(), anyList())).thenAnswer(call -> {
+            org.jukibus.flow.Answer answer = ((List<org.jukibus.flow.Answer>) call.getArgument(1)).get(0);
+            if (answer.recipient().equals(GONE)) {
+                throw new IllegalArgumentException("node " + GONE + " is not in the directory");
+            }
+            sealedFor.add(answer.recipient() + ":" + answer.correlationId());
+            DefaultMessage sealed = new DefaultMessage(camel);
+            sealed.setBody(("sealed notice about " + answer.correlationId()).getBytes(StandardCharsets.UTF_8));
+            sealed.setHeader(Headers.DUPLICATE_ID, answer.messageId());
+            return List.of(sealed);
+        });
+        start(false);
+    }
+
+    /** A broker whose dead-letter queue pages beyond 64 KiB and reads back 32 KiB of its page files at most, if paged. */
+    void start(boolean paged) throws Exception {
         // the broker's audit log at INFO: a line per message, thousands of them
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         int vm = VM_IDS.getAndIncrement();
         ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(false).setSecurityEnabled(false).setJMXManagementEnabled(false);
+        config.setPersistenceEnabled(paged).setSecurityEnabled(false).setJMXManagementEnabled(false);
+        if (paged) {
+            config.setBrokerInstance(dir.toFile());
+            config.addAddressSetting(OwedNotices.DLQ, new AddressSettings().setMaxSizeBytes(64 * 1024)
+                    .setPageSizeBytes(16 * 1024).setMaxReadPageBytes(32 * 1024).setMaxReadPageMessages(-1)
+                    .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+        }
         config.addAcceptorConfiguration("in-vm", "vm://" + vm);
         config.addQueueConfiguration(QueueConfiguration.of(OwedNotices.DLQ).setRoutingType(RoutingType.ANYCAST));
         config.addQueueConfiguration(QueueConfiguration.of(NonDeliveryNotices.OUTBOUND).setRoutingType(RoutingType.ANYCAST));
@@ -93,27 +127,21 @@ class OwedNoticesTest {
         broker = new EmbeddedActiveMQ().setConfiguration(config);
         broker.start();
         local = new ActiveMQConnectionFactory("vm://" + vm);
-        when(seen.check(anyString(), anyString(), anyString())).thenAnswer(call ->
-                ((String) call.getArgument(1)).endsWith("-seen") ? SeenMessages.Verdict.REDELIVERY : SeenMessages.Verdict.NEW);
-        when(answers.sealAll(any(), anyList())).thenAnswer(call -> {
-            org.jukibus.flow.Answer answer = ((List<org.jukibus.flow.Answer>) call.getArgument(1)).get(0);
-            if (answer.recipient().equals(GONE)) {
-                throw new IllegalArgumentException("node " + GONE + " is not in the directory");
-            }
-            sealedFor.add(answer.recipient() + ":" + answer.correlationId());
-            DefaultMessage sealed = new DefaultMessage(camel);
-            sealed.setBody(("sealed notice about " + answer.correlationId()).getBytes(StandardCharsets.UTF_8));
-            sealed.setHeader(Headers.DUPLICATE_ID, answer.messageId());
-            return List.of(sealed);
-        });
+        registry = new SimpleMeterRegistry();
         NonDeliveryNotices notices = new NonDeliveryNotices(answers, null, null, id -> false, SELF, clock);
-        owed = new OwedNotices(local, seen, notices, answers, camel, clock, WINDOW, audit, OwedNoticesTest::signedHeader);
+        owed = new OwedNotices(local, seen, notices, answers, camel, clock, WINDOW, audit, this::signedHeader,
+                flow -> "transfer-in".equals(flow) ? "TransferInNotice" : null,
+                filter -> ((QueueControl) broker.getActiveMQServer().getManagementService()
+                        .getResource(ResourceNames.QUEUE + OwedNotices.DLQ)).countMessages(filter), registry);
     }
 
     @AfterEach
     void stop() throws Exception {
-        local.close();
-        broker.stop();
+        if (broker != null) {
+            local.close();
+            broker.stop();
+            broker = null;
+        }
     }
 
     @Test
@@ -184,7 +212,12 @@ class OwedNoticesTest {
         verify(answers, times(2)).sealAll(any(), anyList());
         assertThat(only("M-gone").getUserID()).as("left alone, not rewritten each round").isEqualTo(stays.getUserID());
 
-        clock.moveTo(Duration.ZERO); // two days on: tried again, still not in the directory, not said again
+        clock.moveTo(Duration.ofDays(-7)); // two days on: not taken and rewritten daily, it waits a week
+        assertThat(owed.tellDue()).isZero();
+        verify(answers, times(2)).sealAll(any(), anyList());
+        assertThat(only("M-gone").getUserID()).as("not rewritten after a day").isEqualTo(stays.getUserID());
+
+        clock.moveTo(Duration.ZERO); // nine days on: tried again, still not in the directory, not said again
         assertThat(owed.tellDue()).isZero();
         verify(answers, times(3)).sealAll(any(), anyList());
         verify(audit, times(1)).record(any(AuditEvent.class));
@@ -214,21 +247,27 @@ class OwedNoticesTest {
     }
 
     /**
-     * Dead letters made before the marks: told once their envelope verifies again, to the sender and about the message
-     * its signed header names (never its headers), unless delivered here; one that does not verify owes nothing; a final
-     * failure is left alone (its sender was told when it was dead-lettered).
+     * Unmarked dead letters: told once their envelope verifies again, to the sender and about the message its signed
+     * header names (never its headers), unless delivered here; and only if the producer the broker authenticated was
+     * that signer, as at dead-lettering. One that does not verify, was put here by someone else, names no producer (made
+     * before it was recorded) or is signed as another flow's message owes nothing, and says why; a final failure is
+     * left alone (its sender was told when it was dead-lettered).
      */
     @Test
-    void a_dead_letter_made_before_the_marks_is_owed_a_notice_to_its_verified_sender() throws Exception {
+    void an_unmarked_dead_letter_is_owed_a_notice_only_if_its_verified_signer_put_it_here() throws Exception {
         Instant old = clock.instant().minus(WINDOW).minusSeconds(3600);
         try (Connection c = local.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue(OwedNotices.DLQ));
-            producer.send(unmarked(s, "L-1", SENDER, old, "OUTBOX_UNWRITABLE", "666666")); // its header lies
-            producer.send(unmarked(s, "L-2", null, old, "RETRIES_EXHAUSTED", SENDER)); // does not verify
-            producer.send(unmarked(s, "L-3", SENDER, old, "MALFORMED", SENDER)); // final: told at the time
-            producer.send(unmarked(s, "L-4-seen", SENDER, old, "RETRIES_EXHAUSTED", SENDER)); // delivered by another copy
-            producer.send(unmarked(s, "L-5", SENDER, clock.instant(), "RETRIES_EXHAUSTED", SENDER)); // a replay may still
+            producer.send(unmarked(s, "L-1", SENDER, old, "OUTBOX_UNWRITABLE", "666666", SENDER)); // its header lies
+            producer.send(unmarked(s, "L-2", null, old, "RETRIES_EXHAUSTED", SENDER, SENDER)); // does not verify
+            producer.send(unmarked(s, "L-3", SENDER, old, "MALFORMED", SENDER, SENDER)); // final: told at the time
+            producer.send(unmarked(s, "L-4-seen", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER)); // delivered
+            producer.send(unmarked(s, "L-5", SENDER, clock.instant(), "RETRIES_EXHAUSTED", SENDER, SENDER)); // may yet
+            // another peer put the sender's envelope on our queue: the sender must not hear of what it chose to inject
+            producer.send(unmarked(s, "L-6", SENDER, old, "RETRIES_EXHAUSTED", SENDER, "666666"));
+            producer.send(unmarked(s, "L-7", SENDER, old, "RETRIES_EXHAUSTED", SENDER, null)); // producer not recorded
+            producer.send(unmarked(s, "L-8-othertype", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
         }
 
         assertThat(owed.tellDue()).isEqualTo(2);
@@ -236,9 +275,13 @@ class OwedNoticesTest {
         assertThat(sealedFor).containsExactly(SENDER + ":L-1");
         Map<String, String> marks = marks();
         assertThat(marks).containsEntry("L-1", "TOLD").containsEntry("L-4-seen", "NONE").containsEntry("L-5", "OWED")
-                .containsEntry("L-3", "-").containsEntry("unknown", "NONE");
+                .containsEntry("L-3", "-").containsEntry("unknown", "NONE").containsEntry("L-6", "NONE")
+                .containsEntry("L-7", "NONE").containsEntry("L-8-othertype", "NONE");
         assertThat(only("L-1").getStringProperty(Headers.SENDER)).as("from the signed header").isEqualTo(SENDER);
         assertThat(only("L-5").getLongProperty(Headers.CREATED_AT_MILLIS)).isPositive();
+        assertThat(only("L-6").getStringProperty(Headers.SENDER_NOT_TOLD)).contains("put on the broker by 666666");
+        assertThat(only("L-7").getStringProperty(Headers.SENDER_NOT_TOLD)).contains("not known");
+        assertThat(only("L-8-othertype").getStringProperty(Headers.SENDER_NOT_TOLD)).contains("IdentityUpdate");
 
         dlqConsumers.set(0);
         assertThat(owed.tellDue()).as("each looked at once").isZero();
@@ -246,9 +289,111 @@ class OwedNoticesTest {
         assertThat(marks()).isEqualTo(marks);
     }
 
+    /** The directory or a revocation list not loaded yet: the dead letter is left unmarked and looked at again. */
+    @Test
+    void an_unmarked_dead_letter_that_cannot_be_verified_now_is_left_for_the_next_round() throws Exception {
+        Instant old = clock.instant().minus(WINDOW).minusSeconds(3600);
+        try (Connection c = local.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue(OwedNotices.DLQ));
+            producer.send(unmarked(s, "T-1", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
+        }
+        notLoaded = true;
+        assertThat(owed.tellDue()).isZero();
+        assertThat(marks()).containsEntry("T-1", "-");
+
+        notLoaded = false;
+        assertThat(owed.tellDue()).isEqualTo(1);
+        assertThat(marks()).containsEntry("T-1", "TOLD");
+        assertThat(sealedFor).containsExactly(SENDER + ":T-1");
+    }
+
+    /** One that fails every time (not a bytes message) is skipped: the others behind it are looked at all the same. */
+    @Test
+    void an_unmarked_dead_letter_that_always_fails_does_not_hold_the_others_back() throws Exception {
+        Instant old = clock.instant().minus(WINDOW).minusSeconds(3600);
+        try (Connection c = local.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue(OwedNotices.DLQ));
+            jakarta.jms.TextMessage text = s.createTextMessage("not a dead letter of this node");
+            for (String name : List.of(Headers.FLOW, Headers.REJECT_REASON, Headers.DEAD_LETTERED_FROM, Headers.MESSAGE_ID)) {
+                text.setStringProperty(name, Map.of(Headers.FLOW, "transfer-in", Headers.REJECT_REASON, "RETRIES_EXHAUSTED",
+                        Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in", Headers.MESSAGE_ID, "X-text").get(name));
+            }
+            producer.send(text);
+            producer.send(unmarked(s, "X-1", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
+            producer.send(unmarked(s, "X-2", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
+        }
+
+        assertThat(owed.tellDue()).isEqualTo(2);
+        assertThat(marks()).containsEntry("X-text", "-").containsEntry("X-1", "TOLD").containsEntry("X-2", "TOLD");
+
+        try (Connection c = local.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue(OwedNotices.DLQ))
+                    .send(unmarked(s, "X-3", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
+        }
+        assertThat(owed.tellDue()).as("the next round too, the failing one tried after the others").isEqualTo(1);
+        assertThat(marks()).containsEntry("X-text", "-").containsEntry("X-3", "TOLD");
+    }
+
+    /** A purge of some dead letters looks at the unmarked ones it removes only, not every flow's. */
+    @Test
+    void a_purge_looks_only_at_the_unmarked_dead_letters_it_purges() throws Exception {
+        Instant old = clock.instant().minus(WINDOW).minusSeconds(3600);
+        try (Connection c = local.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue(OwedNotices.DLQ));
+            producer.send(unmarked(s, "P-1", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
+            producer.send(unmarked(s, "P-2", SENDER, old, "RETRIES_EXHAUSTED", SENDER, SENDER));
+        }
+
+        assertThat(owed.tellAndRemove(Headers.MESSAGE_ID + " = 'P-1'")).isEqualTo(1);
+
+        assertThat(sealedFor).containsExactly(SENDER + ":P-1");
+        assertThat(marks()).doesNotContainKey("P-1").containsEntry("P-2", "-");
+    }
+
+    /**
+     * A paged dead-letter queue: the round's consumer sees only what the broker holds in memory, here told dead letters
+     * kept for the operator, while the owed ones wait in page files. It cannot take them, but it must not be silent:
+     * the broker's own count finds them, and the gauge the alert rules watch says how many.
+     */
+    @Test
+    void owed_dead_letters_the_round_cannot_see_in_page_files_are_counted_not_ignored() throws Exception {
+        stop();
+        start(true);
+        Instant old = clock.instant().minus(WINDOW).minusSeconds(3600);
+        byte[] filler = new byte[4096];
+        int owedLetters = 100;
+        try (Connection c = local.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue(OwedNotices.DLQ));
+            producer.send(deadLetter(s, "O-head-fails", "OWED", old.toEpochMilli(), true)); // in sight, but fails
+            for (int i = 0; i < 60; i++) { // 240 KiB of dead letters that owe nothing, ahead of the owed ones
+                BytesMessage told = deadLetter(s, "K-" + i, "TOLD", old.toEpochMilli(), true);
+                told.writeBytes(filler);
+                producer.send(told);
+            }
+            for (int i = 0; i < owedLetters; i++) {
+                producer.send(deadLetter(s, "O-" + i, "OWED", old.toEpochMilli(), true));
+            }
+        }
+        assertThat(broker.getActiveMQServer().locateQueue(OwedNotices.DLQ).getPagingStore().isPaging()).isTrue();
+        when(seen.check(anyString(), org.mockito.ArgumentMatchers.endsWith("-fails"), anyString()))
+                .thenThrow(new IllegalStateException("the store is down"));
+
+        int taken = owed.tellDue();
+
+        assertThat(owed.unseen()).as("owed and due, not taken, but for the one that failed (tried next round)")
+                .isEqualTo(owedLetters - taken);
+        assertThat(registry.get("jukibus.dlq.owed.unseen").gauge().value()).isEqualTo(owedLetters - taken);
+        assertThat(owedLetters - taken).as("the page files hold owed dead letters the round cannot see").isPositive();
+    }
+
     /** A dead letter as one made before the marks: reason, flow, where from, headers as a peer may have set them. */
     private static BytesMessage unmarked(Session s, String messageId, String signer, Instant createdAt, String reason,
-                                         String claimedSender) throws Exception {
+                                         String claimedSender, String producer) throws Exception {
         BytesMessage m = s.createBytesMessage();
         m.writeBytes((signer == null ? "unverifiable" : signer + " " + messageId + " " + createdAt)
                 .getBytes(StandardCharsets.UTF_8));
@@ -258,17 +403,29 @@ class OwedNoticesTest {
         m.setStringProperty(Headers.REJECT_REASON, reason);
         m.setStringProperty(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
         m.setLongProperty(Headers.REJECTED_AT_MILLIS, createdAt.toEpochMilli() + 60_000);
+        m.setStringProperty(Headers.PRODUCER, producer);
         return m;
     }
 
-    /** The test's envelopes: "signer message-id created-at" verifies, anything else does not. */
-    private static org.jukibus.envelope.EnvelopeHeader signedHeader(byte[] envelope) {
+    /** Set: the directory is not loaded, no envelope can be verified now. */
+    volatile boolean notLoaded;
+
+    /**
+     * The test's envelopes: "signer message-id created-at" verifies (signed as an IdentityUpdate if the message id ends
+     * so), anything else is a bad signature.
+     */
+    private org.jukibus.envelope.EnvelopeHeader signedHeader(byte[] envelope)
+            throws org.jukibus.envelope.EnvelopeRejectedException {
+        if (notLoaded) {
+            throw new IllegalStateException("the directory is not loaded yet");
+        }
         String[] parts = new String(envelope, StandardCharsets.UTF_8).split(" ");
         if (parts.length != 3) {
-            return null;
+            throw new org.jukibus.envelope.EnvelopeRejectedException(org.jukibus.envelope.RejectionReason.BAD_SIGNATURE,
+                    "does not verify");
         }
-        return new org.jukibus.envelope.EnvelopeHeader(parts[1], "TransferInNotice", parts[0], SELF,
-                Instant.parse(parts[2]), null);
+        return new org.jukibus.envelope.EnvelopeHeader(parts[1], parts[1].endsWith("-othertype") ? "IdentityUpdate"
+                : "TransferInNotice", parts[0], SELF, Instant.parse(parts[2]), null);
     }
 
     private static BytesMessage deadLetter(Session s, String messageId, String notice, long createdAt, boolean millis)
