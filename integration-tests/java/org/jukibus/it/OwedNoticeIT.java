@@ -185,6 +185,38 @@ class OwedNoticeIT {
     }
 
     /**
+     * Shinjuku's clock runs an hour ahead of Osaka-shi's (its operator moved only its own): its notice, dated ahead of
+     * Osaka-shi's clock by more than the allowed skew, is refused CLOCK_AHEAD there; its signature verified and it was
+     * never delivered, so Shinjuku is told, with both clocks' times, instead of losing every message silently.
+     */
+    @Test
+    @Order(5)
+    void an_envelope_dated_ahead_of_its_recipients_clock_is_reported_to_its_sender_with_both_times() throws Exception {
+        org.jukibus.clock.NodeClock shinjukuClock = net.context(SHINJUKU).getBean(org.jukibus.clock.NodeClock.class);
+        Duration network = shinjukuClock.offset();
+        org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network.plus(Duration.ofHours(1)));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network.plus(Duration.ofHours(1))));
+            int before = DeadLetterAssert.count(net, OSAKA);
+
+            String id = notice("O-6", "6200000006");
+
+            assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("CLOCK_AHEAD");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+            String report = Files.readString(nonDelivery(id), StandardCharsets.UTF_8);
+            assertThat(report).contains("<Status>NOT_DELIVERED</Status>").contains("<ReportedBy>RECIPIENT</ReportedBy>")
+                    .contains("<ReasonCode>CLOCK_AHEAD</ReasonCode>").contains("by the sender clock, refused at ").contains("by the recipient clock")
+                    .contains("one of the two clocks is wrong");
+            assertThat(deadLetter(id).getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+            assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == SentMessages.State.NOT_DELIVERED);
+        } finally {
+            org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network);
+            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network));
+        }
+    }
+
+    /**
      * Every dead letter on Osaka-shi as it is {@code by} later: its envelope's created-at that much earlier, the rest
      * as it was (the owed-notice round goes by the system's clock, which a test cannot move).
      */

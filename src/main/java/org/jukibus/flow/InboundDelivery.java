@@ -1,6 +1,8 @@
 package org.jukibus.flow;
 
 import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -128,24 +130,34 @@ public final class InboundDelivery {
     }
 
     /**
-     * An envelope refused as EXPIRED after its signature verified: its sender is told it was not delivered
-     * (NonDeliveryNotices) only when this node knows it never delivered it. The seen-message check runs first: a late
-     * copy of a message delivered here is a duplicate, refused with nothing told (a NOT_DELIVERED would contradict the
-     * receipt); so is one older than what the seen messages still remember ({@link SeenMessages#remembers}), which
-     * cannot be told apart from such a copy. Any other refusal passes unchanged.
+     * Refusals for the envelope's time that verified envelopes get ({@link EnvelopeRejectedException#signedHeader}):
+     * too old (EXPIRED), made ahead of this node's clock (CLOCK_AHEAD), or signed under a certificate not valid at its
+     * createdAt. Each is told to its signer (NonDeliveryNotices) only once the seen messages say it was never delivered.
+     */
+    private static final Set<RejectionReason> TIMED = EnumSet.of(RejectionReason.EXPIRED, RejectionReason.CLOCK_AHEAD,
+            RejectionReason.SENDER_CERTIFICATE_EXPIRED, RejectionReason.SENDER_CERTIFICATE_NOT_YET_VALID);
+
+    /**
+     * An envelope refused for its time ({@link #TIMED}) after its signature verified: its sender is told it was not
+     * delivered (NonDeliveryNotices) only when this node knows it never delivered it. The seen-message check runs first: a
+     * late copy of a message delivered here is a duplicate, refused with nothing told (a NOT_DELIVERED would contradict the
+     * receipt; a copy of a delivered message can be dated ahead of this node's clock after a clock drill moved it back);
+     * so is one older than what the seen messages still remember ({@link SeenMessages#remembers}), which cannot be told
+     * apart from such a copy. Any other refusal passes unchanged.
      */
     private EnvelopeRejectedException expiredOrLateCopy(EnvelopeRejectedException refused, Message in) {
         EnvelopeHeader header = refused.signedHeader();
-        if (refused.reason() != RejectionReason.EXPIRED || header == null) {
+        if (!TIMED.contains(refused.reason()) || header == null) {
             return refused;
         }
-        String detail = refused.getMessage().substring(RejectionReason.EXPIRED.name().length() + 2);
+        RejectionReason reason = refused.reason();
+        String detail = refused.getMessage().substring(reason.name().length() + 2);
         if (!seen.remembers(header.createdAt())) {
-            return new EnvelopeRejectedException(RejectionReason.EXPIRED, detail
+            return new EnvelopeRejectedException(reason, detail
                     + "; older than the delivered ids are kept, so whether it was delivered is unknown: its sender is not told");
         }
         if (seen.check(header.sender(), header.messageId(), brokerMessageId(in)) != SeenMessages.Verdict.NEW) {
-            return new EnvelopeRejectedException(RejectionReason.EXPIRED, detail + "; a late copy of message "
+            return new EnvelopeRejectedException(reason, detail + "; a late copy of message "
                     + header.messageId() + " from " + header.sender() + ", which was delivered: a duplicate, its sender is not told");
         }
         return refused;

@@ -3,6 +3,7 @@ package org.jukibus.flow.nondelivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -101,7 +102,8 @@ public final class NonDeliveryNotices {
         } else if (TOLD.equals(earlier)) {
             log.info("no non-delivery notice for dead letter {} ({}): a replay that failed again, its sender was told", deadLetter, reason);
         } else if (verified == null || !authenticated(verified, in.getHeader(Headers.VALIDATED_USER, String.class), earlier)) {
-            if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.EXPIRED.name().equals(reason))) {
+            if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.EXPIRED.name().equals(reason)
+                    || RejectionReason.CLOCK_AHEAD.name().equals(reason))) {
                 in.removeHeader(Headers.SENDER_NOTICE); // delivered by another copy meanwhile, or too old to know: nothing owed
             }
             log.info("no non-delivery notice for dead letter {} ({}): its sender is not authenticated", deadLetter, reason);
@@ -113,7 +115,7 @@ public final class NonDeliveryNotices {
                     deadLetter, reason, verified.sender());
         } else {
             try {
-                Answer notice = notice(verified.sender(), verified.messageId(), flow, reason);
+                Answer notice = notice(verified, flow, reason);
                 if (alreadySent(notice)) {
                     log.info("no second non-delivery notice for {} message {} ({}), dead letter {}: {} was told of it before",
                             flow, verified.messageId(), reason, deadLetter, verified.sender());
@@ -173,10 +175,35 @@ public final class NonDeliveryNotices {
 
     /** The notice about message {@code messageId} of {@code sender}; its id is made from both, the same however often. */
     Answer notice(String sender, String messageId, String flow, String reason) throws Exception {
-        NonDeliveryNotice notice = new NonDeliveryNotice(messageId, flow, selfCode, reason,
-                NonDeliveryFlow.reasonText(reason), clock.instant().toString());
+        return notice(sender, messageId, flow, reason, NonDeliveryFlow.reasonText(reason), clock.instant());
+    }
+
+    /** The notice about the verified envelope {@code verified}, its detail made for its reason ({@link #detail}). */
+    private Answer notice(EnvelopeHeader verified, String flow, String reason) throws Exception {
+        Instant now = clock.instant();
+        return notice(verified.sender(), verified.messageId(), flow, reason, detail(reason, verified, now), now);
+    }
+
+    private Answer notice(String sender, String messageId, String flow, String reason, String detail, Instant now)
+            throws Exception {
+        NonDeliveryNotice notice = new NonDeliveryNotice(messageId, flow, selfCode, reason, detail, now.toString());
         return new Answer(NonDeliveryFlow.FLOW, sender, MessageIds.answerOf(NonDeliveryFlow.FLOW.name(), sender, messageId),
                 messageId, SecureXml.parse(XML.writeValueAsBytes(notice)));
+    }
+
+    /**
+     * The notice's text: the reason's fixed text, but for CLOCK_AHEAD both clocks' times, the envelope's createdAt (the
+     * sender's) and this node's now: either clock may be the wrong one, and the sender's operator can only tell with both.
+     * Times and codes only, no personal data; within the schema's 200 characters with the sender's label on it
+     * (RecipientClaim).
+     */
+    static String detail(String reason, EnvelopeHeader verified, Instant now) {
+        if (RejectionReason.CLOCK_AHEAD.name().equals(reason)) {
+            // no apostrophes: the sender's file keeps the claim without markup characters (RecipientClaim)
+            return "created at " + verified.createdAt().truncatedTo(ChronoUnit.SECONDS) + " by the sender clock, refused at "
+                    + now.truncatedTo(ChronoUnit.SECONDS) + " by the recipient clock: one of the two clocks is wrong";
+        }
+        return NonDeliveryFlow.reasonText(reason);
     }
 
     private void reportOwn(Message in, String flow, String reason) throws Exception {

@@ -1,9 +1,10 @@
 package org.jukibus.flow.transferout;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -42,6 +43,7 @@ public final class TransferOutConfirmer implements FlowHandler {
     private final NodeDirectory directory;
     private final Clock clock;
     private final boolean enabled;
+    private final MissingPrefectureLog missingPrefecture = new MissingPrefectureLog();
 
     /**
      * @param self    this municipality's local government code
@@ -69,30 +71,80 @@ public final class TransferOutConfirmer implements FlowHandler {
      * prefecture. The envelope carries no correlation id: the prefecture never saw the notice, and
      * its id (in the cleartext header) must not be stored on the prefecture's broker (第3の3(3));
      * it travels encrypted in the payload instead.
+     *
+     * <p>A directory that lists no prefecture node for this municipality is a directory error (every municipality has
+     * one): the confirmation is made all the same, to the prefecture's code, and the shared answer step keeps it and
+     * dead-letters it as UNKNOWN_RECIPIENT ({@code flow.Answers#seal}): the legacy system gets its NonDelivery file, and
+     * {@code jukibus dlq resend} sends it once the directory is fixed. Nothing is lost. A network without prefecture
+     * nodes on purpose (a municipality-only trial) sets {@code jukibus.transfer-out.confirm-on-transfer-in=false}.
      */
     @Override
     public List<Answer> answers(Delivered notice) throws Exception {
         if (!enabled) {
             return List.of();
         }
-        Optional<NodeEntry> prefecture = prefectureNode();
-        if (prefecture.isEmpty()) {
-            // a network without prefecture nodes (a test network, a municipality-only trial): nobody to confirm to
-            log.warn("no transfer-out confirmation for transfer-in notice {}: the directory lists no prefecture node for {}",
-                    notice.header().messageId(), self);
-            return List.of();
+        String prefecture = prefectureCode();
+        if (!listsPrefectureNode(prefecture)) {
+            missingPrefecture.held(prefecture);
         }
         TransferInNotice in = XML.readValue(notice.payload(), TransferInNotice.class);
         TransferOutConfirmation confirmation = new TransferOutConfirmation(in.residentCode(), in.name(), in.birthDate(),
-                in.newAddress(), in.transferInDate(), self, notice.header().sender(), prefecture.get().code(),
+                in.newAddress(), in.transferInDate(), self, notice.header().sender(), prefecture,
                 notice.header().messageId(), clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        return List.of(new Answer(TransferOutFlow.CONFIRMATION, prefecture.get().code(),
+        return List.of(new Answer(TransferOutFlow.CONFIRMATION, prefecture,
                 MessageIds.answerOf(TransferOutFlow.NAME, notice.header().sender(), notice.header().messageId()), null,
                 SecureXml.parse(XML.writeValueAsBytes(confirmation))));
     }
 
-    private Optional<NodeEntry> prefectureNode() {
-        return directory.byCode(self).map(NodeEntry::prefecture).flatMap(directory::byCode)
-                .filter(e -> e.role() == NodeRole.PREFECTURE);
+    /** How many confirmations were held under the directory serial of the last one held (the log's count). */
+    long heldUnderLastSerial() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.count;
+        }
+    }
+
+    /** This municipality's prefecture: the one its directory entry names, else the first two digits of its code. */
+    private String prefectureCode() {
+        return directory.byCode(self).map(NodeEntry::prefecture).orElse(self.substring(0, 2));
+    }
+
+    private boolean listsPrefectureNode(String prefecture) {
+        return directory.byCode(prefecture).filter(e -> e.role() == NodeRole.PREFECTURE).isPresent();
+    }
+
+    /**
+     * The log of confirmations held because the directory lists no prefecture node: one WARN for each directory serial
+     * that lacks it, then one line an hour (node clock) with how many more were held, instead of a line per notice. Each
+     * held confirmation is a dead letter with its reason and a NonDelivery file besides: the log only points at them.
+     */
+    final class MissingPrefectureLog {
+        private long serial = -1;
+        private long count;
+        private long unlogged;
+        private Instant lastLine;
+
+        synchronized void held(String prefecture) {
+            long current = directory.serial();
+            Instant now = clock.instant();
+            count++;
+            unlogged++;
+            if (current != serial) {
+                serial = current;
+                count = 1;
+                log.warn("the directory (serial {}) lists no prefecture node {} for {}: the transfer-out confirmation of each"
+                        + " transfer-in notice delivered here is dead-lettered UNKNOWN_RECIPIENT with its payload kept, and"
+                        + " reported in legacy/outbox/non-delivery/; resend them with 'jukibus dlq resend' once the directory"
+                        + " lists it (or set jukibus.transfer-out.confirm-on-transfer-in=false if this network has no"
+                        + " prefecture node on purpose)", current, prefecture, self);
+            } else if (lastLine != null && now.isBefore(lastLine.plus(Duration.ofHours(1)))) {
+                return;
+            } else {
+                log.warn("{} more transfer-out confirmations of {} dead-lettered in the last hour, {} under directory serial {},"
+                        + " which lists no prefecture node {}", unlogged, self, count, current, prefecture);
+            }
+            unlogged = 0;
+            lastLine = now;
+        }
+
     }
 }

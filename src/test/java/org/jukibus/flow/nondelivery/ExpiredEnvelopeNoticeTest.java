@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An envelope refused as EXPIRED at its recipient after its signature verified: its signer (the producer) is told it
  * was not delivered, unless the recipient's seen messages (the real store) say it was delivered, in which case the
  * expired copy is a duplicate and nothing is told, nor when it is older than the seen messages remember.
- * Osaka-shi seals on day 0; Shinjuku opens on day 32 (its receiver window is 31 days).
+ * Osaka-shi seals on day 0; Shinjuku opens on day 32 (its receiver window is 31 days). The same for an envelope
+ * refused as dated ahead of the recipient's clock (CLOCK_AHEAD).
  */
 class ExpiredEnvelopeNoticeTest {
 
@@ -63,6 +64,8 @@ class ExpiredEnvelopeNoticeTest {
     static NodeDirectory directory;
     static NodeEnvelopes osakaOnDay0;
     static NodeEnvelopes osakaOnDay32;
+    /** Osaka-shi on day 32 with its clock an hour ahead of Shinjuku's. */
+    static NodeEnvelopes osakaAnHourAhead;
 
     SeenMessages seen;
     NodeEnvelopes shinjuku;
@@ -71,7 +74,9 @@ class ExpiredEnvelopeNoticeTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "test root", "pw".toCharArray());
+        // the network's certificates as issued before day 0: the opener checks the signer's at the envelope's createdAt
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "test root",
+                CertificateAuthority.DEFAULT_CA_VALIDITY, "pw".toCharArray(), fixed(DAY_0.minus(Duration.ofDays(1))));
         shinjukuKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
                 CertificateAuthority.DEFAULT_NODE_VALIDITY);
         KeyMaterial osakaKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
@@ -81,6 +86,8 @@ class ExpiredEnvelopeNoticeTest {
                 new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate())));
         osakaOnDay0 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_0));
         osakaOnDay32 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_32));
+        osakaAnHourAhead = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(),
+                fixed(DAY_32.plus(Duration.ofHours(1))));
     }
 
     @BeforeEach
@@ -141,8 +148,48 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(deadLettered(envelope, BUNKYO, "ID:1")).isEmpty();
     }
 
+    /**
+     * A sender whose clock is ahead: its envelope, dated more than the allowed skew after the recipient's now, is refused
+     * CLOCK_AHEAD; its signature verified and it was never delivered, so its signer is told, and the notice says both
+     * times (either clock may be the wrong one). Without the notice every message of that sender would end silently.
+     */
+    @Test
+    void a_message_dated_ahead_of_the_recipients_clock_gets_a_notice_naming_the_clock_with_both_times() throws Exception {
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d05", null, notice());
+
+        List<?> sent = deadLettered(envelope, OSAKA, "ID:1", RejectionReason.CLOCK_AHEAD);
+
+        assertThat(sent).hasSize(1);
+        OpenedEnvelope notice = osakaAnHourAhead.open(((Message) sent.get(0)).getBody(byte[].class));
+        assertThat(notice.header().correlationId()).isEqualTo("0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d05");
+        String text = new String(notice.payloadBytes(), StandardCharsets.UTF_8);
+        assertThat(text).contains("<ReasonCode>CLOCK_AHEAD</ReasonCode>")
+                .contains("created at " + DAY_32.plus(Duration.ofHours(1)) + " by the sender clock")
+                .contains("refused at " + DAY_32 + " by the recipient clock");
+        NonDeliveryNotice parsed = new com.fasterxml.jackson.dataformat.xml.XmlMapper().readValue(notice.payloadBytes(),
+                NonDeliveryNotice.class);
+        assertThat(RecipientClaim.detail(SHINJUKU, parsed.reasonCode(), parsed.detail()))
+                .as("the sender's file keeps the whole text").doesNotContain("…")
+                .contains("created at " + DAY_32.plus(Duration.ofHours(1)) + " by the sender clock").endsWith("one of the two clocks is wrong");
+    }
+
+    @Test
+    void a_copy_dated_ahead_of_a_delivered_message_gets_nothing_nor_one_put_here_by_another_node() throws Exception {
+        // delivered before this node's clock was moved back (a drill): its copy now looks made in the future
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d06", null, notice());
+        seen.record(OSAKA, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d06", "ID:first", DAY_32.plus(Duration.ofHours(1)));
+        assertThat(deadLettered(envelope, OSAKA, "ID:second", RejectionReason.CLOCK_AHEAD)).isEmpty();
+
+        byte[] other = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d07", null, notice());
+        assertThat(deadLettered(other, BUNKYO, "ID:3", RejectionReason.CLOCK_AHEAD)).isEmpty();
+    }
+
     /** Opens the envelope on Shinjuku's transfer-in queue as put there by {@code producer}; returns what its sender is sent. */
     private List<?> deadLettered(byte[] envelope, String producer, String brokerId) throws Exception {
+        return deadLettered(envelope, producer, brokerId, RejectionReason.EXPIRED);
+    }
+
+    private List<?> deadLettered(byte[] envelope, String producer, String brokerId, RejectionReason expected) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Headers.FLOW, "transfer-in");
         exchange.getIn().setBody(envelope);
@@ -150,12 +197,12 @@ class ExpiredEnvelopeNoticeTest {
         exchange.getIn().setHeader("JMSMessageID", brokerId);
         Throwable[] caught = new Throwable[1];
         assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RejectionReason.EXPIRED);
+            assertThat(e.reason()).isEqualTo(expected);
             caught[0] = e;
         });
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught[0]);
         exchange.getIn().setHeader(Headers.FLOW, "transfer-in");
-        exchange.getIn().setHeader(Headers.REJECT_REASON, "EXPIRED");
+        exchange.getIn().setHeader(Headers.REJECT_REASON, expected.name());
         exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
         notices.onDeadLetter(exchange);
         return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);

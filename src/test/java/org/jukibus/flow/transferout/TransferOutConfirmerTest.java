@@ -60,10 +60,39 @@ class TransferOutConfirmerTest {
         assertThat(confirmer.answers(notice)).isEmpty();
     }
 
+    /**
+     * A directory without the municipality's prefecture node is a directory error: the confirmation is still made, to
+     * the prefecture's code, for the shared answer step to keep and dead-letter (flow.Answers), never dropped.
+     */
     @Test
-    void without_a_prefecture_node_in_the_directory_there_is_nobody_to_confirm_to() throws Exception {
+    void without_a_prefecture_node_in_the_directory_the_confirmation_is_still_made_to_the_prefectures_code() throws Exception {
         TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, TransferOutTestData.directory(false), clock, true);
 
-        assertThat(confirmer.answers(notice)).isEmpty();
+        List<Answer> answers = confirmer.answers(notice);
+
+        assertThat(answers).hasSize(1);
+        assertThat(answers.get(0).recipient()).isEqualTo("13");
+        assertThat(answers.get(0).messageId()).isEqualTo(MessageIds.answerOf("transfer-out", BUNKYO, notice.header().messageId()));
+    }
+
+    @Test
+    void the_held_confirmations_are_counted_per_directory_serial() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<org.jukibus.directory.NodeDirectory> current =
+                new java.util.concurrent.atomic.AtomicReference<>(TransferOutTestData.directory(false));
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU,
+                new org.jukibus.directory.LiveDirectory(current::get), clock, true);
+
+        for (int i = 0; i < 3; i++) {
+            confirmer.answers(notice);
+        }
+        assertThat(confirmer.heldUnderLastSerial()).isEqualTo(3);
+
+        current.set(TransferOutTestData.directory(false, 2)); // a new directory, still without the prefecture
+        confirmer.answers(notice);
+        assertThat(confirmer.heldUnderLastSerial()).isEqualTo(1);
+
+        current.set(TransferOutTestData.directory(true, 3)); // fixed: nothing more held
+        confirmer.answers(notice);
+        assertThat(confirmer.heldUnderLastSerial()).isEqualTo(1);
     }
 }
