@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -285,7 +286,7 @@ public final class EnvelopeOpener {
      */
     private static void requireCertifiedAt(EnvelopeHeader header, X509Certificate signer, List<X509Certificate> senderCerts)
             throws EnvelopeRejectedException {
-        java.util.Date created = java.util.Date.from(header.createdAt());
+        Date created = Date.from(header.createdAt());
         for (X509Certificate cert : senderCerts) {
             if (cert.getPublicKey().equals(signer.getPublicKey())
                     && !created.before(cert.getNotBefore()) && !created.after(cert.getNotAfter())) {
