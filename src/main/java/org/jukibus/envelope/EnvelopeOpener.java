@@ -56,7 +56,7 @@ import org.w3c.dom.Node;
  * a delivered message from a message never delivered, and tell the signer of the other</li>
  * <li>the certificate whose key verified the signature was valid at createdAt, the time the envelope says it was
  * sealed, not at now (SENDER_CERTIFICATE_EXPIRED past its notAfter, SENDER_CERTIFICATE_NOT_YET_VALID before its
- * notBefore; with the verified header): an envelope sealed under a valid certificate that waited out an outage
+ * notBefore less maxFuture, the clock skew allowed in step 7; with the verified header): an envelope sealed under a valid certificate that waited out an outage
  * while the certificate expired is still delivered, one sealed with a key whose certificate had already lapsed is
  * not</li>
  * <li>decryption: aes256-gcm/aes128-gcm, kw-aes256/kw-aes128, ECDH-ES + ConcatKDF(SHA-256) only (UNDECRYPTABLE)</li>
@@ -151,7 +151,7 @@ public final class EnvelopeOpener {
                     .signedBy(header);
         }
         // 8. the signing certificate was valid when the envelope was sealed (createdAt, now bounded by step 7)
-        requireCertifiedAt(header, verified.certificate(), senderCerts);
+        requireCertifiedAt(header, verified.certificate(), senderCerts, maxFuture);
         // 9. decrypt
         Element body = elementChildren(verified.envelope()).get(1);
         Element encryptedData = elementChildren(body).get(0);
@@ -284,12 +284,20 @@ public final class EnvelopeOpener {
      * renewal that kept the key lists it twice. Checked at createdAt, not at now, so a message that waited out an outage
      * while its sender's certificate expired is still delivered (see the class documentation on back-dating).
      */
-    private static void requireCertifiedAt(EnvelopeHeader header, X509Certificate signer, List<X509Certificate> senderCerts)
-            throws EnvelopeRejectedException {
+    /**
+     * Step 8. notBefore gets the clock skew step 7 allows for createdAt ({@code skew}, maxFuture): the CA dates a new
+     * certificate by its own clock, and a renewed node whose clock is a minute behind the CA's, switching to its new key
+     * at once, stamps createdAt before notBefore; refusing that would refuse it for good (a createdAt never moves).
+     * notAfter gets none: an envelope sealed after it needs no tolerance to be refused, and the skew is no licence to
+     * extend a certificate.
+     */
+    private static void requireCertifiedAt(EnvelopeHeader header, X509Certificate signer, List<X509Certificate> senderCerts,
+                                           Duration skew) throws EnvelopeRejectedException {
         Date created = Date.from(header.createdAt());
+        Date skewed = Date.from(header.createdAt().plus(skew)); // createdAt >= notBefore - skew
         for (X509Certificate cert : senderCerts) {
             if (cert.getPublicKey().equals(signer.getPublicKey())
-                    && !created.before(cert.getNotBefore()) && !created.after(cert.getNotAfter())) {
+                    && !skewed.before(cert.getNotBefore()) && !created.after(cert.getNotAfter())) {
                 return;
             }
         }
@@ -300,7 +308,8 @@ public final class EnvelopeOpener {
                     + ", but " + which + " expired at " + signer.getNotAfter().toInstant()).signedBy(header);
         }
         throw new EnvelopeRejectedException(RejectionReason.SENDER_CERTIFICATE_NOT_YET_VALID, "created at "
-                + header.createdAt() + ", but " + which + " is valid only from " + signer.getNotBefore().toInstant())
+                + header.createdAt() + ", but " + which + " is valid only from " + signer.getNotBefore().toInstant()
+                + " (less " + skew + " of clock skew)")
                 .signedBy(header);
     }
 

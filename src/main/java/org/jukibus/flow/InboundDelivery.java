@@ -1,8 +1,6 @@
 package org.jukibus.flow;
 
 import java.io.IOException;
-import java.util.EnumSet;
-import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -118,8 +116,8 @@ public final class InboundDelivery {
         switch (verdict) {
             case REPLAY -> {
                 exchange.removeProperty(DELIVERED); // its first copy was delivered: a notice would say otherwise
-                throw new EnvelopeRejectedException(RejectionReason.REPLAY,
-                        "message " + header.messageId() + " from " + header.sender() + " was already delivered");
+                throw new EnvelopeRejectedException(RejectionReason.REPLAY, "message " + header.messageId() + " from "
+                        + header.sender() + " was already delivered, or refused with its sender told (SeenMessages#recordTold)");
             }
             case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);
             case NEW -> in.removeHeader(Headers.ALREADY_DELIVERED);
@@ -130,24 +128,17 @@ public final class InboundDelivery {
     }
 
     /**
-     * Refusals for the envelope's time that verified envelopes get ({@link EnvelopeRejectedException#signedHeader}):
-     * too old (EXPIRED), made ahead of this node's clock (CLOCK_AHEAD), or signed under a certificate not valid at its
-     * createdAt. Each is told to its signer (NonDeliveryNotices) only once the seen messages say it was never delivered.
-     */
-    private static final Set<RejectionReason> TIMED = EnumSet.of(RejectionReason.EXPIRED, RejectionReason.CLOCK_AHEAD,
-            RejectionReason.SENDER_CERTIFICATE_EXPIRED, RejectionReason.SENDER_CERTIFICATE_NOT_YET_VALID);
-
-    /**
-     * An envelope refused for its time ({@link #TIMED}) after its signature verified: its sender is told it was not
+     * An envelope refused for its time ({@link RejectionReason#TIMED}) after its signature verified: its sender is told it was not
      * delivered (NonDeliveryNotices) only when this node knows it never delivered it. The seen-message check runs first: a
      * late copy of a message delivered here is a duplicate, refused with nothing told (a NOT_DELIVERED would contradict the
      * receipt; a copy of a delivered message can be dated ahead of this node's clock after a clock drill moved it back);
      * so is one older than what the seen messages still remember ({@link SeenMessages#remembers}), which cannot be told
-     * apart from such a copy. Any other refusal passes unchanged.
+     * apart from such a copy. A copy of a message refused and told before ({@link SeenMessages#recordTold}) is a
+     * duplicate the same way: its sender was told once. Any other refusal passes unchanged.
      */
     private EnvelopeRejectedException expiredOrLateCopy(EnvelopeRejectedException refused, Message in) {
         EnvelopeHeader header = refused.signedHeader();
-        if (!TIMED.contains(refused.reason()) || header == null) {
+        if (!RejectionReason.TIMED.contains(refused.reason()) || header == null) {
             return refused;
         }
         RejectionReason reason = refused.reason();
@@ -158,7 +149,7 @@ public final class InboundDelivery {
         }
         if (seen.check(header.sender(), header.messageId(), brokerMessageId(in)) != SeenMessages.Verdict.NEW) {
             return new EnvelopeRejectedException(reason, detail + "; a late copy of message "
-                    + header.messageId() + " from " + header.sender() + ", which was delivered: a duplicate, its sender is not told");
+                    + header.messageId() + " from " + header.sender() + ", which was delivered or refused and told: a duplicate, its sender is not told");
         }
         return refused;
     }

@@ -2,9 +2,9 @@ package org.jukibus.flow.transferout;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -43,7 +43,7 @@ public final class TransferOutConfirmer implements FlowHandler {
     private final NodeDirectory directory;
     private final Clock clock;
     private final boolean enabled;
-    private final MissingPrefectureLog missingPrefecture = new MissingPrefectureLog();
+    private final MissingPrefectureLog missingPrefecture;
 
     /**
      * @param self    this municipality's local government code
@@ -51,6 +51,12 @@ public final class TransferOutConfirmer implements FlowHandler {
      *                false leaves confirming to the legacy system
      */
     public TransferOutConfirmer(String self, NodeDirectory directory, Clock clock, boolean enabled) {
+        this(self, directory, clock, enabled, System::nanoTime);
+    }
+
+    /** @param ticks monotonic nanoseconds for the log's hourly limit (System.nanoTime; a test moves its own) */
+    TransferOutConfirmer(String self, NodeDirectory directory, Clock clock, boolean enabled, LongSupplier ticks) {
+        this.missingPrefecture = new MissingPrefectureLog(ticks);
         this.self = self;
         this.directory = directory;
         this.clock = clock;
@@ -103,6 +109,26 @@ public final class TransferOutConfirmer implements FlowHandler {
         }
     }
 
+    /** How many confirmations were held in all, never reset. */
+    long heldInAll() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.total;
+        }
+    }
+
+    /** How many lines the log of held confirmations wrote, and the last. */
+    long linesLogged() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.lines;
+        }
+    }
+
+    String lastLineLogged() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.lastLine;
+        }
+    }
+
     /** This municipality's prefecture: the one its directory entry names, else the first two digits of its code. */
     private String prefectureCode() {
         return directory.byCode(self).map(NodeEntry::prefecture).orElse(self.substring(0, 2));
@@ -114,37 +140,54 @@ public final class TransferOutConfirmer implements FlowHandler {
 
     /**
      * The log of confirmations held because the directory lists no prefecture node: one WARN for each directory serial
-     * that lacks it, then one line an hour (node clock) with how many more were held, instead of a line per notice. Each
+     * that lacks it, then at most one line an hour with how many more were held, instead of a line per notice. Each
      * held confirmation is a dead letter with its reason and a NonDelivery file besides: the log only points at them.
+     * The hour is measured on a monotonic source ({@code System.nanoTime}), not the node clock: a drill that moves the
+     * node clock back must not silence the line, and a log's rate limit is no business time.
      */
     final class MissingPrefectureLog {
+        private static final long HOUR = Duration.ofHours(1).toNanos();
+        private final LongSupplier ticks;
         private long serial = -1;
+        /** Held under the current serial. */
         private long count;
+        /** Held in all, never reset: what the log accounts for. */
+        private long total;
         private long unlogged;
-        private Instant lastLine;
+        private long lastLineAt;
+        private long lines;
+        private String lastLine;
+
+        MissingPrefectureLog(LongSupplier ticks) {
+            this.ticks = ticks;
+        }
 
         synchronized void held(String prefecture) {
             long current = directory.serial();
-            Instant now = clock.instant();
+            long now = ticks.getAsLong();
             count++;
+            total++;
             unlogged++;
+            String line;
             if (current != serial) {
                 serial = current;
                 count = 1;
-                log.warn("the directory (serial {}) lists no prefecture node {} for {}: the transfer-out confirmation of each"
-                        + " transfer-in notice delivered here is dead-lettered UNKNOWN_RECIPIENT with its payload kept, and"
-                        + " reported in legacy/outbox/non-delivery/; resend them with 'jukibus dlq resend' once the directory"
-                        + " lists it (or set jukibus.transfer-out.confirm-on-transfer-in=false if this network has no"
-                        + " prefecture node on purpose)", current, prefecture, self);
-            } else if (lastLine != null && now.isBefore(lastLine.plus(Duration.ofHours(1)))) {
+                line = String.format("the directory (serial %d) lists no prefecture node %s for %s: the transfer-out"
+                        + " confirmation of each transfer-in notice delivered here is dead-lettered UNKNOWN_RECIPIENT with its"
+                        + " payload kept, and reported in legacy/outbox/non-delivery/; resend them with 'jukibus dlq resend'"
+                        + " once the directory lists it (or set jukibus.transfer-out.confirm-on-transfer-in=false if this"
+                        + " network has no prefecture node on purpose)", current, prefecture, self);
+            } else if (now - lastLineAt < HOUR) {
                 return;
             } else {
-                log.warn("{} more transfer-out confirmations of {} dead-lettered in the last hour, {} under directory serial {},"
-                        + " which lists no prefecture node {}", unlogged, self, count, current, prefecture);
+                line = String.format("%d more transfer-out confirmations of %s dead-lettered since the last line, %d under"
+                        + " directory serial %d, which lists no prefecture node %s", unlogged, self, count, current, prefecture);
             }
+            log.warn(line);
+            lines++;
+            lastLine = line;
             unlogged = 0;
-            lastLine = now;
+            lastLineAt = now;
         }
-
     }
 }

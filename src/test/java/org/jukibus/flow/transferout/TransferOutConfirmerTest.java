@@ -6,10 +6,16 @@ import static org.jukibus.flow.transferout.TransferOutTestData.BUNKYO;
 import static org.jukibus.flow.transferout.TransferOutTestData.SHINJUKU;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.jukibus.clock.NodeClock;
+import org.jukibus.directory.LiveDirectory;
+import org.jukibus.directory.NodeDirectory;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.MessageIds;
@@ -77,10 +83,8 @@ class TransferOutConfirmerTest {
 
     @Test
     void the_held_confirmations_are_counted_per_directory_serial() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<org.jukibus.directory.NodeDirectory> current =
-                new java.util.concurrent.atomic.AtomicReference<>(TransferOutTestData.directory(false));
-        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU,
-                new org.jukibus.directory.LiveDirectory(current::get), clock, true);
+        AtomicReference<NodeDirectory> current = new AtomicReference<>(TransferOutTestData.directory(false));
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, new LiveDirectory(current::get), clock, true);
 
         for (int i = 0; i < 3; i++) {
             confirmer.answers(notice);
@@ -90,9 +94,42 @@ class TransferOutConfirmerTest {
         current.set(TransferOutTestData.directory(false, 2)); // a new directory, still without the prefecture
         confirmer.answers(notice);
         assertThat(confirmer.heldUnderLastSerial()).isEqualTo(1);
+        assertThat(confirmer.heldInAll()).isEqualTo(4);
 
         current.set(TransferOutTestData.directory(true, 3)); // fixed: nothing more held
+        long lines = confirmer.linesLogged();
+        assertThat(confirmer.answers(notice)).hasSize(1);
+        assertThat(confirmer.heldInAll()).as("the count that never resets").isEqualTo(4);
+        assertThat(confirmer.linesLogged()).isEqualTo(lines);
+    }
+
+    /**
+     * The anti-flood part: one line for a directory serial that lacks the prefecture node, then at most one an hour
+     * with the count since, on a monotonic source: the node clock moved back by a drill (here fixed, and even moved
+     * back) neither silences nor hastens it.
+     */
+    @Test
+    void the_held_confirmations_are_logged_once_per_serial_then_once_an_hour_with_a_count() throws Exception {
+        AtomicLong ticks = new AtomicLong(1_000);
+        NodeClock nodeClock = new NodeClock(clock, Duration.ZERO);
+        TransferOutConfirmer confirmer = new TransferOutConfirmer(SHINJUKU, TransferOutTestData.directory(false), nodeClock,
+                true, ticks::get);
+
+        for (int i = 0; i < 50; i++) {
+            confirmer.answers(notice);
+        }
+        assertThat(confirmer.linesLogged()).as("one line, not 50").isEqualTo(1);
+        assertThat(confirmer.lastLineLogged()).contains("serial 1").contains("no prefecture node 13");
+
+        nodeClock.moveTo(Duration.ofHours(-3)); // a drill moves the node clock back
+        ticks.addAndGet(Duration.ofMinutes(59).toNanos());
         confirmer.answers(notice);
-        assertThat(confirmer.heldUnderLastSerial()).isEqualTo(1);
+        assertThat(confirmer.linesLogged()).as("within the hour").isEqualTo(1);
+
+        ticks.addAndGet(Duration.ofMinutes(2).toNanos());
+        confirmer.answers(notice);
+        assertThat(confirmer.linesLogged()).isEqualTo(2);
+        assertThat(confirmer.lastLineLogged()).startsWith("51 more transfer-out confirmations of " + SHINJUKU)
+                .contains("52 under directory serial 1");
     }
 }
