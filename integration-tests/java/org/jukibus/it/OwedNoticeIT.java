@@ -185,6 +185,60 @@ class OwedNoticeIT {
     }
 
     /**
+     * Shinjuku's clock runs an hour ahead of Osaka-shi's (its operator moved only its own): its notice, dated ahead of
+     * Osaka-shi's clock by more than the allowed skew, is refused CLOCK_AHEAD there; its signature verified and it was
+     * never delivered, so Shinjuku is told, with both clocks' times, instead of losing every message silently. Told, it
+     * is final: a replay once Osaka-shi's clock agrees is refused REPLAY (Shinjuku sends it again under a new NoticeId).
+     */
+    @Test
+    @Order(5)
+    void an_envelope_dated_ahead_of_its_recipients_clock_is_reported_to_its_sender_with_both_times() throws Exception {
+        org.jukibus.clock.NodeClock shinjukuClock = net.context(SHINJUKU).getBean(org.jukibus.clock.NodeClock.class);
+        Duration network = shinjukuClock.offset();
+        org.jukibus.clock.NodeClock osakaClock = net.context(OSAKA).getBean(org.jukibus.clock.NodeClock.class);
+        Duration osakaNetwork = osakaClock.offset();
+        org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network.plus(Duration.ofHours(1)));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network.plus(Duration.ofHours(1))));
+            int before = DeadLetterAssert.count(net, OSAKA);
+
+            String id = notice("O-6", "6200000006");
+
+            assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("CLOCK_AHEAD");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
+            String report = Files.readString(nonDelivery(id), StandardCharsets.UTF_8);
+            assertThat(report).contains("<Status>NOT_DELIVERED</Status>").contains("<ReportedBy>RECIPIENT</ReportedBy>")
+                    .contains("<ReasonCode>CLOCK_AHEAD</ReasonCode>").contains("by the sender clock, refused at ").contains("by the recipient clock")
+                    .contains("one of the two clocks is wrong");
+            assertThat(deadLetter(id).getStringProperty(Headers.SENDER_NOTICE)).isEqualTo("TOLD");
+            assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == SentMessages.State.NOT_DELIVERED);
+
+            // the told refusal is final (review H1): Osaka-shi's clock fixed, its operator replays the dead letter, which
+            // would now open; it is refused REPLAY, nothing reaches the outbox, nothing more is told
+            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork.plus(Duration.ofHours(1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork.plus(Duration.ofHours(1))));
+            DeadLetterToolingIT.Run replay = dlq("replay", "--id", deadLetter(id).getJMSMessageID());
+            assertThat(replay.exit()).as(replay.err()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> net.browse(OSAKA, "jukibus.dlq").stream().anyMatch(m -> {
+                try {
+                    return "REPLAY".equals(m.getStringProperty(Headers.REJECT_REASON))
+                            && m.getStringProperty(Headers.REJECT_DETAIL).contains("message " + id + " from " + SHINJUKU);
+                } catch (jakarta.jms.JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            assertThat(net.files(OSAKA, "outbox", "transfer-in")).as("never delivered after it was told").isEmpty();
+            assertThat(state(id)).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        } finally {
+            org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network);
+            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork);
+            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network));
+            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork));
+        }
+    }
+
+    /**
      * Every dead letter on Osaka-shi as it is {@code by} later: its envelope's created-at that much earlier, the rest
      * as it was (the owed-notice round goes by the system's clock, which a test cannot move).
      */

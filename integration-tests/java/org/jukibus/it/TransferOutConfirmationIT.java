@@ -143,6 +143,69 @@ class TransferOutConfirmationIT {
         assertThat(DeadLetterAssert.count(net, TOKYO_PREF)).isEqualTo(before);
     }
 
+    /**
+     * A directory error in the field: Shinjuku's directory lost its prefecture node. The transfer-in notice is still
+     * delivered; its confirmation is not lost but dead-lettered at Shinjuku as UNKNOWN_RECIPIENT with its payload kept,
+     * and Shinjuku's legacy system gets a NonDelivery file. Once the directory lists the prefecture again,
+     * {@code jukibus dlq resend} seals and sends it, and the prefecture notes it.
+     */
+    @Test
+    void a_confirmation_to_a_prefecture_the_directory_lost_is_kept_reported_and_resent_once_the_directory_is_fixed()
+            throws Exception {
+        String resident = org.jukibus.flow.ResidentCode.of("5000000007");
+        IdentityRecords.seed(net, TOKYO_PREF, resident, SHINJUKU);
+        org.jukibus.directory.NetworkTrust trust = net.context(SHINJUKU).getBean(org.jukibus.directory.NetworkTrust.class);
+        java.time.Clock clock = net.context(SHINJUKU).getBean(java.time.Clock.class);
+        org.jukibus.directory.NodeDirectory provisioned = trust.directory();
+        long serial = provisioned.serial();
+        trust.offer(TrustOperator.signedDirectory(net, serial + 1,
+                provisioned.all().stream().filter(e -> !e.code().equals(TOKYO_PREF)).toList(), clock));
+        boolean fixed = false;
+        try {
+            int before = DeadLetterAssert.count(net, SHINJUKU);
+            String noticeId = notice("L-1", resident, BUNKYO, SHINJUKU);
+            String confirmationId = MessageIds.answerOf("transfer-out", BUNKYO, noticeId);
+
+            DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, SHINJUKU, before);
+            assertThat(dead.reason()).isEqualTo("UNKNOWN_RECIPIENT");
+            assertThat(dead.flow()).isEqualTo("transfer-out");
+            assertThat(dead.detail()).contains(confirmationId).contains("directory lists no node " + TOKYO_PREF)
+                    .contains("jukibus dlq resend").doesNotContain(resident);
+            assertThat(net.files(SHINJUKU, "outbox", "transfer-in")).as("the notice itself is delivered")
+                    .anyMatch(f -> f.getFileName().toString().contains(noticeId));
+            Path report = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(confirmationId + ".xml");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
+            assertThat(Files.readString(report, StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
+                    .contains("<ReportedBy>SENDER</ReportedBy>").contains("<ReasonCode>UNKNOWN_RECIPIENT</ReasonCode>")
+                    .contains("<Recipient>" + TOKYO_PREF + "</Recipient>");
+            assertThat(IdentityRecords.annotations(net, TOKYO_PREF, resident)).isEmpty();
+            assertThat(net.journalContains(SHINJUKU, resident)).as("nothing readable on the broker").isFalse();
+
+            trust.offer(TrustOperator.signedDirectory(net, serial + 2, provisioned.all(), clock)); // the directory fixed
+            fixed = true;
+            DeadLetterOperations dlq = JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+                    DeadLetterQueue.objectName(SHINJUKU), DeadLetterOperations.class);
+            List<Map<String, Object>> held = dlq.list("transfer-out").stream()
+                    .filter(m -> confirmationId.equals(m.get("messageId"))).toList();
+            assertThat(held).hasSize(1);
+            String resent = dlq.resend((String) held.get(0).get("id"));
+            String freshId = resent.replaceAll("^.* as ([0-9a-f-]+) for .*$", "$1");
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> !IdentityRecords.annotations(net, TOKYO_PREF, resident).isEmpty());
+            Map<String, Object> note = IdentityRecords.annotations(net, TOKYO_PREF, resident).get(0);
+            assertThat(note.get("transfer_in_message_id")).isEqualTo(noticeId);
+            assertThat(note.get("confirmation_message_id")).isEqualTo(freshId);
+            Path receipt = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("receipt")
+                    .resolve(TOKYO_PREF + "-" + MessageIds.receiptOf(SHINJUKU, freshId) + ".xml");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(receipt));
+            assertThat(DeadLetterAssert.count(net, SHINJUKU)).isEqualTo(before);
+        } finally {
+            if (!fixed) {
+                trust.offer(TrustOperator.signedDirectory(net, serial + 2, provisioned.all(), clock));
+            }
+        }
+    }
+
     @Test
     void a_confirmation_from_a_municipality_of_another_prefecture_is_refused() throws Exception {
         String resident = "50000000032";

@@ -205,6 +205,14 @@ public final class NetworkProvisioner {
             Files.write(registration, new OperatorRegistration(spec.code(), OFFICER, java.time.Instant.now().truncatedTo(
                     java.time.temporal.ChronoUnit.SECONDS), List.of(operator)).sign(officer));
             p.put("jukibus.operators.registration", registration.toString());
+            String prefecture = spec.prefecture() != null ? spec.prefecture() : spec.code().substring(0, 2);
+            if (spec.role() == NodeRole.MUNICIPAL && specs.stream().noneMatch(
+                    other -> other.role() == NodeRole.PREFECTURE && other.code().equals(prefecture))) {
+                // a network without this municipality's prefecture node, on purpose (a partial test network): nobody to
+                // confirm transfer-outs to. Confirming anyway would dead-letter every confirmation as UNKNOWN_RECIPIENT,
+                // as it must in a network whose directory lost the prefecture by mistake (TransferOutConfirmer)
+                p.put("jukibus.transfer-out.confirm-on-transfer-in", "false");
+            }
             StoreAccess store = storeFor.store(spec, home);
             if (store != null) {
                 p.putAll(store.properties());

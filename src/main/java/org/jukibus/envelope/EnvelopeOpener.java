@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,11 +51,28 @@ import org.w3c.dom.Node;
  * <li>sender known to the directory (UNKNOWN_SENDER)</li>
  * <li>recipient is this node (WRONG_RECIPIENT)</li>
  * <li>strict whole-document signature with the sender's directory certificate, never KeyInfo (BAD_SIGNATURE)</li>
- * <li>createdAt within [now - maxAge, now + maxFuture] (EXPIRED; one older than maxAge carries its verified header, so
- * the caller can tell a late copy of a delivered message from a message never delivered)</li>
+ * <li>createdAt within [now - maxAge, now + maxFuture]: older is EXPIRED, later is CLOCK_AHEAD (the sender's clock
+ * is ahead of this node's, or this node's behind). Both carry the verified header, so the caller can tell a late copy of
+ * a delivered message from a message never delivered, and tell the signer of the other</li>
+ * <li>the certificate whose key verified the signature was valid at createdAt, the time the envelope says it was
+ * sealed, not at now (SENDER_CERTIFICATE_EXPIRED past its notAfter, SENDER_CERTIFICATE_NOT_YET_VALID before its
+ * notBefore less maxFuture, the clock skew allowed in step 7; with the verified header): an envelope sealed under a valid certificate that waited out an outage
+ * while the certificate expired is still delivered, one sealed with a key whose certificate had already lapsed is
+ * not</li>
  * <li>decryption: aes256-gcm/aes128-gcm, kw-aes256/kw-aes128, ECDH-ES + ConcatKDF(SHA-256) only (UNDECRYPTABLE)</li>
  * <li>payload parse (MALFORMED) and validation against the schema registered for the header's Type (SCHEMA_INVALID)</li>
  * </ol>
+ * <p><b>Back-dating.</b> createdAt is the signer's claim. A signer that still holds the key of its expired certificate
+ * (the directory lists it during a renewal's overlap, or an operator forgot to drop it) can write a createdAt inside
+ * that certificate's validity and so pass step 8. Step 7 bounds this: createdAt is at least now - maxAge, so an
+ * envelope can claim a time before the certificate's notAfter only while now is within maxAge (the outage window plus
+ * a day) of that notAfter. After that every envelope under the old key is refused, whatever it claims. Within that
+ * time, a back-dated envelope is one the signer could really have sealed under its valid certificate and held back
+ * through an outage, which the outage window accepts by design; the signer is the node itself (the broker checks the
+ * producer is the signer, InboundDelivery), which can sign anything as itself with its current key anyway, so
+ * back-dating gains it nothing. A replay by back-dating is refused too: delivered ids are kept longer than maxAge
+ * (flow.SeenMessages). A key in other hands is a matter of revocation, which is checked at now: a sender whose
+ * certificate the CRL in force lists is unknown here, whatever its createdAt (NodeEnvelopes).
  * <p><b>Replay</b> is not checked here: the caller must refuse a {@code messageId} it has already seen from
  * the same sender within {@code maxAge + maxFuture} (RejectionReason.REPLAY) — messages older than that are
  * refused as EXPIRED. A node sets {@code maxAge} to its outage window plus a margin (node.NodeEnvelopes).
@@ -118,21 +136,24 @@ public final class EnvelopeOpener {
                     "envelope is addressed to '" + unverified.recipient() + "', this node is '" + ownCode + "'");
         }
         // 6. signature
-        Element verified = verified(doc, senderCerts, unverified);
+        Verified verified = verified(doc, senderCerts, unverified);
         EnvelopeHeader header = unverified;
-        // 7. time window
+        // 7. time window. Signed: its sender may be told, once the caller knows this is no late copy of a delivered message
         Instant now = clock.instant();
         if (header.createdAt().isBefore(now.minus(maxAge))) {
-            // signed: its sender may be told, once the caller knows this is no late copy of a delivered message
             throw new EnvelopeRejectedException(RejectionReason.EXPIRED,
                     "created at " + header.createdAt() + ", older than " + maxAge + " (now " + now + ")").signedBy(header);
         }
         if (header.createdAt().isAfter(now.plus(maxFuture))) {
-            throw new EnvelopeRejectedException(RejectionReason.EXPIRED,
-                    "created at " + header.createdAt() + ", more than " + maxFuture + " in the future (now " + now + ")");
+            // which clock is wrong is not known here: both times are told
+            throw new EnvelopeRejectedException(RejectionReason.CLOCK_AHEAD, "created at " + header.createdAt()
+                    + " by the sender's clock, more than " + maxFuture + " after this node's clock (now " + now + ")")
+                    .signedBy(header);
         }
-        // 8. decrypt
-        Element body = elementChildren(verified).get(1);
+        // 8. the signing certificate was valid when the envelope was sealed (createdAt, now bounded by step 7)
+        requireCertifiedAt(header, verified.certificate(), senderCerts, maxFuture);
+        // 9. decrypt
+        Element body = elementChildren(verified.envelope()).get(1);
         Element encryptedData = elementChildren(body).get(0);
         checkEncryptedData(encryptedData, header);
         byte[] plaintext;
@@ -148,7 +169,7 @@ public final class EnvelopeOpener {
         if (plaintext == null || plaintext.length == 0) {
             throw new EnvelopeRejectedException(RejectionReason.UNDECRYPTABLE, "empty plaintext");
         }
-        // 9. payload
+        // 10. payload
         Document payload;
         try {
             payload = SecureXml.parse(plaintext, maxBytes);
@@ -168,7 +189,6 @@ public final class EnvelopeOpener {
         } catch (XmlRejectedException e) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload: " + e.getMessage(), e).signedBy(header);
         }
-        // 10.
         return new OpenedEnvelope(header, payload, plaintext);
     }
 
@@ -222,16 +242,20 @@ public final class EnvelopeOpener {
         return senderCerts;
     }
 
+    /** The verified envelope element and the directory certificate whose key verified its signature. */
+    private record Verified(Element envelope, X509Certificate certificate) {
+    }
+
     /** Step 6: the signature covers the whole envelope, and the header read before it is the one it covers. */
-    private static Element verified(Document doc, List<X509Certificate> senderCerts, EnvelopeHeader unverified)
+    private static Verified verified(Document doc, List<X509Certificate> senderCerts, EnvelopeHeader unverified)
             throws EnvelopeRejectedException {
         Element root = doc.getDocumentElement();
-        Element verified = verifySignature(doc, senderCerts, unverified.sender());
-        if (verified != root || doc.getDocumentElement() != root) {
+        Verified verified = verifySignature(doc, senderCerts, unverified.sender());
+        if (verified.envelope() != root || doc.getDocumentElement() != root) {
             throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "verified element is not the envelope");
         }
         // re-read everything from the verified element
-        if (!readHeader(verified).equals(unverified)) {
+        if (!readHeader(verified.envelope()).equals(unverified)) {
             throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, "header changed after verification");
         }
         return verified;
@@ -241,17 +265,52 @@ public final class EnvelopeOpener {
      * Verifies the whole-document signature with the sender's directory certificates: the one it has, or during its
      * renewal overlap either of its two (it may sign with the old key until it switches, the new one after).
      */
-    private static Element verifySignature(Document doc, List<X509Certificate> senderCerts, String sender)
+    private static Verified verifySignature(Document doc, List<X509Certificate> senderCerts, String sender)
             throws EnvelopeRejectedException {
         SignatureRejectedException last = null;
         for (X509Certificate cert : senderCerts) {
             try {
-                return WholeDocumentSignature.verify(doc, cert.getPublicKey());
+                return new Verified(WholeDocumentSignature.verify(doc, cert.getPublicKey()), cert);
             } catch (SignatureRejectedException e) {
                 last = e;
             }
         }
         throw new EnvelopeRejectedException(RejectionReason.BAD_SIGNATURE, last.getMessage() + " (sender " + sender + ")", last);
+    }
+
+    /**
+     * Step 8: a certificate of the sender for the key that verified the signature was valid at the envelope's createdAt
+     * (notBefore &lt;= createdAt &lt;= notAfter). Any of the sender's directory certificates for that key counts: a
+     * renewal that kept the key lists it twice. Checked at createdAt, not at now, so a message that waited out an outage
+     * while its sender's certificate expired is still delivered (see the class documentation on back-dating).
+     */
+    /**
+     * Step 8. notBefore gets the clock skew step 7 allows for createdAt ({@code skew}, maxFuture): the CA dates a new
+     * certificate by its own clock, and a renewed node whose clock is a minute behind the CA's, switching to its new key
+     * at once, stamps createdAt before notBefore; refusing that would refuse it for good (a createdAt never moves).
+     * notAfter gets none: an envelope sealed after it needs no tolerance to be refused, and the skew is no licence to
+     * extend a certificate.
+     */
+    private static void requireCertifiedAt(EnvelopeHeader header, X509Certificate signer, List<X509Certificate> senderCerts,
+                                           Duration skew) throws EnvelopeRejectedException {
+        Date created = Date.from(header.createdAt());
+        Date skewed = Date.from(header.createdAt().plus(skew)); // createdAt >= notBefore - skew
+        for (X509Certificate cert : senderCerts) {
+            if (cert.getPublicKey().equals(signer.getPublicKey())
+                    && !skewed.before(cert.getNotBefore()) && !created.after(cert.getNotAfter())) {
+                return;
+            }
+        }
+        String which = "the certificate of " + header.sender() + " whose key signed it (serial "
+                + signer.getSerialNumber().toString(16) + ")";
+        if (created.after(signer.getNotAfter())) {
+            throw new EnvelopeRejectedException(RejectionReason.SENDER_CERTIFICATE_EXPIRED, "created at " + header.createdAt()
+                    + ", but " + which + " expired at " + signer.getNotAfter().toInstant()).signedBy(header);
+        }
+        throw new EnvelopeRejectedException(RejectionReason.SENDER_CERTIFICATE_NOT_YET_VALID, "created at "
+                + header.createdAt() + ", but " + which + " is valid only from " + signer.getNotBefore().toInstant()
+                + " (less " + skew + " of clock skew)")
+                .signedBy(header);
     }
 
     /** Reads the header from a schema-valid envelope element. */

@@ -3,7 +3,10 @@ package org.jukibus.envelope;
 /** A message that can never be processed, whatever the number of retries. */
 public class EnvelopeRejectedException extends Exception {
     private final RejectionReason reason;
-    /** The header, when the envelope was refused after its signature verified (its payload, its age); else null. */
+    /**
+     * The header, when the envelope was refused after its signature verified (its payload, its age, its sender's clock,
+     * its signing certificate's validity at its createdAt); else null.
+     */
     private EnvelopeHeader signedHeader;
 
     public EnvelopeRejectedException(RejectionReason reason, String detail) {
@@ -26,7 +29,10 @@ public class EnvelopeRejectedException extends Exception {
         return this;
     }
 
-    /** The verified header of an envelope refused for its payload or age, or null when the sender is not verified. */
+    /**
+     * The verified header of an envelope refused for its payload, its age, its sender's clock or its signing certificate's
+     * validity, or null when the sender is not verified.
+     */
     public EnvelopeHeader signedHeader() {
         return signedHeader;
     }

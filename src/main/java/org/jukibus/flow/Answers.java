@@ -39,7 +39,27 @@ public final class Answers {
         this.clock = clock;
     }
 
-    /** Replaces the body with the sealed answers, one JMS-ready message each (possibly none). */
+    /**
+     * Keeps an answer to a delivered message that cannot be sealed (its recipient not in the directory, or revoked)
+     * instead of failing the delivery: see {@link #seal}. Null (tests): such an answer fails the delivery.
+     */
+    private SentPayloads unsealable;
+
+    /** Answers of delivered messages whose recipient cannot be sealed to are kept in {@code payloads} (see {@link #seal}). */
+    public Answers holdingUnsealable(SentPayloads payloads) {
+        this.unsealable = payloads;
+        return this;
+    }
+
+    /**
+     * Replaces the body with the sealed answers, one JMS-ready message each (possibly none). An answer to a recipient
+     * this node cannot seal to (a handler's answer to a third node, such as the transfer-out confirmation to a prefecture
+     * the directory does not list: a directory error) does not fail the delivery of what was received, nor is it lost:
+     * it goes to the outbound queue as it is, without an envelope and marked {@link Headers#NOT_SEALED}, its payload kept
+     * ({@link SentPayloads}), and the forwarder dead-letters it with that reason as it does a message whose recipient left
+     * the directory: the legacy system gets its NonDelivery file, and {@code jukibus dlq resend} seals it once the
+     * directory lists the recipient.
+     */
     public void seal(Exchange exchange) throws Exception {
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
         List<Answer> answers = new ArrayList<>(handlers.of(delivered.flow()).answers(delivered));
@@ -49,7 +69,44 @@ public final class Answers {
                 answers.add(receiptFor(delivered.header(), digest));
             }
         }
-        exchange.getIn().setBody(sealAll(exchange, answers));
+        List<Answer> sealable = new ArrayList<>(answers.size());
+        List<Message> held = new ArrayList<>();
+        for (Answer answer : answers) {
+            String refusal = unsealable == null ? null : refusal(answer.recipient());
+            if (refusal == null) {
+                sealable.add(answer);
+            } else {
+                held.add(held(exchange, answer, refusal));
+            }
+        }
+        List<Message> out = new ArrayList<>(sealAll(exchange, sealable));
+        out.addAll(held);
+        exchange.getIn().setBody(out);
+    }
+
+    /** Why nothing can be sealed to {@code recipient} (a dead-letter reason), or null when it can. */
+    private String refusal(String recipient) {
+        if (envelopes.canSealTo(recipient)) {
+            return null;
+        }
+        return envelopes.recipientRevoked(recipient) ? PeerForwarder.RECIPIENT_REVOKED : PeerForwarder.UNKNOWN_RECIPIENT;
+    }
+
+    /** The answer without an envelope, for the forwarder to dead-letter with {@code reason}; its payload kept for a resend. */
+    private Message held(Exchange exchange, Answer answer, String reason) {
+        java.time.Instant now = clock.instant();
+        unsealable.keep(answer.messageId(), answer.recipient(), answer.correlationId(), answer.payload(), now);
+        deliveryStatus.sealed(answer, null);
+        Message message = new DefaultMessage(exchange);
+        message.setBody(new byte[0]);
+        message.setHeader(Headers.MESSAGE_ID, answer.messageId());
+        message.setHeader(Headers.CREATED_AT, now.toString());
+        message.setHeader(Headers.TYPE, answer.flow().messageType());
+        message.setHeader(Headers.RECIPIENT, answer.recipient());
+        message.setHeader(Headers.ADDRESS, answer.flow().inboundAddress());
+        message.setHeader(Headers.DUPLICATE_ID, answer.messageId());
+        message.setHeader(Headers.NOT_SEALED, reason);
+        return message;
     }
 
     /**

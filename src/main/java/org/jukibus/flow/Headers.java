@@ -68,6 +68,14 @@ public final class Headers {
      * what expires in the broker goes to the dead-letter queue.
      */
     public static final String TIME_TO_LIVE = "JukibusTimeToLive";
+    /**
+     * On a message this node queued for a peer without an envelope, because it could not seal it (an answer whose
+     * recipient the directory does not list, or lists with a revoked certificate): the dead-letter reason the forwarder
+     * refuses it with, {@code UNKNOWN_RECIPIENT} or {@code RECIPIENT_REVOKED} ({@link Answers}, {@link PeerForwarder}).
+     * Its payload is kept ({@link SentPayloads}) for {@code jukibus dlq resend}, which seals it once the directory lists
+     * the recipient.
+     */
+    public static final String NOT_SEALED = "JukibusNotSealed";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /**

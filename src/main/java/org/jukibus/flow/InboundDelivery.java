@@ -116,8 +116,8 @@ public final class InboundDelivery {
         switch (verdict) {
             case REPLAY -> {
                 exchange.removeProperty(DELIVERED); // its first copy was delivered: a notice would say otherwise
-                throw new EnvelopeRejectedException(RejectionReason.REPLAY,
-                        "message " + header.messageId() + " from " + header.sender() + " was already delivered");
+                throw new EnvelopeRejectedException(RejectionReason.REPLAY, "message " + header.messageId() + " from "
+                        + header.sender() + " was already delivered, or refused with its sender told (SeenMessages#recordTold)");
             }
             case REDELIVERY -> in.setHeader(Headers.ALREADY_DELIVERED, true);
             case NEW -> in.removeHeader(Headers.ALREADY_DELIVERED);
@@ -128,25 +128,28 @@ public final class InboundDelivery {
     }
 
     /**
-     * An envelope refused as EXPIRED after its signature verified: its sender is told it was not delivered
-     * (NonDeliveryNotices) only when this node knows it never delivered it. The seen-message check runs first: a late
-     * copy of a message delivered here is a duplicate, refused with nothing told (a NOT_DELIVERED would contradict the
-     * receipt); so is one older than what the seen messages still remember ({@link SeenMessages#remembers}), which
-     * cannot be told apart from such a copy. Any other refusal passes unchanged.
+     * An envelope refused for its time ({@link RejectionReason#TIMED}) after its signature verified: its sender is told it was not
+     * delivered (NonDeliveryNotices) only when this node knows it never delivered it. The seen-message check runs first: a
+     * late copy of a message delivered here is a duplicate, refused with nothing told (a NOT_DELIVERED would contradict the
+     * receipt; a copy of a delivered message can be dated ahead of this node's clock after a clock drill moved it back);
+     * so is one older than what the seen messages still remember ({@link SeenMessages#remembers}), which cannot be told
+     * apart from such a copy. A copy of a message refused and told before ({@link SeenMessages#recordTold}) is a
+     * duplicate the same way: its sender was told once. Any other refusal passes unchanged.
      */
     private EnvelopeRejectedException expiredOrLateCopy(EnvelopeRejectedException refused, Message in) {
         EnvelopeHeader header = refused.signedHeader();
-        if (refused.reason() != RejectionReason.EXPIRED || header == null) {
+        if (!RejectionReason.TIMED.contains(refused.reason()) || header == null) {
             return refused;
         }
-        String detail = refused.getMessage().substring(RejectionReason.EXPIRED.name().length() + 2);
+        RejectionReason reason = refused.reason();
+        String detail = refused.getMessage().substring(reason.name().length() + 2);
         if (!seen.remembers(header.createdAt())) {
-            return new EnvelopeRejectedException(RejectionReason.EXPIRED, detail
+            return new EnvelopeRejectedException(reason, detail
                     + "; older than the delivered ids are kept, so whether it was delivered is unknown: its sender is not told");
         }
         if (seen.check(header.sender(), header.messageId(), brokerMessageId(in)) != SeenMessages.Verdict.NEW) {
-            return new EnvelopeRejectedException(RejectionReason.EXPIRED, detail + "; a late copy of message "
-                    + header.messageId() + " from " + header.sender() + ", which was delivered: a duplicate, its sender is not told");
+            return new EnvelopeRejectedException(reason, detail + "; a late copy of message "
+                    + header.messageId() + " from " + header.sender() + ", which was delivered or refused and told: a duplicate, its sender is not told");
         }
         return refused;
     }

@@ -63,11 +63,23 @@ public final class PeerForwarder {
         return this;
     }
 
+    /** Dead-letter reason: the recipient is not in the directory. */
+    public static final String UNKNOWN_RECIPIENT = "UNKNOWN_RECIPIENT";
+
     public void forward(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         String recipient = required(in, Headers.RECIPIENT);
         String address = required(in, Headers.ADDRESS);
         String messageId = required(in, Headers.MESSAGE_ID);
+        String notSealed = in.getHeader(Headers.NOT_SEALED, String.class);
+        if (notSealed != null) {
+            // an answer this node could not seal (Answers#seal): never sent as it is, even if the directory changed since
+            throw new PermanentFailure(RECIPIENT_REVOKED.equals(notSealed) ? RECIPIENT_REVOKED : UNKNOWN_RECIPIENT,
+                    in.getHeader(Headers.TYPE) + " message " + messageId + " for " + recipient + " was not sealed: the"
+                            + (RECIPIENT_REVOKED.equals(notSealed) ? " recipient's certificate is revoked"
+                            : " directory lists no node " + recipient) + "; its payload is kept, 'jukibus dlq resend' seals"
+                            + " and sends it once the directory lists " + recipient);
+        }
         refuseExpired(in, messageId, recipient);
         Predicate<String> isRevoked = revoked;
         // a directory or CRL is public and sealed to nobody: it still goes (its refusals would fill the dead-letter queue)
@@ -92,7 +104,7 @@ public final class PeerForwarder {
                         .message(messageId, in.getHeader(Headers.TYPE, String.class)).recipient(recipient).digestOf(envelope));
             }
         } catch (UnknownPeerException e) {
-            throw new PermanentFailure("UNKNOWN_RECIPIENT", e.getMessage());
+            throw new PermanentFailure(UNKNOWN_RECIPIENT, e.getMessage());
         }
     }
 

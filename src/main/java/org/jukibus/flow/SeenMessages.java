@@ -38,12 +38,24 @@ import org.slf4j.LoggerFactory;
  * message (same broker message id: the previous attempt may have died after writing the outbox)
  * from a replay (the same envelope arriving as a new message). Entries older than the window are
  * purged every hour ({@link OutageWindowPurge}).
+ *
+ * <p>It also holds the envelopes refused for their time whose signer was told so ({@link #recordTold}): such a refusal
+ * is final, so a later copy of the envelope (a {@code dlq replay}, the sender's broker sending it again) is a
+ * {@link Verdict#REPLAY} however the clocks moved meanwhile; otherwise a CLOCK_AHEAD envelope told NOT_DELIVERED would
+ * open minutes later, once the recipient's clock caught up, beside the copy the sender's legacy system sent again under
+ * a new id. Such a row keeps the envelope's own createdAt, so it outlives every time at which the envelope could be
+ * accepted (createdAt - maxFuture to createdAt + maxAge, within the window), and its broker message id is marked
+ * {@value #TOLD_MARK}: the very broker message seen again means the refusal's broker transaction (dead letter and
+ * notice) rolled back, nothing was told, and it is {@link Verdict#NEW} again.
  */
 public final class SeenMessages {
 
     private static final Logger log = LoggerFactory.getLogger(SeenMessages.class);
     /** The sender of ids imported from the old seen-messages.log, which did not record it: matches any sender. */
     static final String ANY_SENDER = "";
+
+    /** Prefix of the broker message id of a refusal told to its sender ({@link #recordTold}). */
+    static final String TOLD_MARK = "told:";
 
     /** What to do with an envelope id. */
     public enum Verdict { NEW, REDELIVERY, REPLAY }
@@ -91,7 +103,11 @@ public final class SeenMessages {
                 if (!r.next()) {
                     return Verdict.NEW;
                 }
-                return r.getString(1).equals(brokerMessageId) ? Verdict.REDELIVERY : Verdict.REPLAY;
+                String stored = r.getString(1);
+                if (stored.equals(TOLD_MARK + brokerMessageId)) {
+                    return Verdict.NEW; // its refusal rolled back with the broker transaction that would have told it
+                }
+                return stored.equals(brokerMessageId) ? Verdict.REDELIVERY : Verdict.REPLAY;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the seen messages from the store: " + e.getMessage(), e);
@@ -170,7 +186,10 @@ public final class SeenMessages {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("insert into seen_message "
                     + "(sender, message_id, broker_message_id, created_at) values (?, ?, ?, ?) "
-                    + "on conflict (sender, message_id) do nothing")) {
+                    + "on conflict (sender, message_id) do update set broker_message_id = excluded.broker_message_id "
+                    // the told refusal of this very broker message rolled back, then it was delivered: a redelivery
+                    // of it after a crash must be known as one (REDELIVERY), not as new
+                    + "where seen_message.broker_message_id = '" + TOLD_MARK + "' || excluded.broker_message_id")) {
                 for (Pending p : batch) {
                     s.setString(1, p.key.sender());
                     s.setString(2, p.key.messageId());
@@ -187,6 +206,29 @@ public final class SeenMessages {
             }
         } catch (SQLException e) {
             return e;
+        }
+    }
+
+    /**
+     * Records that the envelope {@code messageId} of {@code sender} (its verified signer), broker message
+     * {@code brokerMessageId}, was refused for its time and its signer is being told: from then on every other copy is a
+     * {@link Verdict#REPLAY}. Committed to the store before the caller commits the broker transaction that dead-letters it
+     * and sends the notice; should that roll back, the same broker message comes again and is {@link Verdict#NEW}. Kept
+     * by {@code createdAt} like a delivery. Nothing happens if the id is already here (delivered, or told before).
+     */
+    public void recordTold(String sender, String messageId, String brokerMessageId, Instant createdAt) throws IOException {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("insert into seen_message "
+                     + "(sender, message_id, broker_message_id, created_at) values (?, ?, ?, ?) "
+                     + "on conflict (sender, message_id) do nothing")) {
+            s.setString(1, sender);
+            s.setString(2, messageId);
+            s.setString(3, TOLD_MARK + brokerMessageId);
+            s.setTimestamp(4, Timestamp.from(createdAt));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IOException("cannot record refused message " + messageId + " from " + sender + " in the store: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -18,11 +18,14 @@ import org.jukibus.xml.SecureXml;
 import org.w3c.dom.Document;
 
 /**
- * The payloads this node sealed from legacy inputs, in its store (table {@code sent_payload}) for
+ * The payloads this node sealed from legacy inputs, and those of the answers it could not seal (flow.Answers#seal: a
+ * recipient not in the directory or revoked; a transfer-out confirmation is personal data too), in its store (table
+ * {@code sent_payload}) for
  * the outage window and the resend allowance after it: an envelope is encrypted to its recipient, so this copy is what
  * a message that expired here (dead letter EXPIRED, at sealed-at + outage window) is sealed again from when an operator
  * resends it ({@code jukibus dlq resend}); without the allowance the hourly {@link #purge} would take the payload in the
- * same hour the message expired. Personal data: kept no longer than window + allowance ({@link #purge}), and never
+ * same hour the message expired. Personal data: every row, whatever made it, kept no longer than window + allowance
+ * after it was kept ({@link #purge}), and never
  * beyond the erasure retention (CertainErasure).
  */
 public final class SentPayloads {

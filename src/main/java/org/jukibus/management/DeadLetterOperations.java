@@ -37,11 +37,12 @@ public interface DeadLetterOperations {
     String replay(@Param(name = "id", value = "the dead letter's message id, as list shows it") String id);
 
     /**
-     * Seals a message that expired at this node (reason EXPIRED) again from its kept payload: a fresh
-     * envelope with a new message id, put on the outbound queue; returns "old id as new id for recipient".
+     * Seals a message of this node that could not leave it (reason EXPIRED, UNKNOWN_RECIPIENT or RECIPIENT_REVOKED, from
+     * the outbound queue) again from its kept payload: a fresh envelope with a new message id, to the recipient the
+     * directory lists now, put on the outbound queue; returns "old id as new id for recipient".
      */
-    @Description("Seals a message that expired here (reason EXPIRED) again as a fresh envelope with a new message id")
-    String resend(@Param(name = "id", value = "the dead letter's message id (reason EXPIRED, from jukibus.outbound)") String id);
+    @Description("Seals a message that could not leave this node (EXPIRED, UNKNOWN_RECIPIENT, RECIPIENT_REVOKED) again as a fresh envelope with a new message id")
+    String resend(@Param(name = "id", value = "the dead letter's message id (EXPIRED, UNKNOWN_RECIPIENT or RECIPIENT_REVOKED, from jukibus.outbound)") String id);
 
     /** Replays every dead letter of a flow (or all); returns how many. */
     @Description("Replays every dead letter of a flow (or all); returns how many")

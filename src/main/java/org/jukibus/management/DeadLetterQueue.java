@@ -54,10 +54,12 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * without the old broker duplicate id, which would make the broker drop it, and without the
  * reject headers.
  *
- * <p>Resend is for a message that expired at this node (reason EXPIRED from {@code jukibus.outbound}:
- * its recipient could not take it for the whole outage window): its envelope is encrypted to the
- * recipient, so it is sealed again from the payload this node kept ({@link SentPayloads}) as a fresh
- * envelope, with a new message id and created-at, the same business content.
+ * <p>Resend is for a message of this node that could not leave it (from {@code jukibus.outbound}): it expired
+ * (reason EXPIRED: its recipient could not take it for the whole outage window), or its recipient was not in the
+ * directory or was revoked (UNKNOWN_RECIPIENT, RECIPIENT_REVOKED; an answer that could not be sealed at all, such as a
+ * transfer-out confirmation to a prefecture the directory did not list). Its envelope, if it has one, is encrypted to the
+ * recipient's old key, so it is sealed again from the payload this node kept ({@link SentPayloads}) as a fresh
+ * envelope, with a new message id and created-at, the same business content, to the recipient the directory lists now.
  */
 public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> implements DeadLetterOperations {
 
@@ -73,6 +75,13 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     private static final Set<String> NOT_REPLAYED = Set.of(Headers.FLOW, Headers.REJECT_REASON, Headers.REJECT_DETAIL,
             Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF, RESEND_OF);
     private static final String OUTBOUND = "jukibus.outbound";
+    /**
+     * The reasons of this node's own messages that could not leave it and are sealed again from their kept payload: one
+     * that waited past the outage window, one whose recipient was not in the directory (or was revoked) when it was to be
+     * sealed or sent; sealed again, it goes to the recipient the directory lists now.
+     */
+    private static final Set<String> RESENDABLE = Set.of(PeerForwarder.EXPIRED, PeerForwarder.UNKNOWN_RECIPIENT,
+            PeerForwarder.RECIPIENT_REVOKED);
 
     private final ConnectionFactory local;
     private final NodeBroker broker;
@@ -187,21 +196,24 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
             throw new IllegalArgumentException("no dead letter " + id + " on node " + getNode());
         }
         erased();
-        log.warn("resent expired dead letter {} (message {}) on request of {}", id, resent.get(0), who());
+        log.warn("resent dead letter {} (message {}) on request of {}", id, resent.get(0), who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(flow)
                 .detail("dlq resend " + id + ": message " + resent.get(0)));
         return resent.get(0);
     }
 
-    /** An expired message of this node sealed again from its kept payload: a fresh envelope, new id and created-at. */
+    /**
+     * A message of this node that could not leave it ({@link #RESENDABLE}) sealed again from its kept payload: a fresh
+     * envelope, new id and created-at.
+     */
     private Fresh resealed(Message dead) throws Exception {
         String messageId = dead.getStringProperty(Headers.MESSAGE_ID);
-        if (!PeerForwarder.EXPIRED.equals(dead.getStringProperty(Headers.REJECT_REASON))
+        if (!RESENDABLE.contains(dead.getStringProperty(Headers.REJECT_REASON))
                 || !OUTBOUND.equals(dead.getStringProperty(Headers.DEAD_LETTERED_FROM))) {
-            throw new IllegalArgumentException("dead letter " + dead.getJMSMessageID() + " did not expire at this node "
-                    + "(reason " + dead.getStringProperty(Headers.REJECT_REASON) + " from "
-                    + dead.getStringProperty(Headers.DEAD_LETTERED_FROM) + "): only EXPIRED from " + OUTBOUND
-                    + " is resent; replay it instead");
+            throw new IllegalArgumentException("dead letter " + dead.getJMSMessageID() + " is not a message of this node"
+                    + " that could not leave it (reason " + dead.getStringProperty(Headers.REJECT_REASON) + " from "
+                    + dead.getStringProperty(Headers.DEAD_LETTERED_FROM) + "): only " + String.join(", ", new java.util.TreeSet<>(RESENDABLE))
+                    + " from " + OUTBOUND + " is resent; replay it instead");
         }
         SentPayloads.Kept kept = sentPayloads.find(messageId).orElseThrow(() -> new IllegalArgumentException(
                 "the payload of message " + messageId + " is not kept (a message this node made itself, such as a "
@@ -215,7 +227,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         sentRecorder.sealed(new org.jukibus.flow.Answer(flows.byName(dead.getStringProperty(Headers.FLOW)), kept.recipient(),
                 freshId, kept.correlationId(), payload), envelope);
         return new Fresh(OUTBOUND, envelope, Map.of(Headers.MESSAGE_ID, freshId, Headers.DUPLICATE_ID, freshId,
-                Headers.CREATED_AT, createdAt.toString(), RESEND_OF, messageId));
+                Headers.CREATED_AT, createdAt.toString(), RESEND_OF, messageId), Set.of(Headers.NOT_SEALED));
     }
 
     @Override
@@ -296,8 +308,11 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         return flows.get(0);
     }
 
-    /** What a dead letter becomes when it is taken off the queue: where it goes, its body, headers set over its own. */
-    private record Fresh(String queue, byte[] body, Map<String, String> headers) {
+    /**
+     * What a dead letter becomes when it is taken off the queue: where it goes, its body, headers set over its own, and
+     * headers of its own it does not keep (a resent answer is sealed now: {@link Headers#NOT_SEALED} goes).
+     */
+    private record Fresh(String queue, byte[] body, Map<String, String> headers, Set<String> dropped) {
     }
 
     private interface Remake {
@@ -307,7 +322,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     /** Takes the first dead letter matching the selector and re-sends it as it is; null when there is none. */
     private String replayOne(String selector) {
         return takeOne(selector, dead -> new Fresh(originalQueue(dead), body(dead),
-                Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID())));
+                Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID()), Set.of()));
     }
 
     /**
@@ -331,7 +346,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
                 BytesMessage copy = s.createBytesMessage();
                 copy.writeBytes(fresh.body());
                 for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
-                    if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name)) {
+                    if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name) && !fresh.dropped().contains(name)) {
                         copy.setObjectProperty(name, dead.getObjectProperty(name));
                     }
                 }

@@ -126,9 +126,10 @@ public class DlqCommand extends CommandGroup {
     }
 
     @Command(name = "resend", mixinStandardHelpOptions = true,
-            description = {"Send a message that expired at this node (reason EXPIRED: its recipient was down for the "
-                    + "whole outage window) again, after your decision: a fresh envelope with a new message id, the same "
-                    + "content. Needs dlq.replay for its flow."})
+            description = {"Send a message of this node that could not leave it again, after your decision: one that "
+                    + "expired here (reason EXPIRED: its recipient was down for the whole outage window) or whose recipient "
+                    + "was not in the directory or revoked (UNKNOWN_RECIPIENT, RECIPIENT_REVOKED: once the directory lists "
+                    + "it). A fresh envelope with a new message id, the same content. Needs dlq.replay for its flow."})
     static class Resend extends Sub {
         @Option(names = "--id", required = true, description = "The dead letter (ID:..., from list).")
         String id;

@@ -388,8 +388,9 @@ public class NodeConfiguration {
 
     @Bean
     Answers answers(FlowHandlers handlers, NodeEnvelopes envelopes, DeliveryStatus deliveryStatus,
-                    org.jukibus.flow.ReceiptBatching receiptBatches, Clock clock) {
-        return new Answers(handlers, envelopes, deliveryStatus, receiptBatches, clock);
+                    org.jukibus.flow.ReceiptBatching receiptBatches, Clock clock, SentPayloads sentPayloads) {
+        // an answer that cannot be sealed (its recipient not in the directory) is kept and dead-lettered, not lost
+        return new Answers(handlers, envelopes, deliveryStatus, receiptBatches, clock).holdingUnsealable(sentPayloads);
     }
 
     @Bean

@@ -77,6 +77,18 @@ public final class TestKeys {
         });
     }
 
+    /**
+     * A certificate for {@code node}'s code and role, valid from {@code notBefore} to {@code notAfter}, for
+     * {@code keyPair} (a new key, or the node's own for a renewal that keeps its key); not cached.
+     */
+    public static NodeKeys certified(NodeKeys node, KeyPair keyPair, Instant notBefore, Instant notAfter) {
+        NodeKeys ca = root();
+        X500Name subject = new X500Name("CN=" + node.code() + ", OU=" + node.role() + ", O=Juki-net, C=JP");
+        X500Name issuer = new X500Name(ca.certificate().getSubjectX500Principal().getName());
+        return new NodeKeys(node.code(), node.role(), keyPair,
+                certificate(issuer, subject, keyPair, ca.privateKey(), false, notBefore, notAfter));
+    }
+
     /** A directory knowing the given nodes. */
     public static SenderCertificates directory(NodeKeys... nodes) {
         Map<String, X509Certificate> m = new ConcurrentHashMap<>();
@@ -86,13 +98,23 @@ public final class TestKeys {
         return code -> m.containsKey(code) ? List.of(m.get(code)) : List.of();
     }
 
+    /**
+     * The cached certificates' validity: wide and fixed, so that the tests' fixed clocks (2026 dates) fall inside it
+     * whatever day the tests run on; the opener checks the signer's certificate at the envelope's createdAt.
+     */
+    static final Instant VALID_FROM = Instant.parse("2020-01-01T00:00:00Z");
+    static final Instant VALID_UNTIL = Instant.now().plus(Duration.ofDays(3650));
+
     private static X509Certificate certificate(X500Name issuer, X500Name subject, KeyPair subjectKeys,
                                                PrivateKey issuerKey, boolean ca) {
+        return certificate(issuer, subject, subjectKeys, issuerKey, ca, VALID_FROM, VALID_UNTIL);
+    }
+
+    private static X509Certificate certificate(X500Name issuer, X500Name subject, KeyPair subjectKeys,
+                                               PrivateKey issuerKey, boolean ca, Instant notBefore, Instant notAfter) {
         try {
-            Instant now = Instant.now();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.getAndIncrement()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))),
-                    subject, subjectKeys.getPublic());
+                    Date.from(notBefore), Date.from(notAfter), subject, subjectKeys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             b.addExtension(Extension.keyUsage, true, ca
                     ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)

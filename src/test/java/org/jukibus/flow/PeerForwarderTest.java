@@ -50,6 +50,28 @@ class PeerForwarderTest {
                 .isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * An answer that could not be sealed (flow.Answers: its recipient not in the directory) is dead-lettered with its
+     * reason, never sent as it is: not even once the directory lists the recipient (here: the forwarder would try).
+     */
+    @Test
+    void an_answer_queued_without_an_envelope_is_refused_with_its_reason_and_never_sent() {
+        Exchange held = heartbeat(NOW);
+        held.getIn().setHeader(Headers.RECIPIENT, "13");
+        held.getIn().setHeader(Headers.ADDRESS, "jukibus.inbound.transfer-out");
+        held.getIn().setHeader(Headers.TYPE, "TransferOutConfirmation");
+        held.getIn().removeHeader(Headers.TIME_TO_LIVE);
+        held.getIn().setBody(new byte[0]);
+        held.getIn().setHeader(Headers.NOT_SEALED, PeerForwarder.UNKNOWN_RECIPIENT);
+
+        assertThatThrownBy(() -> forwarder.forward(held))
+                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo(PeerForwarder.UNKNOWN_RECIPIENT))
+                .hasMessageContaining("directory lists no node 13").hasMessageContaining("jukibus dlq resend");
+        held.getIn().setHeader(Headers.NOT_SEALED, PeerForwarder.RECIPIENT_REVOKED);
+        assertThatThrownBy(() -> forwarder.forward(held))
+                .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo(PeerForwarder.RECIPIENT_REVOKED));
+    }
+
     private static Exchange heartbeat(Instant createdAt) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setHeader(Headers.RECIPIENT, "central");

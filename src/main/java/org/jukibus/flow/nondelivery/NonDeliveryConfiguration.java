@@ -54,8 +54,8 @@ public class NonDeliveryConfiguration {
 
     @Bean
     NonDeliveryNotices nonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, NodeBroker broker,
-                                          NodeEnvelopes envelopes, Clock clock) {
-        return new NonDeliveryNotices(answers, sent, files, SentNotices.of(broker.server()), envelopes.selfCode(), clock);
+                                          SeenMessages seen, NodeEnvelopes envelopes, Clock clock) {
+        return new NonDeliveryNotices(answers, sent, files, SentNotices.of(broker.server()), seen, envelopes.selfCode(), clock);
     }
 
     /** Final notices for dead letters whose sender is owed one, once a replay can no longer deliver them, and on purge. */

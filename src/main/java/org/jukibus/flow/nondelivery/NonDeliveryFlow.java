@@ -51,6 +51,10 @@ public final class NonDeliveryFlow extends FlowPackage {
             Map.entry("UNKNOWN_RECIPIENT", "the recipient is not in the node directory"),
             Map.entry("RECIPIENT_REVOKED", "the recipient's certificate was revoked before the message left: not sent to it"),
             Map.entry("EXPIRED", "the message waited past the outage window and was not delivered"),
+            // a notice says both clocks' times instead (NonDeliveryNotices#detail); this text is for anything else
+            Map.entry("CLOCK_AHEAD", "the message was created ahead of the recipient's clock: one of the two clocks is wrong"),
+            Map.entry("SENDER_CERTIFICATE_EXPIRED", "the message was signed with a key whose certificate had expired when it was created"),
+            Map.entry("SENDER_CERTIFICATE_NOT_YET_VALID", "the message was signed with a key whose certificate was not yet valid when it was created"),
             Map.entry("TRANSIENT_EXPIRED", "the recipient could not process the message before the outage window passed"));
 
     /** Reason codes without a fixed text of their own (told as "could not be delivered"). */

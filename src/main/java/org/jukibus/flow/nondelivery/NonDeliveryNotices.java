@@ -3,6 +3,7 @@ package org.jukibus.flow.nondelivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -18,6 +19,7 @@ import org.jukibus.flow.DeliveryFailures;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.MessageIds;
+import org.jukibus.flow.SeenMessages;
 import org.jukibus.xml.SecureXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,10 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  *   {@link OwedNotices} gives once a replay could no longer deliver it, or when an operator purges it. A notice that
  *   cannot be made now is owed the same way. The dead letter says {@value #TOLD} when the notice went with it. A
  *   replayed dead letter that fails again keeps what its first failure decided: nothing more if its sender was told,
- *   a notice now if it was owed and the failure is final.</li>
+ *   a notice now if it was owed and the failure is final. A refusal for the envelope's time
+ *   ({@link RejectionReason#TIMED}) that is told is made final first: its id is recorded in the seen messages
+ *   ({@link SeenMessages#recordTold}), so no replay or later copy delivers what its sender was told was not
+ *   delivered.</li>
  *   <li>A message of this node that failed on the outbound queue (unknown recipient, expired): a
  *   {@link NonDelivery} file straight into this node's legacy outbox, no envelope.</li>
  * </ul>
@@ -73,15 +78,17 @@ public final class NonDeliveryNotices {
     private final SentMessages sent;
     private final NonDeliveryFiles files;
     private final SentNotices sentNotices;
+    private final SeenMessages seen;
     private final String selfCode;
     private final Clock clock;
 
     public NonDeliveryNotices(Answers answers, SentMessages sent, NonDeliveryFiles files, SentNotices sentNotices,
-                              String selfCode, Clock clock) {
+                              SeenMessages seen, String selfCode, Clock clock) {
         this.answers = answers;
         this.sent = sent;
         this.files = files;
         this.sentNotices = sentNotices;
+        this.seen = seen;
         this.selfCode = selfCode;
         this.clock = clock;
     }
@@ -106,7 +113,7 @@ public final class NonDeliveryNotices {
         } else if (TOLD.equals(earlier)) {
             log.info("no non-delivery notice for dead letter {} ({}): a replay that failed again, its sender was told", deadLetter, reason);
         } else if (notAuthenticated(flow, verified, in.getHeader(Headers.VALIDATED_USER, String.class), earlier) != null) {
-            if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.EXPIRED.name().equals(reason))) {
+            if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.timed(reason))) {
                 in.removeHeader(Headers.SENDER_NOTICE); // delivered by another copy meanwhile, or too old to know: nothing owed
             }
             log.info("no non-delivery notice for dead letter {} ({}): its sender is not authenticated", deadLetter, reason);
@@ -118,7 +125,13 @@ public final class NonDeliveryNotices {
                     deadLetter, reason, verified.sender());
         } else {
             try {
-                Answer notice = notice(verified.sender(), verified.messageId(), flow, reason);
+                Answer notice = notice(verified, flow, reason);
+                if (refusedForItsTime(exchange)) {
+                    // told, so final: no later copy or replay may deliver it once the clocks agree (SeenMessages#recordTold).
+                    // The signer's own id only (verified and the producer), so no peer can block another's message.
+                    // Should this fail, nothing is told now: owed (catch below), told once a replay no longer can deliver it
+                    seen.recordTold(verified.sender(), verified.messageId(), brokerMessageId(in), verified.createdAt());
+                }
                 if (alreadySent(notice)) {
                     log.info("no second non-delivery notice for {} message {} ({}), dead letter {}: {} was told of it before",
                             flow, verified.messageId(), reason, deadLetter, verified.sender());
@@ -194,10 +207,35 @@ public final class NonDeliveryNotices {
 
     /** The notice about message {@code messageId} of {@code sender}; its id is made from both, the same however often. */
     Answer notice(String sender, String messageId, String flow, String reason) throws Exception {
-        NonDeliveryNotice notice = new NonDeliveryNotice(messageId, flow, selfCode, reason,
-                NonDeliveryFlow.reasonText(reason), clock.instant().toString());
+        return notice(sender, messageId, flow, reason, NonDeliveryFlow.reasonText(reason), clock.instant());
+    }
+
+    /** The notice about the verified envelope {@code verified}, its detail made for its reason ({@link #detail}). */
+    private Answer notice(EnvelopeHeader verified, String flow, String reason) throws Exception {
+        Instant now = clock.instant();
+        return notice(verified.sender(), verified.messageId(), flow, reason, detail(reason, verified, now), now);
+    }
+
+    private Answer notice(String sender, String messageId, String flow, String reason, String detail, Instant now)
+            throws Exception {
+        NonDeliveryNotice notice = new NonDeliveryNotice(messageId, flow, selfCode, reason, detail, now.toString());
         return new Answer(NonDeliveryFlow.FLOW, sender, MessageIds.answerOf(NonDeliveryFlow.FLOW.name(), sender, messageId),
                 messageId, SecureXml.parse(XML.writeValueAsBytes(notice)));
+    }
+
+    /**
+     * The notice's text: the reason's fixed text, but for CLOCK_AHEAD both clocks' times, the envelope's createdAt (the
+     * sender's) and this node's now: either clock may be the wrong one, and the sender's operator can only tell with both.
+     * Times and codes only, no personal data; within the schema's 200 characters with the sender's label on it
+     * (RecipientClaim).
+     */
+    static String detail(String reason, EnvelopeHeader verified, Instant now) {
+        if (RejectionReason.CLOCK_AHEAD.name().equals(reason)) {
+            // no apostrophes: the sender's file keeps the claim without markup characters (RecipientClaim)
+            return "created at " + verified.createdAt().truncatedTo(ChronoUnit.SECONDS) + " by the sender clock, refused at "
+                    + now.truncatedTo(ChronoUnit.SECONDS) + " by the recipient clock: one of the two clocks is wrong";
+        }
+        return NonDeliveryFlow.reasonText(reason);
     }
 
     private void reportOwn(Message in, String flow, String reason) throws Exception {
@@ -214,6 +252,20 @@ public final class NonDeliveryNotices {
         }
         sent.close(messageId, recipient, SentMessages.State.NOT_DELIVERED, null, reason, now);
         log.warn("{} message {} to {} not delivered ({}): reported in the legacy outbox", flow, messageId, recipient, reason);
+    }
+
+    /** Whether the envelope was refused by its opener for its time ({@link RejectionReason#TIMED}). */
+    private static boolean refusedForItsTime(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof EnvelopeRejectedException rejected
+                && RejectionReason.TIMED.contains(rejected.reason());
+    }
+
+    private static String brokerMessageId(Message in) {
+        String id = in.getHeader("JMSMessageID", String.class);
+        if (id == null || id.isBlank()) {
+            throw new IllegalStateException("the dead letter names no broker message id: its refusal cannot be recorded as final");
+        }
+        return id;
     }
 
     static String reasonCode(String reason) {

@@ -1,9 +1,10 @@
 package org.jukibus.flow.transferout;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
@@ -42,6 +43,7 @@ public final class TransferOutConfirmer implements FlowHandler {
     private final NodeDirectory directory;
     private final Clock clock;
     private final boolean enabled;
+    private final MissingPrefectureLog missingPrefecture;
 
     /**
      * @param self    this municipality's local government code
@@ -49,6 +51,12 @@ public final class TransferOutConfirmer implements FlowHandler {
      *                false leaves confirming to the legacy system
      */
     public TransferOutConfirmer(String self, NodeDirectory directory, Clock clock, boolean enabled) {
+        this(self, directory, clock, enabled, System::nanoTime);
+    }
+
+    /** @param ticks monotonic nanoseconds for the log's hourly limit (System.nanoTime; a test moves its own) */
+    TransferOutConfirmer(String self, NodeDirectory directory, Clock clock, boolean enabled, LongSupplier ticks) {
+        this.missingPrefecture = new MissingPrefectureLog(ticks);
         this.self = self;
         this.directory = directory;
         this.clock = clock;
@@ -69,30 +77,117 @@ public final class TransferOutConfirmer implements FlowHandler {
      * prefecture. The envelope carries no correlation id: the prefecture never saw the notice, and
      * its id (in the cleartext header) must not be stored on the prefecture's broker (第3の3(3));
      * it travels encrypted in the payload instead.
+     *
+     * <p>A directory that lists no prefecture node for this municipality is a directory error (every municipality has
+     * one): the confirmation is made all the same, to the prefecture's code, and the shared answer step keeps it and
+     * dead-letters it as UNKNOWN_RECIPIENT ({@code flow.Answers#seal}): the legacy system gets its NonDelivery file, and
+     * {@code jukibus dlq resend} sends it once the directory is fixed. Nothing is lost. A network without prefecture
+     * nodes on purpose (a municipality-only trial) sets {@code jukibus.transfer-out.confirm-on-transfer-in=false}.
      */
     @Override
     public List<Answer> answers(Delivered notice) throws Exception {
         if (!enabled) {
             return List.of();
         }
-        Optional<NodeEntry> prefecture = prefectureNode();
-        if (prefecture.isEmpty()) {
-            // a network without prefecture nodes (a test network, a municipality-only trial): nobody to confirm to
-            log.warn("no transfer-out confirmation for transfer-in notice {}: the directory lists no prefecture node for {}",
-                    notice.header().messageId(), self);
-            return List.of();
+        String prefecture = prefectureCode();
+        if (!listsPrefectureNode(prefecture)) {
+            missingPrefecture.held(prefecture);
         }
         TransferInNotice in = XML.readValue(notice.payload(), TransferInNotice.class);
         TransferOutConfirmation confirmation = new TransferOutConfirmation(in.residentCode(), in.name(), in.birthDate(),
-                in.newAddress(), in.transferInDate(), self, notice.header().sender(), prefecture.get().code(),
+                in.newAddress(), in.transferInDate(), self, notice.header().sender(), prefecture,
                 notice.header().messageId(), clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        return List.of(new Answer(TransferOutFlow.CONFIRMATION, prefecture.get().code(),
+        return List.of(new Answer(TransferOutFlow.CONFIRMATION, prefecture,
                 MessageIds.answerOf(TransferOutFlow.NAME, notice.header().sender(), notice.header().messageId()), null,
                 SecureXml.parse(XML.writeValueAsBytes(confirmation))));
     }
 
-    private Optional<NodeEntry> prefectureNode() {
-        return directory.byCode(self).map(NodeEntry::prefecture).flatMap(directory::byCode)
-                .filter(e -> e.role() == NodeRole.PREFECTURE);
+    /** How many confirmations were held under the directory serial of the last one held (the log's count). */
+    long heldUnderLastSerial() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.count;
+        }
+    }
+
+    /** How many confirmations were held in all, never reset. */
+    long heldInAll() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.total;
+        }
+    }
+
+    /** How many lines the log of held confirmations wrote, and the last. */
+    long linesLogged() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.lines;
+        }
+    }
+
+    String lastLineLogged() {
+        synchronized (missingPrefecture) {
+            return missingPrefecture.lastLine;
+        }
+    }
+
+    /** This municipality's prefecture: the one its directory entry names, else the first two digits of its code. */
+    private String prefectureCode() {
+        return directory.byCode(self).map(NodeEntry::prefecture).orElse(self.substring(0, 2));
+    }
+
+    private boolean listsPrefectureNode(String prefecture) {
+        return directory.byCode(prefecture).filter(e -> e.role() == NodeRole.PREFECTURE).isPresent();
+    }
+
+    /**
+     * The log of confirmations held because the directory lists no prefecture node: one WARN for each directory serial
+     * that lacks it, then at most one line an hour with how many more were held, instead of a line per notice. Each
+     * held confirmation is a dead letter with its reason and a NonDelivery file besides: the log only points at them.
+     * The hour is measured on a monotonic source ({@code System.nanoTime}), not the node clock: a drill that moves the
+     * node clock back must not silence the line, and a log's rate limit is no business time.
+     */
+    final class MissingPrefectureLog {
+        private static final long HOUR = Duration.ofHours(1).toNanos();
+        private final LongSupplier ticks;
+        private long serial = -1;
+        /** Held under the current serial. */
+        private long count;
+        /** Held in all, never reset: what the log accounts for. */
+        private long total;
+        private long unlogged;
+        private long lastLineAt;
+        private long lines;
+        private String lastLine;
+
+        MissingPrefectureLog(LongSupplier ticks) {
+            this.ticks = ticks;
+        }
+
+        synchronized void held(String prefecture) {
+            long current = directory.serial();
+            long now = ticks.getAsLong();
+            count++;
+            total++;
+            unlogged++;
+            String line;
+            if (current != serial) {
+                serial = current;
+                count = 1;
+                line = String.format("the directory (serial %d) lists no prefecture node %s for %s: the transfer-out"
+                        + " confirmation of each transfer-in notice delivered here is dead-lettered UNKNOWN_RECIPIENT with its"
+                        + " payload kept, and reported in legacy/outbox/non-delivery/; resend them with 'jukibus dlq resend'"
+                        + " once the directory lists it (or set jukibus.transfer-out.confirm-on-transfer-in=false if this"
+                        + " network has no prefecture node on purpose)", current, prefecture, self);
+            } else if (now - lastLineAt < HOUR) {
+                return;
+            } else {
+                line = String.format("%d more transfer-out confirmations of %s dead-lettered since the last line, %d under"
+                        + " directory serial %d, which lists no prefecture node %s", unlogged, self, count, current, prefecture);
+            }
+            log.warn(line);
+            lines++;
+            lastLine = line;
+            unlogged = 0;
+            lastLineAt = now;
+        }
     }
 }

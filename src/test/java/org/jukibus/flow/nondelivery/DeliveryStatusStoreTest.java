@@ -206,7 +206,7 @@ class DeliveryStatusStoreTest {
         Files.createDirectories(blockedRoot.resolve("outbox"));
         Files.writeString(blockedRoot.resolve("outbox").resolve("non-delivery"), "a file where the folder belongs");
         NonDeliveryNotices blocked = new NonDeliveryNotices(null, sent,
-                new NonDeliveryFiles(new LegacyOutbox(blockedRoot, new TransferLedger(store, clock))), noticeId -> false, SHINJUKU, clock);
+                new NonDeliveryFiles(new LegacyOutbox(blockedRoot, new TransferLedger(store, clock))), noticeId -> false, null, SHINJUKU, clock);
 
         assertThatThrownBy(() -> blocked.onDeadLetter(ownDeadLetter(id))).hasMessageContaining(id);
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).as("still open").isEqualTo(SentMessages.State.PENDING);

@@ -18,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.core.NodeProperties;
 import org.jukibus.core.NodeRole;
 import org.jukibus.directory.Endpoint;
@@ -47,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An envelope refused as EXPIRED at its recipient after its signature verified: its signer (the producer) is told it
  * was not delivered, unless the recipient's seen messages (the real store) say it was delivered, in which case the
  * expired copy is a duplicate and nothing is told, nor when it is older than the seen messages remember.
- * Osaka-shi seals on day 0; Shinjuku opens on day 32 (its receiver window is 31 days).
+ * Osaka-shi seals on day 0; Shinjuku opens on day 32 (its receiver window is 31 days). The same for an envelope
+ * refused as dated ahead of the recipient's clock (CLOCK_AHEAD).
  */
 class ExpiredEnvelopeNoticeTest {
 
@@ -63,6 +65,8 @@ class ExpiredEnvelopeNoticeTest {
     static NodeDirectory directory;
     static NodeEnvelopes osakaOnDay0;
     static NodeEnvelopes osakaOnDay32;
+    /** Osaka-shi on day 32 with its clock an hour ahead of Shinjuku's. */
+    static NodeEnvelopes osakaAnHourAhead;
 
     SeenMessages seen;
     NodeEnvelopes shinjuku;
@@ -71,7 +75,9 @@ class ExpiredEnvelopeNoticeTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "test root", "pw".toCharArray());
+        // the network's certificates as issued before day 0: the opener checks the signer's at the envelope's createdAt
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "test root",
+                CertificateAuthority.DEFAULT_CA_VALIDITY, "pw".toCharArray(), fixed(DAY_0.minus(Duration.ofDays(1))));
         shinjukuKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
                 CertificateAuthority.DEFAULT_NODE_VALIDITY);
         KeyMaterial osakaKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
@@ -81,6 +87,8 @@ class ExpiredEnvelopeNoticeTest {
                 new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate())));
         osakaOnDay0 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_0));
         osakaOnDay32 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_32));
+        osakaAnHourAhead = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(),
+                fixed(DAY_32.plus(Duration.ofHours(1))));
     }
 
     @BeforeEach
@@ -94,7 +102,7 @@ class ExpiredEnvelopeNoticeTest {
                 event -> { }, null);
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), fixed(DAY_32));
         notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (d, digest) -> false,
-                fixed(DAY_32)), null, null, id -> false, SHINJUKU, fixed(DAY_32));
+                fixed(DAY_32)), null, null, id -> false, seen, SHINJUKU, fixed(DAY_32));
     }
 
     @Test
@@ -141,28 +149,159 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(deadLettered(envelope, BUNKYO, "ID:1")).isEmpty();
     }
 
-    /** Opens the envelope on Shinjuku's transfer-in queue as put there by {@code producer}; returns what its sender is sent. */
-    private List<?> deadLettered(byte[] envelope, String producer, String brokerId) throws Exception {
+    /**
+     * A sender whose clock is ahead: its envelope, dated more than the allowed skew after the recipient's now, is refused
+     * CLOCK_AHEAD; its signature verified and it was never delivered, so its signer is told, and the notice says both
+     * times (either clock may be the wrong one). Without the notice every message of that sender would end silently.
+     */
+    @Test
+    void a_message_dated_ahead_of_the_recipients_clock_gets_a_notice_naming_the_clock_with_both_times() throws Exception {
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d05", null, notice());
+
+        List<?> sent = deadLettered(envelope, OSAKA, "ID:1", RejectionReason.CLOCK_AHEAD);
+
+        assertThat(sent).hasSize(1);
+        OpenedEnvelope notice = osakaAnHourAhead.open(((Message) sent.get(0)).getBody(byte[].class));
+        assertThat(notice.header().correlationId()).isEqualTo("0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d05");
+        String text = new String(notice.payloadBytes(), StandardCharsets.UTF_8);
+        assertThat(text).contains("<ReasonCode>CLOCK_AHEAD</ReasonCode>")
+                .contains("created at " + DAY_32.plus(Duration.ofHours(1)) + " by the sender clock")
+                .contains("refused at " + DAY_32 + " by the recipient clock");
+        NonDeliveryNotice parsed = new com.fasterxml.jackson.dataformat.xml.XmlMapper().readValue(notice.payloadBytes(),
+                NonDeliveryNotice.class);
+        assertThat(RecipientClaim.detail(SHINJUKU, parsed.reasonCode(), parsed.detail()))
+                .as("the sender's file keeps the whole text").doesNotContain("…")
+                .contains("created at " + DAY_32.plus(Duration.ofHours(1)) + " by the sender clock").endsWith("one of the two clocks is wrong");
+    }
+
+    @Test
+    void a_copy_dated_ahead_of_a_delivered_message_gets_nothing_nor_one_put_here_by_another_node() throws Exception {
+        // delivered before this node's clock was moved back (a drill): its copy now looks made in the future
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d06", null, notice());
+        seen.record(OSAKA, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d06", "ID:first", DAY_32.plus(Duration.ofHours(1)));
+        assertThat(deadLettered(envelope, OSAKA, "ID:second", RejectionReason.CLOCK_AHEAD)).isEmpty();
+
+        byte[] other = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d07", null, notice());
+        assertThat(deadLettered(other, BUNKYO, "ID:3", RejectionReason.CLOCK_AHEAD)).isEmpty();
+    }
+
+    /**
+     * A told CLOCK_AHEAD refusal is final (review H1): once Osaka-shi was told NOT_DELIVERED, its legacy system sends
+     * the notice again under a new id; the refused envelope must then never be delivered, though it would open once
+     * Shinjuku's clock caught up. A {@code dlq replay} (the node itself, a new broker message) and the sender's broker
+     * sending the same envelope again are both refused as REPLAY, and nothing more is told.
+     */
+    @Test
+    void a_message_refused_as_dated_ahead_and_told_is_never_delivered_later_by_a_replay_or_a_copy() throws Exception {
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d08";
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, fromOsaka());
+        Exchange told = deadLetterExchange(envelope, OSAKA, "ID:1", RejectionReason.CLOCK_AHEAD);
+        notices.onDeadLetter(told);
+        assertThat(told.getProperty(NonDeliveryNotices.NOTICES, List.class)).hasSize(1);
+        assertThat(told.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.TOLD);
+
+        // Shinjuku's clock fixed: the envelope is now within the window, and would open
+        delivery = onShinjukusClockAt(DAY_32.plus(Duration.ofHours(1)));
+        assertThat(opened(envelope, NodeSecurityManager.LOCAL_USER, "ID:replay"))
+                .as("dlq replay of the told dead letter").isEqualTo(RejectionReason.REPLAY);
+        assertThat(opened(envelope, OSAKA, "ID:resent")).as("the sender's broker sending it again").isEqualTo(RejectionReason.REPLAY);
+    }
+
+    /**
+     * The record of a told refusal commits before the broker transaction that dead-letters the envelope and sends the
+     * notice. Should that roll back, the broker hands the same message again: it is refused and told again (not taken
+     * for a copy of a told one, which would lose the notice), and once the clocks agree it opens (nothing was told).
+     */
+    @Test
+    void a_told_refusal_whose_broker_transaction_rolled_back_is_told_again_or_delivered() throws Exception {
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d09";
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
+        assertThat(deadLettered(envelope, OSAKA, "ID:1", RejectionReason.CLOCK_AHEAD)).hasSize(1);
+
+        assertThat(deadLettered(envelope, OSAKA, "ID:1", RejectionReason.CLOCK_AHEAD)).as("the same broker message again").hasSize(1);
+        assertThat(seen.check(OSAKA, id, "ID:1")).isEqualTo(SeenMessages.Verdict.NEW);
+        assertThat(seen.check(OSAKA, id, "ID:2")).isEqualTo(SeenMessages.Verdict.REPLAY);
+        // delivered at last: a crash before the broker commits makes it a redelivery, not new
+        seen.record(OSAKA, id, "ID:1", DAY_32.plus(Duration.ofHours(1)));
+        assertThat(seen.check(OSAKA, id, "ID:1")).isEqualTo(SeenMessages.Verdict.REDELIVERY);
+    }
+
+    /**
+     * Only the verified signer's own id is recorded: a copy of Osaka-shi's envelope put here by Bunkyo (a hostile peer
+     * replaying what it caught) is refused with nothing told and nothing recorded, so Osaka-shi's own copy, once the
+     * clocks agree, is still delivered.
+     */
+    @Test
+    void a_copy_put_here_by_another_node_does_not_make_the_signers_message_final() throws Exception {
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d10";
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
+        assertThat(deadLettered(envelope, BUNKYO, "ID:1", RejectionReason.CLOCK_AHEAD)).isEmpty();
+
+        assertThat(seen.check(OSAKA, id, "ID:2")).isEqualTo(SeenMessages.Verdict.NEW);
+    }
+
+    /** Shinjuku's delivery with its node clock at {@code now}, the same seen messages. */
+    private InboundDelivery onShinjukusClockAt(Instant now) {
+        NodeEnvelopes later = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(now));
+        return new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, later, seen, FlowMetrics.none(),
+                event -> { }, null);
+    }
+
+    /** Opens the envelope as put there by {@code producer}: the reason it is refused, or null if it would be delivered. */
+    private RejectionReason opened(byte[] envelope, String producer, String brokerId) throws Exception {
+        try {
+            delivery.open(incoming(envelope, producer, brokerId));
+            return null;
+        } catch (EnvelopeRejectedException e) {
+            return e.reason();
+        }
+    }
+
+    private static Exchange incoming(byte[] envelope, String producer, String brokerId) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Headers.FLOW, "transfer-in");
         exchange.getIn().setBody(envelope);
         exchange.getIn().setHeader(Headers.VALIDATED_USER, producer);
         exchange.getIn().setHeader("JMSMessageID", brokerId);
-        Throwable[] caught = new Throwable[1];
-        assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RejectionReason.EXPIRED);
-            caught[0] = e;
-        });
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught[0]);
-        exchange.getIn().setHeader(Headers.FLOW, "transfer-in");
-        exchange.getIn().setHeader(Headers.REJECT_REASON, "EXPIRED");
-        exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
+        return exchange;
+    }
+
+    /** Opens the envelope on Shinjuku's transfer-in queue as put there by {@code producer}; returns what its sender is sent. */
+    private List<?> deadLettered(byte[] envelope, String producer, String brokerId) throws Exception {
+        return deadLettered(envelope, producer, brokerId, RejectionReason.EXPIRED);
+    }
+
+    private List<?> deadLettered(byte[] envelope, String producer, String brokerId, RejectionReason expected) throws Exception {
+        Exchange exchange = deadLetterExchange(envelope, producer, brokerId, expected);
         notices.onDeadLetter(exchange);
         return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);
     }
 
+    /** The exchange of the envelope refused with {@code expected} on Shinjuku's transfer-in queue, labelled as the route does. */
+    private Exchange deadLetterExchange(byte[] envelope, String producer, String brokerId, RejectionReason expected) {
+        Exchange exchange = incoming(envelope, producer, brokerId);
+        Throwable[] caught = new Throwable[1];
+        assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(expected);
+            caught[0] = e;
+        });
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught[0]);
+        exchange.getIn().setHeader(Headers.FLOW, "transfer-in");
+        exchange.getIn().setHeader(Headers.REJECT_REASON, expected.name());
+        exchange.getIn().setHeader(Headers.DEAD_LETTERED_FROM, "jukibus.inbound.transfer-in");
+        return exchange;
+    }
+
     private static Clock fixed(Instant at) {
         return Clock.fixed(at, ZoneOffset.UTC);
+    }
+
+    /** A transfer-in notice whose parties are the envelope's: from Osaka-shi (new) to Shinjuku (old), so it could open. */
+    private static org.w3c.dom.Document fromOsaka() throws Exception {
+        String sample = Files.readString(Path.of("docs/samples/transfer-in-notice.xml"))
+                .replace("<NewMunicipality>131041</NewMunicipality>", "<NewMunicipality>" + OSAKA + "</NewMunicipality>")
+                .replace("<OldMunicipality>271004</OldMunicipality>", "<OldMunicipality>" + SHINJUKU + "</OldMunicipality>");
+        return osakaOnDay0.parsePayload(sample.getBytes(StandardCharsets.UTF_8), "TransferInNotice");
     }
 
     private static org.w3c.dom.Document notice() throws Exception {

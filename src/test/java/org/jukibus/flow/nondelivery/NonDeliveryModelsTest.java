@@ -29,7 +29,7 @@ class NonDeliveryModelsTest {
 
     @Test
     void a_notice_carries_the_reason_code_and_a_fixed_text_never_the_dead_letters_detail_or_payload() throws Exception {
-        NonDeliveryNotices notices = new NonDeliveryNotices(null, null, null, id -> false, "13",
+        NonDeliveryNotices notices = new NonDeliveryNotices(null, null, null, id -> false, null, "13",
                 Clock.fixed(Instant.parse("2026-11-21T00:00:02Z"), ZoneOffset.UTC));
         EnvelopeHeader refused = new EnvelopeHeader(SENT, "TransferOutConfirmation", "131041", "13",
                 Instant.parse("2026-11-21T00:00:00Z"), null);

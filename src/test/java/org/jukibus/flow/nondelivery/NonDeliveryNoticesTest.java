@@ -79,7 +79,7 @@ class NonDeliveryNoticesTest {
         // notices are not tracked: the delivery status needs no store here
         DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), Clock.systemUTC());
         notices = new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), shinjuku, untracked, (delivered, digest) -> false, Clock.systemUTC()),
-                null, null, id -> SENT_BEFORE.contains(id), SHINJUKU, Clock.systemUTC());
+                null, null, id -> SENT_BEFORE.contains(id), null, SHINJUKU, Clock.systemUTC());
     }
 
     /** The ids of the notices the outbound duplicate cache holds (SentNotices). */

@@ -128,7 +128,7 @@ class OwedNoticesTest {
         broker.start();
         local = new ActiveMQConnectionFactory("vm://" + vm);
         registry = new SimpleMeterRegistry();
-        NonDeliveryNotices notices = new NonDeliveryNotices(answers, null, null, id -> false, SELF, clock);
+        NonDeliveryNotices notices = new NonDeliveryNotices(answers, null, null, id -> false, seen, SELF, clock);
         owed = new OwedNotices(local, seen, notices, answers, camel, clock, WINDOW, audit, this::signedHeader,
                 flow -> "transfer-in".equals(flow) ? "TransferInNotice" : null,
                 filter -> ((QueueControl) broker.getActiveMQServer().getManagementService()

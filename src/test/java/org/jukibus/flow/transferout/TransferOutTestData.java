@@ -41,13 +41,17 @@ final class TransferOutTestData {
     }
 
     static NodeDirectory directory(boolean withPrefectures) {
+        return directory(withPrefectures, 1);
+    }
+
+    static NodeDirectory directory(boolean withPrefectures, long serial) {
         List<NodeEntry> entries = new java.util.ArrayList<>(List.of(
                 entry(NodeRole.MUNICIPAL, SHINJUKU), entry(NodeRole.MUNICIPAL, BUNKYO), entry(NodeRole.MUNICIPAL, OSAKA)));
         if (withPrefectures) {
             entries.add(entry(NodeRole.PREFECTURE, "13"));
             entries.add(entry(NodeRole.PREFECTURE, "27"));
         }
-        return new NodeDirectory(1, Instant.now(), entries);
+        return new NodeDirectory(serial, Instant.now(), entries);
     }
 
     private static NodeEntry entry(NodeRole role, String code) {
