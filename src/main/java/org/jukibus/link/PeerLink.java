@@ -2,6 +2,8 @@ package org.jukibus.link;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,7 @@ final class PeerLink implements AutoCloseable {
         private final ActiveMQConnectionFactory factory;
         private final Connection connection;
         private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
+        private final Queue<Sender> idleTransacted = new ConcurrentLinkedQueue<>();
 
         Line(Endpoint endpoint, ActiveMQConnectionFactory factory, Connection connection) {
             this.endpoint = endpoint;
@@ -91,8 +94,14 @@ final class PeerLink implements AutoCloseable {
             return sender != null ? sender : Sender.open(connection);
         }
 
+        /** An idle transacted session of this line, or a new one. */
+        Sender borrowTransacted() throws JMSException {
+            Sender sender = idleTransacted.poll();
+            return sender != null ? sender : Sender.openTransacted(connection);
+        }
+
         void giveBack(Sender sender) {
-            idle.add(sender);
+            (sender.transacted() ? idleTransacted : idle).add(sender);
         }
 
         /** Closes the connection, and with it every session, idle or in use. */
@@ -111,9 +120,31 @@ final class PeerLink implements AutoCloseable {
      * peer's broker whether the address exists (a blocking round trip) before every send, which a wall-clock profile
      * of the forwarding path showed as most of the send's time.
      */
-    private record Sender(Session session, Map<String, MessageProducer> producers) {
+    private record Sender(Session session, boolean transacted, Map<String, MessageProducer> producers) {
         static Sender open(Connection connection) throws JMSException {
-            return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), new HashMap<>());
+            return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), false, new HashMap<>());
+        }
+
+        static Sender openTransacted(Connection connection) throws JMSException {
+            return new Sender(connection.createSession(true, Session.SESSION_TRANSACTED), true, new HashMap<>());
+        }
+
+        void send(OutgoingMessage outgoing) throws JMSException {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(outgoing.body());
+            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), outgoing.duplicateId());
+            for (Map.Entry<String, String> p : outgoing.properties().entrySet()) {
+                message.setStringProperty(p.getKey(), p.getValue());
+            }
+            producer(outgoing.address()).send(message);
+        }
+
+        void close() {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                log.debug("closing a session of a peer link: {}", e.getMessage());
+            }
         }
 
         MessageProducer producer(String address) throws JMSException {
@@ -137,27 +168,82 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
+     * Sends one message durably. Its duplicate id makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
-            throws PeerUnreachableException, JMSException {
+    void send(OutgoingMessage outgoing) throws PeerUnreachableException, JMSException {
         Line current = openLine();
         try {
             Sender sender = current.borrow();
-            BytesMessage message = sender.session().createBytesMessage();
-            message.writeBytes(body);
-            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
-            for (Map.Entry<String, String> p : properties.entrySet()) {
-                message.setStringProperty(p.getKey(), p.getValue());
-            }
-            sender.producer(address).send(message);
+            sender.send(outgoing);
             current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
             // whatever broke, never keep a line that failed: the next attempt opens a fresh one
             log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
             lineFailed(current);
             throw e;
+        }
+    }
+
+    /**
+     * Sends {@code messages} durably in one transaction on the peer's broker (one journal sync for all of them, one
+     * blocking commit that reports any failure of any send) and returns, per message, null (stored) or why not.
+     *
+     * <p>A transaction that fails is rolled back on the peer and its messages are sent again one by one, each a
+     * blocking durable send of its own: so a message the peer refuses fails alone, and so does a batch that holds a
+     * message the peer already stored. Artemis marks a whole transaction rollback-only for one duplicate id in it,
+     * and such a batch comes back after a crash of this node between the peer's commit and its own: sent together
+     * again it would fail the same way at every retry, and the link would stop for good. Sent singly, each copy the
+     * peer already has is dropped by its duplicate detection and the send returns as stored.
+     */
+    List<Exception> sendAll(List<OutgoingMessage> messages) {
+        if (messages.size() > 1) {
+            Line current;
+            try {
+                current = openLine();
+            } catch (PeerUnreachableException e) {
+                return Collections.nCopies(messages.size(), e);
+            }
+            if (sendInOneTransaction(current, messages)) {
+                return Collections.nCopies(messages.size(), null);
+            }
+        }
+        List<Exception> outcomes = new ArrayList<>(messages.size());
+        for (OutgoingMessage message : messages) {
+            try {
+                send(message);
+                outcomes.add(null);
+            } catch (PeerUnreachableException | JMSException | RuntimeException e) {
+                outcomes.add(e);
+            }
+        }
+        return outcomes;
+    }
+
+    /** Whether the peer's broker committed all of {@code messages}; if not, none of them is stored by this attempt. */
+    private boolean sendInOneTransaction(Line current, List<OutgoingMessage> messages) {
+        Sender sender = null;
+        try {
+            sender = current.borrowTransacted();
+            for (OutgoingMessage message : messages) {
+                sender.send(message);
+            }
+            sender.session().commit();
+            current.giveBack(sender);
+            return true;
+        } catch (JMSException | RuntimeException e) {
+            // a duplicate (expected after a crash), a refusal or a broken line: the single sends tell which
+            log.info("a transaction of {} messages to {} via {} failed ({}): sending them one by one", messages.size(), peer,
+                    current.endpoint(), e.getMessage());
+            if (sender != null) {
+                try {
+                    sender.session().rollback();
+                } catch (JMSException | RuntimeException ignored) {
+                    // closed below; the peer's broker drops an open transaction with the session
+                }
+                sender.close();
+            }
+            return false;
         }
     }
 
