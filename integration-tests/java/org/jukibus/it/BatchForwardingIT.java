@@ -20,7 +20,7 @@ import org.jukibus.link.PeerLinks;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forwarder takes the outbound queue in batches (issue 19), one transaction per recipient on its broker, and keeps
+ * The forwarder takes the outbound queue in batches (issue 19), each message sent with a confirmation of its own, and keeps
  * every per-message outcome of the one-by-one forwarder. Raw messages (no envelope: the recipients' delivery routes are
  * stopped, and what arrives is counted on their inbound queue).
  */
@@ -65,6 +65,19 @@ class BatchForwardingIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 43);
         assertThat(idsOn(net, OSAKA)).containsAll(more);
         assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+
+        // a message the recipient's broker refuses (no peer may send to another node's outbound queue), among others:
+        // the sends are confirmed one by one, so it is not taken for stored, and the others are not held up
+        Map<String, String> refused = outbound("refused-1", OSAKA);
+        refused.put(Headers.ADDRESS, "jukibus.outbound");
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, outbound("after-1", OSAKA));
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, refused);
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, outbound("after-2", OSAKA));
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 45);
+        Thread.sleep(3000); // a few attempts of the refused one
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("the refused message waits, not lost").isEqualTo(1);
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+        assertThat(idsOn(net, OSAKA)).contains("after-1", "after-2").doesNotContain("refused-1");
     }
 
     /**

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The threads of an {@link OutboundBatches} endpoint. Each runs batches, one local JMS transaction each:
  * <ol>
  *   <li>receive up to the batch size (waiting at most {@value #IDLE_WAIT_MILLIS} ms for the first message);</li>
- *   <li>{@link PeerForwarder#forwardAll}: the recipients' brokers store what they take, each in one transaction;</li>
+ *   <li>{@link PeerForwarder#forwardAll}: the recipients' brokers store what they take, each message confirmed;</li>
  *   <li>the route, one message at a time, for the rest: it dead-letters a refused message (in this transaction),
  *       or sends it on its own; a message it could not send either is put back to wait ({@link ForwardRetries});</li>
  *   <li>commit. Nothing is acknowledged locally before its recipient's broker stored it: a crash anywhere before the

@@ -16,7 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * The Camel component behind {@code outbound-batches:<queue>}, the forwarding route's consumer
  * (routes/common/forwarding.yaml): it takes up to {@code batchSize} messages off the node's outbound queue in one local
- * transaction, has {@link PeerForwarder#forwardAll} send them (one transaction per recipient on its broker), hands the
+ * transaction, has {@link PeerForwarder#forwardAll} send them (all at once, each confirmed by its recipient's broker), hands the
  * route only the messages that were not sent, one by one, and commits once every message of the batch is stored by
  * its recipient, dead-lettered, dropped or put back to wait ({@link ForwardRetries}). The JMS consumer of the other
  * routes takes one message per transaction: three durable syncs per forwarded message in series, which capped the

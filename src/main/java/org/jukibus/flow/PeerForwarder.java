@@ -85,8 +85,8 @@ public final class PeerForwarder {
     }
 
     /**
-     * The messages of a batch ({@link OutboundBatches}) sent together, one transaction per recipient on its broker
-     * (stale ones dropped as by {@link #forward}); returns those not sent, for the route to take one by one as
+     * The messages of a batch ({@link OutboundBatches}) sent together, per recipient all at once, each confirmed on its
+     * own ({@link PeerSender#sendAll}; stale ones dropped as by {@link #forward}); returns those not sent, for the route to take one by one as
      * {@link #forward} does: refused (dead letter), or not stored by their recipient now (a peer down, not in the
      * directory, a line that broke, a message its broker refused).
      * Each outcome is the message's own: one peer down or one refused message holds up no other.

@@ -9,14 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
@@ -52,6 +56,8 @@ import org.slf4j.LoggerFactory;
 final class PeerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+    /** Bytes of sent messages a line keeps until the peer's broker confirms them: a batch of envelopes, several times over. */
+    static final int CONFIRMATION_WINDOW_BYTES = 4 * 1024 * 1024;
 
     private final String peer;
     private final List<Endpoint> endpoints;
@@ -76,7 +82,6 @@ final class PeerLink implements AutoCloseable {
         private final ActiveMQConnectionFactory factory;
         private final Connection connection;
         private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
-        private final Queue<Sender> idleTransacted = new ConcurrentLinkedQueue<>();
 
         Line(Endpoint endpoint, ActiveMQConnectionFactory factory, Connection connection) {
             this.endpoint = endpoint;
@@ -94,14 +99,8 @@ final class PeerLink implements AutoCloseable {
             return sender != null ? sender : Sender.open(connection);
         }
 
-        /** An idle transacted session of this line, or a new one. */
-        Sender borrowTransacted() throws JMSException {
-            Sender sender = idleTransacted.poll();
-            return sender != null ? sender : Sender.openTransacted(connection);
-        }
-
         void giveBack(Sender sender) {
-            (sender.transacted() ? idleTransacted : idle).add(sender);
+            idle.add(sender);
         }
 
         /** Closes the connection, and with it every session, idle or in use. */
@@ -120,23 +119,33 @@ final class PeerLink implements AutoCloseable {
      * peer's broker whether the address exists (a blocking round trip) before every send, which a wall-clock profile
      * of the forwarding path showed as most of the send's time.
      */
-    private record Sender(Session session, boolean transacted, Map<String, MessageProducer> producers) {
+    private record Sender(Session session, Map<String, MessageProducer> producers) {
         static Sender open(Connection connection) throws JMSException {
-            return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), false, new HashMap<>());
+            return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), new HashMap<>());
         }
 
-        static Sender openTransacted(Connection connection) throws JMSException {
-            return new Sender(connection.createSession(true, Session.SESSION_TRANSACTED), true, new HashMap<>());
-        }
-
+        /** A blocking durable send: returns once the peer's broker has stored it. */
         void send(OutgoingMessage outgoing) throws JMSException {
+            producer(outgoing.address()).send(message(outgoing));
+        }
+
+        /**
+         * An asynchronous durable send: {@code confirmed} hears once the peer's broker has stored it, or why not. Only
+         * on a line with a confirmation window (see connect): without one the client calls the listener as the message
+         * leaves, stored or not.
+         */
+        void send(OutgoingMessage outgoing, CompletionListener confirmed) throws JMSException {
+            producer(outgoing.address()).send(message(outgoing), confirmed);
+        }
+
+        private BytesMessage message(OutgoingMessage outgoing) throws JMSException {
             BytesMessage message = session.createBytesMessage();
             message.writeBytes(outgoing.body());
             message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), outgoing.duplicateId());
             for (Map.Entry<String, String> p : outgoing.properties().entrySet()) {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
-            producer(outgoing.address()).send(message);
+            return message;
         }
 
         void close() {
@@ -186,65 +195,97 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Sends {@code messages} durably in one transaction on the peer's broker (one journal sync for all of them, one
-     * blocking commit that reports any failure of any send) and returns, per message, null (stored) or why not.
-     *
-     * <p>A transaction that fails is rolled back on the peer and its messages are sent again one by one, each a
-     * blocking durable send of its own: so a message the peer refuses fails alone, and so does a batch that holds a
-     * message the peer already stored. Artemis marks a whole transaction rollback-only for one duplicate id in it,
-     * and such a batch comes back after a crash of this node between the peer's commit and its own: sent together
-     * again it would fail the same way at every retry, and the link would stop for good. Sent singly, each copy the
-     * peer already has is dropped by its duplicate detection and the send returns as stored.
+     * Sends {@code messages} durably, all at once, and returns, per message, null once the peer's broker has stored it
+     * or why not. The sends are asynchronous with a confirmation each (the line's confirmation window): the peer's
+     * journal stores them with one sync, and each message has its own outcome. Not one transaction for them all:
+     * Artemis marks a whole transaction rollback-only for one duplicate id in it, and a batch that holds a message the
+     * peer already stored comes back after a crash of this node between the peer's store and its own commit; sent in
+     * one transaction again it would fail the same way at every retry, a link stopped for good. Sent on their own, the
+     * copy the peer already has is dropped by its duplicate detection and confirmed as any other. (Nor asynchronous
+     * sends inside a transaction: a send the peer refuses, e.g. for its permissions, does not fail such a
+     * transaction, which would commit without it.)
      */
     List<Exception> sendAll(List<OutgoingMessage> messages) {
-        if (messages.size() > 1) {
-            Line current;
-            try {
-                current = openLine();
-            } catch (PeerUnreachableException e) {
-                return Collections.nCopies(messages.size(), e);
+        Line current;
+        try {
+            current = openLine();
+        } catch (PeerUnreachableException e) {
+            return Collections.nCopies(messages.size(), e);
+        }
+        int count = messages.size();
+        Exception[] outcomes = new Exception[count];
+        CountDownLatch confirmed = new CountDownLatch(count);
+        Sender sender = null;
+        JMSException broken = null;
+        try {
+            sender = current.borrow();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                try {
+                    sender.send(messages.get(i), new CompletionListener() {
+                        @Override
+                        public void onCompletion(jakarta.jms.Message message) {
+                            confirmed.countDown();
+                        }
+
+                        @Override
+                        public void onException(jakarta.jms.Message message, Exception e) {
+                            outcomes[index] = e;
+                            confirmed.countDown();
+                        }
+                    });
+                } catch (JMSException | RuntimeException e) {
+                    // not sent, nor any after it: the line is gone
+                    broken = e instanceof JMSException jms ? jms : new JMSException(e.toString());
+                    for (int j = i; j < count; j++) {
+                        outcomes[j] = broken;
+                        confirmed.countDown();
+                    }
+                    break;
+                }
             }
-            if (sendInOneTransaction(current, messages)) {
-                return Collections.nCopies(messages.size(), null);
+            if (!confirmed.await(policy.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                broken = new JMSException("the peer's broker did not confirm " + confirmed.getCount() + " of " + count
+                        + " messages within " + policy.callTimeout());
+            }
+        } catch (JMSException e) {
+            broken = e; // no session
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broken = new JMSException("interrupted while waiting for the peer's confirmations");
+        }
+        List<Exception> result = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            // an unconfirmed message may still be stored: resent later, the peer drops the copy
+            result.add(outcomes[i] != null ? outcomes[i] : broken);
+        }
+        if (broken == null) {
+            for (Exception e : outcomes) {
+                if (e instanceof JMSException jms && lineBroke(jms)) {
+                    broken = jms;
+                }
             }
         }
-        List<Exception> outcomes = new ArrayList<>(messages.size());
-        for (OutgoingMessage message : messages) {
-            try {
-                send(message);
-                outcomes.add(null);
-            } catch (PeerUnreachableException | JMSException | RuntimeException e) {
-                outcomes.add(e);
-            }
+        if (broken != null || sender == null) {
+            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), broken == null ? "no session" : broken.getMessage());
+            lineFailed(current); // closes the connection, and the session with the sends still waiting on it
+        } else {
+            current.giveBack(sender);
         }
-        return outcomes;
+        return result;
     }
 
-    /** Whether the peer's broker committed all of {@code messages}; if not, none of them is stored by this attempt. */
-    private boolean sendInOneTransaction(Line current, List<OutgoingMessage> messages) {
-        Sender sender = null;
-        try {
-            sender = current.borrowTransacted();
-            for (OutgoingMessage message : messages) {
-                sender.send(message);
+    /** Whether {@code failure} says the connection is gone or the peer stopped answering, not that it refused something. */
+    static boolean lineBroke(JMSException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQException e) {
+                return switch (e.getType()) {
+                    case CONNECTION_TIMEDOUT, NOT_CONNECTED, DISCONNECTED, OBJECT_CLOSED, REMOTE_DISCONNECT, TRANSACTION_OUTCOME_UNKNOWN -> true;
+                    default -> false;
+                };
             }
-            sender.session().commit();
-            current.giveBack(sender);
-            return true;
-        } catch (JMSException | RuntimeException e) {
-            // a duplicate (expected after a crash), a refusal or a broken line: the single sends tell which
-            log.info("a transaction of {} messages to {} via {} failed ({}): sending them one by one", messages.size(), peer,
-                    current.endpoint(), e.getMessage());
-            if (sender != null) {
-                try {
-                    sender.session().rollback();
-                } catch (JMSException | RuntimeException ignored) {
-                    // closed below; the peer's broker drops an open transaction with the session
-                }
-                sender.close();
-            }
-            return false;
         }
+        return false;
     }
 
     /** The line to send on, opened (or moved back to the primary) if due. */
@@ -354,6 +395,9 @@ final class PeerLink implements AutoCloseable {
         factory.setInitialConnectAttempts(1);
         factory.setReconnectAttempts(0);
         factory.setBlockOnDurableSend(true);
+        // confirmations for the asynchronous sends of sendAll (without a window the client calls their listeners
+        // at once, stored or not); also the bytes the client keeps for them until confirmed
+        factory.setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
         factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
         Connection connection = null;
         try {
