@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>receive up to the batch size (waiting at most {@value #IDLE_WAIT_MILLIS} ms for the first message);</li>
  *   <li>{@link PeerForwarder#forwardAll}: the recipients' brokers store what they take, each message confirmed;</li>
- *   <li>the route, one message at a time, for the rest: it dead-letters a refused message (in this transaction),
- *       or sends it on its own; a message it could not send either is put back to wait ({@link ForwardRetries});</li>
+ *   <li>the route, one message at a time, for a refused one: it dead-letters it (in this transaction); what is not
+ *       stored by its recipient now, and what the route could not finish, is put back to wait ({@link ForwardRetries});</li>
  *   <li>commit. Nothing is acknowledged locally before its recipient's broker stored it: a crash anywhere before the
  *       commit brings the whole batch back, and what was already stored is dropped there as a duplicate
  *       ({@link org.jukibus.link.PeerSender#sendAll}).</li>
@@ -47,7 +48,8 @@ final class OutboundBatchConsumer extends DefaultConsumer {
     private final JmsTemplate jms;
     private final JmsBinding binding = new JmsBinding();
     private final Object idle = new Object();
-    private volatile boolean running;
+    /** Set for the threads of one start; a thread still finishing its batch after a stop never sees the next start's. */
+    private volatile AtomicBoolean running = new AtomicBoolean();
     /** Whether the last batch taken came full: more are waiting, every thread forwards. */
     private volatile boolean busy;
     private final List<Thread> threads = new ArrayList<>();
@@ -64,10 +66,11 @@ final class OutboundBatchConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        running = true;
+        AtomicBoolean run = new AtomicBoolean(true);
+        running = run;
         for (int i = 0; i < settings.threads(); i++) {
             int index = i;
-            Thread thread = new Thread(() -> work(index), "jukibus-forward-" + (i + 1));
+            Thread thread = new Thread(() -> work(index, run), "jukibus-forward-" + (i + 1));
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
@@ -76,7 +79,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
-        running = false;
+        running.set(false);
         synchronized (idle) {
             idle.notifyAll();
         }
@@ -93,8 +96,8 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         super.doStop();
     }
 
-    private void work(int index) {
-        while (running) {
+    private void work(int index, AtomicBoolean run) {
+        while (run.get()) {
             if (index > 0 && !busy) {
                 synchronized (idle) {
                     try {
@@ -118,7 +121,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 }
             } catch (RuntimeException e) {
                 log.warn("a forwarding batch failed and was rolled back; its messages are forwarded again: {}", e.toString());
-                pause();
+                pause(run);
             }
         }
     }
@@ -136,7 +139,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 received.put(exchange, message);
                 bodies.put(exchange, exchange.getIn().getBody(byte[].class));
                 batch.add(exchange);
-                if (batch.size() == settings.batchSize() || !running) {
+                if (batch.size() == settings.batchSize() || !running.get()) {
                     break;
                 }
                 message = consumer.receiveNoWait();
@@ -148,12 +151,16 @@ final class OutboundBatchConsumer extends DefaultConsumer {
             return false;
         }
         try {
-            List<Exchange> left = settings.batchSize() == 1 ? batch : settings.forwarder().forwardAll(batch);
-            for (Exchange exchange : left) {
+            PeerForwarder.Outcome outcome = settings.batchSize() == 1 ? new PeerForwarder.Outcome(batch, List.of())
+                    : settings.forwarder().forwardAll(batch);
+            for (Exchange exchange : outcome.refused()) {
                 processRoute(exchange);
                 if (exchange.getException() != null) {
                     settings.retries().later(session, received.get(exchange), bodies.get(exchange), exchange.getException());
                 }
+            }
+            for (Exchange exchange : outcome.unsent()) {
+                settings.retries().later(session, received.get(exchange), bodies.get(exchange), null);
             }
         } finally {
             batch.forEach(exchange -> releaseExchange(exchange, false));
@@ -183,12 +190,12 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         return exchange;
     }
 
-    private void pause() {
+    private static void pause(AtomicBoolean run) {
         try {
             Thread.sleep(FAILED_BATCH_PAUSE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            run.set(false);
         }
     }
 }

@@ -86,20 +86,19 @@ public final class PeerForwarder {
 
     /**
      * The messages of a batch ({@link OutboundBatches}) sent together, per recipient all at once, each confirmed on its
-     * own ({@link PeerSender#sendAll}; stale ones dropped as by {@link #forward}); returns those not sent, for the route to take one by one as
-     * {@link #forward} does: refused (dead letter), or not stored by their recipient now (a peer down, not in the
-     * directory, a line that broke, a message its broker refused).
-     * Each outcome is the message's own: one peer down or one refused message holds up no other.
+     * own ({@link PeerSender#sendAll}); stale ones dropped as by {@link #forward}. Each outcome is the message's own:
+     * one peer down or one refused message holds up no other.
      */
-    public List<Exchange> forwardAll(List<Exchange> batch) {
-        List<Exchange> left = new ArrayList<>();
+    public Outcome forwardAll(List<Exchange> batch) {
+        List<Exchange> refused = new ArrayList<>();
+        List<Exchange> unsent = new ArrayList<>();
         Map<String, List<Pending>> byRecipient = new LinkedHashMap<>();
         for (Exchange exchange : batch) {
             Forward forward;
             try {
                 forward = checked(exchange.getIn());
             } catch (PermanentFailure e) {
-                left.add(exchange); // the route refuses it again, with its reason, and dead-letters it
+                refused.add(exchange);
                 continue;
             }
             if (forward != null) { // else stale: dropped
@@ -108,25 +107,36 @@ public final class PeerForwarder {
         }
         List<Forward> sent = new ArrayList<>();
         byRecipient.forEach((recipient, pending) -> {
-            List<Exception> outcomes;
             try {
-                outcomes = links.sendAll(recipient, pending.stream().map(p -> p.forward().outgoing()).toList());
-            } catch (UnknownPeerException e) {
-                outcomes = java.util.Collections.nCopies(pending.size(), e);
-            }
-            for (int i = 0; i < pending.size(); i++) {
-                if (outcomes.get(i) == null) {
-                    sent.add(pending.get(i).forward());
-                } else {
-                    left.add(pending.get(i).exchange());
+                List<Exception> outcomes = links.sendAll(recipient, pending.stream().map(p -> p.forward().outgoing()).toList());
+                for (int i = 0; i < pending.size(); i++) {
+                    if (outcomes.get(i) == null) {
+                        sent.add(pending.get(i).forward());
+                    } else {
+                        unsent.add(pending.get(i).exchange());
+                    }
                 }
+            } catch (UnknownPeerException e) {
+                pending.forEach(p -> refused.add(p.exchange()));
             }
         });
         sent.forEach(forward -> metrics.sent(FlowDefinition.flowOfAddress(forward.address())));
         // one operation-log sync for the batch, not one per line; a log that cannot be written fails the batch, which
         // rolls back and comes again (the recipients drop what they already have), as a single forward does
         audit.recordAll(sent.stream().filter(forward -> audited(forward.address())).map(PeerForwarder::forwarded).toList());
-        return left;
+        return new Outcome(refused, unsent);
+    }
+
+    /**
+     * What {@link #forwardAll} did not send.
+     *
+     * @param refused for the route to take one by one as {@link #forward} does, which dead-letters them with their
+     *                reason (EXPIRED, RECIPIENT_REVOKED, UNKNOWN_RECIPIENT, MALFORMED)
+     * @param unsent  not stored by their recipients now (a peer down, a line that broke, a message its broker
+     *                refused): to wait and be tried again, not sent again at once (a peer that stopped answering
+     *                would hold the batch for a call timeout per message)
+     */
+    public record Outcome(List<Exchange> refused, List<Exchange> unsent) {
     }
 
     /** What the checks let through: an envelope for its recipient's broker. */

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A batch's outcome is each message's own (issue 19): what its recipient stored is counted and written to the
- * operation log, everything else is handed back to the route one by one (a refused message to be dead-lettered, a
- * message for a peer that is down or unknown, a message its recipient's broker did not take) and nothing of one
+ * operation log; a refused message (expired, revoked, malformed, recipient unknown) is handed to the route to be
+ * dead-lettered; one for a peer that is down, or that its recipient's broker did not take, waits; and nothing of one
  * recipient holds up another.
  */
 class PeerForwarderBatchTest {
@@ -79,17 +79,19 @@ class PeerForwarderBatchTest {
         Exchange stale = heartbeat("h1", UP, NOW.minus(Duration.ofMinutes(6)));
         Exchange down2 = notice("d2", DOWN, NOW);
 
-        List<Exchange> left = forwarder.forwardAll(List.of(a1, a2, down1, a3, unknown, expired, revoked, stale, down2));
+        PeerForwarder.Outcome outcome = forwarder.forwardAll(List.of(a1, a2, down1, a3, unknown, expired, revoked, stale, down2));
 
-        assertThat(left).as("refused (expired, revoked) and unsent (peer down, peer unknown), in the route's hands")
-                .containsExactlyInAnyOrder(down1, down2, unknown, expired, revoked);
+        assertThat(outcome.refused()).as("for the route to dead-letter: expired, revoked, recipient unknown")
+                .containsExactlyInAnyOrder(unknown, expired, revoked);
+        assertThat(outcome.unsent()).as("to wait: the peer is down").containsExactly(down1, down2);
         assertThat(transactions.get(UP)).as("one transaction for the recipient that is up, with all of its messages")
                 .containsExactly(List.of("a1", "a2", "a3"));
         assertThat(transactions).doesNotContainKey(REVOKED);
         assertThat(logged).extracting(AuditEvent::messageId).containsExactly("a1", "a2", "a3");
         assertThat(logged).extracting(AuditEvent::kind).containsOnly(AuditKind.MESSAGE_FORWARDED);
         assertThat(meters.get("jukibus.flow.sent").tag("flow", "transfer-in").counter().count()).isEqualTo(3.0);
-        assertThat(left).as("the stale heartbeat is dropped, as forward() drops it").doesNotContain(stale);
+        assertThat(outcome.refused()).as("the stale heartbeat is dropped, as forward() drops it").doesNotContain(stale);
+        assertThat(outcome.unsent()).doesNotContain(stale);
     }
 
     @Test
@@ -99,9 +101,10 @@ class PeerForwarderBatchTest {
         Exchange b2 = notice("b2", UP, NOW);
         Exchange b3 = notice("b3", UP, NOW);
 
-        List<Exchange> left = forwarder.forwardAll(List.of(b1, b2, b3));
+        PeerForwarder.Outcome outcome = forwarder.forwardAll(List.of(b1, b2, b3));
 
-        assertThat(left).containsExactly(b2);
+        assertThat(outcome.unsent()).containsExactly(b2);
+        assertThat(outcome.refused()).isEmpty();
         assertThat(logged).extracting(AuditEvent::messageId).containsExactly("b1", "b3");
     }
 
@@ -111,7 +114,7 @@ class PeerForwarderBatchTest {
         malformed.getIn().removeHeader(Headers.TYPE);
         Exchange fine = notice("m2", UP, NOW);
 
-        assertThat(forwarder.forwardAll(List.of(malformed, fine))).containsExactly(malformed);
+        assertThat(forwarder.forwardAll(List.of(malformed, fine)).refused()).containsExactly(malformed);
         assertThat(transactions.get(UP)).containsExactly(List.of("m2"));
     }
 
