@@ -97,7 +97,9 @@ public final class PeerForwarder {
             Forward forward;
             try {
                 forward = checked(exchange.getIn());
-            } catch (PermanentFailure e) {
+            } catch (PermanentFailure | RuntimeException e) {
+                // the route finds the same and fails the message alone: a dead letter, or (a header no check expects
+                // to be malformed, e.g. an unreadable time to live) a wait; never the whole batch
                 refused.add(exchange);
                 continue;
             }
@@ -118,6 +120,10 @@ public final class PeerForwarder {
                 }
             } catch (UnknownPeerException e) {
                 pending.forEach(p -> refused.add(p.exchange()));
+            } catch (RuntimeException e) {
+                // a line that could not even be tried (e.g. its TLS context): this peer's messages wait, the others go
+                log.warn("messages for {} not sent: {}", recipient, e.toString());
+                pending.forEach(p -> unsent.add(p.exchange()));
             }
         });
         sent.forEach(forward -> metrics.sent(FlowDefinition.flowOfAddress(forward.address())));

@@ -118,6 +118,45 @@ class PeerForwarderBatchTest {
         assertThat(transactions.get(UP)).containsExactly(List.of("m2"));
     }
 
+    @Test
+    void a_header_no_check_expects_to_be_malformed_fails_that_message_alone_not_the_batch() {
+        Exchange unreadable = heartbeat("t1", UP, NOW);
+        unreadable.getIn().setHeader(Headers.TIME_TO_LIVE, "five minutes");
+        Exchange fine = notice("t2", UP, NOW);
+
+        PeerForwarder.Outcome outcome = forwarder.forwardAll(List.of(unreadable, fine));
+
+        assertThat(outcome.refused()).as("the route fails it again, alone, and it waits").containsExactly(unreadable);
+        assertThat(transactions.get(UP)).containsExactly(List.of("t2"));
+    }
+
+    @Test
+    void a_peer_whose_line_cannot_even_be_tried_holds_up_only_its_own_messages() {
+        PeerSender failing = new PeerSender() {
+            @Override
+            public void send(String peer, OutgoingMessage message) {
+                throw new AssertionError("a batch sends with sendAll");
+            }
+
+            @Override
+            public List<Exception> sendAll(String peer, List<OutgoingMessage> messages) throws UnknownPeerException {
+                if (peer.equals(DOWN)) {
+                    throw new IllegalStateException("no TLS context");
+                }
+                return links.sendAll(peer, messages);
+            }
+        };
+        PeerForwarder forwarding = new PeerForwarder(failing, Flows.standard(), FlowMetrics.none(), logged::add,
+                Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC));
+        Exchange stuck = notice("s1", DOWN, NOW);
+        Exchange fine = notice("s2", UP, NOW);
+
+        PeerForwarder.Outcome outcome = forwarding.forwardAll(List.of(stuck, fine));
+
+        assertThat(outcome.unsent()).containsExactly(stuck);
+        assertThat(logged).extracting(AuditEvent::messageId).containsExactly("s2");
+    }
+
     private static Exchange notice(String id, String recipient, Instant createdAt) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setHeader(Headers.RECIPIENT, recipient);
