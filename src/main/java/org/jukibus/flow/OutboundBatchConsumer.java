@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *       ({@link org.jukibus.link.PeerSender#sendAll}).</li>
  * </ol>
  * While the queue is idle only the first thread waits on it (a waiting consumer costs the broker a receive cycle
- * every {@value #IDLE_WAIT_MILLIS} ms); the others join in while batches come full.
+ * every {@value #IDLE_WAIT_MILLIS} ms); the others join in while messages keep coming.
  */
 final class OutboundBatchConsumer extends DefaultConsumer {
 
@@ -50,7 +50,10 @@ final class OutboundBatchConsumer extends DefaultConsumer {
     private final Object idle = new Object();
     /** Set for the threads of one start; a thread still finishing its batch after a stop never sees the next start's. */
     private volatile AtomicBoolean running = new AtomicBoolean();
-    /** Whether the last batch taken came full: more are waiting, every thread forwards. */
+    /**
+     * Whether the last batch found messages: while they keep coming every thread forwards. (Not "came full": a producer
+     * that commits in batches leaves the queue empty for a moment between them, and one thread took it all.)
+     */
     private volatile boolean busy;
     private final List<Thread> threads = new ArrayList<>();
 
@@ -110,10 +113,10 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 continue;
             }
             try {
-                boolean full = Boolean.TRUE.equals(transactions.execute(status -> jms.execute(this::batch, true)));
-                if (full != busy) {
-                    busy = full;
-                    if (full) {
+                boolean found = Boolean.TRUE.equals(transactions.execute(status -> jms.execute(this::batch, true)));
+                if (found != busy) {
+                    busy = found;
+                    if (found) {
                         synchronized (idle) {
                             idle.notifyAll();
                         }
@@ -126,7 +129,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         }
     }
 
-    /** One batch on the transaction's session; whether it came full. */
+    /** One batch on the transaction's session; whether it found any message. */
     private Boolean batch(Session session) throws JMSException {
         Map<Exchange, Message> received = new IdentityHashMap<>();
         Map<Exchange, byte[]> bodies = new IdentityHashMap<>();
@@ -165,7 +168,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         } finally {
             batch.forEach(exchange -> releaseExchange(exchange, false));
         }
-        return batch.size() == settings.batchSize();
+        return true;
     }
 
     /**
