@@ -124,6 +124,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 }
             } catch (RuntimeException e) {
                 log.warn("a forwarding batch failed and was rolled back; its messages are forwarded again: {}", e.toString());
+                busy = false; // one thread tries again, not all of them
                 pause(run);
             }
         }

@@ -90,6 +90,11 @@ public final class PeerForwarder {
      * one peer down or one refused message holds up no other.
      */
     public Outcome forwardAll(List<Exchange> batch) {
+        String logDown = audit.failure();
+        if (logDown != null) {
+            // each forward must be written to it: nothing is sent (the batch rolls back and waits, as a single forward does)
+            throw new IllegalStateException("not forwarding: " + logDown);
+        }
         List<Exchange> refused = new ArrayList<>();
         List<Exchange> unsent = new ArrayList<>();
         Map<String, List<Pending>> byRecipient = new LinkedHashMap<>();

@@ -157,6 +157,27 @@ class PeerForwarderBatchTest {
         assertThat(logged).extracting(AuditEvent::messageId).containsExactly("s2");
     }
 
+    @Test
+    void nothing_is_sent_while_the_operation_log_cannot_be_written() {
+        org.jukibus.audit.OperationLog failed = new org.jukibus.audit.OperationLog() {
+            @Override
+            public void record(AuditEvent event) {
+                throw new IllegalStateException("disk full");
+            }
+
+            @Override
+            public String failure() {
+                return "the operation log stopped after a failed write";
+            }
+        };
+        PeerForwarder forwarding = new PeerForwarder(links, Flows.standard(), FlowMetrics.none(), failed, Duration.ofDays(30),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> forwarding.forwardAll(List.of(notice("l1", UP, NOW))))
+                .hasMessageContaining("operation log");
+        assertThat(transactions).isEmpty();
+    }
+
     private static Exchange notice(String id, String recipient, Instant createdAt) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setHeader(Headers.RECIPIENT, recipient);
