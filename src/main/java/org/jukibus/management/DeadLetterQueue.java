@@ -27,6 +27,7 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.QueueSweep;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.OwedNoticeGiver;
@@ -133,7 +134,9 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     /** Dead letters of one flow (or all, for null), counted on the broker. */
     public long count(String flow) {
         try {
-            return control().countMessages(filter(flow));
+            String selector = filter(flow);
+            // the management count of a selector stops after the queue's first 200 messages: the sweep's walks it all
+            return selector == null ? control().getMessageCount() : sweep().count(selector);
         } catch (Exception e) {
             throw new IllegalStateException("cannot count " + QUEUE + ": " + e.getMessage(), e);
         }
@@ -262,9 +265,16 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
             told = owedNotices.tellAndRemove(selector);
             // not one owed that arrived meanwhile: it stays, for the next purge to tell
             String untold = selector == null ? OwedNoticeGiver.NOT_TELLABLE : "(" + selector + ") AND " + OwedNoticeGiver.NOT_TELLABLE;
-            removed = told + control().removeMessages(untold);
+            // page files included, with bounded memory: not the broker's removeMessages, which reads every paged letter
+            // it passes back into memory (QueueSweep)
+            QueueSweep.Swept swept = sweep().remove(untold);
+            removed = told + swept.removed();
+            if (!swept.complete()) {
+                log.error("{} dead letters{} the purge was to remove are still on {} (another consumer held them while "
+                        + "it ran): purge again", swept.left(), flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE);
+            }
             // owed dead letters its consumer could not see (in page files: the queue pages) stay, owed, not removed untold
-            long stay = control().countMessages(selector == null ? OwedNoticeGiver.TELLABLE
+            long stay = sweep().count(selector == null ? OwedNoticeGiver.TELLABLE
                     : "(" + selector + ") AND " + OwedNoticeGiver.TELLABLE);
             if (stay > 0) {
                 log.error("{} dead letters{} whose senders are owed a notice were not purged: the purge could not take "
@@ -431,6 +441,11 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + QUEUE + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Counts and removes on {@link #QUEUE}, page files included, with bounded memory. */
+    private QueueSweep sweep() {
+        return new QueueSweep(local, broker.server(), QUEUE);
     }
 
     private QueueControl control() {

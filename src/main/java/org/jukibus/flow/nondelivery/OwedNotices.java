@@ -22,7 +22,6 @@ import jakarta.jms.Session;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.apache.activemq.artemis.utils.SelectorTranslator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
@@ -96,12 +95,13 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     }
 
     /**
-     * How many dead letters a filter picks on the queue, page files included (the broker's count, not a consumer's). The
-     * filter is the broker's own syntax ({@code AMQUserID}, not {@code JMSMessageID}), as {@link #unseen} makes it.
+     * How many dead letters a selector picks on the queue, page files included, to its end (the broker's browsing
+     * iterator, as {@code broker.QueueSweep#count}; not a consumer's selector, not the management count, which stops
+     * after the queue's first 200 messages).
      */
     @FunctionalInterface
     public interface QueueCount {
-        long of(String coreFilter) throws Exception;
+        long of(String selector) throws Exception;
     }
 
     private final ConnectionFactory local;
@@ -175,8 +175,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private void unseen(String due, Passed passed) {
         long left;
         try {
-            // a consumer's selector is translated by the client; the broker's count takes its own syntax
-            left = count.of(SelectorTranslator.convertToActiveMQFilterString(due + notIn(passed.failed())));
+            left = count.of(due + notIn(passed.failed()));
         } catch (Exception e) {
             log.error("could not count the owed dead letters still due after the round: {}", e.toString());
             return;

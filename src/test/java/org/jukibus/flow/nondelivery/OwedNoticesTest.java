@@ -26,8 +26,6 @@ import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.management.QueueControl;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,6 +37,7 @@ import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.jukibus.broker.QueueSweep;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerConsumerPlugin;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
@@ -131,8 +130,7 @@ class OwedNoticesTest {
         NonDeliveryNotices notices = new NonDeliveryNotices(answers, null, null, id -> false, seen, SELF, clock);
         owed = new OwedNotices(local, seen, notices, answers, camel, clock, WINDOW, audit, this::signedHeader,
                 flow -> "transfer-in".equals(flow) ? "TransferInNotice" : null,
-                filter -> ((QueueControl) broker.getActiveMQServer().getManagementService()
-                        .getResource(ResourceNames.QUEUE + OwedNotices.DLQ)).countMessages(filter), registry);
+                new QueueSweep(local, broker.getActiveMQServer(), OwedNotices.DLQ)::count, registry);
     }
 
     @AfterEach
