@@ -1,6 +1,8 @@
 package org.jukibus.broker;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.jms.BytesMessage;
@@ -114,8 +116,8 @@ public final class QueueSweep {
         }
         log.info("{} messages of {} that {} picks are beyond what the broker reads back of its page files: taking the "
                 + "queue from its head, the others put back at its tail", left, queue, selector);
-        Walked walked = walk(filter, left, queue().getMessageCount());
-        return new Swept(removed + walked.removed(), walked.rewritten(), true, count(filter));
+        Walked walked = walk(filter, (session, producer, m) -> NOTHING, left, queue().getMessageCount(), Integer.MAX_VALUE);
+        return new Swept(removed + walked.taken(), walked.rewritten(), true, count(filter));
     }
 
     /**
@@ -173,46 +175,124 @@ public final class QueueSweep {
         return removed;
     }
 
-    private record Walked(int removed, int rewritten) {
+    /**
+     * What a walk does with a message its selector picks, in the walk's transaction: the message leaves the queue when
+     * that commits (a removal does nothing more; a caller may send what goes with it, such as a notice and a marked
+     * copy, through {@code producer}, which has no destination of its own).
+     */
+    @FunctionalInterface
+    public interface Taker {
+        /** @return what to run once the transaction holding it committed (a log line, a count), never null */
+        Runnable take(Session s, MessageProducer producer, Message m) throws Exception;
+
+        /** Taking {@code m} failed: the walk's transaction was rolled back and it goes on past {@code m}. */
+        default void failed(Message m, Exception e) throws Exception {
+            log.error("could not take message {} off the queue: {}", m.getJMSMessageID(), e.toString());
+        }
     }
 
-    /** Step 2: from the head, without a selector; stops once {@code matches} are removed or {@code depth} were taken. */
-    private Walked walk(Filter filter, long matches, long depth) throws Exception {
-        int removed = 0;
+    /**
+     * What a walk came to.
+     *
+     * @param taken     messages its selector picked that were taken (committed)
+     * @param rewritten messages put back at the tail as copies
+     * @param failures  messages whose taking failed (each put back at the tail as a copy once seen again)
+     */
+    public record Walked(int taken, int rewritten, int failures) {
+    }
+
+    /**
+     * Step 2 on its own, for a caller that took what its own consumer's selector showed it: from the head of the queue,
+     * without a selector, each message {@code selector} picks is given to {@code taker} and every other put back at the
+     * tail as a copy, in transactions bounded as the sweep's; stops once it took as many as the count found at its
+     * start, went once through the queue, or {@code maxFailures} takings failed. A failure rolls the transaction back
+     * (what it held returns to the queue as it was) and the walk goes on; the one that failed is put back as a copy when
+     * it comes round again, not given to {@code taker} twice in one walk.
+     */
+    public Walked walk(String selector, Taker taker, int maxFailures) throws Exception {
+        Filter filter = filter(selector);
+        long matches = count(filter);
+        if (matches == 0) {
+            return new Walked(0, 0, 0);
+        }
+        log.info("{} messages of {} that {} picks are beyond what the broker reads back of its page files: taking the "
+                + "queue from its head, the others put back at its tail", matches, queue, selector);
+        return walk(filter, taker, matches, queue().getMessageCount(), maxFailures);
+    }
+
+    private static final Runnable NOTHING = () -> { };
+
+    /** Step 2: from the head, without a selector; stops once {@code matches} are taken or {@code depth} were received. */
+    private Walked walk(Filter filter, Taker taker, long matches, long depth, int maxFailures) throws Exception {
+        int taken = 0;
         int rewritten = 0;
+        long received = 0;
+        java.util.Set<String> failed = new java.util.HashSet<>();
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
             try (MessageConsumer consumer = s.createConsumer(s.createQueue(queue))) {
                 Queue tail = s.createQueue(queue);
-                MessageProducer producer = s.createProducer(tail);
+                MessageProducer producer = s.createProducer(null);
                 Batch batch = new Batch();
-                long taken = 0;
+                List<Runnable> reports = new ArrayList<>();
+                int batchTaken = 0;
+                int batchRewritten = 0;
+                long batchReceived = 0;
                 int empty = 0;
-                while (removed < matches && taken < depth && empty < EMPTY_RECEIVES) {
+                while (taken + batchTaken < matches && received + batchReceived < depth && empty < EMPTY_RECEIVES
+                        && failed.size() < maxFailures) {
                     Message m = consumer.receive(RECEIVE_MILLIS);
+                    boolean commit = m == null;
                     if (m == null) {
-                        s.commit(); // what this transaction holds may be what keeps the broker from reading on
-                        batch.committed();
-                        empty++;
-                        continue;
-                    }
-                    empty = 0;
-                    taken++;
-                    if (filter == null || filter.match(((ActiveMQMessage) m).getCoreMessage())) {
-                        removed++;
+                        empty++; // and commit: what this transaction holds may be what keeps the broker from reading on
                     } else {
-                        producer.send(copy(s, m), DeliveryMode.PERSISTENT, m.getJMSPriority(), 0);
-                        rewritten++;
+                        empty = 0;
+                        batchReceived++;
+                        boolean picked = (filter == null || filter.match(((ActiveMQMessage) m).getCoreMessage()))
+                                && !failed.contains(m.getJMSMessageID());
+                        if (picked) {
+                            try {
+                                reports.add(taker.take(s, producer, m));
+                                batchTaken++;
+                            } catch (Exception e) {
+                                s.rollback(); // all this transaction held returns to the queue as it was
+                                failed.add(m.getJMSMessageID());
+                                taker.failed(m, e);
+                                reports.clear();
+                                batchTaken = 0;
+                                batchRewritten = 0;
+                                batchReceived = 0;
+                                batch.committed();
+                                continue;
+                            }
+                        } else {
+                            producer.send(tail, copy(s, m), DeliveryMode.PERSISTENT, m.getJMSPriority(), 0);
+                            batchRewritten++;
+                        }
+                        commit = batch.add(m);
                     }
-                    if (batch.add(m)) {
+                    if (commit) {
                         s.commit();
+                        batch.committed();
+                        taken += batchTaken;
+                        rewritten += batchRewritten;
+                        received += batchReceived;
+                        batchTaken = 0;
+                        batchRewritten = 0;
+                        batchReceived = 0;
+                        reports.forEach(Runnable::run);
+                        reports.clear();
                     }
                 }
                 s.commit();
-                if (removed < matches && taken < depth) {
-                    log.warn("the sweep of {} took {} of its {} messages and then received none for {} s: another "
-                            + "consumer holds them, or the broker did not read its page files on", queue, taken, depth,
+                taken += batchTaken;
+                rewritten += batchRewritten;
+                received += batchReceived;
+                reports.forEach(Runnable::run);
+                if (taken < matches && received < depth && failed.size() < maxFailures) {
+                    log.warn("the walk of {} received {} of its {} messages and then none for {} s: another consumer "
+                            + "holds them, or the broker did not read its page files on", queue, received, depth,
                             EMPTY_RECEIVES * RECEIVE_MILLIS / 1000);
                 }
             } catch (Exception e) {
@@ -222,20 +302,30 @@ public final class QueueSweep {
                 s.close();
             }
         }
-        return new Walked(removed, rewritten);
+        return new Walked(taken, rewritten, failed.size());
     }
 
     @SuppressWarnings("unchecked")
-    private static BytesMessage copy(Session s, Message m) throws Exception {
-        if (!(m instanceof BytesMessage body)) {
-            throw new IllegalStateException("message " + m.getJMSMessageID() + " on the queue is not a bytes message: "
-                    + "the sweep stops rather than drop or change it");
+    private static Message copy(Session s, Message m) throws Exception {
+        Message copy;
+        if (m instanceof BytesMessage body) {
+            BytesMessage bytesCopy = s.createBytesMessage();
+            body.reset();
+            byte[] bytes = new byte[(int) body.getBodyLength()];
+            body.readBytes(bytes);
+            bytesCopy.writeBytes(bytes);
+            copy = bytesCopy;
+        } else if (m instanceof jakarta.jms.TextMessage text) { // what a client other than the node may have sent
+            copy = s.createTextMessage(text.getText());
+        } else if (m instanceof jakarta.jms.MapMessage || m instanceof jakarta.jms.ObjectMessage
+                || m instanceof jakarta.jms.StreamMessage) {
+            // never deserialized here; the walk fails loudly (the erasure's run with it) rather than drop or change it
+            throw new IllegalStateException("message " + m.getJMSMessageID() + " on " + m.getJMSDestination()
+                    + " is a " + m.getClass().getSimpleName() + ", which the walk cannot put back unchanged: remove it "
+                    + "(jukibus dlq purge of its flow) or move it with the broker's tools");
+        } else {
+            copy = s.createMessage(); // no body
         }
-        BytesMessage copy = s.createBytesMessage();
-        body.reset();
-        byte[] bytes = new byte[(int) body.getBodyLength()];
-        body.readBytes(bytes);
-        copy.writeBytes(bytes);
         for (String name : Collections.list((java.util.Enumeration<String>) m.getPropertyNames())) {
             if (!name.startsWith("JMS") && !name.startsWith("__") && !NOT_COPIED.contains(name)) {
                 copy.setObjectProperty(name, m.getObjectProperty(name));

@@ -75,7 +75,7 @@ public class NonDeliveryConfiguration {
                         throw e; // refused before it verified: UnmarkedDeadLetters tells never from not now
                     } // any other failure (the directory, a revocation list, the store): not now, tried again
                 }, flow -> flows.names().contains(flow) ? flows.byName(flow).messageType() : null,
-                new QueueSweep(localConnectionFactory, broker.server(), OwedNotices.DLQ)::count, registry).start(every);
+                new QueueSweep(localConnectionFactory, broker.server(), OwedNotices.DLQ), registry).start(every);
     }
 
     @Bean
