@@ -222,8 +222,20 @@ public final class QueueSweep {
 
     private static final Runnable NOTHING = () -> { };
 
+    /**
+     * One walk of a queue at a time (the erasure, an owed-notice round and a purge run on threads of their own): two
+     * would split the queue between them, each putting back at the tail what the other was to take.
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, Object> WALKING = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Step 2: from the head, without a selector; stops once {@code matches} are taken or {@code depth} were received. */
     private Walked walk(Filter filter, Taker taker, long matches, long depth, int maxFailures) throws Exception {
+        synchronized (WALKING.computeIfAbsent(broker.getConfiguration().getName() + "/" + queue, name -> new Object())) {
+            return walkAlone(filter, taker, matches, depth, maxFailures);
+        }
+    }
+
+    private Walked walkAlone(Filter filter, Taker taker, long matches, long depth, int maxFailures) throws Exception {
         int taken = 0;
         int rewritten = 0;
         long received = 0;

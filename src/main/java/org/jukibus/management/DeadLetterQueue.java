@@ -242,6 +242,22 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         while (n < before && replayOne(selector) != null) {
             n++; // bounded by the count at the start: a replay that fails again comes back as a new dead letter
         }
+        if (n < before) {
+            // the rest are in page files, out of a selector's sight: from the queue's head, every other dead letter put
+            // back at its tail as a copy (a replay that failed again meanwhile is a new dead letter there too: it may
+            // be replayed once more, as the count at the start bounds it)
+            try {
+                n += sweep().walk(selector, (s, producer, dead) -> {
+                    Fresh fresh = replayed(dead);
+                    producer.send(s.createQueue(fresh.queue()), remade(s, dead, fresh));
+                    return () -> { };
+                }, 1).taken();
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("replay failed after " + n + " dead letters: " + e.getMessage(), e);
+            }
+        }
         if (n > 0) {
             erased();
         }
@@ -331,8 +347,13 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
 
     /** Takes the first dead letter matching the selector and re-sends it as it is; null when there is none. */
     private String replayOne(String selector) {
-        return takeOne(selector, dead -> new Fresh(originalQueue(dead), body(dead),
-                Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID()), Set.of()));
+        return takeOne(selector, this::replayed);
+    }
+
+    /** A dead letter replayed: as it is, to the queue it failed on, with a duplicate id made from its own. */
+    private Fresh replayed(Message dead) throws Exception {
+        return new Fresh(originalQueue(dead), body(dead), Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID()),
+                Set.of());
     }
 
     /**
@@ -353,18 +374,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
                     return null;
                 }
                 Fresh fresh = remake.of(dead);
-                BytesMessage copy = s.createBytesMessage();
-                copy.writeBytes(fresh.body());
-                for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
-                    if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name) && !fresh.dropped().contains(name)) {
-                        copy.setObjectProperty(name, dead.getObjectProperty(name));
-                    }
-                }
-                copy.setStringProperty(REPLAY_OF, dead.getJMSMessageID());
-                for (Map.Entry<String, String> h : fresh.headers().entrySet()) {
-                    copy.setStringProperty(h.getKey(), h.getValue());
-                }
-                s.createProducer(s.createQueue(fresh.queue())).send(copy);
+                s.createProducer(s.createQueue(fresh.queue())).send(remade(s, dead, fresh));
                 s.commit();
                 return fresh.queue();
             } catch (Exception e) {
@@ -378,6 +388,23 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         } catch (Exception e) {
             throw new IllegalStateException("replay failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The message {@code fresh} makes of {@code dead}: its Jukibus headers (but the reject headers), and the fresh ones. */
+    @SuppressWarnings("unchecked")
+    private static BytesMessage remade(Session s, Message dead, Fresh fresh) throws JMSException {
+        BytesMessage copy = s.createBytesMessage();
+        copy.writeBytes(fresh.body());
+        for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
+            if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name) && !fresh.dropped().contains(name)) {
+                copy.setObjectProperty(name, dead.getObjectProperty(name));
+            }
+        }
+        copy.setStringProperty(REPLAY_OF, dead.getJMSMessageID());
+        for (Map.Entry<String, String> h : fresh.headers().entrySet()) {
+            copy.setStringProperty(h.getKey(), h.getValue());
+        }
+        return copy;
     }
 
     private String originalQueue(Message dead) throws JMSException {
