@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes every message a selector picks from a queue of this node's broker, page files included, with bounded memory
- * (the dead-letter erasure, {@code jukibus dlq purge}).
+ * Removes, counts or takes every message a selector picks on a queue of this node's broker, page files included, with
+ * bounded memory (on {@code jukibus.dlq}: the dead-letter erasure, {@code jukibus dlq purge} and {@code replay --all},
+ * the owed-notice round, {@link #walk}).
  *
  * <p>Why not the broker's own {@code QueueControl.removeMessages(filter)}: on a paged queue it reads every paged
  * message it walks past that does not match back into the queue's memory (Artemis 2.40 {@code QueueImpl.iterQueue}:
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
  * drop it), routing and scheduling properties; it is a new message ({@code JMSMessageID} changes) and keeps its time as
  * {@code JukibusRejectedAtMillis} if it had none (its own send time is new, and the erasure's age of a letter the
  * broker moved there itself is its send time). The result says how many matches the broker still counts afterwards.
+ * The count ({@link #count}) is the broker's browsing iterator to the end of the queue, not its management count.
  */
 public final class QueueSweep {
 
@@ -252,8 +254,9 @@ public final class QueueSweep {
                 int batchRewritten = 0;
                 long batchReceived = 0;
                 int empty = 0;
-                while (taken + batchTaken < matches && received + batchReceived < depth && empty < EMPTY_RECEIVES
-                        && failed.size() < maxFailures) {
+                // a failed one counts toward the matches: one that always fails must not send every walk to the end
+                while (taken + batchTaken + failed.size() < matches && received + batchReceived < depth
+                        && empty < EMPTY_RECEIVES && failed.size() < maxFailures) {
                     Message m = consumer.receive(RECEIVE_MILLIS);
                     boolean commit = m == null;
                     if (m == null) {
@@ -302,7 +305,7 @@ public final class QueueSweep {
                 rewritten += batchRewritten;
                 received += batchReceived;
                 reports.forEach(Runnable::run);
-                if (taken < matches && received < depth && failed.size() < maxFailures) {
+                if (taken + failed.size() < matches && received < depth && failed.size() < maxFailures) {
                     log.warn("the walk of {} received {} of its {} messages and then none for {} s: another consumer "
                             + "holds them, or the broker did not read its page files on", queue, received, depth,
                             EMPTY_RECEIVES * RECEIVE_MILLIS / 1000);

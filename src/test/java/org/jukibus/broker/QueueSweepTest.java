@@ -113,6 +113,34 @@ class QueueSweepTest {
     }
 
     @Test
+    void a_walk_goes_on_past_one_it_fails_to_take_and_keeps_that_one() throws Exception {
+        put("keep", 0, 100);
+        put("drop", 100, 300);
+        List<String> takenIds = new ArrayList<>();
+        QueueSweep.Walked walked = sweep().walk("kind = 'drop'", new QueueSweep.Taker() {
+            @Override
+            public Runnable take(Session s, MessageProducer producer, Message m) throws Exception {
+                String id = m.getStringProperty("JukibusMessageId");
+                if (id.equals("drop-150")) {
+                    throw new IllegalStateException("the store is down");
+                }
+                return () -> takenIds.add(id);
+            }
+
+            @Override
+            public void failed(Message m, Exception e) {
+            }
+        }, 10);
+
+        assertThat(walked.failures()).isEqualTo(1);
+        assertThat(walked.taken()).isEqualTo(99);
+        assertThat(takenIds).hasSize(99).doesNotHaveDuplicates().doesNotContain("drop-150");
+        List<String> left = browse();
+        assertThat(left).hasSize(201).doesNotHaveDuplicates().contains("drop-150");
+        assertThat(left.stream().filter(id -> id.startsWith("keep-"))).hasSize(200);
+    }
+
+    @Test
     void counts_to_the_end_of_the_queue_past_the_management_count() throws Exception {
         put("keep", 0, 100);
         put("drop", 100, 700);
