@@ -289,12 +289,12 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
                 log.error("{} dead letters{} the purge was to remove are still on {} (another consumer held them while "
                         + "it ran): purge again", swept.left(), flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE);
             }
-            // owed dead letters its consumer could not see (in page files: the queue pages) stay, owed, not removed untold
+            // owed dead letters it could not tell (their notice failed, another consumer held them) stay, owed, not removed untold
             long stay = sweep().count(selector == null ? OwedNoticeGiver.TELLABLE
                     : "(" + selector + ") AND " + OwedNoticeGiver.TELLABLE);
             if (stay > 0) {
                 log.error("{} dead letters{} whose senders are owed a notice were not purged: the purge could not take "
-                        + "them (the dead-letter queue pages, or their notice failed); they stay owed, purge again",
+                        + "them (their notice failed, or another consumer held them meanwhile); they stay owed, purge again",
                         stay, flow == null || flow.isBlank() ? "" : " of " + flow);
             }
         } catch (Exception e) {
