@@ -72,8 +72,8 @@ public final class QueueSweep {
     private static final int EMPTY_RECEIVES = 3;
     private static final String REJECTED_AT_MILLIS = "JukibusRejectedAtMillis";
     /** Properties a copy does not keep: the broker would drop it as a duplicate, route or schedule it otherwise. */
-    private static final Set<String> NOT_COPIED = Set.of("_AMQ_DUPL_ID", "_AMQ_ROUTE_TO", "_AMQ_SCHED_DELIVERY",
-            "_AMQ_SCHED_DELAY");
+    private static final Set<String> NOT_COPIED = Set.of("_AMQ_DUPL_ID", "_AMQ_ROUTE_TO", "_AMQ_ACK_ROUTE_TO",
+            "_AMQ_SCHED_DELIVERY", "_AMQ_SCHED_DELAY");
 
     private final ConnectionFactory local;
     private final ActiveMQServer broker;
