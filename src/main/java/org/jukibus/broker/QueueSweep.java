@@ -95,8 +95,8 @@ public final class QueueSweep {
      * @param removed     messages removed
      * @param rewritten   messages put back at the tail as copies (the second step only)
      * @param walked      whether the second step ran (the selector alone could not reach every match)
-     * @param left        matches the broker still counts afterwards, page files included (0: none left; more: arrived
-     *                    meanwhile, or held by another consumer while the sweep ran)
+     * @param left        matches still on the queue afterwards, page files, redelivery delays and other consumers'
+     *                    deliveries included (0: none left; more: arrived meanwhile, or held by another consumer)
      */
     public record Swept(int removed, int rewritten, boolean walked, long left) {
         /** Whether every message the selector picks is gone from the queue. */
@@ -133,18 +133,59 @@ public final class QueueSweep {
     }
 
     private long count(Filter filter) throws Exception {
-        long n = 0;
-        // a NoSuchElementException (the page files changed under the iterator) is thrown on: a count too low would
-        // make a removal look complete
-        try (LinkedListIterator<MessageReference> messages = queue().browserIterator()) {
+        long[] n = {0};
+        scan(ref -> {
+            if (filter == null || filter.match(ref.getMessage())) {
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    /**
+     * How many messages there are per value of a string property ("" for none), page files included, in one pass of
+     * the whole queue: for a gauge, run it in the background, never on a request (a paged queue is read from disk).
+     */
+    public java.util.Map<String, Long> countBy(String property) throws Exception {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        scan(ref -> {
+            Object value = ref.getMessage().getObjectProperty(property);
+            counts.merge(value == null ? "" : value.toString(), 1L, Long::sum);
+        });
+        return counts;
+    }
+
+    /** Whether the queue's address pages now (a count then reads its page files from disk). */
+    public boolean paging() {
+        var store = queue().getPagingStore();
+        return store != null && store.isPaging();
+    }
+
+    private interface Visit {
+        void of(MessageReference ref) throws Exception;
+    }
+
+    /**
+     * Every message of the queue once: what it holds and its page files (the browsing iterator, which does not read
+     * them back into the queue), then those waiting out a redelivery delay and those out to a consumer, which the
+     * iterator leaves out (a count too low would make a removal look complete). A NoSuchElementException (the page
+     * files changed under the iterator) is thrown on, for the same reason.
+     */
+    private void scan(Visit visit) throws Exception {
+        org.apache.activemq.artemis.core.server.Queue q = queue();
+        try (LinkedListIterator<MessageReference> messages = q.browserIterator()) {
             while (messages.hasNext()) {
-                MessageReference ref = messages.next();
-                if (filter == null || filter.match(ref.getMessage())) {
-                    n++;
-                }
+                visit.of(messages.next());
             }
         }
-        return n;
+        for (MessageReference ref : q.getScheduledMessages()) {
+            visit.of(ref);
+        }
+        for (List<MessageReference> delivering : q.getDeliveringMessages().values()) {
+            for (MessageReference ref : delivering) {
+                visit.of(ref);
+            }
+        }
     }
 
     private static Filter filter(String selector) throws Exception {

@@ -131,15 +131,64 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         return count(null);
     }
 
-    /** Dead letters of one flow (or all, for null), counted on the broker. */
+    /**
+     * Dead letters of one flow (all of them, for null: the broker's count). Read by the gauge {@code jukibus_dlq_depth}
+     * on every scrape and by the terminal's status page: counted now while the queue is in memory (at most the
+     * broker's memory bound to go through); once it pages, as counted in the background at most {@link #COUNT_INTERVAL}
+     * ago, since a count of one flow goes through the whole queue, page files included, which for thousands of 1 MiB
+     * letters reads gigabytes from disk: never on such a request. (The broker's management count stops after the
+     * queue's first 200 messages: cheap, but wrong on a long queue.)
+     */
     public long count(String flow) {
         try {
             String selector = filter(flow);
-            // the management count of a selector stops after the queue's first 200 messages: the sweep's walks it all
-            return selector == null ? control().getMessageCount() : sweep().count(selector);
+            if (selector == null) {
+                return control().getMessageCount();
+            }
+            QueueSweep sweep = sweep();
+            return sweep.paging() ? byFlow.getOrDefault(flow, 0L) : sweep.count(selector);
         } catch (Exception e) {
             throw new IllegalStateException("cannot count " + QUEUE + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How often the dead letters of a paged queue are counted per flow in the background (and after a purge or replay
+     * --all): each count reads the page files from disk once.
+     */
+    static final java.time.Duration COUNT_INTERVAL = java.time.Duration.ofMinutes(15);
+    private volatile Map<String, Long> byFlow = Map.of();
+    private org.jukibus.core.PeriodicJob counting;
+
+    /** Counts the dead letters per flow now and then every {@link #COUNT_INTERVAL}, on a thread of its own. */
+    public DeadLetterQueue startCounting() {
+        counting = org.jukibus.core.PeriodicJob.start("dlq-count-" + getNode(), java.time.Duration.ZERO, COUNT_INTERVAL,
+                this::countFlows);
+        return this;
+    }
+
+    /** One pass over the whole queue, page files included, counting every flow at once; only while it pages. */
+    private synchronized void countFlows() throws Exception {
+        QueueSweep sweep = sweep();
+        if (sweep.paging()) {
+            byFlow = Map.copyOf(sweep.countBy(Headers.FLOW));
+        }
+    }
+
+    private void countFlowsAfter(String operation) {
+        try {
+            countFlows();
+        } catch (Exception e) {
+            log.warn("dead letters not counted after {} (the next count in {}): {}", operation, COUNT_INTERVAL, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() throws javax.management.JMException {
+        if (counting != null) {
+            counting.close();
+        }
+        super.close();
     }
 
     @Override
@@ -238,7 +287,12 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         permissions.require(Permission.DLQ_REPLAY, flow);
         String selector = filter(flow);
         int n = 0;
-        long before = count(flow);
+        long before;
+        try {
+            before = selector == null ? control().getMessageCount() : sweep().count(selector); // now, not the gauge's
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count " + QUEUE + ": " + e.getMessage(), e);
+        }
         while (n < before && replayOne(selector) != null) {
             n++; // bounded by the count at the start: a replay that fails again comes back as a new dead letter
         }
@@ -260,6 +314,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         }
         if (n > 0) {
             erased();
+            countFlowsAfter("replay --all");
         }
         log.warn("replayed {} dead letters{} on request of {}", n, flow == null || flow.isBlank() ? "" : " of " + flow, who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
@@ -302,6 +357,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         }
         if (removed > 0) {
             erased();
+            countFlowsAfter("a purge");
         }
         log.warn("purged {} dead letters{} from {} on request of {} ({} with the non-delivery notice their sender was owed)",
                 removed, flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who(), told);

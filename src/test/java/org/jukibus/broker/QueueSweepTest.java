@@ -149,6 +149,25 @@ class QueueSweepTest {
         assertThat(control.countMessages("kind = 'drop'")).as("the management count stops at 200 messages").isEqualTo(50);
         assertThat(sweep().count("kind = 'drop'")).isEqualTo(300);
         assertThat(sweep().count(null)).isEqualTo(700);
+        assertThat(sweep().countBy("kind")).containsEntry("drop", 300L).containsEntry("keep", 400L).hasSize(2);
+        assertThat(sweep().paging()).isTrue();
+    }
+
+    @Test
+    void the_count_includes_a_match_held_by_another_consumer() throws Exception {
+        put("drop", 0, 300); // drop-0 at the head, in memory
+        try (Connection c = local.createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer holder = s.createConsumer(s.createQueue(QUEUE), "n = 0");
+            assertThat(holder.receive(5000)).isNotNull(); // held, not acknowledged
+
+            QueueSweep.Swept swept = sweep().remove("kind = 'drop'");
+
+            assertThat(swept.complete()).as("the one held is still there").isFalse();
+            assertThat(swept.left()).isEqualTo(1);
+            s.rollback();
+        }
     }
 
     @Test
