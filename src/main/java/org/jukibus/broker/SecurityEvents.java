@@ -2,8 +2,10 @@ package org.jukibus.broker;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.jukibus.logging.RateLimitedLog;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * heartbeat adds the counts to the totals in the node's store ({@link #drain()}, monitoring.SecurityTotals), which it
  * carries to central, and logged at WARN with a
  * fixed prefix — at most one line per kind and {@link #LOG_INTERVAL}, the next one saying how many were left out, so
- * an attacker repeating a refused attempt cannot flood the node's log. Thread-safe: the broker and the web server
+ * an attacker repeating a refused attempt cannot flood the node's log ({@link RateLimitedLog}: the minute is measured on
+ * a monotonic source, so moving the node clock neither silences nor hastens a line). Thread-safe: the broker and the web server
  * call it from their own threads.
  */
 public class SecurityEvents {
@@ -39,20 +42,26 @@ public class SecurityEvents {
         this(Clock.systemUTC());
     }
 
+    /** @param clock the node clock: dates the line before in a line that says how many were left out */
     public SecurityEvents(Clock clock) {
-        this.loginLog = new RateLimitedLog(clock);
-        this.permissionLog = new RateLimitedLog(clock);
-        this.messageLog = new RateLimitedLog(clock);
+        this(clock, System::nanoTime);
+    }
+
+    /** @param ticks monotonic nanoseconds for the log's interval (System.nanoTime; a test moves its own) */
+    SecurityEvents(Clock clock, LongSupplier ticks) {
+        this.loginLog = limited(clock, ticks);
+        this.permissionLog = limited(clock, ticks);
+        this.messageLog = limited(clock, ticks);
     }
 
     public void loginRefused(String remote, String why) {
         loginsRefused.incrementAndGet();
-        loginLog.warn("SECURITY login refused from " + remote + ": " + why);
+        warn(loginLog, "SECURITY login refused from " + remote + ": " + why);
     }
 
     public void permissionDenied(String user, String permission, String address) {
         permissionsDenied.incrementAndGet();
-        permissionLog.warn("SECURITY " + permission + " denied to '" + user + "' on address " + address);
+        warn(permissionLog, "SECURITY " + permission + " denied to '" + user + "' on address " + address);
     }
 
     /**
@@ -61,7 +70,7 @@ public class SecurityEvents {
      */
     public void messageRefused(String sender, String reason) {
         messagesRefused.incrementAndGet();
-        messageLog.warn("SECURITY message from " + sender + " refused: " + reason);
+        warn(messageLog, "SECURITY message from " + sender + " refused: " + reason);
     }
 
     /** The counts since the previous call, and zero again: every event is reported exactly once. */
@@ -76,31 +85,13 @@ public class SecurityEvents {
         messagesRefused.addAndGet(counts.messagesRefused());
     }
 
-    /** One kind of event's WARN lines: the first at once, then at most one per {@link #LOG_INTERVAL}. */
-    private static final class RateLimitedLog {
-        private final Clock clock;
-        private Instant lastLogged;
-        private long leftOut;
+    /** One kind of event's WARN line, at most once per {@link #LOG_INTERVAL}, the next saying how many were left out. */
+    private static RateLimitedLog limited(Clock clock, LongSupplier ticks) {
+        return new RateLimitedLog(log, LOG_INTERVAL, clock, ticks);
+    }
 
-        RateLimitedLog(Clock clock) {
-            this.clock = clock;
-        }
-
-        synchronized void warn(String line) {
-            Instant now = clock.instant();
-            // a line logged "later than now" dates from before the clock was moved back (the end of a drill): it
-            // does not silence this kind for the distance moved
-            if (lastLogged != null && !now.isBefore(lastLogged) && now.isBefore(lastLogged.plus(LOG_INTERVAL))) {
-                leftOut++;
-                return;
-            }
-            if (leftOut > 0) {
-                log.warn("{} (and {} more of this kind since {}, not logged one by one)", line, leftOut, lastLogged);
-            } else {
-                log.warn(line);
-            }
-            lastLogged = now;
-            leftOut = 0;
-        }
+    private static void warn(RateLimitedLog kind, String line) {
+        kind.warn((leftOut, since) -> leftOut == 0 ? line
+                : line + " (and " + leftOut + " more of this kind since " + since + ", not logged one by one)");
     }
 }

@@ -5,23 +5,33 @@ import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
 
-import org.apache.activemq.artemis.api.core.management.QueueControl;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import jakarta.jms.ConnectionFactory;
+
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.QueueSweep;
 import org.jukibus.management.DeadLetterQueue;
 import org.jukibus.flow.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters ({@code jukibus.dlq}) may carry a payload in clear (a delivery that failed after it was opened): one
  * dead-lettered more than {@code jukibus.erasure.retention} ago (node clock, {@link Headers#REJECTED_AT_MILLIS}) is
- * removed (one the broker moved there itself by its send time), and the journal compacted so its bytes leave the journal files too (the freed files are deleted).
+ * removed (one the broker moved there itself by its send time), and the journal compacted so its bytes leave the
+ * journal files too (the freed files are deleted). Removed by a {@link QueueSweep}, page files included, with bounded
+ * memory (the queue pages after a long outage); if the broker still counts one past its term afterwards, the part
+ * fails (the run fails, naming it, and runs again at the next interval), after compacting what it did remove.
  */
-final class DeadLetterErasure implements Erasable {
+public final class DeadLetterErasure implements Erasable {
 
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterErasure.class);
+
+    private final QueueSweep sweep;
     private final NodeBroker broker;
     private final Period retention;
 
-    DeadLetterErasure(NodeBroker broker, Period retention) {
+    public DeadLetterErasure(ConnectionFactory local, NodeBroker broker, Period retention) {
+        this.sweep = new QueueSweep(local, broker.server(), DeadLetterQueue.QUEUE);
         this.broker = broker;
         this.retention = retention;
     }
@@ -34,16 +44,28 @@ final class DeadLetterErasure implements Erasable {
     @Override
     public int eraseAsOf(Instant asOf) throws Exception {
         long cutoff = asOf.atZone(ZoneOffset.UTC).minus(retention).toInstant().toEpochMilli();
-        QueueControl dlq = (QueueControl) broker.server().getManagementService().getResource(ResourceNames.QUEUE + DeadLetterQueue.QUEUE);
-        if (dlq == null) {
+        if (broker.server().locateQueue(DeadLetterQueue.QUEUE) == null) {
             return 0;
         }
-        // what the broker itself moved there (its own delivery limit, an expiry) has no rejection time: its send time then
-        int removed = dlq.removeMessages("(" + Headers.REJECTED_AT_MILLIS + " < " + cutoff + ") OR ("
-                + Headers.REJECTED_AT_MILLIS + " IS NULL AND AMQTimestamp < " + cutoff + ")");
-        if (removed > 0) {
+        QueueSweep.Swept swept = sweep.remove(pastRetention(cutoff));
+        if (swept.removed() > 0) {
             broker.compactJournal(); // the removed records' bytes stay in their journal file until it is compacted away
         }
-        return removed;
+        if (swept.walked()) {
+            log.info("erasure of dead letters as of {}: {} removed, the queue taken from its head ({} others put back at "
+                    + "its tail)", asOf, swept.removed(), swept.rewritten());
+        }
+        if (!swept.complete()) {
+            throw new IllegalStateException(swept.removed() + " dead letters past their retention removed, but "
+                    + swept.left() + " more are still on " + DeadLetterQueue.QUEUE + " (held by another consumer, such as "
+                    + "an operator's replay, while the erasure ran): tried again at the next run");
+        }
+        return swept.removed();
+    }
+
+    /** A selector: dead-lettered before {@code cutoff}; what the broker itself moved there (no rejection time) by its send time. */
+    static String pastRetention(long cutoff) {
+        return "(" + Headers.REJECTED_AT_MILLIS + " < " + cutoff + ") OR (" + Headers.REJECTED_AT_MILLIS
+                + " IS NULL AND JMSTimestamp < " + cutoff + ")";
     }
 }

@@ -31,7 +31,7 @@ public class ErasureConfiguration {
 
     @Bean(destroyMethod = "close")
     CertainErasure certainErasure(NodeSettings settings, ErasureProperties properties, DataSource store,
-                                  TransactionTemplate storeTransactions, NodeBroker broker, EvidenceStore evidence, SentPayloads sentPayloads,
+                                  TransactionTemplate storeTransactions, NodeBroker broker, jakarta.jms.ConnectionFactory localConnectionFactory, EvidenceStore evidence, SentPayloads sentPayloads,
                                   ObjectProvider<IdentityErasure> identity, ObjectProvider<ProvisionLogErasure> provisionLog,
                                   BackupProperties backups,
                                   OperationLog operationLog, Clock clock) {
@@ -50,7 +50,7 @@ public class ErasureConfiguration {
                 asOf.atZone(java.time.ZoneOffset.UTC).minus(properties.retention()).toInstant())));
         parts.add(new MessageRecordsErasure(jdbc, storeTransactions, properties.retention()));
         parts.add(new LegacyFilesErasure(settings.legacyRoot(), jdbc, properties.legacyRetention()));
-        parts.add(new DeadLetterErasure(broker, properties.retention()));
+        parts.add(new DeadLetterErasure(localConnectionFactory, broker, properties.retention()));
         parts.add(evidence);
         if (backups.getDir() != null) {
             parts.add(new ExpiredBackups(backups.requireWritableDir(), backups.getRetention()));

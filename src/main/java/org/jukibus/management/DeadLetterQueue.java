@@ -27,6 +27,7 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.QueueSweep;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.OwedNoticeGiver;
@@ -130,13 +131,64 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         return count(null);
     }
 
-    /** Dead letters of one flow (or all, for null), counted on the broker. */
+    /**
+     * Dead letters of one flow (all of them, for null: the broker's count). Read by the gauge {@code jukibus_dlq_depth}
+     * on every scrape and by the terminal's status page: counted now while the queue is in memory (at most the
+     * broker's memory bound to go through); once it pages, as counted in the background at most {@link #COUNT_INTERVAL}
+     * ago, since a count of one flow goes through the whole queue, page files included, which for thousands of 1 MiB
+     * letters reads gigabytes from disk: never on such a request. (The broker's management count stops after the
+     * queue's first 200 messages: cheap, but wrong on a long queue.)
+     */
     public long count(String flow) {
         try {
-            return control().countMessages(filter(flow));
+            String selector = filter(flow);
+            if (selector == null) {
+                return control().getMessageCount();
+            }
+            QueueSweep sweep = sweep();
+            return sweep.paging() ? byFlow.getOrDefault(flow, 0L) : sweep.count(selector);
         } catch (Exception e) {
             throw new IllegalStateException("cannot count " + QUEUE + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How often the dead letters of a paged queue are counted per flow in the background (and after a purge or replay
+     * --all): each count reads the page files from disk once.
+     */
+    static final java.time.Duration COUNT_INTERVAL = java.time.Duration.ofMinutes(15);
+    private volatile Map<String, Long> byFlow = Map.of();
+    private org.jukibus.core.PeriodicJob counting;
+
+    /** Counts the dead letters per flow now and then every {@link #COUNT_INTERVAL}, on a thread of its own. */
+    public DeadLetterQueue startCounting() {
+        counting = org.jukibus.core.PeriodicJob.start("dlq-count-" + getNode(), java.time.Duration.ZERO, COUNT_INTERVAL,
+                this::countFlows);
+        return this;
+    }
+
+    /** One pass over the whole queue, page files included, counting every flow at once; only while it pages. */
+    private synchronized void countFlows() throws Exception {
+        QueueSweep sweep = sweep();
+        if (sweep.paging()) {
+            byFlow = Map.copyOf(sweep.countBy(Headers.FLOW));
+        }
+    }
+
+    private void countFlowsAfter(String operation) {
+        try {
+            countFlows();
+        } catch (Exception e) {
+            log.warn("dead letters not counted after {} (the next count in {}): {}", operation, COUNT_INTERVAL, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() throws javax.management.JMException {
+        if (counting != null) {
+            counting.close();
+        }
+        super.close();
     }
 
     @Override
@@ -235,12 +287,34 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         permissions.require(Permission.DLQ_REPLAY, flow);
         String selector = filter(flow);
         int n = 0;
-        long before = count(flow);
+        long before;
+        try {
+            before = selector == null ? control().getMessageCount() : sweep().count(selector); // now, not the gauge's
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count " + QUEUE + ": " + e.getMessage(), e);
+        }
         while (n < before && replayOne(selector) != null) {
             n++; // bounded by the count at the start: a replay that fails again comes back as a new dead letter
         }
+        if (n < before) {
+            // the rest are in page files, out of a selector's sight: from the queue's head, every other dead letter put
+            // back at its tail as a copy (a replay that failed again meanwhile is a new dead letter there too: it may
+            // be replayed once more, as the count at the start bounds it)
+            try {
+                n += sweep().walk(selector, (s, producer, dead) -> {
+                    Fresh fresh = replayed(dead);
+                    producer.send(s.createQueue(fresh.queue()), remade(s, dead, fresh));
+                    return () -> { };
+                }, 1).taken();
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("replay failed after " + n + " dead letters: " + e.getMessage(), e);
+            }
+        }
         if (n > 0) {
             erased();
+            countFlowsAfter("replay --all");
         }
         log.warn("replayed {} dead letters{} on request of {}", n, flow == null || flow.isBlank() ? "" : " of " + flow, who());
         audit.record(AuditEvent.of(AuditKind.OPERATION).actor(actor()).flow(blankToNull(flow))
@@ -262,13 +336,20 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
             told = owedNotices.tellAndRemove(selector);
             // not one owed that arrived meanwhile: it stays, for the next purge to tell
             String untold = selector == null ? OwedNoticeGiver.NOT_TELLABLE : "(" + selector + ") AND " + OwedNoticeGiver.NOT_TELLABLE;
-            removed = told + control().removeMessages(untold);
-            // owed dead letters its consumer could not see (in page files: the queue pages) stay, owed, not removed untold
-            long stay = control().countMessages(selector == null ? OwedNoticeGiver.TELLABLE
+            // page files included, with bounded memory: not the broker's removeMessages, which reads every paged letter
+            // it passes back into memory (QueueSweep)
+            QueueSweep.Swept swept = sweep().remove(untold);
+            removed = told + swept.removed();
+            if (!swept.complete()) {
+                log.error("{} dead letters{} the purge was to remove are still on {} (another consumer held them while "
+                        + "it ran): purge again", swept.left(), flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE);
+            }
+            // owed dead letters it could not tell (their notice failed, another consumer held them) stay, owed, not removed untold
+            long stay = sweep().count(selector == null ? OwedNoticeGiver.TELLABLE
                     : "(" + selector + ") AND " + OwedNoticeGiver.TELLABLE);
             if (stay > 0) {
                 log.error("{} dead letters{} whose senders are owed a notice were not purged: the purge could not take "
-                        + "them (the dead-letter queue pages, or their notice failed); they stay owed, purge again",
+                        + "them (their notice failed, or another consumer held them meanwhile); they stay owed, purge again",
                         stay, flow == null || flow.isBlank() ? "" : " of " + flow);
             }
         } catch (Exception e) {
@@ -276,6 +357,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         }
         if (removed > 0) {
             erased();
+            countFlowsAfter("a purge");
         }
         log.warn("purged {} dead letters{} from {} on request of {} ({} with the non-delivery notice their sender was owed)",
                 removed, flow == null || flow.isBlank() ? "" : " of " + flow, QUEUE, who(), told);
@@ -321,8 +403,13 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
 
     /** Takes the first dead letter matching the selector and re-sends it as it is; null when there is none. */
     private String replayOne(String selector) {
-        return takeOne(selector, dead -> new Fresh(originalQueue(dead), body(dead),
-                Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID()), Set.of()));
+        return takeOne(selector, this::replayed);
+    }
+
+    /** A dead letter replayed: as it is, to the queue it failed on, with a duplicate id made from its own. */
+    private Fresh replayed(Message dead) throws Exception {
+        return new Fresh(originalQueue(dead), body(dead), Map.of(Headers.DUPLICATE_ID, "replay:" + dead.getJMSMessageID()),
+                Set.of());
     }
 
     /**
@@ -343,18 +430,7 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
                     return null;
                 }
                 Fresh fresh = remake.of(dead);
-                BytesMessage copy = s.createBytesMessage();
-                copy.writeBytes(fresh.body());
-                for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
-                    if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name) && !fresh.dropped().contains(name)) {
-                        copy.setObjectProperty(name, dead.getObjectProperty(name));
-                    }
-                }
-                copy.setStringProperty(REPLAY_OF, dead.getJMSMessageID());
-                for (Map.Entry<String, String> h : fresh.headers().entrySet()) {
-                    copy.setStringProperty(h.getKey(), h.getValue());
-                }
-                s.createProducer(s.createQueue(fresh.queue())).send(copy);
+                s.createProducer(s.createQueue(fresh.queue())).send(remade(s, dead, fresh));
                 s.commit();
                 return fresh.queue();
             } catch (Exception e) {
@@ -368,6 +444,23 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         } catch (Exception e) {
             throw new IllegalStateException("replay failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The message {@code fresh} makes of {@code dead}: its Jukibus headers (but the reject headers), and the fresh ones. */
+    @SuppressWarnings("unchecked")
+    private static BytesMessage remade(Session s, Message dead, Fresh fresh) throws JMSException {
+        BytesMessage copy = s.createBytesMessage();
+        copy.writeBytes(fresh.body());
+        for (String name : Collections.list((java.util.Enumeration<String>) dead.getPropertyNames())) {
+            if (name.startsWith("Jukibus") && !NOT_REPLAYED.contains(name) && !fresh.dropped().contains(name)) {
+                copy.setObjectProperty(name, dead.getObjectProperty(name));
+            }
+        }
+        copy.setStringProperty(REPLAY_OF, dead.getJMSMessageID());
+        for (Map.Entry<String, String> h : fresh.headers().entrySet()) {
+            copy.setStringProperty(h.getKey(), h.getValue());
+        }
+        return copy;
     }
 
     private String originalQueue(Message dead) throws JMSException {
@@ -431,6 +524,11 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + QUEUE + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Counts and removes on {@link #QUEUE}, page files included, with bounded memory. */
+    private QueueSweep sweep() {
+        return new QueueSweep(local, broker.server(), QUEUE);
     }
 
     private QueueControl control() {

@@ -45,7 +45,7 @@ public class ManagementConfiguration {
                                     SentPayloads sentPayloads, org.jukibus.flow.AnswerRecorder deliveryStatus,
                                     org.jukibus.flow.OwedNoticeGiver owedNotices) throws Exception {
         DeadLetterQueue dlq = new DeadLetterQueue(settings.code(), localConnectionFactory, broker, operationLog, permissions,
-                envelopes, sentPayloads, flows, deliveryStatus, owedNotices).register();
+                envelopes, sentPayloads, flows, deliveryStatus, owedNotices).register().startCounting();
         for (String flow : flows.names()) {
             Gauge.builder("jukibus.dlq.depth", dlq, q -> q.count(flow)).tag("flow", flow)
                     .description("Dead letters waiting in jukibus.dlq").register(registry);

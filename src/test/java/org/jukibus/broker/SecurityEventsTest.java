@@ -24,7 +24,15 @@ class SecurityEventsTest {
         @Override public Clock withZone(java.time.ZoneId zone) { return this; }
         @Override public Instant instant() { return now.get(); }
     };
+    /** Monotonic nanoseconds, which the log's interval is measured on. */
+    final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong(1_000);
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+    /** Time passes: the node clock and the monotonic source alike. */
+    void elapse(java.time.Duration d) {
+        now.set(now.get().plus(d));
+        ticks.addAndGet(d.toNanos());
+    }
     final Logger security = (Logger) LoggerFactory.getLogger("jukibus.security");
 
     @BeforeEach
@@ -40,7 +48,7 @@ class SecurityEventsTest {
 
     @Test
     void a_flood_of_refusals_is_counted_in_full_but_logged_once_a_minute_per_kind() {
-        SecurityEvents events = new SecurityEvents(clock);
+        SecurityEvents events = new SecurityEvents(clock, ticks::get);
         for (int i = 0; i < 500; i++) {
             events.loginRefused("127.0.0.1", "wrong PIN " + i);
             events.permissionDenied("limited", "dlq.purge:transfer-in", "management port");
@@ -49,7 +57,7 @@ class SecurityEventsTest {
                 "SECURITY login refused from 127.0.0.1: wrong PIN 0",
                 "SECURITY dlq.purge:transfer-in denied to 'limited' on address management port");
 
-        now.set(now.get().plus(SecurityEvents.LOG_INTERVAL));
+        elapse(SecurityEvents.LOG_INTERVAL);
         events.loginRefused("127.0.0.1", "wrong PIN 500");
         assertThat(lines.list).hasSize(3);
         assertThat(lines.list.get(2).getFormattedMessage())
@@ -58,22 +66,28 @@ class SecurityEventsTest {
     }
 
     @Test
-    void after_the_clock_was_moved_back_a_refusal_is_logged_at_once() {
-        SecurityEvents events = new SecurityEvents(clock);
+    void moving_the_node_clock_neither_silences_nor_hastens_a_line() {
+        SecurityEvents events = new SecurityEvents(clock, ticks::get);
         Instant drillEnd = now.get();
         now.set(drillEnd.plus(java.time.Duration.ofDays(40)));
         events.loginRefused("127.0.0.1", "during the drill");
-        now.set(drillEnd);
+        now.set(drillEnd); // the drill ends: the clock moves back
 
-        events.loginRefused("127.0.0.1", "after the drill");
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).as("not silenced for the 40 days moved")
+        events.loginRefused("127.0.0.1", "right after the drill");
+        ticks.addAndGet(SecurityEvents.LOG_INTERVAL.toNanos());
+        events.loginRefused("127.0.0.1", "a minute after the drill");
+        now.set(now.get().plus(java.time.Duration.ofDays(1))); // moved forward, no time passed
+        events.loginRefused("127.0.0.1", "a drill moved the clock a day on");
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .as("not silenced for the 40 days moved back, not hastened by a day moved forward")
                 .containsExactly("SECURITY login refused from 127.0.0.1: during the drill",
-                        "SECURITY login refused from 127.0.0.1: after the drill");
+                        "SECURITY login refused from 127.0.0.1: a minute after the drill (and 1 more of this kind since "
+                                + drillEnd.plus(java.time.Duration.ofDays(40)) + ", not logged one by one)");
     }
 
     @Test
     void refused_messages_have_their_own_count_and_rate_limited_line() {
-        SecurityEvents events = new SecurityEvents(clock);
+        SecurityEvents events = new SecurityEvents(clock, ticks::get);
         events.loginRefused("127.0.0.1", "unknown certificate");
         for (int i = 0; i < 300; i++) {
             events.messageRefused("131059", i % 2 == 0 ? "BAD_SIGNATURE" : "REPLAY");
@@ -82,7 +96,7 @@ class SecurityEventsTest {
                 .containsExactly("SECURITY login refused from 127.0.0.1: unknown certificate",
                         "SECURITY message from 131059 refused: BAD_SIGNATURE");
 
-        now.set(now.get().plus(SecurityEvents.LOG_INTERVAL));
+        elapse(SecurityEvents.LOG_INTERVAL);
         events.messageRefused("131016", "SENDER_MISMATCH");
         assertThat(lines.list.get(2).getFormattedMessage()).isEqualTo("SECURITY message from 131016 refused: SENDER_MISMATCH"
                 + " (and 299 more of this kind since 2026-11-26T00:00:00Z, not logged one by one)");

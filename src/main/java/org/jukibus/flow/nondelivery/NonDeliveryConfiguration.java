@@ -9,12 +9,11 @@ import jakarta.jms.ConnectionFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.apache.activemq.artemis.api.core.management.QueueControl;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
 
 import org.apache.camel.CamelContext;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.QueueSweep;
 import org.jukibus.core.NodeProperties;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.Flows;
@@ -76,17 +75,7 @@ public class NonDeliveryConfiguration {
                         throw e; // refused before it verified: UnmarkedDeadLetters tells never from not now
                     } // any other failure (the directory, a revocation list, the store): not now, tried again
                 }, flow -> flows.names().contains(flow) ? flows.byName(flow).messageType() : null,
-                filter -> dlq(broker).countMessages(filter), registry).start(every);
-    }
-
-    /** The dead-letter queue's control: its count walks the page files too, unlike a consumer's selector. */
-    private static QueueControl dlq(NodeBroker broker) {
-        QueueControl control = (QueueControl) broker.server().getManagementService()
-                .getResource(ResourceNames.QUEUE + OwedNotices.DLQ);
-        if (control == null) {
-            throw new IllegalStateException("no queue " + OwedNotices.DLQ);
-        }
-        return control;
+                new QueueSweep(localConnectionFactory, broker.server(), OwedNotices.DLQ), registry).start(every);
     }
 
     @Bean

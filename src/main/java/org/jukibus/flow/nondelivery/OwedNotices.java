@@ -22,7 +22,6 @@ import jakarta.jms.Session;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.apache.activemq.artemis.utils.SelectorTranslator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.audit.AuditEvent;
@@ -30,6 +29,7 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.core.PeriodicJob;
+import org.jukibus.broker.QueueSweep;
 import org.jukibus.flow.Answer;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.DeliveryFailures;
@@ -95,15 +95,6 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         EnvelopeHeader of(byte[] envelope) throws EnvelopeRejectedException;
     }
 
-    /**
-     * How many dead letters a filter picks on the queue, page files included (the broker's count, not a consumer's). The
-     * filter is the broker's own syntax ({@code AMQUserID}, not {@code JMSMessageID}), as {@link #unseen} makes it.
-     */
-    @FunctionalInterface
-    public interface QueueCount {
-        long of(String coreFilter) throws Exception;
-    }
-
     private final ConnectionFactory local;
     private final SeenMessages seen;
     private final NonDeliveryNotices notices;
@@ -113,7 +104,7 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     private final Duration receiverWindow;
     private final OperationLog audit;
     private final UnmarkedDeadLetters unmarked;
-    private final QueueCount count;
+    private final QueueSweep sweep;
     /** Due owed dead letters the last round could not take (see {@link #unseen}); a gauge the alert rules watch. */
     private final AtomicLong unseen = new AtomicLong();
     private PeriodicJob job;
@@ -123,19 +114,21 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
      * @param audit          where a notice that cannot be made is recorded, once per dead letter
      * @param signedHeaders  verifies the envelope of an unmarked dead letter
      * @param messageTypeOf the signed message type of a flow (null if this node does not know it)
-     * @param count         counts the dead letters a selector picks, page files included
+     * @param sweep         counts the dead letters a selector picks, page files included, and walks the queue from
+     *                      its head for those a consumer's selector cannot see (on {@link #DLQ})
      * @param registry      where {@code jukibus.dlq.owed.unseen} is kept
      */
     public OwedNotices(ConnectionFactory local, SeenMessages seen, NonDeliveryNotices notices, Answers answers,
                        CamelContext camel, Clock clock, Duration receiverWindow, OperationLog audit,
-                       SignedHeaders signedHeaders, Function<String, String> messageTypeOf, QueueCount count,
+                       SignedHeaders signedHeaders, Function<String, String> messageTypeOf, QueueSweep sweep,
                        MeterRegistry registry) {
         this.audit = audit;
         this.unmarked = new UnmarkedDeadLetters(local, signedHeaders, messageTypeOf, clock);
-        this.count = count;
+        this.sweep = sweep;
         Gauge.builder("jukibus.dlq.owed.unseen", unseen, AtomicLong::get)
                 .description("Owed dead letters past the receiver window that the last owed-notice round could not take "
-                        + "(the dead-letter queue pages: they wait in page files)").register(registry);
+                        + "(held by another consumer, put back after a failure, or not read from the page files)")
+                .register(registry);
         this.local = local;
         this.seen = seen;
         this.notices = notices;
@@ -158,7 +151,8 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
         Instant now = NodeClock.forForgetting(clock);
         unmarked.adopt(null);
         String due = due(now);
-        Passed passed = pass(due, DeliveryFailures.TRANSIENT_EXPIRED, true, now);
+        Passed passed = beyond(pass(due, DeliveryFailures.TRANSIENT_EXPIRED, true, now), due,
+                DeliveryFailures.TRANSIENT_EXPIRED, true, now);
         if (!passed.stopped()) {
             unseen(due, passed);
         }
@@ -166,31 +160,70 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     }
 
     /**
-     * After a round, the owed dead letters still due that it did not fail on: a consumer with a selector sees only the
-     * dead letters the broker holds in memory, not those in page files once the queue pages (beyond its
-     * {@code max-read-page-bytes}), so a round can take nothing while notices are owed. The broker's own count walks the
-     * page files. If the round took none at all, ERROR; the gauge {@code jukibus.dlq.owed.unseen} says how many either
-     * way (alert {@code JukibusOwedNoticesStalled}).
+     * After a pass: the dead letters {@code selector} picks that its consumer could not see (in page files: a consumer's
+     * selector sees only what the broker reads back, {@code max-read-page-bytes}), taken the same way by a walk of the
+     * queue from its head ({@link QueueSweep#walk}: every other dead letter is put back at the tail as a copy, in the
+     * same transaction), in transactions of up to 100 dead letters; a failure rolls its transaction back and the walk
+     * goes on past the one that failed. Only when the broker still counts some (page files included): an idle round
+     * costs one count.
+     */
+    private Passed beyond(Passed passed, String selector, String reason, boolean keep, Instant now) throws Exception {
+        if (passed.stopped()) {
+            return passed;
+        }
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        Set<String> failed = new LinkedHashSet<>(passed.failed());
+        QueueSweep.Walked walked = sweep.walk(selector + notIn(passed.failed()), new QueueSweep.Taker() {
+            @Override
+            public Runnable take(Session s, MessageProducer producer, jakarta.jms.Message dead) throws Exception {
+                Taken outcome = OwedNotices.this.take(s, producer, s.createQueue(DLQ), dead, reason, keep, now);
+                return () -> {
+                    outcome.report().run();
+                    if (outcome.counted()) {
+                        taken.incrementAndGet();
+                    }
+                };
+            }
+
+            @Override
+            public void failed(jakarta.jms.Message dead, Exception e) throws JMSException {
+                failed.add(dead.getJMSMessageID());
+                log.error("could not give dead letter {} the non-delivery notice its sender is owed{}: {}",
+                        dead.getJMSMessageID(), keep ? " (tried again in the next round)" : ": it is not purged, it stays owed",
+                        e.toString());
+            }
+        }, MAX_FAILURES - passed.failed().size());
+        boolean stopped = failed.size() >= MAX_FAILURES;
+        if (stopped && walked.failures() > 0) {
+            log.error("{} dead letters could not be given their owed notice in this {}: it stops, the rest wait "
+                    + "for the next one", failed.size(), keep ? "round" : "purge");
+        }
+        return new Passed(passed.taken() + taken.get(), failed, stopped);
+    }
+
+    /**
+     * After a round, the owed dead letters still due that it did not fail on: the round's walk ({@link #beyond}) takes
+     * those in page files too, so what is left arrived meanwhile, was held by another consumer (a purge, a replay), or
+     * was put back after a failure as a copy. The count goes through the page files to the end of the queue. If the
+     * round took none at all, ERROR; the gauge {@code jukibus.dlq.owed.unseen} says how many either way (alert
+     * {@code JukibusOwedNoticesStalled}).
      */
     private void unseen(String due, Passed passed) {
         long left;
         try {
-            // a consumer's selector is translated by the client; the broker's count takes its own syntax
-            left = count.of(SelectorTranslator.convertToActiveMQFilterString(due + notIn(passed.failed())));
+            left = sweep.count(due + notIn(passed.failed()));
         } catch (Exception e) {
             log.error("could not count the owed dead letters still due after the round: {}", e.toString());
             return;
         }
         unseen.set(left);
         if (left > 0 && passed.taken() == 0) {
-            log.error("{} owed dead letters are past the receiver window but the round could take none of them: the "
-                    + "dead-letter queue pages and they wait in its page files, out of the round's sight; their senders "
-                    + "are not told until they are read (purge or replay what the queue holds ahead of them, see "
-                    + "operations.md, dead letters)", left);
+            log.error("{} owed dead letters are past the receiver window but the round could take none of them (another "
+                    + "consumer held them, or the broker did not read its page files on: see the log before); they are "
+                    + "tried again in the next round", left);
         } else if (left > 0) {
-            log.warn("{} owed dead letters past the receiver window are left for the next round (the dead-letter queue "
-                    + "pages: the round took {} and sees the rest as they are read from the page files)", left,
-                    passed.taken());
+            log.warn("{} owed dead letters past the receiver window are left for the next round (the round took {}; "
+                    + "another consumer held them, or they were put back after a failure)", left, passed.taken());
         }
     }
 
@@ -221,8 +254,9 @@ public final class OwedNotices implements OwedNoticeGiver, AutoCloseable {
     @Override
     public int tellAndRemove(String selector) throws Exception {
         unmarked.adopt(selector); // one it purges that was never marked is owed its notice before it goes for good too
-        return pass(selector == null ? TELLABLE : "(" + selector + ") AND " + TELLABLE, null, false,
-                NodeClock.forForgetting(clock)).taken();
+        String tellable = selector == null ? TELLABLE : "(" + selector + ") AND " + TELLABLE;
+        Instant now = NodeClock.forForgetting(clock);
+        return beyond(pass(tellable, null, false, now), tellable, null, false, now).taken();
     }
 
     /**

@@ -16,6 +16,7 @@ import org.jukibus.flow.transferin.TransferInNotice;
 import org.jukibus.core.NodeRole;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.flow.transferin.TransferInFlow;
+import org.jukibus.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +57,10 @@ public final class TransferOutConfirmer implements FlowHandler {
 
     /** @param ticks monotonic nanoseconds for the log's hourly limit (System.nanoTime; a test moves its own) */
     TransferOutConfirmer(String self, NodeDirectory directory, Clock clock, boolean enabled, LongSupplier ticks) {
-        this.missingPrefecture = new MissingPrefectureLog(ticks);
         this.self = self;
         this.directory = directory;
         this.clock = clock;
+        this.missingPrefecture = new MissingPrefectureLog(ticks); // after the clock: it dates its lines
         this.enabled = enabled;
         log.info("transfer-out confirmations of {}: {}", self, enabled
                 ? "sent by the node when it delivers a transfer-in notice"
@@ -142,52 +143,48 @@ public final class TransferOutConfirmer implements FlowHandler {
      * The log of confirmations held because the directory lists no prefecture node: one WARN for each directory serial
      * that lacks it, then at most one line an hour with how many more were held, instead of a line per notice. Each
      * held confirmation is a dead letter with its reason and a NonDelivery file besides: the log only points at them.
-     * The hour is measured on a monotonic source ({@code System.nanoTime}), not the node clock: a drill that moves the
-     * node clock back must not silence the line, and a log's rate limit is no business time.
+     * The hour is measured on a monotonic source ({@link RateLimitedLog}), not the node clock: a drill that moves the
+     * node clock back must not silence the line.
      */
     final class MissingPrefectureLog {
-        private static final long HOUR = Duration.ofHours(1).toNanos();
-        private final LongSupplier ticks;
+        private final RateLimitedLog hourly;
         private long serial = -1;
         /** Held under the current serial. */
         private long count;
         /** Held in all, never reset: what the log accounts for. */
         private long total;
-        private long unlogged;
-        private long lastLineAt;
         private long lines;
         private String lastLine;
 
         MissingPrefectureLog(LongSupplier ticks) {
-            this.ticks = ticks;
+            this.hourly = new RateLimitedLog(log, Duration.ofHours(1), clock, ticks);
         }
 
         synchronized void held(String prefecture) {
             long current = directory.serial();
-            long now = ticks.getAsLong();
             count++;
             total++;
-            unlogged++;
             String line;
             if (current != serial) {
                 serial = current;
                 count = 1;
-                line = String.format("the directory (serial %d) lists no prefecture node %s for %s: the transfer-out"
-                        + " confirmation of each transfer-in notice delivered here is dead-lettered UNKNOWN_RECIPIENT with its"
-                        + " payload kept, and reported in legacy/outbox/non-delivery/; resend them with 'jukibus dlq resend'"
-                        + " once the directory lists it (or set jukibus.transfer-out.confirm-on-transfer-in=false if this"
-                        + " network has no prefecture node on purpose)", current, prefecture, self);
-            } else if (now - lastLineAt < HOUR) {
-                return;
+                hourly.now();
+                line = hourly.warn((leftOut, since) -> String.format("the directory (serial %d) lists no prefecture node %s"
+                        + " for %s: the transfer-out confirmation of each transfer-in notice delivered here is dead-lettered"
+                        + " UNKNOWN_RECIPIENT with its payload kept, and reported in legacy/outbox/non-delivery/; resend them"
+                        + " with 'jukibus dlq resend' once the directory lists it (or set"
+                        + " jukibus.transfer-out.confirm-on-transfer-in=false if this network has no prefecture node on"
+                        + " purpose)", current, prefecture, self));
             } else {
-                line = String.format("%d more transfer-out confirmations of %s dead-lettered since the last line, %d under"
-                        + " directory serial %d, which lists no prefecture node %s", unlogged, self, count, current, prefecture);
+                // this one and those left out since the last line
+                line = hourly.warn((leftOut, since) -> String.format("%d more transfer-out confirmations of %s"
+                        + " dead-lettered since the last line, %d under directory serial %d, which lists no prefecture"
+                        + " node %s", leftOut + 1, self, count, current, prefecture));
             }
-            log.warn(line);
-            lines++;
-            lastLine = line;
-            unlogged = 0;
-            lastLineAt = now;
+            if (line != null) {
+                lines++;
+                lastLine = line;
+            }
         }
     }
 }
