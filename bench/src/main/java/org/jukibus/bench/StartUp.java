@@ -1,0 +1,172 @@
+package org.jukibus.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.jukibus.approval.RoutesCommand;
+
+/**
+ * Start-up of a municipal node (issue 19, "start ≤ 8 s"): a cold start is a new JVM process
+ * ({@link NodeProcess}) until the node logs that it is ready. Each run starts Osaka-shi on a fresh node directory (as
+ * provisioned: no store, no broker journal, so the first start runs initdb and every migration) and, after a clean
+ * stop, a second time on the same directory (a restart). Two ways, each {@code --runs} times:
+ * <ul>
+ * <li>{@code java -jar target/jukibus.jar node} (the executable jar);</li>
+ * <li>as the Debian package starts it ({@code /usr/bin/jukibus}): the extracted layout ({@code --layout-jar}, which the
+ * build makes in target/extracted/) with the class-data archive a first run of the node wrote as it stopped (made
+ * here by one untimed start and stop on a fresh directory). The network's officer approves that jar for these runs.</li>
+ * </ul>
+ * Runs before the other sections, with nothing else running in the benchmark; the node's directory and the approval
+ * are put back as provisioned afterwards.
+ */
+final class StartUp {
+
+    private final BenchNetwork network;
+    private final Path productJar;
+    private final Path layoutJar;
+    private final List<String> jvmOptions;
+
+    StartUp(BenchNetwork network, Path productJar, Path layoutJar, List<String> jvmOptions) {
+        this.network = network;
+        this.productJar = productJar;
+        this.layoutJar = layoutJar;
+        this.jvmOptions = jvmOptions;
+    }
+
+    void measure(Settings settings, Report report) throws Exception {
+        if (!Files.isRegularFile(productJar)) {
+            throw new IllegalArgumentException("no product jar at " + productJar.toAbsolutePath()
+                    + " (build it first: mvn -B -q -DskipTests package; or give --product-jar, or --skip start)");
+        }
+        String code = BenchNetwork.RECIPIENT;
+        Path home = network.node(code).home();
+        Path pristine = home.resolveSibling(home.getFileName() + ".provisioned");
+        NodeProcess.writeConfig(network, code);
+        copyTree(home, pristine);
+        try {
+            Runs fat = runs(settings, code, home, pristine, productJar, jvmOptions);
+            report.row("start-up of a municipal node, new JVM until ready (`java" + options(jvmOptions) + " -jar jukibus.jar node`):"
+                    + " first start on a fresh node directory / second start", fat.seconds(), "≤ 8 s", fat.met());
+            report.row("  the same: CPU of the node's JVM until ready, first / second start (JIT compilers included)", fat.cpu());
+            if (Files.isRegularFile(layoutJar)) {
+                measureLayout(settings, report, code, home, pristine);
+            } else {
+                report.note("start-up as the Debian package starts a node not measured: no " + layoutJar
+                        + " (mvn package makes it in target/extracted/)");
+            }
+        } finally {
+            Bench.deleteTree(home);
+            copyTree(pristine, home);
+            Bench.deleteTree(pristine);
+        }
+    }
+
+    private void measureLayout(Settings settings, Report report, String code, Path home, Path pristine) throws Exception {
+        Path approval = network.network().programsDir().resolve("routes").resolve("APPROVED.xml");
+        Path provisioned = approval.resolveSibling("APPROVED.xml.provisioned");
+        Files.copy(approval, provisioned, StandardCopyOption.REPLACE_EXISTING);
+        Path archive = home.resolveSibling("start-up.jsa");
+        try {
+            approveLayout(approval);
+            Files.deleteIfExists(archive);
+            fresh(home, pristine);
+            List<String> training = new ArrayList<>(jvmOptions);
+            training.add("-XX:ArchiveClassesAtExit=" + archive);
+            startAndStop(code, layoutJar, training);
+            if (!Files.isRegularFile(archive)) {
+                report.note("start-up as the Debian package starts a node not measured: the training run wrote no archive");
+                return;
+            }
+            List<String> options = new ArrayList<>(jvmOptions);
+            options.add("-XX:SharedArchiveFile=" + archive);
+            Runs layout = runs(settings, code, home, pristine, layoutJar, options);
+            report.row("start-up as the Debian package starts a node (extracted jar and lib/, class-data archive of a first run):"
+                    + " first start on a fresh node directory / second start", layout.seconds(), "≤ 8 s", layout.met());
+            report.row("  the same: CPU of the node's JVM until ready, first / second start (JIT compilers included)", layout.cpu());
+        } finally {
+            Files.move(provisioned, approval, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    /** The officer approves the routes and broker configuration as provisioned, with the layout's jar and its lib/. */
+    private void approveLayout(Path approval) {
+        Path officer = network.network().officerDir();
+        int rc = RoutesCommand.commandLine().execute("sign", "--routes", approval.getParent().toString(),
+                "--broker-config", network.network().programsDir().resolve("broker-config").toString(),
+                "--keystore", officer.resolve("officer.p12").toString(), "--password-file", officer.resolve("officer.pass").toString(),
+                "--jar", layoutJar.toAbsolutePath().toString(), "--note", "bench: start-up of the extracted layout",
+                "--out", approval.toString());
+        if (rc != 0) {
+            throw new IllegalStateException("jukibus routes sign of " + layoutJar + " failed (" + rc + ")");
+        }
+    }
+
+    private Runs runs(Settings settings, String code, Path home, Path pristine, Path jar, List<String> options) throws Exception {
+        Runs runs = new Runs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int run = 1; run <= settings.runs(); run++) {
+            fresh(home, pristine);
+            NodeProcess first = startAndStop(code, jar, options);
+            NodeProcess second = startAndStop(code, jar, options);
+            runs.add(first, second);
+            Bench.say(String.format("start-up of %s, run %d: first %.2f s (CPU %.1f s), second %.2f s (CPU %.1f s)", jar.getFileName(),
+                    run, first.startSeconds(), first.cpuSeconds(), second.startSeconds(), second.cpuSeconds()));
+        }
+        return runs;
+    }
+
+    private NodeProcess startAndStop(String code, Path jar, List<String> options) throws Exception {
+        NodeProcess node = NodeProcess.start(network, code, jar, options);
+        node.stop();
+        return node;
+    }
+
+    private static void fresh(Path home, Path pristine) throws IOException {
+        Bench.deleteTree(home);
+        copyTree(pristine, home);
+    }
+
+    private static String options(List<String> options) {
+        return options.isEmpty() ? "" : " " + String.join(" ", options);
+    }
+
+    /** Seconds and CPU seconds of the first and second starts of each run. */
+    private record Runs(List<Double> first, List<Double> second, List<Double> firstCpu, List<Double> secondCpu) {
+        void add(NodeProcess a, NodeProcess b) {
+            first.add(a.startSeconds());
+            second.add(b.startSeconds());
+            firstCpu.add(a.cpuSeconds());
+            secondCpu.add(b.cpuSeconds());
+        }
+
+        String seconds() {
+            return Figure.of(first).format("%.2f") + " s / " + Figure.of(second).format("%.2f") + " s";
+        }
+
+        String cpu() {
+            return Figure.of(firstCpu).format("%.1f") + " s / " + Figure.of(secondCpu).format("%.1f") + " s";
+        }
+
+        String met() {
+            return Report.met(Figure.of(first).median() <= 8);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
