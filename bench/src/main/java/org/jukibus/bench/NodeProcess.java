@@ -67,8 +67,10 @@ record NodeProcess(Process process, double startSeconds, double cpuSeconds) {
         }
     }
 
+    /** The log's last lines, without the JVM's class-data warnings (a training run's exit writes thousands). */
     private static String tail(Path log) throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        lines = lines.stream().filter(l -> !l.contains("][cds")).toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 }

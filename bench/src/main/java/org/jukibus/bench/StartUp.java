@@ -19,10 +19,10 @@ import org.jukibus.approval.RoutesCommand;
  * <li>{@code java -jar target/jukibus.jar node} (the executable jar);</li>
  * <li>as the Debian package starts it ({@code /usr/bin/jukibus}): the extracted layout ({@code --layout-jar}, which the
  * build makes in target/extracted/) with the class-data archive a first run of the node wrote as it stopped (made
- * here by one untimed start and stop on a fresh directory). The network's officer approves that jar for these runs.</li>
+ * here by one untimed start and stop on a fresh directory).</li>
  * </ul>
- * Runs before the other sections, with nothing else running in the benchmark; the node's directory and the approval
- * are put back as provisioned afterwards.
+ * The network's officer approves the jar each way starts. Runs before the other sections, with nothing else running in
+ * the benchmark; the node's directory and the approval are put back as provisioned afterwards.
  */
 final class StartUp {
 
@@ -46,15 +46,20 @@ final class StartUp {
         String code = BenchNetwork.RECIPIENT;
         Path home = network.node(code).home();
         Path pristine = home.resolveSibling(home.getFileName() + ".provisioned");
+        Path approval = network.network().programsDir().resolve("routes").resolve("APPROVED.xml");
+        Path provisioned = approval.resolveSibling("APPROVED.xml.provisioned");
+        Path archive = home.resolveSibling("start-up.jsa");
         NodeProcess.writeConfig(network, code);
         copyTree(home, pristine);
+        Files.copy(approval, provisioned, StandardCopyOption.REPLACE_EXISTING);
         try {
+            approve(approval, productJar);
             Runs fat = runs(settings, code, home, pristine, productJar, jvmOptions);
             report.row("start-up of a municipal node, new JVM until ready (`java" + options(jvmOptions) + " -jar jukibus.jar node`):"
                     + " first start on a fresh node directory / second start", fat.seconds(), "≤ 8 s", fat.met());
             report.row("  the same: CPU of the node's JVM until ready, first / second start (JIT compilers included)", fat.cpu());
             if (Files.isRegularFile(layoutJar)) {
-                measureLayout(settings, report, code, home, pristine);
+                measureLayout(settings, report, code, home, pristine, approval, archive);
             } else {
                 report.note("start-up as the Debian package starts a node not measured: no " + layoutJar
                         + " (mvn package makes it in target/extracted/)");
@@ -63,47 +68,45 @@ final class StartUp {
             Bench.deleteTree(home);
             copyTree(pristine, home);
             Bench.deleteTree(pristine);
-        }
-    }
-
-    private void measureLayout(Settings settings, Report report, String code, Path home, Path pristine) throws Exception {
-        Path approval = network.network().programsDir().resolve("routes").resolve("APPROVED.xml");
-        Path provisioned = approval.resolveSibling("APPROVED.xml.provisioned");
-        Files.copy(approval, provisioned, StandardCopyOption.REPLACE_EXISTING);
-        Path archive = home.resolveSibling("start-up.jsa");
-        try {
-            approveLayout(approval);
-            Files.deleteIfExists(archive);
-            fresh(home, pristine);
-            List<String> training = new ArrayList<>(jvmOptions);
-            training.add("-XX:ArchiveClassesAtExit=" + archive);
-            startAndStop(code, layoutJar, training);
-            if (!Files.isRegularFile(archive)) {
-                report.note("start-up as the Debian package starts a node not measured: the training run wrote no archive");
-                return;
-            }
-            List<String> options = new ArrayList<>(jvmOptions);
-            options.add("-XX:SharedArchiveFile=" + archive);
-            Runs layout = runs(settings, code, home, pristine, layoutJar, options);
-            report.row("start-up as the Debian package starts a node (extracted jar and lib/, class-data archive of a first run):"
-                    + " first start on a fresh node directory / second start", layout.seconds(), "≤ 8 s", layout.met());
-            report.row("  the same: CPU of the node's JVM until ready, first / second start (JIT compilers included)", layout.cpu());
-        } finally {
             Files.move(provisioned, approval, StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(archive);
         }
     }
 
-    /** The officer approves the routes and broker configuration as provisioned, with the layout's jar and its lib/. */
-    private void approveLayout(Path approval) {
+    private void measureLayout(Settings settings, Report report, String code, Path home, Path pristine, Path approval,
+                               Path archive) throws Exception {
+        approve(approval, layoutJar);
+        Files.deleteIfExists(archive);
+        fresh(home, pristine);
+        List<String> training = new ArrayList<>(jvmOptions);
+        training.add("-XX:ArchiveClassesAtExit=" + archive);
+        training.add("-Xlog:cds=off,cds+dynamic=off,cds+class=off"); // as /usr/bin/jukibus: no warning per class left out
+        startAndStop(code, layoutJar, training);
+        if (!Files.isRegularFile(archive)) {
+            report.note("start-up as the Debian package starts a node not measured: the training run wrote no archive");
+            return;
+        }
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-XX:SharedArchiveFile=" + archive);
+        Runs layout = runs(settings, code, home, pristine, layoutJar, options);
+        report.row("start-up as the Debian package starts a node (extracted jar and lib/, class-data archive of a first run):"
+                + " first start on a fresh node directory / second start", layout.seconds(), "≤ 8 s", layout.met());
+        report.row("  the same: CPU of the node's JVM until ready, first / second start (JIT compilers included)", layout.cpu());
+    }
+
+    /**
+     * The officer approves the routes and broker configuration as provisioned with the jar the runs start (the
+     * provisioned approval names the jar of whatever JVM provisioned the network, a class folder in the bench's tests).
+     */
+    private void approve(Path approval, Path jar) {
         Path officer = network.network().officerDir();
         int rc = RoutesCommand.commandLine().execute("sign", "--routes", approval.getParent().toString(),
                 "--broker-config", network.network().programsDir().resolve("broker-config").toString(),
                 "--keystore", officer.resolve("officer.p12").toString(), "--password-file", officer.resolve("officer.pass").toString(),
-                "--jar", layoutJar.toAbsolutePath().toString(), "--note", "bench: start-up of the extracted layout",
+                "--jar", jar.toAbsolutePath().toString(), "--note", "bench: start-up of " + jar.getFileName(),
                 "--out", approval.toString());
         if (rc != 0) {
-            throw new IllegalStateException("jukibus routes sign of " + layoutJar + " failed (" + rc + ")");
+            throw new IllegalStateException("jukibus routes sign of " + jar + " failed (" + rc + ")");
         }
     }
 
