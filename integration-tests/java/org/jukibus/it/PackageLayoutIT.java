@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node run as the Debian package runs it: the extracted layout the build makes (target/extracted/: the application's
  * jar, installed as jukibus.jar, and lib/) started by the package's launcher (src/deb/bin/jukibus, with the jar's path
- * pointed at a copy of the layout), which makes the node's class-data archive at its first stop and maps it from then on.
+ * pointed at a copy of the layout), which with JUKIBUS_CDS=on makes the node's class-data archive at its first stop
+ * and maps it from then on.
  * The officer approves the layout's jar with its libraries.
  */
 class PackageLayoutIT {
@@ -47,20 +48,37 @@ class PackageLayoutIT {
 
         Process first = launch(jar, cds, "first");
         awaitReady(first, "first");
-        stop(first);
+        assertThat(stop(first)).isEqualTo(143); // the orderly stop, archive written
+
         try (Stream<Path> files = Files.list(cds)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).singleElement()
                     .satisfies(name -> assertThat(name).endsWith(".jsa.new"));
         }
 
-        Process second = launch(jar, cds, "second");
+        Path classes = dir.resolve("class-load.log");
+        Process second = launch(jar, cds, "second", "-Xlog:class+load=info:file=" + classes);
         awaitReady(second, "second");
-        String command = second.info().commandLine().orElse("");
         stop(second);
         try (Stream<Path> files = Files.list(cds)) {
-            List<String> names = files.map(p -> p.getFileName().toString()).toList();
-            assertThat(names).singleElement().satisfies(name -> assertThat(name).endsWith(".jsa"));
-            assertThat(command).contains("-XX:SharedArchiveFile=" + cds.resolve(names.get(0)));
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).singleElement()
+                    .satisfies(name -> assertThat(name).endsWith(".jsa"));
+        }
+        // the node's own classes came from the archive, not from the jar
+        assertThat(Files.readAllLines(classes, StandardCharsets.UTF_8))
+                .anyMatch(l -> l.contains("org.jukibus.approval.ProgramApproval ") && l.contains("shared objects file (top)"));
+    }
+
+    @Test
+    void a_start_that_fails_leaves_no_archive_behind() throws Exception {
+        Path jar = layout(); // not approved: the provisioned approval names another jar
+        Path cds = dir.resolve("cds");
+
+        Process node = launch(jar, cds, "refused");
+
+        assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(node.exitValue()).isEqualTo(1);
+        try (Stream<Path> files = Files.list(cds)) {
+            assertThat(files).isEmpty();
         }
     }
 
@@ -107,7 +125,7 @@ class PackageLayoutIT {
     }
 
     /** src/deb/bin/jukibus with its jar's path pointed at the copy, run as the unit runs it: {@code jukibus node --config}. */
-    private Process launch(Path jar, Path cds, String name) throws IOException {
+    private Process launch(Path jar, Path cds, String name, String... javaOptions) throws IOException {
         Path launcher = dir.resolve("jukibus");
         String script = Files.readString(Path.of("src/deb/bin/jukibus"), StandardCharsets.UTF_8);
         assertThat(script).contains("JAR=/usr/share/jukibus/jukibus.jar\n");
@@ -117,6 +135,9 @@ class PackageLayoutIT {
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        // not in JAVA_OPTS, which is part of the archive's build key: the JVM's own variable
+        env.put("JDK_JAVA_OPTIONS", String.join(" ", javaOptions));
+        env.put("JUKIBUS_CDS", "on");
         env.put("JUKIBUS_CDS_DIR", cds.toString());
         return builder.start();
     }
@@ -137,9 +158,10 @@ class PackageLayoutIT {
     }
 
     /** SIGTERM, as systemctl stop sends it; the JVM writes a first run's archive as it exits. */
-    private static void stop(Process process) throws InterruptedException {
+    private static int stop(Process process) throws InterruptedException {
         process.destroy();
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return process.exitValue();
     }
 
     /** The library with one more entry: what an attacker or a careless copy leaves in lib/. */
