@@ -25,6 +25,11 @@ import org.jukibus.audit.Sha256;
  * ({@code schemas/<name>.xsd}, as the node loads them from its classpath). Checked in place, not copied: the jar is the
  * running code, and the schemas are read from it.
  *
+ * <p>A jar whose manifest names a {@code Class-Path} (the extracted layout {@code java -Djarmode=tools -jar jukibus.jar
+ * extract} makes: {@code jukibus.jar} with the application's classes and {@code lib/*.jar} beside it, which class-data
+ * sharing needs to start a node fast) runs the code of those jars too: its {@value ProgramFiles#JAR} digest covers them
+ * ({@link #programDigest}), so that a changed, added or missing library is refused like a changed jar.
+ *
  * <p>A node run from a class folder (development, the in-process nodes of tests) has no jar: only its schemas are
  * checked, and the operation log says the jar was not ({@link #jar()} is null).
  *
@@ -58,7 +63,7 @@ public record NodeProgram(Path jar, Path where, SortedMap<String, String> digest
     /** A jar (as {@code mvn package} builds it): its digest and the schemas inside it. */
     public static NodeProgram ofJar(Path jar) throws IOException {
         SortedMap<String, String> digests = new TreeMap<>();
-        digests.put(ProgramFiles.JAR, sha256(jar));
+        digests.put(ProgramFiles.JAR, programDigest(jar));
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -96,7 +101,7 @@ public record NodeProgram(Path jar, Path where, SortedMap<String, String> digest
     /** This program with another jar's digest: what a network's nodes run when they are started from that jar. */
     public NodeProgram withJar(Path otherJar) throws IOException {
         SortedMap<String, String> d = new TreeMap<>(digests);
-        d.put(ProgramFiles.JAR, sha256(otherJar));
+        d.put(ProgramFiles.JAR, programDigest(otherJar));
         return new NodeProgram(otherJar, otherJar, d);
     }
 
@@ -114,6 +119,58 @@ public record NodeProgram(Path jar, Path where, SortedMap<String, String> digest
 
     private static boolean isSchema(String name) {
         return name.startsWith(ProgramFiles.SCHEMAS) && ProgramFiles.PATH.matcher(name).matches();
+    }
+
+    /**
+     * The digest an officer approves as {@value ProgramFiles#JAR}: of a self-contained jar, its SHA-256; of a jar with a
+     * {@code Class-Path}, the SHA-256 of the lines {@code <sha256> <path>} of the jar and of every jar the JVM loads
+     * through it (each one's own {@code Class-Path} too, as the JVM follows them), in the order the JVM searches them.
+     * A library the manifest names but which is not there is refused: the JVM would skip it silently, and a node must
+     * not run a program other than the approved one.
+     */
+    static String programDigest(Path jar) throws IOException {
+        java.util.LinkedHashMap<Path, String> loaded = new java.util.LinkedHashMap<>();
+        collect(jar.toAbsolutePath().normalize(), loaded);
+        if (loaded.size() == 1) {
+            return loaded.values().iterator().next();
+        }
+        StringBuilder lines = new StringBuilder();
+        Path base = jar.toAbsolutePath().normalize().getParent();
+        loaded.forEach((path, digest) -> lines.append(digest).append(' ').append(base.relativize(path)).append('\n'));
+        return Sha256.hex(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void collect(Path jar, java.util.Map<Path, String> loaded) throws IOException {
+        if (loaded.containsKey(jar)) {
+            return;
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("the class path of the node's jar names " + jar + ", which is not there");
+        }
+        loaded.put(jar, sha256(jar));
+        String classPath;
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile(), false)) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            classPath = manifest == null ? null : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+        }
+        if (classPath == null) {
+            return;
+        }
+        for (String entry : classPath.trim().split("\\s+")) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            java.net.URI uri;
+            try {
+                uri = jar.getParent().toUri().resolve(entry); // Class-Path entries are URLs relative to the jar
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the class path of " + jar + " names " + entry + ", which is not a URL", e);
+            }
+            if (!"file".equals(uri.getScheme())) {
+                throw new IOException("the class path of " + jar + " names " + entry + ", which is not a file");
+            }
+            collect(Path.of(uri).normalize(), loaded);
+        }
     }
 
     /** Streams the file: a node's jar is tens of MiB. */

@@ -74,13 +74,19 @@ public class Bench implements Callable<Integer> {
             + " raw, naive and fan-out need the nodes in this JVM and are skipped.")
     boolean separateJvms;
 
-    @Option(names = "--product-jar", defaultValue = "target/jukibus.jar", description = "The product jar the separate JVMs run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--product-jar", defaultValue = "target/jukibus.jar",
+            description = "The product jar the start-up section and the separate JVMs run (default: ${DEFAULT-VALUE}).")
     Path productJar;
 
-    @Option(names = "--node-jvm-options", split = " ", description = "JVM options of the separate node JVMs, space-separated (e.g. \"-Xmx512m\").")
+    @Option(names = "--layout-jar", defaultValue = "target/extracted/jukibus-layout.jar",
+            description = "The extracted layout's jar (lib/ beside it) the start-up section also starts, as the Debian package does (default: ${DEFAULT-VALUE}).")
+    Path layoutJar;
+
+    @Option(names = "--node-jvm-options", split = " ",
+            description = "JVM options of the node JVMs of the start-up section and --separate-jvms, space-separated (e.g. \"-Xmx512m\").")
     List<String> nodeJvmOptions = new ArrayList<>();
 
-    @Option(names = "--skip", split = ",", description = "Sections to skip: crypto, e2e, rate, raw, naive, fanout, identity.")
+    @Option(names = "--skip", split = ",", description = "Sections to skip: start, crypto, e2e, rate, raw, naive, fanout, identity.")
     List<String> skip = new ArrayList<>();
 
     @Option(names = "--results", description = "Append the table to this markdown file (e.g. bench/results.md).")
@@ -111,6 +117,9 @@ public class Bench implements Callable<Integer> {
         if (ProcessCpu.dynamicCompilerThreads()) {
             report.note("this JVM ran with dynamic compiler threads: its JIT shares are lower bounds (bench/run passes -XX:-UseDynamicNumberOfCompilerThreads)");
         }
+        if (!skip.contains("start")) {
+            new StartUp(network, productJar, layoutJar, nodeJvmOptions).measure(settings, report);
+        }
         if (!skip.contains("crypto")) {
             crypto.measure(settings, report);
         }
@@ -131,10 +140,10 @@ public class Bench implements Callable<Integer> {
             throws Exception {
         try (Nodes nodes = separateJvms ? new NodeProcesses(network, productJar, nodeJvmOptions) : new InProcessNodes(network)) {
             double[] start = nodes.startSeconds();
-            say(String.format("start-up: recipient %.2f s, sender %.2f s", start[1], start[0]));
+            // not the start-up figure (StartUp measures that): the bench's nodes start in an already warm JVM
+            // unless --separate-jvms, and the second one beside the first
+            say(String.format("nodes started: recipient %.2f s, sender %.2f s", start[1], start[0]));
             runSections(network, nodes, settings, report, envelopeBytes, crypto);
-            report.row("start-up of a municipal node (first / second)", String.format("%.2f s / %.2f s (one start each)", start[1], start[0]),
-                    "≤ 8 s", Report.met(start[1] <= 8));
         }
     }
 
