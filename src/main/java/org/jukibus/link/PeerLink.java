@@ -174,6 +174,11 @@ final class PeerLink implements AutoCloseable {
         }
     }
 
+    /** Whether the peer is down: every line failed and none has opened since (sends to it fail at once). */
+    synchronized boolean down() {
+        return line == null && retryAt != null;
+    }
+
     synchronized Endpoint activeEndpoint() {
         return line == null ? null : line.endpoint();
     }

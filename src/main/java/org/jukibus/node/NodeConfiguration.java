@@ -41,6 +41,7 @@ import org.jukibus.flow.Flows;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.LegacyIntake;
 import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.ParkedEnvelopes;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.OutageWindowPurge;
 import org.jukibus.flow.nondelivery.SentMessages;
@@ -325,9 +326,15 @@ public class NodeConfiguration {
         return waiting;
     }
 
+    /** Envelopes for peers that are down, on disk (flow.ParkedEnvelopes); moved back as peerLinks() schedules. */
+    @Bean(destroyMethod = "close")
+    ParkedEnvelopes parkedEnvelopes(NodeBroker broker, ConnectionFactory localConnectionFactory) {
+        return new ParkedEnvelopes(broker.server(), localConnectionFactory);
+    }
+
     @Bean(destroyMethod = "close")
     PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
-                        WaitingMessages waiting) {
+                        WaitingMessages waiting, ParkedEnvelopes parked) {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
         NodeProperties.Link link = properties.getLink();
@@ -335,7 +342,12 @@ public class NodeConfiguration {
         // the system's clock, not the node's: these are retry intervals, not decisions by time, and a node
         // clock moved back (the end of a drill) must not keep a peer "down" for the distance it moved
         PeerLinks links = new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
-                Clock.systemUTC(), waiting::releaseFor);
+                Clock.systemUTC(), peer -> {
+                    waiting.releaseFor(peer);
+                    parked.releaseFor(peer);
+                });
+        // the parked envelopes' periodic moves ask the links which peers are down
+        parked.schedule(links::knownDown, link.getParkedCheck(), link.getParkedReview());
         // lines follow a new directory's endpoints; a new CRL alone changes no endpoint
         java.util.concurrent.atomic.AtomicLong serial = new java.util.concurrent.atomic.AtomicLong(trust.directory().serial());
         trust.onChange(state -> {
@@ -395,9 +407,9 @@ public class NodeConfiguration {
 
     @Bean
     PeerForwarder peerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog operationLog,
-                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes) {
+                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes, ParkedEnvelopes parked) {
         return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock)
-                .refusingRevoked(envelopes::recipientRevoked);
+                .refusingRevoked(envelopes::recipientRevoked).parkingFor(parked);
     }
 
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */
