@@ -126,7 +126,8 @@ final class BacklogBroker {
 
         // as the node: a peer back is told by its link; every check moves back what a peer not known down has parked
         ParkedEnvelopes parked = new ParkedEnvelopes(broker.server(), factory)
-                .schedule(peer -> !peerUp.get(), java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1));
+                .schedule(peer -> !peerUp.get(), peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                        java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1));
         Thread forwarder = new Thread(() -> forward(factory, parked, peerUp, stop, failedSends, forwarded), "forwarder");
         forwarder.start();
         if (mode.equals("retry")) {

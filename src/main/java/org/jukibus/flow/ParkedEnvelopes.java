@@ -53,10 +53,12 @@ import org.slf4j.LoggerFactory;
  *   <li>when the peer's link answers again ({@link #releaseFor}, from PeerLinks);</li>
  *   <li>every {@code check}: the peers whose link is not known down (the peer came back between the failure and the
  *       park's commit; after a start nothing is known down, so the first check returns everything for one try);</li>
- *   <li>every {@code review}: every parked envelope, so that the forwarder decides again what is no longer a matter
- *       of waiting: an envelope past the outage window becomes an EXPIRED dead letter and its sender is told, a peer
- *       removed from the directory or revoked makes them dead letters; what is still for a down peer is parked again.
- *       </li>
+ *   <li>every {@code review}, what is no longer a matter of waiting, for the forwarder to decide: all of a peer
+ *       removed from the directory or revoked (dead letters), and of a peer still down the envelopes from the head of
+ *       its queue through the last one sealed before the outage window's start plus one review (an envelope past the
+ *       window becomes an EXPIRED dead letter, its sender told; one that expires before the next review, or a newer one
+ *       among them, is parked again). The rest stays where it is: a review reads a down peer's backlog but does not
+ *       rewrite it.</li>
  * </ul>
  * A move takes only as many as the queue held when it began: what the forwarder parks again meanwhile waits for the
  * next one. All moves run on one thread of their own, never on the link's recheck thread.
@@ -80,6 +82,10 @@ public final class ParkedEnvelopes implements AutoCloseable {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService mover;
     private volatile Predicate<String> knownDown = peer -> false;
+    private volatile Predicate<String> refused = peer -> false;
+    private volatile Duration outageWindow = Duration.ofDays(30);
+    private volatile Duration review = Duration.ofHours(1);
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     /**
      * @param broker the node's broker (queue counts)
@@ -105,13 +111,22 @@ public final class ParkedEnvelopes implements AutoCloseable {
 
     /**
      * Starts the periodic moves back: every {@code check} those of the peers {@code knownDown} does not name, every
-     * {@code review} all of them.
+     * {@code review} what {@link #review()} finds due.
+     *
+     * @param refused      whether a peer is no longer one to send to (not in the directory, revoked)
+     * @param outageWindow jukibus.envelope.outage-window
+     * @param clock        the node clock (the outage window is a decision by time)
      */
-    public ParkedEnvelopes schedule(Predicate<String> knownDown, Duration check, Duration review) {
+    public ParkedEnvelopes schedule(Predicate<String> knownDown, Predicate<String> refused, Duration outageWindow,
+                                    java.time.Clock clock, Duration check, Duration review) {
         this.knownDown = knownDown;
+        this.refused = refused;
+        this.outageWindow = outageWindow;
+        this.clock = clock;
+        this.review = review;
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, () -> moveBackAll(false)),
                 check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
-        mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, () -> moveBackAll(true)),
+        mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, this::review),
                 review.toMillis(), review.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
@@ -205,13 +220,80 @@ public final class ParkedEnvelopes implements AutoCloseable {
     }
 
     /**
+     * The review: every parked envelope of a peer not known down or no longer one to send to, and of a peer still
+     * down those at the head of its queue that are due ({@link #due}).
+     */
+    void review() throws JMSException {
+        for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
+            String peer = parked.getKey();
+            if (parked.getValue() == 0) {
+                continue;
+            }
+            if (!knownDown.test(peer) || refused.test(peer)) {
+                moveBack(peer);
+            } else {
+                long due = dueAtHead(peer);
+                if (due > 0) {
+                    moveBack(peer, due);
+                }
+            }
+        }
+    }
+
+    /**
+     * How many envelopes from the head of {@code peer}'s parking queue the review moves back: up to the last one that
+     * is {@link #due}. The queue is read through (a browser: one envelope at a time, nothing taken, nothing written):
+     * parked envelopes are roughly in the order they were sealed, but not strictly (a move back during an outage
+     * interleaves with newer ones parked meanwhile), and an expired envelope behind a fresh one must not wait for it.
+     */
+    long dueAtHead(String peer) throws JMSException {
+        java.time.Instant sealedBefore = clock.instant().minus(outageWindow).plus(review);
+        long read = 0;
+        long throughLastDue = 0;
+        try (Connection connection = local.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queueOf(peer)))) {
+            connection.start();
+            java.util.Enumeration<?> parked = browser.getEnumeration();
+            while (parked.hasMoreElements()) {
+                read++;
+                if (due((Message) parked.nextElement(), sealedBefore)) {
+                    throughLastDue = read;
+                }
+            }
+        }
+        return throughLastDue;
+    }
+
+    /**
+     * Whether the forwarder must see a parked envelope again now: sealed before {@code sealedBefore} (past the outage
+     * window, or past it before the next review), or with no seal time it can read (it decides those too).
+     */
+    static boolean due(Message parked, java.time.Instant sealedBefore) throws JMSException {
+        String createdAt = parked.getStringProperty(Headers.CREATED_AT);
+        if (createdAt == null) {
+            return true;
+        }
+        try {
+            return java.time.Instant.parse(createdAt).isBefore(sealedBefore);
+        } catch (java.time.format.DateTimeParseException e) {
+            return true;
+        }
+    }
+
+    /**
      * Moves the envelopes parked for {@code peer} now back to the outbound queue, in transactions of at most
      * {@value #BATCH_MESSAGES} envelopes or {@value #BATCH_BYTES} bytes; returns how many.
      */
-    synchronized int moveBack(String peer) throws JMSException {
+    int moveBack(String peer) throws JMSException {
+        return moveBack(peer, Long.MAX_VALUE);
+    }
+
+    /** Moves at most {@code limit} envelopes from the head of {@code peer}'s parking queue back; returns how many. */
+    synchronized int moveBack(String peer, long limit) throws JMSException {
         String name = queueOf(peer);
         Queue queue = broker.locateQueue(SimpleString.of(name));
-        long waiting = queue == null ? 0 : queue.getMessageCount();
+        long waiting = Math.min(limit, queue == null ? 0 : queue.getMessageCount());
         parking.remove(peer); // a park after this point is logged again
         if (waiting == 0) {
             return 0;
@@ -229,7 +311,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 while (moved + batch < waiting && batch < BATCH_MESSAGES && bytes < BATCH_BYTES) {
                     Message parked = consumer.receive(1000);
                     if (parked == null) {
-                        break; // taken meanwhile (the erasure, an operator): what is left goes next time
+                        break; // taken meanwhile (an operator): what is left goes next time
                     }
                     BytesMessage copy = copy(session, parked);
                     bytes += ((BytesMessage) parked).getBodyLength();
@@ -243,7 +325,8 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 moved += batch;
             }
         }
-        log.info("moved {} envelopes parked for {} back to the outbound queue ({} were parked)", moved, peer, waiting);
+        log.info("moved {} envelopes parked for {} back to the outbound queue ({} left parked)", moved, peer,
+                queue.getMessageCount());
         return moved;
     }
 

@@ -346,8 +346,6 @@ public class NodeConfiguration {
                     waiting.releaseFor(peer);
                     parked.releaseFor(peer);
                 });
-        // the parked envelopes' periodic moves ask the links which peers are down
-        parked.schedule(links::knownDown, link.getParkedCheck(), link.getParkedReview());
         // lines follow a new directory's endpoints; a new CRL alone changes no endpoint
         java.util.concurrent.atomic.AtomicLong serial = new java.util.concurrent.atomic.AtomicLong(trust.directory().serial());
         trust.onChange(state -> {
@@ -407,8 +405,14 @@ public class NodeConfiguration {
 
     @Bean
     PeerForwarder peerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog operationLog,
-                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes, ParkedEnvelopes parked) {
-        return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock)
+                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes, ParkedEnvelopes parked,
+                                NodeDirectory directory) {
+        Duration outageWindow = properties.getEnvelope().getOutageWindow();
+        // the parked envelopes go back when the links say a peer is not down, and at each review what the forwarder
+        // must decide: a recipient gone from the directory or revoked, an envelope at the end of the outage window
+        parked.schedule(links::knownDown, peer -> directory.byCode(peer).isEmpty() || envelopes.recipientRevoked(peer),
+                outageWindow, clock, properties.getLink().getParkedCheck(), properties.getLink().getParkedReview());
+        return new PeerForwarder(links, flows, metrics, operationLog, outageWindow, clock)
                 .refusingRevoked(envelopes::recipientRevoked).parkingFor(parked);
     }
 

@@ -163,15 +163,48 @@ class ParkedEnvelopesTest {
         put("m-1", PEER, randomBytes(10));
         put("o-1", OTHER, randomBytes(10));
         parkAll();
-        parked.schedule(PEER::equals, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1));
+        parked.schedule(PEER::equals, peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                java.time.Duration.ofHours(1), java.time.Duration.ofHours(1));
 
         parked.moveBackAll(false);
         assertThat(parked.counts()).containsEntry(PEER, 1L).containsEntry(OTHER, 0L);
         assertThat(take(ParkedEnvelopes.OUTBOUND).getStringProperty(Headers.MESSAGE_ID)).isEqualTo("o-1");
 
-        parked.moveBackAll(true); // the review: every one, for the forwarder to decide again
+        parked.moveBackAll(true);
         assertThat(parked.counts()).containsEntry(PEER, 0L);
         assertThat(take(ParkedEnvelopes.OUTBOUND).getStringProperty(Headers.MESSAGE_ID)).isEqualTo("m-1");
+    }
+
+    /**
+     * The review gives the forwarder what it must decide and leaves a down peer's fresh backlog on disk: of a peer
+     * still down, the envelopes through the last one past (or within a review of) the outage window, an expired one
+     * behind a fresh one included; of a peer gone from the directory or revoked, all.
+     */
+    @Test
+    void the_review_moves_back_what_is_due_and_leaves_a_down_peers_fresh_backlog_parked() throws Exception {
+        java.time.Instant now = java.time.Instant.parse("2026-12-07T03:00:00Z");
+        String old = now.minus(java.time.Duration.ofDays(31)).toString();
+        String fresh = now.minus(java.time.Duration.ofDays(1)).toString();
+        put("e-1", PEER, randomBytes(10), old);
+        put("e-2", PEER, randomBytes(10), fresh);
+        put("e-3", PEER, randomBytes(10), old);
+        put("e-4", PEER, randomBytes(10), fresh);
+        put("e-5", PEER, randomBytes(10), fresh);
+        put("o-1", OTHER, randomBytes(10), fresh);
+        parkAll();
+        parked.schedule(peer -> true, OTHER::equals, java.time.Duration.ofDays(30),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), java.time.Duration.ofHours(1), java.time.Duration.ofHours(1));
+
+        parked.review();
+
+        assertThat(parked.counts()).containsEntry(PEER, 2L).containsEntry(OTHER, 0L);
+        List<String> back = new ArrayList<>();
+        Message m;
+        while ((m = take(ParkedEnvelopes.OUTBOUND)) != null) {
+            back.add(m.getStringProperty(Headers.MESSAGE_ID));
+        }
+        assertThat(back).containsExactlyInAnyOrder("e-1", "e-2", "e-3", "o-1");
+        assertThat(take(ParkedEnvelopes.queueOf(PEER)).getStringProperty(Headers.MESSAGE_ID)).isEqualTo("e-4");
     }
 
     @Test
@@ -195,8 +228,12 @@ class ParkedEnvelopesTest {
         }
     }
 
-    /** An envelope on the outbound queue as the node puts it: with the message id as its local duplicate id. */
     private void put(String id, String recipient, byte[] body) throws Exception {
+        put(id, recipient, body, "2026-12-07T03:00:00Z");
+    }
+
+    /** An envelope on the outbound queue as the node puts it: with the message id as its local duplicate id. */
+    private void put(String id, String recipient, byte[] body, String createdAt) throws Exception {
         try (Connection c = local.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue(ParkedEnvelopes.OUTBOUND));
@@ -207,7 +244,7 @@ class ParkedEnvelopesTest {
             m.setStringProperty(Headers.DUPLICATE_ID, id);
             m.setStringProperty(Headers.RECIPIENT, recipient);
             m.setStringProperty(Headers.TYPE, "TransferInNotice");
-            m.setStringProperty(Headers.CREATED_AT, "2026-12-07T03:00:00Z");
+            m.setStringProperty(Headers.CREATED_AT, createdAt);
             m.setLongProperty(Headers.CREATED_AT_MILLIS, 1_796_612_400_000L);
             producer.send(m);
         }
