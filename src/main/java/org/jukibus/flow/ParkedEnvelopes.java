@@ -81,11 +81,12 @@ public final class ParkedEnvelopes implements AutoCloseable {
     /** Peers with a move back queued: a second request while one waits adds nothing. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService mover;
-    private volatile Predicate<String> knownDown = peer -> false;
-    private volatile Predicate<String> refused = peer -> false;
-    private volatile Duration outageWindow = Duration.ofDays(30);
-    private volatile Duration review = Duration.ofHours(1);
-    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    // what the periodic moves ask, set by schedule() (before it nothing moves but releaseFor)
+    private volatile Predicate<String> knownDown;
+    private volatile Predicate<String> refused;
+    private volatile Duration outageWindow;
+    private volatile Duration review;
+    private volatile java.time.Clock clock;
 
     /**
      * @param broker the node's broker (queue counts)
@@ -124,7 +125,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         this.outageWindow = outageWindow;
         this.clock = clock;
         this.review = review;
-        mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, () -> moveBackAll(false)),
+        mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, this::check),
                 check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, this::review),
                 review.toMillis(), review.toMillis(), TimeUnit.MILLISECONDS);
@@ -209,11 +210,11 @@ public final class ParkedEnvelopes implements AutoCloseable {
         return Collections.unmodifiableMap(counts);
     }
 
-    /** One pass: every peer with parked envelopes ({@code all}) or those whose link is not known down. */
-    void moveBackAll(boolean all) throws JMSException {
+    /** The check: every parked envelope of the peers whose link is not known down. */
+    void check() throws JMSException {
         for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
             String peer = parked.getKey();
-            if (parked.getValue() > 0 && (all || !knownDown.test(peer))) {
+            if (parked.getValue() > 0 && !knownDown.test(peer)) {
                 moveBack(peer);
             }
         }
