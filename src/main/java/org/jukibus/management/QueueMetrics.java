@@ -63,6 +63,8 @@ public final class QueueMetrics implements AutoCloseable {
     private final MultiGauge outboundDepth;
     private final MultiGauge outboundAge;
     private final String node;
+    /** Per parking queue: its id, how many had left it, when its head was first queued (see parkedHead). */
+    private final Map<String, long[]> parkedHeads = new java.util.concurrent.ConcurrentHashMap<>();
     private PeriodicJob timer;
 
     public QueueMetrics(NodeBroker broker, Clock clock, MeterRegistry registry, String node) {
@@ -107,7 +109,7 @@ public final class QueueMetrics implements AutoCloseable {
                 }
                 Backlog all = new Backlog();
                 if (name.startsWith(NodeBroker.PARKED_PREFIX)) {
-                    long oldest = oldest(queue);
+                    long oldest = parkedHead(queue);
                     all.add(queue.getMessageCount(), oldest);
                     byPeer.computeIfAbsent(name.substring(NodeBroker.PARKED_PREFIX.length()), p -> new Backlog())
                             .add(queue.getMessageCount(), oldest);
@@ -169,11 +171,22 @@ public final class QueueMetrics implements AutoCloseable {
         return first instanceof Long millis ? millis : ref.getMessage().getTimestamp();
     }
 
-    /** When the head of a queue nothing consumes was first queued; 0 when it is empty. */
-    private static long oldest(Queue queue) {
-        try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
-            return it.hasNext() ? queuedAt(it.next()) : 0;
+    /**
+     * When the head of a parking queue was first queued; 0 when it is empty. Read again only once something left the
+     * queue (its head may have changed): a paged head is a page read from disk, for each parking queue every round.
+     */
+    private long parkedHead(Queue queue) {
+        long taken = queue.getMessagesAcknowledged() + queue.getMessagesExpired() + queue.getMessagesKilled();
+        long[] known = parkedHeads.get(queue.getName().toString());
+        if (known != null && known[0] == queue.getID() && known[1] == taken && known[2] > 0) {
+            return known[2];
         }
+        long oldest;
+        try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
+            oldest = it.hasNext() ? queuedAt(it.next()) : 0;
+        }
+        parkedHeads.put(queue.getName().toString(), new long[] {queue.getID(), taken, oldest});
+        return oldest;
     }
 
     @Override

@@ -326,7 +326,7 @@ public class NodeConfiguration {
         return waiting;
     }
 
-    /** Envelopes for peers that are down, on disk (flow.ParkedEnvelopes); moved back as peerLinks() schedules. */
+    /** Envelopes for peers that are down, on disk (flow.ParkedEnvelopes); peerLinks() releases, peerForwarder() schedules. */
     @Bean(destroyMethod = "close")
     ParkedEnvelopes parkedEnvelopes(NodeBroker broker, ConnectionFactory localConnectionFactory) {
         return new ParkedEnvelopes(broker.server(), localConnectionFactory);
