@@ -102,6 +102,25 @@ public final class ParkedEnvelopes implements AutoCloseable {
         });
     }
 
+    /**
+     * What is wrong with the running broker.xml for parking, if anything: an approved broker.xml from before parking
+     * has no {@code jukibus.parked.#} address setting, so no parking queue can be created and a down peer's envelopes
+     * are retried from memory as before (each park fails and rolls back), until the officer approves the new one.
+     */
+    public static java.util.Optional<String> missingSettings(ActiveMQServer broker) {
+        if (broker == null || broker.getAddressSettingsRepository() == null) {
+            return java.util.Optional.empty();
+        }
+        org.apache.activemq.artemis.core.settings.impl.AddressSettings parking =
+                broker.getAddressSettingsRepository().getMatch(PREFIX + "000000");
+        if (parking.isAutoCreateQueues() && parking.isAutoCreateAddresses() && !parking.isAutoDeleteQueues()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the broker.xml in force has no address-setting for " + PREFIX + "# (auto-created,"
+                + " never auto-deleted parking queues): envelopes for a peer that is down cannot be parked and are retried"
+                + " from memory as before this release, and each attempt fails; have this release's broker.xml approved");
+    }
+
     /** The parking queue of a peer. */
     public static String queueOf(String peer) {
         if (peer == null || !PEER.matcher(peer).matches()) {

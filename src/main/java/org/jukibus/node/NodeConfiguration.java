@@ -78,6 +78,8 @@ import org.springframework.jms.connection.JmsTransactionManager;
 @EnableConfigurationProperties(NodeProperties.class)
 public class NodeConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeConfiguration.class);
+
     /** The node's one clock, movable while the node runs (see {@link NodeClock}); starts at the offset file's, else the configured offset. */
     @Bean
     NodeClock clock(NodeSettings settings, NodeProperties properties) {
@@ -329,6 +331,8 @@ public class NodeConfiguration {
     /** Envelopes for peers that are down, on disk (flow.ParkedEnvelopes); peerLinks() releases, peerForwarder() schedules. */
     @Bean(destroyMethod = "close")
     ParkedEnvelopes parkedEnvelopes(NodeBroker broker, ConnectionFactory localConnectionFactory) {
+        // an approved broker.xml from before parking: the node runs (the officer approves the new one), and says why
+        ParkedEnvelopes.missingSettings(broker.server()).ifPresent(log::warn);
         return new ParkedEnvelopes(broker.server(), localConnectionFactory);
     }
 

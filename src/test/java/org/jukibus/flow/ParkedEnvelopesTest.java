@@ -205,6 +205,15 @@ class ParkedEnvelopesTest {
     }
 
     @Test
+    void the_shipped_broker_xml_lets_envelopes_be_parked_one_from_before_is_named() {
+        assertThat(ParkedEnvelopes.missingSettings(broker.server())).isEmpty();
+        broker.server().getAddressSettingsRepository().addMatch(ParkedEnvelopes.PREFIX + "#",
+                new org.apache.activemq.artemis.core.settings.impl.AddressSettings().setAutoCreateQueues(false));
+        assertThat(ParkedEnvelopes.missingSettings(broker.server())).hasValueSatisfying(
+                why -> assertThat(why).contains("jukibus.parked.#").contains("approved"));
+    }
+
+    @Test
     void a_peer_code_cannot_name_another_queue() {
         assertThatThrownBy(() -> ParkedEnvelopes.queueOf("131059.x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ParkedEnvelopes.queueOf("#")).isInstanceOf(IllegalArgumentException.class);
