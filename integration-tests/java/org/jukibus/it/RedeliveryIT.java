@@ -62,6 +62,34 @@ class RedeliveryIT {
     }
 
     /**
+     * A peer that takes the connection and then refuses every send (here Osaka-shi's broker refuses a municipality's
+     * send to its node-status address, which only central may write; a hostile peer or a broker of another version
+     * alike): those envelopes are parked like a down peer's, none waits out a redelivery delay in this node's memory,
+     * and the peer's other mail still arrives once it takes sends again.
+     */
+    @Test
+    void envelopes_a_peer_refuses_to_take_are_parked_not_held_in_memory(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        String parking = ParkedEnvelopes.queueOf(OSAKA);
+        for (int i = 0; i < 3; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            net.put(SHINJUKU, "jukibus.outbound", "<sealed/>".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(
+                    org.jukibus.flow.Headers.MESSAGE_ID, id, org.jukibus.flow.Headers.TYPE, "NodeStatusAlert",
+                    org.jukibus.flow.Headers.RECIPIENT, OSAKA, org.jukibus.flow.Headers.ADDRESS, "jukibus.inbound.node-status",
+                    org.jukibus.flow.Headers.DUPLICATE_ID, id));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 3);
+        assertThat(net.broker(SHINJUKU).locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("jukibus.outbound"))
+                .getScheduledCount()).as("waiting out a redelivery delay in memory").isZero();
+
+        net.drop(SHINJUKU, "transfer-in", "P-1.xml", Notices.transferIn("P-1", org.jukibus.flow.ResidentCode.of("6100000001"),
+                SHINJUKU, OSAKA));
+        await().atMost(Duration.ofSeconds(90)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 3);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("a refusal by the peer's broker is no dead letter here").isEmpty();
+    }
+
+    /**
      * An unwritable outbox (a full disk, a missing mount) is a transient failure: the message waits on the broker past
      * jukibus.delivery.max-attempts (3 here), visible in jukibus_delivery_waiting, its sender told nothing false, and
      * is delivered once the outbox can be written.

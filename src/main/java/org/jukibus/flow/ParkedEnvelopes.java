@@ -54,11 +54,10 @@ import org.slf4j.LoggerFactory;
  *   <li>every {@code check}: the peers whose link is not known down (the peer came back between the failure and the
  *       park's commit; after a start nothing is known down, so the first check returns everything for one try);</li>
  *   <li>every {@code review}, what is no longer a matter of waiting, for the forwarder to decide: all of a peer
- *       removed from the directory or revoked (dead letters), and of a peer still down the envelopes from the head of
- *       its queue through the last one sealed before the outage window's start plus one review (an envelope past the
- *       window becomes an EXPIRED dead letter, its sender told; one that expires before the next review, or a newer one
- *       among them, is parked again). The rest stays where it is: a review reads a down peer's backlog but does not
- *       rewrite it.</li>
+ *       removed from the directory or revoked (dead letters), and of a peer still down the expired envelopes at the
+ *       head of its queue ({@link #dueAtHead}: each becomes an EXPIRED dead letter, its sender told). The rest stays
+ *       where it is: a review reads a down peer's queue only up to its first envelope within the outage window and
+ *       rewrites nothing that is not due.</li>
  * </ul>
  * A move takes only as many as the queue held when it began: what the forwarder parks again meanwhile waits for the
  * next one. All moves run on one thread of their own, never on the link's recheck thread.
@@ -71,6 +70,8 @@ public final class ParkedEnvelopes implements AutoCloseable {
     static final String OUTBOUND = WaitingMessages.OUTBOUND;
     static final int BATCH_MESSAGES = 100;
     static final long BATCH_BYTES = 4L * 1024 * 1024;
+    /** How long a paced move waits for the forwarders to take a batch before it moves the next. */
+    static final Duration PACE_WAIT = Duration.ofSeconds(10);
     /** Peer codes are the directory's; anything else would name a queue outside the parking pattern. */
     private static final Pattern PEER = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -82,10 +83,9 @@ public final class ParkedEnvelopes implements AutoCloseable {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService mover;
     // what the periodic moves ask, set by schedule() (before it nothing moves but releaseFor)
-    private volatile Predicate<String> knownDown;
+    private volatile Predicate<String> knownDown = peer -> false;
     private volatile Predicate<String> refused;
     private volatile Duration outageWindow;
-    private volatile Duration review;
     private volatile java.time.Clock clock;
 
     /**
@@ -143,7 +143,6 @@ public final class ParkedEnvelopes implements AutoCloseable {
         this.refused = refused;
         this.outageWindow = outageWindow;
         this.clock = clock;
-        this.review = review;
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, this::check),
                 check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, this::review),
@@ -196,7 +195,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
             mover.execute(() -> {
                 queued.remove(peer);
                 try {
-                    moveBack(peer);
+                    moveBack(peer, Long.MAX_VALUE, true);
                 } catch (Exception e) {
                     log.warn("the envelopes parked for {} could not be moved back now (the next check tries again): {}",
                             peer, e.toString());
@@ -234,7 +233,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
             String peer = parked.getKey();
             if (parked.getValue() > 0 && !knownDown.test(peer)) {
-                moveBack(peer);
+                moveBack(peer, Long.MAX_VALUE, true);
             }
         }
     }
@@ -249,27 +248,32 @@ public final class ParkedEnvelopes implements AutoCloseable {
             if (parked.getValue() == 0) {
                 continue;
             }
-            if (!knownDown.test(peer) || refused.test(peer)) {
+            if (refused.test(peer)) {
                 moveBack(peer);
+            } else if (!knownDown.test(peer)) {
+                moveBack(peer, Long.MAX_VALUE, true);
             } else {
                 long due = dueAtHead(peer);
                 if (due > 0) {
-                    moveBack(peer, due);
+                    moveBack(peer, due, false); // expired: the forwarder dead-letters them, down or not
                 }
             }
         }
     }
 
     /**
-     * How many envelopes from the head of {@code peer}'s parking queue the review moves back: up to the last one that
-     * is {@link #due}. The queue is read through (a browser: one envelope at a time, nothing taken, nothing written):
-     * parked envelopes are roughly in the order they were sealed, but not strictly (a move back during an outage
-     * interleaves with newer ones parked meanwhile), and an expired envelope behind a fresh one must not wait for it.
+     * How many envelopes from the head of {@code peer}'s parking queue the review moves back: read from the head (a
+     * browser: one envelope at a time, nothing taken, nothing written) up to the first one still within the outage
+     * window, and counted through the last expired (or unreadably dated) one before it. An envelope without a seal time
+     * (a relayed directory or CRL: it never expires) neither counts nor stops the reading; it goes back only if an
+     * expired one lies behind it. Parked envelopes are in the order they were sealed but for a few (a move back during
+     * an outage interleaves with newer ones parked meanwhile): such an expired envelope behind a fresh one waits until
+     * those ahead of it are due.
      */
     long dueAtHead(String peer) throws JMSException {
-        java.time.Instant sealedBefore = clock.instant().minus(outageWindow).plus(review);
+        java.time.Instant expiredBefore = clock.instant().minus(outageWindow);
         long read = 0;
-        long throughLastDue = 0;
+        long throughLastExpired = 0;
         try (Connection connection = local.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queueOf(peer)))) {
@@ -277,25 +281,29 @@ public final class ParkedEnvelopes implements AutoCloseable {
             java.util.Enumeration<?> parked = browser.getEnumeration();
             while (parked.hasMoreElements()) {
                 read++;
-                if (due((Message) parked.nextElement(), sealedBefore)) {
-                    throughLastDue = read;
+                Boolean expired = expired((Message) parked.nextElement(), expiredBefore);
+                if (Boolean.FALSE.equals(expired)) {
+                    break;
+                }
+                if (expired != null) {
+                    throughLastExpired = read;
                 }
             }
         }
-        return throughLastDue;
+        return throughLastExpired;
     }
 
     /**
-     * Whether the forwarder must see a parked envelope again now: sealed before {@code sealedBefore} (past the outage
-     * window, or past it before the next review), or with no seal time it can read (it decides those too).
+     * Whether the forwarder would refuse a parked envelope now as past the outage window: true also for a seal time it
+     * cannot read (it refuses that as MALFORMED); null for an envelope without one (it never expires).
      */
-    static boolean due(Message parked, java.time.Instant sealedBefore) throws JMSException {
+    static Boolean expired(Message parked, java.time.Instant expiredBefore) throws JMSException {
         String createdAt = parked.getStringProperty(Headers.CREATED_AT);
         if (createdAt == null) {
-            return true;
+            return null;
         }
         try {
-            return java.time.Instant.parse(createdAt).isBefore(sealedBefore);
+            return java.time.Instant.parse(createdAt).isBefore(expiredBefore);
         } catch (java.time.format.DateTimeParseException e) {
             return true;
         }
@@ -306,11 +314,16 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * {@value #BATCH_MESSAGES} envelopes or {@value #BATCH_BYTES} bytes; returns how many.
      */
     int moveBack(String peer) throws JMSException {
-        return moveBack(peer, Long.MAX_VALUE);
+        return moveBack(peer, Long.MAX_VALUE, false);
     }
 
-    /** Moves at most {@code limit} envelopes from the head of {@code peer}'s parking queue back; returns how many. */
-    synchronized int moveBack(String peer, long limit) throws JMSException {
+    /**
+     * Moves at most {@code limit} envelopes from the head of {@code peer}'s parking queue back; returns how many.
+     * {@code paced} (the peer is back, or not known down): after each batch, waits until the forwarders have taken as
+     * many from the outbound queue (at most {@link #PACE_WAIT}) and stops if the peer is down again by then: a peer
+     * that takes the connection and then fails every send is not handed its whole backlog to park again each time.
+     */
+    synchronized int moveBack(String peer, long limit, boolean paced) throws JMSException {
         String name = queueOf(peer);
         Queue queue = broker.locateQueue(SimpleString.of(name));
         long waiting = Math.min(limit, queue == null ? 0 : queue.getMessageCount());
@@ -341,13 +354,41 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 if (batch == 0) {
                     break;
                 }
+                long takenBefore = outboundTaken();
                 session.commit(); // this batch is on the outbound queue and off the parking queue, or neither
                 moved += batch;
+                if (paced && moved < waiting && !forwardersTook(batch, takenBefore, peer)) {
+                    log.info("peer {} is down again: {} envelopes stay parked", peer, waiting - moved);
+                    break;
+                }
             }
         }
         log.info("moved {} envelopes parked for {} back to the outbound queue ({} left parked)", moved, peer,
                 queue.getMessageCount());
         return moved;
+    }
+
+    /** The outbound queue's count of messages taken off it so far (forwarded, parked, dead-lettered). */
+    private long outboundTaken() {
+        Queue outbound = broker.locateQueue(SimpleString.of(OUTBOUND));
+        return outbound == null ? 0 : outbound.getMessagesAcknowledged();
+    }
+
+    /**
+     * Waits until the forwarders have taken {@code batch} more messages off the outbound queue than {@code before} (or
+     * {@link #PACE_WAIT} has passed); false if {@code peer} is known down by then.
+     */
+    private boolean forwardersTook(int batch, long before, String peer) {
+        long deadline = System.nanoTime() + PACE_WAIT.toNanos();
+        while (outboundTaken() - before < batch && !knownDown.test(peer) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false; // closing
+            }
+        }
+        return !knownDown.test(peer);
     }
 
     /**

@@ -124,7 +124,11 @@ public final class PeerForwarder {
                 throw e;
             }
             // committed with the route's transaction: off the outbound queue, on the peer's parking queue, on disk
-            parking.park(exchange, recipient);
+            try {
+                parking.park(exchange, recipient);
+            } catch (IllegalArgumentException noQueue) { // a recipient code no parking queue can be named after
+                throw new PermanentFailure("MALFORMED", "outbound message " + messageId + ": " + noQueue.getMessage());
+            }
         }
     }
 

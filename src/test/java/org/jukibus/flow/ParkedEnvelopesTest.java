@@ -174,19 +174,21 @@ class ParkedEnvelopesTest {
 
     /**
      * The review gives the forwarder what it must decide and leaves a down peer's fresh backlog on disk: of a peer
-     * still down, the envelopes through the last one past (or within a review of) the outage window, an expired one
-     * behind a fresh one included; of a peer gone from the directory or revoked, all.
+     * still down, the expired envelopes at the head (a relayed directory among them, which has no seal time, goes back
+     * with them but does not stop the reading); reading ends at the first envelope within the window, so an expired
+     * one behind it waits; of a peer gone from the directory or revoked, all.
      */
     @Test
-    void the_review_moves_back_what_is_due_and_leaves_a_down_peers_fresh_backlog_parked() throws Exception {
+    void the_review_moves_back_the_expired_head_and_leaves_a_down_peers_fresh_backlog_parked() throws Exception {
         java.time.Instant now = java.time.Instant.parse("2026-12-07T03:00:00Z");
         String old = now.minus(java.time.Duration.ofDays(31)).toString();
-        String fresh = now.minus(java.time.Duration.ofDays(1)).toString();
+        String fresh = now.minus(java.time.Duration.ofDays(29)).toString();
         put("e-1", PEER, randomBytes(10), old);
-        put("e-2", PEER, randomBytes(10), fresh);
+        put("r-1", PEER, randomBytes(10), null);
         put("e-3", PEER, randomBytes(10), old);
+        put("r-2", PEER, randomBytes(10), null);
         put("e-4", PEER, randomBytes(10), fresh);
-        put("e-5", PEER, randomBytes(10), fresh);
+        put("e-5", PEER, randomBytes(10), old);
         put("o-1", OTHER, randomBytes(10), fresh);
         parkAll();
         parked.schedule(peer -> true, OTHER::equals, java.time.Duration.ofDays(30),
@@ -194,14 +196,17 @@ class ParkedEnvelopesTest {
 
         parked.review();
 
-        assertThat(parked.counts()).containsEntry(PEER, 2L).containsEntry(OTHER, 0L);
+        assertThat(parked.counts()).containsEntry(PEER, 3L).containsEntry(OTHER, 0L);
         List<String> back = new ArrayList<>();
         Message m;
         while ((m = take(ParkedEnvelopes.OUTBOUND)) != null) {
             back.add(m.getStringProperty(Headers.MESSAGE_ID));
         }
-        assertThat(back).containsExactlyInAnyOrder("e-1", "e-2", "e-3", "o-1");
-        assertThat(take(ParkedEnvelopes.queueOf(PEER)).getStringProperty(Headers.MESSAGE_ID)).isEqualTo("e-4");
+        assertThat(back).containsExactlyInAnyOrder("e-1", "r-1", "e-3", "o-1");
+        assertThat(take(ParkedEnvelopes.queueOf(PEER)).getStringProperty(Headers.MESSAGE_ID)).isEqualTo("r-2");
+
+        parked.review(); // nothing expired at the head now: nothing moves
+        assertThat(parked.counts()).containsEntry(PEER, 2L);
     }
 
     @Test
@@ -250,7 +255,9 @@ class ParkedEnvelopesTest {
             m.setStringProperty(Headers.DUPLICATE_ID, id);
             m.setStringProperty(Headers.RECIPIENT, recipient);
             m.setStringProperty(Headers.TYPE, "TransferInNotice");
-            m.setStringProperty(Headers.CREATED_AT, createdAt);
+            if (createdAt != null) {
+                m.setStringProperty(Headers.CREATED_AT, createdAt);
+            }
             m.setLongProperty(Headers.CREATED_AT_MILLIS, 1_796_612_400_000L);
             producer.send(m);
         }
