@@ -27,7 +27,7 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.flow.Headers;
-import org.jukibus.flow.WaitingMessages;
+import org.jukibus.flow.ParkedEnvelopes;
 
 /**
  * The process {@link OutageBacklogIT} forks at a small heap: a node's broker started by {@link NodeBroker} from a role's
@@ -43,9 +43,10 @@ import org.jukibus.flow.WaitingMessages;
  *       shutdown, no flush);</li>
  *   <li>{@code drain}: starts again from that journal and those pages, the peer is up: a forwarder (a local
  *       transaction per envelope, as the node's) takes every envelope; waits up to the seconds given;</li>
- *   <li>{@code retry}: puts them while the forwarder takes each and rolls back, as the node's forwarder does while
- *       the peer is down (the broker redelivers it after its backoff), for the seconds given; then the peer comes up,
- *       {@link WaitingMessages} releases the waiting ones and the forwarder takes every envelope.</li>
+ *   <li>{@code retry}: puts them while the forwarder takes each and parks it ({@link ParkedEnvelopes}, in the
+ *       transaction that takes it), as the node's forwarder does while the peer is down, for the seconds given; then
+ *       the peer comes up, the parked envelopes are moved back (its link's answer, and the periodic check for the
+ *       ones parked after that) and the forwarder takes every envelope.</li>
  * </ul>
  */
 final class BacklogBroker {
@@ -99,7 +100,8 @@ final class BacklogBroker {
             while (!stop.get()) {
                 mostUsedHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
                 try {
-                    if (broker.server().getPagingManager().getPageStore(SimpleString.of(OUTBOUND)).isPaging()) {
+                    if (broker.server().getPagingManager().getPageStore(SimpleString.of(OUTBOUND)).isPaging()
+                            || parkingPaged(broker)) {
                         paged.set(true);
                     }
                     mostPageFiles.accumulateAndGet(pageFiles(data.resolve("paging")), Math::max);
@@ -122,16 +124,20 @@ final class BacklogBroker {
             Runtime.getRuntime().halt(0);
         }
 
-        Thread forwarder = new Thread(() -> forward(factory, peerUp, stop, failedSends, forwarded), "forwarder");
+        // as the node: a peer back is told by its link; every check moves back what a peer not known down has parked
+        ParkedEnvelopes parked = new ParkedEnvelopes(broker.server(), factory)
+                .schedule(peer -> !peerUp.get(), peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                        java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1));
+        Thread forwarder = new Thread(() -> forward(factory, parked, peerUp, stop, failedSends, forwarded), "forwarder");
         forwarder.start();
         if (mode.equals("retry")) {
             put(factory, envelopes, bytes);
             System.out.println("RESULT put=" + envelopes);
             Thread.sleep(millis);
             System.out.println("RESULT failedSendsWhileDown=" + failedSends.get() + " waiting=" + outbound.getScheduledCount()
-                    + " depth=" + outbound.getMessageCount());
+                    + " depth=" + outbound.getMessageCount() + " parkedWhileDown=" + parked.counts().getOrDefault(PEER, 0L));
             peerUp.set(true);
-            new WaitingMessages(broker.server()).releaseFor(PEER);
+            parked.releaseFor(PEER);
         }
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (forwarded.size() < envelopes && System.nanoTime() < deadline) {
@@ -140,12 +146,13 @@ final class BacklogBroker {
         Thread.sleep(1000); // a second copy would show now
         stop.set(true);
         forwarder.join();
+        parked.close();
 
         System.out.println("RESULT forwarded=" + forwarded.size());
         System.out.println("RESULT unexpected=" + forwarded.keySet().stream()
                 .filter(id -> !id.matches("backlog-[0-9]+") || Integer.parseInt(id.substring(8)) >= envelopes).count());
         System.out.println("RESULT duplicated=" + forwarded.values().stream().filter(count -> count > 1).count());
-        System.out.println("RESULT depthAfter=" + outbound.getMessageCount());
+        System.out.println("RESULT depthAfter=" + (outbound.getMessageCount() + parked.counts().getOrDefault(PEER, 0L)));
         System.out.println("RESULT paged=" + paged.get());
         System.out.println("RESULT mostPageFiles=" + mostPageFiles.get());
         System.out.println("RESULT pageFilesAfter=" + pageFiles(data.resolve("paging")));
@@ -175,9 +182,9 @@ final class BacklogBroker {
         }
     }
 
-    /** The node's forwarder for one peer: a local transaction per envelope, rolled back while the peer is down. */
-    private static void forward(ActiveMQConnectionFactory factory, AtomicBoolean peerUp, AtomicBoolean stop,
-                                AtomicLong failedSends, Map<String, Integer> forwarded) {
+    /** The node's forwarder for one peer: a local transaction per envelope, parked in it while the peer is down. */
+    private static void forward(ActiveMQConnectionFactory factory, ParkedEnvelopes parked, AtomicBoolean peerUp,
+                                AtomicBoolean stop, AtomicLong failedSends, Map<String, Integer> forwarded) {
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -189,7 +196,8 @@ final class BacklogBroker {
                 }
                 if (!peerUp.get()) {
                     failedSends.incrementAndGet();
-                    s.rollback(); // PeerUnreachableException: the broker redelivers after redelivery-delay
+                    parked.park(s, m, PEER); // PeerUnreachableException: PeerForwarder parks it
+                    s.commit();
                     continue;
                 }
                 forwarded.merge(m.getStringProperty(Headers.MESSAGE_ID), 1, Integer::sum);
@@ -199,6 +207,13 @@ final class BacklogBroker {
             e.printStackTrace();
             System.exit(2);
         }
+    }
+
+    /** Whether the down peer's parking queue exists and pages. */
+    private static boolean parkingPaged(NodeBroker broker) throws Exception {
+        SimpleString parking = SimpleString.of(ParkedEnvelopes.queueOf(PEER));
+        return broker.server().getPostOffice().getAddressInfo(parking) != null
+                && broker.server().getPagingManager().getPageStore(parking).isPaging();
     }
 
     private static long pageFiles(Path paging) throws java.io.IOException {

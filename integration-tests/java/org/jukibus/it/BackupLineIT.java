@@ -109,7 +109,7 @@ class BackupLineIT {
         }
         OutboxTally notices = OutboxTally.of(outbox(OSAKA, "transfer-in"), OutboxTally.NOTICE_ID, expected);
         OutboxTally receipts = OutboxTally.of(outbox(SHINJUKU, "receipt"), OutboxTally.RECEIVED_MESSAGE_ID, null);
-        long outbound = BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound");
+        long outbound = BrokerStats.outboundBacklog(net.broker(SHINJUKU));
         long dlq = BrokerStats.depth(net.broker(SHINJUKU), "jukibus.dlq") + BrokerStats.depth(net.broker(OSAKA), "jukibus.dlq");
         System.out.printf("""
                 === BackupLineIT: %d notices %s -> %s, primary %s (proxy to %s), backup %s ===

@@ -35,7 +35,8 @@ class CrashIT {
     static final int KILL_EVERY = Math.max(1, NOTICES / 10);
     /** How many files the legacy system lets pile up in the inbox before it waits. */
     static final int INBOX_BACKLOG = 300;
-    static final String[] QUEUES = {"jukibus.outbound", "jukibus.inbound.transfer-in", "jukibus.inbound.receipt", "jukibus.dlq"};
+    static final String[] QUEUES = {"jukibus.outbound", "jukibus.parked", "jukibus.inbound.transfer-in", "jukibus.inbound.receipt",
+            "jukibus.dlq"};
 
     @RegisterExtension
     final ProcessNetwork net = new ProcessNetwork(SHINJUKU, OSAKA);

@@ -79,6 +79,9 @@ class LinkSecurityIT {
             assertThatThrownBy(() -> send(c, "jukibus.outbound")).isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> send(c, "jukibus.dlq")).isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> send(c, "jukibus.new-address")).isInstanceOf(JMSException.class);
+            // a parking queue (flow.ParkedEnvelopes) is auto-created for this node: never by a peer, nor written or read by one
+            assertThatThrownBy(() -> send(c, "jukibus.parked." + SHINJUKU)).isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("jukibus.parked." + SHINJUKU))).isInstanceOf(JMSException.class);
         }
     }
 

@@ -43,6 +43,9 @@ class MessageContinuityIT {
         // the provisioned CRL is valid for 7 days; this drill moves the clock 40 days (until the CRL
         // comes over the bus, an operator issues one valid through the drill)
         net.network.ca().issueCrl(Duration.ofDays(60));
+        // an envelope for a down peer is parked; every parked one goes back to the forwarder at each review (1 h by
+        // default), which dead-letters what is past the outage window
+        net.node(SHINJUKU).properties().put("jukibus.link.parked-review", "10s");
         net.start(SHINJUKU, OSAKA);
     }
 
@@ -54,7 +57,7 @@ class MessageContinuityIT {
         for (String id : noticeIds) {
             net.drop(SHINJUKU, "transfer-in", id + ".xml", Notices.transferIn(id, ResidentCode.of("610000000" + id.charAt(2)), SHINJUKU, OSAKA));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 3);
 
         net.moveClock(Duration.ofDays(5));
         net.start(OSAKA);
@@ -67,7 +70,7 @@ class MessageContinuityIT {
         assertThat(delivered).as("0 lost, 0 duplicated").hasSize(3).doesNotHaveDuplicates();
         assertThat(net.browse(OSAKA, "jukibus.dlq")).as("nothing refused as EXPIRED after 5 days").isEmpty();
         assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
-        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).isZero();
+        assertThat(BrokerStats.outboundBacklog(net.broker(SHINJUKU))).isZero();
     }
 
     @Test
@@ -75,11 +78,12 @@ class MessageContinuityIT {
     void a_message_waiting_past_the_outage_window_expires_at_the_sender_and_arrives_once_resent() throws Exception {
         net.stop(OSAKA);
         net.drop(SHINJUKU, "transfer-in", "C-9.xml", Notices.transferIn("C-9", ResidentCode.of("6100000009"), SHINJUKU, OSAKA));
-        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU),
+                org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA)) == 1);
 
         net.moveClock(Duration.ofDays(40)); // 35 days after it was sealed: beyond the 30-day window
 
-        // the forwarder tries again within its longest redelivery delay (a minute) and finds it expired
+        // parked: the next review (10 s here) gives it back to the forwarder, which finds it expired
         await().atMost(Duration.ofSeconds(120)).until(() -> DeadLetterAssert.count(net, SHINJUKU) == 1);
         Message dead = net.browse(SHINJUKU, "jukibus.dlq").get(0);
         assertThat(dead.getStringProperty("JukibusRejectReason")).isEqualTo("EXPIRED");
@@ -88,7 +92,12 @@ class MessageContinuityIT {
         assertThat(dead.getStringProperty("JukibusDeadLetteredFrom")).isEqualTo("jukibus.outbound");
         String expiredId = dead.getStringProperty("JukibusMessageId");
         assertThat(expiredId).isNotBlank();
-        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        // and its sender's legacy system is told (NonDelivery file, reported by the sender)
+        Path report = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(expiredId + ".xml");
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(report));
+        assertThat(java.nio.file.Files.readString(report)).contains("<ReasonCode>EXPIRED</ReasonCode>")
+                .contains("<Recipient>" + OSAKA + "</Recipient>").contains("<ReportedBy>SENDER</ReportedBy>");
+        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0);
 
         net.start(OSAKA);
         StringWriter out = new StringWriter();

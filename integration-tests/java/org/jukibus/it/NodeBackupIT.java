@@ -75,7 +75,7 @@ class NodeBackupIT {
         for (int i = 0; i < REQUESTS; i++) {
             net.drop(SHINJUKU, "certificate-copy-request", "R-B-" + i + ".xml", CertificateCopies.request("R-B-" + i, SHINJUKU, OSAKA));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == NOTICES + REQUESTS);
+        await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == NOTICES + REQUESTS);
 
         Path archive = root.resolve("backups").resolve("shinjuku.zip");
         Cli running = Cli.run("node", "backup", "--config", config.toString(), "--out", archive.toString());
@@ -155,7 +155,7 @@ class NodeBackupIT {
         Path receipts = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("receipt");
         await().atMost(Duration.ofSeconds(90)).until(() -> OutboxTally.count(notices) >= NOTICES && OutboxTally.count(requests) >= REQUESTS
                 && OutboxTally.count(receipts) >= NOTICES + REQUESTS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0);
         Thread.sleep(2000); // a second copy of anything would show now
 
         List<String> expected = new ArrayList<>();
@@ -203,7 +203,7 @@ class NodeBackupIT {
                 Files.move(inbox.resolve("E-" + i + ".part"), inbox.resolve("E-" + i + ".xml"));
             }
             ActiveMQServer broker = node.getBean(NodeBroker.class).server();
-            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(broker, "jukibus.outbound") == 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.outboundBacklog(broker) == 3);
             // the ledger row is written just after the send: wait for it too, not only for the queue
             ConfigurableApplicationContext started = node;
             await().atMost(Duration.ofSeconds(30)).until(() -> ledger(started).size() == 3);
@@ -239,9 +239,9 @@ class NodeBackupIT {
             assertThat(ledger(node)).isEqualTo(ledgerBefore).hasSize(3);
             assertThat(new JdbcTemplate(node.getBean(DataSource.class)).queryForObject("SELECT count(*) FROM security_event_total",
                     Long.class)).as("the restored store counts its security events from a new time").isZero();
-            await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(broker, "jukibus.outbound") == 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.outboundBacklog(broker) == 3);
             System.out.printf("=== NodeBackupIT (embedded store): ledger rows %d before, %d after; outbound %d waiting after the restore%n",
-                    ledgerBefore.size(), ledger(node).size(), BrokerStats.depth(broker, "jukibus.outbound"));
+                    ledgerBefore.size(), ledger(node).size(), BrokerStats.outboundBacklog(broker));
         } finally {
             node.close();
         }

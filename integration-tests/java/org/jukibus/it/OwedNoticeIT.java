@@ -111,7 +111,7 @@ class OwedNoticeIT {
         assertThat(BrokerStats.messagesReceived(net.broker(SHINJUKU), "jukibus.inbound.non-delivery"))
                 .as("no second notice").isEqualTo(notices);
         assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
-        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+        assertThat(BrokerStats.outboundBacklog(net.broker(OSAKA))).isZero();
     }
 
     /** A purge tells the sender of an owed dead letter at once (its own reason), and nobody twice. */
@@ -181,7 +181,7 @@ class OwedNoticeIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(owed)));
         Thread.sleep(3000);
         assertThat(nonDelivery(toldBefore)).as("told before: no second notice").doesNotExist();
-        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+        assertThat(BrokerStats.outboundBacklog(net.broker(OSAKA))).isZero();
     }
 
     /**

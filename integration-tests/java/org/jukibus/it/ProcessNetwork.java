@@ -145,7 +145,10 @@ final class ProcessNetwork implements BeforeEachCallback, AfterEachCallback {
             ActiveMQServer broker = context.getBean(NodeBroker.class).server();
             Map<String, Long> depths = new LinkedHashMap<>();
             for (String queue : queues) {
-                depths.put(code + " " + queue, BrokerStats.depth(broker, queue));
+                // the parking queues (one per peer that was down) together, as a heartbeat reports them
+                depths.put(code + " " + queue, queue.equals(BrokerStats.PARKED)
+                        ? BrokerStats.jukibusQueueDepths(broker).getOrDefault(BrokerStats.PARKED, 0L)
+                        : BrokerStats.depth(broker, queue));
             }
             return depths;
         }

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jukibus.broker.BrokerStats;
+import org.jukibus.flow.ParkedEnvelopes;
 import org.jukibus.it.DeadLetterAssert.DeadLetter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,21 +32,61 @@ class RedeliveryIT {
         net.start(SHINJUKU, OSAKA);
     }
 
+    /**
+     * A peer that is down: its envelopes are parked (flow.ParkedEnvelopes: on disk, nothing waiting out a redelivery
+     * delay in the broker's memory), and once it is up each arrives exactly once.
+     */
     @Test
     void a_notice_for_a_node_that_is_down_waits_and_arrives_once_it_is_up(
             @Provisioned(value = {SHINJUKU, OSAKA}, started = SHINJUKU) TestNetwork net) throws Exception {
-        net.drop(SHINJUKU, "transfer-in", "R-1.xml", Notices.transferIn("R-1", "60000000011", SHINJUKU, OSAKA));
-        // (scheduled redeliveries are not browsable: count on the broker itself)
-        await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 1);
+        int notices = 5;
+        for (int i = 1; i <= notices; i++) {
+            net.drop(SHINJUKU, "transfer-in", "R-" + i + ".xml", Notices.transferIn("R-" + i, org.jukibus.flow.ResidentCode.of("600000000" + i), SHINJUKU, OSAKA));
+        }
+        String parking = ParkedEnvelopes.queueOf(OSAKA);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == notices);
         Thread.sleep(3000);
-        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("still waiting, not dropped").isEqualTo(1);
+        assertThat(BrokerStats.outboundBacklog(net.broker(SHINJUKU))).as("still waiting, not dropped").isEqualTo(notices);
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), parking)).as("parked").isEqualTo(notices);
+        assertThat(net.broker(SHINJUKU).locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("jukibus.outbound"))
+                .getScheduledCount()).as("waiting out a redelivery delay in memory").isZero();
         assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
 
         net.start(OSAKA);
 
+        await().atMost(Duration.ofSeconds(90)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == notices);
+        await().atMost(Duration.ofSeconds(30)).until(() -> net.files(SHINJUKU, "outbox", "receipt").size() == notices);
+        Thread.sleep(3000); // a second copy would arrive meanwhile
+        assertThat(net.deliveredIds(OSAKA, "transfer-in")).as("each exactly once").hasSize(notices).doesNotHaveDuplicates();
+        assertThat(BrokerStats.outboundBacklog(net.broker(SHINJUKU))).isZero();
+    }
+
+    /**
+     * A peer that takes the connection and then refuses every send (here Osaka-shi's broker refuses a municipality's
+     * send to its node-status address, which only central may write; a hostile peer or a broker of another version
+     * alike): those envelopes are parked like a down peer's, none waits out a redelivery delay in this node's memory,
+     * and the peer's other mail still arrives once it takes sends again.
+     */
+    @Test
+    void envelopes_a_peer_refuses_to_take_are_parked_not_held_in_memory(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        String parking = ParkedEnvelopes.queueOf(OSAKA);
+        for (int i = 0; i < 3; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            net.put(SHINJUKU, "jukibus.outbound", "<sealed/>".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(
+                    org.jukibus.flow.Headers.MESSAGE_ID, id, org.jukibus.flow.Headers.TYPE, "NodeStatusAlert",
+                    org.jukibus.flow.Headers.RECIPIENT, OSAKA, org.jukibus.flow.Headers.ADDRESS, "jukibus.inbound.node-status",
+                    org.jukibus.flow.Headers.DUPLICATE_ID, id));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 3);
+        assertThat(net.broker(SHINJUKU).locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("jukibus.outbound"))
+                .getScheduledCount()).as("waiting out a redelivery delay in memory").isZero();
+
+        net.drop(SHINJUKU, "transfer-in", "P-1.xml", Notices.transferIn("P-1", org.jukibus.flow.ResidentCode.of("6100000001"),
+                SHINJUKU, OSAKA));
         await().atMost(Duration.ofSeconds(90)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == 1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> net.files(SHINJUKU, "outbox", "receipt").size() == 1);
-        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 3);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).as("a refusal by the peer's broker is no dead letter here").isEmpty();
     }
 
     /**

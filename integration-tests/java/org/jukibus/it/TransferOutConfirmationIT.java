@@ -89,13 +89,13 @@ class TransferOutConfirmationIT {
             noticeId = notice("R-1", resident, BUNKYO, SHINJUKU);
             await().atMost(Duration.ofSeconds(60)).until(() -> net.files(SHINJUKU, "outbox", "transfer-in").stream()
                     .anyMatch(f -> f.getFileName().toString().contains(noticeId)));
-            await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") >= 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) >= 1);
         } finally {
             net.start(TOKYO_PREF);
         }
         assertNoted(TOKYO_PREF, resident, SHINJUKU, BUNKYO, noticeId);
         assertReceipt(SHINJUKU, BUNKYO, TOKYO_PREF, noticeId);
-        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0);
 
         // a second envelope with the same message id, sealed again by Shinjuku and put straight on the prefecture's
         // inbound queue (its broker would drop a copy arriving over the link as a duplicate): refused as a replay,

@@ -44,6 +44,8 @@ public final class BrokerStats {
     /**
      * Messages waiting now in each of the node's own queues ({@code jukibus.*}: outbound, dead
      * letters, every inbound queue), by name in name order; the broker's internal queues are left out.
+     * The parking queues, one per peer that is down ({@link NodeBroker#PARKED_PREFIX}), count as one,
+     * {@value #PARKED}: central may hold one for each of ~1,741 municipalities.
      */
     public static Map<String, Long> jukibusQueueDepths(ActiveMQServer server) {
         Map<String, Long> depths = new TreeMap<>();
@@ -51,11 +53,29 @@ public final class BrokerStats {
             if (name.startsWith("jukibus.")) {
                 long depth = depth(server, name);
                 if (depth >= 0) {
-                    depths.put(name, depth);
+                    depths.merge(name.startsWith(NodeBroker.PARKED_PREFIX) ? PARKED : name, depth, Long::sum);
                 }
             }
         }
         return depths;
+    }
+
+    /** The parking queues together, in {@link #jukibusQueueDepths} and a heartbeat. */
+    public static final String PARKED = "jukibus.parked";
+    public static final String OUTBOUND = "jukibus.outbound";
+
+    /**
+     * Messages waiting to leave this node: those in the outbound queue and those parked for a peer that is down (they
+     * go back to the outbound queue when it answers).
+     */
+    public static long outboundBacklog(ActiveMQServer server) {
+        long backlog = Math.max(0, depth(server, OUTBOUND));
+        for (String name : server.getActiveMQServerControl().getQueueNames()) {
+            if (name.startsWith(NodeBroker.PARKED_PREFIX)) {
+                backlog += Math.max(0, depth(server, name));
+            }
+        }
+        return backlog;
     }
 
     /** Messages waiting in one queue now. */

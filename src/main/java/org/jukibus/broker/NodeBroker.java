@@ -34,6 +34,13 @@ public final class NodeBroker implements AutoCloseable {
      */
     public static final int MIN_LARGE_MESSAGE_BYTES = 1088 * 1024;
 
+    /**
+     * The parking queues' names begin with this, one queue per peer ({@code jukibus.parked.<peer code>}): envelopes for a
+     * peer that is down wait there, on disk, where nothing consumes them (flow.ParkedEnvelopes). Here rather than in
+     * flow because the broker's statistics fold them into one figure.
+     */
+    public static final String PARKED_PREFIX = "jukibus.parked.";
+
     /** In-VM acceptor ids must be unique per JVM; several nodes share one in tests and the demo. */
     private static final AtomicInteger NEXT_VM_ID = new AtomicInteger(1);
 

@@ -159,6 +159,10 @@ public class NodeProperties {
         private Duration primaryRetry = Duration.ofSeconds(60);
         /** How often a peer whose every line failed is tried again (sends to it fail at once meanwhile). */
         private Duration retryInterval = Duration.ofSeconds(2);
+        /** How often envelopes parked for a peer whose link is not known down are moved back (a peer back meanwhile). */
+        private Duration parkedCheck = Duration.ofMinutes(1);
+        /** How often every parked envelope is moved back for the forwarder to decide again (outage window, directory). */
+        private Duration parkedReview = Duration.ofHours(1);
         /** Where this node's primary acceptor binds, if not the primary endpoint its directory entry announces (NAT, port forward, proxy). */
         private String listenPrimary; // host:port
         /** Where this node's backup acceptor binds, if not the backup endpoint its directory entry announces. */
@@ -173,6 +177,10 @@ public class NodeProperties {
         public Duration getPrimaryRetry() { return primaryRetry; }
         public void setPrimaryRetry(Duration primaryRetry) { this.primaryRetry = primaryRetry; }
         public Duration getRetryInterval() { return retryInterval; }
+        public Duration getParkedCheck() { return parkedCheck; }
+        public void setParkedCheck(Duration parkedCheck) { this.parkedCheck = parkedCheck; }
+        public Duration getParkedReview() { return parkedReview; }
+        public void setParkedReview(Duration parkedReview) { this.parkedReview = parkedReview; }
         public void setRetryInterval(Duration retryInterval) { this.retryInterval = retryInterval; }
         public String getListenPrimary() { return listenPrimary; }
         public void setListenPrimary(String listenPrimary) { this.listenPrimary = listenPrimary; }

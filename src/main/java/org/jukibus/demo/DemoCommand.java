@@ -132,7 +132,8 @@ public class DemoCommand implements Callable<Integer> {
                     // heartbeats (the node's own, queued for central; peers', at central) and central's alerts are
                     // monitoring traffic, not notifications
                     long routed = BrokerStats.messagesReceived(server,
-                            a -> !MonitoringFlows.isMonitoringAddress(a) && !a.equals("jukibus.outbound"));
+                            a -> !MonitoringFlows.isMonitoringAddress(a) && !a.equals("jukibus.outbound")
+                                    && !a.startsWith(NodeBroker.PARKED_PREFIX)); // its own envelopes waiting for a down peer
                     long monitoring = BrokerStats.messagesReceived(server) - routed;
                     say(node.spec().role().id() + " node " + node.spec().code() + ": notifications that reached its broker: "
                             + routed + ", of them transfer-out confirmations: "

@@ -76,6 +76,11 @@ public final class Headers {
      * the recipient.
      */
     public static final String NOT_SEALED = "JukibusNotSealed";
+    /**
+     * On an envelope that was parked while its peer was down ({@link ParkedEnvelopes}): when it was first put on the
+     * outbound queue (epoch millis), so that its age survives the copies to the parking queue and back.
+     */
+    public static final String QUEUED_AT_MILLIS = "JukibusQueuedAtMillis";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /**

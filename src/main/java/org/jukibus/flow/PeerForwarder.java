@@ -13,6 +13,7 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.link.PeerLinks;
+import org.jukibus.link.PeerUnreachableException;
 import org.jukibus.link.UnknownPeerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Sends one sealed envelope from the outbound queue directly to its recipient's broker. Returns
- * only once the recipient has stored it; the outbound transaction then commits. Any other outcome
+ * only once the recipient has stored it; the outbound transaction then commits. A recipient that is down: the
+ * envelope is parked ({@link ParkedEnvelopes}) in the same transaction, until the peer answers. Any other outcome
  * rolls back and the broker retries later, with the same duplicate id. A message its recipient
  * could not take for the whole outage window expires here, at the sender (dead letter
  * {@value #EXPIRED}), where an operator can decide to send it again ({@code jukibus dlq resend}).
@@ -38,6 +40,8 @@ public final class PeerForwarder {
     private final OperationLog audit;
     private final Duration outageWindow;
     private final Clock clock;
+    /** Where envelopes for a down peer wait; null: they are rolled back and retried after the broker's delay. */
+    private volatile ParkedEnvelopes parked;
     /** Whether a recipient's certificate is revoked (NodeEnvelopes#recipientRevoked); null: not checked. */
     private volatile Predicate<String> revoked;
 
@@ -60,6 +64,15 @@ public final class PeerForwarder {
      */
     public PeerForwarder refusingRevoked(Predicate<String> recipientRevoked) {
         this.revoked = recipientRevoked;
+        return this;
+    }
+
+    /**
+     * Parks the envelopes of a peer that is down ({@link ParkedEnvelopes}) instead of rolling them back: a rolled-back
+     * envelope waits out its redelivery delay in the broker's memory, and a down peer's whole backlog with it.
+     */
+    public PeerForwarder parkingFor(ParkedEnvelopes parkedEnvelopes) {
+        this.parked = parkedEnvelopes;
         return this;
     }
 
@@ -105,6 +118,17 @@ public final class PeerForwarder {
             }
         } catch (UnknownPeerException e) {
             throw new PermanentFailure(UNKNOWN_RECIPIENT, e.getMessage());
+        } catch (PeerUnreachableException e) {
+            ParkedEnvelopes parking = parked;
+            if (parking == null) {
+                throw e;
+            }
+            // committed with the route's transaction: off the outbound queue, on the peer's parking queue, on disk
+            try {
+                parking.park(exchange, recipient);
+            } catch (IllegalArgumentException noQueue) { // a recipient code no parking queue can be named after
+                throw new PermanentFailure("MALFORMED", "outbound message " + messageId + ": " + noQueue.getMessage());
+            }
         }
     }
 

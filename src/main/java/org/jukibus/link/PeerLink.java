@@ -154,10 +154,33 @@ final class PeerLink implements AutoCloseable {
             sender.producer(address).send(message);
             current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
-            // whatever broke, never keep a line that failed: the next attempt opens a fresh one
+            // whatever broke, never keep a line that failed: the next attempt opens a fresh one. The peer counts as
+            // down until its line opens again: a peer that takes the connection but fails every send (a hostile one,
+            // a broker of another version) must not have its envelopes rolled back to wait out a redelivery delay in
+            // this node's memory, each of them, one after the other; they are parked like those of a peer that is
+            // down. The same envelope sent again later carries the same duplicate id: a send that did arrive is dropped.
             log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
-            lineFailed(current);
-            throw e;
+            sendFailed(current);
+            throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + e.getMessage(), e);
+        }
+        sendsFailed(0);
+    }
+
+    /** Consecutive failed sends on lines that had opened: how long the peer then counts as down doubles with each. */
+    private int sendFailures;
+
+    private synchronized void sendsFailed(int failures) {
+        sendFailures = failures;
+    }
+
+    /** Drops the failed line (unless already replaced) and marks the peer down, for longer after each failed send. */
+    private synchronized void sendFailed(Line failed) {
+        if (line == failed) {
+            close();
+        }
+        sendFailures = Math.min(sendFailures + 1, 6);
+        if (line == null) {
+            retryAt = clock.instant().plus(policy.retryInterval().multipliedBy(1L << (sendFailures - 1)));
         }
     }
 
@@ -167,11 +190,9 @@ final class PeerLink implements AutoCloseable {
         return line;
     }
 
-    /** Drops {@code failed} unless another thread has already replaced it. */
-    private synchronized void lineFailed(Line failed) {
-        if (line == failed) {
-            close();
-        }
+    /** Whether the peer is down: every line failed and none has opened since (sends to it fail at once). */
+    synchronized boolean down() {
+        return line == null && retryAt != null;
     }
 
     synchronized Endpoint activeEndpoint() {
@@ -185,7 +206,8 @@ final class PeerLink implements AutoCloseable {
      */
     synchronized void recheck() {
         if (line == null) {
-            if (retryAt != null) {
+            // after failed sends the peer waits out its growing retry time; a line that would not open is tried each round
+            if (retryAt != null && (sendFailures == 0 || !clock.instant().isBefore(retryAt))) {
                 try {
                     connectAny();
                 } catch (PeerUnreachableException e) {

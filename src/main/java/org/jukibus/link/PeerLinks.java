@@ -88,6 +88,18 @@ public final class PeerLinks implements AutoCloseable {
         return link == null ? null : link.activeEndpoint();
     }
 
+    /**
+     * Whether this node knows {@code peer} to be down now: its link failed on every line and has not opened since. A
+     * peer without a link (never tried since the start, or its link closed as least recently used) is not known down.
+     */
+    public boolean knownDown(String peer) {
+        PeerLink link;
+        synchronized (open) {
+            link = open.get(peer);
+        }
+        return link != null && link.down();
+    }
+
     public int openCount() {
         synchronized (open) {
             return open.size();

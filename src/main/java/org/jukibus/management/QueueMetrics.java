@@ -28,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code jukibus_queue_depth{queue}}, {@code jukibus_queue_oldest_age_seconds{queue}}: every {@code jukibus.*}
  *       queue (outbound, dead letters, each inbound queue), 0 when empty</li>
- *   <li>{@code jukibus_outbound_depth{peer}}, {@code jukibus_outbound_oldest_age_seconds{peer}}: the outbound queue
- *       by recipient, for the peers something waits for (a series disappears when its peer's backlog is gone)</li>
+ *   <li>{@code jukibus_outbound_depth{peer}}, {@code jukibus_outbound_oldest_age_seconds{peer}}: what waits to leave
+ *       for each peer, in the outbound queue by recipient and in the peer's parking queue (flow.ParkedEnvelopes: its
+ *       envelopes while it is down), for the peers something waits for (a series disappears when its peer's backlog
+ *       is gone)</li>
  * </ul>
- * Ages are from the time the message was put on this broker (its timestamp) to the node's clock, with messages
- * waiting out a redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows.
+ * Ages are from the time the message was first put on this broker's outbound or inbound queue (its timestamp, or
+ * {@link Headers#QUEUED_AT_MILLIS} on an envelope that was parked) to the node's clock, with messages waiting out a
+ * redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows. A parking
+ * queue is counted whole (the broker's count) and read at its head only: nothing consumes it, so its head is its
+ * oldest envelope.
  * <p>
  * Depths are the broker's counts. Ages and the per-peer figures come from reading at most {@link #READ_LIMIT}
  * messages (and at most {@link #READ_BYTES} of them) of each queue from its head (the oldest), and as many of those
@@ -58,6 +63,8 @@ public final class QueueMetrics implements AutoCloseable {
     private final MultiGauge outboundDepth;
     private final MultiGauge outboundAge;
     private final String node;
+    /** Per parking queue: its id, how many had left it, when its head was first queued (see parkedHead). */
+    private final Map<String, long[]> parkedHeads = new java.util.concurrent.ConcurrentHashMap<>();
     private PeriodicJob timer;
 
     public QueueMetrics(NodeBroker broker, Clock clock, MeterRegistry registry, String node) {
@@ -101,8 +108,18 @@ public final class QueueMetrics implements AutoCloseable {
                     continue;
                 }
                 Backlog all = new Backlog();
+                if (name.startsWith(NodeBroker.PARKED_PREFIX)) {
+                    long oldest = parkedHead(queue);
+                    all.add(queue.getMessageCount(), oldest);
+                    byPeer.computeIfAbsent(name.substring(NodeBroker.PARKED_PREFIX.length()), p -> new Backlog())
+                            .add(queue.getMessageCount(), oldest);
+                    Tags tags = Tags.of("queue", name);
+                    depths.add(MultiGauge.Row.of(tags, queue.getMessageCount()));
+                    ages.add(MultiGauge.Row.of(tags, all.ageSeconds(now)));
+                    continue;
+                }
                 forEachMessage(queue, ref -> {
-                    long timestamp = ref.getMessage().getTimestamp();
+                    long timestamp = queuedAt(ref);
                     all.add(timestamp);
                     if (name.equals(OUTBOUND)) {
                         Object peer = ref.getMessage().getObjectProperty(Headers.RECIPIENT);
@@ -148,6 +165,30 @@ public final class QueueMetrics implements AutoCloseable {
         queue.getDeliveringMessages().values().forEach(refs -> refs.forEach(action));
     }
 
+    /** When a message was first queued: a parked envelope keeps that time in a property (its copies are new messages). */
+    static long queuedAt(MessageReference ref) {
+        Object first = ref.getMessage().getObjectProperty(Headers.QUEUED_AT_MILLIS);
+        return first instanceof Long millis ? millis : ref.getMessage().getTimestamp();
+    }
+
+    /**
+     * When the head of a parking queue was first queued; 0 when it is empty. Read again only once something left the
+     * queue (its head may have changed): a paged head is a page read from disk, for each parking queue every round.
+     */
+    private long parkedHead(Queue queue) {
+        long taken = queue.getMessagesAcknowledged() + queue.getMessagesExpired() + queue.getMessagesKilled();
+        long[] known = parkedHeads.get(queue.getName().toString());
+        if (known != null && known[0] == queue.getID() && known[1] == taken && known[2] > 0) {
+            return known[2];
+        }
+        long oldest;
+        try (LinkedListIterator<MessageReference> it = queue.browserIterator()) {
+            oldest = it.hasNext() ? queuedAt(it.next()) : 0;
+        }
+        parkedHeads.put(queue.getName().toString(), new long[] {queue.getID(), taken, oldest});
+        return oldest;
+    }
+
     @Override
     public void close() {
         if (timer != null) {
@@ -161,8 +202,12 @@ public final class QueueMetrics implements AutoCloseable {
         long oldest = Long.MAX_VALUE;
 
         void add(long timestamp) {
-            count++;
-            if (timestamp > 0) {
+            add(1, timestamp);
+        }
+
+        void add(long messages, long timestamp) {
+            count += messages;
+            if (messages > 0 && timestamp > 0) {
                 oldest = Math.min(oldest, timestamp);
             }
         }

@@ -1,5 +1,7 @@
 package org.jukibus.monitoring;
 
+import org.jukibus.broker.BrokerStats;
+
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -145,6 +147,15 @@ public record NodeHeartbeat(
     /** Depth of one queue, or -1 when the heartbeat does not list it. */
     public long depth(String queue) {
         return queues.items().stream().filter(q -> q.name().equals(queue)).mapToLong(Queue::depth).findFirst().orElse(-1);
+    }
+
+    /**
+     * Messages waiting to leave the node: its outbound queue and its parking queues together (a node of an earlier
+     * version has none); -1 when the heartbeat lists no outbound queue.
+     */
+    public long outboundBacklog() {
+        long outbound = depth(BrokerStats.OUTBOUND);
+        return outbound < 0 ? -1 : outbound + Math.max(0, depth(BrokerStats.PARKED));
     }
 
     public boolean up() {

@@ -174,7 +174,7 @@ public final class NodeStatusStore {
                    OR s.last_heartbeat_at > EXCLUDED.last_heartbeat_at + ? * INTERVAL '1 millisecond'
                 """,
                 heartbeat.node(), heartbeat.role(), ts(receivedAt), ts(receivedAt), heartbeatId, ts(sentAt), ts(receivedAt),
-                heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.depth("jukibus.outbound"), inbound,
+                heartbeat.health(), ts(receivedAt), components(heartbeat), heartbeat.outboundBacklog(), inbound,
                 heartbeat.deadLetters(), heartbeat.diskFreeBytes(), ts(Instant.parse(heartbeat.certificateNotAfter())),
                 added.loginsRefused(), added.permissionsDenied(), added.messagesRefused(),
                 trust == null ? null : trust.directorySerial(), trust == null ? null : trust.crlNumber().longValueExact(),

@@ -41,6 +41,7 @@ import org.jukibus.flow.Flows;
 import org.jukibus.flow.InboundDelivery;
 import org.jukibus.flow.LegacyIntake;
 import org.jukibus.flow.LegacyOutbox;
+import org.jukibus.flow.ParkedEnvelopes;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.OutageWindowPurge;
 import org.jukibus.flow.nondelivery.SentMessages;
@@ -76,6 +77,8 @@ import org.springframework.jms.connection.JmsTransactionManager;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(NodeProperties.class)
 public class NodeConfiguration {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeConfiguration.class);
 
     /** The node's one clock, movable while the node runs (see {@link NodeClock}); starts at the offset file's, else the configured offset. */
     @Bean
@@ -325,9 +328,17 @@ public class NodeConfiguration {
         return waiting;
     }
 
+    /** Envelopes for peers that are down, on disk (flow.ParkedEnvelopes); peerLinks() releases, peerForwarder() schedules. */
+    @Bean(destroyMethod = "close")
+    ParkedEnvelopes parkedEnvelopes(NodeBroker broker, ConnectionFactory localConnectionFactory) {
+        // an approved broker.xml from before parking: the node runs (the officer approves the new one), and says why
+        ParkedEnvelopes.missingSettings(broker.server()).ifPresent(log::warn);
+        return new ParkedEnvelopes(broker.server(), localConnectionFactory);
+    }
+
     @Bean(destroyMethod = "close")
     PeerLinks peerLinks(NodeSettings settings, NodeDirectory directory, NetworkTrust trust, NodeProperties properties,
-                        WaitingMessages waiting) {
+                        WaitingMessages waiting, ParkedEnvelopes parked) {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
         NodeProperties.Link link = properties.getLink();
@@ -335,7 +346,10 @@ public class NodeConfiguration {
         // the system's clock, not the node's: these are retry intervals, not decisions by time, and a node
         // clock moved back (the end of a drill) must not keep a peer "down" for the distance it moved
         PeerLinks links = new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
-                Clock.systemUTC(), waiting::releaseFor);
+                Clock.systemUTC(), peer -> {
+                    waiting.releaseFor(peer);
+                    parked.releaseFor(peer);
+                });
         // lines follow a new directory's endpoints; a new CRL alone changes no endpoint
         java.util.concurrent.atomic.AtomicLong serial = new java.util.concurrent.atomic.AtomicLong(trust.directory().serial());
         trust.onChange(state -> {
@@ -395,9 +409,15 @@ public class NodeConfiguration {
 
     @Bean
     PeerForwarder peerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog operationLog,
-                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes) {
-        return new PeerForwarder(links, flows, metrics, operationLog, properties.getEnvelope().getOutageWindow(), clock)
-                .refusingRevoked(envelopes::recipientRevoked);
+                                NodeProperties properties, Clock clock, NodeEnvelopes envelopes, ParkedEnvelopes parked,
+                                NodeDirectory directory) {
+        Duration outageWindow = properties.getEnvelope().getOutageWindow();
+        // the parked envelopes go back when the links say a peer is not down, and at each review what the forwarder
+        // must decide: a recipient gone from the directory or revoked, an envelope at the end of the outage window
+        parked.schedule(links::knownDown, peer -> directory.byCode(peer).isEmpty() || envelopes.recipientRevoked(peer),
+                outageWindow, clock, properties.getLink().getParkedCheck(), properties.getLink().getParkedReview());
+        return new PeerForwarder(links, flows, metrics, operationLog, outageWindow, clock)
+                .refusingRevoked(envelopes::recipientRevoked).parkingFor(parked);
     }
 
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */

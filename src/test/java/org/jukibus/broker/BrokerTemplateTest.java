@@ -95,6 +95,39 @@ class BrokerTemplateTest {
         }
     }
 
+    /**
+     * A down peer's parking queue (flow.ParkedEnvelopes), for every role: created on the first park and never deleted
+     * under it, paged within the memory bound like every address, no redelivery delay (a delayed message is held in
+     * memory: the defect parking ends), never dead-lettered by the broker, and no peer may send to it or read it.
+     */
+    @Test
+    void a_parking_queue_pages_waits_for_no_redelivery_delay_and_is_this_nodes_alone() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            FileConfiguration configuration = parsed(role);
+            org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository<AddressSettings> repository =
+                    new org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository<>();
+            repository.setDefault(new AddressSettings());
+            configuration.getAddressSettings().forEach(repository::addMatch);
+            AddressSettings parked = repository.getMatch(NodeBroker.PARKED_PREFIX + "131059");
+
+            assertThat(parked.isAutoCreateQueues()).as(role).isTrue();
+            assertThat(parked.isAutoCreateAddresses()).as(role).isTrue();
+            assertThat(parked.isAutoDeleteQueues()).as(role).isFalse();
+            assertThat(parked.isAutoDeleteAddresses()).as(role).isFalse();
+            assertThat(parked.getAddressFullMessagePolicy()).as(role)
+                    .isEqualTo(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE);
+            assertThat(parked.getRedeliveryDelay()).as(role).isZero();
+            assertThat(parked.getMaxDeliveryAttempts()).as(role).isEqualTo(-1);
+            assertThat(parked.getMaxReadPageBytes()).as(role).isEqualTo(10 * 1024 * 1024);
+
+            org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository<java.util.Set<org.apache.activemq.artemis.core.security.Role>> security =
+                    new org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository<>();
+            configuration.getSecurityRoles().forEach(security::addMatch);
+            assertThat(security.getMatch(NodeBroker.PARKED_PREFIX + "131059")).as(role)
+                    .allSatisfy(r -> assertThat(r.getName()).isEqualTo(NodeSecurityManager.LOCAL_ROLE));
+        }
+    }
+
     @Test
     void a_missing_value_is_an_error_naming_it() throws Exception {
         Files.writeString(dir.resolve("municipal.xml"), "<core><name>${jukibus.broker.name}</name><x>${jukibus.tls.crl}</x></core>");

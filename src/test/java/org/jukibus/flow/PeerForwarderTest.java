@@ -93,4 +93,43 @@ class PeerForwarderTest {
         assertThat(forwarder.audited("jukibus.inbound.receipt-batch")).isTrue();
         assertThat(forwarder.audited("somewhere.else")).isTrue();
     }
+
+    /**
+     * A peer that does not answer: the envelope is parked (in the forwarder's transaction: the route commits), not
+     * rolled back to wait out a redelivery delay in the broker's memory. A recipient the directory does not list stays
+     * a dead letter, any other failure rolls back as before; neither parks.
+     */
+    @Test
+    void only_a_peer_that_does_not_answer_parks_the_envelope() throws Exception {
+        org.jukibus.link.PeerLinks links = org.mockito.Mockito.mock(org.jukibus.link.PeerLinks.class);
+        ParkedEnvelopes parked = org.mockito.Mockito.mock(ParkedEnvelopes.class);
+        PeerForwarder parking = new PeerForwarder(links, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
+                Clock.fixed(NOW, ZoneOffset.UTC)).parkingFor(parked);
+        Exchange down = heartbeat(NOW);
+        org.mockito.Mockito.doThrow(new org.jukibus.link.PeerUnreachableException("peer central is down", null))
+                .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any());
+
+        assertThatCode(() -> parking.forward(down)).doesNotThrowAnyException();
+        org.mockito.Mockito.verify(parked).park(down, "central");
+
+        org.mockito.Mockito.doThrow(new org.jukibus.link.UnknownPeerException("recipient central is not in the directory"))
+                .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any());
+        assertThatThrownBy(() -> parking.forward(heartbeat(NOW))).isInstanceOfSatisfying(PermanentFailure.class,
+                e -> assertThat(e.reason()).isEqualTo(PeerForwarder.UNKNOWN_RECIPIENT));
+        org.mockito.Mockito.doThrow(new jakarta.jms.JMSException("the line broke mid-send"))
+                .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any());
+        assertThatThrownBy(() -> parking.forward(heartbeat(NOW))).isInstanceOf(jakarta.jms.JMSException.class);
+        org.mockito.Mockito.verifyNoMoreInteractions(parked);
+
+        org.mockito.Mockito.doThrow(new org.jukibus.link.PeerUnreachableException("peer central is down", null))
+                .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any());
+        PeerForwarder notParking = new PeerForwarder(links, Flows.standard(), FlowMetrics.none(), e -> { }, Duration.ofDays(30),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThatThrownBy(() -> notParking.forward(heartbeat(NOW))).as("without parking: rolled back as before")
+                .isInstanceOf(org.jukibus.link.PeerUnreachableException.class);
+    }
 }
