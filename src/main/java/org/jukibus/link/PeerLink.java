@@ -2,19 +2,25 @@ package org.jukibus.link;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
@@ -50,6 +56,8 @@ import org.slf4j.LoggerFactory;
 final class PeerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+    /** Bytes of sent messages a line keeps until the peer's broker confirms them: a batch of envelopes, several times over. */
+    static final int CONFIRMATION_WINDOW_BYTES = 4 * 1024 * 1024;
 
     private final String peer;
     private final List<Endpoint> endpoints;
@@ -116,6 +124,38 @@ final class PeerLink implements AutoCloseable {
             return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), new HashMap<>());
         }
 
+        /** A blocking durable send: returns once the peer's broker has stored it. */
+        void send(OutgoingMessage outgoing) throws JMSException {
+            producer(outgoing.address()).send(message(outgoing));
+        }
+
+        /**
+         * An asynchronous durable send: {@code confirmed} hears once the peer's broker has stored it, or why not. Only
+         * on a line with a confirmation window (see connect): without one the client calls the listener as the message
+         * leaves, stored or not.
+         */
+        void send(OutgoingMessage outgoing, CompletionListener confirmed) throws JMSException {
+            producer(outgoing.address()).send(message(outgoing), confirmed);
+        }
+
+        private BytesMessage message(OutgoingMessage outgoing) throws JMSException {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(outgoing.body());
+            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), outgoing.duplicateId());
+            for (Map.Entry<String, String> p : outgoing.properties().entrySet()) {
+                message.setStringProperty(p.getKey(), p.getValue());
+            }
+            return message;
+        }
+
+        void close() {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                log.debug("closing a session of a peer link: {}", e.getMessage());
+            }
+        }
+
         MessageProducer producer(String address) throws JMSException {
             MessageProducer producer = producers.get(address);
             if (producer == null) {
@@ -137,21 +177,14 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
+     * Sends one message durably. Its duplicate id makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
-            throws PeerUnreachableException, JMSException {
+    void send(OutgoingMessage outgoing) throws PeerUnreachableException, JMSException {
         Line current = openLine();
         try {
             Sender sender = current.borrow();
-            BytesMessage message = sender.session().createBytesMessage();
-            message.writeBytes(body);
-            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
-            for (Map.Entry<String, String> p : properties.entrySet()) {
-                message.setStringProperty(p.getKey(), p.getValue());
-            }
-            sender.producer(address).send(message);
+            sender.send(outgoing);
             current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
             // whatever broke, never keep a line that failed: the next attempt opens a fresh one
@@ -159,6 +192,100 @@ final class PeerLink implements AutoCloseable {
             lineFailed(current);
             throw e;
         }
+    }
+
+    /**
+     * Sends {@code messages} durably, all at once, and returns, per message, null once the peer's broker has stored it
+     * or why not. The sends are asynchronous with a confirmation each (the line's confirmation window): the peer's
+     * journal stores them with one sync, and each message has its own outcome. Not one transaction for them all:
+     * Artemis marks a whole transaction rollback-only for one duplicate id in it, and a batch that holds a message the
+     * peer already stored comes back after a crash of this node between the peer's store and its own commit; sent in
+     * one transaction again it would fail the same way at every retry, a link stopped for good. Sent on their own, the
+     * copy the peer already has is dropped by its duplicate detection and confirmed as any other. (Nor asynchronous
+     * sends inside a transaction: a send the peer refuses, e.g. for its permissions, does not fail such a
+     * transaction, which would commit without it.)
+     */
+    List<Exception> sendAll(List<OutgoingMessage> messages) {
+        Line current;
+        try {
+            current = openLine();
+        } catch (PeerUnreachableException e) {
+            return Collections.nCopies(messages.size(), e);
+        }
+        int count = messages.size();
+        Exception[] outcomes = new Exception[count];
+        CountDownLatch confirmed = new CountDownLatch(count);
+        Sender sender = null;
+        JMSException broken = null;
+        try {
+            sender = current.borrow();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                try {
+                    sender.send(messages.get(i), new CompletionListener() {
+                        @Override
+                        public void onCompletion(jakarta.jms.Message message) {
+                            confirmed.countDown();
+                        }
+
+                        @Override
+                        public void onException(jakarta.jms.Message message, Exception e) {
+                            outcomes[index] = e;
+                            confirmed.countDown();
+                        }
+                    });
+                } catch (JMSException | RuntimeException e) {
+                    // not sent, nor any after it: the line is gone
+                    broken = e instanceof JMSException jms ? jms : new JMSException(e.toString());
+                    for (int j = i; j < count; j++) {
+                        outcomes[j] = broken;
+                        confirmed.countDown();
+                    }
+                    break;
+                }
+            }
+            if (!confirmed.await(policy.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                broken = new JMSException("the peer's broker did not confirm " + confirmed.getCount() + " of " + count
+                        + " messages within " + policy.callTimeout());
+            }
+        } catch (JMSException e) {
+            broken = e; // no session
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broken = new JMSException("interrupted while waiting for the peer's confirmations");
+        }
+        List<Exception> result = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            // an unconfirmed message may still be stored: resent later, the peer drops the copy
+            result.add(outcomes[i] != null ? outcomes[i] : broken);
+        }
+        if (broken == null) {
+            for (Exception e : outcomes) {
+                if (e instanceof JMSException jms && lineBroke(jms)) {
+                    broken = jms;
+                }
+            }
+        }
+        if (broken != null || sender == null) {
+            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), broken == null ? "no session" : broken.getMessage());
+            lineFailed(current); // closes the connection, and the session with the sends still waiting on it
+        } else {
+            current.giveBack(sender);
+        }
+        return result;
+    }
+
+    /** Whether {@code failure} says the connection is gone or the peer stopped answering, not that it refused something. */
+    static boolean lineBroke(JMSException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQException e) {
+                return switch (e.getType()) {
+                    case CONNECTION_TIMEDOUT, NOT_CONNECTED, DISCONNECTED, OBJECT_CLOSED, REMOTE_DISCONNECT, TRANSACTION_OUTCOME_UNKNOWN -> true;
+                    default -> false;
+                };
+            }
+        }
+        return false;
     }
 
     /** The line to send on, opened (or moved back to the primary) if due. */
@@ -268,6 +395,9 @@ final class PeerLink implements AutoCloseable {
         factory.setInitialConnectAttempts(1);
         factory.setReconnectAttempts(0);
         factory.setBlockOnDurableSend(true);
+        // confirmations for the asynchronous sends of sendAll (without a window the client calls their listeners
+        // at once, stored or not); also the bytes the client keeps for them until confirmed
+        factory.setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
         factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
         Connection connection = null;
         try {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * messages within about that interval, not after the outbound queue's redelivery backoff (which
  * grows to a minute).
  */
-public final class PeerLinks implements AutoCloseable {
+public final class PeerLinks implements PeerSender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerLinks.class);
 
@@ -68,15 +68,14 @@ public final class PeerLinks implements AutoCloseable {
                 every, every, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Sends to {@code address} on the peer's broker and returns once the peer has stored it.
-     *
-     * @throws UnknownPeerException     the peer is not in the directory (permanent)
-     * @throws PeerUnreachableException no line is up now (transient)
-     */
-    public void send(String peer, String address, byte[] body, String duplicateId, Map<String, String> properties)
-            throws UnknownPeerException, PeerUnreachableException, JMSException {
-        link(peer).send(address, body, duplicateId, properties);
+    @Override
+    public void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, JMSException {
+        link(peer).send(message);
+    }
+
+    @Override
+    public List<Exception> sendAll(String peer, List<OutgoingMessage> messages) throws UnknownPeerException {
+        return link(peer).sendAll(messages);
     }
 
     /** The endpoint the line to a peer currently uses, or null if none is open. */

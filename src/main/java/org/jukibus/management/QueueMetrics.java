@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code jukibus_outbound_depth{peer}}, {@code jukibus_outbound_oldest_age_seconds{peer}}: the outbound queue
  *       by recipient, for the peers something waits for (a series disappears when its peer's backlog is gone)</li>
  * </ul>
- * Ages are from the time the message was put on this broker (its timestamp) to the node's clock, with messages
+ * Ages are from the time the message was put on this broker (its timestamp, or for a copy the forwarder put back to
+ * wait the original's, {@link org.jukibus.flow.ForwardRetries#QUEUED_AT}) to the node's clock, with messages
  * waiting out a redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows.
  * <p>
  * Depths are the broker's counts. Ages and the per-peer figures come from reading at most {@link #READ_LIMIT}
@@ -102,7 +103,9 @@ public final class QueueMetrics implements AutoCloseable {
                 }
                 Backlog all = new Backlog();
                 forEachMessage(queue, ref -> {
-                    long timestamp = ref.getMessage().getTimestamp();
+                    // a message the forwarder put back to wait is a copy: the original's time is in a property
+                    Object queuedAt = ref.getMessage().getObjectProperty(org.jukibus.flow.ForwardRetries.QUEUED_AT);
+                    long timestamp = queuedAt instanceof Long at ? at : ref.getMessage().getTimestamp();
                     all.add(timestamp);
                     if (name.equals(OUTBOUND)) {
                         Object peer = ref.getMessage().getObjectProperty(Headers.RECIPIENT);

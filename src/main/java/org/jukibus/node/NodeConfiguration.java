@@ -400,6 +400,19 @@ public class NodeConfiguration {
                 .refusingRevoked(envelopes::recipientRevoked);
     }
 
+    /** The forwarding route's consumer (routes/common/forwarding.yaml): the outbound queue in batches. */
+    @Bean("outbound-batches")
+    org.jukibus.flow.OutboundBatches outboundBatches(PeerForwarder forwarder, JmsTransactionManager transactionManager,
+                                                     ConnectionFactory localConnectionFactory, NodeBroker broker,
+                                                     NodeProperties properties) {
+        NodeProperties.Link link = properties.getLink();
+        String outbound = "jukibus.outbound";
+        return new org.jukibus.flow.OutboundBatches(new org.jukibus.flow.OutboundBatches.Settings(forwarder, transactionManager,
+                localConnectionFactory,
+                org.jukibus.flow.ForwardRetries.of(outbound, broker.server().getAddressSettingsRepository().getMatch(outbound)),
+                link.getBatchSize(), link.getForwarders(), link.getCallTimeout().plusSeconds(5)));
+    }
+
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */
     @Bean
     org.jukibus.flow.DeliveryFailures deliveryFailures(@Value("${jukibus.delivery.max-attempts:8}") int maxAttempts,

@@ -1,0 +1,172 @@
+package org.jukibus.it;
+
+import static org.jukibus.it.Codes.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.Message;
+
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.flow.Headers;
+import org.jukibus.link.OutgoingMessage;
+import org.jukibus.link.PeerLinks;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forwarder takes the outbound queue in batches (issue 19), each message sent with a confirmation of its own, and keeps
+ * every per-message outcome of the one-by-one forwarder. Raw messages (no envelope: the recipients' delivery routes are
+ * stopped, and what arrives is counted on their inbound queue).
+ */
+class BatchForwardingIT {
+
+    static final String INBOUND = "jukibus.inbound.transfer-in";
+    static final String DELIVERY = "transfer-in-delivery";
+    static final String FORWARD = "forward-outbound";
+
+    /**
+     * The batch that comes back after a crash between the recipient's commit and the sender's: half of it is already
+     * on the recipient's broker, whose duplicate detection marks a transaction holding one of them rollback-only. Sent
+     * together again it would fail at every retry, a silent stop of the link; every message arrives exactly once and
+     * the link keeps moving.
+     */
+    @Test
+    void a_batch_half_of_which_the_recipient_already_stored_arrives_exactly_once_and_the_link_keeps_moving(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        PeerLinks links = net.context(SHINJUKU).getBean(PeerLinks.class);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            ids.add("dup-" + i);
+        }
+        for (String id : ids.subList(0, 20)) { // what the recipient stored before the sender crashed
+            links.send(OSAKA, new OutgoingMessage(INBOUND, new byte[] {1}, id, Map.of(Headers.MESSAGE_ID, id, Headers.TYPE, "TransferInNotice")));
+        }
+        assertThat(BrokerStats.depth(net.broker(OSAKA), INBOUND)).isEqualTo(20);
+        for (String id : ids) { // the whole batch, back on the sender's outbound queue
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {1}, outbound(id, OSAKA));
+        }
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
+        List<String> more = List.of("more-1", "more-2", "more-3");
+        for (String id : more) {
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {2}, outbound(id, OSAKA));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 43);
+        assertThat(idsOn(net, OSAKA)).containsAll(more);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+
+        // a message the recipient's broker refuses (no peer may send to another node's outbound queue), among others:
+        // the sends are confirmed one by one, so it is not taken for stored, and the others are not held up
+        Map<String, String> refused = outbound("refused-1", OSAKA);
+        refused.put(Headers.ADDRESS, "jukibus.outbound");
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, outbound("after-1", OSAKA));
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, refused);
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, outbound("after-2", OSAKA));
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 45);
+        Thread.sleep(3000); // a few attempts of the refused one
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("the refused message waits, not lost").isEqualTo(1);
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+        assertThat(idsOn(net, OSAKA)).contains("after-1", "after-2").doesNotContain("refused-1");
+    }
+
+    /**
+     * One batch for two recipients, one of them down, with a message that expired in the queue: the recipient that is up
+     * gets its messages at once, the expired one is dead-lettered alone (EXPIRED), the down peer's wait on the outbound
+     * queue (never dead-lettered) and arrive once it is up.
+     */
+    @Test
+    void a_peer_down_holds_up_no_other_peer_an_expired_message_is_dead_lettered_alone_and_the_waiting_ones_arrive_later(
+            @Provisioned(value = {SHINJUKU, OSAKA, BUNKYO}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        List<String> forOsaka = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            String toBunkyo = "bunkyo-" + i;
+            String toOsaka = "osaka-" + i;
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {3}, outbound(toBunkyo, BUNKYO));
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {4}, outbound(toOsaka, OSAKA));
+            forOsaka.add(toOsaka);
+        }
+        String expiredId = java.util.UUID.randomUUID().toString(); // its non-delivery file names it: an id as intake makes them
+        Map<String, String> expired = outbound(expiredId, OSAKA);
+        expired.put(Headers.CREATED_AT, Instant.now().minus(Duration.ofDays(400)).toString());
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {5}, expired);
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 10);
+        assertThat(idsOn(net, OSAKA)).containsExactlyInAnyOrderElementsOf(forOsaka);
+        await().atMost(Duration.ofSeconds(30)).until(() -> net.browse(SHINJUKU, "jukibus.dlq").size() == 1);
+        Message dead = net.browse(SHINJUKU, "jukibus.dlq").get(0);
+        assertThat(dead.getStringProperty(Headers.MESSAGE_ID)).isEqualTo(expiredId);
+        assertThat(dead.getStringProperty(Headers.REJECT_REASON)).isEqualTo("EXPIRED");
+        Thread.sleep(3000); // a few retries of the down peer's messages
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("waiting, not dropped").isEqualTo(10);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).hasSize(1);
+
+        net.node(BUNKYO).properties().put("jukibus.flows.transfer-in.enabled", "false"); // its delivery route stays stopped
+        net.start(BUNKYO);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 10);
+        assertThat(idsOn(net, BUNKYO)).containsExactlyInAnyOrder("bunkyo-1", "bunkyo-2", "bunkyo-3", "bunkyo-4", "bunkyo-5",
+                "bunkyo-6", "bunkyo-7", "bunkyo-8", "bunkyo-9", "bunkyo-10");
+    }
+
+    /**
+     * Stopping the route (an operator, the node's shutdown, the hand-over of a primary/backup pair) while batches are in
+     * flight: they finish or roll back, none is lost or doubled, and the rest goes once the route runs again.
+     */
+    @Test
+    void a_stop_in_the_middle_of_the_batches_loses_and_doubles_nothing(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 600; i++) {
+            ids.add("stop-" + i);
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {7}, outbound("stop-" + i, OSAKA));
+        }
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+        await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) > 0);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+
+        long arrived = BrokerStats.depth(net.broker(OSAKA), INBOUND);
+        assertThat(arrived + BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("stored there or still here")
+                .isGreaterThanOrEqualTo(600);
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+        await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    /** The headers intake puts on an outbound message (LegacyIntake). */
+    private static Map<String, String> outbound(String id, String recipient) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put(Headers.MESSAGE_ID, id);
+        headers.put(Headers.DUPLICATE_ID, id);
+        headers.put(Headers.TYPE, "TransferInNotice");
+        headers.put(Headers.RECIPIENT, recipient);
+        headers.put(Headers.ADDRESS, INBOUND);
+        return headers;
+    }
+
+    private static List<String> idsOn(TestNetwork net, String node) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Message m : net.browse(node, INBOUND)) {
+            ids.add(m.getStringProperty(Headers.MESSAGE_ID));
+        }
+        return ids;
+    }
+}
