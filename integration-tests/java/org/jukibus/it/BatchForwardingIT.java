@@ -4,6 +4,12 @@ import static org.jukibus.it.Codes.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,9 +20,16 @@ import java.util.Map;
 import jakarta.jms.Message;
 
 import org.jukibus.broker.BrokerStats;
+import org.jukibus.directory.DirectoryBuilder;
+import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.DirectorySigner;
+import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Headers;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerLinks;
+import org.jukibus.pki.CertificateAuthority;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +162,119 @@ class BatchForwardingIT {
         net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
         await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
         assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    /**
+     * A peer that stops answering in the middle (its broker hangs, a black hole on the way: both of its lines run
+     * through a proxy the test freezes) after an idle queue: its confirmations never come, and a send to it may never
+     * return. Every other peer still gets everything at once; its own messages wait, none lost or dead-lettered, and
+     * arrive exactly once when it answers again (review H1, M2).
+     */
+    @Test
+    void a_peer_that_stops_answering_holds_up_no_other_peer_and_gets_its_messages_once_it_answers_again(
+            @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
+        Endpoint primary = net.node(OSAKA).primary();
+        Endpoint backup = net.node(OSAKA).backup();
+        Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
+        Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
+        redirect(net, OSAKA, primaryProxy, backupProxy);
+        net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
+        net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
+        net.node(SHINJUKU).properties().put("jukibus.link.call-timeout", "3s");
+        try (TcpProxy toPrimary = new TcpProxy(primaryProxy.port(), primary.port()).restore();
+             TcpProxy toBackup = new TcpProxy(backupProxy.port(), backup.port()).restore()) {
+            net.start(SHINJUKU, OSAKA, BUNKYO);
+            net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+            net.camel(BUNKYO).getRouteController().stopRoute(DELIVERY);
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {8}, outbound("open-1", OSAKA)); // its line opens
+            await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1);
+            Thread.sleep(1500); // an idle queue: the forwarders wait for a first message
+
+            toPrimary.freeze();
+            toBackup.freeze();
+            List<String> forOsaka = new ArrayList<>();
+            List<String> forBunkyo = new ArrayList<>();
+            for (int i = 1; i <= 200; i++) {
+                if (i % 10 == 1) {
+                    forOsaka.add("silent-" + i);
+                    net.put(SHINJUKU, "jukibus.outbound", new byte[] {9}, outbound("silent-" + i, OSAKA));
+                }
+                forBunkyo.add("other-" + i);
+                net.put(SHINJUKU, "jukibus.outbound", new byte[] {9}, outbound("other-" + i, BUNKYO));
+            }
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 200);
+            assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+            // a batch that held both waits out the silent peer's call timeout, then commits what the other peer stored
+            await().atMost(Duration.ofSeconds(15)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")
+                    == forOsaka.size()); // the silent peer's, waiting
+            assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+
+            toPrimary.thaw();
+            toBackup.thaw();
+            await().atMost(Duration.ofSeconds(120)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1 + forOsaka.size());
+            List<String> expected = new ArrayList<>(forOsaka);
+            expected.add("open-1");
+            assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+        }
+    }
+
+    /**
+     * {@code jukibus.link.batch-size=1}, the fallback: the forwarding route of before batching runs (one message per
+     * transaction, the JMS consumer), the batched one does not; a message for a peer that is down waits as the original
+     * (redelivered by the broker, no put-back copy) and arrives once the peer is up (review M1).
+     */
+    @Test
+    void at_batch_size_1_the_forwarder_of_before_batching_runs(
+            @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
+        net.node(SHINJUKU).properties().put("jukibus.link.batch-size", "1");
+        net.start(SHINJUKU, OSAKA);
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        assertThat(net.camel(SHINJUKU).getRouteController().getRouteStatus("forward-outbound-single").isStarted()).isTrue();
+        assertThat(net.camel(SHINJUKU).getRouteController().getRouteStatus(FORWARD).isStarted()).isFalse();
+
+        for (int i = 1; i <= 5; i++) {
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {10}, outbound("single-" + i, OSAKA));
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {10}, outbound("waits-" + i, BUNKYO));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 5);
+        assertThat(idsOn(net, OSAKA)).containsExactlyInAnyOrder("single-1", "single-2", "single-3", "single-4", "single-5");
+        org.apache.activemq.artemis.core.server.Queue outbound = net.broker(SHINJUKU).locateQueue("jukibus.outbound");
+        // the broker's redelivery delay holds them as scheduled messages after a failed attempt
+        await().atMost(Duration.ofSeconds(30)).until(() -> outbound.getScheduledCount() > 0);
+        assertThat(outbound.getMessagesAdded()).as("rolled back for the broker's redelivery: no put-back copies added")
+                .isEqualTo(10);
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("waiting, not dropped").isEqualTo(5);
+
+        net.node(BUNKYO).properties().put("jukibus.flows.transfer-in.enabled", "false"); // its delivery route stays stopped
+        net.start(BUNKYO);
+        await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 5);
+        assertThat(idsOn(net, BUNKYO)).containsExactlyInAnyOrder("waits-1", "waits-2", "waits-3", "waits-4", "waits-5");
+        assertThat(outbound.getMessagesAdded()).isEqualTo(10);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+    }
+
+    /** Central re-signs the directory with other endpoints for one node. */
+    private static void redirect(TestNetwork net, String code, Endpoint primary, Endpoint backup) throws Exception {
+        Path file = net.network.directoryFile();
+        CertificateAuthority ca = net.network.ca();
+        NodeDirectory directory = DirectoryLoader.load(file, ca.certificate(), null, Clock.systemUTC());
+        DirectoryBuilder builder = new DirectoryBuilder().serial(directory.serial() + 1).issuedAt(Instant.now());
+        for (NodeEntry e : directory.all()) {
+            builder.add(e.code().equals(code) ? new NodeEntry(e.role(), e.code(), e.name(), e.prefecture(), primary, backup,
+                    e.certificate()) : e);
+        }
+        Files.write(file, DirectorySigner.sign(builder.build(), net.node("central").keys()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** The headers intake puts on an outbound message (LegacyIntake). */

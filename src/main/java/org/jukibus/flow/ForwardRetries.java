@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * ({@code _AMQ_SCHED_DELIVERY}, as the broker's own redelivery delay is), with the attempts counted in
  * {@value #ATTEMPTS}. It waits as a scheduled message, so {@link WaitingMessages} releases it when its peer is back.
  * The copy carries no duplicate id: the queue's duplicate detection knows the original's and would drop it.
+ *
+ * <p>Not final only so that a test can make a put-back fail.
  */
-public final class ForwardRetries {
+public class ForwardRetries {
 
     private static final Logger log = LoggerFactory.getLogger(ForwardRetries.class);
 
@@ -35,7 +37,9 @@ public final class ForwardRetries {
      * and the queue's age metrics (management.QueueMetrics) must see how long the message has really waited.
      */
     public static final String QUEUED_AT = "JukibusQueuedAt";
-    private static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** The prefix of every header the node sets ({@link Headers}); the duplicate id and the broker's are not copied. */
+    private static final String OWN_HEADERS = "Jukibus";
 
     private final String queue;
     private final Duration firstDelay;
@@ -62,8 +66,19 @@ public final class ForwardRetries {
     }
 
     /**
+     * The put-back of a message whose recipient is known to be down now (no line to it could be opened): the one place
+     * the batched forwarder decides what waits for a down peer. Today it waits as any other ({@link #later}); a per-peer
+     * parking queue that nothing consumes while the peer is down would take it here instead.
+     */
+    void peerDown(Session session, Message original, byte[] body, String peer) throws JMSException {
+        later(session, original, body, null);
+    }
+
+    /**
      * Sends a copy of {@code original} (whose body, as received, is {@code body}) on {@code session}, the batch's, to be
-     * delivered again after its backoff.
+     * delivered again after its backoff. The copy carries the node's own headers ({@code Jukibus*}), the body, the
+     * delivery mode and priority; not the JMS correlation id, type or expiration (no outbound message has them), nor
+     * any other property (one the JMS API refuses to set would fail the put-back, and its batch, at every retry).
      */
     void later(Session session, Message original, byte[] body, Exception cause) throws JMSException {
         int attempt = (original.propertyExists(ATTEMPTS) ? original.getIntProperty(ATTEMPTS) : 0) + 1;
@@ -71,7 +86,7 @@ public final class ForwardRetries {
         copy.writeBytes(body);
         for (Enumeration<?> names = original.getPropertyNames(); names.hasMoreElements(); ) {
             String name = (String) names.nextElement();
-            if (!name.equals(Headers.DUPLICATE_ID) && !name.startsWith("JMSX") && !name.equals(SCHEDULED_DELIVERY)) {
+            if (name.startsWith(OWN_HEADERS)) {
                 copy.setObjectProperty(name, original.getObjectProperty(name));
             }
         }

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.jms.JMSException;
@@ -32,8 +35,13 @@ import org.slf4j.LoggerFactory;
  *       commit brings the whole batch back, and what was already stored is dropped there as a duplicate
  *       ({@link org.jukibus.link.PeerSender#sendAll}).</li>
  * </ol>
- * While the queue is idle only the first thread waits on it (a waiting consumer costs the broker a receive cycle
- * every {@value #IDLE_WAIT_MILLIS} ms); the others join in while messages keep coming.
+ * <p>No thread waits for another: each takes its own batches, and a batch whose peer does not answer holds up only its
+ * own thread, for at most the link's call timeout ({@link org.jukibus.link.PeerSender#sendAll}). While the queue is
+ * idle only one thread at a time waits on it for a first message (a waiting consumer costs the broker a receive cycle
+ * every {@value #IDLE_WAIT_MILLIS} ms); it hands the turn on as soon as it has one.
+ *
+ * <p>A batch ends at the batch size or at {@code batchBytes} of bodies, whichever comes first: each message is held
+ * about three times while in flight (the received message, its body, the outgoing copy kept until confirmed).
  */
 final class OutboundBatchConsumer extends DefaultConsumer {
 
@@ -47,15 +55,13 @@ final class OutboundBatchConsumer extends DefaultConsumer {
     private final TransactionTemplate transactions;
     private final JmsTemplate jms;
     private final JmsBinding binding = new JmsBinding();
-    private final Object idle = new Object();
+    /** The turn to wait on the queue for a first message: one thread at a time, released once it has one. */
+    private final Semaphore poll = new Semaphore(1);
     /** Set for the threads of one start; a thread still finishing its batch after a stop never sees the next start's. */
     private volatile AtomicBoolean running = new AtomicBoolean();
-    /**
-     * Whether the last batch found messages: while they keep coming every thread forwards. (Not "came full": a producer
-     * that commits in batches leaves the queue empty for a moment between them, and one thread took it all.)
-     */
-    private volatile boolean busy;
     private final List<Thread> threads = new ArrayList<>();
+    /** Each thread's batch while it has one, for a stop that cannot wait for it. */
+    private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
 
     OutboundBatchConsumer(OutboundBatches.QueueEndpoint endpoint, Processor route, String queue, OutboundBatches.Settings settings) {
         super(endpoint, route);
@@ -72,8 +78,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         AtomicBoolean run = new AtomicBoolean(true);
         running = run;
         for (int i = 0; i < settings.threads(); i++) {
-            int index = i;
-            Thread thread = new Thread(() -> work(index, run), "jukibus-forward-" + (i + 1));
+            Thread thread = new Thread(() -> work(run), "jukibus-forward-" + (i + 1));
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
@@ -83,67 +88,78 @@ final class OutboundBatchConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running.set(false);
-        synchronized (idle) {
-            idle.notifyAll();
-        }
         long deadline = System.nanoTime() + settings.stopWait().toNanos();
         for (Thread thread : threads) {
             thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            if (thread.isAlive()) {
-                // its batch is not committed: the broker gives it back, and its recipients drop what they already have
-                log.warn("{} still forwarding after {}; its batch is rolled back and forwarded again", thread.getName(),
+            if (!thread.isAlive()) {
+                continue;
+            }
+            InFlight batch = inFlight.get(thread);
+            if (batch != null && batch.abandon()) {
+                // its messages are back on the queue now; what a recipient already stored it drops when they come again
+                thread.interrupt(); // ends its wait for confirmations, which cuts that line
+                log.warn("{} still waiting for a peer after {}: its batch is rolled back now and forwarded again", thread.getName(),
                         settings.stopWait());
+            } else if (batch != null) {
+                log.warn("{} still finishing its batch on this node after {}: it commits or rolls back on its own", thread.getName(),
+                        settings.stopWait());
+            } else {
+                log.info("{} ends after its current wait on the queue; it forwards nothing more", thread.getName());
             }
         }
         threads.clear();
         super.doStop();
     }
 
-    private void work(int index, AtomicBoolean run) {
+    private void work(AtomicBoolean run) {
         while (run.get()) {
-            if (index > 0 && !busy) {
-                synchronized (idle) {
-                    try {
-                        idle.wait(IDLE_WAIT_MILLIS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                continue;
-            }
             try {
-                boolean found = Boolean.TRUE.equals(transactions.execute(status -> jms.execute(this::batch, true)));
-                if (found != busy) {
-                    busy = found;
-                    if (found) {
-                        synchronized (idle) {
-                            idle.notifyAll();
-                        }
-                    }
-                }
+                transactions.execute(status -> jms.execute(session -> batch(session, run), true));
             } catch (RuntimeException e) {
+                if (!run.get()) {
+                    log.info("{}: a forwarding batch ended by the stop was rolled back: {}", Thread.currentThread().getName(), e.toString());
+                    return;
+                }
                 log.warn("a forwarding batch failed and was rolled back; its messages are forwarded again: {}", e.toString());
-                busy = false; // one thread tries again, not all of them
-                pause(run);
+                pause(run); // this thread; the others go on
+            } finally {
+                inFlight.remove(Thread.currentThread());
             }
         }
     }
 
     /** One batch on the transaction's session; whether it found any message. */
-    private Boolean batch(Session session) throws JMSException {
+    private Boolean batch(Session session, AtomicBoolean run) throws JMSException {
         Map<Exchange, Message> received = new IdentityHashMap<>();
         Map<Exchange, byte[]> bodies = new IdentityHashMap<>();
-        List<Exchange> batch = new ArrayList<>(settings.batchSize());
-        MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+        List<Exchange> batch = new ArrayList<>();
         try {
-            Message message = consumer.receive(IDLE_WAIT_MILLIS);
+            if (!poll.tryAcquire(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return false; // another thread waits on the queue
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.set(false);
+            return false;
+        }
+        MessageConsumer consumer;
+        Message message;
+        try {
+            consumer = session.createConsumer(session.createQueue(queue));
+            message = consumer.receive(IDLE_WAIT_MILLIS);
+        } finally {
+            poll.release(); // its turn ends with the first message (or none): the next thread may wait for the next
+        }
+        try {
+            long bytes = 0;
             while (message != null) {
                 Exchange exchange = exchangeOf(message, session);
+                byte[] body = exchange.getIn().getBody(byte[].class);
                 received.put(exchange, message);
-                bodies.put(exchange, exchange.getIn().getBody(byte[].class));
+                bodies.put(exchange, body);
                 batch.add(exchange);
-                if (batch.size() == settings.batchSize() || !running.get()) {
+                bytes += body == null ? 0 : body.length;
+                if (batch.size() >= settings.batchSize() || bytes >= settings.batchBytes() || !run.get()) {
                     break;
                 }
                 message = consumer.receiveNoWait();
@@ -154,9 +170,20 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         if (batch.isEmpty()) {
             return false;
         }
+        if (!run.get()) {
+            // stopped while receiving: not forwarded now, back on the queue with the rollback
+            throw new JMSException("the route stopped before this batch was forwarded");
+        }
+        InFlight state = new InFlight(session);
+        inFlight.put(Thread.currentThread(), state);
         try {
-            PeerForwarder.Outcome outcome = settings.batchSize() == 1 ? new PeerForwarder.Outcome(batch, List.of())
-                    : settings.forwarder().forwardAll(batch);
+            PeerForwarder.Outcome outcome;
+            state.sending(true);
+            try {
+                outcome = settings.forwarder().forwardAll(batch);
+            } finally {
+                state.sending(false); // throws if a stop rolled the batch back meanwhile: nothing more on this session
+            }
             for (Exchange exchange : outcome.refused()) {
                 processRoute(exchange);
                 if (exchange.getException() != null) {
@@ -166,10 +193,52 @@ final class OutboundBatchConsumer extends DefaultConsumer {
             for (Exchange exchange : outcome.unsent()) {
                 settings.retries().later(session, received.get(exchange), bodies.get(exchange), null);
             }
+            for (Exchange exchange : outcome.down()) {
+                settings.retries().peerDown(session, received.get(exchange), bodies.get(exchange),
+                        exchange.getIn().getHeader(Headers.RECIPIENT, String.class));
+            }
         } finally {
             batch.forEach(exchange -> releaseExchange(exchange, false));
         }
         return true;
+    }
+
+    /**
+     * A thread's batch while its recipients are asked (nothing happens on its session then): a stop that cannot wait
+     * longer rolls it back, and the thread, once back, touches the session no more.
+     */
+    private static final class InFlight {
+        private final Session session;
+        private boolean sending;
+        private boolean abandoned;
+
+        InFlight(Session session) {
+            this.session = session;
+        }
+
+        synchronized void sending(boolean now) throws JMSException {
+            if (abandoned) {
+                // the stop's interrupt has done its work (the wait ended, the line cut): the rollback that follows,
+                // on a session the next start may take from the cache, must not fail for it
+                Thread.interrupted();
+                throw new JMSException("the route stopped while this batch waited for its recipients: rolled back");
+            }
+            sending = now;
+        }
+
+        /** Rolls the batch back if its thread is only waiting for recipients; false if it is busy on this node. */
+        synchronized boolean abandon() {
+            if (!sending) {
+                return false;
+            }
+            abandoned = true;
+            try {
+                session.rollback();
+            } catch (JMSException | RuntimeException e) {
+                log.warn("rolling back a stopped forwarding batch: {}; it is rolled back when its thread ends", e.toString());
+            }
+            return true;
+        }
     }
 
     /**

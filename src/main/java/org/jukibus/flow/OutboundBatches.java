@@ -22,7 +22,12 @@ import org.springframework.transaction.PlatformTransactionManager;
  * routes takes one message per transaction: three durable syncs per forwarded message in series, which capped the
  * forwarding near 850 messages/s on a 2-core machine (bench/README.md).
  *
- * <p>Stopping the route (an operator, the node's shutdown) stops the consumer: the batches in flight finish first.
+ * <p>Stopping the route (an operator, the node's shutdown) stops the consumer: the batches in flight finish first, for
+ * up to {@code stopWait}; one still waiting for a peer then is rolled back at once (its recipients drop what they
+ * already stored when it comes again).
+ *
+ * <p>Only for {@code jukibus.link.batch-size} above 1: at 1 the route {@code forward-outbound-single} forwards as
+ * before batching (the JMS consumer, one message per transaction, the broker's own redelivery).
  */
 public final class OutboundBatches extends DefaultComponent {
 
@@ -34,14 +39,16 @@ public final class OutboundBatches extends DefaultComponent {
      *                     joins the batch's transaction
      * @param local        the node's connection factory (the transaction manager's)
      * @param retries      puts a message whose recipient did not take it back to wait
-     * @param batchSize    messages per local transaction (1: one at a time, each sent on its own)
+     * @param batchSize    at most this many messages per local transaction
+     * @param batchBytes   a batch ends once its bodies reach this many bytes (a batch of large messages is small)
      * @param threads      batches forwarded at once (each waits for a peer's broker and for the local journal)
-     * @param stopWait     how long a stop waits for the batches in flight (a send may take the link's call timeout)
+     * @param stopWait     how long a stop waits for the batches in flight (a send may take the link's call timeout);
+     *                     then a batch still waiting for a peer is rolled back
      */
     public record Settings(PeerForwarder forwarder, PlatformTransactionManager transactions, ConnectionFactory local,
-                           ForwardRetries retries, int batchSize, int threads, Duration stopWait) {
+                           ForwardRetries retries, int batchSize, long batchBytes, int threads, Duration stopWait) {
         public Settings {
-            if (batchSize < 1 || threads < 1) {
+            if (batchSize < 1 || threads < 1 || batchBytes < 1) {
                 throw new IllegalArgumentException("jukibus.link.batch-size and jukibus.link.forwarders must be at least 1 (are "
                         + batchSize + " and " + threads + ")");
             }

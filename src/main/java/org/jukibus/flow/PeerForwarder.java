@@ -17,6 +17,7 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerSender;
+import org.jukibus.link.PeerUnreachableException;
 import org.jukibus.link.UnknownPeerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,30 +116,33 @@ public final class PeerForwarder {
                 byRecipient.computeIfAbsent(forward.recipient(), r -> new ArrayList<>()).add(new Pending(exchange, forward));
             }
         }
+        Map<String, List<OutgoingMessage>> outgoing = new LinkedHashMap<>();
+        byRecipient.forEach((recipient, pending) -> outgoing.put(recipient, pending.stream().map(p -> p.forward().outgoing()).toList()));
+        // to every recipient at once, all confirmations awaited together: a slow peer costs the batch one call timeout
+        Map<String, List<Exception>> outcomes = links.sendAll(outgoing);
         List<Forward> sent = new ArrayList<>();
+        List<Exchange> down = new ArrayList<>();
         byRecipient.forEach((recipient, pending) -> {
-            try {
-                List<Exception> outcomes = links.sendAll(recipient, pending.stream().map(p -> p.forward().outgoing()).toList());
-                for (int i = 0; i < pending.size(); i++) {
-                    if (outcomes.get(i) == null) {
-                        sent.add(pending.get(i).forward());
-                    } else {
-                        unsent.add(pending.get(i).exchange());
-                    }
+            List<Exception> results = outcomes.get(recipient);
+            for (int i = 0; i < pending.size(); i++) {
+                Exception result = results == null ? new IllegalStateException("no outcome for " + recipient) : results.get(i);
+                if (result == null) {
+                    sent.add(pending.get(i).forward());
+                } else if (result instanceof UnknownPeerException) {
+                    refused.add(pending.get(i).exchange()); // the route dead-letters it (UNKNOWN_RECIPIENT)
+                } else if (result instanceof PeerUnreachableException) {
+                    down.add(pending.get(i).exchange());
+                } else {
+                    unsent.add(pending.get(i).exchange());
                 }
-            } catch (UnknownPeerException e) {
-                pending.forEach(p -> refused.add(p.exchange()));
-            } catch (RuntimeException e) {
-                // a line that could not even be tried (e.g. its TLS context): this peer's messages wait, the others go
-                log.warn("messages for {} not sent: {}", recipient, e.toString());
-                pending.forEach(p -> unsent.add(p.exchange()));
             }
         });
-        sent.forEach(forward -> metrics.sent(FlowDefinition.flowOfAddress(forward.address())));
         // one operation-log sync for the batch, not one per line; a log that cannot be written fails the batch, which
         // rolls back and comes again (the recipients drop what they already have), as a single forward does
         audit.recordAll(sent.stream().filter(forward -> audited(forward.address())).map(PeerForwarder::forwarded).toList());
-        return new Outcome(refused, unsent);
+        // counted once written: a batch whose log line fails comes again, and would be counted twice
+        sent.forEach(forward -> metrics.sent(FlowDefinition.flowOfAddress(forward.address())));
+        return new Outcome(refused, unsent, down);
     }
 
     /**
@@ -146,11 +150,13 @@ public final class PeerForwarder {
      *
      * @param refused for the route to take one by one as {@link #forward} does, which dead-letters them with their
      *                reason (EXPIRED, RECIPIENT_REVOKED, UNKNOWN_RECIPIENT, MALFORMED)
-     * @param unsent  not stored by their recipients now (a peer down, a line that broke, a message its broker
-     *                refused): to wait and be tried again, not sent again at once (a peer that stopped answering
-     *                would hold the batch for a call timeout per message)
+     * @param unsent  not stored by their recipients now (a line that broke, a confirmation that did not come in time, a
+     *                message its broker refused): to wait and be tried again, not sent again at once (a peer that
+     *                stopped answering would hold the batch for a call timeout per message)
+     * @param down    for a recipient known to be down now (no line could be opened): to wait for it
+     *                ({@link ForwardRetries#peerDown})
      */
-    public record Outcome(List<Exchange> refused, List<Exchange> unsent) {
+    public record Outcome(List<Exchange> refused, List<Exchange> unsent, List<Exchange> down) {
     }
 
     /** What the checks let through: an envelope for its recipient's broker. */
@@ -196,10 +202,10 @@ public final class PeerForwarder {
 
     /** Metrics and the operation-log line of a message its recipient has stored. */
     private void sent(Forward forward) {
-        metrics.sent(FlowDefinition.flowOfAddress(forward.address()));
         if (audited(forward.address())) {
             audit.record(forwarded(forward));
         }
+        metrics.sent(FlowDefinition.flowOfAddress(forward.address()));
     }
 
     private static AuditEvent forwarded(Forward forward) {

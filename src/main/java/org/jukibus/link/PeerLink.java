@@ -3,13 +3,13 @@ package org.jukibus.link;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.BytesMessage;
@@ -21,12 +21,14 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
 import org.apache.activemq.artemis.api.jms.JMSFactoryType;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.directory.Endpoint;
@@ -101,6 +103,19 @@ final class PeerLink implements AutoCloseable {
 
         void giveBack(Sender sender) {
             idle.add(sender);
+        }
+
+        /**
+         * Fails the connection as a lost one would, without a word to the peer: every call waiting on it (a send, a
+         * credit wait, a close) fails now. A close asks the peer's broker and waits for its answer.
+         */
+        void cut(String peer) {
+            try {
+                ((ActiveMQConnection) connection).getSessionFactory().getConnection()
+                        .fail(new ActiveMQNotConnectedException("cut: the peer's broker did not confirm in time"));
+            } catch (RuntimeException e) {
+                log.debug("cutting the link to {} via {}: {}", peer, endpoint, e.toString());
+            }
         }
 
         /** Closes the connection, and with it every session, idle or in use. */
@@ -195,84 +210,148 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Sends {@code messages} durably, all at once, and returns, per message, null once the peer's broker has stored it
-     * or why not. The sends are asynchronous with a confirmation each (the line's confirmation window): the peer's
-     * journal stores them with one sync, and each message has its own outcome. Not one transaction for them all:
-     * Artemis marks a whole transaction rollback-only for one duplicate id in it, and a batch that holds a message the
-     * peer already stored comes back after a crash of this node between the peer's store and its own commit; sent in
-     * one transaction again it would fail the same way at every retry, a link stopped for good. Sent on their own, the
-     * copy the peer already has is dropped by its duplicate detection and confirmed as any other. (Nor asynchronous
-     * sends inside a transaction: a send the peer refuses, e.g. for its permissions, does not fail such a
-     * transaction, which would commit without it.)
+     * Starts sending {@code messages} durably, all at once; {@link Sending#finish} waits for the peer's broker to store
+     * them and gives, per message, null once stored or why not. The sends are asynchronous with a confirmation each (the
+     * line's confirmation window): the peer's journal stores them with one sync, and each message has its own outcome.
+     * Not one transaction for them all: Artemis marks a whole transaction rollback-only for one duplicate id in it, and a
+     * batch that holds a message the peer already stored comes back after a crash of this node between the peer's store
+     * and its own commit; sent in one transaction again it would fail the same way at every retry, a link stopped for
+     * good. Sent on their own, the copy the peer already has is dropped by its duplicate detection and confirmed as any
+     * other. (Nor asynchronous sends inside a transaction: a send the peer refuses, e.g. for its permissions, does not
+     * fail such a transaction, which would commit without it.)
+     *
+     * <p>Bounded by wall time, whatever the peer does: at the call timeout after the start {@code alarms} closes the
+     * line if a confirmation is still missing. That also ends a send stuck inside the client (a peer that stopped
+     * reading, a credit wait), which no timeout of the client bounds; the unconfirmed messages fail and wait.
      */
-    List<Exception> sendAll(List<OutgoingMessage> messages) {
+    Sending start(List<OutgoingMessage> messages, LineAlarms alarms) {
         Line current;
         try {
             current = openLine();
         } catch (PeerUnreachableException e) {
-            return Collections.nCopies(messages.size(), e);
+            return new Sending(null, messages.size(), e);
         }
-        int count = messages.size();
-        Exception[] outcomes = new Exception[count];
-        CountDownLatch confirmed = new CountDownLatch(count);
-        Sender sender = null;
-        JMSException broken = null;
+        Sending sending = new Sending(current, messages.size(), null);
+        long timeout = policy.callTimeout().toNanos();
+        sending.deadline = System.nanoTime() + timeout;
+        sending.alarm = alarms.after(timeout, sending::expire);
         try {
-            sender = current.borrow();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                try {
-                    sender.send(messages.get(i), new CompletionListener() {
-                        @Override
-                        public void onCompletion(jakarta.jms.Message message) {
-                            confirmed.countDown();
-                        }
-
-                        @Override
-                        public void onException(jakarta.jms.Message message, Exception e) {
-                            outcomes[index] = e;
-                            confirmed.countDown();
-                        }
-                    });
-                } catch (JMSException | RuntimeException e) {
-                    // not sent, nor any after it: the line is gone
-                    broken = e instanceof JMSException jms ? jms : new JMSException(e.toString());
-                    for (int j = i; j < count; j++) {
-                        outcomes[j] = broken;
-                        confirmed.countDown();
+            sending.sender = current.borrow();
+        } catch (JMSException | RuntimeException e) {
+            sending.failFrom(0, e); // no session
+            return sending;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            int index = i;
+            try {
+                sending.sender.send(messages.get(i), new CompletionListener() {
+                    @Override
+                    public void onCompletion(jakarta.jms.Message message) {
+                        sending.confirmed.countDown();
                     }
-                    break;
+
+                    @Override
+                    public void onException(jakarta.jms.Message message, Exception e) {
+                        sending.outcomes[index] = e;
+                        sending.confirmed.countDown();
+                    }
+                });
+            } catch (JMSException | RuntimeException e) {
+                sending.failFrom(i, e); // not sent, nor any after it: the line is gone (or the alarm closed it)
+                break;
+            }
+        }
+        return sending;
+    }
+
+    /** The sends of one {@link #start}: what the peer's broker confirmed, and the line they went on. */
+    final class Sending {
+        private final Line line;
+        private final int count;
+        private final Exception[] outcomes;
+        private final CountDownLatch confirmed;
+        private volatile Exception broken;
+        private volatile boolean expired;
+        private Sender sender;
+        private long deadline;
+        private ScheduledFuture<?> alarm;
+
+        private Sending(Line line, int count, Exception unreachable) {
+            this.line = line;
+            this.count = count;
+            this.outcomes = new Exception[count];
+            this.confirmed = new CountDownLatch(unreachable == null ? count : 0);
+            this.broken = unreachable;
+        }
+
+        private void failFrom(int first, Exception e) {
+            JMSException failure = e instanceof JMSException jms ? jms : (JMSException) new JMSException(e.toString()).initCause(e);
+            broken = expired ? timedOut() : failure;
+            for (int j = first; j < count; j++) {
+                outcomes[j] = broken;
+                confirmed.countDown();
+            }
+        }
+
+        /** The alarm: the call timeout passed with confirmations missing; the line goes, which ends a send stuck in it. */
+        private void expire() {
+            if (confirmed.getCount() > 0) {
+                expired = true;
+                log.warn("send to {} via {}: {} of {} messages not confirmed within {}; the line is cut", peer,
+                        line.endpoint(), confirmed.getCount(), count, policy.callTimeout());
+                line.cut(peer); // at once: a send stuck in the client fails now, whoever holds this link's lock
+                lineFailed(line);
+            }
+        }
+
+        private JMSException timedOut() {
+            return new JMSException("the peer's broker did not confirm " + confirmed.getCount() + " of " + count
+                    + " messages within " + policy.callTimeout());
+        }
+
+        /**
+         * Waits until every message is confirmed or the call timeout after the start has passed, and returns, per
+         * message, null once the peer's broker stored it or why not (an unconfirmed message may still be stored there:
+         * sent again later, the peer drops the copy).
+         */
+        List<Exception> finish() {
+            if (line != null) {
+                try {
+                    if (!confirmed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        broken = timedOut();
+                    }
+                } catch (InterruptedException e) {
+                    // a stop that could not wait longer (flow.OutboundBatchConsumer): the line goes, the batch rolls back
+                    Thread.currentThread().interrupt();
+                    broken = new JMSException("interrupted while waiting for the peer's confirmations");
+                }
+                alarm.cancel(false);
+            }
+            Exception failure = broken;
+            List<Exception> result = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                result.add(outcomes[i] != null ? outcomes[i] : failure);
+            }
+            if (line == null) {
+                return result;
+            }
+            if (failure == null) {
+                for (Exception e : outcomes) {
+                    if (e instanceof JMSException jms && lineBroke(jms)) {
+                        failure = jms;
+                    }
                 }
             }
-            if (!confirmed.await(policy.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                broken = new JMSException("the peer's broker did not confirm " + confirmed.getCount() + " of " + count
-                        + " messages within " + policy.callTimeout());
-            }
-        } catch (JMSException e) {
-            broken = e; // no session
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            broken = new JMSException("interrupted while waiting for the peer's confirmations");
-        }
-        List<Exception> result = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            // an unconfirmed message may still be stored: resent later, the peer drops the copy
-            result.add(outcomes[i] != null ? outcomes[i] : broken);
-        }
-        if (broken == null) {
-            for (Exception e : outcomes) {
-                if (e instanceof JMSException jms && lineBroke(jms)) {
-                    broken = jms;
+            if (failure != null || expired) {
+                if (!expired) {
+                    log.warn("send to {} via {} failed: {}", peer, line.endpoint(), failure.getMessage());
                 }
+                lineFailed(line); // closes the connection, and the session with the sends still waiting on it
+            } else {
+                line.giveBack(sender);
             }
+            return result;
         }
-        if (broken != null || sender == null) {
-            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), broken == null ? "no session" : broken.getMessage());
-            lineFailed(current); // closes the connection, and the session with the sends still waiting on it
-        } else {
-            current.giveBack(sender);
-        }
-        return result;
     }
 
     /** Whether {@code failure} says the connection is gone or the peer stopped answering, not that it refused something. */

@@ -1,6 +1,7 @@
 package org.jukibus.link;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.jms.JMSException;
 
@@ -16,10 +17,12 @@ public interface PeerSender {
     void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, JMSException;
 
     /**
-     * Sends {@code messages} to one peer and returns, per message in the same order, null once the peer's broker
-     * has stored it or the reason it has not (that message only: the others may well be stored).
-     *
-     * @throws UnknownPeerException the peer is not in the directory (permanent, for all of them)
+     * Sends each peer's messages, to every peer at once, and waits for all of their confirmations: each peer has the
+     * call timeout from when its sends began, so a peer that is slow to confirm (or never does) costs the batch one call
+     * timeout, not one per peer. Returns, per peer and per message in the same order, null once the peer's broker has
+     * stored it or the reason it has not (that message only: the others may well be stored): an
+     * {@link UnknownPeerException} for a peer not in the directory (permanent), a {@link PeerUnreachableException} for
+     * a peer known to be down now.
      */
-    List<Exception> sendAll(String peer, List<OutgoingMessage> messages) throws UnknownPeerException;
+    Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer);
 }

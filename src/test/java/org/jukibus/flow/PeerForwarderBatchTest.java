@@ -48,17 +48,23 @@ class PeerForwarderBatchTest {
         }
 
         @Override
-        public List<Exception> sendAll(String peer, List<OutgoingMessage> messages) throws UnknownPeerException {
-            if (peer.equals(UNKNOWN)) {
-                throw new UnknownPeerException("recipient " + peer + " is not in the directory");
-            }
-            transactions.computeIfAbsent(peer, p -> new ArrayList<>()).add(messages.stream().map(OutgoingMessage::duplicateId).toList());
-            List<Exception> outcomes = new ArrayList<>();
-            for (OutgoingMessage m : messages) {
-                outcomes.add(peer.equals(DOWN) ? new PeerUnreachableException("peer " + peer + " is down", null)
-                        : refused.contains(m.duplicateId()) ? new jakarta.jms.JMSException("refused") : null);
-            }
-            return outcomes;
+        public Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer) {
+            Map<String, List<Exception>> all = new HashMap<>();
+            byPeer.forEach((peer, messages) -> {
+                if (peer.equals(UNKNOWN)) {
+                    all.put(peer, java.util.Collections.nCopies(messages.size(),
+                            new UnknownPeerException("recipient " + peer + " is not in the directory")));
+                    return;
+                }
+                transactions.computeIfAbsent(peer, p -> new ArrayList<>()).add(messages.stream().map(OutgoingMessage::duplicateId).toList());
+                List<Exception> outcomes = new ArrayList<>();
+                for (OutgoingMessage m : messages) {
+                    outcomes.add(peer.equals(DOWN) ? new PeerUnreachableException("peer " + peer + " is down", null)
+                            : refused.contains(m.duplicateId()) ? new jakarta.jms.JMSException("refused") : null);
+                }
+                all.put(peer, outcomes);
+            });
+            return all;
         }
     };
     private final List<AuditEvent> logged = new ArrayList<>();
@@ -83,7 +89,8 @@ class PeerForwarderBatchTest {
 
         assertThat(outcome.refused()).as("for the route to dead-letter: expired, revoked, recipient unknown")
                 .containsExactlyInAnyOrder(unknown, expired, revoked);
-        assertThat(outcome.unsent()).as("to wait: the peer is down").containsExactly(down1, down2);
+        assertThat(outcome.down()).as("to wait for their peer: it is down").containsExactly(down1, down2);
+        assertThat(outcome.unsent()).isEmpty();
         assertThat(transactions.get(UP)).as("one transaction for the recipient that is up, with all of its messages")
                 .containsExactly(List.of("a1", "a2", "a3"));
         assertThat(transactions).doesNotContainKey(REVOKED);
@@ -92,6 +99,7 @@ class PeerForwarderBatchTest {
         assertThat(meters.get("jukibus.flow.sent").tag("flow", "transfer-in").counter().count()).isEqualTo(3.0);
         assertThat(outcome.refused()).as("the stale heartbeat is dropped, as forward() drops it").doesNotContain(stale);
         assertThat(outcome.unsent()).doesNotContain(stale);
+        assertThat(outcome.down()).doesNotContain(stale);
     }
 
     @Test
@@ -139,11 +147,10 @@ class PeerForwarderBatchTest {
             }
 
             @Override
-            public List<Exception> sendAll(String peer, List<OutgoingMessage> messages) throws UnknownPeerException {
-                if (peer.equals(DOWN)) {
-                    throw new IllegalStateException("no TLS context");
-                }
-                return links.sendAll(peer, messages);
+            public Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer) {
+                Map<String, List<Exception>> all = new HashMap<>(links.sendAll(Map.of(UP, byPeer.get(UP))));
+                all.put(DOWN, java.util.Collections.nCopies(byPeer.get(DOWN).size(), new IllegalStateException("no TLS context")));
+                return all;
             }
         };
         PeerForwarder forwarding = new PeerForwarder(failing, Flows.standard(), FlowMetrics.none(), logged::add,
