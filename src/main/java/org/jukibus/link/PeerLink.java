@@ -71,6 +71,11 @@ final class PeerLink implements AutoCloseable {
     private Line line;
     /** When a line on the backup should next try the primary. */
     private Instant primaryDue;
+    /**
+     * Whether every line failed at the last attempt: sends fail at once, without the lock, and only {@link #recheck()}
+     * (every retry interval) tries the lines until one opens.
+     */
+    private volatile boolean down;
     /** Set while the peer is down: no connection is attempted before then. */
     private Instant retryAt;
 
@@ -368,9 +373,17 @@ final class PeerLink implements AutoCloseable {
     }
 
     /** The line to send on, opened (or moved back to the primary) if due. */
-    private synchronized Line openLine() throws PeerUnreachableException {
-        open();
-        return line;
+    private Line openLine() throws PeerUnreachableException {
+        if (down) {
+            // not behind the lock: a recheck holds it while it tries the lines, which for a peer that accepts but never
+            // answers takes a handshake timeout per endpoint, and every forwarder with a message for it would wait
+            throw new PeerUnreachableException("peer " + peer + " is down; its lines are tried again every "
+                    + policy.retryInterval(), null);
+        }
+        synchronized (this) {
+            open();
+            return line;
+        }
     }
 
     /** Drops {@code failed} unless another thread has already replaced it. */
@@ -425,6 +438,7 @@ final class PeerLink implements AutoCloseable {
                 log.info("link to {} open via {}{}", peer, endpoint, onBackup() ? " (backup line)" : "");
                 if (retryAt != null) {
                     retryAt = null;
+                    down = false;
                     onBack.run();
                 }
                 return;
@@ -440,6 +454,7 @@ final class PeerLink implements AutoCloseable {
                     policy.retryInterval());
         }
         retryAt = clock.instant().plus(policy.retryInterval());
+        down = true; // from now on only recheck() tries its lines
         throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
     }
 
