@@ -203,10 +203,13 @@ class BatchForwardingIT {
                 net.put(SHINJUKU, "jukibus.outbound", new byte[] {9}, outbound("other-" + i, BUNKYO));
             }
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 200);
+            // at once, not after the silent peer's connect attempts (a handshake timeout per endpoint, under no lock)
+            await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 200);
             assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
-            // a batch that held both waits out the silent peer's call timeout, then commits what the other peer stored
-            await().atMost(Duration.ofSeconds(15)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")
+            // a batch that held both commits what the other peer stored once its thread is back: after the silent
+            // peer's call timeout, or, for the one thread that tries to open its line again, after the handshake
+            // timeout of each of its endpoints (10 s each; no other thread waits for it)
+            await().atMost(Duration.ofSeconds(45)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")
                     == forOsaka.size()); // the silent peer's, waiting
             assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
 

@@ -95,9 +95,8 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 continue;
             }
             InFlight batch = inFlight.get(thread);
-            if (batch != null && batch.abandon()) {
+            if (batch != null && batch.abandon(thread)) {
                 // its messages are back on the queue now; what a recipient already stored it drops when they come again
-                thread.interrupt(); // ends its wait for confirmations, which cuts that line
                 log.warn("{} still waiting for a peer after {}: its batch is rolled back now and forwarded again", thread.getName(),
                         settings.stopWait());
             } else if (batch != null) {
@@ -115,6 +114,11 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         while (run.get()) {
             try {
                 transactions.execute(status -> jms.execute(session -> batch(session, run), true));
+            } catch (Error e) {
+                // an OutOfMemoryError in a burst, a class gone after an upgrade under the running JVM: not the end of
+                // this thread (the route and the health would still say started while nothing forwards)
+                log.error("a forwarding batch failed and was rolled back; its messages are forwarded again", e);
+                pause(run);
             } catch (RuntimeException e) {
                 if (!run.get()) {
                     log.info("{}: a forwarding batch ended by the stop was rolled back: {}", Thread.currentThread().getName(), e.toString());
@@ -226,12 +230,16 @@ final class OutboundBatchConsumer extends DefaultConsumer {
             sending = now;
         }
 
-        /** Rolls the batch back if its thread is only waiting for recipients; false if it is busy on this node. */
-        synchronized boolean abandon() {
+        /**
+         * Rolls the batch back if its thread is only waiting for recipients, and interrupts that wait (which cuts its
+         * line); false if it is busy on this node.
+         */
+        synchronized boolean abandon(Thread thread) {
             if (!sending) {
                 return false;
             }
             abandoned = true;
+            thread.interrupt(); // under the lock: it lands before the thread can pass sending(false)
             try {
                 session.rollback();
             } catch (JMSException | RuntimeException e) {

@@ -2,8 +2,8 @@ package org.jukibus.link;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,12 +12,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class LineAlarms implements AutoCloseable {
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "jukibus-link-alarm"));
+    private final ScheduledThreadPoolExecutor timer = timer();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "jukibus-link-cut"));
 
     /** Runs {@code action} after {@code nanos}, unless cancelled first. */
     ScheduledFuture<?> after(long nanos, Runnable action) {
         return timer.schedule(() -> workers.execute(action), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One thread; a cancelled alarm (the usual case: all confirmed in time) leaves the queue at once. */
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "jukibus-link-alarm"));
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -41,19 +41,20 @@ import org.slf4j.LoggerFactory;
  * backup (予備の回線, 第3の3(2)).
  *
  * <p>A line on the backup is not kept forever: the backup exists for when the primary fails, so
- * once {@code primaryRetry} has passed it tries to open the primary beside it (on the next send or
- * the next {@link #recheck()}, whichever comes first) and moves over if that works; if not, it stays
+ * once {@code primaryRetry} has passed it tries to open the primary beside it (at the next
+ * {@link #recheck()}, never on a sending thread) and moves over if that works; if not, it stays
  * on the backup and tries again after another interval.
  * Both lines end on the same broker, whose duplicate detection drops a message resent on the
  * other line after a failure in the middle of a send.
  *
- * <p>A peer whose every line failed is down: for {@code retryInterval} sends to it fail at once,
- * without touching the network (a queue of thousands of messages for a dead peer costs nothing but
- * local redeliveries), and {@link PeerLinks} rechecks it; when a line opens again {@code onBack} is
- * told, so that the messages waiting for it are retried now rather than after their backoff.
+ * <p>A peer whose every line failed is down: sends to it fail at once, without touching the network
+ * or waiting for anything (a queue of thousands of messages for a dead peer costs nothing but local
+ * redeliveries), and only {@link PeerLinks}' recheck, every {@code retryInterval}, tries its lines;
+ * when a line opens again {@code onBack} is told, so that the messages waiting for it are retried now
+ * rather than after their backoff.
  *
- * <p>Thread-safe: the line's state is guarded by this object's lock; sends run outside it, each
- * sending thread on a session of its own.
+ * <p>Thread-safe: the line's state is guarded by this object's lock, which is never held across a
+ * connect or a send; each sending thread sends on a session of its own.
  */
 final class PeerLink implements AutoCloseable {
 
@@ -68,7 +69,10 @@ final class PeerLink implements AutoCloseable {
     private final Clock clock;
     private final Runnable onBack;
 
-    private Line line;
+    /** Written under the lock; read without it where a stale value does no harm (activeEndpoint, onBackup). */
+    private volatile Line line;
+    /** Whether a thread is opening a line (outside the lock): no second one tries meanwhile. */
+    private boolean connecting;
     /** When a line on the backup should next try the primary. */
     private Instant primaryDue;
     /**
@@ -76,8 +80,6 @@ final class PeerLink implements AutoCloseable {
      * (every retry interval) tries the lines until one opens.
      */
     private volatile boolean down;
-    /** Set while the peer is down: no connection is attempted before then. */
-    private Instant retryAt;
 
     /**
      * One connection to one endpoint, shared by the sending threads, each with its own session and
@@ -351,6 +353,7 @@ final class PeerLink implements AutoCloseable {
                 if (!expired) {
                     log.warn("send to {} via {} failed: {}", peer, line.endpoint(), failure.getMessage());
                 }
+                line.cut(peer); // first: a close would ask the peer, which may not answer, once per session
                 lineFailed(line); // closes the connection, and the session with the sends still waiting on it
             } else {
                 line.giveBack(sender);
@@ -372,17 +375,32 @@ final class PeerLink implements AutoCloseable {
         return false;
     }
 
-    /** The line to send on, opened (or moved back to the primary) if due. */
+    /**
+     * The line to send on, opened if there is none. Never waits for a connect of another thread: no forwarder may be held
+     * by one peer's lines. A peer that is down fails at once (only {@link #recheck()} tries its lines, every retry
+     * interval), and so does one whose line another thread is opening; against a peer that accepts connections but
+     * never answers, an attempt takes the handshake timeout per endpoint.
+     */
     private Line openLine() throws PeerUnreachableException {
         if (down) {
-            // not behind the lock: a recheck holds it while it tries the lines, which for a peer that accepts but never
-            // answers takes a handshake timeout per endpoint, and every forwarder with a message for it would wait
             throw new PeerUnreachableException("peer " + peer + " is down; its lines are tried again every "
                     + policy.retryInterval(), null);
         }
         synchronized (this) {
-            open();
-            return line;
+            if (line != null) {
+                return line;
+            }
+            if (connecting) {
+                throw new PeerUnreachableException("a line to " + peer + " is being opened", null);
+            }
+            connecting = true;
+        }
+        try {
+            return install(connectAny());
+        } finally {
+            synchronized (this) {
+                connecting = false;
+            }
         }
     }
 
@@ -393,88 +411,115 @@ final class PeerLink implements AutoCloseable {
         }
     }
 
-    synchronized Endpoint activeEndpoint() {
-        return line == null ? null : line.endpoint();
+    /** Without the lock: a thread opening a line must not hold up one that only asks. */
+    Endpoint activeEndpoint() {
+        Line current = line;
+        return current == null ? null : current.endpoint();
     }
 
     /**
-     * Called periodically, between sends: a peer that is down is tried again (whatever its retry
-     * time), a line on the backup tries the primary once it is due. So an idle link still returns
-     * to the primary, and a peer's return is noticed without waiting for the next message.
+     * Called periodically, between sends: a peer that is down is tried again, a line on the backup tries the primary once
+     * it is due. So an idle link still returns to the primary, and a peer's return is noticed without waiting for the
+     * next message. The connects run outside the lock: sends go on meanwhile (to the backup line), or fail at once (a
+     * peer down).
      */
-    synchronized void recheck() {
-        if (line == null) {
-            if (retryAt != null) {
-                try {
-                    connectAny();
-                } catch (PeerUnreachableException e) {
-                    // still down; tried again at the next recheck
-                }
+    void recheck() {
+        boolean reopen;
+        boolean primary;
+        synchronized (this) {
+            reopen = line == null && down && !connecting;
+            primary = line != null && onBackup() && !clock.instant().isBefore(primaryDue) && !connecting;
+            if (!reopen && !primary) {
+                return;
             }
-        } else if (onBackup() && !clock.instant().isBefore(primaryDue)) {
-            returnToPrimary();
+            connecting = true;
+            if (primary) {
+                primaryDue = clock.instant().plus(policy.primaryRetry());
+            }
         }
-    }
-
-    private void open() throws PeerUnreachableException {
-        if (line != null) {
-            if (onBackup() && !clock.instant().isBefore(primaryDue)) {
+        try {
+            if (reopen) {
+                install(connectAny());
+            } else {
                 returnToPrimary();
             }
-            return;
+        } catch (PeerUnreachableException e) {
+            // still down; tried again at the next recheck
+        } finally {
+            synchronized (this) {
+                connecting = false;
+            }
         }
-        if (retryAt != null && clock.instant().isBefore(retryAt)) {
-            throw new PeerUnreachableException("peer " + peer + " is down; its lines are tried again at " + retryAt, null);
-        }
-        connectAny();
     }
 
-    private void connectAny() throws PeerUnreachableException {
+    /** Tries the endpoints in order, outside the lock; marks the peer down if none opens. */
+    private Line connectAny() throws PeerUnreachableException {
         JMSException last = null;
+        boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
             try {
-                line = connect(endpoint);
-                primaryDue = clock.instant().plus(policy.primaryRetry());
-                log.info("link to {} open via {}{}", peer, endpoint, onBackup() ? " (backup line)" : "");
-                if (retryAt != null) {
-                    retryAt = null;
-                    down = false;
-                    onBack.run();
-                }
-                return;
+                return connect(endpoint);
             } catch (JMSException e) {
                 last = e;
-                if (retryAt == null) {
+                if (!quiet) {
                     log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
                 }
             }
         }
-        if (retryAt == null) {
-            log.warn("peer {} is down: no line could be opened (tried {}); trying again every {}", peer, endpoints,
-                    policy.retryInterval());
+        synchronized (this) {
+            if (!down) {
+                log.warn("peer {} is down: no line could be opened (tried {}); trying again every {}", peer, endpoints,
+                        policy.retryInterval());
+            }
+            down = true; // from now on only recheck() tries its lines
         }
-        retryAt = clock.instant().plus(policy.retryInterval());
-        down = true; // from now on only recheck() tries its lines
         throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
     }
 
-    private boolean onBackup() {
-        return line != null && !line.endpoint().equals(endpoints.get(0));
+    /** Makes {@code fresh} the line (or closes it if another is there); tells {@code onBack} if the peer was down. */
+    private Line install(Line fresh) {
+        boolean back;
+        synchronized (this) {
+            if (line != null) {
+                fresh.close(peer);
+                return line;
+            }
+            line = fresh;
+            primaryDue = clock.instant().plus(policy.primaryRetry());
+            back = down;
+            down = false;
+            log.info("link to {} open via {}{}", peer, fresh.endpoint(), onBackup() ? " (backup line)" : "");
+        }
+        if (back) {
+            onBack.run();
+        }
+        return fresh;
     }
 
-    /** Opens the primary beside the backup line; moves over only if it opened. */
+    private boolean onBackup() {
+        Line current = line;
+        return current != null && !current.endpoint().equals(endpoints.get(0));
+    }
+
+    /** Opens the primary beside the backup line (outside the lock); moves over only if it opened. */
     private void returnToPrimary() {
         Endpoint primary = endpoints.get(0);
-        primaryDue = clock.instant().plus(policy.primaryRetry());
+        Line fresh;
         try {
-            Line fresh = connect(primary);
-            Line backup = line;
+            fresh = connect(primary);
+        } catch (JMSException e) {
+            log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, e.getMessage());
+            return;
+        }
+        Line backup;
+        synchronized (this) {
+            backup = line;
             line = fresh;
+            primaryDue = clock.instant().plus(policy.primaryRetry());
+        }
+        if (backup != null) {
             backup.close(peer);
             log.info("link to {} back on the primary line {} (was on {})", peer, primary, backup.endpoint());
-        } catch (JMSException e) {
-            log.info("link to {} stays on the backup line {}: primary {} still fails: {}", peer, line.endpoint(), primary,
-                    e.getMessage());
         }
     }
 
