@@ -2,7 +2,9 @@ package org.jukibus.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -26,8 +28,10 @@ import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.flow.ForwardRetries;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.ParkedEnvelopes;
+import org.jukibus.link.PeerLinks;
 
 /**
  * The process {@link OutageBacklogIT} forks at a small heap: a node's broker started by {@link NodeBroker} from a role's
@@ -50,6 +54,9 @@ import org.jukibus.flow.ParkedEnvelopes;
  * </ul>
  */
 final class BacklogBroker {
+
+    /** jukibus.link.batch-size's default. */
+    static final int BATCH_SIZE = 50;
 
     private static final String OUTBOUND = "jukibus.outbound";
     private static final String PEER = "131059";
@@ -128,7 +135,9 @@ final class BacklogBroker {
         ParkedEnvelopes parked = new ParkedEnvelopes(broker.server(), factory)
                 .schedule(peer -> !peerUp.get(), peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
                         java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1));
-        Thread forwarder = new Thread(() -> forward(factory, parked, peerUp, stop, failedSends, forwarded), "forwarder");
+        ForwardRetries retries = ForwardRetries.of(OUTBOUND, broker.server().getAddressSettingsRepository().getMatch(OUTBOUND))
+                .parkingIn(parked);
+        Thread forwarder = new Thread(() -> forward(factory, parked, retries, peerUp, stop, failedSends, forwarded), "forwarder");
         forwarder.start();
         if (mode.equals("retry")) {
             put(factory, envelopes, bytes);
@@ -182,25 +191,46 @@ final class BacklogBroker {
         }
     }
 
-    /** The node's forwarder for one peer: a local transaction per envelope, parked in it while the peer is down. */
-    private static void forward(ActiveMQConnectionFactory factory, ParkedEnvelopes parked, AtomicBoolean peerUp,
-                                AtomicBoolean stop, AtomicLong failedSends, Map<String, Integer> forwarded) {
+    /**
+     * The node's default forwarder for one peer, as flow.OutboundBatchConsumer runs it: a local transaction per batch of
+     * up to {@value #BATCH_SIZE} envelopes or {@link PeerLinks#BATCH_BYTES} of bodies, each envelope for the down peer
+     * parked in it by {@link ForwardRetries#peerDown} (the batched forwarder's one place for a down peer). The sends to
+     * the peer and the Camel route are left out: a peer that is up stores what it gets (counted here).
+     */
+    private static void forward(ActiveMQConnectionFactory factory, ParkedEnvelopes parked, ForwardRetries retries,
+                                AtomicBoolean peerUp, AtomicBoolean stop, AtomicLong failedSends, Map<String, Integer> forwarded) {
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(OUTBOUND));
             while (!stop.get()) {
-                Message m = consumer.receive(200);
-                if (m == null) {
+                List<Message> batch = new ArrayList<>();
+                List<byte[]> bodies = new ArrayList<>();
+                long bytes = 0;
+                try (MessageConsumer consumer = s.createConsumer(s.createQueue(OUTBOUND))) {
+                    Message m = consumer.receive(200);
+                    while (m != null) {
+                        byte[] body = ((BytesMessage) m).getBody(byte[].class);
+                        batch.add(m);
+                        bodies.add(body);
+                        bytes += body.length;
+                        if (batch.size() >= BATCH_SIZE || bytes >= PeerLinks.BATCH_BYTES) {
+                            break;
+                        }
+                        m = consumer.receiveNoWait();
+                    }
+                }
+                if (batch.isEmpty()) {
                     continue;
                 }
-                if (!peerUp.get()) {
-                    failedSends.incrementAndGet();
-                    parked.park(s, m, PEER); // PeerUnreachableException: PeerForwarder parks it
-                    s.commit();
-                    continue;
+                boolean up = peerUp.get();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (!up) {
+                        failedSends.incrementAndGet();
+                        retries.peerDown(s, batch.get(i), bodies.get(i), PEER); // PeerUnreachableException in forwardAll
+                    } else {
+                        forwarded.merge(batch.get(i).getStringProperty(Headers.MESSAGE_ID), 1, Integer::sum);
+                    }
                 }
-                forwarded.merge(m.getStringProperty(Headers.MESSAGE_ID), 1, Integer::sum);
                 s.commit();
             }
         } catch (Exception e) {

@@ -66,7 +66,8 @@ class OutageBacklogIT {
     }
 
     /**
-     * While a peer is down the forwarder takes each of its envelopes as they come and parks it (flow.ParkedEnvelopes):
+     * While a peer is down the forwarder takes its envelopes as they come and parks them (flow.ParkedEnvelopes; here the
+     * batched forwarder's transactions and its flow.ForwardRetries#peerDown, driven by BacklogBroker without Camel):
      * a rolled-back envelope would wait out its redelivery delay in the broker's memory (Artemis' scheduled messages
      * count toward neither global-max-size nor max-read-page-bytes), and the whole backlog with it: this process died
      * of OutOfMemoryError while the envelopes were put. Parked, they stay in their pages; when the peer is back they
