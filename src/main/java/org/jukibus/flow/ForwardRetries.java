@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts an outbound message its recipient did not take (a refusal by its broker) back on the outbound queue to
+ * Puts an outbound message the batched forwarder could not finish (its route failed, no outcome) back on the outbound queue to
  * wait, with the backoff broker-config gives {@code jukibus.outbound}'s redelivery (redelivery-delay, its multiplier,
  * max-redelivery-delay), in the batch's own transaction: consumed and put back at once, or neither.
  *
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * others of the batch are stored by their recipients. So the message goes back as a copy scheduled for later
  * ({@code _AMQ_SCHED_DELIVERY}, as the broker's own redelivery delay is), with the attempts counted in
  * {@value #ATTEMPTS}. It waits as a scheduled message, so {@link WaitingMessages} releases it when its peer is back.
- * A message whose peer is down is not put back but parked ({@link #peerDown}).
+ * A message whose peer is down, or that its broker refused, is not put back but parked ({@link #peerDown}).
  * The copy carries no duplicate id: the queue's duplicate detection knows the original's and would drop it.
  *
  * <p>Not final only so that a test can make a put-back fail.
@@ -79,8 +79,8 @@ public class ForwardRetries {
     }
 
     /**
-     * The put-back of a message whose recipient is down now (no line to it could be opened, or a send on its open line
-     * failed): the one place the batched forwarder decides what waits for a down peer. Parked, not put back with a
+     * The put-back of a message whose recipient is down now (no line to it could be opened, its line broke or did not
+     * confirm in time) or refused it: the one place the batched forwarder decides what waits for a down peer. Parked, not put back with a
      * delay: a scheduled copy would wait out its delay after the peer is back, and be rewritten at every retry for as
      * long as the outage lasts, the whole backlog of the peer each time.
      */

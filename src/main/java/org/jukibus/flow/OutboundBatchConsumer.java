@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>receive up to the batch size (waiting at most {@value #IDLE_WAIT_MILLIS} ms for the first message);</li>
  *   <li>{@link PeerForwarder#forwardAll}: the recipients' brokers store what they take, each message confirmed;</li>
  *   <li>the route, one message at a time, for a refused one: it dead-letters it (in this transaction); what is not
- *       stored by its recipient now, and what the route could not finish, is put back to wait ({@link ForwardRetries});</li>
+ *       stored by its recipient now because its peer is down is parked ({@link ForwardRetries#peerDown}), and what the
+ *       route could not finish is put back to wait ({@link ForwardRetries#later});</li>
  *   <li>commit. Nothing is acknowledged locally before its recipient's broker stored it: a crash anywhere before the
  *       commit brings the whole batch back, and what was already stored is dropped there as a duplicate
  *       ({@link org.jukibus.link.PeerSender#sendAll}).</li>

@@ -157,6 +157,11 @@ public final class PeerForwarder {
                     refused.add(pending.get(i).exchange()); // the route dead-letters it (UNKNOWN_RECIPIENT)
                 } else if (result instanceof PeerUnreachableException) {
                     down.add(pending.get(i).exchange());
+                } else if (result instanceof jakarta.jms.JMSException) {
+                    // refused by the peer's broker on a line that stays up: parked as well (review-park H1), not put
+                    // back as a copy scheduled in this node's memory and rewritten at every retry while the peer
+                    // refuses; the parking queue's check (not the peer's state) sends it again
+                    down.add(pending.get(i).exchange());
                 } else {
                     unsent.add(pending.get(i).exchange());
                 }
@@ -175,10 +180,11 @@ public final class PeerForwarder {
      *
      * @param refused for the route to take one by one as {@link #forward} does, which dead-letters them with their
      *                reason (EXPIRED, RECIPIENT_REVOKED, UNKNOWN_RECIPIENT, MALFORMED)
-     * @param unsent  not stored by their recipients now (a line that broke, a confirmation that did not come in time, a
-     *                message its broker refused): to wait and be tried again, not sent again at once (a peer that
-     *                stopped answering would hold the batch for a call timeout per message)
-     * @param down    for a recipient known to be down now (no line could be opened): to wait for it
+     * @param unsent  not stored by their recipients now for another reason (no outcome, a line that could not be
+     *                tried): to
+     *                wait and be tried again ({@link ForwardRetries#later}), not sent again at once
+     * @param down    for a recipient that is down now (no line could be opened, or its line broke or did not confirm
+     *                in time: the link then marks the peer down), or refused by its broker: parked
      *                ({@link ForwardRetries#peerDown})
      */
     public record Outcome(List<Exchange> refused, List<Exchange> unsent, List<Exchange> down) {

@@ -375,14 +375,15 @@ final class PeerLink implements AutoCloseable {
             }
             if (failure == null) {
                 for (Exception e : outcomes) {
-                    if (e != null && (failure == null || e instanceof JMSException jms && lineBroke(jms))) {
-                        failure = e;
+                    if (e instanceof JMSException jms && lineBroke(jms)) {
+                        failure = jms;
                     }
                 }
             }
-            // any failed send on the open line, a refusal too, as for a single send (see send): the line goes and the
-            // peer counts as down, so that a peer that takes the connection and refuses every send has its envelopes
-            // parked, not put back to wait as scheduled copies in this node's memory, each retry rewriting them
+            // a line that broke or did not confirm in time: the line goes and the peer counts as down, as after a failed
+            // single send (see send), and every message not confirmed is parked. A message the peer's broker refused on
+            // a line that stays up (its permissions) is that message's own outcome: the line is kept, the others go on
+            // (cutting it would fail the batches of the other threads on the same line, at every retry)
             if (failure != null || expired) {
                 if (!expired) {
                     log.warn("send to {} via {} failed: {}", peer, line.endpoint(), failure.getMessage());

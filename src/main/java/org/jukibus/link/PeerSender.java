@@ -12,7 +12,8 @@ public interface PeerSender {
      * Sends one message and returns once the peer's broker has stored it.
      *
      * @throws UnknownPeerException     the peer is not in the directory (permanent)
-     * @throws PeerUnreachableException no line is up now (transient)
+     * @throws PeerUnreachableException no line is up now, or the send on the open line failed (the peer now counts as
+     *                                  down): transient, the caller parks the message
      */
     void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, JMSException;
 
@@ -22,7 +23,8 @@ public interface PeerSender {
      * timeout, not one per peer. Returns, per peer and per message in the same order, null once the peer's broker has
      * stored it or the reason it has not (that message only: the others may well be stored): an
      * {@link UnknownPeerException} for a peer not in the directory (permanent), a {@link PeerUnreachableException} for
-     * a peer known to be down now.
+     * a peer that is down now: known down, or marked down as its line broke or did not confirm in time (a JMSException:
+     * the peer's broker refused that message on a line that stays up).
      */
     Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer);
 }
