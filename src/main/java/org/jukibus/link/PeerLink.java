@@ -80,6 +80,8 @@ final class PeerLink implements AutoCloseable {
      * (every retry interval) tries the lines until one opens.
      */
     private volatile boolean down;
+    /** Whether a send failed (and its message was parked) because another thread was opening the line. */
+    private boolean parkedWhileConnecting;
 
     /**
      * One connection to one endpoint, shared by the sending threads, each with its own session and
@@ -310,6 +312,7 @@ final class PeerLink implements AutoCloseable {
         private final CountDownLatch confirmed;
         private volatile Exception broken;
         private volatile boolean expired;
+        private boolean interrupted;
         private Sender sender;
         private long deadline;
         private ScheduledFuture<?> alarm;
@@ -361,6 +364,7 @@ final class PeerLink implements AutoCloseable {
                 } catch (InterruptedException e) {
                     // a stop that could not wait longer (flow.OutboundBatchConsumer): the line goes, the batch rolls back
                     Thread.currentThread().interrupt();
+                    interrupted = true;
                     broken = new JMSException("interrupted while waiting for the peer's confirmations");
                 }
                 alarm.cancel(false);
@@ -391,6 +395,10 @@ final class PeerLink implements AutoCloseable {
                 line.cut(peer); // first: a close would ask the peer, which may not answer, once per session
                 // closes the connection, and the session with the sends still waiting on it; the peer counts as down
                 // (as after a failed single send): the unconfirmed messages are parked, the next batches fail at once
+                if (interrupted) {
+                    lineFailed(line); // this node's stop, not the peer: not marked down, the batch rolls back
+                    return result;
+                }
                 sendFailed(line);
                 for (int i = 0; i < count; i++) {
                     if (result.get(i) != null) {
@@ -435,6 +443,8 @@ final class PeerLink implements AutoCloseable {
                 return line;
             }
             if (connecting) {
+                // parked (the caller's transaction): released as soon as that line opens (install), not a minute later
+                parkedWhileConnecting = true;
                 throw new PeerUnreachableException("a line to " + peer + " is being opened", null);
             }
             connecting = true;
@@ -537,8 +547,9 @@ final class PeerLink implements AutoCloseable {
             }
             line = fresh;
             primaryDue = clock.instant().plus(policy.primaryRetry());
-            back = down;
+            back = down || parkedWhileConnecting;
             down = false;
+            parkedWhileConnecting = false;
             log.info("link to {} open via {}{}", peer, fresh.endpoint(), onBackup() ? " (backup line)" : "");
         }
         if (back) {
