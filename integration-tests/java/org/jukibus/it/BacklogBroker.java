@@ -250,8 +250,14 @@ final class BacklogBroker {
         if (!Files.isDirectory(paging)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(paging)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".page")).count();
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.walk(paging)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(".page")).count();
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 5) { // a page file deleted during the walk (the broker still consuming): walk again
+                    throw e;
+                }
+            }
         }
     }
 }
