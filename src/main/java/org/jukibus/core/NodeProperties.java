@@ -161,8 +161,13 @@ public class NodeProperties {
         private Duration retryInterval = Duration.ofSeconds(2);
         /** How often envelopes parked for a peer whose link is not known down are moved back (a peer back meanwhile). */
         private Duration parkedCheck = Duration.ofMinutes(1);
-        /** How often every parked envelope is moved back for the forwarder to decide again (outage window, directory). */
-        private Duration parkedReview = Duration.ofHours(1);
+        /**
+         * How often parked envelopes the forwarder must decide again are moved back (outage window, directory, CRL). As
+         * often as the check: a review reads a down peer's queue only up to its first envelope within the window, and an
+         * envelope past the window (or for a peer the directory no longer lists) must reach its sender as NonDelivery
+         * then, not up to an hour later.
+         */
+        private Duration parkedReview = Duration.ofMinutes(1);
         /** Where this node's primary acceptor binds, if not the primary endpoint its directory entry announces (NAT, port forward, proxy). */
         private String listenPrimary; // host:port
         /** Where this node's backup acceptor binds, if not the backup endpoint its directory entry announces. */
