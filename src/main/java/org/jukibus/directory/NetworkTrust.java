@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.CRLNumber;
@@ -91,11 +92,14 @@ public final class NetworkTrust {
      */
     public static NetworkTrust start(Path store, Path configuredDirectory, Path configuredCrl, X509Certificate rootCa,
                                      String selfCode, NodeRole selfRole, Clock clock) throws IOException, DirectoryRejectedException {
-        X509CRL crl = Pem.readCrl(newer(store.resolve(CRL_FILE), configuredCrl, f -> crlNumber(Pem.readCrl(f))));
+        X509CRL crl = newer(store.resolve(CRL_FILE), configuredCrl, Pem::readCrl, NetworkTrust::crlNumber).value();
         X509CRL checks = forSignerChecks(crl, clock);
-        Path directoryFile = newer(store.resolve(DIRECTORY_FILE), configuredDirectory,
-                f -> BigInteger.valueOf(DirectoryLoader.load(f, rootCa, checks, clock).serial()));
-        NodeDirectory directory = DirectoryLoader.load(directoryFile, rootCa, checks, clock);
+        // each file is loaded (parsed, validated, its signature verified) once, and only once if the node stored the
+        // configured one itself (a restart without a newer delivery): 1,741 entries take a visible part of a start
+        Chosen<NodeDirectory> chosen = newer(store.resolve(DIRECTORY_FILE), configuredDirectory,
+                f -> DirectoryLoader.load(f, rootCa, checks, clock), d -> BigInteger.valueOf(d.serial()));
+        Path directoryFile = chosen.file();
+        NodeDirectory directory = chosen.value();
         requireSelf(directory, selfCode, selfRole, directoryFile.toString());
         Files.createDirectories(store);
         if (!directoryFile.startsWith(store)) {
@@ -273,20 +277,32 @@ public final class NetworkTrust {
     }
 
     @FunctionalInterface
-    private interface Serial {
-        BigInteger of(Path file) throws IOException, DirectoryRejectedException;
+    private interface Reader<T> {
+        T read(Path file) throws IOException, DirectoryRejectedException;
     }
 
-    /** The stored file if it exists and is newer than the configured one, else the configured one. */
-    private static Path newer(Path stored, Path configured, Serial serial) throws IOException, DirectoryRejectedException {
-        if (!Files.exists(stored)) {
-            return configured;
+    /** A trust document read from {@code file}. */
+    private record Chosen<T>(Path file, T value) {
+    }
+
+    /**
+     * The stored file if it exists, is readable and has a higher number than the configured one, else the configured one
+     * (whose failure to read fails the start). Each file is read once; a stored file with the configured one's bytes
+     * is not read again.
+     */
+    private static <T> Chosen<T> newer(Path stored, Path configured, Reader<T> reader, Function<T, BigInteger> number)
+            throws IOException, DirectoryRejectedException {
+        T fromConfig = reader.read(configured);
+        if (!Files.exists(stored) || Files.mismatch(stored, configured) == -1) {
+            return new Chosen<>(configured, fromConfig);
         }
         try {
-            return serial.of(stored).compareTo(serial.of(configured)) > 0 ? stored : configured;
+            T fromStore = reader.read(stored);
+            return number.apply(fromStore).compareTo(number.apply(fromConfig)) > 0
+                    ? new Chosen<>(stored, fromStore) : new Chosen<>(configured, fromConfig);
         } catch (IOException | DirectoryRejectedException | RuntimeException e) {
             log.warn("network trust: the stored {} is not usable ({}); starting from the configured {}", stored, e.getMessage(), configured);
-            return configured;
+            return new Chosen<>(configured, fromConfig);
         }
     }
 }

@@ -174,6 +174,31 @@ class NetworkTrustTest {
     }
 
     @Test
+    void a_restart_verifies_a_stored_directory_that_differs_from_the_configured_one_before_using_it() throws Exception {
+        start(now).offer(directory(2, null, central, shinjuku, osaka));
+        Path stored = store.resolve(NetworkTrust.DIRECTORY_FILE);
+        // the stored copy changed on disk after it was accepted: a higher serial, the signature no longer matches
+        Files.writeString(stored, Files.readString(stored).replace("serial=\"2\"", "serial=\"3\""));
+
+        NetworkTrust restarted = start(now);
+
+        assertThat(restarted.directory().serial()).isEqualTo(1);
+        assertThat(restarted.directory().byCode("271004")).isEmpty();
+        assertThat(Files.readAllBytes(stored)).isEqualTo(Files.readAllBytes(configuredDirectory));
+    }
+
+    @Test
+    void a_restart_on_the_stored_copy_of_the_configured_directory_starts_from_it() throws Exception {
+        start(now);
+        assertThat(store.resolve(NetworkTrust.DIRECTORY_FILE)).hasSameBinaryContentAs(configuredDirectory);
+
+        assertThat(start(now).directory().serial()).isEqualTo(1);
+        // and a changed configured file is loaded, not taken for the stored one
+        Files.write(configuredDirectory, directory(4, null, central, shinjuku, osaka));
+        assertThat(start(now).directory().byCode("271004")).isPresent();
+    }
+
+    @Test
     void an_older_an_expired_or_a_self_less_directory_is_refused() throws Exception {
         NetworkTrust trust = start(now);
         trust.offer(directory(5, null, central, shinjuku));

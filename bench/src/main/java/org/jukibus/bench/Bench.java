@@ -82,6 +82,11 @@ public class Bench implements Callable<Integer> {
             description = "The extracted layout's jar (lib/ beside it) the start-up section also starts, as the Debian package does (default: ${DEFAULT-VALUE}).")
     Path layoutJar;
 
+    @Option(names = "--start-classlist", defaultValue = "src/deb/cds/jukibus.classlist",
+            description = "The class list the start-up section dumps the layout's class-data archive from, as the Debian package does"
+                    + " (default: ${DEFAULT-VALUE}); none: the layout without an archive (JUKIBUS_CDS=off).")
+    Path startClassList;
+
     @Option(names = "--node-jvm-options", split = " ",
             description = "JVM options of the node JVMs of the start-up section and --separate-jvms, space-separated (e.g. \"-Xmx512m\").")
     List<String> nodeJvmOptions = new ArrayList<>();
@@ -118,7 +123,7 @@ public class Bench implements Callable<Integer> {
             report.note("this JVM ran with dynamic compiler threads: its JIT shares are lower bounds (bench/run passes -XX:-UseDynamicNumberOfCompilerThreads)");
         }
         if (!skip.contains("start")) {
-            new StartUp(network, productJar, layoutJar, nodeJvmOptions).measure(settings, report);
+            new StartUp(network, productJar, layoutJar, startClassList, nodeJvmOptions).measure(settings, report);
         }
         if (!skip.contains("crypto")) {
             crypto.measure(settings, report);

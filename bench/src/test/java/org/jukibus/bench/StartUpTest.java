@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The start-up section starts a node in new JVMs both ways (the executable jar, and the package's layout with the
- * archive of a first run: one run each, no timing asserted) and leaves the node's directory and the approval as
+ * static archive of the package's class list: one run each, no timing asserted) and leaves the node's directory and the approval as
  * provisioned for the sections after it. Needs the product built (bench/run and the README's test command install it).
  */
 class StartUpTest {
@@ -28,7 +28,8 @@ class StartUpTest {
         Settings one = new Settings(1, 1, 1, 1, 1, List.of(), 1, 2, 1, 1, 1);
         Report report = new Report();
 
-        new StartUp(network, Path.of("../target/jukibus.jar"), Path.of("../target/extracted/jukibus-layout.jar"), List.of())
+        new StartUp(network, Path.of("../target/jukibus.jar"), Path.of("../target/extracted/jukibus-layout.jar"),
+                Path.of("../src/deb/cds/jukibus.classlist"), List.of())
                 .measure(one, report);
 
         String table = report.markdown("");
@@ -37,5 +38,6 @@ class StartUpTest {
         assertThat(home.resolve("store")).doesNotExist(); // no initdb left behind: the next section starts it fresh
         assertThat(Files.readAllBytes(approval)).isEqualTo(approved);
         assertThat(home.resolveSibling("start-up.jsa")).doesNotExist();
+        assertThat(table).contains("classes an untimed start loaded are not in it");
     }
 }
