@@ -286,23 +286,33 @@ public final class NetworkTrust {
     }
 
     /**
-     * The stored file if it exists, is readable and has a higher number than the configured one, else the configured one
-     * (whose failure to read fails the start). Each file is read once; a stored file with the configured one's bytes
-     * is not read again.
+     * The stored file (one an earlier run accepted) if it is readable and has a higher number than the configured one,
+     * else the configured one; the stored one also when the configured one no longer reads (its signer expired or was
+     * revoked since it was provisioned, while deliveries kept the node current). Only when neither reads does the start
+     * fail. Each file is read once; a stored file with the configured one's bytes is not read again.
      */
     private static <T> Chosen<T> newer(Path stored, Path configured, Reader<T> reader, Function<T, BigInteger> number)
             throws IOException, DirectoryRejectedException {
-        T fromConfig = reader.read(configured);
-        if (!Files.exists(stored) || Files.mismatch(stored, configured) == -1) {
-            return new Chosen<>(configured, fromConfig);
+        T fromStore = null;
+        if (Files.exists(stored) && Files.mismatch(stored, configured) != -1) {
+            try {
+                fromStore = reader.read(stored);
+            } catch (IOException | DirectoryRejectedException | RuntimeException e) {
+                log.warn("network trust: the stored {} is not usable ({}); starting from the configured {}", stored, e.getMessage(), configured);
+            }
         }
+        T fromConfig;
         try {
-            T fromStore = reader.read(stored);
-            return number.apply(fromStore).compareTo(number.apply(fromConfig)) > 0
-                    ? new Chosen<>(stored, fromStore) : new Chosen<>(configured, fromConfig);
+            fromConfig = reader.read(configured);
         } catch (IOException | DirectoryRejectedException | RuntimeException e) {
-            log.warn("network trust: the stored {} is not usable ({}); starting from the configured {}", stored, e.getMessage(), configured);
-            return new Chosen<>(configured, fromConfig);
+            if (fromStore == null) {
+                throw e;
+            }
+            log.warn("network trust: the configured {} is not usable ({}); starting from the stored {}, which an earlier run"
+                    + " accepted and which verifies now", configured, e.getMessage(), stored);
+            return new Chosen<>(stored, fromStore);
         }
+        return fromStore != null && number.apply(fromStore).compareTo(number.apply(fromConfig)) > 0
+                ? new Chosen<>(stored, fromStore) : new Chosen<>(configured, fromConfig);
     }
 }

@@ -59,6 +59,11 @@ class NetworkTrustTest {
     }
 
     byte[] directory(long serial, Instant nextUpdate, KeyMaterial... nodes) {
+        return DirectorySigner.sign(new DirectoryBuilder().serial(serial).issuedAt(now).nextUpdate(nextUpdate)
+                .addAll(directoryOf(nodes)).build(), central);
+    }
+
+    static List<NodeEntry> directoryOf(KeyMaterial... nodes) {
         List<NodeEntry> entries = new ArrayList<>();
         int port = 61616;
         for (KeyMaterial km : nodes) {
@@ -66,7 +71,7 @@ class NetworkTrustTest {
             entries.add(new NodeEntry(id.role(), id.code(), id.name(), id.role() == NodeRole.MUNICIPAL ? id.code().substring(0, 2) : null,
                     Endpoint.parse("127.0.0.1:" + port++), Endpoint.parse("127.0.0.1:" + port++), km.certificate()));
         }
-        return DirectorySigner.sign(new DirectoryBuilder().serial(serial).issuedAt(now).nextUpdate(nextUpdate).addAll(entries).build(), central);
+        return entries;
     }
 
     static byte[] pem(X509CRL crl) {
@@ -185,6 +190,25 @@ class NetworkTrustTest {
         assertThat(restarted.directory().serial()).isEqualTo(1);
         assertThat(restarted.directory().byCode("271004")).isEmpty();
         assertThat(Files.readAllBytes(stored)).isEqualTo(Files.readAllBytes(configuredDirectory));
+    }
+
+    @Test
+    void a_restart_starts_from_the_stored_directory_when_the_configured_ones_signer_has_expired_since() throws Exception {
+        // central's signing certificate of the provisioned directory expires after 300 days; central signs with a new one
+        KeyMaterial renewed = ca.issueKeyMaterial(new NodeIdentity(NodeRole.CENTRAL, "central", "機構"), List.of(),
+                Duration.ofDays(900));
+        Files.createDirectories(store);
+        Files.write(store.resolve(NetworkTrust.DIRECTORY_FILE), DirectorySigner.sign(new DirectoryBuilder().serial(2)
+                .issuedAt(now).addAll(directoryOf(central, shinjuku, osaka)).build(), renewed));
+        Instant later = now.plus(Duration.ofDays(400));
+
+        NetworkTrust restarted = start(later);
+
+        assertThat(restarted.directory().serial()).isEqualTo(2);
+        assertThat(restarted.directory().byCode("271004")).isPresent();
+        // neither usable: the start fails
+        Files.writeString(store.resolve(NetworkTrust.DIRECTORY_FILE), "not a directory");
+        assertThatThrownBy(() -> start(later)).isInstanceOf(DirectoryRejectedException.class);
     }
 
     @Test
