@@ -159,20 +159,21 @@ class PackageLayoutIT {
     }
 
     private int cdsArchive(Path jar, Path cds, String command, Path output) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("sh", cdsScript(jar).toString(), command).redirectOutput(output.toFile())
+        ProcessBuilder builder = new ProcessBuilder("sh", cdsScript(jar, cds).toString(), command).redirectOutput(output.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JUKIBUS_CDS_ROOT", cds.toString());
         Process process = builder.start();
         assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
         return process.exitValue();
     }
 
-    private Path cdsScript(Path jar) throws IOException {
+    private Path cdsScript(Path jar, Path cds) throws IOException {
         Path script = dir.resolve("cds-archive");
         String text = Files.readString(Path.of("src/deb/lib/cds-archive"), StandardCharsets.UTF_8);
-        assertThat(text).contains("JAR=/usr/share/jukibus/jukibus.jar\n").contains("LIST=/usr/share/jukibus/jukibus.classlist\n");
+        assertThat(text).contains("JAR=/usr/share/jukibus/jukibus.jar\n").contains("LIST=/usr/share/jukibus/jukibus.classlist\n")
+                .contains("DIR=/var/lib/jukibus-cds\n");
         Files.writeString(script, text.replace("JAR=/usr/share/jukibus/jukibus.jar\n", "JAR=" + jar + "\n")
+                .replace("DIR=/var/lib/jukibus-cds\n", "DIR=" + cds + "\n")
                 .replace("LIST=/usr/share/jukibus/jukibus.classlist\n",
                         "LIST=" + Path.of("src/deb/cds/jukibus.classlist").toAbsolutePath() + "\n"), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x")); // as the package installs it
@@ -185,14 +186,13 @@ class PackageLayoutIT {
         String script = Files.readString(Path.of("src/deb/bin/jukibus"), StandardCharsets.UTF_8);
         assertThat(script).contains("JAR=/usr/share/jukibus/jukibus.jar\n").contains("CDS_ARCHIVE=/usr/lib/jukibus/cds-archive\n");
         Files.writeString(launcher, script.replace("JAR=/usr/share/jukibus/jukibus.jar\n", "JAR=" + jar + "\n")
-                .replace("CDS_ARCHIVE=/usr/lib/jukibus/cds-archive\n", "CDS_ARCHIVE=" + cdsScript(jar) + "\n"), StandardCharsets.UTF_8);
+                .replace("CDS_ARCHIVE=/usr/lib/jukibus/cds-archive\n", "CDS_ARCHIVE=" + cdsScript(jar, cds) + "\n"), StandardCharsets.UTF_8);
         ProcessBuilder builder = new ProcessBuilder("sh", launcher.toString(), "node", "--config", net.config(OSAKA).toString())
                 .redirectErrorStream(true).redirectOutput(log(name).toFile());
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", "-Xmx256m");
         env.put("JDK_JAVA_OPTIONS", String.join(" ", javaOptions));
-        env.put("JUKIBUS_CDS_ROOT", cds.toString());
         return builder.start();
     }
 
