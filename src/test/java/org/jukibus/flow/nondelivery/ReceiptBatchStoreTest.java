@@ -83,6 +83,15 @@ class ReceiptBatchStoreTest {
             assertThat(read(batch).recipient()).isEqualTo(OSAKA);
         }
         assertThat(tick(osaka, true)).as("nothing owed once sent").isEmpty();
+        Exchange idle = new DefaultExchange(new DefaultCamelContext());
+        osaka.make(idle);
+        assertThat(idle.getProperty(org.jukibus.flow.Headers.NOTHING_TO_SEND, Boolean.class))
+                .as("an idle tick says so: the route stops before sealing and recording nothing").isTrue();
+        osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+        Exchange owing = new DefaultExchange(new DefaultCamelContext());
+        osaka.make(owing);
+        assertThat(owing.getProperty(org.jukibus.flow.Headers.NOTHING_TO_SEND)).isNull();
+        osaka.sent(owing);
     }
 
     @Test
