@@ -71,12 +71,14 @@ final class Idle {
                             + Figure.of(windows, w -> w.sender().postgresNanos() * 100.0 / w.wallNanos()).format("%.2f") + "%; "
                             + Figure.of(windows, w -> w.switchesPerSecond(true)).format("%,.0f") + "/s");
         } else {
-            report.row("  idle: sender's JVM / its PostgreSQL; its context switches",
-                    Figure.of(windows, w -> w.sender().jvmNanos() * 100.0 / w.wallNanos()).format("%.2f") + "% / "
+            report.row("  idle: sender's JVM (its JIT share) / its PostgreSQL; its context switches",
+                    Figure.of(windows, w -> w.sender().jvmNanos() * 100.0 / w.wallNanos()).format("%.2f") + "% ("
+                            + Figure.of(windows, w -> w.sender().jitShare() * 100).format("%.0f") + "%) / "
                             + Figure.of(windows, w -> w.sender().postgresNanos() * 100.0 / w.wallNanos()).format("%.2f") + "%; "
                             + Figure.of(windows, w -> w.senderSwitches() * 1e9 / w.wallNanos()).format("%,.0f") + "/s");
-            report.row("  idle: recipient's JVM / its PostgreSQL; its context switches",
-                    Figure.of(windows, w -> w.recipient().jvmNanos() * 100.0 / w.wallNanos()).format("%.2f") + "% / "
+            report.row("  idle: recipient's JVM (its JIT share) / its PostgreSQL; its context switches",
+                    Figure.of(windows, w -> w.recipient().jvmNanos() * 100.0 / w.wallNanos()).format("%.2f") + "% ("
+                            + Figure.of(windows, w -> w.recipient().jitShare() * 100).format("%.0f") + "%) / "
                             + Figure.of(windows, w -> w.recipient().postgresNanos() * 100.0 / w.wallNanos()).format("%.2f") + "%; "
                             + Figure.of(windows, w -> w.recipientSwitches() * 1e9 / w.wallNanos()).format("%,.0f") + "/s");
         }
