@@ -198,6 +198,10 @@ public class Bench implements Callable<Integer> {
                         mb(heap.peakBytes()) + " / " + mb(Footprint.liveAfterGc()), "one node ≤ 256 MB", "upper bound");
             }
         }
+        if (!skip.contains("idle") && !(skip.contains("e2e") && skip.contains("rate"))) {
+            // again once traffic has come and gone: consumers added during it, caches, timers with work now
+            new Idle(nodes, idleSeconds, idleSettleSeconds, "after traffic").measure(settings, report);
+        }
         List<String> inProcessOnly = List.of("raw", "naive", "fanout");
         if (!nodes.inProcess()) {
             inProcessOnly.stream().filter(s -> !skip.contains(s))

@@ -23,8 +23,15 @@ final class Idle {
     private final Nodes nodes;
     private final int seconds;
     private final int settleSeconds;
+    /** Empty for the first measurement (nothing sent yet); else what came before, e.g. "after traffic". */
+    private final String after;
 
     Idle(Nodes nodes, int seconds, int settleSeconds) {
+        this(nodes, seconds, settleSeconds, "");
+    }
+
+    Idle(Nodes nodes, int seconds, int settleSeconds, String after) {
+        this.after = after;
         this.nodes = nodes;
         this.seconds = seconds;
         this.settleSeconds = settleSeconds;
@@ -48,7 +55,7 @@ final class Idle {
     }
 
     void measure(Settings settings, Report report) throws Exception {
-        Bench.say("idle: settling " + settleSeconds + " s, then " + settings.runs() + " windows of " + seconds + " s with nothing sent");
+        Bench.say("idle" + suffix() + ": settling " + settleSeconds + " s, then " + settings.runs() + " windows of " + seconds + " s with nothing sent");
         Thread.sleep(settleSeconds * 1000L);
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < settings.runs(); i++) {
@@ -60,11 +67,18 @@ final class Idle {
         }
         boolean in = nodes.inProcess();
         Figure total = Figure.of(windows, w -> w.totalShare(in) * 100);
-        report.keep("idle", total);
-        report.row("idle: two municipal nodes up, nothing sent, CPU over " + seconds + " s, JVM" + (in ? " (with the bench's)" : "s")
+        if (after.isEmpty()) {
+            report.keep("idle", total);
+        }
+        report.row("idle" + suffix() + ": two municipal nodes up, nothing sent, CPU over " + seconds + " s, JVM" + (in ? " (with the bench's)" : "s")
                         + " and PostgreSQL, share of one core", total.format("%.2f") + "%", "≤ 3% of a core",
                 Report.met(total.median() <= TARGET_SHARE * 100));
+        report.row("  idle: the same without the JIT compilers (still compiling what the start ran)",
+                Figure.of(windows, w -> (w.totalShare(in) - jitNanos(w) / (double) w.wallNanos()) * 100).format("%.2f") + "%");
         if (in) {
+            // in this JVM its threads can be named: consumers added during a burst and still there show here
+            report.row("  idle" + suffix() + ": JMS consumer threads of the two nodes (one per queue and route when idle)",
+                    String.valueOf(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("JmsConsumer[")).count()));
             report.row("  idle: the JVM / its JIT share / PostgreSQL; context switches of the JVM's threads",
                     Figure.of(windows, w -> w.sender().jvmNanos() * 100.0 / w.wallNanos()).format("%.2f") + "% / "
                             + Figure.of(windows, w -> jitShare(w) * 100).format("%.0f") + "% / "
@@ -84,6 +98,14 @@ final class Idle {
         }
     }
 
+    private String suffix() {
+        return after.isEmpty() ? "" : " " + after;
+    }
+
+    private long jitNanos(Window w) {
+        return w.sender().jitNanos() + (nodes.inProcess() ? 0 : w.recipient().jitNanos());
+    }
+
     private double jitShare(Window w) {
         if (nodes.inProcess()) {
             return w.sender().jitShare();
@@ -95,14 +117,14 @@ final class Idle {
     /**
      * The reads of /proc that bracket the window (PostgreSQL's processes are found by a walk of all the machine's,
      * hundreds of milliseconds on a busy machine) stay outside it: the JVMs' own CPU is read last before the sleep
-     * and first after it, and in the bench's JVM both nodes are one read.
+     * and first after it, the context switches just outside that, and in the bench's JVM both nodes are one read.
      */
     Window window() throws InterruptedException {
         boolean in = nodes.inProcess();
-        long senderSwitches0 = contextSwitches(nodes.pid(BenchNetwork.SENDER));
-        long recipientSwitches0 = in ? senderSwitches0 : contextSwitches(nodes.pid(BenchNetwork.RECIPIENT));
         ProcessCpu sender0 = nodes.cpu(BenchNetwork.SENDER);
         ProcessCpu recipient0 = in ? sender0 : nodes.cpu(BenchNetwork.RECIPIENT);
+        long senderSwitches0 = contextSwitches(nodes.pid(BenchNetwork.SENDER));
+        long recipientSwitches0 = in ? senderSwitches0 : contextSwitches(nodes.pid(BenchNetwork.RECIPIENT));
         long senderJvm0 = jvmNanos(BenchNetwork.SENDER);
         long recipientJvm0 = in ? senderJvm0 : jvmNanos(BenchNetwork.RECIPIENT);
         long t0 = System.nanoTime();
@@ -110,10 +132,11 @@ final class Idle {
         long wall = System.nanoTime() - t0;
         long senderJvm = jvmNanos(BenchNetwork.SENDER) - senderJvm0;
         long recipientJvm = in ? senderJvm : jvmNanos(BenchNetwork.RECIPIENT) - recipientJvm0;
+        long senderSwitches = Math.max(0, contextSwitches(nodes.pid(BenchNetwork.SENDER)) - senderSwitches0);
+        long recipientSwitches = in ? senderSwitches
+                : Math.max(0, contextSwitches(nodes.pid(BenchNetwork.RECIPIENT)) - recipientSwitches0);
         ProcessCpu sender1 = nodes.cpu(BenchNetwork.SENDER);
         ProcessCpu recipient1 = in ? sender1 : nodes.cpu(BenchNetwork.RECIPIENT);
-        long senderSwitches = contextSwitches(nodes.pid(BenchNetwork.SENDER)) - senderSwitches0;
-        long recipientSwitches = in ? senderSwitches : contextSwitches(nodes.pid(BenchNetwork.RECIPIENT)) - recipientSwitches0;
         return new Window(withJvm(sender1.minus(sender0), senderJvm), withJvm(recipient1.minus(recipient0), recipientJvm),
                 senderSwitches, recipientSwitches, wall);
     }
@@ -122,8 +145,9 @@ final class Idle {
         return ProcessHandle.of(nodes.pid(code)).flatMap(p -> p.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(0L);
     }
 
+    /** A PostgreSQL backend that exited in the window took its CPU with it: never below zero. */
     private static ProcessCpu withJvm(ProcessCpu cpu, long jvmNanos) {
-        return new ProcessCpu(jvmNanos, cpu.postgresNanos(), cpu.jitNanos());
+        return new ProcessCpu(jvmNanos, Math.max(0, cpu.postgresNanos()), cpu.jitNanos());
     }
 
     /**

