@@ -77,7 +77,7 @@ final class Idle {
                 Figure.of(windows, w -> (w.totalShare(in) - jitNanos(w) / (double) w.wallNanos()) * 100).format("%.2f") + "%");
         if (in) {
             // in this JVM its threads can be named: consumers added during a burst and still there show here
-            report.row("  idle" + suffix() + ": JMS consumer threads of the two nodes (one per queue and route when idle)",
+            report.row("  idle" + suffix() + ": threads named JmsConsumer in this JVM (a pool's idle threads of ended consumers included)",
                     String.valueOf(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("JmsConsumer[")).count()));
             report.row("  idle: the JVM / its JIT share / PostgreSQL; context switches of the JVM's threads",
                     Figure.of(windows, w -> w.sender().jvmNanos() * 100.0 / w.wallNanos()).format("%.2f") + "% / "
@@ -123,8 +123,8 @@ final class Idle {
         boolean in = nodes.inProcess();
         ProcessCpu sender0 = nodes.cpu(BenchNetwork.SENDER);
         ProcessCpu recipient0 = in ? sender0 : nodes.cpu(BenchNetwork.RECIPIENT);
-        long senderSwitches0 = contextSwitches(nodes.pid(BenchNetwork.SENDER));
-        long recipientSwitches0 = in ? senderSwitches0 : contextSwitches(nodes.pid(BenchNetwork.RECIPIENT));
+        java.util.Map<String, Long> senderSwitches0 = contextSwitches(nodes.pid(BenchNetwork.SENDER));
+        java.util.Map<String, Long> recipientSwitches0 = in ? senderSwitches0 : contextSwitches(nodes.pid(BenchNetwork.RECIPIENT));
         long senderJvm0 = jvmNanos(BenchNetwork.SENDER);
         long recipientJvm0 = in ? senderJvm0 : jvmNanos(BenchNetwork.RECIPIENT);
         long t0 = System.nanoTime();
@@ -132,9 +132,9 @@ final class Idle {
         long wall = System.nanoTime() - t0;
         long senderJvm = jvmNanos(BenchNetwork.SENDER) - senderJvm0;
         long recipientJvm = in ? senderJvm : jvmNanos(BenchNetwork.RECIPIENT) - recipientJvm0;
-        long senderSwitches = Math.max(0, contextSwitches(nodes.pid(BenchNetwork.SENDER)) - senderSwitches0);
+        long senderSwitches = switchesBetween(senderSwitches0, contextSwitches(nodes.pid(BenchNetwork.SENDER)));
         long recipientSwitches = in ? senderSwitches
-                : Math.max(0, contextSwitches(nodes.pid(BenchNetwork.RECIPIENT)) - recipientSwitches0);
+                : switchesBetween(recipientSwitches0, contextSwitches(nodes.pid(BenchNetwork.RECIPIENT)));
         ProcessCpu sender1 = nodes.cpu(BenchNetwork.SENDER);
         ProcessCpu recipient1 = in ? sender1 : nodes.cpu(BenchNetwork.RECIPIENT);
         return new Window(withJvm(sender1.minus(sender0), senderJvm), withJvm(recipient1.minus(recipient0), recipientJvm),
@@ -151,15 +151,26 @@ final class Idle {
     }
 
     /**
-     * Voluntary and involuntary context switches of all the threads a process has now (/proc/PID/task/TID/status;
-     * a thread that ended meanwhile takes its count with it, so a window's difference is a close lower bound).
+     * Voluntary and involuntary context switches of each thread a process has now, by thread id
+     * (/proc/PID/task/TID/status).
      */
-    static long contextSwitches(long pid) {
+    static java.util.Map<String, Long> contextSwitches(long pid) {
+        java.util.Map<String, Long> byThread = new java.util.HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            return tasks.mapToLong(Idle::taskSwitches).sum();
+            tasks.forEach(task -> byThread.put(task.getFileName().toString(), taskSwitches(task)));
         } catch (IOException e) {
-            return 0; // not Linux, or the process has gone
+            // not Linux, or the process has gone
         }
+        return byThread;
+    }
+
+    /**
+     * The switches between two reads: each thread's own difference, a thread started meanwhile counted from zero; a
+     * thread that ended meanwhile (a consumer added during a burst, ending) takes its count with it, so this is a close
+     * lower bound, never a negative total.
+     */
+    static long switchesBetween(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        return after.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L))).sum();
     }
 
     private static long taskSwitches(Path task) {
