@@ -69,6 +69,12 @@ public final class Headers {
      */
     public static final String TIME_TO_LIVE = "JukibusTimeToLive";
     /**
+     * Exchange property a scheduled sender's "make" sets when this tick has nothing to send and nothing to record:
+     * the scheduled-send route stops there (flow-templates.yaml), rather than seal, split and record nothing five
+     * times a second while the node is idle (receipt batches).
+     */
+    public static final String NOTHING_TO_SEND = "JukibusNothingToSend";
+    /**
      * On a message this node queued for a peer without an envelope, because it could not seal it (an answer whose
      * recipient the directory does not list, or lists with a revoked certificate): the dead-letter reason the forwarder
      * refuses it with, {@code UNKNOWN_RECIPIENT} or {@code RECIPIENT_REVOKED} ({@link Answers}, {@link PeerForwarder}).

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * Built apart from the product (bench/pom.xml): neither this code nor camel-xmlsecurity is in jukibus.jar.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark: crypto-only, e2e (to the outbox and with receipts back), latency at offered rates, raw broker,"
+        description = "Benchmark: crypto-only, idle nodes, e2e (to the outbox and with receipts back), latency at offered rates, raw broker,"
                 + " naive camel-xmlsecurity baseline, footprint, fan-out to 1,741 peers, identity-info bulk at central.")
 public class Bench implements Callable<Integer> {
 
@@ -70,6 +70,13 @@ public class Bench implements Callable<Integer> {
     @Option(names = "--identity-batch-size", defaultValue = "1000", description = "Records per identity update (default: ${DEFAULT-VALUE}).")
     int identityBatchSize;
 
+    @Option(names = "--idle-seconds", defaultValue = "30", description = "Length of each idle window, the nodes up and nothing sent (default: ${DEFAULT-VALUE}).")
+    int idleSeconds;
+
+    @Option(names = "--idle-settle-seconds", defaultValue = "60",
+            description = "Wait after the nodes are up before the idle windows (default: ${DEFAULT-VALUE}).")
+    int idleSettleSeconds;
+
     @Option(names = "--separate-jvms", description = "Run each node in its own JVM (java -jar --product-jar node) and report CPU per notice per node;"
             + " raw, naive and fan-out need the nodes in this JVM and are skipped.")
     boolean separateJvms;
@@ -91,7 +98,7 @@ public class Bench implements Callable<Integer> {
             description = "JVM options of the node JVMs of the start-up section and --separate-jvms, space-separated (e.g. \"-Xmx512m\").")
     List<String> nodeJvmOptions = new ArrayList<>();
 
-    @Option(names = "--skip", split = ",", description = "Sections to skip: start, crypto, e2e, rate, raw, naive, fanout, identity.")
+    @Option(names = "--skip", split = ",", description = "Sections to skip: start, crypto, idle, e2e, rate, raw, naive, fanout, identity.")
     List<String> skip = new ArrayList<>();
 
     @Option(names = "--results", description = "Append the table to this markdown file (e.g. bench/results.md).")
@@ -128,7 +135,7 @@ public class Bench implements Callable<Integer> {
         if (!skip.contains("crypto")) {
             crypto.measure(settings, report);
         }
-        boolean nodeSections = Stream.of("e2e", "rate", "raw", "naive", "fanout").anyMatch(s -> !skip.contains(s));
+        boolean nodeSections = Stream.of("idle", "e2e", "rate", "raw", "naive", "fanout").anyMatch(s -> !skip.contains(s));
         if (nodeSections) {
             measureNodes(network, settings, report, envelopeBytes, crypto);
         }
@@ -179,6 +186,10 @@ public class Bench implements Callable<Integer> {
 
     private void runSections(BenchNetwork network, Nodes nodes, Settings settings, Report report, int envelopeBytes,
                              CryptoOnly crypto) throws Exception {
+        if (!skip.contains("idle")) {
+            // first, while nothing has been sent yet: the nodes as a municipality's are most of the time
+            new Idle(nodes, idleSeconds, idleSettleSeconds).measure(settings, report);
+        }
         EndToEnd e2e = new EndToEnd(network, nodes);
         try (Footprint heap = new Footprint()) {
             if (!skip.contains("e2e")) {
@@ -187,10 +198,14 @@ public class Bench implements Callable<Integer> {
             if (!skip.contains("rate")) {
                 new LatencyAtRates(e2e).measure(settings, report);
             }
-            if (nodes.inProcess()) {
+            if (nodes.inProcess() && !(skip.contains("e2e") && skip.contains("rate"))) { // no load, no peak under load
                 report.row("heap, 2 municipal nodes + bench in one JVM: peak under load / live after GC",
                         mb(heap.peakBytes()) + " / " + mb(Footprint.liveAfterGc()), "one node ≤ 256 MB", "upper bound");
             }
+        }
+        if (!skip.contains("idle") && !(skip.contains("e2e") && skip.contains("rate"))) {
+            // again once traffic has come and gone: consumers added during it, caches, timers with work now
+            new Idle(nodes, idleSeconds, idleSettleSeconds, "after traffic").measure(settings, report);
         }
         List<String> inProcessOnly = List.of("raw", "naive", "fanout");
         if (!nodes.inProcess()) {

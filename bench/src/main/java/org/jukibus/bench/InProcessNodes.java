@@ -31,6 +31,11 @@ final class InProcessNodes implements Nodes {
     }
 
     @Override
+    public long pid(String code) {
+        return ProcessHandle.current().pid();
+    }
+
+    @Override
     public ConfigurableApplicationContext context(String code) {
         return BenchNetwork.SENDER.equals(code) ? sender : recipient;
     }

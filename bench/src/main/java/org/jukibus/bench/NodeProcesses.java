@@ -52,6 +52,11 @@ final class NodeProcesses implements Nodes {
     }
 
     @Override
+    public long pid(String code) {
+        return processes.get(code).pid();
+    }
+
+    @Override
     public ConfigurableApplicationContext context(String code) {
         throw new UnsupportedOperationException("the nodes run in their own JVMs");
     }

@@ -11,6 +11,9 @@ interface Nodes extends AutoCloseable {
     /** CPU used so far by the process running the node {@code code} (in this JVM: the whole JVM). */
     ProcessCpu cpu(String code);
 
+    /** The id of the process running the node {@code code} (in this JVM: this JVM's). */
+    long pid(String code);
+
     /** The node's Spring context, for the sections that reach into a node (raw broker, naive, fan-out). */
     ConfigurableApplicationContext context(String code);
 

@@ -47,6 +47,21 @@ class BenchPiecesTest {
     }
 
     @Test
+    void idleTakesTheNodesCpuAndContextSwitchesOverItsWindow() throws Exception {
+        Idle.Window window = new Idle(nodes, 1, 0).window();
+        assertThat(window.wallNanos()).isGreaterThanOrEqualTo(1_000_000_000L);
+        // the nodes' own threads (broker, scheduled jobs) ran and switched in a second, and the share is of that second
+        assertThat(window.jvmNanos(true)).isPositive();
+        assertThat(window.senderSwitches()).isPositive();
+        // a share of the window's own wall time: never more than every core busy all along
+        assertThat(window.totalShare(true)).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() + 0.5);
+        Report report = new Report();
+        new Idle(nodes, 1, 0).measure(new Settings(1, 2, 1, 1, 1, java.util.List.of(), 1, 2, 1, 1, 1), report);
+        assertThat(report.figure("idle").measured()).isTrue();
+        assertThat(report.markdown("")).contains("idle: two municipal nodes up", "≤ 3% of a core");
+    }
+
+    @Test
     void endToEndCountsEachNoticeAtTheOutboxAndItsReceiptBack() throws Exception {
         EndToEnd.Run run = new EndToEnd(network, nodes).run(5, 0);
         assertThat(run.toOutbox().count()).isEqualTo(5);

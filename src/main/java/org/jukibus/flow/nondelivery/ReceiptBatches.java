@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Answer;
+import org.jukibus.flow.Headers;
 import org.jukibus.flow.MessageIds;
 import org.jukibus.flow.Payloads;
 import org.jukibus.flow.ReceiptBatching;
@@ -74,11 +75,16 @@ public final class ReceiptBatches implements ReceiptBatching {
         return true;
     }
 
-    /** Sets the body to this tick's batches (possibly none). */
+    /**
+     * Sets the body to this tick's batches (possibly none); with nothing owed since the last settled tick, also
+     * {@link Headers#NOTHING_TO_SEND}: {@link #sent} would have nothing to record, and the route stops.
+     */
     public void make(Exchange exchange) throws IOException {
         List<Answer> batches = new ArrayList<>();
         long seen = added.get();
-        if (seen != settled) {
+        if (seen == settled) {
+            exchange.setProperty(Headers.NOTHING_TO_SEND, true);
+        } else {
             int limit = maxIds * BATCHES_PER_TICK;
             List<Pending> taken = pending.oldest(limit);
             // everything added until now is in this tick, unless there was more than one tick's worth

@@ -83,6 +83,15 @@ class ReceiptBatchStoreTest {
             assertThat(read(batch).recipient()).isEqualTo(OSAKA);
         }
         assertThat(tick(osaka, true)).as("nothing owed once sent").isEmpty();
+        Exchange idle = new DefaultExchange(new DefaultCamelContext());
+        osaka.make(idle);
+        assertThat(idle.getProperty(org.jukibus.flow.Headers.NOTHING_TO_SEND, Boolean.class))
+                .as("an idle tick says so: the route stops before sealing and recording nothing").isTrue();
+        osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+        Exchange owing = new DefaultExchange(new DefaultCamelContext());
+        osaka.make(owing);
+        assertThat(owing.getProperty(org.jukibus.flow.Headers.NOTHING_TO_SEND)).isNull();
+        osaka.sent(owing);
     }
 
     @Test
@@ -324,6 +333,13 @@ class ReceiptBatchStoreTest {
         Files.delete(osakas);
         Files.delete(legacy.resolve("outbox/receipt").resolve(SAPPORO + "-" + forgedId + ".xml"));
         assertThat(sent.find(toOsaka, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
+    }
+
+    /** The scheduled-send template stops an idle tick on the property make sets (a typo would seal an empty list again). */
+    @Test
+    void the_scheduled_send_template_stops_on_the_property_an_idle_tick_sets() throws Exception {
+        assertThat(Files.readString(Path.of("routes/common/flow-templates.yaml")))
+                .contains("simple: \"${exchangeProperty." + org.jukibus.flow.Headers.NOTHING_TO_SEND + "} == true\"");
     }
 
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
