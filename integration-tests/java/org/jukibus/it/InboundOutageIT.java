@@ -32,6 +32,7 @@ class InboundOutageIT {
     static final int BACKLOG = 30;
     /** jukibus.delivery.consumers, the default. */
     static final int CONSUMERS = 4;
+    static final int BAD = 10;
 
     @Test
     void an_unwritable_outbox_suspends_delivery_a_bad_envelope_is_still_dead_lettered_and_the_backlog_arrives_once(
@@ -48,10 +49,14 @@ class InboundOutageIT {
             net.drop(SHINJUKU, "transfer-in", "O-0.xml", Notices.transferIn("O-0", ResidentCode.of("6200000000"), SHINJUKU, OSAKA));
             await().atMost(Duration.ofSeconds(60)).until(() -> suspended(net, OSAKA) == 1.0);
 
-            // a bad envelope during the outage: dead-lettered when its turn comes, it does not end the suspension
-            net.put(OSAKA, QUEUE, "<not-an-envelope/>".getBytes(StandardCharsets.UTF_8));
+            // bad envelopes during the outage: dead-lettered when their turn comes, one after another without a wait;
+            // they do not end the suspension
+            for (int i = 0; i < BAD; i++) {
+                net.put(OSAKA, QUEUE, "<not-an-envelope/>".getBytes(StandardCharsets.UTF_8));
+            }
             DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, OSAKA, deadLetters);
             assertThat(dead.flow()).isEqualTo("transfer-in");
+            await().atMost(Duration.ofSeconds(30)).until(() -> DeadLetterAssert.count(net, OSAKA) == deadLetters + BAD);
             assertThat(suspended(net, OSAKA)).as("still suspended").isEqualTo(1.0);
 
             backlogArrivesAndWaitsUntried(net);
@@ -60,7 +65,7 @@ class InboundOutageIT {
             Files.move(blocked, outbox);
         }
         everyMessageArrivesOnce(net);
-        assertThat(DeadLetterAssert.count(net, OSAKA)).as("only the bad envelope dead-lettered").isEqualTo(deadLetters + 1);
+        assertThat(DeadLetterAssert.count(net, OSAKA)).as("only the bad envelopes dead-lettered").isEqualTo(deadLetters + BAD);
     }
 
     /**
@@ -115,6 +120,8 @@ class InboundOutageIT {
     }
 
     private static void everyMessageArrivesOnce(TestNetwork net) throws Exception {
+        // the next try comes at most jukibus.delivery.suspended-retry-max (4 s here) after the repair
+        await().atMost(Duration.ofSeconds(20)).until(() -> suspended(net, OSAKA) == 0.0);
         await().atMost(Duration.ofSeconds(120)).until(() -> net.files(OSAKA, "outbox", "transfer-in").size() == BACKLOG + 1);
         await().atMost(Duration.ofSeconds(60)).until(() -> net.files(SHINJUKU, "outbox", "receipt").size() == BACKLOG + 1);
         assertThat(suspended(net, OSAKA)).as("resumed").isEqualTo(0.0);

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * queue's pages. One of them at a time (the one that waited longest, so that one message that keeps failing cannot
  * stop the others) is the probe, after {@code jukibus.delivery.suspended-retry} doubling to
  * {@code jukibus.delivery.suspended-retry-max}: delivered, the queue is resumed and every consumer goes on; failing with
- * the outage again, the wait doubles; ending any other way (dead-lettered, a bug), it says nothing about the outage and
- * the next probe follows after the same wait. A failure for good is dead-lettered as before, also while suspended, and
+ * the outage again, the wait doubles; dead-lettered, it says nothing about the outage and left the queue, and the next
+ * probe follows at once (a run of bad envelopes, a hostile peer's say, must not hold the others a wait each); rolled
+ * back for another reason (a bug), the next probe follows after the same wait. A suspension within
+ * {@code suspended-retry-max} of a resume continues the episode ({@code suspend}). A failure for good is dead-lettered as before, also while suspended, and
  * never starts a suspension; nor does a failure of one message alone ({@link TransientFailure#ofThisMessage}, a lost
  * race in the store), which a peer could cause with its own messages.
  * <p>
@@ -50,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * ({@link SeenMessages}). When the node or the route stops, the held messages are rolled back
  * ({@link #STOPPING}, no outage).
  * <p>
- * Visible as a WARN line once per suspension naming the queue and the cause, an INFO line when it ends, the gauge
- * {@code jukibus_delivery_suspended{queue}} (1 while suspended), and the health component {@code delivery}
+ * Visible as a WARN line once per episode naming the queue and the cause, an INFO line when it first ends, the gauge
+ * {@code jukibus_delivery_suspended{queue}} (1 while suspended), the counter {@code jukibus_delivery_suspensions_total},
+ * and the health component {@code delivery}
  * ({@link #suspended()}), which the node's heartbeat carries to central.
  */
 public final class DeliverySuspension extends EventNotifierSupport {
@@ -108,8 +111,13 @@ public final class DeliverySuspension extends EventNotifierSupport {
         boolean probe = queue.await();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
-            public void onDone(Exchange done) {
-                queue.ended(done, probe);
+            public void onComplete(Exchange done) {
+                queue.ended(done, false, probe);
+            }
+
+            @Override
+            public void onFailure(Exchange done) {
+                queue.ended(done, true, probe);
             }
         });
     }
@@ -168,6 +176,10 @@ public final class DeliverySuspension extends EventNotifierSupport {
         private Instant nextProbe;
         private boolean probing;
         private long probes;
+        /** The resumes of this episode so far; the last one, by the node clock. */
+        private int resumes;
+        private Instant resumedAt;
+        private final io.micrometer.core.instrument.Counter suspensions;
         /** The consumers waiting, by arrival: the first is the next probe. */
         private final TreeSet<Long> waiting = new TreeSet<>();
         private long tickets;
@@ -177,6 +189,9 @@ public final class DeliverySuspension extends EventNotifierSupport {
         Queue(String name, String route) {
             this.name = name;
             this.route = route;
+            this.suspensions = io.micrometer.core.instrument.Counter.builder("jukibus.delivery.suspensions")
+                    .description("Times delivery from the inbound queue was suspended by an outage (again within an episode too)")
+                    .tag("queue", name).register(registry);
         }
 
         /** Returns whether this consumer's message is the probe; waits while the queue is suspended. */
@@ -223,40 +238,74 @@ public final class DeliverySuspension extends EventNotifierSupport {
             return Math.max(1, Math.min(due, wait.toMillis()));
         }
 
-        /** An exchange that passed {@link #await} is done: what its outcome says about the outage. */
-        synchronized void ended(Exchange exchange, boolean probe) {
-            Throwable failure = exchange.getException() != null ? exchange.getException()
-                    : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        /**
+         * An exchange that passed {@link #await} is done: what its outcome says about the outage. {@code failed}: it
+         * failed and its transaction rolls back; else it completed, delivered or (with {@link Exchange#EXCEPTION_CAUGHT})
+         * dead-lettered.
+         */
+        synchronized void ended(Exchange exchange, boolean failed, boolean probe) {
+            Throwable failure = failed ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             Instant now = clock.instant();
             if (failure != null && DeliveryFailures.outage(failure)) {
                 String failedOn = DeliveryFailures.cause(failure);
                 if (!suspended) {
-                    suspended = true;
-                    cause = failedOn;
-                    since = now;
-                    probes = 0;
-                    wait = firstWait;
-                    nextProbe = now.plus(wait);
-                    log.warn("delivery from {} suspended: {} ({}); the consumers hold at most one message each and one"
-                            + " message is tried after {}, then after twice as long up to {}, until one is delivered",
-                            name, failedOn, failure.getMessage(), firstWait, longestWait);
+                    suspend(now, failedOn, failure);
                 } else if (probe) {
                     cause = failedOn;
-                    wait = wait.multipliedBy(2).compareTo(longestWait) > 0 ? longestWait : wait.multipliedBy(2);
+                    wait = doubled(wait);
                     nextProbe = now.plus(wait);
                     log.debug("delivery from {} still suspended: {} ({}); next try in {}", name, failedOn, failure.getMessage(), wait);
                 }
             } else if (probe && failure == null) {
                 suspended = false;
-                log.info("delivery from {} resumed: a message was delivered after {} had suspended it for {} ({} tries)",
-                        name, cause, Duration.between(since, now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), probes);
+                resumedAt = now;
+                String after = Duration.between(since, now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (" + probes + " tries)";
+                if (resumes++ == 0) {
+                    log.info("delivery from {} resumed: a message was delivered after {} had suspended it for {}", name, cause, after);
+                } else {
+                    log.debug("delivery from {} resumed again, {} since {} first suspended it", name, after, cause);
+                }
+            } else if (probe && !failed) {
+                nextProbe = now; // dead-lettered: it left the queue, no verdict on the outage, the next one is tried at once
             } else if (probe) {
-                nextProbe = now.plus(wait); // dead-lettered or a bug: no verdict on the outage
+                nextProbe = now.plus(wait); // rolled back for another reason (a bug, this message's own race): no verdict
             }
             if (probe) {
                 probing = false;
             }
             notifyAll();
+        }
+
+        /**
+         * Suspends the queue. Within {@code longestWait} of the last resume it is the same episode (an outbox that takes
+         * small files and not large ones, a store that comes and goes): the wait goes on doubling from where it was, and
+         * neither a WARN nor a resume's INFO is logged again, so that a flapping cause neither floods the log nor lets
+         * the consumers fail a burst of messages into the broker's memory every second.
+         */
+        private void suspend(Instant now, String failedOn, Throwable failure) {
+            suspended = true;
+            cause = failedOn;
+            suspensions.increment();
+            boolean sameEpisode = resumedAt != null && !now.isBefore(resumedAt) && now.isBefore(resumedAt.plus(longestWait));
+            if (sameEpisode) {
+                wait = doubled(wait);
+                nextProbe = now.plus(wait);
+                log.debug("delivery from {} suspended again: {} ({}); next try in {}", name, failedOn, failure.getMessage(), wait);
+                return;
+            }
+            since = now;
+            probes = 0;
+            resumes = 0;
+            wait = firstWait;
+            nextProbe = now.plus(wait);
+            log.warn("delivery from {} suspended: {} ({}); the consumers hold at most one message each and one"
+                    + " message is tried after {}, then after twice as long up to {}, until one is delivered",
+                    name, failedOn, failure.getMessage(), firstWait, longestWait);
+        }
+
+        private Duration doubled(Duration wait) {
+            Duration twice = wait.multipliedBy(2);
+            return twice.compareTo(longestWait) > 0 ? longestWait : twice;
         }
 
         synchronized void wake() {
