@@ -83,16 +83,46 @@ class OutageBacklogIT {
         assertThat(retry.get("paged")).as("the backlog paged to disk (outbound or parked)").isEqualTo("true");
     }
 
-    /** Runs {@link BacklogBroker} in {@code mode} on this test's broker data; its results, once it ended well. */
+    /**
+     * An outage at the recipient (its outbox unwritable, its store down) while a backlog arrives: the delivery route's
+     * consumers are suspended (flow.DeliverySuspension) and hold one envelope each, one tried at a time, so the backlog
+     * stays in its pages; before, every envelope took its turn to fail and waited out its redelivery delay in the
+     * broker's memory (Artemis counts such a message toward neither global-max-size nor max-read-page-bytes), and this
+     * process died of OutOfMemoryError (mode "unsuspended" shows it). When the outbox is repaired, every envelope is
+     * delivered once.
+     */
+    @Test
+    void a_suspended_delivery_does_not_read_an_inbound_backlog_into_the_heap() throws Exception {
+        Map<String, String> result = run(SuspendedDeliveryBroker.class, "suspended", 30, 300);
+        assertThat(result.get("suspended")).as("the delivery was suspended while the outbox was broken").isEqualTo("1");
+        assertThat(Long.parseLong(result.get("mostScheduled"))).as("envelopes waiting out a redelivery delay (in memory)")
+                .isLessThanOrEqualTo(10);
+        assertThat(Long.parseLong(result.get("mostDelivering"))).as("envelopes held by the consumers").isLessThanOrEqualTo(4);
+        assertThat(result.get("depthWhileBroken")).as("the backlog stayed in the queue").isEqualTo(Integer.toString(ENVELOPES));
+        assertThat(result.get("delivered")).as("envelopes delivered once the outbox was repaired").isEqualTo(Integer.toString(ENVELOPES));
+        assertThat(result.get("duplicated")).as("envelopes delivered twice").isEqualTo("0");
+        assertThat(result.get("depthAfter")).isEqualTo("0");
+        assertThat(result.get("paged")).as("the backlog paged to disk").isEqualTo("true");
+        assertThat(result.get("resumed")).isEqualTo("true");
+    }
+
     private Map<String, String> run(String mode, int seconds) throws Exception {
+        return run(BacklogBroker.class, mode, seconds, 60);
+    }
+
+    /**
+     * Runs {@code main} ({@link BacklogBroker}, {@link SuspendedDeliveryBroker}) in {@code mode} on this test's broker
+     * data; its results, once it ended well within {@code seconds} plus {@code slack}.
+     */
+    private Map<String, String> run(Class<?> main, String mode, int seconds, int slack) throws Exception {
         Path log = dir.resolve("backlog-broker-" + mode + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djukibus.backlog.node-mib=" + NODE_MIB,
-                "-cp", System.getProperty("java.class.path"), BacklogBroker.class.getName(),
+                "-cp", System.getProperty("java.class.path"), main.getName(),
                 Path.of("broker-config").toAbsolutePath().toString(), "municipal", dir.resolve("broker").toString(),
                 mode, Integer.toString(ENVELOPES), Integer.toString(ENVELOPE_BYTES), Integer.toString(seconds)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = process.waitFor(seconds + 60, TimeUnit.SECONDS);
+        boolean ended = process.waitFor(seconds + slack, TimeUnit.SECONDS);
         if (!ended) {
             process.destroyForcibly().waitFor();
         }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.link.PeerUnreachableException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -31,7 +33,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
  *       {@link TransientFailure} (the legacy outbox unwritable, the certification authority, a message in flight), a
  *       peer unreachable, a connection refused or timed out, the store down or busy ({@link #isTransient}). The message
  *       waits on the broker and is tried again with backoff ({@code jukibus.delivery.transient-max-attempts}, -1 = no
- *       limit); {@link FailedAttempts} makes the wait visible. Dead-lettering it after a minute of attempts left every
+ *       limit); {@link FailedAttempts} makes the wait visible. An {@link #outage} also suspends the queue's delivery
+ *       ({@link DeliverySuspension}), so that its backlog does not wait out redelivery delays in memory. Dead-lettering it after a minute of attempts left every
  *       message of an hour's outage undelivered until an operator replayed each.</li>
  *   <li>{@link Kind#UNCLASSIFIED}: anything else (a bug, a constraint violation, an I/O error nothing names): retried
  *       {@code jukibus.delivery.max-attempts} times (it may be a race) and then dead-lettered as
@@ -82,6 +85,40 @@ public final class DeliveryFailures {
             }
         }
         return Kind.UNCLASSIFIED;
+    }
+
+    /**
+     * True if {@code failure} is an outage of something every delivery of the queue needs, so that the queue's other
+     * messages would fail the same way ({@link DeliverySuspension} then stops its delivery): a transient failure other
+     * than one of this message alone. Not an outage: a {@link TransientFailure#ofThisMessage} (a copy in flight, a batch
+     * ahead of its send) and the store's concurrency victims (serialization failure, deadlock, lock not available): the
+     * store is up, this transaction lost a race, and a peer's own messages can make it lose one.
+     */
+    public static boolean outage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Kind kind = kindOf(t);
+            if (kind == Kind.PERMANENT) {
+                return false;
+            }
+            if (kind == Kind.TRANSIENT) {
+                return !raceLost(t);
+            }
+        }
+        return false;
+    }
+
+    private static boolean raceLost(Throwable t) {
+        if (t instanceof TransientFailure transientFailure) {
+            return !transientFailure.outage();
+        }
+        if (t instanceof ConcurrencyFailureException || t instanceof SQLTransactionRollbackException) {
+            return true;
+        }
+        if (t instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            return state.equals("40001") || state.equals("40P01") || state.equals("55P03");
+        }
+        return false;
     }
 
     /**
@@ -173,7 +210,9 @@ public final class DeliveryFailures {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         return switch (classify(failure)) {
             case PERMANENT -> true;
-            case TRANSIENT -> (transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure);
+            // a message given back untried when its route stopped (DeliverySuspension) is never the last attempt
+            case TRANSIENT -> !givenBack(failure)
+                    && ((transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure));
             case UNCLASSIFIED -> unclassifiedAttempt(exchange, attempts) >= maxAttempts;
         };
     }
@@ -200,6 +239,15 @@ public final class DeliveryFailures {
             }
             return attempt;
         }
+    }
+
+    private static boolean givenBack(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientFailure transientFailure && DeliverySuspension.STOPPING.equals(transientFailure.reason())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean inFlight(Throwable failure) {

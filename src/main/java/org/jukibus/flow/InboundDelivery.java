@@ -102,7 +102,7 @@ public final class InboundDelivery {
         } catch (SeenMessages.DeliveryInFlightException e) {
             // transient: rolled back, redelivered later; should its attempts run out, it is no failure to tell the
             // sender (NonDeliveryNotices): the copy in flight decides
-            throw new TransientFailure(IN_FLIGHT, e.getMessage(), e);
+            throw TransientFailure.ofThisMessage(IN_FLIGHT, e.getMessage(), e);
         }
         if (verdict == SeenMessages.Verdict.NEW) {
             // the claim ends when the exchange (and with it the broker transaction) is done

@@ -71,6 +71,12 @@ public class ManagementConfiguration {
         return NodeHealth.routes(camel);
     }
 
+    /** Health component {@code delivery}: no inbound queue's delivery is suspended by an outage. */
+    @Bean
+    HealthIndicator deliveryHealthIndicator(org.jukibus.flow.DeliverySuspension suspension) {
+        return NodeHealth.delivery(suspension);
+    }
+
     /** {@code /actuator/info} names the node, so {@code jukibus dlq} knows whose MBean to call. */
     @Bean
     InfoContributor nodeInfo(NodeSettings settings) {

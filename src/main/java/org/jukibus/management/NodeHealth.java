@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.flow.DeliverySuspension;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
@@ -44,6 +45,24 @@ public final class NodeHealth {
         return () -> {
             String failure = log.failure();
             return failure == null ? Health.up().build() : Health.down().withDetail("failure", failure).build();
+        };
+    }
+
+    /**
+     * Delivery from the inbound queues: down while an outage suspends one (the store down, the legacy outbox
+     * unwritable: {@link DeliverySuspension}), each with its cause, since when, and the messages tried meanwhile. The
+     * heartbeat carries it to central as the component {@code delivery}.
+     */
+    public static HealthIndicator delivery(DeliverySuspension suspension) {
+        return () -> {
+            var suspended = suspension.suspended();
+            if (suspended.isEmpty()) {
+                return Health.up().build();
+            }
+            Map<String, String> queues = new LinkedHashMap<>();
+            suspended.forEach(s -> queues.put(s.queue(), "suspended since " + s.since() + " by " + s.cause() + ", "
+                    + s.probes() + " message(s) tried since"));
+            return Health.down().withDetail("suspended", queues).build();
         };
     }
 

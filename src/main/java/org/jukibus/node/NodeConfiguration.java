@@ -435,6 +435,14 @@ public class NodeConfiguration {
         return new org.jukibus.flow.FailedAttempts(registry, clock);
     }
 
+    /** An inbound queue's delivery suspended while an outage lasts, one message tried at a time (peer-delivery's first step). */
+    @Bean
+    org.jukibus.flow.DeliverySuspension deliverySuspension(io.micrometer.core.instrument.MeterRegistry registry, Clock clock,
+            @Value("${jukibus.delivery.suspended-retry:1s}") Duration firstWait,
+            @Value("${jukibus.delivery.suspended-retry-max:1m}") Duration longestWait) {
+        return new org.jukibus.flow.DeliverySuspension(registry, clock, firstWait, longestWait);
+    }
+
     @Bean
     DeadLetters deadLetters(Clock clock, FlowMetrics metrics, OperationLog operationLog, SecurityEvents securityEvents) {
         return new DeadLetters(clock, metrics, operationLog, securityEvents);

@@ -35,6 +35,43 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 /** Which failed deliveries wait for as long as their cause lasts and which are dead-lettered, and when. */
 class DeliveryFailuresTest {
 
+    /**
+     * An outage suspends the queue's delivery (DeliverySuspension): what every delivery needs is out. A transient failure
+     * of one message (a copy in flight, a receipt batch ahead of its send, a lost race in the store) is none: a peer can
+     * cause it with its own messages, and it must not stop other peers' messages.
+     */
+    @Test
+    void an_outage_is_a_transient_failure_of_what_every_delivery_needs_not_of_one_message() {
+        assertThat(DeliveryFailures.outage(new TransientFailure(LegacyOutbox.UNWRITABLE, "outbox/transfer-in",
+                new FileSystemException("outbox/transfer-in", null, "No space left on device")))).isTrue();
+        assertThat(DeliveryFailures.outage(new RuntimeCamelException(new TransientFailure(InboundDelivery.EVIDENCE_UNWRITABLE,
+                "evidence", null)))).isTrue();
+        assertThat(DeliveryFailures.outage(new TransientFailure("CA_UNREACHABLE", "no answer", null))).isTrue();
+        assertThat(DeliveryFailures.outage(new CannotGetJdbcConnectionException("no connection",
+                new SQLTransientConnectionException("HikariPool: connection is not available")))).isTrue();
+        assertThat(DeliveryFailures.outage(new CannotCreateTransactionException("store down"))).isTrue();
+        assertThat(DeliveryFailures.outage(new SQLException("connection refused", "08001"))).isTrue();
+        assertThat(DeliveryFailures.outage(new SQLException("admin shutdown", "57P01"))).isTrue();
+        assertThat(DeliveryFailures.outage(new SQLException("too many connections", "53300"))).isTrue();
+        assertThat(DeliveryFailures.outage(new RuntimeCamelException(new ConnectException("Connection refused")))).isTrue();
+
+        // transient, but of this message alone
+        assertThat(DeliveryFailures.outage(TransientFailure.ofThisMessage(InboundDelivery.IN_FLIGHT, "copy in flight", null))).isFalse();
+        assertThat(DeliveryFailures.classify(TransientFailure.ofThisMessage(InboundDelivery.IN_FLIGHT, "copy in flight", null)))
+                .as("it still waits").isEqualTo(Kind.TRANSIENT);
+        assertThat(DeliveryFailures.outage(new SQLException("deadlock detected", "40P01"))).isFalse();
+        assertThat(DeliveryFailures.outage(new SQLException("serialization failure", "40001"))).isFalse();
+        assertThat(DeliveryFailures.outage(new SQLException("could not obtain lock", "55P03"))).isFalse();
+        assertThat(DeliveryFailures.outage(new CannotAcquireLockException("lock timeout"))).isFalse();
+        // no transient failure at all
+        assertThat(DeliveryFailures.outage(new PermanentFailure("SENDER_MISMATCH", "x"))).isFalse();
+        assertThat(DeliveryFailures.outage(new PermanentFailure(DeliveryFailures.TRANSIENT_EXPIRED, "x",
+                new TransientFailure(LegacyOutbox.UNWRITABLE, "outbox", null)))).as("the first kind in the chain decides").isFalse();
+        assertThat(DeliveryFailures.outage(new NullPointerException())).isFalse();
+        assertThat(DeliveryFailures.outage(new DuplicateKeyException("duplicate key"))).isFalse();
+        assertThat(DeliveryFailures.outage(null)).isFalse();
+    }
+
     @Test
     void only_what_names_an_outage_waits_a_refusal_is_permanent_anything_else_is_a_bug() {
         assertThat(DeliveryFailures.classify(new TransientFailure(LegacyOutbox.UNWRITABLE, "outbox/transfer-in",
@@ -123,6 +160,9 @@ class DeliveryFailuresTest {
         assertThat(failures.exhausted(attempt(20, outboxUnwritable()))).isTrue();
         assertThat(failures.exhausted(attempt(8, new IllegalStateException("bug")))).isTrue();
         assertThat(failures.mostAttempts()).isEqualTo(20);
+        // a message a suspended queue's consumer held untried and gave back when its route stopped is no attempt
+        assertThat(failures.exhausted(attempt(20, TransientFailure.ofThisMessage(DeliverySuspension.STOPPING,
+                "given back", null)))).isFalse();
     }
 
     @Test

@@ -130,7 +130,7 @@ public final class ReceiptBatchHandler implements FlowHandler {
                 // just after the message is in the outbound queue, and a batch can overtake a slow intake thread.
                 // Ignoring the entry would lose its receipt for good: the batch waits (a transient failure) and is
                 // delivered again with the broker's backoff, by which time the status is there.
-                throw new TransientFailure(STATUS_NOT_RECORDED, "receipt batch " + header.messageId() + " from " + from
+                throw TransientFailure.ofThisMessage(STATUS_NOT_RECORDED, "receipt batch " + header.messageId() + " from " + from
                         + " acknowledges message " + entry.messageId() + " before this node recorded sending it", null);
             }
             if (sealedAt.isPresent()) {
