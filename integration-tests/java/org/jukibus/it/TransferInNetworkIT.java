@@ -101,7 +101,7 @@ class TransferInNetworkIT {
             assertThat(BrokerStats.messagesReceived(net.broker(code)))
                     .as("messages that reached the broker of %s", code)
                     .isEqualTo(confirmations + BrokerStats.messagesReceived(net.broker(code), "jukibus.outbound")
-                            // its own receipts parked while their line was down or being opened (flow.ParkedEnvelopes)
+                            // its own receipts parked while their peer was down (flow.ParkedEnvelopes)
                             + BrokerStats.messagesReceived(net.broker(code),
                                     a -> a.startsWith(org.jukibus.broker.NodeBroker.PARKED_PREFIX)));
             assertThat(net.browse(code, "jukibus.dlq")).as("dead letters at %s", code).isEmpty();

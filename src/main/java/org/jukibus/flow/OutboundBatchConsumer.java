@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *       commit brings the whole batch back, and what was already stored is dropped there as a duplicate
  *       ({@link org.jukibus.link.PeerSender#sendAll}).</li>
  * </ol>
- * <p>No thread waits for another: each takes its own batches, and a batch whose peer does not answer holds up only its
- * own thread, for at most the link's call timeout ({@link org.jukibus.link.PeerSender#sendAll}). While the queue is
+ * <p>No thread waits long for another: each takes its own batches, and a batch whose peer does not answer holds up only
+ * its own thread, for at most the link's call timeout ({@link org.jukibus.link.PeerSender#sendAll}); one finding a line
+ * being opened by another thread waits for that open only briefly (org.jukibus.link.LineOpeningException). While the queue is
  * idle only one thread at a time waits on it for a first message (a waiting consumer costs the broker a receive cycle
  * every {@value #IDLE_WAIT_MILLIS} ms); it hands the turn on as soon as it has one.
  *

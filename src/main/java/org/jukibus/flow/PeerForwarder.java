@@ -15,6 +15,7 @@ import org.apache.camel.Message;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.link.LineOpeningException;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerSender;
 import org.jukibus.link.PeerUnreachableException;
@@ -157,6 +158,10 @@ public final class PeerForwarder {
                     refused.add(pending.get(i).exchange()); // the route dead-letters it (UNKNOWN_RECIPIENT)
                 } else if (result instanceof PeerUnreachableException) {
                     down.add(pending.get(i).exchange());
+                } else if (result instanceof LineOpeningException) {
+                    // another forwarder was opening the line: the peer is not known down, so not parked (it would wait
+                    // for the next check); it waits on the outbound queue briefly and goes on the line once open
+                    unsent.add(pending.get(i).exchange());
                 } else if (result instanceof jakarta.jms.JMSException) {
                     // refused by the peer's broker on a line that stays up: parked as well (review-park H1), not put
                     // back as a copy scheduled in this node's memory and rewritten at every retry while the peer

@@ -80,8 +80,12 @@ final class PeerLink implements AutoCloseable {
      * (every retry interval) tries the lines until one opens.
      */
     private volatile boolean down;
-    /** Whether a send failed (and its message was parked) because another thread was opening the line. */
-    private boolean parkedWhileConnecting;
+    /**
+     * How long a sender waits for a line another thread is opening (at most the call timeout): a connect to a peer that
+     * answers takes a handshake; one to a black-holed peer takes a connect timeout per endpoint, which no other sender
+     * may be held for.
+     */
+    static final long OPEN_WAIT_MILLIS = 2000;
 
     /**
      * One connection to one endpoint, shared by the sending threads, each with its own session and
@@ -204,7 +208,7 @@ final class PeerLink implements AutoCloseable {
      * Sends one message durably. Its duplicate id makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    void send(OutgoingMessage outgoing) throws PeerUnreachableException, JMSException {
+    void send(OutgoingMessage outgoing) throws PeerUnreachableException, LineOpeningException, JMSException {
         Line current = openLine();
         try {
             Sender sender = current.borrow();
@@ -268,7 +272,7 @@ final class PeerLink implements AutoCloseable {
         Line current;
         try {
             current = openLine();
-        } catch (PeerUnreachableException e) {
+        } catch (PeerUnreachableException | LineOpeningException e) {
             return new Sending(null, messages.size(), e);
         }
         Sending sending = new Sending(current, messages.size(), null);
@@ -428,34 +432,58 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * The line to send on, opened if there is none. Never waits for a connect of another thread: no forwarder may be held
-     * by one peer's lines. A peer that is down fails at once (only {@link #recheck()} tries its lines, every retry
-     * interval), and so does one whose line another thread is opening; against a peer that accepts connections but
-     * never answers, an attempt takes the handshake timeout per endpoint.
+     * The line to send on, opened if there is none. A peer that is down fails at once (only {@link #recheck()} tries its
+     * lines, every retry interval); against a peer that accepts connections but never answers, an attempt takes the
+     * handshake timeout per endpoint. A sender finding another thread opening the line waits for that open, for at most
+     * {@value #OPEN_WAIT_MILLIS} ms (or the call timeout if shorter): it then sends on the new line, or, if the open
+     * failed, the peer is down ({@link PeerUnreachableException}: parked); still opening after the wait, it gives up
+     * with a {@link LineOpeningException} (the message waits briefly, it is not parked: the peer is not known down, and
+     * a parked envelope would wait for the next check). No sender is held longer by another's connect.
      */
-    private Line openLine() throws PeerUnreachableException {
+    private Line openLine() throws PeerUnreachableException, LineOpeningException {
         if (down) {
-            throw new PeerUnreachableException("peer " + peer + " is down; its lines are tried again every "
-                    + policy.retryInterval(), null);
+            throw unreachable();
         }
         synchronized (this) {
+            long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis()));
+            while (line == null && connecting) {
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    throw new LineOpeningException("a line to " + peer + " is being opened by another sender (not open after "
+                            + Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis()) + " ms)");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    // a stop that could not wait longer (flow.OutboundBatchConsumer): nothing sent, the batch rolls back
+                    Thread.currentThread().interrupt();
+                    throw new LineOpeningException("interrupted while a line to " + peer + " was being opened");
+                }
+            }
             if (line != null) {
                 return line;
             }
-            if (connecting) {
-                // parked (the caller's transaction): released as soon as that line opens (install), not a minute later
-                parkedWhileConnecting = true;
-                throw new PeerUnreachableException("a line to " + peer + " is being opened", null);
+            if (down) { // the open this sender waited for failed: the peer is known unreachable now
+                throw unreachable();
             }
             connecting = true;
         }
         try {
             return install(connectAny());
         } finally {
-            synchronized (this) {
-                connecting = false;
-            }
+            opened();
         }
+    }
+
+    private PeerUnreachableException unreachable() {
+        return new PeerUnreachableException("peer " + peer + " is down; its lines are tried again every "
+                + policy.retryInterval(), null);
+    }
+
+    /** An open (a sender's or the recheck's) ended, with a line or without: the senders waiting for it go on. */
+    private synchronized void opened() {
+        connecting = false;
+        notifyAll();
     }
 
     /** Drops {@code failed} unless another thread has already replaced it. */
@@ -507,9 +535,7 @@ final class PeerLink implements AutoCloseable {
         } catch (PeerUnreachableException e) {
             // still down; tried again at the next recheck
         } finally {
-            synchronized (this) {
-                connecting = false;
-            }
+            opened();
         }
     }
 
@@ -547,9 +573,8 @@ final class PeerLink implements AutoCloseable {
             }
             line = fresh;
             primaryDue = clock.instant().plus(policy.primaryRetry());
-            back = down || parkedWhileConnecting;
+            back = down;
             down = false;
-            parkedWhileConnecting = false;
             log.info("link to {} open via {}{}", peer, fresh.endpoint(), onBackup() ? " (backup line)" : "");
         }
         if (back) {

@@ -78,7 +78,8 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
     }
 
     @Override
-    public void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, JMSException {
+    public void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, LineOpeningException,
+            JMSException {
         link(peer).send(message);
     }
 

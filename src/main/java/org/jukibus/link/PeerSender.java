@@ -14,8 +14,11 @@ public interface PeerSender {
      * @throws UnknownPeerException     the peer is not in the directory (permanent)
      * @throws PeerUnreachableException no line is up now, or the send on the open line failed (the peer now counts as
      *                                  down): transient, the caller parks the message
+     * @throws LineOpeningException     another sender is opening the line and it did not open within a short wait: the
+     *                                  peer is not known down, the caller tries again shortly (not parked)
      */
-    void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, JMSException;
+    void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, LineOpeningException,
+            JMSException;
 
     /**
      * Sends each peer's messages, to every peer at once, and waits for all of their confirmations: each peer has the
@@ -24,7 +27,8 @@ public interface PeerSender {
      * stored it or the reason it has not (that message only: the others may well be stored): an
      * {@link UnknownPeerException} for a peer not in the directory (permanent), a {@link PeerUnreachableException} for
      * a peer that is down now: known down, or marked down as its line broke or did not confirm in time (a JMSException:
-     * the peer's broker refused that message on a line that stays up).
+     * the peer's broker refused that message on a line that stays up), a {@link LineOpeningException} when another
+     * sender was still opening the peer's line after a short wait (the peer is not known down: try again shortly).
      */
     Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer);
 }
