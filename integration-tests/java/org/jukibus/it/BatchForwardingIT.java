@@ -172,15 +172,23 @@ class BatchForwardingIT {
         net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
 
         String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
-        // the brokers count a message a moment after they stored or released it: read until the counts settle (a
-        // message lost in the stop never makes up the sum, and the ids below are checked one by one)
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(BrokerStats.depth(net.broker(OSAKA), INBOUND)
-                + BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") + BrokerStats.depth(net.broker(SHINJUKU), parking))
-                .as("stored there or still here").isGreaterThanOrEqualTo(600));
+        // by id, not by the brokers' counts: each is on the recipient's broker or still here (outbound, parked); the
+        // description names the counts and any id found nowhere (a sum of 599 was seen twice, not explained yet)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<String> nowhere = new ArrayList<>(ids);
+            nowhere.removeAll(idsOn(net, OSAKA));
+            nowhere.removeAll(idsIn(net, SHINJUKU, "jukibus.outbound"));
+            nowhere.removeAll(idsIn(net, SHINJUKU, parking));
+            org.apache.activemq.artemis.core.server.Queue outbound = net.broker(SHINJUKU).locateQueue("jukibus.outbound");
+            assertThat(nowhere).as("stored there or still here; counts: recipient %d, outbound %d (scheduled %d, delivering %d,"
+                            + " added %d, acknowledged %d), parked %d, dead letters %s", BrokerStats.depth(net.broker(OSAKA), INBOUND),
+                    outbound.getMessageCount(), outbound.getScheduledCount(), outbound.getDeliveringCount(), outbound.getMessagesAdded(),
+                    outbound.getMessagesAcknowledged(), BrokerStats.depth(net.broker(SHINJUKU), parking),
+                    idsIn(net, SHINJUKU, "jukibus.dlq")).isEmpty();
+        });
         net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
         await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
-                && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0 && BrokerStats.depth(net.broker(OSAKA), INBOUND) >= 600);
-        assertThat(BrokerStats.depth(net.broker(SHINJUKU), parking)).as("nothing parked for a peer that is up").isZero();
+                && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0);
         assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
     }
 
@@ -315,8 +323,12 @@ class BatchForwardingIT {
     }
 
     private static List<String> idsOn(TestNetwork net, String node) throws Exception {
+        return idsIn(net, node, INBOUND);
+    }
+
+    private static List<String> idsIn(TestNetwork net, String node, String queue) throws Exception {
         List<String> ids = new ArrayList<>();
-        for (Message m : net.browse(node, INBOUND)) {
+        for (Message m : net.browse(node, queue)) {
             ids.add(m.getStringProperty(Headers.MESSAGE_ID));
         }
         return ids;
