@@ -599,14 +599,25 @@ final class PeerLink implements AutoCloseable {
             return;
         }
         Line backup;
+        boolean back;
         synchronized (this) {
             backup = line;
             line = fresh;
             primaryDue = clock.instant().plus(policy.primaryRetry());
+            // the backup line may have failed during this connect (the peer then marked down): the peer answers on
+            // the primary now, so it is up again, as after any line that opens (install); left down, every envelope
+            // for it would be parked over a live line until a restart (review-fwdbatch3 H1)
+            back = down;
+            down = false;
         }
         if (backup != null) {
             backup.close(peer);
             log.info("link to {} back on the primary line {} (was on {})", peer, primary, backup.endpoint());
+        } else {
+            log.info("link to {} open via {} (its backup line failed meanwhile)", peer, primary);
+        }
+        if (back) {
+            onBack.run();
         }
     }
 
