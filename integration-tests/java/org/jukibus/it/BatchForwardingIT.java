@@ -174,7 +174,8 @@ class BatchForwardingIT {
         String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
         // by id, not by the brokers' counts: each is on the recipient's broker or still here (outbound, parked); the
         // description names the counts and any id found nowhere (a sum of 599 was seen twice, not explained yet)
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        // (a browser does not see a scheduled message: a batch rolled back waits out its redelivery delay first)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<String> nowhere = new ArrayList<>(ids);
             nowhere.removeAll(idsOn(net, OSAKA));
             nowhere.removeAll(idsIn(net, SHINJUKU, "jukibus.outbound"));
@@ -190,6 +191,8 @@ class BatchForwardingIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
                 && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0);
         assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
+        // a peer that is up is never parked for, not even while its line is being opened again after the restart
+        assertThat(parkedEver(net, SHINJUKU, OSAKA)).as("envelopes parked for a peer that is up").isZero();
     }
 
     /**
@@ -234,6 +237,8 @@ class BatchForwardingIT {
             // at once, not after the silent peer's connect attempts (a handshake timeout per endpoint, under no lock)
             await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 200);
             assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+            // its line was opened while other threads had messages for it: they waited for it, none was parked
+            assertThat(parkedEver(net, SHINJUKU, BUNKYO)).as("envelopes parked for a peer that is up").isZero();
             // a batch that held both commits what the other peer stored once its thread is back: after the silent
             // peer's call timeout, or, for the one thread that tries to open its line again, after the handshake
             // timeout of each of its endpoints (10 s each; no other thread waits for it)
@@ -320,6 +325,12 @@ class BatchForwardingIT {
         headers.put(Headers.RECIPIENT, recipient);
         headers.put(Headers.ADDRESS, INBOUND);
         return headers;
+    }
+
+    /** Envelopes {@code node} ever parked for {@code peer} (0 if it never made that peer's parking queue). */
+    private static long parkedEver(TestNetwork net, String node, String peer) {
+        org.apache.activemq.artemis.core.server.Queue queue = net.broker(node).locateQueue(org.jukibus.flow.ParkedEnvelopes.queueOf(peer));
+        return queue == null ? 0 : queue.getMessagesAdded();
     }
 
     private static List<String> idsOn(TestNetwork net, String node) throws Exception {

@@ -221,6 +221,9 @@ final class PeerLink implements AutoCloseable {
             // this node's memory, each of them, one after the other; they are parked like those of a peer that is
             // down. The same envelope sent again later carries the same duplicate id: a send that did arrive is dropped.
             log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
+            // failed at once, as finish() does: a close would ask a peer that may not answer, under the link's lock,
+            // which holds up every sender waiting for a line (openLine) for up to the call timeout
+            current.cut(peer);
             sendFailed(current);
             throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + e.getMessage(), e);
         }
