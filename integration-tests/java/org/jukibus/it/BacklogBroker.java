@@ -2,8 +2,12 @@ package org.jukibus.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,9 +24,14 @@ import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
+import org.jukibus.broker.NodeSecurityManager;
+import org.jukibus.broker.SecurityEvents;
+import org.jukibus.flow.ForwardRetries;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.ParkedEnvelopes;
+import org.jukibus.link.PeerLinks;
 
 /**
  * The process {@link OutageBacklogIT} forks at a small heap: a node's broker started by {@link NodeBroker} from a role's
@@ -46,8 +55,13 @@ import org.jukibus.flow.ParkedEnvelopes;
  */
 final class BacklogBroker {
 
+    /** jukibus.link.batch-size's default. */
+    static final int BATCH_SIZE = 50;
+
     private static final String OUTBOUND = "jukibus.outbound";
     private static final String PEER = "131059";
+    /** The node's own live objects, see {@code jukibus.backlog.node-mib}. */
+    private static final java.util.List<byte[]> NODE = new java.util.ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         Path configDir = Path.of(args[0]);
@@ -57,11 +71,27 @@ final class BacklogBroker {
         int envelopes = Integer.parseInt(args[4]);
         int bytes = Integer.parseInt(args[5]);
         long millis = Long.parseLong(args[6]) * 1000;
-        ForkedBroker.holdNodeHeap(Integer.getInteger("jukibus.backlog.node-mib", 0));
+        // what the rest of the node keeps live beside its broker (the broker shares the node's heap)
+        for (int mib = 0; mib < Integer.getInteger("jukibus.backlog.node-mib", 0); mib++) {
+            NODE.add(new byte[1024 * 1024]);
+        }
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
+                .setLevel(ch.qos.logback.classic.Level.WARN); // as the node's application.properties
 
-        ForkedBroker.Started started = ForkedBroker.start(configDir, role, "backlog-" + role, data);
-        NodeBroker broker = started.broker();
-        ActiveMQConnectionFactory factory = started.factory();
+        String secret = "local-" + System.nanoTime();
+        Map<String, String> values = new HashMap<>();
+        BrokerTemplate template = BrokerTemplate.load(configDir, role);
+        template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "1" : "unused"));
+        values.put("jukibus.broker.name", "backlog-" + role);
+        values.put("jukibus.broker.data", data.toString());
+        values.remove("jukibus.broker.vm-id");
+        NodeBroker broker = NodeBroker.start(template, values,
+                new NodeSecurityManager(secret, cert -> java.util.Optional.empty(), new SecurityEvents()),
+                Set.of("link-primary", "link-backup"));
+
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), NodeSecurityManager.LOCAL_USER, secret);
+        factory.setConsumerWindowSize(0);
+        factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
 
         Queue outbound = broker.server().locateQueue(SimpleString.of(OUTBOUND));
         AtomicBoolean peerUp = new AtomicBoolean(mode.equals("drain"));
@@ -105,7 +135,9 @@ final class BacklogBroker {
         ParkedEnvelopes parked = new ParkedEnvelopes(broker.server(), factory)
                 .schedule(peer -> !peerUp.get(), peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
                         java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1));
-        Thread forwarder = new Thread(() -> forward(factory, parked, peerUp, stop, failedSends, forwarded), "forwarder");
+        ForwardRetries retries = ForwardRetries.of(OUTBOUND, broker.server().getAddressSettingsRepository().getMatch(OUTBOUND))
+                .parkingIn(parked);
+        Thread forwarder = new Thread(() -> forward(factory, parked, retries, peerUp, stop, failedSends, forwarded), "forwarder");
         forwarder.start();
         if (mode.equals("retry")) {
             put(factory, envelopes, bytes);
@@ -159,25 +191,46 @@ final class BacklogBroker {
         }
     }
 
-    /** The node's forwarder for one peer: a local transaction per envelope, parked in it while the peer is down. */
-    private static void forward(ActiveMQConnectionFactory factory, ParkedEnvelopes parked, AtomicBoolean peerUp,
-                                AtomicBoolean stop, AtomicLong failedSends, Map<String, Integer> forwarded) {
+    /**
+     * The node's default forwarder for one peer, as flow.OutboundBatchConsumer runs it: a local transaction per batch of
+     * up to {@value #BATCH_SIZE} envelopes or {@link PeerLinks#BATCH_BYTES} of bodies, each envelope for the down peer
+     * parked in it by {@link ForwardRetries#peerDown} (the batched forwarder's one place for a down peer). The sends to
+     * the peer and the Camel route are left out: a peer that is up stores what it gets (counted here).
+     */
+    private static void forward(ActiveMQConnectionFactory factory, ParkedEnvelopes parked, ForwardRetries retries,
+                                AtomicBoolean peerUp, AtomicBoolean stop, AtomicLong failedSends, Map<String, Integer> forwarded) {
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(OUTBOUND));
             while (!stop.get()) {
-                Message m = consumer.receive(200);
-                if (m == null) {
+                List<Message> batch = new ArrayList<>();
+                List<byte[]> bodies = new ArrayList<>();
+                long bytes = 0;
+                try (MessageConsumer consumer = s.createConsumer(s.createQueue(OUTBOUND))) {
+                    Message m = consumer.receive(200);
+                    while (m != null) {
+                        byte[] body = ((BytesMessage) m).getBody(byte[].class);
+                        batch.add(m);
+                        bodies.add(body);
+                        bytes += body.length;
+                        if (batch.size() >= BATCH_SIZE || bytes >= PeerLinks.BATCH_BYTES) {
+                            break;
+                        }
+                        m = consumer.receiveNoWait();
+                    }
+                }
+                if (batch.isEmpty()) {
                     continue;
                 }
-                if (!peerUp.get()) {
-                    failedSends.incrementAndGet();
-                    parked.park(s, m, PEER); // PeerUnreachableException: PeerForwarder parks it
-                    s.commit();
-                    continue;
+                boolean up = peerUp.get();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (!up) {
+                        failedSends.incrementAndGet();
+                        retries.peerDown(s, batch.get(i), bodies.get(i), PEER); // PeerUnreachableException in forwardAll
+                    } else {
+                        forwarded.merge(batch.get(i).getStringProperty(Headers.MESSAGE_ID), 1, Integer::sum);
+                    }
                 }
-                forwarded.merge(m.getStringProperty(Headers.MESSAGE_ID), 1, Integer::sum);
                 s.commit();
             }
         } catch (Exception e) {
@@ -197,8 +250,14 @@ final class BacklogBroker {
         if (!Files.isDirectory(paging)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(paging)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".page")).count();
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.walk(paging)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(".page")).count();
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 5) { // a page file deleted during the walk (the broker still consuming): walk again
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jukibus.broker.NodeBroker;
 import org.junit.jupiter.api.Tag;
@@ -63,7 +66,8 @@ class OutageBacklogIT {
     }
 
     /**
-     * While a peer is down the forwarder takes each of its envelopes as they come and parks it (flow.ParkedEnvelopes):
+     * While a peer is down the forwarder takes its envelopes as they come and parks them (flow.ParkedEnvelopes; here the
+     * batched forwarder's transactions and its flow.ForwardRetries#peerDown, driven by BacklogBroker without Camel):
      * a rolled-back envelope would wait out its redelivery delay in the broker's memory (Artemis' scheduled messages
      * count toward neither global-max-size nor max-read-page-bytes), and the whole backlog with it: this process died
      * of OutOfMemoryError while the envelopes were put. Parked, they stay in their pages; when the peer is back they
@@ -127,7 +131,7 @@ class OutageBacklogIT {
             process.destroyForcibly().waitFor();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        Map<String, String> results = ForkedBroker.results(output);
+        Map<String, String> results = results(output);
         System.out.println("OutageBacklogIT " + mode + ": " + results);
 
         assertThat(ended).as(mode + ": the broker process ended (it stalled otherwise):\n" + tail(output)).isTrue();
@@ -136,6 +140,19 @@ class OutageBacklogIT {
         return results;
     }
 
+    private static Map<String, String> results(String output) {
+        Map<String, String> results = new HashMap<>();
+        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher("");
+        for (String line : output.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                m.reset(line.substring(7));
+                while (m.find()) {
+                    results.put(m.group(1), m.group(2));
+                }
+            }
+        }
+        return results;
+    }
 
     private static String tail(String output) {
         String[] lines = output.split("\n");

@@ -23,6 +23,7 @@ final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket listener;
+    private volatile boolean frozen;
 
     TcpProxy(int port, int target) {
         this.port = port;
@@ -52,6 +53,18 @@ final class TcpProxy implements AutoCloseable {
             socket.close();
         }
         open.clear();
+    }
+
+    /**
+     * A line that goes silent (a peer whose broker hangs, a black hole on the way): connections stay open and new ones
+     * are accepted, but no byte passes either way until {@link #thaw()}.
+     */
+    void freeze() {
+        frozen = true;
+    }
+
+    void thaw() {
+        frozen = false;
     }
 
     /** Connections accepted since the proxy was made. */
@@ -87,11 +100,16 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    while (frozen) {
+                        Thread.sleep(20);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // the other side or cut() closed it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

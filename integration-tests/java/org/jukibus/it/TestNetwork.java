@@ -124,6 +124,24 @@ final class TestNetwork implements AutoCloseable {
      */
     static void withoutMonitoring(Network network) {
         network.nodes().values().forEach(n -> n.properties().putAll(org.jukibus.monitoring.MonitoringFlows.SWITCHED_OFF));
+        network.nodes().values().forEach(n -> n.properties().putAll(EVERY_NODE));
+    }
+
+    /**
+     * Settings for every node of every test, from {@code -Djukibus.it.node-properties=key=value,key=value}: an IT run
+     * again under another setting (e.g. {@code jukibus.link.batch-size=1}, the forwarder of before batching).
+     */
+    static final Map<String, Object> EVERY_NODE = everyNode(System.getProperty("jukibus.it.node-properties", ""));
+
+    private static Map<String, Object> everyNode(String spec) {
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        for (String pair : spec.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return Map.copyOf(settings);
     }
 
     /** Turns monitoring on for every node not started yet, with these {@code jukibus.monitoring.*} settings. */

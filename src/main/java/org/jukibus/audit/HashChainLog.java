@@ -216,6 +216,22 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
         }
     }
 
+    /** Appends every event, then waits for one sync covering them all. */
+    @Override
+    public void recordAll(List<AuditEvent> events) {
+        try {
+            long last = 0;
+            for (AuditEvent event : events) {
+                last = append(event).ticket();
+            }
+            if (last > 0) {
+                awaitSynced(last);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Appends a seal over the current head, unless nothing was appended since the last one, and copies it to
      * {@code head.json} once it is durable.

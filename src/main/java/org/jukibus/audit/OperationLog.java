@@ -13,6 +13,14 @@ public interface OperationLog {
     void record(AuditEvent event);
 
     /**
+     * Appends the events in turn; returns once all are durable. A log on disk syncs them once (a batch of forwarded
+     * messages, issue 19); if one cannot be written, those before it may be on disk and it throws as {@link #record}.
+     */
+    default void recordAll(java.util.List<AuditEvent> events) {
+        events.forEach(this::record);
+    }
+
+    /**
      * Why the log takes no more entries, or null while it does. A log that failed to write stays failed (a partly
      * written line must not be followed by others in the chain), so every step that records fails from then on:
      * the node reports it in its health (and so in its heartbeat and readiness) instead of looking well.

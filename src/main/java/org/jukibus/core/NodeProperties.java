@@ -153,8 +153,10 @@ public class NodeProperties {
         private int maxOpen = 2048;
         /** How long a send to a peer may take before the link is considered down. */
         private Duration callTimeout = Duration.ofSeconds(10);
-        /** Consumers forwarding from the outbound queue. */
+        /** Threads forwarding from the outbound queue, each a batch at a time. */
         private int forwarders = 8;
+        /** Outbound messages forwarded per local transaction (1: one at a time, each on its own). */
+        private int batchSize = 50;
         /** How long a line that fell back to a peer's backup endpoint stays there before it tries the primary again. */
         private Duration primaryRetry = Duration.ofSeconds(60);
         /** How often a peer whose every line failed is tried again (sends to it fail at once meanwhile). */
@@ -179,6 +181,8 @@ public class NodeProperties {
         public void setCallTimeout(Duration callTimeout) { this.callTimeout = callTimeout; }
         public int getForwarders() { return forwarders; }
         public void setForwarders(int forwarders) { this.forwarders = forwarders; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
         public Duration getPrimaryRetry() { return primaryRetry; }
         public void setPrimaryRetry(Duration primaryRetry) { this.primaryRetry = primaryRetry; }
         public Duration getRetryInterval() { return retryInterval; }

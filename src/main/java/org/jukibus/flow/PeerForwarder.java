@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -12,7 +15,9 @@ import org.apache.camel.Message;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
-import org.jukibus.link.PeerLinks;
+import org.jukibus.link.LineOpeningException;
+import org.jukibus.link.OutgoingMessage;
+import org.jukibus.link.PeerSender;
 import org.jukibus.link.PeerUnreachableException;
 import org.jukibus.link.UnknownPeerException;
 import org.slf4j.Logger;
@@ -34,7 +39,7 @@ public final class PeerForwarder {
     /** Dead-letter reason: still undelivered at the end of the outage window. */
     public static final String EXPIRED = "EXPIRED";
 
-    private final PeerLinks links;
+    private final PeerSender links;
     private final Flows flows;
     private final FlowMetrics metrics;
     private final OperationLog audit;
@@ -45,7 +50,7 @@ public final class PeerForwarder {
     /** Whether a recipient's certificate is revoked (NodeEnvelopes#recipientRevoked); null: not checked. */
     private volatile Predicate<String> revoked;
 
-    public PeerForwarder(PeerLinks links, Flows flows, FlowMetrics metrics, OperationLog audit, Duration outageWindow, Clock clock) {
+    public PeerForwarder(PeerSender links, Flows flows, FlowMetrics metrics, OperationLog audit, Duration outageWindow, Clock clock) {
         this.links = links;
         this.flows = flows;
         this.metrics = metrics;
@@ -79,8 +84,130 @@ public final class PeerForwarder {
     /** Dead-letter reason: the recipient is not in the directory. */
     public static final String UNKNOWN_RECIPIENT = "UNKNOWN_RECIPIENT";
 
+    /**
+     * One message: refused (a {@link PermanentFailure}, which the route dead-letters), dropped when stale, else sent and
+     * returned once the recipient has stored it.
+     */
     public void forward(Exchange exchange) throws Exception {
-        Message in = exchange.getIn();
+        Forward forward = checked(exchange.getIn());
+        if (forward == null) {
+            return;
+        }
+        try {
+            links.send(forward.recipient(), forward.outgoing());
+        } catch (UnknownPeerException e) {
+            throw new PermanentFailure(UNKNOWN_RECIPIENT, e.getMessage());
+        } catch (PeerUnreachableException e) {
+            ParkedEnvelopes parking = parked;
+            if (parking == null) {
+                throw e;
+            }
+            // committed with the route's transaction (forward-outbound-single's, or the batch's for a message the
+            // batched forwarder handed to the route): off the outbound queue, on the peer's parking queue, on disk
+            try {
+                parking.park(exchange, forward.recipient());
+            } catch (IllegalArgumentException noQueue) { // a recipient code no parking queue can be named after
+                throw new PermanentFailure("MALFORMED", "outbound message " + forward.messageId() + ": " + noQueue.getMessage());
+            }
+            return;
+        }
+        sent(forward);
+    }
+
+    /**
+     * The messages of a batch ({@link OutboundBatches}) sent together, per recipient all at once, each confirmed on its
+     * own ({@link PeerSender#sendAll}); stale ones dropped as by {@link #forward}. Each outcome is the message's own:
+     * one peer down or one refused message holds up no other.
+     */
+    public Outcome forwardAll(List<Exchange> batch) {
+        String logDown = audit.failure();
+        if (logDown != null) {
+            // each forward must be written to it: nothing is sent (the batch rolls back and waits, as a single forward does)
+            throw new IllegalStateException("not forwarding: " + logDown);
+        }
+        List<Exchange> refused = new ArrayList<>();
+        List<Exchange> unsent = new ArrayList<>();
+        Map<String, List<Pending>> byRecipient = new LinkedHashMap<>();
+        for (Exchange exchange : batch) {
+            Forward forward;
+            try {
+                forward = checked(exchange.getIn());
+            } catch (PermanentFailure | RuntimeException e) {
+                // the route finds the same and fails the message alone: a dead letter, or (a header no check expects
+                // to be malformed, e.g. an unreadable time to live) a wait; never the whole batch
+                refused.add(exchange);
+                continue;
+            }
+            if (forward != null) { // else stale: dropped
+                byRecipient.computeIfAbsent(forward.recipient(), r -> new ArrayList<>()).add(new Pending(exchange, forward));
+            }
+        }
+        Map<String, List<OutgoingMessage>> outgoing = new LinkedHashMap<>();
+        byRecipient.forEach((recipient, pending) -> outgoing.put(recipient, pending.stream().map(p -> p.forward().outgoing()).toList()));
+        // to every recipient at once, all confirmations awaited together: a slow peer costs the batch one call timeout
+        Map<String, List<Exception>> outcomes = links.sendAll(outgoing);
+        List<Forward> sent = new ArrayList<>();
+        List<Exchange> down = new ArrayList<>();
+        byRecipient.forEach((recipient, pending) -> {
+            List<Exception> results = outcomes.get(recipient);
+            for (int i = 0; i < pending.size(); i++) {
+                Exception result = results == null ? new IllegalStateException("no outcome for " + recipient) : results.get(i);
+                if (result == null) {
+                    sent.add(pending.get(i).forward());
+                } else if (result instanceof UnknownPeerException) {
+                    refused.add(pending.get(i).exchange()); // the route dead-letters it (UNKNOWN_RECIPIENT)
+                } else if (result instanceof PeerUnreachableException) {
+                    down.add(pending.get(i).exchange());
+                } else if (result instanceof LineOpeningException) {
+                    // another forwarder was opening the line: the peer is not known down, so not parked (it would wait
+                    // for the next check); it waits on the outbound queue briefly and goes on the line once open
+                    unsent.add(pending.get(i).exchange());
+                } else if (result instanceof jakarta.jms.JMSException) {
+                    // refused by the peer's broker on a line that stays up: parked as well (review-park H1), not put
+                    // back as a copy scheduled in this node's memory and rewritten at every retry while the peer
+                    // refuses; the parking queue's check (not the peer's state) sends it again
+                    down.add(pending.get(i).exchange());
+                } else {
+                    unsent.add(pending.get(i).exchange());
+                }
+            }
+        });
+        // one operation-log sync for the batch, not one per line; a log that cannot be written fails the batch, which
+        // rolls back and comes again (the recipients drop what they already have), as a single forward does
+        audit.recordAll(sent.stream().filter(forward -> audited(forward.address())).map(PeerForwarder::forwarded).toList());
+        // counted once written: a batch whose log line fails comes again, and would be counted twice
+        sent.forEach(forward -> metrics.sent(FlowDefinition.flowOfAddress(forward.address())));
+        return new Outcome(refused, unsent, down);
+    }
+
+    /**
+     * What {@link #forwardAll} did not send.
+     *
+     * @param refused for the route to take one by one as {@link #forward} does, which dead-letters them with their
+     *                reason (EXPIRED, RECIPIENT_REVOKED, UNKNOWN_RECIPIENT, MALFORMED)
+     * @param unsent  not stored by their recipients now for another reason (no outcome, a line that could not be
+     *                tried): to
+     *                wait and be tried again ({@link ForwardRetries#later}), not sent again at once
+     * @param down    for a recipient that is down now (no line could be opened, or its line broke or did not confirm
+     *                in time: the link then marks the peer down), or refused by its broker: parked
+     *                ({@link ForwardRetries#peerDown})
+     */
+    public record Outcome(List<Exchange> refused, List<Exchange> unsent, List<Exchange> down) {
+    }
+
+    /** What the checks let through: an envelope for its recipient's broker. */
+    record Forward(String recipient, String address, String messageId, String type, byte[] envelope) {
+        OutgoingMessage outgoing() {
+            // the message id is the duplicate id on the recipient's broker: a resend of the same message is dropped there
+            return new OutgoingMessage(address, envelope, messageId, Map.of(Headers.MESSAGE_ID, messageId, Headers.TYPE, type));
+        }
+    }
+
+    private record Pending(Exchange exchange, Forward forward) {
+    }
+
+    /** The forward {@code in} asks for; null if it is stale (dropped, logged here); a PermanentFailure if it is refused. */
+    private Forward checked(Message in) throws PermanentFailure {
         String recipient = required(in, Headers.RECIPIENT);
         String address = required(in, Headers.ADDRESS);
         String messageId = required(in, Headers.MESSAGE_ID);
@@ -104,32 +231,22 @@ public final class PeerForwarder {
         if (stale(in)) {
             log.info("{} message {} for {} is older than its time to live ({}): dropped, not sent late",
                     in.getHeader(Headers.TYPE), messageId, recipient, in.getHeader(Headers.TIME_TO_LIVE));
-            return;
+            return null;
         }
-        try {
-            byte[] envelope = in.getBody(byte[].class);
-            links.send(recipient, address, envelope, messageId, Map.of(
-                    Headers.MESSAGE_ID, messageId,
-                    Headers.TYPE, required(in, Headers.TYPE)));
-            metrics.sent(FlowDefinition.flowOfAddress(address));
-            if (audited(address)) {
-                audit.record(AuditEvent.of(AuditKind.MESSAGE_FORWARDED).flow(FlowDefinition.flowOfAddress(address))
-                        .message(messageId, in.getHeader(Headers.TYPE, String.class)).recipient(recipient).digestOf(envelope));
-            }
-        } catch (UnknownPeerException e) {
-            throw new PermanentFailure(UNKNOWN_RECIPIENT, e.getMessage());
-        } catch (PeerUnreachableException e) {
-            ParkedEnvelopes parking = parked;
-            if (parking == null) {
-                throw e;
-            }
-            // committed with the route's transaction: off the outbound queue, on the peer's parking queue, on disk
-            try {
-                parking.park(exchange, recipient);
-            } catch (IllegalArgumentException noQueue) { // a recipient code no parking queue can be named after
-                throw new PermanentFailure("MALFORMED", "outbound message " + messageId + ": " + noQueue.getMessage());
-            }
+        return new Forward(recipient, address, messageId, required(in, Headers.TYPE), in.getBody(byte[].class));
+    }
+
+    /** Metrics and the operation-log line of a message its recipient has stored. */
+    private void sent(Forward forward) {
+        if (audited(forward.address())) {
+            audit.record(forwarded(forward));
         }
+        metrics.sent(FlowDefinition.flowOfAddress(forward.address()));
+    }
+
+    private static AuditEvent forwarded(Forward forward) {
+        return AuditEvent.of(AuditKind.MESSAGE_FORWARDED).flow(FlowDefinition.flowOfAddress(forward.address()))
+                .message(forward.messageId(), forward.type()).recipient(forward.recipient()).digestOf(forward.envelope());
     }
 
     /**

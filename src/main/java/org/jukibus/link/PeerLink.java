@@ -2,25 +2,33 @@ package org.jukibus.link;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
 import org.apache.activemq.artemis.api.jms.JMSFactoryType;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.directory.Endpoint;
@@ -33,23 +41,26 @@ import org.slf4j.LoggerFactory;
  * backup (予備の回線, 第3の3(2)).
  *
  * <p>A line on the backup is not kept forever: the backup exists for when the primary fails, so
- * once {@code primaryRetry} has passed it tries to open the primary beside it (on the next send or
- * the next {@link #recheck()}, whichever comes first) and moves over if that works; if not, it stays
+ * once {@code primaryRetry} has passed it tries to open the primary beside it (at the next
+ * {@link #recheck()}, never on a sending thread) and moves over if that works; if not, it stays
  * on the backup and tries again after another interval.
  * Both lines end on the same broker, whose duplicate detection drops a message resent on the
  * other line after a failure in the middle of a send.
  *
- * <p>A peer whose every line failed is down: for {@code retryInterval} sends to it fail at once,
- * without touching the network (a queue of thousands of messages for a dead peer costs nothing but
- * local redeliveries), and {@link PeerLinks} rechecks it; when a line opens again {@code onBack} is
- * told, so that the messages waiting for it are retried now rather than after their backoff.
+ * <p>A peer whose every line failed is down: sends to it fail at once, without touching the network
+ * or waiting for anything (a queue of thousands of messages for a dead peer costs nothing but local
+ * redeliveries), and only {@link PeerLinks}' recheck, every {@code retryInterval}, tries its lines;
+ * when a line opens again {@code onBack} is told, so that the messages waiting for it are retried now
+ * rather than after their backoff.
  *
- * <p>Thread-safe: the line's state is guarded by this object's lock; sends run outside it, each
- * sending thread on a session of its own.
+ * <p>Thread-safe: the line's state is guarded by this object's lock, which is never held across a
+ * connect or a send; each sending thread sends on a session of its own.
  */
 final class PeerLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+    /** Bytes of sent messages a line keeps until the peer's broker confirms them: a batch of envelopes, several times over. */
+    static final int CONFIRMATION_WINDOW_BYTES = 4 * 1024 * 1024;
 
     private final String peer;
     private final List<Endpoint> endpoints;
@@ -58,11 +69,23 @@ final class PeerLink implements AutoCloseable {
     private final Clock clock;
     private final Runnable onBack;
 
-    private Line line;
+    /** Written under the lock; read without it where a stale value does no harm (activeEndpoint, onBackup). */
+    private volatile Line line;
+    /** Whether a thread is opening a line (outside the lock): no second one tries meanwhile. */
+    private boolean connecting;
     /** When a line on the backup should next try the primary. */
     private Instant primaryDue;
-    /** Set while the peer is down: no connection is attempted before then. */
-    private Instant retryAt;
+    /**
+     * Whether every line failed at the last attempt: sends fail at once, without the lock, and only {@link #recheck()}
+     * (every retry interval) tries the lines until one opens.
+     */
+    private volatile boolean down;
+    /**
+     * How long a sender waits for a line another thread is opening (at most the call timeout): a connect to a peer that
+     * answers takes a handshake; one to a black-holed peer takes a connect timeout per endpoint, which no other sender
+     * may be held for.
+     */
+    static final long OPEN_WAIT_MILLIS = 2000;
 
     /**
      * One connection to one endpoint, shared by the sending threads, each with its own session and
@@ -95,6 +118,19 @@ final class PeerLink implements AutoCloseable {
             idle.add(sender);
         }
 
+        /**
+         * Fails the connection as a lost one would, without a word to the peer: every call waiting on it (a send, a
+         * credit wait, a close) fails now. A close asks the peer's broker and waits for its answer.
+         */
+        void cut(String peer) {
+            try {
+                ((ActiveMQConnection) connection).getSessionFactory().getConnection()
+                        .fail(new ActiveMQNotConnectedException("cut: the peer's broker did not confirm in time"));
+            } catch (RuntimeException e) {
+                log.debug("cutting the link to {} via {}: {}", peer, endpoint, e.toString());
+            }
+        }
+
         /** Closes the connection, and with it every session, idle or in use. */
         void close(String peer) {
             try {
@@ -114,6 +150,38 @@ final class PeerLink implements AutoCloseable {
     private record Sender(Session session, Map<String, MessageProducer> producers) {
         static Sender open(Connection connection) throws JMSException {
             return new Sender(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), new HashMap<>());
+        }
+
+        /** A blocking durable send: returns once the peer's broker has stored it. */
+        void send(OutgoingMessage outgoing) throws JMSException {
+            producer(outgoing.address()).send(message(outgoing));
+        }
+
+        /**
+         * An asynchronous durable send: {@code confirmed} hears once the peer's broker has stored it, or why not. Only
+         * on a line with a confirmation window (see connect): without one the client calls the listener as the message
+         * leaves, stored or not.
+         */
+        void send(OutgoingMessage outgoing, CompletionListener confirmed) throws JMSException {
+            producer(outgoing.address()).send(message(outgoing), confirmed);
+        }
+
+        private BytesMessage message(OutgoingMessage outgoing) throws JMSException {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(outgoing.body());
+            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), outgoing.duplicateId());
+            for (Map.Entry<String, String> p : outgoing.properties().entrySet()) {
+                message.setStringProperty(p.getKey(), p.getValue());
+            }
+            return message;
+        }
+
+        void close() {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                log.debug("closing a session of a peer link: {}", e.getMessage());
+            }
         }
 
         MessageProducer producer(String address) throws JMSException {
@@ -137,21 +205,14 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Sends one message durably. {@code duplicateId} makes the peer's broker drop a second copy
+     * Sends one message durably. Its duplicate id makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    void send(String address, byte[] body, String duplicateId, Map<String, String> properties)
-            throws PeerUnreachableException, JMSException {
+    void send(OutgoingMessage outgoing) throws PeerUnreachableException, LineOpeningException, JMSException {
         Line current = openLine();
         try {
             Sender sender = current.borrow();
-            BytesMessage message = sender.session().createBytesMessage();
-            message.writeBytes(body);
-            message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), duplicateId);
-            for (Map.Entry<String, String> p : properties.entrySet()) {
-                message.setStringProperty(p.getKey(), p.getValue());
-            }
-            sender.producer(address).send(message);
+            sender.send(outgoing);
             current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
             // whatever broke, never keep a line that failed: the next attempt opens a fresh one. The peer counts as
@@ -160,122 +221,406 @@ final class PeerLink implements AutoCloseable {
             // this node's memory, each of them, one after the other; they are parked like those of a peer that is
             // down. The same envelope sent again later carries the same duplicate id: a send that did arrive is dropped.
             log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
+            // failed at once, as finish() does: a close would ask a peer that may not answer, under the link's lock,
+            // which holds up every sender waiting for a line (openLine) for up to the call timeout
+            current.cut(peer);
             sendFailed(current);
             throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + e.getMessage(), e);
         }
-        sendsFailed(0);
+        sendsSucceeded();
     }
 
     /** Consecutive failed sends on lines that had opened: how long the peer then counts as down doubles with each. */
     private int sendFailures;
+    /** After failed sends: the first {@link #recheck()} that tries the peer's lines again. */
+    private Instant retryAt;
 
-    private synchronized void sendsFailed(int failures) {
-        sendFailures = failures;
+    private synchronized void sendsSucceeded() {
+        sendFailures = 0;
     }
 
-    /** Drops the failed line (unless already replaced) and marks the peer down, for longer after each failed send. */
+    /**
+     * Drops the failed line (unless already replaced) and marks the peer down, for longer after each failed send: sends
+     * fail at once (and are parked) until a {@link #recheck()} after {@code retryAt} opens a line again.
+     */
     private synchronized void sendFailed(Line failed) {
-        if (line == failed) {
-            close();
-        }
+        lineFailed(failed);
         sendFailures = Math.min(sendFailures + 1, 6);
         if (line == null) {
+            if (!down) {
+                log.warn("peer {} is down: a send on its open line failed; trying its lines again in {}", peer,
+                        policy.retryInterval().multipliedBy(1L << (sendFailures - 1)));
+            }
+            down = true;
             retryAt = clock.instant().plus(policy.retryInterval().multipliedBy(1L << (sendFailures - 1)));
         }
     }
 
-    /** The line to send on, opened (or moved back to the primary) if due. */
-    private synchronized Line openLine() throws PeerUnreachableException {
-        open();
-        return line;
+    /**
+     * Starts sending {@code messages} durably, all at once; {@link Sending#finish} waits for the peer's broker to store
+     * them and gives, per message, null once stored or why not. The sends are asynchronous with a confirmation each (the
+     * line's confirmation window): the peer's journal stores them with one sync, and each message has its own outcome.
+     * Not one transaction for them all: Artemis marks a whole transaction rollback-only for one duplicate id in it, and a
+     * batch that holds a message the peer already stored comes back after a crash of this node between the peer's store
+     * and its own commit; sent in one transaction again it would fail the same way at every retry, a link stopped for
+     * good. Sent on their own, the copy the peer already has is dropped by its duplicate detection and confirmed as any
+     * other. (Nor asynchronous sends inside a transaction: a send the peer refuses, e.g. for its permissions, does not
+     * fail such a transaction, which would commit without it.)
+     *
+     * <p>Bounded by wall time, whatever the peer does: at the call timeout after the start {@code alarms} closes the
+     * line if a confirmation is still missing. That also ends a send stuck inside the client (a peer that stopped
+     * reading, a credit wait), which no timeout of the client bounds; the unconfirmed messages fail and wait.
+     */
+    Sending start(List<OutgoingMessage> messages, LineAlarms alarms) {
+        Line current;
+        try {
+            current = openLine();
+        } catch (PeerUnreachableException | LineOpeningException e) {
+            return new Sending(null, messages.size(), e);
+        }
+        Sending sending = new Sending(current, messages.size(), null);
+        long timeout = policy.callTimeout().toNanos();
+        sending.deadline = System.nanoTime() + timeout;
+        sending.alarm = alarms.after(timeout, sending::expire);
+        try {
+            sending.sender = current.borrow();
+        } catch (JMSException | RuntimeException e) {
+            sending.failFrom(0, e); // no session
+            return sending;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            int index = i;
+            try {
+                sending.sender.send(messages.get(i), new CompletionListener() {
+                    @Override
+                    public void onCompletion(jakarta.jms.Message message) {
+                        sending.confirmed.countDown();
+                    }
+
+                    @Override
+                    public void onException(jakarta.jms.Message message, Exception e) {
+                        sending.outcomes[index] = e;
+                        sending.confirmed.countDown();
+                    }
+                });
+            } catch (JMSException | RuntimeException e) {
+                sending.failFrom(i, e); // not sent, nor any after it: the line is gone (or the alarm closed it)
+                break;
+            }
+        }
+        return sending;
     }
 
-    /** Whether the peer is down: every line failed and none has opened since (sends to it fail at once). */
-    synchronized boolean down() {
-        return line == null && retryAt != null;
+    /** The sends of one {@link #start}: what the peer's broker confirmed, and the line they went on. */
+    final class Sending {
+        private final Line line;
+        private final int count;
+        private final Exception[] outcomes;
+        private final CountDownLatch confirmed;
+        private volatile Exception broken;
+        private volatile boolean expired;
+        private boolean interrupted;
+        private Sender sender;
+        private long deadline;
+        private ScheduledFuture<?> alarm;
+
+        private Sending(Line line, int count, Exception unreachable) {
+            this.line = line;
+            this.count = count;
+            this.outcomes = new Exception[count];
+            this.confirmed = new CountDownLatch(unreachable == null ? count : 0);
+            this.broken = unreachable;
+        }
+
+        private void failFrom(int first, Exception e) {
+            JMSException failure = e instanceof JMSException jms ? jms : (JMSException) new JMSException(e.toString()).initCause(e);
+            broken = expired ? timedOut() : failure;
+            for (int j = first; j < count; j++) {
+                outcomes[j] = broken;
+                confirmed.countDown();
+            }
+        }
+
+        /** The alarm: the call timeout passed with confirmations missing; the line goes, which ends a send stuck in it. */
+        private void expire() {
+            if (confirmed.getCount() > 0) {
+                expired = true;
+                log.warn("send to {} via {}: {} of {} messages not confirmed within {}; the line is cut", peer,
+                        line.endpoint(), confirmed.getCount(), count, policy.callTimeout());
+                line.cut(peer); // at once: a send stuck in the client fails now, whoever holds this link's lock
+                lineFailed(line);
+            }
+        }
+
+        private JMSException timedOut() {
+            return new JMSException("the peer's broker did not confirm " + confirmed.getCount() + " of " + count
+                    + " messages within " + policy.callTimeout());
+        }
+
+        /**
+         * Waits until every message is confirmed or the call timeout after the start has passed, and returns, per
+         * message, null once the peer's broker stored it or why not (an unconfirmed message may still be stored there:
+         * sent again later, the peer drops the copy).
+         */
+        List<Exception> finish() {
+            if (line != null) {
+                try {
+                    if (!confirmed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        broken = timedOut();
+                    }
+                } catch (InterruptedException e) {
+                    // a stop that could not wait longer (flow.OutboundBatchConsumer): the line goes, the batch rolls back
+                    Thread.currentThread().interrupt();
+                    interrupted = true;
+                    broken = new JMSException("interrupted while waiting for the peer's confirmations");
+                }
+                alarm.cancel(false);
+            }
+            Exception failure = broken;
+            List<Exception> result = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                result.add(outcomes[i] != null ? outcomes[i] : failure);
+            }
+            if (line == null) {
+                return result;
+            }
+            if (failure == null) {
+                for (Exception e : outcomes) {
+                    if (e instanceof JMSException jms && lineBroke(jms)) {
+                        failure = jms;
+                    }
+                }
+            }
+            // a line that broke or did not confirm in time: the line goes and the peer counts as down, as after a failed
+            // single send (see send), and every message not confirmed is parked. A message the peer's broker refused on
+            // a line that stays up (its permissions) is that message's own outcome: the line is kept, the others go on
+            // (cutting it would fail the batches of the other threads on the same line, at every retry)
+            if (failure != null || expired) {
+                if (!expired) {
+                    log.warn("send to {} via {} failed: {}", peer, line.endpoint(), failure.getMessage());
+                }
+                line.cut(peer); // first: a close would ask the peer, which may not answer, once per session
+                // closes the connection, and the session with the sends still waiting on it; the peer counts as down
+                // (as after a failed single send): the unconfirmed messages are parked, the next batches fail at once
+                if (interrupted) {
+                    lineFailed(line); // this node's stop, not the peer: not marked down, the batch rolls back
+                    return result;
+                }
+                sendFailed(line);
+                for (int i = 0; i < count; i++) {
+                    if (result.get(i) != null) {
+                        result.set(i, new PeerUnreachableException("send to " + peer + " via " + line.endpoint()
+                                + " failed: " + result.get(i).getMessage(), result.get(i)));
+                    }
+                }
+            } else {
+                line.giveBack(sender);
+                sendsSucceeded();
+            }
+            return result;
+        }
     }
 
-    synchronized Endpoint activeEndpoint() {
-        return line == null ? null : line.endpoint();
+    /** Whether {@code failure} says the connection is gone or the peer stopped answering, not that it refused something. */
+    static boolean lineBroke(JMSException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQException e) {
+                return switch (e.getType()) {
+                    case CONNECTION_TIMEDOUT, NOT_CONNECTED, DISCONNECTED, OBJECT_CLOSED, REMOTE_DISCONNECT, TRANSACTION_OUTCOME_UNKNOWN -> true;
+                    default -> false;
+                };
+            }
+        }
+        return false;
     }
 
     /**
-     * Called periodically, between sends: a peer that is down is tried again (whatever its retry
-     * time), a line on the backup tries the primary once it is due. So an idle link still returns
-     * to the primary, and a peer's return is noticed without waiting for the next message.
+     * The line to send on, opened if there is none. A peer that is down fails at once (only {@link #recheck()} tries its
+     * lines, every retry interval); against a peer that accepts connections but never answers, an attempt takes the
+     * handshake timeout per endpoint. A sender finding another thread opening the line waits for that open, for at most
+     * {@value #OPEN_WAIT_MILLIS} ms (or the call timeout if shorter): it then sends on the new line, or, if the open
+     * failed, the peer is down ({@link PeerUnreachableException}: parked); still opening after the wait, it gives up
+     * with a {@link LineOpeningException} (the message waits briefly, it is not parked: the peer is not known down, and
+     * a parked envelope would wait for the next check). No sender is held longer by another's connect.
      */
-    synchronized void recheck() {
-        if (line == null) {
-            // after failed sends the peer waits out its growing retry time; a line that would not open is tried each round
-            if (retryAt != null && (sendFailures == 0 || !clock.instant().isBefore(retryAt))) {
+    private Line openLine() throws PeerUnreachableException, LineOpeningException {
+        if (down) {
+            throw unreachable();
+        }
+        synchronized (this) {
+            long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis()));
+            while (line == null && connecting) {
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    throw new LineOpeningException("a line to " + peer + " is being opened by another sender (not open after "
+                            + Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis()) + " ms)");
+                }
                 try {
-                    connectAny();
-                } catch (PeerUnreachableException e) {
-                    // still down; tried again at the next recheck
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    // a stop that could not wait longer (flow.OutboundBatchConsumer): nothing sent, the batch rolls back
+                    Thread.currentThread().interrupt();
+                    throw new LineOpeningException("interrupted while a line to " + peer + " was being opened");
                 }
             }
-        } else if (onBackup() && !clock.instant().isBefore(primaryDue)) {
-            returnToPrimary();
+            if (line != null) {
+                return line;
+            }
+            if (down) { // the open this sender waited for failed: the peer is known unreachable now
+                throw unreachable();
+            }
+            connecting = true;
+        }
+        try {
+            return install(connectAny());
+        } finally {
+            opened();
         }
     }
 
-    private void open() throws PeerUnreachableException {
-        if (line != null) {
-            if (onBackup() && !clock.instant().isBefore(primaryDue)) {
+    private PeerUnreachableException unreachable() {
+        return new PeerUnreachableException("peer " + peer + " is down; its lines are tried again every "
+                + policy.retryInterval(), null);
+    }
+
+    /** An open (a sender's or the recheck's) ended, with a line or without: the senders waiting for it go on. */
+    private synchronized void opened() {
+        connecting = false;
+        notifyAll();
+    }
+
+    /** Drops {@code failed} unless another thread has already replaced it. */
+    private synchronized void lineFailed(Line failed) {
+        if (line == failed) {
+            close();
+        }
+    }
+
+    /** Whether the peer is down: every line failed, or a send on its open line did, and none has opened since. */
+    boolean down() {
+        return down;
+    }
+
+    /** Without the lock: a thread opening a line must not hold up one that only asks. */
+    Endpoint activeEndpoint() {
+        Line current = line;
+        return current == null ? null : current.endpoint();
+    }
+
+    /**
+     * Called periodically, between sends: a peer that is down is tried again, a line on the backup tries the primary once
+     * it is due. So an idle link still returns to the primary, and a peer's return is noticed without waiting for the
+     * next message. The connects run outside the lock: sends go on meanwhile (to the backup line), or fail at once (a
+     * peer down).
+     */
+    void recheck() {
+        boolean reopen;
+        boolean primary;
+        synchronized (this) {
+            // after failed sends the peer waits out its growing retry time; a line that would not open is tried each round
+            reopen = line == null && down && !connecting
+                    && (sendFailures == 0 || retryAt == null || !clock.instant().isBefore(retryAt));
+            primary = line != null && onBackup() && !clock.instant().isBefore(primaryDue) && !connecting;
+            if (!reopen && !primary) {
+                return;
+            }
+            connecting = true;
+            if (primary) {
+                primaryDue = clock.instant().plus(policy.primaryRetry());
+            }
+        }
+        try {
+            if (reopen) {
+                install(connectAny());
+            } else {
                 returnToPrimary();
             }
-            return;
+        } catch (PeerUnreachableException e) {
+            // still down; tried again at the next recheck
+        } finally {
+            opened();
         }
-        if (retryAt != null && clock.instant().isBefore(retryAt)) {
-            throw new PeerUnreachableException("peer " + peer + " is down; its lines are tried again at " + retryAt, null);
-        }
-        connectAny();
     }
 
-    private void connectAny() throws PeerUnreachableException {
+    /** Tries the endpoints in order, outside the lock; marks the peer down if none opens. */
+    private Line connectAny() throws PeerUnreachableException {
         JMSException last = null;
+        boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
             try {
-                line = connect(endpoint);
-                primaryDue = clock.instant().plus(policy.primaryRetry());
-                log.info("link to {} open via {}{}", peer, endpoint, onBackup() ? " (backup line)" : "");
-                if (retryAt != null) {
-                    retryAt = null;
-                    onBack.run();
-                }
-                return;
+                return connect(endpoint);
             } catch (JMSException e) {
                 last = e;
-                if (retryAt == null) {
+                if (!quiet) {
                     log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
                 }
             }
         }
-        if (retryAt == null) {
-            log.warn("peer {} is down: no line could be opened (tried {}); trying again every {}", peer, endpoints,
-                    policy.retryInterval());
+        synchronized (this) {
+            if (!down) {
+                log.warn("peer {} is down: no line could be opened (tried {}); trying again every {}", peer, endpoints,
+                        policy.retryInterval());
+            }
+            down = true; // from now on only recheck() tries its lines
         }
-        retryAt = clock.instant().plus(policy.retryInterval());
         throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
     }
 
-    private boolean onBackup() {
-        return line != null && !line.endpoint().equals(endpoints.get(0));
+    /** Makes {@code fresh} the line (or closes it if another is there); tells {@code onBack} if the peer was down. */
+    private Line install(Line fresh) {
+        boolean back;
+        synchronized (this) {
+            if (line != null) {
+                fresh.close(peer);
+                return line;
+            }
+            line = fresh;
+            primaryDue = clock.instant().plus(policy.primaryRetry());
+            back = down;
+            down = false;
+            log.info("link to {} open via {}{}", peer, fresh.endpoint(), onBackup() ? " (backup line)" : "");
+        }
+        if (back) {
+            onBack.run();
+        }
+        return fresh;
     }
 
-    /** Opens the primary beside the backup line; moves over only if it opened. */
+    private boolean onBackup() {
+        Line current = line;
+        return current != null && !current.endpoint().equals(endpoints.get(0));
+    }
+
+    /** Opens the primary beside the backup line (outside the lock); moves over only if it opened. */
     private void returnToPrimary() {
         Endpoint primary = endpoints.get(0);
-        primaryDue = clock.instant().plus(policy.primaryRetry());
+        Line fresh;
         try {
-            Line fresh = connect(primary);
-            Line backup = line;
+            fresh = connect(primary);
+        } catch (JMSException e) {
+            log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, e.getMessage());
+            return;
+        }
+        Line backup;
+        boolean back;
+        synchronized (this) {
+            backup = line;
             line = fresh;
+            primaryDue = clock.instant().plus(policy.primaryRetry());
+            // the backup line may have failed during this connect (the peer then marked down): the peer answers on
+            // the primary now, so it is up again, as after any line that opens (install); left down, every envelope
+            // for it would be parked over a live line until a restart (review-fwdbatch3 H1)
+            back = down;
+            down = false;
+        }
+        if (backup != null) {
             backup.close(peer);
             log.info("link to {} back on the primary line {} (was on {})", peer, primary, backup.endpoint());
-        } catch (JMSException e) {
-            log.info("link to {} stays on the backup line {}: primary {} still fails: {}", peer, line.endpoint(), primary,
-                    e.getMessage());
+        } else {
+            log.info("link to {} open via {} (its backup line failed meanwhile)", peer, primary);
+        }
+        if (back) {
+            onBack.run();
         }
     }
 
@@ -290,6 +635,9 @@ final class PeerLink implements AutoCloseable {
         factory.setInitialConnectAttempts(1);
         factory.setReconnectAttempts(0);
         factory.setBlockOnDurableSend(true);
+        // confirmations for the asynchronous sends of sendAll (without a window the client calls their listeners
+        // at once, stored or not); also the bytes the client keeps for them until confirmed
+        factory.setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES);
         factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
         Connection connection = null;
         try {

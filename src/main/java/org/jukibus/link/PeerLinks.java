@@ -4,6 +4,7 @@ import org.jukibus.core.PeriodicJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,15 @@ import org.slf4j.LoggerFactory;
  * messages within about that interval, not after the outbound queue's redelivery backoff (which
  * grows to a minute).
  */
-public final class PeerLinks implements AutoCloseable {
+public final class PeerLinks implements PeerSender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerLinks.class);
+
+    /**
+     * The bodies a batch of {@link #sendAll} should hold at most: a line's confirmation window (the bytes its client keeps
+     * until the peer confirms them), so that one batch for one peer never waits for room in it.
+     */
+    public static final long BATCH_BYTES = Math.min(4L * 1024 * 1024, PeerLink.CONFIRMATION_WINDOW_BYTES);
 
     private final PeerEndpoints endpoints;
     private final TlsClientSettings tls;
@@ -41,6 +48,8 @@ public final class PeerLinks implements AutoCloseable {
     private final Consumer<String> peerBack;
     private final Map<String, PeerLink> open;
     private final ScheduledExecutorService rechecks;
+    /** Cuts a line whose sends are not confirmed within the call timeout (PeerLink#start). */
+    private final LineAlarms alarms = new LineAlarms();
 
     public PeerLinks(PeerEndpoints endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Consumer<String> peerBack) {
         this.endpoints = endpoints;
@@ -68,15 +77,33 @@ public final class PeerLinks implements AutoCloseable {
                 every, every, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Sends to {@code address} on the peer's broker and returns once the peer has stored it.
-     *
-     * @throws UnknownPeerException     the peer is not in the directory (permanent)
-     * @throws PeerUnreachableException no line is up now (transient)
-     */
-    public void send(String peer, String address, byte[] body, String duplicateId, Map<String, String> properties)
-            throws UnknownPeerException, PeerUnreachableException, JMSException {
-        link(peer).send(address, body, duplicateId, properties);
+    @Override
+    public void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, LineOpeningException,
+            JMSException {
+        link(peer).send(message);
+    }
+
+    @Override
+    public Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer) {
+        Map<String, List<Exception>> outcomes = new LinkedHashMap<>();
+        Map<String, PeerLink.Sending> sending = new LinkedHashMap<>();
+        // peers with an open line first: opening one (up to a connect timeout per endpoint) delays the peers after it
+        List<Map.Entry<String, List<OutgoingMessage>>> order = new ArrayList<>(byPeer.entrySet());
+        order.sort(java.util.Comparator.comparing(e -> activeEndpoint(e.getKey()) == null));
+        for (Map.Entry<String, List<OutgoingMessage>> peer : order) {
+            List<OutgoingMessage> messages = peer.getValue();
+            try {
+                sending.put(peer.getKey(), link(peer.getKey()).start(messages, alarms));
+            } catch (UnknownPeerException e) {
+                outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
+            } catch (RuntimeException e) {
+                // a line that could not even be tried (e.g. its TLS context): this peer's messages wait, the others go
+                log.warn("messages for {} not sent: {}", peer.getKey(), e.toString());
+                outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
+            }
+        }
+        sending.forEach((peer, sends) -> outcomes.put(peer, sends.finish()));
+        return outcomes;
     }
 
     /** The endpoint the line to a peer currently uses, or null if none is open. */
@@ -155,6 +182,7 @@ public final class PeerLinks implements AutoCloseable {
     @Override
     public void close() {
         rechecks.shutdownNow();
+        alarms.close();
         synchronized (open) {
             open.values().forEach(PeerLink::close);
             open.clear();

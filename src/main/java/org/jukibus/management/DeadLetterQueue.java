@@ -74,7 +74,9 @@ public final class DeadLetterQueue extends NodeMBeanBase<DeadLetterOperations> i
     private static final Pattern FLOW = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern ID = Pattern.compile("ID:[A-Za-z0-9:-]{1,128}");
     private static final Set<String> NOT_REPLAYED = Set.of(Headers.FLOW, Headers.REJECT_REASON, Headers.REJECT_DETAIL,
-            Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF, RESEND_OF);
+            Headers.REJECTED_AT, Headers.DEAD_LETTERED_FROM, Headers.ALREADY_DELIVERED, REPLAY_OF, RESEND_OF,
+            // a replayed message waits afresh: its own backoff and age, not those of the forwarder's put-backs before
+            org.jukibus.flow.ForwardRetries.ATTEMPTS, org.jukibus.flow.ForwardRetries.QUEUED_AT);
     private static final String OUTBOUND = "jukibus.outbound";
     /**
      * The reasons of this node's own messages that could not leave it and are sealed again from their kept payload: one

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       is gone)</li>
  * </ul>
  * Ages are from the time the message was first put on this broker's outbound or inbound queue (its timestamp, or
- * {@link Headers#QUEUED_AT_MILLIS} on an envelope that was parked) to the node's clock, with messages waiting out a
+ * {@link Headers#QUEUED_AT_MILLIS} on an envelope that was parked or put back to wait by the
+ * batched forwarder) to the node's clock, with messages waiting out a
  * redelivery delay and those being delivered included. A passive backup's broker has no queues: no rows. A parking
  * queue is counted whole (the broker's count) and read at its head only: nothing consumes it, so its head is its
  * oldest envelope.

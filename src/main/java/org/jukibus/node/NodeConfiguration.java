@@ -420,6 +420,33 @@ public class NodeConfiguration {
                 .refusingRevoked(envelopes::recipientRevoked).parkingFor(parked);
     }
 
+    /**
+     * The forwarding route's consumer (routes/common/forwarding.yaml): the outbound queue in batches. Also switches on
+     * the one forwarding route {@code jukibus.link.batch-size} asks for: {@code forward-outbound} (batches) above 1,
+     * {@code forward-outbound-single} (one message per transaction, as before batching) at 1.
+     */
+    @Bean("outbound-batches")
+    org.jukibus.flow.OutboundBatches outboundBatches(PeerForwarder forwarder, JmsTransactionManager transactionManager,
+                                                     ConnectionFactory localConnectionFactory, NodeBroker broker,
+                                                     NodeProperties properties, ParkedEnvelopes parked,
+                                                     org.springframework.core.env.ConfigurableEnvironment environment) {
+        NodeProperties.Link link = properties.getLink();
+        if (link.getBatchSize() < 1) {
+            throw new IllegalArgumentException("jukibus.link.batch-size must be at least 1, not " + link.getBatchSize());
+        }
+        boolean batched = link.getBatchSize() > 1;
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("forwarding route",
+                Map.of("jukibus.link.forward-in-batches", String.valueOf(batched),
+                        "jukibus.link.forward-one-by-one", String.valueOf(!batched))));
+        String outbound = "jukibus.outbound";
+        return new org.jukibus.flow.OutboundBatches(new org.jukibus.flow.OutboundBatches.Settings(forwarder, transactionManager,
+                localConnectionFactory,
+                org.jukibus.flow.ForwardRetries.of(outbound, broker.server().getAddressSettingsRepository().getMatch(outbound))
+                        .parkingIn(parked),
+                link.getBatchSize(), org.jukibus.link.PeerLinks.BATCH_BYTES, link.getForwarders(),
+                link.getCallTimeout().plusSeconds(5)));
+    }
+
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */
     @Bean
     org.jukibus.flow.DeliveryFailures deliveryFailures(@Value("${jukibus.delivery.max-attempts:8}") int maxAttempts,

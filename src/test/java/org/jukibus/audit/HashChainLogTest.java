@@ -83,6 +83,20 @@ class HashChainLogTest {
         assertThat(Files.readString(logDir.resolve("head.json"))).contains("\"seq\":5");
     }
 
+    /** A forwarded batch's lines (issue 19): appended in turn, in the chain, and durable when recordAll returns. */
+    @Test
+    void a_batch_of_events_is_chained_in_order_and_on_disk_when_record_all_returns() throws Exception {
+        TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
+        try (HashChainLog log = keys.open(logDir, clock)) {
+            log.record(AuditTestSupport.queued(1));
+            log.recordAll(List.of(AuditTestSupport.queued(2), AuditTestSupport.queued(3), AuditTestSupport.queued(4)));
+            log.recordAll(List.of());
+
+            assertThat(HashChainLog.entries(logDir)).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L, 4L);
+        }
+        assertThat(keys.verify(logDir).errors()).isEmpty();
+    }
+
     @Test
     void a_line_torn_by_a_crash_is_cut_off_and_the_recovery_is_logged() throws Exception {
         TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));

@@ -1,0 +1,347 @@
+package org.jukibus.it;
+
+import static org.jukibus.it.Codes.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.Message;
+
+import org.jukibus.broker.BrokerStats;
+import org.jukibus.directory.DirectoryBuilder;
+import org.jukibus.directory.DirectoryLoader;
+import org.jukibus.directory.DirectorySigner;
+import org.jukibus.directory.Endpoint;
+import org.jukibus.directory.NodeDirectory;
+import org.jukibus.directory.NodeEntry;
+import org.jukibus.flow.Headers;
+import org.jukibus.link.OutgoingMessage;
+import org.jukibus.link.PeerLinks;
+import org.jukibus.pki.CertificateAuthority;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forwarder takes the outbound queue in batches (issue 19), each message sent with a confirmation of its own, and keeps
+ * every per-message outcome of the one-by-one forwarder. Raw messages (no envelope: the recipients' delivery routes are
+ * stopped, and what arrives is counted on their inbound queue).
+ */
+class BatchForwardingIT {
+
+    static final String INBOUND = "jukibus.inbound.transfer-in";
+    static final String DELIVERY = "transfer-in-delivery";
+    static final String FORWARD = "forward-outbound";
+
+    /**
+     * The batch that comes back after a crash between the recipient's commit and the sender's: half of it is already
+     * on the recipient's broker, whose duplicate detection marks a transaction holding one of them rollback-only. Sent
+     * together again it would fail at every retry, a silent stop of the link; every message arrives exactly once and
+     * the link keeps moving.
+     */
+    @Test
+    void a_batch_half_of_which_the_recipient_already_stored_arrives_exactly_once_and_the_link_keeps_moving(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        PeerLinks links = net.context(SHINJUKU).getBean(PeerLinks.class);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            ids.add("dup-" + i);
+        }
+        for (String id : ids.subList(0, 20)) { // what the recipient stored before the sender crashed
+            links.send(OSAKA, new OutgoingMessage(INBOUND, new byte[] {1}, id, Map.of(Headers.MESSAGE_ID, id, Headers.TYPE, "TransferInNotice")));
+        }
+        assertThat(BrokerStats.depth(net.broker(OSAKA), INBOUND)).isEqualTo(20);
+        for (String id : ids) { // the whole batch, back on the sender's outbound queue
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {1}, outbound(id, OSAKA));
+        }
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
+        List<String> more = List.of("more-1", "more-2", "more-3");
+        for (String id : more) {
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {2}, outbound(id, OSAKA));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 43);
+        assertThat(idsOn(net, OSAKA)).containsAll(more);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+
+        // a message the recipient's broker refuses (no peer may send to another node's outbound queue), among others:
+        // the sends are confirmed one by one, so it is not taken for stored, and the others are not held up; the refused
+        // one is parked (review-park H1: not a copy scheduled in memory), the line kept
+        Map<String, String> refused = outbound("refused-1", OSAKA);
+        refused.put(Headers.ADDRESS, "jukibus.outbound");
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, outbound("after-1", OSAKA));
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, refused);
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {6}, outbound("after-2", OSAKA));
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 45);
+        String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
+        // the refused one waits, not lost
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 1
+                && BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        assertThat(BrokerStats.depth(net.broker(OSAKA), "jukibus.outbound")).isZero();
+        assertThat(idsOn(net, OSAKA)).contains("after-1", "after-2").doesNotContain("refused-1");
+    }
+
+    /**
+     * One batch for two recipients, one of them down, with a message that expired in the queue: the recipient that is up
+     * gets its messages at once, the expired one is dead-lettered alone (EXPIRED), the down peer's are parked in the
+     * batch's transaction (on {@code jukibus.parked.<peer>}, not put back as scheduled copies on the outbound queue, never
+     * dead-lettered) and arrive exactly once when it is up.
+     */
+    @Test
+    void a_peer_down_holds_up_no_other_peer_an_expired_message_is_dead_lettered_alone_and_the_parked_ones_arrive_later(
+            @Provisioned(value = {SHINJUKU, OSAKA, BUNKYO}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        List<String> forOsaka = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            String toBunkyo = "bunkyo-" + i;
+            String toOsaka = "osaka-" + i;
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {3}, outbound(toBunkyo, BUNKYO));
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {4}, outbound(toOsaka, OSAKA));
+            forOsaka.add(toOsaka);
+        }
+        String expiredId = java.util.UUID.randomUUID().toString(); // its non-delivery file names it: an id as intake makes them
+        Map<String, String> expired = outbound(expiredId, OSAKA);
+        expired.put(Headers.CREATED_AT, Instant.now().minus(Duration.ofDays(400)).toString());
+        net.put(SHINJUKU, "jukibus.outbound", new byte[] {5}, expired);
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 10);
+        assertThat(idsOn(net, OSAKA)).containsExactlyInAnyOrderElementsOf(forOsaka);
+        await().atMost(Duration.ofSeconds(30)).until(() -> net.browse(SHINJUKU, "jukibus.dlq").size() == 1);
+        Message dead = net.browse(SHINJUKU, "jukibus.dlq").get(0);
+        assertThat(dead.getStringProperty(Headers.MESSAGE_ID)).isEqualTo(expiredId);
+        assertThat(dead.getStringProperty(Headers.REJECT_REASON)).isEqualTo("EXPIRED");
+        String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(BUNKYO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 10);
+        Thread.sleep(3000); // retries of the down peer's messages, were they put back to wait
+        org.apache.activemq.artemis.core.server.Queue outbound = net.broker(SHINJUKU).locateQueue("jukibus.outbound");
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), parking)).as("parked, not dropped").isEqualTo(10);
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("nothing scheduled on the outbound queue").isZero();
+        assertThat(outbound.getScheduledCount()).isZero();
+        // parked at the first failure: no put-back copy before (it would carry the attempts)
+        for (Message parked : net.browse(SHINJUKU, parking)) {
+            assertThat(parked.propertyExists(org.jukibus.flow.ForwardRetries.ATTEMPTS)).isFalse();
+        }
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).hasSize(1);
+
+        net.node(BUNKYO).properties().put("jukibus.flows.transfer-in.enabled", "false"); // its delivery route stays stopped
+        net.start(BUNKYO);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
+                && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 10);
+        Thread.sleep(2000); // a second copy would arrive meanwhile
+        assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrder("bunkyo-1", "bunkyo-2", "bunkyo-3", "bunkyo-4", "bunkyo-5",
+                "bunkyo-6", "bunkyo-7", "bunkyo-8", "bunkyo-9", "bunkyo-10");
+    }
+
+    /**
+     * Stopping the route (an operator, the node's shutdown, the hand-over of a primary/backup pair) while batches are in
+     * flight: they finish or roll back, none is lost or doubled, and the rest goes once the route runs again.
+     */
+    @Test
+    void a_stop_in_the_middle_of_the_batches_loses_and_doubles_nothing(
+            @Provisioned(value = {SHINJUKU, OSAKA}, started = {SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 600; i++) {
+            ids.add("stop-" + i);
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {7}, outbound("stop-" + i, OSAKA));
+        }
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+        await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) > 0);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+
+        String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
+        // by id, not by the brokers' counts: each is on the recipient's broker or still here (outbound, parked); the
+        // description names the counts and any id found nowhere (a sum of 599 was seen twice, not explained yet)
+        // (a browser does not see a scheduled message: a batch rolled back waits out its redelivery delay first)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> nowhere = new ArrayList<>(ids);
+            nowhere.removeAll(idsOn(net, OSAKA));
+            nowhere.removeAll(idsIn(net, SHINJUKU, "jukibus.outbound"));
+            nowhere.removeAll(idsIn(net, SHINJUKU, parking));
+            org.apache.activemq.artemis.core.server.Queue outbound = net.broker(SHINJUKU).locateQueue("jukibus.outbound");
+            assertThat(nowhere).as("stored there or still here; counts: recipient %d, outbound %d (scheduled %d, delivering %d,"
+                            + " added %d, acknowledged %d), parked %d, dead letters %s", BrokerStats.depth(net.broker(OSAKA), INBOUND),
+                    outbound.getMessageCount(), outbound.getScheduledCount(), outbound.getDeliveringCount(), outbound.getMessagesAdded(),
+                    outbound.getMessagesAcknowledged(), BrokerStats.depth(net.broker(SHINJUKU), parking),
+                    idsIn(net, SHINJUKU, "jukibus.dlq")).isEmpty();
+        });
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+        await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
+                && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0);
+        assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(ids);
+        // a peer that is up is never parked for, not even while its line is being opened again after the restart
+        assertThat(parkedEver(net, SHINJUKU, OSAKA)).as("envelopes parked for a peer that is up").isZero();
+    }
+
+    /**
+     * A peer that stops answering in the middle (its broker hangs, a black hole on the way: both of its lines run
+     * through a proxy the test freezes) after an idle queue: its confirmations never come, and a send to it may never
+     * return. Every other peer still gets everything at once; its own messages wait, none lost or dead-lettered, and
+     * arrive exactly once when it answers again (review H1, M2).
+     */
+    @Test
+    void a_peer_that_stops_answering_holds_up_no_other_peer_and_gets_its_messages_once_it_answers_again(
+            @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
+        Endpoint primary = net.node(OSAKA).primary();
+        Endpoint backup = net.node(OSAKA).backup();
+        Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
+        Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
+        redirect(net, OSAKA, primaryProxy, backupProxy);
+        net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
+        net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
+        net.node(SHINJUKU).properties().put("jukibus.link.call-timeout", "3s");
+        try (TcpProxy toPrimary = new TcpProxy(primaryProxy.port(), primary.port()).restore();
+             TcpProxy toBackup = new TcpProxy(backupProxy.port(), backup.port()).restore()) {
+            net.start(SHINJUKU, OSAKA, BUNKYO);
+            net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+            net.camel(BUNKYO).getRouteController().stopRoute(DELIVERY);
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {8}, outbound("open-1", OSAKA)); // its line opens
+            await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1);
+            Thread.sleep(1500); // an idle queue: the forwarders wait for a first message
+
+            toPrimary.freeze();
+            toBackup.freeze();
+            List<String> forOsaka = new ArrayList<>();
+            List<String> forBunkyo = new ArrayList<>();
+            for (int i = 1; i <= 200; i++) {
+                if (i % 10 == 1) {
+                    forOsaka.add("silent-" + i);
+                    net.put(SHINJUKU, "jukibus.outbound", new byte[] {9}, outbound("silent-" + i, OSAKA));
+                }
+                forBunkyo.add("other-" + i);
+                net.put(SHINJUKU, "jukibus.outbound", new byte[] {9}, outbound("other-" + i, BUNKYO));
+            }
+
+            // at once, not after the silent peer's connect attempts (a handshake timeout per endpoint, under no lock)
+            await().atMost(Duration.ofSeconds(20)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 200);
+            assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+            // its line was opened while other threads had messages for it: they waited for it, none was parked
+            assertThat(parkedEver(net, SHINJUKU, BUNKYO)).as("envelopes parked for a peer that is up").isZero();
+            // a batch that held both commits what the other peer stored once its thread is back: after the silent
+            // peer's call timeout, or, for the one thread that tries to open its line again, after the handshake
+            // timeout of each of its endpoints (10 s each; no other thread waits for it)
+            String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
+            await().atMost(Duration.ofSeconds(45)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
+                    && BrokerStats.depth(net.broker(SHINJUKU), parking) == forOsaka.size()); // the silent peer's, parked
+            assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+
+            toPrimary.thaw();
+            toBackup.thaw();
+            // after the peer's retry time, which doubles with each failed send on its line
+            await().atMost(Duration.ofSeconds(150)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
+                    && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1 + forOsaka.size());
+            List<String> expected = new ArrayList<>(forOsaka);
+            expected.add("open-1");
+            assertThat(idsOn(net, OSAKA)).as("each exactly once").containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+        }
+    }
+
+    /**
+     * {@code jukibus.link.batch-size=1}, the fallback: the forwarding route of before batching runs (one message per
+     * transaction, the JMS consumer), the batched one does not; a message for a peer that is down is parked by the route
+     * (PeerForwarder#forward, as before batching; no put-back copy on the outbound queue) and arrives once the peer is
+     * up (review M1).
+     */
+    @Test
+    void at_batch_size_1_the_forwarder_of_before_batching_runs(
+            @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
+        net.node(SHINJUKU).properties().put("jukibus.link.batch-size", "1");
+        net.start(SHINJUKU, OSAKA);
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        assertThat(net.camel(SHINJUKU).getRouteController().getRouteStatus("forward-outbound-single").isStarted()).isTrue();
+        assertThat(net.camel(SHINJUKU).getRouteController().getRouteStatus(FORWARD).isStarted()).isFalse();
+
+        for (int i = 1; i <= 5; i++) {
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {10}, outbound("single-" + i, OSAKA));
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {10}, outbound("waits-" + i, BUNKYO));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 5);
+        assertThat(idsOn(net, OSAKA)).containsExactlyInAnyOrder("single-1", "single-2", "single-3", "single-4", "single-5");
+        org.apache.activemq.artemis.core.server.Queue outbound = net.broker(SHINJUKU).locateQueue("jukibus.outbound");
+        String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(BUNKYO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 5);
+        assertThat(outbound.getMessagesAdded()).as("parked by the route: no put-back copies added").isEqualTo(10);
+        assertThat(BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound")).as("parked, not waiting here").isZero();
+
+        net.node(BUNKYO).properties().put("jukibus.flows.transfer-in.enabled", "false"); // its delivery route stays stopped
+        net.start(BUNKYO);
+        await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 5);
+        assertThat(idsOn(net, BUNKYO)).containsExactlyInAnyOrder("waits-1", "waits-2", "waits-3", "waits-4", "waits-5");
+        assertThat(outbound.getMessagesAdded()).as("and moved back once each").isEqualTo(15);
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+    }
+
+    /** Central re-signs the directory with other endpoints for one node. */
+    private static void redirect(TestNetwork net, String code, Endpoint primary, Endpoint backup) throws Exception {
+        Path file = net.network.directoryFile();
+        CertificateAuthority ca = net.network.ca();
+        NodeDirectory directory = DirectoryLoader.load(file, ca.certificate(), null, Clock.systemUTC());
+        DirectoryBuilder builder = new DirectoryBuilder().serial(directory.serial() + 1).issuedAt(Instant.now());
+        for (NodeEntry e : directory.all()) {
+            builder.add(e.code().equals(code) ? new NodeEntry(e.role(), e.code(), e.name(), e.prefecture(), primary, backup,
+                    e.certificate()) : e);
+        }
+        Files.write(file, DirectorySigner.sign(builder.build(), net.node("central").keys()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The headers intake puts on an outbound message (LegacyIntake). */
+    private static Map<String, String> outbound(String id, String recipient) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put(Headers.MESSAGE_ID, id);
+        headers.put(Headers.DUPLICATE_ID, id);
+        headers.put(Headers.TYPE, "TransferInNotice");
+        headers.put(Headers.RECIPIENT, recipient);
+        headers.put(Headers.ADDRESS, INBOUND);
+        return headers;
+    }
+
+    /** Envelopes {@code node} ever parked for {@code peer} (0 if it never made that peer's parking queue). */
+    private static long parkedEver(TestNetwork net, String node, String peer) {
+        org.apache.activemq.artemis.core.server.Queue queue = net.broker(node).locateQueue(org.jukibus.flow.ParkedEnvelopes.queueOf(peer));
+        return queue == null ? 0 : queue.getMessagesAdded();
+    }
+
+    private static List<String> idsOn(TestNetwork net, String node) throws Exception {
+        return idsIn(net, node, INBOUND);
+    }
+
+    private static List<String> idsIn(TestNetwork net, String node, String queue) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Message m : net.browse(node, queue)) {
+            ids.add(m.getStringProperty(Headers.MESSAGE_ID));
+        }
+        return ids;
+    }
+}
