@@ -3,11 +3,9 @@ package org.jukibus.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,10 +22,7 @@ import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
-import org.jukibus.broker.NodeSecurityManager;
-import org.jukibus.broker.SecurityEvents;
 import org.jukibus.flow.ForwardRetries;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.ParkedEnvelopes;
@@ -60,8 +55,6 @@ final class BacklogBroker {
 
     private static final String OUTBOUND = "jukibus.outbound";
     private static final String PEER = "131059";
-    /** The node's own live objects, see {@code jukibus.backlog.node-mib}. */
-    private static final java.util.List<byte[]> NODE = new java.util.ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         Path configDir = Path.of(args[0]);
@@ -71,27 +64,11 @@ final class BacklogBroker {
         int envelopes = Integer.parseInt(args[4]);
         int bytes = Integer.parseInt(args[5]);
         long millis = Long.parseLong(args[6]) * 1000;
-        // what the rest of the node keeps live beside its broker (the broker shares the node's heap)
-        for (int mib = 0; mib < Integer.getInteger("jukibus.backlog.node-mib", 0); mib++) {
-            NODE.add(new byte[1024 * 1024]);
-        }
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
-                .setLevel(ch.qos.logback.classic.Level.WARN); // as the node's application.properties
+        ForkedBroker.holdNodeHeap(Integer.getInteger("jukibus.backlog.node-mib", 0));
 
-        String secret = "local-" + System.nanoTime();
-        Map<String, String> values = new HashMap<>();
-        BrokerTemplate template = BrokerTemplate.load(configDir, role);
-        template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "1" : "unused"));
-        values.put("jukibus.broker.name", "backlog-" + role);
-        values.put("jukibus.broker.data", data.toString());
-        values.remove("jukibus.broker.vm-id");
-        NodeBroker broker = NodeBroker.start(template, values,
-                new NodeSecurityManager(secret, cert -> java.util.Optional.empty(), new SecurityEvents()),
-                Set.of("link-primary", "link-backup"));
-
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), NodeSecurityManager.LOCAL_USER, secret);
-        factory.setConsumerWindowSize(0);
-        factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
+        ForkedBroker.Started started = ForkedBroker.start(configDir, role, "backlog-" + role, data);
+        NodeBroker broker = started.broker();
+        ActiveMQConnectionFactory factory = started.factory();
 
         Queue outbound = broker.server().locateQueue(SimpleString.of(OUTBOUND));
         AtomicBoolean peerUp = new AtomicBoolean(mode.equals("drain"));

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -81,16 +78,7 @@ class DeadLetterPagingIT {
             process.destroyForcibly().waitFor();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        Map<String, String> results = new HashMap<>();
-        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher("");
-        for (String line : output.split("\n")) {
-            if (line.startsWith("RESULT ")) {
-                m.reset(line.substring(7));
-                while (m.find()) {
-                    results.put(m.group(1), m.group(2));
-                }
-            }
-        }
+        Map<String, String> results = ForkedBroker.results(output);
         System.out.println("DeadLetterPagingIT " + mode + ": " + results);
         assertThat(ended).as(mode + ": the broker process ended (it stalled otherwise)").isTrue();
         return new Run(output, process.exitValue(), results);

@@ -6,12 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jukibus.broker.NodeBroker;
 import org.junit.jupiter.api.Tag;
@@ -131,7 +128,7 @@ class OutageBacklogIT {
             process.destroyForcibly().waitFor();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        Map<String, String> results = results(output);
+        Map<String, String> results = ForkedBroker.results(output);
         System.out.println("OutageBacklogIT " + mode + ": " + results);
 
         assertThat(ended).as(mode + ": the broker process ended (it stalled otherwise):\n" + tail(output)).isTrue();
@@ -140,19 +137,6 @@ class OutageBacklogIT {
         return results;
     }
 
-    private static Map<String, String> results(String output) {
-        Map<String, String> results = new HashMap<>();
-        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher("");
-        for (String line : output.split("\n")) {
-            if (line.startsWith("RESULT ")) {
-                m.reset(line.substring(7));
-                while (m.find()) {
-                    results.put(m.group(1), m.group(2));
-                }
-            }
-        }
-        return results;
-    }
 
     private static String tail(String output) {
         String[] lines = output.split("\n");

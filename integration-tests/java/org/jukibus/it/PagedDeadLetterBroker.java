@@ -2,8 +2,6 @@ package org.jukibus.it;
 
 import java.time.Instant;
 import java.time.Period;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -23,11 +21,8 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.management.QueueControl;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.jukibus.broker.BrokerTemplate;
 import org.jukibus.broker.NodeBroker;
-import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.QueueSweep;
-import org.jukibus.broker.SecurityEvents;
 import org.jukibus.erasure.DeadLetterErasure;
 import org.jukibus.flow.Headers;
 import org.jukibus.flow.OwedNoticeGiver;
@@ -51,7 +46,6 @@ final class PagedDeadLetterBroker {
     static final int HEAD = 40;
     static final int MIXED = 360;
     private static final String DLQ = "jukibus.dlq";
-    private static final List<byte[]> NODE = new java.util.ArrayList<>();
 
     public static void main(String[] args) {
         try {
@@ -68,25 +62,11 @@ final class PagedDeadLetterBroker {
         java.nio.file.Path data = java.nio.file.Path.of(args[1]);
         String mode = args[2];
         int bytes = Integer.parseInt(args[3]);
-        for (int mib = 0; mib < Integer.getInteger("jukibus.dlq.node-mib", 0); mib++) {
-            NODE.add(new byte[1024 * 1024]);
-        }
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq.audit"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+        ForkedBroker.holdNodeHeap(Integer.getInteger("jukibus.dlq.node-mib", 0));
 
-        String secret = "local-" + System.nanoTime();
-        Map<String, String> values = new HashMap<>();
-        BrokerTemplate template = BrokerTemplate.load(configDir, "municipal");
-        template.placeholders().forEach(p -> values.put(p, p.endsWith("port") ? "1" : "unused"));
-        values.put("jukibus.broker.name", "paged-dlq");
-        values.put("jukibus.broker.data", data.toString());
-        values.remove("jukibus.broker.vm-id");
-        NodeBroker broker = NodeBroker.start(template, values,
-                new NodeSecurityManager(secret, cert -> java.util.Optional.empty(), new SecurityEvents()),
-                Set.of("link-primary", "link-backup"));
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), NodeSecurityManager.LOCAL_USER, secret);
-        factory.setConsumerWindowSize(0);
-        factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
+        ForkedBroker.Started started = ForkedBroker.start(configDir, "municipal", "paged-dlq", data);
+        NodeBroker broker = started.broker();
+        ActiveMQConnectionFactory factory = started.factory();
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean paged = new AtomicBoolean();
