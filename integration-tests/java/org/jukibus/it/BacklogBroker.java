@@ -79,24 +79,15 @@ final class BacklogBroker {
         AtomicLong mostPageFiles = new AtomicLong();
         Map<String, Integer> forwarded = new ConcurrentHashMap<>();
 
-        Thread watch = new Thread(() -> {
-            Runtime rt = Runtime.getRuntime();
-            while (!stop.get()) {
-                mostUsedHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
-                try {
-                    if (broker.server().getPagingManager().getPageStore(SimpleString.of(OUTBOUND)).isPaging()
-                            || parkingPaged(broker)) {
-                        paged.set(true);
-                    }
-                    mostPageFiles.accumulateAndGet(pageFiles(data.resolve("paging")), Math::max);
-                    Thread.sleep(100);
-                } catch (Exception e) {
-                    return;
-                }
+        Runtime rt = Runtime.getRuntime();
+        Thread watch = ForkedBroker.watch(stop, 100, () -> {
+            mostUsedHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+            if (broker.server().getPagingManager().getPageStore(SimpleString.of(OUTBOUND)).isPaging()
+                    || parkingPaged(broker)) {
+                paged.set(true);
             }
-        }, "watch");
-        watch.setDaemon(true);
-        watch.start();
+            mostPageFiles.accumulateAndGet(pageFiles(data.resolve("paging")), Math::max);
+        });
 
         if (mode.equals("put")) {
             put(factory, envelopes, bytes);

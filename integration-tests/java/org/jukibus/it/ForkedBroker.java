@@ -17,7 +17,8 @@ import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.broker.SecurityEvents;
 
 /**
- * What the processes the memory ITs fork ({@link BacklogBroker}, {@link PagedDeadLetterBroker}) share: a node's broker
+ * What the processes the memory ITs fork ({@link BacklogBroker}, {@link PagedDeadLetterBroker},
+ * {@link SuspendedDeliveryBroker}) share: a node's broker
  * started by {@link NodeBroker} from a role's broker.xml as shipped, the node's in-VM client settings, the heap the rest
  * of the node keeps live beside its broker, and the {@code RESULT name=value} lines they print for the test to read.
  */
@@ -57,6 +58,32 @@ final class ForkedBroker {
         factory.setConsumerWindowSize(0);
         factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
         return new Started(broker, factory);
+    }
+
+    /** One look at the broker by a {@link #watch}. */
+    @FunctionalInterface
+    interface Look {
+        void look() throws Exception;
+    }
+
+    /**
+     * Starts a daemon thread that runs {@code look} every {@code periodMillis} until {@code stop} is set (the most heap
+     * used, whether a queue pages ...); it ends quietly at the first failure, which leaves the figures as they were.
+     */
+    static Thread watch(java.util.concurrent.atomic.AtomicBoolean stop, long periodMillis, Look look) {
+        Thread watch = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    look.look();
+                    Thread.sleep(periodMillis);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "watch");
+        watch.setDaemon(true);
+        watch.start();
+        return watch;
     }
 
     /** The {@code RESULT name=value ...} lines of a forked process's output, as a map. */

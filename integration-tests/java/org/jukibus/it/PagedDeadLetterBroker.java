@@ -71,21 +71,12 @@ final class PagedDeadLetterBroker {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean paged = new AtomicBoolean();
         AtomicLong mostLiveHeap = new AtomicLong();
-        Thread watch = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    if (broker.server().getPagingManager().getPageStore(SimpleString.of(DLQ)).isPaging()) {
-                        paged.set(true);
-                    }
-                    mostLiveHeap.accumulateAndGet(liveHeap(), Math::max);
-                    Thread.sleep(50);
-                } catch (Exception e) {
-                    return;
-                }
+        Thread watch = ForkedBroker.watch(stop, 50, () -> {
+            if (broker.server().getPagingManager().getPageStore(SimpleString.of(DLQ)).isPaging()) {
+                paged.set(true);
             }
-        }, "watch");
-        watch.setDaemon(true);
-        watch.start();
+            mostLiveHeap.accumulateAndGet(liveHeap(), Math::max);
+        });
 
         Instant now = Instant.parse("2026-12-07T00:00:00Z");
         long old = now.minus(java.time.Duration.ofDays(3 * 365)).toEpochMilli();

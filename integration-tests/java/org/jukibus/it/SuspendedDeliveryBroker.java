@@ -68,22 +68,13 @@ final class SuspendedDeliveryBroker {
         AtomicLong mostDelivering = new AtomicLong();
         AtomicBoolean paged = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread watch = new Thread(() -> {
-            while (!stop.get()) {
-                mostScheduled.accumulateAndGet(inbound.getScheduledCount(), Math::max);
-                mostDelivering.accumulateAndGet(inbound.getDeliveringCount(), Math::max);
-                try {
-                    if (broker.server().getPagingManager().getPageStore(SimpleString.of(INBOUND)).isPaging()) {
-                        paged.set(true);
-                    }
-                    Thread.sleep(100);
-                } catch (Exception e) {
-                    return;
-                }
+        ForkedBroker.watch(stop, 100, () -> {
+            mostScheduled.accumulateAndGet(inbound.getScheduledCount(), Math::max);
+            mostDelivering.accumulateAndGet(inbound.getDeliveringCount(), Math::max);
+            if (broker.server().getPagingManager().getPageStore(SimpleString.of(INBOUND)).isPaging()) {
+                paged.set(true);
             }
-        }, "watch");
-        watch.setDaemon(true);
-        watch.start();
+        });
 
         // the node's JMS wiring (NodeConfiguration.jms): a session cache, the consumer's transaction begun by the manager
         CachingConnectionFactory local = new CachingConnectionFactory(started.factory());
