@@ -24,6 +24,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
 import org.jukibus.core.NodeRole;
+import org.jukibus.pki.CertificateRejectedException;
 import org.jukibus.pki.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -287,9 +288,10 @@ public final class NetworkTrust {
 
     /**
      * The stored file (one an earlier run accepted) if it is readable and has a higher number than the configured one,
-     * else the configured one; the stored one also when the configured one no longer reads (its signer expired or was
-     * revoked since it was provisioned, while deliveries kept the node current). Only when neither reads does the start
-     * fail. Each file is read once; a stored file with the configured one's bytes is not read again.
+     * else the configured one; the stored one also when the configured one's signer is no longer acceptable (expired or
+     * revoked since it was provisioned, while deliveries kept the node current). Any other fault of the configured file
+     * (unsigned, changed after signing, malformed) stops the start as before: someone changed the node's configuration,
+     * and an operator must look. Each file is read once; a stored file with the configured one's bytes is not read again.
      */
     private static <T> Chosen<T> newer(Path stored, Path configured, Reader<T> reader, Function<T, BigInteger> number)
             throws IOException, DirectoryRejectedException {
@@ -305,7 +307,7 @@ public final class NetworkTrust {
         try {
             fromConfig = reader.read(configured);
         } catch (IOException | DirectoryRejectedException | RuntimeException e) {
-            if (fromStore == null) {
+            if (fromStore == null || !(e.getCause() instanceof CertificateRejectedException)) {
                 throw e;
             }
             log.warn("network trust: the configured {} is not usable ({}); starting from the stored {}, which an earlier run"

@@ -212,6 +212,16 @@ class NetworkTrustTest {
     }
 
     @Test
+    void a_configured_directory_changed_after_signing_stops_a_restart_even_with_a_good_stored_one() throws Exception {
+        start(now).offer(directory(2, null, central, shinjuku, osaka));
+        // someone changed the node's configured directory: an operator must look, the stored copy is no way around it
+        Files.writeString(configuredDirectory, Files.readString(configuredDirectory).replace("serial=\"1\"", "serial=\"5\""));
+
+        assertThatThrownBy(() -> start(now)).isInstanceOf(DirectoryRejectedException.class)
+                .hasMessageContaining("changed after signing");
+    }
+
+    @Test
     void a_restart_on_the_stored_copy_of_the_configured_directory_starts_from_it() throws Exception {
         start(now);
         assertThat(store.resolve(NetworkTrust.DIRECTORY_FILE)).hasSameBinaryContentAs(configuredDirectory);
