@@ -55,6 +55,8 @@ class OwedNoticeIT {
         net.network.ca().issueCrl(Duration.ofDays(100)); // the drill moves the clock 64 days
         net.node(OSAKA).properties().put("jukibus.delivery.max-attempts", "3");
         net.node(OSAKA).properties().put("jukibus.delivery.transient-max-attempts", "3");
+        // a suspended queue tries again at most every 2 s (the default doubles to a minute), so the third try comes soon
+        net.node(OSAKA).properties().put("jukibus.delivery.suspended-retry-max", "2s");
         net.node(OSAKA).properties().put("jukibus.receipts.owed-notice-interval", "1s");
         net.start(SHINJUKU, OSAKA);
     }
