@@ -88,7 +88,11 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
      * first and the folder forced once after the index's rename ({@link AtomicFiles#writeAll}). A power loss before that
      * force can undo renames; ext4 and XFS keep a folder's renames in their order (a journal commit holds the earlier
      * with the later), and whatever a file system does, the delivery is not yet recorded as seen (InboundDelivery records it
-     * after this returns) nor committed, so its redelivery is delivered again and writes both again.
+     * after this returns) nor committed, so its redelivery is delivered again and writes both again. Left open: on a
+     * file system that reorders a folder's renames, a power loss before the force followed by a redelivery that is not
+     * delivered (the node down past the envelope's window: refused for its time, dead-lettered) leaves an index whose
+     * envelope is missing, which {@link #find} lists and the verifier fails on (NoSuchFileException): audit output only,
+     * nothing delivered is lost; with one force per file, as before, it would have been an envelope without an index.
      */
     public KeptEnvelope keep(byte[] envelope, EnvelopeHeader header) throws IOException {
         keeping.readLock().lock();
