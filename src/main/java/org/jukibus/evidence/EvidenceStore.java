@@ -12,7 +12,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -81,7 +83,16 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
 
     /**
      * Keeps a delivered envelope; called before the delivery commits (a crash before the commit redelivers it, and
-     * the same file is written again). The envelope is on disk before its index, so an index always has its envelope.
+     * the same files are written again). When it returns, both files are on disk under their names; an index always
+     * has its envelope: both are forced under hidden names before either is renamed, the envelope is renamed into place
+     * first and the folder forced once after the index's rename ({@link AtomicFiles#writeAll}). A power loss before that
+     * force can undo renames; ext4 and XFS keep a folder's renames in their order (a journal commit holds the earlier
+     * with the later), and whatever a file system does, the delivery is not yet recorded as seen (InboundDelivery records it
+     * after this returns) nor committed, so its redelivery is delivered again and writes both again. Left open: on a
+     * file system that reorders a folder's renames, a power loss before the force followed by a redelivery that is not
+     * delivered (the node down past the envelope's window: refused for its time, dead-lettered) leaves an index whose
+     * envelope is missing, which {@link #find} lists and the verifier fails on (NoSuchFileException): audit output only,
+     * nothing delivered is lost; with one force per file, as before, it would have been an envelope without an index.
      */
     public KeptEnvelope keep(byte[] envelope, EnvelopeHeader header) throws IOException {
         keeping.readLock().lock();
@@ -96,8 +107,12 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
             KeptEnvelope kept = new KeptEnvelope(header.messageId(), header.sender(), header.recipient(), header.type(),
                     header.correlationId(), at, Sha256.hex(envelope), inForce.crl(), inForce.directory(), inForce.rootCa(),
                     day.resolve(base + KeptEnvelope.ENVELOPE_SUFFIX));
-            AtomicFiles.write(kept.envelope(), envelope);
-            AtomicFiles.write(day.resolve(base + KeptEnvelope.INDEX_SUFFIX), kept.index());
+            // both forced under their hidden names, renamed envelope first, then the day folder forced once (three
+            // syncs, not four: the folder's sync is a journal commit of the file system, issue 19)
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put(kept.envelope().getFileName().toString(), envelope);
+            files.put(base + KeptEnvelope.INDEX_SUFFIX, kept.index());
+            AtomicFiles.writeAll(day, files);
             // after the index is on disk: a day an erasure reads from now on has it, one it read before learns it here
             referencedByDay.computeIfPresent(date, (d, known) -> {
                 known.addAll(documents);

@@ -49,6 +49,23 @@ class BrokerTemplateTest {
     }
 
     /**
+     * The journal every role's broker runs with: NIO with data sync, gathering sync writes for 1 ms before one fsync
+     * (Artemis' NIO default, 3.33 ms, is the floor of every serial durable send; 1 ms is the upper end of what
+     * {@code artemis perf-journal} measured per sync write on the 2-core test machine, docs/architecture.md). The e2e
+     * profile counts the journal's syncs per notice (bench/README.md): this is the setting they follow.
+     */
+    @Test
+    void every_role_journal_syncs_after_at_most_a_millisecond() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            FileConfiguration configuration = parsed(role);
+
+            assertThat(configuration.getJournalType()).as(role).isEqualTo(org.apache.activemq.artemis.core.server.JournalType.NIO);
+            assertThat(configuration.isJournalDatasync()).as(role).isTrue();
+            assertThat(configuration.getJournalBufferTimeout_NIO()).as(role).isEqualTo(1_000_000);
+        }
+    }
+
+    /**
      * A long outage of a peer costs disk, never heap: every role's broker bounds its messages in memory (then pages)
      * and what a queue reads back from its pages, within the smallest heap a node runs at (the ITs' 256 MB).
      */

@@ -110,6 +110,44 @@ class EvidenceStoreTest {
     }
 
     @Test
+    void an_envelope_and_its_index_are_in_place_together_and_a_redelivery_writes_them_again() throws Exception {
+        KeptEnvelope kept = store.find(ID).get(0);
+        Path day = kept.envelope().getParent();
+        assertThat(Files.readAllBytes(kept.envelope())).isEqualTo(envelope);
+        try (var files = Files.list(day)) {
+            // the envelope and its index, nothing left under a hidden name
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly("271004_" + ID + KeptEnvelope.INDEX_SUFFIX, "271004_" + ID + KeptEnvelope.ENVELOPE_SUFFIX);
+        }
+        // a redelivery after a crash before the delivery committed keeps the same envelope again: replaced, not added
+        store.keep(envelope, header);
+        assertThat(store.find(ID)).hasSize(1);
+        assertThat(verifier.verify(store.find(ID).get(0)).header().messageId()).isEqualTo(ID); // verifies (throws if not)
+    }
+
+    @Test
+    void a_keep_after_a_crash_mid_write_leaves_exactly_the_envelope_and_its_index() throws Exception {
+        KeptEnvelope kept = store.find(ID).get(0);
+        Path day = kept.envelope().getParent();
+        String base = "271004_" + ID;
+        // what a crash inside an earlier keep can leave: both hidden files half written, the envelope renamed into place
+        // without its index
+        Files.delete(day.resolve(base + KeptEnvelope.INDEX_SUFFIX));
+        Files.writeString(day.resolve("." + base + KeptEnvelope.INDEX_SUFFIX + ".part"), "half");
+        Files.writeString(day.resolve("." + base + KeptEnvelope.ENVELOPE_SUFFIX + ".part"), "<half");
+        assertThat(store.find(ID)).isEmpty(); // no index: nothing a reader sees
+
+        store.keep(envelope, header); // the redelivery
+
+        try (var files = Files.list(day)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly(base + KeptEnvelope.INDEX_SUFFIX, base + KeptEnvelope.ENVELOPE_SUFFIX);
+        }
+        assertThat(Files.readAllBytes(kept.envelope())).isEqualTo(envelope);
+        assertThat(verifier.verify(store.find(ID).get(0)).header().messageId()).isEqualTo(ID);
+    }
+
+    @Test
     void a_tampered_kept_envelope_fails_with_the_reason() throws Exception {
         KeptEnvelope kept = store.find(ID).get(0);
         String text = new String(envelope, StandardCharsets.UTF_8);

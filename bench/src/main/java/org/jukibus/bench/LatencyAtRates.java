@@ -21,7 +21,7 @@ final class LatencyAtRates {
         for (int rate : settings.rates()) {
             List<EndToEnd.Run> runs = new ArrayList<>();
             for (int i = 0; i < settings.runs(); i++) {
-                EndToEnd.Run r = e2e.run(rate * settings.rateSeconds(), rate);
+                EndToEnd.Run r = e2e.run(rate * settings.rateSeconds(), rate, true);
                 Bench.say(String.format("at %d/s offered, run %d: %.0f/s with receipts back; to outbox p50/p95/p99 %s ms, receipt back p99 %.1f ms",
                         rate, i + 1, r.receiptRate(), r.toOutbox().summary(), r.toReceipt().percentileMillis(99)));
                 runs.add(r);
@@ -34,6 +34,7 @@ final class LatencyAtRates {
                     target > 0 ? "p99 ≤ " + target + " ms" : "", target > 0 ? Report.met(p99.median() <= target) : "");
             report.row("latency until the receipt is back at " + rate + "/s offered p50 / p99",
                     EndToEnd.latency(runs, EndToEnd.Run::toReceipt, 50) + " / " + EndToEnd.latency(runs, EndToEnd.Run::toReceipt, 99) + " ms");
+            EndToEnd.plumbingRows(runs, e2e.inProcess(), "at " + rate + "/s", report);
         }
     }
 

@@ -31,6 +31,11 @@ record ProcessCpu(long jvmNanos, long postgresNanos, long jitNanos) {
         return new ProcessCpu(cpu(process), postgres, compilerThreads(process.pid()));
     }
 
+    /** The PostgreSQL processes of a data folder now: its postmaster and every backend and helper under it. */
+    static List<ProcessHandle> postgresProcesses(Path pgdata) {
+        return postmaster(pgdata).map(p -> Stream.concat(Stream.of(p), p.descendants()).toList()).orElse(List.of());
+    }
+
     /** The running postmaster of a data folder (the first line of its postmaster.pid). */
     private static Optional<ProcessHandle> postmaster(Path pgdata) {
         try {

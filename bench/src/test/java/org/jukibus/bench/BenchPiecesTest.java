@@ -63,12 +63,16 @@ class BenchPiecesTest {
 
     @Test
     void endToEndCountsEachNoticeAtTheOutboxAndItsReceiptBack() throws Exception {
-        EndToEnd.Run run = new EndToEnd(network, nodes).run(5, 0);
+        EndToEnd.Run run = new EndToEnd(network, nodes).run(5, 0, true);
         assertThat(run.toOutbox().count()).isEqualTo(5);
         assertThat(run.toReceipt().count()).isEqualTo(5);
         assertThat(run.receiptRate()).isPositive();
         assertThat(run.senderCpu().jvmNanos()).isPositive();
-        EndToEnd.Run paced = new EndToEnd(network, nodes).run(3, 50);
+        // the kernel's side of the run: the JVM (both nodes here) blocked and ran; the recipient's JVM is the same one
+        assertThat(run.senderPlumbing().jvm().voluntarySwitches()).isPositive();
+        assertThat(run.senderPlumbing().jvm().userNanos() + run.senderPlumbing().jvm().systemNanos()).isPositive();
+        assertThat(run.recipientPlumbing().jvm()).isEqualTo(KernelTime.NONE);
+        EndToEnd.Run paced = new EndToEnd(network, nodes).run(3, 50, false);
         assertThat(paced.toReceipt().count()).isEqualTo(3);
     }
 
