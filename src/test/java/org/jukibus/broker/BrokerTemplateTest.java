@@ -167,7 +167,7 @@ class BrokerTemplateTest {
     }
 
     /**
-     * M2: a duplicate-id cache holds about 190 bytes of heap an id; the addresses the node de-duplicates itself keep
+     * M2: a duplicate-id cache holds about 280 bytes of heap an id (docs/deployment.md, measured); the addresses the node de-duplicates itself keep
      * 1000, every other one the 200000 of id-cache-size.
      */
     @Test
