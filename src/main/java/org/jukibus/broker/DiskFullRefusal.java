@@ -22,7 +22,9 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * plugin refuses their sends at the bound: the send fails with {@link ActiveMQAddressFullException}, which the node
  * counts as an outage ({@code flow.DeliveryFailures}): the delivery transaction rolls back and the queue is suspended,
  * a legacy file stays in the intake's error folder with the reason, a peer's forwarder keeps the message on its own
- * outbound queue. A send in a transaction also marks it rollback-only, so a commit cannot keep a part of it.
+ * outbound queue (its connection is failed too: see {@link #beforeSend}). A send in a transaction also marks it
+ * rollback-only, so a commit cannot keep a part of it. The node's own sends are all synchronous (the refusal comes back
+ * as the send's exception).
  *
  * <p>One exception: the node's own heartbeat (flow {@value #HEARTBEAT_FLOW}), a few hundred bytes a minute, so that
  * central hears that the disk is full (the health component {@code brokerDisk}, management.NodeHealth) instead of
@@ -62,6 +64,13 @@ public final class DiskFullRefusal implements ActiveMQServerPlugin {
                 + manager.getDiskUsableSpace() + " bytes usable of " + manager.getDiskTotalSpace() + ")");
         if (tx != null) {
             tx.markAsRollbackOnly(refusal);
+        }
+        if (!PeerMessageIds.isNodeItself(session) && session.getRemotingConnection() != null) {
+            // a peer's sends may be asynchronous (link.PeerLink's batches): the broker answers a failed asynchronous
+            // send with nothing but the confirmation it gives a stored one, so the peer would count the message
+            // stored and drop it. Failing its connection leaves every unconfirmed send failed at the peer, which
+            // keeps the message; as Artemis does for protocols without flow control at the disk bound
+            session.getRemotingConnection().fail(refusal);
         }
         throw refusal;
     }
