@@ -26,7 +26,7 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * rollback-only, so a commit cannot keep a part of it. The node's own sends are all synchronous (the refusal comes back
  * as the send's exception).
  *
- * <p>One exception: the node's own heartbeat (flow {@value #HEARTBEAT_FLOW}), a few hundred bytes a minute, so that
+ * <p>One exception: the node's own heartbeat (type {@value #HEARTBEAT_TYPE} to {@value #OUTBOUND}), a few KB a minute, so that
  * central hears that the disk is full (the health component {@code brokerDisk}, management.NodeHealth) instead of
  * nothing. A peer cannot use it: a peer's send is never the node's own ({@link PeerMessageIds#isNodeItself}).
  *
@@ -37,9 +37,11 @@ public final class DiskFullRefusal implements ActiveMQServerPlugin {
 
     /** The start of the refusal's message, by which {@link #refused} knows it on the client's side. */
     static final String MESSAGE = "jukibus: the broker's disk is at its bound (min-disk-free in broker.xml), send refused";
-    /** The node property naming a message's flow (flow.Headers.FLOW) and the heartbeat's flow. */
-    static final String FLOW_PROPERTY = "JukibusFlow";
-    static final String HEARTBEAT_FLOW = "heartbeat";
+    /** The JMS property naming a message's type, as the node sends it (flow.Headers.TYPE), and the heartbeat's type
+     * (monitoring.NodeHeartbeat.TYPE); the node sends its heartbeat to this address. */
+    static final String TYPE_PROPERTY = "JukibusType";
+    static final String HEARTBEAT_TYPE = "NodeHeartbeat";
+    static final String OUTBOUND = "jukibus.outbound";
 
     /** The server, not its paging manager: the plugins are registered before the server makes one. */
     private volatile ActiveMQServer server;
@@ -57,11 +59,12 @@ public final class DiskFullRefusal implements ActiveMQServerPlugin {
         if (manager == null || !manager.isDiskFull()) {
             return;
         }
-        if (HEARTBEAT_FLOW.equals(message.getStringProperty(FLOW_PROPERTY)) && PeerMessageIds.isNodeItself(session)) {
+        if (HEARTBEAT_TYPE.equals(message.getStringProperty(TYPE_PROPERTY)) && OUTBOUND.equals(message.getAddress())
+                && PeerMessageIds.isNodeItself(session)) {
             return;
         }
-        ActiveMQAddressFullException refusal = new ActiveMQAddressFullException(MESSAGE + " ("
-                + manager.getDiskUsableSpace() + " bytes usable of " + manager.getDiskTotalSpace() + ")");
+        // no figures of the disk in it: a peer reads it too
+        ActiveMQAddressFullException refusal = new ActiveMQAddressFullException(MESSAGE);
         if (tx != null) {
             tx.markAsRollbackOnly(refusal);
         }

@@ -35,7 +35,7 @@ class DiskFullRefusalPluginTest {
         Transaction tx = mock(Transaction.class);
 
         // a peer cannot pass as the node's heartbeat
-        assertThatThrownBy(() -> plugin.beforeSend(peer, tx, message("heartbeat"), false, false))
+        assertThatThrownBy(() -> plugin.beforeSend(peer, tx, message(org.jukibus.monitoring.NodeHeartbeat.TYPE), false, false))
                 .isInstanceOf(ActiveMQAddressFullException.class);
         verify(connection).fail(any(ActiveMQException.class));
         verify(tx).markAsRollbackOnly(any(ActiveMQException.class));
@@ -51,13 +51,13 @@ class DiskFullRefusalPluginTest {
         when(node.getRemotingConnection()).thenReturn(connection);
 
         DiskFullRefusal full = registered(true);
-        assertThatThrownBy(() -> full.beforeSend(node, null, message("transfer-in"), false, false))
+        assertThatThrownBy(() -> full.beforeSend(node, null, message("TransferInNotice"), false, false))
                 .isInstanceOf(ActiveMQAddressFullException.class)
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(DiskFullRefusal.refused(e)).isTrue());
-        assertThatCode(() -> full.beforeSend(node, null, message("heartbeat"), false, false)).doesNotThrowAnyException();
+        assertThatCode(() -> full.beforeSend(node, null, message(org.jukibus.monitoring.NodeHeartbeat.TYPE), false, false)).doesNotThrowAnyException();
         verify(connection, never()).fail(any(ActiveMQException.class));
 
-        assertThatCode(() -> registered(false).beforeSend(node, null, message("transfer-in"), false, false))
+        assertThatCode(() -> registered(false).beforeSend(node, null, message("TransferInNotice"), false, false))
                 .doesNotThrowAnyException();
     }
 
@@ -71,10 +71,10 @@ class DiskFullRefusalPluginTest {
         return plugin;
     }
 
-    private static Message message(String flow) {
+    private static Message message(String type) {
         Message m = new CoreMessage(1, 512);
         m.setAddress("jukibus.outbound");
-        m.putStringProperty(DiskFullRefusal.FLOW_PROPERTY, flow);
+        m.putStringProperty(org.jukibus.flow.Headers.TYPE, type); // as Answers.seal sets it on every message the node sends
         return m;
     }
 }

@@ -54,7 +54,7 @@ class DiskFullRefusalTest {
         // the send must come back: before DiskFullRefusal it waited for producer credits for ever
         CompletableFuture<Throwable> send = CompletableFuture.supplyAsync(() -> {
             try {
-                sendTransacted("notice-1", "transfer-in");
+                sendTransacted("notice-1", "TransferInNotice");
                 return null;
             } catch (Exception e) {
                 return e;
@@ -67,8 +67,8 @@ class DiskFullRefusalTest {
         assertThat(DeliveryFailures.classify(failure)).isEqualTo(DeliveryFailures.Kind.TRANSIENT);
 
         // the heartbeat still goes out, so central hears of it; a non-transacted send is refused too
-        sendPlain("beat-1", DiskFullRefusal.HEARTBEAT_FLOW);
-        assertThatThrownBy(() -> sendPlain("notice-2", "transfer-in")).isInstanceOf(JMSException.class)
+        sendPlain("beat-1", org.jukibus.monitoring.NodeHeartbeat.TYPE);
+        assertThatThrownBy(() -> sendPlain("notice-2", "TransferInNotice")).isInstanceOf(JMSException.class)
                 .satisfies(e -> assertThat(DiskFullRefusal.refused(e)).isTrue());
         assertThat(ids()).containsExactly("beat-1");
 
@@ -77,7 +77,7 @@ class DiskFullRefusalTest {
         broker.close();
         start(Path.of("broker-config"));
         await().atMost(Duration.ofSeconds(20)).until(() -> !broker.server().getPagingManager().isDiskFull());
-        sendTransacted("notice-1", "transfer-in");
+        sendTransacted("notice-1", "TransferInNotice");
         assertThat(ids()).containsExactly("beat-1", "notice-1");
     }
 
@@ -105,7 +105,7 @@ class DiskFullRefusalTest {
         MessageProducer producer = session.createProducer(session.createQueue(OUTBOUND));
         Message message = session.createTextMessage("<envelope/>");
         message.setStringProperty("JukibusMessageId", id);
-        message.setStringProperty(DiskFullRefusal.FLOW_PROPERTY, flow);
+        message.setStringProperty(org.jukibus.flow.Headers.TYPE, flow);
         message.setStringProperty("_AMQ_DUPL_ID", id);
         producer.send(message);
     }
