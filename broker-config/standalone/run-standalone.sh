@@ -90,7 +90,7 @@ ETC=$(cd "$INSTANCE/etc" && pwd)
 rm -f "$ETC/artemis-users.properties" "$ETC/artemis-roles.properties"
 
 cp "$BROKER_XML" "$ETC/broker.xml"     # unchanged: the very file the embedded node uses
-# the plugin broker.xml names (peers' duplicate and message ids made the broker's): lib/ is on the broker's classpath
+# the plugins broker.xml names (peers' duplicate and message ids made the broker's; sends refused at the disk bound): lib/ is on the broker's classpath
 mkdir -p "$INSTANCE/lib"
 cp "$JUKIBUS_BROKER_PLUGIN" "$INSTANCE/lib/jukibus-broker-plugin.jar"
 

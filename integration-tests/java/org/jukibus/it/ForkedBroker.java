@@ -30,7 +30,7 @@ final class ForkedBroker {
     private ForkedBroker() {
     }
 
-    /** A started broker and a local client factory with the node's settings (no prefetch, the node's large-message size). */
+    /** A started broker and a local client factory with the node's settings (NodeBroker.localFactory). */
     record Started(NodeBroker broker, ActiveMQConnectionFactory factory) {
     }
 
@@ -54,9 +54,7 @@ final class ForkedBroker {
         NodeBroker broker = NodeBroker.start(template, values,
                 new NodeSecurityManager(secret, cert -> Optional.empty(), new SecurityEvents()),
                 Set.of("link-primary", "link-backup"));
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), NodeSecurityManager.LOCAL_USER, secret);
-        factory.setConsumerWindowSize(0);
-        factory.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
+        ActiveMQConnectionFactory factory = broker.localFactory(NodeSecurityManager.LOCAL_USER, secret);
         return new Started(broker, factory);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.utils.XMLUtil;
@@ -79,6 +80,8 @@ public final class NodeBroker implements AutoCloseable {
         configuration.parse(XMLUtil.stringToElement(xml), source);
         // checked before the broker starts: a node without a memory bound must not start and later die of a backlog
         MemoryBound.require(configuration, template.source(), Runtime.getRuntime().maxMemory());
+        // and none without a disk bound below its alerts: at the disk's end the journal fails and the broker stops
+        DiskBound.require(configuration, template.source());
         MemoryBound.journalWarning(configuration, template.source(), MIN_LARGE_MESSAGE_BYTES).ifPresent(log::warn);
         configuration.setJMXManagementEnabled(true);
         // Artemis would cache a login by subject DN, which a node's renewed certificate shares with its old one:
@@ -163,6 +166,25 @@ public final class NodeBroker implements AutoCloseable {
         var journal = server().getStorageManager().getMessageJournal();
         journal.forceMoveNextFile();
         journal.scheduleCompactAndBlock(60);
+    }
+
+    /** The longest a local send or commit waits for the broker's answer. */
+    public static final long LOCAL_CALL_TIMEOUT_MILLIS = 30_000;
+
+    /** The client the node itself uses on its broker, in-VM, with the settings every local client of the node needs. */
+    public ActiveMQConnectionFactory localFactory(String user, String password) {
+        ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(inVmUrl(), user, password);
+        // No client-side prefetch: with cached sessions, messages prefetched into a consumer that is
+        // not being polled would sit there unseen until that session is used again.
+        inVm.setConsumerWindowSize(0);
+        inVm.setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES);
+        // No producer credits: at the disk bound the broker grants none, and a core client waits for them with no
+        // timeout (ClientProducerCreditsImpl), so every local send would hang its thread: a silent stop. Without
+        // credits DiskFullRefusal refuses the send at once and it fails into the outage path; a send that gets no
+        // answer fails after the call timeout (Artemis' default, 30 s, stated here because the node relies on it).
+        inVm.setProducerWindowSize(-1);
+        inVm.setCallTimeout(LOCAL_CALL_TIMEOUT_MILLIS);
+        return inVm;
     }
 
     /** URL the node itself connects with: the in-VM acceptor. */

@@ -104,7 +104,7 @@ public final class PeerMessageIds implements ActiveMQServerPlugin {
     }
 
     /** The node on its own broker: in-VM when embedded, its own certificate when standalone; role node-local either way. */
-    private static boolean isNodeItself(ServerSession session) {
+    static boolean isNodeItself(ServerSession session) {
         Subject subject = session.getRemotingConnection() == null ? null : session.getRemotingConnection().getSubject();
         return subject != null && subject.getPrincipals(RolePrincipal.class).stream()
                 .anyMatch(role -> NodeSecurityManager.LOCAL_ROLE.equals(role.getName()));

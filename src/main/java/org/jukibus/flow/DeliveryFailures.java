@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.broker.DiskFullRefusal;
 import org.jukibus.link.PeerUnreachableException;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -175,12 +176,12 @@ public final class DeliveryFailures {
 
     /**
      * Only what names an outage: a {@link TransientFailure} (the legacy outbox unwritable, the certification authority,
-     * a copy in flight), a peer unreachable, a connection refused or timed out, and a store that is down, restarting,
+     * a copy in flight), a peer unreachable, a send the broker refused at its disk bound ({@link DiskFullRefusal}), a connection refused or timed out, and a store that is down, restarting,
      * out of connections or resources, or that chose this transaction as a deadlock or serialization victim.
      * A constraint violation or a duplicate key is no outage and is not here.
      */
     private static boolean isTransient(Throwable t) {
-        return t instanceof TransientFailure || t instanceof PeerUnreachableException
+        return t instanceof TransientFailure || t instanceof PeerUnreachableException || DiskFullRefusal.refused(t)
                 || t instanceof ConnectException || t instanceof SocketTimeoutException
                 || t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
                 || t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException

@@ -59,6 +59,12 @@ public class ManagementConfiguration {
         return NodeHealth.broker(broker);
     }
 
+    /** Health component {@code brokerDisk}: the broker is not at its disk bound (it refuses every send there). */
+    @Bean
+    HealthIndicator brokerDiskHealthIndicator(NodeBroker broker) {
+        return NodeHealth.brokerDisk(broker);
+    }
+
     /** Health component {@code operationLog}: the operation log still takes entries. */
     @Bean
     HealthIndicator operationLogHealthIndicator(org.jukibus.audit.OperationLog operationLog) {

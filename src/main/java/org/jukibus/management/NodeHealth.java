@@ -38,6 +38,25 @@ public final class NodeHealth {
     }
 
     /**
+     * The broker's disk: down while the broker is at its disk bound ({@code min-disk-free} in broker.xml), where it
+     * refuses every send but the heartbeat ({@link org.jukibus.broker.DiskFullRefusal}), so the node delivers nothing.
+     * The heartbeat carries it to central as the component {@code brokerDisk}.
+     */
+    public static HealthIndicator brokerDisk(NodeBroker broker) {
+        return () -> {
+            ActiveMQServer server = broker.server();
+            var paging = server == null ? null : server.getPagingManager();
+            if (paging == null) {
+                return Health.unknown().build();
+            }
+            Health.Builder health = paging.isDiskFull() ? Health.down() : Health.up();
+            return health.withDetail("usableBytes", paging.getDiskUsableSpace())
+                    .withDetail("totalBytes", paging.getDiskTotalSpace())
+                    .withDetail("minDiskFreeBytes", server.getConfiguration().getMinDiskFree()).build();
+        };
+    }
+
+    /**
      * The node's operation log: down once it failed to write, since every delivery and every operation that must be
      * recorded fails from then on.
      */

@@ -32,10 +32,11 @@ public final class LifetimeAlerts {
     public static final int CRL_WARN_DAYS = 2;
     public static final int CLOCK_TOLERANCE_SECONDS = 30;
     /**
-     * 2 GiB: far more than a day's traffic of the busiest node, far less than any disk sized by docs/deployment.md, so
-     * the alert leaves days to free space or add disk before the broker journal or the store runs full.
+     * 4 GiB: 3 GiB above the broker's disk bound (min-disk-free 1GiB in broker-config/*.xml, where it refuses every
+     * send: broker.DiskFullRefusal), far more than a day's traffic of the busiest node, far less than any disk sized by
+     * docs/deployment.md, so the alert leaves days to free space or add disk before the node stops delivering.
      */
-    public static final long DISK_WARN_BYTES = 2L * 1024 * 1024 * 1024;
+    public static final long DISK_WARN_BYTES = 4L * 1024 * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(LifetimeAlerts.class);
 

@@ -208,12 +208,7 @@ public class NodeConfiguration {
 
     @Bean(destroyMethod = "destroy")
     CachingConnectionFactory localConnectionFactory(NodeBroker broker, NodeSettings settings) {
-        ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(broker.inVmUrl(),
-                NodeSecurityManager.LOCAL_USER, settings.localSecret());
-        // No client-side prefetch: with cached sessions, messages prefetched into a consumer that is
-        // not being polled would sit there unseen until that session is used again.
-        inVm.setConsumerWindowSize(0);
-        inVm.setMinLargeMessageSize(NodeBroker.MIN_LARGE_MESSAGE_BYTES);
+        ActiveMQConnectionFactory inVm = broker.localFactory(NodeSecurityManager.LOCAL_USER, settings.localSecret());
         CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
         // Every delivery consumer and forwarder takes a session from here for each transaction (see
         // jms()), intake threads one per send: room for all of them at once, so none is closed and

@@ -164,6 +164,45 @@ class BrokerTemplateTest {
                 .isEqualTo("<a p=\"x&quot;/&gt;&lt;evil/&gt;&lt;a b=&quot;&amp;\"/>");
     }
 
+    /**
+     * The disk bound is set on purpose in every role (Artemis' default, 90% used, stopped a node with 50 GB free, before
+     * its alerts): a fixed free space the start check accepts, below which central's DISK_LOW and JukibusDiskLow fire.
+     */
+    @Test
+    void every_role_bounds_the_disk_below_the_node_disk_alert() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            FileConfiguration configuration = parsed(role);
+
+            assertThat(configuration.getMaxDiskUsage()).as(role).isEqualTo(-1);
+            assertThat(configuration.getMinDiskFree()).as(role).isEqualTo(1024L * 1024 * 1024);
+            assertThat(DiskBound.violation(configuration)).as(role).isEmpty();
+            assertThat(configuration.getMinDiskFree()).as(role)
+                    .isLessThan(org.jukibus.monitoring.LifetimeAlerts.DISK_WARN_BYTES);
+            assertThat(configuration.getBrokerMessagePlugins()).as(role)
+                    .hasAtLeastOneElementOfType(DiskFullRefusal.class).hasAtLeastOneElementOfType(PeerMessageIds.class);
+        }
+    }
+
+    /**
+     * M2: a duplicate-id cache holds about 280 bytes of heap an id (docs/deployment.md, measured); the addresses the node de-duplicates itself keep
+     * 1000, every other one the 200000 of id-cache-size.
+     */
+    @Test
+    void every_role_keeps_small_id_caches_where_the_node_deduplicates_itself() throws Exception {
+        for (String role : new String[] {"municipal", "prefecture", "central", "liaison"}) {
+            FileConfiguration configuration = parsed(role);
+            var settings = new org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository<AddressSettings>();
+            settings.setDefault(new AddressSettings());
+            configuration.getAddressSettings().forEach(settings::addMatch);
+
+            assertThat(configuration.getIDCacheSize()).as(role).isEqualTo(200000);
+            for (String own : new String[] {"jukibus.inbound.heartbeat", "jukibus.inbound.node-status", "jukibus.inbound.receipt-batch"}) {
+                assertThat(settings.getMatch(own).getIDCacheSize()).as(role + " " + own).isEqualTo(1000);
+            }
+            assertThat(settings.getMatch("jukibus.outbound").getIDCacheSize()).as(role).isNull();
+        }
+    }
+
     @Test
     void an_unknown_role_names_the_file_it_looked_for() {
         assertThatThrownBy(() -> BrokerTemplate.load(dir, "municipal"))

@@ -66,7 +66,7 @@ public final class ErrorReports {
         if (cause == null) {
             cause = exchange.getException();
         }
-        String problem = cause == null ? "unknown error" : cause.getMessage();
+        String problem = cause == null ? "unknown error" : problemOf(cause);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("file", fileName);
         fields.put("flow", flow);
@@ -93,6 +93,21 @@ public final class ErrorReports {
                     : TransferLedger.Outcome.REJECTED, null, null, problem);
         }
         log.warn("{} input {} rejected: {}", flow, fileName, problem);
+    }
+
+    /**
+     * What the failure says happened. A local send's failure comes wrapped by Spring, whose message says only
+     * "Uncategorized exception occurred during JMS processing": the broker's own reason beneath it is the one to report
+     * (e.g. its disk at the bound, broker.DiskFullRefusal, after which the same file is to be dropped again).
+     */
+    static String problemOf(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.jms.JmsException jms && jms.getMostSpecificCause() != jms
+                    && jms.getMostSpecificCause().getMessage() != null) {
+                return jms.getMostSpecificCause().getMessage();
+            }
+        }
+        return cause.getMessage();
     }
 
     /** The code of a rejected input: the kind of problem its exception names. */
