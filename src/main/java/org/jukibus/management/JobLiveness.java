@@ -89,14 +89,16 @@ public final class JobLiveness implements AutoCloseable {
 
     /** The node's jobs that have not finished a round for {@link #lateAfter}, the longest first. */
     List<PeriodicJob> late() {
-        List<PeriodicJob> late = new ArrayList<>();
+        Map<PeriodicJob, Duration> late = new LinkedHashMap<>(); // each read once: the times move while sorting
         for (PeriodicJob job : PeriodicJob.of(node)) {
-            if (job.sinceSuccess().compareTo(lateAfter(job)) > 0) {
-                late.add(job);
+            Duration since = job.sinceSuccess();
+            if (since.compareTo(lateAfter(job)) > 0) {
+                late.put(job, since);
             }
         }
-        late.sort(Comparator.comparing(PeriodicJob::sinceSuccess).reversed());
-        return late;
+        List<PeriodicJob> longestFirst = new ArrayList<>(late.keySet());
+        longestFirst.sort(Comparator.comparing(late::get, Comparator.reverseOrder()));
+        return longestFirst;
     }
 
     /** Health component {@code jobs}: DOWN while a job is late, each named with how long since its last finished round. */
