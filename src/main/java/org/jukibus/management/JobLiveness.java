@@ -23,9 +23,10 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * job just stops, for good (and the queue metrics' gauges freeze at their last values, so the backlog alerts never
  * fire). What says so:
  * <ul>
- *   <li>{@code jukibus_job_last_success_timestamp_seconds{job}}: when the job's last round ended normally, by the
- *       node's clock (before any did: when its first round was due), and {@code jukibus_job_late_after_seconds{job}},
- *       the alert's bound ({@code JukibusJobStopped} in monitoring/prometheus-alerts.yml);</li>
+ *   <li>{@code jukibus_job_last_success_timestamp_seconds{periodic_job}}: when the job's last round ended normally, by the
+ *       node's clock (before any did: when its first round was due), and {@code jukibus_job_late_after_seconds{periodic_job}},
+ *       the alert's bound ({@code JukibusJobStopped} in monitoring/prometheus-alerts.yml). Not {@code job}: Prometheus
+ *       keeps that label for the scrape job and would rename this one {@code exported_job};</li>
  *   <li>the health component {@code jobs} (and so the heartbeat): DOWN while a job has not finished a round for
  *       {@link #lateAfter}: three intervals, and at least {@link #LATE_AT_LEAST} (a 1-second job's round may take a
  *       few seconds on a loaded host without being stuck).</li>
@@ -73,7 +74,7 @@ public final class JobLiveness implements AutoCloseable {
         List<MultiGauge.Row<?>> times = new ArrayList<>();
         List<MultiGauge.Row<?>> bounds = new ArrayList<>();
         for (PeriodicJob job : PeriodicJob.of(node)) {
-            Tags tags = Tags.of("job", job.name());
+            Tags tags = Tags.of("periodic_job", job.name());
             times.add(MultiGauge.Row.of(tags, job, j -> clock.millis() / 1000.0 - j.sinceSuccess().toMillis() / 1000.0));
             bounds.add(MultiGauge.Row.of(tags, lateAfter(job).toSeconds()));
         }

@@ -41,10 +41,10 @@ class JobLivenessTest {
             assertThat(liveness.lateAfter(job)).isEqualTo(Duration.ofMillis(60));
 
             liveness.refreshRows();
-            double lastSuccess = registry.get("jukibus.job.last.success.timestamp").tag("job", "test-hanging-job").gauge().value();
+            double lastSuccess = registry.get("jukibus.job.last.success.timestamp").tag("periodic_job", "test-hanging-job").gauge().value();
             assertThat(lastSuccess).as("the first round's end, by the node's clock").isLessThan(now.getEpochSecond() - 0.06)
                     .isGreaterThan(now.getEpochSecond() - 10);
-            assertThat(registry.get("jukibus.job.late.after").tag("job", "test-hanging-job").gauge().value()).isEqualTo(0.0);
+            assertThat(registry.get("jukibus.job.late.after").tag("periodic_job", "test-hanging-job").gauge().value()).isEqualTo(0.0);
 
             release.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> !liveness.late().contains(job));
