@@ -61,18 +61,18 @@ public record StoreSettings(String code, String url, String username, String pas
         return directory.resolve("pgdata");
     }
 
-    /** A URL as it may be shown: parameters (which may carry a password) cut off. */
     /**
      * What the node adds to an external store's connections unless {@code jukibus.store.url} sets it: a read that
      * waits longer than {@code socketTimeout} seconds fails, and TCP keep-alive is on. pgjdbc waits for ever by default,
      * and a connection the network dropped silently (a firewall's idle timeout, a server that died without a reset)
      * would hang the thread reading from it for good: a delivery, or a periodic job (the 5-year erasure, the purges)
-     * that then stops without a word. 600 s is far above any statement the node makes (an hourly purge of central's
-     * delivered ids deletes a few million rows).
+     * that then stops without a word. An hour: it applies to every statement on the pool, Flyway's migrations
+     * included, and a migration or purge on central's largest tables must not be cut off (a node that fails its
+     * migration at every start never starts); a hang is seen sooner by the job liveness (management.JobLiveness).
      */
     Map<String, String> externalConnectionDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("socketTimeout", "600");
+        defaults.put("socketTimeout", "3600");
         defaults.put("tcpKeepAlive", "true");
         int q = url.indexOf('?');
         if (q >= 0) {
@@ -84,6 +84,7 @@ public record StoreSettings(String code, String url, String username, String pas
         return defaults;
     }
 
+    /** A URL as it may be shown: parameters (which may carry a password) cut off. */
     static String withoutParameters(String url) {
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q);

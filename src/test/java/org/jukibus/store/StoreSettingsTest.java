@@ -29,7 +29,7 @@ class StoreSettingsTest {
         NodeProperties.Store p = new NodeProperties.Store();
         p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041");
         assertThat(StoreSettings.from(p, home, "131041").externalConnectionDefaults())
-                .containsEntry("socketTimeout", "600").containsEntry("tcpKeepAlive", "true");
+                .containsEntry("socketTimeout", "3600").containsEntry("tcpKeepAlive", "true");
 
         p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041?sslmode=require&socketTimeout=30");
         assertThat(StoreSettings.from(p, home, "131041").externalConnectionDefaults())
