@@ -77,7 +77,8 @@ class NodeMonitoringIT {
         });
         for (JsonNode n : net.jolokia(CENTRAL).exec(mbean, "list")) {
             assertThat(n.path("health").asText()).as(n.toString()).isEqualTo("UP");
-            assertThat(n.path("components").asText()).as(n.toString()).contains("broker=UP").contains("routes=UP");
+            assertThat(n.path("components").asText()).as(n.toString()).contains("broker=UP").contains("routes=UP")
+                    .contains("jobs=UP"); // the periodic jobs finish their rounds (management.JobLiveness)
             assertThat(n.path("lastHeartbeatAt").isTextual()).as(n.toString()).isTrue();
             assertThat(n.path("certificateNotAfter").asText()).as(n.toString()).startsWith("20");
             assertThat(n.path("outboundDepth").isNumber()).as(n.toString()).isTrue();

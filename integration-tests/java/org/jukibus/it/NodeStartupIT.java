@@ -21,7 +21,7 @@ import org.jukibus.node.NodeLauncher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A node refuses to start on a directory it cannot trust, or with keys that are not its own. */
+/** A node refuses to start on a directory it cannot trust, with keys that are not its own, or with its clock behind. */
 class NodeStartupIT {
 
     @TempDir
@@ -99,6 +99,32 @@ class NodeStartupIT {
         try (var squatter = new java.net.ServerSocket(primary.port(), 1, java.net.InetAddress.getByName(primary.host()))) {
             assertThatThrownBy(() -> start(SHINJUKU, Map.of()))
                     .hasStackTraceContaining("not every acceptor is listening");
+        }
+    }
+
+    @Test
+    void a_clock_behind_the_nodes_last_operation_log_entry_stops_the_node_unless_the_operator_accepts_it() throws Exception {
+        Path home = net.network.node(SHINJUKU).home();
+        try {
+            // the node ran with its clock a day ahead; at the next start its clock is a day behind what it recorded, as
+            // on a host restored from yesterday's snapshot (moving the clock back instead would make the test
+            // network's certificates, issued a minute ago, not yet valid)
+            org.jukibus.clock.ClockOffsetFile.write(home, java.time.Duration.ofDays(1));
+            start(SHINJUKU, Map.of());
+            org.jukibus.clock.ClockOffsetFile.write(home, java.time.Duration.ZERO);
+
+            assertThatThrownBy(() -> start(SHINJUKU, Map.of()))
+                    .hasStackTraceContaining("before the last entry of its operation log")
+                    .hasStackTraceContaining("jukibus.audit.accept-clock-behind=true");
+
+            var node = NodeLauncher.start(withOverrides(SHINJUKU, Map.of("jukibus.audit.accept-clock-behind", "true")));
+            try {
+                assertThat(node.getBean(org.apache.camel.CamelContext.class).isStarted()).as("a deliberate move starts").isTrue();
+            } finally {
+                node.close();
+            }
+        } finally {
+            org.jukibus.clock.ClockOffsetFile.write(home, java.time.Duration.ZERO);
         }
     }
 

@@ -15,12 +15,16 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(AuditProperties.class)
 public class AuditConfiguration {
 
-    /** The node's {@link OperationLog}; sealed on a timer and when the node stops. */
+    /**
+     * The node's {@link OperationLog}; sealed on a timer and when the node stops. Opening it stops the start when the
+     * clock is behind its last entry ({@link ClockAtStart}).
+     */
     @Bean(destroyMethod = "close")
     HashChainLog operationLog(NodeSettings settings, KeyMaterial nodeKeys, AuditProperties properties, Clock clock)
             throws IOException {
         Path dir = properties.getDir() != null ? properties.getDir() : settings.home().resolve("audit");
-        HashChainLog log = HashChainLog.open(dir, clock, "node:" + settings.code(), nodeKeys, properties.getMaxFileBytes());
+        HashChainLog log = HashChainLog.open(dir, clock, "node:" + settings.code(), nodeKeys, properties.getMaxFileBytes(),
+                new ClockAtStart(properties.getClockBehindTolerance(), properties.isAcceptClockBehind()));
         log.sealEvery(properties.getSealInterval());
         return log;
     }

@@ -18,6 +18,13 @@ public class AuditProperties {
     private Duration sealInterval = Duration.ofMinutes(5);
     /** A log file that would grow past this many bytes is followed by a new one (besides a new file each UTC day). */
     private long maxFileBytes = 64L * 1024 * 1024;
+    /**
+     * How far the node's clock (its offset included) may be before the log's last entry when the node starts; further
+     * behind, the node does not start (see {@link ClockAtStart}).
+     */
+    private Duration clockBehindTolerance = Duration.ofMinutes(5);
+    /** Start even with the clock further behind the log's last entry than the tolerance: the clock was moved back on purpose. */
+    private boolean acceptClockBehind;
 
     public Path getDir() { return dir; }
     public void setDir(Path dir) { this.dir = dir; }
@@ -25,4 +32,8 @@ public class AuditProperties {
     public void setSealInterval(Duration sealInterval) { this.sealInterval = sealInterval; }
     public long getMaxFileBytes() { return maxFileBytes; }
     public void setMaxFileBytes(long maxFileBytes) { this.maxFileBytes = maxFileBytes; }
+    public Duration getClockBehindTolerance() { return clockBehindTolerance; }
+    public void setClockBehindTolerance(Duration clockBehindTolerance) { this.clockBehindTolerance = clockBehindTolerance; }
+    public boolean isAcceptClockBehind() { return acceptClockBehind; }
+    public void setAcceptClockBehind(boolean acceptClockBehind) { this.acceptClockBehind = acceptClockBehind; }
 }

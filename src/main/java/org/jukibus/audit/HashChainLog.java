@@ -64,6 +64,8 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
 
     // the chain and the current file, guarded by this
     private long seq;
+    /** The time of the last entry found on disk at open, null for a new log. */
+    private Instant lastTime;
     private String head;
     private long unsealed;
     private FileOutputStream out;
@@ -104,12 +106,31 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
      */
     public static HashChainLog open(Path dir, Clock clock, String nodeActor, KeyMaterial keys, long maxFileBytes)
             throws IOException {
+        return open(dir, clock, nodeActor, keys, maxFileBytes, null);
+    }
+
+    /**
+     * {@link #open(Path, Clock, String, KeyMaterial, long)}, refusing (before anything is written) a clock that is
+     * behind the log's last entry by more than {@code clockCheck} allows; null: no check (the tools that read a log).
+     */
+    public static HashChainLog open(Path dir, Clock clock, String nodeActor, KeyMaterial keys, long maxFileBytes,
+                                    ClockAtStart clockCheck) throws IOException {
         if (maxFileBytes < LogFiles.MAX_LINE) {
             throw new IllegalArgumentException("the operation log's file size limit must be at least " + LogFiles.MAX_LINE + " bytes");
         }
         Files.createDirectories(dir);
         HashChainLog chain = new HashChainLog(dir, clock, nodeActor, keys, maxFileBytes);
         String recovered = chain.resume();
+        if (clockCheck != null) {
+            try {
+                clockCheck.check(chain.lastTime, clock.instant(), dir.toString());
+            } catch (ClockAtStart.ClockBehindException e) {
+                if (chain.out != null) {
+                    closeQuietly(chain.out); // not close(): its seal would write an entry at the wrong time
+                }
+                throw e;
+            }
+        }
         if (recovered != null) {
             chain.record(AuditEvent.of(AuditKind.LOG_RECOVERED).detail(recovered));
         }
@@ -138,6 +159,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
             }
             seq = entry.seq();
             head = entry.hash();
+            lastTime = entry.time();
             unsealed = entry.kind() == AuditKind.SEAL ? 0 : 1;
             if (i == files.size() - 1) {
                 out = new FileOutputStream(file.toFile(), true);

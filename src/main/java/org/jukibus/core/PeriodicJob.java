@@ -1,10 +1,16 @@
 package org.jukibus.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jukibus.logging.NodeThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * {@link ScheduledExecutorService} cancels a task for good once it throws, silently, which on a node that runs for
  * years is a stop nobody sees; so every periodic job of a node goes through here, and what it throws (an
  * {@link Error} too: a class not found after a package upgrade, an out-of-memory that passed) ends only that round.
+ * <p>
+ * A round that hangs (a store connection silently dropped, a lock, a broker blocking a send) stops the job as surely,
+ * and throws nothing. So each job keeps when its last round ended normally ({@link #sinceSuccess}), and
+ * {@code management.JobLiveness} reports a node's jobs that have not finished one for too long (a metric, a health
+ * component, the heartbeat). Elapsed time is monotonic ({@link System#nanoTime}): a clock moved forward (a drill) is
+ * not a hang, and a clock moved back does not hide one.
  */
 public final class PeriodicJob implements AutoCloseable {
 
@@ -25,14 +37,27 @@ public final class PeriodicJob implements AutoCloseable {
         void run() throws Exception;
     }
 
+    /**
+     * Every job started and not closed, for {@link #of}; weakly, since the owner of a {@link #guarded} task has no
+     * close to call here: its job goes with its executor.
+     */
+    private static final Set<PeriodicJob> JOBS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
     private final String name;
     private final Duration every;
     private final ScheduledExecutorService executor;
+    private final ThreadGroup node;
+    /** When the last round ended normally ({@link System#nanoTime}), or, before any did, when the first was due. */
+    private volatile long lastSuccessNanos;
+    private volatile boolean succeeded;
 
-    private PeriodicJob(String name, Duration every, ScheduledExecutorService executor) {
+    private PeriodicJob(String name, Duration first, Duration every, ScheduledExecutorService executor) {
         this.name = name;
         this.every = every;
         this.executor = executor;
+        this.node = NodeThreads.groupOf(Thread.currentThread());
+        this.lastSuccessNanos = System.nanoTime() + first.toNanos();
+        JOBS.add(this);
     }
 
     /**
@@ -43,7 +68,7 @@ public final class PeriodicJob implements AutoCloseable {
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException(name + ": the interval must be positive, not " + every);
         }
-        PeriodicJob job = new PeriodicJob(name, every, Executors.newSingleThreadScheduledExecutor(r -> {
+        PeriodicJob job = new PeriodicJob(name, first, every, Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
@@ -57,13 +82,15 @@ public final class PeriodicJob implements AutoCloseable {
      * own): it never throws, so the executor never cancels it.
      */
     public static Runnable guarded(String name, Duration every, Round round) {
-        PeriodicJob naming = new PeriodicJob(name, every, null);
+        PeriodicJob naming = new PeriodicJob(name, Duration.ZERO, every, null);
         return () -> naming.runOnce(round);
     }
 
     void runOnce(Round round) {
         try {
             round.run();
+            lastSuccessNanos = System.nanoTime();
+            succeeded = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing
         } catch (Throwable t) {
@@ -71,14 +98,49 @@ public final class PeriodicJob implements AutoCloseable {
         }
     }
 
+    /** This job's name, as its thread and its log lines have it. */
+    public String name() {
+        return name;
+    }
+
+    /** How long after the end of a round the next one starts. */
+    public Duration every() {
+        return every;
+    }
+
+    /** Whether a round has ended normally yet. */
+    public boolean succeeded() {
+        return succeeded;
+    }
+
+    /** How long ago the last round ended normally (before any did: since the first was due; negative before that). */
+    public Duration sinceSuccess() {
+        return Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
+    }
+
+    /** The jobs running for the node of {@code nodeGroup} ({@link NodeThreads#groupOf}), in no particular order. */
+    public static List<PeriodicJob> of(ThreadGroup nodeGroup) {
+        synchronized (JOBS) {
+            List<PeriodicJob> jobs = new ArrayList<>();
+            for (PeriodicJob job : JOBS) {
+                if (job.node == nodeGroup) {
+                    jobs.add(job);
+                }
+            }
+            return jobs;
+        }
+    }
+
     /** Stops without interrupting: a round in progress may finish, for up to {@code wait}. */
     public void finish(Duration wait) throws InterruptedException {
+        JOBS.remove(this);
         executor.shutdown();
         executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
+        JOBS.remove(this);
         if (executor != null) {
             executor.shutdownNow();
         }

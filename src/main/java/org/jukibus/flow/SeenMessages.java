@@ -81,6 +81,7 @@ public final class SeenMessages {
     private final DataSource store;
     private final Clock clock;
     private final Duration window;
+    private final PurgeCutoff cutoff = new PurgeCutoff("seen_message");
     /** Envelopes being delivered right now, by broker message id: a copy arriving meanwhile must wait. */
     private final Map<Key, String> inFlight = new HashMap<>();
     private final Object commitLock = new Object();
@@ -240,12 +241,22 @@ public final class SeenMessages {
         return !createdAt.isBefore(NodeClock.forForgetting(clock).minus(window));
     }
 
-    /** Drops entries created before the window (long refused as EXPIRED by then); returns how many. */
+    /**
+     * Drops entries created before the window (long refused as EXPIRED by then); returns how many. The cutoff moves on
+     * no faster than time passes ({@link PurgeCutoff}): a host clock jumping forward does not forget ids early.
+     */
     public int purge() throws SQLException {
-        try (Connection c = store.getConnection();
-             PreparedStatement s = c.prepareStatement("delete from seen_message where created_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(NodeClock.forForgetting(clock).minus(window)));
-            return s.executeUpdate();
+        try (Connection c = store.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("delete from seen_message where created_at < ?")) {
+                s.setTimestamp(1, Timestamp.from(cutoff.next(c, NodeClock.forForgetting(clock).minus(window))));
+                int n = s.executeUpdate();
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         }
     }
 

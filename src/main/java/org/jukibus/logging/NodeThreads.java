@@ -52,6 +52,19 @@ public final class NodeThreads {
         return result.get();
     }
 
+    /**
+     * The thread group of the node {@code thread} works for (one per start of a node, so a node restarted in the same
+     * JVM has a new one), or, on a thread of no node, its own group.
+     */
+    public static ThreadGroup groupOf(Thread thread) {
+        for (ThreadGroup g = thread.getThreadGroup(); g != null; g = g.getParent()) {
+            if (g.getName().startsWith(GROUP_PREFIX)) {
+                return g;
+            }
+        }
+        return thread.getThreadGroup();
+    }
+
     /** The code of the node {@code thread} works for, or null. */
     public static String nodeOf(Thread thread) {
         for (ThreadGroup g = thread.getThreadGroup(); g != null; g = g.getParent()) {

@@ -83,6 +83,18 @@ public class ManagementConfiguration {
         return NodeHealth.delivery(suspension);
     }
 
+    /** The node's periodic jobs: the last-success metric and the health component {@code jobs}. */
+    @Bean(destroyMethod = "close")
+    JobLiveness jobLiveness(Clock clock, MeterRegistry registry) {
+        return new JobLiveness(clock, registry).start();
+    }
+
+    /** Health component {@code jobs}: every periodic job finished a round within three of its intervals (at least 5 min). */
+    @Bean
+    HealthIndicator jobsHealthIndicator(JobLiveness jobs) {
+        return jobs.health();
+    }
+
     /** {@code /actuator/info} names the node, so {@code jukibus dlq} knows whose MBean to call. */
     @Bean
     InfoContributor nodeInfo(NodeSettings settings) {

@@ -3,6 +3,7 @@ package org.jukibus.store;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -38,7 +39,8 @@ public final class NodeStore implements AutoCloseable {
     /** Starts the embedded server (stopping one a killed node left behind) or connects to the external one. */
     public static NodeStore open(StoreSettings settings) throws IOException {
         if (!settings.embedded()) {
-            HikariDataSource pool = pool(settings, settings.url(), settings.username(), settings.password(), () ->
+            HikariDataSource pool = pool(settings, settings.url(), settings.username(), settings.password(),
+                    settings.externalConnectionDefaults(), () ->
                     StoreSettings.URL_KEY + ": the node cannot use its store at " + StoreSettings.withoutParameters(settings.url())
                             + (settings.username() != null ? " as " + settings.username() : ""));
             try {
@@ -53,6 +55,7 @@ public final class NodeStore implements AutoCloseable {
         EmbeddedServer server = EmbeddedServer.start(settings.directory(), true, false);
         try {
             HikariDataSource pool = pool(settings, server.url(EMBEDDED_DATABASE), EmbeddedServer.SUPERUSER, server.superuserPassword(),
+                    Map.of(),
                     () -> "the node cannot use its embedded store in " + settings.dataDirectory());
             try {
                 // the server starts with synchronous_commit on, but the database or the role may say otherwise
@@ -69,7 +72,7 @@ public final class NodeStore implements AutoCloseable {
     }
 
     private static HikariDataSource pool(StoreSettings settings, String url, String user, String password,
-                                         Supplier<String> what) {
+                                         Map<String, String> driverDefaults, Supplier<String> what) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("jukibus-store-" + settings.code());
         config.setJdbcUrl(url);
@@ -82,6 +85,7 @@ public final class NodeStore implements AutoCloseable {
         // a batch of inserts goes to the server as multi-row inserts (an identity update's 1,000 records: a few
         // statements instead of 1,000); the driver then reports no per-row counts, which nothing here reads
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        driverDefaults.forEach(config::addDataSourceProperty);
         try {
             return new HikariDataSource(config); // opens one connection now: an unreachable store stops the node at start
         } catch (HikariPool.PoolInitializationException e) {

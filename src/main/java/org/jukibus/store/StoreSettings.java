@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jukibus.core.NodeProperties;
 import org.jukibus.pki.SecureFiles;
@@ -57,6 +59,29 @@ public record StoreSettings(String code, String url, String username, String pas
     /** The embedded server's data directory, {@code home/store/pgdata}. */
     public Path dataDirectory() {
         return directory.resolve("pgdata");
+    }
+
+    /**
+     * What the node adds to an external store's connections unless {@code jukibus.store.url} sets it: a read that
+     * waits longer than {@code socketTimeout} seconds fails, and TCP keep-alive is on. pgjdbc waits for ever by default,
+     * and a connection the network dropped silently (a firewall's idle timeout, a server that died without a reset)
+     * would hang the thread reading from it for good: a delivery, or a periodic job (the 5-year erasure, the purges)
+     * that then stops without a word. An hour: it applies to every statement on the pool, Flyway's migrations
+     * included, and a migration or purge on central's largest tables must not be cut off (a node that fails its
+     * migration at every start never starts); a hang is seen sooner by the job liveness (management.JobLiveness).
+     */
+    Map<String, String> externalConnectionDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("socketTimeout", "3600");
+        defaults.put("tcpKeepAlive", "true");
+        int q = url.indexOf('?');
+        if (q >= 0) {
+            for (String parameter : url.substring(q + 1).split("&")) {
+                String name = parameter.split("=", 2)[0];
+                defaults.remove(name); // pgjdbc's parameter names are case-sensitive
+            }
+        }
+        return defaults;
     }
 
     /** A URL as it may be shown: parameters (which may carry a password) cut off. */

@@ -58,6 +58,37 @@ class HashChainLogTest {
     }
 
     @Test
+    void a_clock_behind_the_last_entry_stops_the_open_and_writes_nothing() throws Exception {
+        TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
+        try (HashChainLog log = keys.open(logDir, clock)) {
+            log.record(AuditTestSupport.queued(1));
+        }
+        List<AuditEntry> before = HashChainLog.entries(logDir);
+        Instant last = before.get(before.size() - 1).time();
+        ClockAtStart check = new ClockAtStart(Duration.ofMinutes(5), false);
+
+        clock.set(last.minus(Duration.ofHours(3))); // a host restored from a snapshot three hours old
+        assertThatThrownBy(() -> HashChainLog.open(logDir, clock, "node:131041", keys.node, 1 << 20, check))
+                .isInstanceOf(ClockAtStart.ClockBehindException.class)
+                .hasMessageContaining(last.toString())
+                .hasMessageContaining(last.minus(Duration.ofHours(3)).toString())
+                .hasMessageContaining("jukibus.audit.accept-clock-behind=true");
+        assertThat(HashChainLog.entries(logDir)).as("nothing written at the wrong time").isEqualTo(before);
+
+        clock.set(last.minus(Duration.ofMinutes(4))); // within the tolerance: NTP corrected the clock a little
+        try (HashChainLog log = HashChainLog.open(logDir, clock, "node:131041", keys.node, 1 << 20, check)) {
+            log.record(AuditTestSupport.queued(2));
+        }
+        clock.set(last.minus(Duration.ofDays(2))); // moved back on purpose, and the operator says so
+        try (HashChainLog log = HashChainLog.open(logDir, clock, "node:131041", keys.node, 1 << 20,
+                new ClockAtStart(Duration.ofMinutes(5), true))) {
+            log.record(AuditTestSupport.queued(3));
+        }
+        assertThat(HashChainLog.entries(logDir)).extracting(AuditEntry::kind).containsSubsequence(
+                AuditKind.MESSAGE_QUEUED, AuditKind.SEAL, AuditKind.MESSAGE_QUEUED, AuditKind.SEAL, AuditKind.MESSAGE_QUEUED);
+    }
+
+    @Test
     void entries_are_linked_by_hash_and_a_restart_continues_the_chain() throws Exception {
         TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
         try (HashChainLog log = keys.open(logDir, clock)) {

@@ -92,6 +92,30 @@ class SeenMessagesTest {
         assertThat(seen.check(SHINJUKU, "twenty-eight-days-old", "ID:9")).isEqualTo(Verdict.REPLAY);
     }
 
+    /** analysis-months L4: the host clock (not the node offset) jumps 40 days forward, and is set right later. */
+    @Test
+    void a_host_clock_jumping_forward_does_not_make_the_purge_forget_ids_inside_the_window() throws Exception {
+        Instant[] host = {NOW};
+        Clock hostClock = new Clock() {
+            @Override public Instant instant() { return host[0]; }
+            @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { throw new UnsupportedOperationException(); }
+        };
+        NodeClock clock = new NodeClock(hostClock, Duration.ZERO);
+        SeenMessages seen = new SeenMessages(store, clock, WINDOW);
+        seen.record(SHINJUKU, "ten-days-old", "ID:1", NOW.minus(Duration.ofDays(10)));
+        seen.record(SHINJUKU, "too-old", "ID:2", NOW.minus(Duration.ofDays(32)));
+        assertThat(seen.purge()).isEqualTo(1);
+
+        host[0] = NOW.plus(Duration.ofDays(40));
+        assertThat(seen.purge()).as("the cutoff moves on by the time that passed, not by the jump").isZero();
+        SeenMessages afterRestart = new SeenMessages(store, clock, WINDOW);
+        assertThat(afterRestart.purge()).as("nor after a restart with the clock still wrong").isZero();
+
+        host[0] = NOW.plus(Duration.ofMinutes(5)); // set right
+        assertThat(afterRestart.check(SHINJUKU, "ten-days-old", "ID:9")).isEqualTo(Verdict.REPLAY);
+    }
+
     @Test
     void a_copy_checked_while_the_first_is_in_flight_waits_and_is_a_replay_once_the_first_is_recorded() throws Exception {
         SeenMessages seen = open(NOW);

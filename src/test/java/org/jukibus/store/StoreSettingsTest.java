@@ -25,6 +25,18 @@ class StoreSettingsTest {
     }
 
     @Test
+    void an_external_store_gets_a_socket_timeout_and_keep_alive_unless_its_url_sets_them() throws Exception {
+        NodeProperties.Store p = new NodeProperties.Store();
+        p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041");
+        assertThat(StoreSettings.from(p, home, "131041").externalConnectionDefaults())
+                .containsEntry("socketTimeout", "3600").containsEntry("tcpKeepAlive", "true");
+
+        p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041?sslmode=require&socketTimeout=30");
+        assertThat(StoreSettings.from(p, home, "131041").externalConnectionDefaults())
+                .as("the operator's own timeout stands").doesNotContainKey("socketTimeout").containsEntry("tcpKeepAlive", "true");
+    }
+
+    @Test
     void an_external_store_reads_the_first_line_of_its_password_file() throws Exception {
         Path passwordFile = home.resolve("store.pass");
         Files.writeString(passwordFile, "s3cret\nsecond line\n");
