@@ -90,6 +90,56 @@ class InboundOutageIT {
         everyMessageArrivesOnce(net);
     }
 
+    /**
+     * The operation log cannot be written (its folder gone: as a full disk looks to the node): every delivery records
+     * there, so it is an outage like the outbox's. Before, each message was retried as a bug and dead-lettered
+     * RETRIES_EXHAUSTED within a minute: a full disk dead-lettered a day's traffic. The log stays stopped after a failed
+     * write (a torn line must not be followed, audit.HashChainLog) until the node is restarted once the disk is fixed.
+     * The log's folder is replaced while the node writes into an open file, so the failure comes when the next file
+     * starts: at the next UTC day, which the test brings with the network's clock.
+     */
+    @Test
+    void an_operation_log_that_cannot_be_written_suspends_delivery_and_nothing_is_dead_lettered(
+            @Provisioned({SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.node(OSAKA).properties().put("jukibus.delivery.suspended-retry-max", "4s");
+        net.start(SHINJUKU, OSAKA);
+        Path audit = net.node(OSAKA).home().resolve("audit");
+        Path moved = audit.resolveSibling("audit.moved");
+        int deadLetters = DeadLetterAssert.count(net, OSAKA);
+        Files.move(audit, moved);
+        Files.writeString(audit, "a file where the folder should be"); // a new log file cannot start, even as root
+        java.time.Instant now = java.time.Instant.now();
+        net.moveClock(Duration.between(now, now.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1)))
+                .plusMinutes(2));
+        try {
+            net.drop(SHINJUKU, "transfer-in", "O-0.xml", Notices.transferIn("O-0", ResidentCode.of("6200000000"), SHINJUKU, OSAKA));
+            await().atMost(Duration.ofSeconds(60)).until(() -> suspended(net, OSAKA) == 1.0);
+            assertThat(net.context(OSAKA).getBean(org.jukibus.flow.DeliverySuspension.class).suspended())
+                    .extracting(org.jukibus.flow.DeliverySuspension.Suspended::cause)
+                    .containsExactly(org.jukibus.audit.OperationLogUnwritable.REASON);
+            for (int i = 1; i <= BACKLOG; i++) {
+                net.drop(SHINJUKU, "transfer-in", "O-" + i + ".xml",
+                        Notices.transferIn("O-" + i, ResidentCode.of("6200000%03d".formatted(i)), SHINJUKU, OSAKA));
+            }
+            Queue inbound = net.broker(OSAKA).locateQueue(QUEUE);
+            await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0
+                    && inbound.getMessageCount() == BACKLOG + 1);
+            // longer than an unsuspended queue's 8 tries of a bug (about a minute): nothing is dead-lettered
+            Thread.sleep(70_000);
+            assertThat(inbound.getMessageCount()).as("the backlog is still in the queue").isEqualTo(BACKLOG + 1);
+            assertThat(inbound.getDeliveringCount()).as("messages held by the consumers").isLessThanOrEqualTo(CONSUMERS);
+            assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing dead-lettered").isEqualTo(deadLetters);
+            assertThat(suspended(net, OSAKA)).isEqualTo(1.0);
+            assertThat(net.files(SHINJUKU, "outbox", "non-delivery")).as("no false non-delivery report").isEmpty();
+        } finally {
+            Files.delete(audit);
+            Files.move(moved, audit);
+        }
+        net.stop(OSAKA).start(OSAKA); // the log takes entries again after a restart
+        everyMessageArrivesOnce(net);
+        assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing dead-lettered").isEqualTo(deadLetters);
+    }
+
     /** The backlog reaches the suspended queue, stays there, and is not tried message by message. */
     private static void backlogArrivesAndWaitsUntried(TestNetwork net) throws Exception {
         for (int i = 1; i <= BACKLOG; i++) {

@@ -4,7 +4,6 @@ import org.jukibus.core.PeriodicJob;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,7 +211,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
             Appended a = append(event);
             awaitSynced(a.ticket());
         } catch (IOException e) {
-            throw new UncheckedIOException("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
+            throw new OperationLogUnwritable("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
         }
     }
 
@@ -228,7 +227,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
                 awaitSynced(last);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
+            throw new OperationLogUnwritable("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
         }
     }
 
@@ -249,7 +248,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
                 awaitSynced(a.ticket());
                 SecureFiles.writePublic(dir.resolve(LogFiles.HEAD), (a.entry().toLine() + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new UncheckedIOException("the operation log in " + dir + " cannot be sealed: " + e.getMessage(), e);
+                throw new OperationLogUnwritable("the operation log in " + dir + " cannot be sealed: " + e.getMessage(), e);
             }
         }
     }

@@ -180,14 +180,17 @@ public final class InboundDelivery {
                         + " cannot be kept as evidence: " + e.getMessage(), e);
             }
         }
+        if (!monitoring) {
+            // before the seen record, which commits on its own: a redelivery after it is acknowledged untouched
+            // (ALREADY_DELIVERED), so an operation log that failed after it (a full disk: an outage, the message rolls
+            // back) would have left a delivery without its line for good; this way round a failed seen record leaves
+            // at worst a second line for the same delivery, as a crash in between does
+            audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
+                    .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
+                    .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));
+        }
         seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
-        if (monitoring) {
-            return;
-        }
-        audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
-                .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
-                .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));
     }
 
     private static String brokerMessageId(Message in) {
