@@ -84,10 +84,39 @@ class InboundOutageIT {
             net.drop(SHINJUKU, "transfer-in", "O-0.xml", Notices.transferIn("O-0", ResidentCode.of("6200000000"), SHINJUKU, OSAKA));
             await().atMost(Duration.ofSeconds(90)).until(() -> suspended(net, OSAKA) == 1.0);
             backlogArrivesAndWaitsUntried(net);
+            timerRoutesReportTheOutageOnce(net);
         } finally {
             storeLogin(net, "alter role " + login + " connection limit -1");
         }
         everyMessageArrivesOnce(net);
+        // the timer routes run again: each episode ended, none begun again
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(registry(net, OSAKA)
+                .find("jukibus.scheduled.outage").gauges()).allSatisfy(g -> assertThat(g.value()).isZero()));
+        assertThat(health(net, "scheduled").getStatus().getCode()).isEqualTo("UP");
+    }
+
+    /**
+     * The node's timer routes fail on the store as well (heartbeat, receipt batches, owed notices): each failing route
+     * is one episode however many of its runs fail (logged once, flow.ScheduledOutages: before, an ERROR with a stack
+     * trace per run), and the health component {@code scheduled} names the route and the cause.
+     */
+    private static void timerRoutesReportTheOutageOnce(TestNetwork net) {
+        MeterRegistry registry = registry(net, OSAKA);
+        await().atMost(Duration.ofSeconds(120)).until(() -> registry.find("jukibus.scheduled.outage").gauges().stream()
+                .anyMatch(g -> g.value() == 1.0 && routeFailures(net, OSAKA, g.getId().getTag("route")) >= 2));
+        String route = registry.find("jukibus.scheduled.outage").gauges().stream()
+                .filter(g -> g.value() == 1.0 && routeFailures(net, OSAKA, g.getId().getTag("route")) >= 2)
+                .findFirst().orElseThrow().getId().getTag("route");
+        assertThat(registry.get("jukibus.scheduled.outages").tag("route", route).counter().count())
+                .as("one episode for runs of " + route + " failing " + routeFailures(net, OSAKA, route) + " times").isEqualTo(1.0);
+        var scheduled = health(net, "scheduled");
+        assertThat(scheduled.getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(String.valueOf(((org.springframework.boot.actuate.health.Health) scheduled).getDetails()))
+                .contains(route).contains("Exception");
+    }
+
+    private static org.springframework.boot.actuate.health.HealthComponent health(TestNetwork net, String component) {
+        return net.context(OSAKA).getBean(org.springframework.boot.actuate.health.HealthEndpoint.class).healthForPath(component);
     }
 
     /**
@@ -182,8 +211,8 @@ class InboundOutageIT {
     }
 
     /**
-     * {@code jukibus_delivery_suspended{queue}}, read from the node's registry: a scrape of {@code /actuator/prometheus}
-     * logs the operator in, which needs the store (operator lockout).
+     * {@code jukibus_delivery_suspended{queue}}, read from the node's registry (what {@code /actuator/prometheus}
+     * serves: OperatorsIT scrapes it with the store down).
      */
     private static double suspended(TestNetwork net, String node) {
         return registry(net, node).get("jukibus.delivery.suspended").tag("queue", QUEUE).gauge().value();
@@ -191,7 +220,11 @@ class InboundOutageIT {
 
     /** {@code jukibus_route_failures_total{route}} of the delivery route. */
     private static double routeFailures(TestNetwork net, String node) {
-        var counter = registry(net, node).find("jukibus.route.failures").tag("route", ROUTE).counter();
+        return routeFailures(net, node, ROUTE);
+    }
+
+    private static double routeFailures(TestNetwork net, String node, String route) {
+        var counter = registry(net, node).find("jukibus.route.failures").tag("route", route).counter();
         return counter == null ? 0 : counter.count();
     }
 
