@@ -158,6 +158,8 @@ class InboundOutageIT {
             assertThat(inbound.getMessageCount()).as("the backlog is still in the queue").isEqualTo(BACKLOG + 1);
             assertThat(inbound.getDeliveringCount()).as("messages held by the consumers").isLessThanOrEqualTo(CONSUMERS);
             assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing dead-lettered").isEqualTo(deadLetters);
+            // the log stopped at the clock move's entry, before the first message: no try handed a file over unrecorded
+            assertThat(net.files(OSAKA, "outbox", "transfer-in")).as("nothing in the legacy outbox").isEmpty();
             assertThat(suspended(net, OSAKA)).isEqualTo(1.0);
             assertThat(net.files(SHINJUKU, "outbox", "non-delivery")).as("no false non-delivery report").isEmpty();
         } finally {

@@ -293,7 +293,8 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
                 : AuditEntry.of(seq + 1, now, event, nodeActor, head);
         byte[] line = (entry.toLine() + "\n").getBytes(StandardCharsets.UTF_8);
         if (line.length > LogFiles.MAX_LINE) {
-            throw new IOException("an entry of " + line.length + " bytes is over the limit of " + LogFiles.MAX_LINE);
+            // this entry's fault, not the disk's: no outage (flow.DeliveryFailures), nothing written, the log goes on
+            throw new IllegalArgumentException("an entry of " + line.length + " bytes is over the limit of " + LogFiles.MAX_LINE);
         }
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         try {

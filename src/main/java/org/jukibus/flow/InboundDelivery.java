@@ -157,6 +157,13 @@ public final class InboundDelivery {
     /** Hands the payload to the flow's handler: by default, into the legacy outbox. */
     public void deliver(Exchange exchange) throws Exception {
         Delivered message = exchange.getProperty(DELIVERED, Delivered.class);
+        String logStopped = message.flow().monitoring() ? null : audit.failure();
+        if (logStopped != null) {
+            // the operation log stays stopped until a restart, so markDelivered would fail after the legacy system had
+            // the file: each try of the suspended queue (one a minute for a whole weekend) would hand one more message
+            // over unrecorded, to be delivered again after the restart
+            throw new org.jukibus.audit.OperationLogUnwritable(logStopped, new IOException(logStopped));
+        }
         handlers.of(message.flow()).deliver(message, outbox);
     }
 

@@ -18,6 +18,7 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
+import org.apache.camel.spi.CamelEvent.RouteStoppedEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * the store down, the operation log unwritable). Each run failed with an ERROR and a stack trace, every few seconds for
  * as long as the store was down: thousands of lines that said one thing and buried everything else. Now a run that
  * fails on an outage is logged once per episode and route (WARN, with the cause), at DEBUG after that, and the first
- * run that goes through again ends the episode (INFO, how long and how many runs failed). The run is not retried: the
+ * run that goes through again ends the episode (INFO, how long and how many runs failed), and those of the other
+ * routes with the same cause (an hourly job would otherwise be reported failing for an hour after the store is back; a
+ * route stopped ends its own). The run is not retried: the
  * timer runs the route again at its next tick, as before. A failure that is no outage (a bug) is not handled here and
  * logs as ever.
  * <p>
@@ -72,14 +75,16 @@ public final class ScheduledOutages extends EventNotifierSupport {
         setIgnoreExchangeSentEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        setIgnoreRouteEvents(true);
+        setIgnoreRouteEvents(false);
         setIgnoreServiceEvents(true);
         setIgnoreStepEvents(true);
     }
 
     /** The route configuration's {@code onWhen}: whether the run failed on an outage (then handled here, not logged by Camel). */
     public boolean outage(Exchange exchange) {
-        return DeliveryFailures.outage(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        // a split's part (a send of scheduled-send) is not handled here: its failure fails the run, before "sent"
+        return exchange.getProperty(Exchange.CORRELATION_ID) == null
+                && DeliveryFailures.outage(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
     }
 
     /** A run of the exchange's route failed on an outage: logged if it starts an episode, else counted. */
@@ -127,7 +132,19 @@ public final class ScheduledOutages extends EventNotifierSupport {
             if (ended != null) {
                 log.info("route {} runs again: {} had failed {} run(s) of it for {}", route, ended.cause, ended.runs,
                         Duration.between(ended.since, clock.instant()).truncatedTo(ChronoUnit.SECONDS));
+                // the same cause passed for the others too: a route that runs hourly (erasure, CRL renewal) must not
+                // stay reported failing for an hour after the store is back
+                episodes.entrySet().removeIf(e -> {
+                    boolean same = e.getValue().cause.equals(ended.cause);
+                    if (same) {
+                        log.info("route {}: {} has passed (route {} ran through); it runs again at its next tick",
+                                e.getKey(), ended.cause, route);
+                    }
+                    return same;
+                });
             }
+        } else if (event instanceof RouteStoppedEvent stopped) {
+            episodes.remove(stopped.getRoute().getRouteId()); // a route switched off reports nothing
         }
     }
 

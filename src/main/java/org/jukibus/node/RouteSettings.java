@@ -32,7 +32,38 @@ final class RouteSettings {
     /** Timer periods bound nowhere else in the form Camel reads ({@link TimerIntervals}). */
     private static final List<String> TIMER_PERIODS = List.of(
             "jukibus.monitoring.check-interval",
+            "jukibus.monitoring.heartbeat-interval",
             "jukibus.trust.crl-renewal.check-interval");
+
+    private static final java.util.regex.Pattern MILLIS = java.util.regex.Pattern.compile("(-?[0-9]+)(ms|s|m)?");
+
+    /** A count, or null if it is none. */
+    private static Long count(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Milliseconds as the route's endpoint option reads them ({@code 3000}, {@code 3s}, {@code 500ms}), or null. */
+    private static Long millis(String value) {
+        java.util.regex.Matcher m = MILLIS.matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "ms" : m.group(2);
+            return switch (unit) {
+                case "s" -> Math.multiplyExact(n, 1000L);
+                case "m" -> Math.multiplyExact(n, 60_000L);
+                default -> n;
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null;
+        }
+    }
 
     /**
      * @param property the node's setting by key, null when not set (the route's default applies)
@@ -46,13 +77,12 @@ final class RouteSettings {
                 continue;
             }
             String allowed = range.min() + " to " + range.max() + (range.unit().isEmpty() ? "" : " " + range.unit());
-            try {
-                long n = Long.parseLong(value.trim());
-                if (n < range.min() || n > range.max()) {
-                    problems.add(range.key() + " must be " + allowed + ", not " + value.trim());
-                }
-            } catch (NumberFormatException e) {
-                problems.add(range.key() + " must be a whole number, " + allowed + ", not '" + value + "'");
+            Long n = range.unit().isEmpty() ? count(value.trim()) : millis(value.trim());
+            if (n == null) {
+                problems.add(range.key() + " must be " + (range.unit().isEmpty() ? "a whole number" : "a whole number of"
+                        + " milliseconds (or with ms, s or m)") + ", " + allowed + ", not '" + value + "'");
+            } else if (n < range.min() || n > range.max()) {
+                problems.add(range.key() + " must be " + allowed + ", not " + value.trim());
             }
         }
         for (String key : TIMER_PERIODS) {

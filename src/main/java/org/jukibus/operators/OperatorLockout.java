@@ -56,6 +56,10 @@ public class OperatorLockout {
     private Instant askAgainAt;
     private String outage;
     private int countedMeanwhile;
+    /** A caller is asking the store now. */
+    private boolean asking;
+    /** Held while what was counted here is added to the store, so that no two callers add it twice. */
+    private final Object merging = new Object();
 
     /** One operator as this node knows it: the last stored row, and what was counted here while the store was out. */
     private static final class Known {
@@ -79,7 +83,7 @@ public class OperatorLockout {
     }
 
     /** Reads every row now if the store answers (at the start); else at the first call that reaches it. */
-    public synchronized void load() {
+    public void load() {
         fromStore(() -> true);
     }
 
@@ -88,12 +92,15 @@ public class OperatorLockout {
     }
 
     /** When the operator was locked, if locked: the store's answer, else the last this node knows (never less). */
-    public synchronized Optional<Instant> lockedAt(String operator) {
+    public Optional<Instant> lockedAt(String operator) {
         StoredLockouts.Row row = fromStore(() -> store.read(operator));
-        if (row != null) {
-            remember(operator, row);
+        synchronized (this) {
+            if (row != null) {
+                remember(operator, row);
+                return Optional.ofNullable(row.lockedAt()); // the store's word: an officer's unlock on another node counts
+            }
+            return Optional.ofNullable(knownOrRefuse(operator).lockedAt);
         }
-        return Optional.ofNullable(knownOrRefuse(operator).lockedAt);
     }
 
     /**
@@ -101,33 +108,37 @@ public class OperatorLockout {
      *
      * @return the consecutive failures so far (the operator is locked when it reaches {@link #maxFailedAttempts()})
      */
-    public synchronized int failed(String operator, Instant at) {
+    public int failed(String operator, Instant at) {
         StoredLockouts.Row row = fromStore(() -> store.addFailures(operator, 1, maxFailedAttempts, null, at));
-        if (row != null) {
-            remember(operator, row);
-            return row.failedAttempts();
+        synchronized (this) {
+            if (row != null) {
+                remember(operator, row);
+                return row.failedAttempts();
+            }
+            Known k = knownOrRefuse(operator);
+            k.unmerged++;
+            countedMeanwhile++;
+            int failures = k.stored + k.unmerged;
+            if (failures >= maxFailedAttempts && k.lockedAt == null) {
+                k.lockedAt = at;
+                k.lockUnmerged = true;
+            }
+            return failures;
         }
-        Known k = knownOrRefuse(operator);
-        k.unmerged++;
-        countedMeanwhile++;
-        int failures = k.stored + k.unmerged;
-        if (failures >= maxFailedAttempts && k.lockedAt == null) {
-            k.lockedAt = at;
-            k.lockUnmerged = true;
-        }
-        return failures;
     }
 
     /** A successful login: the count starts again (never called for a locked operator). */
-    public synchronized void succeeded(String operator) {
+    public void succeeded(String operator) {
         Boolean reset = fromStore(() -> {
             store.reset(operator);
             return true;
         });
-        Known k = known.computeIfAbsent(operator, o -> new Known());
-        k.unmerged = 0;
-        if (reset != null && k.lockedAt == null) {
-            k.stored = 0;
+        synchronized (this) {
+            Known k = known.computeIfAbsent(operator, o -> new Known());
+            k.unmerged = 0;
+            if (reset != null && k.lockedAt == null) {
+                k.stored = 0;
+            }
         }
     }
 
@@ -136,18 +147,21 @@ public class OperatorLockout {
      *
      * @throws DataAccessException while the store cannot be reached: an unlock is for the store to record
      */
-    public synchronized boolean unlock(String operator, Instant lockedAt) {
+    public boolean unlock(String operator, Instant lockedAt) {
         Boolean unlocked = fromStore(() -> store.unlock(operator, lockedAt));
-        if (unlocked == null) {
-            throw new DataAccessResourceFailureException("the store is unreachable (" + outage + "): the unlock of operator "
-                    + operator + " waits until it is back");
+        synchronized (this) {
+            if (unlocked == null) {
+                throw new DataAccessResourceFailureException("the store is unreachable (" + outage + "): the unlock of operator "
+                        + operator + " waits until it is back");
+            }
+            if (unlocked) {
+                Known k = known.computeIfAbsent(operator, o -> new Known());
+                k.lockedAt = null;
+                k.lockUnmerged = false;
+                k.stored = 0;
+            }
+            return unlocked;
         }
-        if (unlocked) {
-            Known k = known.computeIfAbsent(operator, o -> new Known());
-            k.lockedAt = null;
-            k.stored = 0;
-        }
-        return unlocked;
     }
 
     /** Why the lockout goes on without the store, or null while the store answers. */
@@ -157,57 +171,111 @@ public class OperatorLockout {
 
     /**
      * The store's answer, after what was counted here meanwhile is added to it (and, after the start, every row read);
-     * null if the store cannot be reached now.
+     * null if the store cannot be reached now. The store is asked without this object's lock: a store that is down
+     * makes the pool wait its connection timeout (10 s), and every login, scrape and Hawtio request behind that lock
+     * would wait as long. While the store is known out, one caller at a time asks it again (at most every
+     * {@value #RETRY_SECONDS} s from the end of the last failure) and the others answer from what is known meanwhile.
      */
     private <T> T fromStore(Supplier<T> call) {
-        Instant now = clock.instant();
-        if (askAgainAt != null && now.isBefore(askAgainAt) && now.isAfter(askAgainAt.minus(RETRY).minusSeconds(1))) {
-            return null; // asked less than RETRY ago (a clock moved back does not make it longer)
+        synchronized (this) {
+            if (outage != null) {
+                Instant now = clock.instant();
+                boolean waitMore = askAgainAt != null && now.isBefore(askAgainAt)
+                        && now.isAfter(askAgainAt.minus(RETRY).minusSeconds(1)); // a clock moved back does not make it longer
+                if (asking || waitMore) {
+                    return null;
+                }
+            }
+            asking = true;
         }
         try {
-            merge(now);
-            if (!loaded) {
-                store.all().forEach(this::remember);
-                loaded = true;
-            }
+            mergeAndLoad();
             T answer = call.get();
-            if (outage != null) {
-                log.info("operator lockout: the store answers again; {} wrong PIN(s) counted without it were added to it",
-                        countedMeanwhile);
-                outage = null;
-                countedMeanwhile = 0;
+            synchronized (this) {
+                if (outage != null) {
+                    log.info("operator lockout: the store answers again; {} wrong PIN(s) counted without it were added to it",
+                            countedMeanwhile);
+                    outage = null;
+                    countedMeanwhile = 0;
+                }
+                askAgainAt = null;
             }
-            askAgainAt = null;
             return answer;
         } catch (DataAccessException e) {
-            if (outage == null) {
-                log.warn("operator lockout: the store cannot be reached ({}); logins go on with the locks and wrong PINs"
-                        + " this node knows, wrong PINs are counted here and added to the store when it is back", e.getMessage());
+            synchronized (this) {
+                if (outage == null) {
+                    log.warn("operator lockout: the store cannot be reached ({}); logins go on with the locks and wrong PINs"
+                            + " this node knows, wrong PINs are counted here and added to the store when it is back", e.getMessage());
+                }
+                outage = e.getMostSpecificCause().getClass().getSimpleName() + ": " + e.getMostSpecificCause().getMessage();
+                askAgainAt = clock.instant().plus(RETRY); // from the end of the failure, not its start
             }
-            outage = e.getMostSpecificCause().getClass().getSimpleName() + ": " + e.getMostSpecificCause().getMessage();
-            askAgainAt = now.plus(RETRY);
             return null;
-        }
-    }
-
-    /** Adds the wrong PINs and locks counted here while the store was out. */
-    private void merge(Instant now) {
-        for (Map.Entry<String, Known> e : known.entrySet()) {
-            Known k = e.getValue();
-            if (k.unmerged > 0 || k.lockUnmerged) {
-                StoredLockouts.Row row = store.addFailures(e.getKey(), k.unmerged, maxFailedAttempts,
-                        k.lockUnmerged ? k.lockedAt : null, now);
-                k.unmerged = 0;
-                k.lockUnmerged = false;
-                remember(e.getKey(), row);
+        } finally {
+            synchronized (this) {
+                asking = false;
             }
         }
     }
 
+    /**
+     * Adds the wrong PINs and locks counted here while the store was out, and reads every row once after the start. The
+     * store is written outside the lock: what was counted meanwhile stays to be added next time.
+     */
+    private void mergeAndLoad() {
+        synchronized (merging) {
+            mergeAndLoadNow();
+        }
+    }
+
+    private void mergeAndLoadNow() {
+        Map<String, int[]> counted = new HashMap<>();
+        Map<String, Instant> locks = new HashMap<>();
+        boolean load;
+        synchronized (this) {
+            for (Map.Entry<String, Known> e : known.entrySet()) {
+                Known k = e.getValue();
+                if (k.unmerged > 0 || k.lockUnmerged) {
+                    counted.put(e.getKey(), new int[] {k.unmerged});
+                    locks.put(e.getKey(), k.lockUnmerged ? k.lockedAt : null);
+                }
+            }
+            load = !loaded;
+        }
+        Instant now = clock.instant();
+        for (Map.Entry<String, int[]> e : counted.entrySet()) {
+            String operator = e.getKey();
+            StoredLockouts.Row row = store.addFailures(operator, e.getValue()[0], maxFailedAttempts, locks.get(operator), now);
+            synchronized (this) {
+                Known k = known.get(operator);
+                k.unmerged -= e.getValue()[0]; // those counted while this was written stay to be added
+                if (locks.get(operator) != null) {
+                    k.lockUnmerged = false;
+                }
+                remember(operator, row);
+            }
+        }
+        if (load) {
+            Map<String, StoredLockouts.Row> rows = store.all();
+            synchronized (this) {
+                if (!loaded) {
+                    rows.forEach(this::remember);
+                    loaded = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Remembers a row the store gave. A lock it shows is kept for the node's life; one it no longer shows is forgotten
+     * only by this node's own {@link #unlock}: a row read before a lock another caller made meanwhile must not clear it.
+     */
     private void remember(String operator, StoredLockouts.Row row) {
         Known k = known.computeIfAbsent(operator, o -> new Known());
         k.stored = row.failedAttempts();
-        k.lockedAt = row.lockedAt();
+        if (row.lockedAt() != null) {
+            k.lockedAt = row.lockedAt();
+        }
     }
 
     private Known knownOrRefuse(String operator) {

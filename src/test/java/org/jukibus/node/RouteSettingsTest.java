@@ -17,8 +17,11 @@ class RouteSettingsTest {
                 .hasMessageContaining("jukibus.delivery.receive-timeout must be 100 to 60000 milliseconds, not -1");
         assertThatThrownBy(() -> RouteSettings.check(Map.of("jukibus.delivery.receive-timeout", "0")::get))
                 .hasMessageContaining("jukibus.delivery.receive-timeout");
-        assertThatThrownBy(() -> RouteSettings.check(Map.of("jukibus.delivery.receive-timeout", "3s")::get))
-                .hasMessageContaining("jukibus.delivery.receive-timeout must be a whole number, 100 to 60000 milliseconds, not '3s'");
+        assertThatThrownBy(() -> RouteSettings.check(Map.of("jukibus.delivery.receive-timeout", "-3s")::get))
+                .hasMessageContaining("jukibus.delivery.receive-timeout must be 100 to 60000 milliseconds, not -3s");
+        assertThatThrownBy(() -> RouteSettings.check(Map.of("jukibus.delivery.receive-timeout", "PT3S")::get))
+                .hasMessageContaining("jukibus.delivery.receive-timeout must be a whole number of milliseconds (or with ms, s or m),"
+                        + " 100 to 60000 milliseconds, not 'PT3S'");
     }
 
     @Test
@@ -29,14 +32,16 @@ class RouteSettingsTest {
                 "jukibus.legacy.intake-threads", "1000",
                 "jukibus.trust.publish-poll", "0",
                 "jukibus.monitoring.check-interval", "PT30S",
-                "jukibus.trust.crl-renewal.check-interval", "0s");
+                "jukibus.trust.crl-renewal.check-interval", "0s",
+                "jukibus.monitoring.heartbeat-interval", "PT1M");
         assertThatThrownBy(() -> RouteSettings.check(wrong::get))
                 .hasMessageContaining("jukibus.delivery.consumers must be 1 to 64, not 0")
                 .hasMessageContaining("jukibus.legacy.poll-delay must be 10 to 3600000 milliseconds, not -5")
                 .hasMessageContaining("jukibus.legacy.intake-threads must be 1 to 64, not 1000")
                 .hasMessageContaining("jukibus.trust.publish-poll must be 10 to 3600000 milliseconds, not 0")
                 .hasMessageContaining("jukibus.monitoring.check-interval must be a number with ms, s, m or h")
-                .hasMessageContaining("jukibus.trust.crl-renewal.check-interval must be a number with ms, s, m or h");
+                .hasMessageContaining("jukibus.trust.crl-renewal.check-interval must be a number with ms, s, m or h")
+                .hasMessageContaining("jukibus.monitoring.heartbeat-interval must be a number with ms, s, m or h");
     }
 
     @Test
@@ -45,6 +50,9 @@ class RouteSettingsTest {
         assertThatCode(() -> RouteSettings.check(Map.of("jukibus.delivery.receive-timeout", "3000",
                 "jukibus.delivery.consumers", "4", "jukibus.legacy.poll-delay", "1000", "jukibus.trust.publish-poll", "2000",
                 "jukibus.monitoring.check-interval", "1s", "jukibus.trust.crl-renewal.check-interval", "1h")::get))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> RouteSettings.check(Map.of("jukibus.delivery.receive-timeout", "3s",
+                "jukibus.legacy.poll-delay", "500ms", "jukibus.monitoring.heartbeat-interval", "60s")::get))
                 .doesNotThrowAnyException();
     }
 }

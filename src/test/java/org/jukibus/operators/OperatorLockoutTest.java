@@ -121,11 +121,47 @@ class OperatorLockoutTest {
         assertThat(store.calls).isGreaterThan(calls);
     }
 
+    /**
+     * A store that is down makes the pool wait its connection timeout: while one caller waits for it, the others
+     * (logins, scrapes, Hawtio's every request) answer from what is known at once, and the next try comes
+     * {@value OperatorLockout#RETRY_SECONDS} s after that wait ended, not after it began.
+     */
+    @Test
+    void while_one_caller_waits_for_a_store_that_is_down_the_others_answer_at_once() throws Exception {
+        store.rows.put("locked", new StoredLockouts.Row(MAX, Instant.parse("2026-12-01T00:00:00Z")));
+        lockout.load();
+        store.down = true;
+        lockout.lockedAt("locked"); // the outage is known
+        clock.move(Duration.ofSeconds(OperatorLockout.RETRY_SECONDS));
+        store.slow = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService prober = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var probing = prober.submit(() -> lockout.lockedAt("other"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> store.waiting);
+            var others = java.util.concurrent.CompletableFuture.supplyAsync(() -> lockout.lockedAt("locked"));
+            assertThat(others).as("not held up by the caller waiting for the store")
+                    .succeedsWithin(Duration.ofSeconds(2)).isEqualTo(java.util.Optional.of(Instant.parse("2026-12-01T00:00:00Z")));
+            assertThat(lockout.failed("locked", clock.instant())).isEqualTo(MAX + 1);
+            clock.move(Duration.ofSeconds(20)); // the pool's wait
+            store.slow.countDown();
+            assertThat(probing.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        } finally {
+            prober.shutdownNow();
+        }
+        int calls = store.calls;
+        clock.move(Duration.ofSeconds(OperatorLockout.RETRY_SECONDS - 1));
+        lockout.lockedAt("locked");
+        assertThat(store.calls).as("asked again only 30 s after the last wait ended").isEqualTo(calls);
+    }
+
     /** The table in memory; {@code down}: every call fails as a store that refuses connections does. */
     static final class FakeStore extends StoredLockouts {
         final Map<String, Row> rows = new HashMap<>();
-        boolean down;
-        int calls;
+        volatile boolean down;
+        volatile int calls;
+        /** While set, a call to a store that is down waits for it (the pool's connection timeout). */
+        volatile java.util.concurrent.CountDownLatch slow;
+        volatile boolean waiting;
 
         FakeStore() {
             super(null);
@@ -133,6 +169,16 @@ class OperatorLockoutTest {
 
         private void reach() {
             calls++;
+            if (down && slow != null) {
+                waiting = true;
+                try {
+                    slow.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                slow = null;
+                waiting = false;
+            }
             if (down) {
                 throw new CannotGetJdbcConnectionException("connection refused");
             }
@@ -183,7 +229,7 @@ class OperatorLockoutTest {
     }
 
     static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
+        volatile Instant now = Instant.parse("2026-12-07T10:00:00Z");
 
         void move(Duration d) {
             now = now.plus(d);
