@@ -84,10 +84,91 @@ class InboundOutageIT {
             net.drop(SHINJUKU, "transfer-in", "O-0.xml", Notices.transferIn("O-0", ResidentCode.of("6200000000"), SHINJUKU, OSAKA));
             await().atMost(Duration.ofSeconds(90)).until(() -> suspended(net, OSAKA) == 1.0);
             backlogArrivesAndWaitsUntried(net);
+            timerRoutesReportTheOutageOnce(net);
         } finally {
             storeLogin(net, "alter role " + login + " connection limit -1");
         }
         everyMessageArrivesOnce(net);
+        // the timer routes run again: each episode ended, none begun again
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(registry(net, OSAKA)
+                .find("jukibus.scheduled.outage").gauges()).allSatisfy(g -> assertThat(g.value()).isZero()));
+        assertThat(health(net, "scheduled").getStatus().getCode()).isEqualTo("UP");
+    }
+
+    /**
+     * The node's timer routes fail on the store as well (heartbeat, receipt batches, owed notices): each failing route
+     * is one episode however many of its runs fail (logged once, flow.ScheduledOutages: before, an ERROR with a stack
+     * trace per run), and the health component {@code scheduled} names the route and the cause.
+     */
+    private static void timerRoutesReportTheOutageOnce(TestNetwork net) {
+        MeterRegistry registry = registry(net, OSAKA);
+        await().atMost(Duration.ofSeconds(120)).until(() -> registry.find("jukibus.scheduled.outage").gauges().stream()
+                .anyMatch(g -> g.value() == 1.0 && routeFailures(net, OSAKA, g.getId().getTag("route")) >= 2));
+        String route = registry.find("jukibus.scheduled.outage").gauges().stream()
+                .filter(g -> g.value() == 1.0 && routeFailures(net, OSAKA, g.getId().getTag("route")) >= 2)
+                .findFirst().orElseThrow().getId().getTag("route");
+        assertThat(registry.get("jukibus.scheduled.outages").tag("route", route).counter().count())
+                .as("one episode for runs of " + route + " failing " + routeFailures(net, OSAKA, route) + " times").isEqualTo(1.0);
+        var scheduled = health(net, "scheduled");
+        assertThat(scheduled.getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(String.valueOf(((org.springframework.boot.actuate.health.Health) scheduled).getDetails()))
+                .contains(route).contains("Exception");
+    }
+
+    private static org.springframework.boot.actuate.health.HealthComponent health(TestNetwork net, String component) {
+        return net.context(OSAKA).getBean(org.springframework.boot.actuate.health.HealthEndpoint.class).healthForPath(component);
+    }
+
+    /**
+     * The operation log cannot be written (its folder gone: as a full disk looks to the node): every delivery records
+     * there, so it is an outage like the outbox's. Before, each message was retried as a bug and dead-lettered
+     * RETRIES_EXHAUSTED within a minute: a full disk dead-lettered a day's traffic. The log stays stopped after a failed
+     * write (a torn line must not be followed, audit.HashChainLog) until the node is restarted once the disk is fixed.
+     * The log's folder is replaced while the node writes into an open file, so the failure comes when the next file
+     * starts: at the next UTC day, which the test brings with the network's clock.
+     */
+    @Test
+    void an_operation_log_that_cannot_be_written_suspends_delivery_and_nothing_is_dead_lettered(
+            @Provisioned({SHINJUKU, OSAKA}) TestNetwork net) throws Exception {
+        net.node(OSAKA).properties().put("jukibus.delivery.suspended-retry-max", "4s");
+        net.start(SHINJUKU, OSAKA);
+        Path audit = net.node(OSAKA).home().resolve("audit");
+        Path moved = audit.resolveSibling("audit.moved");
+        int deadLetters = DeadLetterAssert.count(net, OSAKA);
+        Files.move(audit, moved);
+        Files.writeString(audit, "a file where the folder should be"); // a new log file cannot start, even as root
+        java.time.Instant now = java.time.Instant.now();
+        net.moveClock(Duration.between(now, now.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1)))
+                .plusMinutes(2));
+        try {
+            net.drop(SHINJUKU, "transfer-in", "O-0.xml", Notices.transferIn("O-0", ResidentCode.of("6200000000"), SHINJUKU, OSAKA));
+            await().atMost(Duration.ofSeconds(60)).until(() -> suspended(net, OSAKA) == 1.0);
+            assertThat(net.context(OSAKA).getBean(org.jukibus.flow.DeliverySuspension.class).suspended())
+                    .extracting(org.jukibus.flow.DeliverySuspension.Suspended::cause)
+                    .containsExactly(org.jukibus.audit.OperationLogUnwritable.REASON);
+            for (int i = 1; i <= BACKLOG; i++) {
+                net.drop(SHINJUKU, "transfer-in", "O-" + i + ".xml",
+                        Notices.transferIn("O-" + i, ResidentCode.of("6200000%03d".formatted(i)), SHINJUKU, OSAKA));
+            }
+            Queue inbound = net.broker(OSAKA).locateQueue(QUEUE);
+            await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0
+                    && inbound.getMessageCount() == BACKLOG + 1);
+            // longer than an unsuspended queue's 8 tries of a bug (about a minute): nothing is dead-lettered
+            Thread.sleep(70_000);
+            assertThat(inbound.getMessageCount()).as("the backlog is still in the queue").isEqualTo(BACKLOG + 1);
+            assertThat(inbound.getDeliveringCount()).as("messages held by the consumers").isLessThanOrEqualTo(CONSUMERS);
+            assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing dead-lettered").isEqualTo(deadLetters);
+            // the log stopped at the clock move's entry, before the first message: no try handed a file over unrecorded
+            assertThat(net.files(OSAKA, "outbox", "transfer-in")).as("nothing in the legacy outbox").isEmpty();
+            assertThat(suspended(net, OSAKA)).isEqualTo(1.0);
+            assertThat(net.files(SHINJUKU, "outbox", "non-delivery")).as("no false non-delivery report").isEmpty();
+        } finally {
+            Files.delete(audit);
+            Files.move(moved, audit);
+        }
+        net.stop(OSAKA).start(OSAKA); // the log takes entries again after a restart
+        everyMessageArrivesOnce(net);
+        assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing dead-lettered").isEqualTo(deadLetters);
     }
 
     /** The backlog reaches the suspended queue, stays there, and is not tried message by message. */
@@ -132,8 +213,8 @@ class InboundOutageIT {
     }
 
     /**
-     * {@code jukibus_delivery_suspended{queue}}, read from the node's registry: a scrape of {@code /actuator/prometheus}
-     * logs the operator in, which needs the store (operator lockout).
+     * {@code jukibus_delivery_suspended{queue}}, read from the node's registry (what {@code /actuator/prometheus}
+     * serves: OperatorsIT scrapes it with the store down).
      */
     private static double suspended(TestNetwork net, String node) {
         return registry(net, node).get("jukibus.delivery.suspended").tag("queue", QUEUE).gauge().value();
@@ -141,7 +222,11 @@ class InboundOutageIT {
 
     /** {@code jukibus_route_failures_total{route}} of the delivery route. */
     private static double routeFailures(TestNetwork net, String node) {
-        var counter = registry(net, node).find("jukibus.route.failures").tag("route", ROUTE).counter();
+        return routeFailures(net, node, ROUTE);
+    }
+
+    private static double routeFailures(TestNetwork net, String node, String route) {
+        var counter = registry(net, node).find("jukibus.route.failures").tag("route", route).counter();
         return counter == null ? 0 : counter.count();
     }
 

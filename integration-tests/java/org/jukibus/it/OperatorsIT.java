@@ -252,6 +252,81 @@ class OperatorsIT {
                         d -> assertThat(d).startsWith("broker removeAllMessages() on queue jukibus.dlq refused: "));
     }
 
+    /**
+     * A store outage is when operators most need to see the node: the login reads the lockout from the store, and a
+     * scrape of the metrics with card and PIN failed exactly then. The lockout goes on from what the node knows
+     * (operators.OperatorLockout): the right PIN gets in, a wrong one is refused and counted (and locks), a locked
+     * operator stays locked, and what was counted is in the store once it is back.
+     */
+    @Test
+    @Order(8)
+    void while_the_store_is_down_the_right_pin_reads_the_metrics_wrong_pins_still_lock_and_a_lock_stays() throws Exception {
+        CertificateAuthority ca = net.network.ca();
+        Instant now = Instant.now();
+        OperatorCard stuck = card(ca, "stuck", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        OperatorCard guesser = card(ca, "guesser", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+        register(stuck, PIN, "dlq.read:*");
+        register(guesser, PIN, "dlq.read:*");
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(stuck, "stuck", "0000", "/actuator/info").statusCode()).isEqualTo(401);
+        }
+        assertThat(get(guesser, "guesser", PIN, "/actuator/info").statusCode()).isEqualTo(200);
+        OperatorCard operator = net.operatorCard();
+        String pin = new String(net.operatorPin());
+
+        String login = "node_" + OSAKA;
+        store("postgres", "alter role " + login + " connection limit 0",
+                "select pg_terminate_backend(pid) from pg_stat_activity where usename = '" + login + "'");
+        try {
+            HttpResponse<String> metrics = get(operator, NetworkProvisioner.OPERATOR, pin, "/actuator/prometheus");
+            assertThat(metrics.statusCode()).as("the operator scrapes the metrics with the store down").isEqualTo(200);
+            assertThat(metrics.body()).contains("jukibus_delivery_suspended");
+            assertThat(get(operator, NetworkProvisioner.OPERATOR, "9999", "/actuator/prometheus").statusCode())
+                    .as("a wrong PIN is still refused").isEqualTo(401);
+            assertThat(get(stuck, "stuck", PIN, "/actuator/prometheus").statusCode()).as("a locked operator stays locked")
+                    .isEqualTo(401);
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(guesser, "guesser", "0000", "/actuator/prometheus").statusCode()).isEqualTo(401);
+            }
+            assertThat(get(guesser, "guesser", PIN, "/actuator/prometheus").statusCode())
+                    .as("three wrong PINs lock without the store too").isEqualTo(401);
+            HttpResponse<String> health = get(operator, NetworkProvisioner.OPERATOR, pin, "/actuator/health");
+            assertThat(health.statusCode()).as("logged in: the health says DOWN (503), not 401").isEqualTo(503);
+            assertThat(health.body()).contains("\"db\"").contains("DOWN");
+        } finally {
+            store("postgres", "alter role " + login + " connection limit -1");
+        }
+        // the store asked again at most 30 s after the last failure (operators.OperatorLockout)
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(5))
+                .until(() -> lockedInStore("guesser") != null);
+        try (java.sql.Connection c = net.store.superuser(login); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("select failed_attempts from operator_lockout where operator_id = 'guesser'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getInt(1)).as("the wrong PINs counted without the store are in it").isEqualTo(3);
+        }
+        assertThat(lockedInStore("stuck")).isNotNull();
+        assertThat(get(stuck, "stuck", PIN, "/actuator/info").statusCode()).as("still locked, store back").isEqualTo(401);
+        assertThat(get(guesser, "guesser", PIN, "/actuator/info").statusCode()).isEqualTo(401);
+        assertThat(get(operator, NetworkProvisioner.OPERATOR, pin, "/actuator/info").statusCode()).isEqualTo(200);
+    }
+
+    /** The lock in the node's store, read there directly after a login (which asks the store again and adds what the node counted). */
+    static java.sql.Timestamp lockedInStore(String operator) throws Exception {
+        get(net.operatorCard(), NetworkProvisioner.OPERATOR, new String(net.operatorPin()), "/actuator/info");
+        try (java.sql.Connection c = net.store.superuser("node_" + OSAKA); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("select locked_at from operator_lockout where operator_id = '" + operator + "'")) {
+            return r.next() ? r.getTimestamp(1) : null;
+        }
+    }
+
+    static void store(String database, String... statements) throws Exception {
+        try (java.sql.Connection c = net.store.superuser(database); java.sql.Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
     // --- helpers ---
 
     static String queueMBean(String queue) {

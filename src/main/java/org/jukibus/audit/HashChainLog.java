@@ -4,7 +4,6 @@ import org.jukibus.core.PeriodicJob;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -234,7 +233,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
             Appended a = append(event);
             awaitSynced(a.ticket());
         } catch (IOException e) {
-            throw new UncheckedIOException("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
+            throw new OperationLogUnwritable("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
         }
     }
 
@@ -250,7 +249,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
                 awaitSynced(last);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
+            throw new OperationLogUnwritable("the operation log in " + dir + " cannot be written: " + e.getMessage(), e);
         }
     }
 
@@ -271,7 +270,7 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
                 awaitSynced(a.ticket());
                 SecureFiles.writePublic(dir.resolve(LogFiles.HEAD), (a.entry().toLine() + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new UncheckedIOException("the operation log in " + dir + " cannot be sealed: " + e.getMessage(), e);
+                throw new OperationLogUnwritable("the operation log in " + dir + " cannot be sealed: " + e.getMessage(), e);
             }
         }
     }
@@ -316,7 +315,8 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
                 : AuditEntry.of(seq + 1, now, event, nodeActor, head);
         byte[] line = (entry.toLine() + "\n").getBytes(StandardCharsets.UTF_8);
         if (line.length > LogFiles.MAX_LINE) {
-            throw new IOException("an entry of " + line.length + " bytes is over the limit of " + LogFiles.MAX_LINE);
+            // this entry's fault, not the disk's: no outage (flow.DeliveryFailures), nothing written, the log goes on
+            throw new IllegalArgumentException("an entry of " + line.length + " bytes is over the limit of " + LogFiles.MAX_LINE);
         }
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         try {

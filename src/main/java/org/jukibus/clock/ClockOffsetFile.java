@@ -88,8 +88,14 @@ public final class ClockOffsetFile implements AutoCloseable {
             Duration before = clock.moveTo(offset);
             if (!before.equals(offset)) {
                 log.warn("the node's clock was moved: offset {} -> {} (from {}); now {}", before, offset, file, clock.instant());
-                audit.record(AuditEvent.of(AuditKind.CLOCK_MOVED)
-                        .detail("clock offset " + before + " -> " + offset + " (from " + file.getFileName() + ")"));
+                try {
+                    audit.record(AuditEvent.of(AuditKind.CLOCK_MOVED)
+                            .detail("clock offset " + before + " -> " + offset + " (from " + file.getFileName() + ")"));
+                } catch (org.jukibus.audit.OperationLogUnwritable e) {
+                    // the clock did move: saying the file held no duration sent the operator after the wrong thing
+                    log.error("the node's clock was moved to offset {}, but the operation log could not record it: {}",
+                            offset, e.getMessage());
+                }
             }
         } catch (IOException | RuntimeException e) { // DateTimeParseException, ArithmeticException: not a duration
             log.error("{} does not hold an ISO-8601 duration (e.g. P8D), the clock stays at offset {}: {}",

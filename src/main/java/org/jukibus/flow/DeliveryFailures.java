@@ -13,8 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-import org.jukibus.envelope.EnvelopeRejectedException;
+import org.jukibus.audit.OperationLogUnwritable;
 import org.jukibus.broker.DiskFullRefusal;
+import org.jukibus.envelope.EnvelopeRejectedException;
 import org.jukibus.link.PeerUnreachableException;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -31,8 +32,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
  *       cannot read is not here: it may as well be this node's bug (a model changed by an upgrade) as the sender's,
  *       and a final non-delivery notice for a message an operator later replays would give it two outcomes.</li>
  *   <li>{@link Kind#TRANSIENT}: something this node depends on is unavailable and will be back, and says so: a
- *       {@link TransientFailure} (the legacy outbox unwritable, the certification authority, a message in flight), a
- *       peer unreachable, a connection refused or timed out, the store down or busy ({@link #isTransient}). The message
+ *       {@link TransientFailure} (the legacy outbox unwritable, the certification authority, a message in flight), the
+ *       operation log unwritable, a peer unreachable, a connection refused or timed out, the store down or busy ({@link #isTransient}). The message
  *       waits on the broker and is tried again with backoff ({@code jukibus.delivery.transient-max-attempts}, -1 = no
  *       limit); {@link FailedAttempts} makes the wait visible. An {@link #outage} also suspends the queue's delivery
  *       ({@link DeliverySuspension}), so that its backlog does not wait out redelivery delays in memory. Dead-lettering it after a minute of attempts left every
@@ -135,6 +136,9 @@ public final class DeliveryFailures {
             if (t instanceof PermanentFailure permanent) {
                 return permanent.reason();
             }
+            if (t instanceof OperationLogUnwritable) {
+                return OperationLogUnwritable.REASON;
+            }
             if (kindOf(t) != Kind.UNCLASSIFIED) {
                 return t.getClass().getSimpleName();
             }
@@ -157,6 +161,9 @@ public final class DeliveryFailures {
             if (t instanceof TransientFailure transientFailure) {
                 return transientFailure.reason();
             }
+            if (t instanceof OperationLogUnwritable) {
+                return OperationLogUnwritable.REASON;
+            }
             if (kindOf(t) == Kind.TRANSIENT) {
                 break;
             }
@@ -176,12 +183,15 @@ public final class DeliveryFailures {
 
     /**
      * Only what names an outage: a {@link TransientFailure} (the legacy outbox unwritable, the certification authority,
-     * a copy in flight), a peer unreachable, a send the broker refused at its disk bound ({@link DiskFullRefusal}), a connection refused or timed out, and a store that is down, restarting,
+     * a copy in flight), the operation log unwritable ({@link OperationLogUnwritable}: a full disk must not dead-letter
+     * every message it fails), a peer unreachable, a send the broker refused at its disk bound ({@link DiskFullRefusal}),
+     * a connection refused or timed out, and a store that is down, restarting,
      * out of connections or resources, or that chose this transaction as a deadlock or serialization victim.
      * A constraint violation or a duplicate key is no outage and is not here.
      */
     private static boolean isTransient(Throwable t) {
-        return t instanceof TransientFailure || t instanceof PeerUnreachableException || DiskFullRefusal.refused(t)
+        return t instanceof TransientFailure || t instanceof OperationLogUnwritable || t instanceof PeerUnreachableException
+                || DiskFullRefusal.refused(t)
                 || t instanceof ConnectException || t instanceof SocketTimeoutException
                 || t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
                 || t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code jukibus.delivery.suspended-retry-max}: delivered, the queue is resumed and every consumer goes on; failing with
  * the outage again, the wait doubles; dead-lettered, it says nothing about the outage and left the queue, and the next
  * probe follows at once (a run of bad envelopes, a hostile peer's say, must not hold the others a wait each); rolled
- * back for another reason (a bug), the next probe follows after the same wait. A suspension within
+ * back for another reason (a bug), the next probe follows after the same wait. A suspended queue left with nothing to
+ * hold (empty, no consumer waiting or trying: its messages left otherwise) is resumed when next looked at ({@code state}). A suspension within
  * {@code suspended-retry-max} of a resume continues the episode ({@code suspend}). A failure for good is dead-lettered as before, also while suspended, and
  * never starts a suspension; nor does a failure of one message alone ({@link TransientFailure#ofThisMessage}, a lost
  * race in the store), which a peer could cause with its own messages.
@@ -74,6 +76,7 @@ public final class DeliverySuspension extends EventNotifierSupport {
     private final Duration firstWait;
     private final Duration longestWait;
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+    private final ToLongFunction<String> depth;
     private volatile boolean stopping;
 
     /**
@@ -81,6 +84,15 @@ public final class DeliverySuspension extends EventNotifierSupport {
      * @param longestWait the longest wait between probes ({@code jukibus.delivery.suspended-retry-max})
      */
     public DeliverySuspension(MeterRegistry registry, Clock clock, Duration firstWait, Duration longestWait) {
+        this(registry, clock, firstWait, longestWait, null);
+    }
+
+    /**
+     * @param depth the messages in a queue by its name, held and waiting a redelivery delay included (Artemis'
+     *              {@code getMessageCount}); null: unknown, a suspension then ends only with a delivered try
+     */
+    public DeliverySuspension(MeterRegistry registry, Clock clock, Duration firstWait, Duration longestWait,
+                              ToLongFunction<String> depth) {
         if (firstWait.isNegative() || firstWait.isZero() || longestWait.compareTo(firstWait) < 0) {
             throw new IllegalArgumentException("jukibus.delivery.suspended-retry must be positive and at most"
                     + " jukibus.delivery.suspended-retry-max (" + firstWait + ", " + longestWait + ")");
@@ -89,6 +101,7 @@ public final class DeliverySuspension extends EventNotifierSupport {
         this.clock = clock;
         this.firstWait = firstWait;
         this.longestWait = longestWait;
+        this.depth = depth;
         setIgnoreCamelContextEvents(false);
         setIgnoreRouteEvents(false);
         setIgnoreExchangeEvents(true);
@@ -317,7 +330,26 @@ public final class DeliverySuspension extends EventNotifierSupport {
             notifyAll();
         }
 
+        /**
+         * The queue as an operator sees it; null when not suspended. A suspended queue that holds nothing any more (no
+         * consumer waiting or trying, no message in it: every one left otherwise, dead-lettered by
+         * {@code transient-max-attempts}, expired, moved by an operator) is resumed here: there is nothing left to
+         * hold, and a suspension that stayed reported until the next message arrived kept the alert firing and the
+         * health DOWN after the fix. Looked at whenever the gauge or the health is read (every heartbeat, every scrape).
+         * The count includes the messages the consumers have received and not yet passed here, so a message on its way
+         * to {@link #await} keeps it suspended.
+         */
         synchronized Suspended state() {
+            if (suspended && !probing && waiting.isEmpty() && depth != null && depth.applyAsLong(name) == 0) {
+                Instant now = clock.instant();
+                suspended = false;
+                resumedAt = now;
+                resumes++;
+                log.info("delivery from {} resumed: the queue is empty, every message held since {} suspended it {} ago left it"
+                        + " otherwise (dead-lettered or moved)", name, cause,
+                        Duration.between(since, now).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                notifyAll();
+            }
             return suspended ? new Suspended(name, cause, since, probes) : null;
         }
     }

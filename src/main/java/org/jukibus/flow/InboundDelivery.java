@@ -157,6 +157,13 @@ public final class InboundDelivery {
     /** Hands the payload to the flow's handler: by default, into the legacy outbox. */
     public void deliver(Exchange exchange) throws Exception {
         Delivered message = exchange.getProperty(DELIVERED, Delivered.class);
+        String logStopped = message.flow().monitoring() ? null : audit.failure();
+        if (logStopped != null) {
+            // the operation log stays stopped until a restart, so markDelivered would fail after the legacy system had
+            // the file: each try of the suspended queue (one a minute for a whole weekend) would hand one more message
+            // over unrecorded, to be delivered again after the restart
+            throw new org.jukibus.audit.OperationLogUnwritable(logStopped, new IOException(logStopped));
+        }
         handlers.of(message.flow()).deliver(message, outbox);
     }
 
@@ -180,14 +187,17 @@ public final class InboundDelivery {
                         + " cannot be kept as evidence: " + e.getMessage(), e);
             }
         }
+        if (!monitoring) {
+            // before the seen record, which commits on its own: a redelivery after it is acknowledged untouched
+            // (ALREADY_DELIVERED), so an operation log that failed after it (a full disk: an outage, the message rolls
+            // back) would have left a delivery without its line for good; this way round a failed seen record leaves
+            // at worst a second line for the same delivery, as a crash in between does
+            audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
+                    .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
+                    .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));
+        }
         seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
-        if (monitoring) {
-            return;
-        }
-        audit.record(AuditEvent.of(AuditKind.MESSAGE_DELIVERED).flow(exchange.getProperty(Headers.FLOW, String.class))
-                .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
-                .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));
     }
 
     private static String brokerMessageId(Message in) {

@@ -95,6 +95,12 @@ public class ManagementConfiguration {
         return jobs.health();
     }
 
+    /** Health component {@code scheduled}: no timer route's runs fail on an outage. */
+    @Bean
+    HealthIndicator scheduledHealthIndicator(org.jukibus.flow.ScheduledOutages outages) {
+        return NodeHealth.scheduled(outages);
+    }
+
     /** {@code /actuator/info} names the node, so {@code jukibus dlq} knows whose MBean to call. */
     @Bean
     InfoContributor nodeInfo(NodeSettings settings) {

@@ -86,6 +86,24 @@ public final class NodeHealth {
     }
 
     /**
+     * The timer routes (heartbeat, receipt batches, owed notices, erasure, overdue checks): down while one's runs fail on
+     * an outage (the store down, the operation log unwritable: {@link org.jukibus.flow.ScheduledOutages}), each with its
+     * cause, since when and the runs failed. Which part of the node is failing, at a glance.
+     */
+    public static HealthIndicator scheduled(org.jukibus.flow.ScheduledOutages outages) {
+        return () -> {
+            var failing = outages.failing();
+            if (failing.isEmpty()) {
+                return Health.up().build();
+            }
+            Map<String, String> routes = new LinkedHashMap<>();
+            failing.forEach(f -> routes.put(f.route(), "failing since " + f.since() + " on " + f.cause() + ", "
+                    + f.runs() + " run(s)"));
+            return Health.down().withDetail("failing", routes).build();
+        };
+    }
+
+    /**
      * The node's Camel routes: up only when every one of them is started, except the routes of
      * flows switched off in the config file ({@code jukibus.flows.<flow>.enabled=false}), which are
      * listed as switched off.

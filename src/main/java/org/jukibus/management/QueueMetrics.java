@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Tags;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Consumer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
@@ -163,7 +164,26 @@ public final class QueueMetrics implements AutoCloseable {
             bytes[0] += ref.getMessageMemoryEstimate();
             action.accept(ref);
         });
-        queue.getDeliveringMessages().values().forEach(refs -> refs.forEach(action));
+        try {
+            // the consumers' messages and those of sessions closed before their commit (a linger session)
+            queue.getDeliveringMessages().values().forEach(refs -> refs.forEach(action));
+            return;
+        } catch (NullPointerException closing) {
+            // Artemis 2.40 clears a closing consumer's session before the queue lets go of it, and then its
+            // getDeliveringMessages throws (ServerSession.getInTXMessagesForConsumer on null). The delivery consumers
+            // open and close one every idle receive (CACHE_NONE), so the whole round failed now and then: a WARN and
+            // no metrics for 10 s. Read consumer by consumer instead, leaving out the one closing.
+            log.debug("a consumer of {} closed while it was read: read one by one ({})", queue.getName(), closing.getMessage());
+        }
+        for (Consumer consumer : queue.getConsumers()) {
+            List<MessageReference> delivering;
+            try {
+                delivering = consumer.getDeliveringMessages();
+            } catch (NullPointerException closedMeanwhile) {
+                continue; // a closed consumer holds nothing: what it had is back in the queue or acknowledged
+            }
+            delivering.forEach(action);
+        }
     }
 
     /** When a message was first queued: a parked envelope keeps that time in a property (its copies are new messages). */

@@ -94,7 +94,8 @@ public class NodeConfiguration {
     }
 
     @Bean
-    NodeSettings nodeSettings(NodeProperties properties) throws IOException {
+    NodeSettings nodeSettings(NodeProperties properties, org.springframework.core.env.Environment environment) throws IOException {
+        RouteSettings.check(environment::getProperty);
         return NodeSettings.from(properties);
     }
 
@@ -460,9 +461,21 @@ public class NodeConfiguration {
     /** An inbound queue's delivery suspended while an outage lasts, one message tried at a time (peer-delivery's first step). */
     @Bean
     org.jukibus.flow.DeliverySuspension deliverySuspension(io.micrometer.core.instrument.MeterRegistry registry, Clock clock,
+            NodeBroker broker,
             @Value("${jukibus.delivery.suspended-retry:1s}") Duration firstWait,
             @Value("${jukibus.delivery.suspended-retry-max:1m}") Duration longestWait) {
-        return new org.jukibus.flow.DeliverySuspension(registry, clock, firstWait, longestWait);
+        return new org.jukibus.flow.DeliverySuspension(registry, clock, firstWait, longestWait, queue -> {
+            // every message in the queue: paged, scheduled (a redelivery delay) and held by a consumer included
+            var server = broker.server();
+            var found = server == null ? null : server.locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(queue));
+            return found == null ? -1 : found.getMessageCount();
+        });
+    }
+
+    /** The timer routes' runs failing on an outage: logged once per episode, counted (routes/common/error-handling.yaml, scheduled-outages). */
+    @Bean
+    org.jukibus.flow.ScheduledOutages scheduledOutages(io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+        return new org.jukibus.flow.ScheduledOutages(registry, clock);
     }
 
     @Bean

@@ -41,8 +41,10 @@ public class OperatorsConfiguration {
     }
 
     @Bean
-    OperatorLockout operatorLockout(JdbcTemplate jdbcTemplate, OperatorsProperties properties) {
-        return new OperatorLockout(jdbcTemplate, properties.getMaxFailedAttempts());
+    OperatorLockout operatorLockout(JdbcTemplate jdbcTemplate, OperatorsProperties properties, Clock clock) {
+        OperatorLockout lockout = new OperatorLockout(jdbcTemplate, properties.getMaxFailedAttempts(), clock);
+        lockout.load(); // every lock known from the start, should the store be out at the first login
+        return lockout;
     }
 
     @Bean

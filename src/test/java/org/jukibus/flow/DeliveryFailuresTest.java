@@ -20,6 +20,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.audit.OperationLogUnwritable;
 import org.jukibus.flow.DeliveryFailures.Kind;
 import org.jukibus.link.PeerUnreachableException;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,9 @@ class DeliveryFailuresTest {
         assertThat(DeliveryFailures.outage(new SQLException("admin shutdown", "57P01"))).isTrue();
         assertThat(DeliveryFailures.outage(new SQLException("too many connections", "53300"))).isTrue();
         assertThat(DeliveryFailures.outage(new RuntimeCamelException(new ConnectException("Connection refused")))).isTrue();
+        // the operation log's disk full or folder gone: every delivery records, so every delivery would fail alike
+        assertThat(DeliveryFailures.outage(new RuntimeCamelException(new OperationLogUnwritable("the operation log in home/audit"
+                + " cannot be written", new FileSystemException("home/audit", null, "No space left on device"))))).isTrue();
 
         // transient, but of this message alone
         assertThat(DeliveryFailures.outage(TransientFailure.ofThisMessage(InboundDelivery.IN_FLIGHT, "copy in flight", null))).isFalse();
@@ -125,6 +129,10 @@ class DeliveryFailuresTest {
         assertThat(DeliveryFailures.cause(new RuntimeCamelException("wrapped", new SQLException("pool closed", "08006"))))
                 .isEqualTo("SQLException");
         assertThat(DeliveryFailures.cause(new IllegalStateException("bug"))).isEqualTo("IllegalStateException");
+        OperationLogUnwritable audit = new OperationLogUnwritable("cannot be written", new IOException("No space left on device"));
+        assertThat(DeliveryFailures.cause(new RuntimeCamelException(audit))).isEqualTo(OperationLogUnwritable.REASON);
+        assertThat(DeliveryFailures.reason(audit)).as("a dead letter past the window names it too").isEqualTo(OperationLogUnwritable.REASON);
+        assertThat(DeliveryFailures.classify(audit)).isEqualTo(Kind.TRANSIENT);
     }
 
     static JsonProcessingException readError() {

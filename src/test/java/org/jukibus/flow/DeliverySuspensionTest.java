@@ -133,6 +133,51 @@ class DeliverySuspensionTest {
         }
     }
 
+    /**
+     * Every held message left another way (here: dead-lettered as the probe; also by transient-max-attempts, expired,
+     * moved by an operator): with nothing held and the queue empty, the suspension ends when it is next looked at
+     * (health, gauge) instead of staying reported until a next message is delivered.
+     */
+    @Test
+    void a_suspended_queue_that_holds_nothing_and_is_empty_is_resumed() throws Exception {
+        java.util.concurrent.atomic.AtomicLong depth = new java.util.concurrent.atomic.AtomicLong(1);
+        DeliverySuspension watched = new DeliverySuspension(new SimpleMeterRegistry(), clock, FIRST, MOST, q -> {
+            assertThat(q).isEqualTo(QUEUE);
+            return depth.get();
+        });
+        Exchange first = exchange();
+        watched.pass(first);
+        fail(first, OUTBOX_FULL);
+        assertThat(watched.suspended()).as("a message in the queue (held, delayed or waiting)").hasSize(1);
+
+        Exchange probe = exchange();
+        CompletableFuture<Exchange> consumer = CompletableFuture.supplyAsync(() -> {
+            try {
+                watched.pass(probe);
+                return probe;
+            } catch (TransientFailure e) {
+                throw new IllegalStateException(e);
+            }
+        }, consumers);
+        clock.move(FIRST);
+        consumer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        depth.set(0); // whatever the count says, a message being tried keeps the queue suspended
+        assertThat(watched.suspended()).as("a probe in flight").hasSize(1);
+        deadLetter(probe, new PermanentFailure("SENDER_MISMATCH", "x"));
+        depth.set(2);
+        assertThat(watched.suspended()).as("messages still in the queue").hasSize(1);
+        depth.set(0);
+        assertThat(watched.suspended()).as("nothing left to hold").isEmpty();
+        CompletableFuture<Void> next = CompletableFuture.runAsync(() -> {
+            try {
+                watched.pass(exchange());
+            } catch (TransientFailure e) {
+                throw new IllegalStateException(e);
+            }
+        }, consumers);
+        assertThat(next).as("the next message passes at once (the node clock stands still)").succeedsWithin(Duration.ofSeconds(2));
+    }
+
     /** A failure for good, a bug, a failure of one message alone: none suspends the queue. */
     @Test
     void no_failure_of_one_message_suspends_the_queue() throws Exception {

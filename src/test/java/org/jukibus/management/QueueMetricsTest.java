@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
@@ -30,7 +29,7 @@ class QueueMetricsTest {
         Queue queue = mock(Queue.class);
         when(queue.browserIterator()).thenReturn(iterator(queued));
         when(queue.getScheduledMessages()).thenReturn(scheduled);
-        when(queue.getDeliveringMessages()).thenReturn(Map.of("consumer", delivering));
+        when(queue.getDeliveringMessages()).thenReturn(java.util.Map.of("consumer", delivering));
 
         List<MessageReference> read = new ArrayList<>();
         QueueMetrics.forEachMessage(queue, read::add);
@@ -46,12 +45,42 @@ class QueueMetricsTest {
         Queue queue = mock(Queue.class);
         when(queue.browserIterator()).thenReturn(iterator(queued));
         when(queue.getScheduledMessages()).thenReturn(scheduled);
-        when(queue.getDeliveringMessages()).thenReturn(Map.of());
 
         List<MessageReference> read = new ArrayList<>();
         QueueMetrics.forEachMessage(queue, read::add);
 
         assertThat(read).hasSize(QueueMetrics.READ_LIMIT + 3);
+    }
+
+    /**
+     * A consumer closing while the round reads it: Artemis has cleared its session and its getDeliveringMessages
+     * throws a NullPointerException (the warning "could not read the queue metrics" at start and while forwarding,
+     * when the whole round failed). The round reads the consumers one by one, leaves that one out and reads the rest.
+     */
+    @Test
+    void a_consumer_closing_meanwhile_is_left_out_and_the_round_goes_on() {
+        List<MessageReference> queued = refs(3, 600);
+        Queue queue = mock(Queue.class);
+        when(queue.browserIterator()).thenReturn(iterator(queued));
+        when(queue.getScheduledMessages()).thenReturn(List.of());
+        org.apache.activemq.artemis.core.server.Consumer closing = mock(org.apache.activemq.artemis.core.server.Consumer.class);
+        when(closing.getDeliveringMessages()).thenThrow(new NullPointerException(
+                "Cannot invoke \"org.apache.activemq.artemis.core.server.ServerSession.getInTXMessagesForConsumer(long)\""
+                        + " because \"this.session\" is null"));
+        var open = consumer(refs(1, 600));
+        when(queue.getDeliveringMessages()).thenThrow(new NullPointerException("this.session is null"));
+        when(queue.getConsumers()).thenReturn(List.of(closing, open));
+
+        List<MessageReference> read = new ArrayList<>();
+        QueueMetrics.forEachMessage(queue, read::add);
+
+        assertThat(read).hasSize(4);
+    }
+
+    private static org.apache.activemq.artemis.core.server.Consumer consumer(List<MessageReference> delivering) {
+        org.apache.activemq.artemis.core.server.Consumer consumer = mock(org.apache.activemq.artemis.core.server.Consumer.class);
+        when(consumer.getDeliveringMessages()).thenReturn(delivering);
+        return consumer;
     }
 
     private static List<MessageReference> refs(int n, int bytes) {
