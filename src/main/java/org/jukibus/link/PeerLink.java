@@ -1,5 +1,8 @@
 package org.jukibus.link;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -548,6 +551,11 @@ final class PeerLink implements AutoCloseable {
         boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
             try {
+                if (quiet && !answers(endpoint)) {
+                    // a down peer's port still refuses: the TLS open would fail the same way, after building a
+                    // connector, a Netty channel and an SSL engine every retry interval (issue 19 item 5)
+                    throw new JMSException(endpoint + " does not accept connections");
+                }
                 return connect(endpoint);
             } catch (JMSException e) {
                 last = e;
@@ -655,6 +663,25 @@ final class PeerLink implements AutoCloseable {
             }
             factory.close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether the endpoint takes a TCP connection now (closed at once, before any TLS): the recheck of a peer that is
+     * down asks this first, so a peer that stays down costs a refused connect per retry interval, not a TLS open. Bounded
+     * by the call timeout, as the open's own connect is ({@link #transport}); a port that answers goes on to the full
+     * open at once, so the peer's return is noticed as soon as before.
+     */
+    private boolean answers(Endpoint endpoint) {
+        return answers(endpoint, (int) Math.min(Integer.MAX_VALUE, policy.callTimeout().toMillis()));
+    }
+
+    static boolean answers(Endpoint endpoint, int timeoutMillis) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // refused, unreachable, timed out, an unresolvable host
         }
     }
 
