@@ -128,6 +128,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 // an OutOfMemoryError in a burst, a class gone after an upgrade under the running JVM: not the end of
                 // this thread (the route and the health would still say started while nothing forwards)
                 log.error("a forwarding batch failed and was rolled back; its messages are forwarded again", e);
+                endTurn(turn); // not held through the pause: another thread may poll meanwhile
                 pause(run);
             } catch (RuntimeException e) {
                 if (!run.get()) {
@@ -135,6 +136,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                     return;
                 }
                 log.warn("a forwarding batch failed and was rolled back; its messages are forwarded again: {}", e.toString());
+                endTurn(turn); // not held through the pause: another thread may poll meanwhile
                 pause(run); // this thread; the others go on
             } finally {
                 endTurn(turn); // if the transaction failed before the wait on the queue ended it

@@ -551,10 +551,13 @@ final class PeerLink implements AutoCloseable {
         boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
             try {
-                if (quiet && !answers(endpoint)) {
+                IOException refused = quiet ? probe(endpoint) : null;
+                if (refused != null) {
                     // a down peer's port still refuses: the TLS open would fail the same way, after building a
                     // connector, a Netty channel and an SSL engine every retry interval (issue 19 item 5)
-                    throw new JMSException(endpoint + " does not accept connections");
+                    JMSException e = new JMSException(endpoint + ": " + refused);
+                    e.initCause(refused);
+                    throw e;
                 }
                 return connect(endpoint);
             } catch (JMSException e) {
@@ -672,17 +675,24 @@ final class PeerLink implements AutoCloseable {
      * by the call timeout, as the open's own connect is ({@link #transport}); a port that answers goes on to the full
      * open at once, so the peer's return is noticed as soon as before.
      */
-    private boolean answers(Endpoint endpoint) {
-        return answers(endpoint, (int) Math.min(Integer.MAX_VALUE, policy.callTimeout().toMillis()));
+    private IOException probe(Endpoint endpoint) {
+        return probe(endpoint, (int) Math.min(Integer.MAX_VALUE, policy.callTimeout().toMillis()));
+    }
+
+    /** Null if the endpoint takes a TCP connection; else why not (refused, unreachable, timed out, a name not resolved). */
+    static IOException probe(Endpoint endpoint, int timeoutMillis) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
+            return null;
+        } catch (IOException e) {
+            return e; // an unresolved name is an UnknownHostException: said as such, not as a refusal
+        } catch (RuntimeException e) {
+            return new IOException(e.toString(), e);
+        }
     }
 
     static boolean answers(Endpoint endpoint, int timeoutMillis) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false; // refused, unreachable, timed out, an unresolvable host
-        }
+        return probe(endpoint, timeoutMillis) == null;
     }
 
     private TransportConfiguration transport(Endpoint endpoint) {

@@ -15,8 +15,8 @@ import org.apache.camel.support.ScheduledPollConsumer;
  * idle node did (issue 19 item 5). A receipt added ({@link ReceiptBatches#batch}) asks for a tick one interval later (so
  * a receipt waits at most one interval, as with a fixed timer, and receipts added meanwhile share it); after a tick
  * another follows one interval later for as long as something is still owed (more than one tick's worth, or a tick that
- * failed: its receipts stay owed and are tried again, as before). The first tick comes one interval after the start:
- * receipts a crash left in the store are owed until a tick settles them. Ticks run on the consumer's own scheduler
+ * failed: its receipts stay owed and are tried again, as before). The first tick comes the route's initial delay (one
+ * second) after the start: receipts a crash left in the store are owed until a tick settles them. Ticks run on the consumer's own scheduler
  * thread, one at a time; requests that arrive while one is waiting to run are merged into it.
  */
 public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerScheduler {
@@ -50,6 +50,7 @@ public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerSchedul
     @Override
     public void startScheduler() {
         started = true;
+        tickQueued.set(false); // a tick queued before a stop went with that stop's executor
         batches.whenOwed(this::request);
         schedule(getInitialDelay());
     }

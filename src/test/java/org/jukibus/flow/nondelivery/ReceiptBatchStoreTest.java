@@ -357,7 +357,7 @@ class ReceiptBatchStoreTest {
             camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("scheduler:receipt-batch?delay=100ms&initialDelay=100&scheduler=#receiptBatchTicks").process(e -> {
+                    from("scheduler:receipt-batch?delay=100ms&initialDelay=100&scheduler=#receiptBatchTicks").routeId("receipt-batch").process(e -> {
                         osaka.make(e);
                         made.incrementAndGet();
                         if (failing.get()) {
@@ -390,6 +390,37 @@ class ReceiptBatchStoreTest {
             int settledAt = made.get();
             Thread.sleep(600);
             assertThat(made).as("settled again: no tick").hasValue(settledAt);
+
+            camel.getRouteController().stopRoute("receipt-batch");
+        }
+        // a tick asked for just before a stop went with it (the executor's shutdownNow): the next start ticks all the
+        // same; a delay of seconds, so that the stop comes before the queued tick could run
+        ReceiptBatchTicks slow = new ReceiptBatchTicks(osaka);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("slowTicks", slow);
+            camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("scheduler:receipt-batch-slow?delay=3s&initialDelay=3000&scheduler=#slowTicks").routeId("slow").process(e -> {
+                        osaka.make(e);
+                        made.incrementAndGet();
+                        osaka.sent(e);
+                    });
+                }
+            });
+            camel.start();
+            int before = made.get();
+            awaitCount(made, before + 1); // the start's tick
+            int queuedAt = made.get();
+            osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+            camel.getRouteController().stopRoute("slow");
+            assertThat(made).as("the stop came before the queued tick").hasValue(queuedAt);
+            camel.getRouteController().startRoute("slow");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (osaka.owed() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(osaka.owed()).as("owed across a restart of the route, sent after it").isFalse();
         }
     }
 
