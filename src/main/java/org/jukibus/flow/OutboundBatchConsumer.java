@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * its own thread, for at most the link's call timeout ({@link org.jukibus.link.PeerSender#sendAll}); one finding a line
  * being opened by another thread waits for that open only briefly (org.jukibus.link.LineOpeningException). While the queue is
  * idle only one thread at a time waits on it for a first message (a waiting consumer costs the broker a receive cycle
- * every {@value #IDLE_WAIT_MILLIS} ms); it hands the turn on as soon as it has one.
+ * every {@value #IDLE_WAIT_MILLIS} ms); it hands the turn on as soon as it has one. The others wait for the turn
+ * without a transaction: only a thread with the turn takes a session and commits.
  *
  * <p>A batch ends at the batch size or at {@code batchBytes} of bodies, whichever comes first: each message is held
  * about three times while in flight (the received message, its body, the outgoing copy kept until confirmed).
@@ -114,12 +115,20 @@ final class OutboundBatchConsumer extends DefaultConsumer {
 
     private void work(AtomicBoolean run) {
         while (run.get()) {
+            // the turn to wait on the queue comes before the transaction: a thread without it starts none (seven
+            // threads each committing an empty transaction on the broker every second were most of an idle
+            // forwarder's cost, issue 19 item 5)
+            if (!awaitTurn(run)) {
+                continue;
+            }
+            AtomicBoolean turn = new AtomicBoolean(true);
             try {
-                transactions.execute(status -> jms.execute(session -> batch(session, run), true));
+                transactions.execute(status -> jms.execute(session -> batch(session, run, turn), true));
             } catch (Error e) {
                 // an OutOfMemoryError in a burst, a class gone after an upgrade under the running JVM: not the end of
                 // this thread (the route and the health would still say started while nothing forwards)
                 log.error("a forwarding batch failed and was rolled back; its messages are forwarded again", e);
+                endTurn(turn); // not held through the pause: another thread may poll meanwhile
                 pause(run);
             } catch (RuntimeException e) {
                 if (!run.get()) {
@@ -127,34 +136,45 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                     return;
                 }
                 log.warn("a forwarding batch failed and was rolled back; its messages are forwarded again: {}", e.toString());
+                endTurn(turn); // not held through the pause: another thread may poll meanwhile
                 pause(run); // this thread; the others go on
             } finally {
+                endTurn(turn); // if the transaction failed before the wait on the queue ended it
                 inFlight.remove(Thread.currentThread());
             }
         }
     }
 
-    /** One batch on the transaction's session; whether it found any message. */
-    private Boolean batch(Session session, AtomicBoolean run) throws JMSException {
-        Map<Exchange, Message> received = new IdentityHashMap<>();
-        Map<Exchange, byte[]> bodies = new IdentityHashMap<>();
-        List<Exchange> batch = new ArrayList<>();
+    /** Waits for the turn to wait on the queue, at most {@value #IDLE_WAIT_MILLIS} ms; false without it. */
+    private boolean awaitTurn(AtomicBoolean run) {
         try {
-            if (!poll.tryAcquire(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return false; // another thread waits on the queue
-            }
+            return poll.tryAcquire(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             run.set(false);
             return false;
         }
+    }
+
+    /** Hands the turn on, once: the next thread may wait for the next message. */
+    private void endTurn(AtomicBoolean turn) {
+        if (turn.getAndSet(false)) {
+            poll.release();
+        }
+    }
+
+    /** One batch on the transaction's session, its thread holding the turn; whether it found any message. */
+    private Boolean batch(Session session, AtomicBoolean run, AtomicBoolean turn) throws JMSException {
+        Map<Exchange, Message> received = new IdentityHashMap<>();
+        Map<Exchange, byte[]> bodies = new IdentityHashMap<>();
+        List<Exchange> batch = new ArrayList<>();
         MessageConsumer consumer;
         Message message;
         try {
             consumer = session.createConsumer(session.createQueue(queue));
             message = consumer.receive(IDLE_WAIT_MILLIS);
         } finally {
-            poll.release(); // its turn ends with the first message (or none): the next thread may wait for the next
+            endTurn(turn); // its turn ends with the first message (or none): the next thread may wait for the next
         }
         try {
             long bytes = 0;

@@ -1,5 +1,8 @@
 package org.jukibus.link;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -548,6 +551,14 @@ final class PeerLink implements AutoCloseable {
         boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
             try {
+                IOException refused = quiet ? probe(endpoint) : null;
+                if (refused != null) {
+                    // a down peer's port still refuses: the TLS open would fail the same way, after building a
+                    // connector, a Netty channel and an SSL engine every retry interval (issue 19 item 5)
+                    JMSException e = new JMSException(endpoint + ": " + refused);
+                    e.initCause(refused);
+                    throw e;
+                }
                 return connect(endpoint);
             } catch (JMSException e) {
                 last = e;
@@ -656,6 +667,32 @@ final class PeerLink implements AutoCloseable {
             factory.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether the endpoint takes a TCP connection now (closed at once, before any TLS): the recheck of a peer that is
+     * down asks this first, so a peer that stays down costs a refused connect per retry interval, not a TLS open. Bounded
+     * by the call timeout, as the open's own connect is ({@link #transport}); a port that answers goes on to the full
+     * open at once, so the peer's return is noticed as soon as before.
+     */
+    private IOException probe(Endpoint endpoint) {
+        return probe(endpoint, (int) Math.min(Integer.MAX_VALUE, policy.callTimeout().toMillis()));
+    }
+
+    /** Null if the endpoint takes a TCP connection; else why not (refused, unreachable, timed out, a name not resolved). */
+    static IOException probe(Endpoint endpoint, int timeoutMillis) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
+            return null;
+        } catch (IOException e) {
+            return e; // an unresolved name is an UnknownHostException: said as such, not as a refusal
+        } catch (RuntimeException e) {
+            return new IOException(e.toString(), e);
+        }
+    }
+
+    static boolean answers(Endpoint endpoint, int timeoutMillis) {
+        return probe(endpoint, timeoutMillis) == null;
     }
 
     private TransportConfiguration transport(Endpoint endpoint) {

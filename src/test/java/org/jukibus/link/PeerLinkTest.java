@@ -107,6 +107,62 @@ class PeerLinkTest {
         }
     }
 
+    /**
+     * The recheck of a down peer asks its port first (a refused connect instead of a TLS open every retry interval,
+     * issue 19 item 5), and goes on to the full open as soon as the port answers: the peer's return is tried at the
+     * first recheck after it, as before.
+     */
+    @Test
+    void a_down_peers_recheck_tries_the_full_open_as_soon_as_its_port_answers() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", PW);
+        Path keystore = dir.resolve("node.p12");
+        Path truststore = dir.resolve("trust.p12");
+        KeyStores.writeKeyStore(keystore, ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "131041", "node"),
+                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY), PW);
+        KeyStores.writeTrustStore(truststore, ca.certificate(), PW);
+        TlsClientSettings tls = new TlsClientSettings(keystore, new String(PW), truststore, new String(PW));
+        LinkPolicy policy = new LinkPolicy(Duration.ofSeconds(2), 10, Duration.ofMinutes(5), Duration.ofSeconds(1));
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Endpoint endpoint = new Endpoint("127.0.0.1", port);
+        assertThat(PeerLink.answers(endpoint, 2000)).as("nothing listens there").isFalse();
+        PeerLink link = new PeerLink("271004", List.of(endpoint), tls, policy, Clock.systemUTC(), () -> { });
+        OutgoingMessage message = new OutgoingMessage("jukibus.inbound.transfer-in", new byte[] {1}, "m-1", Map.of());
+        assertThatThrownBy(() -> link.send(message)).isInstanceOf(PeerUnreachableException.class);
+        assertThat(link.down()).isTrue();
+        link.recheck(); // refused: still down
+        assertThat(link.down()).isTrue();
+
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(port, 10, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (Exception e) {
+                        // closed
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            link.recheck(); // the port answers: the probe's connection, then the TLS open's (never answered here)
+            assertThat(link.down()).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (held.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(held).as("the probe's connection and the TLS open's").hasSize(2);
+            link.close();
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void a_refused_or_rolled_back_transaction_is_not_a_broken_line_a_lost_or_silent_connection_is() {
         assertThat(PeerLink.lineBroke(jms(new ActiveMQTransactionRolledBackException("duplicate")))).isFalse();

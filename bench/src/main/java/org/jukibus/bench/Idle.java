@@ -1,11 +1,8 @@
 package org.jukibus.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * <b>idle</b> (issue 19 item 5): what the two municipal nodes cost while nothing is sent, their brokers, drop-folder
@@ -19,6 +16,9 @@ final class Idle {
 
     /** Issue 19's target for two idle nodes: 3% of one core. */
     static final double TARGET_SHARE = 0.03;
+
+    /** Thread pools named in the profile rows, the most CPU first. */
+    static final int TOP_THREADS = 12;
 
     private final Nodes nodes;
     private final int seconds;
@@ -37,8 +37,20 @@ final class Idle {
         this.settleSeconds = settleSeconds;
     }
 
-    /** One window: each node's process CPU and context switches, and the wall time they were taken over. */
-    record Window(ProcessCpu sender, ProcessCpu recipient, long senderSwitches, long recipientSwitches, long wallNanos) {
+    /**
+     * One window: each node's process CPU, its threads' CPU and context switches by pool, and the wall time they were
+     * taken over (in the bench's JVM both nodes are one process: the recipient's profile is the sender's).
+     */
+    record Window(ProcessCpu sender, ProcessCpu recipient, ThreadProfile.Delta senderThreads, ThreadProfile.Delta recipientThreads,
+                  long wallNanos) {
+
+        long senderSwitches() {
+            return senderThreads.switches();
+        }
+
+        long recipientSwitches() {
+            return recipientThreads.switches();
+        }
 
         /** Share of one core: both nodes' JVMs (one JVM when in process) and their PostgreSQL. */
         double totalShare(boolean inProcess) {
@@ -50,7 +62,7 @@ final class Idle {
         }
 
         double switchesPerSecond(boolean inProcess) {
-            return (senderSwitches + (inProcess ? 0 : recipientSwitches)) * 1e9 / wallNanos;
+            return (senderSwitches() + (inProcess ? 0 : recipientSwitches())) * 1e9 / wallNanos;
         }
     }
 
@@ -96,6 +108,29 @@ final class Idle {
                             + Figure.of(windows, w -> w.recipient().postgresNanos() * 100.0 / w.wallNanos()).format("%.2f") + "%; "
                             + Figure.of(windows, w -> w.recipientSwitches() * 1e9 / w.wallNanos()).format("%,.0f") + "/s");
         }
+        profile(windows, report);
+    }
+
+    /**
+     * The profile that shows where the idle time went (issue 19: a missed target gets one): per node JVM (in the
+     * bench's JVM, the one JVM, the bench's own sleeping threads with it), user and system time, voluntary and
+     * involuntary context switches, and the thread pools that used the most CPU, over all the windows together.
+     */
+    private void profile(List<Window> windows, Report report) {
+        ThreadProfile.Delta sender = windows.stream().map(Window::senderThreads).reduce(ThreadProfile.Delta.EMPTY, ThreadProfile.Delta::plus);
+        if (nodes.inProcess()) {
+            profileRow("both nodes' JVM (and the bench's)", sender, report);
+            return;
+        }
+        ThreadProfile.Delta recipient = windows.stream().map(Window::recipientThreads).reduce(ThreadProfile.Delta.EMPTY, ThreadProfile.Delta::plus);
+        profileRow("sender's JVM", sender, report);
+        profileRow("recipient's JVM", recipient, report);
+    }
+
+    private void profileRow(String whose, ThreadProfile.Delta threads, Report report) {
+        String line = threads.describe(TOP_THREADS);
+        Bench.say("idle" + suffix() + " profile, " + whose + ": " + line);
+        report.row("  idle" + suffix() + " profile, " + whose + " (share of a core by thread pool, its context switches)", line);
     }
 
     private String suffix() {
@@ -123,8 +158,8 @@ final class Idle {
         boolean in = nodes.inProcess();
         ProcessCpu sender0 = nodes.cpu(BenchNetwork.SENDER);
         ProcessCpu recipient0 = in ? sender0 : nodes.cpu(BenchNetwork.RECIPIENT);
-        java.util.Map<String, Long> senderSwitches0 = contextSwitches(nodes.pid(BenchNetwork.SENDER));
-        java.util.Map<String, Long> recipientSwitches0 = in ? senderSwitches0 : contextSwitches(nodes.pid(BenchNetwork.RECIPIENT));
+        Map<String, ThreadProfile.Task> senderThreads0 = ThreadProfile.read(nodes.pid(BenchNetwork.SENDER));
+        Map<String, ThreadProfile.Task> recipientThreads0 = in ? senderThreads0 : ThreadProfile.read(nodes.pid(BenchNetwork.RECIPIENT));
         long senderJvm0 = jvmNanos(BenchNetwork.SENDER);
         long recipientJvm0 = in ? senderJvm0 : jvmNanos(BenchNetwork.RECIPIENT);
         long t0 = System.nanoTime();
@@ -132,13 +167,17 @@ final class Idle {
         long wall = System.nanoTime() - t0;
         long senderJvm = jvmNanos(BenchNetwork.SENDER) - senderJvm0;
         long recipientJvm = in ? senderJvm : jvmNanos(BenchNetwork.RECIPIENT) - recipientJvm0;
-        long senderSwitches = switchesBetween(senderSwitches0, contextSwitches(nodes.pid(BenchNetwork.SENDER)));
-        long recipientSwitches = in ? senderSwitches
-                : switchesBetween(recipientSwitches0, contextSwitches(nodes.pid(BenchNetwork.RECIPIENT)));
+        Map<String, ThreadProfile.Task> senderThreads1 = ThreadProfile.read(nodes.pid(BenchNetwork.SENDER));
+        Map<String, ThreadProfile.Task> recipientThreads1 = in ? senderThreads1 : ThreadProfile.read(nodes.pid(BenchNetwork.RECIPIENT));
         ProcessCpu sender1 = nodes.cpu(BenchNetwork.SENDER);
         ProcessCpu recipient1 = in ? sender1 : nodes.cpu(BenchNetwork.RECIPIENT);
+        // the Java names of the threads (the kernel keeps 15 characters of each), read after the window: jcmd attaches
+        ThreadProfile.Delta senderThreads = ThreadProfile.between(senderThreads0, senderThreads1, wall,
+                ThreadProfile.javaNames(nodes.pid(BenchNetwork.SENDER)));
+        ThreadProfile.Delta recipientThreads = in ? senderThreads : ThreadProfile.between(recipientThreads0, recipientThreads1, wall,
+                ThreadProfile.javaNames(nodes.pid(BenchNetwork.RECIPIENT)));
         return new Window(withJvm(sender1.minus(sender0), senderJvm), withJvm(recipient1.minus(recipient0), recipientJvm),
-                senderSwitches, recipientSwitches, wall);
+                senderThreads, recipientThreads, wall);
     }
 
     private long jvmNanos(String code) {
@@ -148,42 +187,5 @@ final class Idle {
     /** A PostgreSQL backend that exited in the window took its CPU with it: never below zero. */
     private static ProcessCpu withJvm(ProcessCpu cpu, long jvmNanos) {
         return new ProcessCpu(jvmNanos, Math.max(0, cpu.postgresNanos()), cpu.jitNanos());
-    }
-
-    /**
-     * Voluntary and involuntary context switches of each thread a process has now, by thread id
-     * (/proc/PID/task/TID/status).
-     */
-    static java.util.Map<String, Long> contextSwitches(long pid) {
-        java.util.Map<String, Long> byThread = new java.util.HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            tasks.forEach(task -> byThread.put(task.getFileName().toString(), taskSwitches(task)));
-        } catch (IOException e) {
-            // not Linux, or the process has gone
-        }
-        return byThread;
-    }
-
-    /**
-     * The switches between two reads: each thread's own difference, a thread started meanwhile counted from zero; a
-     * thread that ended meanwhile (a consumer added during a burst, ending) takes its count with it, so this is a close
-     * lower bound, never a negative total.
-     */
-    static long switchesBetween(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
-        return after.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L))).sum();
-    }
-
-    private static long taskSwitches(Path task) {
-        try {
-            long sum = 0;
-            for (String line : Files.readAllLines(task.resolve("status"))) {
-                if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                    sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-            return sum;
-        } catch (IOException | RuntimeException e) {
-            return 0; // the thread ended while being read
-        }
     }
 }

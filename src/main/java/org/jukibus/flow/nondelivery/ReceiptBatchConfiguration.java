@@ -21,6 +21,12 @@ public class ReceiptBatchConfiguration {
                 properties.maxIds(), envelopes::canSealTo, clock);
     }
 
+    /** The receipt-batch route's ticks ({@code scheduler=#receiptBatchTicks}): only while receipts are owed. */
+    @Bean
+    ReceiptBatchTicks receiptBatchTicks(ReceiptBatches receiptBatches) {
+        return new ReceiptBatchTicks(receiptBatches);
+    }
+
     @Bean
     ReceiptBatchHandler receiptBatchHandler(SentMessages sent, org.jukibus.flow.SentPayloads sealed, NodeEnvelopes envelopes,
                                             Clock clock) {

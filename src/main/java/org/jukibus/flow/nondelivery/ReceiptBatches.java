@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recipient's end: receipts owed are kept ({@link PendingReceipts}) and, on the timer of
- * {@code routes/common/receipt-batches.yaml} (every {@code jukibus.receipts.batch.interval}), sent per sender in
+ * The recipient's end: receipts owed are kept ({@link PendingReceipts}) and, on the ticks of
+ * {@code routes/common/receipt-batches.yaml} (one {@code jukibus.receipts.batch.interval} after a receipt is owed, and
+ * again while any is: {@link ReceiptBatchTicks}), sent per sender in
  * {@link ReceiptBatch}es of at most {@code jukibus.receipts.batch.max-ids} entries (the {@code scheduled-send}
  * template: {@link #make}, then {@link #sent} once they are in the outbound queue). A batch's id is made from its
  * sender and entries, so one sent again after a crash is dropped by the sender's broker. A tick with nothing owed
@@ -53,6 +54,8 @@ public final class ReceiptBatches implements ReceiptBatching {
      */
     private final AtomicLong added = new AtomicLong(1);
     private volatile long settled;
+    /** Told when a receipt is owed ({@link ReceiptBatchTicks}: the route ticks only then). */
+    private volatile Runnable onOwed = () -> { };
 
     /** @param sealable whether a sender can still be sealed to (envelope.NodeEnvelopes#canSealTo) */
     public ReceiptBatches(PendingReceipts pending, String self, boolean enabled, int maxIds, Predicate<String> sealable,
@@ -72,7 +75,18 @@ public final class ReceiptBatches implements ReceiptBatching {
         }
         pending.add(new Pending(delivered.sender(), delivered.messageId(), envelopeDigest, clock.instant()));
         added.incrementAndGet();
+        onOwed.run();
         return true;
+    }
+
+    /** Whether receipts are owed that no tick has settled yet (added since, or left by a failed tick or a restart). */
+    boolean owed() {
+        return added.get() != settled;
+    }
+
+    /** What to tell when a receipt is owed; null: nothing. */
+    void whenOwed(Runnable action) {
+        onOwed = action == null ? () -> { } : action;
     }
 
     /**

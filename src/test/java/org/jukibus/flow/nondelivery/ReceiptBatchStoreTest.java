@@ -342,6 +342,96 @@ class ReceiptBatchStoreTest {
                 .contains("simple: \"${exchangeProperty." + org.jukibus.flow.Headers.NOTHING_TO_SEND + "} == true\"");
     }
 
+    /**
+     * The route ticks only while receipts are owed (issue 19 item 5: five idle ticks a second per node): once after the
+     * start, then one interval after a receipt is owed, and again while a tick fails, until one settles them.
+     */
+    @Test
+    void the_route_ticks_only_while_receipts_are_owed() throws Exception {
+        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 200, code -> true, clock);
+        ReceiptBatchTicks ticks = new ReceiptBatchTicks(osaka);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("receiptBatchTicks", ticks);
+            camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("scheduler:receipt-batch?delay=100ms&initialDelay=100&scheduler=#receiptBatchTicks").routeId("receipt-batch").process(e -> {
+                        osaka.make(e);
+                        made.incrementAndGet();
+                        if (failing.get()) {
+                            throw new IllegalStateException("sealing failed");
+                        }
+                        osaka.sent(e);
+                    });
+                }
+            });
+            camel.start();
+            awaitCount(made, 1); // the start's tick, for what a crash left
+            Thread.sleep(600);
+            assertThat(made).as("nothing owed: no tick").hasValue(1);
+
+            osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+            osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST); // shares the tick the first asked for
+            awaitCount(made, 2);
+            Thread.sleep(600);
+            assertThat(made).as("settled: no tick").hasValue(2);
+
+            failing.set(true);
+            osaka.batch(header(id(), SAPPORO, OSAKA), DIGEST);
+            awaitCount(made, 5); // a failed tick leaves it owed: tried again every interval
+            failing.set(false);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (osaka.owed() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(osaka.owed()).isFalse();
+            int settledAt = made.get();
+            Thread.sleep(600);
+            assertThat(made).as("settled again: no tick").hasValue(settledAt);
+
+            camel.getRouteController().stopRoute("receipt-batch");
+        }
+        // a tick asked for just before a stop went with it (the executor's shutdownNow): the next start ticks all the
+        // same; a delay of seconds, so that the stop comes before the queued tick could run
+        ReceiptBatchTicks slow = new ReceiptBatchTicks(osaka);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("slowTicks", slow);
+            camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("scheduler:receipt-batch-slow?delay=3s&initialDelay=3000&scheduler=#slowTicks").routeId("slow").process(e -> {
+                        osaka.make(e);
+                        made.incrementAndGet();
+                        osaka.sent(e);
+                    });
+                }
+            });
+            camel.start();
+            int before = made.get();
+            awaitCount(made, before + 1); // the start's tick
+            int queuedAt = made.get();
+            osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+            camel.getRouteController().stopRoute("slow");
+            assertThat(made).as("the stop came before the queued tick").hasValue(queuedAt);
+            camel.getRouteController().startRoute("slow");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (osaka.owed() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(osaka.owed()).as("owed across a restart of the route, sent after it").isFalse();
+        }
+    }
+
+    private static void awaitCount(java.util.concurrent.atomic.AtomicInteger count, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (count.get() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(count.get()).isGreaterThanOrEqualTo(atLeast);
+    }
+
     private List<Answer> tick(ReceiptBatches batches, boolean sentToQueue) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         batches.make(exchange);
