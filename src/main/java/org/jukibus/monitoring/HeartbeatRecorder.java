@@ -56,8 +56,9 @@ public final class HeartbeatRecorder implements FlowHandler {
      * windows, that was some 157 million rows for nothing. A heartbeat delivered again changes nothing: the board keeps a
      * node's latest by SentAt and ignores an older or equal one ({@link NodeStatusStore#recordHeartbeat}), security
      * events and their alerts are keyed by node and heartbeat id and counted against the totals central holds, lifetime
-     * alerts by node, problem and day. And only its signer can put it on central's broker (the producer check): a replay
-     * says nothing the node could not say in a new heartbeat.
+     * alerts by node, problem and day (a replay on a later day may raise that day's again from its stale state). And
+     * only its signer can put it on central's broker (the producer check): a replay says nothing the node could not say
+     * in a new heartbeat.
      */
     @Override
     public boolean replayChangesNothing() {

@@ -135,6 +135,10 @@ public final class ReceiptBatches implements ReceiptBatching {
                     batches.add(batchFor(sender, all.subList(from, Math.min(all.size(), from + maxIds))));
                 }
             }
+            if (look && read.size() == limit) {
+                // a full look read only the oldest: the held nodes it did not reach are still held (no second WARN)
+                before.stream().filter(s -> !bySender.containsKey(s)).forEach(stillHeld::add);
+            }
             if (look || !stillHeld.equals(held)) {
                 nextLook = now.plusSeconds(RETRY_SECONDS);
             }

@@ -293,12 +293,15 @@ public final class SentMessages {
      * after the window: it arrived just inside it and failed later, and the notice may wait in its recipient's outbound
      * queue for up to another window; forgotten, it would be refused as UNSOLICITED and the legacy system would never
      * get its NonDelivery file. One awaiting an answer is never forgotten open: {@link UnansweredMessages} closes it
-     * first, with a NonDelivery file, and it goes with the closed ones. Returns how many rows went.
+     * first, with a NonDelivery file, and is kept a window after that close (by {@code closed_at}): a receipt held at
+     * its recipient (ReceiptBatches holds them a window after delivery) may still come and make it DELIVERED, as after
+     * any non-delivery. Returns how many rows went.
      */
     public int purge(Instant closedBefore, Instant openBefore) {
         return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ?"
-                        + " AND (state NOT IN ('PENDING', 'OVERDUE') OR (queued_at < ? AND NOT awaits_answer))",
-                Timestamp.from(closedBefore), Timestamp.from(openBefore));
+                        + " AND (state NOT IN ('PENDING', 'OVERDUE') OR (queued_at < ? AND NOT awaits_answer))"
+                        + " AND NOT (state = 'NOT_DELIVERED' AND reason = ? AND closed_at >= ?)",
+                Timestamp.from(closedBefore), Timestamp.from(openBefore), UnansweredMessages.UNANSWERED, Timestamp.from(closedBefore));
     }
 
     private static Sent row(ResultSet rs, int i) throws SQLException {

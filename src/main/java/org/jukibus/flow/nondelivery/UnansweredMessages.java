@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * 不達(受領通知なし): the final word on a message that awaits an answer and has had none for two outage windows.
- * Its recipient has long given up on it (a copy waits at most one window, a notice about it another), so it will never
- * be answered; before its status row is forgotten the legacy system gets a {@link NonDelivery} file NOT_DELIVERED,
+ * A copy waits at most one window and a notice about it another, so no answer is to be expected any more; before its
+ * status row is forgotten the legacy system gets a {@link NonDelivery} file NOT_DELIVERED,
  * reported by this node, reason {@value #UNANSWERED} (the OVERDUE file it got weeks ago was a warning only), with an
  * operation log entry ({@code MESSAGE_UNANSWERED}), a WARN and {@code jukibus_flow_unanswered_total{flow}}. Then the
- * row is closed and goes with the closed ones. Whether the message arrived is unknown (its receipt may be what got
+ * row is closed, and forgotten a window after that close: a receipt its recipient held meanwhile (it could not seal to
+ * this node, ReceiptBatches) still makes it DELIVERED and reaches the legacy system, as after any non-delivery. Whether the message arrived is unknown (its receipt may be what got
  * lost), so the file's detail says to ask the recipient before sending again. Causes: receipts the recipient could not send back, a recipient restored
  * from a backup older than the message, a flow switched off at the recipient.
  * <p>
@@ -57,14 +58,23 @@ public final class UnansweredMessages {
      * A report that cannot be written (the outbox) throws before anything of this round is forgotten.
      */
     public int purge(Instant closedBefore, Instant openBefore) throws SQLException {
+        Exception failed = null;
         try {
             tell(openBefore);
-        } catch (SQLException | RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot report unanswered messages as not delivered: " + e.getMessage(), e);
+            failed = e; // the purge runs all the same: it never forgets an open message awaiting an answer
         }
-        return sent.purge(closedBefore, openBefore);
+        int purged = sent.purge(closedBefore, openBefore);
+        if (failed instanceof SQLException e) {
+            throw e;
+        }
+        if (failed instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failed != null) {
+            throw new IllegalStateException("cannot report unanswered messages as not delivered: " + failed.getMessage(), failed);
+        }
+        return purged;
     }
 
     /** Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. */

@@ -230,11 +230,22 @@ class DeliveryStatusStoreTest {
         assertThat(audit).filteredOn(e -> overdue.equals(e.messageId())).singleElement()
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_UNANSWERED));
         assertThat(registry.get("jukibus.flow.unanswered").tag("flow", "transfer-out").counter().count()).isGreaterThanOrEqualTo(1);
-        assertThat(sent.find(overdue, PREFECTURE)).as("told, then forgotten").isEmpty();
+        assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).as("told, closed").isEqualTo(SentMessages.State.NOT_DELIVERED);
         assertThat(sent.find(batch, PREFECTURE)).as("awaits no answer: goes silently").isEmpty();
         assertThat(report(batch + ".xml")).doesNotExist();
         assertThat(report(answered + ".xml")).as("delivered: no report").doesNotExist();
         assertThat(sent.find(recent, PREFECTURE)).isPresent();
+
+        // a receipt its recipient held (it could not seal to this node) still comes within the next window
+        assertThat(sent.delivered(overdue, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
+        String unanswered2 = sentTo(PREFECTURE, "transfer-out");
+        clock.move(Duration.ofDays(61));
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(unanswered2, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        clock.move(Duration.ofDays(31));
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(unanswered2, PREFECTURE)).as("forgotten a window after its final word").isEmpty();
+        assertThat(sent.find(overdue, PREFECTURE)).isEmpty();
     }
 
     /**
@@ -266,7 +277,7 @@ class DeliveryStatusStoreTest {
             assertThat(names.filter(f -> f.getFileName().toString().startsWith(id))).hasSize(1);
         }
         assertThat(recorded).filteredOn(e -> id.equals(e.messageId())).hasSize(1);
-        assertThat(sent.find(id, PREFECTURE)).isEmpty();
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
     }
 
     /**
