@@ -18,6 +18,11 @@ public enum AuditKind {
     /** A message this node sent has no receipt or answer after {@code jukibus.receipts.overdue-after} (a warning). */
     RECEIPT_OVERDUE,
     /**
+     * A message this node sent never had a receipt or answer, two outage windows after it was queued: reported to the
+     * legacy system as not delivered ({@code UNANSWERED}) before its status is forgotten.
+     */
+    MESSAGE_UNANSWERED,
+    /**
      * A legacy input of a flow that stays on this node was handled (a registration, a query at the counter). Only
      * the flow: such inputs can be small enough (a resident code) for a digest to give them away; the file and its
      * digest are in the transfer ledger.

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code jukibus_flow_received_total{flow}}: envelopes delivered to this node's legacy outbox</li>
  *   <li>{@code jukibus_flow_failed_total{flow,reason}}: messages dead-lettered, by reason</li>
  *   <li>{@code jukibus_flow_overdue_total{flow}}: messages sent that had no receipt in time (a warning)</li>
+ *   <li>{@code jukibus_flow_unanswered_total{flow}}: messages sent that never had a receipt, reported not delivered
+ *       before their status was forgotten (nondelivery.UnansweredMessages)</li>
  *   <li>{@code jukibus_flow_latency_seconds{flow}}: created-at in the envelope header to delivery, a histogram
  *       ({@code _bucket{le}}, 10 ms to 2 h, with the {@link #LATENCY_SLOS} among the bounds)</li>
  *   <li>{@code jukibus_dlq_depth{flow}}: dead letters waiting ({@link DeadLetterQueue})</li>
@@ -72,6 +74,12 @@ public final class FlowMetrics {
     /** A message this node sent was reported overdue: no receipt or answer in time. */
     public void overdue(String flow) {
         Counter.builder("jukibus.flow.overdue").description("Messages sent without a receipt in time")
+                .tag("flow", tag(flow)).register(registry).increment();
+    }
+
+    /** A message this node sent never had a receipt or answer and was reported not delivered before it was forgotten. */
+    public void unanswered(String flow) {
+        Counter.builder("jukibus.flow.unanswered").description("Messages sent that never had a receipt, reported not delivered")
                 .tag("flow", tag(flow)).register(registry).increment();
     }
 

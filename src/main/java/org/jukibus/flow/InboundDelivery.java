@@ -170,7 +170,9 @@ public final class InboundDelivery {
     /**
      * Called once the payload is safely delivered, before the broker transaction commits: the envelope is kept as
      * evidence (a receipt for this node's own message included), then the delivery recorded. Monitoring traffic
-     * ({@link FlowDefinition#monitoring}) is only recorded as seen and counted: no evidence, no operation-log line.
+     * ({@link FlowDefinition#monitoring}) is only recorded as seen and counted: no evidence, no operation-log line; a flow
+     * whose handler says a replay changes nothing ({@link FlowHandler#replayChangesNothing}: heartbeats) is not even
+     * recorded as seen.
      */
     public void markDelivered(Exchange exchange) throws IOException, TransientFailure {
         Delivered delivered = exchange.getProperty(DELIVERED, Delivered.class);
@@ -196,7 +198,9 @@ public final class InboundDelivery {
                     .message(header.messageId(), header.type()).sender(header.sender()).recipient(header.recipient())
                     .digest(exchange.getProperty(ENVELOPE_DIGEST, String.class)));
         }
-        seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
+        if (!handlers.of(delivered.flow()).replayChangesNothing()) {
+            seen.record(header.sender(), header.messageId(), brokerMessageId(exchange.getIn()), header.createdAt());
+        }
         metrics.received(exchange.getProperty(Headers.FLOW, String.class), header.createdAt());
     }
 

@@ -44,7 +44,7 @@ import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.ParkedEnvelopes;
 import org.jukibus.flow.PeerForwarder;
 import org.jukibus.flow.OutageWindowPurge;
-import org.jukibus.flow.nondelivery.SentMessages;
+import org.jukibus.flow.nondelivery.UnansweredMessages;
 import org.jukibus.flow.SeenMessages;
 import org.jukibus.flow.SentPayloads;
 import org.jukibus.flow.WaitingMessages;
@@ -306,7 +306,7 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    OutageWindowPurge outageWindowPurge(SeenMessages seen, SentPayloads sent, SentMessages deliveryStatus,
+    OutageWindowPurge outageWindowPurge(SeenMessages seen, SentPayloads sent, UnansweredMessages deliveryStatus,
                                         NodeProperties properties, Clock clock) {
         Duration window = properties.getEnvelope().getOutageWindow();
         return new OutageWindowPurge(Map.of("delivered message ids", seen::purge, "sent payloads", sent::purge,

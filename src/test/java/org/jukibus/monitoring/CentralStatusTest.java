@@ -293,6 +293,32 @@ class CentralStatusTest {
                 .as("the history names the alerts sent").contains(String.join(",", alerts.stream().map(Answer::messageId).toList()));
     }
 
+    /**
+     * M1: central no longer records heartbeats as seen (HeartbeatRecorder#replayChangesNothing), so a replayed heartbeat
+     * is delivered again instead of refused: days later, the latest one and an older one change nothing on the board,
+     * count no security events again and make only the alerts (same ids) their first delivery made.
+     */
+    @Test
+    void a_heartbeat_replayed_days_later_changes_nothing() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        List<String> alertIds = board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1").stream()
+                .map(Answer::messageId).toList();
+        board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
+        var row = board.list().stream().filter(m -> m.get("code").equals("131041")).findFirst().orElseThrow();
+        var events = board.events("131041", 10);
+
+        Instant later = T0.plus(Duration.ofDays(3));
+        board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", later);
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", later.plusSeconds(1));
+
+        assertThat(board.list()).filteredOn(m -> m.get("code").equals("131041")).singleElement()
+                .as("not heard from since: a replay does not make it look alive").isEqualTo(row);
+        assertThat(board.events("131041", 10)).isEqualTo(events);
+        assertThat(board.securityAlerts(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1")).extracting(Answer::messageId)
+                .containsExactlyElementsOf(alertIds);
+    }
+
     @Test
     void security_events_of_a_heartbeat_dropped_on_the_way_are_reported_by_the_next_one_once() throws Exception {
         StatusBoard board = securityBoard();

@@ -93,4 +93,10 @@ public class NonDeliveryConfiguration {
                                     FlowMetrics metrics, OperationLog operationLog) {
         return new OverdueReceipts(sent, files, properties.overdueAfter(), clock, metrics, operationLog);
     }
+
+    @Bean
+    UnansweredMessages unansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics,
+                                          OperationLog operationLog) {
+        return new UnansweredMessages(sent, files, clock, metrics, operationLog);
+    }
 }

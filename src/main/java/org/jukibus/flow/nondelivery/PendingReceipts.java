@@ -32,10 +32,28 @@ public final class PendingReceipts {
 
     /** At most {@code limit} receipts owed, oldest first. */
     public List<Pending> oldest(int limit) {
+        return oldest(limit, java.util.Set.of());
+    }
+
+    /** At most {@code limit} receipts owed to others than {@code except}, oldest first. */
+    public List<Pending> oldest(int limit, java.util.Set<String> except) {
         return jdbc.query("SELECT sender, message_id, envelope_sha256, received_at FROM pending_receipt"
-                        + " ORDER BY received_at, sender, message_id LIMIT ?",
-                (rs, i) -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()),
-                limit);
+                        + " WHERE NOT (sender = ANY (?)) ORDER BY received_at, sender, message_id LIMIT ?",
+                (org.springframework.jdbc.core.PreparedStatementSetter) s -> {
+                    s.setArray(1, s.getConnection().createArrayOf("varchar", except.toArray()));
+                    s.setInt(2, limit);
+                },
+                (rs, i) -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()));
+    }
+
+    /**
+     * Bounds what is held for {@code sender} while nothing can be sealed to it: forgets its receipts owed since before
+     * {@code before} and all but its newest {@code keep}. Returns how many went.
+     */
+    public int forget(String sender, Instant before, int keep) {
+        return jdbc.update("DELETE FROM pending_receipt WHERE sender = ? AND (received_at < ? OR message_id NOT IN"
+                        + " (SELECT message_id FROM pending_receipt WHERE sender = ? ORDER BY received_at DESC, message_id DESC LIMIT ?))",
+                sender, Timestamp.from(before), sender, keep);
     }
 
     /** Forgets receipts that are now in the outbound queue. */

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import org.jukibus.core.NodeProperties;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,9 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class ReceiptBatchConfiguration {
 
     @Bean
-    ReceiptBatches receiptBatches(DataSource store, NodeEnvelopes envelopes, ReceiptBatchProperties properties, Clock clock) {
+    ReceiptBatches receiptBatches(DataSource store, NodeEnvelopes envelopes, ReceiptBatchProperties properties, Clock clock,
+                                  NodeProperties node) {
         return new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), envelopes.selfCode(), properties.enabled(),
-                properties.maxIds(), envelopes::canSealTo, clock);
+                properties.maxIds(), envelopes::canSealTo, clock, node.getEnvelope().getOutageWindow());
     }
 
     /** The receipt-batch route's ticks ({@code scheduler=#receiptBatchTicks}): only while receipts are owed. */

@@ -2,10 +2,14 @@ package org.jukibus.flow.nondelivery;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -28,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * template: {@link #make}, then {@link #sent} once they are in the outbound queue). A batch's id is made from its
  * sender and entries, so one sent again after a crash is dropped by the sender's broker. A tick with nothing owed
  * reads nothing: the store is read only after a delivery added a receipt, and once after a start (what a crash left).
- * Receipts owed to a node that can no longer be sealed to (gone from the directory, revoked) are dropped with a
- * warning, so that they do not hold back everyone else's.
+ * Receipts owed to a node that cannot be sealed to now (gone from the directory, its certificate revoked: often for a
+ * while only, re-keyed after a revocation and waiting for the next directory) are held, not dropped: left in the store,
+ * passed over by the ticks so they hold back nobody, and looked at again every {@value #RETRY_SECONDS} s; once the node can
+ * be sealed to again they go out as usual. Held for the outage window after they were owed (by then the sender has
+ * long reported them overdue and reports them not delivered a window later: UnansweredMessages), and at most
+ * {@value #MAX_HELD_PER_SENDER} per node (a node that keeps itself unsealable must not grow the table without limit);
+ * what goes beyond either bound is forgotten with a WARN.
  */
 public final class ReceiptBatches implements ReceiptBatching {
 
@@ -40,6 +49,10 @@ public final class ReceiptBatches implements ReceiptBatching {
     static final String SETTLES = "JukibusReceiptsSettle";
     /** Batches per tick at most; the rest waits for the next tick. */
     private static final int BATCHES_PER_TICK = 10;
+    /** How often receipts held for nodes that cannot be sealed to are looked at again. */
+    static final int RETRY_SECONDS = 60;
+    /** Receipts held per node that cannot be sealed to, at most: about 1.5 MB of rows. */
+    static final int MAX_HELD_PER_SENDER = 10_000;
 
     private final PendingReceipts pending;
     private final String self;
@@ -47,6 +60,10 @@ public final class ReceiptBatches implements ReceiptBatching {
     private final int maxIds;
     private final Predicate<String> sealable;
     private final Clock clock;
+    private final Duration heldFor;
+    /** Nodes whose receipts are held (they could not be sealed to at the last look); read and written by ticks only. */
+    private Set<String> held = Set.of();
+    private Instant nextLook;
     /**
      * Receipts owed are counted in, and counted off only once a tick's batches are in the outbound queue: a tick that
      * fails anywhere (the store, sealing, the send) leaves the count unsettled, so the next tick takes the rows again.
@@ -57,10 +74,14 @@ public final class ReceiptBatches implements ReceiptBatching {
     /** Told when a receipt is owed ({@link ReceiptBatchTicks}: the route ticks only then). */
     private volatile Runnable onOwed = () -> { };
 
-    /** @param sealable whether a sender can still be sealed to (envelope.NodeEnvelopes#canSealTo) */
+    /**
+     * @param sealable whether a sender can still be sealed to (envelope.NodeEnvelopes#canSealTo)
+     * @param heldFor  how long receipts owed to a node that cannot be sealed to are held: the outage window
+     */
     public ReceiptBatches(PendingReceipts pending, String self, boolean enabled, int maxIds, Predicate<String> sealable,
-                          Clock clock) {
+                          Clock clock, Duration heldFor) {
         this.pending = pending;
+        this.heldFor = heldFor;
         this.sealable = sealable;
         this.self = self;
         this.enabled = enabled;
@@ -96,31 +117,68 @@ public final class ReceiptBatches implements ReceiptBatching {
     public void make(Exchange exchange) throws IOException {
         List<Answer> batches = new ArrayList<>();
         long seen = added.get();
-        if (seen == settled) {
+        Instant now = clock.instant();
+        boolean look = !held.isEmpty() && lookAgain(now);
+        if (seen == settled && !look) {
             exchange.setProperty(Headers.NOTHING_TO_SEND, true);
         } else {
             int limit = maxIds * BATCHES_PER_TICK;
-            List<Pending> taken = pending.oldest(limit);
+            Set<String> before = held;
+            Set<String> stillHeld = new HashSet<>(look ? Set.of() : held);
+            List<Pending> read = pending.oldest(limit, stillHeld); // a look reads the held ones too
             // everything added until now is in this tick, unless there was more than one tick's worth
-            exchange.setProperty(SETTLES, taken.size() < limit ? seen : null);
+            exchange.setProperty(SETTLES, read.size() < limit ? seen : null);
             Map<String, List<Pending>> bySender = new LinkedHashMap<>();
-            for (Pending p : taken) {
+            for (Pending p : read) {
                 bySender.computeIfAbsent(p.sender(), s -> new ArrayList<>()).add(p);
             }
+            List<Pending> taken = new ArrayList<>(read.size());
             for (Map.Entry<String, List<Pending>> e : bySender.entrySet()) {
+                String sender = e.getKey();
                 List<Pending> all = e.getValue();
-                if (!sealable.test(e.getKey())) {
-                    log.warn("{} receipt(s) owed to {} dropped: it is no longer in the directory or its certificate is revoked",
-                            all.size(), e.getKey());
-                    continue; // forgotten by sent() with the rest
+                if (!sealable.test(sender)) {
+                    hold(sender, all.size(), now, before.contains(sender));
+                    stillHeld.add(sender);
+                    continue; // left in the store, passed over until the next look
                 }
+                if (before.contains(sender)) {
+                    log.info("receipts owed to {} go out: it can be sealed to again", sender);
+                }
+                taken.addAll(all);
                 for (int from = 0; from < all.size(); from += maxIds) {
-                    batches.add(batchFor(e.getKey(), all.subList(from, Math.min(all.size(), from + maxIds))));
+                    batches.add(batchFor(sender, all.subList(from, Math.min(all.size(), from + maxIds))));
                 }
             }
+            if (look && read.size() == limit) {
+                // a full look read only the oldest: the held nodes it did not reach are still held (no second WARN)
+                before.stream().filter(s -> !bySender.containsKey(s)).forEach(stillHeld::add);
+            }
+            if (look || !stillHeld.equals(held)) {
+                nextLook = now.plusSeconds(RETRY_SECONDS);
+            }
+            held = Set.copyOf(stillHeld);
             exchange.setProperty(TAKEN, taken);
         }
         exchange.getIn().setBody(batches);
+    }
+
+    /** Whether the held receipts are due for another look (also when the clock went back past the last one). */
+    private boolean lookAgain(Instant now) {
+        return nextLook == null || !now.isBefore(nextLook) || now.isBefore(nextLook.minusSeconds(RETRY_SECONDS));
+    }
+
+    /** Keeps what is owed to {@code sender}, which cannot be sealed to now, within its bounds. */
+    private void hold(String sender, int owed, Instant now, boolean heldBefore) {
+        int forgotten = pending.forget(sender, now.minus(heldFor), MAX_HELD_PER_SENDER);
+        if (forgotten > 0) {
+            log.warn("{} receipt(s) owed to {} forgotten: it could not be sealed to for {} (or more than {} were held); its"
+                    + " operators see those messages reported overdue, then not delivered", forgotten, sender, heldFor,
+                    MAX_HELD_PER_SENDER);
+        }
+        if (!heldBefore) {
+            log.warn("receipt(s) owed to {} held ({} now, at most {}): it is not in the directory or its certificate is revoked;"
+                    + " they go out once it can be sealed to again, within {}", sender, owed, MAX_HELD_PER_SENDER, heldFor);
+        }
     }
 
     /** Called once this tick's batches are in the outbound queue. */

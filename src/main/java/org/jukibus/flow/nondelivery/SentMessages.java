@@ -229,16 +229,79 @@ public final class SentMessages {
     }
 
     /**
+     * Open messages that await an answer ({@link NonDeliveryFlow#awaitsAnswer}) queued before {@code before}, oldest
+     * first: those {@link #purge} keeps until {@link UnansweredMessages} has told the legacy system their end.
+     */
+    public List<Sent> unanswered(Instant before, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE state IN ('PENDING', 'OVERDUE') AND awaits_answer"
+                + " AND queued_at < ? ORDER BY queued_at LIMIT ?", SentMessages::row, Timestamp.from(before), limit);
+    }
+
+    /** What {@link #closeAfter} runs while it holds the open message, before the close commits. */
+    @FunctionalInterface
+    public interface FinalWord {
+        void tell(Sent message) throws Exception;
+    }
+
+    /**
+     * Closes the open message {@code messageId} sent to {@code recipient} as NOT_DELIVERED with {@code reason}, once
+     * {@code finalWord} has told it, in one transaction that holds the row meanwhile: a receipt coming in then waits and
+     * makes it DELIVERED after (as after any non-delivery), and a crash or a failure before the commit leaves it open, so
+     * it is told again next time rather than never. False, with nothing told, if it is no longer open.
+     */
+    public boolean closeAfter(String messageId, String recipient, String reason, Instant at, FinalWord finalWord) throws Exception {
+        try (Connection c = jdbc.getDataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<Sent> open;
+                try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ?"
+                        + " AND recipient = ? AND state IN ('PENDING', 'OVERDUE') FOR UPDATE")) {
+                    s.setString(1, messageId);
+                    s.setString(2, recipient);
+                    try (ResultSet rs = s.executeQuery()) {
+                        open = rs.next() ? Optional.of(row(rs, 0)) : Optional.empty();
+                    }
+                }
+                if (open.isEmpty()) {
+                    c.rollback();
+                    return false;
+                }
+                finalWord.tell(open.get());
+                try (PreparedStatement s = c.prepareStatement("UPDATE delivery_status SET state = 'NOT_DELIVERED', closed_at = ?,"
+                        + " closed_by = NULL, reason = ? WHERE message_id = ? AND recipient = ?")) {
+                    s.setTimestamp(1, Timestamp.from(at));
+                    s.setString(2, reason);
+                    s.setString(3, messageId);
+                    s.setString(4, recipient);
+                    s.executeUpdate();
+                }
+                c.commit();
+                return true;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
      * Forgets what became of messages: a closed one queued before {@code closedBefore} (the outage window ago), an
-     * open one (PENDING, OVERDUE) only if queued before {@code openBefore} (a window later). An open message may
-     * still be answered by a non-delivery notice after the window: it arrived just inside it and failed later, and
-     * the notice may wait in its recipient's outbound queue for up to another window; forgotten, it would be refused
-     * as UNSOLICITED and the legacy system would never get its NonDelivery file. Returns how many rows went.
+     * open one (PENDING, OVERDUE) only if queued before {@code openBefore} (a window later) and awaiting no answer
+     * (nobody acknowledges it, so open is how it ends). An open message may still be answered by a non-delivery notice
+     * after the window: it arrived just inside it and failed later, and the notice may wait in its recipient's outbound
+     * queue for up to another window; forgotten, it would be refused as UNSOLICITED and the legacy system would never
+     * get its NonDelivery file. One awaiting an answer is never forgotten open: {@link UnansweredMessages} closes it
+     * first, with a NonDelivery file, and is kept a window after that close (by {@code closed_at}): a receipt held at
+     * its recipient (ReceiptBatches holds them a window after delivery) may still come and make it DELIVERED, as after
+     * any non-delivery. Returns how many rows went.
      */
     public int purge(Instant closedBefore, Instant openBefore) {
         return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ?"
-                        + " AND (state NOT IN ('PENDING', 'OVERDUE') OR queued_at < ?)",
-                Timestamp.from(closedBefore), Timestamp.from(openBefore));
+                        + " AND (state NOT IN ('PENDING', 'OVERDUE') OR (queued_at < ? AND NOT awaits_answer))"
+                        + " AND NOT (state = 'NOT_DELIVERED' AND reason = ? AND closed_at >= ?)",
+                Timestamp.from(closedBefore), Timestamp.from(openBefore), UnansweredMessages.UNANSWERED, Timestamp.from(closedBefore));
     }
 
     private static Sent row(ResultSet rs, int i) throws SQLException {

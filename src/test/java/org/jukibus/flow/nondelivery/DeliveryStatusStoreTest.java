@@ -191,7 +191,93 @@ class DeliveryStatusStoreTest {
 
         clock.move(Duration.ofDays(21));
         sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
-        assertThat(sent.find(overdue, PREFECTURE)).as("open, but queued two windows ago").isEmpty();
+        assertThat(sent.find(overdue, PREFECTURE)).as("awaits an answer: never forgotten open").isPresent();
+        assertThat(report(overdue + ".xml")).doesNotExist();
+    }
+
+    /**
+     * M3: a message awaiting an answer that is still open two windows after it was queued gets its final word before its
+     * row goes: a NonDelivery file NOT_DELIVERED (reason UNANSWERED, by this node), an operation log entry, the metric;
+     * then it is forgotten. Open messages nobody answers (batches, count lists) go silently, as before.
+     */
+    @Test
+    void an_open_message_awaiting_an_answer_is_reported_not_delivered_before_it_is_forgotten() throws Exception {
+        List<AuditEvent> audit = new ArrayList<>();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        UnansweredMessages unanswered = new UnansweredMessages(sent, files, clock, new FlowMetrics(registry, clock, List.of()), audit::add);
+        String overdue = sentTo(PREFECTURE, "transfer-out");
+        assertThat(sent.markOverdue(overdue, PREFECTURE, clock.instant())).isTrue();
+        String answered = sentTo(PREFECTURE, "transfer-out");
+        String batch = UUID.randomUUID().toString();
+        sent.record(batch, "update-count-list", PREFECTURE, clock.instant(), false);
+        clock.move(Duration.ofDays(40));
+        String recent = sentTo(PREFECTURE, "transfer-out");
+
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).as("one window: still open").isEqualTo(SentMessages.State.OVERDUE);
+        assertThat(report(overdue + ".xml")).doesNotExist();
+
+        clock.move(Duration.ofDays(21));
+        assertThat(sent.delivered(answered, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+
+        NonDelivery file = xml.readValue(Files.readAllBytes(report(overdue + ".xml")), NonDelivery.class);
+        assertThat(file.status()).isEqualTo(NonDelivery.NOT_DELIVERED);
+        assertThat(file.reportedBy()).isEqualTo(NonDelivery.BY_SENDER);
+        assertThat(file.reasonCode()).isEqualTo(UnansweredMessages.UNANSWERED);
+        assertThat(file.recipient()).isEqualTo(PREFECTURE);
+        assertThat(file.detail()).contains("ask the recipient");
+        assertThat(audit).filteredOn(e -> overdue.equals(e.messageId())).singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_UNANSWERED));
+        assertThat(registry.get("jukibus.flow.unanswered").tag("flow", "transfer-out").counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).as("told, closed").isEqualTo(SentMessages.State.NOT_DELIVERED);
+        assertThat(sent.find(batch, PREFECTURE)).as("awaits no answer: goes silently").isEmpty();
+        assertThat(report(batch + ".xml")).doesNotExist();
+        assertThat(report(answered + ".xml")).as("delivered: no report").doesNotExist();
+        assertThat(sent.find(recent, PREFECTURE)).isPresent();
+
+        // a receipt its recipient held (it could not seal to this node) still comes within the next window
+        assertThat(sent.delivered(overdue, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
+        String unanswered2 = sentTo(PREFECTURE, "transfer-out");
+        clock.move(Duration.ofDays(61));
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(unanswered2, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        clock.move(Duration.ofDays(31));
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(unanswered2, PREFECTURE)).as("forgotten a window after its final word").isEmpty();
+        assertThat(sent.find(overdue, PREFECTURE)).isEmpty();
+    }
+
+    /**
+     * Killed (here: failing) after the final NonDelivery file was written and before the close commits: the message is
+     * still open, so the next purge tells it again, into the same file name (the legacy system de-duplicates by message
+     * id); the final word is never lost, and the row goes only once it was told.
+     */
+    @Test
+    void a_failure_between_the_final_report_and_the_close_tells_again_under_the_same_name() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+        clock.move(Duration.ofDays(61));
+        List<AuditEvent> recorded = new ArrayList<>();
+        UnansweredMessages dying = new UnansweredMessages(sent, files, clock, FlowMetrics.none(), e -> {
+            if (id.equals(e.messageId())) {
+                throw new IllegalStateException("killed");
+            }
+        });
+
+        assertThatThrownBy(() -> dying.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60))))
+                .hasMessageContaining("killed");
+        assertThat(report(id + ".xml")).exists();
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).as("still open").isEqualTo(SentMessages.State.PENDING);
+
+        Files.delete(report(id + ".xml")); // the legacy system took the first copy
+        new UnansweredMessages(sent, files, clock, FlowMetrics.none(), recorded::add)
+                .purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(xml.readValue(Files.readAllBytes(report(id + ".xml")), NonDelivery.class).messageId()).isEqualTo(id);
+        try (var names = Files.list(report(""))) {
+            assertThat(names.filter(f -> f.getFileName().toString().startsWith(id))).hasSize(1);
+        }
+        assertThat(recorded).filteredOn(e -> id.equals(e.messageId())).hasSize(1);
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
     }
 
     /**

@@ -43,6 +43,7 @@ class ReceiptBatchStoreTest {
     static final String OSAKA = "271004";
     static final String SAPPORO = "011002";
     static final String DIGEST = "ab".repeat(32);
+    static final java.time.Duration WINDOW = java.time.Duration.ofDays(30);
 
     static DataSource store;
     static SentMessages sent;
@@ -59,7 +60,7 @@ class ReceiptBatchStoreTest {
 
     @Test
     void receipts_owed_go_out_one_batch_per_sender_and_stay_owed_until_the_batch_is_sent() throws Exception {
-        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock);
+        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock, WINDOW);
         List<String> fromShinjuku = List.of(id(), id(), id());
         for (String id : fromShinjuku) {
             assertThat(osaka.batch(header(id, SHINJUKU, OSAKA), DIGEST)).isTrue();
@@ -71,7 +72,7 @@ class ReceiptBatchStoreTest {
         assertThat(tick(osaka, false)).extracting(Answer::messageId)
                 .containsExactlyElementsOf(first.stream().map(Answer::messageId).toList());
         // ... and so does a node that died before they were in the outbound queue
-        List<Answer> again = tick(new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock), true);
+        List<Answer> again = tick(new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock, WINDOW), true);
 
         assertThat(again).extracting(Answer::messageId).containsExactlyElementsOf(first.stream().map(Answer::messageId).toList());
         assertThat(again).extracting(Answer::recipient).containsExactlyInAnyOrder(SHINJUKU, SHINJUKU, SAPPORO);
@@ -94,21 +95,62 @@ class ReceiptBatchStoreTest {
         osaka.sent(owing);
     }
 
+    /**
+     * L3: a node briefly unsealable (re-keyed after a revocation, its new certificate not yet in the directory) gets the
+     * receipts owed to it once it can be sealed to again; meanwhile they hold back nobody and are not read every tick.
+     */
     @Test
-    void receipts_owed_to_a_node_gone_from_the_directory_are_dropped_and_hold_back_nobody() throws Exception {
+    void receipts_owed_to_a_node_that_cannot_be_sealed_to_are_held_and_go_out_once_it_can() throws Exception {
+        org.jukibus.clock.MovableClock moving = new org.jukibus.clock.MovableClock(Instant.parse("2026-11-21T00:00:00Z"));
+        java.util.concurrent.atomic.AtomicBoolean listed = new java.util.concurrent.atomic.AtomicBoolean(false);
         ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2,
-                code -> !code.equals(SAPPORO), clock);
-        osaka.batch(header(id(), SAPPORO, OSAKA), DIGEST);
+                code -> !code.equals(SAPPORO) || listed.get(), moving, WINDOW);
+        String owed = id();
+        osaka.batch(header(owed, SAPPORO, OSAKA), DIGEST);
         osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
 
         assertThat(tick(osaka, true)).extracting(Answer::recipient).containsExactly(SHINJUKU);
-        assertThat(tick(new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock), true))
+        osaka.batch(header(id(), SHINJUKU, OSAKA), DIGEST);
+        assertThat(tick(osaka, true)).as("held: passed over").extracting(Answer::recipient).containsExactly(SHINJUKU);
+        Exchange idle = new DefaultExchange(new DefaultCamelContext());
+        osaka.make(idle);
+        assertThat(idle.getProperty(org.jukibus.flow.Headers.NOTHING_TO_SEND)).as("not read every tick").isEqualTo(true);
+
+        listed.set(true); // the next directory lists its new certificate
+        moving.move(java.time.Duration.ofSeconds(ReceiptBatches.RETRY_SECONDS));
+        List<Answer> out = tick(osaka, true);
+        assertThat(out).extracting(Answer::recipient).containsExactly(SAPPORO);
+        assertThat(read(out.get(0)).received()).extracting(ReceiptBatch.Received::messageId).containsExactly(owed);
+        assertThat(tick(new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 2, code -> true, clock, WINDOW), true))
                 .as("nothing owed to anyone any more").isEmpty();
+    }
+
+    /** Bounded: held for the outage window after they were owed, and at most so many per node; the rest is forgotten. */
+    @Test
+    void receipts_held_for_a_node_that_stays_unsealable_are_bounded_in_time_and_number() throws Exception {
+        org.jukibus.clock.MovableClock moving = new org.jukibus.clock.MovableClock(Instant.parse("2026-11-21T00:00:00Z"));
+        PendingReceipts pending = new PendingReceipts(new JdbcTemplate(store));
+        ReceiptBatches osaka = new ReceiptBatches(pending, OSAKA, true, 2, code -> !code.equals(SAPPORO), moving, WINDOW);
+        osaka.batch(header(id(), SAPPORO, OSAKA), DIGEST);
+        assertThat(tick(osaka, true)).isEmpty();
+        assertThat(pending.oldest(10)).extracting(PendingReceipts.Pending::sender).containsExactly(SAPPORO);
+
+        moving.move(WINDOW.plusMinutes(1));
+        assertThat(tick(osaka, true)).isEmpty();
+        assertThat(pending.oldest(10)).as("owed longer than the window: forgotten").isEmpty();
+
+        for (int i = 0; i < 5; i++) {
+            pending.add(new PendingReceipts.Pending(SAPPORO, id(), DIGEST, moving.instant().plusSeconds(i)));
+        }
+        assertThat(pending.forget(SAPPORO, moving.instant().minus(WINDOW), 3)).isEqualTo(2);
+        assertThat(pending.oldest(10)).extracting(PendingReceipts.Pending::receivedAt)
+                .as("the newest kept").allMatch(t -> !t.isBefore(moving.instant().plusSeconds(2)));
+        pending.remove(pending.oldest(10));
     }
 
     @Test
     void without_batching_nothing_is_owed() {
-        ReceiptBatches off = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, false, 2, code -> true, clock);
+        ReceiptBatches off = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, false, 2, code -> true, clock, WINDOW);
         assertThat(off.batch(header(id(), SHINJUKU, OSAKA), DIGEST)).isFalse();
     }
 
