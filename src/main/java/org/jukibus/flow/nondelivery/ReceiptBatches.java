@@ -100,9 +100,13 @@ public final class ReceiptBatches implements ReceiptBatching {
         return true;
     }
 
-    /** Whether receipts are owed that no tick has settled yet (added since, or left by a failed tick or a restart). */
+    /**
+     * Whether receipts are owed that no tick has settled yet (added since, or left by a failed tick or a restart), or
+     * are held for a node that cannot be sealed to: the ticks must go on for their next look (ReceiptBatchTicks stops
+     * ticking otherwise, and a quiet node would never send them). Called by ticks only, as {@link #held} is written.
+     */
     boolean owed() {
-        return added.get() != settled;
+        return added.get() != settled || !held.isEmpty();
     }
 
     /** What to tell when a receipt is owed; null: nothing. */

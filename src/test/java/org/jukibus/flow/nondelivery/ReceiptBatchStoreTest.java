@@ -134,6 +134,7 @@ class ReceiptBatchStoreTest {
         osaka.batch(header(id(), SAPPORO, OSAKA), DIGEST);
         assertThat(tick(osaka, true)).isEmpty();
         assertThat(pending.oldest(10)).extracting(PendingReceipts.Pending::sender).containsExactly(SAPPORO);
+        assertThat(osaka.owed()).as("held receipts keep the on-demand ticks going, for their next look").isTrue();
 
         moving.move(WINDOW.plusMinutes(1));
         assertThat(tick(osaka, true)).isEmpty();
@@ -390,7 +391,7 @@ class ReceiptBatchStoreTest {
      */
     @Test
     void the_route_ticks_only_while_receipts_are_owed() throws Exception {
-        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 200, code -> true, clock);
+        ReceiptBatches osaka = new ReceiptBatches(new PendingReceipts(new JdbcTemplate(store)), OSAKA, true, 200, code -> true, clock, WINDOW);
         ReceiptBatchTicks ticks = new ReceiptBatchTicks(osaka);
         java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
