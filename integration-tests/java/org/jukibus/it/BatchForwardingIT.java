@@ -261,6 +261,76 @@ class BatchForwardingIT {
     }
 
     /**
+     * The node stops its forwarding route (gracefully, as a node stop does) while a batch waits on a peer that froze (its
+     * lines run through proxies that pass no byte): the thread opening that peer's line waits a handshake timeout per
+     * endpoint, longer than the stop's wait (call timeout + 5 s), so its batch is abandoned and rolled back. The stop
+     * ends within its wait. That batch also held messages for a peer that is up, whose line is shared: the abandoned
+     * thread, once its connect ends, must drop only its own session, not cut that line under the threads of the
+     * restarted route (analysis-stop F1/F2). Every message arrives exactly once; nothing is parked for the peer that is up.
+     */
+    @Test
+    void a_stop_while_a_batch_waits_on_a_frozen_peer_ends_in_time_and_parks_nothing_for_the_peer_that_is_up(
+            @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
+        Endpoint primary = net.node(OSAKA).primary();
+        Endpoint backup = net.node(OSAKA).backup();
+        Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
+        Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
+        redirect(net, OSAKA, primaryProxy, backupProxy);
+        net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
+        net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
+        net.node(SHINJUKU).properties().put("jukibus.link.call-timeout", "3s"); // the stop waits 8 s
+        try (TcpProxy toPrimary = new TcpProxy(primaryProxy.port(), primary.port()).restore();
+             TcpProxy toBackup = new TcpProxy(backupProxy.port(), backup.port()).restore()) {
+            net.start(SHINJUKU, OSAKA, BUNKYO);
+            net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+            net.camel(BUNKYO).getRouteController().stopRoute(DELIVERY);
+            List<String> forBunkyo = new ArrayList<>(List.of("warm-1"));
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound("warm-1", BUNKYO)); // its line opens
+            await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 1);
+
+            toPrimary.freeze(); // the frozen peer has no line yet: the first batch for it opens one, and waits
+            toBackup.freeze();
+            net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+            List<String> forOsaka = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                String id = "mixed-" + i;
+                (i % 4 == 1 ? forOsaka : forBunkyo).add(id);
+                net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound(id, i % 4 == 1 ? OSAKA : BUNKYO));
+            }
+            net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+            await().atMost(Duration.ofSeconds(20)).until(() -> toPrimary.accepted() > 0); // a thread is opening its line
+            Thread.sleep(500);
+
+            long stopping = System.nanoTime();
+            net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("the stop ends within its wait, not the peer's")
+                    .isLessThan(Duration.ofSeconds(8 + 6));
+
+            // restarted while the abandoned thread is still in its connect (10 s per endpoint): the new threads send to
+            // the peer that is up on the line that thread's batch used too
+            net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+            for (int i = 1; i <= 200; i++) {
+                forBunkyo.add("after-" + i);
+                net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound("after-" + i, BUNKYO));
+                Thread.sleep(100);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) >= forBunkyo.size());
+            assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+            assertThat(parkedEver(net, SHINJUKU, BUNKYO)).as("envelopes parked for a peer that is up").isZero();
+
+            toPrimary.thaw();
+            toBackup.thaw();
+            String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
+            await().atMost(Duration.ofSeconds(150)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
+                    && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0
+                    && BrokerStats.depth(net.broker(OSAKA), INBOUND) >= forOsaka.size());
+            assertThat(idsOn(net, OSAKA)).as("each exactly once, after it answers again").containsExactlyInAnyOrderElementsOf(forOsaka);
+            assertThat(idsOn(net, BUNKYO)).as("still each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+            assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+        }
+    }
+
+    /**
      * {@code jukibus.link.batch-size=1}, the fallback: the forwarding route of before batching runs (one message per
      * transaction, the JMS consumer), the batched one does not; a message for a peer that is down is parked by the route
      * (PeerForwarder#forward, as before batching; no put-back copy on the outbound queue) and arrives once the peer is
@@ -282,6 +352,7 @@ class BatchForwardingIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 5);
         assertThat(idsOn(net, OSAKA)).containsExactlyInAnyOrder("single-1", "single-2", "single-3", "single-4", "single-5");
+        assertThat(parkedEver(net, SHINJUKU, OSAKA)).as("envelopes parked for a peer that is up (review-fwdbatch3 M1)").isZero();
         org.apache.activemq.artemis.core.server.Queue outbound = net.broker(SHINJUKU).locateQueue("jukibus.outbound");
         String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(BUNKYO);
         await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), parking) == 5);

@@ -223,6 +223,9 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 settings.retries().peerDown(session, received.get(exchange), bodies.get(exchange),
                         exchange.getIn().getHeader(Headers.RECIPIENT, String.class));
             }
+            // last before the commit: a batch rolled back before this point (a stop, a failed put-back) has logged
+            // nothing, and its messages are logged when they are forwarded again
+            settings.forwarder().recordForwarded(outcome);
         } finally {
             batch.forEach(exchange -> releaseExchange(exchange, false));
         }
@@ -244,7 +247,7 @@ final class OutboundBatchConsumer extends DefaultConsumer {
 
         synchronized void sending(boolean now) throws JMSException {
             if (abandoned) {
-                // the stop's interrupt has done its work (the wait ended, the line cut): the rollback that follows,
+                // the stop's interrupt has done its work (the wait ended, the batch's session dropped): the rollback that follows,
                 // on a session the next start may take from the cache, must not fail for it
                 Thread.interrupted();
                 throw new JMSException("the route stopped while this batch waited for its recipients: rolled back");
@@ -253,8 +256,8 @@ final class OutboundBatchConsumer extends DefaultConsumer {
         }
 
         /**
-         * Rolls the batch back if its thread is only waiting for recipients, and interrupts that wait (which cuts its
-         * line); false if it is busy on this node.
+         * Rolls the batch back if its thread is only waiting for recipients, and interrupts that wait (which drops its
+         * session on the peer's line, never the shared line); false if it is busy on this node.
          */
         synchronized boolean abandon(Thread thread) {
             if (!sending) {

@@ -172,12 +172,23 @@ public final class PeerForwarder {
                 }
             }
         });
-        // one operation-log sync for the batch, not one per line; a log that cannot be written fails the batch, which
-        // rolls back and comes again (the recipients drop what they already have), as a single forward does
+        // neither logged nor counted here: a stop may still roll this batch back (OutboundBatchConsumer), and its
+        // messages come again; the caller records them once nothing but the commit is left (recordForwarded)
+        return new Outcome(refused, unsent, down, sent);
+    }
+
+    /**
+     * Writes the operation-log lines of what a batch's recipients stored, and counts them: once the batch is past every
+     * step that could still roll it back but its commit. Not as they are confirmed: a batch a stop rolls back after
+     * that would be logged and counted again when its messages come back (review-fwdbatch3 L4). One operation-log sync
+     * for the batch, not one per line; a log that cannot be written throws, and the batch rolls back and comes again
+     * (the recipients drop what they already have), as a single forward does.
+     */
+    public void recordForwarded(Outcome outcome) {
+        List<Forward> sent = outcome.forwarded();
         audit.recordAll(sent.stream().filter(forward -> audited(forward.address())).map(PeerForwarder::forwarded).toList());
         // counted once written: a batch whose log line fails comes again, and would be counted twice
         sent.forEach(forward -> metrics.sent(FlowDefinition.flowOfAddress(forward.address())));
-        return new Outcome(refused, unsent, down);
     }
 
     /**
@@ -191,8 +202,9 @@ public final class PeerForwarder {
      * @param down    for a recipient that is down now (no line could be opened, or its line broke or did not confirm
      *                in time: the link then marks the peer down), or refused by its broker: parked
      *                ({@link ForwardRetries#peerDown})
+     * @param forwarded stored by their recipients: for {@link #recordForwarded} once only the commit is left
      */
-    public record Outcome(List<Exchange> refused, List<Exchange> unsent, List<Exchange> down) {
+    public record Outcome(List<Exchange> refused, List<Exchange> unsent, List<Exchange> down, List<Forward> forwarded) {
     }
 
     /** What the checks let through: an envelope for its recipient's broker. */

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an action at a time, each on a thread of its own: cutting a line ({@link PeerLink#start}'s alarm) may wait for
- * that peer (its lock, the client's failure listeners), and one peer's cut must never delay another's.
+ * that peer (its lock, the client's failure listeners), and one peer's cut must never delay another's. Also closes the
+ * session of a batch a stop abandoned, which asks a peer that may not answer.
  */
 final class LineAlarms implements AutoCloseable {
 
@@ -18,6 +19,11 @@ final class LineAlarms implements AutoCloseable {
     /** Runs {@code action} after {@code nanos}, unless cancelled first. */
     ScheduledFuture<?> after(long nanos, Runnable action) {
         return timer.schedule(() -> workers.execute(action), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code action} now, on a thread of its own: a close that may wait for a peer that does not answer. */
+    void execute(Runnable action) {
+        workers.execute(action);
     }
 
     /** One thread; a cancelled alarm (the usual case: all confirmed in time) leaves the queue at once. */

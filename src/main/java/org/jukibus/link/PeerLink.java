@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
@@ -71,6 +72,10 @@ final class PeerLink implements AutoCloseable {
     private final LinkPolicy policy;
     private final Clock clock;
     private final Runnable onBack;
+    /** How a line to an endpoint is dialled: TLS with this node's certificate; a test's broker or latch in PeerLinkTest. */
+    private final Function<Endpoint, TransportConfiguration> transports;
+    /** A down peer's port is asked before a TLS open; not through a test's seam (it dials elsewhere, and no name is looked up). */
+    private final boolean probing;
 
     /** Written under the lock; read without it where a stale value does no harm (activeEndpoint, onBackup). */
     private volatile Line line;
@@ -83,6 +88,13 @@ final class PeerLink implements AutoCloseable {
      * (every retry interval) tries the lines until one opens.
      */
     private volatile boolean down;
+    /**
+     * Whether this link was closed ({@link PeerLinks#reopenAll}, an LRU eviction): it is no longer in the map, so nothing
+     * would ever close a line opened on it afterwards (a TLS connection kept alive by its pings, one more at every
+     * directory publication or eviction while a connect was under way). An open that finds it closed closes what it
+     * opened; no open starts on it.
+     */
+    private boolean closed;
     /**
      * How long a sender waits for a line another thread is opening (at most the call timeout): a connect to a peer that
      * answers takes a handshake; one to a black-holed peer takes a connect timeout per endpoint, which no other sender
@@ -199,12 +211,20 @@ final class PeerLink implements AutoCloseable {
     }
 
     PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Runnable onBack) {
+        this(peer, endpoints, tls, policy, clock, onBack, null);
+    }
+
+    /** With {@code transports} (null: TLS with this node's certificate) to dial an endpoint: a test's seam. */
+    PeerLink(String peer, List<Endpoint> endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Runnable onBack,
+            Function<Endpoint, TransportConfiguration> transports) {
         this.peer = peer;
         this.endpoints = List.copyOf(endpoints);
         this.tls = tls;
         this.policy = policy;
         this.clock = clock;
         this.onBack = onBack;
+        this.transports = transports != null ? transports : this::transport;
+        this.probing = transports == null;
     }
 
     /**
@@ -212,7 +232,7 @@ final class PeerLink implements AutoCloseable {
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
     void send(OutgoingMessage outgoing) throws PeerUnreachableException, LineOpeningException, JMSException {
-        Line current = openLine();
+        Line current = openLine(openWaitFromNow());
         try {
             Sender sender = current.borrow();
             sender.send(outgoing);
@@ -274,14 +294,14 @@ final class PeerLink implements AutoCloseable {
      * line if a confirmation is still missing. That also ends a send stuck inside the client (a peer that stopped
      * reading, a credit wait), which no timeout of the client bounds; the unconfirmed messages fail and wait.
      */
-    Sending start(List<OutgoingMessage> messages, LineAlarms alarms) {
+    Sending start(List<OutgoingMessage> messages, LineAlarms alarms, long openWaitUntil) {
         Line current;
         try {
-            current = openLine();
+            current = openLine(openWaitUntil);
         } catch (PeerUnreachableException | LineOpeningException e) {
-            return new Sending(null, messages.size(), e);
+            return new Sending(null, messages.size(), e, alarms);
         }
-        Sending sending = new Sending(current, messages.size(), null);
+        Sending sending = new Sending(current, messages.size(), null, alarms);
         long timeout = policy.callTimeout().toNanos();
         sending.deadline = System.nanoTime() + timeout;
         sending.alarm = alarms.after(timeout, sending::expire);
@@ -326,8 +346,10 @@ final class PeerLink implements AutoCloseable {
         private Sender sender;
         private long deadline;
         private ScheduledFuture<?> alarm;
+        private final LineAlarms alarms;
 
-        private Sending(Line line, int count, Exception unreachable) {
+        private Sending(Line line, int count, Exception unreachable, LineAlarms alarms) {
+            this.alarms = alarms;
             this.line = line;
             this.count = count;
             this.outcomes = new Exception[count];
@@ -372,7 +394,7 @@ final class PeerLink implements AutoCloseable {
                         broken = timedOut();
                     }
                 } catch (InterruptedException e) {
-                    // a stop that could not wait longer (flow.OutboundBatchConsumer): the line goes, the batch rolls back
+                    // a stop that could not wait longer (flow.OutboundBatchConsumer): the batch rolls back
                     Thread.currentThread().interrupt();
                     interrupted = true;
                     broken = new JMSException("interrupted while waiting for the peer's confirmations");
@@ -385,6 +407,18 @@ final class PeerLink implements AutoCloseable {
                 result.add(outcomes[i] != null ? outcomes[i] : failure);
             }
             if (line == null) {
+                return result;
+            }
+            if (interrupted && !expired) {
+                // this node's stop, not the peer: only this batch's session goes, never the line. The line is shared:
+                // cut, it would fail the other threads' sends to a peer that is up, which would then be marked down and
+                // their messages parked (analysis-stop F1). The sends left unconfirmed on this session come again with
+                // the rolled-back batch, and the peer drops any copy it stored. Closed on another thread: a close asks
+                // the peer, which may be the one that does not answer.
+                Sender dropped = sender;
+                if (dropped != null) {
+                    alarms.execute(dropped::close);
+                }
                 return result;
             }
             if (failure == null) {
@@ -406,7 +440,7 @@ final class PeerLink implements AutoCloseable {
                 // closes the connection, and the session with the sends still waiting on it; the peer counts as down
                 // (as after a failed single send): the unconfirmed messages are parked, the next batches fail at once
                 if (interrupted) {
-                    lineFailed(line); // this node's stop, not the peer: not marked down, the batch rolls back
+                    lineFailed(line); // the alarm cut it, then this node's stop: not marked down, the batch rolls back
                     return result;
                 }
                 sendFailed(line);
@@ -446,17 +480,16 @@ final class PeerLink implements AutoCloseable {
      * with a {@link LineOpeningException} (the message waits briefly, it is not parked: the peer is not known down, and
      * a parked envelope would wait for the next check). No sender is held longer by another's connect.
      */
-    private Line openLine() throws PeerUnreachableException, LineOpeningException {
+    private Line openLine(long waitUntil) throws PeerUnreachableException, LineOpeningException {
         if (down) {
             throw unreachable();
         }
         synchronized (this) {
-            long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis()));
-            while (line == null && connecting) {
+            while (line == null && connecting && !closed) {
                 long left = waitUntil - System.nanoTime();
                 if (left <= 0) {
-                    throw new LineOpeningException("a line to " + peer + " is being opened by another sender (not open after "
-                            + Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis()) + " ms)");
+                    throw new LineOpeningException("a line to " + peer + " is being opened by another sender (not open within "
+                            + openWaitMillis(policy) + " ms)");
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -469,6 +502,9 @@ final class PeerLink implements AutoCloseable {
             if (line != null) {
                 return line;
             }
+            if (closed) {
+                throw closedMeanwhile();
+            }
             if (down) { // the open this sender waited for failed: the peer is known unreachable now
                 throw unreachable();
             }
@@ -479,6 +515,22 @@ final class PeerLink implements AutoCloseable {
         } finally {
             opened();
         }
+    }
+
+    /** How long a sender waits for a line another thread is opening: {@value #OPEN_WAIT_MILLIS} ms, or the call timeout if shorter. */
+    static long openWaitMillis(LinkPolicy policy) {
+        return Math.min(OPEN_WAIT_MILLIS, policy.callTimeout().toMillis());
+    }
+
+    /** The end of a single send's wait for a line being opened; a batch's peers share one ({@link PeerLinks#sendAll}). */
+    private long openWaitFromNow() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(openWaitMillis(policy));
+    }
+
+    /** Not the peer: this node replaced the link; the message waits briefly and goes on the new one (not parked). */
+    private LineOpeningException closedMeanwhile() {
+        return new LineOpeningException("the link to " + peer + " was closed (a new directory, or closed as least recently"
+                + " used) while its line was being opened");
     }
 
     private PeerUnreachableException unreachable() {
@@ -495,8 +547,16 @@ final class PeerLink implements AutoCloseable {
     /** Drops {@code failed} unless another thread has already replaced it. */
     private synchronized void lineFailed(Line failed) {
         if (line == failed) {
-            close();
+            dropLine();
         }
+    }
+
+    /** Closes the line, if any: the next send opens a fresh one (the link itself goes on). Under the lock. */
+    private void dropLine() {
+        if (line != null) {
+            line.close(peer);
+        }
+        line = null;
     }
 
     /** Whether the peer is down: every line failed, or a send on its open line did, and none has opened since. */
@@ -520,6 +580,9 @@ final class PeerLink implements AutoCloseable {
         boolean reopen;
         boolean primary;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             // after failed sends the peer waits out its growing retry time; a line that would not open is tried each round
             reopen = line == null && down && !connecting
                     && (sendFailures == 0 || retryAt == null || !clock.instant().isBefore(retryAt));
@@ -540,6 +603,8 @@ final class PeerLink implements AutoCloseable {
             }
         } catch (PeerUnreachableException e) {
             // still down; tried again at the next recheck
+        } catch (LineOpeningException e) {
+            // the link was closed meanwhile: what it opened is closed, its replacement opens its own
         } finally {
             opened();
         }
@@ -551,7 +616,7 @@ final class PeerLink implements AutoCloseable {
         boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
             try {
-                IOException refused = quiet ? probe(endpoint) : null;
+                IOException refused = quiet && probing ? probe(endpoint) : null;
                 if (refused != null) {
                     // a down peer's port still refuses: the TLS open would fail the same way, after building a
                     // connector, a Netty channel and an SSL engine every retry interval (issue 19 item 5)
@@ -577,19 +642,31 @@ final class PeerLink implements AutoCloseable {
         throw new PeerUnreachableException("no line to " + peer + " could be opened (tried " + endpoints + ")", last);
     }
 
-    /** Makes {@code fresh} the line (or closes it if another is there); tells {@code onBack} if the peer was down. */
-    private Line install(Line fresh) {
-        boolean back;
+    /**
+     * Makes {@code fresh} the line (or closes it if another is there, or if this link was closed meanwhile); tells
+     * {@code onBack} if the peer was down.
+     */
+    private Line install(Line fresh) throws LineOpeningException {
+        boolean back = false;
+        boolean installed = false;
+        Line other;
         synchronized (this) {
-            if (line != null) {
-                fresh.close(peer);
-                return line;
+            other = line;
+            if (other == null && !closed) {
+                line = fresh;
+                installed = true;
+                primaryDue = clock.instant().plus(policy.primaryRetry());
+                back = down;
+                down = false;
+                log.info("link to {} open via {}{}", peer, fresh.endpoint(), onBackup() ? " (backup line)" : "");
             }
-            line = fresh;
-            primaryDue = clock.instant().plus(policy.primaryRetry());
-            back = down;
-            down = false;
-            log.info("link to {} open via {}{}", peer, fresh.endpoint(), onBackup() ? " (backup line)" : "");
+        }
+        if (!installed) { // outside the lock: a close asks the peer
+            fresh.close(peer);
+            if (other == null) {
+                throw closedMeanwhile();
+            }
+            return other;
         }
         if (back) {
             onBack.run();
@@ -612,17 +689,25 @@ final class PeerLink implements AutoCloseable {
             log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, e.getMessage());
             return;
         }
-        Line backup;
-        boolean back;
+        Line backup = null;
+        boolean back = false;
+        boolean installed = false;
         synchronized (this) {
-            backup = line;
-            line = fresh;
-            primaryDue = clock.instant().plus(policy.primaryRetry());
-            // the backup line may have failed during this connect (the peer then marked down): the peer answers on
-            // the primary now, so it is up again, as after any line that opens (install); left down, every envelope
-            // for it would be parked over a live line until a restart (review-fwdbatch3 H1)
-            back = down;
-            down = false;
+            if (!closed) {
+                installed = true;
+                backup = line;
+                line = fresh;
+                primaryDue = clock.instant().plus(policy.primaryRetry());
+                // the backup line may have failed during this connect (the peer then marked down): the peer answers on
+                // the primary now, so it is up again, as after any line that opens (install); left down, every envelope
+                // for it would be parked over a live line until a restart (review-fwdbatch3 H1)
+                back = down;
+                down = false;
+            }
+        }
+        if (!installed) { // the link was closed meanwhile (review-fwdbatch3 L3): nothing else would close it
+            fresh.close(peer);
+            return;
         }
         if (backup != null) {
             backup.close(peer);
@@ -636,7 +721,7 @@ final class PeerLink implements AutoCloseable {
     }
 
     private Line connect(Endpoint endpoint) throws JMSException {
-        ActiveMQConnectionFactory factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transport(endpoint));
+        ActiveMQConnectionFactory factory = ActiveMQJMSClient.createConnectionFactoryWithoutHA(JMSFactoryType.CF, transports.apply(endpoint));
         factory.setCallTimeout(policy.callTimeout().toMillis());
         // no producer credits: a peer whose broker stops granting them (its disk over max-disk-usage) would hold a
         // send in the client's credit wait, which retries every 10 s for ever and ignores the call timeout, and with
@@ -718,11 +803,11 @@ final class PeerLink implements AutoCloseable {
         return new TransportConfiguration(NettyConnectorFactory.class.getName(), params);
     }
 
+    /** For good: the link is out of {@link PeerLinks}' map (reopenAll, LRU); an open under way closes what it opens. */
     @Override
     public synchronized void close() {
-        if (line != null) {
-            line.close(peer);
-        }
-        line = null;
+        closed = true;
+        notifyAll(); // a sender waiting for another's open goes on (to the link that replaced this one)
+        dropLine();
     }
 }

@@ -12,9 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.jms.JMSException;
 
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.jukibus.directory.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +52,16 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
     private final ScheduledExecutorService rechecks;
     /** Cuts a line whose sends are not confirmed within the call timeout (PeerLink#start). */
     private final LineAlarms alarms = new LineAlarms();
+    /** How a line is dialled (null: TLS, PeerLink#transport); a test's seam. */
+    private final Function<Endpoint, TransportConfiguration> transports;
 
     public PeerLinks(PeerEndpoints endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Consumer<String> peerBack) {
+        this(endpoints, tls, policy, clock, peerBack, null);
+    }
+
+    PeerLinks(PeerEndpoints endpoints, TlsClientSettings tls, LinkPolicy policy, Clock clock, Consumer<String> peerBack,
+            Function<Endpoint, TransportConfiguration> transports) {
+        this.transports = transports;
         this.endpoints = endpoints;
         this.tls = tls;
         this.policy = policy;
@@ -90,10 +100,13 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
         // peers with an open line first: opening one (up to a connect timeout per endpoint) delays the peers after it
         List<Map.Entry<String, List<OutgoingMessage>>> order = new ArrayList<>(byPeer.entrySet());
         order.sort(java.util.Comparator.comparing(e -> activeEndpoint(e.getKey()) == null));
+        // one wait for all of the batch's peers whose line another thread is opening, not one per peer (review-fwdbatch3
+        // M3): k such peers cost the batch at most one open wait, not k of them one after the other
+        long openWaitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PeerLink.openWaitMillis(policy));
         for (Map.Entry<String, List<OutgoingMessage>> peer : order) {
             List<OutgoingMessage> messages = peer.getValue();
             try {
-                sending.put(peer.getKey(), link(peer.getKey()).start(messages, alarms));
+                sending.put(peer.getKey(), link(peer.getKey()).start(messages, alarms, openWaitUntil));
             } catch (UnknownPeerException e) {
                 outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
             } catch (RuntimeException e) {
@@ -150,7 +163,7 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
             if (link == null) {
                 List<Endpoint> lines = endpoints.endpointsOf(peer)
                         .orElseThrow(() -> new UnknownPeerException("recipient " + peer + " is not in the directory"));
-                link = new PeerLink(peer, lines, tls, policy, clock, () -> rechecks.execute(() -> announce(peer)));
+                link = new PeerLink(peer, lines, tls, policy, clock, () -> rechecks.execute(() -> announce(peer)), transports);
                 open.put(peer, link);
             }
             return link;

@@ -68,6 +68,8 @@ class OutboundBatchConsumerTest {
     final AtomicInteger stuckInterrupted = new AtomicInteger();
     final List<String> peerDown = Collections.synchronizedList(new ArrayList<>());
     volatile String failingPutBack;
+    /** The operation log's lines. */
+    final List<org.jukibus.audit.AuditEvent> logged = Collections.synchronizedList(new ArrayList<>());
 
     final PeerSender peers = new PeerSender() {
         @Override
@@ -132,7 +134,7 @@ class OutboundBatchConsumerTest {
         caching = new CachingConnectionFactory(local);
         caching.setSessionCacheSize(threads + 2);
         caching.setCacheConsumers(false);
-        PeerForwarder forwarder = new PeerForwarder(peers, Flows.standard(), FlowMetrics.none(), event -> { },
+        PeerForwarder forwarder = new PeerForwarder(peers, Flows.standard(), FlowMetrics.none(), logged::add,
                 Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC));
         camel = new DefaultCamelContext();
         camel.addComponent("outbound-batches", new OutboundBatches(new OutboundBatches.Settings(forwarder,
@@ -207,6 +209,33 @@ class OutboundBatchConsumerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> ids(browse()).size() == 2);
         assertThat(ids(browse())).as("the originals, back on the queue; no copies").containsExactlyInAnyOrder("s-1", "s-2");
         assertThat(browse()).allSatisfy(m -> assertThat(m.propertyExists(ForwardRetries.ATTEMPTS)).isFalse());
+    }
+
+    /**
+     * A batch a stop rolls back has logged nothing, although one of its recipients had confirmed: its messages come
+     * again, and the operation log would show that forward twice (review-fwdbatch3 L4).
+     */
+    @Test
+    void a_batch_a_stop_rolls_back_logs_no_forward_its_messages_are_logged_once_when_forwarded_again() throws Exception {
+        start(5, 1 << 20, 1, Duration.ofMillis(500));
+        put("u-1", UP, 4); // confirmed at once
+        put("s-1", STUCK, 4); // the same batch then waits for this one's peer
+        camel.getRouteController().startRoute("forward");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored.getOrDefault(UP, List.of()).contains("u-1"));
+
+        camel.getRouteController().stopRoute("forward");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stuckInterrupted.get() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ids(browse()).size() == 2);
+        assertThat(logged).as("rolled back: nothing of it in the operation log").isEmpty();
+
+        stuckRelease.countDown();
+        camel.getRouteController().startRoute("forward");
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerDown.contains("s-1@" + STUCK));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !logged.isEmpty());
+        camel.getRouteController().stopRoute("forward");
+        assertThat(stored.get(UP)).as("sent again with its batch (the recipient drops the copy)").containsExactly("u-1", "u-1");
+        assertThat(logged).extracting(org.jukibus.audit.AuditEvent::messageId).as("forwarded once, logged once")
+                .containsExactly("u-1");
     }
 
     @Test

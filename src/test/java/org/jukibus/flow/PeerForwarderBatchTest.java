@@ -86,6 +86,10 @@ class PeerForwarderBatchTest {
         Exchange down2 = notice("d2", DOWN, NOW);
 
         PeerForwarder.Outcome outcome = forwarder.forwardAll(List.of(a1, a2, down1, a3, unknown, expired, revoked, stale, down2));
+        assertThat(logged).as("not before the batch is past everything that could roll it back (review-fwdbatch3 L4)").isEmpty();
+        var counted = meters.find("jukibus.flow.sent").tag("flow", "transfer-in").counter();
+        assertThat(counted == null ? 0.0 : counted.count()).isZero();
+        forwarder.recordForwarded(outcome);
 
         assertThat(outcome.refused()).as("for the route to dead-letter: expired, revoked, recipient unknown")
                 .containsExactlyInAnyOrder(unknown, expired, revoked);
@@ -111,6 +115,7 @@ class PeerForwarderBatchTest {
         Exchange b3 = notice("b3", UP, NOW);
 
         PeerForwarder.Outcome outcome = forwarder.forwardAll(List.of(b1, b2, b3));
+        forwarder.recordForwarded(outcome);
 
         assertThat(outcome.down()).containsExactly(b2);
         assertThat(outcome.unsent()).isEmpty();
@@ -161,6 +166,7 @@ class PeerForwarderBatchTest {
         Exchange fine = notice("s2", UP, NOW);
 
         PeerForwarder.Outcome outcome = forwarding.forwardAll(List.of(stuck, fine));
+        forwarding.recordForwarded(outcome);
 
         assertThat(outcome.unsent()).containsExactly(stuck);
         assertThat(logged).extracting(AuditEvent::messageId).containsExactly("s2");

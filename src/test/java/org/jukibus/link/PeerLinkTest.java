@@ -2,6 +2,7 @@ package org.jukibus.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 
 import jakarta.jms.JMSException;
 
@@ -160,6 +165,172 @@ class PeerLinkTest {
             for (Socket socket : held) {
                 socket.close();
             }
+        }
+    }
+
+    static final Endpoint PRIMARY = new Endpoint("primary.test", 61617);
+    static final Endpoint BACKUP = new Endpoint("backup.test", 61618);
+    static final OutgoingMessage GOOD = new OutgoingMessage(PeerTestBroker.ADDRESS, new byte[] {1}, "g-1", Map.of());
+
+    /**
+     * Review-fwdbatch3 H1: the link is on the backup line; the recheck's connect to the primary is under way when a send
+     * on the backup fails (the peer is marked down); the primary then opens. The peer answers: it must not stay down
+     * (every envelope for it would be parked over a live line until a restart), and its waiting messages are told.
+     */
+    @Test
+    void a_return_to_the_primary_that_lands_after_the_backup_failed_leaves_the_peer_up_and_says_so() throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker()) {
+            CountDownLatch dialling = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger primaryDials = new AtomicInteger();
+            Function<Endpoint, TransportConfiguration> dial = endpoint -> {
+                if (endpoint.equals(BACKUP)) {
+                    return peer.transport();
+                }
+                if (primaryDials.incrementAndGet() == 1) {
+                    return nowhere(); // the primary is out at first: the line opens on the backup
+                }
+                dialling.countDown();
+                awaitQuietly(release);
+                return peer.transport();
+            };
+            AtomicInteger back = new AtomicInteger();
+            PeerLink link = new PeerLink("271004", List.of(PRIMARY, BACKUP), null,
+                    new LinkPolicy(Duration.ofSeconds(5), 10, Duration.ZERO, Duration.ofMinutes(5)), Clock.systemUTC(),
+                    back::incrementAndGet, dial);
+            try {
+                link.send(GOOD);
+                assertThat(link.activeEndpoint()).isEqualTo(BACKUP);
+
+                CompletableFuture<Void> recheck = CompletableFuture.runAsync(link::recheck); // the primary is due
+                assertThat(dialling.await(30, TimeUnit.SECONDS)).as("the recheck dials the primary").isTrue();
+                OutgoingMessage refused = new OutgoingMessage("no.such.address", new byte[] {1}, "r-1", Map.of());
+                assertThatThrownBy(() -> link.send(refused)).isInstanceOf(PeerUnreachableException.class);
+                assertThat(link.down()).as("the failed send on the backup marks the peer down").isTrue();
+
+                release.countDown();
+                recheck.get(30, TimeUnit.SECONDS);
+
+                assertThat(link.down()).as("it answers on the primary: up").isFalse();
+                assertThat(link.activeEndpoint()).isEqualTo(PRIMARY);
+                await().atMost(Duration.ofSeconds(5)).until(() -> back.get() == 1); // its waiting messages are released
+                link.send(GOOD); // and it takes messages
+            } finally {
+                release.countDown();
+                link.close();
+            }
+        }
+    }
+
+    /**
+     * Review-fwdbatch3 L3: a link closed while a sender opens its line (a directory publication's reopenAll, an LRU
+     * eviction) is out of the map; the line that open brings must be closed by it, or the connection lives on for good.
+     * The sender is told to try again shortly (the peer is up: not parked).
+     */
+    @Test
+    void a_line_opened_on_a_link_closed_meanwhile_is_closed_and_the_message_waits_briefly() throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker()) {
+            CountDownLatch dialling = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                    new LinkPolicy(Duration.ofSeconds(5), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), Clock.systemUTC(),
+                    () -> { }, endpoint -> {
+                        dialling.countDown();
+                        awaitQuietly(release);
+                        return peer.transport();
+                    });
+            CompletableFuture<Exception> opening = CompletableFuture.supplyAsync(() -> {
+                try {
+                    link.send(GOOD);
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertThat(dialling.await(30, TimeUnit.SECONDS)).isTrue();
+            link.close(); // as reopenAll or an eviction does
+
+            release.countDown();
+            assertThat(opening.get(30, TimeUnit.SECONDS)).isInstanceOf(LineOpeningException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> peer.connectionCount() == 0);
+            assertThat(link.down()).isFalse();
+            assertThatThrownBy(() -> link.send(GOOD)).as("no open starts on a closed link")
+                    .isInstanceOf(LineOpeningException.class);
+            assertThat(peer.connectionCount()).isZero();
+        }
+    }
+
+    /**
+     * Analysis-stop F1: a stop that cannot wait longer interrupts a batch waiting for a peer's confirmations. Only that
+     * batch's session goes: the line is shared, and cutting it failed the other threads' sends to a peer that is up,
+     * which then counted as down and had their messages parked.
+     */
+    @Test
+    void an_interrupted_batch_drops_only_its_session_the_others_on_the_shared_line_are_confirmed() throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker(); LineAlarms alarms = new LineAlarms()) {
+            PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                    new LinkPolicy(Duration.ofSeconds(30), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), Clock.systemUTC(),
+                    () -> { }, endpoint -> peer.transport());
+            try {
+                assertThat(link.start(List.of(GOOD), alarms, deadline()).finish()).containsOnlyNulls();
+                peer.freeze(); // the peer stops answering; the connection stays
+
+                CompletableFuture<List<Exception>> abandoned = new CompletableFuture<>();
+                Thread stopped = new Thread(() -> abandoned.complete(link.start(List.of(message("a-1")), alarms, deadline()).finish()));
+                stopped.start();
+                CompletableFuture<List<Exception>> other = CompletableFuture.supplyAsync(
+                        () -> link.start(List.of(message("b-1"), message("b-2")), alarms, deadline()).finish());
+                await().atMost(Duration.ofSeconds(10)).until(() -> stopped.getState() == Thread.State.TIMED_WAITING);
+                Thread.sleep(300); // the other batch's sends are out as well (nothing observable waits on a frozen peer)
+
+                stopped.interrupt(); // the stop's abandon
+                assertThat(abandoned.get(10, TimeUnit.SECONDS)).as("the abandoned batch: nothing confirmed")
+                        .allSatisfy(e -> assertThat(e).isNotNull());
+                assertThat(other).as("the other batch still waits for the peer").isNotDone();
+                assertThat(link.down()).isFalse();
+
+                peer.thaw();
+                assertThat(other.get(20, TimeUnit.SECONDS)).as("confirmed on the shared line").containsOnlyNulls();
+                assertThat(link.down()).as("a peer that is up is not marked down").isFalse();
+                assertThat(link.activeEndpoint()).isEqualTo(PRIMARY);
+                await().atMost(Duration.ofSeconds(10)).until(() -> peer.stored() >= 3); // g-1, b-1, b-2 (a-1 may be there too)
+                assertThat(peer.connectionCount()).as("the same line, not cut and reopened").isEqualTo(1);
+            } finally {
+                peer.thaw();
+                link.close();
+            }
+        }
+    }
+
+    static long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PeerLink.OPEN_WAIT_MILLIS);
+    }
+
+    static OutgoingMessage message(String id) {
+        return new OutgoingMessage(PeerTestBroker.ADDRESS, new byte[] {1}, id, Map.of());
+    }
+
+    static TransportConfiguration nowhere() {
+        try {
+            return PeerTestBroker.nowhere();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

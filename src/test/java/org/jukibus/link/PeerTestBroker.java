@@ -1,0 +1,112 @@
+package org.jukibus.link;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.activemq.artemis.api.core.Interceptor;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.protocol.core.impl.PacketImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/**
+ * A peer's broker for the link's tests: plain TCP on a free loopback port (the link dials it through its transport
+ * seam instead of TLS), one queue ({@link #ADDRESS}), no address created on demand (a send elsewhere is refused), and
+ * sends that can be frozen: a peer that stops answering without closing its connection.
+ */
+final class PeerTestBroker implements AutoCloseable {
+
+    static final String ADDRESS = "jukibus.inbound.transfer-in";
+
+    private final EmbeddedActiveMQ broker;
+    private final int port;
+    private volatile CountDownLatch frozen;
+
+    PeerTestBroker() throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        port = freePort();
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setPersistenceEnabled(false).setSecurityEnabled(false).setJMXManagementEnabled(false);
+        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
+        config.addAddressSetting("#", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
+        config.addQueueConfiguration(QueueConfiguration.of(ADDRESS).setRoutingType(RoutingType.ANYCAST));
+        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        Interceptor freeze = (packet, connection) -> {
+            CountDownLatch hold = frozen;
+            if (hold != null && packet.getType() == PacketImpl.SESS_SEND) {
+                try {
+                    hold.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return true;
+        };
+        server().getRemotingService().addIncomingInterceptor(freeze);
+    }
+
+    /** How a link reaches this broker (plain TCP). */
+    TransportConfiguration transport() {
+        return new TransportConfiguration(NettyConnectorFactory.class.getName(),
+                Map.of(TransportConstants.HOST_PROP_NAME, "127.0.0.1", TransportConstants.PORT_PROP_NAME, port));
+    }
+
+    /** A port nothing listens on: a connect to it is refused at once. */
+    static TransportConfiguration nowhere() throws Exception {
+        return new TransportConfiguration(NettyConnectorFactory.class.getName(),
+                Map.of(TransportConstants.HOST_PROP_NAME, "127.0.0.1", TransportConstants.PORT_PROP_NAME, freePort()));
+    }
+
+    /** From now on sends wait unanswered (the connection stays open) until {@link #thaw}. */
+    void freeze() {
+        frozen = new CountDownLatch(1);
+    }
+
+    void thaw() {
+        CountDownLatch hold = frozen;
+        frozen = null;
+        if (hold != null) {
+            hold.countDown();
+        }
+    }
+
+    int connectionCount() {
+        return server().getConnectionCount();
+    }
+
+    /** Sessions of this node's links the broker holds: a line left open keeps at least the one it opened with. */
+    int sessionCount() {
+        return server().getSessions().size();
+    }
+
+    long stored() {
+        return server().locateQueue(ADDRESS).getMessageCount();
+    }
+
+    private ActiveMQServer server() {
+        return broker.getActiveMQServer();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        thaw();
+        broker.stop();
+    }
+}
