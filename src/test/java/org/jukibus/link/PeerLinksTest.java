@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jukibus.directory.Endpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The links of every peer: lines closed when their links are replaced, and one open wait for a whole batch. */
 class PeerLinksTest {
@@ -121,6 +123,32 @@ class PeerLinksTest {
                         .containsOnlyNulls();
             } finally {
                 release.countDown();
+                links.close();
+            }
+        }
+    }
+
+    /**
+     * A message the peer's broker refuses in a batch (an address it does not have or does not let this node send to:
+     * a flow newer than the peer's release, a permission taken away) must come back failed. Artemis answers a refused
+     * asynchronous send with nothing but the confirmation it gives a stored one, so counted as sent it would be taken
+     * off this node's outbound queue and lost; its neighbours in the batch are stored.
+     */
+    @ParameterizedTest(name = "refused: {0}")
+    @ValueSource(strings = {"no.such.address", PeerTestBroker.FORBIDDEN})
+    void a_message_the_peers_broker_refuses_in_a_batch_is_not_counted_sent(String address) throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker(true)) {
+            PeerLinks links = new PeerLinks(code -> Optional.of(List.of(new Endpoint(code + ".test", 61617))), null,
+                    new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), Clock.systemUTC(),
+                    code -> { }, endpoint -> peer.transport());
+            try {
+                OutgoingMessage refused = new OutgoingMessage(address, new byte[] {1}, "r-1", Map.of());
+                List<Exception> outcomes = links.sendAll(Map.of(PEERS.get(0), List.of(PeerLinkTest.message("a-1"), refused,
+                        PeerLinkTest.message("a-2")))).get(PEERS.get(0));
+                assertThat(outcomes.get(1)).as("the refused message's outcome").isNotNull();
+                long storedIfSent = outcomes.stream().filter(e -> e == null).count();
+                assertThat(peer.stored()).as("every message counted sent is stored at the peer").isGreaterThanOrEqualTo(storedIfSent);
+            } finally {
                 links.close();
             }
         }

@@ -11,12 +11,15 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.protocol.core.impl.PacketImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 
 /**
  * A peer's broker for the link's tests: plain TCP on a free loopback port (the link dials it through its transport
@@ -31,16 +34,37 @@ final class PeerTestBroker implements AutoCloseable {
     private final int port;
     private volatile CountDownLatch frozen;
 
+    /** A queue that exists but that this node's lines may not send to (a permission the peer took away). */
+    static final String FORBIDDEN = "jukibus.inbound.forbidden";
+
     PeerTestBroker() throws Exception {
+        this(false);
+    }
+
+    /** {@code secured}: every client is a peer that may send to {@link #ADDRESS} only (and still sees {@link #FORBIDDEN}). */
+    PeerTestBroker(boolean secured) throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         port = freePort();
         ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(false).setSecurityEnabled(false).setJMXManagementEnabled(false);
+        config.setPersistenceEnabled(false).setSecurityEnabled(secured).setJMXManagementEnabled(false);
+        config.putSecurityRoles(ADDRESS, java.util.Set.of(new Role("peer", true, false, false, false, false, false, false, true)));
+        config.putSecurityRoles(FORBIDDEN, java.util.Set.of(new Role("peer", false, false, false, false, false, false, false, true)));
         config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
         config.addAddressSetting("#", new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
         config.addQueueConfiguration(QueueConfiguration.of(ADDRESS).setRoutingType(RoutingType.ANYCAST));
-        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        config.addQueueConfiguration(QueueConfiguration.of(FORBIDDEN).setRoutingType(RoutingType.ANYCAST));
+        broker = new EmbeddedActiveMQ().setConfiguration(config).setSecurityManager(new ActiveMQSecurityManager() {
+            @Override
+            public boolean validateUser(String user, String password) {
+                return true;
+            }
+
+            @Override
+            public boolean validateUserAndRole(String user, String password, java.util.Set<Role> roles, CheckType checkType) {
+                return roles.stream().anyMatch(role -> "peer".equals(role.getName()) && checkType.hasRole(role));
+            }
+        });
         broker.start();
         Interceptor freeze = (packet, connection) -> {
             CountDownLatch hold = frozen;
