@@ -204,16 +204,8 @@ class BatchForwardingIT {
     @Test
     void a_peer_that_stops_answering_holds_up_no_other_peer_and_gets_its_messages_once_it_answers_again(
             @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
-        Endpoint primary = net.node(OSAKA).primary();
-        Endpoint backup = net.node(OSAKA).backup();
-        Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
-        Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
-        redirect(net, OSAKA, primaryProxy, backupProxy);
-        net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
-        net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
         net.node(SHINJUKU).properties().put("jukibus.link.call-timeout", "3s");
-        try (TcpProxy toPrimary = new TcpProxy(primaryProxy.port(), primary.port()).restore();
-             TcpProxy toBackup = new TcpProxy(backupProxy.port(), backup.port()).restore()) {
+        try (OsakaLines osaka = OsakaLines.proxied(net)) {
             net.start(SHINJUKU, OSAKA, BUNKYO);
             net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
             net.camel(BUNKYO).getRouteController().stopRoute(DELIVERY);
@@ -221,8 +213,7 @@ class BatchForwardingIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(OSAKA), INBOUND) == 1);
             Thread.sleep(1500); // an idle queue: the forwarders wait for a first message
 
-            toPrimary.freeze();
-            toBackup.freeze();
+            osaka.freeze();
             List<String> forOsaka = new ArrayList<>();
             List<String> forBunkyo = new ArrayList<>();
             for (int i = 1; i <= 200; i++) {
@@ -247,8 +238,7 @@ class BatchForwardingIT {
                     && BrokerStats.depth(net.broker(SHINJUKU), parking) == forOsaka.size()); // the silent peer's, parked
             assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
 
-            toPrimary.thaw();
-            toBackup.thaw();
+            osaka.thaw();
             // after the peer's retry time, which doubles with each failed send on its line
             await().atMost(Duration.ofSeconds(150)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
                     && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0);
@@ -271,16 +261,8 @@ class BatchForwardingIT {
     @Test
     void a_stop_while_a_batch_waits_on_a_frozen_peer_ends_in_time_and_parks_nothing_for_the_peer_that_is_up(
             @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
-        Endpoint primary = net.node(OSAKA).primary();
-        Endpoint backup = net.node(OSAKA).backup();
-        Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
-        Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
-        redirect(net, OSAKA, primaryProxy, backupProxy);
-        net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
-        net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
         net.node(SHINJUKU).properties().put("jukibus.link.call-timeout", "3s"); // the stop waits 8 s
-        try (TcpProxy toPrimary = new TcpProxy(primaryProxy.port(), primary.port()).restore();
-             TcpProxy toBackup = new TcpProxy(backupProxy.port(), backup.port()).restore()) {
+        try (OsakaLines osaka = OsakaLines.proxied(net)) {
             net.start(SHINJUKU, OSAKA, BUNKYO);
             net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
             net.camel(BUNKYO).getRouteController().stopRoute(DELIVERY);
@@ -288,8 +270,7 @@ class BatchForwardingIT {
             net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound("warm-1", BUNKYO)); // its line opens
             await().atMost(Duration.ofSeconds(30)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) == 1);
 
-            toPrimary.freeze(); // the frozen peer has no line yet: the first batch for it opens one, and waits
-            toBackup.freeze();
+            osaka.freeze(); // the frozen peer has no line yet: the first batch for it opens one, and waits
             net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
             List<String> forOsaka = new ArrayList<>();
             for (int i = 1; i <= 40; i++) {
@@ -298,7 +279,7 @@ class BatchForwardingIT {
                 net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound(id, i % 4 == 1 ? OSAKA : BUNKYO));
             }
             net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
-            await().atMost(Duration.ofSeconds(20)).until(() -> toPrimary.accepted() > 0); // a thread is opening its line
+            await().atMost(Duration.ofSeconds(20)).until(() -> osaka.primary().accepted() > 0); // a thread is opening its line
             Thread.sleep(500);
 
             long stopping = System.nanoTime();
@@ -318,8 +299,7 @@ class BatchForwardingIT {
             assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
             assertThat(parkedEver(net, SHINJUKU, BUNKYO)).as("envelopes parked for a peer that is up").isZero();
 
-            toPrimary.thaw();
-            toBackup.thaw();
+            osaka.thaw();
             String parking = org.jukibus.flow.ParkedEnvelopes.queueOf(OSAKA);
             await().atMost(Duration.ofSeconds(150)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
                     && BrokerStats.depth(net.broker(SHINJUKU), parking) == 0
@@ -369,6 +349,47 @@ class BatchForwardingIT {
     }
 
     /** Central re-signs the directory with other endpoints for one node. */
+    /**
+     * Osaka-shi's two lines through proxies the test can freeze (a peer that stops answering without closing its
+     * connections): the directory sends its peers to the proxies, Osaka-shi listens where they forward to.
+     */
+    private record OsakaLines(TcpProxy primary, TcpProxy backup) implements AutoCloseable {
+
+        static OsakaLines proxied(TestNetwork net) throws Exception {
+            Endpoint primary = net.node(OSAKA).primary();
+            Endpoint backup = net.node(OSAKA).backup();
+            Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
+            Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
+            redirect(net, OSAKA, primaryProxy, backupProxy);
+            net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
+            net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
+            TcpProxy toPrimary = new TcpProxy(primaryProxy.port(), primary.port()).restore();
+            try {
+                return new OsakaLines(toPrimary, new TcpProxy(backupProxy.port(), backup.port()).restore());
+            } catch (IOException | RuntimeException e) {
+                toPrimary.close();
+                throw e;
+            }
+        }
+
+        void freeze() {
+            primary.freeze();
+            backup.freeze();
+        }
+
+        void thaw() {
+            primary.thaw();
+            backup.thaw();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (TcpProxy p = primary; TcpProxy b = backup) {
+                // both closed
+            }
+        }
+    }
+
     private static void redirect(TestNetwork net, String code, Endpoint primary, Endpoint backup) throws Exception {
         Path file = net.network.directoryFile();
         CertificateAuthority ca = net.network.ca();

@@ -54,13 +54,7 @@ class PeerLinkTest {
      */
     @Test
     void a_sender_waits_briefly_for_a_line_another_is_opening_and_is_not_told_the_peer_is_down() throws Exception {
-        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", PW);
-        Path keystore = dir.resolve("node.p12");
-        Path truststore = dir.resolve("trust.p12");
-        KeyStores.writeKeyStore(keystore, ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "131041", "node"),
-                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY), PW);
-        KeyStores.writeTrustStore(truststore, ca.certificate(), PW);
-        TlsClientSettings tls = new TlsClientSettings(keystore, new String(PW), truststore, new String(PW));
+        TlsClientSettings tls = tls();
         LinkPolicy policy = new LinkPolicy(Duration.ofSeconds(5), 10, Duration.ofMinutes(5), Duration.ofMinutes(5));
         OutgoingMessage message = new OutgoingMessage("jukibus.inbound.transfer-in", new byte[] {1}, "m-1", Map.of());
         // a peer that takes the connection and never answers the handshake: the first open takes the handshake timeout
@@ -119,13 +113,7 @@ class PeerLinkTest {
      */
     @Test
     void a_down_peers_recheck_tries_the_full_open_as_soon_as_its_port_answers() throws Exception {
-        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", PW);
-        Path keystore = dir.resolve("node.p12");
-        Path truststore = dir.resolve("trust.p12");
-        KeyStores.writeKeyStore(keystore, ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "131041", "node"),
-                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY), PW);
-        KeyStores.writeTrustStore(truststore, ca.certificate(), PW);
-        TlsClientSettings tls = new TlsClientSettings(keystore, new String(PW), truststore, new String(PW));
+        TlsClientSettings tls = tls();
         LinkPolicy policy = new LinkPolicy(Duration.ofSeconds(2), 10, Duration.ofMinutes(5), Duration.ofSeconds(1));
         int port;
         try (ServerSocket free = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
@@ -166,6 +154,17 @@ class PeerLinkTest {
                 socket.close();
             }
         }
+    }
+
+    /** This node's TLS settings: a certificate of a fresh test CA, and that CA as the only trust. */
+    private TlsClientSettings tls() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", PW);
+        Path keystore = dir.resolve("node.p12");
+        Path truststore = dir.resolve("trust.p12");
+        KeyStores.writeKeyStore(keystore, ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, "131041", "node"),
+                List.of("127.0.0.1"), CertificateAuthority.DEFAULT_NODE_VALIDITY), PW);
+        KeyStores.writeTrustStore(truststore, ca.certificate(), PW);
+        return new TlsClientSettings(keystore, new String(PW), truststore, new String(PW));
     }
 
     static final Endpoint PRIMARY = new Endpoint("primary.test", 61617);
