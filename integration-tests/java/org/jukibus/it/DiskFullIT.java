@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.jukibus.approval.RoutesCommand;
 import org.jukibus.broker.NodeBroker;
@@ -81,16 +80,7 @@ class DiskFullIT {
     private static Path fullDiskPrograms(TestNetwork net) throws Exception {
         Path from = net.network.programsDir();
         Path to = net.network.root().resolve("programs-full-disk");
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        TestNetwork.copyTree(from, to);
         Path municipal = to.resolve("broker-config/municipal.xml");
         String bound = "<min-disk-free>1GiB</min-disk-free>";
         String xml = Files.readString(municipal);

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -229,16 +228,7 @@ class ProgramApprovalIT {
     private static Path copyPrograms(String name) throws Exception {
         Path from = net.network.programsDir();
         Path to = root.resolve("programs-" + name);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        TestNetwork.copyTree(from, to);
         return to;
     }
 
