@@ -146,13 +146,7 @@ class InboundOutageIT {
             assertThat(net.context(OSAKA).getBean(org.jukibus.flow.DeliverySuspension.class).suspended())
                     .extracting(org.jukibus.flow.DeliverySuspension.Suspended::cause)
                     .containsExactly(org.jukibus.audit.OperationLogUnwritable.REASON);
-            for (int i = 1; i <= BACKLOG; i++) {
-                net.drop(SHINJUKU, "transfer-in", "O-" + i + ".xml",
-                        Notices.transferIn("O-" + i, ResidentCode.of("6200000%03d".formatted(i)), SHINJUKU, OSAKA));
-            }
-            Queue inbound = net.broker(OSAKA).locateQueue(QUEUE);
-            await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0
-                    && inbound.getMessageCount() == BACKLOG + 1);
+            Queue inbound = backlogOnSuspendedQueue(net);
             // longer than an unsuspended queue's 8 tries of a bug (about a minute): nothing is dead-lettered
             Thread.sleep(70_000);
             assertThat(inbound.getMessageCount()).as("the backlog is still in the queue").isEqualTo(BACKLOG + 1);
@@ -171,8 +165,8 @@ class InboundOutageIT {
         assertThat(DeadLetterAssert.count(net, OSAKA)).as("nothing dead-lettered").isEqualTo(deadLetters);
     }
 
-    /** The backlog reaches the suspended queue, stays there, and is not tried message by message. */
-    private static void backlogArrivesAndWaitsUntried(TestNetwork net) throws Exception {
+    /** Drops the backlog at Shinjuku-ku; returns Osaka-shi's inbound queue once all of it (and the held one) is there. */
+    private static Queue backlogOnSuspendedQueue(TestNetwork net) throws Exception {
         for (int i = 1; i <= BACKLOG; i++) {
             net.drop(SHINJUKU, "transfer-in", "O-" + i + ".xml",
                     Notices.transferIn("O-" + i, ResidentCode.of("6200000%03d".formatted(i)), SHINJUKU, OSAKA));
@@ -180,6 +174,12 @@ class InboundOutageIT {
         Queue inbound = net.broker(OSAKA).locateQueue(QUEUE);
         await().atMost(Duration.ofSeconds(90)).until(() -> BrokerStats.outboundBacklog(net.broker(SHINJUKU)) == 0
                 && inbound.getMessageCount() == BACKLOG + 1);
+        return inbound;
+    }
+
+    /** The backlog reaches the suspended queue, stays there, and is not tried message by message. */
+    private static void backlogArrivesAndWaitsUntried(TestNetwork net) throws Exception {
+        Queue inbound = backlogOnSuspendedQueue(net);
 
         double failedBefore = routeFailures(net, OSAKA);
         Thread.sleep(10_000); // the window in which an unsuspended queue tries every message of its backlog
