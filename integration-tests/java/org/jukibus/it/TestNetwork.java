@@ -442,16 +442,7 @@ final class TestNetwork implements AutoCloseable {
 
     /** Copies the tree {@code from} into {@code to} (created), files and folders as they are. */
     static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        NetworkProvisioner.copyTree(from, to);
     }
 
     static void deleteTree(Path dir) throws IOException {

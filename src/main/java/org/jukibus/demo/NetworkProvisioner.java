@@ -277,14 +277,18 @@ public final class NetworkProvisioner {
         return new RegisteredOperator(OPERATOR, "運用担当者", RegisteredOperator.fingerprint(card.certificate()), Pins.hash(pin), all);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /**
+     * Copies the tree {@code from} into {@code to} (created), files with their attributes: the start-up bench copies a
+     * node home holding a class-data archive, which the JVM refuses when its jar's modification time changed.
+     */
+    public static void copyTree(Path from, Path to) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(from)) {
             for (Path f : files.toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(f, target);
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }

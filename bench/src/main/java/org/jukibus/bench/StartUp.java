@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.jukibus.approval.RoutesCommand;
+import org.jukibus.demo.NetworkProvisioner;
 
 /**
  * Start-up of a municipal node (issue 19, "start ≤ 8 s"): a cold start is a new JVM process
@@ -57,7 +57,7 @@ final class StartUp {
         Path provisioned = approval.resolveSibling("APPROVED.xml.provisioned");
         Path archive = home.resolveSibling("start-up.jsa");
         NodeProcess.writeConfig(network, code);
-        copyTree(home, pristine);
+        NetworkProvisioner.copyTree(home, pristine);
         Files.copy(approval, provisioned, StandardCopyOption.REPLACE_EXISTING);
         try {
             approve(approval, productJar);
@@ -73,7 +73,7 @@ final class StartUp {
             }
         } finally {
             Bench.deleteTree(home);
-            copyTree(pristine, home);
+            NetworkProvisioner.copyTree(pristine, home);
             Bench.deleteTree(pristine);
             Files.move(provisioned, approval, StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(archive);
@@ -166,7 +166,7 @@ final class StartUp {
 
     private static void fresh(Path home, Path pristine) throws IOException {
         Bench.deleteTree(home);
-        copyTree(pristine, home);
+        NetworkProvisioner.copyTree(pristine, home);
     }
 
     private static String options(List<String> options) {
@@ -192,19 +192,6 @@ final class StartUp {
 
         String met() {
             return Report.met(Figure.of(first).median() <= 8);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
         }
     }
 }
