@@ -93,8 +93,8 @@ public record StoreSettings(String code, String url, String username, String pas
      * again (flow.DeliveryFailures): a lock not got in time (55P03) as a lost race, transient; a statement cancelled
      * (57014) as unclassified, retried and then dead-lettered with its error rather than waited on for ever; a periodic
      * job's round fails with an ERROR and runs again. Longer than any statement the node runs for itself: an identity bulk update is written 1,000 records
-     * per statement (tens of milliseconds each, bench/results.md), the hourly purges delete one hour's rows, a
-     * migration or the first purge after months may take minutes; the backup's and the restore's COPY statements lift
+     * per statement (tens of milliseconds each, bench/results.md), the hourly purges delete one hour's rows (measured:
+     * 1.7 million seen_message-shaped rows in one delete, 4.3 s on a loaded 2-core machine), a migration may take minutes; the backup's and the restore's COPY statements lift
      * the statement timeout for their own transaction ({@link StoreDump#untimed}). Below the external store's one-hour
      * {@code socketTimeout}, so that the server ends a statement before the driver gives up the connection.
      */
