@@ -1,5 +1,7 @@
 package org.jukibus.flow;
 
+import java.util.Map;
+
 import org.apache.camel.Exchange;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.adapter.file.WaitingFiles;
@@ -11,9 +13,10 @@ import org.jukibus.adapter.file.WaitingFiles;
  * file stays in its drop folder ({@link WaitingFiles}) rather than going to {@code error/}, which a legacy system does
  * not watch. Anything else is a fault of the file (or a bug) and is refused with its report, as before.
  * <p>
- * A file that waits after some of its messages were sent (a later part's send refused at the disk bound, the ledger
- * after the send) is taken again like a file picked up again after a crash: sealed under the same ids, which the
- * brokers drop as duplicates, so only what is missing arrives.
+ * Only a file nothing of which was sent waits: one that fails after a message of it left (a later part's send refused
+ * at the disk bound, the ledger after the send) is refused as {@code SENT_NOT_RECORDED}, its report naming what was
+ * sent, as before. A file still in the inbox has never been sent, so its operator may take it back and correct it.
+ * (The operation log, which would fail after the send, is checked before it: flow.LegacyIntake#mayGoOn.)
  */
 public final class LegacyInputOutages {
 
@@ -28,6 +31,12 @@ public final class LegacyInputOutages {
             return true;
         }
         if (failure == null || DeliveryFailures.classify(failure) != DeliveryFailures.Kind.TRANSIENT) {
+            return false;
+        }
+        Map<?, ?> sent = exchange.getProperty(ErrorReports.SENT, Map.class);
+        if (sent != null && !sent.isEmpty()) {
+            // some of it left: refused as SENT_NOT_RECORDED, its report naming what was sent (a file in the inbox has
+            // never been sent, which the legacy operator may rely on)
             return false;
         }
         exchange.setProperty(WaitingFiles.WAITS, DeliveryFailures.cause(failure) + ": " + ErrorReports.problemOf(failure));

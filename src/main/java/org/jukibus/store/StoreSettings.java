@@ -104,7 +104,13 @@ public record StoreSettings(String code, String url, String username, String pas
         timeouts.put("lock_timeout", "10min");
         String options = url == null ? null : parameter(url, "options");
         if (options != null) {
-            timeouts.keySet().removeIf(options::contains); // the operator's own setting stands
+            // the operator's own setting stands: whole names of its -c name=value (deadlock_timeout is not lock_timeout)
+            java.util.Set<String> named = new java.util.HashSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:-c\\s*|--)([A-Za-z_.]+)\\s*=").matcher(options);
+            while (m.find()) {
+                named.add(m.group(1).replace('-', '_'));
+            }
+            timeouts.keySet().removeIf(named::contains);
         }
         return timeouts;
     }

@@ -47,6 +47,14 @@ class LegacyInputOutagesTest {
                 .as("a broker refusal that is no disk bound").isFalse();
     }
 
+    @Test
+    void a_file_part_of_which_was_sent_is_refused_with_its_report_not_left_waiting() {
+        Exchange partlySent = failed(new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection"));
+        partlySent.setProperty(org.jukibus.adapter.file.ErrorReports.SENT, java.util.Map.of("m-1", "message m-1 to 271004"));
+        assertThat(outages.waits(partlySent)).as("a file in the inbox has never been sent").isFalse();
+        assertThat(partlySent.getProperty(WaitingFiles.WAITS)).isNull();
+    }
+
     private static Exchange failed(Exception failure) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setException(failure);

@@ -59,6 +59,7 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         }
         if (consumer instanceof GenericFileConsumer<?> files && folder != null) {
             leaveWaitingFiles(files);
+            waiting.watch(folder);
         }
         super.onInit(consumer);
     }
@@ -104,7 +105,7 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         if (folder == null) {
             return;
         }
-        waiting.watch(folder);
+        waiting.readerStarted(folder);
         try {
             watch = DropFolderWatch.shared();
             key = watch.watch(folder, this::wake);

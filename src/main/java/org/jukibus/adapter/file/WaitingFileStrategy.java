@@ -130,7 +130,9 @@ final class WaitingFileStrategy implements GenericFileProcessStrategy<File>, Ser
                     }
                 }
             } finally {
-                waiting.waits(folder, file.getFileNameOnly(), file.getFileLength(), file.getLastModified(), cause, tried(exchange));
+                Object failure = exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
+                waiting.waits(folder, file.getFileNameOnly(), file.getFileLength(), file.getLastModified(), cause, tried(exchange),
+                        !(failure instanceof WaitingFiles.FolderWaiting));
             }
         }
         return true;

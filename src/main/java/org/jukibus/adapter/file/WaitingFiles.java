@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Visible besides the log, per folder (the flow's name): {@code jukibus_drop_folder_files{folder}} (the files waiting in
  * it), {@code jukibus_drop_folder_oldest_age_seconds{folder}} (the oldest one's age, 0 when empty; the alert
  * {@code JukibusDropFolderWaiting}) and {@code jukibus_drop_folder_outage{folder}} (1 during an episode). The files
- * and their age are read from the folder itself, so a reader stopped for any reason (a flow switched off, a route
- * that died) shows as well.
+ * and their age are read from the folder itself, so a reader that stopped (a route that died) shows as well; a flow
+ * switched off at start has no reader, and no gauges.
  */
 public final class WaitingFiles {
 
@@ -103,9 +103,20 @@ public final class WaitingFiles {
         this.registry = registry;
     }
 
-    /** A drop folder read from now on: its gauges (registered once, whatever restarts its reader). */
+    /** A drop folder with a reader, started or not: its gauges (registered once, whatever restarts its reader). */
     public void watch(Path folder) {
         folder(folder);
+    }
+
+    /**
+     * The folder's reader starts: a try it had under way (a route stopped with the exchange in flight) will not end,
+     * so the next may begin.
+     */
+    public void readerStarted(Path folder) {
+        Folder f = folders.get(key(folder));
+        if (f != null) {
+            f.trying.set(false);
+        }
     }
 
     /** Whether a folder's reader may take a file now ({@link #mayTake}). */
@@ -161,14 +172,19 @@ public final class WaitingFiles {
 
     /**
      * A file taken could not be sent for {@code cause}, an outage: it stays in the folder, which waits. {@code tried}: it
-     * was the folder's one try ({@link #mayTake}), which has ended.
+     * was the folder's one try ({@link #mayTake}), which has ended. {@code mayStart}: false for a file only held back
+     * by its folder's episode ({@link FolderWaiting}), which must not start a new one if that ended meanwhile.
      */
-    public void waits(Path folder, String fileName, long bytes, long modified, String cause, boolean tried) {
+    public void waits(Path folder, String fileName, long bytes, long modified, String cause, boolean tried,
+                      boolean mayStart) {
         Folder f = folder(folder);
         boolean started = false;
         long tries;
         synchronized (f) {
             Episode episode = f.episode;
+            if (episode == null && !mayStart) {
+                return; // held back by an episode that ended meanwhile: the next look takes it
+            }
             if (episode == null) {
                 episode = new Episode(cause, clock.instant());
                 f.episode = episode;
