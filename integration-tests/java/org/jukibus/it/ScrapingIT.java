@@ -188,6 +188,9 @@ class ScrapingIT {
             assertThat(exposed).as("metrics on node " + SHINJUKU).containsAll(referenced);
             assertThat(body).contains("jukibus_outbound_depth{node=\"" + SHINJUKU + "\",peer=\"" + OSAKA + "\"} 1");
             assertThat(body).contains("jukibus_flow_latency_seconds_bucket{flow=\"transfer-in\",node=\"" + SHINJUKU + "\",le=\"30.0\"}");
+            // the node's timer and scheduler routes are periodic jobs too (management.RouteJobs), the drop folders gauged
+            assertThat(body).contains("periodic_job=\"route overdue-receipts\"", "periodic_job=\"route receipt-batches\"",
+                    "jukibus_drop_folder_files{folder=\"transfer-in\"");
         });
     }
 

@@ -172,6 +172,7 @@ public final class NodeRestore {
         try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
+                StoreDump.untimed(c);
                 List<Entry> tables = archive.manifest().entries().stream().filter(e -> e.kind() == Kind.TABLE).toList();
                 List<String> present = StoreDump.tables(c);
                 StoreDump.empty(c, present); // rows a migration inserted are in the backup too

@@ -9,6 +9,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.jukibus.logging.NodeThreads;
 import org.slf4j.Logger;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code management.JobLiveness} reports a node's jobs that have not finished one for too long (a metric, a health
  * component, the heartbeat). Elapsed time is monotonic ({@link System#nanoTime}): a clock moved forward (a drill) is
  * not a hang, and a clock moved back does not hide one.
+ * <p>
+ * The node's Camel timer and scheduler routes run their rounds on Camel's threads; each is {@link #watched} here as a
+ * job of its own (management.RouteJobs), so that a hung round there is seen the same way.
  */
 public final class PeriodicJob implements AutoCloseable {
 
@@ -50,12 +54,20 @@ public final class PeriodicJob implements AutoCloseable {
     /** When the last round ended normally ({@link System#nanoTime}), or, before any did, when the first was due. */
     private volatile long lastSuccessNanos;
     private volatile boolean succeeded;
+    /** For a job whose rounds come only while there is work: since when one is due ({@link OnDemandRounds}); else null. */
+    private final LongSupplier dueSince;
 
     private PeriodicJob(String name, Duration first, Duration every, ScheduledExecutorService executor) {
+        this(name, first, every, executor, NodeThreads.groupOf(Thread.currentThread()), null);
+    }
+
+    private PeriodicJob(String name, Duration first, Duration every, ScheduledExecutorService executor, ThreadGroup node,
+                        LongSupplier dueSince) {
         this.name = name;
         this.every = every;
         this.executor = executor;
-        this.node = NodeThreads.groupOf(Thread.currentThread());
+        this.node = node;
+        this.dueSince = dueSince;
         this.lastSuccessNanos = System.nanoTime() + first.toNanos();
         JOBS.add(this);
     }
@@ -84,6 +96,25 @@ public final class PeriodicJob implements AutoCloseable {
     public static Runnable guarded(String name, Duration every, Round round) {
         PeriodicJob naming = new PeriodicJob(name, Duration.ZERO, every, null);
         return () -> naming.runOnce(round);
+    }
+
+    /**
+     * A job whose rounds something else runs (a Camel timer route): it is only told when a round ended normally
+     * ({@link #roundEnded}), for the liveness of the node of {@code node} ({@link NodeThreads#groupOf}). With
+     * {@code rounds} (may be null), its rounds come only while there is work: while none is due it is never late, and
+     * once one is due it is late {@code every} after that, not after the last round before the quiet.
+     */
+    public static PeriodicJob watched(String name, Duration first, Duration every, ThreadGroup node, OnDemandRounds rounds) {
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException(name + ": the interval must be positive, not " + every);
+        }
+        return new PeriodicJob(name, first, every, null, node, rounds == null ? null : rounds::dueSinceNanos);
+    }
+
+    /** A round of a {@link #watched} job ended normally. */
+    public void roundEnded() {
+        lastSuccessNanos = System.nanoTime();
+        succeeded = true;
     }
 
     void runOnce(Round round) {
@@ -115,7 +146,18 @@ public final class PeriodicJob implements AutoCloseable {
 
     /** How long ago the last round ended normally (before any did: since the first was due; negative before that). */
     public Duration sinceSuccess() {
-        return Duration.ofNanos(System.nanoTime() - lastSuccessNanos);
+        long now = System.nanoTime();
+        long last = lastSuccessNanos;
+        if (dueSince != null) {
+            long due = dueSince.getAsLong();
+            if (due == OnDemandRounds.IDLE) {
+                return Duration.ZERO; // nothing to do, nothing late
+            }
+            if (due - last > 0) {
+                last = due; // quiet until then
+            }
+        }
+        return Duration.ofNanos(now - last);
     }
 
     /** The jobs running for the node of {@code nodeGroup} ({@link NodeThreads#groupOf}), in no particular order. */

@@ -21,9 +21,11 @@ import org.jukibus.adapter.file.ErrorCode;
 import org.jukibus.adapter.file.ErrorReports;
 import org.jukibus.adapter.file.DuplicateFileException;
 import org.jukibus.adapter.file.TransferLedger;
+import org.jukibus.adapter.file.WaitingFiles;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
+import org.jukibus.audit.OperationLogUnwritable;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.envelope.NodeEnvelopes;
@@ -77,12 +79,14 @@ public final class LegacyIntake {
     private final SentPayloads sentPayloads;
     /** The delivery status of each message, opened before its send with its payload kept. */
     private final SendingStatus sendingStatus;
+    /** The drop folders waiting for an outage to pass. */
+    private final WaitingFiles waitingFiles;
     /** Business key digest to file name of the inputs between pick-up and the end of their exchange. */
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
 
     public LegacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                         LegacyOutbox outbox, TransferLedger ledger, Path legacyRoot, OperationLog audit,
-                        SentPayloads sentPayloads, SendingStatus sendingStatus) {
+                        SentPayloads sentPayloads, SendingStatus sendingStatus, WaitingFiles waitingFiles) {
         this.flows = flows;
         this.handlers = handlers;
         this.directory = directory;
@@ -93,11 +97,13 @@ public final class LegacyIntake {
         this.audit = audit;
         this.sentPayloads = sentPayloads;
         this.sendingStatus = sendingStatus;
+        this.waitingFiles = waitingFiles;
     }
 
     /** A file for another node: checked, then sealed; the exchange body becomes the envelope. */
     public void seal(Exchange exchange) throws Exception {
         LegacyInput input = readForSending(exchange);
+        mayGoOn(exchange);
         String correlationId = handlers.of(input.flow()).check(input);
         refuseDuplicate(input, exchange);
         SealedEnvelope sealed = envelopes.sealed(input.flow().messageType(), input.recipient(), input.messageId(), correlationId,
@@ -117,6 +123,7 @@ public final class LegacyIntake {
      */
     public void sealParts(Exchange exchange) throws Exception {
         LegacyInput whole = readForSending(exchange);
+        mayGoOn(exchange);
         FlowHandler handler = handlers.of(whole.flow());
         String correlationId = handler.check(whole);
         refuseDuplicate(whole, exchange);
@@ -173,6 +180,21 @@ public final class LegacyIntake {
         }
     }
 
+    /**
+     * Once the input is checked on its own (schema, sender, recipient: a bad file is refused whatever the node's state),
+     * before anything is stored, sent or handled: fails if the input must wait for the node ({@link LegacyInputOutages}).
+     * While the operation log takes no entries (it stays so until a restart): the input would be sent and then fail at
+     * its MESSAGE_QUEUED line, refused as SENT_NOT_RECORDED, as every file dropped during a full disk was. While its drop
+     * folder waits for an outage to pass, every input but the one tried ({@link WaitingFiles#check}).
+     */
+    private void mayGoOn(Exchange exchange) throws WaitingFiles.FolderWaiting {
+        String logStopped = audit.failure();
+        if (logStopped != null) {
+            throw new OperationLogUnwritable(logStopped, new IOException(logStopped));
+        }
+        waitingFiles.check(exchange);
+    }
+
     /** The input sealed (a split's whole), and the ledger line it stands for should it fail after a send. */
     private static void sealedAs(Exchange exchange, LegacyInput input) {
         exchange.setProperty(INPUT, input);
@@ -204,6 +226,9 @@ public final class LegacyIntake {
     }
 
     private void closeUnsent(Exchange done, List<LegacyInput> opened, Map<String, String> sent) {
+        if (done.getProperty(WaitingFiles.WAITS) != null) {
+            return; // the input stays in its drop folder and is sent under the same ids later: its status stays open
+        }
         Exception failure = done.getException() != null ? done.getException() : done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "the input was not sent" : String.valueOf(failure.getMessage());
         for (LegacyInput part : opened) {
@@ -342,6 +367,7 @@ public final class LegacyIntake {
         FlowDefinition flow = flowOf(exchange);
         byte[] content = content(exchange);
         Document payload = parse(flow, content);
+        mayGoOn(exchange);
         String operator = LegacyOperator.take(payload);
         LegacyInput input = new LegacyInput(flow, fileName(exchange), payload, null, null);
         handlers.of(flow).local(input, outbox);

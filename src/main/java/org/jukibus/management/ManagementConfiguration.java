@@ -90,6 +90,12 @@ public class ManagementConfiguration {
     }
 
     /** Health component {@code jobs}: every periodic job finished a round within three of its intervals (at least 5 min). */
+    /** The node's timer and scheduler routes under the same liveness as its periodic jobs (a Camel route policy for every route). */
+    @Bean
+    RouteJobs routeJobs() {
+        return new RouteJobs();
+    }
+
     @Bean
     HealthIndicator jobsHealthIndicator(JobLiveness jobs) {
         return jobs.health();

@@ -361,8 +361,24 @@ public class NodeConfiguration {
     /** The drop folders' readers (scheduler=#dropFolderScheduler): woken by a file arriving; one per folder, hence a prototype. */
     @Bean
     @org.springframework.context.annotation.Scope("prototype")
-    org.jukibus.adapter.file.DropFolderScheduler dropFolderScheduler() {
-        return new org.jukibus.adapter.file.DropFolderScheduler();
+    org.jukibus.adapter.file.DropFolderScheduler dropFolderScheduler(org.jukibus.adapter.file.WaitingFiles waitingFiles) {
+        return new org.jukibus.adapter.file.DropFolderScheduler(waitingFiles);
+    }
+
+    /** Drop folders whose files wait for an outage of the node to pass (routes/common/error-handling.yaml, legacy-input-errors). */
+    @Bean
+    org.jukibus.adapter.file.WaitingFiles waitingFiles(Clock clock, io.micrometer.core.instrument.MeterRegistry registry,
+            @Value("${jukibus.legacy.outage-retry:5s}") Duration retry) {
+        if (retry.compareTo(Duration.ofMillis(100)) < 0 || retry.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("jukibus.legacy.outage-retry must be between 100ms and 10m, not " + retry);
+        }
+        return new org.jukibus.adapter.file.WaitingFiles(clock, retry, registry);
+    }
+
+    /** Which failed legacy inputs wait for the node instead of going to error/ (legacy-input-errors' onWhen). */
+    @Bean
+    org.jukibus.flow.LegacyInputOutages legacyInputOutages() {
+        return new org.jukibus.flow.LegacyInputOutages();
     }
 
     /** The flows' own handlers: every {@link FlowHandler} bean (the flow packages' configurations declare them). */
@@ -374,9 +390,10 @@ public class NodeConfiguration {
     @Bean
     LegacyIntake legacyIntake(Flows flows, FlowHandlers handlers, NodeDirectory directory, NodeEnvelopes envelopes,
                               LegacyOutbox outbox, TransferLedger ledger, NodeSettings settings, OperationLog operationLog,
-                              SentPayloads sentPayloads, org.jukibus.flow.SendingStatus sendingStatus) {
+                              SentPayloads sentPayloads, org.jukibus.flow.SendingStatus sendingStatus,
+                              org.jukibus.adapter.file.WaitingFiles waitingFiles) {
         return new LegacyIntake(flows, handlers, directory, envelopes, outbox, ledger, settings.legacyRoot(), operationLog,
-                sentPayloads, sendingStatus);
+                sentPayloads, sendingStatus, waitingFiles);
     }
 
     @Bean

@@ -55,7 +55,7 @@ public final class NodeStore implements AutoCloseable {
         EmbeddedServer server = EmbeddedServer.start(settings.directory(), true, false);
         try {
             HikariDataSource pool = pool(settings, server.url(EMBEDDED_DATABASE), EmbeddedServer.SUPERUSER, server.superuserPassword(),
-                    Map.of(),
+                    settings.embeddedConnectionDefaults(),
                     () -> "the node cannot use its embedded store in " + settings.dataDirectory());
             try {
                 // the server starts with synchronous_commit on, but the database or the role may say otherwise
@@ -86,6 +86,11 @@ public final class NodeStore implements AutoCloseable {
         // statements instead of 1,000); the driver then reports no per-row counts, which nothing here reads
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         driverDefaults.forEach(config::addDataSourceProperty);
+        // no statement or lock wait lasts for ever (StoreSettings#sessionTimeouts)
+        String sessionInit = settings.sessionInitSql();
+        if (sessionInit != null) {
+            config.setConnectionInitSql(sessionInit);
+        }
         try {
             return new HikariDataSource(config); // opens one connection now: an unreachable store stops the node at start
         } catch (HikariPool.PoolInitializationException e) {

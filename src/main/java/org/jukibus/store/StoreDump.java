@@ -41,6 +41,18 @@ public final class StoreDump {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         c.setReadOnly(true);
+        untimed(c);
+    }
+
+    /**
+     * Lifts the node's statement timeout (StoreSettings#sessionTimeouts) for the transaction open on {@code c} (it must
+     * not be in auto-commit): a backup's or a restore's COPY of central's largest tables may take longer, and is watched
+     * by the operator who runs it. SET LOCAL: the pool's connection gets its timeout back at the transaction's end.
+     */
+    public static void untimed(Connection c) throws SQLException {
+        try (var s = c.createStatement()) {
+            s.execute("SET LOCAL statement_timeout = 0");
+        }
     }
 
     /** The node's tables (without Flyway's), referenced tables before those that reference them. */

@@ -84,6 +84,67 @@ public record StoreSettings(String code, String url, String username, String pas
         return defaults;
     }
 
+    /**
+     * What the node sets on each of its store connections (embedded or external) unless the {@code options} of
+     * {@code jukibus.store.url} set it ({@code ?options=-c%20lock_timeout%3D2min}): a statement that runs longer than
+     * 50 minutes, or waits longer than 10 minutes for a lock, fails. PostgreSQL waits for ever by default, so a lock
+     * nobody releases (a session stuck inside a transaction, an operator's {@code LOCK TABLE} left open) hung every
+     * delivery, job or purge that touched the row or table, for good and without a word. What fails is seen and tried
+     * again (flow.DeliveryFailures): a lock not got in time (55P03) as a lost race, transient; a statement cancelled
+     * (57014) as unclassified, retried and then dead-lettered with its error rather than waited on for ever; a periodic
+     * job's round fails with an ERROR and runs again. Longer than any statement the node runs for itself: an identity bulk update is written 1,000 records
+     * per statement (tens of milliseconds each, bench/results.md), the hourly purges delete one hour's rows (measured:
+     * 1.7 million seen_message-shaped rows in one delete, 4.3 s on a loaded 2-core machine), a migration may take minutes; the backup's and the restore's COPY statements lift
+     * the statement timeout for their own transaction ({@link StoreDump#untimed}). Below the external store's one-hour
+     * {@code socketTimeout}, so that the server ends a statement before the driver gives up the connection.
+     */
+    Map<String, String> sessionTimeouts() {
+        Map<String, String> timeouts = new LinkedHashMap<>();
+        timeouts.put("statement_timeout", "50min");
+        timeouts.put("lock_timeout", "10min");
+        String options = url == null ? null : parameter(url, "options");
+        if (options != null) {
+            // the operator's own setting stands: whole names of its -c name=value (deadlock_timeout is not lock_timeout)
+            java.util.Set<String> named = new java.util.HashSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:-c\\s*|--)([A-Za-z_.]+)\\s*=").matcher(options);
+            while (m.find()) {
+                named.add(m.group(1).replace('-', '_'));
+            }
+            timeouts.keySet().removeIf(named::contains);
+        }
+        return timeouts;
+    }
+
+    /** {@link #sessionTimeouts} as the SQL the pool runs on each new connection, or null if there is none. */
+    String sessionInitSql() {
+        Map<String, String> timeouts = sessionTimeouts();
+        if (timeouts.isEmpty()) {
+            return null;
+        }
+        List<String> sets = new ArrayList<>();
+        timeouts.forEach((name, value) -> sets.add("SET " + name + " = '" + value + "'"));
+        return String.join("; ", sets);
+    }
+
+    /** The embedded server's connections: a read that waits longer than an hour fails (a server hung, not a statement). */
+    Map<String, String> embeddedConnectionDefaults() {
+        return Map.of("socketTimeout", "3600");
+    }
+
+    private static String parameter(String url, String name) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String parameter : url.substring(q + 1).split("&")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair[0].equals(name)) {
+                return pair.length > 1 ? java.net.URLDecoder.decode(pair[1], java.nio.charset.StandardCharsets.UTF_8) : "";
+            }
+        }
+        return null;
+    }
+
     /** A URL as it may be shown: parameters (which may carry a password) cut off. */
     static String withoutParameters(String url) {
         int q = url.indexOf('?');

@@ -37,6 +37,19 @@ class StoreSettingsTest {
     }
 
     @Test
+    void the_operators_own_timeouts_in_the_urls_options_stand_by_their_whole_names() throws Exception {
+        NodeProperties.Store p = new NodeProperties.Store();
+        assertThat(StoreSettings.from(p, home, "131041").sessionTimeouts())
+                .containsEntry("statement_timeout", "50min").containsEntry("lock_timeout", "10min");
+        p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041?options=-c%20deadlock_timeout%3D2s");
+        assertThat(StoreSettings.from(p, home, "131041").sessionTimeouts()).as("deadlock_timeout is not lock_timeout")
+                .containsEntry("lock_timeout", "10min");
+        p.setUrl("jdbc:postgresql://127.0.0.1:5432/node_131041?options=-c%20lock_timeout%3D2min%20-c%20search_path%3Dx");
+        assertThat(StoreSettings.from(p, home, "131041").sessionTimeouts()).doesNotContainKey("lock_timeout")
+                .containsEntry("statement_timeout", "50min");
+    }
+
+    @Test
     void an_external_store_reads_the_first_line_of_its_password_file() throws Exception {
         Path passwordFile = home.resolve("store.pass");
         Files.writeString(passwordFile, "s3cret\nsecond line\n");

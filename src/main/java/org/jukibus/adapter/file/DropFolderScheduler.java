@@ -1,6 +1,8 @@
 package org.jukibus.adapter.file;
 
+import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,7 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Consumer;
+import org.apache.camel.component.file.GenericFileConsumer;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.component.file.GenericFileProcessStrategy;
 import org.apache.camel.support.DefaultScheduledPollConsumerScheduler;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.slf4j.Logger;
@@ -23,17 +27,23 @@ import org.slf4j.LoggerFactory;
  * wake-ups that arrive while one is waiting to run are merged into it.
  *
  * <p>Used by the legacy drop-folder routes as {@code scheduler=#dropFolderScheduler}, a prototype bean (one
- * instance per folder); nine folders polled every 20 ms kept an idle node busy.
+ * instance per folder); nine folders polled every 20 ms kept an idle node busy. It also puts the folder under
+ * {@link WaitingFiles}: a file that waits for the node stays in the folder ({@link WaitingFileStrategy}).
  */
 public final class DropFolderScheduler extends DefaultScheduledPollConsumerScheduler {
 
     private static final Logger log = LoggerFactory.getLogger(DropFolderScheduler.class);
 
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final WaitingFiles waiting;
     private Runnable poll;
     private Path folder;
     private DropFolderWatch watch;
     private WatchKey key;
+
+    public DropFolderScheduler(WaitingFiles waiting) {
+        this.waiting = waiting;
+    }
 
     @Override
     public void onInit(Consumer consumer) {
@@ -47,7 +57,32 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         if (consumer.getEndpoint() instanceof GenericFileEndpoint<?> files) {
             folder = Path.of(files.getConfiguration().getDirectory());
         }
+        if (consumer instanceof GenericFileConsumer<?> files && folder != null) {
+            leaveWaitingFiles(files);
+            waiting.watch(folder);
+        }
         super.onInit(consumer);
+    }
+
+    /**
+     * Puts {@link WaitingFileStrategy} around the file strategy Camel made for the consumer from the route's options. The
+     * consumer keeps it in a field with no setter, and a strategy given as a route option would replace Camel's (its
+     * move, moveFailed and read lock) instead of wrapping it; so the field is set here, once per consumer (this runs at
+     * every start of the route). A Camel without that field fails the node's start, not its first outage.
+     */
+    @SuppressWarnings("unchecked")
+    private void leaveWaitingFiles(GenericFileConsumer<?> consumer) {
+        try {
+            Field field = GenericFileConsumer.class.getDeclaredField("processStrategy");
+            field.setAccessible(true);
+            Object strategy = field.get(consumer);
+            if (!(strategy instanceof WaitingFileStrategy)) {
+                field.set(consumer, new WaitingFileStrategy((GenericFileProcessStrategy<File>) strategy, waiting, folder));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(folder + ": its files could not be made to wait for the node during an outage ("
+                    + e + "); this Camel version's file consumer is not the one jukibus was built for", e);
+        }
     }
 
     @Override
@@ -70,6 +105,7 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         if (folder == null) {
             return;
         }
+        waiting.readerStarted(folder);
         try {
             watch = DropFolderWatch.shared();
             key = watch.watch(folder, this::wake);

@@ -100,7 +100,7 @@ public final class ErrorReports {
      * "Uncategorized exception occurred during JMS processing": the broker's own reason beneath it is the one to report
      * (e.g. its disk at the bound, broker.DiskFullRefusal, after which the same file is to be dropped again).
      */
-    static String problemOf(Throwable cause) {
+    public static String problemOf(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.springframework.jms.JmsException jms && jms.getMostSpecificCause() != jms
                     && jms.getMostSpecificCause().getMessage() != null) {

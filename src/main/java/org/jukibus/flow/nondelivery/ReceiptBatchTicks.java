@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Consumer;
 import org.apache.camel.support.DefaultScheduledPollConsumerScheduler;
 import org.apache.camel.support.ScheduledPollConsumer;
+import org.jukibus.core.OnDemandRounds;
 
 /**
  * Runs the receipt-batch route's ticks only while receipts are owed ({@code scheduler=#receiptBatchTicks} in
@@ -17,14 +18,17 @@ import org.apache.camel.support.ScheduledPollConsumer;
  * another follows one interval later for as long as something is still owed (more than one tick's worth, or a tick that
  * failed: its receipts stay owed and are tried again, as before). The first tick comes the route's initial delay (one
  * second) after the start: receipts a crash left in the store are owed until a tick settles them. Ticks run on the consumer's own scheduler
- * thread, one at a time; requests that arrive while one is waiting to run are merged into it.
+ * thread, one at a time; requests that arrive while one is waiting to run are merged into it. A route quiet because
+ * nothing is owed is not a stopped one: the liveness of its ticks ({@link OnDemandRounds}) counts only from when one is due.
  */
-public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerScheduler {
+public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerScheduler implements OnDemandRounds {
 
     private final ReceiptBatches batches;
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     private volatile Runnable poll;
     private volatile boolean started;
+    /** Since when a tick has been queued or running without a pause ({@link OnDemandRounds}); guarded by {@code this}. */
+    private long dueSince = IDLE;
 
     public ReceiptBatchTicks(ReceiptBatches batches) {
         this.batches = batches;
@@ -51,6 +55,9 @@ public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerSchedul
     public void startScheduler() {
         started = true;
         tickQueued.set(false); // a tick queued before a stop went with that stop's executor
+        synchronized (this) {
+            dueSince = IDLE;
+        }
         batches.whenOwed(this::request);
         schedule(getInitialDelay());
     }
@@ -77,13 +84,16 @@ public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerSchedul
         schedule(getDelay());
     }
 
-    private void schedule(long delay) {
+    private synchronized void schedule(long delay) {
         ScheduledExecutorService executor = getScheduledExecutorService();
         if (!started || poll == null || executor == null || !tickQueued.compareAndSet(false, true)) {
             return;
         }
         try {
             executor.schedule(this::tick, delay, getTimeUnit());
+            if (dueSince == IDLE) {
+                dueSince = System.nanoTime();
+            }
         } catch (RejectedExecutionException e) {
             tickQueued.set(false); // stopping: what is owed stays in the store for the next start
         }
@@ -97,6 +107,16 @@ public final class ReceiptBatchTicks extends DefaultScheduledPollConsumerSchedul
             if (batches.owed()) {
                 schedule(getDelay());
             }
+            synchronized (this) {
+                if (!tickQueued.get()) {
+                    dueSince = IDLE; // quiet until a receipt is owed
+                }
+            }
         }
+    }
+
+    @Override
+    public synchronized long dueSinceNanos() {
+        return dueSince;
     }
 }

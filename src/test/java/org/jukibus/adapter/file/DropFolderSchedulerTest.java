@@ -69,7 +69,9 @@ class DropFolderSchedulerTest {
     /** A started Camel whose one route reads {@code uri} with the node's drop-folder scheduler (a prototype bean: one per consumer). */
     private static DefaultCamelContext reading(String uri, Processor each) throws Exception {
         DefaultCamelContext camel = new DefaultCamelContext();
-        camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, DropFolderScheduler::new);
+        WaitingFiles waiting = new WaitingFiles(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        camel.getRegistry().bindAsPrototype("dropFolderScheduler", ScheduledPollConsumerScheduler.class, () -> new DropFolderScheduler(waiting));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
