@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * exactly as it arrived, so it can be inspected and replayed after a fix. A message refused for a
  * security reason — any envelope rejection (bad signature, replay, unknown sender, ...) or a sender
  * mismatch — is also an intrusion sign (第4の9(3)) and counted in {@link SecurityEvents}; business
- * refusals and exhausted retries are not.
+ * refusals and exhausted retries are not. An envelope refused with no verified header this node attributes to a signer
+ * (junk, a bad signature, an unknown sender, a replay, another node's envelope) is marked unopened and kept only up to
+ * its producer's bound ({@link UnopenedDeadLetters}).
  */
 public final class DeadLetters {
 
@@ -33,12 +35,21 @@ public final class DeadLetters {
     private final FlowMetrics metrics;
     private final OperationLog audit;
     private final SecurityEvents securityEvents;
+    private final UnopenedDeadLetters unopened;
 
+    /** Unopened letters unbounded: for tests of the labels only. */
     public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit, SecurityEvents securityEvents) {
+        this(clock, metrics, audit, securityEvents, new UnopenedDeadLetters(
+                new UnopenedDeadLetters.Bound(Integer.MAX_VALUE, Long.MAX_VALUE, java.time.Duration.ofDays(1)), clock, metrics));
+    }
+
+    public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit, SecurityEvents securityEvents,
+                       UnopenedDeadLetters unopened) {
         this.clock = clock;
         this.metrics = metrics;
         this.audit = audit;
         this.securityEvents = securityEvents;
+        this.unopened = unopened;
     }
 
     public void label(Exchange exchange) {
@@ -66,11 +77,22 @@ public final class DeadLetters {
             }
         }
         metrics.failed(flow, reason);
+        // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
+        String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
         if (cause instanceof EnvelopeRejectedException
                 || (cause instanceof PermanentFailure && InboundDelivery.SENDER_MISMATCH.equals(reason))) {
-            // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
-            String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
+        }
+        if (cause instanceof EnvelopeRejectedException && verified(exchange, cause) == null) {
+            in.setHeader(Headers.UNOPENED, true);
+            byte[] body = in.getBody(byte[].class);
+            if (!unopened.keep(producer, body == null ? 0 : body.length, reason)) {
+                // counted, not kept (the route's filter skips jukibus.dlq): no operation log line either, whose chain
+                // a flood would grow for as long; its sender cannot be told (unverified, NonDeliveryNotices)
+                exchange.setProperty(Headers.DEAD_LETTER_KEPT, false);
+                log.debug("not kept: {} message {} from {}: {}", flow, in.getHeader("JMSMessageID"), producer, detail);
+                return;
+            }
         }
         record(exchange, flow, reason);
         // a crash after this send but before the consume commits must not dead-letter it twice
@@ -135,9 +157,7 @@ public final class DeadLetters {
         }
         in.removeHeaders("Jukibus*");
         kept.forEach(in::setHeader);
-        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
-        EnvelopeHeader verified = delivered != null ? delivered.header()
-                : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;
+        EnvelopeHeader verified = verified(exchange, cause);
         if (verified != null) {
             in.setHeader(Headers.MESSAGE_ID, verified.messageId());
             in.setHeader(Headers.TYPE, verified.type());
@@ -146,6 +166,13 @@ public final class DeadLetters {
             in.setHeader(Headers.CREATED_AT, verified.createdAt().toString());
             in.setHeader(Headers.CREATED_AT_MILLIS, verified.createdAt().toEpochMilli());
         }
+    }
+
+    /** The envelope's header if its signature verified and it was attributed to its signer, else null. */
+    private static EnvelopeHeader verified(Exchange exchange, Exception cause) {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        return delivered != null ? delivered.header()
+                : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;
     }
 
     /** The flow: named inside a delivery route; on the outbound queue, the flow of the address it was sealed for. */

@@ -31,6 +31,13 @@ public final class Headers {
      * letter made before it existed has none: who put it here is not known.
      */
     public static final String PRODUCER = "JukibusProducer";
+    /**
+     * On a dead letter refused before its signature verified ({@link UnopenedDeadLetters}): {@code true}. Its bytes prove
+     * nothing of anyone, and it is erased after {@code jukibus.erasure.unopened-retention} (erasure.DeadLetterErasure).
+     */
+    public static final String UNOPENED = "JukibusUnopened";
+    /** Exchange property: false when a dead letter is counted and not kept ({@link UnopenedDeadLetters}). */
+    public static final String DEAD_LETTER_KEPT = "JukibusDeadLetterKept";
     /** On a dead letter: the queue it failed on, where a replay puts it back. */
     public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
     /** On a dead letter whose operation log line (MESSAGE_DEAD_LETTERED) could not be written: why (DeadLetters). */
