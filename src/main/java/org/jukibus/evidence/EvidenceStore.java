@@ -186,6 +186,7 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
             Files.deleteIfExists(refsFile(date));
             referencedByDay.remove(date);
         }
+        forgetRefsThrough(lastExpiredDay);
         int documents;
         keeping.writeLock().lock();
         try {
@@ -250,6 +251,27 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
                 throw new java.io.UncheckedIOException("evidence: cannot read or write " + refs, e);
             }
         });
+    }
+
+    /** Reference files of expired days whose folder was never written (a keep that failed after its file). */
+    private void forgetRefsThrough(LocalDate lastExpiredDay) throws IOException {
+        Path refs = root.resolve(REFS);
+        if (!Files.isDirectory(refs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(refs)) {
+            for (Path file : files.toList()) {
+                try {
+                    LocalDate date = LocalDate.parse(file.getFileName().toString(), DAY);
+                    if (!date.isAfter(lastExpiredDay)) {
+                        Files.deleteIfExists(file);
+                        referencedByDay.remove(date);
+                    }
+                } catch (DateTimeParseException e) {
+                    // a hidden file AtomicFiles left half written: not a day's
+                }
+            }
+        }
     }
 
     private Path refsFile(LocalDate date) {

@@ -187,6 +187,9 @@ class EvidenceStoreTest {
         assertThat(store.eraseAsOf(clock.instant().plus(Duration.ofDays(5 * 366 + 2)))).isEqualTo(1);
         assertThat(store.find(ID)).isEmpty();
         assertThat(evidence.resolve("trust").resolve(arrivalCrl + ".pem")).doesNotExist();
+        try (var refs = Files.list(evidence.resolve(EvidenceStore.REFS))) {
+            assertThat(refs.toList()).as("the day's reference file went with it").isEmpty();
+        }
         try (var left = Files.list(evidence.resolve("trust"))) {
             assertThat(left.count()).isEqualTo(3); // the CRL, directory and root CA in force stay
         }
