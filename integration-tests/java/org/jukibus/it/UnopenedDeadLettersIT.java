@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * M5: a peer with a valid certificate flooding a node with junk (refused before any signature verified) gets its first
- * letters of the window kept as dead letters, the rest counted and not kept; another peer's refused letters keep their
- * place. Over TLS with the peers' own certificates, so the producer is what the broker authenticated.
+ * letters of the window kept whole as dead letters, up to its bytes; the rest are kept as records (headers, reason,
+ * SHA-256, size) without their bodies, and counted; another peer's refused letters keep their place. Over TLS with
+ * the peers' own certificates, so the producer is what the broker authenticated.
  */
 class UnopenedDeadLettersIT {
 
@@ -43,15 +44,14 @@ class UnopenedDeadLettersIT {
 
     @BeforeAll
     static void start() throws Exception {
-        net.node(OSAKA).properties().put("jukibus.dead-letters.unopened.count", "3");
-        net.node(OSAKA).properties().put("jukibus.dead-letters.unopened.bytes", "10MB");
+        net.node(OSAKA).properties().put("jukibus.dead-letters.unopened.bytes", "800KB");
         net.start(OSAKA);
         truststore = root.resolve("truststore.p12");
         KeyStores.writeTrustStore(truststore, net.network.ca().certificate(), PASSWORD.toCharArray());
     }
 
     @Test
-    void a_flooding_peer_keeps_three_dead_letters_and_another_peers_refused_letters_are_all_kept() throws Exception {
+    void a_flooding_peer_keeps_three_whole_the_rest_as_records_and_another_peers_refused_letters_are_all_kept_whole() throws Exception {
         byte[] junk = new byte[256 * 1024];
         Arrays.fill(junk, (byte) 'x');
         send(net.node(CHIYODA), junk, 20);
@@ -59,11 +59,20 @@ class UnopenedDeadLettersIT {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> net.browse(OSAKA, INBOUND).isEmpty()
                 && byProducer().getOrDefault(SHINJUKU, 0L) == 2);
-        assertThat(byProducer()).isEqualTo(Map.of(CHIYODA, 3L, SHINJUKU, 2L));
+        assertThat(byProducer()).isEqualTo(Map.of(CHIYODA, 20L, SHINJUKU, 2L));
+        int whole = 0;
         for (Message dead : net.browse(OSAKA, "jukibus.dlq")) {
             assertThat(dead.getStringProperty("JukibusRejectReason")).isEqualTo("MALFORMED");
             assertThat(dead.getBooleanProperty("JukibusUnopened")).isTrue();
+            long size = ((BytesMessage) dead).getBodyLength();
+            if (CHIYODA.equals(dead.getStringProperty("JukibusProducer")) && size == 0) {
+                assertThat(dead.getLongProperty("JukibusNotKeptBytes")).isEqualTo(junk.length);
+                assertThat(dead.getStringProperty("JukibusNotKeptSha256")).isEqualTo(org.jukibus.audit.Sha256.hex(junk));
+            } else {
+                whole++;
+            }
         }
+        assertThat(whole).as("3 of the flood within 800 KB, and the other peer's 2").isEqualTo(5);
         MeterRegistry registry = net.context(OSAKA).getBean(MeterRegistry.class);
         assertThat(registry.get("jukibus.dlq.not.kept").tag("producer", CHIYODA).counter().count()).isEqualTo(17);
         assertThat(registry.get("jukibus.dlq.not.kept.bytes").tag("producer", CHIYODA).counter().count())

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters ({@code jukibus.dlq}) may carry a payload in clear (a delivery that failed after it was opened): one
- * dead-lettered more than {@code jukibus.erasure.retention} ago (one refused before its signature verified: more than
- * {@code jukibus.erasure.unopened-retention} ago) (node clock, {@link Headers#REJECTED_AT_MILLIS}) is
+ * dead-lettered more than {@code jukibus.erasure.retention} ago (one refused with no verified header attributed to a signer:
+ * more than {@code jukibus.erasure.unopened-retention} ago) (node clock, {@link Headers#REJECTED_AT_MILLIS}) is
  * removed (one the broker moved there itself by its send time), and the journal compacted so its bytes leave the
  * journal files too (the freed files are deleted). Removed by a {@link QueueSweep}, page files included, with bounded
  * memory (the queue pages after a long outage); if the broker still counts one past its term afterwards, the part
@@ -36,7 +36,7 @@ public final class DeadLetterErasure implements Erasable {
         this(local, broker, retention, retention);
     }
 
-    /** @param unopenedRetention of a dead letter refused before its signature verified ({@link Headers#UNOPENED}) */
+    /** @param unopenedRetention of a dead letter refused with no verified header ({@link Headers#UNOPENED}) */
     public DeadLetterErasure(ConnectionFactory local, NodeBroker broker, Period retention, Period unopenedRetention) {
         this.sweep = new QueueSweep(local, broker.server(), DeadLetterQueue.QUEUE);
         this.broker = broker;
@@ -74,7 +74,7 @@ public final class DeadLetterErasure implements Erasable {
 
     /**
      * A selector: dead-lettered before {@code cutoff}; what the broker itself moved there (no rejection time) by its send
-     * time; refused before its signature verified ({@link Headers#UNOPENED}) before {@code unopenedCutoff}, unless its
+     * time; refused with no verified header ({@link Headers#UNOPENED}) before {@code unopenedCutoff}, unless its
      * sender is still owed a notice (a replay of this node's whose envelope no longer verified: OwedNotices tells it once
      * a replay no longer can deliver it, and needs the dead letter for that).
      */

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        identity information (第6の7(1))
  * @param legacyRetention the legacy folders' copies ({@code sent/}, {@code outbox/}, {@code error/}) and the transfer
  *                        ledger's rows: default 5 years
- * @param unopenedRetention dead letters refused before their signature verified (header {@code JukibusUnopened}):
+ * @param unopenedRetention dead letters refused with no verified header attributed to a signer ({@code JukibusUnopened}):
  *                        default 90 days (the shorter of it and {@code retention} applies). Nothing in them is attributable to a signer or
  *                        readable, so they are no evidence under 第6の7 (identity information) nor of a delivery; they
  *                        serve the early detection of and the response to unauthorised access (第4の9(3)(4)), for which

@@ -79,22 +79,34 @@ public final class DeadLetters {
         metrics.failed(flow, reason);
         // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
         String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
+        UnopenedDeadLetters.Verdict verdict = UnopenedDeadLetters.Verdict.KEEP;
+        byte[] body = null;
         if (cause instanceof EnvelopeRejectedException
                 || (cause instanceof PermanentFailure && InboundDelivery.SENDER_MISMATCH.equals(reason))) {
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
-        }
-        if (cause instanceof EnvelopeRejectedException && verified(exchange, cause) == null) {
-            in.setHeader(Headers.UNOPENED, true);
-            byte[] body = in.getBody(byte[].class);
-            if (!unopened.keep(producer, body == null ? 0 : body.length, reason)) {
+            // a security refusal: bounded per producer, signed or not (a signed one expired or ahead costs as much disk)
+            boolean opened = verified(exchange, cause) != null;
+            if (!opened) {
+                in.setHeader(Headers.UNOPENED, true);
+            }
+            body = in.getBody(byte[].class);
+            verdict = unopened.verdict(producer, body == null ? 0 : body.length, reason, opened);
+            if (verdict == UnopenedDeadLetters.Verdict.DROP) {
                 // counted, not kept (the route's filter skips jukibus.dlq): no operation log line either, whose chain
-                // a flood would grow for as long; its sender cannot be told (unverified, NonDeliveryNotices)
+                // a flood would grow for as long; past the count only, which an honest peer's burst does not reach
                 exchange.setProperty(Headers.DEAD_LETTER_KEPT, false);
                 log.debug("not kept: {} message {} from {}: {}", flow, in.getHeader("JMSMessageID"), producer, detail);
                 return;
             }
         }
         record(exchange, flow, reason);
+        if (verdict == UnopenedDeadLetters.Verdict.RECORD) {
+            // past the producer's bytes: its headers, reason, SHA-256 and size are kept (jukibus dlq list names it, its
+            // signer is told as for any other), not its body; a replay of it fails again, so say why on it
+            in.setHeader(Headers.NOT_KEPT_SHA256, org.jukibus.audit.Sha256.hex(body == null ? new byte[0] : body));
+            in.setHeader(Headers.NOT_KEPT_BYTES, body == null ? 0L : (long) body.length);
+            in.setBody(new byte[0]);
+        }
         // a crash after this send but before the consume commits must not dead-letter it twice
         in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
         log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);

@@ -22,7 +22,7 @@ import io.micrometer.core.instrument.Timer;
  *       ({@code _bucket{le}}, 10 ms to 2 h, with the {@link #LATENCY_SLOS} among the bounds)</li>
  *   <li>{@code jukibus_dlq_depth{flow}}: dead letters waiting ({@link DeadLetterQueue})</li>
  *   <li>{@code jukibus_dlq_not_kept_total{producer}} and {@code jukibus_dlq_not_kept_bytes_total{producer}}: letters
- *       refused before their signature verified past the producer's bound, counted and not kept
+ *       refused for a security reason past the producer's bound, kept as records or not at all
  *       ({@link UnopenedDeadLetters})</li>
  *   <li>queues, route failures, lifetimes and the clock: {@link QueueMetrics}, {@link RouteFailures},
  *       {@link LifetimeMetrics}</li>
@@ -75,11 +75,11 @@ public final class FlowMetrics {
     }
 
     /**
-     * A letter refused before its signature verified and not kept, past its producer's bound. The tag is who the broker
+     * A letter refused for a security reason and not kept whole, past its producer's bound. The tag is who the broker
      * authenticated: at most one per certificate the broker accepts, never a name the envelope chose.
      */
     public void notKept(String producer, long bytes) {
-        Counter.builder("jukibus.dlq.not.kept").description("Letters refused before verification and not kept, by producer")
+        Counter.builder("jukibus.dlq.not.kept").description("Letters refused for a security reason and not kept whole, by producer")
                 .tag("producer", producer).register(registry).increment();
         Counter.builder("jukibus.dlq.not.kept.bytes").description("Their bytes")
                 .tag("producer", producer).register(registry).increment(bytes);
