@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters ({@code jukibus.dlq}) may carry a payload in clear (a delivery that failed after it was opened): one
- * dead-lettered more than {@code jukibus.erasure.retention} ago (node clock, {@link Headers#REJECTED_AT_MILLIS}) is
+ * dead-lettered more than {@code jukibus.erasure.retention} ago (one refused with no verified header attributed to a signer:
+ * more than {@code jukibus.erasure.unopened-retention} ago) (node clock, {@link Headers#REJECTED_AT_MILLIS}) is
  * removed (one the broker moved there itself by its send time), and the journal compacted so its bytes leave the
  * journal files too (the freed files are deleted). Removed by a {@link QueueSweep}, page files included, with bounded
  * memory (the queue pages after a long outage); if the broker still counts one past its term afterwards, the part
@@ -29,11 +30,18 @@ public final class DeadLetterErasure implements Erasable {
     private final QueueSweep sweep;
     private final NodeBroker broker;
     private final Period retention;
+    private final Period unopenedRetention;
 
     public DeadLetterErasure(ConnectionFactory local, NodeBroker broker, Period retention) {
+        this(local, broker, retention, retention);
+    }
+
+    /** @param unopenedRetention of a dead letter refused with no verified header ({@link Headers#UNOPENED}) */
+    public DeadLetterErasure(ConnectionFactory local, NodeBroker broker, Period retention, Period unopenedRetention) {
         this.sweep = new QueueSweep(local, broker.server(), DeadLetterQueue.QUEUE);
         this.broker = broker;
         this.retention = retention;
+        this.unopenedRetention = unopenedRetention;
     }
 
     @Override
@@ -44,10 +52,11 @@ public final class DeadLetterErasure implements Erasable {
     @Override
     public int eraseAsOf(Instant asOf) throws Exception {
         long cutoff = asOf.atZone(ZoneOffset.UTC).minus(retention).toInstant().toEpochMilli();
+        long unopenedCutoff = asOf.atZone(ZoneOffset.UTC).minus(unopenedRetention).toInstant().toEpochMilli();
         if (broker.server().locateQueue(DeadLetterQueue.QUEUE) == null) {
             return 0;
         }
-        QueueSweep.Swept swept = sweep.remove(pastRetention(cutoff));
+        QueueSweep.Swept swept = sweep.remove(pastRetention(cutoff, unopenedCutoff));
         if (swept.removed() > 0) {
             broker.compactJournal(); // the removed records' bytes stay in their journal file until it is compacted away
         }
@@ -63,9 +72,16 @@ public final class DeadLetterErasure implements Erasable {
         return swept.removed();
     }
 
-    /** A selector: dead-lettered before {@code cutoff}; what the broker itself moved there (no rejection time) by its send time. */
-    static String pastRetention(long cutoff) {
+    /**
+     * A selector: dead-lettered before {@code cutoff}; what the broker itself moved there (no rejection time) by its send
+     * time; refused with no verified header ({@link Headers#UNOPENED}) before {@code unopenedCutoff}, unless its
+     * sender is still owed a notice (a replay of this node's whose envelope no longer verified: OwedNotices tells it once
+     * a replay no longer can deliver it, and needs the dead letter for that).
+     */
+    static String pastRetention(long cutoff, long unopenedCutoff) {
         return "(" + Headers.REJECTED_AT_MILLIS + " < " + cutoff + ") OR (" + Headers.REJECTED_AT_MILLIS
-                + " IS NULL AND JMSTimestamp < " + cutoff + ")";
+                + " IS NULL AND JMSTimestamp < " + cutoff + ") OR (" + Headers.UNOPENED + " = TRUE AND "
+                + Headers.REJECTED_AT_MILLIS + " < " + unopenedCutoff + " AND (" + Headers.SENDER_NOTICE + " IS NULL OR "
+                + Headers.SENDER_NOTICE + " <> 'OWED'))";
     }
 }

@@ -50,7 +50,7 @@ public class ErasureConfiguration {
                 asOf.atZone(java.time.ZoneOffset.UTC).minus(properties.retention()).toInstant())));
         parts.add(new MessageRecordsErasure(jdbc, storeTransactions, properties.retention()));
         parts.add(new LegacyFilesErasure(settings.legacyRoot(), jdbc, properties.legacyRetention()));
-        parts.add(new DeadLetterErasure(localConnectionFactory, broker, properties.retention()));
+        parts.add(new DeadLetterErasure(localConnectionFactory, broker, properties.retention(), properties.unopenedRetention()));
         parts.add(evidence);
         if (backups.getDir() != null) {
             parts.add(new ExpiredBackups(backups.requireWritableDir(), backups.getRetention()));

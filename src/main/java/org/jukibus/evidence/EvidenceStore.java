@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * envelope again years later against the documents of its day.
  *
  * <p>Layout under {@code <home>/evidence/}: {@code <yyyy-MM-dd>/<sender>_<message id>.xml} (the envelope) and
- * {@code .properties} beside it ({@link KeptEnvelope}), by the UTC day it arrived; {@code trust/<sha256>.pem|.xml}.
+ * {@code .properties} beside it ({@link KeptEnvelope}), by the UTC day it arrived; {@code trust/<sha256>.pem|.xml.gz}
+ * ({@link TrustVersions}); {@code refs/<yyyy-MM-dd>}, the trust documents each day's envelopes need ({@link #REFS}).
  * Keyed by sender and id, so no peer can overwrite another's evidence by reusing an id. Kept for
  * {@code jukibus.evidence.retention} after arrival, then erased day by day ({@link #eraseAsOf}), with the trust
  * documents no kept envelope needs any more.
@@ -59,11 +60,21 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
     private final ReadWriteLock keeping = new ReentrantReadWriteLock();
     private final Set<String> referencedSinceScan = ConcurrentHashMap.newKeySet();
     /**
-     * The trust documents each unexpired day's envelopes need, read from its indexes at the first erasure after start
-     * and added to by every keep since: the hourly erasure reads no index twice (five years of days would otherwise be
-     * read back to back). Only a handful of documents a day, so it stays small.
+     * The trust documents each unexpired day's envelopes need, read from its {@link #REFS} file at the first erasure
+     * after start and added to by every keep since: the hourly erasure reads no index (five years of a busy node's
+     * indexes, millions, were read back to back at the first erasure after every start). Only a handful of documents
+     * a day, so it stays small.
      */
     private final ConcurrentHashMap<LocalDate, Set<String>> referencedByDay = new ConcurrentHashMap<>();
+    /** Writes of the {@link #REFS} files: one at a time, and only when a day names a document it did not (rare). */
+    private final Object refsWrites = new Object();
+
+    /**
+     * {@code refs/<yyyy-MM-dd>}: the trust documents the envelopes kept on that day need, one digest a line, written
+     * (forced) before the first index that names a new one: a superset at worst, never missing one. A day kept by an
+     * earlier version has none until its indexes are read once; the file is written then.
+     */
+    static final String REFS = "refs";
 
     EvidenceStore(Path root, TrustVersions trust, Period retention, Clock clock) {
         this.root = root;
@@ -103,6 +114,7 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
             referencedSinceScan.addAll(documents);
             LocalDate date = at.atZone(ZoneOffset.UTC).toLocalDate();
             Path day = root.resolve(DAY.format(date));
+            remember(date, day, documents); // before the index that names them
             String base = safe(header.sender()) + "_" + safe(header.messageId());
             KeptEnvelope kept = new KeptEnvelope(header.messageId(), header.sender(), header.recipient(), header.type(),
                     header.correlationId(), at, Sha256.hex(envelope), inForce.crl(), inForce.directory(), inForce.rootCa(),
@@ -113,11 +125,6 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
             files.put(kept.envelope().getFileName().toString(), envelope);
             files.put(base + KeptEnvelope.INDEX_SUFFIX, kept.index());
             AtomicFiles.writeAll(day, files);
-            // after the index is on disk: a day an erasure reads from now on has it, one it read before learns it here
-            referencedByDay.computeIfPresent(date, (d, known) -> {
-                known.addAll(documents);
-                return known;
-            });
             return kept;
         } finally {
             keeping.readLock().unlock();
@@ -166,7 +173,7 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
         for (Path day : days(root)) {
             LocalDate date = LocalDate.parse(day.getFileName().toString(), DAY);
             if (date.isAfter(lastExpiredDay)) {
-                referenced.addAll(referencedByDay.computeIfAbsent(date, d -> referencedOn(day)));
+                referenced.addAll(known(date, day));
                 continue;
             }
             try (Stream<Path> files = Files.list(day)) {
@@ -176,8 +183,10 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
                 }
             }
             Files.delete(day);
+            Files.deleteIfExists(refsFile(date));
             referencedByDay.remove(date);
         }
+        forgetRefsThrough(lastExpiredDay);
         int documents;
         keeping.writeLock().lock();
         try {
@@ -193,9 +202,88 @@ public final class EvidenceStore implements org.jukibus.core.Erasable {
         return erased;
     }
 
-    /** The trust documents the envelopes kept on one day need, from their indexes. */
+    /**
+     * Adds {@code documents} to what the day's envelopes need, in memory and, if any is new to the day, in its
+     * {@link #REFS} file first. Nothing to write on all but the first keep of a day and after a trust change.
+     */
+    private void remember(LocalDate date, Path day, Set<String> documents) throws IOException {
+        Set<String> known = referencedByDay.get(date);
+        if (known != null && known.containsAll(documents)) {
+            return;
+        }
+        synchronized (refsWrites) {
+            Set<String> all = ConcurrentHashMap.newKeySet();
+            all.addAll(known(date, day));
+            if (all.containsAll(documents)) {
+                return;
+            }
+            all.addAll(documents);
+            AtomicFiles.write(refsFile(date), String.join("\n", new java.util.TreeSet<>(all)).concat("\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            referencedByDay.put(date, all);
+        }
+    }
+
+    /**
+     * What one day's envelopes need: from memory, else its {@link #REFS} file, else (a day kept before the files) read
+     * from its indexes once and written to the file.
+     */
+    private Set<String> known(LocalDate date, Path day) {
+        return referencedByDay.computeIfAbsent(date, d -> {
+            Path refs = refsFile(d);
+            try {
+                Set<String> found = ConcurrentHashMap.newKeySet();
+                if (Files.exists(refs)) {
+                    for (String line : Files.readAllLines(refs, java.nio.charset.StandardCharsets.US_ASCII)) {
+                        if (!line.isBlank()) {
+                            found.add(line.trim());
+                        }
+                    }
+                    return found;
+                }
+                found.addAll(referencedOn(day));
+                if (!found.isEmpty()) {
+                    AtomicFiles.write(refs, String.join("\n", new java.util.TreeSet<>(found)).concat("\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                return found;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("evidence: cannot read or write " + refs, e);
+            }
+        });
+    }
+
+    /** Reference files of expired days whose folder was never written (a keep that failed after its file). */
+    private void forgetRefsThrough(LocalDate lastExpiredDay) throws IOException {
+        Path refs = root.resolve(REFS);
+        if (!Files.isDirectory(refs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(refs)) {
+            for (Path file : files.toList()) {
+                try {
+                    LocalDate date = LocalDate.parse(file.getFileName().toString(), DAY);
+                    if (!date.isAfter(lastExpiredDay)) {
+                        Files.deleteIfExists(file);
+                        referencedByDay.remove(date);
+                    }
+                } catch (DateTimeParseException e) {
+                    // a hidden file AtomicFiles left half written: not a day's
+                }
+            }
+        }
+    }
+
+    private Path refsFile(LocalDate date) {
+        return root.resolve(REFS).resolve(DAY.format(date));
+    }
+
+    /** The trust documents the envelopes kept on one day need, from their indexes (none if it has no folder yet). */
     private static Set<String> referencedOn(Path day) {
         Set<String> referenced = ConcurrentHashMap.newKeySet();
+        if (!Files.isDirectory(day)) {
+            return referenced;
+        }
         try (Stream<Path> files = Files.list(day)) {
             for (Path index : files.filter(f -> f.getFileName().toString().endsWith(KeptEnvelope.INDEX_SUFFIX)).toList()) {
                 KeptEnvelope kept = KeptEnvelope.read(index);

@@ -17,7 +17,10 @@ import org.jukibus.pki.Pem;
 
 /**
  * The trust documents evidence is checked against later: every CRL, signed directory and root CA certificate that
- * was in force while this node kept an envelope, in {@code evidence/trust/} under their SHA-256, never rewritten.
+ * was in force while this node kept an envelope, in {@code evidence/trust/} under their SHA-256, never rewritten:
+ * each version once, however many envelopes name it. A signed directory (about 1.2 KB per node, some 2 MB for the
+ * whole network) is kept gzip-compressed ({@code <sha256>.xml.gz}; its digest is of the document as signed, which
+ * {@link #read} gives back); one kept uncompressed by an earlier version ({@code .xml}) is read as it is.
  * {@link NetworkTrust} writes the document it accepts to {@code <home>/trust/} before it switches to it, and tells
  * its listeners after the switch, one offer at a time: so the files there are the pair in force when a listener runs.
  */
@@ -70,6 +73,12 @@ final class TrustVersions {
 
     private String keep(byte[] document, String suffix) throws IOException {
         String digest = Sha256.hex(document);
+        if (XML.equals(suffix)) {
+            if (!Files.exists(folder.resolve(digest + XML)) && !Files.exists(folder.resolve(digest + XML_GZ))) {
+                AtomicFiles.write(folder.resolve(digest + XML_GZ), gzip(document));
+            }
+            return digest;
+        }
         Path file = folder.resolve(digest + suffix);
         if (!Files.exists(file)) {
             AtomicFiles.write(file, document);
@@ -77,13 +86,28 @@ final class TrustVersions {
         return digest;
     }
 
+    private static final String XML = ".xml";
+    private static final String XML_GZ = ".xml.gz";
+
+    static byte[] gzip(byte[] document) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(document.length / 2);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            gz.write(document);
+        }
+        return out.toByteArray();
+    }
+
     /** A kept document by its digest; its content must still have that digest. */
     static byte[] read(Path evidence, String digest) throws IOException, EvidenceRejectedException {
         Path folder = evidence.resolve(DIRECTORY);
-        for (String suffix : new String[] {".pem", ".xml"}) {
+        for (String suffix : new String[] {".pem", XML, XML_GZ}) {
             Path file = folder.resolve(digest + suffix);
             if (Files.exists(file)) {
-                byte[] content = Files.readAllBytes(file);
+                byte[] content = readDocument(file);
                 if (!Sha256.hex(content).equals(digest)) {
                     throw new EvidenceRejectedException(EvidenceRejectedException.Reason.TRUST_TAMPERED,
                             "the kept trust document " + file + " no longer has the SHA-256 it was kept under");
@@ -93,6 +117,19 @@ final class TrustVersions {
         }
         throw new EvidenceRejectedException(EvidenceRejectedException.Reason.TRUST_MISSING,
                 "the trust document " + digest + " in force at arrival is not in " + folder);
+    }
+
+    /** A kept document's bytes as signed: a compressed one unpacked (a corrupt one fails here, as TRUST_TAMPERED). */
+    private static byte[] readDocument(Path file) throws IOException, EvidenceRejectedException {
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return Files.readAllBytes(file);
+        }
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            return in.readAllBytes();
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new EvidenceRejectedException(EvidenceRejectedException.Reason.TRUST_TAMPERED,
+                    "the kept trust document " + file + " can no longer be unpacked: " + e.getMessage());
+        }
     }
 
     /** Deletes kept documents that neither {@code referenced} nor the pair in force names; returns how many. */

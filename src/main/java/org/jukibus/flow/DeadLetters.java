@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * exactly as it arrived, so it can be inspected and replayed after a fix. A message refused for a
  * security reason — any envelope rejection (bad signature, replay, unknown sender, ...) or a sender
  * mismatch — is also an intrusion sign (第4の9(3)) and counted in {@link SecurityEvents}; business
- * refusals and exhausted retries are not.
+ * refusals and exhausted retries are not. An envelope refused with no verified header this node attributes to a signer
+ * (junk, a bad signature, an unknown sender, a replay, another node's envelope) is marked unopened and kept only up to
+ * its producer's bound ({@link UnopenedDeadLetters}).
  */
 public final class DeadLetters {
 
@@ -33,12 +35,21 @@ public final class DeadLetters {
     private final FlowMetrics metrics;
     private final OperationLog audit;
     private final SecurityEvents securityEvents;
+    private final UnopenedDeadLetters unopened;
 
+    /** Unopened letters unbounded: for tests of the labels only. */
     public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit, SecurityEvents securityEvents) {
+        this(clock, metrics, audit, securityEvents, new UnopenedDeadLetters(
+                new UnopenedDeadLetters.Bound(Integer.MAX_VALUE, Long.MAX_VALUE, java.time.Duration.ofDays(1)), clock, metrics));
+    }
+
+    public DeadLetters(Clock clock, FlowMetrics metrics, OperationLog audit, SecurityEvents securityEvents,
+                       UnopenedDeadLetters unopened) {
         this.clock = clock;
         this.metrics = metrics;
         this.audit = audit;
         this.securityEvents = securityEvents;
+        this.unopened = unopened;
     }
 
     public void label(Exchange exchange) {
@@ -66,13 +77,36 @@ public final class DeadLetters {
             }
         }
         metrics.failed(flow, reason);
+        // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
+        String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
+        UnopenedDeadLetters.Verdict verdict = UnopenedDeadLetters.Verdict.KEEP;
+        byte[] body = null;
         if (cause instanceof EnvelopeRejectedException
                 || (cause instanceof PermanentFailure && InboundDelivery.SENDER_MISMATCH.equals(reason))) {
-            // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
-            String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
+            // a security refusal: bounded per producer, signed or not (a signed one expired or ahead costs as much disk)
+            boolean opened = verified(exchange, cause) != null;
+            if (!opened) {
+                in.setHeader(Headers.UNOPENED, true);
+            }
+            body = in.getBody(byte[].class);
+            verdict = unopened.verdict(producer, body == null ? 0 : body.length, reason, opened);
+            if (verdict == UnopenedDeadLetters.Verdict.DROP) {
+                // counted, not kept (the route's filter skips jukibus.dlq): no operation log line either, whose chain
+                // a flood would grow for as long; past the count only, which an honest peer's burst does not reach
+                exchange.setProperty(Headers.DEAD_LETTER_KEPT, false);
+                log.debug("not kept: {} message {} from {}: {}", flow, in.getHeader("JMSMessageID"), producer, detail);
+                return;
+            }
         }
         record(exchange, flow, reason);
+        if (verdict == UnopenedDeadLetters.Verdict.RECORD) {
+            // past the producer's bytes: its headers, reason, SHA-256 and size are kept (jukibus dlq list names it, its
+            // signer is told as for any other), not its body; a replay of it fails again, so say why on it
+            in.setHeader(Headers.NOT_KEPT_SHA256, org.jukibus.audit.Sha256.hex(body == null ? new byte[0] : body));
+            in.setHeader(Headers.NOT_KEPT_BYTES, body == null ? 0L : (long) body.length);
+            in.setBody(new byte[0]);
+        }
         // a crash after this send but before the consume commits must not dead-letter it twice
         in.setHeader(Headers.DUPLICATE_ID, "dlq:" + in.getHeader("JMSMessageID", String.class));
         log.warn("dead-lettered {} message {}: {}", in.getHeader(Headers.FLOW), in.getHeader("JMSMessageID"), detail);
@@ -135,9 +169,7 @@ public final class DeadLetters {
         }
         in.removeHeaders("Jukibus*");
         kept.forEach(in::setHeader);
-        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
-        EnvelopeHeader verified = delivered != null ? delivered.header()
-                : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;
+        EnvelopeHeader verified = verified(exchange, cause);
         if (verified != null) {
             in.setHeader(Headers.MESSAGE_ID, verified.messageId());
             in.setHeader(Headers.TYPE, verified.type());
@@ -146,6 +178,13 @@ public final class DeadLetters {
             in.setHeader(Headers.CREATED_AT, verified.createdAt().toString());
             in.setHeader(Headers.CREATED_AT_MILLIS, verified.createdAt().toEpochMilli());
         }
+    }
+
+    /** The envelope's header if its signature verified and it was attributed to its signer, else null. */
+    private static EnvelopeHeader verified(Exchange exchange, Exception cause) {
+        Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
+        return delivered != null ? delivered.header()
+                : cause instanceof EnvelopeRejectedException rejected ? rejected.signedHeader() : null;
     }
 
     /** The flow: named inside a delivery route; on the outbound queue, the flow of the address it was sealed for. */

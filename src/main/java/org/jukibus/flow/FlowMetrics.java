@@ -21,6 +21,9 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code jukibus_flow_latency_seconds{flow}}: created-at in the envelope header to delivery, a histogram
  *       ({@code _bucket{le}}, 10 ms to 2 h, with the {@link #LATENCY_SLOS} among the bounds)</li>
  *   <li>{@code jukibus_dlq_depth{flow}}: dead letters waiting ({@link DeadLetterQueue})</li>
+ *   <li>{@code jukibus_dlq_not_kept_total{producer}} and {@code jukibus_dlq_not_kept_bytes_total{producer}}: letters
+ *       refused for a security reason past the producer's bound, kept as records or not at all
+ *       ({@link UnopenedDeadLetters})</li>
  *   <li>queues, route failures, lifetimes and the clock: {@link QueueMetrics}, {@link RouteFailures},
  *       {@link LifetimeMetrics}</li>
  * </ul>
@@ -69,6 +72,17 @@ public final class FlowMetrics {
         Counter.builder("jukibus.flow.failed").description("Messages dead-lettered, by reason")
                 .tag("flow", tag(flow)).tag("reason", reason == null ? "UNKNOWN" : reason)
                 .register(registry).increment();
+    }
+
+    /**
+     * A letter refused for a security reason and not kept whole, past its producer's bound. The tag is who the broker
+     * authenticated: at most one per certificate the broker accepts, never a name the envelope chose.
+     */
+    public void notKept(String producer, long bytes) {
+        Counter.builder("jukibus.dlq.not.kept").description("Letters refused for a security reason and not kept whole, by producer")
+                .tag("producer", producer).register(registry).increment();
+        Counter.builder("jukibus.dlq.not.kept.bytes").description("Their bytes")
+                .tag("producer", producer).register(registry).increment(bytes);
     }
 
     /** A message this node sent was reported overdue: no receipt or answer in time. */

@@ -31,6 +31,19 @@ public final class Headers {
      * letter made before it existed has none: who put it here is not known.
      */
     public static final String PRODUCER = "JukibusProducer";
+    /**
+     * On a dead letter refused with no verified header attributed to its signer ({@link UnopenedDeadLetters}): {@code true}. Its bytes prove
+     * nothing of anyone, and it is erased after {@code jukibus.erasure.unopened-retention} (erasure.DeadLetterErasure).
+     */
+    public static final String UNOPENED = "JukibusUnopened";
+    /**
+     * On a dead letter kept as a record only, past its producer's bytes ({@link UnopenedDeadLetters}): the SHA-256 of
+     * the body it arrived with, and that body's size; its own body is empty.
+     */
+    public static final String NOT_KEPT_SHA256 = "JukibusNotKeptSha256";
+    public static final String NOT_KEPT_BYTES = "JukibusNotKeptBytes";
+    /** Exchange property: false when a dead letter is counted and not kept ({@link UnopenedDeadLetters}). */
+    public static final String DEAD_LETTER_KEPT = "JukibusDeadLetterKept";
     /** On a dead letter: the queue it failed on, where a replay puts it back. */
     public static final String DEAD_LETTERED_FROM = "JukibusDeadLetteredFrom";
     /** On a dead letter whose operation log line (MESSAGE_DEAD_LETTERED) could not be written: why (DeadLetters). */

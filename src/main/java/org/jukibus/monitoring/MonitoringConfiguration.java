@@ -52,7 +52,8 @@ public class MonitoringConfiguration {
         StatusBoard statusBoard(NodeSettings settings, NodeDirectory directory, NodeStatusStore store, Clock clock,
                                 MonitoringProperties properties, MeterRegistry registry,
                                 OperatorPermissions permissions) throws Exception {
-            StatusBoard board = new StatusBoard(settings.code(), directory, store, clock, properties.getSilenceAfter())
+            StatusBoard board = new StatusBoard(settings.code(), directory, store, clock, properties.getSilenceAfter(),
+                    properties.getHeartbeatInterval())
                     .register(permissions);
             for (NodeState state : NodeState.values()) {
                 Gauge.builder("jukibus.nodes", board, b -> b.countAtLastCheck(state)).tag("state", state.name())

@@ -27,7 +27,10 @@ public final class NodeStatusStore {
     public record Event(String node, String status, Instant at, Instant recordedAt, String detail, List<String> alertIds) {
     }
 
-    /** A heartbeat recorded: whether it is the node's latest now, and the security events it adds to what central knows. */
+    /**
+     * A heartbeat recorded: whether it is the node's latest now, and the security events it reports now (what it adds to
+     * what central knows, with what earlier heartbeats held back; none while the node's event interval runs).
+     */
     public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added) {
     }
 
@@ -67,29 +70,68 @@ public final class NodeStatusStore {
      * clock moved back by 40 days froze the node's row for 40 days. Notes when the node came
      * back (the first heartbeat after none for longer than {@code silenceAfter}: whether or not the
      * check has recorded it as SILENT yet) and when its health changed, for the next status check. An earlier
-     * version's counts since its previous heartbeat are added as they are.
+     * version's counts since its previous heartbeat are added as they are. No interval between security events: tests
+     * of the counts; central uses the next.
      */
     public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
                                     Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
+        return recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, Duration.ZERO, securityEvent);
+    }
+
+    /**
+     * The same, with at most one security event per node and {@code eventInterval} (central's heartbeat interval,
+     * security.md): what a heartbeat adds within the interval after the node's last event is held in its row and
+     * reported, added up, by the first of its heartbeats after the interval. A node's heartbeats are its own to write,
+     * CountedSince included: a hostile one changing it at every heartbeat made each count in full, and each made a line
+     * of the history (kept for the erasure retention) and two alerts. An honest node's next heartbeat comes an interval
+     * later, so what it holds back is reported then; a clock moved back (central's) ends the interval.
+     */
+    public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
+                                    Duration eventInterval, Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
         return transactions.execute(tx -> {
             list(heartbeat.node(), heartbeat.role(), receivedAt); // a row to lock
-            NodeHeartbeat.SecurityCounts recorded = jdbc.queryForObject("SELECT security_counted_since, logins_refused_total, "
-                    + "permissions_denied_total, messages_refused_total FROM node_status WHERE node = ? FOR UPDATE",
-                    (rs, i) -> rs.getObject("security_counted_since") == null ? null : new NodeHeartbeat.SecurityCounts(
+            Locked locked = jdbc.queryForObject("SELECT security_counted_since, logins_refused_total, "
+                    + "permissions_denied_total, messages_refused_total, security_event_at, logins_refused_held, "
+                    + "permissions_denied_held, messages_refused_held FROM node_status WHERE node = ? FOR UPDATE",
+                    (rs, i) -> new Locked(rs.getObject("security_counted_since") == null ? null : new NodeHeartbeat.SecurityCounts(
                             rs.getLong("logins_refused_total"), rs.getLong("permissions_denied_total"),
                             rs.getLong("messages_refused_total"), instant(rs, "security_counted_since").toString()),
+                            instant(rs, "security_event_at"), new NodeHeartbeat.SecurityCounts(rs.getLong("logins_refused_held"),
+                            rs.getLong("permissions_denied_held"), rs.getLong("messages_refused_held"))),
                     heartbeat.node());
             NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
-            NodeHeartbeat.SecurityCounts added = added(reported, recorded);
+            NodeHeartbeat.SecurityCounts added = added(reported, locked.recorded());
             boolean latest = update(heartbeat, heartbeatId, receivedAt, silenceAfter, added);
             if (reported.totals()) {
                 keepTotals(heartbeat.node(), reported);
             }
-            if (added.any()) {
-                recordEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(added), receivedAt);
+            NodeHeartbeat.SecurityCounts due = sum(locked.held(), added);
+            if (!due.any()) {
+                return new Recorded(latest, due);
             }
-            return new Recorded(latest, added);
+            Instant last = locked.eventAt();
+            boolean intervalOver = last == null || !receivedAt.isBefore(last.plus(eventInterval))
+                    || last.isAfter(receivedAt.plus(CLOCK_MOVED));
+            // a heartbeat whose event is there from its first delivery (a redelivery) makes no second one either
+            if (!intervalOver || !insertEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(due), receivedAt)) {
+                jdbc.update("UPDATE node_status SET logins_refused_held = ?, permissions_denied_held = ?, "
+                        + "messages_refused_held = ? WHERE node = ?", due.loginsRefused(), due.permissionsDenied(),
+                        due.messagesRefused(), heartbeat.node());
+                return new Recorded(latest, new NodeHeartbeat.SecurityCounts(0, 0, 0));
+            }
+            jdbc.update("UPDATE node_status SET security_event_at = ?, logins_refused_held = 0, permissions_denied_held = 0, "
+                    + "messages_refused_held = 0 WHERE node = ?", ts(receivedAt), heartbeat.node());
+            return new Recorded(latest, due);
         });
+    }
+
+    /** The node's row as locked: the totals recorded, its last security event's time and what waits for the next. */
+    private record Locked(NodeHeartbeat.SecurityCounts recorded, Instant eventAt, NodeHeartbeat.SecurityCounts held) {
+    }
+
+    private static NodeHeartbeat.SecurityCounts sum(NodeHeartbeat.SecurityCounts a, NodeHeartbeat.SecurityCounts b) {
+        return new NodeHeartbeat.SecurityCounts(a.loginsRefused() + b.loginsRefused(),
+                a.permissionsDenied() + b.permissionsDenied(), a.messagesRefused() + b.messagesRefused());
     }
 
     /**
@@ -191,7 +233,12 @@ public final class NodeStatusStore {
 
     /** Adds a line to the history, unless a line with this key is there already. */
     public void recordEvent(String key, Event event, Instant recordedAt) {
-        jdbc.update("INSERT INTO node_status_event (event_key, node, status, at, recorded_at, detail, alert_ids) "
+        insertEvent(key, event, recordedAt);
+    }
+
+    /** {@link #recordEvent}; false if a line with this key was there already. */
+    private boolean insertEvent(String key, Event event, Instant recordedAt) {
+        return 1 == jdbc.update("INSERT INTO node_status_event (event_key, node, status, at, recorded_at, detail, alert_ids) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
                 key, event.node(), event.status(), ts(event.at()), ts(recordedAt), event.detail(),
                 String.join(",", event.alertIds()));

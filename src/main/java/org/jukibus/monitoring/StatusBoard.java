@@ -47,6 +47,8 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     public static final String CHANGES = "JukibusStateChanges";
 
     private static final String SECURITY_EVENTS = "SECURITY_EVENTS";
+    /** The default heartbeat interval (monitoring.MonitoringProperties). */
+    static final Duration DEFAULT_SECURITY_EVENT_INTERVAL = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
     private static final XmlMapper XML = new XmlMapper();
 
@@ -54,16 +56,27 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     private final NodeStatusStore store;
     private final Clock clock;
     private final Duration silenceAfter;
+    private final Duration securityEventInterval;
     private volatile Instant startedAt;
     private volatile boolean listed;
     private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
 
     public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter) {
+        this(self, directory, store, clock, silenceAfter, DEFAULT_SECURITY_EVENT_INTERVAL);
+    }
+
+    /**
+     * @param securityEventInterval at most one security event (a history line, its alerts) per node in this time:
+     *                              central's {@code jukibus.monitoring.heartbeat-interval} (NodeStatusStore#recordHeartbeat)
+     */
+    public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter,
+                       Duration securityEventInterval) {
         super(self, "NodeStatus", NodeStatusOperations.class);
         this.directory = directory;
         this.store = store;
         this.clock = clock;
         this.silenceAfter = silenceAfter;
+        this.securityEventInterval = securityEventInterval;
         this.startedAt = clock.instant();
     }
 
@@ -96,7 +109,7 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
      * knows of the node, the event (keyed by the node and the heartbeat's id, from which {@link #securityAlerts} makes the alerts).
      */
     public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
-        NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter,
+        NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, securityEventInterval,
                 added -> new NodeStatusStore.Event(heartbeat.node(), SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()),
                         receivedAt, securityDetail(added), recipients(heartbeat.node()).stream()
                         .map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()));

@@ -75,7 +75,7 @@ import org.springframework.jms.connection.JmsTransactionManager;
  * connection, the links to peers and the beans the routes in routes/ call.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(NodeProperties.class)
+@EnableConfigurationProperties({NodeProperties.class, org.jukibus.flow.UnopenedDeadLetterProperties.class})
 public class NodeConfiguration {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeConfiguration.class);
@@ -496,8 +496,10 @@ public class NodeConfiguration {
     }
 
     @Bean
-    DeadLetters deadLetters(Clock clock, FlowMetrics metrics, OperationLog operationLog, SecurityEvents securityEvents) {
-        return new DeadLetters(clock, metrics, operationLog, securityEvents);
+    DeadLetters deadLetters(Clock clock, FlowMetrics metrics, OperationLog operationLog, SecurityEvents securityEvents,
+                            org.jukibus.flow.UnopenedDeadLetterProperties unopened) {
+        return new DeadLetters(clock, metrics, operationLog, securityEvents,
+                new org.jukibus.flow.UnopenedDeadLetters(unopened.bound(), clock, metrics));
     }
 
     @Bean

@@ -187,6 +187,9 @@ class EvidenceStoreTest {
         assertThat(store.eraseAsOf(clock.instant().plus(Duration.ofDays(5 * 366 + 2)))).isEqualTo(1);
         assertThat(store.find(ID)).isEmpty();
         assertThat(evidence.resolve("trust").resolve(arrivalCrl + ".pem")).doesNotExist();
+        try (var refs = Files.list(evidence.resolve(EvidenceStore.REFS))) {
+            assertThat(refs.toList()).as("the day's reference file went with it").isEmpty();
+        }
         try (var left = Files.list(evidence.resolve("trust"))) {
             assertThat(left.count()).isEqualTo(3); // the CRL, directory and root CA in force stay
         }
@@ -215,5 +218,60 @@ class EvidenceStoreTest {
         trust.offer(Pem.toPem(ca.issueCrl(Duration.ofDays(7))).getBytes(StandardCharsets.US_ASCII)); // no longer in force
         assertThat(store.eraseAsOf(clock.instant())).isZero();
         assertThat(evidence.resolve("trust").resolve(laterCrl + ".pem")).exists();
+    }
+
+    /**
+     * M6: the first erasure after a restart read every index of up to five years (millions on a busy node); it reads
+     * one small file a day now, written before the first index that names a new document.
+     */
+    @Test
+    void the_first_erasure_after_a_restart_reads_no_index() throws Exception {
+        Path evidence = tmp.resolve("home").resolve(EvidenceStore.FOLDER);
+        Path index;
+        try (var files = Files.walk(evidence)) {
+            index = files.filter(f -> f.toString().endsWith(KeptEnvelope.INDEX_SUFFIX)).findFirst().orElseThrow();
+        }
+        String arrivalCrl = store.find(ID).get(0).crl();
+        trust.offer(Pem.toPem(ca.issueCrl(Duration.ofDays(7))).getBytes(StandardCharsets.US_ASCII)); // no longer in force
+        Files.writeString(index, "unreadable now"); // a read of it would fail
+
+        EvidenceStore restarted = new EvidenceStore(evidence, new TrustVersions(evidence, tmp.resolve("home").resolve("trust"),
+                ca.certificate()).follow(trust), Period.ofYears(5), clock);
+        assertThat(restarted.eraseAsOf(clock.instant())).isZero();
+        assertThat(evidence.resolve("trust").resolve(arrivalCrl + ".pem")).as("still needed by the day's envelope").exists();
+    }
+
+    /** A day kept before the reference files: its indexes are read once, and the file written for the next start. */
+    @Test
+    void a_day_kept_before_the_reference_files_is_read_once_and_then_has_its_file() throws Exception {
+        Path evidence = tmp.resolve("home").resolve(EvidenceStore.FOLDER);
+        String arrivalCrl = store.find(ID).get(0).crl();
+        try (var refs = Files.list(evidence.resolve(EvidenceStore.REFS))) {
+            for (Path f : refs.toList()) {
+                Files.delete(f);
+            }
+        }
+        trust.offer(Pem.toPem(ca.issueCrl(Duration.ofDays(7))).getBytes(StandardCharsets.US_ASCII));
+
+        EvidenceStore restarted = new EvidenceStore(evidence, new TrustVersions(evidence, tmp.resolve("home").resolve("trust"),
+                ca.certificate()).follow(trust), Period.ofYears(5), clock);
+        assertThat(restarted.eraseAsOf(clock.instant())).isZero();
+        assertThat(evidence.resolve("trust").resolve(arrivalCrl + ".pem")).exists();
+        try (var refs = Files.list(evidence.resolve(EvidenceStore.REFS))) {
+            assertThat(refs.toList()).singleElement().satisfies(f -> assertThat(Files.readString(f)).contains(arrivalCrl));
+        }
+    }
+
+    /** The signed directory is kept once per version, compressed, and read back as it was signed. */
+    @Test
+    void a_directory_version_is_kept_once_compressed_and_verifies_as_signed() throws Exception {
+        Path evidence = tmp.resolve("home").resolve(EvidenceStore.FOLDER);
+        KeptEnvelope kept = store.find(ID).get(0);
+        store.keep(envelope, header);
+        assertThat(evidence.resolve("trust").resolve(kept.directory() + ".xml.gz")).exists();
+        assertThat(evidence.resolve("trust").resolve(kept.directory() + ".xml")).doesNotExist();
+        assertThat(TrustVersions.read(evidence, kept.directory()))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("home").resolve("trust").resolve(NetworkTrust.DIRECTORY_FILE)));
+        assertThat(verifier.verify(kept).header().messageId()).isEqualTo(ID);
     }
 }

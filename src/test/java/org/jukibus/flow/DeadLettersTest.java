@@ -194,6 +194,77 @@ class DeadLettersTest {
         assertThat(nobody.getIn().getHeader(Headers.PRODUCER)).isNull();
     }
 
+    /**
+     * M5: letters refused before their signature verified are kept up to their producer's bound and marked unopened;
+     * past it they are not kept (the route skips jukibus.dlq) and leave no operation log line; a verified refusal and
+     * another producer's letters are never affected.
+     */
+    @Test
+    void unopened_letters_past_their_producers_bound_are_not_kept_others_are() {
+        DeadLetters bounded = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), recorded::add, securityEvents,
+                new UnopenedDeadLetters(new UnopenedDeadLetters.Bound(2, Long.MAX_VALUE, java.time.Duration.ofDays(1)),
+                        Clock.systemUTC(), FlowMetrics.none()));
+        int kept = 0;
+        for (int i = 0; i < 5; i++) {
+            Exchange junk = failed(new EnvelopeRejectedException(RejectionReason.MALFORMED, "not xml"));
+            junk.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+            bounded.label(junk);
+            assertThat(junk.getIn().getHeader(Headers.UNOPENED)).isEqualTo(true);
+            kept += Boolean.FALSE.equals(junk.getProperty(Headers.DEAD_LETTER_KEPT)) ? 0 : 1;
+        }
+        assertThat(kept).isEqualTo(2);
+        assertThat(recorded).hasSize(2);
+        assertThat(securityEvents.drain().messagesRefused()).as("every refusal still counted").isEqualTo(5);
+
+        Exchange honest = failed(new EnvelopeRejectedException(RejectionReason.UNKNOWN_SENDER, "not in the directory"));
+        honest.getIn().setHeader(Headers.VALIDATED_USER, "131059");
+        bounded.label(honest);
+        assertThat(honest.getProperties()).doesNotContainKey(Headers.DEAD_LETTER_KEPT);
+
+        Exchange verified = failed(new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload"));
+        verified.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE,
+                new EnvelopeHeader("id-9", "TransferInNotice", "131016", "131041", Instant.EPOCH, null), new byte[0]));
+        verified.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+        bounded.label(verified);
+        assertThat(verified.getProperties()).doesNotContainKey(Headers.DEAD_LETTER_KEPT);
+        assertThat(verified.getIn().getHeaders()).doesNotContainKey(Headers.UNOPENED);
+    }
+
+    /**
+     * Review H1/M1: past its producer's bytes a refused letter is kept as a record (headers, reason, SHA-256, size) with
+     * no body, signed ones too (their own, larger budget), and still has its operation log line.
+     */
+    @Test
+    void past_the_producers_bytes_a_refused_letter_signed_or_not_is_kept_as_a_record_without_its_body() {
+        DeadLetters bounded = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), recorded::add, securityEvents,
+                new UnopenedDeadLetters(new UnopenedDeadLetters.Bound(100, 4, 6, java.time.Duration.ofDays(1)),
+                        Clock.systemUTC(), FlowMetrics.none()));
+        Exchange first = failed(new EnvelopeRejectedException(RejectionReason.MALFORMED, "not xml"));
+        first.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+        bounded.label(first);
+        assertThat(first.getIn().getBody(byte[].class)).containsExactly(1, 2, 3);
+        Exchange second = failed(new EnvelopeRejectedException(RejectionReason.MALFORMED, "not xml"));
+        second.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+        bounded.label(second);
+        assertThat(second.getProperties()).doesNotContainKey(Headers.DEAD_LETTER_KEPT);
+        assertThat(second.getIn().getBody(byte[].class)).isEmpty();
+        assertThat(second.getIn().getHeader(Headers.NOT_KEPT_SHA256)).isEqualTo(org.jukibus.audit.Sha256.hex(new byte[] {1, 2, 3}));
+        assertThat(second.getIn().getHeader(Headers.NOT_KEPT_BYTES)).isEqualTo(3L);
+        assertThat(second.getIn().getHeader(Headers.REJECT_REASON)).isEqualTo("MALFORMED");
+        assertThat(recorded).hasSize(2);
+
+        // a signed refusal (a sender mismatch: verified, put there by another producer) has its own budget: 6 bytes
+        for (int i = 0; i < 3; i++) {
+            Exchange signed = failed(new PermanentFailure(InboundDelivery.SENDER_MISMATCH, "signed by 131059"));
+            signed.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE,
+                    new EnvelopeHeader("id-" + i, "TransferInNotice", "131059", "131041", Instant.EPOCH, null), new byte[0]));
+            signed.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+            bounded.label(signed);
+            assertThat(signed.getIn().getBody(byte[].class)).hasSize(i < 2 ? 3 : 0);
+            assertThat(signed.getIn().getHeaders()).doesNotContainKey(Headers.UNOPENED);
+        }
+    }
+
     private static void lieAbout(Exchange exchange) {
         exchange.getIn().setHeader(Headers.MESSAGE_ID, "victims-id");
         exchange.getIn().setHeader(Headers.SENDER, "131059");

@@ -349,7 +349,8 @@ class CentralStatusTest {
         board.record(totals("131041", T0.plus(ahead).plusSeconds(60), 4, 0, 0, STORE_A), "hb-2", T0.plusSeconds(122));
         assertThat(board.securityAlerts(totals("131041", T0.plus(ahead).plusSeconds(60), 4, 0, 0, STORE_A), "hb-2"))
                 .as("its totals are in hb-3's: not a new store, not the node's whole lifetime").isEmpty();
-        board.record(totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4", T0.plusSeconds(180));
+        // received a heartbeat interval after hb-3's event (one sooner would be held for the next: at most one per interval)
+        board.record(totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4", T0.plusSeconds(181));
         assertThat(detail(board, totals("131041", T0.plus(ahead).plusSeconds(180), 6, 0, 0, STORE_A), "hb-4"))
                 .as("counted from hb-3's totals, not again from hb-2's").contains("1 refused login(s)");
     }
@@ -416,6 +417,33 @@ class CentralStatusTest {
                         .stream().map(Answer::messageId).toList());
         board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
         assertThat(detail(board, totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2")).contains("1 refused login(s)");
+    }
+
+    /**
+     * L2: a hostile node's own heartbeats, CountedSince changed at each, made each count in full: a history line and two
+     * alerts per heartbeat. 100 of them in 100 s make at most one security event per heartbeat interval (60 s), with
+     * what the others added held and reported by the next; another node's events are untouched.
+     */
+    @Test
+    void a_hostile_node_changing_its_counted_since_at_every_heartbeat_makes_one_security_event_per_interval() throws Exception {
+        StatusBoard board = securityBoard();
+        int withAlerts = 0;
+        for (int i = 0; i < 100; i++) {
+            NodeHeartbeat hostile = totals("131041", T0.plusSeconds(i), 5, 0, 0, T0.minusSeconds(1000 - i).toString());
+            board.record(hostile, "hb-" + i, T0.plusSeconds(i));
+            withAlerts += board.securityAlerts(hostile, "hb-" + i).isEmpty() ? 0 : 1;
+        }
+        assertThat(withAlerts).isEqualTo(2);
+        assertThat(board.events("131041", 1000)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS")).hasSize(2);
+        assertThat(detail(board, totals("131041", T0.plusSeconds(60), 5, 0, 0, T0.minusSeconds(940).toString()), "hb-60"))
+                .as("what the 59 heartbeats in between added, with its own").contains("300 refused login(s)");
+
+        board.record(totals("13", T0.plusSeconds(30), 1, 0, 0, STORE_A), "hb-13", T0.plusSeconds(30));
+        assertThat(detail(board, totals("13", T0.plusSeconds(30), 1, 0, 0, STORE_A), "hb-13")).contains("1 refused login(s)");
+        // the next interval: what is held is reported, nothing lost
+        NodeHeartbeat next = totals("131041", T0.plusSeconds(120), 5, 0, 0, T0.minusSeconds(10).toString());
+        board.record(next, "hb-120", T0.plusSeconds(120));
+        assertThat(detail(board, next, "hb-120")).contains((39 * 5 + 5) + " refused login(s)");
     }
 
     static final String STORE_A = "2026-01-05T10:00:00Z";

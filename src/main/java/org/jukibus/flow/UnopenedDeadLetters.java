@@ -1,0 +1,147 @@
+package org.jukibus.flow;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jukibus.broker.NodeSecurityManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bound, per producer, on the dead letters of security refusals. Those with no verified header attributed to a
+ * signer (junk, bad signature, unknown sender, undecryptable, replay, another node's envelope: "unopened") are nobody's
+ * evidence of anything, yet each went to {@code jukibus.dlq} for the full erasure retention: one peer with a valid
+ * certificate sending 1 MiB of junk a time filled the disk within hours, and the broker's disk bound then stops every
+ * peer's traffic; one that signs its junk (refused expired, clock ahead, for its payload) did the same. In each window
+ * a producer's letters are kept whole up to {@code bytes} (unopened) or {@code signedBytes} (verified), then as records
+ * (headers, reason, SHA-256, size, no body), and past {@code count} not at all; whatever is not kept whole is counted
+ * (metric {@code jukibus_dlq_not_kept_total{producer}} and its bytes) and a SECURITY line is logged once per producer,
+ * kind and window.
+ *
+ * <p>The producer is who the broker authenticated (its TLS certificate, {@link Headers#VALIDATED_USER}): the envelope's
+ * own sender is unverified. So the bounds are each producer's own, and one peer's flood never costs another peer's
+ * refused letters their place. This node's own replays ({@link NodeSecurityManager#LOCAL_USER}) are never bounded: the
+ * replay took the dead letter off the queue, so not keeping its failure would lose it. Counts live in memory: a
+ * restart starts a new window (it can only keep more, never fewer). A letter is counted when it is labelled, before
+ * its transaction commits: a dead-lettering rolled back and redelivered counts again.
+ */
+public final class UnopenedDeadLetters {
+
+    private static final Logger security = LoggerFactory.getLogger("jukibus.security");
+
+    /** More producers than any directory names (about 1,790 nodes): the oldest windows go first. */
+    static final int MAX_PRODUCERS = 10_000;
+
+    /**
+     * @param count       dead letters (whole or as a record) per producer and window; past it they are not kept at all
+     * @param bytes       bytes of unopened letters kept whole per producer and window; past it each is kept as a record
+     *                    (headers, SHA-256 and size, no body)
+     * @param signedBytes the same for security refusals of envelopes whose signature verified (expired, clock ahead,
+     *                    a bad payload, a sender mismatch): a larger budget, since their signer is known and told
+     * @param window      the window's length, from the producer's first letter in it
+     */
+    public record Bound(int count, long bytes, long signedBytes, Duration window) {
+        public Bound {
+            if (count < 0 || bytes < 0 || signedBytes < 0 || window == null || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("jukibus.dead-letters.unopened: count and bytes must not be negative, "
+                        + "window must be positive, not " + count + ", " + bytes + ", " + signedBytes + ", " + window);
+            }
+        }
+
+        public Bound(int count, long bytes, Duration window) {
+            this(count, bytes, bytes, window);
+        }
+    }
+
+    /** What becomes of one refused letter. */
+    public enum Verdict {
+        /** Kept whole. */
+        KEEP,
+        /** Kept as a record: headers, SHA-256 and size, the body dropped. */
+        RECORD,
+        /** Not kept at all: counted. */
+        DROP
+    }
+
+    /** One producer's window. */
+    private static final class Window {
+        final Instant start;
+        int kept;
+        long keptBytes;
+        long notKept;
+
+        Window(Instant start) {
+            this.start = start;
+        }
+    }
+
+    private final Bound bound;
+    private final Clock clock;
+    private final FlowMetrics metrics;
+    private final Map<String, Window> windows = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+            return size() > MAX_PRODUCERS;
+        }
+    };
+
+    public UnopenedDeadLetters(Bound bound, Clock clock, FlowMetrics metrics) {
+        this.bound = bound;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Whether an unopened letter is kept whole (the unopened budget). */
+    public boolean keep(String producer, long bytes, String reason) {
+        return verdict(producer, bytes, reason, false) == Verdict.KEEP;
+    }
+
+    /**
+     * What becomes of a letter refused for a security reason, of {@code bytes}, put on the broker by {@code producer}:
+     * {@code signed} if its signature verified (its own byte budget). Anything not kept whole is counted; {@code reason}
+     * names the refusal in the security line.
+     */
+    public Verdict verdict(String producer, long bytes, String reason, boolean signed) {
+        if (NodeSecurityManager.LOCAL_USER.equals(producer)) {
+            return Verdict.KEEP;
+        }
+        String who = producer == null ? "an unknown producer" : producer;
+        Instant now = clock.instant();
+        long notKept;
+        Instant since;
+        Verdict verdict;
+        synchronized (windows) {
+            String key = (signed ? "signed:" : "unopened:") + who;
+            Window w = windows.get(key);
+            // a clock moved back starts a window too: a window must never outlast its length
+            if (w == null || !now.isBefore(w.start.plus(bound.window())) || now.isBefore(w.start)) {
+                w = new Window(now);
+                windows.put(key, w);
+            }
+            if (w.kept >= bound.count()) {
+                verdict = Verdict.DROP;
+            } else if (w.keptBytes + bytes <= (signed ? bound.signedBytes() : bound.bytes())) {
+                w.kept++;
+                w.keptBytes += bytes;
+                return Verdict.KEEP;
+            } else {
+                w.kept++;
+                verdict = Verdict.RECORD;
+            }
+            notKept = ++w.notKept;
+            since = w.start;
+        }
+        metrics.notKept(who, bytes);
+        if (notKept == 1) { // once per producer, kind and window
+            security.warn("SECURITY dead letters from {} not kept whole: more than {} bytes of letters refused {} since {}"
+                    + " (this one: {}, {} bytes); the rest of this window's are kept as records (headers, SHA-256, size),"
+                    + " past {} letters not at all, counted (jukibus_dlq_not_kept_total)", who,
+                    signed ? bound.signedBytes() : bound.bytes(), signed ? "after their signature verified"
+                            : "with no verified header", since, reason, bytes, bound.count());
+        }
+        return verdict;
+    }
+}
