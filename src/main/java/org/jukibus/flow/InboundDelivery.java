@@ -28,6 +28,8 @@ public final class InboundDelivery {
     public static final String DELIVERED = "JukibusDelivered";
     /** Exchange property holding the SHA-256 of the envelope as it arrived, for the operation log. */
     public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
+    /** Exchange property: the envelope was held as made ahead of this node's clock ({@link ClockAheadHold}); nothing else is done with it. */
+    public static final String HELD = "JukibusHeldFromTheFuture";
     /** Exchange property holding the envelope as it arrived, kept as evidence once delivered. */
     public static final String ENVELOPE = "JukibusEnvelope";
     /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
@@ -50,9 +52,18 @@ public final class InboundDelivery {
     private final FlowMetrics metrics;
     private final OperationLog audit;
     private final EvidenceStore evidence;
+    private final ClockAheadHold clockAhead;
 
+    /** Without a clock-ahead hold: a CLOCK_AHEAD refusal is told at once. */
     public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
                            SeenMessages seen, FlowMetrics metrics, OperationLog audit, EvidenceStore evidence) {
+        this(flows, handlers, outbox, envelopes, seen, metrics, audit, evidence, ClockAheadHold.none());
+    }
+
+    public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
+                           SeenMessages seen, FlowMetrics metrics, OperationLog audit, EvidenceStore evidence,
+                           ClockAheadHold clockAhead) {
+        this.clockAhead = clockAhead;
         this.flows = flows;
         this.handlers = handlers;
         this.outbox = outbox;
@@ -72,15 +83,24 @@ public final class InboundDelivery {
         }
         FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
         byte[] envelope = in.getBody(byte[].class);
-        exchange.setProperty(ENVELOPE_DIGEST, Sha256.hex(envelope));
+        String digest = Sha256.hex(envelope);
+        exchange.setProperty(ENVELOPE_DIGEST, digest);
         exchange.setProperty(ENVELOPE, envelope);
         OpenedEnvelope opened;
         try {
             opened = envelopes.open(envelope);
         } catch (EnvelopeRejectedException e) {
-            throw expiredOrLateCopy(e, in);
+            if (e.signedHeader() != null) {
+                producer = putBackBySigner(exchange, e.signedHeader(), digest, producer);
+            }
+            EnvelopeRejectedException refused = expiredOrLateCopy(e, in);
+            if (refused == e && heldFromTheFuture(exchange, flow, e, envelope, digest, producer)) {
+                return;
+            }
+            throw refused;
         }
         EnvelopeHeader header = opened.header();
+        producer = putBackBySigner(exchange, header, digest, producer);
 
         if (!flow.messageType().equals(header.type())) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID,
@@ -152,6 +172,53 @@ public final class InboundDelivery {
                     + header.messageId() + " from " + header.sender() + ", which was delivered or refused and told: a duplicate, its sender is not told");
         }
         return refused;
+    }
+
+    /**
+     * A copy this node put back on the queue after holding it ({@link ClockAheadHold}): the broker names this node as its
+     * producer, but the signer put the original here, so the rest of the delivery (the producer check, a notice to the
+     * signer after the hold: NonDeliveryNotices reads the producer header) sees the signer. Once the copy is delivered or
+     * finally refused, its row goes. Any other message's producer stays as the broker says.
+     */
+    private String putBackBySigner(Exchange exchange, EnvelopeHeader header, String digest, String producer) {
+        if (!NodeSecurityManager.LOCAL_USER.equals(producer) || !clockAhead.putBack(header.sender(), header.messageId(), digest)) {
+            return producer;
+        }
+        exchange.getIn().setHeader(Headers.VALIDATED_USER, header.sender());
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onComplete(Exchange done) {
+                if (!Boolean.TRUE.equals(done.getProperty(HELD))) {
+                    clockAhead.forget(header.sender(), header.messageId());
+                }
+            }
+        });
+        return header.sender();
+    }
+
+    /**
+     * A CLOCK_AHEAD refusal of a verified envelope its signer put here, to be told: held instead while the hold allows
+     * (its broker message acknowledged, the route stopped, nothing dead-lettered: {@link ClockAheadHold}); false when it
+     * is to be refused and told now (the hold is off or over, the sender's share of it full). Other refusals are never
+     * held: SENDER_CERTIFICATE_NOT_YET_VALID compares the envelope's createdAt with its certificate's notBefore, two
+     * times no clock of this node moves, so waiting cannot cure it (a node clock behind shows as CLOCK_AHEAD first).
+     */
+    private boolean heldFromTheFuture(Exchange exchange, FlowDefinition flow, EnvelopeRejectedException refused,
+                                      byte[] envelope, String digest, String producer) {
+        EnvelopeHeader header = refused.signedHeader();
+        // monitoring traffic (heartbeats) is stale by the time it could be delivered, and central gets one a minute from
+        // every node: never held
+        if (refused.reason() != RejectionReason.CLOCK_AHEAD || header == null || !header.sender().equals(producer)
+                || flow.monitoring()) {
+            return false;
+        }
+        ClockAheadHold.Decision decision = clockAhead.hold(flow.name(), header, envelope, digest);
+        if (decision != ClockAheadHold.Decision.HELD) {
+            return false;
+        }
+        exchange.setProperty(HELD, true);
+        exchange.setRouteStop(true);
+        return true;
     }
 
     /** Hands the payload to the flow's handler: by default, into the legacy outbox. */

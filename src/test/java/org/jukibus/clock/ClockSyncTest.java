@@ -1,0 +1,47 @@
+package org.jukibus.clock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the host's time service says of the clock, read from systemd-timesyncd's marker, else timedatectl, else unknown. */
+class ClockSyncTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void timesyncds_marker_says_synchronised_else_timedatectls_answer_else_unknown() throws Exception {
+        Path marker = dir.resolve("synchronized");
+        AtomicReference<String> timedatectl = new AtomicReference<>("no\n");
+        ClockSync sync = new ClockSync(marker, timedatectl::get, null);
+        assertThat(sync.state()).isEqualTo(ClockSync.State.NOT_SYNCHRONISED);
+        assertThat(sync.state().gauge).isZero();
+
+        timedatectl.set("yes\n");
+        sync.refresh();
+        assertThat(sync.state()).isEqualTo(ClockSync.State.SYNCHRONISED);
+
+        timedatectl.set(null); // no systemd, no D-Bus: a container
+        sync.refresh();
+        assertThat(sync.state()).isEqualTo(ClockSync.State.UNKNOWN);
+        assertThat(sync.state().gauge).isEqualTo(-1);
+
+        Files.createFile(marker); // timesyncd synchronised: no need to ask
+        timedatectl.set("no");
+        sync.refresh();
+        assertThat(sync.state()).isEqualTo(ClockSync.State.SYNCHRONISED);
+    }
+
+    @Test
+    void this_hosts_answer_is_one_of_the_three_and_never_stops_anything() {
+        try (ClockSync host = ClockSync.ofHost()) {
+            assertThat(host.state()).isNotNull();
+        }
+    }
+}
