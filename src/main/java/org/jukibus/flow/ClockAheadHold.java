@@ -161,15 +161,20 @@ public final class ClockAheadHold {
     }
 
     /**
-     * At most {@code limit} held envelopes due back on their queue: made no more than {@code max-future} ahead of the
-     * node clock now, or held for the whole hold (to be refused and told); oldest first.
+     * At most {@code limit} held envelopes due back on their queue, and no more than {@code maxBytes} of them (but at
+     * least one: an envelope is at most jukibus.envelope.max-bytes), so that a batch in the heap stays small: made no
+     * more than {@code max-future} ahead of the node clock now, or held for the whole hold (to be refused and told);
+     * oldest first.
      */
-    public List<Held> due(int limit) {
+    public List<Held> due(int limit, long maxBytes) {
         Instant now = clock.instant();
-        return jdbc.query("SELECT sender, message_id, flow, envelope FROM clock_ahead_hold WHERE released_at IS NULL"
-                        + " AND (created_at <= ? OR held_since <= ?) ORDER BY created_at, sender, message_id LIMIT ?",
+        return jdbc.query("SELECT h.sender, h.message_id, h.flow, h.envelope FROM (SELECT sender, message_id, created_at, bytes,"
+                        + " sum(bytes) OVER (ORDER BY created_at, sender, message_id) AS running FROM clock_ahead_hold"
+                        + " WHERE released_at IS NULL AND (created_at <= ? OR held_since <= ?)) due"
+                        + " JOIN clock_ahead_hold h ON h.sender = due.sender AND h.message_id = due.message_id"
+                        + " WHERE due.running - due.bytes < ? ORDER BY due.created_at, due.sender, due.message_id LIMIT ?",
                 (rs, i) -> new Held(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4)),
-                Timestamp.from(now.plus(maxFuture)), Timestamp.from(now.minus(hold)), limit);
+                Timestamp.from(now.plus(maxFuture)), Timestamp.from(now.minus(hold)), maxBytes, limit);
     }
 
     /** The envelopes are on their inbound queues again (committed). */

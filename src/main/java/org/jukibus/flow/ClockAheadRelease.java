@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts envelopes {@link ClockAheadHold} held back on their inbound queue ({@code jukibus.inbound.<flow>}) once they are
- * due: every minute, in local transactions of at most {@value #BATCH} envelopes, each batch marked released after its
+ * due: every minute, in local transactions of at most {@value #BATCH} envelopes or {@value #BATCH_BYTES} bytes, each batch marked released after its
  * commit (a crash in between puts it back twice; the second copy is a REPLAY or an IN_FLIGHT retry of the first, never a
  * second delivery: SeenMessages). The delivery route then opens it again on the node clock as it opens any envelope.
  * <p>
@@ -34,6 +34,8 @@ public final class ClockAheadRelease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClockAheadRelease.class);
 
     static final int BATCH = 100;
+    /** At most this many envelope bytes per batch (as ParkedEnvelopes moves them): a batch is read into the heap. */
+    static final long BATCH_BYTES = 4L * 1024 * 1024;
     /** At most this many batches per round: a large hold goes back over several minutes, not in one burst. */
     static final int BATCHES_PER_ROUND = 20;
     public static final String INBOUND_PREFIX = "jukibus.inbound.";
@@ -64,16 +66,14 @@ public final class ClockAheadRelease implements AutoCloseable {
     public int round() throws JMSException {
         int back = 0;
         for (int i = 0; i < BATCHES_PER_ROUND; i++) {
-            List<ClockAheadHold.Held> due = hold.due(BATCH);
+            List<ClockAheadHold.Held> due = hold.due(BATCH, BATCH_BYTES);
             if (due.isEmpty()) {
                 break;
             }
             putBack(due);
             hold.released(due);
             back += due.size();
-            if (due.size() < BATCH) {
-                break;
-            }
+
         }
         if (back > 0) {
             log.info("put {} held envelope(s) back on their inbound queues: the node clock reached them, or their hold of {} is over",

@@ -52,7 +52,7 @@ public final class DeadLetters {
         String flow = flowOf(exchange);
         in.setHeader(Headers.FLOW, flow);
         // who put it here, kept for a later look at what its sender is owed (flow.nondelivery.UnmarkedDeadLetters)
-        in.setHeader(Headers.PRODUCER, in.getHeader(Headers.VALIDATED_USER, String.class));
+        in.setHeader(Headers.PRODUCER, InboundDelivery.producer(exchange));
         in.setHeader(Headers.REJECT_REASON, reason);
         in.setHeader(Headers.REJECT_DETAIL, detail);
         Instant rejectedAt = clock.instant();
@@ -69,7 +69,7 @@ public final class DeadLetters {
         if (cause instanceof EnvelopeRejectedException
                 || (cause instanceof PermanentFailure && InboundDelivery.SENDER_MISMATCH.equals(reason))) {
             // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
-            String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
+            String producer = InboundDelivery.producer(exchange);
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
         }
         record(exchange, flow, reason);
@@ -112,7 +112,7 @@ public final class DeadLetters {
         var in = exchange.getIn();
         // the replay chain and what its sender was told, if this node itself put the message here (a replay): a peer's
         // own would be a lie
-        boolean replay = NodeSecurityManager.LOCAL_USER.equals(in.getHeader(Headers.VALIDATED_USER, String.class));
+        boolean replay = NodeSecurityManager.LOCAL_USER.equals(InboundDelivery.producer(exchange));
         Map<String, Object> kept = new HashMap<>();
         if (replay) {
             for (String name : List.of(Headers.REPLAY_OF, Headers.SENDER_NOTICE, Headers.SENDER_TOLD_AT)) {

@@ -28,6 +28,12 @@ public final class InboundDelivery {
     public static final String DELIVERED = "JukibusDelivered";
     /** Exchange property holding the SHA-256 of the envelope as it arrived, for the operation log. */
     public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
+    /**
+     * Exchange property: who put the envelope here, when that is not the producer the broker names ({@link #producer}):
+     * the signer of a copy this node put back after holding it ({@link ClockAheadHold}). A property, not the header:
+     * the dead-letter channel goes back to the original message, headers and all.
+     */
+    public static final String PRODUCER = "JukibusProducer";
     /** Exchange property: the envelope was held as made ahead of this node's clock ({@link ClockAheadHold}); nothing else is done with it. */
     public static final String HELD = "JukibusHeldFromTheFuture";
     /** Exchange property holding the envelope as it arrived, kept as evidence once delivered. */
@@ -176,15 +182,15 @@ public final class InboundDelivery {
 
     /**
      * A copy this node put back on the queue after holding it ({@link ClockAheadHold}): the broker names this node as its
-     * producer, but the signer put the original here, so the rest of the delivery (the producer check, a notice to the
-     * signer after the hold: NonDeliveryNotices reads the producer header) sees the signer. Once the copy is delivered or
-     * finally refused, its row goes. Any other message's producer stays as the broker says.
+     * producer, but the signer put the original here, so the rest of the delivery (the producer check, the dead letter,
+     * a notice to the signer after the hold: {@link #producer}) sees the signer. Once the copy is delivered or finally
+     * refused, its row goes. Any other message's producer stays as the broker says.
      */
     private String putBackBySigner(Exchange exchange, EnvelopeHeader header, String digest, String producer) {
         if (!NodeSecurityManager.LOCAL_USER.equals(producer) || !clockAhead.putBack(header.sender(), header.messageId(), digest)) {
             return producer;
         }
-        exchange.getIn().setHeader(Headers.VALIDATED_USER, header.sender());
+        exchange.setProperty(PRODUCER, header.sender());
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onComplete(Exchange done) {
@@ -219,6 +225,15 @@ public final class InboundDelivery {
         exchange.setProperty(HELD, true);
         exchange.setRouteStop(true);
         return true;
+    }
+
+    /**
+     * Who put the message of {@code exchange} on this node's broker: the broker's authenticated producer
+     * ({@link Headers#VALIDATED_USER}), or the signer of a held envelope this node put back ({@link #PRODUCER}).
+     */
+    public static String producer(Exchange exchange) {
+        String putBackFor = exchange.getProperty(PRODUCER, String.class);
+        return putBackFor != null ? putBackFor : exchange.getIn().getHeader(Headers.VALIDATED_USER, String.class);
     }
 
     /** Hands the payload to the flow's handler: by default, into the legacy outbox. */
