@@ -21,10 +21,12 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Read without root, in this order:
  * <ol>
- *   <li>{@code /run/systemd/timesync/synchronized} exists: systemd-timesyncd touches it at each synchronisation
- *       (systemd 239 and later); its absence proves nothing (chrony, ntpd, or not yet);</li>
  *   <li>{@code timedatectl show -p NTPSynchronized --value}: systemd-timedated's answer, which is the kernel's
- *       ({@code adjtimex}: STA_UNSYNC clear), so it holds for chrony and ntpd too: {@code yes} or {@code no};</li>
+ *       ({@code adjtimex}: STA_UNSYNC clear; set again once the estimated error passes 16 s without a server), so it
+ *       holds for chrony and ntpd too: {@code yes} or {@code no};</li>
+ *   <li>when it gives no answer, {@code /run/systemd/timesync/synchronized}: systemd-timesyncd touches it at each
+ *       synchronisation (systemd 239 and later) and removes it only at a reboot, so it says "synchronised once since
+ *       the boot"; its absence proves nothing (chrony, ntpd, or not yet);</li>
  *   <li>else (no systemd or no D-Bus: a container, a minimal host) {@link State#UNKNOWN}.</li>
  * </ol>
  */
@@ -88,26 +90,26 @@ public final class ClockSync implements AutoCloseable {
         State now = read();
         State before = state;
         state = now;
-        if (before == State.SYNCHRONISED && now == State.NOT_SYNCHRONISED) {
-            log.warn("the host's time service no longer says the system clock is synchronised (NTPSynchronized=no)");
+        if (before != State.NOT_SYNCHRONISED && now == State.NOT_SYNCHRONISED) {
+            // from unknown too: at boot timedated may not answer within the first read's 2 s
+            log.warn("the host's time service says the system clock is not synchronised (NTPSynchronized=no, was {})", before);
         } else if (before == State.NOT_SYNCHRONISED && now == State.SYNCHRONISED) {
             log.info("the system clock is synchronised again");
         }
     }
 
     private State read() {
-        if (Files.exists(marker)) {
-            return State.SYNCHRONISED;
-        }
         String answer = timedatectl.get();
-        if (answer == null) {
-            return State.UNKNOWN;
+        if (answer != null) {
+            switch (answer.trim()) {
+                case "yes": return State.SYNCHRONISED;
+                case "no": return State.NOT_SYNCHRONISED;
+                default: break;
+            }
         }
-        return switch (answer.trim()) {
-            case "yes" -> State.SYNCHRONISED;
-            case "no" -> State.NOT_SYNCHRONISED;
-            default -> State.UNKNOWN;
-        };
+        // timesyncd touches the marker at each synchronisation and removes it only at a reboot: it says the clock was
+        // synchronised once since the boot, not that it still is, so it is asked only when timedatectl cannot answer
+        return Files.exists(marker) ? State.SYNCHRONISED : State.UNKNOWN;
     }
 
     /** {@code timedatectl show -p NTPSynchronized --value}, or null when it is missing, fails or takes over 2 s. */

@@ -34,9 +34,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * it, so the queue's other messages flow (no suspension). The bound is checked in the inserting statement; concurrent
  * consumers can pass it by at most their number less one.
  * <p>
- * A held envelope is put back by this node (its broker producer is then the node itself); {@link #putBack} tells the
- * delivery that the copy is the signer's own, by its row and digest, so that a refusal after the hold is told to the
- * signer as the original's would have been. The row goes when that copy is delivered or finally refused ({@link #forget}).
+ * A held envelope is put back by this node (its broker producer is then the node itself), stamped with its signer
+ * ({@link ClockAheadRelease#HELD_FOR}); the stamp on a message this node produced tells the delivery that the copy is
+ * the signer's own, so that a refusal after the hold is told to the signer as the original's would have been. The row goes once the seen messages record the message delivered or told
+ * ({@link #forgetSeen}).
  */
 public final class ClockAheadHold {
 
@@ -108,8 +109,9 @@ public final class ClockAheadHold {
     /**
      * Holds a verified envelope of {@code flow} refused CLOCK_AHEAD, put here by its signer {@code header.sender()} (the
      * caller checked both), unless it was held for the whole hold already or its sender's share is full.
+     * {@code putBack}: the envelope is a copy this node put back (ClockAheadRelease#HELD_FOR).
      */
-    public Decision hold(String flow, EnvelopeHeader header, byte[] envelope, String digest) {
+    public Decision hold(String flow, EnvelopeHeader header, byte[] envelope, String digest, boolean putBack) {
         if (!on()) {
             return Decision.NOT_HELD;
         }
@@ -124,6 +126,11 @@ public final class ClockAheadHold {
             jdbc.update("UPDATE clock_ahead_hold SET released_at = NULL WHERE sender = ? AND message_id = ?",
                     header.sender(), header.messageId());
             return Decision.HELD;
+        }
+        if (putBack) {
+            // a copy this node put back whose row is gone: the seen messages record it told (forgetSeen), and this is
+            // that refusal's broker message again after a rollback: told again now, never held for a second hold
+            return Decision.HOLD_OVER;
         }
         int added = jdbc.update("INSERT INTO clock_ahead_hold (sender, message_id, envelope_sha256, flow, created_at, held_since,"
                         + " bytes, envelope) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
@@ -146,18 +153,14 @@ public final class ClockAheadHold {
     }
 
     /**
-     * True if the envelope {@code digest} of {@code sender}'s {@code messageId} is one this node held and put back: the
-     * broker says this node produced the copy, and this says the signer produced the original.
+     * Forgets what the seen messages (table {@code seen_message}, the same store) record as delivered or refused and told:
+     * a put-back copy that went through, the original delivered after a crash between its hold and its broker commit,
+     * a late copy. Never earlier: a row deleted before the consumer's broker commit (which a crash can undo) would leave
+     * the redelivered copy unrecognised. Returns how many went.
      */
-    public boolean putBack(String sender, String messageId, String digest) {
-        return on() && jdbc.queryForObject("SELECT count(*) FROM clock_ahead_hold WHERE sender = ? AND message_id = ?"
-                + " AND envelope_sha256 = ? AND released_at IS NOT NULL", Long.class, sender, messageId, digest) > 0;
-    }
-
-    /** The put-back copy was delivered or finally refused: nothing is held for it any more. */
-    public void forget(String sender, String messageId) {
-        jdbc.update("DELETE FROM clock_ahead_hold WHERE sender = ? AND message_id = ? AND released_at IS NOT NULL",
-                sender, messageId);
+    public int forgetSeen() {
+        return jdbc.update("DELETE FROM clock_ahead_hold h USING seen_message s WHERE s.sender = h.sender"
+                + " AND s.message_id = h.message_id");
     }
 
     /**

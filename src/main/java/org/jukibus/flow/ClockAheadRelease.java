@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Puts envelopes {@link ClockAheadHold} held back on their inbound queue ({@code jukibus.inbound.<flow>}) once they are
  * due: every minute, in local transactions of at most {@value #BATCH} envelopes or {@value #BATCH_BYTES} bytes, each batch marked released after its
  * commit (a crash in between puts it back twice; the second copy is a REPLAY or an IN_FLIGHT retry of the first, never a
- * second delivery: SeenMessages). The delivery route then opens it again on the node clock as it opens any envelope.
+ * second delivery: SeenMessages; a REPLAY is a dead letter). Each round first forgets what the seen messages record as
+ * delivered or told ({@link ClockAheadHold#forgetSeen}). The delivery route then opens it again on the node clock as it opens any envelope.
  * <p>
  * Visible: {@code jukibus_delivery_clock_ahead_held{sender}} (envelopes held now, by sender; a sender's gauge stays, at
  * 0, once it had any), the health component {@code clock} ({@link #heldBySender()}), and one WARN per episode
@@ -39,6 +40,12 @@ public final class ClockAheadRelease implements AutoCloseable {
     /** At most this many batches per round: a large hold goes back over several minutes, not in one burst. */
     static final int BATCHES_PER_ROUND = 20;
     public static final String INBOUND_PREFIX = "jukibus.inbound.";
+    /**
+     * On a put-back copy: the signer whose envelope it is. Trusted only on a message this node produced (a peer's own
+     * property of this name is ignored, and DeadLetters drops every Jukibus property of a peer's message, so a replayed
+     * dead letter cannot carry one either), and only naming the envelope's verified signer.
+     */
+    public static final String HELD_FOR = "JukibusHeldFor";
 
     private final ClockAheadHold hold;
     private final ConnectionFactory local;
@@ -64,6 +71,7 @@ public final class ClockAheadRelease implements AutoCloseable {
 
     /** One round: what is due goes back; the gauges and the episode follow what is held. Returns how many went back. */
     public int round() throws JMSException {
+        hold.forgetSeen();
         int back = 0;
         for (int i = 0; i < BATCHES_PER_ROUND; i++) {
             List<ClockAheadHold.Held> due = hold.due(BATCH, BATCH_BYTES);
@@ -96,6 +104,7 @@ public final class ClockAheadRelease implements AutoCloseable {
             for (ClockAheadHold.Held h : due) {
                 BytesMessage message = session.createBytesMessage();
                 message.writeBytes(h.envelope());
+                message.setStringProperty(HELD_FOR, h.sender());
                 // no _AMQ_DUPL_ID: the address's duplicate cache holds the original's message id and would drop it
                 producer.send(session.createQueue(INBOUND_PREFIX + h.flow()), message);
             }

@@ -69,7 +69,9 @@ public final class DeadLetters {
         if (cause instanceof EnvelopeRejectedException
                 || (cause instanceof PermanentFailure && InboundDelivery.SENDER_MISMATCH.equals(reason))) {
             // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
-            String producer = InboundDelivery.producer(exchange);
+            // the broker's word, not the put-back copy's signer (InboundDelivery.producer): a copy this node put back
+            // late (a REPLAY of one delivered meanwhile) must not count against an honest peer
+            String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
             securityEvents.messageRefused(producer == null ? "an unknown producer" : producer, reason);
         }
         record(exchange, flow, reason);

@@ -97,7 +97,7 @@ public final class InboundDelivery {
             opened = envelopes.open(envelope);
         } catch (EnvelopeRejectedException e) {
             if (e.signedHeader() != null) {
-                producer = putBackBySigner(exchange, e.signedHeader(), digest, producer);
+                producer = putBackBySigner(exchange, e.signedHeader(), producer);
             }
             EnvelopeRejectedException refused = expiredOrLateCopy(e, in);
             if (refused == e && heldFromTheFuture(exchange, flow, e, envelope, digest, producer)) {
@@ -106,7 +106,7 @@ public final class InboundDelivery {
             throw refused;
         }
         EnvelopeHeader header = opened.header();
-        producer = putBackBySigner(exchange, header, digest, producer);
+        producer = putBackBySigner(exchange, header, producer);
 
         if (!flow.messageType().equals(header.type())) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID,
@@ -183,22 +183,17 @@ public final class InboundDelivery {
     /**
      * A copy this node put back on the queue after holding it ({@link ClockAheadHold}): the broker names this node as its
      * producer, but the signer put the original here, so the rest of the delivery (the producer check, the dead letter,
-     * a notice to the signer after the hold: {@link #producer}) sees the signer. Once the copy is delivered or finally
-     * refused, its row goes. Any other message's producer stays as the broker says.
+     * a notice to the signer after the hold: {@link #producer}) sees the signer: a copy this node produced, stamped with
+     * that signer ({@link ClockAheadRelease#HELD_FOR}), which a redelivery after a crash still carries (nothing in the
+     * store decides it, so no store write can be undone by the broker's rollback). Any other message's producer stays
+     * as the broker says.
      */
-    private String putBackBySigner(Exchange exchange, EnvelopeHeader header, String digest, String producer) {
-        if (!NodeSecurityManager.LOCAL_USER.equals(producer) || !clockAhead.putBack(header.sender(), header.messageId(), digest)) {
+    private static String putBackBySigner(Exchange exchange, EnvelopeHeader header, String producer) {
+        if (!NodeSecurityManager.LOCAL_USER.equals(producer)
+                || !header.sender().equals(exchange.getIn().getHeader(ClockAheadRelease.HELD_FOR, String.class))) {
             return producer;
         }
         exchange.setProperty(PRODUCER, header.sender());
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-            @Override
-            public void onComplete(Exchange done) {
-                if (!Boolean.TRUE.equals(done.getProperty(HELD))) {
-                    clockAhead.forget(header.sender(), header.messageId());
-                }
-            }
-        });
         return header.sender();
     }
 
@@ -218,7 +213,8 @@ public final class InboundDelivery {
                 || flow.monitoring()) {
             return false;
         }
-        ClockAheadHold.Decision decision = clockAhead.hold(flow.name(), header, envelope, digest);
+        ClockAheadHold.Decision decision = clockAhead.hold(flow.name(), header, envelope, digest,
+                exchange.getProperty(PRODUCER) != null);
         if (decision != ClockAheadHold.Decision.HELD) {
             return false;
         }

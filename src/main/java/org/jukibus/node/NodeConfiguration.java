@@ -403,10 +403,13 @@ public class NodeConfiguration {
      */
     @Bean
     org.jukibus.flow.ClockAheadHold clockAheadHold(DataSource store, Clock clock, NodeProperties properties,
-            @Value("${jukibus.delivery.clock-ahead-hold:1d}") Duration hold,
-            @Value("${jukibus.delivery.clock-ahead-hold-max-envelopes:2000}") int maxEnvelopes,
-            @Value("${jukibus.delivery.clock-ahead-hold-max-bytes:128MB}") String maxBytes) {
-        return new org.jukibus.flow.ClockAheadHold(store, clock, hold, properties.getEnvelope().getMaxFuture(),
+            @Value("${jukibus.delivery.clock-ahead-hold:}") String hold,
+            @Value("${jukibus.delivery.clock-ahead-hold-max-envelopes:20000}") int maxEnvelopes,
+            @Value("${jukibus.delivery.clock-ahead-hold-max-bytes:1GB}") String maxBytes) {
+        // unset: the outage window, as long as a down peer's envelopes wait for it (one setting to keep in step)
+        Duration held = hold.isBlank() ? properties.getEnvelope().getOutageWindow()
+                : org.springframework.boot.convert.DurationStyle.detectAndParse(hold);
+        return new org.jukibus.flow.ClockAheadHold(store, clock, held, properties.getEnvelope().getMaxFuture(),
                 new org.jukibus.flow.ClockAheadHold.Bound(maxEnvelopes, org.springframework.util.unit.DataSize.parse(maxBytes).toBytes()));
     }
 

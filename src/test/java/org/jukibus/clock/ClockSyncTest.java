@@ -16,7 +16,7 @@ class ClockSyncTest {
     Path dir;
 
     @Test
-    void timesyncds_marker_says_synchronised_else_timedatectls_answer_else_unknown() throws Exception {
+    void timedatectls_answer_first_and_timesyncds_marker_only_when_it_has_none() throws Exception {
         Path marker = dir.resolve("synchronized");
         AtomicReference<String> timedatectl = new AtomicReference<>("no\n");
         ClockSync sync = new ClockSync(marker, timedatectl::get, null);
@@ -32,9 +32,12 @@ class ClockSyncTest {
         assertThat(sync.state()).isEqualTo(ClockSync.State.UNKNOWN);
         assertThat(sync.state().gauge).isEqualTo(-1);
 
-        Files.createFile(marker); // timesyncd synchronised: no need to ask
-        timedatectl.set("no");
+        Files.createFile(marker); // timesyncd synchronised once since the boot; timedatectl says nothing
         sync.refresh();
         assertThat(sync.state()).isEqualTo(ClockSync.State.SYNCHRONISED);
+
+        timedatectl.set("no"); // the servers unreachable for long: the kernel's flag says so, the marker stays (review M2)
+        sync.refresh();
+        assertThat(sync.state()).isEqualTo(ClockSync.State.NOT_SYNCHRONISED);
     }
 }

@@ -30,6 +30,7 @@ import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
 import org.jukibus.flow.Answers;
 import org.jukibus.flow.ClockAheadHold;
+import org.jukibus.flow.ClockAheadRelease;
 import org.jukibus.flow.FlowHandlers;
 import org.jukibus.flow.FlowMetrics;
 import org.jukibus.flow.Flows;
@@ -282,7 +283,7 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(due.get(0).envelope()).isEqualTo(envelope);
         restarted.released(due);
 
-        Exchange back = incoming(due.get(0).envelope(), NodeSecurityManager.LOCAL_USER, "ID:back");
+        Exchange back = putBack(due.get(0).envelope(), OSAKA, "ID:back");
         delivery.open(back);
         assertThat(back.getProperty(InboundDelivery.HELD)).isNull();
         assertThat(back.getIn().getHeader(Headers.MESSAGE_ID)).isEqualTo(id);
@@ -310,11 +311,21 @@ class ExpiredEnvelopeNoticeTest {
         clock.set(DAY_32.plus(Duration.ofDays(1)));
         List<ClockAheadHold.Held> due = hold.due(10, 1 << 20);
         assertThat(due).hasSize(1);
-        hold.released(due);
+        // the copy is consumed before the release marks it released (review H1): still its signer's
 
-        List<?> sent = deadLettered(envelope, NodeSecurityManager.LOCAL_USER, "ID:back", RejectionReason.CLOCK_AHEAD);
+        List<?> sent = deadLettered(putBack(envelope, OSAKA, "ID:back"), RejectionReason.CLOCK_AHEAD);
         assertThat(sent).as("its signer told").hasSize(1);
         assertThat(((Message) sent.get(0)).getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA);
+        hold.released(due);
+        assertThat(hold.forgetSeen()).as("told: forgotten by the next round").isEqualTo(1);
+        // the notice's broker transaction rolled back after all (a crash): the same copy again, told again
+        assertThat(deadLettered(putBack(envelope, OSAKA, "ID:back"), RejectionReason.CLOCK_AHEAD)).hasSize(1);
+
+        // a copy of a node-local producer without the stamp (a dlq replay: dead letters drop every Jukibus property),
+        // or stamped with another node than the signer, is no put-back copy: nothing told
+        byte[] another = osakaTwoDaysAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d13", null, notice());
+        assertThat(deadLettered(putBack(another, BUNKYO, "ID:other"), RejectionReason.CLOCK_AHEAD)).isEmpty();
+        assertThat(deadLettered(another, NodeSecurityManager.LOCAL_USER, "ID:replay", RejectionReason.CLOCK_AHEAD)).isEmpty();
     }
 
     /**
@@ -433,14 +444,28 @@ class ExpiredEnvelopeNoticeTest {
     }
 
     private List<?> deadLettered(byte[] envelope, String producer, String brokerId, RejectionReason expected) throws Exception {
-        Exchange exchange = deadLetterExchange(envelope, producer, brokerId, expected);
+        return deadLettered(incoming(envelope, producer, brokerId), expected);
+    }
+
+    private List<?> deadLettered(Exchange incoming, RejectionReason expected) throws Exception {
+        Exchange exchange = deadLetterExchange(incoming, expected);
         notices.onDeadLetter(exchange);
         return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);
     }
 
+    /** A held envelope as this node's release puts it back: produced by the node itself, stamped with {@code heldFor}. */
+    private static Exchange putBack(byte[] envelope, String heldFor, String brokerId) {
+        Exchange exchange = incoming(envelope, NodeSecurityManager.LOCAL_USER, brokerId);
+        exchange.getIn().setHeader(ClockAheadRelease.HELD_FOR, heldFor);
+        return exchange;
+    }
+
     /** The exchange of the envelope refused with {@code expected} on Shinjuku's transfer-in queue, labelled as the route does. */
     private Exchange deadLetterExchange(byte[] envelope, String producer, String brokerId, RejectionReason expected) {
-        Exchange exchange = incoming(envelope, producer, brokerId);
+        return deadLetterExchange(incoming(envelope, producer, brokerId), expected);
+    }
+
+    private Exchange deadLetterExchange(Exchange exchange, RejectionReason expected) {
         Throwable[] caught = new Throwable[1];
         assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(expected);
