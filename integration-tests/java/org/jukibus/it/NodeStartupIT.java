@@ -123,6 +123,10 @@ class NodeStartupIT {
             } finally {
                 node.close();
             }
+            // and leaves a trace naming both times: the log's times go backwards from there
+            assertThat(org.jukibus.audit.HashChainLog.entries(home.resolve("audit")))
+                    .filteredOn(e -> e.kind() == org.jukibus.audit.AuditKind.CLOCK_BEHIND_ACCEPTED).hasSize(1)
+                    .allSatisfy(e -> assertThat(e.detail()).contains("before the log's last entry"));
         } finally {
             org.jukibus.clock.ClockOffsetFile.write(home, java.time.Duration.ZERO);
         }

@@ -58,6 +58,8 @@ class OwedNoticeIT {
         // a suspended queue tries again at most every 2 s (the default doubles to a minute), so the third try comes soon
         net.node(OSAKA).properties().put("jukibus.delivery.suspended-retry-max", "2s");
         net.node(OSAKA).properties().put("jukibus.receipts.owed-notice-interval", "1s");
+        // shorter than the hour Shinjuku's clock runs ahead in the CLOCK_AHEAD tests: the hold can end with it still ahead
+        net.node(OSAKA).properties().put("jukibus.delivery.clock-ahead-hold", "30m");
         net.start(SHINJUKU, OSAKA);
     }
 
@@ -189,8 +191,10 @@ class OwedNoticeIT {
     /**
      * Shinjuku's clock runs an hour ahead of Osaka-shi's (its operator moved only its own): its notice, dated ahead of
      * Osaka-shi's clock by more than the allowed skew, is refused CLOCK_AHEAD there; its signature verified and it was
-     * never delivered, so Shinjuku is told, with both clocks' times, instead of losing every message silently. Told, it
-     * is final: a replay once Osaka-shi's clock agrees is refused REPLAY (Shinjuku sends it again under a new NoticeId).
+     * never delivered, so Shinjuku is told, with both clocks' times, instead of losing every message silently. Osaka-shi
+     * first holds it (its own clock may be the one behind) for its hold, 30 minutes here; still ahead after that, it is
+     * refused and told. Told, it is final: a replay once Osaka-shi's clock agrees is refused REPLAY (Shinjuku sends it
+     * again under a new NoticeId).
      */
     @Test
     @Order(5)
@@ -199,12 +203,25 @@ class OwedNoticeIT {
         Duration network = shinjukuClock.offset();
         org.jukibus.clock.NodeClock osakaClock = net.context(OSAKA).getBean(org.jukibus.clock.NodeClock.class);
         Duration osakaNetwork = osakaClock.offset();
+        org.jukibus.flow.ClockAheadRelease held = net.context(OSAKA).getBean(org.jukibus.flow.ClockAheadRelease.class);
         org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network.plus(Duration.ofHours(1)));
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network.plus(Duration.ofHours(1))));
             int before = DeadLetterAssert.count(net, OSAKA);
 
             String id = notice("O-6", "6200000006");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                held.round();
+                return held.heldBySender().getOrDefault(SHINJUKU, 0L) == 1L;
+            });
+            // off the queue once the held delivery's broker transaction commits (the row is written just before it)
+            await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(OSAKA), "jukibus.inbound.transfer-in") == 0);
+            assertThat(DeadLetterAssert.count(net, OSAKA)).as("held, not refused").isEqualTo(before);
+            // the hold is over, Shinjuku still half an hour ahead: refused and told as without the hold
+            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork.plus(Duration.ofMinutes(30)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork.plus(Duration.ofMinutes(30))));
+            held.round(); // (or the node's own round, every minute)
 
             assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("CLOCK_AHEAD");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(nonDelivery(id)));
@@ -232,6 +249,57 @@ class OwedNoticeIT {
             }));
             assertThat(net.files(OSAKA, "outbox", "transfer-in")).as("never delivered after it was told").isEmpty();
             assertThat(state(id)).isEqualTo(SentMessages.State.NOT_DELIVERED);
+            held.round();
+            assertThat(held.heldBySender()).as("nothing held any more").isEmpty();
+        } finally {
+            org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network);
+            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork);
+            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network));
+            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork));
+        }
+    }
+
+    /**
+     * analysis-months H1: Osaka-shi's clock is behind (its host came back from an outage before NTP answered), so
+     * Shinjuku's notice is made an hour in its future. It is held, not refused: no dead letter, nothing told, off the
+     * inbound queue (the queue's other messages flow), the gauge and the health component {@code clock} say so. Once
+     * Osaka-shi's clock is right it is put back on its queue and delivered, and Shinjuku has its receipt.
+     */
+    @Test
+    @Order(6)
+    void an_envelope_dated_ahead_of_a_recipient_whose_clock_is_behind_is_held_and_delivered_once_its_clock_is_right() throws Exception {
+        org.jukibus.clock.NodeClock shinjukuClock = net.context(SHINJUKU).getBean(org.jukibus.clock.NodeClock.class);
+        Duration network = shinjukuClock.offset();
+        org.jukibus.clock.NodeClock osakaClock = net.context(OSAKA).getBean(org.jukibus.clock.NodeClock.class);
+        Duration osakaNetwork = osakaClock.offset();
+        org.jukibus.flow.ClockAheadRelease held = net.context(OSAKA).getBean(org.jukibus.flow.ClockAheadRelease.class);
+        // the same as Osaka-shi's clock an hour behind, which a test cannot set below the system's: Shinjuku's an hour ahead
+        org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network.plus(Duration.ofHours(1)));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network.plus(Duration.ofHours(1))));
+            int before = DeadLetterAssert.count(net, OSAKA);
+
+            String id = notice("O-7", "6200000007");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                held.round();
+                return held.heldBySender().getOrDefault(SHINJUKU, 0L) == 1L;
+            });
+            assertThat(net.context(OSAKA).getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .get("jukibus.delivery.clock.ahead.held").tag("sender", SHINJUKU).gauge().value()).isEqualTo(1.0);
+            assertThat(held.round()).as("not yet due").isZero();
+            assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
+
+            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork.plus(Duration.ofHours(1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork.plus(Duration.ofHours(1))));
+            held.round(); // (or the node's own round, every minute)
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !net.files(OSAKA, "outbox", "transfer-in").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == SentMessages.State.DELIVERED);
+            assertThat(DeadLetterAssert.count(net, OSAKA)).as("never refused").isEqualTo(before);
+            held.round();
+            assertThat(held.heldBySender()).isEmpty();
+            assertThat(nonDelivery(id)).doesNotExist();
         } finally {
             org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network);
             org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork);

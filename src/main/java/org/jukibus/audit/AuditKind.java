@@ -65,6 +65,11 @@ public enum AuditKind {
     NODE_STOPPED,
     /** The node's clock was moved (its offset file changed); the detail gives the offset before and after. */
     CLOCK_MOVED,
+    /**
+     * The node started with its clock behind its operation log's last entry because {@code jukibus.audit.accept-clock-behind}
+     * was set; the detail names both times (the entries' times go backwards from here).
+     */
+    CLOCK_BEHIND_ACCEPTED,
     /** The routes and broker configuration the node loads matched the officer's signed manifest; digest = the manifest's SHA-256. */
     ROUTES_APPROVED,
     /** The node refused to start: its routes or broker configuration are not what the officer approved. */

@@ -120,9 +120,10 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
         Files.createDirectories(dir);
         HashChainLog chain = new HashChainLog(dir, clock, nodeActor, keys, maxFileBytes);
         String recovered = chain.resume();
+        String clockAccepted = null;
         if (clockCheck != null) {
             try {
-                clockCheck.check(chain.lastTime, clock.instant(), dir.toString());
+                clockAccepted = clockCheck.check(chain.lastTime, clock.instant(), dir.toString());
             } catch (ClockAtStart.ClockBehindException e) {
                 if (chain.out != null) {
                     closeQuietly(chain.out); // not close(): its seal would write an entry at the wrong time
@@ -132,6 +133,9 @@ public final class HashChainLog implements OperationLog, AutoCloseable {
         }
         if (recovered != null) {
             chain.record(AuditEvent.of(AuditKind.LOG_RECOVERED).detail(recovered));
+        }
+        if (clockAccepted != null) {
+            chain.record(AuditEvent.of(AuditKind.CLOCK_BEHIND_ACCEPTED).detail(clockAccepted));
         }
         return chain;
     }

@@ -63,7 +63,7 @@ public final class DeadLetters {
         String flow = flowOf(exchange);
         in.setHeader(Headers.FLOW, flow);
         // who put it here, kept for a later look at what its sender is owed (flow.nondelivery.UnmarkedDeadLetters)
-        in.setHeader(Headers.PRODUCER, in.getHeader(Headers.VALIDATED_USER, String.class));
+        in.setHeader(Headers.PRODUCER, InboundDelivery.producer(exchange));
         in.setHeader(Headers.REJECT_REASON, reason);
         in.setHeader(Headers.REJECT_DETAIL, detail);
         Instant rejectedAt = clock.instant();
@@ -77,7 +77,9 @@ public final class DeadLetters {
             }
         }
         metrics.failed(flow, reason);
-        // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong
+        // who the broker authenticated: the envelope's sender is unverified, or the very thing that was wrong; the
+        // broker's word, not the put-back copy's signer (InboundDelivery.producer): a copy this node put back late (a
+        // REPLAY of one delivered meanwhile) must not count against an honest peer
         String producer = in.getHeader(Headers.VALIDATED_USER, String.class);
         UnopenedDeadLetters.Verdict verdict = UnopenedDeadLetters.Verdict.KEEP;
         byte[] body = null;
@@ -146,7 +148,7 @@ public final class DeadLetters {
         var in = exchange.getIn();
         // the replay chain and what its sender was told, if this node itself put the message here (a replay): a peer's
         // own would be a lie
-        boolean replay = NodeSecurityManager.LOCAL_USER.equals(in.getHeader(Headers.VALIDATED_USER, String.class));
+        boolean replay = NodeSecurityManager.LOCAL_USER.equals(InboundDelivery.producer(exchange));
         Map<String, Object> kept = new HashMap<>();
         if (replay) {
             for (String name : List.of(Headers.REPLAY_OF, Headers.SENDER_NOTICE, Headers.SENDER_TOLD_AT)) {

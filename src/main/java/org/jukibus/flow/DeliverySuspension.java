@@ -269,6 +269,10 @@ public final class DeliverySuspension extends EventNotifierSupport {
                     nextProbe = now.plus(wait);
                     log.debug("delivery from {} still suspended: {} ({}); next try in {}", name, failedOn, failure.getMessage(), wait);
                 }
+            } else if (probe && Boolean.TRUE.equals(exchange.getProperty(InboundDelivery.HELD))) {
+                // held as made in this node's future (ClockAheadHold): it left the queue without touching what the
+                // outage is about, and a peer that dates its envelopes ahead must not end another queue's suspension
+                nextProbe = now;
             } else if (probe && failure == null) {
                 suspended = false;
                 resumedAt = now;

@@ -28,6 +28,14 @@ public final class InboundDelivery {
     public static final String DELIVERED = "JukibusDelivered";
     /** Exchange property holding the SHA-256 of the envelope as it arrived, for the operation log. */
     public static final String ENVELOPE_DIGEST = "JukibusEnvelopeDigest";
+    /**
+     * Exchange property: who put the envelope here, when that is not the producer the broker names ({@link #producer}):
+     * the signer of a copy this node put back after holding it ({@link ClockAheadHold}). A property, not the header:
+     * the dead-letter channel goes back to the original message, headers and all.
+     */
+    public static final String PRODUCER = "JukibusProducer";
+    /** Exchange property: the envelope was held as made ahead of this node's clock ({@link ClockAheadHold}); nothing else is done with it. */
+    public static final String HELD = "JukibusHeldFromTheFuture";
     /** Exchange property holding the envelope as it arrived, kept as evidence once delivered. */
     public static final String ENVELOPE = "JukibusEnvelope";
     /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
@@ -50,9 +58,18 @@ public final class InboundDelivery {
     private final FlowMetrics metrics;
     private final OperationLog audit;
     private final EvidenceStore evidence;
+    private final ClockAheadHold clockAhead;
 
+    /** Without a clock-ahead hold: a CLOCK_AHEAD refusal is told at once. */
     public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
                            SeenMessages seen, FlowMetrics metrics, OperationLog audit, EvidenceStore evidence) {
+        this(flows, handlers, outbox, envelopes, seen, metrics, audit, evidence, ClockAheadHold.none());
+    }
+
+    public InboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
+                           SeenMessages seen, FlowMetrics metrics, OperationLog audit, EvidenceStore evidence,
+                           ClockAheadHold clockAhead) {
+        this.clockAhead = clockAhead;
         this.flows = flows;
         this.handlers = handlers;
         this.outbox = outbox;
@@ -72,15 +89,24 @@ public final class InboundDelivery {
         }
         FlowDefinition flow = flows.byName(exchange.getProperty(Headers.FLOW, String.class));
         byte[] envelope = in.getBody(byte[].class);
-        exchange.setProperty(ENVELOPE_DIGEST, Sha256.hex(envelope));
+        String digest = Sha256.hex(envelope);
+        exchange.setProperty(ENVELOPE_DIGEST, digest);
         exchange.setProperty(ENVELOPE, envelope);
         OpenedEnvelope opened;
         try {
             opened = envelopes.open(envelope);
         } catch (EnvelopeRejectedException e) {
-            throw expiredOrLateCopy(e, in);
+            if (e.signedHeader() != null) {
+                producer = putBackBySigner(exchange, e.signedHeader(), producer);
+            }
+            EnvelopeRejectedException refused = expiredOrLateCopy(e, in);
+            if (refused == e && heldFromTheFuture(exchange, flow, e, envelope, digest, producer)) {
+                return;
+            }
+            throw refused;
         }
         EnvelopeHeader header = opened.header();
+        producer = putBackBySigner(exchange, header, producer);
 
         if (!flow.messageType().equals(header.type())) {
             throw new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID,
@@ -152,6 +178,58 @@ public final class InboundDelivery {
                     + header.messageId() + " from " + header.sender() + ", which was delivered or refused and told: a duplicate, its sender is not told");
         }
         return refused;
+    }
+
+    /**
+     * A copy this node put back on the queue after holding it ({@link ClockAheadHold}): the broker names this node as its
+     * producer, but the signer put the original here, so the rest of the delivery (the producer check, the dead letter,
+     * a notice to the signer after the hold: {@link #producer}) sees the signer: a copy this node produced, stamped with
+     * that signer ({@link ClockAheadRelease#HELD_FOR}), which a redelivery after a crash still carries (nothing in the
+     * store decides it, so no store write can be undone by the broker's rollback). Any other message's producer stays
+     * as the broker says.
+     */
+    private static String putBackBySigner(Exchange exchange, EnvelopeHeader header, String producer) {
+        if (!NodeSecurityManager.LOCAL_USER.equals(producer)
+                || !header.sender().equals(exchange.getIn().getHeader(ClockAheadRelease.HELD_FOR, String.class))) {
+            return producer;
+        }
+        exchange.setProperty(PRODUCER, header.sender());
+        return header.sender();
+    }
+
+    /**
+     * A CLOCK_AHEAD refusal of a verified envelope its signer put here, to be told: held instead while the hold allows
+     * (its broker message acknowledged, the route stopped, nothing dead-lettered: {@link ClockAheadHold}); false when it
+     * is to be refused and told now (the hold is off or over, the sender's share of it full). Other refusals are never
+     * held: SENDER_CERTIFICATE_NOT_YET_VALID compares the envelope's createdAt with its certificate's notBefore, two
+     * times no clock of this node moves, so waiting cannot cure it (a node clock behind shows as CLOCK_AHEAD first).
+     */
+    private boolean heldFromTheFuture(Exchange exchange, FlowDefinition flow, EnvelopeRejectedException refused,
+                                      byte[] envelope, String digest, String producer) {
+        EnvelopeHeader header = refused.signedHeader();
+        // monitoring traffic (heartbeats) is stale by the time it could be delivered, and central gets one a minute from
+        // every node: never held
+        if (refused.reason() != RejectionReason.CLOCK_AHEAD || header == null || !header.sender().equals(producer)
+                || flow.monitoring()) {
+            return false;
+        }
+        ClockAheadHold.Decision decision = clockAhead.hold(flow.name(), header, envelope, digest,
+                exchange.getProperty(PRODUCER) != null);
+        if (decision != ClockAheadHold.Decision.HELD) {
+            return false;
+        }
+        exchange.setProperty(HELD, true);
+        exchange.setRouteStop(true);
+        return true;
+    }
+
+    /**
+     * Who put the message of {@code exchange} on this node's broker: the broker's authenticated producer
+     * ({@link Headers#VALIDATED_USER}), or the signer of a held envelope this node put back ({@link #PRODUCER}).
+     */
+    public static String producer(Exchange exchange) {
+        String putBackFor = exchange.getProperty(PRODUCER, String.class);
+        return putBackFor != null ? putBackFor : exchange.getIn().getHeader(Headers.VALIDATED_USER, String.class);
     }
 
     /** Hands the payload to the flow's handler: by default, into the legacy outbox. */

@@ -101,6 +101,19 @@ public class ManagementConfiguration {
         return jobs.health();
     }
 
+    /**
+     * Health component {@code clock}: whether the host's time service says the clock is synchronised, and the envelopes
+     * held as made in this node's future, by sender; with the gauge {@code jukibus_clock_synchronized} (1, 0, -1 unknown).
+     */
+    @Bean
+    HealthIndicator clockHealthIndicator(org.jukibus.clock.ClockSync sync, org.jukibus.flow.ClockAheadRelease held,
+                                         MeterRegistry registry) {
+        Gauge.builder("jukibus.clock.synchronized", sync, s -> s.state().gauge)
+                .description("1 if the host's time service says the system clock is synchronised, 0 if it says not, -1 unknown")
+                .register(registry);
+        return NodeHealth.clock(sync, held);
+    }
+
     /** Health component {@code scheduled}: no timer route's runs fail on an outage. */
     @Bean
     HealthIndicator scheduledHealthIndicator(org.jukibus.flow.ScheduledOutages outages) {

@@ -104,6 +104,28 @@ public final class NodeHealth {
     }
 
     /**
+     * The node's clock: UP always (a node without NTP still runs; the alerts say what is wrong), with the time service's
+     * word ({@code synchronised}: yes, no, unknown) and, while envelopes are held as made in this node's future, how many
+     * by sender and the alert's question ({@link org.jukibus.flow.ClockAheadHold#alert}).
+     */
+    public static HealthIndicator clock(org.jukibus.clock.ClockSync sync, org.jukibus.flow.ClockAheadRelease held) {
+        return () -> {
+            Health.Builder health = Health.up().withDetail("synchronised", switch (sync.state()) {
+                case SYNCHRONISED -> "yes";
+                case NOT_SYNCHRONISED -> "no";
+                case UNKNOWN -> "unknown";
+            });
+            Map<String, Long> bySender = held.heldBySender();
+            if (!bySender.isEmpty()) {
+                long total = bySender.values().stream().mapToLong(Long::longValue).sum();
+                health.withDetail("heldFromTheFuture", bySender)
+                        .withDetail("alert", org.jukibus.flow.ClockAheadHold.alert(total));
+            }
+            return health.build();
+        };
+    }
+
+    /**
      * The node's Camel routes: up only when every one of them is started, except the routes of
      * flows switched off in the config file ({@code jukibus.flows.<flow>.enabled=false}), which are
      * listed as switched off.

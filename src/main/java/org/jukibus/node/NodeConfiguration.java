@@ -87,6 +87,12 @@ public class NodeConfiguration {
                 ClockOffsetFile.startOffset(settings.home(), properties.getClock().getOffset()));
     }
 
+    /** Whether the host's time service says the system clock is synchronised: a WARN at start if not, read again every 5 minutes. */
+    @Bean(destroyMethod = "close")
+    org.jukibus.clock.ClockSync clockSync() {
+        return org.jukibus.clock.ClockSync.ofHost();
+    }
+
     /** Moves the clock when an operator writes {@code <home>/state/clock-offset} ({@code jukibus clock set}). */
     @Bean(destroyMethod = "close")
     ClockOffsetFile clockOffsetFile(NodeSettings settings, NodeClock clock, OperationLog operationLog) {
@@ -404,8 +410,32 @@ public class NodeConfiguration {
     @Bean
     InboundDelivery inboundDelivery(Flows flows, FlowHandlers handlers, LegacyOutbox outbox, NodeEnvelopes envelopes,
                                     SeenMessages seen, FlowMetrics metrics, OperationLog operationLog,
-                                    org.jukibus.evidence.EvidenceStore evidence) {
-        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics, operationLog, evidence);
+                                    org.jukibus.evidence.EvidenceStore evidence, org.jukibus.flow.ClockAheadHold clockAheadHold) {
+        return new InboundDelivery(flows, handlers, outbox, envelopes, seen, metrics, operationLog, evidence, clockAheadHold);
+    }
+
+    /**
+     * Envelopes refused CLOCK_AHEAD held for {@code jukibus.delivery.clock-ahead-hold} rather than told at once: this
+     * node's clock may be the one behind (docs/configuration.md, docs/deployment.md "The host clock").
+     */
+    @Bean
+    org.jukibus.flow.ClockAheadHold clockAheadHold(DataSource store, Clock clock, NodeProperties properties,
+            @Value("${jukibus.delivery.clock-ahead-hold:}") String hold,
+            @Value("${jukibus.delivery.clock-ahead-hold-max-envelopes:20000}") int maxEnvelopes,
+            @Value("${jukibus.delivery.clock-ahead-hold-max-bytes:1GB}") String maxBytes) {
+        // unset: the outage window, as long as a down peer's envelopes wait for it (one setting to keep in step)
+        Duration held = hold.isBlank() ? properties.getEnvelope().getOutageWindow()
+                : org.springframework.boot.convert.DurationStyle.detectAndParse(hold);
+        return new org.jukibus.flow.ClockAheadHold(store, clock, held, properties.getEnvelope().getMaxFuture(),
+                new org.jukibus.flow.ClockAheadHold.Bound(maxEnvelopes, org.springframework.util.unit.DataSize.parse(maxBytes).toBytes()));
+    }
+
+    /** Puts held envelopes back on their inbound queues once due, every minute; the gauge of what is held. */
+    @Bean(destroyMethod = "close")
+    org.jukibus.flow.ClockAheadRelease clockAheadRelease(org.jukibus.flow.ClockAheadHold hold, ConnectionFactory localConnectionFactory,
+                                                         io.micrometer.core.instrument.MeterRegistry registry, NodeProperties properties) {
+        return new org.jukibus.flow.ClockAheadRelease(hold, localConnectionFactory, registry,
+                properties.getEnvelope().getOutageWindow(), Duration.ofMinutes(1));
     }
 
     @Bean

@@ -85,7 +85,36 @@ class HashChainLogTest {
             log.record(AuditTestSupport.queued(3));
         }
         assertThat(HashChainLog.entries(logDir)).extracting(AuditEntry::kind).containsSubsequence(
-                AuditKind.MESSAGE_QUEUED, AuditKind.SEAL, AuditKind.MESSAGE_QUEUED, AuditKind.SEAL, AuditKind.MESSAGE_QUEUED);
+                AuditKind.MESSAGE_QUEUED, AuditKind.SEAL, AuditKind.MESSAGE_QUEUED, AuditKind.SEAL,
+                AuditKind.CLOCK_BEHIND_ACCEPTED, AuditKind.MESSAGE_QUEUED);
+    }
+
+    @Test
+    void a_start_the_override_let_through_leaves_an_entry_naming_both_times_and_one_in_time_leaves_none() throws Exception {
+        TickingClock clock = new TickingClock(AuditTestSupport.T0, Duration.ofSeconds(1));
+        try (HashChainLog log = keys.open(logDir, clock)) {
+            log.record(AuditTestSupport.queued(1));
+        }
+        List<AuditEntry> before = HashChainLog.entries(logDir);
+        Instant last = before.get(before.size() - 1).time();
+        ClockAtStart overridden = new ClockAtStart(Duration.ofMinutes(5), true);
+
+        Instant behind = last.minus(Duration.ofDays(2));
+        clock.set(behind);
+        try (HashChainLog log = HashChainLog.open(logDir, clock, "node:131041", keys.node, 1 << 20, overridden)) {
+            log.record(AuditTestSupport.queued(2));
+        }
+        List<AuditEntry> after = HashChainLog.entries(logDir);
+        AuditEntry accepted = after.get(before.size());
+        assertThat(accepted.kind()).isEqualTo(AuditKind.CLOCK_BEHIND_ACCEPTED);
+        assertThat(accepted.detail()).contains(behind.toString()).contains(last.toString());
+
+        clock.set(after.get(after.size() - 1).time().plus(Duration.ofMinutes(1))); // the clock in time, the setting still on
+        try (HashChainLog log = HashChainLog.open(logDir, clock, "node:131041", keys.node, 1 << 20, overridden)) {
+            log.record(AuditTestSupport.queued(3));
+        }
+        assertThat(HashChainLog.entries(logDir)).extracting(AuditEntry::kind)
+                .filteredOn(k -> k == AuditKind.CLOCK_BEHIND_ACCEPTED).hasSize(1);
     }
 
     @Test

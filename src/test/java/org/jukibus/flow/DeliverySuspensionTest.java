@@ -214,6 +214,29 @@ class DeliverySuspensionTest {
     }
 
     /**
+     * A try that ends with its envelope held as made in this node's future (ClockAheadHold: acknowledged, nothing
+     * delivered) says nothing of the outage: the queue stays suspended and the next is tried at once. Otherwise a peer
+     * that dates its envelopes ahead would end the suspension for every other sender's messages, each failing again.
+     */
+    @Test
+    void a_try_whose_envelope_is_held_from_the_future_leaves_the_queue_suspended() throws Exception {
+        fail(pass(), OUTBOX_FULL);
+        CompletableFuture<Exchange> first = consumer();
+        CompletableFuture<Exchange> second = consumer();
+        await().atMost(Duration.ofSeconds(5)).until(() -> waitingConsumers() == 2);
+        clock.move(FIRST);
+        // whichever consumer came first in line is the probe
+        Exchange held = (Exchange) CompletableFuture.anyOf(first, second).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        CompletableFuture<Exchange> next = first.isDone() && first.getNow(null) == held ? second : first;
+        held.setProperty(InboundDelivery.HELD, true);
+        deliver(held);
+        assertThat(suspension.suspended()).as("no verdict on the outage").hasSize(1);
+
+        deliver(next.get(5, java.util.concurrent.TimeUnit.SECONDS)); // tried at once: the clock stood still
+        assertThat(suspension.suspended()).isEmpty();
+    }
+
+    /**
      * A cause that comes and goes (an outbox that takes small files and not large ones) is one episode: suspended again
      * within the longest wait of a resume, the wait goes on doubling and the start stays, rather than starting over at
      * the first wait with a burst of failures every second.

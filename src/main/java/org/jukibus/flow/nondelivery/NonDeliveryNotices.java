@@ -112,7 +112,7 @@ public final class NonDeliveryNotices {
             log.debug("no non-delivery report for a {} message", flow);
         } else if (TOLD.equals(earlier)) {
             log.info("no non-delivery notice for dead letter {} ({}): a replay that failed again, its sender was told", deadLetter, reason);
-        } else if (notAuthenticated(flow, verified, in.getHeader(Headers.VALIDATED_USER, String.class), earlier) != null) {
+        } else if (notAuthenticated(flow, verified, org.jukibus.flow.InboundDelivery.producer(exchange), earlier) != null) {
             if (OWED.equals(earlier) && (RejectionReason.REPLAY.name().equals(reason) || RejectionReason.timed(reason))) {
                 in.removeHeader(Headers.SENDER_NOTICE); // delivered by another copy meanwhile, or too old to know: nothing owed
             }

@@ -29,6 +29,8 @@ import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.envelope.RejectionReason;
 import org.jukibus.flow.Answers;
+import org.jukibus.flow.ClockAheadHold;
+import org.jukibus.flow.ClockAheadRelease;
 import org.jukibus.flow.FlowHandlers;
 import org.jukibus.flow.FlowMetrics;
 import org.jukibus.flow.Flows;
@@ -67,6 +69,10 @@ class ExpiredEnvelopeNoticeTest {
     static NodeEnvelopes osakaOnDay32;
     /** Osaka-shi on day 32 with its clock an hour ahead of Shinjuku's. */
     static NodeEnvelopes osakaAnHourAhead;
+    /** Osaka-shi on day 32 with its clock two days ahead of Shinjuku's: more than a hold of a day. */
+    static NodeEnvelopes osakaTwoDaysAhead;
+    /** Bunkyo-ku on day 32 with its clock an hour ahead of Shinjuku's. */
+    static NodeEnvelopes bunkyoAnHourAhead;
 
     SeenMessages seen;
     NodeEnvelopes shinjuku;
@@ -82,18 +88,27 @@ class ExpiredEnvelopeNoticeTest {
                 CertificateAuthority.DEFAULT_NODE_VALIDITY);
         KeyMaterial osakaKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
                 CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        KeyMaterial bunkyoKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, BUNKYO, "文京区"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
         directory = new NodeDirectory(1, Instant.now(), List.of(
                 new NodeEntry(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), shinjukuKeys.certificate()),
-                new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate())));
+                new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate()),
+                new NodeEntry(NodeRole.MUNICIPAL, BUNKYO, "文京区", "13", new Endpoint("127.0.0.1", 5), new Endpoint("127.0.0.1", 6), bunkyoKeys.certificate())));
+        osakaTwoDaysAhead = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(),
+                fixed(DAY_32.plus(Duration.ofDays(2))));
+        bunkyoAnHourAhead = new NodeEnvelopes(BUNKYO, bunkyoKeys, directory, () -> null, new NodeProperties.Envelope(),
+                fixed(DAY_32.plus(Duration.ofHours(1))));
         osakaOnDay0 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_0));
         osakaOnDay32 = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(DAY_32));
         osakaAnHourAhead = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(),
                 fixed(DAY_32.plus(Duration.ofHours(1))));
     }
 
+    DataSource store;
+
     @BeforeEach
     void shinjukuOnDay32() {
-        DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
+        store = TestStores.fresh(NodeRole.MUNICIPAL);
         NodeProperties.Envelope limits = new NodeProperties.Envelope();
         // as NodeConfiguration keeps them: the receiver window, an outage window and the allowed clock skew more
         seen = new SeenMessages(store, fixed(DAY_32), limits.receiverWindow().plus(limits.getOutageWindow()).plus(limits.getMaxFuture()));
@@ -240,6 +255,163 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(seen.check(OSAKA, id, "ID:2")).isEqualTo(SeenMessages.Verdict.NEW);
     }
 
+    /**
+     * Shinjuku's clock is behind (back from an outage before NTP answered): Osaka-shi's envelope, an hour in its future,
+     * is held, not refused: no dead letter, nothing told, its broker message acknowledged (the route stops). Once
+     * Shinjuku's clock reaches it, the envelope goes back on the queue (by this node) and opens, its producer taken as
+     * the signer the hold recorded. Held in the store: a second hold on the same store (a restart) still has it.
+     */
+    @Test
+    void a_message_dated_ahead_of_a_clock_behind_is_held_and_delivered_once_the_clock_catches_up() throws Exception {
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d11";
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, fromOsaka());
+        MovableClock clock = new MovableClock(DAY_32);
+        delivery = holding(clock, Duration.ofDays(1), new ClockAheadHold.Bound(10, 1 << 20));
+
+        Exchange first = incoming(envelope, OSAKA, "ID:1");
+        delivery.open(first);
+
+        assertThat(first.getProperty(InboundDelivery.HELD)).isEqualTo(true);
+        assertThat(first.isRouteStop()).as("nothing more is done with it: acknowledged").isTrue();
+        ClockAheadHold restarted = hold(clock, Duration.ofDays(1), new ClockAheadHold.Bound(10, 1 << 20));
+        assertThat(restarted.heldBySender()).isEqualTo(java.util.Map.of(OSAKA, 1L));
+        assertThat(restarted.due(10, 1 << 20)).as("not yet: still ahead of the clock").isEmpty();
+
+        clock.set(DAY_32.plus(Duration.ofMinutes(56))); // NTP answered: the clock is right, createdAt within max-future
+        List<ClockAheadHold.Held> due = restarted.due(10, 1 << 20);
+        assertThat(due).extracting(ClockAheadHold.Held::messageId).containsExactly(id);
+        assertThat(due.get(0).envelope()).isEqualTo(envelope);
+        restarted.released(due);
+
+        Exchange back = putBack(due.get(0).envelope(), OSAKA, "ID:back");
+        delivery.open(back);
+        assertThat(back.getProperty(InboundDelivery.HELD)).isNull();
+        assertThat(back.getIn().getHeader(Headers.MESSAGE_ID)).isEqualTo(id);
+        assertThat(InboundDelivery.producer(back)).as("the signer put the original here").isEqualTo(OSAKA);
+        assertThat(restarted.heldBySender()).isEmpty();
+    }
+
+    /**
+     * Held for the whole hold and still ahead (the sender's clock is the wrong one): refused CLOCK_AHEAD and told, as
+     * without the hold, only later; the put-back copy is told to its signer though this node put it on the queue.
+     */
+    @Test
+    void a_message_still_ahead_after_the_hold_is_refused_and_its_signer_told() throws Exception {
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d12";
+        byte[] envelope = osakaTwoDaysAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
+        MovableClock clock = new MovableClock(DAY_32);
+        ClockAheadHold hold = hold(clock, Duration.ofDays(1), new ClockAheadHold.Bound(10, 1 << 20));
+        delivery = holding(clock, hold);
+        Exchange first = incoming(envelope, OSAKA, "ID:1");
+        delivery.open(first);
+        assertThat(first.getProperty(InboundDelivery.HELD)).isEqualTo(true);
+
+        clock.set(DAY_32.plus(Duration.ofHours(23)));
+        assertThat(hold.due(10, 1 << 20)).isEmpty();
+        clock.set(DAY_32.plus(Duration.ofDays(1)));
+        List<ClockAheadHold.Held> due = hold.due(10, 1 << 20);
+        assertThat(due).hasSize(1);
+        // the copy is consumed before the release marks it released (review H1): still its signer's
+
+        List<?> sent = deadLettered(putBack(envelope, OSAKA, "ID:back"), RejectionReason.CLOCK_AHEAD);
+        assertThat(sent).as("its signer told").hasSize(1);
+        assertThat(((Message) sent.get(0)).getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA);
+        hold.released(due);
+        assertThat(hold.forgetSeen()).as("told: forgotten by the next round").isEqualTo(1);
+        // the notice's broker transaction rolled back after all (a crash): the same copy again, told again
+        assertThat(deadLettered(putBack(envelope, OSAKA, "ID:back"), RejectionReason.CLOCK_AHEAD)).hasSize(1);
+
+        // a copy of a node-local producer without the stamp (a dlq replay: dead letters drop every Jukibus property),
+        // or stamped with another node than the signer, is no put-back copy: nothing told
+        byte[] another = osakaTwoDaysAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d13", null, notice());
+        assertThat(deadLettered(putBack(another, BUNKYO, "ID:other"), RejectionReason.CLOCK_AHEAD)).isEmpty();
+        assertThat(deadLettered(another, NodeSecurityManager.LOCAL_USER, "ID:replay", RejectionReason.CLOCK_AHEAD)).isEmpty();
+    }
+
+    /**
+     * A hostile peer with a valid certificate dates its envelopes ahead: it fills only its own share of the hold (count
+     * and bytes); beyond it its envelopes are refused and told as without the hold, and another sender's are still held.
+     * A copy of another's envelope put here by a peer that did not sign it is never held.
+     */
+    @Test
+    void a_sender_fills_only_its_own_share_of_the_hold_and_holds_nothing_of_anothers() throws Exception {
+        MovableClock clock = new MovableClock(DAY_32);
+        ClockAheadHold hold = hold(clock, Duration.ofDays(1), new ClockAheadHold.Bound(2, 1 << 20));
+        delivery = holding(clock, hold);
+        for (int i = 0; i < 2; i++) {
+            Exchange held = incoming(osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9e0" + i,
+                    null, notice()), OSAKA, "ID:" + i);
+            delivery.open(held);
+            assertThat(held.getProperty(InboundDelivery.HELD)).isEqualTo(true);
+        }
+        byte[] third = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9e03", null, notice());
+        assertThat(deadLettered(third, OSAKA, "ID:3", RejectionReason.CLOCK_AHEAD)).as("refused and told as before").hasSize(1);
+
+        Exchange bunkyos = incoming(bunkyoAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9e04",
+                null, notice()), BUNKYO, "ID:4");
+        delivery.open(bunkyos);
+        assertThat(bunkyos.getProperty(InboundDelivery.HELD)).as("another sender's share is its own").isEqualTo(true);
+
+        byte[] copy = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9e05", null, notice());
+        assertThat(deadLettered(copy, BUNKYO, "ID:5", RejectionReason.CLOCK_AHEAD)).as("not its signer: nothing told").isEmpty();
+        assertThat(hold.heldBySender()).isEqualTo(java.util.Map.of(OSAKA, 2L, BUNKYO, 1L));
+
+        // by bytes: Bunkyo-ku has one envelope held, and room for half another
+        ClockAheadHold small = hold(clock, Duration.ofDays(1), new ClockAheadHold.Bound(100, third.length * 3L / 2));
+        delivery = holding(clock, small);
+        byte[] next = bunkyoAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9e06", null, notice());
+        assertThat(deadLettered(next, BUNKYO, "ID:6", RejectionReason.CLOCK_AHEAD)).as("refused and told as before").hasSize(1);
+        assertThat(small.heldBySender()).isEqualTo(java.util.Map.of(OSAKA, 2L, BUNKYO, 1L));
+
+        // all three due once the clock is right; what goes back at once is bounded by bytes too, but never nothing
+        clock.set(DAY_32.plus(Duration.ofHours(1)));
+        assertThat(small.due(10, 1 << 20)).hasSize(3);
+        assertThat(small.due(10, 1)).hasSize(1);
+        assertThat(small.due(10, third.length * 3L / 2)).hasSize(2);
+    }
+
+    private ClockAheadHold hold(Clock clock, Duration hold, ClockAheadHold.Bound bound) {
+        return new ClockAheadHold(store, clock, hold, new NodeProperties.Envelope().getMaxFuture(), bound);
+    }
+
+    private InboundDelivery holding(MovableClock clock, Duration hold, ClockAheadHold.Bound bound) {
+        return holding(clock, hold(clock, hold, bound));
+    }
+
+    private InboundDelivery holding(MovableClock clock, ClockAheadHold hold) {
+        NodeEnvelopes opener = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, new NodeProperties.Envelope(), clock);
+        return new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, opener, seen, FlowMetrics.none(),
+                event -> { }, null, hold);
+    }
+
+    /** The node clock of a test: where the test sets it. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant at) {
+            now = at;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     /** Shinjuku's delivery with its node clock at {@code now}, the same seen messages. */
     private InboundDelivery onShinjukusClockAt(Instant now) {
         NodeEnvelopes later = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, new NodeProperties.Envelope(), fixed(now));
@@ -272,14 +444,28 @@ class ExpiredEnvelopeNoticeTest {
     }
 
     private List<?> deadLettered(byte[] envelope, String producer, String brokerId, RejectionReason expected) throws Exception {
-        Exchange exchange = deadLetterExchange(envelope, producer, brokerId, expected);
+        return deadLettered(incoming(envelope, producer, brokerId), expected);
+    }
+
+    private List<?> deadLettered(Exchange incoming, RejectionReason expected) throws Exception {
+        Exchange exchange = deadLetterExchange(incoming, expected);
         notices.onDeadLetter(exchange);
         return exchange.getProperty(NonDeliveryNotices.NOTICES, List.class);
     }
 
+    /** A held envelope as this node's release puts it back: produced by the node itself, stamped with {@code heldFor}. */
+    private static Exchange putBack(byte[] envelope, String heldFor, String brokerId) {
+        Exchange exchange = incoming(envelope, NodeSecurityManager.LOCAL_USER, brokerId);
+        exchange.getIn().setHeader(ClockAheadRelease.HELD_FOR, heldFor);
+        return exchange;
+    }
+
     /** The exchange of the envelope refused with {@code expected} on Shinjuku's transfer-in queue, labelled as the route does. */
     private Exchange deadLetterExchange(byte[] envelope, String producer, String brokerId, RejectionReason expected) {
-        Exchange exchange = incoming(envelope, producer, brokerId);
+        return deadLetterExchange(incoming(envelope, producer, brokerId), expected);
+    }
+
+    private Exchange deadLetterExchange(Exchange exchange, RejectionReason expected) {
         Throwable[] caught = new Throwable[1];
         assertThatThrownBy(() -> delivery.open(exchange)).isInstanceOfSatisfying(EnvelopeRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(expected);

@@ -1,0 +1,235 @@
+package org.jukibus.flow;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import org.jukibus.envelope.EnvelopeHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Envelopes refused CLOCK_AHEAD that this node holds for a while instead of telling their sender NOT_DELIVERED at once
+ * (table {@code clock_ahead_hold}, migration {@code common/V431}). The refusal says the envelope was made in this node's
+ * future; that is as often this node's clock being behind (a host back from a 4-day outage with systemd-timesyncd's
+ * saved clock and NTP not yet answering, a VM snapshot restored) as the sender's ahead, and a told refusal is final
+ * (SeenMessages#recordTold): every message that waited out the outage would be lost to its sender's legacy system.
+ * So a verified envelope put here by its own signer is kept here, its broker message acknowledged, and
+ * {@link ClockAheadRelease} puts it back on its inbound queue once the node clock reaches it (its createdAt no longer
+ * more than {@code max-future} ahead), or once the hold ({@code jukibus.delivery.clock-ahead-hold}) is over: then it is
+ * refused and its sender told, as before, only later.
+ * <p>
+ * A peer with a valid certificate may be hostile. What it can do here: have its own envelopes held, up to
+ * {@link Bound} per sender (count and bytes, released ones included: they are still on disk); beyond that its envelope
+ * is refused as before (a dead letter, a security event, its sender told). It holds nothing of another sender's (rows are
+ * keyed by the verified signer, who must be the producer), and nothing waits on the queue: the held message leaves
+ * it, so the queue's other messages flow (no suspension). The bound is checked in the inserting statement; concurrent
+ * consumers can pass it by at most their number less one.
+ * <p>
+ * A held envelope is put back by this node (its broker producer is then the node itself), stamped with its signer
+ * ({@link ClockAheadRelease#HELD_FOR}); the stamp on a message this node produced tells the delivery that the copy is
+ * the signer's own, so that a refusal after the hold is told to the signer as the original's would have been. The row goes once the seen messages record the message delivered or told
+ * ({@link #forgetSeen}).
+ */
+public final class ClockAheadHold {
+
+    private static final Logger log = LoggerFactory.getLogger(ClockAheadHold.class);
+
+    /** What {@link #hold} decided. */
+    public enum Decision {
+        /** Held: the delivery ends here, its broker message acknowledged; it comes back later. */
+        HELD,
+        /** Held before, for the whole hold, and still ahead: refused and told as before. */
+        HOLD_OVER,
+        /** Its sender's share of the hold is full: refused and told as before. */
+        SENDER_FULL,
+        /** Holding is off ({@link #none}, a hold of zero): refused and told at once. */
+        NOT_HELD
+    }
+
+    /** At most this much held per sender. */
+    public record Bound(int envelopes, long bytes) {
+        public Bound {
+            if (envelopes < 1 || bytes < 1) {
+                throw new IllegalArgumentException("the clock-ahead hold's bound per sender must be positive: " + envelopes
+                        + " envelopes, " + bytes + " bytes");
+            }
+        }
+    }
+
+    /** An envelope due to go back to its inbound queue. */
+    public record Held(String sender, String messageId, String flow, byte[] envelope) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final Duration hold;
+    private final Duration maxFuture;
+    private final Bound bound;
+    /** One WARN per episode: from the first envelope held while none was until a round finds none held. */
+    private final AtomicBoolean episode = new AtomicBoolean();
+
+    /**
+     * @param hold      how long an envelope is held at most, by the node clock from when it was first held; zero: off
+     * @param maxFuture {@code jukibus.envelope.max-future}: an envelope is due back once its createdAt is no more than
+     *                  this ahead of the node clock
+     */
+    public ClockAheadHold(DataSource store, Clock clock, Duration hold, Duration maxFuture, Bound perSender) {
+        if (hold.isNegative()) {
+            throw new IllegalArgumentException("jukibus.delivery.clock-ahead-hold must not be negative, not " + hold);
+        }
+        this.jdbc = store == null ? null : new JdbcTemplate(store);
+        this.clock = clock;
+        this.hold = hold;
+        this.maxFuture = maxFuture;
+        this.bound = perSender;
+    }
+
+    /** Holds nothing: every CLOCK_AHEAD refusal is told at once (tests of the refusal itself, tools). */
+    public static ClockAheadHold none() {
+        return new ClockAheadHold(null, Clock.systemUTC(), Duration.ZERO, Duration.ZERO, new Bound(1, 1));
+    }
+
+    public boolean on() {
+        return jdbc != null && !hold.isZero();
+    }
+
+    public Duration hold() {
+        return hold;
+    }
+
+    /**
+     * Holds a verified envelope of {@code flow} refused CLOCK_AHEAD, put here by its signer {@code header.sender()} (the
+     * caller checked both), unless it was held for the whole hold already or its sender's share is full.
+     * {@code putBack}: the envelope is a copy this node put back (ClockAheadRelease#HELD_FOR).
+     */
+    public Decision hold(String flow, EnvelopeHeader header, byte[] envelope, String digest, boolean putBack) {
+        if (!on()) {
+            return Decision.NOT_HELD;
+        }
+        Instant now = clock.instant();
+        List<Timestamp> since = jdbc.queryForList("SELECT held_since FROM clock_ahead_hold WHERE sender = ? AND message_id = ?",
+                Timestamp.class, header.sender(), header.messageId());
+        if (!since.isEmpty()) {
+            if (!since.get(0).toInstant().plus(hold).isAfter(now)) {
+                return Decision.HOLD_OVER;
+            }
+            // back from a put-back that came too early (the clock moved back meanwhile), or a redelivery: held again
+            jdbc.update("UPDATE clock_ahead_hold SET released_at = NULL WHERE sender = ? AND message_id = ?",
+                    header.sender(), header.messageId());
+            return Decision.HELD;
+        }
+        if (putBack) {
+            // a copy this node put back whose row is gone: the seen messages record it told (forgetSeen), and this is
+            // that refusal's broker message again after a rollback: told again now, never held for a second hold
+            return Decision.HOLD_OVER;
+        }
+        int added = jdbc.update("INSERT INTO clock_ahead_hold (sender, message_id, envelope_sha256, flow, created_at, held_since,"
+                        + " bytes, envelope) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+                        + " WHERE (SELECT count(*) FROM clock_ahead_hold WHERE sender = ?) < ?"
+                        + " AND (SELECT coalesce(sum(bytes), 0) FROM clock_ahead_hold WHERE sender = ?) + ? <= ?"
+                        + " ON CONFLICT (sender, message_id) DO NOTHING",
+                header.sender(), header.messageId(), digest, flow, Timestamp.from(header.createdAt()), Timestamp.from(now),
+                envelope.length, envelope, header.sender(), bound.envelopes(), header.sender(), envelope.length, bound.bytes());
+        if (added == 0 && jdbc.queryForObject("SELECT count(*) FROM clock_ahead_hold WHERE sender = ? AND message_id = ?",
+                Long.class, header.sender(), header.messageId()) == 0) {
+            log.warn("{}'s share of the clock-ahead hold ({} envelopes, {} bytes) is full: its message {} (created {}, now {}) "
+                    + "is refused and its sender told, as without the hold", header.sender(), bound.envelopes(), bound.bytes(),
+                    header.messageId(), header.createdAt(), now);
+            return Decision.SENDER_FULL;
+        }
+        if (episode.compareAndSet(false, true)) {
+            warn(1, "first from " + header.sender() + ", message " + header.messageId() + " created " + header.createdAt());
+        }
+        return Decision.HELD;
+    }
+
+    /**
+     * Forgets what the seen messages (table {@code seen_message}, the same store) record as delivered or refused and told:
+     * a put-back copy that went through, the original delivered after a crash between its hold and its broker commit,
+     * a late copy. Never earlier: a row deleted before the consumer's broker commit (which a crash can undo) would leave
+     * the redelivered copy unrecognised. Returns how many went.
+     */
+    public int forgetSeen() {
+        return jdbc.update("DELETE FROM clock_ahead_hold h USING seen_message s WHERE s.sender = h.sender"
+                + " AND s.message_id = h.message_id");
+    }
+
+    /**
+     * At most {@code limit} held envelopes due back on their queue, and no more than {@code maxBytes} of them (but at
+     * least one: an envelope is at most jukibus.envelope.max-bytes), so that a batch in the heap stays small: made no
+     * more than {@code max-future} ahead of the node clock now, or held for the whole hold (to be refused and told);
+     * oldest first.
+     */
+    public List<Held> due(int limit, long maxBytes) {
+        Instant now = clock.instant();
+        return jdbc.query("SELECT h.sender, h.message_id, h.flow, h.envelope FROM (SELECT sender, message_id, created_at, bytes,"
+                        + " sum(bytes) OVER (ORDER BY created_at, sender, message_id) AS running FROM clock_ahead_hold"
+                        + " WHERE released_at IS NULL AND (created_at <= ? OR held_since <= ?)) due"
+                        + " JOIN clock_ahead_hold h ON h.sender = due.sender AND h.message_id = due.message_id"
+                        + " WHERE due.running - due.bytes < ? ORDER BY due.created_at, due.sender, due.message_id LIMIT ?",
+                (rs, i) -> new Held(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4)),
+                Timestamp.from(now.plus(maxFuture)), Timestamp.from(now.minus(hold)), maxBytes, limit);
+    }
+
+    /** The envelopes are on their inbound queues again (committed). */
+    public void released(List<Held> back) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate("UPDATE clock_ahead_hold SET released_at = ? WHERE sender = ? AND message_id = ?",
+                back.stream().map(h -> new Object[] {now, h.sender(), h.messageId()}).toList());
+    }
+
+    /**
+     * Forgets put-back rows whose copy never came back to be delivered or refused (an operator removed it from the
+     * queue) after {@code after}: they only count against their sender's share. Returns how many went.
+     */
+    public int forgetReleasedBefore(Duration after) {
+        return jdbc.update("DELETE FROM clock_ahead_hold WHERE released_at < ?", Timestamp.from(clock.instant().minus(after)));
+    }
+
+    /** Envelopes held now (not put back), by sender. */
+    public Map<String, Long> heldBySender() {
+        Map<String, Long> held = new LinkedHashMap<>();
+        if (on()) {
+            jdbc.query("SELECT sender, count(*) FROM clock_ahead_hold WHERE released_at IS NULL GROUP BY sender ORDER BY sender",
+                    rs -> {
+                        held.put(rs.getString(1), rs.getLong(2));
+                    });
+        }
+        return held;
+    }
+
+    /**
+     * Called by each round with the number held now: a first round that finds some (after a restart) begins an
+     * episode with its WARN, one that finds none ends it.
+     */
+    void episode(long heldNow) {
+        if (heldNow == 0) {
+            if (episode.compareAndSet(true, false)) {
+                log.info("no envelopes from the future held any more");
+            }
+        } else if (episode.compareAndSet(false, true)) {
+            warn(heldNow, "after a start");
+        }
+    }
+
+    /** The alert's words, in one place: the log, the health component. */
+    public static String alert(long held) {
+        return held + " envelope(s) from the future held: is this node's clock behind? (timedatectl / chronyc tracking;"
+                + " jukibus clock show)";
+    }
+
+    private void warn(long held, String which) {
+        log.warn("{} ({}). Envelopes made more than {} after this node's clock are held for up to {} and delivered once "
+                + "the clock reaches them; still ahead then, each is refused CLOCK_AHEAD and its sender told. Logged once "
+                + "until none is held", alert(held), which, maxFuture, hold);
+    }
+}
