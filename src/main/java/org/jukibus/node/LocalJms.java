@@ -20,6 +20,14 @@ import org.apache.camel.component.jms.JmsComponent;
  * session and commits it before the manager commits the route's sends on another (two commits, and a crash between
  * them loses the sends: DeliveryCommitIT); without caching, every message cost a new consumer and a session from the
  * cache, and every idle receive a consumer opened and closed on the broker (issue 19).
+ *
+ * <p>Limits of the joined transaction, which no route uses today: the {@code transacted} step's own "commit" (its
+ * synchronizations, Camel's "Transaction commit" line) comes before the container's real commit, so no work may be
+ * hung on after-commit callbacks; and the container decides by the route's outcome alone (an exception or Camel's
+ * rollback-only mark reaching the listener rolls back), not by a rollback-only flag set on the transaction without
+ * one (Camel's {@code markRollbackOnlyLast}). A commit that fails (a broker transaction the disk bound marked
+ * rollback-only) is logged by the container, which drops the consumer's session and opens a new one: the message is
+ * redelivered.
  */
 public final class LocalJms {
 

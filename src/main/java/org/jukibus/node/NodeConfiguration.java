@@ -241,7 +241,11 @@ public class NodeConfiguration {
     @Bean("jms")
     JmsComponent jms(ConnectionFactory localConnectionFactory, ObjectProvider<TestFaultPoint> faultPoint) {
         JmsComponent jms = LocalJms.component(localConnectionFactory);
-        faultPoint.ifAvailable(jms::setMessageCreatedStrategy);
+        faultPoint.ifAvailable(fault -> {
+            jms.setMessageCreatedStrategy(fault);
+            jms.setConsumerType(org.apache.camel.component.jms.ConsumerType.Custom);
+            jms.setMessageListenerContainerFactory(fault); // Camel's container, halting before its commit
+        });
         return jms;
     }
 
