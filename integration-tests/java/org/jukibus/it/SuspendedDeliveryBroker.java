@@ -27,13 +27,13 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.flow.DeliverySuspension;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.TransientFailure;
-import org.jukibus.node.LocalJms;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * The process {@link OutageBacklogIT} forks for an outage at the recipient: a node's broker from a role's broker.xml as
  * shipped ({@link ForkedBroker}), and the delivery route's consumer as the node runs it (Camel's JMS consumer, a local
- * transaction per message on the listener's own session, {@link LocalJms}, one to four consumers), whose
+ * transaction per message begun by the {@link JmsTransactionManager}, {@code CACHE_NONE}, one to four consumers), whose
  * first step is {@link DeliverySuspension#pass} (mode {@code suspended}) or nothing (mode {@code unsuspended}, the
  * node before the suspension), and whose delivery fails with {@code OUTBOX_UNWRITABLE} while the outbox is "broken".
  * The envelopes are put on the inbound queue while every delivery fails; after the seconds given the outbox is
@@ -76,11 +76,13 @@ final class SuspendedDeliveryBroker {
             }
         });
 
-        // the node's JMS wiring (NodeConfiguration.jms): a session cache, each consumer's transaction on its own session
+        // the node's JMS wiring (NodeConfiguration.jms): a session cache, the consumer's transaction begun by the manager
         CachingConnectionFactory local = new CachingConnectionFactory(started.factory());
         local.setSessionCacheSize(128);
         local.setCacheConsumers(false);
-        JmsComponent jms = LocalJms.component(local);
+        JmsTransactionManager transactions = new JmsTransactionManager(local);
+        JmsComponent jms = JmsComponent.jmsComponentTransacted(local, transactions);
+        jms.setCacheLevelName("CACHE_NONE");
         DeliverySuspension suspension = new DeliverySuspension(new SimpleMeterRegistry(), Clock.systemUTC(),
                 Duration.ofSeconds(1), Duration.ofSeconds(4));
         CamelContext camel = new DefaultCamelContext();

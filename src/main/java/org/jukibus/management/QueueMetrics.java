@@ -171,9 +171,8 @@ public final class QueueMetrics implements AutoCloseable {
         } catch (NullPointerException closing) {
             // Artemis 2.40 clears a closing consumer's session before the queue lets go of it, and then its
             // getDeliveringMessages throws (ServerSession.getInTXMessagesForConsumer on null). The delivery consumers
-            // opened and closed one every idle receive before they kept theirs (node.LocalJms), and still close one when
-            // a burst's extra consumer ends, so the whole round failed now and then: a WARN and no metrics for 10 s.
-            // Read consumer by consumer instead, leaving out the one closing.
+            // open and close one every idle receive (CACHE_NONE), so the whole round failed now and then: a WARN and
+            // no metrics for 10 s. Read consumer by consumer instead, leaving out the one closing.
             log.debug("a consumer of {} closed while it was read: read one by one ({})", queue.getName(), closing.getMessage());
         }
         for (Consumer consumer : queue.getConsumers()) {

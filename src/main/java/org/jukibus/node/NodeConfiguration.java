@@ -211,8 +211,8 @@ public class NodeConfiguration {
     CachingConnectionFactory localConnectionFactory(NodeBroker broker, NodeSettings settings) {
         ActiveMQConnectionFactory inVm = broker.localFactory(NodeSecurityManager.LOCAL_USER, settings.localSecret());
         CachingConnectionFactory caching = new CachingConnectionFactory(inVm);
-        // Every JMS consumer of the routes keeps a session from here (LocalJms), batched forwarders take one
-        // per transaction, intake threads one per send: room for all of them at once, so none is closed and
+        // Every delivery consumer and forwarder takes a session from here for each transaction (see
+        // jms()), intake threads one per send: room for all of them at once, so none is closed and
         // opened again on the broker each time
         caching.setSessionCacheSize(128);
         caching.setCacheConsumers(false);
@@ -226,10 +226,7 @@ public class NodeConfiguration {
         return transactionManager;
     }
 
-    /**
-     * The transaction policy the routes' {@code transacted} step uses: on a JMS consumer's thread it joins the
-     * listener's session (LocalJms); elsewhere (intake, timers) it begins a local transaction of its own.
-     */
+    /** The transaction policy the routes' {@code transacted} step uses: it joins the transaction the consumer began (see jms()). */
     @Bean("PROPAGATION_REQUIRED")
     SpringTransactionPolicy propagationRequired(JmsTransactionManager transactionManager) {
         SpringTransactionPolicy policy = new SpringTransactionPolicy(transactionManager);
@@ -237,15 +234,22 @@ public class NodeConfiguration {
         return policy;
     }
 
-    /** The routes' JMS component on the local broker: one transaction and one commit per consumed message (see LocalJms). */
+    /**
+     * One JMS transaction per consumed message: the consumer (delivery, forwarding) begins it with
+     * the transaction manager, receives on the transaction manager's session, and every local send
+     * of the route (answers, dead letters) goes through that same session, over the same connection
+     * factory; one commit. CACHE_NONE is what makes the consumer use that session: with a cached
+     * consumer (CACHE_CONSUMER) the listener container receives on a session of its own and
+     * commits it before the transaction manager commits the sends: two commits, and a window between
+     * them (DeliveryCommitIT crashes a node there).
+     */
     @Bean("jms")
-    JmsComponent jms(ConnectionFactory localConnectionFactory, ObjectProvider<TestFaultPoint> faultPoint) {
-        JmsComponent jms = LocalJms.component(localConnectionFactory);
-        faultPoint.ifAvailable(fault -> {
-            jms.setMessageCreatedStrategy(fault);
-            jms.setConsumerType(org.apache.camel.component.jms.ConsumerType.Custom);
-            jms.setMessageListenerContainerFactory(fault); // Camel's container, halting before its commit
-        });
+    JmsComponent jms(ConnectionFactory localConnectionFactory, JmsTransactionManager transactionManager,
+                     ObjectProvider<TestFaultPoint> faultPoint) {
+        JmsComponent jms = JmsComponent.jmsComponentTransacted(localConnectionFactory, transactionManager);
+        jms.setCacheLevelName("CACHE_NONE");
+        jms.setDeliveryPersistent(true);
+        faultPoint.ifAvailable(jms::setMessageCreatedStrategy);
         return jms;
     }
 
