@@ -17,9 +17,11 @@ import java.util.function.LongSupplier;
  * the cutoff moves on by at most twice the monotonic time ({@link System#nanoTime}) since the last purge, and is kept
  * in the store ({@code purge_cutoff}) across restarts. Twice: after a restart (whose down time no monotonic clock
  * measured, so the first purge does not move the cutoff at all) it catches up with the clock at the rate time passes.
- * Keeping an id longer than needed costs only store space.
+ * Keeping an id longer than needed costs only store space. Used by the purges of {@code seen_message} and of
+ * delivery status (flow.nondelivery.UnansweredMessages: there a jump would also tell every open message's legacy
+ * system, falsely and for good, that it was not delivered).
  */
-final class PurgeCutoff {
+public final class PurgeCutoff {
 
     private final String purge;
     private final LongSupplier nanos;
@@ -27,11 +29,12 @@ final class PurgeCutoff {
     private long lastNanos;
 
     /** @param purge the purge's name in {@code purge_cutoff} */
-    PurgeCutoff(String purge) {
+    public PurgeCutoff(String purge) {
         this(purge, System::nanoTime);
     }
 
-    PurgeCutoff(String purge, LongSupplier nanos) {
+    /** @param nanos monotonic time in nanoseconds ({@link System#nanoTime}; a test's own) */
+    public PurgeCutoff(String purge, LongSupplier nanos) {
         this.purge = purge;
         this.nanos = nanos;
     }
@@ -40,7 +43,7 @@ final class PurgeCutoff {
      * The cutoff to purge by now: {@code wanted}, or less if that is further past the last cutoff than time allows;
      * recorded in {@code c}'s transaction (the caller commits it with its delete).
      */
-    synchronized Instant next(Connection c, Instant wanted) throws SQLException {
+    public synchronized Instant next(Connection c, Instant wanted) throws SQLException {
         long now = nanos.getAsLong();
         Instant previous = last;
         Duration passed = Duration.ofNanos(now - lastNanos);

@@ -10,29 +10,48 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.flow.FlowMetrics;
+import org.jukibus.flow.PurgeCutoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * 不達(受領通知なし): the final word on a message that awaits an answer and has had none for two outage windows.
- * A copy waits at most one window and a notice about it another, so no answer is to be expected any more; before its
- * status row is forgotten the legacy system gets a {@link NonDelivery} file NOT_DELIVERED,
- * reported by this node, reason {@value #UNANSWERED} (the OVERDUE file it got weeks ago was a warning only), with an
- * operation log entry ({@code MESSAGE_UNANSWERED}), a WARN and {@code jukibus_flow_unanswered_total{flow}}. Then the
- * row is closed, and forgotten a window after that close: a receipt its recipient held meanwhile (it could not seal to
- * this node, ReceiptBatches) still makes it DELIVERED and reaches the legacy system, as after any non-delivery. Whether the message arrived is unknown (its receipt may be what got
- * lost), so the file's detail says to ask the recipient before sending again. Causes: receipts the recipient could not send back, a recipient restored
- * from a backup older than the message, a flow switched off at the recipient.
+ * The final word on every message this node sent that is still open two outage windows after it was queued, given at
+ * the hourly purge of delivery status before its row can go: no row disappears without one.
+ * <ul>
+ *   <li>不達(受領通知なし), a message that awaits an answer ({@link NonDeliveryFlow#awaitsAnswer}) and has had none: a
+ *   copy waits at most one window and a notice about it another, so no answer is to be expected any more; the legacy
+ *   system gets a {@link NonDelivery} file NOT_DELIVERED, reported by this node, reason {@value #UNANSWERED} (the
+ *   OVERDUE file it got weeks ago was a warning only), with an operation log entry ({@code MESSAGE_UNANSWERED}), a WARN
+ *   and {@code jukibus_flow_unanswered_total{flow}}. Then the row is closed, and forgotten a window after that close: a
+ *   receipt its recipient held meanwhile (it could not seal to this node, ReceiptBatches) still makes it DELIVERED and
+ *   reaches the legacy system, as after any non-delivery. Whether the message arrived is unknown (its receipt may be
+ *   what got lost), so the file's detail says to ask the recipient before sending again. Causes: receipts the
+ *   recipient could not send back, a recipient restored from a backup older than the message, a flow switched off at
+ *   the recipient.</li>
+ *   <li>A message nobody answers by design (an update-count list and transfer-out certificate info, themselves the
+ *   answers that confirm an update or a first transfer-in, 第6の6(2)(4); change info; a provision report): its row is
+ *   kept only so that a non-delivery notice from its recipient is taken (without it the notice is refused UNSOLICITED and
+ *   the legacy system never hears of the failure). No notice in two windows means none can come: the legacy system, whose
+ *   contract for these flows is "a NonDelivery file on failure, nothing otherwise", has had its word; the row is
+ *   forgotten with an operation log entry ({@code MESSAGE_NO_FAILURE_REPORTED}) saying so, not with a file (a NOT_DELIVERED
+ *   file would be false for nearly all of them, and any file would be one for every message of the flow).</li>
+ * </ul>
+ * By the system clock ({@code NodeClock#forForgetting}), and the two windows' cutoff moves on no faster than twice the
+ * time that passes ({@link PurgeCutoff}, kept as {@value #CUTOFF} in {@code purge_cutoff}): a host clock set more than
+ * two windows ahead would otherwise tell every open message, including one queued a minute before, NOT_DELIVERED for
+ * good, and a receipt after that would find no row. After a jump the cutoff catches up at twice the rate time passes.
  * <p>
- * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} holds the open row, and the close
- * commits after them. Killed in between, the row is still open, so the next purge writes the same file again (named
- * by the message id: the legacy system sees the same message's report twice, never a second outcome) and records
- * again; it is never lost. Nothing is forgotten open that awaits an answer ({@link SentMessages#purge}).
+ * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} (or {@link SentMessages#forgetAfter})
+ * holds the open row, and the close commits after them. Killed in between, the row is still open, so the next purge
+ * writes the same file again (named by recipient and message id: the legacy system sees the same message's report
+ * twice, never a second outcome) and records again; it is never lost.
  */
 public final class UnansweredMessages {
 
     /** The reason code of the final report: no receipt or answer ever came. */
     public static final String UNANSWERED = "UNANSWERED";
+    /** This purge's name in {@code purge_cutoff}. */
+    public static final String CUTOFF = "delivery_status";
 
     private static final Logger log = LoggerFactory.getLogger(UnansweredMessages.class);
     /** Rows per query; a round takes batches until none is left. */
@@ -43,28 +62,39 @@ public final class UnansweredMessages {
     private final Clock clock;
     private final FlowMetrics metrics;
     private final OperationLog audit;
+    private final PurgeCutoff cutoff;
 
     public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit) {
+        this(sent, files, clock, metrics, audit, new PurgeCutoff(CUTOFF));
+    }
+
+    public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit,
+                              PurgeCutoff cutoff) {
         this.sent = sent;
         this.files = files;
         this.clock = clock;
         this.metrics = metrics;
         this.audit = audit;
+        this.cutoff = cutoff;
     }
 
     /**
-     * The outage-window purge of delivery status ({@code now} read as NodeClock#forForgetting): every open message
-     * awaiting an answer queued before {@code openBefore} gets its final word, then {@link SentMessages#purge}.
-     * A report that cannot be written (the outbox) throws before anything of this round is forgotten.
+     * The outage-window purge of delivery status ({@code closedBefore} a window and {@code openBefore} two windows before
+     * NodeClock#forForgetting): every open message queued before {@code openBefore} gets its final word, then closed
+     * messages go ({@link SentMessages#purge}). {@code openBefore} moves on no faster than time passes ({@link PurgeCutoff});
+     * {@code closedBefore} keeps its distance to it. A final word that cannot be given (the outbox, the operation log)
+     * throws after the purge of closed messages ran: its message stays open and is tried again next round.
      */
     public int purge(Instant closedBefore, Instant openBefore) throws SQLException {
+        Instant open = sent.cutoff(cutoff, openBefore);
+        Instant closed = closedBefore.minus(Duration.between(open, openBefore));
         Exception failed = null;
         try {
-            tell(openBefore);
+            tell(open);
         } catch (Exception e) {
-            failed = e; // the purge runs all the same: it never forgets an open message awaiting an answer
+            failed = e; // the purge of closed messages runs all the same; an open one stays until it had its word
         }
-        int purged = sent.purge(closedBefore, openBefore);
+        int purged = sent.purge(closed);
         if (failed instanceof SQLException e) {
             throw e;
         }
@@ -72,12 +102,15 @@ public final class UnansweredMessages {
             throw e;
         }
         if (failed != null) {
-            throw new IllegalStateException("cannot report unanswered messages as not delivered: " + failed.getMessage(), failed);
+            throw new IllegalStateException("cannot give unanswered messages their final word: " + failed.getMessage(), failed);
         }
         return purged;
     }
 
-    /** Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. */
+    /**
+     * Tells and closes every open message awaiting an answer queued before {@code before}, and records and forgets every
+     * open one nobody answers; returns how many of the first kind.
+     */
     public int tell(Instant before) throws Exception {
         int told = 0;
         List<SentMessages.Sent> batch;
@@ -91,7 +124,21 @@ public final class UnansweredMessages {
                 }
             }
         } while (batch.size() == BATCH);
+        do {
+            batch = sent.unacknowledged(before, BATCH);
+            for (SentMessages.Sent message : batch) {
+                sent.forgetAfter(message.messageId(), message.recipient(), this::noFailureReported);
+            }
+        } while (batch.size() == BATCH);
         return told;
+    }
+
+    private void noFailureReported(SentMessages.Sent message) {
+        audit.record(AuditEvent.of(AuditKind.MESSAGE_NO_FAILURE_REPORTED).flow(message.flow()).message(message.messageId(), null)
+                .recipient(message.recipient()).detail("queued at " + message.queuedAt()
+                        + ", no non-delivery notice in two outage windows and none can come now; nobody answers this flow"));
+        log.debug("{} message {} to {} (queued at {}): no failure reported, none can be now; its delivery status is forgotten",
+                message.flow(), message.messageId(), message.recipient(), message.queuedAt());
     }
 
     private void finalWord(SentMessages.Sent message, Instant now) throws Exception {
