@@ -92,7 +92,12 @@ public final class UnansweredMessages {
         try {
             tell(open);
         } catch (Exception e) {
-            failed = e; // the purge of closed messages runs all the same; an open one stays until it had its word
+            failed = e; // the rest runs all the same; an open message stays until it had its word
+        }
+        try {
+            forgetUnacknowledged(open);
+        } catch (Exception e) {
+            failed = failed == null ? e : failed; // a NonDelivery file that cannot be written does not hold these back
         }
         int purged = sent.purge(closed);
         if (failed instanceof SQLException e) {
@@ -107,10 +112,7 @@ public final class UnansweredMessages {
         return purged;
     }
 
-    /**
-     * Tells and closes every open message awaiting an answer queued before {@code before}, and records and forgets every
-     * open one nobody answers; returns how many of the first kind.
-     */
+    /** Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. */
     public int tell(Instant before) throws Exception {
         int told = 0;
         List<SentMessages.Sent> batch;
@@ -124,13 +126,22 @@ public final class UnansweredMessages {
                 }
             }
         } while (batch.size() == BATCH);
+        return told;
+    }
+
+    /** Records and forgets every open message nobody answers queued before {@code before}; returns how many. */
+    public int forgetUnacknowledged(Instant before) throws Exception {
+        int forgotten = 0;
+        List<SentMessages.Sent> batch;
         do {
             batch = sent.unacknowledged(before, BATCH);
             for (SentMessages.Sent message : batch) {
-                sent.forgetAfter(message.messageId(), message.recipient(), this::noFailureReported);
+                if (sent.forgetAfter(message.messageId(), message.recipient(), this::noFailureReported)) {
+                    forgotten++;
+                }
             }
         } while (batch.size() == BATCH);
-        return told;
+        return forgotten;
     }
 
     private void noFailureReported(SentMessages.Sent message) {

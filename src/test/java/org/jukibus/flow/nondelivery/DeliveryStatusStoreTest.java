@@ -505,6 +505,32 @@ class DeliveryStatusStoreTest {
     }
 
     /**
+     * A legacy outbox that cannot be written holds back the NonDelivery files of messages awaiting an answer (they stay
+     * open, told next round), not the end of those nobody answers, which needs the operation log only.
+     */
+    @Test
+    void an_unwritable_outbox_does_not_hold_back_the_end_of_messages_nobody_answers() throws Exception {
+        String awaiting = sentTo(PREFECTURE, "transfer-out");
+        String countList = UUID.randomUUID().toString();
+        sent.record(countList, "update-count-list", PREFECTURE, clock.instant(), false);
+        clock.move(Duration.ofDays(61));
+        Path blockedRoot = Files.createTempDirectory(legacy, "blocked");
+        Files.createDirectories(blockedRoot.resolve("outbox"));
+        Files.writeString(blockedRoot.resolve("outbox").resolve("non-delivery"), "a file where the folder belongs");
+        List<AuditEvent> audit = new ArrayList<>();
+        UnansweredMessages blocked = new UnansweredMessages(sent,
+                new NonDeliveryFiles(new LegacyOutbox(blockedRoot, new TransferLedger(store, clock))), clock, FlowMetrics.none(),
+                audit::add, monotonic());
+
+        assertThatThrownBy(() -> blocked.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60))));
+
+        assertThat(sent.find(awaiting, PREFECTURE).orElseThrow().state()).as("told next round").isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(countList, PREFECTURE)).isEmpty();
+        assertThat(audit).filteredOn(e -> countList.equals(e.messageId())).singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_NO_FAILURE_REPORTED));
+    }
+
+    /**
      * A host clock set 70 days ahead (more than two windows): the purge's cutoff moves on no faster than twice the time
      * that passed, so no open message, queued a minute before the jump, is told NOT_DELIVERED (UNANSWERED) for good.
      */
