@@ -24,8 +24,8 @@ public enum AuditKind {
     MESSAGE_UNANSWERED,
     /**
      * A message this node sent of a flow nobody answers (an update-count list, certificate info, change info, a
-     * provision report) had no non-delivery notice two outage windows after it was queued, and none can come now: its
-     * delivery status is forgotten. No file: the legacy system of such a flow is told of a failure only.
+     * provision report) had no non-delivery notice two outage windows after it was queued: its delivery status is
+     * forgotten (a notice after that is dead-lettered UNSOLICITED). No file: the legacy system of such a flow is told of a failure only.
      */
     MESSAGE_NO_FAILURE_REPORTED,
     /**

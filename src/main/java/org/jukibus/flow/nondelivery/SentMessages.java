@@ -275,8 +275,8 @@ public final class SentMessages {
     /**
      * Forgets the open message {@code messageId} sent to {@code recipient} (one that awaits no answer), once
      * {@code finalWord} has recorded its end, in one transaction that holds the row meanwhile: a non-delivery notice
-     * coming in then waits, finds no row and is refused UNSOLICITED (it cannot come this late: the recipient sends one
-     * within the window of its dead letter); a failure before the commit leaves it open, to be recorded and forgotten
+     * coming in then waits, finds no row and is refused UNSOLICITED (one is not expected this late; an owed notice its
+     * recipient could send only after re-keying can be, and is then in the dead-letter queue); a failure before the commit leaves it open, to be recorded and forgotten
      * next time, never gone without a word. False, with nothing recorded, if it is no longer open.
      */
     public boolean forgetAfter(String messageId, String recipient, FinalWord finalWord) throws Exception {

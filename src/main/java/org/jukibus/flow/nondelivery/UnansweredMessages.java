@@ -31,15 +31,18 @@ import org.slf4j.LoggerFactory;
  *   <li>A message nobody answers by design (an update-count list and transfer-out certificate info, themselves the
  *   answers that confirm an update or a first transfer-in, 第6の6(2)(4); change info; a provision report): its row is
  *   kept only so that a non-delivery notice from its recipient is taken (without it the notice is refused UNSOLICITED and
- *   the legacy system never hears of the failure). No notice in two windows means none can come: the legacy system, whose
+ *   the legacy system never hears of the failure). No notice in two windows: one is not expected any more (a later one, retried weekly by a recipient that could not tell
+ *   this node at first, is dead-lettered UNSOLICITED here), and the legacy system, whose
  *   contract for these flows is "a NonDelivery file on failure, nothing otherwise", has had its word; the row is
  *   forgotten with an operation log entry ({@code MESSAGE_NO_FAILURE_REPORTED}) saying so, not with a file (a NOT_DELIVERED
  *   file would be false for nearly all of them, and any file would be one for every message of the flow).</li>
  * </ul>
- * By the system clock ({@code NodeClock#forForgetting}), and the two windows' cutoff moves on no faster than twice the
- * time that passes ({@link PurgeCutoff}, kept as {@value #CUTOFF} in {@code purge_cutoff}): a host clock set more than
- * two windows ahead would otherwise tell every open message, including one queued a minute before, NOT_DELIVERED for
- * good, and a receipt after that would find no row. After a jump the cutoff catches up at twice the rate time passes.
+ * By the system clock ({@code NodeClock#forForgetting}), and the two windows' cutoff is {@link PurgeCutoff#neverEarly}
+ * (kept as {@value #CUTOFF} in {@code purge_cutoff}): while the node runs it moves on no faster than monotonic time, so a
+ * host clock set more than two windows ahead does not tell every open message, one queued a minute before included,
+ * NOT_DELIVERED for good (a receipt after that would find no row): the words come when due by the time that really
+ * passed, late rather than early. After a restart it catches up by the time the clock says passed while the node was
+ * down (a jump during the down time cannot be told from it).
  * <p>
  * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} (or {@link SentMessages#forgetAfter})
  * holds the open row, and the close commits after them. Killed in between, the row is still open, so the next purge
@@ -65,7 +68,7 @@ public final class UnansweredMessages {
     private final PurgeCutoff cutoff;
 
     public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit) {
-        this(sent, files, clock, metrics, audit, new PurgeCutoff(CUTOFF));
+        this(sent, files, clock, metrics, audit, PurgeCutoff.neverEarly(CUTOFF));
     }
 
     public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit,
@@ -81,7 +84,7 @@ public final class UnansweredMessages {
     /**
      * The outage-window purge of delivery status ({@code closedBefore} a window and {@code openBefore} two windows before
      * NodeClock#forForgetting): every open message queued before {@code openBefore} gets its final word, then closed
-     * messages go ({@link SentMessages#purge}). {@code openBefore} moves on no faster than time passes ({@link PurgeCutoff});
+     * messages go ({@link SentMessages#purge}). {@code openBefore} moves on no faster than monotonic time ({@link PurgeCutoff#neverEarly});
      * {@code closedBefore} keeps its distance to it. A final word that cannot be given (the outbox, the operation log)
      * throws after the purge of closed messages ran: its message stays open and is tried again next round.
      */
@@ -147,8 +150,8 @@ public final class UnansweredMessages {
     private void noFailureReported(SentMessages.Sent message) {
         audit.record(AuditEvent.of(AuditKind.MESSAGE_NO_FAILURE_REPORTED).flow(message.flow()).message(message.messageId(), null)
                 .recipient(message.recipient()).detail("queued at " + message.queuedAt()
-                        + ", no non-delivery notice in two outage windows and none can come now; nobody answers this flow"));
-        log.debug("{} message {} to {} (queued at {}): no failure reported, none can be now; its delivery status is forgotten",
+                        + ", no non-delivery notice in two outage windows; nobody answers this flow"));
+        log.debug("{} message {} to {} (queued at {}): no failure reported in two outage windows; its delivery status is forgotten",
                 message.flow(), message.messageId(), message.recipient(), message.queuedAt());
     }
 
