@@ -257,10 +257,12 @@ public final class SentMessages {
      * Closes the open message {@code messageId} sent to {@code recipient} as NOT_DELIVERED with {@code reason}, once
      * {@code finalWord} has told it, in one transaction that holds the row meanwhile: a receipt coming in then waits and
      * makes it DELIVERED after (as after any non-delivery), and a crash or a failure before the commit leaves it open, so
-     * it is told again next time rather than never. False, with nothing told, if it is no longer open.
+     * it is told again next time rather than never. False, with nothing told, if it is no longer open or was queued
+     * (again) since {@code queuedBefore}.
      */
-    public boolean closeAfter(String messageId, String recipient, String reason, Instant at, FinalWord finalWord) throws Exception {
-        return afterFinalWord(messageId, recipient, finalWord, c -> {
+    public boolean closeAfter(String messageId, String recipient, Instant queuedBefore, String reason, Instant at,
+                              FinalWord finalWord) throws Exception {
+        return afterFinalWord(messageId, recipient, queuedBefore, finalWord, c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE delivery_status SET state = 'NOT_DELIVERED', closed_at = ?,"
                     + " closed_by = NULL, reason = ? WHERE message_id = ? AND recipient = ?")) {
                 s.setTimestamp(1, Timestamp.from(at));
@@ -279,8 +281,8 @@ public final class SentMessages {
      * recipient could send only after re-keying can be, and is then in the dead-letter queue); a failure before the commit leaves it open, to be recorded and forgotten
      * next time, never gone without a word. False, with nothing recorded, if it is no longer open.
      */
-    public boolean forgetAfter(String messageId, String recipient, FinalWord finalWord) throws Exception {
-        return afterFinalWord(messageId, recipient, finalWord, c -> {
+    public boolean forgetAfter(String messageId, String recipient, Instant queuedBefore, FinalWord finalWord) throws Exception {
+        return afterFinalWord(messageId, recipient, queuedBefore, finalWord, c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM delivery_status WHERE message_id = ? AND recipient = ?")) {
                 s.setString(1, messageId);
                 s.setString(2, recipient);
@@ -295,15 +297,21 @@ public final class SentMessages {
         void end(Connection c) throws SQLException;
     }
 
-    private boolean afterFinalWord(String messageId, String recipient, FinalWord finalWord, End end) throws Exception {
+    /**
+     * Runs {@code finalWord} and {@code end} on the row if it is still open and still queued before {@code queuedBefore}
+     * when locked: a message queued again meanwhile (its input picked up after a crash, {@link #record}) was just sent.
+     */
+    private boolean afterFinalWord(String messageId, String recipient, Instant queuedBefore, FinalWord finalWord, End end)
+            throws Exception {
         try (Connection c = jdbc.getDataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
                 Optional<Sent> open;
                 try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ?"
-                        + " AND recipient = ? AND state IN ('PENDING', 'OVERDUE') FOR UPDATE")) {
+                        + " AND recipient = ? AND state IN ('PENDING', 'OVERDUE') AND queued_at < ? FOR UPDATE")) {
                     s.setString(1, messageId);
                     s.setString(2, recipient);
+                    s.setTimestamp(3, Timestamp.from(queuedBefore));
                     try (ResultSet rs = s.executeQuery()) {
                         open = rs.next() ? Optional.of(row(rs, 0)) : Optional.empty();
                     }

@@ -123,7 +123,7 @@ public final class UnansweredMessages {
             batch = sent.unanswered(before, BATCH);
             for (SentMessages.Sent message : batch) {
                 Instant now = clock.instant();
-                if (sent.closeAfter(message.messageId(), message.recipient(), UNANSWERED, now, open -> finalWord(open, now))) {
+                if (sent.closeAfter(message.messageId(), message.recipient(), before, UNANSWERED, now, open -> finalWord(open, now))) {
                     metrics.unanswered(message.flow());
                     told++;
                 }
@@ -139,7 +139,7 @@ public final class UnansweredMessages {
         do {
             batch = sent.unacknowledged(before, BATCH);
             for (SentMessages.Sent message : batch) {
-                if (sent.forgetAfter(message.messageId(), message.recipient(), this::noFailureReported)) {
+                if (sent.forgetAfter(message.messageId(), message.recipient(), before, this::noFailureReported)) {
                     forgotten++;
                 }
             }

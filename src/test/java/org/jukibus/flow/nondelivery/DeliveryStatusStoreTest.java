@@ -531,6 +531,29 @@ class DeliveryStatusStoreTest {
     }
 
     /**
+     * A message queued again between the round's query and its lock (its input picked up after a crash, which counts it
+     * from this send) was just sent: the lock checks its age again, so it is neither told UNANSWERED nor forgotten.
+     */
+    @Test
+    void a_message_queued_again_since_the_rounds_query_gets_no_final_word() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+        Instant roundCutoff = clock.instant();
+        clock.move(Duration.ofMinutes(1));
+        sent.record(id, "transfer-out", PREFECTURE, clock.instant(), true); // queued again, after the round's cutoff
+        String countList = UUID.randomUUID().toString();
+        sent.record(countList, "update-count-list", PREFECTURE, clock.instant(), false);
+        List<String> told = new ArrayList<>();
+
+        assertThat(sent.closeAfter(id, PREFECTURE, roundCutoff, UnansweredMessages.UNANSWERED, clock.instant(),
+                m -> told.add(m.messageId()))).isFalse();
+        assertThat(sent.forgetAfter(countList, PREFECTURE, roundCutoff, m -> told.add(m.messageId()))).isFalse();
+
+        assertThat(told).isEmpty();
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(countList, PREFECTURE)).isPresent();
+    }
+
+    /**
      * A host clock set 70 days ahead (more than two windows): the purge's cutoff moves on no faster than twice the time
      * that passed, so no open message, queued a minute before the jump, is told NOT_DELIVERED (UNANSWERED) for good.
      */
