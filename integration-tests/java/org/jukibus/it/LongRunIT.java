@@ -109,7 +109,7 @@ class LongRunIT {
 
         // Bunkyo is down from now on: what Shinjuku sends it waits
         waitingForBunkyoSinceDay8 = send(SHINJUKU, BUNKYO, "W-8", resident());
-        expectedReports.add(waitingForBunkyoSinceDay8 + "-overdue.xml");
+        expectedReports.add(BUNKYO + "-" + waitingForBunkyoSinceDay8 + "-overdue.xml");
     }
 
     @Test
@@ -148,8 +148,8 @@ class LongRunIT {
         awaitCrlCurrentEverywhere();
         roundTrip("D20");
         waitingForBunkyoSinceDay20 = send(SHINJUKU, BUNKYO, "W-20", resident());
-        expectedReports.add(waitingForBunkyoSinceDay20 + "-overdue.xml");
-        awaitReport(waitingForBunkyoSinceDay8 + "-overdue.xml", "<Status>OVERDUE</Status>");
+        expectedReports.add(BUNKYO + "-" + waitingForBunkyoSinceDay20 + "-overdue.xml");
+        awaitReport(BUNKYO + "-" + waitingForBunkyoSinceDay8 + "-overdue.xml", "<Status>OVERDUE</Status>");
 
         osaka.stop();
         List<String> waited = new ArrayList<>();
@@ -160,8 +160,8 @@ class LongRunIT {
         }
         moveClock(Duration.ofDays(25));
         for (String id : waited) { // queued on day 20, no receipt by day 25: reported, and still waiting
-            awaitReport(id + "-overdue.xml", "<Status>OVERDUE</Status>", "<Recipient>" + OSAKA + "</Recipient>");
-            expectedReports.add(id + "-overdue.xml");
+            awaitReport(OSAKA + "-" + id + "-overdue.xml", "<Status>OVERDUE</Status>", "<Recipient>" + OSAKA + "</Recipient>");
+            expectedReports.add(OSAKA + "-" + id + "-overdue.xml");
         }
 
         osaka.start().awaitStarted(Duration.ofSeconds(240));
@@ -184,9 +184,9 @@ class LongRunIT {
         awaitCrlCurrentEverywhere();
         roundTrip("D40");
 
-        awaitReport(waitingForBunkyoSinceDay8 + ".xml", "<ReportedBy>SENDER</ReportedBy>", "<ReasonCode>EXPIRED</ReasonCode>",
+        awaitReport(BUNKYO + "-" + waitingForBunkyoSinceDay8 + ".xml", "<ReportedBy>SENDER</ReportedBy>", "<ReasonCode>EXPIRED</ReasonCode>",
                 "<Recipient>" + BUNKYO + "</Recipient>");
-        expectedReports.add(waitingForBunkyoSinceDay8 + ".xml");
+        expectedReports.add(BUNKYO + "-" + waitingForBunkyoSinceDay8 + ".xml");
         assertThat(state(waitingForBunkyoSinceDay20, BUNKYO)).isEqualTo(SentMessages.State.OVERDUE);
 
         // Bunkyo merges away: central publishes a directory without it, and W-20 can no longer go anywhere
@@ -198,9 +198,9 @@ class LongRunIT {
         for (String code : IN_PROCESS) {
             await().atMost(BOUND).until(() -> trust(code).directory().serial() == serial);
         }
-        awaitReport(waitingForBunkyoSinceDay20 + ".xml", "<ReportedBy>SENDER</ReportedBy>",
+        awaitReport(BUNKYO + "-" + waitingForBunkyoSinceDay20 + ".xml", "<ReportedBy>SENDER</ReportedBy>",
                 "<ReasonCode>UNKNOWN_RECIPIENT</ReasonCode>", "<Recipient>" + BUNKYO + "</Recipient>");
-        expectedReports.add(waitingForBunkyoSinceDay20 + ".xml");
+        expectedReports.add(BUNKYO + "-" + waitingForBunkyoSinceDay20 + ".xml");
     }
 
     @Test
@@ -213,9 +213,9 @@ class LongRunIT {
         // Osaka-shi's notice reaches Shinjuku, whose confirmation to Tokyo names a person Tokyo has no record of
         String notice = send(OSAKA, SHINJUKU, "UP-1", resident());
         String confirmation = MessageIds.answerOf("transfer-out", OSAKA, notice);
-        awaitReport(confirmation + ".xml", "<ReportedBy>RECIPIENT</ReportedBy>", "<ReasonCode>UNKNOWN_PERSON</ReasonCode>",
+        awaitReport(TOKYO_PREF + "-" + confirmation + ".xml", "<ReportedBy>RECIPIENT</ReportedBy>", "<ReasonCode>UNKNOWN_PERSON</ReasonCode>",
                 "<Recipient>" + TOKYO_PREF + "</Recipient>");
-        expectedReports.add(confirmation + ".xml");
+        expectedReports.add(TOKYO_PREF + "-" + confirmation + ".xml");
 
         assertThat(net.files(SHINJUKU, "outbox", "non-delivery").stream().map(f -> f.getFileName().toString()))
                 .as("every notice Shinjuku's legacy system got, and no other").containsExactlyInAnyOrderElementsOf(expectedReports);

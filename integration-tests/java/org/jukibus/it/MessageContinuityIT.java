@@ -93,7 +93,7 @@ class MessageContinuityIT {
         String expiredId = dead.getStringProperty("JukibusMessageId");
         assertThat(expiredId).isNotBlank();
         // and its sender's legacy system is told (NonDelivery file, reported by the sender)
-        Path report = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(expiredId + ".xml");
+        Path report = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(OSAKA + "-" + expiredId + ".xml");
         await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(report));
         assertThat(java.nio.file.Files.readString(report)).contains("<ReasonCode>EXPIRED</ReasonCode>")
                 .contains("<Recipient>" + OSAKA + "</Recipient>").contains("<ReportedBy>SENDER</ReportedBy>");

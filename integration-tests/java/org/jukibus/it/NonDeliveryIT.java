@@ -64,7 +64,7 @@ class NonDeliveryIT {
         String confirmationId = MessageIds.answerOf("transfer-out", BUNKYO, notice("ND-1", resident, BUNKYO, SHINJUKU));
         assertThat(DeadLetterAssert.next(net, TOKYO_PREF, before).reason()).isEqualTo("UNKNOWN_PERSON");
 
-        Path report = nonDelivery(SHINJUKU, confirmationId + ".xml");
+        Path report = nonDelivery(SHINJUKU, TOKYO_PREF + "-" + confirmationId + ".xml");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(report));
         assertThat(Files.readString(report, StandardCharsets.UTF_8))
                 .contains("<MessageId>" + confirmationId + "</MessageId>").contains("<Flow>transfer-out</Flow>")
@@ -105,7 +105,7 @@ class NonDeliveryIT {
                 Headers.DUPLICATE_ID, id));
 
         assertThat(DeadLetterAssert.next(net, SHINJUKU, before).reason()).isEqualTo("UNKNOWN_RECIPIENT");
-        Path report = nonDelivery(SHINJUKU, id + ".xml");
+        Path report = nonDelivery(SHINJUKU, "132012-" + id + ".xml");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
         assertThat(Files.readString(report, StandardCharsets.UTF_8)).contains("<Recipient>132012</Recipient>")
                 .contains("<Flow>transfer-in</Flow>").contains("<ReportedBy>SENDER</ReportedBy>")
@@ -140,7 +140,7 @@ class NonDeliveryIT {
                 Files.move(aside, folder);
             }
         }
-        Path report = nonDelivery(SHINJUKU, id + ".xml");
+        Path report = nonDelivery(SHINJUKU, "132012-" + id + ".xml");
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(report));
         assertThat(Files.readString(report, StandardCharsets.UTF_8)).contains("<ReasonCode>UNKNOWN_RECIPIENT</ReasonCode>");
         assertThat(DeadLetterAssert.next(net, SHINJUKU, before).reason()).isEqualTo("UNKNOWN_RECIPIENT");
@@ -155,7 +155,7 @@ class NonDeliveryIT {
         String noticeId;
         try {
             noticeId = notice("OD-1", resident, SHINJUKU, BUNKYO);
-            Path overdue = nonDelivery(SHINJUKU, noticeId + "-overdue.xml");
+            Path overdue = nonDelivery(SHINJUKU, BUNKYO + "-" + noticeId + "-overdue.xml");
             await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(overdue));
             assertThat(Files.readString(overdue, StandardCharsets.UTF_8)).contains("<Status>OVERDUE</Status>")
                     .contains("<Recipient>" + BUNKYO + "</Recipient>").contains("<Flow>transfer-in</Flow>");
@@ -175,7 +175,7 @@ class NonDeliveryIT {
                 .resolve(BUNKYO + "-" + MessageIds.receiptOf(SHINJUKU, noticeId) + ".xml");
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(receipt));
         await().atMost(Duration.ofSeconds(10)).until(() -> state(SHINJUKU, noticeId, BUNKYO) == SentMessages.State.DELIVERED);
-        assertThat(nonDelivery(SHINJUKU, noticeId + ".xml")).doesNotExist();
+        assertThat(nonDelivery(SHINJUKU, BUNKYO + "-" + noticeId + ".xml")).doesNotExist();
     }
 
     @Test
@@ -199,7 +199,8 @@ class NonDeliveryIT {
         DeadLetterAssert.DeadLetter dead = DeadLetterAssert.next(net, SHINJUKU, before);
         assertThat(dead.reason()).isEqualTo("UNSOLICITED");
         assertThat(dead.flow()).isEqualTo("non-delivery");
-        assertThat(nonDelivery(SHINJUKU, confirmationId + ".xml")).doesNotExist();
+        assertThat(net.files(SHINJUKU, "outbox", "non-delivery")).as("no report of it, under any recipient")
+                .noneMatch(f -> f.getFileName().toString().contains(confirmationId));
         assertThat(state(SHINJUKU, confirmationId, TOKYO_PREF)).isEqualTo(SentMessages.State.DELIVERED);
         // and the refused notice is not answered with a notice of its own
         assertThat(net.files(OSAKA, "outbox", "non-delivery")).isEmpty();

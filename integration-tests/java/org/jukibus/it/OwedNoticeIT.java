@@ -387,7 +387,7 @@ class OwedNoticeIT {
     }
 
     private static Path nonDelivery(String id) {
-        return net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(id + ".xml");
+        return net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(OSAKA + "-" + id + ".xml");
     }
 
     private static SentMessages.State state(String messageId) {

@@ -173,7 +173,7 @@ class TransferOutConfirmationIT {
                     .contains("jukibus dlq resend").doesNotContain(resident);
             assertThat(net.files(SHINJUKU, "outbox", "transfer-in")).as("the notice itself is delivered")
                     .anyMatch(f -> f.getFileName().toString().contains(noticeId));
-            Path report = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(confirmationId + ".xml");
+            Path report = net.node(SHINJUKU).legacyRoot().resolve("outbox").resolve("non-delivery").resolve(TOKYO_PREF + "-" + confirmationId + ".xml");
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
             assertThat(Files.readString(report, StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>")
                     .contains("<ReportedBy>SENDER</ReportedBy>").contains("<ReasonCode>UNKNOWN_RECIPIENT</ReasonCode>")

@@ -23,6 +23,12 @@ public enum AuditKind {
      */
     MESSAGE_UNANSWERED,
     /**
+     * A message this node sent of a flow nobody answers (an update-count list, certificate info, change info, a
+     * provision report) had no non-delivery notice two outage windows after it was queued: its delivery status is
+     * forgotten (a notice after that is dead-lettered UNSOLICITED). No file: the legacy system of such a flow is told of a failure only.
+     */
+    MESSAGE_NO_FAILURE_REPORTED,
+    /**
      * A legacy input of a flow that stays on this node was handled (a registration, a query at the counter). Only
      * the flow: such inputs can be small enough (a resident code) for a digest to give them away; the file and its
      * digest are in the transfer ledger.

@@ -17,45 +17,74 @@ import java.util.function.LongSupplier;
  * the cutoff moves on by at most twice the monotonic time ({@link System#nanoTime}) since the last purge, and is kept
  * in the store ({@code purge_cutoff}) across restarts. Twice: after a restart (whose down time no monotonic clock
  * measured, so the first purge does not move the cutoff at all) it catches up with the clock at the rate time passes.
- * Keeping an id longer than needed costs only store space.
+ * Keeping an id longer than needed costs only store space. The delivery-status purge, whose final words cannot be
+ * taken back, uses the stricter {@link #neverEarly} cutoff.
  */
-final class PurgeCutoff {
+public final class PurgeCutoff {
 
     private final String purge;
     private final LongSupplier nanos;
+    /** Never ahead of time passed ({@link #neverEarly}) rather than twice it. */
+    private final boolean neverEarly;
     private Instant last;
     private long lastNanos;
 
     /** @param purge the purge's name in {@code purge_cutoff} */
-    PurgeCutoff(String purge) {
+    public PurgeCutoff(String purge) {
         this(purge, System::nanoTime);
     }
 
-    PurgeCutoff(String purge, LongSupplier nanos) {
+    /** @param nanos monotonic time in nanoseconds ({@link System#nanoTime}; a test's own) */
+    public PurgeCutoff(String purge, LongSupplier nanos) {
+        this(purge, nanos, false);
+    }
+
+    private PurgeCutoff(String purge, LongSupplier nanos, boolean neverEarly) {
         this.purge = purge;
         this.nanos = nanos;
+        this.neverEarly = neverEarly;
+    }
+
+    /**
+     * The cutoff of a purge whose act cannot be undone (a final word to a legacy system: flow.nondelivery.
+     * UnansweredMessages), which must never come early: while the node runs it moves on at most as fast as monotonic time
+     * passes, not twice; after a restart it first catches up by the time the clock says passed since the last purge
+     * (the {@code wanted} cutoff kept with it), the down time no monotonic clock measured. So a clock that jumps ahead
+     * while the node runs brings nothing early, for as long as it stays ahead (a jump that was a correction leaves the
+     * cutoff behind by it for good: late, never early); a jump while the node was down cannot be told from down time.
+     */
+    public static PurgeCutoff neverEarly(String purge) {
+        return neverEarly(purge, System::nanoTime);
+    }
+
+    /** {@link #neverEarly(String)} on a test's monotonic time. */
+    public static PurgeCutoff neverEarly(String purge, LongSupplier nanos) {
+        return new PurgeCutoff(purge, nanos, true);
     }
 
     /**
      * The cutoff to purge by now: {@code wanted}, or less if that is further past the last cutoff than time allows;
      * recorded in {@code c}'s transaction (the caller commits it with its delete).
      */
-    synchronized Instant next(Connection c, Instant wanted) throws SQLException {
+    public synchronized Instant next(Connection c, Instant wanted) throws SQLException {
         long now = nanos.getAsLong();
-        Instant previous = last;
-        Duration passed = Duration.ofNanos(now - lastNanos);
-        if (previous == null) {
-            previous = stored(c);
-            passed = Duration.ZERO;
+        Instant bound;
+        if (last == null) {
+            Stored stored = stored(c);
+            bound = stored == null ? null : stored.cutoff();
+            if (bound != null && neverEarly && stored.wanted() != null && wanted.isAfter(stored.wanted())) {
+                bound = bound.plus(Duration.between(stored.wanted(), wanted)); // down time, as the clock tells it
+            }
+        } else {
+            Duration passed = Duration.ofNanos(now - lastNanos);
+            bound = last.plus(neverEarly ? passed : passed.multipliedBy(2));
         }
-        Instant cutoff = wanted;
-        if (previous != null && cutoff.isAfter(previous.plus(passed.multipliedBy(2)))) {
-            cutoff = previous.plus(passed.multipliedBy(2));
-        }
-        try (PreparedStatement s = c.prepareStatement("insert into purge_cutoff (purge, cutoff) values (?, ?) "
-                + "on conflict (purge) do update set cutoff = excluded.cutoff")) {
+        Instant cutoff = bound != null && wanted.isAfter(bound) ? bound : wanted;
+        try (PreparedStatement s = c.prepareStatement("insert into purge_cutoff (purge, cutoff, wanted) values (?, ?, ?) "
+                + "on conflict (purge) do update set cutoff = excluded.cutoff, wanted = excluded.wanted")) {
             s.setString(1, purge);
             s.setTimestamp(2, Timestamp.from(cutoff));
+            s.setTimestamp(3, Timestamp.from(wanted));
             s.executeUpdate();
         }
         last = cutoff;
@@ -63,11 +92,18 @@ final class PurgeCutoff {
         return cutoff;
     }
 
-    private Instant stored(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select cutoff from purge_cutoff where purge = ?")) {
+    private record Stored(Instant cutoff, Instant wanted) {
+    }
+
+    private Stored stored(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select cutoff, wanted from purge_cutoff where purge = ?")) {
             s.setString(1, purge);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getTimestamp(1).toInstant() : null;
+                if (!r.next()) {
+                    return null;
+                }
+                Timestamp wanted = r.getTimestamp(2);
+                return new Stored(r.getTimestamp(1).toInstant(), wanted == null ? null : wanted.toInstant());
             }
         }
     }

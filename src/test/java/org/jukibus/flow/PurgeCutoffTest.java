@@ -37,4 +37,28 @@ class PurgeCutoffTest {
                     .isEqualTo(T.minus(Duration.ofDays(1)));
         }
     }
+
+    /**
+     * A purge whose act cannot be undone: while the node runs its cutoff moves on no faster than monotonic time (a jump
+     * ahead brings nothing early), after a restart it catches up by the time the clock says passed since the last round.
+     */
+    @Test
+    void a_never_early_cutoff_moves_with_time_passed_and_after_a_restart_by_the_clock_time_since_the_last_round() throws Exception {
+        DataSource store = TestStores.fresh(NodeRole.MUNICIPAL);
+        AtomicLong nanos = new AtomicLong();
+        PurgeCutoff cutoff = PurgeCutoff.neverEarly("final", nanos::get);
+        try (Connection c = store.getConnection()) {
+            assertThat(cutoff.next(c, T)).isEqualTo(T);
+            nanos.addAndGet(Duration.ofHours(1).toNanos());
+            assertThat(cutoff.next(c, T.plus(Duration.ofDays(41)))).as("a jump: one hour for the hour passed")
+                    .isEqualTo(T.plus(Duration.ofHours(1)));
+            nanos.addAndGet(Duration.ofHours(1).toNanos());
+            assertThat(cutoff.next(c, T.plus(Duration.ofDays(41)))).as("still ahead: no catching up").isEqualTo(T.plus(Duration.ofHours(2)));
+
+            // stopped now, started again four days later by the clock
+            PurgeCutoff restarted = PurgeCutoff.neverEarly("final", nanos::get);
+            assertThat(restarted.next(c, T.plus(Duration.ofDays(45)))).as("the down time, as the clock tells it")
+                    .isEqualTo(T.plus(Duration.ofHours(2)).plus(Duration.ofDays(4)));
+        }
+    }
 }

@@ -237,7 +237,17 @@ public final class SentMessages {
                 + " AND queued_at < ? ORDER BY queued_at LIMIT ?", SentMessages::row, Timestamp.from(before), limit);
     }
 
-    /** What {@link #closeAfter} runs while it holds the open message, before the close commits. */
+    /**
+     * Open messages that await no answer (count lists, certificate info, change info, provision reports: nobody
+     * acknowledges them) queued before {@code before}, oldest first: those {@link #forgetAfter} forgets once their end
+     * is recorded.
+     */
+    public List<Sent> unacknowledged(Instant before, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery_status WHERE state IN ('PENDING', 'OVERDUE') AND NOT awaits_answer"
+                + " AND queued_at < ? ORDER BY queued_at LIMIT ?", SentMessages::row, Timestamp.from(before), limit);
+    }
+
+    /** What {@link #closeAfter} or {@link #forgetAfter} runs while it holds the open message, before the close commits. */
     @FunctionalInterface
     public interface FinalWord {
         void tell(Sent message) throws Exception;
@@ -247,17 +257,61 @@ public final class SentMessages {
      * Closes the open message {@code messageId} sent to {@code recipient} as NOT_DELIVERED with {@code reason}, once
      * {@code finalWord} has told it, in one transaction that holds the row meanwhile: a receipt coming in then waits and
      * makes it DELIVERED after (as after any non-delivery), and a crash or a failure before the commit leaves it open, so
-     * it is told again next time rather than never. False, with nothing told, if it is no longer open.
+     * it is told again next time rather than never. False, with nothing told, if it is no longer open or was queued
+     * (again) since {@code queuedBefore}.
      */
-    public boolean closeAfter(String messageId, String recipient, String reason, Instant at, FinalWord finalWord) throws Exception {
+    public boolean closeAfter(String messageId, String recipient, Instant queuedBefore, String reason, Instant at,
+                              FinalWord finalWord) throws Exception {
+        return afterFinalWord(messageId, recipient, queuedBefore, finalWord, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE delivery_status SET state = 'NOT_DELIVERED', closed_at = ?,"
+                    + " closed_by = NULL, reason = ? WHERE message_id = ? AND recipient = ?")) {
+                s.setTimestamp(1, Timestamp.from(at));
+                s.setString(2, reason);
+                s.setString(3, messageId);
+                s.setString(4, recipient);
+                s.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Forgets the open message {@code messageId} sent to {@code recipient} (one that awaits no answer), once
+     * {@code finalWord} has recorded its end, in one transaction that holds the row meanwhile: a non-delivery notice
+     * coming in then waits, finds no row and is refused UNSOLICITED (one is not expected this late; an owed notice its
+     * recipient could send only after re-keying can be, and is then in the dead-letter queue); a failure before the commit leaves it open, to be recorded and forgotten
+     * next time, never gone without a word. False, with nothing recorded, if it is no longer open.
+     */
+    public boolean forgetAfter(String messageId, String recipient, Instant queuedBefore, FinalWord finalWord) throws Exception {
+        return afterFinalWord(messageId, recipient, queuedBefore, finalWord, c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM delivery_status WHERE message_id = ? AND recipient = ?")) {
+                s.setString(1, messageId);
+                s.setString(2, recipient);
+                s.executeUpdate();
+            }
+        });
+    }
+
+    /** What ends an open row in the transaction that holds it. */
+    @FunctionalInterface
+    private interface End {
+        void end(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code finalWord} and {@code end} on the row if it is still open and still queued before {@code queuedBefore}
+     * when locked: a message queued again meanwhile (its input picked up after a crash, {@link #record}) was just sent.
+     */
+    private boolean afterFinalWord(String messageId, String recipient, Instant queuedBefore, FinalWord finalWord, End end)
+            throws Exception {
         try (Connection c = jdbc.getDataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
                 Optional<Sent> open;
                 try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM delivery_status WHERE message_id = ?"
-                        + " AND recipient = ? AND state IN ('PENDING', 'OVERDUE') FOR UPDATE")) {
+                        + " AND recipient = ? AND state IN ('PENDING', 'OVERDUE') AND queued_at < ? FOR UPDATE")) {
                     s.setString(1, messageId);
                     s.setString(2, recipient);
+                    s.setTimestamp(3, Timestamp.from(queuedBefore));
                     try (ResultSet rs = s.executeQuery()) {
                         open = rs.next() ? Optional.of(row(rs, 0)) : Optional.empty();
                     }
@@ -267,14 +321,7 @@ public final class SentMessages {
                     return false;
                 }
                 finalWord.tell(open.get());
-                try (PreparedStatement s = c.prepareStatement("UPDATE delivery_status SET state = 'NOT_DELIVERED', closed_at = ?,"
-                        + " closed_by = NULL, reason = ? WHERE message_id = ? AND recipient = ?")) {
-                    s.setTimestamp(1, Timestamp.from(at));
-                    s.setString(2, reason);
-                    s.setString(3, messageId);
-                    s.setString(4, recipient);
-                    s.executeUpdate();
-                }
+                end.end(c);
                 c.commit();
                 return true;
             } catch (Exception e) {
@@ -287,21 +334,40 @@ public final class SentMessages {
     }
 
     /**
-     * Forgets what became of messages: a closed one queued before {@code closedBefore} (the outage window ago), an
-     * open one (PENDING, OVERDUE) only if queued before {@code openBefore} (a window later) and awaiting no answer
-     * (nobody acknowledges it, so open is how it ends). An open message may still be answered by a non-delivery notice
-     * after the window: it arrived just inside it and failed later, and the notice may wait in its recipient's outbound
-     * queue for up to another window; forgotten, it would be refused as UNSOLICITED and the legacy system would never
-     * get its NonDelivery file. One awaiting an answer is never forgotten open: {@link UnansweredMessages} closes it
-     * first, with a NonDelivery file, and is kept a window after that close (by {@code closed_at}): a receipt held at
-     * its recipient (ReceiptBatches holds them a window after delivery) may still come and make it DELIVERED, as after
-     * any non-delivery. Returns how many rows went.
+     * The cutoff {@code wanted} as {@code cutoff} lets it move on (no faster than time passes), recorded in its own
+     * transaction.
      */
-    public int purge(Instant closedBefore, Instant openBefore) {
-        return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ?"
-                        + " AND (state NOT IN ('PENDING', 'OVERDUE') OR (queued_at < ? AND NOT awaits_answer))"
+    public Instant cutoff(org.jukibus.flow.PurgeCutoff cutoff, Instant wanted) throws SQLException {
+        try (Connection c = jdbc.getDataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Instant next = cutoff.next(c, wanted);
+                c.commit();
+                return next;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Forgets what became of messages that were closed: one queued before {@code closedBefore} (the outage window ago);
+     * one closed {@code UNANSWERED} only a window after that close (by {@code closed_at}): a receipt held at its
+     * recipient (ReceiptBatches holds them a window after delivery) may still come and make it DELIVERED, as after any
+     * non-delivery. An open message (PENDING, OVERDUE) is never forgotten here: it may still be answered by a
+     * non-delivery notice after the window (it arrived just inside it and failed later, and the notice may wait in its
+     * recipient's outbound queue for up to another window; forgotten, it would be refused as UNSOLICITED and the legacy
+     * system would never get its NonDelivery file), and after two windows {@link UnansweredMessages} gives it its final
+     * word first: closed with a NonDelivery file if it awaits an answer ({@link #closeAfter}), forgotten with an
+     * operation log entry if nobody answers it ({@link #forgetAfter}). Returns how many rows went.
+     */
+    public int purge(Instant closedBefore) {
+        return jdbc.update("DELETE FROM delivery_status WHERE queued_at < ? AND state NOT IN ('PENDING', 'OVERDUE')"
                         + " AND NOT (state = 'NOT_DELIVERED' AND reason = ? AND closed_at >= ?)",
-                Timestamp.from(closedBefore), Timestamp.from(openBefore), UnansweredMessages.UNANSWERED, Timestamp.from(closedBefore));
+                Timestamp.from(closedBefore), UnansweredMessages.UNANSWERED, Timestamp.from(closedBefore));
     }
 
     private static Sent row(ResultSet rs, int i) throws SQLException {

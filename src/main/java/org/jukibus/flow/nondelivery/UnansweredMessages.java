@@ -10,29 +10,51 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.flow.FlowMetrics;
+import org.jukibus.flow.PurgeCutoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * 不達(受領通知なし): the final word on a message that awaits an answer and has had none for two outage windows.
- * A copy waits at most one window and a notice about it another, so no answer is to be expected any more; before its
- * status row is forgotten the legacy system gets a {@link NonDelivery} file NOT_DELIVERED,
- * reported by this node, reason {@value #UNANSWERED} (the OVERDUE file it got weeks ago was a warning only), with an
- * operation log entry ({@code MESSAGE_UNANSWERED}), a WARN and {@code jukibus_flow_unanswered_total{flow}}. Then the
- * row is closed, and forgotten a window after that close: a receipt its recipient held meanwhile (it could not seal to
- * this node, ReceiptBatches) still makes it DELIVERED and reaches the legacy system, as after any non-delivery. Whether the message arrived is unknown (its receipt may be what got
- * lost), so the file's detail says to ask the recipient before sending again. Causes: receipts the recipient could not send back, a recipient restored
- * from a backup older than the message, a flow switched off at the recipient.
+ * The final word on every message this node sent that is still open two outage windows after it was queued, given at
+ * the hourly purge of delivery status before its row can go: no row disappears without one.
+ * <ul>
+ *   <li>不達(受領通知なし), a message that awaits an answer ({@link NonDeliveryFlow#awaitsAnswer}) and has had none: a
+ *   copy waits at most one window and a notice about it another, so no answer is to be expected any more; the legacy
+ *   system gets a {@link NonDelivery} file NOT_DELIVERED, reported by this node, reason {@value #UNANSWERED} (the
+ *   OVERDUE file it got weeks ago was a warning only), with an operation log entry ({@code MESSAGE_UNANSWERED}), a WARN
+ *   and {@code jukibus_flow_unanswered_total{flow}}. Then the row is closed, and forgotten a window after that close: a
+ *   receipt its recipient held meanwhile (it could not seal to this node, ReceiptBatches) still makes it DELIVERED and
+ *   reaches the legacy system, as after any non-delivery. Whether the message arrived is unknown (its receipt may be
+ *   what got lost), so the file's detail says to ask the recipient before sending again. Causes: receipts the
+ *   recipient could not send back, a recipient restored from a backup older than the message, a flow switched off at
+ *   the recipient.</li>
+ *   <li>A message nobody answers by design (an update-count list and transfer-out certificate info, themselves the
+ *   answers that confirm an update or a first transfer-in, 第6の6(2)(4); change info; a provision report): its row is
+ *   kept only so that a non-delivery notice from its recipient is taken (without it the notice is refused UNSOLICITED and
+ *   the legacy system never hears of the failure). No notice in two windows: one is not expected any more (a later one, retried weekly by a recipient that could not tell
+ *   this node at first, is dead-lettered UNSOLICITED here), and the legacy system, whose
+ *   contract for these flows is "a NonDelivery file on failure, nothing otherwise", has had its word; the row is
+ *   forgotten with an operation log entry ({@code MESSAGE_NO_FAILURE_REPORTED}) saying so, not with a file (a NOT_DELIVERED
+ *   file would be false for nearly all of them, and any file would be one for every message of the flow).</li>
+ * </ul>
+ * By the system clock ({@code NodeClock#forForgetting}), and the two windows' cutoff is {@link PurgeCutoff#neverEarly}
+ * (kept as {@value #CUTOFF} in {@code purge_cutoff}): while the node runs it moves on no faster than monotonic time, so a
+ * host clock set more than two windows ahead does not tell every open message, one queued a minute before included,
+ * NOT_DELIVERED for good (a receipt after that would find no row): the words come when due by the time that really
+ * passed, late rather than early. After a restart it catches up by the time the clock says passed while the node was
+ * down (a jump during the down time cannot be told from it).
  * <p>
- * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} holds the open row, and the close
- * commits after them. Killed in between, the row is still open, so the next purge writes the same file again (named
- * by the message id: the legacy system sees the same message's report twice, never a second outcome) and records
- * again; it is never lost. Nothing is forgotten open that awaits an answer ({@link SentMessages#purge}).
+ * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} (or {@link SentMessages#forgetAfter})
+ * holds the open row, and the close commits after them. Killed in between, the row is still open, so the next purge
+ * writes the same file again (named by recipient and message id: the legacy system sees the same message's report
+ * twice, never a second outcome) and records again; it is never lost.
  */
 public final class UnansweredMessages {
 
     /** The reason code of the final report: no receipt or answer ever came. */
     public static final String UNANSWERED = "UNANSWERED";
+    /** This purge's name in {@code purge_cutoff}. */
+    public static final String CUTOFF = "delivery_status";
 
     private static final Logger log = LoggerFactory.getLogger(UnansweredMessages.class);
     /** Rows per query; a round takes batches until none is left. */
@@ -43,28 +65,44 @@ public final class UnansweredMessages {
     private final Clock clock;
     private final FlowMetrics metrics;
     private final OperationLog audit;
+    private final PurgeCutoff cutoff;
 
     public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit) {
+        this(sent, files, clock, metrics, audit, PurgeCutoff.neverEarly(CUTOFF));
+    }
+
+    public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit,
+                              PurgeCutoff cutoff) {
         this.sent = sent;
         this.files = files;
         this.clock = clock;
         this.metrics = metrics;
         this.audit = audit;
+        this.cutoff = cutoff;
     }
 
     /**
-     * The outage-window purge of delivery status ({@code now} read as NodeClock#forForgetting): every open message
-     * awaiting an answer queued before {@code openBefore} gets its final word, then {@link SentMessages#purge}.
-     * A report that cannot be written (the outbox) throws before anything of this round is forgotten.
+     * The outage-window purge of delivery status ({@code closedBefore} a window and {@code openBefore} two windows before
+     * NodeClock#forForgetting): every open message queued before {@code openBefore} gets its final word, then closed
+     * messages go ({@link SentMessages#purge}). {@code openBefore} moves on no faster than monotonic time ({@link PurgeCutoff#neverEarly});
+     * {@code closedBefore} keeps its distance to it. A final word that cannot be given (the outbox, the operation log)
+     * throws after the purge of closed messages ran: its message stays open and is tried again next round.
      */
     public int purge(Instant closedBefore, Instant openBefore) throws SQLException {
+        Instant open = sent.cutoff(cutoff, openBefore);
+        Instant closed = closedBefore.minus(Duration.between(open, openBefore));
         Exception failed = null;
         try {
-            tell(openBefore);
+            tell(open);
         } catch (Exception e) {
-            failed = e; // the purge runs all the same: it never forgets an open message awaiting an answer
+            failed = e; // the rest runs all the same; an open message stays until it had its word
         }
-        int purged = sent.purge(closedBefore, openBefore);
+        try {
+            forgetUnacknowledged(open);
+        } catch (Exception e) {
+            failed = failed == null ? e : failed; // a NonDelivery file that cannot be written does not hold these back
+        }
+        int purged = sent.purge(closed);
         if (failed instanceof SQLException e) {
             throw e;
         }
@@ -72,7 +110,7 @@ public final class UnansweredMessages {
             throw e;
         }
         if (failed != null) {
-            throw new IllegalStateException("cannot report unanswered messages as not delivered: " + failed.getMessage(), failed);
+            throw new IllegalStateException("cannot give unanswered messages their final word: " + failed.getMessage(), failed);
         }
         return purged;
     }
@@ -85,13 +123,36 @@ public final class UnansweredMessages {
             batch = sent.unanswered(before, BATCH);
             for (SentMessages.Sent message : batch) {
                 Instant now = clock.instant();
-                if (sent.closeAfter(message.messageId(), message.recipient(), UNANSWERED, now, open -> finalWord(open, now))) {
+                if (sent.closeAfter(message.messageId(), message.recipient(), before, UNANSWERED, now, open -> finalWord(open, now))) {
                     metrics.unanswered(message.flow());
                     told++;
                 }
             }
         } while (batch.size() == BATCH);
         return told;
+    }
+
+    /** Records and forgets every open message nobody answers queued before {@code before}; returns how many. */
+    public int forgetUnacknowledged(Instant before) throws Exception {
+        int forgotten = 0;
+        List<SentMessages.Sent> batch;
+        do {
+            batch = sent.unacknowledged(before, BATCH);
+            for (SentMessages.Sent message : batch) {
+                if (sent.forgetAfter(message.messageId(), message.recipient(), before, this::noFailureReported)) {
+                    forgotten++;
+                }
+            }
+        } while (batch.size() == BATCH);
+        return forgotten;
+    }
+
+    private void noFailureReported(SentMessages.Sent message) {
+        audit.record(AuditEvent.of(AuditKind.MESSAGE_NO_FAILURE_REPORTED).flow(message.flow()).message(message.messageId(), null)
+                .recipient(message.recipient()).detail("queued at " + message.queuedAt()
+                        + ", no non-delivery notice in two outage windows; nobody answers this flow"));
+        log.debug("{} message {} to {} (queued at {}): no failure reported in two outage windows; its delivery status is forgotten",
+                message.flow(), message.messageId(), message.recipient(), message.queuedAt());
     }
 
     private void finalWord(SentMessages.Sent message, Instant now) throws Exception {

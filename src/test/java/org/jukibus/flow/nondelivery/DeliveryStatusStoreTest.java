@@ -25,6 +25,7 @@ import org.jukibus.flow.Delivered;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PermanentFailure;
 import org.jukibus.flow.FlowMetrics;
+import org.jukibus.flow.PurgeCutoff;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class DeliveryStatusStoreTest {
 
         handler.deliver(notice(id, PREFECTURE, id, "UNKNOWN_PERSON"), null);
 
-        String file = Files.readString(report(id + ".xml"), StandardCharsets.UTF_8);
+        String file = Files.readString(report(PREFECTURE + "-" + id + ".xml"), StandardCharsets.UTF_8);
         assertThat(file).contains("<Status>NOT_DELIVERED</Status>").contains("<ReportedBy>RECIPIENT</ReportedBy>")
                 .contains("<ReasonCode>UNKNOWN_PERSON</ReasonCode>").contains("<Recipient>13</Recipient>");
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
@@ -80,7 +81,7 @@ class DeliveryStatusStoreTest {
         String id = sentTo(PREFECTURE, "transfer-out");
         Delivered first = notice(id, PREFECTURE, id, "UNKNOWN_PERSON");
         handler.deliver(first, null);
-        Path file = report(id + ".xml");
+        Path file = report(PREFECTURE + "-" + id + ".xml");
         String written = Files.readString(file, StandardCharsets.UTF_8);
         Files.delete(file); // as the legacy system takes it
 
@@ -103,7 +104,7 @@ class DeliveryStatusStoreTest {
 
         handler.deliver(new Delivered(NonDeliveryFlow.FLOW, header, xml.writeValueAsBytes(notice)), null);
 
-        NonDelivery file = xml.readValue(Files.readAllBytes(report(id + ".xml")), NonDelivery.class);
+        NonDelivery file = xml.readValue(Files.readAllBytes(report(PREFECTURE + "-" + id + ".xml")), NonDelivery.class);
         assertThat(file.reasonCode()).isEqualTo("UNDELIVERABLE");
         assertThat(file.detail()).startsWith("recipient 13 says: ").contains("[reason code given: PAY_THE_RANSOM]")
                 .doesNotContain("<").doesNotContain(">").doesNotContain("\n").doesNotContain("\u009b").doesNotContain("\u202e")
@@ -124,8 +125,8 @@ class DeliveryStatusStoreTest {
         assertThatThrownBy(() -> handler.deliver(notice(never, PREFECTURE, never, "UNKNOWN_PERSON"), null))
                 .isInstanceOfSatisfying(PermanentFailure.class, e -> assertThat(e.reason()).isEqualTo("UNSOLICITED"));
 
-        assertThat(report(id + ".xml")).doesNotExist();
-        assertThat(report(never + ".xml")).doesNotExist();
+        assertThat(report(PREFECTURE + "-" + id + ".xml")).doesNotExist();
+        assertThat(report(PREFECTURE + "-" + never + ".xml")).doesNotExist();
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
         // nor may the third node close it as delivered
         assertThat(sent.delivered(id, OSAKA, UUID.randomUUID().toString(), clock.instant())).isFalse();
@@ -141,20 +142,20 @@ class DeliveryStatusStoreTest {
 
         clock.move(Duration.ofHours(3));
         overdue.report();
-        assertThat(report(id + "-overdue.xml")).doesNotExist();
+        assertThat(report("131059-" + id + "-overdue.xml")).doesNotExist();
 
         clock.move(Duration.ofHours(2));
         overdue.report();
-        assertThat(Files.readString(report(id + "-overdue.xml"), StandardCharsets.UTF_8)).contains("<Status>OVERDUE</Status>")
+        assertThat(Files.readString(report("131059-" + id + "-overdue.xml"), StandardCharsets.UTF_8)).contains("<Status>OVERDUE</Status>")
                 .contains("<SentAt>2026-11-21T00:00:00Z</SentAt>");
-        assertThat(report(unanswered + "-overdue.xml")).doesNotExist();
+        assertThat(report(SHINJUKU + "-" + unanswered + "-overdue.xml")).doesNotExist();
         assertThat(audit).filteredOn(e -> id.equals(e.messageId())).singleElement()
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.RECEIPT_OVERDUE));
 
-        Files.delete(report(id + "-overdue.xml")); // the legacy system took it
+        Files.delete(report("131059-" + id + "-overdue.xml")); // the legacy system took it
         clock.move(Duration.ofDays(3));
         overdue.report();
-        assertThat(report(id + "-overdue.xml")).as("reported once").doesNotExist();
+        assertThat(report("131059-" + id + "-overdue.xml")).as("reported once").doesNotExist();
 
         assertThat(sent.delivered(id, "131059", UUID.randomUUID().toString(), clock.instant())).isTrue();
         assertThat(sent.find(id, "131059").orElseThrow().state()).isEqualTo(SentMessages.State.DELIVERED);
@@ -166,7 +167,7 @@ class DeliveryStatusStoreTest {
         assertThat(sent.delivered(old, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
         clock.move(Duration.ofDays(31));
         String recent = sentTo(PREFECTURE, "transfer-out");
-        assertThat(sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)))).isPositive();
+        assertThat(sent.purge(clock.instant().minus(Duration.ofDays(30)))).isPositive();
         assertThat(sent.find(old, PREFECTURE)).isEmpty();
         assertThat(sent.find(recent, PREFECTURE)).isPresent();
     }
@@ -183,28 +184,30 @@ class DeliveryStatusStoreTest {
         assertThat(sent.markOverdue(overdue, PREFECTURE, clock.instant())).isTrue();
         clock.move(Duration.ofDays(40));
 
-        sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        sent.purge(clock.instant().minus(Duration.ofDays(30)));
 
         handler.deliver(notice(pending, PREFECTURE, pending, "UNKNOWN_PERSON"), null);
-        assertThat(Files.readString(report(pending + ".xml"), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>");
+        assertThat(Files.readString(report(PREFECTURE + "-" + pending + ".xml"), StandardCharsets.UTF_8)).contains("<Status>NOT_DELIVERED</Status>");
         assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.OVERDUE);
 
         clock.move(Duration.ofDays(21));
-        sent.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        sent.purge(clock.instant().minus(Duration.ofDays(30)));
         assertThat(sent.find(overdue, PREFECTURE)).as("awaits an answer: never forgotten open").isPresent();
-        assertThat(report(overdue + ".xml")).doesNotExist();
+        assertThat(report(PREFECTURE + "-" + overdue + ".xml")).doesNotExist();
     }
 
     /**
      * M3: a message awaiting an answer that is still open two windows after it was queued gets its final word before its
      * row goes: a NonDelivery file NOT_DELIVERED (reason UNANSWERED, by this node), an operation log entry, the metric;
-     * then it is forgotten. Open messages nobody answers (batches, count lists) go silently, as before.
+     * then it is forgotten. An open message nobody answers (a count list) is forgotten then with an operation log entry
+     * of its own and no file.
      */
     @Test
     void an_open_message_awaiting_an_answer_is_reported_not_delivered_before_it_is_forgotten() throws Exception {
         List<AuditEvent> audit = new ArrayList<>();
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        UnansweredMessages unanswered = new UnansweredMessages(sent, files, clock, new FlowMetrics(registry, clock, List.of()), audit::add);
+        UnansweredMessages unanswered = new UnansweredMessages(sent, files, clock, new FlowMetrics(registry, clock, List.of()), audit::add,
+                monotonic());
         String overdue = sentTo(PREFECTURE, "transfer-out");
         assertThat(sent.markOverdue(overdue, PREFECTURE, clock.instant())).isTrue();
         String answered = sentTo(PREFECTURE, "transfer-out");
@@ -215,13 +218,13 @@ class DeliveryStatusStoreTest {
 
         unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
         assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).as("one window: still open").isEqualTo(SentMessages.State.OVERDUE);
-        assertThat(report(overdue + ".xml")).doesNotExist();
+        assertThat(report(PREFECTURE + "-" + overdue + ".xml")).doesNotExist();
 
         clock.move(Duration.ofDays(21));
         assertThat(sent.delivered(answered, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
         unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
 
-        NonDelivery file = xml.readValue(Files.readAllBytes(report(overdue + ".xml")), NonDelivery.class);
+        NonDelivery file = xml.readValue(Files.readAllBytes(report(PREFECTURE + "-" + overdue + ".xml")), NonDelivery.class);
         assertThat(file.status()).isEqualTo(NonDelivery.NOT_DELIVERED);
         assertThat(file.reportedBy()).isEqualTo(NonDelivery.BY_SENDER);
         assertThat(file.reasonCode()).isEqualTo(UnansweredMessages.UNANSWERED);
@@ -231,9 +234,11 @@ class DeliveryStatusStoreTest {
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_UNANSWERED));
         assertThat(registry.get("jukibus.flow.unanswered").tag("flow", "transfer-out").counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(sent.find(overdue, PREFECTURE).orElseThrow().state()).as("told, closed").isEqualTo(SentMessages.State.NOT_DELIVERED);
-        assertThat(sent.find(batch, PREFECTURE)).as("awaits no answer: goes silently").isEmpty();
-        assertThat(report(batch + ".xml")).doesNotExist();
-        assertThat(report(answered + ".xml")).as("delivered: no report").doesNotExist();
+        assertThat(sent.find(batch, PREFECTURE)).as("awaits no answer: forgotten, with its own word").isEmpty();
+        assertThat(audit).filteredOn(e -> batch.equals(e.messageId())).singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_NO_FAILURE_REPORTED));
+        assertThat(report(PREFECTURE + "-" + batch + ".xml")).doesNotExist();
+        assertThat(report(PREFECTURE + "-" + answered + ".xml")).as("delivered: no report").doesNotExist();
         assertThat(sent.find(recent, PREFECTURE)).isPresent();
 
         // a receipt its recipient held (it could not seal to this node) still comes within the next window
@@ -258,23 +263,24 @@ class DeliveryStatusStoreTest {
         String id = sentTo(PREFECTURE, "transfer-out");
         clock.move(Duration.ofDays(61));
         List<AuditEvent> recorded = new ArrayList<>();
+        PurgeCutoff cutoff = monotonic();
         UnansweredMessages dying = new UnansweredMessages(sent, files, clock, FlowMetrics.none(), e -> {
             if (id.equals(e.messageId())) {
                 throw new IllegalStateException("killed");
             }
-        });
+        }, cutoff);
 
         assertThatThrownBy(() -> dying.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60))))
                 .hasMessageContaining("killed");
-        assertThat(report(id + ".xml")).exists();
+        assertThat(report(PREFECTURE + "-" + id + ".xml")).exists();
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).as("still open").isEqualTo(SentMessages.State.PENDING);
 
-        Files.delete(report(id + ".xml")); // the legacy system took the first copy
-        new UnansweredMessages(sent, files, clock, FlowMetrics.none(), recorded::add)
+        Files.delete(report(PREFECTURE + "-" + id + ".xml")); // the legacy system took the first copy
+        new UnansweredMessages(sent, files, clock, FlowMetrics.none(), recorded::add, cutoff)
                 .purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
-        assertThat(xml.readValue(Files.readAllBytes(report(id + ".xml")), NonDelivery.class).messageId()).isEqualTo(id);
+        assertThat(xml.readValue(Files.readAllBytes(report(PREFECTURE + "-" + id + ".xml")), NonDelivery.class).messageId()).isEqualTo(id);
         try (var names = Files.list(report(""))) {
-            assertThat(names.filter(f -> f.getFileName().toString().startsWith(id))).hasSize(1);
+            assertThat(names.filter(f -> f.getFileName().toString().contains(id))).hasSize(1);
         }
         assertThat(recorded).filteredOn(e -> id.equals(e.messageId())).hasSize(1);
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
@@ -299,7 +305,7 @@ class DeliveryStatusStoreTest {
 
         Files.delete(blockedRoot.resolve("outbox").resolve("non-delivery")); // the operator freed the outbox
         blocked.onDeadLetter(ownDeadLetter(id));
-        assertThat(Files.readString(blockedRoot.resolve("outbox").resolve("non-delivery").resolve(id + ".xml"), StandardCharsets.UTF_8))
+        assertThat(Files.readString(blockedRoot.resolve("outbox").resolve("non-delivery").resolve(PREFECTURE + "-" + id + ".xml"), StandardCharsets.UTF_8))
                 .contains("<Status>NOT_DELIVERED</Status>").contains("<ReasonCode>EXPIRED</ReasonCode>");
         assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
     }
@@ -439,6 +445,165 @@ class DeliveryStatusStoreTest {
         assertThat(sent.overdue(again.plus(Duration.ofDays(1)), 1000)).extracting(SentMessages.Sent::messageId).contains(id);
     }
 
+    /**
+     * One message id sent to two nodes (a resend to a second node, a fan-out): each recipient's final word is a file of
+     * its own. Named by the id alone, the second report replaced the first in the folder before the legacy system took
+     * it, and one outcome was lost.
+     */
+    @Test
+    void two_recipients_of_one_message_id_each_get_their_own_non_delivery_file() throws Exception {
+        String id = UUID.randomUUID().toString();
+        sent.record(id, "transfer-out", PREFECTURE, clock.instant(), true);
+        sent.record(id, "transfer-out", OSAKA, clock.instant(), true);
+
+        handler.deliver(notice(id, PREFECTURE, id, "UNKNOWN_PERSON"), null);
+        handler.deliver(notice(id, OSAKA, id, "PARTY_MISMATCH"), null);
+
+        List<NonDelivery> reports = new ArrayList<>();
+        try (var names = Files.list(report(""))) {
+            for (Path f : names.filter(f -> f.getFileName().toString().contains(id)).toList()) {
+                reports.add(xml.readValue(Files.readAllBytes(f), NonDelivery.class));
+            }
+        }
+        assertThat(reports).extracting(NonDelivery::recipient, NonDelivery::reasonCode)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(PREFECTURE, "UNKNOWN_PERSON"),
+                        org.assertj.core.groups.Tuple.tuple(OSAKA, "PARTY_MISMATCH"));
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        assertThat(sent.find(id, OSAKA).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+    }
+
+    /**
+     * A message nobody answers (an update-count list) is kept two windows for a failure notice, then forgotten only with
+     * its own operation log entry: one whose entry cannot be written stays (and is forgotten with it next round), never
+     * gone without a word. Without a notice it gets no file: such a flow's legacy system hears of failures only.
+     */
+    @Test
+    void an_open_message_nobody_answers_is_forgotten_only_with_an_operation_log_entry() throws Exception {
+        String countList = UUID.randomUUID().toString();
+        sent.record(countList, "update-count-list", OSAKA, clock.instant(), false);
+        clock.move(Duration.ofDays(61));
+        PurgeCutoff cutoff = monotonic();
+        UnansweredMessages failing = new UnansweredMessages(sent, files, clock, FlowMetrics.none(), e -> {
+            throw new IllegalStateException("operation log unwritable");
+        }, cutoff);
+
+        assertThatThrownBy(() -> failing.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60))))
+                .hasMessageContaining("operation log unwritable");
+        assertThat(sent.find(countList, OSAKA)).as("no word, no forgetting").isPresent();
+
+        List<AuditEvent> audit = new ArrayList<>();
+        new UnansweredMessages(sent, files, clock, FlowMetrics.none(), audit::add, cutoff)
+                .purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(sent.find(countList, OSAKA)).isEmpty();
+        assertThat(audit).filteredOn(e -> countList.equals(e.messageId())).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_NO_FAILURE_REPORTED);
+            assertThat(e.flow()).isEqualTo("update-count-list");
+        });
+        try (var names = Files.list(report(""))) {
+            assertThat(names.filter(f -> f.getFileName().toString().contains(countList))).as("no file").isEmpty();
+        }
+    }
+
+    /**
+     * A legacy outbox that cannot be written holds back the NonDelivery files of messages awaiting an answer (they stay
+     * open, told next round), not the end of those nobody answers, which needs the operation log only.
+     */
+    @Test
+    void an_unwritable_outbox_does_not_hold_back_the_end_of_messages_nobody_answers() throws Exception {
+        String awaiting = sentTo(PREFECTURE, "transfer-out");
+        String countList = UUID.randomUUID().toString();
+        sent.record(countList, "update-count-list", PREFECTURE, clock.instant(), false);
+        clock.move(Duration.ofDays(61));
+        Path blockedRoot = Files.createTempDirectory(legacy, "blocked");
+        Files.createDirectories(blockedRoot.resolve("outbox"));
+        Files.writeString(blockedRoot.resolve("outbox").resolve("non-delivery"), "a file where the folder belongs");
+        List<AuditEvent> audit = new ArrayList<>();
+        UnansweredMessages blocked = new UnansweredMessages(sent,
+                new NonDeliveryFiles(new LegacyOutbox(blockedRoot, new TransferLedger(store, clock))), clock, FlowMetrics.none(),
+                audit::add, monotonic());
+
+        assertThatThrownBy(() -> blocked.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60))));
+
+        assertThat(sent.find(awaiting, PREFECTURE).orElseThrow().state()).as("told next round").isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(countList, PREFECTURE)).isEmpty();
+        assertThat(audit).filteredOn(e -> countList.equals(e.messageId())).singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(AuditKind.MESSAGE_NO_FAILURE_REPORTED));
+    }
+
+    /**
+     * A message queued again between the round's query and its lock (its input picked up after a crash, which counts it
+     * from this send) was just sent: the lock checks its age again, so it is neither told UNANSWERED nor forgotten.
+     */
+    @Test
+    void a_message_queued_again_since_the_rounds_query_gets_no_final_word() throws Exception {
+        String id = sentTo(PREFECTURE, "transfer-out");
+        Instant roundCutoff = clock.instant();
+        clock.move(Duration.ofMinutes(1));
+        sent.record(id, "transfer-out", PREFECTURE, clock.instant(), true); // queued again, after the round's cutoff
+        String countList = UUID.randomUUID().toString();
+        sent.record(countList, "update-count-list", PREFECTURE, clock.instant(), false);
+        List<String> told = new ArrayList<>();
+
+        assertThat(sent.closeAfter(id, PREFECTURE, roundCutoff, UnansweredMessages.UNANSWERED, clock.instant(),
+                m -> told.add(m.messageId()))).isFalse();
+        assertThat(sent.forgetAfter(countList, PREFECTURE, roundCutoff, m -> told.add(m.messageId()))).isFalse();
+
+        assertThat(told).isEmpty();
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(countList, PREFECTURE)).isPresent();
+    }
+
+    /**
+     * A host clock set 70 days ahead (more than two windows): the purge's cutoff moves on no faster than twice the time
+     * that passed, so no open message, queued a minute before the jump, is told NOT_DELIVERED (UNANSWERED) for good.
+     */
+    @Test
+    void a_host_clock_far_ahead_does_not_tell_every_open_message_unanswered() throws Exception {
+        new JdbcTemplate(store).update("DELETE FROM purge_cutoff WHERE purge = 'delivery_status'"); // as on a node that purged before
+        List<AuditEvent> audit = new ArrayList<>();
+        UnansweredMessages unanswered = new UnansweredMessages(sent, files, clock, FlowMetrics.none(), audit::add);
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        String awaiting = sentTo(PREFECTURE, "transfer-out");
+        String countList = UUID.randomUUID().toString();
+        sent.record(countList, "update-count-list", PREFECTURE, clock.instant(), false);
+
+        clock.move(Duration.ofDays(70));
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+
+        assertThat(report(PREFECTURE + "-" + awaiting + ".xml")).as("no false final word").doesNotExist();
+        assertThat(sent.find(awaiting, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+        assertThat(sent.find(countList, PREFECTURE)).isPresent();
+        assertThat(audit).filteredOn(e -> awaiting.equals(e.messageId()) || countList.equals(e.messageId())).isEmpty();
+        // its receipt after the jump still makes it delivered
+        assertThat(sent.delivered(awaiting, PREFECTURE, UUID.randomUUID().toString(), clock.instant())).isTrue();
+    }
+
+    /**
+     * The clock jumps 70 days ahead and stays there: the final word comes two windows after the message was queued by
+     * the time that really passed (monotonic), not earlier, however far the clock is ahead.
+     */
+    @Test
+    void after_a_clock_jump_the_final_word_comes_no_earlier_than_two_windows_of_elapsed_time() throws Exception {
+        long[] nanos = {0};
+        PurgeCutoff cutoff = PurgeCutoff.neverEarly("test-" + UUID.randomUUID(), () -> nanos[0]);
+        UnansweredMessages unanswered = new UnansweredMessages(sent, files, clock, FlowMetrics.none(), e -> { }, cutoff);
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        String id = sentTo(PREFECTURE, "transfer-out");
+
+        clock.move(Duration.ofDays(70)); // the jump, kept: 70 days on the clock at once
+        for (int day = 1; day <= 59; day++) {
+            nanos[0] += Duration.ofDays(1).toNanos();
+            unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        }
+        assertThat(report(PREFECTURE + "-" + id + ".xml")).as("59 days passed: not yet").doesNotExist();
+        assertThat(sent.find(id, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.PENDING);
+
+        nanos[0] += Duration.ofDays(1).plusHours(1).toNanos(); // two windows and an hour after it was queued
+        unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
+        assertThat(xml.readValue(Files.readAllBytes(report(PREFECTURE + "-" + id + ".xml")), NonDelivery.class).reasonCode())
+                .isEqualTo(UnansweredMessages.UNANSWERED);
+    }
+
     private org.apache.camel.Exchange receipt(String answering, String digest) throws Exception {
         org.jukibus.flow.Receipt receipt = new org.jukibus.flow.Receipt(answering, clock.instant().toString(), OSAKA,
                 org.jukibus.flow.Receipt.DELIVERED, null, digest);
@@ -448,6 +613,14 @@ class DeliveryStatusStoreTest {
         exchange.setProperty(org.jukibus.flow.InboundDelivery.DELIVERED,
                 new Delivered(org.jukibus.flow.Flows.RECEIPT, header, xml.writeValueAsBytes(receipt)));
         return exchange;
+    }
+
+    /**
+     * A purge cutoff of its own (no other test's stored cutoff) whose monotonic time passes as this test's clock moves:
+     * a test that moves the clock 61 days means 61 days passed.
+     */
+    private PurgeCutoff monotonic() {
+        return PurgeCutoff.neverEarly("test-" + UUID.randomUUID(), () -> clock.millis() * 1_000_000);
     }
 
     private String sentTo(String recipient, String flow) {

@@ -52,6 +52,21 @@ class NonDeliveryModelsTest {
         assertThat(NonDeliveryNotices.reasonCode(null)).isEqualTo("UNDELIVERABLE");
     }
 
+    /**
+     * A report's file name is made of the recipient's node code and the message id only as non-delivery.xsd allows them:
+     * nothing a peer put in an id (a separator, dots, another case) reaches a name.
+     */
+    @Test
+    void a_report_is_named_by_recipient_and_message_id_and_nothing_else_can_make_a_name() {
+        assertThat(NonDeliveryFiles.fileName("271004", SENT, false)).isEqualTo("271004-" + SENT + ".xml");
+        assertThat(NonDeliveryFiles.fileName("271004", SENT, true)).isEqualTo("271004-" + SENT + "-overdue.xml");
+        for (String[] bad : new String[][] {{"../13", SENT}, {"13/x", SENT}, {"1", SENT}, {"13", "../../etc/passwd"},
+                {"13", SENT.toUpperCase()}, {"13", SENT + "/x"}, {".13", SENT}, {null, SENT}, {"13", null}}) {
+            assertThatThrownBy(() -> NonDeliveryFiles.fileName(bad[0], bad[1], false)).as(bad[0] + ", " + bad[1])
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     @Test
     void the_documented_sample_is_valid_and_reads_into_the_model() throws Exception {
         byte[] sample = Files.readAllBytes(Path.of("docs/samples/non-delivery.xml"));
@@ -68,13 +83,13 @@ class NonDeliveryModelsTest {
         NonDelivery overdue = new NonDelivery(SENT, "transfer-in", "131059", NonDelivery.OVERDUE, NonDelivery.BY_SENDER,
                 NonDelivery.OVERDUE, "no receipt", "2026-11-21T00:00:00Z", "2026-11-21T04:00:00Z");
         Schemas.validate(NonDeliveryNotice.SCHEMA, SecureXml.parse(xml.writeValueAsBytes(overdue)));
-        assertThat(NonDeliveryFiles.fileName(overdue)).isEqualTo(SENT + "-overdue.xml");
+        assertThat(NonDeliveryFiles.fileName(overdue)).isEqualTo("131059-" + SENT + "-overdue.xml");
 
         NonDelivery bad = new NonDelivery(SENT, "transfer-in", "131059", NonDelivery.NOT_DELIVERED, NonDelivery.BY_SENDER,
                 "no such person 50000000021", null, null, "2026-11-21T04:00:00Z");
         assertThatThrownBy(() -> Schemas.validate(NonDeliveryNotice.SCHEMA, SecureXml.parse(xml.writeValueAsBytes(bad))))
                 .isInstanceOf(XmlRejectedException.class);
-        assertThat(NonDeliveryFiles.fileName(bad)).isEqualTo(SENT + ".xml");
+        assertThat(NonDeliveryFiles.fileName(bad)).isEqualTo("131059-" + SENT + ".xml");
     }
 
     @Test
