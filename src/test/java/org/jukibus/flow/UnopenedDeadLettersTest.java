@@ -2,36 +2,18 @@ package org.jukibus.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jukibus.clock.MovableClock;
 import org.jukibus.broker.NodeSecurityManager;
 import org.junit.jupiter.api.Test;
 
 /** Per producer and window: the first letters and bytes kept, the rest counted. */
 class UnopenedDeadLettersTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2027-01-04T09:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MovableClock clock = new MovableClock(Instant.parse("2027-01-04T09:00:00Z"));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final UnopenedDeadLetters bound = new UnopenedDeadLetters(
             new UnopenedDeadLetters.Bound(3, 3L << 20, Duration.ofDays(1)), clock, new FlowMetrics(registry, clock, java.util.List.of()));
@@ -58,7 +40,7 @@ class UnopenedDeadLettersTest {
         assertThat(bound.keep("131016", 1L << 20, "MALFORMED")).as("exactly 3 MiB").isTrue();
         assertThat(bound.keep("131016", 1, "MALFORMED")).isFalse();
 
-        now.set(now.get().plus(Duration.ofDays(1)));
+        clock.move(Duration.ofDays(1));
         assertThat(bound.keep("131016", 2L << 20, "MALFORMED")).isTrue();
     }
 
@@ -67,7 +49,7 @@ class UnopenedDeadLettersTest {
         for (int i = 0; i < 4; i++) {
             bound.keep("131016", 1, "MALFORMED");
         }
-        now.set(now.get().minus(Duration.ofDays(40)));
+        clock.move(Duration.ofDays(-40));
         assertThat(bound.keep("131016", 1, "MALFORMED")).isTrue();
     }
 

@@ -3,10 +3,8 @@ package org.jukibus.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,7 +20,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 class OperatorLockoutTest {
 
     static final int MAX = 3;
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
     final FakeStore store = new FakeStore();
     final OperatorLockout lockout = new OperatorLockout(store, MAX, clock);
 
@@ -228,26 +226,4 @@ class OperatorLockoutTest {
         }
     }
 
-    static final class MovableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        void move(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

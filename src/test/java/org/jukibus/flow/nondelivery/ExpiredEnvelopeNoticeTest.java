@@ -18,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.jukibus.clock.MovableClock;
 import org.jukibus.broker.NodeSecurityManager;
 import org.jukibus.core.NodeProperties;
 import org.jukibus.core.NodeRole;
@@ -277,7 +278,7 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(restarted.heldBySender()).isEqualTo(java.util.Map.of(OSAKA, 1L));
         assertThat(restarted.due(10, 1 << 20)).as("not yet: still ahead of the clock").isEmpty();
 
-        clock.set(DAY_32.plus(Duration.ofMinutes(56))); // NTP answered: the clock is right, createdAt within max-future
+        clock.now = DAY_32.plus(Duration.ofMinutes(56)); // NTP answered: the clock is right, createdAt within max-future
         List<ClockAheadHold.Held> due = restarted.due(10, 1 << 20);
         assertThat(due).extracting(ClockAheadHold.Held::messageId).containsExactly(id);
         assertThat(due.get(0).envelope()).isEqualTo(envelope);
@@ -306,9 +307,9 @@ class ExpiredEnvelopeNoticeTest {
         delivery.open(first);
         assertThat(first.getProperty(InboundDelivery.HELD)).isEqualTo(true);
 
-        clock.set(DAY_32.plus(Duration.ofHours(23)));
+        clock.now = DAY_32.plus(Duration.ofHours(23));
         assertThat(hold.due(10, 1 << 20)).isEmpty();
-        clock.set(DAY_32.plus(Duration.ofDays(1)));
+        clock.now = DAY_32.plus(Duration.ofDays(1));
         List<ClockAheadHold.Held> due = hold.due(10, 1 << 20);
         assertThat(due).hasSize(1);
         // the copy is consumed before the release marks it released (review H1): still its signer's
@@ -364,7 +365,7 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(small.heldBySender()).isEqualTo(java.util.Map.of(OSAKA, 2L, BUNKYO, 1L));
 
         // all three due once the clock is right; what goes back at once is bounded by bytes too, but never nothing
-        clock.set(DAY_32.plus(Duration.ofHours(1)));
+        clock.now = DAY_32.plus(Duration.ofHours(1));
         assertThat(small.due(10, 1 << 20)).hasSize(3);
         assertThat(small.due(10, 1)).hasSize(1);
         assertThat(small.due(10, third.length * 3L / 2)).hasSize(2);
@@ -382,34 +383,6 @@ class ExpiredEnvelopeNoticeTest {
         NodeEnvelopes opener = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, new NodeProperties.Envelope(), clock);
         return new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, opener, seen, FlowMetrics.none(),
                 event -> { }, null, hold);
-    }
-
-    /** The node clock of a test: where the test sets it. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 
     /** Shinjuku's delivery with its node clock at {@code now}, the same seen messages. */
