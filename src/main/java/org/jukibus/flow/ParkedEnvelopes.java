@@ -87,6 +87,16 @@ public final class ParkedEnvelopes implements AutoCloseable {
     private volatile Predicate<String> refused;
     private volatile Duration outageWindow;
     private volatile java.time.Clock clock;
+    private volatile Duration checkEvery;
+    /** Peers whose broker refused envelopes of this node, and until when their parked ones are held back. */
+    private final java.util.Map<String, Hold> refusing = new ConcurrentHashMap<>();
+
+    /** The refusal rounds of a peer in a row, and the end of the present one's hold. */
+    private record Hold(int rounds, java.time.Instant until) {
+    }
+
+    /** The longest hold: 2^6 checks (about an hour with the default check). */
+    static final int MAX_HOLD_ROUNDS = 6;
 
     /**
      * @param broker the node's broker (queue counts)
@@ -143,6 +153,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         this.refused = refused;
         this.outageWindow = outageWindow;
         this.clock = clock;
+        this.checkEvery = check;
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, this::check),
                 check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, this::review),
@@ -184,6 +195,45 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (parking.add(peer)) {
             log.info("peer {} is down: its envelopes wait in {} (on disk) until its link answers", peer, queue);
         }
+    }
+
+    /**
+     * The peer's broker refused an envelope of this node on a line that works (an address it lacks, a permission it does
+     * not give this node; the envelope is parked, the peer is not down). Its parked envelopes are then held back from the
+     * check: 2 checks after the first round of refusals, twice as long after each round refused again, at most
+     * 2^{@value #MAX_HOLD_ROUNDS} checks; a refusal after a quiet spell (no refusal for as long again as its hold)
+     * starts over. So a peer that refuses everything (it took away this node's permissions) costs a send per envelope
+     * per hold, not per check, and no loop. Its expired envelopes are still reviewed (dead letters, the senders told),
+     * and its return after a real outage (releaseFor) moves everything back at once.
+     *
+     * @return whether this refusal starts a new round (the caller logs it; the others of the round are counted only)
+     */
+    public boolean refusedBy(String peer) {
+        java.time.Clock now = clock;
+        Duration every = checkEvery;
+        if (now == null || every == null) { // not scheduled: nothing is checked, nothing to hold
+            return true;
+        }
+        java.time.Instant at = now.instant();
+        boolean[] round = {false};
+        refusing.compute(peer, (p, hold) -> {
+            if (hold != null && at.isBefore(hold.until())) {
+                return hold; // the same round: the envelopes moved back once, refused one after the other
+            }
+            round[0] = true;
+            boolean quiet = hold == null
+                    || at.isAfter(hold.until().plus(every.multipliedBy(1L << hold.rounds())));
+            int rounds = quiet ? 1 : Math.min(hold.rounds() + 1, MAX_HOLD_ROUNDS);
+            return new Hold(rounds, at.plus(every.multipliedBy(1L << rounds)));
+        });
+        return round[0];
+    }
+
+    /** Whether the peer's parked envelopes are held back from the check now: its broker refused some ({@link #refusedBy}). */
+    boolean held(String peer) {
+        Hold hold = refusing.get(peer);
+        java.time.Clock now = clock;
+        return hold != null && now != null && now.instant().isBefore(hold.until());
     }
 
     /** Moves {@code peer}'s parked envelopes back to the outbound queue soon, on the mover's thread. */
@@ -232,7 +282,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
     void check() throws JMSException {
         for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
             String peer = parked.getKey();
-            if (parked.getValue() > 0 && !knownDown.test(peer)) {
+            if (parked.getValue() > 0 && !knownDown.test(peer) && !held(peer)) {
                 moveBack(peer, Long.MAX_VALUE, true);
             }
         }
@@ -250,9 +300,9 @@ public final class ParkedEnvelopes implements AutoCloseable {
             }
             if (refused.test(peer)) {
                 moveBack(peer);
-            } else if (!knownDown.test(peer)) {
+            } else if (!knownDown.test(peer) && !held(peer)) {
                 moveBack(peer, Long.MAX_VALUE, true);
-            } else {
+            } else { // down, or refusing (refusedBy): only what expired, at the head
                 long due = dueAtHead(peer);
                 if (due > 0) {
                     moveBack(peer, due, false); // expired: the forwarder dead-letters them, down or not
