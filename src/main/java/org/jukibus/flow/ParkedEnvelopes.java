@@ -170,7 +170,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (in == null || in.getJmsSession() == null || in.getJmsMessage() == null) {
             throw new IllegalStateException("envelope for " + peer + " was not received from a JMS queue: cannot park it");
         }
-        park(in.getJmsSession(), in.getJmsMessage(), peer);
+        park(in.getJmsSession(), in.getJmsMessage(), peer, exchange.getIn().getHeader(Headers.PEER_REFUSAL, String.class));
     }
 
     /**
@@ -181,6 +181,15 @@ public final class ParkedEnvelopes implements AutoCloseable {
      *                               one: a crash between them would lose the envelope or keep it twice)
      */
     public void park(Session session, Message message, String peer) throws JMSException {
+        park(session, message, peer, null);
+    }
+
+    /**
+     * As {@link #park(Session, Message, String)}; {@code refusal} (null: the peer is down) is why the peer's broker
+     * refused it, kept on the copy ({@link Headers#PEER_REFUSAL}): only such envelopes are held back while the peer
+     * refuses ({@link #refusedBy}), its others go back at the check.
+     */
+    public void park(Session session, Message message, String peer, String refusal) throws JMSException {
         if (!session.getTransacted()) {
             throw new IllegalStateException("parking needs the transacted session that received the envelope");
         }
@@ -188,11 +197,15 @@ public final class ParkedEnvelopes implements AutoCloseable {
         MessageProducer producer = session.createProducer(session.createQueue(queue));
         try {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            producer.send(copy(session, message));
+            BytesMessage copy = copy(session, message);
+            if (refusal != null) {
+                copy.setStringProperty(Headers.PEER_REFUSAL, refusal);
+            }
+            producer.send(copy);
         } finally {
             producer.close();
         }
-        if (parking.add(peer)) {
+        if (refusal == null && parking.add(peer)) { // a refusal is logged by the forwarder, with its reason
             log.info("peer {} is down: its envelopes wait in {} (on disk) until its link answers", peer, queue);
         }
     }
@@ -233,7 +246,13 @@ public final class ParkedEnvelopes implements AutoCloseable {
     boolean held(String peer) {
         Hold hold = refusing.get(peer);
         java.time.Clock now = clock;
-        return hold != null && now != null && now.instant().isBefore(hold.until());
+        Duration every = checkEvery;
+        if (hold == null || now == null || every == null) {
+            return false;
+        }
+        java.time.Instant at = now.instant();
+        // a hold ending further off than the longest one is a clock set back since (review-fwdlink L2): lapsed
+        return at.isBefore(hold.until()) && !hold.until().isAfter(at.plus(every.multipliedBy(1L << MAX_HOLD_ROUNDS)));
     }
 
     /** Moves {@code peer}'s parked envelopes back to the outbound queue soon, on the mover's thread. */
@@ -282,8 +301,9 @@ public final class ParkedEnvelopes implements AutoCloseable {
     void check() throws JMSException {
         for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
             String peer = parked.getKey();
-            if (parked.getValue() > 0 && !knownDown.test(peer) && !held(peer)) {
-                moveBack(peer, Long.MAX_VALUE, true);
+            if (parked.getValue() > 0 && !knownDown.test(peer)) {
+                // of a peer whose broker refuses, only what it did not refuse (parked while it was down)
+                moveBack(peer, Long.MAX_VALUE, true, held(peer) ? NOT_REFUSED : null);
             }
         }
     }
@@ -302,7 +322,10 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 moveBack(peer);
             } else if (!knownDown.test(peer) && !held(peer)) {
                 moveBack(peer, Long.MAX_VALUE, true);
-            } else { // down, or refusing (refusedBy): only what expired, at the head
+            } else { // down, or refusing (refusedBy): only what expired, at the head, and what it did not refuse
+                if (!knownDown.test(peer)) {
+                    moveBack(peer, Long.MAX_VALUE, true, NOT_REFUSED);
+                }
                 long due = dueAtHead(peer);
                 if (due > 0) {
                     moveBack(peer, due, false); // expired: the forwarder dead-letters them, down or not
@@ -374,6 +397,14 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * that takes the connection and then fails every send is not handed its whole backlog to park again each time.
      */
     synchronized int moveBack(String peer, long limit, boolean paced) throws JMSException {
+        return moveBack(peer, limit, paced, null);
+    }
+
+    /** Selects the parked envelopes the peer's broker did not refuse. */
+    static final String NOT_REFUSED = Headers.PEER_REFUSAL + " IS NULL";
+
+    /** As {@link #moveBack(String, long, boolean)}, only the envelopes {@code selector} (null: all) selects. */
+    synchronized int moveBack(String peer, long limit, boolean paced, String selector) throws JMSException {
         String name = queueOf(peer);
         Queue queue = broker.locateQueue(SimpleString.of(name));
         long waiting = Math.min(limit, queue == null ? 0 : queue.getMessageCount());
@@ -384,7 +415,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         int moved = 0;
         try (Connection connection = local.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageConsumer consumer = session.createConsumer(session.createQueue(name));
+             MessageConsumer consumer = session.createConsumer(session.createQueue(name), selector);
              MessageProducer producer = session.createProducer(session.createQueue(OUTBOUND))) {
             connection.start();
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -463,7 +494,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         copy.writeBytes(body);
         for (Object property : Collections.list(message.getPropertyNames())) {
             String name = String.valueOf(property);
-            if (!brokerOwn(name)) {
+            if (!brokerOwn(name) && !Headers.PEER_REFUSAL.equals(name)) { // a refusal is the park's, set afresh by each
                 copy.setObjectProperty(name, message.getObjectProperty(name));
             }
         }

@@ -100,7 +100,7 @@ public final class PeerForwarder {
             throw new PermanentFailure(UNKNOWN_RECIPIENT, e.getMessage());
         } catch (PeerUnreachableException | MessageRefusedException e) {
             if (e instanceof MessageRefusedException) {
-                refusedByPeer(forward, e);
+                refusedByPeer(exchange, forward, e);
             }
             ParkedEnvelopes parking = parked;
             if (parking == null) {
@@ -168,7 +168,7 @@ public final class PeerForwarder {
                     // traffic go on. Parked (review-park H1), not put back as a copy scheduled in this node's memory and
                     // rewritten at every retry while the peer refuses; counted and logged, so that a refusal that
                     // repeats (a flow the peer lacks, the permissions it took away) is seen
-                    refusedByPeer(pending.get(i).forward(), result);
+                    refusedByPeer(pending.get(i).exchange(), pending.get(i).forward(), result);
                     down.add(pending.get(i).exchange());
                 } else if (result instanceof LineOpeningException) {
                     // another forwarder was opening the line, or this node closed the link under the batch (a new
@@ -261,9 +261,15 @@ public final class PeerForwarder {
         return new Forward(recipient, address, messageId, required(in, Headers.TYPE), in.getBody(byte[].class));
     }
 
+    /** How much of a refusal's text (the peer's broker's words) is kept on the parked envelope. */
+    static final int REFUSAL_CHARS = 300;
+
     /** A message the recipient's broker refused, on a line that works: counted (an alert asks) and logged, never silent. */
-    private void refusedByPeer(Forward forward, Exception refusal) {
+    private void refusedByPeer(Exchange exchange, Forward forward, Exception refusal) {
         metrics.refusedByPeer(FlowDefinition.flowOfAddress(forward.address()));
+        // kept on the parked envelope (only the refused ones are held back); the peer's text, so bounded
+        String reason = String.valueOf(refusal.getMessage());
+        exchange.getIn().setHeader(Headers.PEER_REFUSAL, reason.length() > REFUSAL_CHARS ? reason.substring(0, REFUSAL_CHARS) : reason);
         ParkedEnvelopes parking = parked;
         // the first of a round is logged (a peer that refuses everything would write a line per envelope), every one counted
         boolean round = parking == null || parking.refusedBy(forward.recipient());

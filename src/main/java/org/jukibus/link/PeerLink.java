@@ -485,10 +485,12 @@ final class PeerLink implements AutoCloseable {
             // single send (see send), and every message not confirmed is parked. A message the peer's broker refused on
             // a line that stays up (its permissions) is that message's own outcome: the line is kept, the others go on
             // (cutting it would fail the batches of the other threads on the same line, at every retry)
-            if (failure != null && !expired && isClosed()) {
+            if ((failure != null || expired) && isClosed()) {
                 // this node closed the link under the batch (a new directory, an LRU eviction; the line closes on its
                 // own thread): not the peer, which is neither marked down nor has its messages parked (review-fwdsafe M2).
                 // What it did not confirm waits briefly and goes again on the new link; the peer drops a copy it stored.
+                // Expired as well (the close and the call timeout race against a slow peer; review-fwdlink L1): one rule,
+                // the new link finds out for itself whether the peer answers.
                 for (int i = 0; i < count; i++) {
                     if (result.get(i) != null) {
                         result.set(i, outcomes[i] != broken && outcomes[i] instanceof JMSException jms && refusal(jms)

@@ -345,6 +345,47 @@ class PeerLinkTest {
         }
     }
 
+    /**
+     * Review-fwdsafe M2, review-fwdlink M2: this node closes the link (a directory publication's reopenAll, an LRU
+     * eviction) while a batch and a single send wait on it for a peer that does not confirm; the line is still to be
+     * closed (on its own thread, later). Whatever the batch and the send then fail with, it is this node's doing: not
+     * parked (LineOpeningException: they go again on the new link), and the peer is not marked down.
+     */
+    @Test
+    void sends_on_a_link_this_node_closed_fail_as_ours_not_as_the_peers() throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker(); LineAlarms alarms = new LineAlarms()) {
+            PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                    new LinkPolicy(Duration.ofSeconds(2), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), Clock.systemUTC(),
+                    () -> { }, endpoint -> peer.transport());
+            List<Runnable> closes = new CopyOnWriteArrayList<>();
+            try {
+                assertThat(link.start(List.of(GOOD), alarms, deadline()).finish()).containsOnlyNulls();
+                peer.swallowSends(); // never confirmed
+                PeerLink.Sending batch = link.start(List.of(message("m-1"), message("m-2")), alarms, deadline());
+                CompletableFuture<Exception> single = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        link.send(message("s-1"));
+                        return null;
+                    } catch (Exception e) {
+                        return e;
+                    }
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> peer.swallowed() >= 3);
+
+                link.close(closes::add); // closed; its line closes later
+
+                assertThat(batch.finish()).as("the batch: ours, not the peer's")
+                        .allSatisfy(e -> assertThat(e).isInstanceOf(LineOpeningException.class));
+                assertThat(single.get(30, TimeUnit.SECONDS)).as("the single send: ours, not the peer's")
+                        .isInstanceOf(LineOpeningException.class);
+                assertThat(link.down()).as("the peer is not marked down").isFalse();
+            } finally {
+                closes.forEach(Runnable::run);
+                link.close();
+            }
+        }
+    }
+
     static long deadline() {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PeerLink.OPEN_WAIT_MILLIS);
     }

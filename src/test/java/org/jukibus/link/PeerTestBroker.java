@@ -77,6 +77,10 @@ final class PeerTestBroker implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (swallowing && packet.getType() == PacketImpl.SESS_SEND) {
+                swallowed.incrementAndGet();
+                return false; // dropped: never stored nor confirmed, and the connection's thread goes on
+            }
             return true;
         };
         server().getRemotingService().addIncomingInterceptor(freeze);
@@ -97,6 +101,18 @@ final class PeerTestBroker implements AutoCloseable {
     /** From now on sends wait unanswered (the connection stays open) until {@link #thaw}. */
     void freeze() {
         frozen = new CountDownLatch(1);
+    }
+
+    private volatile boolean swallowing;
+    private final java.util.concurrent.atomic.AtomicInteger swallowed = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** From now on sends are dropped unanswered (the connection stays, and answers everything else). */
+    void swallowSends() {
+        swallowing = true;
+    }
+
+    int swallowed() {
+        return swallowed.get();
     }
 
     /** Sends the broker has held since it was frozen (a sender is waiting for them). */
