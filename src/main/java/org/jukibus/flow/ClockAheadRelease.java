@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * delivered or told ({@link ClockAheadHold#forgetSeen}). The delivery route then opens it again on the node clock as it opens any envelope.
  * <p>
  * Visible: {@code jukibus_delivery_clock_ahead_held{sender}} (envelopes held now, by sender; a sender's gauge stays, at
- * 0, once it had any), the health component {@code clock} ({@link #heldBySender()}), and one WARN per episode
+ * 0, once it had any), {@code jukibus_delivery_clock_ahead_held_envelopes} (all senders, from the start: the alert's), the health component {@code clock} ({@link #heldBySender()}), and one WARN per episode
  * ({@link ClockAheadHold}).
  */
 public final class ClockAheadRelease implements AutoCloseable {
@@ -65,6 +65,10 @@ public final class ClockAheadRelease implements AutoCloseable {
         this.local = local;
         this.registry = registry;
         this.forgetReleasedAfter = forgetReleasedAfter;
+        // the alert's series, there from the start (a per-sender gauge appears only with its first held envelope)
+        Gauge.builder("jukibus.delivery.clock.ahead.held.envelopes", held, m -> m.values().stream().mapToLong(Long::longValue).sum())
+                .description("Envelopes made ahead of this node's clock, held rather than refused, all senders")
+                .register(registry);
         this.job = every == null || !hold.on() ? null
                 : PeriodicJob.start("clock-ahead-release", Duration.ofSeconds(30), every, this::round);
     }

@@ -57,6 +57,12 @@ public final class DeadLetters {
         String reason = DeliveryFailures.reason(cause);
         String detail = cause == null ? "" : cause.getMessage();
         var in = exchange.getIn();
+        // a copy this node put back after a clock-ahead hold is charged to the signer it was held for (its stamp, trusted
+        // only on a message this node produced): else a peer could pass signed junk dated just ahead through the hold,
+        // and the copy's refusal would land on this node's own, unbounded account (analysis-merge11 H1). Read before
+        // identifyInbound drops the Jukibus* properties.
+        String heldFor = NodeSecurityManager.LOCAL_USER.equals(in.getHeader(Headers.VALIDATED_USER, String.class))
+                ? in.getHeader(ClockAheadRelease.HELD_FOR, String.class) : null;
         if (exchange.getProperty(Headers.FLOW) != null) {
             identifyInbound(exchange, cause);
         }
@@ -92,7 +98,7 @@ public final class DeadLetters {
                 in.setHeader(Headers.UNOPENED, true);
             }
             body = in.getBody(byte[].class);
-            verdict = unopened.verdict(producer, body == null ? 0 : body.length, reason, opened);
+            verdict = unopened.verdict(heldFor != null ? heldFor : producer, body == null ? 0 : body.length, reason, opened);
             if (verdict == UnopenedDeadLetters.Verdict.DROP) {
                 // counted, not kept (the route's filter skips jukibus.dlq): no operation log line either, whose chain
                 // a flood would grow for as long; past the count only, which an honest peer's burst does not reach

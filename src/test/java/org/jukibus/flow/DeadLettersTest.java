@@ -265,6 +265,41 @@ class DeadLettersTest {
         }
     }
 
+    /**
+     * analysis-merge11 H1: a copy this node put back after a clock-ahead hold is produced by this node, whose own letters
+     * are never bounded; its refusal is charged to the signer it was held for, so a peer cannot pass signed junk dated
+     * just ahead through the hold to be kept whole for years. A stamp on a message a peer produced counts for nothing.
+     */
+    @Test
+    void a_copy_put_back_after_a_clock_ahead_hold_is_charged_to_the_signer_it_was_held_for() {
+        DeadLetters bounded = new DeadLetters(Clock.systemUTC(), FlowMetrics.none(), recorded::add, securityEvents,
+                new UnopenedDeadLetters(new UnopenedDeadLetters.Bound(100, 4, 6, java.time.Duration.ofDays(1)),
+                        Clock.systemUTC(), FlowMetrics.none()));
+        for (int i = 0; i < 3; i++) {
+            Exchange copy = failed(new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload"));
+            copy.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE,
+                    new EnvelopeHeader("held-" + i, "TransferInNotice", "131059", "131041", Instant.EPOCH, null), new byte[0]));
+            copy.getIn().setHeader(Headers.VALIDATED_USER, org.jukibus.broker.NodeSecurityManager.LOCAL_USER);
+            copy.getIn().setHeader(ClockAheadRelease.HELD_FOR, "131059");
+            bounded.label(copy);
+            assertThat(copy.getIn().getBody(byte[].class)).as("copy %d: the signer's 6 bytes, then records", i)
+                    .hasSize(i < 2 ? 3 : 0);
+        }
+        for (int i = 0; i < 3; i++) {
+            Exchange own = failed(new EnvelopeRejectedException(RejectionReason.SCHEMA_INVALID, "payload"));
+            own.setProperty(InboundDelivery.DELIVERED, new Delivered(TransferInFlow.NOTICE,
+                    new EnvelopeHeader("own-" + i, "TransferInNotice", "131059", "131041", Instant.EPOCH, null), new byte[0]));
+            own.getIn().setHeader(Headers.VALIDATED_USER, org.jukibus.broker.NodeSecurityManager.LOCAL_USER);
+            bounded.label(own);
+            assertThat(own.getIn().getBody(byte[].class)).as("this node's own replay, unstamped: never bounded").hasSize(3);
+        }
+        Exchange forged = failed(new EnvelopeRejectedException(RejectionReason.MALFORMED, "not xml"));
+        forged.getIn().setHeader(Headers.VALIDATED_USER, "131016");
+        forged.getIn().setHeader(ClockAheadRelease.HELD_FOR, "131099");
+        bounded.label(forged);
+        assertThat(forged.getIn().getBody(byte[].class)).as("a peer's stamp charges nobody else: its own 4 bytes").hasSize(3);
+    }
+
     private static void lieAbout(Exchange exchange) {
         exchange.getIn().setHeader(Headers.MESSAGE_ID, "victims-id");
         exchange.getIn().setHeader(Headers.SENDER, "131059");
