@@ -82,9 +82,7 @@ final class StandInCertificationAuthority implements AutoCloseable {
         opener = EnvelopeOpener.builder().ownCode(CODE).ownKey(keys.privateKey()).ownCertificate(keys.certificate())
                 .senderCertificates(code -> code.equals(liaison) ? List.of(liaisonCertificate) : List.of())
                 .build();
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = org.jukibus.demo.LoopbackPorts.next(); // kept over restarts: outside the ephemeral range
         start();
     }
 

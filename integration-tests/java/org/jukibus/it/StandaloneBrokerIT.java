@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -309,9 +307,7 @@ class StandaloneBrokerIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return s.getLocalPort();
-        }
+        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 
     private static boolean accepts(int port) {

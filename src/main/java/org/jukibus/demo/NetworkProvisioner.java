@@ -1,8 +1,6 @@
 package org.jukibus.demo;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +136,6 @@ public final class NetworkProvisioner {
     static final String OFFICER_DIR = "officer";
 
     private final Path projectDir;
-    private final java.util.Set<Integer> handedOut = new java.util.HashSet<>();
 
     /** @param projectDir where routes/ and broker-config/ are (the working copy or installation) */
     public NetworkProvisioner(Path projectDir) {
@@ -181,8 +178,8 @@ public final class NetworkProvisioner {
             Pem.writeCertificate(pki.resolve(spec.code() + ".pem"), keys.certificate()); // e.g. for jukibus audit verify
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
 
-            Endpoint primary = new Endpoint("127.0.0.1", freePort());
-            Endpoint backup = new Endpoint("127.0.0.1", freePort());
+            Endpoint primary = new Endpoint("127.0.0.1", LoopbackPorts.next());
+            Endpoint backup = new Endpoint("127.0.0.1", LoopbackPorts.next());
             directory.add(new NodeEntry(spec.role(), spec.code(), spec.name(), spec.prefecture(), primary, backup, keys.certificate()));
             if (spec.role() == NodeRole.CENTRAL) {
                 central = keys;
@@ -307,19 +304,5 @@ public final class NetworkProvisioner {
         byte[] b = new byte[18];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    /**
-     * A loopback port free now and not yet handed out by this provisioner: the OS may return a port
-     * it just released, and two nodes listening on one port would leave one of them unreachable.
-     */
-    private int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (handedOut.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,5 @@
 package org.jukibus.link;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -123,9 +121,7 @@ final class PeerTestBroker implements AutoCloseable {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 
     @Override
