@@ -126,8 +126,10 @@ public final class NonDeliveryNotices {
         } else {
             try {
                 Answer notice = notice(verified, flow, reason);
-                if (refusedForItsTime(exchange)) {
+                if (refusedForItsTime(exchange) || putBackAfterAHold(exchange)) {
                     // told, so final: no later copy or replay may deliver it once the clocks agree (SeenMessages#recordTold).
+                    // A copy put back after a clock-ahead hold too, whatever refused it: its hold row goes once this
+                    // record exists (ClockAheadHold#forgetSeen), rather than linger for the outage window.
                     // The signer's own id only (verified and the producer), so no peer can block another's message.
                     // Should this fail, nothing is told now: owed (catch below), told once a replay no longer can deliver it
                     seen.recordTold(verified.sender(), verified.messageId(), brokerMessageId(in), verified.createdAt());
@@ -258,6 +260,11 @@ public final class NonDeliveryNotices {
     private static boolean refusedForItsTime(Exchange exchange) {
         return exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof EnvelopeRejectedException rejected
                 && RejectionReason.TIMED.contains(rejected.reason());
+    }
+
+    /** Whether the dead letter is a copy this node put back after a clock-ahead hold (InboundDelivery#PRODUCER). */
+    private static boolean putBackAfterAHold(Exchange exchange) {
+        return exchange.getProperty(InboundDelivery.PRODUCER) != null;
     }
 
     private static String brokerMessageId(Message in) {

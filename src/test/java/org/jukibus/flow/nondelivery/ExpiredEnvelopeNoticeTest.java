@@ -66,6 +66,10 @@ class ExpiredEnvelopeNoticeTest {
     static Path dir;
     static KeyMaterial shinjukuKeys;
     static NodeDirectory directory;
+    /** The directory after Osaka-shi renewed its key (a new certificate): its earlier envelopes no longer verify. */
+    static NodeDirectory osakaRenewed;
+    /** The directory after Osaka-shi left it. */
+    static NodeDirectory withoutOsaka;
     static NodeEnvelopes osakaOnDay0;
     static NodeEnvelopes osakaOnDay32;
     /** Osaka-shi on day 32 with its clock an hour ahead of Shinjuku's. */
@@ -95,6 +99,12 @@ class ExpiredEnvelopeNoticeTest {
                 new NodeEntry(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), shinjukuKeys.certificate()),
                 new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate()),
                 new NodeEntry(NodeRole.MUNICIPAL, BUNKYO, "文京区", "13", new Endpoint("127.0.0.1", 5), new Endpoint("127.0.0.1", 6), bunkyoKeys.certificate())));
+        KeyMaterial osakaRenewedKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
+        osakaRenewed = new NodeDirectory(2, Instant.now(), List.of(directory.all().get(0),
+                new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaRenewedKeys.certificate()),
+                directory.all().get(2)));
+        withoutOsaka = new NodeDirectory(3, Instant.now(), List.of(directory.all().get(0), directory.all().get(2)));
         osakaTwoDaysAhead = new NodeEnvelopes(OSAKA, osakaKeys, directory, () -> null, new NodeProperties.Envelope(),
                 fixed(DAY_32.plus(Duration.ofDays(2))));
         bunkyoAnHourAhead = new NodeEnvelopes(BUNKYO, bunkyoKeys, directory, () -> null, new NodeProperties.Envelope(),
@@ -330,6 +340,73 @@ class ExpiredEnvelopeNoticeTest {
     }
 
     /**
+     * During the hold (up to 30 days) Osaka-shi renewed its key, or left the directory: the copy put back once
+     * Shinjuku's clock reaches it no longer verifies (BAD_SIGNATURE, UNKNOWN_SENDER), so no signed header exists at
+     * its refusal. It was verified when it was held: its sender is told NOT_DELIVERED at once, from the hold row, the
+     * refusal is final (a later copy is a REPLAY), and the row goes with the next round (analysis-merge11 M3: before,
+     * nothing was told, the row lingered 30 days, and the sender learnt only from UNANSWERED at 61 days).
+     */
+    @Test
+    void a_held_message_whose_sender_renewed_its_key_or_left_the_directory_during_the_hold_is_told_once_due() throws Exception {
+        MovableClock clock = new MovableClock(DAY_32);
+        ClockAheadHold hold = hold(clock, Duration.ofDays(30), new ClockAheadHold.Bound(10, 1 << 20));
+        String renewed = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f01";
+        String left = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f02";
+        byte[] beforeRenewal = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, renewed, null, notice());
+        byte[] beforeLeaving = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, left, null, notice());
+        delivery = holding(clock, hold, directory);
+        for (byte[] envelope : List.of(beforeRenewal, beforeLeaving)) {
+            Exchange first = incoming(envelope, OSAKA, "ID:" + envelope.length + envelope[envelope.length - 9]);
+            delivery.open(first);
+            assertThat(first.getProperty(InboundDelivery.HELD)).isEqualTo(true);
+        }
+        clock.now = DAY_32.plus(Duration.ofMinutes(56));
+        List<ClockAheadHold.Held> due = hold.due(10, 1 << 20);
+        assertThat(due).hasSize(2);
+        hold.released(due);
+
+        delivery = holding(clock, hold, osakaRenewed);
+        List<?> told = deadLettered(putBack(beforeRenewal, OSAKA, "ID:back-1"), RejectionReason.BAD_SIGNATURE);
+        assertThat(told).as("its signer told, promptly").singleElement()
+                .satisfies(m -> assertThat(((Message) m).getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA));
+        delivery = holding(clock, hold, withoutOsaka);
+        assertThat(deadLettered(putBack(beforeLeaving, OSAKA, "ID:back-2"), RejectionReason.UNKNOWN_SENDER)).hasSize(1);
+
+        assertThat(seen.check(OSAKA, renewed, "ID:again")).as("told, so final").isEqualTo(SeenMessages.Verdict.REPLAY);
+        assertThat(seen.check(OSAKA, left, "ID:again")).isEqualTo(SeenMessages.Verdict.REPLAY);
+        assertThat(hold.forgetSeen()).as("the rows go with the next round, after the told record").isEqualTo(2);
+        assertThat(hold.heldBySender()).isEmpty();
+    }
+
+    /**
+     * What the hold row's header is taken for, and for nothing else: a stamped copy whose bytes are not a held envelope
+     * of the stamped sender, a copy put here by a peer rather than this node, and a copy of a message delivered
+     * meanwhile (the seen messages), refused before verification, are told nothing, as before.
+     */
+    @Test
+    void a_copy_refused_before_verification_is_told_from_the_hold_only_if_it_is_the_held_envelope_of_its_stamp() throws Exception {
+        MovableClock clock = new MovableClock(DAY_32);
+        ClockAheadHold hold = hold(clock, Duration.ofDays(30), new ClockAheadHold.Bound(10, 1 << 20));
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f03";
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
+        delivery = holding(clock, hold, directory);
+        delivery.open(incoming(envelope, OSAKA, "ID:1"));
+        clock.now = DAY_32.plus(Duration.ofMinutes(56));
+        delivery = holding(clock, hold, osakaRenewed);
+
+        byte[] notHeld = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f04", null, notice());
+        assertThat(deadLettered(putBack(notHeld, OSAKA, "ID:2"), RejectionReason.BAD_SIGNATURE)).as("never held").isEmpty();
+        assertThat(deadLettered(putBack(envelope, BUNKYO, "ID:3"), RejectionReason.BAD_SIGNATURE)).as("another's stamp").isEmpty();
+        Exchange byAPeer = incoming(envelope, OSAKA, "ID:4");
+        byAPeer.getIn().setHeader(ClockAheadRelease.HELD_FOR, OSAKA);
+        assertThat(deadLettered(byAPeer, RejectionReason.BAD_SIGNATURE)).as("stamped by a peer").isEmpty();
+
+        seen.record(OSAKA, id, "ID:delivered", DAY_32.plus(Duration.ofHours(1))); // an earlier copy went through
+        assertThat(deadLettered(putBack(envelope, OSAKA, "ID:5"), RejectionReason.BAD_SIGNATURE)).as("a duplicate").isEmpty();
+        assertThat(hold.forgetSeen()).isEqualTo(1);
+    }
+
+    /**
      * A hostile peer with a valid certificate dates its envelopes ahead: it fills only its own share of the hold (count
      * and bytes); beyond it its envelopes are refused and told as without the hold, and another sender's are still held.
      * A copy of another's envelope put here by a peer that did not sign it is never held.
@@ -380,7 +457,12 @@ class ExpiredEnvelopeNoticeTest {
     }
 
     private InboundDelivery holding(MovableClock clock, ClockAheadHold hold) {
-        NodeEnvelopes opener = new NodeEnvelopes(SHINJUKU, shinjukuKeys, directory, () -> null, new NodeProperties.Envelope(), clock);
+        return holding(clock, hold, directory);
+    }
+
+    /** Shinjuku's delivery, its opener reading {@code peers}. */
+    private InboundDelivery holding(MovableClock clock, ClockAheadHold hold, NodeDirectory peers) {
+        NodeEnvelopes opener = new NodeEnvelopes(SHINJUKU, shinjukuKeys, peers, () -> null, new NodeProperties.Envelope(), clock);
         return new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, opener, seen, FlowMetrics.none(),
                 event -> { }, null, hold);
     }
