@@ -55,6 +55,8 @@ public final class ClockAheadHold {
      * counts the senders a real episode adds.
      */
     public static final int NODE_CLOCK_SENDERS = 2;
+    /** A row whose put-back copy was refused and told is kept this long after its put-back ({@link #forgetSeen}). */
+    static final Duration KEPT_AFTER_TOLD = Duration.ofMinutes(10);
     /** A sender's episode, and the node clock's, WARN at most this often each; more often INFO. */
     static final Duration WARN_AT_MOST_EVERY = Duration.ofHours(1);
 
@@ -197,8 +199,12 @@ public final class ClockAheadHold {
      * the redelivered copy unrecognised. Returns how many went.
      */
     public int forgetSeen() {
+        // a put-back copy refused and told: kept a while after its put-back, as the seen record of a told refusal commits
+        // before the broker transaction that sends the notice; should that roll back (a crash), the copy comes again
+        // and a copy that no longer opens is told only from this row (InboundDelivery#refusedAfterItsHold)
         return jdbc.update("DELETE FROM clock_ahead_hold h USING seen_message s WHERE s.sender = h.sender"
-                + " AND s.message_id = h.message_id");
+                + " AND s.message_id = h.message_id AND (s.broker_message_id NOT LIKE 'told:%' OR h.released_at <= ?)",
+                Timestamp.from(clock.instant().minus(KEPT_AFTER_TOLD)));
     }
 
     /**
@@ -238,8 +244,10 @@ public final class ClockAheadHold {
     /** The envelopes are on their inbound queues again (committed). */
     public void released(List<Held> back) {
         Timestamp now = Timestamp.from(clock.instant());
-        jdbc.batchUpdate("UPDATE clock_ahead_hold SET released_at = ? WHERE sender = ? AND message_id = ?",
-                back.stream().map(h -> new Object[] {now, h.sender(), h.messageId()}).toList());
+        // not a row held again meanwhile (its copy, sent first in the batch, came back still ahead): that one waits for
+        // its own next put-back, which a "released" here would leave undone for good
+        jdbc.batchUpdate("UPDATE clock_ahead_hold SET released_at = ? WHERE sender = ? AND message_id = ? AND put_backs = ?",
+                back.stream().map(h -> new Object[] {now, h.sender(), h.messageId(), h.putBacks()}).toList());
     }
 
     /**
@@ -273,6 +281,11 @@ public final class ClockAheadHold {
                 log.info("no envelopes from the future of {} held any more", sender);
             }
         }
+        long senders = heldNow.values().stream().filter(n -> n > 0).count();
+        if (senders >= NODE_CLOCK_SENDERS) {
+            // counted first: after a start in a real episode, no sender is first logged as "its clock is probably ahead"
+            beginNodeEpisode(senders, "after a start");
+        }
         heldNow.forEach((sender, n) -> {
             if (n > 0) {
                 beginEpisode(sender, "after a start");
@@ -286,8 +299,8 @@ public final class ClockAheadHold {
 
     /**
      * {@code sender} has an envelope held: a new episode of its own if it had none held (a WARN, at most one an hour per
-     * sender, none while this node's clock is taken as behind: that WARN says it for all), and the node-clock episode's
-     * WARN (at most one an hour) once {@link #NODE_CLOCK_SENDERS} senders are held at once.
+     * sender, none while this node's clock is taken as behind: that WARN says it for all), and the node-clock episode
+     * once {@link #NODE_CLOCK_SENDERS} senders are held at once.
      */
     private void beginEpisode(String sender, String which) {
         Instant now = clock.instant();
@@ -295,20 +308,29 @@ public final class ClockAheadHold {
             return;
         }
         int senders = senderEpisodes.size();
-        if (senders >= NODE_CLOCK_SENDERS && nodeEpisode.compareAndSet(false, true)) {
-            if (due(nodeWarned.get(), now)) {
-                nodeWarned.set(now);
-                log.warn("{} ({}, the latest {}: {}). {}", nodeClockAlert(senders), senders, sender, which, holding());
-            } else {
-                log.info("envelopes from the future held of {} senders at once, the latest {} ({}): this node's clock may be behind",
-                        senders, sender, which);
-            }
-        } else if (!nodeEpisode.get() && due(senderWarned.get(sender), now)) {
+        if (senders >= NODE_CLOCK_SENDERS) {
+            beginNodeEpisode(senders, "the latest " + sender + ": " + which);
+        }
+        if (!nodeEpisode.get() && due(senderWarned.get(sender), now)) {
             senderWarned.put(sender, now);
             log.warn("{} ({}). {} Logged once until none of its envelopes is held, at most once an hour",
                     senderClockAlert(sender), which, holding());
         } else {
             log.info("envelopes from the future of {} held ({})", sender, which);
+        }
+    }
+
+    /** The node-clock episode begins, if not on yet: its WARN, at most one an hour. */
+    private void beginNodeEpisode(long senders, String which) {
+        if (!nodeEpisode.compareAndSet(false, true)) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (due(nodeWarned.get(), now)) {
+            nodeWarned.set(now);
+            log.warn("{} ({}). {}", nodeClockAlert(senders), which, holding());
+        } else {
+            log.info("envelopes from the future held of {} senders at once ({}): this node's clock may be behind", senders, which);
         }
     }
 

@@ -36,6 +36,12 @@ public final class InboundDelivery {
     public static final String PRODUCER = "JukibusProducer";
     /** Exchange property: the envelope was held as made ahead of this node's clock ({@link ClockAheadHold}); nothing else is done with it. */
     public static final String HELD = "JukibusHeldFromTheFuture";
+    /**
+     * Exchange property: a copy put back after a clock-ahead hold was refused before any header verified (its signer's
+     * trust changed during the hold), and the hold row's header, verified when it was held, taken instead
+     * ({@link #refusedAfterItsHold}): its refusal, told, is final (NonDeliveryNotices).
+     */
+    public static final String VERIFIED_WHEN_HELD = "JukibusVerifiedWhenHeld";
     /** Exchange property holding the envelope as it arrived, kept as evidence once delivered. */
     public static final String ENVELOPE = "JukibusEnvelope";
     /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
@@ -96,7 +102,7 @@ public final class InboundDelivery {
         try {
             opened = envelopes.open(envelope);
         } catch (EnvelopeRejectedException rejected) {
-            EnvelopeRejectedException e = refusedAfterItsHold(rejected, in, producer, digest);
+            EnvelopeRejectedException e = refusedAfterItsHold(exchange, rejected, producer, digest);
             if (e.signedHeader() != null) {
                 producer = putBackBySigner(exchange, e.signedHeader(), producer);
             }
@@ -192,8 +198,9 @@ public final class InboundDelivery {
      * record the message delivered or told (an earlier copy of it): that is a duplicate, told nothing. Any other
      * refusal passes unchanged.
      */
-    private EnvelopeRejectedException refusedAfterItsHold(EnvelopeRejectedException refused, Message in, String producer,
+    private EnvelopeRejectedException refusedAfterItsHold(Exchange exchange, EnvelopeRejectedException refused, String producer,
                                                           String digest) {
+        Message in = exchange.getIn();
         String heldFor = in.getHeader(ClockAheadRelease.HELD_FOR, String.class);
         if (refused.signedHeader() != null || heldFor == null || !NodeSecurityManager.LOCAL_USER.equals(producer)) {
             return refused;
@@ -202,6 +209,7 @@ public final class InboundDelivery {
         if (held == null || seen.check(held.sender(), held.messageId(), brokerMessageId(in)) != SeenMessages.Verdict.NEW) {
             return refused;
         }
+        exchange.setProperty(VERIFIED_WHEN_HELD, true);
         return EnvelopeRejectedException.verifiedBefore(refused, held, "; message " + held.messageId() + " from "
                 + held.sender() + ", held as made ahead of this node's clock and verified then: its sender is told");
     }

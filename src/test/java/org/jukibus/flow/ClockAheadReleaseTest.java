@@ -114,6 +114,23 @@ class ClockAheadReleaseTest {
     }
 
     /**
+     * Review L3: a copy sent first in its batch can come back still ahead (the clock stepped back) and be held again
+     * before the batch is marked released; that row is not marked released with it (no copy of it is anywhere), but
+     * goes back with the next round.
+     */
+    @Test
+    void a_row_held_again_before_its_batch_is_marked_released_stays_due() {
+        byte[] first = envelope("first");
+        held("271004", "m-1", first);
+        clock.move(Duration.ofHours(1));
+        List<ClockAheadHold.Held> due = hold.due(10, 1 << 20);
+        assertThat(hold.hold("transfer-in", header("271004", "m-1", NOW.plus(Duration.ofHours(1))), first, Sha256.hex(first), true))
+                .isEqualTo(ClockAheadHold.Decision.HELD);
+        hold.released(due);
+        assertThat(hold.due(10, 1 << 20)).extracting(ClockAheadHold.Held::putBacks).containsExactly(1);
+    }
+
+    /**
      * analysis-merge11 M2: Osaka-shi keeps one envelope held (its clock ten years ahead): an episode of its own, a
      * sender's-clock alert. When this node's clock then falls behind and a second sender's envelopes are held, the
      * node-clock signal changes (the senders' gauge, the health component's question) and a WARN says so, though the

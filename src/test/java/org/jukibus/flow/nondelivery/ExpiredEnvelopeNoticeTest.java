@@ -328,7 +328,9 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(sent).as("its signer told").hasSize(1);
         assertThat(((Message) sent.get(0)).getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA);
         hold.released(due);
-        assertThat(hold.forgetSeen()).as("told: forgotten by the next round").isEqualTo(1);
+        assertThat(hold.forgetSeen()).as("told: kept a while, should the notice's transaction roll back").isZero();
+        clock.move(Duration.ofMinutes(10));
+        assertThat(hold.forgetSeen()).as("told: forgotten 10 minutes after its put-back").isEqualTo(1);
         // the notice's broker transaction rolled back after all (a crash): the same copy again, told again
         assertThat(deadLettered(putBack(envelope, OSAKA, "ID:back"), RejectionReason.CLOCK_AHEAD)).hasSize(1);
 
@@ -340,14 +342,18 @@ class ExpiredEnvelopeNoticeTest {
     }
 
     /**
-     * During the hold (up to 30 days) Osaka-shi renewed its key, or left the directory: the copy put back once
-     * Shinjuku's clock reaches it no longer verifies (BAD_SIGNATURE, UNKNOWN_SENDER), so no signed header exists at
-     * its refusal. It was verified when it was held: its sender is told NOT_DELIVERED at once, from the hold row, the
-     * refusal is final (a later copy is a REPLAY), and the row goes with the next round (analysis-merge11 M3: before,
-     * nothing was told, the row lingered 30 days, and the sender learnt only from UNANSWERED at 61 days).
+     * During the hold (up to 30 days) Osaka-shi renewed its key: the copy put back once Shinjuku's clock reaches it no
+     * longer verifies (BAD_SIGNATURE), so no signed header exists at its refusal. It was verified when it was held: its
+     * sender is told NOT_DELIVERED at once, from the hold row, the refusal is final (a later copy is a REPLAY), and the
+     * row goes after its put-back (analysis-merge11 M3: before, nothing was told, the row lingered 30 days, and the
+     * sender learnt only from UNANSWERED at 61 days). Should the notice's broker transaction roll back (a crash), the
+     * same copy comes again and is told again: the row is still there.
+     * <p>
+     * Had Osaka-shi left the directory instead (UNKNOWN_SENDER), no notice can be sealed to it: the notice is owed,
+     * nothing recorded as told, so OwedNotices tells it should the directory list Osaka-shi again.
      */
     @Test
-    void a_held_message_whose_sender_renewed_its_key_or_left_the_directory_during_the_hold_is_told_once_due() throws Exception {
+    void a_held_message_whose_sender_renewed_its_key_or_left_the_directory_during_the_hold_is_told_or_owed_once_due() throws Exception {
         MovableClock clock = new MovableClock(DAY_32);
         ClockAheadHold hold = hold(clock, Duration.ofDays(30), new ClockAheadHold.Bound(10, 1 << 20));
         String renewed = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f01";
@@ -366,15 +372,26 @@ class ExpiredEnvelopeNoticeTest {
         hold.released(due);
 
         delivery = holding(clock, hold, osakaRenewed);
+        notices = noticesReading(osakaRenewed);
         List<?> told = deadLettered(putBack(beforeRenewal, OSAKA, "ID:back-1"), RejectionReason.BAD_SIGNATURE);
         assertThat(told).as("its signer told, promptly").singleElement()
                 .satisfies(m -> assertThat(((Message) m).getHeader(Headers.RECIPIENT)).isEqualTo(OSAKA));
-        delivery = holding(clock, hold, withoutOsaka);
-        assertThat(deadLettered(putBack(beforeLeaving, OSAKA, "ID:back-2"), RejectionReason.UNKNOWN_SENDER)).hasSize(1);
-
         assertThat(seen.check(OSAKA, renewed, "ID:again")).as("told, so final").isEqualTo(SeenMessages.Verdict.REPLAY);
-        assertThat(seen.check(OSAKA, left, "ID:again")).isEqualTo(SeenMessages.Verdict.REPLAY);
-        assertThat(hold.forgetSeen()).as("the rows go with the next round, after the told record").isEqualTo(2);
+        assertThat(hold.forgetSeen()).as("kept a while after the told record").isZero();
+        assertThat(deadLettered(putBack(beforeRenewal, OSAKA, "ID:back-1"), RejectionReason.BAD_SIGNATURE))
+                .as("its transaction rolled back: the same copy again, told again").hasSize(1);
+
+        delivery = holding(clock, hold, withoutOsaka);
+        notices = noticesReading(withoutOsaka);
+        Exchange owed = deadLetterExchange(putBack(beforeLeaving, OSAKA, "ID:back-2"), RejectionReason.UNKNOWN_SENDER);
+        notices.onDeadLetter(owed);
+        assertThat(owed.getProperty(NonDeliveryNotices.NOTICES, List.class)).as("nobody to seal it to").isEmpty();
+        assertThat(owed.getIn().getHeader(Headers.SENDER_NOTICE)).isEqualTo(NonDeliveryNotices.OWED);
+        assertThat(seen.check(OSAKA, left, "ID:dead-letter")).as("nothing recorded: still owed, not taken for delivered")
+                .isEqualTo(SeenMessages.Verdict.NEW);
+
+        clock.move(Duration.ofMinutes(10));
+        assertThat(hold.forgetSeen()).as("the told one's row goes; the owed one's stays for its outage window").isEqualTo(1);
         assertThat(hold.heldBySender()).isEmpty();
     }
 
@@ -446,6 +463,14 @@ class ExpiredEnvelopeNoticeTest {
         assertThat(small.due(10, 1 << 20)).hasSize(3);
         assertThat(small.due(10, 1)).hasSize(1);
         assertThat(small.due(10, third.length * 3L / 2)).hasSize(2);
+    }
+
+    /** Shinjuku's notices, sealed to the peers {@code peers} lists (the directory in force). */
+    private NonDeliveryNotices noticesReading(NodeDirectory peers) {
+        NodeEnvelopes sealer = new NodeEnvelopes(SHINJUKU, shinjukuKeys, peers, () -> null, new NodeProperties.Envelope(), fixed(DAY_32));
+        DeliveryStatus untracked = new DeliveryStatus(null, Flows.standard(), fixed(DAY_32));
+        return new NonDeliveryNotices(new Answers(new FlowHandlers(List.of()), sealer, untracked, (d, digest) -> false,
+                fixed(DAY_32)), null, null, id -> false, seen, SHINJUKU, fixed(DAY_32));
     }
 
     private ClockAheadHold hold(Clock clock, Duration hold, ClockAheadHold.Bound bound) {
