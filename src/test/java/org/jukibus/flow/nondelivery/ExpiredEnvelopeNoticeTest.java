@@ -65,6 +65,8 @@ class ExpiredEnvelopeNoticeTest {
     @TempDir
     static Path dir;
     static KeyMaterial shinjukuKeys;
+    /** Shinjuku's key after it rolled (a new key pair and certificate): envelopes sealed to the old one no longer decrypt. */
+    static KeyMaterial shinjukuRolledKeys;
     static NodeDirectory directory;
     /** The directory after Osaka-shi renewed its key (a new certificate): its earlier envelopes no longer verify. */
     static NodeDirectory osakaRenewed;
@@ -99,6 +101,8 @@ class ExpiredEnvelopeNoticeTest {
                 new NodeEntry(NodeRole.MUNICIPAL, SHINJUKU, "新宿区", "13", new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 2), shinjukuKeys.certificate()),
                 new NodeEntry(NodeRole.MUNICIPAL, OSAKA, "大阪市", "27", new Endpoint("127.0.0.1", 3), new Endpoint("127.0.0.1", 4), osakaKeys.certificate()),
                 new NodeEntry(NodeRole.MUNICIPAL, BUNKYO, "文京区", "13", new Endpoint("127.0.0.1", 5), new Endpoint("127.0.0.1", 6), bunkyoKeys.certificate())));
+        shinjukuRolledKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, SHINJUKU, "新宿区"), List.of("127.0.0.1"),
+                CertificateAuthority.DEFAULT_NODE_VALIDITY);
         KeyMaterial osakaRenewedKeys = ca.issueKeyMaterial(new NodeIdentity(NodeRole.MUNICIPAL, OSAKA, "大阪市"), List.of("127.0.0.1"),
                 CertificateAuthority.DEFAULT_NODE_VALIDITY);
         osakaRenewed = new NodeDirectory(2, Instant.now(), List.of(directory.all().get(0),
@@ -393,6 +397,28 @@ class ExpiredEnvelopeNoticeTest {
         clock.move(Duration.ofMinutes(10));
         assertThat(hold.forgetSeen()).as("the told one's row goes; the owed one's stays for its outage window").isEqualTo(1);
         assertThat(hold.heldBySender()).isEmpty();
+    }
+
+    /**
+     * During the hold Shinjuku's own key rolled: the copy put back verifies but no longer decrypts (UNDECRYPTABLE, no
+     * signed header); its sender is told from the hold row, and the refusal is final.
+     */
+    @Test
+    void a_held_message_this_node_can_no_longer_decrypt_after_its_key_rolled_is_told_once_due() throws Exception {
+        MovableClock clock = new MovableClock(DAY_32);
+        ClockAheadHold hold = hold(clock, Duration.ofDays(30), new ClockAheadHold.Bound(10, 1 << 20));
+        String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f05";
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
+        delivery = holding(clock, hold, directory);
+        delivery.open(incoming(envelope, OSAKA, "ID:1"));
+        clock.now = DAY_32.plus(Duration.ofMinutes(56));
+        hold.released(hold.due(10, 1 << 20));
+
+        NodeEnvelopes rolled = new NodeEnvelopes(SHINJUKU, shinjukuRolledKeys, directory, () -> null, new NodeProperties.Envelope(), clock);
+        delivery = new InboundDelivery(Flows.standard(), new FlowHandlers(List.of()), null, rolled, seen, FlowMetrics.none(),
+                event -> { }, null, hold);
+        assertThat(deadLettered(putBack(envelope, OSAKA, "ID:back"), RejectionReason.UNDECRYPTABLE)).as("its signer told").hasSize(1);
+        assertThat(seen.check(OSAKA, id, "ID:again")).isEqualTo(SeenMessages.Verdict.REPLAY);
     }
 
     /**
