@@ -30,6 +30,17 @@ public class EnvelopeRejectedException extends Exception {
     }
 
     /**
+     * {@code refused} (refused before any header verified) of an envelope whose {@code header} verified earlier and
+     * whose bytes are unchanged since (a copy put back after a clock-ahead hold, flow.InboundDelivery): its sender is
+     * known, and may be told. {@code detail} is added to the refusal's own.
+     */
+    public static EnvelopeRejectedException verifiedBefore(EnvelopeRejectedException refused, EnvelopeHeader header,
+                                                           String detail) {
+        String own = refused.getMessage().substring(refused.reason().name().length() + 2);
+        return new EnvelopeRejectedException(refused.reason(), own + detail, refused).signedBy(header);
+    }
+
+    /**
      * The verified header of an envelope refused for its payload, its age, its sender's clock or its signing certificate's
      * validity, or null when the sender is not verified.
      */

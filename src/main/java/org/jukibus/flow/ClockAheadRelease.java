@@ -21,14 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts envelopes {@link ClockAheadHold} held back on their inbound queue ({@code jukibus.inbound.<flow>}) once they are
- * due: every minute, in local transactions of at most {@value #BATCH} envelopes or {@value #BATCH_BYTES} bytes, each batch marked released after its
- * commit (a crash in between puts it back twice; the second copy is a REPLAY or an IN_FLIGHT retry of the first, never a
- * second delivery: SeenMessages; a REPLAY is a dead letter). Each round first forgets what the seen messages record as
+ * due: every minute, in batches of at most {@value #BATCH} envelopes or {@value #BATCH_BYTES} bytes, each batch marked
+ * released after its sends (a crash or a failed store write in between puts it back again, which the broker drops as a
+ * duplicate: {@link ClockAheadHold.Held#duplicateId}). Each round first forgets what the seen messages record as
  * delivered or told ({@link ClockAheadHold#forgetSeen}). The delivery route then opens it again on the node clock as it opens any envelope.
  * <p>
  * Visible: {@code jukibus_delivery_clock_ahead_held{sender}} (envelopes held now, by sender; a sender's gauge stays, at
- * 0, once it had any), {@code jukibus_delivery_clock_ahead_held_envelopes} (all senders, from the start: the alert's), the health component {@code clock} ({@link #heldBySender()}), and one WARN per episode
- * ({@link ClockAheadHold}).
+ * 0, once it had any), {@code jukibus_delivery_clock_ahead_held_envelopes} (all senders, from the start: a sender's clock ahead),
+ * {@code jukibus_delivery_clock_ahead_senders} (senders held now, from the start: this node's clock behind at
+ * {@link ClockAheadHold#NODE_CLOCK_SENDERS} or more), the health component {@code clock} ({@link #heldBySender()}), and one
+ * WARN per sender's episode and per node-clock episode ({@link ClockAheadHold}).
  */
 public final class ClockAheadRelease implements AutoCloseable {
 
@@ -69,6 +71,11 @@ public final class ClockAheadRelease implements AutoCloseable {
         Gauge.builder("jukibus.delivery.clock.ahead.held.envelopes", held, m -> m.values().stream().mapToLong(Long::longValue).sum())
                 .description("Envelopes made ahead of this node's clock, held rather than refused, all senders")
                 .register(registry);
+        // this node's clock behind holds every sender's envelopes, one sender's clock ahead only its own (its alert's)
+        Gauge.builder("jukibus.delivery.clock.ahead.senders", held, m -> m.values().stream().filter(n -> n > 0).count())
+                .description("Senders with envelopes made ahead of this node's clock held now; "
+                        + ClockAheadHold.NODE_CLOCK_SENDERS + " or more: is this node's clock behind?")
+                .register(registry);
         this.job = every == null || !hold.on() ? null
                 : PeriodicJob.start("clock-ahead-release", Duration.ofSeconds(30), every, this::round);
     }
@@ -100,19 +107,25 @@ public final class ClockAheadRelease implements AutoCloseable {
         return back;
     }
 
+    /**
+     * Sends each copy with its duplicate id ({@link ClockAheadHold.Held#duplicateId}), each send on its own (not in one
+     * transaction: the broker fails a whole transaction's commit if one of its messages is a duplicate, and the batch
+     * would then never go). A batch sent again, because {@link ClockAheadHold#released} failed after its sends (a store
+     * blip) or a crash came in between, is dropped by the broker's duplicate cache: not a second copy, which would be a
+     * REPLAY dead letter and a security event (analysis-merge11 L1).
+     */
     private void putBack(List<ClockAheadHold.Held> due) throws JMSException {
         try (Connection connection = local.createConnection();
-             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer producer = session.createProducer(null)) {
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT); // a persistent send returns once the broker has it
             for (ClockAheadHold.Held h : due) {
                 BytesMessage message = session.createBytesMessage();
                 message.writeBytes(h.envelope());
                 message.setStringProperty(HELD_FOR, h.sender());
-                // no _AMQ_DUPL_ID: the address's duplicate cache holds the original's message id and would drop it
+                message.setStringProperty(Headers.DUPLICATE_ID, h.duplicateId());
                 producer.send(session.createQueue(INBOUND_PREFIX + h.flow()), message);
             }
-            session.commit();
         }
     }
 
@@ -126,7 +139,7 @@ public final class ClockAheadRelease implements AutoCloseable {
                         .tag("sender", sender).register(registry);
             }
         });
-        hold.episode(now.values().stream().mapToLong(Long::longValue).sum());
+        hold.episodes(now);
     }
 
     /** Envelopes held now, by sender (as of the last round). */

@@ -36,6 +36,12 @@ public final class InboundDelivery {
     public static final String PRODUCER = "JukibusProducer";
     /** Exchange property: the envelope was held as made ahead of this node's clock ({@link ClockAheadHold}); nothing else is done with it. */
     public static final String HELD = "JukibusHeldFromTheFuture";
+    /**
+     * Exchange property: a copy put back after a clock-ahead hold was refused before any header verified (its signer's
+     * trust changed during the hold), and the hold row's header, verified when it was held, taken instead
+     * ({@link #refusedAfterItsHold}): its refusal, told, is final (NonDeliveryNotices).
+     */
+    public static final String VERIFIED_WHEN_HELD = "JukibusVerifiedWhenHeld";
     /** Exchange property holding the envelope as it arrived, kept as evidence once delivered. */
     public static final String ENVELOPE = "JukibusEnvelope";
     /** Dead-letter reason: the envelope's signer is not who the broker authenticated as its producer. */
@@ -95,7 +101,8 @@ public final class InboundDelivery {
         OpenedEnvelope opened;
         try {
             opened = envelopes.open(envelope);
-        } catch (EnvelopeRejectedException e) {
+        } catch (EnvelopeRejectedException rejected) {
+            EnvelopeRejectedException e = refusedAfterItsHold(exchange, rejected, producer, digest);
             if (e.signedHeader() != null) {
                 producer = putBackBySigner(exchange, e.signedHeader(), producer);
             }
@@ -178,6 +185,33 @@ public final class InboundDelivery {
                     + header.messageId() + " from " + header.sender() + ", which was delivered or refused and told: a duplicate, its sender is not told");
         }
         return refused;
+    }
+
+    /**
+     * A copy this node put back after holding it ({@link ClockAheadHold}) that no longer opens so far as a signed
+     * header: during the hold (up to 30 days) its sender left the directory (UNKNOWN_SENDER) or changed its certificate
+     * (BAD_SIGNATURE), or this node's key rolled (UNDECRYPTABLE). Its signer was verified when it was held, so the
+     * refusal is its signer's to be told, as the CLOCK_AHEAD refusal it stands for would have been: the hold row's
+     * header is taken as the verified one (analysis-merge11 M3; else nothing is told, the row lingers, and the sender
+     * learns only from UNANSWERED at 61 days). Only for a message this node produced, stamped with the signer
+     * ({@link ClockAheadRelease#HELD_FOR}), whose bytes are that signer's held envelope; and not when the seen messages
+     * record the message delivered or told (an earlier copy of it): that is a duplicate, told nothing. Any other
+     * refusal passes unchanged.
+     */
+    private EnvelopeRejectedException refusedAfterItsHold(Exchange exchange, EnvelopeRejectedException refused, String producer,
+                                                          String digest) {
+        Message in = exchange.getIn();
+        String heldFor = in.getHeader(ClockAheadRelease.HELD_FOR, String.class);
+        if (refused.signedHeader() != null || heldFor == null || !NodeSecurityManager.LOCAL_USER.equals(producer)) {
+            return refused;
+        }
+        EnvelopeHeader held = clockAhead.heldAs(heldFor, digest).orElse(null);
+        if (held == null || seen.check(held.sender(), held.messageId(), brokerMessageId(in)) != SeenMessages.Verdict.NEW) {
+            return refused;
+        }
+        exchange.setProperty(VERIFIED_WHEN_HELD, true);
+        return EnvelopeRejectedException.verifiedBefore(refused, held, "; message " + held.messageId() + " from "
+                + held.sender() + ", held as made ahead of this node's clock and verified then: its sender is told");
     }
 
     /**

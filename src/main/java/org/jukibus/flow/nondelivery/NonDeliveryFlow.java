@@ -55,6 +55,11 @@ public final class NonDeliveryFlow extends FlowPackage {
             Map.entry("CLOCK_AHEAD", "the message was created ahead of the recipient's clock: one of the two clocks is wrong"),
             Map.entry("SENDER_CERTIFICATE_EXPIRED", "the message was signed with a key whose certificate had expired when it was created"),
             Map.entry("SENDER_CERTIFICATE_NOT_YET_VALID", "the message was signed with a key whose certificate was not yet valid when it was created"),
+            // told only for a copy put back after a clock-ahead hold, whose sender was verified when it was held
+            // (flow.InboundDelivery): the trust changed during the hold
+            Map.entry("UNKNOWN_SENDER", "the sender was no longer in the recipient's node directory when the message could be delivered"),
+            Map.entry("BAD_SIGNATURE", "the signature no longer verified against the sender's certificate at the recipient when the message could be delivered"),
+            Map.entry("UNDECRYPTABLE", "the recipient's key no longer decrypted the message when it could be delivered"),
             Map.entry("TRANSIENT_EXPIRED", "the recipient could not process the message before the outage window passed"));
 
     /** Reason codes without a fixed text of their own (told as "could not be delivered"). */

@@ -126,17 +126,24 @@ public final class NonDeliveryNotices {
         } else {
             try {
                 Answer notice = notice(verified, flow, reason);
-                if (refusedForItsTime(exchange)) {
+                // sealed first: a notice that cannot be sealed (its sender left the directory, or was revoked) stays
+                // owed with nothing recorded, so OwedNotices tries it again once the directory lists its sender
+                // (a told record without a notice would make it take the owed letter for a copy delivered elsewhere)
+                boolean before = alreadySent(notice);
+                List<?> sealed = before ? List.of() : answers.sealAll(exchange, List.of(notice));
+                if (refusedForItsTime(exchange) || exchange.getProperty(InboundDelivery.VERIFIED_WHEN_HELD) != null) {
                     // told, so final: no later copy or replay may deliver it once the clocks agree (SeenMessages#recordTold).
+                    // A copy put back after a clock-ahead hold refused before it verified, likewise: its hold row goes
+                    // once this record exists (ClockAheadHold#forgetSeen), rather than linger for the outage window.
                     // The signer's own id only (verified and the producer), so no peer can block another's message.
                     // Should this fail, nothing is told now: owed (catch below), told once a replay no longer can deliver it
                     seen.recordTold(verified.sender(), verified.messageId(), brokerMessageId(in), verified.createdAt());
                 }
-                if (alreadySent(notice)) {
+                if (before) {
                     log.info("no second non-delivery notice for {} message {} ({}), dead letter {}: {} was told of it before",
                             flow, verified.messageId(), reason, deadLetter, verified.sender());
                 } else {
-                    exchange.setProperty(NOTICES, answers.sealAll(exchange, List.of(notice)));
+                    exchange.setProperty(NOTICES, sealed);
                     log.info("non-delivery notice for {} message {} ({}) to {}", flow, verified.messageId(), reason, verified.sender());
                 }
                 told(in, clock);
