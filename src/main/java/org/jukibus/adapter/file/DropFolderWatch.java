@@ -50,8 +50,8 @@ final class DropFolderWatch {
     }
 
     void unwatch(WatchKey key) {
+        wakeUps.remove(key); // first: a cancelled key is no folder that stopped being watched (run's WARN)
         key.cancel();
-        wakeUps.remove(key);
     }
 
     private void run() {
@@ -72,7 +72,11 @@ final class DropFolderWatch {
                     log.warn("waking the reader of {} failed: {}", key.watchable(), e.toString());
                 }
             }
-            key.reset();
+            if (!key.reset() && wakeUps.remove(key) != null) {
+                // the folder was removed or replaced: nothing wakes its reader any more, only its safety look
+                log.warn("{} is no longer watched (removed or replaced); it is read only at its safety look"
+                        + " (jukibus.legacy.poll-delay) until the node or its route restarts", key.watchable());
+            }
         }
     }
 }

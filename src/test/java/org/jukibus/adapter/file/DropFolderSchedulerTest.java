@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.ScheduledPollConsumerScheduler;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,44 @@ class DropFolderSchedulerTest {
                 assertThat(read.poll(5, TimeUnit.SECONDS)).as("file %d of 12", i + 1).isNotNull();
             }
             assertThat(read).isEmpty();
+        }
+    }
+
+    @Test
+    void a_file_left_in_the_folder_by_a_look_is_looked_at_again_within_a_second_not_at_the_safety_look() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        AtomicInteger attempts = new AtomicInteger();
+        BlockingQueue<String> read = new LinkedBlockingQueue<>();
+        // the safety look once a minute; a failed exchange leaves its file where it is (no moveFailed), as an outage's
+        // file waits in the folder (WaitingFileStrategy)
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&include=.*\\.xml&delete=true",
+                e -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new IllegalStateException("the node is not ready yet");
+                    }
+                    read.add(e.getMessage().getHeader("CamelFileName", String.class));
+                })) {
+            Thread.sleep(500); // the first timed look has passed on an empty folder
+
+            Files.writeString(inbox.resolve("late.xml"), "<a/>");
+            // woken by inotify: the first try fails and leaves the file; the look after it comes a second later
+            assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo("late.xml");
+            assertThat(attempts).hasValue(2);
+            assertThat(inbox.resolve("late.xml")).doesNotExist();
+        }
+    }
+
+    @Test
+    void an_empty_folder_is_looked_at_only_at_its_safety_look() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(inbox.resolve("notes.txt"), "not a legacy file: never taken, never a reason to look again");
+        AtomicInteger looks = new AtomicInteger();
+        // every look that finds nothing sends an empty exchange: they are the looks
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&include=.*\\.xml"
+                + "&sendEmptyMessageWhenIdle=true", e -> looks.incrementAndGet())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> looks.get() >= 1);
+            Thread.sleep(3000);
+            assertThat(looks).as("looks in 3 s after the first").hasValue(1);
         }
     }
 
