@@ -58,6 +58,8 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
     private Pattern include;
     private DropFolderWatch watch;
     private WatchKey key;
+    /** Between the reader's start and its stop: a watch that ended is renewed ({@link #watchAgainIfGone}). */
+    private boolean watching;
 
     public DropFolderScheduler(WaitingFiles waiting) {
         this.waiting = waiting;
@@ -108,7 +110,13 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
     public void scheduleTask(Runnable task) {
         Runnable look = () -> {
             task.run();
-            lookAgainIfBusy();
+            try {
+                watchAgainIfGone();
+                lookAgainIfBusy();
+            } catch (Throwable e) {
+                // as Camel's own look does: an Error here must not end the fixed-delay safety look
+                log.warn("{}: after a look: {}", folder, e.toString());
+            }
         };
         this.poll = look;
         super.scheduleTask(look);
@@ -138,11 +146,17 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         }
     }
 
-    /** Whether the folder holds a regular file the consumer would take (its include pattern); true when it cannot tell. */
+    /**
+     * Whether the folder holds a regular file the consumer would take (its include pattern; not a hidden one or a
+     * Camel lock, which Camel never takes); true when it cannot tell.
+     */
     private boolean holdsFileToTake() {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
+                if (name.startsWith(".") || name.endsWith(".camelLock")) {
+                    continue;
+                }
                 if ((include == null || include.matcher(name).matches()) && Files.isRegularFile(entry)) {
                     return true;
                 }
@@ -153,8 +167,27 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         }
     }
 
+    /**
+     * A folder whose watch ended while its reader ran (removed, or replaced by a new one of the same name: a legacy
+     * system that recreates its folder) is watched again once it exists, at the next look.
+     */
+    private synchronized void watchAgainIfGone() {
+        if (!watching || key == null || key.isValid() || !Files.isDirectory(folder)) {
+            return;
+        }
+        try {
+            key = watch.watch(folder, this::wake);
+            log.info("{} is watched again", folder);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{} is not watched yet: {}", folder, e.toString());
+        }
+    }
+
     @Override
     public void startScheduler() {
+        // a wake or busy look queued when the route last stopped was dropped with its executor: not queued any more
+        wakeQueued.set(false);
+        busyLookQueued.set(false);
         if (folder != null) {
             try {
                 StrandedClaims.giveBack(folder);
@@ -169,8 +202,11 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         }
         waiting.readerStarted(folder);
         try {
-            watch = DropFolderWatch.shared();
-            key = watch.watch(folder, this::wake);
+            synchronized (this) {
+                watch = DropFolderWatch.shared();
+                key = watch.watch(folder, this::wake);
+                watching = true;
+            }
         } catch (IOException | RuntimeException e) {
             log.warn("{} is not watched ({}); it is read every {} ms", folder, e.toString(), getDelay());
         }
@@ -204,7 +240,8 @@ public final class DropFolderScheduler extends DefaultScheduledPollConsumerSched
         super.doStop();
     }
 
-    private void unwatch() {
+    private synchronized void unwatch() {
+        watching = false;
         if (key != null) {
             watch.unwatch(key);
             key = null;

@@ -73,9 +73,10 @@ final class DropFolderWatch {
                 }
             }
             if (!key.reset() && wakeUps.remove(key) != null) {
-                // the folder was removed or replaced: nothing wakes its reader any more, only its safety look
-                log.warn("{} is no longer watched (removed or replaced); it is read only at its safety look"
-                        + " (jukibus.legacy.poll-delay) until the node or its route restarts", key.watchable());
+                // the folder was removed or replaced (or the file system under it unmounted, an automounted share
+                // included): nothing wakes its reader until its next look finds the folder and watches it again
+                log.warn("{} is no longer watched (removed, replaced or unmounted); it is read at its safety look"
+                        + " (jukibus.legacy.poll-delay) and watched again once it exists", key.watchable());
             }
         }
     }
