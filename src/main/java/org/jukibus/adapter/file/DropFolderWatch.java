@@ -50,8 +50,8 @@ final class DropFolderWatch {
     }
 
     void unwatch(WatchKey key) {
+        wakeUps.remove(key); // first: a cancelled key is no folder that stopped being watched (run's WARN)
         key.cancel();
-        wakeUps.remove(key);
     }
 
     private void run() {
@@ -72,7 +72,12 @@ final class DropFolderWatch {
                     log.warn("waking the reader of {} failed: {}", key.watchable(), e.toString());
                 }
             }
-            key.reset();
+            if (!key.reset() && wakeUps.remove(key) != null) {
+                // the folder was removed or replaced (or the file system under it unmounted, an automounted share
+                // included): nothing wakes its reader until its next look finds the folder and watches it again
+                log.warn("{} is no longer watched (removed, replaced or unmounted); it is read at its safety look"
+                        + " (jukibus.legacy.poll-delay) and watched again once it exists", key.watchable());
+            }
         }
     }
 }

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.ScheduledPollConsumerScheduler;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +48,83 @@ class DropFolderSchedulerTest {
                 assertThat(read.poll(5, TimeUnit.SECONDS)).as("file %d of 12", i + 1).isNotNull();
             }
             assertThat(read).isEmpty();
+        }
+    }
+
+    @Test
+    void a_file_left_in_the_folder_by_a_look_is_looked_at_again_within_a_second_not_at_the_safety_look() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        List<Long> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BlockingQueue<String> read = new LinkedBlockingQueue<>();
+        // the safety look once a minute; a failed exchange leaves its file where it is (no moveFailed), as an outage's
+        // file waits in the folder (WaitingFileStrategy)
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&include=.*\\.xml&delete=true",
+                e -> {
+                    attempts.add(System.nanoTime());
+                    if (attempts.size() == 1) {
+                        throw new IllegalStateException("the node is not ready yet");
+                    }
+                    read.add(e.getMessage().getHeader("CamelFileName", String.class));
+                })) {
+            Thread.sleep(500); // the first timed look has passed on an empty folder
+
+            arrive(inbox, "late.xml"); // one inotify event: one wake, one look
+            // that look's try fails and leaves the file; the look after it comes a second later, not at the safety look
+            assertThat(read.poll(5, TimeUnit.SECONDS)).isEqualTo("late.xml");
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(1) - attempts.get(0)).as("the second try comes from the busy look, a second later")
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(800));
+            // deleted once its exchange completes, just after the processor ran
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(inbox.resolve("late.xml")));
+        }
+    }
+
+    @Test
+    void after_the_route_is_stopped_and_started_a_file_left_is_still_looked_at_every_second() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        AtomicBoolean down = new AtomicBoolean(true);
+        AtomicInteger attempts = new AtomicInteger();
+        BlockingQueue<String> read = new LinkedBlockingQueue<>();
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&include=.*\\.xml&delete=true",
+                e -> {
+                    attempts.incrementAndGet();
+                    if (down.get()) {
+                        throw new IllegalStateException("the node is not ready yet");
+                    }
+                    read.add(e.getMessage().getHeader("CamelFileName", String.class));
+                })) {
+            arrive(inbox, "waiting.xml");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() >= 2); // busy looks under way
+            String route = camel.getRoutes().get(0).getRouteId();
+            camel.getRouteController().stopRoute(route); // drops the busy look queued on the reader's executor
+            camel.getRouteController().startRoute(route); // its first look fails again (still down)
+            int before = attempts.get();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() > before);
+
+            down.set(false);
+            assertThat(read.poll(3, TimeUnit.SECONDS)).as("taken at a busy look, not the safety look a minute later")
+                    .isEqualTo("waiting.xml");
+        }
+    }
+
+    /** Moves a file into {@code inbox} as a legacy system should (written elsewhere, renamed in): one inotify event. */
+    private void arrive(Path inbox, String name) throws Exception {
+        Path written = Files.writeString(dir.resolve(name + ".part"), "<a/>");
+        Files.move(written, inbox.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void an_empty_folder_is_looked_at_only_at_its_safety_look() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(inbox.resolve("notes.txt"), "not a legacy file: never taken, never a reason to look again");
+        Files.writeString(inbox.resolve(".half-written.xml"), "<a"); // hidden: Camel never takes it either
+        AtomicInteger looks = new AtomicInteger();
+        // every look that finds nothing sends an empty exchange: they are the looks
+        try (DefaultCamelContext camel = reading("file:" + inbox + "?scheduler=#dropFolderScheduler&delay=60000&initialDelay=0&include=.*\\.xml"
+                + "&sendEmptyMessageWhenIdle=true", e -> looks.incrementAndGet())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> looks.get() >= 1);
+            Thread.sleep(3000);
+            assertThat(looks).as("looks in 3 s after the first").hasValue(1);
         }
     }
 
