@@ -17,8 +17,9 @@ import org.jukibus.flow.Outages;
  * care of them (dead letter, legacy error folder) or not; counted by the route they started in. An exchange that failed
  * on an outage of the node ({@link Outages#failedOn}: the store down or timing out, the operation log unwritable, the
  * broker at its disk bound) is counted in {@code jukibus_route_outage_failures_total{route}} instead: during an outage
- * a drop folder tries a file every 5 s and every timer route fails at each tick, which made {@code JukibusRouteFailures}
- * ("route fails") fire for every outage; {@code JukibusOutage} names it. Every route's counters exist from the start, at
+ * every timer route fails at each tick and every delivery try fails, which made {@code JukibusRouteFailures} ("route
+ * fails") fire for every outage; {@code JukibusOutage} names it. (A drop folder's waiting try is handled without a step,
+ * which Camel reports as no failure: it is in neither counter, but in adapter.file.WaitingFiles' gauges.) Every route's counters exist from the start, at
  * 0, so a rate is defined.
  */
 public final class RouteFailures extends EventNotifierSupport {

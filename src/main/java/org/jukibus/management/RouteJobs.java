@@ -32,7 +32,8 @@ import org.jukibus.logging.NodeThreads;
  * outage is reported as one ({@code scheduled-outages}: {@code JukibusScheduledOutage}, health {@code scheduled}).
  * Counted as no round, five minutes of store outage made every timer route a critical {@code JukibusJobStopped},
  * "restart the node", which cures nothing and loses what the node keeps in memory. A round that hangs (no exchange
- * done) still stops its job. A scheduler that ticks only while there is work
+ * done) still stops its job, and so do rounds failing on the operation log unwritable, which only a restart ends once
+ * its disk is freed ({@link Outages#curedOnlyByRestart}). A scheduler that ticks only while there is work
  * ({@link OnDemandRounds}: the receipt batches) is never late while idle. Other routes are not touched.
  */
 public final class RouteJobs implements RoutePolicyFactory {
@@ -85,7 +86,7 @@ public final class RouteJobs implements RoutePolicyFactory {
                 return;
             }
             boolean through = !exchange.isFailed() && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null;
-            if (through || Outages.failedOn(exchange)) {
+            if (through || (Outages.failedOn(exchange) && !Outages.curedOnlyByRestart(exchange))) {
                 watched.roundEnded();
             }
         }

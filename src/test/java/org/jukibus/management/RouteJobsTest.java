@@ -113,7 +113,7 @@ class RouteJobsTest {
      * A timer route whose rounds fail on an outage (the store down, handled as scheduled-outages does) ran and came
      * back: it is no stopped job ("restart the node" cures no outage), and its failures count as outage failures, not
      * route failures (JukibusRouteFailures fired for every outage). A round failing on a bug still stops the job and
-     * counts as a route failure.
+     * counts as a route failure; so does one failing on the operation log unwritable (only a restart ends it).
      */
     @Test
     void rounds_failing_on_an_outage_are_no_stopped_job_and_no_route_failure_a_bug_still_is() throws Exception {
@@ -135,6 +135,9 @@ class RouteJobsTest {
                         outageRounds.incrementAndGet();
                         throw new CannotGetJdbcConnectionException("store down", new SQLException("Connection refused", "08001"));
                     });
+                    from("timer:audit-test?period=30&delay=0").routeId("audit-test").process(e -> {
+                        throw new org.jukibus.audit.OperationLogUnwritable("the operation log stopped", new java.io.IOException("disk full"));
+                    });
                     from("timer:bug-test?period=30&delay=0").routeId("bug-test").process(e -> {
                         bugRounds.incrementAndGet();
                         throw new IllegalStateException("a bug");
@@ -144,6 +147,9 @@ class RouteJobsTest {
             camel.start();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> late(liveness).contains("route bug-test"));
+            // the operation log unwritable ends only with a restart after the fix: its rounds are no rounds, and
+            // JukibusJobStopped ("restart the node") says so
+            await().atMost(Duration.ofSeconds(10)).until(() -> late(liveness).contains("route audit-test"));
             await().atMost(Duration.ofSeconds(10)).until(() -> outageRounds.get() >= 15);
             assertThat(late(liveness)).as("fifteen periods of outage: alive").doesNotContain("route erasure-test");
 

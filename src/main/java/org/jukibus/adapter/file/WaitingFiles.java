@@ -55,11 +55,13 @@ public final class WaitingFiles {
     /**
      * How long a folder's one try during an outage may go without an end before the next file is tried all the same
      * ({@link #mayTake}): a try whose exchange never reached its end (a failure between Camel's begin and its
-     * completion hook) stopped the folder until the node's restart (review-outage2 L1). Shorter than the store's
-     * statement timeout: a try still running on a slow store only has a second beside it (each file has its own claim),
-     * and the folder goes on well before {@code JukibusDropFolderWaiting}'s 30 minutes.
+     * completion hook) stopped the folder until the node's restart (review-outage2 L1). Longer than the store's
+     * statement timeout (50 min): the intake runs a file's try on its own threads, so a try still running on a slow
+     * store is not given up and joined by more tries on the same store pool. Meanwhile the folder's files age and
+     * {@code JukibusDropFolderWaiting} fires at 30 minutes. Should a given-up try end after all, it ends the folder's try
+     * as any would (its stamp is not checked): at worst one more file is tried beside the new one.
      */
-    static final Duration TRY_GIVEN_UP = Duration.ofMinutes(15);
+    static final Duration TRY_GIVEN_UP = Duration.ofHours(1);
 
     private final Clock clock;
     private final Duration retry;
@@ -103,7 +105,7 @@ public final class WaitingFiles {
         final Map<String, Long> listedSince = new ConcurrentHashMap<>();
         /** Whether the folder has been listed since the start (files found then are credited their modification age). */
         volatile boolean listed;
-        volatile Backlog backlog = new Backlog(0, null);
+        volatile Backlog backlog = new Backlog(0, Duration.ZERO);
         /** When {@link #backlog} was counted ({@link System#nanoTime}), or 0 before it ever was. */
         volatile long backlogAtNanos;
 
@@ -179,8 +181,8 @@ public final class WaitingFiles {
             return Take.AS_TRY;
         }
         if (due && trying != 0 && now - trying >= TRY_GIVEN_UP.toNanos() && f.trying.compareAndSet(trying, stamp(now))) {
-            log.warn("drop folder {}: its last try has not ended in {}; {} is tried instead (the folder would otherwise "
-                    + "wait for the node's restart)", f.name, TRY_GIVEN_UP, name);
+            log.warn("drop folder {}: its last try has not ended in {} (lost, or hung on the store); {} is tried too",
+                    f.name, TRY_GIVEN_UP, name);
             return Take.AS_TRY;
         }
         return episode.known.contains(fileKey(name, bytes, modified)) ? Take.NOT_NOW : Take.YES;
