@@ -103,12 +103,12 @@ class RedeliveryIT {
         Files.move(outbox, blocked);
         Files.writeString(outbox, "a file where the folder should be"); // writes into it fail, even as root
         try {
-            double failedBefore = metric(OSAKA, "jukibus_route_failures_total", "route=\"transfer-in-delivery\"");
+            double failedBefore = metric(OSAKA, "jukibus_route_outage_failures_total", "route=\"transfer-in-delivery\"");
             net.drop(SHINJUKU, "transfer-in", "R-2.xml", Notices.transferIn("R-2", "60000000020", SHINJUKU, OSAKA));
             var inbound = net.broker(OSAKA).locateQueue("jukibus.inbound.transfer-in");
 
             await().atMost(Duration.ofSeconds(90)).until(() ->
-                    metric(OSAKA, "jukibus_route_failures_total", "route=\"transfer-in-delivery\"") >= failedBefore + 5);
+                    metric(OSAKA, "jukibus_route_outage_failures_total", "route=\"transfer-in-delivery\"") >= failedBefore + 5);
 
             assertThat(inbound.getMessageCount()).as("kept on the broker past max-attempts").isEqualTo(1);
             assertThat(net.browse(OSAKA, "jukibus.dlq")).isEmpty();

@@ -93,8 +93,10 @@ public final class DeliveryFailures {
      * True if {@code failure} is an outage of something every delivery of the queue needs, so that the queue's other
      * messages would fail the same way ({@link DeliverySuspension} then stops its delivery): a transient failure other
      * than one of this message alone. Not an outage: a {@link TransientFailure#ofThisMessage} (a copy in flight, a batch
-     * ahead of its send) and the store's concurrency victims (serialization failure, deadlock, lock not available): the
-     * store is up, this transaction lost a race, and a peer's own messages can make it lose one.
+     * ahead of its send) and the store's concurrency victims (serialization failure, deadlock): the store is up, this
+     * transaction lost a race, and a peer's own messages can make it lose one. A statement the store cancelled
+     * ({@link #storeTimeout}: its statement or lock timeout, minutes long) is an outage: the store is too slow or a
+     * lock is held for longer than any delivery takes, and every other message would wait on the same.
      */
     public static boolean outage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -113,14 +115,43 @@ public final class DeliveryFailures {
         if (t instanceof TransientFailure transientFailure) {
             return !transientFailure.outage();
         }
+        if (storeTimeout(t) != null) {
+            return false;
+        }
         if (t instanceof ConcurrencyFailureException || t instanceof SQLTransactionRollbackException) {
             return true;
         }
         if (t instanceof SQLException sql && sql.getSQLState() != null) {
             String state = sql.getSQLState();
-            return state.equals("40001") || state.equals("40P01") || state.equals("55P03");
+            return state.equals("40001") || state.equals("40P01");
         }
         return false;
+    }
+
+    /** The cause of a statement the store cancelled on its statement timeout (57014). */
+    public static final String STORE_STATEMENT_TIMEOUT = "STORE_STATEMENT_TIMEOUT";
+    /** The cause of a statement that waited out the store's lock timeout (55P03). */
+    public static final String STORE_LOCK_TIMEOUT = "STORE_LOCK_TIMEOUT";
+
+    /**
+     * {@link #STORE_STATEMENT_TIMEOUT} or {@link #STORE_LOCK_TIMEOUT} if {@code t} (or a cause of it: Spring wraps the
+     * driver's exception) is a statement the store cancelled on its timeout, else null. The node's connections wait
+     * minutes for either (store.StoreSettings: statement 50 min, lock 10 min), so neither is a race this message lost:
+     * the store is slow or something holds a lock for good, and a message that failed on it is no worse than the next.
+     * Before, a cancelled statement was a failure nothing names: a store slow for an hour dead-lettered its messages
+     * {@code RETRIES_EXHAUSTED}, and a legacy file went to {@code error/}.
+     */
+    static String storeTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return switch (sql.getSQLState()) {
+                    case "57014" -> STORE_STATEMENT_TIMEOUT;
+                    case "55P03" -> STORE_LOCK_TIMEOUT;
+                    default -> null;
+                };
+            }
+        }
+        return null;
     }
 
     /**
@@ -138,6 +169,9 @@ public final class DeliveryFailures {
             }
             if (t instanceof OperationLogUnwritable) {
                 return OperationLogUnwritable.REASON;
+            }
+            if (storeTimeout(t) != null) {
+                return storeTimeout(t);
             }
             if (kindOf(t) != Kind.UNCLASSIFIED) {
                 return t.getClass().getSimpleName();
@@ -185,8 +219,9 @@ public final class DeliveryFailures {
      * Only what names an outage: a {@link TransientFailure} (the legacy outbox unwritable, the certification authority,
      * a copy in flight), the operation log unwritable ({@link OperationLogUnwritable}: a full disk must not dead-letter
      * every message it fails), a peer unreachable, a send the broker refused at its disk bound ({@link DiskFullRefusal}),
-     * a connection refused or timed out, and a store that is down, restarting,
-     * out of connections or resources, or that chose this transaction as a deadlock or serialization victim.
+     * a connection refused or timed out, and a store that is down, restarting, out of connections or resources, that
+     * cancelled a statement on its statement or lock timeout, or that chose this transaction as a deadlock or
+     * serialization victim.
      * A constraint violation or a duplicate key is no outage and is not here.
      */
     private static boolean isTransient(Throwable t) {
@@ -200,12 +235,13 @@ public final class DeliveryFailures {
     }
 
     /**
-     * SQL state classes 08 (connection), 53 (insufficient resources), 57P (operator intervention: shutdown), and the
-     * victims of concurrency: 40001 (serialization failure), 40P01 (deadlock detected), 55P03 (lock not available).
+     * SQL state classes 08 (connection), 53 (insufficient resources), 57P (operator intervention: shutdown), 57014 (a
+     * statement cancelled: the store's statement timeout, {@link #storeTimeout}), and the victims of concurrency: 40001
+     * (serialization failure), 40P01 (deadlock detected), 55P03 (lock not available: the lock timeout).
      */
     private static boolean transientState(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                || state.equals("40001") || state.equals("40P01") || state.equals("55P03"));
+                || state.equals("57014") || state.equals("40001") || state.equals("40P01") || state.equals("55P03"));
     }
 
     /**

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Visible besides the log: {@code jukibus_scheduled_outage{route}} (1 while the route's runs fail on an outage, every
  * timer route's gauge from the start, at 0), {@code jukibus_scheduled_outages_total{route}} (episodes), the runs in
- * {@code jukibus_route_failures_total{route}}, and the health component {@code scheduled}: each route failing, by what
+ * {@code jukibus_route_outage_failures_total{route}} ({@link Outages}: not route failures, and no stopped job), and the health component {@code scheduled}: each route failing, by what
  * cause and since when ({@link #failing()}).
  */
 public final class ScheduledOutages extends EventNotifierSupport {

@@ -14,6 +14,7 @@ import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.jukibus.core.OnDemandRounds;
 import org.jukibus.core.PeriodicJob;
+import org.jukibus.flow.Outages;
 import org.jukibus.logging.NodeThreads;
 
 /**
@@ -26,8 +27,13 @@ import org.jukibus.logging.NodeThreads;
  * <p>
  * One policy for every route (a {@link RoutePolicyFactory}, so no route file has to name it): a route that starts from
  * a timer or a scheduler is watched while it runs (its period, its first delay); a round ends normally when its
- * exchange completes without an exception, handled or not (a round failing on an outage, which
- * {@code scheduled-outages} handles, is no round that ended). A scheduler that ticks only while there is work
+ * exchange completes without an exception, handled or not, or fails on an outage of the node ({@link Outages#failedOn}:
+ * the store down or timing out, the operation log unwritable). Such a round ran and came back: the job is alive, and the
+ * outage is reported as one ({@code scheduled-outages}: {@code JukibusScheduledOutage}, health {@code scheduled}).
+ * Counted as no round, five minutes of store outage made every timer route a critical {@code JukibusJobStopped},
+ * "restart the node", which cures nothing and loses what the node keeps in memory. A round that hangs (no exchange
+ * done) still stops its job, and so do rounds failing on the operation log unwritable, which only a restart ends once
+ * its disk is freed ({@link Outages#curedOnlyByRestart}). A scheduler that ticks only while there is work
  * ({@link OnDemandRounds}: the receipt batches) is never late while idle. Other routes are not touched.
  */
 public final class RouteJobs implements RoutePolicyFactory {
@@ -76,7 +82,11 @@ public final class RouteJobs implements RoutePolicyFactory {
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
             PeriodicJob watched = job;
-            if (watched != null && !exchange.isFailed() && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null) {
+            if (watched == null) {
+                return;
+            }
+            boolean through = !exchange.isFailed() && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null;
+            if (through || (Outages.failedOn(exchange) && !Outages.curedOnlyByRestart(exchange))) {
                 watched.roundEnded();
             }
         }

@@ -65,8 +65,10 @@ class DeliveryFailuresTest {
                 .as("it still waits").isEqualTo(Kind.TRANSIENT);
         assertThat(DeliveryFailures.outage(new SQLException("deadlock detected", "40P01"))).isFalse();
         assertThat(DeliveryFailures.outage(new SQLException("serialization failure", "40001"))).isFalse();
-        assertThat(DeliveryFailures.outage(new SQLException("could not obtain lock", "55P03"))).isFalse();
-        assertThat(DeliveryFailures.outage(new CannotAcquireLockException("lock timeout"))).isFalse();
+        assertThat(DeliveryFailures.outage(new CannotAcquireLockException("no state: a lock lost to another"))).isFalse();
+        // the store's lock and statement timeouts (minutes) are no race: StoreTimeoutOutagesTest
+        assertThat(DeliveryFailures.outage(new SQLException("canceling statement due to lock timeout", "55P03"))).isTrue();
+        assertThat(DeliveryFailures.outage(new SQLException("canceling statement due to statement timeout", "57014"))).isTrue();
         // no transient failure at all
         assertThat(DeliveryFailures.outage(new PermanentFailure("SENDER_MISMATCH", "x"))).isFalse();
         assertThat(DeliveryFailures.outage(new PermanentFailure(DeliveryFailures.TRANSIENT_EXPIRED, "x",

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,8 +22,10 @@ import org.apache.camel.spi.ScheduledPollConsumerScheduler;
 import org.apache.camel.support.DefaultScheduledPollConsumerScheduler;
 import org.jukibus.core.OnDemandRounds;
 import org.jukibus.core.PeriodicJob;
+import org.jukibus.flow.DeliveryFailures;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * The node's Camel timer and scheduler routes under the periodic jobs' liveness: a route whose round blocks is
@@ -103,6 +106,58 @@ class RouteJobsTest {
             assertThat(late(liveness)).doesNotContain("route batches-test");
         } finally {
             release.countDown();
+        }
+    }
+
+    /**
+     * A timer route whose rounds fail on an outage (the store down, handled as scheduled-outages does) ran and came
+     * back: it is no stopped job ("restart the node" cures no outage), and its failures count as outage failures, not
+     * route failures (JukibusRouteFailures fired for every outage). A round failing on a bug still stops the job and
+     * counts as a route failure; so does one failing on the operation log unwritable (only a restart ends it).
+     */
+    @Test
+    void rounds_failing_on_an_outage_are_no_stopped_job_and_no_route_failure_a_bug_still_is() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        JobLiveness liveness = new JobLiveness(Clock.systemUTC(), registry, Duration.ZERO);
+        AtomicInteger outageRounds = new AtomicInteger();
+        AtomicInteger bugRounds = new AtomicInteger();
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutePolicyFactory(new RouteJobs());
+            camel.getManagementStrategy().addEventNotifier(new RouteFailures(registry));
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    onException(Exception.class).onWhen(e -> DeliveryFailures.outage(e.getProperty(
+                            org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class))).handled(true)
+                            .process(e -> { }); // as scheduled-outages' bean: a handler with a step
+                    onException(IllegalStateException.class).handled(true).process(e -> { });
+                    from("timer:erasure-test?period=30&delay=0").routeId("erasure-test").process(e -> {
+                        outageRounds.incrementAndGet();
+                        throw new CannotGetJdbcConnectionException("store down", new SQLException("Connection refused", "08001"));
+                    });
+                    from("timer:audit-test?period=30&delay=0").routeId("audit-test").process(e -> {
+                        throw new org.jukibus.audit.OperationLogUnwritable("the operation log stopped", new java.io.IOException("disk full"));
+                    });
+                    from("timer:bug-test?period=30&delay=0").routeId("bug-test").process(e -> {
+                        bugRounds.incrementAndGet();
+                        throw new IllegalStateException("a bug");
+                    });
+                }
+            });
+            camel.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> late(liveness).contains("route bug-test"));
+            // the operation log unwritable ends only with a restart after the fix: its rounds are no rounds, and
+            // JukibusJobStopped ("restart the node") says so
+            await().atMost(Duration.ofSeconds(10)).until(() -> late(liveness).contains("route audit-test"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> outageRounds.get() >= 15);
+            assertThat(late(liveness)).as("fifteen periods of outage: alive").doesNotContain("route erasure-test");
+
+            assertThat(registry.get("jukibus.route.failures").tag("route", "erasure-test").counter().count()).isZero();
+            assertThat(registry.get("jukibus.route.outage.failures").tag("route", "erasure-test").counter().count())
+                    .isGreaterThanOrEqualTo(15);
+            assertThat(registry.get("jukibus.route.failures").tag("route", "bug-test").counter().count()).isPositive();
+            assertThat(registry.get("jukibus.route.outage.failures").tag("route", "bug-test").counter().count()).isZero();
         }
     }
 

@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Visible besides the log, per folder (the flow's name): {@code jukibus_drop_folder_files{folder}} (the files waiting in
  * it), {@code jukibus_drop_folder_oldest_age_seconds{folder}} (the oldest one's age, 0 when empty; the alert
- * {@code JukibusDropFolderWaiting}) and {@code jukibus_drop_folder_outage{folder}} (1 during an episode). The files
+ * {@code JukibusDropFolderWaiting}; counted on the node's monotonic time from when the node first listed the file, so a
+ * node clock behind the file's time does not mute it, and a file found at the folder's first listing since the start
+ * is credited the age its modification time gives) and {@code jukibus_drop_folder_outage{folder}} (1 during an episode). The files
  * and their age are read from the folder itself, so a reader that stopped (a route that died) shows as well; a flow
  * switched off at start has no reader, and no gauges.
  */
@@ -49,14 +52,26 @@ public final class WaitingFiles {
     private static final Logger log = LoggerFactory.getLogger(WaitingFiles.class);
     /** How long a count of a folder's files serves the scrapes (one listing for both gauges). */
     private static final long BACKLOG_FRESH_NANOS = Duration.ofSeconds(5).toNanos();
+    /**
+     * How long a folder's one try during an outage may go without an end before the next file is tried all the same
+     * ({@link #mayTake}): a try whose exchange never reached its end (a failure between Camel's begin and its
+     * completion hook) stopped the folder until the node's restart (review-outage2 L1). Longer than the store's
+     * statement timeout (50 min): the intake runs a file's try on its own threads, so a try still running on a slow
+     * store is not given up and joined by more tries on the same store pool. Meanwhile the folder's files age and
+     * {@code JukibusDropFolderWaiting} fires at 30 minutes. Should a given-up try end after all, it ends the folder's try
+     * as any would (its stamp is not checked): at worst one more file is tried beside the new one.
+     */
+    static final Duration TRY_GIVEN_UP = Duration.ofHours(1);
 
     private final Clock clock;
     private final Duration retry;
     private final MeterRegistry registry;
+    /** The node's monotonic time ({@link System#nanoTime}; a test's own). */
+    private final LongSupplier nanos;
     private final Map<Path, Folder> folders = new ConcurrentHashMap<>();
 
-    /** The files waiting in a folder: how many, and since when the oldest (null when none). */
-    public record Backlog(int files, Instant oldest) {
+    /** The files waiting in a folder: how many, and how long the oldest has waited (zero when none). */
+    public record Backlog(int files, Duration oldestAge) {
     }
 
     private static final class Episode {
@@ -78,9 +93,19 @@ public final class WaitingFiles {
         final Path path;
         final String name;
         volatile Episode episode;
-        /** A file of the folder is being tried during an episode: no other is taken meanwhile. */
-        final AtomicBoolean trying = new AtomicBoolean();
-        volatile Backlog backlog = new Backlog(0, null);
+        /**
+         * Since when ({@link #nanos}, never 0) a file of the folder is being tried during an episode, or 0: no other is
+         * taken meanwhile, unless this one has gone {@link #TRY_GIVEN_UP} without an end.
+         */
+        final AtomicLong trying = new AtomicLong();
+        /**
+         * The folder's files by name, and since when ({@link #nanos}) the node has seen each: the waiting age. Kept for
+         * the files of the last listing only.
+         */
+        final Map<String, Long> listedSince = new ConcurrentHashMap<>();
+        /** Whether the folder has been listed since the start (files found then are credited their modification age). */
+        volatile boolean listed;
+        volatile Backlog backlog = new Backlog(0, Duration.ZERO);
         /** When {@link #backlog} was counted ({@link System#nanoTime}), or 0 before it ever was. */
         volatile long backlogAtNanos;
 
@@ -95,12 +120,17 @@ public final class WaitingFiles {
      *              ({@code jukibus.legacy.outage-retry})
      */
     public WaitingFiles(Clock clock, Duration retry, MeterRegistry registry) {
+        this(clock, retry, registry, System::nanoTime);
+    }
+
+    WaitingFiles(Clock clock, Duration retry, MeterRegistry registry, LongSupplier nanos) {
         if (retry.isNegative()) {
             throw new IllegalArgumentException("jukibus.legacy.outage-retry must not be negative: " + retry);
         }
         this.clock = clock;
         this.retry = retry;
         this.registry = registry;
+        this.nanos = nanos;
     }
 
     /** A drop folder with a reader, started or not: its gauges (registered once, whatever restarts its reader). */
@@ -115,7 +145,7 @@ public final class WaitingFiles {
     public void readerStarted(Path folder) {
         Folder f = folders.get(key(folder));
         if (f != null) {
-            f.trying.set(false);
+            f.trying.set(0);
         }
     }
 
@@ -141,11 +171,18 @@ public final class WaitingFiles {
         if (episode == null) {
             return Take.YES;
         }
+        long now = nanos.getAsLong();
         boolean due;
         synchronized (f) {
-            due = System.nanoTime() - episode.lastTryNanos >= retry.toNanos();
+            due = now - episode.lastTryNanos >= retry.toNanos();
         }
-        if (due && f.trying.compareAndSet(false, true)) {
+        long trying = f.trying.get();
+        if (due && trying == 0 && f.trying.compareAndSet(0, stamp(now))) {
+            return Take.AS_TRY;
+        }
+        if (due && trying != 0 && now - trying >= TRY_GIVEN_UP.toNanos() && f.trying.compareAndSet(trying, stamp(now))) {
+            log.warn("drop folder {}: its last try has not ended in {} (lost, or hung on the store); {} is tried too",
+                    f.name, TRY_GIVEN_UP, name);
             return Take.AS_TRY;
         }
         return episode.known.contains(fileKey(name, bytes, modified)) ? Take.NOT_NOW : Take.YES;
@@ -193,12 +230,12 @@ public final class WaitingFiles {
             episode.known.add(fileKey(fileName, bytes, modified));
             if (tried || started) {
                 episode.tries++;
-                episode.lastTryNanos = System.nanoTime();
+                episode.lastTryNanos = nanos.getAsLong();
             }
             tries = episode.tries;
         }
         if (tried) {
-            f.trying.set(false);
+            f.trying.set(0);
         }
         if (started) {
             log.warn("drop folder {}: {} cannot be sent now ({}): it stays in the folder, as does every file dropped there, "
@@ -220,7 +257,7 @@ public final class WaitingFiles {
             ended = f.episode;
             f.episode = null;
         }
-        f.trying.set(false);
+        f.trying.set(0);
         if (ended != null) {
             log.info("drop folder {}: files are taken again; {} had held them for {} ({} tries)", f.name, ended.cause,
                     Duration.between(ended.since, clock.instant()).truncatedTo(ChronoUnit.SECONDS), ended.tries);
@@ -234,7 +271,7 @@ public final class WaitingFiles {
     public void released(Path folder, boolean tried) {
         Folder f = folders.get(key(folder));
         if (f != null && tried) {
-            f.trying.set(false);
+            f.trying.set(0);
         }
     }
 
@@ -250,12 +287,14 @@ public final class WaitingFiles {
     }
 
     private Backlog backlogOf(Folder f) {
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         if (f.backlogAtNanos != 0 && now - f.backlogAtNanos < BACKLOG_FRESH_NANOS) {
             return f.backlog;
         }
         int files = 0;
-        Instant oldest = null;
+        long oldestSince = now;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        boolean first = !f.listed;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(f.path, "*.xml")) {
             for (Path entry : entries) {
                 BasicFileAttributes attributes;
@@ -268,23 +307,39 @@ public final class WaitingFiles {
                     continue;
                 }
                 files++;
-                Instant modified = attributes.lastModifiedTime().toInstant();
-                if (oldest == null || modified.isBefore(oldest)) {
-                    oldest = modified;
-                }
+                String name = entry.getFileName().toString();
+                names.add(name);
+                long since = f.listedSince.computeIfAbsent(name, n -> first ? now - modifiedAgeNanos(attributes) : now);
+                oldestSince = Math.min(oldestSince, since);
             }
+            f.listedSince.keySet().retainAll(names); // taken meanwhile
+            f.listed = true;
         } catch (IOException e) {
             log.debug("drop folder {} cannot be listed: {}", f.path, e.toString());
         }
-        Backlog backlog = new Backlog(files, oldest);
+        Backlog backlog = new Backlog(files, files == 0 ? Duration.ZERO : Duration.ofNanos(now - oldestSince));
         f.backlog = backlog;
         f.backlogAtNanos = now == 0 ? 1 : now;
         return backlog;
     }
 
+    /**
+     * A file found at the folder's first listing since the start: how long ago it was modified by the node clock (none
+     * if that is behind), so that a restart does not make a weekend's wait look new. Any later file's age is counted
+     * from its first listing only: with the node clock behind during an outage the modification age was 0 for every
+     * file, and {@code JukibusDropFolderWaiting} stayed silent (analysis-merge11 L3).
+     */
+    private long modifiedAgeNanos(BasicFileAttributes attributes) {
+        Instant modified = attributes.lastModifiedTime().toInstant();
+        return Math.max(0, Duration.between(modified, clock.instant()).toNanos());
+    }
+
     private double oldestAgeSeconds(Folder f) {
-        Instant oldest = backlogOf(f).oldest();
-        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+        return backlogOf(f).oldestAge().toMillis() / 1000.0;
+    }
+
+    private static long stamp(long nanos) {
+        return nanos == 0 ? 1 : nanos;
     }
 
     private Folder folder(Path folder) {
@@ -293,7 +348,7 @@ public final class WaitingFiles {
             Gauge.builder("jukibus.drop.folder.files", f, x -> backlogOf(x).files())
                     .description("Files waiting in the legacy drop folder (its *.xml)").tag("folder", f.name).register(registry);
             Gauge.builder("jukibus.drop.folder.oldest.age", f, this::oldestAgeSeconds).baseUnit("seconds")
-                    .description("How long the oldest file in the legacy drop folder has waited (by its modification time); 0 when empty")
+                    .description("How long the oldest file in the legacy drop folder has waited (since the node first listed it); 0 when empty")
                     .tag("folder", f.name).register(registry);
             Gauge.builder("jukibus.drop.folder.outage", f, x -> x.episode == null ? 0 : 1)
                     .description("1 while the drop folder's files wait for an outage of the node to pass (store, operation log, broker disk)")

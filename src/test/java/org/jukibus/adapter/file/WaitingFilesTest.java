@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -135,6 +136,61 @@ class WaitingFilesTest {
         assertThat(registry.get("jukibus.drop.folder.files").tag("folder", "transfer-in").gauge().value()).isEqualTo(2);
         assertThat(registry.get("jukibus.drop.folder.oldest.age").tag("folder", "transfer-in").gauge().value())
                 .isEqualTo(90 * 60.0);
+    }
+
+    /**
+     * analysis-merge11 L3: the age was the file's modification time against the node clock, clamped to 0, so with the
+     * node clock behind (the legacy system's right) a file could wait for hours at age 0 and JukibusDropFolderWaiting
+     * stayed silent. Now it counts on the node's monotonic time from the first listing.
+     */
+    @Test
+    void a_files_age_counts_from_when_the_node_first_listed_it_whatever_the_node_clock_says() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox/transfer-in"));
+        Instant behind = Instant.parse("2026-12-07T10:00:00Z"); // the node clock, two hours behind the legacy system's
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WaitingFiles waiting = new WaitingFiles(Clock.fixed(behind, ZoneOffset.UTC), Duration.ofSeconds(5), registry, nanos::get);
+        Files.writeString(inbox.resolve("a.xml"), "<a/>");
+        Files.setLastModifiedTime(inbox.resolve("a.xml"), FileTime.from(behind.plus(Duration.ofHours(2))));
+        waiting.watch(inbox);
+        assertThat(age(registry)).as("first listed now").isZero();
+
+        nanos.addAndGet(Duration.ofMinutes(31).toNanos()); // the node clock stands still (or is behind): no matter
+        Files.writeString(inbox.resolve("b.xml"), "<a/>");
+        Files.setLastModifiedTime(inbox.resolve("b.xml"), FileTime.from(behind.minus(Duration.ofDays(3))));
+        assertThat(age(registry)).as("a waited 31 minutes; b, seen only now, is not credited its modification time")
+                .isEqualTo(31 * 60.0);
+        assertThat(registry.get("jukibus.drop.folder.files").tag("folder", "transfer-in").gauge().value()).isEqualTo(2);
+
+        Files.delete(inbox.resolve("a.xml")); // taken
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(age(registry)).as("b's age, from its first listing").isEqualTo(60.0);
+    }
+
+    /**
+     * review-outage2 L1: a try whose exchange never ended (a failure between Camel's begin and its completion hook) kept
+     * the folder's one try for good: no file was tried again until a restart. Now it is given up after TRY_GIVEN_UP.
+     */
+    @Test
+    void a_try_that_never_ends_is_given_up_and_the_next_file_tried() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox/transfer-in"));
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        WaitingFiles waiting = new WaitingFiles(Clock.systemUTC(), Duration.ofSeconds(5), new SimpleMeterRegistry(), nanos::get);
+        waiting.waits(inbox, "a.xml", 4, 1L, "store down", false, true); // the outage begins
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(waiting.mayTake(inbox, "a.xml", 4, 1L)).isEqualTo(WaitingFiles.Take.AS_TRY); // ... and never ends
+
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(waiting.mayTake(inbox, "a.xml", 4, 1L)).as("the try is still under way").isEqualTo(WaitingFiles.Take.NOT_NOW);
+
+        nanos.addAndGet(WaitingFiles.TRY_GIVEN_UP.toNanos());
+        assertThat(waiting.mayTake(inbox, "a.xml", 4, 1L)).as("given up: tried again").isEqualTo(WaitingFiles.Take.AS_TRY);
+        waiting.taken(inbox);
+        assertThat(waiting.waiting(inbox)).isFalse();
+    }
+
+    private static double age(SimpleMeterRegistry registry) {
+        return registry.get("jukibus.drop.folder.oldest.age").tag("folder", "transfer-in").gauge().value();
     }
 
     private static List<String> names(Path folder) throws Exception {
