@@ -144,9 +144,11 @@ public final class UnopenedDeadLetters {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCompletion(int status) {
-                    if (status == STATUS_COMMITTED) {
+                    // unknown (the commit's answer lost): counted as committed, the safe side (a redelivery, if it did
+                    // not commit, counts once more and takes one more place; never a letter not kept and not counted)
+                    if (status != STATUS_ROLLED_BACK) {
                         counted.run();
-                    } else { // rolled back (or unknown: redelivered if it did not commit): its place is free again
+                    } else { // redelivered: its place is free again
                         synchronized (windows) {
                             giveBack(window, verdict, bytes);
                         }

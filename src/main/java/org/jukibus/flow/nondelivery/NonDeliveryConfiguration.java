@@ -97,12 +97,15 @@ public class NonDeliveryConfiguration {
         return new OverdueReceipts(sent, files, properties.overdueAfter(), clock, metrics, operationLog);
     }
 
-    /** Its cutoff catches a lag up faster only while the host's time service says the clock is synchronised. */
+    /**
+     * Its cutoff catches a lag up faster only while the host's time service says, when asked at the round, that the
+     * clock is synchronised (timedatectl's own answer, not the state cached for five minutes nor the timesyncd marker).
+     */
     @Bean
     UnansweredMessages unansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics,
                                           OperationLog operationLog, ObjectProvider<ClockSync> clockSync) {
         ClockSync sync = clockSync.getIfAvailable();
         return new UnansweredMessages(sent, files, clock, metrics, operationLog, PurgeCutoff.neverEarly(UnansweredMessages.CUTOFF,
-                () -> sync != null && sync.state() == ClockSync.State.SYNCHRONISED));
+                () -> sync != null && sync.synchronisedNow()));
     }
 }

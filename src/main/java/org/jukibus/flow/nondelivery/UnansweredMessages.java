@@ -169,6 +169,25 @@ public final class UnansweredMessages {
         return ended;
     }
 
+    /**
+     * Why no file can be named for {@code message} (its recipient or message id: NonDeliveryFiles), or null. Checked
+     * here, before anything else can throw the same exception type: only this report's own values and its schema
+     * refusal go aside; whatever else fails (a missing schema, the XML mapper, the outbox) would fail every report, so
+     * it ends the round with every message open rather than close them all without a file (review-finalword L2).
+     */
+    private static String refusal(SentMessages.Sent message) {
+        try {
+            NonDeliveryFiles.fileName(message.recipient(), message.messageId(), false);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return cut(e.getMessage());
+        }
+    }
+
+    private static String cut(String reason) {
+        return reason == null ? "refused" : reason.length() > 300 ? reason.substring(0, 300) + "..." : reason;
+    }
+
     private void noFailureReported(SentMessages.Sent message) {
         audit.record(AuditEvent.of(AuditKind.MESSAGE_NO_FAILURE_REPORTED).flow(message.flow()).message(message.messageId(), null)
                 .recipient(message.recipient()).detail("queued at " + message.queuedAt()
@@ -179,17 +198,19 @@ public final class UnansweredMessages {
 
     private void finalWord(SentMessages.Sent message, Instant now) throws Exception {
         Duration waited = Duration.between(message.queuedAt(), now);
-        String refused = null;
-        try {
-            files.write(new NonDelivery(message.messageId(), message.flow(), message.recipient(), NonDelivery.NOT_DELIVERED,
-                    NonDelivery.BY_SENDER, UNANSWERED, "no receipt or answer came in " + waited.toDays()
-                    + " days and none will come now: it may have arrived or not; ask the recipient before sending it again",
-                    message.queuedAt().toString(), now.toString()));
-        } catch (XmlRejectedException | IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            // this report's own fault (NonDeliveryFiles: the schema, the name): it would fail every round and, read
-            // oldest first, hold back every later message's word; so its word goes aside, into the operation log
-            refused = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            refused = refused.length() > 300 ? refused.substring(0, 300) + "..." : refused;
+        String refused = refusal(message);
+        if (refused == null) {
+            try {
+                files.write(new NonDelivery(message.messageId(), message.flow(), message.recipient(), NonDelivery.NOT_DELIVERED,
+                        NonDelivery.BY_SENDER, UNANSWERED, "no receipt or answer came in " + waited.toDays()
+                        + " days and none will come now: it may have arrived or not; ask the recipient before sending it again",
+                        message.queuedAt().toString(), now.toString()));
+            } catch (XmlRejectedException e) {
+                if (e.reason() != XmlRejectedException.Reason.SCHEMA_INVALID) {
+                    throw e; // not this report's values: every report would meet it, so the round ends
+                }
+                refused = cut(e.getMessage());
+            }
         }
         if (refused != null) {
             audit.record(AuditEvent.of(AuditKind.MESSAGE_UNANSWERED).flow(message.flow()).message(message.messageId(), null)
