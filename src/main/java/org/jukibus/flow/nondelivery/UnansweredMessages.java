@@ -12,6 +12,7 @@ import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.flow.FlowMetrics;
 import org.jukibus.flow.PurgeCutoff;
+import org.jukibus.flow.TransientFailure;
 import org.jukibus.xml.XmlRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * One report refused for its own reason (its recipient or message id no file can be named by, a report the schema
  * refuses: a row no legacy system can be given a file for) does not hold back the others, which are read oldest first:
  * its message is closed all the same, and its word goes aside into the operation log ({@code MESSAGE_UNANSWERED}, the
- * detail saying that no file was made and why) with an ERROR. A failure of the outbox or the operation log, which every
- * report would meet, ends the round instead: the messages stay open and are told next round.
+ * detail saying that no file was made and why) with an ERROR. A file that cannot be written under its one name (held
+ * open or read-only on the legacy share) leaves its message open, told next round, and the later ones go on. A failure
+ * of the outbox (two files in a row) or of the operation log, which every report would meet, ends the round instead:
+ * the messages stay open and are told next round.
  * <p>
  * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} (or {@link SentMessages#forgetAfter})
  * holds the open row, and the close commits after them. Killed in between, the row is still open, so the next purge
@@ -127,9 +130,14 @@ public final class UnansweredMessages {
         return purged;
     }
 
-    /** Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. */
+    /**
+     * Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. A file
+     * that cannot be written under one name (a file the legacy system holds open or made read-only, a folder of that
+     * name on its share) leaves that message open and the round goes on; a second in a row is the outbox's, which ends
+     * the round. The first such failure is thrown at the end: the messages left open are tried next round.
+     */
     public int tell(Instant before) throws Exception {
-        return each(sent::unanswered, before, message -> {
+        return each(sent::unanswered, before, TransientFailure.class::isInstance, message -> {
             Instant now = clock.instant();
             if (!sent.closeAfter(message.messageId(), message.recipient(), before, UNANSWERED, now, open -> finalWord(open, now))) {
                 return false;
@@ -141,7 +149,7 @@ public final class UnansweredMessages {
 
     /** Records and forgets every open message nobody answers queued before {@code before}; returns how many. */
     public int forgetUnacknowledged(Instant before) throws Exception {
-        return each(sent::unacknowledged, before,
+        return each(sent::unacknowledged, before, e -> false,
                 message -> sent.forgetAfter(message.messageId(), message.recipient(), before, this::noFailureReported));
     }
 
@@ -154,18 +162,48 @@ public final class UnansweredMessages {
     /**
      * Ends every open message {@code query} finds queued before {@code before}, a batch at a time until a batch is not
      * full (an ended message is no longer open, so the next batch holds the next ones); returns how many were ended.
+     * A failure {@code ofOne} says may be the message's own leaves it open and the rest go on, unless the message
+     * tried just before failed so too (then it is not the message's: thrown at once); the first is thrown at the end.
      */
-    private int each(BiFunction<Instant, Integer, List<SentMessages.Sent>> query, Instant before, End end) throws Exception {
+    private int each(BiFunction<Instant, Integer, List<SentMessages.Sent>> query, Instant before,
+                     java.util.function.Predicate<Exception> ofOne, End end) throws Exception {
         int ended = 0;
+        java.util.Set<String> left = new java.util.HashSet<>(); // open after a failure of their own: not tried again
+        Exception first = null;
+        boolean lastFailed = false;
         List<SentMessages.Sent> batch;
+        int limit;
+        boolean tried;
         do {
-            batch = query.apply(before, BATCH);
+            limit = BATCH + left.size(); // the ones left come first again (oldest first): read past them
+            batch = query.apply(before, limit);
+            tried = false;
             for (SentMessages.Sent message : batch) {
-                if (end.end(message)) {
-                    ended++;
+                String key = message.messageId() + " " + message.recipient();
+                if (left.contains(key)) {
+                    continue;
+                }
+                tried = true;
+                try {
+                    if (end.end(message)) {
+                        ended++;
+                    }
+                    lastFailed = false;
+                } catch (Exception e) {
+                    if (!ofOne.test(e) || lastFailed) {
+                        throw e;
+                    }
+                    log.error("{} message {} to {}: its final word cannot be given now ({}); it stays open, the next ones go on",
+                            message.flow(), message.messageId(), message.recipient(), e.getMessage());
+                    left.add(key);
+                    lastFailed = true;
+                    first = first == null ? e : first;
                 }
             }
-        } while (batch.size() == BATCH);
+        } while (batch.size() == limit && tried);
+        if (first != null) {
+            throw first;
+        }
         return ended;
     }
 

@@ -97,4 +97,35 @@ class UnansweredMessagesTest {
         assertThat(sent.find(good, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
         assertThat(audit).filteredOn(e -> e.detail().contains("NO FILE MADE")).hasSize(501);
     }
+
+    /**
+     * review-finalword L1: one name the legacy share refuses (here a folder of that name holding a file: the rename onto
+     * it fails, as for a file held open or read-only) leaves that message open, to be told next round, and the later
+     * message gets its file in the same round; the round still reports the failure.
+     */
+    @Test
+    void a_file_that_cannot_be_written_under_its_name_leaves_its_message_open_and_the_later_ones_are_told() throws Exception {
+        String blocked = UUID.randomUUID().toString();
+        sent.record(blocked, "transfer-out", PREFECTURE, clock.instant(), true);
+        Path taken = Files.createDirectories(legacy.resolve("outbox").resolve(NonDeliveryFiles.FOLDER)
+                .resolve(PREFECTURE + "-" + blocked + ".xml"));
+        Files.writeString(taken.resolve("held"), "the legacy system's");
+        clock.move(Duration.ofMinutes(1));
+        String good = UUID.randomUUID().toString();
+        sent.record(good, "transfer-out", PREFECTURE, clock.instant(), true);
+        clock.move(Duration.ofDays(61));
+        UnansweredMessages unanswered = new UnansweredMessages(sent, files, clock, FlowMetrics.none(), e -> { });
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> unanswered.tell(clock.instant().minus(Duration.ofDays(60))))
+                .isInstanceOf(org.jukibus.flow.TransientFailure.class);
+
+        assertThat(sent.find(good, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+        assertThat(legacy.resolve("outbox").resolve(NonDeliveryFiles.FOLDER).resolve(PREFECTURE + "-" + good + ".xml")).isRegularFile();
+        assertThat(sent.find(blocked, PREFECTURE).orElseThrow().state()).as("told next round").isEqualTo(SentMessages.State.PENDING);
+
+        Files.delete(taken.resolve("held"));
+        Files.delete(taken);
+        assertThat(unanswered.tell(clock.instant().minus(Duration.ofDays(60)))).isEqualTo(1);
+        assertThat(sent.find(blocked, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
+    }
 }
