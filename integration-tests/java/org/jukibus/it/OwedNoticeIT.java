@@ -199,28 +199,18 @@ class OwedNoticeIT {
     @Test
     @Order(5)
     void an_envelope_dated_ahead_of_its_recipients_clock_is_reported_to_its_sender_with_both_times() throws Exception {
-        org.jukibus.clock.NodeClock shinjukuClock = net.context(SHINJUKU).getBean(org.jukibus.clock.NodeClock.class);
-        Duration network = shinjukuClock.offset();
-        org.jukibus.clock.NodeClock osakaClock = net.context(OSAKA).getBean(org.jukibus.clock.NodeClock.class);
-        Duration osakaNetwork = osakaClock.offset();
+        Duration network = net.clockOffset(SHINJUKU);
+        Duration osakaNetwork = net.clockOffset(OSAKA);
         org.jukibus.flow.ClockAheadRelease held = net.context(OSAKA).getBean(org.jukibus.flow.ClockAheadRelease.class);
-        org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network.plus(Duration.ofHours(1)));
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network.plus(Duration.ofHours(1))));
-            int before = DeadLetterAssert.count(net, OSAKA);
-
-            String id = notice("O-6", "6200000006");
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                held.round();
-                return held.heldBySender().getOrDefault(SHINJUKU, 0L) == 1L;
-            });
+            HeldAhead ahead = heldAhead("O-6", "6200000006");
+            String id = ahead.id();
+            int before = ahead.deadLettersBefore();
             // off the queue once the held delivery's broker transaction commits (the row is written just before it)
             await().atMost(Duration.ofSeconds(10)).until(() -> BrokerStats.depth(net.broker(OSAKA), "jukibus.inbound.transfer-in") == 0);
             assertThat(DeadLetterAssert.count(net, OSAKA)).as("held, not refused").isEqualTo(before);
             // the hold is over, Shinjuku still half an hour ahead: refused and told as without the hold
-            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork.plus(Duration.ofMinutes(30)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork.plus(Duration.ofMinutes(30))));
+            net.moveClock(OSAKA, osakaNetwork.plus(Duration.ofMinutes(30)));
             held.round(); // (or the node's own round, every minute)
 
             assertThat(DeadLetterAssert.next(net, OSAKA, before).reason()).isEqualTo("CLOCK_AHEAD");
@@ -235,8 +225,7 @@ class OwedNoticeIT {
 
             // the told refusal is final (review H1): Osaka-shi's clock fixed, its operator replays the dead letter, which
             // would now open; it is refused REPLAY, nothing reaches the outbox, nothing more is told
-            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork.plus(Duration.ofHours(1)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork.plus(Duration.ofHours(1))));
+            net.moveClock(OSAKA, osakaNetwork.plus(Duration.ofHours(1)));
             DeadLetterToolingIT.Run replay = dlq("replay", "--id", deadLetter(id).getJMSMessageID());
             assertThat(replay.exit()).as(replay.err()).isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> net.browse(OSAKA, "jukibus.dlq").stream().anyMatch(m -> {
@@ -252,10 +241,8 @@ class OwedNoticeIT {
             held.round();
             assertThat(held.heldBySender()).as("nothing held any more").isEmpty();
         } finally {
-            org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network);
-            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork);
-            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network));
-            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork));
+            net.moveClock(SHINJUKU, network);
+            net.moveClock(OSAKA, osakaNetwork);
         }
     }
 
@@ -268,44 +255,51 @@ class OwedNoticeIT {
     @Test
     @Order(6)
     void an_envelope_dated_ahead_of_a_recipient_whose_clock_is_behind_is_held_and_delivered_once_its_clock_is_right() throws Exception {
-        org.jukibus.clock.NodeClock shinjukuClock = net.context(SHINJUKU).getBean(org.jukibus.clock.NodeClock.class);
-        Duration network = shinjukuClock.offset();
-        org.jukibus.clock.NodeClock osakaClock = net.context(OSAKA).getBean(org.jukibus.clock.NodeClock.class);
-        Duration osakaNetwork = osakaClock.offset();
+        Duration network = net.clockOffset(SHINJUKU);
+        Duration osakaNetwork = net.clockOffset(OSAKA);
         org.jukibus.flow.ClockAheadRelease held = net.context(OSAKA).getBean(org.jukibus.flow.ClockAheadRelease.class);
-        // the same as Osaka-shi's clock an hour behind, which a test cannot set below the system's: Shinjuku's an hour ahead
-        org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network.plus(Duration.ofHours(1)));
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network.plus(Duration.ofHours(1))));
-            int before = DeadLetterAssert.count(net, OSAKA);
-
-            String id = notice("O-7", "6200000007");
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                held.round();
-                return held.heldBySender().getOrDefault(SHINJUKU, 0L) == 1L;
-            });
+            // the same as Osaka-shi's clock an hour behind, which a test cannot set below the system's: Shinjuku's an hour ahead
+            HeldAhead ahead = heldAhead("O-7", "6200000007");
+            String id = ahead.id();
             assertThat(net.context(OSAKA).getBean(io.micrometer.core.instrument.MeterRegistry.class)
                     .get("jukibus.delivery.clock.ahead.held").tag("sender", SHINJUKU).gauge().value()).isEqualTo(1.0);
             assertThat(held.round()).as("not yet due").isZero();
             assertThat(net.files(OSAKA, "outbox", "transfer-in")).isEmpty();
 
-            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork.plus(Duration.ofHours(1)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork.plus(Duration.ofHours(1))));
+            net.moveClock(OSAKA, osakaNetwork.plus(Duration.ofHours(1)));
             held.round(); // (or the node's own round, every minute)
 
             await().atMost(Duration.ofSeconds(30)).until(() -> !net.files(OSAKA, "outbox", "transfer-in").isEmpty());
             await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == SentMessages.State.DELIVERED);
-            assertThat(DeadLetterAssert.count(net, OSAKA)).as("never refused").isEqualTo(before);
+            assertThat(DeadLetterAssert.count(net, OSAKA)).as("never refused").isEqualTo(ahead.deadLettersBefore());
             held.round();
             assertThat(held.heldBySender()).isEmpty();
             assertThat(nonDelivery(id)).doesNotExist();
         } finally {
-            org.jukibus.clock.ClockOffsetFile.write(net.node(SHINJUKU).home(), network);
-            org.jukibus.clock.ClockOffsetFile.write(net.node(OSAKA).home(), osakaNetwork);
-            await().atMost(Duration.ofSeconds(10)).until(() -> shinjukuClock.offset().equals(network));
-            await().atMost(Duration.ofSeconds(10)).until(() -> osakaClock.offset().equals(osakaNetwork));
+            net.moveClock(SHINJUKU, network);
+            net.moveClock(OSAKA, osakaNetwork);
         }
+    }
+
+    /** The notice sent ahead and the dead letters Osaka-shi had before it. */
+    private record HeldAhead(String id, int deadLettersBefore) {
+    }
+
+    /**
+     * The two clock-ahead tests' start: Shinjuku's clock an hour ahead of Osaka-shi's, a notice sent from it, held at
+     * Osaka-shi (not refused) once its hold round has seen it. The caller puts both clocks back.
+     */
+    private HeldAhead heldAhead(String source, String resident) throws Exception {
+        net.moveClock(SHINJUKU, net.clockOffset(SHINJUKU).plus(Duration.ofHours(1)));
+        int before = DeadLetterAssert.count(net, OSAKA);
+        String id = notice(source, resident);
+        org.jukibus.flow.ClockAheadRelease held = net.context(OSAKA).getBean(org.jukibus.flow.ClockAheadRelease.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            held.round();
+            return held.heldBySender().getOrDefault(SHINJUKU, 0L) == 1L;
+        });
+        return new HeldAhead(id, before);
     }
 
     /**

@@ -204,6 +204,21 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves one running node's clock only (its operator moved it, not the network's): writes its offset file and waits
+     * until the node reads it.
+     */
+    void moveClock(String code, Duration offset) throws IOException {
+        org.jukibus.clock.ClockOffsetFile.write(node(code).home(), offset);
+        org.jukibus.clock.NodeClock clock = context(code).getBean(org.jukibus.clock.NodeClock.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> clock.offset().equals(offset));
+    }
+
+    /** How far a running node's clock is moved from the system's. */
+    Duration clockOffset(String code) {
+        return context(code).getBean(org.jukibus.clock.NodeClock.class).offset();
+    }
+
     /** The node's management port (Hawtio, Jolokia, actuator), e.g. {@code https://127.0.0.1:41234}. */
     String managementUrl(String code) {
         return "https://127.0.0.1:" + ((org.springframework.boot.web.context.WebServerApplicationContext) context(code)).getWebServer().getPort();

@@ -85,6 +85,16 @@ public final class ClockSync implements AutoCloseable {
         return state;
     }
 
+    /**
+     * Whether timedatectl says, asked now, that the clock is synchronised: for a decision that cannot be taken back
+     * (flow.PurgeCutoff's catching up), not the state read up to five minutes ago, and not the timesyncd marker, which
+     * says only "synchronised once since the boot" (a clock set by hand since would pass). Runs timedatectl (at most 2 s).
+     */
+    public boolean synchronisedNow() {
+        String answer = timedatectl.get();
+        return answer != null && "yes".equals(answer.trim());
+    }
+
     /** Reads the state again; a change is logged (WARN when it is lost). */
     public void refresh() {
         State now = read();

@@ -48,6 +48,9 @@ public final class FlowMetrics {
             receivedCounter(flow);
             latencyTimer(flow);
         }
+        // the series of this node's own replays, which are never bounded (UnopenedDeadLetters): 0 for good, so the
+        // metric the JukibusDeadLettersNotKept alert reads is there from the start
+        notKept(org.jukibus.broker.NodeSecurityManager.LOCAL_USER, 0, 0);
     }
 
     /** Metrics that go nowhere: for processors used outside a node (tests). */
@@ -79,8 +82,12 @@ public final class FlowMetrics {
      * authenticated: at most one per certificate the broker accepts, never a name the envelope chose.
      */
     public void notKept(String producer, long bytes) {
+        notKept(producer, 1, bytes);
+    }
+
+    private void notKept(String producer, int letters, long bytes) {
         Counter.builder("jukibus.dlq.not.kept").description("Letters refused for a security reason and not kept whole, by producer")
-                .tag("producer", producer).register(registry).increment();
+                .tag("producer", producer).register(registry).increment(letters);
         Counter.builder("jukibus.dlq.not.kept.bytes").description("Their bytes")
                 .tag("producer", producer).register(registry).increment(bytes);
     }

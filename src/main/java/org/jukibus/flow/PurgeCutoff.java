@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
  * in the store ({@code purge_cutoff}) across restarts. Twice: after a restart (whose down time no monotonic clock
  * measured, so the first purge does not move the cutoff at all) it catches up with the clock at the rate time passes.
  * Keeping an id longer than needed costs only store space. The delivery-status purge, whose final words cannot be
- * taken back, uses the stricter {@link #neverEarly} cutoff.
+ * taken back, uses the stricter {@link #neverEarly} cutoff (twice only while the clock is known synchronised).
  */
 public final class PurgeCutoff {
 
@@ -26,6 +27,11 @@ public final class PurgeCutoff {
     private final LongSupplier nanos;
     /** Never ahead of time passed ({@link #neverEarly}) rather than twice it. */
     private final boolean neverEarly;
+    /**
+     * For a {@link #neverEarly} cutoff: whether the host's time service says the clock is synchronised
+     * ({@link org.jukibus.clock.ClockSync}); while it does, a lag is caught up at up to twice the time that passes.
+     */
+    private final BooleanSupplier synchronised;
     private Instant last;
     private long lastNanos;
 
@@ -36,30 +42,41 @@ public final class PurgeCutoff {
 
     /** @param nanos monotonic time in nanoseconds ({@link System#nanoTime}; a test's own) */
     public PurgeCutoff(String purge, LongSupplier nanos) {
-        this(purge, nanos, false);
+        this(purge, nanos, false, () -> true);
     }
 
-    private PurgeCutoff(String purge, LongSupplier nanos, boolean neverEarly) {
+    private PurgeCutoff(String purge, LongSupplier nanos, boolean neverEarly, BooleanSupplier synchronised) {
         this.purge = purge;
         this.nanos = nanos;
         this.neverEarly = neverEarly;
+        this.synchronised = synchronised;
     }
 
     /**
      * The cutoff of a purge whose act cannot be undone (a final word to a legacy system: flow.nondelivery.
-     * UnansweredMessages), which must never come early: while the node runs it moves on at most as fast as monotonic time
-     * passes, not twice; after a restart it first catches up by the time the clock says passed since the last purge
-     * (the {@code wanted} cutoff kept with it), the down time no monotonic clock measured. So a clock that jumps ahead
-     * while the node runs brings nothing early, for as long as it stays ahead (a jump that was a correction leaves the
-     * cutoff behind by it for good: late, never early); a jump while the node was down cannot be told from down time.
+     * UnansweredMessages), which must never come early. After a restart it first catches up by the time the clock says
+     * passed since the last purge (the {@code wanted} cutoff kept with it), the down time no monotonic clock measured.
+     * While the node runs it moves on as fast as monotonic time passes while the clock is not known to be synchronised
+     * (a clock that jumps ahead brings nothing early for as long as it stays ahead); while the host's time service says
+     * it is ({@code synchronised}), the clock is believed and a lag is caught up at up to twice that, never past the
+     * clock's own cutoff. Without that catching up, a lag stayed for good: an NTP step forward after a start on the
+     * clock saved at shutdown (systemd-timesyncd), or a jump during the down time that was a correction, left the cutoff
+     * behind by it, and each such restart added more, so final words drifted past their two windows (analysis-merge11
+     * L2). A clock that is wrong while the time service says synchronised (a false NTP answer) can bring words early by
+     * up to the time it stays wrong, never by more than it is ahead.
      */
-    public static PurgeCutoff neverEarly(String purge) {
-        return neverEarly(purge, System::nanoTime);
+    public static PurgeCutoff neverEarly(String purge, BooleanSupplier synchronised) {
+        return neverEarly(purge, System::nanoTime, synchronised);
     }
 
-    /** {@link #neverEarly(String)} on a test's monotonic time. */
+    /** {@link #neverEarly(String, BooleanSupplier)} on a test's monotonic time. */
+    public static PurgeCutoff neverEarly(String purge, LongSupplier nanos, BooleanSupplier synchronised) {
+        return new PurgeCutoff(purge, nanos, true, synchronised);
+    }
+
+    /** {@link #neverEarly(String, BooleanSupplier)} on a test's monotonic time, with a clock never known synchronised. */
     public static PurgeCutoff neverEarly(String purge, LongSupplier nanos) {
-        return new PurgeCutoff(purge, nanos, true);
+        return neverEarly(purge, nanos, () -> false);
     }
 
     /**
@@ -77,7 +94,9 @@ public final class PurgeCutoff {
             }
         } else {
             Duration passed = Duration.ofNanos(now - lastNanos);
-            bound = last.plus(neverEarly ? passed : passed.multipliedBy(2));
+            // twice: a lag (after a restart, a jump that was a correction) is caught up at the rate time passes
+            boolean catchUp = !neverEarly || synchronised.getAsBoolean();
+            bound = last.plus(catchUp ? passed.multipliedBy(2) : passed);
         }
         Instant cutoff = bound != null && wanted.isAfter(bound) ? bound : wanted;
         try (PreparedStatement s = c.prepareStatement("insert into purge_cutoff (purge, cutoff, wanted) values (?, ?, ?) "

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.jukibus.broker.NodeSecurityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A bound, per producer, on the dead letters of security refusals. Those with no verified header attributed to a
@@ -25,8 +27,14 @@ import org.slf4j.LoggerFactory;
  * own sender is unverified. So the bounds are each producer's own, and one peer's flood never costs another peer's
  * refused letters their place. This node's own replays ({@link NodeSecurityManager#LOCAL_USER}) are never bounded: the
  * replay took the dead letter off the queue, so not keeping its failure would lose it. Counts live in memory: a
- * restart starts a new window (it can only keep more, never fewer). A letter is counted when it is labelled, before
- * its transaction commits: a dead-lettering rolled back and redelivered counts again.
+ * restart starts a new window (it can only keep more, never fewer).
+ *
+ * <p>A letter takes its place in the window when it is labelled, so that letters dead-lettered side by side see each
+ * other; inside a transaction (the consumer's JMS transaction, {@code node.NodeConfiguration#jms}) its place is given
+ * back if the transaction rolls back, and the metric and the SECURITY line follow the commit only. Before, a
+ * dead-lettering rolled back and redelivered (a dead-letter send or a commit that failed, up to 30 s apart) counted
+ * again each time: about {@code count} rollbacks of one letter used up its producer's window, and that same letter was
+ * then dropped as "not kept" although it never was (review-evidence L1).
  */
 public final class UnopenedDeadLetters {
 
@@ -71,7 +79,8 @@ public final class UnopenedDeadLetters {
         final Instant start;
         int kept;
         long keptBytes;
-        long notKept;
+        /** Whether the SECURITY line of this window was logged (at its first committed letter not kept whole). */
+        boolean warned;
 
         Window(Instant start) {
             this.start = start;
@@ -110,12 +119,11 @@ public final class UnopenedDeadLetters {
         }
         String who = producer == null ? "an unknown producer" : producer;
         Instant now = clock.instant();
-        long notKept;
-        Instant since;
+        Window w;
         Verdict verdict;
         synchronized (windows) {
             String key = (signed ? "signed:" : "unopened:") + who;
-            Window w = windows.get(key);
+            w = windows.get(key);
             // a clock moved back starts a window too: a window must never outlast its length
             if (w == null || !now.isBefore(w.start.plus(bound.window())) || now.isBefore(w.start)) {
                 w = new Window(now);
@@ -124,24 +132,70 @@ public final class UnopenedDeadLetters {
             if (w.kept >= bound.count()) {
                 verdict = Verdict.DROP;
             } else if (w.keptBytes + bytes <= (signed ? bound.signedBytes() : bound.bytes())) {
-                w.kept++;
-                w.keptBytes += bytes;
-                return Verdict.KEEP;
+                verdict = Verdict.KEEP;
             } else {
-                w.kept++;
                 verdict = Verdict.RECORD;
             }
-            notKept = ++w.notKept;
-            since = w.start;
+            take(w, verdict, bytes);
+        }
+        Window window = w;
+        Runnable counted = () -> counted(window, who, bytes, reason, signed, verdict);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    // unknown (the commit's answer lost): counted as committed, the safe side (a redelivery, if it did
+                    // not commit, counts once more and takes one more place; never a letter not kept and not counted)
+                    if (status != STATUS_ROLLED_BACK) {
+                        counted.run();
+                    } else { // redelivered: its place is free again
+                        synchronized (windows) {
+                            giveBack(window, verdict, bytes);
+                        }
+                    }
+                }
+            });
+        } else {
+            counted.run();
+        }
+        return verdict;
+    }
+
+    private static void take(Window w, Verdict verdict, long bytes) {
+        if (verdict != Verdict.DROP) {
+            w.kept++;
+        }
+        if (verdict == Verdict.KEEP) {
+            w.keptBytes += bytes;
+        }
+    }
+
+    private static void giveBack(Window w, Verdict verdict, long bytes) {
+        if (verdict != Verdict.DROP) {
+            w.kept--;
+        }
+        if (verdict == Verdict.KEEP) {
+            w.keptBytes -= bytes;
+        }
+    }
+
+    /** A letter's verdict, committed: the metric and the window's SECURITY line for one not kept whole. */
+    private void counted(Window w, String who, long bytes, String reason, boolean signed, Verdict verdict) {
+        if (verdict == Verdict.KEEP) {
+            return;
         }
         metrics.notKept(who, bytes);
-        if (notKept == 1) { // once per producer, kind and window
+        boolean first;
+        synchronized (windows) {
+            first = !w.warned;
+            w.warned = true;
+        }
+        if (first) { // once per producer, kind and window
             security.warn("SECURITY dead letters from {} not kept whole: more than {} bytes of letters refused {} since {}"
                     + " (this one: {}, {} bytes); the rest of this window's are kept as records (headers, SHA-256, size),"
                     + " past {} letters not at all, counted (jukibus_dlq_not_kept_total)", who,
                     signed ? bound.signedBytes() : bound.bytes(), signed ? "after their signature verified"
-                            : "with no verified header", since, reason, bytes, bound.count());
+                            : "with no verified header", w.start, reason, bytes, bound.count());
         }
-        return verdict;
     }
 }

@@ -40,4 +40,23 @@ class ClockSyncTest {
         sync.refresh();
         assertThat(sync.state()).isEqualTo(ClockSync.State.NOT_SYNCHRONISED);
     }
+
+    /**
+     * For a decision that cannot be taken back (the final words' cutoff catching up): timedatectl's answer asked now,
+     * not the state read minutes ago, and never the marker alone (it says only "synchronised once since the boot").
+     */
+    @Test
+    void synchronised_now_asks_timedatectl_at_once_and_does_not_take_the_marker() throws Exception {
+        Path marker = Files.createFile(dir.resolve("synchronized"));
+        AtomicReference<String> timedatectl = new AtomicReference<>("yes\n");
+        ClockSync sync = new ClockSync(marker, timedatectl::get, null);
+        assertThat(sync.synchronisedNow()).isTrue();
+
+        timedatectl.set("no"); // a clock set by hand since the last read: the cached state still says synchronised
+        assertThat(sync.state()).isEqualTo(ClockSync.State.SYNCHRONISED);
+        assertThat(sync.synchronisedNow()).isFalse();
+
+        timedatectl.set(null); // no answer: the marker would say synchronised, this does not
+        assertThat(sync.synchronisedNow()).isFalse();
+    }
 }

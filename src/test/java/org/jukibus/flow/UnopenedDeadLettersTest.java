@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jukibus.clock.MovableClock;
 import org.jukibus.broker.NodeSecurityManager;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Per producer and window: the first letters and bytes kept, the rest counted. */
 class UnopenedDeadLettersTest {
@@ -58,6 +60,49 @@ class UnopenedDeadLettersTest {
     void this_nodes_own_replays_are_never_bounded() {
         for (int i = 0; i < 10; i++) {
             assertThat(bound.keep(NodeSecurityManager.LOCAL_USER, 1L << 20, "BAD_SIGNATURE")).isTrue();
+        }
+    }
+
+    /**
+     * review-evidence L1: a dead-lettering whose transaction rolls back (the dead-letter send or the commit failed) is
+     * redelivered; each round used to take a place in the window and count, so rollbacks of one letter used up its
+     * producer's window and the same letter was then dropped as not kept. Its place is given back on rollback, and the
+     * metric counts it once, at the commit.
+     */
+    @Test
+    void a_rolled_back_dead_lettering_gives_its_place_back_and_is_counted_only_when_it_commits() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(bound.keep("131016", 1000, "MALFORMED")).isTrue();
+        }
+        for (int attempt = 0; attempt < 50; attempt++) { // the fourth letter, past the count: rolled back each time
+            assertThat(inTransaction(TransactionSynchronization.STATUS_ROLLED_BACK,
+                    () -> bound.verdict("131016", 1000, "MALFORMED", false))).isEqualTo(UnopenedDeadLetters.Verdict.DROP);
+        }
+        assertThat(registry.find("jukibus.dlq.not.kept").tag("producer", "131016").counter()).as("nothing committed").isNull();
+
+        assertThat(inTransaction(TransactionSynchronization.STATUS_COMMITTED,
+                () -> bound.verdict("131016", 1000, "MALFORMED", false))).isEqualTo(UnopenedDeadLetters.Verdict.DROP);
+        assertThat(notKept("131016")).as("counted once, at the commit").isEqualTo(1);
+
+        // an honest producer's letter whose kept dead-lettering rolls back many times still has its place afterwards
+        for (int attempt = 0; attempt < 10; attempt++) {
+            inTransaction(TransactionSynchronization.STATUS_ROLLED_BACK, () -> bound.verdict("131059", 1000, "BAD_SIGNATURE", false));
+        }
+        assertThat(inTransaction(TransactionSynchronization.STATUS_COMMITTED,
+                () -> bound.verdict("131059", 1000, "BAD_SIGNATURE", false))).isEqualTo(UnopenedDeadLetters.Verdict.KEEP);
+    }
+
+    /** Runs {@code verdict} as the listener's transaction would, then completes that transaction with {@code status}. */
+    private static UnopenedDeadLetters.Verdict inTransaction(int status, java.util.function.Supplier<UnopenedDeadLetters.Verdict> verdict) {
+        TransactionSynchronizationManager.initSynchronization();
+        try {
+            UnopenedDeadLetters.Verdict v = verdict.get();
+            for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
+                s.afterCompletion(status);
+            }
+            return v;
+        } finally {
+            TransactionSynchronizationManager.clearSynchronization();
         }
     }
 

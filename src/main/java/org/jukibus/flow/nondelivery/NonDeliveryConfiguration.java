@@ -21,6 +21,9 @@ import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.SeenMessages;
 import org.jukibus.envelope.NodeEnvelopes;
 import org.jukibus.flow.FlowMetrics;
+import org.jukibus.flow.PurgeCutoff;
+import org.jukibus.clock.ClockSync;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -94,9 +97,15 @@ public class NonDeliveryConfiguration {
         return new OverdueReceipts(sent, files, properties.overdueAfter(), clock, metrics, operationLog);
     }
 
+    /**
+     * Its cutoff catches a lag up faster only while the host's time service says, when asked at the round, that the
+     * clock is synchronised (timedatectl's own answer, not the state cached for five minutes nor the timesyncd marker).
+     */
     @Bean
     UnansweredMessages unansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics,
-                                          OperationLog operationLog) {
-        return new UnansweredMessages(sent, files, clock, metrics, operationLog);
+                                          OperationLog operationLog, ObjectProvider<ClockSync> clockSync) {
+        ClockSync sync = clockSync.getIfAvailable();
+        return new UnansweredMessages(sent, files, clock, metrics, operationLog, PurgeCutoff.neverEarly(UnansweredMessages.CUTOFF,
+                () -> sync != null && sync.synchronisedNow()));
     }
 }

@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.flow.FlowMetrics;
 import org.jukibus.flow.PurgeCutoff;
+import org.jukibus.flow.TransientFailure;
+import org.jukibus.xml.XmlRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +41,21 @@ import org.slf4j.LoggerFactory;
  *   file would be false for nearly all of them, and any file would be one for every message of the flow).</li>
  * </ul>
  * By the system clock ({@code NodeClock#forForgetting}), and the two windows' cutoff is {@link PurgeCutoff#neverEarly}
- * (kept as {@value #CUTOFF} in {@code purge_cutoff}): while the node runs it moves on no faster than monotonic time, so a
- * host clock set more than two windows ahead does not tell every open message, one queued a minute before included,
- * NOT_DELIVERED for good (a receipt after that would find no row): the words come when due by the time that really
- * passed, late rather than early. After a restart it catches up by the time the clock says passed while the node was
- * down (a jump during the down time cannot be told from it).
+ * (kept as {@value #CUTOFF} in {@code purge_cutoff}): while the node runs and the clock is not known synchronised it
+ * moves on no faster than monotonic time, so a host clock set more than two windows ahead does not tell every open
+ * message, one queued a minute before included, NOT_DELIVERED for good (a receipt after that would find no row): the
+ * words come when due by the time that really passed. While the host's time service says the clock is synchronised a
+ * lag (a restart, an NTP step forward) is caught up at up to twice that, never past the clock. After a restart it
+ * catches up by the time the clock says passed while the node was down (a jump during the down time cannot be told
+ * from it).
+ * <p>
+ * One report refused for its own reason (its recipient or message id no file can be named by, a report the schema
+ * refuses: a row no legacy system can be given a file for) does not hold back the others, which are read oldest first:
+ * its message is closed all the same, and its word goes aside into the operation log ({@code MESSAGE_UNANSWERED}, the
+ * detail saying that no file was made and why) with an ERROR. A file that cannot be written under its one name (held
+ * open or read-only on the legacy share) leaves its message open, told next round, and the later ones go on. A failure
+ * of the outbox (two files in a row) or of the operation log, which every report would meet, ends the round instead:
+ * the messages stay open and are told next round.
  * <p>
  * Crash-safe: file and log entry are made while {@link SentMessages#closeAfter} (or {@link SentMessages#forgetAfter})
  * holds the open row, and the close commits after them. Killed in between, the row is still open, so the next purge
@@ -67,8 +80,9 @@ public final class UnansweredMessages {
     private final OperationLog audit;
     private final PurgeCutoff cutoff;
 
+    /** With a cutoff whose clock is never known synchronised (tests). */
     public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit) {
-        this(sent, files, clock, metrics, audit, PurgeCutoff.neverEarly(CUTOFF));
+        this(sent, files, clock, metrics, audit, PurgeCutoff.neverEarly(CUTOFF, () -> false));
     }
 
     public UnansweredMessages(SentMessages sent, NonDeliveryFiles files, Clock clock, FlowMetrics metrics, OperationLog audit,
@@ -84,7 +98,8 @@ public final class UnansweredMessages {
     /**
      * The outage-window purge of delivery status ({@code closedBefore} a window and {@code openBefore} two windows before
      * NodeClock#forForgetting): every open message queued before {@code openBefore} gets its final word, then closed
-     * messages go ({@link SentMessages#purge}). {@code openBefore} moves on no faster than monotonic time ({@link PurgeCutoff#neverEarly});
+     * messages go ({@link SentMessages#purge}). {@code openBefore} moves on no faster than monotonic time, twice that only
+     * while the clock is known synchronised ({@link PurgeCutoff#neverEarly});
      * {@code closedBefore} keeps its distance to it. A final word that cannot be given (the outbox, the operation log)
      * throws after the purge of closed messages ran: its message stays open and is tried again next round.
      */
@@ -115,36 +130,100 @@ public final class UnansweredMessages {
         return purged;
     }
 
-    /** Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. */
+    /**
+     * Tells and closes every open message awaiting an answer queued before {@code before}; returns how many. A file
+     * that cannot be written under one name (a file the legacy system holds open or made read-only, a folder of that
+     * name on its share) leaves that message open and the round goes on; a second in a row is the outbox's, which ends
+     * the round. The first such failure is thrown at the end: the messages left open are tried next round.
+     */
     public int tell(Instant before) throws Exception {
-        int told = 0;
-        List<SentMessages.Sent> batch;
-        do {
-            batch = sent.unanswered(before, BATCH);
-            for (SentMessages.Sent message : batch) {
-                Instant now = clock.instant();
-                if (sent.closeAfter(message.messageId(), message.recipient(), before, UNANSWERED, now, open -> finalWord(open, now))) {
-                    metrics.unanswered(message.flow());
-                    told++;
-                }
+        return each(sent::unanswered, before, TransientFailure.class::isInstance, message -> {
+            Instant now = clock.instant();
+            if (!sent.closeAfter(message.messageId(), message.recipient(), before, UNANSWERED, now, open -> finalWord(open, now))) {
+                return false;
             }
-        } while (batch.size() == BATCH);
-        return told;
+            metrics.unanswered(message.flow());
+            return true;
+        });
     }
 
     /** Records and forgets every open message nobody answers queued before {@code before}; returns how many. */
     public int forgetUnacknowledged(Instant before) throws Exception {
-        int forgotten = 0;
+        return each(sent::unacknowledged, before, e -> false,
+                message -> sent.forgetAfter(message.messageId(), message.recipient(), before, this::noFailureReported));
+    }
+
+    /** One message's final word; true if it was given (false: no longer open). */
+    @FunctionalInterface
+    private interface End {
+        boolean end(SentMessages.Sent message) throws Exception;
+    }
+
+    /**
+     * Ends every open message {@code query} finds queued before {@code before}, a batch at a time until a batch is not
+     * full (an ended message is no longer open, so the next batch holds the next ones); returns how many were ended.
+     * A failure {@code ofOne} says may be the message's own leaves it open and the rest go on, unless the message
+     * tried just before failed so too (then it is not the message's: thrown at once); the first is thrown at the end.
+     */
+    private int each(BiFunction<Instant, Integer, List<SentMessages.Sent>> query, Instant before,
+                     java.util.function.Predicate<Exception> ofOne, End end) throws Exception {
+        int ended = 0;
+        java.util.Set<String> left = new java.util.HashSet<>(); // open after a failure of their own: not tried again
+        Exception first = null;
+        boolean lastFailed = false;
         List<SentMessages.Sent> batch;
+        int limit;
+        boolean tried;
         do {
-            batch = sent.unacknowledged(before, BATCH);
+            limit = BATCH + left.size(); // the ones left come first again (oldest first): read past them
+            batch = query.apply(before, limit);
+            tried = false;
             for (SentMessages.Sent message : batch) {
-                if (sent.forgetAfter(message.messageId(), message.recipient(), before, this::noFailureReported)) {
-                    forgotten++;
+                String key = message.messageId() + " " + message.recipient();
+                if (left.contains(key)) {
+                    continue;
+                }
+                tried = true;
+                try {
+                    if (end.end(message)) {
+                        ended++;
+                    }
+                    lastFailed = false;
+                } catch (Exception e) {
+                    if (!ofOne.test(e) || lastFailed) {
+                        throw e;
+                    }
+                    log.error("{} message {} to {}: its final word cannot be given now ({}); it stays open, the next ones go on",
+                            message.flow(), message.messageId(), message.recipient(), e.getMessage());
+                    left.add(key);
+                    lastFailed = true;
+                    first = first == null ? e : first;
                 }
             }
-        } while (batch.size() == BATCH);
-        return forgotten;
+        } while (batch.size() == limit && tried);
+        if (first != null) {
+            throw first;
+        }
+        return ended;
+    }
+
+    /**
+     * Why no file can be named for {@code message} (its recipient or message id: NonDeliveryFiles), or null. Checked
+     * here, before anything else can throw the same exception type: only this report's own values and its schema
+     * refusal go aside; whatever else fails (a missing schema, the XML mapper, the outbox) would fail every report, so
+     * it ends the round with every message open rather than close them all without a file (review-finalword L2).
+     */
+    private static String refusal(SentMessages.Sent message) {
+        try {
+            NonDeliveryFiles.fileName(message.recipient(), message.messageId(), false);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return cut(e.getMessage());
+        }
+    }
+
+    private static String cut(String reason) {
+        return reason == null ? "refused" : reason.length() > 300 ? reason.substring(0, 300) + "..." : reason;
     }
 
     private void noFailureReported(SentMessages.Sent message) {
@@ -157,10 +236,30 @@ public final class UnansweredMessages {
 
     private void finalWord(SentMessages.Sent message, Instant now) throws Exception {
         Duration waited = Duration.between(message.queuedAt(), now);
-        files.write(new NonDelivery(message.messageId(), message.flow(), message.recipient(), NonDelivery.NOT_DELIVERED,
-                NonDelivery.BY_SENDER, UNANSWERED, "no receipt or answer came in " + waited.toDays()
-                + " days and none will come now: it may have arrived or not; ask the recipient before sending it again",
-                message.queuedAt().toString(), now.toString()));
+        String refused = refusal(message);
+        if (refused == null) {
+            try {
+                files.write(new NonDelivery(message.messageId(), message.flow(), message.recipient(), NonDelivery.NOT_DELIVERED,
+                        NonDelivery.BY_SENDER, UNANSWERED, "no receipt or answer came in " + waited.toDays()
+                        + " days and none will come now: it may have arrived or not; ask the recipient before sending it again",
+                        message.queuedAt().toString(), now.toString()));
+            } catch (XmlRejectedException e) {
+                if (e.reason() != XmlRejectedException.Reason.SCHEMA_INVALID) {
+                    throw e; // not this report's values: every report would meet it, so the round ends
+                }
+                refused = cut(e.getMessage());
+            }
+        }
+        if (refused != null) {
+            audit.record(AuditEvent.of(AuditKind.MESSAGE_UNANSWERED).flow(message.flow()).message(message.messageId(), null)
+                    .recipient(message.recipient()).detail("queued at " + message.queuedAt() + ", no answer in " + waited.toDays()
+                            + " days: NO FILE MADE, the report was refused: " + refused));
+            log.error("{} message {} to {} had no receipt or answer in {} days (queued at {}); its NonDelivery report ({}) was "
+                    + "refused, so the legacy system gets no file for it: the message is closed and the word kept in the "
+                    + "operation log ({}): {}", message.flow(), message.messageId(), message.recipient(), waited.toDays(),
+                    message.queuedAt(), UNANSWERED, AuditKind.MESSAGE_UNANSWERED, refused);
+            return;
+        }
         audit.record(AuditEvent.of(AuditKind.MESSAGE_UNANSWERED).flow(message.flow()).message(message.messageId(), null)
                 .recipient(message.recipient()).detail("queued at " + message.queuedAt() + ", no answer in " + waited.toDays()
                         + " days: reported not delivered"));
