@@ -87,6 +87,16 @@ public final class ParkedEnvelopes implements AutoCloseable {
     private volatile Predicate<String> refused;
     private volatile Duration outageWindow;
     private volatile java.time.Clock clock;
+    private volatile Duration checkEvery;
+    /** Peers whose broker refused envelopes of this node, and until when their parked ones are held back. */
+    private final java.util.Map<String, Hold> refusing = new ConcurrentHashMap<>();
+
+    /** The refusal rounds of a peer in a row, and the end of the present one's hold. */
+    private record Hold(int rounds, java.time.Instant until) {
+    }
+
+    /** The longest hold: 2^6 checks (about an hour with the default check). */
+    static final int MAX_HOLD_ROUNDS = 6;
 
     /**
      * @param broker the node's broker (queue counts)
@@ -143,6 +153,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         this.refused = refused;
         this.outageWindow = outageWindow;
         this.clock = clock;
+        this.checkEvery = check;
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, this::check),
                 check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, this::review),
@@ -159,7 +170,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (in == null || in.getJmsSession() == null || in.getJmsMessage() == null) {
             throw new IllegalStateException("envelope for " + peer + " was not received from a JMS queue: cannot park it");
         }
-        park(in.getJmsSession(), in.getJmsMessage(), peer);
+        park(in.getJmsSession(), in.getJmsMessage(), peer, exchange.getIn().getHeader(Headers.PEER_REFUSAL, String.class));
     }
 
     /**
@@ -170,6 +181,15 @@ public final class ParkedEnvelopes implements AutoCloseable {
      *                               one: a crash between them would lose the envelope or keep it twice)
      */
     public void park(Session session, Message message, String peer) throws JMSException {
+        park(session, message, peer, null);
+    }
+
+    /**
+     * As {@link #park(Session, Message, String)}; {@code refusal} (null: the peer is down) is why the peer's broker
+     * refused it, kept on the copy ({@link Headers#PEER_REFUSAL}): only such envelopes are held back while the peer
+     * refuses ({@link #refusedBy}), its others go back at the check.
+     */
+    public void park(Session session, Message message, String peer, String refusal) throws JMSException {
         if (!session.getTransacted()) {
             throw new IllegalStateException("parking needs the transacted session that received the envelope");
         }
@@ -177,13 +197,62 @@ public final class ParkedEnvelopes implements AutoCloseable {
         MessageProducer producer = session.createProducer(session.createQueue(queue));
         try {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            producer.send(copy(session, message));
+            BytesMessage copy = copy(session, message);
+            if (refusal != null) {
+                copy.setStringProperty(Headers.PEER_REFUSAL, refusal);
+            }
+            producer.send(copy);
         } finally {
             producer.close();
         }
-        if (parking.add(peer)) {
+        if (refusal == null && parking.add(peer)) { // a refusal is logged by the forwarder, with its reason
             log.info("peer {} is down: its envelopes wait in {} (on disk) until its link answers", peer, queue);
         }
+    }
+
+    /**
+     * The peer's broker refused an envelope of this node on a line that works (an address it lacks, a permission it does
+     * not give this node; the envelope is parked, the peer is not down). Its parked envelopes are then held back from the
+     * check: 2 checks after the first round of refusals, twice as long after each round refused again, at most
+     * 2^{@value #MAX_HOLD_ROUNDS} checks; a refusal after a quiet spell (no refusal for as long again as its hold)
+     * starts over. So a peer that refuses everything (it took away this node's permissions) costs a send per envelope
+     * per hold, not per check, and no loop. Its expired envelopes are still reviewed (dead letters, the senders told),
+     * and its return after a real outage (releaseFor) moves everything back at once.
+     *
+     * @return whether this refusal starts a new round (the caller logs it; the others of the round are counted only)
+     */
+    public boolean refusedBy(String peer) {
+        java.time.Clock now = clock;
+        Duration every = checkEvery;
+        if (now == null || every == null) { // not scheduled: nothing is checked, nothing to hold
+            return true;
+        }
+        java.time.Instant at = now.instant();
+        boolean[] round = {false};
+        refusing.compute(peer, (p, hold) -> {
+            if (hold != null && at.isBefore(hold.until())) {
+                return hold; // the same round: the envelopes moved back once, refused one after the other
+            }
+            round[0] = true;
+            boolean quiet = hold == null
+                    || at.isAfter(hold.until().plus(every.multipliedBy(1L << hold.rounds())));
+            int rounds = quiet ? 1 : Math.min(hold.rounds() + 1, MAX_HOLD_ROUNDS);
+            return new Hold(rounds, at.plus(every.multipliedBy(1L << rounds)));
+        });
+        return round[0];
+    }
+
+    /** Whether the peer's parked envelopes are held back from the check now: its broker refused some ({@link #refusedBy}). */
+    boolean held(String peer) {
+        Hold hold = refusing.get(peer);
+        java.time.Clock now = clock;
+        Duration every = checkEvery;
+        if (hold == null || now == null || every == null) {
+            return false;
+        }
+        java.time.Instant at = now.instant();
+        // a hold ending further off than the longest one is a clock set back since (review-fwdlink L2): lapsed
+        return at.isBefore(hold.until()) && !hold.until().isAfter(at.plus(every.multipliedBy(1L << MAX_HOLD_ROUNDS)));
     }
 
     /** Moves {@code peer}'s parked envelopes back to the outbound queue soon, on the mover's thread. */
@@ -233,7 +302,8 @@ public final class ParkedEnvelopes implements AutoCloseable {
         for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
             String peer = parked.getKey();
             if (parked.getValue() > 0 && !knownDown.test(peer)) {
-                moveBack(peer, Long.MAX_VALUE, true);
+                // of a peer whose broker refuses, only what it did not refuse (parked while it was down)
+                moveBack(peer, Long.MAX_VALUE, true, held(peer) ? NOT_REFUSED : null);
             }
         }
     }
@@ -250,9 +320,12 @@ public final class ParkedEnvelopes implements AutoCloseable {
             }
             if (refused.test(peer)) {
                 moveBack(peer);
-            } else if (!knownDown.test(peer)) {
+            } else if (!knownDown.test(peer) && !held(peer)) {
                 moveBack(peer, Long.MAX_VALUE, true);
-            } else {
+            } else { // down, or refusing (refusedBy): only what expired, at the head, and what it did not refuse
+                if (!knownDown.test(peer)) {
+                    moveBack(peer, Long.MAX_VALUE, true, NOT_REFUSED);
+                }
                 long due = dueAtHead(peer);
                 if (due > 0) {
                     moveBack(peer, due, false); // expired: the forwarder dead-letters them, down or not
@@ -324,6 +397,14 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * that takes the connection and then fails every send is not handed its whole backlog to park again each time.
      */
     synchronized int moveBack(String peer, long limit, boolean paced) throws JMSException {
+        return moveBack(peer, limit, paced, null);
+    }
+
+    /** Selects the parked envelopes the peer's broker did not refuse. */
+    static final String NOT_REFUSED = Headers.PEER_REFUSAL + " IS NULL";
+
+    /** As {@link #moveBack(String, long, boolean)}, only the envelopes {@code selector} (null: all) selects. */
+    synchronized int moveBack(String peer, long limit, boolean paced, String selector) throws JMSException {
         String name = queueOf(peer);
         Queue queue = broker.locateQueue(SimpleString.of(name));
         long waiting = Math.min(limit, queue == null ? 0 : queue.getMessageCount());
@@ -334,7 +415,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         int moved = 0;
         try (Connection connection = local.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageConsumer consumer = session.createConsumer(session.createQueue(name));
+             MessageConsumer consumer = session.createConsumer(session.createQueue(name), selector);
              MessageProducer producer = session.createProducer(session.createQueue(OUTBOUND))) {
             connection.start();
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -413,7 +494,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         copy.writeBytes(body);
         for (Object property : Collections.list(message.getPropertyNames())) {
             String name = String.valueOf(property);
-            if (!brokerOwn(name)) {
+            if (!brokerOwn(name) && !Headers.PEER_REFUSAL.equals(name)) { // a refusal is the park's, set afresh by each
                 copy.setObjectProperty(name, message.getObjectProperty(name));
             }
         }

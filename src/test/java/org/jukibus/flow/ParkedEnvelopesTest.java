@@ -173,6 +173,79 @@ class ParkedEnvelopesTest {
     }
 
     /**
+     * A peer whose broker refuses this node's envelopes (it took away this node's permissions) is up, so the check
+     * would send its refused envelopes back every round, to be refused and parked again, for ever. Held back instead: 2
+     * checks after the first round of refusals, twice as long after each round refused again (no loop), while the other
+     * peers' go back as before; after a quiet spell a refusal starts over.
+     */
+    @Test
+    void a_peer_whose_broker_refuses_has_its_parked_envelopes_held_back_longer_after_each_round() throws Exception {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2026-12-07T03:00:00Z"));
+        java.time.Duration check = java.time.Duration.ofMinutes(1);
+        // the periodic runs come a minute of real time from now, after the test; check() is called here
+        parked.schedule(peer -> false, peer -> false, java.time.Duration.ofDays(30), clock, check, java.time.Duration.ofDays(1));
+
+        assertThat(parked.refusedBy(PEER)).as("the first refusal starts a round").isTrue();
+        assertThat(parked.refusedBy(PEER)).as("the others of the round are counted, not logged").isFalse();
+        put("m-1", PEER, randomBytes(10));
+        put("o-1", OTHER, randomBytes(10));
+        parkAll(id -> id.equals("m-1") ? "AMQ229032: no permission to SEND" : null);
+
+        parked.check();
+        assertThat(parked.counts()).as("held back; the other peer's go").containsEntry(PEER, 1L).containsEntry(OTHER, 0L);
+        clock.move(check.multipliedBy(2));
+        parked.check();
+        assertThat(parked.counts()).as("after 2 checks: back for one more try").containsEntry(PEER, 0L);
+
+        assertThat(parked.refusedBy(PEER)).as("refused again: a second round").isTrue();
+        assertThat(parked.held(PEER)).isTrue();
+        clock.move(check.multipliedBy(3));
+        assertThat(parked.held(PEER)).as("held twice as long now").isTrue();
+        clock.move(check);
+        assertThat(parked.held(PEER)).isFalse();
+
+        for (int round = 3; round <= 9; round++) { // refused at the end of each hold: it grows to its bound
+            assertThat(parked.refusedBy(PEER)).isTrue();
+            clock.move(check.multipliedBy(1L << Math.min(round, ParkedEnvelopes.MAX_HOLD_ROUNDS)).minusSeconds(1));
+            assertThat(parked.held(PEER)).as("round " + round).isTrue();
+            clock.move(java.time.Duration.ofSeconds(1));
+            assertThat(parked.held(PEER)).as("round " + round + " ends").isFalse();
+        }
+
+        clock.move(check.multipliedBy(1L << (ParkedEnvelopes.MAX_HOLD_ROUNDS + 1))); // quiet: no refusal for a while
+        assertThat(parked.refusedBy(PEER)).isTrue();
+        clock.move(check.multipliedBy(2));
+        assertThat(parked.held(PEER)).as("a refusal after a quiet spell starts over").isFalse();
+
+        assertThat(parked.refusedBy(PEER)).isTrue();
+        clock.move(java.time.Duration.ofDays(-1)); // the node clock set back a day
+        assertThat(parked.held(PEER)).as("a hold is not stretched by a clock set back").isFalse();
+    }
+
+    /**
+     * Review-fwdlink M1: the hold is for what the peer's broker refused. Its envelopes parked while it was down go back
+     * at the check as before, or one misconfigured flow would hold up all of its mail.
+     */
+    @Test
+    void only_the_envelopes_a_peers_broker_refused_are_held_back_its_others_go_at_the_check() throws Exception {
+        parked.schedule(peer -> false, peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(1));
+        put("r-1", PEER, randomBytes(10));
+        put("d-1", PEER, randomBytes(10));
+        parkAll(id -> id.startsWith("r-") ? "AMQ229032: no permission to SEND" : null);
+        assertThat(parked.refusedBy(PEER)).isTrue();
+
+        parked.check();
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("parked while the peer was down: back")
+                .satisfies(m -> assertThat(m.getStringProperty(Headers.MESSAGE_ID)).isEqualTo("d-1"))
+                .satisfies(m -> assertThat(m.propertyExists(Headers.PEER_REFUSAL)).isFalse());
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the refused one is held back").isNull();
+        assertThat(parked.counts()).containsEntry(PEER, 1L);
+        Message refused = take(ParkedEnvelopes.queueOf(PEER));
+        assertThat(refused.getStringProperty(Headers.PEER_REFUSAL)).as("with its reason").contains("no permission");
+    }
+
+    /**
      * The review gives the forwarder what it must decide and leaves a down peer's fresh backlog on disk: of a peer
      * still down, the expired envelopes at the head (a relayed directory among them, which has no seal time, goes back
      * with them but does not stop the reading); reading ends at the first envelope within the window, so an expired
@@ -227,13 +300,18 @@ class ParkedEnvelopesTest {
 
     /** Every outbound envelope parked for its recipient, one transaction each, as the forwarder does. */
     private void parkAll() throws Exception {
+        parkAll(id -> null);
+    }
+
+    /** As {@link #parkAll()}, each with the refusal {@code refusals} gives its message id (null: its peer was down). */
+    private void parkAll(java.util.function.Function<String, String> refusals) throws Exception {
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = s.createConsumer(s.createQueue(ParkedEnvelopes.OUTBOUND));
             Message m;
             while ((m = consumer.receive(500)) != null) {
-                parked.park(s, m, m.getStringProperty(Headers.RECIPIENT));
+                parked.park(s, m, m.getStringProperty(Headers.RECIPIENT), refusals.apply(m.getStringProperty(Headers.MESSAGE_ID)));
                 s.commit();
             }
         }

@@ -1,0 +1,13 @@
+package org.jukibus.link;
+
+/**
+ * The peer's broker refused this one message on a line that stays up: an address it does not have (a flow newer than
+ * its release), a permission it does not give this node. The message's own failure, not the peer's: the line is kept,
+ * the peer is not marked down, the other messages to it go on (only a failed line or a peer that stopped answering
+ * marks it down). The cause is the broker's answer.
+ */
+public class MessageRefusedException extends Exception {
+    public MessageRefusedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
