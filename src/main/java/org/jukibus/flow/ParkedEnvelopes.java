@@ -140,6 +140,17 @@ public final class ParkedEnvelopes implements AutoCloseable {
     }
 
     /**
+     * The parking queue of the envelopes a peer's broker refused, {@code jukibus.parked.<peer>.refused}: apart from the
+     * peer's other parked mail, which a hold must never keep behind them (analysis-merge11 M4: a selector cannot read
+     * past the refused ones once the queue pages). Under the same address settings as every parking queue
+     * ({@code jukibus.parked.#}: made at its first park, paged, only this node may use it); a peer code has no dot, so
+     * it names no other peer's queue.
+     */
+    public static String refusedQueueOf(String peer) {
+        return queueOf(peer) + NodeBroker.REFUSED_SUFFIX;
+    }
+
+    /**
      * Starts the periodic moves back: every {@code check} those of the peers {@code knownDown} does not name, every
      * {@code review} what {@link #review()} finds due.
      *
@@ -193,7 +204,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (!session.getTransacted()) {
             throw new IllegalStateException("parking needs the transacted session that received the envelope");
         }
-        String queue = queueOf(peer);
+        String queue = refusal == null ? queueOf(peer) : refusedQueueOf(peer);
         MessageProducer producer = session.createProducer(session.createQueue(queue));
         try {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -265,6 +276,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 queued.remove(peer);
                 try {
                     moveBack(peer, Long.MAX_VALUE, true);
+                    moveBack(refusedQueueOf(peer), peer, Long.MAX_VALUE, true); // back after an outage: tried again at once
                 } catch (Exception e) {
                     log.warn("the envelopes parked for {} could not be moved back now (the next check tries again): {}",
                             peer, e.toString());
@@ -275,13 +287,20 @@ public final class ParkedEnvelopes implements AutoCloseable {
         }
     }
 
-    /** Envelopes parked now, by peer (the broker's counts: nothing is read). */
+    /** Envelopes parked now, by peer, refused ones included (the broker's counts: nothing is read). */
     public java.util.Map<String, Long> counts() {
         return countsOf(broker);
     }
 
-    /** Envelopes parked now in {@code broker}, by peer, from the broker's counts. */
+    /** Envelopes parked now in {@code broker}, by peer (its refused ones included), from the broker's counts. */
     public static java.util.Map<String, Long> countsOf(ActiveMQServer broker) {
+        java.util.Map<String, Long> counts = new TreeMap<>();
+        queueCounts(broker).forEach((queue, count) -> counts.merge(NodeBroker.parkedPeer(queue), count, Long::sum));
+        return Collections.unmodifiableMap(counts);
+    }
+
+    /** Envelopes parked now in {@code broker}, by parking queue (a peer's and its refused ones'). */
+    private static java.util.Map<String, Long> queueCounts(ActiveMQServer broker) {
         java.util.Map<String, Long> counts = new TreeMap<>();
         if (broker == null || !broker.isActive()) {
             return counts;
@@ -290,20 +309,29 @@ public final class ParkedEnvelopes implements AutoCloseable {
             if (name.startsWith(PREFIX)) {
                 Queue queue = broker.locateQueue(SimpleString.of(name));
                 if (queue != null) {
-                    counts.put(name.substring(PREFIX.length()), queue.getMessageCount());
+                    counts.put(name, queue.getMessageCount());
                 }
             }
         }
-        return Collections.unmodifiableMap(counts);
+        return counts;
     }
 
-    /** The check: every parked envelope of the peers whose link is not known down. */
+    /** The peer whose envelopes wait in parking queue {@code queue}, and whether they are the ones its broker refused. */
+    private record Parking(String queue, String peer, boolean refused) {
+        static Parking of(String queue) {
+            return new Parking(queue, NodeBroker.parkedPeer(queue), queue.endsWith(NodeBroker.REFUSED_SUFFIX));
+        }
+    }
+
+    /**
+     * The check: every parked envelope of the peers whose link is not known down; of a peer whose broker refuses
+     * ({@link #held}), what it did not refuse (parked while it was down), the refused ones wait out the hold.
+     */
     void check() throws JMSException {
-        for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
-            String peer = parked.getKey();
-            if (parked.getValue() > 0 && !knownDown.test(peer)) {
-                // of a peer whose broker refuses, only what it did not refuse (parked while it was down)
-                moveBack(peer, Long.MAX_VALUE, true, held(peer) ? NOT_REFUSED : null);
+        for (java.util.Map.Entry<String, Long> parked : queueCounts(broker).entrySet()) {
+            Parking parking = Parking.of(parked.getKey());
+            if (parked.getValue() > 0 && !knownDown.test(parking.peer()) && !(parking.refused() && held(parking.peer()))) {
+                moveBack(parking.queue(), parking.peer(), Long.MAX_VALUE, true);
             }
         }
     }
@@ -313,22 +341,20 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * down those at the head of its queue that are due ({@link #due}).
      */
     void review() throws JMSException {
-        for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
-            String peer = parked.getKey();
+        for (java.util.Map.Entry<String, Long> parked : queueCounts(broker).entrySet()) {
+            Parking parking = Parking.of(parked.getKey());
+            String peer = parking.peer();
             if (parked.getValue() == 0) {
                 continue;
             }
             if (refused.test(peer)) {
-                moveBack(peer);
-            } else if (!knownDown.test(peer) && !held(peer)) {
-                moveBack(peer, Long.MAX_VALUE, true);
-            } else { // down, or refusing (refusedBy): only what expired, at the head, and what it did not refuse
-                if (!knownDown.test(peer)) {
-                    moveBack(peer, Long.MAX_VALUE, true, NOT_REFUSED);
-                }
-                long due = dueAtHead(peer);
+                moveBack(parking.queue(), peer, Long.MAX_VALUE, false);
+            } else if (!knownDown.test(peer) && !(parking.refused() && held(peer))) {
+                moveBack(parking.queue(), peer, Long.MAX_VALUE, true);
+            } else { // down, or the refused ones of a peer that refuses (refusedBy): only what expired, at the head
+                long due = dueAtHead(parking.queue());
                 if (due > 0) {
-                    moveBack(peer, due, false); // expired: the forwarder dead-letters them, down or not
+                    moveBack(parking.queue(), peer, due, false); // expired: the forwarder dead-letters them, down or not
                 }
             }
         }
@@ -343,13 +369,13 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * an outage interleaves with newer ones parked meanwhile): such an expired envelope behind a fresh one waits until
      * those ahead of it are due.
      */
-    long dueAtHead(String peer) throws JMSException {
+    long dueAtHead(String queue) throws JMSException {
         java.time.Instant expiredBefore = clock.instant().minus(outageWindow);
         long read = 0;
         long throughLastExpired = 0;
         try (Connection connection = local.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queueOf(peer)))) {
+             jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
             connection.start();
             java.util.Enumeration<?> parked = browser.getEnumeration();
             while (parked.hasMoreElements()) {
@@ -397,15 +423,11 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * that takes the connection and then fails every send is not handed its whole backlog to park again each time.
      */
     synchronized int moveBack(String peer, long limit, boolean paced) throws JMSException {
-        return moveBack(peer, limit, paced, null);
+        return moveBack(queueOf(peer), peer, limit, paced);
     }
 
-    /** Selects the parked envelopes the peer's broker did not refuse. */
-    static final String NOT_REFUSED = Headers.PEER_REFUSAL + " IS NULL";
-
-    /** As {@link #moveBack(String, long, boolean)}, only the envelopes {@code selector} (null: all) selects. */
-    synchronized int moveBack(String peer, long limit, boolean paced, String selector) throws JMSException {
-        String name = queueOf(peer);
+    /** As {@link #moveBack(String, long, boolean)}, from parking queue {@code name} of {@code peer} (its own or its refused ones'). */
+    private synchronized int moveBack(String name, String peer, long limit, boolean paced) throws JMSException {
         Queue queue = broker.locateQueue(SimpleString.of(name));
         long waiting = Math.min(limit, queue == null ? 0 : queue.getMessageCount());
         parking.remove(peer); // a park after this point is logged again
@@ -415,7 +437,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         int moved = 0;
         try (Connection connection = local.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageConsumer consumer = session.createConsumer(session.createQueue(name), selector);
+             MessageConsumer consumer = session.createConsumer(session.createQueue(name));
              MessageProducer producer = session.createProducer(session.createQueue(OUTBOUND))) {
             connection.start();
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -444,8 +466,8 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 }
             }
         }
-        log.info("moved {} envelopes parked for {} back to the outbound queue ({} left parked)", moved, peer,
-                queue.getMessageCount());
+        log.info("moved {} envelopes parked for {} back to the outbound queue ({} left in {})", moved, peer,
+                queue.getMessageCount(), name);
         return moved;
     }
 

@@ -19,6 +19,7 @@ import org.jukibus.link.LineOpeningException;
 import org.jukibus.link.MessageRefusedException;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerSender;
+import org.jukibus.link.PeerText;
 import org.jukibus.link.PeerUnreachableException;
 import org.jukibus.link.UnknownPeerException;
 import org.slf4j.Logger;
@@ -261,24 +262,21 @@ public final class PeerForwarder {
         return new Forward(recipient, address, messageId, required(in, Headers.TYPE), in.getBody(byte[].class));
     }
 
-    /** How much of a refusal's text (the peer's broker's words) is kept on the parked envelope. */
-    static final int REFUSAL_CHARS = 300;
-
     /** A message the recipient's broker refused, on a line that works: counted (an alert asks) and logged, never silent. */
     private void refusedByPeer(Exchange exchange, Forward forward, Exception refusal) {
         metrics.refusedByPeer(FlowDefinition.flowOfAddress(forward.address()));
-        // kept on the parked envelope (only the refused ones are held back); the peer's text, so bounded
-        String reason = String.valueOf(refusal.getMessage());
-        exchange.getIn().setHeader(Headers.PEER_REFUSAL, reason.length() > REFUSAL_CHARS ? reason.substring(0, REFUSAL_CHARS) : reason);
+        // kept on the parked envelope (only the refused ones are held back): the peer's words, bounded and escaped by
+        // the link (analysis-merge11 L5), as the log line below has them
+        String reason = refusal instanceof MessageRefusedException refused ? refused.reason() : PeerText.of(refusal.getMessage());
+        exchange.getIn().setHeader(Headers.PEER_REFUSAL, reason);
         ParkedEnvelopes parking = parked;
         // the first of a round is logged (a peer that refuses everything would write a line per envelope), every one counted
         boolean round = parking == null || parking.refusedBy(forward.recipient());
         if (round) {
             log.warn("{} message {} refused by {}'s broker (parked, tried again later; the peer is not marked down): {}",
-                    forward.type(), forward.messageId(), forward.recipient(), refusal.getMessage());
+                    forward.type(), forward.messageId(), forward.recipient(), reason);
         } else {
-            log.debug("{} message {} refused by {}'s broker: {}", forward.type(), forward.messageId(), forward.recipient(),
-                    refusal.getMessage());
+            log.debug("{} message {} refused by {}'s broker: {}", forward.type(), forward.messageId(), forward.recipient(), reason);
         }
     }
 

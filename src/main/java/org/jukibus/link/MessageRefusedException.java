@@ -7,7 +7,21 @@ package org.jukibus.link;
  * marks it down). The cause is the broker's answer.
  */
 public class MessageRefusedException extends Exception {
-    public MessageRefusedException(String message, Throwable cause) {
+
+    private final String reason;
+
+    /** {@code reason}: the peer broker's own words, as {@link PeerText#of} leaves them (bounded, no line breaks). */
+    public MessageRefusedException(String message, String reason, Throwable cause) {
         super(message, cause);
+        this.reason = reason;
+    }
+
+    public MessageRefusedException(String message, Throwable cause) {
+        this(message, PeerText.of(message), cause);
+    }
+
+    /** Why the peer's broker refused it, in its words: bounded and escaped ({@link PeerText}), fit for a log or a header. */
+    public String reason() {
+        return reason;
     }
 }

@@ -280,12 +280,12 @@ final class PeerLink implements AutoCloseable {
             // a broker of another version) must not have its envelopes rolled back to wait out a redelivery delay in
             // this node's memory, each of them, one after the other; they are parked like those of a peer that is
             // down. The same envelope sent again later carries the same duplicate id: a send that did arrive is dropped.
-            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
+            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), PeerText.of(e.getMessage()));
             // failed at once, as finish() does: a close would ask a peer that may not answer, under the link's lock,
             // which holds up every sender waiting for a line (openLine) for up to the call timeout
             current.cut(peer);
             sendFailed(current);
-            throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + e.getMessage(), e);
+            throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + PeerText.of(e.getMessage()), e);
         }
         sendsSucceeded();
     }
@@ -501,7 +501,7 @@ final class PeerLink implements AutoCloseable {
             }
             if (failure != null || expired) {
                 if (!expired) {
-                    log.warn("send to {} via {} failed: {}", peer, line.endpoint(), failure.getMessage());
+                    log.warn("send to {} via {} failed: {}", peer, line.endpoint(), PeerText.of(failure.getMessage()));
                 }
                 line.cut(peer); // first: a close would ask the peer, which may not answer, once per session
                 // closes the connection, and the session with the sends still waiting on it; the peer counts as down
@@ -514,7 +514,7 @@ final class PeerLink implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     if (result.get(i) != null) {
                         result.set(i, new PeerUnreachableException("send to " + peer + " via " + line.endpoint()
-                                + " failed: " + result.get(i).getMessage(), result.get(i)));
+                                + " failed: " + PeerText.of(result.get(i).getMessage()), result.get(i)));
                     }
                 }
             } else {
@@ -576,7 +576,9 @@ final class PeerLink implements AutoCloseable {
     }
 
     private MessageRefusedException refused(JMSException refusal) {
-        return new MessageRefusedException("the broker of " + peer + " refused the message: " + refusal.getMessage(), refusal);
+        // the peer's words, which reach this node's log and the parked envelope: bounded and escaped (analysis-merge11 L5)
+        String reason = PeerText.of(refusal.getMessage());
+        return new MessageRefusedException("the broker of " + peer + " refused the message: " + reason, reason, refusal);
     }
 
     private synchronized boolean isClosed() {
@@ -760,7 +762,7 @@ final class PeerLink implements AutoCloseable {
                 }
                 last = (JMSException) e;
                 if (!quiet) {
-                    log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
+                    log.warn("link to {} via {} failed: {}", peer, endpoint, PeerText.of(e.getMessage()));
                 }
             }
         }
@@ -818,7 +820,7 @@ final class PeerLink implements AutoCloseable {
         try {
             fresh = connect(primary);
         } catch (JMSException e) {
-            log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, e.getMessage());
+            log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, PeerText.of(e.getMessage()));
             return;
         }
         Line backup = null;

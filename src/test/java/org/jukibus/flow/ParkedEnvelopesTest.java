@@ -241,8 +241,46 @@ class ParkedEnvelopesTest {
                 .satisfies(m -> assertThat(m.propertyExists(Headers.PEER_REFUSAL)).isFalse());
         assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the refused one is held back").isNull();
         assertThat(parked.counts()).containsEntry(PEER, 1L);
-        Message refused = take(ParkedEnvelopes.queueOf(PEER));
+        assertThat(depth(ParkedEnvelopes.queueOf(PEER))).isZero();
+        Message refused = take(ParkedEnvelopes.refusedQueueOf(PEER));
         assertThat(refused.getStringProperty(Headers.PEER_REFUSAL)).as("with its reason").contains("no permission");
+    }
+
+    /**
+     * Analysis-merge11 M4: the refused envelopes wait on a queue of their own. On the peer's one parking queue a
+     * selector ("not refused") could not reach an envelope behind more refused ones than the address keeps in memory
+     * once it pages: the peer's other mail would wait out every hold behind them. Here the parking addresses page at
+     * 64 KiB and 100 refused envelopes of 4 KiB come first.
+     */
+    @Test
+    void a_peers_mail_never_waits_behind_its_refused_envelopes_however_many_page() throws Exception {
+        org.apache.activemq.artemis.core.settings.impl.AddressSettings paged = new org.apache.activemq.artemis.core.settings.impl.AddressSettings();
+        paged.merge(broker.server().getAddressSettingsRepository().getMatch(ParkedEnvelopes.queueOf(PEER)));
+        paged.setMaxSizeBytes(64 * 1024).setPageSizeBytes(16 * 1024)
+                .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE);
+        broker.server().getAddressSettingsRepository().addMatch(ParkedEnvelopes.PREFIX + "#", paged);
+        parked.schedule(peer -> false, peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(1));
+        for (int i = 1; i <= 100; i++) {
+            put("r-" + i, PEER, randomBytes(4096));
+        }
+        put("d-1", PEER, randomBytes(10));
+        parkAll(id -> id.startsWith("r-") ? "AMQ229032: no permission to SEND" : null);
+        assertThat(parked.refusedBy(PEER)).isTrue();
+        assertThat(broker.server().getPagingManager().getPageStore(SimpleString.of(ParkedEnvelopes.refusedQueueOf(PEER))).isPaging())
+                .as("the refused ones page").isTrue();
+
+        parked.check();
+
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the mail it did not refuse: back at the check")
+                .satisfies(m -> assertThat(m.getStringProperty(Headers.MESSAGE_ID)).isEqualTo("d-1"));
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the refused ones are held back").isNull();
+        assertThat(depth(ParkedEnvelopes.refusedQueueOf(PEER))).isEqualTo(100);
+        assertThat(parked.counts()).as("counted under their peer").containsEntry(PEER, 100L);
+
+        parked.releaseFor(PEER); // back after an outage: all of them, at once
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> depth(ParkedEnvelopes.refusedQueueOf(PEER)) == 0 && depth(ParkedEnvelopes.OUTBOUND) == 100);
     }
 
     /**
@@ -296,6 +334,9 @@ class ParkedEnvelopesTest {
         assertThatThrownBy(() -> ParkedEnvelopes.queueOf("131059.x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ParkedEnvelopes.queueOf("#")).isInstanceOf(IllegalArgumentException.class);
         assertThat(ParkedEnvelopes.queueOf(PEER)).isEqualTo("jukibus.parked.131059");
+        assertThat(ParkedEnvelopes.refusedQueueOf(PEER)).isEqualTo("jukibus.parked.131059.refused");
+        assertThat(NodeBroker.parkedPeer(ParkedEnvelopes.refusedQueueOf(PEER))).isEqualTo(PEER);
+        assertThat(NodeBroker.parkedPeer(ParkedEnvelopes.queueOf(PEER))).isEqualTo(PEER);
     }
 
     /** Every outbound envelope parked for its recipient, one transaction each, as the forwarder does. */
