@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Envelopes for a peer that is down, kept on disk where nothing consumes them: one parking queue per peer,
- * {@code jukibus.parked.<peer code>} (broker-config: paged, no redelivery delay, only this node may send or consume).
+ * {@code jukibus.parked.<peer code>} (broker-config: paged, no redelivery delay, only this node may send or consume), and
+ * beside it {@code jukibus.parked.<peer code>.refused} for the envelopes its broker refused ({@link #refusedQueueOf}),
+ * which a hold keeps back while the peer's other mail goes.
  *
  * <p>Why: a forwarder that failed and rolled back an envelope for a down peer left it waiting out its redelivery
  * delay, and Artemis keeps such a message in memory, counted toward no bound; within a minute the whole backlog of a
@@ -121,9 +123,14 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (broker == null || broker.getAddressSettingsRepository() == null) {
             return java.util.Optional.empty();
         }
-        org.apache.activemq.artemis.core.settings.impl.AddressSettings parking =
-                broker.getAddressSettingsRepository().getMatch(PREFIX + "000000");
-        if (parking.isAutoCreateQueues() && parking.isAutoCreateAddresses() && !parking.isAutoDeleteQueues()) {
+        // the refused envelopes' queue as well: a setting for "jukibus.parked.*" would cover the peer's queue only
+        boolean parks = true;
+        for (String queue : java.util.List.of(queueOf("000000"), refusedQueueOf("000000"))) {
+            org.apache.activemq.artemis.core.settings.impl.AddressSettings parking =
+                    broker.getAddressSettingsRepository().getMatch(queue);
+            parks &= parking.isAutoCreateQueues() && parking.isAutoCreateAddresses() && !parking.isAutoDeleteQueues();
+        }
+        if (parks) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("the broker.xml in force has no address-setting for " + PREFIX + "# (auto-created,"

@@ -118,7 +118,7 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
                 outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
             } catch (RuntimeException e) {
                 // a line that could not even be tried (e.g. its TLS context): this peer's messages wait, the others go
-                log.warn("messages for {} not sent: {}", peer.getKey(), e.toString());
+                log.warn("messages for {} not sent: {}", peer.getKey(), PeerText.of(e.toString()));
                 outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
             }
         }
