@@ -44,7 +44,8 @@ public final class BrokerStats {
     /**
      * Messages waiting now in each of the node's own queues ({@code jukibus.*}: outbound, dead
      * letters, every inbound queue), by name in name order; the broker's internal queues are left out.
-     * The parking queues, one per peer that is down ({@link NodeBroker#PARKED_PREFIX}), count as one,
+     * The parking queues, one per peer that is down and one for the envelopes a peer's broker refused
+     * ({@link NodeBroker#PARKED_PREFIX}), count as one,
      * {@value #PARKED}: central may hold one for each of ~1,741 municipalities.
      */
     public static Map<String, Long> jukibusQueueDepths(ActiveMQServer server) {

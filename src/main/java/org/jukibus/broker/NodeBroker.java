@@ -41,6 +41,17 @@ public final class NodeBroker implements AutoCloseable {
      * flow because the broker's statistics fold them into one figure.
      */
     public static final String PARKED_PREFIX = "jukibus.parked.";
+    /**
+     * A peer's second parking queue, {@code jukibus.parked.<peer code>.refused}, ends with this: the envelopes its broker
+     * refused, kept apart from its other parked mail (flow.ParkedEnvelopes#refusedQueueOf).
+     */
+    public static final String REFUSED_SUFFIX = ".refused";
+
+    /** The peer code a parking queue ({@link #PARKED_PREFIX}, its refused ones' too) is for. */
+    public static String parkedPeer(String queue) {
+        String peer = queue.substring(PARKED_PREFIX.length());
+        return peer.endsWith(REFUSED_SUFFIX) ? peer.substring(0, peer.length() - REFUSED_SUFFIX.length()) : peer;
+    }
 
     /** In-VM acceptor ids must be unique per JVM; several nodes share one in tests and the demo. */
     private static final AtomicInteger NEXT_VM_ID = new AtomicInteger(1);

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  *   <li>{@code jukibus_flow_sent_total{flow}}: envelopes a peer's broker has stored</li>
  *   <li>{@code jukibus_flow_received_total{flow}}: envelopes delivered to this node's legacy outbox</li>
+ *   <li>{@code jukibus_flow_refused_total{flow}}: envelopes the recipient's broker refused on a line that works (an
+ *       address it lacks, a permission it does not give this node): parked, the peer not marked down</li>
  *   <li>{@code jukibus_flow_failed_total{flow,reason}}: messages dead-lettered, by reason</li>
  *   <li>{@code jukibus_flow_overdue_total{flow}}: messages sent that had no receipt in time (a warning)</li>
  *   <li>{@code jukibus_flow_unanswered_total{flow}}: messages sent that never had a receipt, reported not delivered
@@ -46,6 +48,7 @@ public final class FlowMetrics {
         for (String flow : flows) { // present from the start, at 0, so a rate is defined
             sentCounter(flow);
             receivedCounter(flow);
+            refusedCounter(flow);
             latencyTimer(flow);
         }
         // the series of this node's own replays, which are never bounded (UnopenedDeadLetters): 0 for good, so the
@@ -102,6 +105,16 @@ public final class FlowMetrics {
     public void unanswered(String flow) {
         Counter.builder("jukibus.flow.unanswered").description("Messages sent that never had a receipt, reported not delivered")
                 .tag("flow", tag(flow)).register(registry).increment();
+    }
+
+    /** The recipient's broker refused one of this node's envelopes on a line that works (parked, the peer not marked down). */
+    public void refusedByPeer(String flow) {
+        refusedCounter(flow).increment();
+    }
+
+    private Counter refusedCounter(String flow) {
+        return Counter.builder("jukibus.flow.refused").description("Envelopes the recipient's broker refused (parked)")
+                .tag("flow", tag(flow)).register(registry);
     }
 
     private Counter sentCounter(String flow) {

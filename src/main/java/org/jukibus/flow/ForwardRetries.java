@@ -101,6 +101,24 @@ public class ForwardRetries {
     }
 
     /**
+     * The put-back of a message its recipient's broker refused on a line that works ({@code refusal}: why): parked as a
+     * down peer's is, with the refusal kept on it, so that only the refused ones are held back while the peer refuses
+     * ({@link ParkedEnvelopes#refusedBy}).
+     */
+    public void refused(Session session, Message original, byte[] body, String peer, String refusal) throws JMSException {
+        ParkedEnvelopes parking = parked;
+        if (parking == null) {
+            later(session, original, body, null);
+            return;
+        }
+        try {
+            parking.park(session, original, peer, refusal);
+        } catch (IllegalArgumentException noQueue) {
+            later(session, original, body, noQueue);
+        }
+    }
+
+    /**
      * Sends a copy of {@code original} (whose body, as received, is {@code body}) on {@code session}, the batch's, to be
      * delivered again after its backoff. The copy carries the node's own headers ({@code Jukibus*}), the body, the
      * delivery mode and priority; not the JMS correlation id, type or expiration (no outbound message has them), nor

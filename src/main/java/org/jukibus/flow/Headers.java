@@ -100,6 +100,12 @@ public final class Headers {
      * outbound queue (epoch millis), so that its age survives the copies to the parking queue and back.
      */
     public static final String QUEUED_AT_MILLIS = "JukibusQueuedAtMillis";
+    /**
+     * On a parked envelope: why the recipient's broker refused it (its last refusal, bounded: the text is the peer's).
+     * Only the refused envelopes of a peer are held back from the parking check ({@link ParkedEnvelopes#refusedBy});
+     * not carried back to the outbound queue.
+     */
+    public static final String PEER_REFUSAL = "JukibusPeerRefusal";
     /** Artemis duplicate detection id: a second message with the same id is dropped by the broker. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /**

@@ -220,8 +220,13 @@ final class OutboundBatchConsumer extends DefaultConsumer {
                 settings.retries().later(session, received.get(exchange), bodies.get(exchange), null);
             }
             for (Exchange exchange : outcome.down()) {
-                settings.retries().peerDown(session, received.get(exchange), bodies.get(exchange),
-                        exchange.getIn().getHeader(Headers.RECIPIENT, String.class));
+                String recipient = exchange.getIn().getHeader(Headers.RECIPIENT, String.class);
+                String refusal = exchange.getIn().getHeader(Headers.PEER_REFUSAL, String.class);
+                if (refusal == null) {
+                    settings.retries().peerDown(session, received.get(exchange), bodies.get(exchange), recipient);
+                } else { // its broker refused it, the peer is up: parked with the reason, held back while it refuses
+                    settings.retries().refused(session, received.get(exchange), bodies.get(exchange), recipient, refusal);
+                }
             }
             // last before the commit: a batch rolled back before this point (a stop, a failed put-back) has logged
             // nothing, and its messages are logged when they are forwarded again

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Envelopes for a peer that is down, kept on disk where nothing consumes them: one parking queue per peer,
- * {@code jukibus.parked.<peer code>} (broker-config: paged, no redelivery delay, only this node may send or consume).
+ * {@code jukibus.parked.<peer code>} (broker-config: paged, no redelivery delay, only this node may send or consume), and
+ * beside it {@code jukibus.parked.<peer code>.refused} for the envelopes its broker refused ({@link #refusedQueueOf}),
+ * which a hold keeps back while the peer's other mail goes.
  *
  * <p>Why: a forwarder that failed and rolled back an envelope for a down peer left it waiting out its redelivery
  * delay, and Artemis keeps such a message in memory, counted toward no bound; within a minute the whole backlog of a
@@ -87,6 +89,16 @@ public final class ParkedEnvelopes implements AutoCloseable {
     private volatile Predicate<String> refused;
     private volatile Duration outageWindow;
     private volatile java.time.Clock clock;
+    private volatile Duration checkEvery;
+    /** Peers whose broker refused envelopes of this node, and until when their parked ones are held back. */
+    private final java.util.Map<String, Hold> refusing = new ConcurrentHashMap<>();
+
+    /** The refusal rounds of a peer in a row, and the end of the present one's hold. */
+    private record Hold(int rounds, java.time.Instant until) {
+    }
+
+    /** The longest hold: 2^6 checks (about an hour with the default check). */
+    static final int MAX_HOLD_ROUNDS = 6;
 
     /**
      * @param broker the node's broker (queue counts)
@@ -111,9 +123,14 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (broker == null || broker.getAddressSettingsRepository() == null) {
             return java.util.Optional.empty();
         }
-        org.apache.activemq.artemis.core.settings.impl.AddressSettings parking =
-                broker.getAddressSettingsRepository().getMatch(PREFIX + "000000");
-        if (parking.isAutoCreateQueues() && parking.isAutoCreateAddresses() && !parking.isAutoDeleteQueues()) {
+        // the refused envelopes' queue as well: a setting for "jukibus.parked.*" would cover the peer's queue only
+        boolean parks = true;
+        for (String queue : java.util.List.of(queueOf("000000"), refusedQueueOf("000000"))) {
+            org.apache.activemq.artemis.core.settings.impl.AddressSettings parking =
+                    broker.getAddressSettingsRepository().getMatch(queue);
+            parks &= parking.isAutoCreateQueues() && parking.isAutoCreateAddresses() && !parking.isAutoDeleteQueues();
+        }
+        if (parks) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("the broker.xml in force has no address-setting for " + PREFIX + "# (auto-created,"
@@ -130,6 +147,17 @@ public final class ParkedEnvelopes implements AutoCloseable {
     }
 
     /**
+     * The parking queue of the envelopes a peer's broker refused, {@code jukibus.parked.<peer>.refused}: apart from the
+     * peer's other parked mail, which a hold must never keep behind them (analysis-merge11 M4: a selector cannot read
+     * past the refused ones once the queue pages). Under the same address settings as every parking queue
+     * ({@code jukibus.parked.#}: made at its first park, paged, only this node may use it); a peer code has no dot, so
+     * it names no other peer's queue.
+     */
+    public static String refusedQueueOf(String peer) {
+        return queueOf(peer) + NodeBroker.REFUSED_SUFFIX;
+    }
+
+    /**
      * Starts the periodic moves back: every {@code check} those of the peers {@code knownDown} does not name, every
      * {@code review} what {@link #review()} finds due.
      *
@@ -143,6 +171,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         this.refused = refused;
         this.outageWindow = outageWindow;
         this.clock = clock;
+        this.checkEvery = check;
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes check", check, this::check),
                 check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
         mover.scheduleWithFixedDelay(PeriodicJob.guarded("parked envelopes review", review, this::review),
@@ -159,7 +188,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         if (in == null || in.getJmsSession() == null || in.getJmsMessage() == null) {
             throw new IllegalStateException("envelope for " + peer + " was not received from a JMS queue: cannot park it");
         }
-        park(in.getJmsSession(), in.getJmsMessage(), peer);
+        park(in.getJmsSession(), in.getJmsMessage(), peer, exchange.getIn().getHeader(Headers.PEER_REFUSAL, String.class));
     }
 
     /**
@@ -170,20 +199,78 @@ public final class ParkedEnvelopes implements AutoCloseable {
      *                               one: a crash between them would lose the envelope or keep it twice)
      */
     public void park(Session session, Message message, String peer) throws JMSException {
+        park(session, message, peer, null);
+    }
+
+    /**
+     * As {@link #park(Session, Message, String)}; {@code refusal} (null: the peer is down) is why the peer's broker
+     * refused it, kept on the copy ({@link Headers#PEER_REFUSAL}): only such envelopes are held back while the peer
+     * refuses ({@link #refusedBy}), its others go back at the check.
+     */
+    public void park(Session session, Message message, String peer, String refusal) throws JMSException {
         if (!session.getTransacted()) {
             throw new IllegalStateException("parking needs the transacted session that received the envelope");
         }
-        String queue = queueOf(peer);
+        String queue = refusal == null ? queueOf(peer) : refusedQueueOf(peer);
         MessageProducer producer = session.createProducer(session.createQueue(queue));
         try {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            producer.send(copy(session, message));
+            BytesMessage copy = copy(session, message);
+            if (refusal != null) {
+                copy.setStringProperty(Headers.PEER_REFUSAL, refusal);
+            }
+            producer.send(copy);
         } finally {
             producer.close();
         }
-        if (parking.add(peer)) {
+        if (refusal == null && parking.add(peer)) { // a refusal is logged by the forwarder, with its reason
             log.info("peer {} is down: its envelopes wait in {} (on disk) until its link answers", peer, queue);
         }
+    }
+
+    /**
+     * The peer's broker refused an envelope of this node on a line that works (an address it lacks, a permission it does
+     * not give this node; the envelope is parked, the peer is not down). Its parked envelopes are then held back from the
+     * check: 2 checks after the first round of refusals, twice as long after each round refused again, at most
+     * 2^{@value #MAX_HOLD_ROUNDS} checks; a refusal after a quiet spell (no refusal for as long again as its hold)
+     * starts over. So a peer that refuses everything (it took away this node's permissions) costs a send per envelope
+     * per hold, not per check, and no loop. Its expired envelopes are still reviewed (dead letters, the senders told),
+     * and its return after a real outage (releaseFor) moves everything back at once.
+     *
+     * @return whether this refusal starts a new round (the caller logs it; the others of the round are counted only)
+     */
+    public boolean refusedBy(String peer) {
+        java.time.Clock now = clock;
+        Duration every = checkEvery;
+        if (now == null || every == null) { // not scheduled: nothing is checked, nothing to hold
+            return true;
+        }
+        java.time.Instant at = now.instant();
+        boolean[] round = {false};
+        refusing.compute(peer, (p, hold) -> {
+            if (hold != null && at.isBefore(hold.until())) {
+                return hold; // the same round: the envelopes moved back once, refused one after the other
+            }
+            round[0] = true;
+            boolean quiet = hold == null
+                    || at.isAfter(hold.until().plus(every.multipliedBy(1L << hold.rounds())));
+            int rounds = quiet ? 1 : Math.min(hold.rounds() + 1, MAX_HOLD_ROUNDS);
+            return new Hold(rounds, at.plus(every.multipliedBy(1L << rounds)));
+        });
+        return round[0];
+    }
+
+    /** Whether the peer's parked envelopes are held back from the check now: its broker refused some ({@link #refusedBy}). */
+    boolean held(String peer) {
+        Hold hold = refusing.get(peer);
+        java.time.Clock now = clock;
+        Duration every = checkEvery;
+        if (hold == null || now == null || every == null) {
+            return false;
+        }
+        java.time.Instant at = now.instant();
+        // a hold ending further off than the longest one is a clock set back since (review-fwdlink L2): lapsed
+        return at.isBefore(hold.until()) && !hold.until().isAfter(at.plus(every.multipliedBy(1L << MAX_HOLD_ROUNDS)));
     }
 
     /** Moves {@code peer}'s parked envelopes back to the outbound queue soon, on the mover's thread. */
@@ -196,6 +283,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 queued.remove(peer);
                 try {
                     moveBack(peer, Long.MAX_VALUE, true);
+                    moveBack(refusedQueueOf(peer), peer, Long.MAX_VALUE, true); // back after an outage: tried again at once
                 } catch (Exception e) {
                     log.warn("the envelopes parked for {} could not be moved back now (the next check tries again): {}",
                             peer, e.toString());
@@ -206,13 +294,20 @@ public final class ParkedEnvelopes implements AutoCloseable {
         }
     }
 
-    /** Envelopes parked now, by peer (the broker's counts: nothing is read). */
+    /** Envelopes parked now, by peer, refused ones included (the broker's counts: nothing is read). */
     public java.util.Map<String, Long> counts() {
         return countsOf(broker);
     }
 
-    /** Envelopes parked now in {@code broker}, by peer, from the broker's counts. */
+    /** Envelopes parked now in {@code broker}, by peer (its refused ones included), from the broker's counts. */
     public static java.util.Map<String, Long> countsOf(ActiveMQServer broker) {
+        java.util.Map<String, Long> counts = new TreeMap<>();
+        queueCounts(broker).forEach((queue, count) -> counts.merge(NodeBroker.parkedPeer(queue), count, Long::sum));
+        return Collections.unmodifiableMap(counts);
+    }
+
+    /** Envelopes parked now in {@code broker}, by parking queue (a peer's and its refused ones'). */
+    private static java.util.Map<String, Long> queueCounts(ActiveMQServer broker) {
         java.util.Map<String, Long> counts = new TreeMap<>();
         if (broker == null || !broker.isActive()) {
             return counts;
@@ -221,19 +316,29 @@ public final class ParkedEnvelopes implements AutoCloseable {
             if (name.startsWith(PREFIX)) {
                 Queue queue = broker.locateQueue(SimpleString.of(name));
                 if (queue != null) {
-                    counts.put(name.substring(PREFIX.length()), queue.getMessageCount());
+                    counts.put(name, queue.getMessageCount());
                 }
             }
         }
-        return Collections.unmodifiableMap(counts);
+        return counts;
     }
 
-    /** The check: every parked envelope of the peers whose link is not known down. */
+    /** The peer whose envelopes wait in parking queue {@code queue}, and whether they are the ones its broker refused. */
+    private record Parking(String queue, String peer, boolean refused) {
+        static Parking of(String queue) {
+            return new Parking(queue, NodeBroker.parkedPeer(queue), queue.endsWith(NodeBroker.REFUSED_SUFFIX));
+        }
+    }
+
+    /**
+     * The check: every parked envelope of the peers whose link is not known down; of a peer whose broker refuses
+     * ({@link #held}), what it did not refuse (parked while it was down), the refused ones wait out the hold.
+     */
     void check() throws JMSException {
-        for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
-            String peer = parked.getKey();
-            if (parked.getValue() > 0 && !knownDown.test(peer)) {
-                moveBack(peer, Long.MAX_VALUE, true);
+        for (java.util.Map.Entry<String, Long> parked : queueCounts(broker).entrySet()) {
+            Parking parking = Parking.of(parked.getKey());
+            if (parked.getValue() > 0 && !knownDown.test(parking.peer()) && !(parking.refused() && held(parking.peer()))) {
+                moveBack(parking.queue(), parking.peer(), Long.MAX_VALUE, true);
             }
         }
     }
@@ -243,19 +348,20 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * down those at the head of its queue that are due ({@link #due}).
      */
     void review() throws JMSException {
-        for (java.util.Map.Entry<String, Long> parked : counts().entrySet()) {
-            String peer = parked.getKey();
+        for (java.util.Map.Entry<String, Long> parked : queueCounts(broker).entrySet()) {
+            Parking parking = Parking.of(parked.getKey());
+            String peer = parking.peer();
             if (parked.getValue() == 0) {
                 continue;
             }
             if (refused.test(peer)) {
-                moveBack(peer);
-            } else if (!knownDown.test(peer)) {
-                moveBack(peer, Long.MAX_VALUE, true);
-            } else {
-                long due = dueAtHead(peer);
+                moveBack(parking.queue(), peer, Long.MAX_VALUE, false);
+            } else if (!knownDown.test(peer) && !(parking.refused() && held(peer))) {
+                moveBack(parking.queue(), peer, Long.MAX_VALUE, true);
+            } else { // down, or the refused ones of a peer that refuses (refusedBy): only what expired, at the head
+                long due = dueAtHead(parking.queue());
                 if (due > 0) {
-                    moveBack(peer, due, false); // expired: the forwarder dead-letters them, down or not
+                    moveBack(parking.queue(), peer, due, false); // expired: the forwarder dead-letters them, down or not
                 }
             }
         }
@@ -270,13 +376,13 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * an outage interleaves with newer ones parked meanwhile): such an expired envelope behind a fresh one waits until
      * those ahead of it are due.
      */
-    long dueAtHead(String peer) throws JMSException {
+    long dueAtHead(String queue) throws JMSException {
         java.time.Instant expiredBefore = clock.instant().minus(outageWindow);
         long read = 0;
         long throughLastExpired = 0;
         try (Connection connection = local.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queueOf(peer)))) {
+             jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
             connection.start();
             java.util.Enumeration<?> parked = browser.getEnumeration();
             while (parked.hasMoreElements()) {
@@ -324,7 +430,11 @@ public final class ParkedEnvelopes implements AutoCloseable {
      * that takes the connection and then fails every send is not handed its whole backlog to park again each time.
      */
     synchronized int moveBack(String peer, long limit, boolean paced) throws JMSException {
-        String name = queueOf(peer);
+        return moveBack(queueOf(peer), peer, limit, paced);
+    }
+
+    /** As {@link #moveBack(String, long, boolean)}, from parking queue {@code name} of {@code peer} (its own or its refused ones'). */
+    private synchronized int moveBack(String name, String peer, long limit, boolean paced) throws JMSException {
         Queue queue = broker.locateQueue(SimpleString.of(name));
         long waiting = Math.min(limit, queue == null ? 0 : queue.getMessageCount());
         parking.remove(peer); // a park after this point is logged again
@@ -363,8 +473,8 @@ public final class ParkedEnvelopes implements AutoCloseable {
                 }
             }
         }
-        log.info("moved {} envelopes parked for {} back to the outbound queue ({} left parked)", moved, peer,
-                queue.getMessageCount());
+        log.info("moved {} envelopes parked for {} back to the outbound queue ({} left in {})", moved, peer,
+                queue.getMessageCount(), name);
         return moved;
     }
 
@@ -413,7 +523,7 @@ public final class ParkedEnvelopes implements AutoCloseable {
         copy.writeBytes(body);
         for (Object property : Collections.list(message.getPropertyNames())) {
             String name = String.valueOf(property);
-            if (!brokerOwn(name)) {
+            if (!brokerOwn(name) && !Headers.PEER_REFUSAL.equals(name)) { // a refusal is the park's, set afresh by each
                 copy.setObjectProperty(name, message.getObjectProperty(name));
             }
         }

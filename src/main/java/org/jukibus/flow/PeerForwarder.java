@@ -16,8 +16,10 @@ import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.link.LineOpeningException;
+import org.jukibus.link.MessageRefusedException;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerSender;
+import org.jukibus.link.PeerText;
 import org.jukibus.link.PeerUnreachableException;
 import org.jukibus.link.UnknownPeerException;
 import org.slf4j.Logger;
@@ -97,7 +99,10 @@ public final class PeerForwarder {
             links.send(forward.recipient(), forward.outgoing());
         } catch (UnknownPeerException e) {
             throw new PermanentFailure(UNKNOWN_RECIPIENT, e.getMessage());
-        } catch (PeerUnreachableException e) {
+        } catch (PeerUnreachableException | MessageRefusedException e) {
+            if (e instanceof MessageRefusedException) {
+                refusedByPeer(exchange, forward, e);
+            }
             ParkedEnvelopes parking = parked;
             if (parking == null) {
                 throw e;
@@ -158,14 +163,22 @@ public final class PeerForwarder {
                     refused.add(pending.get(i).exchange()); // the route dead-letters it (UNKNOWN_RECIPIENT)
                 } else if (result instanceof PeerUnreachableException) {
                     down.add(pending.get(i).exchange());
+                } else if (result instanceof MessageRefusedException) {
+                    // refused by the peer's broker on a line that stays up (an address it lacks, a permission it does
+                    // not give this node): that message alone; the peer is not down, the rest of the batch and its other
+                    // traffic go on. Parked (review-park H1), not put back as a copy scheduled in this node's memory and
+                    // rewritten at every retry while the peer refuses; counted and logged, so that a refusal that
+                    // repeats (a flow the peer lacks, the permissions it took away) is seen
+                    refusedByPeer(pending.get(i).exchange(), pending.get(i).forward(), result);
+                    down.add(pending.get(i).exchange());
                 } else if (result instanceof LineOpeningException) {
-                    // another forwarder was opening the line: the peer is not known down, so not parked (it would wait
-                    // for the next check); it waits on the outbound queue briefly and goes on the line once open
+                    // another forwarder was opening the line, or this node closed the link under the batch (a new
+                    // directory, an LRU eviction) or is stopping: the peer is not known down, so not parked (it would
+                    // wait for the next check); it waits on the outbound queue briefly and goes on the line once open
                     unsent.add(pending.get(i).exchange());
                 } else if (result instanceof jakarta.jms.JMSException) {
-                    // refused by the peer's broker on a line that stays up: parked as well (review-park H1), not put
-                    // back as a copy scheduled in this node's memory and rewritten at every retry while the peer
-                    // refuses; the parking queue's check (not the peer's state) sends it again
+                    // a failure of the peer's broker the link did not tell apart (not sent, or not confirmed): parked as
+                    // well, not put back as a copy scheduled in this node's memory
                     down.add(pending.get(i).exchange());
                 } else {
                     unsent.add(pending.get(i).exchange());
@@ -200,7 +213,8 @@ public final class PeerForwarder {
      *                tried): to
      *                wait and be tried again ({@link ForwardRetries#later}), not sent again at once
      * @param down    for a recipient that is down now (no line could be opened, or its line broke or did not confirm
-     *                in time: the link then marks the peer down), or refused by its broker: parked
+     *                in time: the link then marks the peer down), or refused by its broker (that message alone: the
+     *                peer is not marked down): parked
      *                ({@link ForwardRetries#peerDown})
      * @param forwarded stored by their recipients: for {@link #recordForwarded} once only the commit is left
      */
@@ -246,6 +260,24 @@ public final class PeerForwarder {
             return null;
         }
         return new Forward(recipient, address, messageId, required(in, Headers.TYPE), in.getBody(byte[].class));
+    }
+
+    /** A message the recipient's broker refused, on a line that works: counted (an alert asks) and logged, never silent. */
+    private void refusedByPeer(Exchange exchange, Forward forward, Exception refusal) {
+        metrics.refusedByPeer(FlowDefinition.flowOfAddress(forward.address()));
+        // kept on the parked envelope (only the refused ones are held back): the peer's words, bounded and escaped by
+        // the link (analysis-merge11 L5), as the log line below has them
+        String reason = refusal instanceof MessageRefusedException refused ? refused.reason() : PeerText.of(refusal.getMessage());
+        exchange.getIn().setHeader(Headers.PEER_REFUSAL, reason);
+        ParkedEnvelopes parking = parked;
+        // the first of a round is logged (a peer that refuses everything would write a line per envelope), every one counted
+        boolean round = parking == null || parking.refusedBy(forward.recipient());
+        if (round) {
+            log.warn("{} message {} refused by {}'s broker (parked, tried again later; the peer is not marked down): {}",
+                    forward.type(), forward.messageId(), forward.recipient(), reason);
+        } else {
+            log.debug("{} message {} refused by {}'s broker: {}", forward.type(), forward.messageId(), forward.recipient(), reason);
+        }
     }
 
     /** Metrics and the operation-log line of a message its recipient has stored. */

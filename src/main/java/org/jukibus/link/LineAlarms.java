@@ -2,6 +2,7 @@ package org.jukibus.link;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,11 @@ final class LineAlarms implements AutoCloseable {
 
     /** Runs {@code action} now, on a thread of its own: a close that may wait for a peer that does not answer. */
     void execute(Runnable action) {
-        workers.execute(action);
+        try {
+            workers.execute(action);
+        } catch (RejectedExecutionException closed) {
+            action.run(); // after close (the node stopping, review-fwdsafe L6): inline, never thrown at a batch's finish
+        }
     }
 
     /** One thread; a cancelled alarm (the usual case: all confirmed in time) leaves the queue at once. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -25,6 +26,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQInterruptedException;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -191,6 +193,24 @@ final class PeerLink implements AutoCloseable {
             return message;
         }
 
+        /**
+         * The peer's queue; an {@link jakarta.jms.InvalidDestinationException} if the peer's broker answers it has none
+         * (a refusal of that message, {@link #refusal}): the client says so with a bare JMSException, no cause, which
+         * would be taken for a failure of the line. A failed query itself comes with the broker's exception as cause.
+         */
+        private jakarta.jms.Queue queue(String address) throws JMSException {
+            try {
+                return session.createQueue(address);
+            } catch (JMSException e) {
+                if (e.getCause() != null || e.getLinkedException() != null || e instanceof jakarta.jms.IllegalStateException) {
+                    throw e;
+                }
+                jakarta.jms.InvalidDestinationException none = new jakarta.jms.InvalidDestinationException(e.getMessage());
+                none.initCause(e);
+                throw none;
+            }
+        }
+
         void close() {
             try {
                 session.close();
@@ -202,7 +222,7 @@ final class PeerLink implements AutoCloseable {
         MessageProducer producer(String address) throws JMSException {
             MessageProducer producer = producers.get(address);
             if (producer == null) {
-                producer = session.createProducer(session.createQueue(address));
+                producer = session.createProducer(queue(address));
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 producers.put(address, producer);
             }
@@ -231,24 +251,41 @@ final class PeerLink implements AutoCloseable {
      * Sends one message durably. Its duplicate id makes the peer's broker drop a second copy
      * (a resend after a crash between this send and the local commit, or on the other line).
      */
-    void send(OutgoingMessage outgoing) throws PeerUnreachableException, LineOpeningException, JMSException {
+    void send(OutgoingMessage outgoing) throws PeerUnreachableException, LineOpeningException, MessageRefusedException {
         Line current = openLine(openWaitFromNow());
+        Sender sender = null;
         try {
-            Sender sender = current.borrow();
+            sender = current.borrow();
             sender.send(outgoing);
             current.giveBack(sender);
         } catch (JMSException | RuntimeException e) {
+            if (stoppedBy(e)) {
+                // this node's stop, which the client turned into an exception: not the peer (review-fwdsafe M1). The
+                // session is left to the line (a close would ask a peer that may not answer); the message is tried again
+                throw stopping();
+            }
+            if (sender != null && e instanceof JMSException jms && refusal(jms)) {
+                // the peer's broker refused this message on a line that works: the message's failure, not the peer's;
+                // the line and the peer's other traffic go on
+                current.giveBack(sender);
+                throw refused(jms);
+            }
+            if (isClosed()) {
+                // this node closed the link under the send (a new directory, an LRU eviction): not the peer (review-fwdsafe
+                // M2); the message waits briefly and goes on the new link, whose peer drops a copy it already stored
+                throw closedMeanwhile();
+            }
             // whatever broke, never keep a line that failed: the next attempt opens a fresh one. The peer counts as
             // down until its line opens again: a peer that takes the connection but fails every send (a hostile one,
             // a broker of another version) must not have its envelopes rolled back to wait out a redelivery delay in
             // this node's memory, each of them, one after the other; they are parked like those of a peer that is
             // down. The same envelope sent again later carries the same duplicate id: a send that did arrive is dropped.
-            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), e.getMessage());
+            log.warn("send to {} via {} failed: {}", peer, current.endpoint(), PeerText.of(e.getMessage()));
             // failed at once, as finish() does: a close would ask a peer that may not answer, under the link's lock,
             // which holds up every sender waiting for a line (openLine) for up to the call timeout
             current.cut(peer);
             sendFailed(current);
-            throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + e.getMessage(), e);
+            throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + PeerText.of(e.getMessage()), e);
         }
         sendsSucceeded();
     }
@@ -327,7 +364,14 @@ final class PeerLink implements AutoCloseable {
                     }
                 });
             } catch (JMSException | RuntimeException e) {
-                sending.failFrom(i, e); // not sent, nor any after it: the line is gone (or the alarm closed it)
+                if (e instanceof JMSException jms && refusal(jms) && !stoppedBy(e)) {
+                    // refused by the peer's broker (creating the producer: an address it lacks), the line works: this
+                    // message's own failure, the ones after it are sent
+                    sending.outcomes[index] = jms;
+                    sending.confirmed.countDown();
+                    continue;
+                }
+                sending.failFrom(i, e); // not sent, nor any after it: the line is gone (or the alarm closed it), or a stop
                 break;
             }
         }
@@ -358,8 +402,15 @@ final class PeerLink implements AutoCloseable {
         }
 
         private void failFrom(int first, Exception e) {
-            JMSException failure = e instanceof JMSException jms ? jms : (JMSException) new JMSException(e.toString()).initCause(e);
-            broken = expired ? timedOut() : failure;
+            if (!expired && stoppedBy(e)) {
+                // this node's stop, which a blocking call of the client turned into an exception (and cleared the flag,
+                // restored by stoppedBy): finish() drops only this batch's session, never the shared line (review-fwdsafe M1)
+                interrupted = true;
+                broken = stopping();
+            } else {
+                JMSException failure = e instanceof JMSException jms ? jms : (JMSException) new JMSException(e.toString()).initCause(e);
+                broken = expired ? timedOut() : failure;
+            }
             for (int j = first; j < count; j++) {
                 outcomes[j] = broken;
                 confirmed.countDown();
@@ -397,7 +448,7 @@ final class PeerLink implements AutoCloseable {
                     // a stop that could not wait longer (flow.OutboundBatchConsumer): the batch rolls back
                     Thread.currentThread().interrupt();
                     interrupted = true;
-                    broken = new JMSException("interrupted while waiting for the peer's confirmations");
+                    broken = stopping();
                 }
                 alarm.cancel(false);
             }
@@ -423,7 +474,9 @@ final class PeerLink implements AutoCloseable {
             }
             if (failure == null) {
                 for (Exception e : outcomes) {
-                    if (e instanceof JMSException jms && lineBroke(jms)) {
+                    // a failure that is not the broker's refusal of that message (a broken line, a closed session, one
+                    // not known here) is the line's: never kept, as a line that is gone would be, for good
+                    if (e instanceof JMSException jms && (lineBroke(jms) || !refusal(jms))) {
                         failure = jms;
                     }
                 }
@@ -432,9 +485,23 @@ final class PeerLink implements AutoCloseable {
             // single send (see send), and every message not confirmed is parked. A message the peer's broker refused on
             // a line that stays up (its permissions) is that message's own outcome: the line is kept, the others go on
             // (cutting it would fail the batches of the other threads on the same line, at every retry)
+            if ((failure != null || expired) && isClosed()) {
+                // this node closed the link under the batch (a new directory, an LRU eviction; the line closes on its
+                // own thread): not the peer, which is neither marked down nor has its messages parked (review-fwdsafe M2).
+                // What it did not confirm waits briefly and goes again on the new link; the peer drops a copy it stored.
+                // Expired as well (the close and the call timeout race against a slow peer; review-fwdlink L1): one rule,
+                // the new link finds out for itself whether the peer answers.
+                for (int i = 0; i < count; i++) {
+                    if (result.get(i) != null) {
+                        result.set(i, outcomes[i] != broken && outcomes[i] instanceof JMSException jms && refusal(jms)
+                                ? refused(jms) : closedMeanwhile());
+                    }
+                }
+                return result;
+            }
             if (failure != null || expired) {
                 if (!expired) {
-                    log.warn("send to {} via {} failed: {}", peer, line.endpoint(), failure.getMessage());
+                    log.warn("send to {} via {} failed: {}", peer, line.endpoint(), PeerText.of(failure.getMessage()));
                 }
                 line.cut(peer); // first: a close would ask the peer, which may not answer, once per session
                 // closes the connection, and the session with the sends still waiting on it; the peer counts as down
@@ -447,15 +514,75 @@ final class PeerLink implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     if (result.get(i) != null) {
                         result.set(i, new PeerUnreachableException("send to " + peer + " via " + line.endpoint()
-                                + " failed: " + result.get(i).getMessage(), result.get(i)));
+                                + " failed: " + PeerText.of(result.get(i).getMessage()), result.get(i)));
                     }
                 }
             } else {
                 line.giveBack(sender);
                 sendsSucceeded();
+                for (int i = 0; i < count; i++) {
+                    if (result.get(i) instanceof JMSException jms) { // refused (refusal), on a line that works
+                        result.set(i, refused(jms));
+                    }
+                }
             }
             return result;
         }
+    }
+
+    /**
+     * Whether {@code failure} is the peer's broker refusing that one message on a line that works: an address it does not
+     * have (a flow newer than its release), a permission it does not give this node, a plugin of its own. Told by what
+     * the broker answered, never by elimination: a failure not known here (a session the client closed, say) is taken
+     * for the line's, which then goes and is opened afresh, rather than kept for good as one that only refuses.
+     */
+    static boolean refusal(JMSException failure) {
+        if (lineBroke(failure)) {
+            return false;
+        }
+        if (failure instanceof jakarta.jms.JMSSecurityException || failure instanceof jakarta.jms.InvalidDestinationException) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQException e) {
+                return switch (e.getType()) {
+                    case SECURITY_EXCEPTION, ADDRESS_DOES_NOT_EXIST, QUEUE_DOES_NOT_EXIST, UNEXPECTED_ROUTING_TYPE_FOR_ADDRESS,
+                         ROUTING_EXCEPTION, INTERCEPTOR_REJECTED_PACKET -> true;
+                    default -> false;
+                };
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code failure} is this thread's interrupt (a stop, flow.OutboundBatchConsumer), which a blocking call of
+     * the client turns into an exception and clears the flag; or the flag is set. Restores the flag: the caller's stop
+     * goes on seeing it.
+     */
+    static boolean stoppedBy(Throwable failure) {
+        boolean stopped = Thread.currentThread().isInterrupted();
+        for (Throwable t = failure; t != null && !stopped; t = t.getCause()) {
+            stopped = t instanceof ActiveMQInterruptedException || t instanceof InterruptedException;
+        }
+        if (stopped) {
+            Thread.currentThread().interrupt();
+        }
+        return stopped;
+    }
+
+    private LineOpeningException stopping() {
+        return new LineOpeningException("not sent to " + peer + ": this node is stopping (interrupted)");
+    }
+
+    private MessageRefusedException refused(JMSException refusal) {
+        // the peer's words, which reach this node's log and the parked envelope: bounded and escaped (analysis-merge11 L5)
+        String reason = PeerText.of(refusal.getMessage());
+        return new MessageRefusedException("the broker of " + peer + " refused the message: " + reason, reason, refusal);
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Whether {@code failure} says the connection is gone or the peer stopped answering, not that it refused something. */
@@ -530,7 +657,7 @@ final class PeerLink implements AutoCloseable {
     /** Not the peer: this node replaced the link; the message waits briefly and goes on the new one (not parked). */
     private LineOpeningException closedMeanwhile() {
         return new LineOpeningException("the link to " + peer + " was closed (a new directory, or closed as least recently"
-                + " used) while its line was being opened");
+                + " used) while its line was being opened or used");
     }
 
     private PeerUnreachableException unreachable() {
@@ -611,7 +738,7 @@ final class PeerLink implements AutoCloseable {
     }
 
     /** Tries the endpoints in order, outside the lock; marks the peer down if none opens. */
-    private Line connectAny() throws PeerUnreachableException {
+    private Line connectAny() throws PeerUnreachableException, LineOpeningException {
         JMSException last = null;
         boolean quiet = down; // logged once per outage
         for (Endpoint endpoint : endpoints) {
@@ -625,10 +752,17 @@ final class PeerLink implements AutoCloseable {
                     throw e;
                 }
                 return connect(endpoint);
-            } catch (JMSException e) {
-                last = e;
+            } catch (JMSException | RuntimeException e) {
+                if (stoppedBy(e)) {
+                    // this node's stop ended the open, not the peer: not marked down (review-fwdsafe M1)
+                    throw stopping();
+                }
+                if (e instanceof RuntimeException unexpected) {
+                    throw unexpected;
+                }
+                last = (JMSException) e;
                 if (!quiet) {
-                    log.warn("link to {} via {} failed: {}", peer, endpoint, e.getMessage());
+                    log.warn("link to {} via {} failed: {}", peer, endpoint, PeerText.of(e.getMessage()));
                 }
             }
         }
@@ -686,7 +820,7 @@ final class PeerLink implements AutoCloseable {
         try {
             fresh = connect(primary);
         } catch (JMSException e) {
-            log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, e.getMessage());
+            log.info("link to {} stays on the backup line: primary {} still fails: {}", peer, primary, PeerText.of(e.getMessage()));
             return;
         }
         Line backup = null;
@@ -803,11 +937,28 @@ final class PeerLink implements AutoCloseable {
         return new TransportConfiguration(NettyConnectorFactory.class.getName(), params);
     }
 
-    /** For good: the link is out of {@link PeerLinks}' map (reopenAll, LRU); an open under way closes what it opens. */
+    /** For good, the line closed on this thread ({@link #close(Executor)}). */
     @Override
-    public synchronized void close() {
-        closed = true;
-        notifyAll(); // a sender waiting for another's open goes on (to the link that replaced this one)
-        dropLine();
+    public void close() {
+        close(Runnable::run);
+    }
+
+    /**
+     * For good: the link is out of {@link PeerLinks}' map (reopenAll, LRU); an open under way closes what it opens. The
+     * line closes on {@code closer}: a graceful close asks the peer's broker once per session, and must not hold up the
+     * caller (under PeerLinks' map lock every forwarder waits for it) while the peer is slow. A batch in flight on it
+     * is confirmed, or fails as closed by this node, not as the peer's failure ({@link Sending#finish}).
+     */
+    void close(Executor closer) {
+        Line last;
+        synchronized (this) {
+            closed = true; // first: a send the close fails finds the link closed
+            notifyAll(); // a sender waiting for another's open goes on (to the link that replaced this one)
+            last = line;
+            line = null;
+        }
+        if (last != null) {
+            closer.execute(() -> last.close(peer));
+        }
     }
 }

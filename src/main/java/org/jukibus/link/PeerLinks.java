@@ -71,7 +71,7 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, PeerLink> eldest) {
                 if (size() > policy.maxOpen()) {
-                    eldest.getValue().close();
+                    eldest.getValue().close(alarms::execute); // the line closes on its own thread, not under this map's lock
                     return true;
                 }
                 return false;
@@ -89,7 +89,7 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
 
     @Override
     public void send(String peer, OutgoingMessage message) throws UnknownPeerException, PeerUnreachableException, LineOpeningException,
-            JMSException {
+            MessageRefusedException {
         link(peer).send(message);
     }
 
@@ -105,13 +105,20 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
         long openWaitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PeerLink.openWaitMillis(policy));
         for (Map.Entry<String, List<OutgoingMessage>> peer : order) {
             List<OutgoingMessage> messages = peer.getValue();
+            if (Thread.currentThread().isInterrupted()) {
+                // this node's stop: the peers not started yet are not (a blocking call of the client would turn the
+                // interrupt into a failure of a peer that is up, review-fwdsafe M1); their messages go again after the start
+                outcomes.put(peer.getKey(), Collections.nCopies(messages.size(),
+                        new LineOpeningException("not sent to " + peer.getKey() + ": this node is stopping (interrupted)")));
+                continue;
+            }
             try {
                 sending.put(peer.getKey(), link(peer.getKey()).start(messages, alarms, openWaitUntil));
             } catch (UnknownPeerException e) {
                 outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
             } catch (RuntimeException e) {
                 // a line that could not even be tried (e.g. its TLS context): this peer's messages wait, the others go
-                log.warn("messages for {} not sent: {}", peer.getKey(), e.toString());
+                log.warn("messages for {} not sent: {}", peer.getKey(), PeerText.of(e.toString()));
                 outcomes.put(peer.getKey(), Collections.nCopies(messages.size(), e));
             }
         }
@@ -148,13 +155,18 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
 
     /**
      * Closes every line; the next send to a peer opens a new one on the endpoints the directory names then
-     * (a newly published directory may have moved a peer). A send caught closing fails and is retried.
+     * (a newly published directory may have moved a peer). A send caught closing fails as this node's doing, not the
+     * peer's ({@link LineOpeningException}): it is tried again shortly, never parked, and the peer is not marked down.
      */
     public void reopenAll() {
+        List<PeerLink> replaced;
         synchronized (open) {
-            open.values().forEach(PeerLink::close);
+            replaced = new ArrayList<>(open.values());
             open.clear();
         }
+        // each line closes on a thread of its own: a graceful close asks the peer, which may be slow to answer, and a
+        // batch in flight on it is confirmed or goes again on the new link, not parked (review-fwdsafe M2)
+        replaced.forEach(link -> link.close(alarms::execute));
     }
 
     private PeerLink link(String peer) throws UnknownPeerException {
@@ -195,10 +207,10 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
     @Override
     public void close() {
         rechecks.shutdownNow();
-        alarms.close();
         synchronized (open) {
-            open.values().forEach(PeerLink::close);
+            open.values().forEach(PeerLink::close); // on this thread: the node is stopping, nothing waits for the map
             open.clear();
         }
+        alarms.close();
     }
 }

@@ -113,7 +113,7 @@ public final class QueueMetrics implements AutoCloseable {
                 if (name.startsWith(NodeBroker.PARKED_PREFIX)) {
                     long oldest = parkedHead(queue);
                     all.add(queue.getMessageCount(), oldest);
-                    byPeer.computeIfAbsent(name.substring(NodeBroker.PARKED_PREFIX.length()), p -> new Backlog())
+                    byPeer.computeIfAbsent(NodeBroker.parkedPeer(name), p -> new Backlog())
                             .add(queue.getMessageCount(), oldest);
                     Tags tags = Tags.of("queue", name);
                     depths.add(MultiGauge.Row.of(tags, queue.getMessageCount()));

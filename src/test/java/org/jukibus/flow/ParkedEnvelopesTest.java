@@ -173,6 +173,120 @@ class ParkedEnvelopesTest {
     }
 
     /**
+     * A peer whose broker refuses this node's envelopes (it took away this node's permissions) is up, so the check
+     * would send its refused envelopes back every round, to be refused and parked again, for ever. Held back instead: 2
+     * checks after the first round of refusals, twice as long after each round refused again (no loop), while the other
+     * peers' go back as before; after a quiet spell a refusal starts over.
+     */
+    @Test
+    void a_peer_whose_broker_refuses_has_its_parked_envelopes_held_back_longer_after_each_round() throws Exception {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2026-12-07T03:00:00Z"));
+        java.time.Duration check = java.time.Duration.ofMinutes(1);
+        // the periodic runs come a minute of real time from now, after the test; check() is called here
+        parked.schedule(peer -> false, peer -> false, java.time.Duration.ofDays(30), clock, check, java.time.Duration.ofDays(1));
+
+        assertThat(parked.refusedBy(PEER)).as("the first refusal starts a round").isTrue();
+        assertThat(parked.refusedBy(PEER)).as("the others of the round are counted, not logged").isFalse();
+        put("m-1", PEER, randomBytes(10));
+        put("o-1", OTHER, randomBytes(10));
+        parkAll(id -> id.equals("m-1") ? "AMQ229032: no permission to SEND" : null);
+
+        parked.check();
+        assertThat(parked.counts()).as("held back; the other peer's go").containsEntry(PEER, 1L).containsEntry(OTHER, 0L);
+        clock.move(check.multipliedBy(2));
+        parked.check();
+        assertThat(parked.counts()).as("after 2 checks: back for one more try").containsEntry(PEER, 0L);
+
+        assertThat(parked.refusedBy(PEER)).as("refused again: a second round").isTrue();
+        assertThat(parked.held(PEER)).isTrue();
+        clock.move(check.multipliedBy(3));
+        assertThat(parked.held(PEER)).as("held twice as long now").isTrue();
+        clock.move(check);
+        assertThat(parked.held(PEER)).isFalse();
+
+        for (int round = 3; round <= 9; round++) { // refused at the end of each hold: it grows to its bound
+            assertThat(parked.refusedBy(PEER)).isTrue();
+            clock.move(check.multipliedBy(1L << Math.min(round, ParkedEnvelopes.MAX_HOLD_ROUNDS)).minusSeconds(1));
+            assertThat(parked.held(PEER)).as("round " + round).isTrue();
+            clock.move(java.time.Duration.ofSeconds(1));
+            assertThat(parked.held(PEER)).as("round " + round + " ends").isFalse();
+        }
+
+        clock.move(check.multipliedBy(1L << (ParkedEnvelopes.MAX_HOLD_ROUNDS + 1))); // quiet: no refusal for a while
+        assertThat(parked.refusedBy(PEER)).isTrue();
+        clock.move(check.multipliedBy(2));
+        assertThat(parked.held(PEER)).as("a refusal after a quiet spell starts over").isFalse();
+
+        assertThat(parked.refusedBy(PEER)).isTrue();
+        clock.move(java.time.Duration.ofDays(-1)); // the node clock set back a day
+        assertThat(parked.held(PEER)).as("a hold is not stretched by a clock set back").isFalse();
+    }
+
+    /**
+     * Review-fwdlink M1: the hold is for what the peer's broker refused. Its envelopes parked while it was down go back
+     * at the check as before, or one misconfigured flow would hold up all of its mail.
+     */
+    @Test
+    void only_the_envelopes_a_peers_broker_refused_are_held_back_its_others_go_at_the_check() throws Exception {
+        parked.schedule(peer -> false, peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(1));
+        put("r-1", PEER, randomBytes(10));
+        put("d-1", PEER, randomBytes(10));
+        parkAll(id -> id.startsWith("r-") ? "AMQ229032: no permission to SEND" : null);
+        assertThat(parked.refusedBy(PEER)).isTrue();
+
+        parked.check();
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("parked while the peer was down: back")
+                .satisfies(m -> assertThat(m.getStringProperty(Headers.MESSAGE_ID)).isEqualTo("d-1"))
+                .satisfies(m -> assertThat(m.propertyExists(Headers.PEER_REFUSAL)).isFalse());
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the refused one is held back").isNull();
+        assertThat(parked.counts()).containsEntry(PEER, 1L);
+        assertThat(depth(ParkedEnvelopes.queueOf(PEER))).isZero();
+        Message refused = take(ParkedEnvelopes.refusedQueueOf(PEER));
+        assertThat(refused.getStringProperty(Headers.PEER_REFUSAL)).as("with its reason").contains("no permission");
+    }
+
+    /**
+     * Analysis-merge11 M4: the refused envelopes wait on a queue of their own. On the peer's one parking queue a
+     * selector ("not refused") could not reach an envelope behind more refused ones than the address reads from its
+     * pages into memory (max-read-page-bytes, 20 MiB by default): the peer's other mail would wait out every hold behind
+     * them. Here the parking addresses page at 64 KiB and read 32 KiB (8 messages) of their pages, and 100 refused
+     * envelopes of 4 KiB come first.
+     */
+    @Test
+    void a_peers_mail_never_waits_behind_its_refused_envelopes_however_many_page() throws Exception {
+        org.apache.activemq.artemis.core.settings.impl.AddressSettings paged = new org.apache.activemq.artemis.core.settings.impl.AddressSettings();
+        paged.merge(broker.server().getAddressSettingsRepository().getMatch(ParkedEnvelopes.queueOf(PEER)));
+        paged.setMaxSizeBytes(64 * 1024).setPageSizeBytes(16 * 1024).setMaxReadPageBytes(32 * 1024).setMaxReadPageMessages(8)
+                .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE);
+        broker.server().getAddressSettingsRepository().addMatch(ParkedEnvelopes.PREFIX + "#", paged);
+        parked.schedule(peer -> false, peer -> false, java.time.Duration.ofDays(30), java.time.Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(1));
+        for (int i = 1; i <= 100; i++) {
+            put("r-" + i, PEER, randomBytes(4096));
+        }
+        put("d-1", PEER, randomBytes(10));
+        parkAll(id -> id.startsWith("r-") ? "AMQ229032: no permission to SEND" : null);
+        assertThat(parked.refusedBy(PEER)).isTrue();
+        assertThat(broker.server().getPagingManager().getPageStore(SimpleString.of(ParkedEnvelopes.refusedQueueOf(PEER))).isPaging())
+                .as("the refused ones page").isTrue();
+
+        parked.check();
+
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the mail it did not refuse: back at the check")
+                .satisfies(m -> assertThat(m.getStringProperty(Headers.MESSAGE_ID)).isEqualTo("d-1"));
+        assertThat(take(ParkedEnvelopes.OUTBOUND)).as("the refused ones are held back").isNull();
+        assertThat(depth(ParkedEnvelopes.refusedQueueOf(PEER))).isEqualTo(100);
+        assertThat(parked.counts()).as("counted under their peer").containsEntry(PEER, 100L);
+
+        // back after an outage: the refused ones go too (paced: with no forwarder here, a batch per PACE_WAIT)
+        parked.releaseFor(PEER);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> depth(ParkedEnvelopes.OUTBOUND) > 0
+                        && depth(ParkedEnvelopes.refusedQueueOf(PEER)) + depth(ParkedEnvelopes.OUTBOUND) == 100);
+    }
+
+    /**
      * The review gives the forwarder what it must decide and leaves a down peer's fresh backlog on disk: of a peer
      * still down, the expired envelopes at the head (a relayed directory among them, which has no seal time, goes back
      * with them but does not stop the reading); reading ends at the first envelope within the window, so an expired
@@ -223,17 +337,25 @@ class ParkedEnvelopesTest {
         assertThatThrownBy(() -> ParkedEnvelopes.queueOf("131059.x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ParkedEnvelopes.queueOf("#")).isInstanceOf(IllegalArgumentException.class);
         assertThat(ParkedEnvelopes.queueOf(PEER)).isEqualTo("jukibus.parked.131059");
+        assertThat(ParkedEnvelopes.refusedQueueOf(PEER)).isEqualTo("jukibus.parked.131059.refused");
+        assertThat(NodeBroker.parkedPeer(ParkedEnvelopes.refusedQueueOf(PEER))).isEqualTo(PEER);
+        assertThat(NodeBroker.parkedPeer(ParkedEnvelopes.queueOf(PEER))).isEqualTo(PEER);
     }
 
     /** Every outbound envelope parked for its recipient, one transaction each, as the forwarder does. */
     private void parkAll() throws Exception {
+        parkAll(id -> null);
+    }
+
+    /** As {@link #parkAll()}, each with the refusal {@code refusals} gives its message id (null: its peer was down). */
+    private void parkAll(java.util.function.Function<String, String> refusals) throws Exception {
         try (Connection c = local.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = s.createConsumer(s.createQueue(ParkedEnvelopes.OUTBOUND));
             Message m;
             while ((m = consumer.receive(500)) != null) {
-                parked.park(s, m, m.getStringProperty(Headers.RECIPIENT));
+                parked.park(s, m, m.getStringProperty(Headers.RECIPIENT), refusals.apply(m.getStringProperty(Headers.MESSAGE_ID)));
                 s.commit();
             }
         }

@@ -60,7 +60,7 @@ class PeerForwarderBatchTest {
                 List<Exception> outcomes = new ArrayList<>();
                 for (OutgoingMessage m : messages) {
                     outcomes.add(peer.equals(DOWN) ? new PeerUnreachableException("peer " + peer + " is down", null)
-                            : refused.contains(m.duplicateId()) ? new jakarta.jms.JMSException("refused") : null);
+                            : refused.contains(m.duplicateId()) ? new org.jukibus.link.MessageRefusedException("refused", null) : null);
                 }
                 all.put(peer, outcomes);
             });

@@ -96,8 +96,8 @@ class PeerForwarderTest {
 
     /**
      * A peer that does not answer: the envelope is parked (in the forwarder's transaction: the route commits), not
-     * rolled back to wait out a redelivery delay in the broker's memory. A recipient the directory does not list stays
-     * a dead letter, any other failure rolls back as before; neither parks.
+     * rolled back to wait out a redelivery delay in the broker's memory; so is one its broker refused. A recipient the
+     * directory does not list stays a dead letter, any other failure rolls back as before; neither parks.
      */
     @Test
     void only_a_peer_that_does_not_answer_parks_the_envelope() throws Exception {
@@ -116,10 +116,17 @@ class PeerForwarderTest {
                 .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any());
         assertThatThrownBy(() -> parking.forward(heartbeat(NOW))).isInstanceOfSatisfying(PermanentFailure.class,
                 e -> assertThat(e.reason()).isEqualTo(PeerForwarder.UNKNOWN_RECIPIENT));
-        org.mockito.Mockito.doThrow(new jakarta.jms.JMSException("the line broke mid-send"))
+        org.mockito.Mockito.doThrow(new IllegalStateException("the client failed"))
                 .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any());
-        assertThatThrownBy(() -> parking.forward(heartbeat(NOW))).isInstanceOf(jakarta.jms.JMSException.class);
+        assertThatThrownBy(() -> parking.forward(heartbeat(NOW))).isInstanceOf(IllegalStateException.class);
         org.mockito.Mockito.verifyNoMoreInteractions(parked);
+
+        // refused by the peer's broker on a line that works (the peer is not down): that message is parked alone
+        Exchange refused = heartbeat(NOW);
+        org.mockito.Mockito.doThrow(new org.jukibus.link.MessageRefusedException("refused: no such address", null))
+                .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any());
+        assertThatCode(() -> parking.forward(refused)).doesNotThrowAnyException();
+        org.mockito.Mockito.verify(parked).park(refused, "central");
 
         org.mockito.Mockito.doThrow(new org.jukibus.link.PeerUnreachableException("peer central is down", null))
                 .when(links).send(org.mockito.ArgumentMatchers.eq("central"), org.mockito.ArgumentMatchers.any());

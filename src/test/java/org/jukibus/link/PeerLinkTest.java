@@ -179,12 +179,13 @@ class PeerLinkTest {
     @Test
     void a_return_to_the_primary_that_lands_after_the_backup_failed_leaves_the_peer_up_and_says_so() throws Exception {
         try (PeerTestBroker peer = new PeerTestBroker()) {
+            PeerTestBroker backupBroker = new PeerTestBroker(); // the backup line ends here, and breaks
             CountDownLatch dialling = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger primaryDials = new AtomicInteger();
             Function<Endpoint, TransportConfiguration> dial = endpoint -> {
                 if (endpoint.equals(BACKUP)) {
-                    return peer.transport();
+                    return backupBroker.transport();
                 }
                 if (primaryDials.incrementAndGet() == 1) {
                     return nowhere(); // the primary is out at first: the line opens on the backup
@@ -203,8 +204,8 @@ class PeerLinkTest {
 
                 CompletableFuture<Void> recheck = CompletableFuture.runAsync(link::recheck); // the primary is due
                 assertThat(dialling.await(30, TimeUnit.SECONDS)).as("the recheck dials the primary").isTrue();
-                OutgoingMessage refused = new OutgoingMessage("no.such.address", new byte[] {1}, "r-1", Map.of());
-                assertThatThrownBy(() -> link.send(refused)).isInstanceOf(PeerUnreachableException.class);
+                backupBroker.close(); // the backup line breaks (a refused message would not mark the peer down)
+                assertThatThrownBy(() -> link.send(message("g-2"))).isInstanceOf(PeerUnreachableException.class);
                 assertThat(link.down()).as("the failed send on the backup marks the peer down").isTrue();
 
                 release.countDown();
@@ -217,6 +218,7 @@ class PeerLinkTest {
             } finally {
                 release.countDown();
                 link.close();
+                backupBroker.close();
             }
         }
     }
@@ -301,6 +303,89 @@ class PeerLinkTest {
         }
     }
 
+    /**
+     * Review-fwdsafe M1: the stop's interrupt lands in a blocking call of the client inside {@code start()} (the new
+     * session a batch needs on a line whose only session another batch holds), which turns it into an exception and
+     * clears the flag. That is this node's stop, not the peer: the shared line must not be cut, nor the peer marked
+     * down, nor the other batch's sends on the line failed (their messages would be parked for a peer that is up).
+     */
+    @Test
+    void a_stop_interrupting_a_batch_while_it_opens_its_session_leaves_the_shared_line_and_the_peer_up() throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker(); LineAlarms alarms = new LineAlarms()) {
+            PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                    new LinkPolicy(Duration.ofSeconds(30), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), Clock.systemUTC(),
+                    () -> { }, endpoint -> peer.transport());
+            try {
+                assertThat(link.start(List.of(GOOD), alarms, deadline()).finish()).containsOnlyNulls(); // one idle session
+                peer.freeze(); // the peer stops answering (everything on the connection after the frozen send waits too)
+
+                CompletableFuture<List<Exception>> other = CompletableFuture.supplyAsync(
+                        () -> link.start(List.of(message("b-1")), alarms, deadline()).finish()); // takes the idle session
+                await().atMost(Duration.ofSeconds(10)).until(() -> peer.frozenSends() > 0);
+                CompletableFuture<List<Exception>> abandoned = new CompletableFuture<>();
+                Thread stopped = new Thread(() -> abandoned.complete(link.start(List.of(message("a-1")), alarms, deadline()).finish()));
+                stopped.start(); // needs a session of its own: a blocking round trip the frozen peer does not answer
+                await().atMost(Duration.ofSeconds(10)).until(() -> stopped.getState() == Thread.State.TIMED_WAITING
+                        || stopped.getState() == Thread.State.WAITING);
+                Thread.sleep(200); // in the client's blocking wait (nothing observable tells it from the thread's state alone)
+
+                stopped.interrupt(); // the stop's abandon
+                assertThat(abandoned.get(10, TimeUnit.SECONDS)).as("the abandoned batch: nothing confirmed")
+                        .allSatisfy(e -> assertThat(e).isNotNull().isNotInstanceOf(PeerUnreachableException.class));
+                assertThat(link.down()).as("this node's stop does not mark the peer down").isFalse();
+
+                peer.thaw();
+                assertThat(other.get(20, TimeUnit.SECONDS)).as("confirmed on the shared line").containsOnlyNulls();
+                assertThat(link.down()).isFalse();
+                assertThat(peer.connectionCount()).as("the same line, not cut and reopened").isEqualTo(1);
+            } finally {
+                peer.thaw();
+                link.close();
+            }
+        }
+    }
+
+    /**
+     * Review-fwdsafe M2, review-fwdlink M2: this node closes the link (a directory publication's reopenAll, an LRU
+     * eviction) while a batch and a single send wait on it for a peer that does not confirm; the line is still to be
+     * closed (on its own thread, later). Whatever the batch and the send then fail with, it is this node's doing: not
+     * parked (LineOpeningException: they go again on the new link), and the peer is not marked down.
+     */
+    @Test
+    void sends_on_a_link_this_node_closed_fail_as_ours_not_as_the_peers() throws Exception {
+        try (PeerTestBroker peer = new PeerTestBroker(); LineAlarms alarms = new LineAlarms()) {
+            PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                    new LinkPolicy(Duration.ofSeconds(2), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), Clock.systemUTC(),
+                    () -> { }, endpoint -> peer.transport());
+            List<Runnable> closes = new CopyOnWriteArrayList<>();
+            try {
+                assertThat(link.start(List.of(GOOD), alarms, deadline()).finish()).containsOnlyNulls();
+                peer.swallowSends(); // never confirmed
+                PeerLink.Sending batch = link.start(List.of(message("m-1"), message("m-2")), alarms, deadline());
+                CompletableFuture<Exception> single = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        link.send(message("s-1"));
+                        return null;
+                    } catch (Exception e) {
+                        return e;
+                    }
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> peer.swallowed() >= 3);
+
+                link.close(closes::add); // closed; its line closes later
+
+                assertThat(batch.finish()).as("the batch: ours, not the peer's")
+                        .allSatisfy(e -> assertThat(e).isInstanceOf(LineOpeningException.class));
+                assertThat(single.get(30, TimeUnit.SECONDS)).as("the single send: ours, not the peer's")
+                        .isInstanceOf(LineOpeningException.class);
+                assertThat(link.down()).as("the peer is not marked down").isFalse();
+            } finally {
+                closes.forEach(Runnable::run);
+                link.close();
+            }
+        }
+    }
+
     static long deadline() {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PeerLink.OPEN_WAIT_MILLIS);
     }
@@ -342,6 +427,20 @@ class PeerLinkTest {
 
         assertThat(PeerLink.lineBroke(jms(new ActiveMQNotConnectedException("gone")))).isTrue();
         assertThat(PeerLink.lineBroke(jms(new ActiveMQConnectionTimedOutException("no answer")))).isTrue();
+    }
+
+    /** A refusal is told by the broker's answer, never by elimination: a closed session is the line's failure. */
+    @Test
+    void only_the_brokers_answer_makes_a_refusal_of_one_message() {
+        assertThat(PeerLink.refusal(jms(new ActiveMQSecurityException("not allowed")))).isTrue();
+        assertThat(PeerLink.refusal(jms(new org.apache.activemq.artemis.api.core.ActiveMQAddressDoesNotExistException()))).isTrue();
+        assertThat(PeerLink.refusal(new jakarta.jms.JMSSecurityException("no SEND"))).isTrue();
+        assertThat(PeerLink.refusal(new jakarta.jms.InvalidDestinationException("no such queue"))).isTrue();
+
+        assertThat(PeerLink.refusal(new jakarta.jms.IllegalStateException("Session is closed"))).isFalse();
+        assertThat(PeerLink.refusal(new JMSException("no cause"))).isFalse();
+        assertThat(PeerLink.refusal(jms(new ActiveMQNotConnectedException("gone")))).isFalse();
+        assertThat(PeerLink.refusal(jms(new org.apache.activemq.artemis.api.core.ActiveMQAddressFullException("full")))).isFalse();
     }
 
     private static JMSException jms(Exception cause) {

@@ -31,6 +31,7 @@ final class PeerTestBroker implements AutoCloseable {
     private final EmbeddedActiveMQ broker;
     private final int port;
     private volatile CountDownLatch frozen;
+    private final java.util.concurrent.atomic.AtomicInteger frozenSends = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A queue that exists but that this node's lines may not send to (a permission the peer took away). */
     static final String FORBIDDEN = "jukibus.inbound.forbidden";
@@ -67,11 +68,16 @@ final class PeerTestBroker implements AutoCloseable {
         Interceptor freeze = (packet, connection) -> {
             CountDownLatch hold = frozen;
             if (hold != null && packet.getType() == PacketImpl.SESS_SEND) {
+                frozenSends.incrementAndGet();
                 try {
                     hold.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (swallowing && packet.getType() == PacketImpl.SESS_SEND) {
+                swallowed.incrementAndGet();
+                return false; // dropped: never stored nor confirmed, and the connection's thread goes on
             }
             return true;
         };
@@ -93,6 +99,23 @@ final class PeerTestBroker implements AutoCloseable {
     /** From now on sends wait unanswered (the connection stays open) until {@link #thaw}. */
     void freeze() {
         frozen = new CountDownLatch(1);
+    }
+
+    private volatile boolean swallowing;
+    private final java.util.concurrent.atomic.AtomicInteger swallowed = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** From now on sends are dropped unanswered (the connection stays, and answers everything else). */
+    void swallowSends() {
+        swallowing = true;
+    }
+
+    int swallowed() {
+        return swallowed.get();
+    }
+
+    /** Sends the broker has held since it was frozen (a sender is waiting for them). */
+    int frozenSends() {
+        return frozenSends.get();
     }
 
     void thaw() {
