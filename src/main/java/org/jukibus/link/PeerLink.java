@@ -114,6 +114,8 @@ final class PeerLink implements AutoCloseable {
         private final ActiveMQConnectionFactory factory;
         private final Connection connection;
         private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
+        /** Whether a send's failure on this line was counted already (under the link's lock). */
+        private boolean failureCounted;
 
         Line(Endpoint endpoint, ActiveMQConnectionFactory factory, Connection connection) {
             this.endpoint = endpoint;
@@ -300,12 +302,19 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Drops the failed line (unless already replaced) and marks the peer down, for longer after each failed send: sends
-     * fail at once (and are parked) until a {@link #recheck()} after {@code retryAt} opens a line again.
+     * Drops the failed line (unless already replaced) and marks the peer down, for longer after each line that failed
+     * under a send: sends fail at once (and are parked) until a {@link #recheck()} after {@code retryAt} opens a line
+     * again.
      */
     private synchronized void sendFailed(Line failed) {
         lineFailed(failed);
-        sendFailures = Math.min(sendFailures + 1, 6);
+        // once per line: the other sends in flight on it (a batch and single sends on several threads) fail with it.
+        // Counted each, a broken line doubled the retry time once per send in flight, 2 s became 64 s, and a peer
+        // whose backup line works waited that long for it (BackupLineIT)
+        if (!failed.failureCounted) {
+            failed.failureCounted = true;
+            sendFailures = Math.min(sendFailures + 1, 6);
+        }
         if (line == null) {
             if (!down) {
                 log.warn("peer {} is down: a send on its open line failed; trying its lines again in {}", peer,
