@@ -310,8 +310,9 @@ final class PeerLink implements AutoCloseable {
         lineFailed(failed);
         // once per line: the other sends in flight on it (a batch and single sends on several threads) fail with it.
         // Counted each, a broken line doubled the retry time once per send in flight, 2 s became 64 s, and a peer
-        // whose backup line works waited that long for it (BackupLineIT)
-        if (!failed.failureCounted) {
+        // whose backup line works waited that long for it (BackupLineIT). Counted again if a send confirmed meanwhile
+        // reset the count (a batch's finish late under load): the back-off below needs at least one
+        if (!failed.failureCounted || sendFailures == 0) {
             failed.failureCounted = true;
             sendFailures = Math.min(sendFailures + 1, 6);
         }
