@@ -27,6 +27,7 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Headers;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerLinks;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.junit.jupiter.api.Test;
 
@@ -403,8 +404,8 @@ class BatchForwardingIT {
         static OsakaLines proxied(TestNetwork net) throws Exception {
             Endpoint primary = net.node(OSAKA).primary();
             Endpoint backup = net.node(OSAKA).backup();
-            Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
-            Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
+            Endpoint primaryProxy = new Endpoint("127.0.0.1", LoopbackPorts.next());
+            Endpoint backupProxy = new Endpoint("127.0.0.1", LoopbackPorts.next());
             redirect(net, OSAKA, primaryProxy, backupProxy);
             net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
             net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
@@ -445,10 +446,6 @@ class BatchForwardingIT {
                     e.certificate()) : e);
         }
         Files.write(file, DirectorySigner.sign(builder.build(), net.node("central").keys()));
-    }
-
-    private static int freePort() throws IOException {
-        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 
     /** The headers intake puts on an outbound message (LegacyIntake). */
