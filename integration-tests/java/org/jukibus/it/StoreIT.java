@@ -28,6 +28,7 @@ import org.jukibus.net.LoopbackPorts;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.store.NodeStore;
 import org.jukibus.store.SharedPostgres;
+import org.jukibus.testing.Closing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -51,13 +52,8 @@ class StoreIT {
     SharedPostgres shared;
 
     @AfterEach
-    void stop() throws IOException {
-        if (process != null) {
-            process.close();
-        }
-        if (shared != null) {
-            shared.close();
-        }
+    void stop() throws Exception {
+        Closing.inOrder(process, shared);
     }
 
     @Test
