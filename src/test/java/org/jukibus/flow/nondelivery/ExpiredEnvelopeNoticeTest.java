@@ -512,7 +512,9 @@ class ExpiredEnvelopeNoticeTest {
     private byte[] heldAndDue(MovableClock clock, ClockAheadHold hold, String id) throws Exception {
         byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
         delivery = holding(clock, hold, directory);
-        delivery.open(incoming(envelope, OSAKA, "ID:1"));
+        Exchange arrival = incoming(envelope, OSAKA, "ID:1");
+        delivery.open(arrival);
+        assertThat(arrival.getProperty(InboundDelivery.HELD)).as("held").isEqualTo(true);
         clock.now = DAY_32.plus(Duration.ofMinutes(56));
         return envelope;
     }

@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * What the tests of the sender's end against a real store start from: the sent-message records in a fresh municipal
  * store and the legacy outbox its NonDelivery files go to (both one per test class), and a node clock (one per test).
+ * The per-class state is in static fields of this class: the test classes must not run in parallel (they do not).
  */
 abstract class SenderEndFixture {
 
