@@ -22,6 +22,7 @@ import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeDirectory;
 import org.jukibus.directory.NodeEntry;
 import org.jukibus.link.PeerLinks;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class BackupLineIT {
     void traffic_moves_to_the_backup_line_when_the_primary_is_cut_and_back_when_it_returns() throws Exception {
         // Osaka's primary acceptor stays where it was; the directory sends peers to the proxy in front of it
         Endpoint acceptor = net.node(OSAKA).primary();
-        Endpoint viaProxy = new Endpoint("127.0.0.1", freePort());
+        Endpoint viaProxy = new Endpoint("127.0.0.1", LoopbackPorts.next());
         Endpoint backup = net.node(OSAKA).backup();
         redirectPrimary(OSAKA, viaProxy);
         net.node(OSAKA).properties().put("jukibus.link.listen-primary", acceptor.toString());
@@ -154,9 +155,5 @@ class BackupLineIT {
 
     private static String noticeId(int i) {
         return String.format("B-%04d", i);
-    }
-
-    private static int freePort() throws IOException {
-        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 }

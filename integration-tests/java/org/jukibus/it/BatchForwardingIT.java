@@ -27,6 +27,7 @@ import org.jukibus.directory.NodeEntry;
 import org.jukibus.flow.Headers;
 import org.jukibus.link.OutgoingMessage;
 import org.jukibus.link.PeerLinks;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.junit.jupiter.api.Test;
 
@@ -261,24 +262,22 @@ class BatchForwardingIT {
     void a_stop_while_a_batch_waits_on_a_frozen_peer_ends_in_time_and_parks_nothing_for_the_peer_that_is_up(
             @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
         try (OsakaLines osaka = OsakaLines.proxied(net)) {
-            List<String> forOsaka = new ArrayList<>();
-            List<String> forBunkyo = new ArrayList<>();
-            stopWhileABatchWaitsOn(osaka, net, forOsaka, forBunkyo);
+            Queued queued = stopWhileABatchWaitsOn(osaka, net);
 
             // restarted while the abandoned thread is still in its connect (10 s per endpoint): the new threads send to
             // the peer that is up on the line that thread's batch used too
             net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
             for (int i = 1; i <= 200; i++) {
-                forBunkyo.add("after-" + i);
+                queued.forBunkyo().add("after-" + i);
                 net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound("after-" + i, BUNKYO));
                 Thread.sleep(100);
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) >= forBunkyo.size());
-            assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+            await().atMost(Duration.ofSeconds(60)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) >= queued.forBunkyo().size());
+            assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(queued.forBunkyo());
             assertThat(parkedEver(net, SHINJUKU, BUNKYO)).as("envelopes parked for a peer that is up").isZero();
 
             osaka.thaw();
-            allArriveOnceAfterTheThaw(net, forOsaka, forBunkyo);
+            allArriveOnceAfterTheThaw(net, queued);
         }
     }
 
@@ -293,9 +292,7 @@ class BatchForwardingIT {
     void a_frozen_peer_that_answers_while_a_forwarder_opens_its_line_gets_everything_once_and_nothing_is_parked(
             @Provisioned({SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
         try (OsakaLines osaka = OsakaLines.proxied(net)) {
-            List<String> forOsaka = new ArrayList<>();
-            List<String> forBunkyo = new ArrayList<>();
-            stopWhileABatchWaitsOn(osaka, net, forOsaka, forBunkyo);
+            Queued queued = stopWhileABatchWaitsOn(osaka, net);
             net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
 
             // a forwarder of the restarted route is opening the backup line (the primary's handshake timed out): the
@@ -305,18 +302,19 @@ class BatchForwardingIT {
             assertThat(net.context(SHINJUKU).getBean(PeerLinks.class).knownDown(OSAKA)).as("never marked down").isFalse();
             osaka.thaw();
 
-            allArriveOnceAfterTheThaw(net, forOsaka, forBunkyo);
+            allArriveOnceAfterTheThaw(net, queued);
             assertThat(parkedEver(net, SHINJUKU, OSAKA)).as("nothing parked for a peer never known down").isZero();
         }
     }
 
     /**
      * Starts the network with Osaka-shi behind {@code osaka}, warms Bunkyo-ku's line, freezes Osaka-shi, queues 40
-     * messages for both ({@code forOsaka}, {@code forBunkyo} get their ids) and stops the forwarding route while a
-     * batch waits on the frozen peer's line: the stop ends within its wait, not the peer's. The route stays stopped.
+     * messages for both and stops the forwarding route while a batch waits on the frozen peer's line: the stop ends
+     * within its wait, not the peer's. The route stays stopped. Returns the ids queued for each peer.
      */
-    private static void stopWhileABatchWaitsOn(OsakaLines osaka, TestNetwork net, List<String> forOsaka, List<String> forBunkyo)
-            throws Exception {
+    private static Queued stopWhileABatchWaitsOn(OsakaLines osaka, TestNetwork net) throws Exception {
+        List<String> forOsaka = new ArrayList<>();
+        List<String> forBunkyo = new ArrayList<>();
         net.node(SHINJUKU).properties().put("jukibus.link.call-timeout", "3s"); // the stop waits 8 s
         net.start(SHINJUKU, OSAKA, BUNKYO);
         net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
@@ -340,18 +338,23 @@ class BatchForwardingIT {
         net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
         assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("the stop ends within its wait, not the peer's")
                 .isLessThan(Duration.ofSeconds(8 + 6));
+        return new Queued(forOsaka, forBunkyo);
+    }
+
+    /** The ids of the messages queued for the frozen peer and for the peer that is up (a test adds those it sends). */
+    private record Queued(List<String> forOsaka, List<String> forBunkyo) {
     }
 
     /**
      * After the thaw: nothing waits any more on Shinjuku-ku, outbound or parked (a parking queue never made counts as
      * empty), and each message is on its recipient exactly once.
      */
-    private static void allArriveOnceAfterTheThaw(TestNetwork net, List<String> forOsaka, List<String> forBunkyo) throws Exception {
+    private static void allArriveOnceAfterTheThaw(TestNetwork net, Queued queued) throws Exception {
         await().atMost(Duration.ofSeconds(150)).until(() -> BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0
                 && parkedNow(net, SHINJUKU, OSAKA) == 0
-                && BrokerStats.depth(net.broker(OSAKA), INBOUND) >= forOsaka.size());
-        assertThat(idsOn(net, OSAKA)).as("each exactly once, after it answers again").containsExactlyInAnyOrderElementsOf(forOsaka);
-        assertThat(idsOn(net, BUNKYO)).as("still each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+                && BrokerStats.depth(net.broker(OSAKA), INBOUND) >= queued.forOsaka().size());
+        assertThat(idsOn(net, OSAKA)).as("each exactly once, after it answers again").containsExactlyInAnyOrderElementsOf(queued.forOsaka());
+        assertThat(idsOn(net, BUNKYO)).as("still each exactly once").containsExactlyInAnyOrderElementsOf(queued.forBunkyo());
         assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
     }
 
@@ -403,8 +406,8 @@ class BatchForwardingIT {
         static OsakaLines proxied(TestNetwork net) throws Exception {
             Endpoint primary = net.node(OSAKA).primary();
             Endpoint backup = net.node(OSAKA).backup();
-            Endpoint primaryProxy = new Endpoint("127.0.0.1", freePort());
-            Endpoint backupProxy = new Endpoint("127.0.0.1", freePort());
+            Endpoint primaryProxy = new Endpoint("127.0.0.1", LoopbackPorts.next());
+            Endpoint backupProxy = new Endpoint("127.0.0.1", LoopbackPorts.next());
             redirect(net, OSAKA, primaryProxy, backupProxy);
             net.node(OSAKA).properties().put("jukibus.link.listen-primary", primary.toString());
             net.node(OSAKA).properties().put("jukibus.link.listen-backup", backup.toString());
@@ -445,10 +448,6 @@ class BatchForwardingIT {
                     e.certificate()) : e);
         }
         Files.write(file, DirectorySigner.sign(builder.build(), net.node("central").keys()));
-    }
-
-    private static int freePort() throws IOException {
-        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 
     /** The headers intake puts on an outbound message (LegacyIntake). */

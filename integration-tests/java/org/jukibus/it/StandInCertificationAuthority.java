@@ -20,6 +20,7 @@ import org.jukibus.audit.Sha256;
 import org.jukibus.envelope.EnvelopeOpener;
 import org.jukibus.envelope.OpenedEnvelope;
 import org.jukibus.core.NodeRole;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
@@ -82,7 +83,7 @@ final class StandInCertificationAuthority implements AutoCloseable {
         opener = EnvelopeOpener.builder().ownCode(CODE).ownKey(keys.privateKey()).ownCertificate(keys.certificate())
                 .senderCertificates(code -> code.equals(liaison) ? List.of(liaisonCertificate) : List.of())
                 .build();
-        port = org.jukibus.demo.LoopbackPorts.next(); // kept over restarts: outside the ephemeral range
+        port = LoopbackPorts.next(); // kept over restarts: outside the ephemeral range
         start();
     }
 

@@ -42,6 +42,7 @@ import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jukibus.core.NodeCodes;
 import org.jukibus.core.NodeRole;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
@@ -113,8 +114,8 @@ class StandaloneBrokerIT {
 
         // the operator's files: node properties, and the certificate -> node code -> role mapping
         Path conf = Files.createDirectories(tmp.resolve("conf"));
-        primaryPort = freePort();
-        backupPort = freePort();
+        primaryPort = LoopbackPorts.next();
+        backupPort = LoopbackPorts.next();
         Properties node = new Properties();
         node.setProperty("jukibus.broker.name", "131016");
         node.setProperty("jukibus.broker.data", tmp.resolve("data").toString());
@@ -304,10 +305,6 @@ class StandaloneBrokerIT {
         props.stringPropertyNames().stream().sorted()
                 .forEach(k -> out.append(k).append('=').append(props.getProperty(k)).append('\n'));
         Files.writeString(file, out, StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 
     private static boolean accepts(int port) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +24,11 @@ import org.jukibus.demo.NetworkProvisioner;
 import org.jukibus.demo.NetworkProvisioner.Network;
 import org.jukibus.demo.NetworkProvisioner.NodeSpec;
 import org.jukibus.demo.NetworkProvisioner.ProvisionedNode;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.node.NodeLauncher;
 import org.jukibus.store.NodeStore;
 import org.jukibus.store.SharedPostgres;
+import org.jukibus.testing.Closing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,13 +52,8 @@ class StoreIT {
     SharedPostgres shared;
 
     @AfterEach
-    void stop() throws IOException {
-        if (process != null) {
-            process.close();
-        }
-        if (shared != null) {
-            shared.close();
-        }
+    void stop() throws Exception {
+        Closing.inOrder(process, shared);
     }
 
     @Test
@@ -128,10 +123,7 @@ class StoreIT {
     @Test
     void an_external_store_that_cannot_be_reached_stops_the_node_naming_the_setting() throws Exception {
         ProvisionedNode shinjuku = provision(null).node(SHINJUKU);
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = LoopbackPorts.next(); // nothing listens there
         Path passwordFile = root.resolve("store.pass");
         Files.writeString(passwordFile, "secret\n");
 

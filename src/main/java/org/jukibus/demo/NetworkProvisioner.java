@@ -20,6 +20,7 @@ import org.jukibus.directory.DirectoryBuilder;
 import org.jukibus.directory.DirectorySigner;
 import org.jukibus.directory.Endpoint;
 import org.jukibus.directory.NodeEntry;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyMaterial;

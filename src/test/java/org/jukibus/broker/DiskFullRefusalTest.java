@@ -18,6 +18,7 @@ import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jukibus.flow.DeliveryFailures;
+import org.jukibus.testing.Closing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,12 +39,7 @@ class DiskFullRefusalTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (local != null) {
-            local.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Closing.inOrder(local, broker);
     }
 
     @Test

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import org.jukibus.Jukibus;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.OperatorIdentity;
@@ -64,10 +64,7 @@ class ExitCodesTest {
 
     @Test
     void anUnreachableNodeFailsWithExit1NamingHostAndPort() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort(); // closed again: nothing listens there
-        }
+        int port = LoopbackPorts.next(); // nothing listens there
         Path card = operatorCard();
         Files.writeString(dir.resolve("pin"), "1234\n");
         int exit = jukibus("dlq", "list", "--node", "127.0.0.1:" + port, "--operator-card", card.toString(),

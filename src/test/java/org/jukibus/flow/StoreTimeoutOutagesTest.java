@@ -16,6 +16,7 @@ import org.jukibus.store.NodeStore;
 import org.jukibus.store.SharedPostgres;
 import org.jukibus.store.StoreAccess;
 import org.jukibus.store.StoreSettings;
+import org.jukibus.testing.Closing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,12 +55,7 @@ class StoreTimeoutOutagesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (store != null) {
-            store.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closing.inOrder(store, server);
     }
 
     @Test

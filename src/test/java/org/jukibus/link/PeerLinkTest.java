@@ -30,6 +30,7 @@ import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException;
 import org.jukibus.core.NodeRole;
 import org.jukibus.directory.Endpoint;
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.CertificateAuthority;
 import org.jukibus.pki.KeyStores;
 import org.jukibus.pki.NodeIdentity;
@@ -115,10 +116,7 @@ class PeerLinkTest {
     void a_down_peers_recheck_tries_the_full_open_as_soon_as_its_port_answers() throws Exception {
         TlsClientSettings tls = tls();
         LinkPolicy policy = new LinkPolicy(Duration.ofSeconds(2), 10, Duration.ofMinutes(5), Duration.ofSeconds(1));
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = LoopbackPorts.next(); // listened on later in the test
         Endpoint endpoint = new Endpoint("127.0.0.1", port);
         assertThat(PeerLink.answers(endpoint, 2000)).as("nothing listens there").isFalse();
         PeerLink link = new PeerLink("271004", List.of(endpoint), tls, policy, Clock.systemUTC(), () -> { });

@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
+import org.jukibus.net.LoopbackPorts;
 
 /**
  * A peer's broker for the link's tests: plain TCP on a free loopback port (the link dials it through its transport
@@ -44,7 +45,7 @@ final class PeerTestBroker implements AutoCloseable {
     PeerTestBroker(boolean secured) throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        port = freePort();
+        port = LoopbackPorts.next();
         ConfigurationImpl config = new ConfigurationImpl();
         config.setPersistenceEnabled(false).setSecurityEnabled(secured).setJMXManagementEnabled(false);
         config.putSecurityRoles(ADDRESS, java.util.Set.of(new Role("peer", true, false, false, false, false, false, false, true)));
@@ -93,7 +94,7 @@ final class PeerTestBroker implements AutoCloseable {
     /** A port nothing listens on: a connect to it is refused at once. */
     static TransportConfiguration nowhere() throws Exception {
         return new TransportConfiguration(NettyConnectorFactory.class.getName(),
-                Map.of(TransportConstants.HOST_PROP_NAME, "127.0.0.1", TransportConstants.PORT_PROP_NAME, freePort()));
+                Map.of(TransportConstants.HOST_PROP_NAME, "127.0.0.1", TransportConstants.PORT_PROP_NAME, LoopbackPorts.next()));
     }
 
     /** From now on sends wait unanswered (the connection stays open) until {@link #thaw}. */
@@ -141,10 +142,6 @@ final class PeerTestBroker implements AutoCloseable {
 
     private ActiveMQServer server() {
         return broker.getActiveMQServer();
-    }
-
-    private static int freePort() throws Exception {
-        return org.jukibus.demo.LoopbackPorts.next(); // outside the ephemeral range: see LoopbackPorts
     }
 
     @Override

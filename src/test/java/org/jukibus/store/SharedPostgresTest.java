@@ -9,11 +9,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 
+import org.jukibus.net.LoopbackPorts;
 import org.jukibus.pki.SecureFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shared server of tests and demo: a database and login per node, passwords required, orphans stopped. */
+/**
+ * The shared server of tests and demo: a database and login per node, passwords required, its port outside the ephemeral
+ * range, orphans stopped.
+ */
 class SharedPostgresTest {
 
     @TempDir
@@ -26,6 +30,9 @@ class SharedPostgresTest {
             StoreAccess osaka = server.createDatabase("271004", dir.resolve("271004.pass"));
 
             assertThat(shinjuku.url()).isEqualTo("jdbc:postgresql://127.0.0.1:" + server.port() + "/node_131041");
+            int[] chosen = LoopbackPorts.range();
+            assertThat(server.port()).as("its port chosen outside the kernel's ephemeral range (LoopbackPorts)")
+                    .isBetween(chosen[0], chosen[1] - 1);
             assertThat(Files.getPosixFilePermissions(shinjuku.passwordFile())).hasSize(2); // rw-------
             String password = new String(SecureFiles.readPassword(shinjuku.passwordFile()));
             try (Connection c = DriverManager.getConnection(shinjuku.url(), shinjuku.username(), password)) {

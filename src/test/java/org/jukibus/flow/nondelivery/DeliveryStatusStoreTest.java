@@ -12,23 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
-import org.jukibus.core.NodeRole;
-import org.jukibus.store.TestStores;
 import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
-import org.jukibus.clock.MovableClock;
 import org.jukibus.envelope.EnvelopeHeader;
 import org.jukibus.flow.Delivered;
 import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PermanentFailure;
 import org.jukibus.flow.FlowMetrics;
 import org.jukibus.flow.PurgeCutoff;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
@@ -37,27 +30,14 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * The sender's end against a real store: who may report a message as not delivered, the NonDelivery
  * files it gets, the overdue report (once, and a late receipt still closes the message).
  */
-class DeliveryStatusStoreTest {
+class DeliveryStatusStoreTest extends SenderEndFixture {
 
     static final String SHINJUKU = "131041";
     static final String PREFECTURE = "13";
     static final String OSAKA = "271004";
 
-    static SentMessages sent;
-    static DataSource store;
-    @TempDir
-    static Path legacy;
-
-    final MovableClock clock = new MovableClock(Instant.parse("2026-11-21T00:00:00Z"));
-    final NonDeliveryFiles files = new NonDeliveryFiles(new LegacyOutbox(legacy, new TransferLedger(store, clock)));
     final NoticeHandler handler = new NoticeHandler(sent, files, clock);
     final XmlMapper xml = new XmlMapper();
-
-    @BeforeAll
-    static void start() throws Exception {
-        store = TestStores.fresh(NodeRole.MUNICIPAL);
-        sent = new SentMessages(new JdbcTemplate(store));
-    }
 
     @Test
     void a_notice_from_the_node_the_message_went_to_writes_a_non_delivery_file_and_closes_the_message() throws Exception {
@@ -635,9 +615,5 @@ class DeliveryStatusStoreTest {
         EnvelopeHeader header = new EnvelopeHeader(UUID.randomUUID().toString(), NonDeliveryNotice.TYPE, from, SHINJUKU,
                 clock.instant(), correlationId);
         return new Delivered(NonDeliveryFlow.FLOW, header, xml.writeValueAsBytes(notice));
-    }
-
-    private static Path report(String name) {
-        return legacy.resolve("outbox").resolve("non-delivery").resolve(name);
     }
 }

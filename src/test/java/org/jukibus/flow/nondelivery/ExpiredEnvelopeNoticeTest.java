@@ -408,10 +408,7 @@ class ExpiredEnvelopeNoticeTest {
         MovableClock clock = new MovableClock(DAY_32);
         ClockAheadHold hold = hold(clock, Duration.ofDays(30), new ClockAheadHold.Bound(10, 1 << 20));
         String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f05";
-        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
-        delivery = holding(clock, hold, directory);
-        delivery.open(incoming(envelope, OSAKA, "ID:1"));
-        clock.now = DAY_32.plus(Duration.ofMinutes(56));
+        byte[] envelope = heldAndDue(clock, hold, id);
         hold.released(hold.due(10, 1 << 20));
 
         NodeEnvelopes rolled = new NodeEnvelopes(SHINJUKU, shinjukuRolledKeys, directory, () -> null, new NodeProperties.Envelope(), clock);
@@ -431,10 +428,7 @@ class ExpiredEnvelopeNoticeTest {
         MovableClock clock = new MovableClock(DAY_32);
         ClockAheadHold hold = hold(clock, Duration.ofDays(30), new ClockAheadHold.Bound(10, 1 << 20));
         String id = "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f03";
-        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
-        delivery = holding(clock, hold, directory);
-        delivery.open(incoming(envelope, OSAKA, "ID:1"));
-        clock.now = DAY_32.plus(Duration.ofMinutes(56));
+        byte[] envelope = heldAndDue(clock, hold, id);
         delivery = holding(clock, hold, osakaRenewed);
 
         byte[] notHeld = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, "0b6a7d8e-1f2a-4b3c-8d4e-5f6a7b8c9f04", null, notice());
@@ -509,6 +503,20 @@ class ExpiredEnvelopeNoticeTest {
 
     private InboundDelivery holding(MovableClock clock, ClockAheadHold hold) {
         return holding(clock, hold, directory);
+    }
+
+    /**
+     * Osaka-shi's envelope {@code id}, dated an hour ahead of Shinjuku's clock: held in {@code hold} on arrival, then
+     * Shinjuku's clock is moved 56 minutes on, where it is due. {@code delivery} is left holding, reading the directory.
+     */
+    private byte[] heldAndDue(MovableClock clock, ClockAheadHold hold, String id) throws Exception {
+        byte[] envelope = osakaAnHourAhead.seal("TransferInNotice", SHINJUKU, id, null, notice());
+        delivery = holding(clock, hold, directory);
+        Exchange arrival = incoming(envelope, OSAKA, "ID:1");
+        delivery.open(arrival);
+        assertThat(arrival.getProperty(InboundDelivery.HELD)).as("held").isEqualTo(true);
+        clock.now = DAY_32.plus(Duration.ofMinutes(56));
+        return envelope;
     }
 
     /** Shinjuku's delivery, its opener reading {@code peers}. */

@@ -5,45 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
-import org.jukibus.adapter.file.TransferLedger;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
-import org.jukibus.clock.MovableClock;
-import org.jukibus.core.NodeRole;
 import org.jukibus.flow.FlowMetrics;
-import org.jukibus.flow.LegacyOutbox;
 import org.jukibus.flow.PurgeCutoff;
-import org.jukibus.store.TestStores;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The final words of the delivery-status purge: one report that cannot be made does not hold back the others. */
-class UnansweredMessagesTest {
+class UnansweredMessagesTest extends SenderEndFixture {
 
     static final String PREFECTURE = "13";
-
-    static SentMessages sent;
-    static DataSource store;
-    @TempDir
-    static Path legacy;
-
-    final MovableClock clock = new MovableClock(Instant.parse("2026-11-21T00:00:00Z"));
-    final NonDeliveryFiles files = new NonDeliveryFiles(new LegacyOutbox(legacy, new TransferLedger(store, clock)));
-
-    @BeforeAll
-    static void start() throws Exception {
-        store = TestStores.fresh(NodeRole.MUNICIPAL);
-        sent = new SentMessages(new JdbcTemplate(store));
-    }
 
     /**
      * The oldest open message's report is refused for its own reason (a recipient code no file can be named by, which
@@ -65,8 +40,7 @@ class UnansweredMessagesTest {
 
         unanswered.purge(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(60)));
 
-        assertThat(legacy.resolve("outbox").resolve(NonDeliveryFiles.FOLDER).resolve(PREFECTURE + "-" + good + ".xml"))
-                .as("the later message is told").exists();
+        assertThat(report(PREFECTURE + "-" + good + ".xml")).as("the later message is told").exists();
         assertThat(sent.find(good, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
         assertThat(sent.find(bad, "X").orElseThrow().state()).as("not told again every hour").isEqualTo(SentMessages.State.NOT_DELIVERED);
         assertThat(audit).filteredOn(e -> bad.equals(e.messageId())).singleElement().satisfies(e -> {
@@ -107,8 +81,7 @@ class UnansweredMessagesTest {
     void a_file_that_cannot_be_written_under_its_name_leaves_its_message_open_and_the_later_ones_are_told() throws Exception {
         String blocked = UUID.randomUUID().toString();
         sent.record(blocked, "transfer-out", PREFECTURE, clock.instant(), true);
-        Path taken = Files.createDirectories(legacy.resolve("outbox").resolve(NonDeliveryFiles.FOLDER)
-                .resolve(PREFECTURE + "-" + blocked + ".xml"));
+        Path taken = Files.createDirectories(report(PREFECTURE + "-" + blocked + ".xml"));
         Files.writeString(taken.resolve("held"), "the legacy system's");
         clock.move(Duration.ofMinutes(1));
         String good = UUID.randomUUID().toString();
@@ -120,7 +93,7 @@ class UnansweredMessagesTest {
                 .isInstanceOf(org.jukibus.flow.TransientFailure.class);
 
         assertThat(sent.find(good, PREFECTURE).orElseThrow().state()).isEqualTo(SentMessages.State.NOT_DELIVERED);
-        assertThat(legacy.resolve("outbox").resolve(NonDeliveryFiles.FOLDER).resolve(PREFECTURE + "-" + good + ".xml")).isRegularFile();
+        assertThat(report(PREFECTURE + "-" + good + ".xml")).isRegularFile();
         assertThat(sent.find(blocked, PREFECTURE).orElseThrow().state()).as("told next round").isEqualTo(SentMessages.State.PENDING);
 
         Files.delete(taken.resolve("held"));

@@ -1,4 +1,4 @@
-package org.jukibus.demo;
+package org.jukibus.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,14 +12,16 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Loopback ports for nodes, brokers and proxies that listen later than their port is chosen (a network is
- * provisioned, then its nodes start one by one).
+ * Loopback ports for servers that listen later than their port is chosen: a network's nodes (provisioned, then
+ * started one by one), the embedded PostgreSQL (given its port when pg_ctl starts it, bound a second later), the
+ * tests' brokers and proxies. One chooser for all, so that two of them in one process never get the same port.
  *
  * <p>Why not {@code new ServerSocket(0)}: that hands out a port of the kernel's ephemeral range, the range
  * every outgoing connection takes its local port from. Between choosing a port and listening on it, a node
  * that started earlier connects to its store or its peers, its connection can take that very port, and the
  * later listen fails ("address in use"). Ports are therefore taken below the ephemeral range (or above it when
- * there is no room below), free when chosen and never handed out twice by this process.
+ * there is no room below), free when chosen and never handed out twice by this process. What this cannot see: a port
+ * another process chose the same way, or one configured for a server that does not listen yet.
  */
 public final class LoopbackPorts {
 
@@ -43,8 +45,8 @@ public final class LoopbackPorts {
         throw new IOException("no free loopback port in " + range[0] + "-" + (range[1] - 1));
     }
 
-    /** [first, last) of the ports to choose from. */
-    static int[] range() {
+    /** [first, last) of the ports it chooses from: the 10,000 below the ephemeral range, or those above it. */
+    public static int[] range() {
         int low = 32768;
         int high = 60999;
         try (InputStream in = Files.newInputStream(EPHEMERAL_RANGE)) {

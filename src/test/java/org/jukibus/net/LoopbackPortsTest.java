@@ -1,4 +1,4 @@
-package org.jukibus.demo;
+package org.jukibus.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
