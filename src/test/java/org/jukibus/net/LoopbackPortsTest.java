@@ -57,4 +57,15 @@ class LoopbackPortsTest {
             }
         }
     }
+
+    @Test
+    void the_administrators_reserved_ports_are_read_as_the_kernel_lists_them() {
+        var reserved = LoopbackPorts.reserved("8080,30000-30002\n");
+        assertThat(reserved.test(8080)).isTrue();
+        assertThat(reserved.test(30000)).isTrue();
+        assertThat(reserved.test(30002)).isTrue();
+        assertThat(reserved.test(30003)).isFalse();
+        assertThat(reserved.test(8081)).isFalse();
+        assertThat(LoopbackPorts.reserved("\n").test(8080)).isFalse();
+    }
 }
