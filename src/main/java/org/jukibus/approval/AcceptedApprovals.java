@@ -22,19 +22,24 @@ import org.jukibus.audit.Sha256;
 
 /**
  * The approvals this node accepted while their officer's certificate was valid, as the node itself recorded them,
- * by its own clock: {@value #FILE} in the node's home, owner-only, one line per approval
+ * by its own clock: {@code state/}{@value #FILE} in the node's home, owner-only, one line per approval
  * ({@code <manifest sha256> <officer certificate sha256> <first accepted at>}). A node restarted after the officer's
  * certificate lapsed keeps starting with exactly such an approval ({@link ProgramApproval}). The manifest's own
  * {@code approvedAt} cannot serve: whoever holds the officer's key writes it, and could backdate a new approval.
  */
 final class AcceptedApprovals {
 
-    static final String FILE = "accepted-approvals.txt";
+    static final String FILE = "accepted-approvals";
 
     private final Path file;
 
     AcceptedApprovals(Path home) {
-        this.file = home.resolve(FILE);
+        this.file = of(home);
+    }
+
+    /** The file of a node home. */
+    static Path of(Path home) {
+        return home.resolve("state").resolve(FILE);
     }
 
     /** When this node first accepted the manifest with this digest signed by this officer, if it recorded it. */
@@ -73,6 +78,7 @@ final class AcceptedApprovals {
      */
     private void write(byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
         Path tmp = dir.resolve("." + FILE + ".tmp");
         Files.deleteIfExists(tmp);
         if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {

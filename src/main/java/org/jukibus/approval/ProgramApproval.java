@@ -58,7 +58,7 @@ final class ProgramApproval {
     /** What to do when the officer's certificate lapsed and the node never accepted this approval while it was valid. */
     private static final String REAPPROVE = "The officer's certificate has lapsed, and this node has no record of "
             + "accepting this approval while it was valid (only such an approval keeps a node starting after the lapse; "
-            + "its record is " + AcceptedApprovals.FILE + " in the node's home). Issue the officer a new certificate "
+            + "its record is state/" + AcceptedApprovals.FILE + " in the node's home). Issue the officer a new certificate "
             + "(jukibus pki issue-officer), name it in jukibus.approval.officer-certificate, and have the officer sign "
             + "the routes again ('jukibus routes sign').";
 

@@ -68,7 +68,7 @@ class OfficerLapseTest {
 
     @Test
     void the_approval_accepted_while_valid_keeps_the_node_starting_after_the_lapse_and_says_so() throws Exception {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(AcceptedApprovals.FILE))))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(AcceptedApprovals.of(home))))
                 .isEqualTo("rw-------");
         Instant acceptedAt = clock.now;
         clock.move(Duration.ofDays(731)); // the power cut on a weekend, long after the lapse
@@ -85,7 +85,7 @@ class OfficerLapseTest {
         // a second restart still counts from the first acceptance, not from the restart after the lapse
         clock.move(Duration.ofDays(30));
         approval(validator()).approve();
-        assertThat(Files.readAllLines(home.resolve(AcceptedApprovals.FILE))).singleElement().asString().endsWith(" " + acceptedAt);
+        assertThat(Files.readAllLines(AcceptedApprovals.of(home))).singleElement().asString().endsWith(" " + acceptedAt);
     }
 
     @Test
@@ -138,7 +138,7 @@ class OfficerLapseTest {
         write(routes.resolve("municipal/transfer-in.yaml"), "- route: transfer-in v2\n");
         sign(clock.now);
         String digest = Sha256.hex(Files.readAllBytes(routes.resolve("APPROVED.xml")));
-        Files.writeString(home.resolve(AcceptedApprovals.FILE), digest + " "
+        Files.writeString(AcceptedApprovals.of(home), digest + " "
                 + AcceptedApprovals.fingerprint(officer.certificate()) + " " + clock.now + "\n", StandardOpenOption.APPEND);
 
         assertThatThrownBy(() -> approval(validator()).approve()).isInstanceOf(ProgramsRejectedException.class)
