@@ -133,6 +133,18 @@ class OfficerLapseTest {
     }
 
     @Test
+    void the_record_does_not_help_once_the_root_ca_itself_has_lapsed() throws Exception {
+        ca = CertificateAuthority.create(dir.resolve("short-root"), "Root", Duration.ofDays(1000), "pw".toCharArray(), clock);
+        officer = ca.issueOfficerKeyMaterial(new OfficerIdentity("承認責任者"), OFFICER_LIFETIME);
+        sign(clock.now);
+        approval(validator()).approve();
+        clock.move(Duration.ofDays(1001));
+
+        assertThatThrownBy(() -> approval(validator()).approve()).isInstanceOf(ProgramsRejectedException.class)
+                .hasMessageContaining("the root CA ").hasMessageContaining("is not valid now");
+    }
+
+    @Test
     void a_record_dated_after_the_lapse_proves_nothing() throws Exception {
         clock.move(Duration.ofDays(731));
         write(routes.resolve("municipal/transfer-in.yaml"), "- route: transfer-in v2\n");
