@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -99,14 +98,12 @@ final class ProgramApproval {
         String digest = Sha256.hex(signed);
         AcceptedApprovals accepted = new AcceptedApprovals(home);
         Instant now = clock.instant();
-        boolean lapsed = officer.getNotAfter().toInstant().isBefore(now);
-        Optional<Instant> acceptedAt = lapsed ? accepted.firstAccepted(digest, officer) : Optional.empty();
+        AcceptedApprovals.Judgement judged = accepted.judge(digest, officer, validator, now);
         ProgramManifest manifest;
         try {
-            manifest = ManifestVerifier.verify(signed, manifestFile.toString(), officer, acceptedAt.isPresent()
-                    ? c -> validator.validateOfficerAcceptedAt(c, acceptedAt.get()) : validator::validateOfficer);
+            manifest = ManifestVerifier.verify(signed, manifestFile.toString(), officer, judged.check());
         } catch (ProgramsRejectedException e) {
-            throw refused(digest, List.of(e.getMessage()), lapsed && acceptedAt.isEmpty() ? REAPPROVE : SIGN);
+            throw refused(digest, List.of(e.getMessage()), judged.needsReapproval() ? REAPPROVE : SIGN);
         }
         SortedMap<String, byte[]> found = ProgramFiles.forRole(routesDir, brokerConfigDir, role);
         SortedMap<String, String> approved = manifest.filesFor(role);
@@ -127,13 +124,12 @@ final class ProgramApproval {
         createPrivate(copy.resolve("routes").resolve(ProgramFiles.COMMON));
         createPrivate(copy.resolve("routes").resolve(role.id()));
         String kept = "";
-        if (acceptedAt.isPresent()) {
+        if (judged.keptSince().isPresent()) {
             kept = "; the officer's certificate lapsed on " + officer.getNotAfter().toInstant() + ": kept on this "
-                    + "node's record of accepting this approval at " + acceptedAt.get() + " while it was valid, re-approve";
-            warnKept(acceptedAt.get());
-        } else {
-            accepted.record(digest, officer, now);
+                    + "node's record of accepting this approval at " + judged.keptSince().get() + " while it was valid, re-approve";
+            warnKept(judged.keptSince().get());
         }
+        accepted.accepted(digest, officer, judged, now);
         log.record(AuditEvent.of(AuditKind.ROUTES_APPROVED).actor("officer:" + manifest.approvedBy()).digest(digest)
                 .detail("approved at " + manifest.approvedAt() + "; " + approved.size() + " files this " + role.id()
                         + " node runs, from " + program.describe() + kept));
@@ -149,9 +145,14 @@ final class ProgramApproval {
                 LAPSED on {}. The node starts with the programs of that
                 approval only, because it recorded accepting it on {}, while
                 the certificate was valid. Any change to them will be refused.
+                The operators' registration (operators.xml) is kept the same way:
+                operators registered before the lapse still log in, but no
+                operator can be registered or unlocked with the lapsed key.
                 Re-approve now: issue the officer a new certificate (jukibus pki
-                issue-officer), set jukibus.approval.officer-certificate, and have
-                the officer sign the routes again (jukibus routes sign).
+                issue-officer), set jukibus.approval.officer-certificate, have
+                the officer sign the routes again (jukibus routes sign) and take
+                over operators.xml (jukibus operator register
+                --previous-officer-certificate; docs/operations.md).
                 ************************************************************************""",
                 officer.getNotAfter().toInstant(), acceptedAt);
     }
