@@ -157,6 +157,40 @@ class OfficerLapseTest {
                 .hasMessageContaining("expired on " + officer.certificate().getNotAfter().toInstant());
     }
 
+    @Test
+    void a_refused_start_records_nothing() throws Exception {
+        home = dir.resolve("another-home");
+        Files.createDirectories(home);
+        write(routes.resolve("municipal/transfer-in.yaml"), "- route: transfer-in, changed without approval\n");
+
+        assertThatThrownBy(() -> approval(validator()).approve()).isInstanceOf(ProgramsRejectedException.class);
+        assertThat(AcceptedApprovals.of(home)).doesNotExist();
+    }
+
+    @Test
+    void a_damaged_record_does_not_stop_a_node_whose_officer_is_valid_and_is_written_again_without_the_damage() throws Exception {
+        Instant acceptedAt = clock.now;
+        byte[] shiftJis = "承認済み 手で編集\n".getBytes(java.nio.charset.Charset.forName("Shift_JIS"));
+        Files.write(AcceptedApprovals.of(home), shiftJis, StandardOpenOption.APPEND);
+        Files.write(AcceptedApprovals.of(home), new byte[] {(byte) 0xff, (byte) 0xfe, '\n'}, StandardOpenOption.APPEND);
+        clock.move(Duration.ofDays(10));
+
+        assertThat(approval(validator()).approve().checked()).isTrue();
+        assertThat(Files.readAllLines(AcceptedApprovals.of(home))).singleElement().asString().endsWith(" " + acceptedAt);
+
+        clock.move(Duration.ofDays(721)); // and the line it kept still keeps the approval past the lapse
+        assertThat(approval(validator()).approve().checked()).isTrue();
+    }
+
+    @Test
+    void a_damaged_record_keeps_nothing_after_the_lapse_and_says_to_re_approve() throws Exception {
+        Files.write(AcceptedApprovals.of(home), new byte[] {(byte) 0x93, (byte) 0xfa, (byte) 0xff, '\n'});
+        clock.move(Duration.ofDays(731));
+
+        assertThatThrownBy(() -> approval(validator()).approve()).isInstanceOf(ProgramsRejectedException.class)
+                .hasMessageContaining("no record of accepting this approval while it was valid");
+    }
+
     /** As the node builds it: the CRL central last published, a stale one tolerated, at the node's clock. */
     private CertificateValidator validator() {
         return new CertificateValidator(ca.certificate(), ca::currentCrl, clock).toleratingStaleCrl();
