@@ -167,6 +167,28 @@ class ProgramApprovalIT {
     }
 
     @Test
+    void an_approval_accepted_while_its_officer_was_valid_keeps_the_node_starting_after_the_lapse_and_nothing_new() throws Exception {
+        Path programs = copyPrograms("lapse");
+        KeyMaterial shortLived = net.network.ca().issueOfficerKeyMaterial(new OfficerIdentity("任期の短い承認責任者"), Duration.ofDays(30));
+        Path pem = signAs(shortLived, programs, "short-lived-officer.pem");
+        Map<String, Object> settings = properties(programs, Map.of("jukibus.approval.officer-certificate", pem.toString()));
+        NodeLauncher.start(settings).close(); // accepted while valid: the node records it
+        try {
+            org.jukibus.clock.ClockOffsetFile.write(home(), Duration.ofDays(31)); // restarted long after the lapse
+            NodeLauncher.start(settings).close();
+            assertThat(last(AuditKind.ROUTES_APPROVED).detail()).contains("the officer's certificate lapsed on "
+                    + shortLived.certificate().getNotAfter().toInstant() + ": kept on this node's record");
+
+            Files.writeString(programs.resolve("routes/municipal/transfer-in.yaml"), "# after the lapse\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            signAs(shortLived, programs, "short-lived-officer.pem");
+            assertRefused(settings, "no record of accepting this approval while it was valid");
+        } finally {
+            org.jukibus.clock.ClockOffsetFile.write(home(), Duration.ZERO);
+        }
+    }
+
+    @Test
     void a_node_without_an_officer_certificate_does_not_start_unless_approval_is_switched_off() throws Exception {
         Map<String, Object> noOfficer = properties(Map.of());
         noOfficer.remove("jukibus.approval.officer-certificate");

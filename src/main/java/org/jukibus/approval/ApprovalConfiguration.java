@@ -76,7 +76,7 @@ public class ApprovalConfiguration {
                 .toleratingStaleCrl();
         Path manifest = approval.getManifest() != null ? approval.getManifest() : node.getRoutesDir().resolve(MANIFEST);
         ApprovedPrograms programs = new ProgramApproval(settings.role(), node.getRoutesDir(), settings.brokerConfigDir(),
-                NodeProgram.running(), manifest, officers.get(0), validator, settings.home(), operationLog).approve();
+                NodeProgram.running(), manifest, officers.get(0), validator, settings.home(), operationLog, clock).approve();
         camel.getMain().setRoutesIncludePattern(programs.routesIncludePattern(settings.role()));
         log.info("routes, broker configuration, jar and schemas approved (manifest sha256 {}); loading them from {}",
                 programs.manifestSha256(), programs.routesDir().getParent());

@@ -23,9 +23,15 @@ public final class ManifestVerifier {
      */
     public static ProgramManifest verify(byte[] xml, String what, X509Certificate officer, CertificateValidator validator)
             throws ProgramsRejectedException {
+        return verify(xml, what, officer, validator::validateOfficer);
+    }
+
+    /** As {@link #verify(byte[], String, X509Certificate, CertificateValidator)}, judging the officer so. */
+    static ProgramManifest verify(byte[] xml, String what, X509Certificate officer, OfficerSignature.OfficerCheck check)
+            throws ProgramsRejectedException {
         OfficerSignature.Verified verified;
         try {
-            verified = OfficerSignature.verify(xml, what, ProgramManifest.SCHEMA, MAX_BYTES, officer, validator);
+            verified = OfficerSignature.verify(xml, what, ProgramManifest.SCHEMA, MAX_BYTES, officer, check);
         } catch (ProgramsRejectedException e) {
             throw e;
         } catch (OfficerApprovalException e) {

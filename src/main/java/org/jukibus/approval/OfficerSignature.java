@@ -28,6 +28,16 @@ public final class OfficerSignature {
     public record Verified(Document document, OfficerIdentity officer) {
     }
 
+    /**
+     * How the officer's certificate is judged: {@link CertificateValidator#validateOfficer} at the clock's now, or, for
+     * an approval the node recorded accepting while the certificate was valid, at that time
+     * ({@link CertificateValidator#validateOfficerAcceptedAt}).
+     */
+    @FunctionalInterface
+    public interface OfficerCheck {
+        OfficerIdentity validate(X509Certificate officer) throws CertificateRejectedException;
+    }
+
     private OfficerSignature() {
     }
 
@@ -74,9 +84,15 @@ public final class OfficerSignature {
      */
     public static Verified verify(byte[] xml, String what, String schema, int maxBytes, X509Certificate officer,
                                   CertificateValidator validator) throws OfficerApprovalException {
+        return verify(xml, what, schema, maxBytes, officer, validator::validateOfficer);
+    }
+
+    /** As {@link #verify(byte[], String, String, int, X509Certificate, CertificateValidator)}, judging the officer so. */
+    public static Verified verify(byte[] xml, String what, String schema, int maxBytes, X509Certificate officer,
+                                  OfficerCheck check) throws OfficerApprovalException {
         OfficerIdentity id;
         try {
-            id = validator.validateOfficer(officer);
+            id = check.validate(officer);
         } catch (CertificateRejectedException e) {
             throw new OfficerApprovalException("the approving officer's certificate is not acceptable: " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +23,8 @@ import org.jukibus.core.NodeRole;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.xml.SecureXml;
 import org.jukibus.xml.XmlRejectedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a node does at start-up, before its broker and Camel load anything: checks that the routes and the broker
@@ -32,8 +36,17 @@ import org.jukibus.xml.XmlRejectedException;
  * <p>The operation log gets {@link AuditKind#ROUTES_APPROVED} with the manifest's SHA-256 at every start, and one
  * entry per file registered, changed or removed since the manifest the node ran before (kept in that folder); or
  * {@link AuditKind#ROUTES_REFUSED} naming every file that is wrong.
+ *
+ * <p>The officer's certificate is checked at the node's clock's now, except for an approval this node recorded
+ * accepting while that certificate was valid ({@link AcceptedApprovals}): a node that runs for months must not fail
+ * its next restart because the certificate lapsed meanwhile. Such an approval keeps the node starting, with exactly
+ * the programs it approved, and with a loud warning (and {@code jukibus_certificate_expiry_seconds{certificate="officer"}}
+ * below zero, alerted as JukibusApprovalKeptPastOfficerLapse) until the officer re-approves; unless the certificate has
+ * been revoked or no longer chains to the root CA. A new approval signed with a lapsed certificate is refused.
  */
 final class ProgramApproval {
+
+    private static final Logger logger = LoggerFactory.getLogger(ProgramApproval.class);
 
     static final String PRIVATE_DIR = "approved-programs";
     static final String LAST_MANIFEST = "APPROVED.xml";
@@ -41,6 +54,12 @@ final class ProgramApproval {
     private static final String SIGN = "The responsible officer approves the routes and broker configuration with "
             + "'jukibus routes sign', using an officer certificate of this network (jukibus pki issue-officer) that the "
             + "node names in jukibus.approval.officer-certificate.";
+    /** What to do when the officer's certificate lapsed and the node never accepted this approval while it was valid. */
+    private static final String REAPPROVE = "The officer's certificate has lapsed, and this node has no record of "
+            + "accepting this approval while it was valid (only such an approval keeps a node starting after the lapse; "
+            + "its record is state/" + AcceptedApprovals.FILE + " in the node's home). Issue the officer a new certificate "
+            + "(jukibus pki issue-officer), name it in jukibus.approval.officer-certificate, and have the officer sign "
+            + "the routes again ('jukibus routes sign').";
 
     private final NodeRole role;
     private final Path routesDir;
@@ -51,9 +70,11 @@ final class ProgramApproval {
     private final CertificateValidator validator;
     private final Path home;
     private final OperationLog log;
+    private final Clock clock;
 
+    /** @param clock the node's clock, which {@code validator} validates at */
     ProgramApproval(NodeRole role, Path routesDir, Path brokerConfigDir, NodeProgram program, Path manifestFile,
-                    X509Certificate officer, CertificateValidator validator, Path home, OperationLog log) {
+                    X509Certificate officer, CertificateValidator validator, Path home, OperationLog log, Clock clock) {
         this.program = program;
         this.role = role;
         this.routesDir = routesDir;
@@ -63,6 +84,7 @@ final class ProgramApproval {
         this.validator = validator;
         this.home = home;
         this.log = log;
+        this.clock = clock;
     }
 
     ApprovedPrograms approve() throws ProgramsRejectedException, IOException {
@@ -74,11 +96,14 @@ final class ProgramApproval {
         }
         byte[] signed = Files.readAllBytes(manifestFile);
         String digest = Sha256.hex(signed);
+        AcceptedApprovals accepted = new AcceptedApprovals(home);
+        Instant now = clock.instant();
+        AcceptedApprovals.Judgement judged = accepted.judge(digest, officer, validator, now);
         ProgramManifest manifest;
         try {
-            manifest = ManifestVerifier.verify(signed, manifestFile.toString(), officer, validator);
+            manifest = ManifestVerifier.verify(signed, manifestFile.toString(), officer, judged.check());
         } catch (ProgramsRejectedException e) {
-            throw refused(digest, List.of(e.getMessage()), SIGN);
+            throw refused(digest, List.of(e.getMessage()), judged.needsReapproval() ? REAPPROVE : SIGN);
         }
         SortedMap<String, byte[]> found = ProgramFiles.forRole(routesDir, brokerConfigDir, role);
         SortedMap<String, String> approved = manifest.filesFor(role);
@@ -98,11 +123,38 @@ final class ProgramApproval {
         // Camel's include pattern names both folders: they must exist even when a role has no route of its own yet
         createPrivate(copy.resolve("routes").resolve(ProgramFiles.COMMON));
         createPrivate(copy.resolve("routes").resolve(role.id()));
+        String kept = "";
+        if (judged.keptSince().isPresent()) {
+            kept = "; the officer's certificate lapsed on " + officer.getNotAfter().toInstant() + ": kept on this "
+                    + "node's record of accepting this approval at " + judged.keptSince().get() + " while it was valid, re-approve";
+            warnKept(judged.keptSince().get());
+        }
+        accepted.accepted(digest, officer, judged, now);
         log.record(AuditEvent.of(AuditKind.ROUTES_APPROVED).actor("officer:" + manifest.approvedBy()).digest(digest)
                 .detail("approved at " + manifest.approvedAt() + "; " + approved.size() + " files this " + role.id()
-                        + " node runs, from " + program.describe()));
+                        + " node runs, from " + program.describe() + kept));
         recordChanges(previous == null ? null : previous.filesFor(role), manifest.filesFor(role));
         return new ApprovedPrograms(true, copy.resolve("routes"), copy.resolve("broker-config"), digest);
+    }
+
+    private void warnKept(Instant acceptedAt) {
+        logger.warn("""
+
+                ************************************************************************
+                The certificate of the officer who approved this node's programs
+                LAPSED on {}. The node starts with the programs of that
+                approval only, because it recorded accepting it on {}, while
+                the certificate was valid. Any change to them will be refused.
+                The operators' registration (operators.xml) is kept the same way:
+                operators registered before the lapse still log in, but no
+                operator can be registered or unlocked with the lapsed key.
+                Re-approve now: issue the officer a new certificate (jukibus pki
+                issue-officer), set jukibus.approval.officer-certificate, have
+                the officer sign the routes again (jukibus routes sign) and take
+                over operators.xml (jukibus operator register
+                --previous-officer-certificate; docs/operations.md).
+                ************************************************************************""",
+                officer.getNotAfter().toInstant(), acceptedAt);
     }
 
     private ProgramsRejectedException refused(String manifestDigest, List<String> problems, String advice) {

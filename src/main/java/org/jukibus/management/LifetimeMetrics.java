@@ -17,8 +17,9 @@ import org.jukibus.directory.NetworkTrust;
  * Lifetimes an operator must renew in time, in seconds from the node's clock (negative once past), and the node's clock:
  * <ul>
  *   <li>{@code jukibus_certificate_expiry_seconds{certificate="node"|"root-ca"|"officer"}}: until the certificate's
- *       notAfter; "officer" is the certificate of the officer who approved the node's programs (a node whose officer
- *       certificate has lapsed does not start), where approval is on; a liaison node adds "ca-encryption"
+ *       notAfter; "officer" is the certificate of the officer who approved the node's programs, where approval is on
+ *       (once it has lapsed the node restarts only on the approval it accepted while it was valid, and
+ *       JukibusApprovalKeptPastOfficerLapse fires until the officer re-approves); a liaison node adds "ca-encryption"
  *       (flow.changeinfo.ChangeInfoConfiguration)</li>
  *   <li>{@code jukibus_crl_next_update_seconds}: until the nextUpdate of the CRL in force (it changes when a new one
  *       arrives)</li>

@@ -12,6 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jukibus.approval.AcceptedApprovals;
+import org.jukibus.approval.OfficerApprovalException;
+import org.jukibus.audit.Sha256;
 import org.jukibus.cli.CommandGroup;
 import org.jukibus.cli.Subcommand;
 import org.jukibus.operators.OperatorRegistration;
@@ -67,7 +70,9 @@ public class OperatorCommand extends CommandGroup {
                     + "(kept as a bcrypt hash) and permissions, in the node's operators file signed with the officer's key.",
                     "Permissions: dlq.read:<flow>, dlq.replay:<flow>, dlq.purge:<flow> (<flow> or * for every flow), "
                     + "status (node status at central), management (Hawtio and every other MBean).",
-                    "The node reads the file again when it changes; an existing file must carry this officer's signature."})
+                    "The node reads the file again when it changes; an existing file must carry this officer's signature, "
+                    + "or, to take it over from a previous officer certificate (a new certificate after the old one lapsed), "
+                    + "that certificate's signature: give --previous-officer-certificate and --node-home."})
     static class Register extends Subcommand {
         @Option(names = "--registration", required = true, paramLabel = "FILE", description = "the node's operators file (jukibus.operators.registration)")
         Path registration;
@@ -79,11 +84,21 @@ public class OperatorCommand extends CommandGroup {
         Path pinFile;
         @Option(names = "--permission", required = true, split = ",", description = "one or more permissions (repeat or separate by commas)")
         List<String> permissions;
+        @Option(names = "--previous-officer-certificate", paramLabel = "PEM", description = "the officer certificate "
+                + "that signed the existing file, if not the key store's: the file is taken over when that certificate "
+                + "is valid, or, lapsed, when the node recorded accepting the file while it was valid (--node-home)")
+        Path previousOfficer;
+        @Option(names = "--node-home", paramLabel = "DIR", description = "the node's home (jukibus.home), whose "
+                + "state/accepted-approvals records the registrations the node accepted; with --previous-officer-certificate")
+        Path nodeHome;
         @CommandLine.Mixin
         Officer officer;
 
         @Override
         protected int run() throws Exception {
+            if ((previousOfficer == null) != (nodeHome == null)) {
+                throw new IllegalArgumentException("--previous-officer-certificate and --node-home go together");
+            }
             X509Certificate card = Pem.readCertificate(cardCertificate);
             OperatorIdentity id = OperatorIdentity.fromCertificate(card);
             Set<Permission> granted = new LinkedHashSet<>();
@@ -93,10 +108,7 @@ public class OperatorCommand extends CommandGroup {
             Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
             OperatorRegistration before = new OperatorRegistration(node, officerName, now, List.of());
             if (Files.isRegularFile(registration)) {
-                // re-signing what someone else changed would approve the change: the file must be this officer's
-                List<X509Certificate> chain = km.chain();
-                before = OperatorRegistration.verify(Files.readAllBytes(registration), registration.toString(), node,
-                        km.certificate(), new CertificateValidator(chain.get(chain.size() - 1), null));
+                before = existing(km, now);
             }
             char[] pin = pin();
             String pinHash;
@@ -111,6 +123,28 @@ public class OperatorCommand extends CommandGroup {
             out().println("registered " + id + " with node " + node + ": " + granted + " (card serial "
                     + card.getSerialNumber().toString(16) + ") -> " + registration);
             return 0;
+        }
+
+        /**
+         * The existing registration, verified: re-signing what someone else changed would approve the change, so the
+         * file must be this officer's, or the previous officer certificate's as the node accepted it.
+         */
+        private OperatorRegistration existing(KeyMaterial km, Instant now) throws Exception {
+            byte[] xml = Files.readAllBytes(registration);
+            List<X509Certificate> chain = km.chain();
+            CertificateValidator validator = new CertificateValidator(chain.get(chain.size() - 1), null);
+            if (previousOfficer == null) {
+                return OperatorRegistration.verify(xml, registration.toString(), node, km.certificate(), validator);
+            }
+            X509Certificate previous = Pem.readCertificate(previousOfficer);
+            AcceptedApprovals.Judgement judged = new AcceptedApprovals(nodeHome).judge(Sha256.hex(xml), previous, validator, now);
+            try {
+                return OperatorRegistration.verify(xml, registration.toString(), node, previous, judged.check());
+            } catch (OfficerApprovalException e) {
+                throw judged.needsReapproval() ? new OfficerApprovalException(e.getMessage() + "; the node at " + nodeHome
+                        + " has no record of accepting this file while that certificate was valid, so it cannot be taken "
+                        + "over: register every operator again into a new file", e) : e;
+            }
         }
 
         private char[] pin() throws Exception {

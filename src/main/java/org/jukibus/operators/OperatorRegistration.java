@@ -76,7 +76,13 @@ public record OperatorRegistration(String node, String approvedBy, Instant appro
      */
     public static OperatorRegistration verify(byte[] xml, String what, String node, X509Certificate officer,
                                               CertificateValidator validator) throws OfficerApprovalException {
-        OfficerSignature.Verified verified = OfficerSignature.verify(xml, what, SCHEMA, MAX_BYTES, officer, validator);
+        return verify(xml, what, node, officer, validator::validateOfficer);
+    }
+
+    /** As {@link #verify(byte[], String, String, X509Certificate, CertificateValidator)}, judging the officer so. */
+    public static OperatorRegistration verify(byte[] xml, String what, String node, X509Certificate officer,
+                                              OfficerSignature.OfficerCheck check) throws OfficerApprovalException {
+        OfficerSignature.Verified verified = OfficerSignature.verify(xml, what, SCHEMA, MAX_BYTES, officer, check);
         OperatorRegistration registration;
         try {
             registration = fromDocument(verified.document());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 
+import org.jukibus.approval.AcceptedApprovals;
 import org.jukibus.approval.ApprovalProperties;
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
@@ -37,7 +38,12 @@ public class OperatorsConfiguration {
     OperatorRegistry operatorRegistry(OperatorsProperties properties, NodeSettings settings, ApprovalProperties approval,
                                       NetworkTrust trust, Clock clock, OperationLog operationLog) throws IOException {
         Path file = properties.getRegistration() != null ? properties.getRegistration() : settings.home().resolve("operators.xml");
-        return new OperatorRegistry(file, settings.code(), officer(approval), validator(settings, trust, clock), operationLog);
+        OperatorRegistry registry = new OperatorRegistry(file, settings.code(), officer(approval),
+                validator(settings, trust, clock), operationLog, new AcceptedApprovals(settings.home()), clock);
+        // read at start, not at the first login: a registration accepted while the officer is valid is recorded on
+        // every start, so a login after a restart past the officer's lapse still finds it (AcceptedApprovals)
+        registry.current();
+        return registry;
     }
 
     @Bean

@@ -141,6 +141,34 @@ public final class CertificateValidator {
     }
 
     /**
+     * Validates an approving officer's certificate whose validity may have lapsed since {@code acceptedAt}, the time the
+     * node itself recorded accepting an approval it signed ({@code approval.AcceptedApprovals}): issued by the root
+     * CA, within its validity and PKIX-valid at {@code acceptedAt}, but not revoked by the CRL in force <em>now</em>,
+     * whatever the revocation's date (a key revoked after it signed is no longer vouched for), and the root CA itself
+     * within its validity now. Returns the officer.
+     */
+    public OfficerIdentity validateOfficerAcceptedAt(X509Certificate cert, Instant acceptedAt) throws CertificateRejectedException {
+        Instant now = clock.instant();
+        try {
+            rootCa.checkValidity(Date.from(now));
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            throw new CertificateRejectedException(Reason.UNKNOWN_ISSUER, "the root CA "
+                    + rootCa.getSubjectX500Principal().getName() + " is not valid now (" + rootCa.getNotBefore().toInstant()
+                    + " to " + rootCa.getNotAfter().toInstant() + ")", e);
+        }
+        checkIssued(cert, acceptedAt, now);
+        OfficerIdentity officer;
+        try {
+            officer = OfficerIdentity.fromCertificate(cert);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateRejectedException(Reason.NOT_AN_OFFICER_CERTIFICATE, e.getMessage(), e);
+        }
+        // PKIX at acceptedAt cannot use today's CRL (issued after that date): its entries were checked above, at now
+        checkPath(cert, acceptedAt, false);
+        return officer;
+    }
+
+    /**
      * Validates {@code cert} at the clock's current instant as a node certificate is validated (root CA, validity,
      * CRL, PKIX), but as a requester's certificate ({@link RequesterIdentity}). Returns the requester.
      */
@@ -193,9 +221,15 @@ public final class CertificateValidator {
 
     /** The clear reasons first: issued (signed) by the root CA, within its validity, not revoked. */
     private void checkIssued(X509Certificate cert, Instant at) throws CertificateRejectedException {
+        checkIssued(cert, at, at);
+    }
+
+    /** As {@link #checkIssued(X509Certificate, Instant)}, valid at {@code at}, not revoked by {@code revokedBy}. */
+    private void checkIssued(X509Certificate cert, Instant at, Instant revokedBy) throws CertificateRejectedException {
         Objects.requireNonNull(cert, "cert");
         String subject = cert.getSubjectX500Principal().getName();
         Date date = Date.from(at);
+        Date revocationCutoff = Date.from(revokedBy);
         X509CRL crl = crls.get();
         if (!cert.getIssuerX500Principal().equals(rootCa.getSubjectX500Principal())) {
             throw new CertificateRejectedException(Reason.UNKNOWN_ISSUER, "certificate " + subject
@@ -217,9 +251,9 @@ public final class CertificateValidator {
                     + cert.getNotBefore().toInstant(), e);
         }
         if (crl != null) {
-            checkCrl(crl, at);
+            checkCrl(crl, revokedBy);
             X509CRLEntry entry = crl.getRevokedCertificate(cert);
-            if (entry != null && !entry.getRevocationDate().after(date)) {
+            if (entry != null && !entry.getRevocationDate().after(revocationCutoff)) {
                 throw new CertificateRejectedException(Reason.REVOKED, "certificate " + subject + " (serial "
                         + cert.getSerialNumber().toString(16) + ") was revoked on " + entry.getRevocationDate().toInstant());
             }
@@ -228,6 +262,11 @@ public final class CertificateValidator {
 
     /** Full PKIX validation as the final word. */
     private void checkPath(X509Certificate cert, Instant at) throws CertificateRejectedException {
+        checkPath(cert, at, true);
+    }
+
+    /** @param withCrl whether PKIX checks revocation with the CRL in force (when it has one and can use it) */
+    private void checkPath(X509Certificate cert, Instant at, boolean withCrl) throws CertificateRejectedException {
         String subject = cert.getSubjectX500Principal().getName();
         X509CRL crl = crls.get();
         try {
@@ -236,7 +275,7 @@ public final class CertificateValidator {
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(rootCa, null)));
             params.setDate(Date.from(at));
             // a tolerated stale CRL has been checked entry by entry (checkIssued); PKIX would find it unusable
-            boolean revocation = crl != null && !(staleCrlTolerated && stale(crl, at));
+            boolean revocation = withCrl && crl != null && !(staleCrlTolerated && stale(crl, at));
             params.setRevocationEnabled(revocation);
             if (revocation) {
                 params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));

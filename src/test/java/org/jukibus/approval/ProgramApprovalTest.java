@@ -110,7 +110,8 @@ class ProgramApprovalTest {
     void a_role_without_routes_of_its_own_still_gets_its_folder() throws Exception {
         ApprovedPrograms programs = new ProgramApproval(NodeRole.CENTRAL, routes, brokerConfig, NodeProgram.ofJar(jar),
                 routes.resolve("APPROVED.xml"),
-                officer.certificate(), new CertificateValidator(ca.certificate(), ca.currentCrl()), home, recorded::add).approve();
+                officer.certificate(), new CertificateValidator(ca.certificate(), ca.currentCrl()), home, recorded::add,
+                Clock.systemUTC()).approve();
 
         assertThat(programs.routesDir().resolve("central")).isEmptyDirectory();
         assertThat(programs.routesDir().resolve("common/templates.yaml")).exists();
@@ -281,7 +282,7 @@ class ProgramApprovalTest {
     private ProgramApproval approval(NodeProgram program) throws Exception {
         CertificateValidator validator = new CertificateValidator(ca.certificate(), ca.currentCrl(), Clock.systemUTC());
         return new ProgramApproval(NodeRole.MUNICIPAL, routes, brokerConfig, program, routes.resolve("APPROVED.xml"),
-                officer.certificate(), validator, home, recorded::add);
+                officer.certificate(), validator, home, recorded::add, Clock.systemUTC());
     }
 
     private ProgramManifest manifest() throws Exception {

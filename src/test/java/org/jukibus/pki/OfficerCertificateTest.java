@@ -104,4 +104,33 @@ class OfficerCertificateTest {
                 "--name", "Again", "--out", out.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("refusing to overwrite");
     }
+
+    @Test
+    void accepted_at_a_time_of_its_validity_a_lapsed_officer_is_judged_then_but_revoked_and_crl_judged_now() throws Exception {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2027-01-04T00:00:00Z"));
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "Root", Duration.ofDays(3650), "pw".toCharArray(), clock);
+        X509Certificate officer = ca.issueOfficerKeyMaterial(new OfficerIdentity("山田 花子"), Duration.ofDays(730)).certificate();
+        java.time.Instant acceptedAt = clock.instant();
+        java.security.cert.X509CRL weekly = ca.issueCrl(Duration.ofDays(7));
+        clock.move(Duration.ofDays(731));
+        java.security.cert.X509CRL fresh = ca.issueCrl(Duration.ofDays(7));
+
+        CertificateValidator now = new CertificateValidator(ca.certificate(), fresh, clock);
+        assertThat(now.validateOfficerAcceptedAt(officer, acceptedAt).name()).isEqualTo("山田 花子");
+        assertThatThrownBy(() -> now.validateOfficer(officer)).isInstanceOf(CertificateRejectedException.class)
+                .hasMessageContaining("expired");
+        assertThatThrownBy(() -> now.validateOfficerAcceptedAt(officer, clock.instant()))
+                .as("a time after the lapse is no time of its validity").isInstanceOf(CertificateRejectedException.class)
+                .hasMessageContaining("expired");
+        assertThatThrownBy(() -> new CertificateValidator(ca.certificate(), weekly, clock).validateOfficerAcceptedAt(officer, acceptedAt))
+                .as("a stale CRL, where it is not tolerated").isInstanceOf(CertificateRejectedException.class)
+                .hasMessageContaining("the CRL is out of date");
+
+        clock.now = acceptedAt.minus(Duration.ofDays(1));
+        ca.revoke(officer.getSerialNumber(), Duration.ofDays(3650)); // dated before the acceptance
+        clock.move(Duration.ofDays(732));
+        assertThatThrownBy(() -> new CertificateValidator(ca.certificate(), ca.currentCrl(), clock)
+                .validateOfficerAcceptedAt(officer, acceptedAt)).isInstanceOf(CertificateRejectedException.class)
+                .hasMessageContaining("was revoked");
+    }
 }
