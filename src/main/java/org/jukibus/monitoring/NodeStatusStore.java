@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -31,7 +30,20 @@ public final class NodeStatusStore {
      * A heartbeat recorded: whether it is the node's latest now, and the security events it reports now (what it adds to
      * what central knows, with what earlier heartbeats held back; none while the node's event interval runs).
      */
-    public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added) {
+    public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added, boolean episodeBegan) {
+    }
+
+    /**
+     * A node's episode of security events: when central received the heartbeat that began it and the last one that added
+     * to it.
+     */
+    public record SecurityEpisode(String node, Instant since, Instant lastAt) {
+    }
+
+    /** Makes the history line of a heartbeat's security events: with alerts if it begins an episode, without if not. */
+    @FunctionalInterface
+    public interface SecurityEventLine {
+        Event of(NodeHeartbeat.SecurityCounts added, boolean beginsEpisode);
     }
 
     /**
@@ -74,8 +86,8 @@ public final class NodeStatusStore {
      * of the counts; central uses the next.
      */
     public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
-                                    Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
-        return recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, Duration.ZERO, securityEvent);
+                                    SecurityEventLine securityEvent) {
+        return recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, Duration.ZERO, Duration.ZERO, securityEvent);
     }
 
     /**
@@ -85,19 +97,26 @@ public final class NodeStatusStore {
      * CountedSince included: a hostile one changing it at every heartbeat made each count in full, and each made a line
      * of the history (kept for the erasure retention) and two alerts. An honest node's next heartbeat comes an interval
      * later, so what it holds back is reported then; a clock moved back (central's) ends the interval.
+     * <p>
+     * Events come in episodes: the first event after none for {@code quietAfter} (by central's receipts; or after
+     * central's clock was moved back past the last) begins one, and only its line gets alerts; a later event adds to
+     * the episode, a line without alerts. Decided here by the times in the node's row, whether or not the status check
+     * has announced the previous episode's end yet, so an announcement that comes late never swallows a new episode.
      */
     public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
-                                    Duration eventInterval, Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
+                                    Duration eventInterval, Duration quietAfter, SecurityEventLine securityEvent) {
         return transactions.execute(tx -> {
             list(heartbeat.node(), heartbeat.role(), receivedAt); // a row to lock
             Locked locked = jdbc.queryForObject("SELECT security_counted_since, logins_refused_total, "
                     + "permissions_denied_total, messages_refused_total, security_event_at, logins_refused_held, "
-                    + "permissions_denied_held, messages_refused_held FROM node_status WHERE node = ? FOR UPDATE",
+                    + "permissions_denied_held, messages_refused_held, security_episode_since, security_episode_last_at "
+                    + "FROM node_status WHERE node = ? FOR UPDATE",
                     (rs, i) -> new Locked(rs.getObject("security_counted_since") == null ? null : new NodeHeartbeat.SecurityCounts(
                             rs.getLong("logins_refused_total"), rs.getLong("permissions_denied_total"),
                             rs.getLong("messages_refused_total"), instant(rs, "security_counted_since").toString()),
                             instant(rs, "security_event_at"), new NodeHeartbeat.SecurityCounts(rs.getLong("logins_refused_held"),
-                            rs.getLong("permissions_denied_held"), rs.getLong("messages_refused_held"))),
+                            rs.getLong("permissions_denied_held"), rs.getLong("messages_refused_held")),
+                            instant(rs, "security_episode_since"), instant(rs, "security_episode_last_at")),
                     heartbeat.node());
             NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
             NodeHeartbeat.SecurityCounts added = added(reported, locked.recorded());
@@ -107,26 +126,61 @@ public final class NodeStatusStore {
             }
             NodeHeartbeat.SecurityCounts due = sum(locked.held(), added);
             if (!due.any()) {
-                return new Recorded(latest, due);
+                return new Recorded(latest, due, false);
             }
             Instant last = locked.eventAt();
             boolean intervalOver = last == null || !receivedAt.isBefore(last.plus(eventInterval))
                     || last.isAfter(receivedAt.plus(CLOCK_MOVED));
+            boolean begins = locked.episodeLastAt() == null || !receivedAt.isBefore(locked.episodeLastAt().plus(quietAfter))
+                    || locked.episodeLastAt().isAfter(receivedAt.plus(CLOCK_MOVED));
             // a heartbeat whose event is there from its first delivery (a redelivery) makes no second one either
-            if (!intervalOver || !insertEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(due), receivedAt)) {
+            if (!intervalOver || !insertEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.of(due, begins), receivedAt)) {
                 jdbc.update("UPDATE node_status SET logins_refused_held = ?, permissions_denied_held = ?, "
                         + "messages_refused_held = ? WHERE node = ?", due.loginsRefused(), due.permissionsDenied(),
                         due.messagesRefused(), heartbeat.node());
-                return new Recorded(latest, new NodeHeartbeat.SecurityCounts(0, 0, 0));
+                return new Recorded(latest, new NodeHeartbeat.SecurityCounts(0, 0, 0), false);
             }
             jdbc.update("UPDATE node_status SET security_event_at = ?, logins_refused_held = 0, permissions_denied_held = 0, "
-                    + "messages_refused_held = 0 WHERE node = ?", ts(receivedAt), heartbeat.node());
-            return new Recorded(latest, due);
+                    + "messages_refused_held = 0, security_episode_since = ?, security_episode_last_at = ? WHERE node = ?",
+                    ts(receivedAt), ts(begins ? receivedAt : locked.episodeSince()), ts(receivedAt), heartbeat.node());
+            return new Recorded(latest, due, begins);
         });
     }
 
-    /** The node's row as locked: the totals recorded, its last security event's time and what waits for the next. */
-    private record Locked(NodeHeartbeat.SecurityCounts recorded, Instant eventAt, NodeHeartbeat.SecurityCounts held) {
+    /**
+     * The node's row as locked: the totals recorded, its last security event's time, what waits for the next, and its
+     * episode (the beginning, null once its end was announced; the last event, kept after that to tell the next episode).
+     */
+    private record Locked(NodeHeartbeat.SecurityCounts recorded, Instant eventAt, NodeHeartbeat.SecurityCounts held,
+                          Instant episodeSince, Instant episodeLastAt) {
+    }
+
+    /**
+     * The episodes whose end is not announced yet and that are quiet: the node's heartbeats went on for
+     * {@code quietAfter} after its last event without adding any (a silent node's episode stays open: its silence is
+     * not quiet, and the heartbeat it returns with may still add), or the last event was recorded more than
+     * {@link #CLOCK_MOVED} ahead of {@code now} (central's clock was moved back).
+     */
+    public List<SecurityEpisode> quietEpisodes(Instant now, Duration quietAfter) {
+        return jdbc.query("""
+                        SELECT node, security_episode_since, security_episode_last_at FROM node_status
+                        WHERE security_episode_since IS NOT NULL
+                          AND (last_heartbeat_at >= security_episode_last_at + ? * INTERVAL '1 millisecond'
+                               OR security_episode_last_at > ?)
+                        ORDER BY node
+                        """,
+                (rs, i) -> new SecurityEpisode(rs.getString("node"), instant(rs, "security_episode_since"),
+                        instant(rs, "security_episode_last_at")),
+                quietAfter.toMillis(), ts(now.plus(CLOCK_MOVED)));
+    }
+
+    /**
+     * Notes that the quiet end of the node's episode that began at {@code since} was announced; false if that episode
+     * is no longer the node's open one (announced already, or a new one began meanwhile).
+     */
+    public boolean endEpisode(String node, Instant since) {
+        return jdbc.update("UPDATE node_status SET security_episode_since = NULL WHERE node = ? AND security_episode_since = ?",
+                node, ts(since)) == 1;
     }
 
     private static NodeHeartbeat.SecurityCounts sum(NodeHeartbeat.SecurityCounts a, NodeHeartbeat.SecurityCounts b) {

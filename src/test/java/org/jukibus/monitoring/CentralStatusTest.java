@@ -54,7 +54,7 @@ class CentralStatusTest {
 
     /** Records a heartbeat that reports no security events; true if it is the node's latest now. */
     static boolean record(NodeHeartbeat heartbeat, String id, Instant receivedAt) {
-        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, added -> {
+        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, (added, begins) -> {
             throw new AssertionError("no security events: " + added);
         }).latest();
     }
@@ -285,12 +285,104 @@ class CentralStatusTest {
         assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(60), 2, 0, 0, STORE_A), "hb-4"))
                 .as("nothing new since hb-1").isEmpty();
 
-        board.record(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5", T0.plusSeconds(120));
-        List<Answer> alerts = board.securityAlerts(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5");
-        assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
-        assertThat(alerts.get(0).payload().getDocumentElement().getTextContent()).contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");
+        assertThat(municipal.get(0).payload().getDocumentElement().getTextContent()).contains("2 refused login(s), 0 denied permission(s) and 0 refused message(s)");
         assertThat(board.events("131041", 10)).extracting(e -> e.get("alerts"))
-                .as("the history names the alerts sent").contains(String.join(",", alerts.stream().map(Answer::messageId).toList()));
+                .as("the history names the alerts sent").contains(String.join(",", municipal.stream().map(Answer::messageId).toList()));
+
+        board.record(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5", T0.plusSeconds(120));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5"))
+                .as("more of the episode hb-1 began: no alert").isEmpty();
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5"))
+                .contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");
+    }
+
+    /**
+     * analysis-months12 M1: one SECURITY_EVENTS alert per episode, not per heartbeat. An hour of heartbeats each adding a
+     * refused login (an expired scraping certificate refused at every scrape) makes one alert and a history line per
+     * heartbeat interval; heartbeats adding none for the quiet time end it (RECOVERED, once, with the same ids when the
+     * check is repeated after a crash); the next rise alerts again. Another node's events neither end nor begin it.
+     */
+    @Test
+    void security_events_are_announced_once_per_episode_and_the_quiet_end_once() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        StatusBoard board = securityBoard(clock);
+        int minute = 0;
+        long logins = 0;
+        int alerts = 0;
+        List<Answer> quiet = new java.util.ArrayList<>();
+        for (; minute <= 60; minute++) { // the episode: one more refused login a minute
+            alerts += beatAll(board, clock, minute, ++logins, 0).size();
+            quiet.addAll(checked(board));
+        }
+        assertThat(alerts).as("the episode's first heartbeat only, to the prefecture and the node").isEqualTo(2);
+        assertThat(quiet).isEmpty();
+        assertThat(board.events("131041", 1000)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS"))
+                .as("the history keeps every interval's counts").hasSize(61)
+                .filteredOn(e -> !((String) e.get("alerts")).isEmpty()).hasSize(1);
+
+        // a hostile prefecture node reports events of its own meanwhile: its own episode, to itself only
+        assertThat(beatAll(board, clock, minute, logins, 5)).extracting(Answer::recipient).containsExactly("13");
+        for (minute++; minute < 60 + QUIET.toMinutes(); minute++) { // steady: 131041's last event was at minute 60
+            assertThat(beatAll(board, clock, minute, logins, 5)).isEmpty();
+            assertThat(checked(board)).isEmpty();
+        }
+        beatAll(board, clock, minute, logins, 5);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        List<Answer> ended = check(board, exchange);
+        assertThat(ended).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(ended).extracting(CentralStatusTest::status).containsOnly("RECOVERED");
+        assertThat(ended.get(0).payload().getDocumentElement().getTextContent()).contains("security events quiet")
+                .contains("the episode began at " + T0);
+        assertThat(check(board, new DefaultExchange(new DefaultCamelContext()))).as("central crashed before recording: the same ids")
+                .extracting(Answer::messageId).containsExactlyElementsOf(ended.stream().map(Answer::messageId).toList());
+        board.recordChanges(exchange);
+        assertThat(checked(board)).as("once").isEmpty();
+        assertThat(board.events("131041", 1)).singleElement().satisfies(e -> {
+            assertThat(e.get("status")).isEqualTo("SECURITY_QUIET");
+            assertThat(e.get("alerts")).isEqualTo(String.join(",", ended.stream().map(Answer::messageId).toList()));
+        });
+
+        // a new episode is announced again, under new ids
+        minute++;
+        List<Answer> again = beatAll(board, clock, minute, logins + 3, 5);
+        assertThat(again).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(again.get(0).payload().getDocumentElement().getTextContent()).contains("3 refused login(s)");
+        assertThat(checked(board)).as("13's own episode ended, to 13 only").singleElement().satisfies(a -> {
+            assertThat(a.recipient()).isEqualTo("13");
+            assertThat(status(a)).isEqualTo("RECOVERED");
+        });
+        // the node goes silent: silence is not quiet, its episode stays open
+        clock.now = T0.plus(Duration.ofMinutes(minute)).plus(QUIET).plus(SILENCE);
+        assertThat(checked(board)).extracting(CentralStatusTest::status).containsOnly("SILENT");
+    }
+
+    static final Duration QUIET = Duration.ofMinutes(10);
+
+    /**
+     * Every node's heartbeat at {@code minute}, 131041 with {@code logins} refused in total, 13 with {@code prefecture};
+     * the security alerts they make.
+     */
+    static List<Answer> beatAll(StatusBoard board, MovableClock clock, int minute, long logins, long prefecture) throws Exception {
+        clock.now = T0.plus(Duration.ofMinutes(minute));
+        List<Answer> out = new java.util.ArrayList<>();
+        for (NodeHeartbeat h : List.of(totals("central", clock.now, 0, 0, 0, STORE_A), totals("13", clock.now, prefecture, 0, 0, STORE_B),
+                totals("131041", clock.now, logins, 0, 0, STORE_A))) {
+            board.record(h, h.node() + "-" + minute, clock.now);
+            out.addAll(board.securityAlerts(h, h.node() + "-" + minute));
+        }
+        return out;
+    }
+
+    /** A status check, recorded: its alerts. */
+    static List<Answer> checked(StatusBoard board) throws Exception {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        List<Answer> alerts = check(board, exchange);
+        board.recordChanges(exchange);
+        return alerts;
+    }
+
+    static String status(Answer alert) {
+        return alert.payload().getElementsByTagNameNS(NodeStatusAlert.NS, "Status").item(0).getTextContent();
     }
 
     /**
@@ -433,7 +525,7 @@ class CentralStatusTest {
             board.record(hostile, "hb-" + i, T0.plusSeconds(i));
             withAlerts += board.securityAlerts(hostile, "hb-" + i).isEmpty() ? 0 : 1;
         }
-        assertThat(withAlerts).isEqualTo(2);
+        assertThat(withAlerts).as("one episode").isEqualTo(1);
         assertThat(board.events("131041", 1000)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS")).hasSize(2);
         assertThat(detail(board, totals("131041", T0.plusSeconds(60), 5, 0, 0, T0.minusSeconds(940).toString()), "hb-60"))
                 .as("what the 59 heartbeats in between added, with its own").contains("300 refused login(s)");
@@ -451,10 +543,14 @@ class CentralStatusTest {
     static final String STORE_C = "2026-11-26T08:00:00Z";
 
     static StatusBoard securityBoard() throws Exception {
+        return securityBoard(new MovableClock(T0));
+    }
+
+    static StatusBoard securityBoard(MovableClock clock) throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
         return new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
-                new MovableClock(T0), SILENCE);
+                clock, SILENCE, StatusBoard.DEFAULT_SECURITY_EVENT_INTERVAL, QUIET);
     }
 
     /** A heartbeat of this version: security-event totals since its store began counting at {@code countedSince}. */
@@ -464,10 +560,15 @@ class CentralStatusTest {
                 new NodeHeartbeat.SecurityCounts(logins, permissions, messages, countedSince));
     }
 
-    /** The Detail of the security alert made for a heartbeat (it must have one). */
-    static String detail(StatusBoard board, NodeHeartbeat heartbeat, String id) throws Exception {
-        List<Answer> alerts = board.securityAlerts(heartbeat, id);
-        assertThat(alerts).as("alerts for %s", id).isNotEmpty();
-        return alerts.get(0).payload().getDocumentElement().getTextContent();
+    /**
+     * The detail of the history line of the security events a heartbeat added (it must have one, with or without alerts:
+     * only an episode's first has them).
+     */
+    static String detail(StatusBoard board, NodeHeartbeat heartbeat, String id) {
+        List<Object> details = board.events(heartbeat.node(), 1000).stream()
+                .filter(e -> e.get("status").equals("SECURITY_EVENTS") && e.get("at").equals(Instant.parse(heartbeat.sentAt()).toString()))
+                .map(e -> e.get("detail")).toList();
+        assertThat(details).as("security events of %s", id).hasSize(1);
+        return (String) details.get(0);
     }
 }
