@@ -4,6 +4,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 
 import io.micrometer.core.instrument.Gauge;
@@ -19,7 +20,10 @@ import org.jukibus.directory.NetworkTrust;
  *   <li>{@code jukibus_certificate_expiry_seconds{certificate="node"|"root-ca"|"officer"}}: until the certificate's
  *       notAfter; "officer" is the certificate of the officer who approved the node's programs (a node whose officer
  *       certificate has lapsed does not start), where approval is on; a liaison node adds "ca-encryption"
- *       (flow.changeinfo.ChangeInfoConfiguration)</li>
+ *       (flow.changeinfo.ChangeInfoConfiguration); "scraping" is the soonest of the monitoring certificates that
+ *       scraped the node in the last day ({@link ClientCertificates}; absent, NaN, when none did)</li>
+ *   <li>{@code jukibus_operator_card_expiry_seconds{operator=id}}: until the notAfter of the card the operator last
+ *       logged in with, for every operator who logged in since the node started</li>
  *   <li>{@code jukibus_crl_next_update_seconds}: until the nextUpdate of the CRL in force (it changes when a new one
  *       arrives)</li>
  *   <li>{@code jukibus_clock_offset_seconds}: how far the node's clock is set from the host's ({@code jukibus clock
@@ -34,10 +38,13 @@ public final class LifetimeMetrics implements MeterBinder {
     private final X509Certificate rootCa;
     private final X509Certificate officer;
     private final NetworkTrust trust;
+    private final ClientCertificates clients;
 
     /** @param officer the approving officer's certificate, or null where approval is off */
-    public LifetimeMetrics(NodeClock clock, X509Certificate node, X509Certificate rootCa, X509Certificate officer, NetworkTrust trust) {
+    public LifetimeMetrics(NodeClock clock, X509Certificate node, X509Certificate rootCa, X509Certificate officer, NetworkTrust trust,
+                           ClientCertificates clients) {
         this.clock = clock;
+        this.clients = clients;
         this.node = node;
         this.rootCa = rootCa;
         this.officer = officer;
@@ -51,6 +58,12 @@ public final class LifetimeMetrics implements MeterBinder {
         if (officer != null) {
             certificate(registry, clock, "officer", officer);
         }
+        Gauge.builder("jukibus.certificate.expiry", clients, c -> secondsUntil(clock, c.scraping()))
+                .tag("certificate", "scraping").baseUnit("seconds").description("Time until the certificate's notAfter")
+                .register(registry);
+        clients.onNewOperator(operator -> Gauge.builder("jukibus.operator.card.expiry", clients,
+                        c -> secondsUntil(clock, c.operatorCard(operator))).tag("operator", operator).baseUnit("seconds")
+                .description("Time until the notAfter of the card the operator last logged in with").register(registry));
         Gauge.builder("jukibus.crl.next.update", trust, t -> secondsUntil(clock, nextUpdate(t.crl())))
                 .baseUnit("seconds").description("Time until the nextUpdate of the CRL in force").register(registry);
         Gauge.builder("jukibus.clock.offset", clock, c -> c.offset().toMillis() / 1000.0)
@@ -69,6 +82,10 @@ public final class LifetimeMetrics implements MeterBinder {
     }
 
     private static double secondsUntil(Clock clock, Date when) {
-        return when == null ? Double.NaN : Duration.between(clock.instant(), when.toInstant()).toMillis() / 1000.0;
+        return secondsUntil(clock, when == null ? null : when.toInstant());
+    }
+
+    private static double secondsUntil(Clock clock, Instant when) {
+        return when == null ? Double.NaN : Duration.between(clock.instant(), when).toMillis() / 1000.0;
     }
 }

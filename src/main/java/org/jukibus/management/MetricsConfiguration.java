@@ -33,14 +33,22 @@ public class MetricsConfiguration {
         return new RouteFailures(registry);
     }
 
+    /** The monitoring certificates and operator cards seen at the management port, and their daily WARN. */
+    @Bean(destroyMethod = "close")
+    ClientCertificates clientCertificates(NodeClock clock) {
+        return new ClientCertificates(clock).start();
+    }
+
     /** A meter binder: Boot binds it to the node's registry. */
     @Bean
     LifetimeMetrics lifetimeMetrics(NodeClock clock, KeyMaterial nodeKeys, NodeSettings settings, NetworkTrust trust,
+                                    ClientCertificates clients,
                                     @org.springframework.beans.factory.annotation.Value("${jukibus.approval.officer-certificate:}") String officer)
             throws IOException {
         // the officer who approved this node's programs: once that certificate lapses, the node no longer starts
         java.nio.file.Path officerFile = officer.isBlank() ? null : java.nio.file.Path.of(officer);
         return new LifetimeMetrics(clock, nodeKeys.certificate(), Pem.readCertificate(settings.rootCa()),
-                officerFile != null && java.nio.file.Files.isRegularFile(officerFile) ? Pem.readCertificate(officerFile) : null, trust);
+                officerFile != null && java.nio.file.Files.isRegularFile(officerFile) ? Pem.readCertificate(officerFile) : null, trust,
+                clients);
     }
 }

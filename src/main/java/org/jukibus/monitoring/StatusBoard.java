@@ -62,8 +62,9 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     /** The default heartbeat interval (monitoring.MonitoringProperties). */
     static final Duration DEFAULT_SECURITY_EVENT_INTERVAL = Duration.ofSeconds(60);
     /**
-     * How long a node's heartbeats must add no security event for its episode to end: an hour, so an attack that
-     * pauses for a few minutes is still the episode the operators were told of.
+     * How long a node's heartbeats must add no security event for its episode to end ({@code
+     * jukibus.monitoring.security-quiet-after}): an hour, so an attack that pauses for a few minutes is still the episode
+     * the operators were told of.
      */
     static final Duration DEFAULT_SECURITY_QUIET_AFTER = Duration.ofHours(1);
     private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);

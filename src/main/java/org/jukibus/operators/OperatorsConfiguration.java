@@ -1,5 +1,6 @@
 package org.jukibus.operators;
 
+import org.jukibus.management.ClientCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,18 +51,19 @@ public class OperatorsConfiguration {
     @Bean
     OperatorAccess operatorAccess(NodeSettings settings, OperatorRegistry registry, OperatorLockout lockout,
                                   OperatorsProperties properties, ApprovalProperties approval, NetworkTrust trust, Clock clock,
-                                  OperationLog operationLog, SecurityEvents securityEvents) throws IOException {
+                                  OperationLog operationLog, SecurityEvents securityEvents, ClientCertificates lifetimes)
+            throws IOException {
         Path unlockDir = properties.getUnlockDir() != null ? properties.getUnlockDir()
                 : settings.home().resolve("operators").resolve("unlock");
         Files.createDirectories(unlockDir);
         return new OperatorAccess(settings.code(), registry, lockout, validator(settings, trust, clock), officer(approval),
-                unlockDir, operationLog, securityEvents, clock);
+                unlockDir, operationLog, securityEvents, clock, lifetimes);
     }
 
     @Bean
     MonitorLogin monitorLogin(NodeSettings settings, NetworkTrust trust, Clock clock, SecurityEvents securityEvents,
-                              OperationLog operationLog) throws IOException {
-        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog, clock);
+                              OperationLog operationLog, ClientCertificates lifetimes) throws IOException {
+        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog, clock, lifetimes);
     }
 
     /** The monitor login runs inside Spring Security's chain only (ops.ManagementSecurity), not a second time on its own. */

@@ -110,6 +110,14 @@ class CentralStatusTest {
         assertThat(history.get(0).at()).isEqualTo(T0);
     }
 
+    /** LifetimeAlerts records DISK_LOW since the disk bound; V170's list of statuses lacked it until V441. */
+    @Test
+    void a_disk_low_alert_fits_the_history() {
+        store.recordEvent("131067/DISK_LOW/2026-11-26", new NodeStatusStore.Event("131067", "DISK_LOW", T0, T0, "1024 MiB free",
+                List.of("id-1")), T0);
+        assertThat(store.events("131067", 10)).extracting(NodeStatusStore.Event::status).containsExactly("DISK_LOW");
+    }
+
     // --- the status board ---
 
     static NodeEntry entry(NodeRole role, String code) throws Exception {
