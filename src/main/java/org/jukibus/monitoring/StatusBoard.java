@@ -240,8 +240,8 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     }
 
     private String quietDetail(NodeStatusStore.SecurityEpisode episode) {
-        return "security events quiet: the node's heartbeats added none for " + securityQuietAfter.toMinutes()
-                + " min after the last at " + episode.lastAt() + "; the episode began at " + episode.since()
+        return "security events quiet: the node's heartbeats added none for " + securityQuietAfter
+                + " after the last at " + episode.lastAt() + "; the episode began at " + episode.since()
                 + " (its counts: central's history, 'jukibus status --only " + episode.node() + " --events 20')";
     }
 
