@@ -35,8 +35,10 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * {@code node-status} flow). Security events are announced the same way, once per episode: the heartbeat
  * whose events begin one ({@code SECURITY_EVENTS}, with its counts), and the check that finds the node's
  * heartbeats added none for {@link #DEFAULT_SECURITY_QUIET_AFTER} ({@code RECOVERED}, the history's
- * {@code SECURITY_QUIET}); the events in between are history lines without alerts. A node under attack for
- * days (or refusing an expired scraping certificate every 15 s) makes two alerts, not two a minute.
+ * {@code SECURITY_QUIET}, with the episode's totals); the events in between are history lines without alerts,
+ * unless they are a new kind, a sharp rise or a day after the episode's last alert ({@link EpisodeAlert}), so an
+ * episode kept open on purpose hides no attack. A node refusing an expired scraping certificate every 15 s for days
+ * makes an alert a day, not two a minute.
  *
  * <p>Alert ids are derived from node, status, since and recipient: a check that runs again after
  * a crash between sending and recording finds the same change and the brokers drop the copies.
@@ -137,17 +139,16 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
      */
     public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
         NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter,
-                securityEventInterval, securityQuietAfter, (added, begins) -> new NodeStatusStore.Event(heartbeat.node(),
-                        SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()), receivedAt,
-                        begins ? securityDetail(added) : securityDetail(added) + " (the episode announced goes on: no alert)",
-                        begins ? recipients(heartbeat.node()).stream().map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()
-                                : List.of()));
+                securityEventInterval, securityQuietAfter, (added, alert, episode) -> new NodeStatusStore.Event(heartbeat.node(),
+                        SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()), receivedAt, securityDetail(added, alert, episode),
+                        alert == EpisodeAlert.NONE ? List.of()
+                                : recipients(heartbeat.node()).stream().map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()));
         if (!recorded.latest()) {
             log.info("NODE STATUS heartbeat {} of {} sent at {} not recorded: a later one is", heartbeatId, heartbeat.node(),
                     heartbeat.sentAt());
         }
-        if (recorded.episodeBegan()) {
-            log.warn("NODE STATUS {} reports security events: {}", heartbeat.node(), securityDetail(recorded.added()));
+        if (recorded.alert() != EpisodeAlert.NONE) {
+            log.warn("NODE STATUS {} reports {}: {}", heartbeat.node(), recorded.alert().title(), securityDetail(recorded.added()));
         } else if (recorded.added().any()) {
             log.info("NODE STATUS {} reports more security events (its episode was announced): {}", heartbeat.node(),
                     securityDetail(recorded.added()));
@@ -174,6 +175,24 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     private static NodeStatusAlert securityAlert(NodeHeartbeat heartbeat, String detail) {
         String since = Instant.parse(heartbeat.sentAt()).toString();
         return new NodeStatusAlert(heartbeat.node(), heartbeat.role(), SECURITY_EVENTS, since, since, detail);
+    }
+
+    /**
+     * The history line's and alert's Detail: what this interval added; for an alert within an episode, why, and the
+     * episode's totals since it began; without alerts, that it is more of the episode announced.
+     */
+    private static String securityDetail(NodeHeartbeat.SecurityCounts added, EpisodeAlert alert, NodeStatusStore.SecurityEpisode episode) {
+        return switch (alert) {
+            case BEGINS -> securityDetail(added);
+            case NONE -> securityDetail(added) + " (the episode announced goes on: no alert; " + episodeTotals(episode) + ")";
+            default -> alert.title() + ": " + securityDetail(added) + "; " + episodeTotals(episode);
+        };
+    }
+
+    private static String episodeTotals(NodeStatusStore.SecurityEpisode episode) {
+        NodeHeartbeat.SecurityCounts t = episode.totals();
+        return "the episode since " + episode.since() + ": " + t.loginsRefused() + " refused login(s), " + t.permissionsDenied()
+                + " denied permission(s), " + t.messagesRefused() + " refused message(s) in all";
     }
 
     private static String securityDetail(NodeHeartbeat.SecurityCounts c) {
@@ -241,8 +260,8 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
 
     private String quietDetail(NodeStatusStore.SecurityEpisode episode) {
         return "security events quiet: the node's heartbeats added none for " + securityQuietAfter
-                + " after the last at " + episode.lastAt() + "; the episode began at " + episode.since()
-                + " (its counts: central's history, 'jukibus status --only " + episode.node() + " --events 20')";
+                + " after the last at " + episode.lastAt() + "; " + episodeTotals(episode)
+                + " (each interval's counts: central's history, 'jukibus status --only " + episode.node() + " --events 100')";
     }
 
     /** One per episode: a check repeated after a crash makes the same alert ids. */

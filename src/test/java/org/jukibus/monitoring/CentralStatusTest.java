@@ -54,7 +54,7 @@ class CentralStatusTest {
 
     /** Records a heartbeat that reports no security events; true if it is the node's latest now. */
     static boolean record(NodeHeartbeat heartbeat, String id, Instant receivedAt) {
-        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, (added, begins) -> {
+        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, (added, alert, episode) -> {
             throw new AssertionError("no security events: " + added);
         }).latest();
     }
@@ -297,11 +297,93 @@ class CentralStatusTest {
         assertThat(board.events("131041", 10)).extracting(e -> e.get("alerts"))
                 .as("the history names the alerts sent").contains(String.join(",", municipal.stream().map(Answer::messageId).toList()));
 
-        board.record(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5", T0.plusSeconds(120));
-        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5"))
+        board.record(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_A), "hb-5", T0.plusSeconds(120));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_A), "hb-5"))
                 .as("more of the episode hb-1 began: no alert").isEmpty();
-        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5"))
-                .contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_A), "hb-5"))
+                .contains("1 refused login(s), 0 denied permission(s) and 0 refused message(s)")
+                .contains("no alert; the episode since " + T0 + ": 3 refused login(s), 0 denied permission(s), 0 refused message(s) in all");
+    }
+
+    /**
+     * Review H1: an open episode of refused logins (which anyone reaching the port can keep open) must not hide a peer's
+     * refused messages: a kind the episode had not seen alerts at once, with the episode's totals; more of it does not.
+     */
+    @Test
+    void a_new_kind_of_security_event_in_an_open_episode_alerts_again() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2")).isEmpty();
+
+        NodeHeartbeat refused = totals("131041", T0.plusSeconds(120), 3, 0, 1, STORE_A);
+        board.record(refused, "hb-3", T0.plusSeconds(120));
+        List<Answer> alerts = board.securityAlerts(refused, "hb-3");
+        assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(alerts).extracting(CentralStatusTest::status).containsOnly("SECURITY_EVENTS");
+        assertThat(alerts.get(0).payload().getDocumentElement().getTextContent())
+                .contains("a new kind of security event in the episode: 0 refused login(s), 0 denied permission(s) and 1 refused message(s)")
+                .contains("the episode since " + T0 + ": 3 refused login(s), 0 denied permission(s), 1 refused message(s) in all");
+
+        NodeHeartbeat more = totals("131041", T0.plusSeconds(180), 4, 0, 3, STORE_A);
+        board.record(more, "hb-4", T0.plusSeconds(180));
+        assertThat(board.securityAlerts(more, "hb-4")).as("both kinds seen in the episode").isEmpty();
+        NodeHeartbeat denied = totals("131041", T0.plusSeconds(240), 4, 1, 3, STORE_A);
+        board.record(denied, "hb-5", T0.plusSeconds(240));
+        assertThat(board.securityAlerts(denied, "hb-5")).as("the third kind").hasSize(2);
+    }
+
+    /**
+     * Review H1: a trickle keeps the episode open; an attack in it that adds more than ten times the episode's rate in
+     * one interval (and at least the floor) alerts again; the same rate going on does not, only another doubling.
+     */
+    @Test
+    void a_sharp_rise_in_an_open_episode_alerts_again_once() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        StatusBoard board = securityBoard(clock);
+        long logins = 0;
+        int alerts = 0;
+        for (int minute = 0; minute < 30; minute++) { // one refused login a minute: the episode's rate
+            alerts += beatAll(board, clock, minute, ++logins, 0).size();
+        }
+        assertThat(alerts).as("the episode's beginning").isEqualTo(2);
+        List<Answer> surge = beatAll(board, clock, 30, logins += EpisodeAlert.SURGE_FLOOR - 1, 0);
+        assertThat(surge).as("99 in one interval: under the floor").isEmpty();
+        surge = beatAll(board, clock, 31, logins += 300, 0);
+        assertThat(surge).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(surge.get(0).payload().getDocumentElement().getTextContent())
+                .contains("a sharp rise of security events in the episode: 300 refused login(s)")
+                .contains((logins) + " refused login(s), 0 denied permission(s), 0 refused message(s) in all");
+        for (int minute = 32; minute < 40; minute++) {
+            assertThat(beatAll(board, clock, minute, logins += 300, 0)).as("the same rate goes on").isEmpty();
+        }
+        assertThat(beatAll(board, clock, 40, logins += 1000, 0)).as("ten times the rate, more than twice the largest interval")
+                .hasSize(2);
+    }
+
+    /**
+     * Review H1: one event an hour keeps an episode open for ever; it alerts once in each day of it, with the totals
+     * since it began: a trickle every 59 minutes for three days makes three alerts, not one, and never two in a day.
+     */
+    @Test
+    void an_episode_kept_open_for_days_is_reminded_of_once_a_day() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        StatusBoard board = securityBoard(clock, StatusBoard.DEFAULT_SECURITY_QUIET_AFTER);
+        List<Instant> alerted = new java.util.ArrayList<>();
+        long logins = 0;
+        for (int minute = 0; minute < 3 * 24 * 60; minute += 59) {
+            clock.now = T0.plus(Duration.ofMinutes(minute));
+            NodeHeartbeat h = totals("131041", clock.now, ++logins, 0, 0, STORE_A);
+            board.record(h, "hb-" + minute, clock.now);
+            if (!board.securityAlerts(h, "hb-" + minute).isEmpty()) {
+                alerted.add(clock.now);
+            }
+        }
+        assertThat(alerted).as("the beginning, then the first event of each later day of the episode")
+                .containsExactly(T0, T0.plus(Duration.ofMinutes(25 * 59)), T0.plus(Duration.ofMinutes(49 * 59)));
+        assertThat(detail(board, totals("131041", alerted.get(2), 50, 0, 0, STORE_A), "reminder"))
+                .startsWith("the episode of security events goes on: 1 refused login(s)")
+                .contains("the episode since " + T0 + ": 50 refused login(s), 0 denied permission(s), 0 refused message(s) in all");
     }
 
     /**
@@ -340,7 +422,7 @@ class CentralStatusTest {
         assertThat(ended).extracting(Answer::recipient).containsExactly("13", "131041");
         assertThat(ended).extracting(CentralStatusTest::status).containsOnly("RECOVERED");
         assertThat(ended.get(0).payload().getDocumentElement().getTextContent()).contains("security events quiet")
-                .contains("the episode began at " + T0);
+                .contains("the episode since " + T0 + ": 61 refused login(s), 0 denied permission(s), 0 refused message(s) in all");
         assertThat(check(board, new DefaultExchange(new DefaultCamelContext()))).as("central crashed before recording: the same ids")
                 .extracting(Answer::messageId).containsExactlyElementsOf(ended.stream().map(Answer::messageId).toList());
         board.recordChanges(exchange);
@@ -533,7 +615,7 @@ class CentralStatusTest {
             board.record(hostile, "hb-" + i, T0.plusSeconds(i));
             withAlerts += board.securityAlerts(hostile, "hb-" + i).isEmpty() ? 0 : 1;
         }
-        assertThat(withAlerts).as("one episode").isEqualTo(1);
+        assertThat(withAlerts).as("one episode, and its second event's rise (300 after 5)").isEqualTo(2);
         assertThat(board.events("131041", 1000)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS")).hasSize(2);
         assertThat(detail(board, totals("131041", T0.plusSeconds(60), 5, 0, 0, T0.minusSeconds(940).toString()), "hb-60"))
                 .as("what the 59 heartbeats in between added, with its own").contains("300 refused login(s)");
@@ -555,10 +637,14 @@ class CentralStatusTest {
     }
 
     static StatusBoard securityBoard(MovableClock clock) throws Exception {
+        return securityBoard(clock, QUIET);
+    }
+
+    static StatusBoard securityBoard(MovableClock clock, Duration quiet) throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
         return new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
-                clock, SILENCE, StatusBoard.DEFAULT_SECURITY_EVENT_INTERVAL, QUIET);
+                clock, SILENCE, StatusBoard.DEFAULT_SECURITY_EVENT_INTERVAL, quiet);
     }
 
     /** A heartbeat of this version: security-event totals since its store began counting at {@code countedSince}. */
