@@ -23,7 +23,7 @@ import org.jukibus.directory.NetworkTrust;
  *       (flow.changeinfo.ChangeInfoConfiguration); "scraping" is the soonest of the monitoring certificates that
  *       scraped the node in the last day ({@link ClientCertificates}; absent, NaN, when none did)</li>
  *   <li>{@code jukibus_operator_card_expiry_seconds{operator=id}}: until the notAfter of the card the operator last
- *       logged in with, for every operator who logged in since the node started</li>
+ *       logged in with, for every operator who logged in since the node started, as long as that card is registered</li>
  *   <li>{@code jukibus_crl_next_update_seconds}: until the nextUpdate of the CRL in force (it changes when a new one
  *       arrives)</li>
  *   <li>{@code jukibus_clock_offset_seconds}: how far the node's clock is set from the host's ({@code jukibus clock
@@ -61,9 +61,11 @@ public final class LifetimeMetrics implements MeterBinder {
         Gauge.builder("jukibus.certificate.expiry", clients, c -> secondsUntil(clock, c.scraping()))
                 .tag("certificate", "scraping").baseUnit("seconds").description("Time until the certificate's notAfter")
                 .register(registry);
-        clients.onNewOperator(operator -> Gauge.builder("jukibus.operator.card.expiry", clients,
+        clients.onOperators(operator -> Gauge.builder("jukibus.operator.card.expiry", clients,
                         c -> secondsUntil(clock, c.operatorCard(operator))).tag("operator", operator).baseUnit("seconds")
-                .description("Time until the notAfter of the card the operator last logged in with").register(registry));
+                .description("Time until the notAfter of the card the operator last logged in with").register(registry),
+                operator -> registry.find("jukibus.operator.card.expiry").tag("operator", operator).meters()
+                        .forEach(registry::remove));
         Gauge.builder("jukibus.crl.next.update", trust, t -> secondsUntil(clock, nextUpdate(t.crl())))
                 .baseUnit("seconds").description("Time until the nextUpdate of the CRL in force").register(registry);
         Gauge.builder("jukibus.clock.offset", clock, c -> c.offset().toMillis() / 1000.0)

@@ -2,6 +2,7 @@ package org.jukibus.management;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -9,6 +10,8 @@ import org.jukibus.broker.NodeBroker;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.core.NodeSettings;
+import org.jukibus.operators.OperatorRegistry;
+import org.jukibus.operators.RegisteredOperator;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.Pem;
 import org.springframework.context.annotation.Bean;
@@ -35,8 +38,10 @@ public class MetricsConfiguration {
 
     /** The monitoring certificates and operator cards seen at the management port, and their daily WARN. */
     @Bean(destroyMethod = "close")
-    ClientCertificates clientCertificates(NodeClock clock) {
-        return new ClientCertificates(clock).start();
+    ClientCertificates clientCertificates(NodeClock clock, OperatorRegistry operators) {
+        return new ClientCertificates(clock, () -> operators.current().map(r -> r.operators().stream()
+                .collect(Collectors.groupingBy(RegisteredOperator::id,
+                        Collectors.mapping(RegisteredOperator::certificateSha256, Collectors.toSet()))))).start();
     }
 
     /** A meter binder: Boot binds it to the node's registry. */

@@ -100,7 +100,7 @@ public class OperatorAccess {
                     + lockout.maxFailedAttempts() + " before the lock)");
         }
         lockout.succeeded(operator.id());
-        lifetimes.operatorAccepted(operator.id(), card); // its lifetime, for the warning before the operator is locked out
+        lifetimes.operatorAccepted(operator.id(), operator.certificateSha256(), card); // its lifetime, for the warning before the operator is locked out
         audit.record(AuditEvent.of(AuditKind.OPERATOR_LOGIN).actor(actor(operator.id()))
                 .detail("card serial " + card.getSerialNumber().toString(16)));
         return operator;

@@ -7,6 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -25,7 +28,9 @@ class LifetimeMetricsTest {
     static final double DAY = Duration.ofDays(1).toSeconds();
 
     final NodeClock clock = new NodeClock(Clock.fixed(ISSUED, ZoneOffset.UTC), Duration.ZERO);
-    final ClientCertificates clients = new ClientCertificates(clock);
+    /** The registration in force: operator id to card SHA-256s; empty: none accepted. */
+    Optional<Map<String, Set<String>>> registration = Optional.of(Map.of());
+    final ClientCertificates clients = new ClientCertificates(clock, () -> registration);
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     LifetimeMetricsTest() {
@@ -55,7 +60,7 @@ class LifetimeMetricsTest {
         assertThat(scraping()).as("no monitor has scraped yet").isNaN();
         X509Certificate monitor = validFor(Duration.ofDays(365));
         clients.monitorAccepted(monitor);
-        clients.operatorAccepted("yamada", validFor(Duration.ofDays(365)));
+        clients.operatorAccepted("yamada", "card-1", validFor(Duration.ofDays(365)));
         assertThat(registry.find("jukibus.operator.card.expiry").gauges()).as("a gauge per operator who logged in").hasSize(1);
         assertThat(scraping()).isEqualTo(365 * DAY);
         assertThat(card("yamada")).isEqualTo(365 * DAY);
@@ -86,7 +91,7 @@ class LifetimeMetricsTest {
         day(342.5);
         clients.monitorAccepted(validFor(Duration.ofDays(730)));
         assertThat(scraping()).isEqualTo((730 - 342.5) * DAY);
-        clients.operatorAccepted("yamada", validFor(Duration.ofDays(730)));
+        clients.operatorAccepted("yamada", "card-2", validFor(Duration.ofDays(730)));
         assertThat(card("yamada")).as("the card logged in with last").isEqualTo((730 - 342.5) * DAY);
         assertThat(clients.lapsing()).isEmpty();
 
@@ -94,5 +99,35 @@ class LifetimeMetricsTest {
         assertThat(registry.get("jukibus.certificate.expiry").tag("certificate", "node").gauge().value())
                 .as("the node's own, beside them").isEqualTo(Duration.between(clock.instant(),
                         TestKeys.node("131041").certificate().getNotAfter().toInstant()).toMillis() / 1000.0);
+    }
+
+    /**
+     * Review M3: a card no longer registered (the operator removed, or registered with a new card not logged in with
+     * yet) is dropped at the hourly round: its gauge goes and the daily WARN stops naming it; while no registration is
+     * accepted (unreadable, refused) the cards known are kept.
+     */
+    @Test
+    void a_card_no_longer_registered_loses_its_gauge_and_its_warning() {
+        clients.operatorAccepted("yamada", "card-y", validFor(Duration.ofDays(365)));
+        clients.operatorAccepted("suzuki", "card-s", validFor(Duration.ofDays(365)));
+        clients.operatorAccepted("tanaka", "card-t", validFor(Duration.ofDays(365)));
+        day(340);
+        assertThat(clients.lapsing()).hasSize(3);
+
+        registration = Optional.empty();
+        clients.dropUnregistered();
+        assertThat(clients.lapsing()).as("no registration accepted now: nothing forgotten").hasSize(3);
+
+        // suzuki removed; tanaka registered with a new card, not logged in with yet
+        registration = Optional.of(Map.of("yamada", Set.of("card-y"), "tanaka", Set.of("card-t2")));
+        clients.dropUnregistered();
+        assertThat(registry.find("jukibus.operator.card.expiry").gauges()).extracting(g -> g.getId().getTag("operator"))
+                .containsExactly("yamada");
+        assertThat(clients.lapsing()).singleElement().satisfies(s -> assertThat(s).contains("card of operator yamada"));
+        assertThat(clients.warnOncePerDay()).isTrue();
+
+        clients.operatorAccepted("tanaka", "card-t2", validFor(Duration.ofDays(730)));
+        assertThat(card("tanaka")).as("the new card, at its first login").isEqualTo((730 - 340) * DAY);
+        assertThat(card("yamada")).isEqualTo(25 * DAY);
     }
 }
