@@ -38,13 +38,13 @@ public final class LifetimeMetrics implements MeterBinder {
     private final X509Certificate rootCa;
     private final X509Certificate officer;
     private final NetworkTrust trust;
-    private final ClientCertificates clients;
+    private final ClientCertificates clientCertificates;
 
     /** @param officer the approving officer's certificate, or null where approval is off */
     public LifetimeMetrics(NodeClock clock, X509Certificate node, X509Certificate rootCa, X509Certificate officer, NetworkTrust trust,
-                           ClientCertificates clients) {
+                           ClientCertificates clientCertificates) {
         this.clock = clock;
-        this.clients = clients;
+        this.clientCertificates = clientCertificates;
         this.node = node;
         this.rootCa = rootCa;
         this.officer = officer;
@@ -58,10 +58,10 @@ public final class LifetimeMetrics implements MeterBinder {
         if (officer != null) {
             certificate(registry, clock, "officer", officer);
         }
-        Gauge.builder("jukibus.certificate.expiry", clients, c -> secondsUntil(clock, c.scraping()))
+        Gauge.builder("jukibus.certificate.expiry", clientCertificates, c -> secondsUntil(clock, c.scraping()))
                 .tag("certificate", "scraping").baseUnit("seconds").description("Time until the certificate's notAfter")
                 .register(registry);
-        clients.onOperators(operator -> Gauge.builder("jukibus.operator.card.expiry", clients,
+        clientCertificates.onOperators(operator -> Gauge.builder("jukibus.operator.card.expiry", clientCertificates,
                         c -> secondsUntil(clock, c.operatorCard(operator))).tag("operator", operator).baseUnit("seconds")
                 .description("Time until the notAfter of the card the operator last logged in with").register(registry),
                 operator -> registry.find("jukibus.operator.card.expiry").tag("operator", operator).meters()

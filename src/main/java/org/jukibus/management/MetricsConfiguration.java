@@ -47,13 +47,13 @@ public class MetricsConfiguration {
     /** A meter binder: Boot binds it to the node's registry. */
     @Bean
     LifetimeMetrics lifetimeMetrics(NodeClock clock, KeyMaterial nodeKeys, NodeSettings settings, NetworkTrust trust,
-                                    ClientCertificates clients,
+                                    ClientCertificates clientCertificates,
                                     @org.springframework.beans.factory.annotation.Value("${jukibus.approval.officer-certificate:}") String officer)
             throws IOException {
         // the officer who approved this node's programs: once that certificate lapses, the node no longer starts
         java.nio.file.Path officerFile = officer.isBlank() ? null : java.nio.file.Path.of(officer);
         return new LifetimeMetrics(clock, nodeKeys.certificate(), Pem.readCertificate(settings.rootCa()),
                 officerFile != null && java.nio.file.Files.isRegularFile(officerFile) ? Pem.readCertificate(officerFile) : null, trust,
-                clients);
+                clientCertificates);
     }
 }

@@ -34,12 +34,12 @@ public class MonitorLogin extends OncePerRequestFilter {
     private final CertificateValidator validator;
     private final SecurityEvents securityEvents;
     private final RefusedMonitors refused;
-    private final ClientCertificates lifetimes;
+    private final ClientCertificates clientCertificates;
 
     public MonitorLogin(CertificateValidator validator, SecurityEvents securityEvents, OperationLog audit, Clock clock,
-                        ClientCertificates lifetimes) {
+                        ClientCertificates clientCertificates) {
         this.validator = validator;
-        this.lifetimes = lifetimes;
+        this.clientCertificates = clientCertificates;
         this.securityEvents = securityEvents;
         this.refused = new RefusedMonitors(audit, clock);
     }
@@ -62,7 +62,7 @@ public class MonitorLogin extends OncePerRequestFilter {
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED, why);
             return;
         }
-        lifetimes.monitorAccepted(cert); // its lifetime, for the warning before scraping stops
+        clientCertificates.monitorAccepted(cert); // its lifetime, for the warning before scraping stops
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new MonitorAuthentication(monitor, CardDetails.of(request)));
         SecurityContextHolder.setContext(context);

@@ -40,13 +40,13 @@ public class OperatorAccess {
     private final OperationLog audit;
     private final SecurityEvents securityEvents;
     private final Clock clock;
-    private final ClientCertificates lifetimes;
+    private final ClientCertificates clientCertificates;
 
     public OperatorAccess(String node, OperatorRegistry registry, OperatorLockout lockout, CertificateValidator validator,
                           X509Certificate officer, Path unlockDir, OperationLog audit, SecurityEvents securityEvents, Clock clock,
-                          ClientCertificates lifetimes) {
+                          ClientCertificates clientCertificates) {
         this.node = node;
-        this.lifetimes = lifetimes;
+        this.clientCertificates = clientCertificates;
         this.registry = registry;
         this.lockout = lockout;
         this.validator = validator;
@@ -100,7 +100,7 @@ public class OperatorAccess {
                     + lockout.maxFailedAttempts() + " before the lock)");
         }
         lockout.succeeded(operator.id());
-        lifetimes.operatorAccepted(operator.id(), operator.certificateSha256(), card); // its lifetime, for the warning before the operator is locked out
+        clientCertificates.operatorAccepted(operator.id(), operator.certificateSha256(), card); // its lifetime, for the warning before the operator is locked out
         audit.record(AuditEvent.of(AuditKind.OPERATOR_LOGIN).actor(actor(operator.id()))
                 .detail("card serial " + card.getSerialNumber().toString(16)));
         return operator;

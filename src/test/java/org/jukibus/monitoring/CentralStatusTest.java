@@ -502,7 +502,7 @@ class CentralStatusTest {
     }
 
     @Test
-    void security_events_of_a_heartbeat_dropped_on_the_way_are_reported_by_the_next_one_once() throws Exception {
+    void security_events_of_a_heartbeat_dropped_on_the_way_are_counted_by_the_next_one_once() throws Exception {
         StatusBoard board = securityBoard();
         board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
         // hb-2 (totals 5 refused logins, 1 denied permission) never arrives: dropped after its time to live
@@ -538,7 +538,7 @@ class CentralStatusTest {
     }
 
     @Test
-    void a_refusal_at_a_node_whose_clock_was_moved_back_is_reported_at_once() throws Exception {
+    void a_refusal_at_a_node_whose_clock_was_moved_back_is_counted_at_once() throws Exception {
         StatusBoard board = securityBoard();
         board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
         // the node's clock is moved back by 1 h (a drill); a login is refused; its next heartbeat says 3
