@@ -55,7 +55,9 @@ class NodeMonitoringIT {
                 // 3 s as a plain reading of "a few heartbeats" made nodes silent for a moment on a loaded
                 // 2-core machine running four nodes (heartbeats took over 3 s to reach central): 10 s
                 "jukibus.monitoring.silence-after", "10s",
-                "jukibus.monitoring.check-interval", "1s"));
+                "jukibus.monitoring.check-interval", "1s",
+                // an episode of security events ends after 5 s without (1 h by default): each test's events begin their own
+                "jukibus.monitoring.security-quiet-after", "5s"));
         // central last: nodes that start one after another would otherwise be silent for a while at central;
         // their first heartbeats wait for central in their outbound queues
         net.start(TOKYO_PREF, SHINJUKU, BUNKYO, CENTRAL);
@@ -188,6 +190,8 @@ class NodeMonitoringIT {
         // the malformed message of a_dead_letter_shows_in_the_nodes_status_at_central made the first
         int before = alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size();
         assertThat(before).isEqualTo(1);
+        // that episode ended: its quiet end announced once (RECOVERED, schema-valid at every node), to both
+        await().atMost(WAIT).until(() -> quiet(TOKYO_PREF, SHINJUKU).size() == 1 && quiet(SHINJUKU, SHINJUKU).size() == 1);
         refuseLogin(SHINJUKU);
 
         await().atMost(WAIT).until(() -> alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS").size() == before + 1);
@@ -203,6 +207,11 @@ class NodeMonitoringIT {
         await().atMost(WAIT).until(() -> completedChecks() >= checks + 3);
         assertThat(alerts(TOKYO_PREF, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
         assertThat(alerts(SHINJUKU, SHINJUKU, "SECURITY_EVENTS")).hasSize(before + 1);
+        // and its end, once: one quiet end per episode
+        await().atMost(WAIT).until(() -> quiet(TOKYO_PREF, SHINJUKU).size() == 2);
+        long after = completedChecks();
+        await().atMost(WAIT).until(() -> completedChecks() >= after + 3);
+        assertThat(quiet(TOKYO_PREF, SHINJUKU)).hasSize(2);
         JsonNode events = net.jolokia(CENTRAL).exec(StatusBoard.objectName(CENTRAL).toString(), "events", SHINJUKU, 10);
         assertThat(events.toString()).contains("SECURITY_EVENTS");
     }
@@ -211,6 +220,8 @@ class NodeMonitoringIT {
     @Order(7)
     void a_refused_login_whose_heartbeat_is_lost_on_the_way_is_reported_by_the_next_one() throws Exception {
         int before = alerts(TOKYO_PREF, BUNKYO, "SECURITY_EVENTS").size();
+        // the episode of a_replayed_envelope_... ended: a refused login now begins one of its own
+        await().atMost(WAIT).until(() -> quiet(TOKYO_PREF, BUNKYO).size() == before);
         JdbcTemplate bunkyoStore = net.context(BUNKYO).getBean(JdbcTemplate.class);
         net.camel(CENTRAL).getRouteController().stopRoute("heartbeat-delivery");
         try {
@@ -301,6 +312,17 @@ class NodeMonitoringIT {
     /** Every alert in a node's legacy outbox. */
     static List<Path> alerts(String at) throws Exception {
         return net.files(at, "outbox", "node-status");
+    }
+
+    /** The alerts in a node's legacy outbox that an episode of {@code node}'s security events ended. */
+    static List<Path> quiet(String at, String node) throws Exception {
+        List<Path> found = new ArrayList<>();
+        for (Path f : alerts(at, node, "RECOVERED")) {
+            if (Files.readString(f, StandardCharsets.UTF_8).contains("security events quiet")) {
+                found.add(f);
+            }
+        }
+        return found;
     }
 
     /** The alerts in a node's legacy outbox about {@code node} with {@code status}. */

@@ -171,6 +171,8 @@ class ScrapingIT {
         // traffic that makes the on-demand series appear: a message waiting for a peer that is down, a dead letter
         net.drop(SHINJUKU, "transfer-in", "S-1.xml", Notices.transferIn("S-1", "60000000011", SHINJUKU, OSAKA));
         net.put(SHINJUKU, "jukibus.inbound.transfer-in", "not an envelope".getBytes(StandardCharsets.UTF_8));
+        // an operator's login: the node knows an operator card's lifetime from a login it accepted
+        assertThat(ManagementIT.operator(net, SHINJUKU, "/actuator/info").statusCode()).isEqualTo(200);
         HttpClient scraper = HttpClient.newBuilder().sslContext(monitor).build();
         Set<String> referenced = new TreeSet<>();
         referenced.addAll(dashboardMetrics());
@@ -187,6 +189,11 @@ class ScrapingIT {
             Set<String> exposed = exposedNames(body);
             assertThat(exposed).as("metrics on node " + SHINJUKU).containsAll(referenced);
             assertThat(body).contains("jukibus_outbound_depth{node=\"" + SHINJUKU + "\",peer=\"" + OSAKA + "\"} 1");
+            // the lifetimes of the certificate this scrape comes with and of the operator's card (365 days)
+            assertThat(value(body, "jukibus_certificate_expiry_seconds{certificate=\"scraping\",node=\"" + SHINJUKU + "\"}"))
+                    .isBetween((double) Duration.ofDays(364).toSeconds(), (double) Duration.ofDays(365).toSeconds());
+            assertThat(value(body, "jukibus_operator_card_expiry_seconds{node=\"" + SHINJUKU + "\",operator=\""
+                    + NetworkProvisioner.OPERATOR + "\"}")).isPositive();
             assertThat(body).contains("jukibus_flow_latency_seconds_bucket{flow=\"transfer-in\",node=\"" + SHINJUKU + "\",le=\"30.0\"}");
             // the node's timer and scheduler routes are periodic jobs too (management.RouteJobs), the drop folders gauged
             assertThat(body).contains("periodic_job=\"route overdue-receipts\"", "periodic_job=\"route receipt-batches\"",
@@ -244,6 +251,16 @@ class ScrapingIT {
             }
         }
         return names;
+    }
+
+    /** The value of one series in a Prometheus text exposition (NaN if absent). */
+    static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
     }
 
     /** The metric names of series in a Prometheus text exposition. */

@@ -53,7 +53,7 @@ public class MonitoringConfiguration {
                                 MonitoringProperties properties, MeterRegistry registry,
                                 OperatorPermissions permissions) throws Exception {
             StatusBoard board = new StatusBoard(settings.code(), directory, store, clock, properties.getSilenceAfter(),
-                    properties.getHeartbeatInterval())
+                    properties.getHeartbeatInterval(), properties.getSecurityQuietAfter())
                     .register(permissions);
             for (NodeState state : NodeState.values()) {
                 Gauge.builder("jukibus.nodes", board, b -> b.countAtLastCheck(state)).tag("state", state.name())

@@ -20,6 +20,8 @@ public class MonitoringProperties {
     private Duration checkInterval = Duration.ofSeconds(30);
     /** A node central has not heard from for longer than this is SILENT. */
     private Duration silenceAfter = Duration.ofMinutes(3);
+    /** A node's episode of security events ends when its heartbeats add none for this long (StatusBoard). */
+    private Duration securityQuietAfter = Duration.ofHours(1);
 
     public Duration getHeartbeatInterval() { return heartbeatInterval; }
     public void setHeartbeatInterval(Duration heartbeatInterval) { this.heartbeatInterval = heartbeatInterval; }
@@ -29,4 +31,6 @@ public class MonitoringProperties {
     public void setCheckInterval(Duration checkInterval) { this.checkInterval = checkInterval; }
     public Duration getSilenceAfter() { return silenceAfter; }
     public void setSilenceAfter(Duration silenceAfter) { this.silenceAfter = silenceAfter; }
+    public Duration getSecurityQuietAfter() { return securityQuietAfter; }
+    public void setSecurityQuietAfter(Duration securityQuietAfter) { this.securityQuietAfter = securityQuietAfter; }
 }

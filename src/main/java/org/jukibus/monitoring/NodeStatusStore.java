@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -31,7 +30,23 @@ public final class NodeStatusStore {
      * A heartbeat recorded: whether it is the node's latest now, and the security events it reports now (what it adds to
      * what central knows, with what earlier heartbeats held back; none while the node's event interval runs).
      */
-    public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added) {
+    public record Recorded(boolean latest, NodeHeartbeat.SecurityCounts added, EpisodeAlert alert) {
+    }
+
+    /**
+     * A node's episode of security events: when central received the heartbeat that began it and the last one that added
+     * to it, and its totals since it began.
+     */
+    public record SecurityEpisode(String node, Instant since, Instant lastAt, NodeHeartbeat.SecurityCounts totals) {
+    }
+
+    /**
+     * Makes the history line of a heartbeat's security events: with alerts unless {@code alert} is NONE; {@code episode}
+     * with this line's counts in its totals.
+     */
+    @FunctionalInterface
+    public interface SecurityEventLine {
+        Event of(NodeHeartbeat.SecurityCounts added, EpisodeAlert alert, SecurityEpisode episode);
     }
 
     /**
@@ -74,8 +89,8 @@ public final class NodeStatusStore {
      * of the counts; central uses the next.
      */
     public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
-                                    Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
-        return recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, Duration.ZERO, securityEvent);
+                                    SecurityEventLine securityEvent) {
+        return recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, Duration.ZERO, Duration.ZERO, securityEvent);
     }
 
     /**
@@ -85,19 +100,34 @@ public final class NodeStatusStore {
      * CountedSince included: a hostile one changing it at every heartbeat made each count in full, and each made a line
      * of the history (kept for the erasure retention) and two alerts. An honest node's next heartbeat comes an interval
      * later, so what it holds back is reported then; a clock moved back (central's) ends the interval.
+     * <p>
+     * Events come in episodes: the first event after none for {@code quietAfter} (by central's receipts; or after
+     * central's clock was moved back past the last; or after its end was announced) begins one, and its line gets
+     * alerts; a later event adds to the episode's totals, a line without alerts unless {@link EpisodeAlert#during} finds
+     * a new kind, a sharp rise or a day since the episode's last alert. Decided here by the times in the node's row,
+     * whether or not the status check has announced the previous episode's end yet, so an announcement that comes late
+     * never swallows a new episode.
      */
     public Recorded recordHeartbeat(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt, Duration silenceAfter,
-                                    Duration eventInterval, Function<NodeHeartbeat.SecurityCounts, Event> securityEvent) {
+                                    Duration eventInterval, Duration quietAfter, SecurityEventLine securityEvent) {
         return transactions.execute(tx -> {
             list(heartbeat.node(), heartbeat.role(), receivedAt); // a row to lock
             Locked locked = jdbc.queryForObject("SELECT security_counted_since, logins_refused_total, "
                     + "permissions_denied_total, messages_refused_total, security_event_at, logins_refused_held, "
-                    + "permissions_denied_held, messages_refused_held FROM node_status WHERE node = ? FOR UPDATE",
+                    + "permissions_denied_held, messages_refused_held, security_episode_since, security_episode_last_at, "
+                    + "security_episode_logins_refused, security_episode_permissions_denied, security_episode_messages_refused, "
+                    + "security_episode_lines, security_episode_peak, security_episode_alerted_at "
+                    + "FROM node_status WHERE node = ? FOR UPDATE",
                     (rs, i) -> new Locked(rs.getObject("security_counted_since") == null ? null : new NodeHeartbeat.SecurityCounts(
                             rs.getLong("logins_refused_total"), rs.getLong("permissions_denied_total"),
                             rs.getLong("messages_refused_total"), instant(rs, "security_counted_since").toString()),
                             instant(rs, "security_event_at"), new NodeHeartbeat.SecurityCounts(rs.getLong("logins_refused_held"),
-                            rs.getLong("permissions_denied_held"), rs.getLong("messages_refused_held"))),
+                            rs.getLong("permissions_denied_held"), rs.getLong("messages_refused_held")),
+                            instant(rs, "security_episode_since"), instant(rs, "security_episode_last_at"),
+                            new NodeHeartbeat.SecurityCounts(rs.getLong("security_episode_logins_refused"),
+                                    rs.getLong("security_episode_permissions_denied"), rs.getLong("security_episode_messages_refused")),
+                            rs.getLong("security_episode_lines"), rs.getLong("security_episode_peak"),
+                            instant(rs, "security_episode_alerted_at")),
                     heartbeat.node());
             NodeHeartbeat.SecurityCounts reported = heartbeat.securityEvents();
             NodeHeartbeat.SecurityCounts added = added(reported, locked.recorded());
@@ -107,26 +137,88 @@ public final class NodeStatusStore {
             }
             NodeHeartbeat.SecurityCounts due = sum(locked.held(), added);
             if (!due.any()) {
-                return new Recorded(latest, due);
+                return new Recorded(latest, due, EpisodeAlert.NONE);
             }
             Instant last = locked.eventAt();
             boolean intervalOver = last == null || !receivedAt.isBefore(last.plus(eventInterval))
                     || last.isAfter(receivedAt.plus(CLOCK_MOVED));
+            boolean begins = locked.episodeSince() == null || locked.episodeLastAt() == null
+                    || !receivedAt.isBefore(locked.episodeLastAt().plus(quietAfter))
+                    || locked.episodeLastAt().isAfter(receivedAt.plus(CLOCK_MOVED));
+            EpisodeAlert alert = begins ? EpisodeAlert.BEGINS : EpisodeAlert.during(due, locked.episodeTotals(),
+                    intervals(locked, receivedAt, eventInterval), locked.episodePeak(), locked.episodeSince(),
+                    locked.episodeAlertedAt(), receivedAt);
+            Instant since = begins ? receivedAt : locked.episodeSince();
+            NodeHeartbeat.SecurityCounts totals = begins ? due : sum(locked.episodeTotals(), due);
             // a heartbeat whose event is there from its first delivery (a redelivery) makes no second one either
-            if (!intervalOver || !insertEvent(securityEventKey(heartbeat.node(), heartbeatId), securityEvent.apply(due), receivedAt)) {
+            if (!intervalOver || !insertEvent(securityEventKey(heartbeat.node(), heartbeatId),
+                    securityEvent.of(due, alert, new SecurityEpisode(heartbeat.node(), since, receivedAt, totals)), receivedAt)) {
                 jdbc.update("UPDATE node_status SET logins_refused_held = ?, permissions_denied_held = ?, "
                         + "messages_refused_held = ? WHERE node = ?", due.loginsRefused(), due.permissionsDenied(),
                         due.messagesRefused(), heartbeat.node());
-                return new Recorded(latest, new NodeHeartbeat.SecurityCounts(0, 0, 0));
+                return new Recorded(latest, new NodeHeartbeat.SecurityCounts(0, 0, 0), EpisodeAlert.NONE);
             }
             jdbc.update("UPDATE node_status SET security_event_at = ?, logins_refused_held = 0, permissions_denied_held = 0, "
-                    + "messages_refused_held = 0 WHERE node = ?", ts(receivedAt), heartbeat.node());
-            return new Recorded(latest, due);
+                    + "messages_refused_held = 0, security_episode_since = ?, security_episode_last_at = ?, "
+                    + "security_episode_logins_refused = ?, security_episode_permissions_denied = ?, "
+                    + "security_episode_messages_refused = ?, security_episode_lines = ?, security_episode_peak = ?, "
+                    + "security_episode_alerted_at = ? WHERE node = ?",
+                    ts(receivedAt), ts(since), ts(receivedAt), totals.loginsRefused(), totals.permissionsDenied(),
+                    totals.messagesRefused(), begins ? 1 : locked.episodeLines() + 1,
+                    begins ? EpisodeAlert.total(due) : Math.max(locked.episodePeak(), EpisodeAlert.total(due)),
+                    ts(alert == EpisodeAlert.NONE ? locked.episodeAlertedAt() : receivedAt), heartbeat.node());
+            return new Recorded(latest, due, alert);
         });
     }
 
-    /** The node's row as locked: the totals recorded, its last security event's time and what waits for the next. */
-    private record Locked(NodeHeartbeat.SecurityCounts recorded, Instant eventAt, NodeHeartbeat.SecurityCounts held) {
+    /**
+     * The episode's heartbeat intervals so far, for its mean per interval: the time since it began in intervals, or its
+     * lines if more (no interval: the tests of the counts).
+     */
+    private static long intervals(Locked locked, Instant receivedAt, Duration eventInterval) {
+        long elapsed = eventInterval.isZero() ? 0 : Duration.between(locked.episodeSince(), receivedAt).dividedBy(eventInterval);
+        return Math.max(1, Math.max(elapsed, locked.episodeLines()));
+    }
+
+    /**
+     * The node's row as locked: the totals recorded, its last security event's time, what waits for the next, and its
+     * episode (the beginning, null once its end was announced; the last event, kept after that to tell the next episode;
+     * its totals, lines, largest line and last alert).
+     */
+    private record Locked(NodeHeartbeat.SecurityCounts recorded, Instant eventAt, NodeHeartbeat.SecurityCounts held,
+                          Instant episodeSince, Instant episodeLastAt, NodeHeartbeat.SecurityCounts episodeTotals,
+                          long episodeLines, long episodePeak, Instant episodeAlertedAt) {
+    }
+
+    /**
+     * The episodes whose end is not announced yet and that are quiet: the node's heartbeats went on for
+     * {@code quietAfter} after its last event without adding any (a silent node's episode stays open: its silence is
+     * not quiet, and the heartbeat it returns with may still add), or the last event was recorded more than
+     * {@link #CLOCK_MOVED} ahead of {@code now} (central's clock was moved back).
+     */
+    public List<SecurityEpisode> quietEpisodes(Instant now, Duration quietAfter) {
+        return jdbc.query("""
+                        SELECT node, security_episode_since, security_episode_last_at, security_episode_logins_refused,
+                               security_episode_permissions_denied, security_episode_messages_refused FROM node_status
+                        WHERE security_episode_since IS NOT NULL
+                          AND (last_heartbeat_at >= security_episode_last_at + ? * INTERVAL '1 millisecond'
+                               OR security_episode_last_at > ?)
+                        ORDER BY node
+                        """,
+                (rs, i) -> new SecurityEpisode(rs.getString("node"), instant(rs, "security_episode_since"),
+                        instant(rs, "security_episode_last_at"), new NodeHeartbeat.SecurityCounts(
+                                rs.getLong("security_episode_logins_refused"), rs.getLong("security_episode_permissions_denied"),
+                                rs.getLong("security_episode_messages_refused"))),
+                quietAfter.toMillis(), ts(now.plus(CLOCK_MOVED)));
+    }
+
+    /**
+     * Notes that the quiet end of the node's episode that began at {@code since} was announced; false if that episode
+     * is no longer the node's open one (announced already, or a new one began meanwhile).
+     */
+    public boolean endEpisode(String node, Instant since) {
+        return jdbc.update("UPDATE node_status SET security_episode_since = NULL WHERE node = ? AND security_episode_since = ?",
+                node, ts(since)) == 1;
     }
 
     private static NodeHeartbeat.SecurityCounts sum(NodeHeartbeat.SecurityCounts a, NodeHeartbeat.SecurityCounts b) {

@@ -32,9 +32,13 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
  * 稼働状況の監視 at central (第4の7(3)): records every node's heartbeats, checks on a timer who
  * went silent, unhealthy or came back, and notifies the node's prefecture (for a municipal node)
  * and the node itself of each change, once per change ({@link NodeStatusAlert} on the
- * {@code node-status} flow). A heartbeat adding security events is announced the same way,
- * once per heartbeat: whatever an attacker does to a node, central sends at most one alert per
- * node and heartbeat about it.
+ * {@code node-status} flow). Security events are announced the same way, once per episode: the heartbeat
+ * whose events begin one ({@code SECURITY_EVENTS}, with its counts), and the check that finds the node's
+ * heartbeats added none for {@link #DEFAULT_SECURITY_QUIET_AFTER} ({@code RECOVERED}, the history's
+ * {@code SECURITY_QUIET}, with the episode's totals); the events in between are history lines without alerts,
+ * unless they are a new kind, a sharp rise or a day after the episode's last alert ({@link EpisodeAlert}), so an
+ * episode kept open on purpose hides no attack. A node refusing an expired scraping certificate every 15 s for days
+ * makes an alert a day, not two a minute.
  *
  * <p>Alert ids are derived from node, status, since and recipient: a check that runs again after
  * a crash between sending and recording finds the same change and the brokers drop the copies.
@@ -46,9 +50,25 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     /** Exchange property carrying the changes from {@link #check} to {@link #recordChanges}. */
     public static final String CHANGES = "JukibusStateChanges";
 
+    /** Exchange property carrying the quiet security episodes from {@link #check} to {@link #recordChanges}. */
+    public static final String QUIET_EPISODES = "JukibusQuietEpisodes";
+
     private static final String SECURITY_EVENTS = "SECURITY_EVENTS";
+    private static final String SECURITY_QUIET = "SECURITY_QUIET";
+    /**
+     * The alert status of an episode's quiet end: RECOVERED, which every node's schema takes (a new status would be
+     * refused as schema-invalid by a node not yet upgraded, and counted there as a security event); the Detail says
+     * which recovery.
+     */
+    private static final String QUIET_ALERT = "RECOVERED";
     /** The default heartbeat interval (monitoring.MonitoringProperties). */
     static final Duration DEFAULT_SECURITY_EVENT_INTERVAL = Duration.ofSeconds(60);
+    /**
+     * How long a node's heartbeats must add no security event for its episode to end ({@code
+     * jukibus.monitoring.security-quiet-after}): an hour, so an attack that pauses for a few minutes is still the episode
+     * the operators were told of.
+     */
+    static final Duration DEFAULT_SECURITY_QUIET_AFTER = Duration.ofHours(1);
     private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
     private static final XmlMapper XML = new XmlMapper();
 
@@ -57,6 +77,7 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     private final Clock clock;
     private final Duration silenceAfter;
     private final Duration securityEventInterval;
+    private final Duration securityQuietAfter;
     private volatile Instant startedAt;
     private volatile boolean listed;
     private volatile Map<NodeState, Long> lastCounts = new EnumMap<>(NodeState.class);
@@ -71,7 +92,14 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
      */
     public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter,
                        Duration securityEventInterval) {
+        this(self, directory, store, clock, silenceAfter, securityEventInterval, DEFAULT_SECURITY_QUIET_AFTER);
+    }
+
+    /** @param securityQuietAfter an episode of security events ends when the node's heartbeats add none for this long */
+    public StatusBoard(String self, NodeDirectory directory, NodeStatusStore store, Clock clock, Duration silenceAfter,
+                       Duration securityEventInterval, Duration securityQuietAfter) {
         super(self, "NodeStatus", NodeStatusOperations.class);
+        this.securityQuietAfter = securityQuietAfter;
         this.directory = directory;
         this.store = store;
         this.clock = clock;
@@ -106,29 +134,34 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
 
     /**
      * Records a heartbeat (a peer's, delivered; or central's own) and, if it adds security events to what central
-     * knows of the node, the event (keyed by the node and the heartbeat's id, from which {@link #securityAlerts} makes the alerts).
+     * knows of the node, the event (keyed by the node and the heartbeat's id, from which {@link #securityAlerts} makes
+     * the alerts if it begins an episode).
      */
     public void record(NodeHeartbeat heartbeat, String heartbeatId, Instant receivedAt) throws Exception {
-        NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter, securityEventInterval,
-                added -> new NodeStatusStore.Event(heartbeat.node(), SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()),
-                        receivedAt, securityDetail(added), recipients(heartbeat.node()).stream()
-                        .map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()));
+        NodeStatusStore.Recorded recorded = store.recordHeartbeat(heartbeat, heartbeatId, receivedAt, silenceAfter,
+                securityEventInterval, securityQuietAfter, (added, alert, episode) -> new NodeStatusStore.Event(heartbeat.node(),
+                        SECURITY_EVENTS, Instant.parse(heartbeat.sentAt()), receivedAt, securityDetail(added, alert, episode),
+                        alert == EpisodeAlert.NONE ? List.of()
+                                : recipients(heartbeat.node()).stream().map(r -> alertId(securityKey(heartbeat.node(), heartbeatId), r)).toList()));
         if (!recorded.latest()) {
             log.info("NODE STATUS heartbeat {} of {} sent at {} not recorded: a later one is", heartbeatId, heartbeat.node(),
                     heartbeat.sentAt());
         }
-        if (recorded.added().any()) {
-            log.warn("NODE STATUS {} reports security events: {}", heartbeat.node(), securityDetail(recorded.added()));
+        if (recorded.alert() != EpisodeAlert.NONE) {
+            log.warn("NODE STATUS {} reports {}: {}", heartbeat.node(), recorded.alert().title(), securityDetail(recorded.added()));
+        } else if (recorded.added().any()) {
+            log.info("NODE STATUS {} reports more security events (its episode was announced): {}", heartbeat.node(),
+                    securityDetail(recorded.added()));
         }
     }
 
     /**
-     * The alerts for a heartbeat that added security events (none otherwise): made from the event {@link #record}
-     * kept for it, so a redelivery of the heartbeat makes the same alerts with the same ids.
+     * The alerts for a heartbeat whose security events began an episode (none otherwise): made from the event
+     * {@link #record} kept for it, so a redelivery of the heartbeat makes the same alerts with the same ids.
      */
     public List<Answer> securityAlerts(NodeHeartbeat heartbeat, String heartbeatId) throws Exception {
         Optional<NodeStatusStore.Event> event = store.securityEvent(heartbeat.node(), heartbeatId);
-        if (event.isEmpty()) {
+        if (event.isEmpty() || event.get().alertIds().isEmpty()) {
             return List.of();
         }
         return alerts(securityAlert(heartbeat, event.get().detail()), securityKey(heartbeat.node(), heartbeatId));
@@ -142,6 +175,24 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
     private static NodeStatusAlert securityAlert(NodeHeartbeat heartbeat, String detail) {
         String since = Instant.parse(heartbeat.sentAt()).toString();
         return new NodeStatusAlert(heartbeat.node(), heartbeat.role(), SECURITY_EVENTS, since, since, detail);
+    }
+
+    /**
+     * The history line's and alert's Detail: what this interval added; for an alert within an episode, why, and the
+     * episode's totals since it began; without alerts, that it is more of the episode announced.
+     */
+    private static String securityDetail(NodeHeartbeat.SecurityCounts added, EpisodeAlert alert, NodeStatusStore.SecurityEpisode episode) {
+        return switch (alert) {
+            case BEGINS -> securityDetail(added);
+            case NONE -> securityDetail(added) + " (the episode announced goes on: no alert; " + episodeTotals(episode) + ")";
+            default -> alert.title() + ": " + securityDetail(added) + "; " + episodeTotals(episode);
+        };
+    }
+
+    private static String episodeTotals(NodeStatusStore.SecurityEpisode episode) {
+        NodeHeartbeat.SecurityCounts t = episode.totals();
+        return "the episode since " + episode.since() + ": " + t.loginsRefused() + " refused login(s), " + t.permissionsDenied()
+                + " denied permission(s), " + t.messagesRefused() + " refused message(s) in all";
     }
 
     private static String securityDetail(NodeHeartbeat.SecurityCounts c) {
@@ -185,8 +236,37 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
             }
         }
         lastCounts = counts;
+        List<NodeStatusStore.SecurityEpisode> quiet = new ArrayList<>();
+        for (NodeStatusStore.SecurityEpisode episode : store.quietEpisodes(now, securityQuietAfter)) {
+            quiet.add(episode);
+            alerts.addAll(quietAlerts(episode, rows.get(episode.node())));
+        }
         exchange.setProperty(CHANGES, changes);
+        exchange.setProperty(QUIET_EPISODES, quiet);
         exchange.getIn().setBody(alerts);
+    }
+
+    /** The alerts that a node's episode of security events has ended (none for a node no longer in the directory). */
+    private List<Answer> quietAlerts(NodeStatusStore.SecurityEpisode episode, NodeStatusRow row) throws Exception {
+        Optional<NodeEntry> entry = directory.byCode(episode.node());
+        if (entry.isEmpty()) {
+            return List.of();
+        }
+        NodeStatusAlert alert = new NodeStatusAlert(episode.node(), entry.get().role().id(), QUIET_ALERT,
+                episode.lastAt().toString(), row == null || row.lastHeartbeatAt() == null ? null : row.lastHeartbeatAt().toString(),
+                quietDetail(episode));
+        return alerts(alert, quietKey(episode));
+    }
+
+    private String quietDetail(NodeStatusStore.SecurityEpisode episode) {
+        return "security events quiet: the node's heartbeats added none for " + securityQuietAfter
+                + " after the last at " + episode.lastAt() + "; " + episodeTotals(episode)
+                + " (each interval's counts: central's history, 'jukibus status --only " + episode.node() + " --events 100')";
+    }
+
+    /** One per episode: a check repeated after a crash makes the same alert ids. */
+    private static String quietKey(NodeStatusStore.SecurityEpisode episode) {
+        return episode.node() + "/" + SECURITY_QUIET + "/" + episode.since();
     }
 
     /** After the alerts are in the outbound queue: records the changes and their alerts. */
@@ -207,6 +287,16 @@ public final class StatusBoard extends NodeMBeanBase<NodeStatusOperations> imple
             } else {
                 log.info("NODE STATUS {} {} since {}: {}", change.node(), change.to(), change.since(), change.detail());
             }
+        }
+        @SuppressWarnings("unchecked")
+        List<NodeStatusStore.SecurityEpisode> quiet = exchange.getProperty(QUIET_EPISODES, List.class);
+        for (NodeStatusStore.SecurityEpisode episode : quiet == null ? List.<NodeStatusStore.SecurityEpisode>of() : quiet) {
+            // the history line first: a crash before the episode is closed finds it again, with the same key and alert ids
+            List<String> ids = quietAlerts(episode, null).stream().map(Answer::messageId).toList();
+            store.recordEvent(quietKey(episode), new NodeStatusStore.Event(episode.node(), SECURITY_QUIET, episode.lastAt(), now,
+                    quietDetail(episode), ids), now);
+            store.endEpisode(episode.node(), episode.since()); // false: a new episode began meanwhile, announced by its heartbeat
+            log.warn("NODE STATUS {} {} (alerts {})", episode.node(), quietDetail(episode), ids);
         }
     }
 

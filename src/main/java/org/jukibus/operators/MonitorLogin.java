@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
+import org.jukibus.management.ClientCertificates;
 import org.jukibus.pki.CertificateRejectedException;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.MonitorIdentity;
@@ -33,9 +34,12 @@ public class MonitorLogin extends OncePerRequestFilter {
     private final CertificateValidator validator;
     private final SecurityEvents securityEvents;
     private final RefusedMonitors refused;
+    private final ClientCertificates clientCertificates;
 
-    public MonitorLogin(CertificateValidator validator, SecurityEvents securityEvents, OperationLog audit, Clock clock) {
+    public MonitorLogin(CertificateValidator validator, SecurityEvents securityEvents, OperationLog audit, Clock clock,
+                        ClientCertificates clientCertificates) {
         this.validator = validator;
+        this.clientCertificates = clientCertificates;
         this.securityEvents = securityEvents;
         this.refused = new RefusedMonitors(audit, clock);
     }
@@ -58,6 +62,7 @@ public class MonitorLogin extends OncePerRequestFilter {
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED, why);
             return;
         }
+        clientCertificates.monitorAccepted(cert); // its lifetime, for the warning before scraping stops
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new MonitorAuthentication(monitor, CardDetails.of(request)));
         SecurityContextHolder.setContext(context);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.jukibus.management.ClientCertificates;
 import org.jukibus.approval.OfficerApprovalException;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;
@@ -39,10 +40,13 @@ public class OperatorAccess {
     private final OperationLog audit;
     private final SecurityEvents securityEvents;
     private final Clock clock;
+    private final ClientCertificates clientCertificates;
 
     public OperatorAccess(String node, OperatorRegistry registry, OperatorLockout lockout, CertificateValidator validator,
-                          X509Certificate officer, Path unlockDir, OperationLog audit, SecurityEvents securityEvents, Clock clock) {
+                          X509Certificate officer, Path unlockDir, OperationLog audit, SecurityEvents securityEvents, Clock clock,
+                          ClientCertificates clientCertificates) {
         this.node = node;
+        this.clientCertificates = clientCertificates;
         this.registry = registry;
         this.lockout = lockout;
         this.validator = validator;
@@ -96,6 +100,7 @@ public class OperatorAccess {
                     + lockout.maxFailedAttempts() + " before the lock)");
         }
         lockout.succeeded(operator.id());
+        clientCertificates.operatorAccepted(operator.id(), operator.certificateSha256(), card); // its lifetime, for the warning before the operator is locked out
         audit.record(AuditEvent.of(AuditKind.OPERATOR_LOGIN).actor(actor(operator.id()))
                 .detail("card serial " + card.getSerialNumber().toString(16)));
         return operator;

@@ -12,6 +12,7 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.core.NodeSettings;
+import org.jukibus.management.ClientCertificates;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;
@@ -56,18 +57,19 @@ public class OperatorsConfiguration {
     @Bean
     OperatorAccess operatorAccess(NodeSettings settings, OperatorRegistry registry, OperatorLockout lockout,
                                   OperatorsProperties properties, ApprovalProperties approval, NetworkTrust trust, Clock clock,
-                                  OperationLog operationLog, SecurityEvents securityEvents) throws IOException {
+                                  OperationLog operationLog, SecurityEvents securityEvents, ClientCertificates clientCertificates)
+            throws IOException {
         Path unlockDir = properties.getUnlockDir() != null ? properties.getUnlockDir()
                 : settings.home().resolve("operators").resolve("unlock");
         Files.createDirectories(unlockDir);
         return new OperatorAccess(settings.code(), registry, lockout, validator(settings, trust, clock), officer(approval),
-                unlockDir, operationLog, securityEvents, clock);
+                unlockDir, operationLog, securityEvents, clock, clientCertificates);
     }
 
     @Bean
     MonitorLogin monitorLogin(NodeSettings settings, NetworkTrust trust, Clock clock, SecurityEvents securityEvents,
-                              OperationLog operationLog) throws IOException {
-        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog, clock);
+                              OperationLog operationLog, ClientCertificates clientCertificates) throws IOException {
+        return new MonitorLogin(validator(settings, trust, clock), securityEvents, operationLog, clock, clientCertificates);
     }
 
     /** The monitor login runs inside Spring Security's chain only (ops.ManagementSecurity), not a second time on its own. */

@@ -54,7 +54,7 @@ class CentralStatusTest {
 
     /** Records a heartbeat that reports no security events; true if it is the node's latest now. */
     static boolean record(NodeHeartbeat heartbeat, String id, Instant receivedAt) {
-        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, added -> {
+        return store.recordHeartbeat(heartbeat, id, receivedAt, SILENCE, (added, alert, episode) -> {
             throw new AssertionError("no security events: " + added);
         }).latest();
     }
@@ -108,6 +108,14 @@ class CentralStatusTest {
         assertThat(history).hasSize(1);
         assertThat(history.get(0).alertIds()).containsExactly("id-1", "id-2");
         assertThat(history.get(0).at()).isEqualTo(T0);
+    }
+
+    /** LifetimeAlerts records DISK_LOW since the disk bound; V170's list of statuses lacked it until V441. */
+    @Test
+    void a_disk_low_alert_fits_the_history() {
+        store.recordEvent("131067/DISK_LOW/2026-11-26", new NodeStatusStore.Event("131067", "DISK_LOW", T0, T0, "1024 MiB free",
+                List.of("id-1")), T0);
+        assertThat(store.events("131067", 10)).extracting(NodeStatusStore.Event::status).containsExactly("DISK_LOW");
     }
 
     // --- the status board ---
@@ -285,12 +293,186 @@ class CentralStatusTest {
         assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(60), 2, 0, 0, STORE_A), "hb-4"))
                 .as("nothing new since hb-1").isEmpty();
 
-        board.record(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5", T0.plusSeconds(120));
-        List<Answer> alerts = board.securityAlerts(totals("131041", T0.plusSeconds(120), 2, 0, 2, STORE_A), "hb-5");
-        assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
-        assertThat(alerts.get(0).payload().getDocumentElement().getTextContent()).contains("0 refused login(s), 0 denied permission(s) and 2 refused message(s)");
+        assertThat(municipal.get(0).payload().getDocumentElement().getTextContent()).contains("2 refused login(s), 0 denied permission(s) and 0 refused message(s)");
         assertThat(board.events("131041", 10)).extracting(e -> e.get("alerts"))
-                .as("the history names the alerts sent").contains(String.join(",", alerts.stream().map(Answer::messageId).toList()));
+                .as("the history names the alerts sent").contains(String.join(",", municipal.stream().map(Answer::messageId).toList()));
+
+        board.record(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_A), "hb-5", T0.plusSeconds(120));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_A), "hb-5"))
+                .as("more of the episode hb-1 began: no alert").isEmpty();
+        assertThat(detail(board, totals("131041", T0.plusSeconds(120), 3, 0, 0, STORE_A), "hb-5"))
+                .contains("1 refused login(s), 0 denied permission(s) and 0 refused message(s)")
+                .contains("no alert; the episode since " + T0 + ": 3 refused login(s), 0 denied permission(s), 0 refused message(s) in all");
+    }
+
+    /**
+     * Review H1: an open episode of refused logins (which anyone reaching the port can keep open) must not hide a peer's
+     * refused messages: a kind the episode had not seen alerts at once, with the episode's totals; more of it does not.
+     */
+    @Test
+    void a_new_kind_of_security_event_in_an_open_episode_alerts_again() throws Exception {
+        StatusBoard board = securityBoard();
+        board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
+        board.record(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2", T0.plusSeconds(60));
+        assertThat(board.securityAlerts(totals("131041", T0.plusSeconds(60), 3, 0, 0, STORE_A), "hb-2")).isEmpty();
+
+        NodeHeartbeat refused = totals("131041", T0.plusSeconds(120), 3, 0, 1, STORE_A);
+        board.record(refused, "hb-3", T0.plusSeconds(120));
+        List<Answer> alerts = board.securityAlerts(refused, "hb-3");
+        assertThat(alerts).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(alerts).extracting(CentralStatusTest::status).containsOnly("SECURITY_EVENTS");
+        assertThat(alerts.get(0).payload().getDocumentElement().getTextContent())
+                .contains("a new kind of security event in the episode: 0 refused login(s), 0 denied permission(s) and 1 refused message(s)")
+                .contains("the episode since " + T0 + ": 3 refused login(s), 0 denied permission(s), 1 refused message(s) in all");
+
+        NodeHeartbeat more = totals("131041", T0.plusSeconds(180), 4, 0, 3, STORE_A);
+        board.record(more, "hb-4", T0.plusSeconds(180));
+        assertThat(board.securityAlerts(more, "hb-4")).as("both kinds seen in the episode").isEmpty();
+        NodeHeartbeat denied = totals("131041", T0.plusSeconds(240), 4, 1, 3, STORE_A);
+        board.record(denied, "hb-5", T0.plusSeconds(240));
+        assertThat(board.securityAlerts(denied, "hb-5")).as("the third kind").hasSize(2);
+    }
+
+    /**
+     * Review H1: a trickle keeps the episode open; an attack in it that adds more than ten times the episode's rate in
+     * one interval (and at least the floor) alerts again; the same rate going on does not, only another doubling.
+     */
+    @Test
+    void a_sharp_rise_in_an_open_episode_alerts_again_once() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        StatusBoard board = securityBoard(clock);
+        long logins = 0;
+        int alerts = 0;
+        for (int minute = 0; minute < 30; minute++) { // one refused login a minute: the episode's rate
+            alerts += beatAll(board, clock, minute, ++logins, 0).size();
+        }
+        assertThat(alerts).as("the episode's beginning").isEqualTo(2);
+        List<Answer> surge = beatAll(board, clock, 30, logins += EpisodeAlert.SURGE_FLOOR - 1, 0);
+        assertThat(surge).as("99 in one interval: under the floor").isEmpty();
+        surge = beatAll(board, clock, 31, logins += 300, 0);
+        assertThat(surge).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(surge.get(0).payload().getDocumentElement().getTextContent())
+                .contains("a sharp rise of security events in the episode: 300 refused login(s)")
+                .contains((logins) + " refused login(s), 0 denied permission(s), 0 refused message(s) in all");
+        for (int minute = 32; minute < 40; minute++) {
+            assertThat(beatAll(board, clock, minute, logins += 300, 0)).as("the same rate goes on").isEmpty();
+        }
+        assertThat(beatAll(board, clock, 40, logins += 1000, 0)).as("ten times the rate, more than twice the largest interval")
+                .hasSize(2);
+    }
+
+    /**
+     * Review H1: one event an hour keeps an episode open for ever; it alerts once in each day of it, with the totals
+     * since it began: a trickle every 59 minutes for three days makes three alerts, not one, and never two in a day.
+     */
+    @Test
+    void an_episode_kept_open_for_days_is_reminded_of_once_a_day() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        StatusBoard board = securityBoard(clock, StatusBoard.DEFAULT_SECURITY_QUIET_AFTER);
+        List<Instant> alerted = new java.util.ArrayList<>();
+        long logins = 0;
+        for (int minute = 0; minute < 3 * 24 * 60; minute += 59) {
+            clock.now = T0.plus(Duration.ofMinutes(minute));
+            NodeHeartbeat h = totals("131041", clock.now, ++logins, 0, 0, STORE_A);
+            board.record(h, "hb-" + minute, clock.now);
+            if (!board.securityAlerts(h, "hb-" + minute).isEmpty()) {
+                alerted.add(clock.now);
+            }
+        }
+        assertThat(alerted).as("the beginning, then the first event of each later day of the episode")
+                .containsExactly(T0, T0.plus(Duration.ofMinutes(25 * 59)), T0.plus(Duration.ofMinutes(49 * 59)));
+        assertThat(detail(board, totals("131041", alerted.get(2), 50, 0, 0, STORE_A), "reminder"))
+                .startsWith("the episode of security events goes on: 1 refused login(s)")
+                .contains("the episode since " + T0 + ": 50 refused login(s), 0 denied permission(s), 0 refused message(s) in all");
+    }
+
+    /**
+     * analysis-months12 M1: one SECURITY_EVENTS alert per episode, not per heartbeat. An hour of heartbeats each adding a
+     * refused login (an expired scraping certificate refused at every scrape) makes one alert and a history line per
+     * heartbeat interval; heartbeats adding none for the quiet time end it (RECOVERED, once, with the same ids when the
+     * check is repeated after a crash); the next rise alerts again. Another node's events neither end nor begin it.
+     */
+    @Test
+    void security_events_are_announced_once_per_episode_and_the_quiet_end_once() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        StatusBoard board = securityBoard(clock);
+        int minute = 0;
+        long logins = 0;
+        int alerts = 0;
+        List<Answer> quiet = new java.util.ArrayList<>();
+        for (; minute <= 60; minute++) { // the episode: one more refused login a minute
+            alerts += beatAll(board, clock, minute, ++logins, 0).size();
+            quiet.addAll(checked(board));
+        }
+        assertThat(alerts).as("the episode's first heartbeat only, to the prefecture and the node").isEqualTo(2);
+        assertThat(quiet).isEmpty();
+        assertThat(board.events("131041", 1000)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS"))
+                .as("the history keeps every interval's counts").hasSize(61)
+                .filteredOn(e -> !((String) e.get("alerts")).isEmpty()).hasSize(1);
+
+        // a hostile prefecture node reports events of its own meanwhile: its own episode, to itself only
+        assertThat(beatAll(board, clock, minute, logins, 5)).extracting(Answer::recipient).containsExactly("13");
+        for (minute++; minute < 60 + QUIET.toMinutes(); minute++) { // steady: 131041's last event was at minute 60
+            assertThat(beatAll(board, clock, minute, logins, 5)).isEmpty();
+            assertThat(checked(board)).isEmpty();
+        }
+        beatAll(board, clock, minute, logins, 5);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        List<Answer> ended = check(board, exchange);
+        assertThat(ended).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(ended).extracting(CentralStatusTest::status).containsOnly("RECOVERED");
+        assertThat(ended.get(0).payload().getDocumentElement().getTextContent()).contains("security events quiet")
+                .contains("the episode since " + T0 + ": 61 refused login(s), 0 denied permission(s), 0 refused message(s) in all");
+        assertThat(check(board, new DefaultExchange(new DefaultCamelContext()))).as("central crashed before recording: the same ids")
+                .extracting(Answer::messageId).containsExactlyElementsOf(ended.stream().map(Answer::messageId).toList());
+        board.recordChanges(exchange);
+        assertThat(checked(board)).as("once").isEmpty();
+        assertThat(board.events("131041", 1)).singleElement().satisfies(e -> {
+            assertThat(e.get("status")).isEqualTo("SECURITY_QUIET");
+            assertThat(e.get("alerts")).isEqualTo(String.join(",", ended.stream().map(Answer::messageId).toList()));
+        });
+
+        // a new episode is announced again, under new ids
+        minute++;
+        List<Answer> again = beatAll(board, clock, minute, logins + 3, 5);
+        assertThat(again).extracting(Answer::recipient).containsExactly("13", "131041");
+        assertThat(again.get(0).payload().getDocumentElement().getTextContent()).contains("3 refused login(s)");
+        assertThat(checked(board)).as("13's own episode ended, to 13 only").singleElement().satisfies(a -> {
+            assertThat(a.recipient()).isEqualTo("13");
+            assertThat(status(a)).isEqualTo("RECOVERED");
+        });
+        // the node goes silent: silence is not quiet, its episode stays open
+        clock.now = T0.plus(Duration.ofMinutes(minute)).plus(QUIET).plus(SILENCE);
+        assertThat(checked(board)).extracting(CentralStatusTest::status).containsOnly("SILENT");
+    }
+
+    static final Duration QUIET = Duration.ofMinutes(10);
+
+    /**
+     * Every node's heartbeat at {@code minute}, 131041 with {@code logins} refused in total, 13 with {@code prefecture};
+     * the security alerts they make.
+     */
+    static List<Answer> beatAll(StatusBoard board, MovableClock clock, int minute, long logins, long prefecture) throws Exception {
+        clock.now = T0.plus(Duration.ofMinutes(minute));
+        List<Answer> out = new java.util.ArrayList<>();
+        for (NodeHeartbeat h : List.of(totals("central", clock.now, 0, 0, 0, STORE_A), totals("13", clock.now, prefecture, 0, 0, STORE_B),
+                totals("131041", clock.now, logins, 0, 0, STORE_A))) {
+            board.record(h, h.node() + "-" + minute, clock.now);
+            out.addAll(board.securityAlerts(h, h.node() + "-" + minute));
+        }
+        return out;
+    }
+
+    /** A status check, recorded: its alerts. */
+    static List<Answer> checked(StatusBoard board) throws Exception {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        List<Answer> alerts = check(board, exchange);
+        board.recordChanges(exchange);
+        return alerts;
+    }
+
+    static String status(Answer alert) {
+        return alert.payload().getElementsByTagNameNS(NodeStatusAlert.NS, "Status").item(0).getTextContent();
     }
 
     /**
@@ -320,7 +502,7 @@ class CentralStatusTest {
     }
 
     @Test
-    void security_events_of_a_heartbeat_dropped_on_the_way_are_reported_by_the_next_one_once() throws Exception {
+    void security_events_of_a_heartbeat_dropped_on_the_way_are_counted_by_the_next_one_once() throws Exception {
         StatusBoard board = securityBoard();
         board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
         // hb-2 (totals 5 refused logins, 1 denied permission) never arrives: dropped after its time to live
@@ -356,7 +538,7 @@ class CentralStatusTest {
     }
 
     @Test
-    void a_refusal_at_a_node_whose_clock_was_moved_back_is_reported_at_once() throws Exception {
+    void a_refusal_at_a_node_whose_clock_was_moved_back_is_counted_at_once() throws Exception {
         StatusBoard board = securityBoard();
         board.record(totals("131041", T0, 2, 0, 0, STORE_A), "hb-1", T0);
         // the node's clock is moved back by 1 h (a drill); a login is refused; its next heartbeat says 3
@@ -433,7 +615,7 @@ class CentralStatusTest {
             board.record(hostile, "hb-" + i, T0.plusSeconds(i));
             withAlerts += board.securityAlerts(hostile, "hb-" + i).isEmpty() ? 0 : 1;
         }
-        assertThat(withAlerts).isEqualTo(2);
+        assertThat(withAlerts).as("one episode, and its second event's rise (300 after 5)").isEqualTo(2);
         assertThat(board.events("131041", 1000)).filteredOn(e -> e.get("status").equals("SECURITY_EVENTS")).hasSize(2);
         assertThat(detail(board, totals("131041", T0.plusSeconds(60), 5, 0, 0, T0.minusSeconds(940).toString()), "hb-60"))
                 .as("what the 59 heartbeats in between added, with its own").contains("300 refused login(s)");
@@ -451,10 +633,18 @@ class CentralStatusTest {
     static final String STORE_C = "2026-11-26T08:00:00Z";
 
     static StatusBoard securityBoard() throws Exception {
+        return securityBoard(new MovableClock(T0));
+    }
+
+    static StatusBoard securityBoard(MovableClock clock) throws Exception {
+        return securityBoard(clock, QUIET);
+    }
+
+    static StatusBoard securityBoard(MovableClock clock, Duration quiet) throws Exception {
         NodeDirectory directory = new NodeDirectory(1, T0, List.of(entry(NodeRole.CENTRAL, "central"),
                 entry(NodeRole.PREFECTURE, "13"), entry(NodeRole.MUNICIPAL, "131041")));
         return new StatusBoard("central", directory, new NodeStatusStore(new JdbcTemplate(TestStores.fresh(NodeRole.CENTRAL))),
-                new MovableClock(T0), SILENCE);
+                clock, SILENCE, StatusBoard.DEFAULT_SECURITY_EVENT_INTERVAL, quiet);
     }
 
     /** A heartbeat of this version: security-event totals since its store began counting at {@code countedSince}. */
@@ -464,10 +654,15 @@ class CentralStatusTest {
                 new NodeHeartbeat.SecurityCounts(logins, permissions, messages, countedSince));
     }
 
-    /** The Detail of the security alert made for a heartbeat (it must have one). */
-    static String detail(StatusBoard board, NodeHeartbeat heartbeat, String id) throws Exception {
-        List<Answer> alerts = board.securityAlerts(heartbeat, id);
-        assertThat(alerts).as("alerts for %s", id).isNotEmpty();
-        return alerts.get(0).payload().getDocumentElement().getTextContent();
+    /**
+     * The detail of the history line of the security events a heartbeat added (it must have one, with or without alerts:
+     * only an episode's first has them).
+     */
+    static String detail(StatusBoard board, NodeHeartbeat heartbeat, String id) {
+        List<Object> details = board.events(heartbeat.node(), 1000).stream()
+                .filter(e -> e.get("status").equals("SECURITY_EVENTS") && e.get("at").equals(Instant.parse(heartbeat.sentAt()).toString()))
+                .map(e -> e.get("detail")).toList();
+        assertThat(details).as("security events of %s", id).hasSize(1);
+        return (String) details.get(0);
     }
 }
