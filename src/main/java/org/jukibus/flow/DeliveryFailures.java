@@ -64,6 +64,7 @@ public final class DeliveryFailures {
     private final int transientMaxAttempts;
     private final Duration outageWindow;
     private final Clock clock;
+    private final SlowStatements slowStatements;
 
     /**
      * @param maxAttempts          attempts at an unclassified failure before it is dead-lettered
@@ -71,12 +72,15 @@ public final class DeliveryFailures {
      *                             waits until its envelope is older than {@code outageWindow}
      * @param outageWindow         {@code jukibus.envelope.outage-window}: the longest a transient failure waits, counted
      *                             from its envelope's creation
+     * @param slowStatements       tells a store timeout of one message's statement from the store slow for everyone
      */
-    public DeliveryFailures(int maxAttempts, int transientMaxAttempts, Duration outageWindow, Clock clock) {
+    public DeliveryFailures(int maxAttempts, int transientMaxAttempts, Duration outageWindow, Clock clock,
+                            SlowStatements slowStatements) {
         this.maxAttempts = maxAttempts;
         this.transientMaxAttempts = transientMaxAttempts;
         this.outageWindow = outageWindow;
         this.clock = clock;
+        this.slowStatements = slowStatements;
     }
 
     public static Kind classify(Throwable failure) {
@@ -96,7 +100,9 @@ public final class DeliveryFailures {
      * ahead of its send) and the store's concurrency victims (serialization failure, deadlock): the store is up, this
      * transaction lost a race, and a peer's own messages can make it lose one. A statement the store cancelled
      * ({@link #storeTimeout}: its statement or lock timeout, minutes long) is an outage: the store is too slow or a
-     * lock is held for longer than any delivery takes, and every other message would wait on the same.
+     * lock is held for longer than any delivery takes, and every other message would wait on the same; if the store
+     * still answers promptly, the timeout is counted against the message instead, which {@link #exhausted} dead-letters
+     * after a few ({@link SlowStatements}).
      */
     public static boolean outage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -250,6 +256,9 @@ public final class DeliveryFailures {
      * {@link Exchange#EXCEPTION_CAUGHT} becomes a {@link PermanentFailure} {@link #TRANSIENT_EXPIRED} (with the
      * failure as its cause), so that the dead letter carries that reason and its sender is told, as the sender's own
      * EXPIRED would be. Without a verified envelope (it failed before it was opened) the broker's backstop bounds it.
+     * A store timeout of this message's own statement (the store answers, {@link SlowStatements}) is the last at its
+     * bound: its {@link Exchange#EXCEPTION_CAUGHT} becomes a {@link TransientFailure#ofThisMessage} with the timeout's
+     * reason, so that its queue moves on.
      */
     public boolean exhausted(Exchange exchange) {
         Integer attempt = exchange.getIn().getHeader("JMSXDeliveryCount", Integer.class);
@@ -258,8 +267,8 @@ public final class DeliveryFailures {
         return switch (classify(failure)) {
             case PERMANENT -> true;
             // a message given back untried when its route stopped (DeliverySuspension) is never the last attempt
-            case TRANSIENT -> !givenBack(failure)
-                    && ((transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure));
+            case TRANSIENT -> !givenBack(failure) && (slowForThisMessage(exchange, failure)
+                    || (transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure));
             case UNCLASSIFIED -> unclassifiedAttempt(exchange, attempts) >= maxAttempts;
         };
     }
@@ -286,6 +295,24 @@ public final class DeliveryFailures {
             }
             return attempt;
         }
+    }
+
+    /**
+     * True if the failure is a store timeout ({@link #storeTimeout}) that {@link SlowStatements} counts against this
+     * message for the last time: its {@link Exchange#EXCEPTION_CAUGHT} becomes the failure it is dead-lettered with.
+     */
+    private boolean slowForThisMessage(Exchange exchange, Throwable failure) {
+        String timedOut = cause(failure);
+        String id = exchange.getIn().getHeader("JMSMessageID", String.class);
+        if (id == null || !(STORE_STATEMENT_TIMEOUT.equals(timedOut) || STORE_LOCK_TIMEOUT.equals(timedOut))) {
+            return false;
+        }
+        TransientFailure ofThisMessage = slowStatements.ofThisMessage(id, timedOut, failure);
+        if (ofThisMessage == null) {
+            return false;
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, ofThisMessage);
+        return true;
     }
 
     private static boolean givenBack(Throwable failure) {
