@@ -97,9 +97,16 @@ public final class SlowStatements {
             log.warn("message {}: {}: slow for this message alone, it is dead-lettered at {} such timeouts", messageId, what, attempts);
             return null;
         }
-        log.error("message {}: {}: slow for this message alone (a lock held on its rows, a statement too large), dead-lettered"
-                + " so that its queue moves on; find the cause (pg_stat_activity, pg_blocking_pids()) and replay it", messageId, what);
         return TransientFailure.ofThisMessage(cause, what + "; slow for this message alone: find the cause, then replay it", failure);
+    }
+
+    /**
+     * The ERROR for a message dead-lettered with {@code failure} from {@link #ofThisMessage}: logged by the dead-letter
+     * path ({@link DeliveryFailures#deadLetterCause}), where it is dead-lettered, not when it was decided.
+     */
+    static void deadLettered(String messageId, Throwable failure) {
+        log.error("message {}: {}; dead-lettered so that its queue moves on (a lock held on its rows, a statement too large:"
+                + " pg_stat_activity, pg_blocking_pids())", messageId, failure.getMessage());
     }
 
     /** What an operator may be shown of the statement: its verb and table, never its text (it may carry values). */

@@ -185,6 +185,7 @@ class DeliveryFailuresTest {
         Exchange old = attempt(3, outboxUnwritable());
         old.setProperty(InboundDelivery.DELIVERED, delivered(NOW.minus(Duration.ofDays(30)).minusSeconds(1)));
         assertThat(failures.exhausted(old)).isTrue();
+        failures.deadLetterCause(old); // the dead-letter path's first step
         Throwable caught = old.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         assertThat(DeliveryFailures.reason(caught)).isEqualTo(DeliveryFailures.TRANSIENT_EXPIRED);
         assertThat(caught).hasRootCauseInstanceOf(IOException.class).hasMessageContaining("OUTBOX_UNWRITABLE");

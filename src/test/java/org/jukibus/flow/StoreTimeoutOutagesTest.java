@@ -158,6 +158,7 @@ class StoreTimeoutOutagesTest {
                 assertThat(DeliveryFailures.cause(failure)).isEqualTo(DeliveryFailures.STORE_LOCK_TIMEOUT);
                 Exchange exchange = attempt(attempt, "ID:" + message, failure);
                 if (failures.exhausted(exchange)) {
+                    failures.deadLetterCause(exchange); // the dead-letter path's first step
                     deadLetters.put(message, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
                     queue.remove();
                 } else {
