@@ -64,6 +64,7 @@ public final class DeliveryFailures {
     private final int transientMaxAttempts;
     private final Duration outageWindow;
     private final Clock clock;
+    private final SlowStatements slowStatements;
 
     /**
      * @param maxAttempts          attempts at an unclassified failure before it is dead-lettered
@@ -71,12 +72,15 @@ public final class DeliveryFailures {
      *                             waits until its envelope is older than {@code outageWindow}
      * @param outageWindow         {@code jukibus.envelope.outage-window}: the longest a transient failure waits, counted
      *                             from its envelope's creation
+     * @param slowStatements       tells a store timeout of one message's statement from the store slow for everyone
      */
-    public DeliveryFailures(int maxAttempts, int transientMaxAttempts, Duration outageWindow, Clock clock) {
+    public DeliveryFailures(int maxAttempts, int transientMaxAttempts, Duration outageWindow, Clock clock,
+                            SlowStatements slowStatements) {
         this.maxAttempts = maxAttempts;
         this.transientMaxAttempts = transientMaxAttempts;
         this.outageWindow = outageWindow;
         this.clock = clock;
+        this.slowStatements = slowStatements;
     }
 
     public static Kind classify(Throwable failure) {
@@ -96,7 +100,9 @@ public final class DeliveryFailures {
      * ahead of its send) and the store's concurrency victims (serialization failure, deadlock): the store is up, this
      * transaction lost a race, and a peer's own messages can make it lose one. A statement the store cancelled
      * ({@link #storeTimeout}: its statement or lock timeout, minutes long) is an outage: the store is too slow or a
-     * lock is held for longer than any delivery takes, and every other message would wait on the same.
+     * lock is held for longer than any delivery takes, and every other message would wait on the same; if the store
+     * still answers promptly, the timeout is counted against the message instead, which {@link #exhausted} dead-letters
+     * after a few ({@link SlowStatements}).
      */
     public static boolean outage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -246,22 +252,83 @@ public final class DeliveryFailures {
 
     /**
      * The route's {@code onWhen}: true when the failed attempt in {@code exchange} was the last one its kind allows.
-     * A transient failure of a verified envelope created longer than the outage window ago is the last: its
-     * {@link Exchange#EXCEPTION_CAUGHT} becomes a {@link PermanentFailure} {@link #TRANSIENT_EXPIRED} (with the
-     * failure as its cause), so that the dead letter carries that reason and its sender is told, as the sender's own
-     * EXPIRED would be. Without a verified envelope (it failed before it was opened) the broker's backstop bounds it.
+     * A transient failure of a verified envelope created longer than the outage window ago is the last: it is
+     * dead-lettered as a {@link PermanentFailure} {@link #TRANSIENT_EXPIRED} (with the failure as its cause), so that
+     * the dead letter carries that reason and its sender is told, as the sender's own EXPIRED would be. Without a
+     * verified envelope (it failed before it was opened) the broker's backstop bounds it. A store timeout of this
+     * message's own statement ({@link SlowStatements}) is the last at its bound: it is dead-lettered as a
+     * {@link TransientFailure#ofThisMessage} with the timeout's reason, so that its queue moves on.
+     * <p>
+     * Decided once per failed attempt: Camel asks this once for every exception in the failure's cause chain (its
+     * exception policy goes through the chain, and a policy for {@code java.lang.Exception} matches each), so a Spring
+     * exception with its driver's cause was counted twice and dead-lettered at the wrong attempt, or never. The verdict
+     * is kept in the exchange property {@link #VERDICT} for the failure it was given for (an ordinary property: Camel
+     * copies it back from the copy of the exchange a {@code method} predicate runs on), and a later question about the
+     * same failure gets it again, uncounted. What it is dead-lettered with is set by {@link #deadLetterCause}, the
+     * first step of the dead-letter path: a property Camel does not copy back ({@link Exchange#EXCEPTION_CAUGHT}) set
+     * here would never reach the steps.
      */
     public boolean exhausted(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Verdict given = exchange.getProperty(VERDICT, Verdict.class);
+        if (given != null && given.failure() == failure) {
+            return given.last();
+        }
+        Verdict verdict = decide(exchange, failure);
+        exchange.setProperty(VERDICT, verdict);
+        return verdict.last();
+    }
+
+    /**
+     * The first step of the dead-letter path ({@code delivery-retries}): the failure the message is dead-lettered with
+     * becomes {@link Exchange#EXCEPTION_CAUGHT}, so that the dead letter's reason and detail
+     * ({@link DeadLetters#label}), its sender's notice and the queue's suspension ({@link DeliverySuspension}, which
+     * reads it at the exchange's completion) see what {@link #exhausted} decided.
+     */
+    public void deadLetterCause(Exchange exchange) {
+        Verdict verdict = exchange.getProperty(VERDICT, Verdict.class);
+        if (verdict == null || verdict.failure() != exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)
+                || verdict.deadLettered() == null) {
+            return;
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, verdict.deadLettered());
+        if (verdict.slowStatement()) {
+            SlowStatements.deadLettered(exchange.getIn().getHeader("JMSMessageID", String.class), verdict.deadLettered());
+        }
+    }
+
+    /** The exchange property that holds {@link #exhausted}'s verdict on the exchange's failure. */
+    public static final String VERDICT = "JukibusFailureVerdict";
+
+    /**
+     * {@link #exhausted}'s verdict on {@code failure}: {@code last} if it is dead-lettered; {@code deadLettered} the
+     * failure it is dead-lettered with instead of {@code failure} (null: {@code failure} itself); {@code slowStatement}
+     * if that is a statement slow for this message alone.
+     */
+    record Verdict(Throwable failure, boolean last, Throwable deadLettered, boolean slowStatement) {
+    }
+
+    private Verdict decide(Exchange exchange, Throwable failure) {
         Integer attempt = exchange.getIn().getHeader("JMSXDeliveryCount", Integer.class);
         int attempts = attempt == null ? 1 : attempt;
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         return switch (classify(failure)) {
-            case PERMANENT -> true;
+            case PERMANENT -> new Verdict(failure, true, null, false);
             // a message given back untried when its route stopped (DeliverySuspension) is never the last attempt
-            case TRANSIENT -> !givenBack(failure)
-                    && ((transientMaxAttempts > 0 && attempts >= transientMaxAttempts) || waitedPastWindow(exchange, failure));
-            case UNCLASSIFIED -> unclassifiedAttempt(exchange, attempts) >= maxAttempts;
+            case TRANSIENT -> givenBack(failure) ? new Verdict(failure, false, null, false) : transientVerdict(exchange, failure, attempts);
+            case UNCLASSIFIED -> new Verdict(failure, unclassifiedAttempt(exchange, attempts) >= maxAttempts, null, false);
         };
+    }
+
+    private Verdict transientVerdict(Exchange exchange, Throwable failure, int attempts) {
+        TransientFailure slow = slowForThisMessage(exchange, failure);
+        if (slow != null) {
+            return new Verdict(failure, true, slow, true);
+        }
+        PermanentFailure expired = pastWindow(exchange, failure);
+        if (expired != null) {
+            return new Verdict(failure, true, expired, false);
+        }
+        return new Verdict(failure, transientMaxAttempts > 0 && attempts >= transientMaxAttempts, null, false);
     }
 
     /** Unclassified failures per broker message id, the most recent {@value #COUNTED} messages; lost at a restart (more attempts, never fewer). */
@@ -288,6 +355,19 @@ public final class DeliveryFailures {
         }
     }
 
+    /**
+     * The failure to dead-letter the message with if the failure is a store timeout ({@link #storeTimeout}) that
+     * {@link SlowStatements} counts against this message for the last time, else null.
+     */
+    private TransientFailure slowForThisMessage(Exchange exchange, Throwable failure) {
+        String timedOut = cause(failure);
+        String id = exchange.getIn().getHeader("JMSMessageID", String.class);
+        if (id == null || !(STORE_STATEMENT_TIMEOUT.equals(timedOut) || STORE_LOCK_TIMEOUT.equals(timedOut))) {
+            return null;
+        }
+        return slowStatements.ofThisMessage(id, timedOut, failure);
+    }
+
     private static boolean givenBack(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TransientFailure transientFailure && DeliverySuspension.STOPPING.equals(transientFailure.reason())) {
@@ -306,18 +386,18 @@ public final class DeliveryFailures {
         return false;
     }
 
-    private boolean waitedPastWindow(Exchange exchange, Throwable failure) {
+    /** The failure to dead-letter it with if its envelope was created longer than the outage window ago, else null. */
+    private PermanentFailure pastWindow(Exchange exchange, Throwable failure) {
         Delivered delivered = exchange.getProperty(InboundDelivery.DELIVERED, Delivered.class);
         if (delivered == null || delivered.header().createdAt() == null || inFlight(failure)) {
-            return false; // another copy in flight decides what its sender hears, never this one (InboundDelivery)
+            return null; // another copy in flight decides what its sender hears, never this one (InboundDelivery)
         }
         Instant created = delivered.header().createdAt();
         if (!created.isBefore(clock.instant().minus(outageWindow))) {
-            return false;
+            return null;
         }
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new PermanentFailure(TRANSIENT_EXPIRED, "created " + created
-                + ", failed transiently past the outage window of " + outageWindow + ": " + failure.getMessage(), failure));
-        return true;
+        return new PermanentFailure(TRANSIENT_EXPIRED, "created " + created
+                + ", failed transiently past the outage window of " + outageWindow + ": " + failure.getMessage(), failure);
     }
 
     /** The most attempts the node makes before it dead-lettered a message itself; -1: no number (a transient failure waits). */

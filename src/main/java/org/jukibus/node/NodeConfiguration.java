@@ -494,9 +494,22 @@ public class NodeConfiguration {
     @Bean
     org.jukibus.flow.DeliveryFailures deliveryFailures(@Value("${jukibus.delivery.max-attempts:8}") int maxAttempts,
                                                        @Value("${jukibus.delivery.transient-max-attempts:-1}") int transientMaxAttempts,
-                                                       NodeProperties properties, Clock clock) {
+                                                       @Value("${jukibus.delivery.statement-timeout-attempts:3}") int statementTimeoutAttempts,
+                                                       NodeProperties properties, Clock clock, org.jukibus.store.StoreProbe storeProbe,
+                                                       io.micrometer.core.instrument.MeterRegistry registry) {
         return new org.jukibus.flow.DeliveryFailures(maxAttempts, transientMaxAttempts,
-                properties.getEnvelope().getOutageWindow(), clock);
+                properties.getEnvelope().getOutageWindow(), clock,
+                new org.jukibus.flow.SlowStatements(storeProbe::ask, statementTimeoutAttempts, registry));
+    }
+
+    /**
+     * Whether the store answers a trivial query within 5 s (flow.SlowStatements: a store timeout of one message's
+     * statement, or the store slow for everyone). Longer than a loaded store takes for {@code SELECT} (milliseconds),
+     * far shorter than the timeouts it tells apart (minutes).
+     */
+    @Bean
+    org.jukibus.store.StoreProbe storeProbe(DataSource store) {
+        return new org.jukibus.store.StoreProbe(store, Duration.ofSeconds(5));
     }
 
     /** Failed attempts logged once per cause, and the messages waiting on a transient failure counted. */

@@ -92,7 +92,8 @@ public record StoreSettings(String code, String url, String username, String pas
      * delivery, job or purge that touched the row or table, for good and without a word. What fails is seen and tried
      * again (flow.DeliveryFailures#storeTimeout): a lock not got in time (55P03) and a statement cancelled (57014) are an
      * outage of the store, as if it were down: a message waits on the broker, a legacy file in its drop folder, a timer
-     * route's round is an outage round; nothing is dead-lettered for it. Longer than any statement the node runs for itself: an identity bulk update is written 1,000 records
+     * route's round is an outage round; nothing is dead-lettered for it, but a delivery whose statement times out
+     * while the store answers a trivial query (flow.SlowStatements: slow for its own message) after a few. Longer than any statement the node runs for itself: an identity bulk update is written 1,000 records
      * per statement (tens of milliseconds each, bench/results.md), the hourly purges delete one hour's rows (measured:
      * 1.7 million seen_message-shaped rows in one delete, 4.3 s on a loaded 2-core machine), a migration may take minutes; the backup's and the restore's COPY statements lift
      * the statement timeout for their own transaction ({@link StoreDump#untimed}). Below the external store's one-hour

@@ -185,6 +185,7 @@ class DeliveryFailuresTest {
         Exchange old = attempt(3, outboxUnwritable());
         old.setProperty(InboundDelivery.DELIVERED, delivered(NOW.minus(Duration.ofDays(30)).minusSeconds(1)));
         assertThat(failures.exhausted(old)).isTrue();
+        failures.deadLetterCause(old); // the dead-letter path's first step
         Throwable caught = old.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         assertThat(DeliveryFailures.reason(caught)).isEqualTo(DeliveryFailures.TRANSIENT_EXPIRED);
         assertThat(caught).hasRootCauseInstanceOf(IOException.class).hasMessageContaining("OUTBOX_UNWRITABLE");
@@ -206,7 +207,10 @@ class DeliveryFailuresTest {
     static final Instant NOW = Instant.parse("2026-12-06T15:00:00Z");
 
     static DeliveryFailures failures(int maxAttempts, int transientMaxAttempts) {
-        return new DeliveryFailures(maxAttempts, transientMaxAttempts, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC));
+        // a store that never answers the probe: every store timeout is an outage, as before flow.SlowStatements
+        return new DeliveryFailures(maxAttempts, transientMaxAttempts, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC),
+                new SlowStatements(() -> org.jukibus.store.StoreProbe.Answer.NONE, 3,
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     static Delivered delivered(Instant createdAt) {
