@@ -9,6 +9,16 @@ import java.time.Duration;
  * @param maxOpen       peer connections kept open at once
  * @param primaryRetry  how long a line on a peer's backup endpoint stays there before it tries the primary again
  * @param retryInterval how often a peer whose lines all failed is tried again; meanwhile sends to it fail at once
+ * @param slowAfter     confirmations slower than this (and much slower than the other peers' of the same batch) mark a
+ *                      peer slow ({@link PeerLinks#slow}): its messages no longer ride in shared batches
  */
-public record LinkPolicy(Duration callTimeout, int maxOpen, Duration primaryRetry, Duration retryInterval) {
+public record LinkPolicy(Duration callTimeout, int maxOpen, Duration primaryRetry, Duration retryInterval, Duration slowAfter) {
+
+    /** {@code jukibus.link.slow-confirmation}'s default. */
+    public static final Duration SLOW_AFTER = Duration.ofSeconds(2);
+
+    /** With the default {@link #SLOW_AFTER}. */
+    public LinkPolicy(Duration callTimeout, int maxOpen, Duration primaryRetry, Duration retryInterval) {
+        this(callTimeout, maxOpen, primaryRetry, retryInterval, SLOW_AFTER);
+    }
 }

@@ -448,4 +448,43 @@ class PeerLinkTest {
         e.initCause(cause);
         return e;
     }
+
+    /**
+     * A peer marked slow stays slow for its hold, however fast it confirms meanwhile, and an episode that begins within a
+     * hold after the last one ended holds twice as long: a peer slow and fast in turn (a hostile one may choose to be)
+     * costs the shared batches one wait per hold, not one per batch (analysis-months12 M4).
+     */
+    @Test
+    void a_slow_peer_stays_slow_for_its_hold_and_longer_each_time_it_is_slow_again_soon() {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2026-12-07T21:00:00Z"));
+        PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), clock, () -> { });
+        long fast = TimeUnit.MILLISECONDS.toNanos(50);
+        link.confirmedFast(fast);
+        assertThat(link.slow()).isFalse();
+
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        assertThat(link.slow()).isTrue();
+        clock.move(PeerLink.SLOW_HOLD.minusSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).as("within its hold").isTrue();
+        clock.move(Duration.ofSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).as("fast again after its hold").isFalse();
+
+        clock.move(PeerLink.SLOW_HOLD.minusSeconds(1)); // slow again within a hold: held twice as long
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        clock.move(PeerLink.SLOW_HOLD.multipliedBy(2).minusSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).as("within its doubled hold").isTrue();
+        clock.move(Duration.ofSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).isFalse();
+
+        clock.move(PeerLink.SLOW_HOLD.multipliedBy(3)); // fast for longer than the last hold: the next one starts over
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        clock.move(PeerLink.SLOW_HOLD);
+        link.confirmedFast(fast);
+        assertThat(link.slow()).isFalse();
+    }
 }
