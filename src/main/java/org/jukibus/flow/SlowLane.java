@@ -2,14 +2,11 @@ package org.jukibus.flow;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -31,8 +28,6 @@ import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.support.DefaultExchange;
 import org.jukibus.core.PeriodicJob;
 import org.jukibus.link.PeerSender;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,8 +36,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The forwarding of the peers that are slow to confirm ({@link PeerSender#slow}), apart from everyone else's: the
  * batched forwarder parks their messages ({@link PeerForwarder#forwardAll}) rather than have a batch of other peers'
  * wait up to the call timeout for them, and this lane sends them from the peer's parking queue
- * ({@code jukibus.parked.<peer>}), a batch at a time per peer, on {@value #LANES} threads of its own. So a peer whose
- * broker confirms each send just inside the call timeout (hostile, or sick) slows only its own messages. Once a
+ * ({@code jukibus.parked.<peer>}), a batch at a time per peer, each peer on a thread of its own, the next batch as
+ * soon as the previous one is committed ({@link PeerTurns}). So a peer whose broker confirms each send just inside the
+ * call timeout (hostile, or sick) slows only its own messages, not the other peers', slow ones included. Once a
  * batch of the lane is confirmed within {@code jukibus.link.slow-confirmation} the peer is not slow any more, and the
  * parking check ({@link ParkedEnvelopes}) moves the rest of its parked envelopes back to the outbound queue.
  *
@@ -56,10 +52,6 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class SlowLane implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SlowLane.class);
-    /** How many slow peers are sent to at once: each batch may wait up to the call timeout for its peer. */
-    static final int LANES = 2;
-
     private final PeerSender links;
     private final PeerForwarder forwarder;
     private final ParkedEnvelopes parked;
@@ -69,9 +61,10 @@ public final class SlowLane implements AutoCloseable {
     private final int batchSize;
     private final long batchBytes;
     private final JmsBinding binding = new JmsBinding();
-    /** Peers with a batch on the lane now: one at a time per peer. */
-    private final Set<String> busy = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService threads;
+    private final ScheduledExecutorService looks;
+    /** A thread per slow peer with a turn: idle ones end after a minute. */
+    private final ExecutorService threads;
+    private final PeerTurns turns;
 
     /**
      * @param knownDown whether a peer is down (nothing is sent to it: the parking check and the link's recheck wait for it)
@@ -86,16 +79,20 @@ public final class SlowLane implements AutoCloseable {
         this.camel = camel;
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
-        this.threads = Executors.newScheduledThreadPool(LANES + 1, r -> {
-            Thread t = new Thread(r, "jukibus-slow-lane");
-            t.setDaemon(true);
-            return t;
-        });
+        this.looks = Executors.newSingleThreadScheduledExecutor(SlowLane::daemon);
+        this.threads = Executors.newCachedThreadPool(SlowLane::daemon);
+        this.turns = new PeerTurns(threads, this::due, peer -> forwardBatch(peer) > 0);
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "jukibus-slow-lane");
+        t.setDaemon(true);
+        return t;
     }
 
     /** Looks for slow peers with parked envelopes every {@code every}. */
     public SlowLane start(Duration every) {
-        threads.scheduleWithFixedDelay(PeriodicJob.guarded("slow lane", every, this::look), every.toMillis(), every.toMillis(),
+        looks.scheduleWithFixedDelay(PeriodicJob.guarded("slow lane", every, this::look), every.toMillis(), every.toMillis(),
                 TimeUnit.MILLISECONDS);
         return this;
     }
@@ -106,33 +103,17 @@ public final class SlowLane implements AutoCloseable {
                 .description("Peers slow to confirm, whose messages are forwarded apart from the others'").register(registry);
     }
 
-    /** Starts a batch for each slow peer that is up, has parked envelopes and none on the lane now, {@value #LANES} at most. */
+    /** Starts a turn ({@link PeerTurns}) for each slow peer that is up, has parked envelopes and no turn now. */
     void look() {
-        List<String> peers = new ArrayList<>();
         parked.counts().forEach((peer, count) -> {
-            if (count > 0 && links.slow(peer) && !knownDown.test(peer) && !busy.contains(peer)) {
-                peers.add(peer);
+            if (count > 0 && due(peer)) {
+                turns.offer(peer);
             }
         });
-        Collections.shuffle(peers); // more slow peers than lanes: each gets its turn
-        for (String peer : peers) {
-            if (busy.size() >= LANES || !busy.add(peer)) {
-                continue;
-            }
-            try {
-                threads.execute(() -> {
-                    try {
-                        forwardBatch(peer);
-                    } catch (JMSException | RuntimeException e) {
-                        log.warn("a slow-lane batch for {} was rolled back (tried again shortly): {}", peer, e.toString());
-                    } finally {
-                        busy.remove(peer);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                busy.remove(peer); // closing
-            }
-        }
+    }
+
+    private boolean due(String peer) {
+        return links.slow(peer) && !knownDown.test(peer);
     }
 
     /** One batch from the head of {@code peer}'s parking queue, in one local transaction; how many went to the peer. */
@@ -194,6 +175,7 @@ public final class SlowLane implements AutoCloseable {
 
     @Override
     public void close() {
+        looks.shutdownNow();
         threads.shutdownNow();
     }
 }
