@@ -308,27 +308,59 @@ final class PeerLink implements AutoCloseable {
     private volatile boolean slow;
     /**
      * The least a slow peer stays slow: {@link #SLOW_HOLD}, twice as long for each episode that began within its
-     * predecessor's hold after it ended (up to 2^{@value #MAX_SLOW_EPISODES} times): a peer that is slow and fast in
+     * predecessor's hold after it ended (up to 2^({@value #MAX_SLOW_EPISODES} - 1) = 32 times): a peer that is slow and fast in
      * turn (as a hostile one may choose) costs the shared batches one wait per hold, not one per batch.
      */
     private Instant slowUntil;
+    /** When a send last took over {@code slowAfter}: a slow peer none of whose sends did for a hold is not slow any more. */
+    private Instant lastSlowSeen;
     private int slowEpisodes;
     /** The hold of the first episode of slowness. */
     static final java.time.Duration SLOW_HOLD = java.time.Duration.ofMinutes(1);
     static final int MAX_SLOW_EPISODES = 6;
 
+    /**
+     * Whether the peer is slow now. Its mark lapses once its hold is over and none of its sends took over
+     * {@code slowAfter} for a hold: a peer that recovered while nothing was sent to it (no batch to judge it fast)
+     * does not stay slow, nor its alert firing, for ever.
+     */
     boolean slow() {
-        return slow;
+        if (!slow) {
+            return false;
+        }
+        java.time.Duration hold;
+        synchronized (this) {
+            Instant now = clock.instant();
+            hold = slowHold();
+            if (!slow || now.isBefore(slowUntil) || now.isBefore(lastSlowSeen.plus(hold))) {
+                return slow;
+            }
+            slow = false;
+            slowUntil = now; // as at an end by a fast batch: the next episode within a hold holds twice as long
+        }
+        log.info("peer {} was not seen slow for {}: its messages ride in the shared batches again", PeerText.of(peer), hold);
+        return false;
+    }
+
+    /**
+     * Confirmations over {@code slowAfter} that mark nobody (the peer alone in its batch, as on the slow lane, or not
+     * far behind the others): a slow peer stays slow (its mark does not lapse), a peer not slow is not marked.
+     */
+    synchronized void confirmedLate() {
+        if (slow) {
+            lastSlowSeen = clock.instant();
+        }
     }
 
     /** Confirmations that took {@code nanos}: the peer is slow from now on; said once per episode, with its name. */
     void confirmedSlowly(long nanos, int messages) {
         java.time.Duration hold;
         synchronized (this) {
+            Instant now = clock.instant();
+            lastSlowSeen = now;
             if (slow) {
                 return;
             }
-            Instant now = clock.instant();
             boolean again = slowUntil != null && now.isBefore(slowUntil.plus(slowHold()));
             slowEpisodes = again ? Math.min(slowEpisodes + 1, MAX_SLOW_EPISODES) : 1;
             hold = slowHold();

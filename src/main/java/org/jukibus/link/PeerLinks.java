@@ -138,7 +138,7 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
      * Marks the peers of a batch slow whose confirmations held up the others ({@link PeerLink#slow}): over
      * {@code slowAfter} and {@value #SLOW_FACTOR} times the fastest other peer's; a peer that confirmed within
      * {@code slowAfter} is not slow (any more). A peer alone in its batch held up nobody: no new mark (the slow lane's
-     * batches, flow.SlowLane, tell only that it is fast again).
+     * batches, flow.SlowLane, tell that it is fast again, or keep its mark from lapsing, {@link PeerLink#confirmedLate}).
      */
     private void judgeSpeed(java.util.Collection<PeerLink.Sending> sendings) {
         Map<PeerLink.Sending, Long> took = new java.util.IdentityHashMap<>();
@@ -147,11 +147,15 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
                 took.put(sends, sends.took());
             }
         }
-        speeds(took, policy.slowAfter().toNanos()).forEach((sends, slow) -> {
-            if (slow) {
-                sends.link().confirmedSlowly(took.get(sends), sends.count());
+        Map<PeerLink.Sending, Boolean> verdicts = speeds(took, policy.slowAfter().toNanos());
+        took.forEach((sends, nanos) -> {
+            Boolean slow = verdicts.get(sends);
+            if (slow == null) {
+                sends.link().confirmedLate();
+            } else if (slow) {
+                sends.link().confirmedSlowly(nanos, sends.count());
             } else {
-                sends.link().confirmedFast(took.get(sends));
+                sends.link().confirmedFast(nanos);
             }
         });
     }
