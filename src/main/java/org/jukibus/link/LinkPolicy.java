@@ -2,6 +2,8 @@ package org.jukibus.link;
 
 import java.time.Duration;
 
+import org.jukibus.core.NodeProperties;
+
 /**
  * How lines to peers behave (keys {@code jukibus.link.*}, see docs/configuration.md).
  *
@@ -14,11 +16,15 @@ import java.time.Duration;
  */
 public record LinkPolicy(Duration callTimeout, int maxOpen, Duration primaryRetry, Duration retryInterval, Duration slowAfter) {
 
-    /** {@code jukibus.link.slow-confirmation}'s default. */
-    public static final Duration SLOW_AFTER = Duration.ofSeconds(2);
+    /** At 0 or below every peer would be slow at its first send: refused (the node does not start). */
+    public LinkPolicy {
+        if (slowAfter == null || slowAfter.isZero() || slowAfter.isNegative()) {
+            throw new IllegalArgumentException("jukibus.link.slow-confirmation must be above 0, not " + slowAfter);
+        }
+    }
 
-    /** With the default {@link #SLOW_AFTER}. */
+    /** With {@code jukibus.link.slow-confirmation}'s default ({@link NodeProperties.Link}, defined there only). */
     public LinkPolicy(Duration callTimeout, int maxOpen, Duration primaryRetry, Duration retryInterval) {
-        this(callTimeout, maxOpen, primaryRetry, retryInterval, SLOW_AFTER);
+        this(callTimeout, maxOpen, primaryRetry, retryInterval, new NodeProperties.Link().getSlowConfirmation());
     }
 }

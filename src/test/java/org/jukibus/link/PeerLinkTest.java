@@ -528,4 +528,15 @@ class PeerLinkTest {
         }
         assertThat(hold).isEqualTo(PeerLink.SLOW_HOLD.multipliedBy(32));
     }
+
+    @Test
+    void a_slow_confirmation_of_zero_or_below_is_refused_at_start() {
+        for (Duration slowAfter : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LinkPolicy(Duration.ofSeconds(10), 10,
+                            Duration.ofMinutes(5), Duration.ofMinutes(5), slowAfter))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jukibus.link.slow-confirmation");
+        }
+        assertThat(new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)).slowAfter())
+                .isEqualTo(new org.jukibus.core.NodeProperties.Link().getSlowConfirmation());
+    }
 }
