@@ -359,6 +359,89 @@ class BatchForwardingIT {
     }
 
     /**
+     * A peer holding a valid certificate whose broker confirms each batch just inside the call timeout (hostile, or
+     * sick; analysis-months12 M4): before, every batch holding one of its messages waited for it, and the forwarding
+     * to every other peer crawled at its pace, with nothing failing and no alert. Now the first batches that wait
+     * for it mark it slow, and its messages are parked and forwarded on the slow lane: the fast peer gets all of its
+     * messages while the slow one has had only a few (without the slow lane they arrive together, in step with the
+     * interleaved queue), and the slow peer still gets each of its own, once.
+     */
+    @Test
+    void a_peer_that_confirms_slowly_slows_only_its_own_messages_not_the_other_peers(
+            @Provisioned(value = {SHINJUKU, OSAKA, BUNKYO}, started = {SHINJUKU, OSAKA, BUNKYO}) TestNetwork net) throws Exception {
+        net.camel(OSAKA).getRouteController().stopRoute(DELIVERY);
+        net.camel(BUNKYO).getRouteController().stopRoute(DELIVERY);
+        net.camel(SHINJUKU).getRouteController().stopRoute(FORWARD);
+        net.broker(BUNKYO).registerBrokerPlugin(new SlowConfirmations(Duration.ofSeconds(8)));
+        int fast = 1000;
+        int slow = 300;
+        List<String> forBunkyo = new ArrayList<>();
+        for (int i = 0, b = 0; i < fast; i++) { // interleaved: a BUNKYO message after every third or fourth OSAKA one
+            net.put(SHINJUKU, "jukibus.outbound", new byte[] {11}, outbound("fast-" + i, OSAKA));
+            if (b < slow && (i * slow) / fast >= b) {
+                forBunkyo.add("slow-" + b);
+                net.put(SHINJUKU, "jukibus.outbound", new byte[] {12}, outbound("slow-" + b++, BUNKYO));
+            }
+        }
+        assertThat(forBunkyo).hasSize(slow);
+
+        net.camel(SHINJUKU).getRouteController().startRoute(FORWARD);
+
+        long[] slowWhenFastDone = {-1};
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            long bunkyo = BrokerStats.depth(net.broker(BUNKYO), INBOUND);
+            if (BrokerStats.depth(net.broker(OSAKA), INBOUND) < fast) {
+                return false;
+            }
+            slowWhenFastDone[0] = bunkyo;
+            return true;
+        });
+        assertThat(slowWhenFastDone[0]).as("the slow peer's messages that arrived by the time the fast peer had all of its own"
+                + " (in step, without the slow lane: all %d)", slow).isLessThan(slow * 2 / 3);
+        assertThat(net.context(SHINJUKU).getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("jukibus.link.slow.peers").gauge().value()).as("jukibus_link_slow_peers").isEqualTo(1.0);
+
+        await().atMost(Duration.ofSeconds(180)).until(() -> BrokerStats.depth(net.broker(BUNKYO), INBOUND) >= slow
+                && BrokerStats.depth(net.broker(SHINJUKU), "jukibus.outbound") == 0 && parkedNow(net, SHINJUKU, BUNKYO) == 0);
+        Thread.sleep(2000); // a second copy would arrive meanwhile
+        assertThat(idsOn(net, BUNKYO)).as("each exactly once").containsExactlyInAnyOrderElementsOf(forBunkyo);
+        assertThat(idsOn(net, OSAKA)).as("each exactly once").hasSize(fast).doesNotHaveDuplicates();
+        assertThat(parkedEver(net, SHINJUKU, OSAKA)).as("envelopes parked for the fast peer").isZero();
+        assertThat(net.browse(SHINJUKU, "jukibus.dlq")).isEmpty();
+    }
+
+    /**
+     * A broker that confirms each burst of sends late, as a hostile or sick peer may: the first send to the inbound
+     * queue after a quiet spell waits {@code delay}, and those that come with it (the rest of a batch) go through after
+     * it, so a batch is confirmed after about {@code delay} however many messages it holds.
+     */
+    private static final class SlowConfirmations implements org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin {
+        private final Duration delay;
+        private volatile long lastPassed;
+
+        SlowConfirmations(Duration delay) {
+            this.delay = delay;
+        }
+
+        @Override
+        public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                               org.apache.activemq.artemis.core.transaction.Transaction tx,
+                               org.apache.activemq.artemis.api.core.Message message, boolean direct, boolean noAutoCreateQueue) {
+            if (!INBOUND.equals(message.getAddress())) {
+                return;
+            }
+            if (System.nanoTime() - lastPassed > java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500)) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            lastPassed = System.nanoTime();
+        }
+    }
+
+    /**
      * {@code jukibus.link.batch-size=1}, the fallback: the forwarding route of before batching runs (one message per
      * transaction, the JMS consumer), the batched one does not; a message for a peer that is down is parked by the route
      * (PeerForwarder#forward, as before batching; no put-back copy on the outbound queue) and arrives once the peer is

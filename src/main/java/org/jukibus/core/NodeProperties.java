@@ -153,6 +153,8 @@ public class NodeProperties {
         private int maxOpen = 2048;
         /** How long a send to a peer may take before the link is considered down. */
         private Duration callTimeout = Duration.ofSeconds(10);
+        /** Confirmations slower than this, and far behind the batch's other peers', mark a peer slow (link.LinkPolicy). */
+        private Duration slowConfirmation = Duration.ofSeconds(2);
         /** Threads forwarding from the outbound queue, each a batch at a time. */
         private int forwarders = 8;
         /** Outbound messages forwarded per local transaction (1: one at a time, each on its own). */
@@ -179,6 +181,8 @@ public class NodeProperties {
         public void setMaxOpen(int maxOpen) { this.maxOpen = maxOpen; }
         public Duration getCallTimeout() { return callTimeout; }
         public void setCallTimeout(Duration callTimeout) { this.callTimeout = callTimeout; }
+        public Duration getSlowConfirmation() { return slowConfirmation; }
+        public void setSlowConfirmation(Duration slowConfirmation) { this.slowConfirmation = slowConfirmation; }
         public int getForwarders() { return forwarders; }
         public void setForwarders(int forwarders) { this.forwarders = forwarders; }
         public int getBatchSize() { return batchSize; }

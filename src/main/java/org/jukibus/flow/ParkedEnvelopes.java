@@ -224,7 +224,8 @@ public final class ParkedEnvelopes implements AutoCloseable {
             producer.close();
         }
         if (refusal == null && parking.add(peer)) { // a refusal is logged by the forwarder, with its reason
-            log.info("peer {} is down: its envelopes wait in {} (on disk) until its link answers", peer, queue);
+            log.info("peer {} is down or slow: its envelopes wait in {} (on disk) until its link answers (a slow peer's go on"
+                    + " the slow lane, flow.SlowLane)", peer, queue);
         }
     }
 

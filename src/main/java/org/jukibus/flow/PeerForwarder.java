@@ -95,6 +95,13 @@ public final class PeerForwarder {
         if (forward == null) {
             return;
         }
+        ParkedEnvelopes slowParking = parked;
+        if (slowParking != null && links.slow(forward.recipient())) {
+            // a peer slow to confirm would hold a forwarder thread up to the call timeout per message, and the other
+            // peers' messages would wait for free threads: parked, the slow lane forwards it (SlowLane)
+            park(slowParking, exchange, forward);
+            return;
+        }
         try {
             links.send(forward.recipient(), forward.outgoing());
         } catch (UnknownPeerException e) {
@@ -107,24 +114,44 @@ public final class PeerForwarder {
             if (parking == null) {
                 throw e;
             }
-            // committed with the route's transaction (forward-outbound-single's, or the batch's for a message the
-            // batched forwarder handed to the route): off the outbound queue, on the peer's parking queue, on disk
-            try {
-                parking.park(exchange, forward.recipient());
-            } catch (IllegalArgumentException noQueue) { // a recipient code no parking queue can be named after
-                throw new PermanentFailure("MALFORMED", "outbound message " + forward.messageId() + ": " + noQueue.getMessage());
-            }
+            park(parking, exchange, forward);
             return;
         }
         sent(forward);
     }
 
     /**
+     * Parks one forward on its peer's parking queue, committed with the route's transaction (forward-outbound-single's,
+     * or the batch's for a message the batched forwarder handed to the route): off the outbound queue, on disk.
+     */
+    private static void park(ParkedEnvelopes parking, Exchange exchange, Forward forward) throws Exception {
+        try {
+            parking.park(exchange, forward.recipient());
+        } catch (IllegalArgumentException noQueue) { // a recipient code no parking queue can be named after
+            throw new PermanentFailure("MALFORMED", "outbound message " + forward.messageId() + ": " + noQueue.getMessage());
+        }
+    }
+
+    /**
      * The messages of a batch ({@link OutboundBatches}) sent together, per recipient all at once, each confirmed on its
      * own ({@link PeerSender#sendAll}); stale ones dropped as by {@link #forward}. Each outcome is the message's own:
-     * one peer down or one refused message holds up no other.
+     * one peer down or one refused message holds up no other. The messages of a peer that is slow to confirm
+     * ({@link PeerSender#slow}) are not sent: they are parked ({@link Outcome#down}) and go on the slow lane
+     * ({@link SlowLane}), so that its confirmations hold up no batch of the other peers'.
      */
     public Outcome forwardAll(List<Exchange> batch) {
+        return forwardAll(batch, parked != null);
+    }
+
+    /**
+     * The messages of one slow peer, taken off its parking queue by the slow lane ({@link SlowLane}): sent to it as
+     * {@link #forwardAll} would, slow or not.
+     */
+    Outcome forwardSlow(List<Exchange> batch) {
+        return forwardAll(batch, false);
+    }
+
+    private Outcome forwardAll(List<Exchange> batch, boolean parkSlow) {
         String logDown = audit.failure();
         if (logDown != null) {
             // each forward must be written to it: nothing is sent (the batch rolls back and waits, as a single forward does)
@@ -147,12 +174,20 @@ public final class PeerForwarder {
                 byRecipient.computeIfAbsent(forward.recipient(), r -> new ArrayList<>()).add(new Pending(exchange, forward));
             }
         }
+        List<Exchange> down = new ArrayList<>();
+        if (parkSlow) {
+            for (String recipient : List.copyOf(byRecipient.keySet())) {
+                if (links.slow(recipient)) {
+                    byRecipient.remove(recipient).forEach(pending -> down.add(pending.exchange()));
+                }
+            }
+        }
         Map<String, List<OutgoingMessage>> outgoing = new LinkedHashMap<>();
         byRecipient.forEach((recipient, pending) -> outgoing.put(recipient, pending.stream().map(p -> p.forward().outgoing()).toList()));
-        // to every recipient at once, all confirmations awaited together: a slow peer costs the batch one call timeout
+        // to every recipient at once, all confirmations awaited together: a peer that takes long to confirm costs the
+        // batch up to one call timeout, once (it is marked slow then, PeerLinks#sendAll, and sent apart from now on)
         Map<String, List<Exception>> outcomes = links.sendAll(outgoing);
         List<Forward> sent = new ArrayList<>();
-        List<Exchange> down = new ArrayList<>();
         byRecipient.forEach((recipient, pending) -> {
             List<Exception> results = outcomes.get(recipient);
             for (int i = 0; i < pending.size(); i++) {
@@ -213,7 +248,8 @@ public final class PeerForwarder {
      *                tried): to
      *                wait and be tried again ({@link ForwardRetries#later}), not sent again at once
      * @param down    for a recipient that is down now (no line could be opened, or its line broke or did not confirm
-     *                in time: the link then marks the peer down), or refused by its broker (that message alone: the
+     *                in time: the link then marks the peer down), or slow to confirm (not sent: the slow lane
+     *                forwards it, {@link SlowLane}), or refused by its broker (that message alone: the
      *                peer is not marked down): parked
      *                ({@link ForwardRetries#peerDown})
      * @param forwarded stored by their recipients: for {@link #recordForwarded} once only the commit is left

@@ -256,6 +256,7 @@ final class PeerLink implements AutoCloseable {
     void send(OutgoingMessage outgoing) throws PeerUnreachableException, LineOpeningException, MessageRefusedException {
         Line current = openLine(openWaitFromNow());
         Sender sender = null;
+        long began = System.nanoTime();
         try {
             sender = current.borrow();
             sender.send(outgoing);
@@ -290,6 +291,103 @@ final class PeerLink implements AutoCloseable {
             throw new PeerUnreachableException("send to " + peer + " via " + current.endpoint() + " failed: " + PeerText.of(e.getMessage()), e);
         }
         sendsSucceeded();
+        // one message on a thread of its own (the single forwarder): no other peer to compare with, the threshold alone
+        long took = System.nanoTime() - began;
+        if (took > policy.slowAfter().toNanos()) {
+            confirmedSlowly(took, 1);
+        } else {
+            confirmedFast(took);
+        }
+    }
+
+    /**
+     * Whether the peer's broker confirms slowly: over {@code slowAfter} and far behind the other peers of a batch
+     * ({@link PeerLinks#sendAll}). Its messages then ride in no shared batch (flow.SlowLane) until it confirms within
+     * {@code slowAfter} again.
+     */
+    private volatile boolean slow;
+    /**
+     * The least a slow peer stays slow: {@link #SLOW_HOLD}, twice as long for each episode that began within its
+     * predecessor's hold after it ended (up to 2^({@value #MAX_SLOW_EPISODES} - 1) = 32 times): a peer that is slow and fast in
+     * turn (as a hostile one may choose) costs the shared batches one wait per hold, not one per batch.
+     */
+    private Instant slowUntil;
+    /** When a send last took over {@code slowAfter}: a slow peer none of whose sends did for a hold is not slow any more. */
+    private Instant lastSlowSeen;
+    private int slowEpisodes;
+    /** The hold of the first episode of slowness. */
+    static final java.time.Duration SLOW_HOLD = java.time.Duration.ofMinutes(1);
+    static final int MAX_SLOW_EPISODES = 6;
+
+    /**
+     * Whether the peer is slow now. Its mark lapses once its hold is over and none of its sends took over
+     * {@code slowAfter} for a hold: a peer that recovered while nothing was sent to it (no batch to judge it fast)
+     * does not stay slow, nor its alert firing, for ever.
+     */
+    boolean slow() {
+        if (!slow) {
+            return false;
+        }
+        java.time.Duration hold;
+        synchronized (this) {
+            Instant now = clock.instant();
+            hold = slowHold();
+            if (!slow || now.isBefore(slowUntil) || now.isBefore(lastSlowSeen.plus(hold))) {
+                return slow;
+            }
+            slow = false;
+            slowUntil = now; // as at an end by a fast batch: the next episode within a hold holds twice as long
+        }
+        log.info("peer {} was not seen slow for {}: its messages ride in the shared batches again", PeerText.of(peer), hold);
+        return false;
+    }
+
+    /**
+     * Confirmations over {@code slowAfter} that mark nobody (the peer alone in its batch, as on the slow lane, or not
+     * far behind the others): a slow peer stays slow (its mark does not lapse), a peer not slow is not marked.
+     */
+    synchronized void confirmedLate() {
+        if (slow) {
+            lastSlowSeen = clock.instant();
+        }
+    }
+
+    /** Confirmations that took {@code nanos}: the peer is slow from now on; said once per episode, with its name. */
+    void confirmedSlowly(long nanos, int messages) {
+        java.time.Duration hold;
+        synchronized (this) {
+            Instant now = clock.instant();
+            lastSlowSeen = now;
+            if (slow) {
+                return;
+            }
+            boolean again = slowUntil != null && now.isBefore(slowUntil.plus(slowHold()));
+            slowEpisodes = again ? Math.min(slowEpisodes + 1, MAX_SLOW_EPISODES) : 1;
+            hold = slowHold();
+            slowUntil = now.plus(hold);
+            slow = true;
+        }
+        log.warn("peer {} is slow: its broker took {} ms to confirm {} messages (over {}); its messages are forwarded apart"
+                        + " from the other peers' for at least {}, until it confirms within {} again", PeerText.of(peer),
+                TimeUnit.NANOSECONDS.toMillis(nanos), messages, policy.slowAfter(), hold, policy.slowAfter());
+    }
+
+    /** The hold of the present episode of slowness. Under the lock. */
+    private java.time.Duration slowHold() {
+        return SLOW_HOLD.multipliedBy(1L << (Math.max(1, slowEpisodes) - 1));
+    }
+
+    /** Confirmations within {@code slowAfter}: a slow peer is not slow any more, once its hold is over. */
+    void confirmedFast(long nanos) {
+        synchronized (this) {
+            if (!slow || clock.instant().isBefore(slowUntil)) {
+                return;
+            }
+            slow = false;
+            slowUntil = clock.instant(); // the next episode within a hold from now holds twice as long
+        }
+        log.info("peer {} confirms in time again ({} ms): its messages ride in the shared batches again", PeerText.of(peer),
+                TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 
     /** Consecutive failed sends on lines that had opened: how long the peer then counts as down doubles with each. */
@@ -350,7 +448,8 @@ final class PeerLink implements AutoCloseable {
         }
         Sending sending = new Sending(current, messages.size(), null, alarms);
         long timeout = policy.callTimeout().toNanos();
-        sending.deadline = System.nanoTime() + timeout;
+        sending.began = System.nanoTime();
+        sending.deadline = sending.began + timeout;
         sending.alarm = alarms.after(timeout, sending::expire);
         try {
             sending.sender = current.borrow();
@@ -364,13 +463,13 @@ final class PeerLink implements AutoCloseable {
                 sending.sender.send(messages.get(i), new CompletionListener() {
                     @Override
                     public void onCompletion(jakarta.jms.Message message) {
-                        sending.confirmed.countDown();
+                        sending.answered();
                     }
 
                     @Override
                     public void onException(jakarta.jms.Message message, Exception e) {
                         sending.outcomes[index] = e;
-                        sending.confirmed.countDown();
+                        sending.answered();
                     }
                 });
             } catch (JMSException | RuntimeException e) {
@@ -398,7 +497,12 @@ final class PeerLink implements AutoCloseable {
         private volatile boolean expired;
         private boolean interrupted;
         private Sender sender;
+        private long began;
         private long deadline;
+        /** When the peer's broker answered the last of the sends (System.nanoTime); 0 until then. */
+        private volatile long answeredAt;
+        /** How long the peer took to confirm them all, once {@link #finish} found the line kept; -1 otherwise. */
+        private long took = -1;
         private ScheduledFuture<?> alarm;
         private final LineAlarms alarms;
 
@@ -425,6 +529,32 @@ final class PeerLink implements AutoCloseable {
                 outcomes[j] = broken;
                 confirmed.countDown();
             }
+        }
+
+        /** One send answered (stored, or why not); the time of the last one is the peer's confirmation time. */
+        private void answered() {
+            confirmed.countDown();
+            if (confirmed.getCount() == 0) {
+                answeredAt = System.nanoTime();
+            }
+        }
+
+        /**
+         * How long the peer's broker took to answer every send of this start, if {@link #finish} kept the line (each
+         * stored, or refused on a line that works); -1 if not (a line that broke, no line, a stop).
+         */
+        long took() {
+            return took;
+        }
+
+        /** How many messages were sent. */
+        int count() {
+            return count;
+        }
+
+        /** The link these sends went on. */
+        PeerLink link() {
+            return PeerLink.this;
         }
 
         /** The alarm: the call timeout passed with confirmations missing; the line goes, which ends a send stuck in it. */
@@ -530,6 +660,8 @@ final class PeerLink implements AutoCloseable {
             } else {
                 line.giveBack(sender);
                 sendsSucceeded();
+                long last = answeredAt;
+                took = Math.max(0, (last == 0 ? System.nanoTime() : last) - began);
                 for (int i = 0; i < count; i++) {
                     if (result.get(i) instanceof JMSException jms) { // refused (refusal), on a line that works
                         result.set(i, refused(jms));

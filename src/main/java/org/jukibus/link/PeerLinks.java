@@ -123,7 +123,81 @@ public final class PeerLinks implements PeerSender, AutoCloseable {
             }
         }
         sending.forEach((peer, sends) -> outcomes.put(peer, sends.finish()));
+        judgeSpeed(sending.values());
         return outcomes;
+    }
+
+    /**
+     * How many times longer than the fastest other peer of the same batch a peer must take to confirm (beside more than
+     * {@code slowAfter}) to count as slow: a node that is slow itself (its disk, its CPU, a burst) makes all of its
+     * peers slow together, and parking them all would help none.
+     */
+    static final int SLOW_FACTOR = 4;
+
+    /**
+     * Marks the peers of a batch slow whose confirmations held up the others ({@link PeerLink#slow}): over
+     * {@code slowAfter} and {@value #SLOW_FACTOR} times the fastest other peer's; a peer that confirmed within
+     * {@code slowAfter} is not slow (any more). A peer alone in its batch held up nobody: no new mark (the slow lane's
+     * batches, flow.SlowLane, tell that it is fast again, or keep its mark from lapsing, {@link PeerLink#confirmedLate}).
+     */
+    private void judgeSpeed(java.util.Collection<PeerLink.Sending> sendings) {
+        Map<PeerLink.Sending, Long> took = new java.util.IdentityHashMap<>();
+        for (PeerLink.Sending sends : sendings) {
+            if (sends.took() >= 0) { // else not all confirmed: the link's own failure handling decides
+                took.put(sends, sends.took());
+            }
+        }
+        Map<PeerLink.Sending, Boolean> verdicts = speeds(took, policy.slowAfter().toNanos());
+        took.forEach((sends, nanos) -> {
+            Boolean slow = verdicts.get(sends);
+            if (slow == null) {
+                sends.link().confirmedLate();
+            } else if (slow) {
+                sends.link().confirmedSlowly(nanos, sends.count());
+            } else {
+                sends.link().confirmedFast(nanos);
+            }
+        });
+    }
+
+    /**
+     * Of the peers of one batch and how long each took to confirm all of its messages: true for each that is slow (over
+     * {@code slowAfter} and {@value #SLOW_FACTOR} times the fastest other's), false for each that is fast (within
+     * {@code slowAfter}); the others (slow, but nobody to compare with or not far behind) are left out: no verdict.
+     */
+    static <K> Map<K, Boolean> speeds(Map<K, Long> took, long slowAfter) {
+        Map<K, Boolean> verdicts = new java.util.HashMap<>();
+        took.forEach((peer, nanos) -> {
+            if (nanos <= slowAfter) {
+                verdicts.put(peer, false);
+                return;
+            }
+            long fastestOther = took.entrySet().stream().filter(other -> other.getKey() != peer)
+                    .mapToLong(Map.Entry::getValue).min().orElse(Long.MAX_VALUE);
+            if (fastestOther != Long.MAX_VALUE && nanos > SLOW_FACTOR * fastestOther) {
+                verdicts.put(peer, true);
+            }
+        });
+        return verdicts;
+    }
+
+    /** Whether {@code peer}'s broker is slow to confirm now ({@link #judgeSpeed}): its messages ride in no shared batch. */
+    @Override
+    public boolean slow(String peer) {
+        PeerLink link;
+        synchronized (open) {
+            link = open.get(peer);
+        }
+        return link != null && link.slow();
+    }
+
+    /** How many peers are slow now ({@code jukibus_link_slow_peers}). */
+    public int slowCount() {
+        List<PeerLink> links;
+        synchronized (open) {
+            links = new ArrayList<>(open.values());
+        }
+        return (int) links.stream().filter(PeerLink::slow).count();
     }
 
     /** The endpoint the line to a peer currently uses, or null if none is open. */

@@ -36,4 +36,13 @@ public interface PeerSender {
      * directory, an LRU eviction) or is stopping (the peer is not known down: try again shortly).
      */
     Map<String, List<Exception>> sendAll(Map<String, List<OutgoingMessage>> byPeer);
+
+    /**
+     * Whether the peer's broker is slow to confirm now (far slower than the other peers of a batch, over
+     * {@code jukibus.link.slow-confirmation}): the forwarder then sends it nothing in a batch shared with other peers.
+     * False until a send tells otherwise.
+     */
+    default boolean slow(String peer) {
+        return false;
+    }
 }

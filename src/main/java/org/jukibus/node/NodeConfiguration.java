@@ -344,7 +344,8 @@ public class NodeConfiguration {
         TlsClientSettings tls = new TlsClientSettings(settings.keystore(), settings.storePassword(),
                 settings.truststore(), settings.storePassword());
         NodeProperties.Link link = properties.getLink();
-        LinkPolicy policy = new LinkPolicy(link.getCallTimeout(), link.getMaxOpen(), link.getPrimaryRetry(), link.getRetryInterval());
+        LinkPolicy policy = new LinkPolicy(link.getCallTimeout(), link.getMaxOpen(), link.getPrimaryRetry(), link.getRetryInterval(),
+                link.getSlowConfirmation());
         // the system's clock, not the node's: these are retry intervals, not decisions by time, and a node
         // clock moved back (the end of a drill) must not keep a peer "down" for the distance it moved
         PeerLinks links = new PeerLinks(code -> directory.byCode(code).map(e -> List.of(e.primary(), e.backup())), tls, policy,
@@ -457,7 +458,9 @@ public class NodeConfiguration {
         Duration outageWindow = properties.getEnvelope().getOutageWindow();
         // the parked envelopes go back when the links say a peer is not down, and at each review what the forwarder
         // must decide: a recipient gone from the directory or revoked, an envelope at the end of the outage window
-        parked.schedule(links::knownDown, peer -> directory.byCode(peer).isEmpty() || envelopes.recipientRevoked(peer),
+        // a slow peer's stay parked as a down peer's do: the slow lane forwards them (SlowLane), not the shared batches
+        parked.schedule(peer -> links.knownDown(peer) || links.slow(peer),
+                peer -> directory.byCode(peer).isEmpty() || envelopes.recipientRevoked(peer),
                 outageWindow, clock, properties.getLink().getParkedCheck(), properties.getLink().getParkedReview());
         return new PeerForwarder(links, flows, metrics, operationLog, outageWindow, clock)
                 .refusingRevoked(envelopes::recipientRevoked).parkingFor(parked);
@@ -488,6 +491,19 @@ public class NodeConfiguration {
                         .parkingIn(parked),
                 link.getBatchSize(), org.jukibus.link.PeerLinks.BATCH_BYTES, link.getForwarders(),
                 link.getCallTimeout().plusSeconds(5)));
+    }
+
+    /**
+     * The slow lane: the parked envelopes of peers slow to confirm, forwarded apart from the shared batches, and the gauge
+     * jukibus_link_slow_peers.
+     */
+    @Bean(destroyMethod = "close")
+    org.jukibus.flow.SlowLane slowLane(PeerLinks links, PeerForwarder forwarder, ParkedEnvelopes parked,
+                                       ConnectionFactory localConnectionFactory, org.apache.camel.CamelContext camel,
+                                       NodeProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
+        org.jukibus.flow.SlowLane.measure(registry, links::slowCount);
+        return new org.jukibus.flow.SlowLane(links, forwarder, parked, links::knownDown, localConnectionFactory, camel,
+                properties.getLink().getBatchSize(), PeerLinks.BATCH_BYTES).start(Duration.ofSeconds(1));
     }
 
     /** Which failed deliveries wait and which are dead-lettered (routes/common/error-handling.yaml, delivery-retries). */

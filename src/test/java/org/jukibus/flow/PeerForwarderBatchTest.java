@@ -41,7 +41,14 @@ class PeerForwarderBatchTest {
     /** Peers as a fake link sees them: who is down, who unknown, which single messages a broker refuses. */
     private final Map<String, List<List<String>>> transactions = new HashMap<>();
     private final Set<String> refused = new java.util.HashSet<>();
+    /** Peers the fake link finds slow to confirm. */
+    private final Set<String> slow = new java.util.HashSet<>();
     private final PeerSender links = new PeerSender() {
+        @Override
+        public boolean slow(String peer) {
+            return slow.contains(peer);
+        }
+
         @Override
         public void send(String peer, OutgoingMessage message) {
             throw new AssertionError("a batch sends with sendAll");
@@ -121,6 +128,36 @@ class PeerForwarderBatchTest {
         assertThat(outcome.unsent()).isEmpty();
         assertThat(outcome.refused()).isEmpty();
         assertThat(logged).extracting(AuditEvent::messageId).containsExactly("b1", "b3");
+    }
+
+    /**
+     * A peer slow to confirm (hostile or sick) holds up no batch: its messages are not sent with the others' but parked
+     * for the slow lane, which sends them apart (forwardSlow); the checks still come first.
+     */
+    @Test
+    void the_messages_of_a_slow_peer_ride_in_no_shared_batch_they_are_parked_for_the_slow_lane() {
+        slow.add(DOWN);
+        try (ParkedEnvelopes parked = new ParkedEnvelopes(null, null)) {
+            forwarder.parkingFor(parked);
+            Exchange s1 = notice("s1", DOWN, NOW);
+            Exchange f1 = notice("f1", UP, NOW);
+            Exchange expired = notice("s2", DOWN, NOW.minus(Duration.ofDays(31)));
+            Exchange s3 = notice("s3", DOWN, NOW);
+
+            PeerForwarder.Outcome outcome = forwarder.forwardAll(List.of(s1, f1, expired, s3));
+
+            assertThat(transactions).as("only the fast peer's went out").containsOnlyKeys(UP);
+            assertThat(outcome.down()).as("parked for the slow lane").containsExactly(s1, s3);
+            assertThat(outcome.refused()).as("dead-lettered as before").containsExactly(expired);
+            assertThat(outcome.forwarded()).extracting(PeerForwarder.Forward::messageId).containsExactly("f1");
+
+            slow.remove(DOWN);
+            slow.add(UP);
+            PeerForwarder.Outcome lane = forwarder.forwardSlow(List.of(notice("f2", UP, NOW)));
+            assertThat(lane.forwarded()).as("the slow lane sends to the slow peer").extracting(PeerForwarder.Forward::messageId)
+                    .containsExactly("f2");
+            assertThat(transactions.get(UP)).containsExactly(List.of("f1"), List.of("f2"));
+        }
     }
 
     @Test

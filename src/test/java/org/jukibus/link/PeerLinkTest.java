@@ -446,4 +446,95 @@ class PeerLinkTest {
         e.initCause(cause);
         return e;
     }
+
+    /**
+     * A peer marked slow stays slow for its hold, however fast it confirms meanwhile, and an episode that begins within a
+     * hold after the last one ended holds twice as long: a peer slow and fast in turn (a hostile one may choose to be)
+     * costs the shared batches one wait per hold, not one per batch (analysis-months12 M4).
+     */
+    @Test
+    void a_slow_peer_stays_slow_for_its_hold_and_longer_each_time_it_is_slow_again_soon() {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2026-12-07T21:00:00Z"));
+        PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), clock, () -> { });
+        long fast = TimeUnit.MILLISECONDS.toNanos(50);
+        link.confirmedFast(fast);
+        assertThat(link.slow()).isFalse();
+
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        assertThat(link.slow()).isTrue();
+        clock.move(PeerLink.SLOW_HOLD.minusSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).as("within its hold").isTrue();
+        clock.move(Duration.ofSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).as("fast again after its hold").isFalse();
+
+        clock.move(PeerLink.SLOW_HOLD.minusSeconds(1)); // slow again within a hold: held twice as long
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        clock.move(PeerLink.SLOW_HOLD.multipliedBy(2).minusSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).as("within its doubled hold").isTrue();
+        clock.move(Duration.ofSeconds(1));
+        link.confirmedFast(fast);
+        assertThat(link.slow()).isFalse();
+
+        clock.move(PeerLink.SLOW_HOLD.multipliedBy(3)); // fast for longer than the last hold: the next one starts over
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        clock.move(PeerLink.SLOW_HOLD);
+        link.confirmedFast(fast);
+        assertThat(link.slow()).isFalse();
+    }
+
+    /**
+     * A slow peer that recovered while nothing was sent to it (no batch judged it fast) is not slow for ever: its mark
+     * lapses after its hold, unless a send took over slow-confirmation meanwhile (the slow lane's lone batches).
+     */
+    @Test
+    void a_slow_mark_lapses_after_its_hold_when_no_send_was_slow_meanwhile() {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2026-12-07T21:00:00Z"));
+        PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), clock, () -> { });
+        link.confirmedSlowly(TimeUnit.MILLISECONDS.toNanos(9900), 25);
+        clock.move(PeerLink.SLOW_HOLD.minusSeconds(10));
+        link.confirmedLate(); // a lane batch over slow-confirmation, the peer alone in it
+        clock.move(Duration.ofSeconds(20));
+        assertThat(link.slow()).as("its hold is over, but it was slow 10 s ago").isTrue();
+        clock.move(PeerLink.SLOW_HOLD);
+        assertThat(link.slow()).as("not seen slow for a hold").isFalse();
+        link.confirmedLate();
+        assertThat(link.slow()).as("a late send marks nobody").isFalse();
+    }
+
+    @Test
+    void the_hold_doubles_up_to_32_times_the_first() {
+        org.jukibus.clock.MovableClock clock = new org.jukibus.clock.MovableClock(java.time.Instant.parse("2026-12-07T21:00:00Z"));
+        PeerLink link = new PeerLink("271004", List.of(PRIMARY), null,
+                new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)), clock, () -> { });
+        long slowly = TimeUnit.MILLISECONDS.toNanos(9900);
+        long fast = TimeUnit.MILLISECONDS.toNanos(50);
+        Duration hold = PeerLink.SLOW_HOLD;
+        for (int episode = 1; episode <= 8; episode++) {
+            link.confirmedSlowly(slowly, 25); // each episode right after the last ended: held twice as long, to a cap
+            clock.move(hold.minusSeconds(1));
+            link.confirmedFast(fast);
+            assertThat(link.slow()).as("episode %d within its hold %s", episode, hold).isTrue();
+            clock.move(Duration.ofSeconds(1));
+            link.confirmedFast(fast);
+            assertThat(link.slow()).as("episode %d after its hold %s", episode, hold).isFalse();
+            hold = hold.multipliedBy(2).compareTo(PeerLink.SLOW_HOLD.multipliedBy(32)) > 0 ? hold : hold.multipliedBy(2);
+        }
+        assertThat(hold).isEqualTo(PeerLink.SLOW_HOLD.multipliedBy(32));
+    }
+
+    @Test
+    void a_slow_confirmation_of_zero_or_below_is_refused_at_start() {
+        for (Duration slowAfter : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LinkPolicy(Duration.ofSeconds(10), 10,
+                            Duration.ofMinutes(5), Duration.ofMinutes(5), slowAfter))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jukibus.link.slow-confirmation");
+        }
+        assertThat(new LinkPolicy(Duration.ofSeconds(10), 10, Duration.ofMinutes(5), Duration.ofMinutes(5)).slowAfter())
+                .isEqualTo(new org.jukibus.core.NodeProperties.Link().getSlowConfirmation());
+    }
 }

@@ -212,4 +212,24 @@ class PeerLinksTest {
             }
         }
     }
+
+    /**
+     * The slowness verdicts of one batch (analysis-months12 M4): a peer that took over the threshold and far longer than
+     * the others held them up, and is slow; one within the threshold is fast (again); one over the threshold but with
+     * nobody to compare with, or about as slow as the others (this node itself slow), gets no verdict.
+     */
+    @Test
+    void a_peer_is_slow_when_it_held_up_the_other_peers_of_its_batch_not_when_all_are_slow_together() {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        long slowAfter = 2 * second;
+        assertThat(PeerLinks.speeds(Map.of("hostile", 9_900_000_000L, "fast", 50_000_000L, "other", 400_000_000L), slowAfter))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("hostile", true, "fast", false, "other", false));
+        assertThat(PeerLinks.speeds(Map.of("alone", 9 * second), slowAfter)).as("nobody held up").isEmpty();
+        assertThat(PeerLinks.speeds(Map.of("alone", slowAfter), slowAfter)).as("fast again, on the slow lane")
+                .containsExactlyEntriesOf(Map.of("alone", false));
+        assertThat(PeerLinks.speeds(Map.of("a", 3 * second, "b", 5 * second), slowAfter)).as("all slow together: no verdict")
+                .isEmpty();
+        assertThat(PeerLinks.speeds(Map.of("a", 3 * second, "b", 13 * second), slowAfter)).as("more than 4 times the other's")
+                .containsExactlyEntriesOf(Map.of("b", true));
+    }
 }
