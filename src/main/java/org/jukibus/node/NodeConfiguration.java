@@ -259,6 +259,15 @@ public class NodeConfiguration {
         return jms;
     }
 
+    /**
+     * The delivery and trust routes' listener container ({@code messageListenerContainerFactory=#bean:longReceives}):
+     * a long idle receive that a stop ends at once, the message it may be returning put back (LongReceiveContainer).
+     */
+    @Bean("longReceives")
+    org.apache.camel.component.jms.MessageListenerContainerFactory longReceives() {
+        return LongReceiveContainer.factory();
+    }
+
     /** TEST ONLY: a crash injected for the kill tests; absent unless jukibus.test.fault-point is set. */
     @Bean
     @ConditionalOnProperty("jukibus.test.fault-point")
