@@ -54,6 +54,13 @@ final class LongReceiveContainer extends DefaultJmsMessageListenerContainer {
             // the rollback below assumes the receive runs in a transaction of its own that a manager commits
             throw new IllegalStateException("LongReceiveContainer needs a transaction manager (transacted=true on the jms component of NodeConfiguration)");
         }
+        if (getCacheLevel() != CACHE_NONE && getCacheLevel() != CACHE_AUTO) {
+            // a cached session or consumer would make the rollback below hit another session than the one the close
+            // acknowledged in, and Spring would then commit that acknowledgement: a message lost without its work
+            // (CACHE_AUTO resolves to CACHE_NONE with a transaction manager)
+            throw new IllegalStateException("LongReceiveContainer needs cache level CACHE_NONE (NodeConfiguration#jms), not "
+                    + getCacheLevel());
+        }
     }
 
     @Override
