@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.jukibus.operators.ClientCertificates;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.directory.NetworkTrust;
 

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.jukibus.operators.ClientCertificates;
 import org.jukibus.broker.NodeBroker;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.directory.NetworkTrust;

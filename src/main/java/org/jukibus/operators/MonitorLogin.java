@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
-import org.jukibus.management.ClientCertificates;
 import org.jukibus.pki.CertificateRejectedException;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.MonitorIdentity;

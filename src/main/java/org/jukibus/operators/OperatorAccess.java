@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import org.jukibus.management.ClientCertificates;
 import org.jukibus.approval.OfficerApprovalException;
 import org.jukibus.audit.AuditEvent;
 import org.jukibus.audit.AuditKind;

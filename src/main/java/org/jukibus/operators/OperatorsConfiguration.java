@@ -12,7 +12,6 @@ import org.jukibus.audit.OperationLog;
 import org.jukibus.broker.SecurityEvents;
 import org.jukibus.directory.NetworkTrust;
 import org.jukibus.core.NodeSettings;
-import org.jukibus.management.ClientCertificates;
 import org.jukibus.pki.CertificateValidator;
 import org.jukibus.pki.KeyMaterial;
 import org.jukibus.pki.KeyStores;

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import org.jukibus.operators.ClientCertificates;
 import org.jukibus.clock.NodeClock;
 import org.jukibus.envelope.TestKeys;
 import org.junit.jupiter.api.Test;

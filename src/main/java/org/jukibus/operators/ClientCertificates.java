@@ -1,4 +1,4 @@
-package org.jukibus.management;
+package org.jukibus.operators;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -96,7 +96,7 @@ public final class ClientCertificates implements AutoCloseable {
      * Calls {@code added} for every operator known now and each one seen later (a gauge per operator), {@code dropped}
      * for each one whose card is no longer registered (its gauge removed).
      */
-    synchronized void onOperators(Consumer<String> added, Consumer<String> dropped) {
+    public synchronized void onOperators(Consumer<String> added, Consumer<String> dropped) {
         newOperator = added;
         droppedOperator = dropped;
         operators.keySet().forEach(added);
